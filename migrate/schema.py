@@ -1,0 +1,126 @@
+"""The canonical schema: the fields every tracker is mapped onto, read from rules/columns.yaml.
+
+Also names the bookkeeping columns every stage can rely on. Canonical columns are snake_case;
+bookkeeping columns start with ``_``. SFA field names never appear here, only in the target
+profiles under rules/targets/.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+from .rules import load_rule_file, rule_path
+
+Entity = Literal["company", "contact", "deal"]
+FieldType = Literal[
+    "id", "text", "company", "person", "email", "phone", "url", "date", "amount",
+    "probability", "stage", "currency", "number",
+]
+ENTITIES: tuple[str, ...] = ("company", "contact", "deal")
+FIELD_TYPES: tuple[str, ...] = FieldType.__args__  # type: ignore[attr-defined]
+
+# Bookkeeping columns present on every record frame (one row per source data row).
+SOURCE_FILE = "_source_file"  # file name as given (basename)
+SOURCE_SHEET = "_source_sheet"  # sheet name; "" for CSV/TSV
+SOURCE_ROW = "_source_row"  # Excel row number as the user sees it (CSV: line number, header = 1)
+ROW_KEY = "_row_key"  # stable key "file|sheet|row": survives re-runs, used by decisions
+SOURCE_ORDER = "_source_order"  # position of the file in the inputs (0-based), then the sheet
+AMOUNT_UNIT = "_amount_unit"  # multiplier from the amount header (万円 -> 10000), 1 when none
+CURRENCY_HINT = "_currency_hint"  # currency from the amount header (USD), "" when none
+EXTRA_PREFIX = "extra:"  # unmapped source columns are kept as "extra:<header>"
+
+BOOKKEEPING = [SOURCE_FILE, SOURCE_SHEET, SOURCE_ROW, ROW_KEY, SOURCE_ORDER, AMOUNT_UNIT, CURRENCY_HINT]
+
+
+@dataclass(frozen=True)
+class Field:
+    """One canonical field."""
+
+    name: str
+    entity: Entity
+    type: FieldType
+    synonyms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Schema:
+    """All canonical fields plus the matching settings and unit hints from columns.yaml."""
+
+    fields: tuple[Field, ...]
+    fuzzy_min: float
+    sniff_min_share: float
+    sniff_min_values: int
+    multipliers: tuple[tuple[str, float], ...]
+    currencies: tuple[tuple[str, str], ...]
+
+    @property
+    def names(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+    def field(self, name: str) -> Field:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+
+def row_key(file: str, sheet: str, row: int) -> str:
+    """The stable key of one source row."""
+    return f"{file}|{sheet}|{row}"
+
+
+@lru_cache(maxsize=8)
+def _load(path: str) -> Schema:
+    doc, problems = load_rule_file(path, "columns")
+    problems.keys(doc, "", ["kind", "version", "matching", "units", "ambiguous", "fields"], ["fields"])
+    matching = doc.get("matching") or {}
+    problems.keys(matching, "matching", ["fuzzy_min", "sniff_min_share", "sniff_min_values"])
+    units = doc.get("units") or {}
+    problems.keys(units, "units", ["multipliers", "currencies"])
+    fields: list[Field] = []
+    seen: dict[str, str] = {}
+    raw_fields = doc.get("fields") or {}
+    if problems.keys(raw_fields, "fields", list(raw_fields) if isinstance(raw_fields, dict) else []):
+        for name, spec in raw_fields.items():
+            key = f"fields.{name}"
+            if not problems.keys(spec, key, ["entity", "type", "synonyms", "description"], ["entity", "type", "synonyms"]):
+                continue
+            problems.choice(spec["entity"], f"{key}.entity", ENTITIES)
+            problems.choice(spec["type"], f"{key}.type", FIELD_TYPES)
+            syns = problems.string_list(spec["synonyms"], f"{key}.synonyms")
+            for s in syns:
+                from .columns import header_key  # local: columns imports schema
+
+                k = header_key(s)
+                if k in seen and seen[k] != name:
+                    problems.add(f"{key}.synonyms", f"'{s}' is also listed under '{seen[k]}'")
+                seen[k] = name
+            fields.append(Field(name, spec["entity"], spec["type"], tuple(syns)))
+    mult = []
+    for k, v in (units.get("multipliers") or {}).items():
+        if problems.type(v, f"units.multipliers.{k}", (int, float), "a number"):
+            mult.append((str(k), float(v)))
+    cur = []
+    for k, v in (units.get("currencies") or {}).items():
+        if problems.type(v, f"units.currencies.{k}", str, "a currency code"):
+            cur.append((str(k), v))
+    problems.raise_if_any()
+    # longest fragments first so 万円 wins over 円 and 百万 over 万
+    mult.sort(key=lambda kv: -len(kv[0]))
+    cur.sort(key=lambda kv: -len(kv[0]))
+    return Schema(
+        fields=tuple(fields),
+        fuzzy_min=float(matching.get("fuzzy_min", 0.86)),
+        sniff_min_share=float(matching.get("sniff_min_share", 0.8)),
+        sniff_min_values=int(matching.get("sniff_min_values", 3)),
+        multipliers=tuple(mult),
+        currencies=tuple(cur),
+    )
+
+
+def load_schema(rules: str | os.PathLike[str] | None = None) -> Schema:
+    """Load rules/columns.yaml (cached per path)."""
+    return _load(str(rule_path("columns.yaml", rules).resolve()))
