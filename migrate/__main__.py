@@ -1,0 +1,4 @@
+"""python -m migrate"""
+from .cli import main
+
+main()

@@ -1,0 +1,297 @@
+"""Column mapping: which canonical field each source column holds.
+
+Headers and a sample of each column's values in, one :class:`ColumnMatch` per column out.
+Matching, in order of trust: an exact synonym from rules/columns.yaml after normalisation
+(NFKC, case, spaces, brackets, punctuation; unit hints like 万円 or (USD) set aside), a
+synonym contained in a longer header (顧客担当者メールアドレス), a fuzzy match (rapidfuzz) with
+its confidence, then content sniffing (a column of e-mail addresses is ``email`` whatever its
+header says). Each field goes to one column per sheet; the other columns stay unmapped and
+are kept as ``extra:<header>``, never dropped.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+import pandas as pd
+
+from .rules import read_yaml, rule_path
+from .schema import Schema
+
+_BRACKETS = "()（）[]［］【】「」『』<>＜＞〈〉《》{}｛｝"
+_BRACKET_SEG = re.compile(r"[（(\[［【「『<＜〈《{｛][^）)\]］】」』>＞〉》}｝]*[）)\]］】」』>＞〉》}｝]")
+_PUNCT = re.compile(r"[\s・･/／\\_\-‐－―–—.,，、。:：;；#＃№'\"`’”“?？!！*＊※●■◆◇□○◎☆★▲△▼▽~〜～|｜+＋=＝&＆@＠]+")
+_REQUIRED = re.compile(r"(必須|任意|入力必須|required|optional|mandatory)", re.I)
+
+
+def _nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def header_key(text: str) -> str:
+    """Header as a lookup key: NFKC, lower case, brackets and punctuation dropped, contents kept."""
+    t = _nfkc(str(text)).casefold()
+    t = _REQUIRED.sub("", t)
+    t = t.translate({ord(c): None for c in _BRACKETS})
+    return _PUNCT.sub("", t)
+
+
+def header_key_bare(text: str) -> str:
+    """Header as a lookup key with bracketed parts (units, notes) removed."""
+    t = _nfkc(str(text))
+    t = _BRACKET_SEG.sub("", t)
+    return header_key(t)
+
+
+@dataclass(frozen=True)
+class ColumnMatch:
+    """How one source column maps onto the canonical schema."""
+
+    index: int  # position in the sheet's used range (0-based)
+    column: str  # Excel column letter(s)
+    header: str  # header text as written (two-row headers combined with " / ")
+    field: str | None  # canonical field, None when unmapped
+    confidence: float  # 0..1
+    method: str  # exact | contains | fuzzy | sniff | ambiguous | mapping | none
+    unit: float = 1.0  # multiplier for bare numbers (金額（万円） -> 10000)
+    currency: str = ""  # currency from the header ((USD) -> USD)
+    note: str = ""
+
+    def to_json(self) -> dict:
+        return {"header": self.header, "column": self.column, "field": self.field,
+                "confidence": round(self.confidence, 3)}
+
+
+@dataclass(frozen=True)
+class _Index:
+    exact: dict[str, str]  # synonym key -> field
+    keys: tuple[str, ...]
+    fields: tuple[str, ...]
+    ambiguous: dict[str, tuple[str, ...]]
+    types: dict[str, str]
+
+
+@lru_cache(maxsize=8)
+def _index(schema: Schema, rules_dir: str | None) -> _Index:
+    exact: dict[str, str] = {}
+    for f in schema.fields:
+        for s in (*f.synonyms, f.name):
+            exact.setdefault(header_key(s), f.name)
+    amb = {}
+    doc = read_yaml(rule_path("columns.yaml", rules_dir))
+    for k, v in (doc.get("ambiguous") or {}).items():
+        amb[header_key(k)] = tuple(v)
+    keys = tuple(exact)
+    return _Index(exact, keys, tuple(exact[k] for k in keys), amb, {f.name: f.type for f in schema.fields})
+
+
+def unit_hints(header: str, schema: Schema) -> tuple[float, str]:
+    """The multiplier and currency a header announces for bare numbers (金額（万円）, Amount (USD))."""
+    h = _nfkc(str(header))
+    segments = [m.group(0)[1:-1] for m in _BRACKET_SEG.finditer(h)]
+    tail = h.strip()[-6:]
+    places = segments + [tail]
+    unit = 1.0
+    for frag, mult in schema.multipliers:
+        f = _nfkc(frag)
+        # single latin letters (k, K) only count as a whole bracket segment like "(k)" or "($k)"
+        if re.fullmatch(r"[A-Za-z]{1,2}", f):
+            if any(re.fullmatch(rf"[\s$¥€£]*{re.escape(f)}[\s$¥€£]*", s) for s in segments):
+                unit = mult
+                break
+            continue
+        if any(f in p for p in places):
+            unit = mult
+            break
+    currency = ""
+    for frag, code in schema.currencies:
+        f = _nfkc(frag)
+        if re.fullmatch(r"[A-Za-z]+", f):
+            if any(re.search(rf"(?<![A-Za-z]){re.escape(f)}(?![A-Za-z])", p, re.I) for p in places):
+                currency = code
+                break
+        elif any(f in p for p in places):
+            currency = code
+            break
+    return unit, currency
+
+
+def match_header(header: str, schema: Schema, rules_dir: str | None = None) -> tuple[str | None, float, str]:
+    """Best field for a header alone: (field, confidence, method)."""
+    from rapidfuzz import fuzz, process
+
+    idx = _index(schema, rules_dir)
+    full, bare = header_key(header), header_key_bare(header)
+    if not full and not bare:
+        return None, 0.0, "none"
+    for key in (full, bare):
+        if key in idx.ambiguous:
+            return idx.ambiguous[key][0], 1.0, "ambiguous"
+        if key in idx.exact:
+            return idx.exact[key], 1.0, "exact"
+    best: tuple[str | None, float, str] = (None, 0.0, "none")
+    # a synonym inside a longer header: the longest one wins (営業担当者名 -> 営業担当者 -> owner)
+    for key in dict.fromkeys((bare, full)):
+        found = [(k, f) for k, f in idx.exact.items() if _contained(k, key)]
+        if found:
+            k, f = max(found, key=lambda kf: (len(kf[0]), -idx.keys.index(kf[0])))
+            conf = 0.78 + 0.2 * len(k) / len(key)
+            if conf > best[1]:
+                best = (f, conf, "contains")
+    for key in dict.fromkeys((bare, full)):
+        if len(key) < 3:
+            continue
+        hit = process.extractOne(key, idx.keys, scorer=fuzz.ratio, score_cutoff=schema.fuzzy_min * 100)
+        if hit and hit[1] / 100 > best[1]:
+            best = (idx.fields[hit[2]], hit[1] / 100, "fuzzy")
+    return best
+
+
+def _contained(syn: str, key: str) -> bool:
+    if syn == key or not syn:
+        return False
+    if _is_cjk(syn):
+        return len(syn) >= 2 and syn in key
+    # latin synonyms must stand on their own in the header: at least 4 letters and at an edge
+    return len(syn) >= 4 and (key.startswith(syn) or key.endswith(syn))
+
+
+def _is_cjk(text: str) -> bool:
+    return any("\u3040" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in text)
+
+
+# ----------------------------------------------------------------------------- sniffing
+
+_EMAIL = re.compile(r"^(?:.*<)?(?:mailto:)?[^@\s<>]+@[^@\s<>]+\.[A-Za-z]{2,}>?$")
+_URL = re.compile(r"^(?:https?://|www\.)\S+$|^[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|net|org|jp|co\.jp|io|biz|info|co|ne\.jp|or\.jp|ac\.jp|go\.jp|de|uk|us)(?:/\S*)?$", re.I)
+_PHONE = re.compile(r"^(?:\+\d{1,3}[\s-]?)?\(?0?\d{1,4}\)?[\s-]?\d{1,4}[\s-]?\d{3,4}(?:\s*(?:\(.*\)|内線.*|ext\.?.*|x\d+))?$", re.I)
+_DATE = re.compile(
+    r"^(?:\d{4}[-/.年]\d{1,2}(?:[-/.月]\d{1,2}日?)?(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?"
+    r"|\d{1,2}/\d{1,2}/\d{2,4}"
+    r"|[RHSTrhst令平昭大㋿]\D{0,2}\d{1,2}[./年]\d{1,2}(?:[./月]\d{1,2}日?)?"
+    r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{4}"
+    r"|\d{1,2} (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]* \d{4})$", re.I)
+_AMOUNT = re.compile(r"^(?:[¥$€£]|JPY|USD|EUR)\s?-?[\d,]+(?:\.\d+)?\s?[kKmM万億千]?$|^-?[\d,]+(?:\.\d+)?\s?(?:円|万円?|千円|億円?|百万円?)$")
+_PROB = re.compile(r"^\d{1,3}(?:\.\d+)?\s?%$")
+_LEGAL = re.compile(r"株式会社|有限会社|合同会社|\(株\)|\(有\)|㈱|㈲|法人|\b(?:inc|corp|corporation|ltd|llc|co|gmbh|plc|limited)\b\.?", re.I)
+
+SNIFF_FIELD = {"email": "email", "url": "website", "phone": "phone", "probability": "probability",
+               "stage": "stage", "company": "company_name", "amount": "amount"}
+
+
+@lru_cache(maxsize=8)
+def _stage_words(rules_dir: str | None) -> frozenset[str]:
+    try:
+        doc = read_yaml(rule_path("stages.yaml", rules_dir))
+    except Exception:
+        return frozenset()
+    words: set[str] = set()
+    for st in doc.get("stages") or []:
+        if isinstance(st, dict):
+            for w in [st.get("key", ""), *(st.get("synonyms") or [])]:
+                words.add(header_key(str(w)))
+            for lab in (st.get("label") or {}).values():
+                words.add(header_key(str(lab)))
+    words.discard("")
+    return frozenset(words)
+
+
+def sniff_column(values: Sequence[str], rules_dir: str | None = None) -> tuple[str | None, float]:
+    """The value type most of a column's values have: (type, share of non-empty values)."""
+    vals = [_nfkc(v).strip() for v in values if v is not None and str(v).strip()]
+    if not vals:
+        return None, 0.0
+    n = len(vals)
+    stage_words = _stage_words(rules_dir)
+    scores = {
+        "email": sum(bool(_EMAIL.match(v)) for v in vals) / n,
+        "url": sum(bool(_URL.match(v)) and "@" not in v for v in vals) / n,
+        "phone": sum(bool(_PHONE.match(v)) and 9 <= sum(c.isdigit() for c in v) <= 15
+                     and (not v.isdigit() or v.startswith("0")) for v in vals) / n,
+        "date": sum(bool(_DATE.match(v)) for v in vals) / n,
+        "amount": sum(bool(_AMOUNT.match(v.replace(" ", ""))) for v in vals) / n,
+        "probability": sum(bool(_PROB.match(v)) for v in vals) / n,
+        "stage": sum(header_key(v) in stage_words for v in vals) / n if stage_words else 0.0,
+        "company": sum(bool(_LEGAL.search(v)) for v in vals) / n,
+    }
+    typ = max(scores, key=lambda k: scores[k])
+    return (typ, scores[typ]) if scores[typ] > 0 else (None, 0.0)
+
+
+# ------------------------------------------------------------------------------ mapping
+
+
+def map_columns(
+    headers: Sequence[str],
+    letters: Sequence[str],
+    values: pd.DataFrame,
+    schema: Schema,
+    rules_dir: str | None = None,
+) -> list[ColumnMatch]:
+    """Map every column of one table: headers plus the data values (columns aligned to headers)."""
+    idx = _index(schema, rules_dir)
+    sample = values.head(500)
+    cands: list[ColumnMatch] = []
+    for i, header in enumerate(headers):
+        col_vals = [v for v in sample.iloc[:, i].tolist()] if i < sample.shape[1] else []
+        unit, currency = unit_hints(header, schema) if header else (1.0, "")
+        field, conf, method = match_header(header, schema, rules_dir) if header else (None, 0.0, "none")
+        nonempty = [v for v in col_vals if v is not None and str(v).strip()]
+        typ, share = sniff_column(nonempty, rules_dir) if len(nonempty) >= schema.sniff_min_values else (None, 0.0)
+        note = ""
+        if field is not None and typ in ("email", "phone", "url") and share >= schema.sniff_min_share:
+            sniffed = SNIFF_FIELD[typ]
+            if idx.types.get(field) != idx.types.get(sniffed) and field not in ("mobile_phone",):
+                note = f"header suggests {field}, values are {typ}s"
+                field, conf, method = sniffed, round(0.9 * share, 3), "sniff"
+        if field is None and typ in SNIFF_FIELD and share >= schema.sniff_min_share:
+            field, conf, method = SNIFF_FIELD[typ], round(0.9 * share, 3), "sniff"
+            note = f"{share:.0%} of values look like {typ}"
+        if field is None and typ == "date" and share >= schema.sniff_min_share:
+            note = "values are dates but the header does not say which date"
+        cands.append(ColumnMatch(i, letters[i], header, field, conf, method, unit, currency, note))
+    return _assign(cands, idx, sample)
+
+
+def _assign(cands: list[ColumnMatch], idx: _Index, sample: pd.DataFrame) -> list[ColumnMatch]:
+    """One column per field: the most confident claim wins; ambiguous headers take what is left."""
+    out = list(cands)
+    taken: dict[str, int] = {}
+    order = sorted(range(len(cands)), key=lambda i: (cands[i].method == "ambiguous", -cands[i].confidence, i))
+    for i in order:
+        c = cands[i]
+        if c.field is None:
+            continue
+        if c.method == "ambiguous":
+            options = idx.ambiguous.get(header_key(c.header)) or idx.ambiguous.get(header_key_bare(c.header)) or (c.field,)
+            free = [f for f in options if f not in taken]
+            if not free:
+                out[i] = replace(c, field=None, confidence=0.0, note=f"{' / '.join(options)} already mapped")
+                continue
+            if len(free) == 1:
+                choice = free[0]
+            else:
+                choice = _resolve_by_values(free, sample.iloc[:, i].tolist() if i < sample.shape[1] else [])
+            out[i] = replace(c, field=choice, confidence=0.9, note=f"'{c.header}' can mean {' or '.join(options)}")
+            taken[choice] = i
+            continue
+        if c.field in taken:
+            other = out[taken[c.field]]
+            out[i] = replace(c, field=None, confidence=0.0,
+                             note=f"also looks like {c.field}, which column {other.column} ('{other.header}') holds")
+            continue
+        taken[c.field] = i
+    return out
+
+
+def _resolve_by_values(options: list[str], values: list) -> str:
+    """Our own reps repeat down a column; the customer's contact people mostly do not."""
+    vals = [str(v).strip() for v in values if v is not None and str(v).strip()]
+    if "owner" in options and "contact_name" in options and len(vals) >= 6:
+        distinct = len(set(vals)) / len(vals)
+        return "owner" if distinct <= 0.5 else "contact_name"
+    return options[0]

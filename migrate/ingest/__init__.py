@@ -1,0 +1,171 @@
+"""Ingest: files in, tables of source rows out, every row accounted for.
+
+``read_sources(paths)`` expands directories, decides each file's format from its bytes, reads
+every sheet (calamine for the cells), finds each sheet's table and classifies every row.
+Files that cannot be read become :class:`InputFileError` entries (one clear line each), and
+the other files are still read. ``to_records`` turns the tables into the records frame of
+docs/architecture.md (bookkeeping columns, canonical fields, ``extra:<header>`` columns).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import InputFileError
+from ..findings import Finding
+from ..rules import load_rule_file, rule_path
+from ..schema import (
+    AMOUNT_UNIT,
+    CURRENCY_HINT,
+    EXTRA_PREFIX,
+    ROW_KEY,
+    SOURCE_FILE,
+    SOURCE_ORDER,
+    SOURCE_ROW,
+    SOURCE_SHEET,
+    Schema,
+    load_schema,
+)
+from .files import Limits, SourceFile, detect_format, display_names, expand_paths
+from .layout import IngestRules, SheetOverride, SheetTable, find_table
+from .readers import read_grids
+
+__all__ = ["IngestResult", "SheetOverride", "SheetTable", "load_ingest_rules", "read_sources", "to_records"]
+
+
+@dataclass
+class IngestResult:
+    """Everything read: the sheet tables, the files that failed, and file-level findings."""
+
+    files: list[SourceFile] = field(default_factory=list)
+    tables: list[SheetTable] = field(default_factory=list)
+    problems: list[InputFileError] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+
+@lru_cache(maxsize=8)
+def _load_rules(path: str) -> tuple[IngestRules, Limits]:
+    doc, problems = load_rule_file(path, "ingest")
+    allowed = ["kind", "version", "header_search_rows", "subtotal_words", "note_prefixes", "note_min_length",
+               "skip_sheet_names", "pivot_markers", "record_fields", "min_record_fields", "limits"]
+    problems.keys(doc, "", allowed)
+    skip = doc.get("skip_sheet_names") or {}
+    cats = ["rep_master", "settings", "pivot", "readme"]
+    problems.keys(skip, "skip_sheet_names", cats)
+    limits = doc.get("limits") or {}
+    problems.keys(limits, "limits", ["max_uncompressed_bytes", "max_compression_ratio", "max_csv_bytes"])
+    for k in ("header_search_rows", "note_min_length", "min_record_fields"):
+        if k in doc:
+            problems.type(doc[k], k, int, "a whole number")
+    rules = IngestRules(
+        header_search_rows=int(doc.get("header_search_rows", 30)),
+        subtotal_words=tuple(problems.string_list(doc.get("subtotal_words"), "subtotal_words")),
+        note_prefixes=tuple(problems.string_list(doc.get("note_prefixes"), "note_prefixes")),
+        note_min_length=int(doc.get("note_min_length", 16)),
+        skip_sheet_names={k: tuple(problems.string_list(v, f"skip_sheet_names.{k}")) for k, v in skip.items()},
+        pivot_markers=tuple(problems.string_list(doc.get("pivot_markers"), "pivot_markers")),
+        record_fields=tuple(problems.string_list(doc.get("record_fields"), "record_fields")),
+        min_record_fields=int(doc.get("min_record_fields", 2)),
+    )
+    problems.raise_if_any()
+    lim = Limits(
+        max_uncompressed_bytes=int(limits.get("max_uncompressed_bytes", Limits.max_uncompressed_bytes)),
+        max_compression_ratio=float(limits.get("max_compression_ratio", Limits.max_compression_ratio)),
+        max_csv_bytes=int(limits.get("max_csv_bytes", Limits.max_csv_bytes)),
+    )
+    return rules, lim
+
+
+def load_ingest_rules(rules_dir: str | os.PathLike[str] | None = None) -> tuple[IngestRules, Limits]:
+    """Load rules/ingest.yaml (cached per path)."""
+    return _load_rules(str(rule_path("ingest.yaml", rules_dir).resolve()))
+
+
+def read_sources(
+    paths: list[str],
+    *,
+    rules_dir: str | None = None,
+    overrides: dict[tuple[str, str], SheetOverride] | None = None,
+    limits: Limits | None = None,
+) -> IngestResult:
+    """Read every file and sheet; a file that fails is reported and the others go on."""
+    schema = load_schema(rules_dir)
+    rules, default_limits = load_ingest_rules(rules_dir)
+    limits = limits or default_limits
+    files, problems = expand_paths(paths)
+    result = IngestResult(problems=list(problems))
+    names = display_names(files)
+    for order, (path, name) in enumerate(zip(files, names)):
+        try:
+            fmt = detect_format(path, limits)
+            src = SourceFile(path, name, fmt, order)
+            grids = read_grids(src, limits)
+        except InputFileError as exc:
+            result.problems.append(exc)
+            continue
+        except MemoryError:
+            result.problems.append(InputFileError(str(path), "is too large to read into memory",
+                                                  hint="split it into smaller files", code="ingest.too-large"))
+            continue
+        result.files.append(src)
+        tables = []
+        for g in grids:
+            ov = (overrides or {}).get((name, g.sheet))
+            tables.append(find_table(g, schema, rules, rules_dir, ov))
+        if not any(t.kind == "table" for t in tables) and all(t.reason == "sheet.empty" for t in tables):
+            result.problems.append(InputFileError(str(path), "the workbook is empty (no cells in any sheet)",
+                                                  hint="check that this is the file you meant", code="ingest.empty-file"))
+        result.tables.extend(tables)
+    return result
+
+
+def to_records(tables: list[SheetTable], schema: Schema | None = None, files: list[SourceFile] | None = None) -> pd.DataFrame:
+    """The records frame: one row per data row of every table, canonical columns plus extras."""
+    schema = schema or load_schema()
+    order = {f.name: f.order for f in files or []}
+    frames = []
+    for t in tables:
+        if t.kind != "table" or t.data.empty:
+            continue
+        n = len(t.data)
+        cols: dict[str, object] = {
+            SOURCE_FILE: [t.file] * n,
+            SOURCE_SHEET: [t.sheet] * n,
+            SOURCE_ROW: [int(r) for r in t.data.index],
+            ROW_KEY: [f"{t.file}|{t.sheet}|{int(r)}" for r in t.data.index],
+            SOURCE_ORDER: [order.get(t.file, 0) * 1000 + t.sheet_index] * n,
+        }
+        unit, currency = 1.0, ""
+        for m in t.columns:
+            values = t.data[m.index].tolist() if m.index in t.data.columns else [None] * n
+            if m.field:
+                cols[m.field] = values
+                if m.field == "amount":
+                    unit, currency = m.unit, m.currency
+            else:
+                name = EXTRA_PREFIX + (m.header or m.column)
+                while name in cols:
+                    name += f" ({m.column})"
+                cols[name] = values
+        cols[AMOUNT_UNIT] = [unit] * n
+        cols[CURRENCY_HINT] = [currency] * n
+        frames.append(pd.DataFrame(cols, dtype=object))
+    bookkeeping = [SOURCE_FILE, SOURCE_SHEET, SOURCE_ROW, ROW_KEY, SOURCE_ORDER, AMOUNT_UNIT, CURRENCY_HINT]
+    if not frames:
+        return pd.DataFrame(columns=bookkeeping + schema.names, dtype=object)
+    out = pd.concat(frames, ignore_index=True, sort=False)
+    extras = sorted(c for c in out.columns if c.startswith(EXTRA_PREFIX))
+    for f in schema.names:
+        if f not in out.columns:
+            out[f] = None
+    out = out[bookkeeping + schema.names + extras].astype(object)
+    out = out.where(out.notna(), None)
+    out[SOURCE_ROW] = out[SOURCE_ROW].astype(int)
+    out[SOURCE_ORDER] = out[SOURCE_ORDER].astype(int)
+    out[AMOUNT_UNIT] = out[AMOUNT_UNIT].astype(float)
+    return out

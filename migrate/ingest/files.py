@@ -1,0 +1,242 @@
+"""Finding input files and deciding what they are, before any reader touches them.
+
+Paths in, ``SourceFile`` objects out (path, display name, format), or an
+:class:`InputFileError` per file that cannot be read, with a message that says what to do.
+The format is decided from the bytes (zip, OLE2, text), not only the extension, so a renamed
+file is read right and a picture named ``.xlsx`` is refused clearly. Zip-based workbooks are
+checked against decompression bombs before a reader opens them.
+"""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from ..errors import InputFileError
+
+Format = Literal["xlsx", "xlsm", "xlsb", "xls", "ods", "csv"]
+SPREADSHEET_EXTS = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods", ".csv", ".tsv", ".txt"}
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+
+PASSWORD_HINT = (
+    "open it in Excel, remove the password (File > Info > Protect Workbook > Encrypt with "
+    "Password, clear it), save, and run again"
+)
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One input file: where it is, the name shown in outputs, and its format."""
+
+    path: Path
+    name: str
+    format: Format
+    order: int
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_uncompressed_bytes: int = 2 * 1024**3
+    max_compression_ratio: float = 200.0
+    max_csv_bytes: int = 4 * 1024**3
+
+
+def expand_paths(paths: list[str]) -> tuple[list[Path], list[InputFileError]]:
+    """Expand directories into the supported files inside them (sorted, recursive).
+
+    Lock files Excel leaves behind (``~$name.xlsx``) and hidden files are ignored.
+    """
+    found: list[Path] = []
+    problems: list[InputFileError] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            inside = sorted(
+                q
+                for q in p.rglob("*")
+                if q.is_file()
+                and q.suffix.lower() in SPREADSHEET_EXTS
+                and not q.name.startswith(("~$", "."))
+                and not any(part.startswith(".") for part in q.relative_to(p).parts[:-1])
+            )
+            if not inside:
+                problems.append(
+                    InputFileError(str(p), "directory holds no spreadsheet files",
+                                   hint="supported: .xlsx .xlsm .xlsb .xls .ods .csv .tsv .txt",
+                                   code="ingest.empty-directory")
+                )
+            found.extend(inside)
+        elif p.is_file():
+            found.append(p)
+        else:
+            problems.append(
+                InputFileError(str(p), "no such file or directory",
+                               hint="check the path (quote names with spaces)", code="ingest.missing-file")
+            )
+    # the same file named twice is read once
+    unique: list[Path] = []
+    seen: set[Path] = set()
+    for p in found:
+        rp = p.resolve()
+        if rp not in seen:
+            seen.add(rp)
+            unique.append(p)
+    return unique, problems
+
+
+def display_names(paths: list[Path]) -> list[str]:
+    """Names shown in outputs: the base name, or a longer tail where base names clash."""
+    names = [p.name for p in paths]
+    for i, p in enumerate(paths):
+        if names.count(p.name) > 1:
+            parts = p.resolve().parts
+            names[i] = "/".join(parts[-2:])
+    return names
+
+
+def detect_format(path: Path, limits: Limits) -> Format:
+    """Decide the format from the file's bytes; raise InputFileError when it cannot be read."""
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except PermissionError:
+        raise InputFileError(str(path), "permission denied", hint="make the file readable and run again",
+                             code="ingest.unreadable-file") from None
+    except OSError as exc:
+        raise InputFileError(str(path), f"cannot be opened ({exc.strerror})",
+                             hint="check the file and run again", code="ingest.unreadable-file") from None
+    ext = path.suffix.lower()
+    if size == 0:
+        raise InputFileError(str(path), "the file is empty (0 bytes)",
+                             hint="export it again from its source", code="ingest.empty-file")
+    if head.startswith(OLE2_MAGIC):
+        return _ole2_format(path)
+    if head.startswith(ZIP_MAGIC):
+        return _zip_format(path, limits)
+    if ext in {".xlsx", ".xlsm", ".xlsb", ".ods"}:
+        raise InputFileError(
+            str(path), f"is not a {ext[1:]} workbook (its bytes are neither a zip nor an Office file)",
+            hint="open it in Excel and save it as .xlsx, or remove it from the inputs",
+            code="ingest.not-a-spreadsheet",
+        )
+    if ext == ".xls":
+        # Excel also writes HTML or XML tables with an .xls name ("Web page" exports).
+        if head.lstrip().lower().startswith((b"<", b"\xef\xbb\xbf<")):
+            raise InputFileError(
+                str(path), "is an HTML/XML page saved with an .xls name, not a real Excel file",
+                hint="open it in Excel and save it as .xlsx", code="ingest.not-a-spreadsheet",
+            )
+        raise InputFileError(str(path), "is not an Excel .xls file",
+                             hint="open it in Excel and save it as .xlsx", code="ingest.not-a-spreadsheet")
+    if ext in {".csv", ".tsv", ".txt"}:
+        if size > limits.max_csv_bytes:
+            raise InputFileError(str(path), f"is {size / 1024**3:.1f} GiB, above the {limits.max_csv_bytes / 1024**3:.0f} GiB limit",
+                                 hint="split the file, or raise limits.max_csv_bytes in rules/ingest.yaml",
+                                 code="ingest.too-large")
+        _check_text(path)
+        return "csv"
+    raise InputFileError(str(path), f"unsupported file type '{ext or '(none)'}'",
+                         hint="supported: .xlsx .xlsm .xlsb .xls .ods .csv .tsv .txt",
+                         code="ingest.not-a-spreadsheet")
+
+
+def _check_text(path: Path) -> None:
+    with path.open("rb") as fh:
+        sample = fh.read(65536)
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return  # UTF-16 with a BOM has NULs by design
+    if b"\x00" in sample and sample.count(b"\x00") > len(sample) // 4:
+        # UTF-16 without BOM is mostly NUL on alternate bytes; let the CSV reader try it
+        even, odd = sample[0::2].count(0), sample[1::2].count(0)
+        if max(even, odd) > len(sample) // 3:
+            return
+        raise InputFileError(str(path), "is binary data, not a text/CSV file",
+                             hint="export the data as CSV (UTF-8) or .xlsx", code="ingest.not-a-spreadsheet")
+
+
+def _ole2_format(path: Path) -> Format:
+    """OLE2 container: a legacy .xls, or an encrypted OOXML workbook (any extension)."""
+    import msoffcrypto  # heavy import, only here
+
+    try:
+        with path.open("rb") as fh:
+            office = msoffcrypto.OfficeFile(fh)
+            encrypted = office.is_encrypted()
+            kind = type(office).__name__
+    except Exception:
+        # Not something msoffcrypto knows: let the .xls reader decide.
+        return "xls"
+    if encrypted:
+        raise InputFileError(str(path), "is password-protected (encrypted); it cannot be read without the password",
+                             hint=PASSWORD_HINT, code="ingest.encrypted")
+    if kind == "OOXMLFile":  # an unencrypted OOXML in an OLE2 wrapper is not something Excel writes
+        raise InputFileError(str(path), "is an Office container that is not a workbook",
+                             hint="open it in Excel and save it as .xlsx", code="ingest.not-a-spreadsheet")
+    if kind not in {"Xls97File", "OLE2File", "OfficeFile"} and not kind.startswith("Xls"):
+        raise InputFileError(str(path), "is an Office document (Word/PowerPoint?) but not an Excel workbook",
+                             hint="remove it from the inputs", code="ingest.not-a-spreadsheet")
+    return "xls"
+
+
+def _zip_format(path: Path, limits: Limits) -> Format:
+    try:
+        zf = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        raise InputFileError(str(path), "is damaged (the zip container is truncated or corrupt)",
+                             hint="open it in Excel (it may offer to repair it) and save a new copy",
+                             code="ingest.corrupt") from None
+    with zf:
+        try:
+            infos = zf.infolist()
+        except Exception:
+            raise InputFileError(str(path), "is damaged (its zip directory cannot be read)",
+                                 hint="open it in Excel and save a new copy", code="ingest.corrupt") from None
+        names = {i.filename for i in infos}
+        check_zip_bomb(path, infos, limits)
+        if "mimetype" in names:
+            mime = zf.read("mimetype").decode("ascii", "replace").strip()
+            if mime == "application/vnd.oasis.opendocument.spreadsheet":
+                return "ods"
+            raise InputFileError(str(path), f"is an OpenDocument file of type '{mime}', not a spreadsheet",
+                                 hint="remove it from the inputs", code="ingest.not-a-spreadsheet")
+        if "xl/workbook.bin" in names:
+            return "xlsb"
+        if "xl/workbook.xml" in names:
+            ct = zf.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
+            return "xlsm" if b"macroEnabled" in ct or path.suffix.lower() == ".xlsm" else "xlsx"
+        if "word/document.xml" in names or "ppt/presentation.xml" in names:
+            raise InputFileError(str(path), "is a Word/PowerPoint document, not a workbook",
+                                 hint="remove it from the inputs", code="ingest.not-a-spreadsheet")
+        raise InputFileError(str(path), "is a zip archive but not an Excel workbook",
+                             hint="unzip it and pass the workbooks inside", code="ingest.not-a-spreadsheet")
+
+
+def check_zip_bomb(path: Path, infos: list[zipfile.ZipInfo], limits: Limits) -> None:
+    """Refuse a workbook whose parts would expand beyond the limits (declared sizes)."""
+    total = sum(i.file_size for i in infos)
+    if total > limits.max_uncompressed_bytes:
+        raise InputFileError(
+            str(path),
+            f"would expand to {total / 1024**2:,.0f} MiB in memory (limit {limits.max_uncompressed_bytes / 1024**2:,.0f} MiB): "
+            "refused as a possible decompression bomb",
+            hint="if the file is genuine, raise limits.max_uncompressed_bytes in rules/ingest.yaml",
+            code="ingest.decompression-bomb",
+        )
+    for i in infos:
+        if i.file_size > 16 * 1024**2 and i.compress_size and i.file_size / i.compress_size > limits.max_compression_ratio:
+            raise InputFileError(
+                str(path),
+                f"part {i.filename} is compressed {i.file_size / i.compress_size:,.0f}:1 "
+                f"(limit {limits.max_compression_ratio:,.0f}:1): refused as a possible decompression bomb",
+                hint="if the file is genuine, raise limits.max_compression_ratio in rules/ingest.yaml",
+                code="ingest.decompression-bomb",
+            )
+
+
+def file_size(path: Path) -> int:
+    return os.stat(path).st_size

@@ -1,0 +1,386 @@
+"""Reading cells: every sheet of a workbook or CSV into a :class:`Grid` of strings.
+
+Cells come from the Rust calamine reader: fastexcel (calamine straight into Arrow) for the
+cell values of .xlsx/.xlsm/.xlsb/.xls/.ods, python-calamine for what fastexcel does not say
+(where the used range starts, merged ranges, sheet visibility). Macros are never run (no
+reader here can run them). For .xlsx/.xlsm one streaming pass over the sheet XML finds what
+calamine cannot give: hidden rows, formula cells without a cached value, and rows holding
+SUM/SUBTOTAL formulas; openpyxl is not needed for that. CSV/TSV: the encoding (UTF-8, UTF-8
+with BOM, UTF-16, Shift_JIS/cp932) and the delimiter are detected.
+
+Every cell arrives as text (``None`` when empty): numbers as Excel shows them without
+formatting (``1200000``, ``0.7``), date cells as ISO (``2026-03-31 00:00:00``), so the
+normalisers see one kind of value and the raw value stays printable for the report.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import InputFileError
+from .files import PASSWORD_HINT, Limits, SourceFile
+
+
+@dataclass
+class Grid:
+    """The used range of one sheet as text cells, with what the layout step needs to know."""
+
+    file: str
+    sheet: str  # "" for CSV
+    sheet_index: int
+    cells: pd.DataFrame  # object dtype, str or None; positional columns 0..w-1
+    first_row: int  # Excel row number of cells.iloc[0]
+    first_col: int  # 0-based column index of cells.columns[0] (A = 0)
+    visible: bool = True
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # (r1, c1, r2, c2), Excel rows, 0-based cols
+    hidden_rows: set[int] = field(default_factory=set)
+    formula_no_value: list[tuple[int, int]] = field(default_factory=list)  # (row, col)
+    sum_formula_rows: set[int] = field(default_factory=set)
+    date1904: bool = False
+
+
+def column_letter(index: int) -> str:
+    """0-based column index to Excel letters (0 -> A, 27 -> AB)."""
+    s = ""
+    n = index + 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def read_grids(src: SourceFile, limits: Limits) -> list[Grid]:
+    """All sheets of one file as grids; raises InputFileError when the file cannot be read."""
+    if src.format == "csv":
+        return [read_csv_grid(src)]
+    return _read_workbook(src, limits)
+
+
+# --------------------------------------------------------------------------- workbooks
+
+
+def _read_workbook(src: SourceFile, limits: Limits) -> list[Grid]:
+    import fastexcel
+    import python_calamine as pc
+
+    xml_info: dict[str, _XmlScan] = {}
+    date1904 = False
+    if src.format in ("xlsx", "xlsm"):
+        xml_info, date1904 = _scan_xlsx(src.path, limits)
+    try:
+        book = pc.CalamineWorkbook.from_path(str(src.path))
+        metas = list(book.sheets_metadata)
+    except pc.PasswordError:
+        raise InputFileError(str(src.path), "is password-protected (encrypted)", hint=PASSWORD_HINT,
+                             code="ingest.encrypted") from None
+    except Exception as exc:
+        raise InputFileError(str(src.path), f"is damaged and cannot be read ({_short(exc)})",
+                             hint="open it in Excel (it may offer to repair it) and save a new copy",
+                             code="ingest.corrupt") from None
+    try:
+        fx = fastexcel.read_excel(str(src.path))
+    except Exception:
+        fx = None  # fall back to python-calamine cells for this file
+    grids: list[Grid] = []
+    for idx, meta in enumerate(metas):
+        typ = str(getattr(meta, "typ", "")).lower()
+        if "chart" in typ:
+            continue  # chart sheets hold no cells
+        visible = str(getattr(meta, "visible", "Visible")).split(".")[-1] == "Visible"
+        try:
+            sheet = book.get_sheet_by_index(idx)
+        except Exception as exc:
+            raise InputFileError(str(src.path), f"sheet '{meta.name}' is damaged ({_short(exc)})",
+                                 hint="open it in Excel and save a new copy", code="ingest.corrupt") from None
+        start = sheet.start
+        merged = []
+        try:
+            for (r1, c1), (r2, c2) in sheet.merged_cell_ranges or []:
+                merged.append((r1 + 1, c1, r2 + 1, c2))
+        except Exception:
+            merged = []
+        if start is None or sheet.height == 0:
+            cells = pd.DataFrame(dtype=object)
+            first_row, first_col = 1, 0
+        else:
+            first_row, first_col = start[0] + 1, start[1]
+            cells = _cells_fastexcel(fx, idx) if fx is not None else None
+            if cells is None:
+                cells = _cells_calamine(sheet)
+        scan = xml_info.get(meta.name)
+        grids.append(
+            Grid(
+                file=src.name,
+                sheet=meta.name,
+                sheet_index=idx,
+                cells=cells,
+                first_row=first_row,
+                first_col=first_col,
+                visible=visible,
+                merged=merged,
+                hidden_rows=scan.hidden_rows if scan else set(),
+                formula_no_value=scan.formula_no_value if scan else [],
+                sum_formula_rows=scan.sum_rows if scan else set(),
+                date1904=date1904,
+            )
+        )
+    return grids
+
+
+def _cells_fastexcel(fx, idx: int) -> pd.DataFrame | None:
+    try:
+        sheet = fx.load_sheet(idx, header_row=None, dtypes="string")
+        df = sheet.to_pandas()
+    except Exception:
+        return None
+    df = df.astype(object)
+    df.columns = range(df.shape[1])
+    return df.where(df.notna(), None)
+
+
+def _cells_calamine(sheet) -> pd.DataFrame:
+    rows = sheet.to_python(skip_empty_area=True)
+    out = [[_cell_text(v) for v in row] for row in rows]
+    df = pd.DataFrame(out, dtype=object)
+    return df.where(df.notna(), None)
+
+
+def _cell_text(v: object) -> str | None:
+    """The same text fastexcel gives for a cell."""
+    import datetime as dt
+
+    if v is None or v == "":
+        return None
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() and abs(v) < 1e16 else repr(v)
+    if isinstance(v, dt.datetime):
+        return v.isoformat(sep=" ")
+    if isinstance(v, dt.date):
+        return v.isoformat() + " 00:00:00"
+    if isinstance(v, dt.time):
+        return v.isoformat()
+    if isinstance(v, dt.timedelta):
+        return str(v)
+    return str(v)
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text[:160]
+
+
+# ------------------------------------------------------------------ xlsx XML side-scan
+
+
+@dataclass
+class _XmlScan:
+    hidden_rows: set[int] = field(default_factory=set)
+    formula_no_value: list[tuple[int, int]] = field(default_factory=list)
+    sum_rows: set[int] = field(default_factory=set)
+
+
+_SHEET_RE = re.compile(rb'<sheet\b[^>]*?name="([^"]*)"[^>]*?r:id="([^"]*)"', re.S)
+_SHEET_RE2 = re.compile(rb'<sheet\b[^>]*?r:id="([^"]*)"[^>]*?name="([^"]*)"', re.S)
+_REL_RE = re.compile(rb'<Relationship\b[^>]*?Id="([^"]*)"[^>]*?Target="([^"]*)"', re.S)
+_REL_RE2 = re.compile(rb'<Relationship\b[^>]*?Target="([^"]*)"[^>]*?Id="([^"]*)"', re.S)
+_HIDDEN_ROW_RE = re.compile(rb'<(?:\w+:)?row\b[^>]*?\bhidden="(?:1|true)"[^>]*>', re.S)
+_ROW_NUM_RE = re.compile(rb'\br="(\d+)"')
+_NO_VALUE_RE = re.compile(rb"(?:</(?:\w+:)?f>|<(?:\w+:)?f\b[^>]*/>)\s*</(?:\w+:)?c>")
+_SUM_RE = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="[A-Z]+(\d+)"[^>]*>\s*<(?:\w+:)?f\b[^>]*>\s*(?:_xlfn\.)?(?:SUM|SUBTOTAL|AGGREGATE|SUMIF|SUMIFS)\(', re.S)
+_CELL_REF_RE = re.compile(rb'\br="([A-Z]+)(\d+)"')
+
+
+def _unescape(b: bytes) -> str:
+    import html
+
+    return html.unescape(b.decode("utf-8", "replace"))
+
+
+def _scan_xlsx(path: Path, limits: Limits) -> tuple[dict[str, _XmlScan], bool]:
+    """Stream each sheet part once; also enforces the real (not declared) expansion limit."""
+    out: dict[str, _XmlScan] = {}
+    try:
+        zf = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        raise InputFileError(str(path), "is damaged (the zip container is truncated or corrupt)",
+                             hint="open it in Excel and save a new copy", code="ingest.corrupt") from None
+    with zf:
+        try:
+            wb = zf.read("xl/workbook.xml")
+            rels = zf.read("xl/_rels/workbook.xml.rels")
+        except (KeyError, zipfile.BadZipFile, EOFError, OSError, Exception) as exc:
+            raise InputFileError(str(path), f"is damaged ({_short(exc)})",
+                                 hint="open it in Excel and save a new copy", code="ingest.corrupt") from None
+        date1904 = bool(re.search(rb'date1904="(?:1|true)"', wb))
+        targets = {rid: tgt for rid, tgt in _REL_RE.findall(rels)}
+        targets.update({rid: tgt for tgt, rid in _REL_RE2.findall(rels)})
+        sheets = {name: rid for name, rid in _SHEET_RE.findall(wb)}
+        sheets.update({name: rid for rid, name in _SHEET_RE2.findall(wb)})
+        budget = limits.max_uncompressed_bytes
+        for raw_name, rid in sheets.items():
+            tgt = targets.get(rid)
+            if not tgt:
+                continue
+            t = tgt.decode("utf-8", "replace")
+            part = t.lstrip("/") if t.startswith("/") else "xl/" + t
+            part = re.sub(r"[^/]+/\.\./", "", part)
+            try:
+                scan, used = _scan_sheet_part(zf, part, budget, path)
+            except KeyError:
+                continue
+            budget -= used
+            out[_unescape(raw_name)] = scan
+    return out, date1904
+
+
+def _scan_sheet_part(zf: zipfile.ZipFile, part: str, budget: int, path: Path) -> tuple[_XmlScan, int]:
+    scan = _XmlScan()
+    used = 0
+    carry = b""
+    try:
+        with zf.open(part) as fh:
+            while True:
+                chunk = fh.read(4 * 1024 * 1024)
+                if not chunk:
+                    break
+                used += len(chunk)
+                if used > budget:
+                    raise InputFileError(
+                        str(path), f"sheet part {part} expands beyond the {budget / 1024**2:,.0f} MiB limit: "
+                        "refused as a possible decompression bomb",
+                        hint="if the file is genuine, raise limits.max_uncompressed_bytes in rules/ingest.yaml",
+                        code="ingest.decompression-bomb")
+                data = carry + chunk
+                # cut at the last complete cell so no match straddles two chunks
+                cut = data.rfind(b"</c>")
+                cut = len(data) if cut < 0 else cut + 4
+                _scan_chunk(data[:cut], scan)
+                carry = data[cut:]
+                if len(carry) > 1024 * 1024:  # no cell boundary for a whole MiB: keep only a tail
+                    _scan_chunk(carry, scan)
+                    carry = b""
+        if carry:
+            _scan_chunk(carry, scan)
+    except (zipfile.BadZipFile, EOFError, OSError) as exc:
+        raise InputFileError(str(path), f"is damaged: sheet part {part} cannot be read ({_short(exc)})",
+                             hint="open it in Excel and save a new copy", code="ingest.corrupt") from None
+    return scan, used
+
+
+def _scan_chunk(data: bytes, scan: _XmlScan) -> None:
+    if b"hidden=" in data:
+        for m in _HIDDEN_ROW_RE.finditer(data):
+            n = _ROW_NUM_RE.search(m.group(0))
+            if n:
+                scan.hidden_rows.add(int(n.group(1)))
+    if b"<f" not in data and b":f" not in data:
+        return
+    for m in _NO_VALUE_RE.finditer(data):
+        start = max(data.rfind(b"<c ", 0, m.start()), data.rfind(b":c ", 0, m.start()))
+        ref = _CELL_REF_RE.search(data, start, m.start()) if start >= 0 else None
+        if ref:
+            col = 0
+            for ch in ref.group(1):
+                col = col * 26 + (ch - 64)
+            scan.formula_no_value.append((int(ref.group(2)), col - 1))
+    for m in _SUM_RE.finditer(data):
+        scan.sum_rows.add(int(m.group(1)))
+
+
+# ------------------------------------------------------------------------------ CSV
+
+_ENCODINGS = ("utf-8-sig", "utf-8", "cp932", "euc_jp", "utf-16", "latin-1")
+
+
+def read_csv_grid(src: SourceFile) -> Grid:
+    """A CSV/TSV/TXT file as one grid; row numbers are line numbers (the first line is 1)."""
+    raw = src.path.read_bytes()
+    text, encoding = decode_text(raw, src)
+    delimiter = sniff_delimiter(text[:65536], src.path.suffix.lower())
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        raise InputFileError(str(src.path), f"is not valid CSV ({exc})",
+                             hint="check the quoting around the reported line", code="ingest.corrupt") from None
+    # csv.reader folds quoted multi-line cells into one record: keep the physical line numbers
+    line_numbers = _record_line_numbers(text, delimiter, len(rows))
+    width = max((len(r) for r in rows), default=0)
+    cells = pd.DataFrame([[c if c.strip() != "" else None for c in r] + [None] * (width - len(r)) for r in rows],
+                         dtype=object)
+    grid = Grid(file=src.name, sheet="", sheet_index=0, cells=cells, first_row=1, first_col=0)
+    grid.line_numbers = line_numbers  # type: ignore[attr-defined]
+    grid.encoding = encoding  # type: ignore[attr-defined]
+    return grid
+
+
+def _record_line_numbers(text: str, delimiter: str, n: int) -> list[int]:
+    """The physical line each CSV record starts on (1-based)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    out = []
+    last = 0
+    for _ in range(n):
+        out.append(last + 1)
+        try:
+            next(reader)
+        except StopIteration:
+            break
+        last = reader.line_num
+    return out
+
+
+def decode_text(raw: bytes, src: SourceFile) -> tuple[str, str]:
+    """Detect the encoding of a text file: BOMs first, then strict trials, then charset-normalizer."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8", "replace"), "utf-8-sig"
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16"), "utf-16"
+    sample = raw[: 1024 * 1024]
+    if len(sample) >= 4 and (sample[1::2].count(0) > len(sample) // 3 or sample[0::2].count(0) > len(sample) // 3):
+        enc = "utf-16-le" if sample[1::2].count(0) > sample[0::2].count(0) else "utf-16-be"
+        return raw.decode(enc, "replace"), enc
+    for enc in ("utf-8", "cp932"):
+        try:
+            return raw.decode(enc), enc
+        except UnicodeDecodeError:
+            continue
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(sample).best()
+    if best is not None:
+        enc = best.encoding
+        try:
+            return raw.decode(enc), enc
+        except (UnicodeDecodeError, LookupError):
+            pass
+    raise InputFileError(str(src.path), "its text encoding could not be recognised",
+                         hint="save it as CSV UTF-8 from Excel (File > Save As > CSV UTF-8)",
+                         code="ingest.unknown-encoding")
+
+
+def sniff_delimiter(sample: str, ext: str) -> str:
+    """Tab for .tsv; otherwise the candidate that splits the first lines most consistently."""
+    if ext == ".tsv":
+        return "\t"
+    lines = [ln for ln in sample.splitlines()[:50] if ln.strip()]
+    if not lines:
+        return ","
+    best, best_score = ",", -1.0
+    for d in (",", "\t", ";", "|"):
+        counts = [ln.count(d) for ln in lines]
+        if max(counts) == 0:
+            continue
+        common = max(set(counts), key=counts.count)
+        share = counts.count(common) / len(counts)
+        score = share * (1 + min(common, 30) / 30) if common else 0.0
+        if score > best_score:
+            best, best_score = d, score
+    return best
