@@ -86,7 +86,8 @@ def _load(path: str) -> Schema:
     if problems.keys(raw_fields, "fields", list(raw_fields) if isinstance(raw_fields, dict) else []):
         for name, spec in raw_fields.items():
             key = f"fields.{name}"
-            if not problems.keys(spec, key, ["entity", "type", "synonyms", "description"], ["entity", "type", "synonyms"]):
+            problems.keys(spec, key, ["entity", "type", "synonyms", "description"], ["entity", "type", "synonyms"])
+            if not isinstance(spec, dict) or not {"entity", "type", "synonyms"} <= set(spec):
                 continue
             problems.choice(spec["entity"], f"{key}.entity", ENTITIES)
             problems.choice(spec["type"], f"{key}.type", FIELD_TYPES)

@@ -437,7 +437,8 @@ def classify_rows(body: pd.DataFrame, headers: list[str], matches: list[ColumnMa
             continue
         if counts[i] == 1 and isinstance(first, str) and _is_texty(first):
             pos = next(k for k, v in enumerate(row) if v is not None)
-            in_identity = pos in identity_cols
+            # a row holding only a company or deal name is a sparse record; any other lone text is a note
+            in_identity = matches[pos].field in ("company_name", "deal_name") if pos < len(matches) else False
             if len(first) >= rules.note_min_length or not in_identity or _SECTION.match(first):
                 classes.append("note")
                 continue

@@ -1,0 +1,158 @@
+"""Blocking: candidate pairs from a union of cheap keys, never from all n^2 pairs.
+
+In: a records frame and the blocking rules of a link-settings object. Out: :class:`Candidates`,
+the distinct record pairs (left < right, positions 0..n-1) that agree on at least one key, and
+for every pair which rules produced it (a bit mask; the EM training sessions need it). A key is
+one or more parts (a column, a prefix of it, each of its tokens, its sorted tokens ...); a
+column may hold a tuple of values (a company seen with several phone numbers), each value
+then gives a key. Blocks larger than ``max_block_size`` are skipped and reported, so one very
+common value cannot blow up the pair count; the other keys still cover those records.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .settings import BlockingRule, KeyPart
+
+_SEP = "\x1f"
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """Distinct candidate pairs with the rules that produced them."""
+
+    left: np.ndarray  # int64 record positions, left < right
+    right: np.ndarray
+    rules: np.ndarray  # int64 bit mask: bit r set when blocking rule r produced the pair
+    skipped_blocks: list[tuple[str, str, int]] = field(default_factory=list)  # (rule, key, size)
+
+    def __len__(self) -> int:
+        return len(self.left)
+
+
+def _explode(values: pd.Series) -> pd.DataFrame:
+    """(rec, value) rows, one per value; tuples/lists give one row per element."""
+    arr = values.to_numpy(dtype=object)
+    rec = np.arange(len(arr))
+    is_multi = np.fromiter((isinstance(v, (tuple, list)) for v in arr), bool, len(arr))
+    if not is_multi.any():
+        return pd.DataFrame({"rec": rec, "value": arr})
+    lens = np.fromiter((len(v) if m else 1 for v, m in zip(arr, is_multi)), np.int64, len(arr))
+    flat: list[object] = []
+    for v, m in zip(arr, is_multi):
+        if m:
+            flat.extend(v)
+        else:
+            flat.append(v)
+    return pd.DataFrame({"rec": np.repeat(rec, lens), "value": np.array(flat, dtype=object)})
+
+
+_NON_DIGIT = re.compile(r"\D+")
+
+
+def part_keys(values: pd.Series, part: KeyPart) -> pd.DataFrame:
+    """The key values one part gives each record: frame (rec, key), empties dropped."""
+    df = _explode(values)
+    v = df["value"]
+    ok = v.notna() & (v.astype(object) != "")
+    df = df[ok]
+    s = df["value"].astype(str)
+    t = part.transform
+    if t == "prefix":
+        s = s.str.slice(0, part.length)
+    elif t == "suffix":
+        s = s.str.slice(-part.length)
+    elif t == "digits":
+        s = s.str.replace(_NON_DIGIT, "", regex=True)
+    elif t in ("tokens", "first_token", "last_token", "sorted_tokens"):
+        tokens = s.str.split()
+        if t == "first_token":
+            s = tokens.str[0]
+        elif t == "last_token":
+            s = tokens.str[-1]
+        elif t == "sorted_tokens":
+            s = tokens.map(lambda x: " ".join(sorted(x)) if isinstance(x, list) else "")
+        else:
+            exploded = pd.DataFrame({"rec": df["rec"].to_numpy(), "key": tokens.to_numpy()}).explode("key")
+            exploded = exploded[exploded["key"].notna() & (exploded["key"] != "")]
+            return exploded.drop_duplicates().reset_index(drop=True)
+    out = pd.DataFrame({"rec": df["rec"].to_numpy(), "key": s.to_numpy(dtype=object)})
+    out = out[out["key"].notna() & (out["key"] != "")]
+    return out.drop_duplicates().reset_index(drop=True)
+
+
+def rule_keys(frame: pd.DataFrame, rule: BlockingRule) -> pd.DataFrame:
+    """The keys one blocking rule gives each record: frame (rec, key)."""
+    keys: pd.DataFrame | None = None
+    for part in rule.parts:
+        if part.column not in frame.columns:
+            return pd.DataFrame({"rec": np.array([], dtype=np.int64), "key": np.array([], dtype=object)})
+        pk = part_keys(frame[part.column], part)
+        if keys is None:
+            keys = pk
+        else:
+            keys = keys.merge(pk, on="rec", suffixes=("", "_next"))
+            keys = pd.DataFrame({"rec": keys["rec"], "key": keys["key"].astype(str) + _SEP + keys["key_next"].astype(str)})
+    assert keys is not None
+    return keys
+
+
+def _pairs_in_blocks(keys: pd.DataFrame, n: int) -> np.ndarray:
+    """Pair codes (left * n + right) of all pairs sharing a key."""
+    if keys.empty:
+        return np.array([], dtype=np.int64)
+    codes, _ = pd.factorize(keys["key"])
+    rec = keys["rec"].to_numpy(dtype=np.int64)
+    order = np.lexsort((rec, codes))
+    codes, rec = codes[order], rec[order]
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+    sizes = np.diff(np.r_[starts, len(codes)])
+    out = []
+    # pairs (i, j), i < j inside each block: vectorised per block size
+    for size in np.unique(sizes):
+        if size < 2:
+            continue
+        block_starts = starts[sizes == size]
+        ii, jj = np.triu_indices(int(size), k=1)
+        left = rec[(block_starts[:, None] + ii[None, :]).ravel()]
+        right = rec[(block_starts[:, None] + jj[None, :]).ravel()]
+        lo, hi = np.minimum(left, right), np.maximum(left, right)
+        keep = lo != hi
+        out.append(lo[keep] * n + hi[keep])
+    if not out:
+        return np.array([], dtype=np.int64)
+    return np.unique(np.concatenate(out))
+
+
+def candidate_pairs(frame: pd.DataFrame, rules: tuple[BlockingRule, ...], max_block_size: int = 1000) -> Candidates:
+    """All distinct pairs that agree on at least one blocking key."""
+    n = len(frame)
+    per_rule: list[np.ndarray] = []
+    skipped: list[tuple[str, str, int]] = []
+    for rule in rules:
+        keys = rule_keys(frame, rule)
+        if keys.empty:
+            per_rule.append(np.array([], dtype=np.int64))
+            continue
+        sizes = keys.groupby("key", sort=False)["rec"].transform("size")
+        big = sizes > max_block_size
+        if big.any():
+            for k, size in keys.loc[big, "key"].value_counts().items():
+                skipped.append((rule.label, str(k).replace(_SEP, " & "), int(size)))
+        keys = keys[(sizes >= 2) & ~big]
+        per_rule.append(_pairs_in_blocks(keys, n))
+    if not per_rule:
+        empty = np.array([], dtype=np.int64)
+        return Candidates(empty, empty, empty, skipped)
+    allcodes = np.unique(np.concatenate(per_rule)) if per_rule else np.array([], dtype=np.int64)
+    mask = np.zeros(len(allcodes), dtype=np.int64)
+    for r, codes in enumerate(per_rule):
+        if len(codes):
+            hit = np.searchsorted(allcodes, codes)
+            mask[hit] |= np.int64(1) << r
+    return Candidates(allcodes // max(n, 1), allcodes % max(n, 1), mask, skipped)

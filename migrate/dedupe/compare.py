@@ -1,0 +1,229 @@
+"""Comparisons: the level every candidate pair reaches on every compared field, vectorised.
+
+In: a records frame, the comparisons of a link-settings object and arrays of pair positions.
+Out: a (pairs x comparisons) int8 matrix of levels: 0 is the first (strongest) level, the
+comparison's last index is 'different', -1 means one side is empty. Text values are factorised
+once, each distinct value pair is scored once (rapidfuzz ``process.cpdist`` in C, no Python
+loop per pair), and a column may hold a tuple of values per record (a company with several
+phone numbers): the pair then takes the best level any two of its values reach.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .settings import DISTANCE_TESTS, SIMILARITY_TESTS, Comparison
+
+NULL = -1
+_PREFIX = re.compile(r"^\D+")
+
+
+def _scorer(test: str) -> tuple[Callable[..., Any], float]:
+    """rapidfuzz scorer for a test and the factor that brings its score to 0..1."""
+    from rapidfuzz import fuzz
+    from rapidfuzz.distance import DamerauLevenshtein, Jaro, JaroWinkler, Levenshtein
+
+    table: dict[str, tuple[Callable[..., Any], float]] = {
+        "ratio": (fuzz.ratio, 0.01),
+        "partial_ratio": (fuzz.partial_ratio, 0.01),
+        "token_sort_ratio": (fuzz.token_sort_ratio, 0.01),
+        "token_set_ratio": (fuzz.token_set_ratio, 0.01),
+        "jaro_winkler": (JaroWinkler.normalized_similarity, 1.0),
+        "jaro": (Jaro.normalized_similarity, 1.0),
+        "levenshtein": (Levenshtein.distance, 1.0),
+        "damerau_levenshtein": (DamerauLevenshtein.distance, 1.0),
+    }
+    return table[test]
+
+
+def _is_empty(v: object) -> bool:
+    return v is None or (isinstance(v, float) and v != v) or v == ""
+
+
+@dataclass
+class Prepared:
+    """One comparison's column, ready for fast pair lookups."""
+
+    comparison: Comparison
+    # text: every record is a run of element codes in ``elems`` (CSR); scalar = 0 or 1 element
+    ptr: np.ndarray = field(default_factory=lambda: np.zeros(1, np.int64))
+    elems: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    strings: np.ndarray = field(default_factory=lambda: np.zeros(0, object))
+    multi: bool = False
+    tf: np.ndarray | None = None  # share of records holding each distinct value (scalar text)
+    values: np.ndarray | None = None  # number / date: float, NaN when empty
+    others: dict[str, np.ndarray] = field(default_factory=dict)  # codes of columns 'same' looks at
+
+
+def _text_codes(col: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+    arr = col.to_numpy(dtype=object)
+    multi = any(isinstance(v, (tuple, list)) for v in arr)
+    if not multi:
+        empty = np.fromiter((_is_empty(v) for v in arr), bool, len(arr))
+        vals = np.where(empty, None, arr)
+        codes, uniques = pd.factorize(pd.Series(vals, dtype=object).map(lambda v: v if v is None else str(v)), use_na_sentinel=True)
+        lens = (~empty).astype(np.int64)
+        ptr = np.r_[0, np.cumsum(lens)]
+        return ptr, codes[~empty].astype(np.int64), np.asarray(uniques, dtype=object), False
+    flat: list[str] = []
+    lens_list = []
+    for v in arr:
+        items = [str(x) for x in (v if isinstance(v, (tuple, list)) else [v]) if not _is_empty(x)]
+        flat.extend(items)
+        lens_list.append(len(items))
+    codes, uniques = pd.factorize(pd.Series(flat, dtype=object))
+    ptr = np.r_[0, np.cumsum(np.asarray(lens_list, dtype=np.int64))]
+    return ptr, codes.astype(np.int64), np.asarray(uniques, dtype=object), True
+
+
+def _dates(col: pd.Series) -> np.ndarray:
+    s = col.astype(object).where(col.notna(), "").astype(str)
+    d = pd.to_datetime(s, format="%Y-%m-%d", errors="coerce")
+    miss = d.isna() & (s != "")
+    if miss.any():
+        d[miss] = pd.to_datetime(s[miss], format="%Y%m%d", errors="coerce")
+    days = (d - pd.Timestamp("1970-01-01")).dt.days
+    return days.to_numpy(dtype=float, na_value=np.nan)
+
+
+def prepare(frame: pd.DataFrame, comparisons: tuple[Comparison, ...]) -> list[Prepared]:
+    """Factorise every compared column once."""
+    out = []
+    n = len(frame)
+    for comp in comparisons:
+        p = Prepared(comp)
+        col = frame[comp.column] if comp.column in frame.columns else pd.Series([None] * n, index=frame.index, dtype=object)
+        if comp.kind == "number":
+            p.values = pd.to_numeric(col, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        elif comp.kind == "date":
+            p.values = _dates(col)
+        else:
+            p.ptr, p.elems, p.strings, p.multi = _text_codes(col)
+            if comp.tf_adjust and not p.multi and len(p.elems):
+                counts = np.bincount(p.elems, minlength=len(p.strings)).astype(float)
+                p.tf = counts / max(len(p.elems), 1)
+        for lv in comp.levels:
+            if lv.test == "same" and lv.arg not in p.others:
+                other = frame[lv.arg] if lv.arg in frame.columns else pd.Series([""] * n, dtype=object)
+                ov = other.to_numpy(dtype=object)
+                empty = np.fromiter((_is_empty(v) for v in ov), bool, n)
+                codes, _ = pd.factorize(pd.Series(np.where(empty, None, ov), dtype=object).map(lambda v: v if v is None else str(v)))
+                p.others[lv.arg] = codes
+        out.append(p)
+    return out
+
+
+def _text_levels(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    comp = p.comparison
+    n_pairs = len(left)
+    else_level = len(comp.levels)
+    out = np.full(n_pairs, NULL, dtype=np.int8)
+    la = p.ptr[left + 1] - p.ptr[left]
+    lb = p.ptr[right + 1] - p.ptr[right]
+    ok = (la > 0) & (lb > 0)
+    if not ok.any():
+        return out
+    idx = np.flatnonzero(ok)
+    counts = (la[idx] * lb[idx]).astype(np.int64)
+    pair_of = np.repeat(np.arange(len(idx)), counts)
+    starts = np.r_[0, np.cumsum(counts)[:-1]]
+    k = np.arange(counts.sum()) - np.repeat(starts, counts)
+    lbr = np.repeat(lb[idx], counts)
+    ea = p.elems[np.repeat(p.ptr[left[idx]], counts) + k // lbr]
+    eb = p.elems[np.repeat(p.ptr[right[idx]], counts) + k % lbr]
+    lo, hi = np.minimum(ea, eb), np.maximum(ea, eb)
+    n_str = max(len(p.strings), 1)
+    upair, inv = np.unique(lo * n_str + hi, return_inverse=True)
+    ua, ub = upair // n_str, upair % n_str
+    cache: dict[str, np.ndarray] = {}
+    prefixes: np.ndarray | None = None
+    level = np.full(len(idx), else_level, dtype=np.int8)
+    undecided = np.ones(len(idx), dtype=bool)
+    for i, lv in enumerate(comp.levels):
+        if lv.test == "same":
+            codes = p.others[lv.arg]
+            cl, cr = codes[left[idx]], codes[right[idx]]
+            hit_pair = (cl == cr) & (cl >= 0)
+        else:
+            if lv.test == "exact":
+                hit_u = ua == ub
+            elif lv.test in SIMILARITY_TESTS or lv.test in DISTANCE_TESTS:
+                if lv.test not in cache:
+                    from rapidfuzz import process
+
+                    scorer, factor = _scorer(lv.test)
+                    sc = process.cpdist(p.strings[ua], p.strings[ub], scorer=scorer, workers=-1)
+                    cache[lv.test] = np.asarray(sc, dtype=float) * factor
+                sc = cache[lv.test]
+                hit_u = sc >= lv.arg - 1e-9 if lv.test in SIMILARITY_TESTS else sc <= lv.arg
+            elif lv.test == "same_prefix":
+                if prefixes is None:
+                    prefixes = np.array([(m.group(0) if (m := _PREFIX.match(s)) else "") for s in p.strings], dtype=object)
+                pa, pb = prefixes[ua], prefixes[ub]
+                hit_u = (pa == pb) & (pa != "")
+            else:  # pragma: no cover - settings validation rejects other tests for text
+                raise ValueError(f"test {lv.test} does not apply to text")
+            hit_e = hit_u[inv]
+            hit_pair = np.zeros(len(idx), dtype=bool)
+            np.logical_or.at(hit_pair, pair_of[hit_e], True)
+        take = undecided & hit_pair
+        level[take] = i
+        undecided &= ~take
+    out[idx] = level
+    return out
+
+
+def _value_levels(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    comp = p.comparison
+    assert p.values is not None
+    a, b = p.values[left], p.values[right]
+    ok = ~(np.isnan(a) | np.isnan(b))
+    out = np.full(len(left), NULL, dtype=np.int8)
+    level = np.full(len(left), len(comp.levels), dtype=np.int8)
+    undecided = ok.copy()
+    diff = np.abs(a - b)
+    for i, lv in enumerate(comp.levels):
+        if lv.test == "exact":
+            hit = diff == 0
+        elif lv.test == "rel_diff":
+            hit = diff <= lv.arg * np.maximum(np.abs(a), np.abs(b)) + 1e-12
+        elif lv.test in ("abs_diff", "days"):
+            hit = diff <= lv.arg
+        elif lv.test == "same":
+            codes = p.others[lv.arg]
+            hit = (codes[left] == codes[right]) & (codes[left] >= 0)
+        else:  # pragma: no cover
+            raise ValueError(f"test {lv.test} does not apply to {comp.kind}")
+        take = undecided & hit
+        level[take] = i
+        undecided &= ~take
+    out[ok] = level[ok]
+    return out
+
+
+def levels(prepared: list[Prepared], left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """The (pairs x comparisons) matrix of levels; -1 where a side is empty."""
+    left = np.asarray(left, dtype=np.int64)
+    right = np.asarray(right, dtype=np.int64)
+    gamma = np.empty((len(left), len(prepared)), dtype=np.int8)
+    for j, p in enumerate(prepared):
+        if p.comparison.kind == "text":
+            gamma[:, j] = _text_levels(p, left, right)
+        else:
+            gamma[:, j] = _value_levels(p, left, right)
+    return gamma
+
+
+def exact_values(prepared: Prepared, left: np.ndarray) -> np.ndarray:
+    """The value code of each left record (scalar text), -1 when empty: for term frequencies."""
+    lens = prepared.ptr[left + 1] - prepared.ptr[left]
+    out = np.full(len(left), -1, dtype=np.int64)
+    has = lens == 1
+    out[has] = prepared.elems[prepared.ptr[left[has]]]
+    return out

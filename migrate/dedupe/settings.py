@@ -1,0 +1,520 @@
+"""Dedupe settings: rules/dedupe.yaml (or a plain dict) read into frozen objects.
+
+A *link settings* object drives the generic engine: which blocking keys make candidate pairs,
+which comparisons (with their levels) score a pair, how the Fellegi-Sunter model is trained
+and where the match / review thresholds lie. rules/dedupe.yaml holds one link-settings block
+per entity (companies, contacts, deals) plus what only the CRM merge needs: survivorship per
+field, conflict fields, free-mail domains, existing-SFA column names and forced decisions.
+The benchmarks build a link-settings object from a dict of the same shape. Every problem in
+the file is collected and raised as one :class:`~migrate.errors.RuleFileError`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Literal
+
+from ..rules import Problems, load_rule_file, rule_path
+
+# Tests a comparison level can make, by the kind of value they read.
+SIMILARITY_TESTS = (
+    "ratio",
+    "partial_ratio",
+    "token_sort_ratio",
+    "token_set_ratio",
+    "jaro_winkler",
+    "jaro",
+)
+DISTANCE_TESTS = ("levenshtein", "damerau_levenshtein")
+NUMBER_TESTS = ("rel_diff", "abs_diff")
+DATE_TESTS = ("days",)
+TEXT_TESTS = ("exact", *SIMILARITY_TESTS, *DISTANCE_TESTS, "same_prefix")
+PAIR_TESTS = ("same",)  # looks at another column of the pair, not at the compared values
+ALL_TESTS = (*TEXT_TESTS, *NUMBER_TESTS, *DATE_TESTS, *PAIR_TESTS)
+
+TRANSFORMS = ("value", "prefix", "suffix", "tokens", "sorted_tokens", "first_token", "last_token", "digits")
+STRATEGIES = ("most_recent", "most_complete", "most_frequent", "source_priority", "longest", "concatenate")
+ENTITY_SECTIONS = ("companies", "contacts", "deals")
+
+Kind = Literal["text", "number", "date"]
+Strategy = Literal["most_recent", "most_complete", "most_frequent", "source_priority", "longest", "concatenate"]
+
+
+@dataclass(frozen=True)
+class KeyPart:
+    """One part of a blocking key: a column, optionally transformed (prefix of N chars...)."""
+
+    column: str
+    transform: str = "value"
+    length: int = 0
+
+    @property
+    def label(self) -> str:
+        if self.transform == "value":
+            return self.column
+        if self.transform in ("prefix", "suffix"):
+            return f"{self.transform}({self.column},{self.length})"
+        return f"{self.transform}({self.column})"
+
+
+@dataclass(frozen=True)
+class BlockingRule:
+    """Records that agree on every part of the key become candidate pairs."""
+
+    parts: tuple[KeyPart, ...]
+
+    @property
+    def label(self) -> str:
+        return " & ".join(p.label for p in self.parts)
+
+    @property
+    def columns(self) -> frozenset[str]:
+        return frozenset(p.column for p in self.parts)
+
+
+@dataclass(frozen=True)
+class Level:
+    """One comparison level: the first level whose test passes is the pair's level."""
+
+    test: str
+    arg: Any = None
+    never: bool = False  # a pair at this level is never a match (hard cannot-link)
+    m: float | None = None  # prior m probability (share of true matches at this level)
+
+    @property
+    def label(self) -> str:
+        if self.test == "exact":
+            return "exact"
+        if self.test == "same":
+            return f"differs, same {self.arg}"
+        if self.test == "same_prefix":
+            return "differs, same id prefix"
+        if self.test in SIMILARITY_TESTS:
+            return f"{self.test}>={self.arg:g}"
+        if self.test in DISTANCE_TESTS:
+            return f"{self.test}<={self.arg:g}"
+        if self.test in NUMBER_TESTS:
+            return f"{self.test}<={self.arg:g}"
+        return f"{self.test}<={self.arg:g}"
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """How one field of two records is compared: ordered levels, then an implicit 'else'."""
+
+    name: str
+    column: str
+    levels: tuple[Level, ...]
+    kind: Kind = "text"
+    tf_adjust: bool = False  # exact agreement on a rare value weighs more (term frequency)
+    else_never: bool = False
+    else_m: float | None = None
+
+    @property
+    def n_levels(self) -> int:
+        """Levels including the final 'else' level."""
+        return len(self.levels) + 1
+
+    def level_label(self, i: int) -> str:
+        if i < 0:
+            return "missing"
+        return self.levels[i].label if i < len(self.levels) else "different"
+
+    @property
+    def columns(self) -> frozenset[str]:
+        extra = {lv.arg for lv in self.levels if lv.test == "same"}
+        return frozenset({self.column, *extra})
+
+
+@dataclass(frozen=True)
+class ModelSettings:
+    """Training of the Fellegi-Sunter weights."""
+
+    train: bool = True  # learn m by EM; False: use the m priors as given
+    max_iterations: int = 40
+    tolerance: float = 1e-4
+    random_pairs: int = 300_000  # sample size for u (all pairs when fewer)
+    prior_strength: float = 5.0  # pseudo-pairs behind the m priors (regularises small data)
+    match_prior: float | None = None  # P(two random records match); None: estimate
+    seed: int = 17
+    session_max_pairs: int = 1_000_000
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    match: float = 0.9  # match probability at or above which records merge
+    review: float = 0.5  # ... at or above which a pair goes to the review queue
+
+
+@dataclass(frozen=True)
+class CohesionSettings:
+    """Guard against chaining two different entities through a bridge record."""
+
+    enabled: bool = True
+    max_dense: int = 400  # clusters up to this size get every member pair scored
+
+
+@dataclass(frozen=True)
+class LinkSettings:
+    """Everything the generic engine needs: blocking, comparisons, model, thresholds."""
+
+    blocking: tuple[BlockingRule, ...]
+    comparisons: tuple[Comparison, ...]
+    max_block_size: int = 1000
+    model: ModelSettings = field(default_factory=ModelSettings)
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    cohesion: CohesionSettings = field(default_factory=CohesionSettings)
+
+
+@dataclass(frozen=True)
+class EntitySettings:
+    """One entity of the CRM merge (companies, contacts or deals)."""
+
+    link: LinkSettings
+    present_if: tuple[str, ...]
+    survivorship_default: Strategy = "most_recent"
+    survivorship: tuple[tuple[str, Strategy], ...] = ()
+    source_priority: tuple[str, ...] = ()
+    conflicts: tuple[str, ...] = ()
+    fields: tuple[str, ...] = ()
+
+    def strategy(self, name: str) -> Strategy:
+        return dict(self.survivorship).get(name, self.survivorship_default)
+
+
+@dataclass(frozen=True)
+class ExistingSource:
+    """Column names of one export from the target SFA (accounts or contacts)."""
+
+    id_columns: tuple[str, ...]
+    columns: tuple[tuple[str, tuple[str, ...]], ...]  # canonical field -> accepted headers
+
+
+@dataclass(frozen=True)
+class Decision:
+    left: str
+    right: str
+    decision: Literal["same", "different"]
+
+
+@dataclass(frozen=True)
+class DedupeSettings:
+    """The whole of rules/dedupe.yaml."""
+
+    companies: EntitySettings
+    contacts: EntitySettings
+    deals: EntitySettings
+    free_mail_domains: frozenset[str]
+    kana_legal_forms: tuple[str, ...]
+    legal_forms: tuple[str, ...]
+    existing: tuple[tuple[str, ExistingSource], ...]
+    decisions: tuple[Decision, ...]
+    exact_duplicate_ignore: tuple[str, ...] = ()
+
+    def entity(self, name: str) -> EntitySettings:
+        return {"companies": self.companies, "contacts": self.contacts, "deals": self.deals}[name]
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def _number(p: Problems, value: Any, key: str, lo: float | None = None, hi: float | None = None) -> float | None:
+    if not p.type(value, key, (int, float), "a number"):
+        return None
+    if (lo is not None and value < lo) or (hi is not None and value > hi):
+        p.add(key, f"{value!r} is out of range; allowed: {lo if lo is not None else '-inf'}..{hi if hi is not None else 'inf'}")
+        return None
+    return float(value)
+
+
+def _parse_key_part(p: Problems, raw: Any, key: str) -> KeyPart | None:
+    if isinstance(raw, str):
+        return KeyPart(raw)
+    if not p.keys(raw, key, ["column", *TRANSFORMS[1:]], ["column"]):
+        return None
+    transforms = [t for t in TRANSFORMS[1:] if t in raw]
+    if len(transforms) > 1:
+        p.add(key, f"only one transform per key part, got {', '.join(transforms)}")
+        return None
+    if not p.type(raw["column"], f"{key}.column", str, "a column name"):
+        return None
+    if not transforms:
+        return KeyPart(raw["column"])
+    t = transforms[0]
+    if t in ("prefix", "suffix"):
+        n = raw[t]
+        if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+            p.add(f"{key}.{t}", f"{n!r} is not a positive number of characters")
+            return None
+        return KeyPart(raw["column"], t, n)
+    if raw[t] is not True:
+        p.add(f"{key}.{t}", f"{raw[t]!r} is not allowed; allowed values: true")
+        return None
+    return KeyPart(raw["column"], t)
+
+
+def _parse_blocking(p: Problems, raw: Any, key: str) -> tuple[BlockingRule, ...]:
+    if not isinstance(raw, list) or not raw:
+        p.add(key, "expected a non-empty list of blocking keys")
+        return ()
+    rules = []
+    for i, item in enumerate(raw):
+        k = f"{key}[{i}]"
+        items = item if isinstance(item, list) else [item]
+        if not items:
+            p.add(k, "a blocking key needs at least one part")
+            continue
+        parts = [_parse_key_part(p, part, f"{k}[{j}]" if isinstance(item, list) else k) for j, part in enumerate(items)]
+        if all(parts):
+            rules.append(BlockingRule(tuple(x for x in parts if x)))
+    if len(rules) > 62:
+        p.add(key, f"at most 62 blocking keys, got {len(rules)}")
+    return tuple(rules)
+
+
+def _parse_level(p: Problems, raw: Any, key: str) -> Level | None:
+    if isinstance(raw, str):
+        if raw != "exact":
+            p.add(key, f"{raw!r} is not allowed; a level is 'exact' or a mapping like {{ratio: 0.9}}")
+            return None
+        return Level("exact")
+    if not p.keys(raw, key, [*ALL_TESTS, "never", "m"]):
+        return None
+    tests = [t for t in ALL_TESTS if t in raw]
+    if len(tests) != 1:
+        p.add(key, f"a level needs exactly one test; allowed tests: {', '.join(ALL_TESTS)}")
+        return None
+    t = tests[0]
+    arg = raw[t]
+    k = f"{key}.{t}"
+    if t in SIMILARITY_TESTS:
+        arg = _number(p, arg, k, 0.0, 1.0)
+    elif t in DISTANCE_TESTS or t in NUMBER_TESTS or t in DATE_TESTS:
+        arg = _number(p, arg, k, 0.0)
+    elif t == "same":
+        if not p.type(arg, k, str, "a column name"):
+            arg = None
+    elif arg is not True:
+        p.add(k, f"{arg!r} is not allowed; allowed values: true")
+        arg = None
+    never = raw.get("never", False)
+    if not isinstance(never, bool):
+        p.add(f"{key}.never", f"{never!r} is not allowed; allowed values: true, false")
+    m = raw.get("m")
+    if m is not None:
+        m = _number(p, m, f"{key}.m", 0.0, 1.0)
+    if arg is None and t != "exact":
+        return None
+    return Level(t, arg, bool(never), m)
+
+
+def _kind(levels: tuple[Level, ...]) -> Kind:
+    tests = {lv.test for lv in levels}
+    if tests & set(NUMBER_TESTS):
+        return "number"
+    if tests & set(DATE_TESTS):
+        return "date"
+    return "text"
+
+
+def _parse_comparison(p: Problems, raw: Any, key: str) -> Comparison | None:
+    if not p.keys(raw, key, ["name", "column", "levels", "tf_adjust", "else_never", "else_m", "kind"], ["column", "levels"]):
+        return None
+    column = raw["column"]
+    if not p.type(column, f"{key}.column", str, "a column name"):
+        return None
+    name = raw.get("name", column)
+    levels_raw = raw["levels"]
+    if not isinstance(levels_raw, list):
+        p.add(f"{key}.levels", "expected a list of levels")
+        return None
+    levels = tuple(lv for i, lv in enumerate(levels_raw) if (lv := _parse_level(p, lv, f"{key}.levels[{i}]")))
+    if len(levels) != len(levels_raw):
+        return None
+    kind = raw.get("kind", _kind(levels))
+    p.choice(kind, f"{key}.kind", ("text", "number", "date"))
+    allowed = {"text": (*TEXT_TESTS, *PAIR_TESTS), "number": ("exact", *NUMBER_TESTS, *PAIR_TESTS), "date": ("exact", *DATE_TESTS, *PAIR_TESTS)}.get(kind, ())
+    for i, lv in enumerate(levels):
+        if lv.test not in allowed:
+            p.add(f"{key}.levels[{i}]", f"test '{lv.test}' does not apply to {kind} values; allowed: {', '.join(allowed)}")
+    tf = raw.get("tf_adjust", False)
+    else_never = raw.get("else_never", False)
+    for flag, v in (("tf_adjust", tf), ("else_never", else_never)):
+        if not isinstance(v, bool):
+            p.add(f"{key}.{flag}", f"{v!r} is not allowed; allowed values: true, false")
+    else_m = raw.get("else_m")
+    if else_m is not None:
+        else_m = _number(p, else_m, f"{key}.else_m", 0.0, 1.0)
+    return Comparison(str(name), column, levels, kind, bool(tf), bool(else_never), else_m)
+
+
+def _parse_dataclass(p: Problems, raw: Any, key: str, cls: type, ranges: Mapping[str, tuple[float | None, float | None]]) -> Any:
+    if raw is None:
+        return cls()
+    names = list(cls.__dataclass_fields__)
+    if not p.keys(raw, key, names):
+        return cls()
+    kwargs: dict[str, Any] = {}
+    defaults = cls()
+    for name, value in raw.items():
+        k = f"{key}.{name}"
+        default = getattr(defaults, name)
+        if isinstance(default, bool):
+            if isinstance(value, bool):
+                kwargs[name] = value
+            else:
+                p.add(k, f"{value!r} is not allowed; allowed values: true, false")
+        elif name == "match_prior" and value is None:
+            kwargs[name] = None
+        else:
+            lo, hi = ranges.get(name, (0, None))
+            num = _number(p, value, k, lo, hi)
+            if num is not None:
+                kwargs[name] = int(num) if isinstance(default, int) else num
+    return cls(**kwargs)
+
+
+LINK_KEYS = ["blocking", "max_block_size", "comparisons", "model", "thresholds", "cohesion"]
+
+
+def parse_link_settings(p: Problems, raw: Any, key: str = "") -> LinkSettings:
+    """Read one link-settings block (blocking, comparisons, model, thresholds, cohesion)."""
+    pre = f"{key}." if key else ""
+    blocking = _parse_blocking(p, raw.get("blocking"), f"{pre}blocking")
+    comps_raw = raw.get("comparisons")
+    comparisons: list[Comparison] = []
+    if not isinstance(comps_raw, list) or not comps_raw:
+        p.add(f"{pre}comparisons", "expected a non-empty list of comparisons")
+    else:
+        seen: set[str] = set()
+        for i, c in enumerate(comps_raw):
+            comp = _parse_comparison(p, c, f"{pre}comparisons[{i}]")
+            if comp is None:
+                continue
+            if comp.name in seen:
+                p.add(f"{pre}comparisons[{i}].name", f"'{comp.name}' is used twice; give one a name")
+            seen.add(comp.name)
+            comparisons.append(comp)
+    mbs = raw.get("max_block_size", 1000)
+    max_block_size = _number(p, mbs, f"{pre}max_block_size", 2)
+    model = _parse_dataclass(p, raw.get("model"), f"{pre}model", ModelSettings,
+                             {"match_prior": (0.0, 1.0), "tolerance": (0.0, 1.0), "max_iterations": (1, None), "random_pairs": (100, None)})
+    thresholds = _parse_dataclass(p, raw.get("thresholds"), f"{pre}thresholds", Thresholds, {"match": (0.0, 1.0), "review": (0.0, 1.0)})
+    if thresholds.review > thresholds.match:
+        p.add(f"{pre}thresholds.review", f"{thresholds.review} is above thresholds.match {thresholds.match}")
+    cohesion = _parse_dataclass(p, raw.get("cohesion"), f"{pre}cohesion", CohesionSettings, {"max_dense": (3, None)})
+    return LinkSettings(blocking, tuple(comparisons), int(max_block_size or 1000), model, thresholds, cohesion)
+
+
+def link_settings(raw: Mapping[str, Any], name: str = "<settings>") -> LinkSettings:
+    """Build link settings from a plain dict (used by the benchmarks); raises RuleFileError."""
+    p = Problems(name)
+    if p.keys(raw, "", LINK_KEYS, ["blocking", "comparisons"]):
+        out = parse_link_settings(p, raw)
+        p.raise_if_any()
+        return out
+    p.raise_if_any()
+    raise AssertionError("unreachable")
+
+
+def _parse_entity(p: Problems, raw: Any, key: str) -> EntitySettings | None:
+    extra = ["present_if", "survivorship", "source_priority", "conflicts", "fields"]
+    if not p.keys(raw, key, [*LINK_KEYS, *extra], ["blocking", "comparisons", "present_if"]):
+        return None
+    link = parse_link_settings(p, raw, key)
+    present_if = tuple(p.string_list(raw.get("present_if"), f"{key}.present_if"))
+    if not present_if:
+        p.add(f"{key}.present_if", "name at least one field whose presence makes a row carry this entity")
+    surv_raw = raw.get("survivorship") or {}
+    default: Strategy = "most_recent"
+    per_field: list[tuple[str, Strategy]] = []
+    if p.keys(surv_raw, f"{key}.survivorship", ["default", "fields"]):
+        if "default" in surv_raw and p.choice(surv_raw["default"], f"{key}.survivorship.default", STRATEGIES):
+            default = surv_raw["default"]
+        fields_raw = surv_raw.get("fields") or {}
+        if isinstance(fields_raw, Mapping):
+            for fname, strat in fields_raw.items():
+                if p.choice(strat, f"{key}.survivorship.fields.{fname}", STRATEGIES):
+                    per_field.append((str(fname), strat))
+        else:
+            p.add(f"{key}.survivorship.fields", "expected a mapping of field: strategy")
+    return EntitySettings(
+        link=link,
+        present_if=present_if,
+        survivorship_default=default,
+        survivorship=tuple(per_field),
+        source_priority=tuple(p.string_list(raw.get("source_priority"), f"{key}.source_priority")),
+        conflicts=tuple(p.string_list(raw.get("conflicts"), f"{key}.conflicts")),
+        fields=tuple(p.string_list(raw.get("fields"), f"{key}.fields")),
+    )
+
+
+def _parse_existing(p: Problems, raw: Any) -> tuple[tuple[str, ExistingSource], ...]:
+    if raw is None:
+        return ()
+    out = []
+    if not p.keys(raw, "existing", ["accounts", "contacts"]):
+        return ()
+    for name, spec in raw.items():
+        k = f"existing.{name}"
+        if not p.keys(spec, k, ["id", "columns"], ["id", "columns"]):
+            continue
+        ids = tuple(p.string_list(spec["id"] if isinstance(spec["id"], list) else [spec["id"]], f"{k}.id"))
+        cols = []
+        if isinstance(spec["columns"], Mapping):
+            for canon, headers in spec["columns"].items():
+                hs = p.string_list(headers if isinstance(headers, list) else [headers], f"{k}.columns.{canon}")
+                cols.append((str(canon), tuple(hs)))
+        else:
+            p.add(f"{k}.columns", "expected a mapping of canonical field: [headers]")
+        out.append((str(name), ExistingSource(ids, tuple(cols))))
+    return tuple(out)
+
+
+def _parse_decisions(p: Problems, raw: Any) -> tuple[Decision, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        p.add("decisions", "expected a list of {left, right, decision}")
+        return ()
+    out = []
+    for i, d in enumerate(raw):
+        k = f"decisions[{i}]"
+        if not p.keys(d, k, ["left", "right", "decision", "note"], ["left", "right", "decision"]):
+            continue
+        if p.choice(d["decision"], f"{k}.decision", ("same", "different")):
+            out.append(Decision(str(d["left"]).strip(), str(d["right"]).strip(), d["decision"]))
+    return tuple(out)
+
+
+TOP_KEYS = ["kind", "version", "free_mail_domains", "kana_legal_forms", "legal_forms", "exact_duplicates",
+            *ENTITY_SECTIONS, "existing", "decisions"]
+
+
+@lru_cache(maxsize=8)
+def _load(path: str) -> DedupeSettings:
+    doc, p = load_rule_file(path, "dedupe")
+    p.keys(doc, "", TOP_KEYS, ["kind", "version", *ENTITY_SECTIONS])
+    entities = {name: _parse_entity(p, doc.get(name), name) for name in ENTITY_SECTIONS if name in doc}
+    exact = doc.get("exact_duplicates") or {}
+    ignore: list[str] = []
+    if p.keys(exact, "exact_duplicates", ["ignore"]):
+        ignore = p.string_list(exact.get("ignore"), "exact_duplicates.ignore")
+    settings = dict(
+        free_mail_domains=frozenset(d.lower() for d in p.string_list(doc.get("free_mail_domains"), "free_mail_domains")),
+        kana_legal_forms=tuple(p.string_list(doc.get("kana_legal_forms"), "kana_legal_forms")),
+        legal_forms=tuple(p.string_list(doc.get("legal_forms"), "legal_forms")),
+        existing=_parse_existing(p, doc.get("existing")),
+        decisions=_parse_decisions(p, doc.get("decisions")),
+        exact_duplicate_ignore=tuple(ignore),
+    )
+    p.raise_if_any()
+    return DedupeSettings(companies=entities["companies"], contacts=entities["contacts"], deals=entities["deals"], **settings)  # type: ignore[arg-type]
+
+
+def load_settings(rules: str | os.PathLike[str] | None = None) -> DedupeSettings:
+    """Load rules/dedupe.yaml from the active rules directory (cached per path)."""
+    return _load(str(rule_path("dedupe.yaml", rules).resolve()))

@@ -1,0 +1,403 @@
+"""Loading rules/normalize.yaml (and the optional rules/owners.yaml) into frozen rule objects.
+
+In: the rules directory. Out: a :class:`NormalizeRules` holding every word list, threshold and
+on-error policy the normalisers use. The whole file is checked before anything runs: unknown
+keys, wrong types and values outside their allowed set are collected and raised as one
+RuleFileError whose lines name the key path, the bad value and the allowed values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from typing import Any
+
+from ..findings import SEVERITIES, Severity
+from ..rules import Problems, load_rule_file, rule_path
+from .base import POLICIES, Policy
+from .text import clean_text, fold, placeholder_set
+
+#: Normaliser kinds; the normaliser id is ``normalize.<kind>``.
+KINDS: tuple[str, ...] = (
+    "text", "multiline-text", "company", "person", "owner", "email", "phone", "website",
+    "postal-code", "date", "amount", "currency", "probability", "number", "stage",
+)  # fmt: skip
+#: Kinds whose canonical value is a number: a raw value cannot be kept there.
+NUMERIC_KINDS = ("amount", "probability", "number")
+#: Kinds whose value must be one of a closed set: a raw value cannot be kept there either.
+CLOSED_KINDS = ("stage", "currency")
+REPORTING = ("cell", "summary", "none")
+ORDERS = ("month-first", "day-first")
+RANGE_POLICIES = ("lower", "upper", "mid")
+
+
+@dataclass(frozen=True)
+class NormalizerRule:
+    """On-error policy of one normaliser."""
+
+    id: str
+    on_error: Policy
+    severity: Severity
+
+
+@dataclass(frozen=True)
+class LegalForm:
+    """One legal form: the spelling used in display names and the spellings recognised."""
+
+    form: str
+    variants: tuple[str, ...]
+    latin: bool
+
+
+@dataclass(frozen=True)
+class CompanyRules:
+    legal_forms: tuple[LegalForm, ...]
+    key_only_words: tuple[str, ...]
+    honorifics: tuple[str, ...]
+    cut_from: tuple[str, ...]
+    leading: tuple[str, ...]
+    branch_words: tuple[str, ...]
+    key_folds: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class PeopleRules:
+    honorific_suffixes: tuple[str, ...]
+    honorific_prefixes: tuple[str, ...]
+    titles: tuple[str, ...]
+    name_suffixes: tuple[str, ...]
+    surnames: frozenset[str]
+    max_surname: int
+
+
+@dataclass(frozen=True)
+class PhoneRules:
+    default_region: str
+    extension_markers: tuple[str, ...]
+    mobile_prefixes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Era:
+    name: str
+    letter: str
+    start: dt.date
+
+
+@dataclass(frozen=True)
+class DateRules:
+    min_year: int
+    max_year: int
+    ambiguous_order: str
+    month_only: str
+    fiscal_start: int
+    fiscal_named_by: str
+    quarters: str
+    serial_min: float
+    serial_max: float
+    not_after_today: tuple[str, ...]
+    eras: tuple[Era, ...]
+
+
+@dataclass(frozen=True)
+class AmountRules:
+    default_currency: str
+    range: str
+    units: tuple[tuple[str, Decimal], ...]  # longest word first
+    currencies: tuple[tuple[str, str], ...]  # longest token first
+    approximate_words: tuple[str, ...]
+    note_words: tuple[str, ...]
+    suspect_min_values: int
+    suspect_spread: float
+    certain_min_ratio: float
+
+
+@dataclass(frozen=True)
+class ProbabilityRules:
+    range: str
+    ranks: tuple[tuple[str, float], ...]
+    strip_words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class StageRules:
+    fuzzy_min: float
+    fuzzy_min_length: int
+
+
+@dataclass(frozen=True)
+class NormalizeRules:
+    """Everything rules/normalize.yaml says."""
+
+    path: str
+    reformats: str
+    mappings: str
+    text_cleaned: str
+    types: tuple[tuple[str, str], ...]
+    fields: tuple[tuple[str, str], ...]
+    normalizers: tuple[NormalizerRule, ...]
+    placeholders: frozenset[str]
+    companies: CompanyRules
+    people: PeopleRules
+    phones: PhoneRules
+    dates: DateRules
+    amounts: AmountRules
+    probability: ProbabilityRules
+    stages: StageRules
+
+    def rule(self, kind: str) -> NormalizerRule:
+        """The on-error policy of ``normalize.<kind>``."""
+        nid = f"normalize.{kind}"
+        for r in self.normalizers:
+            if r.id == nid:
+                return r
+        return NormalizerRule(nid, "blank", "warning")
+
+    def kind_of(self, field: str, field_type: str) -> str:
+        """The normaliser kind for a canonical field of the given type."""
+        return dict(self.fields).get(field) or dict(self.types).get(field_type, "text")
+
+
+_TOP = ["kind", "version", "findings", "types", "fields", "normalizers", "placeholders",
+        "companies", "people", "phones", "dates", "amounts", "probability", "stages"]  # fmt: skip
+
+
+def load_rules(rules_dir: str | os.PathLike[str] | None = None) -> NormalizeRules:
+    """Load and check rules/normalize.yaml (cached per path and modification time)."""
+    path = rule_path("normalize.yaml", rules_dir).resolve()
+    mtime = path.stat().st_mtime_ns if path.is_file() else 0
+    return _load(str(path), mtime)
+
+
+@lru_cache(maxsize=8)
+def _load(path: str, _mtime: int) -> NormalizeRules:
+    doc, p = load_rule_file(path, "normalize")
+    p.keys(doc, "", _TOP, ["normalizers"])
+    g = _Getter(p)
+    findings = g.section(doc, "findings", ["reformats", "mappings", "text_cleaned"])
+    types = g.section(doc, "types", None)
+    fields = g.section(doc, "fields", None)
+    for key, mapping in (("types", types), ("fields", fields)):
+        for name, kind in mapping.items():
+            p.choice(kind, f"{key}.{name}", KINDS)
+    normalizers = []
+    raw_norm = g.section(doc, "normalizers", None)
+    for nid, spec in raw_norm.items():
+        at = f"normalizers.{nid}"
+        kind = str(nid).removeprefix("normalize.")
+        if not p.choice(kind, f"{at} (id)", KINDS) or not p.keys(spec, at, ["on_error", "severity"]):
+            continue
+        allowed = [x for x in POLICIES if x != "keep" or kind not in NUMERIC_KINDS + CLOSED_KINDS]
+        on_error = spec.get("on_error", "blank")
+        severity = spec.get("severity", "warning")
+        if p.choice(on_error, f"{at}.on_error", allowed) & p.choice(severity, f"{at}.severity", SEVERITIES):
+            normalizers.append(NormalizerRule(str(nid), on_error, severity))
+    co = g.section(doc, "companies", ["legal_forms", "key_only_words", "honorifics", "cut_from",
+                                      "leading", "branch_words", "key_folds"])  # fmt: skip
+    forms = []
+    for i, spec in enumerate(co.get("legal_forms") or []):
+        at = f"companies.legal_forms[{i}]"
+        if p.keys(spec, at, ["form", "variants"], ["form", "variants"]):
+            variants = tuple(clean_text(v) for v in p.string_list(spec["variants"], f"{at}.variants"))
+            form = clean_text(spec["form"])
+            forms.append(LegalForm(form, variants, form.isascii()))
+    folds = g.section(co, "key_folds", None, at="companies.key_folds")
+    people = g.section(doc, "people", ["honorific_suffixes", "honorific_prefixes", "titles",
+                                       "name_suffixes", "surnames"])  # fmt: skip
+    surnames = frozenset(clean_text(s) for s in g.words(people, "surnames", "people"))
+    phones = g.section(doc, "phones", ["default_region", "extension_markers",
+                                       "leading_zero_mobile_prefixes"])  # fmt: skip
+    dates = g.section(doc, "dates", ["min_year", "max_year", "ambiguous_order", "month_only",
+                                     "fiscal_year_start_month", "fiscal_year_named_by", "quarters",
+                                     "excel_serial", "not_after_today", "eras"])  # fmt: skip
+    amounts = g.section(doc, "amounts", ["default_currency", "range", "units", "currencies",
+                                         "approximate_words", "note_words", "unit_suspect"])  # fmt: skip
+    suspect = g.section(amounts, "unit_suspect", ["min_values", "spread", "certain_min_ratio"],
+                        at="amounts.unit_suspect")  # fmt: skip
+    prob = g.section(doc, "probability", ["range", "ranks", "strip_words"])
+    stages = g.section(doc, "stages", ["fuzzy_min", "fuzzy_min_length"])
+    rules = NormalizeRules(
+        path=path,
+        reformats=g.choice(findings, "reformats", REPORTING, "summary", "findings"),
+        mappings=g.choice(findings, "mappings", REPORTING, "summary", "findings"),
+        text_cleaned=g.choice(findings, "text_cleaned", ("summary", "none"), "summary", "findings"),
+        types=tuple((str(k), str(v)) for k, v in types.items()),
+        fields=tuple((str(k), str(v)) for k, v in fields.items()),
+        normalizers=tuple(normalizers),
+        placeholders=placeholder_set(p.string_list(doc.get("placeholders"), "placeholders")),
+        companies=CompanyRules(
+            legal_forms=tuple(forms),
+            key_only_words=g.words(co, "key_only_words", "companies"),
+            honorifics=g.words(co, "honorifics", "companies"),
+            cut_from=g.words(co, "cut_from", "companies"),
+            leading=g.words(co, "leading", "companies"),
+            branch_words=g.words(co, "branch_words", "companies"),
+            key_folds=tuple((clean_text(k), clean_text(v)) for k, v in folds.items()),
+        ),
+        people=PeopleRules(
+            honorific_suffixes=g.words(people, "honorific_suffixes", "people"),
+            honorific_prefixes=g.words(people, "honorific_prefixes", "people"),
+            titles=tuple(sorted(g.words(people, "titles", "people"), key=len, reverse=True)),
+            name_suffixes=g.words(people, "name_suffixes", "people"),
+            surnames=surnames,
+            max_surname=max(map(len, surnames), default=0),
+        ),
+        phones=PhoneRules(
+            default_region=g.text(phones, "default_region", "JP", "phones").upper(),
+            extension_markers=g.words(phones, "extension_markers", "phones"),
+            mobile_prefixes=g.words(phones, "leading_zero_mobile_prefixes", "phones"),
+        ),
+        dates=_dates(g, p, dates),
+        amounts=_amounts(g, p, amounts, suspect),
+        probability=ProbabilityRules(
+            range=g.choice(prob, "range", RANGE_POLICIES, "mid", "probability"),
+            ranks=tuple(
+                (fold(str(k)), float(v))
+                for k, v in g.section(prob, "ranks", None, at="probability.ranks").items()
+                if p.type(v, f"probability.ranks.{k}", (int, float), "a number 0-100")
+            ),
+            strip_words=tuple(fold(w) for w in g.words(prob, "strip_words", "probability")),
+        ),
+        stages=StageRules(
+            fuzzy_min=g.number(stages, "fuzzy_min", 85, "stages", 0, 100),
+            fuzzy_min_length=int(g.number(stages, "fuzzy_min_length", 3, "stages", 1, 50)),
+        ),
+    )
+    p.raise_if_any()
+    return rules
+
+
+def _dates(g: _Getter, p: Problems, d: Mapping[str, Any]) -> DateRules:
+    eras = []
+    for i, spec in enumerate(d.get("eras") or []):
+        at = f"dates.eras[{i}]"
+        if p.keys(spec, at, ["name", "letter", "start"], ["name", "letter", "start"]):
+            if p.type(spec["start"], f"{at}.start", dt.date, "a date (YYYY-MM-DD)"):
+                eras.append(Era(str(spec["name"]), str(spec["letter"]).upper(), spec["start"]))
+    serial = d.get("excel_serial", [20000, 80000])
+    if not (isinstance(serial, list) and len(serial) == 2 and all(isinstance(x, (int, float)) for x in serial)):
+        p.add("dates.excel_serial", f"{serial!r:.60} is not a pair of numbers [low, high]")
+        serial = [20000, 80000]
+    return DateRules(
+        min_year=int(g.number(d, "min_year", 1990, "dates", 1000, 9999)),
+        max_year=int(g.number(d, "max_year", 2100, "dates", 1000, 9999)),
+        ambiguous_order=g.choice(d, "ambiguous_order", ORDERS, "month-first", "dates"),
+        month_only=g.choice(d, "month_only", ("end", "start"), "end", "dates"),
+        fiscal_start=int(g.number(d, "fiscal_year_start_month", 4, "dates", 1, 12)),
+        fiscal_named_by=g.choice(d, "fiscal_year_named_by", ("start", "end"), "start", "dates"),
+        quarters=g.choice(d, "quarters", ("fiscal", "calendar"), "fiscal", "dates"),
+        serial_min=float(serial[0]),
+        serial_max=float(serial[1]),
+        not_after_today=g.words(d, "not_after_today", "dates"),
+        eras=tuple(eras),
+    )
+
+
+def _amounts(g: _Getter, p: Problems, a: Mapping[str, Any], s: Mapping[str, Any]) -> AmountRules:
+    units = []
+    for k, v in g.section(a, "units", None, at="amounts.units").items():
+        try:
+            units.append((clean_text(str(k)), Decimal(str(v))))
+        except InvalidOperation:
+            p.add(f"amounts.units.{k}", f"{v!r:.60} is not a number")
+    currencies = []
+    for k, v in g.section(a, "currencies", None, at="amounts.currencies").items():
+        if p.type(v, f"amounts.currencies.{k}", str, "a currency code") and not (
+            len(v) == 3 and v.isalpha() and v.isupper()
+        ):
+            p.add(f"amounts.currencies.{k}", f"{v!r} is not an ISO 4217 code (three capitals)")
+        currencies.append((clean_text(str(k)), str(v)))
+    default = g.text(a, "default_currency", "JPY", "amounts")
+    if not (len(default) == 3 and default.isalpha() and default.isupper()):
+        p.add("amounts.default_currency", f"{default!r} is not an ISO 4217 code (three capitals)")
+    return AmountRules(
+        default_currency=default,
+        range=g.choice(a, "range", RANGE_POLICIES, "mid", "amounts"),
+        units=tuple(sorted(units, key=lambda kv: -len(kv[0]))),
+        currencies=tuple(sorted(currencies, key=lambda kv: -len(kv[0]))),
+        approximate_words=tuple(sorted(g.words(a, "approximate_words", "amounts"), key=len, reverse=True)),
+        note_words=tuple(sorted(g.words(a, "note_words", "amounts"), key=len, reverse=True)),
+        suspect_min_values=int(g.number(s, "min_values", 5, "amounts.unit_suspect", 2, 10**6)),
+        suspect_spread=g.number(s, "spread", 10, "amounts.unit_suspect", 1, 10**6),
+        certain_min_ratio=g.number(s, "certain_min_ratio", 0.1, "amounts.unit_suspect", 0, 10**6),
+    )
+
+
+class _Getter:
+    """Typed reads from a YAML mapping that record problems instead of failing."""
+
+    def __init__(self, problems: Problems) -> None:
+        self.p = problems
+
+    def section(self, doc: Any, key: str, allowed: list[str] | None, *, at: str = "") -> dict[str, Any]:
+        at = at or key
+        value = doc.get(key) if isinstance(doc, Mapping) else None
+        if value is None:
+            return {}
+        if allowed is None:
+            if not isinstance(value, Mapping):
+                self.p.add(at, f"expected a mapping, got {type(value).__name__}")
+                return {}
+            return dict(value)
+        return dict(value) if self.p.keys(value, at, allowed) else {}
+
+    def words(self, doc: Mapping[str, Any], key: str, at: str) -> tuple[str, ...]:
+        return tuple(w for w in (clean_text(v) for v in self.p.string_list(doc.get(key), f"{at}.{key}")) if w)
+
+    def choice(self, doc: Mapping[str, Any], key: str, allowed: tuple[str, ...], default: str, at: str) -> str:
+        value = doc.get(key, default)
+        return str(value) if self.p.choice(value, f"{at}.{key}", allowed) else default
+
+    def text(self, doc: Mapping[str, Any], key: str, default: str, at: str) -> str:
+        value = doc.get(key, default)
+        return str(value) if self.p.type(value, f"{at}.{key}", str, "a text") else default
+
+    def number(self, doc: Mapping[str, Any], key: str, default: float, at: str, low: float, high: float) -> float:
+        value = doc.get(key, default)
+        if not self.p.type(value, f"{at}.{key}", (int, float), "a number"):
+            return float(default)
+        if not low <= value <= high:
+            self.p.add(f"{at}.{key}", f"{value!r} is out of range; allowed values: {low:g} to {high:g}")
+            return float(default)
+        return float(value)
+
+
+# ----------------------------------------------------------------------------- owners.yaml
+
+
+def load_owners(rules_dir: str | os.PathLike[str] | None = None) -> dict[str, str]:
+    """The owner name -> SFA user e-mail mapping of rules/owners.yaml ({} when there is none)."""
+    path = rule_path("owners.yaml", rules_dir).resolve()
+    if not path.is_file():
+        return {}
+    return dict(_load_owners(str(path), path.stat().st_mtime_ns))
+
+
+@lru_cache(maxsize=8)
+def _load_owners(path: str, _mtime: int) -> tuple[tuple[str, str], ...]:
+    from .emails import normalize_email
+    from .owners import owner_key
+
+    doc, p = load_rule_file(path, "owners")
+    p.keys(doc, "", ["kind", "version", "owners"])
+    raw = doc.get("owners") or {}
+    out: dict[str, str] = {}
+    if p.keys(raw, "owners", [str(k) for k in raw] if isinstance(raw, Mapping) else []):
+        seen: dict[str, str] = {}
+        for name, email in raw.items():
+            at = f"owners.{name}"
+            result = normalize_email(email)
+            if result.failure or not result.value:
+                p.add(at, f"{email!r:.60} is not a valid e-mail address")
+                continue
+            key = owner_key(str(name))
+            if key in seen and seen[key] != str(name):
+                p.add(at, f"'{name}' is the same person as '{seen[key]}' once spaces and honorifics are ignored")
+            seen[key] = str(name)
+            out[key] = result.value
+    p.raise_if_any()
+    return tuple(out.items())

@@ -1,0 +1,170 @@
+"""The CLI through click's CliRunner: exit codes, first lines of user errors, JSON shape, outputs."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from migrate import pipeline
+from migrate.cli import cli
+
+FIX = Path(__file__).parent / "fixtures"
+
+
+def invoke(*args: str):
+    runner = CliRunner()
+    return runner.invoke(cli, list(args), obj={}, catch_exceptions=False)
+
+
+def test_inspect_json_shape_is_stable():
+    res = invoke("inspect", "--json", str(FIX / "header-on-row-4.xlsx"))
+    assert res.exit_code == 0
+    data = json.loads(res.stdout)
+    assert isinstance(data, list) and len(data) == 1
+    sheet = data[0]
+    assert list(sheet) == ["file", "sheet", "kind", "reason", "header_row", "data_rows", "skipped_rows", "columns"]
+    assert sheet["header_row"] == 4 and sheet["data_rows"] == [5, 6, 7, 8, 9, 10]
+    assert sheet["skipped_rows"][0] == {"row": 1, "reason": "row.title"}
+    assert list(sheet["columns"][0]) == ["header", "column", "field", "confidence"]
+
+
+def test_inspect_json_equals_the_library_result():
+    res = invoke("inspect", "--json", str(FIX / "rep-master-sheet.xlsx"))
+    lib = pipeline.inspect([str(FIX / "rep-master-sheet.xlsx")])
+    assert json.loads(res.stdout) == [t.to_json() for t in lib.tables]
+
+
+def test_csv_sheet_is_empty_string():
+    res = invoke("inspect", "--json", str(FIX / "shift-jis.csv"))
+    assert json.loads(res.stdout)[0]["sheet"] == ""
+
+
+def test_missing_file_exit_2_when_nothing_read():
+    res = invoke("inspect", str(FIX / "nope.xlsx"))
+    assert res.exit_code == 2
+    assert res.stderr.splitlines()[0] == f"error: {FIX / 'nope.xlsx'}: no such file or directory"
+
+
+def test_some_files_failed_exit_1_and_others_processed(tmp_path):
+    res = invoke("run", str(FIX / "encrypted.xlsx"), str(FIX / "header-on-row-4.xlsx"), "--out", str(tmp_path / "o"))
+    assert res.exit_code == 1
+    assert res.stderr.splitlines()[0].startswith(f"error: {FIX / 'encrypted.xlsx'}: is password-protected")
+    assert "Traceback" not in res.stderr
+    assert (tmp_path / "o" / "records.csv").exists()
+
+
+@pytest.mark.parametrize("name", ["corrupt.xlsx", "not-a-spreadsheet.xlsx", "encrypted.xlsx", "empty.xlsx"])
+def test_bad_file_alone_is_exit_2_with_one_line(name, tmp_path):
+    res = invoke("run", str(FIX / name), "--out", str(tmp_path / "o"))
+    assert res.exit_code in (1, 2)
+    first = res.stderr.splitlines()[0]
+    assert first.startswith(f"error: {FIX / name}: ")
+    assert "Traceback" not in res.stderr
+
+
+def test_broken_rule_file_is_a_user_error(tmp_path):
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    src = Path(pipeline.__file__).resolve().parent.parent / "rules"
+    for p in src.glob("*.yaml"):
+        (rules / p.name).write_text(p.read_text(encoding="utf-8"), encoding="utf-8")
+    (rules / "columns.yaml").write_text("kind: columns\nversion: 1\nfields:\n  company_name:\n    entity: firm\n"
+                                        "    type: company\n    synonyms: [会社名]\n    colour: red\n", encoding="utf-8")
+    res = invoke("--rules", str(rules), "inspect", str(FIX / "header-on-row-4.xlsx"))
+    assert res.exit_code == 2
+    assert "columns.yaml" in res.stderr.splitlines()[0]
+    assert "fields.company_name.colour: unknown key" in res.stderr
+    assert "fields.company_name.entity: 'firm' is not allowed" in res.stderr
+
+
+def _read_csv(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_run_accounts_for_every_row(tmp_path):
+    out = tmp_path / "o"
+    res = invoke("run", str(FIX), "--out", str(out))
+    assert res.exit_code == 1  # the bad fixtures fail, the rest is processed
+    crosswalk = _read_csv(out / "crosswalk.csv")
+    records = _read_csv(out / "records.csv")
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    data_keys = {(r["source_file"], r["source_sheet"], r["source_row"]) for r in records}
+    cw_data = {(r["source_file"], r["source_sheet"], r["source_row"]) for r in crosswalk if r["status"] != "skipped"}
+    assert data_keys == cw_data
+    for sheet in report["sheets"]:
+        n_skipped = sum(v for k, v in sheet["rows"].items() if k not in ("data", "blank"))
+        in_cw = [r for r in crosswalk if r["source_file"] == sheet["file"] and r["source_sheet"] == sheet["sheet"]]
+        assert len(in_cw) == sheet["rows"]["data"] + n_skipped
+    statuses = {r["status"] for r in crosswalk}
+    assert statuses <= {"exported", "merged", "rejected", "skipped"}
+    assert all(r["reason"] for r in crosswalk if r["status"] == "skipped")
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def test_run_is_deterministic(tmp_path):
+    files = [str(FIX / n) for n in ("header-on-row-4.xlsx", "two-row-header.xlsx", "shift-jis.csv")]
+    invoke("run", *files, "--out", str(tmp_path / "a"))
+    invoke("run", *files, "--out", str(tmp_path / "b"))
+    assert _digest(tmp_path / "a") == _digest(tmp_path / "b")
+
+
+def test_out_dir_is_replaced_whole(tmp_path):
+    out = tmp_path / "o"
+    out.mkdir()
+    (out / "stale.csv").write_text("old", encoding="utf-8")
+    invoke("run", str(FIX / "header-on-row-4.xlsx"), "--out", str(out))
+    assert not (out / "stale.csv").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".o.")]
+
+
+def test_mapping_round_trip_wins_over_detection(tmp_path):
+    mapping = tmp_path / "mapping.yaml"
+    res = invoke("inspect", str(FIX / "header-on-row-4.xlsx"), "--write-mapping", str(mapping))
+    assert res.exit_code == 0
+    doc = yaml.safe_load(mapping.read_text(encoding="utf-8"))
+    sheet = doc["files"]["header-on-row-4.xlsx"]["sheets"]["案件一覧"]
+    assert sheet["header_row"] == 4
+    # a person corrects the mapping: column B is our rep, not the customer's contact
+    for c in sheet["columns"]:
+        if c["column"] == "B":
+            c["field"] = "owner"
+    mapping.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    res = invoke("inspect", "--json", "--mapping", str(mapping), str(FIX / "header-on-row-4.xlsx"))
+    cols = json.loads(res.stdout)[0]["columns"]
+    assert next(c for c in cols if c["column"] == "B")["field"] == "owner"
+
+
+def test_mapping_can_skip_a_sheet_and_reports_bad_fields(tmp_path):
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text(
+        "kind: mapping\nversion: 1\nfiles:\n  header-on-row-4.xlsx:\n    sheets:\n      案件一覧:\n        skip: true\n",
+        encoding="utf-8",
+    )
+    res = invoke("inspect", "--json", "--mapping", str(mapping), str(FIX / "header-on-row-4.xlsx"))
+    assert json.loads(res.stdout)[0]["kind"] == "skipped"
+    mapping.write_text(
+        "kind: mapping\nversion: 1\nfiles:\n  a.xlsx:\n    sheets:\n      S:\n        columns:\n"
+        "          - {column: A, field: compnay}\n",
+        encoding="utf-8",
+    )
+    res = invoke("inspect", "--mapping", str(mapping), str(FIX / "header-on-row-4.xlsx"))
+    assert res.exit_code == 2
+    assert "'compnay' is not a canonical field" in res.stderr
+
+
+def test_python_dash_m_works():
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "migrate", "--help"], capture_output=True, text=True, check=False)
+    assert out.returncode == 0 and "inspect" in out.stdout

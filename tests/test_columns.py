@@ -1,0 +1,123 @@
+"""Column mapping: synonyms, containment, fuzzy matches, unit hints and content sniffing."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from migrate.columns import header_key, map_columns, match_header, sniff_column, unit_hints
+from migrate.schema import load_schema
+
+SCHEMA = load_schema()
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ("会社名", "company_name"),
+        ("取引先名", "company_name"),
+        ("顧客名", "company_name"),
+        ("Account Name", "company_name"),
+        ("ACCOUNT　NAME", "company_name"),
+        ("【必須】会社名", "company_name"),
+        ("受注予定日", "close_date"),
+        ("完了予定日", "close_date"),
+        ("Expected Close", "close_date"),
+        ("Close Date", "close_date"),
+        ("金額（万円）", "amount"),
+        ("Amount (JPY)", "amount"),
+        ("見込金額(千円)", "amount"),
+        ("フェーズ", "stage"),
+        ("確度（%）", "probability"),
+        ("営業担当者名", "owner"),
+        ("顧客担当者メールアドレス", "email"),
+        ("Ｅ－ｍａｉｌ", "email"),
+        ("案件No.", "record_id"),
+        ("会社名（カナ）", "company_name_kana"),
+        ("次回アクション", "next_action"),
+        ("Opportunity Owner", "owner"),
+    ],
+)
+def test_header_synonyms(header, field):
+    assert match_header(header, SCHEMA)[0] == field
+
+
+def test_fuzzy_header_has_a_confidence_below_one():
+    field, conf, method = match_header("受注予定日付", SCHEMA)
+    assert field == "close_date" and conf < 1.0 and method in {"contains", "fuzzy"}
+
+
+def test_unknown_header_stays_unmapped():
+    assert match_header("社内メモ用フラグ", SCHEMA)[0] is None or match_header("社内メモ用フラグ", SCHEMA)[1] < 1
+
+
+@pytest.mark.parametrize(
+    ("header", "unit", "currency"),
+    [
+        ("金額（万円）", 10000, "JPY"),
+        ("見込金額(千円)", 1000, "JPY"),
+        ("Amount (USD)", 1, "USD"),
+        ("Amount ($k)", 1000, "USD"),
+        ("金額", 1, ""),
+        ("売上（億円）", 100000000, "JPY"),
+    ],
+)
+def test_unit_hints(header, unit, currency):
+    assert unit_hints(header, SCHEMA) == (unit, currency)
+
+
+def test_header_key_normalises_width_case_and_brackets():
+    assert header_key("Ｃｌｏｓｅ　Ｄａｔｅ") == header_key("close date") == "closedate"
+
+
+@pytest.mark.parametrize(
+    ("values", "kind"),
+    [
+        (["a@x.co.jp", "B@Y.COM", "山田 <c@z.jp>"], "email"),
+        (["03-1234-5678", "090-1111-2222", "(06)1234-5678"], "phone"),
+        (["https://example.co.jp", "www.acme.com", "acme.io"], "url"),
+        (["商談中", "提案済み", "受注", "失注"], "stage"),
+        (["株式会社山田", "(株)ABC", "Acme Inc."], "company"),
+    ],
+)
+def test_sniffing(values, kind):
+    assert sniff_column(values)[0] == kind
+
+
+def test_content_beats_a_misleading_header():
+    values = pd.DataFrame({0: ["A社", "B社", "C社"], 1: ["a@x.jp", "b@y.jp", "c@z.jp"]})
+    m = map_columns(["会社名", "連絡先"], ["A", "B"], values, SCHEMA)
+    assert [c.field for c in m] == ["company_name", "email"]
+    assert m[1].method == "sniff"
+
+
+def test_unnamed_column_is_mapped_by_content():
+    values = pd.DataFrame({0: ["A社", "B社", "C社"], 1: ["x@a.jp", "y@b.jp", "z@c.jp"]})
+    m = map_columns(["会社名", ""], ["A", "B"], values, SCHEMA)
+    assert m[1].field == "email"
+
+
+def test_each_field_goes_to_one_column():
+    values = pd.DataFrame({0: ["A社"] * 3, 1: ["B社"] * 3})
+    m = map_columns(["会社名", "顧客名"], ["A", "B"], values, SCHEMA)
+    assert [c.field for c in m] == ["company_name", None]
+    assert "company_name" in m[1].note
+
+
+@pytest.mark.parametrize(
+    ("values", "field"),
+    [
+        (["田中", "田中", "佐藤", "田中", "佐藤", "田中", "佐藤", "佐藤"], "owner"),
+        (["山田太郎", "佐藤花子", "鈴木一郎", "高橋", "伊藤", "渡辺", "中村", "小林"], "contact_name"),
+    ],
+)
+def test_ambiguous_担当者_is_resolved_by_repetition(values, field):
+    frame = pd.DataFrame({0: [f"{i}社" for i in range(len(values))], 1: values})
+    m = map_columns(["会社名", "担当者"], ["A", "B"], frame, SCHEMA)
+    assert m[1].field == field
+
+
+def test_ambiguous_担当者_takes_contact_when_owner_is_taken():
+    frame = pd.DataFrame({0: ["A社"] * 8, 1: ["田中"] * 8, 2: ["山田"] * 8})
+    m = map_columns(["会社名", "営業担当", "担当者"], ["A", "B", "C"], frame, SCHEMA)
+    assert [c.field for c in m] == ["company_name", "owner", "contact_name"]

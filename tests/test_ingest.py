@@ -1,0 +1,230 @@
+"""Ingest: every quirk fixture is read with the right header, data rows and skipped rows."""
+
+from __future__ import annotations
+
+import importlib.util
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from migrate.ingest import read_sources, to_records
+from migrate.ingest.files import Limits
+
+FIX = Path(__file__).parent / "fixtures"
+JA_FIELDS = ["company_name", "contact_name", "email", "phone", "amount", "stage", "close_date"]
+
+
+def _tables(name: str, **kw):
+    result = read_sources([str(FIX / name)], **kw)
+    assert not result.problems, [str(p) for p in result.problems]
+    return {t.sheet: t for t in result.tables}, result
+
+
+def _fields(table) -> list[str | None]:
+    return [c.field for c in table.columns]
+
+
+# (fixture, sheet, header row, data rows, {row: reason})
+LAYOUTS = [
+    ("header-on-row-4.xlsx", "案件一覧", 4, [5, 6, 7, 8, 9, 10], {1: "row.title", 2: "row.title"}),
+    ("merged-title.xlsx", "Sheet1", 3, [4, 5, 6, 7, 8, 9], {1: "row.title", 2: "row.title"}),
+    ("two-row-header.xlsx", "Pipeline", 2, [3, 4, 5, 6, 7], {}),
+    ("repeated-header.xlsx", "案件", 1, [2, 3, 4, 7, 8, 9], {5: "row.blank", 6: "row.repeated-header"}),
+    ("subtotal-rows.xlsx", "案件", 1, [2, 3, 4, 6, 7, 8],
+     {5: "row.subtotal", 9: "row.subtotal", 10: "row.subtotal", 11: "row.subtotal"}),
+    ("note-rows.xlsx", "リスト", 2, [3, 4, 6, 7, 10, 11],
+     {1: "row.title", 5: "row.note", 8: "row.blank", 9: "row.note", 12: "row.blank", 13: "row.note"}),
+    ("date1904.xlsx", "案件", 1, [2, 3, 4, 5, 6, 7], {}),
+    ("macro.xlsm", "案件", 1, [2, 3, 4, 5, 6, 7], {}),
+    ("calc.ods", "案件", 1, [2, 3, 4, 5, 6, 7], {}),
+    ("binary.xlsb", "案件", 2, [3, 4, 5, 6, 7, 8], {1: "row.title"}),
+    ("legacy.xls", "案件", 2, [3, 4, 5, 6, 7, 8], {1: "row.title"}),
+    ("shift-jis.csv", "", 1, [2, 3, 4, 5, 6, 7], {}),
+    ("utf16.csv", "", 1, [2, 3, 4, 5, 6, 7], {}),
+    ("utf8-bom.csv", "", 1, [2, 3, 4, 5, 6, 7], {}),
+    ("semicolon.csv", "", 1, [2, 3, 4, 5], {}),
+    ("tracker.tsv", "", 1, [2, 3, 4, 5, 6], {}),
+]
+
+
+@pytest.mark.parametrize(("name", "sheet", "header", "rows", "skipped"), LAYOUTS, ids=[x[0] for x in LAYOUTS])
+def test_layout_of_each_quirk(name, sheet, header, rows, skipped):
+    tables, _ = _tables(name)
+    t = tables[sheet]
+    assert t.kind == "table"
+    assert t.header_row == header
+    assert t.data_rows == rows
+    assert dict(t.skipped) == skipped
+    assert _fields(t)[:7] == JA_FIELDS
+
+
+def test_two_row_header_combines_group_and_field():
+    tables, _ = _tables("two-row-header.xlsx")
+    t = tables["Pipeline"]
+    assert t.header_rows == [1, 2]
+    assert t.columns[0].header == "Customer / Company"
+
+
+@pytest.mark.parametrize(
+    ("name", "sheet", "reason"),
+    [
+        ("rep-master-sheet.xlsx", "担当者マスタ", "sheet.rep-master"),
+        ("rep-master-sheet.xlsx", "設定", "sheet.settings"),
+        ("pivot-sheet.xlsx", "Pivot", "sheet.pivot"),
+        ("hidden-sheet-and-rows.xlsx", "_calc", "sheet.no-table"),
+    ],
+)
+def test_sheets_that_are_not_records_are_skipped(name, sheet, reason):
+    tables, result = _tables(name)
+    t = tables[sheet]
+    assert t.kind == "skipped"
+    assert t.reason == reason
+    records = to_records(result.tables)
+    assert (records["_source_sheet"] != sheet).all(), "rows of a skipped sheet must never become records"
+
+
+def test_rep_master_rows_are_accounted_as_skipped():
+    tables, _ = _tables("rep-master-sheet.xlsx")
+    t = tables["担当者マスタ"]
+    assert t.skipped and all(why == "sheet.rep-master" for _, why in t.skipped)
+
+
+def test_dates_in_1904_workbook_match_the_1900_one():
+    a = to_records(_tables("date1904.xlsx")[1].tables)
+    b = to_records(_tables("header-on-row-4.xlsx")[1].tables)
+    assert a["close_date"].tolist() == b["close_date"].tolist()
+    assert a["close_date"].iloc[0].startswith("2026-03-31")
+
+
+def test_formula_without_cached_value_is_a_finding():
+    tables, _ = _tables("formula-no-cache.xlsx")
+    t = next(iter(tables.values()))
+    hits = [(f.rule, f.row, f.field) for f in t.findings]
+    assert ("ingest.formula-without-value", 2, "amount") in hits
+    assert len([h for h in hits if h[0] == "ingest.formula-without-value"]) == 6  # the 合計 row is not data
+    assert dict(t.skipped)[8] == "row.subtotal"
+
+
+def test_formula_cells_use_their_cached_value():
+    tables, _ = _tables("subtotal-rows.xlsx")
+    rec = to_records(list(tables.values()))
+    assert rec["amount"].notna().all()
+
+
+def test_hidden_rows_are_data_with_a_finding_and_hidden_sheets_are_read():
+    tables, _ = _tables("hidden-sheet-and-rows.xlsx")
+    t = tables["案件"]
+    assert 4 in t.data_rows and 6 in t.data_rows
+    assert {f.row for f in t.findings if f.rule == "ingest.hidden-row"} == {4, 6}
+    old = tables["旧データ"]
+    assert old.kind == "table" and not old.visible
+    assert any(f.rule == "ingest.hidden-sheet" for f in old.findings)
+
+
+def test_shift_jis_csv_is_decoded():
+    tables, _ = _tables("shift-jis.csv")
+    t = tables[""]
+    assert t.encoding == "cp932"
+    assert t.data.iloc[0, 0] == "㈱山田電気"
+
+
+def test_utf16_tab_separated_csv():
+    tables, _ = _tables("utf16.csv")
+    assert tables[""].encoding.startswith("utf-16")
+    assert tables[""].data.shape[1] == 7
+
+
+def test_semicolon_csv_keeps_header_currency_hint():
+    tables, _ = _tables("semicolon.csv")
+    amount = next(c for c in tables[""].columns if c.field == "amount")
+    assert amount.currency == "EUR"
+
+
+def test_provenance_on_every_record():
+    _, result = _tables("header-on-row-4.xlsx")
+    rec = to_records(result.tables)
+    assert rec["_source_file"].unique().tolist() == ["header-on-row-4.xlsx"]
+    assert rec["_source_sheet"].unique().tolist() == ["案件一覧"]
+    assert rec["_source_row"].tolist() == [5, 6, 7, 8, 9, 10]
+    assert rec["_row_key"].iloc[0] == "header-on-row-4.xlsx|案件一覧|5"
+
+
+@pytest.mark.parametrize(
+    ("name", "code", "words"),
+    [
+        ("encrypted.xlsx", "ingest.encrypted", "password-protected"),
+        ("corrupt.xlsx", "ingest.corrupt", "damaged"),
+        ("not-a-spreadsheet.xlsx", "ingest.not-a-spreadsheet", "not a xlsx"),
+        ("empty.xlsx", "ingest.empty-file", "empty"),
+    ],
+)
+def test_bad_files_give_one_clear_problem_and_others_still_read(name, code, words):
+    result = read_sources([str(FIX / name), str(FIX / "header-on-row-4.xlsx")])
+    assert [p.code for p in result.problems] == [code]
+    p = result.problems[0]
+    assert name in p.path and words in p.problem and p.hint
+    assert any(t.file == "header-on-row-4.xlsx" and t.kind == "table" for t in result.tables)
+
+
+def test_missing_file_is_reported():
+    result = read_sources([str(FIX / "no-such-file.xlsx")])
+    assert [p.code for p in result.problems] == ["ingest.missing-file"]
+    assert not result.tables
+
+
+def test_directory_expands_to_supported_files(tmp_path):
+    (tmp_path / "a.csv").write_text("会社名,金額\nA社,100\n", encoding="utf-8")
+    (tmp_path / "notes.md").write_text("# not data\n", encoding="utf-8")
+    (tmp_path / "~$a.xlsx").write_bytes(b"lock")
+    result = read_sources([str(tmp_path)])
+    assert [f.name for f in result.files] == ["a.csv"]
+
+
+def _make_fixtures_module():
+    spec = importlib.util.spec_from_file_location("make_fixtures", FIX / "make_fixtures.py")
+    mod = importlib.util.module_from_spec(spec)
+    assert spec.loader is not None
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_decompression_bomb_is_refused(tmp_path):
+    bomb = tmp_path / "bomb.xlsx"
+    _make_fixtures_module().make_zip_bomb(bomb, 64 * 1024**2)
+    limits = Limits(max_uncompressed_bytes=32 * 1024**2)
+    result = read_sources([str(bomb)], limits=limits)
+    assert [p.code for p in result.problems] == ["ingest.decompression-bomb"]
+    assert "decompression bomb" in result.problems[0].problem
+
+
+def test_streaming_scan_enforces_the_real_size(tmp_path):
+    """Declared sizes can lie: the sheet scan counts the bytes it actually inflates."""
+    from migrate.errors import InputFileError
+    from migrate.ingest.readers import _scan_xlsx
+
+    src = tmp_path / "big.xlsx"
+    _make_fixtures_module().make_zip_bomb(src, 8 * 1024**2)
+    with zipfile.ZipFile(src) as zf:
+        assert sum(i.file_size for i in zf.infolist()) > 4 * 1024**2
+    with pytest.raises(InputFileError) as exc:
+        _scan_xlsx(src, Limits(max_uncompressed_bytes=4 * 1024**2))
+    assert exc.value.code == "ingest.decompression-bomb"
+
+
+def test_merged_cells_in_data_fill_their_range(tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "merged-company.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("案件")
+    ws.write_row(0, 0, ["会社名", "案件名", "金額"])
+    ws.merge_range("A2:A4", "株式会社山田電気")
+    for r, (deal, amt) in enumerate([("保守", 100), ("更新", 200), ("新規", 300)], start=1):
+        ws.write(r, 1, deal)
+        ws.write(r, 2, amt)
+    wb.close()
+    result = read_sources([str(path)])
+    rec = to_records(result.tables)
+    assert rec["company_name"].tolist() == ["株式会社山田電気"] * 3
+    assert any(f.rule == "ingest.merged-cells-filled" for t in result.tables for f in t.findings)
