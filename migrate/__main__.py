@@ -1,4 +1,5 @@
 """python -m migrate"""
+
 from .cli import main
 
 main()

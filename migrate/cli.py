@@ -37,8 +37,14 @@ class _Group(click.Group):
 
 @click.group(cls=_Group)
 @click.version_option(__version__, prog_name="sfa-migrate")
-@click.option("--rules", "rules_dir", type=click.Path(file_okay=False), default=None, envvar="SFA_MIGRATE_RULES",
-              help="Directory of rule files (default: the project's rules/).")
+@click.option(
+    "--rules",
+    "rules_dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    envvar="SFA_MIGRATE_RULES",
+    help="Directory of rule files (default: the project's rules/).",
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks for user errors.")
 @click.pass_context
 def cli(ctx: click.Context, rules_dir: str | None, debug: bool) -> None:
@@ -51,10 +57,24 @@ def cli(ctx: click.Context, rules_dir: str | None, debug: bool) -> None:
 @cli.command()
 @click.argument("files", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list, one object per sheet.")
-@click.option("--write-mapping", type=click.Path(dir_okay=False), help="Write the detected layout as an editable mapping file.")
-@click.option("--mapping", type=click.Path(exists=True, dir_okay=False), help="Apply a mapping file before showing.")
+@click.option(
+    "--write-mapping",
+    type=click.Path(dir_okay=False),
+    help="Write the detected layout as an editable mapping file.",
+)
+@click.option(
+    "--mapping",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Apply a mapping file before showing.",
+)
 @click.pass_context
-def inspect(ctx: click.Context, files: tuple[str, ...], as_json: bool, write_mapping: str | None, mapping: str | None) -> None:
+def inspect(
+    ctx: click.Context,
+    files: tuple[str, ...],
+    as_json: bool,
+    write_mapping: str | None,
+    mapping: str | None,
+) -> None:
     """Show what is in FILES: sheets, header rows, data rows, and how columns map."""
     from . import pipeline
 
@@ -75,26 +95,49 @@ def inspect(ctx: click.Context, files: tuple[str, ...], as_json: bool, write_map
                 click.echo(f"{where}: skipped ({t.reason}: {t.reason_text})")
                 continue
             n_skip = sum(1 for _, why in t.skipped if why != "row.blank")
-            click.echo(f"{where}: header row {t.header_row}, {len(t.data_rows)} data rows, {n_skip} other rows")
+            click.echo(
+                f"{where}: header row {t.header_row}, {len(t.data_rows)} data rows, {n_skip} other rows"
+            )
             for c in t.columns:
                 target = c.field or "(unmapped: kept as extra)"
                 extra = f"  [{c.note}]" if c.note else ""
-                click.echo(f"  {c.column:>3}  {c.header[:30]:<30} -> {target} ({c.method} {c.confidence:.2f}){extra}")
+                click.echo(
+                    f"  {c.column:>3}  {c.header[:30]:<30} -> {target} ({c.method} {c.confidence:.2f}){extra}"
+                )
     code = 2 if not result.tables and result.problems else (1 if result.problems else 0)
     ctx.exit(code)
 
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True)
-@click.option("--out", "out", required=True, type=click.Path(file_okay=False), help="Output directory (replaced atomically).")
-@click.option("--target", default="generic", show_default=True, help="Target profile: salesforce, hubspot, generic, or a YAML path.")
-@click.option("--mapping", type=click.Path(exists=True, dir_okay=False), help="Mapping file from inspect --write-mapping.")
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Output directory (replaced atomically).",
+)
+@click.option(
+    "--target",
+    default="generic",
+    show_default=True,
+    help="Target profile: salesforce, hubspot, generic, or a YAML path.",
+)
+@click.option(
+    "--mapping",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Mapping file from inspect --write-mapping.",
+)
 @click.pass_context
-def run(ctx: click.Context, files: tuple[str, ...], out: str, target: str, mapping: str | None) -> None:
+def run(
+    ctx: click.Context, files: tuple[str, ...], out: str, target: str, mapping: str | None
+) -> None:
     """Run the whole pipeline on FILES and write import files, crosswalk and report to --out."""
     from . import pipeline
 
-    result = pipeline.run(list(files), out=out, target=target, mapping=mapping, rules_dir=ctx.obj["rules_dir"])
+    result = pipeline.run(
+        list(files), out=out, target=target, mapping=mapping, rules_dir=ctx.obj["rules_dir"]
+    )
     _echo_problems(result.problems)
     rows = result.report["rows"]
     click.echo(

@@ -23,8 +23,12 @@ from .rules import read_yaml, rule_path
 from .schema import Schema
 
 _BRACKETS = "()（）[]［］【】「」『』<>＜＞〈〉《》{}｛｝"
-_BRACKET_SEG = re.compile(r"[（(\[［【「『<＜〈《{｛][^）)\]］】」』>＞〉》}｝]*[）)\]］】」』>＞〉》}｝]")
-_PUNCT = re.compile(r"[\s・･/／\\_\-‐－―–—.,，、。:：;；#＃№'\"`’”“?？!！*＊※●■◆◇□○◎☆★▲△▼▽~〜～|｜+＋=＝&＆@＠]+")
+_BRACKET_SEG = re.compile(
+    r"[（(\[［【「『<＜〈《{｛][^）)\]］】」』>＞〉》}｝]*[）)\]］】」』>＞〉》}｝]"
+)
+_PUNCT = re.compile(
+    r"[\s・･/／\\_\-‐－―–—.,，、。:：;；#＃№'\"`’”“?？!！*＊※●■◆◇□○◎☆★▲△▼▽~〜～|｜+＋=＝&＆@＠]+"
+)
 _REQUIRED = re.compile(r"(必須|任意|入力必須|required|optional|mandatory)", re.I)
 
 
@@ -62,8 +66,12 @@ class ColumnMatch:
     note: str = ""
 
     def to_json(self) -> dict:
-        return {"header": self.header, "column": self.column, "field": self.field,
-                "confidence": round(self.confidence, 3)}
+        return {
+            "header": self.header,
+            "column": self.column,
+            "field": self.field,
+            "confidence": round(self.confidence, 3),
+        }
 
 
 @dataclass(frozen=True)
@@ -86,7 +94,9 @@ def _index(schema: Schema, rules_dir: str | None) -> _Index:
     for k, v in (doc.get("ambiguous") or {}).items():
         amb[header_key(k)] = tuple(v)
     keys = tuple(exact)
-    return _Index(exact, keys, tuple(exact[k] for k in keys), amb, {f.name: f.type for f in schema.fields})
+    return _Index(
+        exact, keys, tuple(exact[k] for k in keys), amb, {f.name: f.type for f in schema.fields}
+    )
 
 
 def unit_hints(header: str, schema: Schema) -> tuple[float, str]:
@@ -120,7 +130,9 @@ def unit_hints(header: str, schema: Schema) -> tuple[float, str]:
     return unit, currency
 
 
-def match_header(header: str, schema: Schema, rules_dir: str | None = None) -> tuple[str | None, float, str]:
+def match_header(
+    header: str, schema: Schema, rules_dir: str | None = None
+) -> tuple[str | None, float, str]:
     """Best field for a header alone: (field, confidence, method)."""
     from rapidfuzz import fuzz, process
 
@@ -145,7 +157,9 @@ def match_header(header: str, schema: Schema, rules_dir: str | None = None) -> t
     for key in dict.fromkeys((bare, full)):
         if len(key) < 3:
             continue
-        hit = process.extractOne(key, idx.keys, scorer=fuzz.ratio, score_cutoff=schema.fuzzy_min * 100)
+        hit = process.extractOne(
+            key, idx.keys, scorer=fuzz.ratio, score_cutoff=schema.fuzzy_min * 100
+        )
         if hit and hit[1] / 100 > best[1]:
             best = (idx.fields[hit[2]], hit[1] / 100, "fuzzy")
     return best
@@ -167,20 +181,40 @@ def _is_cjk(text: str) -> bool:
 # ----------------------------------------------------------------------------- sniffing
 
 _EMAIL = re.compile(r"^(?:.*<)?(?:mailto:)?[^@\s<>]+@[^@\s<>]+\.[A-Za-z]{2,}>?$")
-_URL = re.compile(r"^(?:https?://|www\.)\S+$|^[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|net|org|jp|co\.jp|io|biz|info|co|ne\.jp|or\.jp|ac\.jp|go\.jp|de|uk|us)(?:/\S*)?$", re.I)
-_PHONE = re.compile(r"^(?:\+\d{1,3}[\s-]?)?\(?0?\d{1,4}\)?[\s-]?\d{1,4}[\s-]?\d{3,4}(?:\s*(?:\(.*\)|内線.*|ext\.?.*|x\d+))?$", re.I)
+_URL = re.compile(
+    r"^(?:https?://|www\.)\S+$|^[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|net|org|jp|co\.jp|io|biz|info|co|ne\.jp|or\.jp|ac\.jp|go\.jp|de|uk|us)(?:/\S*)?$",
+    re.I,
+)
+_PHONE = re.compile(
+    r"^(?:\+\d{1,3}[\s-]?)?\(?0?\d{1,4}\)?[\s-]?\d{1,4}[\s-]?\d{3,4}(?:\s*(?:\(.*\)|内線.*|ext\.?.*|x\d+))?$",
+    re.I,
+)
 _DATE = re.compile(
     r"^(?:\d{4}[-/.年]\d{1,2}(?:[-/.月]\d{1,2}日?)?(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?"
     r"|\d{1,2}/\d{1,2}/\d{2,4}"
     r"|[RHSTrhst令平昭大㋿]\D{0,2}\d{1,2}[./年]\d{1,2}(?:[./月]\d{1,2}日?)?"
     r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{4}"
-    r"|\d{1,2} (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]* \d{4})$", re.I)
-_AMOUNT = re.compile(r"^(?:[¥$€£]|JPY|USD|EUR)\s?-?[\d,]+(?:\.\d+)?\s?[kKmM万億千]?$|^-?[\d,]+(?:\.\d+)?\s?(?:円|万円?|千円|億円?|百万円?)$")
+    r"|\d{1,2} (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]* \d{4})$",
+    re.I,
+)
+_AMOUNT = re.compile(
+    r"^(?:[¥$€£]|JPY|USD|EUR)\s?-?[\d,]+(?:\.\d+)?\s?[kKmM万億千]?$|^-?[\d,]+(?:\.\d+)?\s?(?:円|万円?|千円|億円?|百万円?)$"
+)
 _PROB = re.compile(r"^\d{1,3}(?:\.\d+)?\s?%$")
-_LEGAL = re.compile(r"株式会社|有限会社|合同会社|\(株\)|\(有\)|㈱|㈲|法人|\b(?:inc|corp|corporation|ltd|llc|co|gmbh|plc|limited)\b\.?", re.I)
+_LEGAL = re.compile(
+    r"株式会社|有限会社|合同会社|\(株\)|\(有\)|㈱|㈲|法人|\b(?:inc|corp|corporation|ltd|llc|co|gmbh|plc|limited)\b\.?",
+    re.I,
+)
 
-SNIFF_FIELD = {"email": "email", "url": "website", "phone": "phone", "probability": "probability",
-               "stage": "stage", "company": "company_name", "amount": "amount"}
+SNIFF_FIELD = {
+    "email": "email",
+    "url": "website",
+    "phone": "phone",
+    "probability": "probability",
+    "stage": "stage",
+    "company": "company_name",
+    "amount": "amount",
+}
 
 
 @lru_cache(maxsize=8)
@@ -210,8 +244,13 @@ def sniff_column(values: Sequence[str], rules_dir: str | None = None) -> tuple[s
     scores = {
         "email": sum(bool(_EMAIL.match(v)) for v in vals) / n,
         "url": sum(bool(_URL.match(v)) and "@" not in v for v in vals) / n,
-        "phone": sum(bool(_PHONE.match(v)) and 9 <= sum(c.isdigit() for c in v) <= 15
-                     and (not v.isdigit() or v.startswith("0")) for v in vals) / n,
+        "phone": sum(
+            bool(_PHONE.match(v))
+            and 9 <= sum(c.isdigit() for c in v) <= 15
+            and (not v.isdigit() or v.startswith("0"))
+            for v in vals
+        )
+        / n,
         "date": sum(bool(_DATE.match(v)) for v in vals) / n,
         "amount": sum(bool(_AMOUNT.match(v.replace(" ", ""))) for v in vals) / n,
         "probability": sum(bool(_PROB.match(v)) for v in vals) / n,
@@ -239,11 +278,21 @@ def map_columns(
     for i, header in enumerate(headers):
         col_vals = [v for v in sample.iloc[:, i].tolist()] if i < sample.shape[1] else []
         unit, currency = unit_hints(header, schema) if header else (1.0, "")
-        field, conf, method = match_header(header, schema, rules_dir) if header else (None, 0.0, "none")
+        field, conf, method = (
+            match_header(header, schema, rules_dir) if header else (None, 0.0, "none")
+        )
         nonempty = [v for v in col_vals if v is not None and str(v).strip()]
-        typ, share = sniff_column(nonempty, rules_dir) if len(nonempty) >= schema.sniff_min_values else (None, 0.0)
+        typ, share = (
+            sniff_column(nonempty, rules_dir)
+            if len(nonempty) >= schema.sniff_min_values
+            else (None, 0.0)
+        )
         note = ""
-        if field is not None and typ in ("email", "phone", "url") and share >= schema.sniff_min_share:
+        if (
+            field is not None
+            and typ in ("email", "phone", "url")
+            and share >= schema.sniff_min_share
+        ):
             sniffed = SNIFF_FIELD[typ]
             if idx.types.get(field) != idx.types.get(sniffed) and field not in ("mobile_phone",):
                 note = f"header suggests {field}, values are {typ}s"
@@ -261,28 +310,47 @@ def _assign(cands: list[ColumnMatch], idx: _Index, sample: pd.DataFrame) -> list
     """One column per field: the most confident claim wins; ambiguous headers take what is left."""
     out = list(cands)
     taken: dict[str, int] = {}
-    order = sorted(range(len(cands)), key=lambda i: (cands[i].method == "ambiguous", -cands[i].confidence, i))
+    order = sorted(
+        range(len(cands)), key=lambda i: (cands[i].method == "ambiguous", -cands[i].confidence, i)
+    )
     for i in order:
         c = cands[i]
         if c.field is None:
             continue
         if c.method == "ambiguous":
-            options = idx.ambiguous.get(header_key(c.header)) or idx.ambiguous.get(header_key_bare(c.header)) or (c.field,)
+            options = (
+                idx.ambiguous.get(header_key(c.header))
+                or idx.ambiguous.get(header_key_bare(c.header))
+                or (c.field,)
+            )
             free = [f for f in options if f not in taken]
             if not free:
-                out[i] = replace(c, field=None, confidence=0.0, note=f"{' / '.join(options)} already mapped")
+                out[i] = replace(
+                    c, field=None, confidence=0.0, note=f"{' / '.join(options)} already mapped"
+                )
                 continue
             if len(free) == 1:
                 choice = free[0]
             else:
-                choice = _resolve_by_values(free, sample.iloc[:, i].tolist() if i < sample.shape[1] else [])
-            out[i] = replace(c, field=choice, confidence=0.9, note=f"'{c.header}' can mean {' or '.join(options)}")
+                choice = _resolve_by_values(
+                    free, sample.iloc[:, i].tolist() if i < sample.shape[1] else []
+                )
+            out[i] = replace(
+                c,
+                field=choice,
+                confidence=0.9,
+                note=f"'{c.header}' can mean {' or '.join(options)}",
+            )
             taken[choice] = i
             continue
         if c.field in taken:
             other = out[taken[c.field]]
-            out[i] = replace(c, field=None, confidence=0.0,
-                             note=f"also looks like {c.field}, which column {other.column} ('{other.header}') holds")
+            out[i] = replace(
+                c,
+                field=None,
+                confidence=0.0,
+                note=f"also looks like {c.field}, which column {other.column} ('{other.header}') holds",
+            )
             continue
         taken[c.field] = i
     return out

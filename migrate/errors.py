@@ -23,7 +23,9 @@ class UserError(Exception):
 class InputFileError(UserError):
     """One input file cannot be read; the other files are still processed."""
 
-    def __init__(self, path: str, problem: str, *, hint: str = "", code: str = "ingest.unreadable-file") -> None:
+    def __init__(
+        self, path: str, problem: str, *, hint: str = "", code: str = "ingest.unreadable-file"
+    ) -> None:
         super().__init__(f"{path}: {problem}", hint=hint)
         self.path = path
         self.problem = problem
@@ -39,8 +41,10 @@ class RuleFileError(UserError):
 
     def __init__(self, path: str, problems: list[str]) -> None:
         lines = "\n".join(f"  {path}: {p}" for p in problems)
-        super().__init__(f"{path}: {len(problems)} problem(s) in rule file\n{lines}",
-                         hint="fix the file and run again")
+        super().__init__(
+            f"{path}: {len(problems)} problem(s) in rule file\n{lines}",
+            hint="fix the file and run again",
+        )
         self.path = path
         self.problems = problems
 

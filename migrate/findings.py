@@ -52,7 +52,9 @@ class Finding:
 
 def empty() -> pd.DataFrame:
     """An empty findings frame with the standard columns."""
-    return pd.DataFrame({c: pd.Series(dtype="int64" if c == "row" else "object") for c in FINDING_COLUMNS})
+    return pd.DataFrame(
+        {c: pd.Series(dtype="int64" if c == "row" else "object") for c in FINDING_COLUMNS}
+    )
 
 
 def to_frame(findings: Iterable[Finding]) -> pd.DataFrame:

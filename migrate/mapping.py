@@ -25,7 +25,9 @@ HEADER = """\
 """
 
 
-def write_mapping(tables: list[SheetTable], path: str | os.PathLike[str], rules_dir: str | None = None) -> None:
+def write_mapping(
+    tables: list[SheetTable], path: str | os.PathLike[str], rules_dir: str | None = None
+) -> None:
     """Write the detected layout of every sheet as a mapping file."""
     schema = load_schema(rules_dir)
     files: dict[str, dict] = {}
@@ -38,7 +40,12 @@ def write_mapping(tables: list[SheetTable], path: str | os.PathLike[str], rules_
             entry["header_row"] = t.header_row
         if t.columns:
             entry["columns"] = [
-                {"column": c.column, "header": c.header, "field": c.field, "confidence": round(c.confidence, 2)}
+                {
+                    "column": c.column,
+                    "header": c.header,
+                    "field": c.field,
+                    "confidence": round(c.confidence, 2),
+                }
                 for c in t.columns
             ]
         sheets[t.sheet] = entry
@@ -48,7 +55,9 @@ def write_mapping(tables: list[SheetTable], path: str | os.PathLike[str], rules_
     Path(path).write_text(text, encoding="utf-8")
 
 
-def read_mapping(path: str | os.PathLike[str], rules_dir: str | None = None) -> dict[tuple[str, str], SheetOverride]:
+def read_mapping(
+    path: str | os.PathLike[str], rules_dir: str | None = None
+) -> dict[tuple[str, str], SheetOverride]:
     """Read a mapping file into per-(file, sheet) overrides; every problem is reported at once."""
     schema = load_schema(rules_dir)
     doc, problems = load_rule_file(path, "mapping")
@@ -71,11 +80,16 @@ def read_mapping(path: str | os.PathLike[str], rules_dir: str | None = None) -> 
             headers: dict[str, str] = {}
             for i, c in enumerate(s.get("columns") or []):
                 ckey = f"{skey}.columns[{i}]"
-                if not problems.keys(c, ckey, ["column", "header", "field", "confidence"], ["column", "field"]):
+                if not problems.keys(
+                    c, ckey, ["column", "header", "field", "confidence"], ["column", "field"]
+                ):
                     continue
                 f = c.get("field")
                 if f is not None and f not in fields:
-                    problems.add(f"{ckey}.field", f"'{f}' is not a canonical field; allowed: {', '.join(fields)} or null")
+                    problems.add(
+                        f"{ckey}.field",
+                        f"'{f}' is not a canonical field; allowed: {', '.join(fields)} or null",
+                    )
                     continue
                 cols[str(c["column"])] = f
                 if c.get("header"):

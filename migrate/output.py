@@ -42,14 +42,19 @@ def atomic_dir(target: str | os.PathLike[str]) -> Iterator[Path]:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def write_csv(frame: pd.DataFrame, path: Path, *, bom: bool = False, encoding: str = "utf-8") -> None:
+def write_csv(
+    frame: pd.DataFrame, path: Path, *, bom: bool = False, encoding: str = "utf-8"
+) -> None:
     """CSV with every value as text as it stands, RFC 4180 quoting, LF line endings."""
     enc = "utf-8-sig" if bom and encoding == "utf-8" else encoding
     frame.to_csv(path, index=False, encoding=enc, lineterminator="\n", na_rep="")
 
 
 def write_json(data: Any, path: Path) -> None:
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=_json_default) + "\n", encoding="utf-8")
+    path.write_text(
+        json.dumps(data, ensure_ascii=False, indent=2, default=_json_default) + "\n",
+        encoding="utf-8",
+    )
 
 
 def _json_default(o: Any) -> Any:

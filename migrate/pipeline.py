@@ -24,8 +24,17 @@ from .ingest import IngestResult, SheetTable, read_sources, to_records
 from .output import atomic_dir, write_csv, write_json
 from .schema import ROW_KEY, SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, load_schema
 
-CROSSWALK_COLUMNS = ["source_file", "source_sheet", "source_row", "status", "company_id", "contact_id", "deal_id",
-                     "stage", "reason"]
+CROSSWALK_COLUMNS = [
+    "source_file",
+    "source_sheet",
+    "source_row",
+    "status",
+    "company_id",
+    "contact_id",
+    "deal_id",
+    "stage",
+    "reason",
+]
 
 
 @dataclass
@@ -52,7 +61,9 @@ class RunResult:
         return 0
 
 
-def inspect(paths: list[str], *, rules_dir: str | None = None, mapping: str | None = None) -> IngestResult:
+def inspect(
+    paths: list[str], *, rules_dir: str | None = None, mapping: str | None = None
+) -> IngestResult:
     """Read and map every file and sheet; nothing is written."""
     overrides = _overrides(mapping, rules_dir)
     return read_sources(paths, rules_dir=rules_dir, overrides=overrides)
@@ -82,7 +93,9 @@ def run(
     findings = fnd.concat([table_findings, ingest.findings])
     findings = _fill_columns(findings, ingest.tables)
 
-    records = records.assign(company_id="", contact_id="", deal_id="", _status="exported", _reason="")
+    records = records.assign(
+        company_id="", contact_id="", deal_id="", _status="exported", _reason=""
+    )
     crosswalk = build_crosswalk(records, ingest.tables)
     report = build_report(ingest, records, crosswalk, findings, target=target)
     result = RunResult(ingest.tables, ingest.problems, records, findings, crosswalk, report)
@@ -102,7 +115,8 @@ def _fill_columns(findings: pd.DataFrame, tables: list[SheetTable]) -> pd.DataFr
     if need.any():
         findings = findings.copy()
         findings.loc[need, "column"] = [
-            headers.get((f, s, fl), "") for f, s, fl in findings.loc[need, ["file", "sheet", "field"]].itertuples(index=False)
+            headers.get((f, s, fl), "")
+            for f, s, fl in findings.loc[need, ["file", "sheet", "field"]].itertuples(index=False)
         ]
     return findings
 
@@ -111,20 +125,28 @@ def build_crosswalk(records: pd.DataFrame, tables: list[SheetTable]) -> pd.DataF
     """One row per data row and per non-blank skipped row, in source order."""
     parts = []
     if len(records):
-        parts.append(pd.DataFrame({
-            "source_file": records[SOURCE_FILE],
-            "source_sheet": records[SOURCE_SHEET],
-            "source_row": records[SOURCE_ROW].astype(int),
-            "status": records["_status"],
-            "company_id": records["company_id"],
-            "contact_id": records["contact_id"],
-            "deal_id": records["deal_id"],
-            "stage": records["stage"].map(lambda v: v if isinstance(v, str) else "") if "stage" in records else "",
-            "reason": records["_reason"],
-        }))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "source_file": records[SOURCE_FILE],
+                    "source_sheet": records[SOURCE_SHEET],
+                    "source_row": records[SOURCE_ROW].astype(int),
+                    "status": records["_status"],
+                    "company_id": records["company_id"],
+                    "contact_id": records["contact_id"],
+                    "deal_id": records["deal_id"],
+                    "stage": records["stage"].map(lambda v: v if isinstance(v, str) else "")
+                    if "stage" in records
+                    else "",
+                    "reason": records["_reason"],
+                }
+            )
+        )
     skipped = [
         (t.file, t.sheet, r, "skipped", "", "", "", "", why)
-        for t in tables for r, why in t.skipped if why != "row.blank"
+        for t in tables
+        for r, why in t.skipped
+        if why != "row.blank"
     ]
     if skipped:
         parts.append(pd.DataFrame(skipped, columns=CROSSWALK_COLUMNS))
@@ -139,36 +161,59 @@ def build_crosswalk(records: pd.DataFrame, tables: list[SheetTable]) -> pd.DataF
     return cw.reset_index(drop=True)[CROSSWALK_COLUMNS]
 
 
-def build_report(ingest: IngestResult, records: pd.DataFrame, crosswalk: pd.DataFrame, findings: pd.DataFrame,
-                 *, target: str) -> dict[str, Any]:
+def build_report(
+    ingest: IngestResult,
+    records: pd.DataFrame,
+    crosswalk: pd.DataFrame,
+    findings: pd.DataFrame,
+    *,
+    target: str,
+) -> dict[str, Any]:
     """The machine-readable report: files, sheets, row counts by class, column mapping, findings."""
     sheets = []
     for t in ingest.tables:
         counts = Counter(why for _, why in t.skipped)
-        sheets.append({
-            "file": t.file,
-            "sheet": t.sheet,
-            "kind": t.kind,
-            "reason": t.reason,
-            "reason_text": t.reason_text,
-            "header_row": t.header_row,
-            "header_rows": t.header_rows,
-            "rows": {"data": len(t.data_rows), **{k.removeprefix("row."): v for k, v in sorted(counts.items())}},
-            "columns": [c.to_json() | {"method": c.method, "note": c.note} for c in t.columns],
-        })
+        sheets.append(
+            {
+                "file": t.file,
+                "sheet": t.sheet,
+                "kind": t.kind,
+                "reason": t.reason,
+                "reason_text": t.reason_text,
+                "header_row": t.header_row,
+                "header_rows": t.header_rows,
+                "rows": {
+                    "data": len(t.data_rows),
+                    **{k.removeprefix("row."): v for k, v in sorted(counts.items())},
+                },
+                "columns": [c.to_json() | {"method": c.method, "note": c.note} for c in t.columns],
+            }
+        )
     status = Counter(crosswalk["status"]) if len(crosswalk) else Counter()
     files = [{"file": f.name, "format": f.format, "status": "read"} for f in ingest.files]
-    files += [{"file": p.path, "status": "failed", "code": p.code, "error": p.problem, "hint": p.hint}
-              for p in ingest.problems]
+    files += [
+        {"file": p.path, "status": "failed", "code": p.code, "error": p.problem, "hint": p.hint}
+        for p in ingest.problems
+    ]
     unmapped = [
         {"file": t.file, "sheet": t.sheet, "column": c.column, "header": c.header, "note": c.note}
-        for t in ingest.tables if t.kind == "table" for c in t.columns if not c.field
+        for t in ingest.tables
+        if t.kind == "table"
+        for c in t.columns
+        if not c.field
     ]
     mapped = sum(1 for t in ingest.tables if t.kind == "table" for c in t.columns if c.field)
     by_rule = findings.groupby("rule").size().sort_index().to_dict() if len(findings) else {}
     by_sev = findings.groupby("severity").size().sort_index().to_dict() if len(findings) else {}
-    by_src = (findings.assign(src=findings["file"] + "|" + findings["sheet"]).groupby("src").size().sort_index().to_dict()
-              if len(findings) else {})
+    by_src = (
+        findings.assign(src=findings["file"] + "|" + findings["sheet"])
+        .groupby("src")
+        .size()
+        .sort_index()
+        .to_dict()
+        if len(findings)
+        else {}
+    )
     data_rows = int(len(records))
     return {
         "report_version": 1,
@@ -185,14 +230,23 @@ def build_report(ingest: IngestResult, records: pd.DataFrame, crosswalk: pd.Data
             "blank": sum(1 for t in ingest.tables for _, why in t.skipped if why == "row.blank"),
         },
         "columns": {"mapped": mapped, "unmapped": len(unmapped), "unmapped_list": unmapped},
-        "findings": {"total": int(len(findings)), "by_rule": by_rule, "by_severity": by_sev, "by_source": by_src},
+        "findings": {
+            "total": int(len(findings)),
+            "by_rule": by_rule,
+            "by_severity": by_sev,
+            "by_source": by_src,
+        },
     }
 
 
 def write_outputs(result: RunResult, out: Path, fields: list[str]) -> list[str]:
     """records.csv, crosswalk.csv, findings.csv, report.json into ``out``."""
     rec = result.records
-    cols = {"source_file": rec[SOURCE_FILE], "source_sheet": rec[SOURCE_SHEET], "source_row": rec[SOURCE_ROW]}
+    cols = {
+        "source_file": rec[SOURCE_FILE],
+        "source_sheet": rec[SOURCE_SHEET],
+        "source_row": rec[SOURCE_ROW],
+    }
     frame = pd.DataFrame(cols)
     for f in fields:
         frame[f] = rec[f] if f in rec.columns else ""

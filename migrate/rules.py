@@ -38,7 +38,9 @@ class Problems:
     def add(self, key: str, message: str) -> None:
         self.items.append(f"{key}: {message}" if key else message)
 
-    def keys(self, obj: Any, key: str, allowed: Iterable[str], required: Iterable[str] = ()) -> bool:
+    def keys(
+        self, obj: Any, key: str, allowed: Iterable[str], required: Iterable[str] = ()
+    ) -> bool:
         """Check that ``obj`` is a mapping with only ``allowed`` keys and all ``required`` ones."""
         if not isinstance(obj, Mapping):
             self.add(key, f"expected a mapping, got {type(obj).__name__} {obj!r:.60}")
@@ -47,7 +49,9 @@ class Problems:
         ok = True
         for k in obj:
             if k not in allowed:
-                self.add(f"{key}.{k}" if key else str(k), f"unknown key; allowed: {', '.join(allowed)}")
+                self.add(
+                    f"{key}.{k}" if key else str(k), f"unknown key; allowed: {', '.join(allowed)}"
+                )
                 ok = False
         for k in required:
             if k not in obj:
@@ -56,7 +60,11 @@ class Problems:
         return ok
 
     def type(self, value: Any, key: str, types: type | tuple[type, ...], what: str) -> bool:
-        if not isinstance(value, types) or isinstance(value, bool) and bool not in (types if isinstance(types, tuple) else (types,)):
+        if (
+            not isinstance(value, types)
+            or isinstance(value, bool)
+            and bool not in (types if isinstance(types, tuple) else (types,))
+        ):
             self.add(key, f"{value!r:.60} is not {what}")
             return False
         return True
@@ -64,7 +72,9 @@ class Problems:
     def choice(self, value: Any, key: str, allowed: Iterable[Any]) -> bool:
         allowed = list(allowed)
         if value not in allowed:
-            self.add(key, f"{value!r:.60} is not allowed; allowed values: {', '.join(map(str, allowed))}")
+            self.add(
+                key, f"{value!r:.60} is not allowed; allowed values: {', '.join(map(str, allowed))}"
+            )
             return False
         return True
 
@@ -104,7 +114,9 @@ def read_yaml(path: str | os.PathLike[str]) -> Any:
         raise RuleFileError(str(p), ["not UTF-8 text; save the file as UTF-8"]) from None
 
 
-def load_rule_file(path: str | os.PathLike[str], kind: str, versions: Iterable[int] = (1,)) -> tuple[dict[str, Any], Problems]:
+def load_rule_file(
+    path: str | os.PathLike[str], kind: str, versions: Iterable[int] = (1,)
+) -> tuple[dict[str, Any], Problems]:
     """Read a rule file and check its ``kind``/``version`` header.
 
     Returns the document and a :class:`Problems` the caller keeps filling while it checks the
@@ -118,7 +130,10 @@ def load_rule_file(path: str | os.PathLike[str], kind: str, versions: Iterable[i
     if doc.get("kind") != kind:
         problems.add("kind", f"{doc.get('kind')!r} is not allowed; expected '{kind}'")
     if doc.get("version") not in tuple(versions):
-        problems.add("version", f"{doc.get('version')!r} is not allowed; allowed values: {', '.join(map(str, versions))}")
+        problems.add(
+            "version",
+            f"{doc.get('version')!r} is not allowed; allowed values: {', '.join(map(str, versions))}",
+        )
     return doc, problems
 
 

@@ -16,8 +16,19 @@ from .rules import load_rule_file, rule_path
 
 Entity = Literal["company", "contact", "deal"]
 FieldType = Literal[
-    "id", "text", "company", "person", "email", "phone", "url", "date", "amount",
-    "probability", "stage", "currency", "number",
+    "id",
+    "text",
+    "company",
+    "person",
+    "email",
+    "phone",
+    "url",
+    "date",
+    "amount",
+    "probability",
+    "stage",
+    "currency",
+    "number",
 ]
 ENTITIES: tuple[str, ...] = ("company", "contact", "deal")
 FIELD_TYPES: tuple[str, ...] = FieldType.__args__  # type: ignore[attr-defined]
@@ -32,7 +43,15 @@ AMOUNT_UNIT = "_amount_unit"  # multiplier from the amount header (万円 -> 100
 CURRENCY_HINT = "_currency_hint"  # currency from the amount header (USD), "" when none
 EXTRA_PREFIX = "extra:"  # unmapped source columns are kept as "extra:<header>"
 
-BOOKKEEPING = [SOURCE_FILE, SOURCE_SHEET, SOURCE_ROW, ROW_KEY, SOURCE_ORDER, AMOUNT_UNIT, CURRENCY_HINT]
+BOOKKEEPING = [
+    SOURCE_FILE,
+    SOURCE_SHEET,
+    SOURCE_ROW,
+    ROW_KEY,
+    SOURCE_ORDER,
+    AMOUNT_UNIT,
+    CURRENCY_HINT,
+]
 
 
 @dataclass(frozen=True)
@@ -75,7 +94,9 @@ def row_key(file: str, sheet: str, row: int) -> str:
 @lru_cache(maxsize=8)
 def _load(path: str) -> Schema:
     doc, problems = load_rule_file(path, "columns")
-    problems.keys(doc, "", ["kind", "version", "matching", "units", "ambiguous", "fields"], ["fields"])
+    problems.keys(
+        doc, "", ["kind", "version", "matching", "units", "ambiguous", "fields"], ["fields"]
+    )
     matching = doc.get("matching") or {}
     problems.keys(matching, "matching", ["fuzzy_min", "sniff_min_share", "sniff_min_values"])
     units = doc.get("units") or {}
@@ -83,10 +104,17 @@ def _load(path: str) -> Schema:
     fields: list[Field] = []
     seen: dict[str, str] = {}
     raw_fields = doc.get("fields") or {}
-    if problems.keys(raw_fields, "fields", list(raw_fields) if isinstance(raw_fields, dict) else []):
+    if problems.keys(
+        raw_fields, "fields", list(raw_fields) if isinstance(raw_fields, dict) else []
+    ):
         for name, spec in raw_fields.items():
             key = f"fields.{name}"
-            problems.keys(spec, key, ["entity", "type", "synonyms", "description"], ["entity", "type", "synonyms"])
+            problems.keys(
+                spec,
+                key,
+                ["entity", "type", "synonyms", "description"],
+                ["entity", "type", "synonyms"],
+            )
             if not isinstance(spec, dict) or not {"entity", "type", "synonyms"} <= set(spec):
                 continue
             problems.choice(spec["entity"], f"{key}.entity", ENTITIES)

@@ -28,7 +28,16 @@ def test_inspect_json_shape_is_stable():
     data = json.loads(res.stdout)
     assert isinstance(data, list) and len(data) == 1
     sheet = data[0]
-    assert list(sheet) == ["file", "sheet", "kind", "reason", "header_row", "data_rows", "skipped_rows", "columns"]
+    assert list(sheet) == [
+        "file",
+        "sheet",
+        "kind",
+        "reason",
+        "header_row",
+        "data_rows",
+        "skipped_rows",
+        "columns",
+    ]
     assert sheet["header_row"] == 4 and sheet["data_rows"] == [5, 6, 7, 8, 9, 10]
     assert sheet["skipped_rows"][0] == {"row": 1, "reason": "row.title"}
     assert list(sheet["columns"][0]) == ["header", "column", "field", "confidence"]
@@ -52,14 +61,24 @@ def test_missing_file_exit_2_when_nothing_read():
 
 
 def test_some_files_failed_exit_1_and_others_processed(tmp_path):
-    res = invoke("run", str(FIX / "encrypted.xlsx"), str(FIX / "header-on-row-4.xlsx"), "--out", str(tmp_path / "o"))
+    res = invoke(
+        "run",
+        str(FIX / "encrypted.xlsx"),
+        str(FIX / "header-on-row-4.xlsx"),
+        "--out",
+        str(tmp_path / "o"),
+    )
     assert res.exit_code == 1
-    assert res.stderr.splitlines()[0].startswith(f"error: {FIX / 'encrypted.xlsx'}: is password-protected")
+    assert res.stderr.splitlines()[0].startswith(
+        f"error: {FIX / 'encrypted.xlsx'}: is password-protected"
+    )
     assert "Traceback" not in res.stderr
     assert (tmp_path / "o" / "records.csv").exists()
 
 
-@pytest.mark.parametrize("name", ["corrupt.xlsx", "not-a-spreadsheet.xlsx", "encrypted.xlsx", "empty.xlsx"])
+@pytest.mark.parametrize(
+    "name", ["corrupt.xlsx", "not-a-spreadsheet.xlsx", "encrypted.xlsx", "empty.xlsx"]
+)
 def test_bad_file_alone_is_exit_2_with_one_line(name, tmp_path):
     res = invoke("run", str(FIX / name), "--out", str(tmp_path / "o"))
     assert res.exit_code in (1, 2)
@@ -74,8 +93,11 @@ def test_broken_rule_file_is_a_user_error(tmp_path):
     src = Path(pipeline.__file__).resolve().parent.parent / "rules"
     for p in src.glob("*.yaml"):
         (rules / p.name).write_text(p.read_text(encoding="utf-8"), encoding="utf-8")
-    (rules / "columns.yaml").write_text("kind: columns\nversion: 1\nfields:\n  company_name:\n    entity: firm\n"
-                                        "    type: company\n    synonyms: [会社名]\n    colour: red\n", encoding="utf-8")
+    (rules / "columns.yaml").write_text(
+        "kind: columns\nversion: 1\nfields:\n  company_name:\n    entity: firm\n"
+        "    type: company\n    synonyms: [会社名]\n    colour: red\n",
+        encoding="utf-8",
+    )
     res = invoke("--rules", str(rules), "inspect", str(FIX / "header-on-row-4.xlsx"))
     assert res.exit_code == 2
     assert "columns.yaml" in res.stderr.splitlines()[0]
@@ -96,11 +118,19 @@ def test_run_accounts_for_every_row(tmp_path):
     records = _read_csv(out / "records.csv")
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     data_keys = {(r["source_file"], r["source_sheet"], r["source_row"]) for r in records}
-    cw_data = {(r["source_file"], r["source_sheet"], r["source_row"]) for r in crosswalk if r["status"] != "skipped"}
+    cw_data = {
+        (r["source_file"], r["source_sheet"], r["source_row"])
+        for r in crosswalk
+        if r["status"] != "skipped"
+    }
     assert data_keys == cw_data
     for sheet in report["sheets"]:
         n_skipped = sum(v for k, v in sheet["rows"].items() if k not in ("data", "blank"))
-        in_cw = [r for r in crosswalk if r["source_file"] == sheet["file"] and r["source_sheet"] == sheet["sheet"]]
+        in_cw = [
+            r
+            for r in crosswalk
+            if r["source_file"] == sheet["file"] and r["source_sheet"] == sheet["sheet"]
+        ]
         assert len(in_cw) == sheet["rows"]["data"] + n_skipped
     statuses = {r["status"] for r in crosswalk}
     assert statuses <= {"exported", "merged", "rejected", "skipped"}
@@ -108,7 +138,11 @@ def test_run_accounts_for_every_row(tmp_path):
 
 
 def _digest(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.iterdir())
+        if p.is_file()
+    }
 
 
 def test_run_is_deterministic(tmp_path):
@@ -166,5 +200,7 @@ def test_python_dash_m_works():
     import subprocess
     import sys
 
-    out = subprocess.run([sys.executable, "-m", "migrate", "--help"], capture_output=True, text=True, check=False)
+    out = subprocess.run(
+        [sys.executable, "-m", "migrate", "--help"], capture_output=True, text=True, check=False
+    )
     assert out.returncode == 0 and "inspect" in out.stdout

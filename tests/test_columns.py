@@ -48,7 +48,10 @@ def test_fuzzy_header_has_a_confidence_below_one():
 
 
 def test_unknown_header_stays_unmapped():
-    assert match_header("社内メモ用フラグ", SCHEMA)[0] is None or match_header("社内メモ用フラグ", SCHEMA)[1] < 1
+    assert (
+        match_header("社内メモ用フラグ", SCHEMA)[0] is None
+        or match_header("社内メモ用フラグ", SCHEMA)[1] < 1
+    )
 
 
 @pytest.mark.parametrize(
@@ -108,7 +111,10 @@ def test_each_field_goes_to_one_column():
     ("values", "field"),
     [
         (["田中", "田中", "佐藤", "田中", "佐藤", "田中", "佐藤", "佐藤"], "owner"),
-        (["山田太郎", "佐藤花子", "鈴木一郎", "高橋", "伊藤", "渡辺", "中村", "小林"], "contact_name"),
+        (
+            ["山田太郎", "佐藤花子", "鈴木一郎", "高橋", "伊藤", "渡辺", "中村", "小林"],
+            "contact_name",
+        ),
     ],
 )
 def test_ambiguous_担当者_is_resolved_by_repetition(values, field):

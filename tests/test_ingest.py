@@ -30,11 +30,34 @@ LAYOUTS = [
     ("header-on-row-4.xlsx", "案件一覧", 4, [5, 6, 7, 8, 9, 10], {1: "row.title", 2: "row.title"}),
     ("merged-title.xlsx", "Sheet1", 3, [4, 5, 6, 7, 8, 9], {1: "row.title", 2: "row.title"}),
     ("two-row-header.xlsx", "Pipeline", 2, [3, 4, 5, 6, 7], {}),
-    ("repeated-header.xlsx", "案件", 1, [2, 3, 4, 7, 8, 9], {5: "row.blank", 6: "row.repeated-header"}),
-    ("subtotal-rows.xlsx", "案件", 1, [2, 3, 4, 6, 7, 8],
-     {5: "row.subtotal", 9: "row.subtotal", 10: "row.subtotal", 11: "row.subtotal"}),
-    ("note-rows.xlsx", "リスト", 2, [3, 4, 6, 7, 10, 11],
-     {1: "row.title", 5: "row.note", 8: "row.blank", 9: "row.note", 12: "row.blank", 13: "row.note"}),
+    (
+        "repeated-header.xlsx",
+        "案件",
+        1,
+        [2, 3, 4, 7, 8, 9],
+        {5: "row.blank", 6: "row.repeated-header"},
+    ),
+    (
+        "subtotal-rows.xlsx",
+        "案件",
+        1,
+        [2, 3, 4, 6, 7, 8],
+        {5: "row.subtotal", 9: "row.subtotal", 10: "row.subtotal", 11: "row.subtotal"},
+    ),
+    (
+        "note-rows.xlsx",
+        "リスト",
+        2,
+        [3, 4, 6, 7, 10, 11],
+        {
+            1: "row.title",
+            5: "row.note",
+            8: "row.blank",
+            9: "row.note",
+            12: "row.blank",
+            13: "row.note",
+        },
+    ),
     ("date1904.xlsx", "案件", 1, [2, 3, 4, 5, 6, 7], {}),
     ("macro.xlsm", "案件", 1, [2, 3, 4, 5, 6, 7], {}),
     ("calc.ods", "案件", 1, [2, 3, 4, 5, 6, 7], {}),
@@ -48,7 +71,9 @@ LAYOUTS = [
 ]
 
 
-@pytest.mark.parametrize(("name", "sheet", "header", "rows", "skipped"), LAYOUTS, ids=[x[0] for x in LAYOUTS])
+@pytest.mark.parametrize(
+    ("name", "sheet", "header", "rows", "skipped"), LAYOUTS, ids=[x[0] for x in LAYOUTS]
+)
 def test_layout_of_each_quirk(name, sheet, header, rows, skipped):
     tables, _ = _tables(name)
     t = tables[sheet]
@@ -81,7 +106,9 @@ def test_sheets_that_are_not_records_are_skipped(name, sheet, reason):
     assert t.kind == "skipped"
     assert t.reason == reason
     records = to_records(result.tables)
-    assert (records["_source_sheet"] != sheet).all(), "rows of a skipped sheet must never become records"
+    assert (records["_source_sheet"] != sheet).all(), (
+        "rows of a skipped sheet must never become records"
+    )
 
 
 def test_rep_master_rows_are_accounted_as_skipped():
@@ -102,7 +129,9 @@ def test_formula_without_cached_value_is_a_finding():
     t = next(iter(tables.values()))
     hits = [(f.rule, f.row, f.field) for f in t.findings]
     assert ("ingest.formula-without-value", 2, "amount") in hits
-    assert len([h for h in hits if h[0] == "ingest.formula-without-value"]) == 6  # the 合計 row is not data
+    assert (
+        len([h for h in hits if h[0] == "ingest.formula-without-value"]) == 6
+    )  # the 合計 row is not data
     assert dict(t.skipped)[8] == "row.subtotal"
 
 

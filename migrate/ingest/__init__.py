@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
 import pandas as pd
 
@@ -35,7 +34,14 @@ from .files import Limits, SourceFile, detect_format, display_names, expand_path
 from .layout import IngestRules, SheetOverride, SheetTable, find_table
 from .readers import read_grids
 
-__all__ = ["IngestResult", "SheetOverride", "SheetTable", "load_ingest_rules", "read_sources", "to_records"]
+__all__ = [
+    "IngestResult",
+    "SheetOverride",
+    "SheetTable",
+    "load_ingest_rules",
+    "read_sources",
+    "to_records",
+]
 
 
 @dataclass
@@ -51,14 +57,27 @@ class IngestResult:
 @lru_cache(maxsize=8)
 def _load_rules(path: str) -> tuple[IngestRules, Limits]:
     doc, problems = load_rule_file(path, "ingest")
-    allowed = ["kind", "version", "header_search_rows", "subtotal_words", "note_prefixes", "note_min_length",
-               "skip_sheet_names", "pivot_markers", "record_fields", "min_record_fields", "limits"]
+    allowed = [
+        "kind",
+        "version",
+        "header_search_rows",
+        "subtotal_words",
+        "note_prefixes",
+        "note_min_length",
+        "skip_sheet_names",
+        "pivot_markers",
+        "record_fields",
+        "min_record_fields",
+        "limits",
+    ]
     problems.keys(doc, "", allowed)
     skip = doc.get("skip_sheet_names") or {}
     cats = ["rep_master", "settings", "pivot", "readme"]
     problems.keys(skip, "skip_sheet_names", cats)
     limits = doc.get("limits") or {}
-    problems.keys(limits, "limits", ["max_uncompressed_bytes", "max_compression_ratio", "max_csv_bytes"])
+    problems.keys(
+        limits, "limits", ["max_uncompressed_bytes", "max_compression_ratio", "max_csv_bytes"]
+    )
     for k in ("header_search_rows", "note_min_length", "min_record_fields"):
         if k in doc:
             problems.type(doc[k], k, int, "a whole number")
@@ -67,21 +86,29 @@ def _load_rules(path: str) -> tuple[IngestRules, Limits]:
         subtotal_words=tuple(problems.string_list(doc.get("subtotal_words"), "subtotal_words")),
         note_prefixes=tuple(problems.string_list(doc.get("note_prefixes"), "note_prefixes")),
         note_min_length=int(doc.get("note_min_length", 16)),
-        skip_sheet_names={k: tuple(problems.string_list(v, f"skip_sheet_names.{k}")) for k, v in skip.items()},
+        skip_sheet_names={
+            k: tuple(problems.string_list(v, f"skip_sheet_names.{k}")) for k, v in skip.items()
+        },
         pivot_markers=tuple(problems.string_list(doc.get("pivot_markers"), "pivot_markers")),
         record_fields=tuple(problems.string_list(doc.get("record_fields"), "record_fields")),
         min_record_fields=int(doc.get("min_record_fields", 2)),
     )
     problems.raise_if_any()
     lim = Limits(
-        max_uncompressed_bytes=int(limits.get("max_uncompressed_bytes", Limits.max_uncompressed_bytes)),
-        max_compression_ratio=float(limits.get("max_compression_ratio", Limits.max_compression_ratio)),
+        max_uncompressed_bytes=int(
+            limits.get("max_uncompressed_bytes", Limits.max_uncompressed_bytes)
+        ),
+        max_compression_ratio=float(
+            limits.get("max_compression_ratio", Limits.max_compression_ratio)
+        ),
         max_csv_bytes=int(limits.get("max_csv_bytes", Limits.max_csv_bytes)),
     )
     return rules, lim
 
 
-def load_ingest_rules(rules_dir: str | os.PathLike[str] | None = None) -> tuple[IngestRules, Limits]:
+def load_ingest_rules(
+    rules_dir: str | os.PathLike[str] | None = None,
+) -> tuple[IngestRules, Limits]:
     """Load rules/ingest.yaml (cached per path)."""
     return _load_rules(str(rule_path("ingest.yaml", rules_dir).resolve()))
 
@@ -109,22 +136,38 @@ def read_sources(
             result.problems.append(exc)
             continue
         except MemoryError:
-            result.problems.append(InputFileError(str(path), "is too large to read into memory",
-                                                  hint="split it into smaller files", code="ingest.too-large"))
+            result.problems.append(
+                InputFileError(
+                    str(path),
+                    "is too large to read into memory",
+                    hint="split it into smaller files",
+                    code="ingest.too-large",
+                )
+            )
             continue
         result.files.append(src)
         tables = []
         for g in grids:
             ov = (overrides or {}).get((name, g.sheet))
             tables.append(find_table(g, schema, rules, rules_dir, ov))
-        if not any(t.kind == "table" for t in tables) and all(t.reason == "sheet.empty" for t in tables):
-            result.problems.append(InputFileError(str(path), "the workbook is empty (no cells in any sheet)",
-                                                  hint="check that this is the file you meant", code="ingest.empty-file"))
+        if not any(t.kind == "table" for t in tables) and all(
+            t.reason == "sheet.empty" for t in tables
+        ):
+            result.problems.append(
+                InputFileError(
+                    str(path),
+                    "the workbook is empty (no cells in any sheet)",
+                    hint="check that this is the file you meant",
+                    code="ingest.empty-file",
+                )
+            )
         result.tables.extend(tables)
     return result
 
 
-def to_records(tables: list[SheetTable], schema: Schema | None = None, files: list[SourceFile] | None = None) -> pd.DataFrame:
+def to_records(
+    tables: list[SheetTable], schema: Schema | None = None, files: list[SourceFile] | None = None
+) -> pd.DataFrame:
     """The records frame: one row per data row of every table, canonical columns plus extras."""
     schema = schema or load_schema()
     order = {f.name: f.order for f in files or []}
@@ -155,7 +198,15 @@ def to_records(tables: list[SheetTable], schema: Schema | None = None, files: li
         cols[AMOUNT_UNIT] = [unit] * n
         cols[CURRENCY_HINT] = [currency] * n
         frames.append(pd.DataFrame(cols, dtype=object))
-    bookkeeping = [SOURCE_FILE, SOURCE_SHEET, SOURCE_ROW, ROW_KEY, SOURCE_ORDER, AMOUNT_UNIT, CURRENCY_HINT]
+    bookkeeping = [
+        SOURCE_FILE,
+        SOURCE_SHEET,
+        SOURCE_ROW,
+        ROW_KEY,
+        SOURCE_ORDER,
+        AMOUNT_UNIT,
+        CURRENCY_HINT,
+    ]
     if not frames:
         return pd.DataFrame(columns=bookkeeping + schema.names, dtype=object)
     out = pd.concat(frames, ignore_index=True, sort=False)

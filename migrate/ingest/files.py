@@ -65,17 +65,24 @@ def expand_paths(paths: list[str]) -> tuple[list[Path], list[InputFileError]]:
             )
             if not inside:
                 problems.append(
-                    InputFileError(str(p), "directory holds no spreadsheet files",
-                                   hint="supported: .xlsx .xlsm .xlsb .xls .ods .csv .tsv .txt",
-                                   code="ingest.empty-directory")
+                    InputFileError(
+                        str(p),
+                        "directory holds no spreadsheet files",
+                        hint="supported: .xlsx .xlsm .xlsb .xls .ods .csv .tsv .txt",
+                        code="ingest.empty-directory",
+                    )
                 )
             found.extend(inside)
         elif p.is_file():
             found.append(p)
         else:
             problems.append(
-                InputFileError(str(p), "no such file or directory",
-                               hint="check the path (quote names with spaces)", code="ingest.missing-file")
+                InputFileError(
+                    str(p),
+                    "no such file or directory",
+                    hint="check the path (quote names with spaces)",
+                    code="ingest.missing-file",
+                )
             )
     # the same file named twice is read once
     unique: list[Path] = []
@@ -105,22 +112,35 @@ def detect_format(path: Path, limits: Limits) -> Format:
         with path.open("rb") as fh:
             head = fh.read(8)
     except PermissionError:
-        raise InputFileError(str(path), "permission denied", hint="make the file readable and run again",
-                             code="ingest.unreadable-file") from None
+        raise InputFileError(
+            str(path),
+            "permission denied",
+            hint="make the file readable and run again",
+            code="ingest.unreadable-file",
+        ) from None
     except OSError as exc:
-        raise InputFileError(str(path), f"cannot be opened ({exc.strerror})",
-                             hint="check the file and run again", code="ingest.unreadable-file") from None
+        raise InputFileError(
+            str(path),
+            f"cannot be opened ({exc.strerror})",
+            hint="check the file and run again",
+            code="ingest.unreadable-file",
+        ) from None
     ext = path.suffix.lower()
     if size == 0:
-        raise InputFileError(str(path), "the file is empty (0 bytes)",
-                             hint="export it again from its source", code="ingest.empty-file")
+        raise InputFileError(
+            str(path),
+            "the file is empty (0 bytes)",
+            hint="export it again from its source",
+            code="ingest.empty-file",
+        )
     if head.startswith(OLE2_MAGIC):
         return _ole2_format(path)
     if head.startswith(ZIP_MAGIC):
         return _zip_format(path, limits)
     if ext in {".xlsx", ".xlsm", ".xlsb", ".ods"}:
         raise InputFileError(
-            str(path), f"is not a {ext[1:]} workbook (its bytes are neither a zip nor an Office file)",
+            str(path),
+            f"is not a {ext[1:]} workbook (its bytes are neither a zip nor an Office file)",
             hint="open it in Excel and save it as .xlsx, or remove it from the inputs",
             code="ingest.not-a-spreadsheet",
         )
@@ -128,21 +148,33 @@ def detect_format(path: Path, limits: Limits) -> Format:
         # Excel also writes HTML or XML tables with an .xls name ("Web page" exports).
         if head.lstrip().lower().startswith((b"<", b"\xef\xbb\xbf<")):
             raise InputFileError(
-                str(path), "is an HTML/XML page saved with an .xls name, not a real Excel file",
-                hint="open it in Excel and save it as .xlsx", code="ingest.not-a-spreadsheet",
+                str(path),
+                "is an HTML/XML page saved with an .xls name, not a real Excel file",
+                hint="open it in Excel and save it as .xlsx",
+                code="ingest.not-a-spreadsheet",
             )
-        raise InputFileError(str(path), "is not an Excel .xls file",
-                             hint="open it in Excel and save it as .xlsx", code="ingest.not-a-spreadsheet")
+        raise InputFileError(
+            str(path),
+            "is not an Excel .xls file",
+            hint="open it in Excel and save it as .xlsx",
+            code="ingest.not-a-spreadsheet",
+        )
     if ext in {".csv", ".tsv", ".txt"}:
         if size > limits.max_csv_bytes:
-            raise InputFileError(str(path), f"is {size / 1024**3:.1f} GiB, above the {limits.max_csv_bytes / 1024**3:.0f} GiB limit",
-                                 hint="split the file, or raise limits.max_csv_bytes in rules/ingest.yaml",
-                                 code="ingest.too-large")
+            raise InputFileError(
+                str(path),
+                f"is {size / 1024**3:.1f} GiB, above the {limits.max_csv_bytes / 1024**3:.0f} GiB limit",
+                hint="split the file, or raise limits.max_csv_bytes in rules/ingest.yaml",
+                code="ingest.too-large",
+            )
         _check_text(path)
         return "csv"
-    raise InputFileError(str(path), f"unsupported file type '{ext or '(none)'}'",
-                         hint="supported: .xlsx .xlsm .xlsb .xls .ods .csv .tsv .txt",
-                         code="ingest.not-a-spreadsheet")
+    raise InputFileError(
+        str(path),
+        f"unsupported file type '{ext or '(none)'}'",
+        hint="supported: .xlsx .xlsm .xlsb .xls .ods .csv .tsv .txt",
+        code="ingest.not-a-spreadsheet",
+    )
 
 
 def _check_text(path: Path) -> None:
@@ -155,8 +187,12 @@ def _check_text(path: Path) -> None:
         even, odd = sample[0::2].count(0), sample[1::2].count(0)
         if max(even, odd) > len(sample) // 3:
             return
-        raise InputFileError(str(path), "is binary data, not a text/CSV file",
-                             hint="export the data as CSV (UTF-8) or .xlsx", code="ingest.not-a-spreadsheet")
+        raise InputFileError(
+            str(path),
+            "is binary data, not a text/CSV file",
+            hint="export the data as CSV (UTF-8) or .xlsx",
+            code="ingest.not-a-spreadsheet",
+        )
 
 
 def _ole2_format(path: Path) -> Format:
@@ -172,14 +208,26 @@ def _ole2_format(path: Path) -> Format:
         # Not something msoffcrypto knows: let the .xls reader decide.
         return "xls"
     if encrypted:
-        raise InputFileError(str(path), "is password-protected (encrypted); it cannot be read without the password",
-                             hint=PASSWORD_HINT, code="ingest.encrypted")
+        raise InputFileError(
+            str(path),
+            "is password-protected (encrypted); it cannot be read without the password",
+            hint=PASSWORD_HINT,
+            code="ingest.encrypted",
+        )
     if kind == "OOXMLFile":  # an unencrypted OOXML in an OLE2 wrapper is not something Excel writes
-        raise InputFileError(str(path), "is an Office container that is not a workbook",
-                             hint="open it in Excel and save it as .xlsx", code="ingest.not-a-spreadsheet")
+        raise InputFileError(
+            str(path),
+            "is an Office container that is not a workbook",
+            hint="open it in Excel and save it as .xlsx",
+            code="ingest.not-a-spreadsheet",
+        )
     if kind not in {"Xls97File", "OLE2File", "OfficeFile"} and not kind.startswith("Xls"):
-        raise InputFileError(str(path), "is an Office document (Word/PowerPoint?) but not an Excel workbook",
-                             hint="remove it from the inputs", code="ingest.not-a-spreadsheet")
+        raise InputFileError(
+            str(path),
+            "is an Office document (Word/PowerPoint?) but not an Excel workbook",
+            hint="remove it from the inputs",
+            code="ingest.not-a-spreadsheet",
+        )
     return "xls"
 
 
@@ -187,33 +235,52 @@ def _zip_format(path: Path, limits: Limits) -> Format:
     try:
         zf = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
-        raise InputFileError(str(path), "is damaged (the zip container is truncated or corrupt)",
-                             hint="open it in Excel (it may offer to repair it) and save a new copy",
-                             code="ingest.corrupt") from None
+        raise InputFileError(
+            str(path),
+            "is damaged (the zip container is truncated or corrupt)",
+            hint="open it in Excel (it may offer to repair it) and save a new copy",
+            code="ingest.corrupt",
+        ) from None
     with zf:
         try:
             infos = zf.infolist()
         except Exception:
-            raise InputFileError(str(path), "is damaged (its zip directory cannot be read)",
-                                 hint="open it in Excel and save a new copy", code="ingest.corrupt") from None
+            raise InputFileError(
+                str(path),
+                "is damaged (its zip directory cannot be read)",
+                hint="open it in Excel and save a new copy",
+                code="ingest.corrupt",
+            ) from None
         names = {i.filename for i in infos}
         check_zip_bomb(path, infos, limits)
         if "mimetype" in names:
             mime = zf.read("mimetype").decode("ascii", "replace").strip()
             if mime == "application/vnd.oasis.opendocument.spreadsheet":
                 return "ods"
-            raise InputFileError(str(path), f"is an OpenDocument file of type '{mime}', not a spreadsheet",
-                                 hint="remove it from the inputs", code="ingest.not-a-spreadsheet")
+            raise InputFileError(
+                str(path),
+                f"is an OpenDocument file of type '{mime}', not a spreadsheet",
+                hint="remove it from the inputs",
+                code="ingest.not-a-spreadsheet",
+            )
         if "xl/workbook.bin" in names:
             return "xlsb"
         if "xl/workbook.xml" in names:
             ct = zf.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
             return "xlsm" if b"macroEnabled" in ct or path.suffix.lower() == ".xlsm" else "xlsx"
         if "word/document.xml" in names or "ppt/presentation.xml" in names:
-            raise InputFileError(str(path), "is a Word/PowerPoint document, not a workbook",
-                                 hint="remove it from the inputs", code="ingest.not-a-spreadsheet")
-        raise InputFileError(str(path), "is a zip archive but not an Excel workbook",
-                             hint="unzip it and pass the workbooks inside", code="ingest.not-a-spreadsheet")
+            raise InputFileError(
+                str(path),
+                "is a Word/PowerPoint document, not a workbook",
+                hint="remove it from the inputs",
+                code="ingest.not-a-spreadsheet",
+            )
+        raise InputFileError(
+            str(path),
+            "is a zip archive but not an Excel workbook",
+            hint="unzip it and pass the workbooks inside",
+            code="ingest.not-a-spreadsheet",
+        )
 
 
 def check_zip_bomb(path: Path, infos: list[zipfile.ZipInfo], limits: Limits) -> None:
@@ -228,7 +295,11 @@ def check_zip_bomb(path: Path, infos: list[zipfile.ZipInfo], limits: Limits) -> 
             code="ingest.decompression-bomb",
         )
     for i in infos:
-        if i.file_size > 16 * 1024**2 and i.compress_size and i.file_size / i.compress_size > limits.max_compression_ratio:
+        if (
+            i.file_size > 16 * 1024**2
+            and i.compress_size
+            and i.file_size / i.compress_size > limits.max_compression_ratio
+        ):
             raise InputFileError(
                 str(path),
                 f"part {i.filename} is compressed {i.file_size / i.compress_size:,.0f}:1 "

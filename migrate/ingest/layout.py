@@ -43,7 +43,9 @@ class SheetOverride:
 
     skip: bool = False
     header_row: int | None = None
-    columns: dict[str, str | None] = field(default_factory=dict)  # column letter -> field (None = unmapped)
+    columns: dict[str, str | None] = field(
+        default_factory=dict
+    )  # column letter -> field (None = unmapped)
     headers: dict[str, str] = field(default_factory=dict)  # column letter -> header expected there
 
 
@@ -60,7 +62,9 @@ class SheetTable:
     header_row: int | None = None
     header_rows: list[int] = field(default_factory=list)
     columns: list[ColumnMatch] = field(default_factory=list)
-    data: pd.DataFrame = field(default_factory=pd.DataFrame)  # index: Excel rows; columns: positions
+    data: pd.DataFrame = field(
+        default_factory=pd.DataFrame
+    )  # index: Excel rows; columns: positions
     skipped: list[tuple[int, str]] = field(default_factory=list)  # (Excel row, reason code)
     findings: list[Finding] = field(default_factory=list)
     visible: bool = True
@@ -131,19 +135,42 @@ def _merged_value_map(grid: Grid, cells: pd.DataFrame) -> dict[tuple[int, int], 
 # --------------------------------------------------------------------------- detection
 
 
-def find_table(grid: Grid, schema: Schema, rules: IngestRules, rules_dir: str | None = None,
-               override: SheetOverride | None = None) -> SheetTable:
+def find_table(
+    grid: Grid,
+    schema: Schema,
+    rules: IngestRules,
+    rules_dir: str | None = None,
+    override: SheetOverride | None = None,
+) -> SheetTable:
     """Find the header, map the columns, classify every row, decide whether this is a records table."""
-    table = SheetTable(grid.file, grid.sheet, grid.sheet_index, "table", visible=grid.visible,
-                       encoding=getattr(grid, "encoding", ""))
+    table = SheetTable(
+        grid.file,
+        grid.sheet,
+        grid.sheet_index,
+        "table",
+        visible=grid.visible,
+        encoding=getattr(grid, "encoding", ""),
+    )
     if not grid.visible:
-        table.findings.append(Finding("ingest.hidden-sheet", "info", "hidden sheet was read like the others",
-                                      grid.file, grid.sheet, action="kept"))
+        table.findings.append(
+            Finding(
+                "ingest.hidden-sheet",
+                "info",
+                "hidden sheet was read like the others",
+                grid.file,
+                grid.sheet,
+                action="kept",
+            )
+        )
     cells = _clean(grid.cells) if grid.cells.size else grid.cells
     line_numbers: list[int] | None = getattr(grid, "line_numbers", None)
 
     def excel_row(i: int) -> int:
-        return line_numbers[i] if line_numbers is not None and i < len(line_numbers) else grid.first_row + i
+        return (
+            line_numbers[i]
+            if line_numbers is not None and i < len(line_numbers)
+            else grid.first_row + i
+        )
 
     nonempty_mask = cells.notna().any(axis=1) if cells.size else pd.Series(dtype=bool)
     nonempty_pos = [i for i, v in enumerate(nonempty_mask.tolist()) if v]
@@ -162,18 +189,26 @@ def find_table(grid: Grid, schema: Schema, rules: IngestRules, rules_dir: str | 
     top = nonempty_pos[: rules.header_search_rows]
     category = _sheet_name_category(grid.sheet, rules)
     if _has_pivot_markers(cells, top, rules):
-        return skip_sheet("sheet.pivot", "looks like a pivot table or summary (行ラベル / Grand Total / Sum of ...)")
+        return skip_sheet(
+            "sheet.pivot",
+            "looks like a pivot table or summary (行ラベル / Grand Total / Sum of ...)",
+        )
 
     # ---- header row
     if override is not None and override.header_row is not None:
         hpos = next((i for i in range(len(cells)) if excel_row(i) == override.header_row), None)
         if hpos is None:
-            return skip_sheet("sheet.no-table", f"the mapping file's header row {override.header_row} is outside the sheet")
+            return skip_sheet(
+                "sheet.no-table",
+                f"the mapping file's header row {override.header_row} is outside the sheet",
+            )
     else:
         hpos = _find_header(cells, top, schema, rules_dir)
         if hpos is None:
             code = f"sheet.{category}" if category else "sheet.no-table"
-            return skip_sheet(code, "no header row with at least two column names in the first rows")
+            return skip_sheet(
+                code, "no header row with at least two column names in the first rows"
+            )
 
     # ---- merged cells: titles above the header are fine; inside the data they fill their range
     merged = _merged_value_map(grid, cells)
@@ -195,7 +230,7 @@ def find_table(grid: Grid, schema: Schema, rules: IngestRules, rules_dir: str | 
     headers, display = _combine_headers(head_vals, group_vals, schema, rules_dir)
 
     # columns that have neither a header nor any data are not part of the table
-    body = cells.iloc[hpos + 1:]
+    body = cells.iloc[hpos + 1 :]
     keep = [j for j in range(width) if headers[j] or body.iloc[:, j].notna().any()]
     letters = [column_letter(grid.first_col + j) for j in range(width)]
 
@@ -205,7 +240,12 @@ def find_table(grid: Grid, schema: Schema, rules: IngestRules, rules_dir: str | 
     for (r, c), v in merged.items():
         i = r - grid.first_row
         j = c - grid.first_col
-        if i > hpos and 0 <= j < width and i < len(cells) and body.at[body.index[i - hpos - 1], j] is None:
+        if (
+            i > hpos
+            and 0 <= j < width
+            and i < len(cells)
+            and body.at[body.index[i - hpos - 1], j] is None
+        ):
             body.at[body.index[i - hpos - 1], j] = v
             filled += 1
 
@@ -213,20 +253,41 @@ def find_table(grid: Grid, schema: Schema, rules: IngestRules, rules_dir: str | 
     probe = body.loc[body.notna().any(axis=1)].iloc[:, keep]
     probe_headers = [headers[j] for j in keep]
     rep = _repeated_header_mask(probe, probe_headers)
-    matches = map_columns(probe_headers, [letters[j] for j in keep], probe.loc[~rep], schema, rules_dir)
+    matches = map_columns(
+        probe_headers, [letters[j] for j in keep], probe.loc[~rep], schema, rules_dir
+    )
     matches = [
-        ColumnMatch(keep[k], m.column, display[keep[k]], m.field, m.confidence, m.method, m.unit, m.currency, m.note)
+        ColumnMatch(
+            keep[k],
+            m.column,
+            display[keep[k]],
+            m.field,
+            m.confidence,
+            m.method,
+            m.unit,
+            m.currency,
+            m.note,
+        )
         for k, m in enumerate(matches)
     ]
     if override is not None and override.columns:
         matches = _apply_override(matches, override)
     table.columns = matches
     table.header_row = header_excel
-    table.header_rows = sorted({excel_row(group_pos), header_excel}) if group_pos is not None else [header_excel]
+    table.header_rows = (
+        sorted({excel_row(group_pos), header_excel}) if group_pos is not None else [header_excel]
+    )
 
     # ---- classify rows
-    classes = classify_rows(body.iloc[:, keep], [headers[j] for j in keep], matches, rules,
-                            {r - grid.first_row - hpos - 1 for r in grid.sum_formula_rows} if line_numbers is None else set())
+    classes = classify_rows(
+        body.iloc[:, keep],
+        [headers[j] for j in keep],
+        matches,
+        rules,
+        {r - grid.first_row - hpos - 1 for r in grid.sum_formula_rows}
+        if line_numbers is None
+        else set(),
+    )
     above = [i for i in nonempty_pos if i < hpos and i != group_pos]
     table.skipped = [(excel_row(i), "row.title") for i in above]
     data_idx = []
@@ -237,7 +298,11 @@ def find_table(grid: Grid, schema: Schema, rules: IngestRules, rules_dir: str | 
         else:
             table.skipped.append((excel_row(i), f"row.{cls}"))
     table.skipped.sort()
-    data = body.loc[[cells.index[i] for i in data_idx], keep] if data_idx else pd.DataFrame(columns=keep)
+    data = (
+        body.loc[[cells.index[i] for i in data_idx], keep]
+        if data_idx
+        else pd.DataFrame(columns=keep)
+    )
     data.index = [excel_row(i) for i in data_idx]
     data.columns = keep
     table.data = data
@@ -261,21 +326,46 @@ def find_table(grid: Grid, schema: Schema, rules: IngestRules, rules_dir: str | 
     # ---- findings that belong to cells
     data_rows = set(table.data.index)
     if filled:
-        table.findings.append(Finding("ingest.merged-cells-filled", "info",
-                                      f"{filled} cells covered by merged ranges took the merged value",
-                                      grid.file, grid.sheet, action="changed"))
+        table.findings.append(
+            Finding(
+                "ingest.merged-cells-filled",
+                "info",
+                f"{filled} cells covered by merged ranges took the merged value",
+                grid.file,
+                grid.sheet,
+                action="changed",
+            )
+        )
     by_letter = {m.index: m for m in matches}
     for r, c in grid.formula_no_value:
         if r in data_rows:
             m = by_letter.get(c - grid.first_col)
-            table.findings.append(Finding(
-                "ingest.formula-without-value", "warning",
-                "formula cell has no cached value (the file was saved by a program that does not calculate); "
-                "open and save it in Excel to fill it", grid.file, grid.sheet, r,
-                m.header if m else column_letter(c), m.field or "" if m else "", action="blanked"))
+            table.findings.append(
+                Finding(
+                    "ingest.formula-without-value",
+                    "warning",
+                    "formula cell has no cached value (the file was saved by a program that does not calculate); "
+                    "open and save it in Excel to fill it",
+                    grid.file,
+                    grid.sheet,
+                    r,
+                    m.header if m else column_letter(c),
+                    m.field or "" if m else "",
+                    action="blanked",
+                )
+            )
     for r in sorted(grid.hidden_rows & data_rows):
-        table.findings.append(Finding("ingest.hidden-row", "info", "hidden row read as data", grid.file, grid.sheet, r,
-                                      action="kept"))
+        table.findings.append(
+            Finding(
+                "ingest.hidden-row",
+                "info",
+                "hidden row read as data",
+                grid.file,
+                grid.sheet,
+                r,
+                action="kept",
+            )
+        )
     return table
 
 
@@ -303,7 +393,9 @@ def _has_pivot_markers(cells: pd.DataFrame, top: list[int], rules: IngestRules) 
     return hits >= 2
 
 
-def _find_header(cells: pd.DataFrame, top: list[int], schema: Schema, rules_dir: str | None) -> int | None:
+def _find_header(
+    cells: pd.DataFrame, top: list[int], schema: Schema, rules_dir: str | None
+) -> int | None:
     best, best_score = None, 0.0
     for rank, i in enumerate(top):
         vals = [v for v in cells.iloc[i].tolist() if v is not None]
@@ -329,7 +421,9 @@ def _find_header(cells: pd.DataFrame, top: list[int], schema: Schema, rules_dir:
     return best
 
 
-def _group_row(cells: pd.DataFrame, hpos: int, grid: Grid, merged: dict, nonempty_pos: list[int]) -> int | None:
+def _group_row(
+    cells: pd.DataFrame, hpos: int, grid: Grid, merged: dict, nonempty_pos: list[int]
+) -> int | None:
     """The row directly above the header, when it is a group row (Customer | Deal over the fields)."""
     g = hpos - 1
     if g < 0 or g not in nonempty_pos:
@@ -345,10 +439,9 @@ def _group_row(cells: pd.DataFrame, hpos: int, grid: Grid, merged: dict, nonempt
     grow = grid.first_row + g
     spans = [(r1, c1, r2, c2) for r1, c1, r2, c2 in grid.merged if r1 <= grow <= r2 and c2 > c1]
     width_used = sum(v is not None for v in head)
-    if n_above == 1:
-        # a lone cell spanning (almost) the whole table is a title, not a group
-        if not spans or any((c2 - c1 + 1) >= 0.6 * max(width_used, 1) for _, c1, _, c2 in spans):
-            return None
+    # a lone cell spanning (almost) the whole table is a title, not a group
+    if n_above == 1 and (not spans or any((c2 - c1 + 1) >= 0.6 * max(width_used, 1) for _, c1, _, c2 in spans)):
+        return None
     # vertical merges (No. over two rows) or horizontal group spans, or header gaps under a group
     gaps = sum(1 for j, v in enumerate(head) if v is None and above[j] is not None)
     if spans or gaps:
@@ -356,7 +449,9 @@ def _group_row(cells: pd.DataFrame, hpos: int, grid: Grid, merged: dict, nonempt
     return None
 
 
-def _combine_headers(head: list, group: list, schema: Schema, rules_dir: str | None) -> tuple[list[str], list[str]]:
+def _combine_headers(
+    head: list, group: list, schema: Schema, rules_dir: str | None
+) -> tuple[list[str], list[str]]:
     """Per column: the text used for matching and the text shown (``group / field``)."""
     match_texts, display = [], []
     last_group = None
@@ -398,8 +493,13 @@ def _repeated_header_mask(frame: pd.DataFrame, headers: list[str]) -> pd.Series:
     return (hits >= 2) & (hits >= 0.6 * len(named))
 
 
-def classify_rows(body: pd.DataFrame, headers: list[str], matches: list[ColumnMatch], rules: IngestRules,
-                  sum_rows: set[int]) -> list[RowClass]:
+def classify_rows(
+    body: pd.DataFrame,
+    headers: list[str],
+    matches: list[ColumnMatch],
+    rules: IngestRules,
+    sum_rows: set[int],
+) -> list[RowClass]:
     """One class per body row (positions 0..n-1 below the header)."""
     n = len(body)
     if n == 0:
@@ -425,10 +525,22 @@ def classify_rows(body: pd.DataFrame, headers: list[str], matches: list[ColumnMa
         keys = [header_key(v) for v in texty]
         identity_filled = [k for k in identity_cols if row[k] is not None]
         sparse = counts[i] <= max(1, 0.6 * width)
-        if any(k in sub_exact for k in keys) or (
-            sparse and any(k.startswith(p) for k in keys for p in sub_prefix) and len(identity_filled) <= 1
-        ) or (i in sum_rows and not any(row[k] is not None and _is_texty(row[k]) and header_key(row[k]) not in sub_exact
-                                        for k in identity_cols if matches[k].field in ("company_name", "deal_name"))):
+        if (
+            any(k in sub_exact for k in keys)
+            or (
+                sparse
+                and any(k.startswith(p) for k in keys for p in sub_prefix)
+                and len(identity_filled) <= 1
+            )
+            or (
+                i in sum_rows
+                and not any(
+                    row[k] is not None and _is_texty(row[k]) and header_key(row[k]) not in sub_exact
+                    for k in identity_cols
+                    if matches[k].field in ("company_name", "deal_name")
+                )
+            )
+        ):
             classes.append("subtotal")
             continue
         first = first_texts[0] if first_texts else None
@@ -438,7 +550,9 @@ def classify_rows(body: pd.DataFrame, headers: list[str], matches: list[ColumnMa
         if counts[i] == 1 and isinstance(first, str) and _is_texty(first):
             pos = next(k for k, v in enumerate(row) if v is not None)
             # a row holding only a company or deal name is a sparse record; any other lone text is a note
-            in_identity = matches[pos].field in ("company_name", "deal_name") if pos < len(matches) else False
+            in_identity = (
+                matches[pos].field in ("company_name", "deal_name") if pos < len(matches) else False
+            )
             if len(first) >= rules.note_min_length or not in_identity or _SECTION.match(first):
                 classes.append("note")
                 continue
@@ -456,8 +570,19 @@ def _apply_override(matches: list[ColumnMatch], ov: SheetOverride) -> list[Colum
             key = by_header[m.header]
         if key in ov.columns:
             f = ov.columns[key]
-            out.append(ColumnMatch(m.index, m.column, m.header, f, 1.0 if f else 0.0, "mapping", m.unit, m.currency,
-                                   "set by the mapping file"))
+            out.append(
+                ColumnMatch(
+                    m.index,
+                    m.column,
+                    m.header,
+                    f,
+                    1.0 if f else 0.0,
+                    "mapping",
+                    m.unit,
+                    m.currency,
+                    "set by the mapping file",
+                )
+            )
         else:
             out.append(m)
     # one column per field still holds
@@ -465,8 +590,17 @@ def _apply_override(matches: list[ColumnMatch], ov: SheetOverride) -> list[Colum
     final = []
     for m in sorted(out, key=lambda x: (x.method != "mapping", -x.confidence)):
         if m.field and m.field in seen:
-            m = ColumnMatch(m.index, m.column, m.header, None, 0.0, m.method, m.unit, m.currency,
-                            f"{m.field} is set on another column by the mapping file")
+            m = ColumnMatch(
+                m.index,
+                m.column,
+                m.header,
+                None,
+                0.0,
+                m.method,
+                m.unit,
+                m.currency,
+                f"{m.field} is set on another column by the mapping file",
+            )
         if m.field:
             seen.add(m.field)
         final.append(m)

@@ -39,7 +39,9 @@ class Grid:
     first_row: int  # Excel row number of cells.iloc[0]
     first_col: int  # 0-based column index of cells.columns[0] (A = 0)
     visible: bool = True
-    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # (r1, c1, r2, c2), Excel rows, 0-based cols
+    merged: list[tuple[int, int, int, int]] = field(
+        default_factory=list
+    )  # (r1, c1, r2, c2), Excel rows, 0-based cols
     hidden_rows: set[int] = field(default_factory=set)
     formula_no_value: list[tuple[int, int]] = field(default_factory=list)  # (row, col)
     sum_formula_rows: set[int] = field(default_factory=set)
@@ -78,12 +80,19 @@ def _read_workbook(src: SourceFile, limits: Limits) -> list[Grid]:
         book = pc.CalamineWorkbook.from_path(str(src.path))
         metas = list(book.sheets_metadata)
     except pc.PasswordError:
-        raise InputFileError(str(src.path), "is password-protected (encrypted)", hint=PASSWORD_HINT,
-                             code="ingest.encrypted") from None
+        raise InputFileError(
+            str(src.path),
+            "is password-protected (encrypted)",
+            hint=PASSWORD_HINT,
+            code="ingest.encrypted",
+        ) from None
     except Exception as exc:
-        raise InputFileError(str(src.path), f"is damaged and cannot be read ({_short(exc)})",
-                             hint="open it in Excel (it may offer to repair it) and save a new copy",
-                             code="ingest.corrupt") from None
+        raise InputFileError(
+            str(src.path),
+            f"is damaged and cannot be read ({_short(exc)})",
+            hint="open it in Excel (it may offer to repair it) and save a new copy",
+            code="ingest.corrupt",
+        ) from None
     try:
         fx = fastexcel.read_excel(str(src.path))
     except Exception:
@@ -97,8 +106,12 @@ def _read_workbook(src: SourceFile, limits: Limits) -> list[Grid]:
         try:
             sheet = book.get_sheet_by_index(idx)
         except Exception as exc:
-            raise InputFileError(str(src.path), f"sheet '{meta.name}' is damaged ({_short(exc)})",
-                                 hint="open it in Excel and save a new copy", code="ingest.corrupt") from None
+            raise InputFileError(
+                str(src.path),
+                f"sheet '{meta.name}' is damaged ({_short(exc)})",
+                hint="open it in Excel and save a new copy",
+                code="ingest.corrupt",
+            ) from None
         start = sheet.start
         merged = []
         try:
@@ -195,8 +208,12 @@ _REL_RE2 = re.compile(rb'<Relationship\b[^>]*?Target="([^"]*)"[^>]*?Id="([^"]*)"
 _HIDDEN_ROW_RE = re.compile(rb'<(?:\w+:)?row\b[^>]*?\bhidden="(?:1|true)"[^>]*>', re.S)
 _ROW_NUM_RE = re.compile(rb'\br="(\d+)"')
 _NO_VALUE_RE = re.compile(
-    rb"(?:</(?:\w+:)?f>|<(?:\w+:)?f\b[^>]*/>)\s*(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>")
-_SUM_RE = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="[A-Z]+(\d+)"[^>]*>\s*<(?:\w+:)?f\b[^>]*>\s*(?:_xlfn\.)?(?:SUM|SUBTOTAL|AGGREGATE|SUMIF|SUMIFS)\(', re.S)
+    rb"(?:</(?:\w+:)?f>|<(?:\w+:)?f\b[^>]*/>)\s*(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>"
+)
+_SUM_RE = re.compile(
+    rb'<(?:\w+:)?c\b[^>]*?\br="[A-Z]+(\d+)"[^>]*>\s*<(?:\w+:)?f\b[^>]*>\s*(?:_xlfn\.)?(?:SUM|SUBTOTAL|AGGREGATE|SUMIF|SUMIFS)\(',
+    re.S,
+)
 _CELL_REF_RE = re.compile(rb'\br="([A-Z]+)(\d+)"')
 
 
@@ -212,15 +229,23 @@ def _scan_xlsx(path: Path, limits: Limits) -> tuple[dict[str, _XmlScan], bool]:
     try:
         zf = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
-        raise InputFileError(str(path), "is damaged (the zip container is truncated or corrupt)",
-                             hint="open it in Excel and save a new copy", code="ingest.corrupt") from None
+        raise InputFileError(
+            str(path),
+            "is damaged (the zip container is truncated or corrupt)",
+            hint="open it in Excel and save a new copy",
+            code="ingest.corrupt",
+        ) from None
     with zf:
         try:
             wb = zf.read("xl/workbook.xml")
             rels = zf.read("xl/_rels/workbook.xml.rels")
         except (KeyError, zipfile.BadZipFile, EOFError, OSError, Exception) as exc:
-            raise InputFileError(str(path), f"is damaged ({_short(exc)})",
-                                 hint="open it in Excel and save a new copy", code="ingest.corrupt") from None
+            raise InputFileError(
+                str(path),
+                f"is damaged ({_short(exc)})",
+                hint="open it in Excel and save a new copy",
+                code="ingest.corrupt",
+            ) from None
         date1904 = bool(re.search(rb'date1904="(?:1|true)"', wb))
         targets = {rid: tgt for rid, tgt in _REL_RE.findall(rels)}
         targets.update({rid: tgt for tgt, rid in _REL_RE2.findall(rels)})
@@ -243,7 +268,9 @@ def _scan_xlsx(path: Path, limits: Limits) -> tuple[dict[str, _XmlScan], bool]:
     return out, date1904
 
 
-def _scan_sheet_part(zf: zipfile.ZipFile, part: str, budget: int, path: Path) -> tuple[_XmlScan, int]:
+def _scan_sheet_part(
+    zf: zipfile.ZipFile, part: str, budget: int, path: Path
+) -> tuple[_XmlScan, int]:
     scan = _XmlScan()
     used = 0
     carry = b""
@@ -256,10 +283,12 @@ def _scan_sheet_part(zf: zipfile.ZipFile, part: str, budget: int, path: Path) ->
                 used += len(chunk)
                 if used > budget:
                     raise InputFileError(
-                        str(path), f"sheet part {part} expands beyond the {budget / 1024**2:,.0f} MiB limit: "
+                        str(path),
+                        f"sheet part {part} expands beyond the {budget / 1024**2:,.0f} MiB limit: "
                         "refused as a possible decompression bomb",
                         hint="if the file is genuine, raise limits.max_uncompressed_bytes in rules/ingest.yaml",
-                        code="ingest.decompression-bomb")
+                        code="ingest.decompression-bomb",
+                    )
                 data = carry + chunk
                 # cut at the last complete cell so no match straddles two chunks
                 cut = data.rfind(b"</c>")
@@ -272,8 +301,12 @@ def _scan_sheet_part(zf: zipfile.ZipFile, part: str, budget: int, path: Path) ->
         if carry:
             _scan_chunk(carry, scan)
     except (zipfile.BadZipFile, EOFError, OSError) as exc:
-        raise InputFileError(str(path), f"is damaged: sheet part {part} cannot be read ({_short(exc)})",
-                             hint="open it in Excel and save a new copy", code="ingest.corrupt") from None
+        raise InputFileError(
+            str(path),
+            f"is damaged: sheet part {part} cannot be read ({_short(exc)})",
+            hint="open it in Excel and save a new copy",
+            code="ingest.corrupt",
+        ) from None
     return scan, used
 
 
@@ -310,13 +343,19 @@ def read_csv_grid(src: SourceFile) -> Grid:
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:
-        raise InputFileError(str(src.path), f"is not valid CSV ({exc})",
-                             hint="check the quoting around the reported line", code="ingest.corrupt") from None
+        raise InputFileError(
+            str(src.path),
+            f"is not valid CSV ({exc})",
+            hint="check the quoting around the reported line",
+            code="ingest.corrupt",
+        ) from None
     # csv.reader folds quoted multi-line cells into one record: keep the physical line numbers
     line_numbers = _record_line_numbers(text, delimiter, len(rows))
     width = max((len(r) for r in rows), default=0)
-    cells = pd.DataFrame([[c if c.strip() != "" else None for c in r] + [None] * (width - len(r)) for r in rows],
-                         dtype=object)
+    cells = pd.DataFrame(
+        [[c if c.strip() != "" else None for c in r] + [None] * (width - len(r)) for r in rows],
+        dtype=object,
+    )
     grid = Grid(file=src.name, sheet="", sheet_index=0, cells=cells, first_row=1, first_col=0)
     grid.line_numbers = line_numbers  # type: ignore[attr-defined]
     grid.encoding = encoding  # type: ignore[attr-defined]
@@ -345,7 +384,9 @@ def decode_text(raw: bytes, src: SourceFile) -> tuple[str, str]:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return raw.decode("utf-16"), "utf-16"
     sample = raw[: 1024 * 1024]
-    if len(sample) >= 4 and (sample[1::2].count(0) > len(sample) // 3 or sample[0::2].count(0) > len(sample) // 3):
+    if len(sample) >= 4 and (
+        sample[1::2].count(0) > len(sample) // 3 or sample[0::2].count(0) > len(sample) // 3
+    ):
         enc = "utf-16-le" if sample[1::2].count(0) > sample[0::2].count(0) else "utf-16-be"
         return raw.decode(enc, "replace"), enc
     for enc in ("utf-8", "cp932"):
@@ -362,9 +403,12 @@ def decode_text(raw: bytes, src: SourceFile) -> tuple[str, str]:
             return raw.decode(enc), enc
         except (UnicodeDecodeError, LookupError):
             pass
-    raise InputFileError(str(src.path), "its text encoding could not be recognised",
-                         hint="save it as CSV UTF-8 from Excel (File > Save As > CSV UTF-8)",
-                         code="ingest.unknown-encoding")
+    raise InputFileError(
+        str(src.path),
+        "its text encoding could not be recognised",
+        hint="save it as CSV UTF-8 from Excel (File > Save As > CSV UTF-8)",
+        code="ingest.unknown-encoding",
+    )
 
 
 def sniff_delimiter(sample: str, ext: str) -> str:
