@@ -36,11 +36,15 @@ def _nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+_DROP_BRACKETS = {ord(c): None for c in _BRACKETS}
+
+
+@lru_cache(maxsize=65536)
 def header_key(text: str) -> str:
     """Header as a lookup key: NFKC, lower case, brackets and punctuation dropped, contents kept."""
     t = _nfkc(str(text)).casefold()
     t = _REQUIRED.sub("", t)
-    t = t.translate({ord(c): None for c in _BRACKETS})
+    t = t.translate(_DROP_BRACKETS)
     return _PUNCT.sub("", t)
 
 

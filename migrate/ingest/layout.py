@@ -440,7 +440,9 @@ def _group_row(
     spans = [(r1, c1, r2, c2) for r1, c1, r2, c2 in grid.merged if r1 <= grow <= r2 and c2 > c1]
     width_used = sum(v is not None for v in head)
     # a lone cell spanning (almost) the whole table is a title, not a group
-    if n_above == 1 and (not spans or any((c2 - c1 + 1) >= 0.6 * max(width_used, 1) for _, c1, _, c2 in spans)):
+    if n_above == 1 and (
+        not spans or any((c2 - c1 + 1) >= 0.6 * max(width_used, 1) for _, c1, _, c2 in spans)
+    ):
         return None
     # vertical merges (No. over two rows) or horizontal group spans, or header gaps under a group
     gaps = sum(1 for j, v in enumerate(head) if v is None and above[j] is not None)
@@ -479,18 +481,42 @@ def _combine_headers(
 
 
 def _repeated_header_mask(frame: pd.DataFrame, headers: list[str]) -> pd.Series:
+    """Rows that repeat the header (a pasted block brought its header along).
+
+    Vectorised: a cell must first equal its column's header text exactly (after trimming), and
+    only those candidate rows are compared on normalised keys, so a million-row sheet costs a
+    handful of column comparisons.
+    """
     keys = [header_key(h) if h else "" for h in headers]
     named = [k for k in keys if k]
     if len(named) < 2 or frame.empty:
         return pd.Series(False, index=frame.index)
+    exact = pd.Series(False, index=frame.index)
+    for j, h in enumerate(headers):
+        if h:
+            exact |= frame.iloc[:, j].eq(h).fillna(False).astype(bool)
     hits = pd.Series(0, index=frame.index)
+    cand = frame.loc[exact]
     for j, k in enumerate(keys):
-        if not k:
+        if not k or cand.empty:
             continue
-        col = frame.iloc[:, j]
-        eq = col.map(lambda v, k=k: isinstance(v, str) and header_key(v) == k)
-        hits = hits + eq.astype(int)
+        eq = cand.iloc[:, j].map(
+            lambda v, k=k: isinstance(v, str) and len(v) < 80 and header_key(v) == k
+        )
+        hits.loc[cand.index] += eq.astype(int)
     return (hits >= 2) & (hits >= 0.6 * len(named))
+
+
+def _word_pattern(words: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    alts = "|".join(
+        re.escape(w).replace(r"\ ", r"\s*").replace("\\-", "[-\\s]?")
+        for w in sorted(words, key=len, reverse=True)
+    )
+    # the word alone, maybe with a bracketed qualifier: 合計, 小計（東日本）, Total (税込)
+    exact = re.compile(rf"^\W*(?:{alts})\s*(?:[（(【\[<].*[）)】\]>])?\W*$", re.I)
+    # the word first, then more: "Total: 12 deals", "合計 5件"
+    prefix = re.compile(rf"^\W*(?:{alts})(?:[\s:：/・(（\d]|$)", re.I)
+    return exact, prefix
 
 
 def classify_rows(
@@ -500,64 +526,69 @@ def classify_rows(
     rules: IngestRules,
     sum_rows: set[int],
 ) -> list[RowClass]:
-    """One class per body row (positions 0..n-1 below the header)."""
+    """One class per body row (positions 0..n-1 below the header), vectorised over columns."""
     n = len(body)
     if n == 0:
         return []
-    counts = body.notna().sum(axis=1).to_numpy()
-    rep = _repeated_header_mask(body, headers).to_numpy()
+    pos_index = pd.RangeIndex(n)
+    frame = body.copy()
+    frame.index = pos_index
+    present = frame.notna()
+    counts = present.sum(axis=1)
+    rep = _repeated_header_mask(frame, headers)
     width = max(1, sum(1 for h in headers if h))
-    sub_exact = {header_key(w) for w in rules.subtotal_words}
-    sub_prefix = [header_key(w) for w in rules.subtotal_words if len(header_key(w)) >= 2]
+    exact_re, prefix_re = _word_pattern(rules.subtotal_words)
+
+    sub_exact = pd.Series(False, index=pos_index)
+    sub_prefix = pd.Series(False, index=pos_index)
+    for j in range(frame.shape[1]):
+        col = frame.iloc[:, j]
+        m = col.notna()
+        if not m.any():
+            continue
+        s = col[m].astype(str)
+        short = s[s.str.len() <= 40]
+        if short.empty:
+            continue
+        sub_exact.loc[short.index] |= short.str.match(exact_re).to_numpy()
+        sub_prefix.loc[short.index] |= short.str.match(prefix_re).to_numpy()
+
+    name_cols = [k for k, m in enumerate(matches) if m.field in ("company_name", "deal_name")]
     identity_cols = [k for k, m in enumerate(matches) if m.field in IDENTITY_FIELDS]
-    classes: list[RowClass] = []
-    values = body.to_numpy(dtype=object)
-    for i in range(n):
-        if counts[i] == 0:
-            classes.append("blank")
-            continue
-        if rep[i]:
-            classes.append("repeated-header")
-            continue
-        row = values[i]
-        first_texts = [v for v in row if v is not None][:3]
-        texty = [v for v in first_texts if _is_texty(v)]
-        keys = [header_key(v) for v in texty]
-        identity_filled = [k for k in identity_cols if row[k] is not None]
-        sparse = counts[i] <= max(1, 0.6 * width)
-        if (
-            any(k in sub_exact for k in keys)
-            or (
-                sparse
-                and any(k.startswith(p) for k in keys for p in sub_prefix)
-                and len(identity_filled) <= 1
-            )
-            or (
-                i in sum_rows
-                and not any(
-                    row[k] is not None and _is_texty(row[k]) and header_key(row[k]) not in sub_exact
-                    for k in identity_cols
-                    if matches[k].field in ("company_name", "deal_name")
-                )
-            )
-        ):
-            classes.append("subtotal")
-            continue
-        first = first_texts[0] if first_texts else None
-        if isinstance(first, str) and first.startswith(tuple(rules.note_prefixes)):
-            classes.append("note")
-            continue
-        if counts[i] == 1 and isinstance(first, str) and _is_texty(first):
-            pos = next(k for k, v in enumerate(row) if v is not None)
-            # a row holding only a company or deal name is a sparse record; any other lone text is a note
-            in_identity = (
-                matches[pos].field in ("company_name", "deal_name") if pos < len(matches) else False
-            )
-            if len(first) >= rules.note_min_length or not in_identity or _SECTION.match(first):
-                classes.append("note")
-                continue
-        classes.append("data")
-    return classes
+    identity_filled = (
+        present.iloc[:, identity_cols].sum(axis=1)
+        if identity_cols
+        else pd.Series(0, index=pos_index)
+    )
+    sparse = counts <= max(1, 0.6 * width)
+    names_text = pd.Series(False, index=pos_index)
+    for k in name_cols:
+        col = frame.iloc[:, k]
+        names_text |= col.notna() & ~col.astype(str).str.match(exact_re).fillna(False).astype(bool)
+    in_sum_rows = pd.Series(pos_index.isin(list(sum_rows)), index=pos_index)
+    subtotal = (
+        sub_exact | (sub_prefix & sparse & (identity_filled <= 1)) | (in_sum_rows & ~names_text)
+    )
+
+    # the first non-empty cell of each row, and where it is
+    first = frame.bfill(axis=1).iloc[:, 0]
+    first_pos = present.to_numpy().argmax(axis=1)
+    first_str = first.where(first.notna(), "").astype(str)
+    note_prefix = first_str.str.startswith(tuple(rules.note_prefixes))
+    lone = counts == 1
+    texty = first_str.map(lambda v: bool(v) and _is_texty(v)) & lone
+    field_at = [matches[p].field if p < len(matches) else None for p in first_pos]
+    in_name = pd.Series([f in ("company_name", "deal_name") for f in field_at], index=pos_index)
+    long_text = first_str.str.len() >= rules.note_min_length
+    section = first_str.str.match(_SECTION) & lone
+    note = note_prefix | (texty & (long_text | ~in_name)) | section
+
+    classes = pd.Series("data", index=pos_index, dtype=object)
+    classes[note] = "note"
+    classes[subtotal] = "subtotal"
+    classes[rep.to_numpy()] = "repeated-header"
+    classes[(counts == 0).to_numpy()] = "blank"
+    return classes.tolist()
 
 
 def _apply_override(matches: list[ColumnMatch], ov: SheetOverride) -> list[ColumnMatch]:
