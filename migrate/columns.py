@@ -85,6 +85,8 @@ class _Index:
     fields: tuple[str, ...]
     ambiguous: dict[str, tuple[str, ...]]
     types: dict[str, str]
+    abbreviations: dict[str, str]
+    keywords: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]  # (field, any, with)
 
 
 @lru_cache(maxsize=8)
@@ -97,10 +99,53 @@ def _index(schema: Schema, rules_dir: str | None) -> _Index:
     doc = read_yaml(rule_path("columns.yaml", rules_dir))
     for k, v in (doc.get("ambiguous") or {}).items():
         amb[header_key(k)] = tuple(v)
-    keys = tuple(exact)
-    return _Index(
-        exact, keys, tuple(exact[k] for k in keys), amb, {f.name: f.type for f in schema.fields}
+    abbr = {str(k).casefold(): str(v) for k, v in (doc.get("abbreviations") or {}).items()}
+    names = {f.name for f in schema.fields}
+    kw = tuple(
+        (
+            str(r["field"]),
+            tuple(_nfkc(str(w)).casefold() for w in r.get("any") or []),
+            tuple(_nfkc(str(w)).casefold() for w in r.get("with") or []),
+        )
+        for r in doc.get("keywords") or []
+        if isinstance(r, dict) and r.get("field") in names
     )
+    keys = tuple(exact)
+    types = {f.name: f.type for f in schema.fields}
+    return _Index(exact, keys, tuple(exact[k] for k in keys), amb, types, abbr, kw)
+
+
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_TOKEN = re.compile(r"[a-z0-9]+|#")
+
+
+def _tokens(header: str) -> list[str]:
+    """Latin words of a header: snake_case, camelCase, spaces and punctuation split."""
+    t = _CAMEL.sub(" ", _nfkc(str(header)))
+    return _TOKEN.findall(t.casefold())
+
+
+def _expanded(header: str, idx: _Index) -> str:
+    toks = _tokens(header)
+    if not toks or not any(t in idx.abbreviations for t in toks):
+        return ""
+    cjk = "".join(ch for ch in _nfkc(header) if _is_cjk(ch))
+    return cjk + " ".join(idx.abbreviations.get(t, t) for t in toks)
+
+
+def _keyword_match(header: str, idx: _Index) -> str | None:
+    """The first keyword rule whose words the header holds (CJK by substring, latin by word)."""
+    text = _nfkc(str(header)).casefold()
+    raw = _tokens(header)
+    toks = set(raw) | {idx.abbreviations.get(t, t) for t in raw}
+
+    def has(word: str) -> bool:
+        return word in text if not word.isascii() else word in toks
+
+    for field, any_words, with_words in idx.keywords:
+        if any(has(w) for w in any_words) and (not with_words or any(has(w) for w in with_words)):
+            return field
+    return None
 
 
 def unit_hints(header: str, schema: Schema) -> tuple[float, str]:
@@ -166,6 +211,23 @@ def match_header(
         )
         if hit and hit[1] / 100 > best[1]:
             best = (idx.fields[hit[2]], hit[1] / 100, "fuzzy")
+    toks = _tokens(header)
+    if best[2] == "contains" and str(header).isascii() and len(toks) >= 2:
+        # in English the head noun comes last: "Status Note" is a note, not a status
+        last = _keyword_match(toks[-1], idx)
+        if last and last != best[0]:
+            return last, 0.85, "keyword"
+    if best[1] >= 0.9:
+        return best
+    # short forms: "opp_nm" -> "opportunity name", "Prob. %" -> "probability"
+    expanded = _expanded(header, idx)
+    if expanded:
+        for key in (header_key(expanded), header_key_bare(expanded)):
+            if key in idx.exact:
+                return idx.exact[key], 0.9, "abbreviation"
+    kw = (_keyword_match(expanded, idx) if expanded else None) or _keyword_match(header, idx)
+    if kw and best[1] < 0.8:
+        return kw, 0.8, "keyword"
     return best
 
 

@@ -202,10 +202,12 @@ def test_missing_file_is_reported():
     assert not result.tables
 
 
-def test_directory_expands_to_supported_files(tmp_path):
+def test_directory_expands_to_the_supported_files_directly_inside(tmp_path):
     (tmp_path / "a.csv").write_text("会社名,金額\nA社,100\n", encoding="utf-8")
     (tmp_path / "notes.md").write_text("# not data\n", encoding="utf-8")
     (tmp_path / "~$a.xlsx").write_bytes(b"lock")
+    (tmp_path / "truth").mkdir()
+    (tmp_path / "truth" / "answers.csv").write_text("a,b\n1,2\n", encoding="utf-8")
     result = read_sources([str(tmp_path)])
     assert [f.name for f in result.files] == ["a.csv"]
 

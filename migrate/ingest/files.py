@@ -46,7 +46,7 @@ class Limits:
 
 
 def expand_paths(paths: list[str]) -> tuple[list[Path], list[InputFileError]]:
-    """Expand directories into the supported files inside them (sorted, recursive).
+    """Expand directories into the supported files directly inside them (sorted).
 
     Lock files Excel leaves behind (``~$name.xlsx``) and hidden files are ignored.
     """
@@ -55,13 +55,13 @@ def expand_paths(paths: list[str]) -> tuple[list[Path], list[InputFileError]]:
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
+            # only the files directly inside: sub-folders (archives, truth files) are not inputs
             inside = sorted(
                 q
-                for q in p.rglob("*")
+                for q in p.iterdir()
                 if q.is_file()
                 and q.suffix.lower() in SPREADSHEET_EXTS
                 and not q.name.startswith(("~$", "."))
-                and not any(part.startswith(".") for part in q.relative_to(p).parts[:-1])
             )
             if not inside:
                 problems.append(
