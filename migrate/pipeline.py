@@ -93,9 +93,16 @@ def run(
     findings = fnd.concat([table_findings, ingest.findings])
     findings = _fill_columns(findings, ingest.tables)
 
-    records = records.assign(
-        company_id="", contact_id="", deal_id="", _status="exported", _reason=""
-    )
+    from .normalize import normalize_records
+
+    records, norm_findings = normalize_records(records, rules_dir=rules_dir)
+    findings = _fill_columns(fnd.concat([findings, norm_findings]), ingest.tables)
+    records = records.assign(company_id="", contact_id="", deal_id="", _status="exported", _reason="")
+    if "_reject" in records.columns:
+        rejected = records["_reject"].fillna(False).astype(bool)
+        records.loc[rejected, "_status"] = "rejected"
+        if "_reject_reason" in records.columns:
+            records.loc[rejected, "_reason"] = records.loc[rejected, "_reject_reason"].astype(str)
     crosswalk = build_crosswalk(records, ingest.tables)
     report = build_report(ingest, records, crosswalk, findings, target=target)
     result = RunResult(ingest.tables, ingest.problems, records, findings, crosswalk, report)

@@ -41,12 +41,27 @@ INFERRED = "_stage_inferred"  # bookkeeping column: True where the stage was inf
 RULE_INFERRED = "stages.inferred"
 
 _TOP_KEYS = ["kind", "version", "stages", "requirements", "inference"]
-_STAGE_KEYS = ["key", "order", "label", "level", "status", "team", "probability", "definition",
-               "exit", "synonyms"]
+_STAGE_KEYS = [
+    "key",
+    "order",
+    "label",
+    "level",
+    "status",
+    "team",
+    "probability",
+    "definition",
+    "exit",
+    "synonyms",
+]
 _REQUIRED_STAGE_KEYS = ["key", "order", "label", "level", "status", "team", "probability"]
 _TEXT_KEYS = ["ja", "en"]
-_CHECK_KEYS = ["require", "forbid", "date_not_after_today", "date_not_before_today",
-               "probability_between"]
+_CHECK_KEYS = [
+    "require",
+    "forbid",
+    "date_not_after_today",
+    "date_not_before_today",
+    "probability_between",
+]
 _REQ_KEYS = ["id", "applies_to", "from", *_CHECK_KEYS, "severity", "message"]
 _INF_KEYS = ["id", "when", "stage"]
 _WHEN_KEYS = ["probability_at_least", "probability_at_most", "has", "lacks"]
@@ -145,8 +160,11 @@ class StageModel:
 
     def keys_where(self, *, level: str | None = None, status: str | None = None) -> tuple[str, ...]:
         """Stage keys with the given level and/or status, in funnel order."""
-        return tuple(s.key for s in self.stages
-                     if (level is None or s.level == level) and (status is None or s.status == status))
+        return tuple(
+            s.key
+            for s in self.stages
+            if (level is None or s.level == level) and (status is None or s.status == status)
+        )
 
     def lookup(self, word: object) -> str | None:
         """The stage key a word means (key, label or synonym, compared by :func:`word_key`)."""
@@ -181,8 +199,9 @@ def _load(path: str, columns_path: str, _mtime: int) -> StageModel:
     requirements = _read_requirements(doc.get("requirements"), problems, stages, fields, seen_ids)
     inference = _read_inference(doc.get("inference"), problems, keys, fields, seen_ids)
     problems.raise_if_any()
-    return StageModel(tuple(sorted(stages, key=lambda s: s.order)), tuple(requirements),
-                      tuple(inference), path)
+    return StageModel(
+        tuple(sorted(stages, key=lambda s: s.order)), tuple(requirements), tuple(inference), path
+    )
 
 
 def _text(value: Any, key: str, problems: Problems, required: bool) -> Text:
@@ -221,8 +240,11 @@ def _read_stages(raw: Any, problems: Problems) -> list[Stage]:
             continue
         key = spec["key"]
         if not isinstance(key, str) or not _KEY_RE.match(key):
-            problems.add(f"{at}.key", f"{key!r:.60} is not a stage key; use lower-case letters, "
-                         "digits and _ (e.g. 'proposal')")
+            problems.add(
+                f"{at}.key",
+                f"{key!r:.60} is not a stage key; use lower-case letters, "
+                "digits and _ (e.g. 'proposal')",
+            )
             key = str(key)
         elif key in keys:
             problems.add(f"{at}.key", f"'{key}' is already the key of stages[{keys[key]}]")
@@ -244,19 +266,29 @@ def _read_stages(raw: Any, problems: Problems) -> list[Stage]:
             wk = word_key(word)
             if not wk:
                 if word:
-                    problems.add(where, f"'{word}' has no letters or digits; it cannot match anything")
+                    problems.add(
+                        where, f"'{word}' has no letters or digits; it cannot match anything"
+                    )
                 continue
             owner = words.setdefault(wk, key)
             if owner != key:
                 problems.add(where, f"'{word}' is also listed under '{owner}'")
-        stages.append(Stage(
-            key=key, order=order if isinstance(order, int) else 0, label=label,
-            level=spec["level"], status=spec["status"], team=spec["team"],
-            probability=prob if prob is not None else 0.0,
-            definition=_text(spec.get("definition"), f"{at}.definition", problems, required=False),
-            exit=_text(spec.get("exit"), f"{at}.exit", problems, required=False),
-            synonyms=tuple(synonyms),
-        ))
+        stages.append(
+            Stage(
+                key=key,
+                order=order if isinstance(order, int) else 0,
+                label=label,
+                level=spec["level"],
+                status=spec["status"],
+                team=spec["team"],
+                probability=prob if prob is not None else 0.0,
+                definition=_text(
+                    spec.get("definition"), f"{at}.definition", problems, required=False
+                ),
+                exit=_text(spec.get("exit"), f"{at}.exit", problems, required=False),
+                synonyms=tuple(synonyms),
+            )
+        )
     return stages
 
 
@@ -278,8 +310,10 @@ def _field(value: Any, key: str, problems: Problems, fields: set[str]) -> str:
 
 def _rule_id(value: Any, key: str, problems: Problems, seen: set[str]) -> str:
     if not isinstance(value, str) or not _RULE_ID_RE.match(value):
-        problems.add(key, f"{value!r:.60} is not a rule id; use 'area.kebab-name' (e.g. "
-                     "'stages.amount-missing')")
+        problems.add(
+            key,
+            f"{value!r:.60} is not a rule id; use 'area.kebab-name' (e.g. 'stages.amount-missing')",
+        )
         return str(value)
     if value in seen:
         problems.add(key, f"'{value}' is used twice; rule ids must be unique")
@@ -287,8 +321,9 @@ def _rule_id(value: Any, key: str, problems: Problems, seen: set[str]) -> str:
     return value
 
 
-def _read_requirements(raw: Any, problems: Problems, stages: list[Stage], fields: set[str],
-                       seen: set[str]) -> list[Requirement]:
+def _read_requirements(
+    raw: Any, problems: Problems, stages: list[Stage], fields: set[str], seen: set[str]
+) -> list[Requirement]:
     if raw is None:
         return []
     if not isinstance(raw, list):
@@ -308,8 +343,13 @@ def _read_requirements(raw: Any, problems: Problems, stages: list[Stage], fields
         if "from" in spec and problems.choice(spec["from"], f"{at}.from", keys):
             # `from` = that stage and every later open stage of the funnel
             start = next(s.order for s in stages if s.key == spec["from"])
-            applies += [s.key for s in ordered if s.order >= start
-                        and (s.key == spec["from"] or not s.closed) and s.key not in applies]
+            applies += [
+                s.key
+                for s in ordered
+                if s.order >= start
+                and (s.key == spec["from"] or not s.closed)
+                and s.key not in applies
+            ]
         if "applies_to" not in spec and "from" not in spec:
             problems.add(at, "missing required key 'applies_to' (or 'from')")
         if not any(k in spec for k in _CHECK_KEYS):
@@ -317,30 +357,45 @@ def _read_requirements(raw: Any, problems: Problems, stages: list[Stage], fields
         between = None
         if "probability_between" in spec:
             pb = spec["probability_between"]
-            if (isinstance(pb, list) and len(pb) == 2
-                    and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in pb)
-                    and 0 <= pb[0] <= pb[1] <= 100):
+            if (
+                isinstance(pb, list)
+                and len(pb) == 2
+                and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in pb)
+                and 0 <= pb[0] <= pb[1] <= 100
+            ):
                 between = (float(pb[0]), float(pb[1]))
             else:
-                problems.add(f"{at}.probability_between", f"{pb!r:.60} is not allowed; "
-                             "expected [low, high] with 0 <= low <= high <= 100")
+                problems.add(
+                    f"{at}.probability_between",
+                    f"{pb!r:.60} is not allowed; expected [low, high] with 0 <= low <= high <= 100",
+                )
         problems.choice(spec["severity"], f"{at}.severity", SEVERITIES)
-        out.append(Requirement(
-            id=rid, applies_to=tuple(applies), severity=spec["severity"],
-            message=_text(spec["message"], f"{at}.message", problems, required=True),
-            require=_field_list(spec.get("require", []), f"{at}.require", problems, fields),
-            forbid=_field_list(spec.get("forbid", []), f"{at}.forbid", problems, fields),
-            date_not_after_today=_field(spec.get("date_not_after_today"),
-                                        f"{at}.date_not_after_today", problems, fields),
-            date_not_before_today=_field(spec.get("date_not_before_today"),
-                                         f"{at}.date_not_before_today", problems, fields),
-            probability_between=between,
-        ))
+        out.append(
+            Requirement(
+                id=rid,
+                applies_to=tuple(applies),
+                severity=spec["severity"],
+                message=_text(spec["message"], f"{at}.message", problems, required=True),
+                require=_field_list(spec.get("require", []), f"{at}.require", problems, fields),
+                forbid=_field_list(spec.get("forbid", []), f"{at}.forbid", problems, fields),
+                date_not_after_today=_field(
+                    spec.get("date_not_after_today"), f"{at}.date_not_after_today", problems, fields
+                ),
+                date_not_before_today=_field(
+                    spec.get("date_not_before_today"),
+                    f"{at}.date_not_before_today",
+                    problems,
+                    fields,
+                ),
+                probability_between=between,
+            )
+        )
     return out
 
 
-def _read_inference(raw: Any, problems: Problems, keys: list[str], fields: set[str],
-                    seen: set[str]) -> list[InferenceRule]:
+def _read_inference(
+    raw: Any, problems: Problems, keys: list[str], fields: set[str], seen: set[str]
+) -> list[InferenceRule]:
     if raw is None:
         return []
     if not isinstance(raw, list):
@@ -362,13 +417,16 @@ def _read_inference(raw: Any, problems: Problems, keys: list[str], fields: set[s
         for b in ("probability_at_least", "probability_at_most"):
             if b in when:
                 bounds[b] = _number(when[b], f"{at}.when.{b}", problems, 0, 100)
-        out.append(InferenceRule(
-            id=rid, stage=str(spec["stage"]),
-            probability_at_least=bounds.get("probability_at_least"),
-            probability_at_most=bounds.get("probability_at_most"),
-            has=_field_list(when.get("has", []), f"{at}.when.has", problems, fields),
-            lacks=_field_list(when.get("lacks", []), f"{at}.when.lacks", problems, fields),
-        ))
+        out.append(
+            InferenceRule(
+                id=rid,
+                stage=str(spec["stage"]),
+                probability_at_least=bounds.get("probability_at_least"),
+                probability_at_most=bounds.get("probability_at_most"),
+                has=_field_list(when.get("has", []), f"{at}.when.has", problems, fields),
+                lacks=_field_list(when.get("lacks", []), f"{at}.when.lacks", problems, fields),
+            )
+        )
     return out
 
 
@@ -418,12 +476,16 @@ def _column(frame: pd.DataFrame, name: str) -> pd.Series:
 
 
 def _where(row: pd.Series) -> dict[str, Any]:
-    return {"file": _text_value(row.get(SOURCE_FILE)), "sheet": _text_value(row.get(SOURCE_SHEET)),
-            "row": int(_number_or_none(row.get(SOURCE_ROW)) or 0)}
+    return {
+        "file": _text_value(row.get(SOURCE_FILE)),
+        "sheet": _text_value(row.get(SOURCE_SHEET)),
+        "row": int(_number_or_none(row.get(SOURCE_ROW)) or 0),
+    }
 
 
-def check_stage_consistency(deals: pd.DataFrame, model: StageModel, today: date, *,
-                            lang: str = "en") -> pd.DataFrame:
+def check_stage_consistency(
+    deals: pd.DataFrame, model: StageModel, today: date, *, lang: str = "en"
+) -> pd.DataFrame:
     """Findings for deals whose fields break the stage requirements of the model."""
     out: list[fnd.Finding] = []
     if "stage" not in deals.columns or not len(deals):
@@ -434,12 +496,18 @@ def check_stage_consistency(deals: pd.DataFrame, model: StageModel, today: date,
         for _, row in subset.iterrows():
             stage = _text_value(row.get("stage"))
             for name, original, detail in _violations(req, row, today):
-                out.append(fnd.Finding(
-                    rule=req.id, severity=req.severity,
-                    message=f"{req.message.get(lang)} (stage '{stage}': {detail})",
-                    field=name, original=original, value=original, action="kept",
-                    **_where(row),
-                ))
+                out.append(
+                    fnd.Finding(
+                        rule=req.id,
+                        severity=req.severity,
+                        message=f"{req.message.get(lang)} (stage '{stage}': {detail})",
+                        field=name,
+                        original=original,
+                        value=original,
+                        action="kept",
+                        **_where(row),
+                    )
+                )
     return fnd.to_frame(out)
 
 
@@ -479,8 +547,9 @@ def _matches(rule: InferenceRule, row: pd.Series) -> bool:
     return not any(not is_blank(row.get(f)) for f in rule.lacks)
 
 
-def infer_stages(records: pd.DataFrame, model: StageModel, *,
-                 lang: str = "en") -> tuple[pd.DataFrame, pd.DataFrame]:
+def infer_stages(
+    records: pd.DataFrame, model: StageModel, *, lang: str = "en"
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Fill empty stages where an inference rule allows it; mark them in ``_stage_inferred``."""
     out = records.copy()
     stage = _column(out, "stage").map(_text_value).astype("object")
@@ -494,12 +563,19 @@ def infer_stages(records: pd.DataFrame, model: StageModel, *,
         stage.at[idx] = rule.stage
         inferred.at[idx] = True
         label = model.stage(rule.stage).label.get(lang)
-        found.append(fnd.Finding(
-            rule=RULE_INFERRED, severity="info",
-            message=f"stage inferred as '{rule.stage}' ({label}) by rule {rule.id}"
-                    f"{_evidence(rule, row)}",
-            field="stage", original="", value=rule.stage, action="changed", **_where(row),
-        ))
+        found.append(
+            fnd.Finding(
+                rule=RULE_INFERRED,
+                severity="info",
+                message=f"stage inferred as '{rule.stage}' ({label}) by rule {rule.id}"
+                f"{_evidence(rule, row)}",
+                field="stage",
+                original="",
+                value=rule.stage,
+                action="changed",
+                **_where(row),
+            )
+        )
     out["stage"] = stage
     out[INFERRED] = inferred.astype(bool)
     return out, fnd.to_frame(found)

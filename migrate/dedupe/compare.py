@@ -22,6 +22,13 @@ from .settings import DISTANCE_TESTS, SIMILARITY_TESTS, Comparison
 
 NULL = -1
 _PREFIX = re.compile(r"^\D+")
+# Japanese script (kana, CJK ideographs, full-width forms): "山田" and "Yamada" cannot be compared
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")
+
+
+def script_of(strings: np.ndarray) -> np.ndarray:
+    """1 for values written in Japanese script, 0 otherwise."""
+    return np.fromiter((1 if _JAPANESE.search(s) else 0 for s in strings), np.int8, len(strings))
 
 
 def _scorer(test: str) -> tuple[Callable[..., Any], float]:
@@ -59,6 +66,7 @@ class Prepared:
     tf: np.ndarray | None = None  # share of records holding each distinct value (scalar text)
     values: np.ndarray | None = None  # number / date: float, NaN when empty
     others: dict[str, np.ndarray] = field(default_factory=dict)  # codes of columns 'same' looks at
+    cross: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)  # (this, other) codes
 
 
 def _text_codes(col: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
@@ -92,6 +100,20 @@ def _dates(col: pd.Series) -> np.ndarray:
     return days.to_numpy(dtype=float, na_value=np.nan)
 
 
+def _column(frame: pd.DataFrame, name: str) -> pd.Series:
+    if name in frame.columns:
+        return frame[name].reset_index(drop=True)
+    return pd.Series([""] * len(frame), dtype=object)
+
+
+def _scalar_codes(col: pd.Series) -> np.ndarray:
+    """Codes of a single-valued column; -1 where empty."""
+    ov = col.to_numpy(dtype=object)
+    empty = np.fromiter((_is_empty(v) for v in ov), bool, len(ov))
+    vals = pd.Series(np.where(empty, None, ov), dtype=object).map(lambda v: v if v is None else str(v))
+    return pd.factorize(vals)[0].astype(np.int64)
+
+
 def prepare(frame: pd.DataFrame, comparisons: tuple[Comparison, ...]) -> list[Prepared]:
     """Factorise every compared column once."""
     out = []
@@ -110,11 +132,11 @@ def prepare(frame: pd.DataFrame, comparisons: tuple[Comparison, ...]) -> list[Pr
                 p.tf = counts / max(len(p.elems), 1)
         for lv in comp.levels:
             if lv.test == "same" and lv.arg not in p.others:
-                other = frame[lv.arg] if lv.arg in frame.columns else pd.Series([""] * n, dtype=object)
-                ov = other.to_numpy(dtype=object)
-                empty = np.fromiter((_is_empty(v) for v in ov), bool, n)
-                codes, _ = pd.factorize(pd.Series(np.where(empty, None, ov), dtype=object).map(lambda v: v if v is None else str(v)))
-                p.others[lv.arg] = codes
+                p.others[lv.arg] = _scalar_codes(_column(frame, lv.arg))
+            elif lv.test == "cross" and lv.arg not in p.cross:
+                # both columns in one code space, so a value can be found in the other column
+                both = _scalar_codes(pd.concat([_column(frame, comp.column), _column(frame, lv.arg)], ignore_index=True))
+                p.cross[lv.arg] = (both[:n], both[n:])
         out.append(p)
     return out
 
@@ -137,6 +159,15 @@ def _text_levels(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.ndarray
     lbr = np.repeat(lb[idx], counts)
     ea = p.elems[np.repeat(p.ptr[left[idx]], counts) + k // lbr]
     eb = p.elems[np.repeat(p.ptr[right[idx]], counts) + k % lbr]
+    if comp.same_script_only:
+        # only values written in the same script are compared; none such: no evidence
+        script = script_of(p.strings)
+        same = script[ea] == script[eb]
+        comparable = np.zeros(len(idx), dtype=bool)
+        np.logical_or.at(comparable, pair_of[same], True)
+        ea, eb, pair_of = ea[same], eb[same], pair_of[same]
+    else:
+        comparable = np.ones(len(idx), dtype=bool)
     lo, hi = np.minimum(ea, eb), np.maximum(ea, eb)
     n_str = max(len(p.strings), 1)
     upair, inv = np.unique(lo * n_str + hi, return_inverse=True)
@@ -150,6 +181,10 @@ def _text_levels(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.ndarray
             codes = p.others[lv.arg]
             cl, cr = codes[left[idx]], codes[right[idx]]
             hit_pair = (cl == cr) & (cl >= 0)
+        elif lv.test == "cross":
+            this, other = p.cross[lv.arg]
+            a, b = left[idx], right[idx]
+            hit_pair = ((this[a] == other[b]) & (this[a] >= 0)) | ((this[b] == other[a]) & (this[b] >= 0))
         else:
             if lv.test == "exact":
                 hit_u = ua == ub
@@ -175,6 +210,7 @@ def _text_levels(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.ndarray
         take = undecided & hit_pair
         level[take] = i
         undecided &= ~take
+    level[~comparable] = NULL
     out[idx] = level
     return out
 

@@ -32,7 +32,9 @@ DISTANCE_TESTS = ("levenshtein", "damerau_levenshtein")
 NUMBER_TESTS = ("rel_diff", "abs_diff")
 DATE_TESTS = ("days",)
 TEXT_TESTS = ("exact", *SIMILARITY_TESTS, *DISTANCE_TESTS, "same_prefix")
-PAIR_TESTS = ("same",)  # looks at another column of the pair, not at the compared values
+# tests that look at another column of the pair: 'same' (the other column agrees, e.g. same
+# source file), 'cross' (the value sits in the other record's other column: swapped names)
+PAIR_TESTS = ("same", "cross")
 ALL_TESTS = (*TEXT_TESTS, *NUMBER_TESTS, *DATE_TESTS, *PAIR_TESTS)
 
 TRANSFORMS = ("value", "prefix", "suffix", "tokens", "sorted_tokens", "first_token", "last_token", "digits")
@@ -83,6 +85,7 @@ class Level:
     arg: Any = None
     never: bool = False  # a pair at this level is never a match (hard cannot-link)
     m: float | None = None  # prior m probability (share of true matches at this level)
+    u: float | None = None  # prior u probability (share of non-matches at this level)
 
     @property
     def label(self) -> str:
@@ -90,6 +93,8 @@ class Level:
             return "exact"
         if self.test == "same":
             return f"differs, same {self.arg}"
+        if self.test == "cross":
+            return f"swapped with {self.arg}"
         if self.test == "same_prefix":
             return "differs, same id prefix"
         if self.test in SIMILARITY_TESTS:
@@ -112,6 +117,7 @@ class Comparison:
     tf_adjust: bool = False  # exact agreement on a rare value weighs more (term frequency)
     else_never: bool = False
     else_m: float | None = None
+    same_script_only: bool = False  # Latin vs Japanese spellings are not compared (no evidence)
 
     @property
     def n_levels(self) -> int:
@@ -125,7 +131,7 @@ class Comparison:
 
     @property
     def columns(self) -> frozenset[str]:
-        extra = {lv.arg for lv in self.levels if lv.test == "same"}
+        extra = {lv.arg for lv in self.levels if lv.test in PAIR_TESTS}
         return frozenset({self.column, *extra})
 
 
@@ -138,9 +144,11 @@ class ModelSettings:
     tolerance: float = 1e-4
     random_pairs: int = 300_000  # sample size for u (all pairs when fewer)
     prior_strength: float = 5.0  # pseudo-pairs behind the m priors (regularises small data)
+    u_prior_strength: float = 2000.0  # pseudo-pairs behind the u priors given on levels
     match_prior: float | None = None  # P(two random records match); None: estimate
     seed: int = 17
     session_max_pairs: int = 1_000_000
+    u_within: str = ""  # measure u on random pairs that agree on this column (e.g. company_id)
 
 
 @dataclass(frozen=True)
@@ -281,7 +289,7 @@ def _parse_level(p: Problems, raw: Any, key: str) -> Level | None:
             p.add(key, f"{raw!r} is not allowed; a level is 'exact' or a mapping like {{ratio: 0.9}}")
             return None
         return Level("exact")
-    if not p.keys(raw, key, [*ALL_TESTS, "never", "m"]):
+    if not p.keys(raw, key, [*ALL_TESTS, "never", "m", "u"]):
         return None
     tests = [t for t in ALL_TESTS if t in raw]
     if len(tests) != 1:
@@ -294,7 +302,7 @@ def _parse_level(p: Problems, raw: Any, key: str) -> Level | None:
         arg = _number(p, arg, k, 0.0, 1.0)
     elif t in DISTANCE_TESTS or t in NUMBER_TESTS or t in DATE_TESTS:
         arg = _number(p, arg, k, 0.0)
-    elif t == "same":
+    elif t in PAIR_TESTS:
         if not p.type(arg, k, str, "a column name"):
             arg = None
     elif arg is not True:
@@ -306,9 +314,12 @@ def _parse_level(p: Problems, raw: Any, key: str) -> Level | None:
     m = raw.get("m")
     if m is not None:
         m = _number(p, m, f"{key}.m", 0.0, 1.0)
+    u = raw.get("u")
+    if u is not None:
+        u = _number(p, u, f"{key}.u", 0.0, 1.0)
     if arg is None and t != "exact":
         return None
-    return Level(t, arg, bool(never), m)
+    return Level(t, arg, bool(never), m, u)
 
 
 def _kind(levels: tuple[Level, ...]) -> Kind:
@@ -321,7 +332,7 @@ def _kind(levels: tuple[Level, ...]) -> Kind:
 
 
 def _parse_comparison(p: Problems, raw: Any, key: str) -> Comparison | None:
-    if not p.keys(raw, key, ["name", "column", "levels", "tf_adjust", "else_never", "else_m", "kind"], ["column", "levels"]):
+    if not p.keys(raw, key, ["name", "column", "levels", "tf_adjust", "else_never", "else_m", "kind", "same_script_only"], ["column", "levels"]):
         return None
     column = raw["column"]
     if not p.type(column, f"{key}.column", str, "a column name"):
@@ -331,24 +342,26 @@ def _parse_comparison(p: Problems, raw: Any, key: str) -> Comparison | None:
     if not isinstance(levels_raw, list):
         p.add(f"{key}.levels", "expected a list of levels")
         return None
-    levels = tuple(lv for i, lv in enumerate(levels_raw) if (lv := _parse_level(p, lv, f"{key}.levels[{i}]")))
-    if len(levels) != len(levels_raw):
+    parsed = [_parse_level(p, raw_level, f"{key}.levels[{i}]") for i, raw_level in enumerate(levels_raw)]
+    if any(lv is None for lv in parsed):
         return None
+    levels = tuple(lv for lv in parsed if lv is not None)
     kind = raw.get("kind", _kind(levels))
     p.choice(kind, f"{key}.kind", ("text", "number", "date"))
-    allowed = {"text": (*TEXT_TESTS, *PAIR_TESTS), "number": ("exact", *NUMBER_TESTS, *PAIR_TESTS), "date": ("exact", *DATE_TESTS, *PAIR_TESTS)}.get(kind, ())
+    allowed = {"text": (*TEXT_TESTS, *PAIR_TESTS), "number": ("exact", *NUMBER_TESTS, "same"), "date": ("exact", *DATE_TESTS, "same")}.get(kind, ())
     for i, lv in enumerate(levels):
         if lv.test not in allowed:
             p.add(f"{key}.levels[{i}]", f"test '{lv.test}' does not apply to {kind} values; allowed: {', '.join(allowed)}")
     tf = raw.get("tf_adjust", False)
     else_never = raw.get("else_never", False)
-    for flag, v in (("tf_adjust", tf), ("else_never", else_never)):
+    script = raw.get("same_script_only", False)
+    for flag, v in (("tf_adjust", tf), ("else_never", else_never), ("same_script_only", script)):
         if not isinstance(v, bool):
             p.add(f"{key}.{flag}", f"{v!r} is not allowed; allowed values: true, false")
     else_m = raw.get("else_m")
     if else_m is not None:
         else_m = _number(p, else_m, f"{key}.else_m", 0.0, 1.0)
-    return Comparison(str(name), column, levels, kind, bool(tf), bool(else_never), else_m)
+    return Comparison(str(name), column, levels, kind, bool(tf), bool(else_never), else_m, bool(script))
 
 
 def _parse_dataclass(p: Problems, raw: Any, key: str, cls: type, ranges: Mapping[str, tuple[float | None, float | None]]) -> Any:
@@ -369,6 +382,9 @@ def _parse_dataclass(p: Problems, raw: Any, key: str, cls: type, ranges: Mapping
                 p.add(k, f"{value!r} is not allowed; allowed values: true, false")
         elif name == "match_prior" and value is None:
             kwargs[name] = None
+        elif isinstance(default, str):
+            if p.type(value, k, str, "a column name"):
+                kwargs[name] = value
         else:
             lo, hi = ranges.get(name, (0, None))
             num = _number(p, value, k, lo, hi)

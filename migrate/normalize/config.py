@@ -189,12 +189,16 @@ def _load(path: str, _mtime: int) -> NormalizeRules:
     for nid, spec in raw_norm.items():
         at = f"normalizers.{nid}"
         kind = str(nid).removeprefix("normalize.")
-        if not p.choice(kind, f"{at} (id)", KINDS) or not p.keys(spec, at, ["on_error", "severity"]):
+        if not p.choice(kind, f"{at} (id)", KINDS) or not p.keys(
+            spec, at, ["on_error", "severity"]
+        ):
             continue
         allowed = [x for x in POLICIES if x != "keep" or kind not in NUMERIC_KINDS + CLOSED_KINDS]
         on_error = spec.get("on_error", "blank")
         severity = spec.get("severity", "warning")
-        if p.choice(on_error, f"{at}.on_error", allowed) & p.choice(severity, f"{at}.severity", SEVERITIES):
+        if p.choice(on_error, f"{at}.on_error", allowed) & p.choice(
+            severity, f"{at}.severity", SEVERITIES
+        ):
             normalizers.append(NormalizerRule(str(nid), on_error, severity))
     co = g.section(doc, "companies", ["legal_forms", "key_only_words", "honorifics", "cut_from",
                                       "leading", "branch_words", "key_folds"])  # fmt: skip
@@ -202,7 +206,9 @@ def _load(path: str, _mtime: int) -> NormalizeRules:
     for i, spec in enumerate(co.get("legal_forms") or []):
         at = f"companies.legal_forms[{i}]"
         if p.keys(spec, at, ["form", "variants"], ["form", "variants"]):
-            variants = tuple(clean_text(v) for v in p.string_list(spec["variants"], f"{at}.variants"))
+            variants = tuple(
+                clean_text(v) for v in p.string_list(spec["variants"], f"{at}.variants")
+            )
             form = clean_text(spec["form"])
             forms.append(LegalForm(form, variants, form.isascii()))
     folds = g.section(co, "key_folds", None, at="companies.key_folds")
@@ -275,11 +281,16 @@ def _dates(g: _Getter, p: Problems, d: Mapping[str, Any]) -> DateRules:
     eras = []
     for i, spec in enumerate(d.get("eras") or []):
         at = f"dates.eras[{i}]"
-        if p.keys(spec, at, ["name", "letter", "start"], ["name", "letter", "start"]):
-            if p.type(spec["start"], f"{at}.start", dt.date, "a date (YYYY-MM-DD)"):
-                eras.append(Era(str(spec["name"]), str(spec["letter"]).upper(), spec["start"]))
+        if p.keys(spec, at, ["name", "letter", "start"], ["name", "letter", "start"]) and p.type(
+            spec["start"], f"{at}.start", dt.date, "a date (YYYY-MM-DD)"
+        ):
+            eras.append(Era(str(spec["name"]), str(spec["letter"]).upper(), spec["start"]))
     serial = d.get("excel_serial", [20000, 80000])
-    if not (isinstance(serial, list) and len(serial) == 2 and all(isinstance(x, (int, float)) for x in serial)):
+    if not (
+        isinstance(serial, list)
+        and len(serial) == 2
+        and all(isinstance(x, (int, float)) for x in serial)
+    ):
         p.add("dates.excel_serial", f"{serial!r:.60} is not a pair of numbers [low, high]")
         serial = [20000, 80000]
     return DateRules(
@@ -319,7 +330,9 @@ def _amounts(g: _Getter, p: Problems, a: Mapping[str, Any], s: Mapping[str, Any]
         range=g.choice(a, "range", RANGE_POLICIES, "mid", "amounts"),
         units=tuple(sorted(units, key=lambda kv: -len(kv[0]))),
         currencies=tuple(sorted(currencies, key=lambda kv: -len(kv[0]))),
-        approximate_words=tuple(sorted(g.words(a, "approximate_words", "amounts"), key=len, reverse=True)),
+        approximate_words=tuple(
+            sorted(g.words(a, "approximate_words", "amounts"), key=len, reverse=True)
+        ),
         note_words=tuple(sorted(g.words(a, "note_words", "amounts"), key=len, reverse=True)),
         suspect_min_values=int(g.number(s, "min_values", 5, "amounts.unit_suspect", 2, 10**6)),
         suspect_spread=g.number(s, "spread", 10, "amounts.unit_suspect", 1, 10**6),
@@ -333,7 +346,9 @@ class _Getter:
     def __init__(self, problems: Problems) -> None:
         self.p = problems
 
-    def section(self, doc: Any, key: str, allowed: list[str] | None, *, at: str = "") -> dict[str, Any]:
+    def section(
+        self, doc: Any, key: str, allowed: list[str] | None, *, at: str = ""
+    ) -> dict[str, Any]:
         at = at or key
         value = doc.get(key) if isinstance(doc, Mapping) else None
         if value is None:
@@ -343,12 +358,17 @@ class _Getter:
                 self.p.add(at, f"expected a mapping, got {type(value).__name__}")
                 return {}
             return dict(value)
-        return dict(value) if self.p.keys(value, at, allowed) else {}
+        self.p.keys(value, at, allowed)  # unknown keys are reported; the known ones still checked
+        return dict(value) if isinstance(value, Mapping) else {}
 
     def words(self, doc: Mapping[str, Any], key: str, at: str) -> tuple[str, ...]:
-        return tuple(w for w in (clean_text(v) for v in self.p.string_list(doc.get(key), f"{at}.{key}")) if w)
+        return tuple(
+            w for w in (clean_text(v) for v in self.p.string_list(doc.get(key), f"{at}.{key}")) if w
+        )
 
-    def choice(self, doc: Mapping[str, Any], key: str, allowed: tuple[str, ...], default: str, at: str) -> str:
+    def choice(
+        self, doc: Mapping[str, Any], key: str, allowed: tuple[str, ...], default: str, at: str
+    ) -> str:
         value = doc.get(key, default)
         return str(value) if self.p.choice(value, f"{at}.{key}", allowed) else default
 
@@ -356,12 +376,16 @@ class _Getter:
         value = doc.get(key, default)
         return str(value) if self.p.type(value, f"{at}.{key}", str, "a text") else default
 
-    def number(self, doc: Mapping[str, Any], key: str, default: float, at: str, low: float, high: float) -> float:
+    def number(
+        self, doc: Mapping[str, Any], key: str, default: float, at: str, low: float, high: float
+    ) -> float:
         value = doc.get(key, default)
         if not self.p.type(value, f"{at}.{key}", (int, float), "a number"):
             return float(default)
         if not low <= value <= high:
-            self.p.add(f"{at}.{key}", f"{value!r} is out of range; allowed values: {low:g} to {high:g}")
+            self.p.add(
+                f"{at}.{key}", f"{value!r} is out of range; allowed values: {low:g} to {high:g}"
+            )
             return float(default)
         return float(value)
 
@@ -374,11 +398,11 @@ def load_owners(rules_dir: str | os.PathLike[str] | None = None) -> dict[str, st
     path = rule_path("owners.yaml", rules_dir).resolve()
     if not path.is_file():
         return {}
-    return dict(_load_owners(str(path), path.stat().st_mtime_ns))
+    return dict(_load_owners(str(path), path.stat().st_mtime_ns, load_rules(rules_dir)))
 
 
 @lru_cache(maxsize=8)
-def _load_owners(path: str, _mtime: int) -> tuple[tuple[str, str], ...]:
+def _load_owners(path: str, _mtime: int, rules: NormalizeRules) -> tuple[tuple[str, str], ...]:
     from .emails import normalize_email
     from .owners import owner_key
 
@@ -390,14 +414,17 @@ def _load_owners(path: str, _mtime: int) -> tuple[tuple[str, str], ...]:
         seen: dict[str, str] = {}
         for name, email in raw.items():
             at = f"owners.{name}"
-            result = normalize_email(email)
+            key = owner_key(str(name), rules)
+            if key in seen and seen[key] != str(name):
+                p.add(
+                    at,
+                    f"'{name}' is the same person as '{seen[key]}' once spaces and honorifics are ignored",
+                )
+            seen[key] = str(name)
+            result = normalize_email(email, rules)
             if result.failure or not result.value:
                 p.add(at, f"{email!r:.60} is not a valid e-mail address")
                 continue
-            key = owner_key(str(name))
-            if key in seen and seen[key] != str(name):
-                p.add(at, f"'{name}' is the same person as '{seen[key]}' once spaces and honorifics are ignored")
-            seen[key] = str(name)
             out[key] = result.value
     p.raise_if_any()
     return tuple(out.items())

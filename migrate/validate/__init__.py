@@ -12,9 +12,9 @@ of a rejected record are rejected too ("parent rejected").
 
 from __future__ import annotations
 
-import time
+import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -27,6 +27,7 @@ from .checks import (
     REASONS,
     ROW_KEYS,
     STAGE,
+    Action,
     Check,
     FileRules,
     describe,
@@ -34,12 +35,30 @@ from .checks import (
 )
 
 __all__ = [
-    "EXPECTATIONS", "ID", "PARENT_REJECTED", "REASONS", "REJECT_COLUMNS", "ROW_KEYS", "STAGE",
-    "Check", "FileRules", "Validation", "validate_files",
+    "EXPECTATIONS",
+    "ID",
+    "PARENT_REJECTED",
+    "REASONS",
+    "REJECT_COLUMNS",
+    "ROW_KEYS",
+    "STAGE",
+    "Check",
+    "FileRules",
+    "Validation",
+    "validate_files",
 ]
 
-REJECT_COLUMNS = ["file", "external_id", "rule", "expectation", "column", "value", "reason", "fix",
-                  "source_rows"]
+REJECT_COLUMNS = [
+    "file",
+    "external_id",
+    "rule",
+    "expectation",
+    "column",
+    "value",
+    "reason",
+    "fix",
+    "source_rows",
+]
 
 
 @dataclass
@@ -54,41 +73,43 @@ class Validation:
 def _gx_frame(frame: pd.DataFrame, extra: dict[str, pd.Series]) -> pd.DataFrame:
     """The frame GX sees: "" is None (so optional columns pass), plus helper columns."""
     out = frame.reset_index(drop=True).astype("object")
-    out = out.where(out.map(lambda v: v is not None and v == v and v != ""), None)
+    out = out.where(out.map(_filled), None)
     for name, values in extra.items():
         out[name] = values.reset_index(drop=True)
     return out
 
 
-def _plan(frame: pd.DataFrame, checks: tuple[Check, ...]) -> tuple[list[tuple[Check, str]],
-                                                                     dict[str, pd.Series]]:
+def _plan(
+    frame: pd.DataFrame, checks: tuple[Check, ...]
+) -> tuple[list[tuple[Check, str]], dict[str, pd.Series]]:
     """(check, GX column) pairs and the helper columns some checks need."""
     plan: list[tuple[Check, str]] = []
     extra: dict[str, pd.Series] = {}
     present = set(frame.columns)
     # a column a check needs but the file lacks: one "exists" check, rejecting every row when
     # any check on that column would reject
-    missing: dict[str, str] = {}
+    missing: dict[str, Action] = {}
     for check in checks:
         for c in check.columns if check.kind == "any_of" else (check.column,):
             if c not in present and missing.get(c) != "reject":
                 missing[c] = check.action
     for c, action in missing.items():
-        plan.append((Check("exists", c, action=action), c))  # type: ignore[arg-type]
+        plan.append((Check("exists", c, action=action), c))
     for check in checks:
         cols = check.columns if check.kind == "any_of" else (check.column,)
         if check.kind == "exists" or any(c in missing for c in cols):
             continue
         if check.kind == "any_of":
             name = "_any:" + "|".join(cols)
-            filled = frame[list(cols)].map(lambda v: v is not None and v == v and v != "")
+            filled = frame[list(cols)].map(_filled)
             extra[name] = filled.any(axis=1).map(lambda b: "x" if b else None)
             plan.append((check, name))
         elif check.kind == "between":
             name = "_num:" + check.column
             # a value that is no number at all fails the format check, not this one
-            extra[name] = pd.to_numeric(frame[check.column].map(lambda v: v or None),
-                                        errors="coerce")
+            extra[name] = pd.to_numeric(
+                frame[check.column].map(lambda v: v if _filled(v) else None), errors="coerce"
+            )
             plan.append((check, name))
         else:
             plan.append((check, check.column))
@@ -97,23 +118,44 @@ def _plan(frame: pd.DataFrame, checks: tuple[Check, ...]) -> tuple[list[tuple[Ch
     return plan, extra
 
 
+def _filled(v: object) -> bool:
+    """False for None, NaN, pd.NA and "" (what GX must see as null)."""
+    if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
+        return False
+    return not (isinstance(v, str) and v == "")
+
+
 def _text(v: object) -> str:
-    if v is None or (isinstance(v, float) and v != v):
-        return ""
-    return str(v)
+    return str(v) if _filled(v) else ""
 
 
 class _Rejects:
     def __init__(self) -> None:
         self.rows: list[dict[str, str]] = []
 
-    def add(self, file: str, row: pd.Series, check: Check, reason: str, fix: str, rule: str,
-            value: object) -> None:
-        self.rows.append({
-            "file": file, "external_id": _text(row.get(ID)), "rule": rule,
-            "expectation": check.expectation, "column": check.column, "value": _text(value),
-            "reason": reason, "fix": fix, "source_rows": _text(row.get(ROW_KEYS)),
-        })
+    def add(
+        self,
+        file: str,
+        row: Mapping[str, Any],
+        check: Check,
+        reason: str,
+        fix: str,
+        rule: str,
+        value: object,
+    ) -> None:
+        self.rows.append(
+            {
+                "file": file,
+                "external_id": _text(row.get(ID)),
+                "rule": rule,
+                "expectation": check.expectation,
+                "column": check.column,
+                "value": _text(value),
+                "reason": reason,
+                "fix": fix,
+                "source_rows": _text(row.get(ROW_KEYS)),
+            }
+        )
 
     def frame(self) -> pd.DataFrame:
         if not self.rows:
@@ -121,115 +163,120 @@ class _Rejects:
         return pd.DataFrame(self.rows, columns=REJECT_COLUMNS).astype("object")
 
 
-def validate_files(frames: Mapping[str, pd.DataFrame],
-                   rules: Mapping[str, FileRules]) -> Validation:
+def validate_files(
+    frames: Mapping[str, pd.DataFrame], rules: Mapping[str, FileRules]
+) -> Validation:
     """Run every file's checks with GX; split the rows into survivors and rejects."""
-    from .gx import run_checks
-
-    rejects = _Rejects()
-    alive: dict[str, pd.DataFrame] = {}
-    stats: dict[str, dict[str, Any]] = {}
-    for name, frame in frames.items():
-        started = time.perf_counter()
-        frame = frame.reset_index(drop=True)
+    run = _Run(frames, rules)
+    for name in frames:  # one suite per file: its own checks and its links to parents
         checks = rules[name].checks if name in rules else ()
-        plan, extra = _plan(frame, tuple(c for c in checks if c.kind != "parent"))
+        run.check(name, checks, first=True)
+    while True:  # a parent lost rows after its children were checked: check their links again
+        stale = [name for name in frames if run.stale(name)]
+        if not stale:
+            break
+        for name in stale:
+            run.check(name, tuple(c for c in rules[name].checks if c.kind == "parent"))
+    return Validation(run.alive, run.rejects.frame(), run.summary())
+
+
+class _Run:
+    """The state of one validation: surviving rows, versions of each file, counts."""
+
+    def __init__(self, frames: Mapping[str, pd.DataFrame], rules: Mapping[str, FileRules]) -> None:
+        self.rules = rules
+        self.alive = {n: f.reset_index(drop=True) for n, f in frames.items()}
+        self.rows_in = {n: len(f) for n, f in frames.items()}
+        self.original_ids = {
+            n: _ids(f, rules[n].id_column) for n, f in frames.items() if n in rules
+        }
+        self.version = dict.fromkeys(frames, 0)  # bumped whenever a file loses rows
+        self.seen: dict[str, dict[str, int]] = {}  # file -> parent -> version its links saw
+        self.expectations = dict.fromkeys(frames, 0)
+        self.failures: dict[str, dict[str, dict[str, Any]]] = {n: {} for n in frames}
+        self.rejects = _Rejects()
+
+    def parents(self, name: str) -> list[str]:
+        rules = self.rules.get(name)
+        return [c.parent for c in rules.checks if c.kind == "parent"] if rules else []
+
+    def stale(self, name: str) -> bool:
+        seen = self.seen.get(name, {})
+        return bool(len(self.alive[name])) and any(
+            seen.get(p) != self.version.get(p) for p in self.parents(name)
+        )
+
+    def check(self, name: str, checks: tuple[Check, ...], first: bool = False) -> None:
+        from .gx import run_checks
+
+        frame = self.alive[name]
+        resolved = []
+        for c in checks:
+            if c.kind == "parent":  # the ids that survive in the parent file right now
+                parent = self.alive.get(c.parent)
+                id_column = self.rules[c.parent].id_column if c.parent in self.rules else ""
+                ids = _ids(parent, id_column) if parent is not None else set()
+                c = replace(c, values=tuple(sorted(ids)))
+            resolved.append(c)
+        self.seen[name] = {p: self.version.get(p, 0) for p in self.parents(name)}
+        plan, extra = _plan(frame, tuple(resolved))
+        if first:
+            self.expectations[name] = len(plan)
         outcomes = run_checks(_gx_frame(frame, extra), plan, name)
         bad: set[int] = set()
-        failures: dict[str, dict[str, Any]] = {}
+        records: list[dict[str, Any]] = []  # rows as dicts, made once when something fails
         for o in outcomes:
             c = o.check
-            rows = o.rows if c.kind != "exists" else (tuple(range(len(frame))) if not o.success
-                                                       else ())
-            if not o.success:
-                _count(failures, c, len(rows))
-            if c.action != "reject":
-                continue
-            for i in rows:
-                row = frame.iloc[i]
-                value = row.get(c.column) if c.kind != "any_of" else ""
-                reason, fix = describe(c, value)
-                rejects.add(name, row, c, reason, fix, c.rule_id, value)
+            rows = o.rows
+            if c.kind == "exists":
+                rows = () if o.success else tuple(range(len(frame)))
+            for i in rows if c.action == "reject" else ():
+                if not records:
+                    records = frame.to_dict("records")
+                row = records[i]
+                value = "" if c.kind in ("any_of", "exists") else row.get(c.column)
+                rule, (reason, fix) = c.rule_id, describe(c, value)
+                if c.kind == "parent" and _text(value) in self.original_ids.get(c.parent, ()):
+                    rule, (reason, fix) = PARENT_REJECTED, parent_rejected(c, value)
+                self.rejects.add(name, row, c, reason, fix, rule, value)
+                self._count(name, c, rule)
                 bad.add(i)
-        alive[name] = frame.drop(index=sorted(bad)).reset_index(drop=True)
-        stats[name] = {"expectations": len(plan), "failed_checks": failures,
-                       "rows_in": len(frame), "seconds": time.perf_counter() - started}
+            if not o.success and c.action != "reject":
+                for _ in rows:
+                    self._count(name, c, c.rule_id)
+        if bad:
+            self.alive[name] = frame.drop(index=sorted(bad)).reset_index(drop=True)
+            self.version[name] += 1
 
-    # parent links, until stable: a child whose parent was rejected goes too
-    ids_before = {n: _ids(frames[n], rules[n].id_column) for n in frames if n in rules}
-    links = {n: [c for c in rules[n].checks if c.kind == "parent"] for n in frames if n in rules}
-    for n, cs in links.items():
-        stats[n]["expectations"] += len(cs)
-    changed = True
-    while changed:
-        changed = False
-        for name, checks in links.items():
-            if not checks or not len(alive[name]):
-                continue
-            started = time.perf_counter()
-            frame = alive[name]
-            plan = []
-            for c in checks:
-                parent = alive.get(c.parent)
-                ids = _ids(parent, rules[c.parent].id_column) if parent is not None else set()
-                plan.append((_with_values(c, ids), c.column))
-            plan_checks, extra = _plan(frame, tuple(c for c, _ in plan))
-            outcomes = run_checks(_gx_frame(frame, extra), plan_checks, name)
-            bad = set()
-            for o in outcomes:
-                c = o.check
-                if o.success:
-                    continue
-                _count(stats[name]["failed_checks"], c, len(o.rows))
-                for i in o.rows:
-                    row = frame.iloc[i]
-                    value = row.get(c.column)
-                    if _text(value) in ids_before.get(c.parent, set()):
-                        reason, fix = parent_rejected(c, value)
-                        rule = PARENT_REJECTED
-                    else:
-                        reason, fix = describe(c, value)
-                        rule = c.rule_id
-                    rejects.add(name, row, c, reason, fix, rule, value)
-                    bad.add(i)
-            stats[name]["seconds"] += time.perf_counter() - started
-            if bad:
-                changed = True
-                alive[name] = frame.drop(index=sorted(bad)).reset_index(drop=True)
+    def _count(self, name: str, check: Check, rule: str) -> None:
+        key = f"{check.expectation}|{rule}"
+        entry = self.failures[name].setdefault(
+            key, {"expectation": check.expectation, "rule": rule, "action": check.action, "rows": 0}
+        )
+        entry["rows"] += 1
 
-    summary = {}
-    for name, s in stats.items():
-        failed = s["failed_checks"]
-        summary[name] = {
-            "expectations": s["expectations"],
-            "passed": s["expectations"] - len(failed),
-            "failed": len(failed),
-            "rows_in": s["rows_in"],
-            "rows_out": len(alive[name]),
-            "rejected": s["rows_in"] - len(alive[name]),
-            "failures": sorted(failed.values(), key=lambda f: (f["expectation"], f["rule"])),
-            "seconds": round(s["seconds"], 3),
-        }
-    return Validation(alive, rejects.frame(), summary)
-
-
-def _with_values(check: Check, ids: set[str]) -> Check:
-    from dataclasses import replace
-
-    return replace(check, values=tuple(sorted(ids)))
+    def summary(self) -> dict[str, dict[str, Any]]:
+        out = {}
+        for name, alive in self.alive.items():
+            failed = {f["expectation"] for f in self.failures[name].values()}
+            out[name] = {
+                "expectations": self.expectations[name],
+                "passed": self.expectations[name] - len(failed),
+                "failed": len(failed),
+                "rows_in": self.rows_in[name],
+                "rows_out": len(alive),
+                "rejected": self.rows_in[name] - len(alive),
+                "failures": sorted(
+                    self.failures[name].values(), key=lambda f: (f["expectation"], f["rule"])
+                ),
+            }
+        return out
 
 
 def _ids(frame: pd.DataFrame, column: str) -> set[str]:
     if not column or column not in frame.columns:
         return set()
     return {_text(v) for v in frame[column] if _text(v)}
-
-
-def _count(failures: dict[str, dict[str, Any]], check: Check, rows: int) -> None:
-    key = f"{check.expectation}|{check.rule_id}"
-    entry = failures.setdefault(key, {"expectation": check.expectation, "rule": check.rule_id,
-                                      "action": check.action, "rows": 0})
-    entry["rows"] += rows
 
 
 def visible_columns(frame: pd.DataFrame) -> list[str]:

@@ -13,8 +13,17 @@ from dataclasses import dataclass
 from typing import Literal
 
 CheckKind = Literal[
-    "exists", "not_null", "null", "any_of", "in_set", "regex", "date", "length", "between",
-    "unique", "parent",
+    "exists",
+    "not_null",
+    "null",
+    "any_of",
+    "in_set",
+    "regex",
+    "date",
+    "length",
+    "between",
+    "unique",
+    "parent",
 ]
 Action = Literal["reject", "report"]
 
@@ -138,6 +147,8 @@ def describe(check: Check, value: object) -> tuple[str, str]:
 
 def parent_rejected(check: Check, value: object) -> tuple[str, str]:
     """(reason, fix) for a row whose parent record was rejected."""
-    return (f"parent rejected: the {check.parent} record {value!s} that {check.column} points to "
-            "was rejected",
-            f"fix the parent record in {check.parent} (see its own reject rows) and run again")
+    return (
+        f"parent rejected: the {check.parent} record {value!s} that {check.column} points to "
+        "was rejected",
+        f"fix the parent record in {check.parent} (see its own reject rows) and run again",
+    )

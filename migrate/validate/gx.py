@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from .checks import STAGE, Check
+from .checks import EXPECTATIONS, STAGE, Check
 
 _STATE: dict[str, Any] = {}
 _COUNTER = itertools.count(1)
@@ -45,13 +45,15 @@ def _gx() -> tuple[Any, Any, Any]:
             from great_expectations.data_context.types.base import ProgressBarsConfig
         logging.getLogger("great_expectations").setLevel(logging.ERROR)
         context = gx.get_context(mode="ephemeral")
-        context.variables.progress_bars = ProgressBarsConfig(globally=False,
-                                                             metric_calculations=False)
+        context.variables.progress_bars = ProgressBarsConfig(
+            globally=False, metric_calculations=False
+        )
         context.enable_analytics(False)
         source = context.data_sources.add_pandas("sfa-migrate")
         asset = source.add_dataframe_asset("import-file")
-        _STATE.update(gx=gx, context=context,
-                      batch=asset.add_batch_definition_whole_dataframe("whole-file"))
+        _STATE.update(
+            gx=gx, context=context, batch=asset.add_batch_definition_whole_dataframe("whole-file")
+        )
     return _STATE["gx"], _STATE["context"], _STATE["batch"]
 
 
@@ -76,8 +78,9 @@ def _expectation(check: Check, column: str) -> Any:
     if kind == "date":
         return gxe.ExpectColumnValuesToMatchStrftimeFormat(strftime_format=check.pattern, **kw)
     if kind == "length":
-        return gxe.ExpectColumnValueLengthsToBeBetween(min_value=check.min, max_value=check.max,
-                                                       **kw)
+        lo = None if check.min is None else int(check.min)
+        hi = None if check.max is None else int(check.max)
+        return gxe.ExpectColumnValueLengthsToBeBetween(min_value=lo, max_value=hi, **kw)
     if kind == "between":
         return gxe.ExpectColumnValuesToBeBetween(min_value=check.min, max_value=check.max, **kw)
     if kind == "unique":
@@ -85,33 +88,59 @@ def _expectation(check: Check, column: str) -> Any:
     raise ValueError(f"unknown check kind {kind!r}")
 
 
+def _identity(check: Check, column: str) -> tuple[object, ...]:
+    """What makes two checks the same GX expectation (a suite keeps only one of equal ones)."""
+    return (
+        EXPECTATIONS[check.kind],
+        column,
+        check.values,
+        check.pattern,
+        check.min,
+        check.max,
+        check.when_stages,
+    )
+
+
 def run_checks(frame: pd.DataFrame, checks: list[tuple[Check, str]], name: str) -> list[Outcome]:
-    """Validate ``frame`` with one suite holding one expectation per (check, GX column)."""
+    """Validate ``frame`` with one suite holding one expectation per distinct (check, column)."""
     if not checks:
         return []
     gx, context, batch = _gx()
+    # equal expectations run once; their result is shared by every check that asked for it
+    groups: dict[tuple[object, ...], list[Check]] = {}
+    for check, column in checks:
+        groups.setdefault(_identity(check, column), []).append(check)
     n = next(_COUNTER)
     suite_name, vd_name = f"{name}#{n}", f"{name}#{n}-validation"
     suite = context.suites.add(gx.ExpectationSuite(name=suite_name))
-    for i, (check, column) in enumerate(checks):
-        expectation = _expectation(check, column)
-        expectation.meta = {"check": i}
+    keys = list(groups)
+    for i, key in enumerate(keys):
+        expectation = _expectation(groups[key][0], str(key[1]))
+        expectation.meta = {"group": i}
         suite.add_expectation(expectation)
     definition = context.validation_definitions.add(
-        gx.ValidationDefinition(name=vd_name, data=batch, suite=suite))
+        gx.ValidationDefinition(name=vd_name, data=batch, suite=suite)
+    )
     try:
-        result = definition.run(batch_parameters={"dataframe": frame},
-                                result_format={"result_format": "COMPLETE"})
+        with warnings.catch_warnings():
+            # pandas warns about regex groups etc. inside GX metrics; the results are what count
+            warnings.simplefilter("ignore")
+            result = definition.run(
+                batch_parameters={"dataframe": frame}, result_format={"result_format": "COMPLETE"}
+            )
     finally:
         context.validation_definitions.delete(vd_name)
         context.suites.delete(suite_name)
     outcomes = []
     for r in result.results:
-        check = checks[int(r.expectation_config.meta["check"])][0]
+        group = groups[keys[int(r.expectation_config.meta["group"])]]
         info = r.exception_info or {}
         if info.get("raised_exception"):
-            raise RuntimeError(f"GX failed on {check.expectation} in {name}: "
-                               f"{info.get('exception_message')}")
+            raise RuntimeError(
+                f"GX failed on {group[0].expectation} in {name}: {info.get('exception_message')}"
+            )
         rows = tuple(int(i) for i in (r.result or {}).get("unexpected_index_list") or ())
-        outcomes.append(Outcome(check, rows, bool(r.success)))
+        outcomes += [Outcome(check, rows, bool(r.success)) for check in group]
+    if len(outcomes) != len(checks):
+        raise RuntimeError(f"GX returned {len(outcomes)} results for {len(checks)} checks")
     return outcomes

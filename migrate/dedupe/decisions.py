@@ -1,0 +1,127 @@
+"""The review loop: write the review queue as a workbook, read a person's decisions back.
+
+``write_review_xlsx`` puts every pair between the review and match thresholds on one sheet,
+the two records side by side with the evidence, and a ``decision`` column with a drop-down
+(same / different). ``read_decisions`` reads that workbook back, or a CSV with the columns
+``left_key, right_key, decision``. Decisions are keyed by content keys (``company:<match key>``,
+``contact:<e-mail>`` ...), not by row numbers, so they still apply after the trackers are
+edited or a new file is added; they can also be listed in rules/dedupe.yaml.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import InputFileError
+
+DECISION_COLUMNS = ["left_key", "right_key", "decision"]
+REVIEW_SHEET = "review"
+
+# what a person may type in the decision column, mapped to the two decisions
+_SAME = {"same", "s", "yes", "y", "merge", "match", "true", "1", "同じ", "同一", "同一人物", "同一企業", "重複", "統合", "はい", "○", "〇"}
+_DIFFERENT = {"different", "d", "no", "n", "distinct", "split", "false", "0", "別", "別人", "別会社", "違う", "異なる", "いいえ", "×"}
+
+
+def decision_value(v: object) -> str:
+    """'same', 'different', '' (undecided) or '?' (not understood)."""
+    if v is None or (isinstance(v, float) and v != v):
+        return ""
+    s = str(v).strip().lower()
+    if not s:
+        return ""
+    if s in _SAME:
+        return "same"
+    if s in _DIFFERENT:
+        return "different"
+    return "?"
+
+
+def normalize_decisions(frame: pd.DataFrame | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Clean decisions: (usable rows, rows whose decision was not understood)."""
+    if frame is None or frame.empty:
+        return pd.DataFrame(columns=DECISION_COLUMNS), pd.DataFrame(columns=DECISION_COLUMNS)
+    df = pd.DataFrame({c: frame[c] if c in frame.columns else "" for c in DECISION_COLUMNS})
+    df["left_key"] = df["left_key"].map(lambda v: "" if v is None or v != v else str(v).strip())
+    df["right_key"] = df["right_key"].map(lambda v: "" if v is None or v != v else str(v).strip())
+    df["decision"] = df["decision"].map(decision_value)
+    bad = df[(df["decision"] == "?") & (df["left_key"] != "")]
+    ok = df[df["decision"].isin(["same", "different"]) & (df["left_key"] != "") & (df["right_key"] != "")]
+    # the last decision on a pair wins (a later file overrides the rules)
+    pair = ok.apply(lambda r: tuple(sorted((r["left_key"], r["right_key"]))), axis=1) if len(ok) else pd.Series(dtype=object)
+    ok = ok.assign(_pair=pair).drop_duplicates("_pair", keep="last").drop(columns="_pair")
+    return ok.reset_index(drop=True), bad.reset_index(drop=True)
+
+
+def write_review_xlsx(review: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
+    """Write the review queue to an .xlsx with a same/different drop-down per pair."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    out = Path(path)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = REVIEW_SHEET
+    columns = ["decision"] + [c for c in review.columns if c != "decision"]
+    ws.append(columns)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+    for row in review.reindex(columns=columns).itertuples(index=False):
+        ws.append(["" if (v is None or (isinstance(v, float) and v != v)) else v for v in row])
+    last = max(ws.max_row, 2)
+    dv = DataValidation(type="list", formula1='"same,different"', allow_blank=True,
+                        promptTitle="decision", prompt="same: merge these two; different: keep apart",
+                        errorTitle="decision", error="Choose same or different")
+    dv.add(f"A2:A{last}")
+    ws.add_data_validation(dv)
+    ws.freeze_panes = "B2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{last}"
+    for i, name in enumerate(columns, start=1):
+        width = 12 if name in ("decision", "probability", "entity") else 28
+        if name == "evidence":
+            width = 60
+        ws.column_dimensions[get_column_letter(i)].width = width
+    for cell in ws[1]:
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".tmp")
+    wb.save(tmp)
+    os.replace(tmp, out)
+    return out
+
+
+def read_decisions(path: str | os.PathLike[str]) -> pd.DataFrame:
+    """Read decisions from a review workbook or a CSV (left_key, right_key, decision)."""
+    p = Path(path)
+    if not p.is_file():
+        raise InputFileError(str(p), "decisions file not found", hint="pass the review workbook or a CSV with left_key, right_key, decision")
+    if p.suffix.lower() in (".xlsx", ".xlsm"):
+        from openpyxl import load_workbook
+
+        try:
+            wb = load_workbook(p, read_only=True, data_only=True)
+        except Exception as exc:  # a broken or non-Excel file is the user's to fix
+            raise InputFileError(str(p), f"cannot read the workbook ({exc.__class__.__name__})") from None
+        ws = wb[REVIEW_SHEET] if REVIEW_SHEET in wb.sheetnames else wb.worksheets[0]
+        rows = list(ws.iter_rows(values_only=True))
+        wb.close()
+        if not rows:
+            return pd.DataFrame(columns=DECISION_COLUMNS)
+        header = [str(h).strip() if h is not None else "" for h in rows[0]]
+        frame = pd.DataFrame(rows[1:], columns=header)
+    else:
+        try:
+            frame = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        except (UnicodeDecodeError, pd.errors.ParserError) as exc:
+            raise InputFileError(str(p), f"cannot read the CSV ({exc.__class__.__name__})", hint="save it as UTF-8 CSV") from None
+        frame.columns = [str(c).strip() for c in frame.columns]
+    missing = [c for c in DECISION_COLUMNS if c not in frame.columns]
+    if missing:
+        raise InputFileError(str(p), f"missing column(s): {', '.join(missing)}",
+                             hint="the decisions file needs the columns left_key, right_key, decision")
+    return frame[DECISION_COLUMNS + [c for c in frame.columns if c not in DECISION_COLUMNS]].reset_index(drop=True)

@@ -1,0 +1,137 @@
+"""The generic matching engine: records in, clusters and scored pairs out.
+
+In: any frame (one row per record; a cell may hold a tuple of values) and a
+:class:`~migrate.dedupe.settings.LinkSettings`. Out: a :class:`Linkage` with a cluster label per
+record, the scored pairs at or above the review threshold with their evidence, the trained
+model and the components the cohesion check split. Blocking -> comparison levels ->
+Fellegi-Sunter weights (EM) -> thresholds -> clustering. Nothing here knows about companies or
+deals: the CRM merge (:mod:`.entities`) and the benchmarks both call :func:`link`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from . import blocking, cluster, compare
+from .model import NEVER, Model, logit2, probability, train
+from .settings import LinkSettings
+
+FORCED = 1e6  # log odds of a pair a person decided is the same
+
+
+@dataclass
+class Linkage:
+    """What the engine found for one set of records."""
+
+    labels: np.ndarray  # cluster label per record position
+    pairs: pd.DataFrame  # left, right, logodds, probability, decision, evidence (+ level per comparison)
+    model: Model
+    splits: list[cluster.Split]
+    n_candidates: int
+    skipped_blocks: list[tuple[str, str, int]] = field(default_factory=list)
+    unknown_keys: list[str] = field(default_factory=list)
+
+
+def _decision_pairs(frame: pd.DataFrame, key_column: str | None, decisions: pd.DataFrame | None) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+    """Record positions of the decided pairs; +FORCED for same, NEVER for different."""
+    empty = np.zeros(0, dtype=np.int64)
+    if decisions is None or key_column is None or decisions.empty or key_column not in frame.columns:
+        return empty, empty, np.zeros(0), []
+    positions: dict[str, list[int]] = {}
+    for pos, key in enumerate(frame[key_column].astype(str).tolist()):
+        positions.setdefault(key, []).append(pos)
+    ls, rs, ws = [], [], []
+    unknown: list[str] = []
+    for lk, rk, d in decisions[["left_key", "right_key", "decision"]].itertuples(index=False):
+        a, b = positions.get(str(lk)), positions.get(str(rk))
+        if a is None or b is None:
+            unknown.extend(k for k, v in ((lk, a), (rk, b)) if v is None)
+            continue
+        for x in a:
+            for y in b:
+                if x != y:
+                    ls.append(min(x, y))
+                    rs.append(max(x, y))
+                    ws.append(FORCED if d == "same" else NEVER)
+    return np.array(ls, dtype=np.int64), np.array(rs, dtype=np.int64), np.array(ws, dtype=float), unknown
+
+
+def evidence(model: Model, gamma: np.ndarray, partial: np.ndarray) -> np.ndarray:
+    """One line per pair: which fields agreed, at what level, with what weight."""
+    out = np.full(len(gamma), "", dtype=object)
+    for j, comp in enumerate(model.comparisons):
+        labels = np.array([comp.level_label(i) for i in range(comp.n_levels)] + ["missing"], dtype=object)
+        g = gamma[:, j].astype(np.int64)
+        has = g >= 0
+        if not has.any():
+            continue
+        w = partial[has, j]
+        wtxt = np.where(w <= NEVER / 2, "never", np.char.mod("%+.1f", np.round(w, 1))).astype(object)
+        part = comp.name + " " + labels[g[has]] + " (" + wtxt + ")"
+        cur = out[has]
+        out[has] = np.where(cur == "", part, cur + "; " + part)
+    return out
+
+
+def link(frame: pd.DataFrame, settings: LinkSettings, *, decisions: pd.DataFrame | None = None,
+         key_column: str | None = None) -> Linkage:
+    """Find which records of ``frame`` are the same entity."""
+    frame = frame.reset_index(drop=True)
+    n = len(frame)
+    prepared = compare.prepare(frame, settings.comparisons)
+    cand = blocking.candidate_pairs(frame, settings.blocking, settings.max_block_size)
+    gamma = compare.levels(prepared, cand.left, cand.right)
+    within = None
+    if settings.model.u_within:
+        col = frame[settings.model.u_within] if settings.model.u_within in frame.columns else pd.Series([""] * n)
+        within = compare._scalar_codes(col)
+    model = train(prepared, n, cand, gamma, settings.blocking, settings.model, within=within)
+    logodds = model.logodds(gamma, prepared, cand.left)
+    left, right = cand.left, cand.right
+
+    # decisions from a person override the model, both ways
+    dl, dr, dw, unknown = _decision_pairs(frame, key_column, decisions)
+    decided = np.zeros(len(left), dtype=np.int8)
+    if len(dl):
+        codes = left * n + right
+        dcodes = dl * n + dr
+        pos = np.searchsorted(codes, dcodes)
+        pos_c = np.minimum(pos, max(len(codes) - 1, 0))
+        found = (codes[pos_c] == dcodes) if len(codes) else np.zeros(len(dcodes), bool)
+        logodds[pos_c[found]] = dw[found]
+        decided[pos_c[found]] = np.where(dw[found] > 0, 1, -1)
+        new = ~found
+        if new.any():
+            nl, nr, nw = dl[new], dr[new], dw[new]
+            left = np.r_[left, nl]
+            right = np.r_[right, nr]
+            gamma = np.vstack([gamma, compare.levels(prepared, nl, nr)])
+            logodds = np.r_[logodds, nw]
+            decided = np.r_[decided, np.where(nw > 0, 1, -1).astype(np.int8)]
+            order = np.argsort(left * n + right, kind="stable")
+            left, right, gamma, logodds, decided = left[order], right[order], gamma[order], logodds[order], decided[order]
+
+    def score(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return model.logodds(compare.levels(prepared, a, b), prepared, a)
+
+    threshold = logit2(settings.thresholds.match)
+    labels, splits = cluster.resolve(n, left, right, logodds, threshold, score,
+                                     settings.cohesion.max_dense, settings.cohesion.enabled)
+    review_at = logit2(settings.thresholds.review)
+    keep = (logodds >= review_at) | (decided != 0)
+    g = gamma[keep]
+    partial = model.partial(g, prepared, left[keep])
+    pairs = pd.DataFrame({
+        "left": left[keep],
+        "right": right[keep],
+        "logodds": logodds[keep],
+        "probability": probability(logodds[keep]),
+        "decision": np.select([decided[keep] > 0, decided[keep] < 0], ["same", "different"], ""),
+    })
+    for j, comp in enumerate(settings.comparisons):
+        pairs[f"level:{comp.name}"] = g[:, j]
+    pairs["evidence"] = evidence(model, g, partial)
+    return Linkage(labels, pairs, model, splits, len(cand), cand.skipped_blocks, sorted(set(map(str, unknown))))

@@ -1,0 +1,234 @@
+"""Entity records: the rows of the trackers regrouped as companies, contacts and deals.
+
+In: the normalized records frame (one row per source row) plus what is known so far (the
+company id of each row before contacts are built, and so on). Out: for each entity a frame the
+engine matches, one row per *record*, and the record each source row belongs to.
+
+- A company record gathers every row with the same company match key: its name key, and as
+  tuples every domain (website, company e-mail; free-mail domains left out), phone, e-mail,
+  address, postal code and katakana reading seen with it. Rows with the same match key are the
+  same company (the normaliser removed legal forms: 株式会社山田電気 = (株)山田電気 = 山田電気);
+  different keys merge only on evidence. An existing SFA account is a record of its own.
+- A contact record is one e-mail (or, without one, one name) inside one company cluster.
+- A deal record is one row (rows pasted twice count once).
+Every record has a content key (``company:<key>``, ``contact:<e-mail>``, ``deal:<key>|id:<id>``)
+that ids and review decisions are tied to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from . import keys as K
+from .ids import unique_keys
+from .settings import DedupeSettings, ExistingSource
+from .survivorship import empty_mask
+
+
+def text_column(records: pd.DataFrame, name: str) -> pd.Series:
+    """A column as clean text ('' for missing cells or a missing column)."""
+    if name not in records.columns:
+        return pd.Series("", index=records.index, dtype=object)
+    col = records[name]
+    out = col.astype(object).where(~empty_mask(col), "")
+    return out.map(lambda v: v if isinstance(v, str) else K.id_value(v)).str.strip().astype(object)
+
+
+def present(records: pd.DataFrame, fields: tuple[str, ...]) -> np.ndarray:
+    """Rows where at least one of ``fields`` holds a value."""
+    mask = np.zeros(len(records), dtype=bool)
+    for f in fields:
+        if f in records.columns:
+            mask |= ~empty_mask(records[f])
+    return mask
+
+
+@dataclass
+class EntityRecords:
+    """Records of one entity for the engine, and the record of every source row (-1: none)."""
+
+    frame: pd.DataFrame  # one row per record; ``_key`` is the content key
+    record_of_row: np.ndarray
+
+
+def _gather(record_of_row: np.ndarray, values: pd.Series, n_records: int) -> pd.Series:
+    """Per record, the tuple of distinct non-empty values of its rows (in first-seen order)."""
+    vals = values.to_numpy(dtype=object)
+    ok = (record_of_row >= 0) & ~empty_mask(values)
+    df = pd.DataFrame({"rec": record_of_row[ok], "v": vals[ok]}).drop_duplicates()
+    rec = df["rec"].to_numpy()
+    order = np.argsort(rec, kind="stable")
+    rec, v = rec[order], df["v"].to_numpy(dtype=object)[order]
+    cuts = np.flatnonzero(rec[1:] != rec[:-1]) + 1
+    out = [()] * n_records
+    if len(rec):
+        for r, chunk in zip(rec[np.r_[0, cuts]].tolist(), np.split(v, cuts)):
+            out[r] = tuple(chunk.tolist())
+    return pd.Series(out, dtype=object)
+
+
+def _map_unique(values: pd.Series, fn: object) -> pd.Series:
+    """Apply a text function once per distinct value."""
+    uniq = pd.unique(values.to_numpy(dtype=object))
+    table = {u: fn(u) for u in uniq}  # type: ignore[operator]
+    return values.map(table).astype(object)
+
+
+def company_records(records: pd.DataFrame, settings: DedupeSettings, existing: pd.DataFrame | None) -> EntityRecords:
+    """Company records: one per company match key, plus one per existing SFA account."""
+    rules = settings.companies
+    has = present(records, rules.present_if)
+    key = text_column(records, "company_key")
+    name = text_column(records, "company_name")
+    missing_key = has & (key == "").to_numpy() & (name != "").to_numpy()
+    if missing_key.any():  # the normaliser left no key: fall back to a simple one
+        key[missing_key] = name[missing_key].map(lambda s: K.company_key(s, settings.legal_forms))
+    has &= (key != "").to_numpy()
+    codes, uniques = pd.factorize(key.where(has, None), sort=True)
+    record_of_row = np.where(has, codes, -1).astype(np.int64)
+    n_rec = len(uniques)
+    email_domain = text_column(records, "email_domain").str.lower()
+    if "email_domain" not in records.columns:
+        email_domain = text_column(records, "email").str.split("@").str[-1].where(text_column(records, "email").str.contains("@"), "")
+    company_mail = email_domain.where(~email_domain.isin(settings.free_mail_domains), "")
+    kana_forms = settings.kana_legal_forms
+    reading_from_kana = _map_unique(text_column(records, "company_name_kana"), lambda s: K.kana_reading(s, kana_forms))
+    reading_from_key = _map_unique(key, lambda s: K.kana_reading(s, kana_forms))
+    frame = pd.DataFrame({
+        "company_key": pd.Series(uniques, dtype=object),
+        "domain": _gather(np.r_[record_of_row, record_of_row], pd.concat([text_column(records, "website_domain").str.lower(), company_mail], ignore_index=True), n_rec),
+        "phone": _gather(record_of_row, text_column(records, "phone"), n_rec),
+        "email": _gather(record_of_row, text_column(records, "email").str.lower(), n_rec),
+        "address": _gather(record_of_row, text_column(records, "address"), n_rec),
+        "postal_code": _gather(record_of_row, text_column(records, "postal_code").str.replace("-", "", regex=False), n_rec),
+        "reading": _gather(np.r_[record_of_row, record_of_row], pd.concat([reading_from_kana, reading_from_key], ignore_index=True), n_rec),
+        "existing_id": "",
+    })
+    frame["_key"] = "company:" + frame["company_key"]
+    if existing is not None and len(existing):
+        frame = pd.concat([frame, existing], ignore_index=True)
+    return EntityRecords(frame, record_of_row)
+
+
+def _find_column(frame: pd.DataFrame, headers: tuple[str, ...]) -> str | None:
+    lower = {str(c).strip().lower(): c for c in frame.columns}
+    for h in headers:
+        if h.strip().lower() in lower:
+            return str(lower[h.strip().lower()])
+    return None
+
+
+def existing_accounts(existing: Mapping[str, pd.DataFrame] | None, settings: DedupeSettings) -> pd.DataFrame | None:
+    """Company records for the accounts already in the target SFA (``existing['accounts']``)."""
+    if not existing or existing.get("accounts") is None:
+        return None
+    df = existing["accounts"]
+    spec = dict(settings.existing).get("accounts") or ExistingSource(("Id",), (("company_name", ("Name",)),))
+    cols = {canon: _find_column(df, headers) for canon, headers in spec.columns}
+    id_col = _find_column(df, spec.id_columns)
+    if id_col is None or not len(df):
+        return None
+
+    def col(canon: str) -> pd.Series:
+        c = cols.get(canon)
+        return text_column(df, c) if c else pd.Series("", index=df.index, dtype=object)
+
+    ids = text_column(df, id_col)
+    keyed = col("company_key")
+    name_key = col("company_name").map(lambda s: K.company_key(s, settings.legal_forms))
+    company_key = keyed.where(keyed != "", name_key)
+    one = lambda s: (s,) if s else ()  # noqa: E731
+    out = pd.DataFrame({
+        "company_key": company_key.to_numpy(),
+        "domain": col("website").map(K.domain).map(one).to_numpy(),
+        "phone": col("phone").map(K.phone).map(one).to_numpy(),
+        "email": [()] * len(df),
+        "address": col("address").map(one).to_numpy(),
+        "postal_code": col("postal_code").str.replace("-", "", regex=False).map(one).to_numpy(),
+        "reading": col("company_name_kana").map(lambda s: K.kana_reading(s, settings.kana_legal_forms)).map(one).to_numpy(),
+        "existing_id": ids.to_numpy(),
+    })
+    out["_key"] = "sfa:account:" + out["existing_id"]
+    return out[(out["existing_id"] != "") & (out["company_key"] != "")].drop_duplicates("existing_id").reset_index(drop=True)
+
+
+def contact_records(records: pd.DataFrame, company_id: np.ndarray, settings: DedupeSettings) -> EntityRecords:
+    """Contact records: one per e-mail (else per name) within one company cluster."""
+    rules = settings.contacts
+    full = text_column(records, "contact_name")
+    last, first = text_column(records, "contact_last_name"), text_column(records, "contact_first_name")
+    joined = (last + " " + first).str.strip()
+    full = full.where(full != "", joined)
+    email = text_column(records, "email").str.lower()
+    name_key = _map_unique(full, K.person_key)
+    # the words sorted as well, so "Taro Yamada" and "Yamada Taro" share a key
+    sorted_key = _map_unique(full, lambda s: "".join(sorted(K.person_words(s).split())))
+    has = present(records, rules.present_if) & ((email != "") | (name_key != "")).to_numpy()
+    company = pd.Series(company_id, index=records.index, dtype=object)
+    group = company + "\x1f" + email.where(email != "", "name:" + name_key)
+    codes, uniques = pd.factorize(group.where(has, None), sort=True)
+    record_of_row = np.where(has, codes, -1).astype(np.int64)
+    n_rec = len(uniques)
+    first_row = pd.Series(np.arange(len(records)))[has].groupby(record_of_row[has]).first()
+    rec_company = company.iloc[first_row.to_numpy()].to_numpy()
+    rec_email = email.iloc[first_row.to_numpy()].to_numpy()
+    company_key = text_column(records, "company_key")
+    ckey = pd.DataFrame({"rec": record_of_row[has], "k": company_key[has].to_numpy()}).groupby("rec")["k"].min().reindex(range(n_rec)).fillna("")
+    rec_name = pd.Series(name_key.iloc[first_row.to_numpy()].to_numpy())
+    content = np.where(rec_email != "", "contact:" + pd.Series(rec_email), "contact:" + ckey.to_numpy() + "|" + rec_name)
+    frame = pd.DataFrame({
+        "company_id": rec_company,
+        "email": rec_email,
+        "contact_name": _gather(record_of_row, _map_unique(full, K.person_words), n_rec),
+        "name_key": _gather(np.r_[record_of_row, record_of_row], pd.concat([name_key, sorted_key], ignore_index=True), n_rec),
+        "contact_last_name": _gather(record_of_row, _map_unique(last, K.person_key), n_rec),
+        "contact_first_name": _gather(record_of_row, _map_unique(first, K.person_key), n_rec),
+        "phone": _gather(record_of_row, text_column(records, "phone"), n_rec),
+        "mobile_phone": _gather(record_of_row, text_column(records, "mobile_phone"), n_rec),
+    })
+    frame["_key"] = unique_keys(pd.Series(content, dtype=object), pd.Series(rec_company, dtype=object)).to_numpy()
+    return EntityRecords(frame, record_of_row)
+
+
+def deal_records(records: pd.DataFrame, unit: np.ndarray, company_id: np.ndarray, contact_id: np.ndarray,
+                 rank: np.ndarray, settings: DedupeSettings) -> EntityRecords:
+    """Deal records: one per row carrying a deal (exact duplicate rows count once)."""
+    rules = settings.deals
+    has = present(records, rules.present_if)
+    codes, uniques = pd.factorize(pd.Series(unit).where(has, None), sort=True)
+    record_of_row = np.where(has, codes, -1).astype(np.int64)
+    # the values of each record come from its most recent row (all rows of a unit are equal)
+    pos = np.flatnonzero(has)
+    order = pos[np.lexsort((rank[pos], record_of_row[pos]))]
+    first = pd.Series(order).groupby(record_of_row[order], sort=True).first().to_numpy()
+
+    def at(col: pd.Series) -> np.ndarray:
+        return col.to_numpy(dtype=object)[first]
+
+    company_key = text_column(records, "company_key")
+    record_id = text_column(records, "record_id")
+    deal_name = _map_unique(text_column(records, "deal_name"), K.person_words)
+    row_key = text_column(records, "_row_key")
+    file_sheet = text_column(records, "_source_file") + "|" + text_column(records, "_source_sheet")
+    amount = pd.to_numeric(records["amount"], errors="coerce") if "amount" in records else pd.Series(np.nan, index=records.index)
+    rid, dname, ckey = at(record_id), at(deal_name), at(company_key)
+    content = np.where(rid != "", "deal:" + pd.Series(ckey) + "|id:" + pd.Series(rid),
+                       np.where(dname != "", "deal:" + pd.Series(ckey) + "|name:" + pd.Series(dname).str.replace(" ", "", regex=False),
+                                "deal:" + pd.Series(ckey) + "|row:" + pd.Series(at(row_key))))
+    frame = pd.DataFrame({
+        "company_id": company_id[first],
+        "contact_id": contact_id[first],
+        "record_id": rid,
+        "deal_name": dname,
+        "amount": amount.to_numpy(dtype=float, na_value=np.nan)[first],
+        "close_date": at(text_column(records, "close_date")),
+        "owner": at(_map_unique(text_column(records, "owner"), K.person_key)),
+        "product": at(_map_unique(text_column(records, "product"), K.person_words)),
+        "_namespace": at(file_sheet),
+    })
+    frame["_key"] = unique_keys(pd.Series(content, dtype=object), pd.Series(at(row_key), dtype=object)).to_numpy()
+    return EntityRecords(frame, record_of_row)

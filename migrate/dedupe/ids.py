@@ -1,0 +1,52 @@
+"""Stable ids: the same entity gets the same id on every run.
+
+An entity's id is derived from the smallest content key among its members (``company:<match
+key>``, ``contact:<e-mail>``, ``deal:<company>|id:<record id>``), never from row positions or
+cluster numbers: re-running on the same files gives the same ids, adding a file changes only
+the ids of entities the new rows merge into (and only when they bring a smaller key), and
+editing an unrelated cell changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import pandas as pd
+
+
+def digest(key: str, length: int = 10) -> str:
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:length]
+
+
+def stable_ids(labels: np.ndarray, keys: pd.Series | np.ndarray, prefix: str, valid: np.ndarray | None = None) -> np.ndarray:
+    """An id per record: ``prefix`` + sha1 of the smallest key of its cluster ('' where not valid).
+
+    ``valid`` marks records whose keys may name a cluster (a cluster with none gets '').
+    """
+    keys = np.asarray(keys, dtype=object)
+    valid = np.ones(len(keys), bool) if valid is None else np.asarray(valid, bool)
+    frame = pd.DataFrame({"label": labels, "key": keys})
+    named = frame[valid]
+    smallest = named.groupby("label")["key"].min()
+    ids = smallest.map(lambda k: prefix + digest(k))
+    # a truncated hash collision is practically impossible; still, never hand out one id twice
+    dup = ids.duplicated(keep=False)
+    if dup.any():
+        ids[dup] = [prefix + digest(k, 40) for k in smallest[dup]]
+    return frame["label"].map(ids).fillna("").to_numpy(dtype=object)
+
+
+def unique_keys(keys: pd.Series, tiebreak: pd.Series) -> pd.Series:
+    """Make content keys unique: repeated keys get ``#<tiebreak>`` and then ``#2``, ``#3``..."""
+    keys = keys.astype(str)
+    dup = keys.duplicated(keep=False)
+    if not dup.any():
+        return keys
+    out = keys.copy()
+    out[dup] = keys[dup] + "#" + tiebreak[dup].astype(str)
+    order = np.lexsort((tiebreak.astype(str).to_numpy(), out.to_numpy()))
+    ranked = out.iloc[order]
+    n = ranked.groupby(ranked, sort=False).cumcount()
+    ranked = ranked.where(n == 0, ranked + "#" + (n + 1).astype(str))
+    return ranked.reindex(keys.index)

@@ -1,0 +1,140 @@
+"""Survivorship: which value a merged entity keeps, field by field.
+
+In: the source rows of every entity (an entity id per row), the fields to keep and the entity's
+rules (a strategy per field). Out: one row per entity, the position of its surviving row (the
+most recent one) and the conflicts found (two different non-empty values of a field where the
+rules ask to be told).
+
+Strategies: ``most_recent`` (the value of the most recently updated row that has one:
+``updated_at``, then the later file/sheet, then the lower row), ``most_complete`` (from the
+row with the most filled fields), ``most_frequent``, ``source_priority`` (files in the order
+listed in the rules, glob patterns), ``longest`` and ``concatenate`` (every distinct value, most
+recent first, one per line: notes).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .settings import EntitySettings
+
+
+def empty_mask(values: pd.Series) -> np.ndarray:
+    """True where a cell holds nothing: None, NaN or '' (the normaliser has trimmed text)."""
+    mask = values.isna().to_numpy(dtype=bool, copy=True)
+    if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
+        mask |= (values.astype(object) == "").to_numpy(dtype=bool)
+    return mask
+
+
+def recency_rank(rows: pd.DataFrame) -> np.ndarray:
+    """0 for the most recent row: latest ``updated_at`` first ('' counts as oldest), then the
+    later file/sheet (``_source_order``), then the lower row of the sheet."""
+    upd = rows["updated_at"].astype(object).where(~empty_mask(rows["updated_at"]), "") if "updated_at" in rows else pd.Series("", index=rows.index)
+    order = pd.to_numeric(rows.get("_source_order", pd.Series(0, index=rows.index)), errors="coerce").fillna(-1)
+    srow = pd.to_numeric(rows.get("_source_row", pd.Series(0, index=rows.index)), errors="coerce").fillna(-1)
+    keys = np.lexsort((-srow.to_numpy(float), -order.to_numpy(float), -pd.factorize(upd.astype(str), sort=True)[0]))
+    rank = np.empty(len(rows), dtype=np.int64)
+    rank[keys] = np.arange(len(rows))
+    return rank
+
+
+@dataclass
+class Survived:
+    entities: pd.DataFrame  # one row per entity id (sorted), the kept values
+    survivor: pd.Series  # entity id -> position of the surviving (most recent) row
+    conflicts: pd.DataFrame  # position, field, value, kept, kept_position
+
+
+def _first(sorted_groups: pd.Series, values: pd.Series) -> pd.Series:
+    vals = values.where(~empty_mask(values), None)
+    return vals.groupby(sorted_groups.to_numpy(), sort=False).first()
+
+
+def survive(rows: pd.DataFrame, entity_ids: pd.Series, fields: list[str], rules: EntitySettings, rank: np.ndarray) -> Survived:
+    """Apply the survivorship rules of one entity to its rows."""
+    has = entity_ids.astype(str) != ""
+    pos = np.flatnonzero(has.to_numpy())
+    ids = entity_ids.to_numpy(dtype=object)[pos]
+    sub = rows.iloc[pos]
+    r = rank[pos]
+    base_order = np.lexsort((r, ids.astype(str)))
+    groups_sorted = pd.Series(ids[base_order])
+    survivor_local = pd.Series(base_order, dtype=np.int64).groupby(groups_sorted.to_numpy(), sort=False).first()
+    survivor = pd.Series(pos[survivor_local.to_numpy()], index=survivor_local.index)
+    out = pd.DataFrame(index=survivor.index)
+
+    # orders shared by several fields, computed once
+    present = [f for f in fields if f in sub.columns]
+    completeness = np.zeros(len(sub))
+    for f in present:
+        completeness += ~empty_mask(sub[f])
+    orders: dict[str, np.ndarray] = {"most_recent": base_order}
+    if any(rules.strategy(f) == "most_complete" for f in present):
+        orders["most_complete"] = np.lexsort((r, -completeness, ids.astype(str)))
+    if any(rules.strategy(f) == "source_priority" for f in present):
+        files = sub["_source_file"].astype(str).to_numpy() if "_source_file" in sub else np.array([""] * len(sub))
+        prio = np.full(len(sub), len(rules.source_priority))
+        for i, pattern in reversed(list(enumerate(rules.source_priority))):
+            prio[np.fromiter((fnmatch.fnmatch(x, pattern) for x in files), bool, len(files))] = i
+        orders["source_priority"] = np.lexsort((r, prio, ids.astype(str)))
+
+    for f in fields:
+        if f not in sub.columns:
+            out[f] = ""
+            continue
+        strategy = rules.strategy(f)
+        col = sub[f].reset_index(drop=True)
+        if strategy in orders:
+            o = orders[strategy]
+            kept = _first(pd.Series(ids[o]), col.iloc[o].reset_index(drop=True))
+        elif strategy == "longest":
+            lens = col.map(lambda v: len(str(v)) if v is not None and v == v else 0).to_numpy()
+            o = np.lexsort((r, -lens, ids.astype(str)))
+            kept = _first(pd.Series(ids[o]), col.iloc[o].reset_index(drop=True))
+        elif strategy == "most_frequent":
+            ok = ~empty_mask(col)
+            df = pd.DataFrame({"g": ids[ok], "v": col[ok].astype(str).to_numpy(), "raw": col[ok].to_numpy(), "r": r[ok]})
+            stats = df.groupby(["g", "v"], sort=False).agg(n=("r", "size"), r=("r", "min"), raw=("raw", "first")).reset_index()
+            stats = stats.sort_values(["g", "n", "r"], ascending=[True, False, True])
+            kept = stats.drop_duplicates("g").set_index("g")["raw"]
+        else:  # concatenate
+            ok = ~empty_mask(col)
+            df = pd.DataFrame({"g": ids[ok], "v": col[ok].astype(str).str.strip().to_numpy(), "r": r[ok]})
+            df = df.sort_values(["g", "r"]).drop_duplicates(["g", "v"])
+            kept = df.groupby("g", sort=False)["v"].agg("\n".join)
+        kept = kept.reindex(out.index)
+        if not pd.api.types.is_numeric_dtype(sub[f].dtype) or pd.api.types.is_bool_dtype(sub[f].dtype):
+            kept = kept.astype(object).where(kept.notna(), "")
+        out[f] = kept
+    out = out.sort_index()
+
+    conflict_parts = []
+    for f in rules.conflicts:
+        if f not in sub.columns:
+            continue
+        col = sub[f].reset_index(drop=True)
+        ok = ~empty_mask(col)
+        df = pd.DataFrame({"g": ids[ok], "v": col[ok].astype(str).to_numpy(), "raw": col[ok].to_numpy(), "pos": pos[ok]})
+        multi = df.groupby("g")["v"].transform("nunique") > 1
+        df = df[multi]
+        if df.empty:
+            continue
+        kept_val = out[f].reindex(df["g"]).astype(str).to_numpy()
+        differs = df["v"].to_numpy() != kept_val
+        df = df[differs]
+        conflict_parts.append(pd.DataFrame({
+            "position": df["pos"].to_numpy(),
+            "entity": df["g"].to_numpy(),
+            "field": f,
+            "value": df["raw"].to_numpy(),
+            "kept": out[f].reindex(df["g"]).to_numpy(),
+            "kept_position": survivor.reindex(df["g"]).to_numpy(),
+        }))
+    conflicts = pd.concat(conflict_parts, ignore_index=True) if conflict_parts else pd.DataFrame(
+        columns=["position", "entity", "field", "value", "kept", "kept_position"])
+    return Survived(out, survivor.sort_index(), conflicts)

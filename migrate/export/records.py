@@ -1,0 +1,257 @@
+"""Record sets: the deduplicated entities arranged the way a target's objects need them.
+
+In: the ``companies``, ``contacts`` and ``deals`` frames of the dedupe step (one row per entity,
+``<entity>_id``, canonical fields, ``_row_keys``, ``_source_*``), the stage model and how the
+target treats person-level stages (lead, mql, sql). Out: one frame per record set —
+``companies``, ``contacts``, ``deals``, ``leads``, ``deal_contacts`` — with the own fields,
+the joined parents' fields as ``company.<field>`` / ``contact.<field>`` / ``deal.<field>``, the
+computed ``funnel_stage`` (the furthest stage a company or person reached) and ``owner`` (of
+that best record), the hidden ``_id``, ``_row_keys``, ``_stage`` and ``_source_*`` columns;
+plus findings for records a target does not take as they are.
+
+``person_stages`` of the profile:
+
+- ``deals``: every record stays a deal (generic).
+- ``contacts``: person-level records are no deals; they only set the funnel stage of their
+  person and company (HubSpot lifecycle stage).
+- ``leads``: a person whose records are all person-level is a lead, not a contact, and a
+  company with nothing but leads is no account (Salesforce). A person-level record of someone
+  who also has a deal is superseded by that deal (finding ``export.lead-converted``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+
+from .. import findings as fnd
+from ..schema import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET
+from ..stages import StageModel, is_blank
+from ..validate import ID, ROW_KEYS, STAGE
+
+SOURCE_COLUMNS = [SOURCE_FILE, SOURCE_SHEET, SOURCE_ROW]
+_ID_COLS = {"companies": "company_id", "contacts": "contact_id", "deals": "deal_id"}
+
+
+def text(value: object) -> str:
+    """A cell as text: "" for None/NaN, the string otherwise."""
+    return "" if is_blank(value) else str(value)
+
+
+def _merge_keys(*parts: object) -> str:
+    """Join ";"-separated row-key lists, without duplicates, in order."""
+    keys = (k for part in parts for k in text(part).split(";") if k)
+    return ";".join(dict.fromkeys(keys))
+
+
+def _prepare(frame: pd.DataFrame | None, entity: str) -> pd.DataFrame:
+    """A clean copy: RangeIndex, link ids as text, bookkeeping present, rows without id dropped."""
+    out = (frame if frame is not None else pd.DataFrame()).copy().reset_index(drop=True)
+    links = {
+        "companies": ["company_id"],
+        "contacts": ["contact_id", "company_id"],
+        "deals": ["deal_id", "company_id", "contact_id"],
+    }[entity]
+    for c in links:
+        out[c] = out[c].map(text).astype("object") if c in out.columns else ""
+    for c in [ROW_KEYS, *SOURCE_COLUMNS]:
+        if c not in out.columns:
+            out[c] = 0 if c == SOURCE_ROW else ""
+    out = out[out[_ID_COLS[entity]] != ""].reset_index(drop=True)
+    out[ID] = out[_ID_COLS[entity]]
+    if entity == "deals":
+        out["stage"] = out["stage"].map(text) if "stage" in out.columns else ""
+        out[STAGE] = out["stage"]
+    return out
+
+
+def stage_rank(model: StageModel) -> Callable[[str], tuple[int, int]]:
+    """Sort key for "went furthest": won > open deal stage > lost > person level > unknown."""
+    info = {s.key: s for s in model.stages}
+
+    def rank(stage: str) -> tuple[int, int]:
+        s = info.get(stage)
+        if s is None:
+            return (-1, 0)
+        if s.status == "won":
+            return (3, s.order)
+        if s.level == "deal" and s.status == "open":
+            return (2, s.order)
+        if s.status == "lost":
+            return (1, s.order)
+        return (0, s.order)
+
+    return rank
+
+
+def _sorted_best_first(deals: pd.DataFrame, model: StageModel) -> pd.DataFrame:
+    rank = stage_rank(model)
+    updated = deals["updated_at"].map(text) if "updated_at" in deals.columns else ""
+    d = deals.assign(_rank=deals["stage"].map(rank), _updated=updated)
+    return d.sort_values(
+        ["_rank", "_updated", "deal_id"], ascending=[False, False, True], kind="stable"
+    )
+
+
+def _with_computed(
+    frame: pd.DataFrame, deals: pd.DataFrame, key: str, model: StageModel
+) -> pd.DataFrame:
+    """Add ``funnel_stage`` and ``owner`` from the record of each company/person that went furthest."""
+    d = _sorted_best_first(deals[deals[key] != ""], model).drop_duplicates(key, keep="first")
+    stage = dict(zip(d[key], d["stage"]))
+    owner = dict(zip(d[key], d["owner"].map(text))) if "owner" in d.columns else {}
+    out = frame.copy()
+    out["funnel_stage"] = out[key].map(lambda k: stage.get(k, ""))
+    out["owner"] = out[key].map(lambda k: owner.get(k, ""))
+    return out
+
+
+def _join(left: pd.DataFrame, right: pd.DataFrame, key: str, prefix: str) -> pd.DataFrame:
+    """Left join ``right``'s visible fields as ``<prefix><field>`` on ``key``."""
+    fields = [c for c in right.columns if not str(c).startswith("_") and "." not in str(c)]
+    r = right[fields].drop_duplicates(key).rename(columns={c: prefix + c for c in fields})
+    out = left.merge(r, how="left", left_on=key, right_on=prefix + key, sort=False)
+    out.index = left.index
+    return out
+
+
+def build_record_sets(
+    entities: dict[str, pd.DataFrame], model: StageModel, person_stages: str
+) -> tuple[dict[str, pd.DataFrame], list[fnd.Finding]]:
+    """Arrange the entities into the record sets a target profile picks its files from."""
+    companies = _prepare(entities.get("companies"), "companies")
+    contacts = _prepare(entities.get("contacts"), "contacts")
+    deals = _prepare(entities.get("deals"), "deals")
+    # funnel stage and owner count every record, person-level ones included
+    companies = _with_computed(companies, deals, "company_id", model)
+    contacts = _with_computed(contacts, deals, "contact_id", model)
+    all_companies, all_contacts = companies, contacts
+
+    is_person = deals["stage"].isin(set(model.keys_where(level="person")))
+    findings: list[fnd.Finding] = []
+    leads = pd.DataFrame({c: pd.Series(dtype="object") for c in ["lead_id", ID, ROW_KEYS, STAGE]})
+    if person_stages == "deals":
+        deal_rows = deals
+    else:
+        deal_rows, person_rows = deals[~is_person], deals[is_person]
+        if person_stages == "contacts":
+            orphans = person_rows[
+                (person_rows["contact_id"] == "") & (person_rows["company_id"] == "")
+            ]
+            findings += [
+                _finding(
+                    "export.record-not-exported",
+                    "warning",
+                    row,
+                    f"record at stage '{row['stage']}' has neither a contact nor a company; "
+                    "person-level stages are only exported as their lifecycle stage",
+                    action="skipped",
+                )
+                for _, row in orphans.iterrows()
+            ]
+        else:
+            companies, contacts, leads, more = _split_leads(
+                companies, contacts, deal_rows, person_rows, model
+            )
+            findings += more
+
+    contacts = _join(contacts, all_companies, "company_id", "company.")
+    deal_rows = _join(deal_rows, all_companies, "company_id", "company.")
+    deal_rows = _join(deal_rows, all_contacts, "contact_id", "contact.")
+    pairs = deal_rows[deal_rows["contact_id"] != ""]
+    deal_contacts = pairs[["deal_id", "contact_id", ROW_KEYS, STAGE, *SOURCE_COLUMNS]].copy()
+    deal_contacts[ID] = pairs["deal_id"] + "/" + pairs["contact_id"]
+    for c in pairs.columns:
+        if str(c).startswith("contact."):
+            deal_contacts[c] = pairs[c]
+        elif not str(c).startswith("_") and "." not in str(c):
+            deal_contacts["deal." + c] = pairs[c]
+    sets = {
+        "companies": companies,
+        "contacts": contacts,
+        "deals": deal_rows,
+        "leads": leads,
+        "deal_contacts": deal_contacts,
+    }
+    return {k: v.reset_index(drop=True) for k, v in sets.items()}, findings
+
+
+def _split_leads(
+    companies: pd.DataFrame,
+    contacts: pd.DataFrame,
+    deal_rows: pd.DataFrame,
+    person_rows: pd.DataFrame,
+    model: StageModel,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, list[fnd.Finding]]:
+    """People with nothing but person-level records become leads instead of contacts."""
+    with_deals = set(deal_rows["contact_id"]) - {""}
+    lead_people = set(person_rows["contact_id"]) - {""} - with_deals
+    findings = [
+        _finding(
+            "export.lead-converted",
+            "info",
+            row,
+            f"record at stage '{row['stage']}' belongs to a contact who also has a deal; "
+            "it is exported as that contact, not as a lead",
+            action="skipped",
+        )
+        for _, row in person_rows[person_rows["contact_id"].isin(with_deals)].iterrows()
+    ]
+    # an account is a company with a deal or a contact; a company with nothing but leads is not
+    accounts = set(deal_rows["company_id"]) | set(
+        contacts.loc[~contacts["contact_id"].isin(lead_people), "company_id"]
+    )
+    lead_only = (set(person_rows["company_id"]) | set(contacts["company_id"])) - accounts - {""}
+
+    # one lead per person (or per record when it names no person), from its furthest record
+    p = person_rows[person_rows["contact_id"].isin(lead_people) | (person_rows["contact_id"] == "")]
+    p = _sorted_best_first(p, model)
+    p = p.assign(lead_id=p["contact_id"].where(p["contact_id"] != "", p["deal_id"]))
+    record_keys = p.groupby("lead_id", sort=False)[ROW_KEYS].agg(lambda s: _merge_keys(*s))
+    best = p.drop_duplicates("lead_id", keep="first").reset_index(drop=True)
+    lead = best[["lead_id", "contact_id", "company_id", STAGE, *SOURCE_COLUMNS]].copy()
+    for c in best.columns:
+        if not str(c).startswith("_") and c != "lead_id":
+            lead["deal." + c] = best[c]
+    lead["funnel_stage"] = best["stage"]
+    lead["owner"] = best["owner"].map(text) if "owner" in best.columns else ""
+    person = contacts.drop_duplicates("contact_id").set_index("contact_id")
+    for c in person.columns:
+        if not str(c).startswith("_") and c not in lead.columns:
+            lead[c] = lead["contact_id"].map(person[c])
+    person_keys = person[ROW_KEYS].to_dict()
+    lead[ROW_KEYS] = [
+        _merge_keys(person_keys.get(cid, ""), record_keys.get(lid, ""))
+        for cid, lid in zip(lead["contact_id"], lead["lead_id"])
+    ]
+    lead[ID] = lead["lead_id"]
+    lead = _join(lead, companies, "company_id", "company.")
+    return (
+        companies[~companies["company_id"].isin(lead_only)],
+        contacts[~contacts["contact_id"].isin(lead_people)],
+        lead,
+        findings,
+    )
+
+
+def _finding(
+    rule: str,
+    severity: fnd.Severity,
+    row: pd.Series,
+    message: str,
+    action: str = "none",
+    field: str = "stage",
+) -> fnd.Finding:
+    return fnd.Finding(
+        rule=rule,
+        severity=severity,
+        message=message,
+        file=text(row.get(SOURCE_FILE)),
+        sheet=text(row.get(SOURCE_SHEET)),
+        row=int(float(text(row.get(SOURCE_ROW)) or 0)),
+        field=field,
+        original=text(row.get(field)),
+        value=text(row.get(field)),
+        action=action,
+    )

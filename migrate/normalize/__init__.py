@@ -1,0 +1,60 @@
+"""The normalize stage: raw tracker values to canonical values, with a finding for every change.
+
+In: the records frame after ingest + columns. Out: ``normalize_records(records)`` returns the
+normalized frame and its findings (see docs/architecture.md, "After normalize"). The value
+normalisers are public too, for notebooks and tests: each takes one raw cell and returns an
+:class:`~.base.Outcome` (value, issues, failure). All word lists, thresholds and on-error
+policies live in rules/normalize.yaml.
+"""
+
+from __future__ import annotations
+
+from .base import Issue, Outcome
+from .companies import CompanyName, company_key, normalize_company
+from .config import NormalizeRules, load_owners, load_rules
+from .dates import parse_date, serial_to_date
+from .emails import email_domain, is_valid_email, normalize_email
+from .money import Amount, currency_code, parse_amount
+from .owners import distinct_owners, owner_key
+from .people import PersonName, normalize_person
+from .phones import format_national, normalize_phone
+from .probability import parse_number, parse_probability
+from .records import normalize_records
+from .stage_words import load_stage_vocabulary, match_stage, unknown_stage_words
+from .text import clean_text
+from .web import normalize_postal_code, normalize_website, website_domain
+
+__all__ = [
+    "Amount",
+    "CompanyName",
+    "Issue",
+    "NormalizeRules",
+    "Outcome",
+    "PersonName",
+    "clean_text",
+    "company_key",
+    "currency_code",
+    "distinct_owners",
+    "email_domain",
+    "format_national",
+    "is_valid_email",
+    "load_owners",
+    "load_rules",
+    "load_stage_vocabulary",
+    "match_stage",
+    "normalize_company",
+    "normalize_email",
+    "normalize_person",
+    "normalize_phone",
+    "normalize_postal_code",
+    "normalize_records",
+    "normalize_website",
+    "owner_key",
+    "parse_amount",
+    "parse_date",
+    "parse_number",
+    "parse_probability",
+    "serial_to_date",
+    "unknown_stage_words",
+    "website_domain",
+]

@@ -1,0 +1,265 @@
+"""Company names: a clean display name, a match key and the legal form.
+
+In: one raw company cell ((株)山田電気, 山田電気㈱ 御中, ACME CORP., c/o Acme Inc. Attn: J. Smith).
+Out: a :class:`CompanyName` whose ``display`` is the official form (Japanese abbreviations
+expanded in place: (株)山田電気 -> 株式会社山田電気, 山田電気㈱ -> 山田電気株式会社; Latin
+abbreviations in their standard spelling: CORP -> Corp., CO.,LTD -> Co., Ltd.), whose ``key``
+is the form dedupe compares (NFKC, case-folded, legal forms, honorifics, Holdings/Group,
+punctuation and spaces removed: 株式会社山田電気, (株)山田電気 and 山田電気 share it, 山田電機
+does not), and ``legal_form``. Every word list comes from rules/normalize.yaml ``companies``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .base import Issue, Outcome, reformat
+from .config import CompanyRules, NormalizeRules, load_rules
+from .text import clean_text, is_cjk, is_placeholder
+
+RULE = "normalize.company"
+_CJK = "\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\u3005"
+_CJK_SPACE_RE = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
+
+
+@dataclass(frozen=True, slots=True)
+class CompanyName:
+    """A normalised company name."""
+
+    display: str
+    key: str
+    legal_form: str = ""
+
+
+EMPTY = CompanyName("", "")
+
+
+@dataclass(frozen=True)
+class _Matchers:
+    prefix: re.Pattern[str] | None
+    suffix_ja: re.Pattern[str] | None
+    suffix_latin: re.Pattern[str] | None
+    middle_ja: re.Pattern[str] | None
+    forms: dict[str, str]  # folded variant -> form
+    honorific: re.Pattern[str] | None
+    cut: re.Pattern[str] | None
+    leading: re.Pattern[str] | None
+    branch_tail: re.Pattern[str] | None
+    branch_word: re.Pattern[str] | None
+    key_only_latin: re.Pattern[str] | None
+    key_only_ja: re.Pattern[str] | None
+    folds: dict[int, str]
+
+
+def _alt(words: list[str]) -> str:
+    return "|".join(sorted(words, key=len, reverse=True))
+
+
+def _latin_variant(variant: str) -> str:
+    """Regex for a Latin legal-form spelling: dots, commas and spaces optional."""
+    out = []
+    for ch in variant:
+        if ch == ".":
+            out.append(r"\.?")
+        elif ch == ",":
+            out.append(",?")
+        elif ch == " ":
+            out.append(r"\s*")
+        else:
+            out.append(re.escape(ch))
+    return "".join(out)
+
+
+@lru_cache(maxsize=8)
+def _matchers(rules: CompanyRules) -> _Matchers:
+    ja: list[str] = []
+    latin: list[str] = []
+    forms: dict[str, str] = {}
+    for lf in rules.legal_forms:
+        for v in {clean_text(x) for x in (lf.form, *lf.variants)}:
+            forms[_form_key(v)] = lf.form
+            (latin if v.isascii() else ja).append(v)
+    ja_alt = _alt([re.escape(v) for v in ja])
+    latin_alt = _alt([_latin_variant(v) for v in latin])
+    branch = _alt([re.escape(w) for w in rules.branch_words])
+
+    def comp(pattern: str, flags: int = 0) -> re.Pattern[str] | None:
+        return re.compile(pattern, flags) if pattern else None
+
+    return _Matchers(
+        prefix=comp(rf"^(?P<form>{ja_alt})\s*(?P<name>.+)$") if ja else None,
+        suffix_ja=comp(rf"^(?P<name>.+?)\s*(?P<form>{ja_alt})$") if ja else None,
+        suffix_latin=comp(rf"^(?P<name>.*?\S)(?P<sep>[\s,]+)(?P<form>{latin_alt})\s*$", re.I)
+        if latin
+        else None,
+        middle_ja=comp(rf"^(?P<name>.+?)(?P<form>{ja_alt})\s*(?P<tail>.+)$") if ja else None,
+        forms=forms,
+        honorific=comp(rf"\s*(?:{_alt([re.escape(w) for w in rules.honorifics])})$")
+        if rules.honorifics
+        else None,
+        cut=comp(
+            rf"(?:^|(?<=[\s,(]))(?:{_alt([re.escape(w) for w in rules.cut_from])})(?![a-z])", re.I
+        )
+        if rules.cut_from
+        else None,
+        leading=comp(rf"^(?:{_alt([re.escape(w) for w in rules.leading])})\s*", re.I)
+        if rules.leading
+        else None,
+        branch_tail=comp(rf"^(?P<name>.+?)(?:\s+|\s*\()(?P<tail>[^\s()]*(?:{branch}))\)?$", re.I)
+        if branch
+        else None,
+        branch_word=comp(rf"(?:{branch})\)?$", re.I) if branch else None,
+        key_only_latin=comp(
+            rf"(?:\s+(?:{_alt([re.escape(w) for w in rules.key_only_words if w.isascii()])}))+$",
+            re.I,
+        )
+        if any(w.isascii() for w in rules.key_only_words)
+        else None,
+        key_only_ja=comp(
+            rf"(?:{_alt([re.escape(w) for w in rules.key_only_words if not w.isascii()])})+$"
+        )
+        if any(not w.isascii() for w in rules.key_only_words)
+        else None,
+        folds={ord(k): v for k, v in rules.key_folds if len(k) == 1},
+    )
+
+
+def _form_key(text: str) -> str:
+    return re.sub(r"[\s.,]", "", text).casefold()
+
+
+def company_key(name: str, rules: NormalizeRules | None = None) -> str:
+    """The match key of a company name (legal forms, clutter, punctuation and case removed)."""
+    result = normalize_company(name, rules)
+    return result.value.key
+
+
+def normalize_company(value: object, rules: NormalizeRules | None = None) -> Outcome[CompanyName]:
+    """Normalise one company cell into display name, match key and legal form."""
+    rules = rules or load_rules()
+    m = _matchers(rules.companies)
+    text = clean_text(value)
+    if not text:
+        return Outcome(EMPTY)
+    if is_placeholder(text, rules.placeholders):
+        return Outcome(EMPTY, (placeholder_issue(text),))
+    issues: list[Issue] = []
+    s = re.sub(r"\(\s*(\S{1,3}?)\s*\)", r"(\1)", text)  # "( 株 )" -> "(株)"
+    if m.leading and m.leading.match(s):
+        s = m.leading.sub("", s, count=1)
+    if m.cut:
+        hit = m.cut.search(s)
+        if hit and hit.start() > 0 and s[: hit.start()].strip(" ,("):
+            removed = s[hit.start() :].strip()
+            s = s[: hit.start()].rstrip(" ,(")
+            issues.append(_issue("normalize.company-clutter-removed", f"removed '{removed}'", s))
+        elif hit:
+            s = s[hit.end() :].lstrip(" :")
+    s = _strip_honorifics(s, m)
+    s, branch = _branch_after_form(s, m)
+    name, form, position, sep = _split_form(s, m)
+    if not branch:
+        name, branch = _branch_after_space(name, m)
+    if branch:
+        issues.append(
+            _issue(
+                "normalize.company-branch-removed", f"removed the branch/department '{branch}'", s
+            )
+        )
+    name = _CJK_SPACE_RE.sub("", name.strip(" ,"))  # 山田　電気 -> 山田電気
+    if not name or is_placeholder(name, rules.placeholders) or _form_key(name) in m.forms:
+        failure = Issue("normalize.invalid-company", f"'{text}' is not a company name")
+        return Outcome(CompanyName(text, "", form), tuple(issues), failure)
+    display = _compose(name, form, position, sep)
+    key = _key(name, m) or _key(name, m, keep_group_words=True)
+    result = CompanyName(display, key, form)
+    if display != text and not any(i.level == "cell" for i in issues):
+        issues.append(reformat(RULE, display))
+    return Outcome(result, tuple(issues))
+
+
+def placeholder_issue(text: str) -> Issue:
+    """The issue for a "no value" marker (未定, TBD, -) that was left empty."""
+    return Issue(
+        "normalize.placeholder-blanked",
+        f"'{text}' means no value; left empty",
+        "",
+        "info",
+        "blanked",
+        "mapping",
+    )
+
+
+def _issue(rule: str, message: str, value: str) -> Issue:
+    return Issue(rule, message, value, "info", "changed")
+
+
+def _strip_honorifics(s: str, m: _Matchers) -> str:
+    if not m.honorific:
+        return s
+    while True:
+        new = m.honorific.sub("", s).rstrip(" ,")
+        if new == s or not new:
+            return s
+        s = new
+
+
+def _branch_after_form(s: str, m: _Matchers) -> tuple[str, str]:
+    """山田電気株式会社東京支店: a Japanese legal form ends the name, a branch word ends the rest."""
+    if not (m.middle_ja and m.branch_word and m.branch_word.search(s)):
+        return s, ""
+    hit = m.middle_ja.match(s)
+    if hit and m.branch_word.search(hit["tail"]):
+        return s[: hit.end("form")], hit["tail"].strip("() ")
+    return s, ""
+
+
+def _branch_after_space(name: str, m: _Matchers) -> tuple[str, str]:
+    """山田電気 東京支店 / 山田電気(東京支店): a Japanese branch set off by a space or bracket."""
+    if not (m.branch_tail and m.branch_word and m.branch_word.search(name)):
+        return name, ""
+    hit = m.branch_tail.match(name)
+    if hit and is_cjk(hit["tail"]) and len(hit["name"].strip(" (")) >= 2:
+        return hit["name"].rstrip(" ("), hit["tail"].strip("() ")
+    return name, ""
+
+
+def _split_form(s: str, m: _Matchers) -> tuple[str, str, str, str]:
+    """(name without the legal form, the form, where it was written, separator)."""
+    if m.prefix:
+        hit = m.prefix.match(s)
+        if hit and hit["name"].strip():
+            return hit["name"].strip(), m.forms[_form_key(hit["form"])], "prefix", ""
+    if m.suffix_ja:
+        hit = m.suffix_ja.match(s)
+        if hit and hit["name"].strip():
+            return hit["name"].strip(), m.forms[_form_key(hit["form"])], "suffix", ""
+    if m.suffix_latin:
+        hit = m.suffix_latin.match(s)
+        if hit:
+            form = m.forms.get(_form_key(hit["form"]), hit["form"])
+            return hit["name"], form, "suffix", ", " if "," in hit["sep"] else " "
+    return s, "", "", ""
+
+
+def _compose(name: str, form: str, position: str, sep: str) -> str:
+    """The display name: Japanese forms attach without a space (Sansan株式会社), Latin ones with one."""
+    if not form:
+        return name
+    if not form.isascii():
+        return f"{form}{name}" if position == "prefix" else f"{name}{form}"
+    return f"{name}{sep or ' '}{form}"
+
+
+def _key(name: str, m: _Matchers, *, keep_group_words: bool = False) -> str:
+    s = name.translate(m.folds) if m.folds else name
+    if not keep_group_words:
+        if m.key_only_latin:
+            s = m.key_only_latin.sub("", s)
+        if m.key_only_ja:
+            s = m.key_only_ja.sub("", s)
+    s = s.casefold().replace("&", "and")
+    return "".join(ch for ch in s if unicodedata.category(ch)[0] not in "PZSC")

@@ -1,0 +1,246 @@
+"""Date columns: the context a single date cell lacks, decided from its column and row.
+
+In: the date fields of the records frame (close_date, created_at, updated_at, next_action_date)
+as :class:`~.dates.DateToken` per distinct value. Out: ``YYYY-MM-DD`` strings in place, and
+findings. Two things come from context, never from one cell alone:
+
+* day-first or month-first for 03/04/2026 shapes, per source file+sheet and field, from that
+  column's unambiguous values (25/03/2026 can only be day-first); undecidable -> the default
+  of rules/normalize.yaml with a finding on every ambiguous cell;
+* the year of 3/31, 3月末, Q1: the candidate nearest to another date of the same row, else to
+  the middle of the column's dates in that sheet, else of the sheet's dates, else today.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pandas as pd
+
+from .base import Issue, distinct, settle
+from .collect import Collector
+from .config import NormalizeRules
+from .dates import DateToken, resolve_order, resolve_year, tokenize
+from .text import clean_text, to_text
+
+
+@dataclass
+class _Column:
+    name: str
+    codes: np.ndarray
+    uniques: list[object]
+    tokens: list[DateToken]
+    special: np.ndarray  # rows whose token needs the column's order or a year
+    resolved: dict[int, DateToken] = field(default_factory=dict)
+    ordinal: np.ndarray = field(default_factory=lambda: np.empty(0))
+
+
+def normalize_date_columns(
+    out: pd.DataFrame, col: Collector, rules: NormalizeRules, fields: list[str], today: dt.date
+) -> None:
+    """Normalise every date field of ``out`` in place."""
+    if not fields:
+        return
+    gcodes, glabels = col.groups()
+    columns = []
+    for name in fields:
+        codes, uniques = distinct(out[name])
+        tokens = [tokenize(u, rules) for u in uniques]
+        kinds = np.array([t.kind for t in tokens], dtype=object)
+        special = np.isin(kinds[codes], ["order", "no-year"]) if len(codes) else np.zeros(0, bool)
+        columns.append(_Column(name, codes, uniques, tokens, special))
+    for c in columns:
+        _resolve_orders(c, col, rules, gcodes, glabels)
+        c.ordinal = _ordinals(c)
+    for c in columns:
+        _resolve_years(c, columns, rules, gcodes, today)
+    for c in columns:
+        _finish(out, c, col, rules, today)
+
+
+def _resolve_orders(
+    c: _Column,
+    col: Collector,
+    rules: NormalizeRules,
+    gcodes: np.ndarray,
+    glabels: list[tuple[str, str]],
+) -> None:
+    kinds = np.array([t.kind for t in c.tokens], dtype=object)[c.codes]
+    ambiguous = kinds == "order"
+    if not ambiguous.any():
+        for pos in np.flatnonzero(c.special):
+            c.resolved[int(pos)] = c.tokens[c.codes[pos]]
+        return
+    evidence = np.array([t.evidence for t in c.tokens], dtype=object)[c.codes]
+    ng = len(glabels)
+    day_first = np.bincount(gcodes[evidence == "day-first"], minlength=ng)
+    month_first = np.bincount(gcodes[evidence == "month-first"], minlength=ng)
+    amb_count = np.bincount(gcodes[ambiguous], minlength=ng)
+    default = rules.dates.ambiguous_order
+    orders: list[str] = []
+    decided: list[bool] = []
+    for g, (file, sheet) in enumerate(glabels):
+        d, m = int(day_first[g]), int(month_first[g])
+        order = "day-first" if d > m else "month-first" if m > d else default
+        orders.append(order)
+        decided.append(bool(d or m))
+        if not amb_count[g]:
+            continue
+        example = _example(c, gcodes, g, "day-first" if order == "day-first" else "month-first")
+        if d and m:
+            msg = (f"{d} value(s) of this column can only be day-first and {m} only month-first; "
+                   f"{amb_count[g]} ambiguous date(s) read {order}")  # fmt: skip
+            issue = Issue("normalize.date-order-conflict", msg, severity="warning", action="none")
+            col.sheet_level(c.name, file, sheet, issue)
+        elif d or m:
+            msg = (f"{amb_count[g]} ambiguous date(s) like 03/04 read {order}: {d or m} value(s) of this "
+                   f"column can only be {order} (e.g. '{example}')")  # fmt: skip
+            issue = Issue("normalize.date-order-inferred", msg, action="none")
+            col.sheet_level(c.name, file, sheet, issue, example)
+    cache: dict[tuple[int, str], DateToken] = {}
+    for pos in np.flatnonzero(c.special):
+        code, g = int(c.codes[pos]), int(gcodes[pos])
+        token = c.tokens[code]
+        if token.kind == "order":
+            key = (code, orders[g])
+            if key not in cache:
+                resolved = resolve_order(token, orders[g], rules.dates)
+                if not decided[g]:
+                    msg = (f"'{to_text(c.uniques[code])}' could be day-first or month-first and no value of this "
+                           f"column decides it; read {orders[g]} (rules: dates.ambiguous_order)")  # fmt: skip
+                    issue = Issue("normalize.date-order-assumed", msg, severity="warning")
+                    resolved = replace(resolved, issues=(*resolved.issues, issue))
+                cache[key] = resolved
+            token = cache[key]
+        c.resolved[int(pos)] = token
+
+
+def _example(c: _Column, gcodes: np.ndarray, g: int, evidence: str) -> str:
+    for code, t in enumerate(c.tokens):
+        if t.evidence == evidence and np.any((c.codes == code) & (gcodes == g)):
+            return to_text(c.uniques[code])
+    return ""
+
+
+def _ordinals(c: _Column) -> np.ndarray:
+    """Per row: the date as an ordinal where the cell gave a full date on its own, else NaN."""
+    per_code = np.array(
+        [t.date.toordinal() if t.kind == "full" and t.date else np.nan for t in c.tokens],
+        dtype=float,
+    )
+    ordinal = per_code[c.codes] if len(c.codes) else np.empty(0)
+    for pos, t in c.resolved.items():
+        ordinal[pos] = t.date.toordinal() if t.kind == "full" and t.date else np.nan
+    return ordinal
+
+
+def _resolve_years(
+    c: _Column, columns: list[_Column], rules: NormalizeRules, gcodes: np.ndarray, today: dt.date
+) -> None:
+    need = [pos for pos, t in c.resolved.items() if t.kind == "no-year"]
+    if not need:
+        return
+    others = [o for o in columns if o is not c]
+    own_mid = _group_median(c.ordinal, gcodes)
+    all_ord = np.concatenate([o.ordinal for o in columns])
+    all_mid = _group_median(all_ord, np.concatenate([gcodes] * len(columns)))
+    cache: dict[tuple[int, int, str], DateToken] = {}
+    for pos in need:
+        ref, why = _reference(pos, others, own_mid, all_mid, gcodes, today)
+        token = c.resolved[pos]
+        key = (int(c.codes[pos]), ref.toordinal(), why)
+        if key not in cache:
+            cache[key] = resolve_year(token, ref, rules.dates, why)
+        c.resolved[pos] = cache[key]
+
+
+def _reference(
+    pos: int,
+    others: list[_Column],
+    own_mid: dict[int, float],
+    all_mid: dict[int, float],
+    gcodes: np.ndarray,
+    today: dt.date,
+) -> tuple[dt.date, str]:
+    for o in others:
+        v = o.ordinal[pos]
+        if v == v:
+            day = dt.date.fromordinal(int(v))
+            return day, f"{o.name} {day.isoformat()} in the same row"
+    g = int(gcodes[pos])
+    if g in own_mid:
+        day = dt.date.fromordinal(int(own_mid[g]))
+        return day, f"the middle of this column's dates ({day.isoformat()})"
+    if g in all_mid:
+        day = dt.date.fromordinal(int(all_mid[g]))
+        return day, f"the middle of this sheet's dates ({day.isoformat()})"
+    return today, f"today ({today.isoformat()})"
+
+
+def _group_median(ordinal: np.ndarray, gcodes: np.ndarray) -> dict[int, float]:
+    ok = ~np.isnan(ordinal)
+    if not ok.any():
+        return {}
+    return pd.Series(ordinal[ok]).groupby(gcodes[ok]).median().round().to_dict()
+
+
+def _finish(
+    out: pd.DataFrame, c: _Column, col: Collector, rules: NormalizeRules, today: dt.date
+) -> None:
+    rule = rules.rule("date")
+    originals = [to_text(u) for u in c.uniques]
+
+    def settle_token(t: DateToken, original: str) -> tuple[str, tuple[Issue, ...]]:
+        if t.kind == "full" and t.date:
+            return t.date.isoformat(), t.issues
+        if t.kind == "empty":
+            return "", t.issues
+        failure = t.failure or Issue("normalize.unparseable-date", f"'{original}' is not a date")
+        value, issue = settle(failure, rule.on_error, rule.severity, clean_text(original), "")
+        return value, (*t.issues, issue)
+
+    per_code = [settle_token(t, originals[i]) for i, t in enumerate(c.tokens)]
+    values = [v for v, _ in per_code]
+    coded = np.where(c.special, -1, c.codes)
+    col.coded(c.name, coded, [i for _, i in per_code], originals, values)
+    result = np.array(values, dtype=object)[c.codes] if len(c.codes) else np.empty(0, dtype=object)
+    positions, issues, origs, vals = [], [], [], []
+    for pos, t in c.resolved.items():
+        value, found = settle_token(t, originals[c.codes[pos]])
+        result[pos] = value
+        for issue in found:
+            positions.append(pos)
+            issues.append(issue)
+            origs.append(originals[c.codes[pos]])
+            vals.append(value)
+    col.rows(c.name, positions, issues, origs, vals)
+    if c.name in rules.dates.not_after_today:
+        _future(c.name, result, col, today, originals, c.codes)
+    out[c.name] = pd.Series(result, index=out.index, dtype=object)
+
+
+def _future(
+    name: str,
+    result: np.ndarray,
+    col: Collector,
+    today: dt.date,
+    originals: list[str],
+    codes: np.ndarray,
+) -> None:
+    iso = today.isoformat()
+    pos = np.flatnonzero((result != "") & (result > iso)) if len(result) else np.empty(0, int)
+    if not len(pos):
+        return
+    issues = [
+        Issue(
+            "normalize.date-in-future",
+            f"{name} {result[p]} is after today ({iso})",
+            result[p],
+            "warning",
+            "kept",
+        )
+        for p in pos
+    ]
+    col.rows(name, pos, issues, [originals[codes[p]] for p in pos], [result[p] for p in pos])

@@ -1,0 +1,463 @@
+"""Dates: one cell read into a :class:`DateToken`, then resolved to ``YYYY-MM-DD``.
+
+In: a raw date cell: an Excel date (datetime/date), an Excel serial number (45747), ISO and
+Japanese shapes (2026-03-31, 2026/3/31, 2026.3.31, 20260331, 2026年3月31日), 和暦 (R8.3.31,
+令和8年3月31日, 令和元年5月1日, H31.4.30, ㋿8/3/31), US/European shapes (3/31/2026, 31/03/2026,
+Mar 31, 2026, 31 Mar 2026), approximate periods (2026年3月, 3月末, 3月中旬, 〜3月末, Q1,
+FY26 Q2, 2026年度, 2026年度上期), ranges (2026/3/1〜3/31: the end is taken), placeholders
+(未定, TBD, -) and text with times or weekdays (2026/3/31(火) 10:00). Out: a token that is
+either a full date, or still needs the column's day/month order (03/04/2026) or a year
+(3/31, 3月末, Q1); :mod:`.date_columns` decides those from the rest of the column and row.
+:func:`parse_date` does the whole thing for one value with an explicit order and reference date.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from .base import Issue, Outcome, is_missing, reformat
+from .config import DateRules, NormalizeRules, load_rules
+from .text import clean_text, is_placeholder
+
+RULE = "normalize.date"
+Kind = Literal["empty", "full", "order", "no-year", "fail"]
+#: What a date without a year (or with an undecided day/month order) still needs:
+#: ("order", a, b, year|0) | ("day", m, d) | ("month", m, day|"end"|"start") | ("quarter", q)
+#: | ("half", h)
+Spec = tuple[object, ...]
+
+_MONTHS = {
+    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4,
+    "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8, "sep": 9, "sept": 9,
+    "september": 9, "oct": 10, "october": 10, "nov": 11, "november": 11, "dec": 12, "december": 12,
+}  # fmt: skip
+_MON = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_WEEKDAY_RE = re.compile(
+    r"\s*\(\s*(?:月|火|水|木|金|土|日)(?:曜日?)?\s*\)|\s*\(\s*(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?\s*\)"
+    r"|^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+"
+)
+_TIME_RE = re.compile(
+    r"(?:[ t]|(?<=日))\s*(?:午前|午後|am|pm)?\s*\d{1,2}(?::\d{2}(?::\d{2}(?:\.\d+)?)?|時(?:\d{1,2}分)?(?:\d{1,2}秒)?)"
+    r"\s*(?:am|pm)?\s*(?:z|[+-]\d{2}:?\d{2})?$"
+)
+_VAGUE_RE = re.compile(
+    r"\s*(?:頃|ごろ|目途|目処|めど|メド|見込み|見込|まで|迄|までに|以内|位|くらい)$"
+)
+_PLAIN_TAIL_RE = re.compile(r"\s*(?:予定日?|予定|着地|締結|受注|実施|迄に)$")
+_VAGUE_HEAD_RE = re.compile(r"^(?:約|by|approx\.?|around|遅くとも|おおよそ)\s*")
+_WHERE = r"(?P<w>末日?|中|内|上旬|初旬|初め|初|頭|中旬|下旬|前半|後半)?"
+_WHERE_DAY: dict[str, object] = {
+    "末": "end", "末日": "end", "中": "end", "内": "end", "下旬": "end", "後半": "end",
+    "上旬": 10, "初旬": 10, "初め": 10, "初": 10, "頭": 10, "中旬": 20, "前半": 15,
+    "end": "end", "late": "end", "early": 10, "mid": 20, "beginning": 10,
+}  # fmt: skip
+_YMD = re.compile(r"^(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?$")
+_COMPACT = re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$")
+_YM = re.compile(rf"^(?P<y>\d{{4}})\s*[-/.年]\s*(?P<m>\d{{1,2}})\s*月?\s*{_WHERE}$")
+_MD_JA = re.compile(r"^(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日?$")
+_M_JA = re.compile(rf"^(?P<m>\d{{1,2}})\s*月\s*{_WHERE}$")
+_ORDER3 = re.compile(r"^(?P<a>\d{1,2})\s*[-/.]\s*(?P<b>\d{1,2})\s*[-/.]\s*(?P<y>\d{4}|\d{2})$")
+_ORDER2 = re.compile(r"^(?P<a>\d{1,2})\s*/\s*(?P<b>\d{1,2})$")
+_EN_MDY = re.compile(
+    rf"^(?P<mon>{_MON})(?:\.\s*|\s+)(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s*-?\s*(?P<y>\d{{4}}))?$"
+)
+_EN_DMY = re.compile(
+    rf"^(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s*[-\s]\s*(?:of\s+)?(?P<mon>{_MON})\.?(?:,?\s*[-\s]\s*(?P<y>\d{{4}}|\d{{2}}))?$"
+)
+_EN_MY = re.compile(
+    rf"^(?:(?P<w>end|late|early|mid|beginning)(?:\s+of|-)?\s*)?(?P<mon>{_MON})\.?(?:\s*[-\s,']\s*(?P<y>\d{{4}}|\d{{2}}))?$"
+)
+_FY = re.compile(r"^(?:(?P<y>\d{4})\s*年度\s*末?|fy\s*'?(?P<y2>\d{2}|\d{4}))$")
+_YEAR = re.compile(r"^(?P<y>\d{4})\s*年\s*(?:中|内|末)?$")
+_QUARTER = re.compile(
+    r"^(?:(?:fy\s*'?(?P<fy>\d{2}|\d{4})|(?P<y>\d{4})\s*年?度?)\s*[-/ ]?\s*)?(?:第\s*)?"
+    r"(?:q(?P<q>[1-4])|(?P<q2>[1-4])\s*(?:q|四半期))"
+    r"(?:\s*[-/ ]?\s*(?:fy)?\s*'?(?P<y3>\d{4}|\d{2}))?$"
+)
+_HALF = re.compile(
+    r"^(?:(?:fy\s*'?(?P<fy>\d{2}|\d{4})|(?P<y>\d{4})\s*年?度?)\s*[-/ ]?\s*)?"
+    r"(?P<h>上期|下期|上半期|下半期|h1|h2|1h|2h)$"
+)
+_SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
+_RANGE_RE = re.compile(r"\s*(?:〜|~|から|\bto\b|\s-\s|–|—|―)\s*")
+
+
+@dataclass(frozen=True, slots=True)
+class DateToken:
+    """A date cell read without its context."""
+
+    kind: Kind
+    date: dt.date | None = None
+    spec: Spec = ()
+    approx: str = ""  # why the result is approximate ("" when it is exact)
+    evidence: str = ""  # "day-first" | "month-first" when the value decides the column's order
+    issues: tuple[Issue, ...] = ()
+    failure: Issue | None = None
+
+
+EMPTY = DateToken("empty")
+
+
+def parse_date(
+    value: object,
+    *,
+    order: str = "month-first",
+    reference: dt.date | None = None,
+    rules: NormalizeRules | None = None,
+) -> Outcome[str]:
+    """Read one date cell into ``YYYY-MM-DD`` ("" when empty or unreadable)."""
+    rules = rules or load_rules()
+    token = tokenize(value, rules)
+    if token.kind == "order":
+        token = resolve_order(token, order, rules.dates)
+    if token.kind == "no-year":
+        token = resolve_year(token, reference or dt.date.today(), rules.dates, "the reference date")
+    if token.kind == "full" and token.date:
+        return Outcome(token.date.isoformat(), token.issues)
+    return Outcome("", token.issues, token.failure)
+
+
+def tokenize(value: object, rules: NormalizeRules) -> DateToken:
+    """Read one raw date cell without context."""
+    dr = rules.dates
+    if is_missing(value):
+        return EMPTY
+    if isinstance(value, dt.datetime):
+        return _check_range(_full(value.date(), dr), dr)
+    if isinstance(value, dt.date):
+        return _check_range(_full(value, dr), dr)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _from_number(float(value), dr)
+    text = clean_text(value)
+    if not text:
+        return EMPTY
+    if is_placeholder(text, rules.placeholders):
+        from .companies import placeholder_issue
+
+        return DateToken("empty", issues=(placeholder_issue(text),))
+    token = _from_text(text, dr)
+    if token.kind == "fail":
+        return DateToken(
+            "fail", failure=Issue("normalize.unparseable-date", f"'{text}' is not a date")
+        )
+    if token.approx:
+        token = replace(token, issues=(*token.issues, _approx_issue(text, token.approx)))
+    if token.kind == "full" and token.date and token.date.isoformat() != text and not token.issues:
+        token = replace(token, issues=(reformat(RULE, token.date.isoformat()),))
+    return _check_range(token, dr)
+
+
+def resolve_order(token: DateToken, order: str, dr: DateRules) -> DateToken:
+    """Turn an ambiguous a/b[/y] token into a date (or a no-year day) with the given order."""
+    a, b, y = (int(x) for x in token.spec[1:4])  # type: ignore[call-overload]
+    m, d = (b, a) if order == "day-first" else (a, b)
+    if y:
+        day = _make(y, m, d)
+        if day is None:
+            return replace(
+                token, kind="fail", failure=Issue("normalize.unparseable-date", "not a valid date")
+            )
+        return _check_range(replace(token, kind="full", date=day), dr)
+    return replace(token, kind="no-year", spec=("day", m, d))
+
+
+def resolve_year(token: DateToken, reference: dt.date, dr: DateRules, why: str) -> DateToken:
+    """Give a year to a no-year token: the candidate closest to ``reference``."""
+    best: dt.date | None = None
+    for year in (reference.year - 1, reference.year, reference.year + 1):
+        day = date_for(token.spec, year, dr)
+        if day and (best is None or abs((day - reference).days) < abs((best - reference).days)):
+            best = day
+    if best is None:
+        return replace(
+            token, kind="fail", failure=Issue("normalize.unparseable-date", "not a valid date")
+        )
+    issue = Issue(
+        "normalize.date-year-inferred",
+        f"no year given; used {best.year}, nearest to {why}",
+        best.isoformat(),
+    )
+    return _check_range(replace(token, kind="full", date=best, issues=(*token.issues, issue)), dr)
+
+
+def date_for(spec: Spec, year: int, dr: DateRules) -> dt.date | None:
+    """The date a period spec means in ``year`` (for fiscal periods: the fiscal year named so)."""
+    what = spec[0]
+    if what == "day":
+        return _make(year, int(spec[1]), int(spec[2]))  # type: ignore[call-overload]
+    if what == "month":
+        return _month_day(year, int(spec[1]), spec[2])  # type: ignore[call-overload]
+    if what == "year":
+        return dt.date(year, 12, 31)
+    months = {"quarter": 3, "half": 6, "fy": 12}[str(what)]
+    n = int(spec[1]) if len(spec) > 1 else 1  # type: ignore[call-overload]
+    if what != "fy" and dr.quarters == "calendar":
+        return _month_day(year, months * n, "end")
+    first_year = year if dr.fiscal_named_by == "start" else year - (dr.fiscal_start != 1)
+    index = dr.fiscal_start - 1 + months * n - 1  # 0-based month index of the period's last month
+    return _month_day(first_year + index // 12, index % 12 + 1, "end")
+
+
+# ----------------------------------------------------------------------------- reading text
+
+
+def _from_text(text: str, dr: DateRules) -> DateToken:
+    t = _WEEKDAY_RE.sub("", text.casefold()).strip()
+    t = _TIME_RE.sub("", t).strip() or t
+    approx = ""
+    t = _PLAIN_TAIL_RE.sub("", t) or t
+    vague = _VAGUE_RE.sub("", t)
+    head = _VAGUE_HEAD_RE.sub("", vague)
+    if (vague != t or head != vague) and head:
+        t, approx = head, "approximate"
+    t, era = _western_year(t, dr)
+    token = _grammar(t, dr)
+    if token.kind == "fail":
+        token = _range(t, dr)
+    if approx and token.kind != "fail" and not token.approx:
+        token = replace(token, approx=approx)
+    if era and token.kind == "full" and token.date:
+        token = _check_era(token, era, dr)
+    return token
+
+
+def _range(t: str, dr: DateRules) -> DateToken:
+    """2026/3/1〜3/31, 〜3月末, 3/1〜: a range is read as its end."""
+    parts = _RANGE_RE.split(t, maxsplit=1)
+    if len(parts) != 2:
+        parts = _split_dash(t, dr) if "-" in t else []
+        if not parts:
+            return DateToken("fail")
+    left, right = (p.strip() for p in parts)
+    if not right:
+        token = _grammar(left, dr)
+        return (
+            replace(token, approx="the start of an open range") if token.kind != "fail" else token
+        )
+    token = _grammar(right, dr)
+    if token.kind == "fail" and right.isdigit() and left:  # 3/1〜15: the day of the same month
+        start = _grammar(left, dr)
+        if start.kind == "full" and start.date:
+            day = _make(start.date.year, start.date.month, int(right))
+            token = _full(day, dr) if day else token
+    if token.kind == "fail":
+        return token
+    if left:
+        start = _grammar(left, dr)
+        if start.kind == "fail":
+            return DateToken("fail")
+        if token.kind == "no-year" and start.kind == "full" and start.date:
+            day = date_for(token.spec, start.date.year, dr)
+            if day and day < start.date:
+                day = date_for(token.spec, start.date.year + 1, dr)
+            token = _full(day, dr) if day else token
+        return replace(token, approx="a range; the end was taken")
+    return replace(token, approx=token.approx or "'by' a date; that date was taken")
+
+
+def _split_dash(t: str, dr: DateRules) -> list[str]:
+    for i, ch in enumerate(t):
+        if (
+            ch == "-"
+            and _grammar(t[:i], dr).kind != "fail"
+            and _grammar(t[i + 1 :], dr).kind != "fail"
+        ):
+            return [t[:i], t[i + 1 :]]
+    return []
+
+
+def _grammar(t: str, dr: DateRules) -> DateToken:
+    """One date or period, no ranges."""
+    t = t.strip()
+    if hit := _YMD.match(t) or _COMPACT.match(t):
+        return _ymd(int(hit["y"]), int(hit["m"]), int(hit["d"]), dr)
+    if hit := _YM.match(t):
+        return _month(int(hit["y"]), int(hit["m"]), hit["w"], dr)
+    if hit := _MD_JA.match(t):
+        return DateToken("no-year", spec=("day", int(hit["m"]), int(hit["d"])))
+    if hit := _M_JA.match(t):
+        return _month(0, int(hit["m"]), hit["w"], dr)
+    if hit := _ORDER3.match(t) or _ORDER2.match(t):
+        ys = hit.groupdict().get("y") or ""
+        y = int(ys) if ys else 0
+        token = _order(int(hit["a"]), int(hit["b"]), _four_digit(y) if y else 0, dr)
+        if 0 < len(ys) < 4 and int(hit["a"]) > 12 and token.kind == "full" and token.date:
+            # 26/3/31: D/M/YY (2031-03-26) or the Japanese YY/M/D (2026-03-31)?
+            alt = _make(_four_digit(int(hit["a"])), int(hit["b"]), y)
+            if alt:
+                msg = (
+                    f"'{t}' read as day/month/two-digit year; it could also mean {alt.isoformat()}"
+                )
+                issue = Issue("normalize.ambiguous-two-digit-year", msg, severity="warning")
+                token = replace(token, issues=(issue,))
+        return token
+    if hit := _EN_MDY.match(t) or _EN_DMY.match(t):
+        y = _four_digit(int(hit["y"])) if hit["y"] else 0
+        m, d = _MONTHS[hit["mon"]], int(hit["d"])
+        return _ymd(y, m, d, dr) if y else DateToken("no-year", spec=("day", m, d))
+    if hit := _EN_MY.match(t):
+        y = _four_digit(int(hit["y"])) if hit["y"] else 0
+        return _month(y, _MONTHS[hit["mon"]], hit["w"], dr)
+    if hit := _FY.match(t):
+        return _period(("fy", 1), _four_digit(int(hit["y"] or hit["y2"])), "a fiscal year", dr)
+    if hit := _YEAR.match(t):
+        return _period(("year",), int(hit["y"]), "a year only", dr)
+    if hit := _QUARTER.match(t):
+        ys = hit["fy"] or hit["y"] or hit["y3"]
+        spec = ("quarter", int(hit["q"] or hit["q2"]))
+        return _period(spec, _four_digit(int(ys)) if ys else 0, f"a {dr.quarters} quarter", dr)
+    if hit := _HALF.match(t):
+        ys = hit["fy"] or hit["y"]
+        h = 1 if hit["h"] in ("上期", "上半期", "h1", "1h") else 2
+        return _period(
+            ("half", h), _four_digit(int(ys)) if ys else 0, f"a {dr.quarters} half-year", dr
+        )
+    if _SERIAL.match(t):
+        return _from_number(float(t), dr)
+    return DateToken("fail")
+
+
+def _ymd(y: int, m: int, d: int, dr: DateRules) -> DateToken:
+    day = _make(y, m, d)
+    return _full(day, dr) if day else DateToken("fail")
+
+
+def _month(y: int, m: int, where: str | None, dr: DateRules) -> DateToken:
+    if not 1 <= m <= 12:
+        return DateToken("fail")
+    pick: object = _WHERE_DAY.get(where or "", dr.month_only)
+    if where in ("中", "内"):
+        why = "'during the month'; the last day was taken"
+    elif where:
+        day = "the last day" if pick == "end" else f"day {pick}"
+        why = f"'{where}' of the month; {day} was taken"
+    else:
+        why = f"a month only; the {'last' if pick == 'end' else 'first'} day was taken"
+    if not y:
+        return DateToken("no-year", spec=("month", m, pick), approx=why)
+    return replace(_full(_month_day(y, m, pick), dr), approx=why)
+
+
+def _period(spec: Spec, y: int, what: str, dr: DateRules) -> DateToken:
+    why = f"{what}; its last day was taken"
+    if not y:
+        return DateToken("no-year", spec=spec, approx=why)
+    day = date_for(spec, y, dr)
+    return replace(_full(day, dr), approx=why) if day else DateToken("fail")
+
+
+def _order(a: int, b: int, y: int, dr: DateRules) -> DateToken:
+    """a/b[/y]: decided by the value when one part cannot be a month, else left to the column."""
+    if a > 12 and b > 12 or not a or not b:
+        return DateToken("fail")
+    if a > 12 or b > 12 or a == b:
+        m, d = (b, a) if a > 12 else (a, b)
+        evidence = "day-first" if a > 12 else "month-first" if b > 12 else ""
+        if not y:
+            return DateToken("no-year", spec=("day", m, d), evidence=evidence)
+        day = _make(y, m, d)
+        return replace(_full(day, dr), evidence=evidence) if day else DateToken("fail")
+    return DateToken("order", spec=("order", a, b, y))
+
+
+def _from_number(value: float, dr: DateRules) -> DateToken:
+    """An Excel serial date (1900 system) or a yyyymmdd number."""
+    if value != value:
+        return EMPTY
+    if dr.serial_min <= value <= dr.serial_max:
+        day = serial_to_date(value)
+        issue = Issue(
+            "normalize.date-from-serial",
+            f"the number {value:g} read as an Excel date",
+            day.isoformat(),
+        )
+        return _check_range(DateToken("full", day, issues=(issue,)), dr)
+    if value.is_integer() and 10_000_000 <= value <= 99_991_231:
+        token = _grammar(str(int(value)), dr)
+        if token.kind == "full":
+            return _check_range(token, dr)
+    return DateToken(
+        "fail", failure=Issue("normalize.unparseable-date", f"the number {value:g} is not a date")
+    )
+
+
+def serial_to_date(serial: float, date_system: int = 1900) -> dt.date:
+    """An Excel serial number as a date (1900 system by default; 1904 for old Mac workbooks)."""
+    # 1900 system: day 1 is 1900-01-01 and Excel believes 1900 was a leap year, so for every
+    # serial after 60 the epoch is 1899-12-30. 1904 system: day 0 is 1904-01-01.
+    epoch = dt.date(1899, 12, 30) if date_system == 1900 else dt.date(1904, 1, 1)
+    return epoch + dt.timedelta(days=int(serial))
+
+
+def _western_year(t: str, dr: DateRules) -> tuple[str, tuple[str, int] | None]:
+    """令和8年3月31日 / R8.3.31 / 令和元年 -> 2026年3月31日 / 2026.3.31 / 2019年."""
+    for era in dr.eras:
+        pattern = rf"^(?:{re.escape(era.name)}|{re.escape(era.letter.casefold())})\.?\s*(?P<n>\d{{1,2}}|元)\s*(?=[年./\-])"
+        hit = re.match(pattern, t)
+        if hit:
+            n = 1 if hit["n"] == "元" else int(hit["n"])
+            return f"{era.start.year + n - 1}{t[hit.end() :]}", (era.name, n)
+    return t, None
+
+
+def _check_era(token: DateToken, era: tuple[str, int], dr: DateRules) -> DateToken:
+    name, n = era
+    eras = sorted(dr.eras, key=lambda e: e.start)
+    for i, e in enumerate(eras):
+        if e.name != name or token.date is None:
+            continue
+        end = eras[i + 1].start if i + 1 < len(eras) else dt.date.max
+        if not e.start <= token.date < end:
+            msg = f"{name}{n}年 is outside the {name} era; read as {token.date.year}"
+            return replace(
+                token,
+                issues=(
+                    *token.issues,
+                    Issue("normalize.era-out-of-range", msg, token.date.isoformat()),
+                ),
+            )
+    return token
+
+
+def _full(day: dt.date | None, dr: DateRules) -> DateToken:
+    return DateToken("full", day) if day else DateToken("fail")
+
+
+def _check_range(token: DateToken, dr: DateRules) -> DateToken:
+    if token.kind == "full" and token.date and not dr.min_year <= token.date.year <= dr.max_year:
+        msg = f"{token.date.isoformat()} is outside the years {dr.min_year}-{dr.max_year}"
+        issues = tuple(i for i in token.issues if i.level == "cell")
+        return replace(
+            token, kind="fail", issues=issues, failure=Issue("normalize.date-out-of-range", msg)
+        )
+    return token
+
+
+def _approx_issue(text: str, why: str) -> Issue:
+    return Issue("normalize.approximate-date", f"'{text}' is approximate ({why})")
+
+
+def _make(y: int, m: int, d: int) -> dt.date | None:
+    try:
+        return dt.date(y, m, d)
+    except ValueError:
+        return None
+
+
+def _month_day(y: int, m: int, pick: object) -> dt.date | None:
+    if not (1 <= m <= 12 and dt.MINYEAR <= y <= dt.MAXYEAR):
+        return None
+    if pick == "end":
+        return dt.date(y, m, calendar.monthrange(y, m)[1])
+    return _make(y, m, 1 if pick == "start" else int(pick))  # type: ignore[call-overload]
+
+
+def _four_digit(y: int) -> int:
+    """Two-digit years: 00-69 are 2000s, 70-99 are 1900s."""
+    if y >= 100:
+        return y
+    return 2000 + y if y < 70 else 1900 + y

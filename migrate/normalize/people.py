@@ -1,0 +1,240 @@
+"""Person names (contact names and sales reps): a clean display name, split into last and first.
+
+In: one raw name cell (山田太郎様, 山田　太郎, 部長 山田太郎, Smith, John, Mr. John Smith,
+YAMADA Taro, 山田・佐藤). Out: a :class:`PersonName`: the display name (honorifics, titles and
+notes removed; Western "Last, First" reordered to "First Last"; a Japanese name written with a
+separator gets one half-width space), and its ``last``/``first`` parts (Salesforce requires
+LastName). A Japanese name written without a space is split with the common-surname list of
+rules/normalize.yaml and reported as a guess; a name that cannot be split becomes the last name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .base import Issue, Outcome, reformat
+from .config import NormalizeRules, PeopleRules, load_rules
+from .text import clean_text, is_cjk, is_placeholder
+
+RULE = "normalize.person"
+_KATAKANA_DOT_RE = re.compile(r"^[\u30a0-\u30ff]+(?:[・=][\u30a0-\u30ff]+)+$")
+_MULTI_RE = re.compile(r"\s*(?:[、;/&\n]|\band\b|\s・\s)\s*")
+_NOTE_RE = re.compile(r"^(?P<name>.*?\S)\s*[(\[](?P<note>[^()\[\]]*)[)\]]$")
+_CAPS_RE = re.compile(r"^[A-Z][A-Z'\-]+$")
+
+
+@dataclass(frozen=True, slots=True)
+class PersonName:
+    """A normalised person name."""
+
+    display: str
+    last: str = ""
+    first: str = ""
+
+
+EMPTY = PersonName("")
+
+
+@dataclass(frozen=True)
+class _Matchers:
+    prefix: re.Pattern[str] | None
+    suffix: re.Pattern[str] | None
+    title_lead: re.Pattern[str] | None
+    title_tail: re.Pattern[str] | None
+    titles: frozenset[str]
+    name_suffixes: frozenset[str]
+
+
+@lru_cache(maxsize=8)
+def _matchers(rules: PeopleRules) -> _Matchers:
+    def alt(words: tuple[str, ...]) -> str:
+        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+    titles = alt(rules.titles)
+    return _Matchers(
+        prefix=re.compile(rf"^(?:{alt(rules.honorific_prefixes)})(?:\s+|(?<=\.))", re.I)
+        if rules.honorific_prefixes
+        else None,
+        suffix=re.compile(rf"\s*(?:{alt(rules.honorific_suffixes)})$", re.I)
+        if rules.honorific_suffixes
+        else None,
+        title_lead=re.compile(rf"^(?:{titles})\s+", re.I) if titles else None,
+        title_tail=re.compile(rf"(?:,\s*|\s+|(?<=[^\x00-\x7f]))(?:{titles})$", re.I)
+        if titles
+        else None,
+        titles=frozenset(t.casefold() for t in rules.titles),
+        name_suffixes=frozenset(s.casefold() for s in rules.name_suffixes),
+    )
+
+
+def normalize_person(
+    value: object, rules: NormalizeRules | None = None, *, split: bool = True
+) -> Outcome[PersonName]:
+    """Normalise one person-name cell; with ``split`` also into last and first name."""
+    rules = rules or load_rules()
+    text = clean_text(value)
+    if not text:
+        return Outcome(EMPTY)
+    if is_placeholder(text, rules.placeholders):
+        from .companies import placeholder_issue
+
+        return Outcome(EMPTY, (placeholder_issue(text),))
+    m = _matchers(rules.people)
+    issues: list[Issue] = []
+    s = _strip_title_tail(text, m, issues)
+    s, others = _first_of_many(s, m)
+    if others:
+        issues.append(
+            Issue(
+                "normalize.multiple-names",
+                f"several names in one cell; kept the first, not {others}",
+                severity="warning",
+            )  # fmt: skip
+        )
+    s = _strip_decorations(s, m, issues)
+    if not s:
+        return Outcome(
+            EMPTY, tuple(issues), Issue("normalize.invalid-person", f"'{text}' is not a name")
+        )
+    display, last, first = _split(s, rules.people, m, issues) if split else (_display(s), "", "")
+    if display != text and not any(i.level == "cell" for i in issues):
+        issues.append(reformat(RULE, display))
+    return Outcome(PersonName(display, last, first), tuple(issues))
+
+
+def person_key(name: str) -> str:
+    """Comparison form of a name: NFKC, case-folded, no spaces or dots."""
+    return re.sub(r"[\s.,・]", "", clean_text(name)).casefold()
+
+
+def _strip_title_tail(s: str, m: _Matchers, issues: list[Issue]) -> str:
+    # "John Smith, CEO" must lose its title before the comma is read as "Last, First".
+    if m.title_tail:
+        hit = m.title_tail.search(s)
+        if hit and len(s[: hit.start()].strip(" ,")) >= 2:
+            issues.append(_title_issue(s[hit.start() :].strip(" ,"), s[: hit.start()]))
+            s = s[: hit.start()].strip(" ,")
+    return s
+
+
+def _first_of_many(s: str, m: _Matchers) -> tuple[str, str]:
+    parts = [p for p in _MULTI_RE.split(s) if p.strip()]
+    if len(parts) <= 1:
+        s = parts[0] if parts else ""
+        commas = [p.strip() for p in s.split(",")]
+        # One comma between two parts of a Western name is "Last, First"; anything else lists names.
+        if len(commas) <= 2 and not (len(commas) == 2 and _is_multiple_comma(commas)):
+            return s, ""
+        parts = commas
+    return parts[0].strip(), ", ".join(f"'{p.strip()}'" for p in parts[1:])
+
+
+def _is_multiple_comma(parts: list[str]) -> bool:
+    left, right = parts
+    if not left or not right:
+        return False
+    if is_cjk(left) or is_cjk(right):
+        return True
+    return len(left.split()) > 1 and len(right.split()) > 1
+
+
+def _strip_decorations(s: str, m: _Matchers, issues: list[Issue]) -> str:
+    for _ in range(3):  # 部長 山田太郎 様 (営業部): a few layers at most
+        before = s
+        hit = _NOTE_RE.match(s)
+        if hit:
+            issues.append(
+                Issue(
+                    "normalize.name-note-removed",
+                    f"removed '({hit['note']})' from the name",
+                    hit["name"],
+                )
+            )
+            s = hit["name"]
+        if m.prefix:
+            s = m.prefix.sub("", s).strip()
+        if m.suffix:
+            new = m.suffix.sub("", s).strip(" -")
+            s = new or s
+        if m.title_lead:
+            hit2 = m.title_lead.match(s)
+            if hit2 and s[hit2.end() :].strip():
+                issues.append(_title_issue(hit2.group().strip(), s[hit2.end() :]))
+                s = s[hit2.end() :]
+        s = _strip_title_tail(s, m, issues)
+        if s == before:
+            break
+    return s.strip(" ,")
+
+
+def _title_issue(title: str, rest: str) -> Issue:
+    return Issue(
+        "normalize.name-title-removed",
+        f"removed the job title '{title}' from the name",
+        rest.strip(),
+    )
+
+
+def _display(s: str) -> str:
+    if "," in s and not is_cjk(s):
+        last, first = (p.strip() for p in s.split(",", 1))
+        if last and first:
+            return f"{first} {last}"
+    return s
+
+
+def _split(s: str, rules: PeopleRules, m: _Matchers, issues: list[Issue]) -> tuple[str, str, str]:
+    """(display, last, first)."""
+    if is_cjk(s):
+        if _KATAKANA_DOT_RE.match(s.replace(" ", "")):  # ジョン・スミス: a Western name in katakana
+            parts = re.split(r"[・=]", s.replace(" ", ""))
+            return s.replace(" ", ""), parts[-1], "・".join(parts[:-1])
+        tokens = s.replace(",", " ").split()
+        if len(tokens) >= 2:
+            return " ".join(tokens), tokens[0], " ".join(tokens[1:])
+        return s, *_split_unspaced(s, rules, issues)
+    if "," in s:  # Smith, John -> John Smith
+        last, first = (p.strip() for p in s.split(",", 1))
+        if last and first:
+            return f"{first} {last}", last, first
+        s = last or first
+    tokens = s.split()
+    if len(tokens) == 1:
+        issues.append(_unsplit(s))
+        return s, s, ""
+    # A trailing Jr./III stays with the surname.
+    if len(tokens) > 2 and tokens[-1].casefold() in m.name_suffixes:
+        tokens = [*tokens[:-2], f"{tokens[-2]} {tokens[-1]}"]
+    caps = [i for i, t in enumerate(tokens) if _CAPS_RE.match(t)]
+    if len(caps) == 1 and len(tokens) >= 2 and len(caps) < len(tokens):  # YAMADA Taro
+        i = caps[0]
+        return s, tokens[i], " ".join(t for j, t in enumerate(tokens) if j != i)
+    return s, tokens[-1], " ".join(tokens[:-1])
+
+
+def _split_unspaced(s: str, rules: PeopleRules, issues: list[Issue]) -> tuple[str, str]:
+    if s in rules.surnames:
+        return s, ""
+    for n in range(min(rules.max_surname, len(s) - 1), 0, -1):
+        head, tail = s[:n], s[n:]
+        if head in rules.surnames and 1 <= len(tail) <= 4:
+            issues.append(
+                Issue(
+                    "normalize.name-split-guess",
+                    f"split '{s}' as {head} / {tail} using the common-surname list",
+                    f"{head} {tail}",
+                )  # fmt: skip
+            )
+            return head, tail
+    issues.append(_unsplit(s))
+    return s, ""
+
+
+def _unsplit(s: str) -> Issue:
+    return Issue(
+        "normalize.name-unsplit",
+        f"could not split '{s}' into last and first name; used it as the last name",
+        s,
+    )

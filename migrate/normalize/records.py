@@ -1,0 +1,282 @@
+"""The normalize stage: every canonical field of the records frame to its canonical value.
+
+In: the records frame after ingest + columns (raw values, object dtype; bookkeeping columns
+``_source_file``, ``_source_sheet``, ``_source_row``, ``_amount_unit``, ``_currency_hint``),
+rules/normalize.yaml, rules/columns.yaml (field types), rules/stages.yaml (stage words) and the
+optional rules/owners.yaml. Out: a new frame with the same index and row order whose fields
+hold canonical values (see docs/architecture.md, "After normalize"), plus the derived columns
+``company_key``, ``company_legal_form``, ``email_domain``, ``website_domain``, ``owner_email``,
+``_stage_inferred``, ``_reject`` and ``_reject_reason``, and a findings frame. The input frame
+is never modified.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..schema import load_schema
+from .base import Outcome, distinct, settle, take
+from .collect import Collector
+from .companies import normalize_company
+from .config import NormalizeRules, load_owners, load_rules
+from .date_columns import normalize_date_columns
+from .emails import email_domain, normalize_email
+from .money import normalize_money
+from .owners import normalize_owner_column
+from .people import normalize_person
+from .phones import normalize_phone
+from .probability import normalize_number, normalize_probability
+from .stage_words import load_stage_vocabulary, normalize_stage_column
+from .text import clean_text
+from .web import normalize_postal_code, normalize_website, website_domain
+
+REJECT = "_reject"
+REJECT_REASON = "_reject_reason"
+STAGE_INFERRED = "_stage_inferred"
+_CONTACT = ("contact_name", "contact_last_name", "contact_first_name")
+
+
+def normalize_records(
+    records: pd.DataFrame, *, rules_dir: str | None = None, today: dt.date | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return (normalized records, findings frame)."""
+    rules = load_rules(rules_dir)
+    schema = load_schema(rules_dir)
+    today = today or dt.date.today()
+    out = records.copy()
+    col = Collector(records, rules)
+    kinds: dict[str, str] = {}
+    for f in schema.fields:
+        if f.name in out.columns:
+            kinds[f.name] = rules.kind_of(f.name, f.type)
+    for name in out.columns:
+        if isinstance(name, str) and name not in kinds and not name.startswith("_"):
+            kinds[name] = "text"  # extra:<header> and unknown columns: text cleaning only
+    by_kind: dict[str, list[str]] = {}
+    for name, kind in kinds.items():
+        by_kind.setdefault(kind, []).append(name)
+
+    for kind in ("text", "multiline-text"):
+        for name in by_kind.get(kind, []):
+            _text(out, col, name, multiline=kind == "multiline-text")
+    for name in by_kind.get("company", []):
+        _company(out, col, rules, name)
+    _people(out, col, rules, by_kind.get("person", []))
+    for name in by_kind.get("owner", []):
+        normalize_owner_column(out, col, rules, name, load_owners(rules_dir))
+    for name in by_kind.get("email", []):
+        values = _simple(out, col, rules, name, "email", lambda v: normalize_email(v, rules))
+        out[_derived(name, "domain")] = _series(out, [email_domain(v) for v in values])
+    for name in by_kind.get("phone", []):
+        _simple(out, col, rules, name, "phone", lambda v: normalize_phone(v, rules))
+    for name in by_kind.get("website", []):
+        values = _simple(out, col, rules, name, "website", lambda v: normalize_website(v, rules))
+        out[_derived(name, "domain")] = _series(out, [website_domain(v) for v in values])
+    for name in by_kind.get("postal-code", []):
+        _simple(out, col, rules, name, "postal-code", lambda v: normalize_postal_code(v, rules))
+    normalize_date_columns(out, col, rules, by_kind.get("date", []), today)
+    normalize_money(out, col, rules, by_kind.get("amount", []))
+    for name in by_kind.get("probability", []):
+        normalize_probability(out, col, rules, name)
+    for name in by_kind.get("number", []):
+        normalize_number(out, col, rules, name)
+    if by_kind.get("stage"):
+        vocab = load_stage_vocabulary(rules_dir)
+        for name in by_kind["stage"]:
+            normalize_stage_column(out, col, rules, name, vocab)
+    _ensure_derived(out)
+    _mark_rejects(out, col)
+    return out, col.frame()
+
+
+# ----------------------------------------------------------------------------- per kind
+
+
+def _text(out: pd.DataFrame, col: Collector, name: str, *, multiline: bool) -> None:
+    """Text fields, extra:<header> columns and unknown columns: cleaning only, counted per sheet."""
+    codes, uniques = distinct(out[name])
+    cleaned = [clean_text(u, multiline=multiline) for u in uniques]
+    changed = np.array(
+        [isinstance(u, str) and c != u for u, c in zip(uniques, cleaned)], dtype=bool
+    )
+    col.text_cleaned(name, codes, changed, uniques, cleaned)
+    out[name] = _series(out, take(cleaned, codes))
+
+
+def _simple(
+    out: pd.DataFrame,
+    col: Collector,
+    rules: NormalizeRules,
+    name: str,
+    kind: str,
+    fn: Callable[[Any], Outcome[str]],
+) -> np.ndarray:
+    """A field whose normaliser needs nothing but the value; returns the per-row values."""
+    codes, uniques = distinct(out[name])
+    rule = rules.rule(kind)
+    values, issues = [], []
+    changed = np.zeros(len(uniques), dtype=bool)
+    for i, u in enumerate(uniques):
+        o = fn(u)
+        if o.failure:
+            value, fail = settle(o.failure, rule.on_error, rule.severity, clean_text(u), "")
+            values.append(value)
+            issues.append((*o.issues, fail))
+        else:
+            values.append(o.value)
+            issues.append(o.issues)
+            changed[i] = not o.issues and isinstance(u, str) and o.value != u
+    originals = uniques
+    col.coded(name, codes, issues, originals, values)
+    col.text_cleaned(name, codes, changed, originals, values)
+    result = take(values, codes)
+    out[name] = _series(out, result)
+    return result
+
+
+def _company(out: pd.DataFrame, col: Collector, rules: NormalizeRules, name: str) -> None:
+    codes, uniques = distinct(out[name])
+    rule = rules.rule("company")
+    display, key, form, issues = [], [], [], []
+    for u in uniques:
+        o = normalize_company(u, rules)
+        if o.failure:
+            value, fail = settle(o.failure, rule.on_error, rule.severity, clean_text(u), "")
+            display.append(value)
+            key.append("")
+            form.append("")
+            issues.append((*o.issues, fail))
+        else:
+            display.append(o.value.display)
+            key.append(o.value.key)
+            form.append(o.value.legal_form)
+            issues.append(o.issues)
+    col.coded(name, codes, issues, uniques, display)
+    out[name] = _series(out, take(display, codes))
+    out[_derived(name, "key")] = _series(out, take(key, codes))
+    out[_derived(name, "legal_form")] = _series(out, take(form, codes))
+
+
+def _people(out: pd.DataFrame, col: Collector, rules: NormalizeRules, names: list[str]) -> None:
+    """contact_name with its last/first parts; other person fields get the display name only."""
+    for name in names:
+        if name in _CONTACT:
+            continue
+        _simple(out, col, rules, name, "person", lambda v: _display_only(v, rules))
+    if not any(n in out.columns for n in _CONTACT):
+        return
+    n = len(out)
+    full = (
+        _person_parts(out, col, rules, "contact_name", split=True)
+        if "contact_name" in out
+        else None
+    )
+    last = (
+        _person_parts(out, col, rules, "contact_last_name", split=False)
+        if "contact_last_name" in out
+        else None
+    )
+    first = (
+        _person_parts(out, col, rules, "contact_first_name", split=False)
+        if "contact_first_name" in out
+        else None
+    )
+    empty = np.full(n, "", dtype=object)
+    display = full[0] if full else empty
+    name_last, name_first = (full[1], full[2]) if full else (empty, empty)
+    part_last = last[0] if last else empty
+    part_first = first[0] if first else empty
+    has_parts = (part_last != "") | (part_first != "")
+    # Separate last/first columns in the source win over a split of the full name.
+    out_last = np.where(has_parts, part_last, name_last)
+    out_first = np.where(has_parts, part_first, name_first)
+    build = np.flatnonzero((display == "") & has_parts)
+    display = display.copy()
+    for p in build:
+        lp, fp = part_last[p], part_first[p]
+        japanese = any(not ch.isascii() for ch in lp + fp)
+        display[p] = " ".join(x for x in ((lp, fp) if japanese else (fp, lp)) if x)
+    out["contact_name"] = _series(out, display)
+    out["contact_last_name"] = _series(out, out_last)
+    out["contact_first_name"] = _series(out, out_first)
+
+
+def _display_only(value: object, rules: NormalizeRules) -> Outcome[str]:
+    o = normalize_person(value, rules, split=False)
+    return Outcome(o.value.display, o.issues, o.failure)
+
+
+def _person_parts(
+    out: pd.DataFrame, col: Collector, rules: NormalizeRules, name: str, *, split: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    codes, uniques = distinct(out[name])
+    rule = rules.rule("person")
+    display, last, first, issues = [], [], [], []
+    for u in uniques:
+        o = normalize_person(u, rules, split=split)
+        if o.failure:
+            value, fail = settle(o.failure, rule.on_error, rule.severity, clean_text(u), "")
+            display.append(value)
+            last.append(value)
+            first.append("")
+            issues.append((*o.issues, fail))
+        else:
+            display.append(o.value.display)
+            last.append(o.value.last)
+            first.append(o.value.first)
+            issues.append(
+                o.issues
+                if split
+                else tuple(i for i in o.issues if i.rule != "normalize.name-unsplit")
+            )
+    col.coded(name, codes, issues, uniques, display)
+    return take(display, codes), take(last, codes), take(first, codes)
+
+
+# ----------------------------------------------------------------------------- frame helpers
+
+
+def _derived(name: str, what: str) -> str:
+    """company_name -> company_key / company_legal_form; email -> email_domain."""
+    base = name.removesuffix("_name")
+    return f"{base}_{what}"
+
+
+def _series(out: pd.DataFrame, values: Any) -> pd.Series:
+    return pd.Series(np.asarray(values, dtype=object), index=out.index, dtype=object)
+
+
+def _ensure_derived(out: pd.DataFrame) -> None:
+    for name in ("company_key", "company_legal_form", "contact_last_name", "contact_first_name",
+                 "email_domain", "website_domain", "owner_email"):  # fmt: skip
+        if name not in out.columns:
+            out[name] = _series(out, np.full(len(out), "", dtype=object))
+    if "currency" not in out.columns:
+        out["currency"] = _series(out, np.full(len(out), "", dtype=object))
+    if STAGE_INFERRED not in out.columns:
+        # Inference from probability etc. is the stages stage's business; nothing is inferred here.
+        out[STAGE_INFERRED] = pd.Series(False, index=out.index, dtype=bool)
+
+
+def _mark_rejects(out: pd.DataFrame, col: Collector) -> None:
+    reasons = col.reasons()
+    if REJECT in out.columns:  # an earlier stage may already have rejected rows
+        before = out[REJECT].fillna(False).astype(bool).to_numpy()
+        old = (
+            out[REJECT_REASON].fillna("").astype(str).to_numpy()
+            if REJECT_REASON in out
+            else np.full(len(out), "")
+        )
+        reasons = np.array(
+            ["; ".join(x for x in (a, b) if x) for a, b in zip(old, reasons)], dtype=object
+        )
+        rejected = before | col.rejected
+    else:
+        rejected = col.rejected
+    out[REJECT] = pd.Series(rejected, index=out.index, dtype=bool)
+    out[REJECT_REASON] = _series(out, reasons)

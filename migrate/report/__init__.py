@@ -1,0 +1,154 @@
+"""The data-quality report: what was wrong, where, what was done, and how the pipeline looks.
+
+In: a ``RunResult`` of :func:`migrate.pipeline.run` (tables, problems, records, findings,
+crosswalk, the base report dict and, once those stages exist, ``dedupe`` and ``export``).
+Out: :func:`extend_report` returns the extra report.json sections (``context``, ``import``,
+``quality``, ``duplicates``, ``funnel``, ``checklist``; see docs/report-json.md), and
+:func:`write_reports` writes ``report.html`` (one self-contained page, Japanese or English,
+inline SVG charts, no network) and ``quality.xlsx`` (the fix list: every source sheet at its
+own row numbers with problem cells coloured and commented, plus a findings sheet with links).
+Sections whose data the run does not carry say "not available" instead of inventing numbers.
+Nothing uses the wall clock: ages are counted to ``today`` (given, else the latest
+updated_at/created_at in the data).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Any
+
+from .settings import ReportRules, load_report_rules, stage_view
+
+__all__ = ["SECTIONS", "extend_report", "load_report_rules", "write_reports"]
+
+#: The report.json sections added by :func:`extend_report`, in this order.
+SECTIONS = ("context", "import", "quality", "duplicates", "funnel", "checklist")
+
+
+def _as_date(today: dt.date | dt.datetime | str | None) -> dt.date | None:
+    if today is None or (isinstance(today, dt.date) and not isinstance(today, dt.datetime)):
+        return today
+    if isinstance(today, dt.datetime):
+        return today.date()
+    return dt.date.fromisoformat(str(today)[:10])
+
+
+def extend_report(
+    result: Any,
+    *,
+    stage_model: Any = None,
+    today: dt.date | str | None = None,
+    stale_days: int | None = None,
+    mask_pii: bool = False,
+    rules_dir: str | os.PathLike[str] | None = None,
+) -> dict[str, Any]:
+    """Return the extra report.json sections (context, import, quality, duplicates, funnel, checklist)."""
+    from .checklist import build_checklist
+    from .context import build_context
+    from .duplicates import build_duplicates
+    from .funnel import build_funnel
+    from .imports import build_import
+    from .quality import build_quality
+
+    rules: ReportRules = load_report_rules(rules_dir)
+    model = stage_view(stage_model, rules_dir)
+    ctx = build_context(
+        result, rules, model, today=_as_date(today), stale_days=stale_days, mask=mask_pii
+    )
+    sections: dict[str, Any] = {
+        "context": {
+            "today": ctx.today.isoformat() if ctx.today else None,
+            "today_source": ctx.today_source,
+            "stale_days": ctx.stale_days,
+            "source_lang": _source_lang(ctx),
+            "masked": mask_pii,
+            "stage_model": os.path.basename(model.path) if model.path else "",
+            "report_rules": os.path.basename(rules.path) if rules.path else "",
+            "stages_available": _has(result, "dedupe", "export"),
+        },
+        "import": build_import(ctx),
+        "quality": build_quality(ctx),
+        "duplicates": build_duplicates(ctx),
+        "funnel": build_funnel(ctx),
+    }
+    sections["checklist"] = build_checklist(ctx, sections)
+    return _plain(sections)
+
+
+def write_reports(
+    result: Any,
+    out_dir: Path | str,
+    *,
+    lang: str | None = None,
+    mask_pii: bool = False,
+    stage_model: Any = None,
+    today: dt.date | str | None = None,
+    stale_days: int | None = None,
+    rules_dir: str | os.PathLike[str] | None = None,
+) -> list[str]:
+    """Write report.html and quality.xlsx into out_dir; return the file names written.
+
+    report.json is written by the pipeline from ``result.report``, which it extends with
+    :func:`extend_report` (called with the same options, so the HTML shows the same figures).
+    """
+    from .page import render_html
+    from .workbook import write_workbook
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    report = dict(getattr(result, "report", None) or {})
+    ctx = report.get("context") or {}
+    reuse = (
+        all(k in report for k in SECTIONS)
+        and ctx.get("masked") == mask_pii
+        and (today is None or ctx.get("today") == (_as_date(today) or dt.date.min).isoformat())
+    )
+    if not reuse:
+        report.update(
+            extend_report(
+                result,
+                stage_model=stage_model,
+                today=today,
+                stale_days=stale_days,
+                mask_pii=mask_pii,
+                rules_dir=rules_dir,
+            )
+        )
+    language = lang if lang in ("ja", "en") else report["context"]["source_lang"]
+    (out / "report.html").write_text(render_html(report, language), encoding="utf-8")
+    write_workbook(result, out / "quality.xlsx", lang=language, mask_pii=mask_pii)
+    return ["report.html", "quality.xlsx"]
+
+
+def _has(result: Any, *names: str) -> list[str]:
+    return [n for n in names if getattr(result, n, None) is not None]
+
+
+def _source_lang(ctx: Any) -> str:
+    """ "ja" when most headers and text values of the sources contain Japanese."""
+    from itertools import chain, islice
+
+    from .values import guess_language
+
+    headers = [c.header for t in ctx.tables for c in t.columns]
+    texts = (
+        x
+        for col in ctx.records.columns
+        if not str(col).startswith("_")
+        for x in islice(ctx.records[col], 200)
+        if isinstance(x, str)
+    )
+    return guess_language(chain(headers, islice(texts, 4000)))
+
+
+def _plain(obj: Any) -> Any:
+    """JSON-ready: plain dicts/lists, numpy scalars as Python numbers, NaN as None."""
+    from .values import to_jsonable
+
+    if isinstance(obj, dict):
+        return {str(k): _plain(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_plain(v) for v in obj]
+    return to_jsonable(obj)

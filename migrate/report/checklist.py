@@ -1,0 +1,137 @@
+"""Section "checklist": the field's operating checklist for a deal flow, marked from evidence.
+
+In: the :class:`~migrate.report.context.Context` and the sections already computed (the
+checklist reuses their figures so that the report never shows two numbers for one thing).
+Out: the ``checklist`` section: one item per entry of rules/report.yaml ``checklist`` with
+its measured share, the thresholds and a status ``pass`` (share >= pass_at), ``warn``
+(>= warn_at), ``fail``, or ``na`` when the data cannot tell (measure ``none``, or no rows the
+measure applies to, e.g. no won deals).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import values as v
+from .context import Context
+from .settings import ChecklistItem
+
+
+def build_checklist(ctx: Context, sections: dict[str, Any]) -> dict[str, Any]:
+    """The ``checklist`` section."""
+    items = []
+    for item in ctx.rules.checklist:
+        value, num, den, why = _measure(ctx, sections, item.measure)
+        items.append(
+            {
+                "id": item.id,
+                "title": {"ja": item.title_ja, "en": item.title_en},
+                "measure": item.measure,
+                "status": _status(item, value),
+                "value": value,
+                "numerator": num,
+                "denominator": den,
+                "pass_at": item.pass_at if item.measure != "none" else None,
+                "warn_at": item.warn_at if item.measure != "none" else None,
+                "na_reason": why if value is None else "",
+                "note": why if value is not None and why else "",
+            }
+        )
+    summary = {s: sum(1 for i in items if i["status"] == s) for s in ("pass", "warn", "fail", "na")}
+    return {"items": items, "summary": summary}
+
+
+def _status(item: ChecklistItem, value: float | None) -> str:
+    if value is None:
+        return "na"
+    if value >= item.pass_at:
+        return "pass"
+    return "warn" if value >= item.warn_at else "fail"
+
+
+Measured = tuple[float | None, int | None, int | None, str]
+
+
+def _share(num: int, den: int, why: str) -> Measured:
+    """The share num/den; ``why`` says why there is none when den is 0."""
+    return (round(num / den, 4), num, den, "") if den else (None, num, den, why)
+
+
+def _measure(ctx: Context, sections: dict[str, Any], measure: str) -> Measured:
+    funnel = sections.get("funnel") or {}
+    model = ctx.model
+    exported = ctx.status == "exported"
+    rec = ctx.records
+    status_of = {s.key: s.status for s in model.stages}
+    open_ = ctx.stages.map(lambda k: status_of.get(k) == "open") & exported
+    if measure == "none":
+        return (None, None, None, "not-assessable")
+    if measure == "stage_recognised":
+        return _share(int((ctx.stages[exported] != "").sum()), int(exported.sum()), "no-records")
+    if measure == "exit_conditions":
+        open_stages = [s for s in model.stages if s.status == "open"]
+        return _share(
+            sum(1 for s in open_stages if s.exit_ja or s.exit_en), len(open_stages), "no-stages"
+        )
+    if measure == "required_fields":
+        deal = [s for s in model.stages if s.level == "deal"]
+        return _share(
+            sum(1 for s in deal if s.key in model.required_stages), len(deal), "no-stages"
+        )
+    if measure in ("lead_source", "owner"):
+        if not _mapped_anywhere(ctx, measure):
+            return (None, None, None, "no-column")
+        return _share(
+            int((v.filled(v.column(rec, measure)) & exported).sum()),
+            int(exported.sum()),
+            "no-records",
+        )
+    if measure == "won_amount":
+        won = funnel.get("won") or {}
+        return _share(int(won.get("with_amount", 0)), int(won.get("count", 0)), "no-won-deals")
+    if measure == "fresh_updates":
+        stale = funnel.get("stale") or {}
+        if not stale.get("available"):
+            return (None, None, None, stale.get("reason", "no-updated-at"))
+        n = int(stale.get("open_with_updated_at", 0))
+        return _share(n - int(stale.get("count", 0)), n, "no-open-deals")
+    if measure == "close_dates":
+        if not _mapped_anywhere(ctx, "close_date"):
+            return (None, None, None, "no-column")
+        level_of = {s.key: s.level for s in model.stages}
+        deal_open = open_ & ctx.stages.map(lambda k: level_of.get(k) == "deal")
+        closes = v.column(rec, "close_date").map(v.to_date)
+        today = ctx.today
+        good = closes.map(lambda d: d is not None and (today is None or d >= today))
+        num, den = int((good & deal_open).sum()), int(deal_open.sum())
+        # without a reference date only the presence of a close date can be checked
+        value, *_ = _share(num, den, "no-open-deals")
+        if today is None and value is not None:
+            return (value, num, den, "no-today")
+        return _share(num, den, "no-open-deals")
+    if measure == "lost_reason":
+        if not _mapped_anywhere(ctx, "lost_reason"):
+            return (None, None, None, "no-column")
+        lost = ctx.stages.map(lambda k: status_of.get(k) == "lost") & exported
+        return _share(
+            int((v.filled(v.column(rec, "lost_reason")) & lost).sum()),
+            int(lost.sum()),
+            "no-lost-deals",
+        )
+    if measure == "next_action":
+        if not (_mapped_anywhere(ctx, "next_action") or _mapped_anywhere(ctx, "next_action_date")):
+            return (None, None, None, "no-column")
+        has = v.filled(v.column(rec, "next_action")) | v.filled(v.column(rec, "next_action_date"))
+        return _share(int((has & open_).sum()), int(open_.sum()), "no-open-deals")
+    if measure == "unique_records":
+        if getattr(ctx.result, "dedupe", None) is None:
+            return (None, None, None, "no-dedupe")
+        kept = ctx.status.isin(["exported", "merged"])
+        return _share(int((ctx.status == "exported").sum()), int(kept.sum()), "no-records")
+    raise ValueError(f"unknown checklist measure {measure!r}")  # settings rejects it first
+
+
+def _mapped_anywhere(ctx: Context, field: str) -> bool:
+    return any(
+        c.field == field for t in ctx.tables if getattr(t, "kind", "") == "table" for c in t.columns
+    )

@@ -1,0 +1,131 @@
+"""What every report section reads: the run's result, the rules, the stage model and "today".
+
+In: a ``RunResult`` (tables, problems, records, findings, crosswalk, report and, when the
+stages exist, ``dedupe`` and ``export``), the report rules and the stage model. Out: a
+:class:`Context` with the frames looked up once, the record statuses, the resolved stage of
+every record and the reference date. ``today`` is the given date, else the latest date found
+in the records' ``updated_at``/``created_at`` (so the same inputs always give the same
+report), else None (then every age-based figure says "not available").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import pandas as pd
+
+from ..schema import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET
+from . import values as v
+from .settings import ReportRules, StageView
+
+TodaySource = Literal["given", "data", "none"]
+STATUS = "_status"
+
+
+@dataclass
+class Context:
+    """The run as the report sections see it."""
+
+    result: Any
+    rules: ReportRules
+    model: StageView
+    records: pd.DataFrame
+    findings: pd.DataFrame
+    crosswalk: pd.DataFrame
+    tables: list[Any]
+    today: dt.date | None
+    today_source: TodaySource
+    stale_days: int
+    mask: bool
+    stages: pd.Series  # resolved stage key per record ("" unknown/missing)
+    status: pd.Series  # exported | merged | rejected per record
+
+    @property
+    def dedupe(self) -> Any:
+        return getattr(self.result, "dedupe", None)
+
+    @property
+    def export(self) -> Any:
+        return getattr(self.result, "export", None)
+
+    @property
+    def report(self) -> dict[str, Any]:
+        return getattr(self.result, "report", None) or {}
+
+    def show(self, value: object, field: str = "") -> str:
+        """A value as text for examples, masked when --mask-pii is on."""
+        t = v.text(value)
+        return str(v.mask_value(t, field)) if self.mask else t
+
+    def where(self, file: object, sheet: object, row: object) -> dict[str, Any]:
+        return {"file": v.text(file), "sheet": v.text(sheet), "row": int(v.to_number(row) or 0)}
+
+    def mapped(self, file: str, sheet: str) -> set[str]:
+        """Canonical fields the sheet has a column for."""
+        for t in self.tables:
+            if t.file == file and t.sheet == sheet:
+                return {c.field for c in t.columns if c.field}
+        return set()
+
+
+def build_context(
+    result: Any,
+    rules: ReportRules,
+    model: StageView,
+    *,
+    today: dt.date | None,
+    stale_days: int | None,
+    mask: bool,
+) -> Context:
+    """Look everything up once; decide the reference date."""
+    records = getattr(result, "records", None)
+    if records is None:
+        records = pd.DataFrame()
+    records = records.reset_index(drop=True)
+    for c in (SOURCE_FILE, SOURCE_SHEET, SOURCE_ROW):
+        if c not in records.columns:
+            records[c] = pd.Series([""] * len(records), dtype=object) if c != SOURCE_ROW else 0
+    findings = getattr(result, "findings", None)
+    if findings is None:
+        from .. import findings as fnd
+
+        findings = fnd.empty()
+    crosswalk = getattr(result, "crosswalk", None)
+    if crosswalk is None:
+        crosswalk = pd.DataFrame(
+            columns=["source_file", "source_sheet", "source_row", "status", "reason"]
+        )
+    status = v.column(records, STATUS).map(lambda s: v.text(s) or "exported")
+    stages = v.column(records, "stage").map(model.resolve)
+    source: TodaySource = "given"
+    if today is None:
+        today = latest_date(records)
+        source = "data" if today is not None else "none"
+    return Context(
+        result=result,
+        rules=rules,
+        model=model,
+        records=records,
+        findings=findings,
+        crosswalk=crosswalk,
+        tables=list(getattr(result, "tables", []) or []),
+        today=today,
+        today_source=source,
+        stale_days=int(stale_days or rules.stale_days),
+        mask=mask,
+        stages=stages,
+        status=status,
+    )
+
+
+def latest_date(records: pd.DataFrame) -> dt.date | None:
+    """The latest updated_at/created_at in the records (the report's default "today")."""
+    best: dt.date | None = None
+    for name in ("updated_at", "created_at"):
+        for value in v.column(records, name):
+            d = v.to_date(value)
+            if d is not None and (best is None or d > best):
+                best = d
+    return best

@@ -1,0 +1,149 @@
+"""Section "duplicates": how many rows collapsed into how many entities, and how.
+
+In: the :class:`~migrate.report.context.Context`; uses ``result.dedupe`` (``companies``,
+``contacts``, ``deals``, ``review`` frames, ``dedupe.*`` findings) when the run has it. Out:
+the ``duplicates`` section of report.json: rows and entities per entity type, the largest
+clusters with their source rows side by side, conflicts settled by survivorship
+(``dedupe.conflict``) and the pairs waiting for a person's review. Without a dedupe result
+the section says so (``available: false``) and invents nothing.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import pandas as pd
+
+from ..schema import ROW_KEY, SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET
+from . import values as v
+from .context import Context
+
+ENTITIES = (("deal", "deals"), ("company", "companies"), ("contact", "contacts"))
+SHOWN = {
+    "deal": ["deal_name", "company_name", "amount", "stage", "close_date", "owner", "updated_at"],
+    "company": ["company_name", "website", "phone", "address", "industry"],
+    "contact": ["contact_name", "email", "phone", "company_name", "contact_title"],
+}
+CONFLICT = "dedupe.conflict"
+
+
+def build_duplicates(ctx: Context) -> dict[str, Any]:
+    """The ``duplicates`` section."""
+    ded = ctx.dedupe
+    merged = int((ctx.status == "merged").sum())
+    if ded is None:
+        return {"available": False, "merged_rows": merged}
+    rec = ctx.records
+    entities = {}
+    clusters = []
+    for ent, attr in ENTITIES:
+        frame = getattr(ded, attr, None)
+        ids = v.column(rec, f"{ent}_id").map(v.text)
+        rows = int((ids != "").sum())
+        n = int(len(frame)) if isinstance(frame, pd.DataFrame) else int(ids[ids != ""].nunique())
+        entities[ent] = {"rows": rows, "entities": n, "collapsed": max(0, rows - n)}
+        clusters += _clusters(ctx, ent, frame, ids)
+    clusters.sort(key=lambda c: (-c["size"], [e for e, _ in ENTITIES].index(c["entity"]), c["id"]))
+    fd = ctx.findings
+    dd = fd[fd["rule"].str.startswith("dedupe.")] if len(fd) else fd
+    return {
+        "available": True,
+        "merged_rows": merged,
+        "entities": entities,
+        "largest_clusters": clusters[: ctx.rules.top],
+        "clusters_with_duplicates": len(clusters),
+        "conflicts": _conflicts(ctx, dd),
+        "findings_by_rule": dict(sorted(Counter(dd["rule"]).items())) if len(dd) else {},
+        "review": _review(ctx, getattr(ded, "review", None)),
+    }
+
+
+def _clusters(ctx: Context, ent: str, frame: Any, ids: pd.Series) -> list[dict[str, Any]]:
+    rec = ctx.records
+    by_key = {v.text(k): i for i, k in v.column(rec, ROW_KEY).items()}
+    groups: list[tuple[str, list[int], str]] = []  # (id, record positions, survivor row key)
+    if (
+        isinstance(frame, pd.DataFrame)
+        and "_row_keys" in frame.columns
+        and f"{ent}_id" in frame.columns
+    ):
+        for _, row in frame.iterrows():
+            keys = [k for k in v.text(row["_row_keys"]).split(";") if k]
+            if len(keys) < 2:
+                continue
+            survivor = "|".join(v.text(row.get(c)) for c in (SOURCE_FILE, SOURCE_SHEET, SOURCE_ROW))
+            groups.append(
+                (v.text(row[f"{ent}_id"]), [by_key[k] for k in keys if k in by_key], survivor)
+            )
+    else:
+        for eid, idx in ids[ids != ""].groupby(ids[ids != ""]).groups.items():
+            if len(idx) >= 2:
+                groups.append((str(eid), list(idx), ""))
+    out = []
+    fields = [f for f in SHOWN[ent] if f in rec.columns]
+    for eid, positions, survivor in groups:
+        rows = []
+        for i in positions:
+            r = rec.loc[i]
+            key = v.text(r.get(ROW_KEY))
+            rows.append(
+                {
+                    **ctx.where(r[SOURCE_FILE], r[SOURCE_SHEET], r[SOURCE_ROW]),
+                    "status": v.text(ctx.status.loc[i]),
+                    "survivor": key == survivor
+                    if survivor
+                    else v.text(ctx.status.loc[i]) == "exported",
+                    "values": {f: ctx.show(r.get(f), f) for f in fields},
+                }
+            )
+        out.append(
+            {
+                "entity": ent,
+                "id": eid,
+                "size": len(positions) or len(rows),
+                "fields": fields,
+                "rows": rows,
+            }
+        )
+    return out
+
+
+def _conflicts(ctx: Context, dd: pd.DataFrame) -> dict[str, Any]:
+    hits = dd[dd["rule"] == CONFLICT] if len(dd) else dd
+    examples = []
+    for row in hits.head(ctx.rules.top).to_dict("records"):
+        field = v.text(row["field"])
+        examples.append(
+            {
+                **ctx.where(row["file"], row["sheet"], row["row"]),
+                "field": field,
+                "original": ctx.show(row["original"], field),
+                "value": ctx.show(row["value"], field),
+                "message": ctx.show(row["message"]),
+            }
+        )
+    by_field = Counter(hits["field"].map(v.text)) if len(hits) else Counter()
+    return {
+        "total": int(len(hits)),
+        "by_field": dict(sorted(by_field.items())),
+        "examples": examples,
+    }
+
+
+def _review(ctx: Context, review: Any) -> dict[str, Any]:
+    if not isinstance(review, pd.DataFrame):
+        return {"available": False, "pairs": 0, "columns": [], "examples": []}
+    columns = [str(c) for c in review.columns][:10]
+    examples = [
+        {c: ctx.show(row.get(c), _pii_field(c)) for c in columns}
+        for row in review.head(ctx.rules.top).to_dict("records")
+    ]
+    return {"available": True, "pairs": int(len(review)), "columns": columns, "examples": examples}
+
+
+def _pii_field(column: str) -> str:
+    for f in v.PII_FIELDS:
+        if f in column:
+            return f
+    return ""

@@ -1,0 +1,363 @@
+"""Section "funnel": the pipeline on the stage model, once the data is clean.
+
+In: the :class:`~migrate.report.context.Context`. Out: the ``funnel`` section of report.json.
+The basis is the exported records (one per deal after dedupe; merged and rejected rows are
+not counted twice). Rules, all documented in docs/report-json.md:
+
+- a record's stage is its stage key; a value that is not a key is looked up in the model's
+  words (the case before normalize runs); what does not resolve counts under ``no_stage``;
+- conversion k -> k+1 is ``reached(k+1) / reached(k)`` where a record *reached* stage k when
+  its current stage's order is >= k's, on the path of open stages and won; lost records are
+  left out (their last open stage is not known);
+- the weighted pipeline is the sum over open records of amount x probability / 100, with the
+  record's probability when given, else the stage's default probability;
+- amounts are summed in the main currency (the most common one, JPY when none is given);
+  amounts in other currencies are counted apart, never added;
+- ages are whole days from ``updated_at`` to the report's reference date ``today``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import Counter
+from typing import Any
+
+import pandas as pd
+
+from ..schema import SOURCE_FILE, SOURCE_ORDER, SOURCE_ROW, SOURCE_SHEET
+from . import values as v
+from .context import Context
+
+DEFAULT_CURRENCY = "JPY"
+
+
+def _basis(ctx: Context) -> pd.DataFrame:
+    rec = ctx.records
+    cur = v.column(rec, "currency").map(v.text)
+    hint = v.column(rec, "_currency_hint").map(v.text)
+    frame = pd.DataFrame(
+        {
+            "stage": ctx.stages,
+            "amount": v.column(rec, "amount").map(v.to_number),
+            "probability": v.column(rec, "probability").map(v.to_number),
+            # no currency anywhere means the default currency (JPY), as normalize assumes
+            "currency": cur.where(cur != "", hint).map(lambda c: c or DEFAULT_CURRENCY),
+            "updated": v.column(rec, "updated_at").map(v.to_date),
+            "close": v.column(rec, "close_date").map(v.to_date),
+            "owner": v.column(rec, "owner").map(v.text),
+            "status": ctx.status,
+        },
+        index=rec.index,
+    )
+    return frame
+
+
+def build_funnel(ctx: Context) -> dict[str, Any]:
+    """The ``funnel`` section."""
+    model = ctx.model
+    allb = _basis(ctx)
+    b = allb[allb["status"] == "exported"]
+    with_amount = b[b["amount"].notna()]
+    currencies = Counter(with_amount["currency"])
+    # the most common currency; ties go to the default currency, then alphabetical order
+    main = (
+        min(currencies, key=lambda c: (-currencies[c], c != DEFAULT_CURRENCY, c))
+        if currencies
+        else DEFAULT_CURRENCY
+    )
+    in_main = (b["currency"] == main) & b["amount"].notna()
+    amount = b["amount"].where(in_main)
+    status_of = {s.key: s.status for s in model.stages}
+    order_of = {s.key: s.order for s in model.stages}
+    open_ = b["stage"].map(lambda k: status_of.get(k) == "open")
+    won = b["stage"].map(lambda k: status_of.get(k) == "won")
+    lost = b["stage"].map(lambda k: status_of.get(k) == "lost")
+
+    stages = []
+    for s in model.stages:
+        m = b["stage"] == s.key
+        stages.append(
+            {
+                "key": s.key,
+                "order": s.order,
+                "label": {"ja": s.label_ja, "en": s.label_en},
+                "status": s.status,
+                "level": s.level,
+                "probability": s.probability,
+                "definition": {"ja": s.definition_ja, "en": s.definition_en},
+                "exit": {"ja": s.exit_ja, "en": s.exit_en},
+                "count": int(m.sum()),
+                "amount": _money(amount[m].sum()),
+                "amount_count": int(amount[m].notna().sum()),
+            }
+        )
+
+    flow = [s for s in model.stages if s.status != "lost"]
+    # conversion starts at the entry stage of the data (the earliest stage any record is at):
+    # every record "reached" the stages before it, so their rates would say nothing
+    present = [s for s in flow if (b["stage"] == s.key).any()]
+    entry = present[0].key if present else ""
+    if present:
+        flow = flow[flow.index(present[0]) :]
+    reached = {
+        s.key: int(
+            b["stage"]
+            .map(lambda k, o=s.order: k in order_of and status_of[k] != "lost" and order_of[k] >= o)
+            .sum()
+        )
+        for s in flow
+    }
+    conversion = [
+        {
+            "from": a.key,
+            "to": c.key,
+            "reached_from": reached[a.key],
+            "reached_to": reached[c.key],
+            "rate": round(reached[c.key] / reached[a.key], 4) if reached[a.key] else None,
+        }
+        for a, c in zip(flow, flow[1:])
+    ]
+
+    prob_of = {s.key: s.probability for s in model.stages}
+    default_p = b["stage"].map(lambda k: prob_of.get(k))
+    prob = b["probability"].where(b["probability"].notna(), default_p)
+    weighted = (amount * prob / 100)[open_].sum()
+    n_won, n_lost = int(won.sum()), int(lost.sum())
+    won_with_amount = int((won & b["amount"].notna()).sum())
+    return {
+        "available": bool(len(b)),
+        "basis": "exported-records",
+        "records": int(len(b)),
+        "no_stage": int((b["stage"] == "").sum()),
+        "currency": main,
+        "other_currency_rows": int((b["amount"].notna() & ~in_main).sum()),
+        "stages": stages,
+        "entry_stage": entry,
+        "conversion": conversion,
+        "overall_conversion": _ratio(reached.get(flow[-1].key, 0), reached.get(flow[0].key, 0))
+        if flow
+        else None,
+        "open": {
+            "count": int(open_.sum()),
+            "amount": _money(amount[open_].sum()),
+            "weighted_amount": _money(weighted),
+            "probability_from_record": int((open_ & b["probability"].notna()).sum()),
+            "probability_from_stage": int((open_ & b["probability"].isna()).sum()),
+        },
+        "won": {
+            "count": n_won,
+            "amount": _money(amount[won].sum()),
+            "with_amount": won_with_amount,
+            "amount_share": _ratio(won_with_amount, n_won),
+        },
+        "lost": {"count": n_lost},
+        "win_rate": _ratio(n_won, n_won + n_lost),
+        "lead_source": _lead_source(ctx, b),
+        "dwell": _dwell(ctx, b, open_),
+        "stale": _stale(ctx, b, open_),
+        "past_close": _past_close(ctx, b, open_),
+        "movements": _movements(ctx, allb),
+    }
+
+
+def _money(x: Any) -> float:
+    f = float(x) if x == x else 0.0
+    return round(f, 2)
+
+
+def _ratio(a: int, b: int) -> float | None:
+    return round(a / b, 4) if b else None
+
+
+def _lead_source(ctx: Context, b: pd.DataFrame) -> dict[str, Any]:
+    column = any(
+        c.field == "lead_source" for t in ctx.tables if t.kind == "table" for c in t.columns
+    )
+    n = int(v.filled(v.column(ctx.records, "lead_source")).loc[b.index].sum()) if len(b) else 0
+    return {"column": column, "records": int(len(b)), "with": n, "share": _ratio(n, len(b))}
+
+
+def _row_ref(ctx: Context, i: Any, b: pd.DataFrame) -> dict[str, Any]:
+    r = ctx.records.loc[i]
+    return {
+        **ctx.where(r[SOURCE_FILE], r[SOURCE_SHEET], r[SOURCE_ROW]),
+        "name": ctx.show(r.get("deal_name")) or ctx.show(r.get("company_name")),
+        "owner": b.at[i, "owner"],
+        "stage": b.at[i, "stage"],
+    }
+
+
+def _dwell(ctx: Context, b: pd.DataFrame, open_: pd.Series) -> dict[str, Any]:
+    today = ctx.today
+    dated = b[open_ & b["updated"].notna()]
+    if today is None or dated.empty:
+        return {
+            "available": False,
+            "reason": "no-today" if today is None else "no-updated-at",
+            "stages": [],
+        }
+    days = dated["updated"].map(lambda d: (today - d).days)
+    out = []
+    for s in ctx.model.stages:
+        if s.status != "open":
+            continue
+        d = [int(x) for x in days[dated["stage"] == s.key]]
+        out.append(
+            {
+                "key": s.key,
+                "count": len(d),
+                "median_days": statistics.median(d) if d else None,
+                "mean_days": round(statistics.fmean(d), 1) if d else None,
+                "max_days": max(d) if d else None,
+            }
+        )
+    return {
+        "available": True,
+        "stages": out,
+        "open_without_updated_at": int((open_ & b["updated"].isna()).sum()),
+    }
+
+
+def _stale(ctx: Context, b: pd.DataFrame, open_: pd.Series) -> dict[str, Any]:
+    today, n = ctx.today, ctx.stale_days
+    dated = b[open_ & b["updated"].notna()]
+    base = {
+        "threshold_days": n,
+        "open": int(open_.sum()),
+        "open_without_updated_at": int((open_ & b["updated"].isna()).sum()),
+    }
+    if today is None or dated.empty:
+        return {
+            "available": False,
+            "reason": "no-today" if today is None else "no-updated-at",
+            **base,
+            "count": 0,
+            "share": None,
+            "by_owner": {},
+            "examples": [],
+        }
+    days = dated["updated"].map(lambda d: (today - d).days)
+    stale = days[days > n].sort_values(ascending=False, kind="stable")
+    examples = [
+        {**_row_ref(ctx, i, b), "updated_at": b.at[i, "updated"].isoformat(), "days": int(stale[i])}
+        for i in stale.index[: ctx.rules.top]
+    ]
+    by_owner = Counter(b.loc[stale.index, "owner"])
+    return {
+        "available": True,
+        **base,
+        "open_with_updated_at": int(len(dated)),
+        "count": int(len(stale)),
+        "share": _ratio(len(stale), len(dated)),
+        "by_owner": dict(sorted(by_owner.items(), key=lambda kv: (-kv[1], kv[0]))),
+        "examples": examples,
+    }
+
+
+def _past_close(ctx: Context, b: pd.DataFrame, open_: pd.Series) -> dict[str, Any]:
+    today = ctx.today
+    dated = b[open_ & b["close"].notna()]
+    base = {"open": int(open_.sum()), "open_with_close_date": int(len(dated))}
+    if today is None:
+        return {
+            "available": False,
+            "reason": "no-today",
+            **base,
+            "count": 0,
+            "share": None,
+            "examples": [],
+        }
+    past = dated[dated["close"] < today].sort_values("close", kind="stable")
+    examples = [
+        {
+            **_row_ref(ctx, i, b),
+            "close_date": b.at[i, "close"].isoformat(),
+            "days_overdue": (today - b.at[i, "close"]).days,
+        }
+        for i in past.index[: ctx.rules.top]
+    ]
+    return {
+        "available": True,
+        **base,
+        "count": int(len(past)),
+        "share": _ratio(len(past), len(dated)),
+        "examples": examples,
+    }
+
+
+def _movements(ctx: Context, allb: pd.DataFrame) -> dict[str, Any]:
+    """Stage movement between snapshots: rows merged into one deal with different stages."""
+    rec = ctx.records
+    ids = v.column(rec, "deal_id").map(v.text)
+    keep = (ids != "") & (allb["status"] != "rejected") & (allb["stage"] != "")
+    if not keep.any():
+        return {
+            "available": False,
+            "reason": "no-deal-ids",
+            "deals": 0,
+            "transitions": [],
+            "examples": [],
+        }
+    order_of = {s.key: s.order for s in ctx.model.stages}
+    frame = allb[keep].assign(
+        _id=ids[keep],
+        _o=v.column(rec, SOURCE_ORDER).map(lambda x: v.to_number(x) or 0)[keep],
+        _r=rec.loc[keep, SOURCE_ROW],
+    )
+    trans: dict[tuple[str, str], list[int | None]] = {}
+    examples: list[dict[str, Any]] = []
+    deals = backwards = 0
+    for eid, g in frame.groupby("_id", sort=True):
+        if len(g) < 2:
+            continue
+        g = g.assign(_d=g["updated"].map(lambda d: d or dt.date.min)).sort_values(
+            ["_d", "_o", "_r"], kind="stable"
+        )
+        snaps = list(zip(g["stage"], g["updated"]))
+        moves = [(a, c) for a, c in zip(snaps, snaps[1:]) if a[0] != c[0]]
+        if not moves:
+            continue
+        deals += 1
+        for (s1, d1), (s2, d2) in moves:
+            trans.setdefault((s1, s2), []).append((d2 - d1).days if d1 and d2 else None)
+            backwards += order_of.get(s2, 0) < order_of.get(s1, 0)
+        if len(examples) < ctx.rules.top:
+            examples.append(
+                {
+                    "deal_id": str(eid),
+                    "path": [
+                        {"stage": s, "updated_at": d.isoformat() if d else ""} for s, d in snaps
+                    ],
+                }
+            )
+    if not deals:
+        return {
+            "available": False,
+            "reason": "no-snapshots",
+            "deals": 0,
+            "transitions": [],
+            "examples": [],
+        }
+    transitions = []
+    for (s1, s2), days in sorted(
+        trans.items(),
+        key=lambda kv: (-len(kv[1]), order_of.get(kv[0][0], 0), order_of.get(kv[0][1], 0)),
+    ):
+        known = [d for d in days if d is not None]
+        transitions.append(
+            {
+                "from": s1,
+                "to": s2,
+                "count": len(days),
+                "backwards": order_of.get(s2, 0) < order_of.get(s1, 0),
+                "median_days": statistics.median(known) if known else None,
+            }
+        )
+    return {
+        "available": True,
+        "deals": deals,
+        "backwards": int(backwards),
+        "transitions": transitions,
+        "examples": examples,
+    }

@@ -1,0 +1,264 @@
+"""Section "quality": completeness per source and per owner, findings, unknown stages, headers.
+
+In: the :class:`~migrate.report.context.Context`. Out: the ``quality`` section of report.json.
+Completeness of a field is the share of rows whose value is filled *among the rows whose
+sheet has a column for that field*; a sheet without the column shows ``null`` (a layout gap,
+not a person's gap). After normalize, a value that could not be used (an invalid e-mail,
+an unknown stage) is blank and so counts as missing.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import pandas as pd
+
+from ..findings import SEVERITIES
+from ..schema import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET
+from . import values as v
+from .context import Context
+
+UNKNOWN_STAGE = "normalize.unknown-stage"
+DOUBTFUL_METHODS = ("fuzzy", "sniff", "ambiguous")
+# fields that only make sense at some stages: their completeness counts only those records
+APPLIES_TO_STATUS = {"lost_reason": "lost", "next_action": "open", "next_action_date": "open"}
+
+
+def report_fields(ctx: Context) -> list[str]:
+    """Canonical fields shown in the completeness tables: the rule list, where some sheet maps them."""
+    mapped = {c.field for t in ctx.tables if t.kind == "table" for c in t.columns if c.field}
+    wanted = list(ctx.rules.fields) or sorted(mapped)
+    return [f for f in wanted if f in mapped]
+
+
+def build_quality(ctx: Context) -> dict[str, Any]:
+    """The ``quality`` section."""
+    fields = report_fields(ctx)
+    return {
+        "fields": fields,
+        "completeness": _completeness(ctx, fields),
+        "by_owner": _by_owner(ctx, fields),
+        "findings": _findings(ctx),
+        "unknown_stages": _unknown_stages(ctx),
+        "unmapped_headers": _unmapped(ctx),
+        "doubtful_mappings": _doubtful(ctx),
+    }
+
+
+def _has_column(ctx: Context, fields: list[str]) -> pd.DataFrame:
+    """Per record and field: does the record's sheet have a column for the field (and does the
+    field apply to the record's stage, see APPLIES_TO_STATUS)?"""
+    rec = ctx.records
+    sheet_fields = {(t.file, t.sheet): {c.field for c in t.columns if c.field} for t in ctx.tables}
+    keys = list(zip(rec[SOURCE_FILE].map(v.text), rec[SOURCE_SHEET].map(v.text)))
+    data = {f: [f in sheet_fields.get(k, ()) for k in keys] for f in fields}
+    frame = pd.DataFrame(data, index=rec.index, dtype=bool)
+    status_of = {s.key: s.status for s in ctx.model.stages}
+    status = ctx.stages.map(lambda k: status_of.get(k, ""))
+    for f, st in APPLIES_TO_STATUS.items():
+        if f in frame.columns:
+            frame[f] = frame[f] & (status == st).to_numpy()
+    return frame
+
+
+def _filled_frame(ctx: Context, fields: list[str]) -> pd.DataFrame:
+    rec = ctx.records
+    return pd.DataFrame(
+        {f: v.filled(v.column(rec, f)) for f in fields}, index=rec.index, dtype=bool
+    )
+
+
+def _share(filled: pd.Series, has: pd.Series) -> float | None:
+    n = int(has.sum())
+    return round(float((filled & has).sum()) / n, 4) if n else None
+
+
+def _completeness(ctx: Context, fields: list[str]) -> dict[str, Any]:
+    rec = ctx.records
+    has = _has_column(ctx, fields)
+    fil = _filled_frame(ctx, fields)
+    by_source = []
+    for t in ctx.tables:
+        if t.kind != "table":
+            continue
+        mask = (rec[SOURCE_FILE] == t.file) & (rec[SOURCE_SHEET] == t.sheet)
+        by_source.append(
+            {
+                "file": t.file,
+                "sheet": t.sheet,
+                "rows": int(mask.sum()),
+                "fields": {f: _share(fil.loc[mask, f], has.loc[mask, f]) for f in fields},
+            }
+        )
+    overall = {}
+    for f in fields:
+        n_has = int(has[f].sum())
+        n_fill = int((fil[f] & has[f]).sum())
+        overall[f] = {
+            "filled": n_fill,
+            "rows_with_column": n_has,
+            "share": round(n_fill / n_has, 4) if n_has else None,
+            "share_all_rows": round(n_fill / len(rec), 4) if len(rec) else None,
+        }
+    return {"rows": int(len(rec)), "by_source": by_source, "overall": overall}
+
+
+def _by_owner(ctx: Context, fields: list[str]) -> dict[str, Any]:
+    rec = ctx.records
+    has_owner = _has_column(ctx, ["owner"])["owner"] if len(rec) else pd.Series([], dtype=bool)
+    if not has_owner.any():
+        return {"available": False, "reason": "no-owner-column", "owners": [], "omitted": 0}
+    has = _has_column(ctx, fields)
+    fil = _filled_frame(ctx, fields)
+    owners = v.column(rec, "owner").map(v.text)
+    owners = owners.where(
+        has_owner, None
+    )  # rows from sheets without an owner column are not anyone's
+    counts = owners.dropna().value_counts()
+    order = sorted(counts.index, key=lambda o: (-int(counts[o]), o == "", o))
+    out = []
+    for o in order[: ctx.rules.owners]:
+        mask = owners == o
+        out.append(
+            {
+                "owner": o,
+                "rows": int(mask.sum()),
+                "fields": {
+                    f: _share(fil.loc[mask, f], has.loc[mask, f]) for f in fields if f != "owner"
+                },
+            }
+        )
+    return {
+        "available": True,
+        "owners": out,
+        "omitted": max(0, len(order) - ctx.rules.owners),
+        "rows_without_owner_column": int((~has_owner).sum()),
+    }
+
+
+def _example(ctx: Context, row: dict[str, Any]) -> dict[str, Any]:
+    field = v.text(row.get("field"))
+    return {
+        **ctx.where(row.get("file"), row.get("sheet"), row.get("row")),
+        "column": v.text(row.get("column")),
+        "field": field,
+        "original": ctx.show(row.get("original"), field),
+        "value": ctx.show(row.get("value"), field),
+        "action": v.text(row.get("action")),
+        "message": ctx.show(row.get("message")),
+    }
+
+
+def _findings(ctx: Context) -> dict[str, Any]:
+    fd = ctx.findings
+    n = ctx.rules.examples
+    sev_rank: dict[str, int] = {s: i for i, s in enumerate(SEVERITIES)}
+    by_rule: dict[str, dict[str, Any]] = {}
+    by_source: dict[tuple[str, str], Counter[str]] = {}
+    by_column: Counter[tuple[str, str, str, str]] = Counter()
+    for row in fd.to_dict("records"):
+        rule, sev = v.text(row["rule"]), v.text(row["severity"])
+        e = by_rule.setdefault(
+            rule,
+            {"rule": rule, "severity": sev, "count": 0, "by_severity": Counter(), "examples": []},
+        )
+        e["count"] += 1
+        e["by_severity"][sev] += 1
+        if sev_rank.get(sev, 0) > sev_rank.get(e["severity"], 0):
+            e["severity"] = sev
+        if len(e["examples"]) < n:
+            e["examples"].append(_example(ctx, row))
+        by_source.setdefault((v.text(row["file"]), v.text(row["sheet"])), Counter())[sev] += 1
+        if v.text(row["column"]) or v.text(row["field"]):
+            by_column[
+                (
+                    v.text(row["file"]),
+                    v.text(row["sheet"]),
+                    v.text(row["column"]),
+                    v.text(row["field"]),
+                )
+            ] += 1
+    rules = sorted(
+        by_rule.values(), key=lambda e: (-sev_rank.get(e["severity"], 0), -e["count"], e["rule"])
+    )
+    for e in rules:
+        e["by_severity"] = {s: int(e["by_severity"].get(s, 0)) for s in SEVERITIES}
+    return {
+        "total": int(len(fd)),
+        "by_severity": {s: int((fd["severity"] == s).sum()) if len(fd) else 0 for s in SEVERITIES},
+        "by_rule": rules,
+        "by_source": [
+            {
+                "file": f,
+                "sheet": s,
+                "total": sum(c.values()),
+                **{k: int(c.get(k, 0)) for k in SEVERITIES},
+            }
+            for (f, s), c in sorted(by_source.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
+        ],
+        "by_column": [
+            {"file": f, "sheet": s, "column": c, "field": fl, "count": k}
+            for (f, s, c, fl), k in sorted(by_column.items(), key=lambda kv: (-kv[1], kv[0]))
+        ],
+    }
+
+
+def _unknown_stages(ctx: Context) -> list[dict[str, Any]]:
+    """Stage words the model does not know, with the number of rows that use them."""
+    fd = ctx.findings
+    words: dict[str, dict[str, Any]] = {}
+    if len(fd):
+        hits = fd[fd["rule"] == UNKNOWN_STAGE]
+        for row in hits.to_dict("records"):
+            w = v.text(row["original"])
+            e = words.setdefault(w, {"word": w, "rows": 0, "source": "findings", "examples": []})
+            e["rows"] += 1
+            if len(e["examples"]) < ctx.rules.examples:
+                e["examples"].append(ctx.where(row["file"], row["sheet"], row["row"]))
+    # before normalize runs the records still hold the source words: what the model cannot
+    # resolve is unknown too (after normalize an unknown stage is "" and only the finding has it)
+    raw = v.column(ctx.records, "stage").map(v.text)
+    unknown = (raw != "") & (ctx.stages == "")
+    for i in raw[unknown].index:
+        w = raw[i]
+        if w in words and words[w]["source"] == "findings":
+            continue
+        e = words.setdefault(w, {"word": w, "rows": 0, "source": "records", "examples": []})
+        e["rows"] += 1
+        if len(e["examples"]) < ctx.rules.examples:
+            r = ctx.records.loc[i]
+            e["examples"].append(ctx.where(r[SOURCE_FILE], r[SOURCE_SHEET], r[SOURCE_ROW]))
+    return sorted(words.values(), key=lambda e: (-e["rows"], e["word"]))
+
+
+def _unmapped(ctx: Context) -> list[dict[str, Any]]:
+    listed = (ctx.report.get("columns") or {}).get("unmapped_list")
+    if listed is not None:
+        return [dict(x) for x in listed]
+    return [
+        {"file": t.file, "sheet": t.sheet, "column": c.column, "header": c.header, "note": c.note}
+        for t in ctx.tables
+        if t.kind == "table"
+        for c in t.columns
+        if not c.field
+    ]
+
+
+def _doubtful(ctx: Context) -> list[dict[str, Any]]:
+    return [
+        {
+            "file": t.file,
+            "sheet": t.sheet,
+            "column": c.column,
+            "header": c.header,
+            "field": c.field,
+            "method": c.method,
+            "confidence": round(float(c.confidence), 3),
+            "note": c.note,
+        }
+        for t in ctx.tables
+        if t.kind == "table"
+        for c in t.columns
+        if c.field and c.method in DOUBTFUL_METHODS
+    ]

@@ -1,0 +1,374 @@
+"""report.html sections about the data: "Can we import?" and "Data quality".
+
+In: a :class:`~migrate.report.widgets.Page` (the report dict and the language); out: the
+HTML of each section. Figures come from the ``import`` and ``quality`` sections of the
+report dict only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import charts
+from .text import field_label, num, reason_label, t
+from .widgets import SEVERITY_COLORS, Cell, Page, check, e, flag
+
+
+def import_section(p: Page) -> str:
+    """Can we import? Rows per sheet, failed files, validation, rejections."""
+    imp = p.r["import"]
+    out = [f'<section id="import"><h2>{p.t("s.import")}</h2><p class="note">{p.t("imp.intro")}</p>']
+    head = [
+        p.t("file"),
+        p.t("sheet"),
+        p.t("in"),
+        p.t("exported"),
+        p.t("merged"),
+        p.t("rejected"),
+        p.t("skipped"),
+        p.t("blank"),
+        p.t("balanced"),
+    ]
+    rows = []
+    for s in imp["sheets"]:
+        why = ", ".join(f"{reason_label(k, p.lang)} {n}" for k, n in s["skipped_reasons"].items())
+        sheet = e(s["sheet"]) or p.t("csv")
+        if s["kind"] == "skipped":
+            sheet += f' <span class="ex">({e(reason_label(s["reason"], p.lang))})</span>'
+        skipped = num(s["skipped"]) + (
+            f'<br><span class="ex">{e(why)}</span>' if why and s["kind"] != "skipped" else ""
+        )
+        rows.append(
+            [
+                e(s["file"]),
+                sheet,
+                num(s["in"]),
+                num(s["exported"]),
+                num(s["merged"]),
+                flag(s["rejected"]),
+                skipped,
+                num(s["blank"]),
+                check(s["balanced"]),
+            ]
+        )
+    tot = imp["totals"]
+    total = [
+        p.t("total"),
+        "",
+        num(tot["in"]),
+        num(tot["exported"]),
+        num(tot["merged"]),
+        flag(tot["rejected"]),
+        num(tot["skipped"]),
+        num(tot["blank"]),
+        check(tot["balanced"]),
+    ]
+    out.append(p.table(head, rows, nums={2, 3, 4, 5, 6, 7}, total=total))
+    if imp["skipped_reasons"]:
+        out.append(
+            f'<p class="note">{p.t("imp.skipped-why")}: '
+            + ", ".join(
+                f"{e(reason_label(k, p.lang))} {num(n)}" for k, n in imp["skipped_reasons"].items()
+            )
+            + "</p>"
+        )
+
+    out.append(f"<h3>{p.t('imp.failed')}</h3>")
+    if imp["failed_files"]:
+        out.append(
+            p.table(
+                [p.t("file"), p.t("message"), p.t("hint")],
+                [
+                    [
+                        e(f["file"]),
+                        f'{e(f["error"])}<br><span class="ex">{p.code(f["code"])}</span>',
+                        e(f["hint"]),
+                    ]
+                    for f in imp["failed_files"]
+                ],
+            )
+        )
+    else:
+        out.append(p.none())
+
+    out.append(f"<h3>{p.t('imp.validation')}</h3>")
+    val = imp["validation"]
+    if not val["available"]:
+        out.append(p.na())
+    else:
+        rows = [
+            [
+                e(f["file"]),
+                num(f["expectations"]),
+                num(f["passed"]),
+                flag(f["failed"]),
+                num(f["rows_in"]),
+                num(f["rows_out"]),
+                flag(f["rejected"]),
+                p.badge(f["status"], t("val." + f["status"], p.lang)),
+                "<br>".join(f"{p.code(x['rule'])} {num(x['rows'])}" for x in f["failures"]),
+            ]
+            for f in val["files"]
+        ]
+        out.append(
+            p.table(
+                [
+                    p.t("file"),
+                    p.t("expectations"),
+                    p.t("passed"),
+                    p.t("failed"),
+                    p.t("in"),
+                    p.t("rows_out"),
+                    p.t("rejected"),
+                    p.t("status"),
+                    p.t("rule"),
+                ],
+                rows,
+                nums={1, 2, 3, 4, 5, 6},
+            )
+        )
+
+    out.append(f"<h3>{p.t('imp.rejections')}</h3>")
+    rej = imp["rejections"]
+    if rej["reasons"]:
+        out.append(
+            p.table(
+                [p.t("reason"), p.t("count"), p.t("examples")],
+                [
+                    [p.code(r["reason"]), num(r["count"]), p.examples(r["examples"])]
+                    for r in rej["reasons"]
+                ],
+                nums={1},
+            )
+        )
+    else:
+        out.append(p.none())
+    if rej.get("checks"):
+        out.append(f"<h3>{p.t('imp.checks')}</h3>")
+        out.append(
+            p.table(
+                [p.t("rule"), p.t("count"), p.t("examples")],
+                [
+                    [
+                        p.code(c["rule"]),
+                        num(c["count"]),
+                        '<span class="ex">'
+                        + "<br>".join(
+                            f"{e(x['file'])} {e(x['external_id'])} · {e(x['column'])} {p.code(x['value'])} "
+                            f"— {e(x['reason'])}"
+                            for x in c["examples"]
+                        )
+                        + "</span>",
+                    ]
+                    for c in rej["checks"]
+                ],
+                nums={1},
+            )
+        )
+    out.append("</section>")
+    return "".join(out)
+
+
+def quality_section(p: Page) -> str:
+    """Data quality: completeness by source and owner, findings, unknown stages, headers."""
+    q = p.r["quality"]
+    out = [
+        f'<section id="quality"><h2>{p.t("s.quality")}</h2>',
+        _completeness(p, q),
+        _owners(p, q),
+        _findings(p, q),
+    ]
+    out.append(f"<h3>{p.t('q.unknown-stages')}</h3>")
+    if q["unknown_stages"]:
+        out.append(
+            p.table(
+                [p.t("q.word"), p.t("rows"), p.t("examples")],
+                [
+                    [p.code(w["word"]), num(w["rows"]), p.examples(w["examples"])]
+                    for w in q["unknown_stages"]
+                ],
+                nums={1},
+            )
+        )
+    else:
+        out.append(p.none())
+    out.append(f"<h3>{p.t('q.unmapped')}</h3>")
+    if q["unmapped_headers"]:
+        out.append(
+            p.table(
+                [p.t("file"), p.t("sheet"), p.t("column"), p.t("q.header")],
+                [
+                    [e(u["file"]), e(u["sheet"]), e(u["column"]), p.code(u["header"])]
+                    for u in q["unmapped_headers"]
+                ],
+            )
+        )
+    else:
+        out.append(p.none())
+    if q["doubtful_mappings"]:
+        out.append(f"<h3>{p.t('q.doubtful')}</h3>")
+        out.append(
+            p.table(
+                [
+                    p.t("file"),
+                    p.t("sheet"),
+                    p.t("column"),
+                    p.t("q.header"),
+                    p.t("field"),
+                    p.t("q.method"),
+                    p.t("q.confidence"),
+                ],
+                [
+                    [
+                        e(d["file"]),
+                        e(d["sheet"]),
+                        e(d["column"]),
+                        p.code(d["header"]),
+                        e(field_label(d["field"], p.lang)),
+                        e(d["method"])
+                        + (f'<br><span class="ex">{e(d["note"])}</span>' if d["note"] else ""),
+                        f"{d['confidence']:.2f}",
+                    ]
+                    for d in q["doubtful_mappings"]
+                ],
+                nums={6},
+            )
+        )
+    out.append("</section>")
+    return "".join(out)
+
+
+def _completeness(p: Page, q: dict[str, Any]) -> str:
+    fields = q["fields"]
+    comp = q["completeness"]
+    out = [f'<h3>{p.t("q.completeness")}</h3><p class="note">{p.t("q.completeness-note")}</p>']
+    if not fields or not comp["by_source"]:
+        return "".join(out) + p.na()
+    all_rows = t("q.all", p.lang)
+    rows = [all_rows] + [p.source(s["file"], s["sheet"]) for s in comp["by_source"]]
+    notes = [f"{all_rows}: {num(comp['rows'])} {t('rows', p.lang)}"] + [
+        f"{p.source(s['file'], s['sheet'])}: {num(s['rows'])} {t('rows', p.lang)}"
+        for s in comp["by_source"]
+    ]
+    values = [[comp["overall"][f]["share"] for f in fields]]
+    values += [[s["fields"][f] for f in fields] for s in comp["by_source"]]
+    out.append(
+        charts.heatmap(
+            rows,
+            [field_label(f, p.lang) for f in fields],
+            values,
+            title=t("q.completeness", p.lang),
+            row_notes=notes,
+        )
+    )
+    return "".join(out)
+
+
+def _owners(p: Page, q: dict[str, Any]) -> str:
+    own = q["by_owner"]
+    out = [f"<h3>{p.t('q.owner')}</h3>"]
+    if not own["available"]:
+        return "".join(out) + f'<p class="na">{p.t("q.owner-none")}</p>'
+    fields = [
+        f
+        for f in q["fields"]
+        if f != "owner" and any(o["fields"].get(f) is not None for o in own["owners"])
+    ]
+    rows = []
+    for o in own["owners"]:
+        cells: list[Any] = [e(o["owner"]) or p.t("no-owner"), num(o["rows"])]
+        for f in fields:
+            v = o["fields"].get(f)
+            cells.append(
+                Cell(
+                    "—" if v is None else f"{v * 100:.0f}%",
+                    "heat",
+                    f"background:{charts.heat_color(v)}",
+                )
+            )
+        rows.append(cells)
+    out.append(
+        p.table(
+            [p.t("owner"), p.t("rows")] + [e(field_label(f, p.lang)) for f in fields],
+            rows,
+            nums={1},
+        )
+    )
+    if own["omitted"]:
+        out.append(f'<p class="note">{p.t("q.owner-omitted", n=own["omitted"])}</p>')
+    return "".join(out)
+
+
+def _findings(p: Page, q: dict[str, Any]) -> str:
+    fnd = q["findings"]
+    out = [f"<h3>{p.t('q.findings')}</h3>"]
+    if not fnd["by_rule"]:
+        return "".join(out) + p.none()
+    bars = [
+        charts.Bar(
+            r["rule"], r["count"], num(r["count"]), SEVERITY_COLORS.get(r["severity"], "#1a73e8")
+        )
+        for r in fnd["by_rule"]
+    ]
+    out.append(charts.hbars(bars, title=t("q.findings", p.lang)))
+    rows = []
+    for r in fnd["by_rule"]:
+        msg = r["examples"][0]["message"] if r["examples"] else ""
+        ex = "".join(f"<li>{_example(p, x)}</li>" for x in r["examples"])
+        rows.append(
+            [
+                f"{p.code(r['rule'])}<br>{p.sev(r['severity'])}",
+                num(r["count"]),
+                f'{e(msg)}<ul class="ex">{ex}</ul>',
+            ]
+        )
+    out.append(
+        p.table(
+            [p.t("rule"), p.t("count"), f"{p.t('message')} / {p.t('examples')}"], rows, nums={1}
+        )
+    )
+    out.append(f"<h3>{p.t('q.by-source')}</h3>")
+    out.append(
+        p.table(
+            [p.t("file"), p.t("sheet"), p.t("error"), p.t("warning"), p.t("info"), p.t("total")],
+            [
+                [
+                    e(s["file"]),
+                    e(s["sheet"]),
+                    flag(s["error"]),
+                    num(s["warning"]),
+                    num(s["info"]),
+                    num(s["total"]),
+                ]
+                for s in fnd["by_source"]
+            ],
+            nums={2, 3, 4, 5},
+        )
+    )
+    if fnd["by_column"]:
+        out.append(f"<h3>{p.t('q.by-column')}</h3>")
+        out.append(
+            p.table(
+                [p.t("file"), p.t("sheet"), p.t("column"), p.t("field"), p.t("count")],
+                [
+                    [
+                        e(c["file"]),
+                        e(c["sheet"]),
+                        e(c["column"]),
+                        e(field_label(c["field"], p.lang)),
+                        num(c["count"]),
+                    ]
+                    for c in fnd["by_column"]
+                ],
+                nums={4},
+            )
+        )
+    return "".join(out)
+
+
+def _example(p: Page, x: dict[str, Any]) -> str:
+    loc = p.where(x, x.get("column", ""))
+    if x.get("original") or x.get("value"):
+        after = p.code(x["value"]) if x.get("value") else f"<i>{p.t('empty')}</i>"
+        return f'{loc} {p.code(x["original"])} <span class="arrow">→</span> {after}'
+    return loc

@@ -1,0 +1,236 @@
+"""normalize_records on whole frames: outputs, findings, on-error policies, rule files, helpers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from migrate import findings as fnd
+from migrate.errors import RuleFileError
+from migrate.normalize import distinct_owners, load_rules, normalize_records, unknown_stage_words
+from migrate.rules import DEFAULT_RULES_DIR
+from migrate.schema import load_schema
+
+TODAY = dt.date(2026, 1, 15)
+
+
+def records(rows: list[dict[str, Any]], *, file: str = "deals.xlsx", sheet: str = "案件一覧") -> pd.DataFrame:
+    names = load_schema().names
+    data = []
+    for i, values in enumerate(rows):
+        row: dict[str, Any] = {n: None for n in names}
+        row.update(
+            {
+                "_source_file": file,
+                "_source_sheet": sheet,
+                "_source_row": i + 5,
+                "_row_key": f"{file}|{sheet}|{i + 5}",
+                "_source_order": 0,
+                "_amount_unit": 1.0,
+                "_currency_hint": "",
+            }
+        )
+        row.update(values)
+        data.append(row)
+    return pd.DataFrame(data, dtype=object)
+
+
+MIXED = [
+    {"company_name": "(株)山田電気 御中", "contact_name": "山田 太郎 様", "email": "Yamada Taro <Taro.Yamada@Example.co.jp>",
+     "phone": "03-1234-5678 内線12", "amount": "120万円", "stage": "3.提案", "probability": "70%",
+     "close_date": "2026/3/31", "owner": "佐藤 さん", "website": "www.Example.co.jp/", "notes": "一行目\r\n二行目",
+     "extra:メモ": "ｘ　ｙ"},
+    {"company_name": "山田電気㈱", "contact_name": "Smith, John", "email": "bad@", "phone": 312345678, "amount": 300,
+     "stage": "保留", "probability": "A", "close_date": "3/31", "owner": "佐藤", "created_at": dt.datetime(2025, 11, 1)},
+    {"company_name": "ACME CORP.", "contact_last_name": "鈴木", "contact_first_name": "一郎", "email": "a@x.com; b@y.com",
+     "phone": "+1 212 555 1234", "amount": "$12,000", "stage": "Closed Won", "probability": 0.7,
+     "close_date": "R8.3.31", "owner": "sato@corp.jp"},
+    {"company_name": "未定", "amount": "未定", "stage": "保留", "close_date": "未定", "probability": "120%"},
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def mixed() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    raw = records(MIXED)
+    before = raw.copy(deep=True)
+    out, findings = normalize_records(raw, today=TODAY)
+    pd.testing.assert_frame_equal(raw, before)  # the input is never modified
+    return raw, out, findings
+
+
+def test_outputs(mixed: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]) -> None:
+    raw, out, _ = mixed
+    assert list(out.index) == list(raw.index)
+    assert out["company_name"].tolist() == ["株式会社山田電気", "山田電気株式会社", "ACME Corp.", ""]
+    assert out["company_key"].tolist() == ["山田電気", "山田電気", "acme", ""]
+    assert out["company_legal_form"].tolist() == ["株式会社", "株式会社", "Corp.", ""]
+    assert out["contact_name"].tolist() == ["山田 太郎", "John Smith", "鈴木 一郎", ""]
+    assert out["contact_last_name"].tolist() == ["山田", "Smith", "鈴木", ""]
+    assert out["contact_first_name"].tolist() == ["太郎", "John", "一郎", ""]
+    assert out["email"].tolist() == ["taro.yamada@example.co.jp", "", "a@x.com", ""]
+    assert out["email_domain"].tolist() == ["example.co.jp", "", "x.com", ""]
+    assert out["phone"].tolist() == ["+81312345678", "+81312345678", "+12125551234", ""]
+    assert out["amount"].tolist()[:3] == [1200000.0, 300.0, 12000.0]
+    assert math.isnan(out["amount"].iloc[3])
+    assert out["currency"].tolist() == ["JPY", "JPY", "USD", "JPY"]
+    assert out["stage"].tolist() == ["proposal", "", "won", ""]
+    assert out["probability"].tolist()[:3] == [70.0, 80.0, 70.0]
+    assert out["close_date"].tolist() == ["2026-03-31", "2026-03-31", "2026-03-31", ""]
+    assert out["owner"].tolist()[:3] == ["佐藤", "佐藤", "sato@corp.jp"]
+    assert out["owner_email"].tolist()[:3] == ["", "", "sato@corp.jp"]
+    assert out["website"].iloc[0] == "https://www.example.co.jp"
+    assert out["website_domain"].iloc[0] == "example.co.jp"
+    assert out["notes"].iloc[0] == "一行目\n二行目"
+    assert out["extra:メモ"].iloc[0] == "x y"
+    assert out["created_at"].iloc[1] == "2025-11-01"
+    assert not out["_stage_inferred"].any()
+    assert not out["_reject"].any()
+    assert out["amount"].dtype == "float64" and out["probability"].dtype == "float64"
+    assert out["company_name"].dtype == object
+
+
+def test_findings(mixed: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]) -> None:
+    _, _, findings = mixed
+    assert list(findings.columns) == fnd.FINDING_COLUMNS
+    assert (findings["file"] == "deals.xlsx").all() and (findings["sheet"] == "案件一覧").all()
+    assert (findings["column"] == "").all()  # the pipeline fills it from the column mapping
+    assert findings["rule"].str.match(r"^normalize\.[a-z0-9]+(-[a-z0-9]+)*$").all()
+
+    def at(rule: str, row: int) -> pd.DataFrame:
+        return findings[(findings["rule"] == rule) & (findings["row"] == row)]
+
+    assert len(at("normalize.invalid-email", 6)) == 1
+    assert at("normalize.invalid-email", 6)["original"].iloc[0] == "bad@"
+    assert at("normalize.invalid-email", 6)["action"].iloc[0] == "blanked"
+    assert at("normalize.multiple-emails", 7)["message"].iloc[0].endswith("not b@y.com")
+    assert at("normalize.phone-extension", 5)["field"].iloc[0] == "phone"
+    assert at("normalize.phone-leading-zero-restored", 6)["value"].iloc[0] == "+81312345678"
+    assert at("normalize.date-year-inferred", 6)["message"].iloc[0].startswith("no year given; used 2026")
+    assert len(at("normalize.unknown-stage", 6)) == 1 and len(at("normalize.unknown-stage", 8)) == 1
+    assert "used in 2 row(s)" in at("normalize.unknown-stage", 8)["message"].iloc[0]
+    assert at("normalize.probability-out-of-range", 8)["severity"].iloc[0] == "warning"
+    # re-spellings and dictionary mappings are summarised per sheet (row 0)
+    assert len(at("normalize.company", 0)) == 1
+    assert at("normalize.company", 0)["message"].iloc[0].startswith("3 cell(s) re-spelled")
+    stage_words = at("normalize.stage", 0)
+    assert set(stage_words["original"]) == {"3.提案", "Closed Won"}
+    placeholders = at("normalize.placeholder-blanked", 0)
+    assert set(placeholders["field"]) == {"company_name", "amount", "close_date"}
+    assert len(at("normalize.text-cleaned", 0)) >= 2
+
+
+def test_helpers(mixed: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]) -> None:
+    _, out, findings = mixed
+    words = unknown_stage_words(findings)
+    assert words.to_dict("records") == [{"word": "保留", "rows": 2, "files": "deals.xlsx"}]
+    owners = distinct_owners(out)
+    assert owners.to_dict("records") == [
+        {"owner": "佐藤", "rows": 2, "files": "deals.xlsx", "owner_email": ""},
+        {"owner": "sato@corp.jp", "rows": 1, "files": "deals.xlsx", "owner_email": "sato@corp.jp"},
+    ]
+    assert list(unknown_stage_words(fnd.empty()).columns) == ["word", "rows", "files"]
+
+
+def test_empty_frame() -> None:
+    out, findings = normalize_records(records([]), today=TODAY)
+    assert len(out) == 0 and len(findings) == 0
+    assert {"company_key", "email_domain", "_reject", "_reject_reason"} <= set(out.columns)
+
+
+def test_grouping_is_per_file_and_sheet() -> None:
+    a = records([{"close_date": "25/03/2026"}, {"close_date": "03/04/2026"}], file="a.xlsx")
+    b = records([{"close_date": "12/25/2026"}, {"close_date": "03/04/2026"}], file="b.csv", sheet="")
+    out, findings = normalize_records(pd.concat([a, b], ignore_index=True), today=TODAY)
+    assert out["close_date"].tolist() == ["2026-03-25", "2026-04-03", "2026-12-25", "2026-03-04"]
+    inferred = findings[findings["rule"] == "normalize.date-order-inferred"]
+    assert sorted(inferred["file"]) == ["a.xlsx", "b.csv"]
+
+
+# ----------------------------------------------------------------------------- rule files
+
+
+@pytest.fixture()
+def rules_copy(tmp_path: Path) -> Path:
+    for name in ("normalize.yaml", "columns.yaml", "stages.yaml", "owners.yaml"):
+        shutil.copy(DEFAULT_RULES_DIR / name, tmp_path / name)
+    return tmp_path
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_reject_policy_marks_the_row(rules_copy: Path) -> None:
+    _edit(rules_copy / "normalize.yaml", "normalize.email: {on_error: blank", "normalize.email: {on_error: reject")
+    out, findings = normalize_records(records([{"email": "bad@"}, {"email": "ok@example.com"}]),
+                                      rules_dir=str(rules_copy), today=TODAY)  # fmt: skip
+    assert out["_reject"].tolist() == [True, False]
+    assert out["_reject_reason"].iloc[0].startswith("normalize.invalid-email: ")
+    hit = findings[findings["rule"] == "normalize.invalid-email"]
+    assert hit[["severity", "action"]].values.tolist() == [["error", "rejected"]]
+
+
+def test_keep_policy_keeps_the_text(rules_copy: Path) -> None:
+    _edit(rules_copy / "normalize.yaml", "normalize.date: {on_error: blank", "normalize.date: {on_error: keep")
+    out, findings = normalize_records(records([{"close_date": " 来週 "}]), rules_dir=str(rules_copy), today=TODAY)
+    assert out["close_date"].iloc[0] == "来週"
+    assert findings[findings["rule"] == "normalize.unparseable-date"]["action"].tolist() == ["kept"]
+
+
+def test_cell_level_reformats(rules_copy: Path) -> None:
+    _edit(rules_copy / "normalize.yaml", "reformats: summary", "reformats: cell")
+    _, findings = normalize_records(records([{"close_date": "2026/3/31"}, {"close_date": "2026/4/1"}]),
+                                    rules_dir=str(rules_copy), today=TODAY)  # fmt: skip
+    assert findings[findings["rule"] == "normalize.date"]["row"].tolist() == [5, 6]
+
+
+def test_owner_mapping(rules_copy: Path) -> None:
+    (rules_copy / "owners.yaml").write_text(
+        "kind: owners\nversion: 1\nowners:\n  山田 太郎: T.Yamada@Example.co.jp\n", encoding="utf-8"
+    )
+    out, findings = normalize_records(records([{"owner": "山田太郎さん"}, {"owner": "佐藤"}]),
+                                      rules_dir=str(rules_copy), today=TODAY)  # fmt: skip
+    assert out["owner_email"].tolist() == ["t.yamada@example.co.jp", ""]
+    assert findings[findings["rule"] == "normalize.owner-unmapped"]["original"].tolist() == ["佐藤"]
+    owners = distinct_owners(out, rules_dir=str(rules_copy))
+    assert owners.set_index("owner")["owner_email"].to_dict() == {"山田太郎": "t.yamada@example.co.jp", "佐藤": ""}
+
+
+def test_broken_owner_file(rules_copy: Path) -> None:
+    (rules_copy / "owners.yaml").write_text(
+        "kind: owners\nversion: 1\nowners:\n  山田: not-an-address\n  山田 さん: y@example.com\n", encoding="utf-8"
+    )
+    with pytest.raises(RuleFileError) as err:
+        normalize_records(records([{"owner": "山田"}]), rules_dir=str(rules_copy), today=TODAY)
+    assert len(err.value.problems) == 2
+
+
+def test_broken_rule_file_lists_every_problem(rules_copy: Path) -> None:
+    path = rules_copy / "normalize.yaml"
+    _edit(path, "normalize.amount: {on_error: blank", "normalize.amount: {on_error: keep")
+    _edit(path, "ambiguous_order: month-first", "ambiguous_order: sideways")
+    _edit(path, "  fuzzy_min: 85", "  fuzzy_min: 185\n  fuzzy_max: 3")
+    _edit(path, "default_currency: JPY", "default_currency: yen")
+    with pytest.raises(RuleFileError) as err:
+        load_rules(str(rules_copy))
+    problems = "\n".join(err.value.problems)
+    assert len(err.value.problems) == 5, problems
+    assert "normalizers.normalize.amount.on_error: 'keep' is not allowed; allowed values: blank, reject" in problems
+    assert "dates.ambiguous_order: 'sideways' is not allowed; allowed values: month-first, day-first" in problems
+    assert "stages.fuzzy_max: unknown key" in problems
+    assert "stages.fuzzy_min: 185 is out of range" in problems
+    assert "amounts.default_currency: 'yen' is not an ISO 4217 code" in problems
+
+
+def test_wrong_kind(rules_copy: Path) -> None:
+    _edit(rules_copy / "normalize.yaml", "kind: normalize", "kind: columns")
+    with pytest.raises(RuleFileError, match="kind"):
+        load_rules(str(rules_copy))
