@@ -510,8 +510,23 @@ def test_unmapped_owner_is_reported_once(
     )
     result = build(targets["salesforce"], model, ents, owners={"佐藤": "sato@example.com"})
     f = result.findings[result.findings["rule"] == "export.owner-unmapped"]
-    assert len(f) == 1 and f.iloc[0]["original"] == "高橋"
+    assert len(f) == 1 and f.iloc[0]["original"] == "高橋" and f.iloc[0]["row"] == 2
     assert set(result.files["Opportunity.csv"]["Owner.Email"]) == {""}
+
+
+def test_without_an_owner_mapping_one_finding_names_the_owners(
+    targets: dict[str, TargetProfile], model: StageModel
+) -> None:
+    ents = entities(
+        companies=[company("c1", "会社", 2)],
+        deals=[deal(f"d{i}", "c1", "", "proposal", i + 2, owner=f"担当{i % 2}") for i in range(4)],
+    )
+    result = build(targets["salesforce"], model, ents)
+    f = result.findings[result.findings["rule"] == "export.owner-unmapped"]
+    assert len(f) == 1 and f.iloc[0]["original"] == "担当0; 担当1"
+    assert f.iloc[0]["message"].startswith(
+        "no owner mapping was given, so 2 owner(s) (担当0, 担当1)"
+    )
 
 
 # one test per validation rule through the Salesforce profile: a bad record is rejected

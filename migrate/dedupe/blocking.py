@@ -37,19 +37,9 @@ class Candidates:
 
 def _explode(values: pd.Series) -> pd.DataFrame:
     """(rec, value) rows, one per value; tuples/lists give one row per element."""
-    arr = values.to_numpy(dtype=object)
-    rec = np.arange(len(arr))
-    is_multi = np.fromiter((isinstance(v, (tuple, list)) for v in arr), bool, len(arr))
-    if not is_multi.any():
-        return pd.DataFrame({"rec": rec, "value": arr})
-    lens = np.fromiter((len(v) if m else 1 for v, m in zip(arr, is_multi)), np.int64, len(arr))
-    flat: list[object] = []
-    for v, m in zip(arr, is_multi):
-        if m:
-            flat.extend(v)
-        else:
-            flat.append(v)
-    return pd.DataFrame({"rec": np.repeat(rec, lens), "value": np.array(flat, dtype=object)})
+    col = pd.Series(values.to_numpy(dtype=object), dtype=object)
+    exploded = col.explode()
+    return pd.DataFrame({"rec": exploded.index.to_numpy(dtype=np.int64), "value": exploded.astype(object)})
 
 
 _NON_DIGIT = re.compile(r"\D+")

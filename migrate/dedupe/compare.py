@@ -49,10 +49,6 @@ def _scorer(test: str) -> tuple[Callable[..., Any], float]:
     return table[test]
 
 
-def _is_empty(v: object) -> bool:
-    return v is None or (isinstance(v, float) and v != v) or v == ""
-
-
 @dataclass
 class Prepared:
     """One comparison's column, ready for fast pair lookups."""
@@ -69,25 +65,35 @@ class Prepared:
     cross: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)  # (this, other) codes
 
 
+def _empty(values: pd.Series) -> np.ndarray:
+    """True for None, NaN and '' cells."""
+    mask = values.isna().to_numpy(dtype=bool, copy=True)
+    mask |= (values == "").to_numpy(dtype=bool)
+    return mask
+
+
+def _as_text(values: pd.Series) -> pd.Series:
+    """Object Series of str (ids read as 12.0 become '12')."""
+    if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+        return values
+    return values.map(lambda v: str(int(v)) if isinstance(v, float) and v.is_integer() else str(v))
+
+
 def _text_codes(col: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
-    arr = col.to_numpy(dtype=object)
-    multi = any(isinstance(v, (tuple, list)) for v in arr)
-    if not multi:
-        empty = np.fromiter((_is_empty(v) for v in arr), bool, len(arr))
-        vals = np.where(empty, None, arr)
-        codes, uniques = pd.factorize(pd.Series(vals, dtype=object).map(lambda v: v if v is None else str(v)), use_na_sentinel=True)
-        lens = (~empty).astype(np.int64)
-        ptr = np.r_[0, np.cumsum(lens)]
-        return ptr, codes[~empty].astype(np.int64), np.asarray(uniques, dtype=object), False
-    flat: list[str] = []
-    lens_list = []
-    for v in arr:
-        items = [str(x) for x in (v if isinstance(v, (tuple, list)) else [v]) if not _is_empty(x)]
-        flat.extend(items)
-        lens_list.append(len(items))
-    codes, uniques = pd.factorize(pd.Series(flat, dtype=object))
-    ptr = np.r_[0, np.cumsum(np.asarray(lens_list, dtype=np.int64))]
-    return ptr, codes.astype(np.int64), np.asarray(uniques, dtype=object), True
+    """A column as element codes per record (CSR), the distinct strings, and whether multi-valued."""
+    values = pd.Series(col.to_numpy(dtype=object), dtype=object)
+    first = values[values.notna()].head(50)
+    multi = bool(first.map(lambda v: isinstance(v, (tuple, list))).any()) if len(first) else False
+    if multi:
+        values = values.explode()
+    empty = _empty(values)
+    kept = _as_text(values[~empty])
+    codes, uniques = pd.factorize(kept)
+    owner = kept.index.to_numpy(dtype=np.int64)
+    order = np.argsort(owner, kind="stable")
+    lens = np.bincount(owner, minlength=len(col)).astype(np.int64)
+    ptr = np.r_[0, np.cumsum(lens)]
+    return ptr, codes[order].astype(np.int64), np.asarray(uniques, dtype=object), multi
 
 
 def _dates(col: pd.Series) -> np.ndarray:
@@ -108,10 +114,11 @@ def _column(frame: pd.DataFrame, name: str) -> pd.Series:
 
 def _scalar_codes(col: pd.Series) -> np.ndarray:
     """Codes of a single-valued column; -1 where empty."""
-    ov = col.to_numpy(dtype=object)
-    empty = np.fromiter((_is_empty(v) for v in ov), bool, len(ov))
-    vals = pd.Series(np.where(empty, None, ov), dtype=object).map(lambda v: v if v is None else str(v))
-    return pd.factorize(vals)[0].astype(np.int64)
+    values = pd.Series(col.to_numpy(dtype=object), dtype=object)
+    empty = _empty(values)
+    codes = np.full(len(values), -1, dtype=np.int64)
+    codes[~empty] = pd.factorize(_as_text(values[~empty]))[0]
+    return codes
 
 
 def prepare(frame: pd.DataFrame, comparisons: tuple[Comparison, ...]) -> list[Prepared]:

@@ -34,8 +34,11 @@ def text_column(records: pd.DataFrame, name: str) -> pd.Series:
     if name not in records.columns:
         return pd.Series("", index=records.index, dtype=object)
     col = records[name]
-    out = col.astype(object).where(~empty_mask(col), "")
-    return out.map(lambda v: v if isinstance(v, str) else K.id_value(v)).str.strip().astype(object)
+    out = pd.Series(col.to_numpy(dtype=object), index=records.index, dtype=object)
+    out[empty_mask(col)] = ""
+    if pd.api.types.infer_dtype(out, skipna=True) != "string":
+        out = out.map(lambda v: v if isinstance(v, str) else K.id_value(v))
+    return out
 
 
 def present(records: pd.DataFrame, fields: tuple[str, ...]) -> np.ndarray:

@@ -25,7 +25,7 @@ from .engine import Linkage, link
 from .entities import EntityRecords, company_records, contact_records, deal_records, existing_accounts, text_column
 from .ids import stable_ids
 from .settings import Comparison, DedupeSettings, EntitySettings, Level, load_settings
-from .survivorship import empty_mask, recency_rank, survive
+from .survivorship import empty_mask, join_groups, recency_rank, survive
 
 # extra columns each entity carries beyond the schema fields of that entity
 DERIVED = {
@@ -258,9 +258,10 @@ def _entity_frame(name: str, records: pd.DataFrame, row_ids: np.ndarray, fields:
     result = survive(work, pd.Series(row_ids, index=records.index), all_fields, rules, rank)
     ent = result.entities.copy()
     ent.insert(0, id_col, ent.index.astype(str))
-    has = row_ids != ""
-    keys = pd.DataFrame({"id": row_ids[has], "key": info["key"].to_numpy()[has], "r": rank[has]}).sort_values(["id", "r"])
-    ent["_row_keys"] = keys.groupby("id")["key"].agg(";".join).reindex(ent.index).to_numpy()
+    has = np.flatnonzero(row_ids != "")
+    by_recency = has[np.argsort(rank[has], kind="stable")]
+    joined = join_groups(row_ids[by_recency], info["key"].to_numpy(dtype=object)[by_recency], ";")
+    ent["_row_keys"] = joined.reindex(ent.index).to_numpy(dtype=object)
     sv = result.survivor.reindex(ent.index).to_numpy()
     ent["_source_file"] = info["file"].to_numpy()[sv]
     ent["_source_sheet"] = info["sheet"].to_numpy()[sv]

@@ -43,6 +43,18 @@ def recency_rank(rows: pd.DataFrame) -> np.ndarray:
     return rank
 
 
+def join_groups(groups: np.ndarray, values: np.ndarray, sep: str) -> pd.Series:
+    """Values joined per group, in the given order (groups need not be sorted)."""
+    order = np.argsort(groups, kind="stable")
+    g = np.asarray(groups, dtype=object)[order]
+    v = np.asarray(values, dtype=object)[order]
+    if not len(g):
+        return pd.Series(dtype=object)
+    cuts = np.flatnonzero(g[1:] != g[:-1]) + 1
+    heads = g[np.r_[0, cuts]]
+    return pd.Series([sep.join(chunk.tolist()) for chunk in np.split(v, cuts)], index=heads, dtype=object)
+
+
 @dataclass
 class Survived:
     entities: pd.DataFrame  # one row per entity id (sorted), the kept values
@@ -104,9 +116,9 @@ def survive(rows: pd.DataFrame, entity_ids: pd.Series, fields: list[str], rules:
             kept = stats.drop_duplicates("g").set_index("g")["raw"]
         else:  # concatenate
             ok = ~empty_mask(col)
-            df = pd.DataFrame({"g": ids[ok], "v": col[ok].astype(str).str.strip().to_numpy(), "r": r[ok]})
+            df = pd.DataFrame({"g": pd.Series(ids[ok], dtype=object), "v": pd.Series(col[ok].astype(str).to_numpy(dtype=object), dtype=object), "r": r[ok]})
             df = df.sort_values(["g", "r"]).drop_duplicates(["g", "v"])
-            kept = df.groupby("g", sort=False)["v"].agg("\n".join)
+            kept = join_groups(df["g"].to_numpy(dtype=object), df["v"].to_numpy(dtype=object), "\n")
         kept = kept.reindex(out.index)
         if not pd.api.types.is_numeric_dtype(sub[f].dtype) or pd.api.types.is_bool_dtype(sub[f].dtype):
             kept = kept.astype(object).where(kept.notna(), "")

@@ -343,22 +343,32 @@ def _owner(
 
 
 def _owner_findings(state: dict[str, Any], found: _Findings) -> None:
-    for name, row in sorted(state["unmapped"].items()):
-        if state["given"]:
-            msg = (
-                f"owner '{name}' is not in the owner mapping; the owner column is left empty "
-                "and the records will belong to the importing user"
-            )
-        else:
-            msg = (
-                f"no owner mapping was given, so owner '{name}' cannot be written as a user "
-                "e-mail; the records will belong to the importing user"
-            )
+    """One finding per owner missing from a given mapping; one in all when none was given."""
+    unmapped = sorted(state["unmapped"].items())
+    if not unmapped:
+        return
+    if not state["given"]:
+        names = [name for name, _ in unmapped]
+        shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+        found.add(
+            "export.owner-unmapped",
+            "warning",
+            {},
+            f"no owner mapping was given, so {len(names)} owner(s) ({shown}) cannot be written "
+            "as user e-mails; the owner columns are left empty and the records will belong to "
+            "the importing user",
+            field="owner",
+            original="; ".join(names),
+            action="blanked",
+        )
+        return
+    for name, row in unmapped:
         found.add(
             "export.owner-unmapped",
             "warning",
             row,
-            msg,
+            f"owner '{name}' is not in the owner mapping; the owner column is left empty and "
+            "the records will belong to the importing user",
             field="owner",
             original=name,
             action="blanked",

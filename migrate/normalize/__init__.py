@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from .base import Issue, Outcome
 from .companies import CompanyName, company_key, normalize_company
-from .config import NormalizeRules, load_owners, load_rules
+from .config import NormalizeRules, load_rules
 from .dates import parse_date, serial_to_date
 from .emails import email_domain, is_valid_email, normalize_email
 from .money import Amount, currency_code, parse_amount
-from .owners import distinct_owners, owner_key
+from .owners import distinct_owners, load_owners, owner_key
 from .people import PersonName, normalize_person
 from .phones import format_national, normalize_phone
 from .probability import parse_number, parse_probability

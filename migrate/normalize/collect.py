@@ -63,29 +63,97 @@ class Collector:
         ``originals`` are the distinct raw values (turned into text only where reported),
         ``values`` what each became.
         """
-        pair_code = [c for c, its in enumerate(issues) for _ in its]
-        if not pair_code:
+        setting = {"cell": "cell", "reformat": self.rules.reformats, "mapping": self.rules.mappings}
+        cell = [(c, i) for c, its in enumerate(issues) for i in its if setting[i.level] == "cell"]
+        summary = [
+            (c, i) for c, its in enumerate(issues) for i in its if setting[i.level] == "summary"
+        ]
+        if not cell and not summary:
             return
-        pair_issue = [i for its in issues for i in its]
         order = np.argsort(codes, kind="stable")
         sorted_codes = codes[order]
-        pc = np.asarray(pair_code, dtype=np.int64)
-        starts = np.searchsorted(sorted_codes, pc, "left")
-        counts = np.searchsorted(sorted_codes, pc, "right") - starts
-        if not counts.any():
+
+        def rows_of(pairs: list[tuple[int, Issue]]) -> tuple[np.ndarray, np.ndarray]:
+            pc = np.asarray([c for c, _ in pairs], dtype=np.int64)
+            starts = np.searchsorted(sorted_codes, pc, "left")
+            counts = np.searchsorted(sorted_codes, pc, "right") - starts
+            chunks = [order[s : s + k] for s, k in zip(starts, counts) if k]
+            return (np.concatenate(chunks) if chunks else np.empty(0, np.int64)), counts
+
+        if cell:
+            pos, counts = rows_of(cell)
+            if len(pos):
+                cols = {
+                    a: np.repeat(np.array([getattr(i, a) for _, i in cell], dtype=object), counts)
+                    for a in _ISSUE_COLS
+                }
+                cols["original"] = np.repeat(
+                    np.array([to_text(originals[c]) for c, _ in cell], dtype=object), counts
+                )
+                cols["cell_value"] = np.repeat(
+                    np.array([values[c] for c, _ in cell], dtype=object), counts
+                )
+                self._add(field, pos, cols)
+        if summary:
+            self._summary(field, summary, *rows_of(summary), originals, values)
+
+    def _summary(
+        self,
+        field: str,
+        pairs: list[tuple[int, Issue]],
+        pos: np.ndarray,
+        counts: np.ndarray,
+        originals: Sequence[object],
+        values: Sequence[str],
+    ) -> None:
+        """Summarised issues counted per sheet on integer codes: no per-row strings are built."""
+        if not len(pos):
             return
-        pos = np.concatenate([order[s : s + k] for s, k in zip(starts, counts) if k])
+        gcodes, labels = self.groups()
+        pair_of_row = np.repeat(np.arange(len(pairs)), counts)
+        sizes = (
+            pd.DataFrame({"p": pair_of_row, "g": gcodes[pos]})
+            .groupby(["p", "g"], sort=False)
+            .size()
+        )
+        merged: dict[tuple[object, ...], list[object]] = {}
+        for (p, g), n in sizes.items():
+            code, issue = pairs[int(p)]
+            original, value = to_text(originals[code]), issue.value or values[code]
+            key: tuple[object, ...] = (issue.rule, int(g))
+            if issue.level == "mapping":
+                key += (original, value)
+            if key in merged:
+                merged[key][0] += int(n)  # type: ignore[operator]
+            else:
+                merged[key] = [int(n), issue, original, value]
+        rows = []
+        for key, (n, issue, original, value) in merged.items():
+            assert isinstance(issue, Issue)
+            file, sheet = labels[int(key[1])]  # type: ignore[call-overload]
+            if issue.level == "mapping":
+                message = f"{issue.message} ({n} row(s))"
+            else:
+                message = f"{n} cell(s) {issue.message} (e.g. '{original}' -> '{value}')"
+            rows.append(
+                (issue.rule, issue.severity, message, file, sheet, original, value, issue.action)
+            )
         cols = {
-            a: np.repeat(np.array([getattr(i, a) for i in pair_issue], dtype=object), counts)
-            for a in _ISSUE_COLS
+            name: np.array([r[k] for r in rows], dtype=object)
+            for k, name in enumerate(
+                ("rule", "severity", "message", "file", "sheet", "original", "value", "action")
+            )
         }
-        cols["original"] = np.repeat(
-            np.array([to_text(originals[c]) for c in pair_code], dtype=object), counts
+        self._frames.append(
+            _findings(
+                cols,
+                cols["file"],
+                cols["sheet"],
+                np.zeros(len(rows), np.int64),
+                field,
+                cols["original"],
+            )
         )
-        cols["cell_value"] = np.repeat(
-            np.array([values[c] for c in pair_code], dtype=object), counts
-        )
-        self._add(field, pos, cols)
 
     def rows(
         self,

@@ -23,9 +23,22 @@ from .text import clean_text, fold, placeholder_set
 
 #: Normaliser kinds; the normaliser id is ``normalize.<kind>``.
 KINDS: tuple[str, ...] = (
-    "text", "multiline-text", "company", "person", "owner", "email", "phone", "website",
-    "postal-code", "date", "amount", "currency", "probability", "number", "stage",
-)  # fmt: skip
+    "text",
+    "multiline-text",
+    "company",
+    "person",
+    "owner",
+    "email",
+    "phone",
+    "website",
+    "postal-code",
+    "date",
+    "amount",
+    "currency",
+    "probability",
+    "number",
+    "stage",
+)
 #: Kinds whose canonical value is a number: a raw value cannot be kept there.
 NUMERIC_KINDS = ("amount", "probability", "number")
 #: Kinds whose value must be one of a closed set: a raw value cannot be kept there either.
@@ -162,8 +175,22 @@ class NormalizeRules:
         return dict(self.fields).get(field) or dict(self.types).get(field_type, "text")
 
 
-_TOP = ["kind", "version", "findings", "types", "fields", "normalizers", "placeholders",
-        "companies", "people", "phones", "dates", "amounts", "probability", "stages"]  # fmt: skip
+_TOP = [
+    "kind",
+    "version",
+    "findings",
+    "types",
+    "fields",
+    "normalizers",
+    "placeholders",
+    "companies",
+    "people",
+    "phones",
+    "dates",
+    "amounts",
+    "probability",
+    "stages",
+]
 
 
 def load_rules(rules_dir: str | os.PathLike[str] | None = None) -> NormalizeRules:
@@ -200,8 +227,19 @@ def _load(path: str, _mtime: int) -> NormalizeRules:
             severity, f"{at}.severity", SEVERITIES
         ):
             normalizers.append(NormalizerRule(str(nid), on_error, severity))
-    co = g.section(doc, "companies", ["legal_forms", "key_only_words", "honorifics", "cut_from",
-                                      "leading", "branch_words", "key_folds"])  # fmt: skip
+    co = g.section(
+        doc,
+        "companies",
+        [
+            "legal_forms",
+            "key_only_words",
+            "honorifics",
+            "cut_from",
+            "leading",
+            "branch_words",
+            "key_folds",
+        ],
+    )
     forms = []
     for i, spec in enumerate(co.get("legal_forms") or []):
         at = f"companies.legal_forms[{i}]"
@@ -212,18 +250,50 @@ def _load(path: str, _mtime: int) -> NormalizeRules:
             form = clean_text(spec["form"])
             forms.append(LegalForm(form, variants, form.isascii()))
     folds = g.section(co, "key_folds", None, at="companies.key_folds")
-    people = g.section(doc, "people", ["honorific_suffixes", "honorific_prefixes", "titles",
-                                       "name_suffixes", "surnames"])  # fmt: skip
+    people = g.section(
+        doc,
+        "people",
+        ["honorific_suffixes", "honorific_prefixes", "titles", "name_suffixes", "surnames"],
+    )
     surnames = frozenset(clean_text(s) for s in g.words(people, "surnames", "people"))
-    phones = g.section(doc, "phones", ["default_region", "extension_markers",
-                                       "leading_zero_mobile_prefixes"])  # fmt: skip
-    dates = g.section(doc, "dates", ["min_year", "max_year", "ambiguous_order", "month_only",
-                                     "fiscal_year_start_month", "fiscal_year_named_by", "quarters",
-                                     "excel_serial", "not_after_today", "eras"])  # fmt: skip
-    amounts = g.section(doc, "amounts", ["default_currency", "range", "units", "currencies",
-                                         "approximate_words", "note_words", "unit_suspect"])  # fmt: skip
-    suspect = g.section(amounts, "unit_suspect", ["min_values", "spread", "certain_min_ratio"],
-                        at="amounts.unit_suspect")  # fmt: skip
+    phones = g.section(
+        doc, "phones", ["default_region", "extension_markers", "leading_zero_mobile_prefixes"]
+    )
+    dates = g.section(
+        doc,
+        "dates",
+        [
+            "min_year",
+            "max_year",
+            "ambiguous_order",
+            "month_only",
+            "fiscal_year_start_month",
+            "fiscal_year_named_by",
+            "quarters",
+            "excel_serial",
+            "not_after_today",
+            "eras",
+        ],
+    )
+    amounts = g.section(
+        doc,
+        "amounts",
+        [
+            "default_currency",
+            "range",
+            "units",
+            "currencies",
+            "approximate_words",
+            "note_words",
+            "unit_suspect",
+        ],
+    )
+    suspect = g.section(
+        amounts,
+        "unit_suspect",
+        ["min_values", "spread", "certain_min_ratio"],
+        at="amounts.unit_suspect",
+    )
     prob = g.section(doc, "probability", ["range", "ranks", "strip_words"])
     stages = g.section(doc, "stages", ["fuzzy_min", "fuzzy_min_length"])
     rules = NormalizeRules(
@@ -388,43 +458,3 @@ class _Getter:
             )
             return float(default)
         return float(value)
-
-
-# ----------------------------------------------------------------------------- owners.yaml
-
-
-def load_owners(rules_dir: str | os.PathLike[str] | None = None) -> dict[str, str]:
-    """The owner name -> SFA user e-mail mapping of rules/owners.yaml ({} when there is none)."""
-    path = rule_path("owners.yaml", rules_dir).resolve()
-    if not path.is_file():
-        return {}
-    return dict(_load_owners(str(path), path.stat().st_mtime_ns, load_rules(rules_dir)))
-
-
-@lru_cache(maxsize=8)
-def _load_owners(path: str, _mtime: int, rules: NormalizeRules) -> tuple[tuple[str, str], ...]:
-    from .emails import normalize_email
-    from .owners import owner_key
-
-    doc, p = load_rule_file(path, "owners")
-    p.keys(doc, "", ["kind", "version", "owners"])
-    raw = doc.get("owners") or {}
-    out: dict[str, str] = {}
-    if p.keys(raw, "owners", [str(k) for k in raw] if isinstance(raw, Mapping) else []):
-        seen: dict[str, str] = {}
-        for name, email in raw.items():
-            at = f"owners.{name}"
-            key = owner_key(str(name), rules)
-            if key in seen and seen[key] != str(name):
-                p.add(
-                    at,
-                    f"'{name}' is the same person as '{seen[key]}' once spaces and honorifics are ignored",
-                )
-            seen[key] = str(name)
-            result = normalize_email(email, rules)
-            if result.failure or not result.value:
-                p.add(at, f"{email!r:.60} is not a valid e-mail address")
-                continue
-            out[key] = result.value
-    p.raise_if_any()
-    return tuple(out.items())

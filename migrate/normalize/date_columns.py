@@ -90,13 +90,17 @@ def _resolve_orders(
             continue
         example = _example(c, gcodes, g, "day-first" if order == "day-first" else "month-first")
         if d and m:
-            msg = (f"{d} value(s) of this column can only be day-first and {m} only month-first; "
-                   f"{amb_count[g]} ambiguous date(s) read {order}")  # fmt: skip
+            msg = (
+                f"{d} value(s) of this column can only be day-first and {m} only month-first; "
+                f"{amb_count[g]} ambiguous date(s) read {order}"
+            )
             issue = Issue("normalize.date-order-conflict", msg, severity="warning", action="none")
             col.sheet_level(c.name, file, sheet, issue)
         elif d or m:
-            msg = (f"{amb_count[g]} ambiguous date(s) like 03/04 read {order}: {d or m} value(s) of this "
-                   f"column can only be {order} (e.g. '{example}')")  # fmt: skip
+            msg = (
+                f"{amb_count[g]} ambiguous date(s) like 03/04 read {order}: {d or m} value(s) of this "
+                f"column can only be {order} (e.g. '{example}')"
+            )
             issue = Issue("normalize.date-order-inferred", msg, action="none")
             col.sheet_level(c.name, file, sheet, issue, example)
     cache: dict[tuple[int, str], DateToken] = {}
@@ -108,8 +112,10 @@ def _resolve_orders(
             if key not in cache:
                 resolved = resolve_order(token, orders[g], rules.dates)
                 if not decided[g]:
-                    msg = (f"'{to_text(c.uniques[code])}' could be day-first or month-first and no value of this "
-                           f"column decides it; read {orders[g]} (rules: dates.ambiguous_order)")  # fmt: skip
+                    msg = (
+                        f"'{to_text(c.uniques[code])}' could be day-first or month-first and no value of this "
+                        f"column decides it; read {orders[g]} (rules: dates.ambiguous_order)"
+                    )
                     issue = Issue("normalize.date-order-assumed", msg, severity="warning")
                     resolved = replace(resolved, issues=(*resolved.issues, issue))
                 cache[key] = resolved
@@ -139,51 +145,54 @@ def _ordinals(c: _Column) -> np.ndarray:
 def _resolve_years(
     c: _Column, columns: list[_Column], rules: NormalizeRules, gcodes: np.ndarray, today: dt.date
 ) -> None:
-    need = [pos for pos, t in c.resolved.items() if t.kind == "no-year"]
-    if not need:
+    need = np.array([pos for pos, t in c.resolved.items() if t.kind == "no-year"], dtype=np.int64)
+    if not len(need):
         return
     others = [o for o in columns if o is not c]
-    own_mid = _group_median(c.ordinal, gcodes)
+    ng = int(gcodes.max()) + 1
+    # The reference date of each row: another date of the row, else the middle of the column's
+    # dates in the sheet, else of all the sheet's dates, else today (vectorised, first wins).
+    ref = np.full(len(need), np.nan)
+    source = np.full(len(need), -1, dtype=np.int64)
+    candidates = [o.ordinal[need] for o in others]
+    candidates.append(_group_median(c.ordinal, gcodes, ng)[gcodes[need]])
     all_ord = np.concatenate([o.ordinal for o in columns])
-    all_mid = _group_median(all_ord, np.concatenate([gcodes] * len(columns)))
-    cache: dict[tuple[int, int, str], DateToken] = {}
-    for pos in need:
-        ref, why = _reference(pos, others, own_mid, all_mid, gcodes, today)
-        token = c.resolved[pos]
-        key = (int(c.codes[pos]), ref.toordinal(), why)
-        if key not in cache:
-            cache[key] = resolve_year(token, ref, rules.dates, why)
-        c.resolved[pos] = cache[key]
+    candidates.append(_group_median(all_ord, np.tile(gcodes, len(columns)), ng)[gcodes[need]])
+    candidates.append(np.full(len(need), float(today.toordinal())))
+    for k, values in enumerate(candidates):
+        fill = np.isnan(ref) & ~np.isnan(values)
+        ref[fill] = values[fill]
+        source[fill] = k
+    token_ids = pd.factorize(np.array([id(c.resolved[int(p)]) for p in need], dtype=np.int64))[0]
+    keys = pd.DataFrame({"t": token_ids, "r": ref.astype(np.int64), "s": source})
+    group = keys.groupby(["t", "r", "s"], sort=False).ngroup().to_numpy()
+    _, first = np.unique(group, return_index=True)
+    names = [o.name for o in others]
+    done = []
+    for j in first:
+        day = dt.date.fromordinal(int(ref[j]))
+        k = int(source[j])
+        if k < len(names):
+            why = f"{names[k]} {day.isoformat()} in the same row"
+        elif k == len(names):
+            why = f"the middle of this column's dates ({day.isoformat()})"
+        elif k == len(names) + 1:
+            why = f"the middle of this sheet's dates ({day.isoformat()})"
+        else:
+            why = f"today ({day.isoformat()})"
+        done.append(resolve_year(c.resolved[int(need[j])], day, rules.dates, why))
+    for p, g in zip(need, group):
+        c.resolved[int(p)] = done[g]
 
 
-def _reference(
-    pos: int,
-    others: list[_Column],
-    own_mid: dict[int, float],
-    all_mid: dict[int, float],
-    gcodes: np.ndarray,
-    today: dt.date,
-) -> tuple[dt.date, str]:
-    for o in others:
-        v = o.ordinal[pos]
-        if v == v:
-            day = dt.date.fromordinal(int(v))
-            return day, f"{o.name} {day.isoformat()} in the same row"
-    g = int(gcodes[pos])
-    if g in own_mid:
-        day = dt.date.fromordinal(int(own_mid[g]))
-        return day, f"the middle of this column's dates ({day.isoformat()})"
-    if g in all_mid:
-        day = dt.date.fromordinal(int(all_mid[g]))
-        return day, f"the middle of this sheet's dates ({day.isoformat()})"
-    return today, f"today ({today.isoformat()})"
-
-
-def _group_median(ordinal: np.ndarray, gcodes: np.ndarray) -> dict[int, float]:
+def _group_median(ordinal: np.ndarray, gcodes: np.ndarray, ng: int) -> np.ndarray:
+    """Per group code: the median date ordinal (NaN for groups without dates)."""
+    out = np.full(ng, np.nan)
     ok = ~np.isnan(ordinal)
-    if not ok.any():
-        return {}
-    return pd.Series(ordinal[ok]).groupby(gcodes[ok]).median().round().to_dict()
+    if ok.any():
+        medians = pd.Series(ordinal[ok]).groupby(gcodes[ok]).median().round()
+        out[medians.index.to_numpy()] = medians.to_numpy()
+    return out
 
 
 def _finish(
@@ -203,19 +212,30 @@ def _finish(
 
     per_code = [settle_token(t, originals[i]) for i, t in enumerate(c.tokens)]
     values = [v for v, _ in per_code]
-    coded = np.where(c.special, -1, c.codes)
-    col.coded(c.name, coded, [i for _, i in per_code], originals, values)
+    col.coded(c.name, np.where(c.special, -1, c.codes), [i for _, i in per_code], originals, values)
     result = np.array(values, dtype=object)[c.codes] if len(c.codes) else np.empty(0, dtype=object)
-    positions, issues, origs, vals = [], [], [], []
+    # Rows resolved from context share few distinct tokens (cached per value, order and
+    # reference): report them like distinct values, not row by row.
+    index: dict[int, int] = {}
+    resolved: list[tuple[str, tuple[Issue, ...], str]] = []
+    token_codes = np.full(len(c.codes), -1, dtype=np.int64)
     for pos, t in c.resolved.items():
-        value, found = settle_token(t, originals[c.codes[pos]])
-        result[pos] = value
-        for issue in found:
-            positions.append(pos)
-            issues.append(issue)
-            origs.append(originals[c.codes[pos]])
-            vals.append(value)
-    col.rows(c.name, positions, issues, origs, vals)
+        k = index.get(id(t))
+        if k is None:
+            k = index[id(t)] = len(resolved)
+            original = originals[c.codes[pos]]
+            resolved.append((*settle_token(t, original), original))
+        token_codes[pos] = k
+    if resolved:
+        special = np.flatnonzero(token_codes >= 0)
+        result[special] = np.array([v for v, _, _ in resolved], dtype=object)[token_codes[special]]
+        col.coded(
+            c.name,
+            token_codes,
+            [i for _, i, _ in resolved],
+            [o for _, _, o in resolved],
+            [v for v, _, _ in resolved],
+        )
     if c.name in rules.dates.not_after_today:
         _future(c.name, result, col, today, originals, c.codes)
     out[c.name] = pd.Series(result, index=out.index, dtype=object)
@@ -230,17 +250,28 @@ def _future(
     codes: np.ndarray,
 ) -> None:
     iso = today.isoformat()
-    pos = np.flatnonzero((result != "") & (result > iso)) if len(result) else np.empty(0, int)
-    if not len(pos):
+    future = (result != "") & (result > iso) if len(result) else np.zeros(0, dtype=bool)
+    if not future.any():
         return
+    # One issue per distinct (raw value, date) after today, reported for its rows.
+    dates, date_codes = np.unique(result[future], return_inverse=True)
+    width = len(dates) + 1
+    pairs, pair_codes = np.unique(
+        codes[future].astype(np.int64) * width + date_codes, return_inverse=True
+    )
+    per_row = np.full(len(result), -1, dtype=np.int64)
+    per_row[future] = pair_codes
+    found = [str(dates[p % width]) for p in pairs]
     issues = [
-        Issue(
-            "normalize.date-in-future",
-            f"{name} {result[p]} is after today ({iso})",
-            result[p],
-            "warning",
-            "kept",
+        (
+            Issue(
+                "normalize.date-in-future",
+                f"{name} {d} is after today ({iso})",
+                d,
+                "warning",
+                "kept",
+            ),
         )
-        for p in pos
+        for d in found
     ]
-    col.rows(name, pos, issues, [originals[codes[p]] for p in pos], [result[p] for p in pos])
+    col.coded(name, per_row, issues, [originals[p // width] for p in pairs], found)

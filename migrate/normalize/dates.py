@@ -13,7 +13,6 @@ either a full date, or still needs the column's day/month order (03/04/2026) or 
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass, replace
@@ -21,20 +20,18 @@ from typing import Literal
 
 from .base import Issue, Outcome, is_missing, reformat
 from .config import DateRules, NormalizeRules, load_rules
+from .periods import Spec, date_for, four_digit, make_date, month_day, serial_to_date, western_year
 from .text import clean_text, is_placeholder
 
 RULE = "normalize.date"
 Kind = Literal["empty", "full", "order", "no-year", "fail"]
-#: What a date without a year (or with an undecided day/month order) still needs:
-#: ("order", a, b, year|0) | ("day", m, d) | ("month", m, day|"end"|"start") | ("quarter", q)
-#: | ("half", h)
-Spec = tuple[object, ...]
 
-_MONTHS = {
-    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4,
-    "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8, "sep": 9, "sept": 9,
-    "september": 9, "oct": 10, "october": 10, "nov": 11, "november": 11, "dec": 12, "december": 12,
-}  # fmt: skip
+_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august",
+                "september", "october", "november", "december")  # fmt: skip
+_MONTHS = {n: i for i, n in enumerate(_MONTH_NAMES, 1)} | {
+    n[:3]: i for i, n in enumerate(_MONTH_NAMES, 1)
+}
+_MONTHS["sept"] = 9
 _MON = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _WEEKDAY_RE = re.compile(
     r"\s*\(\s*(?:月|火|水|木|金|土|日)(?:曜日?)?\s*\)|\s*\(\s*(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?\s*\)"
@@ -50,11 +47,12 @@ _VAGUE_RE = re.compile(
 _PLAIN_TAIL_RE = re.compile(r"\s*(?:予定日?|予定|着地|締結|受注|実施|迄に)$")
 _VAGUE_HEAD_RE = re.compile(r"^(?:約|by|approx\.?|around|遅くとも|おおよそ)\s*")
 _WHERE = r"(?P<w>末日?|中|内|上旬|初旬|初め|初|頭|中旬|下旬|前半|後半)?"
-_WHERE_DAY: dict[str, object] = {
-    "末": "end", "末日": "end", "中": "end", "内": "end", "下旬": "end", "後半": "end",
-    "上旬": 10, "初旬": 10, "初め": 10, "初": 10, "頭": 10, "中旬": 20, "前半": 15,
-    "end": "end", "late": "end", "early": 10, "mid": 20, "beginning": 10,
-}  # fmt: skip
+# Where in the month a word puts the day: 末/下旬/late -> the last day, 上旬/early -> 10th, ...
+_WHERE_DAY: dict[str, object] = (
+    dict.fromkeys(("末", "末日", "中", "内", "下旬", "後半", "end", "late"), "end")
+    | dict.fromkeys(("上旬", "初旬", "初め", "初", "頭", "early", "beginning"), 10)
+    | {"中旬": 20, "mid": 20, "前半": 15}
+)
 _YMD = re.compile(r"^(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?$")
 _COMPACT = re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$")
 _YM = re.compile(rf"^(?P<y>\d{{4}})\s*[-/.年]\s*(?P<m>\d{{1,2}})\s*月?\s*{_WHERE}$")
@@ -156,7 +154,7 @@ def resolve_order(token: DateToken, order: str, dr: DateRules) -> DateToken:
     a, b, y = (int(x) for x in token.spec[1:4])  # type: ignore[call-overload]
     m, d = (b, a) if order == "day-first" else (a, b)
     if y:
-        day = _make(y, m, d)
+        day = make_date(y, m, d)
         if day is None:
             return replace(
                 token, kind="fail", failure=Issue("normalize.unparseable-date", "not a valid date")
@@ -184,24 +182,6 @@ def resolve_year(token: DateToken, reference: dt.date, dr: DateRules, why: str) 
     return _check_range(replace(token, kind="full", date=best, issues=(*token.issues, issue)), dr)
 
 
-def date_for(spec: Spec, year: int, dr: DateRules) -> dt.date | None:
-    """The date a period spec means in ``year`` (for fiscal periods: the fiscal year named so)."""
-    what = spec[0]
-    if what == "day":
-        return _make(year, int(spec[1]), int(spec[2]))  # type: ignore[call-overload]
-    if what == "month":
-        return _month_day(year, int(spec[1]), spec[2])  # type: ignore[call-overload]
-    if what == "year":
-        return dt.date(year, 12, 31)
-    months = {"quarter": 3, "half": 6, "fy": 12}[str(what)]
-    n = int(spec[1]) if len(spec) > 1 else 1  # type: ignore[call-overload]
-    if what != "fy" and dr.quarters == "calendar":
-        return _month_day(year, months * n, "end")
-    first_year = year if dr.fiscal_named_by == "start" else year - (dr.fiscal_start != 1)
-    index = dr.fiscal_start - 1 + months * n - 1  # 0-based month index of the period's last month
-    return _month_day(first_year + index // 12, index % 12 + 1, "end")
-
-
 # ----------------------------------------------------------------------------- reading text
 
 
@@ -214,7 +194,7 @@ def _from_text(text: str, dr: DateRules) -> DateToken:
     head = _VAGUE_HEAD_RE.sub("", vague)
     if (vague != t or head != vague) and head:
         t, approx = head, "approximate"
-    t, era = _western_year(t, dr)
+    t, era = western_year(t, dr)
     token = _grammar(t, dr)
     if token.kind == "fail":
         token = _range(t, dr)
@@ -242,7 +222,7 @@ def _range(t: str, dr: DateRules) -> DateToken:
     if token.kind == "fail" and right.isdigit() and left:  # 3/1〜15: the day of the same month
         start = _grammar(left, dr)
         if start.kind == "full" and start.date:
-            day = _make(start.date.year, start.date.month, int(right))
+            day = make_date(start.date.year, start.date.month, int(right))
             token = _full(day, dr) if day else token
     if token.kind == "fail":
         return token
@@ -284,10 +264,10 @@ def _grammar(t: str, dr: DateRules) -> DateToken:
     if hit := _ORDER3.match(t) or _ORDER2.match(t):
         ys = hit.groupdict().get("y") or ""
         y = int(ys) if ys else 0
-        token = _order(int(hit["a"]), int(hit["b"]), _four_digit(y) if y else 0, dr)
+        token = _order(int(hit["a"]), int(hit["b"]), four_digit(y) if y else 0, dr)
         if 0 < len(ys) < 4 and int(hit["a"]) > 12 and token.kind == "full" and token.date:
             # 26/3/31: D/M/YY (2031-03-26) or the Japanese YY/M/D (2026-03-31)?
-            alt = _make(_four_digit(int(hit["a"])), int(hit["b"]), y)
+            alt = make_date(four_digit(int(hit["a"])), int(hit["b"]), y)
             if alt:
                 msg = (
                     f"'{t}' read as day/month/two-digit year; it could also mean {alt.isoformat()}"
@@ -296,25 +276,25 @@ def _grammar(t: str, dr: DateRules) -> DateToken:
                 token = replace(token, issues=(issue,))
         return token
     if hit := _EN_MDY.match(t) or _EN_DMY.match(t):
-        y = _four_digit(int(hit["y"])) if hit["y"] else 0
+        y = four_digit(int(hit["y"])) if hit["y"] else 0
         m, d = _MONTHS[hit["mon"]], int(hit["d"])
         return _ymd(y, m, d, dr) if y else DateToken("no-year", spec=("day", m, d))
     if hit := _EN_MY.match(t):
-        y = _four_digit(int(hit["y"])) if hit["y"] else 0
+        y = four_digit(int(hit["y"])) if hit["y"] else 0
         return _month(y, _MONTHS[hit["mon"]], hit["w"], dr)
     if hit := _FY.match(t):
-        return _period(("fy", 1), _four_digit(int(hit["y"] or hit["y2"])), "a fiscal year", dr)
+        return _period(("fy", 1), four_digit(int(hit["y"] or hit["y2"])), "a fiscal year", dr)
     if hit := _YEAR.match(t):
         return _period(("year",), int(hit["y"]), "a year only", dr)
     if hit := _QUARTER.match(t):
         ys = hit["fy"] or hit["y"] or hit["y3"]
         spec = ("quarter", int(hit["q"] or hit["q2"]))
-        return _period(spec, _four_digit(int(ys)) if ys else 0, f"a {dr.quarters} quarter", dr)
+        return _period(spec, four_digit(int(ys)) if ys else 0, f"a {dr.quarters} quarter", dr)
     if hit := _HALF.match(t):
         ys = hit["fy"] or hit["y"]
         h = 1 if hit["h"] in ("上期", "上半期", "h1", "1h") else 2
         return _period(
-            ("half", h), _four_digit(int(ys)) if ys else 0, f"a {dr.quarters} half-year", dr
+            ("half", h), four_digit(int(ys)) if ys else 0, f"a {dr.quarters} half-year", dr
         )
     if _SERIAL.match(t):
         return _from_number(float(t), dr)
@@ -322,7 +302,7 @@ def _grammar(t: str, dr: DateRules) -> DateToken:
 
 
 def _ymd(y: int, m: int, d: int, dr: DateRules) -> DateToken:
-    day = _make(y, m, d)
+    day = make_date(y, m, d)
     return _full(day, dr) if day else DateToken("fail")
 
 
@@ -339,7 +319,7 @@ def _month(y: int, m: int, where: str | None, dr: DateRules) -> DateToken:
         why = f"a month only; the {'last' if pick == 'end' else 'first'} day was taken"
     if not y:
         return DateToken("no-year", spec=("month", m, pick), approx=why)
-    return replace(_full(_month_day(y, m, pick), dr), approx=why)
+    return replace(_full(month_day(y, m, pick), dr), approx=why)
 
 
 def _period(spec: Spec, y: int, what: str, dr: DateRules) -> DateToken:
@@ -359,7 +339,7 @@ def _order(a: int, b: int, y: int, dr: DateRules) -> DateToken:
         evidence = "day-first" if a > 12 else "month-first" if b > 12 else ""
         if not y:
             return DateToken("no-year", spec=("day", m, d), evidence=evidence)
-        day = _make(y, m, d)
+        day = make_date(y, m, d)
         return replace(_full(day, dr), evidence=evidence) if day else DateToken("fail")
     return DateToken("order", spec=("order", a, b, y))
 
@@ -383,25 +363,6 @@ def _from_number(value: float, dr: DateRules) -> DateToken:
     return DateToken(
         "fail", failure=Issue("normalize.unparseable-date", f"the number {value:g} is not a date")
     )
-
-
-def serial_to_date(serial: float, date_system: int = 1900) -> dt.date:
-    """An Excel serial number as a date (1900 system by default; 1904 for old Mac workbooks)."""
-    # 1900 system: day 1 is 1900-01-01 and Excel believes 1900 was a leap year, so for every
-    # serial after 60 the epoch is 1899-12-30. 1904 system: day 0 is 1904-01-01.
-    epoch = dt.date(1899, 12, 30) if date_system == 1900 else dt.date(1904, 1, 1)
-    return epoch + dt.timedelta(days=int(serial))
-
-
-def _western_year(t: str, dr: DateRules) -> tuple[str, tuple[str, int] | None]:
-    """令和8年3月31日 / R8.3.31 / 令和元年 -> 2026年3月31日 / 2026.3.31 / 2019年."""
-    for era in dr.eras:
-        pattern = rf"^(?:{re.escape(era.name)}|{re.escape(era.letter.casefold())})\.?\s*(?P<n>\d{{1,2}}|元)\s*(?=[年./\-])"
-        hit = re.match(pattern, t)
-        if hit:
-            n = 1 if hit["n"] == "元" else int(hit["n"])
-            return f"{era.start.year + n - 1}{t[hit.end() :]}", (era.name, n)
-    return t, None
 
 
 def _check_era(token: DateToken, era: tuple[str, int], dr: DateRules) -> DateToken:
@@ -439,25 +400,3 @@ def _check_range(token: DateToken, dr: DateRules) -> DateToken:
 
 def _approx_issue(text: str, why: str) -> Issue:
     return Issue("normalize.approximate-date", f"'{text}' is approximate ({why})")
-
-
-def _make(y: int, m: int, d: int) -> dt.date | None:
-    try:
-        return dt.date(y, m, d)
-    except ValueError:
-        return None
-
-
-def _month_day(y: int, m: int, pick: object) -> dt.date | None:
-    if not (1 <= m <= 12 and dt.MINYEAR <= y <= dt.MAXYEAR):
-        return None
-    if pick == "end":
-        return dt.date(y, m, calendar.monthrange(y, m)[1])
-    return _make(y, m, 1 if pick == "start" else int(pick))  # type: ignore[call-overload]
-
-
-def _four_digit(y: int) -> int:
-    """Two-digit years: 00-69 are 2000s, 70-99 are 1900s."""
-    if y >= 100:
-        return y
-    return 2000 + y if y < 70 else 1900 + y

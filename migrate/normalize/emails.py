@@ -19,9 +19,15 @@ RULE = "normalize.email"
 # Candidates: anything around an @ up to a separator; checked strictly afterwards.
 _CANDIDATE_RE = re.compile(r"[^\s<>()\[\]{}\"',;/、，；:：]+@[^\s<>()\[\]{}\"',;/、，；:：]+")
 _OBFUSCATED_RE = (
-    (re.compile(r"\s*[\[(<{]\s*at\s*[\])>}]\s*|\s+at\s+(?=[\w.-]+\s*(?:[\[(<{]\s*dot\s*[\])>}]|\.))", re.I), "@"),
+    (
+        re.compile(
+            r"\s*[\[(<{]\s*at\s*[\])>}]\s*|\s+at\s+(?=[\w.-]+\s*(?:[\[(<{]\s*dot\s*[\])>}]|\.))",
+            re.I,
+        ),
+        "@",
+    ),
     (re.compile(r"\s*[\[(<{]\s*dot\s*[\])>}]\s*", re.I), "."),
-)  # fmt: skip
+)
 _LOCAL_RE = re.compile(r"^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
 _LABEL_RE = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 _TLD_RE = re.compile(r"^(?:[a-z]{2,63}|xn--[a-z0-9-]{2,59})$")
@@ -58,7 +64,7 @@ def normalize_email(value: object, rules: NormalizeRules | None = None) -> Outco
                 f"several addresses in one cell; kept {first}, not {', '.join(rest)}",
                 first,
                 "warning",
-            )  # fmt: skip
+            )
         )
     elif first != text:
         issues.append(reformat(RULE, first))

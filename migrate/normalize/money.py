@@ -148,7 +148,7 @@ def _range(t: str, m: _Matchers, ar: AmountRules, issues: list[Issue]) -> Amount
             "normalize.amount-range",
             f"a range {lo:,.0f}-{hi:,.0f}; took the {ar.range} value (rules: amounts.range)",
             to_text(number),
-        )  # fmt: skip
+        )
     )
     return Amount(number, low.currency or high.currency, low.explicit or high.explicit)
 
@@ -239,7 +239,8 @@ def normalize_money(
         mult = np.where(bare, unit, 1.0)
         corrected = _unit_suspects(field, number, bare, unit, col)
         mult[corrected] = 1.0
-        amount = np.round(number * mult, 6)
+        with np.errstate(over="ignore", invalid="ignore"):
+            amount = np.round(number * mult, 6)
         originals = uniques
         col.coded(field, codes, issues, originals, [to_text(x) for x in numbers])
         _unit_applied(field, bare & (unit != 1.0) & ~corrected, unit, col)
@@ -255,9 +256,20 @@ def normalize_money(
         other = np.where(ccy != "", ccy, hint)
         clash = np.flatnonzero((cell_currency != "") & (other != "") & (cell_currency != other))
         if len(clash):
-            col.rows("currency", clash,
-                     [Issue("normalize.currency-conflict", f"the amount is written in {cell_currency[p]} but the column says {other[p]}; used {cell_currency[p]}", severity="warning") for p in clash],
-                     [str(other[p]) for p in clash], [str(cell_currency[p]) for p in clash])  # fmt: skip
+            col.rows(
+                "currency",
+                clash,
+                [
+                    Issue(
+                        "normalize.currency-conflict",
+                        f"the amount is written in {cell_currency[p]} but the column says {other[p]}; used {cell_currency[p]}",
+                        severity="warning",
+                    )
+                    for p in clash
+                ],
+                [str(other[p]) for p in clash],
+                [str(cell_currency[p]) for p in clash],
+            )
         out["currency"] = pd.Series(final, index=out.index, dtype=object)
 
 
@@ -317,15 +329,23 @@ def _unit_suspects(
         sure = certain[suspect]
         corrected[pos[sure]] = True
         issues = [
-            Issue("normalize.amount-unit-corrected",
-                  f"{x:,.0f} in a column whose header unit is {u:g} (typical values {q1:,.0f}-{q3:,.0f}) is already in the currency's unit; not multiplied",
-                  to_text(x), "warning", "changed")
-            if s else
-            Issue("normalize.amount-unit-suspect",
-                  f"{x:,.0f} is far above this column's typical values {q1:,.0f}-{q3:,.0f} (header unit {u:g}); check whether it was typed without the unit",
-                  to_text(x * u), "warning", "kept")
+            Issue(
+                "normalize.amount-unit-corrected",
+                f"{x:,.0f} in a column whose header unit is {u:g} (typical values {q1:,.0f}-{q3:,.0f}) is already in the currency's unit; not multiplied",
+                to_text(x),
+                "warning",
+                "changed",
+            )
+            if s
+            else Issue(
+                "normalize.amount-unit-suspect",
+                f"{x:,.0f} is far above this column's typical values {q1:,.0f}-{q3:,.0f} (header unit {u:g}); check whether it was typed without the unit",
+                to_text(x * u),
+                "warning",
+                "kept",
+            )
             for x, s in zip(v[suspect], sure)
-        ]  # fmt: skip
+        ]
         col.rows(field, pos, issues, [to_text(x) for x in v[suspect]], [""] * len(pos))
     return corrected
 
@@ -336,6 +356,8 @@ def _unit_applied(field: str, applied: np.ndarray, unit: np.ndarray, col: Collec
     pos = np.flatnonzero(applied)
     frame = pd.DataFrame({"file": col.file[pos], "sheet": col.sheet[pos], "u": unit[pos]})
     for (file, sheet, u), grp in frame.groupby(["file", "sheet", "u"], sort=False):
-        issue = Issue("normalize.amount-unit-applied",
-                      f"{len(grp)} bare amount(s) multiplied by {u:g}, the unit in the column header")  # fmt: skip
+        issue = Issue(
+            "normalize.amount-unit-applied",
+            f"{len(grp)} bare amount(s) multiplied by {u:g}, the unit in the column header",
+        )
         col.sheet_level(field, str(file), str(sheet), issue)

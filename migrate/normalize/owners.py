@@ -10,14 +10,17 @@ the list a user turns into rules/owners.yaml.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
+from ..rules import load_rule_file, rule_path
 from .base import Issue, distinct, settle, take
 from .collect import Collector
-from .config import NormalizeRules, load_owners, load_rules
-from .emails import is_valid_email
+from .config import NormalizeRules, load_rules
+from .emails import is_valid_email, normalize_email
 from .people import normalize_person, person_key
 from .text import clean_text
 
@@ -110,3 +113,42 @@ def distinct_owners(
         [o if "@" in o else mapping.get(person_key(o), "") for o in out["owner"]], dtype=object
     )
     return out.sort_values(["rows", "owner"], ascending=[False, True], ignore_index=True)[cols]
+
+
+# ----------------------------------------------------------------------------- owners.yaml
+
+
+def load_owners(rules_dir: str | os.PathLike[str] | None = None) -> dict[str, str]:
+    """The owner-name key -> SFA user e-mail mapping of rules/owners.yaml ({} when there is none)."""
+    path = rule_path("owners.yaml", rules_dir).resolve()
+    if not path.is_file():
+        return {}
+    return dict(_load_owners(str(path), path.stat().st_mtime_ns, load_rules(rules_dir)))
+
+
+@lru_cache(maxsize=8)
+def _load_owners(path: str, _mtime: int, rules: NormalizeRules) -> tuple[tuple[str, str], ...]:
+    doc, p = load_rule_file(path, "owners")
+    p.keys(doc, "", ["kind", "version", "owners"])
+    raw = doc.get("owners") or {}
+    out: dict[str, str] = {}
+    if not isinstance(raw, Mapping):
+        p.add("owners", f"expected a mapping of name: e-mail, got {type(raw).__name__}")
+        raw = {}
+    seen: dict[str, str] = {}
+    for name, email in raw.items():
+        at = f"owners.{name}"
+        key = owner_key(str(name), rules)
+        if key in seen and seen[key] != str(name):
+            p.add(
+                at,
+                f"'{name}' is the same person as '{seen[key]}' once spaces and honorifics are ignored",
+            )
+        seen[key] = str(name)
+        result = normalize_email(email, rules)
+        if result.failure or not result.value:
+            p.add(at, f"{email!r:.60} is not a valid e-mail address")
+            continue
+        out[key] = result.value
+    p.raise_if_any()
+    return tuple(out.items())

@@ -91,9 +91,13 @@ def normalize_person(
                 "normalize.multiple-names",
                 f"several names in one cell; kept the first, not {others}",
                 severity="warning",
-            )  # fmt: skip
+            )
         )
     s = _strip_decorations(s, m, issues)
+    if is_placeholder(s, rules.placeholders):  # "?" left over from "?&"
+        from .companies import placeholder_issue
+
+        return Outcome(EMPTY, (*issues, placeholder_issue(s)))
     if not s:
         return Outcome(
             EMPTY, tuple(issues), Issue("normalize.invalid-person", f"'{text}' is not a name")
@@ -180,7 +184,7 @@ def _title_issue(title: str, rest: str) -> Issue:
 def _display(s: str) -> str:
     if "," in s and not is_cjk(s):
         last, first = (p.strip() for p in s.split(",", 1))
-        if last and first:
+        if last and first and len(last.split()) == 1:
             return f"{first} {last}"
     return s
 
@@ -198,7 +202,9 @@ def _split(s: str, rules: PeopleRules, m: _Matchers, issues: list[Issue]) -> tup
     if "," in s:  # Smith, John -> John Smith
         last, first = (p.strip() for p in s.split(",", 1))
         if last and first:
-            return f"{first} {last}", last, first
+            # "Van Dyke, Dick" stays as written: "Dick Van Dyke" could not be split back.
+            display = f"{first} {last}" if len(last.split()) == 1 else f"{last}, {first}"
+            return display, last, first
         s = last or first
     tokens = s.split()
     if len(tokens) == 1:
@@ -225,7 +231,7 @@ def _split_unspaced(s: str, rules: PeopleRules, issues: list[Issue]) -> tuple[st
                     "normalize.name-split-guess",
                     f"split '{s}' as {head} / {tail} using the common-surname list",
                     f"{head} {tail}",
-                )  # fmt: skip
+                )
             )
             return head, tail
     issues.append(_unsplit(s))

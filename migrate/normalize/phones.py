@@ -79,7 +79,7 @@ def normalize_phone(value: object, rules: NormalizeRules | None = None) -> Outco
                         "normalize.phone-extension",
                         f"extension {parsed_ext or extension} dropped from the number",
                         number,
-                    )  # fmt: skip
+                    )
                 )
     valid = [n for n in numbers if not n.startswith("!")]
     if not valid:
@@ -95,7 +95,7 @@ def normalize_phone(value: object, rules: NormalizeRules | None = None) -> Outco
                 f"several numbers in one cell; kept {first}, not {', '.join(rest)}",
                 first,
                 "warning",
-            )  # fmt: skip
+            )
         )
     if not issues and first != text:
         issues.append(reformat(RULE, first))

@@ -73,8 +73,12 @@ def parse_probability(value: object, rules: NormalizeRules | None = None) -> Out
     ranks = dict(pr.ranks)
     if key in ranks:
         number = ranks[key]
-        issue = Issue("normalize.probability-rank", f"rank '{text}' read as {number:g}% (rules: probability.ranks)",
-                      to_text(number), level="mapping")  # fmt: skip
+        issue = Issue(
+            "normalize.probability-rank",
+            f"rank '{text}' read as {number:g}% (rules: probability.ranks)",
+            to_text(number),
+            level="mapping",
+        )
         return Outcome(Probability(number), (issue,))
     if is_placeholder(text, rules.placeholders):
         return Outcome(EMPTY, (placeholder_issue(text),))
@@ -141,23 +145,41 @@ def normalize_probability(
         in_fraction = np.isin(gcodes, fraction_groups) & bare
         for g in fraction_groups:
             file, sheet = labels[g]
-            issue = Issue("normalize.probability-scale",
-                          "every bare number in this column is at most 1: read as fractions (0.7 = 70%)")  # fmt: skip
+            issue = Issue(
+                "normalize.probability-scale",
+                "every bare number in this column is at most 1: read as fractions (0.7 = 70%)",
+            )
             col.sheet_level(field, file, sheet, issue)
         odd = bare & ~in_fraction & (number > 0) & (number < 1)  # 0.8 among 70, 50: a fraction
         scaled = in_fraction | odd
         pos = np.flatnonzero(odd)
-        col.rows(field, pos,
-                 [Issue("normalize.probability-scale", f"{number[p]:g} among percentages read as {number[p] * 100:g}%") for p in pos],
-                 [to_text(number[p]) for p in pos], [to_text(number[p] * 100) for p in pos])  # fmt: skip
-    number = np.where(scaled, np.round(number * 100, 6), number)
+        col.rows(
+            field,
+            pos,
+            [
+                Issue(
+                    "normalize.probability-scale",
+                    f"{number[p]:g} among percentages read as {number[p] * 100:g}%",
+                )
+                for p in pos
+            ],
+            [to_text(number[p]) for p in pos],
+            [to_text(number[p] * 100) for p in pos],
+        )
+    with np.errstate(over="ignore", invalid="ignore"):
+        number = np.where(scaled, np.round(number * 100, 6), number)
     bad = np.flatnonzero((number > 100) | (number < 0))
     if len(bad):
         fails = [
-            settle(Issue("normalize.probability-out-of-range", f"{number[p]:g} is outside 0-100"),
-                   rule.on_error, rule.severity, math.nan, math.nan)[1]
+            settle(
+                Issue("normalize.probability-out-of-range", f"{number[p]:g} is outside 0-100"),
+                rule.on_error,
+                rule.severity,
+                math.nan,
+                math.nan,
+            )[1]
             for p in bad
-        ]  # fmt: skip
+        ]
         col.rows(field, bad, fails, [to_text(out[field].iloc[p]) for p in bad], [""] * len(bad))
         number[bad] = math.nan
     out[field] = pd.Series(number, index=out.index, dtype="float64")

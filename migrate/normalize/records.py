@@ -23,11 +23,11 @@ from ..schema import load_schema
 from .base import Outcome, distinct, settle, take
 from .collect import Collector
 from .companies import normalize_company
-from .config import NormalizeRules, load_owners, load_rules
+from .config import NormalizeRules, load_rules
 from .date_columns import normalize_date_columns
 from .emails import email_domain, normalize_email
 from .money import normalize_money
-from .owners import normalize_owner_column
+from .owners import load_owners, normalize_owner_column
 from .people import normalize_person
 from .phones import normalize_phone
 from .probability import normalize_number, normalize_probability
@@ -252,8 +252,15 @@ def _series(out: pd.DataFrame, values: Any) -> pd.Series:
 
 
 def _ensure_derived(out: pd.DataFrame) -> None:
-    for name in ("company_key", "company_legal_form", "contact_last_name", "contact_first_name",
-                 "email_domain", "website_domain", "owner_email"):  # fmt: skip
+    for name in (
+        "company_key",
+        "company_legal_form",
+        "contact_last_name",
+        "contact_first_name",
+        "email_domain",
+        "website_domain",
+        "owner_email",
+    ):
         if name not in out.columns:
             out[name] = _series(out, np.full(len(out), "", dtype=object))
     if "currency" not in out.columns:

@@ -191,8 +191,11 @@ def normalize_stage_column(
     for u, n in zip(uniques, counts):
         o = match_stage(u, vocab, rules)
         if o.failure:
-            failure = Issue(o.failure.rule, f"{o.failure.message}, used in {n} row(s); add it to a stage's "
-                            "synonyms in rules/stages.yaml")  # fmt: skip
+            failure = Issue(
+                o.failure.rule,
+                f"{o.failure.message}, used in {n} row(s); add it to a stage's "
+                "synonyms in rules/stages.yaml",
+            )
             v, fail = settle(failure, rule.on_error, rule.severity, "", "")
             values.append(v)
             issues.append((*o.issues, fail))

@@ -26,19 +26,23 @@ _BLANK_LINES_RE = re.compile(r"\n{3,}")
 
 def to_text(value: object) -> str:
     """The text a user sees in the cell, before any cleaning ("" for empty cells)."""
-    if is_missing(value):
-        return ""
     if isinstance(value, str):
         return value
+    if value is None:
+        return ""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
+        if value != value:
+            return ""
         # Excel stores every number as a float: 1001.0 is the ID 1001.
         if value.is_integer() and abs(value) < 1e15:
             return str(int(value))
         return repr(value)
+    if is_missing(value):  # pd.NA, pd.NaT
+        return ""
     if isinstance(value, dt.datetime):
         if (value.hour, value.minute, value.second, value.microsecond) == (0, 0, 0, 0):
             return value.date().isoformat()
@@ -57,11 +61,17 @@ def to_text(value: object) -> str:
 
 def clean_text(value: object, *, multiline: bool = False) -> str:
     """NFKC, invisible characters removed, spaces collapsed, trimmed ("" when empty)."""
-    s = to_text(value)
+    s = value if type(value) is str else to_text(value)
     if not s:
         return ""
     if not s.isascii():
-        s = unicodedata.normalize("NFKC", s).translate(_INVISIBLE)
+        s = unicodedata.normalize("NFKC", s)
+        if not s.isprintable():
+            s = s.translate(_INVISIBLE)
+    if s.isprintable():  # the common case: no line breaks, tabs or invisible characters
+        if "  " in s:
+            s = _WS_RE.sub(" ", s)
+        return s.strip()
     if "\r" in s:
         s = s.replace("\r\n", "\n").replace("\r", "\n")
     s = _CONTROL_RE.sub("", s)

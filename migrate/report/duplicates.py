@@ -3,7 +3,7 @@
 In: the :class:`~migrate.report.context.Context`; uses ``result.dedupe`` (``companies``,
 ``contacts``, ``deals``, ``review`` frames, ``dedupe.*`` findings) when the run has it. Out:
 the ``duplicates`` section of report.json: rows and entities per entity type, the largest
-clusters with their source rows side by side, conflicts settled by survivorship
+clusters with their distinct variants side by side, conflicts settled by survivorship
 (``dedupe.conflict``) and the pairs waiting for a person's review. Without a dedupe result
 the section says so (``available: false``) and invents nothing.
 """
@@ -36,77 +36,81 @@ def build_duplicates(ctx: Context) -> dict[str, Any]:
         return {"available": False, "merged_rows": merged}
     rec = ctx.records
     entities = {}
-    clusters = []
+    clusters: list[dict[str, Any]] = []
+    counted = 0
     for ent, attr in ENTITIES:
         frame = getattr(ded, attr, None)
         ids = v.column(rec, f"{ent}_id").map(v.text)
         rows = int((ids != "").sum())
         n = int(len(frame)) if isinstance(frame, pd.DataFrame) else int(ids[ids != ""].nunique())
         entities[ent] = {"rows": rows, "entities": n, "collapsed": max(0, rows - n)}
-        clusters += _clusters(ctx, ent, frame, ids)
-    clusters.sort(key=lambda c: (-c["size"], [e for e, _ in ENTITIES].index(c["entity"]), c["id"]))
+        n_groups, largest = _clusters(ctx, ent, frame, ids)
+        entities[ent]["clusters"] = n_groups
+        counted += n_groups
+        clusters += largest
     fd = ctx.findings
     dd = fd[fd["rule"].str.startswith("dedupe.")] if len(fd) else fd
     return {
         "available": True,
         "merged_rows": merged,
         "entities": entities,
-        "largest_clusters": clusters[: ctx.rules.top],
-        "clusters_with_duplicates": len(clusters),
+        "largest_clusters": clusters,
+        "clusters_with_duplicates": counted,
         "conflicts": _conflicts(ctx, dd),
         "findings_by_rule": dict(sorted(Counter(dd["rule"]).items())) if len(dd) else {},
         "review": _review(ctx, getattr(ded, "review", None)),
     }
 
 
-def _clusters(ctx: Context, ent: str, frame: Any, ids: pd.Series) -> list[dict[str, Any]]:
+def _clusters(
+    ctx: Context, ent: str, frame: Any, ids: pd.Series
+) -> tuple[int, list[dict[str, Any]]]:
+    """How many clusters of this entity hold several rows, and the largest ones in detail."""
     rec = ctx.records
     by_key = {v.text(k): i for i, k in v.column(rec, ROW_KEY).items()}
-    groups: list[tuple[str, list[int], str]] = []  # (id, record positions, survivor row key)
-    if (
-        isinstance(frame, pd.DataFrame)
-        and "_row_keys" in frame.columns
-        and f"{ent}_id" in frame.columns
-    ):
-        for _, row in frame.iterrows():
-            keys = [k for k in v.text(row["_row_keys"]).split(";") if k]
-            if len(keys) < 2:
-                continue
-            survivor = "|".join(v.text(row.get(c)) for c in (SOURCE_FILE, SOURCE_SHEET, SOURCE_ROW))
-            groups.append(
-                (v.text(row[f"{ent}_id"]), [by_key[k] for k in keys if k in by_key], survivor)
-            )
+    groups: list[tuple[str, list[Any], str]] = []  # (id, record positions, survivor row key)
+    id_col = f"{ent}_id"
+    if isinstance(frame, pd.DataFrame) and "_row_keys" in frame.columns and id_col in frame.columns:
+        where = [v.column(frame, c).map(v.text) for c in (SOURCE_FILE, SOURCE_SHEET, SOURCE_ROW)]
+        for eid, keys_text, f, s, r in zip(frame[id_col], frame["_row_keys"], *where):
+            keys = [k for k in v.text(keys_text).split(";") if k]
+            if len(keys) >= 2:
+                groups.append(
+                    (v.text(eid), [by_key[k] for k in keys if k in by_key], f"{f}|{s}|{r}")
+                )
     else:
         for eid, idx in ids[ids != ""].groupby(ids[ids != ""]).groups.items():
             if len(idx) >= 2:
                 groups.append((str(eid), list(idx), ""))
-    out = []
+    groups.sort(key=lambda g: (-len(g[1]), g[0]))
     fields = [f for f in SHOWN[ent] if f in rec.columns]
-    for eid, positions, survivor in groups:
-        rows = []
+    out = []
+    for eid, positions, survivor in groups[: ctx.rules.clusters]:
+        variants: dict[tuple[str, ...], dict[str, Any]] = {}
         for i in positions:
             r = rec.loc[i]
-            key = v.text(r.get(ROW_KEY))
-            rows.append(
-                {
-                    **ctx.where(r[SOURCE_FILE], r[SOURCE_SHEET], r[SOURCE_ROW]),
-                    "status": v.text(ctx.status.loc[i]),
-                    "survivor": key == survivor
-                    if survivor
-                    else v.text(ctx.status.loc[i]) == "exported",
-                    "values": {f: ctx.show(r.get(f), f) for f in fields},
-                }
+            values = {f: ctx.show(r.get(f), f) for f in fields}
+            kept = (
+                v.text(r.get(ROW_KEY)) == survivor if survivor else ctx.status.loc[i] == "exported"
             )
+            var = variants.setdefault(
+                tuple(values.values()),
+                {"values": values, "rows": 0, "survivor": False, "examples": []},
+            )
+            var["rows"] += 1
+            var["survivor"] = var["survivor"] or bool(kept)
+            where_ = ctx.where(r[SOURCE_FILE], r[SOURCE_SHEET], r[SOURCE_ROW])
+            if kept:
+                var["examples"].insert(0, where_)
+            else:
+                var["examples"].append(where_)
+        shown = sorted(variants.values(), key=lambda x: (not x["survivor"], -x["rows"]))
+        for var in shown:
+            var["examples"] = var["examples"][: max(1, ctx.rules.examples)]
         out.append(
-            {
-                "entity": ent,
-                "id": eid,
-                "size": len(positions) or len(rows),
-                "fields": fields,
-                "rows": rows,
-            }
+            {"entity": ent, "id": eid, "size": len(positions), "fields": fields, "variants": shown}
         )
-    return out
+    return len(groups), out
 
 
 def _conflicts(ctx: Context, dd: pd.DataFrame) -> dict[str, Any]:

@@ -287,10 +287,19 @@ def _past_close(ctx: Context, b: pd.DataFrame, open_: pd.Series) -> dict[str, An
 
 
 def _movements(ctx: Context, allb: pd.DataFrame) -> dict[str, Any]:
-    """Stage movement between snapshots: rows merged into one deal with different stages."""
+    """Stage movement between snapshots: rows merged into one deal with different stages.
+
+    Only snapshots with an update date count: rows without one cannot be put in time order,
+    and ordering them by file would invent movements.
+    """
     rec = ctx.records
     ids = v.column(rec, "deal_id").map(v.text)
-    keep = (ids != "") & (allb["status"] != "rejected") & (allb["stage"] != "")
+    keep = (
+        (ids != "")
+        & (allb["status"] != "rejected")
+        & (allb["stage"] != "")
+        & allb["updated"].notna()
+    )
     if not keep.any():
         return {
             "available": False,
@@ -305,30 +314,29 @@ def _movements(ctx: Context, allb: pd.DataFrame) -> dict[str, Any]:
         _o=v.column(rec, SOURCE_ORDER).map(lambda x: v.to_number(x) or 0)[keep],
         _r=rec.loc[keep, SOURCE_ROW],
     )
-    trans: dict[tuple[str, str], list[int | None]] = {}
+    trans: dict[tuple[str, str], list[int]] = {}
     examples: list[dict[str, Any]] = []
     deals = backwards = 0
     for eid, g in frame.groupby("_id", sort=True):
         if len(g) < 2:
             continue
-        g = g.assign(_d=g["updated"].map(lambda d: d or dt.date.min)).sort_values(
-            ["_d", "_o", "_r"], kind="stable"
-        )
-        snaps = list(zip(g["stage"], g["updated"]))
-        moves = [(a, c) for a, c in zip(snaps, snaps[1:]) if a[0] != c[0]]
+        g = g.sort_values(["updated", "_o", "_r"], kind="stable")
+        snaps: list[tuple[str, dt.date]] = []
+        for stage, day in zip(g["stage"], g["updated"]):
+            if not snaps or snaps[-1][0] != stage:  # a stage kept over several snapshots: once
+                snaps.append((stage, day))
+        moves = list(zip(snaps, snaps[1:]))
         if not moves:
             continue
         deals += 1
         for (s1, d1), (s2, d2) in moves:
-            trans.setdefault((s1, s2), []).append((d2 - d1).days if d1 and d2 else None)
+            trans.setdefault((s1, s2), []).append((d2 - d1).days)
             backwards += order_of.get(s2, 0) < order_of.get(s1, 0)
         if len(examples) < ctx.rules.top:
             examples.append(
                 {
                     "deal_id": str(eid),
-                    "path": [
-                        {"stage": s, "updated_at": d.isoformat() if d else ""} for s, d in snaps
-                    ],
+                    "path": [{"stage": s, "updated_at": d.isoformat()} for s, d in snaps],
                 }
             )
     if not deals:
@@ -344,14 +352,13 @@ def _movements(ctx: Context, allb: pd.DataFrame) -> dict[str, Any]:
         trans.items(),
         key=lambda kv: (-len(kv[1]), order_of.get(kv[0][0], 0), order_of.get(kv[0][1], 0)),
     ):
-        known = [d for d in days if d is not None]
         transitions.append(
             {
                 "from": s1,
                 "to": s2,
                 "count": len(days),
                 "backwards": order_of.get(s2, 0) < order_of.get(s1, 0),
-                "median_days": statistics.median(known) if known else None,
+                "median_days": statistics.median(days),
             }
         )
     return {

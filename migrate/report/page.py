@@ -67,6 +67,7 @@ tr.total td{font-weight:600;border-top:2px solid var(--fg)}
 ul.ex{margin:4px 0 0;padding-left:16px}
 code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px;background:#f1f3f4;padding:0 3px;border-radius:3px;color:var(--fg);word-break:break-all}
 .arrow{color:var(--muted)}
+code.nw{white-space:nowrap;word-break:normal}
 svg.chart{max-width:100%;height:auto;display:block;margin:6px 0}
 .cluster{margin:8px 0 14px}
 tr.survivor td{background:#e6f4ea}

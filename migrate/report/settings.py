@@ -38,6 +38,7 @@ _TOP_KEYS = [
     "stale_days",
     "examples",
     "top",
+    "clusters",
     "owners",
     "fields",
     "verdict",
@@ -67,6 +68,7 @@ class ReportRules:
     stale_days: int = 30
     examples: int = 3
     top: int = 10
+    clusters: int = 5
     owners: int = 30
     fields: tuple[str, ...] = ()
     max_rejected_share: float = 0.0
@@ -105,7 +107,7 @@ def _load(path: str, _mtime: int) -> ReportRules:
     doc, p = load_rule_file(path, "report")
     p.keys(doc, "", _TOP_KEYS, ["stale_days", "checklist"])
     out: dict[str, Any] = {"path": path}
-    for key, lo in (("stale_days", 1), ("examples", 0), ("top", 1), ("owners", 1)):
+    for key, lo in (("stale_days", 1), ("examples", 0), ("top", 1), ("clusters", 0), ("owners", 1)):
         if key in doc:
             v = _int(p, doc[key], key, lo)
             if v is not None:

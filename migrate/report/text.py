@@ -191,7 +191,12 @@ WORDS: dict[str, tuple[str, str]] = {
     "d.company": ("会社", "Companies"),
     "d.contact": ("担当者", "Contacts"),
     "d.clusters": ("大きな重複グループ", "Largest duplicate clusters"),
-    "d.survivor": ("残った行", "kept"),
+    "d.survivor": ("残した行", "kept"),
+    "d.clusters-note": (
+        "同じ値の行はまとめて1行に表示しています。緑の行が統合後に残った行です。",
+        "Rows with the same values are shown once; the green row is the one kept.",
+    ),
+    "d.cluster-caption": ("— {rows}行、{variants}通りの値", "— {rows} rows, {variants} variants"),
     "d.conflicts": (
         "値が食い違った項目（残す値を自動選択）",
         "Conflicting values settled by survivorship",
@@ -260,6 +265,7 @@ WORDS: dict[str, tuple[str, str]] = {
         "{n} of {m} open deals with a close date ({p})",
     ),
     "d.merged-rows": ("行を統合", "rows merged"),
+    "more-in-json": ("ほか {n} 件は report.json にあります", "{n} more in report.json"),
     "empty": ("（空）", "(empty)"),
     "f.updated": ("最終更新", "Updated"),
     "f.overdue": ("超過日数", "Days overdue"),

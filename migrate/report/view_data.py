@@ -13,6 +13,8 @@ from . import charts
 from .text import field_label, num, reason_label, t
 from .widgets import SEVERITY_COLORS, Cell, Page, check, e, flag
 
+SHOWN_ROWS = 20  # longer lists are cut on the page; report.json has them whole
+
 
 def import_section(p: Page) -> str:
     """Can we import? Rows per sheet, failed files, validation, rejections."""
@@ -317,7 +319,7 @@ def _findings(p: Page, q: dict[str, Any]) -> str:
         ex = "".join(f"<li>{_example(p, x)}</li>" for x in r["examples"])
         rows.append(
             [
-                f"{p.code(r['rule'])}<br>{p.sev(r['severity'])}",
+                f'<code class="nw">{e(r["rule"])}</code><br>{p.sev(r["severity"])}',
                 num(r["count"]),
                 f'{e(msg)}<ul class="ex">{ex}</ul>',
             ]
@@ -358,11 +360,15 @@ def _findings(p: Page, q: dict[str, Any]) -> str:
                         e(field_label(c["field"], p.lang)),
                         num(c["count"]),
                     ]
-                    for c in fnd["by_column"]
+                    for c in fnd["by_column"][:SHOWN_ROWS]
                 ],
                 nums={4},
             )
         )
+        if len(fnd["by_column"]) > SHOWN_ROWS:
+            out.append(
+                f'<p class="note">{p.t("more-in-json", n=len(fnd["by_column"]) - SHOWN_ROWS)}</p>'
+            )
     return "".join(out)
 
 

@@ -30,31 +30,28 @@ def duplicates_section(p: Page) -> str:
             nums={1, 2, 3},
         )
     )
-    out.append(f"<h3>{p.t('d.clusters')}</h3>")
+    out.append(f'<h3>{p.t("d.clusters")}</h3><p class="note">{p.t("d.clusters-note")}</p>')
     if not d["largest_clusters"]:
         out.append(p.none())
     for c in d["largest_clusters"]:
-        head = [p.t("file"), p.t("row"), p.t("status")] + [
-            e(field_label(f, p.lang)) for f in c["fields"]
-        ]
+        head = [e(field_label(f, p.lang)) for f in c["fields"]] + [p.t("rows"), p.t("examples")]
         rows = [
-            [
-                e(p.source(r["file"], r["sheet"])),
-                num(r["row"]),
-                p.t(r["status"])
-                + (f' <span class="ex">({p.t("d.survivor")})</span>' if r["survivor"] else ""),
+            [_value(p, f, x["values"].get(f, "")) for f in c["fields"]]
+            + [
+                num(x["rows"]),
+                _variant_rows(p, x),
             ]
-            + [_value(p, f, r["values"].get(f, "")) for f in c["fields"]]
-            for r in c["rows"]
+            for x in c["variants"]
         ]
+        caption = p.t("d.cluster-caption", rows=num(c["size"]), variants=num(len(c["variants"])))
         out.append(
-            f'<div class="cluster"><b>{p.t("d." + c["entity"])} {e(c["id"])}</b> — {num(c["size"])} '
-            f"{p.t('rows')}"
+            f'<div class="cluster"><b>{p.t("d." + c["entity"])}</b> <code>{e(c["id"])}</code> '
+            f'<span class="ex">{caption}</span>'
             + p.table(
                 head,
                 rows,
-                nums={1},
-                row_cls=["survivor" if r["survivor"] else "" for r in c["rows"]],
+                nums={len(c["fields"])},
+                row_cls=["survivor" if x["survivor"] else "" for x in c["variants"]],
             )
             + "</div>"
         )
@@ -100,6 +97,14 @@ def duplicates_section(p: Page) -> str:
         )
     out.append("</section>")
     return "".join(out)
+
+
+def _variant_rows(p: Page, variant: dict[str, Any]) -> str:
+    """Where a variant's rows are; the kept row (listed first) is marked."""
+    items = [p.where(w) for w in variant["examples"]]
+    if variant["survivor"] and items:
+        items[0] += f' <span class="ok">({p.t("d.survivor")})</span>'
+    return '<span class="ex">' + "<br>".join(items) + "</span>"
 
 
 def _value(p: Page, field: str, value: str) -> str:

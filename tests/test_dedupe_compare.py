@@ -1,0 +1,102 @@
+"""Comparisons: the level a pair reaches on one field, for every kind of test."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from migrate.dedupe.compare import levels, prepare
+from migrate.dedupe.settings import Comparison, Level
+
+ELSE = "else"
+MISSING = "missing"
+
+
+def _level(comp: Comparison, a: Any, b: Any, extra: dict[str, tuple[Any, Any]] | None = None) -> str:
+    data = {comp.column: pd.Series([a, b], dtype=object)}
+    for col, (x, y) in (extra or {}).items():
+        data[col] = pd.Series([x, y], dtype=object)
+    frame = pd.DataFrame(data)
+    g = int(levels(prepare(frame, (comp,)), np.array([0]), np.array([1]))[0, 0])
+    return MISSING if g < 0 else (ELSE if g == len(comp.levels) else comp.levels[g].test)
+
+
+NAME = Comparison("name", "name", (Level("exact"), Level("ratio", 0.92), Level("jaro_winkler", 0.85)))
+TOKENS = Comparison("name", "name", (Level("token_set_ratio", 0.95), Level("token_sort_ratio", 0.8)))
+EDITS = Comparison("code", "code", (Level("exact"), Level("damerau_levenshtein", 1), Level("levenshtein", 2)))
+AMOUNT = Comparison("amount", "amount", (Level("exact"), Level("rel_diff", 0.1), Level("abs_diff", 50_000)), kind="number")
+DATE = Comparison("close", "close", (Level("exact"), Level("days", 31)), kind="date")
+IDS = Comparison("id", "id", (Level("exact"), Level("same", "sheet", never=True), Level("same_prefix", True, never=True)))
+SWAP = Comparison("given", "given", (Level("exact"), Level("cross", "surname")))
+PERSON = Comparison("name", "name", (Level("exact"), Level("ratio", 0.8)), same_script_only=True)
+
+
+@pytest.mark.parametrize(
+    ("comp", "a", "b", "expected"),
+    [
+        pytest.param(NAME, "sekisuichemical", "sekisuichemical", "exact", id="exact"),
+        pytest.param(NAME, "sekisuichemical", "sekisuichemicl", "ratio", id="ratio-typo-long-name"),
+        pytest.param(NAME, "山田電気", "山田電機", ELSE, id="one-char-in-four-is-different"),
+        pytest.param(NAME, "積水化学工業", "積水化成品工業", ELSE, id="sekisui-kagaku-vs-kaseihin"),
+        pytest.param(NAME, "acmelabs", "acmelogistics", ELSE, id="acme-labs-vs-logistics"),
+        pytest.param(NAME, "martha", "marhta", "jaro_winkler", id="jaro-winkler-transposition"),
+        pytest.param(NAME, "", "山田電気", MISSING, id="empty-is-no-evidence"),
+        pytest.param(NAME, None, float("nan"), MISSING, id="none-and-nan"),
+        pytest.param(TOKENS, "philips", "koninklijke philips electronics", "token_set_ratio", id="token-subset"),
+        pytest.param(TOKENS, "taro yamada", "yamada taro", "token_set_ratio", id="token-order"),
+        pytest.param(EDITS, "4223", "4232", "damerau_levenshtein", id="transposition-is-one-edit"),
+        pytest.param(EDITS, "4223", "4291", "levenshtein", id="two-edits"),
+        pytest.param(EDITS, "4223", "5991", ELSE, id="many-edits"),
+        pytest.param(AMOUNT, 1_000_000.0, 1_000_000.0, "exact", id="amount-exact"),
+        pytest.param(AMOUNT, 1_000_000.0, 1_080_000.0, "rel_diff", id="amount-within-10pct"),
+        pytest.param(AMOUNT, 100_000.0, 140_000.0, "abs_diff", id="amount-within-50k"),
+        pytest.param(AMOUNT, 100_000.0, float("nan"), MISSING, id="amount-missing"),
+        pytest.param(DATE, "2024-03-31", "2024-04-20", "days", id="date-within-a-month"),
+        pytest.param(DATE, "2024-03-31", "2024-09-30", ELSE, id="date-far"),
+        pytest.param(DATE, "2024-03-31", "", MISSING, id="date-missing"),
+        pytest.param(IDS, "OPP-0012", "OPP-0012", "exact", id="same-id"),
+        pytest.param(IDS, "OPP-0012", "OPP-0099", "same_prefix", id="same-numbering-system"),
+        pytest.param(IDS, "E-001", "W-017", ELSE, id="different-trackers"),
+        pytest.param(IDS, 12.0, "12", "exact", id="excel-float-id"),
+        pytest.param(PERSON, "山田太郎", "taroyamada", MISSING, id="different-scripts-not-compared"),
+        pytest.param(PERSON, ("山田太郎", "taroyamada"), ("tarouyamada",), "ratio", id="same-script-elements-only"),
+    ],
+)
+def test_levels(comp: Comparison, a: Any, b: Any, expected: str) -> None:
+    assert _level(comp, a, b) == expected
+
+
+def test_same_column_level() -> None:
+    assert _level(IDS, "3", "7", {"sheet": ("east|案件", "east|案件")}) == "same"
+    assert _level(IDS, "3", "7", {"sheet": ("east|案件", "west|Deals")}) == ELSE
+
+
+def test_cross_level_finds_swapped_names() -> None:
+    assert _level(SWAP, "paterson", "madeleine", {"surname": ("madeleine", "paterson")}) == "cross"
+    assert _level(SWAP, "paterson", "madeleine", {"surname": ("smith", "jones")}) == ELSE
+
+
+def test_multi_valued_takes_the_best_pair() -> None:
+    phone = Comparison("phone", "phone", (Level("exact"),))
+    assert _level(phone, ("+81311112222", "+81312345678"), ("+81312345678",)) == "exact"
+    assert _level(phone, ("+81311112222",), ("+81399998888",)) == ELSE
+    assert _level(phone, (), ("+81399998888",)) == MISSING
+
+
+words = st.text(alphabet="abcdeｱｲｳ山田電気 ", max_size=8)
+
+
+@settings(max_examples=150, deadline=None)
+@given(a=words, b=words)
+def test_levels_are_symmetric(a: str, b: str) -> None:
+    comps = (NAME, TOKENS, EDITS)
+    frame = pd.DataFrame({"name": pd.Series([a, b], dtype=object), "code": pd.Series([a, b], dtype=object)})
+    prep = prepare(frame, comps)
+    ab = levels(prep, np.array([0]), np.array([1]))
+    ba = levels(prep, np.array([1]), np.array([0]))
+    assert np.array_equal(ab, ba)
