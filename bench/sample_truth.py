@@ -24,7 +24,11 @@ sys.path.insert(0, str(HERE))
 
 import metrics  # noqa: E402
 
-ENTITIES = (("company", "company_entity", "company_id"), ("contact", "contact_entity", "contact_id"), ("deal", "deal_entity", "deal_id"))
+ENTITIES = (
+    ("company", "company_entity", "company_id"),
+    ("contact", "contact_entity", "contact_id"),
+    ("deal", "deal_entity", "deal_id"),
+)
 KEY = ["source_file", "source_sheet", "source_row"]
 
 
@@ -36,12 +40,23 @@ def _read(path: Path) -> pd.DataFrame:
 
 def score(records: pd.DataFrame, truth: pd.DataFrame) -> pd.DataFrame:
     """Pairwise P/R/F1 per entity: one row per entity."""
-    rec = records.rename(columns={"_source_file": "source_file", "_source_sheet": "source_sheet", "_source_row": "source_row"})
+    rec = records.rename(
+        columns={
+            "_source_file": "source_file",
+            "_source_sheet": "source_sheet",
+            "_source_row": "source_row",
+        }
+    )
     for frame in (rec, truth):
         for c in KEY:
             frame[c] = frame[c].astype(str).str.strip()
         frame["source_row"] = frame["source_row"].str.replace(r"\.0$", "", regex=True)
-    merged = truth.merge(rec[KEY + [c for _, _, c in ENTITIES if c in rec.columns]], on=KEY, how="left", indicator=True)
+    merged = truth.merge(
+        rec[KEY + [c for _, _, c in ENTITIES if c in rec.columns]],
+        on=KEY,
+        how="left",
+        indicator=True,
+    )
     rows = []
     for name, truth_col, pred_col in ENTITIES:
         part = merged[merged[truth_col].astype(str) != ""]
@@ -51,16 +66,29 @@ def score(records: pd.DataFrame, truth: pd.DataFrame) -> pd.DataFrame:
         # a row the pipeline gave no id is an entity of its own
         pred = pred.where(pred != "", "unmatched:" + part.index.astype(str))
         sc = metrics.pairwise(pred.to_numpy(), part[truth_col].astype(str).to_numpy())
-        rows.append({"entity": name, "rows": len(part), "true_pairs": sc.true_pairs, "predicted_pairs": sc.predicted_pairs,
-                     "precision": round(sc.precision, 4), "recall": round(sc.recall, 4), "f1": round(sc.f1, 4),
-                     "rows_missing": int((part["_merge"] == "left_only").sum())})
+        rows.append(
+            {
+                "entity": name,
+                "rows": len(part),
+                "true_pairs": sc.true_pairs,
+                "predicted_pairs": sc.predicted_pairs,
+                "precision": round(sc.precision, 4),
+                "recall": round(sc.recall, 4),
+                "f1": round(sc.f1, 4),
+                "rows_missing": int((part["_merge"] == "left_only").sum()),
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("records", type=Path, help="the pipeline's records.csv")
-    parser.add_argument("--truth", type=Path, default=HERE.parent / "sample_data" / "truth" / "entities.csv")
+    parser.add_argument(
+        "--truth", type=Path, default=HERE.parent / "sample_data" / "truth" / "entities.csv"
+    )
     args = parser.parse_args(argv)
     for p in (args.records, args.truth):
         if not p.is_file():

@@ -13,26 +13,190 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-KANJI_HEAD = list(dict.fromkeys("山田中村佐藤鈴木高橋伊渡辺小林加吉松井上清水森池本石川前坂野岡原長谷"))
-KANJI_TAIL = ["電気", "電機", "工業", "化学", "商事", "物産", "建設", "製作所", "システム", "技研", "精機", "産業", "運輸", "食品", "薬品"]
+KANJI_HEAD = list(
+    dict.fromkeys("山田中村佐藤鈴木高橋伊渡辺小林加吉松井上清水森池本石川前坂野岡原長谷")
+)
+KANJI_TAIL = [
+    "電気",
+    "電機",
+    "工業",
+    "化学",
+    "商事",
+    "物産",
+    "建設",
+    "製作所",
+    "システム",
+    "技研",
+    "精機",
+    "産業",
+    "運輸",
+    "食品",
+    "薬品",
+]
 # a reading per head character, so a kanji name's katakana form belongs to that company only
-KANA_OF = dict(zip(KANJI_HEAD, ["ヤマ", "ダ", "ナカ", "ムラ", "サ", "トウ", "スズ", "キ", "タカ", "ハシ", "イ", "ワタ", "ナベ", "コ",
-                                "バヤシ", "カ", "ヨシ", "マツ", "ウエ", "モク", "シミズ", "ミズ", "モリ", "イケ", "モト", "イシ", "カワ",
-                                "マエ", "サカ", "ノ", "オカ", "ハラ", "ナガ", "タニ", "セ"]))
-EN_WORDS = ["acme", "global", "pacific", "north", "star", "blue", "river", "summit", "apex", "nova", "delta", "prime", "metro",
-            "orion", "atlas", "zenith", "vertex", "harbor", "silver", "green"]
-EN_TAIL = ["labs", "logistics", "systems", "solutions", "holdings", "trading", "foods", "energy", "partners", "networks"]
-SURNAMES = ["佐藤", "鈴木", "高橋", "田中", "伊藤", "渡辺", "山本", "中村", "小林", "加藤", "吉田", "山田", "佐々木", "松本", "井上"]
-GIVEN = ["太郎", "花子", "一郎", "健", "美咲", "翔", "陽子", "大輔", "直樹", "恵", "誠", "愛", "拓也", "由美", "亮"]
-ROMA_S = ["sato", "suzuki", "takahashi", "tanaka", "ito", "watanabe", "yamamoto", "nakamura", "kobayashi", "kato", "yoshida",
-          "yamada", "sasaki", "matsumoto", "inoue"]
-ROMA_G = ["taro", "hanako", "ichiro", "ken", "misaki", "sho", "yoko", "daisuke", "naoki", "megumi", "makoto", "ai", "takuya",
-          "yumi", "ryo"]
+KANA_OF = dict(
+    zip(
+        KANJI_HEAD,
+        [
+            "ヤマ",
+            "ダ",
+            "ナカ",
+            "ムラ",
+            "サ",
+            "トウ",
+            "スズ",
+            "キ",
+            "タカ",
+            "ハシ",
+            "イ",
+            "ワタ",
+            "ナベ",
+            "コ",
+            "バヤシ",
+            "カ",
+            "ヨシ",
+            "マツ",
+            "ウエ",
+            "モク",
+            "シミズ",
+            "ミズ",
+            "モリ",
+            "イケ",
+            "モト",
+            "イシ",
+            "カワ",
+            "マエ",
+            "サカ",
+            "ノ",
+            "オカ",
+            "ハラ",
+            "ナガ",
+            "タニ",
+            "セ",
+        ],
+    )
+)
+EN_WORDS = [
+    "acme",
+    "global",
+    "pacific",
+    "north",
+    "star",
+    "blue",
+    "river",
+    "summit",
+    "apex",
+    "nova",
+    "delta",
+    "prime",
+    "metro",
+    "orion",
+    "atlas",
+    "zenith",
+    "vertex",
+    "harbor",
+    "silver",
+    "green",
+]
+EN_TAIL = [
+    "labs",
+    "logistics",
+    "systems",
+    "solutions",
+    "holdings",
+    "trading",
+    "foods",
+    "energy",
+    "partners",
+    "networks",
+]
+SURNAMES = [
+    "佐藤",
+    "鈴木",
+    "高橋",
+    "田中",
+    "伊藤",
+    "渡辺",
+    "山本",
+    "中村",
+    "小林",
+    "加藤",
+    "吉田",
+    "山田",
+    "佐々木",
+    "松本",
+    "井上",
+]
+GIVEN = [
+    "太郎",
+    "花子",
+    "一郎",
+    "健",
+    "美咲",
+    "翔",
+    "陽子",
+    "大輔",
+    "直樹",
+    "恵",
+    "誠",
+    "愛",
+    "拓也",
+    "由美",
+    "亮",
+]
+ROMA_S = [
+    "sato",
+    "suzuki",
+    "takahashi",
+    "tanaka",
+    "ito",
+    "watanabe",
+    "yamamoto",
+    "nakamura",
+    "kobayashi",
+    "kato",
+    "yoshida",
+    "yamada",
+    "sasaki",
+    "matsumoto",
+    "inoue",
+]
+ROMA_G = [
+    "taro",
+    "hanako",
+    "ichiro",
+    "ken",
+    "misaki",
+    "sho",
+    "yoko",
+    "daisuke",
+    "naoki",
+    "megumi",
+    "makoto",
+    "ai",
+    "takuya",
+    "yumi",
+    "ryo",
+]
 PRODUCTS = ["クラウドプラン", "オンプレミス", "保守サポート", "ライセンス", "コンサルティング"]
-DEAL_WORDS = ["基幹システム更改", "PC入替", "保守契約更新", "新規導入", "追加ライセンス", "ネットワーク刷新", "クラウド移行", "セキュリティ強化"]
+DEAL_WORDS = [
+    "基幹システム更改",
+    "PC入替",
+    "保守契約更新",
+    "新規導入",
+    "追加ライセンス",
+    "ネットワーク刷新",
+    "クラウド移行",
+    "セキュリティ強化",
+]
 STAGES = ["lead", "mql", "sql", "opportunity", "proposal", "closing", "won", "lost"]
 OWNERS = ["sato", "suzuki", "tanaka", "kato", "ito", "yamada"]
-TRACKERS = [("east.xlsx", "案件一覧", 0), ("west.xlsx", "Deals", 1000), ("crm_export_2023.csv", "", 2000), ("leads.xlsx", "リード", 3000)]
+TRACKERS = [
+    ("east.xlsx", "案件一覧", 0),
+    ("west.xlsx", "Deals", 1000),
+    ("crm_export_2023.csv", "", 2000),
+    ("leads.xlsx", "リード", 3000),
+]
 
 
 def _company_name(rng: np.random.Generator, i: int) -> tuple[str, str, str]:
@@ -45,7 +209,9 @@ def _company_name(rng: np.random.Generator, i: int) -> tuple[str, str, str]:
         key = f"{''.join(chars)}{tail}{suffix}"
         alt = "".join(KANA_OF[ch] for ch in chars) + tail + suffix if rng.random() < 0.3 else key
         return f"株式会社{key}", key, alt
-    words = [str(w) for w in rng.choice(EN_WORDS, size=2, replace=False)] + [str(rng.choice(EN_TAIL))]
+    words = [str(w) for w in rng.choice(EN_WORDS, size=2, replace=False)] + [
+        str(rng.choice(EN_TAIL))
+    ]
     key = "".join(words) + (str(i % 53) if rng.random() < 0.3 else "")
     alt = key
     if rng.random() < 0.3 and len(key) > 10:
@@ -58,12 +224,16 @@ def trackers(n_rows: int, seed: int = 7) -> pd.DataFrame:
     """About ``n_rows`` tracker rows plus the columns truth_company / truth_contact / truth_deal."""
     rng = np.random.default_rng(seed)
     rows: list[dict[str, object]] = []
-    n_companies = max(round(n_rows / 6.63), 1)  # 3 deals x 2.17 rows x 1.02 copies per company on average
+    n_companies = max(
+        round(n_rows / 6.63), 1
+    )  # 3 deals x 2.17 rows x 1.02 copies per company on average
     for c in range(n_companies):
         name, key, alt = _company_name(rng, c)
         domain = f"{key.encode('utf-8').hex()[:10]}{c}.co.jp" if not key.isascii() else f"{key}.com"
         phone = f"+813{rng.integers(10_000_000, 99_999_999)}"
-        address = f"東京都千代田区丸の内{rng.integers(1, 9)}-{rng.integers(1, 30)}-{rng.integers(1, 30)}"
+        address = (
+            f"東京都千代田区丸の内{rng.integers(1, 9)}-{rng.integers(1, 30)}-{rng.integers(1, 30)}"
+        )
         contacts = []
         for p in range(int(rng.integers(1, 4))):
             s, g = int(rng.integers(len(SURNAMES))), int(rng.integers(len(GIVEN)))
@@ -89,7 +259,9 @@ def trackers(n_rows: int, seed: int = 7) -> pd.DataFrame:
                     "website_domain": domain if rng.random() < 0.4 else "",
                     "phone": phone if rng.random() < 0.7 else "",
                     "address": address if rng.random() < 0.5 else "",
-                    "contact_name": f"{contact[4].title()} {contact[3].title()}" if romanised else f"{contact[1]} {contact[2]}",
+                    "contact_name": f"{contact[4].title()} {contact[3].title()}"
+                    if romanised
+                    else f"{contact[1]} {contact[2]}",
                     "contact_last_name": contact[3].title() if romanised else contact[1],
                     "contact_first_name": contact[4].title() if romanised else contact[2],
                     "email": contact[5] if rng.random() < 0.85 else "",
@@ -100,7 +272,10 @@ def trackers(n_rows: int, seed: int = 7) -> pd.DataFrame:
                     "close_date": (close + pd.Timedelta(days=30 * k)).strftime("%Y-%m-%d"),
                     "stage": STAGES[min(stage_i + k, 7)],
                     "owner": str(rng.choice(OWNERS)),
-                    "updated_at": (pd.Timestamp("2024-01-01") + pd.Timedelta(days=int(10 * (k + 1) + rng.integers(0, 9)))).strftime("%Y-%m-%d"),
+                    "updated_at": (
+                        pd.Timestamp("2024-01-01")
+                        + pd.Timedelta(days=int(10 * (k + 1) + rng.integers(0, 9)))
+                    ).strftime("%Y-%m-%d"),
                     "_source_file": file,
                     "_source_sheet": sheet,
                     "_source_order": order,
@@ -114,9 +289,21 @@ def trackers(n_rows: int, seed: int = 7) -> pd.DataFrame:
     df = pd.DataFrame(rows)
     df["email_domain"] = df["email"].str.split("@").str[-1].where(df["email"] != "", "")
     df["_source_row"] = df.groupby(["_source_file", "_source_sheet"]).cumcount() + 2
-    df["_row_key"] = df["_source_file"] + "|" + df["_source_sheet"] + "|" + df["_source_row"].astype(str)
+    df["_row_key"] = (
+        df["_source_file"] + "|" + df["_source_sheet"] + "|" + df["_source_row"].astype(str)
+    )
     df["_amount_unit"] = 1.0
     df["_currency_hint"] = ""
-    for col in ("company_legal_form", "company_name_kana", "mobile_phone", "website", "postal_code", "notes", "industry", "currency", "created_at"):
+    for col in (
+        "company_legal_form",
+        "company_name_kana",
+        "mobile_phone",
+        "website",
+        "postal_code",
+        "notes",
+        "industry",
+        "currency",
+        "created_at",
+    ):
         df[col] = ""
     return df.reset_index(drop=True)

@@ -10,7 +10,9 @@ from migrate.dedupe.blocking import candidate_pairs, part_keys
 from migrate.dedupe.settings import BlockingRule, KeyPart
 
 
-def _pairs(frame: pd.DataFrame, *rules: BlockingRule, max_block_size: int = 1000) -> set[tuple[int, int]]:
+def _pairs(
+    frame: pd.DataFrame, *rules: BlockingRule, max_block_size: int = 1000
+) -> set[tuple[int, int]]:
     c = candidate_pairs(frame, rules, max_block_size)
     return set(zip(c.left.tolist(), c.right.tolist()))
 
@@ -22,11 +24,15 @@ def _pairs(frame: pd.DataFrame, *rules: BlockingRule, max_block_size: int = 1000
         pytest.param(KeyPart("x", "prefix", 3), "山田電気", {"山田電"}, id="prefix"),
         pytest.param(KeyPart("x", "suffix", 2), "山田電気", {"電気"}, id="suffix"),
         pytest.param(KeyPart("x", "tokens"), "acme labs inc", {"acme", "labs", "inc"}, id="tokens"),
-        pytest.param(KeyPart("x", "sorted_tokens"), "yamada taro", {"taro yamada"}, id="sorted-tokens"),
+        pytest.param(
+            KeyPart("x", "sorted_tokens"), "yamada taro", {"taro yamada"}, id="sorted-tokens"
+        ),
         pytest.param(KeyPart("x", "first_token"), "acme labs", {"acme"}, id="first-token"),
         pytest.param(KeyPart("x", "last_token"), "acme labs", {"labs"}, id="last-token"),
         pytest.param(KeyPart("x", "digits"), "03-1234-5678", {"0312345678"}, id="digits"),
-        pytest.param(KeyPart("x"), ("a.co.jp", "b.co.jp"), {"a.co.jp", "b.co.jp"}, id="multi-valued"),
+        pytest.param(
+            KeyPart("x"), ("a.co.jp", "b.co.jp"), {"a.co.jp", "b.co.jp"}, id="multi-valued"
+        ),
         pytest.param(KeyPart("x"), "", set(), id="empty"),
     ],
 )
@@ -36,14 +42,23 @@ def test_key_parts(part: KeyPart, value: object, keys: set[str]) -> None:
 
 
 def test_union_of_keys_and_rule_mask() -> None:
-    frame = pd.DataFrame({"name": ["山田電気", "山田電気", "ヤマダ電気", "積水化学"], "phone": ["+8131", "", "+8131", ""]})
-    c = candidate_pairs(frame, (BlockingRule((KeyPart("name"),)), BlockingRule((KeyPart("phone"),))))
+    frame = pd.DataFrame(
+        {
+            "name": ["山田電気", "山田電気", "ヤマダ電気", "積水化学"],
+            "phone": ["+8131", "", "+8131", ""],
+        }
+    )
+    c = candidate_pairs(
+        frame, (BlockingRule((KeyPart("name"),)), BlockingRule((KeyPart("phone"),)))
+    )
     got = {(a, b): int(m) for a, b, m in zip(c.left, c.right, c.rules)}
     assert got == {(0, 1): 0b01, (0, 2): 0b10}
 
 
 def test_multi_part_key_needs_every_part() -> None:
-    frame = pd.DataFrame({"company": ["C1", "C1", "C2", "C1"], "name": ["taro", "taro", "taro", ""]})
+    frame = pd.DataFrame(
+        {"company": ["C1", "C1", "C2", "C1"], "name": ["taro", "taro", "taro", ""]}
+    )
     assert _pairs(frame, BlockingRule((KeyPart("company"), KeyPart("name")))) == {(0, 1)}
 
 

@@ -16,7 +16,13 @@ def test_shipped_rules_load() -> None:
     s = load_settings()
     assert s.companies.link.thresholds.match > s.companies.link.thresholds.review
     assert "gmail.com" in s.free_mail_domains and "docomo.ne.jp" in s.free_mail_domains
-    assert {c.name for c in s.deals.link.comparisons} >= {"record_id", "deal_name", "amount", "close_date", "product"}
+    assert {c.name for c in s.deals.link.comparisons} >= {
+        "record_id",
+        "deal_name",
+        "amount",
+        "close_date",
+        "product",
+    }
     assert s.deals.strategy("notes") == "concatenate"
     assert s.deals.strategy("stage") == "most_recent"
 
@@ -33,7 +39,10 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
     doc = yaml.safe_load((DEFAULT_RULES_DIR / "dedupe.yaml").read_text(encoding="utf-8"))
     doc["companies"]["colour"] = "blue"  # unknown key
     doc["contacts"]["comparisons"][1]["levels"] = [{"ratio": 1.7}]  # out of range
-    doc["deals"]["comparisons"][3]["levels"] = [{"rel_diff": 0.1}, {"days": 3}]  # a date test on numbers
+    doc["deals"]["comparisons"][3]["levels"] = [
+        {"rel_diff": 0.1},
+        {"days": 3},
+    ]  # a date test on numbers
     doc["deals"]["survivorship"]["fields"]["stage"] = "newest"  # unknown strategy
     doc["version"] = 2
     with pytest.raises(RuleFileError) as err:
@@ -50,11 +59,41 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("raw", "message"),
     [
-        pytest.param({"blocking": [], "comparisons": [{"column": "a", "levels": ["exact"]}]}, "blocking: expected a non-empty list", id="no-blocking"),
-        pytest.param({"blocking": [["a"]], "comparisons": [{"column": "a", "levels": ["fuzzy"]}]}, "'fuzzy' is not allowed", id="unknown-level"),
-        pytest.param({"blocking": [[{"column": "a", "prefix": 0}]], "comparisons": [{"column": "a", "levels": ["exact"]}]}, "not a positive number", id="bad-prefix"),
-        pytest.param({"blocking": [["a"]], "comparisons": [{"column": "a", "levels": [{"ratio": 0.9, "jaro": 0.9}]}]}, "exactly one test", id="two-tests"),
-        pytest.param({"blocking": [["a"]], "comparisons": [{"column": "a", "levels": ["exact"]}], "thresholds": {"match": 0.5, "review": 0.8}}, "above thresholds.match", id="review-above-match"),
+        pytest.param(
+            {"blocking": [], "comparisons": [{"column": "a", "levels": ["exact"]}]},
+            "blocking: expected a non-empty list",
+            id="no-blocking",
+        ),
+        pytest.param(
+            {"blocking": [["a"]], "comparisons": [{"column": "a", "levels": ["fuzzy"]}]},
+            "'fuzzy' is not allowed",
+            id="unknown-level",
+        ),
+        pytest.param(
+            {
+                "blocking": [[{"column": "a", "prefix": 0}]],
+                "comparisons": [{"column": "a", "levels": ["exact"]}],
+            },
+            "not a positive number",
+            id="bad-prefix",
+        ),
+        pytest.param(
+            {
+                "blocking": [["a"]],
+                "comparisons": [{"column": "a", "levels": [{"ratio": 0.9, "jaro": 0.9}]}],
+            },
+            "exactly one test",
+            id="two-tests",
+        ),
+        pytest.param(
+            {
+                "blocking": [["a"]],
+                "comparisons": [{"column": "a", "levels": ["exact"]}],
+                "thresholds": {"match": 0.5, "review": 0.8},
+            },
+            "above thresholds.match",
+            id="review-above-match",
+        ),
     ],
 )
 def test_link_settings_problems(raw: dict, message: str) -> None:
@@ -64,12 +103,20 @@ def test_link_settings_problems(raw: dict, message: str) -> None:
 
 
 def test_link_settings_from_dict() -> None:
-    s = link_settings({
-        "blocking": [["surname"], [{"column": "given", "prefix": 2}, "postcode"]],
-        "comparisons": [{"column": "surname", "levels": ["exact", {"jaro_winkler": 0.9}], "tf_adjust": True},
-                        {"column": "dob", "levels": ["exact", {"days": 31}]}],
-        "model": {"random_pairs": 5000},
-    })
+    s = link_settings(
+        {
+            "blocking": [["surname"], [{"column": "given", "prefix": 2}, "postcode"]],
+            "comparisons": [
+                {
+                    "column": "surname",
+                    "levels": ["exact", {"jaro_winkler": 0.9}],
+                    "tf_adjust": True,
+                },
+                {"column": "dob", "levels": ["exact", {"days": 31}]},
+            ],
+            "model": {"random_pairs": 5000},
+        }
+    )
     assert [r.label for r in s.blocking] == ["surname", "prefix(given,2) & postcode"]
     assert s.comparisons[1].kind == "date"
     assert s.comparisons[0].level_label(1) == "jaro_winkler>=0.9"

@@ -25,7 +25,18 @@ from migrate.normalize import normalize_records
 from migrate.schema import load_schema
 
 CASES = Path(__file__).parent / "cases" / "normalize"
-_CASE_KEYS = {"id", "input", "expect", "finding", "not_finding", "row", "column", "field", "today", "note"}
+_CASE_KEYS = {
+    "id",
+    "input",
+    "expect",
+    "finding",
+    "not_finding",
+    "row",
+    "column",
+    "field",
+    "today",
+    "note",
+}
 
 
 @dataclass(frozen=True)
@@ -52,10 +63,14 @@ def load_cases() -> list[Case]:
     cases = []
     for path in sorted(CASES.glob("*.yaml")):
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-        assert set(doc) <= {"normalizer", "field", "today", "cases"}, f"{path.name}: unknown top-level key"
+        assert set(doc) <= {"normalizer", "field", "today", "cases"}, (
+            f"{path.name}: unknown top-level key"
+        )
         seen = set()
         for raw in doc["cases"]:
-            assert set(raw) <= _CASE_KEYS, f"{path.name}: {raw.get('id')}: unknown key {set(raw) - _CASE_KEYS}"
+            assert set(raw) <= _CASE_KEYS, (
+                f"{path.name}: {raw.get('id')}: unknown key {set(raw) - _CASE_KEYS}"
+            )
             assert raw["id"] not in seen, f"{path.name}: duplicate id {raw['id']}"
             seen.add(raw["id"])
             cases.append(
@@ -129,4 +144,6 @@ def test_case(case: Case) -> None:
     for rule in case.finding:
         assert rule in rules, f"missing finding {rule}; got {sorted(rules)}"
     for rule in case.not_finding:
-        assert rule not in rules, f"unexpected finding {rule}: {mine[mine['rule'] == rule]['message'].tolist()}"
+        assert rule not in rules, (
+            f"unexpected finding {rule}: {mine[mine['rule'] == rule]['message'].tolist()}"
+        )

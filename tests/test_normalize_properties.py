@@ -56,7 +56,9 @@ FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCh
 def test_clean_text(value: object) -> None:
     once = clean_text(value)
     assert clean_text(once) == once
-    assert clean_text(value, multiline=True) == clean_text(clean_text(value, multiline=True), multiline=True)
+    assert clean_text(value, multiline=True) == clean_text(
+        clean_text(value, multiline=True), multiline=True
+    )
 
 
 @FAST
@@ -149,7 +151,16 @@ def test_postal_code(value: object) -> None:
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.lists(CELL, min_size=8, max_size=8), min_size=1, max_size=6))
 def test_records_never_raise_and_keep_rows(rows: list[list[object]]) -> None:
-    fields = ["company_name", "contact_name", "email", "phone", "amount", "probability", "stage", "close_date"]
+    fields = [
+        "company_name",
+        "contact_name",
+        "email",
+        "phone",
+        "amount",
+        "probability",
+        "stage",
+        "close_date",
+    ]
     names = load_schema().names
     data = []
     for i, values in enumerate(rows):
@@ -163,5 +174,13 @@ def test_records_never_raise_and_keep_rows(rows: list[list[object]]) -> None:
     assert list(out.index) == list(records.index)
     assert set(findings["row"]) <= {0, *range(2, len(data) + 2)}
     again, _ = normalize_records(out, today=dt.date(2026, 1, 15))
-    for f in ("company_name", "company_key", "email", "phone", "stage", "close_date", "contact_name"):
+    for f in (
+        "company_name",
+        "company_key",
+        "email",
+        "phone",
+        "stage",
+        "close_date",
+        "contact_name",
+    ):
         assert again[f].tolist() == out[f].tolist(), f

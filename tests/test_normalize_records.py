@@ -20,7 +20,9 @@ from migrate.schema import load_schema
 TODAY = dt.date(2026, 1, 15)
 
 
-def records(rows: list[dict[str, Any]], *, file: str = "deals.xlsx", sheet: str = "案件一覧") -> pd.DataFrame:
+def records(
+    rows: list[dict[str, Any]], *, file: str = "deals.xlsx", sheet: str = "案件一覧"
+) -> pd.DataFrame:
     names = load_schema().names
     data = []
     for i, values in enumerate(rows):
@@ -67,7 +69,12 @@ def mixed() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
 def test_outputs(mixed: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]) -> None:
     raw, out, _ = mixed
     assert list(out.index) == list(raw.index)
-    assert out["company_name"].tolist() == ["株式会社山田電気", "山田電気株式会社", "ACME Corp.", ""]
+    assert out["company_name"].tolist() == [
+        "株式会社山田電気",
+        "山田電気株式会社",
+        "ACME Corp.",
+        "",
+    ]
     assert out["company_key"].tolist() == ["山田電気", "山田電気", "acme", ""]
     assert out["company_legal_form"].tolist() == ["株式会社", "株式会社", "Corp.", ""]
     assert out["contact_name"].tolist() == ["山田 太郎", "John Smith", "鈴木 一郎", ""]
@@ -111,7 +118,11 @@ def test_findings(mixed: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]) -> Non
     assert at("normalize.multiple-emails", 7)["message"].iloc[0].endswith("not b@y.com")
     assert at("normalize.phone-extension", 5)["field"].iloc[0] == "phone"
     assert at("normalize.phone-leading-zero-restored", 6)["value"].iloc[0] == "+81312345678"
-    assert at("normalize.date-year-inferred", 6)["message"].iloc[0].startswith("no year given; used 2026")
+    assert (
+        at("normalize.date-year-inferred", 6)["message"]
+        .iloc[0]
+        .startswith("no year given; used 2026")
+    )
     assert len(at("normalize.unknown-stage", 6)) == 1 and len(at("normalize.unknown-stage", 8)) == 1
     assert "used in 2 row(s)" in at("normalize.unknown-stage", 8)["message"].iloc[0]
     assert at("normalize.probability-out-of-range", 8)["severity"].iloc[0] == "warning"
@@ -145,7 +156,9 @@ def test_empty_frame() -> None:
 
 def test_grouping_is_per_file_and_sheet() -> None:
     a = records([{"close_date": "25/03/2026"}, {"close_date": "03/04/2026"}], file="a.xlsx")
-    b = records([{"close_date": "12/25/2026"}, {"close_date": "03/04/2026"}], file="b.csv", sheet="")
+    b = records(
+        [{"close_date": "12/25/2026"}, {"close_date": "03/04/2026"}], file="b.csv", sheet=""
+    )
     out, findings = normalize_records(pd.concat([a, b], ignore_index=True), today=TODAY)
     assert out["close_date"].tolist() == ["2026-03-25", "2026-04-03", "2026-12-25", "2026-03-04"]
     inferred = findings[findings["rule"] == "normalize.date-order-inferred"]
@@ -169,7 +182,11 @@ def _edit(path: Path, old: str, new: str) -> None:
 
 
 def test_reject_policy_marks_the_row(rules_copy: Path) -> None:
-    _edit(rules_copy / "normalize.yaml", "normalize.email: {on_error: blank", "normalize.email: {on_error: reject")
+    _edit(
+        rules_copy / "normalize.yaml",
+        "normalize.email: {on_error: blank",
+        "normalize.email: {on_error: reject",
+    )
     out, findings = normalize_records(records([{"email": "bad@"}, {"email": "ok@example.com"}]),
                                       rules_dir=str(rules_copy), today=TODAY)  # fmt: skip
     assert out["_reject"].tolist() == [True, False]
@@ -179,8 +196,14 @@ def test_reject_policy_marks_the_row(rules_copy: Path) -> None:
 
 
 def test_keep_policy_keeps_the_text(rules_copy: Path) -> None:
-    _edit(rules_copy / "normalize.yaml", "normalize.date: {on_error: blank", "normalize.date: {on_error: keep")
-    out, findings = normalize_records(records([{"close_date": " 来週 "}]), rules_dir=str(rules_copy), today=TODAY)
+    _edit(
+        rules_copy / "normalize.yaml",
+        "normalize.date: {on_error: blank",
+        "normalize.date: {on_error: keep",
+    )
+    out, findings = normalize_records(
+        records([{"close_date": " 来週 "}]), rules_dir=str(rules_copy), today=TODAY
+    )
     assert out["close_date"].iloc[0] == "来週"
     assert findings[findings["rule"] == "normalize.unparseable-date"]["action"].tolist() == ["kept"]
 
@@ -201,12 +224,16 @@ def test_owner_mapping(rules_copy: Path) -> None:
     assert out["owner_email"].tolist() == ["t.yamada@example.co.jp", ""]
     assert findings[findings["rule"] == "normalize.owner-unmapped"]["original"].tolist() == ["佐藤"]
     owners = distinct_owners(out, rules_dir=str(rules_copy))
-    assert owners.set_index("owner")["owner_email"].to_dict() == {"山田太郎": "t.yamada@example.co.jp", "佐藤": ""}
+    assert owners.set_index("owner")["owner_email"].to_dict() == {
+        "山田太郎": "t.yamada@example.co.jp",
+        "佐藤": "",
+    }
 
 
 def test_broken_owner_file(rules_copy: Path) -> None:
     (rules_copy / "owners.yaml").write_text(
-        "kind: owners\nversion: 1\nowners:\n  山田: not-an-address\n  山田 さん: y@example.com\n", encoding="utf-8"
+        "kind: owners\nversion: 1\nowners:\n  山田: not-an-address\n  山田 さん: y@example.com\n",
+        encoding="utf-8",
     )
     with pytest.raises(RuleFileError) as err:
         normalize_records(records([{"owner": "山田"}]), rules_dir=str(rules_copy), today=TODAY)
@@ -223,8 +250,14 @@ def test_broken_rule_file_lists_every_problem(rules_copy: Path) -> None:
         load_rules(str(rules_copy))
     problems = "\n".join(err.value.problems)
     assert len(err.value.problems) == 5, problems
-    assert "normalizers.normalize.amount.on_error: 'keep' is not allowed; allowed values: blank, reject" in problems
-    assert "dates.ambiguous_order: 'sideways' is not allowed; allowed values: month-first, day-first" in problems
+    assert (
+        "normalizers.normalize.amount.on_error: 'keep' is not allowed; allowed values: blank, reject"
+        in problems
+    )
+    assert (
+        "dates.ambiguous_order: 'sideways' is not allowed; allowed values: month-first, day-first"
+        in problems
+    )
     assert "stages.fuzzy_max: unknown key" in problems
     assert "stages.fuzzy_min: 185 is out of range" in problems
     assert "amounts.default_currency: 'yen' is not an ISO 4217 code" in problems
@@ -234,3 +267,16 @@ def test_wrong_kind(rules_copy: Path) -> None:
     _edit(rules_copy / "normalize.yaml", "kind: normalize", "kind: columns")
     with pytest.raises(RuleFileError, match="kind"):
         load_rules(str(rules_copy))
+
+
+def test_findings_report_the_final_value() -> None:
+    out, findings = normalize_records(
+        records([{"company_name": "株式会社山田電気 東京支店", "contact_name": "部長 山田太郎"}]),
+        today=TODAY,
+    )
+    branch = findings[findings["rule"] == "normalize.company-branch-removed"]
+    assert branch[["original", "value"]].values.tolist() == [
+        ["株式会社山田電気 東京支店", "株式会社山田電気"]
+    ]
+    title = findings[findings["rule"] == "normalize.name-title-removed"]
+    assert title["value"].tolist() == [out["contact_name"].iloc[0]] == ["山田太郎"]

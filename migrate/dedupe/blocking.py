@@ -39,7 +39,9 @@ def _explode(values: pd.Series) -> pd.DataFrame:
     """(rec, value) rows, one per value; tuples/lists give one row per element."""
     col = pd.Series(values.to_numpy(dtype=object), dtype=object)
     exploded = col.explode()
-    return pd.DataFrame({"rec": exploded.index.to_numpy(dtype=np.int64), "value": exploded.astype(object)})
+    return pd.DataFrame(
+        {"rec": exploded.index.to_numpy(dtype=np.int64), "value": exploded.astype(object)}
+    )
 
 
 _NON_DIGIT = re.compile(r"\D+")
@@ -68,7 +70,9 @@ def part_keys(values: pd.Series, part: KeyPart) -> pd.DataFrame:
         elif t == "sorted_tokens":
             s = tokens.map(lambda x: " ".join(sorted(x)) if isinstance(x, list) else "")
         else:
-            exploded = pd.DataFrame({"rec": df["rec"].to_numpy(), "key": tokens.to_numpy()}).explode("key")
+            exploded = pd.DataFrame(
+                {"rec": df["rec"].to_numpy(), "key": tokens.to_numpy()}
+            ).explode("key")
             exploded = exploded[exploded["key"].notna() & (exploded["key"] != "")]
             return exploded.drop_duplicates().reset_index(drop=True)
     out = pd.DataFrame({"rec": df["rec"].to_numpy(), "key": s.to_numpy(dtype=object)})
@@ -81,13 +85,20 @@ def rule_keys(frame: pd.DataFrame, rule: BlockingRule) -> pd.DataFrame:
     keys: pd.DataFrame | None = None
     for part in rule.parts:
         if part.column not in frame.columns:
-            return pd.DataFrame({"rec": np.array([], dtype=np.int64), "key": np.array([], dtype=object)})
+            return pd.DataFrame(
+                {"rec": np.array([], dtype=np.int64), "key": np.array([], dtype=object)}
+            )
         pk = part_keys(frame[part.column], part)
         if keys is None:
             keys = pk
         else:
             keys = keys.merge(pk, on="rec", suffixes=("", "_next"))
-            keys = pd.DataFrame({"rec": keys["rec"], "key": keys["key"].astype(str) + _SEP + keys["key_next"].astype(str)})
+            keys = pd.DataFrame(
+                {
+                    "rec": keys["rec"],
+                    "key": keys["key"].astype(str) + _SEP + keys["key_next"].astype(str),
+                }
+            )
     assert keys is not None
     return keys
 
@@ -119,7 +130,9 @@ def _pairs_in_blocks(keys: pd.DataFrame, n: int) -> np.ndarray:
     return np.unique(np.concatenate(out))
 
 
-def candidate_pairs(frame: pd.DataFrame, rules: tuple[BlockingRule, ...], max_block_size: int = 1000) -> Candidates:
+def candidate_pairs(
+    frame: pd.DataFrame, rules: tuple[BlockingRule, ...], max_block_size: int = 1000
+) -> Candidates:
     """All distinct pairs that agree on at least one blocking key."""
     n = len(frame)
     per_rule: list[np.ndarray] = []

@@ -101,8 +101,16 @@ def gaec(k: int, i: np.ndarray, j: np.ndarray, w: np.ndarray) -> np.ndarray:
     return _first_seen(np.array([root(x) for x in range(k)], dtype=np.int64))
 
 
-def resolve(n: int, left: np.ndarray, right: np.ndarray, logodds: np.ndarray, threshold: float,
-            score: ScoreFn | None, max_dense: int = 400, cohesion: bool = True) -> tuple[np.ndarray, list[Split]]:
+def resolve(
+    n: int,
+    left: np.ndarray,
+    right: np.ndarray,
+    logodds: np.ndarray,
+    threshold: float,
+    score: ScoreFn | None,
+    max_dense: int = 400,
+    cohesion: bool = True,
+) -> tuple[np.ndarray, list[Split]]:
     """Cluster labels for n records from scored pairs; pairs at or above ``threshold`` link.
 
     ``threshold`` is in log2 odds. ``score(left, right)`` scores extra pairs (all member pairs of
@@ -148,11 +156,13 @@ def resolve(n: int, left: np.ndarray, right: np.ndarray, logodds: np.ndarray, th
         if (~have).any() and score is not None:
             lo[~have] = score(all_l[~have], all_r[~have])
         pos = 0
-        for c, part in zip(dense_of, dense_left):
-            dense_scores[c] = lo[pos : pos + len(part)]
+        for comp_label, part in zip(dense_of, dense_left):
+            dense_scores[comp_label] = lo[pos : pos + len(part)]
             pos += len(part)
     # the sparse fall-back: candidate pairs inside each large component
-    in_big = np.isin(labels[left], list(set(big.tolist()) - set(dense_of))) & (labels[left] == labels[right])
+    in_big = np.isin(labels[left], list(set(big.tolist()) - set(dense_of))) & (
+        labels[left] == labels[right]
+    )
     for c in big:
         members = order[starts[c] : starts[c + 1]]
         local = np.full(n, -1, dtype=np.int64)

@@ -62,7 +62,9 @@ class Prepared:
     tf: np.ndarray | None = None  # share of records holding each distinct value (scalar text)
     values: np.ndarray | None = None  # number / date: float, NaN when empty
     others: dict[str, np.ndarray] = field(default_factory=dict)  # codes of columns 'same' looks at
-    cross: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)  # (this, other) codes
+    cross: dict[str, tuple[np.ndarray, np.ndarray]] = field(
+        default_factory=dict
+    )  # (this, other) codes
 
 
 def _empty(values: pd.Series) -> np.ndarray:
@@ -127,7 +129,11 @@ def prepare(frame: pd.DataFrame, comparisons: tuple[Comparison, ...]) -> list[Pr
     n = len(frame)
     for comp in comparisons:
         p = Prepared(comp)
-        col = frame[comp.column] if comp.column in frame.columns else pd.Series([None] * n, index=frame.index, dtype=object)
+        col = (
+            frame[comp.column]
+            if comp.column in frame.columns
+            else pd.Series([None] * n, index=frame.index, dtype=object)
+        )
         if comp.kind == "number":
             p.values = pd.to_numeric(col, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         elif comp.kind == "date":
@@ -142,9 +148,32 @@ def prepare(frame: pd.DataFrame, comparisons: tuple[Comparison, ...]) -> list[Pr
                 p.others[lv.arg] = _scalar_codes(_column(frame, lv.arg))
             elif lv.test == "cross" and lv.arg not in p.cross:
                 # both columns in one code space, so a value can be found in the other column
-                both = _scalar_codes(pd.concat([_column(frame, comp.column), _column(frame, lv.arg)], ignore_index=True))
+                both = _scalar_codes(
+                    pd.concat(
+                        [_column(frame, comp.column), _column(frame, lv.arg)], ignore_index=True
+                    )
+                )
                 p.cross[lv.arg] = (both[:n], both[n:])
         out.append(p)
+    return out
+
+
+def _score(
+    p: Prepared, comp: Comparison, test: str, ua: np.ndarray, ub: np.ndarray, need: np.ndarray
+) -> np.ndarray:
+    """Scores of one scorer for the needed value pairs (0..1 similarity or edit distance)."""
+    from rapidfuzz import process
+
+    scorer, factor = _scorer(test)
+    args = [lv.arg for lv in comp.levels if lv.test == test]
+    similarity = test in SIMILARITY_TESTS
+    out = np.full(len(ua), -np.inf if similarity else np.inf)
+    if need.any():
+        cutoff = min(args) / factor if similarity else int(max(args))
+        sc = process.cpdist(
+            p.strings[ua[need]], p.strings[ub[need]], scorer=scorer, score_cutoff=cutoff, workers=-1
+        )
+        out[need] = np.asarray(sc, dtype=float) * factor
     return out
 
 
@@ -191,22 +220,27 @@ def _text_levels(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.ndarray
         elif lv.test == "cross":
             this, other = p.cross[lv.arg]
             a, b = left[idx], right[idx]
-            hit_pair = ((this[a] == other[b]) & (this[a] >= 0)) | ((this[b] == other[a]) & (this[b] >= 0))
+            hit_pair = ((this[a] == other[b]) & (this[a] >= 0)) | (
+                (this[b] == other[a]) & (this[b] >= 0)
+            )
         else:
             if lv.test == "exact":
                 hit_u = ua == ub
             elif lv.test in SIMILARITY_TESTS or lv.test in DISTANCE_TESTS:
                 if lv.test not in cache:
-                    from rapidfuzz import process
-
-                    scorer, factor = _scorer(lv.test)
-                    sc = process.cpdist(p.strings[ua], p.strings[ub], scorer=scorer, workers=-1)
-                    cache[lv.test] = np.asarray(sc, dtype=float) * factor
+                    # score only the value pairs some undecided pair still needs, and let
+                    # rapidfuzz stop early below the loosest threshold that uses this scorer
+                    need = np.zeros(len(upair), dtype=bool)
+                    need[inv[undecided[pair_of]]] = True
+                    cache[lv.test] = _score(p, comp, lv.test, ua, ub, need)
                 sc = cache[lv.test]
                 hit_u = sc >= lv.arg - 1e-9 if lv.test in SIMILARITY_TESTS else sc <= lv.arg
             elif lv.test == "same_prefix":
                 if prefixes is None:
-                    prefixes = np.array([(m.group(0) if (m := _PREFIX.match(s)) else "") for s in p.strings], dtype=object)
+                    prefixes = np.array(
+                        [(m.group(0) if (m := _PREFIX.match(s)) else "") for s in p.strings],
+                        dtype=object,
+                    )
                 pa, pb = prefixes[ua], prefixes[ub]
                 hit_u = (pa == pb) & (pa != "")
             else:  # pragma: no cover - settings validation rejects other tests for text

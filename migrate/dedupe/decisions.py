@@ -21,8 +21,42 @@ DECISION_COLUMNS = ["left_key", "right_key", "decision"]
 REVIEW_SHEET = "review"
 
 # what a person may type in the decision column, mapped to the two decisions
-_SAME = {"same", "s", "yes", "y", "merge", "match", "true", "1", "同じ", "同一", "同一人物", "同一企業", "重複", "統合", "はい", "○", "〇"}
-_DIFFERENT = {"different", "d", "no", "n", "distinct", "split", "false", "0", "別", "別人", "別会社", "違う", "異なる", "いいえ", "×"}
+_SAME = {
+    "same",
+    "s",
+    "yes",
+    "y",
+    "merge",
+    "match",
+    "true",
+    "1",
+    "同じ",
+    "同一",
+    "同一人物",
+    "同一企業",
+    "重複",
+    "統合",
+    "はい",
+    "○",
+    "〇",
+}
+_DIFFERENT = {
+    "different",
+    "d",
+    "no",
+    "n",
+    "distinct",
+    "split",
+    "false",
+    "0",
+    "別",
+    "別人",
+    "別会社",
+    "違う",
+    "異なる",
+    "いいえ",
+    "×",
+}
 
 
 def decision_value(v: object) -> str:
@@ -48,9 +82,17 @@ def normalize_decisions(frame: pd.DataFrame | None) -> tuple[pd.DataFrame, pd.Da
     df["right_key"] = df["right_key"].map(lambda v: "" if v is None or v != v else str(v).strip())
     df["decision"] = df["decision"].map(decision_value)
     bad = df[(df["decision"] == "?") & (df["left_key"] != "")]
-    ok = df[df["decision"].isin(["same", "different"]) & (df["left_key"] != "") & (df["right_key"] != "")]
+    ok = df[
+        df["decision"].isin(["same", "different"])
+        & (df["left_key"] != "")
+        & (df["right_key"] != "")
+    ]
     # the last decision on a pair wins (a later file overrides the rules)
-    pair = ok.apply(lambda r: tuple(sorted((r["left_key"], r["right_key"]))), axis=1) if len(ok) else pd.Series(dtype=object)
+    pair = (
+        ok.apply(lambda r: tuple(sorted((r["left_key"], r["right_key"]))), axis=1)
+        if len(ok)
+        else pd.Series(dtype=object)
+    )
     ok = ok.assign(_pair=pair).drop_duplicates("_pair", keep="last").drop(columns="_pair")
     return ok.reset_index(drop=True), bad.reset_index(drop=True)
 
@@ -74,9 +116,15 @@ def write_review_xlsx(review: pd.DataFrame, path: str | os.PathLike[str]) -> Pat
     for row in review.reindex(columns=columns).itertuples(index=False):
         ws.append(["" if (v is None or (isinstance(v, float) and v != v)) else v for v in row])
     last = max(ws.max_row, 2)
-    dv = DataValidation(type="list", formula1='"same,different"', allow_blank=True,
-                        promptTitle="decision", prompt="same: merge these two; different: keep apart",
-                        errorTitle="decision", error="Choose same or different")
+    dv = DataValidation(
+        type="list",
+        formula1='"same,different"',
+        allow_blank=True,
+        promptTitle="decision",
+        prompt="same: merge these two; different: keep apart",
+        errorTitle="decision",
+        error="Choose same or different",
+    )
     dv.add(f"A2:A{last}")
     ws.add_data_validation(dv)
     ws.freeze_panes = "B2"
@@ -99,14 +147,20 @@ def read_decisions(path: str | os.PathLike[str]) -> pd.DataFrame:
     """Read decisions from a review workbook or a CSV (left_key, right_key, decision)."""
     p = Path(path)
     if not p.is_file():
-        raise InputFileError(str(p), "decisions file not found", hint="pass the review workbook or a CSV with left_key, right_key, decision")
+        raise InputFileError(
+            str(p),
+            "decisions file not found",
+            hint="pass the review workbook or a CSV with left_key, right_key, decision",
+        )
     if p.suffix.lower() in (".xlsx", ".xlsm"):
         from openpyxl import load_workbook
 
         try:
             wb = load_workbook(p, read_only=True, data_only=True)
         except Exception as exc:  # a broken or non-Excel file is the user's to fix
-            raise InputFileError(str(p), f"cannot read the workbook ({exc.__class__.__name__})") from None
+            raise InputFileError(
+                str(p), f"cannot read the workbook ({exc.__class__.__name__})"
+            ) from None
         ws = wb[REVIEW_SHEET] if REVIEW_SHEET in wb.sheetnames else wb.worksheets[0]
         rows = list(ws.iter_rows(values_only=True))
         wb.close()
@@ -118,10 +172,19 @@ def read_decisions(path: str | os.PathLike[str]) -> pd.DataFrame:
         try:
             frame = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")
         except (UnicodeDecodeError, pd.errors.ParserError) as exc:
-            raise InputFileError(str(p), f"cannot read the CSV ({exc.__class__.__name__})", hint="save it as UTF-8 CSV") from None
+            raise InputFileError(
+                str(p),
+                f"cannot read the CSV ({exc.__class__.__name__})",
+                hint="save it as UTF-8 CSV",
+            ) from None
         frame.columns = [str(c).strip() for c in frame.columns]
     missing = [c for c in DECISION_COLUMNS if c not in frame.columns]
     if missing:
-        raise InputFileError(str(p), f"missing column(s): {', '.join(missing)}",
-                             hint="the decisions file needs the columns left_key, right_key, decision")
-    return frame[DECISION_COLUMNS + [c for c in frame.columns if c not in DECISION_COLUMNS]].reset_index(drop=True)
+        raise InputFileError(
+            str(p),
+            f"missing column(s): {', '.join(missing)}",
+            hint="the decisions file needs the columns left_key, right_key, decision",
+        )
+    return frame[
+        DECISION_COLUMNS + [c for c in frame.columns if c not in DECISION_COLUMNS]
+    ].reset_index(drop=True)

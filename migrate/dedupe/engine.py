@@ -27,7 +27,9 @@ class Linkage:
     """What the engine found for one set of records."""
 
     labels: np.ndarray  # cluster label per record position
-    pairs: pd.DataFrame  # left, right, logodds, probability, decision, evidence (+ level per comparison)
+    pairs: (
+        pd.DataFrame
+    )  # left, right, logodds, probability, decision, evidence (+ level per comparison)
     model: Model
     splits: list[cluster.Split]
     n_candidates: int
@@ -35,10 +37,17 @@ class Linkage:
     unknown_keys: list[str] = field(default_factory=list)
 
 
-def _decision_pairs(frame: pd.DataFrame, key_column: str | None, decisions: pd.DataFrame | None) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+def _decision_pairs(
+    frame: pd.DataFrame, key_column: str | None, decisions: pd.DataFrame | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
     """Record positions of the decided pairs; +FORCED for same, NEVER for different."""
     empty = np.zeros(0, dtype=np.int64)
-    if decisions is None or key_column is None or decisions.empty or key_column not in frame.columns:
+    if (
+        decisions is None
+        or key_column is None
+        or decisions.empty
+        or key_column not in frame.columns
+    ):
         return empty, empty, np.zeros(0), []
     positions: dict[str, list[int]] = {}
     for pos, key in enumerate(frame[key_column].astype(str).tolist()):
@@ -56,28 +65,42 @@ def _decision_pairs(frame: pd.DataFrame, key_column: str | None, decisions: pd.D
                     ls.append(min(x, y))
                     rs.append(max(x, y))
                     ws.append(FORCED if d == "same" else NEVER)
-    return np.array(ls, dtype=np.int64), np.array(rs, dtype=np.int64), np.array(ws, dtype=float), unknown
+    return (
+        np.array(ls, dtype=np.int64),
+        np.array(rs, dtype=np.int64),
+        np.array(ws, dtype=float),
+        unknown,
+    )
 
 
 def evidence(model: Model, gamma: np.ndarray, partial: np.ndarray) -> np.ndarray:
     """One line per pair: which fields agreed, at what level, with what weight."""
     out = np.full(len(gamma), "", dtype=object)
     for j, comp in enumerate(model.comparisons):
-        labels = np.array([comp.level_label(i) for i in range(comp.n_levels)] + ["missing"], dtype=object)
+        labels = np.array(
+            [comp.level_label(i) for i in range(comp.n_levels)] + ["missing"], dtype=object
+        )
         g = gamma[:, j].astype(np.int64)
         has = g >= 0
         if not has.any():
             continue
         w = partial[has, j]
-        wtxt = np.where(w <= NEVER / 2, "never", np.char.mod("%+.1f", np.round(w, 1))).astype(object)
+        wtxt = np.where(w <= NEVER / 2, "never", np.char.mod("%+.1f", np.round(w, 1))).astype(
+            object
+        )
         part = comp.name + " " + labels[g[has]] + " (" + wtxt + ")"
         cur = out[has]
         out[has] = np.where(cur == "", part, cur + "; " + part)
     return out
 
 
-def link(frame: pd.DataFrame, settings: LinkSettings, *, decisions: pd.DataFrame | None = None,
-         key_column: str | None = None) -> Linkage:
+def link(
+    frame: pd.DataFrame,
+    settings: LinkSettings,
+    *,
+    decisions: pd.DataFrame | None = None,
+    key_column: str | None = None,
+) -> Linkage:
     """Find which records of ``frame`` are the same entity."""
     frame = frame.reset_index(drop=True)
     n = len(frame)
@@ -86,7 +109,11 @@ def link(frame: pd.DataFrame, settings: LinkSettings, *, decisions: pd.DataFrame
     gamma = compare.levels(prepared, cand.left, cand.right)
     within = None
     if settings.model.u_within:
-        col = frame[settings.model.u_within] if settings.model.u_within in frame.columns else pd.Series([""] * n)
+        col = (
+            frame[settings.model.u_within]
+            if settings.model.u_within in frame.columns
+            else pd.Series([""] * n)
+        )
         within = compare._scalar_codes(col)
     model = train(prepared, n, cand, gamma, settings.blocking, settings.model, within=within)
     logodds = model.logodds(gamma, prepared, cand.left)
@@ -112,26 +139,46 @@ def link(frame: pd.DataFrame, settings: LinkSettings, *, decisions: pd.DataFrame
             logodds = np.r_[logodds, nw]
             decided = np.r_[decided, np.where(nw > 0, 1, -1).astype(np.int8)]
             order = np.argsort(left * n + right, kind="stable")
-            left, right, gamma, logodds, decided = left[order], right[order], gamma[order], logodds[order], decided[order]
+            left, right, gamma, logodds, decided = (
+                left[order],
+                right[order],
+                gamma[order],
+                logodds[order],
+                decided[order],
+            )
 
     def score(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         return model.logodds(compare.levels(prepared, a, b), prepared, a)
 
     threshold = logit2(settings.thresholds.match)
-    labels, splits = cluster.resolve(n, left, right, logodds, threshold, score,
-                                     settings.cohesion.max_dense, settings.cohesion.enabled)
+    labels, splits = cluster.resolve(
+        n,
+        left,
+        right,
+        logodds,
+        threshold,
+        score,
+        settings.cohesion.max_dense,
+        settings.cohesion.enabled,
+    )
     review_at = logit2(settings.thresholds.review)
     keep = (logodds >= review_at) | (decided != 0)
     g = gamma[keep]
     partial = model.partial(g, prepared, left[keep])
-    pairs = pd.DataFrame({
-        "left": left[keep],
-        "right": right[keep],
-        "logodds": logodds[keep],
-        "probability": probability(logodds[keep]),
-        "decision": np.select([decided[keep] > 0, decided[keep] < 0], ["same", "different"], ""),
-    })
+    pairs = pd.DataFrame(
+        {
+            "left": left[keep],
+            "right": right[keep],
+            "logodds": logodds[keep],
+            "probability": probability(logodds[keep]),
+            "decision": np.select(
+                [decided[keep] > 0, decided[keep] < 0], ["same", "different"], ""
+            ),
+        }
+    )
     for j, comp in enumerate(settings.comparisons):
         pairs[f"level:{comp.name}"] = g[:, j]
     pairs["evidence"] = evidence(model, g, partial)
-    return Linkage(labels, pairs, model, splits, len(cand), cand.skipped_blocks, sorted(set(map(str, unknown))))
+    return Linkage(
+        labels, pairs, model, splits, len(cand), cand.skipped_blocks, sorted(set(map(str, unknown)))
+    )

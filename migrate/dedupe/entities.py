@@ -81,7 +81,9 @@ def _map_unique(values: pd.Series, fn: object) -> pd.Series:
     return values.map(table).astype(object)
 
 
-def company_records(records: pd.DataFrame, settings: DedupeSettings, existing: pd.DataFrame | None) -> EntityRecords:
+def company_records(
+    records: pd.DataFrame, settings: DedupeSettings, existing: pd.DataFrame | None
+) -> EntityRecords:
     """Company records: one per company match key, plus one per existing SFA account."""
     rules = settings.companies
     has = present(records, rules.present_if)
@@ -96,21 +98,45 @@ def company_records(records: pd.DataFrame, settings: DedupeSettings, existing: p
     n_rec = len(uniques)
     email_domain = text_column(records, "email_domain").str.lower()
     if "email_domain" not in records.columns:
-        email_domain = text_column(records, "email").str.split("@").str[-1].where(text_column(records, "email").str.contains("@"), "")
+        email_domain = (
+            text_column(records, "email")
+            .str.split("@")
+            .str[-1]
+            .where(text_column(records, "email").str.contains("@"), "")
+        )
     company_mail = email_domain.where(~email_domain.isin(settings.free_mail_domains), "")
     kana_forms = settings.kana_legal_forms
-    reading_from_kana = _map_unique(text_column(records, "company_name_kana"), lambda s: K.kana_reading(s, kana_forms))
+    reading_from_kana = _map_unique(
+        text_column(records, "company_name_kana"), lambda s: K.kana_reading(s, kana_forms)
+    )
     reading_from_key = _map_unique(key, lambda s: K.kana_reading(s, kana_forms))
-    frame = pd.DataFrame({
-        "company_key": pd.Series(uniques, dtype=object),
-        "domain": _gather(np.r_[record_of_row, record_of_row], pd.concat([text_column(records, "website_domain").str.lower(), company_mail], ignore_index=True), n_rec),
-        "phone": _gather(record_of_row, text_column(records, "phone"), n_rec),
-        "email": _gather(record_of_row, text_column(records, "email").str.lower(), n_rec),
-        "address": _gather(record_of_row, text_column(records, "address"), n_rec),
-        "postal_code": _gather(record_of_row, text_column(records, "postal_code").str.replace("-", "", regex=False), n_rec),
-        "reading": _gather(np.r_[record_of_row, record_of_row], pd.concat([reading_from_kana, reading_from_key], ignore_index=True), n_rec),
-        "existing_id": "",
-    })
+    frame = pd.DataFrame(
+        {
+            "company_key": pd.Series(uniques, dtype=object),
+            "domain": _gather(
+                np.r_[record_of_row, record_of_row],
+                pd.concat(
+                    [text_column(records, "website_domain").str.lower(), company_mail],
+                    ignore_index=True,
+                ),
+                n_rec,
+            ),
+            "phone": _gather(record_of_row, text_column(records, "phone"), n_rec),
+            "email": _gather(record_of_row, text_column(records, "email").str.lower(), n_rec),
+            "address": _gather(record_of_row, text_column(records, "address"), n_rec),
+            "postal_code": _gather(
+                record_of_row,
+                text_column(records, "postal_code").str.replace("-", "", regex=False),
+                n_rec,
+            ),
+            "reading": _gather(
+                np.r_[record_of_row, record_of_row],
+                pd.concat([reading_from_kana, reading_from_key], ignore_index=True),
+                n_rec,
+            ),
+            "existing_id": "",
+        }
+    )
     frame["_key"] = "company:" + frame["company_key"]
     if existing is not None and len(existing):
         frame = pd.concat([frame, existing], ignore_index=True)
@@ -125,12 +151,16 @@ def _find_column(frame: pd.DataFrame, headers: tuple[str, ...]) -> str | None:
     return None
 
 
-def existing_accounts(existing: Mapping[str, pd.DataFrame] | None, settings: DedupeSettings) -> pd.DataFrame | None:
+def existing_accounts(
+    existing: Mapping[str, pd.DataFrame] | None, settings: DedupeSettings
+) -> pd.DataFrame | None:
     """Company records for the accounts already in the target SFA (``existing['accounts']``)."""
     if not existing or existing.get("accounts") is None:
         return None
     df = existing["accounts"]
-    spec = dict(settings.existing).get("accounts") or ExistingSource(("Id",), (("company_name", ("Name",)),))
+    spec = dict(settings.existing).get("accounts") or ExistingSource(
+        ("Id",), (("company_name", ("Name",)),)
+    )
     cols = {canon: _find_column(df, headers) for canon, headers in spec.columns}
     id_col = _find_column(df, spec.id_columns)
     if id_col is None or not len(df):
@@ -145,25 +175,39 @@ def existing_accounts(existing: Mapping[str, pd.DataFrame] | None, settings: Ded
     name_key = col("company_name").map(lambda s: K.company_key(s, settings.legal_forms))
     company_key = keyed.where(keyed != "", name_key)
     one = lambda s: (s,) if s else ()  # noqa: E731
-    out = pd.DataFrame({
-        "company_key": company_key.to_numpy(),
-        "domain": col("website").map(K.domain).map(one).to_numpy(),
-        "phone": col("phone").map(K.phone).map(one).to_numpy(),
-        "email": [()] * len(df),
-        "address": col("address").map(one).to_numpy(),
-        "postal_code": col("postal_code").str.replace("-", "", regex=False).map(one).to_numpy(),
-        "reading": col("company_name_kana").map(lambda s: K.kana_reading(s, settings.kana_legal_forms)).map(one).to_numpy(),
-        "existing_id": ids.to_numpy(),
-    })
+    out = pd.DataFrame(
+        {
+            "company_key": company_key.to_numpy(),
+            "domain": col("website").map(K.domain).map(one).to_numpy(),
+            "phone": col("phone").map(K.phone).map(one).to_numpy(),
+            "email": [()] * len(df),
+            "address": col("address").map(one).to_numpy(),
+            "postal_code": col("postal_code").str.replace("-", "", regex=False).map(one).to_numpy(),
+            "reading": col("company_name_kana")
+            .map(lambda s: K.kana_reading(s, settings.kana_legal_forms))
+            .map(one)
+            .to_numpy(),
+            "existing_id": ids.to_numpy(),
+        }
+    )
     out["_key"] = "sfa:account:" + out["existing_id"]
-    return out[(out["existing_id"] != "") & (out["company_key"] != "")].drop_duplicates("existing_id").reset_index(drop=True)
+    return (
+        out[(out["existing_id"] != "") & (out["company_key"] != "")]
+        .drop_duplicates("existing_id")
+        .reset_index(drop=True)
+    )
 
 
-def contact_records(records: pd.DataFrame, company_id: np.ndarray, settings: DedupeSettings) -> EntityRecords:
+def contact_records(
+    records: pd.DataFrame, company_id: np.ndarray, settings: DedupeSettings
+) -> EntityRecords:
     """Contact records: one per e-mail (else per name) within one company cluster."""
     rules = settings.contacts
     full = text_column(records, "contact_name")
-    last, first = text_column(records, "contact_last_name"), text_column(records, "contact_first_name")
+    last, first = (
+        text_column(records, "contact_last_name"),
+        text_column(records, "contact_first_name"),
+    )
     joined = (last + " " + first).str.strip()
     full = full.where(full != "", joined)
     email = text_column(records, "email").str.lower()
@@ -180,25 +224,49 @@ def contact_records(records: pd.DataFrame, company_id: np.ndarray, settings: Ded
     rec_company = company.iloc[first_row.to_numpy()].to_numpy()
     rec_email = email.iloc[first_row.to_numpy()].to_numpy()
     company_key = text_column(records, "company_key")
-    ckey = pd.DataFrame({"rec": record_of_row[has], "k": company_key[has].to_numpy()}).groupby("rec")["k"].min().reindex(range(n_rec)).fillna("")
+    ckey = (
+        pd.DataFrame({"rec": record_of_row[has], "k": company_key[has].to_numpy()})
+        .groupby("rec")["k"]
+        .min()
+        .reindex(range(n_rec))
+        .fillna("")
+    )
     rec_name = pd.Series(name_key.iloc[first_row.to_numpy()].to_numpy())
-    content = np.where(rec_email != "", "contact:" + pd.Series(rec_email), "contact:" + ckey.to_numpy() + "|" + rec_name)
-    frame = pd.DataFrame({
-        "company_id": rec_company,
-        "email": rec_email,
-        "contact_name": _gather(record_of_row, _map_unique(full, K.person_words), n_rec),
-        "name_key": _gather(np.r_[record_of_row, record_of_row], pd.concat([name_key, sorted_key], ignore_index=True), n_rec),
-        "contact_last_name": _gather(record_of_row, _map_unique(last, K.person_key), n_rec),
-        "contact_first_name": _gather(record_of_row, _map_unique(first, K.person_key), n_rec),
-        "phone": _gather(record_of_row, text_column(records, "phone"), n_rec),
-        "mobile_phone": _gather(record_of_row, text_column(records, "mobile_phone"), n_rec),
-    })
-    frame["_key"] = unique_keys(pd.Series(content, dtype=object), pd.Series(rec_company, dtype=object)).to_numpy()
+    content = np.where(
+        rec_email != "",
+        "contact:" + pd.Series(rec_email),
+        "contact:" + ckey.to_numpy() + "|" + rec_name,
+    )
+    frame = pd.DataFrame(
+        {
+            "company_id": rec_company,
+            "email": rec_email,
+            "contact_name": _gather(record_of_row, _map_unique(full, K.person_words), n_rec),
+            "name_key": _gather(
+                np.r_[record_of_row, record_of_row],
+                pd.concat([name_key, sorted_key], ignore_index=True),
+                n_rec,
+            ),
+            "contact_last_name": _gather(record_of_row, _map_unique(last, K.person_key), n_rec),
+            "contact_first_name": _gather(record_of_row, _map_unique(first, K.person_key), n_rec),
+            "phone": _gather(record_of_row, text_column(records, "phone"), n_rec),
+            "mobile_phone": _gather(record_of_row, text_column(records, "mobile_phone"), n_rec),
+        }
+    )
+    frame["_key"] = unique_keys(
+        pd.Series(content, dtype=object), pd.Series(rec_company, dtype=object)
+    ).to_numpy()
     return EntityRecords(frame, record_of_row)
 
 
-def deal_records(records: pd.DataFrame, unit: np.ndarray, company_id: np.ndarray, contact_id: np.ndarray,
-                 rank: np.ndarray, settings: DedupeSettings) -> EntityRecords:
+def deal_records(
+    records: pd.DataFrame,
+    unit: np.ndarray,
+    company_id: np.ndarray,
+    contact_id: np.ndarray,
+    rank: np.ndarray,
+    settings: DedupeSettings,
+) -> EntityRecords:
     """Deal records: one per row carrying a deal (exact duplicate rows count once)."""
     rules = settings.deals
     has = present(records, rules.present_if)
@@ -217,21 +285,38 @@ def deal_records(records: pd.DataFrame, unit: np.ndarray, company_id: np.ndarray
     deal_name = _map_unique(text_column(records, "deal_name"), K.person_words)
     row_key = text_column(records, "_row_key")
     file_sheet = text_column(records, "_source_file") + "|" + text_column(records, "_source_sheet")
-    amount = pd.to_numeric(records["amount"], errors="coerce") if "amount" in records else pd.Series(np.nan, index=records.index)
+    amount = (
+        pd.to_numeric(records["amount"], errors="coerce")
+        if "amount" in records
+        else pd.Series(np.nan, index=records.index)
+    )
     rid, dname, ckey = at(record_id), at(deal_name), at(company_key)
-    content = np.where(rid != "", "deal:" + pd.Series(ckey) + "|id:" + pd.Series(rid),
-                       np.where(dname != "", "deal:" + pd.Series(ckey) + "|name:" + pd.Series(dname).str.replace(" ", "", regex=False),
-                                "deal:" + pd.Series(ckey) + "|row:" + pd.Series(at(row_key))))
-    frame = pd.DataFrame({
-        "company_id": company_id[first],
-        "contact_id": contact_id[first],
-        "record_id": rid,
-        "deal_name": dname,
-        "amount": amount.to_numpy(dtype=float, na_value=np.nan)[first],
-        "close_date": at(text_column(records, "close_date")),
-        "owner": at(_map_unique(text_column(records, "owner"), K.person_key)),
-        "product": at(_map_unique(text_column(records, "product"), K.person_words)),
-        "_namespace": at(file_sheet),
-    })
-    frame["_key"] = unique_keys(pd.Series(content, dtype=object), pd.Series(at(row_key), dtype=object)).to_numpy()
+    content = np.where(
+        rid != "",
+        "deal:" + pd.Series(ckey) + "|id:" + pd.Series(rid),
+        np.where(
+            dname != "",
+            "deal:"
+            + pd.Series(ckey)
+            + "|name:"
+            + pd.Series(dname).str.replace(" ", "", regex=False),
+            "deal:" + pd.Series(ckey) + "|row:" + pd.Series(at(row_key)),
+        ),
+    )
+    frame = pd.DataFrame(
+        {
+            "company_id": company_id[first],
+            "contact_id": contact_id[first],
+            "record_id": rid,
+            "deal_name": dname,
+            "amount": amount.to_numpy(dtype=float, na_value=np.nan)[first],
+            "close_date": at(text_column(records, "close_date")),
+            "owner": at(_map_unique(text_column(records, "owner"), K.person_key)),
+            "product": at(_map_unique(text_column(records, "product"), K.person_words)),
+            "_namespace": at(file_sheet),
+        }
+    )
+    frame["_key"] = unique_keys(
+        pd.Series(content, dtype=object), pd.Series(at(row_key), dtype=object)
+    ).to_numpy()
     return EntityRecords(frame, record_of_row)

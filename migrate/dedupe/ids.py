@@ -19,7 +19,9 @@ def digest(key: str, length: int = 10) -> str:
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:length]
 
 
-def stable_ids(labels: np.ndarray, keys: pd.Series | np.ndarray, prefix: str, valid: np.ndarray | None = None) -> np.ndarray:
+def stable_ids(
+    labels: np.ndarray, keys: pd.Series | np.ndarray, prefix: str, valid: np.ndarray | None = None
+) -> np.ndarray:
     """An id per record: ``prefix`` + sha1 of the smallest key of its cluster ('' where not valid).
 
     ``valid`` marks records whose keys may name a cluster (a cluster with none gets '').

@@ -37,7 +37,9 @@ def katakana(s: str) -> str:
 def kana_reading(s: str, legal_forms: Iterable[str] = ()) -> str:
     """The katakana reading of a name written in kana only, legal forms removed; '' otherwise."""
     k = _KANA_NOISE.sub("", katakana(s))
-    for form in sorted((_KANA_NOISE.sub("", katakana(f)) for f in legal_forms), key=len, reverse=True):
+    for form in sorted(
+        (_KANA_NOISE.sub("", katakana(f)) for f in legal_forms), key=len, reverse=True
+    ):
         if form and k.startswith(form):
             k = k[len(form) :]
         if form and k.endswith(form):
@@ -58,7 +60,9 @@ def person_words(s: str) -> str:
 def company_key(name: str, legal_forms: Iterable[str] = ()) -> str:
     """A fallback company match key (existing-SFA names): NFKC, lower, legal forms and spaces removed."""
     s = unicodedata.normalize("NFKC", name).lower()
-    for form in sorted((unicodedata.normalize("NFKC", f).lower() for f in legal_forms), key=len, reverse=True):
+    for form in sorted(
+        (unicodedata.normalize("NFKC", f).lower() for f in legal_forms), key=len, reverse=True
+    ):
         if not form:
             continue
         if re.match(r"^\w+$", form) and form.isascii():

@@ -74,7 +74,12 @@ class Model:
             out.append(w)
         return out
 
-    def partial(self, gamma: np.ndarray, prepared: list[Prepared] | None = None, left: np.ndarray | None = None) -> np.ndarray:
+    def partial(
+        self,
+        gamma: np.ndarray,
+        prepared: list[Prepared] | None = None,
+        left: np.ndarray | None = None,
+    ) -> np.ndarray:
         """(pairs x comparisons) weights: 0 where a side is empty."""
         ws = self.weights()
         out = np.zeros(gamma.shape, dtype=float)
@@ -83,7 +88,13 @@ class Model:
             has = g != NULL
             out[has, j] = w[g[has]]
             comp = self.comparisons[j]
-            if prepared is not None and left is not None and comp.tf_adjust and comp.levels and comp.levels[0].test == "exact":
+            if (
+                prepared is not None
+                and left is not None
+                and comp.tf_adjust
+                and comp.levels
+                and comp.levels[0].test == "exact"
+            ):
                 p = prepared[j]
                 if p.tf is not None:
                     at0 = np.flatnonzero(g == 0)
@@ -93,7 +104,12 @@ class Model:
                     out[at0[ok], j] = np.log2(max(self.m[j][0], _EPS) / np.maximum(tf, _EPS))
         return out
 
-    def logodds(self, gamma: np.ndarray, prepared: list[Prepared] | None = None, left: np.ndarray | None = None) -> np.ndarray:
+    def logodds(
+        self,
+        gamma: np.ndarray,
+        prepared: list[Prepared] | None = None,
+        left: np.ndarray | None = None,
+    ) -> np.ndarray:
         """log2 posterior odds of a match for each pair."""
         return logit2(self.match_prior) + self.partial(gamma, prepared, left).sum(axis=1)
 
@@ -119,7 +135,9 @@ class RandomSample:
     gamma: np.ndarray
 
 
-def _random_pairs_within(groups: np.ndarray, k: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def _random_pairs_within(
+    groups: np.ndarray, k: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
     """Random pairs of records in the same group (groups < 0: in none)."""
     pos = np.flatnonzero(groups >= 0)
     if len(pos) < 2:
@@ -148,7 +166,9 @@ def _random_pairs_within(groups: np.ndarray, k: int, rng: np.random.Generator) -
     return np.minimum(a, b), np.maximum(a, b)
 
 
-def random_sample(prepared: list[Prepared], n: int, settings: ModelSettings, within: np.ndarray | None = None) -> RandomSample:
+def random_sample(
+    prepared: list[Prepared], n: int, settings: ModelSettings, within: np.ndarray | None = None
+) -> RandomSample:
     """Random record pairs; with ``within`` (a group code per record) only pairs inside a group."""
     rng = np.random.default_rng(settings.seed)
     if within is not None:
@@ -159,8 +179,14 @@ def random_sample(prepared: list[Prepared], n: int, settings: ModelSettings, wit
     return RandomSample(left, right, gamma)
 
 
-def estimate_u(prepared: list[Prepared], sample: RandomSample, weights: np.ndarray | None = None,
-               match_prior: float = 0.0, m: list[np.ndarray] | None = None, strength: float = 0.0) -> list[np.ndarray]:
+def estimate_u(
+    prepared: list[Prepared],
+    sample: RandomSample,
+    weights: np.ndarray | None = None,
+    match_prior: float = 0.0,
+    m: list[np.ndarray] | None = None,
+    strength: float = 0.0,
+) -> list[np.ndarray]:
     """u per comparison level from random pairs, each weighted by how likely it is a non-match.
 
     An exact level on a single-valued column is computed from the value counts instead (exact
@@ -172,16 +198,20 @@ def estimate_u(prepared: list[Prepared], sample: RandomSample, weights: np.ndarr
         g = sample.gamma[:, j]
         has = g != NULL
         w = None if weights is None else weights[has]
-        counts = np.bincount(g[has].astype(np.int64), weights=w, minlength=comp.n_levels).astype(float)
-        exact_first = comp.kind == "text" and not p.multi and comp.levels and comp.levels[0].test == "exact"
+        counts = np.bincount(g[has].astype(np.int64), weights=w, minlength=comp.n_levels).astype(
+            float
+        )
+        exact_first = (
+            comp.kind == "text" and not p.multi and comp.levels and comp.levels[0].test == "exact"
+        )
         if exact_first and len(p.elems) > 1:
             c = np.bincount(p.elems).astype(float)
             nn = float(len(p.elems))
             p0 = float((c * (c - 1)).sum() / (nn * (nn - 1)))
             if m is not None and match_prior > 0:
                 p0 = max(p0 - match_prior * float(m[j][0]), 0.05 * p0) / (1 - match_prior)
-            rest = counts[1:] + 0.5
-            u = np.r_[max(p0, 0.5 / max(nn * (nn - 1) / 2, 1)), (1 - p0) * rest / rest.sum()]
+            others = counts[1:] + 0.5
+            u = np.r_[max(p0, 0.5 / max(nn * (nn - 1) / 2, 1)), (1 - p0) * others / others.sum()]
         else:
             u = (counts + 0.5) / (counts.sum() + 0.5 * comp.n_levels)
         u = u / u.sum()
@@ -191,8 +221,8 @@ def estimate_u(prepared: list[Prepared], sample: RandomSample, weights: np.ndarr
             # tracker, the data decides on a large one
             prior = np.zeros(comp.n_levels)
             prior[given] = [lv.u for lv in comp.levels if lv.u is not None]
-            rest = max(1.0 - prior.sum(), 1e-6)
-            prior[~given] = rest * u[~given] / max(u[~given].sum(), 1e-12)
+            remaining = max(1.0 - float(prior.sum()), 1e-6)
+            prior[~given] = remaining * u[~given] / max(float(u[~given].sum()), 1e-12)
             n_eff = float(has.sum())
             u = (u * n_eff + strength * prior) / (n_eff + strength)
         out.append(u / u.sum())
@@ -217,8 +247,14 @@ def _patterns(gamma: np.ndarray, active: np.ndarray) -> tuple[np.ndarray, np.nda
     return patterns, counts.astype(float)
 
 
-def _em(gamma: np.ndarray, active: np.ndarray, u: list[np.ndarray], priors: list[np.ndarray],
-        never: list[np.ndarray], settings: ModelSettings) -> tuple[list[np.ndarray], float]:
+def _em(
+    gamma: np.ndarray,
+    active: np.ndarray,
+    u: list[np.ndarray],
+    priors: list[np.ndarray],
+    never: list[np.ndarray],
+    settings: ModelSettings,
+) -> tuple[list[np.ndarray], float]:
     """EM over one session's pairs (u fixed): m for the active comparisons and the session prior.
 
     Pairs are grouped by their pattern of levels first, so each iteration costs as many steps as
@@ -275,9 +311,16 @@ def _estimate_prior(model: Model, base: np.ndarray, n: int) -> float:
     return lam
 
 
-def train(prepared: list[Prepared], n: int, candidates: Candidates, gamma: np.ndarray,
-          blocking: tuple[BlockingRule, ...], settings: ModelSettings, rounds: int = 3,
-          within: np.ndarray | None = None) -> Model:
+def train(
+    prepared: list[Prepared],
+    n: int,
+    candidates: Candidates,
+    gamma: np.ndarray,
+    blocking: tuple[BlockingRule, ...],
+    settings: ModelSettings,
+    rounds: int = 3,
+    within: np.ndarray | None = None,
+) -> Model:
     """Estimate u from random pairs, m by EM sessions per blocking rule, then the prior.
 
     Random pairs are mostly, not only, non-matches: where one entity holds a large share of the
@@ -295,7 +338,11 @@ def train(prepared: list[Prepared], n: int, candidates: Candidates, gamma: np.nd
     rng = np.random.default_rng(settings.seed + 1)
     sessions = []
     for r, rule in enumerate(blocking):
-        in_rule = np.flatnonzero((candidates.rules >> r) & 1) if len(candidates) else np.zeros(0, np.int64)
+        in_rule = (
+            np.flatnonzero((candidates.rules >> r) & 1)
+            if len(candidates)
+            else np.zeros(0, np.int64)
+        )
         if len(in_rule) > settings.session_max_pairs:
             in_rule = np.sort(rng.choice(in_rule, settings.session_max_pairs, replace=False))
         active = np.array([not (c.columns & rule.columns) for c in comps])
@@ -311,11 +358,20 @@ def train(prepared: list[Prepared], n: int, candidates: Candidates, gamma: np.nd
                     m_sum[j] += m_r[j]
                     m_count[j] += 1
         m = [m_sum[j] / m_count[j] if m_count[j] else priors[j] for j in range(len(comps))]
-        model = Model(comps, m, u, model.match_prior, [bool(c) for c in m_count], len(sessions) if settings.train else 0)
+        model = Model(
+            comps,
+            m,
+            u,
+            model.match_prior,
+            [bool(c) for c in m_count],
+            len(sessions) if settings.train else 0,
+        )
         if settings.match_prior is not None:
             model.match_prior = settings.match_prior
         elif len(candidates):
-            model.match_prior = _estimate_prior(model, model.partial(gamma, prepared, candidates.left).sum(axis=1), n)
+            model.match_prior = _estimate_prior(
+                model, model.partial(gamma, prepared, candidates.left).sum(axis=1), n
+            )
         if round_ == rounds - 1 or not len(sample.left):
             break
         nonmatch = 1.0 - probability(model.logodds(sample.gamma, prepared, sample.left))

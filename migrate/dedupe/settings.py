@@ -11,6 +11,7 @@ the file is collected and raised as one :class:`~migrate.errors.RuleFileError`.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -37,12 +38,30 @@ TEXT_TESTS = ("exact", *SIMILARITY_TESTS, *DISTANCE_TESTS, "same_prefix")
 PAIR_TESTS = ("same", "cross")
 ALL_TESTS = (*TEXT_TESTS, *NUMBER_TESTS, *DATE_TESTS, *PAIR_TESTS)
 
-TRANSFORMS = ("value", "prefix", "suffix", "tokens", "sorted_tokens", "first_token", "last_token", "digits")
-STRATEGIES = ("most_recent", "most_complete", "most_frequent", "source_priority", "longest", "concatenate")
+TRANSFORMS = (
+    "value",
+    "prefix",
+    "suffix",
+    "tokens",
+    "sorted_tokens",
+    "first_token",
+    "last_token",
+    "digits",
+)
+STRATEGIES = (
+    "most_recent",
+    "most_complete",
+    "most_frequent",
+    "source_priority",
+    "longest",
+    "concatenate",
+)
 ENTITY_SECTIONS = ("companies", "contacts", "deals")
 
 Kind = Literal["text", "number", "date"]
-Strategy = Literal["most_recent", "most_complete", "most_frequent", "source_priority", "longest", "concatenate"]
+Strategy = Literal[
+    "most_recent", "most_complete", "most_frequent", "source_priority", "longest", "concatenate"
+]
 
 
 @dataclass(frozen=True)
@@ -142,7 +161,7 @@ class ModelSettings:
     train: bool = True  # learn m by EM; False: use the m priors as given
     max_iterations: int = 40
     tolerance: float = 1e-4
-    random_pairs: int = 300_000  # sample size for u (all pairs when fewer)
+    random_pairs: int = 200_000  # sample size for u (all pairs when fewer)
     prior_strength: float = 5.0  # pseudo-pairs behind the m priors (regularises small data)
     u_prior_strength: float = 2000.0  # pseudo-pairs behind the u priors given on levels
     match_prior: float | None = None  # P(two random records match); None: estimate
@@ -229,11 +248,16 @@ class DedupeSettings:
 # --------------------------------------------------------------------------- parsing
 
 
-def _number(p: Problems, value: Any, key: str, lo: float | None = None, hi: float | None = None) -> float | None:
+def _number(
+    p: Problems, value: Any, key: str, lo: float | None = None, hi: float | None = None
+) -> float | None:
     if not p.type(value, key, (int, float), "a number"):
         return None
     if (lo is not None and value < lo) or (hi is not None and value > hi):
-        p.add(key, f"{value!r} is out of range; allowed: {lo if lo is not None else '-inf'}..{hi if hi is not None else 'inf'}")
+        p.add(
+            key,
+            f"{value!r} is out of range; allowed: {lo if lo is not None else '-inf'}..{hi if hi is not None else 'inf'}",
+        )
         return None
     return float(value)
 
@@ -275,7 +299,10 @@ def _parse_blocking(p: Problems, raw: Any, key: str) -> tuple[BlockingRule, ...]
         if not items:
             p.add(k, "a blocking key needs at least one part")
             continue
-        parts = [_parse_key_part(p, part, f"{k}[{j}]" if isinstance(item, list) else k) for j, part in enumerate(items)]
+        parts = [
+            _parse_key_part(p, part, f"{k}[{j}]" if isinstance(item, list) else k)
+            for j, part in enumerate(items)
+        ]
         if all(parts):
             rules.append(BlockingRule(tuple(x for x in parts if x)))
     if len(rules) > 62:
@@ -286,7 +313,9 @@ def _parse_blocking(p: Problems, raw: Any, key: str) -> tuple[BlockingRule, ...]
 def _parse_level(p: Problems, raw: Any, key: str) -> Level | None:
     if isinstance(raw, str):
         if raw != "exact":
-            p.add(key, f"{raw!r} is not allowed; a level is 'exact' or a mapping like {{ratio: 0.9}}")
+            p.add(
+                key, f"{raw!r} is not allowed; a level is 'exact' or a mapping like {{ratio: 0.9}}"
+            )
             return None
         return Level("exact")
     if not p.keys(raw, key, [*ALL_TESTS, "never", "m", "u"]):
@@ -332,7 +361,21 @@ def _kind(levels: tuple[Level, ...]) -> Kind:
 
 
 def _parse_comparison(p: Problems, raw: Any, key: str) -> Comparison | None:
-    if not p.keys(raw, key, ["name", "column", "levels", "tf_adjust", "else_never", "else_m", "kind", "same_script_only"], ["column", "levels"]):
+    if not p.keys(
+        raw,
+        key,
+        [
+            "name",
+            "column",
+            "levels",
+            "tf_adjust",
+            "else_never",
+            "else_m",
+            "kind",
+            "same_script_only",
+        ],
+        ["column", "levels"],
+    ):
         return None
     column = raw["column"]
     if not p.type(column, f"{key}.column", str, "a column name"):
@@ -342,16 +385,25 @@ def _parse_comparison(p: Problems, raw: Any, key: str) -> Comparison | None:
     if not isinstance(levels_raw, list):
         p.add(f"{key}.levels", "expected a list of levels")
         return None
-    parsed = [_parse_level(p, raw_level, f"{key}.levels[{i}]") for i, raw_level in enumerate(levels_raw)]
+    parsed = [
+        _parse_level(p, raw_level, f"{key}.levels[{i}]") for i, raw_level in enumerate(levels_raw)
+    ]
     if any(lv is None for lv in parsed):
         return None
     levels = tuple(lv for lv in parsed if lv is not None)
     kind = raw.get("kind", _kind(levels))
     p.choice(kind, f"{key}.kind", ("text", "number", "date"))
-    allowed = {"text": (*TEXT_TESTS, *PAIR_TESTS), "number": ("exact", *NUMBER_TESTS, "same"), "date": ("exact", *DATE_TESTS, "same")}.get(kind, ())
+    allowed = {
+        "text": (*TEXT_TESTS, *PAIR_TESTS),
+        "number": ("exact", *NUMBER_TESTS, "same"),
+        "date": ("exact", *DATE_TESTS, "same"),
+    }.get(kind, ())
     for i, lv in enumerate(levels):
         if lv.test not in allowed:
-            p.add(f"{key}.levels[{i}]", f"test '{lv.test}' does not apply to {kind} values; allowed: {', '.join(allowed)}")
+            p.add(
+                f"{key}.levels[{i}]",
+                f"test '{lv.test}' does not apply to {kind} values; allowed: {', '.join(allowed)}",
+            )
     tf = raw.get("tf_adjust", False)
     else_never = raw.get("else_never", False)
     script = raw.get("same_script_only", False)
@@ -361,13 +413,21 @@ def _parse_comparison(p: Problems, raw: Any, key: str) -> Comparison | None:
     else_m = raw.get("else_m")
     if else_m is not None:
         else_m = _number(p, else_m, f"{key}.else_m", 0.0, 1.0)
-    return Comparison(str(name), column, levels, kind, bool(tf), bool(else_never), else_m, bool(script))
+    return Comparison(
+        str(name), column, levels, kind, bool(tf), bool(else_never), else_m, bool(script)
+    )
 
 
-def _parse_dataclass(p: Problems, raw: Any, key: str, cls: type, ranges: Mapping[str, tuple[float | None, float | None]]) -> Any:
+def _parse_dataclass(
+    p: Problems,
+    raw: Any,
+    key: str,
+    cls: type,
+    ranges: Mapping[str, tuple[float | None, float | None]],
+) -> Any:
     if raw is None:
         return cls()
-    names = list(cls.__dataclass_fields__)
+    names = [f.name for f in dataclasses.fields(cls)]
     if not p.keys(raw, key, names):
         return cls()
     kwargs: dict[str, Any] = {}
@@ -411,18 +471,43 @@ def parse_link_settings(p: Problems, raw: Any, key: str = "") -> LinkSettings:
             if comp is None:
                 continue
             if comp.name in seen:
-                p.add(f"{pre}comparisons[{i}].name", f"'{comp.name}' is used twice; give one a name")
+                p.add(
+                    f"{pre}comparisons[{i}].name", f"'{comp.name}' is used twice; give one a name"
+                )
             seen.add(comp.name)
             comparisons.append(comp)
     mbs = raw.get("max_block_size", 1000)
     max_block_size = _number(p, mbs, f"{pre}max_block_size", 2)
-    model = _parse_dataclass(p, raw.get("model"), f"{pre}model", ModelSettings,
-                             {"match_prior": (0.0, 1.0), "tolerance": (0.0, 1.0), "max_iterations": (1, None), "random_pairs": (100, None)})
-    thresholds = _parse_dataclass(p, raw.get("thresholds"), f"{pre}thresholds", Thresholds, {"match": (0.0, 1.0), "review": (0.0, 1.0)})
+    model = _parse_dataclass(
+        p,
+        raw.get("model"),
+        f"{pre}model",
+        ModelSettings,
+        {
+            "match_prior": (0.0, 1.0),
+            "tolerance": (0.0, 1.0),
+            "max_iterations": (1, None),
+            "random_pairs": (100, None),
+        },
+    )
+    thresholds = _parse_dataclass(
+        p,
+        raw.get("thresholds"),
+        f"{pre}thresholds",
+        Thresholds,
+        {"match": (0.0, 1.0), "review": (0.0, 1.0)},
+    )
     if thresholds.review > thresholds.match:
-        p.add(f"{pre}thresholds.review", f"{thresholds.review} is above thresholds.match {thresholds.match}")
-    cohesion = _parse_dataclass(p, raw.get("cohesion"), f"{pre}cohesion", CohesionSettings, {"max_dense": (3, None)})
-    return LinkSettings(blocking, tuple(comparisons), int(max_block_size or 1000), model, thresholds, cohesion)
+        p.add(
+            f"{pre}thresholds.review",
+            f"{thresholds.review} is above thresholds.match {thresholds.match}",
+        )
+    cohesion = _parse_dataclass(
+        p, raw.get("cohesion"), f"{pre}cohesion", CohesionSettings, {"max_dense": (3, None)}
+    )
+    return LinkSettings(
+        blocking, tuple(comparisons), int(max_block_size or 1000), model, thresholds, cohesion
+    )
 
 
 def link_settings(raw: Mapping[str, Any], name: str = "<settings>") -> LinkSettings:
@@ -443,12 +528,17 @@ def _parse_entity(p: Problems, raw: Any, key: str) -> EntitySettings | None:
     link = parse_link_settings(p, raw, key)
     present_if = tuple(p.string_list(raw.get("present_if"), f"{key}.present_if"))
     if not present_if:
-        p.add(f"{key}.present_if", "name at least one field whose presence makes a row carry this entity")
+        p.add(
+            f"{key}.present_if",
+            "name at least one field whose presence makes a row carry this entity",
+        )
     surv_raw = raw.get("survivorship") or {}
     default: Strategy = "most_recent"
     per_field: list[tuple[str, Strategy]] = []
     if p.keys(surv_raw, f"{key}.survivorship", ["default", "fields"]):
-        if "default" in surv_raw and p.choice(surv_raw["default"], f"{key}.survivorship.default", STRATEGIES):
+        if "default" in surv_raw and p.choice(
+            surv_raw["default"], f"{key}.survivorship.default", STRATEGIES
+        ):
             default = surv_raw["default"]
         fields_raw = surv_raw.get("fields") or {}
         if isinstance(fields_raw, Mapping):
@@ -478,11 +568,15 @@ def _parse_existing(p: Problems, raw: Any) -> tuple[tuple[str, ExistingSource], 
         k = f"existing.{name}"
         if not p.keys(spec, k, ["id", "columns"], ["id", "columns"]):
             continue
-        ids = tuple(p.string_list(spec["id"] if isinstance(spec["id"], list) else [spec["id"]], f"{k}.id"))
+        ids = tuple(
+            p.string_list(spec["id"] if isinstance(spec["id"], list) else [spec["id"]], f"{k}.id")
+        )
         cols = []
         if isinstance(spec["columns"], Mapping):
             for canon, headers in spec["columns"].items():
-                hs = p.string_list(headers if isinstance(headers, list) else [headers], f"{k}.columns.{canon}")
+                hs = p.string_list(
+                    headers if isinstance(headers, list) else [headers], f"{k}.columns.{canon}"
+                )
                 cols.append((str(canon), tuple(hs)))
         else:
             p.add(f"{k}.columns", "expected a mapping of canonical field: [headers]")
@@ -506,29 +600,51 @@ def _parse_decisions(p: Problems, raw: Any) -> tuple[Decision, ...]:
     return tuple(out)
 
 
-TOP_KEYS = ["kind", "version", "free_mail_domains", "kana_legal_forms", "legal_forms", "exact_duplicates",
-            *ENTITY_SECTIONS, "existing", "decisions"]
+TOP_KEYS = [
+    "kind",
+    "version",
+    "free_mail_domains",
+    "kana_legal_forms",
+    "legal_forms",
+    "exact_duplicates",
+    *ENTITY_SECTIONS,
+    "existing",
+    "decisions",
+]
 
 
 @lru_cache(maxsize=8)
 def _load(path: str) -> DedupeSettings:
     doc, p = load_rule_file(path, "dedupe")
     p.keys(doc, "", TOP_KEYS, ["kind", "version", *ENTITY_SECTIONS])
-    entities = {name: _parse_entity(p, doc.get(name), name) for name in ENTITY_SECTIONS if name in doc}
+    entities = {
+        name: _parse_entity(p, doc.get(name), name) for name in ENTITY_SECTIONS if name in doc
+    }
     exact = doc.get("exact_duplicates") or {}
     ignore: list[str] = []
     if p.keys(exact, "exact_duplicates", ["ignore"]):
         ignore = p.string_list(exact.get("ignore"), "exact_duplicates.ignore")
-    settings = dict(
-        free_mail_domains=frozenset(d.lower() for d in p.string_list(doc.get("free_mail_domains"), "free_mail_domains")),
-        kana_legal_forms=tuple(p.string_list(doc.get("kana_legal_forms"), "kana_legal_forms")),
-        legal_forms=tuple(p.string_list(doc.get("legal_forms"), "legal_forms")),
-        existing=_parse_existing(p, doc.get("existing")),
-        decisions=_parse_decisions(p, doc.get("decisions")),
+    free_mail = frozenset(
+        d.lower() for d in p.string_list(doc.get("free_mail_domains"), "free_mail_domains")
+    )
+    kana_forms = tuple(p.string_list(doc.get("kana_legal_forms"), "kana_legal_forms"))
+    legal_forms = tuple(p.string_list(doc.get("legal_forms"), "legal_forms"))
+    existing = _parse_existing(p, doc.get("existing"))
+    decisions = _parse_decisions(p, doc.get("decisions"))
+    p.raise_if_any()
+    companies, contacts, deals = (entities.get(name) for name in ENTITY_SECTIONS)
+    assert companies is not None and contacts is not None and deals is not None  # checked above
+    return DedupeSettings(
+        companies=companies,
+        contacts=contacts,
+        deals=deals,
+        free_mail_domains=free_mail,
+        kana_legal_forms=kana_forms,
+        legal_forms=legal_forms,
+        existing=existing,
+        decisions=decisions,
         exact_duplicate_ignore=tuple(ignore),
     )
-    p.raise_if_any()
-    return DedupeSettings(companies=entities["companies"], contacts=entities["contacts"], deals=entities["deals"], **settings)  # type: ignore[arg-type]
 
 
 def load_settings(rules: str | os.PathLike[str] | None = None) -> DedupeSettings:

@@ -34,10 +34,24 @@ def empty_mask(values: pd.Series) -> np.ndarray:
 def recency_rank(rows: pd.DataFrame) -> np.ndarray:
     """0 for the most recent row: latest ``updated_at`` first ('' counts as oldest), then the
     later file/sheet (``_source_order``), then the lower row of the sheet."""
-    upd = rows["updated_at"].astype(object).where(~empty_mask(rows["updated_at"]), "") if "updated_at" in rows else pd.Series("", index=rows.index)
-    order = pd.to_numeric(rows.get("_source_order", pd.Series(0, index=rows.index)), errors="coerce").fillna(-1)
-    srow = pd.to_numeric(rows.get("_source_row", pd.Series(0, index=rows.index)), errors="coerce").fillna(-1)
-    keys = np.lexsort((-srow.to_numpy(float), -order.to_numpy(float), -pd.factorize(upd.astype(str), sort=True)[0]))
+    upd = (
+        rows["updated_at"].astype(object).where(~empty_mask(rows["updated_at"]), "")
+        if "updated_at" in rows
+        else pd.Series("", index=rows.index)
+    )
+    order = pd.to_numeric(
+        rows.get("_source_order", pd.Series(0, index=rows.index)), errors="coerce"
+    ).fillna(-1)
+    srow = pd.to_numeric(
+        rows.get("_source_row", pd.Series(0, index=rows.index)), errors="coerce"
+    ).fillna(-1)
+    keys = np.lexsort(
+        (
+            -srow.to_numpy(float),
+            -order.to_numpy(float),
+            -pd.factorize(upd.astype(str), sort=True)[0],
+        )
+    )
     rank = np.empty(len(rows), dtype=np.int64)
     rank[keys] = np.arange(len(rows))
     return rank
@@ -52,7 +66,9 @@ def join_groups(groups: np.ndarray, values: np.ndarray, sep: str) -> pd.Series:
         return pd.Series(dtype=object)
     cuts = np.flatnonzero(g[1:] != g[:-1]) + 1
     heads = g[np.r_[0, cuts]]
-    return pd.Series([sep.join(chunk.tolist()) for chunk in np.split(v, cuts)], index=heads, dtype=object)
+    return pd.Series(
+        [sep.join(chunk.tolist()) for chunk in np.split(v, cuts)], index=heads, dtype=object
+    )
 
 
 @dataclass
@@ -67,7 +83,13 @@ def _first(sorted_groups: pd.Series, values: pd.Series) -> pd.Series:
     return vals.groupby(sorted_groups.to_numpy(), sort=False).first()
 
 
-def survive(rows: pd.DataFrame, entity_ids: pd.Series, fields: list[str], rules: EntitySettings, rank: np.ndarray) -> Survived:
+def survive(
+    rows: pd.DataFrame,
+    entity_ids: pd.Series,
+    fields: list[str],
+    rules: EntitySettings,
+    rank: np.ndarray,
+) -> Survived:
     """Apply the survivorship rules of one entity to its rows."""
     has = entity_ids.astype(str) != ""
     pos = np.flatnonzero(has.to_numpy())
@@ -76,7 +98,9 @@ def survive(rows: pd.DataFrame, entity_ids: pd.Series, fields: list[str], rules:
     r = rank[pos]
     base_order = np.lexsort((r, ids.astype(str)))
     groups_sorted = pd.Series(ids[base_order])
-    survivor_local = pd.Series(base_order, dtype=np.int64).groupby(groups_sorted.to_numpy(), sort=False).first()
+    survivor_local = (
+        pd.Series(base_order, dtype=np.int64).groupby(groups_sorted.to_numpy(), sort=False).first()
+    )
     survivor = pd.Series(pos[survivor_local.to_numpy()], index=survivor_local.index)
     out = pd.DataFrame(index=survivor.index)
 
@@ -89,7 +113,11 @@ def survive(rows: pd.DataFrame, entity_ids: pd.Series, fields: list[str], rules:
     if any(rules.strategy(f) == "most_complete" for f in present):
         orders["most_complete"] = np.lexsort((r, -completeness, ids.astype(str)))
     if any(rules.strategy(f) == "source_priority" for f in present):
-        files = sub["_source_file"].astype(str).to_numpy() if "_source_file" in sub else np.array([""] * len(sub))
+        files = (
+            sub["_source_file"].astype(str).to_numpy()
+            if "_source_file" in sub
+            else np.array([""] * len(sub))
+        )
         prio = np.full(len(sub), len(rules.source_priority))
         for i, pattern in reversed(list(enumerate(rules.source_priority))):
             prio[np.fromiter((fnmatch.fnmatch(x, pattern) for x in files), bool, len(files))] = i
@@ -110,28 +138,54 @@ def survive(rows: pd.DataFrame, entity_ids: pd.Series, fields: list[str], rules:
             kept = _first(pd.Series(ids[o]), col.iloc[o].reset_index(drop=True))
         elif strategy == "most_frequent":
             ok = ~empty_mask(col)
-            df = pd.DataFrame({"g": ids[ok], "v": col[ok].astype(str).to_numpy(), "raw": col[ok].to_numpy(), "r": r[ok]})
-            stats = df.groupby(["g", "v"], sort=False).agg(n=("r", "size"), r=("r", "min"), raw=("raw", "first")).reset_index()
+            df = pd.DataFrame(
+                {
+                    "g": ids[ok],
+                    "v": col[ok].astype(str).to_numpy(),
+                    "raw": col[ok].to_numpy(),
+                    "r": r[ok],
+                }
+            )
+            stats = (
+                df.groupby(["g", "v"], sort=False)
+                .agg(n=("r", "size"), r=("r", "min"), raw=("raw", "first"))
+                .reset_index()
+            )
             stats = stats.sort_values(["g", "n", "r"], ascending=[True, False, True])
             kept = stats.drop_duplicates("g").set_index("g")["raw"]
         else:  # concatenate
             ok = ~empty_mask(col)
-            df = pd.DataFrame({"g": pd.Series(ids[ok], dtype=object), "v": pd.Series(col[ok].astype(str).to_numpy(dtype=object), dtype=object), "r": r[ok]})
+            df = pd.DataFrame(
+                {
+                    "g": pd.Series(ids[ok], dtype=object),
+                    "v": pd.Series(col[ok].astype(str).to_numpy(dtype=object), dtype=object),
+                    "r": r[ok],
+                }
+            )
             df = df.sort_values(["g", "r"]).drop_duplicates(["g", "v"])
             kept = join_groups(df["g"].to_numpy(dtype=object), df["v"].to_numpy(dtype=object), "\n")
         kept = kept.reindex(out.index)
-        if not pd.api.types.is_numeric_dtype(sub[f].dtype) or pd.api.types.is_bool_dtype(sub[f].dtype):
+        if not pd.api.types.is_numeric_dtype(sub[f].dtype) or pd.api.types.is_bool_dtype(
+            sub[f].dtype
+        ):
             kept = kept.astype(object).where(kept.notna(), "")
         out[f] = kept
     out = out.sort_index()
 
     conflict_parts = []
     for f in rules.conflicts:
-        if f not in sub.columns:
+        if f not in sub.columns or f not in out.columns:
             continue
         col = sub[f].reset_index(drop=True)
         ok = ~empty_mask(col)
-        df = pd.DataFrame({"g": ids[ok], "v": col[ok].astype(str).to_numpy(), "raw": col[ok].to_numpy(), "pos": pos[ok]})
+        df = pd.DataFrame(
+            {
+                "g": ids[ok],
+                "v": col[ok].astype(str).to_numpy(),
+                "raw": col[ok].to_numpy(),
+                "pos": pos[ok],
+            }
+        )
         multi = df.groupby("g")["v"].transform("nunique") > 1
         df = df[multi]
         if df.empty:
@@ -139,14 +193,21 @@ def survive(rows: pd.DataFrame, entity_ids: pd.Series, fields: list[str], rules:
         kept_val = out[f].reindex(df["g"]).astype(str).to_numpy()
         differs = df["v"].to_numpy() != kept_val
         df = df[differs]
-        conflict_parts.append(pd.DataFrame({
-            "position": df["pos"].to_numpy(),
-            "entity": df["g"].to_numpy(),
-            "field": f,
-            "value": df["raw"].to_numpy(),
-            "kept": out[f].reindex(df["g"]).to_numpy(),
-            "kept_position": survivor.reindex(df["g"]).to_numpy(),
-        }))
-    conflicts = pd.concat(conflict_parts, ignore_index=True) if conflict_parts else pd.DataFrame(
-        columns=["position", "entity", "field", "value", "kept", "kept_position"])
+        conflict_parts.append(
+            pd.DataFrame(
+                {
+                    "position": df["pos"].to_numpy(),
+                    "entity": df["g"].to_numpy(),
+                    "field": f,
+                    "value": df["raw"].to_numpy(),
+                    "kept": out[f].reindex(df["g"]).to_numpy(),
+                    "kept_position": survivor.reindex(df["g"]).to_numpy(),
+                }
+            )
+        )
+    conflicts = (
+        pd.concat(conflict_parts, ignore_index=True)
+        if conflict_parts
+        else pd.DataFrame(columns=["position", "entity", "field", "value", "kept", "kept_position"])
+    )
     return Survived(out, survivor.sort_index(), conflicts)

@@ -116,21 +116,20 @@ class Collector:
             .groupby(["p", "g"], sort=False)
             .size()
         )
-        merged: dict[tuple[object, ...], list[object]] = {}
+        counted: dict[tuple[object, ...], int] = {}
+        example: dict[tuple[object, ...], tuple[Issue, str, str]] = {}
         for (p, g), n in sizes.items():
             code, issue = pairs[int(p)]
             original, value = to_text(originals[code]), issue.value or values[code]
             key: tuple[object, ...] = (issue.rule, int(g))
             if issue.level == "mapping":
                 key += (original, value)
-            if key in merged:
-                merged[key][0] += int(n)  # type: ignore[operator]
-            else:
-                merged[key] = [int(n), issue, original, value]
+            counted[key] = counted.get(key, 0) + int(n)
+            example.setdefault(key, (issue, original, value))
         rows = []
-        for key, (n, issue, original, value) in merged.items():
-            assert isinstance(issue, Issue)
-            file, sheet = labels[int(key[1])]  # type: ignore[call-overload]
+        for key, n in counted.items():
+            issue, original, value = example[key]
+            file, sheet = labels[int(str(key[1]))]
             if issue.level == "mapping":
                 message = f"{issue.message} ({n} row(s))"
             else:
@@ -204,7 +203,7 @@ class Collector:
             return
         gcodes, labels = self.groups()
         counts = np.bincount(gcodes[pos], minlength=len(labels))
-        first = {}
+        first: dict[int, int] = {}
         for p in pos:  # the first changed cell of each sheet is the example
             first.setdefault(int(gcodes[p]), int(codes[p]))
             if len(first) == int((counts > 0).sum()):

@@ -155,7 +155,7 @@ def normalize_company(value: object, rules: NormalizeRules | None = None) -> Out
         if hit and hit.start() > 0 and s[: hit.start()].strip(" ,("):
             removed = s[hit.start() :].strip()
             s = s[: hit.start()].rstrip(" ,(")
-            issues.append(_issue("normalize.company-clutter-removed", f"removed '{removed}'", s))
+            issues.append(_issue("normalize.company-clutter-removed", f"removed '{removed}'"))
         elif hit:
             s = s[hit.end() :].lstrip(" :")
     s = _strip_honorifics(s, m)
@@ -165,9 +165,7 @@ def normalize_company(value: object, rules: NormalizeRules | None = None) -> Out
         name, branch = _branch_after_space(name, m)
     if branch:
         issues.append(
-            _issue(
-                "normalize.company-branch-removed", f"removed the branch/department '{branch}'", s
-            )
+            _issue("normalize.company-branch-removed", f"removed the branch/department '{branch}'")
         )
     name = _CJK_SPACE_RE.sub("", name.strip(" ,"))  # 山田　電気 -> 山田電気
     if not name or is_placeholder(name, rules.placeholders) or _form_key(name) in m.forms:
@@ -193,8 +191,9 @@ def placeholder_issue(text: str) -> Issue:
     )
 
 
-def _issue(rule: str, message: str, value: str) -> Issue:
-    return Issue(rule, message, value, "info", "changed")
+def _issue(rule: str, message: str) -> Issue:
+    # No value of its own: the finding reports the display name the cell ends up with.
+    return Issue(rule, message, "", "info", "changed")
 
 
 def _strip_honorifics(s: str, m: _Matchers) -> str:

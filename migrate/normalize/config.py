@@ -23,21 +23,8 @@ from .text import clean_text, fold, placeholder_set
 
 #: Normaliser kinds; the normaliser id is ``normalize.<kind>``.
 KINDS: tuple[str, ...] = (
-    "text",
-    "multiline-text",
-    "company",
-    "person",
-    "owner",
-    "email",
-    "phone",
-    "website",
-    "postal-code",
-    "date",
-    "amount",
-    "currency",
-    "probability",
-    "number",
-    "stage",
+    *("text", "multiline-text", "company", "person", "owner", "email", "phone", "website"),
+    *("postal-code", "date", "amount", "currency", "probability", "number", "stage"),
 )
 #: Kinds whose canonical value is a number: a raw value cannot be kept there.
 NUMERIC_KINDS = ("amount", "probability", "number")
@@ -92,6 +79,7 @@ class PhoneRules:
     default_region: str
     extension_markers: tuple[str, ...]
     mobile_prefixes: tuple[str, ...]
+    accept_unlisted: bool
 
 
 @dataclass(frozen=True)
@@ -175,22 +163,22 @@ class NormalizeRules:
         return dict(self.fields).get(field) or dict(self.types).get(field_type, "text")
 
 
-_TOP = [
-    "kind",
-    "version",
-    "findings",
-    "types",
-    "fields",
-    "normalizers",
-    "placeholders",
-    "companies",
-    "people",
-    "phones",
-    "dates",
-    "amounts",
-    "probability",
-    "stages",
-]
+#: The keys each section of the file may have (anything else is an error).
+_KEYS = {
+    "": "kind version findings types fields normalizers placeholders companies people phones "
+    "dates amounts probability stages",
+    "findings": "reformats mappings text_cleaned",
+    "companies": "legal_forms key_only_words honorifics cut_from leading branch_words key_folds",
+    "people": "honorific_suffixes honorific_prefixes titles name_suffixes surnames",
+    "phones": "default_region extension_markers leading_zero_mobile_prefixes "
+    "accept_unlisted_japanese_numbers",
+    "dates": "min_year max_year ambiguous_order month_only fiscal_year_start_month "
+    "fiscal_year_named_by quarters excel_serial not_after_today eras",
+    "amounts": "default_currency range units currencies approximate_words note_words unit_suspect",
+    "amounts.unit_suspect": "min_values spread certain_min_ratio",
+    "probability": "range ranks strip_words",
+    "stages": "fuzzy_min fuzzy_min_length",
+}
 
 
 def load_rules(rules_dir: str | os.PathLike[str] | None = None) -> NormalizeRules:
@@ -203,9 +191,9 @@ def load_rules(rules_dir: str | os.PathLike[str] | None = None) -> NormalizeRule
 @lru_cache(maxsize=8)
 def _load(path: str, _mtime: int) -> NormalizeRules:
     doc, p = load_rule_file(path, "normalize")
-    p.keys(doc, "", _TOP, ["normalizers"])
+    p.keys(doc, "", _KEYS[""].split(), ["normalizers"])
     g = _Getter(p)
-    findings = g.section(doc, "findings", ["reformats", "mappings", "text_cleaned"])
+    findings = g.section(doc, "findings", _KEYS["findings"].split())
     types = g.section(doc, "types", None)
     fields = g.section(doc, "fields", None)
     for key, mapping in (("types", types), ("fields", fields)):
@@ -227,19 +215,7 @@ def _load(path: str, _mtime: int) -> NormalizeRules:
             severity, f"{at}.severity", SEVERITIES
         ):
             normalizers.append(NormalizerRule(str(nid), on_error, severity))
-    co = g.section(
-        doc,
-        "companies",
-        [
-            "legal_forms",
-            "key_only_words",
-            "honorifics",
-            "cut_from",
-            "leading",
-            "branch_words",
-            "key_folds",
-        ],
-    )
+    co = g.section(doc, "companies", _KEYS["companies"].split())
     forms = []
     for i, spec in enumerate(co.get("legal_forms") or []):
         at = f"companies.legal_forms[{i}]"
@@ -250,52 +226,16 @@ def _load(path: str, _mtime: int) -> NormalizeRules:
             form = clean_text(spec["form"])
             forms.append(LegalForm(form, variants, form.isascii()))
     folds = g.section(co, "key_folds", None, at="companies.key_folds")
-    people = g.section(
-        doc,
-        "people",
-        ["honorific_suffixes", "honorific_prefixes", "titles", "name_suffixes", "surnames"],
-    )
+    people = g.section(doc, "people", _KEYS["people"].split())
     surnames = frozenset(clean_text(s) for s in g.words(people, "surnames", "people"))
-    phones = g.section(
-        doc, "phones", ["default_region", "extension_markers", "leading_zero_mobile_prefixes"]
-    )
-    dates = g.section(
-        doc,
-        "dates",
-        [
-            "min_year",
-            "max_year",
-            "ambiguous_order",
-            "month_only",
-            "fiscal_year_start_month",
-            "fiscal_year_named_by",
-            "quarters",
-            "excel_serial",
-            "not_after_today",
-            "eras",
-        ],
-    )
-    amounts = g.section(
-        doc,
-        "amounts",
-        [
-            "default_currency",
-            "range",
-            "units",
-            "currencies",
-            "approximate_words",
-            "note_words",
-            "unit_suspect",
-        ],
-    )
+    phones = g.section(doc, "phones", _KEYS["phones"].split())
+    dates = g.section(doc, "dates", _KEYS["dates"].split())
+    amounts = g.section(doc, "amounts", _KEYS["amounts"].split())
     suspect = g.section(
-        amounts,
-        "unit_suspect",
-        ["min_values", "spread", "certain_min_ratio"],
-        at="amounts.unit_suspect",
+        amounts, "unit_suspect", _KEYS["amounts.unit_suspect"].split(), at="amounts.unit_suspect"
     )
-    prob = g.section(doc, "probability", ["range", "ranks", "strip_words"])
-    stages = g.section(doc, "stages", ["fuzzy_min", "fuzzy_min_length"])
+    prob = g.section(doc, "probability", _KEYS["probability"].split())
+    stages = g.section(doc, "stages", _KEYS["stages"].split())
     rules = NormalizeRules(
         path=path,
         reformats=g.choice(findings, "reformats", REPORTING, "summary", "findings"),
@@ -326,6 +266,7 @@ def _load(path: str, _mtime: int) -> NormalizeRules:
             default_region=g.text(phones, "default_region", "JP", "phones").upper(),
             extension_markers=g.words(phones, "extension_markers", "phones"),
             mobile_prefixes=g.words(phones, "leading_zero_mobile_prefixes", "phones"),
+            accept_unlisted=g.flag(phones, "accept_unlisted_japanese_numbers", True, "phones"),
         ),
         dates=_dates(g, p, dates),
         amounts=_amounts(g, p, amounts, suspect),
@@ -441,6 +382,10 @@ class _Getter:
     ) -> str:
         value = doc.get(key, default)
         return str(value) if self.p.choice(value, f"{at}.{key}", allowed) else default
+
+    def flag(self, doc: Mapping[str, Any], key: str, default: bool, at: str) -> bool:
+        value = doc.get(key, default)
+        return bool(value) if self.p.type(value, f"{at}.{key}", bool, "true or false") else default
 
     def text(self, doc: Mapping[str, Any], key: str, default: str, at: str) -> str:
         value = doc.get(key, default)

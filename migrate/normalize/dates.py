@@ -48,7 +48,7 @@ _PLAIN_TAIL_RE = re.compile(r"\s*(?:予定日?|予定|着地|締結|受注|実�
 _VAGUE_HEAD_RE = re.compile(r"^(?:約|by|approx\.?|around|遅くとも|おおよそ)\s*")
 _WHERE = r"(?P<w>末日?|中|内|上旬|初旬|初め|初|頭|中旬|下旬|前半|後半)?"
 # Where in the month a word puts the day: 末/下旬/late -> the last day, 上旬/early -> 10th, ...
-_WHERE_DAY: dict[str, object] = (
+_WHERE_DAY: dict[str, str | int] = (
     dict.fromkeys(("末", "末日", "中", "内", "下旬", "後半", "end", "late"), "end")
     | dict.fromkeys(("上旬", "初旬", "初め", "初", "頭", "early", "beginning"), 10)
     | {"中旬": 20, "mid": 20, "前半": 15}

@@ -118,7 +118,7 @@ def _strip_title_tail(s: str, m: _Matchers, issues: list[Issue]) -> str:
     if m.title_tail:
         hit = m.title_tail.search(s)
         if hit and len(s[: hit.start()].strip(" ,")) >= 2:
-            issues.append(_title_issue(s[hit.start() :].strip(" ,"), s[: hit.start()]))
+            issues.append(_title_issue(s[hit.start() :].strip(" ,")))
             s = s[: hit.start()].strip(" ,")
     return s
 
@@ -153,7 +153,6 @@ def _strip_decorations(s: str, m: _Matchers, issues: list[Issue]) -> str:
                 Issue(
                     "normalize.name-note-removed",
                     f"removed '({hit['note']})' from the name",
-                    hit["name"],
                 )
             )
             s = hit["name"]
@@ -165,7 +164,7 @@ def _strip_decorations(s: str, m: _Matchers, issues: list[Issue]) -> str:
         if m.title_lead:
             hit2 = m.title_lead.match(s)
             if hit2 and s[hit2.end() :].strip():
-                issues.append(_title_issue(hit2.group().strip(), s[hit2.end() :]))
+                issues.append(_title_issue(hit2.group().strip()))
                 s = s[hit2.end() :]
         s = _strip_title_tail(s, m, issues)
         if s == before:
@@ -173,11 +172,11 @@ def _strip_decorations(s: str, m: _Matchers, issues: list[Issue]) -> str:
     return s.strip(" ,")
 
 
-def _title_issue(title: str, rest: str) -> Issue:
+def _title_issue(title: str) -> Issue:
+    # No value of its own: the finding reports the name the cell ends up with.
     return Issue(
         "normalize.name-title-removed",
         f"removed the job title '{title}' from the name",
-        rest.strip(),
     )
 
 

@@ -71,8 +71,10 @@ def normalize_phone(value: object, rules: NormalizeRules | None = None) -> Outco
             if found is None:
                 numbers.append("!" + cand.strip())
                 continue
-            number, parsed_ext = found
+            number, parsed_ext, verified = found
             numbers.append(number)
+            if not verified and len(numbers) == 1:
+                issues.append(_unverified(number))
             if (parsed_ext or extension) and len(numbers) == 1:
                 issues.append(
                     Issue(
@@ -117,17 +119,37 @@ def format_national(e164: str, region: str = "JP") -> str:
     return str(pn.format_number(n, fmt))
 
 
-def _parse(candidate: str, pr: PhoneRules) -> tuple[str, str] | None:
-    """(E.164, extension) of a valid number, else None."""
+def _parse(candidate: str, pr: PhoneRules) -> tuple[str, str, bool] | None:
+    """(E.164, extension, in phonenumbers' numbering plan) of a usable number, else None."""
     import phonenumbers as pn
 
     try:
         n = pn.parse(candidate.strip(), pr.default_region)
     except pn.NumberParseException:
         return None
-    if not pn.is_valid_number(n):
-        return None
-    return str(pn.format_number(n, pn.PhoneNumberFormat.E164)), n.extension or ""
+    e164 = str(pn.format_number(n, pn.PhoneNumberFormat.E164))
+    if pn.is_valid_number(n):
+        return e164, n.extension or "", True
+    if pr.accept_unlisted and n.country_code == 81 and _japanese_shape(str(n.national_number), pr):
+        return e164, n.extension or "", False
+    return None
+
+
+def _japanese_shape(national: str, pr: PhoneRules) -> bool:
+    """A Japanese number without its trunk 0: 9 digits (landline, 0120) or 10 (090/080/070/050)."""
+    if len(set(national[-8:])) == 1:  # 03-0000-0000, 090-1111-1111: placeholders, not numbers
+        return False
+    if len(national) == 9:
+        return national[0] != "0"
+    return len(national) == 10 and national[:2] in pr.mobile_prefixes
+
+
+def _unverified(number: str) -> Issue:
+    return Issue(
+        "normalize.phone-unverified",
+        "a Japanese number of the right shape whose area code phonenumbers does not list; kept",
+        number,
+    )
 
 
 def _from_number(value: float, pr: PhoneRules) -> Outcome[str]:
@@ -142,7 +164,7 @@ def _from_number(value: float, pr: PhoneRules) -> Outcome[str]:
         return Outcome(restored, (_zero_issue(digits, restored),))
     found = _parse(("+" if len(digits) > 11 else "") + digits, pr)
     if found:
-        return Outcome(found[0], (reformat(RULE, found[0]),))
+        return Outcome(found[0], (reformat(RULE, found[0]) if found[2] else _unverified(found[0]),))
     return Outcome(
         "", (), Issue("normalize.invalid-phone", f"'{digits}' is not a valid phone number")
     )

@@ -151,6 +151,9 @@ def normalize_probability(
             )
             col.sheet_level(field, file, sheet, issue)
         odd = bare & ~in_fraction & (number > 0) & (number < 1)  # 0.8 among 70, 50: a fraction
+        # Fractions among percentages come from %-formatted cells; there a bare 1 is 100%, not 1%.
+        has_fraction = np.isin(gcodes, np.unique(gcodes[odd]))
+        odd |= bare & ~in_fraction & (number == 1) & has_fraction
         scaled = in_fraction | odd
         pos = np.flatnonzero(odd)
         col.rows(

@@ -1,0 +1,495 @@
+"""find_duplicates: the same company, contact and deal across trackers, merged, with reasons."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from test_dedupe_support import frame
+
+from migrate.dedupe import DedupeResult, find_duplicates
+from migrate.findings import FINDING_COLUMNS
+
+YAMADA = {
+    "company_name": "株式会社山田電気",
+    "company_key": "山田電気",
+    "phone": "+81312345678",
+    "website_domain": "yamada-denki.co.jp",
+}
+
+
+def _background() -> list[dict[str, Any]]:
+    """Unrelated customers, so the model has a population to learn from."""
+    rows = []
+    for i in range(40):
+        rows.append(
+            {
+                "company_name": f"株式会社テスト{i:02d}商会",
+                "company_key": f"テスト{i:02d}商会",
+                "phone": f"+8163000{i:04d}",
+                "email": f"sales{i}@test{i:02d}.co.jp",
+                "contact_name": f"担当 {i}",
+                "deal_name": f"案件{i}",
+                "amount": 100000.0 + i,
+                "_file": "others.xlsx",
+                "_row": 100 + i,
+            }
+        )
+    return rows
+
+
+def _company_of(result: DedupeResult, key: str) -> set[str]:
+    return set(result.records.loc[result.records["company_key"] == key, "company_id"])
+
+
+def _same_company(result: DedupeResult, a: str, b: str) -> bool:
+    ids_a, ids_b = _company_of(result, a), _company_of(result, b)
+    assert len(ids_a) == 1 and len(ids_b) == 1
+    return ids_a == ids_b
+
+
+def test_result_follows_the_contract() -> None:
+    records = frame(
+        [
+            {
+                **YAMADA,
+                "contact_name": "山田 太郎",
+                "email": "taro@yamada-denki.co.jp",
+                "deal_name": "基幹システム更改",
+                "amount": 1.2e6,
+            }
+        ]
+    )
+    result = find_duplicates(records)
+    assert list(result.records.columns[: len(records.columns)]) == list(records.columns)
+    assert {"company_id", "contact_id", "deal_id", "_status", "_merged_into"} <= set(
+        result.records.columns
+    )
+    assert result.records.loc[0, "company_id"].startswith("C-") and result.records.loc[
+        0, "deal_id"
+    ].startswith("D-")
+    assert (
+        result.records.loc[0, "_status"] == "exported"
+        and result.records.loc[0, "_merged_into"] == ""
+    )
+    for ent, id_col in (
+        (result.companies, "company_id"),
+        (result.contacts, "contact_id"),
+        (result.deals, "deal_id"),
+    ):
+        assert ent.columns[0] == id_col
+        assert {"_row_keys", "_source_file", "_source_sheet", "_source_row"} <= set(ent.columns)
+    assert {"company_id", "contact_id"} <= set(result.deals.columns)
+    assert "company_id" in result.contacts.columns
+    assert list(result.findings.columns) == FINDING_COLUMNS
+    assert records.equals(
+        frame(
+            [
+                {
+                    **YAMADA,
+                    "contact_name": "山田 太郎",
+                    "email": "taro@yamada-denki.co.jp",
+                    "deal_name": "基幹システム更改",
+                    "amount": 1.2e6,
+                }
+            ]
+        )
+    )
+
+
+def test_empty_input() -> None:
+    result = find_duplicates(frame([]) if False else frame([{}]).iloc[:0])
+    assert result.records.empty and result.companies.empty and result.deals.empty
+
+
+# ----------------------------------------------------------------------------- companies
+
+
+def test_legal_form_variants_share_a_key_and_are_one_company() -> None:
+    rows = [
+        {**YAMADA, "_row": 2},
+        {
+            "company_name": "株式会社山田電気",
+            "company_key": "山田電気",
+            "_file": "west.xlsx",
+            "_row": 5,
+        },
+        {
+            "company_name": "株式会社山田電気",
+            "company_key": "山田電気",
+            "_file": "crm.csv",
+            "_sheet": "",
+        },  # was (株)山田電気 / 山田電気
+    ]
+    result = find_duplicates(frame(rows + _background()))
+    assert len(_company_of(result, "山田電気")) == 1
+
+
+def test_katakana_spelling_merges_on_shared_phone_and_domain() -> None:
+    rows = [
+        {**YAMADA, "email": "taro@yamada-denki.co.jp"},
+        # ﾔﾏﾀﾞ電気 after NFKC: the reading differs from the kanji, so the name alone cannot tell
+        {
+            "company_name": "ヤマダ電気",
+            "company_key": "ヤマダ電気",
+            "phone": "+81312345678",
+            "email": "sato@yamada-denki.co.jp",
+            "_file": "west.xlsx",
+        },
+    ]
+    result = find_duplicates(frame(rows + _background()))
+    assert _same_company(result, "山田電気", "ヤマダ電気")
+    merged = result.findings[result.findings["rule"] == "dedupe.merged"]
+    assert (
+        merged["message"].str.contains("phone exact").any()
+        and merged["message"].str.contains("domain exact").any()
+    )
+
+
+def test_kana_reading_alone_goes_to_review() -> None:
+    # ヤマダデンキ is the reading of 山田電気 and of 山田電機 alike: a person decides
+    rows = [
+        {**YAMADA, "company_name_kana": "ヤマダデンキ", "phone": "", "website_domain": ""},
+        {"company_name": "ﾔﾏﾀﾞﾃﾞﾝｷ", "company_key": "ヤマダデンキ", "_file": "west.xlsx"},
+    ]
+    result = find_duplicates(frame(rows + _background()))
+    assert not _same_company(result, "山田電気", "ヤマダデンキ")
+    review = result.review[result.review["entity"] == "companies"]
+    assert review[["left_key", "right_key"]].values.tolist() == [
+        ["company:ヤマダデンキ", "company:山田電気"]
+    ]
+    assert "reading exact" in review["evidence"].iloc[0]
+    assert (result.findings["rule"] == "dedupe.probable-duplicate").sum() == 1
+
+
+def test_kana_reading_and_phone_merge() -> None:
+    rows = [
+        {**YAMADA, "company_name_kana": "ヤマダデンキ", "website_domain": ""},
+        {
+            "company_name": "ﾔﾏﾀﾞﾃﾞﾝｷ",
+            "company_key": "ヤマダデンキ",
+            "phone": "+81312345678",
+            "_file": "west.xlsx",
+        },
+    ]
+    result = find_duplicates(frame(rows + _background()))
+    assert _same_company(result, "山田電気", "ヤマダデンキ")
+
+
+def test_katakana_spelling_without_evidence_stays_apart() -> None:
+    rows = [
+        {**YAMADA},
+        {"company_name": "ヤマダ電気", "company_key": "ヤマダ電気", "_file": "west.xlsx"},
+    ]
+    result = find_duplicates(frame(rows + _background()))
+    assert not _same_company(result, "山田電気", "ヤマダ電気")
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        pytest.param(
+            ("山田電気", "株式会社山田電気"),
+            ("山田電機", "山田電機株式会社"),
+            id="denki-vs-denki-one-char",
+        ),
+        pytest.param(
+            ("積水化学工業", "積水化学工業株式会社"),
+            ("積水化成品工業", "積水化成品工業株式会社"),
+            id="sekisui-kagaku-vs-kaseihin",
+        ),
+        pytest.param(
+            ("acmelabs", "Acme Labs, Inc."),
+            ("acmelogistics", "Acme Logistics"),
+            id="acme-labs-vs-logistics",
+        ),
+    ],
+)
+def test_similar_names_of_different_companies_stay_apart(
+    a: tuple[str, str], b: tuple[str, str]
+) -> None:
+    rows = [
+        {
+            "company_key": a[0],
+            "company_name": a[1],
+            "phone": "+81311110000",
+            "address": "東京都港区1-1",
+            "deal_name": "導入",
+        },
+        {"company_key": a[0], "company_name": a[1], "_file": "west.xlsx", "deal_name": "導入"},
+        {
+            "company_key": b[0],
+            "company_name": b[1],
+            "phone": "+81322220000",
+            "address": "大阪府大阪市1-1",
+            "deal_name": "導入",
+        },
+        {"company_key": b[0], "company_name": b[1], "_file": "west.xlsx", "deal_name": "導入"},
+    ]
+    result = find_duplicates(frame(rows + _background()))
+    assert not _same_company(result, a[0], b[0])
+
+
+def test_bridge_record_does_not_chain_two_companies() -> None:
+    labs = {
+        "company_key": "acmelabs",
+        "company_name": "Acme Labs",
+        "phone": "+81311110000",
+        "website_domain": "acmelabs.com",
+        "address": "東京都港区芝1-1",
+    }
+    logistics = {
+        "company_key": "acmelogistics",
+        "company_name": "Acme Logistics",
+        "phone": "+81322220000",
+        "website_domain": "acmelogistics.com",
+        "address": "大阪府大阪市北区1-1",
+    }
+    # "Acme" was typed with the Labs phone number and the Logistics web site
+    bridge = {
+        "company_key": "acme",
+        "company_name": "Acme",
+        "phone": "+81311110000",
+        "website_domain": "acmelogistics.com",
+        "_file": "west.xlsx",
+    }
+    result = find_duplicates(
+        frame(
+            [
+                labs,
+                {**labs, "_file": "crm.csv"},
+                logistics,
+                {**logistics, "_file": "crm.csv"},
+                bridge,
+            ]
+            + _background()
+        )
+    )
+    assert not _same_company(result, "acmelabs", "acmelogistics")
+    flagged = result.findings[result.findings["rule"] == "dedupe.weak-bridge"]
+    assert len(flagged) >= 1
+    assert (result.review["entity"] == "companies").any()
+
+
+# ----------------------------------------------------------------------------- contacts
+
+
+def test_japanese_and_romanised_names_link_through_a_shared_email() -> None:
+    rows = [
+        {
+            **YAMADA,
+            "contact_name": "山田 太郎",
+            "contact_last_name": "山田",
+            "contact_first_name": "太郎",
+            "email": "t.yamada@yamada-denki.co.jp",
+        },
+        {
+            **YAMADA,
+            "contact_name": "Taro Yamada",
+            "contact_last_name": "Yamada",
+            "contact_first_name": "Taro",
+            "email": "t.yamada@yamada-denki.co.jp",
+            "_file": "crm.csv",
+            "_sheet": "",
+        },
+        {
+            **YAMADA,
+            "contact_name": "山田 花子",
+            "contact_last_name": "山田",
+            "contact_first_name": "花子",
+            "email": "h.yamada@yamada-denki.co.jp",
+        },
+    ]
+    result = find_duplicates(frame(rows + _background()))
+    ids = result.records["contact_id"].tolist()
+    assert ids[0] == ids[1] != ids[2]
+    contact = result.contacts.set_index("contact_id").loc[ids[0]]
+    assert contact["company_id"] == result.records.loc[0, "company_id"]
+
+
+def test_same_name_in_two_companies_is_two_contacts() -> None:
+    other = {
+        "company_name": "積水化学工業株式会社",
+        "company_key": "積水化学工業",
+        "phone": "+81611112222",
+    }
+    rows = [
+        {**YAMADA, "contact_name": "佐藤 一郎", "contact_last_name": "佐藤"},
+        {**other, "contact_name": "佐藤 一郎", "contact_last_name": "佐藤"},
+    ]
+    result = find_duplicates(frame(rows + _background()))
+    assert result.records.loc[0, "contact_id"] != result.records.loc[1, "contact_id"]
+
+
+def test_contact_name_typed_with_and_without_space_is_one_contact() -> None:
+    rows = [
+        {
+            **YAMADA,
+            "contact_name": "山田 太郎",
+            "contact_last_name": "山田",
+            "contact_first_name": "太郎",
+        },
+        {
+            **YAMADA,
+            "contact_name": "山田太郎",
+            "contact_last_name": "山田",
+            "contact_first_name": "太郎",
+            "_file": "west.xlsx",
+        },
+    ]
+    result = find_duplicates(frame(rows + _background()))
+    assert result.records.loc[0, "contact_id"] == result.records.loc[1, "contact_id"]
+
+
+# ----------------------------------------------------------------------------- deals
+
+
+def _deal(**kw: Any) -> dict[str, Any]:
+    return {
+        **YAMADA,
+        "deal_name": "基幹システム更改",
+        "product": "クラウド",
+        "amount": 1_200_000.0,
+        "close_date": "2024-03-31",
+        **kw,
+    }
+
+
+def test_same_deal_in_east_west_and_crm_export() -> None:
+    rows = [
+        _deal(record_id="E-001", stage="opportunity", updated_at="2024-01-10"),
+        _deal(
+            record_id="W-17",
+            stage="proposal",
+            amount=1_500_000.0,
+            close_date="2024-04-30",
+            updated_at="2024-02-01",
+            _file="west.xlsx",
+            _order=1000,
+        ),
+        _deal(
+            record_id="006A0000012",
+            stage="closing",
+            updated_at="2024-03-01",
+            _file="crm_export.csv",
+            _sheet="",
+            _order=2000,
+        ),
+    ]
+    result = find_duplicates(frame(rows + _background()))
+    assert result.records.loc[:2, "deal_id"].nunique() == 1
+    deal = result.deals.set_index("deal_id").loc[result.records.loc[0, "deal_id"]]
+    assert deal["stage"] == "closing"  # the stage of the most recent row
+    assert deal["_source_file"] == "crm_export.csv"
+    statuses = result.records.loc[:2, "_status"].tolist()
+    assert statuses == ["merged", "merged", "exported"]
+    assert result.records.loc[0, "_merged_into"] == "crm_export.csv||4"
+    conflicts = result.findings[result.findings["rule"] == "dedupe.conflict"]
+    assert conflicts[["file", "original", "value"]].values.tolist() == [
+        ["west.xlsx", "1500000", "1200000"]
+    ]
+
+
+def test_two_ids_of_one_sheet_are_never_one_deal() -> None:
+    rows = [_deal(record_id="E-001"), _deal(record_id="E-002")]
+    result = find_duplicates(frame(rows + _background()))
+    assert result.records.loc[0, "deal_id"] != result.records.loc[1, "deal_id"]
+
+
+def test_same_id_in_different_companies_is_a_coincidence() -> None:
+    other = {
+        "company_name": "積水化学工業株式会社",
+        "company_key": "積水化学工業",
+        "phone": "+81611112222",
+    }
+    rows = [_deal(record_id="3"), {**_deal(record_id="3", _file="west.xlsx"), **other}]
+    result = find_duplicates(frame(rows + _background()))
+    assert result.records.loc[0, "deal_id"] != result.records.loc[1, "deal_id"]
+
+
+def test_different_products_are_different_deals() -> None:
+    rows = [_deal(product="クラウド"), _deal(product="オンプレミス", _file="west.xlsx")]
+    result = find_duplicates(frame(rows + _background()))
+    assert result.records.loc[0, "deal_id"] != result.records.loc[1, "deal_id"]
+
+
+def test_row_pasted_twice_is_an_exact_duplicate() -> None:
+    rows = [_deal(record_id="E-001", _row=2), _deal(record_id="E-001", _row=3)]
+    result = find_duplicates(frame(rows + _background()))
+    assert result.records.loc[0, "deal_id"] == result.records.loc[1, "deal_id"]
+    exact = result.findings[result.findings["rule"] == "dedupe.exact-duplicate"]
+    assert exact[["file", "row"]].values.tolist() == [
+        ["east.xlsx", 2]
+    ]  # the upper copy merges into the lower
+    assert result.records["_status"].tolist()[:2] == ["merged", "exported"]
+
+
+def test_notes_are_concatenated() -> None:
+    rows = [
+        _deal(record_id="E-001", notes="初回訪問", updated_at="2024-01-01"),
+        _deal(record_id="E-001", notes="見積提出", updated_at="2024-02-01", _file="west.xlsx"),
+    ]
+    result = find_duplicates(frame(rows + _background()))
+    deal = result.deals.set_index("deal_id").loc[result.records.loc[0, "deal_id"]]
+    assert deal["notes"] == "見積提出\n初回訪問"
+
+
+# ----------------------------------------------------------------------------- existing SFA data
+
+
+def test_existing_account_gives_its_id() -> None:
+    existing = pd.DataFrame(
+        {
+            "Id": ["001A000001", "001A000002"],
+            "Name": ["株式会社山田電気", "積水化学工業株式会社"],
+            "Website": ["https://www.yamada-denki.co.jp/", ""],
+            "Phone": ["03-1234-5678", "06-1111-2222"],
+        }
+    )
+    result = find_duplicates(frame([{**YAMADA}] + _background()), existing={"accounts": existing})
+    company = result.companies.set_index("company_id").loc[result.records.loc[0, "company_id"]]
+    assert company["existing_id"] == "001A000001"
+    assert (result.findings["rule"] == "dedupe.existing-match").sum() == 1
+    assert len(result.companies) == 41  # the unmatched SFA account is not a new company
+
+
+# ----------------------------------------------------------------------------- stable ids
+
+
+def test_ids_do_not_depend_on_row_order_or_unrelated_rows() -> None:
+    rows = [
+        _deal(record_id="E-001", _row=2),
+        {
+            **_deal(record_id="W-9", _file="west.xlsx", _row=2),
+            "contact_name": "山田 太郎",
+            "email": "t@yamada-denki.co.jp",
+        },
+    ]
+    base = find_duplicates(frame(rows + _background()))
+    new = {
+        "company_name": "新規商事",
+        "company_key": "新規商事",
+        "deal_name": "新規",
+        "_file": "new.xlsx",
+        "_row": 2,
+    }
+    more = find_duplicates(frame([new] + _background()[::-1] + rows))
+    ids = ["company_id", "contact_id", "deal_id"]
+    by_key = lambda r: r.records.set_index("_row_key")[ids]  # noqa: E731
+    joined = by_key(base).merge(
+        by_key(more), left_index=True, right_index=True, suffixes=("", "_more")
+    )
+    assert len(joined) == len(base.records)
+    for c in ids:
+        assert (joined[c] == joined[c + "_more"]).all(), c
+
+
+def test_ids_are_deterministic() -> None:
+    records = frame([_deal(record_id="E-001")] + _background())
+    a, b = find_duplicates(records), find_duplicates(records)
+    assert a.records[["company_id", "contact_id", "deal_id"]].equals(
+        b.records[["company_id", "contact_id", "deal_id"]]
+    )
+    assert np.all(a.companies["company_id"].str.match(r"^C-[0-9a-f]{10}$"))

@@ -1,0 +1,85 @@
+"""Survivorship: which value a merged entity keeps, field by field."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from migrate.dedupe import load_settings
+from migrate.dedupe.survivorship import recency_rank, survive
+
+
+def _rows() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "stage": ["proposal", "closing", "opportunity", ""],
+            "amount": [1_200_000.0, np.nan, 1_500_000.0, 900_000.0],
+            "deal_name": ["基幹更改", "基幹システム更改", "基幹更改", "PC"],
+            "notes": ["初回訪問", "見積提出", "初回訪問", ""],
+            "owner": ["sato", "", "suzuki", "kato"],
+            "updated_at": ["2024-02-01", "2024-03-01", "", "2024-01-01"],
+            "_source_file": ["east.xlsx", "west.xlsx", "crm.csv", "east.xlsx"],
+            "_source_order": [0, 1000, 2000, 0],
+            "_source_row": [2, 5, 9, 3],
+        }
+    )
+
+
+def _survive(strategies: dict[str, str], **kw: object):
+    rules = dataclasses.replace(load_settings().deals, survivorship=tuple(strategies.items()), **kw)
+    rows = _rows()
+    ids = pd.Series(["D-1", "D-1", "D-1", "D-2"])
+    return survive(
+        rows, ids, ["stage", "amount", "deal_name", "notes", "owner"], rules, recency_rank(rows)
+    )
+
+
+def test_recency_rank_uses_updated_at_then_source_order() -> None:
+    # 2024-03-01 (west), 2024-02-01 (east), 2024-01-01 (east row 3), no date (crm, later file)
+    assert recency_rank(_rows()).tolist() == [1, 0, 3, 2]
+
+
+def test_most_recent_value_that_exists() -> None:
+    out = _survive({}).entities.loc["D-1"]
+    assert out["stage"] == "closing"  # the stage of the most recent row
+    assert out["amount"] == 1_200_000.0  # the most recent row has no amount: the next one's
+    assert out["owner"] == "sato"
+
+
+@pytest.mark.parametrize(
+    ("strategy", "field", "expected"),
+    [
+        pytest.param("most_frequent", "deal_name", "基幹更改", id="most-frequent"),
+        pytest.param("longest", "deal_name", "基幹システム更改", id="longest"),
+        pytest.param(
+            "concatenate", "notes", "見積提出\n初回訪問", id="concatenate-distinct-recent-first"
+        ),
+        pytest.param("most_complete", "owner", "sato", id="most-complete-row"),
+    ],
+)
+def test_strategies(strategy: str, field: str, expected: str) -> None:
+    assert _survive({field: strategy}).entities.loc["D-1", field] == expected
+
+
+def test_source_priority() -> None:
+    out = _survive({"owner": "source_priority"}, source_priority=("crm*.csv", "east.xlsx"))
+    assert out.entities.loc["D-1", "owner"] == "suzuki"
+
+
+def test_survivor_and_conflicts() -> None:
+    result = _survive({})
+    assert result.survivor.to_dict() == {"D-1": 1, "D-2": 3}
+    c = result.conflicts
+    assert c[["position", "field", "value", "kept", "kept_position"]].values.tolist() == [
+        [2, "amount", 1_500_000.0, 1_200_000.0, 1]
+    ]
+
+
+def test_rows_without_an_entity_are_left_out() -> None:
+    rows = _rows()
+    rules = load_settings().deals
+    result = survive(rows, pd.Series(["D-1", "", "", "D-1"]), ["stage"], rules, recency_rank(rows))
+    assert list(result.entities.index) == ["D-1"]
