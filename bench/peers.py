@@ -98,6 +98,7 @@ def _splink_spec(ds: Dataset) -> dict[str, Any]:
                 ),
                 cl.JaccardAtThresholds("name", [0.9, 0.7, 0.5]),
             ],
+            # narrower than ours: with our four keys Splink scored lower (0.75 vs 0.76)
             "blocking": [
                 block_on("name_key"),
                 block_on("substr(name_key,1,5)"),
@@ -123,8 +124,9 @@ def _splink_spec(ds: Dataset) -> dict[str, Any]:
                 block_on("name"),
                 block_on("address"),
                 block_on("phone"),
+                block_on("array_to_string(list_sort(string_split(name, ' ')), ' ')"),
                 block_on("substr(address,1,6)"),
-                block_on("substr(name,1,5)", "zip"),
+                block_on("split_part(name, ' ', 1)", "zip"),
             ],
             "deterministic": [block_on("name", "address")],
             "em": [block_on("address"), block_on("phone"), block_on("name")],

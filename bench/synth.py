@@ -224,11 +224,15 @@ def trackers(n_rows: int, seed: int = 7) -> pd.DataFrame:
     """About ``n_rows`` tracker rows plus the columns truth_company / truth_contact / truth_deal."""
     rng = np.random.default_rng(seed)
     rows: list[dict[str, object]] = []
+    used: set[str] = set()
     n_companies = max(
         round(n_rows / 6.63), 1
     )  # 3 deals x 2.17 rows x 1.02 copies per company on average
     for c in range(n_companies):
         name, key, alt = _company_name(rng, c)
+        while key in used or alt in used:  # different companies have different names
+            name, key, alt = _company_name(rng, c)
+        used.update((key, alt))
         domain = f"{key.encode('utf-8').hex()[:10]}{c}.co.jp" if not key.isascii() else f"{key}.com"
         phone = f"+813{rng.integers(10_000_000, 99_999_999)}"
         address = (

@@ -812,3 +812,17 @@ def test_report_rules_file_problems_are_listed_together(tmp_path):
     assert any(p.startswith("colour: unknown key") for p in problems)
     assert any(p.startswith("stale_days: -3 is out of range") for p in problems)
     assert any("measure: 'wonn' is not allowed" in p for p in problems)
+
+
+def test_a_run_with_nothing_read_is_blocked_and_still_renders(tmp_path):
+    result = pipeline.run([str(FIX / "corrupt.xlsx")])
+    sec = extend_report(result)
+    assert sec["import"]["verdict"] == {
+        "status": "blocked",
+        "reasons": ["nothing-exported", "files-failed"],
+    }
+    assert sec["funnel"]["available"] is False
+    assert write_reports(result, tmp_path) == ["report.html", "quality.xlsx"]
+    assert "Cannot import yet" in (tmp_path / "report.html").read_text(
+        encoding="utf-8"
+    )  # no text: en

@@ -19,8 +19,6 @@ import pandas as pd
 
 from .settings import BlockingRule, KeyPart
 
-_SEP = "\x1f"
-
 
 @dataclass(frozen=True)
 class Candidates:
@@ -51,8 +49,7 @@ def part_keys(values: pd.Series, part: KeyPart) -> pd.DataFrame:
     """The key values one part gives each record: frame (rec, key), empties dropped."""
     df = _explode(values)
     v = df["value"]
-    ok = v.notna() & (v.astype(object) != "")
-    df = df[ok]
+    df = df[v.notna().to_numpy() & (v != "").to_numpy()]
     s = df["value"].astype(str)
     t = part.transform
     if t == "prefix":
@@ -73,42 +70,67 @@ def part_keys(values: pd.Series, part: KeyPart) -> pd.DataFrame:
             exploded = pd.DataFrame(
                 {"rec": df["rec"].to_numpy(), "key": tokens.to_numpy()}
             ).explode("key")
-            exploded = exploded[exploded["key"].notna() & (exploded["key"] != "")]
-            return exploded.drop_duplicates().reset_index(drop=True)
-    out = pd.DataFrame({"rec": df["rec"].to_numpy(), "key": s.to_numpy(dtype=object)})
-    out = out[out["key"].notna() & (out["key"] != "")]
+            s = exploded["key"]
+            df = exploded
+    out = pd.DataFrame({"rec": df["rec"].to_numpy(dtype=np.int64), "key": s.to_numpy()})
+    out = out[out["key"].notna().to_numpy() & (out["key"] != "").to_numpy()]
     return out.drop_duplicates().reset_index(drop=True)
 
 
-def rule_keys(frame: pd.DataFrame, rule: BlockingRule) -> pd.DataFrame:
-    """The keys one blocking rule gives each record: frame (rec, key)."""
-    keys: pd.DataFrame | None = None
-    for part in rule.parts:
+@dataclass(frozen=True)
+class _Keys:
+    """Integer keys of one blocking rule: (rec, key code), and how to print a key code."""
+
+    rec: np.ndarray
+    code: np.ndarray
+    parts: list[np.ndarray]  # per part, the part's value code behind every key code
+    values: list[np.ndarray]  # per part, the distinct values
+
+    def label(self, code: int) -> str:
+        return " & ".join(str(vals[p[code]]) for p, vals in zip(self.parts, self.values))
+
+
+def rule_keys(frame: pd.DataFrame, rule: BlockingRule) -> _Keys:
+    """The keys one blocking rule gives each record, as integer codes."""
+    empty = np.zeros(0, dtype=np.int64)
+    rec, code = empty, empty
+    part_codes: list[np.ndarray] = []
+    values: list[np.ndarray] = []
+    for i, part in enumerate(rule.parts):
         if part.column not in frame.columns:
-            return pd.DataFrame(
-                {"rec": np.array([], dtype=np.int64), "key": np.array([], dtype=object)}
-            )
+            return _Keys(empty, empty, [], [])
         pk = part_keys(frame[part.column], part)
-        if keys is None:
-            keys = pk
-        else:
-            keys = keys.merge(pk, on="rec", suffixes=("", "_next"))
-            keys = pd.DataFrame(
-                {
-                    "rec": keys["rec"],
-                    "key": keys["key"].astype(str) + _SEP + keys["key_next"].astype(str),
-                }
-            )
-    assert keys is not None
-    return keys
+        pc, uniq = pd.factorize(pk["key"])
+        values.append(np.asarray(uniq, dtype=object))
+        prec = pk["rec"].to_numpy(dtype=np.int64)
+        if i == 0:
+            rec, code = prec, pc.astype(np.int64)
+            part_codes = [code]
+            continue
+        # every combination of this record's keys so far with its values of the next part
+        joined = pd.DataFrame(
+            {"rec": rec, "code": code, **{f"p{k}": c for k, c in enumerate(part_codes)}}
+        ).merge(pd.DataFrame({"rec": prec, "next": pc}), on="rec")
+        combined = joined["code"].to_numpy(dtype=np.int64) * (len(uniq) + 1) + joined[
+            "next"
+        ].to_numpy(dtype=np.int64)
+        code, _ = pd.factorize(combined)
+        code = code.astype(np.int64)
+        rec = joined["rec"].to_numpy(dtype=np.int64)
+        part_codes = [joined[f"p{k}"].to_numpy(dtype=np.int64) for k in range(len(part_codes))] + [
+            joined["next"].to_numpy(dtype=np.int64)
+        ]
+    # per key code, the part codes (for printing skipped blocks)
+    n_codes = int(code.max()) + 1 if len(code) else 0
+    first = np.full(n_codes, -1, dtype=np.int64)
+    first[code[::-1]] = np.arange(len(code))[::-1]
+    return _Keys(rec, code, [p[first] for p in part_codes], values)
 
 
-def _pairs_in_blocks(keys: pd.DataFrame, n: int) -> np.ndarray:
+def _pairs_in_blocks(rec: np.ndarray, codes: np.ndarray, n: int) -> np.ndarray:
     """Pair codes (left * n + right) of all pairs sharing a key."""
-    if keys.empty:
+    if not len(rec):
         return np.array([], dtype=np.int64)
-    codes, _ = pd.factorize(keys["key"])
-    rec = keys["rec"].to_numpy(dtype=np.int64)
     order = np.lexsort((rec, codes))
     codes, rec = codes[order], rec[order]
     starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
@@ -139,16 +161,15 @@ def candidate_pairs(
     skipped: list[tuple[str, str, int]] = []
     for rule in rules:
         keys = rule_keys(frame, rule)
-        if keys.empty:
+        if not len(keys.code):
             per_rule.append(np.array([], dtype=np.int64))
             continue
-        sizes = keys.groupby("key", sort=False)["rec"].transform("size")
-        big = sizes > max_block_size
-        if big.any():
-            for k, size in keys.loc[big, "key"].value_counts().items():
-                skipped.append((rule.label, str(k).replace(_SEP, " & "), int(size)))
-        keys = keys[(sizes >= 2) & ~big]
-        per_rule.append(_pairs_in_blocks(keys, n))
+        counts = np.bincount(keys.code)
+        for big in np.flatnonzero(counts > max_block_size).tolist():
+            skipped.append((rule.label, keys.label(big), int(counts[big])))
+        size = counts[keys.code]
+        keep = (size >= 2) & (size <= max_block_size)
+        per_rule.append(_pairs_in_blocks(keys.rec[keep], keys.code[keep], n))
     if not per_rule:
         empty = np.array([], dtype=np.int64)
         return Candidates(empty, empty, empty, skipped)

@@ -159,23 +159,34 @@ def resolve(
         for comp_label, part in zip(dense_of, dense_left):
             dense_scores[comp_label] = lo[pos : pos + len(part)]
             pos += len(part)
-    # the sparse fall-back: candidate pairs inside each large component
-    in_big = np.isin(labels[left], list(set(big.tolist()) - set(dense_of))) & (
-        labels[left] == labels[right]
-    )
-    for c in big:
+    # position of every record inside its component, so pairs map to gaec's local nodes
+    local = np.empty(n, dtype=np.int64)
+    local[order] = np.arange(n) - starts[labels[order]]
+    # the sparse fall-back for components too large to score densely: their candidate pairs
+    sparse = np.setdiff1d(big, np.array(dense_of, dtype=np.int64))
+    sparse_pairs: dict[int, np.ndarray] = {}
+    if len(sparse):
+        inside = np.flatnonzero((labels[left] == labels[right]) & np.isin(labels[left], sparse))
+        by_comp = inside[np.argsort(labels[left[inside]], kind="stable")]
+        comp_of = labels[left[by_comp]]
+        cuts = (
+            np.flatnonzero(np.r_[True, comp_of[1:] != comp_of[:-1]])
+            if len(by_comp)
+            else np.zeros(0, np.int64)
+        )
+        for a_, b_ in zip(cuts.tolist(), np.r_[cuts[1:], len(by_comp)].tolist()):
+            sparse_pairs[int(comp_of[a_])] = by_comp[a_:b_]
+    for c in big.tolist():
         members = order[starts[c] : starts[c + 1]]
-        local = np.full(n, -1, dtype=np.int64)
-        local[members] = np.arange(len(members))
-        if int(c) in dense_scores:
+        if c in dense_scores:
+            w = dense_scores[c]
+            if (w >= threshold).all():
+                continue
             ii, jj = _triu(len(members))
             pl, pr = members[ii], members[jj]
-            w = dense_scores[int(c)]
         else:
-            sel = in_big & (labels[left] == c)
+            sel = sparse_pairs.get(c, np.zeros(0, np.int64))
             pl, pr, w = left[sel], right[sel], logodds[sel]
-        if (w >= threshold).all() and int(c) in dense_scores:
-            continue
         part = gaec(len(members), local[pl], local[pr], w - threshold)
         if part.max() == 0:
             continue

@@ -206,7 +206,7 @@ def _text_levels(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.ndarray
         comparable = np.ones(len(idx), dtype=bool)
     lo, hi = np.minimum(ea, eb), np.maximum(ea, eb)
     n_str = max(len(p.strings), 1)
-    upair, inv = np.unique(lo * n_str + hi, return_inverse=True)
+    inv, upair = pd.factorize(lo * n_str + hi)
     ua, ub = upair // n_str, upair % n_str
     cache: dict[str, np.ndarray] = {}
     prefixes: np.ndarray | None = None

@@ -65,12 +65,13 @@ def _gather(record_of_row: np.ndarray, values: pd.Series, n_records: int) -> pd.
     df = pd.DataFrame({"rec": record_of_row[ok], "v": vals[ok]}).drop_duplicates()
     rec = df["rec"].to_numpy()
     order = np.argsort(rec, kind="stable")
-    rec, v = rec[order], df["v"].to_numpy(dtype=object)[order]
-    cuts = np.flatnonzero(rec[1:] != rec[:-1]) + 1
-    out = [()] * n_records
+    rec, v = rec[order], df["v"].to_numpy(dtype=object)[order].tolist()
+    out: list[tuple[object, ...]] = [()] * n_records
     if len(rec):
-        for r, chunk in zip(rec[np.r_[0, cuts]].tolist(), np.split(v, cuts)):
-            out[r] = tuple(chunk.tolist())
+        starts = np.r_[0, np.flatnonzero(rec[1:] != rec[:-1]) + 1]
+        ends = np.r_[starts[1:], len(rec)]
+        for r, a, b in zip(rec[starts].tolist(), starts.tolist(), ends.tolist()):
+            out[r] = tuple(v[a:b])
     return pd.Series(out, dtype=object)
 
 

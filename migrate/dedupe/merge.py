@@ -414,9 +414,9 @@ def _entity_frame(
     extra: dict[str, np.ndarray],
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     id_col = {"companies": "company_id", "contacts": "contact_id", "deals": "deal_id"}[name]
-    work = records.copy()
+    work = records.copy(deep=False)
     for k, v in extra.items():
-        work[k] = v
+        work[k] = pd.Series(v, index=records.index, dtype=object)
     all_fields = [*fields, *extra]
     result = survive(work, pd.Series(row_ids, index=records.index), all_fields, rules, rank)
     ent = result.entities.copy()
@@ -449,8 +449,16 @@ def find_duplicates(
     )
     n = len(records)
     info = _row_info(records)
-    work = records.copy()
-    work[ROW_KEY] = info["key"].to_numpy()
+    # text columns as plain Python objects once: every step below reads them many times
+    work = pd.DataFrame(
+        {
+            c: pd.Series(records[c].to_numpy(dtype=object), dtype=object)
+            if pd.api.types.is_string_dtype(records[c].dtype)
+            else records[c]
+            for c in records.columns
+        }
+    )
+    work[ROW_KEY] = pd.Series(info["key"].to_numpy(dtype=object), dtype=object)
     rank = recency_rank(work)
     found: list[pd.DataFrame] = []
 

@@ -133,6 +133,7 @@ class RandomSample:
     left: np.ndarray
     right: np.ndarray
     gamma: np.ndarray
+    within_groups: bool = False  # pairs drawn inside groups, not from all records
 
 
 def _random_pairs_within(
@@ -176,7 +177,7 @@ def random_sample(
     else:
         left, right = _random_pairs(n, settings.random_pairs, rng)
     gamma = levels(prepared, left, right) if len(left) else np.zeros((0, len(prepared)), np.int8)
-    return RandomSample(left, right, gamma)
+    return RandomSample(left, right, gamma, within is not None)
 
 
 def estimate_u(
@@ -201,8 +202,13 @@ def estimate_u(
         counts = np.bincount(g[has].astype(np.int64), weights=w, minlength=comp.n_levels).astype(
             float
         )
+        # value counts describe pairs of all records, not pairs inside groups
         exact_first = (
-            comp.kind == "text" and not p.multi and comp.levels and comp.levels[0].test == "exact"
+            comp.kind == "text"
+            and not p.multi
+            and comp.levels
+            and comp.levels[0].test == "exact"
+            and not sample.within_groups
         )
         if exact_first and len(p.elems) > 1:
             c = np.bincount(p.elems).astype(float)
@@ -294,13 +300,21 @@ def _em(
     return m, lam
 
 
-def _estimate_prior(model: Model, base: np.ndarray, n: int) -> float:
+def _pair_count(n: int, within: np.ndarray | None) -> float:
+    """Pairs in the population: all pairs, or the pairs inside groups."""
+    if within is None:
+        return n * (n - 1) / 2
+    sizes = np.bincount(within[within >= 0]).astype(float)
+    return float((sizes * (sizes - 1) / 2).sum())
+
+
+def _estimate_prior(model: Model, base: np.ndarray, n: int, total_pairs: float) -> float:
     """P(two random records match): the fixed point of lambda = sum of posteriors / all pairs.
 
     A prior of about one match per record, worth n pairs, keeps a small tracker (where the
     fixed point is unstable) from collapsing to zero; on large data it weighs nothing.
     """
-    total_pairs = n * (n - 1) / 2
+    total_pairs = max(total_pairs, 1.0)
     lam = model.match_prior
     for _ in range(200):
         post = probability(logit2(lam) + base)
@@ -333,8 +347,11 @@ def train(
     priors = [prior_m(c) for c in comps]
     never = [_never_mask(c) for c in comps]
     sample = random_sample(prepared, n, settings, within)
+    total_pairs = _pair_count(n, within)
     u = estimate_u(prepared, sample, strength=settings.u_prior_strength)
-    model = Model(comps, priors, u, 1.0 / max(n, 2), [False] * len(comps), 0)
+    model = Model(
+        comps, priors, u, min(0.5, n / max(2.0 * total_pairs, 1.0)), [False] * len(comps), 0
+    )
     rng = np.random.default_rng(settings.seed + 1)
     sessions = []
     for r, rule in enumerate(blocking):
@@ -369,9 +386,8 @@ def train(
         if settings.match_prior is not None:
             model.match_prior = settings.match_prior
         elif len(candidates):
-            model.match_prior = _estimate_prior(
-                model, model.partial(gamma, prepared, candidates.left).sum(axis=1), n
-            )
+            base = model.partial(gamma, prepared, candidates.left).sum(axis=1)
+            model.match_prior = _estimate_prior(model, base, n, total_pairs)
         if round_ == rounds - 1 or not len(sample.left):
             break
         nonmatch = 1.0 - probability(model.logodds(sample.gamma, prepared, sample.left))

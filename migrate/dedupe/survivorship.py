@@ -61,14 +61,13 @@ def join_groups(groups: np.ndarray, values: np.ndarray, sep: str) -> pd.Series:
     """Values joined per group, in the given order (groups need not be sorted)."""
     order = np.argsort(groups, kind="stable")
     g = np.asarray(groups, dtype=object)[order]
-    v = np.asarray(values, dtype=object)[order]
+    v = np.asarray(values, dtype=object)[order].tolist()
     if not len(g):
         return pd.Series(dtype=object)
-    cuts = np.flatnonzero(g[1:] != g[:-1]) + 1
-    heads = g[np.r_[0, cuts]]
-    return pd.Series(
-        [sep.join(chunk.tolist()) for chunk in np.split(v, cuts)], index=heads, dtype=object
-    )
+    starts = np.r_[0, np.flatnonzero(g[1:] != g[:-1]) + 1]
+    ends = np.r_[starts[1:], len(g)]
+    joined = [sep.join(v[a:b]) for a, b in zip(starts.tolist(), ends.tolist())]
+    return pd.Series(joined, index=pd.Index(g[starts], dtype=object), dtype=object)
 
 
 @dataclass

@@ -66,7 +66,7 @@ def extend_report(
             "masked": mask_pii,
             "stage_model": os.path.basename(model.path) if model.path else "",
             "report_rules": os.path.basename(rules.path) if rules.path else "",
-            "stages_available": _has(result, "dedupe", "export"),
+            "optional_stages": _has(result, "dedupe", "export"),
         },
         "import": build_import(ctx),
         "quality": build_quality(ctx),

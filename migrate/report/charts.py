@@ -154,8 +154,8 @@ def heatmap(
     values: Sequence[Sequence[float | None]],
     *,
     title: str,
-    cell_w: int = 40,
-    cell_h: int = 22,
+    cell_w: int = 46,
+    cell_h: int = 24,
     label_w: int | None = None,
     row_notes: Sequence[str] | None = None,
 ) -> str:

@@ -84,6 +84,12 @@ footer{color:var(--muted);font-size:12px;border-top:1px solid var(--line);paddin
   h2,h3{break-after:avoid}
   tr,svg.chart,.tile,.verdict,.cluster{break-inside:avoid}
   .scroll{overflow:visible}
+  table{font-size:9.5px}
+  th,td{padding:2px 4px}
+  th{white-space:normal}
+  td.heat{min-width:0}
+  td:first-child{white-space:nowrap}
+  .ex,code,.badge{font-size:9px}
   th{background:#eee !important;-webkit-print-color-adjust:exact;print-color-adjust:exact}
   td.heat,.badge,tr.survivor td,.verdict{-webkit-print-color-adjust:exact;print-color-adjust:exact}
 }

@@ -306,13 +306,13 @@ def write_workbook(result: Any, path: Path, *, lang: str = "ja", mask_pii: bool 
                 owners.get(at, ""),
             ]
         )
-        row = fs.max_row
+        row = i + 1  # the header is row 1 (fs.max_row would rescan the sheet every time)
         fs.cell(row, 2).fill = fills.get(sev, fills["info"])
         if name:
             link = fs.cell(row, 9)
             link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{name}'!{ref}")
             link.font = Font(color="1A73E8", underline="single")
-    fs.auto_filter.ref = f"A1:{get_column_letter(len(head))}{max(1, fs.max_row)}"
+    fs.auto_filter.ref = f"A1:{get_column_letter(len(head))}{len(located) + 1}"
     fs.freeze_panes = "A2"
     for col, width in zip("ABCDEFGHIJKLMN", (6, 8, 30, 50, 24, 14, 6, 16, 20, 14, 24, 24, 10, 14)):
         fs.column_dimensions[col].width = width
