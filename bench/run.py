@@ -8,8 +8,9 @@ Part 1: pairwise precision / recall / F1 and wall time of this project's engine 
 (DuckDB) on the sets in shared/benchmarks/er and Febrl 1-4 (also with date of birth and social
 security id withheld), both clustering at match probability 0.9. Part 2: find_duplicates on
 synthetic tracker rows (bench/synth.py) at several sizes, time per 1k rows, and the pairwise F1
-of companies, contacts and deals against the generator's truth. The markdown goes to stdout and
-to bench/results/latest.md.
+of companies, contacts and deals against the generator's truth. Part 3: the sample trackers
+(sample_data/) read, normalised and deduped, scored against sample_data/truth/entities.csv.
+The markdown goes to stdout and to bench/results/latest.md.
 """
 
 from __future__ import annotations
@@ -26,8 +27,7 @@ sys.path.insert(0, str(HERE))
 import datasets  # noqa: E402
 import metrics  # noqa: E402
 import peers  # noqa: E402
-
-import rules  # noqa: E402
+import set_rules  # noqa: E402
 
 
 def accuracy(names: list[str] | None, splink: bool) -> list[str]:
@@ -43,7 +43,7 @@ def accuracy(names: list[str] | None, splink: bool) -> list[str]:
         ds = load()
         if names and not any(ds.name == n or ds.name.startswith(n + " ") for n in names):
             continue
-        runs = [("sfa-migrate", lambda ds=ds: peers.run_ours(ds, rules.for_dataset(ds.name)))]
+        runs = [("sfa-migrate", lambda ds=ds: peers.run_ours(ds, set_rules.for_dataset(ds.name)))]
         if splink:
             runs.append(("splink", lambda ds=ds: peers.run_splink(ds)))
         for engine, fn in runs:
@@ -92,6 +92,34 @@ def scale(sizes: list[int]) -> list[str]:
     return lines
 
 
+def sample(folder: Path) -> list[str]:
+    import sample_truth
+
+    truth = folder / "truth" / "entities.csv"
+    if not truth.is_file():
+        return []
+    t = time.perf_counter()
+    try:
+        records = sample_truth.dedupe_sources(folder)
+    except ImportError as exc:  # the stages before dedupe are not there yet
+        return ["## Sample trackers", "", f"skipped: {exc}", ""]
+    seconds = time.perf_counter() - t
+    table = sample_truth.score(records, sample_truth._read(truth))
+    lines = [
+        "## Sample trackers (sample_data/) against their truth",
+        "",
+        f"ingest + normalize + find_duplicates: {seconds:.1f} s for {len(records):,} rows",
+        "",
+        "| entity | rows | true pairs | precision | recall | F1 |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for r in table.itertuples(index=False):
+        lines.append(
+            f"| {r.entity} | {r.rows:,} | {r.true_pairs:,} | {r.precision:.4f} | {r.recall:.4f} | {r.f1:.4f} |"
+        )
+    return lines + [""]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -100,6 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-splink", action="store_true", help="skip the Splink runs")
     parser.add_argument("--no-accuracy", action="store_true", help="skip part 1")
     parser.add_argument("--no-scale", action="store_true", help="skip part 2")
+    parser.add_argument("--no-sample", action="store_true", help="skip part 3")
     parser.add_argument(
         "--scale", default="25000,50000,100000,200000", help="row counts for part 2"
     )
@@ -117,6 +146,8 @@ def main(argv: list[str] | None = None) -> int:
         lines += accuracy(args.sets, not args.no_splink) + [""]
     if not args.no_scale:
         lines += scale([int(x) for x in args.scale.split(",") if x]) + [""]
+    if not args.no_sample:
+        lines += sample(HERE.parent / "sample_data")
     text = "\n".join(lines)
     print(text)
     out = Path(args.out)

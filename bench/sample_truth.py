@@ -2,6 +2,14 @@
 
     python bench/sample_truth.py out/demo/records.csv
     python bench/sample_truth.py out/demo/records.csv --truth sample_data/truth/entities.csv
+    python bench/sample_truth.py --dedupe sample_data   # ingest, normalise, dedupe here
+
+``--dedupe DIR`` runs the stages up to dedupe in this process on the trackers in DIR, for as
+long as the pipeline does not write the ids itself.
+    python bench/sample_truth.py --dedupe sample_data   # read, normalise and dedupe here
+
+``--dedupe DIR`` runs the stages up to dedupe in this process (ingest, columns, normalize,
+find_duplicates) on the trackers in DIR, for when the pipeline does not write the ids yet.
 
 The truth file (sample_data/truth/entities.csv) has one row per source row: source_file,
 source_sheet, source_row, company_entity, contact_entity, deal_entity (empty where the row has
@@ -81,20 +89,41 @@ def score(records: pd.DataFrame, truth: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def dedupe_sources(folder: Path) -> pd.DataFrame:
+    """The records of the trackers in ``folder`` after ingest, normalize and find_duplicates."""
+    from migrate.dedupe import find_duplicates
+    from migrate.ingest import to_records
+    from migrate.normalize import normalize_records
+    from migrate.pipeline import inspect
+    from migrate.schema import load_schema
+
+    suffixes = (".xlsx", ".xlsm", ".xls", ".csv", ".tsv")
+    paths = sorted(str(p) for p in folder.iterdir() if p.suffix.lower() in suffixes)
+    ingest = inspect(paths)
+    records, _ = normalize_records(to_records(ingest.tables, load_schema(), ingest.files))
+    return find_duplicates(records).records
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("records", type=Path, help="the pipeline's records.csv")
+    parser.add_argument("records", type=Path, nargs="?", help="the pipeline's records.csv")
     parser.add_argument(
         "--truth", type=Path, default=HERE.parent / "sample_data" / "truth" / "entities.csv"
     )
+    parser.add_argument(
+        "--dedupe", type=Path, metavar="DIR", help="read, normalise and dedupe the trackers in DIR"
+    )
     args = parser.parse_args(argv)
+    if (args.records is None) == (args.dedupe is None):
+        parser.error("give either a records file or --dedupe DIR")
     for p in (args.records, args.truth):
-        if not p.is_file():
+        if p is not None and not p.is_file():
             print(f"{p}: not found", file=sys.stderr)
             return 2
-    table = score(_read(args.records), _read(args.truth))
+    records = dedupe_sources(args.dedupe) if args.dedupe else _read(args.records)
+    table = score(records, _read(args.truth))
     print(table.to_string(index=False))
     return 0
 

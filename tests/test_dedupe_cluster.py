@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from migrate.dedupe.cluster import components, gaec, resolve
+from migrate.dedupe.cluster import components, gaec, gaec_dense, resolve
 
 
 def _score_table(weights: dict[tuple[int, int], float], default: float):
@@ -120,3 +120,17 @@ def test_clustering_is_a_partition_that_refines_the_components(
     for (a, b), x in seen.items():
         if x >= 3.0 and (comp == comp[a]).sum() == 2:
             assert labels[a] == labels[b]
+
+
+@settings(max_examples=200, deadline=None)
+@given(k=st.integers(2, 9), data=st.data())
+def test_sparse_and_dense_contraction_agree(k: int, data: st.DataObject) -> None:
+    ii, jj = np.triu_indices(k, k=1)
+    w = np.array(
+        data.draw(
+            st.lists(
+                st.floats(-20, 20, allow_nan=False), min_size=len(ii), max_size=len(ii), unique=True
+            )
+        )
+    )
+    assert np.array_equal(gaec(k, ii, jj, w), gaec_dense(k, ii, jj, w))

@@ -392,10 +392,19 @@ def test_same_deal_in_east_west_and_crm_export() -> None:
     ]
 
 
-def test_two_ids_of_one_sheet_are_never_one_deal() -> None:
-    rows = [_deal(record_id="E-001"), _deal(record_id="E-002")]
-    result = find_duplicates(frame(rows + _background()))
+def test_two_ids_of_one_sheet_are_two_deals_unless_everything_else_agrees() -> None:
+    other = _deal(
+        record_id="E-002", deal_name="保守契約", amount=300_000.0, close_date="2024-09-30"
+    )
+    result = find_duplicates(frame([_deal(record_id="E-001"), other] + _background()))
     assert result.records.loc[0, "deal_id"] != result.records.loc[1, "deal_id"]
+    # the same deal typed in again under a new number: strong evidence against, outweighed
+    again = find_duplicates(
+        frame([_deal(record_id="E-001"), _deal(record_id="E-002")] + _background())
+    )
+    assert again.records.loc[0, "deal_id"] == again.records.loc[1, "deal_id"]
+    evidence = again.pairs.loc[again.pairs["entity"] == "deals", "evidence"].iloc[0]
+    assert "record_id differs, same _namespace (-" in evidence
 
 
 def test_same_id_in_different_companies_is_a_coincidence() -> None:
@@ -493,3 +502,78 @@ def test_ids_are_deterministic() -> None:
         b.records[["company_id", "contact_id", "deal_id"]]
     )
     assert np.all(a.companies["company_id"].str.match(r"^C-[0-9a-f]{10}$"))
+
+
+def test_records_keep_their_index() -> None:
+    records = frame(
+        [_deal(record_id="E-001"), _deal(record_id="E-001", _file="west.xlsx")] + _background()
+    )
+    records.index = records.index + 100
+    result = find_duplicates(records)
+    assert list(result.records.index) == list(records.index)
+    assert result.records.loc[100, "deal_id"] == result.records.loc[101, "deal_id"]
+
+
+def test_existing_contact_gives_its_id() -> None:
+    rows = [{**YAMADA, "contact_name": "山田 太郎", "email": "T.Yamada@yamada-denki.co.jp".lower()}]
+    existing = {
+        "contacts": pd.DataFrame({"Id": ["003B000009"], "Email": ["t.yamada@yamada-denki.co.jp"]})
+    }
+    result = find_duplicates(frame(rows + _background()), existing=existing)
+    contact = result.contacts.set_index("contact_id").loc[result.records.loc[0, "contact_id"]]
+    assert contact["existing_id"] == "003B000009"
+
+
+def test_two_unrelated_companies_with_one_name_stay_apart() -> None:
+    tokyo = {
+        "company_name": "大和興業株式会社",
+        "company_key": "大和興業",
+        "website_domain": "daiwa-kogyo.co.jp",
+        "phone": "+81348131091",
+    }
+    osaka = {
+        "company_name": "大和興業株式会社",
+        "company_key": "大和興業",
+        "website_domain": "daiwakogyo-osaka.co.jp",
+        "phone": "+81668851495",
+    }
+    rows = [
+        {**tokyo, "email": "d.takahashi@daiwa-kogyo.co.jp", "deal_name": "経費精算 導入"},
+        {
+            **tokyo,
+            "website_domain": "",
+            "email": "d.kondo@daiwa-kogyo.co.jp",
+            "_file": "crm.csv",
+            "_sheet": "",
+        },
+        {
+            **osaka,
+            "email": "a.sakamoto@daiwakogyo-osaka.co.jp",
+            "deal_name": "経費精算 導入",
+            "_file": "kansai.xlsx",
+        },
+        {**osaka, "phone": "", "email": "a.suzuki@daiwakogyo-osaka.co.jp", "_file": "kansai.xlsx"},
+    ]
+    result = find_duplicates(frame(rows + _background()))
+    ids = result.records.loc[:3, "company_id"].tolist()
+    assert ids[0] == ids[1] and ids[2] == ids[3] and ids[0] != ids[2]
+    keys = set(result.companies.set_index("company_id").loc[[ids[0], ids[2]], "company_key"])
+    assert keys == {"大和興業"}
+    same_name = result.findings[result.findings["rule"] == "dedupe.same-name"]
+    assert len(same_name) == 2 and same_name["message"].str.contains("names 2 companies").all()
+
+
+def test_records_with_few_columns() -> None:
+    # no company_key from a normaliser: a fallback key still removes the legal form
+    records = pd.DataFrame(
+        {
+            "company_name": ["株式会社山田電気", "山田電気", "Acme"],
+            "_source_file": ["a.csv"] * 3,
+            "_source_sheet": [""] * 3,
+            "_source_row": [2, 3, 4],
+        }
+    )
+    result = find_duplicates(records)
+    assert result.records["company_id"].tolist()[0] == result.records["company_id"].tolist()[1]
+    assert result.contacts.empty and result.deals.empty
+    assert result.records["_merged_into"].tolist() == ["a.csv||3", "", ""]

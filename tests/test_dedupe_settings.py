@@ -121,3 +121,14 @@ def test_link_settings_from_dict() -> None:
     assert s.comparisons[1].kind == "date"
     assert s.comparisons[0].level_label(1) == "jaro_winkler>=0.9"
     assert s.model.random_pairs == 5000
+
+
+def test_level_priors_cannot_add_up_to_more_than_one() -> None:
+    raw = {
+        "blocking": [["a"]],
+        "comparisons": [
+            {"column": "a", "levels": [{"exact": True, "u": 0.7}, {"ratio": 0.9, "u": 0.5}]}
+        ],
+    }
+    with pytest.raises(RuleFileError, match="the u priors add up to 1.2"):
+        link_settings(raw)

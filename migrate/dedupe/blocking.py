@@ -149,7 +149,7 @@ def _pairs_in_blocks(rec: np.ndarray, codes: np.ndarray, n: int) -> np.ndarray:
         out.append(lo[keep] * n + hi[keep])
     if not out:
         return np.array([], dtype=np.int64)
-    return np.unique(np.concatenate(out))
+    return np.concatenate(out)  # may repeat a pair (two shared keys): the union removes it
 
 
 def candidate_pairs(

@@ -8,8 +8,9 @@ through the bridge record "Acme" although the two ends clearly differ. So every 
 three or more records has *all* its member pairs scored (up to ``max_dense`` members; larger
 ones use the scored candidate pairs only) and is re-partitioned by greedy additive edge
 contraction (correlation clustering): join the two groups with the largest positive sum of
-(log odds - match threshold) between them until no join adds evidence. A component whose ends
-disagree more than the bridge agrees falls apart; a component whose members all agree stays.
+(log odds - match threshold; below the threshold only the evidence against counts) between
+them until no join adds evidence. A component whose ends disagree more than the bridge agrees
+falls apart; a component whose members all agree stays.
 """
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ def gaec(k: int, i: np.ndarray, j: np.ndarray, w: np.ndarray) -> np.ndarray:
     while heap:
         negx, a, b = heapq.heappop(heap)
         if not (alive[a] and alive[b]) or adj[a].get(b) != -negx:
-            continue
+            continue  # stale: the edge changed when a neighbour was contracted
         if len(adj[a]) < len(adj[b]):
             a, b = b, a
         # contract b into a: the weights to every neighbour add up
@@ -101,6 +102,28 @@ def gaec(k: int, i: np.ndarray, j: np.ndarray, w: np.ndarray) -> np.ndarray:
     return _first_seen(np.array([root(x) for x in range(k)], dtype=np.int64))
 
 
+def gaec_dense(k: int, i: np.ndarray, j: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """:func:`gaec` on a small component given as all its member pairs, with a weight matrix."""
+    m = np.zeros((k, k))
+    m[i, j] = w
+    m[j, i] = w
+    np.fill_diagonal(m, -np.inf)
+    labels = np.arange(k)
+    for _ in range(k - 1):
+        best = int(np.argmax(m))
+        a, b = divmod(best, k)
+        if m[a, b] <= 0:
+            break
+        # contract b into a: the weights to every other group add up
+        m[a, :] += m[b, :]
+        m[:, a] = m[a, :]
+        m[a, a] = -np.inf
+        m[b, :] = -np.inf
+        m[:, b] = -np.inf
+        labels[labels == b] = a
+    return _first_seen(labels)
+
+
 def resolve(
     n: int,
     left: np.ndarray,
@@ -108,13 +131,17 @@ def resolve(
     logodds: np.ndarray,
     threshold: float,
     score: ScoreFn | None,
-    max_dense: int = 400,
+    max_dense: int = 1000,
     cohesion: bool = True,
+    prior: float | None = None,
 ) -> tuple[np.ndarray, list[Split]]:
     """Cluster labels for n records from scored pairs; pairs at or above ``threshold`` link.
 
     ``threshold`` is in log2 odds. ``score(left, right)`` scores extra pairs (all member pairs of
-    a component); without it only the given pairs are used.
+    a component); without it only the given pairs are used. With ``prior`` (the log2 prior odds
+    inside the scores), a pair below the threshold counts against joining only by the evidence
+    against it: two records that share no comparable field (a romanised and a kanji name) say
+    nothing about each other, however low the prior puts them.
     """
     accepted = logodds >= threshold
     labels = components(n, left[accepted], right[accepted])
@@ -135,7 +162,7 @@ def resolve(
     dense_left: list[np.ndarray] = []
     dense_right: list[np.ndarray] = []
     dense_of: list[int] = []
-    for c in big:
+    for c in big.tolist():
         members = order[starts[c] : starts[c + 1]]
         if len(members) <= max_dense and score is not None:
             ii, jj = _triu(len(members))
@@ -187,7 +214,13 @@ def resolve(
         else:
             sel = sparse_pairs.get(c, np.zeros(0, np.int64))
             pl, pr, w = left[sel], right[sel], logodds[sel]
-        part = gaec(len(members), local[pl], local[pr], w - threshold)
+        gain = w - threshold
+        if prior is not None:
+            gain = np.where(w >= threshold, gain, np.minimum(w - prior, 0.0))
+        if c in dense_scores:
+            part = gaec_dense(len(members), local[pl], local[pr], gain)
+        else:
+            part = gaec(len(members), local[pl], local[pr], gain)
         if part.max() == 0:
             continue
         cross = (part[local[pl]] != part[local[pr]]) & (w >= threshold)

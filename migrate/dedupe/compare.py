@@ -114,7 +114,7 @@ def _column(frame: pd.DataFrame, name: str) -> pd.Series:
     return pd.Series([""] * len(frame), dtype=object)
 
 
-def _scalar_codes(col: pd.Series) -> np.ndarray:
+def scalar_codes(col: pd.Series) -> np.ndarray:
     """Codes of a single-valued column; -1 where empty."""
     values = pd.Series(col.to_numpy(dtype=object), dtype=object)
     empty = _empty(values)
@@ -145,10 +145,10 @@ def prepare(frame: pd.DataFrame, comparisons: tuple[Comparison, ...]) -> list[Pr
                 p.tf = counts / max(len(p.elems), 1)
         for lv in comp.levels:
             if lv.test == "same" and lv.arg not in p.others:
-                p.others[lv.arg] = _scalar_codes(_column(frame, lv.arg))
+                p.others[lv.arg] = scalar_codes(_column(frame, lv.arg))
             elif lv.test == "cross" and lv.arg not in p.cross:
                 # both columns in one code space, so a value can be found in the other column
-                both = _scalar_codes(
+                both = scalar_codes(
                     pd.concat(
                         [_column(frame, comp.column), _column(frame, lv.arg)], ignore_index=True
                     )
@@ -188,13 +188,19 @@ def _text_levels(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.ndarray
     if not ok.any():
         return out
     idx = np.flatnonzero(ok)
-    counts = (la[idx] * lb[idx]).astype(np.int64)
-    pair_of = np.repeat(np.arange(len(idx)), counts)
-    starts = np.r_[0, np.cumsum(counts)[:-1]]
-    k = np.arange(counts.sum()) - np.repeat(starts, counts)
-    lbr = np.repeat(lb[idx], counts)
-    ea = p.elems[np.repeat(p.ptr[left[idx]], counts) + k // lbr]
-    eb = p.elems[np.repeat(p.ptr[right[idx]], counts) + k % lbr]
+    single = not p.multi  # one value per record: value pairs are the pairs themselves
+    if single:
+        pair_of = np.arange(len(idx))
+        ea = p.elems[p.ptr[left[idx]]]
+        eb = p.elems[p.ptr[right[idx]]]
+    else:
+        counts = (la[idx] * lb[idx]).astype(np.int64)
+        pair_of = np.repeat(np.arange(len(idx)), counts)
+        starts = np.r_[0, np.cumsum(counts)[:-1]]
+        k = np.arange(counts.sum()) - np.repeat(starts, counts)
+        lbr = np.repeat(lb[idx], counts)
+        ea = p.elems[np.repeat(p.ptr[left[idx]], counts) + k // lbr]
+        eb = p.elems[np.repeat(p.ptr[right[idx]], counts) + k % lbr]
     if comp.same_script_only:
         # only values written in the same script are compared; none such: no evidence
         script = script_of(p.strings)
@@ -235,6 +241,13 @@ def _text_levels(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.ndarray
                     cache[lv.test] = _score(p, comp, lv.test, ua, ub, need)
                 sc = cache[lv.test]
                 hit_u = sc >= lv.arg - 1e-9 if lv.test in SIMILARITY_TESTS else sc <= lv.arg
+            elif lv.test == "same_domain":
+                # two addresses at one company domain: usually two people
+                doms = np.array(
+                    [x.rsplit("@", 1)[1] if "@" in x else "" for x in p.strings], dtype=object
+                )
+                da, db = doms[ua], doms[ub]
+                hit_u = (da == db) & (da != "")
             elif lv.test == "same_prefix":
                 if prefixes is None:
                     prefixes = np.array(
@@ -246,8 +259,11 @@ def _text_levels(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.ndarray
             else:  # pragma: no cover - settings validation rejects other tests for text
                 raise ValueError(f"test {lv.test} does not apply to text")
             hit_e = hit_u[inv]
-            hit_pair = np.zeros(len(idx), dtype=bool)
-            np.logical_or.at(hit_pair, pair_of[hit_e], True)
+            if single and not comp.same_script_only:
+                hit_pair = hit_e
+            else:
+                hit_pair = np.zeros(len(idx), dtype=bool)
+                np.logical_or.at(hit_pair, pair_of[hit_e], True)
         take = undecided & hit_pair
         level[take] = i
         undecided &= ~take

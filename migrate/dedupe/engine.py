@@ -84,10 +84,13 @@ def evidence(model: Model, gamma: np.ndarray, partial: np.ndarray) -> np.ndarray
         has = g >= 0
         if not has.any():
             continue
-        w = partial[has, j]
-        wtxt = np.where(w <= NEVER / 2, "never", np.char.mod("%+.1f", np.round(w, 1))).astype(
-            object
+        w = np.round(partial[has, j], 1)
+        # few distinct weights per comparison: format each once
+        distinct, which = np.unique(w, return_inverse=True)
+        shown = np.array(
+            ["never" if x <= NEVER / 2 else f"{x:+.1f}" for x in distinct], dtype=object
         )
+        wtxt = shown[which]
         part = comp.name + " " + labels[g[has]] + " (" + wtxt + ")"
         cur = out[has]
         out[has] = np.where(cur == "", part, cur + "; " + part)
@@ -114,7 +117,7 @@ def link(
             if settings.model.u_within in frame.columns
             else pd.Series([""] * n)
         )
-        within = compare._scalar_codes(col)
+        within = compare.scalar_codes(col)
     model = train(prepared, n, cand, gamma, settings.blocking, settings.model, within=within)
     logodds = model.logodds(gamma, prepared, cand.left)
     left, right = cand.left, cand.right
@@ -160,6 +163,7 @@ def link(
         score,
         settings.cohesion.max_dense,
         settings.cohesion.enabled,
+        prior=logit2(model.match_prior),
     )
     review_at = logit2(settings.thresholds.review)
     keep = (logodds >= review_at) | (decided != 0)

@@ -24,8 +24,9 @@ import numpy as np
 import pandas as pd
 
 from . import keys as K
+from .engine import Linkage
 from .ids import unique_keys
-from .settings import DedupeSettings, ExistingSource
+from .settings import DedupeSettings, EntitySettings, ExistingSource
 from .survivorship import empty_mask
 
 
@@ -82,10 +83,65 @@ def _map_unique(values: pd.Series, fn: object) -> pd.Series:
     return values.map(table).astype(object)
 
 
+def _split_same_name(
+    key: pd.Series, has: np.ndarray, domains: pd.DataFrame, ids: pd.DataFrame
+) -> pd.Series:
+    """The record each row of a company match key belongs to: the key itself, or ``key@domain``.
+
+    Rows with one key are one company, unless the key gathers rows that share no identifier
+    at all and use different company domains (two unrelated 大和興業, Tokyo and Osaka): then each
+    group of rows linked by a domain, phone or e-mail becomes a record of its own, named by its
+    smallest domain; rows linked to no domain stay on the plain key. The engine decides whether
+    the parts are one company after all.
+    """
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    group = key.where(pd.Series(has, index=key.index), "")
+    dom = domains[(domains["value"] != "") & has[domains["row"].to_numpy()]]
+    per_key = pd.DataFrame(
+        {"key": group.to_numpy()[dom["row"].to_numpy()], "domain": dom["value"].to_numpy()}
+    )
+    many = per_key.drop_duplicates().groupby("key").size()
+    split_keys = set(many[many >= 2].index) - {""}
+    if not split_keys:
+        return group
+    rows = np.flatnonzero(group.isin(split_keys).to_numpy())
+    links = ids[np.isin(ids["row"].to_numpy(), rows) & (ids["value"] != "")]
+    # bipartite graph rows - identifiers (identifiers of one key only)
+    ident = (
+        group.to_numpy()[links["row"].to_numpy()]
+        + "\x1f"
+        + links["kind"].to_numpy()
+        + ":"
+        + links["value"].to_numpy()
+    )
+    ident_code, _ = pd.factorize(pd.Series(ident, dtype=object))
+    n_rows = len(key)
+    graph = coo_matrix(
+        (np.ones(len(ident_code), dtype=np.int8), (links["row"].to_numpy(), n_rows + ident_code)),
+        shape=(n_rows + int(ident_code.max(initial=-1)) + 1,) * 2,
+    )
+    _, comp = connected_components(graph, directed=False)
+    dom_rows = dom[np.isin(dom["row"].to_numpy(), rows)]
+    first_domain = (
+        pd.Series(dom_rows["value"].to_numpy()).groupby(comp[dom_rows["row"].to_numpy()]).min()
+    )
+    named = comp[rows]
+    suffix = pd.Series(named).map(first_domain)
+    out = group.copy()
+    has_domain = suffix.notna().to_numpy()
+    out.iloc[rows[has_domain]] = (
+        group.iloc[rows[has_domain]].to_numpy() + "@" + suffix[has_domain].to_numpy()
+    )
+    return out
+
+
 def company_records(
     records: pd.DataFrame, settings: DedupeSettings, existing: pd.DataFrame | None
 ) -> EntityRecords:
-    """Company records: one per company match key, plus one per existing SFA account."""
+    """Company records: one per company match key (see :func:`_split_same_name`), plus one per
+    existing SFA account."""
     rules = settings.companies
     has = present(records, rules.present_if)
     key = text_column(records, "company_key")
@@ -94,51 +150,61 @@ def company_records(
     if missing_key.any():  # the normaliser left no key: fall back to a simple one
         key[missing_key] = name[missing_key].map(lambda s: K.company_key(s, settings.legal_forms))
     has &= (key != "").to_numpy()
-    codes, uniques = pd.factorize(key.where(has, None), sort=True)
-    record_of_row = np.where(has, codes, -1).astype(np.int64)
-    n_rec = len(uniques)
+    email = text_column(records, "email").str.lower()
     email_domain = text_column(records, "email_domain").str.lower()
     if "email_domain" not in records.columns:
-        email_domain = (
-            text_column(records, "email")
-            .str.split("@")
-            .str[-1]
-            .where(text_column(records, "email").str.contains("@"), "")
-        )
+        email_domain = email.str.split("@").str[-1].where(email.str.contains("@"), "")
     company_mail = email_domain.where(~email_domain.isin(settings.free_mail_domains), "")
-    kana_forms = settings.kana_legal_forms
-    reading_from_kana = _map_unique(
-        text_column(records, "company_name_kana"), lambda s: K.kana_reading(s, kana_forms)
+    website = text_column(records, "website_domain").str.lower()
+    phone = text_column(records, "phone")
+    n = len(records)
+    pos = np.arange(n)
+    domains = pd.DataFrame(
+        {
+            "row": np.r_[pos, pos],
+            "value": pd.concat([website, company_mail], ignore_index=True).to_numpy(),
+        }
     )
-    reading_from_key = _map_unique(key, lambda s: K.kana_reading(s, kana_forms))
+    ids = pd.DataFrame(
+        {
+            "row": np.r_[pos, pos, pos],
+            "kind": np.repeat(np.array(["domain", "phone", "email"], dtype=object), n),
+            "value": pd.concat(
+                [website.where(website != "", company_mail), phone, email], ignore_index=True
+            ).to_numpy(),
+        }
+    )
+    group = _split_same_name(key, has, domains, ids)
+    codes, uniques = pd.factorize(group.where(pd.Series(has, index=group.index), None), sort=True)
+    record_of_row = np.where(has, codes, -1).astype(np.int64)
+    n_rec = len(uniques)
+    rec_key = pd.Series(np.asarray(uniques, dtype=object)).str.split("@").str[0]
+    kana_forms = settings.kana_legal_forms
+
+    def reading(col: pd.Series) -> pd.Series:
+        return _map_unique(col, lambda s: K.kana_reading(s, kana_forms))
+
+    readings = pd.concat(
+        [reading(text_column(records, "company_name_kana")), reading(name), reading(key)],
+        ignore_index=True,
+    )
     frame = pd.DataFrame(
         {
-            "company_key": pd.Series(uniques, dtype=object),
-            "domain": _gather(
-                np.r_[record_of_row, record_of_row],
-                pd.concat(
-                    [text_column(records, "website_domain").str.lower(), company_mail],
-                    ignore_index=True,
-                ),
-                n_rec,
-            ),
-            "phone": _gather(record_of_row, text_column(records, "phone"), n_rec),
-            "email": _gather(record_of_row, text_column(records, "email").str.lower(), n_rec),
+            "company_key": rec_key.astype(object),
+            "domain": _gather(np.r_[record_of_row, record_of_row], domains["value"], n_rec),
+            "phone": _gather(record_of_row, phone, n_rec),
+            "email": _gather(record_of_row, email, n_rec),
             "address": _gather(record_of_row, text_column(records, "address"), n_rec),
             "postal_code": _gather(
                 record_of_row,
                 text_column(records, "postal_code").str.replace("-", "", regex=False),
                 n_rec,
             ),
-            "reading": _gather(
-                np.r_[record_of_row, record_of_row],
-                pd.concat([reading_from_kana, reading_from_key], ignore_index=True),
-                n_rec,
-            ),
+            "reading": _gather(np.r_[record_of_row, record_of_row, record_of_row], readings, n_rec),
             "existing_id": "",
         }
     )
-    frame["_key"] = "company:" + frame["company_key"]
+    frame["_key"] = "company:" + pd.Series(np.asarray(uniques, dtype=object), dtype=object)
     if existing is not None and len(existing):
         frame = pd.concat([frame, existing], ignore_index=True)
     return EntityRecords(frame, record_of_row)
@@ -321,3 +387,15 @@ def deal_records(
         pd.Series(content, dtype=object), pd.Series(at(row_key), dtype=object)
     ).to_numpy()
     return EntityRecords(frame, record_of_row)
+
+
+@dataclass
+class EntityRun:
+    """One entity's matching: its records, the engine's answer and the ids."""
+
+    name: str  # companies | contacts | deals
+    rules: EntitySettings
+    recs: EntityRecords
+    linkage: Linkage
+    record_ids: np.ndarray  # id per record
+    row_ids: np.ndarray  # id per source row ('' where none)

@@ -300,6 +300,59 @@ def _em(
     return m, lam
 
 
+def _mixture(
+    gamma: np.ndarray,
+    m: list[np.ndarray],
+    u: list[np.ndarray],
+    never: list[np.ndarray],
+    start: float,
+    iterations: int = 500,
+) -> tuple[np.ndarray, float]:
+    """Random pairs as a two-class mixture with m fixed: each pair's P(match) and the match share.
+
+    EM on the distinct level patterns (few), so hundreds of iterations cost little; EM creeps
+    here, so it gets them. It starts from a high share: from a low one, a u inflated by the
+    matches in the sample explains them away and stays put.
+    """
+    if not len(gamma):
+        return np.zeros(0), start
+    active = np.ones(gamma.shape[1], dtype=bool)
+    patterns, counts = _patterns(gamma, active)
+    u = [x.copy() for x in u]
+    share = max(start, 0.3)
+    for _ in range(iterations):
+        score = np.full(len(patterns), logit2(share))
+        for j in range(gamma.shape[1]):
+            g = patterns[:, j]
+            has = g != NULL
+            w = np.log2(np.maximum(m[j], _EPS) / np.maximum(u[j], _EPS))
+            w[never[j]] = NEVER
+            score[has] += w[g[has]]
+        post = probability(score)
+        new = float(np.clip((post * counts).sum() / counts.sum(), 1e-9, 0.5))
+        for j in range(gamma.shape[1]):
+            g = patterns[:, j]
+            has = g != NULL
+            c = np.bincount(
+                g[has].astype(np.int64), weights=((1 - post) * counts)[has], minlength=len(u[j])
+            )
+            u[j] = (c + 0.5) / (c.sum() + 0.5 * len(c))
+        done = abs(new - share) <= 1e-6 + 1e-4 * share
+        share = new
+        if done:
+            break
+    # back from patterns to pairs
+    cols = np.arange(gamma.shape[1])
+    sub = gamma[:, cols].astype(np.int64) + 1
+    radix = int(sub.max(initial=0)) + 1
+    code = np.zeros(len(sub), dtype=np.int64)
+    pcode = np.zeros(len(patterns), dtype=np.int64)
+    for k in cols:
+        code = code * radix + sub[:, k]
+        pcode = pcode * radix + (patterns[:, k].astype(np.int64) + 1)
+    return post[np.searchsorted(pcode, code)], share
+
+
 def _pair_count(n: int, within: np.ndarray | None) -> float:
     """Pairs in the population: all pairs, or the pairs inside groups."""
     if within is None:
@@ -338,10 +391,11 @@ def train(
     """Estimate u from random pairs, m by EM sessions per blocking rule, then the prior.
 
     Random pairs are mostly, not only, non-matches: where one entity holds a large share of the
-    records (a key customer in every tracker), agreement among random pairs is inflated by true
-    matches. With ``within`` (group codes, e.g. the company of a contact) u is measured on pairs
-    inside one group, the population the candidates come from. After a first fit each random pair is weighted by its posterior probability of
-    being a non-match, u is measured again, and m, u and the prior are refitted for a few rounds.
+    records (a key customer in every tracker), or inside one company (``within``: u is then
+    measured on pairs inside one group, the population the candidates come from), agreement
+    among random pairs is inflated by true matches. So after each fit of m the random pairs are
+    treated as a two-class mixture with m fixed: their match share and u are refitted (each pair
+    weighted by its posterior probability of being a non-match), for a few rounds.
     """
     comps = tuple(p.comparison for p in prepared)
     priors = [prior_m(c) for c in comps]
@@ -390,7 +444,7 @@ def train(
             model.match_prior = _estimate_prior(model, base, n, total_pairs)
         if round_ == rounds - 1 or not len(sample.left):
             break
-        nonmatch = 1.0 - probability(model.logodds(sample.gamma, prepared, sample.left))
-        u = estimate_u(prepared, sample, nonmatch, model.match_prior, m, settings.u_prior_strength)
+        post, share = _mixture(sample.gamma, m, u, never, model.match_prior)
+        u = estimate_u(prepared, sample, 1.0 - post, share, m, settings.u_prior_strength)
         model.u = u
     return model

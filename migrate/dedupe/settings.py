@@ -32,7 +32,7 @@ SIMILARITY_TESTS = (
 DISTANCE_TESTS = ("levenshtein", "damerau_levenshtein")
 NUMBER_TESTS = ("rel_diff", "abs_diff")
 DATE_TESTS = ("days",)
-TEXT_TESTS = ("exact", *SIMILARITY_TESTS, *DISTANCE_TESTS, "same_prefix")
+TEXT_TESTS = ("exact", *SIMILARITY_TESTS, *DISTANCE_TESTS, "same_prefix", "same_domain")
 # tests that look at another column of the pair: 'same' (the other column agrees, e.g. same
 # source file), 'cross' (the value sits in the other record's other column: swapped names)
 PAIR_TESTS = ("same", "cross")
@@ -116,6 +116,8 @@ class Level:
             return f"swapped with {self.arg}"
         if self.test == "same_prefix":
             return "differs, same id prefix"
+        if self.test == "same_domain":
+            return "differs, same domain"
         if self.test in SIMILARITY_TESTS:
             return f"{self.test}>={self.arg:g}"
         if self.test in DISTANCE_TESTS:
@@ -181,7 +183,7 @@ class CohesionSettings:
     """Guard against chaining two different entities through a bridge record."""
 
     enabled: bool = True
-    max_dense: int = 400  # clusters up to this size get every member pair scored
+    max_dense: int = 1000  # clusters up to this size get every member pair scored
 
 
 @dataclass(frozen=True)
@@ -413,6 +415,14 @@ def _parse_comparison(p: Problems, raw: Any, key: str) -> Comparison | None:
     else_m = raw.get("else_m")
     if else_m is not None:
         else_m = _number(p, else_m, f"{key}.else_m", 0.0, 1.0)
+    # levels exclude each other: their shares cannot add up to more than 1
+    for share, given in (("m", [lv.m for lv in levels] + [else_m]), ("u", [lv.u for lv in levels])):
+        total = sum(x for x in given if x is not None)
+        if total > 1.0 + 1e-9:
+            p.add(
+                f"{key}.levels",
+                f"the {share} priors add up to {total:g}; the levels exclude each other, so at most 1",
+            )
     return Comparison(
         str(name), column, levels, kind, bool(tf), bool(else_never), else_m, bool(script)
     )

@@ -1,0 +1,463 @@
+"""Evidence for people: what every merge, split and doubt says, as findings and review rows.
+
+In: the matching of one entity (:class:`~migrate.dedupe.entities.EntityRun`) and where its
+records came from. Out: a short label per record, the scored pairs with their status (merged,
+split by the cohesion check, review, decided) and evidence, and the findings: ``dedupe.merged``
+(with the evidence of the record's strongest link), ``dedupe.probable-duplicate`` (a pair for
+the review sheet), ``dedupe.weak-bridge``, ``dedupe.same-name``, ``dedupe.conflict``,
+``dedupe.exact-duplicate``, ``dedupe.existing-match``, ``dedupe.unknown-decision``,
+``dedupe.bad-decision`` and ``dedupe.block-too-large``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .. import findings as F
+from ..schema import ROW_KEY, SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET
+from . import keys as K
+from .entities import EntityRun, text_column
+
+LABEL_FIELD = {"companies": "company_name", "contacts": "contact_name", "deals": "deal_name"}
+REVIEW_COLUMNS = [
+    "decision",
+    "entity",
+    "left_key",
+    "right_key",
+    "probability",
+    "left",
+    "right",
+    "evidence",
+    "left_row",
+    "right_row",
+]
+PAIR_COLUMNS = [
+    "entity",
+    "left_key",
+    "right_key",
+    "probability",
+    "status",
+    "left",
+    "right",
+    "evidence",
+    "left_row",
+    "right_row",
+]
+
+
+def _entity_word(run: EntityRun) -> str:
+    return {"companies": "company", "contacts": "contact", "deals": "deal"}[run.name]
+
+
+def row_info(records: pd.DataFrame) -> pd.DataFrame:
+    """Where every row came from: file, sheet, Excel row and row key."""
+    file = text_column(records, SOURCE_FILE)
+    sheet = text_column(records, SOURCE_SHEET)
+    row = (
+        pd.to_numeric(records[SOURCE_ROW], errors="coerce").fillna(0).astype("int64")
+        if SOURCE_ROW in records
+        else pd.Series(0, index=records.index)
+    )
+    key = text_column(records, ROW_KEY)
+    built = file + "|" + sheet + "|" + row.astype(str)
+    return pd.DataFrame(
+        {
+            "file": file.to_numpy(),
+            "sheet": sheet.to_numpy(),
+            "row": row.to_numpy(),
+            "key": key.where(key != "", built).to_numpy(),
+        }
+    )
+
+
+def first_rows(record_of_row: np.ndarray, rank: np.ndarray, n_records: int) -> np.ndarray:
+    """The most recent source row of every record (-1 for records without rows)."""
+    pos = np.flatnonzero(record_of_row >= 0)
+    out = np.full(n_records, -1, dtype=np.int64)
+    if len(pos):
+        order = pos[np.lexsort((rank[pos], record_of_row[pos]))]
+        first = pd.Series(order).groupby(record_of_row[order]).first()
+        out[first.index.to_numpy()] = first.to_numpy()
+    return out
+
+
+def label(run: EntityRun, records: pd.DataFrame, first_row: np.ndarray) -> np.ndarray:
+    """A short description of every record for people (review sheet, findings)."""
+    frame = run.recs.frame
+    field = LABEL_FIELD[run.name]
+    col = text_column(records, field).to_numpy(dtype=object)
+    has_row = first_row >= 0
+    shown = np.where(has_row, col[np.maximum(first_row, 0)], "").astype(object)
+    if run.name == "companies":
+        shown = np.where(shown == "", frame["company_key"].to_numpy(dtype=object), shown)
+        ext = frame["existing_id"].to_numpy(dtype=object)
+        shown = np.where(
+            (ext != "") & ~has_row,
+            "SFA account "
+            + pd.Series(ext).astype(str)
+            + " ("
+            + frame["company_key"].astype(str)
+            + ")",
+            shown,
+        )
+    elif run.name == "contacts":
+        email = frame["email"].to_numpy(dtype=object)
+        shown = np.where(email != "", shown + " <" + pd.Series(email).astype(str) + ">", shown)
+    else:
+        extra = (" id " + frame["record_id"].astype(str)).where(frame["record_id"] != "", "")
+        amount = frame["amount"].map(lambda v: f" {v:,.0f}" if v == v else "")
+        shown = (
+            shown
+            + extra.to_numpy()
+            + amount.to_numpy()
+            + (" " + frame["close_date"].astype(str)).to_numpy()
+        )
+    return np.asarray(shown, dtype=object)
+
+
+def pairs_frame(
+    run: EntityRun,
+    labels_text: np.ndarray,
+    first_row: np.ndarray,
+    info: pd.DataFrame,
+    thresholds_match: float,
+) -> pd.DataFrame:
+    """The engine's pairs with keys, labels, source rows and what became of them."""
+    p = run.linkage.pairs
+    if p.empty:
+        return pd.DataFrame()
+    lab = run.linkage.labels
+    a, b = p["left"].to_numpy(), p["right"].to_numpy()
+    together = lab[a] == lab[b]
+    accepted = p["probability"].to_numpy() >= thresholds_match
+    status = np.select(
+        [p["decision"] == "same", p["decision"] == "different", together, accepted],
+        ["decided same", "decided different", "merged", "split"],
+        "review",
+    )
+    keys = run.recs.frame["_key"].to_numpy(dtype=object)
+
+    def rows(idx: np.ndarray) -> np.ndarray:
+        fr = first_row[idx]
+        return np.where(fr >= 0, info["key"].to_numpy(dtype=object)[np.maximum(fr, 0)], "")
+
+    return pd.DataFrame(
+        {
+            "entity": run.name,
+            "left_key": keys[a],
+            "right_key": keys[b],
+            "probability": p["probability"].round(4).to_numpy(),
+            "status": status,
+            "left": labels_text[a],
+            "right": labels_text[b],
+            "evidence": p["evidence"].to_numpy(),
+            "left_row": rows(a),
+            "right_row": rows(b),
+            "_left": a,
+            "_right": b,
+        }
+    )
+
+
+def run_findings(
+    run: EntityRun,
+    pairs: pd.DataFrame,
+    labels_text: np.ndarray,
+    first_row: np.ndarray,
+    info: pd.DataFrame,
+) -> list[pd.DataFrame]:
+    """Findings about one entity's pairs: merged records, pairs for review, weak bridges."""
+    out: list[pd.DataFrame] = []
+    field = LABEL_FIELD[run.name]
+    entity = _entity_word(run)
+
+    def at(
+        idx: np.ndarray,
+        action: str,
+        rule: str,
+        severity: str,
+        message: pd.Series | np.ndarray,
+        original: np.ndarray,
+        value: np.ndarray | str = "",
+    ) -> pd.DataFrame:
+        fr = first_row[idx]
+        ok = fr >= 0
+        fr = fr[ok]
+        return pd.DataFrame(
+            {
+                "rule": rule,
+                "severity": severity,
+                "message": np.asarray(message, dtype=object)[ok],
+                "file": info["file"].to_numpy()[fr],
+                "sheet": info["sheet"].to_numpy()[fr],
+                "row": info["row"].to_numpy()[fr],
+                "column": "",
+                "field": field,
+                "original": np.asarray(original, dtype=object)[ok],
+                "value": value if isinstance(value, str) else np.asarray(value, dtype=object)[ok],
+                "action": action,
+            }
+        )
+
+    if not pairs.empty:
+        # merged: every record that joined another, with the evidence of its strongest link
+        merged = pairs[pairs["status"].isin(["merged", "decided same"])]
+        if len(merged):
+            both = pd.concat(
+                [
+                    merged.assign(_me=merged["_right"], _other=merged["_left"]),
+                    merged.assign(_me=merged["_left"], _other=merged["_right"]),
+                ]
+            )
+            keys = run.recs.frame["_key"].to_numpy(dtype=object)
+            ids = run.record_ids
+            # the record that names the cluster (smallest key) is the one the others merged into
+            min_key = pd.Series(keys).groupby(ids).transform("min").to_numpy()
+            both = both[keys[both["_me"].to_numpy()] != min_key[both["_me"].to_numpy()]]
+            both = both.sort_values("probability", ascending=False).drop_duplicates("_me")
+            me, other = both["_me"].to_numpy(), both["_other"].to_numpy()
+            msg = (
+                f"{entity} '"
+                + pd.Series(labels_text[me]).astype(str)
+                + "' merged with '"
+                + pd.Series(labels_text[other]).astype(str)
+                + "' ("
+                + ids[me]
+                + ", p="
+                + both["probability"].map("{:.3f}".format).to_numpy()
+                + "): "
+                + both["evidence"].astype(str).to_numpy()
+            )
+            out.append(
+                at(me, "merged", "dedupe.merged", "info", msg.to_numpy(), labels_text[me], ids[me])
+            )
+        review = pairs[pairs["status"].isin(["review", "split"])]
+        if len(review):
+            a, b = review["_left"].to_numpy(), review["_right"].to_numpy()
+            msg = (
+                f"possible duplicate {entity}: '"
+                + pd.Series(labels_text[a]).astype(str)
+                + "' and '"
+                + pd.Series(labels_text[b]).astype(str)
+                + "' (p="
+                + review["probability"].map("{:.3f}".format).to_numpy()
+                + "); decide in the review sheet: "
+                + review["evidence"].astype(str).to_numpy()
+            )
+            out.append(
+                at(
+                    a,
+                    "none",
+                    "dedupe.probable-duplicate",
+                    "warning",
+                    msg.to_numpy(),
+                    labels_text[a],
+                )
+            )
+    if run.linkage.splits:
+        # one finding per split component, at its most recent bridge record
+        at_rec, messages = [], []
+        for split in run.linkage.splits:
+            parts = [
+                labels_text[split.members[split.labels == k]]
+                for k in range(int(split.labels.max()) + 1)
+            ]
+            names = " | ".join(
+                ", ".join(sorted({str(x) for x in part})[:3])
+                + (" ..." if len(set(part)) > 3 else "")
+                for part in parts
+            )
+            bridge = sorted({x for pair in split.bridges for x in pair[:2]}) or [
+                int(split.members[0])
+            ]
+            at_rec.append(bridge[0])
+            messages.append(
+                f"{entity} records linked only through a weak chain were kept apart: {names}"
+            )
+        idx = np.array(at_rec, dtype=np.int64)
+        out.append(
+            at(
+                idx,
+                "kept",
+                "dedupe.weak-bridge",
+                "warning",
+                np.array(messages, dtype=object),
+                labels_text[idx],
+            )
+        )
+    return out
+
+
+def same_name_findings(run: EntityRun, rank: np.ndarray, info: pd.DataFrame) -> pd.DataFrame:
+    """One company match key, two companies (the rows share no domain, phone or e-mail)."""
+    frame = run.recs.frame
+    tracker = (frame["existing_id"] == "").to_numpy()
+    ids = pd.Series(run.record_ids[tracker], index=frame.index[tracker])
+    keys = frame.loc[tracker, "company_key"]
+    apart = ids.groupby(keys.to_numpy()).nunique()
+    apart = apart[apart > 1]
+    if apart.empty:
+        return F.empty()
+    first_row = first_rows(run.recs.record_of_row, rank, len(frame))
+    sel = np.flatnonzero(
+        tracker & frame["company_key"].isin(apart.index).to_numpy() & (first_row >= 0)
+    )
+    fr = first_row[sel]
+    n_parts = frame["company_key"].iloc[sel].map(apart).to_numpy()
+    return pd.DataFrame(
+        {
+            "rule": "dedupe.same-name",
+            "severity": "warning",
+            "message": [
+                f"'{k}' names {n} companies here: their rows share no domain, phone or e-mail ({i})"
+                for k, n, i in zip(frame["company_key"].iloc[sel], n_parts, run.record_ids[sel])
+            ],
+            "file": info["file"].to_numpy()[fr],
+            "sheet": info["sheet"].to_numpy()[fr],
+            "row": info["row"].to_numpy()[fr],
+            "column": "",
+            "field": "company_name",
+            "original": frame["company_key"].iloc[sel].to_numpy(),
+            "value": run.record_ids[sel],
+            "action": "kept",
+        }
+    )
+
+
+def conflict_findings(run: EntityRun, conflicts: pd.DataFrame, info: pd.DataFrame) -> pd.DataFrame:
+    """Two different values of a watched field inside one merged entity (both are shown)."""
+    if conflicts.empty:
+        return F.empty()
+    pos = conflicts["position"].to_numpy(dtype=np.int64)
+    kp = conflicts["kept_position"].to_numpy(dtype=np.int64)
+    where = info["key"].to_numpy()[kp]
+    entity = _entity_word(run)
+    value = conflicts["value"].map(K.id_value)
+    kept = conflicts["kept"].map(K.id_value)
+    msg = (
+        f"{entity} "
+        + conflicts["entity"].astype(str)
+        + ": "
+        + conflicts["field"].astype(str)
+        + " '"
+        + value
+        + "' here, '"
+        + kept
+        + "' kept from "
+        + pd.Series(where).astype(str)
+    )
+    return pd.DataFrame(
+        {
+            "rule": "dedupe.conflict",
+            "severity": "warning",
+            "message": msg.to_numpy(),
+            "file": info["file"].to_numpy()[pos],
+            "sheet": info["sheet"].to_numpy()[pos],
+            "row": info["row"].to_numpy()[pos],
+            "column": "",
+            "field": conflicts["field"].to_numpy(),
+            "original": value.to_numpy(),
+            "value": kept.to_numpy(),
+            "action": "merged",
+        }
+    )
+
+
+def _at_rows(info: pd.DataFrame, pos: np.ndarray, **columns: object) -> pd.DataFrame:
+    """A findings frame pointing at the given source rows."""
+    return pd.DataFrame(
+        {
+            "file": info["file"].to_numpy()[pos],
+            "sheet": info["sheet"].to_numpy()[pos],
+            "row": info["row"].to_numpy()[pos],
+            "column": "",
+            **columns,
+        }
+    )
+
+
+def exact_duplicate_findings(info: pd.DataFrame, unit: np.ndarray) -> pd.DataFrame:
+    """A row with the same values as another (pasted twice) counts once."""
+    dup = np.flatnonzero(unit != np.arange(len(unit)))
+    if not len(dup):
+        return F.empty()
+    src = info["key"].to_numpy()[unit[dup]]
+    return _at_rows(
+        info,
+        dup,
+        rule="dedupe.exact-duplicate",
+        severity="info",
+        message=("same values as " + pd.Series(src, dtype=object) + "; counted once").to_numpy(),
+        field="",
+        original="",
+        value=src,
+        action="merged",
+    )
+
+
+def existing_match_findings(companies: pd.DataFrame) -> pd.DataFrame:
+    """A company that is already in the target SFA will be updated, not created."""
+    matched = companies[companies["existing_id"] != ""]
+    if matched.empty:
+        return F.empty()
+    return pd.DataFrame(
+        {
+            "rule": "dedupe.existing-match",
+            "severity": "info",
+            "message": (
+                "company matches the SFA account "
+                + matched["existing_id"].astype(str)
+                + "; it will be updated, not created"
+            ).to_numpy(),
+            "file": matched["_source_file"].to_numpy(),
+            "sheet": matched["_source_sheet"].to_numpy(),
+            "row": matched["_source_row"].to_numpy(),
+            "column": "",
+            "field": "company_name",
+            "original": matched["company_name"].astype(str).to_numpy()
+            if "company_name" in matched
+            else "",
+            "value": matched["existing_id"].to_numpy(),
+            "action": "none",
+        }
+    )
+
+
+def decision_findings(bad: pd.DataFrame, unknown: list[str]) -> pd.DataFrame:
+    """Decisions that could not be read or name records that are not there."""
+    items = [
+        F.Finding(
+            "dedupe.bad-decision",
+            "warning",
+            f"decision '{d}' for {lk} / {rk} is not understood; use same or different",
+            original=str(d),
+            action="skipped",
+        )
+        for lk, rk, d in bad[["left_key", "right_key", "decision"]].itertuples(index=False)
+    ]
+    items += [
+        F.Finding(
+            "dedupe.unknown-decision",
+            "warning",
+            f"a decision names '{key}', which is not in these records; it was not applied",
+            original=key,
+            action="skipped",
+        )
+        for key in unknown
+    ]
+    return F.to_frame(items)
+
+
+def block_findings(run: EntityRun, limit: int = 50) -> pd.DataFrame:
+    """Blocking keys shared by too many records to compare all their pairs."""
+    return F.to_frame(
+        F.Finding(
+            "dedupe.block-too-large",
+            "info",
+            f"{run.name}: {size} records share {rule} = '{key}'; not compared on this key alone",
+            original=key,
+            action="skipped",
+        )
+        for rule, key, size in run.linkage.skipped_blocks[:limit]
+    )
