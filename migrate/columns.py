@@ -111,7 +111,7 @@ def _index(schema: Schema, rules_dir: str | None) -> _Index:
         if isinstance(r, dict) and r.get("field") in names
     )
     keys = tuple(exact)
-    types = {f.name: f.type for f in schema.fields}
+    types: dict[str, str] = {f.name: f.type for f in schema.fields}
     return _Index(exact, keys, tuple(exact[k] for k in keys), amb, types, abbr, kw)
 
 

@@ -97,7 +97,9 @@ def run(
 
     records, norm_findings = normalize_records(records, rules_dir=rules_dir)
     findings = _fill_columns(fnd.concat([findings, norm_findings]), ingest.tables)
-    records = records.assign(company_id="", contact_id="", deal_id="", _status="exported", _reason="")
+    records = records.assign(
+        company_id="", contact_id="", deal_id="", _status="exported", _reason=""
+    )
     if "_reject" in records.columns:
         rejected = records["_reject"].fillna(False).astype(bool)
         records.loc[rejected, "_status"] = "rejected"

@@ -95,7 +95,19 @@ def row_key(file: str, sheet: str, row: int) -> str:
 def _load(path: str) -> Schema:
     doc, problems = load_rule_file(path, "columns")
     problems.keys(
-        doc, "", ["kind", "version", "matching", "units", "ambiguous", "abbreviations", "keywords", "fields"], ["fields"]
+        doc,
+        "",
+        [
+            "kind",
+            "version",
+            "matching",
+            "units",
+            "ambiguous",
+            "abbreviations",
+            "keywords",
+            "fields",
+        ],
+        ["fields"],
     )
     matching = doc.get("matching") or {}
     problems.keys(matching, "matching", ["fuzzy_min", "sniff_min_share", "sniff_min_values"])

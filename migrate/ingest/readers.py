@@ -87,12 +87,7 @@ def _read_workbook(src: SourceFile, limits: Limits) -> list[Grid]:
             code="ingest.encrypted",
         ) from None
     except Exception as exc:
-        raise InputFileError(
-            str(src.path),
-            f"is damaged and cannot be read ({_short(exc)})",
-            hint="open it in Excel (it may offer to repair it) and save a new copy",
-            code="ingest.corrupt",
-        ) from None
+        raise _damaged(str(src.path), f"is damaged and cannot be read ({_short(exc)})") from None
     try:
         fx = fastexcel.read_excel(str(src.path))
     except Exception:
@@ -106,11 +101,8 @@ def _read_workbook(src: SourceFile, limits: Limits) -> list[Grid]:
         try:
             sheet = book.get_sheet_by_index(idx)
         except Exception as exc:
-            raise InputFileError(
-                str(src.path),
-                f"sheet '{meta.name}' is damaged ({_short(exc)})",
-                hint="open it in Excel and save a new copy",
-                code="ingest.corrupt",
+            raise _damaged(
+                str(src.path), f"sheet '{meta.name}' is damaged ({_short(exc)})"
             ) from None
         start = sheet.start
         merged = []
@@ -186,6 +178,16 @@ def _cell_text(v: object) -> str | None:
     return str(v)
 
 
+def _damaged(path: str, problem: str) -> InputFileError:
+    """The one message every unreadable workbook part gets."""
+    return InputFileError(
+        path,
+        problem,
+        hint="open it in Excel (it may offer to repair it) and save a new copy",
+        code="ingest.corrupt",
+    )
+
+
 def _short(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     return text[:160]
@@ -229,23 +231,15 @@ def _scan_xlsx(path: Path, limits: Limits) -> tuple[dict[str, _XmlScan], bool]:
     try:
         zf = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
-        raise InputFileError(
-            str(path),
-            "is damaged (the zip container is truncated or corrupt)",
-            hint="open it in Excel and save a new copy",
-            code="ingest.corrupt",
+        raise _damaged(
+            str(path), "is damaged (the zip container is truncated or corrupt)"
         ) from None
     with zf:
         try:
             wb = zf.read("xl/workbook.xml")
             rels = zf.read("xl/_rels/workbook.xml.rels")
         except (KeyError, zipfile.BadZipFile, EOFError, OSError, Exception) as exc:
-            raise InputFileError(
-                str(path),
-                f"is damaged ({_short(exc)})",
-                hint="open it in Excel and save a new copy",
-                code="ingest.corrupt",
-            ) from None
+            raise _damaged(str(path), f"is damaged ({_short(exc)})") from None
         date1904 = bool(re.search(rb'date1904="(?:1|true)"', wb))
         targets = {rid: tgt for rid, tgt in _REL_RE.findall(rels)}
         targets.update({rid: tgt for tgt, rid in _REL_RE2.findall(rels)})
@@ -301,11 +295,8 @@ def _scan_sheet_part(
         if carry:
             _scan_chunk(carry, scan)
     except (zipfile.BadZipFile, EOFError, OSError) as exc:
-        raise InputFileError(
-            str(path),
-            f"is damaged: sheet part {part} cannot be read ({_short(exc)})",
-            hint="open it in Excel and save a new copy",
-            code="ingest.corrupt",
+        raise _damaged(
+            str(path), f"is damaged: sheet part {part} cannot be read ({_short(exc)})"
         ) from None
     return scan, used
 
