@@ -108,49 +108,138 @@ def inspect(
     ctx.exit(code)
 
 
+def _parse_existing(values: tuple[str, ...]) -> dict[str, str] | None:
+    """``--existing FILE`` (accounts) or ``--existing accounts=FILE`` / ``contacts=FILE``."""
+    out: dict[str, str] = {}
+    for v in values:
+        kind, sep, path = v.partition("=")
+        if not sep or kind not in ("accounts", "contacts"):
+            kind, path = "accounts", v
+        if kind in out:
+            raise click.BadParameter(f"{kind} given twice", param_hint="--existing")
+        out[kind] = path
+    return out or None
+
+
+def _common_options(f):
+    """The options run and audit share."""
+    options = [
+        click.option(
+            "--out",
+            "out",
+            required=True,
+            type=click.Path(file_okay=False),
+            help="Output directory (replaced atomically).",
+        ),
+        click.option(
+            "--mapping",
+            type=click.Path(exists=True, dir_okay=False),
+            help="Mapping file from inspect --write-mapping.",
+        ),
+        click.option(
+            "--decisions",
+            type=click.Path(exists=True, dir_okay=False),
+            help="Review decisions: the review.xlsx of an earlier run, or a CSV "
+            "(left_key, right_key, decision).",
+        ),
+        click.option(
+            "--existing",
+            multiple=True,
+            metavar="[accounts=|contacts=]FILE",
+            help="Export of the target SFA with its ids, so matching rows update existing "
+            "records instead of creating duplicates (repeatable).",
+        ),
+        click.option(
+            "--as-of",
+            "as_of",
+            type=click.DateTime(formats=["%Y-%m-%d"]),
+            help="Reference date for ages and 'not in the future' checks "
+            "(default: the latest updated/created date in the data).",
+        ),
+        click.option(
+            "--lang",
+            type=click.Choice(["ja", "en"]),
+            help="Language of report.html and quality.xlsx (default: the sources' language).",
+        ),
+        click.option(
+            "--mask-pii", is_flag=True, help="Mask e-mails and phones in the report and quality.xlsx."
+        ),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+def _run(ctx: click.Context, files: tuple[str, ...], target: str | None, **kw) -> None:
+    from . import pipeline
+
+    as_of = kw.pop("as_of", None)
+    result = pipeline.run(
+        list(files),
+        target=target,
+        rules_dir=ctx.obj["rules_dir"],
+        existing=_parse_existing(kw.pop("existing", ())),
+        as_of=as_of.date() if as_of else None,
+        **kw,
+    )
+    _echo_problems(result.problems)
+    rows = result.report["rows"]
+    click.echo(
+        f"read {len(result.report['files']) - len(result.problems)} file(s), "
+        f"{len(result.tables)} sheet(s): {rows['data']} data rows -> {rows['exported']} exported, "
+        f"{rows['merged']} merged, {rows['rejected']} rejected; {rows['skipped']} rows skipped",
+        err=True,
+    )
+    dup = result.report.get("duplicates", {})
+    review = len(result.dedupe.review) if result.dedupe is not None else 0
+    if dup.get("available", True) and result.dedupe is not None:
+        click.echo(
+            f"records: {len(result.dedupe.companies)} companies, {len(result.dedupe.contacts)} "
+            f"contacts, {len(result.dedupe.deals)} deals; {review} pair(s) to review",
+            err=True,
+        )
+    if result.out_dir is not None:
+        click.echo(f"outputs in {result.out_dir}/: {', '.join(result.outputs)}", err=True)
+        click.echo(f"open {result.out_dir / 'report.html'} for the data-quality report", err=True)
+    else:
+        click.echo("nothing could be read; no outputs written", err=True)
+    ctx.exit(result.exit_code)
+
+
 @cli.command()
 @click.argument("files", nargs=-1, required=True)
-@click.option(
-    "--out",
-    "out",
-    required=True,
-    type=click.Path(file_okay=False),
-    help="Output directory (replaced atomically).",
-)
 @click.option(
     "--target",
     default="generic",
     show_default=True,
     help="Target profile: salesforce, hubspot, generic, or a YAML path.",
 )
+@_common_options
 @click.option(
-    "--mapping",
-    type=click.Path(exists=True, dir_okay=False),
-    help="Mapping file from inspect --write-mapping.",
+    "--excel-friendly",
+    is_flag=True,
+    help="Write CSVs meant for Excel with a UTF-8 BOM (never for Salesforce Data Loader files).",
 )
 @click.pass_context
-def run(
-    ctx: click.Context, files: tuple[str, ...], out: str, target: str, mapping: str | None
-) -> None:
-    """Run the whole pipeline on FILES and write import files, crosswalk and report to --out."""
-    from . import pipeline
+def run(ctx: click.Context, files: tuple[str, ...], target: str, **kw) -> None:
+    """Run the whole pipeline on FILES: import files, rejects, crosswalk and the report in --out.
 
-    result = pipeline.run(
-        list(files), out=out, target=target, mapping=mapping, rules_dir=ctx.obj["rules_dir"]
-    )
-    _echo_problems(result.problems)
-    rows = result.report["rows"]
-    click.echo(
-        f"read {len(result.report['files']) - len(result.problems)} file(s), {len(result.tables)} sheet(s): "
-        f"{rows['data']} data rows -> {rows['exported']} exported, {rows['merged']} merged, "
-        f"{rows['rejected']} rejected; {rows['skipped']} rows skipped",
-        err=True,
-    )
-    if result.out_dir is not None:
-        click.echo(f"outputs in {result.out_dir}/: {', '.join(result.outputs)}", err=True)
-    else:
-        click.echo("nothing could be read; no outputs written", err=True)
-    ctx.exit(result.exit_code)
+    Exit code 0: clean; 1: some files failed or rows were rejected (outputs still written);
+    2: nothing could be read or a rule file is broken.
+    """
+    _run(ctx, files, target, **kw)
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True)
+@_common_options
+@click.pass_context
+def audit(ctx: click.Context, files: tuple[str, ...], **kw) -> None:
+    """Audit FILES: the data-quality report, crosswalk and findings, no import files.
+
+    Exit code 0: clean; 1: some files failed or rows were rejected; 2: nothing could be read.
+    """
+    _run(ctx, files, None, **kw)
 
 
 def main() -> None:

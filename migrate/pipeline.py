@@ -10,7 +10,9 @@ but some files failed or rows were rejected) or 2 (nothing could be read).
 from __future__ import annotations
 
 import os
+import datetime as dt
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,7 +23,7 @@ from . import __version__
 from . import findings as fnd
 from .errors import InputFileError
 from .ingest import IngestResult, SheetTable, read_sources, to_records
-from .output import atomic_dir, write_csv, write_json
+from .output import atomic_dir, make_reproducible, write_csv, write_json
 from .schema import ROW_KEY, SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, load_schema
 
 CROSSWALK_COLUMNS = [
@@ -49,6 +51,9 @@ class RunResult:
     report: dict[str, Any]
     out_dir: Path | None = None
     outputs: list[str] = field(default_factory=list)
+    dedupe: Any = None  # DedupeResult
+    export: Any = None  # ExportResult (None for an audit)
+    as_of: dt.date | None = None  # the reference date: given, else the latest date in the data
 
     @property
     def exit_code(self) -> int:
@@ -81,38 +86,182 @@ def run(
     paths: list[str],
     *,
     out: str | os.PathLike[str] | None = None,
-    target: str = "generic",
+    target: str | None = "generic",
     mapping: str | None = None,
     rules_dir: str | None = None,
+    decisions: str | os.PathLike[str] | None = None,
+    existing: Mapping[str, str | os.PathLike[str]] | None = None,
+    as_of: dt.date | None = None,
+    lang: str | None = None,
+    mask_pii: bool = False,
+    excel_friendly: bool = False,
 ) -> RunResult:
-    """Run the whole pipeline; with ``out`` write records.csv, crosswalk.csv and report.json there."""
+    """Run the whole pipeline; with ``out`` write every output there, atomically.
+
+    ``target=None`` is the audit: everything but the import files. ``as_of`` is the date ages
+    and "not in the future" checks count from; without it, the latest ``updated_at`` /
+    ``created_at`` in the data (never the wall clock, so the same inputs give the same outputs).
+    """
+    from .dedupe import find_duplicates, read_decisions
+    from .normalize import normalize_records
+    from .stages import check_stage_consistency, infer_stages, load_stage_model
+
+    # rule files first: a broken one stops the run before any work is done
+    model = load_stage_model(rules_dir)
+    profile = _load_target(target, rules_dir)
+    given = read_decisions(decisions) if decisions else None
+    existing_frames = _read_existing(existing)
+
     ingest = inspect(paths, rules_dir=rules_dir, mapping=mapping)
     schema = load_schema(rules_dir)
     records = to_records(ingest.tables, schema, ingest.files)
     table_findings = [f for t in ingest.tables for f in t.findings]
-    findings = fnd.concat([table_findings, ingest.findings])
-    findings = _fill_columns(findings, ingest.tables)
+    found: list[pd.DataFrame] = [fnd.concat([table_findings, ingest.findings])]
 
-    from .normalize import normalize_records
+    records, norm_findings = normalize_records(records, rules_dir=rules_dir, today=as_of)
+    found.append(norm_findings)
+    today = as_of or _as_of(records)
+    lang_ = lang or "en"
+    records = records.assign(company_id="", contact_id="", deal_id="", _status="", _reason="")
+    records["_merged_into"] = ""
+    rejected = _rejected_mask(records)
+    records.loc[rejected, "_status"] = "rejected"
+    if "_reject_reason" in records.columns:
+        records.loc[rejected, "_reason"] = records.loc[rejected, "_reject_reason"].map(_text)
 
-    records, norm_findings = normalize_records(records, rules_dir=rules_dir)
-    findings = _fill_columns(fnd.concat([findings, norm_findings]), ingest.tables)
-    records = records.assign(
-        company_id="", contact_id="", deal_id="", _status="exported", _reason=""
+    # stages before dedupe: the stage a merged deal keeps is the one of its most recent row
+    keep = records[~rejected]
+    keep, inferred = infer_stages(keep, model, lang=lang_)
+    found.append(inferred)
+    dedupe = find_duplicates(
+        keep, rules_dir=rules_dir, decisions=given, existing=existing_frames
     )
-    if "_reject" in records.columns:
-        rejected = records["_reject"].fillna(False).astype(bool)
-        records.loc[rejected, "_status"] = "rejected"
-        if "_reject_reason" in records.columns:
-            records.loc[rejected, "_reason"] = records.loc[rejected, "_reject_reason"].astype(str)
+    found.append(dedupe.findings)
+    records = _merge_back(records, dedupe.records)
+    found.append(check_stage_consistency(dedupe.deals, model, today or dt.date.min, lang=lang_))
+
+    export = None
+    if profile is not None:
+        from .export import build_import_files
+        from .normalize import load_owners
+
+        entities = {"companies": dedupe.companies, "contacts": dedupe.contacts, "deals": dedupe.deals}
+        owners = load_owners(rules_dir) or None
+        export = build_import_files(entities, profile, model, owners=owners, today=today)
+        found.append(export.findings)
+        records = _apply_rejects(records, export.rejects)
+
+    findings = _fill_columns(fnd.concat(found), ingest.tables)
     crosswalk = build_crosswalk(records, ingest.tables)
-    report = build_report(ingest, records, crosswalk, findings, target=target)
+    report = build_report(ingest, records, crosswalk, findings, target=profile.name if profile else None)
     result = RunResult(ingest.tables, ingest.problems, records, findings, crosswalk, report)
+    result.dedupe, result.export, result.as_of = dedupe, export, today
+    from .report import extend_report, write_reports
+
+    report.update(
+        extend_report(result, stage_model=model, today=today, mask_pii=mask_pii, rules_dir=rules_dir)
+    )
+    if export is not None:
+        report["validation"] = export.validation
     if out is not None and ingest.tables:
         result.out_dir = Path(out)
         with atomic_dir(out) as tmp:
-            result.outputs = write_outputs(result, tmp, schema.names)
+            written = write_outputs(result, tmp, schema.names)
+            if len(dedupe.review):
+                from .dedupe import write_review_xlsx
+
+                write_review_xlsx(dedupe.review, tmp / REVIEW_FILE)
+                written.append(REVIEW_FILE)
+            if export is not None and profile is not None:
+                from .export import write_import_files
+
+                paths_ = write_import_files(export, tmp, profile, excel_friendly=excel_friendly)
+                written += [p.name for p in paths_]
+            written += write_reports(
+                result, tmp, lang=lang, mask_pii=mask_pii, stage_model=model, today=today,
+                rules_dir=rules_dir,
+            )
+            for name in written:
+                if name.endswith(".xlsx"):
+                    make_reproducible(tmp / name)
+            result.outputs = written
     return result
+
+
+REVIEW_FILE = "review.xlsx"
+
+
+def _text(value: object) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return str(value)
+
+
+def _load_target(target: str | None, rules_dir: str | None):
+    if not target:
+        return None
+    from .export import load_target
+
+    return load_target(target, rules_dir)
+
+
+def _read_existing(
+    existing: Mapping[str, str | os.PathLike[str]] | None,
+) -> dict[str, pd.DataFrame] | None:
+    """Read the SFA exports given with --existing (accounts, contacts)."""
+    if not existing:
+        return None
+    from .ingest import read_plain_table
+
+    return {kind: read_plain_table(path) for kind, path in existing.items()}
+
+
+def _as_of(records: pd.DataFrame) -> dt.date | None:
+    try:
+        from .normalize import as_of_date  # type: ignore[attr-defined]
+    except ImportError:  # pragma: no cover - until normalize exports it
+        from .report.context import latest_date as as_of_date
+
+    return as_of_date(records)
+
+
+def _rejected_mask(records: pd.DataFrame) -> pd.Series:
+    if "_reject" not in records.columns:
+        return pd.Series(False, index=records.index)
+    return records["_reject"].map(lambda v: bool(v) if _text(v) else False).astype(bool)
+
+
+def _merge_back(records: pd.DataFrame, deduped: pd.DataFrame) -> pd.DataFrame:
+    """The ids and statuses of dedupe onto the full records (rejected rows keep theirs)."""
+    out = records.copy()
+    cols = ["company_id", "contact_id", "deal_id", "_status", "_merged_into"]
+    out.loc[deduped.index, cols] = deduped[cols].to_numpy()
+    if "_stage_inferred" in deduped.columns:
+        out.loc[deduped.index, "stage"] = deduped["stage"].to_numpy()
+        out.loc[deduped.index, "_stage_inferred"] = deduped["_stage_inferred"].to_numpy()
+    merged = out["_status"] == "merged"
+    out.loc[merged, "_reason"] = "merged into " + out.loc[merged, "_merged_into"].map(_text)
+    return out
+
+
+def _apply_rejects(records: pd.DataFrame, rejects: pd.DataFrame) -> pd.DataFrame:
+    """Rows behind a rejected import record become ``rejected`` with the reasons."""
+    if rejects.empty:
+        return records
+    reasons: dict[str, list[str]] = {}
+    for file, rule, reason, keys in rejects[["file", "rule", "reason", "source_rows"]].itertuples(
+        index=False
+    ):
+        for key in _text(keys).split(";"):
+            if key:
+                why = f"{file}: {reason} [{rule}]"
+                if why not in reasons.setdefault(key, []):
+                    reasons[key].append(why)
+    out = records.copy()
+    hit = out[ROW_KEY].map(lambda k: k in reasons) & (out["_status"] != "rejected")
+    out.loc[hit, "_status"] = "rejected"
+    out.loc[hit, "_reason"] = out.loc[hit, ROW_KEY].map(lambda k: "; ".join(reasons[k]))
+    return out
 
 
 def _fill_columns(findings: pd.DataFrame, tables: list[SheetTable]) -> pd.DataFrame:
@@ -176,7 +325,7 @@ def build_report(
     crosswalk: pd.DataFrame,
     findings: pd.DataFrame,
     *,
-    target: str,
+    target: str | None,
 ) -> dict[str, Any]:
     """The machine-readable report: files, sheets, row counts by class, column mapping, findings."""
     sheets = []
@@ -249,21 +398,40 @@ def build_report(
 
 
 def write_outputs(result: RunResult, out: Path, fields: list[str]) -> list[str]:
-    """records.csv, crosswalk.csv, findings.csv, report.json into ``out``."""
+    """records.csv, crosswalk.csv, findings.csv, report.json into ``out``.
+
+    records.csv: one row per source data row with its ids, status and normalised fields
+    (amounts as plain numbers, whole ones without a decimal point).
+    """
     rec = result.records
-    cols = {
-        "source_file": rec[SOURCE_FILE],
-        "source_sheet": rec[SOURCE_SHEET],
-        "source_row": rec[SOURCE_ROW],
-    }
-    frame = pd.DataFrame(cols)
+    frame = pd.DataFrame(
+        {
+            "source_file": rec[SOURCE_FILE],
+            "source_sheet": rec[SOURCE_SHEET],
+            "source_row": rec[SOURCE_ROW],
+            "status": rec["_status"],
+            "company_id": rec["company_id"],
+            "contact_id": rec["contact_id"],
+            "deal_id": rec["deal_id"],
+            "merged_into": rec["_merged_into"],
+        }
+    )
     for f in fields:
-        frame[f] = rec[f] if f in rec.columns else ""
+        col = rec[f] if f in rec.columns else pd.Series("", index=rec.index)
+        frame[f] = col.map(_plain_number) if pd.api.types.is_float_dtype(col) else col
     write_csv(frame, out / "records.csv")
     write_csv(result.crosswalk, out / "crosswalk.csv")
     write_csv(result.findings, out / "findings.csv")
     write_json(result.report, out / "report.json")
     return ["records.csv", "crosswalk.csv", "findings.csv", "report.json"]
+
+
+def _plain_number(value: object) -> str:
+    try:
+        from .normalize import format_amount  # type: ignore[attr-defined]
+    except ImportError:  # pragma: no cover
+        return _text(value)
+    return format_amount(value)
 
 
 __all__ = ["RunResult", "build_crosswalk", "build_report", "inspect", "run", "ROW_KEY"]

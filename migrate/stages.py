@@ -484,9 +484,12 @@ def _where(row: pd.Series) -> dict[str, Any]:
 
 
 def check_stage_consistency(
-    deals: pd.DataFrame, model: StageModel, today: date, *, lang: str = "en"
+    deals: pd.DataFrame, model: StageModel, today: date | None, *, lang: str = "en"
 ) -> pd.DataFrame:
-    """Findings for deals whose fields break the stage requirements of the model."""
+    """Findings for deals whose fields break the stage requirements of the model.
+
+    ``today`` is the run's reference date; without one the date checks are skipped.
+    """
     out: list[fnd.Finding] = []
     if "stage" not in deals.columns or not len(deals):
         return fnd.empty()
@@ -511,7 +514,7 @@ def check_stage_consistency(
     return fnd.to_frame(out)
 
 
-def _violations(req: Requirement, row: pd.Series, today: date) -> Iterable[tuple[str, str, str]]:
+def _violations(req: Requirement, row: pd.Series, today: date | None) -> Iterable[tuple[str, str, str]]:
     """(field, value, detail) for every check of one requirement the row fails."""
     for f in req.require:
         if is_blank(row.get(f)):
@@ -519,12 +522,12 @@ def _violations(req: Requirement, row: pd.Series, today: date) -> Iterable[tuple
     for f in req.forbid:
         if not is_blank(row.get(f)):
             yield f, _text_value(row.get(f)), f"{f} should be empty"
-    if req.date_not_after_today:
+    if req.date_not_after_today and today is not None:
         f = req.date_not_after_today
         d = _date_or_none(row.get(f))
         if d is not None and d > today:
             yield f, d.isoformat(), f"{f} {d.isoformat()} is after today ({today.isoformat()})"
-    if req.date_not_before_today:
+    if req.date_not_before_today and today is not None:
         f = req.date_not_before_today
         d = _date_or_none(row.get(f))
         if d is not None and d < today:

@@ -9,6 +9,7 @@ section of the report has something to show.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import shutil
@@ -310,7 +311,10 @@ def rich_result(tmp: Path) -> pipeline.RunResult:
     """A run with everything the later stages will add, on a generated two-file source."""
     src = tmp / "src"
     src.mkdir()
-    result = pipeline.run(_write_sources(src))
+    result = pipeline.run(_write_sources(src), target=None)
+    # this fixture stands in for dedupe and export: their own findings are replaced below
+    later = result.findings["rule"].str.startswith(("dedupe.", "export.", "validate.", "stages."))
+    result.findings = result.findings[~later].reset_index(drop=True)
     model = stage_view()
     rec = result.records.copy()
     rec["stage"] = rec["stage"].map(lambda w: model.resolve(w))  # what normalize does
@@ -459,7 +463,8 @@ def rich_result(tmp: Path) -> pipeline.RunResult:
 
 @pytest.fixture(scope="module")
 def fixtures_run() -> pipeline.RunResult:
-    return pipeline.run([str(FIX)])
+    """An audit of the quirk fixtures (no import files, so no validation)."""
+    return pipeline.run([str(FIX)], target=None)
 
 
 @pytest.fixture()
@@ -665,7 +670,10 @@ def test_duplicates_section(rich, fixtures_run):
     assert big["variants"][0]["values"]["stage"] in ("proposal", "closing", "won")
     assert d["conflicts"]["total"] == 1 and d["conflicts"]["by_field"] == {"amount": 1}
     assert d["review"]["pairs"] == 1
-    assert extend_report(fixtures_run)["duplicates"] == {"available": False, "merged_rows": 0}
+    no_dedupe = dataclasses.replace(fixtures_run, dedupe=None)
+    merged = int((fixtures_run.records["_status"] == "merged").sum())
+    assert merged > 0  # the quirk fixtures hold one tracker in several formats
+    assert extend_report(no_dedupe)["duplicates"] == {"available": False, "merged_rows": merged}
 
 
 # --------------------------------------------------------------------------- outputs

@@ -86,8 +86,11 @@ def build_import_files(
     owners: dict[str, str] | None = None,
     today: date | None = None,
 ) -> ExportResult:
-    """Make, check and return the import files of one target (nothing is written)."""
-    today = today or date.today()
+    """Make, check and return the import files of one target (nothing is written).
+
+    ``today`` is the run's reference date (the pipeline's as-of date, never the wall clock);
+    without it the ``today`` source of ``close_date_fill`` is skipped.
+    """
     found = _Findings()
     sets, record_findings = build_record_sets(entities, model, target.person_stages)
     sets["deals"] = _apply_policies(sets["deals"], target, today, found)
@@ -122,7 +125,7 @@ _NAME_PARTS = (("product", "product"), ("created_at", "created date"))
 
 
 def _apply_policies(
-    deals: pd.DataFrame, target: TargetProfile, today: date, found: _Findings
+    deals: pd.DataFrame, target: TargetProfile, today: date | None, found: _Findings
 ) -> pd.DataFrame:
     """Generated deal names and filled close dates, each with a finding."""
     out = deals.copy()
@@ -164,7 +167,10 @@ def _apply_policies(
         for idx in out.index[dates == ""]:
             row = out.loc[idx]
             for source in pol.close_date_fill:
-                value = today.isoformat() if source == "today" else text(row.get(source))
+                if source == "today":
+                    value = today.isoformat() if today is not None else ""
+                else:
+                    value = text(row.get(source))
                 if value:
                     dates.at[idx] = value
                     found.add(

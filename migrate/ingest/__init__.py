@@ -10,6 +10,7 @@ docs/architecture.md (bookkeeping columns, canonical fields, ``extra:<header>`` 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -220,3 +221,32 @@ def to_records(
     out[SOURCE_ORDER] = out[SOURCE_ORDER].astype(int)
     out[AMOUNT_UNIT] = out[AMOUNT_UNIT].astype(float)
     return out
+
+
+def read_plain_table(path: str | os.PathLike[str], *, rules_dir: str | None = None) -> pd.DataFrame:
+    """A plain export (first row = header, first sheet), every cell as text.
+
+    For exports of the target SFA (``--existing``): same format detection, encodings and
+    safety limits as the trackers, but no layout detection. Raises InputFileError.
+    """
+    _, limits = load_ingest_rules(rules_dir)
+    p = Path(path)
+    if not p.is_file():
+        raise InputFileError(
+            str(p),
+            "file not found",
+            hint="pass an export of the target SFA (CSV or Excel, first row = column names)",
+            code="ingest.missing",
+        )
+    src = SourceFile(p, p.name, detect_format(p, limits), 0)
+    grids = read_grids(src, limits)
+    cells = next((g.cells for g in grids if g.visible and len(g.cells)), None)
+    if cells is None or len(cells) < 1:
+        raise InputFileError(
+            str(p), "has no rows", hint="export the records with a header row", code="ingest.empty-file"
+        )
+    header = [("" if h is None else str(h).strip()) for h in cells.iloc[0]]
+    body = cells.iloc[1:].reset_index(drop=True)
+    body.columns = header
+    body = body.loc[:, [h != "" for h in header]]
+    return body.dropna(how="all").reset_index(drop=True).astype(object)
