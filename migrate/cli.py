@@ -162,7 +162,9 @@ def _common_options(f):
             help="Language of report.html and quality.xlsx (default: the sources' language).",
         ),
         click.option(
-            "--mask-pii", is_flag=True, help="Mask e-mails and phones in the report and quality.xlsx."
+            "--mask-pii",
+            is_flag=True,
+            help="Mask e-mails and phones in the report and quality.xlsx.",
         ),
     ]
     for option in reversed(options):

@@ -13,9 +13,9 @@ import contextlib
 import json
 import os
 import re
-import zipfile
 import shutil
 import uuid
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any

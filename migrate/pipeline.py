@@ -9,8 +9,8 @@ but some files failed or rows were rejected) or 2 (nothing could be read).
 
 from __future__ import annotations
 
-import os
 import datetime as dt
+import os
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -25,6 +25,7 @@ from .errors import InputFileError
 from .ingest import IngestResult, SheetTable, read_sources, to_records
 from .output import atomic_dir, make_reproducible, write_csv, write_json
 from .schema import ROW_KEY, SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, load_schema
+from .validate import PARENT_REJECTED
 
 CROSSWALK_COLUMNS = [
     "source_file",
@@ -133,9 +134,7 @@ def run(
     keep = records[~rejected]
     keep, inferred = infer_stages(keep, model, lang=lang_)
     found.append(inferred)
-    dedupe = find_duplicates(
-        keep, rules_dir=rules_dir, decisions=given, existing=existing_frames
-    )
+    dedupe = find_duplicates(keep, rules_dir=rules_dir, decisions=given, existing=existing_frames)
     found.append(dedupe.findings)
     records = _merge_back(records, dedupe.records)
     found.append(check_stage_consistency(dedupe.deals, model, today or dt.date.min, lang=lang_))
@@ -145,7 +144,11 @@ def run(
         from .export import build_import_files
         from .normalize import load_owners
 
-        entities = {"companies": dedupe.companies, "contacts": dedupe.contacts, "deals": dedupe.deals}
+        entities = {
+            "companies": dedupe.companies,
+            "contacts": dedupe.contacts,
+            "deals": dedupe.deals,
+        }
         owners = load_owners(rules_dir) or None
         export = build_import_files(entities, profile, model, owners=owners, today=today)
         found.append(export.findings)
@@ -153,13 +156,17 @@ def run(
 
     findings = _fill_columns(fnd.concat(found), ingest.tables)
     crosswalk = build_crosswalk(records, ingest.tables)
-    report = build_report(ingest, records, crosswalk, findings, target=profile.name if profile else None)
+    report = build_report(
+        ingest, records, crosswalk, findings, target=profile.name if profile else None
+    )
     result = RunResult(ingest.tables, ingest.problems, records, findings, crosswalk, report)
     result.dedupe, result.export, result.as_of = dedupe, export, today
     from .report import extend_report, write_reports
 
     report.update(
-        extend_report(result, stage_model=model, today=today, mask_pii=mask_pii, rules_dir=rules_dir)
+        extend_report(
+            result, stage_model=model, today=as_of, mask_pii=mask_pii, rules_dir=rules_dir
+        )
     )
     if export is not None:
         report["validation"] = export.validation
@@ -178,7 +185,12 @@ def run(
                 paths_ = write_import_files(export, tmp, profile, excel_friendly=excel_friendly)
                 written += [p.name for p in paths_]
             written += write_reports(
-                result, tmp, lang=lang, mask_pii=mask_pii, stage_model=model, today=today,
+                result,
+                tmp,
+                lang=lang,
+                mask_pii=mask_pii,
+                stage_model=model,
+                today=as_of,
                 rules_dir=rules_dir,
             )
             for name in written:
@@ -245,18 +257,26 @@ def _merge_back(records: pd.DataFrame, deduped: pd.DataFrame) -> pd.DataFrame:
 
 
 def _apply_rejects(records: pd.DataFrame, rejects: pd.DataFrame) -> pd.DataFrame:
-    """Rows behind a rejected import record become ``rejected`` with the reasons."""
+    """Rows behind a rejected import record become ``rejected``, with the reasons.
+
+    A row's reason names the checks its own records failed; "parent rejected" is only given
+    when that is all there is (the parent's own reason is then on the parent's rows).
+    """
     if rejects.empty:
         return records
-    reasons: dict[str, list[str]] = {}
+    own: dict[str, list[str]] = {}
+    inherited: dict[str, list[str]] = {}
     for file, rule, reason, keys in rejects[["file", "rule", "reason", "source_rows"]].itertuples(
         index=False
     ):
+        if rule == PARENT_REJECTED:
+            why, into = f"{file}: its parent record was rejected [{rule}]", inherited
+        else:
+            why, into = f"{file}: {reason} [{rule}]", own
         for key in _text(keys).split(";"):
-            if key:
-                why = f"{file}: {reason} [{rule}]"
-                if why not in reasons.setdefault(key, []):
-                    reasons[key].append(why)
+            if key and why not in into.setdefault(key, []):
+                into[key].append(why)
+    reasons = {k: own.get(k) or inherited[k] for k in {*own, *inherited}}
     out = records.copy()
     hit = out[ROW_KEY].map(lambda k: k in reasons) & (out["_status"] != "rejected")
     out.loc[hit, "_status"] = "rejected"

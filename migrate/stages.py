@@ -514,7 +514,9 @@ def check_stage_consistency(
     return fnd.to_frame(out)
 
 
-def _violations(req: Requirement, row: pd.Series, today: date | None) -> Iterable[tuple[str, str, str]]:
+def _violations(
+    req: Requirement, row: pd.Series, today: date | None
+) -> Iterable[tuple[str, str, str]]:
     """(field, value, detail) for every check of one requirement the row fails."""
     for f in req.require:
         if is_blank(row.get(f)):

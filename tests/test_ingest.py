@@ -259,3 +259,24 @@ def test_merged_cells_in_data_fill_their_range(tmp_path):
     rec = to_records(result.tables)
     assert rec["company_name"].tolist() == ["株式会社山田電気"] * 3
     assert any(f.rule == "ingest.merged-cells-filled" for t in result.tables for f in t.findings)
+
+
+def test_count_formula_row_under_the_name_column_is_not_data(tmp_path: Path) -> None:
+    """A "# of Opps" row with =COUNTA(...) below the list is a summary row, not a company."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Pipeline"
+    ws.append(["Opp ID", "Account Name", "Contact", "Opportunity", "Amount", "Stage"])
+    for i in range(1, 6):
+        ws.append([f"W-{i:03d}", f"Company {i} Inc.", f"Person {i}", f"Deal {i}", 1000 * i, "Won"])
+    ws.append([None, "Opps counted", None, None, "=COUNTA(A2:A6)", None])
+    ws.append([None, "Deal value", None, None, "=SUM(E2:E6)", None])
+    ws.append(["W-006", "Row Sum Ltd.", "Someone", "Deal 6", "=SUM(1,2)", "Won"])
+    path = tmp_path / "pipeline.xlsx"
+    wb.save(path)
+    table = next(t for t in read_sources([str(path)]).tables if t.kind == "table")
+    assert dict(table.skipped).get(7) == "row.subtotal"
+    assert dict(table.skipped).get(8) == "row.subtotal"
+    assert 9 in table.data_rows  # a full data row that happens to hold a formula stays data

@@ -10,9 +10,9 @@ docs/architecture.md (bookkeeping columns, canonical fields, ``extra:<header>`` 
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 import pandas as pd
 
@@ -243,7 +243,10 @@ def read_plain_table(path: str | os.PathLike[str], *, rules_dir: str | None = No
     cells = next((g.cells for g in grids if g.visible and len(g.cells)), None)
     if cells is None or len(cells) < 1:
         raise InputFileError(
-            str(p), "has no rows", hint="export the records with a header row", code="ingest.empty-file"
+            str(p),
+            "has no rows",
+            hint="export the records with a header row",
+            code="ingest.empty-file",
         )
     header = [("" if h is None else str(h).strip()) for h in cells.iloc[0]]
     body = cells.iloc[1:].reset_index(drop=True)

@@ -567,7 +567,9 @@ def classify_rows(
         names_text |= col.notna() & ~col.astype(str).str.match(exact_re).fillna(False).astype(bool)
     in_sum_rows = pd.Series(pos_index.isin(list(sum_rows)), index=pos_index)
     subtotal = (
-        sub_exact | (sub_prefix & sparse & (identity_filled <= 1)) | (in_sum_rows & ~names_text)
+        sub_exact
+        | (sub_prefix & sparse & (identity_filled <= 1))
+        | (in_sum_rows & (~names_text | (sparse & (identity_filled <= 1))))
     )
 
     # the first non-empty cell of each row, and where it is

@@ -213,7 +213,7 @@ _NO_VALUE_RE = re.compile(
     rb"(?:</(?:\w+:)?f>|<(?:\w+:)?f\b[^>]*/>)\s*(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>"
 )
 _SUM_RE = re.compile(
-    rb'<(?:\w+:)?c\b[^>]*?\br="[A-Z]+(\d+)"[^>]*>\s*<(?:\w+:)?f\b[^>]*>\s*(?:_xlfn\.)?(?:SUM|SUBTOTAL|AGGREGATE|SUMIF|SUMIFS)\(',
+    rb'<(?:\w+:)?c\b[^>]*?\br="[A-Z]+(\d+)"[^>]*>\s*<(?:\w+:)?f\b[^>]*>\s*(?:_xlfn\.)?(?:SUM|SUBTOTAL|AGGREGATE|SUMIFS?|SUMPRODUCT|COUNTA?|COUNTIFS?|COUNTBLANK|AVERAGEA?|AVERAGEIFS?|MAX|MIN|MEDIAN)\(',
     re.S,
 )
 _CELL_REF_RE = re.compile(rb'\br="([A-Z]+)(\d+)"')

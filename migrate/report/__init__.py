@@ -126,21 +126,49 @@ def _has(result: Any, *names: str) -> list[str]:
     return [n for n in names if getattr(result, n, None) is not None]
 
 
+_HUMAN_TEXT = (
+    "company_name",
+    "contact_name",
+    "deal_name",
+    "department",
+    "contact_title",
+    "product",
+    "owner",
+    "industry",
+    "address",
+    "next_action",
+    "lost_reason",
+    "notes",
+)
+
+
 def _source_lang(ctx: Any) -> str:
-    """ "ja" when most headers and text values of the sources contain Japanese."""
+    """ "ja" when most data rows come from sheets written in Japanese (headers and values)."""
     from itertools import chain, islice
 
     from .values import guess_language
 
-    headers = [c.header for t in ctx.tables for c in t.columns]
-    texts = (
-        x
-        for col in ctx.records.columns
-        if not str(col).startswith("_")
-        for x in islice(ctx.records[col], 200)
-        if isinstance(x, str)
-    )
-    return guess_language(chain(headers, islice(texts, 4000)))
+    rec = ctx.records
+    votes = {"ja": 0, "en": 0}
+    for t in ctx.tables:
+        if getattr(t, "kind", "table") != "table":
+            continue
+        headers = [c.header for c in t.columns]
+        rows = rec
+        if "_source_file" in rec.columns and "_source_sheet" in rec.columns:
+            rows = rec[(rec["_source_file"] == t.file) & (rec["_source_sheet"] == t.sheet)]
+        texts = (  # free text people typed; normalised codes (stage keys, JPY) are English
+            x
+            for col in _HUMAN_TEXT
+            if col in rows.columns
+            for x in islice(rows[col], 50)
+            if isinstance(x, str)
+        )
+        lang = guess_language(chain(headers, islice(texts, 2000)))
+        votes[lang] += max(len(rows), 1)
+    if not any(votes.values()):
+        return guess_language(c.header for t in ctx.tables for c in t.columns)
+    return "ja" if votes["ja"] >= votes["en"] else "en"
 
 
 def _plain(obj: Any) -> Any:

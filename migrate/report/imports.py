@@ -8,6 +8,7 @@ are not record tables); blank rows are counted apart and are not part of ``in``.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Any
 
@@ -161,7 +162,8 @@ def _rejections(ctx: Context) -> dict[str, Any]:
         for reason in [p.strip() for p in v.text(why).split(";") if p.strip()] or [
             "(no reason given)"
         ]:
-            entry = reasons.setdefault(reason, {"reason": reason, "count": 0, "examples": []})
+            key = _reason_kind(reason)
+            entry = reasons.setdefault(key, {"reason": key, "count": 0, "examples": []})
             entry["count"] += 1
             if len(entry["examples"]) < n:
                 entry["examples"].append(ctx.where(f, s, r))
@@ -174,6 +176,15 @@ def _rejections(ctx: Context) -> dict[str, Any]:
     if isinstance(rejects, pd.DataFrame):
         out["checks"] = _checks(ctx, rejects)
     return out
+
+
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
+_COUNT = re.compile(r"\bis \d+ characters long")
+
+
+def _reason_kind(reason: str) -> str:
+    """A reason with its row's own values left out, so rows with the same problem group."""
+    return _COUNT.sub("is too long", _QUOTED.sub("…", reason))
 
 
 def _checks(ctx: Context, rejects: pd.DataFrame) -> list[dict[str, Any]]:
