@@ -168,8 +168,6 @@ def run(
             result, stage_model=model, today=as_of, mask_pii=mask_pii, rules_dir=rules_dir
         )
     )
-    if export is not None:
-        report["validation"] = export.validation
     if out is not None and ingest.tables:
         result.out_dir = Path(out)
         with atomic_dir(out) as tmp:

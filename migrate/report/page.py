@@ -55,6 +55,7 @@ tr.total td{font-weight:600;border-top:2px solid var(--fg)}
 .verdict.ready{background:#e6f4ea;border-color:var(--ok)}
 .verdict.attention{background:#fef7e0;border-color:var(--warn)}
 .verdict.blocked{background:#fce8e6;border-color:var(--bad)}
+.verdict.audit{background:#f1f3f4;border-color:var(--muted,#80868b)}
 .badge{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;color:#fff;white-space:nowrap}
 .b-error,.b-fail,.b-rejected{background:var(--bad)}
 .b-warning,.b-warn,.b-reported{background:var(--warn)}
@@ -143,7 +144,7 @@ def _header(p: Page) -> str:
     return (
         f'<header class="top"><button type="button" onclick="window.print()">{p.t("print")}</button>'
         f'<h1>{p.t("title")}</h1><p class="sub">{p.t("subtitle")} · {e(tool.get("name", "sfa-migrate"))} '
-        f"{e(tool.get('version', ''))} · target: {e(p.r.get('target', ''))}</p>"
+        f"{e(tool.get('version', ''))} · target: {e(p.r.get('target') or p.t('audit.target'))}</p>"
         f'<p class="meta">{" · ".join(meta)}</p></header>'
     )
 

@@ -86,6 +86,15 @@ WORDS: dict[str, tuple[str, str]] = {
     "verdict.ready": ("取り込み可能", "Ready to import"),
     "verdict.attention": ("取り込み可能（要確認）", "Can import — check the points below"),
     "verdict.blocked": ("取り込み不可", "Cannot import yet"),
+    "verdict.audit": (
+        "監査のみ（インポートファイルは未作成）",
+        "Audit only — no import files built",
+    ),
+    "why.not-validated": (
+        "取り込み先の検証は行っていません（run --target で確認できます）",
+        "Nothing was validated against a target SFA (run with --target to check)",
+    ),
+    "audit.target": ("なし（監査）", "none (audit)"),
     "why.files-failed": ("読み込めなかったファイルがあります", "Some files could not be read"),
     "why.rows-rejected": ("取り込めない行があります（除外）", "Some rows were rejected"),
     "why.error-findings": ("エラーの指摘があります", "There are error-level findings"),
