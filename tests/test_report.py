@@ -500,7 +500,8 @@ def test_reconciliation_adds_up_per_sheet_and_in_total(fixtures_run):
     assert by_sheet[("pivot-sheet.xlsx", "Pivot")]["kind"] == "skipped"
     failed = {Path(f["file"]).name: f["code"] for f in sec["import"]["failed_files"]}
     assert failed["encrypted.xlsx"] == "ingest.encrypted"
-    assert sec["import"]["verdict"]["status"] == "attention"
+    assert sec["import"]["verdict"]["status"] == "audit"  # fixtures_run is an audit
+    assert "not-validated" in sec["import"]["verdict"]["reasons"]
     assert "files-failed" in sec["import"]["verdict"]["reasons"]
 
 

@@ -245,6 +245,6 @@ def _verdict(
         reasons.append("rows-unaccounted")
     if totals["exported"] == 0:
         return {"status": "blocked", "reasons": ["nothing-exported", *reasons]}
-    if ctx.report.get("target", "") is None:  # an audit: no import file was built or checked
+    if ctx.export is None:  # an audit: no import file was built or checked
         return {"status": "audit", "reasons": [*reasons, "not-validated"]}
     return {"status": "attention" if reasons else "ready", "reasons": reasons}
