@@ -195,9 +195,11 @@ def match_header(
         if key in idx.exact:
             return idx.exact[key], 1.0, "exact"
     best: tuple[str | None, float, str] = (None, 0.0, "none")
+    toks = _tokens(header)
+    edges = _edge_runs(toks)
     # a synonym inside a longer header: the longest one wins (営業担当者名 -> 営業担当者 -> owner)
     for key in dict.fromkeys((bare, full)):
-        found = [(k, f) for k, f in idx.exact.items() if _contained(k, key)]
+        found = [(k, f) for k, f in idx.exact.items() if _contained(k, key, edges)]
         if found:
             k, f = max(found, key=lambda kf: (len(kf[0]), -idx.keys.index(kf[0])))
             conf = 0.78 + 0.2 * len(k) / len(key)
@@ -211,7 +213,6 @@ def match_header(
         )
         if hit and hit[1] / 100 > best[1]:
             best = (idx.fields[hit[2]], hit[1] / 100, "fuzzy")
-    toks = _tokens(header)
     if best[2] == "contains" and str(header).isascii() and len(toks) >= 2:
         # in English the head noun comes last: "Status Note" is a note, not a status
         last = _keyword_match(toks[-1], idx)
@@ -231,13 +232,25 @@ def match_header(
     return best
 
 
-def _contained(syn: str, key: str) -> bool:
+def _edge_runs(toks: list[str]) -> set[str]:
+    """The header's leading and trailing runs of whole words, joined ("expected", "close")."""
+    return {"".join(toks[:i]) for i in range(1, len(toks))} | {
+        "".join(toks[i:]) for i in range(1, len(toks))
+    }
+
+
+def _contained(syn: str, key: str, edges: set[str] | None = None) -> bool:
     if syn == key or not syn:
         return False
     if _is_cjk(syn):
         return len(syn) >= 2 and syn in key
-    # latin synonyms must stand on their own in the header: at least 4 letters and at an edge
-    return len(syn) >= 4 and (key.startswith(syn) or key.endswith(syn))
+    # latin synonyms must stand on their own in the header: at least 4 letters, whole words at
+    # an edge ("Project" is not in "Projected close"); headers without word breaks by letters
+    if len(syn) < 4:
+        return False
+    if edges:
+        return syn in edges
+    return key.startswith(syn) or key.endswith(syn)
 
 
 def _is_cjk(text: str) -> bool:

@@ -127,3 +127,19 @@ def test_ambiguous_担当者_takes_contact_when_owner_is_taken():
     frame = pd.DataFrame({0: ["A社"] * 8, 1: ["田中"] * 8, 2: ["山田"] * 8})
     m = map_columns(["会社名", "営業担当", "担当者"], ["A", "B", "C"], frame, SCHEMA)
     assert [c.field for c in m] == ["company_name", "owner", "contact_name"]
+
+
+@pytest.mark.parametrize(
+    "header, field",
+    [
+        ("ご担当", "contact_name"),  # ご/お: the customer's side, not our rep
+        ("Expected signing", "close_date"),
+        ("Projected close", "close_date"),  # not deal_name: "Project" is not a word of it
+        ("Planned order", "close_date"),
+    ],
+)
+def test_headers_seen_in_fresh_trackers(header: str, field: str) -> None:
+    from migrate.columns import match_header
+    from migrate.schema import load_schema
+
+    assert match_header(header, load_schema())[0] == field
