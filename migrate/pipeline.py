@@ -119,6 +119,7 @@ def run(
     table_findings = [f for t in ingest.tables for f in t.findings]
     found: list[pd.DataFrame] = [fnd.concat([table_findings, ingest.findings])]
 
+    raw_stage = records["stage"] if "stage" in records.columns else None
     records, norm_findings = normalize_records(records, rules_dir=rules_dir, today=as_of)
     found.append(norm_findings)
     today = as_of or _as_of(records)
@@ -132,7 +133,13 @@ def run(
 
     # stages before dedupe: the stage a merged deal keeps is the one of its most recent row
     keep = records[~rejected]
-    keep, inferred = infer_stages(keep, model, lang=lang_)
+    # a stage is inferred only where the cell was empty: an unknown word is not a missing stage
+    worded = _unknown_stage_words(raw_stage, keep)
+    guessed, inferred = infer_stages(keep[~worded], model, lang=lang_)
+    keep = keep.copy()
+    keep.loc[guessed.index, ["stage", "_stage_inferred"]] = guessed[
+        ["stage", "_stage_inferred"]
+    ].to_numpy()
     found.append(inferred)
     dedupe = find_duplicates(keep, rules_dir=rules_dir, decisions=given, existing=existing_frames)
     found.append(dedupe.findings)
@@ -233,6 +240,14 @@ def _as_of(records: pd.DataFrame) -> dt.date | None:
         from .report.context import latest_date as as_of_date
 
     return as_of_date(records)
+
+
+def _unknown_stage_words(raw: pd.Series | None, records: pd.DataFrame) -> pd.Series:
+    """Rows whose stage cell held a word that normalize could not place."""
+    if raw is None or "stage" not in records.columns:
+        return pd.Series(False, index=records.index)
+    had_word = raw.reindex(records.index).map(lambda v: _text(v).strip() != "")
+    return had_word & (records["stage"].map(_text) == "")
 
 
 def _rejected_mask(records: pd.DataFrame) -> pd.Series:

@@ -447,3 +447,22 @@ def test_infer_keeps_earlier_inferred_flags(model: StageModel) -> None:
     out, found = infer_stages(records, model)
     assert list(out[INFERRED]) == [True, False]
     assert found.empty
+
+
+def test_an_unknown_stage_word_is_not_overwritten_by_inference(tmp_path) -> None:
+    """Only an empty stage cell is inferred; 'Stalled' at 100% stays unknown, not 'won'."""
+    import csv
+
+    from migrate import pipeline
+
+    path = tmp_path / "deals.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["Company", "Deal", "Stage", "Probability", "Close Date", "Amount"])
+        w.writerow(["Acme Inc.", "Renewal", "Stalled", "100%", "2026-01-31", "1000"])
+        w.writerow(["Globex Corp.", "Expansion", "", "100%", "2026-01-31", "2000"])
+    result = pipeline.run([str(path)], target=None)
+    stage = dict(zip(result.records["company_name"], result.records["stage"]))
+    inferred = dict(zip(result.records["company_name"], result.records["_stage_inferred"]))
+    assert stage["Acme Inc."] == "" and not inferred["Acme Inc."]
+    assert stage["Globex Corp."] == "won" and inferred["Globex Corp."]
