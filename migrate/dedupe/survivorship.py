@@ -6,7 +6,8 @@ most recent one) and the conflicts found (two different non-empty values of a fi
 rules ask to be told).
 
 Strategies: ``most_recent`` (the value of the most recently updated row that has one:
-``updated_at``, then the later file/sheet, then the lower row), ``most_complete`` (from the
+``updated_at`` (for a row without one, the latest date its sheet was worked on), then the later
+file/sheet, then the lower row), ``most_complete`` (from the
 row with the most filled fields), ``most_frequent``, ``source_priority`` (files in the order
 listed in the rules, glob patterns), ``longest`` and ``concatenate`` (every distinct value, most
 recent first, one per line: notes).
@@ -32,13 +33,9 @@ def empty_mask(values: pd.Series) -> np.ndarray:
 
 
 def recency_rank(rows: pd.DataFrame) -> np.ndarray:
-    """0 for the most recent row: latest ``updated_at`` first ('' counts as oldest), then the
-    later file/sheet (``_source_order``), then the lower row of the sheet."""
-    upd = (
-        rows["updated_at"].astype(object).where(~empty_mask(rows["updated_at"]), "")
-        if "updated_at" in rows
-        else pd.Series("", index=rows.index)
-    )
+    """0 for the most recent row: latest :func:`effective_date` first ('' counts as oldest),
+    then the later file/sheet (``_source_order``), then the lower row of the sheet."""
+    upd = effective_date(rows)
     order = pd.to_numeric(
         rows.get("_source_order", pd.Series(0, index=rows.index)), errors="coerce"
     ).fillna(-1)
@@ -55,6 +52,33 @@ def recency_rank(rows: pd.DataFrame) -> np.ndarray:
     rank = np.empty(len(rows), dtype=np.int64)
     rank[keys] = np.arange(len(rows))
     return rank
+
+
+def _dates(rows: pd.DataFrame, name: str) -> pd.Series:
+    if name not in rows:
+        return pd.Series("", index=rows.index, dtype=object)
+    col = rows[name].astype(object)
+    return col.where(~empty_mask(rows[name]), "").astype(str)
+
+
+def effective_date(rows: pd.DataFrame) -> pd.Series:
+    """How recent each row is: its ``updated_at``; for a row without one, the date its sheet was
+    last worked on (the latest ``updated_at``/``created_at`` in that sheet).
+
+    A tracker without an update column is not older than last year's CRM export: its rows are
+    as current as the newest row anyone added to it.
+    """
+    upd = _dates(rows, "updated_at")
+    if (upd != "").all():
+        return upd
+    seen = pd.concat([upd, _dates(rows, "created_at")], axis=1).max(axis=1)
+    sheet = (
+        rows.get("_source_file", pd.Series("", index=rows.index)).astype(str)
+        + "\x1f"
+        + rows.get("_source_sheet", pd.Series("", index=rows.index)).astype(str)
+    )
+    latest = seen.groupby(sheet).transform("max")
+    return upd.where(upd != "", latest.fillna(""))
 
 
 def join_groups(groups: np.ndarray, values: np.ndarray, sep: str) -> pd.Series:
