@@ -168,6 +168,8 @@ def normalize_company(value: object, rules: NormalizeRules | None = None) -> Out
             _issue("normalize.company-branch-removed", f"removed the branch/department '{branch}'")
         )
     name = _CJK_SPACE_RE.sub("", name.strip(" ,"))  # 山田　電気 -> 山田電気
+    if not name.isascii():  # か ﾞ -> か + U+3099 once the space is gone: compose to が again
+        name = unicodedata.normalize("NFKC", name)
     if not name or is_placeholder(name, rules.placeholders) or _form_key(name) in m.forms:
         failure = Issue("normalize.invalid-company", f"'{text}' is not a company name")
         return Outcome(CompanyName(text, "", form), tuple(issues), failure)

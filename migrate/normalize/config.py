@@ -101,6 +101,7 @@ class DateRules:
     serial_min: float
     serial_max: float
     not_after_today: tuple[str, ...]
+    future_facing: tuple[str, ...]
     eras: tuple[Era, ...]
 
 
@@ -112,6 +113,7 @@ class AmountRules:
     currencies: tuple[tuple[str, str], ...]  # longest token first
     approximate_words: tuple[str, ...]
     note_words: tuple[str, ...]
+    zero_decimal: frozenset[str]  # currencies without a minor unit (JPY): no decimals
     suspect_min_values: int
     suspect_spread: float
     certain_min_ratio: float
@@ -173,8 +175,9 @@ _KEYS = {
     "phones": "default_region extension_markers leading_zero_mobile_prefixes "
     "accept_unlisted_japanese_numbers",
     "dates": "min_year max_year ambiguous_order month_only fiscal_year_start_month "
-    "fiscal_year_named_by quarters excel_serial not_after_today eras",
-    "amounts": "default_currency range units currencies approximate_words note_words unit_suspect",
+    "fiscal_year_named_by quarters excel_serial not_after_today future_facing eras",
+    "amounts": "default_currency range units currencies approximate_words note_words "
+    "zero_decimal_currencies unit_suspect",
     "amounts.unit_suspect": "min_values spread certain_min_ratio",
     "probability": "range ranks strip_words",
     "stages": "fuzzy_min fuzzy_min_length",
@@ -315,6 +318,11 @@ def _dates(g: _Getter, p: Problems, d: Mapping[str, Any]) -> DateRules:
         serial_min=float(serial[0]),
         serial_max=float(serial[1]),
         not_after_today=g.words(d, "not_after_today", "dates"),
+        future_facing=(
+            g.words(d, "future_facing", "dates")
+            if "future_facing" in d
+            else ("close_date", "next_action_date")
+        ),
         eras=tuple(eras),
     )
 
@@ -345,6 +353,9 @@ def _amounts(g: _Getter, p: Problems, a: Mapping[str, Any], s: Mapping[str, Any]
             sorted(g.words(a, "approximate_words", "amounts"), key=len, reverse=True)
         ),
         note_words=tuple(sorted(g.words(a, "note_words", "amounts"), key=len, reverse=True)),
+        zero_decimal=frozenset(w.upper() for w in g.words(a, "zero_decimal_currencies", "amounts"))
+        if "zero_decimal_currencies" in a
+        else frozenset({"JPY", "KRW"}),
         suspect_min_values=int(g.number(s, "min_values", 5, "amounts.unit_suspect", 2, 10**6)),
         suspect_spread=g.number(s, "spread", 10, "amounts.unit_suspect", 1, 10**6),
         certain_min_ratio=g.number(s, "certain_min_ratio", 0.1, "amounts.unit_suspect", 0, 10**6),

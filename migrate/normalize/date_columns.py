@@ -8,7 +8,14 @@ findings. Two things come from context, never from one cell alone:
   column's unambiguous values (25/03/2026 can only be day-first); undecidable -> the default
   of rules/normalize.yaml with a finding on every ambiguous cell;
 * the year of 3/31, 3月末, Q1: the candidate nearest to another date of the same row, else to
-  the middle of the column's dates in that sheet, else of the sheet's dates, else today.
+  the middle of the column's dates in that sheet, else of the sheet's dates, else to the
+  reference date (for a field that cannot lie ahead, such as created_at: the latest candidate
+  not after it);
+* the reference date itself ("today" of the future-date checks and the last resort above): the
+  ``today`` given, else derived from the data once every date that needs no reference is read:
+  the latest updated_at/created_at (:func:`.asof.as_of_date`), else the latest date of a field
+  that is not future-facing (``dates.future_facing``: close_date, next_action_date), else the
+  latest date at all. The wall clock is never read, so the same records give the same output.
 """
 
 from __future__ import annotations
@@ -19,10 +26,11 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from .asof import AS_OF_FIELDS
 from .base import Issue, distinct, settle
 from .collect import Collector
 from .config import NormalizeRules
-from .dates import DateToken, resolve_order, resolve_year, tokenize
+from .dates import DateToken, resolve_order, resolve_year, tokenize, year_unknown
 from .text import clean_text, to_text
 
 
@@ -38,11 +46,18 @@ class _Column:
 
 
 def normalize_date_columns(
-    out: pd.DataFrame, col: Collector, rules: NormalizeRules, fields: list[str], today: dt.date
-) -> None:
-    """Normalise every date field of ``out`` in place."""
+    out: pd.DataFrame,
+    col: Collector,
+    rules: NormalizeRules,
+    fields: list[str],
+    today: dt.date | None,
+) -> dt.date | None:
+    """Normalise every date field of ``out`` in place; return the reference date used.
+
+    ``today`` when given, else the date derived from the data (None when it has no dates).
+    """
     if not fields:
-        return
+        return today
     gcodes, glabels = col.groups()
     columns = []
     for name in fields:
@@ -54,10 +69,38 @@ def normalize_date_columns(
     for c in columns:
         _resolve_orders(c, col, rules, gcodes, glabels)
         c.ordinal = _ordinals(c)
+    # Years from the row, column and sheet first; the reference date is only the last resort,
+    # so when it is derived from the data it is derived from what needed none.
+    label = f"today ({today.isoformat()})" if today else ""
     for c in columns:
-        _resolve_years(c, columns, rules, gcodes, today)
+        _resolve_years(c, columns, rules, gcodes, today, label)
+    reference = today
+    if today is None:
+        reference, label = _reference(columns, rules)
+        if reference is not None:
+            for c in columns:
+                _resolve_years(c, columns, rules, gcodes, reference, label)
     for c in columns:
-        _finish(out, c, col, rules, today)
+        _finish(out, c, col, rules, reference, label)
+    return reference
+
+
+def _reference(columns: list[_Column], rules: NormalizeRules) -> tuple[dt.date | None, str]:
+    """The reference date derived from the dates read so far, and how to name it."""
+    read = {c.name: _ordinals(c) for c in columns}
+    future = set(rules.dates.future_facing)
+    tiers = (
+        [n for n in AS_OF_FIELDS if n in read],
+        [n for n in read if n not in future and n not in AS_OF_FIELDS],
+        list(read),
+    )
+    for names in tiers:
+        used = [n for n in names if (~np.isnan(read[n])).any()]
+        if used:
+            day = dt.date.fromordinal(int(max(np.nanmax(read[n]) for n in used)))
+            what = "/".join(used) if len(used) <= 3 else "date"
+            return day, f"the data's as-of date ({day.isoformat()}, the latest {what} in the data)"
+    return None, ""
 
 
 def _resolve_orders(
@@ -143,26 +186,38 @@ def _ordinals(c: _Column) -> np.ndarray:
 
 
 def _resolve_years(
-    c: _Column, columns: list[_Column], rules: NormalizeRules, gcodes: np.ndarray, today: dt.date
+    c: _Column,
+    columns: list[_Column],
+    rules: NormalizeRules,
+    gcodes: np.ndarray,
+    fallback: dt.date | None,
+    fallback_label: str,
 ) -> None:
+    """Give a year to the no-year cells of ``c``; without a fallback, those that need it wait."""
     need = np.array([pos for pos, t in c.resolved.items() if t.kind == "no-year"], dtype=np.int64)
     if not len(need):
         return
     others = [o for o in columns if o is not c]
     ng = int(gcodes.max()) + 1
     # The reference date of each row: another date of the row, else the middle of the column's
-    # dates in the sheet, else of all the sheet's dates, else today (vectorised, first wins).
+    # dates in the sheet, else of all the sheet's dates, else the fallback (first wins).
     ref = np.full(len(need), np.nan)
     source = np.full(len(need), -1, dtype=np.int64)
     candidates = [o.ordinal[need] for o in others]
     candidates.append(_group_median(c.ordinal, gcodes, ng)[gcodes[need]])
     all_ord = np.concatenate([o.ordinal for o in columns])
     candidates.append(_group_median(all_ord, np.tile(gcodes, len(columns)), ng)[gcodes[need]])
-    candidates.append(np.full(len(need), float(today.toordinal())))
+    if fallback is not None:
+        candidates.append(np.full(len(need), float(fallback.toordinal())))
     for k, values in enumerate(candidates):
         fill = np.isnan(ref) & ~np.isnan(values)
         ref[fill] = values[fill]
         source[fill] = k
+    found = ~np.isnan(ref)
+    need, ref, source = need[found], ref[found], source[found]
+    if not len(need):
+        return
+    not_after = c.name in rules.dates.not_after_today
     token_ids = pd.factorize(np.array([id(c.resolved[int(p)]) for p in need], dtype=np.int64))[0]
     keys = pd.DataFrame({"t": token_ids, "r": ref.astype(np.int64), "s": source})
     group = keys.groupby(["t", "r", "s"], sort=False).ngroup().to_numpy()
@@ -172,6 +227,7 @@ def _resolve_years(
     for j in first:
         day = dt.date.fromordinal(int(ref[j]))
         k = int(source[j])
+        last = k > len(names) + 1
         if k < len(names):
             why = f"{names[k]} {day.isoformat()} in the same row"
         elif k == len(names):
@@ -179,8 +235,9 @@ def _resolve_years(
         elif k == len(names) + 1:
             why = f"the middle of this sheet's dates ({day.isoformat()})"
         else:
-            why = f"today ({day.isoformat()})"
-        done.append(resolve_year(c.resolved[int(need[j])], day, rules.dates, why))
+            why = fallback_label
+        token = c.resolved[int(need[j])]
+        done.append(resolve_year(token, day, rules.dates, why, not_after=last and not_after))
     for p, g in zip(need, group):
         c.resolved[int(p)] = done[g]
 
@@ -196,7 +253,12 @@ def _group_median(ordinal: np.ndarray, gcodes: np.ndarray, ng: int) -> np.ndarra
 
 
 def _finish(
-    out: pd.DataFrame, c: _Column, col: Collector, rules: NormalizeRules, today: dt.date
+    out: pd.DataFrame,
+    c: _Column,
+    col: Collector,
+    rules: NormalizeRules,
+    reference: dt.date | None,
+    label: str,
 ) -> None:
     rule = rules.rule("date")
     originals = [to_text(u) for u in c.uniques]
@@ -206,7 +268,12 @@ def _finish(
             return t.date.isoformat(), t.issues
         if t.kind == "empty":
             return "", t.issues
-        failure = t.failure or Issue("normalize.unparseable-date", f"'{original}' is not a date")
+        if t.kind == "no-year":  # no date anywhere in the data to take a year from
+            failure = year_unknown(original)
+        else:
+            failure = t.failure or Issue(
+                "normalize.unparseable-date", f"'{original}' is not a date"
+            )
         value, issue = settle(failure, rule.on_error, rule.severity, clean_text(original), "")
         return value, (*t.issues, issue)
 
@@ -236,8 +303,8 @@ def _finish(
             [o for _, _, o in resolved],
             [v for v, _, _ in resolved],
         )
-    if c.name in rules.dates.not_after_today:
-        _future(c.name, result, col, today, originals, c.codes)
+    if reference is not None and c.name in rules.dates.not_after_today:
+        _future(c.name, result, col, reference, label, originals, c.codes)
     out[c.name] = pd.Series(result, index=out.index, dtype=object)
 
 
@@ -245,11 +312,12 @@ def _future(
     name: str,
     result: np.ndarray,
     col: Collector,
-    today: dt.date,
+    reference: dt.date,
+    label: str,
     originals: list[str],
     codes: np.ndarray,
 ) -> None:
-    iso = today.isoformat()
+    iso = reference.isoformat()
     future = (result != "") & (result > iso) if len(result) else np.zeros(0, dtype=bool)
     if not future.any():
         return
@@ -266,7 +334,7 @@ def _future(
         (
             Issue(
                 "normalize.date-in-future",
-                f"{name} {d} is after today ({iso})",
+                f"{name} {d} is after {label}",
                 d,
                 "warning",
                 "kept",

@@ -107,13 +107,19 @@ def parse_date(
     reference: dt.date | None = None,
     rules: NormalizeRules | None = None,
 ) -> Outcome[str]:
-    """Read one date cell into ``YYYY-MM-DD`` ("" when empty or unreadable)."""
+    """Read one date cell into ``YYYY-MM-DD`` ("" when empty or unreadable).
+
+    A value without a year (3/31, 3月末, Q1) takes the year nearest to ``reference``; without a
+    reference it cannot be read (``normalize.date-year-unknown``): the wall clock is never used.
+    """
     rules = rules or load_rules()
     token = tokenize(value, rules)
     if token.kind == "order":
         token = resolve_order(token, order, rules.dates)
     if token.kind == "no-year":
-        token = resolve_year(token, reference or dt.date.today(), rules.dates, "the reference date")
+        if reference is None:
+            return Outcome("", token.issues, year_unknown(value))
+        token = resolve_year(token, reference, rules.dates, f"the reference date ({reference})")
     if token.kind == "full" and token.date:
         return Outcome(token.date.isoformat(), token.issues)
     return Outcome("", token.issues, token.failure)
@@ -163,23 +169,39 @@ def resolve_order(token: DateToken, order: str, dr: DateRules) -> DateToken:
     return replace(token, kind="no-year", spec=("day", m, d))
 
 
-def resolve_year(token: DateToken, reference: dt.date, dr: DateRules, why: str) -> DateToken:
-    """Give a year to a no-year token: the candidate closest to ``reference``."""
-    best: dt.date | None = None
-    for year in (reference.year - 1, reference.year, reference.year + 1):
-        day = date_for(token.spec, year, dr)
-        if day and (best is None or abs((day - reference).days) < abs((best - reference).days)):
-            best = day
+def resolve_year(
+    token: DateToken, reference: dt.date, dr: DateRules, why: str, *, not_after: bool = False
+) -> DateToken:
+    """Give a year to a no-year token: the candidate closest to ``reference``.
+
+    With ``not_after`` (a date that cannot lie ahead, such as created_at, placed by today's
+    date alone) the latest candidate on or before ``reference`` wins instead.
+    """
+    days = [date_for(token.spec, y, dr) for y in range(reference.year - 1, reference.year + 2)]
+    valid = [d for d in days if d is not None]
+    past = [d for d in valid if d <= reference] if not_after else []
+    best: dt.date | None = (
+        max(past) if past else min(valid, key=lambda d: abs((d - reference).days), default=None)
+    )
     if best is None:
         return replace(
             token, kind="fail", failure=Issue("normalize.unparseable-date", "not a valid date")
         )
+    how = "the latest not after" if past else "nearest to"
     issue = Issue(
         "normalize.date-year-inferred",
-        f"no year given; used {best.year}, nearest to {why}",
+        f"no year given; used {best.year}, {how} {why}",
         best.isoformat(),
     )
     return _check_range(replace(token, kind="full", date=best, issues=(*token.issues, issue)), dr)
+
+
+def year_unknown(value: object) -> Issue:
+    """The failure of a date without a year when nothing gives one (no reference date)."""
+    return Issue(
+        "normalize.date-year-unknown",
+        f"'{clean_text(value)}' has no year and no other date in the data gives one",
+    )
 
 
 # ----------------------------------------------------------------------------- reading text

@@ -1,14 +1,20 @@
 """Amounts and currencies: every way a sales team writes money, to a float in the currency's unit.
 
 In: the ``amount`` cells (1200000, ¥1,200,000, JPY 1,200,000, 1,200,000円, 120万, 1.2億,
-1億2000万, 1,200千円, 1.2M, 1,200k, $12,000, USD 12k, 約100万, 100万〜150万, (1,000), ▲1,000,
-未定), the header unit (``_amount_unit``: 万円 -> 10000) and currency (``_currency_hint``) of
-each row, and the ``currency`` column. Out: ``amount`` as a float in yen/dollars (NaN when
+1億2000万, 1,200千円, 1.2M, 1,200k, $12,000, USD 12k, 12.500,00 €, EUR 12.500,00, 12 500,50, 1'234.50,
+約100万, 100万〜150万, (1,000), ▲1,000, 未定), the header unit (``_amount_unit``: 万円 -> 10000)
+and currency (``_currency_hint``) of each row, and the ``currency`` column. Out: ``amount`` as a float in yen/dollars (NaN when
 empty) and ``currency`` as an ISO code: the cell's symbol wins over the currency column, which
 wins over the header, which wins over the default of rules/normalize.yaml. The header unit
 applies to bare numbers only; an explicit unit or currency in the cell wins. A bare number that
 looks typed in yen into a 万円 column is found from its sheet's distribution and reported, and
 corrected only when the distribution makes it certain.
+
+Separators: when both '.' and ',' appear the last one is the decimal mark; one of them repeated
+(1.234.567, 1,234,567) groups thousands; spaces and apostrophes always do. A single one before
+exactly three digits (1,234 / 1.234) is ambiguous: like the day/month order of dates it is
+decided per source file+sheet and field from the values that show the column's decimal mark,
+else read the usual way (rules/normalize.yaml, amounts) with a finding.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from ..findings import Severity
 from .base import Issue, Outcome, distinct, is_missing, reformat, settle, take
 from .collect import Collector
 from .config import AmountRules, NormalizeRules, load_rules
@@ -30,6 +37,10 @@ from .text import clean_text, fold, is_placeholder, to_text
 RULE = "normalize.amount"
 _NEGATIVE_RE = re.compile(r"^(?:▲|△|-|−|マイナス)\s*")
 _RANGE_RE = re.compile(r"\s*(?:〜|~|-|–|—|から|\bto\b)\s*")
+#: Thousands grouping that never is a decimal mark: spaces (NBSP and thin spaces are spaces after
+#: NFKC), apostrophes (Swiss 1'234.50) and underscores.
+_GROUPING_RE = re.compile(r"[\s'’_]")
+_MARKS_RE = re.compile(r"[.,]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +59,7 @@ EMPTY = Amount(math.nan)
 class _Matchers:
     currency: re.Pattern[str]
     codes: dict[str, str]
-    token: re.Pattern[str]
+    token: re.Pattern[str]  # a number with its separators, and its magnitude word
     units: dict[str, Decimal]
     approx_head: re.Pattern[str] | None
     approx_tail: re.Pattern[str] | None
@@ -71,9 +82,7 @@ def _matchers(rules: AmountRules) -> _Matchers:
     return _Matchers(
         currency=re.compile(cur or r"(?!)", re.I),
         codes={fold(k): v for k, v in rules.currencies},
-        token=re.compile(
-            rf"(\d+(?:\.\d+)?|\.\d+)({units})?" if units else r"(\d+(?:\.\d+)?|\.\d+)()"
-        ),
+        token=re.compile(rf"([.,]?\d+(?:[.,]\d+)*)({units or '(?!)'})?"),
         units=dict(rules.units),
         approx_head=re.compile(rf"^(?:{approx})\s*", re.I) if approx else None,
         approx_tail=re.compile(rf"\s*(?:{approx})$", re.I) if approx else None,
@@ -81,21 +90,69 @@ def _matchers(rules: AmountRules) -> _Matchers:
     )
 
 
-def parse_amount(value: object, rules: NormalizeRules | None = None) -> Outcome[Amount]:
-    """Read one amount cell (no header unit applied)."""
+#: How a single ',' or '.' before exactly three digits is read: with this decimal mark (the
+#: other one groups thousands), or ``None`` for the usual way: ',' groups thousands; '.' is a
+#: decimal point before a magnitude word (1.234M) and groups thousands in a bare amount.
+Mark = str | None
+
+
+@dataclass(slots=True)
+class _Separators:
+    """What one amount cell says about its column's decimal mark."""
+
+    marks: str = ""  # the decimal marks the cell's numbers can only be read with
+    commas: int = 0  # ambiguous 1,234 tokens
+    dots: int = 0  # ambiguous 1.234 tokens
+    scaled_dots: int = 0  # ... of them followed by a magnitude word (1.234M)
+
+    @property
+    def ambiguous(self) -> bool:
+        return bool(self.commas or self.dots)
+
+    @property
+    def evidence(self) -> str:
+        """The decimal mark the cell shows ("" when none, or both)."""
+        return self.marks[0] if len(set(self.marks)) == 1 else ""
+
+
+def parse_amount(
+    value: object, rules: NormalizeRules | None = None, *, decimal_mark: Mark = None
+) -> Outcome[Amount]:
+    """Read one amount cell (no header unit applied).
+
+    ``decimal_mark`` (',' or '.') decides a single separator before exactly three digits
+    (1,234 / 1.234), as its column would; without it such a cell is read the usual way with a
+    ``normalize.amount-separator-assumed`` issue (a warning when the other reading is plausible:
+    a '.' before a magnitude word, or in a currency with decimals).
+    """
     rules = rules or load_rules()
+    outcome, seps = read_amount(value, rules, decimal_mark)
+    if decimal_mark is None and seps.ambiguous and not outcome.failure:
+        ccy = outcome.value.currency or rules.amounts.default_currency
+        plausible = seps.scaled_dots or (seps.dots and ccy not in rules.amounts.zero_decimal)
+        severity: Severity = "warning" if plausible else "info"
+        issue = _assumed(to_text(value), to_text(outcome.value.number), severity)
+        outcome = Outcome(outcome.value, (*outcome.issues, issue))
+    return outcome
+
+
+def read_amount(
+    value: object, rules: NormalizeRules, decimal_mark: Mark = None
+) -> tuple[Outcome[Amount], _Separators]:
+    """Read one amount cell, and what it shows about its column's separators."""
     ar = rules.amounts
+    seps = _Separators()
     if is_missing(value):
-        return Outcome(EMPTY)
+        return Outcome(EMPTY), seps
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return Outcome(Amount(float(value)))
+        return Outcome(Amount(float(value))), seps
     text = clean_text(value)
     if not text:
-        return Outcome(EMPTY)
+        return Outcome(EMPTY), seps
     if is_placeholder(text, rules.placeholders):
         from .companies import placeholder_issue
 
-        return Outcome(EMPTY, (placeholder_issue(text),))
+        return Outcome(EMPTY, (placeholder_issue(text),)), seps
     m = _matchers(ar)
     issues: list[Issue] = []
     t = text
@@ -110,11 +167,13 @@ def parse_amount(value: object, rules: NormalizeRules | None = None) -> Outcome[
     for pattern in (m.approx_head, m.approx_tail):
         if pattern and pattern.search(t) and pattern.sub("", t).strip():
             t, approx = pattern.sub("", t).strip(), True
-    result = _range(t, m, ar, issues) if _RANGE_RE.search(t.lstrip("-−▲△")) else _single(t, m)
+    reader = _Reader(m, decimal_mark, seps)
+    result = (
+        _range(t, reader, ar, issues) if _RANGE_RE.search(t.lstrip("-−▲△")) else reader.single(t)
+    )
     if result is None:
-        return Outcome(
-            EMPTY, (), Issue("normalize.unparseable-amount", f"'{text}' is not an amount")
-        )
+        failure = Issue("normalize.unparseable-amount", f"'{text}' is not an amount")
+        return Outcome(EMPTY, (), failure), seps
     if approx:
         issues.append(
             Issue("normalize.approximate-amount", f"'{text}' is approximate; the number was kept")
@@ -125,19 +184,19 @@ def parse_amount(value: object, rules: NormalizeRules | None = None) -> Outcome[
         )
     if not issues and to_text(result.number) != text:
         issues.append(reformat(RULE, to_text(result.number)))
-    return Outcome(result, tuple(issues))
+    return Outcome(result, tuple(issues)), seps
 
 
-def _range(t: str, m: _Matchers, ar: AmountRules, issues: list[Issue]) -> Amount | None:
+def _range(t: str, reader: _Reader, ar: AmountRules, issues: list[Issue]) -> Amount | None:
     """100万〜150万, 100〜150万 (the unit of the upper end applies to a bare lower end)."""
     parts = _RANGE_RE.split(t, maxsplit=1)
     if len(parts) != 2 or not re.search(r"\d", parts[0]) or not parts[1].strip():
-        return _single(t, m)  # ¥-1,000 is a negative amount, not a range
-    low, high = _single(parts[0], m), _single(parts[1], m)
+        return reader.single(t)  # ¥-1,000 is a negative amount, not a range
+    low, high = reader.single(parts[0]), reader.single(parts[1])
     if low is None or high is None:
         return None
     if not low.explicit and high.explicit:
-        unit = _unit_of(parts[1], m)
+        unit = _unit_of(parts[1], reader.m)
         low = Amount(low.number * float(unit), high.currency, True)
     if low.currency and high.currency and low.currency != high.currency:
         return None
@@ -154,39 +213,105 @@ def _range(t: str, m: _Matchers, ar: AmountRules, issues: list[Issue]) -> Amount
 
 
 def _unit_of(t: str, m: _Matchers) -> Decimal:
-    s = m.currency.sub("", t).replace(",", "").replace(" ", "")
+    s = _GROUPING_RE.sub("", m.currency.sub("", t))
     tokens = m.token.findall(s)
     return m.units.get(tokens[-1][1], Decimal(1)) if tokens else Decimal(1)
 
 
-def _single(t: str, m: _Matchers) -> Amount | None:
-    t = t.strip()
-    sign = 1
-    if t.startswith("(") and t.endswith(")"):  # accounting negative: (1,000)
-        t, sign = t[1:-1].strip(), -1
-    hit = _NEGATIVE_RE.match(t)
-    if hit:
-        t, sign = t[hit.end() :], -sign
-    codes = {m.codes[fold(c)] for c in m.currency.findall(t)}
-    if len(codes) > 1:
-        return None
-    s = m.currency.sub("", t)
-    hit = _NEGATIVE_RE.match(s.strip())  # ¥-1,000 / $ (1,000)
-    if hit:
-        s, sign = s.strip()[hit.end() :], -sign
-    s = re.sub(r"[\s,'_]", "", s)
-    if re.fullmatch(r"\d{1,3}(?:\.\d{3}){2,}", s):  # 1.200.000: dots as thousands separators
-        s = s.replace(".", "")
-    if not s or m.token.sub("", s):
-        return None
-    total, explicit = Decimal(0), bool(codes)
-    try:
-        for num, unit in m.token.findall(s):
-            total += Decimal(num) * m.units.get(unit, Decimal(1))
-            explicit = explicit or bool(unit)
-    except InvalidOperation:
-        return None
-    return Amount(sign * float(total), codes.pop() if codes else "", explicit)
+@dataclass(slots=True)
+class _Reader:
+    """Reads the numbers of one cell with one decimal-mark decision, noting what it saw."""
+
+    m: _Matchers
+    mark: Mark
+    seps: _Separators
+
+    def single(self, t: str) -> Amount | None:
+        m = self.m
+        t = t.strip()
+        sign = 1
+        if t.startswith("(") and t.endswith(")"):  # accounting negative: (1,000)
+            t, sign = t[1:-1].strip(), -1
+        hit = _NEGATIVE_RE.match(t)
+        if hit:
+            t, sign = t[hit.end() :], -sign
+        codes = {m.codes[fold(c)] for c in m.currency.findall(t)}
+        if len(codes) > 1:
+            return None
+        s = m.currency.sub("", t)
+        hit = _NEGATIVE_RE.match(s.strip())  # ¥-1,000 / $ (1,000)
+        if hit:
+            s, sign = s.strip()[hit.end() :], -sign
+        s = _GROUPING_RE.sub("", s)
+        if not s or m.token.sub("", s):
+            return None
+        total, explicit = Decimal(0), bool(codes)
+        try:
+            for num, unit in m.token.findall(s):
+                digits = self.number(num, scaled=bool(unit))
+                if digits is None:
+                    return None
+                total += Decimal(digits) * m.units.get(unit, Decimal(1))
+                explicit = explicit or bool(unit)
+        except InvalidOperation:
+            return None
+        return Amount(sign * float(total), codes.pop() if codes else "", explicit)
+
+    def number(self, run: str, *, scaled: bool) -> str | None:
+        """One number with its separators (1.234.567,89) as plain decimal digits (1234567.89)."""
+        marks = _MARKS_RE.findall(run)
+        if not marks:
+            return run
+        groups = _MARKS_RE.split(run)
+        seps = self.seps
+        if not groups[0]:  # .5 / ,5
+            if len(marks) > 1:
+                return None
+            seps.marks += marks[0]
+            return "0." + groups[1]
+        if len(set(marks)) == 2:  # 1.234,56 / 1,234.56: the last one is the decimal mark
+            decimal = marks[-1]
+            if marks.count(decimal) > 1 or not _grouped(groups[:-1]):
+                return None
+            seps.marks += decimal
+            return "".join(groups[:-1]) + "." + groups[-1]
+        sep = marks[0]
+        if len(marks) > 1:  # 1.234.567 / 1,234,567: thousands
+            if not _grouped(groups):
+                return None
+            seps.marks += "," if sep == "." else "."
+            return "".join(groups)
+        before, after = groups
+        if len(after) != 3 or len(before) > 3 or before.startswith("0"):
+            seps.marks += sep  # 12,5 / 1234.5 / 0,500: only a decimal mark reads so
+            return f"{before}.{after}"
+        # 1,234 / 1.234: the column decides
+        if sep == ",":
+            seps.commas += 1
+        else:
+            seps.dots += 1
+            seps.scaled_dots += scaled
+        decimal = (sep == "." and scaled) if self.mark is None else sep == self.mark
+        return f"{before}.{after}" if decimal else before + after
+
+
+def _grouped(groups: list[str]) -> bool:
+    """Thousands groups: 1,234,567 (or the Indian 12,34,567): 1-3 digits, 2-3 digits, ..., 3."""
+    return (
+        1 <= len(groups[0]) <= 3
+        and len(groups[-1]) == 3
+        and all(2 <= len(g) <= 3 for g in groups[1:-1])
+    )
+
+
+def _assumed(original: str, value: str, severity: Severity) -> Issue:
+    return Issue(
+        "normalize.amount-separator-assumed",
+        f"'{original}' has one separator before three digits, which could be a decimal mark or "
+        f"a thousands separator, and nothing in its column decides; read as {value}",
+        value,
+        severity,
+    )
 
 
 def currency_code(value: object, rules: NormalizeRules | None = None) -> Outcome[str]:
@@ -221,9 +346,11 @@ def normalize_money(
         else np.ones(n)
     )
     cell_currency = np.full(n, "", dtype=object)
+    fallback = np.where(ccy != "", ccy, np.where(hint != "", hint, rules.amounts.default_currency))
     for i, field in enumerate(amount_fields):
-        codes, uniques = distinct(out[field])
-        outcomes = [parse_amount(u, rules) for u in uniques]
+        codes, raw = distinct(out[field])
+        read = [read_amount(u, rules) for u in raw]
+        codes, uniques, outcomes = _separators(field, codes, raw, read, fallback, unit, col, rules)
         rule = rules.rule("amount")
         issues, numbers = [], []
         for o in outcomes:
@@ -248,11 +375,7 @@ def normalize_money(
         if i == 0:
             cell_currency = take([o.value.currency for o in outcomes], codes)
     if amount_fields or "currency" in out:
-        final = np.where(
-            cell_currency != "",
-            cell_currency,
-            np.where(ccy != "", ccy, np.where(hint != "", hint, rules.amounts.default_currency)),
-        )
+        final = np.where(cell_currency != "", cell_currency, fallback)
         other = np.where(ccy != "", ccy, hint)
         clash = np.flatnonzero((cell_currency != "") & (other != "") & (cell_currency != other))
         if len(clash):
@@ -271,6 +394,124 @@ def normalize_money(
                 [str(cell_currency[p]) for p in clash],
             )
         out["currency"] = pd.Series(final, index=out.index, dtype=object)
+
+
+def _separators(
+    field: str,
+    codes: np.ndarray,
+    uniques: list[object],
+    read: list[tuple[Outcome[Amount], _Separators]],
+    currency: np.ndarray,
+    unit: np.ndarray,
+    col: Collector,
+    rules: NormalizeRules,
+) -> tuple[np.ndarray, list[object], list[Outcome[Amount]]]:
+    """Decide 1,234 / 1.234 per source file+sheet from the column's unambiguous values.
+
+    ``read`` is every distinct value read the usual way. Rows whose value is ambiguous are given
+    codes of their own where the column (or a header unit) calls for another reading; the
+    decision and every guess are reported. Returns (codes, distinct values, outcomes).
+    """
+    outcomes = [o for o, _ in read]
+    seps = [s for _, s in read]
+    amb_code = np.array([s.ambiguous and not o.failure for o, s in read], dtype=bool)
+    if not len(codes) or not amb_code[codes].any():
+        return codes, uniques, outcomes
+    gcodes, glabels = col.groups()
+    ng = len(glabels)
+    amb = amb_code[codes]
+    evidence = np.array([s.evidence if not o.failure else "" for o, s in read], dtype=object)
+    evidence = evidence[codes]
+    comma = np.bincount(gcodes[evidence == ","], minlength=ng)
+    dot = np.bincount(gcodes[evidence == "."], minlength=ng)
+    group_mark = np.where(comma > dot, ",", np.where(dot > comma, ".", "")).astype(object)
+    for g in np.flatnonzero(np.bincount(gcodes[amb], minlength=ng)):
+        file, sheet = glabels[g]
+        here = gcodes == g
+        n, c, d, mark = int((amb & here).sum()), int(comma[g]), int(dot[g]), group_mark[g]
+        example = to_text(uniques[codes[np.flatnonzero(amb & here)[0]]])
+        if c and d:
+            how = f"read with '{mark}' as the decimal mark" if mark else "read the usual way"
+            msg = (
+                f"{c} value(s) of this column can only be read with ',' as the decimal mark and "
+                f"{d} only with '.'; {n} ambiguous amount(s) like '{example}' {how}"
+            )
+            issue = Issue(
+                "normalize.amount-separator-conflict", msg, severity="warning", action="none"
+            )
+            col.sheet_level(field, file, sheet, issue, example)
+        elif mark:
+            shown = to_text(uniques[codes[np.flatnonzero((evidence == mark) & here)[0]]])
+            other = "." if mark == "," else ","
+            msg = (
+                f"{n} amount(s) like '{example}' read with '{mark}' as the decimal mark and "
+                f"'{other}' as the thousands separator: {c or d} value(s) of this column can "
+                f"only be read so (e.g. '{shown}')"
+            )
+            issue = Issue("normalize.amount-separator-inferred", msg, action="none")
+            col.sheet_level(field, file, sheet, issue, example)
+    undecided = amb & (group_mark[gcodes] == "")
+    # Another reading than the usual one: the column's mark, or '.' as a decimal point where a
+    # header unit scales the number (1.234 in a 百万円 column is 1,234,000 yen).
+    choice = np.where(amb, group_mark[gcodes], "").astype(object)
+    choice[undecided & (unit > 1.0)] = "."
+    redo = np.flatnonzero(choice != "")
+    if len(redo):
+        keys = codes[redo] * 2 + (choice[redo] == ".")
+        pairs, inverse = np.unique(keys, return_inverse=True)
+        codes, base = codes.copy(), len(uniques)
+        uniques, outcomes = list(uniques), list(outcomes)
+        for key in pairs:
+            code, mark = int(key) // 2, "." if key % 2 else ","
+            outcomes.append(read_amount(uniques[code], rules, mark)[0])
+            uniques.append(uniques[code])
+            seps.append(seps[code])
+        codes[redo] = base + inverse
+    if undecided.any():
+        _guesses(field, codes, uniques, outcomes, seps, undecided, currency, unit, col, rules)
+    return codes, uniques, outcomes
+
+
+def _guesses(
+    field: str,
+    codes: np.ndarray,
+    uniques: list[object],
+    outcomes: list[Outcome[Amount]],
+    seps: list[_Separators],
+    undecided: np.ndarray,
+    currency: np.ndarray,
+    unit: np.ndarray,
+    col: Collector,
+    rules: NormalizeRules,
+) -> None:
+    """Ambiguous amounts no value of their column decides: a warning per cell where the other
+    reading is plausible (a '.' scaled by a magnitude word or header unit, or a bare '.' in a
+    currency with decimals), else one note per sheet (',' or '.' grouping thousands of yen)."""
+    cell_ccy = np.array([o.value.currency for o in outcomes], dtype=object)[codes]
+    ccy = np.where(cell_ccy != "", cell_ccy, currency)
+    decimals = ~np.isin(ccy.astype(str), list(rules.amounts.zero_decimal))
+    dots = np.array([s.dots for s in seps])[codes] > 0
+    scaled = (np.array([s.scaled_dots for s in seps])[codes] > 0) | (unit > 1.0)
+    warn = undecided & dots & (scaled | decimals)
+    values = [to_text(o.value.number) for o in outcomes]
+    if warn.any():
+        issues = [(_assumed(to_text(u), v, "warning"),) for u, v in zip(uniques, values)]
+        col.coded(field, np.where(warn, codes, -1), issues, uniques, values)
+    note = undecided & ~warn
+    if note.any():
+        gcodes, glabels = col.groups()
+        counts = np.bincount(gcodes[note], minlength=len(glabels))
+        for g in np.flatnonzero(counts):
+            file, sheet = glabels[g]
+            first = int(codes[np.flatnonzero(note & (gcodes == g))[0]])
+            example = to_text(uniques[first])
+            msg = (
+                f"{counts[g]} amount(s) like '{example}' have one separator before three digits "
+                f"and nothing in this column decides whether it is the decimal mark; read as a "
+                f"thousands separator ({values[first]})"
+            )
+            issue = Issue("normalize.amount-separator-assumed", msg, action="none")
+            col.sheet_level(field, file, sheet, issue, example)
 
 
 def _currency_column(out: pd.DataFrame, col: Collector, rules: NormalizeRules) -> np.ndarray:
@@ -361,3 +602,35 @@ def _unit_applied(field: str, applied: np.ndarray, unit: np.ndarray, col: Collec
             f"{len(grp)} bare amount(s) multiplied by {u:g}, the unit in the column header",
         )
         col.sheet_level(field, str(file), str(sheet), issue)
+
+
+def format_amount(value: object) -> str:
+    """An amount as the text written to a CSV cell: no float noise, no exponent.
+
+    Whole numbers without a decimal point (1200000.0 -> "1200000"), others as the shortest
+    decimal that reads back as the same float (1234.5 -> "1234.5", 0.1 -> "0.1"); "" for an
+    empty amount (None, NaN, NA, "") and for infinities, which are no amount. Numeric text
+    ("1234.50") is accepted as written in canonical form; anything else is a TypeError.
+    """
+    if is_missing(value) or isinstance(value, str) and not value.strip():
+        return ""
+    if isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{value!r} is not an amount")
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            return ""
+        number = value
+    else:
+        try:
+            f = float(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            raise TypeError(f"{value!r} is not an amount") from None
+        if not math.isfinite(f):
+            return ""
+        number = Decimal(repr(f))  # the shortest decimal that round-trips
+    text = format(number, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text

@@ -23,6 +23,7 @@ _KATAKANA_DOT_RE = re.compile(r"^[\u30a0-\u30ff]+(?:[・=][\u30a0-\u30ff]+)+$")
 _MULTI_RE = re.compile(r"\s*(?:[、;/&\n]|\band\b|\s・\s)\s*")
 _NOTE_RE = re.compile(r"^(?P<name>.*?\S)\s*[(\[](?P<note>[^()\[\]]*)[)\]]$")
 _CAPS_RE = re.compile(r"^[A-Z][A-Z'\-]+$")
+_LOWER_RE = re.compile(r"^[A-Z][a-z]")  # a capitalised given name: Taro
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,7 +214,8 @@ def _split(s: str, rules: PeopleRules, m: _Matchers, issues: list[Issue]) -> tup
     if len(tokens) > 2 and tokens[-1].casefold() in m.name_suffixes:
         tokens = [*tokens[:-2], f"{tokens[-2]} {tokens[-1]}"]
     caps = [i for i, t in enumerate(tokens) if _CAPS_RE.match(t)]
-    if len(caps) == 1 and len(tokens) >= 2 and len(caps) < len(tokens):  # YAMADA Taro
+    others_named = all(_LOWER_RE.search(t) for j, t in enumerate(tokens) if j not in caps)
+    if len(caps) == 1 and len(tokens) >= 2 and others_named:  # YAMADA Taro
         i = caps[0]
         return s, tokens[i], " ".join(t for j, t in enumerate(tokens) if j != i)
     return s, tokens[-1], " ".join(tokens[:-1])

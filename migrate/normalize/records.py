@@ -44,10 +44,15 @@ _CONTACT = ("contact_name", "contact_last_name", "contact_first_name")
 def normalize_records(
     records: pd.DataFrame, *, rules_dir: str | None = None, today: dt.date | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Return (normalized records, findings frame)."""
+    """Return (normalized records, findings frame).
+
+    ``today`` is the reference date of the future-date checks and of years nothing else in a
+    row or sheet gives; when None it is derived from the data (the latest updated_at/created_at
+    once read, see :mod:`.date_columns`), never from the clock: the same records always give the
+    same output.
+    """
     rules = load_rules(rules_dir)
     schema = load_schema(rules_dir)
-    today = today or dt.date.today()
     out = records.copy()
     col = Collector(records, rules)
     kinds: dict[str, str] = {}
