@@ -44,5 +44,8 @@ bench: $(STAMP)
 sample-data: $(STAMP)
 	$(BIN)/python sample_data/generate.py
 
+golden: $(STAMP)
+	$(BIN)/python bench/regen_golden.py
+
 clean:
 	rm -rf out .pytest_cache .mypy_cache .ruff_cache

@@ -27,7 +27,9 @@ from migrate import pipeline  # noqa: E402
 
 NUMERIC = {"amount", "probability", "lead_score"}
 PERSON = {"contact_name", "owner"}
-_CJK_SPACE = re.compile(r"(?<=[\u3040-\u30ff\u3400-\u9fff])[ \u3000]+(?=[\u3040-\u30ff\u3400-\u9fff])")
+_CJK_SPACE = re.compile(
+    r"(?<=[\u3040-\u30ff\u3400-\u9fff])[ \u3000]+(?=[\u3040-\u30ff\u3400-\u9fff])"
+)
 
 
 def _text(v: object) -> str:

@@ -144,6 +144,7 @@ def run(
     dedupe = find_duplicates(keep, rules_dir=rules_dir, decisions=given, existing=existing_frames)
     found.append(dedupe.findings)
     records = _merge_back(records, dedupe.records)
+    records["_final_stage"] = _final_stages(records, dedupe.deals)
     found.append(check_stage_consistency(dedupe.deals, model, today or dt.date.min, lang=lang_))
 
     export = None
@@ -234,10 +235,7 @@ def _read_existing(
 
 
 def _as_of(records: pd.DataFrame) -> dt.date | None:
-    try:
-        from .normalize import as_of_date  # type: ignore[attr-defined]
-    except ImportError:  # pragma: no cover - until normalize exports it
-        from .report.context import latest_date as as_of_date
+    from .normalize import as_of_date
 
     return as_of_date(records)
 
@@ -267,6 +265,16 @@ def _merge_back(records: pd.DataFrame, deduped: pd.DataFrame) -> pd.DataFrame:
     merged = out["_status"] == "merged"
     out.loc[merged, "_reason"] = "merged into " + out.loc[merged, "_merged_into"].map(_text)
     return out
+
+
+def _final_stages(records: pd.DataFrame, deals: pd.DataFrame) -> pd.Series:
+    """Each row's final stage: the stage its deal kept after the merge (else its own)."""
+    own = records["stage"].map(_text) if "stage" in records.columns else ""
+    if deals.empty or "stage" not in deals.columns:
+        return pd.Series(own, index=records.index, dtype=object)
+    kept = dict(zip(deals["deal_id"].map(_text), deals["stage"].map(_text)))
+    final = records["deal_id"].map(lambda d: kept.get(d, "") if d else "")
+    return final.where(records["deal_id"] != "", own).astype(object)
 
 
 def _apply_rejects(records: pd.DataFrame, rejects: pd.DataFrame) -> pd.DataFrame:
@@ -326,9 +334,7 @@ def build_crosswalk(records: pd.DataFrame, tables: list[SheetTable]) -> pd.DataF
                     "company_id": records["company_id"],
                     "contact_id": records["contact_id"],
                     "deal_id": records["deal_id"],
-                    "stage": records["stage"].map(lambda v: v if isinstance(v, str) else "")
-                    if "stage" in records
-                    else "",
+                    "stage": _stage_column(records),
                     "reason": records["_reason"],
                 }
             )
@@ -350,6 +356,13 @@ def build_crosswalk(records: pd.DataFrame, tables: list[SheetTable]) -> pd.DataF
     cw["_o2"] = [sheet_order.get((f, s), 0) for f, s in zip(cw["source_file"], cw["source_sheet"])]
     cw = cw.sort_values(["_o1", "_o2", "source_row"], kind="stable").drop(columns=["_o1", "_o2"])
     return cw.reset_index(drop=True)[CROSSWALK_COLUMNS]
+
+
+def _stage_column(records: pd.DataFrame) -> pd.Series | str:
+    name = "_final_stage" if "_final_stage" in records.columns else "stage"
+    if name not in records.columns:
+        return ""
+    return records[name].map(lambda v: v if isinstance(v, str) else "")
 
 
 def build_report(
@@ -460,11 +473,12 @@ def write_outputs(result: RunResult, out: Path, fields: list[str]) -> list[str]:
 
 
 def _plain_number(value: object) -> str:
+    from .normalize import format_amount
+
     try:
-        from .normalize import format_amount  # type: ignore[attr-defined]
-    except ImportError:  # pragma: no cover
+        return format_amount(value)
+    except TypeError:  # not a number after all: written as it stands
         return _text(value)
-    return format_amount(value)
 
 
 __all__ = ["RunResult", "build_crosswalk", "build_report", "inspect", "run", "ROW_KEY"]

@@ -6,6 +6,7 @@ Written without looking at the tool's rules, tests, sample data or holdout.
 
 Usage:  python bench/fresh/generate.py        -> writes bench/fresh/data/*
 """
+
 from __future__ import annotations
 
 import csv
@@ -23,8 +24,19 @@ OUT = os.path.join(HERE, "data")
 SEED = 20251124
 SKIP = None  # expected value meaning "do not put this cell in truth"
 
-FIELDS = ["company_name", "contact_name", "email", "phone", "amount", "close_date",
-          "created_at", "updated_at", "stage", "probability", "owner"]
+FIELDS = [
+    "company_name",
+    "contact_name",
+    "email",
+    "phone",
+    "amount",
+    "close_date",
+    "created_at",
+    "updated_at",
+    "stage",
+    "probability",
+    "owner",
+]
 
 # ---------------------------------------------------------------------------
 # small helpers
@@ -84,8 +96,20 @@ def as_dt(d: dt.date, h=0, m=0, s=0) -> dt.datetime:
 
 
 MON = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-MONTH = ["January", "February", "March", "April", "May", "June", "July", "August",
-         "September", "October", "November", "December"]
+MONTH = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 WD = "月火水木金土日"
 
 
@@ -107,6 +131,7 @@ def wareki(d: dt.date, style: str) -> str:
 
 class Cell:
     """A typed cell value with an optional explicit number format key."""
+
     __slots__ = ("v", "fmt")
 
     def __init__(self, v, fmt=None):
@@ -128,7 +153,7 @@ def raw_of(v) -> str:
     if isinstance(v, int):
         return str(v)
     if isinstance(v, float):
-        return "%.15g" % v
+        return f"{v:.15g}"
     return str(v)
 
 
@@ -136,60 +161,233 @@ def raw_of(v) -> str:
 # entity pools (all invented)
 # ---------------------------------------------------------------------------
 JP_BASES = [
-    ("山田電気", "yamada-denki"), ("青葉工業", "aoba-kogyo"), ("東洋システム", "toyo-sys"),
-    ("北斗物流", "hokuto-logi"), ("みなと食品", "minato-foods"), ("さくら建設", "sakura-kensetsu"),
-    ("日本精密", "nihon-seimitsu"), ("大和ソリューションズ", "yamato-sol"), ("光陽商事", "koyo-shoji"),
-    ("丸山製作所", "maruyama-ss"), ("中央印刷", "chuo-print"), ("関西メディカル", "kansai-medical"),
-    ("富士見不動産", "fujimi-re"), ("アルファテック", "alphatech"), ("ネクストリンク", "nextlink"),
-    ("ひまわり薬品", "himawari-pharma"), ("三ツ星フーズ", "mitsuboshi-foods"),
-    ("朝日エンジニアリング", "asahi-eng"), ("緑川化学", "midorikawa-chem"),
-    ("ブルーオーシャン", "blueocean"), ("新星電子", "shinsei-denshi"), ("松風堂", "shofudo"),
-    ("岡田鉄工所", "okada-tekko"), ("白鷺ホテル", "shirasagi-hotel"), ("ミライ教育", "mirai-edu"),
-    ("杉本商店", "sugimoto-shoten"), ("カワセミデザイン", "kawasemi-design"),
-    ("TKプランニング", "tk-planning"), ("ABC商事", "abc-shoji"), ("エムズファクトリー", "ms-factory"),
-    ("秋山運輸", "akiyama-unyu"), ("浜松精機", "hamamatsu-seiki"), ("グリーンフィールド", "greenfield"),
-    ("東邦ケミカル", "toho-chemical"), ("はやぶさネット", "hayabusa-net"),
-    ("北海道デイリー", "hokkaido-dairy"), ("九州ロジテック", "kyushu-logitech"),
-    ("瀬戸内マリン", "setouchi-marine"), ("京都織物", "kyoto-orimono"), ("名古屋パーツ", "nagoya-parts"),
-    ("横浜テクノ", "yokohama-techno"), ("神戸珈琲", "kobe-coffee"), ("仙台フードサービス", "sendai-fs"),
-    ("ソラノ", "sorano"), ("リバーサイド企画", "riverside-kikaku"), ("高橋木材", "takahashi-mokuzai"),
-    ("アイティブリッジ", "itbridge"), ("コスモ電機", "cosmo-denki"), ("大東倉庫", "daito-soko"),
-    ("西日本ファーマ", "nishinihon-pharma"), ("KSKホールディングス", "ksk-hd"), ("若葉保育サービス", "wakaba-hoiku"),
-    ("桜井酒造", "sakurai-shuzo"), ("ユニバーサル技研", "universal-giken"), ("播磨製鋼", "harima-seiko"),
-    ("みずほ園芸", "mizuho-engei"), ("ＮＥＸＵＳ", None),  # NEXUS: intentionally dropped below
+    ("山田電気", "yamada-denki"),
+    ("青葉工業", "aoba-kogyo"),
+    ("東洋システム", "toyo-sys"),
+    ("北斗物流", "hokuto-logi"),
+    ("みなと食品", "minato-foods"),
+    ("さくら建設", "sakura-kensetsu"),
+    ("日本精密", "nihon-seimitsu"),
+    ("大和ソリューションズ", "yamato-sol"),
+    ("光陽商事", "koyo-shoji"),
+    ("丸山製作所", "maruyama-ss"),
+    ("中央印刷", "chuo-print"),
+    ("関西メディカル", "kansai-medical"),
+    ("富士見不動産", "fujimi-re"),
+    ("アルファテック", "alphatech"),
+    ("ネクストリンク", "nextlink"),
+    ("ひまわり薬品", "himawari-pharma"),
+    ("三ツ星フーズ", "mitsuboshi-foods"),
+    ("朝日エンジニアリング", "asahi-eng"),
+    ("緑川化学", "midorikawa-chem"),
+    ("ブルーオーシャン", "blueocean"),
+    ("新星電子", "shinsei-denshi"),
+    ("松風堂", "shofudo"),
+    ("岡田鉄工所", "okada-tekko"),
+    ("白鷺ホテル", "shirasagi-hotel"),
+    ("ミライ教育", "mirai-edu"),
+    ("杉本商店", "sugimoto-shoten"),
+    ("カワセミデザイン", "kawasemi-design"),
+    ("TKプランニング", "tk-planning"),
+    ("ABC商事", "abc-shoji"),
+    ("エムズファクトリー", "ms-factory"),
+    ("秋山運輸", "akiyama-unyu"),
+    ("浜松精機", "hamamatsu-seiki"),
+    ("グリーンフィールド", "greenfield"),
+    ("東邦ケミカル", "toho-chemical"),
+    ("はやぶさネット", "hayabusa-net"),
+    ("北海道デイリー", "hokkaido-dairy"),
+    ("九州ロジテック", "kyushu-logitech"),
+    ("瀬戸内マリン", "setouchi-marine"),
+    ("京都織物", "kyoto-orimono"),
+    ("名古屋パーツ", "nagoya-parts"),
+    ("横浜テクノ", "yokohama-techno"),
+    ("神戸珈琲", "kobe-coffee"),
+    ("仙台フードサービス", "sendai-fs"),
+    ("ソラノ", "sorano"),
+    ("リバーサイド企画", "riverside-kikaku"),
+    ("高橋木材", "takahashi-mokuzai"),
+    ("アイティブリッジ", "itbridge"),
+    ("コスモ電機", "cosmo-denki"),
+    ("大東倉庫", "daito-soko"),
+    ("西日本ファーマ", "nishinihon-pharma"),
+    ("KSKホールディングス", "ksk-hd"),
+    ("若葉保育サービス", "wakaba-hoiku"),
+    ("桜井酒造", "sakurai-shuzo"),
+    ("ユニバーサル技研", "universal-giken"),
+    ("播磨製鋼", "harima-seiko"),
+    ("みずほ園芸", "mizuho-engei"),
+    ("ＮＥＸＵＳ", None),  # NEXUS: intentionally dropped below
 ]
 JP_BASES = [b for b in JP_BASES if b[1]]
 
-JP_FAMILY = [("佐藤", "sato"), ("鈴木", "suzuki"), ("高橋", "takahashi"), ("田中", "tanaka"),
-             ("伊藤", "ito"), ("渡辺", "watanabe"), ("山本", "yamamoto"), ("中村", "nakamura"),
-             ("小林", "kobayashi"), ("加藤", "kato"), ("吉田", "yoshida"), ("山口", "yamaguchi"),
-             ("松本", "matsumoto"), ("井上", "inoue"), ("木村", "kimura"), ("林", "hayashi"),
-             ("清水", "shimizu"), ("山崎", "yamazaki"), ("森", "mori"), ("池田", "ikeda"),
-             ("橋本", "hashimoto"), ("阿部", "abe"), ("石川", "ishikawa"), ("前田", "maeda"),
-             ("藤田", "fujita"), ("小川", "ogawa"), ("岡田", "okada"), ("後藤", "goto"),
-             ("長谷川", "hasegawa"), ("村上", "murakami"), ("近藤", "kondo"), ("坂本", "sakamoto"),
-             ("遠藤", "endo"), ("青木", "aoki"), ("西村", "nishimura"), ("福田", "fukuda"),
-             ("太田", "ota"), ("三浦", "miura"), ("藤原", "fujiwara"), ("岡本", "okamoto"),
-             ("山田", "yamada"), ("大野", "ono"), ("平野", "hirano"), ("宮崎", "miyazaki")]
-JP_GIVEN = [("太郎", "taro"), ("健一", "kenichi"), ("大輔", "daisuke"), ("翔太", "shota"),
-            ("拓也", "takuya"), ("直樹", "naoki"), ("誠", "makoto"), ("浩二", "koji"),
-            ("隆", "takashi"), ("裕子", "yuko"), ("美咲", "misaki"), ("陽子", "yoko"),
-            ("恵", "megumi"), ("彩", "aya"), ("真由美", "mayumi"), ("さくら", "sakura"),
-            ("智子", "tomoko"), ("由美", "yumi"), ("亮", "ryo"), ("健太", "kenta"),
-            ("和也", "kazuya"), ("明美", "akemi"), ("洋平", "yohei"), ("舞", "mai"),
-            ("愛", "ai"), ("蓮", "ren"), ("悠斗", "yuto"), ("聡", "satoshi"), ("千尋", "chihiro")]
-FEMALE_GIVEN = {"裕子", "美咲", "陽子", "恵", "彩", "真由美", "さくら", "智子", "由美", "明美", "舞",
-                "愛", "千尋"}
+JP_FAMILY = [
+    ("佐藤", "sato"),
+    ("鈴木", "suzuki"),
+    ("高橋", "takahashi"),
+    ("田中", "tanaka"),
+    ("伊藤", "ito"),
+    ("渡辺", "watanabe"),
+    ("山本", "yamamoto"),
+    ("中村", "nakamura"),
+    ("小林", "kobayashi"),
+    ("加藤", "kato"),
+    ("吉田", "yoshida"),
+    ("山口", "yamaguchi"),
+    ("松本", "matsumoto"),
+    ("井上", "inoue"),
+    ("木村", "kimura"),
+    ("林", "hayashi"),
+    ("清水", "shimizu"),
+    ("山崎", "yamazaki"),
+    ("森", "mori"),
+    ("池田", "ikeda"),
+    ("橋本", "hashimoto"),
+    ("阿部", "abe"),
+    ("石川", "ishikawa"),
+    ("前田", "maeda"),
+    ("藤田", "fujita"),
+    ("小川", "ogawa"),
+    ("岡田", "okada"),
+    ("後藤", "goto"),
+    ("長谷川", "hasegawa"),
+    ("村上", "murakami"),
+    ("近藤", "kondo"),
+    ("坂本", "sakamoto"),
+    ("遠藤", "endo"),
+    ("青木", "aoki"),
+    ("西村", "nishimura"),
+    ("福田", "fukuda"),
+    ("太田", "ota"),
+    ("三浦", "miura"),
+    ("藤原", "fujiwara"),
+    ("岡本", "okamoto"),
+    ("山田", "yamada"),
+    ("大野", "ono"),
+    ("平野", "hirano"),
+    ("宮崎", "miyazaki"),
+]
+JP_GIVEN = [
+    ("太郎", "taro"),
+    ("健一", "kenichi"),
+    ("大輔", "daisuke"),
+    ("翔太", "shota"),
+    ("拓也", "takuya"),
+    ("直樹", "naoki"),
+    ("誠", "makoto"),
+    ("浩二", "koji"),
+    ("隆", "takashi"),
+    ("裕子", "yuko"),
+    ("美咲", "misaki"),
+    ("陽子", "yoko"),
+    ("恵", "megumi"),
+    ("彩", "aya"),
+    ("真由美", "mayumi"),
+    ("さくら", "sakura"),
+    ("智子", "tomoko"),
+    ("由美", "yumi"),
+    ("亮", "ryo"),
+    ("健太", "kenta"),
+    ("和也", "kazuya"),
+    ("明美", "akemi"),
+    ("洋平", "yohei"),
+    ("舞", "mai"),
+    ("愛", "ai"),
+    ("蓮", "ren"),
+    ("悠斗", "yuto"),
+    ("聡", "satoshi"),
+    ("千尋", "chihiro"),
+]
+FEMALE_GIVEN = {
+    "裕子",
+    "美咲",
+    "陽子",
+    "恵",
+    "彩",
+    "真由美",
+    "さくら",
+    "智子",
+    "由美",
+    "明美",
+    "舞",
+    "愛",
+    "千尋",
+}
 
-W_FIRST_M = ["John", "Michael", "David", "James", "Thomas", "Daniel", "Robert", "Lukas", "Pierre",
-             "Hans", "Marco", "Peter", "Kevin", "Oliver"]
-W_FIRST_F = ["Emily", "Sarah", "Laura", "Anna", "Sophie", "Olivia", "Marie", "Giulia", "Claire",
-             "Jessica", "Hannah", "Chloe", "Rachel", "Nina"]
-W_LAST = ["Smith", "Johnson", "Brown", "Miller", "Davis", "Wilson", "Taylor", "Anderson", "Moore",
-          "Martin", "Clark", "Walker", "Hughes", "Baker", "Turner", "Parker", "Evans", "Collins"]
-EU_LAST = ["Müller", "Schmidt", "Fischer", "Weber", "Wagner", "Becker", "Dubois", "Bernard",
-           "Moreau", "Rossi", "Bianchi", "Ferrari", "de Vries", "Jansen", "Novak", "Keller",
-           "Huber", "Lefèvre", "García", "Lindqvist"]
+W_FIRST_M = [
+    "John",
+    "Michael",
+    "David",
+    "James",
+    "Thomas",
+    "Daniel",
+    "Robert",
+    "Lukas",
+    "Pierre",
+    "Hans",
+    "Marco",
+    "Peter",
+    "Kevin",
+    "Oliver",
+]
+W_FIRST_F = [
+    "Emily",
+    "Sarah",
+    "Laura",
+    "Anna",
+    "Sophie",
+    "Olivia",
+    "Marie",
+    "Giulia",
+    "Claire",
+    "Jessica",
+    "Hannah",
+    "Chloe",
+    "Rachel",
+    "Nina",
+]
+W_LAST = [
+    "Smith",
+    "Johnson",
+    "Brown",
+    "Miller",
+    "Davis",
+    "Wilson",
+    "Taylor",
+    "Anderson",
+    "Moore",
+    "Martin",
+    "Clark",
+    "Walker",
+    "Hughes",
+    "Baker",
+    "Turner",
+    "Parker",
+    "Evans",
+    "Collins",
+]
+EU_LAST = [
+    "Müller",
+    "Schmidt",
+    "Fischer",
+    "Weber",
+    "Wagner",
+    "Becker",
+    "Dubois",
+    "Bernard",
+    "Moreau",
+    "Rossi",
+    "Bianchi",
+    "Ferrari",
+    "de Vries",
+    "Jansen",
+    "Novak",
+    "Keller",
+    "Huber",
+    "Lefèvre",
+    "García",
+    "Lindqvist",
+]
 
 # English / foreign company canonical names with abbreviations that map unambiguously
 EN_COMPANIES = [
@@ -231,8 +429,11 @@ EU_COMPANIES = [
 # JP area code pools (area, len(mid), len(last))
 AREA_TOKYO = [("03", 4, 4)] * 6 + [("045", 3, 4), ("048", 3, 4), ("042", 3, 4), ("044", 3, 4)]
 AREA_KANSAI = [("06", 4, 4)] * 5 + [("075", 3, 4), ("078", 3, 4), ("072", 3, 4), ("077", 5, 4)]
-AREA_ALL = AREA_TOKYO + AREA_KANSAI + [("052", 3, 4), ("011", 3, 4), ("092", 3, 4), ("022", 3, 4),
-                                       ("053", 4, 4), ("082", 3, 4)]
+AREA_ALL = (
+    AREA_TOKYO
+    + AREA_KANSAI
+    + [("052", 3, 4), ("011", 3, 4), ("092", 3, 4), ("022", 3, 4), ("053", 4, 4), ("082", 3, 4)]
+)
 # 077 with 5-digit mid is wrong; fix 077 (Otsu) to 077-5xx-xxxx
 AREA_KANSAI[-1] = ("077", 3, 4)
 MOBILE = [("090", 4, 4), ("080", 4, 4), ("070", 4, 4)]
@@ -268,10 +469,15 @@ def jp_phone(rng, pool):
 
 
 def foreign_phone(rng, country):
-    d = lambda n, nz=False: rand_digits(rng, n, nz)
+    def d(n, nz=False):
+        return rand_digits(rng, n, nz)
+
     if country == "US":
-        return Phone("1", (rng.choice(["415", "212", "646", "312", "206", "617"]), "555",
-                           "01" + d(2)), trunk_drop=False)
+        return Phone(
+            "1",
+            (rng.choice(["415", "212", "646", "312", "206", "617"]), "555", "01" + d(2)),
+            trunk_drop=False,
+        )
     if country == "UK":
         return Phone("44", ("020", "79" + d(2), d(4)))
     if country == "SG":
@@ -299,8 +505,9 @@ def foreign_phone(rng, country):
 # companies / people
 # ---------------------------------------------------------------------------
 class Company:
-    def __init__(self, kind, canon, base=None, form=None, pos=None, domain=None, abbrevs=(),
-                 country="JP"):
+    def __init__(
+        self, kind, canon, base=None, form=None, pos=None, domain=None, abbrevs=(), country="JP"
+    ):
         self.kind = kind  # 'jp' or 'en'
         self.canon = canon
         self.base = base
@@ -377,18 +584,32 @@ def make_email(rng, person, company, free_share=0.05):
         gr = ascii_fold(person.giv_r or person.given)
     else:
         fr, gr = ascii_fold(person.family), ascii_fold(person.given)
-    local = pick(rng, {f"{gr}.{fr}": 45, f"{fr}": 12, f"{gr[0]}-{fr}": 15, f"{fr}.{gr}": 10,
-                       f"{gr[0]}.{fr}": 10, f"{fr}_{gr}": 8})
+    local = pick(
+        rng,
+        {
+            f"{gr}.{fr}": 45,
+            f"{fr}": 12,
+            f"{gr[0]}-{fr}": 15,
+            f"{fr}.{gr}": 10,
+            f"{gr[0]}.{fr}": 10,
+            f"{fr}_{gr}": 8,
+        },
+    )
     if rng.random() < free_share:
-        return f"{gr}{fr}{rng.randint(1, 99)}@" + rng.choice(["gmail.com", "yahoo.co.jp", "outlook.jp"])
+        return f"{gr}{fr}{rng.randint(1, 99)}@" + rng.choice(
+            ["gmail.com", "yahoo.co.jp", "outlook.jp"]
+        )
     return f"{local}@{company.domain}"
 
 
 # ---------------------------------------------------------------------------
 # renderers: each returns (value, expected) where expected SKIP = not in truth
 # ---------------------------------------------------------------------------
-ABBR = {"株式会社": ["(株)", "（株）", "㈱"], "有限会社": ["(有)", "（有）", "㈲"],
-        "合同会社": ["(同)", "（同）"]}
+ABBR = {
+    "株式会社": ["(株)", "（株）", "㈱"],
+    "有限会社": ["(有)", "（有）", "㈲"],
+    "合同会社": ["(同)", "（同）"],
+}
 
 
 def r_company(rng, c: Company, kind: str, abbr_pool=None):
@@ -402,7 +623,7 @@ def r_company(rng, c: Company, kind: str, abbr_pool=None):
             return rng.choice([" " + canon, canon + " ", canon + "  ", " " + canon + " "]), canon
         if kind == "dblspace" and " " in canon:
             i = canon.index(" ")
-            return canon[:i] + "  " + canon[i + 1:], canon
+            return canon[:i] + "  " + canon[i + 1 :], canon
         return canon, canon
     form, base, pos = c.form, c.base, c.pos
     if kind == "clean":
@@ -454,14 +675,18 @@ def r_contact(rng, p: Person, kind: str, house_sep=""):
         if kind == "nosep":
             return canon, canon
         if kind == "sama":
-            return (p.family + house_sep + p.given + rng.choice(["様", " 様", "　様", "さん", " 殿"]),
-                    canon)
+            return (
+                p.family + house_sep + p.given + rng.choice(["様", " 様", "　様", "さん", " 殿"]),
+                canon,
+            )
         if kind == "famsama":
             return p.family + rng.choice(["様", " 様", "さん"]), p.family
         if kind == "title":
             return p.family + house_sep + p.given + rng.choice(TITLES_JP), canon
         if kind == "pad":
-            return rng.choice([" ", "\u3000", ""]) + p.family + house_sep + p.given + rng.choice([" ", "  ", "\u3000"]), canon
+            return rng.choice([" ", "\u3000", ""]) + p.family + house_sep + p.given + rng.choice(
+                [" ", "  ", "\u3000"]
+            ), canon
         if kind == "kana":
             return "ヤマダ", SKIP
         raise ValueError(kind)
@@ -561,16 +786,23 @@ def r_phone(rng, ph: Phone, kind: str):
             return f"{a[1:]}{b}{c}", e
         if kind == "ext":
             ext = str(rng.randint(10, 999))
-            return rng.choice([f"{a}-{b}-{c} 内線{ext}", f"{a}-{b}-{c}（内線：{ext}）",
-                               f"{a}-{b}-{c} ext.{ext}", f"{a}-{b}-{c}(内){ext}",
-                               f"{a}-{b}-{c} 内線 {ext}"]), e
+            return rng.choice(
+                [
+                    f"{a}-{b}-{c} 内線{ext}",
+                    f"{a}-{b}-{c}（内線：{ext}）",
+                    f"{a}-{b}-{c} ext.{ext}",
+                    f"{a}-{b}-{c}(内){ext}",
+                    f"{a}-{b}-{c} 内線 {ext}",
+                ]
+            ), e
         if kind == "dot":
             return f"{a}.{b}.{c}", e
         if kind == "space":
             return f"{a} {b} {c}", e
         if kind == "telpref":
-            return rng.choice([f"TEL:{a}-{b}-{c}", f"TEL {a}-{b}-{c}", f"Tel.{a}-{b}-{c}",
-                               f"電話：{a}-{b}-{c}"]), e
+            return rng.choice(
+                [f"TEL:{a}-{b}-{c}", f"TEL {a}-{b}-{c}", f"Tel.{a}-{b}-{c}", f"電話：{a}-{b}-{c}"]
+            ), e
         if kind == "daihyo":
             return f"{a}-{b}-{c}" + rng.choice(["（代）", "(代表)", " 代表"]), e
         if kind == "keitai":
@@ -638,9 +870,13 @@ def r_date(rng, d: dt.date, kind: str, t: dt.time | None = None):
     if kind == "dt_str":
         return d.strftime("%Y/%m/%d") + f" {rng.randint(8, 20):02d}:{rng.randint(0, 59):02d}", e
     if kind == "dt_str_s":
-        return d.strftime("%Y/%m/%d") + f" {rng.randint(8, 20):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}", e
+        return d.strftime(
+            "%Y/%m/%d"
+        ) + f" {rng.randint(8, 20):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}", e
     if kind == "dt_iso_t":
-        return d.strftime("%Y-%m-%d") + f"T{rng.randint(8, 20):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}", e
+        return d.strftime(
+            "%Y-%m-%d"
+        ) + f"T{rng.randint(8, 20):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}", e
     if kind == "mdy":
         return f"{d.month}/{d.day}/{d.year}", e
     if kind == "mdy0":
@@ -664,18 +900,38 @@ def r_date(rng, d: dt.date, kind: str, t: dt.time | None = None):
     if kind == "tbd_en":
         return rng.choice(["TBD", "tbd", "-", "N/A"]), ""
     if kind == "vague_jp":
-        return rng.choice([f"{d.month}月末", f"{d.month}月中", f"{d.month}月中旬", f"{d.year}年度内"]), SKIP
+        return rng.choice(
+            [f"{d.month}月末", f"{d.month}月中", f"{d.month}月中旬", f"{d.year}年度内"]
+        ), SKIP
     if kind == "vague_en":
         q = (d.month - 1) // 3 + 1
-        return rng.choice([f"Q{q} {d.year}", f"end of {MON[d.month - 1]}", f"{MON[d.month - 1]} {d.year}"]), SKIP
+        return rng.choice(
+            [f"Q{q} {d.year}", f"end of {MON[d.month - 1]}", f"{MON[d.month - 1]} {d.year}"]
+        ), SKIP
     raise ValueError(kind)
 
 
 # stage probability defaults
-STAGE_PROB = {"lead": [5, 10], "mql": [10, 10, 20], "sql": [20, 20, 30], "opportunity": [30, 30, 40],
-              "proposal": [40, 50, 50, 60], "closing": [60, 70, 80, 80, 90], "won": [100], "lost": [0]}
-STAGE_DIST = {"lead": 10, "mql": 8, "sql": 8, "opportunity": 15, "proposal": 15, "closing": 12,
-              "won": 17, "lost": 15}
+STAGE_PROB = {
+    "lead": [5, 10],
+    "mql": [10, 10, 20],
+    "sql": [20, 20, 30],
+    "opportunity": [30, 30, 40],
+    "proposal": [40, 50, 50, 60],
+    "closing": [60, 70, 80, 80, 90],
+    "won": [100],
+    "lost": [0],
+}
+STAGE_DIST = {
+    "lead": 10,
+    "mql": 8,
+    "sql": 8,
+    "opportunity": 15,
+    "proposal": 15,
+    "closing": 12,
+    "won": 17,
+    "lost": 15,
+}
 
 
 UNCLEAR_STAGE = {"Nurture"}  # could be read as "lead" or as "cannot tell": left out of truth
@@ -697,8 +953,18 @@ class Deal:
     pass
 
 
-def make_deals(rng, n, companies, person_fn, created_from, created_to, as_of, amount_fn,
-               stage_dist=None, close_span=(20, 200)):
+def make_deals(
+    rng,
+    n,
+    companies,
+    person_fn,
+    created_from,
+    created_to,
+    as_of,
+    amount_fn,
+    stage_dist=None,
+    close_span=(20, 200),
+):
     deals = []
     span = (created_to - created_from).days
     for _ in range(n):
@@ -764,8 +1030,10 @@ def cell_value(v):
 
 class XlsxBook:
     def __init__(self, path):
-        self.wb = xlsxwriter.Workbook(path, {"strings_to_numbers": False, "strings_to_formulas": False,
-                                             "strings_to_urls": False})
+        self.wb = xlsxwriter.Workbook(
+            path,
+            {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False},
+        )
         # fixed metadata so that re-running gives byte-identical files
         self.wb.set_properties({"created": dt.datetime(2025, 11, 14, 9, 0, 0), "author": "sales"})
         self.fmt_cache = {}
@@ -803,8 +1071,14 @@ class XlsxBook:
 # ---------------------------------------------------------------------------
 # File A: Tokyo enterprise team (xlsx)
 # ---------------------------------------------------------------------------
-OWNERS_A = [("田中", "健二"), ("佐々木", "美穂"), ("高田", "翔"), ("上野", "真理子"), ("大森", "拓海"),
-            ("石井", "智也")]
+OWNERS_A = [
+    ("田中", "健二"),
+    ("佐々木", "美穂"),
+    ("高田", "翔"),
+    ("上野", "真理子"),
+    ("大森", "拓海"),
+    ("石井", "智也"),
+]
 
 
 def build_a():
@@ -819,33 +1093,73 @@ def build_a():
         return jp_person(rng) if c.kind == "jp" else w_person(rng)
 
     def amount_fn(d):
-        man = rng.choice([rng.randint(3, 60) * 10, rng.randint(50, 900), rng.randint(10, 400) * 10,
-                          rng.randint(100, 3000)])
+        man = rng.choice(
+            [
+                rng.randint(3, 60) * 10,
+                rng.randint(50, 900),
+                rng.randint(10, 400) * 10,
+                rng.randint(100, 3000),
+            ]
+        )
         if rng.random() < 0.08:
             man += 0.5
         return Decimal(str(man)) * 10000
 
-    deals = make_deals(rng, 320, pool, person_fn, dt.date(2025, 4, 1), dt.date(2025, 11, 10), as_of,
-                       amount_fn)
+    deals = make_deals(
+        rng, 320, pool, person_fn, dt.date(2025, 4, 1), dt.date(2025, 11, 10), as_of, amount_fn
+    )
     deals.sort(key=lambda d: d.created)
     owners = [Person("jp", f, g) for f, g in OWNERS_A]
     phones = {}
-    products = ["勤怠管理SaaS", "会計クラウド", "ネットワーク保守", "PC入替", "複合機リース", "セキュリティ診断",
-                "RPA導入支援", "Web会議システム"]
-    depts = ["情報システム部", "総務部", "経営企画室", "営業本部", "管理部", "DX推進室", "人事部", ""]
-    vocab = {"lead": ["1_リード", "リード", "1.リード"], "mql": ["2_MQL", "MQL", "２_MQL"],
-             "sql": ["3_SQL", "SQL", "3_SQL "], "opportunity": ["4_商談", "商談中", "4_商談（初回訪問済）", "４_商談"],
-             "proposal": ["5_提案", "提案済", "５_提案", "5_提案 "],
-             "closing": ["6_見積", "見積提出済", "6_見積（交渉中）", "６_見積"],
-             "won": ["7_受注", "受注", "7_受注 ", "受注済"],
-             "lost": ["9_失注", "失注", "9_失注(競合)", "失注（予算）", "9_失注（時期見送り）"]}
+    products = [
+        "勤怠管理SaaS",
+        "会計クラウド",
+        "ネットワーク保守",
+        "PC入替",
+        "複合機リース",
+        "セキュリティ診断",
+        "RPA導入支援",
+        "Web会議システム",
+    ]
+    depts = [
+        "情報システム部",
+        "総務部",
+        "経営企画室",
+        "営業本部",
+        "管理部",
+        "DX推進室",
+        "人事部",
+        "",
+    ]
+    vocab = {
+        "lead": ["1_リード", "リード", "1.リード"],
+        "mql": ["2_MQL", "MQL", "２_MQL"],
+        "sql": ["3_SQL", "SQL", "3_SQL "],
+        "opportunity": ["4_商談", "商談中", "4_商談（初回訪問済）", "４_商談"],
+        "proposal": ["5_提案", "提案済", "５_提案", "5_提案 "],
+        "closing": ["6_見積", "見積提出済", "6_見積（交渉中）", "６_見積"],
+        "won": ["7_受注", "受注", "7_受注 ", "受注済"],
+        "lost": ["9_失注", "失注", "9_失注(競合)", "失注（予算）", "9_失注（時期見送り）"],
+    }
 
-    cols = [Col("No.", None, 5), Col("案件名", None, 28), Col("会社名", "company_name", 26),
-            Col("部署", None, 14), Col("ご担当者", "contact_name", 14), Col("メールアドレス", "email", 30),
-            Col("TEL", "phone", 16), Col("商材", None, 16), Col("金額（万円）", "amount", 11),
-            Col("受注予定日", "close_date", 12), Col("登録日", "created_at", 11), Col("更新日", "updated_at", 11),
-            Col("フェーズ", "stage", 14), Col("確度", "probability", 7), Col("担当営業", "owner", 11),
-            Col("備考", None, 30)]
+    cols = [
+        Col("No.", None, 5),
+        Col("案件名", None, 28),
+        Col("会社名", "company_name", 26),
+        Col("部署", None, 14),
+        Col("ご担当者", "contact_name", 14),
+        Col("メールアドレス", "email", 30),
+        Col("TEL", "phone", 16),
+        Col("商材", None, 16),
+        Col("金額（万円）", "amount", 11),
+        Col("受注予定日", "close_date", 12),
+        Col("登録日", "created_at", 11),
+        Col("更新日", "updated_at", 11),
+        Col("フェーズ", "stage", 14),
+        Col("確度", "probability", 7),
+        Col("担当営業", "owner", 11),
+        Col("備考", None, 30),
+    ]
 
     book = XlsxBook(os.path.join(OUT, fname))
     ws = book.wb.add_worksheet("案件一覧")
@@ -870,33 +1184,90 @@ def build_a():
         c = d.company
         p = d.person
         # company
-        k = "clean" if rng.random() > 0.18 else pick(rng, {"abbr": 32, "abbr_space": 8, "space": 14, "onchu": 18,
-                                                          "pad": 10, "fw": 6, "noform": 6, "sama": 6})
+        k = (
+            "clean"
+            if rng.random() > 0.18
+            else pick(
+                rng,
+                {
+                    "abbr": 32,
+                    "abbr_space": 8,
+                    "space": 14,
+                    "onchu": 18,
+                    "pad": 10,
+                    "fw": 6,
+                    "noform": 6,
+                    "sama": 6,
+                },
+            )
+        )
         company = r_company(rng, c, k)
         # contact
-        k = "clean" if rng.random() > 0.15 else pick(rng, {"sama": 35, "famsama": 15, "title": 15, "sep": 10,
-                                                          "nosep": 15, "pad": 10})
+        k = (
+            "clean"
+            if rng.random() > 0.15
+            else pick(
+                rng, {"sama": 35, "famsama": 15, "title": 15, "sep": 10, "nosep": 15, "pad": 10}
+            )
+        )
         if p.kind == "w" and k not in ("clean", "sama", "pad"):
             k = rng.choice(["mr", "sama", "comma"])
         contact = r_contact(rng, p, k, house_sep=" ")
         # email
         addr = make_email(rng, p, c)
-        k = "clean" if rng.random() > 0.15 else pick(rng, {"upper": 25, "angle": 20, "fw_at": 15, "pad": 15,
-                                                          "none": 12, "two": 6, "broken": 4, "mailto": 3})
+        k = (
+            "clean"
+            if rng.random() > 0.15
+            else pick(
+                rng,
+                {
+                    "upper": 25,
+                    "angle": 20,
+                    "fw_at": 15,
+                    "pad": 15,
+                    "none": 12,
+                    "two": 6,
+                    "broken": 4,
+                    "mailto": 3,
+                },
+            )
+        )
         email = r_email(rng, addr, k, p) if rng.random() > 0.04 else (None, SKIP)
         # phone
         ph = phones.setdefault(c.canon, jp_phone(rng, AREA_TOKYO if c.kind == "jp" else AREA_ALL))
         if rng.random() < 0.15:
             ph = jp_phone(rng, MOBILE)
-        k = "hyphen" if rng.random() > 0.2 else pick(rng, {"paren_area": 14, "fw": 14, "intl_space": 8,
-                                                          "nodash": 14, "lostzero": 14, "ext": 16,
-                                                          "paren_mid": 5, "none": 6, "two": 4, "daihyo": 5})
+        k = (
+            "hyphen"
+            if rng.random() > 0.2
+            else pick(
+                rng,
+                {
+                    "paren_area": 14,
+                    "fw": 14,
+                    "intl_space": 8,
+                    "nodash": 14,
+                    "lostzero": 14,
+                    "ext": 16,
+                    "paren_mid": 5,
+                    "none": 6,
+                    "two": 4,
+                    "daihyo": 5,
+                },
+            )
+        )
         phone = r_phone(rng, ph, k)
         # amount (万円)
         man = d.amount / 10000
         exp_amt = num_str(d.amount)
-        k = "num" if rng.random() > 0.15 else pick(rng, {"fw": 20, "man": 22, "comma": 14, "mitei": 20,
-                                                        "approx": 10, "range": 6, "tbd": 8})
+        k = (
+            "num"
+            if rng.random() > 0.15
+            else pick(
+                rng,
+                {"fw": 20, "man": 22, "comma": 14, "mitei": 20, "approx": 10, "range": 6, "tbd": 8},
+            )
+        )
         if k == "num":
             amount = (float(man) if man != int(man) else int(man), exp_amt)
         elif k == "fw":
@@ -915,17 +1286,40 @@ def build_a():
             lo = int(man)
             amount = (f"{lo}〜{lo + rng.choice([50, 100, 200])}", SKIP)
         # close date
-        k = "cell" if rng.random() > 0.22 else pick(rng, {"wareki_dot": 25, "wareki_kanji": 12, "ymd_slash": 18,
-                                                         "ymd_dot": 8, "tbd_jp": 22, "vague_jp": 15})
+        k = (
+            "cell"
+            if rng.random() > 0.22
+            else pick(
+                rng,
+                {
+                    "wareki_dot": 25,
+                    "wareki_kanji": 12,
+                    "ymd_slash": 18,
+                    "ymd_dot": 8,
+                    "tbd_jp": 22,
+                    "vague_jp": 15,
+                },
+            )
+        )
         if d.stage in ("won", "lost") and k in ("tbd_jp", "vague_jp"):
             k = "wareki_dot"
         close = r_date(rng, d.close, k)
-        k = "cell" if rng.random() > 0.08 else pick(rng, {"ymd_slash": 50, "wareki_dot": 30, "kanji": 20})
+        k = (
+            "cell"
+            if rng.random() > 0.08
+            else pick(rng, {"ymd_slash": 50, "wareki_dot": 30, "kanji": 20})
+        )
         created = r_date(rng, d.created, k)
-        k = "cell" if rng.random() > 0.12 else pick(rng, {"serial": 45, "ymd_slash": 30, "wareki_dot": 25})
+        k = (
+            "cell"
+            if rng.random() > 0.12
+            else pick(rng, {"serial": 45, "ymd_slash": 30, "wareki_dot": 25})
+        )
         updated = r_date(rng, d.updated, k)
         # stage
-        stage = r_stage(rng, d.stage, vocab, house_p=0.85, hold_labels=("保留", "8_保留", "様子見"), hold_p=0.03)
+        stage = r_stage(
+            rng, d.stage, vocab, house_p=0.85, hold_labels=("保留", "8_保留", "様子見"), hold_p=0.03
+        )
         # probability
         k = "pct" if rng.random() > 0.15 else pick(rng, {"str": 40, "fw": 20, "int": 25, "abc": 15})
         if k == "pct":
@@ -941,15 +1335,41 @@ def build_a():
         # owner
         ow = rng.choice(owners)
         k = "nosep" if rng.random() > 0.12 else pick(rng, {"sep": 60, "pad": 25, "fam": 15})
-        if k == "fam":
-            owner = (ow.family, SKIP)
-        else:
-            owner = r_contact(rng, ow, k, house_sep="")
+        owner = (ow.family, SKIP) if k == "fam" else r_contact(rng, ow, k, house_sep="")
         name = f"{c.base or c.canon.split()[0]} {rng.choice(products)}"
-        note = rng.choice(["", "", "", "", "決裁者は部長", "来期予算で検討", "競合：A社", "要再訪", "Web問合せ経由",
-                           "展示会リード", "見積再提出予定"])
-        vals = [(idx, SKIP), (name, SKIP), company, (rng.choice(depts), SKIP), contact, email, phone,
-                (rng.choice(products), SKIP), amount, close, created, updated, stage, prob, owner, (note, SKIP)]
+        note = rng.choice(
+            [
+                "",
+                "",
+                "",
+                "",
+                "決裁者は部長",
+                "来期予算で検討",
+                "競合：A社",
+                "要再訪",
+                "Web問合せ経由",
+                "展示会リード",
+                "見積再提出予定",
+            ]
+        )
+        vals = [
+            (idx, SKIP),
+            (name, SKIP),
+            company,
+            (rng.choice(depts), SKIP),
+            contact,
+            email,
+            phone,
+            (rng.choice(products), SKIP),
+            amount,
+            close,
+            created,
+            updated,
+            stage,
+            prob,
+            owner,
+            (note, SKIP),
+        ]
         if isinstance(amount[0], (int, float)):
             tot += amount[0]
         stage_labels.append(stage[0])
@@ -964,8 +1384,13 @@ def build_a():
     ws.write_string(r, 1, "合計", book.fmt({"bold": True}))
     amt_col = 8
     colL = xlsxwriter.utility.xl_col_to_name(amt_col)
-    ws.write_formula(r, amt_col, f"=SUM({colL}{first_data + 1}:{colL}{last_data + 1})",
-                     book.fmt({"bold": True, "num_format": "#,##0"}), tot)
+    ws.write_formula(
+        r,
+        amt_col,
+        f"=SUM({colL}{first_data + 1}:{colL}{last_data + 1})",
+        book.fmt({"bold": True, "num_format": "#,##0"}),
+        tot,
+    )
     ws.write_string(r + 2, 0, "※ 確度は担当営業の主観。A/B/Cで書いている行は旧フォーマットの名残。")
     ws.write_string(r + 3, 0, "※ 失注案件は月末に「失注」シートへ移動予定（未対応）。")
     ws.write_string(r + 4, 0, "※ 金額は万円単位、税抜。")
@@ -973,16 +1398,25 @@ def build_a():
 
     ws2 = book.wb.add_worksheet("集計")
     ws2.write_string(0, 0, "フェーズ別件数", title_f)
-    for i, lab in enumerate(["1_リード", "2_MQL", "3_SQL", "4_商談", "5_提案", "6_見積", "7_受注", "9_失注"]):
+    for i, lab in enumerate(
+        ["1_リード", "2_MQL", "3_SQL", "4_商談", "5_提案", "6_見積", "7_受注", "9_失注"]
+    ):
         ws2.write_string(i + 2, 0, lab)
-        ws2.write_formula(i + 2, 1, f"=COUNTIF(案件一覧!M:M,\"{lab}*\")", None,
-                          sum(1 for x in stage_labels if isinstance(x, str) and x.startswith(lab)))
+        ws2.write_formula(
+            i + 2,
+            1,
+            f'=COUNTIF(案件一覧!M:M,"{lab}*")',
+            None,
+            sum(1 for x in stage_labels if isinstance(x, str) and x.startswith(lab)),
+        )
     ws3 = book.wb.add_worksheet("マスタ")
     ws3.write_string(0, 0, "担当営業")
     for i, o in enumerate(owners):
         ws3.write_string(i + 1, 0, o.canon)
     ws3.write_string(0, 2, "フェーズ")
-    for i, lab in enumerate(["1_リード", "2_MQL", "3_SQL", "4_商談", "5_提案", "6_見積", "7_受注", "8_保留", "9_失注"]):
+    for i, lab in enumerate(
+        ["1_リード", "2_MQL", "3_SQL", "4_商談", "5_提案", "6_見積", "7_受注", "8_保留", "9_失注"]
+    ):
         ws3.write_string(i + 1, 2, lab)
     book.close()
     return fname, {"案件一覧": len(deals)}
@@ -1002,15 +1436,21 @@ def build_b():
     owners = [Person("jp", f, g) for f, g in OWNERS_B]
 
     def amount_fn(d):
-        sen = rng.choice([rng.randint(5, 90) * 100, rng.randint(300, 9000), rng.randint(10, 300) * 50])
+        sen = rng.choice(
+            [rng.randint(5, 90) * 100, rng.randint(300, 9000), rng.randint(10, 300) * 50]
+        )
         return Decimal(sen) * 1000
 
-    vocab = {"lead": ["新規リード", "リード"], "mql": ["MQL"], "sql": ["SQL", "SQL(IS確認済)"],
-             "opportunity": ["初回訪問済", "ヒアリング済", "初回訪問済み", "商談中"],
-             "proposal": ["提案中", "提案済", "提案書提出済"],
-             "closing": ["見積提出済", "条件交渉中", "見積提出", "最終見積済"],
-             "won": ["受注済", "契約締結", "受注", "受注済み"],
-             "lost": ["失注", "失注(他社)", "失注（予算凍結）", "失注（価格）", "失注・他社決定"]}
+    vocab = {
+        "lead": ["新規リード", "リード"],
+        "mql": ["MQL"],
+        "sql": ["SQL", "SQL(IS確認済)"],
+        "opportunity": ["初回訪問済", "ヒアリング済", "初回訪問済み", "商談中"],
+        "proposal": ["提案中", "提案済", "提案書提出済"],
+        "closing": ["見積提出済", "条件交渉中", "見積提出", "最終見積済"],
+        "won": ["受注済", "契約締結", "受注", "受注済み"],
+        "lost": ["失注", "失注(他社)", "失注（予算凍結）", "失注（価格）", "失注・他社決定"],
+    }
     yomi_map = {"A": 80, "B": 50, "C": 20, "D": 5}
 
     def yomi_for(d):
@@ -1029,7 +1469,9 @@ def build_b():
     wb = xlwt.Workbook(encoding="utf-8")
     st_date = xlwt.easyxf(num_format_str="yyyy/mm/dd")
     st_num = xlwt.easyxf(num_format_str="#,##0")
-    st_hdr = xlwt.easyxf("font: bold on; pattern: pattern solid, fore_colour light_yellow; borders: bottom thin")
+    st_hdr = xlwt.easyxf(
+        "font: bold on; pattern: pattern solid, fore_colour light_yellow; borders: bottom thin"
+    )
     st_title = xlwt.easyxf("font: bold on, height 280")
     st_sect = xlwt.easyxf("font: bold on; pattern: pattern solid, fore_colour gray25")
 
@@ -1057,14 +1499,33 @@ def build_b():
         return r_contact(rng, p, k, house_sep=" ")
 
     def phone_b(ph):
-        k = "hyphen" if rng.random() > 0.22 else pick(rng, {"lostzero": 25, "paren_area": 15, "nodash": 15,
-                                                           "daihyo": 12, "ext": 12, "fw": 10, "none": 6, "two": 5})
+        k = (
+            "hyphen"
+            if rng.random() > 0.22
+            else pick(
+                rng,
+                {
+                    "lostzero": 25,
+                    "paren_area": 15,
+                    "nodash": 15,
+                    "daihyo": 12,
+                    "ext": 12,
+                    "fw": 10,
+                    "none": 6,
+                    "two": 5,
+                },
+            )
+        )
         return r_phone(rng, ph, k)
 
     def amount_b(d):
         sen = d.amount / 1000
         e = num_str(d.amount)
-        k = "num" if rng.random() > 0.15 else pick(rng, {"comma": 35, "fw": 20, "dash": 15, "mitei": 15, "sen": 15})
+        k = (
+            "num"
+            if rng.random() > 0.15
+            else pick(rng, {"comma": 35, "fw": 20, "dash": 15, "mitei": 15, "sen": 15})
+        )
         if k == "num":
             return int(sen), e
         if k == "comma":
@@ -1081,7 +1542,11 @@ def build_b():
         y = yomi_for(d)
         if y is None:
             return rng.choice(["", "受注"]), SKIP
-        k = "letter" if rng.random() > 0.15 else pick(rng, {"paren": 40, "fw": 25, "lower": 15, "pct": 20})
+        k = (
+            "letter"
+            if rng.random() > 0.15
+            else pick(rng, {"paren": 40, "fw": 25, "lower": 15, "pct": 20})
+        )
         v = yomi_map[y]
         if k == "letter":
             return y, str(v)
@@ -1103,14 +1568,32 @@ def build_b():
 
     counts = {}
     # ---- sheet 1: current deals
-    deals = make_deals(rng, 180, comps * 2, lambda c: jp_person(rng), dt.date(2025, 4, 1),
-                       dt.date(2025, 11, 5), as_of, amount_fn)
+    deals = make_deals(
+        rng,
+        180,
+        comps * 2,
+        lambda c: jp_person(rng),
+        dt.date(2025, 4, 1),
+        dt.date(2025, 11, 5),
+        as_of,
+        amount_fn,
+    )
     deals.sort(key=lambda d: d.created)
     phones = {c.canon: jp_phone(rng, AREA_KANSAI) for c in comps}
-    cols = [Col("顧客名", "company_name"), Col("ご担当", "contact_name"), Col("TEL", "phone"),
-            Col("E-mail", "email"), Col("見込額(千円)", "amount"), Col("契約予定", "close_date"),
-            Col("作成日", "created_at"), Col("最終更新", "updated_at"), Col("進捗", "stage"),
-            Col("ヨミ", "probability"), Col("営業", "owner"), Col("メモ")]
+    cols = [
+        Col("顧客名", "company_name"),
+        Col("ご担当", "contact_name"),
+        Col("TEL", "phone"),
+        Col("E-mail", "email"),
+        Col("見込額(千円)", "amount"),
+        Col("契約予定", "close_date"),
+        Col("作成日", "created_at"),
+        Col("最終更新", "updated_at"),
+        Col("進捗", "stage"),
+        Col("ヨミ", "probability"),
+        Col("営業", "owner"),
+        Col("メモ"),
+    ]
     sname = "案件管理"
     ws = wb.add_sheet(sname)
     for i, w in enumerate([24, 16, 16, 28, 12, 12, 12, 12, 14, 6, 12, 30]):
@@ -1132,23 +1615,69 @@ def build_b():
         if rng.random() < 0.2:
             email = (None, SKIP)
         else:
-            k = "clean" if rng.random() > 0.15 else pick(rng, {"mailto": 25, "upper": 20, "pad": 20, "none": 20,
-                                                              "angle": 10, "two": 5})
+            k = (
+                "clean"
+                if rng.random() > 0.15
+                else pick(
+                    rng, {"mailto": 25, "upper": 20, "pad": 20, "none": 20, "angle": 10, "two": 5}
+                )
+            )
             email = r_email(rng, addr, k, p)
-        k = "cell" if rng.random() > 0.2 else pick(rng, {"wareki_dot": 30, "wareki_kanji": 15, "tbd_jp": 25,
-                                                        "vague_jp": 15, "serial": 15})
+        k = (
+            "cell"
+            if rng.random() > 0.2
+            else pick(
+                rng,
+                {"wareki_dot": 30, "wareki_kanji": 15, "tbd_jp": 25, "vague_jp": 15, "serial": 15},
+            )
+        )
         if d.stage in ("won", "lost") and k in ("tbd_jp", "vague_jp"):
             k = "wareki_dot"
         close = r_date(rng, d.close, k)
         k = "cell" if rng.random() > 0.1 else pick(rng, {"serial": 70, "ymd_slash": 30})
         created = r_date(rng, d.created, k)
-        k = "cell" if rng.random() > 0.15 else pick(rng, {"serial": 55, "wareki_dot": 25, "ymd_slash0": 20})
+        k = (
+            "cell"
+            if rng.random() > 0.15
+            else pick(rng, {"serial": 55, "wareki_dot": 25, "ymd_slash0": 20})
+        )
         updated = r_date(rng, d.updated, k)
-        stage = r_stage(rng, d.stage, vocab, house_p=0.7, hold_labels=("保留", "検討中（先方）", "様子見"),
-                        hold_p=0.05)
-        vals = [company_b(c), contact_b(p), phone_b(ph), email, amount_b(d), close, created, updated, stage,
-                yomi_b(d), owner_b(rng.choice(owners)),
-                (rng.choice(["", "", "", "社長決裁", "年明けに再提案", "相見積あり", "紹介案件", "既存顧客・追加"]), SKIP)]
+        stage = r_stage(
+            rng,
+            d.stage,
+            vocab,
+            house_p=0.7,
+            hold_labels=("保留", "検討中（先方）", "様子見"),
+            hold_p=0.05,
+        )
+        vals = [
+            company_b(c),
+            contact_b(p),
+            phone_b(ph),
+            email,
+            amount_b(d),
+            close,
+            created,
+            updated,
+            stage,
+            yomi_b(d),
+            owner_b(rng.choice(owners)),
+            (
+                rng.choice(
+                    [
+                        "",
+                        "",
+                        "",
+                        "社長決裁",
+                        "年明けに再提案",
+                        "相見積あり",
+                        "紹介案件",
+                        "既存顧客・追加",
+                    ]
+                ),
+                SKIP,
+            ),
+        ]
         for ci, v in enumerate(vals):
             xw(ws, r, ci, v[0], amount_col=(ci == 4))
         record(fname, sname, r + 1, cols, vals)
@@ -1160,12 +1689,29 @@ def build_b():
     # ---- sheet 2: past deals H30-R1
     sname2 = "過去案件(H30〜R1)"
     ws2 = wb.add_sheet(sname2)
-    deals2 = make_deals(rng, 70, comps, lambda c: jp_person(rng), dt.date(2018, 6, 1), dt.date(2019, 9, 30),
-                        dt.date(2019, 12, 27), amount_fn, stage_dist={"won": 55, "lost": 45})
+    deals2 = make_deals(
+        rng,
+        70,
+        comps,
+        lambda c: jp_person(rng),
+        dt.date(2018, 6, 1),
+        dt.date(2019, 9, 30),
+        dt.date(2019, 12, 27),
+        amount_fn,
+        stage_dist={"won": 55, "lost": 45},
+    )
     deals2.sort(key=lambda d: d.created)
-    cols2 = [Col("顧客名", "company_name"), Col("担当者", "contact_name"), Col("TEL", "phone"),
-             Col("見込額(千円)", "amount"), Col("契約日", "close_date"), Col("作成日", "created_at"),
-             Col("進捗", "stage"), Col("ヨミ"), Col("営業", "owner")]
+    cols2 = [
+        Col("顧客名", "company_name"),
+        Col("担当者", "contact_name"),
+        Col("TEL", "phone"),
+        Col("見込額(千円)", "amount"),
+        Col("契約日", "close_date"),
+        Col("作成日", "created_at"),
+        Col("進捗", "stage"),
+        Col("ヨミ"),
+        Col("営業", "owner"),
+    ]
     for i, c in enumerate(cols2):
         ws2.write(0, i, c.header, st_hdr)
     for i, w in enumerate([24, 16, 16, 12, 12, 12, 14, 6, 12]):
@@ -1179,8 +1725,17 @@ def build_b():
         k = pick(rng, {"wareki_dot": 40, "cell": 50, "wareki_kanji": 10})
         created = r_date(rng, d.created, k)
         stage = r_stage(rng, d.stage, vocab, house_p=0.6)
-        vals = [company_b(c), contact_b(p), phone_b(ph), amount_b(d), close, created, stage,
-                ("", SKIP), owner_b(rng.choice(owners))]
+        vals = [
+            company_b(c),
+            contact_b(p),
+            phone_b(ph),
+            amount_b(d),
+            close,
+            created,
+            stage,
+            ("", SKIP),
+            owner_b(rng.choice(owners)),
+        ]
         for ci, v in enumerate(vals):
             xw(ws2, r, ci, v[0], amount_col=(ci == 3))
         record(fname, sname2, r + 1, cols2, vals)
@@ -1193,8 +1748,14 @@ def build_b():
 # ---------------------------------------------------------------------------
 # File C: English-speaking APAC team (xlsx, CRM export + manual edits)
 # ---------------------------------------------------------------------------
-OWNERS_C = [("Chen", "Emily", True), ("Sato", "Kenji", False), ("Nair", "Priya", True),
-            ("Becker", "Tom", False), ("Mori", "Yuki", True), ("O'Neil", "Sean", False)]
+OWNERS_C = [
+    ("Chen", "Emily", True),
+    ("Sato", "Kenji", False),
+    ("Nair", "Priya", True),
+    ("Becker", "Tom", False),
+    ("Mori", "Yuki", True),
+    ("O'Neil", "Sean", False),
+]
 
 
 def build_c():
@@ -1217,26 +1778,45 @@ def build_c():
             return Decimal(rng.choice([rng.randint(5, 300) * 100000, rng.randint(10, 900) * 10000]))
         return Decimal(rng.choice([rng.randint(5, 250) * 1000, rng.randint(10, 500) * 500]))
 
-    deals = make_deals(rng, 280, pool, person_fn, dt.date(2025, 1, 6), dt.date(2025, 11, 7), as_of, amount_fn)
+    deals = make_deals(
+        rng, 280, pool, person_fn, dt.date(2025, 1, 6), dt.date(2025, 11, 7), as_of, amount_fn
+    )
     deals.sort(key=lambda d: d.close)
-    vocab = {"lead": ["New Lead", "Lead", "Prospect"], "mql": ["MQL", "Marketing Qualified"],
-             "sql": ["Sales Qualified", "SQL"],
-             "opportunity": ["Discovery Done", "Discovery call done", "First Meeting Held"],
-             "proposal": ["Proposal Sent", "Proposal", "Proposal sent"],
-             "closing": ["Negotiation", "Quote Sent", "Verbal commit", "Negotiation/Review"],
-             "won": ["Closed - Won", "Closed Won", "closed won", "Won"],
-             "lost": ["Closed - Lost", "Closed Lost", "Lost - competitor", "closed lost"]}
-    cols = [Col("Opportunity ID", None, 14), Col("Opportunity Name", None, 30), Col("Account Name", "company_name", 30),
-            Col("Primary Contact", "contact_name", 20), Col("Contact Email", "email", 32), Col("Phone", "phone", 20),
-            Col("Amount", "amount", 14), Col("Currency", None, 8), Col("Close Date", "close_date", 12),
-            Col("Created Date", "created_at", 12), Col("Last Modified", "updated_at", 16),
-            Col("Deal Status", "stage", 16), Col("Win Probability", "probability", 10),
-            Col("Account Exec", "owner", 14), Col("Region", None, 8), Col("Next Step", None, 30)]
+    vocab = {
+        "lead": ["New Lead", "Lead", "Prospect"],
+        "mql": ["MQL", "Marketing Qualified"],
+        "sql": ["Sales Qualified", "SQL"],
+        "opportunity": ["Discovery Done", "Discovery call done", "First Meeting Held"],
+        "proposal": ["Proposal Sent", "Proposal", "Proposal sent"],
+        "closing": ["Negotiation", "Quote Sent", "Verbal commit", "Negotiation/Review"],
+        "won": ["Closed - Won", "Closed Won", "closed won", "Won"],
+        "lost": ["Closed - Lost", "Closed Lost", "Lost - competitor", "closed lost"],
+    }
+    cols = [
+        Col("Opportunity ID", None, 14),
+        Col("Opportunity Name", None, 30),
+        Col("Account Name", "company_name", 30),
+        Col("Primary Contact", "contact_name", 20),
+        Col("Contact Email", "email", 32),
+        Col("Phone", "phone", 20),
+        Col("Amount", "amount", 14),
+        Col("Currency", None, 8),
+        Col("Close Date", "close_date", 12),
+        Col("Created Date", "created_at", 12),
+        Col("Last Modified", "updated_at", 16),
+        Col("Deal Status", "stage", 16),
+        Col("Win Probability", "probability", 10),
+        Col("Account Exec", "owner", 14),
+        Col("Region", None, 8),
+        Col("Next Step", None, 30),
+    ]
     book = XlsxBook(os.path.join(OUT, fname))
     ws = book.wb.add_worksheet("Pipeline")
     for i, c in enumerate(cols):
         ws.set_column(i, i, c.width)
-        ws.write_string(0, i, c.header, book.fmt({"bold": True, "bg_color": "#1F4E78", "font_color": "#FFFFFF"}))
+        ws.write_string(
+            0, i, c.header, book.fmt({"bold": True, "bg_color": "#1F4E78", "font_color": "#FFFFFF"})
+        )
     ws.freeze_panes(1, 0)
     date_fmt = {"num_format": "m/d/yyyy"}
     dtime_fmt = {"num_format": "m/d/yyyy h:mm"}
@@ -1248,8 +1828,13 @@ def build_c():
         c, p = d.company, d.person
         cur = cur_of[c.country]
         # company
-        k = "clean" if rng.random() > 0.16 else pick(rng, {"abbr": 40, "pad": 20, "dblspace": 10, "onchu": 10,
-                                                          "noform": 8, "space": 12})
+        k = (
+            "clean"
+            if rng.random() > 0.16
+            else pick(
+                rng, {"abbr": 40, "pad": 20, "dblspace": 10, "onchu": 10, "noform": 8, "space": 12}
+            )
+        )
         if c.kind == "en" and k in ("abbr",) and not c.abbrevs:
             k = "pad"
         if c.kind == "en" and k in ("noform", "space"):
@@ -1262,32 +1847,75 @@ def build_c():
             k = "nosep" if rng.random() > 0.15 else pick(rng, {"sep": 45, "sama": 35, "pad": 20})
             contact = r_contact(rng, p, k, house_sep="")
         else:
-            k = "clean" if rng.random() > 0.16 else pick(rng, {"comma": 35, "mr": 25, "lower": 15, "pad": 15,
-                                                              "firstonly": 10})
+            k = (
+                "clean"
+                if rng.random() > 0.16
+                else pick(rng, {"comma": 35, "mr": 25, "lower": 15, "pad": 15, "firstonly": 10})
+            )
             contact = r_contact(rng, p, k)
         addr = make_email(rng, p, c, free_share=0.02)
-        k = "clean" if rng.random() > 0.16 else pick(rng, {"angle": 30, "upper": 25, "mailto": 10, "pad": 10,
-                                                          "none_en": 12, "two": 8, "broken": 5})
+        k = (
+            "clean"
+            if rng.random() > 0.16
+            else pick(
+                rng,
+                {
+                    "angle": 30,
+                    "upper": 25,
+                    "mailto": 10,
+                    "pad": 10,
+                    "none_en": 12,
+                    "two": 8,
+                    "broken": 5,
+                },
+            )
+        )
         email = r_email(rng, addr, k, p)
         # phone
         if c.kind == "jp":
             ph = phones.setdefault(c.canon, jp_phone(rng, AREA_ALL))
             if rng.random() < 0.15:
                 ph = jp_phone(rng, MOBILE)
-            k = "intl_hyphen" if rng.random() > 0.2 else pick(rng, {"hyphen": 35, "intl_zero": 15, "ext": 15,
-                                                                  "intl_compact": 10, "paren_area": 10,
-                                                                  "none": 10, "intl_space": 5})
-            if k == "none":
-                phone = (rng.choice(["n/a", "-", "TBC"]), "")
-            else:
-                phone = r_phone(rng, ph, k)
+            k = (
+                "intl_hyphen"
+                if rng.random() > 0.2
+                else pick(
+                    rng,
+                    {
+                        "hyphen": 35,
+                        "intl_zero": 15,
+                        "ext": 15,
+                        "intl_compact": 10,
+                        "paren_area": 10,
+                        "none": 10,
+                        "intl_space": 5,
+                    },
+                )
+            )
+            phone = (rng.choice(["n/a", "-", "TBC"]), "") if k == "none" else r_phone(rng, ph, k)
         else:
             ph = phones.setdefault(c.canon, foreign_phone(rng, c.country))
-            k = "hyphen" if rng.random() > 0.2 else pick(rng, {"intl_zero": 25, "ext": 20, "us_paren": 20,
-                                                              "intl_compact": 15, "national": 20})
+            k = (
+                "hyphen"
+                if rng.random() > 0.2
+                else pick(
+                    rng,
+                    {
+                        "intl_zero": 25,
+                        "ext": 20,
+                        "us_paren": 20,
+                        "intl_compact": 15,
+                        "national": 20,
+                    },
+                )
+            )
             phone = r_phone(rng, ph, k)
         # amount
-        k = "num" if rng.random() > 0.18 else pick(rng, {"sym": 35, "short": 25, "code": 20, "tbd": 12, "tilde": 8})
+        k = (
+            "num"
+            if rng.random() > 0.18
+            else pick(rng, {"sym": 35, "short": 25, "code": 20, "tbd": 12, "tilde": 8})
+        )
         amt = d.amount
         e = num_str(amt)
         sym = {"JPY": "¥", "USD": "$", "GBP": "£", "SGD": "S$", "AUD": "A$"}[cur]
@@ -1309,19 +1937,44 @@ def build_c():
         else:
             amount = (f"~{int(amt):,}", SKIP)
         # dates
-        k = "cell" if rng.random() > 0.2 else pick(rng, {"mdy": 30, "mon_d_y": 20, "month_d_y": 8, "ymd_dash": 15,
-                                                        "cell_time": 7, "tbd_en": 10, "vague_en": 10})
+        k = (
+            "cell"
+            if rng.random() > 0.2
+            else pick(
+                rng,
+                {
+                    "mdy": 30,
+                    "mon_d_y": 20,
+                    "month_d_y": 8,
+                    "ymd_dash": 15,
+                    "cell_time": 7,
+                    "tbd_en": 10,
+                    "vague_en": 10,
+                },
+            )
+        )
         if d.stage in ("won", "lost") and k in ("tbd_en", "vague_en"):
             k = "mdy"
         close = r_date(rng, d.close, k)
         k = "cell" if rng.random() > 0.08 else pick(rng, {"mdy": 50, "ymd_dash": 50})
         created = r_date(rng, d.created, k)
-        k = "cell_time" if rng.random() > 0.1 else pick(rng, {"mdy": 40, "mon_d_y": 30, "serial_frac": 30})
+        k = (
+            "cell_time"
+            if rng.random() > 0.1
+            else pick(rng, {"mdy": 40, "mon_d_y": 30, "serial_frac": 30})
+        )
         updated = r_date(rng, d.updated, k, t=d.updated_time)
         if k == "cell_time":
             updated = (Cell(updated[0], dtime_fmt), updated[1])
         amount_cells.append(amount[0])
-        stage = r_stage(rng, d.stage, vocab, house_p=0.8, hold_labels=("On Hold", "Stalled", "Nurture"), hold_p=0.04)
+        stage = r_stage(
+            rng,
+            d.stage,
+            vocab,
+            house_p=0.8,
+            hold_labels=("On Hold", "Stalled", "Nurture"),
+            hold_p=0.04,
+        )
         k = "pct" if rng.random() > 0.15 else pick(rng, {"str": 45, "int": 35, "str_sp": 20})
         if k == "pct":
             prob = (Cell(d.prob / 100, pct), str(d.prob))
@@ -1336,32 +1989,78 @@ def build_c():
         if ow.family == "O'Neil" and k == "lower":
             k = "pad"
         owner = r_contact(rng, ow, k)
-        oname = f"{(c.base or c.canon.split()[0])} - " + rng.choice(["Platform", "Renewal FY26", "Expansion",
-                                                                    "Pilot", "Enterprise licence", "Add-on seats"])
-        vals = [(f"OPP-{25000 + i * 7 + rng.randint(0, 6)}", SKIP), (oname, SKIP), company, contact, email, phone,
-                amount, (cur, SKIP), close, created, updated, stage, prob, owner,
-                ("JP" if c.kind == "jp" else c.country, SKIP),
-                (rng.choice(["", "Send revised quote", "Exec sponsor meeting", "Legal review", "Security questionnaire",
-                             "Wait for budget", ""]), SKIP)]
+        oname = f"{(c.base or c.canon.split()[0])} - " + rng.choice(
+            ["Platform", "Renewal FY26", "Expansion", "Pilot", "Enterprise licence", "Add-on seats"]
+        )
+        vals = [
+            (f"OPP-{25000 + i * 7 + rng.randint(0, 6)}", SKIP),
+            (oname, SKIP),
+            company,
+            contact,
+            email,
+            phone,
+            amount,
+            (cur, SKIP),
+            close,
+            created,
+            updated,
+            stage,
+            prob,
+            owner,
+            ("JP" if c.kind == "jp" else c.country, SKIP),
+            (
+                rng.choice(
+                    [
+                        "",
+                        "Send revised quote",
+                        "Exec sponsor meeting",
+                        "Legal review",
+                        "Security questionnaire",
+                        "Wait for budget",
+                        "",
+                    ]
+                ),
+                SKIP,
+            ),
+        ]
         for ci, v in enumerate(vals):
             book.write(ws, r, ci, v[0], date_fmt=date_fmt)
         record(fname, "Pipeline", r + 1, cols, vals)
         r += 1
     r += 1
     ws.write_string(r, 5, "Total (JPY rows only)", book.fmt({"bold": True}))
-    jpy_total = sum(int(d.amount) for d, v in zip(deals, amount_cells) if isinstance(v, Cell) and cur_of[d.company.country] == "JPY")
-    ws.write_formula(r, 6, f'=SUMIF(H2:H{r - 1},"JPY",G2:G{r - 1})', book.fmt({"bold": True, "num_format": "#,##0"}),
-                     jpy_total)
-    ws.write_string(r + 2, 0, "Exported from CRM 11/14/2025 9:02 AM, then edited manually by the team.")
+    jpy_total = sum(
+        int(d.amount)
+        for d, v in zip(deals, amount_cells)
+        if isinstance(v, Cell) and cur_of[d.company.country] == "JPY"
+    )
+    ws.write_formula(
+        r,
+        6,
+        f'=SUMIF(H2:H{r - 1},"JPY",G2:G{r - 1})',
+        book.fmt({"bold": True, "num_format": "#,##0"}),
+        jpy_total,
+    )
+    ws.write_string(
+        r + 2, 0, "Exported from CRM 11/14/2025 9:02 AM, then edited manually by the team."
+    )
     ws.write_string(r + 3, 0, "Note: amounts are in the deal currency (see Currency column).")
     ws.autofilter(0, 0, r - 2, len(cols) - 1)
     ws2 = book.wb.add_worksheet("Lookups")
     ws2.write_string(0, 0, "Deal Status")
     ws2.write_string(0, 1, "Meaning")
-    for j, (k, v) in enumerate([("New Lead", "Contact captured"), ("MQL", "Marketing qualified"),
-                                ("Sales Qualified", "Qualified by SDR"), ("Discovery Done", "First meeting held"),
-                                ("Proposal Sent", "Proposal presented"), ("Negotiation", "Quote out, negotiating"),
-                                ("Closed - Won", "Signed"), ("Closed - Lost", "Lost")]):
+    for j, (k, v) in enumerate(
+        [
+            ("New Lead", "Contact captured"),
+            ("MQL", "Marketing qualified"),
+            ("Sales Qualified", "Qualified by SDR"),
+            ("Discovery Done", "First meeting held"),
+            ("Proposal Sent", "Proposal presented"),
+            ("Negotiation", "Quote out, negotiating"),
+            ("Closed - Won", "Signed"),
+            ("Closed - Lost", "Lost"),
+        ]
+    ):
         ws2.write_string(j + 1, 0, k)
         ws2.write_string(j + 1, 1, v)
     book.close()
@@ -1371,8 +2070,13 @@ def build_c():
 # ---------------------------------------------------------------------------
 # File D: EU partner team, UTF-8 BOM, ';' delimited, day-first dates
 # ---------------------------------------------------------------------------
-OWNERS_D = [("Wagner", "Julia", True), ("Bianchi", "Marco", False), ("Laurent", "Sophie", True),
-            ("Watanabe", "Kenji", False), ("Hoffmann", "Lena", True)]
+OWNERS_D = [
+    ("Wagner", "Julia", True),
+    ("Bianchi", "Marco", False),
+    ("Laurent", "Sophie", True),
+    ("Watanabe", "Kenji", False),
+    ("Hoffmann", "Lena", True),
+]
 
 
 def fmt_eu(n: Decimal, decimals=2, thou="."):
@@ -1384,16 +2088,34 @@ def build_d():
     fname = "eu_partner_deals.csv"
     rng = random.Random(SEED + 4)
     eu = [Company("en", n, domain=d, country=ct) for n, d, ct in EU_COMPANIES]
-    jp_en = [Company("en", n, domain=d, country="JP") for n, d in
-             [("Yamada Denki Co., Ltd.", "yamada-denki.co.jp"), ("Toyo System Co., Ltd.", "toyo-sys.co.jp"),
-              ("Hokuto Logistics Corporation", "hokuto-logi.co.jp")]]
-    uk = [Company("en", c, abbrevs=a, domain=dm, country=ct) for c, a, dm, ct in EN_COMPANIES
-          if ct == "UK" or c in ("Acme Corporation", "Initech Inc.")]
+    jp_en = [
+        Company("en", n, domain=d, country="JP")
+        for n, d in [
+            ("Yamada Denki Co., Ltd.", "yamada-denki.co.jp"),
+            ("Toyo System Co., Ltd.", "toyo-sys.co.jp"),
+            ("Hokuto Logistics Corporation", "hokuto-logi.co.jp"),
+        ]
+    ]
+    uk = [
+        Company("en", c, abbrevs=a, domain=dm, country=ct)
+        for c, a, dm, ct in EN_COMPANIES
+        if ct == "UK" or c in ("Acme Corporation", "Initech Inc.")
+    ]
     pool = eu * 3 + jp_en + uk
     as_of = dt.date(2025, 11, 14)
     owners = [Person("w", f, g, female=fe) for f, g, fe in OWNERS_D]
-    cur_of = {"DE": "EUR", "FR": "EUR", "IT": "EUR", "NL": "EUR", "CZ": "EUR", "SE": "EUR", "CH": "CHF",
-              "UK": "GBP", "US": "USD", "JP": "JPY"}
+    cur_of = {
+        "DE": "EUR",
+        "FR": "EUR",
+        "IT": "EUR",
+        "NL": "EUR",
+        "CZ": "EUR",
+        "SE": "EUR",
+        "CH": "CHF",
+        "UK": "GBP",
+        "US": "USD",
+        "JP": "JPY",
+    }
 
     def person_fn(c):
         if c.country == "JP":
@@ -1401,30 +2123,64 @@ def build_d():
         return w_person(rng, EU_LAST if c.country not in ("UK", "US") else W_LAST)
 
     def amount_fn(d):
-        base = rng.choice([rng.randint(2, 400) * 250, rng.randint(1000, 90000), rng.randint(5, 150) * 1000])
+        base = rng.choice(
+            [rng.randint(2, 400) * 250, rng.randint(1000, 90000), rng.randint(5, 150) * 1000]
+        )
         if d.company.country == "JP":
             return Decimal(base) * 100
         if rng.random() < 0.2:
             return Decimal(base) + Decimal(rng.choice(["0.50", "0.90", "0.25", "0.99"]))
         return Decimal(base)
 
-    deals = make_deals(rng, 170, pool, person_fn, dt.date(2025, 1, 8), dt.date(2025, 11, 10), as_of, amount_fn)
+    deals = make_deals(
+        rng, 170, pool, person_fn, dt.date(2025, 1, 8), dt.date(2025, 11, 10), as_of, amount_fn
+    )
     deals.sort(key=lambda d: d.created)
-    vocab = {"lead": ["Lead", "New lead", "Lead (inbound)"], "mql": ["MQL", "Marketing Qualified Lead"],
-             "sql": ["SQL", "Sales Qualified Lead"],
-             "opportunity": ["Meeting held", "Discovery meeting done", "Demo done"],
-             "proposal": ["Proposal", "Proposal presented", "Proposal sent"],
-             "closing": ["Quotation sent", "Negotiation", "Offer sent / negotiating"],
-             "won": ["Won", "Won / Gewonnen", "Closed won", "Signed"],
-             "lost": ["Lost", "Lost (price)", "Lost - competitor", "Lost / Verloren"]}
-    header = ["Deal ID", "Partner / Customer", "Contact person", "E-mail", "Telephone", "Deal value", "Currency",
-              "Expected signing", "Created on", "Last update", "Status", "Probability", "Deal owner", "Country",
-              "Comment"]
-    fields = [None, "company_name", "contact_name", "email", "phone", "amount", None, "close_date",
-              "created_at", "updated_at", "stage", "probability", "owner", None, None]
+    vocab = {
+        "lead": ["Lead", "New lead", "Lead (inbound)"],
+        "mql": ["MQL", "Marketing Qualified Lead"],
+        "sql": ["SQL", "Sales Qualified Lead"],
+        "opportunity": ["Meeting held", "Discovery meeting done", "Demo done"],
+        "proposal": ["Proposal", "Proposal presented", "Proposal sent"],
+        "closing": ["Quotation sent", "Negotiation", "Offer sent / negotiating"],
+        "won": ["Won", "Won / Gewonnen", "Closed won", "Signed"],
+        "lost": ["Lost", "Lost (price)", "Lost - competitor", "Lost / Verloren"],
+    }
+    header = [
+        "Deal ID",
+        "Partner / Customer",
+        "Contact person",
+        "E-mail",
+        "Telephone",
+        "Deal value",
+        "Currency",
+        "Expected signing",
+        "Created on",
+        "Last update",
+        "Status",
+        "Probability",
+        "Deal owner",
+        "Country",
+        "Comment",
+    ]
+    fields = [
+        None,
+        "company_name",
+        "contact_name",
+        "email",
+        "phone",
+        "amount",
+        None,
+        "close_date",
+        "created_at",
+        "updated_at",
+        "stage",
+        "probability",
+        "owner",
+        None,
+        None,
+    ]
     cols = [Col(h, f) for h, f in zip(header, fields)]
-    lines = [header]
-    line_no = 1
     phones = {}
     recs = []
     for i, d in enumerate(deals):
@@ -1434,16 +2190,32 @@ def build_d():
         if k == "abbr" and not c.abbrevs:
             k = "pad"
         company = r_company(rng, c, k)
-        k = "clean" if rng.random() > 0.15 else pick(rng, {"comma": 40, "mr": 15, "herr": 15, "pad": 20, "firstonly": 10})
+        k = (
+            "clean"
+            if rng.random() > 0.15
+            else pick(rng, {"comma": 40, "mr": 15, "herr": 15, "pad": 20, "firstonly": 10})
+        )
         if k == "herr" and c.country not in ("DE", "CH"):
             k = "mr"
         contact = r_contact(rng, p, k)
         addr = make_email(rng, p, c, free_share=0.02)
-        k = "clean" if rng.random() > 0.14 else pick(rng, {"upper": 35, "angle": 25, "pad": 15, "none_en": 15, "two": 10})
+        k = (
+            "clean"
+            if rng.random() > 0.14
+            else pick(rng, {"upper": 35, "angle": 25, "pad": 15, "none_en": 15, "two": 10})
+        )
         email = r_email(rng, addr, k, p)
-        ph = phones.setdefault(c.canon, foreign_phone(rng, c.country) if c.country != "JP" else jp_phone(rng, AREA_TOKYO))
-        k = "intl_space" if rng.random() > 0.2 else pick(rng, {"intl_zero": 30, "intl_00": 25, "intl_hyphen": 15,
-                                                              "national": 20, "none": 10})
+        ph = phones.setdefault(
+            c.canon,
+            foreign_phone(rng, c.country) if c.country != "JP" else jp_phone(rng, AREA_TOKYO),
+        )
+        k = (
+            "intl_space"
+            if rng.random() > 0.2
+            else pick(
+                rng, {"intl_zero": 30, "intl_00": 25, "intl_hyphen": 15, "national": 20, "none": 10}
+            )
+        )
         if ph.cc == "81" and k in ("intl_00", "national", "none"):
             k = "intl_hyphen"
         if k == "intl_zero" and not ph.trunk_drop:
@@ -1457,7 +2229,11 @@ def build_d():
         e = num_str(amt)
         sym = {"EUR": "€", "CHF": "CHF", "GBP": "£", "USD": "$", "JPY": "¥"}[cur]
         if cur == "EUR":
-            k = "house" if rng.random() > 0.2 else pick(rng, {"pre": 30, "nodec": 25, "space": 15, "plain": 15, "tbd": 15})
+            k = (
+                "house"
+                if rng.random() > 0.2
+                else pick(rng, {"pre": 30, "nodec": 25, "space": 15, "plain": 15, "tbd": 15})
+            )
             if k == "house":
                 amount = (fmt_eu(amt) + " €", e)
             elif k == "pre":
@@ -1465,7 +2241,10 @@ def build_d():
             elif k == "nodec" and amt == int(amt) and amt >= 1000000:
                 amount = (fmt_eu(amt, 0) + " €", e)  # 1.250.000 € (two dots: unambiguous)
             elif k == "nodec" and amt == int(amt):
-                amount = (fmt_eu(amt, 0) + " EUR", SKIP)  # 8.400 EUR: skip, one dot could be misread
+                amount = (
+                    fmt_eu(amt, 0) + " EUR",
+                    SKIP,
+                )  # 8.400 EUR: skip, one dot could be misread
             elif k == "space":
                 amount = (fmt_eu(amt, 2, thou=" ") + " EUR", e)
             elif k == "plain" and amt == int(amt):
@@ -1475,15 +2254,31 @@ def build_d():
             else:
                 amount = (fmt_eu(amt) + " €", e)
         elif cur == "CHF":
-            amount = (f"CHF {int(amt):,}".replace(",", "'") + (".–" if rng.random() < 0.3 else ""), e) \
-                if amt == int(amt) else (f"CHF {amt:,.2f}".replace(",", "'"), e)
+            amount = (
+                (f"CHF {int(amt):,}".replace(",", "'") + (".–" if rng.random() < 0.3 else ""), e)
+                if amt == int(amt)
+                else (f"CHF {amt:,.2f}".replace(",", "'"), e)
+            )
         elif cur in ("GBP", "USD"):
             amount = (f"{sym}{amt:,.2f}", e)
         else:
             amount = (f"¥{int(amt):,}", e)
         # dates: day-first house
-        k = "dmy0" if rng.random() > 0.25 else pick(rng, {"dmy": 40, "dmy_dot": 15, "ymd_dash": 10, "d_mon_y": 10,
-                                                         "dmy_yy": 10, "tbd_en": 15})
+        k = (
+            "dmy0"
+            if rng.random() > 0.25
+            else pick(
+                rng,
+                {
+                    "dmy": 40,
+                    "dmy_dot": 15,
+                    "ymd_dash": 10,
+                    "d_mon_y": 10,
+                    "dmy_yy": 10,
+                    "tbd_en": 15,
+                },
+            )
+        )
         if d.stage in ("won", "lost") and k == "tbd_en":
             k = "dmy"
         close = r_date(rng, d.close, k)
@@ -1491,21 +2286,56 @@ def build_d():
         created = r_date(rng, d.created, k)
         k = "dmy0_t" if rng.random() > 0.15 else pick(rng, {"dmy": 60, "dmy_dot": 40})
         if k == "dmy0_t":
-            updated = (d.updated.strftime("%d/%m/%Y") + f" {d.updated_time.hour:02d}:{d.updated_time.minute:02d}",
-                       iso(d.updated))
+            updated = (
+                d.updated.strftime("%d/%m/%Y")
+                + f" {d.updated_time.hour:02d}:{d.updated_time.minute:02d}",
+                iso(d.updated),
+            )
         else:
             updated = r_date(rng, d.updated, k)
-        stage = r_stage(rng, d.stage, vocab, house_p=0.75, hold_labels=("On hold", "Parked"), hold_p=0.04)
+        stage = r_stage(
+            rng, d.stage, vocab, house_p=0.75, hold_labels=("On hold", "Parked"), hold_p=0.04
+        )
         k = "pct" if rng.random() > 0.15 else pick(rng, {"sp": 50, "int": 50})
-        prob = (f"{d.prob}%", str(d.prob)) if k == "pct" else ((f"{d.prob} %", str(d.prob)) if k == "sp"
-                                                                   else (str(d.prob), str(d.prob)))
+        prob = (
+            (f"{d.prob}%", str(d.prob))
+            if k == "pct"
+            else ((f"{d.prob} %", str(d.prob)) if k == "sp" else (str(d.prob), str(d.prob)))
+        )
         ow = rng.choice(owners)
         k = "clean" if rng.random() > 0.1 else pick(rng, {"comma": 60, "pad": 40})
         owner = r_contact(rng, ow, k)
-        vals = [(f"EU-{2025}-{i + 101:04d}", SKIP), company, contact, email, phone, amount, (cur, SKIP), close, created,
-                updated, stage, prob, owner, (c.country, SKIP),
-                (rng.choice(["", "", "", "via distributor", "framework agreement", "needs CE docs",
-                             "renewal", "price list 2026"]), SKIP)]
+        vals = [
+            (f"EU-{2025}-{i + 101:04d}", SKIP),
+            company,
+            contact,
+            email,
+            phone,
+            amount,
+            (cur, SKIP),
+            close,
+            created,
+            updated,
+            stage,
+            prob,
+            owner,
+            (c.country, SKIP),
+            (
+                rng.choice(
+                    [
+                        "",
+                        "",
+                        "",
+                        "via distributor",
+                        "framework agreement",
+                        "needs CE docs",
+                        "renewal",
+                        "price list 2026",
+                    ]
+                ),
+                SKIP,
+            ),
+        ]
         recs.append(vals)
     # layout: blank line after deal 90, totals + notes at bottom
     out_rows = [header]
@@ -1528,8 +2358,15 @@ def build_d():
 # ---------------------------------------------------------------------------
 # File E: Kansai dealer network, legacy system CSV export in Shift_JIS (cp932)
 # ---------------------------------------------------------------------------
-OWNERS_E = [("藤井", "修"), ("今村", "沙織"), ("川口", "誠司"), ("杉山", "亜希子"), ("原田", "光"),
-            ("野口", "大樹"), ("久保", "彩花")]
+OWNERS_E = [
+    ("藤井", "修"),
+    ("今村", "沙織"),
+    ("川口", "誠司"),
+    ("杉山", "亜希子"),
+    ("原田", "光"),
+    ("野口", "大樹"),
+    ("久保", "彩花"),
+]
 
 
 def build_e():
@@ -1540,49 +2377,158 @@ def build_e():
     owners = [Person("jp", f, g) for f, g in OWNERS_E]
 
     def amount_fn(d):
-        v = rng.choice([rng.randint(5, 500) * 10000, rng.randint(50, 3000) * 1000, rng.randint(1, 30) * 1000000,
-                        rng.randint(1, 40) * 10000000 if rng.random() < 0.3 else rng.randint(30, 200) * 10000])
+        v = rng.choice(
+            [
+                rng.randint(5, 500) * 10000,
+                rng.randint(50, 3000) * 1000,
+                rng.randint(1, 30) * 1000000,
+                rng.randint(1, 40) * 10000000
+                if rng.random() < 0.3
+                else rng.randint(30, 200) * 10000,
+            ]
+        )
         return Decimal(v)
 
-    deals = make_deals(rng, 380, comps * 2, lambda c: jp_person(rng), dt.date(2024, 10, 1), dt.date(2025, 11, 10),
-                       as_of, amount_fn)
+    deals = make_deals(
+        rng,
+        380,
+        comps * 2,
+        lambda c: jp_person(rng),
+        dt.date(2024, 10, 1),
+        dt.date(2025, 11, 10),
+        as_of,
+        amount_fn,
+    )
     deals.sort(key=lambda d: (d.created, d.created_time))
-    vocab = {"lead": ["リード獲得", "リード"], "mql": ["MQL", "ＭＱＬ"], "sql": ["SQL", "ＳＱＬ"],
-             "opportunity": ["商談化", "ヒアリング完了", "初回商談済"],
-             "proposal": ["提案書提出", "提案済み", "提案中"],
-             "closing": ["見積提出", "価格交渉", "見積提出済", "見積提示・交渉中"],
-             "won": ["受注", "受注済", "成約"],
-             "lost": ["失注", "失注(競合)", "失注 ( 時期尚早 )", "失注（他社決定）"]}
-    header = ["管理番号", "取引先名", "取引先担当者", "電話番号", "メールアドレス", "金額", "受注予定日",
-              "登録日時", "更新日時", "ステータス", "確度(%)", "営業担当者", "備考"]
-    fields = [None, "company_name", "contact_name", "phone", "email", "amount", "close_date", "created_at",
-              "updated_at", "stage", "probability", "owner", None]
+    vocab = {
+        "lead": ["リード獲得", "リード"],
+        "mql": ["MQL", "ＭＱＬ"],
+        "sql": ["SQL", "ＳＱＬ"],
+        "opportunity": ["商談化", "ヒアリング完了", "初回商談済"],
+        "proposal": ["提案書提出", "提案済み", "提案中"],
+        "closing": ["見積提出", "価格交渉", "見積提出済", "見積提示・交渉中"],
+        "won": ["受注", "受注済", "成約"],
+        "lost": ["失注", "失注(競合)", "失注 ( 時期尚早 )", "失注（他社決定）"],
+    }
+    header = [
+        "管理番号",
+        "取引先名",
+        "取引先担当者",
+        "電話番号",
+        "メールアドレス",
+        "金額",
+        "受注予定日",
+        "登録日時",
+        "更新日時",
+        "ステータス",
+        "確度(%)",
+        "営業担当者",
+        "備考",
+    ]
+    fields = [
+        None,
+        "company_name",
+        "contact_name",
+        "phone",
+        "email",
+        "amount",
+        "close_date",
+        "created_at",
+        "updated_at",
+        "stage",
+        "probability",
+        "owner",
+        None,
+    ]
     cols = [Col(h, f) for h, f in zip(header, fields)]
     phones = {c.canon: jp_phone(rng, AREA_KANSAI + [("052", 3, 4)]) for c in comps}
     recs = []
     for i, d in enumerate(deals):
         c, p = d.company, d.person
-        k = "clean" if rng.random() > 0.2 else pick(rng, {"abbr": 35, "space": 15, "hwkana": 12, "onchu": 15,
-                                                         "fw": 6, "pad": 7, "noform": 5, "branch": 5})
+        k = (
+            "clean"
+            if rng.random() > 0.2
+            else pick(
+                rng,
+                {
+                    "abbr": 35,
+                    "space": 15,
+                    "hwkana": 12,
+                    "onchu": 15,
+                    "fw": 6,
+                    "pad": 7,
+                    "noform": 5,
+                    "branch": 5,
+                },
+            )
+        )
         company = r_company(rng, c, k, abbr_pool=["㈱", "㈱", "(株)", "（株）"])
-        k = "clean" if rng.random() > 0.15 else pick(rng, {"sama": 40, "nosep": 20, "famsama": 15, "title": 10,
-                                                          "pad": 15})
+        k = (
+            "clean"
+            if rng.random() > 0.15
+            else pick(rng, {"sama": 40, "nosep": 20, "famsama": 15, "title": 10, "pad": 15})
+        )
         contact = r_contact(rng, p, k, house_sep="\u3000")
         ph = phones[c.canon] if rng.random() > 0.18 else jp_phone(rng, MOBILE)
-        k = "hyphen" if rng.random() > 0.25 else pick(rng, {"fw": 18, "paren_area": 12, "telpref": 10, "daihyo": 8,
-                                                           "keitai": 6, "ext": 12, "nodash": 10, "lostzero_str": 6,
-                                                           "intl_hyphen": 5, "space": 4, "none": 5, "two": 4})
-        if k == "keitai" and not ph.groups[0] in ("090", "080", "070"):
+        k = (
+            "hyphen"
+            if rng.random() > 0.25
+            else pick(
+                rng,
+                {
+                    "fw": 18,
+                    "paren_area": 12,
+                    "telpref": 10,
+                    "daihyo": 8,
+                    "keitai": 6,
+                    "ext": 12,
+                    "nodash": 10,
+                    "lostzero_str": 6,
+                    "intl_hyphen": 5,
+                    "space": 4,
+                    "none": 5,
+                    "two": 4,
+                },
+            )
+        )
+        if k == "keitai" and ph.groups[0] not in ("090", "080", "070"):
             k = "hyphen"
         phone = r_phone(rng, ph, k)
         addr = make_email(rng, p, c, free_share=0.06)
-        k = "clean" if rng.random() > 0.18 else pick(rng, {"fw_at": 25, "fw_all": 10, "angle": 15, "pad": 15,
-                                                          "upper": 10, "none": 15, "two": 6, "broken": 4})
+        k = (
+            "clean"
+            if rng.random() > 0.18
+            else pick(
+                rng,
+                {
+                    "fw_at": 25,
+                    "fw_all": 10,
+                    "angle": 15,
+                    "pad": 15,
+                    "upper": 10,
+                    "none": 15,
+                    "two": 6,
+                    "broken": 4,
+                },
+            )
+        )
         email = r_email(rng, addr, k, p) if rng.random() > 0.06 else (None, SKIP)
         amt = d.amount
         e = num_str(amt)
-        k = pick(rng, {"yen": 40, "plain": 25, "man": 10, "en": 8, "oku": 4, "fw": 4, "mitei": 5, "approx": 2,
-                       "man_en": 2})
+        k = pick(
+            rng,
+            {
+                "yen": 40,
+                "plain": 25,
+                "man": 10,
+                "en": 8,
+                "oku": 4,
+                "fw": 4,
+                "mitei": 5,
+                "approx": 2,
+                "man_en": 2,
+            },
+        )
         yen_sign = "￥" if rng.random() < 0.7 else "\\"  # half-width yen is byte 0x5C in Shift_JIS
         if k == "yen":
             amount = (f"{yen_sign}{int(amt):,}", e)
@@ -1594,7 +2540,12 @@ def build_e():
             amount = (num_str(amt / 10000) + "万円", e)
         elif k == "oku" and amt >= 100000000 and amt % 1000000 == 0:
             oku = amt / 100000000
-            if amt >= 100000000 and amt % 100000000 != 0 and amt % 10000 == 0 and rng.random() < 0.5:
+            if (
+                amt >= 100000000
+                and amt % 100000000 != 0
+                and amt % 10000 == 0
+                and rng.random() < 0.5
+            ):
                 amount = (f"{int(amt // 100000000)}億{num_str((amt % 100000000) / 10000)}万円", e)
             else:
                 amount = (num_str(oku) + "億", e)
@@ -1608,14 +2559,32 @@ def build_e():
             amount = (f"約{num_str(amt / 10000)}万", SKIP)
         else:
             amount = (f"{yen_sign}{int(amt):,}", e)
-        k = "ymd_slash0" if rng.random() > 0.3 else pick(rng, {"wareki_dot": 18, "wareki_kanji": 14, "kanji": 14,
-                                                              "fw": 10, "weekday": 10, "ymd_slash": 10,
-                                                              "tbd_jp": 16, "vague_jp": 8})
+        k = (
+            "ymd_slash0"
+            if rng.random() > 0.3
+            else pick(
+                rng,
+                {
+                    "wareki_dot": 18,
+                    "wareki_kanji": 14,
+                    "kanji": 14,
+                    "fw": 10,
+                    "weekday": 10,
+                    "ymd_slash": 10,
+                    "tbd_jp": 16,
+                    "vague_jp": 8,
+                },
+            )
+        )
         if d.stage in ("won", "lost") and k in ("tbd_jp", "vague_jp"):
             k = "kanji"
         close = r_date(rng, d.close, k)
         ct = d.created_time
-        k = "house" if rng.random() > 0.1 else pick(rng, {"iso_t": 40, "wareki": 30, "date_only": 30})
+        k = (
+            "house"
+            if rng.random() > 0.1
+            else pick(rng, {"iso_t": 40, "wareki": 30, "date_only": 30})
+        )
         if k == "house":
             created = (d.created.strftime("%Y/%m/%d ") + ct.strftime("%H:%M:%S"), iso(d.created))
         elif k == "iso_t":
@@ -1626,27 +2595,67 @@ def build_e():
             created = (d.created.strftime("%Y/%m/%d"), iso(d.created))
         k = "house" if rng.random() > 0.1 else pick(rng, {"serial": 40, "date_only": 60})
         if k == "house":
-            updated = (d.updated.strftime("%Y/%m/%d ") + d.updated_time.strftime("%H:%M"), iso(d.updated))
+            updated = (
+                d.updated.strftime("%Y/%m/%d ") + d.updated_time.strftime("%H:%M"),
+                iso(d.updated),
+            )
         elif k == "serial":
             updated = (str(serial(d.updated)), iso(d.updated))
         else:
             updated = (f"{d.updated.year}/{d.updated.month}/{d.updated.day}", iso(d.updated))
-        stage = r_stage(rng, d.stage, vocab, house_p=0.75, hold_labels=("保留", "様子見", "検討中"), hold_p=0.05)
+        stage = r_stage(
+            rng, d.stage, vocab, house_p=0.75, hold_labels=("保留", "様子見", "検討中"), hold_p=0.05
+        )
         k = "plain" if rng.random() > 0.15 else pick(rng, {"fw": 45, "pct": 45, "blank": 10})
-        prob = {"plain": (str(d.prob), str(d.prob)), "fw": (zen_digits(str(d.prob)), str(d.prob)),
-                "pct": (f"{d.prob}%", str(d.prob)), "blank": ("", SKIP)}[k]
+        prob = {
+            "plain": (str(d.prob), str(d.prob)),
+            "fw": (zen_digits(str(d.prob)), str(d.prob)),
+            "pct": (f"{d.prob}%", str(d.prob)),
+            "blank": ("", SKIP),
+        }[k]
         ow = rng.choice(owners)
-        k = "clean" if rng.random() > 0.12 else pick(rng, {"nosep": 50, "sep": 20, "pad": 20, "fam": 10})
+        k = (
+            "clean"
+            if rng.random() > 0.12
+            else pick(rng, {"nosep": 50, "sep": 20, "pad": 20, "fam": 10})
+        )
         owner = (ow.family, SKIP) if k == "fam" else r_contact(rng, ow, k, house_sep="\u3000")
-        vals = [(f"D{240000 + i * 3 + rng.randint(1, 2):07d}", SKIP), company, contact, phone, email, amount, close,
-                created, updated, stage, prob, owner,
-                (rng.choice(["", "", "", "", "代理店経由", "既存顧客", "展示会", "要フォロー", "紹介（㈱大東倉庫様）"]), SKIP)]
+        vals = [
+            (f"D{240000 + i * 3 + rng.randint(1, 2):07d}", SKIP),
+            company,
+            contact,
+            phone,
+            email,
+            amount,
+            close,
+            created,
+            updated,
+            stage,
+            prob,
+            owner,
+            (
+                rng.choice(
+                    [
+                        "",
+                        "",
+                        "",
+                        "",
+                        "代理店経由",
+                        "既存顧客",
+                        "展示会",
+                        "要フォロー",
+                        "紹介（㈱大東倉庫様）",
+                    ]
+                ),
+                SKIP,
+            ),
+        ]
         recs.append(vals)
     out_rows = [header]
     for vals in recs:
         out_rows.append([cell_value(v) for v in vals])
         record(fname, "", len(out_rows), cols, vals)
-    out_rows.append(["＊＊＊ 出力件数：%d件 ＊＊＊" % len(recs)] + [""] * (len(header) - 1))
+    out_rows.append([f"＊＊＊ 出力件数：{len(recs)}件 ＊＊＊"] + [""] * (len(header) - 1))
     with open(os.path.join(OUT, fname), "w", encoding="cp932", newline="") as f:
         w = csv.writer(f, delimiter=",", lineterminator="\r\n", quoting=csv.QUOTE_ALL)
         for row in out_rows:
@@ -1677,11 +2686,16 @@ def build_f():
         unit = rng.choice([1200, 1500, 2000, 2500, 3000])
         return Decimal(seats * unit * 12)
 
-    vocab = {"lead": ["Lead", "リード"], "mql": ["MQL"], "sql": ["SQL", "SQL（IS確認済）"],
-             "opportunity": ["商談化", "Demo済", "初回商談済"],
-             "proposal": ["提案中", "提案", "Proposal"],
-             "closing": ["見積送付", "稟議中", "見積送付済"],
-             "won": ["Closed Won", "受注", "Won"], "lost": ["Closed Lost", "失注", "Lost"]}
+    vocab = {
+        "lead": ["Lead", "リード"],
+        "mql": ["MQL"],
+        "sql": ["SQL", "SQL（IS確認済）"],
+        "opportunity": ["商談化", "Demo済", "初回商談済"],
+        "proposal": ["提案中", "提案", "Proposal"],
+        "closing": ["見積送付", "稟議中", "見積送付済"],
+        "won": ["Closed Won", "受注", "Won"],
+        "lost": ["Closed Lost", "失注", "Lost"],
+    }
     book = XlsxBook(os.path.join(OUT, fname))
     counts = {}
     yen = {"num_format": "¥#,##0"}
@@ -1689,27 +2703,55 @@ def build_f():
 
     def row_cells(d, archive=False):
         c, p = d.company, d.person
-        k = "clean" if rng.random() > 0.15 else pick(rng, {"abbr": 45, "space": 15, "pad": 15, "noform": 10,
-                                                          "fw": 5, "onchu": 10})
+        k = (
+            "clean"
+            if rng.random() > 0.15
+            else pick(rng, {"abbr": 45, "space": 15, "pad": 15, "noform": 10, "fw": 5, "onchu": 10})
+        )
         if c.kind == "en" and k in ("noform", "space", "fw"):
             k = "abbr" if c.abbrevs else "pad"
         company = r_company(rng, c, k, abbr_pool=["（株）", "(株)", "㈱"])
         if p.kind == "jp":
-            k = "nosep" if rng.random() > 0.15 else pick(rng, {"sep": 40, "famsama": 30, "sama": 20, "pad": 10})
+            k = (
+                "nosep"
+                if rng.random() > 0.15
+                else pick(rng, {"sep": 40, "famsama": 30, "sama": 20, "pad": 10})
+            )
             contact = r_contact(rng, p, k)
         else:
             k = "clean" if rng.random() > 0.15 else pick(rng, {"comma": 40, "mr": 30, "sama": 30})
             contact = r_contact(rng, p, k)
         addr = make_email(rng, p, c, free_share=0.03)
-        k = "clean" if rng.random() > 0.13 else pick(rng, {"upper": 35, "mailto": 25, "pad": 25, "none": 15})
+        k = (
+            "clean"
+            if rng.random() > 0.13
+            else pick(rng, {"upper": 35, "mailto": 25, "pad": 25, "none": 15})
+        )
         email = r_email(rng, addr, k, p)
         ph = jp_phone(rng, AREA_TOKYO + MOBILE * 2)
-        k = "hyphen" if rng.random() > 0.18 else pick(rng, {"intl_hyphen": 20, "intl_zero": 10, "lostzero": 25,
-                                                           "nodash": 25, "ext": 10, "fw": 10})
+        k = (
+            "hyphen"
+            if rng.random() > 0.18
+            else pick(
+                rng,
+                {
+                    "intl_hyphen": 20,
+                    "intl_zero": 10,
+                    "lostzero": 25,
+                    "nodash": 25,
+                    "ext": 10,
+                    "fw": 10,
+                },
+            )
+        )
         phone = r_phone(rng, ph, k)
         amt = d.amount
         e = num_str(amt)
-        k = "num" if rng.random() > 0.14 else pick(rng, {"man": 35, "yen": 25, "sen": 20, "tbd": 20})
+        k = (
+            "num"
+            if rng.random() > 0.14
+            else pick(rng, {"man": 35, "yen": 25, "sen": 20, "tbd": 20})
+        )
         if k == "num":
             amount = (Cell(int(amt), yen), e)
         elif k == "man" and amt % 10000 == 0:
@@ -1724,7 +2766,11 @@ def build_f():
             amount = (rng.choice(["TBD", "未定", "見積中"]), "")
         else:
             amount = (Cell(int(amt), yen), e)
-        k = "cell" if rng.random() > 0.18 else pick(rng, {"ymd_slash": 40, "tbd_jp": 30, "vague_jp": 20, "ymd_dash": 10})
+        k = (
+            "cell"
+            if rng.random() > 0.18
+            else pick(rng, {"ymd_slash": 40, "tbd_jp": 30, "vague_jp": 20, "ymd_dash": 10})
+        )
         if d.stage in ("won", "lost") and k in ("tbd_jp", "vague_jp"):
             k = "ymd_slash"
         close = r_date(rng, d.close, k)
@@ -1732,31 +2778,101 @@ def build_f():
         created = (Cell(created[0], {"num_format": "yyyy-mm-dd hh:mm"}), created[1])
         k = "serial_frac" if rng.random() > 0.1 else pick(rng, {"dt_iso_t": 50, "dt_str_s": 50})
         updated = r_date(rng, d.updated, k)
-        stage = r_stage(rng, d.stage, vocab, house_p=0.8, hold_labels=("Nurture", "保留"), hold_p=0.04)
+        stage = r_stage(
+            rng, d.stage, vocab, house_p=0.8, hold_labels=("Nurture", "保留"), hold_p=0.04
+        )
         k = "pct" if rng.random() > 0.15 else pick(rng, {"str": 60, "int": 40})
-        prob = {"pct": (Cell(d.prob / 100, pct), str(d.prob)), "str": (f"{d.prob}%", str(d.prob)),
-                "int": (d.prob, str(d.prob))}[k]
+        prob = {
+            "pct": (Cell(d.prob / 100, pct), str(d.prob)),
+            "str": (f"{d.prob}%", str(d.prob)),
+            "int": (d.prob, str(d.prob)),
+        }[k]
         ow = rng.choice(owners)
         if ow.kind == "jp":
             k = "nosep" if rng.random() > 0.15 else pick(rng, {"sep": 50, "pad": 20, "slack": 30})
-            owner = ("@" + {"田中": "tanaka", "小野寺": "onodera", "長尾": "nagao", "菅原": "sugawara"}[ow.family],
-                     SKIP) if k == "slack" else r_contact(rng, ow, k)
+            owner = (
+                (
+                    "@"
+                    + {"田中": "tanaka", "小野寺": "onodera", "長尾": "nagao", "菅原": "sugawara"}[
+                        ow.family
+                    ],
+                    SKIP,
+                )
+                if k == "slack"
+                else r_contact(rng, ow, k)
+            )
         else:
             k = "clean" if rng.random() > 0.15 else pick(rng, {"comma": 50, "pad": 50})
             owner = r_contact(rng, ow, k)
         return company, contact, email, phone, amount, close, created, updated, stage, prob, owner
 
     # ---- Pipeline sheet: two header rows (JP + EN)
-    deals = make_deals(rng, 220, pool, person_fn, dt.date(2025, 5, 1), dt.date(2025, 11, 12), as_of, amount_fn,
-                       stage_dist={"lead": 14, "mql": 12, "sql": 12, "opportunity": 17, "proposal": 14,
-                                   "closing": 11, "won": 10, "lost": 10})
+    deals = make_deals(
+        rng,
+        220,
+        pool,
+        person_fn,
+        dt.date(2025, 5, 1),
+        dt.date(2025, 11, 12),
+        as_of,
+        amount_fn,
+        stage_dist={
+            "lead": 14,
+            "mql": 12,
+            "sql": 12,
+            "opportunity": 17,
+            "proposal": 14,
+            "closing": 11,
+            "won": 10,
+            "lost": 10,
+        },
+    )
     deals.sort(key=lambda d: (d.created, d.created_time), reverse=True)
-    jp_h = ["会社名", "担当者", "メール", "電話番号", "ACV(円)", "クローズ予定", "作成日時", "更新日時", "ステージ",
-            "受注確度", "オーナー", "流入元", "メモ"]
-    en_h = ["Company", "Contact", "Email", "Phone", "ACV (JPY)", "Close Date", "Created At", "Updated At", "Stage",
-            "Probability", "Owner", "Lead Source", "Memo"]
-    fields = ["company_name", "contact_name", "email", "phone", "amount", "close_date", "created_at", "updated_at",
-              "stage", "probability", "owner", None, None]
+    jp_h = [
+        "会社名",
+        "担当者",
+        "メール",
+        "電話番号",
+        "ACV(円)",
+        "クローズ予定",
+        "作成日時",
+        "更新日時",
+        "ステージ",
+        "受注確度",
+        "オーナー",
+        "流入元",
+        "メモ",
+    ]
+    en_h = [
+        "Company",
+        "Contact",
+        "Email",
+        "Phone",
+        "ACV (JPY)",
+        "Close Date",
+        "Created At",
+        "Updated At",
+        "Stage",
+        "Probability",
+        "Owner",
+        "Lead Source",
+        "Memo",
+    ]
+    fields = [
+        "company_name",
+        "contact_name",
+        "email",
+        "phone",
+        "amount",
+        "close_date",
+        "created_at",
+        "updated_at",
+        "stage",
+        "probability",
+        "owner",
+        None,
+        None,
+    ]
     cols = [Col(h, f) for h, f in zip(jp_h, fields)]
     ws = book.wb.add_worksheet("Pipeline")
     for i, w in enumerate([28, 14, 30, 16, 12, 12, 16, 12, 12, 8, 12, 14, 30]):
@@ -1770,8 +2886,21 @@ def build_f():
     r = 2
     for d in deals:
         cells = row_cells(d)
-        src = rng.choice(["Web問い合わせ", "ウェビナー", "展示会", "紹介", "アウトバウンド", "資料DL", "Partner"])
-        memo = rng.choice(["", "", "", "決裁者同席済み", "トライアル中", "競合: X社", "次回デモ 来週", "予算確保済"])
+        src = rng.choice(
+            ["Web問い合わせ", "ウェビナー", "展示会", "紹介", "アウトバウンド", "資料DL", "Partner"]
+        )
+        memo = rng.choice(
+            [
+                "",
+                "",
+                "",
+                "決裁者同席済み",
+                "トライアル中",
+                "競合: X社",
+                "次回デモ 来週",
+                "予算確保済",
+            ]
+        )
         vals = list(cells) + [(src, SKIP), (memo, SKIP)]
         for ci, v in enumerate(vals):
             book.write(ws, r, ci, v[0], date_fmt={"num_format": "yyyy-mm-dd"})
@@ -1781,19 +2910,53 @@ def build_f():
     ws.autofilter(1, 0, r - 1, len(jp_h) - 1)
 
     # ---- Archive 2024: single header, different column order, closed deals only
-    deals2 = make_deals(rng, 80, pool, person_fn, dt.date(2024, 1, 9), dt.date(2024, 11, 30), dt.date(2024, 12, 27),
-                        amount_fn, stage_dist={"won": 55, "lost": 45})
+    deals2 = make_deals(
+        rng,
+        80,
+        pool,
+        person_fn,
+        dt.date(2024, 1, 9),
+        dt.date(2024, 11, 30),
+        dt.date(2024, 12, 27),
+        amount_fn,
+        stage_dist={"won": 55, "lost": 45},
+    )
     deals2.sort(key=lambda d: d.close)
-    hdr2 = ["Stage", "会社名", "担当者", "Email", "TEL", "ACV", "受注/失注日", "作成日", "最終更新", "確度", "担当"]
-    f2 = ["stage", "company_name", "contact_name", "email", "phone", "amount", "close_date", "created_at",
-          "updated_at", "probability", "owner"]
+    hdr2 = [
+        "Stage",
+        "会社名",
+        "担当者",
+        "Email",
+        "TEL",
+        "ACV",
+        "受注/失注日",
+        "作成日",
+        "最終更新",
+        "確度",
+        "担当",
+    ]
+    f2 = [
+        "stage",
+        "company_name",
+        "contact_name",
+        "email",
+        "phone",
+        "amount",
+        "close_date",
+        "created_at",
+        "updated_at",
+        "probability",
+        "owner",
+    ]
     cols2 = [Col(h, f) for h, f in zip(hdr2, f2)]
     ws2 = book.wb.add_worksheet("Archive 2024")
     for i, h in enumerate(hdr2):
         ws2.write_string(0, i, h, h1)
     r = 1
     for d in deals2:
-        company, contact, email, phone, amount, close, created, updated, stage, prob, owner = row_cells(d, True)
+        company, contact, email, phone, amount, close, created, updated, stage, prob, owner = (
+            row_cells(d, True)
+        )
         vals = [stage, company, contact, email, phone, amount, close, created, updated, prob, owner]
         for ci, v in enumerate(vals):
             book.write(ws2, r, ci, v[0], date_fmt={"num_format": "yyyy-mm-dd"})
@@ -1801,9 +2964,14 @@ def build_f():
         r += 1
     counts["Archive 2024"] = len(deals2)
     ws3 = book.wb.add_worksheet("README")
-    for i, t in enumerate(["このブックはHubSpotからのエクスポートを手で加工したもの。",
-                           "更新日時はエクスポート時にシリアル値になってしまっている（要修正）。",
-                           "ACVは年額・税抜・円。", "Archive 2024 は2024年にクローズした案件のみ。"]):
+    for i, t in enumerate(
+        [
+            "このブックはHubSpotからのエクスポートを手で加工したもの。",
+            "更新日時はエクスポート時にシリアル値になってしまっている（要修正）。",
+            "ACVは年額・税抜・円。",
+            "Archive 2024 は2024年にクローズした案件のみ。",
+        ]
+    ):
         ws3.write_string(i, 0, t)
     book.close()
     return fname, counts
@@ -1822,8 +2990,11 @@ def main():
             w.writerow(t)
     print("files:")
     for fname, counts in results:
-        print(f"  {fname}: " + ", ".join(f"{k or '(csv)'}={v}" for k, v in counts.items()),
-              "total", sum(counts.values()))
+        print(
+            f"  {fname}: " + ", ".join(f"{k or '(csv)'}={v}" for k, v in counts.items()),
+            "total",
+            sum(counts.values()),
+        )
     print("truth cells:", len(TRUTH))
     per = {}
     for t in TRUTH:
