@@ -83,3 +83,37 @@ def test_rows_without_an_entity_are_left_out() -> None:
     rules = load_settings().deals
     result = survive(rows, pd.Series(["D-1", "", "", "D-1"]), ["stage"], rules, recency_rank(rows))
     assert list(result.entities.index) == ["D-1"]
+
+
+def test_a_row_without_updated_at_is_as_recent_as_its_sheet() -> None:
+    """A tracker with no update column is as current as its newest row, not older than a CRM
+    export from last year."""
+    rows = pd.DataFrame(
+        {
+            "updated_at": ["2025-06-01", "", ""],
+            "created_at": ["2025-01-01", "2026-02-01", "2025-03-01"],
+            "_source_file": ["crm_2025.csv", "tracker.xlsx", "tracker.xlsx"],
+            "_source_sheet": ["", "案件", "案件"],
+            "_source_order": [0, 1000, 1000],
+            "_source_row": [5, 3, 4],
+        }
+    )
+    # both tracker rows count as 2026-02-01 (their sheet's latest date); the row further down first
+    assert recency_rank(rows).tolist() == [2, 1, 0]
+
+
+def test_display_name_prefers_kanji_or_latin_to_a_kana_reading() -> None:
+    rules = dataclasses.replace(
+        load_settings().companies, survivorship=(("company_name", "display_name"),)
+    )
+    rows = pd.DataFrame(
+        {
+            "company_name": ["ｶ)ｻﾝｷｮｳｾｲｺｳ", "ｶ)ｻﾝｷｮｳｾｲｺｳ", "株式会社三協精工", "Acme Corporation"],
+            "_source_order": [0, 0, 1000, 0],
+            "_source_row": [2, 3, 4, 5],
+        }
+    )
+    ids = pd.Series(["C-1", "C-1", "C-1", "C-2"])
+    out = survive(rows, ids, ["company_name"], rules, recency_rank(rows)).entities
+    assert out.loc["C-1", "company_name"] == "株式会社三協精工"  # not the more frequent reading
+    assert out.loc["C-2", "company_name"] == "Acme Corporation"

@@ -52,6 +52,7 @@ STRATEGIES = (
     "most_recent",
     "most_complete",
     "most_frequent",
+    "display_name",
     "source_priority",
     "longest",
     "concatenate",
@@ -60,7 +61,13 @@ ENTITY_SECTIONS = ("companies", "contacts", "deals")
 
 Kind = Literal["text", "number", "date"]
 Strategy = Literal[
-    "most_recent", "most_complete", "most_frequent", "source_priority", "longest", "concatenate"
+    "most_recent",
+    "most_complete",
+    "most_frequent",
+    "display_name",
+    "source_priority",
+    "longest",
+    "concatenate",
 ]
 
 

@@ -8,7 +8,8 @@ rules ask to be told).
 Strategies: ``most_recent`` (the value of the most recently updated row that has one:
 ``updated_at`` (for a row without one, the latest date its sheet was worked on), then the later
 file/sheet, then the lower row), ``most_complete`` (from the
-row with the most filled fields), ``most_frequent``, ``source_priority`` (files in the order
+row with the most filled fields), ``most_frequent``, ``display_name`` (most frequent, but a
+name in kanji or Latin letters before a kana-only reading such as ｶ)ｻﾝｷｮｳｾｲｺｳ), ``source_priority`` (files in the order
 listed in the rules, glob patterns), ``longest`` and ``concatenate`` (every distinct value, most
 recent first, one per line: notes).
 """
@@ -16,6 +17,7 @@ recent first, one per line: notes).
 from __future__ import annotations
 
 import fnmatch
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -79,6 +81,14 @@ def effective_date(rows: pd.DataFrame) -> pd.Series:
     )
     latest = seen.groupby(sheet).transform("max")
     return upd.where(upd != "", latest.fillna(""))
+
+
+_KANA_ONLY = re.compile(r"^[\u3040-\u30ff\uff66-\uff9f\s()（）・･ー\-.,]+$")
+
+
+def _kana_only(value: str) -> int:
+    """1 for a name written in kana alone (a bank-style reading such as ｶ)ｻﾝｷｮｳ), else 0."""
+    return int(bool(_KANA_ONLY.match(value)))
 
 
 def join_groups(groups: np.ndarray, values: np.ndarray, sep: str) -> pd.Series:
@@ -159,7 +169,7 @@ def survive(
             lens = col.map(lambda v: len(str(v)) if v is not None and v == v else 0).to_numpy()
             o = np.lexsort((r, -lens, ids.astype(str)))
             kept = _first(pd.Series(ids[o]), col.iloc[o].reset_index(drop=True))
-        elif strategy == "most_frequent":
+        elif strategy in ("most_frequent", "display_name"):
             ok = ~empty_mask(col)
             df = pd.DataFrame(
                 {
@@ -174,7 +184,8 @@ def survive(
                 .agg(n=("r", "size"), r=("r", "min"), raw=("raw", "first"))
                 .reset_index()
             )
-            stats = stats.sort_values(["g", "n", "r"], ascending=[True, False, True])
+            stats["tier"] = stats["v"].map(_kana_only) if strategy == "display_name" else 0
+            stats = stats.sort_values(["g", "tier", "n", "r"], ascending=[True, True, False, True])
             kept = stats.drop_duplicates("g").set_index("g")["raw"]
         else:  # concatenate
             ok = ~empty_mask(col)
