@@ -20,8 +20,10 @@ $(STAMP): pyproject.toml | $(BIN)/python
 venv: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/sfa-migrate run sample_data --out $(OUT) --target generic; rc=$$?; \
-	echo ""; echo "Outputs are in $(OUT)/ (open $(OUT)/report.json; records.csv, crosswalk.csv)"; \
+	$(BIN)/sfa-migrate run sample_data --out $(OUT) --target salesforce; rc=$$?; \
+	echo ""; echo "Outputs are in $(OUT)/: open $(OUT)/report.html (the data-quality report);"; \
+	echo "  Salesforce import files Account/Contact/Opportunity/Lead/OpportunityContactRole.csv,"; \
+	echo "  rejects.csv (what was not imported and why), quality.xlsx (the fix list), crosswalk.csv"; \
 	[ $$rc -le 1 ]
 
 test: $(STAMP)
