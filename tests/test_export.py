@@ -792,6 +792,7 @@ def test_hubspot_opportunity_stage_is_configurable(tmp_path: Path, targets, mode
 def gen(targets: dict[str, TargetProfile], model: StageModel) -> ExportResult:
     ents = sample()
     ents["deals"]["extra:社内メモ"] = ["a", "", "+1 call", "", ""]
+    ents["deals"]["extra:stage"] = ["x", "", "", "", ""]  # a header that is already a column
     ents["companies"]["extra:規模"] = ["大", "", "", "小"]
     return build(targets["generic"], model, ents)
 
@@ -800,9 +801,10 @@ def test_generic_keeps_every_record_and_extra_columns(gen: ExportResult) -> None
     deals = gen.files["deals.csv"]
     assert list(deals["deal_id"]) == ["d1", "d2", "d3", "d4", "d5"]
     assert list(deals["stage"]) == ["won", "proposal", "mql", "sql", "lost"]
-    assert list(deals.columns[-1:]) == ["extra:社内メモ"]
-    assert list(deals["extra:社内メモ"]) == ["a", "", "'+1 call", "", ""]  # text: neutralised
-    assert "extra:規模" in gen.files["companies.csv"].columns
+    # the original header text; extra:<header> only where the header is taken
+    assert list(deals.columns[-2:]) == ["extra:stage", "社内メモ"]
+    assert list(deals["社内メモ"]) == ["a", "", "'+1 call", "", ""]  # text: neutralised
+    assert "規模" in gen.files["companies.csv"].columns
     assert gen.rejects.empty
 
 
@@ -1003,3 +1005,246 @@ def test_written_csv_reads_back_every_row_and_value(
         back = list(csv.reader(fh, delimiter=delimiter))
     assert back[0] == list(frame.columns)
     assert back[1:] == rows
+
+
+# ----------------------------------------------------------------------------- through the pipeline
+# A small tracker run through migrate.pipeline.run with an export of the org's accounts and
+# contacts: ids of existing records, unmapped columns, foreign amounts, won/lost probabilities.
+
+TRACKER = [
+    ["案件ID", "会社名", "担当者", "メール", "URL", "案件名", "金額", "通貨", "ステージ", "確度"]
+    + ["受注予定日", "更新日", "決算期"],
+    # one deal in two snapshots: closing at 80%, then won with the probability left empty
+    ["K-001", "株式会社三協精工", "山田 太郎", "yamada@sankyoseiko.co.jp"]
+    + ["https://www.sankyoseiko.co.jp", "生産管理システム導入", "5000000", "JPY", "クロージング"]
+    + ["80", "2026-03-31", "2026-01-10", "FY25 下期"],
+    ["K-001", "株式会社三協精工", "山田 太郎", "yamada@sankyoseiko.co.jp"]
+    + ["https://www.sankyoseiko.co.jp", "生産管理システム導入", "5000000", "JPY", "受注"]
+    + ["", "2026-03-31", "2026-02-01", "FY26 上期"],
+    ["K-002", "北斗商事株式会社", "佐藤 花子", "sato@hokuto-shoji.jp", "https://hokuto-shoji.jp"]
+    + ["保守契約", "27500", "USD", "提案", "50", "2026-04-30", "2026-01-15", "FY26 上期"],
+    ["K-003", "南風物産株式会社", "鈴木 一郎", "suzuki@minamikaze.jp", "https://minamikaze.jp"]
+    + ["新規導入", "1200000", "JPY", "失注", "20", "2026-02-28", "2026-02-10", ""],
+]
+ACCOUNT_ID = "001000000000001AAA"
+CONTACT_ID = "003000000000001AAA"
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    """name -> RunResult of the tracker for each shipped target, with --existing exports."""
+    from migrate import pipeline
+
+    src = tmp_path_factory.mktemp("pipeline")
+    tracker = src / "案件管理.csv"
+    with tracker.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(TRACKER)
+    accounts = src / "accounts.csv"
+    accounts.write_text(
+        f"Id,Name,Website\n{ACCOUNT_ID},株式会社三協精工,https://www.sankyoseiko.co.jp\n",
+        encoding="utf-8",
+    )
+    contacts = src / "contacts.csv"
+    contacts.write_text(f"Id,Email\n{CONTACT_ID},yamada@sankyoseiko.co.jp\n", encoding="utf-8")
+    existing = {"accounts": str(accounts), "contacts": str(contacts)}
+    return {
+        name: pipeline.run([str(tracker)], target=name, existing=existing)
+        for name in ("salesforce", "hubspot", "generic")
+    }
+
+
+def _by(frame: pd.DataFrame, column: str) -> dict[str, dict[str, str]]:
+    return {r[column]: r for r in frame.to_dict("records")}
+
+
+@pytest.mark.parametrize(
+    ("target", "companies", "contacts", "id_column", "name", "email"),
+    [
+        ("salesforce", "Account.csv", "Contact.csv", "Id", "Name", "Email"),
+        ("hubspot", "companies.csv", "contacts.csv", "Record ID", "name", "email"),
+        ("generic", "companies.csv", "contacts.csv", "existing_id", "company_name", "email"),
+    ],
+)
+def test_existing_records_carry_their_sfa_id(
+    runs, target, companies, contacts, id_column, name, email
+) -> None:
+    run = runs[target]
+    matched = run.findings[run.findings["rule"] == "dedupe.existing-match"]
+    assert list(matched["value"]) == [ACCOUNT_ID]
+    files = run.export.files
+    ids = {r[name]: r[id_column] for r in files[companies].to_dict("records")}
+    assert ids == {
+        "株式会社三協精工": ACCOUNT_ID,  # updated, not created
+        "北斗商事株式会社": "",  # new
+        "南風物産株式会社": "",
+    }
+    people = {r[email]: r[id_column] for r in files[contacts].to_dict("records")}
+    assert people == {
+        "yamada@sankyoseiko.co.jp": CONTACT_ID,
+        "sato@hokuto-shoji.jp": "",
+        "suzuki@minamikaze.jp": "",
+    }
+    # optional and valid: no record is rejected over it, and a new record may leave it empty
+    profile = load_target(target)
+    for file in (companies, contacts):
+        assert not profile.file(file).column(id_column).required
+        summary = run.export.validation[file]
+        assert summary["rejected"] == 0 and summary["failed"] == 0, summary
+    assert not (run.export.rejects["column"] == id_column).any()
+
+
+def test_salesforce_id_column_is_loaded_with_upsert_on_id() -> None:
+    text_ = Path(load_target("salesforce").path).read_text("utf-8")
+    assert "upsert matching on Id" in text_ and "stamps Migration_Id__c" in text_
+
+
+def test_generic_deals_keep_the_unmapped_columns_under_their_header(runs) -> None:
+    deals = _by(runs["generic"].export.files["deals.csv"], "record_id")
+    assert "決算期" in deals["K-001"] and "extra:決算期" not in deals["K-001"]
+    assert deals["K-001"]["決算期"] == "FY26 上期"  # the most recent of its two rows
+    assert (deals["K-002"]["決算期"], deals["K-003"]["決算期"]) == ("FY26 上期", "")
+    # the targets with fixed import formats get no extra columns
+    for target in ("salesforce", "hubspot"):
+        for name, frame in runs[target].export.files.items():
+            assert not {"決算期", "extra:決算期"} & set(frame.columns), (target, name)
+
+
+@pytest.mark.parametrize(
+    ("target", "file", "amount", "fix"),
+    [
+        ("salesforce", "Opportunity.csv", "Amount", "CurrencyIsoCode"),
+        ("hubspot", "deals.csv", "amount", "deal_currency_code"),
+    ],
+)
+def test_foreign_amount_is_rejected_where_the_org_reads_its_own_currency(
+    runs, target, file, amount, fix
+) -> None:
+    run = runs[target]
+    rejects = run.export.rejects
+    foreign = rejects[rejects["rule"] == "export.foreign-currency"]
+    assert len(foreign) == 1
+    r = foreign.iloc[0]
+    assert (r["file"], r["column"], r["value"]) == (file, amount, "27500")
+    assert r["reason"] == "Amount is in USD but the org currency is JPY"
+    assert "multi-currency" in r["fix"] and fix in r["fix"]
+    assert "convert the amount to JPY in the source" in r["fix"]
+    assert len(run.export.files[file]) == 2  # K-001 and K-003 only
+    # the reject machinery: a finding per reject, the crosswalk row is rejected with the reason
+    cw = run.crosswalk
+    row = cw[cw["source_row"] == 4].iloc[0]
+    assert row["status"] == "rejected"
+    assert "Amount is in USD but the org currency is JPY [export.foreign-currency]" in row["reason"]
+    assert (run.findings["rule"] == "export.foreign-currency").sum() == 1
+    if target == "salesforce":  # its contact role goes with it
+        roles = rejects[rejects["file"] == "OpportunityContactRole.csv"]
+        assert list(roles["rule"]) == ["validate.parent-rejected"]
+
+
+def test_generic_keeps_a_foreign_amount_with_its_currency(runs) -> None:
+    run = runs["generic"]
+    deals = _by(run.export.files["deals.csv"], "record_id")
+    assert (deals["K-002"]["amount"], deals["K-002"]["currency"]) == ("27500", "USD")
+    assert run.export.rejects.empty
+    assert load_target("generic").policies.foreign_currency == "keep"
+
+
+def test_foreign_currency_policy_and_org_currency_are_configurable(tmp_path, model) -> None:
+    doc = yaml.safe_load((DEFAULT_RULES_DIR / "targets" / "hubspot.yaml").read_text("utf-8"))
+    ents = entities(
+        companies=[company("c1", "会社", 2)],
+        deals=[
+            deal("d1", "c1", "", "proposal", 2, amount=27500.0, currency="USD"),
+            deal("d2", "c1", "", "proposal", 3, amount=3000000.0, currency="JPY"),
+            deal("d3", "c1", "", "proposal", 4, amount=NAN, currency="EUR"),  # no amount
+        ],
+    )
+
+    def run(**change) -> ExportResult:
+        edited = {**doc, "output": {**doc["output"]}, "policies": {**doc["policies"]}}
+        for key, value in change.items():
+            section, name = key.split("__")
+            edited[section][name] = value
+        path = tmp_path / "hs.yaml"
+        path.write_text(yaml.safe_dump(edited, allow_unicode=True), encoding="utf-8")
+        return build(load_target(str(path)), model, ents)
+
+    assert rejects_of(run(), "deals.csv") == {"d1": ["export.foreign-currency"]}
+    usd = run(output__currency="USD")
+    assert rejects_of(usd, "deals.csv") == {"d2": ["export.foreign-currency"]}
+    assert usd.rejects.iloc[0]["reason"] == "Amount is in JPY but the org currency is USD"
+    kept = run(policies__foreign_currency="keep")
+    assert kept.rejects.empty
+    deals = kept.files["deals.csv"].set_index("migration_id")
+    assert (deals.loc["d1", "amount"], deals.loc["d1", "deal_currency_code"]) == ("27500", "USD")
+
+
+def test_keeping_foreign_amounts_needs_a_currency_column(tmp_path: Path) -> None:
+    problems = _profile_problems(tmp_path, lambda d: d["policies"].update(foreign_currency="keep"))
+    assert problems == [
+        "policies.foreign_currency: 'keep' needs a currency column in Opportunity.csv "
+        "(from: currency), or a foreign amount is read in the org currency; use 'reject' or add "
+        "the column"
+    ]
+    problems = _profile_problems(tmp_path, lambda d: d["output"].update(currency="yen"))
+    assert problems == ["output.currency: 'yen' is not an ISO currency code such as 'JPY'"]
+    problems = _profile_problems(
+        tmp_path, lambda d: d["policies"].update(closed_probability="source")
+    )
+    assert problems == [
+        "policies.closed_probability: 'source' is not allowed; allowed values: stage, keep"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("target", "file", "column"),
+    [("salesforce", "Opportunity.csv", "Probability"), ("generic", "deals.csv", "probability")],
+)
+def test_won_and_lost_deals_get_their_stage_probability(runs, target, file, column) -> None:
+    run = runs[target]
+    id_column = "Migration_Id__c" if target == "salesforce" else "deal_id"
+    deals = run.export.files[file]
+    by_record = dict(zip(run.dedupe.deals["record_id"], run.dedupe.deals["deal_id"]))
+    probability = dict(zip(deals[id_column], deals[column]))
+    # survivorship kept the 80 of the closing snapshot for the won deal, the 20 for the lost one
+    kept = dict(zip(run.dedupe.deals["record_id"], run.dedupe.deals["probability"]))
+    assert (kept["K-001"], kept["K-003"]) == (80.0, 20.0)
+    assert probability[by_record["K-001"]] == "100"
+    assert probability[by_record["K-003"]] == "0"
+    found = run.findings[run.findings["rule"] == "export.probability-from-stage"]
+    assert sorted(zip(found["original"], found["value"], found["severity"])) == [
+        ("20", "0", "info"),
+        ("80", "100", "info"),
+    ]
+    assert set(found["action"]) == {"changed"}
+
+
+def test_closed_probability_policy(tmp_path: Path, targets, model) -> None:
+    ents = entities(
+        companies=[company("c1", "会社", 2)],
+        deals=[
+            deal("d1", "c1", "", "won", 2, probability=80.0),
+            deal("d2", "c1", "", "lost", 3, probability=NAN),
+            deal("d3", "c1", "", "won", 4, probability=100.0),  # already right: no finding
+            deal("d4", "c1", "", "closing", 5, probability=80.0),  # open: untouched
+        ],
+    )
+    result = build(targets["salesforce"], model, ents)
+    opp = result.files["Opportunity.csv"].set_index("Migration_Id__c")
+    assert dict(opp["Probability"]) == {"d1": "100", "d2": "0", "d3": "100", "d4": "80"}
+    found = result.findings[result.findings["rule"] == "export.probability-from-stage"]
+    assert list(zip(found["row"], found["original"], found["value"])) == [
+        (2, "80", "100"),
+        (3, "", "0"),
+    ]
+    assert "policies.closed_probability is stage" in found.iloc[0]["message"]
+    # keep: the source's values; HubSpot writes no probability, so it reports nothing
+    doc = yaml.safe_load(Path(targets["salesforce"].path).read_text("utf-8"))
+    doc["policies"]["closed_probability"] = "keep"
+    path = tmp_path / "sf.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    kept = build(load_target(str(path)), model, ents)
+    opp = kept.files["Opportunity.csv"].set_index("Migration_Id__c")
+    assert dict(opp["Probability"]) == {"d1": "80", "d2": "", "d3": "100", "d4": "80"}
+    assert not (kept.findings["rule"] == "export.probability-from-stage").any()
+    hs = build(targets["hubspot"], model, ents)
+    assert not (hs.findings["rule"] == "export.probability-from-stage").any()

@@ -462,7 +462,7 @@ def test_an_unknown_stage_word_is_not_overwritten_by_inference(tmp_path) -> None
         w.writerow(["Acme Inc.", "Renewal", "Stalled", "100%", "2026-01-31", "1000"])
         w.writerow(["Globex Corp.", "Expansion", "", "100%", "2026-01-31", "2000"])
     result = pipeline.run([str(path)], target=None)
-    stage = dict(zip(result.records["company_name"], result.records["stage"]))
-    inferred = dict(zip(result.records["company_name"], result.records["_stage_inferred"]))
-    assert stage["Acme Inc."] == "" and not inferred["Acme Inc."]
-    assert stage["Globex Corp."] == "won" and inferred["Globex Corp."]
+    stage = dict(zip(result.records["deal_name"], result.records["stage"]))
+    inferred = dict(zip(result.records["deal_name"], result.records["_stage_inferred"]))
+    assert stage["Renewal"] == "" and not inferred["Renewal"]
+    assert stage["Expansion"] == "won" and inferred["Expansion"]

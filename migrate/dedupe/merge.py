@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .. import findings as F
-from ..schema import ROW_KEY, Schema, load_schema
+from ..schema import EXTRA_PREFIX, ROW_KEY, Schema, load_schema
 from . import explain
 from .decisions import normalize_decisions
 from .engine import link
@@ -301,6 +301,8 @@ def _entity_frames(
             *rules.fields,
             *(f for f in DERIVED[entity] if f in records),
         ]
+        if entity == "deal":  # a row is a deal: its unmapped columns go with it (generic export)
+            fields += [c for c in records.columns if str(c).startswith(EXTRA_PREFIX)]
         frame, conflicts = _entity_frame(run, work, fields, rules, rank, info, links[run.name])
         found.append(explain.conflict_findings(run, conflicts, info))
         out[run.name] = frame

@@ -5,17 +5,20 @@ optional owner mapping (owner name -> e-mail/username) and the run date. Out: an
 :class:`ExportResult` with one frame per import file (the target's column names and order,
 rows sorted by external id, every value a string), the rejected rows, the validation summary
 per file and the findings. Steps: record sets -> policies (generated deal names, filled close
-dates) -> cell formatting (plain numbers, dates, formula-safe text, encoding) -> checks built
-from the profile and the stage model -> Great Expectations (migrate.validate).
+dates, won/lost probabilities from the stage) -> cell formatting (plain numbers, dates,
+formula-safe text, encoding) -> checks built from the profile and the stage model (foreign-
+currency amounts included) -> Great Expectations (migrate.validate).
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -30,7 +33,9 @@ from .profile import ColumnSpec, FileSpec, TargetProfile
 from .records import SOURCE_COLUMNS, build_record_sets, text
 
 TEXT_TYPES = ("id", "text")
-HIDDEN = (ID, ROW_KEYS, STAGE, *SOURCE_COLUMNS)  # carried for validation and findings, not written
+CURRENCY = "_currency"  # the currency of a filled amount cell ("" when the amount is empty)
+HIDDEN = (ID, ROW_KEYS, STAGE, CURRENCY, *SOURCE_COLUMNS)  # for validation/findings, not written
+FOREIGN_CURRENCY = "export.foreign-currency"
 
 
 @dataclass
@@ -93,7 +98,7 @@ def build_import_files(
     """
     found = _Findings()
     sets, record_findings = build_record_sets(entities, model, target.person_stages)
-    sets["deals"] = _apply_policies(sets["deals"], target, today, found)
+    sets["deals"] = _apply_policies(sets["deals"], target, model, today, found)
     owner_map = {v.owner_key(k): val for k, val in (owners or {}).items()}
     owner_state: dict[str, Any] = {"given": owners is not None, "unmapped": {}}
     frames: dict[str, pd.DataFrame] = {}
@@ -105,7 +110,8 @@ def build_import_files(
     _owner_findings(owner_state, found)
 
     validation = validate_files(frames, rules)
-    _reject_findings(validation.rejects, frames, target, found)
+    rejects = _currency_rejects(validation.rejects, frames, target)
+    _reject_findings(rejects, frames, target, found)
     files = {
         name: frame.drop(columns=list(HIDDEN)).reset_index(drop=True)
         for name, frame in validation.files.items()
@@ -113,7 +119,7 @@ def build_import_files(
     return ExportResult(
         target=target.name,
         files=files,
-        rejects=validation.rejects,
+        rejects=rejects,
         validation=validation.summary,
         findings=fnd.concat([record_findings, found.items]),
     )
@@ -125,11 +131,20 @@ _NAME_PARTS = (("product", "product"), ("created_at", "created date"))
 
 
 def _apply_policies(
-    deals: pd.DataFrame, target: TargetProfile, today: date | None, found: _Findings
+    deals: pd.DataFrame,
+    target: TargetProfile,
+    model: StageModel,
+    today: date | None,
+    found: _Findings,
 ) -> pd.DataFrame:
-    """Generated deal names and filled close dates, each with a finding."""
+    """Generated deal names, filled close dates, won/lost probabilities; each with a finding."""
     out = deals.copy()
     pol = target.policies
+    writes_probability = any(
+        f.records == "deals" and f.source_column("probability") for f in target.files
+    )
+    if pol.closed_probability == "stage" and writes_probability and len(out):
+        out = _closed_probability(out, model, found)
     if pol.missing_deal_name == "generate" and len(out):
         names = (
             out["deal_name"].map(text)
@@ -187,6 +202,51 @@ def _apply_policies(
     return out
 
 
+def _number(value: object) -> float | None:
+    if is_blank(value) or isinstance(value, bool):
+        return None
+    try:
+        number = float(str(value))
+    except ValueError:
+        return None
+    return None if math.isnan(number) else number
+
+
+def _closed_probability(deals: pd.DataFrame, model: StageModel, found: _Findings) -> pd.DataFrame:
+    """Won and lost deals get their stage's probability (100 / 0 in the shipped model).
+
+    Survivorship takes each field from the most recent row that has it, so a won deal can carry
+    the 80 of an older snapshot when the closing row left the probability empty.
+    """
+    closed = {s.key: s for s in model.stages if s.closed}
+    probs = (
+        deals["probability"].astype(object)
+        if "probability" in deals.columns
+        else pd.Series(None, index=deals.index, dtype=object)
+    )
+    for idx in deals.index[deals["stage"].isin(list(closed))]:
+        row = deals.loc[idx]
+        stage = closed[str(row["stage"])]
+        have = _number(row.get("probability"))
+        if have == stage.probability:
+            continue
+        probs.at[idx] = stage.probability
+        was = f"was {v.as_number(have)}" if have is not None else "was empty"
+        found.add(
+            "export.probability-from-stage",
+            "info",
+            row,
+            f"the deal is {stage.status} (stage '{stage.key}'); probability set to "
+            f"{v.as_number(stage.probability)} from rules/stages.yaml ({was}) as "
+            "policies.closed_probability is stage",
+            field="probability",
+            original=v.as_number(have) if have is not None else "",
+            value=v.as_number(stage.probability),
+        )
+    deals["probability"] = probs
+    return deals
+
+
 # ----------------------------------------------------------------------------- cells
 
 
@@ -232,8 +292,7 @@ def _file_frame(
     out = pd.DataFrame(index=recs.index)
     columns = list(spec.columns)
     if spec.extras:
-        extras = sorted(c for c in recs.columns if str(c).startswith(EXTRA_PREFIX))
-        columns += [ColumnSpec(name=c, sources=(c,)) for c in extras]
+        columns += _extra_columns(spec, recs)
     for col in columns:
         if col.value is not None:
             raw = pd.Series([col.value] * len(recs), index=recs.index, dtype="object")
@@ -245,6 +304,26 @@ def _file_frame(
         out[col.name] = _cells(col, raw, recs, spec, target, owner_map, owner_state, found)
     for c in HIDDEN:
         out[c] = recs[c] if c in recs.columns else ""
+    amount = spec.source_column("amount")
+    if amount:
+        currency = _coalesce(recs, ("currency", "deal.currency")).map(
+            lambda x: v.as_text(x).strip().upper()
+        )
+        out[CURRENCY] = currency.where(out[amount] != "", "")
+    return out
+
+
+def _extra_columns(spec: FileSpec, recs: pd.DataFrame) -> list[ColumnSpec]:
+    """The unmapped source columns, headed by their original header text ("extra:<header>"
+    only where that header is already a column of the file)."""
+    taken = {c.name for c in spec.columns} | set(HIDDEN)
+    out = []
+    for c in sorted(c for c in recs.columns if str(c).startswith(EXTRA_PREFIX)):
+        header = str(c)[len(EXTRA_PREFIX) :]
+        if not header or header in taken:
+            header = str(c)
+        taken.add(header)
+        out.append(ColumnSpec(name=header, sources=(str(c),)))
     return out
 
 
@@ -384,13 +463,6 @@ def _owner_findings(state: dict[str, Any], found: _Findings) -> None:
 # ----------------------------------------------------------------------------- checks
 
 
-def _column_for(spec: FileSpec, field: str) -> str:
-    for c in spec.columns:
-        if field in c.sources or f"deal.{field}" in c.sources:
-            return c.name
-    return ""
-
-
 def _checks(
     spec: FileSpec, target: TargetProfile, model: StageModel, frame: pd.DataFrame
 ) -> tuple[Check, ...]:
@@ -418,7 +490,7 @@ def _checks(
             out.append(Check("parent", col.name, parent=col.parent))
     for group in spec.require_any:
         out.append(Check("any_of", group[0], columns=group))
-    close = _column_for(spec, "close_date")
+    close = spec.source_column("close_date")
     if (
         target.policies.missing_close_date == "reject"
         and close
@@ -435,7 +507,63 @@ def _checks(
         )
     if spec.records in ("deals", "leads"):
         out += _requirement_checks(spec, model)
+    out += _currency_checks(spec, target, frame)
     return tuple(out)
+
+
+def _currency_checks(spec: FileSpec, target: TargetProfile, frame: pd.DataFrame) -> list[Check]:
+    """With policies.foreign_currency: reject, one check per foreign currency in the file: a
+    bare amount is read in the org currency, so 27500 USD would become 27500 JPY."""
+    amount = spec.source_column("amount")
+    if target.policies.foreign_currency != "reject" or not amount or CURRENCY not in frame:
+        return []
+    org = target.output.currency
+    kept = spec.source_column("currency")
+    profile = Path(target.path).name
+    out = []
+    for code in sorted(set(frame[CURRENCY].map(text)) - {"", org}):
+        if kept:
+            fix = (
+                f"turn on multi-currency in the target with {code} as a currency and set "
+                f"policies.foreign_currency: keep in {profile} ({kept} then carries the "
+                f"currency), or convert the amount to {org} in the source"
+            )
+        else:
+            fix = (
+                "in a multi-currency org map currency to the currency field (Salesforce: add "
+                f"{{name: CurrencyIsoCode, from: currency}} to {spec.name}) and set "
+                f"policies.foreign_currency: keep in {profile}, or convert the amount to "
+                f"{org} in the source"
+            )
+        out.append(
+            Check(
+                "regex",
+                CURRENCY,
+                rule=FOREIGN_CURRENCY,
+                pattern=f"^(?!{re.escape(code)}$)",
+                reason=f"Amount is in {code} but the org currency is {org}",
+                fix=fix,
+            )
+        )
+    return out
+
+
+def _currency_rejects(
+    rejects: pd.DataFrame, frames: dict[str, pd.DataFrame], target: TargetProfile
+) -> pd.DataFrame:
+    """Foreign-currency rejects name the amount column and its value, not the hidden column."""
+    hit = rejects["rule"] == FOREIGN_CURRENCY
+    if not hit.any():
+        return rejects
+    out = rejects.copy()
+    for i in out.index[hit]:
+        name = str(out.at[i, "file"])
+        column = target.file(name).source_column("amount")
+        frame = frames[name]
+        cells = frame.loc[frame[ID] == out.at[i, "external_id"], column]
+        out.at[i, "column"] = column
+        out.at[i, "value"] = text(cells.iloc[0]) if len(cells) else ""
+    return out
 
 
 def _requirement_checks(spec: FileSpec, model: StageModel) -> list[Check]:
@@ -447,7 +575,7 @@ def _requirement_checks(spec: FileSpec, model: StageModel) -> list[Check]:
         kinds = (("not_null", req.require), ("null", req.forbid))
         for kind, fields in kinds:
             for f in fields:
-                column = _column_for(spec, f)
+                column = spec.source_column(f)
                 if not column:
                     continue  # the target has no column for this field
                 out.append(

@@ -3,10 +3,11 @@
 A profile names the import files, the record set each file is made from (companies, contacts,
 deals, leads, deal_contacts), its columns (target field name, canonical source field, type,
 required, unique, length, range, picklist, value map, parent link), the value maps (stage ->
-the target's stage values ...), the policies for missing deal names and close dates, and the
-file format (encoding, BOM, line ending, date format, optional workbook). Adding a target means
-adding a YAML file. :func:`load_target` checks the whole file and raises one RuleFileError that
-lists every problem with its key path, the bad value and the allowed values.
+the target's stage values ...), the policies (missing deal names and close dates, amounts in
+another currency than the org's, the probability of won/lost deals), and the file format
+(encoding, BOM, line ending, date format, optional workbook, the org currency). Adding a
+target means adding a YAML file. :func:`load_target` checks the whole file and raises one
+RuleFileError that lists every problem with its key path, the bad value and the allowed values.
 """
 
 from __future__ import annotations
@@ -36,11 +37,15 @@ LINE_ENDINGS = {"lf": "\n", "crlf": "\r\n"}
 DEAL_NAME_POLICIES = ("generate", "keep")
 CLOSE_DATE_POLICIES = ("reject", "fill", "keep")
 CLOSE_DATE_FILL = ("updated_at", "created_at", "next_action_date", "today")
+FOREIGN_CURRENCY_POLICIES = ("reject", "keep")
+CLOSED_PROBABILITY_POLICIES = ("stage", "keep")
+_CURRENCY_CODE = re.compile(r"^[A-Z]{3}$")
 
-#: Fields the normalizer adds next to the canonical fields of rules/columns.yaml.
+#: Fields the normalizer and dedupe add next to the canonical fields of rules/columns.yaml
+#: (``existing_id``: the record's id in the target SFA when ``--existing`` matched it, else "").
 DERIVED_FIELDS = {
-    "company": ("company_key", "company_legal_form", "website_domain"),
-    "contact": ("email_domain",),
+    "company": ("company_key", "company_legal_form", "website_domain", "existing_id"),
+    "contact": ("email_domain", "existing_id"),
     "deal": ("_stage_inferred",),
 }
 #: Fields computed per record set: the furthest funnel stage and the owner of the best deal.
@@ -58,8 +63,14 @@ _TOP = [
     "maps",
     "files",
 ]
-_OUTPUT = ["encoding", "bom", "line_ending", "delimiter", "date_format", "workbook"]
-_POLICIES = ["missing_deal_name", "missing_close_date", "close_date_fill"]
+_OUTPUT = ["encoding", "bom", "line_ending", "delimiter", "date_format", "workbook", "currency"]
+_POLICIES = [
+    "missing_deal_name",
+    "missing_close_date",
+    "close_date_fill",
+    "foreign_currency",
+    "closed_probability",
+]
 _FILE = ["name", "records", "id", "extras", "require_any", "description", "columns"]
 _COLUMN = [
     "name",
@@ -119,6 +130,13 @@ class FileSpec:
                 return c
         raise KeyError(name)
 
+    def source_column(self, field: str) -> str:
+        """The first column filled from ``field`` (or the joined ``deal.<field>``); "" if none."""
+        for c in self.columns:
+            if field in c.sources or f"deal.{field}" in c.sources:
+                return c.name
+        return ""
+
 
 @dataclass(frozen=True)
 class OutputSpec:
@@ -130,6 +148,7 @@ class OutputSpec:
     delimiter: str = ","
     date_format: str = "%Y-%m-%d"
     workbook: str = ""  # also write every file as a sheet of this .xlsx
+    currency: str = "JPY"  # the org's currency: a bare amount is read in it
 
     @property
     def newline(self) -> str:
@@ -143,6 +162,11 @@ class Policies:
     missing_deal_name: str = "keep"  # generate | keep
     missing_close_date: str = "keep"  # reject | fill | keep
     close_date_fill: tuple[str, ...] = ("updated_at", "created_at", "today")
+    # a deal amount in another currency than output.currency: reject the deal, or keep it
+    # (the file must then carry the currency in a column from `currency`)
+    foreign_currency: str = "reject"  # reject | keep
+    # won/lost deals: the stage's probability of rules/stages.yaml (100/0), or keep the source's
+    closed_probability: str = "stage"  # stage | keep
 
 
 @dataclass(frozen=True)
@@ -243,6 +267,14 @@ def _read(path: Path, columns_dir: Path) -> TargetProfile:
         p.add("person_stages", "'leads' needs a file with records: leads")
     for i in lead_files if person in PERSON_STAGES and person != "leads" else ():
         p.add(f"files[{i}].records", f"'leads' needs person_stages: leads (it is '{person}')")
+    if policies.foreign_currency == "keep":
+        for f in files:
+            if f.source_column("amount") and not f.source_column("currency"):
+                p.add(
+                    "policies.foreign_currency",
+                    f"'keep' needs a currency column in {f.name} (from: currency), or a "
+                    "foreign amount is read in the org currency; use 'reject' or add the column",
+                )
     p.raise_if_any()
     return TargetProfile(
         name=str(name),
@@ -283,6 +315,8 @@ def _output(raw: Any, p: Problems) -> OutputSpec:
         p.add("output.bom", f"'{out.bom}' is not allowed with encoding cp932; allowed: never")
     if out.workbook and (not isinstance(out.workbook, str) or not out.workbook.endswith(".xlsx")):
         p.add("output.workbook", f"{out.workbook!r:.60} is not an .xlsx file name")
+    if not isinstance(out.currency, str) or not _CURRENCY_CODE.match(out.currency):
+        p.add("output.currency", f"{out.currency!r:.20} is not an ISO currency code such as 'JPY'")
     return out
 
 
@@ -298,9 +332,13 @@ def _policies(raw: Any, p: Problems) -> Policies:
                 "policies.close_date_fill",
             )
         ),
+        foreign_currency=raw.get("foreign_currency", Policies.foreign_currency),
+        closed_probability=raw.get("closed_probability", Policies.closed_probability),
     )
     p.choice(out.missing_deal_name, "policies.missing_deal_name", DEAL_NAME_POLICIES)
     p.choice(out.missing_close_date, "policies.missing_close_date", CLOSE_DATE_POLICIES)
+    p.choice(out.foreign_currency, "policies.foreign_currency", FOREIGN_CURRENCY_POLICIES)
+    p.choice(out.closed_probability, "policies.closed_probability", CLOSED_PROBABILITY_POLICIES)
     for i, f in enumerate(out.close_date_fill):
         p.choice(f, f"policies.close_date_fill[{i}]", CLOSE_DATE_FILL)
     return out
