@@ -108,12 +108,12 @@ def test_display_name_prefers_kanji_or_latin_to_a_kana_reading() -> None:
     )
     rows = pd.DataFrame(
         {
-            "company_name": ["ｶ)ｻﾝｷｮｳｾｲｺｳ", "ｶ)ｻﾝｷｮｳｾｲｺｳ", "株式会社三協精工", "Acme Corporation"],
+            "company_name": ["株式会社サンキョウセイコウ"] * 2 + ["株式会社三協精工", "Acme Corporation"],
             "_source_order": [0, 0, 1000, 0],
             "_source_row": [2, 3, 4, 5],
         }
     )
     ids = pd.Series(["C-1", "C-1", "C-1", "C-2"])
     out = survive(rows, ids, ["company_name"], rules, recency_rank(rows)).entities
-    assert out.loc["C-1", "company_name"] == "株式会社三協精工"  # not the more frequent reading
+    assert out.loc["C-1", "company_name"] == "株式会社三協精工"  # not a kana reading
     assert out.loc["C-2", "company_name"] == "Acme Corporation"

@@ -184,3 +184,25 @@ def test_records_never_raise_and_keep_rows(rows: list[list[object]]) -> None:
         "contact_name",
     ):
         assert again[f].tolist() == out[f].tolist(), f
+
+
+NAME = st.sampled_from(
+    ["中村 由美", "中村由美", "中村", "由美", "佐藤", "佐藤 健", "Ryan Brooks", "Ryan", "R. Brooks",
+     "Brooks Ryan", "brooks", "tom becker", "TOM BECKER", "Lee", "Daniel Lee", "森", "森 翔太"]
+)  # fmt: skip
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(NAME, TEXT), min_size=1, max_size=8))
+def test_owners_unified_once_stay_unified(cells: list[str]) -> None:
+    names = load_schema().names
+    data = []
+    for i, owner in enumerate(cells):
+        row: dict[str, object] = {n: None for n in names}
+        row.update({"_source_file": "p.csv", "_source_sheet": "", "_source_row": i + 2, "_amount_unit": 1.0,
+                    "_currency_hint": "", "owner": owner})  # fmt: skip
+        data.append(row)
+    out, _ = normalize_records(pd.DataFrame(data, dtype=object), today=dt.date(2026, 1, 15))
+    again, findings = normalize_records(out, today=dt.date(2026, 1, 15))
+    assert again["owner"].tolist() == out["owner"].tolist()
+    assert not (findings["rule"] == "normalize.owner-alias").any()

@@ -72,11 +72,11 @@ def test_outputs(mixed: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]) -> None
     assert out["company_name"].tolist() == [
         "株式会社山田電気",
         "山田電気株式会社",
-        "ACME Corp.",
+        "ACME Corporation",
         "",
     ]
     assert out["company_key"].tolist() == ["山田電気", "山田電気", "acme", ""]
-    assert out["company_legal_form"].tolist() == ["株式会社", "株式会社", "Corp.", ""]
+    assert out["company_legal_form"].tolist() == ["株式会社", "株式会社", "Corporation", ""]
     assert out["contact_name"].tolist() == ["山田 太郎", "John Smith", "鈴木 一郎", ""]
     assert out["contact_last_name"].tolist() == ["山田", "Smith", "鈴木", ""]
     assert out["contact_first_name"].tolist() == ["太郎", "John", "一郎", ""]
@@ -244,7 +244,7 @@ def test_broken_rule_file_lists_every_problem(rules_copy: Path) -> None:
     path = rules_copy / "normalize.yaml"
     _edit(path, "normalize.amount: {on_error: blank", "normalize.amount: {on_error: keep")
     _edit(path, "ambiguous_order: month-first", "ambiguous_order: sideways")
-    _edit(path, "  fuzzy_min: 85", "  fuzzy_min: 185\n  fuzzy_max: 3")
+    _edit(path, "  typo_min_ratio: 90", "  typo_min_ratio: 185\n  fuzzy_max: 3")
     _edit(path, "default_currency: JPY", "default_currency: yen")
     with pytest.raises(RuleFileError) as err:
         load_rules(str(rules_copy))
@@ -259,7 +259,7 @@ def test_broken_rule_file_lists_every_problem(rules_copy: Path) -> None:
         in problems
     )
     assert "stages.fuzzy_max: unknown key" in problems
-    assert "stages.fuzzy_min: 185 is out of range" in problems
+    assert "stages.typo_min_ratio: 185 is out of range" in problems
     assert "amounts.default_currency: 'yen' is not an ISO 4217 code" in problems
 
 

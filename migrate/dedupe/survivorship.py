@@ -86,9 +86,13 @@ def effective_date(rows: pd.DataFrame) -> pd.Series:
 _KANA_ONLY = re.compile(r"^[\u3040-\u30ff\uff66-\uff9f\s()（）・･ー\-.,]+$")
 
 
+_JA_LEGAL = re.compile(r"株式会社|有限会社|合同会社|合資会社|合名会社|一般社団法人|一般財団法人")
+
+
 def _kana_only(value: str) -> int:
-    """1 for a name written in kana alone (a bank-style reading such as ｶ)ｻﾝｷｮｳ), else 0."""
-    return int(bool(_KANA_ONLY.match(value)))
+    """1 for a name written in kana alone, its legal form aside (a bank-style reading such as
+    ｶ)ｻﾝｷｮｳ, which normalize turns into 株式会社サンキョウ), else 0."""
+    return int(bool(_KANA_ONLY.match(_JA_LEGAL.sub("", value) or "x")))
 
 
 def join_groups(groups: np.ndarray, values: np.ndarray, sep: str) -> pd.Series:

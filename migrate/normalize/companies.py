@@ -1,9 +1,11 @@
 """Company names: a clean display name, a match key and the legal form.
 
 In: one raw company cell ((株)山田電気, 山田電気㈱ 御中, ACME CORP., c/o Acme Inc. Attn: J. Smith).
-Out: a :class:`CompanyName` whose ``display`` is the official form (Japanese abbreviations
-expanded in place: (株)山田電気 -> 株式会社山田電気, 山田電気㈱ -> 山田電気株式会社; Latin
-abbreviations in their standard spelling: CORP -> Corp., CO.,LTD -> Co., Ltd.), whose ``key``
+Out: a :class:`CompanyName` whose ``display`` is the official form (Japanese abbreviations and
+bank-transfer kana marks expanded in place: (株)山田電気 -> 株式会社山田電気, 山田電気㈱ ->
+山田電気株式会社, ｶ)ﾔﾏﾀﾞﾃﾞﾝｷ -> 株式会社ヤマダデンキ, ﾔﾏﾀﾞﾃﾞﾝｷ(ﾕ -> ヤマダデンキ有限会社; Latin
+abbreviations in their standard spelling: INC -> Inc., CO.,LTD -> Co., Ltd., SAS stays SAS, and
+Corp. written out as Corporation), whose ``key``
 is the form dedupe compares (NFKC, case-folded, legal forms, honorifics, Holdings/Group,
 punctuation and spaces removed: 株式会社山田電気, (株)山田電気 and 山田電気 share it, 山田電機
 does not), and ``legal_form``. Every word list comes from rules/normalize.yaml ``companies``.
@@ -75,14 +77,25 @@ def _latin_variant(variant: str) -> str:
 
 @lru_cache(maxsize=8)
 def _matchers(rules: CompanyRules) -> _Matchers:
-    ja: list[str] = []
+    ja: list[str] = []  # read before or after the name
+    ja_before: list[str] = []  # カ): closes a bracket it did not open, so only before the name
+    ja_after: list[str] = []  # (カ: opens a bracket it does not close, so only after the name
     latin: list[str] = []
     forms: dict[str, str] = {}
     for lf in rules.legal_forms:
         for v in {clean_text(x) for x in (lf.form, *lf.variants)}:
             forms[_form_key(v)] = lf.form
-            (latin if v.isascii() else ja).append(v)
+            if v.isascii():
+                latin.append(v)
+            elif v.endswith(")") and "(" not in v:
+                ja_before.append(v)
+            elif v.startswith("(") and ")" not in v:
+                ja_after.append(v)
+            else:
+                ja.append(v)
     ja_alt = _alt([re.escape(v) for v in ja])
+    before_alt = _alt([re.escape(v) for v in ja + ja_before])
+    after_alt = _alt([re.escape(v) for v in ja + ja_after])
     latin_alt = _alt([_latin_variant(v) for v in latin])
     branch = _alt([re.escape(w) for w in rules.branch_words])
 
@@ -90,8 +103,8 @@ def _matchers(rules: CompanyRules) -> _Matchers:
         return re.compile(pattern, flags) if pattern else None
 
     return _Matchers(
-        prefix=comp(rf"^(?P<form>{ja_alt})\s*(?P<name>.+)$") if ja else None,
-        suffix_ja=comp(rf"^(?P<name>.+?)\s*(?P<form>{ja_alt})$") if ja else None,
+        prefix=comp(rf"^(?P<form>{before_alt})\s*(?P<name>.+)$") if before_alt else None,
+        suffix_ja=comp(rf"^(?P<name>.+?)\s*(?P<form>{after_alt})$") if after_alt else None,
         suffix_latin=comp(rf"^(?P<name>.*?\S)(?P<sep>[\s,]+)(?P<form>{latin_alt})\s*$", re.I)
         if latin
         else None,

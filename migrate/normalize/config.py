@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -70,6 +71,7 @@ class PeopleRules:
     honorific_prefixes: tuple[str, ...]
     titles: tuple[str, ...]
     name_suffixes: tuple[str, ...]
+    name_particles: frozenset[str]  # folded: van, von, de ... (kept lower case inside a name)
     surnames: frozenset[str]
     max_surname: int
 
@@ -128,8 +130,14 @@ class ProbabilityRules:
 
 @dataclass(frozen=True)
 class StageRules:
-    fuzzy_min: float
-    fuzzy_min_length: int
+    """Typo tolerance of stage-word matching (see rules/normalize.yaml ``stages``)."""
+
+    typo_min_ratio: float  # Latin words: rapidfuzz ratio 0-100
+    typo_min_latin: int  # Latin words: at least this many letters (word and candidate)
+    typo_min_cjk: int  # Japanese words: at least this many characters (word and candidate)
+    typo_max_cjk_edits: int  # Japanese words: at most this many edits (Levenshtein)
+    typo_blockers: tuple[str, ...]  # compared as stage-word keys
+    ambiguous: frozenset[str]  # stage-word keys of words said at several stages
 
 
 @dataclass(frozen=True)
@@ -171,7 +179,7 @@ _KEYS = {
     "dates amounts probability stages",
     "findings": "reformats mappings text_cleaned",
     "companies": "legal_forms key_only_words honorifics cut_from leading branch_words key_folds",
-    "people": "honorific_suffixes honorific_prefixes titles name_suffixes surnames",
+    "people": "honorific_suffixes honorific_prefixes titles name_suffixes name_particles surnames",
     "phones": "default_region extension_markers leading_zero_mobile_prefixes "
     "accept_unlisted_japanese_numbers",
     "dates": "min_year max_year ambiguous_order month_only fiscal_year_start_month "
@@ -180,7 +188,8 @@ _KEYS = {
     "zero_decimal_currencies unit_suspect",
     "amounts.unit_suspect": "min_values spread certain_min_ratio",
     "probability": "range ranks strip_words",
-    "stages": "fuzzy_min fuzzy_min_length",
+    "stages": "typo_min_ratio typo_min_latin_letters typo_min_cjk_chars typo_max_cjk_edits "
+    "typo_blockers ambiguous_words",
 }
 
 
@@ -262,6 +271,9 @@ def _load(path: str, _mtime: int) -> NormalizeRules:
             honorific_prefixes=g.words(people, "honorific_prefixes", "people"),
             titles=tuple(sorted(g.words(people, "titles", "people"), key=len, reverse=True)),
             name_suffixes=g.words(people, "name_suffixes", "people"),
+            name_particles=frozenset(
+                w.casefold() for w in g.words(people, "name_particles", "people")
+            ),
             surnames=surnames,
             max_surname=max(map(len, surnames), default=0),
         ),
@@ -283,12 +295,36 @@ def _load(path: str, _mtime: int) -> NormalizeRules:
             strip_words=tuple(fold(w) for w in g.words(prob, "strip_words", "probability")),
         ),
         stages=StageRules(
-            fuzzy_min=g.number(stages, "fuzzy_min", 85, "stages", 0, 100),
-            fuzzy_min_length=int(g.number(stages, "fuzzy_min_length", 3, "stages", 1, 50)),
+            typo_min_ratio=g.number(stages, "typo_min_ratio", 90, "stages", 0, 100),
+            typo_min_latin=int(g.number(stages, "typo_min_latin_letters", 6, "stages", 1, 50)),
+            typo_min_cjk=int(g.number(stages, "typo_min_cjk_chars", 3, "stages", 1, 50)),
+            typo_max_cjk_edits=int(g.number(stages, "typo_max_cjk_edits", 1, "stages", 0, 5)),
+            typo_blockers=tuple(
+                dict.fromkeys(
+                    k
+                    for k in (stage_word_key(w) for w in g.words(stages, "typo_blockers", "stages"))
+                    if k
+                )
+            ),
+            ambiguous=frozenset(
+                k
+                for k in (stage_word_key(w) for w in g.words(stages, "ambiguous_words", "stages"))
+                if k
+            ),
         ),
     )
     p.raise_if_any()
     return rules
+
+
+def stage_word_key(text: str) -> str:
+    """Comparison key of a stage word: NFKC, case-folded, no spaces, punctuation or symbols.
+
+    済み and 済 ("done", with and without its okurigana) are one word: 訪問済み = 訪問済.
+    """
+    t = unicodedata.normalize("NFKC", text).casefold()
+    t = "".join(ch for ch in t if unicodedata.category(ch)[0] not in "PZSC")
+    return t.replace("済み", "済")
 
 
 def _dates(g: _Getter, p: Problems, d: Mapping[str, Any]) -> DateRules:

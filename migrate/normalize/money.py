@@ -104,6 +104,7 @@ class _Separators:
     commas: int = 0  # ambiguous 1,234 tokens
     dots: int = 0  # ambiguous 1.234 tokens
     scaled_dots: int = 0  # ... of them followed by a magnitude word (1.234M)
+    scaled: int = 0  # numbers followed by a magnitude word (1,5万, 1.234M)
 
     @property
     def ambiguous(self) -> bool:
@@ -248,6 +249,7 @@ class _Reader:
         total, explicit = Decimal(0), bool(codes)
         try:
             for num, unit in m.token.findall(s):
+                self.seps.scaled += bool(unit)
                 digits = self.number(num, scaled=bool(unit))
                 if digits is None:
                     return None
@@ -414,7 +416,18 @@ def _separators(
     """
     outcomes = [o for o, _ in read]
     seps = [s for _, s in read]
-    amb_code = np.array([s.ambiguous and not o.failure for o, s in read], dtype=bool)
+    # ¥692,800 in a column of 1.234,50 euros is not ambiguous: a currency without a minor unit
+    # written in the cell, with no magnitude word, has no decimals, so its separator groups
+    # thousands whatever the column's decimal mark.
+    amb_code = np.array(
+        [
+            s.ambiguous
+            and not o.failure
+            and not (o.value.currency in rules.amounts.zero_decimal and not s.scaled)
+            for o, s in read
+        ],
+        dtype=bool,
+    )
     if not len(codes) or not amb_code[codes].any():
         return codes, uniques, outcomes
     gcodes, glabels = col.groups()

@@ -19,11 +19,13 @@ from .config import NormalizeRules, PeopleRules, load_rules
 from .text import clean_text, is_cjk, is_placeholder
 
 RULE = "normalize.person"
+CASE = "normalize.name-case"
 _KATAKANA_DOT_RE = re.compile(r"^[\u30a0-\u30ff]+(?:[・=][\u30a0-\u30ff]+)+$")
 _MULTI_RE = re.compile(r"\s*(?:[、;/&\n]|\band\b|\s・\s)\s*")
 _NOTE_RE = re.compile(r"^(?P<name>.*?\S)\s*[(\[](?P<note>[^()\[\]]*)[)\]]$")
 _CAPS_RE = re.compile(r"^[A-Z][A-Z'\-]+$")
 _LOWER_RE = re.compile(r"^[A-Z][a-z]")  # a capitalised given name: Taro
+_CAP_RE = re.compile(r"(^|[-'’.])([^\W\d_])")  # a word's first letter, also after - ' .
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,9 +73,18 @@ def _matchers(rules: PeopleRules) -> _Matchers:
 
 
 def normalize_person(
-    value: object, rules: NormalizeRules | None = None, *, split: bool = True
+    value: object,
+    rules: NormalizeRules | None = None,
+    *,
+    split: bool = True,
+    fix_upper: bool = False,
 ) -> Outcome[PersonName]:
-    """Normalise one person-name cell; with ``split`` also into last and first name."""
+    """Normalise one person-name cell; with ``split`` also into last and first name.
+
+    A Latin name written all in lower case is capitalised (anna hughes -> Anna Hughes); with
+    ``fix_upper`` (sales reps) one of two or more words written all in upper case too
+    (TOM BECKER -> Tom Becker; a contact's YAMADA Taro or IBM stays as written).
+    """
     rules = rules or load_rules()
     text = clean_text(value)
     if not text:
@@ -103,10 +114,46 @@ def normalize_person(
         return Outcome(
             EMPTY, tuple(issues), Issue("normalize.invalid-person", f"'{text}' is not a name")
         )
+    cased = fix_case(s, rules.people, upper=fix_upper)
+    if cased != s:
+        issues.append(
+            Issue(CASE, "capitalised: the name was written all in one case", level="reformat")
+        )
+        s = cased
     display, last, first = _split(s, rules.people, m, issues) if split else (_display(s), "", "")
-    if display != text and not any(i.level == "cell" for i in issues):
+    if display != text and not any(i.level in ("cell", "reformat") for i in issues):
         issues.append(reformat(RULE, display))
     return Outcome(PersonName(display, last, first), tuple(issues))
+
+
+def fix_case(s: str, rules: PeopleRules, *, upper: bool = False) -> str:
+    """A Latin name written all in lower case (or, with ``upper``, all in upper case) capitalised.
+
+    Word by word, also after a hyphen or apostrophe (o'neil -> O'Neil, jean-luc -> Jean-Luc);
+    the particles of rules/normalize.yaml stay lower case inside a name (van, de ...). Upper
+    case is changed only in two or more words of two or more letters each (TOM BECKER, not IBM
+    or R. BROOKS). Anything else, and any name with kana/kanji, digits or an @, is returned as is.
+    """
+    if is_cjk(s) or "@" in s or any(ch.isdigit() for ch in s) or not any(ch.isalpha() for ch in s):
+        return s
+    if s != s.lower():
+        words = [w for w in re.split(r"[\s,]+", s) if w]
+        if not (
+            upper
+            and s == s.upper()
+            and len(words) >= 2
+            and all(sum(ch.isalpha() for ch in w) >= 2 for w in words)
+        ):
+            return s
+        s = s.lower()
+    words = s.split(" ")
+    out = []
+    for i, w in enumerate(words):
+        if 0 < i < len(words) - 1 and w.casefold() in rules.name_particles:
+            out.append(w)
+        else:
+            out.append(_CAP_RE.sub(lambda h: h[1] + h[2].upper(), w))
+    return " ".join(out)
 
 
 def person_key(name: str) -> str:

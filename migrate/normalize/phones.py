@@ -2,7 +2,7 @@
 
 In: one raw phone cell in any common shape (03-1234-5678, (03)1234-5678, ０３−１２３４−５６７８,
 03（1234）5678, +81-(0)3-1234-5678, 090-1234-5678, 0120-123-456, "03-1234-5678(代表)",
-"03-1234-5678 内線123", +1 212 555 1234) or an Excel number that lost its leading zero
+"03-1234-5678 内線123", 03-1234-5678(内)381, +1 212 555 1234, 0049 89 590 2024) or an Excel number that lost its leading zero
 (312345678). Out: the E.164 form (+81312345678) or "" with a finding; an extension is dropped
 from the number and reported; a restored leading zero is reported; a second number in the cell
 is reported. :func:`format_national` gives the national display form back (03-1234-5678).
@@ -29,7 +29,10 @@ def _extension_re(rules: PhoneRules) -> re.Pattern[str]:
     words = sorted(rules.extension_markers, key=len, reverse=True)
     # A bare "x" only counts right after a digit or a space ("5678x123", "5678 x 123").
     alt = "|".join(re.escape(w) if w.casefold() != "x" else r"(?<=[\d\s])x" for w in words)
-    return re.compile(rf"[(\[]?\s*(?:{alt})\s*[:.]?\s*(?P<ext>\d{{1,6}})\s*[)\]]?\s*$", re.I)
+    # 内線123, (内線123), (内)381, (内線)381, 内:381, ext. 12, x12
+    return re.compile(
+        rf"[(\[]?\s*(?:{alt})\s*[)\]]?\s*[:.]?\s*(?P<ext>\d{{1,6}})\s*[)\]]?\s*$", re.I
+    )
 
 
 def normalize_phone(value: object, rules: NormalizeRules | None = None) -> Outcome[str]:
@@ -104,6 +107,89 @@ def normalize_phone(value: object, rules: NormalizeRules | None = None) -> Outco
     return Outcome(first, tuple(issues))
 
 
+def countries_from_run(
+    originals: list[object],
+    values: list[str],
+    issues: list[tuple[Issue, ...]],
+    sheets: list[set[int]],
+) -> None:
+    """National numbers of another country, told by the same number written with its code.
+
+    020 7947 9753 reads as a Japanese number (+812079479753) under the default region (and 0711
+    863 4593 as none), but when the same sheet writes +44 20 7947 9753 elsewhere in the column
+    (and never +81 20 7947 9753), it is that London number: the value becomes the number written
+    with the country code, with a ``normalize.phone-country-from-run`` finding. Revises
+    ``values``/``issues`` (one entry per distinct cell, which occurs in the source sheets
+    ``sheets[i]``) in place; nothing changes without such a number in the sheet.
+    """
+    import phonenumbers as pn
+
+    # (sheet, national digits) -> E.164 numbers written with a country code
+    written_with_code: dict[tuple[int, str], set[str]] = {}
+    for original, value, where in zip(originals, values, sheets):
+        if not value or not _written_with_code(original):
+            continue
+        try:
+            n = pn.parse(value, None)
+        except pn.NumberParseException:
+            continue
+        national = value[1 + len(str(n.country_code)) :]
+        for g in where:
+            written_with_code.setdefault((g, national), set()).add(value)
+    if not any(not v.startswith("+81") for vs in written_with_code.values() for v in vs):
+        return
+    for i, (original, value) in enumerate(zip(originals, values)):
+        if _written_with_code(original) or not (value.startswith("+81") or not value):
+            continue
+        found: set[str] = set()
+        every_sheet = bool(sheets[i])
+        for g in sheets[i]:  # the same cell in a sheet without the evidence: no change
+            here = set().union(
+                *(written_with_code.get((g, d), set()) for d in _national_digits(original, value))
+            )
+            every_sheet = every_sheet and bool(here)
+            found |= here
+        if not every_sheet or len(found) != 1 or any(v.startswith("+81") for v in found):
+            continue
+        number = found.pop()
+        values[i] = number
+        was = f"as a Japanese number it would be {value}" if value else "not a Japanese number"
+        message = (
+            f"read as {number}: the same number is written with its country code elsewhere in "
+            f"this column ({was})"
+        )
+        kept = tuple(
+            Issue(x.rule, x.message, number if x.value == value else x.value, x.severity)
+            for x in issues[i]
+            if x.rule not in (RULE, "normalize.invalid-phone", "normalize.phone-unverified")
+            and x.action != "blanked"
+        )
+        issues[i] = (*kept, Issue("normalize.phone-country-from-run", message, number))
+
+
+def _national_digits(original: object, value: str) -> tuple[str, ...]:
+    """The digits a national number is written with, with and without its trunk 0."""
+    if value:
+        return (value[3:], "0" + value[3:])
+    text = clean_text(original) if isinstance(original, str) else ""
+    if not re.fullmatch(r"0[\d\s\-().]{6,}", text.translate(_DASHES)):
+        return ()
+    digits = re.sub(r"\D", "", text)
+    return (digits, digits[1:])
+
+
+def _written_with_code(original: object) -> bool:
+    """+49 ..., 0049 ..., 010-1-... (Japan's international prefix): a number with its code."""
+    if not isinstance(original, str):
+        return False
+    text = clean_text(original)
+    hit = re.search(r"[+\d]", text)
+    if not hit:
+        return False
+    rest = text[hit.start() :]
+    return rest.startswith(("+", "00", "010"))
+
+
 def format_national(e164: str, region: str = "JP") -> str:
     """Display form of an E.164 number: national for the home region, else international."""
     import phonenumbers as pn
@@ -130,9 +216,31 @@ def _parse(candidate: str, pr: PhoneRules) -> tuple[str, str, bool] | None:
     e164 = str(pn.format_number(n, pn.PhoneNumberFormat.E164))
     if pn.is_valid_number(n):
         return e164, n.extension or "", True
+    international = _international_00(candidate)
+    if international:
+        return international, "", True
     if pr.accept_unlisted and n.country_code == 81 and _japanese_shape(str(n.national_number), pr):
         return e164, n.extension or "", False
     return None
+
+
+def _international_00(candidate: str) -> str:
+    """0049 89 ..., 00420 ..., 0044 ...: the international prefix 00 of most countries.
+
+    Not the Japanese one (010), so phonenumbers reads it as a national number; it is taken as
+    +<country code> only when the rest is a valid number of that country. No Japanese number
+    starts with 00.
+    """
+    import phonenumbers as pn
+
+    digits = re.sub(r"[\s\-().]", "", candidate)
+    if not (digits.startswith("00") and digits[2:3].isdigit() and digits[2] != "0"):
+        return ""
+    try:
+        n = pn.parse("+" + digits[2:], None)
+    except pn.NumberParseException:
+        return ""
+    return str(pn.format_number(n, pn.PhoneNumberFormat.E164)) if pn.is_valid_number(n) else ""
 
 
 def _japanese_shape(national: str, pr: PhoneRules) -> bool:

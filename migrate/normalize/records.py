@@ -29,7 +29,7 @@ from .emails import email_domain, normalize_email
 from .money import normalize_money
 from .owners import load_owners, normalize_owner_column
 from .people import normalize_person
-from .phones import normalize_phone
+from .phones import countries_from_run, normalize_phone
 from .probability import normalize_number, normalize_probability
 from .stage_words import load_stage_vocabulary, normalize_stage_column
 from .text import clean_text
@@ -78,7 +78,9 @@ def normalize_records(
         values = _simple(out, col, rules, name, "email", lambda v: normalize_email(v, rules))
         out[_derived(name, "domain")] = _series(out, [email_domain(v) for v in values])
     for name in by_kind.get("phone", []):
-        _simple(out, col, rules, name, "phone", lambda v: normalize_phone(v, rules))
+        _simple(
+            out, col, rules, name, "phone", lambda v: normalize_phone(v, rules), countries_from_run
+        )
     for name in by_kind.get("website", []):
         values = _simple(out, col, rules, name, "website", lambda v: normalize_website(v, rules))
         out[_derived(name, "domain")] = _series(out, [website_domain(v) for v in values])
@@ -120,8 +122,14 @@ def _simple(
     name: str,
     kind: str,
     fn: Callable[[Any], Outcome[str]],
+    settle_column: Callable[..., None] | None = None,
 ) -> np.ndarray:
-    """A field whose normaliser needs nothing but the value; returns the per-row values."""
+    """A field whose normaliser needs nothing but the value; returns the per-row values.
+
+    ``settle_column(uniques, values, issues, sheets)`` may revise values and issues from the
+    column's other values (in place) before they are reported; ``sheets[i]`` is the set of
+    source file+sheet codes the distinct value ``uniques[i]`` occurs in.
+    """
     codes, uniques = distinct(out[name])
     rule = rules.rule(kind)
     values, issues = [], []
@@ -136,6 +144,12 @@ def _simple(
             values.append(o.value)
             issues.append(o.issues)
             changed[i] = not o.issues and isinstance(u, str) and o.value != u
+    if settle_column is not None:
+        sheets: list[set[int]] = [set() for _ in uniques]
+        for c, g in set(zip(codes.tolist(), col.groups()[0].tolist())):
+            sheets[c].add(g)
+        settle_column(uniques, values, issues, sheets)
+        changed &= np.array([not its for its in issues], dtype=bool)
     originals = uniques
     col.coded(name, codes, issues, originals, values)
     col.text_cleaned(name, codes, changed, originals, values)

@@ -1,19 +1,23 @@
 """Stage words to stage keys, with the vocabulary of rules/stages.yaml.
 
 In: stage cells as trackers write them (提案中, 3.提案, B:見積提示, (4)受注, Closed Won, closed-won,
-Negociation) and the ``key``, ``label`` and ``synonyms`` of each stage in rules/stages.yaml (the
-words live there, never here). Out: the stage key, matched after NFKC, case folding and removing
-spaces, punctuation, brackets and leading numbering, then by fuzzy matching (rapidfuzz,
-``stages.fuzzy_min`` of rules/normalize.yaml) for typos. An unknown word leaves the stage empty
-with a ``normalize.unknown-stage`` finding that names the word and how many rows use it;
-:func:`unknown_stage_words` lists them all for the user to add as synonyms.
+失注・他社決定, Negociation, 商談注) and the ``key``, ``label`` and ``synonyms`` of each stage in
+rules/stages.yaml (the words live there, never here). Out: the stage key, matched after NFKC, case
+folding and removing spaces, punctuation, brackets and leading numbering; then a word made of
+parts (``失注・他社決定``, ``見積提示 / 交渉中``) whose every part names the same stage; then,
+for typos, the one stage whose word is within one edit (Japanese, at least three characters) or
+a rapidfuzz ratio of 90 (Latin, at least six letters) of it, when no other stage is as close and
+the difference is no word that changes the meaning (未, 前, 予定, not ...: ``stages`` of
+rules/normalize.yaml). A typo is a ``normalize.stage-typo`` warning naming the word and the stage.
+An unknown word leaves the stage empty with a ``normalize.unknown-stage`` finding that names the
+word and how many rows use it; :func:`unknown_stage_words` lists them all for the user to add as
+synonyms.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -23,11 +27,15 @@ import pandas as pd
 from ..rules import read_yaml, rule_path
 from .base import Issue, Outcome, distinct, settle, take
 from .collect import Collector
-from .config import NormalizeRules, load_rules
-from .text import clean_text, is_placeholder
+from .config import NormalizeRules, StageRules, load_rules, stage_word_key
+from .text import clean_text, is_cjk, is_placeholder
 
 RULE = "normalize.stage"
 UNKNOWN = "normalize.unknown-stage"
+TYPO = "normalize.stage-typo"
+# Separators between the parts of a compound stage cell: 失注・他社決定, Lost / Verloren,
+# 見積提示、交渉中, "Lost - competitor" (a dash only with spaces around it: Closed-Won is one word).
+_PARTS_RE = re.compile(r"\s*(?:[・/|、,;+&]|\s[-–—]\s)\s*")
 _NUMBERING_RES = (
     re.compile(
         r"^\s*[(\[【<]\s*(?:\d{1,2}|[a-z]|[ivx]{1,4})\s*[)\]】>]\s*", re.I
@@ -46,6 +54,11 @@ class StageVocabulary:
 
     words: tuple[tuple[str, str], ...]  # (word key, stage key), unique word keys
     keys: tuple[str, ...]
+    spellings: tuple[tuple[str, str], ...] = ()  # (word key, the word as first listed)
+
+    def spelling(self, key: str) -> str:
+        """The word as rules/stages.yaml lists it (the key itself when not known)."""
+        return dict(self.spellings).get(key, key)
 
     def lookup(self, key: str) -> str | None:
         return _as_dict(self).get(key)
@@ -58,8 +71,7 @@ def _as_dict(vocab: StageVocabulary) -> dict[str, str]:
 
 def word_key(text: object) -> str:
     """Comparison key of a stage word: NFKC, case-folded, no spaces, punctuation or symbols."""
-    t = unicodedata.normalize("NFKC", "" if text is None else str(text)).casefold()
-    return "".join(ch for ch in t if unicodedata.category(ch)[0] not in "PZSC")
+    return stage_word_key("" if text is None else str(text))
 
 
 def load_stage_vocabulary(rules_dir: str | os.PathLike[str] | None = None) -> StageVocabulary:
@@ -74,6 +86,7 @@ def _load(path: str, _mtime: int) -> StageVocabulary:
     doc = read_yaml(path)
     stages = doc.get("stages") if isinstance(doc, dict) else None
     words: dict[str, str] = {}
+    spellings: dict[str, str] = {}
     clash: set[str] = set()
     keys = []
     for spec in stages if isinstance(stages, list) else []:
@@ -90,7 +103,12 @@ def _load(path: str, _mtime: int) -> StageVocabulary:
             if words.get(k, key) != key:
                 clash.add(k)  # a word listed under two stages means neither
             words[k] = key
-    return StageVocabulary(tuple((k, v) for k, v in words.items() if k not in clash), tuple(keys))
+            spellings.setdefault(k, str(w))
+    return StageVocabulary(
+        tuple((k, v) for k, v in words.items() if k not in clash),
+        tuple(keys),
+        tuple((k, w) for k, w in spellings.items() if k in words and k not in clash),
+    )
 
 
 def match_stage(
@@ -106,21 +124,57 @@ def match_stage(
         from .companies import placeholder_issue
 
         return Outcome("", (placeholder_issue(text),))
+    exact = _exact(text, vocab)
+    if exact:
+        issues = (
+            ()
+            if text == exact
+            else (Issue(RULE, f"stage word '{text}' read as {exact}", exact, level="mapping"),)
+        )
+        return Outcome(exact, issues)
+    if any(word_key(c) in rules.stages.ambiguous for c in _candidates(text)):
+        return Outcome(
+            "",
+            (),
+            Issue(
+                UNKNOWN,
+                f"stage word '{text}' is said at several stages; left empty rather than guessed",
+            ),
+        )
+    compound = _compound(text, vocab)
+    if compound:
+        msg = f"stage word '{text}' read as {compound} (every part of it means {compound})"
+        return Outcome(compound, (Issue(RULE, msg, compound, level="mapping"),))
+    for candidate in reversed(_candidates(text)):
+        typo = _typo(word_key(candidate), vocab, rules.stages)
+        if typo:
+            key, word = typo
+            msg = (
+                f"stage word '{text}' read as {key}: taken for a typo of the stage word "
+                f"'{vocab.spelling(word)}'; add it to rules/stages.yaml if that is right"
+            )
+            return Outcome(key, (Issue(TYPO, msg, key, "warning", level="mapping"),))
+    return Outcome("", (), Issue(UNKNOWN, f"unknown stage word '{text}'"))
+
+
+def _exact(text: str, vocab: StageVocabulary) -> str | None:
+    """The stage of a word as listed (also without numbering or a trailing note)."""
     for candidate in _candidates(text):
         key = vocab.lookup(word_key(candidate))
         if key:
-            issues = (
-                ()
-                if text == key
-                else (Issue(RULE, f"stage word '{text}' read as {key}", key, level="mapping"),)
-            )
-            return Outcome(key, issues)
-    fuzzy = _fuzzy(word_key(_candidates(text)[-1]), vocab, rules)
-    if fuzzy:
-        key, word, score = fuzzy
-        msg = f"stage word '{text}' read as {key} (close to '{word}', score {score:.0f})"
-        return Outcome(key, (Issue("normalize.stage-fuzzy-match", msg, key, level="mapping"),))
-    return Outcome("", (), Issue(UNKNOWN, f"unknown stage word '{text}'"))
+            return key
+    return None
+
+
+def _compound(text: str, vocab: StageVocabulary) -> str | None:
+    """失注・他社決定, 見積提示/交渉中: the stage every part names, when they all name one."""
+    parts = [p for p in _PARTS_RE.split(text) if word_key(p)]
+    if len(parts) < 2:
+        return None
+    stages = {_exact(p, vocab) for p in parts}
+    if len(stages) == 1 and None not in stages:
+        return stages.pop()
+    return None
 
 
 def _candidates(text: str) -> list[str]:
@@ -138,25 +192,73 @@ def _candidates(text: str) -> list[str]:
     return out
 
 
-def _fuzzy(
-    key: str, vocab: StageVocabulary, rules: NormalizeRules
-) -> tuple[str, str, float] | None:
-    if len(key) < rules.stages.fuzzy_min_length:
-        return None
-    from rapidfuzz import fuzz, process
+def _typo(key: str, vocab: StageVocabulary, rules: StageRules) -> tuple[str, str] | None:
+    """(stage, word) when ``key`` is a typo of exactly one stage's word, else None.
 
-    choices = [k for k, _ in vocab.words if len(k) >= rules.stages.fuzzy_min_length]
-    found = process.extract(
-        key, choices, scorer=fuzz.ratio, limit=5, score_cutoff=rules.stages.fuzzy_min
-    )
+    Japanese: at least ``typo_min_cjk`` characters and at most ``typo_max_cjk_edits`` edits
+    (商談注 -> 商談中, 堤案済み -> 提案済み); Latin: at least ``typo_min_latin`` letters and a
+    rapidfuzz ratio of at least ``typo_min_ratio`` (Propsal sent, Closed-Wonn). The candidate word
+    must be as long, the closest candidates must all belong to one stage, and the word must not
+    hold a meaning the candidate lacks: a ``typo_blockers`` word (受注予定 is no typo of 受注決定)
+    or another stage's word (失注決定 is no typo of 受注決定).
+    """
+    from rapidfuzz import fuzz, process
+    from rapidfuzz.distance import Levenshtein
+
+    cjk = is_cjk(key)
+    if not key or not _long_enough(key, cjk, rules):
+        return None
+    # the words said at several stages compete too: a word as close to one of them is no typo
+    pool = [*(k for k, _ in vocab.words), *sorted(rules.ambiguous)]
+    choices = [k for k in pool if is_cjk(k) == cjk and _long_enough(k, cjk, rules)]
+    if cjk:
+        found = [
+            (w, float(score))
+            for w, score, _ in process.extract(
+                key,
+                choices,
+                scorer=Levenshtein.distance,
+                score_cutoff=rules.typo_max_cjk_edits,
+                limit=None,
+            )
+        ]
+    else:
+        found = [
+            (w, float(score))
+            for w, score, _ in process.extract(
+                key, choices, scorer=fuzz.ratio, score_cutoff=rules.typo_min_ratio, limit=None
+            )
+        ]
     if not found:
         return None
-    best_word, best_score, _ = found[0]
-    best_key = vocab.lookup(best_word) or ""
-    rivals = {vocab.lookup(w) for w, s, _ in found if s == best_score}
-    if len(rivals) > 1:  # as close to two stages: neither
+    best = found[0][1]
+    words = [w for w, score in found if score == best]
+    stages = {vocab.lookup(w) for w in words}
+    if len(stages) != 1 or None in stages:
         return None
-    return best_key, best_word, float(best_score)
+    if any(_changes_meaning(key, w, vocab, rules) for w in words):
+        return None
+    stage = stages.pop()
+    return (stage, words[0]) if stage else None
+
+
+def _long_enough(key: str, cjk: bool, rules: StageRules) -> bool:
+    if cjk:
+        return len(key) >= rules.typo_min_cjk
+    return sum(ch.isalpha() for ch in key) >= rules.typo_min_latin
+
+
+def _changes_meaning(key: str, word: str, vocab: StageVocabulary, rules: StageRules) -> bool:
+    """True when ``key`` holds a blocker or another stage's word that ``word`` does not."""
+    if any(b in key and b not in word for b in rules.typo_blockers):
+        return True
+    stage = vocab.lookup(word)
+    for other, other_stage in vocab.words:
+        if other_stage == stage or other in word or len(other) < (2 if is_cjk(other) else 4):
+            continue
+        if other in key:
+            return True
+    return False
 
 
 def unknown_stage_words(findings: pd.DataFrame) -> pd.DataFrame:
