@@ -9,7 +9,7 @@ Strategies: ``most_recent`` (the value of the most recently updated row that has
 ``updated_at`` (for a row without one, the latest date its sheet was worked on), then the later
 file/sheet, then the lower row), ``most_complete`` (from the
 row with the most filled fields), ``most_frequent``, ``display_name`` (most frequent, but a
-name in kanji or Latin letters before a kana-only reading such as ｶ)ｻﾝｷｮｳｾｲｺｳ), ``source_priority`` (files in the order
+name with kanji before a kana reading such as ｶ)ｻﾝｷｮｳｾｲｺｳ), ``source_priority`` (files in the order
 listed in the rules, glob patterns), ``longest`` and ``concatenate`` (every distinct value, most
 recent first, one per line: notes).
 """
@@ -83,16 +83,18 @@ def effective_date(rows: pd.DataFrame) -> pd.Series:
     return upd.where(upd != "", latest.fillna(""))
 
 
-_KANA_ONLY = re.compile(r"^[\u3040-\u30ff\uff66-\uff9f\s()（）・･ー\-.,]+$")
-
-
 _JA_LEGAL = re.compile(r"株式会社|有限会社|合同会社|合資会社|合名会社|一般社団法人|一般財団法人")
+_KANJI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 def _kana_only(value: str) -> int:
-    """1 for a name written in kana alone, its legal form aside (a bank-style reading such as
-    ｶ)ｻﾝｷｮｳ, which normalize turns into 株式会社サンキョウ), else 0."""
-    return int(bool(_KANA_ONLY.match(_JA_LEGAL.sub("", value) or "x")))
+    """0 for a name with kanji in it (its legal form aside), else 1.
+
+    A CRM that keeps bank-style readings (ｶ)ｻﾝｷｮｳｾｲｺｳ, normalised to 株式会社サンキョウセイコウ)
+    repeats them on every row; the kanji name 株式会社三協精工 is the official one. Between
+    Latin and kana names (Globex Japan K.K. / グローベックスジャパン株式会社) frequency decides.
+    """
+    return 0 if _KANJI.search(_JA_LEGAL.sub("", value)) else 1
 
 
 def join_groups(groups: np.ndarray, values: np.ndarray, sep: str) -> pd.Series:
