@@ -78,7 +78,7 @@ _FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 def make_reproducible(path: Path) -> None:
     """Rewrite an .xlsx so the same content gives the same bytes.
 
-    openpyxl stamps the save time into docProps/core.xml and into every zip entry; both are
+    Writers stamp the save time into docProps/core.xml and into every zip entry; both are
     replaced by fixed values (entries keep their order and compression).
     """
     tmp = path.with_name(path.name + ".tmp")

@@ -108,7 +108,8 @@ def test_display_name_prefers_kanji_or_latin_to_a_kana_reading() -> None:
     )
     rows = pd.DataFrame(
         {
-            "company_name": ["株式会社サンキョウセイコウ"] * 2 + ["株式会社三協精工", "Acme Corporation"],
+            "company_name": ["株式会社サンキョウセイコウ"] * 2
+            + ["株式会社三協精工", "Acme Corporation"],
             "_source_order": [0, 0, 1000, 0],
             "_source_row": [2, 3, 4, 5],
         }

@@ -25,7 +25,7 @@ from .text import action_label, field_label, reason_label, t
 FILLS = {"error": "F4C7C3", "warning": "FCE8B2", "info": "C6DAFC"}
 HEADER_FILL = "E8EAED"
 INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what openpyxl refuses in a cell
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # control characters Excel cannot show
 MAX_SHEET = 31
 MAX_COMMENT_ITEMS = 12  # a comment lists this many findings; the findings sheet has them all
 SEV_RANK: dict[str, int] = {s: i for i, s in enumerate(SEVERITIES)}
@@ -63,6 +63,20 @@ def _w(key: str, lang: str) -> str:
     return t(key, lang)
 
 
+def _cut(text: str, units: int) -> str:
+    """The longest start of ``text`` within ``units`` UTF-16 code units (how Excel counts a
+    sheet name: a character outside the BMP, such as 𠮷, takes two)."""
+    if len(text.encode("utf-16-le")) <= 2 * units:
+        return text
+    out, used = [], 0
+    for ch in text:
+        used += 2 if ord(ch) > 0xFFFF else 1
+        if used > units:
+            break
+        out.append(ch)
+    return "".join(out)
+
+
 def sheet_names(tables: list[Any], reserved: tuple[str, ...] = ()) -> dict[tuple[str, str], str]:
     """A unique Excel sheet name (<= 31 chars) per (file, sheet): 'stem_sheet', shortened."""
     used = {r.casefold() for r in reserved}
@@ -71,11 +85,11 @@ def sheet_names(tables: list[Any], reserved: tuple[str, ...] = ()) -> dict[tuple
         stem = Path(tb.file).stem
         base = f"{stem}_{tb.sheet}" if tb.sheet else stem
         base = INVALID_SHEET_CHARS.sub("_", base).strip("'") or "sheet"
-        name = base[:MAX_SHEET]
+        name = _cut(base, MAX_SHEET).rstrip("'")  # Excel refuses a name that ends with '
         k = 2
         while name.casefold() in used:
             suffix = f"~{k}"
-            name = base[: MAX_SHEET - len(suffix)] + suffix
+            name = _cut(base, MAX_SHEET - len(suffix)) + suffix
             k += 1
         used.add(name.casefold())
         out[(tb.file, tb.sheet)] = name
@@ -111,22 +125,94 @@ def _cell_value(value: object, field: str, mask: bool) -> object:
     return _ILLEGAL.sub("", text)
 
 
+def _col0(letters: str) -> int:
+    """'A' -> 0, 'AB' -> 27."""
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def _col_letter(col0: int) -> str:
+    """0 -> 'A', 27 -> 'AB'."""
+    out = ""
+    n = col0 + 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+class _Formats:
+    """One xlsxwriter Format per combination of bold / fill / number format (created once)."""
+
+    def __init__(self, wb: Any) -> None:
+        self.wb = wb
+        self.cache: dict[tuple[Any, ...], Any] = {}
+
+    def get(
+        self, bold: bool = False, fill: str | None = None, num: str | None = None, **extra: Any
+    ) -> Any:
+        key = (bold, fill, num, tuple(sorted(extra.items())))
+        f = self.cache.get(key)
+        if f is None and key == (False, None, None, ()):
+            return None
+        if f is None:
+            props: dict[str, Any] = dict(extra)
+            if bold:
+                props["bold"] = True
+            if fill:
+                props["pattern"] = 1
+                props["bg_color"] = f"#{fill}"
+            if num:
+                props["num_format"] = num
+            f = self.cache[key] = self.wb.add_format(props)
+        return f
+
+
+_DATE_FORMAT, _DATETIME_FORMAT = "yyyy-mm-dd", "yyyy-mm-dd hh:mm"
+_LINK: dict[str, Any] = {"font_color": "#1A73E8", "underline": 1}
+_MAX_LINKS = 65530  # Excel's hyperlinks per worksheet; the rest are HYPERLINK() formulas
+
+
+def _at(sheet: str, cell: str) -> str:
+    """A link target: 'sheet'!A1 (an apostrophe in the name is doubled, as Excel writes it)."""
+    return "'" + sheet.replace("'", "''") + f"'!{cell}"
+
+
+def _put(ws: Any, row0: int, col0: int, value: object, fmt: Any) -> None:
+    """Write one value with its own cell type (a text that looks like a formula or a URL stays
+    text; a number that Excel cannot hold, inf or nan, is written as text)."""
+    if isinstance(value, str):
+        ws.write_string(row0, col0, value, fmt)
+    elif isinstance(value, bool):
+        ws.write_boolean(row0, col0, value, fmt)
+    elif isinstance(value, (int, float)):
+        if value == value and value not in (float("inf"), float("-inf")):
+            ws.write_number(row0, col0, value, fmt)
+        else:
+            ws.write_string(row0, col0, str(value), fmt)
+    elif isinstance(value, (dt.datetime, dt.date)):
+        ws.write_datetime(row0, col0, value, fmt)
+    else:
+        ws.write_string(row0, col0, _ILLEGAL.sub("", str(value)), fmt)
+
+
 def write_workbook(result: Any, path: Path, *, lang: str = "ja", mask_pii: bool = False) -> None:
-    """Write quality.xlsx to ``path``."""
-    from openpyxl import Workbook
-    from openpyxl.comments import Comment
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import column_index_from_string, get_column_letter
-    from openpyxl.worksheet.hyperlink import Hyperlink
+    """Write quality.xlsx to ``path``.
+
+    xlsxwriter in constant_memory mode: each sheet is written row by row, top to bottom, so
+    everything a row needs (header, data, status, fill) is worked out before the row is
+    written; comments and hyperlinks are kept aside by xlsxwriter and may come in any order.
+    """
+    import xlsxwriter
 
     tables = [tb for tb in getattr(result, "tables", []) or [] if tb.kind == "table"]
     findings = getattr(result, "findings", None)
     rows_of_findings = findings.to_dict("records") if findings is not None and len(findings) else []
     guide_name, findings_name = _w("guide", lang), _w("findings", lang)
-    names = sheet_names(tables, (guide_name, findings_name))
-    fills = {s: PatternFill("solid", start_color=c, end_color=c) for s, c in FILLS.items()}
-    head_fill = PatternFill("solid", start_color=HEADER_FILL, end_color=HEADER_FILL)
-    bold = Font(bold=True)
+    # Excel reserves the sheet name "History"
+    names = sheet_names(tables, (guide_name, findings_name, "History"))
 
     def show(x: object, field: str = "") -> str:
         s = v.text(x)
@@ -152,24 +238,17 @@ def write_workbook(result: Any, path: Path, *, lang: str = "ja", mask_pii: bool 
         ):
             owners[(v.text(f), v.text(s), int(r))] = v.text(o)
 
-    wb = Workbook()
-    guide = wb.active
-    guide.title = guide_name
-
-    # where each finding lands: (sheet name, cell) -> findings
-    targets: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    # where each finding lands: sheet name -> (row, 0-based column) -> findings
+    targets: dict[str, dict[tuple[int, int], list[dict[str, Any]]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
     located: list[tuple[dict[str, Any], str, str]] = []  # (finding, sheet name, cell ref)
     layout: dict[tuple[str, str], tuple[dict[str, str], dict[str, str], str, int]] = {}
     for tb in tables:
         by_header = {c.header: c.column for c in tb.columns}
         by_field = {c.field: c.column for c in tb.columns if c.field}
-        last = max((column_index_from_string(c.column) for c in tb.columns), default=0)
-        layout[(tb.file, tb.sheet)] = (
-            by_header,
-            by_field,
-            get_column_letter(last + 1),
-            tb.header_row or 1,
-        )
+        last = max((_col0(c.column) + 1 for c in tb.columns), default=0)
+        layout[(tb.file, tb.sheet)] = (by_header, by_field, _col_letter(last), tb.header_row or 1)
     for fd in rows_of_findings:
         key = (v.text(fd["file"]), v.text(fd["sheet"]))
         if key not in layout:
@@ -178,85 +257,40 @@ def write_workbook(result: Any, path: Path, *, lang: str = "ja", mask_pii: bool 
         by_header, by_field, status_col, header_row = layout[key]
         col = by_header.get(v.text(fd["column"])) or by_field.get(v.text(fd["field"])) or status_col
         row = int(fd["row"] or 0) or header_row
-        ref = f"{col}{row}"
-        targets[(names[key], ref)].append(fd)
-        located.append((fd, names[key], ref))
+        targets[names[key]][(row, _col0(col))].append(fd)
+        located.append((fd, names[key], f"{col}{row}"))
 
     per_sheet_counts: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(SEVERITIES, 0))
+    for name, cells in targets.items():
+        for items in cells.values():
+            for x in items:
+                sev = v.text(x["severity"])
+                per_sheet_counts[name][sev] = per_sheet_counts[name].get(sev, 0) + 1
+
+    wb = xlsxwriter.Workbook(
+        str(path),
+        {"constant_memory": True, "remove_timezone": True, "strings_to_urls": False},
+    )
+    wb.set_properties({"created": dt.datetime(2000, 1, 1)})  # the same bytes for the same run
+    fmt = _Formats(wb)
+    guide = wb.add_worksheet(guide_name)
+    _guide(guide, fmt, lang, tables, names, per_sheet_counts, mask_pii, findings_name)
     for tb in tables:
         name = names[(tb.file, tb.sheet)]
-        ws = wb.create_sheet(name)
-        by_header, by_field, status_col, header_row = layout[(tb.file, tb.sheet)]
-        fields = {c.column: c.field or "" for c in tb.columns}
-        for c in tb.columns:
-            cell = ws[f"{c.column}{header_row}"]
-            cell.value = _ILLEGAL.sub("", c.header)
-            cell.font, cell.fill = bold, head_fill
-            width = max(8, min(40, int(max((len(str(c.header)) * 2), 10))))
-            ws.column_dimensions[c.column].width = width
-        st_head = ws[f"{status_col}{header_row}"]
-        st_head.value = _w("wb.status", lang)
-        st_head.font, st_head.fill = bold, head_fill
-        ws.column_dimensions[status_col].width = 28
-        for r in tb.data.index:
-            for c in tb.columns:
-                if c.index not in tb.data.columns:
-                    continue
-                value = _cell_value(tb.data.at[r, c.index], fields[c.column], mask_pii)
-                if value is None:
-                    continue
-                cell = ws[f"{c.column}{int(r)}"]
-                cell.value = value
-                if isinstance(value, str) and value.startswith("="):
-                    cell.data_type = "s"  # a text that looks like a formula stays text
-                elif isinstance(value, dt.datetime):
-                    cell.number_format = (
-                        "yyyy-mm-dd" if value.time() == dt.time() else "yyyy-mm-dd hh:mm"
-                    )
-                elif isinstance(value, dt.date):
-                    cell.number_format = "yyyy-mm-dd"
-        sheet_status = status.get((tb.file, tb.sheet), {})
-        for r, label in sheet_status.items():
-            ws[f"{status_col}{r}"] = label
-        for r, why in tb.skipped:
-            if r not in sheet_status:
-                ws[f"{status_col}{r}"] = f"{t('skipped', lang)}: {reason_label(why, lang)}"
-        ws.freeze_panes = f"A{header_row + 1}"
-
-    for (name, ref), items in targets.items():
-        ws = wb[name]
-        cell = ws[ref]
-        worst = max((v.text(x["severity"]) for x in items), key=lambda s: SEV_RANK.get(s, 0))
-        cell.fill = fills.get(worst, fills["info"])
-        lines = []
-        items = sorted(items, key=lambda x: -SEV_RANK.get(v.text(x["severity"]), 0))
-        for x in items:
-            per_sheet_counts[name][v.text(x["severity"])] = (
-                per_sheet_counts[name].get(v.text(x["severity"]), 0) + 1
-            )
-        for x in items[:MAX_COMMENT_ITEMS]:
-            field = v.text(x["field"])
-            lines.append(
-                f"[{t(v.text(x['severity']), lang)}] {v.text(x['rule'])}: {show(x['message'])}"
-            )
-            if v.text(x["original"]) or v.text(x["value"]):
-                before = show(x["original"], field) or t("empty", lang)
-                after = show(x["value"], field) or t("empty", lang)
-                lines.append(
-                    f"  {before} → {after}（{action_label(v.text(x['action']), lang)}）"
-                    if lang == "ja"
-                    else f"  {before} → {after} ({action_label(v.text(x['action']), lang)})"
-                )
-        if len(items) > MAX_COMMENT_ITEMS:
-            lines.append(_w("wb.more", lang).format(n=len(items) - MAX_COMMENT_ITEMS))
-        text = "\n".join(lines)[:30000]
-        comment = Comment(text, "sfa-migrate")
-        comment.width = 360
-        comment.height = min(400, 40 + 18 * len(lines))
-        cell.comment = comment
+        _source_sheet(
+            wb.add_worksheet(name),
+            fmt,
+            lang,
+            tb,
+            layout[(tb.file, tb.sheet)],
+            status.get((tb.file, tb.sheet), {}),
+            targets.get(name, {}),
+            mask_pii,
+            show,
+        )
 
     # the findings sheet
-    fs = wb.create_sheet(findings_name)
+    fs = wb.add_worksheet(findings_name)
     head = [
         "#",
         t("severity", lang),
@@ -273,9 +307,9 @@ def write_workbook(result: Any, path: Path, *, lang: str = "ja", mask_pii: bool 
         _w("wb.action", lang),
         t("owner", lang),
     ]
-    fs.append(head)
-    for cell in fs[1]:
-        cell.font, cell.fill = bold, head_fill
+    head_fmt = fmt.get(bold=True, fill=HEADER_FILL)
+    for j, h in enumerate(head):
+        fs.write_string(0, j, h, head_fmt)
     order = {(tb.file, tb.sheet): i for i, tb in enumerate(getattr(result, "tables", []) or [])}
     located.sort(
         key=lambda x: (
@@ -284,87 +318,188 @@ def write_workbook(result: Any, path: Path, *, lang: str = "ja", mask_pii: bool 
             x[2],
         )
     )
+    sev_fmt = {s: fmt.get(fill=c) for s, c in FILLS.items()}
+    link_fmt = fmt.get(**_LINK)
+    links = 0
     for i, (fd, name, ref) in enumerate(located, start=1):
         field = v.text(fd["field"])
         at = (v.text(fd["file"]), v.text(fd["sheet"]), int(fd["row"] or 0))
         sev = v.text(fd["severity"])
-        fs.append(
-            [
-                i,
-                t(sev, lang),
-                v.text(fd["rule"]),
-                show(fd["message"]),
-                at[0],
-                at[1],
-                at[2] or None,
-                v.text(fd["column"]),
-                f"{name}!{ref}" if name else "",
-                field_label(field, lang) if field else "",
-                show(fd["original"], field),
-                show(fd["value"], field),
-                action_label(v.text(fd["action"]), lang),
-                owners.get(at, ""),
-            ]
-        )
-        row = i + 1  # the header is row 1 (fs.max_row would rescan the sheet every time)
-        fs.cell(row, 2).fill = fills.get(sev, fills["info"])
+        values: list[object] = [
+            i,
+            t(sev, lang),
+            v.text(fd["rule"]),
+            show(fd["message"]),
+            at[0],
+            at[1],
+            at[2] or None,
+            v.text(fd["column"]),
+            None,  # the link, below
+            field_label(field, lang) if field else "",
+            show(fd["original"], field),
+            show(fd["value"], field),
+            action_label(v.text(fd["action"]), lang),
+            owners.get(at, ""),
+        ]
+        for j, value in enumerate(values):
+            if j == 1:
+                fs.write_string(i, j, str(value), sev_fmt.get(sev, sev_fmt["info"]))
+            elif value is not None and value != "":
+                _put(fs, i, j, value, None)
         if name:
-            link = fs.cell(row, 9)
-            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{name}'!{ref}")
-            link.font = Font(color="1A73E8", underline="single")
-    fs.auto_filter.ref = f"A1:{get_column_letter(len(head))}{len(located) + 1}"
-    fs.freeze_panes = "A2"
-    for col, width in zip("ABCDEFGHIJKLMN", (6, 8, 30, 50, 24, 14, 6, 16, 20, 14, 24, 24, 10, 14)):
-        fs.column_dimensions[col].width = width
+            text = f"{name}!{ref}"
+            links += 1
+            if links <= _MAX_LINKS:
+                fs.write_url(i, 8, f"internal:{_at(name, ref)}", link_fmt, string=text)
+            else:
+                target, shown = _at(name, ref).replace('"', '""'), text.replace('"', '""')
+                fs.write_formula(i, 8, f'=HYPERLINK("#{target}","{shown}")', link_fmt, text)
+    fs.autofilter(0, 0, len(located), len(head) - 1)
+    fs.freeze_panes(1, 0)
+    for j, width in enumerate((6, 8, 30, 50, 24, 14, 6, 16, 20, 14, 24, 24, 10, 14)):
+        fs.set_column(j, j, width)
+    wb.close()
 
-    _guide(
-        guide,
-        lang,
-        tables,
-        names,
-        per_sheet_counts,
-        fills,
-        bold,
-        head_fill,
-        mask_pii,
-        findings_name,
-        Hyperlink,
-        Font,
-        Alignment,
-    )
-    wb.save(path)
+
+def _source_sheet(
+    ws: Any,
+    fmt: _Formats,
+    lang: str,
+    tb: Any,
+    layout: tuple[dict[str, str], dict[str, str], str, int],
+    sheet_status: dict[int, str],
+    marks: dict[tuple[int, int], list[dict[str, Any]]],
+    mask_pii: bool,
+    show: Any,
+) -> None:
+    """One source sheet at its own rows and columns, written top to bottom."""
+    _, _, status_letter, header_row = layout
+    status_col = _col0(status_letter)
+    fields = {c.column: c.field or "" for c in tb.columns}
+    header: dict[int, str] = {}
+    for c in tb.columns:
+        col = _col0(c.column)
+        header[col] = _ILLEGAL.sub("", c.header)
+        ws.set_column(col, col, max(8, min(40, int(max((len(str(c.header)) * 2), 10)))))
+    header[status_col] = _w("wb.status", lang)
+    ws.set_column(status_col, status_col, 28)
+    ws.freeze_panes(header_row, 0)
+
+    # the status column: the crosswalk's word, else why the row was skipped
+    labels = dict(sheet_status)
+    for r, why in tb.skipped:
+        if r not in sheet_status:
+            labels[r] = f"{t('skipped', lang)}: {reason_label(why, lang)}"
+
+    # the fill and comment of each problem cell
+    worst: dict[int, dict[int, str]] = defaultdict(dict)  # row -> column -> severity
+    for (r, col), items in marks.items():
+        items = sorted(items, key=lambda x: -SEV_RANK.get(v.text(x["severity"]), 0))
+        sev = v.text(items[0]["severity"])
+        worst[r][col] = sev if sev in FILLS else "info"
+        lines = []
+        for x in items[:MAX_COMMENT_ITEMS]:
+            field = v.text(x["field"])
+            lines.append(
+                f"[{t(v.text(x['severity']), lang)}] {v.text(x['rule'])}: {show(x['message'])}"
+            )
+            if v.text(x["original"]) or v.text(x["value"]):
+                before = show(x["original"], field) or t("empty", lang)
+                after = show(x["value"], field) or t("empty", lang)
+                lines.append(
+                    f"  {before} → {after}（{action_label(v.text(x['action']), lang)}）"
+                    if lang == "ja"
+                    else f"  {before} → {after} ({action_label(v.text(x['action']), lang)})"
+                )
+        if len(items) > MAX_COMMENT_ITEMS:
+            lines.append(_w("wb.more", lang).format(n=len(items) - MAX_COMMENT_ITEMS))
+        ws.write_comment(
+            r - 1,
+            col,
+            _cut("\n".join(lines), 30000),
+            {"author": "sfa-migrate", "width": 360, "height": min(400, 40 + 18 * len(lines))},
+        )
+
+    # the data, column by column as plain lists (pandas .at per cell is slow)
+    data = tb.data
+    columns = [
+        (_col0(c.column), fields[c.column], data[c.index].tolist())
+        for c in tb.columns
+        if c.index in data.columns
+    ]
+    position = {int(r): i for i, r in enumerate(data.index)}
+    rows = sorted(set(position) | set(labels) | set(worst) | {header_row})
+    plain = {  # the formats of a cell that is neither a header nor a problem
+        None: None,
+        _DATE_FORMAT: fmt.get(num=_DATE_FORMAT),
+        _DATETIME_FORMAT: fmt.get(num=_DATETIME_FORMAT),
+    }
+    for r in rows:
+        r0 = r - 1
+        is_head = r == header_row
+        fills = worst.get(r)
+        if not is_head and not fills:  # the common row: values only
+            i = position.get(r)
+            if i is not None:
+                for col, field, values in columns:
+                    value = _cell_value(values[i], field, mask_pii)
+                    if value is None or value == "":  # an empty text stays an empty cell
+                        continue
+                    _put(ws, r0, col, value, plain[_number_format(value)])
+            if r in labels:
+                ws.write_string(r0, status_col, labels[r])
+            continue
+        cells: dict[int, object] = dict(header) if is_head else {}
+        i = position.get(r)
+        if i is not None:
+            for col, field, values in columns:
+                value = _cell_value(values[i], field, mask_pii)
+                if value is not None:
+                    cells[col] = value
+        if r in labels:
+            cells[status_col] = labels[r]
+        for col in sorted(set(cells) | set(fills or ())):
+            value = cells.get(col)
+            bold = is_head and col in header
+            level = (fills or {}).get(col)
+            fill = FILLS[level] if level else (HEADER_FILL if bold else None)
+            f = fmt.get(bold=bold, fill=fill, num=_number_format(value))
+            if value is None or value == "":
+                if f is not None:
+                    ws.write_blank(r0, col, None, f)
+            else:
+                _put(ws, r0, col, value, f)
+
+
+def _number_format(value: object) -> str | None:
+    if isinstance(value, dt.datetime):
+        return _DATE_FORMAT if value.time() == dt.time() else _DATETIME_FORMAT
+    if isinstance(value, dt.date):
+        return _DATE_FORMAT
+    return None
 
 
 def _guide(
     ws: Any,
+    fmt: _Formats,
     lang: str,
     tables: list[Any],
     names: dict[tuple[str, str], str],
     counts: dict[str, dict[str, int]],
-    fills: dict[str, Any],
-    bold: Any,
-    head_fill: Any,
     masked: bool,
     findings_name: str,
-    hyperlink: Any,
-    font: Any,
-    alignment: Any,
 ) -> None:
-    ws["A1"] = _w("wb.title", lang)
-    ws["A1"].font = font(bold=True, size=14)
-    ws["A2"] = _w("wb.how", lang)
-    ws["A2"].alignment = alignment(wrap_text=True, vertical="top")
-    ws.merge_cells("A2:H2")
-    ws.row_dimensions[2].height = 48
+    ws.write_string(0, 0, _w("wb.title", lang), fmt.get(bold=True, font_size=14))
+    ws.set_row(1, 48)
+    ws.merge_range(1, 0, 1, 7, _w("wb.how", lang), fmt.get(text_wrap=True, valign="top"))
     r = 3
     if masked:
-        ws["A3"] = _w("wb.masked", lang)
+        ws.write_string(2, 0, _w("wb.masked", lang))
         r = 4
-    ws.cell(r + 1, 1, _w("wb.legend", lang)).font = bold
+    ws.write_string(r, 0, _w("wb.legend", lang), fmt.get(bold=True))
     for i, sev in enumerate(SEVERITIES[::-1]):
-        c = ws.cell(r + 1, 2 + i, t(sev, lang))
-        c.fill = fills[sev]
-    start = r + 3
+        ws.write_string(r, 1 + i, t(sev, lang), fmt.get(fill=FILLS[sev]))
+    start = r + 2  # 0-based row of the table head (row r + 3 in Excel)
     head = [
         t("file", lang),
         t("sheet", lang),
@@ -374,23 +509,28 @@ def _guide(
         t("warning", lang),
         t("info", lang),
     ]
-    for j, h in enumerate(head, start=1):
-        c = ws.cell(start, j, h)
-        c.font, c.fill = bold, head_fill
+    head_fmt = fmt.get(bold=True, fill=HEADER_FILL)
+    for j, h in enumerate(head):
+        ws.write_string(start, j, h, head_fmt)
+    link_fmt = fmt.get(**_LINK)
     for i, tb in enumerate(tables, start=1):
         name = names[(tb.file, tb.sheet)]
         row = start + i
-        ws.cell(row, 1, tb.file)
-        ws.cell(row, 2, tb.sheet)
-        link = ws.cell(row, 3, name)
-        link.hyperlink = hyperlink(ref=link.coordinate, location=f"'{name}'!A1")
-        link.font = font(color="1A73E8", underline="single")
-        ws.cell(row, 4, len(tb.data_rows))
-        for j, level in enumerate(("error", "warning", "info"), start=5):
-            ws.cell(row, j, counts.get(name, {}).get(level, 0))
+        if tb.file:
+            ws.write_string(row, 0, tb.file)
+        if tb.sheet:
+            ws.write_string(row, 1, tb.sheet)
+        ws.write_url(row, 2, f"internal:{_at(name, 'A1')}", link_fmt, string=name)
+        ws.write_number(row, 3, len(tb.data_rows))
+        for j, level in enumerate(("error", "warning", "info"), start=4):
+            ws.write_number(row, j, counts.get(name, {}).get(level, 0))
     row = start + len(tables) + 2
-    link = ws.cell(row, 1, findings_name)
-    link.hyperlink = hyperlink(ref=link.coordinate, location=f"'{findings_name}'!A1")
-    link.font = font(color="1A73E8", underline="single", bold=True)
-    for col, width in zip("ABCDEFG", (30, 16, 30, 10, 10, 10, 10)):
-        ws.column_dimensions[col].width = width
+    ws.write_url(
+        row,
+        0,
+        f"internal:{_at(findings_name, 'A1')}",
+        fmt.get(bold=True, **_LINK),
+        string=findings_name,
+    )
+    for j, width in enumerate((30, 16, 30, 10, 10, 10, 10)):
+        ws.set_column(j, j, width)
