@@ -108,7 +108,10 @@ def import_section(p: Page) -> str:
                 num(f["rows_out"]),
                 flag(f["rejected"]),
                 p.badge(f["status"], t("val." + f["status"], p.lang)),
-                "<br>".join(f"{p.code(x['rule'])} {num(x['rows'])}" for x in f["failures"]),
+                "<br>".join(
+                    f"{p.code(x['rule'])}{_checked_column(x['expectation'])} {num(x['rows'])}"
+                    for x in f["failures"]
+                ),
             ]
             for f in val["files"]
         ]
@@ -378,3 +381,9 @@ def _example(p: Page, x: dict[str, Any]) -> str:
         after = p.code(x["value"]) if x.get("value") else f"<i>{p.t('empty')}</i>"
         return f'{loc} {p.code(x["original"])} <span class="arrow">→</span> {after}'
     return loc
+
+
+def _checked_column(expectation: str) -> str:
+    """' (CloseDate)' from 'expect_column_values_to_not_be_null(CloseDate)', else ''."""
+    inner = expectation.partition("(")[2].rstrip(")")
+    return f" ({e(inner)})" if inner else ""
