@@ -281,7 +281,8 @@ def _owners(p: Page, q: dict[str, Any]) -> str:
     ]
     rows = []
     for o in own["owners"]:
-        cells: list[Any] = [e(o["owner"]) or p.t("no-owner"), num(o["rows"])]
+        name = e(o["owner"]) or p.t("no-owner")
+        cells: list[Any] = [Cell(name, "", "white-space:nowrap"), num(o["rows"])]
         for f in fields:
             v = o["fields"].get(f)
             cells.append(
