@@ -486,12 +486,9 @@ def test_named_rows(sample_runs, truth, entity, a, b, same):
         assert ida != idb, f"{a} and {b} are different {entity}s but both got {ida}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="two 大和興業株式会社 rows with no evidence (Tokyo 東日本 row 8, Osaka 旧CRM row 23) "
-    "are merged with each other into a third company",
-)
 def test_ambiguous_daiwa_rows_stay_apart(sample_runs, truth):
+    """Two 大和興業株式会社 rows linked to neither company (Tokyo 東日本 row 8, Osaka 旧CRM row
+    23) are not glued together into a third company."""
     a, b = (*E, 8), (*CRM, 23)
     assert _row(truth, *a)["company_entity"] != _row(truth, *b)["company_entity"]
     recs = records_frame(sample_runs("generic"))

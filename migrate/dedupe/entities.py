@@ -84,15 +84,19 @@ def _map_unique(values: pd.Series, fn: object) -> pd.Series:
 
 
 def _split_same_name(
-    key: pd.Series, has: np.ndarray, domains: pd.DataFrame, ids: pd.DataFrame
+    key: pd.Series,
+    has: np.ndarray,
+    domains: pd.DataFrame,
+    ids: pd.DataFrame,
+    sheet: pd.Series | None = None,
 ) -> pd.Series:
     """The record each row of a company match key belongs to: the key itself, or ``key@domain``.
 
     Rows with one key are one company, unless the key gathers rows that share no identifier
     at all and use different company domains (two unrelated 大和興業, Tokyo and Osaka): then each
     group of rows linked by a domain, phone or e-mail becomes a record of its own, named by its
-    smallest domain; rows linked to no domain stay on the plain key. The engine decides whether
-    the parts are one company after all.
+    smallest domain; rows linked to no domain stay on the plain key, one record per source
+    sheet. The engine decides whether the parts are one company after all.
     """
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
@@ -134,6 +138,12 @@ def _split_same_name(
     out.iloc[rows[has_domain]] = (
         group.iloc[rows[has_domain]].to_numpy() + "@" + suffix[has_domain].to_numpy()
     )
+    if sheet is not None:
+        # a row of a name two companies share, linked to neither: one record per sheet (a team's
+        # tracker has one 大和興業), so two such rows of different trackers are not glued
+        # together before the engine has weighed them (" #": match keys hold no spaces)
+        loose = rows[~has_domain]
+        out.iloc[loose] = group.iloc[loose].to_numpy() + " #" + sheet.iloc[loose].to_numpy()
     return out
 
 
@@ -174,11 +184,14 @@ def company_records(
             ).to_numpy(),
         }
     )
-    group = _split_same_name(key, has, domains, ids)
+    sheet = text_column(records, "_source_file") + "|" + text_column(records, "_source_sheet")
+    group = _split_same_name(key, has, domains, ids, sheet)
     codes, uniques = pd.factorize(group.where(pd.Series(has, index=group.index), None), sort=True)
     record_of_row = np.where(has, codes, -1).astype(np.int64)
     n_rec = len(uniques)
-    rec_key = pd.Series(np.asarray(uniques, dtype=object)).str.split("@").str[0]
+    rec_key = (
+        pd.Series(np.asarray(uniques, dtype=object)).str.split("@").str[0].str.split(" #").str[0]
+    )
     kana_forms = settings.kana_legal_forms
 
     def reading(col: pd.Series) -> pd.Series:
