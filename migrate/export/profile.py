@@ -20,7 +20,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal
 
-from ..errors import RuleFileError
+from ..errors import UserError
 from ..rules import Problems, load_rule_file, rules_dir
 from ..schema import EXTRA_PREFIX, load_schema
 
@@ -208,8 +208,10 @@ def load_target(
         path = active_dir(rules_dir) / "targets" / f"{name_or_path}.yaml"
         if not path.is_file():
             names = ", ".join(available_targets(rules_dir)) or "(none)"
-            raise RuleFileError(
-                str(path), [f"no target profile '{name_or_path}'; available targets: {names}"]
+            raise UserError(
+                f"unknown target '{name_or_path}'; available targets: {names}",
+                hint=f"pass one of them to --target, or the path of a profile .yaml "
+                f"(they live in {path.parent})",
             )
     columns_dir = active_dir(rules_dir)
     return _read(path, columns_dir)
