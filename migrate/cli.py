@@ -197,9 +197,15 @@ def _run(ctx: click.Context, files: tuple[str, ...], target: str | None, **kw) -
     if dup.get("available", True) and result.dedupe is not None:
         click.echo(
             f"records: {len(result.dedupe.companies)} companies, {len(result.dedupe.contacts)} "
-            f"contacts, {len(result.dedupe.deals)} deals; {review} pair(s) to review",
+            f"contacts, {len(result.dedupe.deals)} deals; {review} pair(s) to review"
+            + (" in review.xlsx (decide, then run again with --decisions)" if review else ""),
             err=True,
         )
+    if result.export is not None:
+        for name, v in result.export.validation.items():
+            rejected = int(v.get("rejected", 0) or 0)
+            note = f", {rejected} rejected (see rejects.csv)" if rejected else ""
+            click.echo(f"  {name}: {int(v.get('rows_out', 0) or 0)} records{note}", err=True)
     if result.out_dir is not None:
         click.echo(f"outputs in {result.out_dir}/: {', '.join(result.outputs)}", err=True)
         click.echo(f"open {result.out_dir / 'report.html'} for the data-quality report", err=True)
