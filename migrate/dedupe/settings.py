@@ -16,7 +16,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from ..rules import Problems, load_rule_file, rule_path
 
@@ -48,15 +48,6 @@ TRANSFORMS = (
     "last_token",
     "digits",
 )
-STRATEGIES = (
-    "most_recent",
-    "most_complete",
-    "most_frequent",
-    "display_name",
-    "source_priority",
-    "longest",
-    "concatenate",
-)
 ENTITY_SECTIONS = ("companies", "contacts", "deals")
 
 Kind = Literal["text", "number", "date"]
@@ -69,6 +60,7 @@ Strategy = Literal[
     "longest",
     "concatenate",
 ]
+STRATEGIES: tuple[str, ...] = get_args(Strategy)
 
 
 @dataclass(frozen=True)

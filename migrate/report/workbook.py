@@ -18,6 +18,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name
+
 from ..findings import SEVERITIES
 from . import values as v
 from .text import action_label, field_label, reason_label, t
@@ -127,20 +129,12 @@ def _cell_value(value: object, field: str, mask: bool) -> object:
 
 def _col0(letters: str) -> int:
     """'A' -> 0, 'AB' -> 27."""
-    n = 0
-    for ch in letters.upper():
-        n = n * 26 + ord(ch) - 64
-    return n - 1
+    return int(xl_cell_to_rowcol(f"{letters}1")[1])
 
 
 def _col_letter(col0: int) -> str:
     """0 -> 'A', 27 -> 'AB'."""
-    out = ""
-    n = col0 + 1
-    while n:
-        n, r = divmod(n - 1, 26)
-        out = chr(65 + r) + out
-    return out
+    return str(xl_col_to_name(col0))
 
 
 class _Formats:
