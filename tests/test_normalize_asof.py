@@ -268,3 +268,15 @@ def test_normalize_sources_never_read_the_clock() -> None:
         if clock.search(line)
     ]
     assert reads == []
+
+
+def test_an_isolated_typo_far_ahead_is_not_the_as_of_date() -> None:
+    """One created_at typed 2062 among 2025-2026 dates is a typo, not the day of the export."""
+    from migrate.normalize import as_of_date
+
+    days = [f"2026-0{m}-1{d}" for m in range(1, 4) for d in range(5)]
+    frame = pd.DataFrame({"created_at": [*days, "2062-01-15"], "updated_at": [""] * 16})
+    assert as_of_date(frame).isoformat() == "2026-03-14"
+    # a real jump with many rows behind it is kept
+    frame = pd.DataFrame({"created_at": [*days, *["2028-01-15"] * 5]})
+    assert as_of_date(frame).isoformat() == "2028-01-15"

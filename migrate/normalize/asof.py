@@ -12,29 +12,51 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import numpy as np
 import pandas as pd
 
 #: The fields whose latest value is the as-of date: neither can lie after the day of the export.
 AS_OF_FIELDS = ("updated_at", "created_at")
+#: A latest date standing this many days after all the others, on a handful of rows, is a typo
+#: (2062 for 2026), not the day of the export.
+OUTLIER_GAP_DAYS = 366
+OUTLIER_MAX_ROWS = 2
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def as_of_date(records: pd.DataFrame) -> dt.date | None:
-    """The latest valid updated_at or created_at of normalized records; None when there is none.
+    """The latest plausible updated_at or created_at of normalized records; None when none.
 
     Both fields count (a row created after the last update of another row is newer than it);
     values that are not ``YYYY-MM-DD`` dates (blanks, text kept by an on-error policy) are
-    skipped. ``datetime.date`` values are accepted too.
+    skipped, and so is a typo far in the future (:func:`latest_plausible`). ``datetime.date``
+    values are accepted too.
     """
-    best: dt.date | None = None
-    for name in AS_OF_FIELDS:
-        if name not in records.columns:
-            continue
-        for value in pd.unique(records[name].to_numpy(dtype=object)):
-            day = to_date(value)
-            if day is not None and (best is None or day > best):
-                best = day
-    return best
+    days = [
+        day.toordinal()
+        for name in AS_OF_FIELDS
+        if name in records.columns
+        for value in records[name].to_numpy(dtype=object)
+        if (day := to_date(value)) is not None
+    ]
+    if not days:
+        return None
+    return dt.date.fromordinal(latest_plausible(np.asarray(days, dtype=float)))
+
+
+def latest_plausible(ordinals: np.ndarray) -> int:
+    """The latest date (as an ordinal; NaN ignored) that is not an isolated typo.
+
+    The latest date is dropped while it lies more than OUTLIER_GAP_DAYS after the next one and
+    at most OUTLIER_MAX_ROWS rows hold it: one row dated 2062 among thousands from 2025-2026 is
+    a typo, not the day of the export (the future-date check then reports it).
+    """
+    values = ordinals[~np.isnan(ordinals)].astype(np.int64)
+    uniq, counts = np.unique(values, return_counts=True)
+    i = len(uniq) - 1
+    while i > 0 and uniq[i] - uniq[i - 1] > OUTLIER_GAP_DAYS and counts[i] <= OUTLIER_MAX_ROWS:
+        i -= 1
+    return int(uniq[i])
 
 
 def to_date(value: object) -> dt.date | None:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from .asof import AS_OF_FIELDS
+from .asof import AS_OF_FIELDS, latest_plausible
 from .base import Issue, distinct, settle
 from .collect import Collector
 from .config import NormalizeRules
@@ -97,7 +97,7 @@ def _reference(columns: list[_Column], rules: NormalizeRules) -> tuple[dt.date |
     for names in tiers:
         used = [n for n in names if (~np.isnan(read[n])).any()]
         if used:
-            day = dt.date.fromordinal(int(max(np.nanmax(read[n]) for n in used)))
+            day = dt.date.fromordinal(latest_plausible(np.concatenate([read[n] for n in used])))
             what = "/".join(used) if len(used) <= 3 else "date"
             return day, f"the data's as-of date ({day.isoformat()}, the latest {what} in the data)"
     return None, ""

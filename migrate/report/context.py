@@ -101,7 +101,9 @@ def build_context(
     stages = v.column(records, "stage").map(model.resolve)
     source: TodaySource = "given"
     if today is None:
-        today = latest_date(records)
+        # the run's own reference date (derived from the data, outliers aside), else the latest
+        # updated/created date of the records
+        today = getattr(result, "as_of", None) or latest_date(records)
         source = "data" if today is not None else "none"
     return Context(
         result=result,
