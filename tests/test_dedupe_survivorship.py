@@ -118,3 +118,24 @@ def test_display_name_prefers_kanji_or_latin_to_a_kana_reading() -> None:
     out = survive(rows, ids, ["company_name"], rules, recency_rank(rows)).entities
     assert out.loc["C-1", "company_name"] == "株式会社三協精工"  # not a kana reading
     assert out.loc["C-2", "company_name"] == "Acme Corporation"
+
+
+def test_an_amount_keeps_the_currency_of_its_row() -> None:
+    """survivorship.together: the newest row has a currency (JPY default) but no amount; the
+    amount and its currency both come from the USD row."""
+    rules = dataclasses.replace(load_settings().deals, together=(("amount", "currency"),))
+    rows = pd.DataFrame(
+        {
+            "amount": [np.nan, 27_500.0],
+            "currency": ["JPY", "USD"],
+            "updated_at": ["2026-03-01", "2026-01-01"],
+            "_source_order": [0, 1000],
+            "_source_row": [2, 3],
+        }
+    )
+    ids = pd.Series(["D-1", "D-1"])
+    out = survive(rows, ids, ["amount", "currency"], rules, recency_rank(rows)).entities
+    assert out.loc["D-1", "amount"] == 27_500.0 and out.loc["D-1", "currency"] == "USD"
+    plain = dataclasses.replace(rules, together=())
+    out = survive(rows, ids, ["amount", "currency"], plain, recency_rank(rows)).entities
+    assert out.loc["D-1", "currency"] == "JPY"  # what happened before: the pair came apart

@@ -208,6 +208,9 @@ class EntitySettings:
     source_priority: tuple[str, ...] = ()
     conflicts: tuple[str, ...] = ()
     fields: tuple[str, ...] = ()
+    # fields kept from one row: the first field's strategy picks the row, the others follow it
+    # (an amount and its currency)
+    together: tuple[tuple[str, ...], ...] = ()
 
     def strategy(self, name: str) -> Strategy:
         return dict(self.survivorship).get(name, self.survivorship_default)
@@ -544,7 +547,14 @@ def _parse_entity(p: Problems, raw: Any, key: str) -> EntitySettings | None:
     surv_raw = raw.get("survivorship") or {}
     default: Strategy = "most_recent"
     per_field: list[tuple[str, Strategy]] = []
-    if p.keys(surv_raw, f"{key}.survivorship", ["default", "fields"]):
+    together: list[tuple[str, ...]] = []
+    if p.keys(surv_raw, f"{key}.survivorship", ["default", "fields", "together"]):
+        for i, group in enumerate(surv_raw.get("together") or []):
+            names = p.string_list(group, f"{key}.survivorship.together[{i}]")
+            if len(names) >= 2:
+                together.append(tuple(names))
+            else:
+                p.add(f"{key}.survivorship.together[{i}]", "expected a list of two or more fields")
         if "default" in surv_raw and p.choice(
             surv_raw["default"], f"{key}.survivorship.default", STRATEGIES
         ):
@@ -561,6 +571,7 @@ def _parse_entity(p: Problems, raw: Any, key: str) -> EntitySettings | None:
         present_if=present_if,
         survivorship_default=default,
         survivorship=tuple(per_field),
+        together=tuple(together),
         source_priority=tuple(p.string_list(raw.get("source_priority"), f"{key}.source_priority")),
         conflicts=tuple(p.string_list(raw.get("conflicts"), f"{key}.conflicts")),
         fields=tuple(p.string_list(raw.get("fields"), f"{key}.fields")),

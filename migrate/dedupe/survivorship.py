@@ -162,6 +162,8 @@ def survive(
             prio[np.fromiter((fnmatch.fnmatch(x, pattern) for x in files), bool, len(files))] = i
         orders["source_priority"] = np.lexsort((r, prio, ids.astype(str)))
 
+    leaders = {g[0] for g in rules.together}
+    kept_row: dict[str, pd.Series] = {}  # leader field -> entity id -> local row it came from
     for f in fields:
         if f not in sub.columns:
             out[f] = ""
@@ -171,6 +173,9 @@ def survive(
         if strategy in orders:
             o = orders[strategy]
             kept = _first(pd.Series(ids[o]), col.iloc[o].reset_index(drop=True))
+            if f in leaders:
+                filled = ~empty_mask(col.iloc[o])
+                kept_row[f] = pd.Series(o[filled]).groupby(ids[o][filled], sort=False).first()
         elif strategy == "longest":
             lens = col.map(lambda v: len(str(v)) if v is not None and v == v else 0).to_numpy()
             o = np.lexsort((r, -lens, ids.astype(str)))
@@ -210,6 +215,14 @@ def survive(
         ):
             kept = kept.astype(object).where(kept.notna(), "")
         out[f] = kept
+    for leader, *followers in rules.together:
+        rows_of = kept_row.get(leader)
+        if rows_of is None or rows_of.empty:
+            continue
+        for f in followers:
+            if f in sub.columns and f in out.columns:
+                values = sub[f].reset_index(drop=True).iloc[rows_of.to_numpy()].to_numpy()
+                out.loc[rows_of.index, f] = values
     out = out.sort_index()
 
     conflict_parts = []
