@@ -188,7 +188,8 @@ def _run(ctx: click.Context, files: tuple[str, ...], target: str | None, **kw) -
     rows = result.report["rows"]
     click.echo(
         f"read {len(result.report['files']) - len(result.problems)} file(s), "
-        f"{len(result.tables)} sheet(s): {rows['data']} data rows -> {rows['exported']} exported, "
+        f"{len(result.tables)} sheet(s): {rows['data']} data rows -> {rows['exported']} "
+        f"{'exported' if target else 'kept (no import files in an audit)'}, "
         f"{rows['merged']} merged, {rows['rejected']} rejected; {rows['skipped']} rows skipped",
         err=True,
     )
