@@ -422,6 +422,21 @@ def _assign(cands: list[ColumnMatch], idx: _Index, sample: pd.DataFrame) -> list
             )
             taken[choice] = i
             continue
+        if (
+            c.field == "phone"
+            and "phone" in taken
+            and "mobile_phone" not in taken
+            and "mobile_phone" in idx.types
+            and _mostly_mobile(sample.iloc[:, i].tolist() if i < sample.shape[1] else [])
+        ):
+            other = out[taken["phone"]]
+            out[i] = replace(
+                c,
+                field="mobile_phone",
+                note=f"a second phone column of mobile numbers (column {other.column} is the phone)",
+            )
+            taken["mobile_phone"] = i
+            continue
         if c.field in taken:
             other = out[taken[c.field]]
             out[i] = replace(
@@ -442,3 +457,12 @@ def _resolve_by_values(options: list[str], values: list) -> str:
         distinct = len(set(vals)) / len(vals)
         return "owner" if distinct <= 0.5 else "contact_name"
     return options[0]
+
+
+_MOBILE = re.compile(r"^(?:\+81[\s-]?|0)[789]0")
+
+
+def _mostly_mobile(values: Sequence[object]) -> bool:
+    """Most values are Japanese mobile numbers (070/080/090, +81 70/80/90)."""
+    vals = [_nfkc(str(v)).strip() for v in values if v is not None and str(v).strip()]
+    return bool(vals) and sum(bool(_MOBILE.match(v)) for v in vals) >= 0.8 * len(vals)

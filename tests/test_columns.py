@@ -143,3 +143,21 @@ def test_headers_seen_in_fresh_trackers(header: str, field: str) -> None:
     from migrate.schema import load_schema
 
     assert match_header(header, load_schema())[0] == field
+
+
+def test_an_unnamed_column_of_mobile_numbers_beside_the_phone_is_the_mobile(tmp_path) -> None:
+    import csv
+
+    from migrate.ingest import read_sources
+
+    path = tmp_path / "t.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["会社名", "担当者名", "電話番号", "", "案件名"])
+        for i in range(8):
+            w.writerow(
+                [f"株式会社テスト{i}", f"山田{i}", f"03-1234-56{i:02d}", f"090-1111-22{i:02d}", "x"]
+            )
+    table = read_sources([str(path)]).tables[0]
+    by_col = {c.column: c.field for c in table.columns}
+    assert by_col["C"] == "phone" and by_col["D"] == "mobile_phone"
