@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from records_for_tests import one_field_records
 
 from migrate.normalize import distinct_owners, load_rules, normalize_records
 from migrate.normalize.aliases import unify_names
-from migrate.schema import load_schema
 
 TODAY = dt.date(2026, 1, 15)
 RULES = load_rules()
@@ -19,22 +19,7 @@ RULES = load_rules()
 
 def owner_records(cells: list[tuple[str, str | None]]) -> pd.DataFrame:
     """(file, owner) per row."""
-    names = load_schema().names
-    rows = []
-    for i, (file, owner) in enumerate(cells):
-        row: dict[str, object] = {n: None for n in names}
-        row.update(
-            {
-                "_source_file": file,
-                "_source_sheet": "",
-                "_source_row": i + 2,
-                "_amount_unit": 1.0,
-                "_currency_hint": "",
-                "owner": owner,
-            }
-        )
-        rows.append(row)
-    return pd.DataFrame(rows, dtype=object)
+    return one_field_records("owner", cells)
 
 
 CELLS = [

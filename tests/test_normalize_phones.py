@@ -5,29 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
+from records_for_tests import one_field_records
 
 from migrate.normalize import normalize_records
-from migrate.schema import load_schema
 
 
-def phone_records(cells: list[tuple[str, str]]) -> pd.DataFrame:
+def phone_records(cells: list[tuple[str, str | None]]) -> pd.DataFrame:
     """(file, phone) per row."""
-    names = load_schema().names
-    rows = []
-    for i, (file, phone) in enumerate(cells):
-        row: dict[str, object] = {n: None for n in names}
-        row.update(
-            {
-                "_source_file": file,
-                "_source_sheet": "",
-                "_source_row": i + 2,
-                "_amount_unit": 1.0,
-                "_currency_hint": "",
-                "phone": phone,
-            }
-        )
-        rows.append(row)
-    return pd.DataFrame(rows, dtype=object)
+    return one_field_records("phone", cells)
 
 
 def test_a_country_code_in_another_sheet_is_no_evidence() -> None:
