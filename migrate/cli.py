@@ -9,6 +9,7 @@ error such as a broken rule file). User errors print one or two lines, never a t
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 import click
@@ -186,8 +187,15 @@ def _run(ctx: click.Context, files: tuple[str, ...], target: str | None, **kw) -
     )
     _echo_problems(result.problems)
     rows = result.report["rows"]
+    # a file that was opened but then found wanting (an empty workbook) counts as failed only
+    failed = {os.path.basename(p.path) for p in result.problems}
+    n_read = sum(
+        1 for f in result.report["files"] if f["status"] == "read" and f["file"] not in failed
+    )
     click.echo(
-        f"read {len(result.report['files']) - len(result.problems)} file(s), "
+        f"read {n_read} file(s)"
+        + (f" ({len(result.problems)} could not be used)" if result.problems else "")
+        + f", "
         f"{len(result.tables)} sheet(s): {rows['data']} data rows -> {rows['exported']} "
         f"{'exported' if target else 'kept (no import files in an audit)'}, "
         f"{rows['merged']} merged, {rows['rejected']} rejected; {rows['skipped']} rows skipped",
