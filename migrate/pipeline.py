@@ -24,7 +24,7 @@ from . import findings as fnd
 from .errors import InputFileError
 from .ingest import IngestResult, SheetTable, read_sources, to_records
 from .output import atomic_dir, make_reproducible, write_csv, write_json
-from .schema import ROW_KEY, SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, load_schema
+from .schema import ROW_KEY, SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, cell_text, is_blank, load_schema
 from .validate import PARENT_REJECTED
 
 CROSSWALK_COLUMNS = [
@@ -129,7 +129,7 @@ def run(
     rejected = _rejected_mask(records)
     records.loc[rejected, "_status"] = "rejected"
     if "_reject_reason" in records.columns:
-        records.loc[rejected, "_reason"] = records.loc[rejected, "_reject_reason"].map(_text)
+        records.loc[rejected, "_reason"] = records.loc[rejected, "_reject_reason"].map(cell_text)
 
     # stages before dedupe: the stage a merged deal keeps is the one of its most recent row
     keep = records[~rejected]
@@ -209,12 +209,6 @@ def run(
 REVIEW_FILE = "review.xlsx"
 
 
-def _text(value: object) -> str:
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    return str(value)
-
-
 def _load_target(target: str | None, rules_dir: str | None):
     if not target:
         return None
@@ -244,14 +238,14 @@ def _unknown_stage_words(raw: pd.Series | None, records: pd.DataFrame) -> pd.Ser
     """Rows whose stage cell held a word that normalize could not place."""
     if raw is None or "stage" not in records.columns:
         return pd.Series(False, index=records.index)
-    had_word = raw.reindex(records.index).map(lambda v: _text(v).strip() != "")
-    return had_word & (records["stage"].map(_text) == "")
+    had_word = ~raw.reindex(records.index).map(is_blank).astype(bool)
+    return had_word & (records["stage"].map(cell_text) == "")
 
 
 def _rejected_mask(records: pd.DataFrame) -> pd.Series:
     if "_reject" not in records.columns:
         return pd.Series(False, index=records.index)
-    return records["_reject"].map(lambda v: bool(v) if _text(v) else False).astype(bool)
+    return records["_reject"].map(lambda v: bool(v) if cell_text(v) else False).astype(bool)
 
 
 def _merge_back(records: pd.DataFrame, deduped: pd.DataFrame) -> pd.DataFrame:
@@ -263,16 +257,16 @@ def _merge_back(records: pd.DataFrame, deduped: pd.DataFrame) -> pd.DataFrame:
         out.loc[deduped.index, "stage"] = deduped["stage"].to_numpy()
         out.loc[deduped.index, "_stage_inferred"] = deduped["_stage_inferred"].to_numpy()
     merged = out["_status"] == "merged"
-    out.loc[merged, "_reason"] = "merged into " + out.loc[merged, "_merged_into"].map(_text)
+    out.loc[merged, "_reason"] = "merged into " + out.loc[merged, "_merged_into"].map(cell_text)
     return out
 
 
 def _final_stages(records: pd.DataFrame, deals: pd.DataFrame) -> pd.Series:
     """Each row's final stage: the stage its deal kept after the merge (else its own)."""
-    own = records["stage"].map(_text) if "stage" in records.columns else ""
+    own = records["stage"].map(cell_text) if "stage" in records.columns else ""
     if deals.empty or "stage" not in deals.columns:
         return pd.Series(own, index=records.index, dtype=object)
-    kept = dict(zip(deals["deal_id"].map(_text), deals["stage"].map(_text)))
+    kept = dict(zip(deals["deal_id"].map(cell_text), deals["stage"].map(cell_text)))
     final = records["deal_id"].map(lambda d: kept.get(d, "") if d else "")
     return final.where(records["deal_id"] != "", own).astype(object)
 
@@ -294,7 +288,7 @@ def _apply_rejects(records: pd.DataFrame, rejects: pd.DataFrame) -> pd.DataFrame
             why, into = f"{file}: its parent record was rejected [{rule}]", inherited
         else:
             why, into = f"{file}: {reason} [{rule}]", own
-        for key in _text(keys).split(";"):
+        for key in cell_text(keys).split(";"):
             if key and why not in into.setdefault(key, []):
                 into[key].append(why)
     reasons = {k: own.get(k) or inherited[k] for k in {*own, *inherited}}
@@ -478,7 +472,7 @@ def _plain_number(value: object) -> str:
     try:
         return format_amount(value)
     except TypeError:  # not a number after all: written as it stands
-        return _text(value)
+        return cell_text(value)
 
 
 __all__ = ["RunResult", "build_crosswalk", "build_report", "inspect", "run", "ROW_KEY"]

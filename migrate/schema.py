@@ -7,10 +7,13 @@ profiles under rules/targets/.
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
+
+import pandas as pd
 
 from .rules import load_rule_file, rule_path
 
@@ -165,3 +168,19 @@ def _load(path: str) -> Schema:
 def load_schema(rules: str | os.PathLike[str] | None = None) -> Schema:
     """Load rules/columns.yaml (cached per path)."""
     return _load(str(rule_path("columns.yaml", rules).resolve()))
+
+
+def is_blank(value: object) -> bool:
+    """True for None, NaN/NaT, pd.NA and strings that are empty after trimming: an empty cell."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    if isinstance(value, float):
+        return math.isnan(value)
+    if isinstance(value, str):
+        return not value.strip()
+    return False
+
+
+def cell_text(value: object) -> str:
+    """A cell as text: "" when it is blank (:func:`is_blank`), else ``str(value)``."""
+    return "" if is_blank(value) else str(value)

@@ -27,7 +27,7 @@ import pandas as pd
 
 from . import findings as fnd
 from .rules import Problems, load_rule_file, rule_path
-from .schema import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, load_schema
+from .schema import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, cell_text, is_blank, load_schema
 
 Level = Literal["person", "deal"]
 Status = Literal["open", "won", "lost"]
@@ -433,17 +433,6 @@ def _read_inference(
 # ----------------------------------------------------------------------------- checks
 
 
-def is_blank(value: object) -> bool:
-    """True for None, NaN/NaT, pd.NA and strings that are empty after trimming."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    if isinstance(value, float):
-        return math.isnan(value)
-    if isinstance(value, str):
-        return not value.strip()
-    return False
-
-
 def _number_or_none(value: object) -> float | None:
     if is_blank(value) or isinstance(value, bool):
         return None
@@ -465,10 +454,6 @@ def _date_or_none(value: object) -> date | None:
         return None
 
 
-def _text_value(value: object) -> str:
-    return "" if is_blank(value) else str(value)
-
-
 def _column(frame: pd.DataFrame, name: str) -> pd.Series:
     if name in frame.columns:
         return frame[name]
@@ -477,8 +462,8 @@ def _column(frame: pd.DataFrame, name: str) -> pd.Series:
 
 def _where(row: pd.Series) -> dict[str, Any]:
     return {
-        "file": _text_value(row.get(SOURCE_FILE)),
-        "sheet": _text_value(row.get(SOURCE_SHEET)),
+        "file": cell_text(row.get(SOURCE_FILE)),
+        "sheet": cell_text(row.get(SOURCE_SHEET)),
         "row": int(_number_or_none(row.get(SOURCE_ROW)) or 0),
     }
 
@@ -493,11 +478,11 @@ def check_stage_consistency(
     out: list[fnd.Finding] = []
     if "stage" not in deals.columns or not len(deals):
         return fnd.empty()
-    stage_col = deals["stage"].map(_text_value)
+    stage_col = deals["stage"].map(cell_text)
     for req in model.requirements:
         subset = deals[stage_col.isin(req.applies_to)]
         for _, row in subset.iterrows():
-            stage = _text_value(row.get("stage"))
+            stage = cell_text(row.get("stage"))
             for name, original, detail in _violations(req, row, today):
                 out.append(
                     fnd.Finding(
@@ -523,7 +508,7 @@ def _violations(
             yield f, "", f"{f} is empty"
     for f in req.forbid:
         if not is_blank(row.get(f)):
-            yield f, _text_value(row.get(f)), f"{f} should be empty"
+            yield f, cell_text(row.get(f)), f"{f} should be empty"
     if req.date_not_after_today and today is not None:
         f = req.date_not_after_today
         d = _date_or_none(row.get(f))
@@ -557,7 +542,7 @@ def infer_stages(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Fill empty stages where an inference rule allows it; mark them in ``_stage_inferred``."""
     out = records.copy()
-    stage = _column(out, "stage").map(_text_value).astype("object")
+    stage = _column(out, "stage").map(cell_text).astype("object")
     inferred = _column(out, INFERRED).map(lambda v: bool(v) if not is_blank(v) else False)
     found: list[fnd.Finding] = []
     for idx in out.index[stage == ""]:

@@ -24,8 +24,8 @@ from typing import Any
 import pandas as pd
 
 from .. import findings as fnd
-from ..schema import EXTRA_PREFIX
-from ..stages import StageModel, is_blank
+from ..schema import EXTRA_PREFIX, is_blank
+from ..stages import StageModel
 from ..validate import ID, PARENT_REJECTED, ROW_KEYS, STAGE, Check, FileRules, validate_files
 from ..validate.checks import Action, CheckKind
 from . import values as v

@@ -27,16 +27,12 @@ import pandas as pd
 
 from .. import findings as fnd
 from ..schema import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET
-from ..stages import StageModel, is_blank
+from ..schema import cell_text as text
+from ..stages import StageModel
 from ..validate import ID, ROW_KEYS, STAGE
 
 SOURCE_COLUMNS = [SOURCE_FILE, SOURCE_SHEET, SOURCE_ROW]
 _ID_COLS = {"companies": "company_id", "contacts": "contact_id", "deals": "deal_id"}
-
-
-def text(value: object) -> str:
-    """A cell as text: "" for None/NaN, the string otherwise."""
-    return "" if is_blank(value) else str(value)
 
 
 def _merge_keys(*parts: object) -> str:

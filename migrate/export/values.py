@@ -16,7 +16,7 @@ from datetime import date, datetime
 
 import numpy as np
 
-from ..stages import is_blank
+from ..schema import is_blank
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 NUMBER_RE = r"^-?[0-9]+(?:\.[0-9]+)?$"

@@ -21,6 +21,7 @@ from ..findings import Finding
 from ..rules import load_rule_file, rule_path
 from ..schema import (
     AMOUNT_UNIT,
+    BOOKKEEPING,
     CURRENCY_HINT,
     EXTRA_PREFIX,
     ROW_KEY,
@@ -199,15 +200,7 @@ def to_records(
         cols[AMOUNT_UNIT] = [unit] * n
         cols[CURRENCY_HINT] = [currency] * n
         frames.append(pd.DataFrame(cols, dtype=object))
-    bookkeeping = [
-        SOURCE_FILE,
-        SOURCE_SHEET,
-        SOURCE_ROW,
-        ROW_KEY,
-        SOURCE_ORDER,
-        AMOUNT_UNIT,
-        CURRENCY_HINT,
-    ]
+    bookkeeping = list(BOOKKEEPING)
     if not frames:
         return pd.DataFrame(columns=bookkeeping + schema.names, dtype=object)
     out = pd.concat(frames, ignore_index=True, sort=False)
