@@ -10,7 +10,7 @@ policies live in rules/normalize.yaml. Two helpers for the stages after it: :fun
 
 from __future__ import annotations
 
-from .asof import as_of_date
+from ..asof import as_of_date
 from .base import Issue, Outcome
 from .companies import CompanyName, company_key, normalize_company
 from .config import NormalizeRules, load_rules

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from .asof import AS_OF_FIELDS, latest_plausible
+from ..asof import AS_OF_FIELDS, latest_plausible
 from .base import Issue, distinct, settle
 from .collect import Collector
 from .config import NormalizeRules

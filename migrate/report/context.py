@@ -3,9 +3,9 @@
 In: a ``RunResult`` (tables, problems, records, findings, crosswalk, report and, when the
 stages exist, ``dedupe`` and ``export``), the report rules and the stage model. Out: a
 :class:`Context` with the frames looked up once, the record statuses, the resolved stage of
-every record and the reference date. ``today`` is the given date, else the latest date found
-in the records' ``updated_at``/``created_at`` (so the same inputs always give the same
-report), else None (then every age-based figure says "not available").
+every record and the reference date. ``today`` is the given date, else the run's as-of date
+(:func:`migrate.asof.as_of_date`: the latest plausible ``updated_at``/``created_at``, so the
+same inputs always give the same report), else None (then every age-based figure says "not available").
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from ..asof import as_of_date
 from ..schema import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET
 from . import values as v
 from .settings import ReportRules, StageView
@@ -101,9 +102,8 @@ def build_context(
     stages = v.column(records, "stage").map(model.resolve)
     source: TodaySource = "given"
     if today is None:
-        # the run's own reference date (derived from the data, outliers aside), else the latest
-        # updated/created date of the records
-        today = getattr(result, "as_of", None) or latest_date(records)
+        # the run's own reference date, else the same rule on these records (migrate.asof)
+        today = getattr(result, "as_of", None) or as_of_date(records)
         source = "data" if today is not None else "none"
     return Context(
         result=result,
@@ -120,14 +120,3 @@ def build_context(
         stages=stages,
         status=status,
     )
-
-
-def latest_date(records: pd.DataFrame) -> dt.date | None:
-    """The latest updated_at/created_at in the records (the report's default "today")."""
-    best: dt.date | None = None
-    for name in ("updated_at", "created_at"):
-        for value in v.column(records, name):
-            d = v.to_date(value)
-            if d is not None and (best is None or d > best):
-                best = d
-    return best

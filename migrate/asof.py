@@ -1,5 +1,8 @@
 """The run's reference date ("as of"): taken from the data, never from the wall clock.
 
+Shared by normalize (years of dates written without one, future-date checks), the pipeline
+(export and stage checks) and the report (ages).
+
 In: normalized records (date fields as ``YYYY-MM-DD`` strings). Out: :func:`as_of_date`, the
 latest valid ``updated_at`` or ``created_at``: the records were exported no earlier than the last
 time one of them was created or touched, so that date stands in for "today" when none is given
