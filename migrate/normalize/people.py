@@ -173,14 +173,13 @@ def _strip_title_tail(s: str, m: _Matchers, issues: list[Issue]) -> str:
 
 def _first_of_many(s: str, m: _Matchers) -> tuple[str, str]:
     parts = [p for p in _MULTI_RE.split(s) if p.strip()]
-    if len(parts) <= 1:
-        s = parts[0] if parts else ""
-        commas = [p.strip() for p in s.split(",")]
-        # One comma between two parts of a Western name is "Last, First"; anything else lists names.
-        if len(commas) <= 2 and not (len(commas) == 2 and _is_multiple_comma(commas)):
-            return s, ""
-        parts = commas
-    return parts[0].strip(), ", ".join(f"'{p.strip()}'" for p in parts[1:])
+    first, others = (parts[0], parts[1:]) if parts else ("", [])
+    commas = [p.strip() for p in first.split(",")]
+    # One comma between two parts of a Western name is "Last, First"; anything else lists names
+    # (also inside the first of several names: "0,あ;0" is "0", as "0,あ" alone is).
+    if len(commas) > 2 or (len(commas) == 2 and _is_multiple_comma(commas)):
+        first, others = commas[0], [*commas[1:], *others]
+    return first.strip(), ", ".join(f"'{p.strip()}'" for p in others)
 
 
 def _is_multiple_comma(parts: list[str]) -> bool:
@@ -194,6 +193,7 @@ def _is_multiple_comma(parts: list[str]) -> bool:
 
 def _strip_decorations(s: str, m: _Matchers, issues: list[Issue]) -> str:
     for _ in range(3):  # 部長 山田太郎 様 (営業部): a few layers at most
+        s = s.strip(" ,")  # "山田様," : a trailing comma must not hide the honorific
         before = s
         hit = _NOTE_RE.match(s)
         if hit:
