@@ -24,7 +24,7 @@ from . import findings as fnd
 from .errors import InputFileError
 from .ingest import IngestResult, SheetTable, read_sources, to_records
 from .output import atomic_dir, make_reproducible, write_csv, write_json
-from .schema import ROW_KEY, SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, cell_text, is_blank, load_schema
+from .schema import ROW_KEY, SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, cell_text, load_schema
 from .validate import PARENT_REJECTED
 
 CROSSWALK_COLUMNS = [
@@ -119,7 +119,6 @@ def run(
     table_findings = [f for t in ingest.tables for f in t.findings]
     found: list[pd.DataFrame] = [fnd.concat([table_findings, ingest.findings])]
 
-    raw_stage = records["stage"] if "stage" in records.columns else None
     records, norm_findings = normalize_records(records, rules_dir=rules_dir, today=as_of)
     found.append(norm_findings)
     today = as_of or _as_of(records)
@@ -133,13 +132,7 @@ def run(
 
     # stages before dedupe: the stage a merged deal keeps is the one of its most recent row
     keep = records[~rejected]
-    # a stage is inferred only where the cell was empty: an unknown word is not a missing stage
-    worded = _unknown_stage_words(raw_stage, keep)
-    guessed, inferred = infer_stages(keep[~worded], model, lang=lang_)
-    keep = keep.copy()
-    keep.loc[guessed.index, ["stage", "_stage_inferred"]] = guessed[
-        ["stage", "_stage_inferred"]
-    ].to_numpy()
+    keep, inferred = infer_stages(keep, model, lang=lang_)
     found.append(inferred)
     dedupe = find_duplicates(keep, rules_dir=rules_dir, decisions=given, existing=existing_frames)
     found.append(dedupe.findings)
@@ -232,14 +225,6 @@ def _as_of(records: pd.DataFrame) -> dt.date | None:
     from .normalize import as_of_date
 
     return as_of_date(records)
-
-
-def _unknown_stage_words(raw: pd.Series | None, records: pd.DataFrame) -> pd.Series:
-    """Rows whose stage cell held a word that normalize could not place."""
-    if raw is None or "stage" not in records.columns:
-        return pd.Series(False, index=records.index)
-    had_word = ~raw.reindex(records.index).map(is_blank).astype(bool)
-    return had_word & (records["stage"].map(cell_text) == "")
 
 
 def _rejected_mask(records: pd.DataFrame) -> pd.Series:

@@ -39,6 +39,7 @@ SEVERITIES: tuple[str, ...] = fnd.SEVERITIES
 
 INFERRED = "_stage_inferred"  # bookkeeping column: True where the stage was inferred
 RULE_INFERRED = "stages.inferred"
+UNKNOWN_WORD = "_stage_unknown"  # set by normalize where the stage cell held an unknown word
 
 _TOP_KEYS = ["kind", "version", "stages", "requirements", "inference"]
 _STAGE_KEYS = [
@@ -540,12 +541,17 @@ def _matches(rule: InferenceRule, row: pd.Series) -> bool:
 def infer_stages(
     records: pd.DataFrame, model: StageModel, *, lang: str = "en"
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Fill empty stages where an inference rule allows it; mark them in ``_stage_inferred``."""
+    """Fill empty stages where an inference rule allows it; mark them in ``_stage_inferred``.
+
+    A row whose stage cell held a word no stage claims (``_stage_unknown``) is left alone.
+    """
     out = records.copy()
     stage = _column(out, "stage").map(cell_text).astype("object")
     inferred = _column(out, INFERRED).map(lambda v: bool(v) if not is_blank(v) else False)
     found: list[fnd.Finding] = []
-    for idx in out.index[stage == ""]:
+    # only an empty stage cell: a word no stage claims (_stage_unknown) is not a missing stage
+    unknown = _column(out, UNKNOWN_WORD).map(lambda v: bool(v) if not is_blank(v) else False)
+    for idx in out.index[(stage == "") & ~unknown.astype(bool)]:
         row = out.loc[idx]
         rule = next((r for r in model.inference if _matches(r, row)), None)
         if rule is None:

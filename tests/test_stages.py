@@ -466,3 +466,16 @@ def test_an_unknown_stage_word_is_not_overwritten_by_inference(tmp_path) -> None
     inferred = dict(zip(result.records["deal_name"], result.records["_stage_inferred"]))
     assert stage["Renewal"] == "" and not inferred["Renewal"]
     assert stage["Expansion"] == "won" and inferred["Expansion"]
+
+
+def test_infer_stages_leaves_rows_with_an_unknown_word_alone() -> None:
+    import pandas as pd
+
+    from migrate.stages import infer_stages, load_stage_model
+
+    rows = pd.DataFrame(
+        {"stage": ["", ""], "probability": [100.0, 100.0], "_stage_unknown": [True, False]}
+    )
+    out, found = infer_stages(rows, load_stage_model())
+    assert out["stage"].tolist() == ["", "won"]
+    assert out["_stage_inferred"].tolist() == [False, True] and len(found) == 1

@@ -32,6 +32,7 @@ from .text import clean_text, is_cjk, is_placeholder
 
 RULE = "normalize.stage"
 UNKNOWN = "normalize.unknown-stage"
+STAGE_UNKNOWN = "_stage_unknown"  # True where the stage cell held a word no stage claims
 TYPO = "normalize.stage-typo"
 # Separators between the parts of a compound stage cell: 失注・他社決定, Lost / Verloren,
 # 見積提示、交渉中, "Lost - competitor" (a dash only with spaces around it: Closed-Won is one word).
@@ -289,9 +290,10 @@ def normalize_stage_column(
         np.bincount(codes, minlength=len(uniques)) if len(codes) else np.zeros(len(uniques), int)
     )
     rule = rules.rule("stage")
-    values, issues = [], []
+    values, issues, unknown = [], [], []
     for u, n in zip(uniques, counts):
         o = match_stage(u, vocab, rules)
+        unknown.append(o.failure is not None)
         if o.failure:
             failure = Issue(
                 o.failure.rule,
@@ -306,3 +308,5 @@ def normalize_stage_column(
             issues.append(o.issues)
     col.coded(field, codes, issues, uniques, values)
     out[field] = pd.Series(take(values, codes), index=out.index, dtype=object)
+    if field == "stage":  # a word was there: the stage is unknown, not missing (no inference)
+        out[STAGE_UNKNOWN] = pd.Series(take(unknown, codes), index=out.index, dtype=bool)
