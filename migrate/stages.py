@@ -16,7 +16,7 @@ import math
 import os
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -237,7 +237,10 @@ def _read_stages(raw: Any, problems: Problems) -> list[Stage]:
     words: dict[str, str] = {}  # word_key -> stage key that first listed it
     for i, spec in enumerate(raw):
         at = f"stages[{i}]"
-        if not problems.keys(spec, at, _STAGE_KEYS, _REQUIRED_STAGE_KEYS):
+        problems.keys(spec, at, _STAGE_KEYS, _REQUIRED_STAGE_KEYS)
+        # a stage with an unknown key is still read (only missing keys stop it), so that what
+        # refers to it does not report errors of its own
+        if not isinstance(spec, Mapping) or any(k not in spec for k in _REQUIRED_STAGE_KEYS):
             continue
         key = spec["key"]
         if not isinstance(key, str) or not _KEY_RE.match(key):
