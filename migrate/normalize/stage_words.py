@@ -45,6 +45,11 @@ _NUMBERING_RES = (
         r"^\s*(?:\d{1,2}|[a-z]|[ivx]{1,4})\s*(?:[).:_\-、]|\s)\s*", re.I
     ),  # 3.提案, B:見積, 04_受注
     re.compile(r"^\s*\d{1,2}(?=[^\d\s\x00-\x7f])"),  # 3提案
+    re.compile(
+        r"^\s*(?:stage|phase|step|ステージ|フェーズ|段階|ステップ)\s*[#.]?\s*\d{1,2}\s*"
+        r"(?:[).:_\-–—、]|\s)\s*",
+        re.I,
+    ),  # Stage 5 - Negotiation, Phase 3: Proposal, フェーズ2：商談
 )
 _TAIL_NOTE_RE = re.compile(r"\s*[(\[【<][^()\[\]【】<>]*[)\]】>]\s*$")
 
