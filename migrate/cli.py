@@ -2,8 +2,9 @@
 
 The only module that imports click. Exit codes: 0 ran clean, 1 ran but some files failed or
 rows were rejected (outputs still written), 2 could not run (nothing readable, or a user
-error such as a broken rule file). User errors print one or two lines, never a traceback
-(``--debug`` shows it).
+error such as a broken rule file or a refused output folder), 3 an internal error (a bug: one
+line says so, the traceback goes to ``sfa-migrate-error.log`` in the output folder). User errors
+print one or two lines, never a traceback (``--debug`` shows it).
 """
 
 from __future__ import annotations
@@ -25,15 +26,46 @@ def _echo_problems(problems) -> None:
             click.echo(f"  -> {p.hint}", err=True)
 
 
+EXIT_BUG = 3  # not 1: 1 promises that the run finished and its outputs were written
+
+
 class _Group(click.Group):
     def invoke(self, ctx: click.Context):
+        debug = bool(ctx.params.get("debug") or ctx.obj and ctx.obj.get("debug"))
         try:
             return super().invoke(ctx)
         except UserError as exc:
-            if ctx.params.get("debug") or ctx.obj and ctx.obj.get("debug"):
+            if debug:
                 raise
             click.echo(f"error: {exc}", err=True)
             ctx.exit(2)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            if debug:
+                raise
+            _report_bug(exc, (ctx.obj or {}).get("out"))
+            ctx.exit(EXIT_BUG)
+
+
+def _report_bug(exc: Exception, out: str | None) -> None:
+    """One line for the user; the traceback goes to a log file they can attach to a report."""
+    import traceback
+    from pathlib import Path
+
+    from .output import write_crash_log
+
+    text = "".join(traceback.format_exception(exc))
+    try:
+        log = str(write_crash_log(Path(out) if out else None, text))
+    except OSError:
+        log = "(no folder could be written; run again with --debug to see it)"
+    click.echo(
+        f"error: internal error, a bug in sfa-migrate {__version__} "
+        f"({type(exc).__name__}: {str(exc)[:200]}); the details are in {log}",
+        err=True,
+    )
+    click.echo("  -> please report it with that file; no outputs were written", err=True)
 
 
 @click.group(cls=_Group)
@@ -130,7 +162,14 @@ def _common_options(f):
             "out",
             required=True,
             type=click.Path(file_okay=False),
-            help="Output directory (replaced atomically).",
+            help="Output folder. Only this tool's own files are written and replaced there "
+            "(listed in its manifest); a folder with other files is refused without --force.",
+        ),
+        click.option(
+            "--force",
+            is_flag=True,
+            help="Write into an existing folder that holds other files (they are never "
+            "replaced or removed).",
         ),
         click.option(
             "--mapping",
@@ -177,6 +216,7 @@ def _run(ctx: click.Context, files: tuple[str, ...], target: str | None, **kw) -
     from . import pipeline
 
     as_of = kw.pop("as_of", None)
+    ctx.obj["out"] = kw.get("out")
     result = pipeline.run(
         list(files),
         target=target,

@@ -1,47 +1,263 @@
-"""Writing an output directory atomically, and CSV/JSON the same way every time.
+"""Writing an output directory safely, and CSV/JSON the same way every time.
 
-Everything for one run is written into a temporary sibling directory first and swapped into
-place at the end, so a crash never leaves a half-written ``--out`` directory: the user sees
-either the previous complete run or the new one. CSV and JSON are written deterministically
-(fixed column order, ``\\n`` line endings, UTF-8, sorted keys where order is not meaningful),
-so the same inputs give byte-identical files.
+The user's folders are theirs. A run writes only its own files and never removes anything it
+did not write: like pip's ``RECORD``, every run leaves a manifest (``.sfa-migrate-manifest.json``)
+listing the files it wrote, and the next run replaces or removes only what that manifest lists.
+An existing folder that holds other files and no manifest is refused unless ``--force``; even then
+a file of the user's that has the name of one of ours is not replaced. Input files inside the
+output folder are never touched.
+
+Every output is first written into a staging folder inside ``--out`` and moved into place only
+when all of them are complete, so a run that is killed while it works leaves the previous
+complete output as it was. The move itself is short and journalled: the staging folder is
+marked complete before the first file moves, and a later run that finds a complete staging
+folder finishes the move before it does anything else; an incomplete one (a run killed while
+writing) is deleted. The folder itself is never removed, so there is no moment without it.
+
+CSV and JSON are written deterministically (fixed column order, ``\\n`` line endings, UTF-8,
+sorted keys where order is not meaningful), so the same inputs give byte-identical files.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import re
 import shutil
 import uuid
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from .errors import UserError
 
-@contextlib.contextmanager
-def atomic_dir(target: str | os.PathLike[str]) -> Iterator[Path]:
-    """Yield a fresh temporary directory; on success it replaces ``target``."""
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.parent / f".{target.name}.tmp-{uuid.uuid4().hex[:8]}"
-    tmp.mkdir()
+MANIFEST = ".sfa-migrate-manifest.json"
+CRASH_LOG = "sfa-migrate-error.log"
+_STAGING_PREFIX = ".sfa-migrate-tmp-"
+_COMPLETE = ".complete"
+# what a run of the first version (before manifests) wrote; a folder holding only these and a
+# report.json of ours is taken as an earlier run's output
+_LEGACY_NAMES = frozenset(
+    {
+        "records.csv", "crosswalk.csv", "findings.csv", "report.json", "report.html",
+        "quality.xlsx", "review.xlsx", "rejects.csv", "import.xlsx", "Account.csv",
+        "Contact.csv", "Opportunity.csv", "Lead.csv", "OpportunityContactRole.csv",
+        "companies.csv", "contacts.csv", "deals.csv",
+    }
+)  # fmt: skip
+
+
+class OutputFolder:
+    """The ``--out`` folder of one run: checked before the work, written at the end.
+
+    ``prepare`` refuses what is not ours to write into (one :class:`UserError` line), finishes
+    or removes what a killed run left behind, and creates the folder. ``staging`` yields the
+    folder the run writes into; on success its files replace the previous run's.
+    """
+
+    def __init__(
+        self, path: str | os.PathLike[str], *, force: bool = False, inputs: Iterable[str] = ()
+    ) -> None:
+        self.path = Path(path)
+        self.force = force
+        self.inputs = {_resolved(p) for p in inputs}
+        self.previous: set[str] = set()
+        self.created = False
+
+    def prepare(self) -> None:
+        """Check that the run may write here, recover from a killed run, create the folder."""
+        try:
+            self._prepare()
+        except OSError as exc:
+            raise UserError(
+                f"--out {self.path}: cannot write there ({exc.strerror or exc})",
+                hint="choose a folder you can write to, or fix its permissions",
+            ) from None
+
+    def _prepare(self) -> None:
+        p = self.path
+        if p.exists() and not p.is_dir():
+            raise UserError(
+                f"--out {p}: is a file, not a folder", hint="name a folder for the outputs"
+            )
+        _clean_legacy_siblings(p)
+        if p.is_dir():
+            _recover(p)
+            self.previous = _read_manifest(p)
+            theirs = sorted(
+                e.name
+                for e in _entries(p)
+                if e.name not in self.previous and e.name not in (MANIFEST, CRASH_LOG)
+            )
+            if theirs and not (self.previous or _is_legacy(p, theirs)) and not self.force:
+                shown = ", ".join(theirs[:3]) + (
+                    f" and {len(theirs) - 3} more" if len(theirs) > 3 else ""
+                )
+                raise UserError(
+                    f"--out {p}: the folder exists and holds files this tool did not write ({shown})",
+                    hint="name a new or empty folder, or add --force to write beside them "
+                    "(nothing of yours is replaced or removed)",
+                )
+            if _is_legacy(p, theirs) and not self.previous:
+                self.previous = set(theirs)
+        self.created = not p.exists()
+        p.mkdir(parents=True, exist_ok=True)
+        probe = p / f"{_STAGING_PREFIX}probe-{uuid.uuid4().hex[:8]}"
+        probe.mkdir()  # a read-only folder fails here, before any work is done
+        probe.rmdir()
+
+    def discard(self) -> None:
+        """A run that writes nothing leaves no empty folder it created itself."""
+        if self.created:
+            with contextlib.suppress(OSError):
+                self.path.rmdir()
+
+    @contextlib.contextmanager
+    def staging(self) -> Iterator[Path]:
+        """Yield an empty folder to write into; on success, move its files into place."""
+        tmp = self.path / f"{_STAGING_PREFIX}{uuid.uuid4().hex[:12]}"
+        tmp.mkdir()
+        try:
+            yield tmp
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        names = sorted(e.name for e in tmp.iterdir() if e.name != MANIFEST)
+        clash = [n for n in names if _resolved(self.path / n) in self.inputs]
+        if clash:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise UserError(
+                f"--out {self.path}: the output {clash[0]} would replace an input file of this run",
+                hint="write the outputs into another folder",
+            )
+        # a file of the user's that happens to have one of our names is never replaced
+        theirs = [n for n in names if n not in self.previous and (self.path / n).exists()]
+        if theirs:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise UserError(
+                f"--out {self.path}: {theirs[0]} exists and was not written by this tool; "
+                "it is not replaced",
+                hint="move or rename it, or write the outputs into another folder",
+            )
+        write_json(_manifest(tmp, names, self.previous - set(names)), tmp / MANIFEST)
+        (tmp / _COMPLETE).touch()
+        _commit(tmp, self.path)
+
+
+def _resolved(p: str | os.PathLike[str]) -> str:
+    return str(Path(p).resolve())
+
+
+def _entries(folder: Path) -> list[os.DirEntry[str]]:
+    with os.scandir(folder) as it:
+        return [e for e in it if not e.name.startswith(_STAGING_PREFIX)]
+
+
+def _is_legacy(folder: Path, names: list[str]) -> bool:
+    """An output folder of a version that wrote no manifest: only our names, our report.json."""
+    if not names or not set(names) <= _LEGACY_NAMES or "report.json" not in names:
+        return False
     try:
-        yield tmp
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    old = None
-    if target.exists():
-        old = target.parent / f".{target.name}.old-{uuid.uuid4().hex[:8]}"
-        target.rename(old)
-    tmp.rename(target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+        doc = json.loads((folder / "report.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(doc, dict) and (doc.get("tool") or {}).get("name") == "sfa-migrate"
+
+
+def _read_manifest(folder: Path) -> set[str]:
+    try:
+        doc = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        return {f["name"] for f in doc["files"] if _plain_name(f["name"])}
+    except (OSError, ValueError, KeyError, TypeError):
+        return set()
+
+
+def _plain_name(name: object) -> bool:
+    """A manifest entry must be a plain file name in the folder, never a path out of it."""
+    return (
+        isinstance(name, str)
+        and name not in ("", ".", "..")
+        and "/" not in name
+        and "\\" not in name
+    )
+
+
+def _manifest(tmp: Path, names: list[str], stale: set[str]) -> dict[str, Any]:
+    files = []
+    for n in names:
+        data = (tmp / n).read_bytes()
+        files.append({"name": n, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()})
+    return {"tool": "sfa-migrate", "manifest_version": 1, "files": files, "remove": sorted(stale)}
+
+
+def _commit(tmp: Path, target: Path) -> None:
+    """Move a complete staging folder's files into ``target`` (also used to finish a killed move).
+
+    Each file is replaced with one ``os.replace``; files of the previous run that this one did
+    not write are removed; the manifest moves last, then the staging folder goes.
+    """
+    doc = json.loads((tmp / MANIFEST).read_text(encoding="utf-8"))
+    for f in doc["files"]:
+        src = tmp / f["name"]
+        if _plain_name(f["name"]) and src.exists():
+            os.replace(src, target / f["name"])
+    for name in doc.get("remove", []):
+        if _plain_name(name):
+            with contextlib.suppress(FileNotFoundError):
+                (target / name).unlink()
+    crash = target / CRASH_LOG
+    if crash.exists() and crash.read_text(encoding="utf-8", errors="replace").startswith(
+        CRASH_LOG_HEADER
+    ):
+        crash.unlink()
+    os.replace(tmp / MANIFEST, target / MANIFEST)
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _recover(folder: Path) -> None:
+    """Finish the move of a run killed while moving; delete what a run killed earlier left."""
+    for e in os.scandir(folder):
+        if e.name.startswith(_STAGING_PREFIX) and e.is_dir(follow_symlinks=False):
+            tmp = Path(e.path)
+            if (tmp / _COMPLETE).exists() and (tmp / MANIFEST).exists():
+                _commit(tmp, folder)
+            else:
+                shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _clean_legacy_siblings(target: Path) -> None:
+    """Temporary folders the first version left beside ``--out`` when it was killed."""
+    parent = target.parent if str(target.parent) else Path(".")
+    if not parent.is_dir():
+        return
+    pattern = re.compile(rf"^\.{re.escape(target.name)}\.(tmp|old)-[0-9a-f]{{8}}$")
+    with contextlib.suppress(OSError):
+        for e in os.scandir(parent):
+            if pattern.match(e.name) and e.is_dir(follow_symlinks=False):
+                shutil.rmtree(e.path, ignore_errors=True)
+
+
+CRASH_LOG_HEADER = "sfa-migrate internal error\n"
+
+
+def write_crash_log(folder: Path | None, text: str) -> Path:
+    """Write a traceback where the user can find it: the output folder, else the temp folder."""
+    import tempfile
+
+    for where in ([folder] if folder is not None else []) + [Path(tempfile.gettempdir())]:
+        try:
+            where.mkdir(parents=True, exist_ok=True)
+            path = where / CRASH_LOG
+            path.write_text(CRASH_LOG_HEADER + text, encoding="utf-8")
+            return path
+        except OSError:
+            continue
+    raise OSError("no folder to write the error log into")
 
 
 def write_csv(

@@ -23,8 +23,8 @@ from . import __version__
 from . import findings as fnd
 from .errors import InputFileError
 from .ingest import IngestResult, SheetTable, read_sources, to_records
-from .output import atomic_dir, make_reproducible, write_csv, write_json
-from .schema import ROW_KEY, SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, cell_text, load_schema
+from .output import OutputFolder, make_reproducible, write_csv, write_json
+from .schema import ROW_KEY, SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, cell_text, flags, load_schema
 from .validate import PARENT_REJECTED
 
 CROSSWALK_COLUMNS = [
@@ -96,9 +96,12 @@ def run(
     lang: str | None = None,
     mask_pii: bool = False,
     excel_friendly: bool = False,
+    force: bool = False,
 ) -> RunResult:
     """Run the whole pipeline; with ``out`` write every output there, atomically.
 
+    The tool writes only its own files into ``out`` (see :class:`migrate.output.OutputFolder`):
+    a folder holding other files and no manifest of an earlier run is refused unless ``force``.
     ``target=None`` is the audit: everything but the import files. ``as_of`` is the date ages
     and "not in the future" checks count from; without it, the latest ``updated_at`` /
     ``created_at`` in the data (never the wall clock, so the same inputs give the same outputs).
@@ -112,6 +115,10 @@ def run(
     profile = _load_target(target, rules_dir)
     given = read_decisions(decisions) if decisions else None
     existing_frames = _read_existing(existing)
+    folder = None
+    if out is not None:  # checked before the work: a refused folder costs the user nothing
+        folder = OutputFolder(out, force=force, inputs=_input_files(paths))
+        folder.prepare()
 
     ingest = inspect(paths, rules_dir=rules_dir, mapping=mapping)
     schema = load_schema(rules_dir)
@@ -169,9 +176,9 @@ def run(
             result, stage_model=model, today=as_of, mask_pii=mask_pii, rules_dir=rules_dir
         )
     )
-    if out is not None and ingest.tables:
+    if folder is not None and ingest.tables:
         result.out_dir = Path(out)
-        with atomic_dir(out) as tmp:
+        with folder.staging() as tmp:
             written = write_outputs(result, tmp, schema.names)
             if len(dedupe.review):
                 from .dedupe import write_review_xlsx
@@ -196,10 +203,23 @@ def run(
                 if name.endswith(".xlsx"):
                     make_reproducible(tmp / name)
             result.outputs = written
+    elif folder is not None:
+        folder.discard()
     return result
 
 
 REVIEW_FILE = "review.xlsx"
+
+
+def _input_files(paths: list[str]) -> list[str]:
+    """Every file a run may read: an output never replaces one of them."""
+    found = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            found += [str(f) for f in p.rglob("*") if f.is_file()]
+        elif p.exists():
+            found.append(str(p))
+    return found
 
 
 def _load_target(target: str | None, rules_dir: str | None):
@@ -278,7 +298,7 @@ def _apply_rejects(records: pd.DataFrame, rejects: pd.DataFrame) -> pd.DataFrame
                 into[key].append(why)
     reasons = {k: own.get(k) or inherited[k] for k in {*own, *inherited}}
     out = records.copy()
-    hit = out[ROW_KEY].map(lambda k: k in reasons) & (out["_status"] != "rejected")
+    hit = flags(out[ROW_KEY], lambda k: k in reasons) & (out["_status"] != "rejected")
     out.loc[hit, "_status"] = "rejected"
     out.loc[hit, "_reason"] = out.loc[hit, ROW_KEY].map(lambda k: "; ".join(reasons[k]))
     return out

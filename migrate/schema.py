@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
 
@@ -184,3 +185,13 @@ def is_blank(value: object) -> bool:
 def cell_text(value: object) -> str:
     """A cell as text: "" when it is blank (:func:`is_blank`), else ``str(value)``."""
     return "" if is_blank(value) else str(value)
+
+
+def flags(series: pd.Series, test: Callable[[Any], object]) -> pd.Series:
+    """``test`` of every value as a boolean Series on the same index.
+
+    ``Series.map`` keeps the input's dtype when the series is empty: with pandas 3 an empty
+    ``str`` series maps to an empty ``str`` series, whose ``sum()`` is ``''`` and which cannot
+    be combined with ``&``. Masks are therefore built here, always as ``bool``.
+    """
+    return pd.Series([bool(test(v)) for v in series], index=series.index, dtype=bool)

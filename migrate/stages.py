@@ -27,7 +27,7 @@ import pandas as pd
 
 from . import findings as fnd
 from .rules import Problems, load_rule_file, rule_path
-from .schema import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, cell_text, is_blank, load_schema
+from .schema import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, cell_text, flags, is_blank, load_schema
 
 Level = Literal["person", "deal"]
 Status = Literal["open", "won", "lost"]
@@ -550,10 +550,10 @@ def infer_stages(
     """
     out = records.copy()
     stage = _column(out, "stage").map(cell_text).astype("object")
-    inferred = _column(out, INFERRED).map(lambda v: bool(v) if not is_blank(v) else False)
+    inferred = flags(_column(out, INFERRED), lambda v: not is_blank(v) and v)
     found: list[fnd.Finding] = []
     # only an empty stage cell: a word no stage claims (_stage_unknown) is not a missing stage
-    unknown = _column(out, UNKNOWN_WORD).map(lambda v: bool(v) if not is_blank(v) else False)
+    unknown = flags(_column(out, UNKNOWN_WORD), lambda v: not is_blank(v) and v)
     for idx in out.index[(stage == "") & ~unknown.astype(bool)]:
         row = out.loc[idx]
         rule = next((r for r in model.inference if _matches(r, row)), None)

@@ -152,12 +152,13 @@ def test_run_is_deterministic(tmp_path):
     assert _digest(tmp_path / "a") == _digest(tmp_path / "b")
 
 
-def test_out_dir_is_replaced_whole(tmp_path):
+def test_out_dir_keeps_only_this_runs_outputs(tmp_path):
     out = tmp_path / "o"
-    out.mkdir()
-    (out / "stale.csv").write_text("old", encoding="utf-8")
+    invoke("run", str(FIX / "header-on-row-4.xlsx"), "--out", str(out), "--target", "salesforce")
+    assert (out / "Account.csv").exists()
     invoke("run", str(FIX / "header-on-row-4.xlsx"), "--out", str(out))
-    assert not (out / "stale.csv").exists()
+    assert not (out / "Account.csv").exists()  # written by the previous run only: removed
+    assert not [p for p in out.iterdir() if p.name.startswith(".sfa-migrate-tmp-")]
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".o.")]
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..schema import flags
 from . import values as v
 from .context import Context
 from .settings import ChecklistItem
@@ -63,7 +64,7 @@ def _measure(ctx: Context, sections: dict[str, Any], measure: str) -> Measured:
     exported = ctx.status == "exported"
     rec = ctx.records
     status_of = {s.key: s.status for s in model.stages}
-    open_ = ctx.stages.map(lambda k: status_of.get(k) == "open") & exported
+    open_ = flags(ctx.stages, lambda k: status_of.get(k) == "open") & exported
     if measure == "none":
         return (None, None, None, "not-assessable")
     if measure == "stage_recognised":
@@ -99,10 +100,10 @@ def _measure(ctx: Context, sections: dict[str, Any], measure: str) -> Measured:
         if not _mapped_anywhere(ctx, "close_date"):
             return (None, None, None, "no-column")
         level_of = {s.key: s.level for s in model.stages}
-        deal_open = open_ & ctx.stages.map(lambda k: level_of.get(k) == "deal")
+        deal_open = open_ & flags(ctx.stages, lambda k: level_of.get(k) == "deal")
         closes = v.column(rec, "close_date").map(v.to_date)
         today = ctx.today
-        good = closes.map(lambda d: d is not None and (today is None or d >= today))
+        good = flags(closes, lambda d: d is not None and (today is None or d >= today))
         num, den = int((good & deal_open).sum()), int(deal_open.sum())
         # without a reference date only the presence of a close date can be checked
         value, *_ = _share(num, den, "no-open-deals")
@@ -112,7 +113,7 @@ def _measure(ctx: Context, sections: dict[str, Any], measure: str) -> Measured:
     if measure == "lost_reason":
         if not _mapped_anywhere(ctx, "lost_reason"):
             return (None, None, None, "no-column")
-        lost = ctx.stages.map(lambda k: status_of.get(k) == "lost") & exported
+        lost = flags(ctx.stages, lambda k: status_of.get(k) == "lost") & exported
         return _share(
             int((v.filled(v.column(rec, "lost_reason")) & lost).sum()),
             int(lost.sum()),

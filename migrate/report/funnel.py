@@ -25,7 +25,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..schema import SOURCE_FILE, SOURCE_ORDER, SOURCE_ROW, SOURCE_SHEET
+from ..schema import SOURCE_FILE, SOURCE_ORDER, SOURCE_ROW, SOURCE_SHEET, flags
 from . import values as v
 from .context import Context
 
@@ -70,9 +70,9 @@ def build_funnel(ctx: Context) -> dict[str, Any]:
     amount = b["amount"].where(in_main)
     status_of = {s.key: s.status for s in model.stages}
     order_of = {s.key: s.order for s in model.stages}
-    open_ = b["stage"].map(lambda k: status_of.get(k) == "open")
-    won = b["stage"].map(lambda k: status_of.get(k) == "won")
-    lost = b["stage"].map(lambda k: status_of.get(k) == "lost")
+    open_ = flags(b["stage"], lambda k: status_of.get(k) == "open")
+    won = flags(b["stage"], lambda k: status_of.get(k) == "won")
+    lost = flags(b["stage"], lambda k: status_of.get(k) == "lost")
 
     stages = []
     for s in model.stages:
@@ -102,9 +102,10 @@ def build_funnel(ctx: Context) -> dict[str, Any]:
         flow = flow[flow.index(present[0]) :]
     reached = {
         s.key: int(
-            b["stage"]
-            .map(lambda k, o=s.order: k in order_of and status_of[k] != "lost" and order_of[k] >= o)
-            .sum()
+            flags(
+                b["stage"],
+                lambda k, o=s.order: k in order_of and status_of[k] != "lost" and order_of[k] >= o,
+            ).sum()
         )
         for s in flow
     }

@@ -1,0 +1,159 @@
+"""The output folder: the tool writes and replaces only its own files (issue 11, item 1)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from migrate.cli import cli
+from migrate.output import MANIFEST, OutputFolder
+
+FIX = Path(__file__).parent / "fixtures"
+TRACKER = FIX / "header-on-row-4.xlsx"
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(cli, list(args), obj={}, catch_exceptions=False)
+
+
+def _manifest(folder: Path) -> set[str]:
+    return {f["name"] for f in json.loads((folder / MANIFEST).read_text("utf-8"))["files"]}
+
+
+def test_a_folder_of_other_files_is_refused_and_left_alone(tmp_path):
+    out = tmp_path / "o"
+    (out / "sub").mkdir(parents=True)
+    (out / "keep.txt").write_text("mine", encoding="utf-8")
+    res = invoke("run", str(TRACKER), "--out", str(out))
+    assert res.exit_code == 2
+    assert res.stderr.startswith(f"error: --out {out}: the folder exists and holds files")
+    assert "--force" in res.stderr and "Traceback" not in res.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["keep.txt", "sub"]
+
+
+def test_force_writes_beside_the_users_files_and_never_removes_them(tmp_path):
+    out = tmp_path / "o"
+    (out / "sub").mkdir(parents=True)
+    (out / "keep.txt").write_text("mine", encoding="utf-8")
+    tracker = out / "tracker.xlsx"  # the input itself lives in the output folder
+    tracker.write_bytes(TRACKER.read_bytes())
+    res = invoke("run", str(tracker), "--out", str(out), "--force")
+    assert res.exit_code in (0, 1), res.stderr
+    assert (out / "keep.txt").read_text("utf-8") == "mine"
+    assert (out / "sub").is_dir() and tracker.read_bytes() == TRACKER.read_bytes()
+    assert "report.html" in _manifest(out)
+    # the next run knows the folder by its manifest: no --force needed, the user's files stay
+    res = invoke("run", str(tracker), "--out", str(out), "--target", "salesforce")
+    assert res.exit_code in (0, 1), res.stderr
+    assert (out / "keep.txt").exists() and tracker.exists() and (out / "sub").is_dir()
+    # files of the previous run that this one does not write (generic's import.xlsx) go
+    assert not (out / "import.xlsx").exists() and (out / "Account.csv").exists()
+
+
+def test_a_users_file_with_one_of_our_names_is_not_replaced(tmp_path):
+    out = tmp_path / "o"
+    out.mkdir()
+    (out / "report.html").write_text("my own report", encoding="utf-8")
+    res = invoke("run", str(TRACKER), "--out", str(out), "--force")
+    assert res.exit_code == 2
+    assert "report.html exists and was not written by this tool" in res.stderr
+    assert (out / "report.html").read_text("utf-8") == "my own report"
+    assert sorted(p.name for p in out.iterdir()) == ["report.html"]
+
+
+def test_an_output_never_replaces_an_input(tmp_path):
+    out = tmp_path / "o"
+    invoke("run", str(TRACKER), "--out", str(out))
+    records = out / "records.csv"
+    before = records.read_bytes()
+    res = invoke("run", str(records), "--out", str(out))
+    assert res.exit_code == 2
+    assert "would replace an input file of this run" in res.stderr
+    assert records.read_bytes() == before
+
+
+def test_out_dot_refuses_the_working_folder(tmp_path, monkeypatch):
+    (tmp_path / "notes.txt").write_text("x", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    res = invoke("run", str(TRACKER), "--out", ".")
+    assert res.exit_code == 2 and "Traceback" not in res.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
+def test_a_killed_run_leaves_the_previous_output_and_is_cleaned_up(tmp_path):
+    out = tmp_path / "o"
+    invoke("run", str(TRACKER), "--out", str(out))
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    # a run killed while writing: an incomplete staging folder
+    half = out / ".sfa-migrate-tmp-deadbeef0000"
+    half.mkdir()
+    (half / "records.csv").write_text("half", encoding="utf-8")
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+    # a run of the first version killed beside the folder
+    (tmp_path / ".o.tmp-0123abcd").mkdir()
+    invoke("run", str(TRACKER), "--out", str(out))
+    assert not half.exists() and not (tmp_path / ".o.tmp-0123abcd").exists()
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+
+
+def test_a_run_killed_while_moving_is_finished_by_the_next(tmp_path):
+    out = tmp_path / "o"
+    folder = OutputFolder(out)
+    folder.prepare()
+    with folder.staging() as tmp:
+        (tmp / "a.csv").write_text("1", encoding="utf-8")
+    folder = OutputFolder(out)
+    folder.prepare()
+    # simulate a kill after the staging folder was marked complete, before anything moved
+    import migrate.output as output
+
+    real = output._commit
+    output._commit = lambda tmp, target: None
+    try:
+        with folder.staging() as tmp:
+            (tmp / "a.csv").write_text("2", encoding="utf-8")
+            (tmp / "b.csv").write_text("2", encoding="utf-8")
+    finally:
+        output._commit = real
+    assert (out / "a.csv").read_text("utf-8") == "1"  # the previous complete output
+    OutputFolder(out).prepare()  # the next run finishes the move first
+    assert (out / "a.csv").read_text("utf-8") == "2" and (out / "b.csv").exists()
+    assert _manifest(out) == {"a.csv", "b.csv"}
+    assert not [p for p in out.iterdir() if p.name.startswith(".sfa-migrate-tmp-")]
+
+
+def test_an_output_folder_of_the_first_version_is_recognised(tmp_path):
+    out = tmp_path / "o"
+    invoke("run", str(TRACKER), "--out", str(out))
+    (out / MANIFEST).unlink()  # what version 0.1.0 left: our files, no manifest
+    res = invoke("run", str(TRACKER), "--out", str(out))
+    assert res.exit_code in (0, 1), res.stderr
+    assert (out / MANIFEST).exists()
+
+
+def test_a_read_only_folder_gives_one_line(tmp_path):
+    parent = tmp_path / "ro"
+    parent.mkdir()
+    parent.chmod(0o500)
+    # root may write anywhere on disk, but not into /proc
+    target = Path("/proc/1/sfa-out") if os.geteuid() == 0 else parent / "o"
+    if not Path("/proc/1").is_dir() and os.geteuid() == 0:
+        pytest.skip("no read-only folder for root on this system")
+    try:
+        res = invoke("run", str(TRACKER), "--out", str(target))
+    finally:
+        parent.chmod(0o700)
+    assert res.exit_code == 2
+    assert "cannot write there" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_an_out_path_that_is_a_file_is_refused(tmp_path):
+    f = tmp_path / "o"
+    f.write_text("x", encoding="utf-8")
+    res = invoke("run", str(TRACKER), "--out", str(f))
+    assert res.exit_code == 2 and "is a file" in res.stderr
+    assert f.read_text("utf-8") == "x"
