@@ -58,6 +58,23 @@ LAYOUTS = [
             13: "row.note",
         },
     ),
+    # a total word in a data row's cell (a product called Sum, a company TOTAL（株）) is not a
+    # total; 東日本 計 is one by its sums although they are typed as plain values
+    (
+        "total-word-in-data.xlsx",
+        "案件",
+        1,
+        [2, 3, 4, 6, 7],
+        {5: "row.subtotal", 8: "row.subtotal"},
+    ),
+    # a row with only a long account name is data; the footer sentence is a note
+    (
+        "account-list-one-column.xlsx",
+        "Accounts",
+        1,
+        list(range(2, 14)),
+        {14: "row.blank", 15: "row.note"},
+    ),
     ("date1904.xlsx", "案件", 1, [2, 3, 4, 5, 6, 7], {}),
     ("macro.xlsm", "案件", 1, [2, 3, 4, 5, 6, 7], {}),
     ("calc.ods", "案件", 1, [2, 3, 4, 5, 6, 7], {}),
@@ -81,7 +98,8 @@ def test_layout_of_each_quirk(name, sheet, header, rows, skipped):
     assert t.header_row == header
     assert t.data_rows == rows
     assert dict(t.skipped) == skipped
-    assert _fields(t)[:7] == JA_FIELDS
+    if t.columns[0].header != "Account Name":
+        assert _fields(t)[:7] == JA_FIELDS
 
 
 def test_two_row_header_combines_group_and_field():

@@ -18,7 +18,7 @@ import pandas as pd
 
 from ..columns import ColumnMatch, header_key, map_columns, match_header
 from ..findings import Finding
-from ..schema import Schema
+from ..schema import Schema, flags
 from .readers import Grid, column_letter
 
 RowClass = Literal["data", "blank", "title", "repeated-header", "subtotal", "note"]
@@ -284,9 +284,10 @@ def find_table(
         [headers[j] for j in keep],
         matches,
         rules,
-        {r - grid.first_row - hpos - 1 for r in grid.sum_formula_rows}
+        sum_rows={r - grid.first_row - hpos - 1 for r in grid.sum_formula_rows}
         if line_numbers is None
         else set(),
+        types=[schema.field(m.field).type if m.field else None for m in matches],
     )
     above = [i for i in nonempty_pos if i < hpos and i != group_pos]
     table.skipped = [(excel_row(i), "row.title") for i in above]
@@ -519,57 +520,81 @@ def _word_pattern(words: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[s
     return exact, prefix
 
 
+def _suffix_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    """A total word closing a label: 東日本 計, 関西合計, West Total."""
+    alts = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?:^|[\s\W_]|(?<=[^\x00-\x7f]))(?:{alts})\s*[)）]?\W*$", re.I)
+
+
 def classify_rows(
     body: pd.DataFrame,
     headers: list[str],
     matches: list[ColumnMatch],
     rules: IngestRules,
     sum_rows: set[int],
+    types: list[str | None] | None = None,
 ) -> list[RowClass]:
-    """One class per body row (positions 0..n-1 below the header), vectorised over columns."""
+    """One class per body row (positions 0..n-1 below the header), vectorised over columns.
+
+    A row is skipped only on positive evidence, and never while it holds a key of a record
+    (a company or deal name, a contact, an e-mail, a record id) that is not itself the
+    subtotal word:
+    - subtotal: a total word (合計, Total, Sum...) with no other key, or numbers that are the
+      sums of the rows above it (a SUM formula, or the plain values), with at most a label;
+    - note: a note mark (※, Note:), a section heading (【東日本】), or a lone text that is unlike
+      its column: outside the table's columns, far longer than the column's values, written as
+      a sentence (、。, a closing colon), or not of the column's kind (a text under e-mails,
+      phones, amounts or dates).
+    """
     n = len(body)
     if n == 0:
         return []
     pos_index = pd.RangeIndex(n)
     frame = body.copy()
     frame.index = pos_index
+    frame.columns = pd.RangeIndex(frame.shape[1])
     present = frame.notna()
     counts = present.sum(axis=1)
     rep = _repeated_header_mask(frame, headers)
     width = max(1, sum(1 for h in headers if h))
     exact_re, prefix_re = _word_pattern(rules.subtotal_words)
 
-    sub_exact = pd.Series(False, index=pos_index)
-    sub_prefix = pd.Series(False, index=pos_index)
-    for j in range(frame.shape[1]):
-        col = frame.iloc[:, j]
+    word_exact = pd.DataFrame(False, index=pos_index, columns=frame.columns)
+    word_prefix = pd.DataFrame(False, index=pos_index, columns=frame.columns)
+    texts: dict[int, pd.Series] = {}
+    for j in frame.columns:
+        col = frame[j]
         m = col.notna()
         if not m.any():
             continue
         s = col[m].astype(str)
+        texts[j] = s
         short = s[s.str.len() <= 40]
         if short.empty:
             continue
-        sub_exact.loc[short.index] |= short.str.match(exact_re).to_numpy()
-        sub_prefix.loc[short.index] |= short.str.match(prefix_re).to_numpy()
+        word_exact.loc[short.index, j] = short.str.match(exact_re).to_numpy(dtype=bool)
+        word_prefix.loc[short.index, j] = short.str.match(prefix_re).to_numpy(dtype=bool)
+    word_cell = word_exact | word_prefix
+    sub_exact = word_exact.any(axis=1)
+    sub_prefix = word_prefix.any(axis=1)
 
-    name_cols = [k for k, m in enumerate(matches) if m.field in ("company_name", "deal_name")]
-    identity_cols = [k for k, m in enumerate(matches) if m.field in IDENTITY_FIELDS]
-    identity_filled = (
-        present.iloc[:, identity_cols].sum(axis=1)
-        if identity_cols
-        else pd.Series(0, index=pos_index)
-    )
+    field_of = [matches[k].field if k < len(matches) else None for k in range(frame.shape[1])]
+    identity_cols = [k for k, f in enumerate(field_of) if f in IDENTITY_FIELDS]
+    person_cols = [k for k, f in enumerate(field_of) if f in PERSON_KEY_FIELDS]
+    keys = (present & ~word_cell)[identity_cols].sum(axis=1) if identity_cols else 0 * counts
+    person_keys = (present & ~word_cell)[person_cols].sum(axis=1) if person_cols else 0 * counts
     sparse = counts <= max(1, 0.6 * width)
-    names_text = pd.Series(False, index=pos_index)
-    for k in name_cols:
-        col = frame.iloc[:, k]
-        names_text |= col.notna() & ~col.astype(str).str.match(exact_re).fillna(False).astype(bool)
     in_sum_rows = pd.Series(pos_index.isin(list(sum_rows)), index=pos_index)
-    subtotal = (
-        sub_exact
-        | (sub_prefix & sparse & (identity_filled <= 1))
-        | (in_sum_rows & (~names_text | (sparse & (identity_filled <= 1))))
+    summed = in_sum_rows | _sums_of_rows_above(frame, present, sparse & (keys <= 1))
+    # a label beside the sums may name the group (東日本 計, West total); a plain value typed
+    # as a total only counts when the label says so, a SUM formula is evidence enough
+    suffix_re = _suffix_pattern(rules.subtotal_words)
+    labelled = pd.Series(False, index=pos_index)
+    for s in texts.values():
+        short = s[s.str.len() <= 40]
+        labelled.loc[short.index] |= short.str.contains(suffix_re).to_numpy(dtype=bool)
+    subtotal = ((sub_exact | (sub_prefix & sparse)) & (keys == 0)) | (
+        summed & sparse & (person_keys == 0) & ((keys == 0) | in_sum_rows | labelled)
     )
 
     # the first non-empty cell of each row, and where it is
@@ -578,12 +603,20 @@ def classify_rows(
     first_str = first.where(first.notna(), "").astype(str)
     note_prefix = first_str.str.startswith(tuple(rules.note_prefixes))
     lone = counts == 1
-    texty = first_str.map(lambda v: bool(v) and _is_texty(v)) & lone
-    field_at = [matches[p].field if p < len(matches) else None for p in first_pos]
-    in_name = pd.Series([f in ("company_name", "deal_name") for f in field_at], index=pos_index)
+    texty = flags(first_str, lambda v: bool(v) and _is_texty(v)) & lone
+    field_at = pd.Series([field_of[p] for p in first_pos], index=pos_index)
+    outside = flags(field_at, lambda f: f is None)
     long_text = first_str.str.len() >= rules.note_min_length
+    kind_of = types or [None] * frame.shape[1]
+    kind_at = [kind_of[p] if p < len(kind_of) else None for p in first_pos]
+    unlike = (
+        (long_text & (first_str.str.len() > _typical_length(texts, first_pos) * 2.5))
+        | first_str.str.contains(_PROSE)
+        | (first_str.str.contains(r"\s") & (_column_share(texts, first_pos, r"\s") < 0.1))
+        | pd.Series([not _fits(t, v) for t, v in zip(kind_at, first_str)], index=pos_index)
+    )
     section = first_str.str.match(_SECTION) & lone
-    note = note_prefix | (texty & (long_text | ~in_name)) | section
+    note = note_prefix | (texty & (outside | unlike)) | section
 
     classes = pd.Series("data", index=pos_index, dtype=object)
     classes[note] = "note"
@@ -591,6 +624,78 @@ def classify_rows(
     classes[rep.to_numpy()] = "repeated-header"
     classes[(counts == 0).to_numpy()] = "blank"
     return classes.tolist()
+
+
+# a sentence, not a value: Japanese sentence marks, or a text that ends like a lead-in
+_PROSE = re.compile(r"[、。！？]|[:：]\s*$")
+_LOOKS = {
+    "email": re.compile(r"@"),
+    "phone": re.compile(r"^[\d\s()+\-－ー.#内線ext]{6,}$", re.I),
+    "url": re.compile(r"^(https?://|www\.)|\.[a-z]{2,}(/|$)", re.I),
+}
+
+
+def _fits(kind: str | None, value: str) -> bool:
+    """Whether a lone text could be a value of a column of this kind."""
+    if kind in _LOOKS:
+        return bool(_LOOKS[kind].search(value))
+    if kind in ("amount", "probability", "number"):
+        return any(ch.isdigit() for ch in value)
+    return True
+
+
+# fields that make a row somebody's record: a total row never names a person
+PERSON_KEY_FIELDS = ("contact_name", "email", "record_id")
+
+
+def _typical_length(texts: dict[int, pd.Series], first_pos) -> pd.Series:
+    """For each row, the median length of the values in the column of its first cell."""
+    median = {j: float(s.str.len().median()) for j, s in texts.items()}
+    return pd.Series([median.get(int(p), 0.0) for p in first_pos], dtype=float)
+
+
+def _column_share(texts: dict[int, pd.Series], first_pos, pattern: str) -> pd.Series:
+    """For each row, the share of values in the column of its first cell that hold ``pattern``
+    (1.0 for a column of fewer than five values: too few to say what is usual)."""
+    share = {
+        j: float(s.str.contains(pattern).mean()) if len(s) >= 5 else 1.0 for j, s in texts.items()
+    }
+    return pd.Series([share.get(int(p), 1.0) for p in first_pos], dtype=float)
+
+
+def _sums_of_rows_above(
+    frame: pd.DataFrame, present: pd.DataFrame, candidate: pd.Series
+) -> pd.Series:
+    """Rows whose every number is the sum of its column over the rows above (since the last
+    blank or total row), with at least two rows summed: a total typed as a plain value."""
+    out = pd.Series(False, index=frame.index)
+    if not candidate.any():
+        return out
+    numbers = frame.apply(lambda c: pd.to_numeric(c, errors="coerce") if c.dtype == object else c)
+    numbers = numbers.select_dtypes("number")
+    if numbers.empty:
+        return out
+    start = 0
+    blank = ~present.any(axis=1)
+    for i in range(len(frame)):
+        if blank.iat[i]:
+            start = i + 1
+            continue
+        if not candidate.iat[i] or i - start < 2:
+            continue
+        row = numbers.iloc[i]
+        cols = row.index[row.notna() & (row != 0)]
+        if len(cols) == 0:
+            continue
+        above = numbers.iloc[start:i][cols]
+        sums = above.sum()
+        filled = above.notna().sum()
+        if (
+            (filled >= 2) & ((sums - row[cols]).abs() <= 0.005 * row[cols].abs().clip(lower=1))
+        ).all():
+            out.iat[i] = True
+            start = i + 1
+    return out
 
 
 def _apply_override(matches: list[ColumnMatch], ov: SheetOverride) -> list[ColumnMatch]:
