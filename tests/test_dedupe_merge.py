@@ -576,4 +576,6 @@ def test_records_with_few_columns() -> None:
     result = find_duplicates(records)
     assert result.records["company_id"].tolist()[0] == result.records["company_id"].tolist()[1]
     assert result.contacts.empty and result.deals.empty
-    assert result.records["_merged_into"].tolist() == ["a.csv||3", "", ""]
+    # one of the two rows stands for the company (chosen by content, not by row number)
+    merged = result.records["_merged_into"].tolist()
+    assert sorted(merged[:2]) in (["", "a.csv||2"], ["", "a.csv||3"]) and merged[2] == ""

@@ -98,8 +98,9 @@ def test_a_row_without_updated_at_is_as_recent_as_its_sheet() -> None:
             "_source_row": [5, 3, 4],
         }
     )
-    # both tracker rows count as 2026-02-01 (their sheet's latest date); the row further down first
-    assert recency_rank(rows).tolist() == [2, 1, 0]
+    # both tracker rows count as 2026-02-01 (their sheet's latest date); the one created later
+    # first (not the row further down: a re-sorted sheet must keep the same ranks)
+    assert recency_rank(rows).tolist() == [2, 0, 1]
 
 
 def test_display_name_prefers_kanji_or_latin_to_a_kana_reading() -> None:
@@ -139,3 +140,33 @@ def test_an_amount_keeps_the_currency_of_its_row() -> None:
     plain = dataclasses.replace(rules, together=())
     out = survive(rows, ids, ["amount", "currency"], plain, recency_rank(rows)).entities
     assert out.loc["D-1", "currency"] == "JPY"  # what happened before: the pair came apart
+
+
+def test_recency_ties_break_by_content_not_row_position() -> None:
+    """Rows alike in date and sheet are ranked by their content: moving them around the sheet
+    (other row numbers, another order in the frame) ranks them the same."""
+    rows = pd.DataFrame(
+        {
+            "company_name": ["株式会社富士見電子", "富士見電子", "富士見電子", "Acme"],
+            "updated_at": ["2025-06-01"] * 4,
+            "_source_file": ["t.csv"] * 4,
+            "_source_order": [0] * 4,
+            "_source_row": [2, 3, 4, 5],
+        }
+    )
+    rank = recency_rank(rows)
+    shuffled = rows.iloc[[1, 3, 2, 0]].reset_index(drop=True).assign(_source_row=[2, 3, 4, 5])
+    rank2 = recency_rank(shuffled)
+    by_name = lambda f, r: sorted(zip(f["company_name"], r))  # noqa: E731
+    # the same content gets the same places (the two equal rows share theirs)
+    assert [n for n, _ in sorted(by_name(rows, rank), key=lambda x: x[1])] == [
+        n for n, _ in sorted(by_name(shuffled, rank2), key=lambda x: x[1])
+    ]
+    rules = dataclasses.replace(
+        load_settings().companies, survivorship=(("company_name", "most_recent"),)
+    )
+    ids = pd.Series(["C-1", "C-1", "C-1", "C-2"])
+    kept = survive(rows, ids, ["company_name"], rules, rank).entities
+    ids2 = pd.Series(["C-1", "C-2", "C-1", "C-1"])
+    kept2 = survive(shuffled, ids2, ["company_name"], rules, rank2).entities
+    assert kept.loc["C-1", "company_name"] == kept2.loc["C-1", "company_name"]

@@ -116,3 +116,20 @@ def test_ambiguous_short_form_names_its_candidates() -> None:
     got = unify_names(["佐藤", "佐藤 健", "佐藤 花子"], [3, 1, 1], [False] * 3, RULES.people)
     assert got[0].name == "佐藤" and got[0].candidates == ("佐藤 健", "佐藤 花子")
     assert not got[0].reason
+
+
+@pytest.mark.parametrize(
+    ("names", "expected"),
+    [
+        pytest.param(["TOM BECKER", "Tom Becker"], "Tom Becker", id="capitals"),
+        pytest.param(["Brooks Ryan", "Ryan Brooks"], "Ryan Brooks", id="word-order"),
+    ],
+)
+def test_a_tie_between_spellings_does_not_depend_on_which_came_first(
+    names: list[str], expected: str
+) -> None:
+    """Two spellings on as many rows: the same one wins in either order (a re-sorted tracker
+    keeps its rep names)."""
+    for order in (names, names[::-1]):
+        got = unify_names(order, [2, 2], [False, False], RULES.people)
+        assert [a.name for a in got] == [expected, expected]

@@ -60,12 +60,13 @@ class EntityRecords:
 
 
 def _gather(record_of_row: np.ndarray, values: pd.Series, n_records: int) -> pd.Series:
-    """Per record, the tuple of distinct non-empty values of its rows (in first-seen order)."""
+    """Per record, the tuple of distinct non-empty values of its rows (sorted, so the tuple
+    does not depend on the order of the rows)."""
     vals = values.to_numpy(dtype=object)
     ok = (record_of_row >= 0) & ~empty_mask(values)
     df = pd.DataFrame({"rec": record_of_row[ok], "v": vals[ok]}).drop_duplicates()
     rec = df["rec"].to_numpy()
-    order = np.argsort(rec, kind="stable")
+    order = np.lexsort((df["v"].astype(str).to_numpy(dtype=str), rec))
     rec, v = rec[order], df["v"].to_numpy(dtype=object)[order].tolist()
     out: list[tuple[object, ...]] = [()] * n_records
     if len(rec):
@@ -342,12 +343,20 @@ def contact_records(
 def deal_records(
     records: pd.DataFrame,
     unit: np.ndarray,
+    unit_digest: np.ndarray,
     company_id: np.ndarray,
     contact_id: np.ndarray,
     rank: np.ndarray,
     settings: DedupeSettings,
 ) -> EntityRecords:
-    """Deal records: one per row carrying a deal (exact duplicate rows count once)."""
+    """Deal records: one per row carrying a deal (exact duplicate rows count once).
+
+    ``unit`` is the position of the row each row is a copy of, ``unit_digest`` the digest of
+    the content copies share. A record's content key is ``deal:<company>|id:<record id>``, else
+    ``|name:<deal name>``, else ``|row:<content digest>``; two records with one key (the same
+    deal name twice in a company) are told apart by their content digests. Records are in the
+    order of their keys, so nothing depends on where the rows stand.
+    """
     rules = settings.deals
     has = present(records, rules.present_if)
     codes, uniques = pd.factorize(pd.Series(unit).where(has, None), sort=True)
@@ -357,38 +366,45 @@ def deal_records(
     order = pos[np.lexsort((rank[pos], record_of_row[pos]))]
     first = pd.Series(order).groupby(record_of_row[order], sort=True).first().to_numpy()
 
-    def at(col: pd.Series) -> np.ndarray:
-        return col.to_numpy(dtype=object)[first]
-
     company_key = text_column(records, "company_key")
     record_id = text_column(records, "record_id")
     deal_name = _map_unique(text_column(records, "deal_name"), K.person_words)
-    row_key = text_column(records, "_row_key")
+    digest = pd.Series(np.asarray(unit_digest, dtype=object)[first], dtype=object)
+    rid = record_id.to_numpy(dtype=object)[first]
+    dname = deal_name.to_numpy(dtype=object)[first]
+    ckey = pd.Series(company_key.to_numpy(dtype=object)[first], dtype=object)
+    content = np.where(
+        rid != "",
+        "deal:" + ckey + "|id:" + pd.Series(rid, dtype=object),
+        np.where(
+            dname != "",
+            "deal:" + ckey + "|name:" + pd.Series(dname, dtype=object).str.replace(" ", ""),
+            "deal:" + ckey + "|row:" + digest,
+        ),
+    )
+    key = unique_keys(pd.Series(content, dtype=object), digest)
+    # records in the order of their content keys: the engine's tie-breaks follow content
+    by_key = np.argsort(key.to_numpy(dtype=str), kind="stable")
+    renumber = np.empty(len(by_key), dtype=np.int64)
+    renumber[by_key] = np.arange(len(by_key))
+    record_of_row[has] = renumber[record_of_row[has]]
+    first = first[by_key]
+
+    def at(col: pd.Series) -> np.ndarray:
+        return col.to_numpy(dtype=object)[first]
+
     file_sheet = text_column(records, "_source_file") + "|" + text_column(records, "_source_sheet")
     amount = (
         pd.to_numeric(records["amount"], errors="coerce")
         if "amount" in records
         else pd.Series(np.nan, index=records.index)
     )
-    rid, dname, ckey = at(record_id), at(deal_name), at(company_key)
-    content = np.where(
-        rid != "",
-        "deal:" + pd.Series(ckey) + "|id:" + pd.Series(rid),
-        np.where(
-            dname != "",
-            "deal:"
-            + pd.Series(ckey)
-            + "|name:"
-            + pd.Series(dname).str.replace(" ", "", regex=False),
-            "deal:" + pd.Series(ckey) + "|row:" + pd.Series(at(row_key)),
-        ),
-    )
     frame = pd.DataFrame(
         {
             "company_id": company_id[first],
             "contact_id": contact_id[first],
-            "record_id": rid,
-            "deal_name": dname,
+            "record_id": at(record_id),
+            "deal_name": at(deal_name),
             "amount": amount.to_numpy(dtype=float, na_value=np.nan)[first],
             "close_date": at(text_column(records, "close_date")),
             "owner": at(_map_unique(text_column(records, "owner"), K.person_key)),
@@ -396,9 +412,7 @@ def deal_records(
             "_namespace": at(file_sheet),
         }
     )
-    frame["_key"] = unique_keys(
-        pd.Series(content, dtype=object), pd.Series(at(row_key), dtype=object)
-    ).to_numpy()
+    frame["_key"] = key.to_numpy(dtype=object)[by_key]
     return EntityRecords(frame, record_of_row)
 
 

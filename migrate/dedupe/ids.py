@@ -2,14 +2,17 @@
 
 An entity's id is derived from the smallest content key among its members (``company:<match
 key>``, ``contact:<e-mail>``, ``deal:<company>|id:<record id>``), never from row positions or
-cluster numbers: re-running on the same files gives the same ids, adding a file changes only
-the ids of entities the new rows merge into (and only when they bring a smaller key), and
-editing an unrelated cell changes nothing.
+cluster numbers: re-running on the same files gives the same ids, re-sorting a tracker's rows
+changes nothing, adding a file changes only the ids of entities the new rows merge into (and
+only when they bring a smaller key), and editing an unrelated cell changes nothing. Where two
+records share a content key, the tie is broken by a digest of their contents
+(:func:`content_digests`), not by where they stand.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -17,6 +20,22 @@ import pandas as pd
 
 def digest(key: str, length: int = 10) -> str:
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:length]
+
+
+def content_digests(frame: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
+    """A digest (16 hex digits) of each row's values in ``columns``, empty cells as ''.
+
+    The row by its content alone: equal rows get equal digests wherever they stand, so ties
+    broken by it do not depend on the order of the rows.
+    """
+    n = len(frame)
+    if not len(columns):
+        return np.full(n, digest("", 16), dtype=object)
+    values = frame[list(columns)].to_numpy(dtype=object, copy=True)
+    values[pd.isna(values)] = ""
+    return np.array(
+        [digest("\x1f".join(map(str, row)), 16) for row in values.tolist()], dtype=object
+    )
 
 
 def stable_ids(

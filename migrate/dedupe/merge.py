@@ -31,8 +31,15 @@ from .entities import (
     existing_accounts,
     text_column,
 )
-from .ids import stable_ids
-from .settings import Comparison, DedupeSettings, EntitySettings, Level, load_settings
+from .ids import content_digests, stable_ids
+from .settings import (
+    Comparison,
+    DedupeSettings,
+    EntitySettings,
+    Level,
+    load_settings,
+    load_stage_order,
+)
 from .survivorship import empty_mask, join_groups, recency_rank, survive
 
 # columns each entity keeps beyond the schema fields of that entity (when the records have them)
@@ -77,9 +84,9 @@ def find_duplicates(
     records = records.reset_index(drop=True)
     info = explain.row_info(records)
     work = _working_copy(records, info)
-    rank = recency_rank(work)
+    rank = recency_rank(work, stage_order=load_stage_order(rules_dir))
     given, bad = _decisions(settings, decisions)
-    unit = _exact_units(records, rank, settings.exact_duplicate_ignore)
+    unit, unit_digest = _exact_units(records, rank, settings.exact_duplicate_ignore)
 
     # companies, then contacts inside companies, then deals inside companies
     ext = existing_accounts(existing, settings)
@@ -93,7 +100,7 @@ def find_duplicates(
     deals = _run(
         "deals",
         settings.deals,
-        deal_records(work, unit, companies.row_ids, contacts.row_ids, rank, settings),
+        deal_records(work, unit, unit_digest, companies.row_ids, contacts.row_ids, rank, settings),
         given,
     )
     runs = (companies, contacts, deals)
@@ -191,11 +198,16 @@ def _decisions(
     return normalize_decisions(pd.concat(frames, ignore_index=True))
 
 
-def _exact_units(records: pd.DataFrame, rank: np.ndarray, ignore: tuple[str, ...]) -> np.ndarray:
-    """For every row, the position of the row it is an exact copy of (itself when none).
+def _exact_units(
+    records: pd.DataFrame, rank: np.ndarray, ignore: tuple[str, ...]
+) -> tuple[np.ndarray, np.ndarray]:
+    """For every row, the position of the row it is an exact copy of (itself when none), and
+    the digest of the content the copies share.
 
-    Copies are rows with the same value in every canonical field (a row pasted twice); of a
-    set of copies the most recent one stands for all.
+    Copies are rows with the same value in every canonical field (a row pasted twice): they
+    are one record, and of a set of copies the most recent one stands for all. Which copy that
+    is does not matter (they are equal), so nothing else depends on the order of the rows. A
+    row with no value at all is a unit of its own.
     """
     cols = [
         c
@@ -203,19 +215,19 @@ def _exact_units(records: pd.DataFrame, rank: np.ndarray, ignore: tuple[str, ...
         if not str(c).startswith("_") and not str(c).startswith("extra:") and c not in ignore
     ]
     n = len(records)
+    digest = content_digests(records, cols)
     if not cols or n == 0:
-        return np.arange(n)
-    content = pd.DataFrame(
-        {c: records[c].astype(object).where(~empty_mask(records[c]), "").astype(str) for c in cols}
-    )
-    blank = (content == "").all(axis=1).to_numpy()
-    h = pd.util.hash_pandas_object(content, index=False).to_numpy()
+        return np.arange(n), digest
+    blank = np.ones(n, dtype=bool)
+    for c in cols:
+        blank &= empty_mask(records[c])
+    h = pd.factorize(pd.Series(digest, dtype=object))[0]
     order = np.lexsort((rank, h))
     first = pd.Series(order).groupby(h[order], sort=False).transform("first").to_numpy()
     unit = np.empty(n, dtype=np.int64)
     unit[order] = first
     unit[blank] = np.flatnonzero(blank)
-    return unit
+    return unit, digest
 
 
 def _run(

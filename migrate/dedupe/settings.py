@@ -670,3 +670,28 @@ def _load(path: str) -> DedupeSettings:
 def load_settings(rules: str | os.PathLike[str] | None = None) -> DedupeSettings:
     """Load rules/dedupe.yaml from the active rules directory (cached per path)."""
     return _load(str(rule_path("dedupe.yaml", rules).resolve()))
+
+
+def load_stage_order(rules: str | os.PathLike[str] | None = None) -> dict[str, int]:
+    """Stage key -> its ``order`` in rules/stages.yaml (how far along the funnel a row is).
+
+    Only the keys and orders are read here (a broken file gives what can be read); the stages
+    stage checks the whole file.
+    """
+    path = rule_path("stages.yaml", rules).resolve()
+    return dict(_stage_order(str(path), path.stat().st_mtime_ns if path.is_file() else 0))
+
+
+@lru_cache(maxsize=8)
+def _stage_order(path: str, _mtime: int) -> tuple[tuple[str, int], ...]:
+    from ..rules import read_yaml
+
+    doc = read_yaml(path) if _mtime else None
+    stages = doc.get("stages") if isinstance(doc, dict) else None
+    return tuple(
+        (spec["key"], spec["order"])
+        for spec in (stages if isinstance(stages, list) else [])
+        if isinstance(spec, dict)
+        and isinstance(spec.get("key"), str)
+        and isinstance(spec.get("order"), int)
+    )

@@ -7,22 +7,29 @@ rules ask to be told).
 
 Strategies: ``most_recent`` (the value of the most recently updated row that has one:
 ``updated_at`` (for a row without one, the latest date its sheet was worked on), then the later
-file/sheet, then the lower row), ``most_complete`` (from the
+file/sheet, then the later ``created_at``, then the stage further along the funnel, then the
+row's content), ``most_complete`` (from the
 row with the most filled fields), ``most_frequent``, ``display_name`` (most frequent, but a
 name with kanji before a kana reading such as ｶ)ｻﾝｷｮｳｾｲｺｳ), ``source_priority`` (files in the order
 listed in the rules, glob patterns), ``longest`` and ``concatenate`` (every distinct value, most
 recent first, one per line: notes).
+
+Every tie is broken by content (a digest of the row's values), never by where a row stands: a
+re-sorted tracker keeps the same surviving values. Only rows equal in every value are left in
+sheet order, and those are interchangeable.
 """
 
 from __future__ import annotations
 
 import fnmatch
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from .ids import content_digests
 from .settings import EntitySettings
 
 
@@ -34,9 +41,21 @@ def empty_mask(values: pd.Series) -> np.ndarray:
     return mask
 
 
-def recency_rank(rows: pd.DataFrame) -> np.ndarray:
+def recency_rank(
+    rows: pd.DataFrame,
+    content: np.ndarray | None = None,
+    stage_order: Mapping[str, int] | None = None,
+) -> np.ndarray:
     """0 for the most recent row: latest :func:`effective_date` first ('' counts as oldest),
-    then the later file/sheet (``_source_order``), then the lower row of the sheet."""
+    then the later file/sheet (``_source_order``), then the later ``created_at``, then the
+    stage further along the funnel (``stage_order``: stage key -> order; a deal listed twice in
+    one undated sheet has moved on, not back), then the row's content (``content``: a digest
+    per row, by default of every field that does not start with ``_``), and only for rows equal
+    in all of that the lower row of the sheet.
+
+    The row's position decides nothing that its content could: re-sorting a tracker leaves
+    every rank between different rows as it was.
+    """
     upd = effective_date(rows)
     order = pd.to_numeric(
         rows.get("_source_order", pd.Series(0, index=rows.index)), errors="coerce"
@@ -44,9 +63,19 @@ def recency_rank(rows: pd.DataFrame) -> np.ndarray:
     srow = pd.to_numeric(
         rows.get("_source_row", pd.Series(0, index=rows.index)), errors="coerce"
     ).fillna(-1)
+    if content is None:
+        content = content_digests(rows, [c for c in rows.columns if not str(c).startswith("_")])
+    progress = np.zeros(len(rows))
+    if stage_order and "stage" in rows:
+        progress = (
+            rows["stage"].astype(object).map(dict(stage_order)).fillna(0).to_numpy(dtype=float)
+        )
     keys = np.lexsort(
         (
             -srow.to_numpy(float),
+            pd.factorize(pd.Series(content, dtype=object), sort=True)[0],
+            -progress,
+            -pd.factorize(_dates(rows, "created_at"), sort=True)[0],
             -order.to_numpy(float),
             -pd.factorize(upd.astype(str), sort=True)[0],
         )

@@ -8,6 +8,7 @@ every name the name the run uses for that rep, and why:
   space when any spelling has one, else as written), Tom Becker / TOM BECKER (a spelling written
   with its capitals wins over one whose capitals were guessed), R. Brooks / R Brooks, and a
   Latin name in both orders (Brooks Ryan / Ryan Brooks: the order written on most rows);
+  ties between spellings are broken by the spellings themselves, never by which came first;
 - a surname alone, a given name alone or initials (中村, 由美, Brooks, Ryan, R. Brooks, Ryan B.)
   stand for a full name only when exactly one full name of the run fits them; when several fit,
   the short form stays as written and is reported as ambiguous (:data:`AMBIGUOUS`).
@@ -86,7 +87,7 @@ def unify_names(
     for keys in orders.values():
         if len(keys) < 2:
             continue
-        main = max(keys, key=lambda k: (total[k], -keys.index(k)))
+        main = max(keys, key=lambda k: (total[k], rep[k]))  # a tie by the name, not its place
         for key in keys:
             if key != main:
                 for i in groups[key]:
@@ -125,8 +126,9 @@ def _spelling(
         pool = written or members
         spaced = [i for i in pool if " " in names[i]]
         pool = spaced or pool
-    # most rows first, then the first written (stable)
-    return names[max(pool, key=lambda i: (rows[i], -members.index(i)))]
+    # most rows first; a tie goes by the spelling itself, not by which row came first, so a
+    # re-sorted tracker keeps its names (of two, the one with lower-case letters: Tom Becker)
+    return names[max(pool, key=lambda i: (rows[i], names[i]))]
 
 
 def _why_spelling(name: str, best: str) -> str:
