@@ -21,23 +21,12 @@ import pandas as pd
 
 from . import __version__
 from . import findings as fnd
+from .crosswalk import CROSSWALK_COLUMNS, STATUS_COLUMNS, object_statuses
 from .errors import InputFileError
 from .ingest import IngestResult, SheetTable, read_sources, to_records
 from .output import OutputFolder, make_reproducible, write_csv, write_json
 from .schema import ROW_KEY, SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, cell_text, flags, load_schema
 from .validate import PARENT_REJECTED
-
-CROSSWALK_COLUMNS = [
-    "source_file",
-    "source_sheet",
-    "source_row",
-    "status",
-    "company_id",
-    "contact_id",
-    "deal_id",
-    "stage",
-    "reason",
-]
 
 
 @dataclass
@@ -62,7 +51,8 @@ class RunResult:
             return 2
         if self.problems:
             return 1
-        if (self.crosswalk["status"] == "rejected").any():
+        statuses = self.crosswalk[["status", *STATUS_COLUMNS]]
+        if statuses.eq("rejected").any(axis=None):
             return 1
         return 0
 
@@ -161,6 +151,10 @@ def run(
         export = build_import_files(entities, profile, model, owners=owners, today=today)
         found.append(export.findings)
         records = _apply_rejects(records, export.rejects)
+    records, left_out = object_statuses(
+        records, export, profile, dedupe.deals if export is not None else pd.DataFrame()
+    )
+    found.append(left_out)
 
     findings = _fill_columns(fnd.concat(found), ingest.tables)
     crosswalk = build_crosswalk(records, ingest.tables)
@@ -277,7 +271,8 @@ def _final_stages(records: pd.DataFrame, deals: pd.DataFrame) -> pd.Series:
 
 
 def _apply_rejects(records: pd.DataFrame, rejects: pd.DataFrame) -> pd.DataFrame:
-    """Rows behind a rejected import record become ``rejected``, with the reasons.
+    """Rows behind a rejected import record get the reasons (their status follows from the
+    status of each of their objects, see :mod:`migrate.crosswalk`).
 
     A row's reason names the checks its own records failed; "parent rejected" is only given
     when that is all there is (the parent's own reason is then on the parent's rows).
@@ -299,7 +294,6 @@ def _apply_rejects(records: pd.DataFrame, rejects: pd.DataFrame) -> pd.DataFrame
     reasons = {k: own.get(k) or inherited[k] for k in {*own, *inherited}}
     out = records.copy()
     hit = flags(out[ROW_KEY], lambda k: k in reasons) & (out["_status"] != "rejected")
-    out.loc[hit, "_status"] = "rejected"
     out.loc[hit, "_reason"] = out.loc[hit, ROW_KEY].map(lambda k: "; ".join(reasons[k]))
     return out
 
@@ -331,15 +325,18 @@ def build_crosswalk(records: pd.DataFrame, tables: list[SheetTable]) -> pd.DataF
                     "source_row": records[SOURCE_ROW].astype(int),
                     "status": records["_status"],
                     "company_id": records["company_id"],
+                    "company_status": records.get("company_status", ""),
                     "contact_id": records["contact_id"],
+                    "contact_status": records.get("contact_status", ""),
                     "deal_id": records["deal_id"],
+                    "deal_status": records.get("deal_status", ""),
                     "stage": _stage_column(records),
                     "reason": records["_reason"],
                 }
             )
         )
     skipped = [
-        (t.file, t.sheet, r, "skipped", "", "", "", "", why)
+        (t.file, t.sheet, r, "skipped", "", "", "", "", "", "", "", why)
         for t in tables
         for r, why in t.skipped
         if why != "row.blank"

@@ -377,13 +377,16 @@ def test_rejects_are_not_exported_and_counts_reconcile(sample_runs, target):
     assert survivors["deal_id"].is_unique, "a deal with more than one surviving row"
     # the crosswalk carries each row's final stage: the one its deal kept after the merge
     final = {(r["source_file"], r["source_sheet"], str(r["source_row"])): r["stage"] for r in cw}
+    # every row of a deal carries its final stage; a person-level record that the target
+    # takes as its person's lead or lifecycle stage has no surviving row of its own
+    with_deal = recs[recs["deal_id"] != ""]
     stage_of = {
         d: final[(f, s, str(n))]
         for d, f, s, n in zip(
-            survivors["deal_id"],
-            survivors["source_file"],
-            survivors["source_sheet"],
-            survivors["source_row"],
+            with_deal["deal_id"],
+            with_deal["source_file"],
+            with_deal["source_sheet"],
+            with_deal["source_row"],
             strict=True,
         )
     }
@@ -413,7 +416,7 @@ def test_rejects_are_not_exported_and_counts_reconcile(sample_runs, target):
                 assert (contact or deal) in leads, f"{cid} is no Account but has {contact or deal}"
         # a person-level record without a person is a lead of its own
         for d in entity_ids["deal"] - deal_level:
-            row = survivors[survivors["deal_id"] == d].iloc[0]
+            row = with_deal[with_deal["deal_id"] == d].iloc[0]
             assert (row["contact_id"] or d) in contacts | leads, d
 
 

@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from . import values as v
+from ..crosswalk import DEAL_NOT_EXPORTED
 from .context import Context
 
 STATUSES = ("exported", "merged", "rejected", "skipped")
@@ -239,6 +240,8 @@ def _verdict(
         reasons.append("rows-rejected")
     if errors > ctx.rules.max_error_findings:
         reasons.append("error-findings")
+    if len(ctx.findings) and (ctx.findings["rule"] == DEAL_NOT_EXPORTED).any():
+        reasons.append("deals-not-exported")
     if any(f["status"] == "rejected" for f in validation["files"]):
         reasons.append("validation-failed")
     if not totals["balanced"]:

@@ -97,6 +97,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "audit.target": ("なし（監査）", "none (audit)"),
     "why.files-failed": ("読み込めなかったファイルがあります", "Some files could not be read"),
     "why.rows-rejected": ("取り込めない行があります（除外）", "Some rows were rejected"),
+    "why.deals-not-exported": (
+        "金額のある案件が商談としてインポートされません（export.deal-not-exported）",
+        "Deals with an amount are not imported as deals (export.deal-not-exported)",
+    ),
     "why.error-findings": ("エラーの指摘があります", "There are error-level findings"),
     "why.validation-failed": (
         "インポートファイルの検証で除外された行があります",

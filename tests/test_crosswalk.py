@@ -1,0 +1,92 @@
+"""The crosswalk says what happened to each object of each row (issue 11, item 4)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from migrate import pipeline
+
+
+def _run(tmp_path: Path, rows: list[dict], target: str = "salesforce"):
+    src = tmp_path / "tracker.xlsx"
+    pd.DataFrame(rows).to_excel(src, index=False)
+    return pipeline.run([str(src)], target=target, as_of=pd.Timestamp("2026-03-01").date())
+
+
+def test_a_row_whose_contact_alone_fails_is_exported_with_the_contact_rejected(tmp_path):
+    # Salesforce's Contact needs a LastName: an e-mail without a name makes no Contact
+    res = _run(
+        tmp_path,
+        [
+            {
+                "会社名": "株式会社アルファ",
+                "メール": "info@alpha.co.jp",
+                "案件名": "基幹更改",
+                "金額": 1200000,
+                "ステージ": "提案",
+                "完了予定日": "2026-04-30",
+            }
+        ],
+    )
+    row = res.crosswalk.iloc[0]
+    assert row["company_status"] == "exported" and row["deal_status"] == "exported"
+    assert row["contact_status"] == "rejected"
+    assert row["status"] == "exported" and row["reason"].startswith("Contact.csv: LastName")
+    assert res.exit_code == 1  # something was rejected, though the row was exported
+
+
+def test_a_rejected_deal_makes_the_row_rejected_but_its_account_exported(tmp_path):
+    res = _run(
+        tmp_path,
+        [
+            {
+                "会社名": "株式会社ベータ",
+                "担当者名": "佐藤 花子",
+                "案件名": "更新",
+                "金額": 500000,
+                "ステージ": "提案",
+            }
+        ],
+    )
+    row = res.crosswalk.iloc[0]
+    assert row["deal_status"] == "rejected"  # no close date: Salesforce requires one
+    assert row["status"] == "rejected" and "CloseDate" in row["reason"]
+    assert row["company_status"] == "exported" and row["contact_status"] == "exported"
+    assert res.exit_code == 1
+
+
+def test_a_lead_record_with_an_amount_of_a_person_with_a_deal_is_merged_with_a_warning(tmp_path):
+    person = {"会社名": "株式会社ガンマ", "担当者名": "田中 一郎", "メール": "tanaka@gamma.co.jp"}
+    res = _run(
+        tmp_path,
+        [
+            {
+                **person,
+                "案件名": "新規導入",
+                "金額": 3000000,
+                "ステージ": "提案",
+                "完了予定日": "2026-05-31",
+            },
+            {**person, "案件名": "資料請求", "金額": 800000, "ステージ": "リード"},
+        ],
+    )
+    cw = res.crosswalk.set_index("source_row")
+    assert cw.loc[2, "deal_status"] == "exported" and cw.loc[2, "status"] == "exported"
+    lead = cw.loc[3]
+    assert lead["deal_status"] == "not-exported"
+    assert lead["status"] == "merged" and lead["contact_status"] == "exported"
+    assert "person-level record" in lead["reason"]
+    warned = res.findings[res.findings["rule"] == "export.deal-not-exported"]
+    assert list(warned["row"]) == [3] and set(warned["severity"]) == {"warning"}
+    assert "deals-not-exported" in res.report["import"]["verdict"]["reasons"]
+
+
+def test_an_audit_leaves_object_statuses_empty(tmp_path):
+    src = tmp_path / "t.xlsx"
+    pd.DataFrame([{"会社名": "株式会社デルタ", "案件名": "x", "ステージ": "提案"}]).to_excel(
+        src, index=False
+    )
+    res = pipeline.run([str(src)], target=None)
+    assert set(res.crosswalk["company_status"]) == {""}
