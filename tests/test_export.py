@@ -314,7 +314,7 @@ def _opp(doc: dict) -> list[dict]:
         (
             lambda d: _opp(d)[2].update(colour="red"),
             "files[3].columns[2].colour: unknown key; "
-            "allowed: name, from, value, type, required, unique, max_length, min, max, values, map, "
+            "allowed: name, from, value, type, required, unique, max_length, min, max, digits, decimals, values, map, "
             "parent, truncate, fix, description",
         ),
         (
@@ -582,6 +582,41 @@ REJECT_CASES = [
         "d1",
         "validate.out-of-range",
         "Probability 150 is outside 0..100",
+    ),
+    (
+        "probability-negative",
+        dict(probability=-5.0),
+        "Opportunity.csv",
+        "d1",
+        "validate.out-of-range",
+        "Probability -5 is outside 0..100",
+    ),
+    (  # Salesforce currency is number(18,2): 1e30 was exported as 31 digits
+        "amount-beyond-currency-18-2",
+        dict(amount=1e30),
+        "Opportunity.csv",
+        "d1",
+        "validate.too-many-digits",
+        "Amount 1000000000000000000000000000000 has 31 digits before the point; the field is "
+        "number(18,2): at most 16 digit(s) before the point and 2 after it",
+    ),
+    (
+        "amount-negative-beyond-currency-18-2",
+        dict(amount=-5e20),
+        "Opportunity.csv",
+        "d1",
+        "validate.too-many-digits",
+        "Amount -500000000000000000000 has 21 digits before the point; the field is "
+        "number(18,2): at most 16 digit(s) before the point and 2 after it",
+    ),
+    (
+        "amount-more-decimals-than-currency",
+        dict(amount=1234.567),
+        "Opportunity.csv",
+        "d1",
+        "validate.too-many-digits",
+        "Amount 1234.567 has 3 decimal(s); the field is number(18,2): at most 16 digit(s) "
+        "before the point and 2 after it",
     ),
 ]
 
@@ -1251,3 +1286,65 @@ def test_closed_probability_policy(tmp_path: Path, targets, model) -> None:
     assert not (kept.findings["rule"] == "export.probability-from-stage").any()
     hs = build(targets["hubspot"], model, ents)
     assert not (hs.findings["rule"] == "export.probability-from-stage").any()
+
+
+@pytest.mark.parametrize(
+    ("target", "file", "column", "largest", "too_large"),
+    [
+        ("salesforce", "Opportunity.csv", "Amount", 9999999999999998.0, 1e16),  # currency(18,2)
+        ("hubspot", "deals.csv", "amount", 9999999999999.99, 1e13),  # 15 digits, 2 decimals
+        ("generic", "deals.csv", "amount", 9999999999999.99, 1e13),
+    ],
+)
+def test_amount_is_checked_against_the_target_fields_size(
+    targets, model, target, file, column, largest, too_large
+) -> None:
+    ents = entities(
+        companies=[company("c1", "会社", 2)],
+        contacts=[contact("p1", "c1", "山田", "太郎", 2, email="y@alpha.co.jp")],
+        deals=[
+            deal("d1", "c1", "p1", "proposal", 2, amount=largest),
+            deal("d2", "c1", "p1", "proposal", 3, amount=too_large),
+        ],
+    )
+    result = build(targets[target], model, ents)
+    assert list(result.files[file][column]) == [re.sub(r"\.0$", "", repr(largest))]
+    got = result.rejects[result.rejects["file"] == file]
+    assert list(got["rule"]) == ["validate.too-many-digits"]
+    assert got.iloc[0]["value"] == f"{too_large:.0f}"
+    found = result.findings[result.findings["rule"] == "validate.too-many-digits"]
+    assert list(found[["row", "field", "action"]].itertuples(index=False, name=None)) == [
+        (3, "amount", "rejected")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("column", "problem"),
+    [
+        (
+            {"name": "Amount", "from": "amount", "digits": 18},
+            "files[0].columns[0].digits: only allowed with type: number (type is 'text')",
+        ),
+        (
+            {"name": "Amount", "from": "amount", "type": "number", "decimals": 2},
+            "files[0].columns[0].digits: None is not a positive whole number (decimals needs "
+            "digits)",
+        ),
+        (
+            {"name": "Amount", "from": "amount", "type": "number", "digits": 2, "decimals": 2},
+            "files[0].columns[0].decimals: 2 is not less than digits (2)",
+        ),
+    ],
+)
+def test_number_size_keys_are_checked(tmp_path: Path, column: dict, problem: str) -> None:
+    doc = {
+        "kind": "target",
+        "version": 1,
+        "name": "t",
+        "files": [{"name": "deals.csv", "records": "deals", "columns": [column]}],
+    }
+    path = tmp_path / "t.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(RuleFileError) as err:
+        load_target(str(path))
+    assert problem in str(err.value)

@@ -95,6 +95,37 @@ CASES = [
         "validate.out-of-range",
         "Probability 150 is outside 0..100",
     ),
+    (
+        Check("between", "Probability", max=100),  # one bound only: the reason still reads
+        "-5",
+        "150",
+        "validate.out-of-range",
+        "Probability 150 is outside ..100",
+    ),
+    (
+        Check("digits", "Amount", digits=18, decimals=2),
+        "-9999999999999999.99",
+        "1000000000000000000000000000000",
+        "validate.too-many-digits",
+        "Amount 1000000000000000000000000000000 has 31 digits before the point; the field is "
+        "number(18,2): at most 16 digit(s) before the point and 2 after it",
+    ),
+    (
+        Check("digits", "Amount", digits=18, decimals=2),
+        "1234.56",
+        "1234.567",
+        "validate.too-many-digits",
+        "Amount 1234.567 has 3 decimal(s); the field is number(18,2): at most 16 digit(s) "
+        "before the point and 2 after it",
+    ),
+    (
+        Check("digits", "Amount", digits=8),
+        "12345678",
+        "1.5",
+        "validate.too-many-digits",
+        "Amount 1.5 has 1 decimal(s); the field is number(8,0): at most 8 digit(s) before "
+        "the point and none after it",
+    ),
 ]
 
 

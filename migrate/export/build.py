@@ -481,6 +481,8 @@ def _checks(
             out.append(Check("regex", col.name, pattern=v.FORMATS[col.type]))
         if col.min is not None or col.max is not None:
             out.append(Check("between", col.name, min=col.min, max=col.max))
+        if col.digits:
+            out.append(Check("digits", col.name, digits=col.digits, decimals=col.decimals))
         allowed = _allowed(col, model)
         if allowed is not None:
             out.append(Check("in_set", col.name, values=allowed, fix=fix))

@@ -82,6 +82,8 @@ _COLUMN = [
     "max_length",
     "min",
     "max",
+    "digits",
+    "decimals",
     "values",
     "map",
     "parent",
@@ -106,6 +108,8 @@ class ColumnSpec:
     max_length: int | None = None
     min: float | None = None
     max: float | None = None
+    digits: int | None = None  # numbers: the most digits in all (Salesforce currency: 18) ...
+    decimals: int = 0  # ... of them after the decimal point (2); more of either rejects
     values: tuple[str, ...] | None = None  # allowed values (picklist)
     map: str = ""  # translate through maps.<name>
     parent: str = ""  # the file whose id column this column links to
@@ -431,6 +435,28 @@ def _files(
     return tuple(files)
 
 
+def _precision(raw: Any, at: str, p: Problems, ctype: str) -> tuple[int | None, int]:
+    """``digits`` and ``decimals`` of a number column (number(18,2): 18 and 2)."""
+    if "digits" not in raw and "decimals" not in raw:
+        return None, 0
+    if ctype != "number":
+        if ctype in COLUMN_TYPES:  # an unknown type is reported on its own
+            p.add(f"{at}.digits", f"only allowed with type: number (type is '{ctype}')")
+        return None, 0
+    digits, decimals = raw.get("digits"), raw.get("decimals", 0)
+    ok = True
+    if not isinstance(digits, int) or isinstance(digits, bool) or digits < 1:
+        p.add(f"{at}.digits", f"{digits!r} is not a positive whole number (decimals needs digits)")
+        ok = False
+    if not isinstance(decimals, int) or isinstance(decimals, bool) or decimals < 0:
+        p.add(f"{at}.decimals", f"{decimals!r} is not a whole number of 0 or more")
+        ok = False
+    elif ok and decimals >= digits:
+        p.add(f"{at}.decimals", f"{decimals} is not less than digits ({digits})")
+        ok = False
+    return (digits, decimals) if ok else (None, 0)
+
+
 def _column(
     raw: Any,
     at: str,
@@ -482,6 +508,7 @@ def _column(
                 p.add(f"{at}.{b}", f"only allowed with type: number (type is '{ctype}')")
             elif p.type(raw[b], f"{at}.{b}", (int, float), "a number"):
                 bounds[b] = float(raw[b])
+    digits, decimals = _precision(raw, at, p, ctype)
     map_name = raw.get("map", "")
     if map_name and map_name not in maps:
         p.add(
@@ -519,6 +546,8 @@ def _column(
         max_length=max_length,
         min=bounds.get("min"),
         max=bounds.get("max"),
+        digits=digits,
+        decimals=decimals,
         values=values,
         map=map_name,
         parent=parent,

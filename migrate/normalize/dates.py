@@ -285,11 +285,10 @@ def _grammar(t: str, dr: DateRules) -> DateToken:
         return _month(0, int(hit["m"]), hit["w"], dr)
     if hit := _ORDER3.match(t) or _ORDER2.match(t):
         ys = hit.groupdict().get("y") or ""
-        y = int(ys) if ys else 0
-        token = _order(int(hit["a"]), int(hit["b"]), four_digit(y) if y else 0, dr)
-        if 0 < len(ys) < 4 and int(hit["a"]) > 12 and token.kind == "full" and token.date:
+        token = _order(int(hit["a"]), int(hit["b"]), _year(ys), dr)
+        if len(ys) == 2 and int(hit["a"]) > 12 and token.kind == "full" and token.date:
             # 26/3/31: D/M/YY (2031-03-26) or the Japanese YY/M/D (2026-03-31)?
-            alt = make_date(four_digit(int(hit["a"])), int(hit["b"]), y)
+            alt = make_date(four_digit(int(hit["a"])), int(hit["b"]), int(ys))
             if alt:
                 msg = (
                     f"'{t}' read as day/month/two-digit year; it could also mean {alt.isoformat()}"
@@ -298,29 +297,40 @@ def _grammar(t: str, dr: DateRules) -> DateToken:
                 token = replace(token, issues=(issue,))
         return token
     if hit := _EN_MDY.match(t) or _EN_DMY.match(t):
-        y = four_digit(int(hit["y"])) if hit["y"] else 0
+        y = _year(hit["y"])
         m, d = _MONTHS[hit["mon"]], int(hit["d"])
         return _ymd(y, m, d, dr) if y else DateToken("no-year", spec=("day", m, d))
     if hit := _EN_MY.match(t):
-        y = four_digit(int(hit["y"])) if hit["y"] else 0
+        y = _year(hit["y"])
         return _month(y, _MONTHS[hit["mon"]], hit["w"], dr)
     if hit := _FY.match(t):
-        return _period(("fy", 1), four_digit(int(hit["y"] or hit["y2"])), "a fiscal year", dr)
+        return _period(("fy", 1), _year(hit["y"] or hit["y2"]), "a fiscal year", dr)
     if hit := _YEAR.match(t):
-        return _period(("year",), int(hit["y"]), "a year only", dr)
+        return _period(("year",), _year(hit["y"]), "a year only", dr)
     if hit := _QUARTER.match(t):
         ys = hit["fy"] or hit["y"] or hit["y3"]
         spec = ("quarter", int(hit["q"] or hit["q2"]))
-        return _period(spec, four_digit(int(ys)) if ys else 0, f"a {dr.quarters} quarter", dr)
+        return _period(spec, _year(ys), f"a {dr.quarters} quarter", dr)
     if hit := _HALF.match(t):
         ys = hit["fy"] or hit["y"]
         h = 1 if hit["h"] in ("上期", "上半期", "h1", "1h") else 2
-        return _period(
-            ("half", h), four_digit(int(ys)) if ys else 0, f"a {dr.quarters} half-year", dr
-        )
+        return _period(("half", h), _year(ys), f"a {dr.quarters} half-year", dr)
     if _SERIAL.match(t):
         return _from_number(float(t), dr)
     return DateToken("fail")
+
+
+def _year(written: str | None) -> int:
+    """The year a date writes (0 when none): only a two-digit year is expanded (26 -> 2026).
+
+    A year written with four digits is taken as written, so 1/1/0001 is the year 1 (out of
+    range, a finding), never a made-up 2001.
+    """
+    if not written:
+        return 0
+    if len(written) == 2:
+        return four_digit(int(written))
+    return int(written) or -1  # year 0000 is no year at all: -1 makes no date, not "no year"
 
 
 def _ymd(y: int, m: int, d: int, dr: DateRules) -> DateToken:

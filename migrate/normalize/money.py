@@ -22,7 +22,8 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from dataclasses import field as dataclass_field
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal, InvalidOperation, localcontext
 from functools import lru_cache
 
 import numpy as np
@@ -35,6 +36,12 @@ from .config import AmountRules, NormalizeRules, load_rules
 from .text import clean_text, fold, is_placeholder, to_text
 
 RULE = "normalize.amount"
+#: An amount a float cannot hold exactly (999,999,999,999,999,999,999): rejected, never rounded.
+PRECISION = "normalize.amount-precision"
+#: Scientific notation typed as text (1e30, 1.5E+6): read exactly like a number cell.
+#: Amounts are read without any rounding, however many digits a cell holds.
+_EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
+_SCIENTIFIC_RE = re.compile(r"^[-+]?(?:\d+(?:\.\d*)?|\.\d+)e[-+]?\d{1,4}$", re.I)
 _NEGATIVE_RE = re.compile(r"^(?:▲|△|-|−|マイナス)\s*")
 _RANGE_RE = re.compile(r"\s*(?:〜|~|-|–|—|から|\bto\b)\s*")
 #: Thousands grouping that never is a decimal mark: spaces (NBSP and thin spaces are spaces after
@@ -45,11 +52,16 @@ _MARKS_RE = re.compile(r"[.,]")
 
 @dataclass(frozen=True, slots=True)
 class Amount:
-    """One amount cell read: the number, the currency it names, whether it carries its own unit."""
+    """One amount cell read: the number, the currency it names, whether it carries its own unit.
+
+    ``exact`` is the number as the cell writes it, read without rounding (None for a float
+    cell, which is exactly its float); ``number`` is the float the records carry.
+    """
 
     number: float
     currency: str = ""
     explicit: bool = False
+    exact: Decimal | None = dataclass_field(default=None, compare=False)
 
 
 EMPTY = Amount(math.nan)
@@ -141,15 +153,34 @@ def read_amount(
     value: object, rules: NormalizeRules, decimal_mark: Mark = None
 ) -> tuple[Outcome[Amount], _Separators]:
     """Read one amount cell, and what it shows about its column's separators."""
+    with localcontext(_EXACT):
+        return _read_amount(value, rules, decimal_mark)
+
+
+def _read_amount(
+    value: object, rules: NormalizeRules, decimal_mark: Mark
+) -> tuple[Outcome[Amount], _Separators]:
     ar = rules.amounts
     seps = _Separators()
     if is_missing(value):
         return Outcome(EMPTY), seps
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return Outcome(Amount(float(value))), seps
+        exact = Decimal(value) if isinstance(value, int) else None
+        number = _float(exact) if exact is not None else float(value)
+        amount = Amount(number, exact=exact)
+        return Outcome(amount, (), _precision_failure(to_text(value), amount)), seps
     text = clean_text(value)
     if not text:
         return Outcome(EMPTY), seps
+    if _SCIENTIFIC_RE.match(text):
+        exact = Decimal(text)
+        amount = Amount(_float(exact), exact=exact)
+        failure = _precision_failure(text, amount)
+        if failure:
+            return Outcome(amount, (), failure), seps
+        if amount.number < 0:
+            return Outcome(amount, (_negative(text),)), seps
+        return Outcome(amount, (reformat(RULE, format_amount(amount.number)),)), seps
     if is_placeholder(text, rules.placeholders):
         from .companies import placeholder_issue
 
@@ -175,17 +206,65 @@ def read_amount(
     if result is None:
         failure = Issue("normalize.unparseable-amount", f"'{text}' is not an amount")
         return Outcome(EMPTY, (), failure), seps
+    failure = _precision_failure(text, result)
+    if failure:
+        return Outcome(result, tuple(issues), failure), seps
     if approx:
         issues.append(
             Issue("normalize.approximate-amount", f"'{text}' is approximate; the number was kept")
         )
     if result.number < 0:
-        issues.append(
-            Issue("normalize.negative-amount", f"'{text}' is a negative amount", severity="warning")
-        )
-    if not issues and to_text(result.number) != text:
-        issues.append(reformat(RULE, to_text(result.number)))
+        issues.append(_negative(text))
+    if not issues and format_amount(result.number) != text:
+        issues.append(reformat(RULE, format_amount(result.number)))
     return Outcome(result, tuple(issues)), seps
+
+
+def _negative(text: str) -> Issue:
+    return Issue("normalize.negative-amount", f"'{text}' is a negative amount", severity="warning")
+
+
+def _float(exact: Decimal) -> float:
+    """The float nearest to an exact amount (infinite when it is beyond any float)."""
+    try:
+        return float(exact)
+    except OverflowError:  # pragma: no cover - float(Decimal) gives inf, but be safe
+        return math.inf if exact > 0 else -math.inf
+
+
+def holds_exactly(exact: Decimal, number: float) -> bool:
+    """True when ``number`` is ``exact`` without rounding: written back it gives the same
+    decimal (1e30 -> 1000000000000000000000000000000), or its binary value is that number."""
+    if not math.isfinite(number):
+        return False
+    return Decimal(repr(number)) == exact or Decimal(number) == exact
+
+
+def _precision_failure(text: str, amount: Amount) -> Issue | None:
+    """The failure of an amount the records cannot carry without rounding it."""
+    if math.isfinite(amount.number) and (
+        amount.exact is None or holds_exactly(amount.exact, amount.number)
+    ):
+        return None
+    return precision_issue(text, amount.exact, amount.number)
+
+
+def _significant(exact: Decimal) -> int:
+    digits = "".join(map(str, exact.as_tuple().digits)).strip("0")
+    return max(len(digits), 1)
+
+
+def precision_issue(text: str, exact: Decimal | None, number: float) -> Issue:
+    """``normalize.amount-precision``: the amount cannot be held without rounding it."""
+    if not math.isfinite(number):
+        how = "is beyond any number the records can hold"
+    else:
+        digits = _significant(exact if exact is not None else Decimal(repr(number)))
+        how = (
+            f"has {digits} significant digits; an amount keeps 15 exactly and it would become "
+            f"{format_amount(number)}"
+        )
+    return Issue(PRECISION, f"'{text}' {how}; the row is rejected rather than rounded")
 
 
 def _range(t: str, reader: _Reader, ar: AmountRules, issues: list[Issue]) -> Amount | None:
@@ -198,11 +277,17 @@ def _range(t: str, reader: _Reader, ar: AmountRules, issues: list[Issue]) -> Amo
         return None
     if not low.explicit and high.explicit:
         unit = _unit_of(parts[1], reader.m)
-        low = Amount(low.number * float(unit), high.currency, True)
+        exact = low.exact * unit if low.exact is not None else None
+        low = Amount(low.number * float(unit), high.currency, True, exact)
     if low.currency and high.currency and low.currency != high.currency:
         return None
     lo, hi = sorted((low.number, high.number))
     number = {"lower": lo, "upper": hi, "mid": (lo + hi) / 2}[ar.range]
+    exact = None
+    if low.exact is not None and high.exact is not None:
+        elo, ehi = sorted((low.exact, high.exact))
+        exact = {"lower": elo, "upper": ehi, "mid": (elo + ehi) / 2}[ar.range]
+        number = _float(exact)
     issues.append(
         Issue(
             "normalize.amount-range",
@@ -210,7 +295,7 @@ def _range(t: str, reader: _Reader, ar: AmountRules, issues: list[Issue]) -> Amo
             to_text(number),
         )
     )
-    return Amount(number, low.currency or high.currency, low.explicit or high.explicit)
+    return Amount(number, low.currency or high.currency, low.explicit or high.explicit, exact)
 
 
 def _unit_of(t: str, m: _Matchers) -> Decimal:
@@ -257,7 +342,8 @@ class _Reader:
                 explicit = explicit or bool(unit)
         except InvalidOperation:
             return None
-        return Amount(sign * float(total), codes.pop() if codes else "", explicit)
+        exact = sign * total
+        return Amount(_float(exact), codes.pop() if codes else "", explicit, exact)
 
     def number(self, run: str, *, scaled: bool) -> str | None:
         """One number with its separators (1.234.567,89) as plain decimal digits (1234567.89)."""
@@ -357,21 +443,23 @@ def normalize_money(
         issues, numbers = [], []
         for o in outcomes:
             if o.failure:
-                _, issue = settle(o.failure, rule.on_error, rule.severity, math.nan, math.nan)
+                # an amount that would be rounded is never blanked: the row is rejected
+                policy = "reject" if o.failure.rule == PRECISION else rule.on_error
+                _, issue = settle(o.failure, policy, rule.severity, math.nan, math.nan)
                 issues.append((*o.issues, issue))
+                numbers.append(math.nan)
             else:
                 issues.append(o.issues)
-            numbers.append(o.value.number)
+                numbers.append(o.value.number)
         number = np.asarray(numbers, dtype=float)[codes]
         explicit = np.asarray([o.value.explicit for o in outcomes], dtype=bool)[codes]
         bare = ~explicit & ~np.isnan(number)
         mult = np.where(bare, unit, 1.0)
         corrected = _unit_suspects(field, number, bare, unit, col)
         mult[corrected] = 1.0
-        with np.errstate(over="ignore", invalid="ignore"):
-            amount = np.round(number * mult, 6)
         originals = uniques
-        col.coded(field, codes, issues, originals, [to_text(x) for x in numbers])
+        col.coded(field, codes, issues, originals, [format_amount(x) for x in numbers])
+        amount = _scaled(field, number, mult, codes, outcomes, uniques, col)
         _unit_applied(field, bare & (unit != 1.0) & ~corrected, unit, col)
         out[field] = pd.Series(amount, index=out.index, dtype="float64")
         if i == 0:
@@ -396,6 +484,57 @@ def normalize_money(
                 [str(cell_currency[p]) for p in clash],
             )
         out["currency"] = pd.Series(final, index=out.index, dtype=object)
+
+
+def _scaled(
+    field: str,
+    number: np.ndarray,
+    mult: np.ndarray,
+    codes: np.ndarray,
+    outcomes: list[Outcome[Amount]],
+    uniques: list[object],
+    col: Collector,
+) -> np.ndarray:
+    """Amounts times their header unit (12.5 in a 万円 column is 125000), computed exactly.
+
+    The product is taken in decimal, so 12.3456789012345万 is 123456.789012345 and not the float
+    noise of a binary multiplication; a product a float cannot hold rejects the row.
+    """
+    amount = number.copy()
+    scaled = np.flatnonzero((mult != 1.0) & ~np.isnan(number))
+    if not len(scaled):
+        return amount
+    pairs, inverse = np.unique(
+        np.stack([codes[scaled], mult[scaled]]).T, axis=0, return_inverse=True
+    )
+    products: list[tuple[float, Issue | None]] = []
+    with localcontext(_EXACT):
+        for code, m in pairs:
+            value = outcomes[int(code)].value
+            base = value.exact if value.exact is not None else Decimal(repr(value.number))
+            exact = base * Decimal(repr(float(m)))
+            product = _float(exact)
+            ok = holds_exactly(exact, product)
+            text = to_text(uniques[int(code)])
+            products.append((product, None if ok else precision_issue(text, exact, product)))
+    inverse = np.asarray(inverse).reshape(-1)
+    amount[scaled] = [products[k][0] for k in inverse]
+    bad: list[tuple[int, Issue]] = []
+    for p, k in zip(scaled.tolist(), inverse.tolist()):
+        issue = products[k][1]
+        if issue is not None:
+            bad.append((p, settle(issue, "reject", "error", math.nan, math.nan)[1]))
+    if bad:
+        positions = [p for p, _ in bad]
+        amount[positions] = math.nan
+        col.rows(
+            field,
+            positions,
+            [i for _, i in bad],
+            [to_text(uniques[int(codes[p])]) for p in positions],
+            [""] * len(bad),
+        )
+    return amount
 
 
 def _separators(

@@ -11,6 +11,7 @@ rules/normalize.yaml and reported as a guess; a name that cannot be split become
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -158,7 +159,9 @@ def fix_case(s: str, rules: PeopleRules, *, upper: bool = False) -> str:
 
 def person_key(name: str) -> str:
     """Comparison form of a name: NFKC, case-folded, no spaces or dots."""
-    return re.sub(r"[\s.,・]", "", clean_text(name)).casefold()
+    key = re.sub(r"[\s.,・]", "", clean_text(name)).casefold()
+    # "K ̧" (a cedilla NFKC turned into space + combining mark) composes once the space is gone
+    return key if key.isascii() else unicodedata.normalize("NFKC", key)
 
 
 def _strip_title_tail(s: str, m: _Matchers, issues: list[Issue]) -> str:
@@ -207,8 +210,11 @@ def _strip_decorations(s: str, m: _Matchers, issues: list[Issue]) -> str:
         if m.prefix:
             s = m.prefix.sub("", s).strip()
         if m.suffix:
-            new = m.suffix.sub("", s).strip(" -")
-            s = new or s
+            # "山田 - 様": the dash goes with the honorific; a dash of the name itself stays
+            # ("Smith-, John" is John Smith- however often it is normalised).
+            hit3 = m.suffix.search(s)
+            if hit3:
+                s = s[: hit3.start()].strip(" -") or s
         if m.title_lead:
             hit2 = m.title_lead.match(s)
             if hit2 and s[hit2.end() :].strip():

@@ -27,7 +27,7 @@ def date_for(spec: Spec, year: int, dr: DateRules) -> dt.date | None:
     if what == "month":
         return month_day(year, int(spec[1]), spec[2])  # type: ignore[call-overload]
     if what == "year":
-        return dt.date(year, 12, 31)
+        return make_date(year, 12, 31)
     months = {"quarter": 3, "half": 6, "fy": 12}[str(what)]
     n = int(spec[1]) if len(spec) > 1 else 1  # type: ignore[call-overload]
     if what != "fy" and dr.quarters == "calendar":

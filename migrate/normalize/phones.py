@@ -22,6 +22,11 @@ _DASHES = str.maketrans({c: "-" for c in "ー―‐‑–—−－ｰ"})
 _NOTE_RE = re.compile(r"[(\[【<][^\d()\[\]【】<>]*[)\]】>]")
 _CANDIDATE_RE = re.compile(r"\+?[\d(][\d\s\-().]{4,}\d")
 _SEPARATORS_RE = re.compile(r"\s*(?:[/,;、\n]|\bor\b|または|及び|および)\s*")
+#: E.164: a + and at most 15 digits, the first not 0. phonenumbers calls some longer German
+#: numbers valid (+49 and 14-15 more digits) that no importer takes: they are invalid here too,
+#: so a number kept in a phone field always passes the export's phone check
+#: (migrate/export/values.py PHONE_RE, the same pattern).
+E164_RE = re.compile(r"^\+[1-9][0-9]{3,14}$")
 
 
 @lru_cache(maxsize=8)
@@ -214,11 +219,13 @@ def _parse(candidate: str, pr: PhoneRules) -> tuple[str, str, bool] | None:
     except pn.NumberParseException:
         return None
     e164 = str(pn.format_number(n, pn.PhoneNumberFormat.E164))
-    if pn.is_valid_number(n):
+    if pn.is_valid_number(n) and E164_RE.match(e164):
         return e164, n.extension or "", True
     international = _international_00(candidate)
     if international:
         return international, "", True
+    if not E164_RE.match(e164):
+        return None
     if pr.accept_unlisted and n.country_code == 81 and _japanese_shape(str(n.national_number), pr):
         return e164, n.extension or "", False
     return None
@@ -240,15 +247,16 @@ def _international_00(candidate: str) -> str:
         n = pn.parse("+" + digits[2:], None)
     except pn.NumberParseException:
         return ""
-    return str(pn.format_number(n, pn.PhoneNumberFormat.E164)) if pn.is_valid_number(n) else ""
+    e164 = str(pn.format_number(n, pn.PhoneNumberFormat.E164))
+    return e164 if pn.is_valid_number(n) and E164_RE.match(e164) else ""
 
 
 def _japanese_shape(national: str, pr: PhoneRules) -> bool:
     """A Japanese number without its trunk 0: 9 digits (landline, 0120) or 10 (090/080/070/050)."""
     if len(set(national[-8:])) == 1:  # 03-0000-0000, 090-1111-1111: placeholders, not numbers
         return False
-    if len(national) == 9:
-        return national[0] != "0"
+    if len(national) == 9:  # never 10...: dialled with its 0 that is 010, the international prefix
+        return national[0] != "0" and not national.startswith("10")
     return len(national) == 10 and national[:2] in pr.mobile_prefixes
 
 
@@ -267,6 +275,15 @@ def _from_number(value: float, pr: PhoneRules) -> Outcome[str]:
             "", (), Issue("normalize.invalid-phone", f"'{value}' is not a valid phone number")
         )
     digits = str(int(value))
+    if len(digits) > 15:  # also beyond what a number cell keeps exactly (15 digits)
+        return Outcome(
+            "",
+            (),
+            Issue(
+                "normalize.invalid-phone",
+                f"'{digits}' has {len(digits)} digits; a phone number has at most 15",
+            ),
+        )
     restored = _restore_zero(digits, pr)
     if restored:
         return Outcome(restored, (_zero_issue(digits, restored),))

@@ -24,9 +24,12 @@ from .text import clean_text, fold, is_placeholder, to_text
 
 RULE = "normalize.probability"
 _NUM = r"(\d+(?:\.\d+)?|\.\d+)"
-_PERCENT_RE = re.compile(rf"{_NUM}\s*(?:%|パーセント|percent)")
+#: A minus sign before a percentage or bare number (-5%, −5%, ▲5%): kept, so the value is out of
+#: range (a finding), never read as 5.
+_SIGN = r"([-−▲]\s*|\+\s*)?"
+_PERCENT_RE = re.compile(rf"(?<![\d.]){_SIGN}{_NUM}\s*(?:%|パーセント|percent)")
 _RANGE_RE = re.compile(rf"^{_NUM}\s*%?\s*(?:-|〜|~|–|から|to)\s*{_NUM}\s*%?$")
-_BARE_RE = re.compile(rf"^[+]?{_NUM}$")
+_BARE_RE = re.compile(rf"^{_SIGN}{_NUM}$")
 _SCORE_RE = re.compile(rf"^([-+]?{_NUM})\s*(?:点|pt|pts|points?|ポイント)?$", re.I)
 
 
@@ -64,7 +67,7 @@ def parse_probability(value: object, rules: NormalizeRules | None = None) -> Out
         return Outcome(Probability(number, "%" not in t and hi <= 1), (issue,))
     percents = _PERCENT_RE.findall(t)
     if len(percents) == 1:
-        number = float(percents[0])
+        number = _signed(*percents[0])
         return Outcome(Probability(number), (reformat(RULE, to_text(number)),))
     key = t
     for word in pr.strip_words:
@@ -83,12 +86,19 @@ def parse_probability(value: object, rules: NormalizeRules | None = None) -> Out
     if is_placeholder(text, rules.placeholders):
         return Outcome(EMPTY, (placeholder_issue(text),))
     if hit := _BARE_RE.match(t):
+        number = _signed(hit[1], hit[2])
+        respelled = hit[0] != text
         return Outcome(
-            Probability(float(hit[1]), True), (reformat(RULE, hit[1]),) if hit[1] != text else ()
+            Probability(number, True), (reformat(RULE, to_text(number)),) if respelled else ()
         )
     return Outcome(
         EMPTY, (), Issue("normalize.unparseable-probability", f"'{text}' is not a probability")
     )
+
+
+def _signed(sign: str | None, digits: str) -> float:
+    number = float(digits)
+    return -number if sign and sign.strip() != "+" else number
 
 
 def parse_number(value: object, rules: NormalizeRules | None = None) -> Outcome[float]:

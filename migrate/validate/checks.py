@@ -22,6 +22,7 @@ CheckKind = Literal[
     "date",
     "length",
     "between",
+    "digits",
     "unique",
     "parent",
 ]
@@ -44,6 +45,7 @@ EXPECTATIONS: dict[str, str] = {
     "date": "expect_column_values_to_match_strftime_format",
     "length": "expect_column_value_lengths_to_be_between",
     "between": "expect_column_values_to_be_between",
+    "digits": "expect_column_values_to_match_regex",
     "unique": "expect_column_values_to_be_unique",
     "parent": "expect_column_values_to_be_in_set",
 }
@@ -59,6 +61,7 @@ REASONS: dict[str, str] = {
     "date": "validate.bad-date",
     "length": "validate.too-long",
     "between": "validate.out-of-range",
+    "digits": "validate.too-many-digits",
     "unique": "validate.duplicate-id",
     "parent": "validate.parent-missing",
 }
@@ -77,6 +80,8 @@ class Check:
     pattern: str = ""  # regex: pattern; date: strftime format
     min: float | None = None  # length: min characters; between: lowest value
     max: float | None = None  # length: max characters; between: highest value
+    digits: int | None = None  # digits: the most digits a number may have in all
+    decimals: int = 0  # digits: ... of them after the decimal point
     parent: str = ""  # parent: the parent file; values must be ids of its surviving rows
     columns: tuple[str, ...] = ()  # any_of: at least one of these columns is filled
     when_stages: tuple[str, ...] = ()  # only rows whose stage (hidden _stage) is one of these
@@ -92,6 +97,13 @@ class Check:
         """The GX expectation type and the column, as shown in rejects.csv."""
         target = "|".join(self.columns) if self.kind == "any_of" else self.column
         return f"{EXPECTATIONS[self.kind]}({target})"
+
+
+def digits_pattern(digits: int, decimals: int) -> str:
+    """The plain numbers a numeric field of ``digits`` digits, ``decimals`` after the point,
+    holds: number(18,2) takes -9999999999999999.99 .. 9999999999999999.99."""
+    whole = f"^-?[0-9]{{1,{max(digits - decimals, 1)}}}"
+    return whole + (f"(?:\\.[0-9]{{1,{decimals}}})?$" if decimals else "$")
 
 
 @dataclass(frozen=True)
@@ -134,8 +146,12 @@ def describe(check: Check, value: object) -> tuple[str, str]:
         reason = f"{c} is {len(v)} characters long; the target allows at most {check.max:g}"
         fix = f"shorten the source value mapped to {c}"
     elif check.kind == "between":
-        reason = f"{c} {shown} is outside {check.min:g}..{check.max:g}"
+        lo = "" if check.min is None else f"{check.min:g}"
+        hi = "" if check.max is None else f"{check.max:g}"
+        reason = f"{c} {shown} is outside {lo}..{hi}"
         fix = f"correct the source value mapped to {c}"
+    elif check.kind == "digits":
+        reason, fix = _too_many_digits(c, v, check.digits or 0, check.decimals)
     elif check.kind == "unique":
         reason = f"{c} {shown!r} appears more than once in the file"
         fix = "the id must be unique: review the duplicate records (dedupe) and run again"
@@ -143,6 +159,26 @@ def describe(check: Check, value: object) -> tuple[str, str]:
         reason = f"{c} {shown!r} has no record in {check.parent}"
         fix = f"make sure the parent record is exported to {check.parent}"
     return check.reason or reason, check.fix or fix
+
+
+def _too_many_digits(column: str, value: str, digits: int, decimals: int) -> tuple[str, str]:
+    """Why a number does not fit a field of ``digits`` digits with ``decimals`` decimals."""
+    size = f"number({digits},{decimals}): at most {digits - decimals} digit(s) before the point"
+    size += f" and {decimals} after it" if decimals else " and none after it"
+    whole, _, frac = value.lstrip("-").partition(".")
+    if not (whole.isdigit() and (not frac or frac.isdigit())):
+        reason = f"{column} {value[:60]!r} is not a plain number; the field is {size}"
+    elif len(whole) > digits - decimals:
+        reason = (
+            f"{column} {value[:60]} has {len(whole)} digits before the point; the field is {size}"
+        )
+    else:
+        reason = f"{column} {value[:60]} has {len(frac)} decimal(s); the field is {size}"
+    fix = (
+        f"correct the source value mapped to {column} (a typo or a wrong unit?): the target "
+        "cannot hold it exactly, and it is not rounded"
+    )
+    return reason, fix
 
 
 def parent_rejected(check: Check, value: object) -> tuple[str, str]:

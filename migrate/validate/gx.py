@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from .checks import EXPECTATIONS, STAGE, Check
+from .checks import EXPECTATIONS, STAGE, Check, digits_pattern
 
 _STATE: dict[str, Any] = {}
 _COUNTER = itertools.count(1)
@@ -73,8 +73,8 @@ def _expectation(check: Check, column: str) -> Any:
         return gxe.ExpectColumnValuesToBeNull(**kw)
     if kind in ("in_set", "parent"):
         return gxe.ExpectColumnValuesToBeInSet(value_set=list(check.values), **kw)
-    if kind == "regex":
-        return gxe.ExpectColumnValuesToMatchRegex(regex=check.pattern, **kw)
+    if kind in ("regex", "digits"):
+        return gxe.ExpectColumnValuesToMatchRegex(regex=_regex(check), **kw)
     if kind == "date":
         return gxe.ExpectColumnValuesToMatchStrftimeFormat(strftime_format=check.pattern, **kw)
     if kind == "length":
@@ -88,13 +88,19 @@ def _expectation(check: Check, column: str) -> Any:
     raise ValueError(f"unknown check kind {kind!r}")
 
 
+def _regex(check: Check) -> str:
+    if check.kind == "digits" and check.digits:
+        return digits_pattern(check.digits, check.decimals)
+    return check.pattern
+
+
 def _identity(check: Check, column: str) -> tuple[object, ...]:
     """What makes two checks the same GX expectation (a suite keeps only one of equal ones)."""
     return (
         EXPECTATIONS[check.kind],
         column,
         check.values,
-        check.pattern,
+        _regex(check),
         check.min,
         check.max,
         check.when_stages,
