@@ -261,10 +261,22 @@ def write_crash_log(folder: Path | None, text: str) -> Path:
 
 
 def write_csv(
-    frame: pd.DataFrame, path: Path, *, bom: bool = False, encoding: str = "utf-8"
+    frame: pd.DataFrame,
+    path: Path,
+    *,
+    bom: bool = False,
+    encoding: str = "utf-8",
+    neutralise: bool = True,
 ) -> None:
-    """CSV with every value as text as it stands, RFC 4180 quoting, LF line endings."""
+    """CSV with every value as text as it stands, RFC 4180 quoting, LF line endings.
+
+    Formula payloads are neutralised (see :func:`is_formula_payload`): every CSV the tool writes
+    is opened in Excel by someone. The import files pass ``neutralise=False``: the export
+    already neutralised their text columns, with a finding per cell, and left typed ones alone.
+    """
     enc = "utf-8-sig" if bom and encoding == "utf-8" else encoding
+    if neutralise:
+        frame = neutralise_frame(frame)
     frame.to_csv(path, index=False, encoding=enc, lineterminator="\n", na_rep="")
 
 
@@ -308,3 +320,58 @@ def make_reproducible(path: Path) -> None:
             fixed.external_attr = info.external_attr
             dst.writestr(fixed, data)
     os.replace(tmp, path)
+
+
+# ---------------------------------------------------------------------------- formulas in CSVs
+# A spreadsheet runs a cell as a formula when it starts with = + - @ (or a tab or CR before
+# one). Only what is a payload gets a leading ': a plain number (-5, +1.5%), a phone (+81...)
+# and a handle-like name (@cosme) arrive as themselves.
+_ALWAYS = ("=", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"^[+-]?\d[\d,]*(?:\.\d+)?%?$")
+_PHONE = re.compile(r"^\+\d[\d\s().\-]{5,}$")
+_HANDLE = re.compile(r"^@[\w.\-]+$")
+
+
+def is_formula_payload(value: str) -> bool:
+    """Whether a spreadsheet opening this cell would run it as a formula."""
+    if not value:
+        return False
+    if value.startswith(_ALWAYS):
+        return True
+    first = value[0]
+    if first in "+-":
+        return not (_PLAIN_NUMBER.match(value) or _PHONE.match(value))
+    if first == "@":
+        return not _HANDLE.match(value)
+    return False
+
+
+def neutralise(value: str) -> str:
+    """Prefix ``'`` to a text a spreadsheet would run as a formula."""
+    return "'" + value if is_formula_payload(value) else value
+
+
+def payload_mask(column: pd.Series) -> pd.Series:
+    """Which cells of a column are formula payloads (vectorised: only candidates are tested)."""
+    text = column.astype("string").fillna("")
+    candidate = text.str.match(r"^[=+\-@\t\r]")
+    out = pd.Series(False, index=column.index)
+    if candidate.any():
+        out[candidate] = [is_formula_payload(v) for v in text[candidate]]
+    return out
+
+
+def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every text cell that is a formula payload, prefixed with ``'`` (numbers untouched)."""
+    out = None
+    for col in frame.columns:
+        if not (
+            pd.api.types.is_object_dtype(frame[col]) or pd.api.types.is_string_dtype(frame[col])
+        ):
+            continue
+        hit = payload_mask(frame[col])
+        if hit.any():
+            out = frame.copy() if out is None else out
+            out[col] = out[col].astype(object)
+            out.loc[hit, col] = "'" + out.loc[hit, col].astype(str)
+    return frame if out is None else out

@@ -24,7 +24,14 @@ from . import findings as fnd
 from .crosswalk import CROSSWALK_COLUMNS, STATUS_COLUMNS, object_statuses
 from .errors import InputFileError
 from .ingest import IngestResult, SheetTable, read_sources, to_records
-from .output import OutputFolder, make_reproducible, write_csv, write_json
+from .output import (
+    OutputFolder,
+    is_formula_payload,
+    make_reproducible,
+    payload_mask,
+    write_csv,
+    write_json,
+)
 from .schema import ROW_KEY, SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, cell_text, flags, load_schema
 from .validate import PARENT_REJECTED
 
@@ -156,6 +163,7 @@ def run(
     )
     found.append(left_out)
 
+    found.append(_formula_findings(records, ingest.tables, schema.names))
     findings = _fill_columns(fnd.concat(found), ingest.tables)
     crosswalk = build_crosswalk(records, ingest.tables)
     report = build_report(
@@ -296,6 +304,62 @@ def _apply_rejects(records: pd.DataFrame, rejects: pd.DataFrame) -> pd.DataFrame
     hit = flags(out[ROW_KEY], lambda k: k in reasons) & (out["_status"] != "rejected")
     out.loc[hit, "_reason"] = out.loc[hit, ROW_KEY].map(lambda k: "; ".join(reasons[k]))
     return out
+
+
+def _formula_findings(
+    records: pd.DataFrame, tables: list[SheetTable], fields: list[str]
+) -> pd.DataFrame:
+    """Cells and sheet names that would run as formulas in Excel: records.csv, findings.csv,
+    crosswalk.csv and rejects.csv carry them with a leading ' (see :mod:`migrate.output`)."""
+    parts = []
+    for f in fields:
+        if f not in records.columns:
+            continue
+        hit = payload_mask(records[f])
+        if not hit.any():
+            continue
+        rows = records.loc[hit]
+        original = rows[f].map(cell_text)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "rule": "output.formula-neutralised",
+                    "severity": "info",
+                    "message": "the value starts like a spreadsheet formula; the CSVs of this "
+                    "run carry it with a leading ' so that Excel shows it as text",
+                    "file": rows[SOURCE_FILE],
+                    "sheet": rows[SOURCE_SHEET],
+                    "row": rows[SOURCE_ROW],
+                    "field": f,
+                    "original": original,
+                    "value": "'" + original,
+                    "action": "changed",
+                }
+            )
+        )
+    names = [
+        (file, sheet, name)
+        for file, sheet in sorted({(t.file, t.sheet) for t in tables})
+        for name in dict.fromkeys((file, sheet))
+        if is_formula_payload(name)
+    ]
+    parts.append(
+        fnd.to_frame(
+            fnd.Finding(
+                "output.formula-neutralised",
+                "info",
+                "the file or sheet name starts like a spreadsheet formula; the CSVs of this run "
+                "carry it with a leading '",
+                file,
+                sheet,
+                original=name,
+                value="'" + name,
+                action="changed",
+            )
+            for file, sheet, name in names
+        )
+    )
+    return fnd.concat(parts)
 
 
 def _fill_columns(findings: pd.DataFrame, tables: list[SheetTable]) -> pd.DataFrame:

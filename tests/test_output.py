@@ -157,3 +157,66 @@ def test_an_out_path_that_is_a_file_is_refused(tmp_path):
     res = invoke("run", str(TRACKER), "--out", str(f))
     assert res.exit_code == 2 and "is a file" in res.stderr
     assert f.read_text("utf-8") == "x"
+
+
+# ------------------------------------------------------------------ formulas (issue 11, item 5)
+from migrate.output import is_formula_payload  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    ("value", "payload"),
+    [
+        ('=HYPERLINK("http://evil","x")', True),
+        ("-@SUM(1)", True),
+        ("@SUM(1)", True),
+        ("+1 call", True),
+        ("-2+3+cmd|' /C calc'!A0", True),
+        ("\t=1", True),
+        ("@cosme", False),  # a company's name
+        ("+81312345678", False),  # E.164
+        ("+81 3-1234-5678", False),
+        ("-5", False),
+        ("-5%", False),
+        ("+1,234.50", False),
+        ("株式会社=テスト", False),
+        ("", False),
+    ],
+)
+def test_formula_payloads(value, payload):
+    assert is_formula_payload(value) is payload
+
+
+def test_every_csv_the_tool_writes_is_free_of_formulas(tmp_path):
+    import csv
+    import io
+
+    import pandas as pd
+
+    src = tmp_path / "tracker.xlsx"
+    rows = pd.DataFrame(
+        {
+            "Company": ['=HYPERLINK("http://x","a")', "@cosme", "-@SUM(1)"],
+            "Contact": ["A B", "C D", "=1+2"],
+            "Phone": ["+81312345678", "+81312345679", "03-1234-5678"],
+            "Deal": ["d1", "d2", "+1 upsell"],
+            "Amount": [1, 2, 3],
+        }
+    )
+    # the texts as text cells, as a user who typed '=... in Excel has them
+    options = {"options": {"strings_to_formulas": False}}
+    with pd.ExcelWriter(src, engine="xlsxwriter", engine_kwargs=options) as w:
+        rows.to_excel(w, sheet_name="=1+1", index=False)
+    out = tmp_path / "o"
+    res = invoke("run", str(src), "--out", str(out), "--target", "salesforce")
+    assert res.exit_code in (0, 1), res.stderr
+    seen = set()
+    for path in out.glob("*.csv"):
+        for row in csv.reader(io.StringIO(path.read_text(encoding="utf-8"))):
+            for cell in row:
+                assert not is_formula_payload(cell), (path.name, cell)
+                seen.add(cell)
+    assert "'=1+1" in seen and "@cosme" in seen and "+81312345678" in seen
+    findings = pd.read_csv(out / "findings.csv", dtype=str, keep_default_na=False)
+    hits = findings[findings["rule"] == "output.formula-neutralised"]
+    # the company cells, the contact cell, the deal cell and the sheet name
+    assert len(hits) >= 5 and "'=1+1" in set(hits["value"])

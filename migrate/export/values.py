@@ -1,8 +1,9 @@
 """Cell values for import files: plain numbers, formatted dates, safe text.
 
-The formula-injection rule: a value a spreadsheet would run as a formula starts with ``=``,
-``+``, ``-``, ``@``, a tab or a carriage return. Free-text columns (type text/id) are
-neutralised by prefixing ``'``. Typed columns (number, date, phone, email, url, picklist, bool,
+The formula-injection rule (:func:`migrate.output.is_formula_payload`): a value a spreadsheet
+would run as a formula starts with ``=``, a tab or a carriage return, or with ``+``, ``-`` or
+``@`` followed by more than a plain number, a phone or a handle (``@cosme``). Free-text
+columns (type text/id) are neutralised by prefixing ``'``. Typed columns (number, date, phone, email, url, picklist, bool,
 owner) are not touched: their values are validated against a strict format or a closed set, so
 a formula cannot pass and a plain ``-5`` or ``+81312345678`` stays what it is.
 """
@@ -16,9 +17,9 @@ from datetime import date, datetime
 
 import numpy as np
 
+from ..output import neutralise as neutralise  # the export's text rule is the one of every CSV
 from ..schema import is_blank
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 NUMBER_RE = r"^-?[0-9]+(?:\.[0-9]+)?$"
 EMAIL_RE = r"^[\w][\w.%+'-]*@[\w-]+(?:\.[\w-]+)+$"
 PHONE_RE = r"^\+[1-9][0-9]{3,14}$"  # E.164, as the normalizer writes it
@@ -86,11 +87,6 @@ def as_bool(value: object) -> str:
         return "true" if value else "false"
     s = str(value).strip().lower()
     return {"1": "true", "0": "false", "yes": "true", "no": "false"}.get(s, s)
-
-
-def neutralise(value: str) -> str:
-    """Prefix ``'`` to a text a spreadsheet would run as a formula."""
-    return "'" + value if value.startswith(FORMULA_START) else value
 
 
 def strip_control(value: str) -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..output import neutralise_frame
 from .build import ExportResult
 from .profile import TargetProfile
 
@@ -74,7 +75,7 @@ def write_import_files(
             )
     written.append(
         write_csv(
-            result.rejects,
+            neutralise_frame(result.rejects),  # a value that failed a check may be a payload
             out_dir / REJECTS_FILE,
             encoding="utf-8-sig" if excel_friendly else "utf-8",
             newline=target.output.newline,

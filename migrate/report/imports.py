@@ -14,8 +14,8 @@ from typing import Any
 
 import pandas as pd
 
-from . import values as v
 from ..crosswalk import DEAL_NOT_EXPORTED
+from . import values as v
 from .context import Context
 
 STATUSES = ("exported", "merged", "rejected", "skipped")
