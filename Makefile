@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 OUT    ?= out/demo
 STAMP  := $(VENV)/.installed-dev
 
-.PHONY: demo test check lint typecheck bench sample-data golden clean venv
+.PHONY: demo test test-matrix test-lowest test-newest check lint typecheck bench sample-data golden clean venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,18 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# Both ends of every supported dependency range: the lowest versions pyproject.toml allows
+# (uv --resolution lowest-direct) and the newest a fresh install resolves today.
+test-matrix: test-lowest test-newest
+
+test-lowest test-newest: test-%: $(STAMP)
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv venv --quiet --allow-existing -p $(PYTHON) .venv-$*
+	VIRTUAL_ENV=.venv-$* $(BIN)/uv pip install --quiet \
+	  $(if $(filter lowest,$*),--resolution lowest-direct,--upgrade) -e ".[dev]"
+	VIRTUAL_ENV=.venv-$* $(BIN)/uv pip list 2>/dev/null | grep -iE '^(pandas|numpy|openpyxl|great.expectations|click|pyarrow) '
+	.venv-$*/bin/python -m pytest -q -p no:cacheprovider
 
 lint: $(STAMP)
 	$(BIN)/ruff check migrate tests bench

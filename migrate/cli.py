@@ -212,6 +212,17 @@ def _common_options(f):
     return f
 
 
+def _skipped_breakdown(crosswalk) -> str:
+    """' (3 subtotal, 2 note)': why rows that hold values were not read as data."""
+    if not len(crosswalk):
+        return ""
+    skipped = crosswalk.loc[crosswalk["status"] == "skipped", "reason"].value_counts()
+    if skipped.empty:
+        return ""
+    parts = [f"{n} {str(why).removeprefix('row.')}" for why, n in sorted(skipped.items())]
+    return " (" + ", ".join(parts) + "; see crosswalk.csv)"
+
+
 def _run(ctx: click.Context, files: tuple[str, ...], target: str | None, **kw) -> None:
     from . import pipeline
 
@@ -238,7 +249,8 @@ def _run(ctx: click.Context, files: tuple[str, ...], target: str | None, **kw) -
         + f", "
         f"{len(result.tables)} sheet(s): {rows['data']} data rows -> {rows['exported']} "
         f"{'exported' if target else 'kept (no import files in an audit)'}, "
-        f"{rows['merged']} merged, {rows['rejected']} rejected; {rows['skipped']} rows skipped",
+        f"{rows['merged']} merged, {rows['rejected']} rejected; {rows['skipped']} rows skipped"
+        + _skipped_breakdown(result.crosswalk),
         err=True,
     )
     dup = result.report.get("duplicates", {})
