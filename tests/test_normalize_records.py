@@ -280,3 +280,60 @@ def test_findings_report_the_final_value() -> None:
     ]
     title = findings[findings["rule"] == "normalize.name-title-removed"]
     assert title["value"].tolist() == [out["contact_name"].iloc[0]] == ["山田太郎"]
+
+
+def test_cell_level_findings_hold_the_original_of_every_changed_cell(rules_copy: Path) -> None:
+    """findings: {reformats, mappings, text_cleaned: cell} is the full audit trail (issue 11)."""
+    for key in ("reformats", "mappings", "text_cleaned"):
+        _edit(rules_copy / "normalize.yaml", f"  {key}: summary", f"  {key}: cell")
+    extra = [
+        {"company_name": " 山田電気  株式会社", "contact_name": "ｽｽﾞｷ　ｲﾁﾛｳ", "industry": "製造　業",
+         "email": "ＳＡＴＯ@example.co.jp", "phone": "０３-1234-5678", "stage": "提案",
+         "probability": "50%", "amount": "1,000", "close_date": "13/2/2026", "owner": "Ryan Brooks"},
+        # an owner unified with the full name, a date read in the column's order (13/2 decides
+        # day-first), a bare amount multiplied by the header unit, a name only cleaned of spaces
+        {"owner": "Ryan", "close_date": "1/2/2026", "amount": 12, "_amount_unit": 10000.0,
+         "contact_name": "小野寺  葵", "updated_at": "2026/1/5"},
+        {"owner": "菅原\u3000理沙"},
+    ]  # fmt: skip
+    raw = records(MIXED + extra)
+    out, findings = normalize_records(raw, rules_dir=str(rules_copy), today=TODAY)
+    cells = {
+        (int(r), f): o for r, f, o in findings[["row", "field", "original"]].itertuples(index=False)
+    }
+    fields = [c for c in raw.columns if not c.startswith("_")]
+    for i in range(len(raw)):
+        for field in fields:
+            before, after = raw.at[i, field], out.at[i, field]
+            if before is None or (isinstance(before, float) and math.isnan(before)):
+                continue
+            shown_before = (
+                str(before) if not isinstance(before, dt.datetime) else before.date().isoformat()
+            )
+            shown_after = "" if after is None or after != after else str(after)
+            if isinstance(after, float):
+                shown_after = f"{after:g}" if after == after else ""
+                shown_before = (
+                    f"{float(before):g}" if isinstance(before, (int, float)) else str(before)
+                )
+            if shown_after == shown_before:
+                continue
+            row = int(raw.at[i, "_source_row"])
+            assert (row, field) in cells, (
+                f"row {row} {field}: {before!r} -> {after!r} has no finding"
+            )
+
+
+@pytest.mark.parametrize(
+    ("field", "cell", "value"),
+    [
+        ("contact_name", "小野寺  葵", "小野寺 葵"),
+        ("company_name", "ＡＢＣ株式会社 ", "ABC株式会社"),
+        ("owner", "菅原\u3000理沙", "菅原 理沙"),
+    ],
+)
+def test_names_cleaned_of_spaces_only_are_counted(field: str, cell: str, value: str) -> None:
+    out, findings = normalize_records(records([{field: cell}]), today=TODAY)
+    assert out[field].iloc[0] == value
+    hit = findings[(findings["rule"] == "normalize.text-cleaned") & (findings["field"] == field)]
+    assert hit[["original", "value"]].values.tolist() == [[cell, value]]

@@ -195,8 +195,16 @@ class Collector:
         originals: Sequence[object],
         values: Sequence[str],
     ) -> None:
-        """Count cells whose only change was whitespace/NFKC cleaning: one finding per sheet."""
+        """Cells whose only change was whitespace/NFKC cleaning: one finding per sheet with the
+        count and an example (``text_cleaned: summary``), or one per cell (``cell``)."""
         if self.rules.text_cleaned == "none" or not changed.any():
+            return
+        if self.rules.text_cleaned == "cell":
+            issue = Issue(
+                "normalize.text-cleaned",
+                "cleaned of extra spaces, full-width or invisible characters",
+            )
+            self.coded(field, codes, [(issue,) if c else () for c in changed], originals, values)
             return
         pos = np.flatnonzero(changed[codes])
         if not len(pos):

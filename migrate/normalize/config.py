@@ -252,7 +252,7 @@ def _load(path: str, _mtime: int) -> NormalizeRules:
         path=path,
         reformats=g.choice(findings, "reformats", REPORTING, "summary", "findings"),
         mappings=g.choice(findings, "mappings", REPORTING, "summary", "findings"),
-        text_cleaned=g.choice(findings, "text_cleaned", ("summary", "none"), "summary", "findings"),
+        text_cleaned=g.choice(findings, "text_cleaned", REPORTING, "summary", "findings"),
         types=tuple((str(k), str(v)) for k, v in types.items()),
         fields=tuple((str(k), str(v)) for k, v in fields.items()),
         normalizers=tuple(normalizers),

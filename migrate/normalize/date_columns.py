@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ..asof import AS_OF_FIELDS, latest_plausible
-from .base import Issue, distinct, settle
+from .base import Issue, distinct, reformat, settle
 from .collect import Collector
 from .config import NormalizeRules
 from .dates import DateToken, resolve_order, resolve_year, tokenize, year_unknown
@@ -291,7 +291,10 @@ def _finish(
         if k is None:
             k = index[id(t)] = len(resolved)
             original = originals[c.codes[pos]]
-            resolved.append((*settle_token(t, original), original))
+            value, issues = settle_token(t, original)
+            if rules.reformats == "cell" and value and value != original and not issues:
+                issues = (reformat("normalize.date", value),)  # read in the column's order
+            resolved.append((value, issues, original))
         token_codes[pos] = k
     if resolved:
         special = np.flatnonzero(token_codes >= 0)

@@ -460,7 +460,25 @@ def normalize_money(
         originals = uniques
         col.coded(field, codes, issues, originals, [format_amount(x) for x in numbers])
         amount = _scaled(field, number, mult, codes, outcomes, uniques, col)
-        _unit_applied(field, bare & (unit != 1.0) & ~corrected, unit, col)
+        applied = bare & (unit != 1.0) & ~corrected
+        _unit_applied(field, applied, unit, col)
+        if rules.reformats == "cell":  # the full audit trail: each multiplied cell's original
+            pos = np.flatnonzero(applied & ~np.isnan(amount))
+            col.rows(
+                field,
+                pos,
+                [
+                    Issue(
+                        "normalize.amount-unit-applied",
+                        f"multiplied by {unit[p]:g}, the unit in the column header",
+                        format_amount(amount[p]),
+                        level="reformat",
+                    )
+                    for p in pos
+                ],
+                [to_text(uniques[int(codes[p])]) for p in pos],
+                [format_amount(amount[p]) for p in pos],
+            )
         out[field] = pd.Series(amount, index=out.index, dtype="float64")
         if i == 0:
             cell_currency = take([o.value.currency for o in outcomes], codes)

@@ -88,6 +88,8 @@ def normalize_owner_column(
             )
         emails.append(email)
     col.coded(field, codes, issues, uniques, final)
+    cleaned = [isinstance(u, str) and f != u and f == clean_text(u) for u, f in zip(uniques, final)]
+    col.text_cleaned(field, codes, np.array(cleaned, dtype=bool), uniques, final)
     out[field] = pd.Series(take(final, codes), index=out.index, dtype=object)
     out["owner_email"] = pd.Series(take(emails, codes), index=out.index, dtype=object)
 
@@ -122,7 +124,12 @@ def _unify(
         if not name or first[j] >= len(codes):
             continue
         file, sheet = str(col.file[first[j]]), str(col.sheet[first[j]])
-        if alias.reason:
+        if alias.reason and rules.mappings == "cell":  # the full audit trail: per cell
+            msg = f"sales rep '{name}' read as '{alias.name}' ({alias.reason})"
+            for i, n in enumerate(names):
+                if n == name:
+                    issues[i] = (*issues[i], Issue(ALIAS, msg, alias.name, level="mapping"))
+        elif alias.reason:
             msg = (
                 f"sales rep '{name}' read as '{alias.name}' ({alias.reason}), "
                 f"used in {rows[j]} row(s)"

@@ -160,6 +160,15 @@ def normalize_probability(
                 "every bare number in this column is at most 1: read as fractions (0.7 = 70%)",
             )
             col.sheet_level(field, file, sheet, issue)
+        if rules.reformats == "cell":  # the full audit trail: each rescaled cell's original
+            pos = np.flatnonzero(in_fraction)
+            col.rows(
+                field,
+                pos,
+                [reformat(RULE, to_text(number[p] * 100)) for p in pos],
+                [to_text(out[field].iloc[p]) for p in pos],
+                [to_text(number[p] * 100) for p in pos],
+            )
         odd = bare & ~in_fraction & (number > 0) & (number < 1)  # 0.8 among 70, 50: a fraction
         # Fractions among percentages come from %-formatted cells; there a bare 1 is 100%, not 1%.
         has_fraction = np.isin(gcodes, np.unique(gcodes[odd]))

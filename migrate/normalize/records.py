@@ -176,6 +176,7 @@ def _company(out: pd.DataFrame, col: Collector, rules: NormalizeRules, name: str
             form.append(o.value.legal_form)
             issues.append(o.issues)
     col.coded(name, codes, issues, uniques, display)
+    col.text_cleaned(name, codes, _cleaned_only(uniques, display, issues), uniques, display)
     out[name] = _series(out, take(display, codes))
     out[_derived(name, "key")] = _series(out, take(key, codes))
     out[_derived(name, "legal_form")] = _series(out, take(form, codes))
@@ -254,7 +255,18 @@ def _person_parts(
                 else tuple(i for i in o.issues if i.rule != "normalize.name-unsplit")
             )
     col.coded(name, codes, issues, uniques, display)
+    col.text_cleaned(name, codes, _cleaned_only(uniques, display, issues), uniques, display)
     return take(display, codes), take(last, codes), take(first, codes)
+
+
+def _cleaned_only(
+    uniques: list[Any], values: list[str], issues: list[tuple[Any, ...]]
+) -> np.ndarray:
+    """Distinct text values changed by nothing but text cleaning (no issue reports them)."""
+    return np.array(
+        [isinstance(u, str) and not its and v != u for u, v, its in zip(uniques, values, issues)],
+        dtype=bool,
+    )
 
 
 # ----------------------------------------------------------------------------- frame helpers
