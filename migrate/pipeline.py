@@ -9,6 +9,7 @@ but some files failed or rows were rejected) or 2 (nothing could be read).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from collections import Counter
@@ -162,6 +163,10 @@ def run(
         records, export, profile, dedupe.deals if export is not None else pd.DataFrame()
     )
     found.append(left_out)
+    if export is not None:  # rows rejected before the export are in rejects.csv too
+        export = dataclasses.replace(
+            export, rejects=pd.concat([export.rejects, _early_rejects(records)], ignore_index=True)
+        )
 
     found.append(_formula_findings(records, ingest.tables, schema.names))
     findings = _fill_columns(fnd.concat(found), ingest.tables)
@@ -276,6 +281,30 @@ def _final_stages(records: pd.DataFrame, deals: pd.DataFrame) -> pd.Series:
     kept = dict(zip(deals["deal_id"].map(cell_text), deals["stage"].map(cell_text)))
     final = records["deal_id"].map(lambda d: kept.get(d, "") if d else "")
     return final.where(records["deal_id"] != "", own).astype(object)
+
+
+def _early_rejects(records: pd.DataFrame) -> pd.DataFrame:
+    """Rows rejected by normalisation (an amount no number can hold exactly, ...), in the
+    shape of rejects.csv: no import file, the rule and the reason, the source row."""
+    from .validate import REJECT_COLUMNS
+
+    rows = records[(records["_status"] == "rejected") & _rejected_mask(records)]
+    reasons = rows["_reason"].map(cell_text)
+    rule = reasons.str.extract(r"^([a-z]+\.[a-z0-9-]+):", expand=False).fillna("")
+    return pd.DataFrame(
+        {
+            "file": "",
+            "external_id": "",
+            "rule": rule,
+            "expectation": "",
+            "column": "",
+            "value": "",
+            "reason": reasons,
+            "fix": "correct the value in the source row and run again",
+            "source_rows": rows[ROW_KEY],
+        },
+        columns=REJECT_COLUMNS,
+    ).astype("object")
 
 
 def _apply_rejects(records: pd.DataFrame, rejects: pd.DataFrame) -> pd.DataFrame:

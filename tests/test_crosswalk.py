@@ -90,3 +90,16 @@ def test_an_audit_leaves_object_statuses_empty(tmp_path):
     )
     res = pipeline.run([str(src)], target=None)
     assert set(res.crosswalk["company_status"]) == {""}
+
+
+def test_a_row_rejected_by_normalisation_is_in_rejects_csv(tmp_path):
+    src = tmp_path / "t.csv"
+    src.write_text(
+        '会社名,案件名,金額,ステージ,完了予定日\n株式会社A,x,"999,999,999,999,999,999,999",提案,2026-04-30\n',
+        encoding="utf-8",
+    )
+    res = pipeline.run([str(src)], target="salesforce", out=tmp_path / "o")
+    rejects = pd.read_csv(tmp_path / "o" / "rejects.csv", dtype=str, keep_default_na=False)
+    assert list(rejects["rule"]) == ["normalize.amount-precision"]
+    assert list(rejects["source_rows"]) == ["t.csv||2"] and list(rejects["file"]) == [""]
+    assert res.crosswalk.iloc[0]["status"] == "rejected"
