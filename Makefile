@@ -7,14 +7,15 @@ BIN    := $(VENV)/bin
 OUT    ?= out/demo
 STAMP  := $(VENV)/.installed-dev
 
-.PHONY: demo test test-matrix test-lowest test-newest check lint typecheck bench sample-data golden clean venv
+.PHONY: demo test test-wheel test-matrix test-lowest test-newest check lint typecheck bench sample-data golden clean venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# PYTHONWARNINGS: setuptools prints a notice box about editable installs on every install
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	PYTHONWARNINGS=ignore $(BIN)/python -m pip install --quiet -e ".[dev]"
 	@touch $(STAMP)
 
 venv: $(STAMP)
@@ -24,10 +25,24 @@ demo: $(STAMP)
 	echo ""; echo "Outputs are in $(OUT)/: open $(OUT)/report.html (the data-quality report);"; \
 	echo "  Salesforce import files Account/Contact/Opportunity/Lead/OpportunityContactRole.csv,"; \
 	echo "  rejects.csv (what was not imported and why), quality.xlsx (the fix list), crosswalk.csv"; \
+	echo ""; echo "The command is $(BIN)/sfa-migrate (or: source $(BIN)/activate, then sfa-migrate --help)."; \
 	[ $$rc -le 1 ]
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# The wheel as a user installs it: built, installed with its dependencies into a fresh venv,
+# the demo run from an empty folder (no checkout on the path, no top-level rules/).
+WHEEL_TMP ?= /tmp/sfa-migrate-wheel-test
+test-wheel: $(STAMP)
+	rm -rf $(WHEEL_TMP) && mkdir -p $(WHEEL_TMP)/work
+	$(BIN)/python -m pip wheel --quiet --no-deps -w $(WHEEL_TMP) .
+	$(PYTHON) -m venv $(WHEEL_TMP)/venv
+	PYTHONWARNINGS=ignore $(WHEEL_TMP)/venv/bin/python -m pip install --quiet $(WHEEL_TMP)/sfa_migrate-*.whl
+	cd $(WHEEL_TMP)/work && $(WHEEL_TMP)/venv/bin/sfa-migrate run $(CURDIR)/sample_data --out o \
+	  --target salesforce; rc=$$?; [ $$rc -le 1 ] && test -s o/Opportunity.csv && test -s o/report.html
+	cd $(WHEEL_TMP)/work && $(WHEEL_TMP)/venv/bin/sfa-migrate rules init r && test -s r/stages.yaml
+	@echo "test-wheel: the wheel installs and runs the demo outside the checkout"
 
 # Both ends of every supported dependency range: the lowest versions pyproject.toml allows
 # (uv --resolution lowest-direct) and the newest a fresh install resolves today.

@@ -68,6 +68,24 @@ def _report_bug(exc: Exception, out: str | None) -> None:
     click.echo("  -> please report it with that file; no outputs were written", err=True)
 
 
+def _rules_option(f):
+    """``--rules DIR`` after the command too: ``sfa-migrate run FILES --rules DIR``."""
+    return click.option(
+        "--rules",
+        "sub_rules_dir",
+        type=click.Path(file_okay=False),
+        default=None,
+        expose_value=True,
+        help="Directory of rule files (same as --rules before the command).",
+    )(f)
+
+
+def _rules_dir(ctx: click.Context, sub_rules_dir: str | None) -> str | None:
+    if sub_rules_dir:
+        ctx.obj["rules_dir"] = sub_rules_dir
+    return ctx.obj.get("rules_dir")
+
+
 @click.group(cls=_Group)
 @click.version_option(__version__, prog_name="sfa-migrate")
 @click.option(
@@ -76,7 +94,8 @@ def _report_bug(exc: Exception, out: str | None) -> None:
     type=click.Path(file_okay=False),
     default=None,
     envvar="SFA_MIGRATE_RULES",
-    help="Directory of rule files (default: the project's rules/).",
+    help="Directory of rule files (default: rules: in ./sfa-migrate.yaml, else the rules "
+    "shipped with the package; `sfa-migrate rules init DIR` writes an editable copy).",
 )
 @click.option("--debug", is_flag=True, help="Show tracebacks for user errors.")
 @click.pass_context
@@ -100,6 +119,7 @@ def cli(ctx: click.Context, rules_dir: str | None, debug: bool) -> None:
     type=click.Path(exists=True, dir_okay=False),
     help="Apply a mapping file before showing.",
 )
+@_rules_option
 @click.pass_context
 def inspect(
     ctx: click.Context,
@@ -107,11 +127,12 @@ def inspect(
     as_json: bool,
     write_mapping: str | None,
     mapping: str | None,
+    sub_rules_dir: str | None,
 ) -> None:
     """Show what is in FILES: sheets, header rows, data rows, and how columns map."""
     from . import pipeline
 
-    rules_dir = ctx.obj["rules_dir"]
+    rules_dir = _rules_dir(ctx, sub_rules_dir)
     result = pipeline.inspect(list(files), rules_dir=rules_dir, mapping=mapping)
     _echo_problems(result.problems)
     if write_mapping:
@@ -156,6 +177,7 @@ def _parse_existing(values: tuple[str, ...]) -> dict[str, str] | None:
 
 def _common_options(f):
     """The options run and audit share."""
+    f = _rules_option(f)
     options = [
         click.option(
             "--out",
@@ -226,6 +248,7 @@ def _skipped_breakdown(crosswalk) -> str:
 def _run(ctx: click.Context, files: tuple[str, ...], target: str | None, **kw) -> None:
     from . import pipeline
 
+    _rules_dir(ctx, kw.pop("sub_rules_dir", None))
     as_of = kw.pop("as_of", None)
     ctx.obj["out"] = kw.get("out")
     result = pipeline.run(
@@ -309,6 +332,27 @@ def audit(ctx: click.Context, files: tuple[str, ...], **kw) -> None:
     Exit code 0: clean; 1: some files failed or rows were rejected; 2: nothing could be read.
     """
     _run(ctx, files, None, **kw)
+
+
+@cli.group()
+def rules() -> None:
+    """The rule files: write an editable copy of the defaults."""
+
+
+@rules.command("init")
+@click.argument("directory", type=click.Path(file_okay=False))
+@click.option("--force", is_flag=True, help="Overwrite rule files of the same name in DIRECTORY.")
+def rules_init(directory: str, force: bool) -> None:
+    """Copy the default rule files into DIRECTORY, to edit and use with --rules DIRECTORY."""
+    from .rules import copy_default_rules
+
+    written = copy_default_rules(directory, force=force)
+    click.echo(f"wrote {len(written)} rule files to {directory}/", err=True)
+    click.echo(
+        f"edit them, then run with --rules {directory} "
+        f"(or name it in ./sfa-migrate.yaml: kind: config, version: 1, rules: {directory})",
+        err=True,
+    )
 
 
 def main() -> None:

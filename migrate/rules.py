@@ -7,6 +7,7 @@ lines each name the key path, the bad value and the allowed values. Unknown keys
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -16,16 +17,79 @@ import yaml
 
 from .errors import RuleFileError
 
-#: The rules shipped with the project; ``--rules DIR`` or $SFA_MIGRATE_RULES override it.
-DEFAULT_RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+#: The rules shipped inside the package (the checkout's top-level ``rules/`` links here);
+#: ``--rules DIR`` or $SFA_MIGRATE_RULES override them, ``sfa-migrate rules init DIR`` copies them.
+DEFAULT_RULES_DIR = Path(__file__).resolve().parent / "rules"
+
+
+#: A config file in the working directory: ``kind: config``, ``version: 1``, ``rules: DIR``
+#: (relative to the file).
+CONFIG_FILE = "sfa-migrate.yaml"
+_CONFIG_KEYS = ("kind", "version", "rules")
 
 
 def rules_dir(override: str | os.PathLike[str] | None = None) -> Path:
-    """The directory rule files are read from."""
+    """The directory rule files are read from: ``--rules``, $SFA_MIGRATE_RULES,
+    ``rules:`` in ./sfa-migrate.yaml, else the rules shipped with the package."""
     if override:
         return Path(override)
     env = os.environ.get("SFA_MIGRATE_RULES")
-    return Path(env) if env else DEFAULT_RULES_DIR
+    if env:
+        return Path(env)
+    configured = _configured_rules(Path.cwd() / CONFIG_FILE)
+    return configured or DEFAULT_RULES_DIR
+
+
+def _configured_rules(path: Path) -> Path | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return _read_config(str(path), stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=8)
+def _read_config(path: str, _mtime: int) -> Path | None:
+    doc, p = load_rule_file(path, "config")
+    p.keys(doc, "", _CONFIG_KEYS)
+    value = doc.get("rules") if isinstance(doc, Mapping) else None
+    if value is not None and not isinstance(value, str):
+        p.add("rules", f"{value!r:.60} is not a folder name")
+    p.raise_if_any()
+    if not value:
+        return None
+    folder = (Path(path).parent / value).resolve()
+    if not folder.is_dir():
+        raise RuleFileError(path, [f"rules: {value!r} is not a folder"])
+    return folder
+
+
+def copy_default_rules(target: str | os.PathLike[str], *, force: bool = False) -> list[Path]:
+    """Copy the shipped rule files into ``target`` (an editable copy); return what was written."""
+    from .errors import UserError
+
+    target = Path(target)
+    sources = sorted(p for p in DEFAULT_RULES_DIR.rglob("*.yaml"))
+    clash = [p.relative_to(DEFAULT_RULES_DIR) for p in sources]
+    clash = [r for r in clash if (target / r).exists()]
+    if clash and not force:
+        raise UserError(
+            f"{target}: {clash[0]} exists already ({len(clash)} rule file(s) would be replaced)",
+            hint="choose another folder, or add --force to overwrite them",
+        )
+    written = []
+    for src in sources:
+        dst = target / src.relative_to(DEFAULT_RULES_DIR)
+        try:
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            dst.write_bytes(src.read_bytes())
+        except OSError as exc:
+            raise UserError(
+                f"{dst}: cannot write ({exc.strerror or exc})",
+                hint="choose a folder you can write to",
+            ) from None
+        written.append(dst)
+    return written
 
 
 class Problems:

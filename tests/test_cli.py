@@ -205,3 +205,21 @@ def test_python_dash_m_works():
         [sys.executable, "-m", "migrate", "--help"], capture_output=True, text=True, check=False
     )
     assert out.returncode == 0 and "inspect" in out.stdout
+
+
+def test_rules_from_a_config_file_in_the_working_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SFA_MIGRATE_RULES", raising=False)
+    assert invoke("rules", "init", "team-rules").exit_code == 0
+    again = invoke("rules", "init", "team-rules")
+    assert again.exit_code == 2 and "exists already" in again.stderr
+    cols = tmp_path / "team-rules" / "columns.yaml"
+    cols.write_text(cols.read_text("utf-8").replace("kind: columns", "kind: colums"), "utf-8")
+    (tmp_path / "sfa-migrate.yaml").write_text(
+        "kind: config\nversion: 1\nrules: team-rules\n", encoding="utf-8"
+    )
+    res = invoke("inspect", str(FIX / "header-on-row-4.xlsx"))
+    assert res.exit_code == 2 and "team-rules/columns.yaml" in res.stderr
+    (tmp_path / "sfa-migrate.yaml").write_text("kind: config\nversion: 1\nrulez: x\n", "utf-8")
+    res = invoke("inspect", str(FIX / "header-on-row-4.xlsx"))
+    assert res.exit_code == 2 and "rulez: unknown key" in res.stderr
