@@ -234,6 +234,17 @@ def _common_options(f):
     return f
 
 
+def _reference_line(result) -> str:
+    """Which date the checks counted from, and where it came from."""
+    source = getattr(result, "as_of_source", "none")
+    if result.as_of is None:
+        return "reference date: none (no updated/created date, no saved date); date checks skipped: give --as-of"
+    where = {"given": "--as-of", "data": "the latest updated/created date in the data"}.get(
+        source, f"the date {source.removeprefix('saved:')} was last saved"
+    )
+    return f"reference date: {result.as_of.isoformat()} ({where})"
+
+
 def _skipped_breakdown(crosswalk) -> str:
     """' (3 subtotal, 2 note)': why rows that hold values were not read as data."""
     if not len(crosswalk):
@@ -276,6 +287,7 @@ def _run(ctx: click.Context, files: tuple[str, ...], target: str | None, **kw) -
         + _skipped_breakdown(result.crosswalk),
         err=True,
     )
+    click.echo(_reference_line(result), err=True)
     dup = result.report.get("duplicates", {})
     review = len(result.dedupe.review) if result.dedupe is not None else 0
     if dup.get("available", True) and result.dedupe is not None:

@@ -52,6 +52,7 @@ class RunResult:
     dedupe: Any = None  # DedupeResult
     export: Any = None  # ExportResult (None for an audit)
     as_of: dt.date | None = None  # the reference date: given, else the latest date in the data
+    as_of_source: str = "none"  # given | data | saved:<file> | none (see _reference_date)
 
     @property
     def exit_code(self) -> int:
@@ -126,7 +127,9 @@ def run(
 
     records, norm_findings = normalize_records(records, rules_dir=rules_dir, today=as_of)
     found.append(norm_findings)
-    today = as_of or _as_of(records)
+    today, today_source = _reference_date(as_of, records, ingest)
+    if today is None:
+        found.append(fnd.to_frame([NO_REFERENCE_DATE]))
     lang_ = lang or "en"
     records = records.assign(company_id="", contact_id="", deal_id="", _status="", _reason="")
     records["_merged_into"] = ""
@@ -143,7 +146,7 @@ def run(
     found.append(dedupe.findings)
     records = _merge_back(records, dedupe.records)
     records["_final_stage"] = _final_stages(records, dedupe.deals)
-    found.append(check_stage_consistency(dedupe.deals, model, today or dt.date.min, lang=lang_))
+    found.append(check_stage_consistency(dedupe.deals, model, today, lang=lang_))
 
     export = None
     if profile is not None:
@@ -176,6 +179,7 @@ def run(
     )
     result = RunResult(ingest.tables, ingest.problems, records, findings, crosswalk, report)
     result.dedupe, result.export, result.as_of = dedupe, export, today
+    result.as_of_source = today_source
     from .report import extend_report, write_reports
 
     report.update(
@@ -248,10 +252,38 @@ def _read_existing(
     return {kind: read_plain_table(path) for kind, path in existing.items()}
 
 
-def _as_of(records: pd.DataFrame) -> dt.date | None:
+NO_REFERENCE_DATE = fnd.Finding(
+    "run.no-reference-date",
+    "warning",
+    "no reference date: the data has no updated/created date and no workbook says when it was "
+    "saved, so the checks that compare dates with today (close dates in the past, stale deals, "
+    "dates in the future) were skipped; run again with --as-of YYYY-MM-DD (the day of the export)",
+    action="skipped",
+)
+
+
+def _reference_date(
+    given: dt.date | None, records: pd.DataFrame, ingest: IngestResult
+) -> tuple[dt.date | None, str]:
+    """The date ages and "not in the future" count from, and where it came from.
+
+    ``--as-of``; else the latest updated/created date in the data; else the latest date a
+    workbook was last saved (its document properties); else none, and the date-relative checks
+    are skipped. Never the wall clock: the same inputs give the same outputs.
+    """
+    if given is not None:
+        return given, "given"
+    from .ingest.props import saved_date
     from .normalize import as_of_date
 
-    return as_of_date(records)
+    day = as_of_date(records)
+    if day is not None:
+        return day, "data"
+    saved = [(d, f.name) for f in ingest.files if (d := saved_date(f.path)) is not None]
+    if saved:
+        day, name = max(saved)
+        return day, f"saved:{name}"
+    return None, "none"
 
 
 def _rejected_mask(records: pd.DataFrame) -> pd.Series:

@@ -21,7 +21,7 @@ from ..schema import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET
 from . import values as v
 from .settings import ReportRules, StageView
 
-TodaySource = Literal["given", "data", "none"]
+TodaySource = Literal["given", "data", "saved", "none"]
 STATUS = "_status"
 
 
@@ -103,8 +103,12 @@ def build_context(
     source: TodaySource = "given"
     if today is None:
         # the run's own reference date, else the same rule on these records (migrate.asof)
-        today = getattr(result, "as_of", None) or as_of_date(records)
-        source = "data" if today is not None else "none"
+        today = getattr(result, "as_of", None)
+        run_source = str(getattr(result, "as_of_source", "") or "")
+        if today is None:
+            today = as_of_date(records)
+            run_source = "data" if today is not None else "none"
+        source = "saved" if run_source.startswith("saved:") else run_source or "data"  # type: ignore[assignment]
     return Context(
         result=result,
         rules=rules,

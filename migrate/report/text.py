@@ -66,7 +66,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "generated": ("基準日", "Reference date"),
     "today.data": ("データ中の最新の更新日・作成日", "latest updated/created date in the data"),
     "today.given": ("指定", "given"),
-    "today.none": ("不明（更新日・作成日がない）", "unknown (no updated/created dates)"),
+    "today.none": (
+        "不明（更新日・作成日もブックの保存日もない。--as-of で指定してください）",
+        "unknown (no updated/created dates, no saved date of a workbook; give --as-of)",
+    ),
+    "today.saved": ("ブックの最終保存日", "the date a workbook was last saved"),
     "sources": ("読み込んだファイル", "Files read"),
     "print": ("印刷", "Print"),
     "masked": (

@@ -1,0 +1,70 @@
+"""The run's reference date when the data has no updated/created date (issue 12).
+
+Never the wall clock: the date a workbook was last saved (its document properties), else no
+reference date at all, the date-relative checks skipped with one finding that names --as-of.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+
+from migrate import pipeline
+from migrate.ingest.props import saved_date
+
+ROWS = [
+    {"会社名": f"株式会社テスト{i}", "案件名": f"案件{i}", "金額": 100000 * (i + 1),
+     "ステージ": "受注", "完了予定日": "2026-03-31"}
+    for i in range(10)
+]  # fmt: skip
+
+
+def _with_saved_date(path: Path, day: str) -> None:
+    """Rewrite docProps/core.xml of an .xlsx so it says it was last saved on ``day``."""
+    tmp = path.with_suffix(".tmp")
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                text = data.decode()
+                start = text.index("<dcterms:modified")
+                end = text.index("</dcterms:modified>")
+                opening = text[start : text.index(">", start) + 1]
+                text = text[:start] + opening + f"{day}T09:00:00Z" + text[end:]
+                data = text.encode()
+            dst.writestr(info, data)
+    tmp.replace(path)
+
+
+def _date_findings(res) -> pd.DataFrame:
+    f = res.findings
+    return f[
+        f["message"].str.contains("today", case=False) & (f["rule"] != "run.no-reference-date")
+    ]
+
+
+def test_a_workbook_without_dates_counts_from_the_day_it_was_saved(tmp_path):
+    src = tmp_path / "tracker.xlsx"
+    pd.DataFrame(ROWS).to_excel(src, index=False)
+    _with_saved_date(src, "2026-04-15")
+    assert saved_date(src) == dt.date(2026, 4, 15)
+    res = pipeline.run([str(src)], target="salesforce")
+    assert res.as_of == dt.date(2026, 4, 15) and res.as_of_source == "saved:tracker.xlsx"
+    assert _date_findings(res).empty  # no "close date after today (0001-01-01)"
+    assert res.report["context"]["today_source"] == "saved"
+
+
+def test_without_any_date_the_date_checks_are_skipped_with_one_finding(tmp_path):
+    src = tmp_path / "tracker.csv"
+    pd.DataFrame(ROWS).to_csv(src, index=False)
+    res = pipeline.run([str(src)], target="salesforce")
+    assert res.as_of is None and res.as_of_source == "none"
+    assert _date_findings(res).empty
+    hint = res.findings[res.findings["rule"] == "run.no-reference-date"]
+    assert len(hint) == 1 and "--as-of" in hint.iloc[0]["message"]
+    given = pipeline.run([str(src)], target="salesforce", as_of=dt.date(2026, 6, 1))
+    assert given.as_of_source == "given"
+    assert "run.no-reference-date" not in set(given.findings["rule"])
