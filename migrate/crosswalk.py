@@ -124,10 +124,14 @@ def object_statuses(
     )
     # merged_into names a source row: one that stays and holds the same person or company
     stays = alive & ~left_out & out["_status"].eq("exported")
+    # of several, the one with the smallest deal id (then contact id): chosen by content, so a
+    # re-sorted tracker names the same row
+    ids_of = out.loc[stays, [ROW_KEY, "deal_id", "contact_id", "company_id"]].map(cell_text)
+    ids_of = ids_of.sort_values(["deal_id", "contact_id"], kind="stable")
     row_of: dict[str, str] = {}
     for id_col in ("contact_id", "company_id"):
-        for key, ident in zip(out.loc[stays, ROW_KEY], out.loc[stays, id_col]):
-            row_of.setdefault(cell_text(ident), cell_text(key))
+        for key, ident in zip(ids_of[ROW_KEY], ids_of[id_col]):
+            row_of.setdefault(ident, key)
     target_row = carrier.map(lambda c: row_of.get(c, "") if c else "")
     into = left_out & (target_row != "")
     out.loc[into, "_status"] = "merged"
