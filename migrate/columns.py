@@ -87,6 +87,30 @@ class _Index:
     types: dict[str, str]
     abbreviations: dict[str, str]
     keywords: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]  # (field, any, with)
+    # synonyms that may stand inside a longer header (see _contained), sorted by script once:
+    # CJK ones (2+ characters) are looked for in the header, Latin ones (4+ letters) looked up
+    cjk_synonyms: tuple[tuple[str, str], ...]
+    latin_synonyms: dict[str, str]
+    # the keyword rules split by script: Latin words are looked up among the header's words,
+    # the others found in its text once per header (not once per rule)
+    keyword_sets: tuple[_KeywordRule, ...]
+    keyword_texts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _KeywordRule:
+    field: str
+    any_words: frozenset[str]  # Latin
+    any_texts: frozenset[str]  # other scripts: by substring
+    with_words: frozenset[str]
+    with_texts: frozenset[str]
+
+    def holds(self, words: set[str], texts: set[str]) -> bool:
+        if self.any_words.isdisjoint(words) and self.any_texts.isdisjoint(texts):
+            return False
+        if not (self.with_words or self.with_texts):
+            return True
+        return not (self.with_words.isdisjoint(words) and self.with_texts.isdisjoint(texts))
 
 
 @lru_cache(maxsize=8)
@@ -112,7 +136,22 @@ def _index(schema: Schema, rules_dir: str | None) -> _Index:
     )
     keys = tuple(exact)
     types: dict[str, str] = {f.name: f.type for f in schema.fields}
-    return _Index(exact, keys, tuple(exact[k] for k in keys), amb, types, abbr, kw)
+    cjk = tuple((k, f) for k, f in exact.items() if _is_cjk(k) and len(k) >= 2)
+    latin = {k: f for k, f in exact.items() if not _is_cjk(k) and len(k) >= 4}
+    rules = tuple(
+        _KeywordRule(
+            f,
+            frozenset(w for w in any_ if w.isascii()),
+            frozenset(w for w in any_ if not w.isascii()),
+            frozenset(w for w in with_ if w.isascii()),
+            frozenset(w for w in with_ if not w.isascii()),
+        )
+        for f, any_, with_ in kw
+    )
+    texts = tuple(sorted({w for f, a, w_ in kw for w in (*a, *w_) if not w.isascii()}))
+    return _Index(
+        exact, keys, tuple(exact[k] for k in keys), amb, types, abbr, kw, cjk, latin, rules, texts
+    )
 
 
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
@@ -138,13 +177,10 @@ def _keyword_match(header: str, idx: _Index) -> str | None:
     text = _nfkc(str(header)).casefold()
     raw = _tokens(header)
     toks = set(raw) | {idx.abbreviations.get(t, t) for t in raw}
-
-    def has(word: str) -> bool:
-        return word in text if not word.isascii() else word in toks
-
-    for field, any_words, with_words in idx.keywords:
-        if any(has(w) for w in any_words) and (not with_words or any(has(w) for w in with_words)):
-            return field
+    found = {w for w in idx.keyword_texts if w in text}
+    for rule in idx.keyword_sets:
+        if rule.holds(toks, found):
+            return rule.field
     return None
 
 
@@ -199,7 +235,7 @@ def match_header(
     edges = _edge_runs(toks)
     # a synonym inside a longer header: the longest one wins (営業担当者名 -> 営業担当者 -> owner)
     for key in dict.fromkeys((bare, full)):
-        found = [(k, f) for k, f in idx.exact.items() if _contained(k, key, edges)]
+        found = _contained_synonyms(idx, key, edges)
         if found:
             k, f = max(found, key=lambda kf: (len(kf[0]), -idx.keys.index(kf[0])))
             conf = 0.78 + 0.2 * len(k) / len(key)
@@ -237,6 +273,15 @@ def _edge_runs(toks: list[str]) -> set[str]:
     return {"".join(toks[:i]) for i in range(1, len(toks))} | {
         "".join(toks[i:]) for i in range(1, len(toks))
     }
+
+
+def _contained_synonyms(idx: _Index, key: str, edges: set[str]) -> list[tuple[str, str]]:
+    """(synonym, field) for every synonym :func:`_contained` in ``key``, without trying them
+    all: a wide sheet has thousands of header cells to match."""
+    found = [(k, f) for k, f in idx.cjk_synonyms if k != key and k in key]
+    ends = edges or {key[:i] for i in range(4, len(key))} | {key[-i:] for i in range(4, len(key))}
+    found += [(k, idx.latin_synonyms[k]) for k in ends if k in idx.latin_synonyms and k != key]
+    return found
 
 
 def _contained(syn: str, key: str, edges: set[str] | None = None) -> bool:

@@ -173,16 +173,21 @@ def find_duplicates(
 
 
 def _working_copy(records: pd.DataFrame, info: pd.DataFrame) -> pd.DataFrame:
-    """The records with text columns as plain Python objects: every step reads them often."""
-    work = pd.DataFrame(
-        {
-            c: pd.Series(records[c].to_numpy(dtype=object), dtype=object)
-            if pd.api.types.is_string_dtype(records[c].dtype)
-            else records[c]
-            for c in records.columns
-        }
-    )
-    work[ROW_KEY] = pd.Series(info["key"].to_numpy(dtype=object), dtype=object)
+    """The records with text columns as plain Python objects: every step reads them often.
+
+    Only columns of a pandas string dtype are converted (object columns already hold Python
+    objects), all at once: a sheet with thousands of columns is not rebuilt column by column.
+    """
+    work = records.copy()
+    dtypes = work.dtypes
+    strings = {
+        c: object
+        for c, d in zip(work.columns, dtypes)
+        if d != np.dtype(object) and pd.api.types.is_string_dtype(d)
+    }
+    if strings:
+        work = work.astype(strings)
+    work[ROW_KEY] = pd.Series(info["key"].to_numpy(dtype=object), index=work.index, dtype=object)
     return work
 
 

@@ -41,6 +41,11 @@ def empty_mask(values: pd.Series) -> np.ndarray:
     return mask
 
 
+def empty_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """:func:`empty_mask` of every column at once (a wide frame in one pass)."""
+    return frame.isna() | frame.astype(object).eq("")
+
+
 def recency_rank(
     rows: pd.DataFrame,
     content: np.ndarray | None = None,
@@ -139,6 +144,26 @@ def join_groups(groups: np.ndarray, values: np.ndarray, sep: str) -> pd.Series:
     return pd.Series(joined, index=pd.Index(g[starts], dtype=object), dtype=object)
 
 
+def _first_filled(
+    values: np.ndarray, groups: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per group (rows of a group are adjacent, in order of preference) and column: the first
+    value that is not empty ('' when none), the row it came from (``len(values)`` when none),
+    and the first row of each group."""
+    n = len(values)
+    if n == 0:
+        none = np.zeros((0, values.shape[1]), dtype=np.int64)
+        return none.astype(object), none, np.zeros(0, dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
+    empty = pd.isna(values) | (values == "")
+    row = np.where(empty, n, np.arange(n)[:, None])
+    first = np.minimum.reduceat(row, starts, axis=0)
+    kept = np.full(first.shape, "", dtype=object)
+    found = first < n
+    kept[found] = values[first[found], np.nonzero(found)[1]]
+    return kept, first, starts
+
+
 @dataclass
 class Survived:
     entities: pd.DataFrame  # one row per entity id (sorted), the kept values
@@ -170,17 +195,16 @@ def survive(
         pd.Series(base_order, dtype=np.int64).groupby(groups_sorted.to_numpy(), sort=False).first()
     )
     survivor = pd.Series(pos[survivor_local.to_numpy()], index=survivor_local.index)
-    out = pd.DataFrame(index=survivor.index)
 
     # orders shared by several fields, computed once
-    present = [f for f in fields if f in sub.columns]
-    completeness = np.zeros(len(sub))
-    for f in present:
-        completeness += ~empty_mask(sub[f])
+    present = list(dict.fromkeys(f for f in fields if f in sub.columns))
+    strategy_of = {f: rules.strategy(f) for f in present}
+    strategies = set(strategy_of.values())
     orders: dict[str, np.ndarray] = {"most_recent": base_order}
-    if any(rules.strategy(f) == "most_complete" for f in present):
+    if "most_complete" in strategies:
+        completeness = (~empty_frame(sub[present])).sum(axis=1).to_numpy()
         orders["most_complete"] = np.lexsort((r, -completeness, ids.astype(str)))
-    if any(rules.strategy(f) == "source_priority" for f in present):
+    if "source_priority" in strategies:
         files = (
             sub["_source_file"].astype(str).to_numpy()
             if "_source_file" in sub
@@ -193,11 +217,25 @@ def survive(
 
     leaders = {g[0] for g in rules.together}
     kept_row: dict[str, pd.Series] = {}  # leader field -> entity id -> local row it came from
-    for f in fields:
-        if f not in sub.columns:
-            out[f] = ""
-            continue
-        strategy = rules.strategy(f)
+    parts: list[pd.DataFrame] = []
+    dtypes = sub.dtypes
+    is_text = {f: dtypes[f] == np.dtype(object) for f in present}
+    # text fields kept by an order: all of them in one pass over the cells per order, so a
+    # sheet's thousands of unmapped columns cost what their cells cost
+    for strategy, o in orders.items():
+        fs = [f for f in present if strategy_of[f] == strategy and is_text[f]]
+        if fs:
+            kept_cells, first, starts = _first_filled(sub[fs].to_numpy(dtype=object)[o], ids[o])
+            groups = pd.Index(ids[o][starts], dtype=object)
+            parts.append(pd.DataFrame(kept_cells, index=groups, columns=fs, dtype=object))
+            for f in leaders.intersection(fs):
+                at = first[:, fs.index(f)]
+                ok = at < len(o)
+                kept_row[f] = pd.Series(o[at[ok]], index=groups[ok])
+    for f in present:
+        strategy = strategy_of[f]
+        if strategy in orders and is_text[f]:
+            continue  # done above
         col = sub[f].reset_index(drop=True)
         if strategy in orders:
             o = orders[strategy]
@@ -238,12 +276,18 @@ def survive(
             )
             df = df.sort_values(["g", "r"]).drop_duplicates(["g", "v"])
             kept = join_groups(df["g"].to_numpy(dtype=object), df["v"].to_numpy(dtype=object), "\n")
-        kept = kept.reindex(out.index)
-        if not pd.api.types.is_numeric_dtype(sub[f].dtype) or pd.api.types.is_bool_dtype(
-            sub[f].dtype
-        ):
-            kept = kept.astype(object).where(kept.notna(), "")
-        out[f] = kept
+        if not pd.api.types.is_numeric_dtype(dtypes[f]) or pd.api.types.is_bool_dtype(dtypes[f]):
+            kept = kept.astype(object).where(kept.notna(), "")  # text: '' where nothing survived
+        parts.append(kept.rename(f).to_frame())
+    wanted = list(dict.fromkeys(fields))
+    missing = [f for f in wanted if f not in sub.columns]
+    if missing:
+        parts.append(pd.DataFrame("", index=survivor.index, columns=missing, dtype=object))
+    out = (
+        pd.concat([p.reindex(survivor.index) for p in parts], axis=1)[wanted]
+        if parts
+        else pd.DataFrame(index=survivor.index)
+    )
     for leader, *followers in rules.together:
         rows_of = kept_row.get(leader)
         if rows_of is None or rows_of.empty:

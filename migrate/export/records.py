@@ -103,6 +103,17 @@ def _with_computed(
     return out
 
 
+def _with_columns(frame: pd.DataFrame, columns: dict[str, pd.Series]) -> pd.DataFrame:
+    """``frame`` with ``columns`` added (or replaced) in one go: a deal of a sheet with
+    thousands of unmapped columns carries them all, and adding them one by one is quadratic."""
+    new = {c: v for c, v in columns.items() if c not in frame.columns}
+    out = frame.copy() if len(new) < len(columns) else frame
+    for c, v in columns.items():
+        if c not in new:
+            out[c] = v  # an existing column keeps its place
+    return pd.concat([out, pd.DataFrame(new, index=frame.index)], axis=1) if new else out
+
+
 def _join(left: pd.DataFrame, right: pd.DataFrame, key: str, prefix: str) -> pd.DataFrame:
     """Left join ``right``'s visible fields as ``<prefix><field>`` on ``key``."""
     fields = [c for c in right.columns if not str(c).startswith("_") and "." not in str(c)]
@@ -158,11 +169,13 @@ def build_record_sets(
     pairs = deal_rows[deal_rows["contact_id"] != ""]
     deal_contacts = pairs[["deal_id", "contact_id", ROW_KEYS, STAGE, *SOURCE_COLUMNS]].copy()
     deal_contacts[ID] = pairs["deal_id"] + "/" + pairs["contact_id"]
+    joined = {}
     for c in pairs.columns:
         if str(c).startswith("contact."):
-            deal_contacts[c] = pairs[c]
+            joined[c] = pairs[c]
         elif not str(c).startswith("_") and "." not in str(c):
-            deal_contacts["deal." + c] = pairs[c]
+            joined["deal." + c] = pairs[c]
+    deal_contacts = _with_columns(deal_contacts, joined)
     sets = {
         "companies": companies,
         "contacts": contacts,
@@ -207,15 +220,25 @@ def _split_leads(
     record_keys = p.groupby("lead_id", sort=False)[ROW_KEYS].agg(lambda s: _merge_keys(*s))
     best = p.drop_duplicates("lead_id", keep="first").reset_index(drop=True)
     lead = best[["lead_id", "contact_id", "company_id", STAGE, *SOURCE_COLUMNS]].copy()
-    for c in best.columns:
-        if not str(c).startswith("_") and c != "lead_id":
-            lead["deal." + c] = best[c]
+    lead = _with_columns(
+        lead,
+        {
+            "deal." + c: best[c]
+            for c in best.columns
+            if not str(c).startswith("_") and c != "lead_id"
+        },
+    )
     lead["funnel_stage"] = best["stage"]
     lead["owner"] = best["owner"].map(text) if "owner" in best.columns else ""
     person = contacts.drop_duplicates("contact_id").set_index("contact_id")
-    for c in person.columns:
-        if not str(c).startswith("_") and c not in lead.columns:
-            lead[c] = lead["contact_id"].map(person[c])
+    lead = _with_columns(
+        lead,
+        {
+            c: lead["contact_id"].map(person[c])
+            for c in person.columns
+            if not str(c).startswith("_") and c not in lead.columns
+        },
+    )
     person_keys = person[ROW_KEYS].to_dict()
     lead[ROW_KEYS] = [
         _merge_keys(person_keys.get(cid, ""), record_keys.get(lid, ""))

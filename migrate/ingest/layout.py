@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 
 from ..columns import ColumnMatch, header_key, map_columns, match_header
@@ -96,17 +97,26 @@ _SECTION = re.compile(r"^\s*[【\[<＜〈■◆●▼▶].*[】\]>＞〉]?\s*$")
 
 
 def _clean(cells: pd.DataFrame) -> pd.DataFrame:
-    """Strip every cell; whitespace-only cells become None."""
-    out = {}
-    for c in cells.columns:
-        s = cells[c]
-        if s.isna().all():
-            out[c] = s.astype(object)
-            continue
-        st = s.astype("string").str.strip()
+    """Strip every cell; whitespace-only cells become None.
+
+    The cells of all text (object) columns are stripped in one pass, not column by column: a
+    sheet 16,384 columns wide costs what its cells cost."""
+    is_object = np.array([d == np.dtype(object) for d in cells.dtypes], dtype=bool)
+    allna = cells.isna().all(axis=0).to_numpy()
+    text = np.flatnonzero(is_object & ~allna)
+    values = cells.to_numpy(dtype=object, copy=True)
+    if len(text):
+        block = values[:, text]
+        st = pd.Series(block.ravel(order="F"), dtype=object).astype("string").str.strip()
         st = st.mask(st == "")
-        out[c] = st.astype(object).where(st.notna(), None)
-    return pd.DataFrame(out, index=cells.index, columns=cells.columns)
+        stripped = st.astype(object).where(st.notna(), None).to_numpy(dtype=object)
+        values[:, text] = stripped.reshape(block.shape, order="F")
+    out = pd.DataFrame(values, index=cells.index, columns=cells.columns, dtype=object)
+    for j in np.flatnonzero(~is_object & ~allna):  # typed columns (rare): as before
+        st = cells.iloc[:, j].astype("string").str.strip()
+        st = st.mask(st == "")
+        out.isetitem(j, st.astype(object).where(st.notna(), None))
+    return out
 
 
 def _is_texty(v: object) -> bool:
@@ -486,26 +496,24 @@ def _repeated_header_mask(frame: pd.DataFrame, headers: list[str]) -> pd.Series:
 
     Vectorised: a cell must first equal its column's header text exactly (after trimming), and
     only those candidate rows are compared on normalised keys, so a million-row sheet costs a
-    handful of column comparisons.
+    handful of column comparisons and a sheet of 16,384 columns one comparison of its cells.
     """
     keys = [header_key(h) if h else "" for h in headers]
     named = [k for k in keys if k]
     if len(named) < 2 or frame.empty:
         return pd.Series(False, index=frame.index)
-    exact = pd.Series(False, index=frame.index)
-    for j, h in enumerate(headers):
-        if h:
-            exact |= frame.iloc[:, j].eq(h).fillna(False).astype(bool)
-    hits = pd.Series(0, index=frame.index)
-    cand = frame.loc[exact]
-    for j, k in enumerate(keys):
-        if not k or cand.empty:
-            continue
-        eq = cand.iloc[:, j].map(
-            lambda v, k=k: isinstance(v, str) and len(v) < 80 and header_key(v) == k
+    m = min(len(headers), frame.shape[1])
+    values = frame.iloc[:, :m].to_numpy(dtype=object)
+    heads = np.array([h if h else None for h in headers[:m]], dtype=object)
+    exact = ((values == heads[None, :]) & (heads != None)[None, :]).any(axis=1)  # noqa: E711
+    hits = np.zeros(len(frame), dtype=np.int64)
+    for i in np.flatnonzero(exact).tolist():
+        hits[i] = sum(
+            1
+            for v, k in zip(values[i].tolist(), keys[:m])
+            if k and isinstance(v, str) and len(v) < 80 and header_key(v) == k
         )
-        hits.loc[cand.index] += eq.astype(int)
-    return (hits >= 2) & (hits >= 0.6 * len(named))
+    return pd.Series((hits >= 2) & (hits >= 0.6 * len(named)), index=frame.index)
 
 
 def _word_pattern(words: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str]]:
@@ -559,21 +567,12 @@ def classify_rows(
     width = max(1, sum(1 for h in headers if h))
     exact_re, prefix_re = _word_pattern(rules.subtotal_words)
 
-    word_exact = pd.DataFrame(False, index=pos_index, columns=frame.columns)
-    word_prefix = pd.DataFrame(False, index=pos_index, columns=frame.columns)
-    texts: dict[int, pd.Series] = {}
-    for j in frame.columns:
-        col = frame[j]
-        m = col.notna()
-        if not m.any():
-            continue
-        s = col[m].astype(str)
-        texts[j] = s
-        short = s[s.str.len() <= 40]
-        if short.empty:
-            continue
-        word_exact.loc[short.index, j] = short.str.match(exact_re).to_numpy(dtype=bool)
-        word_prefix.loc[short.index, j] = short.str.match(prefix_re).to_numpy(dtype=bool)
+    # every filled cell as text, all columns in one Series (a wide sheet costs its cells)
+    texts = _Texts.of(frame, present)
+    exact_hit = texts.matches(exact_re, texts.short)
+    prefix_hit = texts.matches(prefix_re, texts.short)
+    word_exact = pd.DataFrame(texts.grid(exact_hit, n), index=pos_index, columns=frame.columns)
+    word_prefix = pd.DataFrame(texts.grid(prefix_hit, n), index=pos_index, columns=frame.columns)
     word_cell = word_exact | word_prefix
     sub_exact = word_exact.any(axis=1)
     sub_prefix = word_prefix.any(axis=1)
@@ -589,10 +588,8 @@ def classify_rows(
     # a label beside the sums may name the group (東日本 計, West total); a plain value typed
     # as a total only counts when the label says so, a SUM formula is evidence enough
     suffix_re = _suffix_pattern(rules.subtotal_words)
-    labelled = pd.Series(False, index=pos_index)
-    for s in texts.values():
-        short = s[s.str.len() <= 40]
-        labelled.loc[short.index] |= short.str.contains(suffix_re).to_numpy(dtype=bool)
+    label_hit = texts.matches(suffix_re, texts.short, search=True)
+    labelled = pd.Series(np.bincount(texts.row[label_hit], minlength=n) > 0, index=pos_index)
     subtotal = ((sub_exact | (sub_prefix & sparse)) & (keys == 0)) | (
         summed & sparse & (person_keys == 0) & ((keys == 0) | in_sum_rows | labelled)
     )
@@ -648,19 +645,59 @@ def _fits(kind: str | None, value: str) -> bool:
 PERSON_KEY_FIELDS = ("contact_name", "email", "record_id")
 
 
-def _typical_length(texts: dict[int, pd.Series], first_pos) -> pd.Series:
+@dataclass(frozen=True)
+class _Texts:
+    """Every filled cell of a frame as text, column by column, in one Series: regular
+    expressions run once over all of them instead of once per column."""
+
+    values: pd.Series  # str, position 0..k-1
+    row: np.ndarray  # row position of each value
+    col: np.ndarray  # column position of each value (ascending)
+    short: np.ndarray  # values of 40 characters or fewer (total and label words)
+    shape: tuple[int, int]
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame, present: pd.DataFrame) -> _Texts:
+        col, row = np.nonzero(present.to_numpy(dtype=bool).T)
+        cells = frame.to_numpy(dtype=object)[row, col]
+        values = pd.Series(cells, dtype=object).astype(str)
+        short = (values.str.len() <= 40).to_numpy(dtype=bool)
+        return cls(values, row, col, short, frame.shape)
+
+    def matches(
+        self, pattern: re.Pattern[str], where: np.ndarray, search: bool = False
+    ) -> np.ndarray:
+        """Which values match ``pattern`` (at the start, or anywhere with ``search``)."""
+        hit = np.zeros(len(self.values), dtype=bool)
+        if where.any():
+            sel = self.values[where]
+            found = sel.str.contains(pattern) if search else sel.str.match(pattern)
+            hit[where] = found.to_numpy(dtype=bool)
+        return hit
+
+    def grid(self, hit: np.ndarray, n: int) -> np.ndarray:
+        """Per-value flags as a rows x columns array."""
+        out = np.zeros((n, self.shape[1]), dtype=bool)
+        out[self.row[hit], self.col[hit]] = True
+        return out
+
+    def per_column(self, values: pd.Series, how: str) -> pd.Series:
+        """A statistic of ``values`` (one per text) for each column that has texts."""
+        return values.groupby(self.col).agg(how)
+
+
+def _typical_length(texts: _Texts, first_pos) -> pd.Series:
     """For each row, the median length of the values in the column of its first cell."""
-    median = {j: float(s.str.len().median()) for j, s in texts.items()}
-    return pd.Series([median.get(int(p), 0.0) for p in first_pos], dtype=float)
+    median = texts.per_column(texts.values.str.len().astype(float), "median")
+    return pd.Series(median.reindex(np.asarray(first_pos)).fillna(0.0).to_numpy(), dtype=float)
 
 
-def _column_share(texts: dict[int, pd.Series], first_pos, pattern: str) -> pd.Series:
+def _column_share(texts: _Texts, first_pos, pattern: str) -> pd.Series:
     """For each row, the share of values in the column of its first cell that hold ``pattern``
     (1.0 for a column of fewer than five values: too few to say what is usual)."""
-    share = {
-        j: float(s.str.contains(pattern).mean()) if len(s) >= 5 else 1.0 for j, s in texts.items()
-    }
-    return pd.Series([share.get(int(p), 1.0) for p in first_pos], dtype=float)
+    has = texts.values.str.contains(pattern).astype(float)
+    share = texts.per_column(has, "mean").where(texts.per_column(has, "size") >= 5, 1.0)
+    return pd.Series(share.reindex(np.asarray(first_pos)).fillna(1.0).to_numpy(), dtype=float)
 
 
 def _sums_of_rows_above(

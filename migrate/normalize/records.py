@@ -66,9 +66,18 @@ def normalize_records(
     for name, kind in kinds.items():
         by_kind.setdefault(kind, []).append(name)
 
-    for kind in ("text", "multiline-text"):
-        for name in by_kind.get(kind, []):
-            _text(out, col, name, multiline=kind == "multiline-text")
+    cleaned = {
+        name: _text(out, col, name, multiline=kind == "multiline-text")
+        for kind in ("text", "multiline-text")
+        for name in by_kind.get(kind, [])
+    }
+    # the cleaned columns replace the old ones in one go: a sheet with thousands of unmapped
+    # columns would otherwise be split into thousands of blocks, one per column set
+    if cleaned:
+        columns = list(out.columns)
+        out = pd.concat(
+            [out.drop(columns=list(cleaned)), pd.DataFrame(cleaned, index=out.index)], axis=1
+        )[columns]
     for name in by_kind.get("company", []):
         _company(out, col, rules, name)
     _people(out, col, rules, by_kind.get("person", []))
@@ -104,15 +113,17 @@ def normalize_records(
 # ----------------------------------------------------------------------------- per kind
 
 
-def _text(out: pd.DataFrame, col: Collector, name: str, *, multiline: bool) -> None:
-    """Text fields, extra:<header> columns and unknown columns: cleaning only, counted per sheet."""
+def _text(out: pd.DataFrame, col: Collector, name: str, *, multiline: bool) -> pd.Series:
+    """Text fields, extra:<header> columns and unknown columns: cleaning only, counted per sheet.
+
+    Returns the cleaned column (the caller sets all of them at once)."""
     codes, uniques = distinct(out[name])
     cleaned = [clean_text(u, multiline=multiline) for u in uniques]
     changed = np.array(
         [isinstance(u, str) and c != u for u, c in zip(uniques, cleaned)], dtype=bool
     )
     col.text_cleaned(name, codes, changed, uniques, cleaned)
-    out[name] = _series(out, take(cleaned, codes))
+    return _series(out, take(cleaned, codes))
 
 
 def _simple(
