@@ -243,6 +243,9 @@ TEXT_FILES = [
         5,
     ),
     ("tracker.tsv", "utf-8", "\t", HEADER_EN, 6),
+    ("csv-named.xlsx", "utf-8", ",", HEADER_JA, 7),
+    ("tsv-cp932-named.xls", "cp932", "\t", HEADER_JA, 7),
+    ("utf16-named.xlsx", "utf-16", "\t", HEADER_JA, 7),
 ]
 
 
@@ -272,6 +275,54 @@ def test_byte_order_marks():
     assert (FIXTURES / "utf16.csv").read_bytes()[:2] == b"\xff\xfe"
     assert (FIXTURES / "utf8-bom.csv").read_bytes()[:3] == b"\xef\xbb\xbf"
     assert not (FIXTURES / "tracker.tsv").read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+RENAMED_WORKBOOKS = [
+    ("xlsx-named.xls", "header-on-row-4.xlsx"),
+    ("xlsx-named.csv", "header-on-row-4.xlsx"),
+    ("xlsm-named.txt", "macro.xlsm"),
+    ("xls-named.xlsx", "legacy.xls"),
+    ("ods-named.xlsx", "calc.ods"),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "source"), RENAMED_WORKBOOKS, ids=[r[0] for r in RENAMED_WORKBOOKS]
+)
+def test_renamed_workbook_is_its_source_byte_for_byte(name, source):
+    assert (FIXTURES / name).read_bytes() == (FIXTURES / source).read_bytes()
+
+
+def test_web_page_is_a_shift_jis_html_table():
+    raw = (FIXTURES / "web-page.xls").read_bytes()
+    assert b"charset=Shift_JIS" in raw
+    text = raw.decode("cp932")
+    assert text.count("<tr>") == 8 and "<td colspan=8>" in text
+    assert "初回訪問<br>見積待ち" in text and "R&amp;D" in text
+    for company in COMPANIES_JA:
+        assert company in text
+
+
+def test_xml_spreadsheet_2003_has_two_worksheets_one_hidden():
+    import xml.etree.ElementTree as ET
+
+    ss = "{urn:schemas-microsoft-com:office:spreadsheet}"
+    root = ET.parse(FIXTURES / "xml-spreadsheet-2003.xls").getroot()
+    sheets = root.findall(f"{ss}Worksheet")
+    assert [w.get(f"{ss}Name") for w in sheets] == ["案件", "設定"]
+    rows = sheets[0].findall(f"{ss}Table/{ss}Row")
+    assert len(rows) == 7 and rows[4].get(f"{ss}Hidden") == "1"
+    assert [d.text for d in rows[0].iter(f"{ss}Data")] == HEADER_JA
+
+
+def test_truncated_xls_is_an_ole2_file_cut_short():
+    from python_calamine import CalamineWorkbook
+
+    raw = (FIXTURES / "truncated.xls").read_bytes()
+    assert raw.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+    assert len(raw) < len((FIXTURES / "legacy.xls").read_bytes())
+    with pytest.raises(Exception):  # noqa: B017 - any calamine error will do
+        CalamineWorkbook.from_path(str(FIXTURES / "truncated.xls"))
 
 
 def test_zip_bomb_expands_to_the_requested_size(tmp_path):

@@ -85,6 +85,17 @@ LAYOUTS = [
     ("utf8-bom.csv", "", 1, [2, 3, 4, 5, 6, 7], {}),
     ("semicolon.csv", "", 1, [2, 3, 4, 5], {}),
     ("tracker.tsv", "", 1, [2, 3, 4, 5, 6], {}),
+    # renamed files: read as what their bytes are
+    ("xlsx-named.xls", "案件一覧", 4, [5, 6, 7, 8, 9, 10], {1: "row.title", 2: "row.title"}),
+    ("xlsx-named.csv", "案件一覧", 4, [5, 6, 7, 8, 9, 10], {1: "row.title", 2: "row.title"}),
+    ("xlsm-named.txt", "案件", 1, [2, 3, 4, 5, 6, 7], {}),
+    ("xls-named.xlsx", "案件", 2, [3, 4, 5, 6, 7, 8], {1: "row.title"}),
+    ("ods-named.xlsx", "案件", 1, [2, 3, 4, 5, 6, 7], {}),
+    ("csv-named.xlsx", "", 1, [2, 3, 4, 5, 6, 7], {}),
+    ("tsv-cp932-named.xls", "", 1, [2, 3, 4, 5, 6, 7], {}),
+    ("utf16-named.xlsx", "", 1, [2, 3, 4, 5, 6, 7], {}),
+    ("web-page.xls", "", 2, [3, 4, 5, 6, 7, 8], {1: "row.title"}),
+    ("xml-spreadsheet-2003.xls", "案件", 1, [2, 3, 4, 5, 6, 7], {}),
 ]
 
 
@@ -202,7 +213,8 @@ def test_provenance_on_every_record():
     [
         ("encrypted.xlsx", "ingest.encrypted", "password-protected"),
         ("corrupt.xlsx", "ingest.corrupt", "damaged"),
-        ("not-a-spreadsheet.xlsx", "ingest.not-a-spreadsheet", "not a xlsx"),
+        ("not-a-spreadsheet.xlsx", "ingest.not-a-spreadsheet", "is a PNG picture"),
+        ("truncated.xls", "ingest.corrupt", "damaged"),
         ("empty.xlsx", "ingest.empty-file", "empty"),
     ],
 )
@@ -298,3 +310,211 @@ def test_count_formula_row_under_the_name_column_is_not_data(tmp_path: Path) -> 
     assert dict(table.skipped).get(7) == "row.subtotal"
     assert dict(table.skipped).get(8) == "row.subtotal"
     assert 9 in table.data_rows  # a full data row that happens to hold a formula stays data
+
+
+# ------------------------------------------------------------------ renamed files (issue 12)
+
+# fixture -> (format read, words of the extension-mismatch finding)
+RENAMED = [
+    ("xlsx-named.xls", "xlsx", "an Excel workbook (.xlsx) saved with the extension .xls"),
+    ("xlsx-named.csv", "xlsx", "an Excel workbook (.xlsx) saved with the extension .csv"),
+    (
+        "xlsm-named.txt",
+        "xlsm",
+        "a macro-enabled Excel workbook (.xlsm) saved with the extension .txt",
+    ),
+    ("xls-named.xlsx", "xls", "an Excel 97-2003 workbook (.xls) saved with the extension .xlsx"),
+    ("ods-named.xlsx", "ods", "an OpenDocument spreadsheet (.ods) saved with the extension .xlsx"),
+    ("csv-named.xlsx", "csv", "text (UTF-8, comma-separated) saved with the extension .xlsx"),
+    (
+        "tsv-cp932-named.xls",
+        "csv",
+        "text (Shift_JIS/cp932, tab-separated) saved with the extension .xls",
+    ),
+    ("utf16-named.xlsx", "csv", "text (UTF-16, tab-separated) saved with the extension .xlsx"),
+    (
+        "web-page.xls",
+        "html",
+        'an HTML page (a web system\'s "Excel" export) saved with the extension .xls',
+    ),
+    (
+        "xml-spreadsheet-2003.xls",
+        "xml",
+        "an Excel 2003 XML spreadsheet saved with the extension .xls",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "fmt", "words"), RENAMED, ids=[r[0] for r in RENAMED])
+def test_renamed_file_is_read_as_its_bytes_with_one_info_finding(name, fmt, words):
+    _, result = _tables(name)
+    assert [f.format for f in result.files] == [fmt]
+    assert [(f.rule, f.severity, f.file) for f in result.findings] == [
+        ("ingest.extension-mismatch", "info", name)
+    ]
+    assert words in result.findings[0].message
+    rec = to_records(result.tables)
+    assert rec["company_name"].iloc[1] == "(株)積水化成品工業"
+    assert str(rec["amount"].iloc[1]).replace(",", "") == "3500000"
+    assert str(rec["close_date"].iloc[1]).replace("/", "-").startswith("2026-04-15")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "header-on-row-4.xlsx",
+        "macro.xlsm",
+        "legacy.xls",
+        "calc.ods",
+        "binary.xlsb",
+        "shift-jis.csv",
+        "utf16.csv",
+        "tracker.tsv",
+    ],
+)
+def test_a_file_named_for_what_it_is_has_no_mismatch_finding(name):
+    _, result = _tables(name)
+    assert result.findings == []
+
+
+# Every format under every name: (source fixture, its format, header row, data rows)
+SOURCES = [
+    ("header-on-row-4.xlsx", "xlsx", 4, 6),
+    ("macro.xlsm", "xlsm", 1, 6),
+    ("binary.xlsb", "xlsb", 2, 6),
+    ("legacy.xls", "xls", 2, 6),
+    ("calc.ods", "ods", 1, 6),
+    ("shift-jis.csv", "csv", 1, 6),
+    ("utf16.csv", "csv", 1, 6),
+    ("tracker.tsv", "csv", 1, 5),
+    ("web-page.xls", "html", 2, 6),
+    ("xml-spreadsheet-2003.xls", "xml", 1, 6),
+]
+NAMES = [".xlsx", ".xlsm", ".xlsb", ".xls", ".ods", ".csv", ".tsv", ".txt"]
+MATRIX = [(src, ext) for src in SOURCES for ext in NAMES]
+
+
+@pytest.mark.parametrize(
+    ("source", "ext"), MATRIX, ids=[f"{src[0]}-as-{ext[1:]}" for src, ext in MATRIX]
+)
+def test_every_format_reads_under_every_spreadsheet_name(tmp_path, source, ext):
+    import shutil
+
+    from migrate.ingest.files import EXT_FORMAT
+
+    name, fmt, header, n_rows = source
+    renamed = tmp_path / f"tracker{ext}"
+    shutil.copy(FIX / name, renamed)
+    result = read_sources([str(renamed)])
+    assert not result.problems, [str(p) for p in result.problems]
+    assert [f.format for f in result.files] == [fmt]
+    tables = [t for t in result.tables if t.kind == "table"]
+    assert [(t.header_row, len(t.data_rows)) for t in tables] == [(header, n_rows)]
+    mismatch = [f.rule for f in result.findings] == ["ingest.extension-mismatch"]
+    assert mismatch == (EXT_FORMAT[ext] != fmt), [f.message for f in result.findings]
+
+
+@pytest.mark.parametrize(
+    ("make", "name", "words"),
+    [
+        (
+            lambda p: p.write_bytes(bytes(range(256)) * 64),
+            "random.xls",
+            "neither an Excel workbook nor text",
+        ),
+        (
+            lambda p: p.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"),
+            "report.xlsx",
+            "is a PDF document",
+        ),
+        (
+            lambda p: p.write_bytes(b"<?xml version='1.0'?><note>hi</note>"),
+            "note.xls",
+            "not an Excel XML spreadsheet",
+        ),
+        (
+            lambda p: p.write_bytes(b"<html><body><p>no table</p></body></html>"),
+            "page.xls",
+            "no table",
+        ),
+        (
+            lambda p: p.write_bytes((FIX / "header-on-row-4.xlsx").read_bytes()[:3000]),
+            "cut.xls",
+            "damaged",
+        ),
+    ],
+    ids=[
+        "binary-named-xls",
+        "pdf-named-xlsx",
+        "xml-not-spreadsheet",
+        "html-without-table",
+        "truncated-xlsx-named-xls",
+    ],
+)
+def test_what_cannot_be_read_gets_one_plain_line(tmp_path, make, name, words):
+    path = tmp_path / name
+    make(path)
+    result = read_sources([str(path)])
+    assert len(result.problems) == 1 and not result.tables
+    p = result.problems[0]
+    assert words in p.problem and p.hint and name in p.path
+    for raw in ("Cfb", "OLE", "EOCD", "Zip archive", "Traceback", "Error("):
+        assert raw not in p.problem + p.hint
+
+
+def test_damaged_xls_names_no_library_error():
+    result = read_sources([str(FIX / "truncated.xls")])
+    p = result.problems[0]
+    assert p.problem == "is damaged: it cannot be read as an Excel 97-2003 workbook (.xls)"
+    assert "save a new copy" in p.hint
+
+
+def test_html_export_keeps_line_breaks_entities_and_merged_title():
+    tables, _ = _tables("web-page.xls")
+    t = tables[""]
+    assert t.encoding == "cp932"
+    notes = next(c for c in t.columns if c.header == "備考")
+    assert t.data[notes.index].tolist()[:3] == ["初回訪問\n見積待ち", None, "R&D部門経由"]
+
+
+def test_html_tables_are_one_grid_each_with_spans_placed(tmp_path):
+    from migrate.ingest.files import SourceFile
+    from migrate.ingest.markup import read_html_grids
+
+    page = tmp_path / "two.xls"
+    page.write_text(
+        "<html><body><table><tr><td rowspan=2>A</td><td colspan=2>B</td></tr>"
+        "<tr><td>c<td>d</tr></table>"  # unclosed <td>: HTML allows it
+        "<table><tr><th>x</th><td>y<table><tr><td>inner</td></tr></table></td></tr></table>"
+        "</body></html>",
+        encoding="utf-8",
+    )
+    grids = read_html_grids(SourceFile(page, page.name, "html", 0))
+    assert [g.sheet for g in grids] == ["table 1", "table 2", "table 3"]
+    assert grids[0].cells.values.tolist() == [["A", "B", None], [None, "c", "d"]]
+    assert grids[0].merged == [(1, 0, 2, 0), (1, 1, 1, 2)]
+    assert grids[1].cells.values.tolist() == [["x", "y"]]
+    assert grids[2].cells.values.tolist() == [["inner"]]
+
+
+def test_xml_spreadsheet_reads_types_hidden_rows_and_sheets():
+    tables, result = _tables("xml-spreadsheet-2003.xls")
+    t = tables["案件"]
+    assert {f.row for f in t.findings if f.rule == "ingest.hidden-row"} == {5}
+    rec = to_records(result.tables)
+    assert rec["amount"].tolist()[:2] == ["1200000", "3500000"]
+    assert rec["close_date"].iloc[0] == "2026-03-31 00:00:00"
+    assert not tables["設定"].visible
+
+
+def test_xml_with_entity_declarations_is_refused(tmp_path):
+    bomb = tmp_path / "lol.xls"
+    bomb.write_text(
+        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">]>'
+        '<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet><Table>'
+        "<Row><Cell><Data>&lol;</Data></Cell></Row></Table></Worksheet></Workbook>",
+        encoding="utf-8",
+    )
+    result = read_sources([str(bomb)])
+    assert [p.code for p in result.problems] == ["ingest.not-a-spreadsheet"]
+    assert "declares entities" in result.problems[0].problem

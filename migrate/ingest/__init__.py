@@ -32,7 +32,14 @@ from ..schema import (
     Schema,
     load_schema,
 )
-from .files import Limits, SourceFile, detect_format, display_names, expand_paths
+from .files import (
+    Limits,
+    SourceFile,
+    detect_format,
+    display_names,
+    expand_paths,
+    extension_mismatch,
+)
 from .layout import IngestRules, SheetOverride, SheetTable, find_table
 from .readers import read_grids
 
@@ -148,6 +155,9 @@ def read_sources(
             )
             continue
         result.files.append(src)
+        mismatch = extension_mismatch(path, fmt, _text_detail(grids) if fmt == "csv" else "")
+        if mismatch:
+            result.findings.append(Finding("ingest.extension-mismatch", "info", mismatch, name))
         tables = []
         for g in grids:
             ov = (overrides or {}).get((name, g.sheet))
@@ -165,6 +175,29 @@ def read_sources(
             )
         result.tables.extend(tables)
     return result
+
+
+_ENCODINGS = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8 with BOM",
+    "cp932": "Shift_JIS/cp932",
+    "utf-16": "UTF-16",
+    "utf-16-le": "UTF-16",
+    "utf-16-be": "UTF-16",
+}
+_DELIMITERS = {",": "comma-separated", "\t": "tab-separated", ";": "semicolon-separated"}
+
+
+def _text_detail(grids: list) -> str:
+    """'cp932, tab-separated' for a text file: what the mismatch finding says it found."""
+    if len(grids) != 1 or not getattr(grids[0], "encoding", ""):
+        return ""
+    encoding = grids[0].encoding
+    parts = [_ENCODINGS.get(encoding, encoding.replace("_", "-").upper())]
+    delimiter = getattr(grids[0], "delimiter", None)
+    if delimiter:
+        parts.append(_DELIMITERS.get(delimiter, f"'{delimiter}'-separated"))
+    return ", ".join(parts)
 
 
 def to_records(

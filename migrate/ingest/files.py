@@ -2,9 +2,12 @@
 
 Paths in, ``SourceFile`` objects out (path, display name, format), or an
 :class:`InputFileError` per file that cannot be read, with a message that says what to do.
-The format is decided from the bytes (zip, OLE2, text), not only the extension, so a renamed
-file is read right and a picture named ``.xlsx`` is refused clearly. Zip-based workbooks are
-checked against decompression bombs before a reader opens them.
+The format is decided from the bytes, never from the name: a zip is an .xlsx/.xlsm/.xlsb/.ods
+by its parts, an OLE2 file is an .xls (or an encrypted workbook), an HTML page or an XML
+Spreadsheet 2003 is what web systems export as "Excel", and text is CSV/TSV. So a renamed file
+is read as what it is (:func:`extension_mismatch` words the finding that says so), and a
+picture named ``.xlsx`` is refused clearly. Zip-based workbooks are checked against
+decompression bombs before a reader opens them.
 """
 
 from __future__ import annotations
@@ -17,10 +20,50 @@ from typing import Literal
 
 from ..errors import InputFileError
 
-Format = Literal["xlsx", "xlsm", "xlsb", "xls", "ods", "csv"]
+Format = Literal["xlsx", "xlsm", "xlsb", "xls", "ods", "csv", "html", "xml"]
 SPREADSHEET_EXTS = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods", ".csv", ".tsv", ".txt"}
+TEXT_EXTS = {".csv", ".tsv", ".txt"}
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
+SPREADSHEET_ML = b"urn:schemas-microsoft-com:office:spreadsheet"
+
+# What each extension promises; a file whose bytes are something else gets a finding.
+EXT_FORMAT: dict[str, Format] = {
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsm",
+    ".xlsb": "xlsb",
+    ".xls": "xls",
+    ".ods": "ods",
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".txt": "csv",
+}
+# How a format is named in messages, and the extension it is read as.
+FORMAT_LABEL: dict[str, tuple[str, str]] = {
+    "xlsx": ("an Excel workbook (.xlsx)", ".xlsx"),
+    "xlsm": ("a macro-enabled Excel workbook (.xlsm)", ".xlsm"),
+    "xlsb": ("an Excel binary workbook (.xlsb)", ".xlsb"),
+    "xls": ("an Excel 97-2003 workbook (.xls)", ".xls"),
+    "ods": ("an OpenDocument spreadsheet (.ods)", ".ods"),
+    "csv": ("text", ".csv"),
+    "html": ('an HTML page (a web system\'s "Excel" export)', ".html"),
+    "xml": ("an Excel 2003 XML spreadsheet", ".xml"),
+}
+# Files that are plainly something else: named in the refusal instead of "binary data".
+SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG picture"),
+    (b"\xff\xd8\xff", "a JPEG picture"),
+    (b"GIF87a", "a GIF picture"),
+    (b"GIF89a", "a GIF picture"),
+    (b"%PDF-", "a PDF document"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"Rar!\x1a\x07", "a RAR archive"),
+    (b"PK\x05\x06", "an empty zip archive"),
+    (b"{\\rtf", "an RTF document"),
+)
+# C0 control bytes that never occur in text (tab, LF, CR, FF and ESC of ISO-2022-JP excepted)
+CONTROL_BYTES = bytes([*range(0, 9), 11, *range(14, 27), *range(28, 32), 127])
 
 PASSWORD_HINT = (
     "open it in Excel, remove the password (File > Info > Protect Workbook > Encrypt with "
@@ -106,11 +149,15 @@ def display_names(paths: list[Path]) -> list[str]:
 
 
 def detect_format(path: Path, limits: Limits) -> Format:
-    """Decide the format from the file's bytes; raise InputFileError when it cannot be read."""
+    """Decide the format from the file's bytes; raise InputFileError when it cannot be read.
+
+    The name does not decide: an .xlsx saved as .xls, an .xls or .ods named .xlsx, CSV/TSV
+    text or an HTML/XML "Excel" export under an Excel name are all read as what they are.
+    """
     try:
         size = path.stat().st_size
         with path.open("rb") as fh:
-            head = fh.read(8)
+            head = fh.read(65536)
     except PermissionError:
         raise InputFileError(
             str(path),
@@ -137,49 +184,114 @@ def detect_format(path: Path, limits: Limits) -> Format:
         return _ole2_format(path)
     if head.startswith(ZIP_MAGIC):
         return _zip_format(path, limits)
-    if ext in {".xlsx", ".xlsm", ".xlsb", ".ods"}:
-        raise InputFileError(
-            str(path),
-            f"is not a {ext[1:]} workbook (its bytes are neither a zip nor an Office file)",
-            hint="open it in Excel and save it as .xlsx, or remove it from the inputs",
-            code="ingest.not-a-spreadsheet",
-        )
-    if ext == ".xls":
-        # Excel also writes HTML or XML tables with an .xls name ("Web page" exports).
-        if head.lstrip().lower().startswith((b"<", b"\xef\xbb\xbf<")):
+    for magic, what in SIGNATURES:
+        if head.startswith(magic):
             raise InputFileError(
                 str(path),
-                "is an HTML/XML page saved with an .xls name, not a real Excel file",
-                hint="open it in Excel and save it as .xlsx",
+                f"is {what}, not a spreadsheet",
+                hint="remove it from the inputs, or export the data as .xlsx or CSV",
                 code="ingest.not-a-spreadsheet",
             )
+    if ext not in SPREADSHEET_EXTS:
         raise InputFileError(
             str(path),
-            "is not an Excel .xls file",
-            hint="open it in Excel and save it as .xlsx",
+            f"unsupported file type '{ext or '(none)'}'",
+            hint="supported: .xlsx .xlsm .xlsb .xls .ods .csv .tsv .txt",
             code="ingest.not-a-spreadsheet",
         )
-    if ext in {".csv", ".tsv", ".txt"}:
-        if size > limits.max_csv_bytes:
-            raise InputFileError(
-                str(path),
-                f"is {size / 1024**3:.1f} GiB, above the {limits.max_csv_bytes / 1024**3:.0f} GiB limit",
-                hint="split the file, or raise limits.max_csv_bytes in rules/ingest.yaml",
-                code="ingest.too-large",
-            )
-        _check_text(path)
+    if size > limits.max_csv_bytes:  # every format left is text, read whole into memory
+        raise InputFileError(
+            str(path),
+            f"is {size / 1024**3:.1f} GiB, above the {limits.max_csv_bytes / 1024**3:.0f} GiB limit",
+            hint="split the file, or raise limits.max_csv_bytes in rules/ingest.yaml",
+            code="ingest.too-large",
+        )
+    markup = _markup_format(path, head, ext)
+    if markup is not None:
+        return markup
+    if ext in TEXT_EXTS:
+        _check_text(path, head)
+        return "csv"
+    # An Excel name on bytes that are neither zip, OLE2 nor markup: CSV/TSV text saved as
+    # .xls/.xlsx (a web system's "Excel" download, or a renamed file) reads as text.
+    if _looks_like_text(head):
         return "csv"
     raise InputFileError(
         str(path),
-        f"unsupported file type '{ext or '(none)'}'",
-        hint="supported: .xlsx .xlsm .xlsb .xls .ods .csv .tsv .txt",
+        f"is not a spreadsheet: its bytes are neither an Excel workbook nor text, "
+        f"whatever its {ext} name says",
+        hint="open it in Excel and save it as .xlsx, or remove it from the inputs",
         code="ingest.not-a-spreadsheet",
     )
 
 
-def _check_text(path: Path) -> None:
-    with path.open("rb") as fh:
-        sample = fh.read(65536)
+def extension_mismatch(path: Path, fmt: Format, detail: str = "") -> str:
+    """The finding's sentence when the bytes are not what the extension says ("" when they are).
+
+    ``detail`` says more about text (its encoding and delimiter), found while reading it.
+    """
+    ext = path.suffix.lower()
+    if EXT_FORMAT.get(ext) == fmt:
+        return ""
+    what, read_as = FORMAT_LABEL[fmt]
+    if detail:
+        what = f"{what} ({detail})"
+    said = f"the file is {what} saved with " + (f"the extension {ext}" if ext else "no extension")
+    if fmt == "html":
+        return f"{said}; its tables were read as the page displays them"
+    if fmt == "xml":
+        return f"{said}, and was read as one"
+    if fmt == "csv":
+        return f"{said}, and was read as CSV"
+    # Excel refuses, or warns about, a workbook whose name says another format
+    return f"{said}, and was read as {read_as} (rename it to {read_as} so Excel opens it cleanly)"
+
+
+def _markup_format(path: Path, head: bytes, ext: str) -> Format | None:
+    """An HTML page or an XML Spreadsheet 2003 (what web systems save as "Excel"), else None."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = head.decode("utf-16", "replace")
+    else:
+        text = head.decode("latin-1")
+    start = text.lstrip("\ufeff\xef\xbb\xbf \t\r\n").lower()
+    if not start.startswith("<"):
+        return None
+    lower = text.lower()
+    if start.startswith("<?xml") or "<?mso-application" in lower[:1024]:
+        if SPREADSHEET_ML.decode() in lower or 'progid="excel.sheet"' in lower:
+            return "xml"
+        if "<html" in lower:
+            return "html"  # XHTML
+        raise InputFileError(
+            str(path),
+            "is an XML file, but not an Excel XML spreadsheet",
+            hint="open it in Excel and save it as .xlsx, or remove it from the inputs",
+            code="ingest.not-a-spreadsheet",
+        )
+    tags = ("<!doctype html", "<html", "<head", "<body", "<meta", "<table", "<title", "<!--")
+    # under an Excel name a table anywhere makes it a "Web page" export; under a text name only
+    # a page that begins like one (a CSV's first cell may begin with "<")
+    if start.startswith(tags) or (ext not in TEXT_EXTS and "<table" in lower):
+        return "html"
+    return None
+
+
+def _looks_like_text(sample: bytes) -> bool:
+    """True for text in any encoding the CSV reader knows (UTF-8, cp932, UTF-16, ...)."""
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True  # UTF-16 with a BOM has NULs by design
+    if len(sample) >= 4:
+        even, odd = sample[0::2].count(0), sample[1::2].count(0)
+        if max(even, odd) > len(sample) // 3 and min(even, odd) == 0:
+            return True  # UTF-16 without a BOM: NUL on every other byte of ASCII
+    if b"\x00" in sample:
+        return False
+    controls = len(sample) - len(sample.translate(None, CONTROL_BYTES))
+    return controls <= len(sample) // 1000
+
+
+def _check_text(path: Path, sample: bytes) -> None:
+    """A .csv/.tsv/.txt name: lenient (stray NULs happen in exports), binary is refused."""
     if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
         return  # UTF-16 with a BOM has NULs by design
     if b"\x00" in sample and sample.count(b"\x00") > len(sample) // 4:
@@ -267,7 +379,7 @@ def _zip_format(path: Path, limits: Limits) -> Format:
             return "xlsb"
         if "xl/workbook.xml" in names:
             ct = zf.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
-            return "xlsm" if b"macroEnabled" in ct or path.suffix.lower() == ".xlsm" else "xlsx"
+            return "xlsm" if b"macroEnabled" in ct else "xlsx"
         if "word/document.xml" in names or "ppt/presentation.xml" in names:
             raise InputFileError(
                 str(path),

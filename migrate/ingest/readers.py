@@ -6,7 +6,10 @@ cell values of .xlsx/.xlsm/.xlsb/.xls/.ods, python-calamine for what fastexcel d
 reader here can run them). For .xlsx/.xlsm one streaming pass over the sheet XML finds what
 calamine cannot give: hidden rows, formula cells without a cached value, and rows holding
 SUM/SUBTOTAL formulas; openpyxl is not needed for that. CSV/TSV: the encoding (UTF-8, UTF-8
-with BOM, UTF-16, Shift_JIS/cp932) and the delimiter are detected.
+with BOM, UTF-16, Shift_JIS/cp932) and the delimiter are detected. A workbook is opened by
+what its bytes are, whatever its name (see :mod:`.files`); HTML and XML Spreadsheet 2003
+exports are read by :mod:`.markup`. A damaged file gets one plain line (what could not be
+read, what to do), never the library's own error text.
 
 Every cell arrives as text (``None`` when empty): numbers as Excel shows them without
 formatting (``1200000``, ``0.7``), date cells as ISO (``2026-03-31 00:00:00``), so the
@@ -25,7 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputFileError
-from .files import PASSWORD_HINT, Limits, SourceFile
+from .files import EXT_FORMAT, FORMAT_LABEL, PASSWORD_HINT, Limits, SourceFile
 
 
 @dataclass
@@ -62,6 +65,10 @@ def read_grids(src: SourceFile, limits: Limits) -> list[Grid]:
     """All sheets of one file as grids; raises InputFileError when the file cannot be read."""
     if src.format == "csv":
         return [read_csv_grid(src)]
+    if src.format in ("html", "xml"):
+        from .markup import read_html_grids, read_xml_grids
+
+        return read_html_grids(src) if src.format == "html" else read_xml_grids(src)
     return _read_workbook(src, limits)
 
 
@@ -76,8 +83,13 @@ def _read_workbook(src: SourceFile, limits: Limits) -> list[Grid]:
     date1904 = False
     if src.format in ("xlsx", "xlsm"):
         xml_info, date1904 = _scan_xlsx(src.path, limits)
+    what = FORMAT_LABEL[src.format][0]
+    source = _calamine_source(src)
     try:
-        book = pc.CalamineWorkbook.from_path(str(src.path))
+        if isinstance(source, bytes):
+            book = pc.CalamineWorkbook.from_filelike(io.BytesIO(source))
+        else:
+            book = pc.CalamineWorkbook.from_path(source)
         metas = list(book.sheets_metadata)
     except pc.PasswordError:
         raise InputFileError(
@@ -87,9 +99,10 @@ def _read_workbook(src: SourceFile, limits: Limits) -> list[Grid]:
             code="ingest.encrypted",
         ) from None
     except Exception as exc:
-        raise _damaged(str(src.path), f"is damaged and cannot be read ({_short(exc)})") from None
+        # the library's words (an OLE sector, a zip record) mean nothing to the user
+        raise _damaged(str(src.path), f"is damaged: it cannot be read as {what}") from exc
     try:
-        fx = fastexcel.read_excel(str(src.path))
+        fx = fastexcel.read_excel(source)
     except Exception:
         fx = None  # fall back to python-calamine cells for this file
     grids: list[Grid] = []
@@ -102,8 +115,8 @@ def _read_workbook(src: SourceFile, limits: Limits) -> list[Grid]:
             sheet = book.get_sheet_by_index(idx)
         except Exception as exc:
             raise _damaged(
-                str(src.path), f"sheet '{meta.name}' is damaged ({_short(exc)})"
-            ) from None
+                str(src.path), f"is damaged: sheet '{meta.name}' cannot be read"
+            ) from exc
         start = sheet.start
         merged = []
         try:
@@ -178,19 +191,28 @@ def _cell_text(v: object) -> str | None:
     return str(v)
 
 
+def _calamine_source(src: SourceFile) -> str | bytes:
+    """The path, or the bytes when the name would make calamine pick the wrong reader.
+
+    calamine chooses its reader by extension (.xls -> the OLE2 reader), so an .xlsx saved as
+    .xls fails there; from bytes it recognises the content. Renamed files are rare and small.
+    """
+    family = {"xlsm": "xlsx"}
+    named = EXT_FORMAT.get(src.path.suffix.lower())
+    if named is not None and family.get(named, named) == family.get(src.format, src.format):
+        return str(src.path)
+    return src.path.read_bytes()
+
+
 def _damaged(path: str, problem: str) -> InputFileError:
     """The one message every unreadable workbook part gets."""
     return InputFileError(
         path,
         problem,
-        hint="open it in Excel (it may offer to repair it) and save a new copy",
+        hint="open it in Excel (it may offer to repair it) and save a new copy as .xlsx; "
+        "or export it again from its source",
         code="ingest.corrupt",
     )
-
-
-def _short(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return text[:160]
 
 
 # ------------------------------------------------------------------ xlsx XML side-scan
@@ -238,8 +260,11 @@ def _scan_xlsx(path: Path, limits: Limits) -> tuple[dict[str, _XmlScan], bool]:
         try:
             wb = zf.read("xl/workbook.xml")
             rels = zf.read("xl/_rels/workbook.xml.rels")
-        except (KeyError, zipfile.BadZipFile, EOFError, OSError, Exception) as exc:
-            raise _damaged(str(path), f"is damaged ({_short(exc)})") from None
+        except Exception as exc:
+            raise _damaged(
+                str(path),
+                "is damaged: its workbook part (xl/workbook.xml) is missing or unreadable",
+            ) from exc
         date1904 = bool(re.search(rb'date1904="(?:1|true)"', wb))
         targets = {rid: tgt for rid, tgt in _REL_RE.findall(rels)}
         targets.update({rid: tgt for tgt, rid in _REL_RE2.findall(rels)})
@@ -295,9 +320,7 @@ def _scan_sheet_part(
         if carry:
             _scan_chunk(carry, scan)
     except (zipfile.BadZipFile, EOFError, OSError) as exc:
-        raise _damaged(
-            str(path), f"is damaged: sheet part {part} cannot be read ({_short(exc)})"
-        ) from None
+        raise _damaged(str(path), f"is damaged: sheet part {part} is cut short or corrupt") from exc
     return scan, used
 
 
@@ -350,6 +373,7 @@ def read_csv_grid(src: SourceFile) -> Grid:
     grid = Grid(file=src.name, sheet="", sheet_index=0, cells=cells, first_row=1, first_col=0)
     grid.line_numbers = line_numbers  # type: ignore[attr-defined]
     grid.encoding = encoding  # type: ignore[attr-defined]
+    grid.delimiter = delimiter  # type: ignore[attr-defined]
     return grid
 
 
@@ -403,8 +427,9 @@ def decode_text(raw: bytes, src: SourceFile) -> tuple[str, str]:
 
 
 def sniff_delimiter(sample: str, ext: str) -> str:
-    """Tab for .tsv; otherwise the candidate that splits the first lines most consistently."""
-    if ext == ".tsv":
+    """Tab for .tsv with tabs; otherwise the candidate that splits the first lines most
+    consistently (a comma CSV saved as .tsv is still read by its commas)."""
+    if ext == ".tsv" and "\t" in sample:
         return "\t"
     lines = [ln for ln in sample.splitlines()[:50] if ln.strip()]
     if not lines:
