@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 OUT    ?= out/demo
 STAMP  := $(VENV)/.installed-dev
 
-.PHONY: demo test test-wheel test-matrix test-lowest test-newest check lint typecheck bench sample-data golden clean venv
+.PHONY: demo test browser test-wheel test-matrix test-lowest test-newest check lint typecheck bench sample-data golden clean venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,8 +28,29 @@ demo: $(STAMP)
 	echo ""; echo "The command is $(BIN)/sfa-migrate (or: source $(BIN)/activate, then sfa-migrate --help)."; \
 	[ $$rc -le 1 ]
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest -q
+
+# Headless Chromium for tests/test_report_browser.py, from Debian's `chromium` package (a
+# browser that a tool downloads for itself cannot be fetched on these machines), with CJK
+# fonts for the Japanese screenshot. Nothing to do when chromium is on PATH; `apt-get update`
+# only when the package is not known yet, or once more when the install fails on stale lists.
+# Never fails: without apt-get or root it prints why the browser tests will skip.
+BROWSER_LOG ?= /tmp/sfa-migrate-browser-install.log
+browser:
+	@if command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 \
+	  || command -v google-chrome >/dev/null 2>&1; then exit 0; fi; \
+	if ! command -v apt-get >/dev/null 2>&1; then \
+	  echo "browser: no chromium and no apt-get on this machine: the browser tests will skip"; exit 0; fi; \
+	if [ "$$(id -u)" != 0 ]; then \
+	  echo "browser: no chromium, and installing it needs root (sudo apt-get install -y chromium): the browser tests will skip"; exit 0; fi; \
+	export DEBIAN_FRONTEND=noninteractive; : > $(BROWSER_LOG); \
+	get() { apt-get install -y -q --no-install-recommends chromium fonts-liberation fonts-noto-cjk >>$(BROWSER_LOG) 2>&1; }; \
+	if [ -z "$$(apt-cache show chromium 2>/dev/null)" ]; then apt-get update -q >>$(BROWSER_LOG) 2>&1; fi; \
+	if get || { apt-get update -q >>$(BROWSER_LOG) 2>&1 && get; }; then \
+	  echo "browser: installed Debian's chromium for the browser tests"; \
+	else \
+	  echo "browser: apt-get could not install chromium (see $(BROWSER_LOG)): the browser tests will skip"; fi
 
 # The wheel as a user installs it: built, installed with its dependencies into a fresh venv,
 # the demo run from an empty folder (no checkout on the path, no top-level rules/).
@@ -48,7 +69,7 @@ test-wheel: $(STAMP)
 # (uv --resolution lowest-direct) and the newest a fresh install resolves today.
 test-matrix: test-lowest test-newest
 
-test-lowest test-newest: test-%: $(STAMP)
+test-lowest test-newest: test-%: $(STAMP) browser
 	$(BIN)/python -m pip install --quiet uv
 	$(BIN)/uv venv --quiet --allow-existing -p $(PYTHON) .venv-$*
 	VIRTUAL_ENV=.venv-$* $(BIN)/uv pip install --quiet \
