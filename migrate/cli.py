@@ -378,3 +378,18 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+@cli.command()
+@click.argument("rule_id", required=False, metavar="[ID]")
+@click.option("--lang", type=click.Choice(["ja", "en"]), help="Language (default: both).")
+@_rules_option
+@click.pass_context
+def explain(ctx: click.Context, rule_id: str | None, lang: str | None, sub_rules_dir: str | None):
+    """What a finding ID means and how to fix it (rules/findings.yaml); without ID, list them all.
+
+    Exit code 2 for an unknown ID, with the closest ids suggested.
+    """
+    from .catalogue import explain as explain_text
+
+    click.echo(explain_text(rule_id, lang=lang, rules=_rules_dir(ctx, sub_rules_dir)))

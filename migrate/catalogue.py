@@ -1,0 +1,311 @@
+"""The finding catalogue (rules/findings.yaml): what each finding id means and how to fix it.
+
+In: the ``findings.yaml`` of the active rules directory (else the one shipped with the
+package: a rules folder copied before the catalogue existed still gets it). Out: a frozen
+:class:`Catalogue` whose :meth:`Catalogue.entry` gives, for a finding id, its theme, usual
+severity and a title, meaning and fix in Japanese and English. Ids that other rule files
+define (stage rules a team adds to rules/stages.yaml) are covered by a family pattern
+(``stages.*``). :func:`rule_in` finds the id a reason text names (``"...: CloseDate is
+required but empty [validate.required-missing]"``), so rejection reasons can be translated
+while their specifics stay as written. The report, quality.xlsx and ``sfa-migrate explain``
+read the texts from here.
+"""
+
+from __future__ import annotations
+
+import difflib
+import fnmatch
+import functools
+import os
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import UserError
+from .findings import SEVERITIES, Severity
+from .rules import DEFAULT_RULES_DIR, Problems, load_rule_file, rules_dir
+
+FILE = "findings.yaml"
+LANGS = ("ja", "en")
+#: A finding id: ``area.kebab-name`` (also ``row.*``/``sheet.*`` skip reasons).
+ID_RE = re.compile(r"^[a-z][a-z0-9]*\.[a-z0-9]+(?:-[a-z0-9]+)*$")
+#: A family pattern: ``area.*`` or ``area.prefix-*``.
+FAMILY_RE = re.compile(r"^[a-z][a-z0-9]*\.(?:[a-z0-9]+-)*\*$")
+#: The family of the stage rules of rules/stages.yaml (requirements a team may add).
+STAGE_FAMILY = "stages.*"
+#: The theme of an id the catalogue does not know.
+OTHER = "other"
+_OTHER_TITLE = {"ja": "その他", "en": "Other"}
+
+_ENTRY_KEYS = ("theme", "severity", "title", "meaning", "fix")
+_TEXTS = ("title", "meaning", "fix")
+# the id inside a reason: "...: CloseDate is required but empty [validate.required-missing]"
+# (export rejections) or "normalize.amount-precision: ..." (rows rejected by normalize)
+_TRAILING_ID = re.compile(r"\[([a-z][a-z0-9]*\.[a-z0-9]+(?:-[a-z0-9]+)*)\]\s*$")
+_LEADING_ID = re.compile(r"^([a-z][a-z0-9]*\.[a-z0-9]+(?:-[a-z0-9]+)*)(?::\s|$)")
+
+
+@dataclass(frozen=True)
+class Text:
+    """One text in both languages."""
+
+    ja: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        return self.ja if lang == "ja" else self.en
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What one finding id means: theme, usual severity, title (the message), meaning, fix."""
+
+    id: str
+    theme: str
+    severity: Severity
+    title: Text
+    meaning: Text
+    fix: Text
+    family: str = ""  # the pattern ("stages.*") when the entry comes from a family
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Every finding id with its texts; themes in their tie-break order."""
+
+    path: str
+    themes: tuple[tuple[str, Text], ...]
+    entries: Mapping[str, Entry] = field(repr=False)
+    families: tuple[Entry, ...] = ()
+
+    def entry(self, rule_id: str, own_titles: Mapping[str, Text] | None = None) -> Entry | None:
+        """The entry of ``rule_id``: listed, else of the first family that matches (with the
+        title from ``own_titles``, e.g. a stage rule's message in stages.yaml), else None."""
+        hit = self.entries.get(rule_id)
+        if hit is not None:
+            return hit
+        own = (own_titles or {}).get(rule_id)
+        for fam in self.families:
+            # a stage rule is a stage rule whatever area its id names
+            if fnmatch.fnmatchcase(rule_id, fam.id) or (own is not None and fam.id == STAGE_FAMILY):
+                title = own or fam.title
+                return Entry(rule_id, fam.theme, fam.severity, title, fam.meaning, fam.fix, fam.id)
+        return None
+
+    def title(self, rule_id: str, lang: str) -> str:
+        """The title of ``rule_id`` in ``lang`` (the id itself when it is not catalogued)."""
+        e = self.entry(rule_id)
+        return e.title.get(lang) if e else rule_id
+
+    def theme_of(self, rule_id: str) -> str:
+        e = self.entry(rule_id)
+        return e.theme if e else OTHER
+
+    def theme_title(self, key: str, lang: str) -> str:
+        for k, text in self.themes:
+            if k == key:
+                return text.get(lang)
+        return _OTHER_TITLE.get(lang, "Other") if key == OTHER else key
+
+    def theme_order(self, key: str) -> int:
+        keys = [k for k, _ in self.themes]
+        return keys.index(key) if key in keys else len(keys)
+
+    def suggest(self, rule_id: str, n: int = 3) -> list[str]:
+        """Catalogued ids close to ``rule_id`` (a typo, a missing area, a part of the name)."""
+        ids = sorted(self.entries)
+        low = rule_id.strip().lower()
+        close = difflib.get_close_matches(low, ids, n=n, cutoff=0.6)
+        tail = [i for i in ids if low and i.split(".", 1)[-1] == low.split(".", 1)[-1]]
+        part = [i for i in ids if len(low) >= 4 and low in i]
+        return list(dict.fromkeys([*tail, *close, *part]))[:n]
+
+
+def rule_in(reason: str) -> str:
+    """The finding id a reason text names (``[id]`` at its end, ``id:`` at its start, or the
+    whole text), else ""."""
+    text = reason.strip()
+    hit = _TRAILING_ID.search(text) or _LEADING_ID.match(text)
+    return hit.group(1) if hit else ""
+
+
+def reason_detail(reason: str) -> str:
+    """A reason without its id: ``"Lead.csv: LastName is required but empty"``."""
+    text = reason.strip()
+    if hit := _TRAILING_ID.search(text):
+        return text[: hit.start()].rstrip()
+    if hit := _LEADING_ID.match(text):
+        return text[hit.end() :].strip()
+    return text
+
+
+def catalogue_path(rules: str | os.PathLike[str] | None = None) -> Path:
+    """The active findings.yaml: in the rules directory, else the one shipped with the package."""
+    path = rules_dir(rules) / FILE
+    return path if path.is_file() else DEFAULT_RULES_DIR / FILE
+
+
+def load_catalogue(rules: str | os.PathLike[str] | None = None) -> Catalogue:
+    """Load and check findings.yaml (cached per path and modification time)."""
+    path = catalogue_path(rules).resolve()
+    mtime = path.stat().st_mtime_ns if path.is_file() else 0
+    return _load(str(path), mtime)
+
+
+@functools.lru_cache(maxsize=8)
+def _load(path: str, _mtime: int) -> Catalogue:
+    doc, p = load_rule_file(path, "findings")
+    p.keys(doc, "", ("kind", "version", "themes", "findings", "families"), ("themes", "findings"))
+    themes = _themes(doc.get("themes"), p)
+    keys = {k for k, _ in themes}
+    entries: dict[str, Entry] = {}
+    raw = doc.get("findings")
+    if isinstance(raw, Mapping):
+        for rule_id, body in raw.items():
+            if not isinstance(rule_id, str) or not ID_RE.match(rule_id):
+                p.add(f"findings.{rule_id}", "is not a finding id; use 'area.kebab-name'")
+                continue
+            e = _entry(rule_id, body, f"findings.{rule_id}", keys, p)
+            if e is not None:
+                entries[rule_id] = e
+    else:
+        p.add("findings", "expected a mapping of finding ids")
+    families = []
+    fam = doc.get("families") or {}
+    if isinstance(fam, Mapping):
+        for pattern, body in fam.items():
+            if not isinstance(pattern, str) or not FAMILY_RE.match(pattern):
+                p.add(f"families.{pattern}", "is not a pattern; use 'area.*' or 'area.prefix-*'")
+                continue
+            e = _entry(pattern, body, f"families.{pattern}", keys, p)
+            if e is not None:
+                families.append(e)
+    else:
+        p.add("families", "expected a mapping of patterns")
+    p.raise_if_any()
+    return Catalogue(path, tuple(themes), entries, tuple(families))
+
+
+def _themes(raw: Any, p: Problems) -> list[tuple[str, Text]]:
+    if not isinstance(raw, Mapping) or not raw:
+        p.add("themes", "expected a mapping of theme keys to {ja, en} titles")
+        return []
+    out = []
+    for key, title in raw.items():
+        if not isinstance(key, str) or not re.match(r"^[a-z][a-z0-9-]*$", key) or key == OTHER:
+            p.add(f"themes.{key}", f"is not a theme key (lower-case, not '{OTHER}')")
+            continue
+        text = _text(title, f"themes.{key}", p)
+        if text is not None:
+            out.append((key, text))
+    return out
+
+
+def _entry(rule_id: str, body: Any, key: str, themes: set[str], p: Problems) -> Entry | None:
+    if not p.keys(body, key, _ENTRY_KEYS, _ENTRY_KEYS):
+        return None
+    ok = p.choice(body["theme"], f"{key}.theme", sorted(themes))
+    ok = p.choice(body["severity"], f"{key}.severity", SEVERITIES) and ok
+    texts = {t: _text(body[t], f"{key}.{t}", p) for t in _TEXTS}
+    if not ok or any(v is None for v in texts.values()):
+        return None
+    return Entry(rule_id, body["theme"], body["severity"], *(texts[t] for t in _TEXTS))  # type: ignore[arg-type]
+
+
+def _text(raw: Any, key: str, p: Problems) -> Text | None:
+    if not p.keys(raw, key, LANGS, LANGS):
+        return None
+    ok = True
+    for lang in LANGS:
+        value = raw[lang]
+        if not isinstance(value, str) or not value.strip():
+            p.add(
+                f"{key}.{lang}", f"{value!r:.60} is not a text; every text is needed in ja and en"
+            )
+            ok = False
+    return Text(raw["ja"].strip(), raw["en"].strip()) if ok else None
+
+
+# ------------------------------------------------------------------------------ explain
+
+
+class UnknownFindingId(UserError):
+    """``sfa-migrate explain`` was given an id the catalogue does not know."""
+
+
+def explain(
+    rule_id: str | None,
+    *,
+    lang: str | None = None,
+    rules: str | os.PathLike[str] | None = None,
+) -> str:
+    """The text ``sfa-migrate explain`` prints: one id's meaning and fix (in ``lang``, else in
+    both languages), or, without an id, every id with its title.
+
+    An id that is not listed is looked up among the stage rules of rules/stages.yaml (a rule a
+    team added there is explained by the ``stages.*`` family with its own message); anything
+    else raises :class:`UnknownFindingId` naming the closest ids.
+    """
+    cat = load_catalogue(rules)
+    langs: tuple[str, ...] = (lang,) if lang in LANGS else LANGS
+    if not rule_id:
+        return _listing(cat, langs)
+    rule_id = rule_id.strip()
+    e = cat.entries.get(rule_id)
+    if e is None:
+        stage_rules = stage_rule_titles(rules)
+        e = cat.entry(rule_id, stage_rules) if rule_id in stage_rules else None
+    if e is None:
+        close = cat.suggest(rule_id)
+        if close:
+            others = f" (or {', '.join(close[1:])})" if close[1:] else ""
+            hint = f"; did you mean {close[0]}?{others}"
+        else:
+            hint = "; `sfa-migrate explain` lists every id"
+        raise UnknownFindingId(f"'{rule_id}' is not a finding id{hint}")
+    out = [e.id]
+    for lg in langs:
+        sev_w, theme_w, meaning_w, fix_w = _WORDS[lg]
+        out += [
+            "",
+            f"  {e.title.get(lg)}",
+            f"  {sev_w}: {_SEVERITY[lg][e.severity]} · {theme_w}: {cat.theme_title(e.theme, lg)}",
+            f"  {meaning_w}: {e.meaning.get(lg)}",
+            f"  {fix_w}: {e.fix.get(lg)}",
+        ]
+    return "\n".join(out)
+
+
+_WORDS = {"ja": ("重要度", "テーマ", "意味", "対処"), "en": ("severity", "theme", "meaning", "fix")}
+_SEVERITY = {
+    "ja": {"error": "エラー", "warning": "警告", "info": "情報"},
+    "en": {"error": "error", "warning": "warning", "info": "info"},
+}
+
+
+def stage_rule_titles(rules: str | os.PathLike[str] | None = None) -> dict[str, Text]:
+    """The messages of the stage rules (requirements) of rules/stages.yaml, by id."""
+    from .stages import load_stage_model  # the stage model owns stages.yaml
+
+    model = load_stage_model(rules)
+    return {
+        r.id: Text(r.message.ja or r.message.en, r.message.en or r.message.ja)
+        for r in model.requirements
+    }
+
+
+def _listing(cat: Catalogue, langs: Iterable[str]) -> str:
+    langs = tuple(langs)
+    rows = sorted(cat.entries.values(), key=lambda e: (cat.theme_order(e.theme), e.id))
+    width = max((len(e.id) for e in [*rows, *cat.families]), default=0)
+    out: list[str] = []
+    theme = None
+    for e in [*rows, *cat.families]:
+        if e.theme != theme:
+            theme = e.theme
+            out += [*([""] if out else []), " / ".join(cat.theme_title(theme, lg) for lg in langs)]
+        titles = " / ".join(e.title.get(lg) for lg in langs)
+        out.append(f"  {e.id:<{width}}  {e.severity:<7}  {titles}")
+    return "\n".join(out)
