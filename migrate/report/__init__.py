@@ -45,6 +45,7 @@ def extend_report(
     rules_dir: str | os.PathLike[str] | None = None,
 ) -> dict[str, Any]:
     """Return the extra report.json sections (context, import, quality, duplicates, funnel, checklist)."""
+    from ..catalogue import load_catalogue
     from .checklist import build_checklist
     from .context import build_context
     from .duplicates import build_duplicates
@@ -69,7 +70,7 @@ def extend_report(
             "optional_stages": _has(result, "dedupe", "export"),
         },
         "import": build_import(ctx),
-        "quality": build_quality(ctx),
+        "quality": build_quality(ctx, load_catalogue(rules_dir)),
         "duplicates": build_duplicates(ctx),
         "funnel": build_funnel(ctx),
     }
@@ -93,6 +94,7 @@ def write_reports(
     report.json is written by the pipeline from ``result.report``, which it extends with
     :func:`extend_report` (called with the same options, so the HTML shows the same figures).
     """
+    from ..catalogue import load_catalogue
     from .page import render_html
     from .workbook import write_workbook
 
@@ -117,8 +119,11 @@ def write_reports(
             )
         )
     language = lang if lang in ("ja", "en") else report["context"]["source_lang"]
-    (out / "report.html").write_text(render_html(report, language), encoding="utf-8")
-    write_workbook(result, out / "quality.xlsx", lang=language, mask_pii=mask_pii)
+    catalogue = load_catalogue(rules_dir)
+    (out / "report.html").write_text(render_html(report, language, catalogue), encoding="utf-8")
+    write_workbook(
+        result, out / "quality.xlsx", lang=language, mask_pii=mask_pii, catalogue=catalogue
+    )
     return ["report.html", "quality.xlsx"]
 
 

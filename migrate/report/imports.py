@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..catalogue import rule_in
 from ..crosswalk import DEAL_NOT_EXPORTED
 from . import values as v
 from .context import Context
@@ -164,7 +165,9 @@ def _rejections(ctx: Context) -> dict[str, Any]:
             "(no reason given)"
         ]:
             key = _reason_kind(reason)
-            entry = reasons.setdefault(key, {"reason": key, "count": 0, "examples": []})
+            entry = reasons.setdefault(
+                key, {"reason": key, "rule": rule_in(reason), "count": 0, "examples": []}
+            )
             entry["count"] += 1
             if len(entry["examples"]) < n:
                 entry["examples"].append(ctx.where(f, s, r))

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..catalogue import OTHER, Catalogue
 from . import charts
 from .text import money, num, pct, t
 from .view_data import import_section, quality_section
 from .view_pipeline import checklist_section, duplicates_section, funnel_section
-from .widgets import ROW_COLORS, Page, e
+from .widgets import ROW_COLORS, Page, anchor, e
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'unsafe-inline'"
 
@@ -73,6 +74,20 @@ svg.chart{max-width:100%;height:auto;display:block;margin:6px 0}
 .cluster{margin:8px 0 14px}
 tr.survivor td{background:#e6f4ea}
 td.heat{text-align:center;min-width:46px;font-variant-numeric:tabular-nums}
+h4{font-size:14px;margin:18px 0 4px}
+[id]{scroll-margin-top:44px}
+a.rid{text-decoration:none}
+a.rid code{color:var(--info)}
+table.findings{width:100%;table-layout:fixed}
+table.findings th:nth-child(1){width:70px}
+table.findings th:nth-child(2){width:300px}
+table.findings th:nth-child(3){width:64px}
+details.info{margin:2px 0 8px}
+details.info summary{cursor:pointer;color:var(--muted);font-size:13px}
+dl.glossary{margin:4px 0 10px}
+dl.glossary dt{margin-top:8px}
+dl.glossary dd{margin:2px 0 0 16px}
+dl.glossary dt:target,h4:target{background:#fef7e0}
 dl.rules dt{font-weight:600;margin-top:6px}
 dl.rules dd{margin:0 0 0 16px;color:var(--muted)}
 footer{color:var(--muted);font-size:12px;border-top:1px solid var(--line);padding:10px 32px}
@@ -97,9 +112,10 @@ footer{color:var(--muted);font-size:12px;border-top:1px solid var(--line);paddin
 """
 
 
-def render_html(report: dict[str, Any], lang: str) -> str:
-    """The whole page."""
-    p = Page(report, lang if lang in ("ja", "en") else "en")
+def render_html(report: dict[str, Any], lang: str, catalogue: Catalogue | None = None) -> str:
+    """The whole page; finding ids are explained from ``catalogue`` (default: the active
+    rules/findings.yaml)."""
+    p = Page(report, lang if lang in ("ja", "en") else "en", catalogue)
     body = [
         _header(p),
         _toc(p),
@@ -111,6 +127,7 @@ def render_html(report: dict[str, Any], lang: str) -> str:
         funnel_section(p),
         checklist_section(p),
         _notes(p),
+        _glossary(p),  # last: it explains the ids the sections above linked
         "</main>",
         _footer(p),
     ]
@@ -150,7 +167,16 @@ def _header(p: Page) -> str:
 
 
 def _toc(p: Page) -> str:
-    keys = ["summary", "import", "quality", "duplicates", "funnel", "checklist", "notes"]
+    keys = [
+        "summary",
+        "import",
+        "quality",
+        "duplicates",
+        "funnel",
+        "checklist",
+        "notes",
+        "glossary",
+    ]
     return (
         '<nav class="toc">'
         + "".join(f'<a href="#{k}">{p.t("s." + k)}</a>' for k in keys)
@@ -258,6 +284,50 @@ def _notes(p: Page) -> str:
             )
         )
     out.append("</section>")
+    return "".join(out)
+
+
+def _glossary(p: Page) -> str:
+    """What each finding id on the page means and how to fix it, grouped by theme."""
+    out = [
+        f'<section id="glossary"><h2>{p.t("s.glossary")}</h2><p class="note">{p.t("g.intro")}</p>'
+    ]
+    if not p.linked:
+        return "".join(out) + p.none() + "</section>"
+    rank = {"error": 0, "warning": 1, "info": 2}
+    # themes in the order of the findings section (most important first), then the catalogue's
+    shown = [t["theme"] for t in (p.r.get("quality") or {}).get("findings", {}).get("by_theme", [])]
+
+    def theme_rank(key: str) -> tuple[int, int]:
+        return (shown.index(key) if key in shown else len(shown), p.cat.theme_order(key))
+
+    known = [(i, p.cat.entry(i)) for i in p.linked]
+    known.sort(
+        key=lambda x: (
+            theme_rank(x[1].theme if x[1] else OTHER),
+            rank.get(x[1].severity, 3) if x[1] else 3,
+            x[0],
+        )
+    )
+    theme = None
+    for rule_id, entry in known:
+        key = entry.theme if entry else OTHER
+        if key != theme:
+            if theme is not None:
+                out.append("</dl>")
+            theme = key
+            out.append(f'<h3>{e(p.cat.theme_title(key, p.lang))}</h3><dl class="glossary">')
+        code = f'<code class="nw">{e(rule_id)}</code>'
+        if entry is None:
+            out.append(f'<dt id="{e(anchor(rule_id))}">{code}</dt><dd>—</dd>')
+            continue
+        out.append(
+            f'<dt id="{e(anchor(rule_id))}"><b>{e(entry.title.get(p.lang))}</b> '
+            f"{p.sev(entry.severity)} {code}</dt>"
+            f"<dd>{e(entry.meaning.get(p.lang))}<br><b>{p.t('g.fix')}:</b> "
+            f"{e(entry.fix.get(p.lang))}</dd>"
+        )
+    out.append("</dl></section>")
     return "".join(out)
 
 

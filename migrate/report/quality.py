@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..catalogue import Catalogue
 from ..findings import SEVERITIES
 from ..schema import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET
 from . import values as v
@@ -32,14 +33,14 @@ def report_fields(ctx: Context) -> list[str]:
     return [f for f in wanted if f in mapped]
 
 
-def build_quality(ctx: Context) -> dict[str, Any]:
-    """The ``quality`` section."""
+def build_quality(ctx: Context, catalogue: Catalogue) -> dict[str, Any]:
+    """The ``quality`` section (findings grouped by the themes of ``catalogue``)."""
     fields = report_fields(ctx)
     return {
         "fields": fields,
         "completeness": _completeness(ctx, fields),
         "by_owner": _by_owner(ctx, fields),
-        "findings": _findings(ctx),
+        "findings": _findings(ctx, catalogue),
         "unknown_stages": _unknown_stages(ctx),
         "unmapped_headers": _unmapped(ctx),
         "doubtful_mappings": _doubtful(ctx),
@@ -150,7 +151,7 @@ def _example(ctx: Context, row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _findings(ctx: Context) -> dict[str, Any]:
+def _findings(ctx: Context, catalogue: Catalogue) -> dict[str, Any]:
     fd = ctx.findings
     n = ctx.rules.examples
     sev_rank: dict[str, int] = {s: i for i, s in enumerate(SEVERITIES)}
@@ -184,10 +185,12 @@ def _findings(ctx: Context) -> dict[str, Any]:
     )
     for e in rules:
         e["by_severity"] = {s: int(e["by_severity"].get(s, 0)) for s in SEVERITIES}
+        e["theme"] = catalogue.theme_of(e["rule"])
     return {
         "total": int(len(fd)),
         "by_severity": {s: int((fd["severity"] == s).sum()) if len(fd) else 0 for s in SEVERITIES},
         "by_rule": rules,
+        "by_theme": _by_theme(rules, catalogue),
         "by_source": [
             {
                 "file": f,
@@ -202,6 +205,37 @@ def _findings(ctx: Context) -> dict[str, Any]:
             for (f, s, c, fl), k in sorted(by_column.items(), key=lambda kv: (-kv[1], kv[0]))
         ],
     }
+
+
+def _by_theme(rules: list[dict[str, Any]], catalogue: Catalogue) -> list[dict[str, Any]]:
+    """The rule ids grouped by theme, the most important theme first: errors, then warnings,
+    then the number of findings (the catalogue's theme order breaks ties)."""
+    themes: dict[str, dict[str, Any]] = {}
+    for r in rules:  # already errors first, then by count
+        t = themes.setdefault(
+            r["theme"],
+            {
+                "theme": r["theme"],
+                "count": 0,
+                "by_severity": dict.fromkeys(SEVERITIES, 0),
+                "rules": [],
+            },
+        )
+        t["count"] += r["count"]
+        for s in SEVERITIES:
+            t["by_severity"][s] += r["by_severity"][s]
+        t["rules"].append(r["rule"])
+    for t in themes.values():
+        t["severity"] = next((s for s in reversed(SEVERITIES) if t["by_severity"][s]), "info")
+    return sorted(
+        themes.values(),
+        key=lambda t: (
+            -t["by_severity"]["error"],
+            -t["by_severity"]["warning"],
+            -t["count"],
+            catalogue.theme_order(t["theme"]),
+        ),
+    )
 
 
 def _unknown_stages(ctx: Context) -> list[dict[str, Any]]:

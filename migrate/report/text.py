@@ -1,13 +1,16 @@
 """Words of the report in Japanese and English, and number/date formatting for people.
 
-In: a language ("ja" | "en") and a key; out: the text. Field labels, reason codes, rule
+In: a language ("ja" | "en") and a key; out: the text. Field labels, rule
 statuses and every heading of report.html live here, so the HTML and the workbook say the
-same thing in the same words.
+same thing in the same words. What a finding id or a skip reason means comes from the
+finding catalogue (rules/findings.yaml, :mod:`migrate.catalogue`), not from here.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from ..catalogue import Catalogue, reason_detail, rule_in
 
 Lang = str  # "ja" | "en"
 
@@ -46,20 +49,6 @@ FIELDS: dict[str, tuple[str, str]] = {
     "notes": ("備考", "Notes"),
 }
 
-REASONS: dict[str, tuple[str, str]] = {
-    "row.title": ("表題行", "title row"),
-    "row.subtotal": ("小計・合計行", "subtotal/total row"),
-    "row.note": ("注記行", "note row"),
-    "row.repeated-header": ("見出しの再掲", "repeated header"),
-    "row.blank": ("空行", "blank row"),
-    "sheet.pivot": ("ピボット表", "pivot table"),
-    "sheet.rep-master": ("担当者マスタ", "rep master"),
-    "sheet.settings": ("設定・選択肢", "settings/picklists"),
-    "sheet.readme": ("説明シート", "read-me sheet"),
-    "sheet.no-table": ("表がないシート", "no table"),
-    "sheet.empty": ("空のシート", "empty sheet"),
-}
-
 WORDS: dict[str, tuple[str, str]] = {
     "title": ("データ品質レポート", "Data-quality report"),
     "subtitle": ("案件管理表 → SFA/CRM 移行", "Deal trackers → SFA/CRM migration"),
@@ -86,6 +75,15 @@ WORDS: dict[str, tuple[str, str]] = {
     "s.funnel": ("パイプライン（ファネル）", "The pipeline (funnel)"),
     "s.checklist": ("運用チェックリスト", "Operating checklist"),
     "s.notes": ("集計ルール", "How the figures are computed"),
+    "s.glossary": ("指摘の説明", "What the findings mean"),
+    "g.intro": (
+        "このレポートに出てくる指摘の意味と対処です。sfa-migrate explain ID でも表示できます"
+        "（文言は rules/findings.yaml）。",
+        "The meaning and fix of each finding in this report; sfa-migrate explain ID prints "
+        "them too (texts in rules/findings.yaml).",
+    ),
+    "g.meaning": ("意味", "Meaning"),
+    "g.fix": ("対処", "What to do"),
     # verdict
     "verdict.ready": ("取り込み可能", "Ready to import"),
     "verdict.attention": ("取り込み可能（要確認）", "Can import — check the points below"),
@@ -178,7 +176,24 @@ WORDS: dict[str, tuple[str, str]] = {
         "No sheet has an owner column, so there is no per-owner picture.",
     ),
     "q.owner-omitted": ("ほか {n} 名は省略", "{n} more owners not shown"),
-    "q.findings": ("指摘（ルール別）", "Findings by rule"),
+    "q.findings": ("指摘（テーマ別）", "Findings by theme"),
+    "q.findings-note": (
+        "重要なテーマから順に並べています（エラー、警告、件数の順）。指摘の ID を押すと、"
+        "ページ末尾の説明（意味と対処）に移ります。メッセージと例は各セルの具体的な値です。",
+        "Themes in order of importance (errors, then warnings, then counts). Click a finding's id "
+        "for its meaning and fix at the end of the page. Messages and examples carry each cell's "
+        "own values.",
+    ),
+    "q.theme": ("テーマ", "Theme"),
+    "q.findings-chart": ("エラーと警告の数（テーマ別）", "Errors and warnings by theme"),
+    "q.main": ("主な指摘（エラー・警告）", "Main findings (errors and warnings)"),
+    "q.more-rules": ("ほか {n} 種類", "{n} more"),
+    "q.info-rules": (
+        "情報 {n} 種類・{m} 件（処理の記録。通常は対応不要）",
+        "{n} kinds of info, {m} findings (a record of what was done; usually nothing to do)",
+    ),
+    "finding": ("指摘", "Finding"),
+    "q.detail": ("詳細（セルの値）/ 例", "Details (the cell's values) / examples"),
     "q.by-source": ("指摘（ファイル・シート別）", "Findings by source"),
     "q.by-column": ("指摘（列別）", "Findings by column"),
     "q.unknown-stages": ("ステージモデルにないステージ名", "Stage words not in the stage model"),
@@ -396,7 +411,7 @@ def action_label(code: str, lang: Lang) -> str:
 
 def t(key: str, lang: Lang, **kw: Any) -> str:
     """The text for ``key`` in ``lang`` (the key itself when unknown), formatted with ``kw``."""
-    pair = WORDS.get(key) or REASONS.get(key)
+    pair = WORDS.get(key)
     text = (pair[0] if lang == "ja" else pair[1]) if pair else key
     return text.format(**kw) if kw else text
 
@@ -406,9 +421,30 @@ def field_label(name: str, lang: Lang) -> str:
     return (pair[0] if lang == "ja" else pair[1]) if pair else name
 
 
-def reason_label(code: str, lang: Lang) -> str:
-    pair = REASONS.get(code)
-    return (pair[0] if lang == "ja" else pair[1]) if pair else code
+def reason_text(reason: str, lang: Lang, catalogue: Catalogue) -> str:
+    """A crosswalk or rejection reason for people, in ``lang`` where the catalogue has it.
+
+    Each part (reasons are joined with "; ") that names a finding id (a bare code such as
+    ``row.subtotal``, ``"...: CloseDate is required but empty [validate.required-missing]"`` or
+    ``"normalize.amount-precision: ..."``) becomes the catalogue's title, followed by its
+    specifics as written: the title is translated, the values are never re-worded.
+    """
+    out = []
+    for part in reason.split("; "):
+        rule = rule_in(part)
+        entry = catalogue.entry(rule) if rule else None
+        if entry is None:
+            if lang == "ja" and part.startswith(MERGED_INTO):
+                part = "統合先 " + part.removeprefix(MERGED_INTO)
+            out.append(part)
+            continue
+        detail = reason_detail(part)
+        title = entry.title.get(lang)
+        out.append(f"{title} — {detail}" if detail and detail != rule else title)
+    return "; ".join(out)
+
+
+MERGED_INTO = "merged into "
 
 
 # ------------------------------------------------------------------------------ numbers

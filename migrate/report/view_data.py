@@ -10,10 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from . import charts
-from .text import field_label, num, reason_label, t
+from .text import field_label, num, t
 from .widgets import SEVERITY_COLORS, Cell, Page, check, e, flag
 
 SHOWN_ROWS = 20  # longer lists are cut on the page; report.json has them whole
+MAIN_RULES = 4  # errors and warnings named per theme in the overview
 
 
 def import_section(p: Page) -> str:
@@ -33,10 +34,10 @@ def import_section(p: Page) -> str:
     ]
     rows = []
     for s in imp["sheets"]:
-        why = ", ".join(f"{reason_label(k, p.lang)} {n}" for k, n in s["skipped_reasons"].items())
+        why = ", ".join(f"{p.reason_label(k)} {n}" for k, n in s["skipped_reasons"].items())
         sheet = e(s["sheet"]) or p.t("csv")
         if s["kind"] == "skipped":
-            sheet += f' <span class="ex">({e(reason_label(s["reason"], p.lang))})</span>'
+            sheet += f' <span class="ex">({e(p.reason_label(s["reason"]))})</span>'
         skipped = num(s["skipped"]) + (
             f'<br><span class="ex">{e(why)}</span>' if why and s["kind"] != "skipped" else ""
         )
@@ -70,7 +71,7 @@ def import_section(p: Page) -> str:
         out.append(
             f'<p class="note">{p.t("imp.skipped-why")}: '
             + ", ".join(
-                f"{e(reason_label(k, p.lang))} {num(n)}" for k, n in imp["skipped_reasons"].items()
+                f"{e(p.reason_label(k))} {num(n)}" for k, n in imp["skipped_reasons"].items()
             )
             + "</p>"
         )
@@ -83,8 +84,8 @@ def import_section(p: Page) -> str:
                 [
                     [
                         e(f["file"]),
-                        f'{e(f["error"])}<br><span class="ex">{p.code(f["code"])}</span>',
-                        e(f["hint"]),
+                        f'{p.finding(f["code"])}<br><span class="ex">{e(f["error"])}</span>',
+                        e(_hint(p, f["code"], f["hint"])),
                     ]
                     for f in imp["failed_files"]
                 ],
@@ -109,7 +110,7 @@ def import_section(p: Page) -> str:
                 flag(f["rejected"]),
                 p.badge(f["status"], t("val." + f["status"], p.lang)),
                 "<br>".join(
-                    f"{p.code(x['rule'])}{_checked_column(x['expectation'])} {num(x['rows'])}"
+                    f"{p.finding(x['rule'])}{_checked_column(x['expectation'])} {num(x['rows'])}"
                     for x in f["failures"]
                 ),
             ]
@@ -140,7 +141,7 @@ def import_section(p: Page) -> str:
             p.table(
                 [p.t("reason"), p.t("count"), p.t("examples")],
                 [
-                    [p.code(r["reason"]), num(r["count"]), p.examples(r["examples"])]
+                    [p.reason(r["reason"]), num(r["count"]), p.examples(r["examples"])]
                     for r in rej["reasons"]
                 ],
                 nums={1},
@@ -155,7 +156,7 @@ def import_section(p: Page) -> str:
                 [p.t("rule"), p.t("count"), p.t("examples")],
                 [
                     [
-                        p.code(c["rule"]),
+                        p.finding(c["rule"]),
                         num(c["count"]),
                         '<span class="ex">'
                         + "<br>".join(
@@ -306,33 +307,78 @@ def _owners(p: Page, q: dict[str, Any]) -> str:
 
 
 def _findings(p: Page, q: dict[str, Any]) -> str:
+    """Findings grouped by theme, the most important theme first: an overview to read in a
+    minute, then per theme its errors and warnings with examples; info findings (a record of
+    what was done) folded away. Each id links to its explanation in the glossary."""
     fnd = q["findings"]
     out = [f"<h3>{p.t('q.findings')}</h3>"]
     if not fnd["by_rule"]:
         return "".join(out) + p.none()
-    bars = [
-        charts.Bar(
-            r["rule"], r["count"], num(r["count"]), SEVERITY_COLORS.get(r["severity"], "#1a73e8")
+    rules = {r["rule"]: r for r in fnd["by_rule"]}
+    themes = fnd.get("by_theme") or _themes_of(p, fnd["by_rule"])
+    out.append(f'<p class="note">{p.t("q.findings-note")}</p>')
+    bars = []
+    for th in themes:  # where the errors and warnings are; info is a record of what was done
+        sev = th["by_severity"]
+        worst = "error" if sev["error"] else "warning" if sev["warning"] else "info"
+        bars.append(
+            charts.Bar(
+                p.cat.theme_title(th["theme"], p.lang),
+                sev["error"] + sev["warning"],
+                " · ".join(f"{t(s, p.lang)} {num(sev[s])}" for s in ("error", "warning") if sev[s])
+                or "—",
+                SEVERITY_COLORS[worst],
+            )
         )
-        for r in fnd["by_rule"]
-    ]
-    out.append(charts.hbars(bars, title=t("q.findings", p.lang)))
-    rows = []
-    for r in fnd["by_rule"]:
-        msg = r["examples"][0]["message"] if r["examples"] else ""
-        ex = "".join(f"<li>{_example(p, x)}</li>" for x in r["examples"])
-        rows.append(
+    out.append(charts.hbars(bars, title=t("q.findings-chart", p.lang)))
+    overview = []
+    for th in themes:
+        sev = th["by_severity"]
+        main = [r for r in th["rules"] if rules[r]["severity"] != "info"][:MAIN_RULES]
+        more = len([r for r in th["rules"] if rules[r]["severity"] != "info"]) - len(main)
+        overview.append(
             [
-                f'<code class="nw">{e(r["rule"])}</code><br>{p.sev(r["severity"])}',
-                num(r["count"]),
-                f'{e(msg)}<ul class="ex">{ex}</ul>',
+                f'<a href="#{e(_theme_anchor(th["theme"]))}">{e(p.cat.theme_title(th["theme"], p.lang))}</a>',
+                flag(sev["error"]),
+                num(sev["warning"]),
+                num(sev["info"]),
+                "<br>".join(
+                    f"{p.sev(rules[r]['severity'])} {p.rule_title(r)} "
+                    f'<span class="ex">{num(rules[r]["count"])}</span>'
+                    for r in main
+                )
+                + (f'<br><span class="ex">{p.t("q.more-rules", n=more)}</span>' if more else ""),
             ]
         )
     out.append(
         p.table(
-            [p.t("rule"), p.t("count"), f"{p.t('message')} / {p.t('examples')}"], rows, nums={1}
+            [p.t("q.theme"), p.t("error"), p.t("warning"), p.t("info"), p.t("q.main")],
+            overview,
+            nums={1, 2, 3},
         )
     )
+    head = [p.t("severity"), p.t("finding"), p.t("count"), p.t("q.detail")]
+    for th in themes:
+        sev = th["by_severity"]
+        counts = " · ".join(
+            f"{p.t(s)} {num(sev[s])}" for s in ("error", "warning", "info") if sev[s]
+        )
+        out.append(
+            f'<h4 id="{e(_theme_anchor(th["theme"]))}">{e(p.cat.theme_title(th["theme"], p.lang))}'
+            f' <span class="ex">{counts}</span></h4>'
+        )
+        shown = [rules[r] for r in th["rules"] if rules[r]["severity"] != "info"]
+        folded = [rules[r] for r in th["rules"] if rules[r]["severity"] == "info"]
+        if shown:
+            out.append(p.table(head, [_finding_row(p, r) for r in shown], nums={2}, cls="findings"))
+        if folded:
+            table = p.table(head, [_finding_row(p, r) for r in folded], nums={2}, cls="findings")
+            summary = p.t("q.info-rules", n=len(folded), m=num(sum(r["count"] for r in folded)))
+            out.append(
+                f'<details class="info"><summary>{summary}</summary>{table}</details>'
+                if shown
+                else f'<p class="note">{summary}</p>{table}'
+            )
     out.append(f"<h3>{p.t('q.by-source')}</h3>")
     out.append(
         p.table(
@@ -374,6 +420,42 @@ def _findings(p: Page, q: dict[str, Any]) -> str:
                 f'<p class="note">{p.t("more-in-json", n=len(fnd["by_column"]) - SHOWN_ROWS)}</p>'
             )
     return "".join(out)
+
+
+def _hint(p: Page, code: str, own: str) -> str:
+    """What to do about a file that could not be read: the reader's own hint names the file's
+    case exactly (in English); a Japanese page gives the catalogue's fix instead."""
+    entry = p.cat.entry(code)
+    return entry.fix.get(p.lang) if entry is not None and (p.lang == "ja" or not own) else own
+
+
+def _finding_row(p: Page, r: dict[str, Any]) -> list[str]:
+    msg = r["examples"][0]["message"] if r["examples"] else ""
+    ex = "".join(f"<li>{_example(p, x)}</li>" for x in r["examples"])
+    return [
+        p.sev(r["severity"]),
+        p.finding(r["rule"]),
+        num(r["count"]),
+        f'{e(msg)}<ul class="ex">{ex}</ul>',
+    ]
+
+
+def _theme_anchor(theme: str) -> str:
+    return "t-" + theme
+
+
+def _themes_of(p: Page, by_rule: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Themes of a report.json written before ``by_theme`` existed (rules in their order)."""
+    out: dict[str, dict[str, Any]] = {}
+    for r in by_rule:
+        key = r.get("theme") or p.cat.theme_of(r["rule"])
+        th = out.setdefault(
+            key, {"theme": key, "by_severity": {"error": 0, "warning": 0, "info": 0}, "rules": []}
+        )
+        for s, n in r["by_severity"].items():
+            th["by_severity"][s] = th["by_severity"].get(s, 0) + n
+        th["rules"].append(r["rule"])
+    return list(out.values())
 
 
 def _example(p: Page, x: dict[str, Any]) -> str:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
+from ..catalogue import Catalogue, load_catalogue, reason_detail, rule_in
 from .text import money, t, where
 
 SEVERITY_COLORS = {"error": "#d93025", "warning": "#e37400", "info": "#1a73e8"}
@@ -40,9 +41,44 @@ class Cell:
 class Page:
     """Rendering helpers bound to one report and one language."""
 
-    def __init__(self, report: dict[str, Any], lang: str) -> None:
+    def __init__(
+        self, report: dict[str, Any], lang: str, catalogue: Catalogue | None = None
+    ) -> None:
         self.r = report
         self.lang = lang
+        self.cat = catalogue or load_catalogue()
+        self.linked: dict[str, None] = {}  # finding ids linked on the page, for the glossary
+
+    def rule(self, rule_id: str) -> str:
+        """A finding id as a link to its explanation in the glossary at the end of the page."""
+        if not rule_id:
+            return ""
+        self.linked.setdefault(rule_id, None)
+        return (
+            f'<a class="rid" href="#{e(anchor(rule_id))}"><code class="nw">{e(rule_id)}</code></a>'
+        )
+
+    def rule_title(self, rule_id: str) -> str:
+        """The catalogue's title of a finding id in the page's language (escaped)."""
+        return e(self.cat.title(rule_id, self.lang))
+
+    def finding(self, rule_id: str) -> str:
+        """Title and linked id: what a reader needs to recognise a finding."""
+        return f"<b>{self.rule_title(rule_id)}</b> {self.rule(rule_id)}"
+
+    def reason(self, reason: str) -> str:
+        """A rejection or skip reason: the catalogue's title in the page's language with a link,
+        then the reason's specifics as written (values are never re-worded)."""
+        rule = rule_in(reason)
+        if not rule or self.cat.entry(rule) is None:
+            return e(reason)
+        detail = reason_detail(reason)
+        extra = f'<br><span class="ex">{e(detail)}</span>' if detail and detail != rule else ""
+        return self.finding(rule) + extra
+
+    def reason_label(self, code: str) -> str:
+        """A skip reason code (row.subtotal, sheet.pivot) as its title (plain text)."""
+        return self.cat.title(code, self.lang)
 
     def t(self, key: str, **kw: Any) -> str:
         """Escaped text of a key."""
@@ -75,6 +111,7 @@ class Page:
         nums: set[int] | frozenset[int] = frozenset(),
         total: list[Any] | None = None,
         row_cls: list[str] | None = None,
+        cls: str = "",
     ) -> str:
         """A table; ``head`` and cells are HTML; cells may be :class:`Cell`; columns in ``nums`` align right."""
 
@@ -98,8 +135,9 @@ class Page:
             body.append(
                 '<tr class="total">' + "".join(td(i, c) for i, c in enumerate(total)) + "</tr>"
             )
+        table_cls = f' class="{e(cls)}"' if cls else ""
         return (
-            f'<div class="scroll"><table><thead><tr>{th}</tr></thead>'
+            f'<div class="scroll"><table{table_cls}><thead><tr>{th}</tr></thead>'
             f"<tbody>{''.join(body)}</tbody></table></div>"
         )
 
@@ -127,6 +165,11 @@ class Page:
 
     def code(self, x: Any) -> str:
         return f"<code>{e(x)}</code>"
+
+
+def anchor(rule_id: str) -> str:
+    """The id of a finding's entry in the glossary of report.html."""
+    return "g-" + rule_id
 
 
 def flag(n: int) -> str:

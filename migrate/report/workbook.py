@@ -20,9 +20,10 @@ from typing import Any
 
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name
 
+from ..catalogue import Catalogue, load_catalogue
 from ..findings import SEVERITIES
 from . import values as v
-from .text import action_label, field_label, reason_label, t
+from .text import action_label, field_label, reason_text, t
 
 FILLS = {"error": "F4C7C3", "warning": "FCE8B2", "info": "C6DAFC"}
 HEADER_FILL = "E8EAED"
@@ -51,6 +52,7 @@ WB_WORDS: dict[str, tuple[str, str]] = {
     "wb.legend": ("色の意味", "Colours"),
     "wb.sheet-level": ("シート全体", "whole sheet"),
     "wb.more": ("… ほか {n} 件（指摘一覧を参照）", "… {n} more (see the Findings sheet)"),
+    "wb.finding": ("指摘", "Finding"),
     "wb.masked": (
         "個人情報（メール・電話）はマスクしています",
         "E-mails and phone numbers are masked",
@@ -167,6 +169,7 @@ class _Formats:
 _DATE_FORMAT, _DATETIME_FORMAT = "yyyy-mm-dd", "yyyy-mm-dd hh:mm"
 _LINK: dict[str, Any] = {"font_color": "#1A73E8", "underline": 1}
 _MAX_LINKS = 65530  # Excel's hyperlinks per worksheet; the rest are HYPERLINK() formulas
+LINK_COL = 10  # the findings sheet's column of links to the cells
 
 
 def _at(sheet: str, cell: str) -> str:
@@ -192,8 +195,19 @@ def _put(ws: Any, row0: int, col0: int, value: object, fmt: Any) -> None:
         ws.write_string(row0, col0, _ILLEGAL.sub("", str(value)), fmt)
 
 
-def write_workbook(result: Any, path: Path, *, lang: str = "ja", mask_pii: bool = False) -> None:
+def write_workbook(
+    result: Any,
+    path: Path,
+    *,
+    lang: str = "ja",
+    mask_pii: bool = False,
+    catalogue: Catalogue | None = None,
+) -> None:
     """Write quality.xlsx to ``path``.
+
+    Findings and reasons speak ``lang`` through the finding catalogue (default: the active
+    rules/findings.yaml): each finding's title and fix in that language next to its own
+    message, which keeps the cell's specifics.
 
     xlsxwriter in constant_memory mode: each sheet is written row by row, top to bottom, so
     everything a row needs (header, data, status, fill) is worked out before the row is
@@ -201,6 +215,7 @@ def write_workbook(result: Any, path: Path, *, lang: str = "ja", mask_pii: bool 
     """
     import xlsxwriter
 
+    cat = catalogue or load_catalogue()
     tables = [tb for tb in getattr(result, "tables", []) or [] if tb.kind == "table"]
     findings = getattr(result, "findings", None)
     rows_of_findings = findings.to_dict("records") if findings is not None and len(findings) else []
@@ -222,7 +237,7 @@ def write_workbook(result: Any, path: Path, *, lang: str = "ja", mask_pii: bool 
             label = t(v.text(st), lang)
             why_t = v.text(why)
             status[(v.text(f), v.text(s))][int(r)] = (
-                f"{label}: {reason_label(why_t, lang)}" if why_t else label
+                f"{label}: {reason_text(why_t, lang, cat)}" if why_t else label
             )
     owners: dict[tuple[str, str, int], str] = {}
     rec = getattr(result, "records", None)
@@ -281,6 +296,7 @@ def write_workbook(result: Any, path: Path, *, lang: str = "ja", mask_pii: bool 
             targets.get(name, {}),
             mask_pii,
             show,
+            cat,
         )
 
     # the findings sheet
@@ -288,8 +304,10 @@ def write_workbook(result: Any, path: Path, *, lang: str = "ja", mask_pii: bool 
     head = [
         "#",
         t("severity", lang),
-        t("rule", lang),
+        _w("wb.finding", lang),
         t("message", lang),
+        t("hint", lang),
+        t("rule", lang),
         t("file", lang),
         t("sheet", lang),
         t("row", lang),
@@ -319,11 +337,15 @@ def write_workbook(result: Any, path: Path, *, lang: str = "ja", mask_pii: bool 
         field = v.text(fd["field"])
         at = (v.text(fd["file"]), v.text(fd["sheet"]), int(fd["row"] or 0))
         sev = v.text(fd["severity"])
+        rule = v.text(fd["rule"])
+        entry = cat.entry(rule)
         values: list[object] = [
             i,
             t(sev, lang),
-            v.text(fd["rule"]),
+            entry.title.get(lang) if entry else "",
             show(fd["message"]),
+            entry.fix.get(lang) if entry else "",
+            rule,
             at[0],
             at[1],
             at[2] or None,
@@ -344,13 +366,13 @@ def write_workbook(result: Any, path: Path, *, lang: str = "ja", mask_pii: bool 
             text = f"{name}!{ref}"
             links += 1
             if links <= _MAX_LINKS:
-                fs.write_url(i, 8, f"internal:{_at(name, ref)}", link_fmt, string=text)
+                fs.write_url(i, LINK_COL, f"internal:{_at(name, ref)}", link_fmt, string=text)
             else:
                 target, shown = _at(name, ref).replace('"', '""'), text.replace('"', '""')
-                fs.write_formula(i, 8, f'=HYPERLINK("#{target}","{shown}")', link_fmt, text)
+                fs.write_formula(i, LINK_COL, f'=HYPERLINK("#{target}","{shown}")', link_fmt, text)
     fs.autofilter(0, 0, len(located), len(head) - 1)
     fs.freeze_panes(1, 0)
-    for j, width in enumerate((6, 8, 30, 50, 24, 14, 6, 16, 20, 14, 24, 24, 10, 14)):
+    for j, width in enumerate((6, 8, 28, 50, 36, 26, 24, 14, 6, 16, 20, 14, 24, 24, 10, 14)):
         fs.set_column(j, j, width)
     wb.close()
 
@@ -365,6 +387,7 @@ def _source_sheet(
     marks: dict[tuple[int, int], list[dict[str, Any]]],
     mask_pii: bool,
     show: Any,
+    cat: Catalogue,
 ) -> None:
     """One source sheet at its own rows and columns, written top to bottom."""
     _, _, status_letter, header_row = layout
@@ -383,7 +406,7 @@ def _source_sheet(
     labels = dict(sheet_status)
     for r, why in tb.skipped:
         if r not in sheet_status:
-            labels[r] = f"{t('skipped', lang)}: {reason_label(why, lang)}"
+            labels[r] = f"{t('skipped', lang)}: {reason_text(why, lang, cat)}"
 
     # the fill and comment of each problem cell
     worst: dict[int, dict[int, str]] = defaultdict(dict)  # row -> column -> severity
@@ -394,9 +417,12 @@ def _source_sheet(
         lines = []
         for x in items[:MAX_COMMENT_ITEMS]:
             field = v.text(x["field"])
-            lines.append(
-                f"[{t(v.text(x['severity']), lang)}] {v.text(x['rule'])}: {show(x['message'])}"
-            )
+            rule = v.text(x["rule"])
+            title = cat.title(rule, lang)
+            head = f"{title}（{rule}）" if lang == "ja" else f"{title} ({rule})"
+            x_sev = v.text(x["severity"])
+            lines.append(f"[{t(x_sev, lang)}] {head}")
+            lines.append(f"  {show(x['message'])}")
             if v.text(x["original"]) or v.text(x["value"]):
                 before = show(x["original"], field) or t("empty", lang)
                 after = show(x["value"], field) or t("empty", lang)
@@ -405,6 +431,9 @@ def _source_sheet(
                     if lang == "ja"
                     else f"  {before} → {after} ({action_label(v.text(x['action']), lang)})"
                 )
+            entry = cat.entry(rule)
+            if entry is not None and x_sev != "info":  # what to do, where the person fixes it
+                lines.append(f"  {t('hint', lang)}: {entry.fix.get(lang)}")
         if len(items) > MAX_COMMENT_ITEMS:
             lines.append(_w("wb.more", lang).format(n=len(items) - MAX_COMMENT_ITEMS))
         ws.write_comment(

@@ -1,0 +1,379 @@
+"""The finding catalogue (rules/findings.yaml): every id the tool emits is in it, in both languages.
+
+Two ways of finding "every id": a static scan of the source (every string literal shaped like
+an id, every f-string that builds one, and the ids the shipped rule files define) and full runs
+(sample_data for salesforce, hubspot, generic and an audit; tests/fixtures), whose findings.csv,
+rejects.csv, crosswalk reasons and failed-file codes must all be catalogued. Then the file's
+validation, the family of stage rules, reason texts and ``sfa-migrate explain``.
+"""
+
+from __future__ import annotations
+
+import ast
+import csv
+import json
+import re
+import shutil
+from pathlib import Path
+from typing import get_args
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+import migrate
+from migrate import pipeline
+from migrate.catalogue import (
+    FILE,
+    catalogue_path,
+    explain,
+    load_catalogue,
+    reason_detail,
+    rule_in,
+)
+from migrate.cli import cli
+from migrate.errors import RuleFileError
+from migrate.ingest.layout import RowClass
+from migrate.report.text import WORDS, reason_text
+from migrate.report.workbook import WB_WORDS
+from migrate.rules import DEFAULT_RULES_DIR
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = Path(migrate.__file__).resolve().parent
+SAMPLE = ROOT / "sample_data"
+FIX = Path(__file__).parent / "fixtures"
+
+ID_SHAPE = re.compile(r"^[a-z][a-z0-9]*\.[a-z0-9]+(?:-[a-z0-9]+)*$")
+#: Literals shaped like an id that are not findings: file names ...
+FILE_SUFFIXES = (".yaml", ".csv", ".xlsx", ".html", ".json", ".xml")
+#: ... the report's own words (their keys look like ids: "s.summary", "why.files-failed") ...
+UI_KEYS = set(WORDS) | set(WB_WORDS)
+#: ... and key paths of rule files named in messages (rules/normalize.yaml `amounts.units`,
+#: a target profile's `output.bom`) or a record's field (`deal.currency`).
+NOT_FINDING_IDS = {
+    "amounts.currencies",
+    "amounts.units",
+    "probability.ranks",
+    "thresholds.review",
+    "output.bom",
+    "output.currency",
+    "output.delimiter",
+    "output.encoding",
+    "output.workbook",
+    "deal.currency",
+}
+#: Ids built at run time (an f-string that starts with the area of a catalogued id), and where
+#: the values of the placeholder come from; _dynamic_ids() lists them, and they are checked.
+DYNAMIC = {
+    "normalize.": "the normalizer kinds of rules/normalize.yaml (types, fields, normalizers)",
+    "sheet.": "the skip_sheet_names categories of rules/ingest.yaml (sheet.<category>)",
+    "row.": "the row classes of migrate.ingest.layout.RowClass (row.<class>)",
+}
+
+
+def _source_ids() -> dict[str, list[str]]:
+    """Every id-shaped string literal in migrate/, with where it is."""
+    found: dict[str, list[str]] = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.JoinedStr):
+                continue  # f-strings: see _dynamic_prefixes
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and ID_SHAPE.match(node.value)
+                and not node.value.endswith(FILE_SUFFIXES)
+                and node.value not in UI_KEYS
+                and node.value not in NOT_FINDING_IDS
+            ):
+                where = f"{path.relative_to(ROOT)}:{node.lineno}"
+                found.setdefault(node.value, []).append(where)
+    return found
+
+
+def _dynamic_prefixes() -> dict[str, list[str]]:
+    """f-strings that start with the area of a catalogued id (``f"normalize.{kind}"``), by their
+    literal prefix (``f"fields.{name}"``, a key path in a rule-file message, is not an id)."""
+    areas = {i.split(".", 1)[0] + "." for i in load_catalogue().entries}
+    found: dict[str, list[str]] = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.JoinedStr) or not node.values:
+                continue
+            head = node.values[0]
+            if not (isinstance(head, ast.Constant) and isinstance(head.value, str)):
+                continue
+            if len(node.values) > 1 and head.value in areas:
+                found.setdefault(head.value, []).append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    return found
+
+
+def _dynamic_ids() -> set[str]:
+    """Ids the shipped rule files define (normalizer policies, stage rules, sheet categories)
+    and the ids the code builds from a closed set (row classes)."""
+    rules = DEFAULT_RULES_DIR
+    normalize = yaml.safe_load((rules / "normalize.yaml").read_text(encoding="utf-8"))
+    stages = yaml.safe_load((rules / "stages.yaml").read_text(encoding="utf-8"))
+    ingest = yaml.safe_load((rules / "ingest.yaml").read_text(encoding="utf-8"))
+    kinds = {*normalize["types"].values(), *normalize["fields"].values()}
+    ids = set(normalize["normalizers"]) | {f"normalize.{k}" for k in kinds}
+    ids |= {r["id"] for r in stages["requirements"]}
+    ids |= {"sheet." + c.replace("_", "-") for c in ingest["skip_sheet_names"]}
+    ids |= {f"row.{c}" for c in get_args(RowClass) if c != "data"}
+    return ids
+
+
+# ---------------------------------------------------------------------------------------------
+# the catalogue itself
+
+
+def test_every_entry_has_both_languages():
+    cat = load_catalogue()
+    assert len(cat.entries) >= 140
+    japanese = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+    kana = re.compile(r"[\u3040-\u30ff]")
+    for entry in [*cat.entries.values(), *cat.families]:
+        for name in ("title", "meaning", "fix"):
+            text = getattr(entry, name)
+            assert japanese.search(text.ja), f"{entry.id}.{name}.ja is not Japanese: {text.ja!r}"
+            assert not kana.search(text.en), f"{entry.id}.{name}.en is not English: {text.en!r}"
+    for key, title in cat.themes:
+        assert japanese.search(title.ja) and not kana.search(title.en), key
+
+
+def test_the_shipped_catalogue_is_the_rules_file():
+    assert catalogue_path() == DEFAULT_RULES_DIR / FILE
+    assert (ROOT / "rules" / FILE).is_file()  # rules/ at the top links to migrate/rules
+
+
+# ---------------------------------------------------------------------------------------------
+# static: every id the source and the shipped rule files can emit
+
+
+def test_every_id_literal_in_the_source_is_catalogued():
+    cat = load_catalogue()
+    missing = {i: where[:2] for i, where in _source_ids().items() if i not in cat.entries}
+    assert not missing, (
+        "finding ids without an entry in migrate/rules/findings.yaml (add one, with ja and en; "
+        f"or, if the string is not a finding id, list it in NOT_FINDING_IDS here): {missing}"
+    )
+
+
+def test_ids_built_at_run_time_come_from_rule_files_whose_ids_are_catalogued():
+    prefixes = _dynamic_prefixes()
+    unknown = {p: w for p, w in prefixes.items() if p not in DYNAMIC}
+    assert not unknown, f"ids built by f-strings with no documented source: {unknown}"
+    cat = load_catalogue()
+    missing = sorted(i for i in _dynamic_ids() if i not in cat.entries)
+    assert not missing, f"ids built at run time without a catalogue entry: {missing}"
+
+
+def test_no_entry_is_stale():
+    cat = load_catalogue()
+    emitted = set(_source_ids()) | _dynamic_ids()
+    stale = sorted(set(cat.entries) - emitted)
+    assert not stale, f"catalogue entries for ids nothing emits any more: {stale}"
+
+
+# ---------------------------------------------------------------------------------------------
+# dynamic: full runs
+
+
+RUNS = {
+    "salesforce": ([SAMPLE], "salesforce"),
+    "hubspot": ([SAMPLE], "hubspot"),
+    "generic": ([SAMPLE], "generic"),
+    "audit": ([SAMPLE], None),
+    "fixtures": ([FIX], "salesforce"),
+}
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    cache: dict[str, Path] = {}
+
+    def get(name: str) -> Path:
+        if name not in cache:
+            paths, target = RUNS[name]
+            out = tmp_path_factory.mktemp(name) / "out"
+            pipeline.run([str(p) for p in paths], out=out, target=target)
+            cache[name] = out
+        return cache[name]
+
+    return get
+
+
+def _csv(path: Path) -> list[dict[str, str]]:
+    if not path.is_file():
+        return []
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+@pytest.mark.parametrize("name", list(RUNS))
+def test_every_id_a_full_run_writes_is_catalogued(runs, name):
+    out = runs(name)
+    cat = load_catalogue()
+    seen = {r["rule"] for r in _csv(out / "findings.csv")}
+    seen |= {r["rule"] for r in _csv(out / "rejects.csv") if r["rule"]}
+    seen |= {rule_in(part) for r in _csv(out / "crosswalk.csv") for part in r["reason"].split("; ")}
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    seen |= {f["code"] for f in report["files"] if f.get("code")}
+    seen.discard("")
+    assert seen, "the run emitted nothing to check"
+    missing = sorted(i for i in seen if cat.entry(i) is None)
+    assert not missing, f"{name}: ids written by the run without a catalogue entry: {missing}"
+    for rule in seen:
+        entry = cat.entry(rule)
+        assert entry is not None and entry.title.ja and entry.title.en and entry.fix.ja
+
+
+# ---------------------------------------------------------------------------------------------
+# the rule file is validated like the others
+
+
+def _rules_copy(tmp_path: Path) -> Path:
+    rules = tmp_path / "rules"
+    shutil.copytree(DEFAULT_RULES_DIR, rules)
+    return rules
+
+
+def test_a_broken_catalogue_is_reported_whole_with_key_paths(tmp_path):
+    rules = _rules_copy(tmp_path)
+    path = rules / FILE
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    doc["findings"]["normalize.unparseable-date"]["colour"] = "red"
+    del doc["findings"]["normalize.unknown-stage"]["fix"]["en"]
+    doc["findings"]["dedupe.merged"]["severity"] = "fatal"
+    doc["findings"]["export.truncated"]["theme"] = "nowhere"
+    doc["findings"]["Not An Id"] = doc["findings"]["export.truncated"]
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(RuleFileError) as exc:
+        load_catalogue(rules)
+    text = str(exc.value)
+    assert text.startswith(f"{path}: 5 problem(s)")
+    assert "findings.normalize.unparseable-date.colour: unknown key" in text
+    assert "findings.normalize.unknown-stage.fix: missing required key 'en'" in text
+    assert "findings.dedupe.merged.severity: 'fatal' is not allowed" in text
+    assert "findings.export.truncated.theme: 'nowhere' is not allowed" in text
+    assert "findings.Not An Id: is not a finding id" in text
+
+
+def test_a_rules_folder_without_the_catalogue_uses_the_shipped_one(tmp_path):
+    rules = _rules_copy(tmp_path)
+    (rules / FILE).unlink()  # a copy made by `rules init` before the catalogue existed
+    assert load_catalogue(rules).path == str((DEFAULT_RULES_DIR / FILE).resolve())
+
+
+def test_a_team_can_reword_an_entry(tmp_path):
+    rules = _rules_copy(tmp_path)
+    path = rules / FILE
+    text = path.read_text(encoding="utf-8").replace("日付として読めない値", "日付が読めません")
+    path.write_text(text, encoding="utf-8")
+    assert load_catalogue(rules).title("normalize.unparseable-date", "ja") == "日付が読めません"
+
+
+# ---------------------------------------------------------------------------------------------
+# families, reasons
+
+
+def test_a_stage_rule_a_team_adds_is_explained_by_the_family(tmp_path):
+    rules = _rules_copy(tmp_path)
+    path = rules / "stages.yaml"
+    text = path.read_text(encoding="utf-8").replace(
+        "requirements:\n",
+        "requirements:\n"
+        "  - id: deals.owner-missing\n"
+        "    applies_to: [proposal]\n"
+        "    require: [owner]\n"
+        "    severity: warning\n"
+        "    message: {ja: 提案中の案件には担当者が必要です, en: Proposals need an owner}\n",
+        1,
+    )
+    path.write_text(text, encoding="utf-8")
+    out = explain("deals.owner-missing", lang="ja", rules=rules)
+    assert "提案中の案件には担当者が必要です" in out and "rules/stages.yaml" in out
+    assert load_catalogue(rules).entry("stages.some-rule").family == "stages.*"
+
+
+@pytest.mark.parametrize(
+    ("reason", "rule", "detail"),
+    [
+        (
+            "Opportunity.csv: CloseDate is required but empty [validate.required-missing]",
+            "validate.required-missing",
+            "Opportunity.csv: CloseDate is required but empty",
+        ),
+        (
+            "normalize.amount-precision: '1e400' is beyond any number",
+            "normalize.amount-precision",
+            "'1e400' is beyond any number",
+        ),
+        ("row.subtotal", "row.subtotal", ""),
+        ("merged into a.xlsx|S|3", "", "merged into a.xlsx|S|3"),
+    ],
+    ids=["export-rejection", "normalize-rejection", "bare-code", "no-id"],
+)
+def test_the_id_inside_a_reason(reason, rule, detail):
+    assert rule_in(reason) == rule
+    assert reason_detail(reason) == detail
+
+
+def test_reasons_are_translated_and_keep_their_specifics():
+    cat = load_catalogue()
+    two = (
+        "Opportunity.csv: CloseDate is required but empty [validate.required-missing]; "
+        "Opportunity.csv: Amount is in USD but the org currency is JPY [export.foreign-currency]"
+    )
+    assert reason_text(two, "ja", cat) == (
+        "必須項目が空 — Opportunity.csv: CloseDate is required but empty; "
+        "組織の通貨と違う通貨の金額 — Opportunity.csv: Amount is in USD but the org currency is JPY"
+    )
+    assert reason_text("sheet.pivot", "en", cat) == "Pivot table or summary"
+    assert reason_text("merged into a.csv||3", "ja", cat) == "統合先 a.csv||3"
+    assert reason_text("something else", "ja", cat) == "something else"
+
+
+# ---------------------------------------------------------------------------------------------
+# sfa-migrate explain
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(cli, list(args), obj={}, catch_exceptions=False)
+
+
+def test_explain_prints_meaning_and_fix_in_both_languages():
+    res = invoke("explain", "normalize.unparseable-date")
+    assert res.exit_code == 0
+    lines = res.stdout.splitlines()
+    assert lines[0] == "normalize.unparseable-date"
+    assert "  日付として読めない値" in lines and "  Not a date" in lines
+    assert any(line.startswith("  対処: ") for line in lines)
+    assert any(line.startswith("  fix: ") for line in lines)
+
+
+def test_explain_in_one_language():
+    res = invoke("explain", "validate.required-missing", "--lang", "en")
+    assert res.exit_code == 0
+    assert "Required field empty" in res.stdout and "必須" not in res.stdout
+
+
+def test_explain_an_unknown_id_is_one_line_with_close_matches():
+    res = invoke("explain", "normalize.unparsable-date")
+    assert res.exit_code == 2 and res.stdout == ""
+    assert res.stderr.splitlines() == [
+        "error: 'normalize.unparsable-date' is not a finding id; did you mean "
+        "normalize.unparseable-date? (or normalize.unparseable-amount, normalize.unparseable-number)"
+    ]
+    res = invoke("explain", "zzz")
+    assert res.exit_code == 2 and len(res.stderr.splitlines()) == 1
+    assert "sfa-migrate explain` lists every id" in res.stderr
+
+
+def test_explain_without_an_id_lists_every_id():
+    res = invoke("explain", "--lang", "ja")
+    assert res.exit_code == 0
+    listed = {line.split()[0] for line in res.stdout.splitlines() if line.startswith("  ")}
+    assert set(load_catalogue().entries) | {"stages.*"} == listed
