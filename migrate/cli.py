@@ -135,6 +135,8 @@ def inspect(
     rules_dir = _rules_dir(ctx, sub_rules_dir)
     result = pipeline.inspect(list(files), rules_dir=rules_dir, mapping=mapping)
     _echo_problems(result.problems)
+    for f in result.findings:  # file-level notes: a renamed file, a hidden sheet, ...
+        click.echo(f"note: {f.file}: {f.message}", err=True)
     if write_mapping:
         from .mapping import write_mapping as _write
 
