@@ -5,7 +5,8 @@ Each case file names a normaliser and the field its inputs go into; each case gi
 ``_amount_unit``) and other values of the same column in the same sheet (``column``), and what
 must come out: ``expect`` (the field's value, or a mapping of output column -> value; ``null``
 means empty), ``finding`` (rule ids that must be reported for the cell or its sheet) and
-``not_finding`` (rule ids that must not be). The single ``pytest_generate_tests`` hook below turns
+``not_finding`` (rule ids that must not be); ``needs`` names an optional library (extras
+``names``, ``dates``) without which the case is skipped. The single ``pytest_generate_tests`` hook below turns
 every case into a test named ``<file>-<id>``, so an ops person can read and extend them.
 """
 
@@ -36,6 +37,7 @@ _CASE_KEYS = {
     "field",
     "today",
     "note",
+    "needs",
 }
 
 
@@ -51,6 +53,7 @@ class Case:
     row: dict[str, Any] = field(default_factory=dict)
     column: tuple[Any, ...] = ()
     today: dt.date = dt.date(2026, 1, 15)
+    needs: str = ""
 
 
 def _as_tuple(value: Any) -> tuple[str, ...]:
@@ -85,6 +88,7 @@ def load_cases() -> list[Case]:
                     row=raw.get("row") or {},
                     column=tuple(raw.get("column") or ()),
                     today=raw.get("today", doc.get("today", dt.date(2026, 1, 15))),
+                    needs=raw.get("needs", ""),
                 )
             )
     return cases
@@ -132,6 +136,8 @@ def _same(actual: Any, expected: Any) -> bool:
 
 
 def test_case(case: Case) -> None:
+    if case.needs:
+        pytest.importorskip(case.needs)
     records = _frame(case)
     out, findings = normalize_records(records, today=case.today)
     if case.has_expect:

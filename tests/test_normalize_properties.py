@@ -107,6 +107,8 @@ def test_company(value: object) -> None:
 @given(CELL)
 @example("Smith-, John")
 @example("0-,0")  # the minimal case: the dash of the name was stripped on the second pass
+@example("¡,a")  # "a ¡" once reordered: capitalised on the second pass, so also after a comma
+@example("Sammy Davis, Jr.")  # nameparser: the suffix after the comma
 def test_person(value: object) -> None:
     once = normalize_person(value, RULES)
     twice = normalize_person(once.value.display, RULES)

@@ -15,7 +15,9 @@ findings. Two things come from context, never from one cell alone:
   ``today`` given, else derived from the data once every date that needs no reference is read:
   the latest updated_at/created_at (:func:`.asof.as_of_date`), else the latest date of a field
   that is not future-facing (``dates.future_facing``: close_date, next_action_date), else the
-  latest date at all. The wall clock is never read, so the same records give the same output.
+  latest date at all. The wall clock is never read, so the same records give the same output;
+* relative and spoken dates (来月, tomorrow): read by dateparser (when installed) against that
+  reference date.
 """
 
 from __future__ import annotations
@@ -30,7 +32,15 @@ from ..asof import AS_OF_FIELDS, latest_plausible
 from .base import Issue, distinct, reformat, settle
 from .collect import Collector
 from .config import NormalizeRules
-from .dates import DateToken, resolve_order, resolve_year, tokenize, year_unknown
+from .dates import (
+    UNPARSEABLE,
+    DateToken,
+    read_relative,
+    resolve_order,
+    resolve_year,
+    tokenize,
+    year_unknown,
+)
 from .text import clean_text, to_text
 
 
@@ -271,9 +281,11 @@ def _finish(
         if t.kind == "no-year":  # no date anywhere in the data to take a year from
             failure = year_unknown(original)
         else:
-            failure = t.failure or Issue(
-                "normalize.unparseable-date", f"'{original}' is not a date"
-            )
+            failure = t.failure or Issue(UNPARSEABLE, f"'{original}' is not a date")
+            if reference is not None and failure.rule == UNPARSEABLE:
+                relative = read_relative(original, reference, rules.dates, label)
+                if relative:
+                    return relative.value, (*t.issues, *relative.issues)
         value, issue = settle(failure, rule.on_error, rule.severity, clean_text(original), "")
         return value, (*t.issues, issue)
 

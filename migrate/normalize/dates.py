@@ -9,6 +9,8 @@ FY26 Q2, 2026年度, 2026年度上期), ranges (2026/3/1〜3/31: the end is take
 either a full date, or still needs the column's day/month order (03/04/2026) or a year
 (3/31, 3月末, Q1); :mod:`.date_columns` decides those from the rest of the column and row.
 :func:`parse_date` does the whole thing for one value with an explicit order and reference date.
+Text none of this reads (来月, 3日後, next Friday, 3 days ago) goes to dateparser where it is
+installed (extra ``dates``): :func:`read_relative`, counted from the run's reference date.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, replace
-from typing import Literal
+from functools import cache
+from typing import Any, Literal
 
 from .base import Issue, Outcome, is_missing, reformat
 from .config import DateRules, NormalizeRules, load_rules
@@ -24,6 +27,7 @@ from .periods import Spec, date_for, four_digit, make_date, month_day, serial_to
 from .text import clean_text, is_placeholder
 
 RULE = "normalize.date"
+UNPARSEABLE = "normalize.unparseable-date"
 Kind = Literal["empty", "full", "order", "no-year", "fail"]
 
 _MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august",
@@ -122,7 +126,53 @@ def parse_date(
         token = resolve_year(token, reference, rules.dates, f"the reference date ({reference})")
     if token.kind == "full" and token.date:
         return Outcome(token.date.isoformat(), token.issues)
+    if reference is not None and token.failure and token.failure.rule == UNPARSEABLE:
+        relative = read_relative(value, reference, rules.dates, f"the reference date ({reference})")
+        if relative:
+            return relative
     return Outcome("", token.issues, token.failure)
+
+
+@cache
+def _date_parser() -> Any:
+    """dateparser's ``parse`` when installed (extra ``dates``), else None."""
+    try:
+        from dateparser import parse
+    except ImportError:
+        return None
+    return parse
+
+
+def read_relative(
+    value: object, reference: dt.date, dr: DateRules, why: str
+) -> Outcome[str] | None:
+    """A relative or spoken date (来月, next Friday, 3 days ago) read by dateparser; else None.
+
+    Only for text the rules above cannot read, counted from ``reference`` (the run's reference
+    date, never the clock); a month without a day takes its last day, like 2026年3月.
+    """
+    parse = _date_parser()
+    text = clean_text(value) if isinstance(value, str) else ""
+    if parse is None or not text or len(text) > 40 or not any(ch.isalpha() for ch in text):
+        return None
+    settings = {
+        "RELATIVE_BASE": dt.datetime.combine(reference, dt.time()),
+        "PREFER_DAY_OF_MONTH": "last",
+        "PREFER_DATES_FROM": "current_period",
+        "RETURN_AS_TIMEZONE_AWARE": False,
+    }
+    try:
+        got = parse(text, languages=["ja", "en"], settings=settings)
+    except Exception:  # a third-party parser: any failure leaves the cell unreadable
+        return None
+    if got is None or not dr.min_year <= got.year <= dr.max_year:
+        return None
+    written = re.findall(r"\d{4}", text)
+    if written and str(got.year) not in written:  # 0000年 is no date of this year
+        return None
+    day = got.date().isoformat()
+    msg = f"'{text}' is relative or spoken; read by dateparser against {why} as {day}"
+    return Outcome(day, (Issue("normalize.approximate-date", msg, day),))
 
 
 def tokenize(value: object, rules: NormalizeRules) -> DateToken:

@@ -6,6 +6,13 @@ notes removed; Western "Last, First" reordered to "First Last"; a Japanese name 
 separator gets one half-width space), and its ``last``/``first`` parts (Salesforce requires
 LastName). A Japanese name written without a space is split with the common-surname list of
 rules/normalize.yaml and reported as a guess; a name that cannot be split becomes the last name.
+
+Two libraries do better than hand-written rules where installed (extra ``names``; measured in
+bench/libraries): namedivider-python (its BasicNameDivider: kanji statistics shipped with the
+package, no download) splits a kanji name whose surname is not in the list, and nameparser
+splits Western names (particles such as de la, Jr./III, titles it knows). Without them the rules
+above do it all. A katakana name written with a space is given-name first when it has sounds
+Japanese names do not (エミリー チェン: the long vowel mark, small ァィゥェォ, ヴ).
 """
 
 from __future__ import annotations
@@ -13,7 +20,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
+from typing import Any
 
 from .base import Issue, Outcome, reformat
 from .config import NormalizeRules, PeopleRules, load_rules
@@ -26,7 +34,12 @@ _MULTI_RE = re.compile(r"\s*(?:[、;/&\n]|\band\b|\s・\s)\s*")
 _NOTE_RE = re.compile(r"^(?P<name>.*?\S)\s*[(\[](?P<note>[^()\[\]]*)[)\]]$")
 _CAPS_RE = re.compile(r"^[A-Z][A-Z'\-]+$")
 _LOWER_RE = re.compile(r"^[A-Z][a-z]")  # a capitalised given name: Taro
-_CAP_RE = re.compile(r"(^|[-'’.])([^\W\d_])")  # a word's first letter, also after - ' .
+_CAP_RE = re.compile(r"(^|[-'’.,])([^\W\d_])")  # a word's first letter, also after - ' . ,
+_KATAKANA_RE = re.compile(r"^[\u30a0-\u30ff]+$")
+# Kana for sounds Japanese names do not have: a katakana name with one is a foreign name, given
+# name first (エミリー チェン, ジェニファー ロペス); ヤマダ タロウ is a Japanese reading, surname first.
+_FOREIGN_KANA_RE = re.compile(r"[ーァィゥェォヮヴ]")
+_KANJI_START_RE = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,7 +208,7 @@ def _is_multiple_comma(parts: list[str]) -> bool:
 
 
 def _strip_decorations(s: str, m: _Matchers, issues: list[Issue]) -> str:
-    for _ in range(3):  # 部長 山田太郎 様 (営業部): a few layers at most
+    while True:  # 部長 山田太郎 様 (営業部): layer by layer; each pass shortens s or stops
         s = s.strip(" ,")  # "山田様," : a trailing comma must not hide the honorific
         before = s
         hit = _NOTE_RE.match(s)
@@ -250,13 +263,22 @@ def _split(s: str, rules: PeopleRules, m: _Matchers, issues: list[Issue]) -> tup
             return s.replace(" ", ""), parts[-1], "・".join(parts[:-1])
         tokens = s.replace(",", " ").split()
         if len(tokens) >= 2:
+            if all(_KATAKANA_RE.match(t) for t in tokens) and any(
+                _FOREIGN_KANA_RE.search(t) for t in tokens
+            ):
+                return " ".join(tokens), tokens[-1], " ".join(tokens[:-1])
             return " ".join(tokens), tokens[0], " ".join(tokens[1:])
         return s, *_split_unspaced(s, rules, issues)
     if "," in s:  # Smith, John -> John Smith
         last, first = (p.strip() for p in s.split(",", 1))
         if last and first:
+            if len(last.split()) == 1:  # split as the display reads: the same on a re-run
+                return _split(f"{first} {last}", rules, m, issues)
             # "Van Dyke, Dick" stays as written: "Dick Van Dyke" could not be split back.
-            display = f"{first} {last}" if len(last.split()) == 1 else f"{last}, {first}"
+            display = f"{last}, {first}"
+            parsed = _parse_western(display, rules, m)
+            if parsed:  # "Carter, Jr." is no "Last, First": nameparser knows the suffix
+                title, last, first = parsed
             return display, last, first
         s = last or first
     tokens = s.split()
@@ -271,7 +293,64 @@ def _split(s: str, rules: PeopleRules, m: _Matchers, issues: list[Issue]) -> tup
     if len(caps) == 1 and len(tokens) >= 2 and others_named:  # YAMADA Taro
         i = caps[0]
         return s, tokens[i], " ".join(t for j, t in enumerate(tokens) if j != i)
+    parsed = _parse_western(s, rules, m)
+    if parsed:
+        # A title nameparser knows and the rules do not (Sister, Rev., Capt.) stays in the
+        # display name as written; the parts go without it.
+        title, last, first = parsed
+        return s, last, first
     return s, tokens[-1], " ".join(tokens[:-1])
+
+
+@cache
+def _name_parser() -> Any:
+    """nameparser's HumanName when installed (extra ``names``), else None."""
+    try:
+        from nameparser import HumanName
+    except ImportError:
+        return None
+    return HumanName
+
+
+@cache
+def _name_divider() -> Any:
+    """namedivider's BasicNameDivider when installed (extra ``names``), else None.
+
+    The basic divider reads the kanji statistics shipped inside the package; the GBDT divider
+    would download a model at run time and is never used.
+    """
+    try:
+        from namedivider import BasicNameDivider
+    except ImportError:
+        return None
+    return BasicNameDivider()
+
+
+def _parse_western(s: str, rules: PeopleRules, m: _Matchers) -> tuple[str, str, str] | None:
+    """(title, last, first) of a Western name by nameparser; None without it.
+
+    Middle names and initials go with the first name; a suffix of the rules' name_suffixes
+    (Jr., III) stays with the surname, other post-nominals (CPA, Esq.) go. A title word that
+    leaves no surname is a given name (King Hall, once Mr. is gone).
+    """
+    human_name = _name_parser()
+    if human_name is None:
+        return None
+    try:
+        h = human_name(s)
+        title, first, middle, last, suffix = h.title, h.first, h.middle, h.last, h.suffix
+    except Exception:  # a third-party parser: any failure falls back to the rules
+        return None
+    if title and not last:
+        title, first, last = "", title, first
+    if not last or not s.startswith(title):
+        return None
+    if title and len(s[len(title) :].split()) < 2:  # "Jr. Mr.": no name left beside the title
+        return None
+    kept = [x for x in re.split(r",\s*|\s+", suffix) if x and x.casefold() in m.name_suffixes]
+    last = " ".join([last, *kept])
+    first = " ".join(x for x in (first, middle) if x)
+    return title, last, first
 
 
 def _split_unspaced(s: str, rules: PeopleRules, issues: list[Issue]) -> tuple[str, str]:
@@ -280,16 +359,28 @@ def _split_unspaced(s: str, rules: PeopleRules, issues: list[Issue]) -> tuple[st
     for n in range(min(rules.max_surname, len(s) - 1), 0, -1):
         head, tail = s[:n], s[n:]
         if head in rules.surnames and 1 <= len(tail) <= 4:
-            issues.append(
-                Issue(
-                    "normalize.name-split-guess",
-                    f"split '{s}' as {head} / {tail} using the common-surname list",
-                    f"{head} {tail}",
-                )
-            )
+            issues.append(_split_guess(s, head, tail, "using the common-surname list"))
+            return head, tail
+    # A surname the list lacks: namedivider's kanji statistics. Not for two characters (more
+    # often a surname alone than a one-and-one name) nor for a name not starting with a kanji.
+    divider = _name_divider() if len(s) >= 3 and _KANJI_START_RE.match(s) else None
+    if divider is not None:
+        try:
+            divided = divider.divide_name(s)
+            head, tail = divided.family, divided.given
+        except Exception:  # a third-party splitter: any failure leaves the name unsplit
+            head = tail = ""
+        if head and tail and head + tail == s:
+            issues.append(_split_guess(s, head, tail, "by namedivider (kanji statistics)"))
             return head, tail
     issues.append(_unsplit(s))
     return s, ""
+
+
+def _split_guess(s: str, head: str, tail: str, how: str) -> Issue:
+    return Issue(
+        "normalize.name-split-guess", f"split '{s}' as {head} / {tail} {how}", f"{head} {tail}"
+    )
 
 
 def _unsplit(s: str) -> Issue:
