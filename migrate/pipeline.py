@@ -130,7 +130,10 @@ def run(
     today, today_source = _reference_date(as_of, records, ingest)
     if today is None:
         found.append(fnd.to_frame([NO_REFERENCE_DATE]))
-    lang_ = lang or "en"
+    from .report import source_language
+
+    # messages of the stage rules in the language the trackers are written in, unless asked
+    lang_ = lang or source_language(records, ingest.tables)
     records = records.assign(company_id="", contact_id="", deal_id="", _status="", _reason="")
     records["_merged_into"] = ""
     rejected = _rejected_mask(records)
@@ -188,7 +191,7 @@ def run(
         )
     )
     if folder is not None and ingest.tables:
-        result.out_dir = Path(out)
+        result.out_dir = folder.path
         with folder.staging() as tmp:
             written = write_outputs(result, tmp, schema.names)
             if len(dedupe.review):

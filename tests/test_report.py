@@ -783,12 +783,18 @@ def test_html_is_self_contained_and_bilingual(rich, tmp_path):
         assert html.count("<svg") >= 4  # funnel, heat-map, findings, stage ages (+ row split)
 
 
-def test_sections_without_data_say_not_available(fixtures_run, tmp_path):
-    sec = extend_report(fixtures_run)
+def test_sections_without_data_say_not_available(tmp_path):
+    # Text files only: no dates in the data and no saved date in document properties.
+    src = tmp_path / "in"
+    src.mkdir()
+    for name in ("semicolon.csv", "shift-jis.csv", "utf8-bom.csv"):
+        shutil.copy(FIX / name, src / name)
+    result = pipeline.run([str(src)], target=None)
+    sec = extend_report(result)
     assert sec["context"]["today"] is None and sec["context"]["today_source"] == "none"
     assert sec["funnel"]["stale"]["available"] is False
     assert sec["import"]["validation"] == {"available": False, "files": []}
-    write_reports(fixtures_run, tmp_path)
+    write_reports(result, tmp_path)
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert html.count("この実行では利用できません") >= 4
 

@@ -148,14 +148,17 @@ _HUMAN_TEXT = (
 
 
 def _source_lang(ctx: Any) -> str:
+    return source_language(ctx.records, ctx.tables)
+
+
+def source_language(rec: Any, tables: Any) -> str:
     """ "ja" when most data rows come from sheets written in Japanese (headers and values)."""
     from itertools import chain, islice
 
     from .values import guess_language
 
-    rec = ctx.records
     votes = {"ja": 0, "en": 0}
-    for t in ctx.tables:
+    for t in tables:
         if getattr(t, "kind", "table") != "table":
             continue
         headers = [c.header for c in t.columns]
@@ -172,7 +175,7 @@ def _source_lang(ctx: Any) -> str:
         lang = guess_language(chain(headers, islice(texts, 2000)))
         votes[lang] += max(len(rows), 1)
     if not any(votes.values()):
-        return guess_language(c.header for t in ctx.tables for c in t.columns)
+        return guess_language(c.header for t in tables for c in t.columns)
     return "ja" if votes["ja"] >= votes["en"] else "en"
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -100,15 +101,11 @@ def build_funnel(ctx: Context) -> dict[str, Any]:
     entry = present[0].key if present else ""
     if present:
         flow = flow[flow.index(present[0]) :]
-    reached = {
-        s.key: int(
-            flags(
-                b["stage"],
-                lambda k, o=s.order: k in order_of and status_of[k] != "lost" and order_of[k] >= o,
-            ).sum()
-        )
-        for s in flow
-    }
+
+    def _reached(order: int) -> Callable[[object], bool]:
+        return lambda k: k in order_of and status_of[k] != "lost" and order_of[k] >= order
+
+    reached = {s.key: int(flags(b["stage"], _reached(s.order)).sum()) for s in flow}
     conversion = [
         {
             "from": a.key,
