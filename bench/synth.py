@@ -5,198 +5,23 @@ in several trackers (East, West, last year's CRM export) under variant keys: the
 reading of a kanji name, a dropped or doubled character in a long English name. Each company
 has contacts (e-mail at the company domain or a free-mail address) and deals; a deal shows up
 in one to four rows over time with a later stage, a revised amount and close date. Some rows
-are pasted twice. Deterministic for a given seed.
+are pasted twice. Deterministic for a given seed. The names and words are data:
+trackerkit/vocab/synth.yaml.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from trackerkit import vocab  # bench/ is on the path of every caller of this module
 
-KANJI_HEAD = list(
-    dict.fromkeys("山田中村佐藤鈴木高橋伊渡辺小林加吉松井上清水森池本石川前坂野岡原長谷")
-)
-KANJI_TAIL = [
-    "電気",
-    "電機",
-    "工業",
-    "化学",
-    "商事",
-    "物産",
-    "建設",
-    "製作所",
-    "システム",
-    "技研",
-    "精機",
-    "産業",
-    "運輸",
-    "食品",
-    "薬品",
-]
-# a reading per head character, so a kanji name's katakana form belongs to that company only
-KANA_OF = dict(
-    zip(
-        KANJI_HEAD,
-        [
-            "ヤマ",
-            "ダ",
-            "ナカ",
-            "ムラ",
-            "サ",
-            "トウ",
-            "スズ",
-            "キ",
-            "タカ",
-            "ハシ",
-            "イ",
-            "ワタ",
-            "ナベ",
-            "コ",
-            "バヤシ",
-            "カ",
-            "ヨシ",
-            "マツ",
-            "ウエ",
-            "モク",
-            "シミズ",
-            "ミズ",
-            "モリ",
-            "イケ",
-            "モト",
-            "イシ",
-            "カワ",
-            "マエ",
-            "サカ",
-            "ノ",
-            "オカ",
-            "ハラ",
-            "ナガ",
-            "タニ",
-            "セ",
-        ],
-    )
-)
-EN_WORDS = [
-    "acme",
-    "global",
-    "pacific",
-    "north",
-    "star",
-    "blue",
-    "river",
-    "summit",
-    "apex",
-    "nova",
-    "delta",
-    "prime",
-    "metro",
-    "orion",
-    "atlas",
-    "zenith",
-    "vertex",
-    "harbor",
-    "silver",
-    "green",
-]
-EN_TAIL = [
-    "labs",
-    "logistics",
-    "systems",
-    "solutions",
-    "holdings",
-    "trading",
-    "foods",
-    "energy",
-    "partners",
-    "networks",
-]
-SURNAMES = [
-    "佐藤",
-    "鈴木",
-    "高橋",
-    "田中",
-    "伊藤",
-    "渡辺",
-    "山本",
-    "中村",
-    "小林",
-    "加藤",
-    "吉田",
-    "山田",
-    "佐々木",
-    "松本",
-    "井上",
-]
-GIVEN = [
-    "太郎",
-    "花子",
-    "一郎",
-    "健",
-    "美咲",
-    "翔",
-    "陽子",
-    "大輔",
-    "直樹",
-    "恵",
-    "誠",
-    "愛",
-    "拓也",
-    "由美",
-    "亮",
-]
-ROMA_S = [
-    "sato",
-    "suzuki",
-    "takahashi",
-    "tanaka",
-    "ito",
-    "watanabe",
-    "yamamoto",
-    "nakamura",
-    "kobayashi",
-    "kato",
-    "yoshida",
-    "yamada",
-    "sasaki",
-    "matsumoto",
-    "inoue",
-]
-ROMA_G = [
-    "taro",
-    "hanako",
-    "ichiro",
-    "ken",
-    "misaki",
-    "sho",
-    "yoko",
-    "daisuke",
-    "naoki",
-    "megumi",
-    "makoto",
-    "ai",
-    "takuya",
-    "yumi",
-    "ryo",
-]
-PRODUCTS = ["クラウドプラン", "オンプレミス", "保守サポート", "ライセンス", "コンサルティング"]
-DEAL_WORDS = [
-    "基幹システム更改",
-    "PC入替",
-    "保守契約更新",
-    "新規導入",
-    "追加ライセンス",
-    "ネットワーク刷新",
-    "クラウド移行",
-    "セキュリティ強化",
-]
-STAGES = ["lead", "mql", "sql", "opportunity", "proposal", "closing", "won", "lost"]
-OWNERS = ["sato", "suzuki", "tanaka", "kato", "ito", "yamada"]
-TRACKERS = [
-    ("east.xlsx", "案件一覧", 0),
-    ("west.xlsx", "Deals", 1000),
-    ("crm_export_2023.csv", "", 2000),
-    ("leads.xlsx", "リード", 3000),
-]
+_V = vocab.load("synth")
+KANA_OF: dict[str, str] = _V["kana_of"]
+KANJI_HEAD = list(KANA_OF)
+KANJI_TAIL, EN_WORDS, EN_TAIL = _V["kanji_tail"], _V["en_words"], _V["en_tail"]
+SURNAMES, GIVEN, ROMA_S, ROMA_G = _V["surnames"], _V["given"], _V["roma_s"], _V["roma_g"]
+PRODUCTS, DEAL_WORDS, STAGES, OWNERS = _V["products"], _V["deal_words"], _V["stages"], _V["owners"]
+TRACKERS = [tuple(t) for t in _V["trackers"]]
 
 
 def _company_name(rng: np.random.Generator, i: int) -> tuple[str, str, str]:
