@@ -29,7 +29,7 @@ demo: $(STAMP)
 	[ $$rc -le 1 ]
 
 test: $(STAMP) browser
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist loadfile
 
 # Headless Chromium for tests/test_report_browser.py, from Debian's `chromium` package (a
 # browser that a tool downloads for itself cannot be fetched on these machines), with CJK
@@ -75,7 +75,7 @@ test-lowest test-newest: test-%: $(STAMP) browser
 	VIRTUAL_ENV=.venv-$* $(BIN)/uv pip install --quiet \
 	  $(if $(filter lowest,$*),--resolution lowest-direct,--upgrade) -e ".[dev]"
 	VIRTUAL_ENV=.venv-$* $(BIN)/uv pip list 2>/dev/null | grep -iE '^(pandas|numpy|openpyxl|great.expectations|click|pyarrow) '
-	.venv-$*/bin/python -m pytest -q -p no:cacheprovider
+	.venv-$*/bin/python -m pytest -q -n auto --dist loadfile -p no:cacheprovider
 
 lint: $(STAMP)
 	$(BIN)/ruff check migrate tests bench
