@@ -11,23 +11,27 @@ measures that synonym list, so never tune it on these files.
 
 Writes bench/holdout/data/* and bench/holdout/truth.json (same shape as
 sample_data/truth/layout.json: file -> sheet -> kind, header_row, data_rows, columns).
-Deterministic: fixed seed, fixed dates, fixed zip timestamps.
+Deterministic: fixed seed, fixed dates, fixed zip timestamps. The names and the header
+words are data (trackerkit/vocab/holdout.yaml); the layouts and writers are trackerkit's.
 
     .venv/bin/python bench/holdout/generate.py [OUT_DIR]
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import random
 import sys
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from trackerkit import vocab  # noqa: E402
+from trackerkit.sheet import Fmt, Formula, Sheet, layout_entry  # noqa: E402
+from trackerkit.writers import repack_zip, write_rows, write_sheets  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 SEED = 7340
@@ -35,38 +39,11 @@ FIXED_TIME = datetime(2026, 2, 27, 17, 30, 0)
 ZIP_TIME = (2026, 2, 27, 17, 30, 0)
 BASE = date(2026, 2, 27)
 
-# fmt: off
-SURNAMES = [("佐々木", "ササキ", "Sasaki"), ("松田", "マツダ", "Matsuda"), ("中島", "ナカジマ", "Nakajima"),
-            ("原田", "ハラダ", "Harada"), ("小川", "オガワ", "Ogawa"), ("竹内", "タケウチ", "Takeuchi"),
-            ("金子", "カネコ", "Kaneko"), ("和田", "ワダ", "Wada"), ("中野", "ナカノ", "Nakano"),
-            ("上田", "ウエダ", "Ueda"), ("今井", "イマイ", "Imai"), ("河野", "コウノ", "Kono"),
-            ("藤原", "フジワラ", "Fujiwara"), ("野村", "ノムラ", "Nomura"), ("菅原", "スガワラ", "Sugawara"),
-            ("武田", "タケダ", "Takeda"), ("平野", "ヒラノ", "Hirano"), ("大野", "オオノ", "Ono")]
-GIVEN = [("翼", "ツバサ", "Tsubasa"), ("葵", "アオイ", "Aoi"), ("蓮", "レン", "Ren"), ("結衣", "ユイ", "Yui"),
-         ("大樹", "ダイキ", "Daiki"), ("千尋", "チヒロ", "Chihiro"), ("剛", "ツヨシ", "Tsuyoshi"),
-         ("明美", "アケミ", "Akemi"), ("悠斗", "ユウト", "Yuto"), ("沙織", "サオリ", "Saori"),
-         ("博", "ヒロシ", "Hiroshi"), ("京子", "キョウコ", "Kyoko")]
-CO_FIRST = [("博多", "ハカタ", "Hakata"), ("天神", "テンジン", "Tenjin"), ("筑紫", "チクシ", "Chikushi"),
-            ("有明", "アリアケ", "Ariake"), ("阿蘇", "アソ", "Aso"), ("錦江", "キンコウ", "Kinko"),
-            ("瀬戸", "セト", "Seto"), ("常盤", "トキワ", "Tokiwa"), ("松風", "マツカゼ", "Matsukaze"),
-            ("銀河", "ギンガ", "Ginga"), ("弥生", "ヤヨイ", "Yayoi"), ("旭", "アサヒ", "Asahi"),
-            ("稲穂", "イナホ", "Inaho"), ("昴", "スバル", "Subaru"), ("椿", "ツバキ", "Tsubaki")]
-CO_SECOND = [("工務店", "コウムテン", "Komuten", "建設業"), ("製菓", "セイカ", "Seika", "食品製造業"),
-             ("通商", "ツウショウ", "Tsusho", "卸売業"), ("ソフト", "ソフト", "Soft", "情報通信業"),
-             ("病院", "ビョウイン", "Hospital", "医療"), ("化工", "カコウ", "Kako", "化学"),
-             ("陸運", "リクウン", "Rikuun", "運輸業"), ("電設", "デンセツ", "Densetsu", "電気工事"),
-             ("鋼業", "コウギョウ", "Kogyo", "鉄鋼業"), ("薬局", "ヤッキョク", "Pharmacy", "小売業")]
-EN_COMPANIES = ["Bluewave Analytics", "Northgate Retail", "Pinecrest Foods", "Helix Robotics", "Summit Freight",
-                "Oakridge Medical", "Lumen Energy", "Crestline Software", "Harbor Point Hotels", "Vertex Materials",
-                "Silverline Insurance", "Redstone Mining", "Greenfield Agritech", "Quantum Parcel", "Maple Leaf Education"]
-EN_PEOPLE = [("Laura", "Bennett"), ("Tom", "Hughes"), ("Nina", "Patel"), ("Kevin", "O'Brien"), ("Rachel", "Nguyen"),
-             ("Marco", "Rossi"), ("Hannah", "Fischer"), ("Owen", "Murphy"), ("Isabel", "Garcia"), ("Victor", "Chen")]
-PRODUCTS_JA = ["勤怠管理クラウド", "経費精算SaaS", "入退館ゲート", "ネットワーク更改", "OCR帳票読取", "コールセンター委託", "脆弱性診断", "BIダッシュボード"]
-PRODUCTS_EN = ["Workforce Suite", "Expense SaaS", "Smart Gate", "Network Refresh", "Document OCR", "Contact Center", "Pen Test", "BI Dashboards"]
-AREAS = [("092", "福岡県福岡市博多区博多駅前", "812-00"), ("093", "福岡県北九州市小倉北区浅野", "802-00"),
-         ("096", "熊本県熊本市中央区水道町", "860-08"), ("099", "鹿児島県鹿児島市山下町", "892-08"),
-         ("095", "長崎県長崎市出島町", "850-08"), ("03", "東京都渋谷区道玄坂", "150-00"), ("06", "大阪府大阪市西区靱本町", "550-00")]
-# fmt: on
+V = vocab.load("holdout")
+SURNAMES, GIVEN, CO_FIRST, CO_SECOND = V["surnames"], V["given"], V["co_first"], V["co_second"]
+EN_COMPANIES, EN_PEOPLE, AREAS = V["en_companies"], V["en_people"], V["areas"]
+PRODUCTS_JA, PRODUCTS_EN = V["products_ja"], V["products_en"]
+COLUMNS = V["columns"]  # file builder -> [[header, field], ...]
 
 
 @dataclass
@@ -98,60 +75,6 @@ class Org:
     @property
     def website(self) -> str:
         return f"https://www.{self.domain}/"
-
-
-@dataclass
-class Sheet:
-    """A sheet's rows (Excel row = index + 1) plus the truth about its layout."""
-
-    name: str
-    kind: str = "table"
-    reason: str = ""
-    header_row: int | None = None
-    group_row: int | None = None
-    first_col: int = 0
-    columns: dict[str, str | None] = field(default_factory=dict)
-    headers: list[str] = field(default_factory=list)
-    rows: list[list[Any]] = field(default_factory=list)
-    data_rows: list[int] = field(default_factory=list)
-    merges: list[tuple[int, int, int, int, str]] = field(default_factory=list)
-    hidden: bool = False
-    date_format: str = "yyyy/m/d"
-    notes: str = ""
-
-    @property
-    def next_row(self) -> int:
-        return len(self.rows) + 1
-
-    def add(self, cells: list[Any]) -> int:
-        self.rows.append([None] * self.first_col + cells if cells else [])
-        return len(self.rows)
-
-    def header(self, spec: list[tuple[str, str | None]]) -> int:
-        self.headers = [h for h, _ in spec]
-        self.columns = {h: f for h, f in spec}
-        self.header_row = self.add(list(self.headers))
-        return self.header_row
-
-    def record(self, rec: dict[str, Any]) -> int:
-        unknown = set(rec) - set(self.headers)
-        if unknown:
-            raise KeyError(f"{self.name}: unknown headers {sorted(unknown)}")
-        row = self.add([rec.get(h) for h in self.headers])
-        self.data_rows.append(row)
-        return row
-
-
-@dataclass(frozen=True)
-class Fmt:
-    value: Any
-    num_format: str
-
-
-@dataclass(frozen=True)
-class Formula:
-    formula: str
-    value: Any
 
 
 # --------------------------------------------------------------------------- people and companies
@@ -245,67 +168,11 @@ def inquiry_ledger(w: World) -> list[Sheet]:
     """営業1課_引合管理表.xlsx: a form-like title block with approval boxes, header on row 8, 千円."""
     rng = w.rng
     s = Sheet("引合管理")
-    spec = [
-        ("引合No.", "record_id"), ("引合日", "created_at"), ("引合先", "company_name"), ("御担当部署", "department"),
-        ("ご担当者様", "contact_name"), ("TEL", "phone"), ("携帯", "mobile_phone"), ("Eメール", "email"),
-        ("案件概要", "deal_name"), ("見積金額(千円)", "amount"), ("受注見込日", "close_date"),
-        ("見込み確度(%)", "probability"), ("商談ステータス", "stage"), ("営業担当者名", "owner"), ("備考欄", "notes"),
-    ]  # fmt: skip
-    s.add(
-        [
-            "引 合 管 理 表",
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            "課長",
-            "部長",
-            "本部長",
-        ]
-    )
+    spec = COLUMNS["inquiry_ledger"]
+    s.add(["引 合 管 理 表"] + [None] * 10 + ["課長", "部長", "本部長"])  # approval boxes
     s.merges.append((1, 0, 1, 8, "引 合 管 理 表"))
-    s.add(
-        [
-            "営業本部 営業1課",
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            "印",
-            None,
-            None,
-        ]
-    )
-    s.add(
-        [
-            f"作成日：{BASE.year}年{BASE.month}月{BASE.day}日",
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-        ]
-    )
+    s.add(["営業本部 営業1課"] + [None] * 10 + ["印"] + [None] * 2)
+    s.add([f"作成日：{BASE.year}年{BASE.month}月{BASE.day}日"] + [None] * 13)
     s.add(["作成者：原田"])
     s.add([])
     s.add(
@@ -352,15 +219,7 @@ def opportunity_export(w: World) -> list[Sheet]:
     """Opportunity_Export_Q1.xlsx: a CRM report export, header row 1, report footer below."""
     rng = w.rng
     s = Sheet("Opportunities", date_format="m/d/yyyy")
-    spec = [
-        ("Opportunity ID", "record_id"), ("Account Name", "company_name"), ("Opportunity Name", "deal_name"),
-        ("Primary Contact", "contact_name"), ("Job Title", "contact_title"), ("Contact Email", "email"),
-        ("Business Phone", "phone"), ("Deal Value (USD)", "amount"), ("Sales Stage", "stage"),
-        ("Win Probability", "probability"), ("Est. Close", "close_date"), ("Opp Owner", "owner"),
-        ("Lead Origin", "lead_source"), ("Lead Score", "lead_score"), ("Industry Vertical", "industry"),
-        ("HQ Address", "address"), ("Zip", "postal_code"), ("Web", "website"), ("Created On", "created_at"),
-        ("Modified On", "updated_at"), ("Next Steps", "next_action"),
-    ]  # fmt: skip
+    spec = COLUMNS["opportunity_export"]
     s.header(spec)
     stages = ["Discovery", "Solution Design", "Proposal", "Commit", "Closed Won", "Closed Lost"]
     for _ in range(58):
@@ -429,12 +288,7 @@ def agency_deals(w: World) -> list[Sheet]:
     """代理店経由案件_2026.xlsx: title row 1, group row 3 over field row 4, 連絡先 holds e-mails."""
     rng = w.rng
     s = Sheet("代理店案件")
-    spec = [
-        ("案件No", "record_id"), ("顧客企業名", "company_name"), ("業種区分", "industry"), ("所在地", "address"),
-        ("〒", "postal_code"), ("氏名", "contact_name"), ("フリガナ", "contact_name_kana"), ("連絡先", "email"),
-        ("TEL", "phone"), ("商材", "product"), ("受注予定金額", "amount"), ("ランク", "probability"),
-        ("ステータス", "stage"), ("完了予定月", "close_date"), ("担当", "owner"), ("登録日", "created_at"),
-    ]  # fmt: skip
+    spec = COLUMNS["agency_deals"]
     s.add(["2026年度 代理店経由 案件一覧（パートナー：株式会社九州ビジネスサポート）"])
     s.add([])
     groups = [
@@ -487,12 +341,7 @@ def agency_deals(w: World) -> list[Sheet]:
 def expo_cards(w: World) -> tuple[list[str], list[list[str]], dict[str, str | None]]:
     """展示会名刺リスト.csv: business-card scans from a trade show, cp932."""
     rng = w.rng
-    spec = [
-        ("御社名", "company_name"), ("部署名", "department"), ("役職名", "contact_title"), ("お名前", "contact_name"),
-        ("ふりがな", "contact_name_kana"), ("E-mail", "email"), ("電話番号", "phone"), ("携帯番号", "mobile_phone"),
-        ("郵便番号", "postal_code"), ("ご住所", "address"), ("ご興味のある製品", "product"), ("ご来場日", "created_at"),
-        ("検討時期", None), ("アンケート備考", "notes"),
-    ]  # fmt: skip
+    spec = COLUMNS["expo_cards"]
     rows = []
     for _ in range(64):
         org = rng.choice(w.orgs)
@@ -514,12 +363,7 @@ def expo_cards(w: World) -> tuple[list[str], list[list[str]], dict[str, str | No
 def pipeline_csv(w: World) -> tuple[list[str], list[list[str]], dict[str, str | None]]:
     """customer_pipeline_v3_FINAL.csv: terse snake_case headers, semicolons, UTF-8 without BOM."""
     rng = w.rng
-    spec = [
-        ("acct", "company_name"), ("opp_nm", "deal_name"), ("poc", "contact_name"), ("poc_email", "email"),
-        ("tel", "phone"), ("amt", "amount"), ("curr", "currency"), ("stg", "stage"), ("prob", "probability"),
-        ("exp_close", "close_date"), ("rep", "owner"), ("src", "lead_source"), ("last_touch", "updated_at"),
-        ("remarks", "notes"),
-    ]  # fmt: skip
+    spec = COLUMNS["pipeline_csv"]
     rows = []
     for _ in range(52):
         org = rng.choice(w.en_orgs + w.orgs)
@@ -566,12 +410,7 @@ def kyushu_list(w: World) -> list[Sheet]:
     s.add(["■ 案件明細"])
     while s.next_row < 25:
         s.add([])
-    spec = [
-        ("No", "record_id"), ("顧客名", "company_name"), ("顧客担当", "contact_name"), ("担当者連絡先", "phone"),
-        ("メールアドレス", "email"), ("提案内容", "deal_name"), ("提案金額（税込）", "amount"), ("進捗", "stage"),
-        ("見込", "probability"), ("受注予定", "close_date"), ("担当営業", "owner"), ("最終接触日", "updated_at"),
-        ("次回アクション", "next_action"), ("次回日程", "next_action_date"),
-    ]  # fmt: skip
+    spec = COLUMNS["kyushu_list"]
     s.header(spec)
     for i in range(38):
         org = rng.choice(w.orgs)
@@ -607,12 +446,7 @@ def kyushu_list(w: World) -> list[Sheet]:
 def partner_tsv(w: World) -> tuple[list[str], list[list[str]], dict[str, str | None]]:
     """partner_deal_registrations.tsv: UTF-16 tab-separated, an unnamed column of mobile numbers."""
     rng = w.rng
-    spec = [
-        ("Registration #", "record_id"), ("Customer", "company_name"), ("Customer Contact", "contact_name"),
-        ("Contact E-mail", "email"), ("Phone #", "phone"), ("", "mobile_phone"), ("Opportunity Description", "deal_name"),
-        ("Value", "amount"), ("Currency", "currency"), ("Phase", "stage"), ("Likelihood", "probability"),
-        ("Expected Decision", "close_date"), ("Partner Rep", None), ("Registered", "created_at"), ("Status Note", "notes"),
-    ]  # fmt: skip
+    spec = COLUMNS["partner_tsv"]
     rows = []
     for i in range(44):
         org = rng.choice(w.orgs + w.en_orgs)
@@ -640,11 +474,7 @@ def visit_reports(w: World) -> list[Sheet]:
     s.add([])
     s.add(["期間", "2026/1/5〜2026/2/27"])
     s.add([])
-    spec = [
-        ("訪問日", "updated_at"), ("訪問先", "company_name"), ("面談者", "contact_name"), ("面談者メール", "email"),
-        ("目的", None), ("商談フェーズ", "stage"), ("想定予算", "amount"), ("決裁時期", "close_date"),
-        ("所感", "notes"), ("作成者", "owner"),
-    ]  # fmt: skip
+    spec = COLUMNS["visit_reports"]
     s.header(spec)
     for _ in range(55):
         org = rng.choice(w.orgs)
@@ -696,14 +526,7 @@ def key_accounts(w: World) -> list[Sheet]:
     rng = w.rng
     s = Sheet("Key Accounts", date_format="yyyy-mm-dd")
     s.add(["CONFIDENTIAL - Key Accounts FY26 (owner: Enterprise Sales)"])
-    spec = [
-        ("Client", "company_name"), ("Client (Kana)", "company_name_kana"), ("DM Last Name", "contact_last_name"),
-        ("DM First Name", "contact_first_name"), ("DM Title", "contact_title"), ("DM Email", "email"),
-        ("Direct Line", "phone"), ("Mobile", "mobile_phone"), ("Project", "deal_name"), ("TCV (JPY)", "amount"),
-        ("Forecast Category", None), ("Sales Stage", "stage"), ("Target Sign Date", "close_date"),
-        ("Account Exec", "owner"), ("Next Step", "next_action"), ("Next Step Date", "next_action_date"),
-        ("Postal Code", "postal_code"), ("Info", "website"),
-    ]  # fmt: skip
+    spec = COLUMNS["key_accounts"]
     s.header(spec)
     for _ in range(30):
         org = rng.choice(w.orgs)
@@ -749,88 +572,11 @@ def key_accounts(w: World) -> list[Sheet]:
 
 
 def write_xlsx(path: Path, sheets: list[Sheet]) -> None:
-    import xlsxwriter
-
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_urls": False})
-    wb.set_properties({"created": FIXED_TIME, "author": "sfa-migrate holdout"})
-    cache: dict[str | None, Any] = {}
-
-    def fmt(num_format: str | None) -> Any:
-        if num_format not in cache:
-            cache[num_format] = wb.add_format({"num_format": num_format} if num_format else {})
-        return cache[num_format]
-
-    for sheet in sheets:
-        ws = wb.add_worksheet(sheet.name)
-        for r, row in enumerate(sheet.rows):
-            for c, v in enumerate(row):
-                if v is None:
-                    continue
-                nf = None
-                if isinstance(v, Fmt):
-                    v, nf = v.value, v.num_format
-                if isinstance(v, Formula):
-                    ws.write_formula(r, c, v.formula, fmt(None), v.value)
-                elif isinstance(v, datetime):
-                    ws.write_datetime(r, c, v, fmt(nf or sheet.date_format))
-                elif isinstance(v, date):
-                    ws.write_datetime(
-                        r, c, datetime(v.year, v.month, v.day), fmt(nf or sheet.date_format)
-                    )
-                elif isinstance(v, int | float):
-                    ws.write_number(r, c, v, fmt(nf))
-                else:
-                    ws.write_string(r, c, str(v), fmt(nf))
-        for r0, c0, r1, c1, text in sheet.merges:
-            ws.merge_range(
-                r0 - 1, c0 + sheet.first_col, r1 - 1, c1 + sheet.first_col, text, fmt(None)
-            )
-        if sheet.hidden:
-            ws.hide()
-    wb.close()
-    # fixed zip timestamps so reruns are byte-identical
-    with zipfile.ZipFile(path) as zin:
-        entries = [(i.filename, zin.read(i.filename)) for i in zin.infolist()]
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as zout:
-        for name, data in entries:
-            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
-            info.external_attr = 0o600 << 16
-            zout.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
-    path.write_bytes(buf.getvalue())
-
-
-def write_text(
-    path: Path, header: list[str], rows: list[list[str]], encoding: str, delimiter: str
-) -> None:
-    out = io.StringIO()
-    w = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
-    w.writerow(header)
-    w.writerows(rows)
-    path.write_bytes(out.getvalue().encode(encoding))
-
-
-def sheet_truth(s: Sheet) -> dict[str, Any]:
-    if s.kind != "table":
-        entry: dict[str, Any] = {
-            "kind": s.kind,
-            "header_row": None,
-            "data_rows": [],
-            "columns": {},
-            "reason": s.reason,
-        }
-    else:
-        entry = {"kind": "table", "header_row": s.header_row}
-        if s.group_row:
-            entry["group_row"] = s.group_row
-        entry["data_rows"] = s.data_rows
-        entry["columns"] = s.columns
-        if s.first_col:
-            entry["first_column"] = chr(65 + s.first_col)
-        entry["notes"] = s.notes
-    if s.hidden:
-        entry["hidden"] = True
-    return entry
+    """Plain cells (no fonts, no frozen panes), fixed document time and zip timestamps."""
+    properties = {"created": FIXED_TIME, "author": "sfa-migrate holdout"}
+    options = {"strings_to_numbers": False, "strings_to_urls": False}
+    write_sheets(path, sheets, properties, options=options)
+    repack_zip(path, ZIP_TIME)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -851,14 +597,14 @@ def main(argv: list[str] | None = None) -> int:
     ]
     for name, sheets in workbooks:
         write_xlsx(data / name, sheets)
-        truth[name] = {s.name: sheet_truth(s) for s in sheets}
+        truth[name] = {s.name: layout_entry(s) for s in sheets}
     texts = [
         ("展示会名刺リスト.csv", expo_cards(w), "cp932", ","),
         ("customer_pipeline_v3_FINAL.csv", pipeline_csv(w), "utf-8", ";"),
         ("partner_deal_registrations.tsv", partner_tsv(w), "utf-16", "\t"),
     ]
     for name, (header, rows, columns), encoding, delimiter in texts:
-        write_text(data / name, header, rows, encoding, delimiter)
+        write_rows(data / name, [header, *rows], encoding, delimiter)
         truth[name] = {
             "": {
                 "kind": "table",

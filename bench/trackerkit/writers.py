@@ -89,3 +89,99 @@ def repack_zip(path: Path, zip_time: tuple[int, int, int, int, int, int]) -> Non
             new.external_attr = 0o600 << 16
             zout.writestr(new, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
     path.write_bytes(buf.getvalue())
+
+
+def write_sheets(
+    path: Path,
+    sheets: list[Any],
+    properties: dict[str, Any],
+    *,
+    base_format: dict[str, Any] | None = None,
+    title_merges: bool = False,
+    freeze: bool = False,
+    options: dict[str, bool] | None = None,
+) -> None:
+    """Write trackerkit.sheet.Sheet objects as one xlsx: date cells, formulas with cached values.
+
+    base_format: font etc. of every cell; bold rows get a filled, bordered header look.
+    title_merges: merged cells in bold (14 pt on row 1) rather than plain; freeze: freeze
+    panes below the header of a one-row-header table. properties must hold a fixed
+    "created" time; call repack_zip afterwards for fixed zip timestamps.
+    """
+    from .sheet import Fmt, Formula
+
+    wb = xlsxwriter.Workbook(
+        str(path),
+        options
+        or {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False},
+    )
+    wb.set_properties(properties)
+    formats: dict[tuple[str | None, bool], Any] = {}
+
+    def fmt(num_format: str | None, bold: bool = False) -> Any:
+        key = (num_format, bold)
+        if key not in formats:
+            spec: dict[str, Any] = dict(base_format or {})
+            if num_format:
+                spec["num_format"] = num_format
+            if bold:
+                spec.update({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+            formats[key] = wb.add_format(spec)
+        return formats[key]
+
+    for sheet in sheets:
+        ws = wb.add_worksheet(sheet.name)
+        bold_rows = set(sheet.bold_rows)
+        for i, w in enumerate(sheet.widths):
+            ws.set_column(i, i, w)
+        for r, row in enumerate(sheet.rows):
+            bold = (r + 1) in bold_rows
+            if r + 1 in sheet.hidden_rows:
+                ws.set_row(r, None, None, {"hidden": True})
+            for c, v in enumerate(row):
+                if v is None:
+                    if bold and r + 1 in (sheet.header_row, sheet.group_row):
+                        ws.write_blank(r, c, None, fmt(None, True))
+                    continue
+                num_format = None
+                if isinstance(v, Fmt):
+                    v, num_format = v.value, v.num_format
+                if isinstance(v, Formula):
+                    ws.write_formula(r, c, v.formula, fmt(v.num_format, bold), v.value)
+                elif isinstance(v, dt.datetime):
+                    ws.write_datetime(r, c, v, fmt(num_format or sheet.date_format, bold))
+                elif isinstance(v, dt.date):
+                    ws.write_datetime(
+                        r,
+                        c,
+                        dt.datetime(v.year, v.month, v.day),
+                        fmt(num_format or sheet.date_format, bold),
+                    )
+                elif isinstance(v, bool):
+                    ws.write_boolean(r, c, v, fmt(num_format, bold))
+                elif isinstance(v, int | float):
+                    ws.write_number(r, c, v, fmt(num_format, bold))
+                else:
+                    ws.write_string(r, c, str(v), fmt(num_format, bold))
+        for r0, c0, r1, c1, text in sheet.merges:
+            look = (
+                wb.add_format({"bold": True, "font_size": 14 if r0 == 1 else 10, "align": "center"})
+                if title_merges
+                else fmt(None)
+            )
+            c0, c1 = c0 + sheet.first_col, c1 + sheet.first_col
+            ws.merge_range(r0 - 1, c0, r1 - 1, c1, text, look)
+        for col, source in sheet.validations:
+            first = sheet.header_row or 1
+            ws.data_validation(
+                first,
+                col,
+                first + 500,
+                col,
+                {"validate": "list", "source": source, "error_type": "warning"},
+            )
+        if freeze and sheet.header_row and sheet.kind == "table" and sheet.group_row is None:
+            ws.freeze_panes(sheet.header_row, 2)
+        if sheet.hidden:
+            ws.hide()
+    wb.close()
