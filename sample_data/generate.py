@@ -24,11 +24,19 @@ import json
 import random
 import sys
 import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+
+from trackerkit import vocab  # noqa: E402
+from trackerkit.dates import reiwa  # noqa: E402
+from trackerkit.draw import pick  # noqa: E402
+from trackerkit.sheet import Fmt, Formula, Sheet, layout_entry, raw_text  # noqa: E402
+from trackerkit.text import hankaku_kana, num_text, zen  # noqa: E402
+from trackerkit.writers import repack_zip, write_rows, write_sheets  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 SEED = 20260327
@@ -38,158 +46,26 @@ FY_START = date(2025, 4, 1)
 FIXED_TIME = datetime(2026, 3, 27, 18, 0, 0)
 ZIP_TIME = (2026, 3, 27, 18, 0, 0)
 
-EAST_FILE = "東日本営業部_案件管理.xlsx"
-WEST_FILE = "West_Sales_Pipeline_FY2026.xlsx"
-KANSAI_FILE = "関西チーム_商談リスト.xlsx"
-CRM_FILE = "旧CRM_エクスポート_2025.csv"
-MA_FILE = "マーケ_展示会リード_2026.csv"
+# --------------------------------------------------------------------------- vocabulary
 
-STAGE_ORDER = ["lead", "mql", "sql", "opportunity", "proposal", "closing", "won", "lost"]
-OPEN_STAGES = ["opportunity", "proposal", "closing"]
-
-# --------------------------------------------------------------------------- master data
-
-# fmt: off
-# (kanji, kana, romaji)
-SURNAMES = [
-    ("佐藤", "サトウ", "Sato"), ("鈴木", "スズキ", "Suzuki"), ("高橋", "タカハシ", "Takahashi"),
-    ("田中", "タナカ", "Tanaka"), ("伊藤", "イトウ", "Ito"), ("渡辺", "ワタナベ", "Watanabe"),
-    ("山本", "ヤマモト", "Yamamoto"), ("中村", "ナカムラ", "Nakamura"), ("小林", "コバヤシ", "Kobayashi"),
-    ("加藤", "カトウ", "Kato"), ("吉田", "ヨシダ", "Yoshida"), ("山口", "ヤマグチ", "Yamaguchi"),
-    ("松本", "マツモト", "Matsumoto"), ("井上", "イノウエ", "Inoue"), ("木村", "キムラ", "Kimura"),
-    ("林", "ハヤシ", "Hayashi"), ("斎藤", "サイトウ", "Saito"), ("清水", "シミズ", "Shimizu"),
-    ("山崎", "ヤマザキ", "Yamazaki"), ("森", "モリ", "Mori"), ("池田", "イケダ", "Ikeda"),
-    ("橋本", "ハシモト", "Hashimoto"), ("阿部", "アベ", "Abe"), ("石川", "イシカワ", "Ishikawa"),
-    ("前田", "マエダ", "Maeda"), ("藤田", "フジタ", "Fujita"), ("岡田", "オカダ", "Okada"),
-    ("後藤", "ゴトウ", "Goto"), ("長谷川", "ハセガワ", "Hasegawa"), ("村上", "ムラカミ", "Murakami"),
-    ("近藤", "コンドウ", "Kondo"), ("石井", "イシイ", "Ishii"), ("坂本", "サカモト", "Sakamoto"),
-    ("遠藤", "エンドウ", "Endo"), ("青木", "アオキ", "Aoki"), ("藤井", "フジイ", "Fujii"),
-    ("西村", "ニシムラ", "Nishimura"), ("福田", "フクダ", "Fukuda"), ("太田", "オオタ", "Ota"),
-    ("三浦", "ミウラ", "Miura"), ("山田", "ヤマダ", "Yamada"), ("北村", "キタムラ", "Kitamura"),
-]
-# (kanji, kana, romaji)
-GIVEN_NAMES = [
-    ("太郎", "タロウ", "Taro"), ("健太", "ケンタ", "Kenta"), ("翔太", "ショウタ", "Shota"),
-    ("大輔", "ダイスケ", "Daisuke"), ("誠", "マコト", "Makoto"), ("直樹", "ナオキ", "Naoki"),
-    ("拓也", "タクヤ", "Takuya"), ("和也", "カズヤ", "Kazuya"), ("花子", "ハナコ", "Hanako"),
-    ("美咲", "ミサキ", "Misaki"), ("陽子", "ヨウコ", "Yoko"), ("恵", "メグミ", "Megumi"),
-    ("由美", "ユミ", "Yumi"), ("智子", "トモコ", "Tomoko"), ("愛", "アイ", "Ai"),
-    ("彩", "アヤ", "Aya"), ("浩二", "コウジ", "Koji"), ("修", "オサム", "Osamu"),
-    ("亮", "リョウ", "Ryo"), ("真由美", "マユミ", "Mayumi"), ("裕子", "ユウコ", "Yuko"),
-    ("健一", "ケンイチ", "Kenichi"), ("隆", "タカシ", "Takashi"), ("聡", "サトシ", "Satoshi"),
-    ("進", "ススム", "Susumu"), ("一郎", "イチロウ", "Ichiro"),
-]
-FOREIGN_NAMES = [
-    ("John", "Smith"), ("Mary", "Jones"), ("Peter", "Gibbons"), ("Alice", "Walker"),
-    ("David", "Miller"), ("Sarah", "Johnson"), ("Michael", "Brown"), ("Emma", "Wilson"),
-    ("James", "Taylor"), ("Olivia", "Martin"), ("Daniel", "Lee"), ("Sophie", "Clark"),
-    ("Lucas", "Meyer"), ("Chloe", "Dubois"), ("Ethan", "Wright"), ("Grace", "Kim"),
-]
-# company name parts: (kanji, kana, romaji)
-NAME_FIRST = [
-    ("青葉", "アオバ", "Aoba"), ("東邦", "トウホウ", "Toho"), ("富士見", "フジミ", "Fujimi"),
-    ("光陽", "コウヨウ", "Koyo"), ("中央", "チュウオウ", "Chuo"), ("新星", "シンセイ", "Shinsei"),
-    ("丸和", "マルワ", "Maruwa"), ("桜川", "サクラガワ", "Sakuragawa"), ("白石", "シロイシ", "Shiroishi"),
-    ("浪速", "ナニワ", "Naniwa"), ("京阪", "ケイハン", "Keihan"), ("葵", "アオイ", "Aoi"),
-    ("若葉", "ワカバ", "Wakaba"), ("栄光", "エイコウ", "Eiko"), ("平和", "ヘイワ", "Heiwa"),
-    ("北辰", "ホクシン", "Hokushin"), ("高砂", "タカサゴ", "Takasago"), ("千代田", "チヨダ", "Chiyoda"),
-    ("隅田", "スミダ", "Sumida"), ("難波", "ナンバ", "Namba"), ("六甲", "ロッコウ", "Rokko"),
-    ("藤和", "トウワ", "Towa"), ("武蔵野", "ムサシノ", "Musashino"), ("湘南", "ショウナン", "Shonan"),
-    ("泉州", "センシュウ", "Senshu"), ("淀川", "ヨドガワ", "Yodogawa"), ("緑川", "ミドリカワ", "Midorikawa"),
-    ("明星", "ミョウジョウ", "Myojo"), ("大洋", "タイヨウ", "Taiyo"), ("協和", "キョウワ", "Kyowa"),
-]
-# (kanji, kana, romaji, industry, English word)
-NAME_SECOND = [
-    ("精工", "セイコウ", "Seiko", "精密機器", "Precision"), ("工業", "コウギョウ", "Kogyo", "製造業", "Industries"),
-    ("物産", "ブッサン", "Bussan", "卸売業", "Trading"), ("商事", "ショウジ", "Shoji", "卸売業", "Trading"),
-    ("システム", "システム", "System", "情報通信業", "Systems"), ("建設", "ケンセツ", "Kensetsu", "建設業", "Construction"),
-    ("運輸", "ウンユ", "Unyu", "運輸業", "Transport"), ("食品", "ショクヒン", "Shokuhin", "食品製造業", "Foods"),
-    ("製薬", "セイヤク", "Seiyaku", "医薬品", "Pharmaceutical"), ("不動産", "フドウサン", "Fudosan", "不動産業", "Realty"),
-    ("印刷", "インサツ", "Insatsu", "印刷業", "Printing"), ("化成", "カセイ", "Kasei", "化学", "Chemical"),
-    ("技研", "ギケン", "Giken", "研究開発", "Engineering"), ("電子", "デンシ", "Denshi", "電子部品", "Electronics"),
-    ("産業", "サンギョウ", "Sangyo", "製造業", "Industries"), ("ホーム", "ホーム", "Home", "住宅", "Home"),
-    ("メディカル", "メディカル", "Medical", "医療", "Medical"), ("ロジスティクス", "ロジスティクス", "Logistics", "物流", "Logistics"),
-]
-# base, kana, romaji, legal form, legal form first?, industry, domain, region, English name
-SPECIAL_COMPANIES = [
-    ("山田電気", "ヤマダデンキ", "Yamada Denki", "株式会社", True, "電気工事", "yamada-denki.co.jp", "east", "Yamada Denki Co., Ltd."),
-    ("山田電機", "ヤマダデンキ", "Yamada Denki", "株式会社", False, "電気機器製造", "yamada-dk.co.jp", "kansai", "Yamada Electric Mfg. Co., Ltd."),
-    ("積水化学工業", "セキスイカガクコウギョウ", "Sekisui Kagaku Kogyo", "株式会社", False, "化学", "sekisui-kagaku.co.jp", "kansai", "Sekisui Chemical Co., Ltd."),
-    ("積水化成品工業", "セキスイカセイヒンコウギョウ", "Sekisui Kaseihin Kogyo", "株式会社", False, "化学", "sekisui-kasei.co.jp", "kansai", "Sekisui Kasei Co., Ltd."),
-    ("北斗システム", "ホクトシステム", "Hokuto System", "株式会社", False, "情報通信業", "hokuto-sys.co.jp", "east", "Hokuto System Inc."),
-    ("北斗システムズ", "ホクトシステムズ", "Hokuto Systems", "合同会社", False, "情報通信業", "hokutosystems.jp", "east", "Hokuto Systems LLC"),
-    ("三協精機", "サンキョウセイキ", "Sankyo Seiki", "株式会社", True, "精密機器", "sankyo-seiki.co.jp", "east", "Sankyo Seiki Co., Ltd."),
-    ("三協精工", "サンキョウセイコウ", "Sankyo Seiko", "株式会社", True, "精密機器", "sankyoseiko.co.jp", "kansai", "Sankyo Seiko Co., Ltd."),
-    ("大和興業", "ダイワコウギョウ", "Daiwa Kogyo", "株式会社", False, "建設業", "daiwa-kogyo.co.jp", "east", "Daiwa Kogyo Co., Ltd."),
-    ("大和興業", "ダイワコウギョウ", "Daiwa Kogyo", "株式会社", False, "金属加工", "daiwakogyo-osaka.co.jp", "kansai", "Daiwa Kogyo (Osaka) Co., Ltd."),
-    ("みなと商事", "ミナトショウジ", "Minato Shoji", "有限会社", True, "卸売業", "minato-shoji.co.jp", "east", "Minato Shoji Ltd."),
-    ("ミドリ物産", "ミドリブッサン", "Midori Bussan", "株式会社", False, "卸売業", "midori-bussan.co.jp", "kansai", "Midori Bussan Co., Ltd."),
-]
-# English name, katakana name, legal (K.K. = 株式会社, G.K. = 合同会社), domain
-FOREIGN_COMPANIES = [
-    ("Acme Labs", "アクメラボ", "K.K.", "acmelabs.com"),
-    ("Acme Logistics Japan", "アクメロジスティクスジャパン", "G.K.", "acme-logistics.com"),
-    ("Globex Japan", "グローベックスジャパン", "K.K.", "globex.co.jp"),
-    ("Initech Japan", "イニテックジャパン", "G.K.", "initech.jp"),
-    ("Umbrella Pharma Japan", "アンブレラファーマジャパン", "K.K.", "umbrella-pharma.jp"),
-    ("Contoso Japan", "コントソジャパン", "K.K.", "contoso.co.jp"),
-    ("Fabrikam Japan", "ファブリカムジャパン", "G.K.", "fabrikam.jp"),
-    ("Northwind Traders Japan", "ノースウィンドトレーダーズジャパン", "K.K.", "northwindtraders.jp"),
-    ("Tailspin Toys Japan", "テイルスピントイズジャパン", "G.K.", "tailspintoys.jp"),
-]
-# prefecture, city, town, postal prefix, area code (digits), region
-PLACES = [
-    ("東京都", "千代田区", "丸の内", "100-00", "03", "east"), ("東京都", "港区", "芝浦", "108-00", "03", "east"),
-    ("東京都", "中央区", "日本橋", "103-00", "03", "east"), ("東京都", "品川区", "大崎", "141-00", "03", "east"),
-    ("東京都", "新宿区", "西新宿", "160-02", "03", "east"), ("神奈川県", "横浜市西区", "みなとみらい", "220-00", "045", "east"),
-    ("埼玉県", "さいたま市大宮区", "桜木町", "330-08", "048", "east"), ("千葉県", "千葉市中央区", "富士見", "260-00", "043", "east"),
-    ("宮城県", "仙台市青葉区", "一番町", "980-08", "022", "east"), ("北海道", "札幌市中央区", "北一条西", "060-00", "011", "east"),
-    ("大阪府", "大阪市北区", "梅田", "530-00", "06", "kansai"), ("大阪府", "大阪市中央区", "本町", "541-00", "06", "kansai"),
-    ("大阪府", "大阪市淀川区", "西中島", "532-00", "06", "kansai"), ("大阪府", "堺市堺区", "南瓦町", "590-00", "072", "kansai"),
-    ("京都府", "京都市下京区", "烏丸通", "600-80", "075", "kansai"), ("兵庫県", "神戸市中央区", "三宮町", "650-00", "078", "kansai"),
-    ("滋賀県", "大津市", "浜大津", "520-00", "077", "kansai"), ("奈良県", "奈良市", "大宮町", "630-81", "0742", "kansai"),
-]
-DEPARTMENTS = ["情報システム部", "総務部", "経理部", "人事部", "営業企画部", "購買部", "経営企画室", "DX推進室", "管理本部", "製造部"]
-TITLES_JA = ["部長", "課長", "係長", "主任", "マネージャー", "", "", "取締役", "室長", "担当"]
-TITLES_EN = ["IT Manager", "Procurement Lead", "CFO", "Head of Operations", "Office Manager", "Country Manager", "HR Director"]
-# (Japanese, English, low, high) amount range in yen
-PRODUCTS = [
-    ("クラウド勤怠 Pro", "Cloud Attendance Pro", 600_000, 9_000_000),
-    ("経費精算クラウド", "Expense Cloud", 400_000, 6_000_000),
-    ("入退室管理システム", "Access Control System", 1_500_000, 25_000_000),
-    ("ネットワーク保守", "Network Maintenance", 800_000, 12_000_000),
-    ("AI-OCR 請求書読取", "AI-OCR Invoice Reader", 500_000, 8_000_000),
-    ("ヘルプデスク代行", "Helpdesk Outsourcing", 1_200_000, 18_000_000),
-    ("セキュリティ診断", "Security Assessment", 900_000, 7_000_000),
-    ("データ基盤構築", "Data Platform Build", 5_000_000, 150_000_000),
-]
-NEXT_ACTIONS_JA = ["見積再提出", "デモ日程調整", "稟議結果確認", "役員プレゼン", "契約書送付", "トライアル環境準備", "競合比較資料送付", "キーマン面談", "価格再提示"]
-NEXT_ACTIONS_EN = ["Send revised quote", "Schedule demo", "Follow up on PO", "Exec sponsor meeting", "Security review", "Legal redlines", "Pilot kickoff"]
-LOST_REASONS = ["価格", "競合（他社決定）", "予算凍結", "機能不足", "時期尚早", "担当者異動", "社内開発に決定"]
-LEAD_SOURCES_JA = ["展示会", "Webセミナー", "紹介", "問い合わせ", "既存顧客", "テレアポ"]
-LEAD_SOURCES_EN = ["Web", "Partner Referral", "Trade Show", "Outbound", "Existing Customer"]
-
-# How often each messy shape of a cell appears (weights). The default shapes, then each
-# team's own habits. The shape names are the branches of the cell functions below.
-DATE_JA_SHAPES = [("cell", 50), ("wareki_cell", 4), ("slash", 12), ("r_dot", 7), ("reiwa", 5), ("fw", 4), ("dot", 4), ("kanji", 5), ("serial", 2), ("month_end", 2), ("tbd", 2), ("pad", 3)]
-NEXT_DATE_SHAPES = [("cell", 60), ("slash", 20), ("kanji", 10), ("r_dot", 10)]
-KANSAI_DATE_SHAPES = [("slash", 38), ("cell", 40), ("pad", 8), ("r_dot", 4), ("reiwa", 3), ("month_end", 3), ("tbd", 4)]
-PHONE_SHAPES = [("hyphen", 40), ("plain", 10), ("paren_area", 6), ("paren_mid", 3), ("fw", 5), ("fw_choon", 3), ("e164_space", 4), ("e164_hyphen", 3), ("number", 5), ("tel", 3), ("dot", 2)]
-EMAIL_SHAPES = [("plain", 62), ("upper", 6), ("angle", 8), ("mailto", 5), ("fw_at", 6), ("two", 6), ("fw_all", 2), ("spaces", 5)]
-KANSAI_EMAIL_SHAPES = [("plain", 45), ("upper", 10), ("angle", 12), ("mailto", 8), ("fw_at", 10), ("two", 8), ("fw_all", 3), ("spaces", 4)]
-RESULTS_EMAIL_SHAPES = [("plain", 90), ("upper", 10)]
-COMPANY_SHAPES = [("official", 40), ("kabu_paren", 10), ("kabu_circle", 8), ("kabu_fw", 5), ("bare", 22), ("spaced", 5), ("branch", 4)]
-KANSAI_COMPANY_SHAPES = [("official", 50), ("kabu_paren", 12), ("kabu_circle", 10), ("kabu_fw", 4), ("bare", 15), ("branch", 6)]
-CRM_COMPANY_SHAPES = [("official", 55), ("kabu_circle", 15), ("kabu_paren", 10), ("hw", 12), ("bare", 8)]
-AMOUNT_KANSAI_SHAPES = [("number", 35), ("yen", 12), ("fw_yen", 3), ("man", 10), ("man_en", 8), ("sen", 6), ("en", 6), ("approx", 4), ("fw_man", 3), ("tbd", 3)]
-WEST_EMAIL_SHAPES = [("plain", 85), ("upper", 5), ("angle", 5), ("two", 5)]
-RESULTS_COMPANY_SHAPES = [("official", 70), ("kabu_paren", 15), ("bare", 15)]
-MA_EMAIL_SHAPES = [("plain", 85), ("upper", 10), ("spaces", 5)]
-MA_COMPANY_SHAPES = [("official", 60), ("bare", 25), ("kabu_paren", 10), ("spaced", 5)]
-AMOUNT_OKU_SHAPES = [("oku", 30), ("oku_man", 20)]
-DATE_US_SHAPES = [("cell", 45), ("us", 20), ("mon", 15), ("iso", 8), ("dmy", 5), ("us2", 4), ("tbd", 3)]
-PHONE_LANDLINE_SHAPES = [("daihyo", 5), ("ext", 5), ("ext_en", 2)]  # main lines only
-# fmt: on
+# The names, places and products all five trackers share, and each tracker's header words,
+# stage words and messy-cell habits, are data (bench/trackerkit/vocab/sample/*.yaml).
+WORLD = vocab.load("sample/world")
+TRACKERS = vocab.load("sample/trackers")
+SURNAMES, GIVEN_NAMES, FOREIGN_NAMES = (
+    WORLD["surnames"],
+    WORLD["given_names"],
+    WORLD["foreign_names"],
+)
+NAME_FIRST, NAME_SECOND, PLACES = WORLD["name_first"], WORLD["name_second"], WORLD["places"]
+SPECIAL_COMPANIES, FOREIGN_COMPANIES = WORLD["special_companies"], WORLD["foreign_companies"]
+DEPARTMENTS, TITLES_JA, TITLES_EN = WORLD["departments"], WORLD["titles_ja"], WORLD["titles_en"]
+PRODUCTS, LOST_REASONS = WORLD["products"], WORLD["lost_reasons"]
+NEXT_ACTIONS_JA, NEXT_ACTIONS_EN = WORLD["next_actions_ja"], WORLD["next_actions_en"]
+LEAD_SOURCES_JA, LEAD_SOURCES_EN = WORLD["lead_sources_ja"], WORLD["lead_sources_en"]
+STAGE_ORDER, OPEN_STAGES = TRACKERS["stage_order"], TRACKERS["open_stages"]
+FILES, HEADERS, STAGES = TRACKERS["files"], TRACKERS["headers"], TRACKERS["stages"]
+SHAPES = TRACKERS["shapes"]  # {cell kind: {shape: weight}}: how often each messy shape appears
 
 
 @dataclass
@@ -211,19 +87,7 @@ class Rep:
         return f"{self.first_rom[0].lower()}.{self.last_rom.lower()}@hoshizora-sol.co.jp"
 
 
-REPS = [
-    Rep("佐藤", "健太", "さとう けんた", "Sato", "Kenta", "東日本営業部", "2101"),
-    Rep("鈴木", "美咲", "すずき みさき", "Suzuki", "Misaki", "東日本営業部", "2102"),
-    Rep("田中", "誠", "たなか まこと", "Tanaka", "Makoto", "東日本営業部", "2103"),
-    Rep("伊藤", "直樹", "いとう なおき", "Ito", "Naoki", "東日本営業部", "2104"),
-    Rep("渡辺", "彩", "わたなべ あや", "Watanabe", "Aya", "東日本営業部", "2105"),
-    Rep("高橋", "大輔", "たかはし だいすけ", "Takahashi", "Daisuke", "関西チーム", "3101"),
-    Rep("中村", "由美", "なかむら ゆみ", "Nakamura", "Yumi", "関西チーム", "3102"),
-    Rep("小林", "亮", "こばやし りょう", "Kobayashi", "Ryo", "関西チーム", "3103"),
-    Rep("Carter", "Emily", "", "Carter", "Emily", "West Region", "4101"),
-    Rep("Brooks", "Ryan", "", "Brooks", "Ryan", "West Region", "4102"),
-    Rep("森", "翔太", "もり しょうた", "Mori", "Shota", "West Region", "4103"),
-]
+REPS = [Rep(*rep) for rep in WORLD["reps"]]
 TEAM_REPS = {
     "east": REPS[0:5],
     "kansai": REPS[5:8],
@@ -327,151 +191,12 @@ class Deal:
     historical: bool = False
 
 
-@dataclass(frozen=True)
-class Fmt:
-    """A cell value with its own number format."""
-
-    value: Any
-    num_format: str
-
-
-@dataclass(frozen=True)
-class Formula:
-    """A formula with the cached result Excel would have saved."""
-
-    formula: str
-    value: Any
-    num_format: str | None = None
-
-
-@dataclass
-class SheetOut:
-    """One sheet (or CSV): its rows as Excel shows them plus the truth about them."""
-
-    name: str
-    kind: str = "table"
-    reason: str = ""
-    header_row: int | None = None
-    group_row: int | None = None
-    headers: list[str] = field(default_factory=list)
-    columns: dict[str, str | None] = field(default_factory=dict)
-    rows: list[list[Any]] = field(default_factory=list)
-    data_rows: list[int] = field(default_factory=list)
-    merges: list[tuple[int, int, int, int, str]] = field(default_factory=list)
-    hidden_rows: list[int] = field(default_factory=list)
-    hidden: bool = False
-    bold_rows: list[int] = field(default_factory=list)
-    widths: list[float] = field(default_factory=list)
-    date_format: str = "yyyy/m/d"
-    entities: list[tuple[int, str, str, str]] = field(default_factory=list)
-    values: list[tuple[int, str, str, str]] = field(default_factory=list)
-    validations: list[tuple[int, str]] = field(default_factory=list)  # (column, source)
-    repeated_headers: list[int] = field(default_factory=list)
-    notes: str = ""
-
-    @property
-    def next_row(self) -> int:
-        return len(self.rows) + 1
-
-    def add(self, cells: list[Any]) -> int:
-        self.rows.append(cells)
-        return len(self.rows)
-
-    def blank(self) -> int:
-        return self.add([])
-
-    def set_header(self, headers: list[str], columns: list[str | None]) -> int:
-        self.headers = headers
-        self.columns = dict(zip(headers, columns, strict=True))
-        row = self.add(list(headers))
-        self.header_row = row
-        self.bold_rows.append(row)
-        return row
-
-    def add_record(
-        self,
-        record: dict[str, Any],
-        ids: tuple[str, str, str],
-        expected: list[tuple[str, Any, Any]],
-    ) -> int:
-        """Append a data row (header -> cell) with its entities and expected values."""
-        unknown = set(record) - set(self.headers)
-        if unknown:
-            raise KeyError(f"{self.name}: no such header {sorted(unknown)}")
-        row = self.add([record.get(h) for h in self.headers])
-        self.data_rows.append(row)
-        self.entities.append((row, *ids))
-        for fname, cell, exp in expected:
-            if cell is None or cell == "" or exp is None:  # None: not scored (ambiguous)
-                continue
-            self.values.append((row, fname, raw_text(cell), str(exp)))
-        return row
-
-    def column_letter(self, header: str) -> str:
-        return col_letter(self.headers.index(header))
-
-
-def col_letter(i: int) -> str:
-    s = ""
-    i += 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        s = chr(65 + r) + s
-    return s
-
-
-def raw_text(v: Any) -> str:
-    """The cell as a reader would hand it over, as text (date cells as ISO)."""
-    if isinstance(v, Formula | Fmt):
-        v = v.value
-    if isinstance(v, datetime):
-        return v.strftime("%Y-%m-%d %H:%M:%S")
-    if isinstance(v, date):
-        return v.isoformat()
-    return str(v)
-
-
-def num_text(x: float) -> str:
-    """A number as plain text: 1200000, 152.5."""
-    return str(int(x)) if float(x).is_integer() else repr(float(x))
-
-
 # --------------------------------------------------------------------------- text helpers
-
-_HALF_KANA = {unicodedata.normalize("NFKC", chr(c)): chr(c) for c in range(0xFF66, 0xFF9E)}
-
-
-def to_halfwidth_kana(s: str) -> str:
-    """ヤマダデンキ -> ﾔﾏﾀﾞﾃﾞﾝｷ (the bank-transfer spelling old systems keep)."""
-    out = []
-    for ch in s:
-        base = unicodedata.normalize("NFD", ch)
-        head, marks = base[0], base[1:]
-        out.append(_HALF_KANA.get(head, head))
-        for m in marks:
-            out.append({"\u3099": "\uff9e", "\u309a": "\uff9f"}.get(m, m))
-    return "".join(out)
-
-
-def to_fullwidth(s: str) -> str:
-    """ASCII -> full-width forms (２０２６／３／３１), as typed with the IME left on."""
-    return "".join(
-        chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else ("\u3000" if c == " " else c) for c in s
-    )
 
 
 def e164(national: str) -> str:
     digits = "".join(c for c in national if c.isdigit())
     return "+81" + digits[1:]
-
-
-def reiwa(d: date) -> int:
-    return d.year - 2018
-
-
-def pick(rng: random.Random, weighted: list[tuple[Any, float]]) -> Any:
-    items, weights = zip(*weighted, strict=True)
-    return rng.choices(items, weights=weights)[0]
 
 
 def man(amount: float) -> str:
@@ -843,7 +568,7 @@ def date_ja(
         return None, None
     style = pick(
         rng,
-        weights or DATE_JA_SHAPES,
+        weights or SHAPES["date_ja"],
     )
     iso = d.isoformat()
     if style == "cell":
@@ -859,7 +584,7 @@ def date_ja(
     if style == "reiwa":
         return f"令和{reiwa(d)}年{d.month}月{d.day}日", iso
     if style == "fw":
-        return to_fullwidth(f"{d.year}/{d.month}/{d.day}"), iso
+        return zen(f"{d.year}/{d.month}/{d.day}"), iso
     if style == "dot":
         return f"{d.year}.{d.month}.{d.day}", iso
     if style == "kanji":
@@ -875,7 +600,7 @@ def date_us(rng: random.Random, d: date | None) -> tuple[Any, str | None]:
     """A US-style tracker's date cell (month first) and its expected ISO value."""
     if d is None:
         return None, None
-    style = pick(rng, DATE_US_SHAPES)
+    style = pick(rng, SHAPES["date_us"])
     iso = d.isoformat()
     if style == "cell":
         return d, iso
@@ -898,7 +623,9 @@ def phone_cell(rng: random.Random, national: str, mobile: bool = False) -> tuple
         return None, ""
     exp = e164(national)
     a, b, c = national.split("-")
-    style = pick(rng, PHONE_SHAPES if mobile else PHONE_SHAPES + PHONE_LANDLINE_SHAPES)
+    style = pick(
+        rng, SHAPES["phone"] if mobile else {**SHAPES["phone"], **SHAPES["phone_landline"]}
+    )
     digits = a + b + c
     if style == "hyphen":
         return national, exp
@@ -909,9 +636,9 @@ def phone_cell(rng: random.Random, national: str, mobile: bool = False) -> tuple
     if style == "paren_mid":
         return f"{a}({b}){c}", exp
     if style == "fw":
-        return to_fullwidth(national).replace("－", "−"), exp
+        return zen(national).replace("－", "−"), exp
     if style == "fw_choon":  # the katakana long-vowel mark typed as a hyphen
-        return to_fullwidth(digits[: len(a)]) + "ー" + to_fullwidth(b) + "ー" + to_fullwidth(c), exp
+        return zen(digits[: len(a)]) + "ー" + zen(b) + "ー" + zen(c), exp
     if style == "e164_space":
         return f"+81 {a[1:]} {b} {c}", exp
     if style == "e164_hyphen":
@@ -936,7 +663,7 @@ def email_cell(
     email = ct.email
     style = pick(
         rng,
-        weights or EMAIL_SHAPES,
+        weights or SHAPES["email"],
     )
     if style == "plain":
         return email, email
@@ -954,7 +681,7 @@ def email_cell(
         sep = rng.choice(["; ", ", ", " / ", "\n"])
         return f"{email}{sep}{other}", email
     if style == "fw_all":
-        return to_fullwidth(email), email
+        return zen(email), email
     return f"{email}　", email
 
 
@@ -970,11 +697,11 @@ def company_ja(
         if style == "latin":
             return latin + co.legal, None
         if style == "upper":
-            return to_fullwidth(latin.upper()) if rng.random() < 0.5 else latin.upper(), None
+            return zen(latin.upper()) if rng.random() < 0.5 else latin.upper(), None
         return co.base, None
     style = pick(
         rng,
-        weights or COMPANY_SHAPES,
+        weights or SHAPES["company"],
     )
     abbrev = {"株式会社": "株", "有限会社": "有", "合同会社": "同"}[co.legal]
     if style == "official":
@@ -993,7 +720,7 @@ def company_ja(
     if style == "branch":
         return f"{co.name} {rng.choice(['大阪支店', '関西支社', '本社', '東京本社'])}", None
     # half-width kana as bank transfers spell it: ｶ)ﾔﾏﾀﾞﾃﾞﾝｷ / ﾔﾏﾀﾞﾃﾞﾝｷ(ｶ
-    kana = to_halfwidth_kana(co.kana)
+    kana = hankaku_kana(co.kana)
     mark = {"株": "ｶ", "有": "ﾕ", "同": "ﾄﾞ"}[abbrev]
     return (f"{mark}){kana}" if co.legal_first else f"{kana}({mark}"), None
 
@@ -1047,87 +774,14 @@ def prob_rank(stage: str) -> str:
     )
 
 
-RANK_PERCENT = {"A": 80, "B": 50, "C": 20}
-
-EAST_STAGES = {
-    "opportunity": [("商談中", 10), ("商談注", 1), ("商談 中", 1)],
-    "proposal": [("提案済み", 10), ("提案済", 2), ("堤案済み", 1)],
-    "closing": [("見積提示", 6), ("稟議中", 5), ("見積提出", 1), ("稟議 中", 1)],
-    "won": [("受注", 10), ("受注済", 2), ("受注!", 1)],
-    "lost": [("失注", 8), ("見送り", 4), ("失注（他社）", 1)],
-}
-WEST_STAGES = {
-    "opportunity": [
-        ("Qualification", 8),
-        ("Needs Analysis", 3),
-        ("Prospecting", 2),
-        ("qualification ", 1),
-    ],
-    "proposal": [("Proposal Sent", 8), ("Proposal/Price Quote", 3), ("Propsal Sent", 1)],
-    "closing": [("Negotiation/Review", 8), ("Negotation/Review", 1), ("Verbal Commit", 2)],
-    "won": [("Closed Won", 8), ("closed won", 2), ("Closed-Won", 1), ("WON", 1)],
-    "lost": [("Closed Lost", 6), ("closed-lost", 3), ("Lost - No Budget", 1)],
-}
-KANSAI_STAGES = {
-    "opportunity": [("ヒアリング", 6), ("初回訪問", 3), ("ﾋｱﾘﾝｸﾞ", 1)],
-    "proposal": [("提案", 6), ("提案中", 4)],
-    "closing": [("見積提出", 5), ("クロージング", 4), ("内示", 1)],
-    "won": [("受注", 6), ("成約", 3), ("受注済み", 1)],
-    "lost": [("失注", 5), ("他社決定", 3), ("見送", 1)],
-}
-CRM_STAGES = {
-    "sql": [("アポ獲得", 1)],
-    "opportunity": [("ヒアリング済", 1)],
-    "proposal": [("提案", 1)],
-    "closing": [("見積", 1), ("交渉中", 1)],
-    "won": [("成約", 1)],
-    "lost": [("不成立", 1)],
-}
-
-
-def stage_cell(
-    rng: random.Random, words: dict[str, list[tuple[str, float]]], stage: str, unknown: list[str]
-) -> tuple[str, str]:
+def stage_cell(rng: random.Random, team: dict[str, Any], stage: str) -> tuple[str, str]:
+    """A team's word for a stage; now and then a word that says nothing about it (expected "")."""
     if rng.random() < 0.03:
-        return rng.choice(unknown), ""
-    return pick(rng, words[stage]), stage
+        return rng.choice(team["unknown"]), ""
+    return pick(rng, team["words"][stage]), stage
 
 
 # --------------------------------------------------------------------------- East tracker
-
-EAST_HEADERS = [
-    ("No.", "record_id"),
-    ("会社名", "company_name"),
-    ("部署", "department"),
-    ("担当者", "contact_name"),
-    ("担当者メール", "email"),
-    ("電話番号", "phone"),
-    ("案件名", "deal_name"),
-    ("商品", "product"),
-    ("金額（万円）", "amount"),
-    ("ステージ", "stage"),
-    ("確度", "probability"),
-    ("受注予定日", "close_date"),
-    ("営業担当", "owner"),
-    ("次回アクション", "next_action"),
-    ("次回予定日", "next_action_date"),
-    ("登録日", "created_at"),
-    ("備考", "notes"),
-]
-EAST_NOTES = [
-    "",
-    "",
-    "",
-    "",
-    "",
-    "キーマンは部長",
-    "競合: A社",
-    "予算は来期",
-    "要再見積",
-    "前回失注→再提案",
-    "決裁者不在",
-    "展示会で名刺交換",
-]
 
 
 def east_record(
@@ -1155,7 +809,7 @@ def east_record(
             d.amount,
         )
     elif r < 0.13:
-        amount, amount_exp = to_fullwidth(man(d.amount)), d.amount
+        amount, amount_exp = zen(man(d.amount)), d.amount
     elif r < 0.15:
         amount, amount_exp = f"約{man(d.amount)}", d.amount
     else:
@@ -1164,14 +818,14 @@ def east_record(
     rank = prob_rank(stage)
     rank_cell: Any = rank
     if rank and rng.random() < 0.08:
-        rank_cell = to_fullwidth(rank)
+        rank_cell = zen(rank)
     elif rank and rng.random() < 0.05:
         rank_cell = rank.lower()
     elif rng.random() < 0.1:
         rank_cell = None
-    st, st_exp = stage_cell(rng, EAST_STAGES, stage, ["保留", "要確認", "？"])
+    st, st_exp = stage_cell(rng, STAGES["east"], stage)
     close, close_exp = date_ja(rng, d.close)
-    nxt, nxt_exp = date_ja(rng, d.next_date, NEXT_DATE_SHAPES)
+    nxt, nxt_exp = date_ja(rng, d.next_date, SHAPES["next_date"])
     record = {
         "No.": no,
         "会社名": co_cell,
@@ -1189,7 +843,7 @@ def east_record(
         "次回アクション": NEXT_ACTIONS_JA[d.next_action] if d.next_date else None,
         "次回予定日": nxt,
         "登録日": d.created,
-        "備考": rng.choice(EAST_NOTES) or None,
+        "備考": rng.choice(TRACKERS["east_notes"]) or None,
     }
     expected = [
         ("company_name", co_cell, co_exp),
@@ -1200,7 +854,9 @@ def east_record(
         (
             "probability",
             rank_cell,
-            RANK_PERCENT.get(unicodedata.normalize("NFKC", str(rank_cell or "")).upper(), ""),
+            TRACKERS["rank_percent"].get(
+                unicodedata.normalize("NFKC", str(rank_cell or "")).upper(), ""
+            ),
         ),
         ("close_date", close, close_exp),
         ("next_action_date", nxt, nxt_exp),
@@ -1208,7 +864,7 @@ def east_record(
     return record, [e for e in expected if e[2] is not None]
 
 
-def build_east(u: Universe, rng: random.Random) -> list[SheetOut]:
+def build_east(u: Universe, rng: random.Random) -> list[Sheet]:
     deals = [d for d in u.deals if not d.historical and (d.team == "east" or "east" in d.also)]
     deals.sort(key=lambda d: (d.close, d.id))
     suzuki = REPS[1]
@@ -1219,8 +875,8 @@ def build_east(u: Universe, rng: random.Random) -> list[SheetOut]:
     double = [d for d in pasted if d.stage in OPEN_STAGES + ["won"]][:4]
     main = [d for d in deals if d.id not in pasted_ids or d in double]
 
-    s = SheetOut(name="案件一覧", date_format="yyyy/m/d")
-    ncol = len(EAST_HEADERS)
+    s = Sheet(name="案件一覧", date_format="yyyy/m/d")
+    ncol = len(HEADERS["east"])
     s.add(["東日本営業部 案件管理表（FY2025下期〜FY2026上期）"])
     s.merges.append((1, 0, 1, ncol - 1, "東日本営業部 案件管理表（FY2025下期〜FY2026上期）"))
     s.add([f"最終更新：{AS_OF.year}/{AS_OF.month}/{AS_OF.day}（佐藤）"])
@@ -1228,7 +884,7 @@ def build_east(u: Universe, rng: random.Random) -> list[SheetOut]:
         ["※金額は税抜・万円単位で入力。確度はA/B/C（「設定」シート参照）。受注・失注は月末に締め。"]
     )
     s.blank()
-    s.set_header([h for h, _ in EAST_HEADERS], [f for _, f in EAST_HEADERS])
+    s.set_header([h for h, _ in HEADERS["east"]], [f for _, f in HEADERS["east"]])
     amount_col = s.column_letter("金額（万円）")
     amount_idx = s.headers.index("金額（万円）")
 
@@ -1266,12 +922,12 @@ def build_east(u: Universe, rng: random.Random) -> list[SheetOut]:
                 else "closing"
             )
             rec, exp = east_record(rng, d, no, stage=earlier if d in double else None)
-            row = s.add_record(rec, (d.company.id, d.contact.id if d.contact else "", d.id), exp)
+            row = s.record(rec, (d.company.id, d.contact.id if d.contact else "", d.id), exp)
             if d.stage == "lost" and hidden_done < 3 and rng.random() < 0.3:
                 s.hidden_rows.append(row)  # someone hid a few lost deals instead of deleting them
                 hidden_done += 1
             if rng.random() < 0.015:  # an accidental copy of the row just above
-                s.add_record(rec, (d.company.id, d.contact.id if d.contact else "", d.id), exp)
+                s.record(rec, (d.company.id, d.contact.id if d.contact else "", d.id), exp)
             if rng.random() < 0.02:
                 s.blank()
         block_end = s.next_row - 1
@@ -1298,7 +954,7 @@ def build_east(u: Universe, rng: random.Random) -> list[SheetOut]:
             # her sheet had its own numbering: No. values collide with the main block
             for pno, d in enumerate(pasted, start=1):
                 rec, exp = east_record(rng, d, pno)
-                s.add_record(rec, (d.company.id, d.contact.id if d.contact else "", d.id), exp)
+                s.record(rec, (d.company.id, d.contact.id if d.contact else "", d.id), exp)
             # her own subtotal, typed by hand before the last deal was added: a plain number
             typed = numeric_sum(pasted_start, s.next_row - 2)
             s.add([None, "小計（鈴木分）"] + [None] * (amount_idx - 2) + [Fmt(typed, "#,##0")])
@@ -1321,7 +977,7 @@ def build_east(u: Universe, rng: random.Random) -> list[SheetOut]:
     s.validations.append((s.headers.index("ステージ"), "=設定!$A$2:$A$8"))
     s.notes = "title block rows 1-4 (merged title A1), header row 5, quarter 小計 rows (SUBTOTAL formulas with cached values), a pasted block with its own header and No. numbering, hidden lost-deal rows, 合計 and ※ rows"
 
-    master = SheetOut(
+    master = Sheet(
         name="担当者マスタ",
         kind="skipped",
         reason="rep master: the sales reps (names, e-mails, teams), not deal records",
@@ -1349,7 +1005,7 @@ def build_east(u: Universe, rng: random.Random) -> list[SheetOut]:
         ]
     )
 
-    settings = SheetOut(
+    settings = Sheet(
         name="設定",
         kind="skipped",
         reason="picklists for the tracker's drop-downs, not deal records",
@@ -1367,7 +1023,7 @@ def build_east(u: Universe, rng: random.Random) -> list[SheetOut]:
         row += [None, PRODUCTS[i][0] if i < len(PRODUCTS) else None]
         settings.add(row)
 
-    work = SheetOut(
+    work = Sheet(
         name="作業用",
         kind="skipped",
         reason="hidden scratch sheet: a VLOOKUP helper, not records",
@@ -1383,34 +1039,6 @@ def build_east(u: Universe, rng: random.Random) -> list[SheetOut]:
 
 
 # --------------------------------------------------------------------------- West pipeline
-
-WEST_HEADERS = [
-    ("Opp ID", "record_id"),
-    ("Company", "company_name"),
-    ("Contact", "contact_name"),
-    ("Title", "contact_title"),
-    ("Email", "email"),
-    ("Phone", "phone"),
-    ("Opportunity", "deal_name"),
-    ("Product Line", "product"),
-    ("Amount (JPY)", "amount"),
-    ("Stage", "stage"),
-    ("Prob. %", "probability"),
-    ("Close Date", "close_date"),
-    ("Fiscal Qtr", None),
-    ("Owner", "owner"),
-    ("Lead Source", "lead_source"),
-    ("Next Step", "next_action"),
-    ("Created", "created_at"),
-    ("Last Modified", "updated_at"),
-    ("Comments", "notes"),
-]
-WEST_GROUPS = [
-    ("Customer", "Company", "Phone"),
-    ("Deal", "Opportunity", "Fiscal Qtr"),
-    ("Owner & Activity", "Owner", "Comments"),
-]
-WEST_PROB = {"opportunity": 20, "proposal": 50, "closing": 75, "won": 100, "lost": 0}
 
 
 def title_en(ct: Contact | None) -> str | None:
@@ -1452,11 +1080,11 @@ def west_company(rng: random.Random, co: Company) -> str:
     return pick(rng, [(co.en_name, 60), (co.romaji, 25), (co.name, 15)])
 
 
-def build_west(u: Universe, rng: random.Random) -> list[SheetOut]:
+def build_west(u: Universe, rng: random.Random) -> list[Sheet]:
     deals = [d for d in u.deals if not d.historical and d.team == "west"]
     deals.sort(key=lambda d: (d.close, d.id))
-    s = SheetOut(name="Pipeline", date_format="m/d/yyyy")
-    headers = [h for h, _ in WEST_HEADERS]
+    s = Sheet(name="Pipeline", date_format="m/d/yyyy")
+    headers = [h for h, _ in HEADERS["west"]]
     s.add(["West Region Sales Pipeline - FY2026"])
     s.add(
         [
@@ -1465,14 +1093,14 @@ def build_west(u: Universe, rng: random.Random) -> list[SheetOut]:
     )
     s.blank()
     group = [None] * len(headers)
-    for label, h0, h1 in WEST_GROUPS:
+    for label, h0, h1 in TRACKERS["west_groups"]:
         c0, c1 = headers.index(h0), headers.index(h1)
         group[c0] = label
         s.merges.append((4, c0, 4, c1, label))
     s.add(group)
     s.group_row = 4
     s.bold_rows.append(4)
-    s.set_header(headers, [f for _, f in WEST_HEADERS])
+    s.set_header(headers, [f for _, f in HEADERS["west"]])
     amount_col = s.column_letter("Amount (JPY)")
     first = s.next_row
     numeric_total = 0.0
@@ -1500,11 +1128,11 @@ def build_west(u: Universe, rng: random.Random) -> list[SheetOut]:
             amount, amount_exp, cur_exp = "TBD", "", ""
         else:
             amount = f"{d.amount:,}"
-        st, st_exp = stage_cell(rng, WEST_STAGES, d.stage, ["On Hold", "TBD"])
-        pr = WEST_PROB[d.stage]
+        st, st_exp = stage_cell(rng, STAGES["west"], d.stage)
+        pr = TRACKERS["west_prob"][d.stage]
         prob: Any = pick(rng, [(Fmt(pr / 100, "0%"), 50), (f"{pr}%", 30), (pr, 15), (f"{pr} %", 5)])
         close, close_exp = date_us(rng, d.close)
-        email, email_exp = email_cell(rng, ct, WEST_EMAIL_SHAPES) if ct else (None, "")
+        email, email_exp = email_cell(rng, ct, SHAPES["west_email"]) if ct else (None, "")
         phone, phone_exp = phone_cell(rng, ct.phone) if ct and rng.random() < 0.75 else (None, "")
         created = d.created
         modified = d.updated
@@ -1550,7 +1178,7 @@ def build_west(u: Universe, rng: random.Random) -> list[SheetOut]:
             )
             or None,
         }
-        s.add_record(
+        s.record(
             rec,
             (d.company.id, ct.id if ct else "", d.id),
             [
@@ -1590,7 +1218,7 @@ def build_west(u: Universe, rng: random.Random) -> list[SheetOut]:
     s.widths = [9, 28, 20, 18, 30, 16, 36, 22, 14, 18, 8, 12, 10, 16, 16, 22, 11, 16, 30]
     s.notes = "title rows 1-2, group row 4 (merged Customer / Deal / Owner & Activity) above the field row 5, Total and # of Opps rows with formulas"
 
-    summary = SheetOut(
+    summary = Sheet(
         name="Summary",
         kind="skipped",
         reason="pivot-style summary (stage x quarter, formulas), not deal records",
@@ -1612,7 +1240,7 @@ def build_west(u: Universe, rng: random.Random) -> list[SheetOut]:
                 label,
                 Formula(f'=COUNTIF(Pipeline!J:J,"{label}")', len(ds)),
                 Fmt(amt, "#,##0"),
-                Fmt(amt * WEST_PROB[key] / 100, "#,##0"),
+                Fmt(amt * TRACKERS["west_prob"][key] / 100, "#,##0"),
             ]
         )
     summary.add(
@@ -1639,7 +1267,7 @@ def build_west(u: Universe, rng: random.Random) -> list[SheetOut]:
             )
         summary.add(row)
 
-    lists = SheetOut(
+    lists = Sheet(
         name="Lists",
         kind="skipped",
         reason="hidden picklists (stage, lead source, product), not records",
@@ -1668,51 +1296,14 @@ def build_west(u: Universe, rng: random.Random) -> list[SheetOut]:
 
 # --------------------------------------------------------------------------- Kansai list
 
-KANSAI_HEADERS = [
-    ("管理番号", "record_id"),
-    ("登録日", "created_at"),
-    ("取引先名", "company_name"),
-    ("取引先名（カナ）", "company_name_kana"),
-    ("部署名", "department"),
-    ("先方担当者", "contact_name"),
-    ("先方担当者（フリガナ）", "contact_name_kana"),
-    ("役職", "contact_title"),
-    ("電話", "phone"),
-    ("携帯", "mobile_phone"),
-    ("メール", "email"),
-    ("商談名", "deal_name"),
-    ("見込金額", "amount"),
-    ("フェーズ", "stage"),
-    ("受注予定日", "close_date"),
-    ("営業担当", "owner"),
-    ("流入経路", "lead_source"),
-    ("失注理由", "lost_reason"),
-    ("業種", "industry"),
-    ("〒", "postal_code"),
-    ("所在地", "address"),
-    ("HP", "website"),
-    ("メモ", "notes"),
-    ("重複チェック", None),
-]
-KANSAI_MEMO = [
-    "",
-    "",
-    "",
-    "",
-    "先方決裁は6月",
-    "見積は2パターン提示",
-    "部長同席希望",
-    "前年度からの継続",
-    "相見積あり",
-    "展示会フォロー",
-]
-
 
 def amount_kansai(rng: random.Random, amount: int) -> tuple[Any, str]:
     """Every amount shape the Kansai team types; expected plain yen."""
     exp = str(amount)
     big = amount >= 100_000_000
-    style = pick(rng, AMOUNT_KANSAI_SHAPES + AMOUNT_OKU_SHAPES if big else AMOUNT_KANSAI_SHAPES)
+    style = pick(
+        rng, {**SHAPES["amount_kansai"], **SHAPES["amount_oku"]} if big else SHAPES["amount_kansai"]
+    )
     if style == "number":
         return Fmt(amount, "#,##0"), exp
     if style == "yen":
@@ -1730,7 +1321,7 @@ def amount_kansai(rng: random.Random, amount: int) -> tuple[Any, str]:
     if style == "approx":
         return f"約{man(amount)}万", exp
     if style == "fw_man":
-        return to_fullwidth(man(amount)) + "万円", exp
+        return zen(man(amount)) + "万円", exp
     if style == "oku":
         return f"{amount / 100_000_000:g}億", exp
     if style == "oku_man":
@@ -1749,13 +1340,13 @@ def kana_variant(rng: random.Random, co: Company) -> str | None:
         "合同会社": "ゴウドウガイシャ",
     }[co.legal]
     with_legal = f"{legal}{kana}" if co.legal_first else f"{kana}{legal}"
-    return pick(rng, [(kana, 60), (to_halfwidth_kana(kana), 20), (with_legal, 20)])
+    return pick(rng, [(kana, 60), (hankaku_kana(kana), 20), (with_legal, 20)])
 
 
-def build_kansai(u: Universe, rng: random.Random) -> list[SheetOut]:
+def build_kansai(u: Universe, rng: random.Random) -> list[Sheet]:
     deals = [d for d in u.deals if not d.historical and (d.team == "kansai" or "kansai" in d.also)]
     deals.sort(key=lambda d: (d.created, d.id))
-    s = SheetOut(name="商談リスト", date_format="yyyy/mm/dd")
+    s = Sheet(name="商談リスト", date_format="yyyy/mm/dd")
     s.add(
         [
             f"関西チーム 商談リスト（{AS_OF.year}年{AS_OF.month}月末時点）",
@@ -1771,7 +1362,7 @@ def build_kansai(u: Universe, rng: random.Random) -> list[SheetOut]:
             "※フェーズは毎週金曜更新",
         ]
     )
-    s.set_header([h for h, _ in KANSAI_HEADERS], [f for _, f in KANSAI_HEADERS])
+    s.set_header([h for h, _ in HEADERS["kansai"]], [f for _, f in HEADERS["kansai"]])
     co_col = s.column_letter("取引先名")
     reentered = {d.id for d in rng.sample([d for d in deals if d.stage in OPEN_STAGES], 3)}
     rows_for: list[tuple[Deal, str]] = [(d, "") for d in deals]
@@ -1791,13 +1382,13 @@ def build_kansai(u: Universe, rng: random.Random) -> list[SheetOut]:
         co_cell, co_exp = company_ja(
             rng,
             co,
-            KANSAI_COMPANY_SHAPES,
+            SHAPES["kansai_company"],
         )
         email, email_exp = (
             email_cell(
                 rng,
                 ct,
-                KANSAI_EMAIL_SHAPES,
+                SHAPES["kansai_email"],
             )
             if ct
             else (None, "")
@@ -1805,11 +1396,11 @@ def build_kansai(u: Universe, rng: random.Random) -> list[SheetOut]:
         phone, phone_exp = phone_cell(rng, ct.phone if ct else co.phone)
         mob, mob_exp = phone_cell(rng, ct.mobile, mobile=True) if ct and ct.mobile else (None, "")
         amount, amount_exp = amount_kansai(rng, d.amount)
-        st, st_exp = stage_cell(rng, KANSAI_STAGES, stage, ["様子見", "ペンディング"])
+        st, st_exp = stage_cell(rng, STAGES["kansai"], stage)
         close, close_exp = date_ja(
             rng,
             d.close,
-            KANSAI_DATE_SHAPES,
+            SHAPES["kansai_date"],
         )
         rec = {
             "管理番号": f"K{d.created.year % 100:02d}-{seq:04d}",
@@ -1824,7 +1415,7 @@ def build_kansai(u: Universe, rng: random.Random) -> list[SheetOut]:
                     [
                         (ct.kana, 60),
                         (ct.kana.replace(" ", ""), 25),
-                        (to_halfwidth_kana(ct.kana), 15),
+                        (hankaku_kana(ct.kana), 15),
                     ],
                 )
                 if ct and not ct.foreign and rng.random() < 0.8
@@ -1851,10 +1442,10 @@ def build_kansai(u: Universe, rng: random.Random) -> list[SheetOut]:
             "HP": pick(
                 rng, [(co.website, 50), (f"www.{co.domain}", 30), (f"http://{co.domain}", 20)]
             ),
-            "メモ": rng.choice(KANSAI_MEMO) or None,
+            "メモ": rng.choice(TRACKERS["kansai_memo"]) or None,
             "重複チェック": None,
         }
-        row = s.add_record(
+        row = s.record(
             rec,
             (co.id, ct.id if ct else "", d.id),
             [
@@ -1918,7 +1509,7 @@ def build_kansai(u: Universe, rng: random.Random) -> list[SheetOut]:
         if d.team == "kansai" and d.stage == "won" and FY_START <= d.close <= AS_OF
     ]
     won.sort(key=lambda d: (d.close, d.id))
-    r2 = SheetOut(name="2025年度実績", date_format="yyyy/m/d")
+    r2 = Sheet(name="2025年度実績", date_format="yyyy/m/d")
     r2.set_header(
         [
             "管理番号",
@@ -1945,9 +1536,9 @@ def build_kansai(u: Universe, rng: random.Random) -> list[SheetOut]:
     )
     for i, d in enumerate(won, start=1):
         ct = d.contact
-        co_cell, co_exp = company_ja(rng, d.company, RESULTS_COMPANY_SHAPES)
-        email, email_exp = email_cell(rng, ct, RESULTS_EMAIL_SHAPES) if ct else (None, "")
-        r2.add_record(
+        co_cell, co_exp = company_ja(rng, d.company, SHAPES["results_company"])
+        email, email_exp = email_cell(rng, ct, SHAPES["results_email"]) if ct else (None, "")
+        r2.record(
             {
                 "管理番号": f"J25-{i:03d}",
                 "取引先名": co_cell,
@@ -1968,7 +1559,7 @@ def build_kansai(u: Universe, rng: random.Random) -> list[SheetOut]:
     r2.bold_rows.append(r2.next_row - 1)
     r2.notes = "header row 1, all rows are won deals (no stage column), 合計 row with SUM formula"
 
-    memo = SheetOut(name="メモ", kind="skipped", reason="free-text meeting notes, not records")
+    memo = Sheet(name="メモ", kind="skipped", reason="free-text meeting notes, not records")
     for line in [
         "2026/3/6 ヨミ会議メモ",
         "・積水化学工業さんと積水化成品工業さんは別会社なので注意（担当も別）",
@@ -1982,28 +1573,10 @@ def build_kansai(u: Universe, rng: random.Random) -> list[SheetOut]:
 
 # --------------------------------------------------------------------------- old CRM export
 
-CRM_HEADERS = [
-    ("商談ID", "record_id"),
-    ("取引先ID", None),
-    ("取引先名", "company_name"),
-    ("取引先担当者", "contact_name"),
-    ("メールアドレス", "email"),
-    ("電話番号", "phone"),
-    ("商談名", "deal_name"),
-    ("金額", "amount"),
-    ("フェーズ", "stage"),
-    ("確度(%)", "probability"),
-    ("完了予定日", "close_date"),
-    ("商談所有者", "owner"),
-    ("リードソース", "lead_source"),
-    ("作成日時", "created_at"),
-    ("最終更新日時", "updated_at"),
-]
 
-
-def build_crm(u: Universe, rng: random.Random) -> SheetOut:
-    s = SheetOut(name="", date_format="")
-    s.set_header([h for h, _ in CRM_HEADERS], [f for _, f in CRM_HEADERS])
+def build_crm(u: Universe, rng: random.Random) -> Sheet:
+    s = Sheet(name="", date_format="")
+    s.set_header([h for h, _ in HEADERS["crm"]], [f for _, f in HEADERS["crm"]])
     snaps = [d for d in u.deals if d.crm]
     snaps.sort(key=lambda d: (d.created, d.id))
     dup = {d.id for d in rng.sample(snaps, 3)}  # entered twice in the old CRM
@@ -2018,9 +1591,9 @@ def build_crm(u: Universe, rng: random.Random) -> SheetOut:
             co_cell, co_exp = company_ja(
                 rng,
                 co,
-                CRM_COMPANY_SHAPES,
+                SHAPES["crm_company"],
             )
-        st, st_exp = stage_cell(rng, CRM_STAGES, snap.stage, ["保留"])
+        st, st_exp = stage_cell(rng, STAGES["crm"], snap.stage)
         created = datetime(
             d.created.year,
             d.created.month,
@@ -2055,7 +1628,7 @@ def build_crm(u: Universe, rng: random.Random) -> SheetOut:
             "作成日時": created.strftime("%Y/%m/%d %H:%M"),
             "最終更新日時": updated,
         }
-        s.add_record(
+        s.record(
             rec,
             (co.id, ct.id if ct else "", d.id),
             [
@@ -2072,43 +1645,10 @@ def build_crm(u: Universe, rng: random.Random) -> SheetOut:
 
 # --------------------------------------------------------------------------- marketing leads
 
-MA_HEADERS = [
-    ("リードID", "record_id"),
-    ("取込日時", "created_at"),
-    ("会社名", "company_name"),
-    ("部署", "department"),
-    ("役職", "contact_title"),
-    ("姓", "contact_last_name"),
-    ("名", "contact_first_name"),
-    ("フリガナ", "contact_name_kana"),
-    ("メールアドレス", "email"),
-    ("電話番号", "phone"),
-    ("流入元", "lead_source"),
-    ("スコア", "lead_score"),
-    ("ステータス", "stage"),
-    ("業種", "industry"),
-    ("Webサイト", "website"),
-    ("備考", "notes"),
-]
-MA_STATUS = {
-    "lead": [("新規", 1)],
-    "mql": [("MQL", 2), ("ナーチャリング", 1)],
-    "sql": [("SQL", 1), ("アポ獲得", 1)],
-    "opportunity": [("商談化", 1)],
-}
-MA_SOURCES = [
-    "展示会（DX EXPO 2026春）",
-    "展示会（DX EXPO 2026春）",
-    "Webセミナー（勤怠DX）",
-    "資料請求",
-    "問い合わせフォーム",
-    "ホワイトペーパー",
-]
 
-
-def build_ma(u: Universe, rng: random.Random) -> SheetOut:
-    s = SheetOut(name="", date_format="")
-    s.set_header([h for h, _ in MA_HEADERS], [f for _, f in MA_HEADERS])
+def build_ma(u: Universe, rng: random.Random) -> Sheet:
+    s = Sheet(name="", date_format="")
+    s.set_header([h for h, _ in HEADERS["ma"]], [f for _, f in HEADERS["ma"]])
     known = [c for c in u.contacts if not c.foreign and not c.company.lead_only]
     lead_only = [c for c in u.contacts if c.company.lead_only]
     people = rng.sample(known, 38) + lead_only
@@ -2129,12 +1669,12 @@ def build_ma(u: Universe, rng: random.Random) -> SheetOut:
             if score < 85
             else "opportunity"
         )
-        st, st_exp = stage_cell(rng, MA_STATUS, status, ["対象外"])
+        st, st_exp = stage_cell(rng, STAGES["ma"], status)
         if st == "対象外":
             st_exp = "lost"
-        email, email_exp = email_cell(rng, ct, MA_EMAIL_SHAPES)
+        email, email_exp = email_cell(rng, ct, SHAPES["ma_email"])
         phone, phone_exp = phone_cell(rng, ct.phone)
-        co_cell, co_exp = company_ja(rng, co, MA_COMPANY_SHAPES)
+        co_cell, co_exp = company_ja(rng, co, SHAPES["ma_company"])
         rec = {
             "リードID": f"L-{260000 + i}",
             "取込日時": stamp,
@@ -2146,7 +1686,7 @@ def build_ma(u: Universe, rng: random.Random) -> SheetOut:
             "フリガナ": ct.kana if rng.random() < 0.7 else "",
             "メールアドレス": email,
             "電話番号": phone if not isinstance(phone, int) else str(phone),
-            "流入元": rng.choice(MA_SOURCES),
+            "流入元": rng.choice(TRACKERS["ma_sources"]),
             "スコア": str(score),
             "ステータス": st,
             "業種": co.industry if rng.random() < 0.6 else "",
@@ -2163,7 +1703,7 @@ def build_ma(u: Universe, rng: random.Random) -> SheetOut:
                 ]
             ),
         }
-        s.add_record(
+        s.record(
             rec,
             (co.id, ct.id, ""),
             [
@@ -2181,139 +1721,24 @@ def build_ma(u: Universe, rng: random.Random) -> SheetOut:
 # --------------------------------------------------------------------------- writers
 
 
-def write_xlsx(path: Path, sheets: list[SheetOut]) -> None:
-    """Write sheets with xlsxwriter: real date cells, merged titles, formulas with cached values."""
-    import xlsxwriter
-
-    wb = xlsxwriter.Workbook(
-        str(path),
-        {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False},
-    )
-    wb.set_properties(
-        {
-            "created": FIXED_TIME,
-            "author": "sfa-migrate sample data",
-            "company": "ホシゾラ・ソリューションズ",
-        }
-    )
-    formats: dict[tuple[str | None, bool], Any] = {}
-
-    def fmt(num_format: str | None, bold: bool = False) -> Any:
-        key = (num_format, bold)
-        if key not in formats:
-            spec: dict[str, Any] = {"font_name": "Meiryo UI", "font_size": 10}
-            if num_format:
-                spec["num_format"] = num_format
-            if bold:
-                spec.update({"bold": True, "bg_color": "#DDEBF7", "border": 1})
-            formats[key] = wb.add_format(spec)
-        return formats[key]
-
-    for sheet in sheets:
-        ws = wb.add_worksheet(sheet.name)
-        bold_rows = set(sheet.bold_rows)
-        for i, w in enumerate(sheet.widths):
-            ws.set_column(i, i, w)
-        for r, row in enumerate(sheet.rows):
-            bold = (r + 1) in bold_rows
-            if r + 1 in sheet.hidden_rows:
-                ws.set_row(r, None, None, {"hidden": True})
-            for c, v in enumerate(row):
-                if v is None:
-                    if bold and r + 1 in (sheet.header_row, sheet.group_row):
-                        ws.write_blank(r, c, None, fmt(None, True))
-                    continue
-                num_format = None
-                if isinstance(v, Fmt):
-                    v, num_format = v.value, v.num_format
-                if isinstance(v, Formula):
-                    ws.write_formula(r, c, v.formula, fmt(v.num_format, bold), v.value)
-                elif isinstance(v, datetime):
-                    ws.write_datetime(r, c, v, fmt(num_format or sheet.date_format, bold))
-                elif isinstance(v, date):
-                    ws.write_datetime(
-                        r,
-                        c,
-                        datetime(v.year, v.month, v.day),
-                        fmt(num_format or sheet.date_format, bold),
-                    )
-                elif isinstance(v, bool):
-                    ws.write_boolean(r, c, v, fmt(num_format, bold))
-                elif isinstance(v, int | float):
-                    ws.write_number(r, c, v, fmt(num_format, bold))
-                else:
-                    ws.write_string(r, c, str(v), fmt(num_format, bold))
-        for r0, c0, r1, c1, text in sheet.merges:
-            ws.merge_range(
-                r0 - 1,
-                c0,
-                r1 - 1,
-                c1,
-                text,
-                wb.add_format(
-                    {"bold": True, "font_size": 14 if r0 == 1 else 10, "align": "center"}
-                ),
-            )
-        for col, source in sheet.validations:
-            first = sheet.header_row or 1
-            ws.data_validation(
-                first,
-                col,
-                first + 500,
-                col,
-                {"validate": "list", "source": source, "error_type": "warning"},
-            )
-        if sheet.header_row and sheet.kind == "table" and sheet.group_row is None:
-            ws.freeze_panes(sheet.header_row, 2)
-        if sheet.hidden:
-            ws.hide()
-    wb.close()
+def write_xlsx(path: Path, sheets: list[Sheet]) -> None:
+    """Meiryo UI 10pt, bold header rows, bold merged titles, frozen panes; fixed times."""
+    properties = {
+        "created": FIXED_TIME,
+        "author": "sfa-migrate sample data",
+        "company": "ホシゾラ・ソリューションズ",
+    }
+    font = {"font_name": "Meiryo UI", "font_size": 10}
+    write_sheets(path, sheets, properties, base_format=font, title_merges=True, freeze=True)
+    repack_zip(path, ZIP_TIME)
 
 
-def write_csv(path: Path, sheet: SheetOut, encoding: str) -> None:
-    out = io.StringIO()
-    w = csv.writer(out, lineterminator="\r\n")
-    for row in sheet.rows:
-        w.writerow(["" if v is None else raw_text(v) for v in row])
-    path.write_bytes(out.getvalue().encode(encoding))
-
-
-def repack_zip(path: Path) -> None:
-    """Give every zip entry a fixed timestamp so reruns are byte-identical."""
-    with zipfile.ZipFile(path) as zin:
-        entries = [(info, zin.read(info.filename)) for info in zin.infolist()]
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as zout:
-        for info, data in entries:
-            new = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
-            new.external_attr = 0o600 << 16
-            zout.writestr(new, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
-    path.write_bytes(buf.getvalue())
+def write_csv(path: Path, sheet: Sheet, encoding: str) -> None:
+    rows = [["" if v is None else raw_text(v) for v in row] for row in sheet.rows]
+    write_rows(path, rows, encoding)
 
 
 # --------------------------------------------------------------------------- truth
-
-
-def layout_entry(sheet: SheetOut, extra: dict[str, Any] | None = None) -> dict[str, Any]:
-    entry: dict[str, Any] = {"kind": sheet.kind}
-    if sheet.kind == "table":
-        entry["header_row"] = sheet.header_row
-        if sheet.group_row:
-            entry["group_row"] = sheet.group_row
-        entry["data_rows"] = sheet.data_rows
-        entry["columns"] = sheet.columns
-        entry["header_cells"] = {col_letter(i): h for i, h in enumerate(sheet.headers)}
-        if sheet.repeated_headers:
-            entry["repeated_header_rows"] = sheet.repeated_headers
-        if sheet.hidden_rows:
-            entry["hidden_rows"] = sheet.hidden_rows
-        entry["notes"] = sheet.notes
-    else:
-        entry.update({"header_row": None, "data_rows": [], "columns": {}, "reason": sheet.reason})
-    if sheet.hidden:
-        entry["hidden"] = True
-    entry.update(extra or {})
-    return entry
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -2322,21 +1747,20 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(args[0]) if args else HERE
     (out / "truth").mkdir(parents=True, exist_ok=True)
     u = Universe()
-    files: list[tuple[str, list[SheetOut], dict[str, Any]]] = []
+    files: list[tuple[str, list[Sheet], dict[str, Any]]] = []
 
     east = build_east(u, random.Random(SEED + 1))
     west = build_west(u, random.Random(SEED + 2))
     kansai = build_kansai(u, random.Random(SEED + 3))
     crm = build_crm(u, random.Random(SEED + 4))
     ma = build_ma(u, random.Random(SEED + 5))
-    for name, sheets in ((EAST_FILE, east), (WEST_FILE, west), (KANSAI_FILE, kansai)):
+    for name, sheets in ((FILES["east"], east), (FILES["west"], west), (FILES["kansai"], kansai)):
         write_xlsx(out / name, sheets)
-        repack_zip(out / name)
         files.append((name, sheets, {}))
-    write_csv(out / CRM_FILE, crm, "cp932")
-    files.append((CRM_FILE, [crm], {"encoding": "cp932", "delimiter": ","}))
-    write_csv(out / MA_FILE, ma, "utf-8-sig")
-    files.append((MA_FILE, [ma], {"encoding": "utf-8-sig", "delimiter": ","}))
+    write_csv(out / FILES["crm"], crm, "cp932")
+    files.append((FILES["crm"], [crm], {"encoding": "cp932", "delimiter": ","}))
+    write_csv(out / FILES["ma"], ma, "utf-8-sig")
+    files.append((FILES["ma"], [ma], {"encoding": "utf-8-sig", "delimiter": ","}))
 
     layout: dict[str, Any] = {}
     entity_rows: list[list[Any]] = []
@@ -2344,7 +1768,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, sheets, extra in files:
         layout[name] = {}
         for sheet in sheets:
-            layout[name][sheet.name] = layout_entry(sheet, extra)
+            layout[name][sheet.name] = layout_entry(sheet, extra, header_cells=True)
             for row, co, ct, dl in sheet.entities:
                 entity_rows.append([name, sheet.name, row, co, ct, dl])
             for row, fname, raw, exp in sheet.values:

@@ -40,21 +40,6 @@ def hankaku_kana(s: str) -> str:
     return "".join(_H2Z.get(ch, ch) if "\u30a0" <= ch <= "\u30ff" else ch for ch in s)
 
 
-_HALF_KANA = {unicodedata.normalize("NFKC", chr(c)): chr(c) for c in range(0xFF66, 0xFF9E)}
-
-
-def halfwidth_kana_nfd(s: str) -> str:
-    """Half-width kana by decomposition: voiced marks of any kana become ﾞ/ﾟ (old exports)."""
-    out = []
-    for ch in s:
-        base = unicodedata.normalize("NFD", ch)
-        head, marks = base[0], base[1:]
-        out.append(_HALF_KANA.get(head, head))
-        for m in marks:
-            out.append({"\u3099": "\uff9e", "\u309a": "\uff9f"}.get(m, m))
-    return "".join(out)
-
-
 def ascii_fold(s: str) -> str:
     """A name as an e-mail local part: Müller -> mueller, de Vries -> devries."""
     s = s.replace("ü", "ue").replace("ö", "oe").replace("ä", "ae").replace("ß", "ss")
