@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 from trackerkit import vocab  # noqa: E402
 from trackerkit.dates import reiwa  # noqa: E402
 from trackerkit.draw import pick  # noqa: E402
-from trackerkit.sheet import Fmt, Formula, Sheet, layout_entry, raw_text  # noqa: E402
+from trackerkit.sheet import Fmt, Formula, Sheet, column_index, layout_entry, raw_text  # noqa: E402
 from trackerkit.text import hankaku_kana, num_text, zen  # noqa: E402
 from trackerkit.writers import repack_zip, write_rows, write_sheets  # noqa: E402
 
@@ -827,23 +827,23 @@ def east_record(
     close, close_exp = date_ja(rng, d.close)
     nxt, nxt_exp = date_ja(rng, d.next_date, SHAPES["next_date"])
     record = {
-        "No.": no,
-        "会社名": co_cell,
-        "部署": (ct.dept if ct and rng.random() < 0.7 else None),
-        "担当者": contact_ja(rng, ct),
-        "担当者メール": email,
-        "電話番号": phone,
-        "案件名": d.name_ja,
-        "商品": d.product[0] if rng.random() < 0.9 else d.product[0].replace(" ", ""),
-        "金額（万円）": amount,
-        "ステージ": st,
-        "確度": rank_cell,
-        "受注予定日": close,
-        "営業担当": owner_ja(rng, d.owner),
-        "次回アクション": NEXT_ACTIONS_JA[d.next_action] if d.next_date else None,
-        "次回予定日": nxt,
-        "登録日": d.created,
-        "備考": rng.choice(TRACKERS["east_notes"]) or None,
+        "record_id": no,
+        "company_name": co_cell,
+        "department": (ct.dept if ct and rng.random() < 0.7 else None),
+        "contact_name": contact_ja(rng, ct),
+        "email": email,
+        "phone": phone,
+        "deal_name": d.name_ja,
+        "product": d.product[0] if rng.random() < 0.9 else d.product[0].replace(" ", ""),
+        "amount": amount,
+        "stage": st,
+        "probability": rank_cell,
+        "close_date": close,
+        "owner": owner_ja(rng, d.owner),
+        "next_action": NEXT_ACTIONS_JA[d.next_action] if d.next_date else None,
+        "next_action_date": nxt,
+        "created_at": d.created,
+        "notes": rng.choice(TRACKERS["east_notes"]) or None,
     }
     expected = [
         ("company_name", co_cell, co_exp),
@@ -885,8 +885,8 @@ def build_east(u: Universe, rng: random.Random) -> list[Sheet]:
     )
     s.blank()
     s.set_header([h for h, _ in HEADERS["east"]], [f for _, f in HEADERS["east"]])
-    amount_col = s.column_letter("金額（万円）")
-    amount_idx = s.headers.index("金額（万円）")
+    amount_col = s.column_letter("amount")
+    amount_idx = s.index("amount")
 
     no = 0
     quarters = [
@@ -974,7 +974,7 @@ def build_east(u: Universe, rng: random.Random) -> list[Sheet]:
     s.bold_rows.append(r)
     s.add(["※ 確度Aは今月・来月の受注見込み。ヨミ会議（毎週月曜）で更新。"])
     s.widths = [5, 26, 14, 14, 30, 16, 34, 18, 11, 10, 6, 12, 10, 16, 12, 11, 20]
-    s.validations.append((s.headers.index("ステージ"), "=設定!$A$2:$A$8"))
+    s.validations.append((s.index("stage"), "=設定!$A$2:$A$8"))
     s.notes = "title block rows 1-4 (merged title A1), header row 5, quarter 小計 rows (SUBTOTAL formulas with cached values), a pasted block with its own header and No. numbering, hidden lost-deal rows, 合計 and ※ rows"
 
     master = Sheet(
@@ -1030,7 +1030,7 @@ def build_east(u: Universe, rng: random.Random) -> list[Sheet]:
         hidden=True,
     )
     work.add(["担当", "件数"])
-    owner_idx = s.headers.index("営業担当")
+    owner_idx = s.index("owner")
     owners = [str(row[owner_idx]) for row in s.rows if len(row) > owner_idx and row[owner_idx]]
     for rep in TEAM_REPS["east"]:
         n = sum(1 for o in owners if rep.last in o)
@@ -1085,6 +1085,7 @@ def build_west(u: Universe, rng: random.Random) -> list[Sheet]:
     deals.sort(key=lambda d: (d.close, d.id))
     s = Sheet(name="Pipeline", date_format="m/d/yyyy")
     headers = [h for h, _ in HEADERS["west"]]
+    fields = [f for _, f in HEADERS["west"]]
     s.add(["West Region Sales Pipeline - FY2026"])
     s.add(
         [
@@ -1094,14 +1095,14 @@ def build_west(u: Universe, rng: random.Random) -> list[Sheet]:
     s.blank()
     group = [None] * len(headers)
     for label, h0, h1 in TRACKERS["west_groups"]:
-        c0, c1 = headers.index(h0), headers.index(h1)
+        c0, c1 = (column_index(headers, fields, h) for h in (h0, h1))
         group[c0] = label
         s.merges.append((4, c0, 4, c1, label))
     s.add(group)
     s.group_row = 4
     s.bold_rows.append(4)
-    s.set_header(headers, [f for _, f in HEADERS["west"]])
-    amount_col = s.column_letter("Amount (JPY)")
+    s.set_header(headers, fields)
+    amount_col = s.column_letter("amount")
     first = s.next_row
     numeric_total = 0.0
     for d in deals:
@@ -1137,20 +1138,20 @@ def build_west(u: Universe, rng: random.Random) -> list[Sheet]:
         created = d.created
         modified = d.updated
         rec = {
-            "Opp ID": f"W-{int(d.id[2:]):05d}",
-            "Company": west_company(rng, d.company),
-            "Contact": contact_en(rng, ct),
-            "Title": title_en(ct),
-            "Email": email,
-            "Phone": phone,
-            "Opportunity": d.name_en,
-            "Product Line": d.product[1],
-            "Amount (JPY)": amount,
-            "Stage": st,
-            "Prob. %": prob,
-            "Close Date": close,
+            "record_id": f"W-{int(d.id[2:]):05d}",
+            "company_name": west_company(rng, d.company),
+            "contact_name": contact_en(rng, ct),
+            "contact_title": title_en(ct),
+            "email": email,
+            "phone": phone,
+            "deal_name": d.name_en,
+            "product": d.product[1],
+            "amount": amount,
+            "stage": st,
+            "probability": prob,
+            "close_date": close,
             "Fiscal Qtr": fiscal_qtr(d.close),
-            "Owner": pick(
+            "owner": pick(
                 rng,
                 [
                     (f"{d.owner.first_rom} {d.owner.last_rom}", 70),
@@ -1158,13 +1159,13 @@ def build_west(u: Universe, rng: random.Random) -> list[Sheet]:
                     (f"{d.owner.first_rom[0]}. {d.owner.last_rom}", 10),
                 ],
             ),
-            "Lead Source": LEAD_SOURCES_EN[d.lead_source % len(LEAD_SOURCES_EN)],
-            "Next Step": NEXT_ACTIONS_EN[d.next_action % len(NEXT_ACTIONS_EN)]
+            "lead_source": LEAD_SOURCES_EN[d.lead_source % len(LEAD_SOURCES_EN)],
+            "next_action": NEXT_ACTIONS_EN[d.next_action % len(NEXT_ACTIONS_EN)]
             if d.next_date
             else None,
-            "Created": created,
-            "Last Modified": Fmt(modified, "m/d/yyyy h:mm"),
-            "Comments": rng.choice(
+            "created_at": created,
+            "updated_at": Fmt(modified, "m/d/yyyy h:mm"),
+            "notes": rng.choice(
                 [
                     "",
                     "",
@@ -1189,7 +1190,7 @@ def build_west(u: Universe, rng: random.Random) -> list[Sheet]:
                 ("close_date", close, close_exp),
                 ("email", email, email_exp),
                 ("phone", phone, phone_exp),
-                ("updated_at", rec["Last Modified"], modified.date().isoformat()),
+                ("updated_at", rec["updated_at"], modified.date().isoformat()),
             ],
         )
         if rng.random() < 0.015:
@@ -1198,7 +1199,7 @@ def build_west(u: Universe, rng: random.Random) -> list[Sheet]:
     s.blank()
     r = s.add(
         [None, "Total"]
-        + [None] * (headers.index("Amount (JPY)") - 2)
+        + [None] * (s.index("amount") - 2)
         + [Formula(f"=SUM({amount_col}{first}:{amount_col}{last})", numeric_total, "#,##0")]
     )
     s.bold_rows.append(r)
@@ -1290,7 +1291,7 @@ def build_west(u: Universe, rng: random.Random) -> list[Sheet]:
                 PRODUCTS[i][1] if i < len(PRODUCTS) else None,
             ]
         )
-    s.validations.append((headers.index("Stage"), "=Lists!$A$2:$A$7"))
+    s.validations.append((s.index("stage"), "=Lists!$A$2:$A$7"))
     return [s, summary, lists]
 
 
@@ -1363,7 +1364,7 @@ def build_kansai(u: Universe, rng: random.Random) -> list[Sheet]:
         ]
     )
     s.set_header([h for h, _ in HEADERS["kansai"]], [f for _, f in HEADERS["kansai"]])
-    co_col = s.column_letter("取引先名")
+    co_col = s.column_letter("company_name")
     reentered = {d.id for d in rng.sample([d for d in deals if d.stage in OPEN_STAGES], 3)}
     rows_for: list[tuple[Deal, str]] = [(d, "") for d in deals]
     # three deals were registered a second time later on (new 管理番号, later phase)
@@ -1403,13 +1404,13 @@ def build_kansai(u: Universe, rng: random.Random) -> list[Sheet]:
             SHAPES["kansai_date"],
         )
         rec = {
-            "管理番号": f"K{d.created.year % 100:02d}-{seq:04d}",
-            "登録日": d.created + timedelta(days=30 if mode == "again" else 0),
-            "取引先名": co_cell,
-            "取引先名（カナ）": kana_variant(rng, co),
-            "部署名": ct.dept if ct else None,
-            "先方担当者": contact_ja(rng, ct),
-            "先方担当者（フリガナ）": (
+            "record_id": f"K{d.created.year % 100:02d}-{seq:04d}",
+            "created_at": d.created + timedelta(days=30 if mode == "again" else 0),
+            "company_name": co_cell,
+            "company_name_kana": kana_variant(rng, co),
+            "department": ct.dept if ct else None,
+            "contact_name": contact_ja(rng, ct),
+            "contact_name_kana": (
                 pick(
                     rng,
                     [
@@ -1421,28 +1422,28 @@ def build_kansai(u: Universe, rng: random.Random) -> list[Sheet]:
                 if ct and not ct.foreign and rng.random() < 0.8
                 else None
             ),
-            "役職": (ct.title or None) if ct else None,
-            "電話": phone,
-            "携帯": mob,
-            "メール": email,
-            "商談名": d.name_ja,
-            "見込金額": amount,
-            "フェーズ": st,
-            "受注予定日": close,
-            "営業担当": pick(rng, [(d.owner.last, 60), (d.owner.name, 40)])
+            "contact_title": (ct.title or None) if ct else None,
+            "phone": phone,
+            "mobile_phone": mob,
+            "email": email,
+            "deal_name": d.name_ja,
+            "amount": amount,
+            "stage": st,
+            "close_date": close,
+            "owner": pick(rng, [(d.owner.last, 60), (d.owner.name, 40)])
             if d.owner.team == "関西チーム"
             else pick(rng, [(f"{d.owner.last}（東京）", 50), (d.owner.name, 50)]),
-            "流入経路": LEAD_SOURCES_JA[d.lead_source],
-            "失注理由": (d.lost_reason or None) if stage == "lost" else None,
-            "業種": co.industry,
-            "〒": pick(
+            "lead_source": LEAD_SOURCES_JA[d.lead_source],
+            "lost_reason": (d.lost_reason or None) if stage == "lost" else None,
+            "industry": co.industry,
+            "postal_code": pick(
                 rng, [(co.postal, 60), (f"〒{co.postal}", 25), (co.postal.replace("-", ""), 15)]
             ),
-            "所在地": co.address,
-            "HP": pick(
+            "address": co.address,
+            "website": pick(
                 rng, [(co.website, 50), (f"www.{co.domain}", 30), (f"http://{co.domain}", 20)]
             ),
-            "メモ": rng.choice(TRACKERS["kansai_memo"]) or None,
+            "notes": rng.choice(TRACKERS["kansai_memo"]) or None,
             "重複チェック": None,
         }
         row = s.record(
@@ -1458,17 +1459,17 @@ def build_kansai(u: Universe, rng: random.Random) -> list[Sheet]:
                 ("close_date", close, close_exp),
             ],
         )
-        s.rows[row - 1][s.headers.index("重複チェック")] = Formula(
+        s.rows[row - 1][s.index("重複チェック")] = Formula(
             f'=IF(COUNTIF(${co_col}:${co_col},{co_col}{row})>1,"重複?","")', ""
         )
         if rng.random() < 0.02:
             s.blank()
     # fill the duplicate-check formula's cached values now that every company cell is known
-    idx = s.headers.index("取引先名")
+    idx = s.index("company_name")
     counts: dict[str, int] = {}
     for r in s.data_rows:
         counts[s.rows[r - 1][idx]] = counts.get(s.rows[r - 1][idx], 0) + 1
-    chk = s.headers.index("重複チェック")
+    chk = s.index("重複チェック")
     for r in s.data_rows:
         f = s.rows[r - 1][chk]
         s.rows[r - 1][chk] = Formula(f.formula, "重複?" if counts[s.rows[r - 1][idx]] > 1 else "")
@@ -1511,28 +1512,7 @@ def build_kansai(u: Universe, rng: random.Random) -> list[Sheet]:
     won.sort(key=lambda d: (d.close, d.id))
     r2 = Sheet(name="2025年度実績", date_format="yyyy/m/d")
     r2.set_header(
-        [
-            "管理番号",
-            "取引先名",
-            "先方担当者",
-            "メール",
-            "商談名",
-            "受注金額（税抜）",
-            "受注日",
-            "営業担当",
-            "備考",
-        ],
-        [
-            "record_id",
-            "company_name",
-            "contact_name",
-            "email",
-            "deal_name",
-            "amount",
-            "close_date",
-            "owner",
-            "notes",
-        ],
+        [h for h, _ in HEADERS["kansai_results"]], [f for _, f in HEADERS["kansai_results"]]
     )
     for i, d in enumerate(won, start=1):
         ct = d.contact
@@ -1540,15 +1520,15 @@ def build_kansai(u: Universe, rng: random.Random) -> list[Sheet]:
         email, email_exp = email_cell(rng, ct, SHAPES["results_email"]) if ct else (None, "")
         r2.record(
             {
-                "管理番号": f"J25-{i:03d}",
-                "取引先名": co_cell,
-                "先方担当者": contact_ja(rng, ct),
-                "メール": email,
-                "商談名": d.name_ja,
-                "受注金額（税抜）": Fmt(d.amount, "#,##0"),
-                "受注日": d.close,
-                "営業担当": d.owner.last,
-                "備考": rng.choice(["", "", "", "新規", "リピート", "分割計上"]) or None,
+                "record_id": f"J25-{i:03d}",
+                "company_name": co_cell,
+                "contact_name": contact_ja(rng, ct),
+                "email": email,
+                "deal_name": d.name_ja,
+                "amount": Fmt(d.amount, "#,##0"),
+                "close_date": d.close,
+                "owner": d.owner.last,
+                "notes": rng.choice(["", "", "", "新規", "リピート", "分割計上"]) or None,
             },
             (d.company.id, ct.id if ct else "", d.id),
             [("company_name", co_cell, co_exp), ("email", email, email_exp)],
@@ -1612,21 +1592,21 @@ def build_crm(u: Universe, rng: random.Random) -> Sheet:
         phone = (ct.phone if ct else co.phone) if rng.random() < 0.85 else ""
         owner = d.owner.name if d.owner.kana else f"{d.owner.first} {d.owner.last}"
         rec = {
-            "商談ID": f"OPP-{d.created.year}-{int(d.id[2:]) + (5000 if again else 0):05d}",
+            "record_id": f"OPP-{d.created.year}-{int(d.id[2:]) + (5000 if again else 0):05d}",
             "取引先ID": f"ACC-{int(co.id[2:]):05d}",
-            "取引先名": co_cell,
-            "取引先担当者": (ct.name if ct else ""),
-            "メールアドレス": ct.email if ct and rng.random() < 0.9 else "",
-            "電話番号": phone,
-            "商談名": d.name_ja,
-            "金額": amount,
-            "フェーズ": st,
-            "確度(%)": str(snap.probability),
-            "完了予定日": close,
-            "商談所有者": owner,
-            "リードソース": LEAD_SOURCES_JA[d.lead_source],
-            "作成日時": created.strftime("%Y/%m/%d %H:%M"),
-            "最終更新日時": updated,
+            "company_name": co_cell,
+            "contact_name": (ct.name if ct else ""),
+            "email": ct.email if ct and rng.random() < 0.9 else "",
+            "phone": phone,
+            "deal_name": d.name_ja,
+            "amount": amount,
+            "stage": st,
+            "probability": str(snap.probability),
+            "close_date": close,
+            "owner": owner,
+            "lead_source": LEAD_SOURCES_JA[d.lead_source],
+            "created_at": created.strftime("%Y/%m/%d %H:%M"),
+            "updated_at": updated,
         }
         s.record(
             rec,
@@ -1676,22 +1656,22 @@ def build_ma(u: Universe, rng: random.Random) -> Sheet:
         phone, phone_exp = phone_cell(rng, ct.phone)
         co_cell, co_exp = company_ja(rng, co, SHAPES["ma_company"])
         rec = {
-            "リードID": f"L-{260000 + i}",
-            "取込日時": stamp,
-            "会社名": co_cell,
-            "部署": ct.dept,
-            "役職": ct.title,
-            "姓": ct.last,
-            "名": ct.first,
-            "フリガナ": ct.kana if rng.random() < 0.7 else "",
-            "メールアドレス": email,
-            "電話番号": phone if not isinstance(phone, int) else str(phone),
-            "流入元": rng.choice(TRACKERS["ma_sources"]),
-            "スコア": str(score),
-            "ステータス": st,
-            "業種": co.industry if rng.random() < 0.6 else "",
-            "Webサイト": co.website if rng.random() < 0.5 else "",
-            "備考": rng.choice(
+            "record_id": f"L-{260000 + i}",
+            "created_at": stamp,
+            "company_name": co_cell,
+            "department": ct.dept,
+            "contact_title": ct.title,
+            "contact_last_name": ct.last,
+            "contact_first_name": ct.first,
+            "contact_name_kana": ct.kana if rng.random() < 0.7 else "",
+            "email": email,
+            "phone": phone if not isinstance(phone, int) else str(phone),
+            "lead_source": rng.choice(TRACKERS["ma_sources"]),
+            "lead_score": str(score),
+            "stage": st,
+            "industry": co.industry if rng.random() < 0.6 else "",
+            "website": co.website if rng.random() < 0.5 else "",
+            "notes": rng.choice(
                 [
                     "",
                     "",
@@ -1710,7 +1690,7 @@ def build_ma(u: Universe, rng: random.Random) -> Sheet:
                 ("company_name", co_cell, co_exp),
                 ("created_at", stamp, day.isoformat()),
                 ("email", email, email_exp),
-                ("phone", rec["電話番号"], phone_exp),
+                ("phone", rec["phone"], phone_exp),
                 ("stage", st, st_exp),
             ],
         )

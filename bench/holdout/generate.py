@@ -190,21 +190,21 @@ def inquiry_ledger(w: World) -> list[Sheet]:
         st = rng.choice(statuses)
         s.record(
             {
-                "引合No.": f"H-{2601 + i}",
-                "引合日": w.day(-120, -5),
-                "引合先": org.name,
-                "御担当部署": rng.choice(["総務課", "管理部", "情報システム課", "事務局", None]),
-                "ご担当者様": f"{p.name} 様",
-                "TEL": p.phone,
-                "携帯": p.mobile if rng.random() < 0.5 else None,
-                "Eメール": p.email,
-                "案件概要": f"{rng.choice(PRODUCTS_JA)}のご提案",
-                "見積金額(千円)": Fmt(amt_k, "#,##0"),
-                "受注見込日": w.day(5, 150),
-                "見込み確度(%)": {"引合": 10, "見積中": 50, "受注": 100, "失注": 0, "保留": 30}[st],
-                "商談ステータス": st,
-                "営業担当者名": rng.choice(["原田", "小川 剛", "竹内"]),
-                "備考欄": rng.choice([None, None, "相見積", "紹介案件", "年度末予算"]),
+                "record_id": f"H-{2601 + i}",
+                "created_at": w.day(-120, -5),
+                "company_name": org.name,
+                "department": rng.choice(["総務課", "管理部", "情報システム課", "事務局", None]),
+                "contact_name": f"{p.name} 様",
+                "phone": p.phone,
+                "mobile_phone": p.mobile if rng.random() < 0.5 else None,
+                "email": p.email,
+                "deal_name": f"{rng.choice(PRODUCTS_JA)}のご提案",
+                "amount": Fmt(amt_k, "#,##0"),
+                "close_date": w.day(5, 150),
+                "probability": {"引合": 10, "見積中": 50, "受注": 100, "失注": 0, "保留": 30}[st],
+                "stage": st,
+                "owner": rng.choice(["原田", "小川 剛", "竹内"]),
+                "notes": rng.choice([None, None, "相見積", "紹介案件", "年度末予算"]),
             }
         )
         if i in (14, 31):
@@ -228,18 +228,16 @@ def opportunity_export(w: World) -> list[Sheet]:
         st = rng.choice(stages)
         s.record(
             {
-                "Opportunity ID": f"006Q{rng.randrange(16**10):010X}",
-                "Account Name": org.name,
-                "Opportunity Name": f"{org.name.split(' ')[0]} - {rng.choice(PRODUCTS_EN)}",
-                "Primary Contact": f"{p.first} {p.last}",
-                "Job Title": p.title or None,
-                "Contact Email": p.email,
-                "Business Phone": "+81 " + p.phone[1:].replace("-", " "),
-                "Deal Value (USD)": Fmt(
-                    rng.choice([12000, 48000, 7500, 150000, 32000, 9900]), "$#,##0"
-                ),
-                "Sales Stage": st,
-                "Win Probability": Fmt(
+                "record_id": f"006Q{rng.randrange(16**10):010X}",
+                "company_name": org.name,
+                "deal_name": f"{org.name.split(' ')[0]} - {rng.choice(PRODUCTS_EN)}",
+                "contact_name": f"{p.first} {p.last}",
+                "contact_title": p.title or None,
+                "email": p.email,
+                "phone": "+81 " + p.phone[1:].replace("-", " "),
+                "amount": Fmt(rng.choice([12000, 48000, 7500, 150000, 32000, 9900]), "$#,##0"),
+                "stage": st,
+                "probability": Fmt(
                     {
                         "Discovery": 0.1,
                         "Solution Design": 0.3,
@@ -250,24 +248,24 @@ def opportunity_export(w: World) -> list[Sheet]:
                     }[st],
                     "0%",
                 ),
-                "Est. Close": w.day(-30, 120),
-                "Opp Owner": rng.choice(["Jordan Blake", "Priya Raman", "Ken Watanabe"]),
-                "Lead Origin": rng.choice(
+                "close_date": w.day(-30, 120),
+                "owner": rng.choice(["Jordan Blake", "Priya Raman", "Ken Watanabe"]),
+                "lead_source": rng.choice(
                     ["Webinar", "Inbound Call", "Partner", "Event", "Cold Outreach"]
                 ),
-                "Lead Score": rng.randint(5, 99),
-                "Industry Vertical": org.industry
+                "lead_score": rng.randint(5, 99),
+                "industry": org.industry
                 or rng.choice(["Retail", "Healthcare", "Logistics", "SaaS"]),
-                "HQ Address": org.address or None,
-                "Zip": org.postal or None,
-                "Web": org.website,
-                "Created On": w.day(-200, -40),
-                "Modified On": Fmt(
+                "address": org.address or None,
+                "postal_code": org.postal or None,
+                "website": org.website,
+                "created_at": w.day(-200, -40),
+                "updated_at": Fmt(
                     datetime.combine(w.day(-30, 0), datetime.min.time())
                     + timedelta(hours=rng.randint(8, 19)),
                     "m/d/yyyy h:mm AM/PM",
                 ),
-                "Next Steps": rng.choice(
+                "next_action": rng.choice(
                     [None, "Send MSA", "Tech deep-dive", "Pricing call", "Intro to CFO"]
                 ),
             }
@@ -312,26 +310,22 @@ def agency_deals(w: World) -> list[Sheet]:
         month = w.day(20, 200)
         s.record(
             {
-                "案件No": f"P26-{i + 1:03d}",
-                "顧客企業名": org.name,
-                "業種区分": org.industry,
-                "所在地": org.address,
-                "〒": org.postal,
-                "氏名": p.name,
-                "フリガナ": p.kana,
-                "連絡先": p.email,
-                "TEL": p.phone,
-                "商材": rng.choice(PRODUCTS_JA),
-                "受注予定金額": Fmt(
-                    rng.choice([1_200_000, 3_600_000, 880_000, 12_000_000]), "¥#,##0"
-                ),
-                "ランク": rng.choice(["A", "B", "C", "ヨミ"]),
-                "ステータス": rng.choice(
-                    ["新規登録", "提案中", "見積提出済", "内定", "成約", "失注"]
-                ),
-                "完了予定月": f"{month.year}年{month.month}月",
-                "担当": rng.choice(["松田", "河野"]),
-                "登録日": w.day(-90, 0),
+                "record_id": f"P26-{i + 1:03d}",
+                "company_name": org.name,
+                "industry": org.industry,
+                "address": org.address,
+                "postal_code": org.postal,
+                "contact_name": p.name,
+                "contact_name_kana": p.kana,
+                "email": p.email,
+                "phone": p.phone,
+                "product": rng.choice(PRODUCTS_JA),
+                "amount": Fmt(rng.choice([1_200_000, 3_600_000, 880_000, 12_000_000]), "¥#,##0"),
+                "probability": rng.choice(["A", "B", "C", "ヨミ"]),
+                "stage": rng.choice(["新規登録", "提案中", "見積提出済", "内定", "成約", "失注"]),
+                "close_date": f"{month.year}年{month.month}月",
+                "owner": rng.choice(["松田", "河野"]),
+                "created_at": w.day(-90, 0),
             }
         )
     s.notes = "title row 1, group row 3 (merged お客様情報 / ご担当者 / 案件情報 / 当社), field row 4; 連絡先 is all e-mail addresses; 完了予定月 is a month"
@@ -417,24 +411,22 @@ def kyushu_list(w: World) -> list[Sheet]:
         p = rng.choice(org.people)
         s.record(
             {
-                "No": i + 1,
-                "顧客名": org.name,
-                "顧客担当": p.last + rng.choice(["様", "さん", ""]),
-                "担当者連絡先": p.phone,
-                "メールアドレス": p.email if rng.random() < 0.8 else None,
-                "提案内容": rng.choice(PRODUCTS_JA) + rng.choice(["導入", "更新", "追加"]),
-                "提案金額（税込）": Fmt(
-                    rng.choice([1_320_000, 550_000, 3_850_000, 9_900_000]), "#,##0"
-                ),
-                "進捗": rng.choice(
+                "record_id": i + 1,
+                "company_name": org.name,
+                "contact_name": p.last + rng.choice(["様", "さん", ""]),
+                "phone": p.phone,
+                "email": p.email if rng.random() < 0.8 else None,
+                "deal_name": rng.choice(PRODUCTS_JA) + rng.choice(["導入", "更新", "追加"]),
+                "amount": Fmt(rng.choice([1_320_000, 550_000, 3_850_000, 9_900_000]), "#,##0"),
+                "stage": rng.choice(
                     ["アポ済", "ヒアリング完了", "提案書提出", "見積提出", "受注", "失注"]
                 ),
-                "見込": rng.choice(["◎", "○", "△", "×"]),
-                "受注予定": w.day(0, 150),
-                "担当営業": rng.choice(["中島", "上田", "今井"]),
-                "最終接触日": w.day(-30, 0),
-                "次回アクション": rng.choice(["再訪問", "見積送付", "デモ", None]),
-                "次回日程": w.day(1, 30) if rng.random() < 0.6 else None,
+                "probability": rng.choice(["◎", "○", "△", "×"]),
+                "close_date": w.day(0, 150),
+                "owner": rng.choice(["中島", "上田", "今井"]),
+                "updated_at": w.day(-30, 0),
+                "next_action": rng.choice(["再訪問", "見積送付", "デモ", None]),
+                "next_action_date": w.day(1, 30) if rng.random() < 0.6 else None,
             }
         )
     s.notes = (
@@ -482,23 +474,19 @@ def visit_reports(w: World) -> list[Sheet]:
         decide = w.day(30, 240)
         s.record(
             {
-                "訪問日": w.day(-53, 0),
-                "訪問先": org.name,
-                "面談者": p.name,
-                "面談者メール": p.email if rng.random() < 0.7 else None,
+                "updated_at": w.day(-53, 0),
+                "company_name": org.name,
+                "contact_name": p.name,
+                "email": p.email if rng.random() < 0.7 else None,
                 "目的": rng.choice(
                     ["定期訪問", "新規提案", "見積説明", "クレーム対応", "契約更新"]
                 ),
-                "商談フェーズ": rng.choice(
-                    ["情報収集", "ニーズ把握", "提案", "条件調整", "受注", "-"]
-                ),
-                "想定予算": rng.choice(
-                    ["100万程度", "500万", "未確認", "1,000万以上", "300〜400万"]
-                ),
-                "決裁時期": f"{decide.year}年{decide.month}月頃",
-                "所感": rng.choice(["前向き", "競合優位", "予算確保に課題", "キーマン不在", ""])
+                "stage": rng.choice(["情報収集", "ニーズ把握", "提案", "条件調整", "受注", "-"]),
+                "amount": rng.choice(["100万程度", "500万", "未確認", "1,000万以上", "300〜400万"]),
+                "close_date": f"{decide.year}年{decide.month}月頃",
+                "notes": rng.choice(["前向き", "競合優位", "予算確保に課題", "キーマン不在", ""])
                 or None,
-                "作成者": rng.choice(["菅原", "武田", "平野"]),
+                "owner": rng.choice(["菅原", "武田", "平野"]),
             }
         )
     s.notes = "table starts in column C; title and period rows above; header row 6"
@@ -533,20 +521,20 @@ def key_accounts(w: World) -> list[Sheet]:
         p = rng.choice(org.people)
         s.record(
             {
-                "Client": org.name,
-                "Client (Kana)": org.kana,
-                "DM Last Name": p.last,
-                "DM First Name": p.first,
-                "DM Title": p.title or None,
-                "DM Email": p.email,
-                "Direct Line": p.phone,
-                "Mobile": p.mobile,
-                "Project": f"{rng.choice(PRODUCTS_EN)} - enterprise rollout",
-                "TCV (JPY)": Fmt(
+                "company_name": org.name,
+                "company_name_kana": org.kana,
+                "contact_last_name": p.last,
+                "contact_first_name": p.first,
+                "contact_title": p.title or None,
+                "email": p.email,
+                "phone": p.phone,
+                "mobile_phone": p.mobile,
+                "deal_name": f"{rng.choice(PRODUCTS_EN)} - enterprise rollout",
+                "amount": Fmt(
                     rng.choice([25_000_000, 48_000_000, 120_000_000, 9_600_000]), "#,##0"
                 ),
                 "Forecast Category": rng.choice(["Commit", "Best Case", "Pipeline", "Omitted"]),
-                "Sales Stage": rng.choice(
+                "stage": rng.choice(
                     [
                         "Stage 2 - Discovery",
                         "Stage 3 - Solution",
@@ -554,14 +542,14 @@ def key_accounts(w: World) -> list[Sheet]:
                         "Stage 5 - Negotiation",
                     ]
                 ),
-                "Target Sign Date": w.day(30, 300),
-                "Account Exec": rng.choice(["Ken Watanabe", "Mika Ogawa"]),
-                "Next Step": rng.choice(
+                "close_date": w.day(30, 300),
+                "owner": rng.choice(["Ken Watanabe", "Mika Ogawa"]),
+                "next_action": rng.choice(
                     ["Exec briefing", "RFP response", "Security questionnaire", "PoC review"]
                 ),
-                "Next Step Date": w.day(1, 40),
-                "Postal Code": org.postal,
-                "Info": org.website,
+                "next_action_date": w.day(1, 40),
+                "postal_code": org.postal,
+                "website": org.website,
             }
         )
     s.notes = "banner row 1, header row 2; Forecast Category is a forecast bucket, not the stage; Info holds web sites"

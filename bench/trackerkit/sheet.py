@@ -92,11 +92,13 @@ class Sheet:
         ids: tuple[str, str, str] | None = None,
         expected: list[tuple[str, Any, Any]] = (),
     ) -> int:
-        """Append a data row (header -> cell), with its entities and expected values if given."""
-        unknown = set(record) - set(self.headers)
-        if unknown:
-            raise KeyError(f"{self.name}: no such header {sorted(unknown)}")
-        row = self.add([record.get(h) for h in self.headers])
+        """Append a data row, with its entities and expected values if given.
+
+        record: column -> cell, a column named by its field (`company_name`), or by its
+        header word when it has none; so the header words stay data a vocabulary can change.
+        """
+        cells = {self.headers[self.index(key)]: v for key, v in record.items()}
+        row = self.add([cells.get(h) for h in self.headers])
         self.data_rows.append(row)
         if ids is not None:
             self.entities.append((row, *ids))
@@ -106,8 +108,22 @@ class Sheet:
             self.values.append((row, fname, raw_text(cell), str(exp)))
         return row
 
-    def column_letter(self, header: str) -> str:
-        return col_letter(self.headers.index(header))
+    def index(self, key: str) -> int:
+        """Zero-based column of a field (`amount`) or, for a column without one, a header word."""
+        return column_index(self.headers, list(self.columns.values()), key, self.name)
+
+    def column_letter(self, key: str) -> str:
+        """Excel letters of a field's (or header word's) column: amount -> I."""
+        return col_letter(self.index(key))
+
+
+def column_index(headers: list[str], fields: list[str | None], key: str, where: str = "") -> int:
+    """Where a field (or, for a column without a field, a header word) sits in a header."""
+    if key in fields:
+        return fields.index(key)
+    if key in headers and fields[headers.index(key)] is None:
+        return headers.index(key)
+    raise KeyError(f"{where}: no column for field or field-less header {key!r}")
 
 
 def col_letter(i: int) -> str:
