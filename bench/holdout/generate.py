@@ -11,8 +11,9 @@ measures that synonym list, so never tune it on these files.
 
 Writes bench/holdout/data/* and bench/holdout/truth.json (same shape as
 sample_data/truth/layout.json: file -> sheet -> kind, header_row, data_rows, columns).
-Deterministic: fixed seed, fixed dates, fixed zip timestamps. The names and the header
-words are data (trackerkit/vocab/holdout.yaml); the layouts and writers are trackerkit's.
+Deterministic: fixed seed, fixed dates, fixed zip timestamps. The names, the header words
+and the words and numbers of the cells are data (bench/trackerkit/vocab/holdout.yaml);
+what stays here is each file's layout. Sheets and writers are trackerkit's.
 
     .venv/bin/python bench/holdout/generate.py [OUT_DIR]
 """
@@ -44,6 +45,7 @@ SURNAMES, GIVEN, CO_FIRST, CO_SECOND = V["surnames"], V["given"], V["co_first"],
 EN_COMPANIES, EN_PEOPLE, AREAS = V["en_companies"], V["en_people"], V["areas"]
 PRODUCTS_JA, PRODUCTS_EN = V["products_ja"], V["products_en"]
 COLUMNS = V["columns"]  # file builder -> [[header, field], ...]
+VALUES = V["values"]  # file builder -> the words and numbers its cells are drawn from
 
 
 @dataclass
@@ -90,7 +92,7 @@ class World:
         rng.shuffle(pairs)
         for a, b in pairs[:45]:
             area, addr, postal = rng.choice(AREAS)
-            legal = rng.choice(["株式会社", "株式会社", "有限会社", "医療法人", "合同会社"])
+            legal = rng.choice(V["legal_forms"])
             if b[0] == "病院":
                 legal = "医療法人"
             name = f"{legal}{a[0]}{b[0]}" if rng.random() < 0.6 else f"{a[0]}{b[0]}{legal}"
@@ -113,9 +115,7 @@ class World:
                         email=f"{g[2].lower()}.{s[2].lower()}@{org.domain}",
                         phone=self.phone(area) if rng.random() < 0.5 else org.phone,
                         mobile=self.mobile(),
-                        title=rng.choice(
-                            ["部長", "課長", "主任", "係長", "事務長", "院長", "代表取締役", ""]
-                        ),
+                        title=rng.choice(V["titles_ja"]),
                     )
                 )
             self.orgs.append(org)
@@ -140,9 +140,7 @@ class World:
                         email=f"{fn[0].lower()}{ln.lower().replace(chr(39), '')}@{domain}",
                         phone=self.phone("03"),
                         mobile=self.mobile(),
-                        title=rng.choice(
-                            ["VP Sales", "CTO", "Procurement Manager", "Head of IT", "COO"]
-                        ),
+                        title=rng.choice(V["titles_en"]),
                     )
                 )
             self.en_orgs.append(org)
@@ -166,6 +164,7 @@ class World:
 
 def inquiry_ledger(w: World) -> list[Sheet]:
     """営業1課_引合管理表.xlsx: a form-like title block with approval boxes, header on row 8, 千円."""
+    v = VALUES["inquiry_ledger"]
     rng = w.rng
     s = Sheet("引合管理")
     spec = COLUMNS["inquiry_ledger"]
@@ -182,18 +181,17 @@ def inquiry_ledger(w: World) -> list[Sheet]:
     )
     s.add([])
     s.header(spec)
-    statuses = ["引合", "引合", "見積中", "見積中", "受注", "失注", "保留"]
     for i in range(46):
         org = rng.choice(w.orgs)
         p = rng.choice(org.people)
-        amt_k = rng.choice([350, 800, 1200, 2400, 4800, 960, 15000, 620])
-        st = rng.choice(statuses)
+        amt_k = rng.choice(v["amount"])
+        st = rng.choice(v["stage"])
         s.record(
             {
                 "record_id": f"H-{2601 + i}",
                 "created_at": w.day(-120, -5),
                 "company_name": org.name,
-                "department": rng.choice(["総務課", "管理部", "情報システム課", "事務局", None]),
+                "department": rng.choice(v["department"]),
                 "contact_name": f"{p.name} 様",
                 "phone": p.phone,
                 "mobile_phone": p.mobile if rng.random() < 0.5 else None,
@@ -201,10 +199,10 @@ def inquiry_ledger(w: World) -> list[Sheet]:
                 "deal_name": f"{rng.choice(PRODUCTS_JA)}のご提案",
                 "amount": Fmt(amt_k, "#,##0"),
                 "close_date": w.day(5, 150),
-                "probability": {"引合": 10, "見積中": 50, "受注": 100, "失注": 0, "保留": 30}[st],
+                "probability": v["probability"][st],
                 "stage": st,
-                "owner": rng.choice(["原田", "小川 剛", "竹内"]),
-                "notes": rng.choice([None, None, "相見積", "紹介案件", "年度末予算"]),
+                "owner": rng.choice(v["owner"]),
+                "notes": rng.choice(v["notes"]),
             }
         )
         if i in (14, 31):
@@ -217,15 +215,15 @@ def inquiry_ledger(w: World) -> list[Sheet]:
 
 def opportunity_export(w: World) -> list[Sheet]:
     """Opportunity_Export_Q1.xlsx: a CRM report export, header row 1, report footer below."""
+    v = VALUES["opportunity_export"]
     rng = w.rng
     s = Sheet("Opportunities", date_format="m/d/yyyy")
     spec = COLUMNS["opportunity_export"]
     s.header(spec)
-    stages = ["Discovery", "Solution Design", "Proposal", "Commit", "Closed Won", "Closed Lost"]
     for _ in range(58):
         org = rng.choice(w.en_orgs + w.orgs[:10])
         p = rng.choice(org.people)
-        st = rng.choice(stages)
+        st = rng.choice(v["stage"])
         s.record(
             {
                 "record_id": f"006Q{rng.randrange(16**10):010X}",
@@ -235,27 +233,17 @@ def opportunity_export(w: World) -> list[Sheet]:
                 "contact_title": p.title or None,
                 "email": p.email,
                 "phone": "+81 " + p.phone[1:].replace("-", " "),
-                "amount": Fmt(rng.choice([12000, 48000, 7500, 150000, 32000, 9900]), "$#,##0"),
+                "amount": Fmt(rng.choice(v["amount"]), "$#,##0"),
                 "stage": st,
                 "probability": Fmt(
-                    {
-                        "Discovery": 0.1,
-                        "Solution Design": 0.3,
-                        "Proposal": 0.5,
-                        "Commit": 0.9,
-                        "Closed Won": 1.0,
-                        "Closed Lost": 0.0,
-                    }[st],
+                    v["probability"][st],
                     "0%",
                 ),
                 "close_date": w.day(-30, 120),
-                "owner": rng.choice(["Jordan Blake", "Priya Raman", "Ken Watanabe"]),
-                "lead_source": rng.choice(
-                    ["Webinar", "Inbound Call", "Partner", "Event", "Cold Outreach"]
-                ),
+                "owner": rng.choice(v["owner"]),
+                "lead_source": rng.choice(v["lead_source"]),
                 "lead_score": rng.randint(5, 99),
-                "industry": org.industry
-                or rng.choice(["Retail", "Healthcare", "Logistics", "SaaS"]),
+                "industry": org.industry or rng.choice(v["industry"]),
                 "address": org.address or None,
                 "postal_code": org.postal or None,
                 "website": org.website,
@@ -265,9 +253,7 @@ def opportunity_export(w: World) -> list[Sheet]:
                     + timedelta(hours=rng.randint(8, 19)),
                     "m/d/yyyy h:mm AM/PM",
                 ),
-                "next_action": rng.choice(
-                    [None, "Send MSA", "Tech deep-dive", "Pricing call", "Intro to CFO"]
-                ),
+                "next_action": rng.choice(v["next_action"]),
             }
         )
     s.add([])
@@ -284,18 +270,13 @@ def opportunity_export(w: World) -> list[Sheet]:
 
 def agency_deals(w: World) -> list[Sheet]:
     """代理店経由案件_2026.xlsx: title row 1, group row 3 over field row 4, 連絡先 holds e-mails."""
+    v = VALUES["agency_deals"]
     rng = w.rng
     s = Sheet("代理店案件")
     spec = COLUMNS["agency_deals"]
     s.add(["2026年度 代理店経由 案件一覧（パートナー：株式会社九州ビジネスサポート）"])
     s.add([])
-    groups = [
-        ("案件", 0, 0),
-        ("お客様情報", 1, 4),
-        ("ご担当者", 5, 8),
-        ("案件情報", 9, 13),
-        ("当社", 14, 15),
-    ]
+    groups = v["groups"]
     row = [None] * len(spec)
     for label, c0, c1 in groups:
         row[c0] = label
@@ -320,11 +301,11 @@ def agency_deals(w: World) -> list[Sheet]:
                 "email": p.email,
                 "phone": p.phone,
                 "product": rng.choice(PRODUCTS_JA),
-                "amount": Fmt(rng.choice([1_200_000, 3_600_000, 880_000, 12_000_000]), "¥#,##0"),
-                "probability": rng.choice(["A", "B", "C", "ヨミ"]),
-                "stage": rng.choice(["新規登録", "提案中", "見積提出済", "内定", "成約", "失注"]),
+                "amount": Fmt(rng.choice(v["amount"]), "¥#,##0"),
+                "probability": rng.choice(v["probability"]),
+                "stage": rng.choice(v["stage"]),
                 "close_date": f"{month.year}年{month.month}月",
-                "owner": rng.choice(["松田", "河野"]),
+                "owner": rng.choice(v["owner"]),
                 "created_at": w.day(-90, 0),
             }
         )
@@ -334,21 +315,22 @@ def agency_deals(w: World) -> list[Sheet]:
 
 def expo_cards(w: World) -> tuple[list[str], list[list[str]], dict[str, str | None]]:
     """展示会名刺リスト.csv: business-card scans from a trade show, cp932."""
+    v = VALUES["expo_cards"]
     rng = w.rng
     spec = COLUMNS["expo_cards"]
     rows = []
     for _ in range(64):
         org = rng.choice(w.orgs)
         p = rng.choice(org.people)
-        visit = date(2026, 2, rng.choice([18, 19, 20]))
+        visit = date(2026, 2, rng.choice(v["visit_day"]))
         rows.append(
             [
-                org.name, rng.choice(["総務部", "経営企画室", "情報システム部", ""]), p.title, p.name,
+                org.name, rng.choice(v["department"]), p.title, p.name,
                 "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in p.kana), p.email, p.phone,
                 p.mobile if rng.random() < 0.6 else "", "〒" + org.postal, org.address,
                 rng.choice(PRODUCTS_JA), f"{visit.year}/{visit.month}/{visit.day}",
-                rng.choice(["3ヶ月以内", "半年以内", "1年以内", "未定", "情報収集"]),
-                rng.choice(["", "", "デモ希望", "資料送付希望", "既存システムのリプレース検討"]),
+                rng.choice(v["検討時期"]),
+                rng.choice(v["notes"]),
             ]
         )  # fmt: skip
     return [h for h, _ in spec], rows, dict(spec)
@@ -356,6 +338,7 @@ def expo_cards(w: World) -> tuple[list[str], list[list[str]], dict[str, str | No
 
 def pipeline_csv(w: World) -> tuple[list[str], list[list[str]], dict[str, str | None]]:
     """customer_pipeline_v3_FINAL.csv: terse snake_case headers, semicolons, UTF-8 without BOM."""
+    v = VALUES["pipeline_csv"]
     rng = w.rng
     spec = COLUMNS["pipeline_csv"]
     rows = []
@@ -363,19 +346,15 @@ def pipeline_csv(w: World) -> tuple[list[str], list[list[str]], dict[str, str | 
         org = rng.choice(w.en_orgs + w.orgs)
         p = rng.choice(org.people)
         cur = "USD" if org in w.en_orgs else "JPY"
-        amt = (
-            rng.choice([15000, 42000, 8800])
-            if cur == "USD"
-            else rng.choice([2_400_000, 980_000, 6_500_000])
-        )
+        amt = rng.choice(v["amount_usd"]) if cur == "USD" else rng.choice(v["amount_jpy"])
         close = w.day(0, 180)
         touch = w.day(-40, 0)
         rows.append(
             [
                 org.name, f"{rng.choice(PRODUCTS_EN)} ({org.name.split(' ')[0]})", f"{p.first} {p.last}" if cur == "USD" else p.name,
-                p.email, p.phone.replace("-", ""), str(amt), cur, rng.choice(["1-qualify", "2-develop", "3-propose", "4-close", "won", "lost"]),
-                str(rng.choice([10, 25, 50, 75, 90])), close.isoformat(), rng.choice(["jb", "pr", "kw"]),
-                rng.choice(["web", "referral", "event", "outbound"]), touch.isoformat(), rng.choice(["", "", "pricing sensitive", "needs SSO"]),
+                p.email, p.phone.replace("-", ""), str(amt), cur, rng.choice(v["stage"]),
+                str(rng.choice(v["probability"])), close.isoformat(), rng.choice(v["owner"]),
+                rng.choice(v["lead_source"]), touch.isoformat(), rng.choice(v["notes"]),
             ]
         )  # fmt: skip
     return [h for h, _ in spec], rows, dict(spec)
@@ -383,6 +362,7 @@ def pipeline_csv(w: World) -> tuple[list[str], list[list[str]], dict[str, str | 
 
 def kyushu_list(w: World) -> list[Sheet]:
     """九州_案件一覧.xlsx: a KPI summary block above the list, header on row 25, ◎○△× forecast marks."""
+    v = VALUES["kyushu_list"]
     rng = w.rng
     s = Sheet("案件一覧")
     s.add(["九州営業所 案件一覧"])
@@ -390,7 +370,7 @@ def kyushu_list(w: World) -> list[Sheet]:
     s.add(["■ 月別目標・実績（千円）"])
     s.add(["月", "目標", "実績", "達成率"])
     for m in range(4, 13):
-        target = rng.choice([8000, 9000, 10000, 12000])
+        target = rng.choice(v["target"])
         actual = int(target * rng.uniform(0.6, 1.2))
         s.add([f"{m}月", target, actual, Fmt(actual / target, "0%")])
     for m in range(1, 4):
@@ -413,19 +393,17 @@ def kyushu_list(w: World) -> list[Sheet]:
             {
                 "record_id": i + 1,
                 "company_name": org.name,
-                "contact_name": p.last + rng.choice(["様", "さん", ""]),
+                "contact_name": p.last + rng.choice(v["honorific"]),
                 "phone": p.phone,
                 "email": p.email if rng.random() < 0.8 else None,
-                "deal_name": rng.choice(PRODUCTS_JA) + rng.choice(["導入", "更新", "追加"]),
-                "amount": Fmt(rng.choice([1_320_000, 550_000, 3_850_000, 9_900_000]), "#,##0"),
-                "stage": rng.choice(
-                    ["アポ済", "ヒアリング完了", "提案書提出", "見積提出", "受注", "失注"]
-                ),
-                "probability": rng.choice(["◎", "○", "△", "×"]),
+                "deal_name": rng.choice(PRODUCTS_JA) + rng.choice(v["deal_suffix"]),
+                "amount": Fmt(rng.choice(v["amount"]), "#,##0"),
+                "stage": rng.choice(v["stage"]),
+                "probability": rng.choice(v["probability"]),
                 "close_date": w.day(0, 150),
-                "owner": rng.choice(["中島", "上田", "今井"]),
+                "owner": rng.choice(v["owner"]),
                 "updated_at": w.day(-30, 0),
-                "next_action": rng.choice(["再訪問", "見積送付", "デモ", None]),
+                "next_action": rng.choice(v["next_action"]),
                 "next_action_date": w.day(1, 30) if rng.random() < 0.6 else None,
             }
         )
@@ -437,6 +415,7 @@ def kyushu_list(w: World) -> list[Sheet]:
 
 def partner_tsv(w: World) -> tuple[list[str], list[list[str]], dict[str, str | None]]:
     """partner_deal_registrations.tsv: UTF-16 tab-separated, an unnamed column of mobile numbers."""
+    v = VALUES["partner_tsv"]
     rng = w.rng
     spec = COLUMNS["partner_tsv"]
     rows = []
@@ -448,10 +427,10 @@ def partner_tsv(w: World) -> tuple[list[str], list[list[str]], dict[str, str | N
         rows.append(
             [
                 f"DR-{5100 + i}", org.name, f"{p.first} {p.last}" if org in w.en_orgs else p.name, p.email, p.phone,
-                p.mobile, f"{rng.choice(PRODUCTS_EN)} for {org.name}", f"{rng.choice([1.2, 3.5, 0.8, 12])}M",
-                "JPY", rng.choice(["Registered", "Approved", "Submitted", "Won", "Lost"]),
-                rng.choice(["High", "Medium", "Low"]), dec.strftime("%d/%m/%Y"), rng.choice(["A. Tan", "B. Lim", "C. Wong"]),
-                reg.strftime("%d/%m/%Y"), rng.choice(["", "", "awaiting approval", "conflict with direct deal"]),
+                p.mobile, f"{rng.choice(PRODUCTS_EN)} for {org.name}", f"{rng.choice(v['amount'])}M",
+                "JPY", rng.choice(v["stage"]),
+                rng.choice(v["probability"]), dec.strftime("%d/%m/%Y"), rng.choice(v["Partner Rep"]),
+                reg.strftime("%d/%m/%Y"), rng.choice(v["notes"]),
             ]
         )  # fmt: skip
     return [h for h, _ in spec], rows, dict(spec)
@@ -459,6 +438,7 @@ def partner_tsv(w: World) -> tuple[list[str], list[list[str]], dict[str, str | N
 
 def visit_reports(w: World) -> list[Sheet]:
     """営業日報_集計.xlsx: the table starts at column C, header on row 6; chart and master sheets."""
+    v = VALUES["visit_reports"]
     rng = w.rng
     s = Sheet("日報集計", first_col=2)
     s.add(["営業日報 集計（2026年1月〜2月）"])
@@ -478,15 +458,12 @@ def visit_reports(w: World) -> list[Sheet]:
                 "company_name": org.name,
                 "contact_name": p.name,
                 "email": p.email if rng.random() < 0.7 else None,
-                "目的": rng.choice(
-                    ["定期訪問", "新規提案", "見積説明", "クレーム対応", "契約更新"]
-                ),
-                "stage": rng.choice(["情報収集", "ニーズ把握", "提案", "条件調整", "受注", "-"]),
-                "amount": rng.choice(["100万程度", "500万", "未確認", "1,000万以上", "300〜400万"]),
+                "目的": rng.choice(v["目的"]),
+                "stage": rng.choice(v["stage"]),
+                "amount": rng.choice(v["amount"]),
                 "close_date": f"{decide.year}年{decide.month}月頃",
-                "notes": rng.choice(["前向き", "競合優位", "予算確保に課題", "キーマン不在", ""])
-                or None,
-                "owner": rng.choice(["菅原", "武田", "平野"]),
+                "notes": rng.choice(v["notes"]) or None,
+                "owner": rng.choice(v["owner"]),
             }
         )
     s.notes = "table starts in column C; title and period rows above; header row 6"
@@ -511,6 +488,7 @@ def visit_reports(w: World) -> list[Sheet]:
 
 def key_accounts(w: World) -> list[Sheet]:
     """KEY_ACCOUNTS_FY26.xlsx: a banner row, header row 2, "Forecast Category" is not the stage, "Info" holds URLs."""
+    v = VALUES["key_accounts"]
     rng = w.rng
     s = Sheet("Key Accounts", date_format="yyyy-mm-dd")
     s.add(["CONFIDENTIAL - Key Accounts FY26 (owner: Enterprise Sales)"])
@@ -530,23 +508,12 @@ def key_accounts(w: World) -> list[Sheet]:
                 "phone": p.phone,
                 "mobile_phone": p.mobile,
                 "deal_name": f"{rng.choice(PRODUCTS_EN)} - enterprise rollout",
-                "amount": Fmt(
-                    rng.choice([25_000_000, 48_000_000, 120_000_000, 9_600_000]), "#,##0"
-                ),
-                "Forecast Category": rng.choice(["Commit", "Best Case", "Pipeline", "Omitted"]),
-                "stage": rng.choice(
-                    [
-                        "Stage 2 - Discovery",
-                        "Stage 3 - Solution",
-                        "Stage 4 - Proposal",
-                        "Stage 5 - Negotiation",
-                    ]
-                ),
+                "amount": Fmt(rng.choice(v["amount"]), "#,##0"),
+                "Forecast Category": rng.choice(v["Forecast Category"]),
+                "stage": rng.choice(v["stage"]),
                 "close_date": w.day(30, 300),
-                "owner": rng.choice(["Ken Watanabe", "Mika Ogawa"]),
-                "next_action": rng.choice(
-                    ["Exec briefing", "RFP response", "Security questionnaire", "PoC review"]
-                ),
+                "owner": rng.choice(v["owner"]),
+                "next_action": rng.choice(v["next_action"]),
                 "next_action_date": w.day(1, 40),
                 "postal_code": org.postal,
                 "website": org.website,
