@@ -157,7 +157,10 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 def test_rule_case(rule_case: RuleCase) -> None:
-    KINDS[rule_case.kind].check(rule_case)
+    try:
+        KINDS[rule_case.kind].check(rule_case)
+    except AssertionError as exc:  # pytest escapes non-ASCII ids: say which case, readably
+        raise AssertionError(f"{rule_case.id}: {exc}") from None
 
 
 def test_case_files_are_well_formed() -> None:
