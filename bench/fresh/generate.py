@@ -21,7 +21,6 @@ import sys
 from decimal import Decimal
 
 import xlsxwriter
-import xlwt
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -47,7 +46,7 @@ from trackerkit.render import (  # noqa: E402
 )
 from trackerkit.text import num_str, zen, zen_digits  # noqa: E402
 from trackerkit.truth import CellTruth, Col, cols_of  # noqa: E402
-from trackerkit.writers import XlsxBook, write_rows  # noqa: E402
+from trackerkit.writers import XlsBook, XlsxBook, write_rows  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "data")
@@ -248,8 +247,7 @@ def build_a():
         if isinstance(amount[0], (int, float)):
             tot += amount[0]
         stage_labels.append(stage[0])
-        for ci, v in enumerate(vals):
-            book.write(ws, r, ci, v[0], date_fmt=date_fmt)
+        book.write_row(ws, r, vals, date_fmt=date_fmt)
         TRUTH.record(fname, sheet, r + 1, cols, vals)
         r += 1
         if idx in blank_after:
@@ -324,26 +322,7 @@ def build_b():
             return "C"
         return "D"
 
-    wb = xlwt.Workbook(encoding="utf-8")
-    st_date = xlwt.easyxf(num_format_str="yyyy/mm/dd")
-    st_num = xlwt.easyxf(num_format_str="#,##0")
-    st_hdr = xlwt.easyxf(
-        "font: bold on; pattern: pattern solid, fore_colour light_yellow; borders: bottom thin"
-    )
-    st_title = xlwt.easyxf("font: bold on, height 280")
-    st_sect = xlwt.easyxf("font: bold on; pattern: pattern solid, fore_colour gray25")
-
-    def xw(ws, r, c, v, amount_col=False):
-        if isinstance(v, Cell):
-            v = v.v
-        if v is None or v == "":
-            return
-        if isinstance(v, (dt.datetime, dt.date)):
-            ws.write(r, c, v, st_date)
-        elif isinstance(v, (int, float)):
-            ws.write(r, c, v, st_num if amount_col else xlwt.Style.default_style)
-        else:
-            ws.write(r, c, v)
+    book = XlsBook()
 
     def company_b(c):
         return r_company(rng, c, habit("company"), abbr_pool=t["abbr_pool"])
@@ -410,19 +389,19 @@ def build_b():
     phones = {c.canon: jp_phone(rng, AREA_KANSAI) for c in comps}
     cols = cols_of(t["columns"])
     sname = t["sheet"]
-    ws = wb.add_sheet(sname)
+    ws = book.wb.add_sheet(sname)
     for i, w in enumerate(t["widths"]):
         ws.col(i).width = 256 * w
-    ws.write(0, 0, t["title"], st_title)
+    ws.write(0, 0, t["title"], book.title)
     ws.write(1, 0, t["legend"])
     for i, c in enumerate(cols):
-        ws.write(2, i, c.header, st_hdr)
+        ws.write(2, i, c.header, book.header)
     r = 3
     cur_month = None
     for d in deals:
         if (d.created.year, d.created.month) != cur_month:
             cur_month = (d.created.year, d.created.month)
-            ws.write(r, 0, f"【{d.created.year}年{d.created.month}月登録分】", st_sect)
+            ws.write(r, 0, f"【{d.created.year}年{d.created.month}月登録分】", book.section)
             r += 1
         c, p = d.company, d.person
         ph = phones[c.canon] if rng.random() > 0.2 else jp_phone(rng, MOBILE)
@@ -447,8 +426,7 @@ def build_b():
             owner_b(rng.choice(owners)),
             (rng.choice(t["memo"]), SKIP),
         ]
-        for ci, v in enumerate(vals):
-            xw(ws, r, ci, v[0], amount_col=(ci == 4))
+        book.write_row(ws, r, vals, amount_col=4)
         TRUTH.record(fname, sname, r + 1, cols, vals)
         r += 1
     for i, note in enumerate(t["notes"]):
@@ -457,7 +435,7 @@ def build_b():
 
     # ---- sheet 2: past deals H30-R1, no title, dates mostly in 和暦
     sname2 = t["past_sheet"]
-    ws2 = wb.add_sheet(sname2)
+    ws2 = book.wb.add_sheet(sname2)
     deals2 = deals_of(
         rng,
         70,
@@ -472,7 +450,7 @@ def build_b():
     deals2.sort(key=lambda d: d.created)
     cols2 = cols_of(t["past_columns"])
     for i, c in enumerate(cols2):
-        ws2.write(0, i, c.header, st_hdr)
+        ws2.write(0, i, c.header, book.header)
     for i, w in enumerate(t["past_widths"]):
         ws2.col(i).width = 256 * w
     r = 1
@@ -493,12 +471,11 @@ def build_b():
             ("", SKIP),
             owner_b(rng.choice(owners)),
         ]
-        for ci, v in enumerate(vals):
-            xw(ws2, r, ci, v[0], amount_col=(ci == 3))
+        book.write_row(ws2, r, vals, amount_col=3)
         TRUTH.record(fname, sname2, r + 1, cols2, vals)
         r += 1
     counts[sname2] = len(deals2)
-    wb.save(os.path.join(OUT, fname))
+    book.save(os.path.join(OUT, fname))
     return fname, counts
 
 
@@ -642,8 +619,7 @@ def build_c():
             ("JP" if c.kind == "jp" else c.country, SKIP),
             (rng.choice(t["next_step"]), SKIP),
         ]
-        for ci, v in enumerate(vals):
-            book.write(ws, r, ci, v[0], date_fmt=date_fmt)
+        book.write_row(ws, r, vals, date_fmt=date_fmt)
         TRUTH.record(fname, sheet, r + 1, cols, vals)
         r += 1
     r += 1
@@ -1078,8 +1054,7 @@ def build_f():
         src = rng.choice(t["sources"])
         memo = rng.choice(t["memo"])
         vals = list(cells) + [(src, SKIP), (memo, SKIP)]
-        for ci, v in enumerate(vals):
-            book.write(ws, r, ci, v[0], date_fmt={"num_format": "yyyy-mm-dd"})
+        book.write_row(ws, r, vals, date_fmt={"num_format": "yyyy-mm-dd"})
         TRUTH.record(fname, "Pipeline", r + 1, cols, vals)
         r += 1
     counts["Pipeline"] = len(deals)
@@ -1108,8 +1083,7 @@ def build_f():
             row_cells(d)
         )
         vals = [stage, company, contact, email, phone, amount, close, created, updated, prob, owner]
-        for ci, v in enumerate(vals):
-            book.write(ws2, r, ci, v[0], date_fmt={"num_format": "yyyy-mm-dd"})
+        book.write_row(ws2, r, vals, date_fmt={"num_format": "yyyy-mm-dd"})
         TRUTH.record(fname, "Archive 2024", r + 1, cols2, vals)
         r += 1
     counts["Archive 2024"] = len(deals2)

@@ -60,8 +60,47 @@ class XlsxBook:
         else:
             ws.write_string(r, c, str(v), fmt or self.fmt(default_fmt))
 
+    def write_row(self, ws, r, vals, **formats) -> None:
+        """Write rendered (value, expected) pairs as row r, from column A."""
+        for c, v in enumerate(vals):
+            self.write(ws, r, c, v[0], **formats)
+
     def close(self) -> None:
         self.wb.close()
+
+
+class XlsBook:
+    """A legacy .xls workbook (xlwt, BIFF8): title, header and section styles, typed cells."""
+
+    def __init__(self) -> None:
+        import xlwt
+
+        self.wb = xlwt.Workbook(encoding="utf-8")
+        self.date = xlwt.easyxf(num_format_str="yyyy/mm/dd")
+        self.num = xlwt.easyxf(num_format_str="#,##0")
+        self.header = xlwt.easyxf(
+            "font: bold on; pattern: pattern solid, fore_colour light_yellow; borders: bottom thin"
+        )
+        self.title = xlwt.easyxf("font: bold on, height 280")
+        self.section = xlwt.easyxf("font: bold on; pattern: pattern solid, fore_colour gray25")
+        self.default = xlwt.Style.default_style
+
+    def write_row(self, ws, r, vals, amount_col: int | None = None) -> None:
+        """Write rendered (value, expected) pairs as row r: dates as dates, #,##0 amounts."""
+        for c, (v, _) in enumerate(vals):
+            if isinstance(v, Cell):
+                v = v.v
+            if v is None or v == "":
+                continue
+            if isinstance(v, (dt.datetime, dt.date)):
+                ws.write(r, c, v, self.date)
+            elif isinstance(v, (int, float)):
+                ws.write(r, c, v, self.num if c == amount_col else self.default)
+            else:
+                ws.write(r, c, v)
+
+    def save(self, path: str | Path) -> None:
+        self.wb.save(str(path))
 
 
 def write_rows(
