@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import difflib
 import fnmatch
-import functools
 import os
 import re
 from collections.abc import Iterable, Mapping
@@ -148,14 +147,14 @@ def catalogue_path(rules: str | os.PathLike[str] | None = None) -> Path:
 
 
 def load_catalogue(rules: str | os.PathLike[str] | None = None) -> Catalogue:
-    """Load and check findings.yaml (cached per path and modification time)."""
-    path = catalogue_path(rules).resolve()
-    mtime = path.stat().st_mtime_ns if path.is_file() else 0
-    return _load(str(path), mtime)
+    """The finding catalogue of findings.yaml (a view on the rules bundle)."""
+    from .bundle import load_rules_bundle
+
+    return load_rules_bundle(rules).catalogue
 
 
-@functools.lru_cache(maxsize=8)
-def _load(path: str, _mtime: int) -> Catalogue:
+def parse_catalogue(path: str) -> Catalogue:
+    """Read and check one findings.yaml (the rules bundle calls this once per file)."""
     doc, p = load_rule_file(path, "findings")
     p.keys(doc, "", ("kind", "version", "themes", "findings", "families"), ("themes", "findings"))
     themes = _themes(doc.get("themes"), p)

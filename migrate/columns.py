@@ -19,7 +19,6 @@ from functools import lru_cache
 
 import pandas as pd
 
-from .rules import read_yaml, rule_path
 from .schema import Schema
 
 _BRACKETS = "()（）[]［］【】「」『』<>＜＞〈〉《》{}｛｝"
@@ -119,20 +118,16 @@ def _index(schema: Schema, rules_dir: str | None) -> _Index:
     for f in schema.fields:
         for s in (*f.synonyms, f.name):
             exact.setdefault(header_key(s), f.name)
-    amb = {}
-    doc = read_yaml(rule_path("columns.yaml", rules_dir))
-    for k, v in (doc.get("ambiguous") or {}).items():
-        amb[header_key(k)] = tuple(v)
-    abbr = {str(k).casefold(): str(v) for k, v in (doc.get("abbreviations") or {}).items()}
-    names = {f.name for f in schema.fields}
+    # the header vocabulary comes with the schema (columns.yaml, read and checked once)
+    amb = {header_key(k): v for k, v in schema.ambiguous}
+    abbr = {k.casefold(): v for k, v in schema.abbreviations}
     kw = tuple(
         (
-            str(r["field"]),
-            tuple(_nfkc(str(w)).casefold() for w in r.get("any") or []),
-            tuple(_nfkc(str(w)).casefold() for w in r.get("with") or []),
+            r.field,
+            tuple(_nfkc(w).casefold() for w in r.any),
+            tuple(_nfkc(w).casefold() for w in r.with_),
         )
-        for r in doc.get("keywords") or []
-        if isinstance(r, dict) and r.get("field") in names
+        for r in schema.keywords
     )
     keys = tuple(exact)
     types: dict[str, str] = {f.name: f.type for f in schema.fields}
@@ -341,21 +336,20 @@ SNIFF_FIELD = {
 }
 
 
-@lru_cache(maxsize=8)
 def _stage_words(rules_dir: str | None) -> frozenset[str]:
+    from .bundle import load_rules_bundle
+    from .errors import RuleFileError
+
     try:
-        doc = read_yaml(rule_path("stages.yaml", rules_dir))
-    except Exception:
+        vocabulary = load_rules_bundle(rules_dir).stage_vocabulary
+    except RuleFileError:
         return frozenset()
-    words: set[str] = set()
-    for st in doc.get("stages") or []:
-        if isinstance(st, dict):
-            for w in [st.get("key", ""), *(st.get("synonyms") or [])]:
-                words.add(header_key(str(w)))
-            for lab in (st.get("label") or {}).values():
-                words.add(header_key(str(lab)))
-    words.discard("")
-    return frozenset(words)
+    return _header_keys(vocabulary.listed)
+
+
+@lru_cache(maxsize=8)
+def _header_keys(words: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(k for k in map(header_key, words) if k)
 
 
 def sniff_column(values: Sequence[str], rules_dir: str | None = None) -> tuple[str | None, float]:

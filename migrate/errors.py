@@ -36,17 +36,26 @@ class RuleFileError(UserError):
     """A rule file (rules/*.yaml, a mapping file, a target profile) is broken.
 
     ``problems`` holds every problem found in the file, each naming the key path, the bad value
-    and what is allowed, so the user fixes them all in one go.
+    and what is allowed, so the user fixes them all in one go; ``lines`` the line of each.
     """
 
-    def __init__(self, path: str, problems: list[str]) -> None:
-        lines = "\n".join(f"  {path}: {p}" for p in problems)
+    def __init__(
+        self, path: str, problems: list[str], lines: list[int | None] | None = None
+    ) -> None:
+        lines = list(lines or [])
+        lines += [None] * (len(problems) - len(lines))
+        # ``path:LINE: key: problem``, the form editors and terminals jump to
+        text = "\n".join(
+            f"  {path}:{line}: {p}" if line else f"  {path}: {p}"
+            for p, line in zip(problems, lines)
+        )
         super().__init__(
-            f"{path}: {len(problems)} problem(s) in rule file\n{lines}",
+            f"{path}: {len(problems)} problem(s) in rule file\n{text}",
             hint="fix the file and run again",
         )
         self.path = path
         self.problems = problems
+        self.lines = lines  # the 1-based line of each problem, None where unknown
 
     def __str__(self) -> str:
         return self.message + "\n  -> " + self.hint

@@ -26,7 +26,9 @@ HEADER = """\
 
 
 def write_mapping(
-    tables: list[SheetTable], path: str | os.PathLike[str], rules_dir: str | None = None
+    tables: list[SheetTable],
+    path: str | os.PathLike[str],
+    rules_dir: str | os.PathLike[str] | None = None,
 ) -> None:
     """Write the detected layout of every sheet as a mapping file."""
     schema = load_schema(rules_dir)
@@ -56,7 +58,7 @@ def write_mapping(
 
 
 def read_mapping(
-    path: str | os.PathLike[str], rules_dir: str | None = None
+    path: str | os.PathLike[str], rules_dir: str | os.PathLike[str] | None = None
 ) -> dict[tuple[str, str], SheetOverride]:
     """Read a mapping file into per-(file, sheet) overrides; every problem is reported at once."""
     schema = load_schema(rules_dir)

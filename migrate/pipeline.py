@@ -33,7 +33,7 @@ from .output import (
     write_csv,
     write_json,
 )
-from .schema import ROW_KEY, SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, cell_text, flags, load_schema
+from .schema import ROW_KEY, SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, cell_text, flags
 from .validate import PARENT_REJECTED
 
 
@@ -67,14 +67,17 @@ class RunResult:
 
 
 def inspect(
-    paths: list[str], *, rules_dir: str | None = None, mapping: str | None = None
+    paths: list[str],
+    *,
+    rules_dir: str | os.PathLike[str] | None = None,
+    mapping: str | None = None,
 ) -> IngestResult:
     """Read and map every file and sheet; nothing is written."""
     overrides = _overrides(mapping, rules_dir)
     return read_sources(paths, rules_dir=rules_dir, overrides=overrides)
 
 
-def _overrides(mapping: str | os.PathLike[str] | None, rules_dir: str | None):
+def _overrides(mapping: str | os.PathLike[str] | None, rules_dir: str | os.PathLike[str] | None):
     if not mapping:
         return None
     from .mapping import read_mapping
@@ -105,13 +108,16 @@ def run(
     and "not in the future" checks count from; without it, the latest ``updated_at`` /
     ``created_at`` in the data (never the wall clock, so the same inputs give the same outputs).
     """
+    from .bundle import load_rules_bundle
     from .dedupe import find_duplicates, read_decisions
     from .normalize import normalize_records
-    from .stages import check_stage_consistency, infer_stages, load_stage_model
+    from .stages import check_stage_consistency, infer_stages
 
-    # rule files first: a broken one stops the run before any work is done
-    model = load_stage_model(rules_dir)
-    profile = _load_target(target, rules_dir)
+    # rule files first: every one read and checked once, a broken one stops the run before
+    # any work is done; the stages get this bundle (a path-like) and read their sections from it
+    rules = load_rules_bundle(rules_dir).check()
+    model = rules.stages
+    profile = rules.target(target) if target else None
     given = read_decisions(decisions) if decisions else None
     existing_frames = _read_existing(existing)
     folder = None
@@ -119,13 +125,13 @@ def run(
         folder = OutputFolder(out, force=force, inputs=_input_files(paths))
         folder.prepare()
 
-    ingest = inspect(paths, rules_dir=rules_dir, mapping=mapping)
-    schema = load_schema(rules_dir)
+    ingest = inspect(paths, rules_dir=rules, mapping=mapping)
+    schema = rules.schema
     records = to_records(ingest.tables, schema, ingest.files)
     table_findings = [f for t in ingest.tables for f in t.findings]
     found: list[pd.DataFrame] = [fnd.concat([table_findings, ingest.findings])]
 
-    records, norm_findings = normalize_records(records, rules_dir=rules_dir, today=as_of)
+    records, norm_findings = normalize_records(records, rules_dir=rules, today=as_of)
     found.append(norm_findings)
     today, today_source = _reference_date(as_of, records, ingest)
     if today is None:
@@ -145,7 +151,7 @@ def run(
     keep = records[~rejected]
     keep, inferred = infer_stages(keep, model, lang=lang_)
     found.append(inferred)
-    dedupe = find_duplicates(keep, rules_dir=rules_dir, decisions=given, existing=existing_frames)
+    dedupe = find_duplicates(keep, rules_dir=rules, decisions=given, existing=existing_frames)
     found.append(dedupe.findings)
     records = _merge_back(records, dedupe.records)
     records["_final_stage"] = _final_stages(records, dedupe.deals)
@@ -154,14 +160,13 @@ def run(
     export = None
     if profile is not None:
         from .export import build_import_files
-        from .normalize import load_owners
 
         entities = {
             "companies": dedupe.companies,
             "contacts": dedupe.contacts,
             "deals": dedupe.deals,
         }
-        owners = load_owners(rules_dir) or None
+        owners = dict(rules.owners) or None
         export = build_import_files(entities, profile, model, owners=owners, today=today)
         found.append(export.findings)
         records = _apply_rejects(records, export.rejects)
@@ -186,9 +191,7 @@ def run(
     from .report import extend_report, write_reports
 
     report.update(
-        extend_report(
-            result, stage_model=model, today=as_of, mask_pii=mask_pii, rules_dir=rules_dir
-        )
+        extend_report(result, stage_model=model, today=as_of, mask_pii=mask_pii, rules_dir=rules)
     )
     if folder is not None and ingest.tables:
         result.out_dir = folder.path
@@ -211,7 +214,7 @@ def run(
                 mask_pii=mask_pii,
                 stage_model=model,
                 today=as_of,
-                rules_dir=rules_dir,
+                rules_dir=rules,
             )
             for name in written:
                 if name.endswith(".xlsx"):
@@ -234,14 +237,6 @@ def _input_files(paths: list[str]) -> list[str]:
         elif p.exists():
             found.append(str(p))
     return found
-
-
-def _load_target(target: str | None, rules_dir: str | None):
-    if not target:
-        return None
-    from .export import load_target
-
-    return load_target(target, rules_dir)
 
 
 def _read_existing(

@@ -10,7 +10,9 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import yaml
@@ -93,14 +95,23 @@ def copy_default_rules(target: str | os.PathLike[str], *, force: bool = False) -
 
 
 class Problems:
-    """Collects problems found in one rule file; raise them all at once with :meth:`raise_if_any`."""
+    """Collects problems found in one rule file; raise them all at once with :meth:`raise_if_any`.
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    With the file's ``lines`` (key path -> line, see :func:`read_rule_doc`) each problem also
+    carries the line of the key it names, so the error reads ``file:LINE: key: problem``.
+    """
+
+    def __init__(
+        self, path: str | os.PathLike[str], lines: Mapping[str, int] | None = None
+    ) -> None:
         self.path = str(path)
         self.items: list[str] = []
+        self.line_of: list[int | None] = []
+        self._lines = lines or {}
 
     def add(self, key: str, message: str) -> None:
         self.items.append(f"{key}: {message}" if key else message)
+        self.line_of.append(line_of(self._lines, key))
 
     def keys(
         self, obj: Any, key: str, allowed: Iterable[str], required: Iterable[str] = ()
@@ -114,7 +125,8 @@ class Problems:
         for k in obj:
             if k not in allowed:
                 self.add(
-                    f"{key}.{k}" if key else str(k), f"unknown key; allowed: {', '.join(allowed)}"
+                    f"{key}.{k}" if key else str(k),
+                    f"unknown key; allowed: {', '.join(allowed)}",
                 )
                 ok = False
         for k in required:
@@ -158,24 +170,109 @@ class Problems:
 
     def raise_if_any(self) -> None:
         if self.items:
-            raise RuleFileError(self.path, self.items)
+            raise RuleFileError(self.path, self.items, self.line_of)
 
 
-def read_yaml(path: str | os.PathLike[str]) -> Any:
-    """Parse one YAML file; a syntax error becomes a RuleFileError naming the line."""
-    p = Path(path)
-    if not p.is_file():
-        raise RuleFileError(str(p), ["file not found"])
+def did_you_mean(value: object, allowed: Iterable[object]) -> str:
+    """`` (did you mean X?)`` when one allowed value is close to ``value`` (a typo), else ""."""
+    import difflib
+
+    names = [str(a) for a in allowed]
+    close = difflib.get_close_matches(str(value), names, n=1, cutoff=0.8)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
+# ----------------------------------------------------------------------------- reading files
+
+
+@dataclass(frozen=True, eq=False)
+class RuleDoc:
+    """One parsed rule file: its data and the line of every key path in it.
+
+    Key paths are written as problems name them: ``fields.owner.synonyms``, ``stages[3].key``.
+    The data is shared by every reader of the file (it is read once): treat it as read-only.
+    """
+
+    path: str
+    data: Any
+    lines: Mapping[str, int]
+
+
+def line_of(lines: Mapping[str, int], key: str) -> int | None:
+    """The line of ``key`` (a key path), else of the nearest enclosing key found; None if none."""
+    key = key.split(" (", 1)[0]  # "normalizers.x (id)": the key itself
+    while key:
+        if key in lines:
+            return lines[key]
+        cut = max(key.rfind("."), key.rfind("["))
+        if cut <= 0:
+            return lines.get(key)
+        key = key[:cut]
+    return None
+
+
+def _key_lines(node: yaml.Node, prefix: str, out: dict[str, int]) -> None:
+    """Fill ``out`` with key path -> 1-based line for every key and list item under ``node``."""
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            name = str(k.value) if isinstance(k, yaml.ScalarNode) else "?"
+            path = f"{prefix}.{name}" if prefix else name
+            out.setdefault(path, k.start_mark.line + 1)
+            _key_lines(v, path, out)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            path = f"{prefix}[{i}]"
+            out.setdefault(path, item.start_mark.line + 1)
+            _key_lines(item, path, out)
+
+
+def _parse(path: str) -> RuleDoc:
+    """Read and parse one YAML file (the one place rule files are read from disk)."""
     try:
-        with p.open(encoding="utf-8") as fh:
-            return yaml.safe_load(fh)
+        text = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise RuleFileError(path, ["not UTF-8 text; save the file as UTF-8"]) from None
+    except OSError as exc:
+        raise RuleFileError(path, [f"cannot read ({exc.strerror or exc})"]) from None
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
-        raise RuleFileError(str(p), [f"{where}YAML syntax error: {problem}"]) from None
-    except UnicodeDecodeError:
-        raise RuleFileError(str(p), ["not UTF-8 text; save the file as UTF-8"]) from None
+        raise RuleFileError(
+            path, [f"{where}YAML syntax error: {problem}"], [mark.line + 1 if mark else None]
+        ) from None
+    finally:
+        loader.dispose()
+    lines: dict[str, int] = {}
+    if node is not None:
+        _key_lines(node, "", lines)
+    return RuleDoc(path, data, MappingProxyType(lines))
+
+
+@functools.lru_cache(maxsize=64)
+def _read(path: str, _stamp: tuple[int, int, int]) -> RuleDoc:
+    return _parse(path)
+
+
+def read_rule_doc(path: str | os.PathLike[str]) -> RuleDoc:
+    """Parse one rule file, once per content: cached by path, modification time and size."""
+    p = Path(path)
+    try:
+        st = p.stat()
+    except OSError:
+        st = None
+    if st is None or not p.is_file():
+        raise RuleFileError(str(p), ["file not found"])
+    return _read(str(p), (st.st_mtime_ns, st.st_size, st.st_ino))
+
+
+def read_yaml(path: str | os.PathLike[str]) -> Any:
+    """Parse one YAML file; a syntax error becomes a RuleFileError naming the line."""
+    return read_rule_doc(path).data
 
 
 def load_rule_file(
@@ -186,8 +283,9 @@ def load_rule_file(
     Returns the document and a :class:`Problems` the caller keeps filling while it checks the
     body; the caller ends with ``problems.raise_if_any()``.
     """
-    doc = read_yaml(path)
-    problems = Problems(path)
+    rule_doc = read_rule_doc(path)
+    doc = rule_doc.data
+    problems = Problems(path, rule_doc.lines)
     if not isinstance(doc, dict):
         problems.add("", "expected a YAML mapping at the top level")
         problems.raise_if_any()

@@ -11,12 +11,11 @@ import math
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any, Literal
 
 import pandas as pd
 
-from .rules import load_rule_file, rule_path
+from .rules import Problems, did_you_mean, load_rule_file
 
 Entity = Literal["company", "contact", "deal"]
 FieldType = Literal[
@@ -69,8 +68,18 @@ class Field:
 
 
 @dataclass(frozen=True)
+class KeywordRule:
+    """A header holding any of ``any`` (and, when given, any of ``with``) is this field."""
+
+    field: str
+    any: tuple[str, ...]
+    with_: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Schema:
-    """All canonical fields plus the matching settings and unit hints from columns.yaml."""
+    """All canonical fields plus the matching settings, unit hints and header vocabulary
+    (ambiguous headers, abbreviations, keywords) from columns.yaml."""
 
     fields: tuple[Field, ...]
     fuzzy_min: float
@@ -78,6 +87,9 @@ class Schema:
     sniff_min_values: int
     multipliers: tuple[tuple[str, float], ...]
     currencies: tuple[tuple[str, str], ...]
+    ambiguous: tuple[tuple[str, tuple[str, ...]], ...] = ()  # header -> candidate fields
+    abbreviations: tuple[tuple[str, str], ...] = ()  # short form -> word
+    keywords: tuple[KeywordRule, ...] = ()
 
     @property
     def names(self) -> list[str]:
@@ -95,8 +107,8 @@ def row_key(file: str, sheet: str, row: int) -> str:
     return f"{file}|{sheet}|{row}"
 
 
-@lru_cache(maxsize=8)
-def _load(path: str) -> Schema:
+def parse_schema(path: str) -> Schema:
+    """Read and fully check one columns.yaml (the rules bundle calls this once per file)."""
     doc, problems = load_rule_file(path, "columns")
     problems.keys(
         doc,
@@ -152,6 +164,10 @@ def _load(path: str) -> Schema:
     for k, v in (units.get("currencies") or {}).items():
         if problems.type(v, f"units.currencies.{k}", str, "a currency code"):
             cur.append((str(k), v))
+    names = [f.name for f in fields]
+    ambiguous = _ambiguous(doc.get("ambiguous"), names, problems)
+    abbreviations = _abbreviations(doc.get("abbreviations"), problems)
+    keywords = _keywords(doc.get("keywords"), names, problems)
     problems.raise_if_any()
     # longest fragments first so 万円 wins over 円 and 百万 over 万
     mult.sort(key=lambda kv: -len(kv[0]))
@@ -163,12 +179,87 @@ def _load(path: str) -> Schema:
         sniff_min_values=int(matching.get("sniff_min_values", 3)),
         multipliers=tuple(mult),
         currencies=tuple(cur),
+        ambiguous=ambiguous,
+        abbreviations=abbreviations,
+        keywords=keywords,
     )
 
 
+def _field_names(value: Any, key: str, names: list[str], problems: Problems) -> tuple[str, ...]:
+    """A list of canonical field names; each unknown one is a problem with a suggestion."""
+    out = []
+    for v in problems.string_list(value, key):
+        if v in names:
+            out.append(v)
+        else:
+            problems.add(
+                key, f"{v!r} is not a field{did_you_mean(v, names)}; fields: {', '.join(names)}"
+            )
+    return tuple(out)
+
+
+def _ambiguous(
+    raw: Any, names: list[str], problems: Problems
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict):
+        problems.add("ambiguous", "expected a mapping of header: [field, field, ...]")
+        return ()
+    out = []
+    for header, fields in raw.items():
+        key = f"ambiguous.{header}"
+        if not isinstance(fields, list) or len(fields) < 2:
+            problems.add(key, f"{fields!r:.60} is not a list of two or more fields")
+            continue
+        out.append((str(header), _field_names(fields, key, names, problems)))
+    return tuple(out)
+
+
+def _abbreviations(raw: Any, problems: Problems) -> tuple[tuple[str, str], ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict):
+        problems.add("abbreviations", "expected a mapping of short form: word")
+        return ()
+    out = []
+    for short, word in raw.items():
+        if problems.type(word, f"abbreviations.{short}", (str, int, float), "a word"):
+            out.append((str(short), str(word)))
+    return tuple(out)
+
+
+def _keywords(raw: Any, names: list[str], problems: Problems) -> tuple[KeywordRule, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        problems.add("keywords", "expected a list of {field, any, with}")
+        return ()
+    out = []
+    for i, rule in enumerate(raw):
+        key = f"keywords[{i}]"
+        if not problems.keys(rule, key, ["field", "any", "with"], ["field", "any"]):
+            continue
+        field = rule["field"]
+        if field not in names:
+            problems.add(
+                f"{key}.field",
+                f"{field!r} is not a field{did_you_mean(field, names)}; fields: {', '.join(names)}",
+            )
+            continue
+        any_ = problems.string_list(rule["any"], f"{key}.any")
+        if not any_:
+            problems.add(f"{key}.any", "expected at least one word")
+        with_ = problems.string_list(rule.get("with"), f"{key}.with")
+        out.append(KeywordRule(str(field), tuple(any_), tuple(with_)))
+    return tuple(out)
+
+
 def load_schema(rules: str | os.PathLike[str] | None = None) -> Schema:
-    """Load rules/columns.yaml (cached per path)."""
-    return _load(str(rule_path("columns.yaml", rules).resolve()))
+    """The canonical schema of rules/columns.yaml (a view on the rules bundle)."""
+    from .bundle import load_rules_bundle
+
+    return load_rules_bundle(rules).schema
 
 
 def is_blank(value: object) -> bool:

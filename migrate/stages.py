@@ -17,17 +17,16 @@ import os
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
-from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
 
 from . import findings as fnd
-from .rules import Problems, load_rule_file, rule_path
-from .schema import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, cell_text, flags, is_blank, load_schema
+from .rules import Problems, load_rule_file
+from .schema import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, cell_text, flags, is_blank
 
 Level = Literal["person", "deal"]
 Status = Literal["open", "won", "lost"]
@@ -182,18 +181,17 @@ def word_key(text: object) -> str:
 
 
 def load_stage_model(rules_dir: str | os.PathLike[str] | None = None) -> StageModel:
-    """Load and fully check rules/stages.yaml (cached per path and modification time)."""
-    path = rule_path("stages.yaml", rules_dir).resolve()
-    columns = rule_path("columns.yaml", rules_dir).resolve()
-    mtime = path.stat().st_mtime_ns if path.is_file() else 0
-    return _load(str(path), str(columns), mtime)
+    """The stage model of rules/stages.yaml, fully checked (a view on the rules bundle)."""
+    from .bundle import load_rules_bundle
+
+    return load_rules_bundle(rules_dir).stages
 
 
-@lru_cache(maxsize=8)
-def _load(path: str, columns_path: str, _mtime: int) -> StageModel:
+def parse_stage_model(path: str, fields: frozenset[str]) -> StageModel:
+    """Read and fully check one stages.yaml against the canonical ``fields`` (the rules bundle
+    calls this once per file)."""
     doc, problems = load_rule_file(path, "stages")
     problems.keys(doc, "", _TOP_KEYS, ["stages"])
-    fields = set(load_schema(Path(columns_path).parent).names)
     stages = _read_stages(doc.get("stages"), problems)
     keys = [s.key for s in stages]
     seen_ids: set[str] = set()
@@ -296,7 +294,9 @@ def _read_stages(raw: Any, problems: Problems) -> list[Stage]:
     return stages
 
 
-def _field_list(value: Any, key: str, problems: Problems, fields: set[str]) -> tuple[str, ...]:
+def _field_list(
+    value: Any, key: str, problems: Problems, fields: AbstractSet[str]
+) -> tuple[str, ...]:
     out = problems.string_list(value if not isinstance(value, str) else [value], key)
     for i, f in enumerate(out):
         where = f"{key}[{i}]" if isinstance(value, list) else key
@@ -304,7 +304,7 @@ def _field_list(value: Any, key: str, problems: Problems, fields: set[str]) -> t
     return tuple(out)
 
 
-def _field(value: Any, key: str, problems: Problems, fields: set[str]) -> str:
+def _field(value: Any, key: str, problems: Problems, fields: AbstractSet[str]) -> str:
     if value is None:
         return ""
     if problems.choice(value, key, sorted(fields)):
@@ -326,7 +326,7 @@ def _rule_id(value: Any, key: str, problems: Problems, seen: set[str]) -> str:
 
 
 def _read_requirements(
-    raw: Any, problems: Problems, stages: list[Stage], fields: set[str], seen: set[str]
+    raw: Any, problems: Problems, stages: list[Stage], fields: AbstractSet[str], seen: set[str]
 ) -> list[Requirement]:
     if raw is None:
         return []
@@ -398,7 +398,7 @@ def _read_requirements(
 
 
 def _read_inference(
-    raw: Any, problems: Problems, keys: list[str], fields: set[str], seen: set[str]
+    raw: Any, problems: Problems, keys: list[str], fields: AbstractSet[str], seen: set[str]
 ) -> list[InferenceRule]:
     if raw is None:
         return []

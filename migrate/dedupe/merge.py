@@ -11,6 +11,7 @@ the findings. The input frame is never modified.
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -73,7 +74,7 @@ class DedupeResult:
 def find_duplicates(
     records: pd.DataFrame,
     *,
-    rules_dir: str | None = None,
+    rules_dir: str | os.PathLike[str] | None = None,
     decisions: pd.DataFrame | None = None,
     existing: Mapping[str, pd.DataFrame] | None = None,
 ) -> DedupeResult:

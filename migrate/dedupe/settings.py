@@ -15,10 +15,9 @@ import dataclasses
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any, Literal, get_args
 
-from ..rules import Problems, load_rule_file, rule_path
+from ..rules import Problems, load_rule_file
 
 # Tests a comparison level can make, by the kind of value they read.
 SIMILARITY_TESTS = (
@@ -633,8 +632,8 @@ TOP_KEYS = [
 ]
 
 
-@lru_cache(maxsize=8)
-def _load(path: str) -> DedupeSettings:
+def parse_settings(path: str) -> DedupeSettings:
+    """Read and fully check one dedupe.yaml (the rules bundle calls this once per file)."""
     doc, p = load_rule_file(path, "dedupe")
     p.keys(doc, "", TOP_KEYS, ["kind", "version", *ENTITY_SECTIONS])
     entities = {
@@ -668,30 +667,18 @@ def _load(path: str) -> DedupeSettings:
 
 
 def load_settings(rules: str | os.PathLike[str] | None = None) -> DedupeSettings:
-    """Load rules/dedupe.yaml from the active rules directory (cached per path)."""
-    return _load(str(rule_path("dedupe.yaml", rules).resolve()))
+    """The dedupe settings of rules/dedupe.yaml (a view on the rules bundle)."""
+    from ..bundle import load_rules_bundle
+
+    return load_rules_bundle(rules).dedupe
 
 
 def load_stage_order(rules: str | os.PathLike[str] | None = None) -> dict[str, int]:
     """Stage key -> its ``order`` in rules/stages.yaml (how far along the funnel a row is).
 
-    Only the keys and orders are read here (a broken file gives what can be read); the stages
-    stage checks the whole file.
+    Only the keys and orders are read here (a broken file gives what can be read); the stage
+    model checks the whole file. A view on the rules bundle.
     """
-    path = rule_path("stages.yaml", rules).resolve()
-    return dict(_stage_order(str(path), path.stat().st_mtime_ns if path.is_file() else 0))
+    from ..bundle import load_rules_bundle
 
-
-@lru_cache(maxsize=8)
-def _stage_order(path: str, _mtime: int) -> tuple[tuple[str, int], ...]:
-    from ..rules import read_yaml
-
-    doc = read_yaml(path) if _mtime else None
-    stages = doc.get("stages") if isinstance(doc, dict) else None
-    return tuple(
-        (spec["key"], spec["order"])
-        for spec in (stages if isinstance(stages, list) else [])
-        if isinstance(spec, dict)
-        and isinstance(spec.get("key"), str)
-        and isinstance(spec.get("order"), int)
-    )
+    return dict(load_rules_bundle(rules).stage_order)

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
 from ..errors import InputFileError
 from ..findings import Finding
-from ..rules import load_rule_file, rule_path
+from ..rules import load_rule_file
 from ..schema import (
     AMOUNT_UNIT,
     BOOKKEEPING,
@@ -63,8 +62,8 @@ class IngestResult:
     findings: list[Finding] = field(default_factory=list)
 
 
-@lru_cache(maxsize=8)
-def _load_rules(path: str) -> tuple[IngestRules, Limits]:
+def parse_ingest_rules(path: str) -> tuple[IngestRules, Limits]:
+    """Read and check one ingest.yaml (the rules bundle calls this once per file)."""
     doc, problems = load_rule_file(path, "ingest")
     allowed = [
         "kind",
@@ -118,14 +117,16 @@ def _load_rules(path: str) -> tuple[IngestRules, Limits]:
 def load_ingest_rules(
     rules_dir: str | os.PathLike[str] | None = None,
 ) -> tuple[IngestRules, Limits]:
-    """Load rules/ingest.yaml (cached per path)."""
-    return _load_rules(str(rule_path("ingest.yaml", rules_dir).resolve()))
+    """The ingest rules and limits of rules/ingest.yaml (a view on the rules bundle)."""
+    from ..bundle import load_rules_bundle
+
+    return load_rules_bundle(rules_dir).ingest
 
 
 def read_sources(
     paths: list[str],
     *,
-    rules_dir: str | None = None,
+    rules_dir: str | os.PathLike[str] | None = None,
     overrides: dict[tuple[str, str], SheetOverride] | None = None,
     limits: Limits | None = None,
 ) -> IngestResult:
@@ -133,6 +134,8 @@ def read_sources(
     schema = load_schema(rules_dir)
     rules, default_limits = load_ingest_rules(rules_dir)
     limits = limits or default_limits
+    # the table finder takes the rules directory as text (its loaders find the same bundle)
+    layout_dir = os.fspath(rules_dir) if rules_dir is not None else None
     files, problems = expand_paths(paths)
     result = IngestResult(problems=list(problems))
     names = display_names(files)
@@ -161,7 +164,7 @@ def read_sources(
         tables = []
         for g in grids:
             ov = (overrides or {}).get((name, g.sheet))
-            tables.append(find_table(g, schema, rules, rules_dir, ov))
+            tables.append(find_table(g, schema, rules, layout_dir, ov))
         if not any(t.kind == "table" for t in tables) and all(
             t.reason == "sheet.empty" for t in tables
         ):

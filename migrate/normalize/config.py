@@ -14,11 +14,10 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 from typing import Any
 
 from ..findings import SEVERITIES, Severity
-from ..rules import Problems, load_rule_file, rule_path
+from ..rules import Problems, load_rule_file
 from .base import POLICIES, Policy
 from .text import clean_text, fold, placeholder_set
 
@@ -194,14 +193,14 @@ _KEYS = {
 
 
 def load_rules(rules_dir: str | os.PathLike[str] | None = None) -> NormalizeRules:
-    """Load and check rules/normalize.yaml (cached per path and modification time)."""
-    path = rule_path("normalize.yaml", rules_dir).resolve()
-    mtime = path.stat().st_mtime_ns if path.is_file() else 0
-    return _load(str(path), mtime)
+    """The normalise rules of rules/normalize.yaml (a view on the rules bundle)."""
+    from ..bundle import load_rules_bundle
+
+    return load_rules_bundle(rules_dir).normalize
 
 
-@lru_cache(maxsize=8)
-def _load(path: str, _mtime: int) -> NormalizeRules:
+def parse_normalize_rules(path: str) -> NormalizeRules:
+    """Read and fully check one normalize.yaml (the rules bundle calls this once per file)."""
     doc, p = load_rule_file(path, "normalize")
     p.keys(doc, "", _KEYS[""].split(), ["normalizers"])
     g = _Getter(p)

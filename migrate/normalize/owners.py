@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
-from ..rules import load_rule_file, rule_path
+from ..rules import load_rule_file
 from .aliases import ALIAS, AMBIGUOUS, unify_names
 from .base import Issue, Outcome, distinct, settle, take
 from .collect import Collector
@@ -214,14 +213,13 @@ def distinct_owners(
 
 def load_owners(rules_dir: str | os.PathLike[str] | None = None) -> dict[str, str]:
     """The owner-name key -> SFA user e-mail mapping of rules/owners.yaml ({} when there is none)."""
-    path = rule_path("owners.yaml", rules_dir).resolve()
-    if not path.is_file():
-        return {}
-    return dict(_load_owners(str(path), path.stat().st_mtime_ns, load_rules(rules_dir)))
+    from ..bundle import load_rules_bundle
+
+    return dict(load_rules_bundle(rules_dir).owners)
 
 
-@lru_cache(maxsize=8)
-def _load_owners(path: str, _mtime: int, rules: NormalizeRules) -> tuple[tuple[str, str], ...]:
+def parse_owners(path: str, rules: NormalizeRules) -> tuple[tuple[str, str], ...]:
+    """Read and check one owners.yaml (the rules bundle calls this once per file)."""
     doc, p = load_rule_file(path, "owners")
     p.keys(doc, "", ["kind", "version", "owners"])
     raw = doc.get("owners") or {}

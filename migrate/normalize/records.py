@@ -13,6 +13,7 @@ is never modified.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -42,7 +43,10 @@ _CONTACT = ("contact_name", "contact_last_name", "contact_first_name")
 
 
 def normalize_records(
-    records: pd.DataFrame, *, rules_dir: str | None = None, today: dt.date | None = None
+    records: pd.DataFrame,
+    *,
+    rules_dir: str | os.PathLike[str] | None = None,
+    today: dt.date | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return (normalized records, findings frame).
 

@@ -20,11 +20,11 @@ import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..rules import read_yaml, rule_path
 from .base import Issue, Outcome, distinct, settle, take
 from .collect import Collector
 from .config import NormalizeRules, StageRules, load_rules, stage_word_key
@@ -61,6 +61,7 @@ class StageVocabulary:
     words: tuple[tuple[str, str], ...]  # (word key, stage key), unique word keys
     keys: tuple[str, ...]
     spellings: tuple[tuple[str, str], ...] = ()  # (word key, the word as first listed)
+    listed: tuple[str, ...] = ()  # every key, label and synonym as written (clashes too)
 
     def spelling(self, key: str) -> str:
         """The word as rules/stages.yaml lists it (the key itself when not known)."""
@@ -81,27 +82,31 @@ def word_key(text: object) -> str:
 
 
 def load_stage_vocabulary(rules_dir: str | os.PathLike[str] | None = None) -> StageVocabulary:
-    """The stage words of rules/stages.yaml (cached per path and modification time)."""
-    path = rule_path("stages.yaml", rules_dir).resolve()
-    return _load(str(path), path.stat().st_mtime_ns if path.is_file() else 0)
+    """The stage words of rules/stages.yaml (a view on the rules bundle)."""
+    from ..bundle import load_rules_bundle
+
+    return load_rules_bundle(rules_dir).stage_vocabulary
 
 
-@lru_cache(maxsize=8)
-def _load(path: str, _mtime: int) -> StageVocabulary:
-    # Only the words are read here; the stages stage checks the whole file.
-    doc = read_yaml(path)
+def vocabulary_from(doc: Any) -> StageVocabulary:
+    """The stage words of a parsed stages.yaml (the rules bundle calls this once per file)."""
+    # Only the words are read here; the stage model checks the whole file.
     stages = doc.get("stages") if isinstance(doc, dict) else None
     words: dict[str, str] = {}
     spellings: dict[str, str] = {}
     clash: set[str] = set()
     keys = []
+    listed: list[str] = []
     for spec in stages if isinstance(stages, list) else []:
-        if not isinstance(spec, dict) or not isinstance(spec.get("key"), str):
+        if not isinstance(spec, dict):
+            continue
+        label = spec["label"] if isinstance(spec.get("label"), dict) else {}
+        synonyms = spec["synonyms"] if isinstance(spec.get("synonyms"), list) else []
+        listed += [str(w) for w in (spec.get("key", ""), *synonyms, *label.values())]
+        if not isinstance(spec.get("key"), str):
             continue
         key = spec["key"]
         keys.append(key)
-        label = spec["label"] if isinstance(spec.get("label"), dict) else {}
-        synonyms = spec["synonyms"] if isinstance(spec.get("synonyms"), list) else []
         for w in (key, *label.values(), *synonyms):
             k = word_key(w)
             if not k:
@@ -114,6 +119,7 @@ def _load(path: str, _mtime: int) -> StageVocabulary:
         tuple((k, v) for k, v in words.items() if k not in clash),
         tuple(keys),
         tuple((k, w) for k, w in spellings.items() if k in words and k not in clash),
+        tuple(listed),
     )
 
 

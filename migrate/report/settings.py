@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any, Literal
 
 from ..rules import Problems, load_rule_file, read_yaml, rule_path
@@ -78,10 +77,10 @@ class ReportRules:
 
 
 def load_report_rules(rules_dir: str | os.PathLike[str] | None = None) -> ReportRules:
-    """Load and check rules/report.yaml (cached per path and modification time)."""
-    path = rule_path("report.yaml", rules_dir).resolve()
-    mtime = path.stat().st_mtime_ns if path.is_file() else 0
-    return _load(str(path), mtime)
+    """The report settings of rules/report.yaml (a view on the rules bundle)."""
+    from ..bundle import load_rules_bundle
+
+    return load_rules_bundle(rules_dir).report
 
 
 def _int(p: Problems, value: Any, key: str, lo: int) -> int | None:
@@ -102,8 +101,8 @@ def _share(p: Problems, value: Any, key: str) -> float | None:
     return float(value)
 
 
-@lru_cache(maxsize=8)
-def _load(path: str, _mtime: int) -> ReportRules:
+def parse_report_rules(path: str) -> ReportRules:
+    """Read and check one report.yaml (the rules bundle calls this once per file)."""
     doc, p = load_rule_file(path, "report")
     p.keys(doc, "", _TOP_KEYS, ["stale_days", "checklist"])
     out: dict[str, Any] = {"path": path}

@@ -1,0 +1,217 @@
+"""The rules bundle: every rule file read and checked once, into one immutable object."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from pathlib import Path
+
+import pytest
+
+import migrate.rules as rules_module
+from migrate import pipeline
+from migrate.bundle import Rules, clear_cache, load_rules_bundle
+from migrate.errors import RuleFileError
+from migrate.rules import DEFAULT_RULES_DIR, line_of, read_rule_doc
+from migrate.schema import load_schema
+from migrate.stages import load_stage_model
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture()
+def rules(tmp_path: Path) -> Path:
+    """An editable copy of the shipped rules."""
+    folder = tmp_path / "rules"
+    shutil.copytree(DEFAULT_RULES_DIR, folder)
+    return folder
+
+
+def _edit(path: Path, old: str, new: str) -> int:
+    """Replace ``old`` once; return the 1-based line it is on."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return text[: text.index(old)].count("\n") + 1
+
+
+def _error(folder: Path, section: str) -> RuleFileError:
+    with pytest.raises(RuleFileError) as err:
+        getattr(load_rules_bundle(folder), section)
+    return err.value
+
+
+# ----------------------------------------------------------------------------- validation
+
+
+def test_a_typo_in_an_ambiguous_header_is_caught_with_its_line(rules: Path) -> None:
+    line = _edit(
+        rules / "columns.yaml", "担当者: [contact_name, owner]", "担当者: [contact_nam, owner]"
+    )
+    with pytest.raises(RuleFileError) as err:
+        load_schema(rules)
+    problem = err.value.problems[0]
+    assert problem.startswith(
+        "ambiguous.担当者: 'contact_nam' is not a field (did you mean contact_name?); fields: "
+    )
+    assert "owner" in problem.split("fields: ", 1)[1]  # the allowed values
+    assert err.value.lines == [line]
+    assert f"columns.yaml:{line}: ambiguous.担当者: 'contact_nam'" in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        pytest.param(
+            "{field: notes, any:",
+            "{field: note, any:",
+            "keywords[2].field: 'note' is not a field (did you mean notes?)",
+            id="keyword-field",
+        ),
+        pytest.param(
+            "{field: notes, any:",
+            "{field: notes, colour: red, any:",
+            "keywords[2].colour: unknown key; allowed: field, any, with",
+            id="keyword-unknown-key",
+        ),
+        pytest.param(
+            "  acct: account\n",
+            "  acct: [account]\n",
+            "abbreviations.acct: ['account'] is not a word",
+            id="abbreviation-not-a-word",
+        ),
+        pytest.param(
+            "  氏名: [contact_name, owner]\n",
+            "  氏名: contact_name\n",
+            "ambiguous.氏名: 'contact_name' is not a list of two or more fields",
+            id="ambiguous-not-a-list",
+        ),
+    ],
+)
+def test_columns_vocabulary_is_checked(rules: Path, old: str, new: str, expected: str) -> None:
+    line = _edit(rules / "columns.yaml", old, new)
+    err = _error(rules, "schema")
+    assert err.problems[0].startswith(expected), err.problems
+    assert err.lines[0] == line
+
+
+def test_every_problem_of_a_file_at_once(rules: Path) -> None:
+    _edit(rules / "columns.yaml", "担当者: [contact_name, owner]", "担当者: [contact_nam, owner]")
+    _edit(rules / "columns.yaml", "{field: notes, any:", "{field: note, any:")
+    _edit(rules / "columns.yaml", "  fuzzy_min: 0.86", "  fuzzy_minimum: 0.86")
+    err = _error(rules, "schema")
+    assert len(err.problems) == 3, err.problems
+    assert all(line is not None for line in err.lines)
+    assert err.lines == sorted(err.lines)  # matching (top), ambiguous, keywords
+
+
+SECTIONS = {
+    "columns.yaml": "schema",
+    "stages.yaml": "stages",
+    "normalize.yaml": "normalize",
+    "owners.yaml": "owners",
+    "dedupe.yaml": "dedupe",
+    "report.yaml": "report",
+    "ingest.yaml": "ingest",
+    "findings.yaml": "catalogue",
+}
+
+
+@pytest.mark.parametrize("name", list(SECTIONS))
+def test_an_unknown_key_in_any_rule_file_is_an_error(rules: Path, name: str) -> None:
+    path = rules / name
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.rstrip("\n") + "\ncolour: blue\n", encoding="utf-8")
+    err = _error(rules, SECTIONS[name])
+    assert any(p.startswith("colour: unknown key; allowed: kind, version") for p in err.problems)
+    line = len(path.read_text(encoding="utf-8").splitlines())
+    assert f"{name}:{line}: colour: unknown key" in str(err)
+
+
+def test_an_unknown_key_in_a_target_profile_is_an_error(rules: Path) -> None:
+    path = rules / "targets" / "generic.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "colour: blue\n", encoding="utf-8")
+    with pytest.raises(RuleFileError) as err:
+        load_rules_bundle(rules).target("generic")
+    assert err.value.problems[0].startswith("colour: unknown key")
+    assert err.value.lines[0] == len(path.read_text(encoding="utf-8").splitlines())
+
+
+def test_a_broken_file_stops_the_run_before_any_work(rules: Path, tmp_path: Path) -> None:
+    # report.yaml is only used at the end of a run: it is checked at the start all the same
+    _edit(rules / "report.yaml", "stale_days:", "stale_dayz:")
+    out = tmp_path / "out"
+    with pytest.raises(RuleFileError) as err:
+        pipeline.run([str(FIXTURES / "tracker.tsv")], out=out, rules_dir=str(rules))
+    assert err.value.path.endswith("report.yaml")
+    assert not out.exists()
+
+
+def test_line_of_a_key_path() -> None:
+    doc = read_rule_doc(DEFAULT_RULES_DIR / "stages.yaml")
+    text = (DEFAULT_RULES_DIR / "stages.yaml").read_text(encoding="utf-8").splitlines()
+    first = line_of(doc.lines, "stages[0].key")
+    assert first is not None and "key:" in text[first - 1]
+    # a key path the file does not hold is placed at the nearest key it does hold
+    assert line_of(doc.lines, "stages[0].colour") == line_of(doc.lines, "stages[0]")
+    assert line_of(doc.lines, "nothing.here") is None
+
+
+def test_a_yaml_syntax_error_names_its_line(rules: Path) -> None:
+    line = _edit(rules / "owners.yaml", "kind: owners", "kind: [owners")
+    err = _error(rules, "owners")
+    assert "YAML syntax error" in err.problems[0]
+    assert err.lines[0] is not None and err.lines[0] >= line
+
+
+# ----------------------------------------------------------------------------- loaded once
+
+
+def test_each_rule_file_is_read_once_per_run(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    reads: list[str] = []
+    parse = rules_module._parse
+
+    def counting(path: str):  # type: ignore[no-untyped-def]
+        reads.append(Path(path).name)
+        return parse(path)
+
+    clear_cache()
+    monkeypatch.setattr(rules_module, "_parse", counting)
+    res = pipeline.run([str(FIXTURES / "tracker.tsv")], out=tmp_path / "out", target="salesforce")
+    assert res.outputs  # a whole run, report included
+    assert reads.count("stages.yaml") == 1
+    assert sorted(reads) == sorted(set(reads)), reads  # every file once
+    clear_cache()
+
+
+def test_the_bundle_is_cached_per_directory_and_content(rules: Path) -> None:
+    first = load_rules_bundle(rules)
+    assert load_rules_bundle(str(rules)) is first
+    assert Rules.load(rules) is first
+    assert load_rules_bundle(first) is first  # a bundle stands for its directory
+    assert load_stage_model(rules) is first.stages
+    assert load_stage_model(first) is first.stages
+    _edit(rules / "stages.yaml", "kind: stages", "kind: stages  # edited")
+    second = load_rules_bundle(rules)
+    assert second is not first
+    assert second.schema is not None
+
+
+def test_the_bundle_is_immutable() -> None:
+    bundle = load_rules_bundle(DEFAULT_RULES_DIR).check()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        bundle.directory = Path("elsewhere")  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        bundle.schema = None  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        bundle.stages.stages = ()  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        bundle.schema.keywords[0].field = "notes"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        bundle.owners["someone"] = "x@example.com"  # type: ignore[index]
+    with pytest.raises(TypeError):
+        bundle.stage_order["won"] = 0  # type: ignore[index]
+    assert isinstance(bundle.schema.fields, tuple)
+    assert isinstance(bundle.normalize.companies.legal_forms, tuple)
