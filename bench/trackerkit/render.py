@@ -32,6 +32,7 @@ class Cell:
 
 
 def raw_of(v) -> str:
+    """The cell as text the way a reader hands it over (dates with their time, floats exact)."""
     if isinstance(v, Cell):
         v = v.v
     if v is None:
@@ -50,6 +51,8 @@ def raw_of(v) -> str:
 
 
 class Phone:
+    """A phone number as national groups (03, 1234, 5678) with its country code and E.164."""
+
     def __init__(self, cc: str, groups: tuple, trunk_drop=True):
         self.cc = cc
         self.groups = groups  # national groups, first may carry trunk '0'
@@ -62,6 +65,7 @@ class Phone:
             self.e164 = "+" + cc + nat
 
     def intl_groups(self):
+        """The groups as dialled from abroad (trunk 0 dropped)."""
         g = list(self.groups)
         if self.trunk_drop and g[0].startswith("0"):
             g[0] = g[0][1:]
@@ -69,16 +73,20 @@ class Phone:
 
 
 def rand_digits(rng, n, first_nonzero=True):
+    """n random digits as text, the first one not 0 unless asked."""
     s = str(rng.randint(1 if first_nonzero else 0, 9))
     return s + "".join(str(rng.randint(0, 9)) for _ in range(n - 1))
 
 
 def jp_phone(rng, pool):
+    """A Japanese number from a pool of [area code, middle digits, last digits]."""
     area, a, b = rng.choice(pool)
     return Phone("81", (area, rand_digits(rng, a), rand_digits(rng, b, False)))
 
 
 def foreign_phone(rng, country):
+    """A number of the country (US, UK, SG, AU, DE, FR, IT, NL, CH, CZ, SE) in its own grouping."""
+
     def d(n, nz=False):
         return rand_digits(rng, n, nz)
 
@@ -112,6 +120,8 @@ def foreign_phone(rng, country):
 
 
 class Company:
+    """A company: Japanese (legal form before or after the base name) or English-named."""
+
     def __init__(
         self, kind, canon, base=None, form=None, pos=None, domain=None, abbrevs=(), country="JP"
     ):
@@ -126,6 +136,8 @@ class Company:
 
 
 class Person:
+    """A person: Japanese in kanji (family name first) or western (given name first)."""
+
     def __init__(self, kind, family, given, fam_r=None, giv_r=None, female=False):
         self.kind = kind  # 'jp' (kanji) or 'w' (western)
         self.family = family
@@ -136,6 +148,7 @@ class Person:
 
     @property
     def canon(self):
+        """The name as it should be read: 山田太郎, John Smith."""
         if self.kind == "jp":
             return self.family + self.given
         return f"{self.given} {self.family}"
@@ -196,6 +209,7 @@ class Names:
 
 
 def make_email(rng, person, company, free_share=0.05):
+    """A person's address at the company domain in a common local-part pattern, or free mail."""
     if person.kind == "jp" or person.fam_r:
         fr = ascii_fold(person.fam_r or person.family)
         gr = ascii_fold(person.giv_r or person.given)
@@ -227,6 +241,7 @@ ABBR = {
 
 
 def r_company(rng, c: Company, kind: str, abbr_pool=None):
+    """A company cell: clean, ㈱/(株) abbreviated, spaced, 御中/様, padded, full-width, no legal form..."""
     canon = c.canon
     if c.kind == "en":
         if kind == "abbr" and c.abbrevs:
@@ -280,6 +295,7 @@ TITLES_JP = ["（部長）", "(課長)", "（主任）", "(マネージャー)",
 
 
 def r_contact(rng, p: Person, kind: str, house_sep=""):
+    """A contact cell: with or without a space, 様/さん, a title, "Last, First", Mr./Herr, case..."""
     canon = p.canon
     if p.kind == "jp":
         if kind == "clean":
@@ -329,6 +345,7 @@ def r_contact(rng, p: Person, kind: str, house_sep=""):
 
 
 def r_email(rng, addr: str, kind: str, person: Person | None = None):
+    """An e-mail cell: upper case, display name <addr>, mailto:, full-width ＠, none, broken, two..."""
     if kind == "clean":
         return addr, addr
     if kind == "upper":
