@@ -15,7 +15,11 @@ import numpy as np
 import pandas as pd
 from trackerkit import vocab  # bench/ is on the path of every caller of this module
 
-_V = vocab.load("synth")
+_V = vocab.load(
+    "synth",
+    keys=["kana_of", "kanji_tail", "en_words", "en_tail", "surnames", "given", "roma_s", "roma_g"]
+    + ["products", "deal_words", "stages", "owners", "trackers"],
+)
 KANA_OF: dict[str, str] = _V["kana_of"]
 KANJI_HEAD = list(KANA_OF)
 KANJI_TAIL, EN_WORDS, EN_TAIL = _V["kanji_tail"], _V["en_words"], _V["en_tail"]

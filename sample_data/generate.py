@@ -50,8 +50,18 @@ ZIP_TIME = (2026, 3, 27, 18, 0, 0)
 
 # The names, places and products all five trackers share, and each tracker's header words,
 # stage words and messy-cell habits, are data (bench/trackerkit/vocab/sample/*.yaml).
-WORLD = vocab.load("sample/world")
-TRACKERS = vocab.load("sample/trackers")
+WORLD = vocab.load(
+    "sample/world",
+    keys=["surnames", "given_names", "foreign_names", "name_first", "name_second"]
+    + ["special_companies", "foreign_companies", "places", "departments", "titles_ja"]
+    + ["titles_en", "products", "next_actions_ja", "next_actions_en", "lost_reasons"]
+    + ["lead_sources_ja", "lead_sources_en", "reps"],
+)
+TRACKERS = vocab.load(
+    "sample/trackers",
+    keys=["stage_order", "open_stages", "files", "headers", "west_groups", "stages"]
+    + ["west_prob", "rank_percent", "east_notes", "kansai_memo", "ma_sources", "shapes"],
+)
 SURNAMES, GIVEN_NAMES, FOREIGN_NAMES = (
     WORLD["surnames"],
     WORLD["given_names"],

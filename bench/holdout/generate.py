@@ -40,7 +40,12 @@ FIXED_TIME = datetime(2026, 2, 27, 17, 30, 0)
 ZIP_TIME = (2026, 2, 27, 17, 30, 0)
 BASE = date(2026, 2, 27)
 
-V = vocab.load("holdout")
+V = vocab.load(
+    "holdout",
+    keys=["surnames", "given", "co_first", "co_second", "en_companies", "en_people"]
+    + ["products_ja", "products_en", "areas", "legal_forms", "titles_ja", "titles_en"]
+    + ["columns", "values"],
+)
 SURNAMES, GIVEN, CO_FIRST, CO_SECOND = V["surnames"], V["given"], V["co_first"], V["co_second"]
 EN_COMPANIES, EN_PEOPLE, AREAS = V["en_companies"], V["en_people"], V["areas"]
 PRODUCTS_JA, PRODUCTS_EN = V["products_ja"], V["products_en"]

@@ -9,6 +9,7 @@ and mapping is part of the data (reorder one and the generated files change).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -18,13 +19,25 @@ VOCAB_DIR = Path(__file__).resolve().parent / "vocab"
 KIND = "trackerkit.vocabulary"
 
 
-def load(name: str) -> dict[str, Any]:
-    """Read vocab/<name>.yaml and return everything but its kind and version."""
+def load(name: str, keys: Iterable[str] | None = None) -> dict[str, Any]:
+    """Read vocab/<name>.yaml and return everything but its kind and version.
+
+    keys: the top-level keys the caller reads; a missing or an unknown one is an error
+    that names the file and both lists (a typo must not fall back to nothing).
+    """
     path = VOCAB_DIR / f"{name}.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict) or data.get("kind") != KIND or data.get("version") != 1:
         raise ValueError(f"{path}: expected 'kind: {KIND}' and 'version: 1' at the top")
-    return {k: v for k, v in data.items() if k not in ("kind", "version")}
+    body = {k: v for k, v in data.items() if k not in ("kind", "version")}
+    if keys is not None:
+        missing, unknown = set(keys) - set(body), set(body) - set(keys)
+        if missing or unknown:
+            raise ValueError(
+                f"{path}: missing keys {sorted(missing)}, unknown keys {sorted(unknown)}"
+                f" (allowed: {', '.join(keys)})"
+            )
+    return body
 
 
 def dump(data: dict[str, Any], comment: str = "") -> str:
