@@ -344,6 +344,25 @@ def _same(actual: Any, expected: Any) -> bool:
     return actual == expected
 
 
+def _column_units(records: pd.DataFrame, field: str) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """``_amount_unit`` / ``_currency_hint`` of a case's row are what its column's header
+    announces (金額（万円）, Amount (USD)). Where normalize reads that as column metadata
+    (``units=``, migrate.amounts.ColumnUnits) it is passed so; else it stays on the rows."""
+    import inspect
+
+    from migrate.normalize import normalize_records
+
+    if "units" not in inspect.signature(normalize_records).parameters:
+        return records, {}
+    from migrate.amounts import ColumnUnit, ColumnUnits
+
+    unit = float(records["_amount_unit"].iloc[0] or 1.0)
+    currency = str(records["_currency_hint"].iloc[0] or "")
+    key = ("cases.xlsx", "Sheet1", field)
+    rest = records.drop(columns=["_amount_unit", "_currency_hint"])
+    return rest, {"units": ColumnUnits.of([(key, ColumnUnit(unit, currency))])}
+
+
 def check_normalize(case: Case) -> None:
     """One cell through ``normalize_records``: its value(s) and findings."""
     from migrate.normalize import normalize_records
@@ -353,7 +372,8 @@ def check_normalize(case: Case) -> None:
     bookkeeping = {k: v for k, v in case.row.items() if k.startswith("_")}
     rows = [{**case.row, case.field: case.input}]
     rows += [{**bookkeeping, case.field: value} for value in case.column]
-    out, findings = normalize_records(_records(rows), today=case.today)
+    records, units = _column_units(_records(rows), case.field)
+    out, findings = normalize_records(records, today=case.today, **units)
     if case.has_expect:
         expected = case.expect if isinstance(case.expect, dict) else {case.field: case.expect}
         for column, value in expected.items():
