@@ -418,13 +418,19 @@ def evaluate(data: Path, truth: Path | None = None, target: str = "generic",
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--data", type=Path, required=True)
+    ap.add_argument(
+        "--data",
+        type=Path,
+        action="append",
+        required=True,
+        help="a folder written by generate.py (repeat for one column each)",
+    )
     ap.add_argument("--truth", type=Path, help="truth folder (default: DATA/truth)")
     ap.add_argument("--target", default="generic")
     ap.add_argument("--out", type=Path, help="also write the run's outputs here")
     ap.add_argument("--json", type=Path, help="write every figure and error class here")
     ap.add_argument("--errors", action="store_true", help="print the error classes")
-    ap.add_argument("--name", default=None, help="column name in the table")
+    ap.add_argument("--name", action="append", help="column name in the table (per --data)")
     ap.add_argument(
         "--src",
         type=Path,
@@ -434,18 +440,26 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.src:
         sys.path.insert(0, str(args.src.resolve()))
-    truth = args.truth or args.data / "truth"
-    if truth.is_file():
-        truth = truth.parent
-    s = evaluate(args.data, truth, args.target, args.out)
+    names = args.name or [d.name for d in args.data]
+    if len(names) != len(args.data):
+        ap.error("give one --name per --data")
+    scores = {}
+    for name, data in zip(names, args.data):
+        truth = args.truth or data / "truth"
+        if truth.is_file():
+            truth = truth.parent
+        out = args.out / name if args.out and len(args.data) > 1 else args.out
+        scores[name] = evaluate(data, truth, args.target, out)
     import migrate
 
     print(f"migrate from {Path(migrate.__file__).parent}", file=sys.stderr)
-    print(table({args.name or args.data.name: s}))
+    print(table(scores))
     if args.errors:
-        print(json.dumps(s["errors"], ensure_ascii=False, indent=1))
+        for name, s in scores.items():
+            print(f"\n## {name}\n" + json.dumps(s["errors"], ensure_ascii=False, indent=1))
     if args.json:
-        args.json.write_text(json.dumps(s, ensure_ascii=False, indent=1) + "\n")
+        one = next(iter(scores.values())) if len(scores) == 1 else scores
+        args.json.write_text(json.dumps(one, ensure_ascii=False, indent=1) + "\n")
     return 0
 
 

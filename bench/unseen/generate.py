@@ -176,6 +176,7 @@ class Deal:
     created: dt.date
     fy: str = ""
     snaps: list[Snap] = field(default_factory=list)
+    twin: bool = False  # one of two rows alike in one sheet that are different deals
 
 
 # ---------------------------------------------------------------- universe
@@ -443,6 +444,7 @@ class World:
             amount = amount_of(rng)
             stage = rng.choice(["opportunity", "proposal", "closing"])
             self._snapshots(twin, [F_B], stage, amount)
+            twin.twin = d.twin = True
         for c in rng.sample(self.active, max(2, len(self.active) // 8)):  # renewals
             prod = ("年間保守契約", "年間保守", "Annual Maintenance")
             kind = ("", "", "renewal")
@@ -935,7 +937,9 @@ def write_truth(w: World, out: Path, truth: Truth, seed: int) -> None:
             "close_lo": s.lo.isoformat() if s.lo else "",
             "close_hi": s.hi.isoformat() if s.hi else "",
             "amount": "" if s.amount is None else s.amount,
-            "family": "renewal" if d.fy else ("department" if d.dept_tag else ""),
+            "family": "renewal"
+            if d.fy
+            else ("department" if d.dept_tag else ("twin" if d.twin else "")),
         })  # fmt: skip
     with open(tdir / "deals.csv", "w", encoding="utf-8", newline="") as fh:
         wr = csv.DictWriter(fh, list(deals[0]), lineterminator="\n")
