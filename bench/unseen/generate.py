@@ -317,6 +317,7 @@ def final_stage(rng: random.Random) -> str:
 class World:
     def __init__(self, seed: int, n_deals: int) -> None:
         self.rng = random.Random(seed)
+        self.seed = seed
         rng = self.rng
         n_companies = max(12, int(n_deals * 0.45))
         self.companies = make_companies(rng, n_companies + max(20, n_deals))
@@ -718,8 +719,8 @@ def write_yomi(w: World, out: Path, truth: Truth) -> None:
     ws["A2"] = "最終更新：2026/1/20　金額単位：万円（税抜）"
     truth.add(F_B, sheet, 2, "title")
     ws.append([])
-    ws.append(["No.", "得意先", "部署", "ご担当者", "案件名", "商材", "見込金額(万円)", "ヨミ",
-               "状況", "受注予定", "担当営業", "最終更新日", "備考"])  # fmt: skip
+    ws.append(headers(w.seed, F_B, ["No.", "得意先", "部署", "ご担当者", "案件名", "商材",
+               "見込金額(万円)", "ヨミ", "状況", "受注予定", "担当営業", "最終更新日", "備考"]))  # fmt: skip
     truth.add(F_B, sheet, 4, "header")
     notes = ["", "", "", "前回見積より減額", "来期予算化待ち", "部長決裁済", "競合2社",
              "リプレース案件", "要再見積", "先方担当異動"]  # fmt: skip
@@ -779,9 +780,9 @@ def write_english(w: World, out: Path, truth: Truth) -> None:
     rng = w.rng
     items = [(d, s) for d in w.deals for s in d.snaps if s.file == F_EN]
     items.sort(key=lambda t: (t[0].created, t[0].did))
-    lines = [["opportunity_id", "account", "opportunity", "contact", "contact_email",
+    lines = [headers(w.seed, F_EN, ["opportunity_id", "account", "opportunity", "contact", "contact_email",
               "sales_agent", "engage_date", "close_date", "deal_stage", "forecast",
-              "close_value", "last_activity", "notes"]]  # fmt: skip
+              "close_value", "last_activity", "notes"])]  # fmt: skip
     notes = ["", "", "", "champion left", "security review", "legal redlines", "budget Q2"]
     for i, (d, s) in enumerate(items):
         s.word = pick(rng, vocab.ENGLISH[s.stage])
@@ -838,8 +839,8 @@ def write_leads(w: World, out: Path, truth: Truth) -> None:
     sheet = ws.title
     ws["A1"] = "インサイドセールス リード管理（2025年下期）"
     truth.add(F_IS, sheet, 1, "title")
-    ws.append(["No", "法人名", "部署名", "役職", "氏名", "メールアドレス", "電話番号", "流入経路",
-               "初回接触日", "IS担当", "ステータス", "商談化日", "メモ"])  # fmt: skip
+    ws.append(headers(w.seed, F_IS, ["No", "法人名", "部署名", "役職", "氏名", "メールアドレス",
+               "電話番号", "流入経路", "初回接触日", "IS担当", "ステータス", "商談化日", "メモ"]))  # fmt: skip
     truth.add(F_IS, sheet, 2, "header")
     deal_of = {}
     for d in w.deals:
@@ -964,7 +965,38 @@ def write_truth(w: World, out: Path, truth: Truth, seed: int) -> None:
         "rows": kinds,
     }
     (tdir / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n")
-    (tdir / "columns.json").write_text(json.dumps(COLUMNS, ensure_ascii=False, indent=1) + "\n")
+    columns = {
+        f: {
+            sh: {header_of(w.seed, f, h): v for h, v in cols.items()} for sh, cols in sheets.items()
+        }
+        for f, sheets in COLUMNS.items()
+    }
+    (tdir / "columns.json").write_text(json.dumps(columns, ensure_ascii=False, indent=1) + "\n")
+
+
+# Header words that differ between teams: seed 1 writes the first, seed 2 the second, ...
+# so the hold-out seed also tests headers the tuning seed never showed.
+HEADER_ALTS = {
+    F_EN: {
+        "account": ["account", "customer", "company"],
+        "sales_agent": ["sales_agent", "rep", "AE"],
+        "engage_date": ["engage_date", "first contact", "first_contact_date"],
+    },
+    F_B: {"得意先": ["得意先", "社名", "顧客名"], "担当営業": ["担当営業", "営業担当者", "営業"]},
+    F_IS: {
+        "法人名": ["法人名", "会社名", "社名"],
+        "初回接触日": ["初回接触日", "初回コンタクト日", "リード獲得日"],
+    },
+}
+
+
+def header_of(seed: int, file: str, default: str) -> str:
+    alts = HEADER_ALTS.get(file, {}).get(default)
+    return alts[(seed - 1) % len(alts)] if alts else default
+
+
+def headers(seed: int, file: str, defaults: list[str]) -> list[str]:
+    return [header_of(seed, file, h) for h in defaults]
 
 
 # What each header means, judged by a person reading the sheet ("*" = either way is fine).
