@@ -24,7 +24,7 @@ from . import __version__
 from . import findings as fnd
 from .crosswalk import CROSSWALK_COLUMNS, STATUS_COLUMNS, object_statuses
 from .errors import InputFileError
-from .ingest import IngestResult, SheetTable, read_sources, to_records
+from .ingest import IngestResult, SheetTable, column_units, read_sources, to_records
 from .output import (
     OutputFolder,
     is_formula_payload,
@@ -131,7 +131,9 @@ def run(
     table_findings = [f for t in ingest.tables for f in t.findings]
     found: list[pd.DataFrame] = [fnd.concat([table_findings, ingest.findings])]
 
-    records, norm_findings = normalize_records(records, rules_dir=rules, today=as_of)
+    records, norm_findings = normalize_records(
+        records, rules_dir=rules, today=as_of, units=column_units(ingest.tables)
+    )
     found.append(norm_findings)
     today, today_source = _reference_date(as_of, records, ingest)
     if today is None:

@@ -42,8 +42,6 @@ SOURCE_SHEET = "_source_sheet"  # sheet name; "" for CSV/TSV
 SOURCE_ROW = "_source_row"  # Excel row number as the user sees it (CSV: line number, header = 1)
 ROW_KEY = "_row_key"  # stable key "file|sheet|row": survives re-runs, used by decisions
 SOURCE_ORDER = "_source_order"  # position of the file in the inputs (0-based), then the sheet
-AMOUNT_UNIT = "_amount_unit"  # multiplier from the amount header (万円 -> 10000), 1 when none
-CURRENCY_HINT = "_currency_hint"  # currency from the amount header (USD), "" when none
 EXTRA_PREFIX = "extra:"  # unmapped source columns are kept as "extra:<header>"
 
 BOOKKEEPING = [
@@ -52,8 +50,6 @@ BOOKKEEPING = [
     SOURCE_ROW,
     ROW_KEY,
     SOURCE_ORDER,
-    AMOUNT_UNIT,
-    CURRENCY_HINT,
 ]
 
 

@@ -18,8 +18,6 @@ def one_field_records(field: str, cells: list[tuple[str, str | None]]) -> pd.Dat
                 "_source_file": file,
                 "_source_sheet": "",
                 "_source_row": i + 2,
-                "_amount_unit": 1.0,
-                "_currency_hint": "",
                 field: value,
             }
         )

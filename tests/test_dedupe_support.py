@@ -58,8 +58,6 @@ def frame(rows: list[dict[str, Any]], file: str = "east.xlsx", sheet: str = "案
                 "_source_row": row,
                 "_row_key": f"{f}|{s}|{row}",
                 "_source_order": order,
-                "_amount_unit": 1.0,
-                "_currency_hint": "",
             }
         )
         out.append(rec)

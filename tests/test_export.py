@@ -1216,6 +1216,35 @@ def test_foreign_currency_policy_and_org_currency_are_configurable(tmp_path, mod
     assert (deals.loc["d1", "amount"], deals.loc["d1", "deal_currency_code"]) == ("27500", "USD")
 
 
+def test_every_foreign_currency_of_a_file_is_one_currency_check(targets, model) -> None:
+    ents = entities(
+        companies=[company("c1", "会社", 2)],
+        deals=[
+            deal("d1", "c1", "", "proposal", 2, amount=27500.0, currency="USD"),
+            deal("d2", "c1", "", "proposal", 3, amount=900.0, currency="EUR"),
+            deal("d3", "c1", "", "proposal", 4, amount=3000000.0, currency="JPY"),
+        ],
+    )
+    result = build(targets["hubspot"], model, ents)
+    assert rejects_of(result, "deals.csv") == {
+        "d1": ["export.foreign-currency"],
+        "d2": ["export.foreign-currency"],
+    }
+    r = result.rejects.set_index("external_id")
+    assert r.loc["d2", "reason"] == "Amount is in EUR but the org currency is JPY"
+    assert "with EUR as a currency" in r.loc["d2", "fix"]
+    assert "with USD as a currency" in r.loc["d1", "fix"]
+    assert set(r["expectation"]) == {"expect_column_values_to_be_in_set(amount)"}
+    failures = result.validation["deals.csv"]["failures"]
+    assert [(f["rule"], f["rows"]) for f in failures] == [("export.foreign-currency", 2)]
+    found = result.findings[result.findings["rule"] == "export.foreign-currency"]
+    assert found[["row", "field", "original"]].values.tolist() == [
+        [2, "amount", "27500"],
+        [3, "amount", "900"],
+    ]
+    assert list(result.files["deals.csv"]["migration_id"]) == ["d3"]
+
+
 def test_keeping_foreign_amounts_needs_a_currency_column(tmp_path: Path) -> None:
     problems = _profile_problems(tmp_path, lambda d: d["policies"].update(foreign_currency="keep"))
     assert problems == [

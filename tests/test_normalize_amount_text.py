@@ -75,7 +75,7 @@ def test_normalized_amounts_as_text() -> None:
     for i, amount in enumerate(["1.200.000", "12.500,50 €", "120万円", "$1,234.5", None]):
         row: dict[str, Any] = {n: None for n in names}
         row.update({"_source_file": "a.csv", "_source_sheet": "", "_source_row": i + 2,
-                    "_amount_unit": 1.0, "_currency_hint": "", "amount": amount})  # fmt: skip
+                    "amount": amount})  # fmt: skip
         rows.append(row)
     out, _ = normalize_records(pd.DataFrame(rows, dtype=object), today=dt.date(2026, 1, 15))
     assert [format_amount(v) for v in out["amount"]] == [
@@ -123,7 +123,7 @@ def _amounts(sheets: dict[str, list[Any]]) -> pd.DataFrame:
         for i, amount in enumerate(amounts):
             row: dict[str, Any] = {n: None for n in names}
             row.update({"_source_file": "t.xlsx", "_source_sheet": sheet, "_source_row": i + 2,
-                        "_amount_unit": 1.0, "_currency_hint": "", "amount": amount})  # fmt: skip
+                        "amount": amount})  # fmt: skip
             rows.append(row)
     return pd.DataFrame(rows, dtype=object)
 

@@ -36,8 +36,6 @@ def records(sheets: dict[str, list[dict[str, Any]]]) -> pd.DataFrame:
                     "_source_row": i + 2,
                     "_row_key": f"deals.xlsx|{sheet}|{i + 2}",
                     "_source_order": 0,
-                    "_amount_unit": 1.0,
-                    "_currency_hint": "",
                 }
             )
             row.update(values)

@@ -274,8 +274,7 @@ def test_records_never_raise_and_keep_rows(rows: list[list[object]]) -> None:
     for i, values in enumerate(rows):
         row: dict[str, object] = {n: None for n in names}
         row.update(dict(zip(fields, values)))
-        row.update({"_source_file": "p.csv", "_source_sheet": "", "_source_row": i + 2, "_amount_unit": 1.0,
-                    "_currency_hint": ""})  # fmt: skip
+        row.update({"_source_file": "p.csv", "_source_sheet": "", "_source_row": i + 2})
         data.append(row)
     records = pd.DataFrame(data, dtype=object, index=range(10, 10 + len(data)))
     out, findings = normalize_records(records, today=TODAY)
@@ -311,8 +310,9 @@ def test_owners_unified_once_stay_unified(cells: list[str]) -> None:
     data = []
     for i, owner in enumerate(cells):
         row: dict[str, object] = {n: None for n in names}
-        row.update({"_source_file": "p.csv", "_source_sheet": "", "_source_row": i + 2, "_amount_unit": 1.0,
-                    "_currency_hint": "", "owner": owner})  # fmt: skip
+        row.update(
+            {"_source_file": "p.csv", "_source_sheet": "", "_source_row": i + 2, "owner": owner}
+        )
         data.append(row)
     out, _ = normalize_records(pd.DataFrame(data, dtype=object), today=TODAY)
     again, findings = normalize_records(out, today=TODAY)

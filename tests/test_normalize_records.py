@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from migrate import findings as fnd
+from migrate.amounts import ColumnUnit, ColumnUnits
 from migrate.errors import RuleFileError
 from migrate.normalize import distinct_owners, load_rules, normalize_records, unknown_stage_words
 from migrate.rules import DEFAULT_RULES_DIR
@@ -34,8 +35,6 @@ def records(
                 "_source_row": i + 5,
                 "_row_key": f"{file}|{sheet}|{i + 5}",
                 "_source_order": 0,
-                "_amount_unit": 1.0,
-                "_currency_hint": "",
             }
         )
         row.update(values)
@@ -291,13 +290,14 @@ def test_cell_level_findings_hold_the_original_of_every_changed_cell(rules_copy:
          "email": "ＳＡＴＯ@example.co.jp", "phone": "０３-1234-5678", "stage": "提案",
          "probability": "50%", "amount": "1,000", "close_date": "13/2/2026", "owner": "Ryan Brooks"},
         # an owner unified with the full name, a date read in the column's order (13/2 decides
-        # day-first), a bare amount multiplied by the header unit, a name only cleaned of spaces
-        {"owner": "Ryan", "close_date": "1/2/2026", "amount": 12, "_amount_unit": 10000.0,
+        # day-first), bare amounts multiplied by the header unit, a name only cleaned of spaces
+        {"owner": "Ryan", "close_date": "1/2/2026", "amount": 12,
          "contact_name": "小野寺  葵", "updated_at": "2026/1/5"},
         {"owner": "菅原\u3000理沙"},
     ]  # fmt: skip
     raw = records(MIXED + extra)
-    out, findings = normalize_records(raw, rules_dir=str(rules_copy), today=TODAY)
+    units = ColumnUnits.of([(("deals.xlsx", "案件一覧", "amount"), ColumnUnit(10000.0))])  # 万円
+    out, findings = normalize_records(raw, rules_dir=str(rules_copy), today=TODAY, units=units)
     cells = {
         (int(r), f): o for r, f, o in findings[["row", "field", "original"]].itertuples(index=False)
     }

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from migrate.validate import (
+    CURRENCY,
     ID,
     PARENT_REJECTED,
     REJECT_COLUMNS,
@@ -212,6 +213,29 @@ def test_stage_condition_only_checks_rows_at_those_stages() -> None:
     assert list(result.rejects["external_id"]) == ["won-no-amount"]
     assert result.rejects.iloc[0]["rule"] == "stages.amount-missing"
     assert result.rejects.iloc[0]["reason"] == "Won deals need an amount: Amount is empty"
+
+
+def test_an_amount_in_another_currency_is_rejected_naming_its_currency() -> None:
+    frame = _frame(
+        {"id": "yen", "Amount": "5000", CURRENCY: "JPY"},
+        {"id": "usd", "Amount": "27500", CURRENCY: "USD"},
+        {"id": "eur", "Amount": "900", CURRENCY: "EUR"},
+        {"id": "no-amount", "Amount": "", CURRENCY: "USD"},  # no amount, no currency to check
+    )
+    check = Check("currency", "Amount", values=("JPY",), fix="add {currency} to the org")
+    result = _run(frame, check)
+    r = result.rejects
+    assert list(r["external_id"]) == ["usd", "eur"]
+    assert set(r["rule"]) == {"export.foreign-currency"}
+    assert (list(r["column"]), list(r["value"])) == (["Amount", "Amount"], ["27500", "900"])
+    assert list(r["reason"]) == [
+        "Amount is in USD but the org currency is JPY",
+        "Amount is in EUR but the org currency is JPY",
+    ]
+    assert list(r["fix"]) == ["add USD to the org", "add EUR to the org"]
+    assert set(r["expectation"]) == {"expect_column_values_to_be_in_set(Amount)"}
+    assert result.summary["f.csv"]["expectations"] == 1
+    assert list(result.files["f.csv"][ID]) == ["yen", "no-amount"]
 
 
 def test_a_report_check_counts_but_keeps_the_rows() -> None:

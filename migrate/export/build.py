@@ -6,8 +6,8 @@ optional owner mapping (owner name -> e-mail/username) and the run date. Out: an
 rows sorted by external id, every value a string), the rejected rows, the validation summary
 per file and the findings. Steps: record sets -> policies (generated deal names, filled close
 dates, won/lost probabilities from the stage) -> cell formatting (plain numbers, dates,
-formula-safe text, encoding) -> checks built from the profile and the stage model (foreign-
-currency amounts included) -> Great Expectations (migrate.validate).
+formula-safe text, encoding) -> checks built from the profile and the stage model (the
+currency of the amounts included) -> Great Expectations (migrate.validate).
 """
 
 from __future__ import annotations
@@ -26,14 +26,22 @@ import pandas as pd
 from .. import findings as fnd
 from ..schema import EXTRA_PREFIX, is_blank
 from ..stages import StageModel
-from ..validate import ID, PARENT_REJECTED, ROW_KEYS, STAGE, Check, FileRules, validate_files
+from ..validate import (
+    CURRENCY,
+    ID,
+    PARENT_REJECTED,
+    ROW_KEYS,
+    STAGE,
+    Check,
+    FileRules,
+    validate_files,
+)
 from ..validate.checks import Action, CheckKind
 from . import values as v
 from .profile import ColumnSpec, FileSpec, TargetProfile
 from .records import SOURCE_COLUMNS, build_record_sets, text
 
 TEXT_TYPES = ("id", "text")
-CURRENCY = "_currency"  # the currency of a filled amount cell ("" when the amount is empty)
 HIDDEN = (ID, ROW_KEYS, STAGE, CURRENCY, *SOURCE_COLUMNS)  # for validation/findings, not written
 FOREIGN_CURRENCY = "export.foreign-currency"
 
@@ -110,7 +118,7 @@ def build_import_files(
     _owner_findings(owner_state, found)
 
     validation = validate_files(frames, rules)
-    rejects = _currency_rejects(validation.rejects, frames, target)
+    rejects = validation.rejects
     _reject_findings(rejects, frames, target, found)
     files = {
         name: frame.drop(columns=list(HIDDEN)).reset_index(drop=True)
@@ -514,58 +522,31 @@ def _checks(
 
 
 def _currency_checks(spec: FileSpec, target: TargetProfile, frame: pd.DataFrame) -> list[Check]:
-    """With policies.foreign_currency: reject, one check per foreign currency in the file: a
-    bare amount is read in the org currency, so 27500 USD would become 27500 JPY."""
+    """With policies.foreign_currency: reject and an amount of the file in another currency:
+    the currency check on the amount column. A bare amount is read in the org currency, so
+    27500 USD would become 27500 JPY."""
     amount = spec.source_column("amount")
     if target.policies.foreign_currency != "reject" or not amount or CURRENCY not in frame:
         return []
     org = target.output.currency
+    if not set(frame[CURRENCY].map(text)) - {"", org}:
+        return []
     kept = spec.source_column("currency")
     profile = Path(target.path).name
-    out = []
-    for code in sorted(set(frame[CURRENCY].map(text)) - {"", org}):
-        if kept:
-            fix = (
-                f"turn on multi-currency in the target with {code} as a currency and set "
-                f"policies.foreign_currency: keep in {profile} ({kept} then carries the "
-                f"currency), or convert the amount to {org} in the source"
-            )
-        else:
-            fix = (
-                "in a multi-currency org map currency to the currency field (Salesforce: add "
-                f"{{name: CurrencyIsoCode, from: currency}} to {spec.name}) and set "
-                f"policies.foreign_currency: keep in {profile}, or convert the amount to "
-                f"{org} in the source"
-            )
-        out.append(
-            Check(
-                "regex",
-                CURRENCY,
-                rule=FOREIGN_CURRENCY,
-                pattern=f"^(?!{re.escape(code)}$)",
-                reason=f"Amount is in {code} but the org currency is {org}",
-                fix=fix,
-            )
+    if kept:
+        fix = (
+            "turn on multi-currency in the target with {currency} as a currency and set "
+            f"policies.foreign_currency: keep in {profile} ({kept} then carries the "
+            f"currency), or convert the amount to {org} in the source"
         )
-    return out
-
-
-def _currency_rejects(
-    rejects: pd.DataFrame, frames: dict[str, pd.DataFrame], target: TargetProfile
-) -> pd.DataFrame:
-    """Foreign-currency rejects name the amount column and its value, not the hidden column."""
-    hit = rejects["rule"] == FOREIGN_CURRENCY
-    if not hit.any():
-        return rejects
-    out = rejects.copy()
-    for i in out.index[hit]:
-        name = str(out.at[i, "file"])
-        column = target.file(name).source_column("amount")
-        frame = frames[name]
-        cells = frame.loc[frame[ID] == out.at[i, "external_id"], column]
-        out.at[i, "column"] = column
-        out.at[i, "value"] = text(cells.iloc[0]) if len(cells) else ""
-    return out
+    else:
+        fix = (
+            "in a multi-currency org map currency to the currency field (Salesforce: add "
+            f"{{name: CurrencyIsoCode, from: currency}} to {spec.name}) and set "
+            f"policies.foreign_currency: keep in {profile}, or convert the amount to "
+            f"{org} in the source"
+        )
+    return [Check("currency", amount, rule=FOREIGN_CURRENCY, values=(org,), fix=fix)]
 
 
 def _requirement_checks(spec: FileSpec, model: StageModel) -> list[Check]:

@@ -17,6 +17,7 @@ from datetime import date, datetime
 
 import numpy as np
 
+from ..amounts import format_amount
 from ..output import neutralise as neutralise  # the export's text rule is the one of every CSV
 from ..schema import is_blank
 
@@ -52,15 +53,16 @@ def as_text(value: object) -> str:
 
 
 def as_number(value: object) -> str:
-    """A plain number: no thousands separators, ``.`` decimal point, no exponent."""
+    """A plain number: no thousands separators, ``.`` decimal point, no exponent.
+
+    Numbers are written by :func:`migrate.amounts.format_amount`, as in records.csv.
+    """
     if is_blank(value) or isinstance(value, bool):
         return ""
-    if isinstance(value, (int, np.integer)):
-        return str(int(value))
-    if isinstance(value, (float, np.floating)):
-        if math.isinf(value):
-            return str(value)
-        return np.format_float_positional(float(value), trim="-")
+    if isinstance(value, (float, np.floating)) and math.isinf(value):
+        return str(value)  # no amount: kept as is, the format check rejects it
+    if isinstance(value, (int, np.integer, float, np.floating)):
+        return format_amount(value)
     return str(value).strip()  # not a number: kept as is, the format check rejects it
 
 

@@ -4,7 +4,9 @@
 every sheet (calamine for the cells), finds each sheet's table and classifies every row.
 Files that cannot be read become :class:`InputFileError` entries (one clear line each), and
 the other files are still read. ``to_records`` turns the tables into the records frame of
-docs/architecture.md (bookkeeping columns, canonical fields, ``extra:<header>`` columns).
+docs/architecture.md (bookkeeping columns, canonical fields, ``extra:<header>`` columns);
+``column_units`` gives what the headers say of whole columns (金額（万円）, Amount (USD)), the
+column metadata that travels beside the records.
 """
 
 from __future__ import annotations
@@ -15,13 +17,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..amounts import ColumnUnit, ColumnUnits
 from ..errors import InputFileError
 from ..findings import Finding
 from ..rules import load_rule_file
 from ..schema import (
-    AMOUNT_UNIT,
     BOOKKEEPING,
-    CURRENCY_HINT,
     EXTRA_PREFIX,
     ROW_KEY,
     SOURCE_FILE,
@@ -46,6 +47,7 @@ __all__ = [
     "IngestResult",
     "SheetOverride",
     "SheetTable",
+    "column_units",
     "load_ingest_rules",
     "read_sources",
     "to_records",
@@ -221,20 +223,15 @@ def to_records(
             ROW_KEY: [f"{t.file}|{t.sheet}|{int(r)}" for r in t.data.index],
             SOURCE_ORDER: [order.get(t.file, 0) * 1000 + t.sheet_index] * n,
         }
-        unit, currency = 1.0, ""
         for m in t.columns:
             values = t.data[m.index].tolist() if m.index in t.data.columns else [None] * n
             if m.field:
                 cols[m.field] = values
-                if m.field == "amount":
-                    unit, currency = m.unit, m.currency
             else:
                 name = EXTRA_PREFIX + (m.header or m.column)
                 while name in cols:
                     name += f" ({m.column})"
                 cols[name] = values
-        cols[AMOUNT_UNIT] = [unit] * n
-        cols[CURRENCY_HINT] = [currency] * n
         frames.append(pd.DataFrame(cols, dtype=object))
     bookkeeping = list(BOOKKEEPING)
     if not frames:
@@ -248,8 +245,22 @@ def to_records(
     out = out.where(out.notna(), None)
     out[SOURCE_ROW] = out[SOURCE_ROW].astype(int)
     out[SOURCE_ORDER] = out[SOURCE_ORDER].astype(int)
-    out[AMOUNT_UNIT] = out[AMOUNT_UNIT].astype(float)
     return out
+
+
+def column_units(tables: list[SheetTable]) -> ColumnUnits:
+    """The unit and currency each mapped column's header announces, by source and field.
+
+    Column metadata for :func:`migrate.normalize.normalize_records`: a bare 12 under 金額（万円）
+    is 120000 yen. Keyed like the records' ``_source_file`` and ``_source_sheet``.
+    """
+    return ColumnUnits.of(
+        ((t.file, t.sheet, m.field), ColumnUnit(m.unit, m.currency))
+        for t in tables
+        if t.kind == "table"
+        for m in t.columns
+        if m.field
+    )
 
 
 def read_plain_table(path: str | os.PathLike[str], *, rules_dir: str | None = None) -> pd.DataFrame:

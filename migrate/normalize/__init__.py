@@ -10,13 +10,14 @@ policies live in rules/normalize.yaml. Two helpers for the stages after it: :fun
 
 from __future__ import annotations
 
+from ..amounts import format_amount
 from ..asof import as_of_date
 from .base import Issue, Outcome
 from .companies import CompanyName, company_key, normalize_company
 from .config import NormalizeRules, load_rules
 from .dates import parse_date, serial_to_date
 from .emails import email_domain, is_valid_email, normalize_email
-from .money import Amount, currency_code, format_amount, parse_amount
+from .money import Amount, currency_code, parse_amount
 from .owners import distinct_owners, load_owners, owner_key
 from .people import PersonName, normalize_person
 from .phones import format_national, normalize_phone

@@ -2,8 +2,9 @@
 
 In: the ``amount`` cells (1200000, ¥1,200,000, JPY 1,200,000, 1,200,000円, 120万, 1.2億,
 1億2000万, 1,200千円, 1.2M, 1,200k, $12,000, USD 12k, 12.500,00 €, EUR 12.500,00, 12 500,50, 1'234.50,
-約100万, 100万〜150万, (1,000), ▲1,000, 未定), the header unit (``_amount_unit``: 万円 -> 10000)
-and currency (``_currency_hint``) of each row, and the ``currency`` column. Out: ``amount`` as a float in yen/dollars (NaN when
+約100万, 100万〜150万, (1,000), ▲1,000, 未定), the unit (万円 -> 10000) and currency each amount
+column's header announces (:class:`migrate.amounts.ColumnUnits`, column metadata beside the
+records), and the ``currency`` column. Out: ``amount`` as a float in yen/dollars (NaN when
 empty) and ``currency`` as an ISO code: the cell's symbol wins over the currency column, which
 wins over the header, which wins over the default of rules/normalize.yaml. The header unit
 applies to bare numbers only; an explicit unit or currency in the cell wins. A bare number that
@@ -29,6 +30,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from ..amounts import ColumnUnits, format_amount
 from ..findings import Severity
 from .base import Issue, Outcome, distinct, is_missing, reformat, settle, take
 from .collect import Collector
@@ -144,7 +146,7 @@ def parse_amount(
         ccy = outcome.value.currency or rules.amounts.default_currency
         plausible = seps.scaled_dots or (seps.dots and ccy not in rules.amounts.zero_decimal)
         severity: Severity = "warning" if plausible else "info"
-        issue = _assumed(to_text(value), to_text(outcome.value.number), severity)
+        issue = _assumed(to_text(value), format_amount(outcome.value.number), severity)
         outcome = Outcome(outcome.value, (*outcome.issues, issue))
     return outcome
 
@@ -292,7 +294,7 @@ def _range(t: str, reader: _Reader, ar: AmountRules, issues: list[Issue]) -> Amo
         Issue(
             "normalize.amount-range",
             f"a range {lo:,.0f}-{hi:,.0f}; took the {ar.range} value (rules: amounts.range)",
-            to_text(number),
+            format_amount(number),
         )
     )
     return Amount(number, low.currency or high.currency, low.explicit or high.explicit, exact)
@@ -422,20 +424,31 @@ def currency_code(value: object, rules: NormalizeRules | None = None) -> Outcome
 
 
 def normalize_money(
-    out: pd.DataFrame, col: Collector, rules: NormalizeRules, amount_fields: list[str]
+    out: pd.DataFrame,
+    col: Collector,
+    rules: NormalizeRules,
+    amount_fields: list[str],
+    units: ColumnUnits | None = None,
 ) -> None:
-    """Normalise the amount field(s) and the currency column of ``out`` in place."""
+    """Normalise the amount field(s) and the currency column of ``out`` in place.
+
+    ``units`` holds the unit and currency each source column's header announces; the currency
+    of the (first) amount column is the rows' currency where neither cell nor currency column
+    names one.
+    """
     n = len(out)
+    units = units or ColumnUnits()
+    codes_by_source, sources = col.groups()
     ccy = _currency_column(out, col, rules)
-    hint = _text_column(out, "_currency_hint", n)
-    unit = (
-        pd.to_numeric(out["_amount_unit"], errors="coerce").fillna(1.0).to_numpy(float)
-        if "_amount_unit" in out
-        else np.ones(n)
+    hint = (
+        units.per_row(sources, codes_by_source, amount_fields[0])[1]
+        if amount_fields
+        else np.full(n, "", dtype=object)
     )
     cell_currency = np.full(n, "", dtype=object)
     fallback = np.where(ccy != "", ccy, np.where(hint != "", hint, rules.amounts.default_currency))
     for i, field in enumerate(amount_fields):
+        unit = units.per_row(sources, codes_by_source, field)[0]
         codes, raw = distinct(out[field])
         read = [read_amount(u, rules) for u in raw]
         codes, uniques, outcomes = _separators(field, codes, raw, read, fallback, unit, col, rules)
@@ -663,7 +676,7 @@ def _guesses(
     dots = np.array([s.dots for s in seps])[codes] > 0
     scaled = (np.array([s.scaled_dots for s in seps])[codes] > 0) | (unit > 1.0)
     warn = undecided & dots & (scaled | decimals)
-    values = [to_text(o.value.number) for o in outcomes]
+    values = [format_amount(o.value.number) for o in outcomes]
     if warn.any():
         issues = [(_assumed(to_text(u), v, "warning"),) for u, v in zip(uniques, values)]
         col.coded(field, np.where(warn, codes, -1), issues, uniques, values)
@@ -704,13 +717,6 @@ def _currency_column(out: pd.DataFrame, col: Collector, rules: NormalizeRules) -
     return take(values, codes)
 
 
-def _text_column(out: pd.DataFrame, name: str, n: int) -> np.ndarray:
-    if name not in out:
-        return np.full(n, "", dtype=object)
-    codes, uniques = distinct(out[name])
-    return take([clean_text(u).upper() for u in uniques], codes)
-
-
 def _unit_suspects(
     field: str, number: np.ndarray, bare: np.ndarray, unit: np.ndarray, col: Collector
 ) -> np.ndarray:
@@ -743,7 +749,7 @@ def _unit_suspects(
             Issue(
                 "normalize.amount-unit-corrected",
                 f"{x:,.0f} in a column whose header unit is {u:g} (typical values {q1:,.0f}-{q3:,.0f}) is already in the currency's unit; not multiplied",
-                to_text(x),
+                format_amount(x),
                 "warning",
                 "changed",
             )
@@ -751,13 +757,13 @@ def _unit_suspects(
             else Issue(
                 "normalize.amount-unit-suspect",
                 f"{x:,.0f} is far above this column's typical values {q1:,.0f}-{q3:,.0f} (header unit {u:g}); check whether it was typed without the unit",
-                to_text(x * u),
+                format_amount(x * u),
                 "warning",
                 "kept",
             )
             for x, s in zip(v[suspect], sure)
         ]
-        col.rows(field, pos, issues, [to_text(x) for x in v[suspect]], [""] * len(pos))
+        col.rows(field, pos, issues, [format_amount(x) for x in v[suspect]], [""] * len(pos))
     return corrected
 
 
@@ -772,35 +778,3 @@ def _unit_applied(field: str, applied: np.ndarray, unit: np.ndarray, col: Collec
             f"{len(grp)} bare amount(s) multiplied by {u:g}, the unit in the column header",
         )
         col.sheet_level(field, str(file), str(sheet), issue)
-
-
-def format_amount(value: object) -> str:
-    """An amount as the text written to a CSV cell: no float noise, no exponent.
-
-    Whole numbers without a decimal point (1200000.0 -> "1200000"), others as the shortest
-    decimal that reads back as the same float (1234.5 -> "1234.5", 0.1 -> "0.1"); "" for an
-    empty amount (None, NaN, NA, "") and for infinities, which are no amount. Numeric text
-    ("1234.50") is accepted as written in canonical form; anything else is a TypeError.
-    """
-    if is_missing(value) or isinstance(value, str) and not value.strip():
-        return ""
-    if isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{value!r} is not an amount")
-    if isinstance(value, (int, np.integer)):
-        return str(int(value))
-    if isinstance(value, Decimal):
-        if not value.is_finite():
-            return ""
-        number = value
-    else:
-        try:
-            f = float(value)  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            raise TypeError(f"{value!r} is not an amount") from None
-        if not math.isfinite(f):
-            return ""
-        number = Decimal(repr(f))  # the shortest decimal that round-trips
-    text = format(number, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text

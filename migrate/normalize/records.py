@@ -1,9 +1,10 @@
 """The normalize stage: every canonical field of the records frame to its canonical value.
 
 In: the records frame after ingest + columns (raw values, object dtype; bookkeeping columns
-``_source_file``, ``_source_sheet``, ``_source_row``, ``_amount_unit``, ``_currency_hint``),
-rules/normalize.yaml, rules/columns.yaml (field types), rules/stages.yaml (stage words) and the
-optional rules/owners.yaml. Out: a new frame with the same index and row order whose fields
+``_source_file``, ``_source_sheet``, ``_source_row``), the unit and currency each source
+column's header announces (:class:`migrate.amounts.ColumnUnits`), rules/normalize.yaml,
+rules/columns.yaml (field types), rules/stages.yaml (stage words) and the optional
+rules/owners.yaml. Out: a new frame with the same index and row order whose fields
 hold canonical values (see docs/architecture.md, "After normalize"), plus the derived columns
 ``company_key``, ``company_legal_form``, ``email_domain``, ``website_domain``, ``owner_email``,
 ``_stage_inferred``, ``_reject`` and ``_reject_reason``, and a findings frame. The input frame
@@ -20,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..amounts import ColumnUnits
 from ..schema import load_schema
 from .base import Outcome, distinct, settle, take
 from .collect import Collector
@@ -47,8 +49,13 @@ def normalize_records(
     *,
     rules_dir: str | os.PathLike[str] | None = None,
     today: dt.date | None = None,
+    units: ColumnUnits | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return (normalized records, findings frame).
+
+    ``units`` is the column metadata of the sources (:func:`migrate.ingest.column_units`): a
+    bare 12 under 金額（万円） is 120000, an amount under Amount (USD) is in dollars. Without it
+    no header announces a unit or a currency.
 
     ``today`` is the reference date of the future-date checks and of years nothing else in a
     row or sheet gives; when None it is derived from the data (the latest updated_at/created_at
@@ -100,7 +107,7 @@ def normalize_records(
     for name in by_kind.get("postal-code", []):
         _simple(out, col, rules, name, "postal-code", lambda v: normalize_postal_code(v, rules))
     normalize_date_columns(out, col, rules, by_kind.get("date", []), today)
-    normalize_money(out, col, rules, by_kind.get("amount", []))
+    normalize_money(out, col, rules, by_kind.get("amount", []), units)
     for name in by_kind.get("probability", []):
         normalize_probability(out, col, rules, name)
     for name in by_kind.get("number", []):

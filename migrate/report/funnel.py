@@ -36,14 +36,13 @@ DEFAULT_CURRENCY = "JPY"
 def _basis(ctx: Context) -> pd.DataFrame:
     rec = ctx.records
     cur = v.column(rec, "currency").map(v.text)
-    hint = v.column(rec, "_currency_hint").map(v.text)
     frame = pd.DataFrame(
         {
             "stage": ctx.stages,
             "amount": v.column(rec, "amount").map(v.to_number),
             "probability": v.column(rec, "probability").map(v.to_number),
-            # no currency anywhere means the default currency (JPY), as normalize assumes
-            "currency": cur.where(cur != "", hint).map(lambda c: c or DEFAULT_CURRENCY),
+            # normalize names a currency for every row; none means the default one (JPY)
+            "currency": cur.map(lambda c: c or DEFAULT_CURRENCY),
             "updated": v.column(rec, "updated_at").map(v.to_date),
             "close": v.column(rec, "close_date").map(v.to_date),
             "owner": v.column(rec, "owner").map(v.text),

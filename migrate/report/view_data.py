@@ -469,5 +469,5 @@ def _example(p: Page, x: dict[str, Any]) -> str:
 def _checked_column(expectation: str) -> str:
     """' (CloseDate)' from 'expect_column_values_to_not_be_null(CloseDate)', else ''."""
     inner = expectation.partition("(")[2].rstrip(")")
-    # a hidden working column (_currency) means nothing to a reader
+    # a hidden working column (_any:..., _num:...) means nothing to a reader
     return f" ({e(inner)})" if inner and not inner.startswith("_") else ""

@@ -1,8 +1,8 @@
 """Validate import files with Great Expectations before anything is written.
 
 In: the import frames (visible columns plus the hidden ``_id``, ``_row_keys`` and optionally
-``_stage`` columns) and per file its :class:`FileRules`. Out: a :class:`Validation` with the
-surviving frames, the rejected rows (one row per failed check: file, external id, reason id,
+``_stage`` and ``_currency`` columns) and per file its :class:`FileRules`. Out: a
+:class:`Validation` with the surviving frames, the rejected rows (one row per failed check: file, external id, reason id,
 expectation, column, value, reason, fix, source rows) and a summary per file for report.json.
 
 Every file is validated once with all of its checks; then parent links are checked against the
@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from .checks import (
+    CURRENCY,
     EXPECTATIONS,
     HIDDEN_PREFIX,
     ID,
@@ -35,6 +36,7 @@ from .checks import (
 )
 
 __all__ = [
+    "CURRENCY",
     "EXPECTATIONS",
     "ID",
     "PARENT_REJECTED",
@@ -109,6 +111,19 @@ def _plan(
             # a value that is no number at all fails the format check, not this one
             extra[name] = pd.to_numeric(
                 frame[check.column].map(lambda v: v if _filled(v) else None), errors="coerce"
+            )
+            plan.append((check, name))
+        elif check.kind == "currency":
+            name = "_currency:" + check.column
+            # the currency of each filled amount; an empty amount is in no currency
+            currency = frame[CURRENCY] if CURRENCY in present else [None] * len(frame)
+            extra[name] = pd.Series(
+                [
+                    c if _filled(a) and _filled(c) else None
+                    for a, c in zip(frame[check.column], currency)
+                ],
+                index=frame.index,
+                dtype="object",
             )
             plan.append((check, name))
         else:
@@ -235,7 +250,7 @@ class _Run:
                     records = frame.to_dict("records")
                 row = records[i]
                 value = "" if c.kind in ("any_of", "exists") else row.get(c.column)
-                rule, (reason, fix) = c.rule_id, describe(c, value)
+                rule, (reason, fix) = c.rule_id, describe(c, value, _text(row.get(CURRENCY)))
                 if c.kind == "parent" and _text(value) in self.original_ids.get(c.parent, ()):
                     rule, (reason, fix) = PARENT_REJECTED, parent_rejected(c, value)
                 self.rejects.add(name, row, c, reason, fix, rule, value)

@@ -1,7 +1,8 @@
 """What to check in an import file, and the reason ids a failed check is reported under.
 
 A :class:`Check` is one expectation on one column of one file (required, picklist, format,
-length, range, unique id, parent link, stage requirement ...); :class:`FileRules` gathers the
+length, range, unique id, parent link, stage requirement, the currency of an amount ...);
+:class:`FileRules` gathers the
 checks of one file. They are plain data: the export step builds them from a target profile and
 the stage model, :func:`migrate.validate.validate_files` turns them into Great Expectations
 suites. Each kind maps to one GX expectation (:data:`EXPECTATIONS`) and one default reason id.
@@ -25,6 +26,7 @@ CheckKind = Literal[
     "digits",
     "unique",
     "parent",
+    "currency",
 ]
 Action = Literal["reject", "report"]
 
@@ -32,6 +34,7 @@ Action = Literal["reject", "report"]
 ID = "_id"  # the record's stable id (the external id): rejects name it
 ROW_KEYS = "_row_keys"  # ";"-joined source row keys "file|sheet|row"
 STAGE = "_stage"  # stage key of the record (row conditions of stage requirements)
+CURRENCY = "_currency"  # ISO code of the record's amount (currency checks), "" without one
 HIDDEN_PREFIX = "_"
 
 #: GX expectation type per check kind.
@@ -48,6 +51,7 @@ EXPECTATIONS: dict[str, str] = {
     "digits": "expect_column_values_to_match_regex",
     "unique": "expect_column_values_to_be_unique",
     "parent": "expect_column_values_to_be_in_set",
+    "currency": "expect_column_values_to_be_in_set",
 }
 
 #: Reason ids of rejected rows (stage requirements use their own ids from rules/stages.yaml).
@@ -64,6 +68,8 @@ REASONS: dict[str, str] = {
     "digits": "validate.too-many-digits",
     "unique": "validate.duplicate-id",
     "parent": "validate.parent-missing",
+    # an amount the target would read in its own currency: 27500 USD becoming 27500 JPY
+    "currency": "export.foreign-currency",
 }
 PARENT_REJECTED = "validate.parent-rejected"
 
@@ -76,7 +82,7 @@ class Check:
     column: str
     rule: str = ""  # reason id; defaults to REASONS[kind]
     action: Action = "reject"  # reject the failing rows, or only report the count
-    values: tuple[str, ...] = ()  # in_set: allowed values
+    values: tuple[str, ...] = ()  # in_set: allowed values; currency: the target's currencies
     pattern: str = ""  # regex: pattern; date: strftime format
     min: float | None = None  # length: min characters; between: lowest value
     max: float | None = None  # length: max characters; between: highest value
@@ -86,7 +92,8 @@ class Check:
     columns: tuple[str, ...] = ()  # any_of: at least one of these columns is filled
     when_stages: tuple[str, ...] = ()  # only rows whose stage (hidden _stage) is one of these
     reason: str = ""  # a sentence replacing the default reason (stage requirements)
-    fix: str = ""  # what the user should do; a default per kind when empty
+    fix: str = ""  # what the user should do; a default per kind when empty ("{currency}" in
+    # the fix of a currency check is the currency of the row)
 
     @property
     def rule_id(self) -> str:
@@ -115,8 +122,11 @@ class FileRules:
     id_column: str = ""
 
 
-def describe(check: Check, value: object) -> tuple[str, str]:
-    """(reason, fix) for one failing value: the sentence for a person and what to do."""
+def describe(check: Check, value: object, currency: str = "") -> tuple[str, str]:
+    """(reason, fix) for one failing value: the sentence for a person and what to do.
+
+    ``currency`` is the currency of the row's amount (currency checks).
+    """
     c = check.column
     v = "" if value is None else str(value)
     shown = v if len(v) <= 60 else v[:57] + "..."
@@ -155,6 +165,12 @@ def describe(check: Check, value: object) -> tuple[str, str]:
     elif check.kind == "unique":
         reason = f"{c} {shown!r} appears more than once in the file"
         fix = "the id must be unique: review the duplicate records (dedupe) and run again"
+    elif check.kind == "currency":
+        org = ", ".join(check.values)
+        reason = f"Amount is in {currency} but the org currency is {org}"
+        fix = f"convert the amount to {org} in the source"
+        if check.fix:
+            return check.reason or reason, check.fix.replace("{currency}", currency)
     else:  # parent
         reason = f"{c} {shown!r} has no record in {check.parent}"
         fix = f"make sure the parent record is exported to {check.parent}"

@@ -71,7 +71,7 @@ def _expectation(check: Check, column: str) -> Any:
         return gxe.ExpectColumnValuesToNotBeNull(**kw)
     if kind == "null":
         return gxe.ExpectColumnValuesToBeNull(**kw)
-    if kind in ("in_set", "parent"):
+    if kind in ("in_set", "parent", "currency"):
         return gxe.ExpectColumnValuesToBeInSet(value_set=list(check.values), **kw)
     if kind in ("regex", "digits"):
         return gxe.ExpectColumnValuesToMatchRegex(regex=_regex(check), **kw)
