@@ -140,6 +140,11 @@ class Rules:
         stage uses (normalize.yaml ``companies.legal_forms``)."""
         return self.normalize.companies.legal_forms
 
+    @property
+    def legal_form_spellings(self) -> tuple[str, ...]:
+        """Every spelling of every legal form (the forms and their variants), once each."""
+        return tuple(dict.fromkeys(v for lf in self.legal_forms for v in (lf.form, *lf.variants)))
+
     @functools.cached_property
     def owners(self) -> MappingProxyType[str, str]:
         """Owner-name key -> SFA user e-mail from owners.yaml (empty without the file)."""
@@ -152,10 +157,12 @@ class Rules:
 
     @functools.cached_property
     def dedupe(self) -> DedupeSettings:
-        """The dedupe settings of dedupe.yaml."""
-        from .dedupe.settings import parse_settings
+        """The dedupe settings of dedupe.yaml, with the spellings of :attr:`legal_forms`."""
+        from .dedupe.settings import parse_settings, with_legal_forms
 
-        return parse_settings(str(self.path("dedupe.yaml")))
+        # dedupe.yaml first, so that its own problems come first
+        settings = parse_settings(str(self.path("dedupe.yaml")))
+        return with_legal_forms(settings, self.legal_form_spellings)
 
     @functools.cached_property
     def report(self) -> ReportRules:

@@ -320,11 +320,6 @@ _AMOUNT = re.compile(
     r"^(?:[¥$€£]|JPY|USD|EUR)\s?-?[\d,]+(?:\.\d+)?\s?[kKmM万億千]?$|^-?[\d,]+(?:\.\d+)?\s?(?:円|万円?|千円|億円?|百万円?)$"
 )
 _PROB = re.compile(r"^\d{1,3}(?:\.\d+)?\s?%$")
-_LEGAL = re.compile(
-    r"株式会社|有限会社|合同会社|\(株\)|\(有\)|㈱|㈲|法人|\b(?:inc|corp|corporation|ltd|llc|co|gmbh|plc|limited)\b\.?",
-    re.I,
-)
-
 SNIFF_FIELD = {
     "email": "email",
     "url": "website",
@@ -334,6 +329,36 @@ SNIFF_FIELD = {
     "company": "company_name",
     "amount": "amount",
 }
+
+
+def _legal_forms(rules_dir: str | None) -> re.Pattern[str] | None:
+    """A pattern of the legal forms of rules/normalize.yaml (a column of them is company names)."""
+    from .bundle import load_rules_bundle
+    from .errors import RuleFileError
+
+    try:
+        spellings = load_rules_bundle(rules_dir).legal_form_spellings
+    except RuleFileError:
+        return None
+    return _legal_pattern(spellings)
+
+
+@lru_cache(maxsize=8)
+def _legal_pattern(spellings: tuple[str, ...]) -> re.Pattern[str] | None:
+    # kana-only bank marks (カ), (ユ) are left out: a name in kana is not a company for them;
+    # Latin forms count as whole words (Co., not the co of Costco)
+    words, texts = [], []
+    for s in sorted({_nfkc(s).casefold() for s in spellings}, key=lambda s: (-len(s), s)):
+        if s.isascii():
+            words.append(re.escape(s))
+        elif _KANJI_OR_MARK.search(s):
+            texts.append(re.escape(s))
+    parts = texts + ([rf"(?<![a-z0-9])(?:{'|'.join(words)})(?![a-z0-9])"] if words else [])
+    return re.compile("|".join(parts)) if parts else None
+
+
+# a kanji (株式会社, (株)) or an enclosed mark (㈱, ㈲)
+_KANJI_OR_MARK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3200-\u32ff]")
 
 
 def _stage_words(rules_dir: str | None) -> frozenset[str]:
@@ -359,6 +384,7 @@ def sniff_column(values: Sequence[str], rules_dir: str | None = None) -> tuple[s
         return None, 0.0
     n = len(vals)
     stage_words = _stage_words(rules_dir)
+    legal = _legal_forms(rules_dir)
     scores = {
         "email": sum(bool(_EMAIL.match(v)) for v in vals) / n,
         "url": sum(bool(_URL.match(v)) and "@" not in v for v in vals) / n,
@@ -373,7 +399,7 @@ def sniff_column(values: Sequence[str], rules_dir: str | None = None) -> tuple[s
         "amount": sum(bool(_AMOUNT.match(v.replace(" ", ""))) for v in vals) / n,
         "probability": sum(bool(_PROB.match(v)) for v in vals) / n,
         "stage": sum(header_key(v) in stage_words for v in vals) / n if stage_words else 0.0,
-        "company": sum(bool(_LEGAL.search(v)) for v in vals) / n,
+        "company": sum(bool(legal.search(v.casefold())) for v in vals) / n if legal else 0.0,
     }
     typ = max(scores, key=lambda k: scores[k])
     return (typ, scores[typ]) if scores[typ] > 0 else (None, 0.0)

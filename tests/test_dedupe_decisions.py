@@ -94,7 +94,7 @@ def test_a_different_decision_keeps_records_apart(tmp_path: Path) -> None:
 
 
 def test_decisions_in_the_rules_file(tmp_path: Path) -> None:
-    for name in ("columns.yaml", "stages.yaml"):
+    for name in ("columns.yaml", "stages.yaml", "normalize.yaml"):  # legal forms: normalize
         (tmp_path / name).write_text(
             (DEFAULT_RULES_DIR / name).read_text(encoding="utf-8"), encoding="utf-8"
         )

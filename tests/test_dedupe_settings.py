@@ -28,7 +28,7 @@ def test_shipped_rules_load() -> None:
 
 
 def _write(tmp_path: Path, doc: dict) -> Path:
-    for name in ("columns.yaml", "stages.yaml"):
+    for name in ("columns.yaml", "stages.yaml", "normalize.yaml"):  # legal forms: normalize
         src = DEFAULT_RULES_DIR / name
         (tmp_path / name).write_text(src.read_text(encoding="utf-8"), encoding="utf-8")
     (tmp_path / "dedupe.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")

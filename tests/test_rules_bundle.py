@@ -215,3 +215,46 @@ def test_the_bundle_is_immutable() -> None:
         bundle.stage_order["won"] = 0  # type: ignore[index]
     assert isinstance(bundle.schema.fields, tuple)
     assert isinstance(bundle.normalize.companies.legal_forms, tuple)
+
+
+# ----------------------------------------------------------------------------- legal forms
+
+
+def test_legal_forms_are_listed_in_one_place() -> None:
+    """合資会社 stands for every legal form: only normalize.yaml spells it out."""
+    root = Path(__file__).parents[1] / "migrate"
+    holders = sorted(
+        str(p.relative_to(root))
+        for p in [*root.rglob("*.py"), *root.rglob("*.yaml")]
+        if "合資会社" in p.read_text(encoding="utf-8")
+    )
+    assert holders == ["rules/normalize.yaml"]
+
+
+def test_a_legal_form_added_to_the_rules_reaches_every_stage(rules: Path) -> None:
+    from migrate.columns import sniff_column
+    from migrate.dedupe.keys import company_key, kana_reading
+    from migrate.dedupe.survivorship import _kana_only
+    from migrate.normalize.companies import normalize_company
+
+    names = ["山田合作社", "鈴木合作社", "佐藤合作社", "高橋合作社"]
+    assert sniff_column(names, str(rules))[0] != "company"
+    _edit(
+        rules / "normalize.yaml",
+        "    - {form: 相互会社, variants: [相互会社]}\n",
+        "    - {form: 相互会社, variants: [相互会社]}\n"
+        "    - {form: 合作社, variants: [合作社, (合作), ガッサクシャ]}\n",
+    )
+    bundle = load_rules_bundle(rules)
+    # normalize: the display name keeps the form, the match key drops it
+    company = normalize_company("(合作)山田", bundle.normalize).value
+    assert (company.display, company.key, company.legal_form) == ("合作社山田", "山田", "合作社")
+    # columns: a column of such names is a column of company names
+    assert sniff_column(names, str(rules))[0] == "company"
+    # dedupe: the fallback key of an existing SFA name, the kana reading, the display name
+    settings = bundle.dedupe
+    assert company_key("山田合作社", settings.legal_forms) == "山田"
+    assert "ガッサクシャ" in settings.kana_legal_forms
+    assert kana_reading("ヤマダガッサクシャ", settings.kana_legal_forms) == "ヤマダ"
+    assert _kana_only("合作社ヤマダ", settings.legal_forms) == 1
+    assert _kana_only("合作社ヤマダ", load_rules_bundle(DEFAULT_RULES_DIR).dedupe.legal_forms) == 0

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 _HIRA_TO_KATA = {c: c + 0x60 for c in range(0x3041, 0x3097)}
 _KANA_ONLY = re.compile(r"^[\u30A1-\u30FA\u30FC]+$")
@@ -34,17 +35,26 @@ def katakana(s: str) -> str:
     return unicodedata.normalize("NFKC", s).translate(_HIRA_TO_KATA)
 
 
+def is_kana_form(form: str) -> bool:
+    """True for a legal form written in kana only, brackets aside (カブシキガイシャ, (カ), ｶ))."""
+    return bool(_KANA_ONLY.match(_KANA_NOISE.sub("", katakana(form))))
+
+
 def kana_reading(s: str, legal_forms: Iterable[str] = ()) -> str:
     """The katakana reading of a name written in kana only, legal forms removed; '' otherwise."""
     k = _KANA_NOISE.sub("", katakana(s))
-    for form in sorted(
-        (_KANA_NOISE.sub("", katakana(f)) for f in legal_forms), key=len, reverse=True
-    ):
-        if form and k.startswith(form):
+    for form in _kana_forms(tuple(legal_forms)):
+        if k.startswith(form):
             k = k[len(form) :]
-        if form and k.endswith(form):
+        if k.endswith(form):
             k = k[: -len(form)]
     return k if len(k) >= 2 and _KANA_ONLY.match(k) else ""
+
+
+@lru_cache(maxsize=8)
+def _kana_forms(legal_forms: tuple[str, ...]) -> tuple[str, ...]:
+    forms = (_KANA_NOISE.sub("", katakana(f)) for f in legal_forms)
+    return tuple(f for f in sorted(forms, key=len, reverse=True) if f)
 
 
 def person_key(s: str) -> str:
@@ -60,16 +70,25 @@ def person_words(s: str) -> str:
 def company_key(name: str, legal_forms: Iterable[str] = ()) -> str:
     """A fallback company match key (existing-SFA names): NFKC, lower, legal forms and spaces removed."""
     s = unicodedata.normalize("NFKC", name).lower()
-    for form in sorted(
-        (unicodedata.normalize("NFKC", f).lower() for f in legal_forms), key=len, reverse=True
-    ):
-        if not form:
-            continue
-        if re.match(r"^\w+$", form) and form.isascii():
-            s = re.sub(rf"(?<![a-z0-9]){re.escape(form)}(?![a-z0-9])", " ", s)
-        else:
-            s = s.replace(form, " ")
+    for form, word in _key_forms(tuple(legal_forms)):
+        s = word.sub(" ", s) if word is not None else s.replace(form, " ")
     return _NOT_WORD.sub("", s)
+
+
+@lru_cache(maxsize=8)
+def _key_forms(legal_forms: tuple[str, ...]) -> tuple[tuple[str, re.Pattern[str] | None], ...]:
+    """The forms longest first; a Latin word only as a whole word (co, not the co of costco)."""
+    forms = (unicodedata.normalize("NFKC", f).lower() for f in legal_forms)
+    return tuple(
+        (
+            f,
+            re.compile(rf"(?<![a-z0-9]){re.escape(f)}(?![a-z0-9])")
+            if re.match(r"^\w+$", f) and f.isascii()
+            else None,
+        )
+        for f in sorted(forms, key=len, reverse=True)
+        if f
+    )
 
 
 def domain(url: str) -> str:

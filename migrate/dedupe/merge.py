@@ -321,7 +321,9 @@ def _entity_frames(
         ]
         if entity == "deal":  # a row is a deal: its unmapped columns go with it (generic export)
             fields += [c for c in records.columns if str(c).startswith(EXTRA_PREFIX)]
-        frame, conflicts = _entity_frame(run, work, fields, rules, rank, info, links[run.name])
+        frame, conflicts = _entity_frame(
+            run, work, fields, rules, rank, info, links[run.name], settings.legal_forms
+        )
         found.append(explain.conflict_findings(run, conflicts, info))
         out[run.name] = frame
     return out
@@ -335,12 +337,20 @@ def _entity_frame(
     rank: np.ndarray,
     info: pd.DataFrame,
     extra: dict[str, np.ndarray],
+    legal_forms: tuple[str, ...] = (),
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     work = records.copy(deep=False)
     for k, v in extra.items():
         work[k] = pd.Series(v, index=records.index, dtype=object)
     row_ids = run.row_ids
-    result = survive(work, pd.Series(row_ids, index=records.index), [*fields, *extra], rules, rank)
+    result = survive(
+        work,
+        pd.Series(row_ids, index=records.index),
+        [*fields, *extra],
+        rules,
+        rank,
+        legal_forms=legal_forms,
+    )
     ent = result.entities.copy()
     ent.insert(0, ID_COLUMN[run.name], ent.index.astype(str))
     has = np.flatnonzero(row_ids != "")

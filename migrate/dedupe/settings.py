@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
 
@@ -623,8 +623,6 @@ TOP_KEYS = [
     "kind",
     "version",
     "free_mail_domains",
-    "kana_legal_forms",
-    "legal_forms",
     "exact_duplicates",
     *ENTITY_SECTIONS,
     "existing",
@@ -633,7 +631,11 @@ TOP_KEYS = [
 
 
 def parse_settings(path: str) -> DedupeSettings:
-    """Read and fully check one dedupe.yaml (the rules bundle calls this once per file)."""
+    """Read and fully check one dedupe.yaml (the rules bundle calls this once per file).
+
+    The legal forms come from rules/normalize.yaml, the one list of them: see
+    :func:`with_legal_forms`.
+    """
     doc, p = load_rule_file(path, "dedupe")
     p.keys(doc, "", TOP_KEYS, ["kind", "version", *ENTITY_SECTIONS])
     entities = {
@@ -646,8 +648,6 @@ def parse_settings(path: str) -> DedupeSettings:
     free_mail = frozenset(
         d.lower() for d in p.string_list(doc.get("free_mail_domains"), "free_mail_domains")
     )
-    kana_forms = tuple(p.string_list(doc.get("kana_legal_forms"), "kana_legal_forms"))
-    legal_forms = tuple(p.string_list(doc.get("legal_forms"), "legal_forms"))
     existing = _parse_existing(p, doc.get("existing"))
     decisions = _parse_decisions(p, doc.get("decisions"))
     p.raise_if_any()
@@ -658,12 +658,27 @@ def parse_settings(path: str) -> DedupeSettings:
         contacts=contacts,
         deals=deals,
         free_mail_domains=free_mail,
-        kana_legal_forms=kana_forms,
-        legal_forms=legal_forms,
+        kana_legal_forms=(),
+        legal_forms=(),
         existing=existing,
         decisions=decisions,
         exact_duplicate_ignore=tuple(ignore),
     )
+
+
+def with_legal_forms(settings: DedupeSettings, legal_forms: Iterable[str]) -> DedupeSettings:
+    """The settings with every spelling of every legal form (株式会社, (株), カブシキガイシャ,
+    Co., Ltd. ...), as rules/normalize.yaml lists them once for every stage."""
+    forms = tuple(dict.fromkeys(legal_forms))
+    return dataclasses.replace(settings, legal_forms=forms, kana_legal_forms=kana_forms(forms))
+
+
+def kana_forms(legal_forms: Iterable[str]) -> tuple[str, ...]:
+    """The legal forms written in kana only (カブシキガイシャ, the bank-transfer mark (カ)):
+    removed before kana readings are compared."""
+    from .keys import is_kana_form
+
+    return tuple(dict.fromkeys(f for f in legal_forms if is_kana_form(f)))
 
 
 def load_settings(rules: str | os.PathLike[str] | None = None) -> DedupeSettings:

@@ -25,6 +25,7 @@ import fnmatch
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -117,18 +118,25 @@ def effective_date(rows: pd.DataFrame) -> pd.Series:
     return upd.where(upd != "", latest.fillna(""))
 
 
-_JA_LEGAL = re.compile(r"株式会社|有限会社|合同会社|合資会社|合名会社|一般社団法人|一般財団法人")
 _KANJI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
-def _kana_only(value: str) -> int:
+@lru_cache(maxsize=8)
+def _kanji_forms(legal_forms: tuple[str, ...]) -> re.Pattern[str] | None:
+    """The legal forms written in kanji (株式会社, 一般社団法人 ...), longest first, as one pattern."""
+    forms = sorted({f for f in legal_forms if _KANJI.search(f)}, key=lambda f: (-len(f), f))
+    return re.compile("|".join(map(re.escape, forms))) if forms else None
+
+
+def _kana_only(value: str, legal_forms: tuple[str, ...] = ()) -> int:
     """0 for a name with kanji in it (its legal form aside), else 1.
 
     A CRM that keeps bank-style readings (ｶ)ｻﾝｷｮｳｾｲｺｳ, normalised to 株式会社サンキョウセイコウ)
     repeats them on every row; the kanji name 株式会社三協精工 is the official one. Between
     Latin and kana names (Globex Japan K.K. / グローベックスジャパン株式会社) frequency decides.
     """
-    return 0 if _KANJI.search(_JA_LEGAL.sub("", value)) else 1
+    forms = _kanji_forms(legal_forms)
+    return 0 if _KANJI.search(forms.sub("", value) if forms else value) else 1
 
 
 def join_groups(groups: np.ndarray, values: np.ndarray, sep: str) -> pd.Series:
@@ -182,8 +190,16 @@ def survive(
     fields: list[str],
     rules: EntitySettings,
     rank: np.ndarray,
+    legal_forms: tuple[str, ...] | None = None,
 ) -> Survived:
-    """Apply the survivorship rules of one entity to its rows."""
+    """Apply the survivorship rules of one entity to its rows.
+
+    ``legal_forms`` (every spelling; those of the active rules when None) are set aside when a
+    display name is judged kanji or kana."""
+    if legal_forms is None:
+        from .settings import load_settings
+
+        legal_forms = load_settings().legal_forms
     has = entity_ids.astype(str) != ""
     pos = np.flatnonzero(has.to_numpy())
     ids = entity_ids.to_numpy(dtype=object)[pos]
@@ -262,7 +278,11 @@ def survive(
                 .agg(n=("r", "size"), r=("r", "min"), raw=("raw", "first"))
                 .reset_index()
             )
-            stats["tier"] = stats["v"].map(_kana_only) if strategy == "display_name" else 0
+            stats["tier"] = (
+                stats["v"].map(lambda v: _kana_only(v, legal_forms))
+                if strategy == "display_name"
+                else 0
+            )
             stats = stats.sort_values(["g", "tier", "n", "r"], ascending=[True, True, False, True])
             kept = stats.drop_duplicates("g").set_index("g")["raw"]
         else:  # concatenate
