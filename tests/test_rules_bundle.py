@@ -258,3 +258,26 @@ def test_a_legal_form_added_to_the_rules_reaches_every_stage(rules: Path) -> Non
     assert kana_reading("ヤマダガッサクシャ", settings.kana_legal_forms) == "ヤマダ"
     assert _kana_only("合作社ヤマダ", settings.legal_forms) == 1
     assert _kana_only("合作社ヤマダ", load_rules_bundle(DEFAULT_RULES_DIR).dedupe.legal_forms) == 0
+
+
+# ----------------------------------------------------------------------------- vocabulary
+
+
+def test_review_words_come_from_the_rules(rules: Path) -> None:
+    import pandas as pd
+
+    from migrate.dedupe.decisions import decision_value
+    from migrate.dedupe.merge import _decisions
+
+    typed = pd.DataFrame({"left_key": ["a"], "right_key": ["b"], "decision": ["まとめる"]})
+    assert decision_value("まとめる") == "?"
+    _edit(rules / "dedupe.yaml", "  same: [same, ", "  same: [まとめる, same, ")
+    ok, bad = _decisions(load_rules_bundle(rules).dedupe, typed)
+    assert ok["decision"].tolist() == ["same"] and bad.empty
+
+
+def test_an_unquoted_no_among_the_review_words_is_caught(rules: Path) -> None:
+    line = _edit(rules / "dedupe.yaml", '[different, d, "no",', "[different, d, no,")
+    err = _error(rules, "dedupe")
+    assert err.problems == ["review_words.different[2]: False is not a string"]
+    assert err.lines == [line]

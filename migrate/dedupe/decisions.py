@@ -11,6 +11,7 @@ edited or a new file is added; they can also be listed in rules/dedupe.yaml.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -20,67 +21,40 @@ from ..errors import InputFileError
 DECISION_COLUMNS = ["left_key", "right_key", "decision"]
 REVIEW_SHEET = "review"
 
-# what a person may type in the decision column, mapped to the two decisions
-_SAME = {
-    "same",
-    "s",
-    "yes",
-    "y",
-    "merge",
-    "match",
-    "true",
-    "1",
-    "同じ",
-    "同一",
-    "同一人物",
-    "同一企業",
-    "重複",
-    "統合",
-    "はい",
-    "○",
-    "〇",
-}
-_DIFFERENT = {
-    "different",
-    "d",
-    "no",
-    "n",
-    "distinct",
-    "split",
-    "false",
-    "0",
-    "別",
-    "別人",
-    "別会社",
-    "違う",
-    "異なる",
-    "いいえ",
-    "×",
-}
 
+def decision_value(v: object, words: Mapping[str, str] | None = None) -> str:
+    """'same', 'different', '' (undecided) or '?' (not understood).
 
-def decision_value(v: object) -> str:
-    """'same', 'different', '' (undecided) or '?' (not understood)."""
+    ``words``: what a person may type, lower case -> decision (rules/dedupe.yaml
+    ``review_words``; those of the active rules when None).
+    """
     if v is None or (isinstance(v, float) and v != v):
         return ""
     s = str(v).strip().lower()
     if not s:
         return ""
-    if s in _SAME:
-        return "same"
-    if s in _DIFFERENT:
-        return "different"
-    return "?"
+    if words is None:
+        words = _active_words()
+    return words.get(s, "?")
 
 
-def normalize_decisions(frame: pd.DataFrame | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _active_words() -> Mapping[str, str]:
+    from .settings import load_settings
+
+    return dict(load_settings().review_words)
+
+
+def normalize_decisions(
+    frame: pd.DataFrame | None, words: Mapping[str, str] | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Clean decisions: (usable rows, rows whose decision was not understood)."""
     if frame is None or frame.empty:
         return pd.DataFrame(columns=DECISION_COLUMNS), pd.DataFrame(columns=DECISION_COLUMNS)
     df = pd.DataFrame({c: frame[c] if c in frame.columns else "" for c in DECISION_COLUMNS})
     df["left_key"] = df["left_key"].map(lambda v: "" if v is None or v != v else str(v).strip())
     df["right_key"] = df["right_key"].map(lambda v: "" if v is None or v != v else str(v).strip())
-    df["decision"] = df["decision"].map(decision_value)
+    words = _active_words() if words is None else words
+    df["decision"] = df["decision"].map(lambda v: decision_value(v, words))
     bad = df[(df["decision"] == "?") & (df["left_key"] != "")]
     ok = df[
         df["decision"].isin(["same", "different"])

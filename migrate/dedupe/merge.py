@@ -201,7 +201,7 @@ def _decisions(
         columns=["left_key", "right_key", "decision"],
     )
     frames = [from_rules] if decisions is None else [from_rules, decisions]
-    return normalize_decisions(pd.concat(frames, ignore_index=True))
+    return normalize_decisions(pd.concat(frames, ignore_index=True), dict(settings.review_words))
 
 
 def _exact_units(

@@ -243,6 +243,8 @@ class DedupeSettings:
     existing: tuple[tuple[str, ExistingSource], ...]
     decisions: tuple[Decision, ...]
     exact_duplicate_ignore: tuple[str, ...] = ()
+    # what a person may type in the decision column of review.xlsx: word (lower case) -> decision
+    review_words: tuple[tuple[str, str], ...] = ()
 
     def entity(self, name: str) -> EntitySettings:
         return {"companies": self.companies, "contacts": self.contacts, "deals": self.deals}[name]
@@ -619,6 +621,20 @@ def _parse_decisions(p: Problems, raw: Any) -> tuple[Decision, ...]:
     return tuple(out)
 
 
+def _parse_review_words(p: Problems, raw: Any) -> tuple[tuple[str, str], ...]:
+    if not p.keys(raw, "review_words", ["same", "different"], ["same", "different"]):
+        return ()
+    words: dict[str, str] = {}
+    for decision in ("same", "different"):
+        at = f"review_words.{decision}"
+        for word in p.string_list(raw[decision], at):
+            key = word.strip().lower()
+            if words.get(key, decision) != decision:
+                p.add(at, f"'{word}' is also listed under '{words[key]}'")
+            words.setdefault(key, decision)
+    return tuple(words.items())
+
+
 TOP_KEYS = [
     "kind",
     "version",
@@ -627,6 +643,7 @@ TOP_KEYS = [
     *ENTITY_SECTIONS,
     "existing",
     "decisions",
+    "review_words",
 ]
 
 
@@ -650,6 +667,7 @@ def parse_settings(path: str) -> DedupeSettings:
     )
     existing = _parse_existing(p, doc.get("existing"))
     decisions = _parse_decisions(p, doc.get("decisions"))
+    review_words = _parse_review_words(p, doc.get("review_words"))
     p.raise_if_any()
     companies, contacts, deals = (entities.get(name) for name in ENTITY_SECTIONS)
     assert companies is not None and contacts is not None and deals is not None  # checked above
@@ -663,6 +681,7 @@ def parse_settings(path: str) -> DedupeSettings:
         existing=existing,
         decisions=decisions,
         exact_duplicate_ignore=tuple(ignore),
+        review_words=review_words,
     )
 
 
