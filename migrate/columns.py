@@ -447,10 +447,12 @@ def map_columns(
         if field is None and typ == "date" and share >= schema.sniff_min_share:
             note = "values are dates but the header does not say which date"
         cands.append(ColumnMatch(i, letters[i], header, field, conf, method, unit, currency, note))
-    return _assign(cands, idx, sample)
+    return _assign(cands, idx, sample, rules_dir)
 
 
-def _assign(cands: list[ColumnMatch], idx: _Index, sample: pd.DataFrame) -> list[ColumnMatch]:
+def _assign(
+    cands: list[ColumnMatch], idx: _Index, sample: pd.DataFrame, rules_dir: str | None = None
+) -> list[ColumnMatch]:
     """One column per field: the most confident claim wins; ambiguous headers take what is left."""
     out = list(cands)
     taken: dict[str, int] = {}
@@ -492,7 +494,7 @@ def _assign(cands: list[ColumnMatch], idx: _Index, sample: pd.DataFrame) -> list
             and "phone" in taken
             and "mobile_phone" not in taken
             and "mobile_phone" in idx.types
-            and _mostly_mobile(sample.iloc[:, i].tolist() if i < sample.shape[1] else [])
+            and _mostly_mobile(sample.iloc[:, i].tolist() if i < sample.shape[1] else [], rules_dir)
         ):
             other = out[taken["phone"]]
             out[i] = replace(
@@ -524,10 +526,26 @@ def _resolve_by_values(options: list[str], values: list) -> str:
     return options[0]
 
 
-_MOBILE = re.compile(r"^(?:\+81[\s-]?|0)[789]0")
+def _mostly_mobile(values: Sequence[object], rules_dir: str | None = None) -> bool:
+    """Most values are Japanese mobile numbers (070/080/090, +81 70/80/90: the
+    mobile_number_prefixes of rules/normalize.yaml)."""
+    from .bundle import load_rules_bundle
+    from .errors import RuleFileError
 
-
-def _mostly_mobile(values: Sequence[object]) -> bool:
-    """Most values are Japanese mobile numbers (070/080/090, +81 70/80/90)."""
+    try:
+        prefixes = load_rules_bundle(rules_dir).normalize.phones.mobile_number_prefixes
+    except RuleFileError:
+        return False
+    mobile = _mobile_pattern(prefixes)
+    if mobile is None:
+        return False
     vals = [_nfkc(str(v)).strip() for v in values if v is not None and str(v).strip()]
-    return bool(vals) and sum(bool(_MOBILE.match(v)) for v in vals) >= 0.8 * len(vals)
+    return bool(vals) and sum(bool(mobile.match(v)) for v in vals) >= 0.8 * len(vals)
+
+
+@lru_cache(maxsize=8)
+def _mobile_pattern(prefixes: tuple[str, ...]) -> re.Pattern[str] | None:
+    if not prefixes:
+        return None
+    alternatives = "|".join(map(re.escape, sorted(prefixes, key=lambda p: (-len(p), p))))
+    return re.compile(rf"^(?:\+81[\s-]?|0)(?:{alternatives})")

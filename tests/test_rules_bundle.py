@@ -281,3 +281,27 @@ def test_an_unquoted_no_among_the_review_words_is_caught(rules: Path) -> None:
     err = _error(rules, "dedupe")
     assert err.problems == ["review_words.different[2]: False is not a string"]
     assert err.lines == [line]
+
+
+def test_mobile_number_prefixes_come_from_the_rules(rules: Path, tmp_path: Path) -> None:
+    import csv
+
+    from migrate.ingest import read_sources
+
+    path = tmp_path / "t.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["会社名", "担当者名", "電話番号", "", "案件名"])
+        for i in range(8):
+            w.writerow(
+                [f"株式会社テスト{i}", f"山田{i}", f"03-1234-56{i:02d}", f"060-1111-22{i:02d}", "x"]
+            )
+
+    def second_column() -> str | None:
+        table = read_sources([str(path)], rules_dir=str(rules)).tables[0]
+        return {c.column: c.field for c in table.columns}["D"]
+
+    assert second_column() != "mobile_phone"  # 060 is not a mobile prefix of the shipped rules
+    _edit(rules / "normalize.yaml", 'mobile_number_prefixes: ["90", "80", "70"]',
+          'mobile_number_prefixes: ["90", "80", "70", "60"]')  # fmt: skip
+    assert second_column() == "mobile_phone"

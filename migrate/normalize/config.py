@@ -81,6 +81,9 @@ class PhoneRules:
     extension_markers: tuple[str, ...]
     mobile_prefixes: tuple[str, ...]
     accept_unlisted: bool
+    # what a Japanese mobile number starts with after its trunk 0 (090, 080, 070): a second
+    # phone column of such numbers is the mobile phone
+    mobile_number_prefixes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -180,7 +183,7 @@ _KEYS = {
     "companies": "legal_forms key_only_words honorifics cut_from leading branch_words key_folds",
     "people": "honorific_suffixes honorific_prefixes titles name_suffixes name_particles surnames",
     "phones": "default_region extension_markers leading_zero_mobile_prefixes "
-    "accept_unlisted_japanese_numbers",
+    "mobile_number_prefixes accept_unlisted_japanese_numbers",
     "dates": "min_year max_year ambiguous_order month_only fiscal_year_start_month "
     "fiscal_year_named_by quarters excel_serial not_after_today future_facing eras",
     "amounts": "default_currency range units currencies approximate_words note_words "
@@ -281,6 +284,7 @@ def parse_normalize_rules(path: str) -> NormalizeRules:
             extension_markers=g.words(phones, "extension_markers", "phones"),
             mobile_prefixes=g.words(phones, "leading_zero_mobile_prefixes", "phones"),
             accept_unlisted=g.flag(phones, "accept_unlisted_japanese_numbers", True, "phones"),
+            mobile_number_prefixes=g.words(phones, "mobile_number_prefixes", "phones"),
         ),
         dates=_dates(g, p, dates),
         amounts=_amounts(g, p, amounts, suspect),
