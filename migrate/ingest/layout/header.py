@@ -1,0 +1,152 @@
+"""Where the header is: the header row, a group row above it, the header texts, sheet kinds.
+
+Also recognises a sheet by its name (a rep master, settings, a readme) or its pivot markers,
+and rows that repeat the header inside the data.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ...columns import header_key, match_header
+from ...schema import Schema
+from ..readers import Grid
+from .cells import _is_texty
+from .model import IngestRules
+
+
+def _sheet_name_category(name: str, rules: IngestRules) -> str:
+    key = header_key(name)
+    if not key:
+        return ""
+    for cat, names in rules.skip_sheet_names.items():
+        for n in names:
+            nk = header_key(n)
+            if nk and (key == nk or (len(nk) >= 3 and nk in key)):
+                return cat.replace("_", "-")
+    return ""
+
+
+def _has_pivot_markers(cells: pd.DataFrame, top: list[int], rules: IngestRules) -> bool:
+    markers = [m.strip().casefold() for m in rules.pivot_markers]
+    hits = 0
+    for i in top[:15]:
+        for v in cells.iloc[i].tolist():
+            if isinstance(v, str):
+                t = v.strip().casefold()
+                if any(t == m or t.startswith(m) for m in markers):
+                    hits += 1
+    return hits >= 2
+
+
+def _find_header(
+    cells: pd.DataFrame, top: list[int], schema: Schema, rules_dir: str | None
+) -> int | None:
+    best, best_score = None, 0.0
+    for rank, i in enumerate(top):
+        vals = [v for v in cells.iloc[i].tolist() if v is not None]
+        texts = [v for v in vals if _is_texty(v)]
+        if len(texts) < 2:
+            continue
+        matched = 0.0
+        for t in texts:
+            if len(t) > 40:
+                continue
+            f, conf, _ = match_header(t, schema, rules_dir)
+            if f:
+                matched += conf
+        distinct = len(set(texts)) / len(texts)
+        numeric_share = 1 - len(texts) / len(vals)
+        score = matched * 3 + len(texts) * 0.5 * distinct - numeric_share * 2 - rank * 0.01
+        # a header is followed by rows, not by the end of the sheet
+        nxt = top[rank + 1] if rank + 1 < len(top) else None
+        if nxt is None and i == top[-1] and len(top) > 1:
+            score -= 1
+        if score > best_score:
+            best, best_score = i, score
+    return best
+
+
+def _group_row(
+    cells: pd.DataFrame, hpos: int, grid: Grid, merged: dict, nonempty_pos: list[int]
+) -> int | None:
+    """The row directly above the header, when it is a group row (Customer | Deal over the fields)."""
+    g = hpos - 1
+    if g < 0 or g not in nonempty_pos:
+        return None
+    above = [v for v in cells.iloc[g].tolist()]
+    head = [v for v in cells.iloc[hpos].tolist()]
+    n_above = sum(v is not None for v in above)
+    n_head = sum(v is not None for v in head)
+    if n_above == 0 or n_above >= n_head + 1:
+        return None
+    if not all(_is_texty(v) for v in above if v is not None):
+        return None
+    grow = grid.first_row + g
+    spans = [(r1, c1, r2, c2) for r1, c1, r2, c2 in grid.merged if r1 <= grow <= r2 and c2 > c1]
+    width_used = sum(v is not None for v in head)
+    # a lone cell spanning (almost) the whole table is a title, not a group
+    if n_above == 1 and (
+        not spans or any((c2 - c1 + 1) >= 0.6 * max(width_used, 1) for _, c1, _, c2 in spans)
+    ):
+        return None
+    # vertical merges (No. over two rows) or horizontal group spans, or header gaps under a group
+    gaps = sum(1 for j, v in enumerate(head) if v is None and above[j] is not None)
+    if spans or gaps:
+        return g
+    return None
+
+
+def _combine_headers(
+    head: list, group: list, schema: Schema, rules_dir: str | None
+) -> tuple[list[str], list[str]]:
+    """Per column: the text used for matching and the text shown (``group / field``)."""
+    match_texts, display = [], []
+    last_group = None
+    for j, h in enumerate(head):
+        gv = group[j]
+        if gv is not None:
+            last_group = gv
+        elif h is not None and last_group is not None and any(group):
+            gv = None  # only merged ranges propagate groups (handled by the merged map)
+        h = h if h is not None else None
+        if gv is None:
+            match_texts.append(h or "")
+            display.append(h or "")
+            continue
+        if h is None:
+            match_texts.append(gv)
+            display.append(gv)
+            continue
+        options = [h, f"{gv}{h}", f"{gv} {h}"]
+        scored = [(match_header(o, schema, rules_dir), o) for o in options]
+        (f, conf, _), text = max(scored, key=lambda x: (x[0][1], -options.index(x[1])))
+        match_texts.append(text if f else h)
+        display.append(f"{gv} / {h}")
+    return match_texts, display
+
+
+def _repeated_header_mask(frame: pd.DataFrame, headers: list[str]) -> pd.Series:
+    """Rows that repeat the header (a pasted block brought its header along).
+
+    Vectorised: a cell must first equal its column's header text exactly (after trimming), and
+    only those candidate rows are compared on normalised keys, so a million-row sheet costs a
+    handful of column comparisons and a sheet of 16,384 columns one comparison of its cells.
+    """
+    keys = [header_key(h) if h else "" for h in headers]
+    named = [k for k in keys if k]
+    if len(named) < 2 or frame.empty:
+        return pd.Series(False, index=frame.index)
+    m = min(len(headers), frame.shape[1])
+    values = frame.iloc[:, :m].to_numpy(dtype=object)
+    heads = np.array([h if h else None for h in headers[:m]], dtype=object)
+    exact = ((values == heads[None, :]) & (heads != None)[None, :]).any(axis=1)  # noqa: E711
+    hits = np.zeros(len(frame), dtype=np.int64)
+    for i in np.flatnonzero(exact).tolist():
+        hits[i] = sum(
+            1
+            for v, k in zip(values[i].tolist(), keys[:m])
+            if k and isinstance(v, str) and len(v) < 80 and header_key(v) == k
+        )
+    return pd.Series((hits >= 2) & (hits >= 0.6 * len(named)), index=frame.index)

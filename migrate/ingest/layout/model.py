@@ -1,0 +1,78 @@
+"""What layout detection produces and reads: the sheet table, the ingest rules, mapping overrides."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import pandas as pd
+
+from ...columns import ColumnMatch
+from ...findings import Finding
+
+RowClass = Literal["data", "blank", "title", "repeated-header", "subtotal", "note"]
+
+IDENTITY_FIELDS = ("company_name", "deal_name", "contact_name", "record_id", "email")
+
+
+@dataclass(frozen=True)
+class IngestRules:
+    header_search_rows: int
+    subtotal_words: tuple[str, ...]
+    note_prefixes: tuple[str, ...]
+    note_min_length: int
+    skip_sheet_names: dict[str, tuple[str, ...]]
+    pivot_markers: tuple[str, ...]
+    record_fields: tuple[str, ...]
+    min_record_fields: int
+
+
+@dataclass(frozen=True)
+class SheetOverride:
+    """What a mapping file says about one sheet; it wins over detection."""
+
+    skip: bool = False
+    header_row: int | None = None
+    columns: dict[str, str | None] = field(
+        default_factory=dict
+    )  # column letter -> field (None = unmapped)
+    headers: dict[str, str] = field(default_factory=dict)  # column letter -> header expected there
+
+
+@dataclass
+class SheetTable:
+    """One sheet after layout detection."""
+
+    file: str
+    sheet: str
+    sheet_index: int
+    kind: Literal["table", "skipped"]
+    reason: str = ""  # reason code when skipped (sheet.rep-master, ...)
+    reason_text: str = ""
+    header_row: int | None = None
+    header_rows: list[int] = field(default_factory=list)
+    columns: list[ColumnMatch] = field(default_factory=list)
+    data: pd.DataFrame = field(
+        default_factory=pd.DataFrame
+    )  # index: Excel rows; columns: positions
+    skipped: list[tuple[int, str]] = field(default_factory=list)  # (Excel row, reason code)
+    findings: list[Finding] = field(default_factory=list)
+    visible: bool = True
+    encoding: str = ""
+
+    @property
+    def data_rows(self) -> list[int]:
+        return [int(r) for r in self.data.index]
+
+    def to_json(self) -> dict:
+        """The stable shape of ``inspect --json`` (scripts depend on it)."""
+        return {
+            "file": self.file,
+            "sheet": self.sheet,
+            "kind": self.kind,
+            "reason": self.reason,
+            "header_row": self.header_row,
+            "data_rows": self.data_rows,
+            "skipped_rows": [{"row": r, "reason": why} for r, why in self.skipped],
+            "columns": [c.to_json() for c in self.columns],
+        }

@@ -1,0 +1,235 @@
+"""What every row below the header is: data, blank, title, repeated header, subtotal or note."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ...columns import ColumnMatch
+from ...schema import flags
+from .cells import _is_texty
+from .header import _repeated_header_mask
+from .model import IDENTITY_FIELDS, IngestRules, RowClass
+
+_SECTION = re.compile(r"^\s*[【\[<＜〈■◆●▼▶].*[】\]>＞〉]?\s*$")
+
+
+def _word_pattern(words: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    alts = "|".join(
+        re.escape(w).replace(r"\ ", r"\s*").replace("\\-", "[-\\s]?")
+        for w in sorted(words, key=len, reverse=True)
+    )
+    # the word alone, maybe with a bracketed qualifier: 合計, 小計（東日本）, Total (税込)
+    exact = re.compile(rf"^\W*(?:{alts})\s*(?:[（(【\[<].*[）)】\]>])?\W*$", re.I)
+    # the word first, then more: "Total: 12 deals", "合計 5件"
+    prefix = re.compile(rf"^\W*(?:{alts})(?:[\s:：/・(（\d]|$)", re.I)
+    return exact, prefix
+
+
+def _suffix_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    """A total word closing a label: 東日本 計, 関西合計, West Total."""
+    alts = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?:^|[\s\W_]|(?<=[^\x00-\x7f]))(?:{alts})\s*[)）]?\W*$", re.I)
+
+
+def classify_rows(
+    body: pd.DataFrame,
+    headers: list[str],
+    matches: list[ColumnMatch],
+    rules: IngestRules,
+    sum_rows: set[int],
+    types: list[str | None] | None = None,
+) -> list[RowClass]:
+    """One class per body row (positions 0..n-1 below the header), vectorised over columns.
+
+    A row is skipped only on positive evidence, and never while it holds a key of a record
+    (a company or deal name, a contact, an e-mail, a record id) that is not itself the
+    subtotal word:
+    - subtotal: a total word (合計, Total, Sum...) with no other key, or numbers that are the
+      sums of the rows above it (a SUM formula, or the plain values), with at most a label;
+    - note: a note mark (※, Note:), a section heading (【東日本】), or a lone text that is unlike
+      its column: outside the table's columns, far longer than the column's values, written as
+      a sentence (、。, a closing colon), or not of the column's kind (a text under e-mails,
+      phones, amounts or dates).
+    """
+    n = len(body)
+    if n == 0:
+        return []
+    pos_index = pd.RangeIndex(n)
+    frame = body.copy()
+    frame.index = pos_index
+    frame.columns = pd.RangeIndex(frame.shape[1])
+    present = frame.notna()
+    counts = present.sum(axis=1)
+    rep = _repeated_header_mask(frame, headers)
+    width = max(1, sum(1 for h in headers if h))
+    exact_re, prefix_re = _word_pattern(rules.subtotal_words)
+
+    # every filled cell as text, all columns in one Series (a wide sheet costs its cells)
+    texts = _Texts.of(frame, present)
+    exact_hit = texts.matches(exact_re, texts.short)
+    prefix_hit = texts.matches(prefix_re, texts.short)
+    word_exact = pd.DataFrame(texts.grid(exact_hit, n), index=pos_index, columns=frame.columns)
+    word_prefix = pd.DataFrame(texts.grid(prefix_hit, n), index=pos_index, columns=frame.columns)
+    word_cell = word_exact | word_prefix
+    sub_exact = word_exact.any(axis=1)
+    sub_prefix = word_prefix.any(axis=1)
+
+    field_of = [matches[k].field if k < len(matches) else None for k in range(frame.shape[1])]
+    identity_cols = [k for k, f in enumerate(field_of) if f in IDENTITY_FIELDS]
+    person_cols = [k for k, f in enumerate(field_of) if f in PERSON_KEY_FIELDS]
+    keys = (present & ~word_cell)[identity_cols].sum(axis=1) if identity_cols else 0 * counts
+    person_keys = (present & ~word_cell)[person_cols].sum(axis=1) if person_cols else 0 * counts
+    sparse = counts <= max(1, 0.6 * width)
+    in_sum_rows = pd.Series(pos_index.isin(list(sum_rows)), index=pos_index)
+    summed = in_sum_rows | _sums_of_rows_above(frame, present, sparse & (keys <= 1))
+    # a label beside the sums may name the group (東日本 計, West total); a plain value typed
+    # as a total only counts when the label says so, a SUM formula is evidence enough
+    suffix_re = _suffix_pattern(rules.subtotal_words)
+    label_hit = texts.matches(suffix_re, texts.short, search=True)
+    labelled = pd.Series(np.bincount(texts.row[label_hit], minlength=n) > 0, index=pos_index)
+    subtotal = ((sub_exact | (sub_prefix & sparse)) & (keys == 0)) | (
+        summed & sparse & (person_keys == 0) & ((keys == 0) | in_sum_rows | labelled)
+    )
+
+    # the first non-empty cell of each row, and where it is
+    first = frame.bfill(axis=1).iloc[:, 0]
+    first_pos = present.to_numpy().argmax(axis=1)
+    first_str = first.where(first.notna(), "").astype(str)
+    note_prefix = first_str.str.startswith(tuple(rules.note_prefixes))
+    lone = counts == 1
+    texty = flags(first_str, lambda v: bool(v) and _is_texty(v)) & lone
+    field_at = pd.Series([field_of[p] for p in first_pos], index=pos_index)
+    outside = flags(field_at, lambda f: f is None)
+    long_text = first_str.str.len() >= rules.note_min_length
+    kind_of = types or [None] * frame.shape[1]
+    kind_at = [kind_of[p] if p < len(kind_of) else None for p in first_pos]
+    unlike = (
+        (long_text & (first_str.str.len() > _typical_length(texts, first_pos) * 2.5))
+        | first_str.str.contains(_PROSE)
+        | (first_str.str.contains(r"\s") & (_column_share(texts, first_pos, r"\s") < 0.1))
+        | pd.Series([not _fits(t, v) for t, v in zip(kind_at, first_str)], index=pos_index)
+    )
+    section = first_str.str.match(_SECTION) & lone
+    note = note_prefix | (texty & (outside | unlike)) | section
+
+    classes = pd.Series("data", index=pos_index, dtype=object)
+    classes[note] = "note"
+    classes[subtotal] = "subtotal"
+    classes[rep.to_numpy()] = "repeated-header"
+    classes[(counts == 0).to_numpy()] = "blank"
+    return classes.tolist()
+
+
+_PROSE = re.compile(r"[、。！？]|[:：]\s*$")
+
+_LOOKS = {
+    "email": re.compile(r"@"),
+    "phone": re.compile(r"^[\d\s()+\-－ー.#内線ext]{6,}$", re.I),
+    "url": re.compile(r"^(https?://|www\.)|\.[a-z]{2,}(/|$)", re.I),
+}
+
+
+def _fits(kind: str | None, value: str) -> bool:
+    """Whether a lone text could be a value of a column of this kind."""
+    if kind in _LOOKS:
+        return bool(_LOOKS[kind].search(value))
+    if kind in ("amount", "probability", "number"):
+        return any(ch.isdigit() for ch in value)
+    return True
+
+
+PERSON_KEY_FIELDS = ("contact_name", "email", "record_id")
+
+
+@dataclass(frozen=True)
+class _Texts:
+    """Every filled cell of a frame as text, column by column, in one Series: regular
+    expressions run once over all of them instead of once per column."""
+
+    values: pd.Series  # str, position 0..k-1
+    row: np.ndarray  # row position of each value
+    col: np.ndarray  # column position of each value (ascending)
+    short: np.ndarray  # values of 40 characters or fewer (total and label words)
+    shape: tuple[int, int]
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame, present: pd.DataFrame) -> _Texts:
+        col, row = np.nonzero(present.to_numpy(dtype=bool).T)
+        cells = frame.to_numpy(dtype=object)[row, col]
+        values = pd.Series(cells, dtype=object).astype(str)
+        short = (values.str.len() <= 40).to_numpy(dtype=bool)
+        return cls(values, row, col, short, frame.shape)
+
+    def matches(
+        self, pattern: re.Pattern[str], where: np.ndarray, search: bool = False
+    ) -> np.ndarray:
+        """Which values match ``pattern`` (at the start, or anywhere with ``search``)."""
+        hit = np.zeros(len(self.values), dtype=bool)
+        if where.any():
+            sel = self.values[where]
+            found = sel.str.contains(pattern) if search else sel.str.match(pattern)
+            hit[where] = found.to_numpy(dtype=bool)
+        return hit
+
+    def grid(self, hit: np.ndarray, n: int) -> np.ndarray:
+        """Per-value flags as a rows x columns array."""
+        out = np.zeros((n, self.shape[1]), dtype=bool)
+        out[self.row[hit], self.col[hit]] = True
+        return out
+
+    def per_column(self, values: pd.Series, how: str) -> pd.Series:
+        """A statistic of ``values`` (one per text) for each column that has texts."""
+        return values.groupby(self.col).agg(how)
+
+
+def _typical_length(texts: _Texts, first_pos) -> pd.Series:
+    """For each row, the median length of the values in the column of its first cell."""
+    median = texts.per_column(texts.values.str.len().astype(float), "median")
+    return pd.Series(median.reindex(np.asarray(first_pos)).fillna(0.0).to_numpy(), dtype=float)
+
+
+def _column_share(texts: _Texts, first_pos, pattern: str) -> pd.Series:
+    """For each row, the share of values in the column of its first cell that hold ``pattern``
+    (1.0 for a column of fewer than five values: too few to say what is usual)."""
+    has = texts.values.str.contains(pattern).astype(float)
+    share = texts.per_column(has, "mean").where(texts.per_column(has, "size") >= 5, 1.0)
+    return pd.Series(share.reindex(np.asarray(first_pos)).fillna(1.0).to_numpy(), dtype=float)
+
+
+def _sums_of_rows_above(
+    frame: pd.DataFrame, present: pd.DataFrame, candidate: pd.Series
+) -> pd.Series:
+    """Rows whose every number is the sum of its column over the rows above (since the last
+    blank or total row), with at least two rows summed: a total typed as a plain value."""
+    out = pd.Series(False, index=frame.index)
+    if not candidate.any():
+        return out
+    numbers = frame.apply(lambda c: pd.to_numeric(c, errors="coerce") if c.dtype == object else c)
+    numbers = numbers.select_dtypes("number")
+    if numbers.empty:
+        return out
+    start = 0
+    blank = ~present.any(axis=1)
+    for i in range(len(frame)):
+        if blank.iat[i]:
+            start = i + 1
+            continue
+        if not candidate.iat[i] or i - start < 2:
+            continue
+        row = numbers.iloc[i]
+        cols = row.index[row.notna() & (row != 0)]
+        if len(cols) == 0:
+            continue
+        above = numbers.iloc[start:i][cols]
+        sums = above.sum()
+        filled = above.notna().sum()
+        if (
+            (filled >= 2) & ((sums - row[cols]).abs() <= 0.005 * row[cols].abs().clip(lower=1))
+        ).all():
+            out.iat[i] = True
+            start = i + 1
+    return out

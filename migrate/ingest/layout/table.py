@@ -1,0 +1,368 @@
+"""find_table: one grid in, one :class:`SheetTable` out, in the steps a reader follows.
+
+Skip what is no table (a mapping file's skip, an empty sheet, a pivot), find the header row,
+build the header texts (a group row and merged titles combined), fill merged ranges inside the
+body, map the columns on the rows that look like data, classify every row, decide whether the
+sheet holds records at all, and record the findings that belong to cells.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ...columns import ColumnMatch, map_columns
+from ...findings import Finding
+from ...schema import Schema
+from ..readers import Grid, column_letter
+from .cells import _clean, _merged_value_map
+from .header import (
+    _combine_headers,
+    _find_header,
+    _group_row,
+    _has_pivot_markers,
+    _repeated_header_mask,
+    _sheet_name_category,
+)
+from .model import IngestRules, SheetOverride, SheetTable
+from .override import _apply_override
+from .rows import classify_rows
+
+_NOT_RECORDS = {
+    "sheet.rep-master": "a list of our own sales reps, not customer records",
+    "sheet.settings": "a settings / picklist sheet, not records",
+    "sheet.pivot": "a summary or pivot sheet, not records",
+    "sheet.readme": "instructions, not records",
+}
+
+
+@dataclass
+class _Sheet:
+    """One grid being read: its trimmed cells, the table being built, its non-empty rows."""
+
+    grid: Grid
+    cells: pd.DataFrame
+    table: SheetTable
+    nonempty_pos: list[int]
+    line_numbers: list[int] | None
+
+    def excel_row(self, i: int) -> int:
+        """The row number the user sees for row position ``i`` (CSV: the line number)."""
+        return (
+            self.line_numbers[i]
+            if self.line_numbers is not None and i < len(self.line_numbers)
+            else self.grid.first_row + i
+        )
+
+    def skip(self, code: str, text: str) -> SheetTable:
+        """The sheet is no table of records: every non-empty row is skipped with ``code``."""
+        table = self.table
+        table.kind, table.reason, table.reason_text = "skipped", code, text
+        table.skipped = [(self.excel_row(i), code) for i in self.nonempty_pos]
+        table.data = pd.DataFrame()
+        return table
+
+
+def find_table(
+    grid: Grid,
+    schema: Schema,
+    rules: IngestRules,
+    rules_dir: str | None = None,
+    override: SheetOverride | None = None,
+) -> SheetTable:
+    """Find the header, map the columns, classify every row, decide whether this is a records table."""
+    sheet = _open(grid)
+    cells, table = sheet.cells, sheet.table
+    if override is not None and override.skip:
+        return sheet.skip("sheet.skipped-by-mapping", "the mapping file says to skip this sheet")
+    if not sheet.nonempty_pos:
+        return sheet.skip("sheet.empty", "the sheet has no cells")
+
+    top = sheet.nonempty_pos[: rules.header_search_rows]
+    category = _sheet_name_category(grid.sheet, rules)
+    if _has_pivot_markers(cells, top, rules):
+        return sheet.skip(
+            "sheet.pivot",
+            "looks like a pivot table or summary (行ラベル / Grand Total / Sum of ...)",
+        )
+    hpos, why = _header_position(sheet, top, category, schema, rules_dir, override)
+    if hpos is None:
+        return sheet.skip(*why)
+
+    # merged cells: titles above the header are fine; inside the data they fill their range
+    merged = _merged_value_map(grid, cells)
+    group_pos = _group_row(cells, hpos, grid, merged, sheet.nonempty_pos)
+    headers, display = _header_texts(sheet, hpos, group_pos, merged, schema, rules_dir)
+    body, keep, filled = _body(sheet, hpos, headers, merged)
+    matches = _map_body(sheet, body, keep, headers, display, schema, rules_dir, override)
+    table.columns = matches
+    header_excel = sheet.excel_row(hpos)
+    table.header_row = header_excel
+    table.header_rows = (
+        sorted({sheet.excel_row(group_pos), header_excel})
+        if group_pos is not None
+        else [header_excel]
+    )
+    data_idx = _classify(sheet, hpos, group_pos, body, keep, headers, matches, schema, rules)
+
+    verdict = _not_records(matches, category, rules)
+    if verdict is not None:
+        return sheet.skip(*verdict)
+    if not data_idx:
+        return sheet.skip("sheet.no-data-rows", "the table has a header but no data rows")
+    _cell_findings(sheet, matches, filled)
+    return table
+
+
+def _open(grid: Grid) -> _Sheet:
+    """The grid's trimmed cells and an empty table for it (a hidden sheet gets its finding)."""
+    table = SheetTable(
+        grid.file,
+        grid.sheet,
+        grid.sheet_index,
+        "table",
+        visible=grid.visible,
+        encoding=getattr(grid, "encoding", ""),
+    )
+    if not grid.visible:
+        table.findings.append(
+            Finding(
+                "ingest.hidden-sheet",
+                "info",
+                "hidden sheet was read like the others",
+                grid.file,
+                grid.sheet,
+                action="kept",
+            )
+        )
+    cells = _clean(grid.cells) if grid.cells.size else grid.cells
+    nonempty_mask = cells.notna().any(axis=1) if cells.size else pd.Series(dtype=bool)
+    nonempty_pos = [i for i, v in enumerate(nonempty_mask.tolist()) if v]
+    return _Sheet(grid, cells, table, nonempty_pos, getattr(grid, "line_numbers", None))
+
+
+def _header_position(
+    sheet: _Sheet,
+    top: list[int],
+    category: str,
+    schema: Schema,
+    rules_dir: str | None,
+    override: SheetOverride | None,
+) -> tuple[int | None, tuple[str, str]]:
+    """(position of the header row, why there is none): the mapping file's row, else detected."""
+    cells = sheet.cells
+    if override is not None and override.header_row is not None:
+        hpos = next(
+            (i for i in range(len(cells)) if sheet.excel_row(i) == override.header_row), None
+        )
+        return hpos, (
+            "sheet.no-table",
+            f"the mapping file's header row {override.header_row} is outside the sheet",
+        )
+    code = f"sheet.{category}" if category else "sheet.no-table"
+    return _find_header(cells, top, schema, rules_dir), (
+        code,
+        "no header row with at least two column names in the first rows",
+    )
+
+
+def _header_texts(
+    sheet: _Sheet,
+    hpos: int,
+    group_pos: int | None,
+    merged: dict[tuple[int, int], str],
+    schema: Schema,
+    rules_dir: str | None,
+) -> tuple[list[str], list[str]]:
+    """Per column: the header text matched and the one shown (group row and merges combined)."""
+    cells, grid = sheet.cells, sheet.grid
+    header_excel = sheet.excel_row(hpos)
+    width = cells.shape[1]
+    head_vals = [cells.iat[hpos, j] for j in range(width)]
+    for j in range(width):
+        if head_vals[j] is None and (header_excel, grid.first_col + j) in merged:
+            head_vals[j] = merged[(header_excel, grid.first_col + j)]
+    group_vals: list[str | None] = [None] * width
+    if group_pos is not None:
+        gr = sheet.excel_row(group_pos)
+        for j in range(width):
+            v = cells.iat[group_pos, j]
+            if v is None:
+                v = merged.get((gr, grid.first_col + j))
+            group_vals[j] = v
+    return _combine_headers(head_vals, group_vals, schema, rules_dir)
+
+
+def _body(
+    sheet: _Sheet, hpos: int, headers: list[str], merged: dict[tuple[int, int], str]
+) -> tuple[pd.DataFrame, list[int], int]:
+    """(the rows below the header, merged ranges filled; the table's columns; cells filled).
+
+    Columns that have neither a header nor any data are not part of the table. A merged range
+    inside the body (a company merged over its three deal rows) fills every cell it covers.
+    """
+    cells, grid = sheet.cells, sheet.grid
+    width = cells.shape[1]
+    body = cells.iloc[hpos + 1 :]
+    keep = [j for j in range(width) if headers[j] or body.iloc[:, j].notna().any()]
+    body = body.copy()
+    filled = 0
+    for (r, c), v in merged.items():
+        i = r - grid.first_row
+        j = c - grid.first_col
+        if (
+            i > hpos
+            and 0 <= j < width
+            and i < len(cells)
+            and body.at[body.index[i - hpos - 1], j] is None
+        ):
+            body.at[body.index[i - hpos - 1], j] = v
+            filled += 1
+    return body, keep, filled
+
+
+def _map_body(
+    sheet: _Sheet,
+    body: pd.DataFrame,
+    keep: list[int],
+    headers: list[str],
+    display: list[str],
+    schema: Schema,
+    rules_dir: str | None,
+    override: SheetOverride | None,
+) -> list[ColumnMatch]:
+    """The column mapping, judged on the rows that look like data (not repeated headers)."""
+    letters = [column_letter(sheet.grid.first_col + j) for j in range(sheet.cells.shape[1])]
+    probe = body.loc[body.notna().any(axis=1)].iloc[:, keep]
+    probe_headers = [headers[j] for j in keep]
+    rep = _repeated_header_mask(probe, probe_headers)
+    matches = map_columns(
+        probe_headers, [letters[j] for j in keep], probe.loc[~rep], schema, rules_dir
+    )
+    matches = [
+        ColumnMatch(
+            keep[k],
+            m.column,
+            display[keep[k]],
+            m.field,
+            m.confidence,
+            m.method,
+            m.unit,
+            m.currency,
+            m.note,
+        )
+        for k, m in enumerate(matches)
+    ]
+    if override is not None and override.columns:
+        matches = _apply_override(matches, override)
+    return matches
+
+
+def _classify(
+    sheet: _Sheet,
+    hpos: int,
+    group_pos: int | None,
+    body: pd.DataFrame,
+    keep: list[int],
+    headers: list[str],
+    matches: list[ColumnMatch],
+    schema: Schema,
+    rules: IngestRules,
+) -> list[int]:
+    """Every row a class: the data rows become ``table.data``, the others ``table.skipped``
+    with their reason (rows above the header are titles). Returns the data rows' positions."""
+    grid, cells, table = sheet.grid, sheet.cells, sheet.table
+    classes = classify_rows(
+        body.iloc[:, keep],
+        [headers[j] for j in keep],
+        matches,
+        rules,
+        sum_rows={r - grid.first_row - hpos - 1 for r in grid.sum_formula_rows}
+        if sheet.line_numbers is None
+        else set(),
+        types=[schema.field(m.field).type if m.field else None for m in matches],
+    )
+    above = [i for i in sheet.nonempty_pos if i < hpos and i != group_pos]
+    table.skipped = [(sheet.excel_row(i), "row.title") for i in above]
+    data_idx = []
+    for k, cls in enumerate(classes):
+        i = hpos + 1 + k
+        if cls == "data":
+            data_idx.append(i)
+        else:
+            table.skipped.append((sheet.excel_row(i), f"row.{cls}"))
+    table.skipped.sort()
+    data = (
+        body.loc[[cells.index[i] for i in data_idx], keep]
+        if data_idx
+        else pd.DataFrame(columns=keep)
+    )
+    data.index = [sheet.excel_row(i) for i in data_idx]
+    data.columns = keep
+    table.data = data
+    return data_idx
+
+
+def _not_records(
+    matches: list[ColumnMatch], category: str, rules: IngestRules
+) -> tuple[str, str] | None:
+    """Why the mapped columns are no table of records (a rep master, settings...), or None."""
+    mapped = {m.field for m in matches if m.field}
+    if not (mapped & set(rules.record_fields)) or len(mapped) < rules.min_record_fields:
+        code = f"sheet.{category}" if category else "sheet.not-records"
+        text = _NOT_RECORDS.get(
+            code, "no company, deal, amount or stage column: not a table of records"
+        )
+        return code, text
+    if category == "rep-master" and not (mapped & {"company_name", "deal_name"}):
+        return "sheet.rep-master", "a list of our own sales reps, not customer records"
+    return None
+
+
+def _cell_findings(sheet: _Sheet, matches: list[ColumnMatch], filled: int) -> None:
+    """Findings that belong to cells of the data: merged fills, formulas without a value,
+    hidden rows read as data."""
+    grid, table = sheet.grid, sheet.table
+    data_rows = set(table.data.index)
+    if filled:
+        table.findings.append(
+            Finding(
+                "ingest.merged-cells-filled",
+                "info",
+                f"{filled} cells covered by merged ranges took the merged value",
+                grid.file,
+                grid.sheet,
+                action="changed",
+            )
+        )
+    by_letter = {m.index: m for m in matches}
+    for r, c in grid.formula_no_value:
+        if r in data_rows:
+            m = by_letter.get(c - grid.first_col)
+            table.findings.append(
+                Finding(
+                    "ingest.formula-without-value",
+                    "warning",
+                    "formula cell has no cached value (the file was saved by a program that does not calculate); "
+                    "open and save it in Excel to fill it",
+                    grid.file,
+                    grid.sheet,
+                    r,
+                    m.header if m else column_letter(c),
+                    m.field or "" if m else "",
+                    action="blanked",
+                )
+            )
+    for r in sorted(grid.hidden_rows & data_rows):
+        table.findings.append(
+            Finding(
+                "ingest.hidden-row",
+                "info",
+                "hidden row read as data",
+                grid.file,
+                grid.sheet,
+                r,
+                action="kept",
+            )
+        )
