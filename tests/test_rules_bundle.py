@@ -305,3 +305,31 @@ def test_mobile_number_prefixes_come_from_the_rules(rules: Path, tmp_path: Path)
     _edit(rules / "normalize.yaml", 'mobile_number_prefixes: ["90", "80", "70"]',
           'mobile_number_prefixes: ["90", "80", "70", "60"]')  # fmt: skip
     assert second_column() == "mobile_phone"
+
+
+@pytest.mark.parametrize(
+    ("text", "shipped", "edited"),
+    [
+        pytest.param("2026年3月上旬", "2026-03-10", "2026-03-05", id="joujun"),
+        pytest.param("2026年3月下旬", "2026-03-31", "2026-03-25", id="gejun"),
+        pytest.param("early March 2026", "2026-03-10", "2026-03-05", id="early"),
+        pytest.param("2026年3月ごろ中盤", "", "2026-03-15", id="new-word"),
+    ],
+)
+def test_month_parts_come_from_the_rules(rules: Path, text: str, shipped: str, edited: str) -> None:
+    from migrate.normalize import parse_date
+
+    assert parse_date(text, rules=load_rules_bundle(rules).normalize).value == shipped
+    _edit(rules / "normalize.yaml", "下旬: end,", "下旬: 25,")
+    _edit(rules / "normalize.yaml", "上旬: 10,", "上旬: 5, ごろ中盤: 15,")
+    _edit(rules / "normalize.yaml", "early: 10,", "early: 5,")
+    assert parse_date(text, rules=load_rules_bundle(rules).normalize).value == edited
+
+
+def test_a_month_part_must_be_a_day_or_end(rules: Path) -> None:
+    line = _edit(rules / "normalize.yaml", "中旬: 20,", "中旬: 32,")
+    err = _error(rules, "normalize")
+    assert err.problems == [
+        "dates.month_parts.中旬: 32 is not allowed; allowed values: a day 1 to 31, end"
+    ]
+    assert err.lines == [line]

@@ -107,6 +107,8 @@ class DateRules:
     not_after_today: tuple[str, ...]
     future_facing: tuple[str, ...]
     eras: tuple[Era, ...]
+    # word -> where in the month it puts a date: a day, or "end" (3月上旬 -> 10, 3月末 -> end)
+    month_parts: tuple[tuple[str, str | int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -184,7 +186,7 @@ _KEYS = {
     "people": "honorific_suffixes honorific_prefixes titles name_suffixes name_particles surnames",
     "phones": "default_region extension_markers leading_zero_mobile_prefixes "
     "mobile_number_prefixes accept_unlisted_japanese_numbers",
-    "dates": "min_year max_year ambiguous_order month_only fiscal_year_start_month "
+    "dates": "min_year max_year ambiguous_order month_only month_parts fiscal_year_start_month "
     "fiscal_year_named_by quarters excel_serial not_after_today future_facing eras",
     "amounts": "default_currency range units currencies approximate_words note_words "
     "zero_decimal_currencies unit_suspect",
@@ -363,7 +365,27 @@ def _dates(g: _Getter, p: Problems, d: Mapping[str, Any]) -> DateRules:
             else ("close_date", "next_action_date")
         ),
         eras=tuple(eras),
+        month_parts=_month_parts(p, d.get("month_parts")),
     )
+
+
+def _month_parts(p: Problems, raw: Any) -> tuple[tuple[str, str | int], ...]:
+    if not isinstance(raw, Mapping):
+        p.add("dates.month_parts", "expected a mapping of word: day of the month (1-31) or end")
+        return ()
+    out: list[tuple[str, str | int]] = []
+    for word, day in raw.items():
+        at = f"dates.month_parts.{word}"
+        text = clean_text(str(word)).casefold()
+        if not text or text != str(word).strip().casefold():
+            p.add(at, f"{word!r:.60} is not a word")
+        elif day == "end" or (
+            isinstance(day, int) and not isinstance(day, bool) and 1 <= day <= 31
+        ):
+            out.append((text, day))
+        else:
+            p.add(at, f"{day!r:.60} is not allowed; allowed values: a day 1 to 31, end")
+    return tuple(sorted(out, key=lambda kv: (-len(kv[0]), kv[0])))
 
 
 def _amounts(g: _Getter, p: Problems, a: Mapping[str, Any], s: Mapping[str, Any]) -> AmountRules:

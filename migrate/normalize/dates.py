@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, Literal
 
 from .base import Issue, Outcome, is_missing, reformat
@@ -50,18 +50,9 @@ _VAGUE_RE = re.compile(
 )
 _PLAIN_TAIL_RE = re.compile(r"\s*(?:予定日?|予定|着地|締結|受注|実施|迄に)$")
 _VAGUE_HEAD_RE = re.compile(r"^(?:約|by|approx\.?|around|遅くとも|おおよそ)\s*")
-_WHERE = r"(?P<w>末日?|中|内|上旬|初旬|初め|初|頭|中旬|下旬|前半|後半)?"
-# Where in the month a word puts the day: 末/下旬/late -> the last day, 上旬/early -> 10th, ...
-_WHERE_DAY: dict[str, str | int] = (
-    dict.fromkeys(("末", "末日", "中", "内", "下旬", "後半", "end", "late"), "end")
-    | dict.fromkeys(("上旬", "初旬", "初め", "初", "頭", "early", "beginning"), 10)
-    | {"中旬": 20, "mid": 20, "前半": 15}
-)
 _YMD = re.compile(r"^(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?$")
 _COMPACT = re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$")
-_YM = re.compile(rf"^(?P<y>\d{{4}})\s*[-/.年]\s*(?P<m>\d{{1,2}})\s*月?\s*{_WHERE}$")
 _MD_JA = re.compile(r"^(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日?$")
-_M_JA = re.compile(rf"^(?P<m>\d{{1,2}})\s*月\s*{_WHERE}$")
 _ORDER3 = re.compile(r"^(?P<a>\d{1,2})\s*[-/.]\s*(?P<b>\d{1,2})\s*[-/.]\s*(?P<y>\d{4}|\d{2})$")
 _ORDER2 = re.compile(r"^(?P<a>\d{1,2})\s*/\s*(?P<b>\d{1,2})$")
 _EN_MDY = re.compile(
@@ -70,9 +61,37 @@ _EN_MDY = re.compile(
 _EN_DMY = re.compile(
     rf"^(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s*[-\s]\s*(?:of\s+)?(?P<mon>{_MON})\.?(?:,?\s*[-\s]\s*(?P<y>\d{{4}}|\d{{2}}))?$"
 )
-_EN_MY = re.compile(
-    rf"^(?:(?P<w>end|late|early|mid|beginning)(?:\s+of|-)?\s*)?(?P<mon>{_MON})\.?(?:\s*[-\s,']\s*(?P<y>\d{{4}}|\d{{2}}))?$"
-)
+
+
+@dataclass(frozen=True)
+class _MonthParts:
+    """The patterns of a month with a word for where in it (2026年3月上旬, 3月末, mid March),
+    built from rules/normalize.yaml dates.month_parts, and the day each word means."""
+
+    ym: re.Pattern[str]
+    m_ja: re.Pattern[str]
+    en_my: re.Pattern[str]
+    day: dict[str, str | int]
+
+
+@lru_cache(maxsize=8)
+def _month_parts(parts: tuple[tuple[str, str | int], ...]) -> _MonthParts:
+    # Japanese words follow the month (3月中旬), English ones come before it (mid March);
+    # (?!) never matches: without words of a script the month is read without one
+    ja = "|".join(re.escape(w) for w, _ in parts if not w.isascii()) or "(?!)"
+    en = "|".join(re.escape(w) for w, _ in parts if w.isascii()) or "(?!)"
+    where = rf"(?P<w>{ja})?"
+    return _MonthParts(
+        re.compile(rf"^(?P<y>\d{{4}})\s*[-/.年]\s*(?P<m>\d{{1,2}})\s*月?\s*{where}$"),
+        re.compile(rf"^(?P<m>\d{{1,2}})\s*月\s*{where}$"),
+        re.compile(
+            rf"^(?:(?P<w>{en})(?:\s+of|-)?\s*)?(?P<mon>{_MON})\.?"
+            rf"(?:\s*[-\s,']\s*(?P<y>\d{{4}}|\d{{2}}))?$"
+        ),
+        dict(parts),
+    )
+
+
 _FY = re.compile(r"^(?:(?P<y>\d{4})\s*年度\s*末?|fy\s*'?(?P<y2>\d{2}|\d{4}))$")
 _YEAR = re.compile(r"^(?P<y>\d{4})\s*年\s*(?:中|内|末)?$")
 _QUARTER = re.compile(
@@ -327,11 +346,12 @@ def _grammar(t: str, dr: DateRules) -> DateToken:
     t = t.strip()
     if hit := _YMD.match(t) or _COMPACT.match(t):
         return _ymd(int(hit["y"]), int(hit["m"]), int(hit["d"]), dr)
-    if hit := _YM.match(t):
+    parts = _month_parts(dr.month_parts)
+    if hit := parts.ym.match(t):
         return _month(int(hit["y"]), int(hit["m"]), hit["w"], dr)
     if hit := _MD_JA.match(t):
         return DateToken("no-year", spec=("day", int(hit["m"]), int(hit["d"])))
-    if hit := _M_JA.match(t):
+    if hit := parts.m_ja.match(t):
         return _month(0, int(hit["m"]), hit["w"], dr)
     if hit := _ORDER3.match(t) or _ORDER2.match(t):
         ys = hit.groupdict().get("y") or ""
@@ -350,7 +370,7 @@ def _grammar(t: str, dr: DateRules) -> DateToken:
         y = _year(hit["y"])
         m, d = _MONTHS[hit["mon"]], int(hit["d"])
         return _ymd(y, m, d, dr) if y else DateToken("no-year", spec=("day", m, d))
-    if hit := _EN_MY.match(t):
+    if hit := parts.en_my.match(t):
         y = _year(hit["y"])
         return _month(y, _MONTHS[hit["mon"]], hit["w"], dr)
     if hit := _FY.match(t):
@@ -391,7 +411,7 @@ def _ymd(y: int, m: int, d: int, dr: DateRules) -> DateToken:
 def _month(y: int, m: int, where: str | None, dr: DateRules) -> DateToken:
     if not 1 <= m <= 12:
         return DateToken("fail")
-    pick: object = _WHERE_DAY.get(where or "", dr.month_only)
+    pick: object = _month_parts(dr.month_parts).day.get(where or "", dr.month_only)
     if where in ("中", "内"):
         why = "'during the month'; the last day was taken"
     elif where:
