@@ -12,46 +12,24 @@ are kept as ``extra:<header>``, never dropped.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import pandas as pd
 
+from .headers import BRACKETED, header_key, header_key_bare, nfkc
 from .schema import Schema
 
-_BRACKETS = "()（）[]［］【】「」『』<>＜＞〈〉《》{}｛｝"
-_BRACKET_SEG = re.compile(
-    r"[（(\[［【「『<＜〈《{｛][^）)\]］】」』>＞〉》}｝]*[）)\]］】」』>＞〉》}｝]"
-)
-_PUNCT = re.compile(
-    r"[\s・･/／\\_\-‐－―–—.,，、。:：;；#＃№'\"`’”“?？!！*＊※●■◆◇□○◎☆★▲△▼▽~〜～|｜+＋=＝&＆@＠]+"
-)
-_REQUIRED = re.compile(r"(必須|任意|入力必須|required|optional|mandatory)", re.I)
-
-
-def _nfkc(text: str) -> str:
-    return unicodedata.normalize("NFKC", text)
-
-
-_DROP_BRACKETS = {ord(c): None for c in _BRACKETS}
-
-
-@lru_cache(maxsize=65536)
-def header_key(text: str) -> str:
-    """Header as a lookup key: NFKC, lower case, brackets and punctuation dropped, contents kept."""
-    t = _nfkc(str(text)).casefold()
-    t = _REQUIRED.sub("", t)
-    t = t.translate(_DROP_BRACKETS)
-    return _PUNCT.sub("", t)
-
-
-def header_key_bare(text: str) -> str:
-    """Header as a lookup key with bracketed parts (units, notes) removed."""
-    t = _nfkc(str(text))
-    t = _BRACKET_SEG.sub("", t)
-    return header_key(t)
+__all__ = [
+    "ColumnMatch",
+    "header_key",
+    "header_key_bare",
+    "map_columns",
+    "match_header",
+    "sniff_column",
+    "unit_hints",
+]
 
 
 @dataclass(frozen=True)
@@ -124,8 +102,8 @@ def _index(schema: Schema, rules_dir: str | None) -> _Index:
     kw = tuple(
         (
             r.field,
-            tuple(_nfkc(w).casefold() for w in r.any),
-            tuple(_nfkc(w).casefold() for w in r.with_),
+            tuple(nfkc(w).casefold() for w in r.any),
+            tuple(nfkc(w).casefold() for w in r.with_),
         )
         for r in schema.keywords
     )
@@ -155,7 +133,7 @@ _TOKEN = re.compile(r"[a-z0-9]+|#")
 
 def _tokens(header: str) -> list[str]:
     """Latin words of a header: snake_case, camelCase, spaces and punctuation split."""
-    t = _CAMEL.sub(" ", _nfkc(str(header)))
+    t = _CAMEL.sub(" ", nfkc(str(header)))
     return _TOKEN.findall(t.casefold())
 
 
@@ -163,13 +141,13 @@ def _expanded(header: str, idx: _Index) -> str:
     toks = _tokens(header)
     if not toks or not any(t in idx.abbreviations for t in toks):
         return ""
-    cjk = "".join(ch for ch in _nfkc(header) if _is_cjk(ch))
+    cjk = "".join(ch for ch in nfkc(header) if _is_cjk(ch))
     return cjk + " ".join(idx.abbreviations.get(t, t) for t in toks)
 
 
 def _keyword_match(header: str, idx: _Index) -> str | None:
     """The first keyword rule whose words the header holds (CJK by substring, latin by word)."""
-    text = _nfkc(str(header)).casefold()
+    text = nfkc(str(header)).casefold()
     raw = _tokens(header)
     toks = set(raw) | {idx.abbreviations.get(t, t) for t in raw}
     found = {w for w in idx.keyword_texts if w in text}
@@ -181,13 +159,13 @@ def _keyword_match(header: str, idx: _Index) -> str | None:
 
 def unit_hints(header: str, schema: Schema) -> tuple[float, str]:
     """The multiplier and currency a header announces for bare numbers (金額（万円）, Amount (USD))."""
-    h = _nfkc(str(header))
-    segments = [m.group(0)[1:-1] for m in _BRACKET_SEG.finditer(h)]
+    h = nfkc(str(header))
+    segments = [m.group(0)[1:-1] for m in BRACKETED.finditer(h)]
     tail = h.strip()[-6:]
     places = segments + [tail]
     unit = 1.0
     for frag, mult in schema.multipliers:
-        f = _nfkc(frag)
+        f = nfkc(frag)
         # single latin letters (k, K) only count as a whole bracket segment like "(k)" or "($k)"
         if re.fullmatch(r"[A-Za-z]{1,2}", f):
             if any(re.fullmatch(rf"[\s$¥€£]*{re.escape(f)}[\s$¥€£]*", s) for s in segments):
@@ -199,7 +177,7 @@ def unit_hints(header: str, schema: Schema) -> tuple[float, str]:
             break
     currency = ""
     for frag, code in schema.currencies:
-        f = _nfkc(frag)
+        f = nfkc(frag)
         if re.fullmatch(r"[A-Za-z]+", f):
             if any(re.search(rf"(?<![A-Za-z]){re.escape(f)}(?![A-Za-z])", p, re.I) for p in places):
                 currency = code
@@ -348,7 +326,7 @@ def _legal_pattern(spellings: tuple[str, ...]) -> re.Pattern[str] | None:
     # kana-only bank marks (カ), (ユ) are left out: a name in kana is not a company for them;
     # Latin forms count as whole words (Co., not the co of Costco)
     words, texts = [], []
-    for s in sorted({_nfkc(s).casefold() for s in spellings}, key=lambda s: (-len(s), s)):
+    for s in sorted({nfkc(s).casefold() for s in spellings}, key=lambda s: (-len(s), s)):
         if s.isascii():
             words.append(re.escape(s))
         elif _KANJI_OR_MARK.search(s):
@@ -379,7 +357,7 @@ def _header_keys(words: tuple[str, ...]) -> frozenset[str]:
 
 def sniff_column(values: Sequence[str], rules_dir: str | None = None) -> tuple[str | None, float]:
     """The value type most of a column's values have: (type, share of non-empty values)."""
-    vals = [_nfkc(v).strip() for v in values if v is not None and str(v).strip()]
+    vals = [nfkc(v).strip() for v in values if v is not None and str(v).strip()]
     if not vals:
         return None, 0.0
     n = len(vals)
@@ -539,7 +517,7 @@ def _mostly_mobile(values: Sequence[object], rules_dir: str | None = None) -> bo
     mobile = _mobile_pattern(prefixes)
     if mobile is None:
         return False
-    vals = [_nfkc(str(v)).strip() for v in values if v is not None and str(v).strip()]
+    vals = [nfkc(str(v)).strip() for v in values if v is not None and str(v).strip()]
     return bool(vals) and sum(bool(mobile.match(v)) for v in vals) >= 0.8 * len(vals)
 
 

@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from .headers import header_key
 from .rules import Problems, did_you_mean, load_rule_file
 
 Entity = Literal["company", "contact", "deal"]
@@ -145,8 +146,6 @@ def parse_schema(path: str) -> Schema:
             problems.choice(spec["type"], f"{key}.type", FIELD_TYPES)
             syns = problems.string_list(spec["synonyms"], f"{key}.synonyms")
             for s in syns:
-                from .columns import header_key  # local: columns imports schema
-
                 k = header_key(s)
                 if k in seen and seen[k] != name:
                     problems.add(f"{key}.synonyms", f"'{s}' is also listed under '{seen[k]}'")
