@@ -1,0 +1,234 @@
+"""The recurring quality check: the same rules on this week's files, compared with last time.
+
+In: input files (trackers, or the SFA's own weekly exports), the rules directory and a history
+file or a baseline. Out: a :class:`CheckResult`: the run's metrics (:mod:`.metrics`), one row
+per threshold of rules/quality.yaml and source (:mod:`.compare`), the previous run they were
+compared with, and the exit code (0 every error threshold holds, 1 one is breached; a user
+error, 2, is raised as :class:`migrate.errors.UserError`). The pipeline does the work
+(``migrate.pipeline.run``); this package only measures and compares. Renderers are in
+:mod:`.render`, the trend over runs in :mod:`.trend`, the history in :mod:`.history`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import UserError
+from .compare import Key, Row, evaluate, exit_code, index
+from .history import DEFAULT_NAME, History, Run
+from .metrics import Metric, measure, metrics_from_report
+from .thresholds import QualityRules, Threshold, parse_quality_rules
+
+
+@dataclass
+class CheckResult:
+    """What one check found: the run, its metrics, the rows of the table, what it compared with."""
+
+    run: Run
+    metrics: list[Metric]
+    rows: list[Row]
+    previous: Run | None = None  # the history's last run before this one
+    baseline: Path | None = None  # or the saved run it was compared with
+    previous_values: dict[Key, float | None] = field(default_factory=dict)
+    history: Path | None = None
+    result: Any = None  # the pipeline's RunResult
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every error threshold holds, 1 when one is breached."""
+        return exit_code(self.rows)
+
+
+def input_files(paths: list[str]) -> list[Path]:
+    """The files a run reads, in a stable order (a folder: every file inside it)."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out += sorted(
+                (f for f in p.rglob("*") if f.is_file() and not f.name.startswith(".")),
+                key=lambda f: f.relative_to(p).as_posix(),
+            )
+        elif p.is_file():
+            out.append(p)
+    return out
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def fingerprint(
+    paths: list[str], rules_dir: str | os.PathLike[str]
+) -> tuple[str, list[tuple[str, str]]]:
+    """The input fingerprint: a hash of the input files' bytes and of every rule file.
+
+    Names are not part of it (a file renamed is the same input); returns the fingerprint and
+    (file name, sha256) per input file.
+    """
+    inputs = [(f.name, _sha256(f)) for f in input_files(paths)]
+    h = hashlib.sha256()
+    for _, digest in sorted(inputs, key=lambda x: x[1]):
+        h.update(digest.encode())
+    folder = Path(rules_dir)
+    for rule in sorted(folder.rglob("*.yaml"), key=lambda f: f.relative_to(folder).as_posix()):
+        h.update(rule.relative_to(folder).as_posix().encode())
+        h.update(_sha256(rule).encode())
+    return h.hexdigest(), inputs
+
+
+def read_baseline(path: str | os.PathLike[str]) -> list[Metric]:
+    """The metrics of a saved run: a ``report.json`` of ``run``/``audit``, or a check's JSON."""
+    p = Path(path)
+    try:
+        doc = json.loads(p.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise UserError(f"{p}: cannot read the baseline ({exc.strerror or exc})") from None
+    except (ValueError, UnicodeDecodeError):
+        raise UserError(
+            f"{p}: the baseline is not JSON",
+            hint="give the report.json of an earlier run, or a check's quality-check.json",
+        ) from None
+    if isinstance(doc, dict) and "check_version" in doc:
+        return [Metric.from_json(m) for m in doc.get("metrics") or []]
+    if isinstance(doc, dict) and "report_version" in doc:
+        return metrics_from_report(doc)
+    raise UserError(
+        f"{p}: neither a report.json nor a check result",
+        hint="give the report.json of an earlier run, or a check's quality-check.json",
+    )
+
+
+def default_history(out: str | os.PathLike[str] | None) -> Path:
+    """Where the history lives without ``--history``: in ``out``, else the working folder."""
+    return Path(out or ".") / DEFAULT_NAME
+
+
+def run_check(
+    paths: list[str],
+    *,
+    rules_dir: str | os.PathLike[str] | None = None,
+    history: str | os.PathLike[str] | None = None,
+    baseline: str | os.PathLike[str] | None = None,
+    out: str | os.PathLike[str] | None = None,
+    target: str | None = None,
+    as_of: dt.date | None = None,
+    record: bool | None = None,
+    clock: Any = None,
+) -> CheckResult:
+    """Run the pipeline on ``paths`` (no outputs written), measure, compare, record.
+
+    Compared with ``baseline`` when given, else with the last run of the history. The run is
+    appended to the history unless ``record`` is False (default: always, except with a
+    baseline and no ``history``). ``clock`` (tests) gives ``recorded_at``; it is the only
+    use of the wall clock.
+    """
+    from .. import pipeline
+    from ..bundle import load_rules_bundle
+
+    rules = load_rules_bundle(rules_dir).check()
+    quality = rules.quality
+    result = pipeline.run(
+        list(paths),
+        out=None,
+        target=target,
+        rules_dir=str(rules.directory),
+        as_of=as_of,
+    )
+    if not result.tables:
+        first = result.problems[0] if result.problems else None
+        where = f" ({first.path}: {first.problem})" if first is not None else ""
+        raise UserError(
+            f"nothing could be read{where}",
+            hint="check the paths; the check needs at least one readable table",
+        )
+    metrics = measure(result, rules.stages)
+    fp, inputs = fingerprint(list(paths), rules.directory)
+    prev_run: Run | None = None
+    base_path = Path(baseline) if baseline is not None else None
+    if base_path is not None:
+        previous = index(read_baseline(base_path))
+    else:
+        store = History(history or default_history(out))
+        prev_run = store.last()
+        previous = index(prev_run.metrics) if prev_run is not None else {}
+    rows = evaluate(metrics, quality.thresholds, previous)
+    status = "fail" if exit_code(rows) else "pass"
+    as_of_text = (result.report.get("context") or {}).get("today")
+    if record is None:
+        record = base_path is None or history is not None
+    hist_path = Path(history) if history is not None else default_history(out)
+    if record:
+        now = (clock or (lambda: dt.datetime.now(dt.UTC)))()
+        run = History(hist_path).append(
+            as_of=as_of_text,
+            fingerprint=fp,
+            inputs=inputs,
+            status=status,
+            metrics=metrics,
+            recorded_at=now.isoformat(timespec="seconds"),
+        )
+    else:
+        run = Run(0, as_of_text, fp, status, "", tuple(inputs), tuple(metrics))
+    return CheckResult(
+        run=run,
+        metrics=metrics,
+        rows=rows,
+        previous=prev_run,
+        baseline=base_path,
+        previous_values=dict(previous),
+        history=hist_path if record else None,
+        result=result,
+    )
+
+
+def write_formats(
+    check: CheckResult, formats: list[str], out: str | os.PathLike[str] | None
+) -> list[Path]:
+    """Write the result in each of ``formats`` (json, junit, markdown) into ``out`` (or cwd)."""
+    from .render import RENDERERS
+
+    folder = Path(out or ".")
+    written = []
+    for fmt in formats:
+        if fmt == "text":
+            continue
+        name, render = RENDERERS[fmt]
+        path = folder / name
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path.write_text(render(check), encoding="utf-8")
+        except OSError as exc:
+            raise UserError(
+                f"{path}: cannot write ({exc.strerror or exc})",
+                hint="give --out a folder you can write to",
+            ) from None
+        written.append(path)
+    return written
+
+
+__all__ = [
+    "CheckResult",
+    "History",
+    "Metric",
+    "QualityRules",
+    "Row",
+    "Run",
+    "Threshold",
+    "default_history",
+    "fingerprint",
+    "input_files",
+    "parse_quality_rules",
+    "read_baseline",
+    "run_check",
+    "write_formats",
+]

@@ -1,0 +1,111 @@
+"""Thresholds against metrics: one :class:`Row` per threshold and source, with its status.
+
+In: the run's metrics, the previous run's (the history's last run or a baseline; may be none)
+and the thresholds of rules/quality.yaml. Out: the rows of the check table. A row ``fails``
+when an ``error`` threshold is breached, ``warns`` when a ``warning`` one is, ``passes``
+otherwise; it is ``n/a`` when the value cannot be computed (no rows, no column), counts fewer
+rows than the threshold's ``min_rows``, or, for a limit
+on the change, when there is no previous value to compare with.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from .metrics import OVERALL, Metric, info
+from .thresholds import Threshold
+
+Status = Literal["pass", "warn", "fail", "n/a"]
+Key = tuple[str, str, str]  # (metric, file, sheet)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the check: a threshold applied to one metric of one source."""
+
+    threshold: Threshold
+    metric: Metric
+    previous: float | None
+    status: Status
+
+    @property
+    def change(self) -> float | None:
+        """Value minus the previous value (None when either is missing)."""
+        if self.metric.value is None or self.previous is None:
+            return None
+        return round(self.metric.value - self.previous, 4)
+
+    def to_json(self) -> dict[str, Any]:
+        t = self.threshold
+        return {
+            "metric": t.metric,
+            "file": self.metric.file,
+            "sheet": self.metric.sheet,
+            "scope": t.scope,
+            "kind": t.kind,
+            "limit": t.limit,
+            "severity": t.severity,
+            "value": self.metric.value,
+            "previous": self.previous,
+            "change": self.change,
+            "status": self.status,
+            "numerator": self.metric.numerator,
+            "denominator": self.metric.denominator,
+        }
+
+
+def index(metrics: Iterable[Metric]) -> dict[Key, float | None]:
+    """(metric, file, sheet) -> value."""
+    return {(m.id, m.file, m.sheet): m.value for m in metrics}
+
+
+def judge(
+    t: Threshold, value: float | None, previous: float | None, rows: int | None = None
+) -> Status:
+    """The status of one value (and its previous value) under one threshold.
+
+    ``rows`` is the number of rows a share counts: below the threshold's ``min_rows`` the
+    value is not judged.
+    """
+    if value is None or rows is not None and rows < t.min_rows:
+        return "n/a"
+    if t.kind == "min":
+        ok = value >= t.limit
+    elif t.kind == "max":
+        ok = value <= t.limit
+    else:
+        if previous is None:
+            return "n/a"
+        change = round(value - previous, 4)
+        ok = -change <= t.limit if t.kind == "max_drop" else change <= t.limit
+    if ok:
+        return "pass"
+    return "fail" if t.severity == "error" else "warn"
+
+
+def evaluate(
+    metrics: list[Metric],
+    thresholds: Iterable[Threshold],
+    previous: Mapping[Key, float | None] | None = None,
+) -> list[Row]:
+    """Every threshold on every metric it covers, in the order of the rule file."""
+    previous = previous or {}
+    rows: list[Row] = []
+    for t in thresholds:
+        info(t.metric)  # a KeyError here is a bug: the rule file was checked against the ids
+        for m in metrics:
+            if m.id != t.metric or (m.source == OVERALL) != (t.scope == "overall"):
+                continue
+            before = previous.get((m.id, m.file, m.sheet))
+            rows.append(Row(t, m, before, judge(t, m.value, before, m.denominator)))
+    return rows
+
+
+def exit_code(rows: Iterable[Row]) -> int:
+    """0 when every error threshold holds, 1 when one is breached."""
+    return 1 if any(r.status == "fail" for r in rows) else 0
+
+
+__all__ = ["Row", "Status", "evaluate", "exit_code", "index", "judge"]
