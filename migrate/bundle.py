@@ -25,6 +25,7 @@ from .rules import DEFAULT_RULES_DIR, read_rule_doc, rules_dir
 
 if TYPE_CHECKING:
     from .catalogue import Catalogue
+    from .check.thresholds import QualityRules
     from .dedupe.settings import DedupeSettings
     from .export.profile import TargetProfile
     from .ingest.files import Limits
@@ -45,6 +46,7 @@ RULE_FILES: dict[str, str] = {
     "report": "report.yaml",
     "ingest": "ingest.yaml",
     "catalogue": "findings.yaml",
+    "quality": "quality.yaml",
 }
 
 Stamp = tuple[tuple[str, int, int], ...]
@@ -82,6 +84,7 @@ class Rules:
             "report",
             "ingest",
             "catalogue",
+            "quality",
         ):
             getattr(self, section)
         return self
@@ -185,6 +188,16 @@ class Rules:
 
         path = self.path("findings.yaml")
         return parse_catalogue(str(path if path.is_file() else DEFAULT_RULES_DIR / path.name))
+
+    @functools.cached_property
+    def quality(self) -> QualityRules:
+        """The thresholds of the quality check (quality.yaml here, else the shipped one:
+        a rules copy made before the check existed keeps working)."""
+        from .check.thresholds import parse_quality_rules
+
+        path = self.path("quality.yaml")
+        path = path if path.is_file() else DEFAULT_RULES_DIR / path.name
+        return parse_quality_rules(str(path), self.schema.names)
 
     def target(self, name_or_path: str) -> TargetProfile:
         """A target profile by name (targets/<name>.yaml here) or by path, read on demand."""
