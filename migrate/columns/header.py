@@ -1,0 +1,234 @@
+"""Matching a header alone: exact synonym, a synonym inside, fuzzy, short forms, keywords.
+
+A header text and the schema (rules/columns.yaml) in, ``(field, confidence, method)`` out;
+also the unit and currency a header announces for bare numbers (金額（万円）, Amount (USD)).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..headers import BRACKETED, header_key, header_key_bare, nfkc
+from ..schema import Schema
+
+
+@dataclass(frozen=True)
+class _Index:
+    exact: dict[str, str]  # synonym key -> field
+    keys: tuple[str, ...]
+    fields: tuple[str, ...]
+    ambiguous: dict[str, tuple[str, ...]]
+    types: dict[str, str]
+    abbreviations: dict[str, str]
+    keywords: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]  # (field, any, with)
+    # synonyms that may stand inside a longer header (see _contained), sorted by script once:
+    # CJK ones (2+ characters) are looked for in the header, Latin ones (4+ letters) looked up
+    cjk_synonyms: tuple[tuple[str, str], ...]
+    latin_synonyms: dict[str, str]
+    # the keyword rules split by script: Latin words are looked up among the header's words,
+    # the others found in its text once per header (not once per rule)
+    keyword_sets: tuple[_KeywordRule, ...]
+    keyword_texts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _KeywordRule:
+    field: str
+    any_words: frozenset[str]  # Latin
+    any_texts: frozenset[str]  # other scripts: by substring
+    with_words: frozenset[str]
+    with_texts: frozenset[str]
+
+    def holds(self, words: set[str], texts: set[str]) -> bool:
+        if self.any_words.isdisjoint(words) and self.any_texts.isdisjoint(texts):
+            return False
+        if not (self.with_words or self.with_texts):
+            return True
+        return not (self.with_words.isdisjoint(words) and self.with_texts.isdisjoint(texts))
+
+
+@lru_cache(maxsize=8)
+def _index(schema: Schema, rules_dir: str | None) -> _Index:
+    exact: dict[str, str] = {}
+    for f in schema.fields:
+        for s in (*f.synonyms, f.name):
+            exact.setdefault(header_key(s), f.name)
+    # the header vocabulary comes with the schema (columns.yaml, read and checked once)
+    amb = {header_key(k): v for k, v in schema.ambiguous}
+    abbr = {k.casefold(): v for k, v in schema.abbreviations}
+    kw = tuple(
+        (
+            r.field,
+            tuple(nfkc(w).casefold() for w in r.any),
+            tuple(nfkc(w).casefold() for w in r.with_),
+        )
+        for r in schema.keywords
+    )
+    keys = tuple(exact)
+    types: dict[str, str] = {f.name: f.type for f in schema.fields}
+    cjk = tuple((k, f) for k, f in exact.items() if _is_cjk(k) and len(k) >= 2)
+    latin = {k: f for k, f in exact.items() if not _is_cjk(k) and len(k) >= 4}
+    rules = tuple(
+        _KeywordRule(
+            f,
+            frozenset(w for w in any_ if w.isascii()),
+            frozenset(w for w in any_ if not w.isascii()),
+            frozenset(w for w in with_ if w.isascii()),
+            frozenset(w for w in with_ if not w.isascii()),
+        )
+        for f, any_, with_ in kw
+    )
+    texts = tuple(sorted({w for f, a, w_ in kw for w in (*a, *w_) if not w.isascii()}))
+    return _Index(
+        exact, keys, tuple(exact[k] for k in keys), amb, types, abbr, kw, cjk, latin, rules, texts
+    )
+
+
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_TOKEN = re.compile(r"[a-z0-9]+|#")
+
+
+def _tokens(header: str) -> list[str]:
+    """Latin words of a header: snake_case, camelCase, spaces and punctuation split."""
+    t = _CAMEL.sub(" ", nfkc(str(header)))
+    return _TOKEN.findall(t.casefold())
+
+
+def _expanded(header: str, idx: _Index) -> str:
+    toks = _tokens(header)
+    if not toks or not any(t in idx.abbreviations for t in toks):
+        return ""
+    cjk = "".join(ch for ch in nfkc(header) if _is_cjk(ch))
+    return cjk + " ".join(idx.abbreviations.get(t, t) for t in toks)
+
+
+def _keyword_match(header: str, idx: _Index) -> str | None:
+    """The first keyword rule whose words the header holds (CJK by substring, latin by word)."""
+    text = nfkc(str(header)).casefold()
+    raw = _tokens(header)
+    toks = set(raw) | {idx.abbreviations.get(t, t) for t in raw}
+    found = {w for w in idx.keyword_texts if w in text}
+    for rule in idx.keyword_sets:
+        if rule.holds(toks, found):
+            return rule.field
+    return None
+
+
+def unit_hints(header: str, schema: Schema) -> tuple[float, str]:
+    """The multiplier and currency a header announces for bare numbers (金額（万円）, Amount (USD))."""
+    h = nfkc(str(header))
+    segments = [m.group(0)[1:-1] for m in BRACKETED.finditer(h)]
+    tail = h.strip()[-6:]
+    places = segments + [tail]
+    unit = 1.0
+    for frag, mult in schema.multipliers:
+        f = nfkc(frag)
+        # single latin letters (k, K) only count as a whole bracket segment like "(k)" or "($k)"
+        if re.fullmatch(r"[A-Za-z]{1,2}", f):
+            if any(re.fullmatch(rf"[\s$¥€£]*{re.escape(f)}[\s$¥€£]*", s) for s in segments):
+                unit = mult
+                break
+            continue
+        if any(f in p for p in places):
+            unit = mult
+            break
+    currency = ""
+    for frag, code in schema.currencies:
+        f = nfkc(frag)
+        if re.fullmatch(r"[A-Za-z]+", f):
+            if any(re.search(rf"(?<![A-Za-z]){re.escape(f)}(?![A-Za-z])", p, re.I) for p in places):
+                currency = code
+                break
+        elif any(f in p for p in places):
+            currency = code
+            break
+    return unit, currency
+
+
+def match_header(
+    header: str, schema: Schema, rules_dir: str | None = None
+) -> tuple[str | None, float, str]:
+    """Best field for a header alone: (field, confidence, method)."""
+    from rapidfuzz import fuzz, process
+
+    idx = _index(schema, rules_dir)
+    full, bare = header_key(header), header_key_bare(header)
+    if not full and not bare:
+        return None, 0.0, "none"
+    for key in (full, bare):
+        if key in idx.ambiguous:
+            return idx.ambiguous[key][0], 1.0, "ambiguous"
+        if key in idx.exact:
+            return idx.exact[key], 1.0, "exact"
+    best: tuple[str | None, float, str] = (None, 0.0, "none")
+    toks = _tokens(header)
+    edges = _edge_runs(toks)
+    # a synonym inside a longer header: the longest one wins (営業担当者名 -> 営業担当者 -> owner)
+    for key in dict.fromkeys((bare, full)):
+        found = _contained_synonyms(idx, key, edges)
+        if found:
+            k, f = max(found, key=lambda kf: (len(kf[0]), -idx.keys.index(kf[0])))
+            conf = 0.78 + 0.2 * len(k) / len(key)
+            if conf > best[1]:
+                best = (f, conf, "contains")
+    for key in dict.fromkeys((bare, full)):
+        if len(key) < 3:
+            continue
+        hit = process.extractOne(
+            key, idx.keys, scorer=fuzz.ratio, score_cutoff=schema.fuzzy_min * 100
+        )
+        if hit and hit[1] / 100 > best[1]:
+            best = (idx.fields[hit[2]], hit[1] / 100, "fuzzy")
+    if best[2] == "contains" and str(header).isascii() and len(toks) >= 2:
+        # in English the head noun comes last: "Status Note" is a note, not a status
+        last = _keyword_match(toks[-1], idx)
+        if last and last != best[0]:
+            return last, 0.85, "keyword"
+    if best[1] >= 0.9:
+        return best
+    # short forms: "opp_nm" -> "opportunity name", "Prob. %" -> "probability"
+    expanded = _expanded(header, idx)
+    if expanded:
+        for key in (header_key(expanded), header_key_bare(expanded)):
+            if key in idx.exact:
+                return idx.exact[key], 0.9, "abbreviation"
+    kw = (_keyword_match(expanded, idx) if expanded else None) or _keyword_match(header, idx)
+    if kw and best[1] < 0.8:
+        return kw, 0.8, "keyword"
+    return best
+
+
+def _edge_runs(toks: list[str]) -> set[str]:
+    """The header's leading and trailing runs of whole words, joined ("expected", "close")."""
+    return {"".join(toks[:i]) for i in range(1, len(toks))} | {
+        "".join(toks[i:]) for i in range(1, len(toks))
+    }
+
+
+def _contained_synonyms(idx: _Index, key: str, edges: set[str]) -> list[tuple[str, str]]:
+    """(synonym, field) for every synonym :func:`_contained` in ``key``, without trying them
+    all: a wide sheet has thousands of header cells to match."""
+    found = [(k, f) for k, f in idx.cjk_synonyms if k != key and k in key]
+    ends = edges or {key[:i] for i in range(4, len(key))} | {key[-i:] for i in range(4, len(key))}
+    found += [(k, idx.latin_synonyms[k]) for k in ends if k in idx.latin_synonyms and k != key]
+    return found
+
+
+def _contained(syn: str, key: str, edges: set[str] | None = None) -> bool:
+    if syn == key or not syn:
+        return False
+    if _is_cjk(syn):
+        return len(syn) >= 2 and syn in key
+    # latin synonyms must stand on their own in the header: at least 4 letters, whole words at
+    # an edge ("Project" is not in "Projected close"); headers without word breaks by letters
+    if len(syn) < 4:
+        return False
+    if edges:
+        return syn in edges
+    return key.startswith(syn) or key.endswith(syn)
+
+
+def _is_cjk(text: str) -> bool:
+    return any("\u3040" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in text)
