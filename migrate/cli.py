@@ -238,13 +238,9 @@ def _common_options(f):
 
 def _reference_line(result) -> str:
     """Which date the checks counted from, and where it came from."""
-    source = getattr(result, "as_of_source", "none")
-    if result.as_of is None:
-        return "reference date: none (no updated/created date, no saved date); date checks skipped: give --as-of"
-    where = {"given": "--as-of", "data": "the latest updated/created date in the data"}.get(
-        source, f"the date {source.removeprefix('saved:')} was last saved"
-    )
-    return f"reference date: {result.as_of.isoformat()} ({where})"
+    if result.context is None:
+        return "reference date: none"
+    return result.context.describe_as_of()
 
 
 def _skipped_breakdown(crosswalk) -> str:
@@ -395,3 +391,8 @@ def explain(ctx: click.Context, rule_id: str | None, lang: str | None, sub_rules
     from .catalogue import explain as explain_text
 
     click.echo(explain_text(rule_id, lang=lang, rules=_rules_dir(ctx, sub_rules_dir)))
+
+
+from .check.command import check as _check  # noqa: E402  (sfa-migrate check, issue 15)
+
+cli.add_command(_check)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
-from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,8 +19,8 @@ from typing import Any
 
 import pandas as pd
 
-from . import __version__
 from . import findings as fnd
+from .context import RunContext
 from .crosswalk import CROSSWALK_COLUMNS, STATUS_COLUMNS, object_statuses
 from .errors import InputFileError
 from .ingest import IngestResult, SheetTable, column_units, read_sources, to_records
@@ -47,12 +46,22 @@ class RunResult:
     findings: pd.DataFrame
     crosswalk: pd.DataFrame
     report: dict[str, Any]
-    out_dir: Path | None = None
-    outputs: list[str] = field(default_factory=list)
+    files: list[Any] = field(default_factory=list)  # the files read (ingest's SourceFile)
+    context: RunContext | None = None  # the run's settings, resolved (reference date, language)
     dedupe: Any = None  # DedupeResult
     export: Any = None  # ExportResult (None for an audit)
-    as_of: dt.date | None = None  # the reference date: given, else the latest date in the data
-    as_of_source: str = "none"  # given | data | saved:<file> | none (see _reference_date)
+    out_dir: Path | None = None
+    outputs: list[str] = field(default_factory=list)
+
+    @property
+    def as_of(self) -> dt.date | None:
+        """The reference date: given, else the latest date in the data, else a saved date."""
+        return self.context.as_of if self.context is not None else None
+
+    @property
+    def as_of_source(self) -> str:
+        """given | data | saved:<file> | none (see :func:`_reference_date`)."""
+        return self.context.as_of_source if self.context is not None else "none"
 
     @property
     def exit_code(self) -> int:
@@ -111,13 +120,21 @@ def run(
     from .bundle import load_rules_bundle
     from .dedupe import find_duplicates, read_decisions
     from .normalize import normalize_records
+    from .report import build_report, source_language
     from .stages import check_stage_consistency, infer_stages
 
     # rule files first: every one read and checked once, a broken one stops the run before
-    # any work is done; the stages get this bundle (a path-like) and read their sections from it
+    # any work is done. The context built from them and the options is what every stage
+    # reads; it is completed (reference date, language) once the data is normalised.
     rules = load_rules_bundle(rules_dir).check()
-    model = rules.stages
-    profile = rules.target(target) if target else None
+    context = RunContext.start(
+        rules,
+        target=target,
+        as_of=as_of,
+        lang=lang,
+        mask_pii=mask_pii,
+        excel_friendly=excel_friendly,
+    )
     given = read_decisions(decisions) if decisions else None
     existing_frames = _read_existing(existing)
     folder = None
@@ -132,16 +149,17 @@ def run(
     found: list[pd.DataFrame] = [fnd.concat([table_findings, ingest.findings])]
 
     records, norm_findings = normalize_records(
-        records, rules_dir=rules, today=as_of, units=column_units(ingest.tables)
+        records, rules_dir=rules, today=context.as_of, units=column_units(ingest.tables)
     )
     found.append(norm_findings)
-    today, today_source = _reference_date(as_of, records, ingest)
-    if today is None:
-        found.append(fnd.to_frame([NO_REFERENCE_DATE]))
-    from .report import source_language
-
+    day, day_source = _reference_date(context.as_of, records, ingest)
     # messages of the stage rules in the language the trackers are written in, unless asked
-    lang_ = lang or source_language(records, ingest.tables)
+    context = context.resolve(
+        as_of=day, as_of_source=day_source, source_lang=source_language(records, ingest.tables)
+    )
+    if context.as_of is None:
+        found.append(fnd.to_frame([NO_REFERENCE_DATE]))
+    model, profile = context.stage_model, context.target
     records = records.assign(company_id="", contact_id="", deal_id="", _status="", _reason="")
     records["_merged_into"] = ""
     rejected = _rejected_mask(records)
@@ -151,13 +169,13 @@ def run(
 
     # stages before dedupe: the stage a merged deal keeps is the one of its most recent row
     keep = records[~rejected]
-    keep, inferred = infer_stages(keep, model, lang=lang_)
+    keep, inferred = infer_stages(keep, model, lang=context.lang)
     found.append(inferred)
     dedupe = find_duplicates(keep, rules_dir=rules, decisions=given, existing=existing_frames)
     found.append(dedupe.findings)
     records = _merge_back(records, dedupe.records)
     records["_final_stage"] = _final_stages(records, dedupe.deals)
-    found.append(check_stage_consistency(dedupe.deals, model, today, lang=lang_))
+    found.append(check_stage_consistency(dedupe.deals, model, context.as_of, lang=context.lang))
 
     export = None
     if profile is not None:
@@ -168,8 +186,9 @@ def run(
             "contacts": dedupe.contacts,
             "deals": dedupe.deals,
         }
-        owners = dict(rules.owners) or None
-        export = build_import_files(entities, profile, model, owners=owners, today=today)
+        export = build_import_files(
+            entities, profile, model, owners=context.owners, today=context.as_of
+        )
         found.append(export.findings)
         records = _apply_rejects(records, export.rejects)
     records, left_out = object_statuses(
@@ -183,48 +202,54 @@ def run(
 
     found.append(_formula_findings(records, ingest.tables, schema.names))
     findings = _fill_columns(fnd.concat(found), ingest.tables)
-    crosswalk = build_crosswalk(records, ingest.tables)
-    report = build_report(
-        ingest, records, crosswalk, findings, target=profile.name if profile else None
+    result = RunResult(
+        tables=ingest.tables,
+        problems=ingest.problems,
+        records=records,
+        findings=findings,
+        crosswalk=build_crosswalk(records, ingest.tables),
+        report={},
+        files=ingest.files,
+        context=context,
+        dedupe=dedupe,
+        export=export,
     )
-    result = RunResult(ingest.tables, ingest.problems, records, findings, crosswalk, report)
-    result.dedupe, result.export, result.as_of = dedupe, export, today
-    result.as_of_source = today_source
-    from .report import extend_report, write_reports
-
-    report.update(
-        extend_report(result, stage_model=model, today=as_of, mask_pii=mask_pii, rules_dir=rules)
-    )
+    result.report = build_report(result, context)  # the whole report.json, in one place
     if folder is not None and ingest.tables:
         result.out_dir = folder.path
         with folder.staging() as tmp:
-            written = write_outputs(result, tmp, schema.names)
-            if len(dedupe.review):
-                from .dedupe import write_review_xlsx
-
-                write_review_xlsx(dedupe.review, tmp / REVIEW_FILE)
-                written.append(REVIEW_FILE)
-            if export is not None and profile is not None:
-                from .export import write_import_files
-
-                paths_ = write_import_files(export, tmp, profile, excel_friendly=excel_friendly)
-                written += [p.name for p in paths_]
-            written += write_reports(
-                result,
-                tmp,
-                lang=lang,
-                mask_pii=mask_pii,
-                stage_model=model,
-                today=as_of,
-                rules_dir=rules,
-            )
-            for name in written:
-                if name.endswith(".xlsx"):
-                    make_reproducible(tmp / name)
-            result.outputs = written
+            result.outputs = _write_all(result, tmp, schema.names)
     elif folder is not None:
         folder.discard()
     return result
+
+
+def _write_all(result: RunResult, tmp: Path, fields: list[str]) -> list[str]:
+    """Every output of a run into the staging folder; the names written, in order."""
+    from .report import write_reports
+
+    context, dedupe, export = result.context, result.dedupe, result.export
+    assert context is not None
+    written = write_outputs(result, tmp, fields)
+    if dedupe is not None and len(dedupe.review):
+        from .dedupe import write_review_xlsx
+
+        write_review_xlsx(dedupe.review, tmp / REVIEW_FILE)
+        written.append(REVIEW_FILE)
+    if export is not None and context.target is not None:
+        from .export import write_import_files
+
+        written += [
+            p.name
+            for p in write_import_files(
+                export, tmp, context.target, excel_friendly=context.excel_friendly
+            )
+        ]
+    written += write_reports(result, tmp, context=context)
+    for name in written:
+        if name.endswith(".xlsx"):
+            make_reproducible(tmp / name)
+    return written
 
 
 REVIEW_FILE = "review.xlsx"
@@ -486,84 +511,6 @@ def _stage_column(records: pd.DataFrame) -> pd.Series | str:
     return records[name].map(lambda v: v if isinstance(v, str) else "")
 
 
-def build_report(
-    ingest: IngestResult,
-    records: pd.DataFrame,
-    crosswalk: pd.DataFrame,
-    findings: pd.DataFrame,
-    *,
-    target: str | None,
-) -> dict[str, Any]:
-    """The machine-readable report: files, sheets, row counts by class, column mapping, findings."""
-    sheets = []
-    for t in ingest.tables:
-        counts = Counter(why for _, why in t.skipped)
-        sheets.append(
-            {
-                "file": t.file,
-                "sheet": t.sheet,
-                "kind": t.kind,
-                "reason": t.reason,
-                "reason_text": t.reason_text,
-                "header_row": t.header_row,
-                "header_rows": t.header_rows,
-                "rows": {
-                    "data": len(t.data_rows),
-                    **{k.removeprefix("row."): v for k, v in sorted(counts.items())},
-                },
-                "columns": [c.to_json() | {"method": c.method, "note": c.note} for c in t.columns],
-            }
-        )
-    status = Counter(crosswalk["status"]) if len(crosswalk) else Counter()
-    files = [{"file": f.name, "format": f.format, "status": "read"} for f in ingest.files]
-    files += [
-        {"file": p.path, "status": "failed", "code": p.code, "error": p.problem, "hint": p.hint}
-        for p in ingest.problems
-    ]
-    unmapped = [
-        {"file": t.file, "sheet": t.sheet, "column": c.column, "header": c.header, "note": c.note}
-        for t in ingest.tables
-        if t.kind == "table"
-        for c in t.columns
-        if not c.field
-    ]
-    mapped = sum(1 for t in ingest.tables if t.kind == "table" for c in t.columns if c.field)
-    by_rule = findings.groupby("rule").size().sort_index().to_dict() if len(findings) else {}
-    by_sev = findings.groupby("severity").size().sort_index().to_dict() if len(findings) else {}
-    by_src = (
-        findings.assign(src=findings["file"] + "|" + findings["sheet"])
-        .groupby("src")
-        .size()
-        .sort_index()
-        .to_dict()
-        if len(findings)
-        else {}
-    )
-    data_rows = int(len(records))
-    return {
-        "report_version": 1,
-        "tool": {"name": "sfa-migrate", "version": __version__},
-        "target": target,
-        "files": files,
-        "sheets": sheets,
-        "rows": {
-            "data": data_rows,
-            "skipped": int(status.get("skipped", 0)),
-            "exported": int(status.get("exported", 0)),
-            "merged": int(status.get("merged", 0)),
-            "rejected": int(status.get("rejected", 0)),
-            "blank": sum(1 for t in ingest.tables for _, why in t.skipped if why == "row.blank"),
-        },
-        "columns": {"mapped": mapped, "unmapped": len(unmapped), "unmapped_list": unmapped},
-        "findings": {
-            "total": int(len(findings)),
-            "by_rule": by_rule,
-            "by_severity": by_sev,
-            "by_source": by_src,
-        },
-    }
-
-
 def write_outputs(result: RunResult, out: Path, fields: list[str]) -> list[str]:
     """records.csv, crosswalk.csv, findings.csv, report.json into ``out``.
 
@@ -602,4 +549,4 @@ def _plain_number(value: object) -> str:
         return cell_text(value)
 
 
-__all__ = ["RunResult", "build_crosswalk", "build_report", "inspect", "run", "ROW_KEY"]
+__all__ = ["RunContext", "RunResult", "build_crosswalk", "inspect", "run", "ROW_KEY"]

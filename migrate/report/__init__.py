@@ -17,11 +17,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .settings import ReportRules, load_report_rules, stage_view
 
-__all__ = ["SECTIONS", "extend_report", "load_report_rules", "write_reports"]
+if TYPE_CHECKING:
+    from ..context import RunContext
+
+__all__ = ["SECTIONS", "build_report", "extend_report", "load_report_rules", "write_reports"]
 
 #: The report.json sections added by :func:`extend_report`, in this order.
 SECTIONS = ("context", "import", "quality", "duplicates", "funnel", "checklist")
@@ -35,16 +38,35 @@ def _as_date(today: dt.date | dt.datetime | str | None) -> dt.date | None:
     return dt.date.fromisoformat(str(today)[:10])
 
 
+def build_report(result: Any, context: RunContext) -> dict[str, Any]:
+    """The whole report.json of a run, built in one place from its result and context.
+
+    The summary (files, sheets, rows, columns, findings; :mod:`.summary`) and the sections
+    (:data:`SECTIONS`) are computed from the same result and the same frozen context, so
+    report.json, report.html, quality.xlsx and the CLI summary can never disagree.
+    """
+    from .summary import build_summary
+
+    report = build_summary(result, target=context.target_name)
+    report.update(extend_report(result, context=context))
+    return report
+
+
 def extend_report(
     result: Any,
     *,
+    context: RunContext | None = None,
     stage_model: Any = None,
     today: dt.date | str | None = None,
     stale_days: int | None = None,
     mask_pii: bool = False,
     rules_dir: str | os.PathLike[str] | None = None,
 ) -> dict[str, Any]:
-    """Return the extra report.json sections (context, import, quality, duplicates, funnel, checklist)."""
+    """The report sections (context, import, quality, duplicates, funnel, checklist).
+
+    With ``context`` (what :func:`migrate.pipeline.run` passes) every setting comes from it;
+    the keyword options serve a caller holding only a result (a notebook, a test): ``today``
+    overrides the result's reference date, the rest default to the rules'."""
     from ..catalogue import load_catalogue
     from .checklist import build_checklist
     from .context import build_context
@@ -53,21 +75,37 @@ def extend_report(
     from .imports import build_import
     from .quality import build_quality
 
+    if context is not None:
+        rules_dir = context.rules
+        stage_model = context.stage_model
+        mask_pii = context.mask_pii
     rules: ReportRules = load_report_rules(rules_dir)
     model = stage_view(stage_model, rules_dir)
-    ctx = build_context(
-        result, rules, model, today=_as_date(today), stale_days=stale_days, mask=mask_pii
-    )
+    if context is not None:
+        ctx = build_context(
+            result,
+            rules,
+            model,
+            today=context.as_of,
+            stale_days=stale_days,
+            mask=mask_pii,
+            today_source=context.as_of_source,
+        )
+    else:
+        ctx = build_context(
+            result, rules, model, today=_as_date(today), stale_days=stale_days, mask=mask_pii
+        )
     sections: dict[str, Any] = {
         "context": {
             "today": ctx.today.isoformat() if ctx.today else None,
             "today_source": ctx.today_source,
             "stale_days": ctx.stale_days,
-            "source_lang": _source_lang(ctx),
+            "source_lang": context.source_lang if context is not None else _source_lang(ctx),
             "masked": mask_pii,
             "stage_model": os.path.basename(model.path) if model.path else "",
             "report_rules": os.path.basename(rules.path) if rules.path else "",
             "optional_stages": _has(result, "dedupe", "export"),
+            **({"run": context.to_json()} if context is not None else {}),
         },
         "import": build_import(ctx),
         "quality": build_quality(ctx, load_catalogue(rules_dir)),
@@ -82,6 +120,7 @@ def write_reports(
     result: Any,
     out_dir: Path | str,
     *,
+    context: RunContext | None = None,
     lang: str | None = None,
     mask_pii: bool = False,
     stage_model: Any = None,
@@ -91,8 +130,10 @@ def write_reports(
 ) -> list[str]:
     """Write report.html and quality.xlsx into out_dir; return the file names written.
 
-    report.json is written by the pipeline from ``result.report``, which it extends with
-    :func:`extend_report` (called with the same options, so the HTML shows the same figures).
+    With ``context`` the pages render ``result.report`` as the run built it
+    (:func:`build_report`), in the context's language. Without it (a caller holding only a
+    result) the sections are computed here with the keyword options, unless the result's
+    report already holds them for the same masking and date.
     """
     from ..catalogue import load_catalogue
     from .page import render_html
@@ -101,24 +142,30 @@ def write_reports(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     report = dict(getattr(result, "report", None) or {})
-    ctx = report.get("context") or {}
-    reuse = (
-        all(k in report for k in SECTIONS)
-        and ctx.get("masked") == mask_pii
-        and (today is None or ctx.get("today") == (_as_date(today) or dt.date.min).isoformat())
-    )
-    if not reuse:
-        report.update(
-            extend_report(
-                result,
-                stage_model=stage_model,
-                today=today,
-                stale_days=stale_days,
-                mask_pii=mask_pii,
-                rules_dir=rules_dir,
-            )
+    if context is not None:
+        if not all(k in report for k in SECTIONS):
+            report.update(extend_report(result, context=context))
+        language: str = context.lang
+        mask_pii, rules_dir = context.mask_pii, context.rules
+    else:
+        ctx = report.get("context") or {}
+        reuse = (
+            all(k in report for k in SECTIONS)
+            and ctx.get("masked") == mask_pii
+            and (today is None or ctx.get("today") == (_as_date(today) or dt.date.min).isoformat())
         )
-    language = lang if lang in ("ja", "en") else report["context"]["source_lang"]
+        if not reuse:
+            report.update(
+                extend_report(
+                    result,
+                    stage_model=stage_model,
+                    today=today,
+                    stale_days=stale_days,
+                    mask_pii=mask_pii,
+                    rules_dir=rules_dir,
+                )
+            )
+        language = lang if lang in ("ja", "en") else report["context"]["source_lang"]
     catalogue = load_catalogue(rules_dir)
     (out / "report.html").write_text(render_html(report, language, catalogue), encoding="utf-8")
     write_workbook(

@@ -79,8 +79,12 @@ def build_context(
     today: dt.date | None,
     stale_days: int | None,
     mask: bool,
+    today_source: str | None = None,
 ) -> Context:
-    """Look everything up once; decide the reference date."""
+    """Look everything up once; decide the reference date.
+
+    ``today_source`` says where a given ``today`` came from (the run context's as-of source:
+    given, data, saved:<file>, none); without it a given date counts as given."""
     records = getattr(result, "records", None)
     if records is None:
         records = pd.DataFrame()
@@ -101,7 +105,9 @@ def build_context(
     status = v.column(records, STATUS).map(lambda s: v.text(s) or "exported")
     stages = v.column(records, "stage").map(model.resolve)
     source: TodaySource = "given"
-    if today is None:
+    if today_source is not None:
+        source = "saved" if today_source.startswith("saved:") else today_source  # type: ignore[assignment]
+    elif today is None:
         # the run's own reference date, else the same rule on these records (migrate.asof)
         today = getattr(result, "as_of", None)
         run_source = str(getattr(result, "as_of_source", "") or "")
