@@ -139,7 +139,14 @@ def object_statuses(
     out.loc[into, "_reason"] = (
         "merged into " + target_row[into] + ": " + PERSON_LEVEL_REASON[profile.person_stages]
     )
-    lost = left_out & (target_row == "")
+    # no other row holds its person or company, but this row's own person or company went
+    # out (a converted lead of a lead list whose company's deal is in the pipeline): exported
+    carried = left_out & (target_row == "") & (carrier != "")
+    out.loc[carried, "_status"] = "exported"
+    out.loc[carried, "_reason"] = (
+        "exported as its person or company: the target takes this record as no deal of its own"
+    )
+    lost = left_out & (target_row == "") & (carrier == "")
     out.loc[lost, "_status"] = "rejected"
     out.loc[lost, "_reason"] = "not exported: the target takes no record of this kind"
     return out, _deals_left_out(out, deals)

@@ -419,6 +419,96 @@ def test_salesforce_converted_lead_finding(sf: ExportResult) -> None:
     assert f.iloc[0]["original"] == "mql" and f.iloc[0]["action"] == "skipped"
 
 
+def _lead_row(did: str, cid: str, pid: str, stage: str, row: int, **kw) -> dict:
+    """A row of an inside-sales lead list: no amount, close date or deal name."""
+    where = {
+        "_row_keys": f"leads.xlsx|リード|{row}",
+        "_source_file": "leads.xlsx",
+        "_source_sheet": "リード",
+        "_source_row": row,
+    }
+    cells = {"amount": NAN, "close_date": "", "deal_name": "", **where, **kw}
+    return deal(did, cid, pid, stage, row, **cells)
+
+
+def lead_list() -> dict[str, pd.DataFrame]:
+    """A pipeline sheet with a deal of c1 and a lead list: a converted lead of c1 (its deal is
+    in the pipeline), one of c2 (no deal anywhere), an SQL, a disqualified and an unknown one."""
+    return entities(
+        companies=[
+            company("c1", "株式会社アルファ", 2),
+            company("c2", "ベータ商事株式会社", 3),
+            company("c3", "ガンマ合同会社", 4),
+        ],
+        contacts=[
+            contact("p0", "c1", "山田", "太郎", 2),
+            contact("p1", "c1", "佐藤", "花子", 3),
+            contact("p2", "c2", "鈴木", "一郎", 4),
+            contact("p3", "c3", "田中", "次郎", 5),
+            contact("p4", "c3", "高橋", "三郎", 6),
+            contact("p5", "c3", "伊藤", "四郎", 7),
+        ],
+        deals=[
+            deal("d1", "c1", "p0", "proposal", 2, close_date="2026-03-31"),
+            # 商談化日 mapped to the deal name: a date is no name
+            _lead_row("l1", "c1", "p1", "opportunity", 3, deal_name="2025-10-21 00:00:00"),
+            _lead_row("l2", "c2", "p2", "opportunity", 4, product="勤怠クラウド"),
+            _lead_row("l3", "c3", "p3", "sql", 5),
+            _lead_row("l4", "c3", "p4", "lost", 6),
+            _lead_row("l5", "c3", "p5", "", 7),
+        ],
+    )
+
+
+def test_lead_list_rows_are_told_by_their_sheet(model: StageModel) -> None:
+    from migrate.export.records import lead_list_rows
+
+    deals = lead_list()["deals"]
+    got = dict(zip(deals["deal_id"], lead_list_rows(deals, model)))
+    assert got == {"d1": False, "l1": True, "l2": True, "l3": True, "l4": True, "l5": True}
+    # the same rows with an amount on one of them: a thin pipeline, not a lead list
+    deals.loc[deals["deal_id"] == "l3", "amount"] = 1000.0
+    assert not lead_list_rows(deals, model).any()
+    # no person-level stage at all: companies and stages, not a lead list
+    deals = deals[deals["deal_id"].isin(["d1", "l1", "l2"])]
+    assert not lead_list_rows(deals, model).any()
+
+
+def test_salesforce_converted_lead_is_a_contact_of_its_companys_deal(
+    targets: dict[str, TargetProfile], model: StageModel
+) -> None:
+    result = build(targets["salesforce"], model, lead_list(), today=date(2026, 1, 20))
+    opp = result.files["Opportunity.csv"].set_index("Migration_Id__c")
+    # l1 is linked to d1, not an empty opportunity of its own
+    assert "l1" not in opp.index
+    roles = result.files["OpportunityContactRole.csv"]
+    pairs = set(zip(roles["Opportunity.Migration_Id__c"], roles["Contact.Migration_Id__c"]))
+    assert pairs == {("d1", "p0"), ("d1", "p1")}
+    assert "p1" in set(result.files["Contact.csv"]["Migration_Id__c"])
+    f = result.findings[result.findings["rule"] == "export.lead-converted"]
+    assert list(f["row"]) == [3] and "d1" in f.iloc[0]["message"]
+    # l2: no deal of ベータ商事 anywhere -> a named deal, flagged (and rejected: no close date)
+    made = result.findings[result.findings["rule"] == "export.deal-from-lead"]
+    assert list(made["value"]) == ["ベータ商事株式会社 勤怠クラウド"]
+    assert rejects_of(result, "Opportunity.csv") == {"l2": ["validate.required-missing"]}
+    # l3 (SQL) and l5 (no stage) are leads; l4 (対象外) a lead closed without conversion
+    leads = result.files["Lead.csv"].set_index("Migration_Id__c")["Status"].to_dict()
+    assert leads == {
+        "p3": "Working - Contacted",
+        "p4": "Closed - Not Converted",
+        "p5": "Open - Not Contacted",
+    }
+    assumed = result.findings[result.findings["rule"] == "export.lead-status-assumed"]
+    assert list(assumed["row"]) == [7]
+
+
+def test_generic_keeps_lead_list_rows_as_records(
+    targets: dict[str, TargetProfile], model: StageModel
+) -> None:
+    result = build(targets["generic"], model, lead_list())
+    assert not (result.findings["rule"] == "export.deal-from-lead").any()
+
+
 def test_salesforce_mql_status_is_configurable(
     tmp_path: Path, model: StageModel, targets: dict[str, TargetProfile]
 ) -> None:

@@ -17,6 +17,19 @@ plus findings for records a target does not take as they are.
 - ``leads``: a person whose records are all person-level is a lead, not a contact, and a
   company with nothing but leads is no account (Salesforce). A person-level record of someone
   who also has a deal is superseded by that deal (finding ``export.lead-converted``).
+
+Rows of a lead list (:func:`lead_list_rows`: a sheet whose records carry no deal field at all,
+no amount, no close date, no deal name, and at least one of which is at a person-level stage)
+are people, not deals, whatever their status says. With ``leads`` or ``contacts``:
+
+- a row at a deal-level stage (商談化, SQL化, converted: the lead was handed to sales) is a
+  converted lead. When its company has a deal outside the lead lists, the person is a contact
+  linked to that deal (a deal-contact pair, finding ``export.lead-converted``) and the row makes
+  no deal of its own; when the company has none, the row is the deal, named after its company
+  (``<company> 商談``, or ``<company> <product>``) with a warning ``export.deal-from-lead``;
+- a lost row (対象外, disqualified) or one without a stage is a person-level record: with a
+  lost stage a lead closed without conversion, without a stage a lead at the first person-level
+  stage (warning ``export.lead-status-assumed``: the list says nothing of how far it got).
 """
 
 from __future__ import annotations
@@ -135,8 +148,14 @@ def build_record_sets(
     contacts = _with_computed(contacts, deals, "contact_id", model)
     all_companies, all_contacts = companies, contacts
 
-    is_person = deals["stage"].isin(set(model.keys_where(level="person")))
     findings: list[fnd.Finding] = []
+    links = pd.DataFrame({"deal_id": pd.Series(dtype="object"), "contact_id": "", ROW_KEYS: ""})
+    listed: set[str] = set()  # person-level records of lead lists, lost ones included
+    if person_stages != "deals":
+        deals, links, listed, findings = _converted_leads(deals, model, all_companies)
+    is_person = deals["stage"].isin(set(model.keys_where(level="person"))) | deals["deal_id"].isin(
+        listed
+    )
     leads = pd.DataFrame({c: pd.Series(dtype="object") for c in ["lead_id", ID, ROW_KEYS, STAGE]})
     if person_stages == "deals":
         deal_rows = deals
@@ -159,14 +178,19 @@ def build_record_sets(
             ]
         else:
             companies, contacts, leads, more = _split_leads(
-                companies, contacts, deal_rows, person_rows, model
+                companies, contacts, deal_rows, person_rows, model, set(links["contact_id"])
             )
             findings += more
 
     contacts = _join(contacts, all_companies, "company_id", "company.")
     deal_rows = _join(deal_rows, all_companies, "company_id", "company.")
+    linked = deal_rows.drop(columns=["contact_id", ROW_KEYS]).merge(links, on="deal_id")
+    linked.index = pd.RangeIndex(len(deal_rows), len(deal_rows) + len(linked))
     deal_rows = _join(deal_rows, all_contacts, "contact_id", "contact.")
-    pairs = deal_rows[deal_rows["contact_id"] != ""]
+    # a converted lead's person is a contact of its company's deal, beside the deal's own
+    linked = _join(linked, all_contacts, "contact_id", "contact.")
+    pairs = pd.concat([deal_rows[deal_rows["contact_id"] != ""], linked[deal_rows.columns]])
+    pairs = pairs.drop_duplicates(["deal_id", "contact_id"])
     deal_contacts = pairs[["deal_id", "contact_id", ROW_KEYS, STAGE, *SOURCE_COLUMNS]].copy()
     deal_contacts[ID] = pairs["deal_id"] + "/" + pairs["contact_id"]
     joined = {}
@@ -186,15 +210,126 @@ def build_record_sets(
     return {k: v.reset_index(drop=True) for k, v in sets.items()}, findings
 
 
+def _has_letters(value: object) -> bool:
+    """A deal name names something: a cell of digits and marks (a date under 商談化日 taken
+    for the deal name, a number) is no name."""
+    return any(ch.isalpha() for ch in text(value))
+
+
+def lead_list_rows(deals: pd.DataFrame, model: StageModel) -> pd.Series:
+    """True for the records of a lead list: a source sheet none of whose records carries a
+    deal field (an amount, a close date, a deal name) and at least one of whose records is at
+    a person-level stage (lead, MQL, SQL). A sheet of deals without amounts and dates still
+    names them; a list of companies and stages without any person-level stage is a thin
+    pipeline, not a lead list."""
+    if deals.empty:
+        return pd.Series(False, index=deals.index, dtype=bool)
+    blank = pd.Series("", index=deals.index)
+    amount = pd.to_numeric(deals["amount"], errors="coerce") if "amount" in deals else blank
+    close = deals["close_date"].map(text) if "close_date" in deals else blank
+    name = deals["deal_name"].map(_has_letters) if "deal_name" in deals else blank.astype(bool)
+    deal_field = amount.notna() & (amount != 0) | (close != "") | name
+    person = deals["stage"].isin(set(model.keys_where(level="person")))
+    sheet = deals[SOURCE_FILE].map(text) + "|" + deals[SOURCE_SHEET].map(text)
+    by_sheet = pd.DataFrame({"sheet": sheet, "deal": deal_field, "person": person})
+    per_sheet = by_sheet.groupby("sheet", sort=False).agg({"deal": "any", "person": "any"})
+    lists = set(per_sheet.index[~per_sheet["deal"] & per_sheet["person"]])
+    return sheet.isin(lists)
+
+
+def _converted_leads(
+    deals: pd.DataFrame, model: StageModel, companies: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame, set[str], list[fnd.Finding]]:
+    """Records of lead lists: converted leads linked to their company's deal, or named deals.
+
+    Returns the deals without the linked ones (rows without a stage get the first person-level
+    stage), the (deal_id, contact_id, row keys) links, the ids of the lead-list records that
+    are person-level (lost ones included: a lead closed without a deal), and findings.
+    """
+    in_list = lead_list_rows(deals, model)
+    no_links = pd.DataFrame({"deal_id": pd.Series(dtype="object"), "contact_id": "", ROW_KEYS: ""})
+    if not in_list.any():
+        return deals, no_links, set(), []
+    person = set(model.keys_where(level="person"))
+    lost = set(model.keys_where(status="lost"))
+    first = model.keys_where(level="person")[0]
+    out = deals.copy()
+    findings: list[fnd.Finding] = []
+    unstaged = in_list & (out["stage"] == "")
+    for _, row in out[unstaged].iterrows():
+        findings.append(
+            _finding(
+                "export.lead-status-assumed",
+                "warning",
+                row,
+                f"a row of a lead list without a stage the rules know; exported as a lead at "
+                f"'{first}' (the list says nothing of how far it got)",
+                action="changed",
+            )
+        )
+    out.loc[unstaged, "stage"] = first
+    out.loc[unstaged, STAGE] = first
+    converted = in_list & ~out["stage"].isin(person | lost)
+    pipeline = out[~in_list & (out["company_id"] != "")]
+    best = _sorted_best_first(pipeline, model).drop_duplicates("company_id")
+    deal_of = dict(zip(best["company_id"], best["deal_id"]))
+    label_of = dict(zip(best["deal_id"], best["deal_name"].map(text)))
+    company_name = dict(zip(companies["company_id"], companies["company_name"].map(text)))
+    linked = converted & out["company_id"].map(lambda c: c in deal_of)
+    link_rows = []
+    for _, row in out[linked].iterrows():
+        target = deal_of[row["company_id"]]
+        if row["contact_id"]:
+            link_rows.append((target, row["contact_id"], text(row.get(ROW_KEYS))))
+        findings.append(
+            _finding(
+                "export.lead-converted",
+                "info",
+                row,
+                f"a converted lead (stage '{row['stage']}' in a lead list) of a company whose "
+                f"deal is in the pipeline: exported as a contact of deal {target} "
+                f"('{label_of.get(target, '')}'), not as a deal of its own",
+                action="merged",
+            )
+        )
+    for idx, row in out[converted & ~linked].iterrows():
+        who = company_name.get(row["company_id"], "") or text(row.get("contact_name"))
+        what = text(row.get("product")) or "商談"
+        name = f"{who} {what}".strip()
+        out.at[idx, "deal_name"] = name
+        findings.append(
+            _finding(
+                "export.deal-from-lead",
+                "warning",
+                row,
+                f"a converted lead (stage '{row['stage']}' in a lead list) and no deal of its "
+                f"company in the pipeline: exported as the deal '{name}' without amount or "
+                "close date; check it in the target",
+                action="changed",
+                field="deal_name",
+                value=name,
+            )
+        )
+    links = pd.DataFrame(link_rows, columns=["deal_id", "contact_id", ROW_KEYS]).drop_duplicates(
+        ["deal_id", "contact_id"]
+    )
+    listed = set(out.loc[in_list & ~converted, "deal_id"])
+    return out[~linked], links, listed, findings
+
+
 def _split_leads(
     companies: pd.DataFrame,
     contacts: pd.DataFrame,
     deal_rows: pd.DataFrame,
     person_rows: pd.DataFrame,
     model: StageModel,
+    linked_people: set[str] = frozenset(),  # type: ignore[assignment]
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, list[fnd.Finding]]:
-    """People with nothing but person-level records become leads instead of contacts."""
-    with_deals = set(deal_rows["contact_id"]) - {""}
+    """People with nothing but person-level records become leads instead of contacts.
+
+    ``linked_people`` are converted leads linked to their company's deal: contacts, not leads.
+    """
+    with_deals = (set(deal_rows["contact_id"]) | set(linked_people)) - {""}
     lead_people = set(person_rows["contact_id"]) - {""} - with_deals
     findings = [
         _finding(
@@ -261,6 +396,7 @@ def _finding(
     message: str,
     action: str = "none",
     field: str = "stage",
+    value: str | None = None,
 ) -> fnd.Finding:
     return fnd.Finding(
         rule=rule,
@@ -271,6 +407,6 @@ def _finding(
         row=int(float(text(row.get(SOURCE_ROW)) or 0)),
         field=field,
         original=text(row.get(field)),
-        value=text(row.get(field)),
+        value=text(row.get(field)) if value is None else value,
         action=action,
     )
