@@ -392,19 +392,22 @@ def test_same_deal_in_east_west_and_crm_export() -> None:
     ]
 
 
-def test_two_ids_of_one_sheet_are_two_deals_unless_everything_else_agrees() -> None:
+def test_two_ids_of_one_sheet_are_two_deals_unless_a_person_says_otherwise() -> None:
     other = _deal(
         record_id="E-002", deal_name="保守契約", amount=300_000.0, close_date="2024-09-30"
     )
     result = find_duplicates(frame([_deal(record_id="E-001"), other] + _background()))
     assert result.records.loc[0, "deal_id"] != result.records.loc[1, "deal_id"]
-    # the same deal typed in again under a new number: strong evidence against, outweighed
+    # the same deal typed in again under a new number in one sheet: a team lists a deal once,
+    # so two rows of one sheet are never merged quietly; everything else agrees: a person decides
     again = find_duplicates(
         frame([_deal(record_id="E-001"), _deal(record_id="E-002")] + _background())
     )
-    assert again.records.loc[0, "deal_id"] == again.records.loc[1, "deal_id"]
-    evidence = again.pairs.loc[again.pairs["entity"] == "deals", "evidence"].iloc[0]
-    assert "record_id differs, same _namespace (-" in evidence
+    assert again.records.loc[0, "deal_id"] != again.records.loc[1, "deal_id"]
+    pair = again.pairs[again.pairs["entity"] == "deals"].iloc[0]
+    assert pair["status"] == "review"
+    assert "record_id differs, same _namespace (-" in pair["evidence"]
+    assert "sheet exact (-" in pair["evidence"]
 
 
 def test_same_id_in_different_companies_is_a_coincidence() -> None:

@@ -367,8 +367,10 @@ def deal_records(
     first = pd.Series(order).groupby(record_of_row[order], sort=True).first().to_numpy()
 
     company_key = text_column(records, "company_key")
-    record_id = text_column(records, "record_id")
-    deal_name = _map_unique(text_column(records, "deal_name"), K.person_words)
+    record_id = _qualified_ids(text_column(records, "record_id"), records)
+    raw_name = text_column(records, "deal_name")
+    deal_name = _map_unique(raw_name, K.person_words)
+    core, product = _deal_terms(records, raw_name, company_id)
     digest = pd.Series(np.asarray(unit_digest, dtype=object)[first], dtype=object)
     rid = record_id.to_numpy(dtype=object)[first]
     dname = deal_name.to_numpy(dtype=object)[first]
@@ -408,12 +410,68 @@ def deal_records(
             "amount": amount.to_numpy(dtype=float, na_value=np.nan)[first],
             "close_date": at(text_column(records, "close_date")),
             "owner": at(_map_unique(text_column(records, "owner"), K.person_key)),
-            "product": at(_map_unique(text_column(records, "product"), K.person_words)),
+            "deal_core": at(core),
+            "product": at(product),
             "_namespace": at(file_sheet),
         }
     )
     frame["_key"] = key.to_numpy(dtype=object)[by_key]
     return EntityRecords(frame, record_of_row)
+
+
+def _qualified_ids(record_id: pd.Series, records: pd.DataFrame) -> pd.Series:
+    """Record ids, a short plain number qualified by its sheet (``No.`` 14 of a ヨミ表 is a row
+    counter: it says nothing about row 14 of another team's sheet). Ids with letters (OPP-10361,
+    006...) or long numbers (a CRM's record id) stay as they are."""
+    short = record_id.str.fullmatch(r"\d{1,5}").fillna(False).to_numpy(dtype=bool)
+    if not short.any():
+        return record_id
+    sheet = text_column(records, "_source_file") + "|" + text_column(records, "_source_sheet")
+    return record_id.where(~short, sheet + "#" + record_id)
+
+
+def _deal_terms(
+    records: pd.DataFrame, raw_name: pd.Series, company_id: np.ndarray
+) -> tuple[pd.Series, pd.Series]:
+    """Per row, the deal name without its company's names (compact), and the product: the
+    product column, else the longest product another row names that the deal name contains
+    (``SOMPO_倉庫管理システム_新規導入`` names 倉庫管理システム)."""
+    company = pd.Series(company_id, index=records.index, dtype=object)
+    forms = pd.concat(
+        [
+            pd.DataFrame({"c": company, "f": _map_unique(text_column(records, c), K.compact)})
+            for c in ("company_key", "company_name", "company_name_kana")
+        ]
+    )
+    forms = forms[(forms["c"] != "") & (forms["f"].str.len() >= 2)].drop_duplicates()
+    forms_of = forms.groupby("c")["f"].agg(lambda v: tuple(sorted(v, key=lambda x: (-len(x), x))))
+    name_c = _map_unique(raw_name, K.compact)
+    pairs = pd.DataFrame({"c": company, "n": name_c}).drop_duplicates()
+    table = {}
+    for c, n in pairs.itertuples(index=False):
+        out = n
+        for f in forms_of.get(c, ()):
+            if f in out and len(out) > len(f):
+                out = out.replace(f, "")
+        table[(c, n)] = out
+    core = pd.Series(
+        [table[(c, n)] for c, n in zip(company.tolist(), name_c.tolist())],
+        index=records.index,
+        dtype=object,
+    )
+    product = _map_unique(text_column(records, "product"), K.person_words)
+    known = sorted(
+        {K.compact(p): p for p in product if len(K.compact(p)) >= 2}.items(),
+        key=lambda kv: (-len(kv[0]), kv[0]),
+    )
+    if known:
+
+        def named(n: str) -> str:
+            return next((p for k, p in known if k in n), "")
+
+        inferred = _map_unique(name_c, named)
+        product = product.where(product != "", inferred)
+    return core, product
 
 
 @dataclass
