@@ -2,14 +2,10 @@
 
     python bench/sample_truth.py out/demo/records.csv
     python bench/sample_truth.py out/demo/records.csv --truth sample_data/truth/entities.csv
-    python bench/sample_truth.py --dedupe sample_data   # ingest, normalise, dedupe here
+    python bench/sample_truth.py --dedupe sample_data   # run the pipeline here (an audit)
 
-``--dedupe DIR`` runs the stages up to dedupe in this process on the trackers in DIR, for as
-long as the pipeline does not write the ids itself.
-    python bench/sample_truth.py --dedupe sample_data   # read, normalise and dedupe here
-
-``--dedupe DIR`` runs the stages up to dedupe in this process (ingest, columns, normalize,
-find_duplicates) on the trackers in DIR, for when the pipeline does not write the ids yet.
+``--dedupe DIR`` runs the pipeline in this process on the trackers in DIR (``target=None``:
+every stage, nothing written) and scores the ids it gives the rows.
 
 The truth file (sample_data/truth/entities.csv) has one row per source row: source_file,
 source_sheet, source_row, company_entity, contact_entity, deal_entity (empty where the row has
@@ -90,18 +86,13 @@ def score(records: pd.DataFrame, truth: pd.DataFrame) -> pd.DataFrame:
 
 
 def dedupe_sources(folder: Path) -> pd.DataFrame:
-    """The records of the trackers in ``folder`` after ingest, normalize and find_duplicates."""
-    from migrate.dedupe import find_duplicates
-    from migrate.ingest import to_records
-    from migrate.normalize import normalize_records
-    from migrate.pipeline import inspect
-    from migrate.schema import load_schema
+    """The records of the trackers in ``folder`` as the pipeline leaves them (an audit run:
+    every stage up to the report, the header units and currencies included, nothing written)."""
+    from migrate import pipeline
 
     suffixes = (".xlsx", ".xlsm", ".xls", ".csv", ".tsv")
     paths = sorted(str(p) for p in folder.iterdir() if p.suffix.lower() in suffixes)
-    ingest = inspect(paths)
-    records, _ = normalize_records(to_records(ingest.tables, load_schema(), ingest.files))
-    return find_duplicates(records).records
+    return pipeline.run(paths, target=None).records
 
 
 def main(argv: list[str] | None = None) -> int:
