@@ -1,0 +1,450 @@
+"""sfa-migrate check: metrics, thresholds of each kind, history and change, exit codes, formats.
+
+The weekly files are built here from sample_data-like deals (two teams' trackers, Japanese and
+English headers); the shipped rules/quality.yaml is what they are held to.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import sqlite3
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import pytest
+from click.testing import CliRunner
+
+from migrate.check import History, read_baseline, run_check
+from migrate.check.command import check as check_command
+from migrate.check.compare import evaluate, judge
+from migrate.check.metrics import Metric
+from migrate.check.render import render_junit, render_markdown, render_text, to_json
+from migrate.check.thresholds import Threshold, parse_quality_rules
+from migrate.check.trend import trend_data, trend_svg
+from migrate.errors import RuleFileError, UserError
+from migrate.rules import DEFAULT_RULES_DIR
+
+EAST_HEADER = ["案件名", "会社名", "ステージ", "金額", "受注予定日", "担当者", "最終更新日"]
+WEST_HEADER = ["Deal Name", "Account", "Stage", "Amount", "Close Date", "Owner", "Last Modified"]
+EAST_STAGES = ["提案", "クロージング", "受注", "商談", "提案", "受注", "失注", "クロージング"]
+WEST_STAGES = ["Proposal", "Negotiation", "Closed Won", "Qualification", "Proposal", "Closed Lost"]
+COMPANIES = ["株式会社北辰商事", "隅田産業株式会社", "緑川メディカル株式会社", "協和物産株式会社"]
+OWNERS = ["田中 誠", "高橋 大輔", "佐藤 花子"]
+
+
+def _east_rows(n: int, *, amounts: bool = True, words: list[str] | None = None) -> list[list[str]]:
+    rows = []
+    for i in range(n):
+        stage = (words or EAST_STAGES)[i % len(words or EAST_STAGES)]
+        rows.append(
+            [
+                f"クラウド勤怠 Pro 導入 {i + 1}",
+                COMPANIES[i % len(COMPANIES)],
+                stage,
+                f"{(i + 3) * 110000}" if amounts else "",
+                f"2026/{(i % 9) + 1:02d}/15",
+                OWNERS[i % len(OWNERS)],
+                f"2026/07/{(i % 27) + 1:02d}",
+            ]
+        )
+    return rows
+
+
+def _west_rows(n: int) -> list[list[str]]:
+    return [
+        [
+            f"HR Suite expansion {i + 1}",
+            f"Acme Trading {i % 5} Ltd.",
+            WEST_STAGES[i % len(WEST_STAGES)],
+            f"{(i + 2) * 5000}",
+            f"2026-{(i % 9) + 1:02d}-20",
+            "John Smith",
+            f"2026-07-{(i % 27) + 1:02d}",
+        ]
+        for i in range(n)
+    ]
+
+
+def _write(path: Path, header: list[str], rows: list[list[str]]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(header)
+        w.writerows(rows)
+    return path
+
+
+def _week(folder: Path, *, east_amounts: bool = True, east_words: list[str] | None = None) -> Path:
+    _write(
+        folder / "東日本_案件管理.csv",
+        EAST_HEADER,
+        _east_rows(40, amounts=east_amounts, words=east_words),
+    )
+    _write(folder / "west_pipeline.csv", WEST_HEADER, _west_rows(30))
+    return folder
+
+
+def _row(check, metric: str, file: str = "", kind: str | None = None):
+    return [
+        r
+        for r in check.rows
+        if r.threshold.metric == metric
+        and r.metric.file == file
+        and (kind is None or r.threshold.kind == kind)
+    ]
+
+
+# ------------------------------------------------------------------------- threshold kinds
+
+
+def _t(kind: str, limit: float, severity: str = "error", min_rows: int = 0) -> Threshold:
+    return Threshold("required.amount", kind, limit, "overall", severity, min_rows)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("kind", "limit", "value", "previous", "status"),
+    [
+        ("min", 0.8, 0.9, None, "pass"),
+        ("min", 0.8, 0.79, None, "fail"),
+        ("min", 0.8, 0.8, None, "pass"),
+        ("max", 0.1, 0.05, None, "pass"),
+        ("max", 0.1, 0.2, None, "fail"),
+        ("max_drop", 0.1, 0.85, 0.9, "pass"),
+        ("max_drop", 0.1, 0.7, 0.9, "fail"),
+        ("max_drop", 0.1, 0.9, None, "n/a"),  # nothing to compare with on the first run
+        ("max_rise", 0, 3, 3, "pass"),
+        ("max_rise", 0, 4, 3, "fail"),
+        ("max_rise", 0, 2, 3, "pass"),
+        ("min", 0.8, None, None, "n/a"),  # no rows, no column
+    ],
+    ids=lambda x: str(x),
+)
+def test_each_threshold_kind(kind, limit, value, previous, status) -> None:
+    assert judge(_t(kind, limit), value, previous) == status
+
+
+def test_a_warning_breach_warns_and_a_share_over_few_rows_is_not_judged() -> None:
+    assert judge(_t("min", 0.8, "warning"), 0.5, None) == "warn"
+    assert judge(_t("min", 0.8, min_rows=10), 0.0, None, rows=3) == "n/a"
+    assert judge(_t("min", 0.8, min_rows=10), 0.0, None, rows=10) == "fail"
+
+
+def test_scope_picks_overall_or_every_source() -> None:
+    metrics = [
+        Metric("required.amount", value=0.95, denominator=100),
+        Metric("required.amount", "a.csv", "", 1.0, 50, 50),
+        Metric("required.amount", "b.csv", "", 0.5, 25, 50),
+    ]
+    overall = evaluate(metrics, [Threshold("required.amount", "min", 0.8)])
+    assert [(r.metric.file, r.status) for r in overall] == [("", "pass")]
+    per_source = evaluate(metrics, [Threshold("required.amount", "min", 0.8, "source")])
+    assert [(r.metric.file, r.status) for r in per_source] == [("a.csv", "pass"), ("b.csv", "fail")]
+
+
+# ------------------------------------------------------------------------------ rule file
+
+
+def test_the_shipped_quality_rules_are_valid() -> None:
+    q = parse_quality_rules(
+        str(DEFAULT_RULES_DIR / "quality.yaml"), ["amount", "close_date", "stage", "owner"]
+    )
+    kinds = {t.kind for t in q.thresholds}
+    assert kinds == {"min", "max", "max_drop", "max_rise"}
+    assert {t.scope for t in q.thresholds} == {"overall", "source"}
+
+
+def test_a_broken_quality_file_names_every_problem_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "quality.yaml"
+    path.write_text(
+        "kind: quality\nversion: 1\nthresholds:\n"
+        "  - metric: required.amount\n    min: 0.8\n    scope: team\n"
+        "  - metric: completeness.amonut\n    max: 0.1\n"
+        "  - metric: stages.unknown-share\n    max: 0.1\n    min: 0.0\n"
+        "  - metric: rows.rejected-share\n    max: 0.05\n    colour: red\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(RuleFileError) as err:
+        parse_quality_rules(str(path), ["amount"])
+    text = str(err.value)
+    assert "quality.yaml:6: thresholds[0].scope: 'team' is not allowed" in text
+    assert "quality.yaml:7: thresholds[1].metric: 'completeness.amonut' is not a metric" in text
+    assert "quality.yaml:9: thresholds[2]: give exactly one limit" in text
+    assert "quality.yaml:14: thresholds[3].colour: unknown key" in text
+
+
+def test_rules_init_copies_the_quality_file(tmp_path: Path) -> None:
+    from migrate.rules import copy_default_rules
+
+    written = copy_default_rules(tmp_path / "team")
+    assert tmp_path / "team" / "quality.yaml" in written
+
+
+# ------------------------------------------------------------------------- history
+
+
+def test_history_appends_runs_in_order_with_their_metrics(tmp_path: Path) -> None:
+    h = History(tmp_path / "h.sqlite")
+    assert h.last() is None
+    m1 = [Metric("required.amount", value=0.9), Metric("required.amount", "a.csv", "", 0.8)]
+    h.append(
+        as_of="2026-07-01",
+        fingerprint="f1",
+        inputs=[("a.csv", "x")],
+        status="pass",
+        metrics=m1,
+        recorded_at="2026-07-02T09:00:00+00:00",
+    )
+    run2 = h.append(
+        as_of="2026-07-08",
+        fingerprint="f2",
+        inputs=[],
+        status="fail",
+        metrics=[Metric("required.amount", value=0.5)],
+        recorded_at="t",
+    )
+    runs = h.runs()
+    assert [r.seq for r in runs] == [1, 2] and run2.seq == 2
+    assert runs[0].metrics == tuple(m1) and runs[0].inputs == (("a.csv", "x"),)
+    assert h.last().fingerprint == "f2"  # type: ignore[union-attr]
+
+
+def test_a_file_that_is_not_a_history_is_a_user_error(tmp_path: Path) -> None:
+    bad = tmp_path / "h.sqlite"
+    bad.write_text("not a database", encoding="utf-8")
+    with pytest.raises(UserError, match="not a check history"):
+        History(bad).last()
+
+
+# ------------------------------------------------------------------ the check on weekly files
+
+
+@pytest.fixture(scope="module")
+def weeks(tmp_path_factory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("weeks")
+    return {
+        "good": _week(root / "good"),
+        "no_amounts": _week(root / "no_amounts", east_amounts=False),
+        "new_words": _week(
+            root / "new_words", east_words=["提案", "保留", "様子見", "受注", "検討中"]
+        ),
+    }
+
+
+def test_a_good_week_passes_and_the_same_inputs_twice_show_no_change(weeks, tmp_path: Path) -> None:
+    hist = tmp_path / "h.sqlite"
+    first = run_check([str(weeks["good"])], history=hist)
+    assert first.exit_code == 0, render_text(first)
+    assert first.previous is None and first.run.seq == 1
+    second = run_check([str(weeks["good"])], history=hist)
+    assert second.run.seq == 2 and second.previous is not None
+    assert second.previous.fingerprint == second.run.fingerprint
+    assert second.exit_code == 0
+    judged = [r for r in second.rows if r.previous is not None]
+    assert judged and all(r.change == 0 for r in judged)
+    text = render_text(second)
+    assert "(same inputs)" in text and "+" not in text.split("\n", 2)[2].replace("+", "", 0)
+    assert len(History(hist).runs()) == 2
+
+
+def test_a_team_that_stops_filling_amounts_breaches_the_defaults(weeks, tmp_path: Path) -> None:
+    hist = tmp_path / "h.sqlite"
+    run_check([str(weeks["good"])], history=hist)
+    bad = run_check([str(weeks["no_amounts"])], history=hist)
+    assert bad.exit_code == 1
+    east = "東日本_案件管理.csv"
+    floor = _row(bad, "required.amount", east, "min")[0]
+    assert floor.status == "fail" and floor.metric.value == 0.0
+    drop = _row(bad, "required.amount", east, "max_drop")[0]
+    assert drop.status == "fail" and drop.change == -1.0
+    assert _row(bad, "required.amount", "west_pipeline.csv", "min")[0].status == "pass"
+    # the overall figure would hide it less well than the team's own file shows it
+    assert "required.amount" in render_text(bad) and "FAILED" in render_text(bad)
+
+
+def test_a_team_typing_new_stage_words_breaches_the_defaults(weeks, tmp_path: Path) -> None:
+    hist = tmp_path / "h.sqlite"
+    run_check([str(weeks["good"])], history=hist)
+    bad = run_check([str(weeks["new_words"])], history=hist)
+    assert bad.exit_code == 1
+    east = "東日本_案件管理.csv"
+    share = _row(bad, "stages.unknown-share", east)[0]
+    assert share.status == "fail" and share.metric.value == pytest.approx(0.6)
+    words = _row(bad, "stages.unknown-words", east)[0]
+    assert words.status == "fail" and words.change == 3
+
+
+def test_per_source_counts_add_up_to_the_overall_figure(weeks, tmp_path: Path) -> None:
+    c = run_check([str(weeks["new_words"])], history=tmp_path / "h.sqlite")
+    for metric in ("stages.unknown-share", "required.amount", "required.close_date"):
+        parts = [m for m in c.metrics if m.id == metric and m.file]
+        whole = next(m for m in c.metrics if m.id == metric and not m.file)
+        assert sum(m.numerator or 0 for m in parts) == whole.numerator, metric
+        assert sum(m.denominator or 0 for m in parts) == whole.denominator, metric
+
+
+def test_a_baseline_report_json_instead_of_the_history(weeks, tmp_path: Path) -> None:
+    from migrate import pipeline
+
+    pipeline.run([str(weeks["good"])], out=tmp_path / "saved", target=None)
+    base = tmp_path / "saved" / "report.json"
+    assert read_baseline(base)
+    c = run_check([str(weeks["no_amounts"])], baseline=base, out=tmp_path / "o")
+    assert c.baseline == base and c.previous is None
+    assert not (
+        tmp_path / "o" / "quality-history.sqlite"
+    ).exists()  # a baseline alone records nothing
+    drop = [
+        r
+        for r in c.rows
+        if r.threshold.metric == "completeness.amount" and r.metric.file == "東日本_案件管理.csv"
+    ][0]
+    assert drop.status == "fail" and drop.change == -1.0
+
+
+def test_a_salesforce_opportunity_export_is_checked(tmp_path: Path) -> None:
+    header = [
+        "Opportunity Name",
+        "Account Name",
+        "Stage",
+        "Amount",
+        "Close Date",
+        "Opportunity Owner",
+        "Probability (%)",
+        "Last Modified Date",
+    ]
+    stages = [
+        "Prospecting",
+        "Needs Analysis",
+        "Proposal/Price Quote",
+        "Negotiation/Review",
+        "Closed Won",
+        "Closed Lost",
+        "Id. Decision Makers",
+        "Value Proposition",
+    ]
+    rows = [
+        [
+            f"Renewal {i}",
+            f"Globex {i % 6} Inc.",
+            stages[i % len(stages)],
+            "" if i % 4 == 0 else f"{(i + 1) * 1200}",
+            f"2026-{(i % 9) + 1:02d}-28",
+            "Jane Doe",
+            "",
+            f"2026-07-{(i % 27) + 1:02d}",
+        ]
+        for i in range(48)
+    ]
+    export = _write(tmp_path / "opportunities.csv", header, rows)
+    c = run_check([str(export)], history=tmp_path / "h.sqlite")
+    amount = next(m for m in c.metrics if m.id == "required.amount" and m.file == export.name)
+    assert amount.denominator and amount.value is not None and amount.value < 1.0
+    unknown = next(m for m in c.metrics if m.id == "stages.unknown-share" and m.file == export.name)
+    assert unknown.value == 0.0  # the Salesforce picklist values are the model's words
+    assert c.exit_code == 1  # a quarter of the deals at proposal or later without an amount
+
+
+# ---------------------------------------------------------------------------- the command
+
+
+def _cli():
+    from migrate.cli import cli
+
+    if "check" not in cli.commands:  # the lead registers it in migrate/cli.py
+        cli.add_command(check_command)
+    return cli
+
+
+def test_cli_exit_codes_and_a_plain_table_when_piped(weeks, tmp_path: Path) -> None:
+    runner = CliRunner()
+    out = tmp_path / "o"
+    ok = runner.invoke(_cli(), ["check", str(weeks["good"]), "--out", str(out)], obj={})
+    assert ok.exit_code == 0, ok.output + ok.stderr
+    assert ok.stdout.splitlines()[1].split() == [
+        "metric",
+        "where",
+        "value",
+        "limit",
+        "change",
+        "status",
+    ]
+    assert "\x1b[" not in ok.stdout  # no colour when not on a terminal
+    assert (out / "quality-history.sqlite").exists()
+    bad = runner.invoke(_cli(), ["check", str(weeks["no_amounts"]), "--out", str(out)], obj={})
+    assert bad.exit_code == 1
+    assert "FAILED" in bad.stdout.splitlines()[-1]
+    coloured = runner.invoke(
+        _cli(), ["check", str(weeks["no_amounts"]), "--out", str(out), "--color"], obj={}
+    )
+    assert "\x1b[31" in coloured.stdout
+    missing = runner.invoke(_cli(), ["check", str(tmp_path / "nothing.xlsx")], obj={})
+    assert missing.exit_code == 2
+    assert missing.stderr.startswith("error: nothing could be read")
+
+
+def test_cli_broken_quality_rules_exit_2(tmp_path: Path, weeks) -> None:
+    import shutil
+
+    rules = tmp_path / "rules"
+    shutil.copytree(DEFAULT_RULES_DIR, rules)
+    q = rules / "quality.yaml"
+    q.write_text(q.read_text(encoding="utf-8") + "colour: red\n", encoding="utf-8")
+    r = CliRunner().invoke(_cli(), ["check", str(weeks["good"]), "--rules", str(rules)], obj={})
+    assert r.exit_code == 2
+    assert "quality.yaml" in r.stderr.splitlines()[0]
+
+
+def test_cli_formats_are_written_and_the_json_is_the_library_s(weeks, tmp_path: Path) -> None:
+    out = tmp_path / "o"
+    args = ["check", str(weeks["good"]), "--out", str(out), "--history", str(tmp_path / "h.sqlite")]
+    CliRunner().invoke(_cli(), args, obj={})
+    r = CliRunner().invoke(
+        _cli(), [*args, "--format", "json", "--format", "junit", "--format", "markdown"], obj={}
+    )
+    assert r.exit_code == 0, r.stderr
+    written = json.loads((out / "quality-check.json").read_text(encoding="utf-8"))
+    again = run_check([str(weeks["good"])], history=tmp_path / "h.sqlite", record=False)
+    lib = to_json(again)
+    assert written["rows"] == lib["rows"] and written["metrics"] == lib["metrics"]
+    assert written["run"]["seq"] == 2 and written["compared_with"]["seq"] == 1
+    suite = ET.parse(out / "quality-check.junit.xml").getroot()
+    assert int(suite.get("tests") or 0) == len(written["rows"])
+    assert suite.find(".//failure") is None
+    md = (out / "quality-check.md").read_text(encoding="utf-8")
+    assert md.startswith("**quality check passed")
+
+
+def test_junit_has_a_failure_per_breach_and_outputs_hold_no_clock(weeks, tmp_path: Path) -> None:
+    hist = tmp_path / "h.sqlite"
+    run_check([str(weeks["good"])], history=hist, clock=lambda: _Fixed("2030-01-01T00:00:00"))
+    bad = run_check([str(weeks["no_amounts"])], history=hist)
+    xml = render_junit(bad)
+    failures = ET.fromstring(xml.split("\n", 1)[1]).findall(".//failure")
+    assert len(failures) == sum(1 for r in bad.rows if r.status == "fail") > 0
+    for text in (xml, render_markdown(bad), json.dumps(to_json(bad))):
+        assert "2030" not in text and not re.search(r"\d\d:\d\d:\d\d", text)
+    recorded = sqlite3.connect(hist).execute("SELECT recorded_at FROM runs ORDER BY seq").fetchall()
+    assert recorded[0][0] == "2030-01-01T00:00:00"
+
+
+class _Fixed:
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def isoformat(self, **_: object) -> str:
+        return self.text
+
+
+def test_trend_over_runs(weeks, tmp_path: Path) -> None:
+    hist = tmp_path / "h.sqlite"
+    for week in ("good", "good", "no_amounts"):
+        run_check([str(weeks[week])], history=hist)
+    data = trend_data(hist, ("required.amount",), file="東日本_案件管理.csv")
+    assert [r["seq"] for r in data["runs"]] == [1, 2, 3]
+    assert [r["status"] for r in data["runs"]] == ["pass", "pass", "fail"]
+    assert data["series"][0]["values"] == [1.0, 1.0, 0.0]
+    svg = trend_svg(data, "required.amount")
+    assert svg.startswith("<svg") and "#3" in svg and "0.0%" in svg
+    assert trend_data(tmp_path / "none.sqlite")["available"] is False
