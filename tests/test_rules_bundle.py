@@ -114,6 +114,7 @@ SECTIONS = {
     "report.yaml": "report",
     "ingest.yaml": "ingest",
     "findings.yaml": "catalogue",
+    "quality.yaml": "quality",
 }
 
 
