@@ -87,6 +87,8 @@ class Schema:
     ambiguous: tuple[tuple[str, tuple[str, ...]], ...] = ()  # header -> candidate fields
     abbreviations: tuple[tuple[str, str], ...] = ()  # short form -> word
     keywords: tuple[KeywordRule, ...] = ()
+    # header words no canonical field takes (FAX, 契約終了日): such a column stays unmapped
+    unmapped: tuple[str, ...] = ()
 
     @property
     def names(self) -> list[str]:
@@ -118,6 +120,7 @@ def parse_schema(path: str) -> Schema:
             "ambiguous",
             "abbreviations",
             "keywords",
+            "unmapped",
             "fields",
         ],
         ["fields"],
@@ -163,6 +166,7 @@ def parse_schema(path: str) -> Schema:
     ambiguous = _ambiguous(doc.get("ambiguous"), names, problems)
     abbreviations = _abbreviations(doc.get("abbreviations"), problems)
     keywords = _keywords(doc.get("keywords"), names, problems)
+    unmapped = tuple(problems.string_list(doc.get("unmapped"), "unmapped"))
     problems.raise_if_any()
     # longest fragments first so 万円 wins over 円 and 百万 over 万
     mult.sort(key=lambda kv: -len(kv[0]))
@@ -177,6 +181,7 @@ def parse_schema(path: str) -> Schema:
         ambiguous=ambiguous,
         abbreviations=abbreviations,
         keywords=keywords,
+        unmapped=unmapped,
     )
 
 

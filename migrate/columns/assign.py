@@ -5,7 +5,7 @@ Headers and a sample of each column's values in, one :class:`ColumnMatch` per co
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 import pandas as pd
@@ -14,7 +14,7 @@ from ..headers import header_key, header_key_bare
 from ..schema import Schema
 from .header import _Index, _index, match_header, unit_hints
 from .model import ColumnMatch
-from .values import SNIFF_FIELD, _mostly_mobile, sniff_column
+from .values import KIND_TEXT, SNIFF_FIELD, ValueProfile, _mostly_mobile, profile_column
 
 
 def map_columns(
@@ -23,40 +23,133 @@ def map_columns(
     values: pd.DataFrame,
     schema: Schema,
     rules_dir: str | None = None,
+    known_companies: frozenset[str] = frozenset(),
 ) -> list[ColumnMatch]:
-    """Map every column of one table: headers plus the data values (columns aligned to headers)."""
+    """Map every column of one table: headers plus the data values (columns aligned to headers).
+
+    ``known_companies``: company keys read in other sources (a column of names that recur
+    there is a company column whatever its header says)."""
     idx = _index(schema, rules_dir)
     sample = values.head(500)
     cands: list[ColumnMatch] = []
     for i, header in enumerate(headers):
-        col_vals = [v for v in sample.iloc[:, i].tolist()] if i < sample.shape[1] else []
-        unit, currency = unit_hints(header, schema) if header else (1.0, "")
-        field, conf, method = (
-            match_header(header, schema, rules_dir) if header else (None, 0.0, "none")
+        col_vals = list(sample.iloc[:, i].tolist()) if i < sample.shape[1] else []
+        cands.append(
+            _judge(i, letters[i], header, col_vals, schema, idx, rules_dir, known_companies)
         )
-        nonempty = [v for v in col_vals if v is not None and str(v).strip()]
-        typ, share = (
-            sniff_column(nonempty, rules_dir)
-            if len(nonempty) >= schema.sniff_min_values
-            else (None, 0.0)
-        )
-        note = ""
-        if (
-            field is not None
-            and typ in ("email", "phone", "url")
-            and share >= schema.sniff_min_share
-        ):
-            sniffed = SNIFF_FIELD[typ]
-            if idx.types.get(field) != idx.types.get(sniffed) and field not in ("mobile_phone",):
-                note = f"header suggests {field}, values are {typ}s"
-                field, conf, method = sniffed, round(0.9 * share, 3), "sniff"
-        if field is None and typ in SNIFF_FIELD and share >= schema.sniff_min_share:
-            field, conf, method = SNIFF_FIELD[typ], round(0.9 * share, 3), "sniff"
-            note = f"{share:.0%} of values look like {typ}"
-        if field is None and typ == "date" and share >= schema.sniff_min_share:
-            note = "values are dates but the header does not say which date"
-        cands.append(ColumnMatch(i, letters[i], header, field, conf, method, unit, currency, note))
     return _assign(cands, idx, sample, rules_dir)
+
+
+def _judge(
+    i: int,
+    letter: str,
+    header: str,
+    col_vals: list[object],
+    schema: Schema,
+    idx: _Index,
+    rules_dir: str | None,
+    known_companies: frozenset[str],
+) -> ColumnMatch:
+    """One column alone: what its header says, what its values are, and which wins, with why."""
+    unit, currency = unit_hints(header, schema) if header else (1.0, "")
+    field, conf, method = match_header(header, schema, rules_dir) if header else (None, 0.0, "none")
+    said = f"header: {_METHOD_TEXT.get(method, method)}" if field else ""
+    profile = profile_column(col_vals, rules_dir, known_companies)
+    enough = profile.n >= schema.sniff_min_values
+    kind, share = profile.best() if enough else (None, 0.0)
+    seen = _values_text(kind, share, profile.n) if kind else ""
+    evidence = "; ".join(x for x in (said, seen) if x)
+
+    def match(f: str | None, c: float, m: str, note: str = "", ev: str = evidence) -> ColumnMatch:
+        return ColumnMatch(i, letter, header, f, c, m, unit, currency, note, ev)
+
+    if method == "unmapped":
+        return match(
+            None, conf, method, "no canonical field holds this column", _METHOD_TEXT[method]
+        )
+    strong = kind is not None and share >= schema.sniff_min_share
+    if field is not None and strong and kind in ("email", "phone", "url"):
+        sniffed = SNIFF_FIELD[kind]
+        if idx.types.get(field) != idx.types.get(sniffed) and field != "mobile_phone":
+            note = f"header suggests {field}, values are {KIND_TEXT[kind]}"
+            return match(sniffed, round(0.9 * share, 3), "sniff", note)
+    if field is not None and method not in ("exact", "ambiguous") and enough:
+        ftype = idx.types.get(field, "")
+        against = _contradicts(ftype, profile)
+        if against:
+            # a header word that also names a field (規模区分: 規模 is an amount synonym) does
+            # not outweigh values that cannot be that field
+            evidence = f"{evidence}; {against}, so not {field}"
+            note = f"the header suggests {field}, but {against}"
+            return _from_values(match, kind, share, profile, schema, evidence, note)
+    if field is not None:
+        return match(field, conf, method)
+    return _from_values(match, kind, share, profile, schema, evidence, "")
+
+
+def _from_values(
+    match: Callable[..., ColumnMatch],
+    kind: str | None,
+    share: float,
+    profile: ValueProfile,
+    schema: Schema,
+    evidence: str,
+    note: str,
+) -> ColumnMatch:
+    """A column no header word maps: its values decide, when most of them are one kind."""
+    needed = schema.sniff_min_share
+    if kind == "known-company":
+        # a list holds many names no other source has: a third that recur is a company list
+        needed = min(needed, _KNOWN_COMPANY_SHARE)
+    elif profile.shares.get("known-company", 0) >= _KNOWN_COMPANY_SHARE and kind in (
+        "person",
+        "company",
+    ):
+        kind, share = (
+            "known-company",
+            profile.shares["known-company"] + profile.shares.get("company", 0),
+        )
+    if kind in SNIFF_FIELD and share >= needed:
+        field = SNIFF_FIELD[kind]
+        if kind == "person" and profile.repeats:
+            field = "owner"
+            evidence += f" ({profile.distinct} names repeated over {profile.n} rows: our reps)"
+        text = note or f"{share:.0%} of values are {KIND_TEXT[kind]}"
+        return match(field, round(0.9 * min(share, 1.0), 3), "sniff", text, evidence)
+    if kind == "date" and share >= schema.sniff_min_share:
+        return match(None, 0.0, "none", "values are dates but the header does not say which date")
+    return match(None, 0.0, "none", note)
+
+
+# a company list shares a third of its names with the trackers: enough to call it one
+_KNOWN_COMPANY_SHARE = 0.3
+
+
+def _contradicts(ftype: str, profile: ValueProfile) -> str:
+    """Why the values cannot be of the field's type ("" when they can): an amount column
+    without numbers, a phone column without phone numbers."""
+    if ftype == "amount":
+        numeric = profile.shares.get("number", 0) + profile.shares.get("amount", 0)
+        if numeric < 0.2:
+            return f"only {numeric:.0%} of values are numbers"
+    if ftype == "phone" and profile.shares.get("phone", 0) + profile.shares.get("number", 0) < 0.2:
+        return "almost no value is a phone number"
+    return ""
+
+
+_METHOD_TEXT = {
+    "exact": "a synonym of rules/columns.yaml",
+    "contains": "holds a synonym of rules/columns.yaml",
+    "fuzzy": "close to a synonym (fuzzy)",
+    "abbreviation": "a short form of a synonym",
+    "keyword": "holds keywords of rules/columns.yaml",
+    "ambiguous": "a header that can mean two fields",
+    "unmapped": "a column no canonical field holds (columns.yaml unmapped)",
+}
+
+
+def _values_text(kind: str, share: float, n: int) -> str:
+    return f"values: {share:.0%} of {n} are {KIND_TEXT.get(kind, kind)}"
 
 
 def _assign(

@@ -31,6 +31,8 @@ class _Index:
     # the others found in its text once per header (not once per rule)
     keyword_sets: tuple[_KeywordRule, ...]
     keyword_texts: tuple[str, ...]
+    # words of columns.yaml ``unmapped``: a header holding one stays unmapped (FAX, 契約終了日)
+    unmapped: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -81,8 +83,20 @@ def _index(schema: Schema, rules_dir: str | None) -> _Index:
         for f, any_, with_ in kw
     )
     texts = tuple(sorted({w for f, a, w_ in kw for w in (*a, *w_) if not w.isascii()}))
+    unmapped = tuple(k for k in map(header_key, schema.unmapped) if k)
     return _Index(
-        exact, keys, tuple(exact[k] for k in keys), amb, types, abbr, kw, cjk, latin, rules, texts
+        exact,
+        keys,
+        tuple(exact[k] for k in keys),
+        amb,
+        types,
+        abbr,
+        kw,
+        cjk,
+        latin,
+        rules,
+        texts,
+        unmapped,
     )
 
 
@@ -104,13 +118,16 @@ def _expanded(header: str, idx: _Index) -> str:
     return cjk + " ".join(idx.abbreviations.get(t, t) for t in toks)
 
 
-def _keyword_match(header: str, idx: _Index) -> str | None:
-    """The first keyword rule whose words the header holds (CJK by substring, latin by word)."""
+def _keyword_match(header: str, idx: _Index, *, conjunctive: bool = False) -> str | None:
+    """The first keyword rule whose words the header holds (CJK by substring, latin by word);
+    with ``conjunctive`` only the rules that need a second word (``with``)."""
     text = nfkc(str(header)).casefold()
     raw = _tokens(header)
     toks = set(raw) | {idx.abbreviations.get(t, t) for t in raw}
     found = {w for w in idx.keyword_texts if w in text}
     for rule in idx.keyword_sets:
+        if conjunctive and not (rule.with_words or rule.with_texts):
+            continue
         if rule.holds(toks, found):
             return rule.field
     return None
@@ -161,18 +178,27 @@ def match_header(
         if key in idx.ambiguous:
             return idx.ambiguous[key][0], 1.0, "ambiguous"
         if key in idx.exact:
-            return idx.exact[key], 1.0, "exact"
+            field = idx.exact[key]
+            if key != full:
+                field = _bracket_qualifier(header, field, idx)
+            return field, 1.0, "exact"
+    if _names_no_field(full, _tokens(header), idx):
+        # a column teams keep that no canonical field holds (FAX番号, 契約終了日): kept as extra
+        return None, 1.0, "unmapped"
     best: tuple[str | None, float, str] = (None, 0.0, "none")
     toks = _tokens(header)
     edges = _edge_runs(toks)
-    # a synonym inside a longer header: the longest one wins (営業担当者名 -> 営業担当者 -> owner)
+    head_syn = ""
+    # a synonym inside a longer header: the longest one wins (営業担当者名 -> 営業担当者 -> owner),
+    # and of synonyms side by side the last, the head noun (先方担当者 | 電話番号 -> phone)
     for key in dict.fromkeys((bare, full)):
         found = _contained_synonyms(idx, key, edges)
         if found:
-            k, f = max(found, key=lambda kf: (len(kf[0]), -idx.keys.index(kf[0])))
+            k, f = _head_synonym(found, key, idx)
             conf = 0.78 + 0.2 * len(k) / len(key)
             if conf > best[1]:
                 best = (f, conf, "contains")
+                head_syn = k if key.endswith(k) or (toks and k.endswith(toks[-1])) else ""
     for key in dict.fromkeys((bare, full)):
         if len(key) < 3:
             continue
@@ -181,9 +207,21 @@ def match_header(
         )
         if hit and hit[1] / 100 > best[1]:
             best = (idx.fields[hit[2]], hit[1] / 100, "fuzzy")
+    if best[2] == "contains" and not head_syn:
+        # the synonym found is a modifier, not the head noun: a rule that needs two words of
+        # the header says more (発注 + 時期: 発注見込み時期 is a date; Deal Reference + Number)
+        both = _keyword_match(header, idx, conjunctive=True)
+        if both and both != best[0]:
+            return both, 0.85, "keyword"
     if best[2] == "contains" and str(header).isascii() and len(toks) >= 2:
-        # in English the head noun comes last: "Status Note" is a note, not a status
-        last = _keyword_match(toks[-1], idx)
+        # in English the head noun comes last: "Status Note" is a note, not a status,
+        # "Opportunity Currency" a currency
+        # (a last word that is a synonym counts unless it is free text: "Opportunity
+        # Description" is still the opportunity)
+        exact_last = idx.exact.get(toks[-1])
+        if exact_last and idx.types.get(exact_last) == "text":
+            exact_last = None
+        last = exact_last or _keyword_match(toks[-1], idx)
         if last and last != best[0]:
             return last, 0.85, "keyword"
     if best[1] >= 0.9:
@@ -198,6 +236,43 @@ def match_header(
     if kw and best[1] < 0.8:
         return kw, 0.8, "keyword"
     return best
+
+
+def _bracket_qualifier(header: str, field: str, idx: _Index) -> str:
+    """TEL（携帯）: a bracketed word naming a field of the same kind says which one (mobile)."""
+    for m in BRACKETED.finditer(nfkc(str(header))):
+        inner = idx.exact.get(header_key(m.group(0)[1:-1]))
+        if inner and inner != field and idx.types.get(inner) == idx.types.get(field):
+            return inner
+    return field
+
+
+def _names_no_field(key: str, toks: list[str], idx: _Index) -> bool:
+    """The header holds a word of columns.yaml ``unmapped``: no canonical field takes it."""
+    joined = set(_edge_runs(toks)) | ({"".join(toks)} if toks else set())
+    return any(
+        (w in key) if _is_cjk(w) else (w == key or w in joined or w in toks) for w in idx.unmapped
+    )
+
+
+def _head_synonym(found: list[tuple[str, str]], key: str, idx: _Index) -> tuple[str, str]:
+    """Of the synonyms inside a header, the head: tile the header with the longest synonyms
+    first, then take the one that ends last (Japanese and English put the head noun last)."""
+    spans: list[tuple[int, int, str, str]] = []
+    for k, f in sorted(found, key=lambda kf: (-len(kf[0]), idx.keys.index(kf[0]))):
+        start = key.rfind(k)
+        end = start + len(k)
+        if start < 0 or any(start < e and s < end for s, e, _, _ in spans):
+            continue
+        spans.append((start, end, k, f))
+    if not spans:
+        return max(found, key=lambda kf: (len(kf[0]), -idx.keys.index(kf[0])))
+    if len(spans) > 1 and not all(_is_cjk(k) for _, _, k, _ in spans):
+        # Latin synonyms are whole words at an edge: keep the longest (English is handled by
+        # the head-noun rule below)
+        spans = spans[:1]
+    _, _, k, f = max(spans, key=lambda s: (s[1], s[1] - s[0]))
+    return k, f
 
 
 def _edge_runs(toks: list[str]) -> set[str]:

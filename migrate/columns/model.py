@@ -18,11 +18,15 @@ class ColumnMatch:
     unit: float = 1.0  # multiplier for bare numbers (金額（万円） -> 10000)
     currency: str = ""  # currency from the header ((USD) -> USD)
     note: str = ""
+    evidence: str = ""  # why: what the header said and what the values are
 
     def to_json(self) -> dict:
+        """The column in ``inspect --json``: where it maps, how sure, and why."""
         return {
             "header": self.header,
             "column": self.column,
             "field": self.field,
             "confidence": round(self.confidence, 3),
+            "method": self.method,
+            "evidence": self.evidence,
         }

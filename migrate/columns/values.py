@@ -6,8 +6,10 @@ A sample of one column's cells in, the kind most of them have with its share out
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 from ..headers import header_key, nfkc
@@ -33,15 +35,6 @@ _AMOUNT = re.compile(
     r"^(?:[¥$€£]|JPY|USD|EUR)\s?-?[\d,]+(?:\.\d+)?\s?[kKmM万億千]?$|^-?[\d,]+(?:\.\d+)?\s?(?:円|万円?|千円|億円?|百万円?)$"
 )
 _PROB = re.compile(r"^\d{1,3}(?:\.\d+)?\s?%$")
-SNIFF_FIELD = {
-    "email": "email",
-    "url": "website",
-    "phone": "phone",
-    "probability": "probability",
-    "stage": "stage",
-    "company": "company_name",
-    "amount": "amount",
-}
 
 
 def _legal_forms(rules_dir: str | None) -> re.Pattern[str] | None:
@@ -90,32 +83,185 @@ def _header_keys(words: tuple[str, ...]) -> frozenset[str]:
     return frozenset(k for k in map(header_key, words) if k)
 
 
-def sniff_column(values: Sequence[str], rules_dir: str | None = None) -> tuple[str | None, float]:
-    """The value type most of a column's values have: (type, share of non-empty values)."""
-    vals = [nfkc(v).strip() for v in values if v is not None and str(v).strip()]
-    if not vals:
-        return None, 0.0
+@dataclass(frozen=True)
+class ValueProfile:
+    """What the values of one column are: the share of each kind among its non-empty values."""
+
+    n: int  # non-empty values looked at
+    distinct: int  # distinct values among them
+    shares: dict[str, float]  # kind -> share of the non-empty values
+
+    def best(self) -> tuple[str | None, float]:
+        """The kind most values have, and its share (None when no kind has any)."""
+        if not self.shares:
+            return None, 0.0
+        kind = max(self.shares, key=lambda k: (self.shares[k], -_KINDS.index(k)))
+        share = self.shares[kind]
+        return (kind, share) if share > 0 else (None, 0.0)
+
+    @property
+    def repeats(self) -> bool:
+        """Few distinct values, each repeated: our own reps down a column, not their contacts."""
+        return self.n >= 6 and self.distinct <= 0.5 * self.n
+
+
+# the order breaks ties: the narrower kind first (an e-mail also looks like text, a stage
+# word like a name)
+_KINDS = (
+    "email",
+    "url",
+    "phone",
+    "date",
+    "amount",
+    "probability",
+    "stage",
+    "company",
+    "known-company",
+    "person",
+    "number",
+)
+# what a value kind says a column is (people's names: the owner when few names repeat)
+SNIFF_FIELD = {
+    "email": "email",
+    "url": "website",
+    "phone": "phone",
+    "probability": "probability",
+    "stage": "stage",
+    "company": "company_name",
+    "known-company": "company_name",
+    "amount": "amount",
+    "person": "contact_name",
+}
+KIND_TEXT = {
+    "email": "e-mail addresses",
+    "url": "web addresses",
+    "phone": "phone numbers",
+    "date": "dates",
+    "amount": "amounts (a currency or a unit)",
+    "probability": "percentages",
+    "stage": "stage words of rules/stages.yaml",
+    "company": "company names (a legal form of normalize.yaml)",
+    "known-company": "company names found in another source",
+    "person": "people's names",
+    "number": "numbers",
+}
+
+
+def profile_column(
+    values: Sequence[object],
+    rules_dir: str | None = None,
+    known_companies: frozenset[str] = frozenset(),
+) -> ValueProfile:
+    """The kinds of a column's non-empty values: e-mails, phones, dates, amounts, companies,
+    people's names ... each with its share (``known_companies``: company keys of other sources)."""
+    raw = [v for v in values if v is not None and not isinstance(v, bool) and str(v).strip()]
+    vals = [nfkc(str(v)).strip() for v in raw]
     n = len(vals)
+    if not n:
+        return ValueProfile(0, 0, {})
     stage_words = _stage_words(rules_dir)
     legal = _legal_forms(rules_dir)
-    scores = {
-        "email": sum(bool(_EMAIL.match(v)) for v in vals) / n,
-        "url": sum(bool(_URL.match(v)) and "@" not in v for v in vals) / n,
+    people = _people(rules_dir)
+    company = [bool(legal and legal.search(v.casefold())) for v in vals]
+    known = [
+        bool(known_companies) and not c and company_key(v, legal) in known_companies
+        for v, c in zip(vals, company)
+    ]
+    counts = {
+        "email": sum(bool(_EMAIL.match(v)) for v in vals),
+        "url": sum(bool(_URL.match(v)) and "@" not in v for v in vals),
         "phone": sum(
             bool(_PHONE.match(v))
             and 9 <= sum(c.isdigit() for c in v) <= 15
             and (not v.isdigit() or v.startswith("0"))
             for v in vals
-        )
-        / n,
-        "date": sum(bool(_DATE.match(v)) for v in vals) / n,
-        "amount": sum(bool(_AMOUNT.match(v.replace(" ", ""))) for v in vals) / n,
-        "probability": sum(bool(_PROB.match(v)) for v in vals) / n,
-        "stage": sum(header_key(v) in stage_words for v in vals) / n if stage_words else 0.0,
-        "company": sum(bool(legal.search(v.casefold())) for v in vals) / n if legal else 0.0,
+        ),
+        "date": sum(
+            isinstance(r, (dt.date, dt.datetime)) or bool(_DATE.match(v)) for r, v in zip(raw, vals)
+        ),
+        "amount": sum(bool(_AMOUNT.match(v.replace(" ", ""))) for v in vals),
+        "probability": sum(bool(_PROB.match(v)) for v in vals),
+        "stage": sum(header_key(v) in stage_words for v in vals) if stage_words else 0,
+        "company": sum(company),
+        "known-company": sum(known),
+        "person": sum(
+            not c and not k and _is_person(v, people) for v, c, k in zip(vals, company, known)
+        ),
+        "number": sum(
+            isinstance(r, (int, float)) or bool(_NUMBER.match(v)) for r, v in zip(raw, vals)
+        ),
     }
-    typ = max(scores, key=lambda k: scores[k])
-    return (typ, scores[typ]) if scores[typ] > 0 else (None, 0.0)
+    return ValueProfile(n, len(set(vals)), {k: counts[k] / n for k in _KINDS})
+
+
+def sniff_column(values: Sequence[str], rules_dir: str | None = None) -> tuple[str | None, float]:
+    """The value type most of a column's values have: (type, share of non-empty values)."""
+    profile = profile_column(values, rules_dir)
+    shares = {k: v for k, v in profile.shares.items() if k in _SNIFF_KINDS}
+    return ValueProfile(profile.n, profile.distinct, shares).best()
+
+
+# the kinds sniff_column has always reported (person names and numbers are the mapping's)
+_SNIFF_KINDS = ("email", "url", "phone", "date", "amount", "probability", "stage", "company")
+_NUMBER = re.compile(r"^[-+]?[\d,]+(?:\.\d+)?\s?(?:[kKmM万億千]|円|万円|千円|百万円?|億円?)?$")
+_PUNCT = re.compile(r"[\s\W_]+")
+
+
+def company_key(name: str, legal: re.Pattern[str] | None) -> str:
+    """A company name as a key across sources: NFKC, lower case, legal forms and punctuation
+    dropped (株式会社ニッチツ, ニッチツ and (株)ニッチツ are one key)."""
+    t = nfkc(str(name)).casefold()
+    if legal is not None:
+        t = legal.sub("", t)
+    return _PUNCT.sub("", t)
+
+
+def company_keys(values: Sequence[object], rules_dir: str | None = None) -> frozenset[str]:
+    """The company keys of a column of company names (two characters or more)."""
+    legal = _legal_forms(rules_dir)
+    keys = (company_key(str(v), legal) for v in values if v is not None and str(v).strip())
+    return frozenset(k for k in keys if len(k) >= 2)
+
+
+@dataclass(frozen=True)
+class _People:
+    surnames: frozenset[str]
+    suffixes: tuple[str, ...]
+    prefixes: tuple[str, ...]
+
+
+def _people(rules_dir: str | None) -> _People:
+    """Surnames and honorifics of rules/normalize.yaml ``people``."""
+    from ..bundle import load_rules_bundle
+    from ..errors import RuleFileError
+
+    try:
+        p = load_rules_bundle(rules_dir).normalize.people
+    except RuleFileError:
+        return _People(frozenset(), (), ())
+    return _People(p.surnames, tuple(p.honorific_suffixes), tuple(p.honorific_prefixes))
+
+
+_KANJI_NAME = re.compile(r"^[\u4e00-\u9fff々]{1,4}[ \u3000][\u4e00-\u9fff々\u3040-\u30ffー]{1,4}$")
+_KANJI_PLAIN = re.compile(r"^[\u4e00-\u9fff々]{2,4}$")
+_KANA_NAME = re.compile(r"^[\u30a0-\u30ffー]{2,8}[ \u3000・][\u30a0-\u30ffー]{2,8}$")
+_LATIN_NAME = re.compile(
+    r"^(?:[A-Z][a-z'’-]+(?: [A-Z]\.)? [A-Z][a-z'’-]+|[A-Z][a-z'’-]+, [A-Z][a-z'’-]+)$"
+)
+
+
+def _is_person(value: str, people: _People) -> bool:
+    """A person's name: 山田 太郎, 山本様, 山田太郎 (a listed surname), ヤマダ タロウ, Taro Yamada."""
+    v = value.strip()
+    for s in people.suffixes:
+        if s and v.endswith(s) and 1 <= len(v) - len(s) <= 8 and not v[: -len(s)].isdigit():
+            return True
+    for p in people.prefixes:
+        if p and v.startswith(p + " ") and v[len(p) + 1 :].strip()[:1].isupper():
+            return True
+    if _KANJI_NAME.match(v) or _KANA_NAME.match(v) or _LATIN_NAME.match(v):
+        return True
+    return bool(_KANJI_PLAIN.match(v)) and any(v.startswith(s) for s in people.surnames)
 
 
 def _mostly_mobile(values: Sequence[object], rules_dir: str | None = None) -> bool:

@@ -27,6 +27,7 @@ def _apply_override(matches: list[ColumnMatch], ov: SheetOverride) -> list[Colum
                     m.unit,
                     m.currency,
                     "set by the mapping file",
+                    "the mapping file",
                 )
             )
         else:
@@ -46,6 +47,7 @@ def _apply_override(matches: list[ColumnMatch], ov: SheetOverride) -> list[Colum
                 m.unit,
                 m.currency,
                 f"{m.field} is set on another column by the mapping file",
+                m.evidence,
             )
         if m.field:
             seen.add(m.field)

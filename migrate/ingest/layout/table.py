@@ -8,7 +8,7 @@ sheet holds records at all, and record the findings that belong to cells.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -240,20 +240,7 @@ def _map_body(
     matches = map_columns(
         probe_headers, [letters[j] for j in keep], probe.loc[~rep], schema, rules_dir
     )
-    matches = [
-        ColumnMatch(
-            keep[k],
-            m.column,
-            display[keep[k]],
-            m.field,
-            m.confidence,
-            m.method,
-            m.unit,
-            m.currency,
-            m.note,
-        )
-        for k, m in enumerate(matches)
-    ]
+    matches = [replace(m, index=keep[k], header=display[keep[k]]) for k, m in enumerate(matches)]
     if override is not None and override.columns:
         matches = _apply_override(matches, override)
     return matches
