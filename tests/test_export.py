@@ -542,7 +542,7 @@ def test_salesforce_deal_without_close_date_is_rejected_by_default(
         "CloseDate",
     )
     assert r["reason"] == "CloseDate is required but empty"
-    assert "policies.missing_close_date: fill" in r["fix"]
+    assert "policies.missing_close_date" in r["fix"]
     assert r["source_rows"] == "deals.xlsx|案件|2"
     assert result.files["Opportunity.csv"].empty
     finding = result.findings[result.findings["rule"] == "validate.required-missing"].iloc[0]
@@ -573,6 +573,123 @@ def test_salesforce_close_date_fill_policy(
     assert list(result.files["Opportunity.csv"]["CloseDate"]) == ["2024-04-15", "2024-06-01"]
     f = result.findings[result.findings["rule"] == "export.close-date-filled"]
     assert list(f["value"]) == ["2024-04-15", "2024-06-01"]
+
+
+@pytest.mark.parametrize(
+    "day, start, end",
+    [
+        ("2026-01-20", 4, "2026-03-31"),
+        ("2025-11-10", 4, "2025-12-31"),
+        ("2025-04-01", 4, "2025-06-30"),
+        ("2025-12-15", 1, "2025-12-31"),
+        ("2025-12-05", 11, "2026-01-31"),
+        ("2026-02-28", 10, "2026-03-31"),
+    ],
+    ids=["jan-april-year", "nov-april-year", "first-day", "calendar", "nov-year-crosses", "oct"],
+)
+def test_fiscal_quarter_end(day: str, start: int, end: str) -> None:
+    from migrate.export.policies import fiscal_quarter_end
+
+    assert fiscal_quarter_end(date.fromisoformat(day), start).isoformat() == end
+
+
+def _sf_with(tmp_path: Path, targets: dict[str, TargetProfile], **policies) -> TargetProfile:
+    doc = yaml.safe_load(Path(targets["salesforce"].path).read_text("utf-8"))
+    doc["policies"].update(policies)
+    path = tmp_path / "sf.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    return load_target(str(path))
+
+
+def _no_close_dates() -> dict[str, pd.DataFrame]:
+    return entities(
+        companies=[company("c1", "会社", 2)],
+        deals=[
+            deal("d1", "c1", "", "closing", 2, close_date="", created_at="2025-11-10"),
+            deal("d2", "c1", "", "opportunity", 3, close_date=""),
+            deal("d3", "c1", "", "won", 4, close_date="2025-10-01"),
+        ],
+    )
+
+
+def test_missing_close_date_counts_by_default_reject(
+    targets: dict[str, TargetProfile], model: StageModel
+) -> None:
+    result = build(targets["salesforce"], model, _no_close_dates())
+    close = next(m for m in result.missing_required if m["column"] == "CloseDate")
+    assert close == {
+        "file": "Opportunity.csv",
+        "column": "CloseDate",
+        "field": "close_date",
+        "policy": "policies.missing_close_date: reject",
+        "deals": 2,
+        "rows": 2,
+        "placeholders": 0,
+        "rejected": 2,
+    }
+    name = next(m for m in result.missing_required if m["column"] == "Name")
+    assert (name["deals"], name["policy"]) == (0, "policies.missing_deal_name: generate")
+
+
+def test_close_date_placeholder_fiscal_quarter_end(
+    tmp_path: Path, targets: dict[str, TargetProfile], model: StageModel
+) -> None:
+    target = _sf_with(tmp_path, targets, missing_close_date="fiscal-quarter-end")
+    result = build(target, model, _no_close_dates(), today=date(2026, 1, 20))
+    assert result.rejects.empty
+    got = result.files["Opportunity.csv"].set_index("Migration_Id__c")["CloseDate"].to_dict()
+    # d1: the quarter of its created date (Oct-Dec with an April fiscal year); d2: of today's
+    assert got == {"d1": "2025-12-31", "d2": "2026-03-31", "d3": "2025-10-01"}
+    f = result.findings[result.findings["rule"] == "export.close-date-placeholder"]
+    assert list(f["severity"]) == ["warning", "warning"] and list(f["row"]) == [2, 3]
+    assert "created_at (2025-11-10)" in f.iloc[0]["message"]
+    close = next(m for m in result.missing_required if m["column"] == "CloseDate")
+    assert (close["deals"], close["placeholders"], close["rejected"]) == (2, 2, 0)
+    # a calendar fiscal year
+    result = build(target, model, _no_close_dates(), today=date(2026, 1, 20), fiscal_year_start=1)
+    got = result.files["Opportunity.csv"].set_index("Migration_Id__c")["CloseDate"].to_dict()
+    assert got["d2"] == "2026-03-31" and got["d1"] == "2025-12-31"
+
+
+def test_close_date_placeholder_fixed(
+    tmp_path: Path, targets: dict[str, TargetProfile], model: StageModel
+) -> None:
+    target = _sf_with(
+        tmp_path, targets, missing_close_date="fixed", close_date_fixed="2099-12-31"
+    )
+    result = build(target, model, _no_close_dates())
+    got = result.files["Opportunity.csv"].set_index("Migration_Id__c")["CloseDate"].to_dict()
+    assert got == {"d1": "2099-12-31", "d2": "2099-12-31", "d3": "2025-10-01"}
+
+
+@pytest.mark.parametrize(
+    "policies, problem",
+    [
+        ({"missing_close_date": "fixed"}, "'fixed' needs policies.close_date_fixed"),
+        ({"close_date_fixed": "31/12/2099"}, "policies.close_date_fixed: '31/12/2099' is not"),
+        ({"missing_stage": "guess"}, "policies.missing_stage"),
+    ],
+    ids=["fixed-without-date", "fixed-not-iso", "unknown-stage-policy"],
+)
+def test_placeholder_policies_are_checked(
+    tmp_path: Path, targets: dict[str, TargetProfile], policies: dict, problem: str
+) -> None:
+    with pytest.raises(RuleFileError) as err:
+        _sf_with(tmp_path, targets, **policies)
+    assert problem in str(err.value)
+
+
+def test_missing_stage_placeholder(
+    tmp_path: Path, targets: dict[str, TargetProfile], model: StageModel
+) -> None:
+    ents = entities(companies=[company("c1", "会社", 2)], deals=[deal("d1", "c1", "", "", 2)])
+    assert rejects_of(build(targets["salesforce"], model, ents), "Opportunity.csv") == {
+        "d1": ["validate.required-missing"]
+    }
+    result = build(_sf_with(tmp_path, targets, missing_stage="first-stage"), model, ents)
+    assert list(result.files["Opportunity.csv"]["StageName"]) == ["Qualification"]
+    f = result.findings[result.findings["rule"] == "export.stage-placeholder"]
+    assert list(f["value"]) == ["opportunity"]
 
 
 def test_deal_without_name_gets_a_deterministic_generated_name(

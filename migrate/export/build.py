@@ -15,6 +15,7 @@ them together and turns rejects into findings.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -28,9 +29,18 @@ from . import values as v
 from .cells import HIDDEN, file_frame, owner_findings, source_field
 from .checks import FOREIGN_CURRENCY, file_checks
 from .findings import BuildFindings
-from .policies import apply_policies
+from .policies import apply_policies, missing_required
 from .profile import TargetProfile
 from .records import SOURCE_COLUMNS, build_record_sets, text
+
+#: the findings of a policy that gave a deal a value it lacked
+_PLACEHOLDERS = (
+    "export.close-date-placeholder",
+    "export.close-date-filled",
+    "export.deal-name-generated",
+    "export.stage-placeholder",
+)
+REQUIRED_MISSING = "validate.required-missing"
 
 __all__ = ["FOREIGN_CURRENCY", "HIDDEN", "ExportResult", "build_import_files"]
 
@@ -44,6 +54,10 @@ class ExportResult:
     rejects: pd.DataFrame
     validation: dict[str, dict[str, Any]]
     findings: pd.DataFrame
+    #: per required column of a deal file: how many deals lack a value, their source rows,
+    #: the policy deciding their fate, and how many were given a placeholder or rejected for
+    #: it (``file, column, field, policy, deals, rows, placeholders, rejected``)
+    missing_required: tuple[dict[str, Any], ...] = ()
 
 
 def build_import_files(
@@ -53,15 +67,22 @@ def build_import_files(
     *,
     owners: dict[str, str] | None = None,
     today: date | None = None,
+    fiscal_year_start: int = 4,
 ) -> ExportResult:
     """Make, check and return the import files of one target (nothing is written).
 
     ``today`` is the run's reference date (the pipeline's as-of date, never the wall clock);
-    without it the ``today`` source of ``close_date_fill`` is skipped.
+    without it the ``today`` source of ``close_date_fill`` is skipped. ``fiscal_year_start``
+    is the first month of the fiscal year (normalize.yaml dates.fiscal_year_start_month): the
+    ``fiscal-quarter-end`` close-date placeholder counts quarters from it.
     """
     found = BuildFindings()
     sets, record_findings = build_record_sets(entities, model, target.person_stages)
-    sets["deals"] = apply_policies(sets["deals"], target, model, today, found)
+    missing = missing_required(sets["deals"], target)
+    sets["deals"] = apply_policies(
+        sets["deals"], target, model, today, found, fiscal_start=fiscal_year_start
+    )
+    placed = Counter(f.field for f in found.items if f.rule in _PLACEHOLDERS)
     owner_map = {v.owner_key(k): val for k, val in (owners or {}).items()}
     owner_state: dict[str, Any] = {"given": owners is not None, "unmapped": {}}
     frames: dict[str, pd.DataFrame] = {}
@@ -79,12 +100,20 @@ def build_import_files(
         name: frame.drop(columns=list(HIDDEN)).reset_index(drop=True)
         for name, frame in validation.files.items()
     }
+    failed: Counter[tuple[str, str]] = Counter()
+    if len(rejects):
+        req = rejects[rejects["rule"] == REQUIRED_MISSING]
+        failed = Counter(zip(req["file"], req["column"]))
+    for m in missing:
+        m["placeholders"] = placed.get(str(m["field"]), 0)
+        m["rejected"] = failed.get((str(m["file"]), str(m["column"])), 0)
     return ExportResult(
         target=target.name,
         files=files,
         rejects=rejects,
         validation=validation.summary,
         findings=fnd.concat([record_findings, found.items]),
+        missing_required=tuple(missing),
     )
 
 

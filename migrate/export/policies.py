@@ -1,11 +1,15 @@
 """The target's policies on deals: generated names, filled close dates, closed probabilities.
 
-In: the deals record set, the target profile, the stage model and the run's reference date.
-Out: a new deals frame; every value a policy writes comes with a finding.
+In: the deals record set, the target profile, the stage model, the run's reference date and
+the first month of the fiscal year. Out: a new deals frame; every value a policy writes comes
+with a finding. :func:`missing_required` counts the deals that lack a value a deal file
+requires, per column, with the policy that decides their fate (the report shows how many deals
+each choice affects).
 """
 
 from __future__ import annotations
 
+import calendar
 import math
 from datetime import date
 
@@ -13,6 +17,7 @@ import pandas as pd
 
 from ..schema import is_blank
 from ..stages import StageModel
+from ..validate import ROW_KEYS, STAGE
 from . import values as v
 from .findings import BuildFindings
 from .profile import TargetProfile
@@ -21,16 +26,67 @@ from .records import text
 _NAME_PARTS = (("product", "product"), ("created_at", "created date"))
 
 
+#: What each policy does with a deal that lacks the field (the report's wording keys).
+POLICY_OF_FIELD = {
+    "close_date": "missing_close_date",
+    "deal_name": "missing_deal_name",
+    "stage": "missing_stage",
+}
+
+
+def fiscal_quarter_end(day: date, fiscal_start: int) -> date:
+    """The last day of the fiscal quarter holding ``day`` (fiscal year from ``fiscal_start``)."""
+    index = (day.month - fiscal_start) % 12 // 3 * 3 + 2  # the quarter's last month, 0-based
+    month = (fiscal_start - 1 + index) % 12 + 1
+    year = day.year + (1 if month < day.month else 0)
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def missing_required(deals: pd.DataFrame, target: TargetProfile) -> list[dict[str, object]]:
+    """Per required column of a deal file fed by deal fields: how many deals lack a value
+    (before any policy), their source rows, and the policy that decides what happens."""
+    out: list[dict[str, object]] = []
+    for spec in target.files:
+        if spec.records != "deals":
+            continue
+        for column in spec.columns:
+            fields = [f for f in column.sources if "." not in f]
+            if not column.required or column.value is not None or not fields:
+                continue
+            present = pd.Series(False, index=deals.index)
+            for f in fields:
+                if f in deals.columns:
+                    present |= deals[f].map(text) != ""
+            lacking = deals[~present]
+            rows = sum(len([k for k in text(v).split(";") if k]) for v in lacking.get(ROW_KEYS, []))
+            key = next((POLICY_OF_FIELD[f] for f in fields if f in POLICY_OF_FIELD), "")
+            policy = getattr(target.policies, key) if key else "reject"
+            out.append(
+                {
+                    "file": spec.name,
+                    "column": column.name,
+                    "field": fields[0],
+                    "policy": f"policies.{key}: {policy}" if key else "reject",
+                    "deals": len(lacking),
+                    "rows": rows,
+                }
+            )
+    return out
+
+
 def apply_policies(
     deals: pd.DataFrame,
     target: TargetProfile,
     model: StageModel,
     today: date | None,
     found: BuildFindings,
+    fiscal_start: int = 4,
 ) -> pd.DataFrame:
     """Generated deal names, filled close dates, won/lost probabilities; each with a finding."""
     out = deals.copy()
     pol = target.policies
+    if pol.missing_stage == "first-stage" and len(out):
+        out = _stage_placeholder(out, target, model, found)
     writes_probability = any(
         f.records == "deals" and f.source_column("probability") for f in target.files
     )
@@ -64,6 +120,8 @@ def apply_policies(
                 value=name,
             )
         out["deal_name"] = names
+    if pol.missing_close_date in ("fiscal-quarter-end", "fixed") and len(out):
+        out = _close_date_placeholder(out, target, today, fiscal_start, found)
     if pol.missing_close_date == "fill" and len(out):
         dates = (
             out["close_date"].map(text)
@@ -90,6 +148,84 @@ def apply_policies(
                     )
                     break
         out["close_date"] = dates
+    return out
+
+
+def _row_date(row: pd.Series, sources: tuple[str, ...], today: date | None) -> tuple[str, str]:
+    """The first date of ``sources`` the deal has (``today``: the run's reference date)."""
+    for source in sources:
+        value = today.isoformat() if source == "today" and today else text(row.get(source))
+        if source != "today" and not value:
+            continue
+        if value:
+            return source, value[:10]
+    return "", ""
+
+
+def _close_date_placeholder(
+    deals: pd.DataFrame,
+    target: TargetProfile,
+    today: date | None,
+    fiscal_start: int,
+    found: BuildFindings,
+) -> pd.DataFrame:
+    """A placeholder close date where there is none: the end of the fiscal quarter of the
+    deal's own date (the first of close_date_fill), or the fixed date of the profile."""
+    pol = target.policies
+    dates = (
+        deals["close_date"].map(text)
+        if "close_date" in deals.columns
+        else pd.Series("", index=deals.index)
+    )
+    for idx in deals.index[dates == ""]:
+        row = deals.loc[idx]
+        if pol.missing_close_date == "fixed":
+            value, why = pol.close_date_fixed, "the fixed date policies.close_date_fixed"
+        else:
+            source, base = _row_date(row, pol.close_date_fill, today)
+            if not base:
+                continue  # no date to count from: the deal stays without one (and is rejected)
+            value = fiscal_quarter_end(date.fromisoformat(base), fiscal_start).isoformat()
+            why = f"the end of the fiscal quarter of its {source} ({base})"
+        dates.at[idx] = value
+        found.add(
+            "export.close-date-placeholder",
+            "warning",
+            row,
+            f"the deal at stage '{text(row.get('stage'))}' has no close date; placeholder "
+            f"{value}, {why}, as policies.missing_close_date is {pol.missing_close_date}: "
+            "correct it in the target",
+            field="close_date",
+            value=value,
+        )
+    out = deals.copy()
+    out["close_date"] = dates
+    return out
+
+
+def _stage_placeholder(
+    deals: pd.DataFrame, target: TargetProfile, model: StageModel, found: BuildFindings
+) -> pd.DataFrame:
+    """The first open deal stage where a deal has none the target maps."""
+    first = next(iter(model.keys_where(level="deal", status="open")), "")
+    mapped = set(target.maps.get("stage", {})) or set(model.keys_where(level="deal"))
+    stages = deals["stage"].map(text)
+    out = deals.copy()
+    for idx in deals.index[~stages.isin(mapped)]:
+        row = deals.loc[idx]
+        out.at[idx, "stage"] = first
+        if STAGE in out.columns:
+            out.at[idx, STAGE] = first
+        found.add(
+            "export.stage-placeholder",
+            "warning",
+            row,
+            f"the deal has no stage the target knows ('{stages.at[idx]}'); placeholder "
+            f"'{first}' as policies.missing_stage is first-stage: correct it in the target",
+            field="stage",
+            original=stages.at[idx],
+            value=first,
+        )
     return out
 
 

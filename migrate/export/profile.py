@@ -35,11 +35,13 @@ ENCODINGS = ("utf-8", "cp932")
 BOMS = ("never", "excel", "always")
 LINE_ENDINGS = {"lf": "\n", "crlf": "\r\n"}
 DEAL_NAME_POLICIES = ("generate", "keep")
-CLOSE_DATE_POLICIES = ("reject", "fill", "keep")
+CLOSE_DATE_POLICIES = ("reject", "fill", "fiscal-quarter-end", "fixed", "keep")
+STAGE_POLICIES = ("reject", "first-stage")
 CLOSE_DATE_FILL = ("updated_at", "created_at", "next_action_date", "today")
 FOREIGN_CURRENCY_POLICIES = ("reject", "keep")
 CLOSED_PROBABILITY_POLICIES = ("stage", "keep")
 _CURRENCY_CODE = re.compile(r"^[A-Z]{3}$")
+_ISO_DATE = re.compile(r"^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$")
 
 #: Fields the normalizer and dedupe add next to the canonical fields of rules/columns.yaml
 #: (``existing_id``: the record's id in the target SFA when ``--existing`` matched it, else "").
@@ -68,6 +70,8 @@ _POLICIES = [
     "missing_deal_name",
     "missing_close_date",
     "close_date_fill",
+    "close_date_fixed",
+    "missing_stage",
     "foreign_currency",
     "closed_probability",
 ]
@@ -164,8 +168,15 @@ class Policies:
     """What to do with records the target cannot take as they are."""
 
     missing_deal_name: str = "keep"  # generate | keep
-    missing_close_date: str = "keep"  # reject | fill | keep
+    # a deal without a close date: reject it, fill it from another date (close_date_fill, the
+    # first there is), or a placeholder: the end of the fiscal quarter of that date, or the
+    # fixed date close_date_fixed (each with a warning finding per deal); keep leaves it empty
+    missing_close_date: str = "keep"  # reject | fill | fiscal-quarter-end | fixed | keep
     close_date_fill: tuple[str, ...] = ("updated_at", "created_at", "today")
+    close_date_fixed: str = ""  # YYYY-MM-DD, for missing_close_date: fixed
+    # a deal without a stage the target knows: reject it, or the first open deal stage of
+    # rules/stages.yaml as a placeholder (a warning finding per deal)
+    missing_stage: str = "reject"  # reject | first-stage
     # a deal amount in another currency than output.currency: reject the deal, or keep it
     # (the file must then carry the currency in a column from `currency`)
     foreign_currency: str = "reject"  # reject | keep
@@ -338,11 +349,21 @@ def _policies(raw: Any, p: Problems) -> Policies:
                 "policies.close_date_fill",
             )
         ),
+        close_date_fixed=str(raw.get("close_date_fixed", "") or ""),
+        missing_stage=raw.get("missing_stage", Policies.missing_stage),
         foreign_currency=raw.get("foreign_currency", Policies.foreign_currency),
         closed_probability=raw.get("closed_probability", Policies.closed_probability),
     )
     p.choice(out.missing_deal_name, "policies.missing_deal_name", DEAL_NAME_POLICIES)
     p.choice(out.missing_close_date, "policies.missing_close_date", CLOSE_DATE_POLICIES)
+    p.choice(out.missing_stage, "policies.missing_stage", STAGE_POLICIES)
+    if out.close_date_fixed and not _ISO_DATE.match(out.close_date_fixed):
+        p.add(
+            "policies.close_date_fixed",
+            f"{out.close_date_fixed!r:.30} is not a date; write it as YYYY-MM-DD",
+        )
+    if out.missing_close_date == "fixed" and not out.close_date_fixed:
+        p.add("policies.missing_close_date", "'fixed' needs policies.close_date_fixed: YYYY-MM-DD")
     p.choice(out.foreign_currency, "policies.foreign_currency", FOREIGN_CURRENCY_POLICIES)
     p.choice(out.closed_probability, "policies.closed_probability", CLOSED_PROBABILITY_POLICIES)
     for i, f in enumerate(out.close_date_fill):
