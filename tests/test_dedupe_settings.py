@@ -132,3 +132,27 @@ def test_level_priors_cannot_add_up_to_more_than_one() -> None:
     }
     with pytest.raises(RuleFileError, match="the u priors add up to 1.2"):
         link_settings(raw)
+
+
+@pytest.mark.parametrize(
+    ("names", "problem"),
+    [
+        pytest.param(
+            {"primary": "kanji"}, "names.primary: 'kanji' is not allowed", id="bad-script"
+        ),
+        pytest.param({"primary": "ja", "order": 1}, "names.order: unknown key", id="unknown-key"),
+    ],
+)
+def test_the_names_setting_is_checked(tmp_path: Path, names: dict, problem: str) -> None:
+    doc = yaml.safe_load((DEFAULT_RULES_DIR / "dedupe.yaml").read_text(encoding="utf-8"))
+    doc["names"] = names
+    with pytest.raises(RuleFileError) as err:
+        load_settings(_write(tmp_path, doc))
+    assert any(problem in p for p in err.value.problems), err.value.problems
+
+
+def test_names_keep_the_script_most_sources_use_by_default(tmp_path: Path) -> None:
+    assert load_settings().name_script == "auto"
+    doc = yaml.safe_load((DEFAULT_RULES_DIR / "dedupe.yaml").read_text(encoding="utf-8"))
+    doc["names"] = {"primary": "latin"}
+    assert load_settings(_write(tmp_path, doc)).name_script == "latin"

@@ -325,6 +325,13 @@ def same_name_findings(run: EntityRun, rank: np.ndarray, info: pd.DataFrame) -> 
     )
 
 
+# what a conflict's message adds, per rule
+CONFLICT_WHY = {
+    "dedupe.closed-stage-kept": " (a closed stage is kept over a later open one)",
+    "dedupe.unordered-conflict": " (no date or stage order says which is later)",
+}
+
+
 def conflict_findings(run: EntityRun, conflicts: pd.DataFrame, info: pd.DataFrame) -> pd.DataFrame:
     """Two different values of a watched field inside one merged entity (both are shown)."""
     if conflicts.empty:
@@ -335,6 +342,12 @@ def conflict_findings(run: EntityRun, conflicts: pd.DataFrame, info: pd.DataFram
     entity = _entity_word(run)
     value = conflicts["value"].map(K.id_value)
     kept = conflicts["kept"].map(K.id_value)
+    rule = (
+        conflicts["rule"].to_numpy(dtype=object)
+        if "rule" in conflicts
+        else np.full(len(conflicts), "dedupe.conflict", dtype=object)
+    )
+    why = pd.Series(rule).map(CONFLICT_WHY).fillna("").to_numpy(dtype=object)
     msg = (
         f"{entity} "
         + conflicts["entity"].astype(str)
@@ -346,10 +359,11 @@ def conflict_findings(run: EntityRun, conflicts: pd.DataFrame, info: pd.DataFram
         + kept
         + "' kept from "
         + pd.Series(where).astype(str)
+        + why
     )
     return pd.DataFrame(
         {
-            "rule": "dedupe.conflict",
+            "rule": rule,
             "severity": "warning",
             "message": msg.to_numpy(),
             "file": info["file"].to_numpy()[pos],

@@ -40,8 +40,18 @@ from .settings import (
     Level,
     load_settings,
     load_stage_order,
+    load_stage_status,
 )
-from .survivorship import empty_mask, join_groups, recency_rank, survive
+from .survivorship import (
+    alternates,
+    closed_first,
+    empty_mask,
+    join_groups,
+    primary_script,
+    recency_rank,
+    stage_guard,
+    survive,
+)
 
 # columns each entity keeps beyond the schema fields of that entity (when the records have them)
 DERIVED = {
@@ -49,6 +59,8 @@ DERIVED = {
     "contact": ["email_domain"],
     "deal": ["_stage_inferred"],
 }
+# the name of an entity that keeps the primary script; its other spellings become alternates
+NAME_FIELD = {"company": "company_name", "contact": "contact_name"}
 PREFIX = {"companies": "C-", "contacts": "P-", "deals": "D-"}
 ID_COLUMN = {"companies": "company_id", "contacts": "contact_id", "deals": "deal_id"}
 KEY_PREFIXES = {
@@ -85,7 +97,11 @@ def find_duplicates(
     records = records.reset_index(drop=True)
     info = explain.row_info(records)
     work = _working_copy(records, info)
-    rank = recency_rank(work, stage_order=load_stage_order(rules_dir))
+    stage_order = load_stage_order(rules_dir)
+    status_of = load_stage_status(rules_dir)
+    rank = recency_rank(work, stage_order=stage_order)
+    # a deal keeps the values of its closed row (won, lost) over a later open snapshot
+    deal_rank = closed_first(work, rank, status_of)
     given, bad = _decisions(settings, decisions)
     unit, unit_digest = _exact_units(records, rank, settings.exact_duplicate_ignore)
 
@@ -131,11 +147,13 @@ def find_duplicates(
     out.index = index
     for run in runs:
         out[ID_COLUMN[run.name]] = run.row_ids
-    status, merged_into = _statuses(runs, rank, info)
+    status, merged_into = _statuses(runs, np.where(deals.row_ids != "", deal_rank, rank), info)
     out["_status"] = status
     out["_merged_into"] = merged_into
 
-    frames = _entity_frames(runs, work, records, schema, settings, rank, info, found)
+    frames = _entity_frames(runs, work, records, schema, settings, rank, info, found, deal_rank)
+    guard = stage_guard(work, deals.row_ids, rank, deal_rank, status_of, stage_order)
+    found.append(explain.conflict_findings(deals, guard, info))
     existing_of = (
         pd.Series(crecs.frame["existing_id"].to_numpy(), index=companies.record_ids)
         .groupby(level=0)
@@ -302,9 +320,11 @@ def _entity_frames(
     rank: np.ndarray,
     info: pd.DataFrame,
     found: list[pd.DataFrame],
+    deal_rank: np.ndarray | None = None,
 ) -> dict[str, pd.DataFrame]:
     """One row per company, contact and deal, survivorship applied; conflicts into ``found``."""
     companies, contacts, _ = runs
+    script = primary_script(work, tuple(NAME_FIELD.values()), settings.name_script)
     links = {
         "companies": {},
         "contacts": {"company_id": companies.row_ids},
@@ -321,9 +341,18 @@ def _entity_frames(
         ]
         if entity == "deal":  # a row is a deal: its unmapped columns go with it (generic export)
             fields += [c for c in records.columns if str(c).startswith(EXTRA_PREFIX)]
+        order = deal_rank if entity == "deal" and deal_rank is not None else rank
         frame, conflicts = _entity_frame(
-            run, work, fields, rules, rank, info, links[run.name], settings.legal_forms
+            run, work, fields, rules, order, info, links[run.name], settings.legal_forms, script
         )
+        name = NAME_FIELD.get(entity)
+        if name and name in frame and rules.strategy(name) == "primary_name":
+            # the other spellings of a merged name (Epsilon Corporation beside 株式会社エプシロン)
+            kept = frame.set_index(ID_COLUMN[run.name])[name]
+            alt = alternates(work, run.row_ids, name, kept)
+            frame.insert(
+                frame.columns.get_loc(name) + 1, f"{name}_alternates", alt.to_numpy(dtype=object)
+            )
         found.append(explain.conflict_findings(run, conflicts, info))
         out[run.name] = frame
     return out
@@ -338,6 +367,7 @@ def _entity_frame(
     info: pd.DataFrame,
     extra: dict[str, np.ndarray],
     legal_forms: tuple[str, ...] = (),
+    name_script: str = "ja",
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     work = records.copy(deep=False)
     for k, v in extra.items():
@@ -350,6 +380,7 @@ def _entity_frame(
         rules,
         rank,
         legal_forms=legal_forms,
+        name_script=name_script,
     )
     ent = result.entities.copy()
     ent.insert(0, ID_COLUMN[run.name], ent.index.astype(str))

@@ -55,6 +55,7 @@ Strategy = Literal[
     "most_complete",
     "most_frequent",
     "display_name",
+    "primary_name",
     "source_priority",
     "longest",
     "concatenate",
@@ -245,6 +246,8 @@ class DedupeSettings:
     exact_duplicate_ignore: tuple[str, ...] = ()
     # what a person may type in the decision column of review.xlsx: word (lower case) -> decision
     review_words: tuple[tuple[str, str], ...] = ()
+    # the script company and person names keep (primary_name): auto = the one most sources use
+    name_script: Literal["auto", "ja", "latin"] = "auto"
 
     def entity(self, name: str) -> EntitySettings:
         return {"companies": self.companies, "contacts": self.contacts, "deals": self.deals}[name]
@@ -644,7 +647,9 @@ TOP_KEYS = [
     "existing",
     "decisions",
     "review_words",
+    "names",
 ]
+NAME_SCRIPTS = ("auto", "ja", "latin")
 
 
 def parse_settings(path: str) -> DedupeSettings:
@@ -668,6 +673,14 @@ def parse_settings(path: str) -> DedupeSettings:
     existing = _parse_existing(p, doc.get("existing"))
     decisions = _parse_decisions(p, doc.get("decisions"))
     review_words = _parse_review_words(p, doc.get("review_words"))
+    names = doc.get("names") or {}
+    name_script: Literal["auto", "ja", "latin"] = "auto"
+    if (
+        p.keys(names, "names", ["primary"])
+        and "primary" in names
+        and p.choice(names["primary"], "names.primary", NAME_SCRIPTS)
+    ):
+        name_script = names["primary"]
     p.raise_if_any()
     companies, contacts, deals = (entities.get(name) for name in ENTITY_SECTIONS)
     assert companies is not None and contacts is not None and deals is not None  # checked above
@@ -682,6 +695,7 @@ def parse_settings(path: str) -> DedupeSettings:
         decisions=decisions,
         exact_duplicate_ignore=tuple(ignore),
         review_words=review_words,
+        name_script=name_script,
     )
 
 
@@ -716,3 +730,26 @@ def load_stage_order(rules: str | os.PathLike[str] | None = None) -> dict[str, i
     from ..bundle import load_rules_bundle
 
     return dict(load_rules_bundle(rules).stage_order)
+
+
+def load_stage_status(rules: str | os.PathLike[str] | None = None) -> dict[str, str]:
+    """Stage key -> its ``status`` in rules/stages.yaml (open | won | lost).
+
+    Read like :func:`load_stage_order`: only the keys and statuses; the stage model checks the
+    whole file.
+    """
+    from ..bundle import load_rules_bundle
+    from ..rules import read_rule_doc
+
+    path = load_rules_bundle(rules).path("stages.yaml")
+    if not path.is_file():
+        return {}
+    doc = read_rule_doc(path).data
+    stages = doc.get("stages") if isinstance(doc, dict) else None
+    return {
+        spec["key"]: spec["status"]
+        for spec in (stages if isinstance(stages, list) else [])
+        if isinstance(spec, dict)
+        and isinstance(spec.get("key"), str)
+        and isinstance(spec.get("status"), str)
+    }

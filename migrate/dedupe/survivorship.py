@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -53,11 +54,11 @@ def recency_rank(
     stage_order: Mapping[str, int] | None = None,
 ) -> np.ndarray:
     """0 for the most recent row: latest :func:`effective_date` first ('' counts as oldest),
-    then the later file/sheet (``_source_order``), then the later ``created_at``, then the
-    stage further along the funnel (``stage_order``: stage key -> order; a deal listed twice in
-    one undated sheet has moved on, not back), then the row's content (``content``: a digest
-    per row, by default of every field that does not start with ``_``), and only for rows equal
-    in all of that the lower row of the sheet.
+    then the later ``created_at``, then the stage further along the funnel (``stage_order``:
+    stage key -> order; a deal listed twice in undated sheets has moved on, not back), then the
+    later file/sheet among the inputs (``_source_order``), then the row's content (``content``:
+    a digest per row, by default of every field that does not start with ``_``), and only for
+    rows equal in all of that the lower row of the sheet.
 
     The row's position decides nothing that its content could: re-sorting a tracker leaves
     every rank between different rows as it was.
@@ -76,13 +77,15 @@ def recency_rank(
         progress = (
             rows["stage"].astype(object).map(dict(stage_order)).fillna(0).to_numpy(dtype=float)
         )
+    # the position of a file among the inputs says nothing about how recent it is: it only
+    # breaks ties the dates and the stage order leave
     keys = np.lexsort(
         (
             -srow.to_numpy(float),
             pd.factorize(pd.Series(content, dtype=object), sort=True)[0],
+            -order.to_numpy(float),
             -progress,
             -pd.factorize(_dates(rows, "created_at"), sort=True)[0],
-            -order.to_numpy(float),
             -pd.factorize(upd.astype(str), sort=True)[0],
         )
     )
@@ -108,14 +111,89 @@ def effective_date(rows: pd.DataFrame) -> pd.Series:
     upd = _dates(rows, "updated_at")
     if (upd != "").all():
         return upd
-    seen = pd.concat([upd, _dates(rows, "created_at")], axis=1).max(axis=1)
-    sheet = (
-        rows.get("_source_file", pd.Series("", index=rows.index)).astype(str)
-        + "\x1f"
-        + rows.get("_source_sheet", pd.Series("", index=rows.index)).astype(str)
+    files = rows.get("_source_file", pd.Series("", index=rows.index)).astype(str)
+    sheets = rows.get("_source_sheet", pd.Series("", index=rows.index)).astype(str)
+    named = pd.Series(
+        [source_date(f, s) for f, s in zip(files.tolist(), sheets.tolist())],
+        index=rows.index,
+        dtype=object,
     )
-    latest = seen.groupby(sheet).transform("max")
+    seen = pd.concat([upd, _dates(rows, "created_at"), named], axis=1).max(axis=1)
+    latest = seen.groupby(files + "\x1f" + sheets).transform("max")
     return upd.where(upd != "", latest.fillna(""))
+
+
+_NAME_DATES = (
+    # 20250930, 2025-09-30, 2025_09_30, 2025.9.30, 2025年9月30日
+    re.compile(
+        r"(?<!\d)(20\d\d)[-_./年]?(0[1-9]|1[0-2]|[1-9](?=\D))[-_./月]?([0-3]?\d)(?:日)?(?!\d)"
+    ),
+    # 2026年1月, 2026-01, 202601 (a month's sheet: as of its first day; 2025年12月末: its last)
+    re.compile(r"(?<!\d)(20\d\d)[-_./年]?(0[1-9]|1[0-2]|[1-9](?=月))(?:月)?(?!\d)(末)?"),
+)
+
+
+@lru_cache(maxsize=4096)
+def source_date(file: str, sheet: str = "") -> str:
+    """The date a file or sheet name says it was taken (``商談レポート_20250930.xlsx``,
+    ``ヨミ表_2026年1月``: the first of that month), ISO, or ''. The sheet's own date wins."""
+    import datetime as dt
+    from pathlib import PurePath
+
+    for text in (sheet, PurePath(file).stem if file else ""):
+        for pattern in _NAME_DATES:
+            for m in pattern.finditer(unicodedata.normalize("NFKC", text)):
+                y, mo = int(m.group(1)), int(m.group(2))
+                day = m.group(3) or "1"
+                if day == "末":
+                    return (
+                        dt.date(y + mo // 12, mo % 12 + 1, 1) - dt.timedelta(days=1)
+                    ).isoformat()
+                try:
+                    d = int(day)
+                    return dt.date(y, mo, d).isoformat()
+                except ValueError:
+                    continue
+    return ""
+
+
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")
+
+
+def script_of(value: object) -> str:
+    """``ja`` for a value written with kana or kanji, else ``latin``."""
+    return "ja" if _JAPANESE.search(str(value)) else "latin"
+
+
+def primary_script(rows: pd.DataFrame, fields: tuple[str, ...], setting: str = "auto") -> str:
+    """The script names keep: the setting, or with ``auto`` the one most source files write
+    their names in (a tie goes to Japanese)."""
+    if setting != "auto":
+        return setting
+    votes = {"ja": 0, "latin": 0}
+    files = rows.get("_source_file", pd.Series("", index=rows.index)).astype(str)
+    for f in fields:
+        if f not in rows:
+            continue
+        ok = ~empty_mask(rows[f])
+        df = pd.DataFrame({"file": files[ok], "s": rows.loc[ok, f].map(script_of)})
+        for _, g in df.groupby("file"):
+            votes[g["s"].mode().sort_values().iloc[0]] += 1
+    return "latin" if votes["latin"] > votes["ja"] else "ja"
+
+
+def alternates(
+    rows: pd.DataFrame, entity_ids: np.ndarray, field: str, kept: pd.Series
+) -> pd.Series:
+    """Per entity, the other spellings of ``field`` its rows hold (``; ``-joined, sorted)."""
+    if field not in rows:
+        return pd.Series("", index=kept.index, dtype=object)
+    ids = np.asarray(entity_ids, dtype=object)
+    ok = (ids != "") & ~empty_mask(rows[field])
+    df = pd.DataFrame({"g": ids[ok], "v": rows[field].astype(str).to_numpy()[ok]})
+    df = df[df["v"] != kept.reindex(df["g"]).astype(str).to_numpy()].drop_duplicates()
+    joined = df.sort_values(["g", "v"]).groupby("g")["v"].agg("; ".join)
+    return joined.reindex(kept.index).fillna("").astype(object)
 
 
 _KANJI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -191,11 +269,13 @@ def survive(
     rules: EntitySettings,
     rank: np.ndarray,
     legal_forms: tuple[str, ...] | None = None,
+    name_script: str = "ja",
 ) -> Survived:
     """Apply the survivorship rules of one entity to its rows.
 
     ``legal_forms`` (every spelling; those of the active rules when None) are set aside when a
-    display name is judged kanji or kana."""
+    display name is judged kanji or kana; ``name_script`` (ja | latin) is the script a
+    ``primary_name`` keeps when the entity has a spelling in it."""
     if legal_forms is None:
         from .settings import load_settings
 
@@ -263,7 +343,7 @@ def survive(
             lens = col.map(lambda v: len(str(v)) if v is not None and v == v else 0).to_numpy()
             o = np.lexsort((r, -lens, ids.astype(str)))
             kept = _first(pd.Series(ids[o]), col.iloc[o].reset_index(drop=True))
-        elif strategy in ("most_frequent", "display_name"):
+        elif strategy in ("most_frequent", "display_name", "primary_name"):
             ok = ~empty_mask(col)
             df = pd.DataFrame(
                 {
@@ -280,9 +360,11 @@ def survive(
             )
             stats["tier"] = (
                 stats["v"].map(lambda v: _kana_only(v, legal_forms))
-                if strategy == "display_name"
+                if strategy in ("display_name", "primary_name")
                 else 0
             )
+            if strategy == "primary_name":  # the primary script first, then display_name
+                stats["tier"] += 2 * (stats["v"].map(script_of) != name_script)
             stats = stats.sort_values(["g", "tier", "n", "r"], ascending=[True, True, False, True])
             kept = stats.drop_duplicates("g").set_index("g")["raw"]
         else:  # concatenate
@@ -357,3 +439,93 @@ def survive(
         else pd.DataFrame(columns=["position", "entity", "field", "value", "kept", "kept_position"])
     )
     return Survived(out, survivor.sort_index(), conflicts)
+
+
+def closed_first(rows: pd.DataFrame, rank: np.ndarray, status_of: Mapping[str, str]) -> np.ndarray:
+    """``rank`` with every row at a closed stage (won, lost) before every open one.
+
+    A team that marked a deal won (受注, ¥12M) knows something an older or copied snapshot at
+    Negotiation does not: the closed row's stage, amount and close date survive, whatever the
+    dates say (a reopened deal is a new deal). :func:`stage_guard` reports where this overrode
+    recency.
+    """
+    closed = _closed(rows, status_of)
+    keys = np.lexsort((rank, ~closed))
+    out = np.empty(len(rank), dtype=np.int64)
+    out[keys] = np.arange(len(rank))
+    return out
+
+
+def _closed(rows: pd.DataFrame, status_of: Mapping[str, str]) -> np.ndarray:
+    if "stage" not in rows:
+        return np.zeros(len(rows), dtype=bool)
+    status = rows["stage"].astype(object).map(dict(status_of)).fillna("")
+    return status.isin(["won", "lost"]).to_numpy(dtype=bool)
+
+
+GUARDED = ("stage", "amount", "close_date")
+
+
+def stage_guard(
+    rows: pd.DataFrame,
+    entity_ids: np.ndarray,
+    rank: np.ndarray,
+    kept_rank: np.ndarray,
+    status_of: Mapping[str, str],
+    stage_order: Mapping[str, int],
+) -> pd.DataFrame:
+    """Where survivorship of merged deals needs a person's eye: one row per finding with
+    ``rule``, ``position`` (the row whose value was not kept), ``entity``, ``field``,
+    ``value``, ``kept`` and ``kept_position``.
+
+    - ``dedupe.closed-stage-kept``: the most recent row is open, an older one closed; the
+      closed stage was kept (:func:`closed_first`).
+    - ``dedupe.unordered-conflict``: two rows disagree on stage, amount or close date and no
+      evidence orders them (same :func:`effective_date`, same ``created_at``, same stage
+      order): the kept value is the later input's, which is no evidence at all.
+    """
+    columns = ["rule", "position", "entity", "field", "value", "kept", "kept_position"]
+    ids = np.asarray(entity_ids, dtype=object)
+    has = np.flatnonzero(ids != "")
+    if not len(has):
+        return pd.DataFrame(columns=columns)
+    g = ids[has]
+
+    def first_by(r: np.ndarray) -> pd.Series:
+        o = np.lexsort((r[has], g.astype(str)))
+        return pd.Series(has[o]).groupby(g[o], sort=False).first()
+
+    first_recent, first_kept = first_by(rank), first_by(kept_rank)
+    stage = rows["stage"].astype(object).to_numpy() if "stage" in rows else np.full(len(rows), "")
+    out: list[dict[str, object]] = []
+    moved = first_recent[first_recent != first_kept.reindex(first_recent.index)]
+    for entity, p in moved.items():
+        k = int(first_kept[entity])
+        out.append(
+            {"rule": "dedupe.closed-stage-kept", "position": int(p), "entity": entity,
+             "field": "stage", "value": stage[p], "kept": stage[k], "kept_position": k}
+        )  # fmt: skip
+    upd = effective_date(rows).to_numpy(dtype=object)
+    created = _dates(rows, "created_at").to_numpy(dtype=object)
+    progress = (
+        rows["stage"].astype(object).map(dict(stage_order)).fillna(0).to_numpy(dtype=float)
+        if "stage" in rows
+        else np.zeros(len(rows))
+    )
+    kept_of = first_kept.reindex(g).to_numpy(dtype=np.int64)
+    tied = (upd[has] == upd[kept_of]) & (created[has] == created[kept_of])
+    tied &= (progress[has] == progress[kept_of]) & (has != kept_of)
+    for f in GUARDED:
+        if f not in rows:
+            continue
+        col = rows[f]
+        empty = empty_mask(col)
+        vals = col.astype(object).to_numpy()
+        text = col.astype(str).to_numpy()
+        differ = tied & ~empty[has] & ~empty[kept_of] & (text[has] != text[kept_of])
+        for p, k, entity in zip(has[differ], kept_of[differ], g[differ]):
+            out.append(
+                {"rule": "dedupe.unordered-conflict", "position": int(p), "entity": entity,
+                 "field": f, "value": vals[p], "kept": vals[k], "kept_position": int(k)}
+            )  # fmt: skip
+    return pd.DataFrame(out, columns=columns)
