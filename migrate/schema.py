@@ -89,6 +89,8 @@ class Schema:
     keywords: tuple[KeywordRule, ...] = ()
     # header words no canonical field takes (FAX, 契約終了日): such a column stays unmapped
     unmapped: tuple[str, ...] = ()
+    # words that make a header a code or class of what it names (顧客区分, 規模コード)
+    qualifiers: tuple[str, ...] = ()
 
     @property
     def names(self) -> list[str]:
@@ -121,6 +123,7 @@ def parse_schema(path: str) -> Schema:
             "abbreviations",
             "keywords",
             "unmapped",
+            "qualifiers",
             "fields",
         ],
         ["fields"],
@@ -167,6 +170,7 @@ def parse_schema(path: str) -> Schema:
     abbreviations = _abbreviations(doc.get("abbreviations"), problems)
     keywords = _keywords(doc.get("keywords"), names, problems)
     unmapped = tuple(problems.string_list(doc.get("unmapped"), "unmapped"))
+    qualifiers = tuple(problems.string_list(doc.get("qualifiers"), "qualifiers"))
     problems.raise_if_any()
     # longest fragments first so 万円 wins over 円 and 百万 over 万
     mult.sort(key=lambda kv: -len(kv[0]))
@@ -182,6 +186,7 @@ def parse_schema(path: str) -> Schema:
         abbreviations=abbreviations,
         keywords=keywords,
         unmapped=unmapped,
+        qualifiers=qualifiers,
     )
 
 

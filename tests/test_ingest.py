@@ -518,3 +518,38 @@ def test_xml_with_entity_declarations_is_refused(tmp_path):
     result = read_sources([str(bomb)])
     assert [p.code for p in result.problems] == ["ingest.not-a-spreadsheet"]
     assert "declares entities" in result.problems[0].problem
+
+
+def test_a_company_list_under_unknown_headers_is_read_not_skipped():
+    tables, result = _tables("unknown-header-company-list.xlsx")
+    t = tables["Sheet2"]
+    assert t.kind == "table", (t.reason, t.reason_text)
+    fields = {c.header: c.field for c in t.columns}
+    assert fields["発行体名"] == "company_name"
+    assert len(t.data_rows) == 10
+    records = to_records(result.tables)
+    listed = records[records["_source_sheet"] == "Sheet2"]
+    assert len(listed) == 10
+    # columns no field takes are kept, never dropped
+    assert {"extra:証券コード", "extra:上場区分"} <= set(records.columns)
+    assert listed["extra:証券コード"].notna().all()
+
+
+def test_a_legend_sheet_is_skipped_as_settings_with_its_row_count():
+    tables, _ = _tables("unknown-header-company-list.xlsx")
+    t = tables["Sheet3"]
+    assert t.kind == "skipped"
+    assert t.reason == "sheet.settings"
+    assert t.skipped_rows >= 3
+    assert t.to_json()["skipped_rows_count"] == t.skipped_rows
+
+
+def test_a_skipped_sheet_with_many_rows_is_named_by_a_finding():
+    tables, _ = _tables("rep-master-sheet.xlsx")
+    t = tables["担当者マスタ"]
+    assert t.kind == "skipped"
+    hits = [f for f in t.findings if f.rule == "ingest.sheet-skipped"]
+    if t.skipped_rows > 5:
+        assert hits and str(t.skipped_rows) in hits[0].message
+    else:
+        assert not hits

@@ -18,15 +18,26 @@ from ..headers import header_key, header_key_bare
 from .assign import map_columns
 from .header import match_header, unit_hints
 from .model import ColumnMatch
-from .values import SNIFF_FIELD, sniff_column
+from .values import (
+    SNIFF_FIELD,
+    ValueProfile,
+    company_keys,
+    looks_like_value,
+    profile_column,
+    sniff_column,
+)
 
 __all__ = [
     "SNIFF_FIELD",
     "ColumnMatch",
+    "ValueProfile",
+    "company_keys",
     "header_key",
     "header_key_bare",
+    "looks_like_value",
     "map_columns",
     "match_header",
+    "profile_column",
     "sniff_column",
     "unit_hints",
 ]

@@ -117,8 +117,10 @@ def _from_values(
         text = note or f"{share:.0%} of values are {KIND_TEXT[kind]}"
         return match(field, round(0.9 * min(share, 1.0), 3), "sniff", text, evidence)
     if kind == "date" and share >= schema.sniff_min_share:
-        return match(None, 0.0, "none", "values are dates but the header does not say which date")
-    return match(None, 0.0, "none", note)
+        return match(
+            None, 0.0, "none", "values are dates but the header does not say which date", evidence
+        )
+    return match(None, 0.0, "none", note, evidence)
 
 
 # a company list shares a third of its names with the trackers: enough to call it one

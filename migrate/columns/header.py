@@ -33,6 +33,8 @@ class _Index:
     keyword_texts: tuple[str, ...]
     # words of columns.yaml ``unmapped``: a header holding one stays unmapped (FAX, 契約終了日)
     unmapped: tuple[str, ...] = ()
+    # words that make a header a code or class of what it names: 区分, コード, type
+    qualifiers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,7 @@ def _index(schema: Schema, rules_dir: str | None) -> _Index:
         rules,
         texts,
         unmapped,
+        tuple(k for k in map(header_key, schema.qualifiers) if k),
     )
 
 
@@ -207,6 +210,9 @@ def match_header(
         )
         if hit and hit[1] / 100 > best[1]:
             best = (idx.fields[hit[2]], hit[1] / 100, "fuzzy")
+    if best[2] == "contains" and not head_syn and best[0] and _qualified(full, toks, best[0], idx):
+        # 規模コード, 顧客区分, 金額ランク: a code or class of the thing, not the thing itself
+        return None, 0.9, "unmapped"
     if best[2] == "contains" and not head_syn:
         # the synonym found is a modifier, not the head noun: a rule that needs two words of
         # the header says more (発注 + 時期: 発注見込み時期 is a date; Deal Reference + Number)
@@ -245,6 +251,20 @@ def _bracket_qualifier(header: str, field: str, idx: _Index) -> str:
         if inner and inner != field and idx.types.get(inner) == idx.types.get(field):
             return inner
     return field
+
+
+# value types a code or class of them is not (顧客コード is no company name, 金額区分 no amount)
+_NOT_A_CLASS = frozenset({"company", "person", "amount", "date", "email", "phone", "url", "id"})
+
+
+def _qualified(key: str, toks: list[str], field: str, idx: _Index) -> bool:
+    """The header ends with a word of columns.yaml ``qualifiers`` (区分, コード, type) after a
+    synonym of a field whose values are names, amounts, dates or contacts."""
+    if idx.types.get(field) not in _NOT_A_CLASS:
+        return False
+    return any(
+        key.endswith(q) if _is_cjk(q) else bool(toks) and toks[-1] == q for q in idx.qualifiers
+    )
 
 
 def _names_no_field(key: str, toks: list[str], idx: _Index) -> bool:

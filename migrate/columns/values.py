@@ -194,6 +194,18 @@ def profile_column(
     return ValueProfile(n, len(set(vals)), {k: counts[k] / n for k in _KINDS})
 
 
+def looks_like_value(text: str, rules_dir: str | None = None) -> bool:
+    """A cell that is a value, not a column name: an e-mail, a phone number, a date, or a
+    company name with its legal form."""
+    v = nfkc(str(text)).strip()
+    if _EMAIL.match(v) or _DATE.match(v):
+        return True
+    if _PHONE.match(v) and 9 <= sum(c.isdigit() for c in v) <= 15:
+        return True
+    legal = _legal_forms(rules_dir)
+    return bool(legal and legal.search(v.casefold()))
+
+
 def sniff_column(values: Sequence[str], rules_dir: str | None = None) -> tuple[str | None, float]:
     """The value type most of a column's values have: (type, share of non-empty values)."""
     profile = profile_column(values, rules_dir)

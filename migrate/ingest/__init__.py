@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..amounts import ColumnUnit, ColumnUnits
+from ..columns import company_keys
 from ..errors import InputFileError
 from ..findings import Finding
 from ..rules import load_rule_file
@@ -41,7 +42,7 @@ from .files import (
     extension_mismatch,
 )
 from .layout import IngestRules, SheetOverride, SheetTable, find_table
-from .readers import read_grids
+from .readers import Grid, read_grids
 
 __all__ = [
     "IngestResult",
@@ -78,6 +79,7 @@ def parse_ingest_rules(path: str) -> tuple[IngestRules, Limits]:
         "pivot_markers",
         "record_fields",
         "min_record_fields",
+        "skipped_sheet_notice_rows",
         "limits",
     ]
     problems.keys(doc, "", allowed)
@@ -88,7 +90,12 @@ def parse_ingest_rules(path: str) -> tuple[IngestRules, Limits]:
     problems.keys(
         limits, "limits", ["max_uncompressed_bytes", "max_compression_ratio", "max_csv_bytes"]
     )
-    for k in ("header_search_rows", "note_min_length", "min_record_fields"):
+    for k in (
+        "header_search_rows",
+        "note_min_length",
+        "min_record_fields",
+        "skipped_sheet_notice_rows",
+    ):
         if k in doc:
             problems.type(doc[k], k, int, "a whole number")
     rules = IngestRules(
@@ -102,6 +109,7 @@ def parse_ingest_rules(path: str) -> tuple[IngestRules, Limits]:
         pivot_markers=tuple(problems.string_list(doc.get("pivot_markers"), "pivot_markers")),
         record_fields=tuple(problems.string_list(doc.get("record_fields"), "record_fields")),
         min_record_fields=int(doc.get("min_record_fields", 2)),
+        skipped_sheet_notice_rows=int(doc.get("skipped_sheet_notice_rows", 5)),
     )
     problems.raise_if_any()
     lim = Limits(
@@ -141,6 +149,7 @@ def read_sources(
     files, problems = expand_paths(paths)
     result = IngestResult(problems=list(problems))
     names = display_names(files)
+    read: list[tuple[Grid, SheetOverride | None]] = []  # every grid, in the order of its table
     for order, (path, name) in enumerate(zip(files, names)):
         try:
             fmt = detect_format(path, limits)
@@ -167,6 +176,7 @@ def read_sources(
         for g in grids:
             ov = (overrides or {}).get((name, g.sheet))
             tables.append(find_table(g, schema, rules, layout_dir, ov))
+            read.append((g, ov))
         if not any(t.kind == "table" for t in tables) and all(
             t.reason == "sheet.empty" for t in tables
         ):
@@ -179,7 +189,43 @@ def read_sources(
                 )
             )
         result.tables.extend(tables)
+    result.tables = _with_known_companies(result.tables, read, schema, rules, layout_dir)
     return result
+
+
+def _with_known_companies(
+    tables: list[SheetTable],
+    read: list[tuple[Grid, SheetOverride | None]],
+    schema: Schema,
+    rules: IngestRules,
+    rules_dir: str | None,
+) -> list[SheetTable]:
+    """Sheets without a company column read again, knowing the companies of the others.
+
+    A company list headed with a word no rule knows (an exchange's listing, a partner's
+    export) holds names that recur in the trackers: a column of them is the company column,
+    and the sheet is read instead of skipped."""
+    known: set[str] = set()
+    for t in tables:
+        for m in t.columns if t.kind == "table" else []:
+            if m.field == "company_name" and m.index in t.data.columns:
+                known |= company_keys(t.data[m.index].tolist(), rules_dir)
+    if not known:
+        return tables
+    frozen = frozenset(known)
+    out = []
+    for t, (grid, ov) in zip(tables, read):
+        again = t.reason in ("sheet.not-records", "sheet.settings") or (
+            t.kind == "table" and not any(m.field == "company_name" for m in t.columns)
+        )
+        if again and (ov is None or not ov.columns):
+            retry = find_table(grid, schema, rules, rules_dir, ov, frozen)
+            if any(m.field == "company_name" for m in retry.columns) and (
+                retry.kind == "table" or t.kind != "table"
+            ):
+                t = retry
+        out.append(t)
+    return out
 
 
 _ENCODINGS = {

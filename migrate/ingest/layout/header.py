@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ...columns import header_key, match_header
+from ...columns import header_key, looks_like_value, match_header
 from ...schema import Schema
 from ..readers import Grid
 from .cells import _is_texty
@@ -52,6 +52,11 @@ def _find_header(
         matched = 0.0
         for t in texts:
             if len(t) > 40:
+                continue
+            if looks_like_value(t, rules_dir):
+                # a company with its legal form, an e-mail, a phone, a date: a data cell, not a
+                # column name (a first data row under headers no rule knows)
+                matched -= 1
                 continue
             f, conf, _ = match_header(t, schema, rules_dir)
             if f:

@@ -25,6 +25,8 @@ class IngestRules:
     pivot_markers: tuple[str, ...]
     record_fields: tuple[str, ...]
     min_record_fields: int
+    # a skipped sheet of more rows than this gets a finding naming it and its row count
+    skipped_sheet_notice_rows: int = 5
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,9 @@ class SheetTable:
         default_factory=pd.DataFrame
     )  # index: Excel rows; columns: positions
     skipped: list[tuple[int, str]] = field(default_factory=list)  # (Excel row, reason code)
+    # a skipped sheet: the rows it held below its header (all its rows without one), so that
+    # the summary and the report can name a sheet that held data
+    skipped_rows: int = 0
     findings: list[Finding] = field(default_factory=list)
     visible: bool = True
     encoding: str = ""
@@ -71,6 +76,7 @@ class SheetTable:
             "sheet": self.sheet,
             "kind": self.kind,
             "reason": self.reason,
+            "skipped_rows_count": self.skipped_rows,
             "header_row": self.header_row,
             "data_rows": self.data_rows,
             "skipped_rows": [{"row": r, "reason": why} for r, why in self.skipped],

@@ -46,6 +46,8 @@ class _Sheet:
     table: SheetTable
     nonempty_pos: list[int]
     line_numbers: list[int] | None
+    rules: IngestRules | None = None
+    hpos: int | None = None  # the header row's position, once found
 
     def excel_row(self, i: int) -> int:
         """The row number the user sees for row position ``i`` (CSV: the line number)."""
@@ -56,12 +58,35 @@ class _Sheet:
         )
 
     def skip(self, code: str, text: str) -> SheetTable:
-        """The sheet is no table of records: every non-empty row is skipped with ``code``."""
+        """The sheet is no table of records: every non-empty row is skipped with ``code``.
+
+        The rows it held (below its header, if it has one) are counted on the table, and a
+        sheet of more than a few rows gets a finding, so that nothing vanishes quietly."""
         table = self.table
         table.kind, table.reason, table.reason_text = "skipped", code, text
         table.skipped = [(self.excel_row(i), code) for i in self.nonempty_pos]
         table.data = pd.DataFrame()
+        below = [i for i in self.nonempty_pos if self.hpos is None or i > self.hpos]
+        table.skipped_rows = len(below)
+        notice = self.rules.skipped_sheet_notice_rows if self.rules is not None else 5
+        if code not in _QUIET_SKIPS and table.skipped_rows > notice:
+            unsure = code in ("sheet.not-records", "sheet.no-table")
+            table.findings.append(
+                Finding(
+                    "ingest.sheet-skipped",
+                    "warning" if unsure else "info",
+                    f"{table.skipped_rows} rows of this sheet were not read as records ({code}: {text})",
+                    self.grid.file,
+                    self.grid.sheet,
+                    original=str(table.skipped_rows),
+                    action="skipped",
+                )
+            )
         return table
+
+
+# skips a person asked for, or of nothing: no finding needed
+_QUIET_SKIPS = ("sheet.skipped-by-mapping", "sheet.empty")
 
 
 def find_table(
@@ -70,9 +95,14 @@ def find_table(
     rules: IngestRules,
     rules_dir: str | None = None,
     override: SheetOverride | None = None,
+    known_companies: frozenset[str] = frozenset(),
 ) -> SheetTable:
-    """Find the header, map the columns, classify every row, decide whether this is a records table."""
+    """Find the header, map the columns, classify every row, decide whether this is a records table.
+
+    ``known_companies``: company keys read in other sources (a column of such names is a
+    company column whatever its header says)."""
     sheet = _open(grid)
+    sheet.rules = rules
     cells, table = sheet.cells, sheet.table
     if override is not None and override.skip:
         return sheet.skip("sheet.skipped-by-mapping", "the mapping file says to skip this sheet")
@@ -89,13 +119,16 @@ def find_table(
     hpos, why = _header_position(sheet, top, category, schema, rules_dir, override)
     if hpos is None:
         return sheet.skip(*why)
+    sheet.hpos = hpos
 
     # merged cells: titles above the header are fine; inside the data they fill their range
     merged = _merged_value_map(grid, cells)
     group_pos = _group_row(cells, hpos, grid, merged, sheet.nonempty_pos)
     headers, display = _header_texts(sheet, hpos, group_pos, merged, schema, rules_dir)
     body, keep, filled = _body(sheet, hpos, headers, merged)
-    matches = _map_body(sheet, body, keep, headers, display, schema, rules_dir, override)
+    matches = _map_body(
+        sheet, body, keep, headers, display, schema, rules_dir, override, known_companies
+    )
     table.columns = matches
     header_excel = sheet.excel_row(hpos)
     table.header_row = header_excel
@@ -106,7 +139,7 @@ def find_table(
     )
     data_idx = _classify(sheet, hpos, group_pos, body, keep, headers, matches, schema, rules)
 
-    verdict = _not_records(matches, category, rules)
+    verdict = _not_records(matches, category, rules, table.data)
     if verdict is not None:
         return sheet.skip(*verdict)
     if not data_idx:
@@ -231,6 +264,7 @@ def _map_body(
     schema: Schema,
     rules_dir: str | None,
     override: SheetOverride | None,
+    known_companies: frozenset[str] = frozenset(),
 ) -> list[ColumnMatch]:
     """The column mapping, judged on the rows that look like data (not repeated headers)."""
     letters = [column_letter(sheet.grid.first_col + j) for j in range(sheet.cells.shape[1])]
@@ -238,7 +272,12 @@ def _map_body(
     probe_headers = [headers[j] for j in keep]
     rep = _repeated_header_mask(probe, probe_headers)
     matches = map_columns(
-        probe_headers, [letters[j] for j in keep], probe.loc[~rep], schema, rules_dir
+        probe_headers,
+        [letters[j] for j in keep],
+        probe.loc[~rep],
+        schema,
+        rules_dir,
+        known_companies,
     )
     matches = [replace(m, index=keep[k], header=display[keep[k]]) for k, m in enumerate(matches)]
     if override is not None and override.columns:
@@ -292,19 +331,58 @@ def _classify(
 
 
 def _not_records(
-    matches: list[ColumnMatch], category: str, rules: IngestRules
+    matches: list[ColumnMatch], category: str, rules: IngestRules, data: pd.DataFrame
 ) -> tuple[str, str] | None:
-    """Why the mapped columns are no table of records (a rep master, settings...), or None."""
+    """Why the sheet is no table of records, on positive evidence only (its name says so and
+    its columns agree; a legend or drop-down list; no column that holds a company, deal,
+    person, e-mail or id by its header or its values), or None: the sheet is read."""
     mapped = {m.field for m in matches if m.field}
-    if not (mapped & set(rules.record_fields)) or len(mapped) < rules.min_record_fields:
-        code = f"sheet.{category}" if category else "sheet.not-records"
-        text = _NOT_RECORDS.get(
-            code, "no company, deal, amount or stage column: not a table of records"
+    records_like = (
+        bool(mapped & set(rules.record_fields)) and len(mapped) >= rules.min_record_fields
+    )
+    if category:
+        if not records_like:
+            code = f"sheet.{category}"
+            return code, _NOT_RECORDS.get(code, "not a table of records")
+        if category == "rep-master" and not (mapped & {"company_name", "deal_name"}):
+            return "sheet.rep-master", _NOT_RECORDS["sheet.rep-master"]
+        return None
+    if _is_legend(matches, data, mapped):
+        return (
+            "sheet.settings",
+            "a list of codes and what they mean (a legend or drop-down list), not records",
         )
-        return code, text
-    if category == "rep-master" and not (mapped & {"company_name", "deal_name"}):
-        return "sheet.rep-master", "a list of our own sales reps, not customer records"
+    if not records_like and not (mapped & {"company_name", "deal_name"}):
+        # (a list of companies or deals alone is records: an account list)
+        return (
+            "sheet.not-records",
+            "no column holds a company, deal, person, e-mail or id, by its header or its values",
+        )
     return None
+
+
+# a legend is short: a handful of codes and their meanings
+_LEGEND_MAX_ROWS = 30
+_LEGEND_MAX_COLUMNS = 4
+_LEGEND_MAX_CODE = 12
+_IDENTITY = frozenset({"company_name", "deal_name", "contact_name", "email", "record_id", "phone"})
+
+
+def _is_legend(matches: list[ColumnMatch], data: pd.DataFrame, mapped: set[str]) -> bool:
+    """A legend or drop-down list (ステータス | 意味, ヨミ | 定義): few rows, few columns, a
+    first column of short distinct codes, and no column of names, e-mails or ids."""
+    if mapped & _IDENTITY or data.empty or len(data) > _LEGEND_MAX_ROWS:
+        return False
+    used = [c for c in data.columns if data[c].notna().any()]
+    if not used or len(used) > _LEGEND_MAX_COLUMNS:
+        return False
+    codes = [str(v).strip() for v in data[used[0]].tolist() if v is not None and str(v).strip()]
+    return (
+        len(codes) >= 2
+        and len(set(codes)) == len(codes)
+        and all(len(c) <= _LEGEND_MAX_CODE for c in codes)
+        and len(used) >= 2
+    )
 
 
 def _cell_findings(sheet: _Sheet, matches: list[ColumnMatch], filled: int) -> None:
