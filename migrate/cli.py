@@ -230,6 +230,15 @@ def _common_options(f):
             is_flag=True,
             help="Mask e-mails and phones in the report and quality.xlsx.",
         ),
+        click.option(
+            "--quality-copy",
+            type=click.Choice(["auto", "full", "problems"]),
+            default="auto",
+            show_default=True,
+            help="What quality.xlsx copies of the sources: every row (full), only rows with a "
+            "warning or an error (problems), or full up to report.yaml quality_copy_max_rows "
+            "data rows (auto).",
+        ),
     ]
     for option in reversed(options):
         f = option(f)

@@ -47,6 +47,7 @@ class RunContext:
     source_lang: Language = "en"  # the language most data rows are written in
     mask_pii: bool = False
     excel_friendly: bool = False
+    quality_copy: Literal["auto", "full", "problems"] = "auto"  # what quality.xlsx copies
     resolved: bool = False  # as_of and lang decided (after normalisation)
 
     @classmethod
@@ -59,10 +60,13 @@ class RunContext:
         lang: str | None = None,
         mask_pii: bool = False,
         excel_friendly: bool = False,
+        quality_copy: str = "auto",
     ) -> RunContext:
         """The context of a run before any data is read: the options as the user gave them."""
         if lang is not None and lang not in ("ja", "en"):
             raise ValueError(f"lang must be 'ja' or 'en', not {lang!r}")
+        if quality_copy not in ("auto", "full", "problems"):
+            raise ValueError(f"quality_copy must be auto, full or problems, not {quality_copy!r}")
         return cls(
             rules=rules,
             target=rules.target(target) if target else None,
@@ -72,6 +76,7 @@ class RunContext:
             lang_source="given" if lang else "sources",
             mask_pii=mask_pii,
             excel_friendly=excel_friendly,
+            quality_copy=quality_copy,  # type: ignore[arg-type]
         )
 
     def resolve(self, *, as_of: dt.date | None, as_of_source: str, source_lang: str) -> RunContext:
@@ -146,6 +151,7 @@ class RunContext:
             "source_lang": self.source_lang,
             "target": self.target_name,
             "masked": self.mask_pii,
+            "quality_copy": self.quality_copy,
             "fiscal_year_start_month": self.fiscal_year_start_month,
             "stale_days": self.stale_days,
             "rules": self.rules_origin,

@@ -107,6 +107,7 @@ def run(
     lang: str | None = None,
     mask_pii: bool = False,
     excel_friendly: bool = False,
+    quality_copy: str = "auto",
     force: bool = False,
 ) -> RunResult:
     """Run the whole pipeline; with ``out`` write every output there, atomically.
@@ -134,6 +135,7 @@ def run(
         lang=lang,
         mask_pii=mask_pii,
         excel_friendly=excel_friendly,
+        quality_copy=quality_copy,
     )
     given = read_decisions(decisions) if decisions else None
     existing_frames = _read_existing(existing)

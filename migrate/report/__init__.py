@@ -106,6 +106,9 @@ def extend_report(
             "report_rules": os.path.basename(rules.path) if rules.path else "",
             "optional_stages": _has(result, "dedupe", "export"),
             **({"run": context.to_json()} if context is not None else {}),
+            "quality_workbook": _quality_workbook(
+                context.quality_copy if context is not None else "auto", len(ctx.records), rules
+            ),
         },
         "import": build_import(ctx),
         "quality": build_quality(ctx, load_catalogue(rules_dir)),
@@ -167,11 +170,30 @@ def write_reports(
             )
         language = lang if lang in ("ja", "en") else report["context"]["source_lang"]
     catalogue = load_catalogue(rules_dir)
+    sheet = report["context"].get("quality_workbook") or {}
     (out / "report.html").write_text(render_html(report, language, catalogue), encoding="utf-8")
     write_workbook(
-        result, out / "quality.xlsx", lang=language, mask_pii=mask_pii, catalogue=catalogue
+        result,
+        out / "quality.xlsx",
+        lang=language,
+        mask_pii=mask_pii,
+        catalogue=catalogue,
+        copy=sheet.get("copy", "full"),
+        copy_limit=int(sheet.get("max_rows") or 0),
     )
     return ["report.html", "quality.xlsx"]
+
+
+def _quality_workbook(requested: str, data_rows: int, rules: ReportRules) -> dict[str, Any]:
+    """What quality.xlsx copies of the sources in this run, and why (report.json)."""
+    from .workbook import copy_mode
+
+    limit = rules.quality_copy_max_rows
+    return {
+        "copy": copy_mode(requested, data_rows, limit),
+        "requested": requested,
+        "max_rows": limit,
+    }
 
 
 def _has(result: Any, *names: str) -> list[str]:

@@ -18,7 +18,6 @@ not counted twice). Rules, all documented in docs/report-json.md:
 
 from __future__ import annotations
 
-import datetime as dt
 import statistics
 from collections import Counter
 from collections.abc import Callable
@@ -311,31 +310,43 @@ def _movements(ctx: Context, allb: pd.DataFrame) -> dict[str, Any]:
         _o=v.column(rec, SOURCE_ORDER).map(lambda x: v.to_number(x) or 0)[keep],
         _r=rec.loc[keep, SOURCE_ROW],
     )
+    # columnar: only deals seen at least twice, sorted once (deal, then time order); a stage
+    # kept over several snapshots counts once; a move is a snapshot after another of its deal
+    frame = frame[frame["_id"].map(frame["_id"].value_counts()) >= 2]
+    frame = frame.sort_values(["_id", "updated", "_o", "_r"], kind="stable")
+    repeat = (frame["_id"] == frame["_id"].shift()) & (frame["stage"] == frame["stage"].shift())
+    snaps = frame.loc[~repeat, ["_id", "stage", "updated"]]
+    after = snaps["_id"] == snaps["_id"].shift()
+    moves = pd.DataFrame(
+        {
+            "_id": snaps["_id"][after],
+            "from": snaps["stage"].shift()[after],
+            "to": snaps["stage"][after],
+            "days": [
+                (d2 - d1).days
+                for d1, d2 in zip(snaps["updated"].shift()[after], snaps["updated"][after])
+            ],
+        }
+    )
+    moved = sorted(set(moves["_id"]))
+    deals = len(moved)
+    backwards = sum(
+        order_of.get(b, 0) < order_of.get(a, 0) for a, b in zip(moves["from"], moves["to"])
+    )
     trans: dict[tuple[str, str], list[int]] = {}
-    examples: list[dict[str, Any]] = []
-    deals = backwards = 0
-    for eid, g in frame.groupby("_id", sort=True):
-        if len(g) < 2:
-            continue
-        g = g.sort_values(["updated", "_o", "_r"], kind="stable")
-        snaps: list[tuple[str, dt.date]] = []
-        for stage, day in zip(g["stage"], g["updated"]):
-            if not snaps or snaps[-1][0] != stage:  # a stage kept over several snapshots: once
-                snaps.append((stage, day))
-        moves = list(zip(snaps, snaps[1:]))
-        if not moves:
-            continue
-        deals += 1
-        for (s1, d1), (s2, d2) in moves:
-            trans.setdefault((s1, s2), []).append((d2 - d1).days)
-            backwards += order_of.get(s2, 0) < order_of.get(s1, 0)
-        if len(examples) < ctx.rules.top:
-            examples.append(
-                {
-                    "deal_id": str(eid),
-                    "path": [{"stage": s, "updated_at": d.isoformat()} for s, d in snaps],
-                }
-            )
+    for a, b, days in zip(moves["from"], moves["to"], moves["days"]):
+        trans.setdefault((a, b), []).append(days)
+    shown = set(moved[: ctx.rules.top])
+    paths = snaps[snaps["_id"].isin(shown)]
+    examples: list[dict[str, Any]] = [
+        {
+            "deal_id": str(eid),
+            "path": [
+                {"stage": s, "updated_at": d.isoformat()} for s, d in zip(g["stage"], g["updated"])
+            ],
+        }
+        for eid, g in paths.groupby("_id", sort=True)
+    ]
     if not deals:
         return {
             "available": False,

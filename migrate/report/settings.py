@@ -42,6 +42,7 @@ _TOP_KEYS = [
     "fields",
     "verdict",
     "checklist",
+    "quality_copy_max_rows",
 ]
 _VERDICT_KEYS = ["max_rejected_share", "max_error_findings"]
 _ITEM_KEYS = ["id", "title", "measure", "pass_at", "warn_at"]
@@ -73,6 +74,7 @@ class ReportRules:
     max_rejected_share: float = 0.0
     max_error_findings: int = 0
     checklist: tuple[ChecklistItem, ...] = ()
+    quality_copy_max_rows: int = 50_000
     path: str = ""
 
 
@@ -106,7 +108,14 @@ def parse_report_rules(path: str) -> ReportRules:
     doc, p = load_rule_file(path, "report")
     p.keys(doc, "", _TOP_KEYS, ["stale_days", "checklist"])
     out: dict[str, Any] = {"path": path}
-    for key, lo in (("stale_days", 1), ("examples", 0), ("top", 1), ("clusters", 0), ("owners", 1)):
+    for key, lo in (
+        ("stale_days", 1),
+        ("examples", 0),
+        ("top", 1),
+        ("clusters", 0),
+        ("owners", 1),
+        ("quality_copy_max_rows", 0),
+    ):
         if key in doc:
             v = _int(p, doc[key], key, lo)
             if v is not None:

@@ -16,7 +16,7 @@ import datetime as dt
 import re
 from collections import defaultdict
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name
 
@@ -31,6 +31,20 @@ INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # control characters Excel cannot show
 MAX_SHEET = 31
 MAX_COMMENT_ITEMS = 12  # a comment lists this many findings; the findings sheet has them all
+MAX_FINDING_ROWS = 1_048_575  # Excel's rows per sheet, less the head row
+
+CopyMode = Literal["full", "problems"]
+
+
+def copy_mode(requested: str, data_rows: int, limit: int) -> CopyMode:
+    """What quality.xlsx copies of the sources: ``full`` or ``problems`` (rows with a warning
+    or an error). ``auto`` copies every row up to ``limit`` data rows in all (report.yaml
+    ``quality_copy_max_rows``) and only the problem rows above it."""
+    if requested in ("full", "problems"):
+        return requested  # type: ignore[return-value]
+    return "full" if data_rows <= limit else "problems"
+
+
 SEV_RANK: dict[str, int] = {s: i for i, s in enumerate(SEVERITIES)}
 
 WB_WORDS: dict[str, tuple[str, str]] = {
@@ -53,6 +67,17 @@ WB_WORDS: dict[str, tuple[str, str]] = {
     "wb.sheet-level": ("シート全体", "whole sheet"),
     "wb.more": ("… ほか {n} 件（指摘一覧を参照）", "… {n} more (see the Findings sheet)"),
     "wb.finding": ("指摘", "Finding"),
+    "wb.problems-only": (
+        "データ行が {rows:,} 行あり上限 {limit:,} 行を超えるため、警告・エラーのある行（と見出し行）だけを元の行番号で写しています。"
+        "全行の写しは --quality-copy full で作れます。すべての指摘は findings.csv にあります。",
+        "The sources hold {rows:,} data rows, more than {limit:,}: only the rows with a warning or "
+        "an error (and the header row) are copied, at their own row numbers. --quality-copy full "
+        "writes a copy of every row. findings.csv holds every finding.",
+    ),
+    "wb.truncated": (
+        "指摘一覧は Excel の行数の上限のため先頭 {n:,} 件だけです（全件は findings.csv）。",
+        "The Findings sheet holds the first {n:,} findings only (Excel's row limit); findings.csv has them all.",
+    ),
     "wb.masked": (
         "個人情報（メール・電話）はマスクしています",
         "E-mails and phone numbers are masked",
@@ -202,8 +227,15 @@ def write_workbook(
     lang: str = "ja",
     mask_pii: bool = False,
     catalogue: Catalogue | None = None,
+    copy: CopyMode = "full",
+    copy_limit: int = 0,
 ) -> None:
     """Write quality.xlsx to ``path``.
+
+    ``copy`` is ``full`` (every source row, the default of a small run) or ``problems`` (only
+    the rows with a warning or an error, and the header row, at their own row numbers; the
+    Findings sheet without the info findings): a workbook of a million rows is not a report
+    (see :func:`copy_mode`). ``copy_limit`` is only quoted in the guide.
 
     Findings and reasons speak ``lang`` through the finding catalogue (default: the active
     rules/findings.yaml): each finding's title and fix in that language next to its own
@@ -218,6 +250,13 @@ def write_workbook(
     cat = catalogue or load_catalogue()
     tables = [tb for tb in getattr(result, "tables", []) or [] if tb.kind == "table"]
     findings = getattr(result, "findings", None)
+    problems_only = copy == "problems"
+    all_counts: dict[tuple[str, str, str], int] = {}
+    if problems_only and findings is not None and len(findings):
+        # the guide still counts every finding; only warnings and errors are laid out
+        sizes = findings.groupby(["file", "sheet", "severity"], sort=False).size()
+        all_counts = {(str(f), str(sh), str(sev)): int(n) for (f, sh, sev), n in sizes.items()}
+        findings = findings[findings["severity"].isin(("warning", "error"))]
     rows_of_findings = findings.to_dict("records") if findings is not None and len(findings) else []
     guide_name, findings_name = _w("guide", lang), _w("findings", lang)
     # Excel reserves the sheet name "History"
@@ -270,11 +309,23 @@ def write_workbook(
         located.append((fd, names[key], f"{col}{row}"))
 
     per_sheet_counts: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(SEVERITIES, 0))
-    for name, cells in targets.items():
-        for items in cells.values():
-            for x in items:
-                sev = v.text(x["severity"])
-                per_sheet_counts[name][sev] = per_sheet_counts[name].get(sev, 0) + 1
+    if problems_only:
+        for (f, sh, sev), n in all_counts.items():
+            if (f, sh) in layout:
+                per_sheet_counts[names[(f, sh)]][sev] = n
+    else:
+        for name, cells in targets.items():
+            for items in cells.values():
+                for x in items:
+                    sev = v.text(x["severity"])
+                    per_sheet_counts[name][sev] = per_sheet_counts[name].get(sev, 0) + 1
+    notes = []
+    if problems_only:
+        rows = sum(len(tb.data_rows) for tb in tables)
+        notes.append(_w("wb.problems-only", lang).format(rows=rows, limit=copy_limit))
+    truncated = len(located) > MAX_FINDING_ROWS
+    if truncated:
+        notes.append(_w("wb.truncated", lang).format(n=MAX_FINDING_ROWS))
 
     wb = xlsxwriter.Workbook(
         str(path),
@@ -283,7 +334,7 @@ def write_workbook(
     wb.set_properties({"created": dt.datetime(2000, 1, 1)})  # the same bytes for the same run
     fmt = _Formats(wb)
     guide = wb.add_worksheet(guide_name)
-    _guide(guide, fmt, lang, tables, names, per_sheet_counts, mask_pii, findings_name)
+    _guide(guide, fmt, lang, tables, names, per_sheet_counts, mask_pii, findings_name, notes)
     for tb in tables:
         name = names[(tb.file, tb.sheet)]
         _source_sheet(
@@ -297,6 +348,7 @@ def write_workbook(
             mask_pii,
             show,
             cat,
+            problems_only,
         )
 
     # the findings sheet
@@ -330,6 +382,7 @@ def write_workbook(
             x[2],
         )
     )
+    del located[MAX_FINDING_ROWS:]  # Excel's rows, less the head; findings.csv has them all
     sev_fmt = {s: fmt.get(fill=c) for s, c in FILLS.items()}
     link_fmt = fmt.get(**_LINK)
     links = 0
@@ -388,8 +441,10 @@ def _source_sheet(
     mask_pii: bool,
     show: Any,
     cat: Catalogue,
+    problems_only: bool = False,
 ) -> None:
-    """One source sheet at its own rows and columns, written top to bottom."""
+    """One source sheet at its own rows and columns, written top to bottom (with
+    ``problems_only``, only the header row and the rows that carry a mark)."""
     _, _, status_letter, header_row = layout
     status_col = _col0(status_letter)
     fields = {c.column: c.field or "" for c in tb.columns}
@@ -451,7 +506,10 @@ def _source_sheet(
         if c.index in data.columns
     ]
     position = {int(r): i for i, r in enumerate(data.index)}
-    rows = sorted(set(position) | set(labels) | set(worst) | {header_row})
+    if problems_only:
+        rows = sorted(set(worst) | {header_row})
+    else:
+        rows = sorted(set(position) | set(labels) | set(worst) | {header_row})
     plain = {  # the formats of a cell that is neither a header nor a problem
         None: None,
         _DATE_FORMAT: fmt.get(num=_DATE_FORMAT),
@@ -511,14 +569,16 @@ def _guide(
     counts: dict[str, dict[str, int]],
     masked: bool,
     findings_name: str,
+    notes: list[str] | None = None,
 ) -> None:
     ws.write_string(0, 0, _w("wb.title", lang), fmt.get(bold=True, font_size=14))
     ws.set_row(1, 48)
     ws.merge_range(1, 0, 1, 7, _w("wb.how", lang), fmt.get(text_wrap=True, valign="top"))
     r = 3
-    if masked:
-        ws.write_string(2, 0, _w("wb.masked", lang))
-        r = 4
+    lines = ([_w("wb.masked", lang)] if masked else []) + list(notes or [])
+    for i, line in enumerate(lines):
+        ws.write_string(2 + i, 0, line)
+    r += len(lines)
     ws.write_string(r, 0, _w("wb.legend", lang), fmt.get(bold=True))
     for i, sev in enumerate(SEVERITIES[::-1]):
         ws.write_string(r, 1 + i, t(sev, lang), fmt.get(fill=FILLS[sev]))

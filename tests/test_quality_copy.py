@@ -1,0 +1,102 @@
+"""quality.xlsx designed for size: every source row when small, only problem rows when large (issue 14)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from migrate import pipeline
+from migrate.report.workbook import copy_mode
+from migrate.rules import DEFAULT_RULES_DIR
+
+ROWS = [
+    {"Company": f"Acme {i} Inc.", "Deal": f"Deal {i}", "Amount": 1000 * (i + 1),
+     "Stage": "Proposal", "Email": f"buyer{i}@acme{i}.com", "Updated": "2026-02-01"}
+    for i in range(12)
+]  # fmt: skip
+ROWS[4]["Email"] = "buyer4@"  # not an address: a warning on the sheet's row 6
+ROWS[9]["Amount"] = "about ten"  # not an amount: row 11
+
+
+@pytest.mark.parametrize(
+    ("requested", "rows", "limit", "want"),
+    [
+        ("auto", 10, 50, "full"),
+        ("auto", 50, 50, "full"),
+        ("auto", 51, 50, "problems"),
+        ("full", 10**6, 50, "full"),
+        ("problems", 1, 50, "problems"),
+    ],
+)
+def test_copy_mode(requested, rows, limit, want):
+    assert copy_mode(requested, rows, limit) == want
+
+
+@pytest.fixture
+def tracker(tmp_path: Path) -> Path:
+    src = tmp_path / "deals.csv"
+    pd.DataFrame(ROWS).to_csv(src, index=False)
+    return src
+
+
+def _sheet_rows(path: Path) -> tuple[dict[str, list[int]], list[str]]:
+    wb = openpyxl.load_workbook(path)
+    rows = {
+        ws.title: [r[0].row for r in ws.iter_rows() if any(c.value is not None for c in r)]
+        for ws in wb.worksheets
+    }
+    guide = [str(c.value) for row in wb.worksheets[0].iter_rows() for c in row if c.value]
+    return rows, guide
+
+
+def _problem_rows(res) -> set[int]:
+    f = res.findings
+    return set(f.loc[f["severity"].isin(["warning", "error"]) & (f["row"] > 0), "row"].astype(int))
+
+
+def test_problems_copies_the_header_and_the_problem_rows_at_their_own_numbers(tracker, tmp_path):
+    res = pipeline.run(
+        [str(tracker)], out=tmp_path / "o", target="generic", quality_copy="problems"
+    )
+    problems = _problem_rows(res)
+    assert {6, 11} <= problems
+    rows, guide = _sheet_rows(tmp_path / "o" / "quality.xlsx")
+    source = next(v for k, v in rows.items() if k.startswith("deals"))
+    assert source == sorted({1} | problems)  # the header row, then only the problem rows
+    assert any("--quality-copy full" in line for line in guide)
+    report = json.loads((tmp_path / "o" / "report.json").read_text(encoding="utf-8"))
+    assert report["context"]["quality_workbook"] == {
+        "copy": "problems",
+        "requested": "problems",
+        "max_rows": 50000,
+    }
+    wb = openpyxl.load_workbook(tmp_path / "o" / "quality.xlsx")
+    listed = {str(c.value).lower() for c in wb.worksheets[-1]["B"][1:]}  # severity column
+    assert listed and listed <= {"warning", "error"}  # the info findings are in findings.csv
+
+
+def test_a_small_run_copies_every_row(tracker, tmp_path):
+    pipeline.run([str(tracker)], out=tmp_path / "o", target="generic")
+    rows, guide = _sheet_rows(tmp_path / "o" / "quality.xlsx")
+    source = next(v for k, v in rows.items() if k.startswith("deals"))
+    assert source == list(range(1, len(ROWS) + 2))
+    assert not any("--quality-copy full" in line for line in guide)
+
+
+def test_auto_switches_to_problem_rows_above_the_rules_limit(tracker, tmp_path):
+    rules = tmp_path / "rules"
+    shutil.copytree(DEFAULT_RULES_DIR, rules)
+    text = (rules / "report.yaml").read_text(encoding="utf-8")
+    (rules / "report.yaml").write_text(
+        text.replace("quality_copy_max_rows: 50000", "quality_copy_max_rows: 5"), encoding="utf-8"
+    )
+    res = pipeline.run([str(tracker)], out=tmp_path / "o", target="generic", rules_dir=str(rules))
+    assert res.report["context"]["quality_workbook"]["copy"] == "problems"
+    rows, _ = _sheet_rows(tmp_path / "o" / "quality.xlsx")
+    source = next(v for k, v in rows.items() if k.startswith("deals"))
+    assert len(source) < len(ROWS)
