@@ -80,13 +80,15 @@ def test_without_nameparser_the_rules_split_western_names(
     assert (name.last, name.first) == (last, first)
 
 
-def test_without_dateparser_a_relative_date_is_unparseable(
+def test_without_dateparser_a_spoken_date_is_unparseable(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(dates, "_date_parser", _off)
-    out = parse_date("来月", reference=TODAY, rules=RULES)
+    out = parse_date("3日後", reference=TODAY, rules=RULES)
     assert out.value == ""
     assert out.failure is not None and out.failure.rule == "normalize.unparseable-date"
+    # the relative periods of rules/normalize.yaml need no library
+    assert parse_date("来月", reference=TODAY, rules=RULES).value == "2026-02-28"
 
 
 @pytest.mark.parametrize(

@@ -334,3 +334,28 @@ def test_a_month_part_must_be_a_day_or_end(rules: Path) -> None:
         "dates.month_parts.中旬: 32 is not allowed; allowed values: a day 1 to 31, end"
     ]
     assert err.lines == [line]
+
+
+def test_relative_periods_come_from_the_rules(rules: Path) -> None:
+    import datetime as dt
+
+    from migrate.normalize import parse_date
+
+    day = dt.date(2026, 1, 20)
+
+    def read(text: str) -> str:
+        return parse_date(text, reference=day, rules=load_rules_bundle(rules).normalize).value
+
+    assert read("今期中") == "2026-03-31"
+    _edit(rules / "normalize.yaml", "今期: fiscal-year,", "今期: half, 今Q: quarter,")
+    assert (read("今期中"), read("今Q")) == ("2026-03-31", "2026-03-31")
+    _edit(rules / "normalize.yaml", "fiscal_year_start_month: 4", "fiscal_year_start_month: 1")
+    assert (read("今期中"), read("来期"), read("今Q")) == ("2026-06-30", "2027-12-31", "2026-03-31")
+
+
+def test_a_relative_period_must_name_a_unit(rules: Path) -> None:
+    line = _edit(rules / "normalize.yaml", "来月: month+1,", "来月: monthly+1,")
+    err = _error(rules, "normalize")
+    assert len(err.problems) == 1
+    assert err.problems[0].startswith("dates.relative_periods.来月: 'monthly+1' is not allowed")
+    assert err.lines == [line]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -109,6 +110,9 @@ class DateRules:
     eras: tuple[Era, ...]
     # word -> where in the month it puts a date: a day, or "end" (3月上旬 -> 10, 3月末 -> end)
     month_parts: tuple[tuple[str, str | int], ...] = ()
+    # word -> (unit, offset) counted from the reference date: 来月 -> (month, 1), 今期 ->
+    # (fiscal-year, 0); longest word first
+    relative_periods: tuple[tuple[str, str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -187,7 +191,8 @@ _KEYS = {
     "phones": "default_region extension_markers leading_zero_mobile_prefixes "
     "mobile_number_prefixes accept_unlisted_japanese_numbers",
     "dates": "min_year max_year ambiguous_order month_only month_parts fiscal_year_start_month "
-    "fiscal_year_named_by quarters excel_serial not_after_today future_facing eras",
+    "fiscal_year_named_by quarters excel_serial not_after_today future_facing eras "
+    "relative_periods",
     "amounts": "default_currency range units currencies approximate_words note_words "
     "zero_decimal_currencies unit_suspect",
     "amounts.unit_suspect": "min_values spread certain_min_ratio",
@@ -366,7 +371,33 @@ def _dates(g: _Getter, p: Problems, d: Mapping[str, Any]) -> DateRules:
         ),
         eras=tuple(eras),
         month_parts=_month_parts(p, d.get("month_parts")),
+        relative_periods=_relative_periods(p, d.get("relative_periods") or {}),
     )
+
+
+RELATIVE_UNITS = ("month", "quarter", "half", "fiscal-year", "year")
+_RELATIVE = re.compile(r"^(?P<unit>[a-z-]+?)\s*(?:(?P<sign>[+-])\s*(?P<n>\d{1,2}))?$")
+
+
+def _relative_periods(p: Problems, raw: Any) -> tuple[tuple[str, str, int], ...]:
+    """来月: month+1, 今期: fiscal-year, this quarter: quarter -> (word, unit, offset)."""
+    if not isinstance(raw, Mapping):
+        p.add("dates.relative_periods", "expected a mapping of word: unit[+n|-n]")
+        return ()
+    out = []
+    for word, spec in raw.items():
+        at = f"dates.relative_periods.{word}"
+        text = clean_text(str(word)).casefold()
+        hit = _RELATIVE.match(str(spec).strip()) if isinstance(spec, str) else None
+        if not text:
+            p.add(at, f"{word!r:.60} is not a word")
+        elif hit is None or hit["unit"] not in RELATIVE_UNITS:
+            allowed = ", ".join(f"{u}, {u}+1, {u}-1" for u in RELATIVE_UNITS)
+            p.add(at, f"{spec!r:.60} is not allowed; allowed values: {allowed} (any offset)")
+        else:
+            n = int(hit["n"] or 0) * (-1 if hit["sign"] == "-" else 1)
+            out.append((text, hit["unit"], n))
+    return tuple(sorted(out, key=lambda t: (-len(t[0]), t[0])))
 
 
 def _month_parts(p: Problems, raw: Any) -> tuple[tuple[str, str | int], ...]:

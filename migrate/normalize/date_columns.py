@@ -16,8 +16,13 @@ findings. Two things come from context, never from one cell alone:
   the latest updated_at/created_at (:func:`.asof.as_of_date`), else the latest date of a field
   that is not future-facing (``dates.future_facing``: close_date, next_action_date), else the
   latest date at all. The wall clock is never read, so the same records give the same output;
-* relative and spoken dates (来月, tomorrow): read by dateparser (when installed) against that
-  reference date.
+* relative periods (来月, 今期中, this quarter: dates.relative_periods) against that reference
+  date and the fiscal year; other relative and spoken dates (3日後, tomorrow) by dateparser
+  (when installed);
+* the future: a date that is future-facing by its field (``dates.future_facing``: close_date)
+  on a row whose deal is not closed (``open_rows``: not won or lost) never takes a year that
+  puts an approximate period (3月末, 9月下旬, Q3) in a month before the reference date's: an
+  open deal does not close in the past quarter it was written for, it closes in the next one.
 """
 
 from __future__ import annotations
@@ -35,8 +40,10 @@ from .config import NormalizeRules
 from .dates import (
     UNPARSEABLE,
     DateToken,
+    no_reference,
     read_relative,
     resolve_order,
+    resolve_relative,
     resolve_year,
     tokenize,
     year_unknown,
@@ -51,6 +58,7 @@ class _Column:
     uniques: list[object]
     tokens: list[DateToken]
     special: np.ndarray  # rows whose token needs the column's order or a year
+    ahead: np.ndarray  # rows whose approximate period may not lie in the past (open deals)
     resolved: dict[int, DateToken] = field(default_factory=dict)
     ordinal: np.ndarray = field(default_factory=lambda: np.empty(0))
 
@@ -61,10 +69,13 @@ def normalize_date_columns(
     rules: NormalizeRules,
     fields: list[str],
     today: dt.date | None,
+    open_rows: np.ndarray | None = None,
 ) -> dt.date | None:
     """Normalise every date field of ``out`` in place; return the reference date used.
 
     ``today`` when given, else the date derived from the data (None when it has no dates).
+    ``open_rows`` (bool per row): the rows whose deal is not closed, where a future-facing date
+    looks ahead; None: every row.
     """
     if not fields:
         return today
@@ -75,7 +86,11 @@ def normalize_date_columns(
         tokens = [tokenize(u, rules) for u in uniques]
         kinds = np.array([t.kind for t in tokens], dtype=object)
         special = np.isin(kinds[codes], ["order", "no-year"]) if len(codes) else np.zeros(0, bool)
-        columns.append(_Column(name, codes, uniques, tokens, special))
+        ahead = np.zeros(len(codes), bool)
+        if name in rules.dates.future_facing and len(codes):
+            approx = np.array([bool(t.approx) for t in tokens], dtype=bool)[codes]
+            ahead = approx & (open_rows if open_rows is not None else True)
+        columns.append(_Column(name, codes, uniques, tokens, special, ahead))
     for c in columns:
         _resolve_orders(c, col, rules, gcodes, glabels)
         c.ordinal = _ordinals(c)
@@ -83,13 +98,13 @@ def normalize_date_columns(
     # so when it is derived from the data it is derived from what needed none.
     label = f"today ({today.isoformat()})" if today else ""
     for c in columns:
-        _resolve_years(c, columns, rules, gcodes, today, label)
+        _resolve_years(c, columns, rules, gcodes, today, label, today)
     reference = today
     if today is None:
         reference, label = _reference(columns, rules)
         if reference is not None:
             for c in columns:
-                _resolve_years(c, columns, rules, gcodes, reference, label)
+                _resolve_years(c, columns, rules, gcodes, reference, label, reference)
     for c in columns:
         _finish(out, c, col, rules, reference, label)
     return reference
@@ -202,9 +217,19 @@ def _resolve_years(
     gcodes: np.ndarray,
     fallback: dt.date | None,
     fallback_label: str,
+    bound: dt.date | None,
 ) -> None:
-    """Give a year to the no-year cells of ``c``; without a fallback, those that need it wait."""
-    need = np.array([pos for pos, t in c.resolved.items() if t.kind == "no-year"], dtype=np.int64)
+    """Give a year to the no-year cells of ``c``; without a fallback, those that need it wait,
+    and so do the cells that look ahead (``c.ahead``) until the reference date ``bound`` is
+    known."""
+    need = np.array(
+        [
+            pos
+            for pos, t in c.resolved.items()
+            if t.kind == "no-year" and (bound is not None or not c.ahead[pos])
+        ],
+        dtype=np.int64,
+    )
     if not len(need):
         return
     others = [o for o in columns if o is not c]
@@ -228,9 +253,10 @@ def _resolve_years(
     if not len(need):
         return
     not_after = c.name in rules.dates.not_after_today
+    ahead = c.ahead[need]
     token_ids = pd.factorize(np.array([id(c.resolved[int(p)]) for p in need], dtype=np.int64))[0]
-    keys = pd.DataFrame({"t": token_ids, "r": ref.astype(np.int64), "s": source})
-    group = keys.groupby(["t", "r", "s"], sort=False).ngroup().to_numpy()
+    keys = pd.DataFrame({"t": token_ids, "r": ref.astype(np.int64), "s": source, "a": ahead})
+    group = keys.groupby(["t", "r", "s", "a"], sort=False).ngroup().to_numpy()
     _, first = np.unique(group, return_index=True)
     names = [o.name for o in others]
     done = []
@@ -247,7 +273,12 @@ def _resolve_years(
         else:
             why = fallback_label
         token = c.resolved[int(need[j])]
-        done.append(resolve_year(token, day, rules.dates, why, not_after=last and not_after))
+        not_before = bound if ahead[j] else None
+        done.append(
+            resolve_year(
+                token, day, rules.dates, why, not_after=last and not_after, not_before=not_before
+            )
+        )
     for p, g in zip(need, group):
         c.resolved[int(p)] = done[g]
 
@@ -278,6 +309,17 @@ def _finish(
             return t.date.isoformat(), t.issues
         if t.kind == "empty":
             return "", t.issues
+        if t.kind == "relative":
+            if reference is None:
+                failure = no_reference(original)
+                value, issue = settle(
+                    failure, rule.on_error, rule.severity, clean_text(original), ""
+                )
+                return value, (*t.issues, issue)
+            r = resolve_relative(t, reference, rules.dates, label)
+            if r.kind == "full" and r.date:
+                return r.date.isoformat(), r.issues
+            t = r
         if t.kind == "no-year":  # no date anywhere in the data to take a year from
             failure = year_unknown(original)
         else:

@@ -6,11 +6,13 @@ Japanese shapes (2026-03-31, 2026/3/31, 2026.3.31, 20260331, 2026年3月31日), 
 Mar 31, 2026, 31 Mar 2026), approximate periods (2026年3月, 3月末, 3月中旬, 〜3月末, Q1,
 FY26 Q2, 2026年度, 2026年度上期), ranges (2026/3/1〜3/31: the end is taken), placeholders
 (未定, TBD, -) and text with times or weekdays (2026/3/31(火) 10:00). Out: a token that is
-either a full date, or still needs the column's day/month order (03/04/2026) or a year
-(3/31, 3月末, Q1); :mod:`.date_columns` decides those from the rest of the column and row.
-:func:`parse_date` does the whole thing for one value with an explicit order and reference date.
-Text none of this reads (来月, 3日後, next Friday, 3 days ago) goes to dateparser where it is
-installed (extra ``dates``): :func:`read_relative`, counted from the run's reference date.
+either a full date, or still needs the column's day/month order (03/04/2026), a year (3/31,
+3月末, 2026/3/末 has one, Q1) or the run's reference date (relative periods of
+rules/normalize.yaml dates.relative_periods: 来月, 来月末, 今期中, 来期, this quarter, next
+month); :mod:`.date_columns` decides those from the rest of the column and row. :func:`parse_date`
+does the whole thing for one value with an explicit order and reference date. Text none of this
+reads (3日後, next Friday, 3 days ago) goes to dateparser where it is installed (extra
+``dates``): :func:`read_relative`, counted from the run's reference date.
 """
 
 from __future__ import annotations
@@ -23,12 +25,21 @@ from typing import Any, Literal
 
 from .base import Issue, Outcome, is_missing, reformat
 from .config import DateRules, NormalizeRules, load_rules
-from .periods import Spec, date_for, four_digit, make_date, month_day, serial_to_date, western_year
+from .periods import (
+    Spec,
+    date_for,
+    four_digit,
+    make_date,
+    month_day,
+    relative_date,
+    serial_to_date,
+    western_year,
+)
 from .text import clean_text, is_placeholder
 
 RULE = "normalize.date"
 UNPARSEABLE = "normalize.unparseable-date"
-Kind = Literal["empty", "full", "order", "no-year", "fail"]
+Kind = Literal["empty", "full", "order", "no-year", "relative", "fail"]
 
 _MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august",
                 "september", "october", "november", "december")  # fmt: skip
@@ -72,6 +83,7 @@ class _MonthParts:
     m_ja: re.Pattern[str]
     en_my: re.Pattern[str]
     day: dict[str, str | int]
+    slash: re.Pattern[str]  # 2026/3/末, 3/末: the word after a separator instead of 月
 
 
 @lru_cache(maxsize=8)
@@ -89,7 +101,21 @@ def _month_parts(parts: tuple[tuple[str, str | int], ...]) -> _MonthParts:
             rf"(?:\s*[-\s,']\s*(?P<y>\d{{4}}|\d{{2}}))?$"
         ),
         dict(parts),
+        re.compile(rf"^(?P<head>(?:\d{{4}}\s*[-/.年]\s*)?\d{{1,2}})\s*[-/.]\s*(?P<w>{ja})$"),
     )
+
+
+@lru_cache(maxsize=8)
+def _relative_grammar(
+    words: tuple[tuple[str, str, int], ...], parts: tuple[tuple[str, str | int], ...]
+) -> re.Pattern[str]:
+    """来月, 来月末, 今期中, end of next month, mid next month: a relative period of
+    dates.relative_periods with an optional month-part word (after it in Japanese, before it in
+    English)."""
+    rel = "|".join(re.escape(w) for w, _, _ in words) or "(?!)"
+    ja = "|".join(re.escape(w) for w, _ in parts if not w.isascii()) or "(?!)"
+    en = "|".join(re.escape(w) for w, _ in parts if w.isascii()) or "(?!)"
+    return re.compile(rf"^(?:(?P<en>{en})(?:\s+of|-)?\s+)?(?P<rel>{rel})\s*(?P<ja>{ja}|いっぱい)?$")
 
 
 _FY = re.compile(r"^(?:(?P<y>\d{4})\s*年度\s*末?|fy\s*'?(?P<y2>\d{2}|\d{4}))$")
@@ -143,6 +169,10 @@ def parse_date(
         if reference is None:
             return Outcome("", token.issues, year_unknown(value))
         token = resolve_year(token, reference, rules.dates, f"the reference date ({reference})")
+    if token.kind == "relative":
+        if reference is None:
+            return Outcome("", token.issues, no_reference(value))
+        token = resolve_relative(token, reference, rules.dates, f"the reference date ({reference})")
     if token.kind == "full" and token.date:
         return Outcome(token.date.isoformat(), token.issues)
     if reference is not None and token.failure and token.failure.rule == UNPARSEABLE:
@@ -217,7 +247,7 @@ def tokenize(value: object, rules: NormalizeRules) -> DateToken:
         return DateToken(
             "fail", failure=Issue("normalize.unparseable-date", f"'{text}' is not a date")
         )
-    if token.approx:
+    if token.approx and token.kind != "relative":  # a relative one says so once resolved
         token = replace(token, issues=(*token.issues, _approx_issue(text, token.approx)))
     if token.kind == "full" and token.date and token.date.isoformat() != text and not token.issues:
         token = replace(token, issues=(reformat(RULE, token.date.isoformat()),))
@@ -239,30 +269,75 @@ def resolve_order(token: DateToken, order: str, dr: DateRules) -> DateToken:
 
 
 def resolve_year(
-    token: DateToken, reference: dt.date, dr: DateRules, why: str, *, not_after: bool = False
+    token: DateToken,
+    reference: dt.date,
+    dr: DateRules,
+    why: str,
+    *,
+    not_after: bool = False,
+    not_before: dt.date | None = None,
 ) -> DateToken:
     """Give a year to a no-year token: the candidate closest to ``reference``.
 
     With ``not_after`` (a date that cannot lie ahead, such as created_at, placed by today's
-    date alone) the latest candidate on or before ``reference`` wins instead.
+    date alone) the latest candidate on or before ``reference`` wins instead. With
+    ``not_before`` (an open deal's close date: the run's reference date) the earliest candidate
+    whose month is not before that date's month wins: 9月末 written in January is next
+    September, Q3 read in January is the coming Q3, 1月上旬 in late January is still this one.
     """
-    days = [date_for(token.spec, y, dr) for y in range(reference.year - 1, reference.year + 2)]
+    years = range(reference.year - 1, reference.year + 2)
+    if not_before is not None:
+        years = range(min(years.start, not_before.year), max(years.stop, not_before.year + 2))
+    days = [date_for(token.spec, y, dr) for y in years]
     valid = [d for d in days if d is not None]
     past = [d for d in valid if d <= reference] if not_after else []
+    ahead = (
+        [d for d in valid if (d.year, d.month) >= (not_before.year, not_before.month)]
+        if not_before is not None and not past
+        else []
+    )
     best: dt.date | None = (
-        max(past) if past else min(valid, key=lambda d: abs((d - reference).days), default=None)
+        max(past)
+        if past
+        else min(ahead)
+        if ahead
+        else min(valid, key=lambda d: abs((d - reference).days), default=None)
     )
     if best is None:
         return replace(
             token, kind="fail", failure=Issue("normalize.unparseable-date", "not a valid date")
         )
     how = "the latest not after" if past else "nearest to"
+    if ahead:
+        nearest = min(valid, key=lambda d: abs((d - reference).days))
+        how = "nearest to" if best == nearest else f"(an open deal: not before {not_before}) after"
     issue = Issue(
         "normalize.date-year-inferred",
         f"no year given; used {best.year}, {how} {why}",
         best.isoformat(),
     )
     return _check_range(replace(token, kind="full", date=best, issues=(*token.issues, issue)), dr)
+
+
+def resolve_relative(token: DateToken, reference: dt.date, dr: DateRules, why: str) -> DateToken:
+    """A relative period (来月, 今期中, this quarter) counted from ``reference``."""
+    day = relative_date(token.spec, reference, dr)
+    if day is None:
+        return replace(token, kind="fail", failure=Issue(UNPARSEABLE, "not a valid date"))
+    issue = Issue(
+        "normalize.approximate-date",
+        f"a relative period ({token.approx}); read against {why} as {day.isoformat()}",
+        day.isoformat(),
+    )
+    return _check_range(replace(token, kind="full", date=day, issues=(issue,)), dr)
+
+
+def no_reference(value: object) -> Issue:
+    """The failure of a relative period when nothing gives a reference date."""
+    return Issue(
+        UNPARSEABLE,
+        f"'{clean_text(value)}' is relative and no date given or in the data tells from when",
+    )
 
 
 def year_unknown(value: object) -> Issue:
@@ -347,6 +422,12 @@ def _grammar(t: str, dr: DateRules) -> DateToken:
     if hit := _YMD.match(t) or _COMPACT.match(t):
         return _ymd(int(hit["y"]), int(hit["m"]), int(hit["d"]), dr)
     parts = _month_parts(dr.month_parts)
+    if hit := parts.slash.match(t):  # 2026/3/末 -> 2026/3月末
+        t = f"{hit['head']}月{hit['w']}"
+    if dr.relative_periods and (
+        hit := _relative_grammar(dr.relative_periods, dr.month_parts).match(t)
+    ):
+        return _relative(hit, dr)
     if hit := parts.ym.match(t):
         return _month(int(hit["y"]), int(hit["m"]), hit["w"], dr)
     if hit := _MD_JA.match(t):
@@ -388,6 +469,27 @@ def _grammar(t: str, dr: DateRules) -> DateToken:
     if _SERIAL.match(t):
         return _from_number(float(t), dr)
     return DateToken("fail")
+
+
+def _relative(hit: re.Match[str], dr: DateRules) -> DateToken:
+    word = hit["rel"]
+    unit, offset = next((u, n) for w, u, n in dr.relative_periods if w == word)
+    where = hit["ja"] or hit["en"] or ""
+    pick: object = (
+        dr.month_only
+        if not where or where == "いっぱい"
+        else dict(dr.month_parts).get(where, "end")
+    )
+    if unit != "month":
+        pick = "end"
+    what = f"'{word}'" + (f", '{where}'" if where else "")
+    day = "the last day" if pick == "end" else f"day {pick}" if pick != "start" else "the first day"
+    why = (
+        f"{what}: {unit}{offset:+d} of the reference date, {day}"
+        if offset
+        else (f"{what}: this {unit} of the reference date, {day}")
+    )
+    return DateToken("relative", spec=("relative", unit, offset, pick), approx=why)
 
 
 def _year(written: str | None) -> int:

@@ -15,8 +15,11 @@ from .config import DateRules
 
 #: What a date without a year (or with an undecided day/month order) still needs:
 #: ("order", a, b, year|0) | ("day", m, d) | ("month", m, day|"end"|"start") | ("quarter", q)
-#: | ("half", h) | ("fy", 1) | ("year",)
+#: | ("half", h) | ("fy", 1) | ("year",) | ("relative", unit, offset, day|"end"|"start")
 Spec = tuple[object, ...]
+
+#: months per relative unit (relative_periods of rules/normalize.yaml)
+_UNIT_MONTHS = {"month": 1, "quarter": 3, "half": 6, "fiscal-year": 12, "year": 12}
 
 
 def date_for(spec: Spec, year: int, dr: DateRules) -> dt.date | None:
@@ -35,6 +38,25 @@ def date_for(spec: Spec, year: int, dr: DateRules) -> dt.date | None:
     first_year = year if dr.fiscal_named_by == "start" else year - (dr.fiscal_start != 1)
     index = dr.fiscal_start - 1 + months * n - 1  # 0-based month index of the period's last month
     return month_day(first_year + index // 12, index % 12 + 1, "end")
+
+
+def relative_date(spec: Spec, reference: dt.date, dr: DateRules) -> dt.date | None:
+    """The date a relative period means from ``reference``: 来月 -> the end of next month, 今期
+    -> the end of this fiscal year, this quarter -> the end of this (fiscal or calendar) quarter.
+
+    ``spec`` is ("relative", unit, offset, pick); a month takes the day ``pick`` says, a longer
+    period its last day.
+    """
+    _, unit, offset, pick = spec
+    size = _UNIT_MONTHS[str(unit)]
+    start = 1  # periods of a calendar year, and calendar quarters, start in January
+    if unit in ("fiscal-year", "half") or (unit == "quarter" and dr.quarters == "fiscal"):
+        start = dr.fiscal_start
+    month = reference.year * 12 + reference.month - 1  # months since year 0, 0-based
+    first = month - (reference.month - start) % size  # the first month of the current period
+    last = first + size * int(offset) + size - 1  # type: ignore[call-overload]
+    y, m = divmod(last, 12)
+    return month_day(y, m + 1, pick if size == 1 else "end")
 
 
 def serial_to_date(serial: float, date_system: int = 1900) -> dt.date:

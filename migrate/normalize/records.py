@@ -106,7 +106,6 @@ def normalize_records(
         out[_derived(name, "domain")] = _series(out, [website_domain(v) for v in values])
     for name in by_kind.get("postal-code", []):
         _simple(out, col, rules, name, "postal-code", lambda v: normalize_postal_code(v, rules))
-    normalize_date_columns(out, col, rules, by_kind.get("date", []), today)
     normalize_money(out, col, rules, by_kind.get("amount", []), units)
     for name in by_kind.get("probability", []):
         normalize_probability(out, col, rules, name)
@@ -116,12 +115,28 @@ def normalize_records(
         vocab = load_stage_vocabulary(rules_dir)
         for name in by_kind["stage"]:
             normalize_stage_column(out, col, rules, name, vocab)
+    # dates after the stage: an open deal's close date looks ahead (3月末 written in January
+    # is this March, 9月末 next September), a won or lost one's does not
+    normalize_date_columns(
+        out, col, rules, by_kind.get("date", []), today, _open_rows(out, rules_dir)
+    )
     _ensure_derived(out)
     _mark_rejects(out, col)
     return out, col.frame()
 
 
 # ----------------------------------------------------------------------------- per kind
+
+
+def _open_rows(out: pd.DataFrame, rules_dir: str | os.PathLike[str] | None) -> np.ndarray:
+    """Rows whose deal is not closed: the stage is no won or lost stage of rules/stages.yaml."""
+    if "stage" not in out.columns:
+        return np.ones(len(out), dtype=bool)
+    from ..bundle import load_rules_bundle
+
+    model = load_rules_bundle(rules_dir).stages
+    closed = set(model.keys_where(status="won")) | set(model.keys_where(status="lost"))
+    return ~out["stage"].isin(closed).to_numpy(dtype=bool)
 
 
 def _text(out: pd.DataFrame, col: Collector, name: str, *, multiline: bool) -> pd.Series:
