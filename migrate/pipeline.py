@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from . import findings as fnd
+from .clock import StageClock, StageListener
 from .context import RunContext
 from .crosswalk import CROSSWALK_COLUMNS, STATUS_COLUMNS, object_statuses
 from .errors import InputFileError
@@ -52,6 +53,7 @@ class RunResult:
     export: Any = None  # ExportResult (None for an audit)
     out_dir: Path | None = None
     outputs: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)  # wall seconds per stage
 
     @property
     def as_of(self) -> dt.date | None:
@@ -109,6 +111,8 @@ def run(
     excel_friendly: bool = False,
     quality_copy: str = "auto",
     force: bool = False,
+    on_stage: StageListener | None = None,
+    timings: bool = False,
 ) -> RunResult:
     """Run the whole pipeline; with ``out`` write every output there, atomically.
 
@@ -117,6 +121,8 @@ def run(
     ``target=None`` is the audit: everything but the import files. ``as_of`` is the date ages
     and "not in the future" checks count from; without it, the latest ``updated_at`` /
     ``created_at`` in the data (never the wall clock, so the same inputs give the same outputs).
+    ``on_stage(stage, seconds)`` hears each stage start (seconds None) and end; the stage
+    times are on the result (``timings``) and, with ``timings=True``, in report.json too.
     """
     from .bundle import load_rules_bundle
     from .dedupe import find_duplicates, read_decisions
@@ -137,6 +143,7 @@ def run(
         excel_friendly=excel_friendly,
         quality_copy=quality_copy,
     )
+    clock = StageClock(on_stage)
     given = read_decisions(decisions) if decisions else None
     existing_frames = _read_existing(existing)
     folder = None
@@ -144,21 +151,25 @@ def run(
         folder = OutputFolder(out, force=force, inputs=_input_files(paths))
         folder.prepare()
 
-    ingest = inspect(paths, rules_dir=rules, mapping=mapping)
-    schema = rules.schema
-    records = to_records(ingest.tables, schema, ingest.files)
+    with clock.stage("read"):
+        ingest = inspect(paths, rules_dir=rules, mapping=mapping)
+        schema = rules.schema
+        records = to_records(ingest.tables, schema, ingest.files)
     table_findings = [f for t in ingest.tables for f in t.findings]
     found: list[pd.DataFrame] = [fnd.concat([table_findings, ingest.findings])]
 
-    records, norm_findings = normalize_records(
-        records, rules_dir=rules, today=context.as_of, units=column_units(ingest.tables)
-    )
-    found.append(norm_findings)
-    day, day_source = _reference_date(context.as_of, records, ingest)
-    # messages of the stage rules in the language the trackers are written in, unless asked
-    context = context.resolve(
-        as_of=day, as_of_source=day_source, source_lang=source_language(records, ingest.tables)
-    )
+    with clock.stage("normalise"):
+        records, norm_findings = normalize_records(
+            records, rules_dir=rules, today=context.as_of, units=column_units(ingest.tables)
+        )
+        found.append(norm_findings)
+        day, day_source = _reference_date(context.as_of, records, ingest)
+        # messages of the stage rules in the language the trackers are written in, unless asked
+        context = context.resolve(
+            as_of=day,
+            as_of_source=day_source,
+            source_lang=source_language(records, ingest.tables),
+        )
     if context.as_of is None:
         found.append(fnd.to_frame([NO_REFERENCE_DATE]))
     model, profile = context.stage_model, context.target
@@ -171,13 +182,16 @@ def run(
 
     # stages before dedupe: the stage a merged deal keeps is the one of its most recent row
     keep = records[~rejected]
-    keep, inferred = infer_stages(keep, model, lang=context.lang)
-    found.append(inferred)
-    dedupe = find_duplicates(keep, rules_dir=rules, decisions=given, existing=existing_frames)
-    found.append(dedupe.findings)
-    records = _merge_back(records, dedupe.records)
-    records["_final_stage"] = _final_stages(records, dedupe.deals)
-    found.append(check_stage_consistency(dedupe.deals, model, context.as_of, lang=context.lang))
+    with clock.stage("stages"):
+        keep, inferred = infer_stages(keep, model, lang=context.lang)
+        found.append(inferred)
+    with clock.stage("duplicates"):
+        dedupe = find_duplicates(keep, rules_dir=rules, decisions=given, existing=existing_frames)
+        found.append(dedupe.findings)
+        records = _merge_back(records, dedupe.records)
+        records["_final_stage"] = _final_stages(records, dedupe.deals)
+    with clock.stage("stages"):
+        found.append(check_stage_consistency(dedupe.deals, model, context.as_of, lang=context.lang))
 
     export = None
     if profile is not None:
@@ -188,11 +202,12 @@ def run(
             "contacts": dedupe.contacts,
             "deals": dedupe.deals,
         }
-        export = build_import_files(
-            entities, profile, model, owners=context.owners, today=context.as_of
-        )
-        found.append(export.findings)
-        records = _apply_rejects(records, export.rejects)
+        with clock.stage("export"):
+            export = build_import_files(
+                entities, profile, model, owners=context.owners, today=context.as_of
+            )
+            found.append(export.findings)
+            records = _apply_rejects(records, export.rejects)
     records, left_out = object_statuses(
         records, export, profile, dedupe.deals if export is not None else pd.DataFrame()
     )
@@ -216,10 +231,14 @@ def run(
         dedupe=dedupe,
         export=export,
     )
-    result.report = build_report(result, context)  # the whole report.json, in one place
+    with clock.stage("report"):
+        result.report = build_report(result, context)  # the whole report.json, in one place
+    if timings:  # they vary from run to run: only on request, outputs stay reproducible
+        result.report["timings"] = clock.to_json()
+    result.timings = clock.times
     if folder is not None and ingest.tables:
         result.out_dir = folder.path
-        with folder.staging() as tmp:
+        with clock.stage("write"), folder.staging() as tmp:
             result.outputs = _write_all(result, tmp, schema.names)
     elif folder is not None:
         folder.discard()

@@ -1,0 +1,77 @@
+"""Stage times and progress (issue 14): in the summary always, in report.json only on request."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+import migrate.cli
+from migrate import pipeline
+from migrate.clock import StageClock
+
+STAGES = ["read", "normalise", "stages", "duplicates", "export", "report"]
+
+
+def test_the_clock_adds_up_a_stage_entered_twice_and_tells_the_listener():
+    heard = []
+    clock = StageClock(lambda stage, s: heard.append((stage, s is None)))
+    with clock.stage("a"):
+        pass
+    with clock.stage("b"):
+        pass
+    with clock.stage("a"):
+        pass
+    assert list(clock.times) == ["a", "b"]
+    assert heard == [("a", True), ("a", False), ("b", True), ("b", False)] + [
+        ("a", True),
+        ("a", False),
+    ]
+    assert sum(clock.shares().values()) == pytest.approx(1.0, abs=0.01)
+    assert clock.to_json()["total_seconds"] == pytest.approx(clock.total(), abs=0.001)
+
+
+def test_a_failing_stage_is_still_timed():
+    clock = StageClock()
+    with pytest.raises(RuntimeError), clock.stage("x"):
+        raise RuntimeError("boom")
+    assert "x" in clock.times
+
+
+@pytest.fixture
+def tracker(tmp_path: Path) -> Path:
+    src = tmp_path / "t.csv"
+    rows = [{"Company": f"Acme {i} Inc.", "Deal": f"D{i}", "Amount": 100 * i} for i in range(5)]
+    pd.DataFrame(rows).to_csv(src, index=False)
+    return src
+
+
+def test_timings_reach_report_json_only_when_asked(tracker: Path, tmp_path: Path):
+    plain = pipeline.run([str(tracker)], out=tmp_path / "a", target="generic")
+    assert list(plain.timings) == [*STAGES, "write"]
+    assert "timings" not in json.loads((tmp_path / "a" / "report.json").read_text("utf-8"))
+    timed = pipeline.run([str(tracker)], out=tmp_path / "b", target="generic", timings=True)
+    written = json.loads((tmp_path / "b" / "report.json").read_text("utf-8"))["timings"]
+    assert list(written["seconds"]) == STAGES  # written before the write stage ends
+    assert set(written["shares"]) == set(STAGES)
+    assert timed.timings["read"] >= 0
+
+
+def test_the_cli_shows_stage_lines_on_a_terminal_and_not_with_quiet(
+    tracker: Path, tmp_path: Path, monkeypatch
+):
+    monkeypatch.setattr(migrate.cli, "_on_terminal", lambda: True)
+    runner = CliRunner()
+    shown = runner.invoke(
+        migrate.cli.cli, ["run", str(tracker), "--out", str(tmp_path / "a")], obj={}
+    )
+    assert shown.exit_code in (0, 1), shown.output
+    assert "  normalise: " in shown.stderr and "stage times: read " in shown.stderr
+    quiet = runner.invoke(
+        migrate.cli.cli, ["run", str(tracker), "--out", str(tmp_path / "b"), "--quiet"], obj={}
+    )
+    assert "  normalise: " not in quiet.stderr
+    assert "stage times: read " in quiet.stderr  # the summary keeps them
