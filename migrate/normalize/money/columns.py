@@ -3,7 +3,10 @@
 Each distinct cell is read once (:mod:`.cells`), the column's decimal mark settled
 (:mod:`.separators`), the header unit applied (:mod:`.units`) and the currency of every row
 chosen: the cell's symbol, else the currency column (:mod:`.currency`), else the header's, else
-the default of rules/normalize.yaml.
+the currency the column's other cells write (per source file+sheet: when the cells that name a
+currency all name the same one and are at least as many as those that name none, 25k beside
+$25,000 is $25,000 too, with a warning; when they disagree or are few, the bare amount keeps the
+default with a warning), else the default of rules/normalize.yaml.
 """
 
 from __future__ import annotations
@@ -97,6 +100,11 @@ def normalize_money(
         out[field] = pd.Series(amount, index=out.index, dtype="float64")
         if i == 0:
             cell_currency = take([o.value.currency for o in outcomes], codes)
+            bare_rows = ~np.isnan(number) & (cell_currency == "") & (ccy == "") & (hint == "")
+            raw_text = take([to_text(u) for u in uniques], codes)
+            fallback = _column_currency(
+                field, cell_currency, bare_rows, fallback, codes_by_source, raw_text, col, rules
+            )
     if amount_fields or "currency" in out:
         final = np.where(cell_currency != "", cell_currency, fallback)
         other = np.where(ccy != "", ccy, hint)
@@ -117,3 +125,60 @@ def normalize_money(
                 [str(cell_currency[p]) for p in clash],
             )
         out["currency"] = pd.Series(final, index=out.index, dtype=object)
+
+
+def _column_currency(
+    field: str,
+    cell_currency: np.ndarray,
+    bare: np.ndarray,
+    fallback: np.ndarray,
+    groups: np.ndarray,
+    raw_text: np.ndarray,
+    col: Collector,
+    rules: NormalizeRules,
+) -> np.ndarray:
+    """The currency of amounts that name none, from the other cells of their column.
+
+    Per source file+sheet: the cells that write a currency ($25,000, USD 12k) say what the
+    column holds. When they all name one currency other than the default and are at least as
+    many as the bare ones, a bare amount (25k, 25000) is in that currency too
+    (``normalize.amount-currency-from-column``); when they name several, or are fewer, the bare
+    amount keeps the default and is flagged (``normalize.amount-currency-unclear``).
+    """
+    default = rules.amounts.default_currency
+    out = fallback.copy()
+    for g in np.unique(groups[bare]) if bare.any() else []:
+        here = groups == g
+        named = cell_currency[here & (cell_currency != "")]
+        foreign = sorted(set(named) - {default})
+        if not foreign:
+            continue
+        rows = np.flatnonzero(here & bare)
+        written = ", ".join(sorted(set(named)))
+        if len(set(named)) == 1 and len(named) >= len(rows):
+            out[rows] = foreign[0]
+            issue = Issue(
+                "normalize.amount-currency-from-column",
+                f"the amount names no currency; {len(named)} other amount(s) of this column "
+                f"are in {foreign[0]} and none in another currency: read as {foreign[0]}",
+                foreign[0],
+                "warning",
+            )
+        else:
+            issue = Issue(
+                "normalize.amount-currency-unclear",
+                f"the amount names no currency, and the column's other amounts are in "
+                f"{written} ({len(named)} of {len(named) + len(rows)}): read as {default}, "
+                "the default currency",
+                default,
+                "warning",
+                "kept",
+            )
+        col.rows(
+            field,
+            rows,
+            [issue] * len(rows),
+            [str(raw_text[p]) for p in rows],
+            [str(out[p]) for p in rows],
+        )
+    return out
