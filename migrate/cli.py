@@ -264,6 +264,22 @@ def _reference_line(result) -> str:
     return result.context.describe_as_of()
 
 
+def _skipped_sheets(result) -> list[str]:
+    """A sheet skipped whole while it held more than a few rows is named, so nothing vanishes
+    quietly (ingest.yaml skipped_sheet_notice_rows)."""
+    from .bundle import load_rules_bundle
+
+    context = result.context
+    rules = context.rules if context is not None else load_rules_bundle(None)
+    limit = rules.ingest[0].skipped_sheet_notice_rows
+    return [
+        f"skipped sheet {t.file} / {t.sheet}: {t.skipped_rows} rows not read ({t.reason}: "
+        f"{t.reason_text})"
+        for t in result.tables
+        if t.kind == "skipped" and (getattr(t, "skipped_rows", 0) or 0) > limit
+    ]
+
+
 def _on_terminal() -> bool:
     """Progress lines only for a person watching: stderr is a terminal."""
     return sys.stderr.isatty()
@@ -330,6 +346,8 @@ def _run(ctx: click.Context, files: tuple[str, ...], target: str | None, **kw) -
         err=True,
     )
     click.echo(_reference_line(result), err=True)
+    for line in _skipped_sheets(result):
+        click.echo(line, err=True)
     if result.timings:
         click.echo("stage times: " + _times_line(result.timings), err=True)
     dup = result.report.get("duplicates", {})

@@ -82,6 +82,8 @@ def _reconcile(ctx: Context) -> list[dict[str, Any]]:
             **{k: int(c.get(k, 0)) for k in STATUSES},
             "blank": sum(1 for _, why in t.skipped if why == BLANK),
             "skipped_reasons": dict(sorted(reasons.items())),
+            # a sheet skipped whole: the rows it held, so that it does not vanish quietly
+            "rows_not_read": int(getattr(t, "skipped_rows", 0) or 0) if t.kind == "skipped" else 0,
         }
         out.append(_balance(row))
     for (f, s), c in counts.items():  # rows the crosswalk knows but no table does (defensive)
@@ -99,6 +101,7 @@ def _reconcile(ctx: Context) -> list[dict[str, Any]]:
                         **{k: int(c.get(k, 0)) for k in STATUSES},
                         "blank": 0,
                         "skipped_reasons": {},
+                        "rows_not_read": 0,
                     }
                 )
             )

@@ -30,6 +30,7 @@ def build_summary(result: Any, *, target: str | None) -> dict[str, Any]:
                 "kind": t.kind,
                 "reason": t.reason,
                 "reason_text": t.reason_text,
+                "skipped_rows": int(getattr(t, "skipped_rows", 0) or 0),
                 "header_row": t.header_row,
                 "header_rows": t.header_rows,
                 "rows": {

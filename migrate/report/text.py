@@ -155,6 +155,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "imp.rejections": ("除外の主な理由", "Top reasons for rejection"),
     "imp.checks": ("検証で失敗したチェック", "Failed import-file checks"),
     "imp.skipped-why": ("スキップの内訳", "Skipped rows by reason"),
+    "imp.not-read": ("{n} 行を読んでいません", "{n} rows not read"),
     "expectations": ("チェック数", "Checks"),
     "passed": ("合格", "Passed"),
     "failed": ("不合格", "Failed"),

@@ -38,6 +38,9 @@ def import_section(p: Page) -> str:
         sheet = e(s["sheet"]) or p.t("csv")
         if s["kind"] == "skipped":
             sheet += f' <span class="ex">({e(p.reason_label(s["reason"]))})</span>'
+            if s.get("rows_not_read"):
+                note = p.t("imp.not-read").format(n=num(s["rows_not_read"]))
+                sheet += f'<br><span class="ex">{note}</span>'
         skipped = num(s["skipped"]) + (
             f'<br><span class="ex">{e(why)}</span>' if why and s["kind"] != "skipped" else ""
         )
