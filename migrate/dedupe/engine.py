@@ -64,7 +64,7 @@ def _decision_pairs(
                 if x != y:
                     ls.append(min(x, y))
                     rs.append(max(x, y))
-                    ws.append(FORCED if d == "same" else NEVER)
+                    ws.append(FORCED if d == "same" else NEVER if d == "different" else np.nan)
     return (
         np.array(ls, dtype=np.int64),
         np.array(rs, dtype=np.int64),
@@ -122,8 +122,14 @@ def link(
     logodds = model.logodds(gamma, prepared, cand.left)
     left, right = cand.left, cand.right
 
-    # decisions from a person override the model, both ways
+    # decisions from a person override the model, both ways; a 'review' pair (NaN) keeps the
+    # model's weight but is always shown to a person
     dl, dr, dw, unknown = _decision_pairs(frame, key_column, decisions)
+    if len(dl):
+        show = np.isnan(dw)
+        dw = np.where(show, model.logodds(compare.levels(prepared, dl, dr), prepared, dl), dw)
+    else:
+        show = np.zeros(0, dtype=bool)
     decided = np.zeros(len(left), dtype=np.int8)
     if len(dl):
         codes = left * n + right
@@ -132,7 +138,7 @@ def link(
         pos_c = np.minimum(pos, max(len(codes) - 1, 0))
         found = (codes[pos_c] == dcodes) if len(codes) else np.zeros(len(dcodes), bool)
         logodds[pos_c[found]] = dw[found]
-        decided[pos_c[found]] = np.where(dw[found] > 0, 1, -1)
+        decided[pos_c[found]] = np.where(show[found], 2, np.where(dw[found] > 0, 1, -1))
         new = ~found
         if new.any():
             nl, nr, nw = dl[new], dr[new], dw[new]
@@ -140,7 +146,9 @@ def link(
             right = np.r_[right, nr]
             gamma = np.vstack([gamma, compare.levels(prepared, nl, nr)])
             logodds = np.r_[logodds, nw]
-            decided = np.r_[decided, np.where(nw > 0, 1, -1).astype(np.int8)]
+            decided = np.r_[
+                decided, np.where(show[new], 2, np.where(nw > 0, 1, -1)).astype(np.int8)
+            ]
             order = np.argsort(left * n + right, kind="stable")
             left, right, gamma, logodds, decided = (
                 left[order],
@@ -176,7 +184,7 @@ def link(
             "logodds": logodds[keep],
             "probability": probability(logodds[keep]),
             "decision": np.select(
-                [decided[keep] > 0, decided[keep] < 0], ["same", "different"], ""
+                [decided[keep] == 1, decided[keep] < 0], ["same", "different"], ""
             ),
         }
     )

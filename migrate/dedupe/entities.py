@@ -272,10 +272,56 @@ def existing_accounts(
         }
     )
     out["_key"] = "sfa:account:" + out["existing_id"]
+    out["legal_name"] = col("company_name").map(K.compact).to_numpy()
     return (
         out[(out["existing_id"] != "") & (out["company_key"] != "")]
         .drop_duplicates("existing_id")
         .reset_index(drop=True)
+    )
+
+
+def exact_existing_pairs(records: pd.DataFrame, recs: EntityRecords) -> pd.DataFrame:
+    """Decisions between an SFA account and the tracker companies of the same legal name.
+
+    The name is compared whole, legal form included (株式会社ミドリ物産 is not ミドリ物産株式会社),
+    without case, spaces or punctuation. A name of one account and one tracker record is
+    ``same``; a name several accounts or several tracker companies share (two 大和興業, Tokyo
+    and Osaka) is ``review``: the engine weighs it and a person sees it. A name only similar is
+    weighed like any other pair (it reaches review on the name alone).
+    """
+    columns = ["left_key", "right_key", "decision"]
+    frame = recs.frame
+    if "legal_name" not in frame or not (frame["existing_id"] != "").any():
+        return pd.DataFrame(columns=columns)
+    ext = frame[frame["existing_id"] != ""]
+    ext = ext[ext["legal_name"].astype(str) != ""]
+    ok = recs.record_of_row >= 0
+    names = _map_unique(text_column(records, "company_name"), K.compact)
+    rows = pd.DataFrame({"name": names.to_numpy()[ok], "rec": recs.record_of_row[ok]})
+    rows = rows[rows["name"] != ""].drop_duplicates()
+    pairs = ext.merge(rows, left_on="legal_name", right_on="name")
+    unique = (pairs.groupby("legal_name")["_key"].transform("nunique") == 1) & (
+        pairs.groupby("legal_name")["rec"].transform("nunique") == 1
+    )
+    pairs["decision"] = np.where(unique.to_numpy(), "same", "review")
+    # the same name with another legal form, or the form elsewhere (アクメ商事株式会社 /
+    # 株式会社アクメ商事): only similar, a person decides
+    tracker = frame[frame["existing_id"] == ""].reset_index()[["index", "company_key"]]
+    similar = ext.merge(tracker.rename(columns={"index": "rec"}), on="company_key")
+    similar = similar[similar["company_key"].astype(str) != ""].assign(decision="review")
+    both = pd.concat(
+        [pairs[["rec", "_key", "decision"]], similar[["rec", "_key", "decision"]]],
+        ignore_index=True,
+    ).drop_duplicates(["rec", "_key"])
+    if both.empty:
+        return pd.DataFrame(columns=columns)
+    return pd.DataFrame(
+        {
+            "left_key": frame["_key"].to_numpy()[both["rec"].to_numpy(dtype=np.int64)],
+            "right_key": both["_key"].to_numpy(),
+            "decision": both["decision"].to_numpy(),
+        },
+        columns=columns,
     )
 
 

@@ -29,6 +29,7 @@ from .entities import (
     company_records,
     contact_records,
     deal_records,
+    exact_existing_pairs,
     existing_accounts,
     text_column,
 )
@@ -81,6 +82,9 @@ class DedupeResult:
     review: pd.DataFrame
     findings: pd.DataFrame
     pairs: pd.DataFrame  # every merged, reviewed or decided pair with its evidence
+    # per export of the target SFA (accounts): how many of its records were matched to a
+    # tracker record, sent to review, or left alone (the run summary says them)
+    existing: dict[str, dict[str, int]] = dataclasses.field(default_factory=dict)
 
 
 def find_duplicates(
@@ -110,7 +114,16 @@ def find_duplicates(
     crecs = company_records(work, settings, ext)
     crules = _with_existing_id(settings.companies) if ext is not None else settings.companies
     tracker = (crecs.frame["existing_id"] == "").to_numpy()
-    companies = _run("companies", crules, crecs, given, valid=tracker)
+    exact = exact_existing_pairs(work, crecs)
+    if len(exact):  # a person's decision on the same pair wins
+        decided = set(zip(given["left_key"], given["right_key"]))
+        decided |= {(b, a) for a, b in decided}
+        exact = exact[
+            [(a, b) not in decided for a, b in zip(exact["left_key"], exact["right_key"])]
+        ]
+    companies = _run(
+        "companies", crules, crecs, pd.concat([exact, given], ignore_index=True), valid=tracker
+    )
     contacts = _run(
         "contacts", settings.contacts, contact_records(work, companies.row_ids, settings), given
     )
@@ -163,6 +176,9 @@ def find_duplicates(
         1, "existing_id", frames["companies"]["company_id"].map(existing_of).fillna("").to_numpy()
     )
     found.append(explain.existing_match_findings(frames["companies"]))
+    existing_counts = (
+        {"accounts": _existing_counts(companies, review_parts)} if ext is not None else {}
+    )
     if existing and existing.get("contacts") is not None and len(frames["contacts"]):
         frames["contacts"].insert(
             1,
@@ -188,6 +204,7 @@ def find_duplicates(
         review.sort_values(["entity", "probability"], ascending=[True, False], ignore_index=True),
         F.concat(found),
         pairs_all,
+        existing_counts,
     )
 
 
@@ -272,6 +289,26 @@ def _run(
     has = recs.record_of_row >= 0
     row_ids[has] = record_ids[recs.record_of_row[has]]
     return EntityRun(name, rules, recs, linkage, record_ids, row_ids)
+
+
+def _existing_counts(companies: EntityRun, review_parts: list[pd.DataFrame]) -> dict[str, int]:
+    """Accounts of the SFA export matched to a tracker company, reviewed, or left alone."""
+    frame = companies.recs.frame
+    is_ext = (frame["existing_id"] != "").to_numpy()
+    ids = companies.record_ids
+    with_tracker = set(ids[~is_ext])
+    matched = is_ext & np.isin(ids, list(with_tracker))
+    keys = frame["_key"].to_numpy(dtype=object)
+    in_review: set[str] = set()
+    for part in review_parts:
+        mine = part[part["entity"] == "companies"]
+        in_review |= set(mine["left_key"]) | set(mine["right_key"])
+    reviewed = is_ext & ~matched & np.isin(keys, list(in_review))
+    return {
+        "matched": int(matched.sum()),
+        "reviewed": int(reviewed.sum()),
+        "left_alone": int((is_ext & ~matched & ~reviewed).sum()),
+    }
 
 
 def _with_existing_id(rules: EntitySettings) -> EntitySettings:
