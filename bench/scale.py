@@ -1,0 +1,161 @@
+"""The cost of a run against the cost of reading the file, from 10k rows to Excel's limit.
+
+    python bench/scale.py                      # 10,000 / 100,000 rows
+    python bench/scale.py 10000 100000 1048575 # up to Excel's maximum rows per sheet
+    python bench/scale.py --csv 5000000        # several CSV files totalling 5M rows
+
+For each size it writes one tracker .xlsx of synthetic rows (bench/synth.py: companies,
+contacts and deals repeated across trackers with variants; 27 columns), cached under
+``$SFA_BENCH_CACHE`` (default /tmp/sfa-bench), then measures in fresh processes, in the same
+run: the bare read with fastexcel (calamine into Arrow, every cell of the sheet) and
+``sfa-migrate run FILE --target generic --quiet --timings``. Peak memory is the child's
+maximum resident set (``wait4``). Prints a Markdown table: rows, read s, run s, run / read,
+peak GB of each, the stage shares from report.json, and the growth of seconds per row
+against n log n between sizes (1.0 = n log n; below 1 grows slower). The goals of issue 14:
+run <= 3x the read, 1,048,575 rows <= 60 s and <= 4 GB, 100k rows <= 8 s.
+This machine is shared: read ratios measured in one run, not absolute seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+CACHE = Path(os.environ.get("SFA_BENCH_CACHE", "/tmp/sfa-bench"))
+SEED = 7
+
+READ = """
+import sys, fastexcel
+reader = fastexcel.read_excel(sys.argv[1])
+for name in reader.sheet_names:
+    reader.load_sheet(name, header_row=None).to_arrow()
+"""
+
+
+def tracker_file(n: int, *, kind: str = "xlsx", parts: int = 1) -> list[Path]:
+    """The synthetic tracker(s) of about ``n`` rows (made once, then cached)."""
+    import synth
+
+    CACHE.mkdir(parents=True, exist_ok=True)
+    names = [CACHE / f"trackers_{n}_{SEED}_{i}.{kind}" for i in range(parts)]
+    if all(p.exists() for p in names):
+        return names
+    frame = synth.trackers(n, seed=SEED)
+    cols = [c for c in frame.columns if not c.startswith(("_", "truth_"))]
+    frame = frame[cols].iloc[:n] if kind == "xlsx" else frame[cols]
+    size = math.ceil(len(frame) / parts)
+    for i, path in enumerate(names):
+        part = frame.iloc[i * size : (i + 1) * size]
+        tmp = path.with_suffix(".tmp")
+        if kind == "csv":
+            part.to_csv(tmp, index=False)
+        else:
+            _write_xlsx(part, tmp)
+        tmp.replace(path)
+    return names
+
+
+def _write_xlsx(frame, path: Path) -> None:
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    ws = wb.add_worksheet("deals")
+    ws.write_row(0, 0, list(frame.columns))
+    for r, row in enumerate(frame.itertuples(index=False), start=1):
+        ws.write_row(r, 0, ["" if v is None else v for v in row])
+    wb.close()
+
+
+def measure(cmd: list[str]) -> tuple[float, float, int]:
+    """Wall seconds, peak resident GB and exit code of one child process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    took = time.perf_counter() - start
+    if proc.stderr is not None:
+        err = proc.stderr.read().decode("utf-8", "replace")
+        proc.stderr.close()
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):
+        sys.stderr.write(err[-2000:])
+    return took, usage.ru_maxrss / 1024 / 1024, code  # ru_maxrss is in KiB on Linux
+
+
+def run_one(paths: list[Path], work: Path) -> dict[str, object]:
+    rows = 0
+    read_s = read_gb = 0.0
+    for p in paths:
+        if p.suffix == ".xlsx":
+            s, gb, _ = measure([sys.executable, "-c", READ, str(p)])
+            read_s, read_gb = read_s + s, max(read_gb, gb)
+    out = work / "out"
+    cmd = [sys.executable, "-m", "migrate", "run", *map(str, paths), "--out", str(out)]
+    cmd += ["--target", "generic", "--quiet", "--timings", "--force"]
+    run_s, run_gb, code = measure(cmd)
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    rows = int(report["rows"]["data"])
+    return {
+        "rows": rows,
+        "files": len(paths),
+        "read_s": read_s,
+        "read_gb": read_gb,
+        "run_s": run_s,
+        "run_gb": run_gb,
+        "exit": code,
+        "shares": report.get("timings", {}).get("shares", {}),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("rows", nargs="*", type=int, default=[10_000, 100_000])
+    ap.add_argument("--csv", type=int, metavar="ROWS", help="also N rows as 5 CSV files")
+    ns = ap.parse_args(argv)
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in ns.rows:
+            results.append(run_one(tracker_file(n), Path(tmp)))
+            _print_row(results[-1], header=len(results) == 1)
+        if ns.csv:
+            results.append(run_one(tracker_file(ns.csv, kind="csv", parts=5), Path(tmp)))
+            _print_row(results[-1], header=not ns.rows)
+    xlsx = [r for r in results if r["files"] == 1]
+    for a, b in zip(xlsx, xlsx[1:]):
+        na, nb = float(a["rows"]), float(b["rows"])  # type: ignore[arg-type]
+        per_a = float(a["run_s"]) / (na * math.log(na))  # type: ignore[arg-type]
+        per_b = float(b["run_s"]) / (nb * math.log(nb))  # type: ignore[arg-type]
+        print(
+            f"\n{na:,.0f} -> {nb:,.0f} rows: seconds per n log n grew {per_b / per_a:.2f}x "
+            "(1.0 = n log n, below 1 = better)"
+        )
+    return 0
+
+
+def _print_row(r: dict[str, object], *, header: bool) -> None:
+    if header:
+        print(
+            "| rows | files | read s | run s | run / read | read peak GB | run peak GB | stage shares |"
+        )
+        print("|---:|---:|---:|---:|---:|---:|---:|---|")
+    read_s, run_s = float(r["read_s"]), float(r["run_s"])  # type: ignore[arg-type]
+    ratio = f"{run_s / read_s:.1f}" if read_s else "-"
+    shares = ", ".join(f"{k} {v:.0%}" for k, v in dict(r["shares"]).items())  # type: ignore[call-overload]
+    print(
+        f"| {int(r['rows']):,} | {r['files']} | {read_s:.1f} | {run_s:.1f} | {ratio} | "  # type: ignore[call-overload]
+        f"{float(r['read_gb']):.2f} | {float(r['run_gb']):.2f} | {shares} |",  # type: ignore[arg-type]
+        flush=True,
+    )
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
