@@ -129,7 +129,7 @@ def test_unknown_stage_key_lists_the_allowed_keys(tmp_path: Path) -> None:
     doc["stages"][0]["colour"] = "red"
     assert _problems(tmp_path, doc) == [
         "stages[0].colour: unknown key; allowed: key, order, label, level, status, team, "
-        "probability, definition, exit, synonyms"
+        "probability, definition, exit, synonyms, exit_words"
     ]
 
 
@@ -137,7 +137,8 @@ def test_unknown_top_level_key(tmp_path: Path) -> None:
     doc = _default_doc()
     doc["stage"] = []
     assert _problems(tmp_path, doc) == [
-        "stage: unknown key; allowed: kind, version, stages, requirements, inference"
+        "stage: unknown key; allowed: kind, version, stages, word_forms, guesses, provisional, "
+        "evidence, requirements, inference"
     ]
 
 
@@ -449,8 +450,8 @@ def test_infer_keeps_earlier_inferred_flags(model: StageModel) -> None:
     assert found.empty
 
 
-def test_an_unknown_stage_word_is_not_overwritten_by_inference(tmp_path) -> None:
-    """Only an empty stage cell is inferred; 'Stalled' at 100% stays unknown, not 'won'."""
+def test_an_unknown_stage_word_is_decided_by_closed_deal_evidence_and_flagged(tmp_path) -> None:
+    """'Stalled' at 100% names no stage: the evidence of a won deal decides, at warning."""
     import csv
 
     from migrate import pipeline
@@ -464,18 +465,74 @@ def test_an_unknown_stage_word_is_not_overwritten_by_inference(tmp_path) -> None
     result = pipeline.run([str(path)], target=None)
     stage = dict(zip(result.records["deal_name"], result.records["stage"]))
     inferred = dict(zip(result.records["deal_name"], result.records["_stage_inferred"]))
-    assert stage["Renewal"] == "" and not inferred["Renewal"]
+    assert stage["Renewal"] == "won" and inferred["Renewal"]
     assert stage["Expansion"] == "won" and inferred["Expansion"]
+    over = result.findings[result.findings["rule"] == "stages.inferred-over-word"]
+    assert len(over) == 1 and over["severity"].iloc[0] == "warning"
+    assert "Stalled" in over["message"].iloc[0] and "probability 100" in over["message"].iloc[0]
 
 
-def test_infer_stages_leaves_rows_with_an_unknown_word_alone() -> None:
+def test_infer_stages_decides_an_unknown_word_only_with_closed_deal_evidence() -> None:
     import pandas as pd
 
     from migrate.stages import infer_stages, load_stage_model
 
     rows = pd.DataFrame(
-        {"stage": ["", ""], "probability": [100.0, 100.0], "_stage_unknown": [True, False]}
+        {
+            "stage": ["", "", "", ""],
+            "probability": [100.0, 100.0, 70.0, None],
+            "email": ["", "", "", "a@example.com"],
+            "_stage_unknown": [True, False, True, True],
+            "_stage_word": ["Stalled", "", "様子見", "様子見"],
+        }
     )
     out, found = infer_stages(rows, load_stage_model())
-    assert out["stage"].tolist() == ["", "won"]
-    assert out["_stage_inferred"].tolist() == [False, True] and len(found) == 1
+    # 100 % decides over the unknown word; 70 % (open) and a contact row do not
+    assert out["stage"].tolist() == ["won", "won", "", ""]
+    assert out["_stage_inferred"].tolist() == [True, True, False, False]
+    rules = found["rule"].tolist()
+    assert rules.count("stages.inferred-over-word") == 1 and rules.count("stages.inferred") == 1
+    unknown = found[found["rule"] == "stages.unknown-word"]
+    assert unknown["original"].tolist() == ["様子見"]
+    assert "2 row(s)" in unknown["message"].iloc[0]
+
+
+def test_suggest_stage_from_probability_and_from_a_person_row() -> None:
+    import pandas as pd
+
+    from migrate.stages import load_stage_model, suggest_stage
+
+    model = load_stage_model()
+    stage, why = suggest_stage(pd.DataFrame({"probability": [70.0, 80.0, 90.0]}), model)
+    assert stage == "closing" and why == "probability 70-90 in 3 of 3 row(s)"
+    stage, why = suggest_stage(pd.DataFrame({"probability": [None], "email": ["a@b.jp"]}), model)
+    assert stage == "lead"
+    stage, _ = suggest_stage(pd.DataFrame({"deal_name": ["基幹刷新"]}), model)
+    assert stage == ""
+
+
+def test_exit_words_name_the_next_stage_lost_left_aside() -> None:
+    from migrate.stages import load_stage_model
+
+    model = load_stage_model()
+    assert model.next_stage("sql") == "opportunity"
+    assert model.next_stage("closing") == "won"  # lost is no "next" stage
+    assert model.next_stage("lost") == ""
+    assert model.lookup("アポ確定") == "opportunity" and model.lookup("発注書受領") == "won"
+
+
+def test_stage_model_file_checks_the_new_sections(tmp_path: Path) -> None:
+    doc = _default_doc()
+    doc["word_forms"]["stems"][0]["doing"] = "quoting"
+    doc["guesses"][0]["stage"] = "maybe"
+    doc["evidence"]["won"]["colour"] = []
+    doc["inference"][0]["when"]["evidence"] = "closed"
+    problems = _problems(tmp_path, doc)
+    assert any(
+        p.startswith("word_forms.stems[0].doing: 'quoting' is not allowed") for p in problems
+    )
+    assert any(p.startswith("guesses[0].stage: 'maybe' is not allowed") for p in problems)
+    assert any(p.startswith("evidence.won.colour: unknown key") for p in problems)
+    assert any(
+        p.startswith("inference[0].when.evidence: 'closed' is not allowed") for p in problems
+    )

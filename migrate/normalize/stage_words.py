@@ -1,10 +1,15 @@
 """Stage words to stage keys, with the vocabulary of rules/stages.yaml.
 
 In: stage cells as trackers write them (提案中, 3.提案, B:見積提示, (4)受注, Closed Won, closed-won,
-失注・他社決定, Negociation, 商談注) and the ``key``, ``label`` and ``synonyms`` of each stage in
-rules/stages.yaml (the words live there, never here). Out: the stage key, matched after NFKC, case
-folding and removing spaces, punctuation, brackets and leading numbering; then a word made of
-parts (``失注・他社決定``, ``見積提示 / 交渉中``) whose every part names the same stage; then,
+失注・他社決定, 見積回答待ち, 受注(仮), Negociation, 商談注) and the words of rules/stages.yaml (each
+stage's ``key``, ``label``, ``synonyms`` and ``exit_words``; ``word_forms``, ``guesses`` and
+``provisional``: the words live there, never here). Out: the stage key and how it was read
+(:func:`read_stage_word`). First a won word marked provisional (受注(仮), 仮受注, Won (Verbal))
+names the provisional stage; then the word as listed, after NFKC, case folding and removing
+spaces, punctuation, brackets and leading numbering (an exit word names the next stage); then a
+guess (Best Case: a forecast category read as a stage, ``normalize.stage-guessed``, warning);
+then a word made of parts (``失注・他社決定``, ``見積提示 / 交渉中``) whose every part names the
+same stage; then a status-word form read by its stem (MQL判定済, 見積回答待ち, 課題整理中); then,
 for typos, the one stage whose word is within one edit (Japanese, at least three characters) or
 a rapidfuzz ratio of 90 (Latin, at least six letters) of it, when no other stage is as close and
 the difference is no word that changes the meaning (未, 前, 予定, not ...: ``stages`` of
@@ -33,7 +38,21 @@ from .text import clean_text, is_cjk, is_placeholder
 RULE = "normalize.stage"
 UNKNOWN = "normalize.unknown-stage"
 STAGE_UNKNOWN = "_stage_unknown"  # True where the stage cell held a word no stage claims
+STAGE_WORD = "_stage_word"  # the word as written where it is unknown (evidence findings name it)
 TYPO = "normalize.stage-typo"
+GUESSED = "normalize.stage-guessed"
+#: How a stage word was read (``stage_words_of`` and the review sheet show it).
+HOWS = (
+    "listed",
+    "exit",
+    "provisional",
+    "guess",
+    "compound",
+    "form",
+    "typo",
+    "unknown",
+    "ambiguous",
+)
 # Separators between the parts of a compound stage cell: 失注・他社決定, Lost / Verloren,
 # 見積提示、交渉中, "Lost - competitor" (a dash only with spaces around it: Closed-Won is one word).
 _PARTS_RE = re.compile(r"\s*(?:[・/|、,;+&]|\s[-–—]\s)\s*")
@@ -62,6 +81,13 @@ class StageVocabulary:
     keys: tuple[str, ...]
     spellings: tuple[tuple[str, str], ...] = ()  # (word key, the word as first listed)
     listed: tuple[str, ...] = ()  # every key, label and synonym as written (clashes too)
+    exits: tuple[tuple[str, str], ...] = ()  # (word key, the stage whose exit it says)
+    suffixes: tuple[tuple[str, str], ...] = ()  # (suffix key, kind), longest first
+    stems: tuple[tuple[str, str, str], ...] = ()  # (stem key, kind or "default", stage)
+    guesses: tuple[tuple[str, str, str], ...] = ()  # (word key, stage, why in English)
+    markers: tuple[str, ...] = ()  # provisional markers (word keys)
+    provisional_stage: str = ""
+    statuses: tuple[tuple[str, str], ...] = ()  # (stage key, open | won | lost)
 
     def spelling(self, key: str) -> str:
         """The word as rules/stages.yaml lists it (the key itself when not known)."""
@@ -69,6 +95,29 @@ class StageVocabulary:
 
     def lookup(self, key: str) -> str | None:
         return _as_dict(self).get(key)
+
+    def status(self, stage: str) -> str:
+        return dict(self.statuses).get(stage, "")
+
+    def with_words(self, words: dict[str, str]) -> StageVocabulary:
+        """This vocabulary with ``words`` (word -> stage key) read as listed words of those
+        stages (a user's decisions replayed); a decided word replaces what it meant before."""
+        extra = {word_key(w): s for w, s in words.items() if word_key(w) and s in self.keys}
+        kept = tuple((k, v) for k, v in self.words if k not in extra)
+        spell = {word_key(w): str(w) for w in words}
+        return StageVocabulary(
+            kept + tuple(extra.items()),
+            self.keys,
+            self.spellings + tuple((k, spell[k]) for k in extra if k not in dict(self.spellings)),
+            self.listed + tuple(str(w) for w in words if word_key(w) in extra),
+            tuple((k, s) for k, s in self.exits if k not in extra),
+            self.suffixes,
+            self.stems,
+            tuple(g for g in self.guesses if g[0] not in extra),
+            self.markers,
+            self.provisional_stage,
+            self.statuses,
+        )
 
 
 @lru_cache(maxsize=8)
@@ -97,66 +146,166 @@ def vocabulary_from(doc: Any) -> StageVocabulary:
     clash: set[str] = set()
     keys = []
     listed: list[str] = []
-    for spec in stages if isinstance(stages, list) else []:
-        if not isinstance(spec, dict):
-            continue
+    specs = [s for s in (stages if isinstance(stages, list) else []) if isinstance(s, dict)]
+    nexts = _next_stages(specs)
+    exits: dict[str, str] = {}
+    statuses = []
+    for spec in specs:
         label = spec["label"] if isinstance(spec.get("label"), dict) else {}
         synonyms = spec["synonyms"] if isinstance(spec.get("synonyms"), list) else []
-        listed += [str(w) for w in (spec.get("key", ""), *synonyms, *label.values())]
+        exit_words = spec["exit_words"] if isinstance(spec.get("exit_words"), list) else []
+        listed += [str(w) for w in (spec.get("key", ""), *synonyms, *label.values(), *exit_words)]
         if not isinstance(spec.get("key"), str):
             continue
         key = spec["key"]
         keys.append(key)
-        for w in (key, *label.values(), *synonyms):
+        statuses.append((key, str(spec.get("status", ""))))
+        owned = [(w, key) for w in (key, *label.values(), *synonyms)]
+        owned += [(w, nexts[key]) for w in exit_words if nexts.get(key)]
+        for w, stage in owned:
             k = word_key(w)
             if not k:
                 continue
-            if words.get(k, key) != key:
+            if words.get(k, stage) != stage:
                 clash.add(k)  # a word listed under two stages means neither
-            words[k] = key
+            words[k] = stage
             spellings.setdefault(k, str(w))
+            if stage != key:
+                exits[k] = key
+    forms = doc.get("word_forms") if isinstance(doc, dict) else None
+    suffixes, stems = _forms(forms if isinstance(forms, dict) else {})
+    guesses = []
+    for g in doc.get("guesses") or [] if isinstance(doc, dict) else []:
+        if isinstance(g, dict) and isinstance(g.get("words"), list):
+            why: dict[str, Any] = g["why"] if isinstance(g.get("why"), dict) else {}
+            for w in g["words"]:
+                if word_key(w):
+                    guesses.append((word_key(w), str(g.get("stage", "")), str(why.get("en", ""))))
+                    listed.append(str(w))
+    prov = doc.get("provisional") if isinstance(doc, dict) else None
+    prov = prov if isinstance(prov, dict) else {}
+    markers = [word_key(m) for m in prov.get("markers") or [] if word_key(m)]
     return StageVocabulary(
         tuple((k, v) for k, v in words.items() if k not in clash),
         tuple(keys),
         tuple((k, w) for k, w in spellings.items() if k in words and k not in clash),
         tuple(listed),
+        tuple((k, s) for k, s in exits.items() if k not in clash),
+        suffixes,
+        stems,
+        tuple(guesses),
+        tuple(sorted(set(markers), key=lambda m: (-len(m), m))),
+        str(prov.get("stage", "")),
+        tuple(statuses),
     )
+
+
+def _next_stages(specs: list[dict[str, Any]]) -> dict[str, str]:
+    """Stage key -> the next stage in order, lost stages left aside (whose exit words name it)."""
+    ordered = sorted(
+        (s for s in specs if isinstance(s.get("key"), str) and isinstance(s.get("order"), int)),
+        key=lambda s: s["order"],
+    )
+    out = {}
+    for i, spec in enumerate(ordered):
+        after = [s["key"] for s in ordered[i + 1 :] if s.get("status") != "lost"]
+        out[spec["key"]] = after[0] if after else ""
+    return out
+
+
+def _forms(
+    forms: dict[str, Any],
+) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str, str], ...]]:
+    """(suffix key, kind) longest first, and (stem key, kind or default, stage)."""
+    suffixes = []
+    raw: dict[str, Any] = forms["suffixes"] if isinstance(forms.get("suffixes"), dict) else {}
+    for kind, words in raw.items():
+        for w in words if isinstance(words, list) else []:
+            if word_key(w):
+                suffixes.append((word_key(w), str(kind)))
+    suffixes.sort(key=lambda sk: (-len(sk[0]), sk[0]))
+    stems = []
+    for spec in forms.get("stems") or []:
+        if not isinstance(spec, dict) or not isinstance(spec.get("words"), list):
+            continue
+        for kind in ("doing", "preparing", "done", "waiting", "default"):
+            if isinstance(spec.get(kind), str):
+                stems += [(word_key(w), kind, spec[kind]) for w in spec["words"] if word_key(w)]
+    return tuple(suffixes), tuple(stems)
+
+
+@dataclass(frozen=True)
+class StageReading:
+    """How one stage cell was read: the stage ("" when none), how, and the issues to report."""
+
+    stage: str
+    how: str  # one of HOWS, "" for an empty cell
+    outcome: Outcome[str]
 
 
 def match_stage(
     value: object, vocabulary: StageVocabulary | None = None, rules: NormalizeRules | None = None
 ) -> Outcome[str]:
     """The stage key of one stage cell ("" and a failure when the word is unknown)."""
+    return read_stage_word(value, vocabulary, rules).outcome
+
+
+def read_stage_word(
+    value: object, vocabulary: StageVocabulary | None = None, rules: NormalizeRules | None = None
+) -> StageReading:
+    """The stage of one stage cell and how it was read (listed, exit, form, guess, typo ...)."""
     rules = rules or load_rules()
     vocab = vocabulary or load_stage_vocabulary()
     text = clean_text(value)
     if not text:
-        return Outcome("")
+        return StageReading("", "", Outcome(""))
     if is_placeholder(text, rules.placeholders):
         from .companies import placeholder_issue
 
-        return Outcome("", (placeholder_issue(text),))
+        return StageReading("", "", Outcome("", (placeholder_issue(text),)))
+
+    def read(stage: str, how: str, *issues: Issue) -> StageReading:
+        return StageReading(stage, how, Outcome(stage, issues))
+
+    provisional = _provisional(text, vocab)
+    if provisional:
+        marker, stage = provisional
+        msg = f"stage word '{text}' read as {stage}: a won word marked '{marker}' is not signed yet"
+        return read(stage, "provisional", Issue(RULE, msg, stage, level="mapping"))
     exact = _exact(text, vocab)
     if exact:
-        issues = (
-            ()
-            if text == exact
-            else (Issue(RULE, f"stage word '{text}' read as {exact}", exact, level="mapping"),)
+        key = next((k for c in _candidates(text) if (k := word_key(c)) in dict(vocab.exits)), "")
+        if key:
+            before = dict(vocab.exits)[key]
+            msg = f"stage word '{text}' read as {exact}: it says the exit condition of {before} is met"
+            return read(exact, "exit", Issue(RULE, msg, exact, level="mapping"))
+        if text == exact:
+            return read(exact, "listed")
+        return read(
+            exact,
+            "listed",
+            Issue(RULE, f"stage word '{text}' read as {exact}", exact, level="mapping"),
         )
-        return Outcome(exact, issues)
+    guess = _guess(text, vocab)
+    if guess:
+        stage, why = guess
+        msg = f"stage word '{text}' read as {stage} as a guess: {why}"
+        return read(stage, "guess", Issue(GUESSED, msg, stage, "warning", level="mapping"))
     if any(word_key(c) in rules.stages.ambiguous for c in _candidates(text)):
-        return Outcome(
-            "",
-            (),
-            Issue(
-                UNKNOWN,
-                f"stage word '{text}' is said at several stages; left empty rather than guessed",
-            ),
+        failure = Issue(
+            UNKNOWN,
+            f"stage word '{text}' is said at several stages; left empty rather than guessed",
         )
+        return StageReading("", "ambiguous", Outcome("", (), failure))
     compound = _compound(text, vocab)
     if compound:
         msg = f"stage word '{text}' read as {compound} (every part of it means {compound})"
-        return Outcome(compound, (Issue(RULE, msg, compound, level="mapping"),))
+        return read(compound, "compound", Issue(RULE, msg, compound, level="mapping"))
+    form = _form(text, vocab)
+    if form:
+        stage, stem, kind = form
+        msg = f"stage word '{text}' read as {stage} by its stem '{stem}' ({kind})"
+        return read(stage, "form", Issue(RULE, msg, stage, level="mapping"))
     for candidate in reversed(_candidates(text)):
         typo = _typo(word_key(candidate), vocab, rules.stages)
         if typo:
@@ -165,8 +314,56 @@ def match_stage(
                 f"stage word '{text}' read as {key}: taken for a typo of the stage word "
                 f"'{vocab.spelling(word)}'; add it to rules/stages.yaml if that is right"
             )
-            return Outcome(key, (Issue(TYPO, msg, key, "warning", level="mapping"),))
-    return Outcome("", (), Issue(UNKNOWN, f"unknown stage word '{text}'"))
+            return read(key, "typo", Issue(TYPO, msg, key, "warning", level="mapping"))
+    failure = Issue(UNKNOWN, f"unknown stage word '{text}'")
+    return StageReading("", "unknown", Outcome("", (), failure))
+
+
+def _provisional(text: str, vocab: StageVocabulary) -> tuple[str, str] | None:
+    """(marker, stage) when the cell is a won word plus a provisional marker (受注(仮), 仮受注)."""
+    if not vocab.markers or not vocab.provisional_stage:
+        return None
+    key = word_key(text)
+    won = {s for s, status in vocab.statuses if status == "won"}
+    words = sorted((k for k, s in vocab.words if s in won and len(k) >= 2), key=lambda k: -len(k))
+    for w in words:
+        if w in key:
+            rest = key.replace(w, "", 1)
+            if rest in vocab.markers:
+                return rest, vocab.provisional_stage
+    return None
+
+
+def _guess(text: str, vocab: StageVocabulary) -> tuple[str, str] | None:
+    keys = {word_key(c) for c in _candidates(text)}
+    for k, stage, why in vocab.guesses:
+        if k in keys:
+            return stage, why
+    return None
+
+
+def _form(text: str, vocab: StageVocabulary) -> tuple[str, str, str] | None:
+    """(stage, stem, kind) of a status-word form: a known stem and a suffix (見積回答待ち)."""
+    stems: dict[tuple[str, str], str] = {(k, kind): s for k, kind, s in vocab.stems}
+    for candidate in _candidates(text):
+        key = word_key(candidate)
+        for suffix, kind in vocab.suffixes:
+            if not key.endswith(suffix) or len(key) <= len(suffix):
+                continue
+            stem = key[: -len(suffix)]
+            stage = stems.get((stem, kind)) or stems.get((stem, "default"))
+            if stage:
+                return stage, stem, kind
+            stage = vocab.lookup(stem) or ""
+            if not stage:
+                continue
+            if kind == "waiting" and vocab.status(stage) != "open":
+                # waiting for a won word is not won yet; waiting for a lost one names nothing
+                if vocab.status(stage) != "won" or not vocab.provisional_stage:
+                    continue
+                stage = vocab.provisional_stage
+            return stage, stem, kind
+    return None
 
 
 def _exact(text: str, vocab: StageVocabulary) -> str | None:
@@ -321,3 +518,5 @@ def normalize_stage_column(
     out[field] = pd.Series(take(values, codes), index=out.index, dtype=object)
     if field == "stage":  # a word was there: the stage is unknown, not missing (no inference)
         out[STAGE_UNKNOWN] = pd.Series(take(unknown, codes), index=out.index, dtype=bool)
+        words = [clean_text(u) if bad else "" for u, bad in zip(uniques, unknown)]
+        out[STAGE_WORD] = pd.Series(take(words, codes), index=out.index, dtype=object)

@@ -1,32 +1,24 @@
-"""The stage model (rules/stages.yaml): the funnel every tracker's stage words are mapped onto.
+"""The stage model of rules/stages.yaml, read and fully checked.
 
-In: the rule file (stages with order, labels, level, status, team, probability, synonyms;
-checkable requirements per stage; inference rules for records without a stage word) and a
-records or deals frame whose ``stage`` column holds stage keys ("" when missing). Out: a frozen
-:class:`StageModel`, findings from :func:`check_stage_consistency` (rule ids are the
-requirement ids of the YAML, e.g. ``stages.amount-missing``) and, from :func:`infer_stages`, a
-new frame whose empty stages were filled where an inference rule allows it (``_stage_inferred``
-True, finding ``stages.inferred``). A broken rule file fails at load with one RuleFileError
-listing every problem with its key path, the bad value and the allowed values.
+In: the rule file (stages with order, labels, level, status, team, probability, synonyms and
+exit words; status-word forms, guesses, provisional markers and evidence columns; checkable
+requirements per stage; inference rules). Out: a frozen :class:`StageModel`. A broken rule file
+fails at load with one RuleFileError listing every problem with its key path, the bad value and
+the allowed values. The words themselves are read by :mod:`migrate.normalize.stage_words`.
 """
 
 from __future__ import annotations
 
-import math
 import os
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any, Literal
 
-import pandas as pd
-
-from . import findings as fnd
-from .rules import Problems, load_rule_file
-from .schema import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, cell_text, flags, is_blank
+from .. import findings as fnd
+from ..rules import Problems, load_rule_file
 
 Level = Literal["person", "deal"]
 Status = Literal["open", "won", "lost"]
@@ -36,11 +28,18 @@ STATUSES: tuple[str, ...] = ("open", "won", "lost")
 TEAMS: tuple[str, ...] = ("marketing", "inside_sales", "field_sales", "customer_success")
 SEVERITIES: tuple[str, ...] = fnd.SEVERITIES
 
-INFERRED = "_stage_inferred"  # bookkeeping column: True where the stage was inferred
-RULE_INFERRED = "stages.inferred"
-UNKNOWN_WORD = "_stage_unknown"  # set by normalize where the stage cell held an unknown word
 
-_TOP_KEYS = ["kind", "version", "stages", "requirements", "inference"]
+_TOP_KEYS = [
+    "kind",
+    "version",
+    "stages",
+    "word_forms",
+    "guesses",
+    "provisional",
+    "evidence",
+    "requirements",
+    "inference",
+]
 _STAGE_KEYS = [
     "key",
     "order",
@@ -52,6 +51,7 @@ _STAGE_KEYS = [
     "definition",
     "exit",
     "synonyms",
+    "exit_words",
 ]
 _REQUIRED_STAGE_KEYS = ["key", "order", "label", "level", "status", "team", "probability"]
 _TEXT_KEYS = ["ja", "en"]
@@ -63,8 +63,13 @@ _CHECK_KEYS = [
     "probability_between",
 ]
 _REQ_KEYS = ["id", "applies_to", "from", *_CHECK_KEYS, "severity", "message"]
-_INF_KEYS = ["id", "when", "stage"]
-_WHEN_KEYS = ["probability_at_least", "probability_at_most", "has", "lacks"]
+_INF_KEYS = ["id", "when", "stage", "over_unknown_word"]
+_WHEN_KEYS = ["probability_at_least", "probability_at_most", "has", "lacks", "evidence"]
+FORM_KINDS: tuple[str, ...] = ("doing", "preparing", "done", "waiting")
+_STEM_KEYS = ["words", *FORM_KINDS, "default"]
+_GUESS_KEYS = ["words", "stage", "why"]
+_EVIDENCE_KEYS = ["won", "lost", "truthy"]
+_EVIDENCE_SIDE_KEYS = ["flags", "dates"]
 _KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _RULE_ID_RE = re.compile(r"^[a-z]+\.[a-z0-9]+(-[a-z0-9]+)*$")
 
@@ -94,6 +99,7 @@ class Stage:
     definition: Text
     exit: Text
     synonyms: tuple[str, ...]
+    exit_words: tuple[str, ...] = ()  # this stage's exit condition met: they name the next stage
 
     @property
     def closed(self) -> bool:
@@ -131,6 +137,19 @@ class InferenceRule:
     probability_at_most: float | None = None
     has: tuple[str, ...] = ()
     lacks: tuple[str, ...] = ()
+    evidence: str = ""  # won | lost: a flag or date column of `evidence` says so
+    over_unknown_word: bool = False  # also decides over a word no stage claims (flagged)
+
+
+@dataclass(frozen=True)
+class EvidenceColumns:
+    """Unmapped columns whose header says a deal was won or lost (flags and dates)."""
+
+    won_flags: tuple[str, ...] = ()  # header keys (word_key)
+    won_dates: tuple[str, ...] = ()
+    lost_flags: tuple[str, ...] = ()
+    lost_dates: tuple[str, ...] = ()
+    truthy: frozenset[str] = frozenset()  # cell keys (word_key) that mean "yes"
 
 
 @dataclass(frozen=True)
@@ -141,12 +160,17 @@ class StageModel:
     requirements: tuple[Requirement, ...]
     inference: tuple[InferenceRule, ...]
     path: str = ""
+    evidence: EvidenceColumns = EvidenceColumns()
     _words: dict[str, str] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def __post_init__(self) -> None:
         for s in self.stages:
             for w in (s.key, s.label.ja, s.label.en, *s.synonyms):
                 self._words.setdefault(word_key(w), s.key)
+        for s in self.stages:
+            after = self.next_stage(s.key)
+            for w in s.exit_words if after else ():
+                self._words.setdefault(word_key(w), after)
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -166,9 +190,27 @@ class StageModel:
             if (level is None or s.level == level) and (status is None or s.status == status)
         )
 
+    def next_stage(self, key: str) -> str:
+        """The stage after ``key`` in funnel order, lost stages left aside ("" at the end)."""
+        return next_stage(self.stages, key)
+
     def lookup(self, word: object) -> str | None:
         """The stage key a word means (key, label or synonym, compared by :func:`word_key`)."""
         return self._words.get(word_key(word))
+
+
+def next_stage(stages: Iterable[Stage], key: str) -> str:
+    """The stage whose exit words ``key``'s are: the next in order that is not a lost stage."""
+    ordered = sorted(stages, key=lambda s: s.order)
+    at = next((s.order for s in ordered if s.key == key), None)
+    if at is None:
+        return ""
+    return next((s.key for s in ordered if s.order > at and s.status != "lost"), "")
+
+
+def cell_key(text: object) -> str:
+    """Comparison key of a flag cell: NFKC, case-folded, trimmed (○ and ✓ stay themselves)."""
+    return unicodedata.normalize("NFKC", "" if text is None else str(text)).casefold().strip()
 
 
 def word_key(text: object) -> str:
@@ -182,7 +224,7 @@ def word_key(text: object) -> str:
 
 def load_stage_model(rules_dir: str | os.PathLike[str] | None = None) -> StageModel:
     """The stage model of rules/stages.yaml, fully checked (a view on the rules bundle)."""
-    from .bundle import load_rules_bundle
+    from ..bundle import load_rules_bundle
 
     return load_rules_bundle(rules_dir).stages
 
@@ -197,9 +239,17 @@ def parse_stage_model(path: str, fields: frozenset[str]) -> StageModel:
     seen_ids: set[str] = set()
     requirements = _read_requirements(doc.get("requirements"), problems, stages, fields, seen_ids)
     inference = _read_inference(doc.get("inference"), problems, keys, fields, seen_ids)
+    _check_word_forms(doc.get("word_forms"), problems, keys)
+    _check_guesses(doc.get("guesses"), problems, keys)
+    _check_provisional(doc.get("provisional"), problems, keys)
+    evidence = _read_evidence(doc.get("evidence"), problems)
     problems.raise_if_any()
     return StageModel(
-        tuple(sorted(stages, key=lambda s: s.order)), tuple(requirements), tuple(inference), path
+        tuple(sorted(stages, key=lambda s: s.order)),
+        tuple(requirements),
+        tuple(inference),
+        path,
+        evidence=evidence,
     )
 
 
@@ -262,8 +312,11 @@ def _read_stages(raw: Any, problems: Problems) -> list[Stage]:
         prob = _number(spec["probability"], f"{at}.probability", problems, 0, 100)
         label = _text(spec["label"], f"{at}.label", problems, required=True)
         synonyms = problems.string_list(spec.get("synonyms"), f"{at}.synonyms")
+        exit_words = problems.string_list(spec.get("exit_words"), f"{at}.exit_words")
         entries = [(f"{at}.key", key), (f"{at}.label.ja", label.ja), (f"{at}.label.en", label.en)]
         entries += [(f"{at}.synonyms", s) for s in synonyms]
+        # an exit word is a word of this stage's file entry like a synonym: listed once only
+        entries += [(f"{at}.exit_words", s) for s in exit_words]
         for where, word in entries:
             wk = word_key(word)
             if not wk:
@@ -289,6 +342,7 @@ def _read_stages(raw: Any, problems: Problems) -> list[Stage]:
                 ),
                 exit=_text(spec.get("exit"), f"{at}.exit", problems, required=False),
                 synonyms=tuple(synonyms),
+                exit_words=tuple(exit_words),
             )
         )
     return stages
@@ -408,10 +462,12 @@ def _read_inference(
     out = []
     for i, spec in enumerate(raw):
         at = f"inference[{i}]"
-        if not problems.keys(spec, at, _INF_KEYS, _INF_KEYS):
+        if not problems.keys(spec, at, _INF_KEYS, ["id", "when", "stage"]):
             continue
         rid = _rule_id(spec["id"], f"{at}.id", problems, seen)
         problems.choice(spec["stage"], f"{at}.stage", keys)
+        over = spec.get("over_unknown_word", False)
+        problems.type(over, f"{at}.over_unknown_word", bool, "true or false")
         when = spec["when"]
         if not problems.keys(when, f"{at}.when", _WHEN_KEYS):
             continue
@@ -421,6 +477,9 @@ def _read_inference(
         for b in ("probability_at_least", "probability_at_most"):
             if b in when:
                 bounds[b] = _number(when[b], f"{at}.when.{b}", problems, 0, 100)
+        evidence = when.get("evidence", "")
+        if "evidence" in when:
+            problems.choice(evidence, f"{at}.when.evidence", ["won", "lost"])
         out.append(
             InferenceRule(
                 id=rid,
@@ -429,160 +488,81 @@ def _read_inference(
                 probability_at_most=bounds.get("probability_at_most"),
                 has=_field_list(when.get("has", []), f"{at}.when.has", problems, fields),
                 lacks=_field_list(when.get("lacks", []), f"{at}.when.lacks", problems, fields),
+                evidence=str(evidence),
+                over_unknown_word=over is True,
             )
         )
     return out
 
 
-# ----------------------------------------------------------------------------- checks
-
-
-def _number_or_none(value: object) -> float | None:
-    if is_blank(value) or isinstance(value, bool):
-        return None
-    try:
-        f = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(f) else f
-
-
-def _date_or_none(value: object) -> date | None:
-    if isinstance(value, date):
-        return value
-    if is_blank(value):
-        return None
-    try:
-        return date.fromisoformat(str(value).strip()[:10])
-    except ValueError:
-        return None
-
-
-def _column(frame: pd.DataFrame, name: str) -> pd.Series:
-    if name in frame.columns:
-        return frame[name]
-    return pd.Series([None] * len(frame), index=frame.index, dtype="object")
-
-
-def _where(row: pd.Series) -> dict[str, Any]:
-    return {
-        "file": cell_text(row.get(SOURCE_FILE)),
-        "sheet": cell_text(row.get(SOURCE_SHEET)),
-        "row": int(_number_or_none(row.get(SOURCE_ROW)) or 0),
-    }
-
-
-def check_stage_consistency(
-    deals: pd.DataFrame, model: StageModel, today: date | None, *, lang: str = "en"
-) -> pd.DataFrame:
-    """Findings for deals whose fields break the stage requirements of the model.
-
-    ``today`` is the run's reference date; without one the date checks are skipped.
-    """
-    out: list[fnd.Finding] = []
-    if "stage" not in deals.columns or not len(deals):
-        return fnd.empty()
-    stage_col = deals["stage"].map(cell_text)
-    for req in model.requirements:
-        subset = deals[stage_col.isin(req.applies_to)]
-        for _, row in subset.iterrows():
-            stage = cell_text(row.get("stage"))
-            for name, original, detail in _violations(req, row, today):
-                out.append(
-                    fnd.Finding(
-                        rule=req.id,
-                        severity=req.severity,
-                        message=f"{req.message.get(lang)} (stage '{stage}': {detail})",
-                        field=name,
-                        original=original,
-                        value=original,
-                        action="kept",
-                        **_where(row),
-                    )
-                )
-    return fnd.to_frame(out)
-
-
-def _violations(
-    req: Requirement, row: pd.Series, today: date | None
-) -> Iterable[tuple[str, str, str]]:
-    """(field, value, detail) for every check of one requirement the row fails."""
-    for f in req.require:
-        if is_blank(row.get(f)):
-            yield f, "", f"{f} is empty"
-    for f in req.forbid:
-        if not is_blank(row.get(f)):
-            yield f, cell_text(row.get(f)), f"{f} should be empty"
-    if req.date_not_after_today and today is not None:
-        f = req.date_not_after_today
-        d = _date_or_none(row.get(f))
-        if d is not None and d > today:
-            yield f, d.isoformat(), f"{f} {d.isoformat()} is after today ({today.isoformat()})"
-    if req.date_not_before_today and today is not None:
-        f = req.date_not_before_today
-        d = _date_or_none(row.get(f))
-        if d is not None and d < today:
-            yield f, d.isoformat(), f"{f} {d.isoformat()} is before today ({today.isoformat()})"
-    if req.probability_between:
-        p = _number_or_none(row.get("probability"))
-        lo, hi = req.probability_between
-        if p is not None and not lo <= p <= hi:
-            yield "probability", f"{p:g}", f"probability {p:g} is not between {lo:g} and {hi:g}"
-
-
-def _matches(rule: InferenceRule, row: pd.Series) -> bool:
-    p = _number_or_none(row.get("probability"))
-    if rule.probability_at_least is not None and (p is None or p < rule.probability_at_least):
-        return False
-    if rule.probability_at_most is not None and (p is None or p > rule.probability_at_most):
-        return False
-    if any(is_blank(row.get(f)) for f in rule.has):
-        return False
-    return not any(not is_blank(row.get(f)) for f in rule.lacks)
-
-
-def infer_stages(
-    records: pd.DataFrame, model: StageModel, *, lang: str = "en"
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Fill empty stages where an inference rule allows it; mark them in ``_stage_inferred``.
-
-    A row whose stage cell held a word no stage claims (``_stage_unknown``) is left alone.
-    """
-    out = records.copy()
-    stage = _column(out, "stage").map(cell_text).astype("object")
-    inferred = flags(_column(out, INFERRED), lambda v: not is_blank(v) and v)
-    found: list[fnd.Finding] = []
-    # only an empty stage cell: a word no stage claims (_stage_unknown) is not a missing stage
-    unknown = flags(_column(out, UNKNOWN_WORD), lambda v: not is_blank(v) and v)
-    for idx in out.index[(stage == "") & ~unknown.astype(bool)]:
-        row = out.loc[idx]
-        rule = next((r for r in model.inference if _matches(r, row)), None)
-        if rule is None:
+def _check_word_forms(raw: Any, problems: Problems, keys: list[str]) -> None:
+    """word_forms: {suffixes: {kind: [suffix]}, stems: [{words, <kind>: stage, default}]}."""
+    if raw is None or not problems.keys(raw, "word_forms", ["suffixes", "stems"]):
+        return
+    suffixes = raw.get("suffixes", {})
+    if problems.keys(suffixes, "word_forms.suffixes", FORM_KINDS):
+        for kind, words in suffixes.items():
+            problems.string_list(words, f"word_forms.suffixes.{kind}")
+    stems = raw.get("stems", [])
+    if not isinstance(stems, list):
+        problems.add("word_forms.stems", f"expected a list, got {type(stems).__name__}")
+        return
+    for i, spec in enumerate(stems):
+        at = f"word_forms.stems[{i}]"
+        if not problems.keys(spec, at, _STEM_KEYS, ["words"]):
             continue
-        stage.at[idx] = rule.stage
-        inferred.at[idx] = True
-        label = model.stage(rule.stage).label.get(lang)
-        found.append(
-            fnd.Finding(
-                rule=RULE_INFERRED,
-                severity="info",
-                message=f"stage inferred as '{rule.stage}' ({label}) by rule {rule.id}"
-                f"{_evidence(rule, row)}",
-                field="stage",
-                original="",
-                value=rule.stage,
-                action="changed",
-                **_where(row),
-            )
-        )
-    out["stage"] = stage
-    out[INFERRED] = inferred.astype(bool)
-    return out, fnd.to_frame(found)
+        if not problems.string_list(spec["words"], f"{at}.words"):
+            problems.add(f"{at}.words", "no words given")
+        for kind in (*FORM_KINDS, "default"):
+            if kind in spec:
+                problems.choice(spec[kind], f"{at}.{kind}", keys)
+        if not any(k in spec for k in (*FORM_KINDS, "default")):
+            problems.add(at, f"no stage given; use one of: {', '.join((*FORM_KINDS, 'default'))}")
 
 
-def _evidence(rule: InferenceRule, row: pd.Series) -> str:
-    parts = []
-    if rule.probability_at_least is not None or rule.probability_at_most is not None:
-        parts.append(f"probability {_number_or_none(row.get('probability')):g}")
-    parts += [f"{f} given" for f in rule.has] + [f"no {f}" for f in rule.lacks]
-    return f" from {', '.join(parts)}" if parts else ""
+def _check_guesses(raw: Any, problems: Problems, keys: list[str]) -> None:
+    """guesses: [{words, stage, why: {ja, en}}]."""
+    if raw is None:
+        return
+    if not isinstance(raw, list):
+        problems.add("guesses", f"expected a list, got {type(raw).__name__}")
+        return
+    for i, spec in enumerate(raw):
+        at = f"guesses[{i}]"
+        if not problems.keys(spec, at, _GUESS_KEYS, _GUESS_KEYS):
+            continue
+        problems.string_list(spec["words"], f"{at}.words")
+        problems.choice(spec["stage"], f"{at}.stage", keys)
+        _text(spec["why"], f"{at}.why", problems, required=True)
+
+
+def _check_provisional(raw: Any, problems: Problems, keys: list[str]) -> None:
+    """provisional: {markers: [...], stage: key}."""
+    at = "provisional"
+    if raw is None or not problems.keys(raw, at, ["markers", "stage"], ["markers", "stage"]):
+        return
+    problems.string_list(raw["markers"], f"{at}.markers")
+    problems.choice(raw["stage"], f"{at}.stage", keys)
+
+
+def _read_evidence(raw: Any, problems: Problems) -> EvidenceColumns:
+    """evidence: {won: {flags, dates}, lost: {flags, dates}, truthy: [...]}."""
+    at = "evidence"
+    if raw is None or not problems.keys(raw, at, _EVIDENCE_KEYS):
+        return EvidenceColumns()
+    headers: dict[str, tuple[str, ...]] = {}
+    for side in ("won", "lost"):
+        spec = raw.get(side, {})
+        if not problems.keys(spec, f"{at}.{side}", _EVIDENCE_SIDE_KEYS):
+            continue
+        for kind in _EVIDENCE_SIDE_KEYS:
+            words = problems.string_list(spec.get(kind), f"{at}.{side}.{kind}")
+            headers[f"{side}_{kind}"] = tuple(k for k in map(word_key, words) if k)
+    truthy = problems.string_list(raw.get("truthy"), f"{at}.truthy")
+    return EvidenceColumns(
+        won_flags=headers.get("won_flags", ()),
+        won_dates=headers.get("won_dates", ()),
+        lost_flags=headers.get("lost_flags", ()),
+        lost_dates=headers.get("lost_dates", ()),
+        truthy=frozenset(k for k in map(cell_key, truthy) if k),
+    )
