@@ -240,6 +240,12 @@ def _common_options(f):
             "data rows (auto).",
         ),
         click.option(
+            "--history",
+            type=click.Path(dir_okay=False),
+            help="The history file of sfa-migrate check: the report shows the quality trend "
+            "over its runs.",
+        ),
+        click.option(
             "--quiet",
             "-q",
             is_flag=True,

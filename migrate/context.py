@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -48,6 +49,7 @@ class RunContext:
     mask_pii: bool = False
     excel_friendly: bool = False
     quality_copy: Literal["auto", "full", "problems"] = "auto"  # what quality.xlsx copies
+    history: str | None = None  # the check history (SQLite) whose trend the report shows
     resolved: bool = False  # as_of and lang decided (after normalisation)
 
     @classmethod
@@ -61,6 +63,7 @@ class RunContext:
         mask_pii: bool = False,
         excel_friendly: bool = False,
         quality_copy: str = "auto",
+        history: str | os.PathLike[str] | None = None,
     ) -> RunContext:
         """The context of a run before any data is read: the options as the user gave them."""
         if lang is not None and lang not in ("ja", "en"):
@@ -77,6 +80,7 @@ class RunContext:
             mask_pii=mask_pii,
             excel_friendly=excel_friendly,
             quality_copy=quality_copy,  # type: ignore[arg-type]
+            history=os.fspath(history) if history is not None else None,
         )
 
     def resolve(self, *, as_of: dt.date | None, as_of_source: str, source_lang: str) -> RunContext:
@@ -152,6 +156,7 @@ class RunContext:
             "target": self.target_name,
             "masked": self.mask_pii,
             "quality_copy": self.quality_copy,
+            "history": os.path.basename(self.history) if self.history else None,
             "fiscal_year_start_month": self.fiscal_year_start_month,
             "stale_days": self.stale_days,
             "rules": self.rules_origin,

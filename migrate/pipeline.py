@@ -110,6 +110,7 @@ def run(
     mask_pii: bool = False,
     excel_friendly: bool = False,
     quality_copy: str = "auto",
+    history: str | os.PathLike[str] | None = None,
     force: bool = False,
     on_stage: StageListener | None = None,
     timings: bool = False,
@@ -142,6 +143,7 @@ def run(
         mask_pii=mask_pii,
         excel_friendly=excel_friendly,
         quality_copy=quality_copy,
+        history=history,
     )
     clock = StageClock(on_stage)
     given = read_decisions(decisions) if decisions else None

@@ -49,6 +49,10 @@ def build_report(result: Any, context: RunContext) -> dict[str, Any]:
 
     report = build_summary(result, target=context.target_name)
     report.update(extend_report(result, context=context))
+    if context.history:  # the weekly check's runs (sfa-migrate check --history), as a trend
+        from ..check.trend import trend_data
+
+        report["trend"] = _plain(trend_data(context.history))
     return report
 
 

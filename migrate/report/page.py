@@ -126,6 +126,7 @@ def render_html(report: dict[str, Any], lang: str, catalogue: Catalogue | None =
         duplicates_section(p),
         funnel_section(p),
         checklist_section(p),
+        _trend(p),
         _notes(p),
         _glossary(p),  # last: it explains the ids the sections above linked
         "</main>",
@@ -174,6 +175,7 @@ def _toc(p: Page) -> str:
         "duplicates",
         "funnel",
         "checklist",
+        *(["trend"] if (p.r.get("trend") or {}).get("available") else []),
         "notes",
         "glossary",
     ]
@@ -181,6 +183,20 @@ def _toc(p: Page) -> str:
         '<nav class="toc">'
         + "".join(f'<a href="#{k}">{p.t("s." + k)}</a>' for k in keys)
         + "</nav>"
+    )
+
+
+def _trend(p: Page) -> str:
+    """The weekly check's metrics run after run (with --history): "" without runs."""
+    data = p.r.get("trend") or {}
+    if not data.get("available"):
+        return ""
+    from ..check.trend import trend_svg
+
+    charts = "".join(trend_svg(data, s["metric"]) for s in data.get("series", []))
+    return (
+        f'<section id="trend"><h2>{p.t("s.trend")}</h2>'
+        f'<p class="note">{p.t("trend.intro")}</p>{charts}</section>'
     )
 
 

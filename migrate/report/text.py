@@ -74,6 +74,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "s.duplicates": ("重複", "Duplicates"),
     "s.funnel": ("パイプライン（ファネル）", "The pipeline (funnel)"),
     "s.checklist": ("運用チェックリスト", "Operating checklist"),
+    "s.trend": ("品質の推移", "Quality over time"),
+    "trend.intro": (
+        "sfa-migrate check の履歴（--history）に記録された実行ごとの指標です。赤はしきい値を割った回です。",
+        "The metrics of each run recorded in the sfa-migrate check history (--history); red runs breached a threshold.",
+    ),
     "s.notes": ("集計ルール", "How the figures are computed"),
     "s.glossary": ("指摘の説明", "What the findings mean"),
     "g.intro": (
