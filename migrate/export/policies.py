@@ -51,7 +51,7 @@ def missing_required(deals: pd.DataFrame, target: TargetProfile) -> list[dict[st
             continue
         for column in spec.columns:
             fields = [f for f in column.sources if "." not in f]
-            if not column.required or column.value is not None or not fields:
+            if not column.required or column.value is not None or not fields or column.type == "id":
                 continue
             present = pd.Series(False, index=deals.index)
             for f in fields:
