@@ -412,6 +412,7 @@ def test_same_id_in_different_companies_is_a_coincidence() -> None:
         "company_name": "積水化学工業株式会社",
         "company_key": "積水化学工業",
         "phone": "+81611112222",
+        "website_domain": "sekisui.co.jp",  # not 山田電気's: another company
     }
     rows = [_deal(record_id="3"), {**_deal(record_id="3", _file="west.xlsx"), **other}]
     result = find_duplicates(frame(rows + _background()))

@@ -265,3 +265,34 @@ def test_names_keep_the_script_the_settings_ask_for(tmp_path: Any) -> None:
 )
 def test_the_date_a_file_or_sheet_name_says(file: str, sheet: str, date: str) -> None:
     assert source_date(file, sheet) == date
+
+
+TYPO_BASE = {
+    "phone": "+81612345678",
+    "contact_name": "山田 太郎",
+    "deal_name": "基幹システム更改",
+    "amount": 4_800_000.0,
+    "close_date": "2026-03-31",
+}
+
+
+@pytest.mark.parametrize(
+    ("other", "same"),
+    [
+        pytest.param({}, True, id="phone-contact-deal-amount-date-agree"),
+        pytest.param({"contact_name": "佐藤 花子", "deal_name": "保守契約", "amount": 300_000.0,
+                      "close_date": "2025-06-30"}, False, id="only-the-phone-agrees"),
+    ],
+)  # fmt: skip
+def test_a_company_name_one_character_off(other: dict[str, Any], same: bool) -> None:
+    rows = [
+        {**TYPO_BASE, "company_name": "株式会社浪速精機", "company_key": "浪速精機"},
+        {**TYPO_BASE, **other, "company_name": "株式会社浪速精器", "company_key": "浪速精器",
+         "_file": "west.xlsx"},
+    ]  # fmt: skip
+    result = find_duplicates(frame([*rows, *_background()]))
+    ids = result.records.loc[:1, "company_id"]
+    assert (ids.iloc[0] == ids.iloc[1]) is same
+    if not same:  # the shared phone is worth a look, not a merge
+        pairs = result.pairs[result.pairs["entity"] == "companies"]
+        assert (pairs["status"] != "merged").all()

@@ -215,6 +215,8 @@ def company_records(
                 n_rec,
             ),
             "reading": _gather(np.r_[record_of_row, record_of_row, record_of_row], readings, n_rec),
+            "people": _gather(record_of_row, _people(records), n_rec),
+            "deals": _gather(record_of_row, _deal_fingerprints(records), n_rec),
             "existing_id": "",
         }
     )
@@ -222,6 +224,25 @@ def company_records(
     if existing is not None and len(existing):
         frame = pd.concat([frame, existing], ignore_index=True)
     return EntityRecords(frame, record_of_row)
+
+
+def _people(records: pd.DataFrame) -> pd.Series:
+    """Per row, its contact's name as a key (full name, else surname and given name)."""
+    full = text_column(records, "contact_name")
+    joined = (
+        text_column(records, "contact_last_name") + " " + text_column(records, "contact_first_name")
+    ).str.strip()
+    return _map_unique(full.where(full != "", joined), K.person_key)
+
+
+def _deal_fingerprints(records: pd.DataFrame) -> pd.Series:
+    """Per row, its deal as name|amount|close date ('' unless all three are there): two
+    spellings of one company that list the very same deal are one company (a typo'd name)."""
+    name = _map_unique(text_column(records, "deal_name"), K.compact)
+    amount = text_column(records, "amount")
+    close = text_column(records, "close_date")
+    full = (name != "") & (amount != "") & (close != "")
+    return (name + "|" + amount + "|" + close).where(full, "")
 
 
 def _find_column(frame: pd.DataFrame, headers: tuple[str, ...]) -> str | None:
@@ -268,6 +289,8 @@ def existing_accounts(
             .map(lambda s: K.kana_reading(s, settings.kana_legal_forms))
             .map(one)
             .to_numpy(),
+            "people": [()] * len(df),
+            "deals": [()] * len(df),
             "existing_id": ids.to_numpy(),
         }
     )
