@@ -43,6 +43,7 @@ TYPO = "normalize.stage-typo"
 GUESSED = "normalize.stage-guessed"
 #: How a stage word was read (``stage_words_of`` and the review sheet show it).
 HOWS = (
+    "decided",
     "listed",
     "exit",
     "provisional",
@@ -88,6 +89,7 @@ class StageVocabulary:
     markers: tuple[str, ...] = ()  # provisional markers (word keys)
     provisional_stage: str = ""
     statuses: tuple[tuple[str, str], ...] = ()  # (stage key, open | won | lost)
+    decided: tuple[str, ...] = ()  # word keys a person decided (read before any other rule)
 
     def spelling(self, key: str) -> str:
         """The word as rules/stages.yaml lists it (the key itself when not known)."""
@@ -117,6 +119,7 @@ class StageVocabulary:
             self.markers,
             self.provisional_stage,
             self.statuses,
+            tuple(dict.fromkeys((*self.decided, *extra))),
         )
 
 
@@ -267,6 +270,10 @@ def read_stage_word(
     def read(stage: str, how: str, *issues: Issue) -> StageReading:
         return StageReading(stage, how, Outcome(stage, issues))
 
+    if vocab.decided and word_key(text) in vocab.decided:
+        stage = vocab.lookup(word_key(text)) or ""
+        msg = f"stage word '{text}' read as {stage}, as decided on the stage words sheet"
+        return read(stage, "decided", Issue(RULE, msg, stage, level="mapping"))
     provisional = _provisional(text, vocab)
     if provisional:
         marker, stage = provisional
