@@ -21,8 +21,9 @@ findings. Two things come from context, never from one cell alone:
   (when installed);
 * the future: a date that is future-facing by its field (``dates.future_facing``: close_date)
   on a row whose deal is not closed (``open_rows``: not won or lost) never takes a year that
-  puts an approximate period (3月末, 9月下旬, Q3) in a month before the reference date's: an
-  open deal does not close in the past quarter it was written for, it closes in the next one.
+  puts an approximate period (3月末, 9月下旬, Q3) in a month before the row's as-of date (its
+  latest updated_at/created_at), else the reference date's: an open deal written in January
+  does not close in last September, it closes in the next one.
 """
 
 from __future__ import annotations
@@ -219,14 +220,23 @@ def _resolve_years(
     fallback_label: str,
     bound: dt.date | None,
 ) -> None:
-    """Give a year to the no-year cells of ``c``; without a fallback, those that need it wait,
-    and so do the cells that look ahead (``c.ahead``) until the reference date ``bound`` is
-    known."""
+    """Give a year to the no-year cells of ``c``; without a fallback, those that need it wait.
+
+    A cell that looks ahead (``c.ahead``) may not land in a month before its row's as-of date
+    (the latest updated_at/created_at of the row: 5月末 on a row updated in April is this May,
+    even when the run is dated later) or, when the row has none, the run's reference date
+    ``bound``; without either it waits until the reference date is known."""
+    asof = [o.ordinal for o in columns if o is not c and o.name in AS_OF_FIELDS]
+    row_asof = np.full(len(c.codes), np.nan)
+    for values in asof:
+        row_asof = np.fmax(row_asof, values)
+    if bound is not None:
+        row_asof = np.where(np.isnan(row_asof), float(bound.toordinal()), row_asof)
     need = np.array(
         [
             pos
             for pos, t in c.resolved.items()
-            if t.kind == "no-year" and (bound is not None or not c.ahead[pos])
+            if t.kind == "no-year" and (not c.ahead[pos] or not np.isnan(row_asof[pos]))
         ],
         dtype=np.int64,
     )
@@ -253,9 +263,9 @@ def _resolve_years(
     if not len(need):
         return
     not_after = c.name in rules.dates.not_after_today
-    ahead = c.ahead[need]
+    not_before = np.where(c.ahead[need], row_asof[need], 0).astype(np.int64)  # 0: unbounded
     token_ids = pd.factorize(np.array([id(c.resolved[int(p)]) for p in need], dtype=np.int64))[0]
-    keys = pd.DataFrame({"t": token_ids, "r": ref.astype(np.int64), "s": source, "a": ahead})
+    keys = pd.DataFrame({"t": token_ids, "r": ref.astype(np.int64), "s": source, "a": not_before})
     group = keys.groupby(["t", "r", "s", "a"], sort=False).ngroup().to_numpy()
     _, first = np.unique(group, return_index=True)
     names = [o.name for o in others]
@@ -273,11 +283,9 @@ def _resolve_years(
         else:
             why = fallback_label
         token = c.resolved[int(need[j])]
-        not_before = bound if ahead[j] else None
+        nb = dt.date.fromordinal(int(not_before[j])) if not_before[j] else None
         done.append(
-            resolve_year(
-                token, day, rules.dates, why, not_after=last and not_after, not_before=not_before
-            )
+            resolve_year(token, day, rules.dates, why, not_after=last and not_after, not_before=nb)
         )
     for p, g in zip(need, group):
         c.resolved[int(p)] = done[g]
