@@ -337,3 +337,32 @@ def test_names_cleaned_of_spaces_only_are_counted(field: str, cell: str, value: 
     assert out[field].iloc[0] == value
     hit = findings[(findings["rule"] == "normalize.text-cleaned") & (findings["field"] == field)]
     assert hit[["original", "value"]].values.tolist() == [[cell, value]]
+
+
+def test_an_open_deals_quarter_looks_ahead_of_its_sheets_last_update() -> None:
+    """Q3 on a row last touched in December of an export whose rows run to January is the
+    coming Q3 (the sheet is current in January); a won deal's Q3 stays the nearest."""
+    import datetime as dt
+
+    import pandas as pd
+
+    from migrate.normalize import normalize_records
+
+    rows = [
+        {"company_name": "株式会社アルファ", "deal_name": "a", "stage": "提案中",
+         "close_date": "Q3", "updated_at": "2025-12-13"},
+        {"company_name": "株式会社ベータ", "deal_name": "b", "stage": "提案中",
+         "close_date": "2026-03-31", "updated_at": "2026-01-10"},
+        {"company_name": "株式会社ガンマ", "deal_name": "c", "stage": "受注",
+         "close_date": "Q3", "updated_at": "2025-12-13"},
+    ]  # fmt: skip
+    frame = pd.DataFrame(
+        [
+            {**r, "_source_file": "x.csv", "_source_sheet": "", "_source_row": i + 2,
+             "_row_key": f"x.csv||{i + 2}", "_source_order": 0}
+            for i, r in enumerate(rows)
+        ],  # fmt: skip
+        dtype=object,
+    )
+    out, _ = normalize_records(frame, today=dt.date(2026, 1, 20))
+    assert list(out["close_date"]) == ["2026-12-31", "2026-03-31", "2025-12-31"]

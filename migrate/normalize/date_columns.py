@@ -21,9 +21,9 @@ findings. Two things come from context, never from one cell alone:
   (when installed);
 * the future: a date that is future-facing by its field (``dates.future_facing``: close_date)
   on a row whose deal is not closed (``open_rows``: not won or lost) never takes a year that
-  puts an approximate period (3月末, 9月下旬, Q3) in a month before the row's as-of date (its
-  latest updated_at/created_at), else the reference date's: an open deal written in January
-  does not close in last September, it closes in the next one.
+  puts an approximate period (3月末, 9月下旬, Q3) in a month before the day the row was current
+  (its sheet's latest updated_at, else its own created_at, else the reference date): an open
+  deal of a tracker written in January does not close in last September, it closes in the next.
 """
 
 from __future__ import annotations
@@ -222,14 +222,19 @@ def _resolve_years(
 ) -> None:
     """Give a year to the no-year cells of ``c``; without a fallback, those that need it wait.
 
-    A cell that looks ahead (``c.ahead``) may not land in a month before its row's as-of date
-    (the latest updated_at/created_at of the row: 5月末 on a row updated in April is this May,
-    even when the run is dated later) or, when the row has none, the run's reference date
-    ``bound``; without either it waits until the reference date is known."""
-    asof = [o.ordinal for o in columns if o is not c and o.name in AS_OF_FIELDS]
+    A cell that looks ahead (``c.ahead``) may not land in a month before the day it was
+    current: the latest updated_at of its sheet (rows that carry an update date are kept up to
+    date, so Q3 in an export last updated in January is the coming Q3), else the row's own
+    created_at (a row is written on the day it is entered: 5月末 in a row entered in April is that
+    May, overdue by a later run), else the run's reference date ``bound``; without any of them
+    it waits until the reference date is known."""
+    ng = int(gcodes.max()) + 1 if len(gcodes) else 0
     row_asof = np.full(len(c.codes), np.nan)
-    for values in asof:
-        row_asof = np.fmax(row_asof, values)
+    by_name = {o.name: o.ordinal for o in columns if o is not c}
+    if ng and "updated_at" in by_name:
+        row_asof = _group_max(by_name["updated_at"], gcodes, ng)[gcodes]
+    if "created_at" in by_name:
+        row_asof = np.where(np.isnan(row_asof), by_name["created_at"], row_asof)
     if bound is not None:
         row_asof = np.where(np.isnan(row_asof), float(bound.toordinal()), row_asof)
     need = np.array(
@@ -289,6 +294,16 @@ def _resolve_years(
         )
     for p, g in zip(need, group):
         c.resolved[int(p)] = done[g]
+
+
+def _group_max(ordinal: np.ndarray, gcodes: np.ndarray, ng: int) -> np.ndarray:
+    """Per group code: the latest date ordinal (NaN for groups without dates)."""
+    out = np.full(ng, np.nan)
+    ok = ~np.isnan(ordinal)
+    if ok.any():
+        latest = pd.Series(ordinal[ok]).groupby(gcodes[ok]).max()
+        out[latest.index.to_numpy()] = latest.to_numpy()
+    return out
 
 
 def _group_median(ordinal: np.ndarray, gcodes: np.ndarray, ng: int) -> np.ndarray:
