@@ -654,9 +654,7 @@ def test_close_date_placeholder_fiscal_quarter_end(
 def test_close_date_placeholder_fixed(
     tmp_path: Path, targets: dict[str, TargetProfile], model: StageModel
 ) -> None:
-    target = _sf_with(
-        tmp_path, targets, missing_close_date="fixed", close_date_fixed="2099-12-31"
-    )
+    target = _sf_with(tmp_path, targets, missing_close_date="fixed", close_date_fixed="2099-12-31")
     result = build(target, model, _no_close_dates())
     got = result.files["Opportunity.csv"].set_index("Migration_Id__c")["CloseDate"].to_dict()
     assert got == {"d1": "2099-12-31", "d2": "2099-12-31", "d3": "2025-10-01"}

@@ -358,8 +358,14 @@ def test_an_open_deals_quarter_looks_ahead_of_its_sheets_last_update() -> None:
     ]  # fmt: skip
     frame = pd.DataFrame(
         [
-            {**r, "_source_file": "x.csv", "_source_sheet": "", "_source_row": i + 2,
-             "_row_key": f"x.csv||{i + 2}", "_source_order": 0}
+            {
+                **r,
+                "_source_file": "x.csv",
+                "_source_sheet": "",
+                "_source_row": i + 2,
+                "_row_key": f"x.csv||{i + 2}",
+                "_source_order": 0,
+            }
             for i, r in enumerate(rows)
         ],  # fmt: skip
         dtype=object,
