@@ -2,7 +2,8 @@
 
 In: probability cells (70%, ７０％, 0.7, 70, 70-80%, A, Aランク, ◎/○/△/×, 高/中/低, Hot/Warm/Cold)
 and number cells (85, ８５点, 85pt). Out: floats (NaN when empty). Letter ranks and symbols map
-through ``probability.ranks`` of rules/normalize.yaml. Whether a bare number is a fraction
+through ``probability.ranks`` of rules/normalize.yaml, or through the workbook's own rank legend
+(a 確度基準 sheet: ヨミ | 定義 | 確度(%), read by :func:`rank_legend`) when one is given. Whether a bare number is a fraction
 (0.7) or a percentage (70) is decided per source file+sheet: a column whose bare numbers are all
 at most 1 holds fractions. A value outside 0-100 is a finding and follows the on-error policy.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -44,8 +46,15 @@ class Probability:
 EMPTY = Probability(math.nan)
 
 
-def parse_probability(value: object, rules: NormalizeRules | None = None) -> Outcome[Probability]:
-    """Read one probability cell (a bare number keeps its scale; see :func:`normalize_probability`)."""
+def parse_probability(
+    value: object,
+    rules: NormalizeRules | None = None,
+    legend: Mapping[str, float] | None = None,
+) -> Outcome[Probability]:
+    """Read one probability cell (a bare number keeps its scale; see :func:`normalize_probability`).
+
+    ``legend``: the workbook's own ranks (:func:`rank_legend`), read before the rules' ranks.
+    """
     rules = rules or load_rules()
     pr = rules.probability
     if is_missing(value):
@@ -69,10 +78,16 @@ def parse_probability(value: object, rules: NormalizeRules | None = None) -> Out
     if len(percents) == 1:
         number = _signed(*percents[0])
         return Outcome(Probability(number), (reformat(RULE, to_text(number)),))
-    key = t
-    for word in pr.strip_words:
-        key = key.replace(word, "")
-    key = re.sub(r"[\s()\[\]:：・\-_]", "", key)
+    key = _rank_key(t, rules)
+    if legend and key in legend:
+        number = legend[key]
+        issue = Issue(
+            "normalize.probability-rank",
+            f"rank '{text}' read as {number:g}% (the workbook's rank legend)",
+            to_text(number),
+            level="mapping",
+        )
+        return Outcome(Probability(number), (issue,))
     ranks = dict(pr.ranks)
     if key in ranks:
         number = ranks[key]
@@ -94,6 +109,67 @@ def parse_probability(value: object, rules: NormalizeRules | None = None) -> Out
     return Outcome(
         EMPTY, (), Issue("normalize.unparseable-probability", f"'{text}' is not a probability")
     )
+
+
+def _rank_key(text: str, rules: NormalizeRules) -> str:
+    """Comparison key of a rank word: folded, without the strip words (確度, ヨミ, ランク)."""
+    key = fold(text)
+    for word in rules.probability.strip_words:
+        key = key.replace(word, "")
+    return re.sub(r"[\s()\[\]:：・\-_]", "", key)
+
+
+def _is_rank(key: str, rules: NormalizeRules) -> bool:
+    return len(key) == 1 or key in dict(rules.probability.ranks)
+
+
+_LEGEND_PERCENT_RE = re.compile(r"(\d{1,3}(?:\.\d+)?)\s*(?:%|％|パーセント)")
+
+
+def rank_legend(
+    rows: Sequence[Sequence[object]], rules: NormalizeRules | None = None
+) -> dict[str, float]:
+    """A rank legend sheet (確度基準, ヨミ定義: rank | definition | percent) as rank key -> percent.
+
+    A row counts when its first rank cell (one letter or symbol once 確度/ヨミ/ランク are
+    removed, or a rank word of the rules: A, ◎, Aヨミ, Hot) comes with a percentage: a number 0-100 in another cell (0-1 read
+    as a fraction), else the first "80%" written in its text. At least two distinct ranks make a
+    legend; anything else is none ({}), so a sheet that is no legend changes nothing.
+    """
+    rules = rules or load_rules()
+    legend: dict[str, float] = {}
+    for row in rows:
+        cells = [c for c in row if not is_missing(c)]
+        rank = next(
+            (
+                k
+                for c in cells
+                if isinstance(c, str)
+                and _is_rank(k := _rank_key(clean_text(c), rules), rules)
+                and not _LEGEND_PERCENT_RE.search(c)
+            ),
+            "",
+        )
+        if not rank or rank in legend:
+            continue
+        numbers = [
+            float(c)
+            for c in cells
+            if isinstance(c, (int, float)) and not isinstance(c, bool) and 0 <= c <= 100
+        ]
+        if numbers:
+            number = (
+                numbers[-1] * 100
+                if all(n <= 1 for n in numbers) and numbers[-1] < 1
+                else numbers[-1]
+            )
+        else:
+            hits = [h for c in cells if isinstance(c, str) for h in _LEGEND_PERCENT_RE.findall(c)]
+            if not hits or not 0 <= float(hits[0]) <= 100:
+                continue
+            number = float(hits[0])
+        legend[rank] = number
+    return legend if len(legend) >= 2 else {}
 
 
 def _signed(sign: str | None, digits: str) -> float:
@@ -127,12 +203,19 @@ def parse_number(value: object, rules: NormalizeRules | None = None) -> Outcome[
 
 
 def normalize_probability(
-    out: pd.DataFrame, col: Collector, rules: NormalizeRules, field: str
+    out: pd.DataFrame,
+    col: Collector,
+    rules: NormalizeRules,
+    field: str,
+    legend: Mapping[str, float] | None = None,
 ) -> None:
-    """Normalise a probability column of ``out`` in place (scale decided per file+sheet)."""
+    """Normalise a probability column of ``out`` in place (scale decided per file+sheet).
+
+    ``legend``: rank key -> percent of the sources' own rank legend (:func:`rank_legend`).
+    """
     codes, uniques = distinct(out[field])
     rule = rules.rule("probability")
-    outcomes = [parse_probability(u, rules) for u in uniques]
+    outcomes = [parse_probability(u, rules, legend) for u in uniques]
     issues = []
     for o in outcomes:
         fail = (
