@@ -278,7 +278,7 @@ def _opp(doc: dict) -> list[dict]:
         ),
         (
             lambda d: d["policies"].update(missing_close_date="guess"),
-            "policies.missing_close_date: 'guess' is not allowed; allowed values: reject, fill, keep",
+            "policies.missing_close_date: 'guess' is not allowed; allowed values: reject, fill, fiscal-quarter-end, fixed, keep",
         ),
         (
             lambda d: d.update(person_stages="people"),
