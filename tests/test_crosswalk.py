@@ -103,3 +103,51 @@ def test_a_row_rejected_by_normalisation_is_in_rejects_csv(tmp_path):
     assert list(rejects["rule"]) == ["normalize.amount-precision"]
     assert list(rejects["source_rows"]) == ["t.csv||2"] and list(rejects["file"]) == [""]
     assert res.crosswalk.iloc[0]["status"] == "rejected"
+
+
+def test_a_converted_lead_of_a_lead_list_is_exported_as_the_contact_of_its_companys_deal(
+    tmp_path,
+):
+    pipeline_book = tmp_path / "pipeline.xlsx"
+    pd.DataFrame(
+        [
+            {
+                "会社名": "株式会社アルファ",
+                "担当者名": "山田 太郎",
+                "案件名": "基幹更改",
+                "金額": 1200000,
+                "ステージ": "提案",
+                "完了予定日": "2026-04-30",
+            }
+        ]
+    ).to_excel(pipeline_book, index=False)
+    leads = tmp_path / "leads.xlsx"
+    pd.DataFrame(
+        [
+            {
+                "法人名": "株式会社アルファ",
+                "氏名": "佐藤 花子",
+                "メール": "sato@alpha.co.jp",
+                "ステータス": "商談化",
+            },
+            {
+                "法人名": "株式会社ベータ",
+                "氏名": "鈴木 一郎",
+                "メール": "suzuki@beta.co.jp",
+                "ステータス": "SQL",
+            },
+        ]  # fmt: skip
+    ).to_excel(leads, index=False)
+    res = pipeline.run(
+        [str(pipeline_book), str(leads)],
+        target="salesforce",
+        as_of=pd.Timestamp("2026-03-01").date(),
+    )
+    cw = res.crosswalk.set_index(["source_file", "source_row"])
+    converted = cw.loc[("leads.xlsx", 2)]
+    # no empty opportunity of its own: its person went out as a contact of アルファ's deal
+    assert converted["status"] == "exported" and converted["contact_status"] == "exported"
+    assert converted["deal_status"] == "not-exported"
+    roles = res.export.files["OpportunityContactRole.csv"]
+    assert len(roles) == 2 and res.export.rejects.empty
+    assert cw.loc[("leads.xlsx", 3)]["contact_status"] == "lead"
