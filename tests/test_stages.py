@@ -138,7 +138,7 @@ def test_unknown_top_level_key(tmp_path: Path) -> None:
     doc["stage"] = []
     assert _problems(tmp_path, doc) == [
         "stage: unknown key; allowed: kind, version, stages, word_forms, guesses, provisional, "
-        "evidence, requirements, inference"
+        "closed_words, evidence, requirements, inference"
     ]
 
 
@@ -450,8 +450,9 @@ def test_infer_keeps_earlier_inferred_flags(model: StageModel) -> None:
     assert found.empty
 
 
-def test_an_unknown_stage_word_is_decided_by_closed_deal_evidence_and_flagged(tmp_path) -> None:
-    """'Stalled' at 100% names no stage: the evidence of a won deal decides, at warning."""
+def test_probability_100_decides_over_closed_but_not_over_an_open_sounding_word(tmp_path) -> None:
+    """'Stalled' at 100% stays unknown (a stale probability, not a win); 'Closed' at 100% is won,
+    flagged at warning."""
     import csv
 
     from migrate import pipeline
@@ -462,14 +463,18 @@ def test_an_unknown_stage_word_is_decided_by_closed_deal_evidence_and_flagged(tm
         w.writerow(["Company", "Deal", "Stage", "Probability", "Close Date", "Amount"])
         w.writerow(["Acme Inc.", "Renewal", "Stalled", "100%", "2026-01-31", "1000"])
         w.writerow(["Globex Corp.", "Expansion", "", "100%", "2026-01-31", "2000"])
+        w.writerow(["Initech K.K.", "Upgrade", "Closed", "100%", "2026-01-31", "3000"])
     result = pipeline.run([str(path)], target=None)
     stage = dict(zip(result.records["deal_name"], result.records["stage"]))
     inferred = dict(zip(result.records["deal_name"], result.records["_stage_inferred"]))
-    assert stage["Renewal"] == "won" and inferred["Renewal"]
+    assert stage["Renewal"] == "" and not inferred["Renewal"]
     assert stage["Expansion"] == "won" and inferred["Expansion"]
+    assert stage["Upgrade"] == "won" and inferred["Upgrade"]
     over = result.findings[result.findings["rule"] == "stages.inferred-over-word"]
     assert len(over) == 1 and over["severity"].iloc[0] == "warning"
-    assert "Stalled" in over["message"].iloc[0] and "probability 100" in over["message"].iloc[0]
+    assert "Closed" in over["message"].iloc[0] and "probability 100" in over["message"].iloc[0]
+    unknown = result.findings[result.findings["rule"] == "stages.unknown-word"]
+    assert unknown["original"].tolist() == ["Stalled"]
 
 
 def test_infer_stages_decides_an_unknown_word_only_with_closed_deal_evidence() -> None:
@@ -479,19 +484,20 @@ def test_infer_stages_decides_an_unknown_word_only_with_closed_deal_evidence() -
 
     rows = pd.DataFrame(
         {
-            "stage": ["", "", "", ""],
-            "probability": [100.0, 100.0, 70.0, None],
-            "email": ["", "", "", "a@example.com"],
-            "_stage_unknown": [True, False, True, True],
-            "_stage_word": ["Stalled", "", "様子見", "様子見"],
+            "stage": ["", "", "", "", ""],
+            "probability": [100.0, 100.0, 70.0, None, 0.0],
+            "email": ["", "", "", "a@example.com", ""],
+            "lost_reason": ["", "", "", "", "予算凍結"],
+            "_stage_unknown": [True, False, True, True, True],
+            "_stage_word": ["Closed", "", "様子見", "様子見", "保留"],
         }
     )
     out, found = infer_stages(rows, load_stage_model())
-    # 100 % decides over the unknown word; 70 % (open) and a contact row do not
-    assert out["stage"].tolist() == ["won", "won", "", ""]
-    assert out["_stage_inferred"].tolist() == [True, True, False, False]
+    # 100 % decides over Closed; 0 % with a reason over 保留; 70 % (open) and a contact do not
+    assert out["stage"].tolist() == ["won", "won", "", "", "lost"]
+    assert out["_stage_inferred"].tolist() == [True, True, False, False, True]
     rules = found["rule"].tolist()
-    assert rules.count("stages.inferred-over-word") == 1 and rules.count("stages.inferred") == 1
+    assert rules.count("stages.inferred-over-word") == 2 and rules.count("stages.inferred") == 1
     unknown = found[found["rule"] == "stages.unknown-word"]
     assert unknown["original"].tolist() == ["様子見"]
     assert "2 row(s)" in unknown["message"].iloc[0]

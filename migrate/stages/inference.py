@@ -97,7 +97,9 @@ def infer_stages(
     """Fill empty stages where an inference rule allows it; mark them in ``_stage_inferred``.
 
     A row whose stage cell held a word no stage claims (``_stage_unknown``) is only decided by
-    a rule with ``over_unknown_word`` (closed-deal evidence), and then flagged at warning.
+    a rule with ``over_unknown_word`` (a won/lost flag or date, probability 0 with a lost
+    reason), or, when the word is said of closed deals (``closed_words``: Closed), by any rule
+    of a closed stage; it is then flagged at warning.
     """
     out = records.copy()
     stage = _column(out, "stage").map(cell_text).astype("object")
@@ -106,14 +108,18 @@ def infer_stages(
     words = _column(out, STAGE_WORD).map(cell_text)
     closed = dict(zip(out.index, closed_evidence(out, model.evidence)))
     found: list[fnd.Finding] = []
+    closed_stages = {s.key for s in model.stages if s.closed}
     for idx in out.index[stage == ""]:
         row = out.loc[idx]
         over = bool(unknown.at[idx])
+        # a word said of closed deals (Closed): any closed-stage rule tells won from lost
+        said_closed = over and word_key(words.at[idx]) in model.closed_words
         rule = next(
             (
                 r
                 for r in model.inference
-                if (r.over_unknown_word or not over) and _matches(r, row, closed[idx])
+                if (not over or r.over_unknown_word or (said_closed and r.stage in closed_stages))
+                and _matches(r, row, closed[idx])
             ),
             None,
         )

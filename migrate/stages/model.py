@@ -36,6 +36,7 @@ _TOP_KEYS = [
     "word_forms",
     "guesses",
     "provisional",
+    "closed_words",
     "evidence",
     "requirements",
     "inference",
@@ -161,6 +162,7 @@ class StageModel:
     inference: tuple[InferenceRule, ...]
     path: str = ""
     evidence: EvidenceColumns = EvidenceColumns()
+    closed_words: frozenset[str] = frozenset()  # word keys said of won and lost deals alike
     _words: dict[str, str] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -243,6 +245,7 @@ def parse_stage_model(path: str, fields: frozenset[str]) -> StageModel:
     _check_guesses(doc.get("guesses"), problems, keys)
     _check_provisional(doc.get("provisional"), problems, keys)
     evidence = _read_evidence(doc.get("evidence"), problems)
+    closed_words = problems.string_list(doc.get("closed_words"), "closed_words")
     problems.raise_if_any()
     return StageModel(
         tuple(sorted(stages, key=lambda s: s.order)),
@@ -250,6 +253,7 @@ def parse_stage_model(path: str, fields: frozenset[str]) -> StageModel:
         tuple(inference),
         path,
         evidence=evidence,
+        closed_words=frozenset(k for k in map(word_key, closed_words) if k),
     )
 
 
