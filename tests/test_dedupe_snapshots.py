@@ -296,3 +296,18 @@ def test_a_company_name_one_character_off(other: dict[str, Any], same: bool) -> 
     if not same:  # the shared phone is worth a look, not a merge
         pairs = result.pairs[result.pairs["entity"] == "companies"]
         assert (pairs["status"] != "merged").all()
+
+
+def test_a_row_counter_is_an_id_only_inside_its_sheet() -> None:
+    # No. 14 of the ヨミ表 and レコード番号 14 of a kintone export are two different deals
+    rows = [
+        _row(record_id="14", deal_name="倉庫管理システム 新規導入", amount=4_000_000.0,
+             close_date="2026-03-31", **YOMI),
+        _row(record_id="14", deal_name="電子契約サービス 更新", amount=300_000.0,
+             close_date="2025-08-31", owner="高橋 翔", **COPY),
+    ]  # fmt: skip
+    result = find_duplicates(frame([*rows, *_background()]))
+    first, second = _deal_ids(result, 2)
+    assert first != second
+    evidence = result.pairs.loc[result.pairs["entity"] == "deals", "evidence"]
+    assert not evidence.str.contains("record_id exact").any()

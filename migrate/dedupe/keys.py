@@ -122,28 +122,6 @@ def id_value(v: object) -> str:
     return text(v)
 
 
-_DEAL_SEPARATORS = re.compile(r"[\W_]+")
-
-
-def deal_words(name: str, company_forms: Iterable[str] = ()) -> str:
-    """A deal name without the company's own name, as lower-case words.
-
-    Teams prefix a deal with its customer (``ニッチツ_倉庫管理システム_新規導入``,
-    ``【ニッチツ】倉庫管理システム新規導入``, ``NITCHITSU - Warehouse ...``) where another tracker
-    has the customer in a column of its own: the prefix says nothing about which deal it is.
-    Brackets, underscores and dashes become spaces.
-    """
-    s = unicodedata.normalize("NFKC", name).lower()
-    for form in sorted(
-        {unicodedata.normalize("NFKC", f).lower() for f in company_forms if f},
-        key=len,
-        reverse=True,
-    ):
-        if len(form) >= 2 and form in s and len(s) > len(form):
-            s = s.replace(form, " ")
-    return _SPACES.sub(" ", _DEAL_SEPARATORS.sub(" ", s)).strip()
-
-
 def compact(s: str) -> str:
     """Lower case, NFKC, no spaces or punctuation: ``データ基盤構築 導入`` = ``データ基盤構築導入``."""
     return _NOT_WORD.sub("", unicodedata.normalize("NFKC", s).lower()).replace("_", "")
