@@ -34,6 +34,7 @@ from .checks import (
     describe,
     parent_rejected,
 )
+from .gx import LINKED
 
 __all__ = [
     "CURRENCY",
@@ -75,7 +76,7 @@ class Validation:
 def _gx_frame(frame: pd.DataFrame, extra: dict[str, pd.Series]) -> pd.DataFrame:
     """The frame GX sees: "" is None (so optional columns pass), plus helper columns."""
     out = frame.reset_index(drop=True).astype("object")
-    out = out.where(out.map(_filled), None)
+    out = out.where(~out.apply(_blank), None)
     for name, values in extra.items():
         out[name] = values.reset_index(drop=True)
     return out
@@ -103,28 +104,34 @@ def _plan(
             continue
         if check.kind == "any_of":
             name = "_any:" + "|".join(cols)
-            filled = frame[list(cols)].map(_filled)
-            extra[name] = filled.any(axis=1).map(lambda b: "x" if b else None)
+            filled = ~frame[list(cols)].apply(_blank)
+            extra[name] = pd.Series("x", index=frame.index, dtype="object").where(
+                filled.any(axis=1), None
+            )
+            plan.append((check, name))
+        elif check.kind == "parent":
+            # the link runs on a helper column (an id the parent has is LINKED), so the GX
+            # suite holds one value, not every id of the parent file
+            name = "_parent:" + check.column
+            values = frame[check.column]
+            linked = values.isin(check.values)
+            extra[name] = values.where(~linked, LINKED).where(~_blank(values), None)
             plan.append((check, name))
         elif check.kind == "between":
             name = "_num:" + check.column
             # a value that is no number at all fails the format check, not this one
-            extra[name] = pd.to_numeric(
-                frame[check.column].map(lambda v: v if _filled(v) else None), errors="coerce"
-            )
+            values = frame[check.column]
+            extra[name] = pd.to_numeric(values.where(~_blank(values), None), errors="coerce")
             plan.append((check, name))
         elif check.kind == "currency":
             name = "_currency:" + check.column
             # the currency of each filled amount; an empty amount is in no currency
-            currency = frame[CURRENCY] if CURRENCY in present else [None] * len(frame)
-            extra[name] = pd.Series(
-                [
-                    c if _filled(a) and _filled(c) else None
-                    for a, c in zip(frame[check.column], currency)
-                ],
-                index=frame.index,
-                dtype="object",
-            )
+            if CURRENCY in present:
+                currency = frame[CURRENCY].astype("object")
+                filled = ~_blank(frame[check.column]) & ~_blank(currency)
+                extra[name] = currency.where(filled, None)
+            else:
+                extra[name] = pd.Series([None] * len(frame), index=frame.index, dtype="object")
             plan.append((check, name))
         else:
             plan.append((check, check.column))
@@ -138,6 +145,14 @@ def _filled(v: object) -> bool:
     if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
         return False
     return not (isinstance(v, str) and v == "")
+
+
+def _blank(values: pd.Series) -> pd.Series:
+    """True where :func:`_filled` is False, for a whole column at once."""
+    blank = values.isna()
+    if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
+        blank |= values.eq("").fillna(False).astype(bool)
+    return blank
 
 
 def _text(v: object) -> str:
@@ -231,7 +246,7 @@ class _Run:
                 parent = self.alive.get(c.parent)
                 id_column = self.rules[c.parent].id_column if c.parent in self.rules else ""
                 ids = _ids(parent, id_column) if parent is not None else set()
-                c = replace(c, values=tuple(sorted(ids)))
+                c = replace(c, values=tuple(ids))  # only looked up (see _plan), never shown
             resolved.append(c)
         self.seen[name] = {p: self.version.get(p, 0) for p in self.parents(name)}
         plan, extra = _plan(frame, tuple(resolved))
@@ -239,15 +254,16 @@ class _Run:
             self.expectations[name] = len(plan)
         outcomes = run_checks(_gx_frame(frame, extra), plan, name)
         bad: set[int] = set()
-        records: list[dict[str, Any]] = []  # rows as dicts, made once when something fails
-        for o in outcomes:
+        failing = [
+            (o, tuple(range(len(frame))) if o.check.kind == "exists" and not o.success else o.rows)
+            for o in outcomes
+        ]
+        # the rejected rows as dicts, made once for all checks (only those rows)
+        wanted = sorted({i for o, rows in failing if o.check.action == "reject" for i in rows})
+        records = dict(zip(wanted, frame.iloc[wanted].to_dict("records"), strict=True))
+        for o, rows in failing:
             c = o.check
-            rows = o.rows
-            if c.kind == "exists":
-                rows = () if o.success else tuple(range(len(frame)))
             for i in rows if c.action == "reject" else ():
-                if not records:
-                    records = frame.to_dict("records")
                 row = records[i]
                 value = "" if c.kind in ("any_of", "exists") else row.get(c.column)
                 rule, (reason, fix) = c.rule_id, describe(c, value, _text(row.get(CURRENCY)))
@@ -256,19 +272,18 @@ class _Run:
                 self.rejects.add(name, row, c, reason, fix, rule, value)
                 self._count(name, c, rule)
                 bad.add(i)
-            if not o.success and c.action != "reject":
-                for _ in rows:
-                    self._count(name, c, c.rule_id)
+            if not o.success and c.action != "reject":  # only counted: GX's count
+                self._count(name, c, c.rule_id, len(rows) if c.kind == "exists" else o.count)
         if bad:
             self.alive[name] = frame.drop(index=sorted(bad)).reset_index(drop=True)
             self.version[name] += 1
 
-    def _count(self, name: str, check: Check, rule: str) -> None:
+    def _count(self, name: str, check: Check, rule: str, rows: int = 1) -> None:
         key = f"{check.expectation}|{rule}"
         entry = self.failures[name].setdefault(
             key, {"expectation": check.expectation, "rule": rule, "action": check.action, "rows": 0}
         )
-        entry["rows"] += 1
+        entry["rows"] += rows
 
     def summary(self) -> dict[str, dict[str, Any]]:
         out = {}
@@ -291,7 +306,8 @@ class _Run:
 def _ids(frame: pd.DataFrame, column: str) -> set[str]:
     if not column or column not in frame.columns:
         return set()
-    return {_text(v) for v in frame[column] if _text(v)}
+    values = frame[column]
+    return set(values[~_blank(values)].astype(str)) - {""}
 
 
 def visible_columns(frame: pd.DataFrame) -> list[str]:

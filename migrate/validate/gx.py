@@ -1,36 +1,52 @@
 """The one home of Great Expectations: a quiet, offline, in-process context and suite runs.
 
 In: a DataFrame (visible columns with "" already turned into None, a RangeIndex) and the
-checks of its file. Out: per check, the positions of the failing rows. GX is imported lazily
-(it takes over a second) with usage analytics off, its progress bars disabled in the context
-config and its loggers and import warnings silenced. One ephemeral context is built per process
-and reused; suites and validation definitions are removed again after each run.
+checks of its file. Out: per check, the positions of the failing rows, GX's count of them and
+GX's bounded sample. GX is imported lazily (it takes over a second) with usage analytics off,
+its progress bars disabled in the context config and its loggers and import warnings silenced.
+One ephemeral context and batch definition are built per process and reused by every file.
+
+A file is validated in one GX run over the whole frame: one suite, built in memory (not stored
+in the context, which serialises a suite on every expectation added), with the ``SUMMARY``
+result format: per expectation the count of failing rows and a sample of at most
+:data:`SAMPLE` of them, never per-row lists (which GX builds, copies and serialises, and which
+cost more than the checks on a large file). The rows a reject must name are the failing mask of
+the same condition GX evaluates (:func:`failing_mask`: a null filter, the row condition, then
+the expectation's pandas condition), taken only for an expectation GX says failed and checked
+against GX: the same count and the same first rows. Should they ever differ, that expectation is
+run again with the ``COMPLETE`` format and GX's own row list is used.
 """
 
 from __future__ import annotations
 
-import itertools
 import logging
 import os
 import warnings
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .checks import EXPECTATIONS, STAGE, Check, digits_pattern
 
 _STATE: dict[str, Any] = {}
-_COUNTER = itertools.count(1)
+
+#: failing rows GX returns per expectation (its ``partial_unexpected_count``)
+SAMPLE = 20
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """The result of one check: failing row positions (empty when it passed)."""
+    """The result of one check: failing row positions (empty when it passed), GX's count of
+    them and its sample of their positions (at most :data:`SAMPLE`)."""
 
     check: Check
     rows: tuple[int, ...]
     success: bool
+    count: int = 0
+    sample: tuple[int, ...] = ()
 
 
 def _gx() -> tuple[Any, Any, Any]:
@@ -72,20 +88,35 @@ def _expectation(check: Check, column: str) -> Any:
     if kind == "null":
         return gxe.ExpectColumnValuesToBeNull(**kw)
     if kind in ("in_set", "parent", "currency"):
-        return gxe.ExpectColumnValuesToBeInSet(value_set=list(check.values), **kw)
+        return gxe.ExpectColumnValuesToBeInSet(value_set=list(_value_set(check)), **kw)
     if kind in ("regex", "digits"):
         return gxe.ExpectColumnValuesToMatchRegex(regex=_regex(check), **kw)
     if kind == "date":
         return gxe.ExpectColumnValuesToMatchStrftimeFormat(strftime_format=check.pattern, **kw)
     if kind == "length":
-        lo = None if check.min is None else int(check.min)
-        hi = None if check.max is None else int(check.max)
+        lo, hi = _length_bounds(check)
         return gxe.ExpectColumnValueLengthsToBeBetween(min_value=lo, max_value=hi, **kw)
     if kind == "between":
         return gxe.ExpectColumnValuesToBeBetween(min_value=check.min, max_value=check.max, **kw)
     if kind == "unique":
         return gxe.ExpectColumnValuesToBeUnique(**kw)
     raise ValueError(f"unknown check kind {kind!r}")
+
+
+#: what a parent link's helper column holds for an id its parent file has: the link check runs
+#: on that column (see ``validate._plan``), so the suite holds one value, not every parent id
+#: (GX copies and serialises an expectation's value set many times per run)
+LINKED = "\x00linked"
+
+
+def _value_set(check: Check) -> tuple[str, ...]:
+    return (LINKED,) if check.kind == "parent" else check.values
+
+
+def _length_bounds(check: Check) -> tuple[int | None, int | None]:
+    lo = None if check.min is None else int(check.min)
+    hi = None if check.max is None else int(check.max)
+    return lo, hi
 
 
 def _regex(check: Check) -> str:
@@ -99,7 +130,7 @@ def _identity(check: Check, column: str) -> tuple[object, ...]:
     return (
         EXPECTATIONS[check.kind],
         column,
-        check.values,
+        _value_set(check),
         _regex(check),
         check.min,
         check.max,
@@ -107,46 +138,123 @@ def _identity(check: Check, column: str) -> tuple[object, ...]:
     )
 
 
+def failing_mask(frame: pd.DataFrame, check: Check, column: str) -> np.ndarray:
+    """The rows failing ``check`` on ``column``, as GX's pandas engine decides them.
+
+    The same steps as GX's column map metrics: the row condition first, then (except for the
+    null checks) null values are left out, then the expectation's condition on the rest.
+    """
+    n = len(frame)
+    if check.kind == "exists":
+        return np.full(n, column not in frame.columns)
+    values = frame[column]
+    scope = np.ones(n, dtype=bool)
+    if check.when_stages:
+        scope &= frame[STAGE].isin(list(check.when_stages)).to_numpy(dtype=bool)
+    null = values.isnull().to_numpy(dtype=bool)
+    kind = check.kind
+    if kind in ("not_null", "any_of"):
+        return scope & null
+    if kind == "null":
+        return scope & ~null
+    scope &= ~null
+    rest = values[scope]
+    if kind in ("in_set", "parent", "currency"):
+        ok = rest.isin(list(_value_set(check)))
+    elif kind in ("regex", "digits"):
+        ok = rest.astype(str).str.contains(_regex(check))
+    elif kind == "date":
+        ok = rest.map(lambda x, f=check.pattern: _parses(x, f))
+    elif kind == "length":
+        lengths = rest.astype(str).str.len()
+        lo, hi = _length_bounds(check)
+        ok = pd.Series(True, index=rest.index)
+        if lo is not None:
+            ok &= lengths >= lo
+        if hi is not None:
+            ok &= lengths <= hi
+    elif kind == "between":
+        ok = pd.Series(True, index=rest.index)
+        if check.min is not None:
+            ok &= rest >= check.min
+        if check.max is not None:
+            ok &= rest <= check.max
+    elif kind == "unique":
+        ok = ~rest.duplicated(keep=False)
+    else:
+        raise ValueError(f"unknown check kind {kind!r}")
+    out = np.zeros(n, dtype=bool)
+    out[np.flatnonzero(scope)] = ~ok.to_numpy(dtype=bool)
+    return out
+
+
+def _parses(value: object, fmt: str) -> bool:
+    try:
+        datetime.strptime(value, fmt)  # type: ignore[arg-type]  # noqa: DTZ007
+    except ValueError:
+        return False
+    return True
+
+
 def run_checks(frame: pd.DataFrame, checks: list[tuple[Check, str]], name: str) -> list[Outcome]:
     """Validate ``frame`` with one suite holding one expectation per distinct (check, column)."""
     if not checks:
         return []
-    gx, context, batch = _gx()
     # equal expectations run once; their result is shared by every check that asked for it
     groups: dict[tuple[object, ...], list[Check]] = {}
     for check, column in checks:
         groups.setdefault(_identity(check, column), []).append(check)
-    n = next(_COUNTER)
-    suite_name, vd_name = f"{name}#{n}", f"{name}#{n}-validation"
-    suite = context.suites.add(gx.ExpectationSuite(name=suite_name))
     keys = list(groups)
-    for i, key in enumerate(keys):
-        expectation = _expectation(groups[key][0], str(key[1]))
-        expectation.meta = {"group": i}
-        suite.add_expectation(expectation)
-    definition = context.validation_definitions.add(
-        gx.ValidationDefinition(name=vd_name, data=batch, suite=suite)
-    )
-    try:
-        with warnings.catch_warnings():
-            # pandas warns about regex groups etc. inside GX metrics; the results are what count
-            warnings.simplefilter("ignore")
-            result = definition.run(
-                batch_parameters={"dataframe": frame}, result_format={"result_format": "COMPLETE"}
-            )
-    finally:
-        context.validation_definitions.delete(vd_name)
-        context.suites.delete(suite_name)
+    results = _validate(frame, [(groups[k][0], str(k[1])) for k in keys], name, "SUMMARY")
     outcomes = []
+    for i, (key, r) in enumerate(zip(keys, results, strict=True)):
+        group = groups[key]
+        check, column = group[0], str(key[1])
+        count, sample = _count(r), _sample(r)
+        rows: tuple[int, ...] = ()
+        # the rows themselves only where a check rejects them; a check that only reports
+        # needs GX's count
+        if not r.success and check.kind != "exists" and any(c.action == "reject" for c in group):
+            rows = tuple(int(j) for j in np.flatnonzero(failing_mask(frame, check, column)))
+            if len(rows) != count or rows[: len(sample)] != sample:  # GX decides: ask it
+                [full] = _validate(frame, [(check, column)], f"{name}@{i}", "COMPLETE")
+                rows = tuple(int(j) for j in (full.result or {}).get("unexpected_index_list") or ())
+        outcomes += [Outcome(c, rows, bool(r.success), count, sample) for c in group]
+    return outcomes
+
+
+def _count(r: Any) -> int:
+    return int((r.result or {}).get("unexpected_count") or 0)
+
+
+def _sample(r: Any) -> tuple[int, ...]:
+    return tuple(int(j) for j in (r.result or {}).get("partial_unexpected_index_list") or ())
+
+
+def _validate(frame: pd.DataFrame, plan: list[tuple[Check, str]], name: str, fmt: str) -> list[Any]:
+    """GX's results for ``plan`` on ``frame``, in the plan's order (one suite, one run)."""
+    gx, _, batch = _gx()
+    expectations = []
+    for i, (check, column) in enumerate(plan):
+        expectation = _expectation(check, column)
+        expectation.meta = {"group": i}
+        expectations.append(expectation)
+    suite = gx.ExpectationSuite(name=name, expectations=expectations)
+    with warnings.catch_warnings():
+        # pandas warns about regex groups etc. inside GX metrics; the results are what count
+        warnings.simplefilter("ignore")
+        result = batch.get_batch(batch_parameters={"dataframe": frame}).validate(
+            suite, result_format={"result_format": fmt, "partial_unexpected_count": SAMPLE}
+        )
+    out: list[Any] = [None] * len(plan)
     for r in result.results:
-        group = groups[keys[int(r.expectation_config.meta["group"])]]
         info = r.exception_info or {}
+        i = int(r.expectation_config.meta["group"])
         if info.get("raised_exception"):
             raise RuntimeError(
-                f"GX failed on {group[0].expectation} in {name}: {info.get('exception_message')}"
+                f"GX failed on {plan[i][0].expectation} in {name}: {info.get('exception_message')}"
             )
-        rows = tuple(int(i) for i in (r.result or {}).get("unexpected_index_list") or ())
-        outcomes += [Outcome(check, rows, bool(r.success)) for check in group]
-    if len(outcomes) != len(checks):
-        raise RuntimeError(f"GX returned {len(outcomes)} results for {len(checks)} checks")
-    return outcomes
+        out[i] = r
+    if any(r is None for r in out):
+        raise RuntimeError(f"GX returned {len(result.results)} results for {len(plan)} checks")
+    return out

@@ -1,0 +1,74 @@
+"""The failing rows of a check are the rows GX fails: the pandas mask that names rejected rows
+(GX returns only counts and a bounded sample) equals GX's own ``COMPLETE`` row list, for every
+check kind, with nulls, row conditions and odd values."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from migrate.validate.checks import STAGE, Check
+from migrate.validate.gx import LINKED, SAMPLE, _validate, failing_mask, run_checks
+
+VALUES = ["a1", "", None, "B-22", "a1", "2024-02-30", "2024-12-01", "x" * 12, "=1+1", "  ", "0"]
+STAGES = ["won", None, "lost", "won", "open", "won", None, "lost", "won", "open", "won"]
+
+CHECKS = [
+    Check("not_null", "v"),
+    Check("null", "v"),
+    Check("in_set", "v", values=("a1", "0")),
+    Check("regex", "v", pattern="^[a-z][0-9]$"),
+    Check("digits", "v", digits=3, decimals=0),
+    Check("date", "v", pattern="%Y-%m-%d"),
+    Check("length", "v", min=2, max=4),
+    Check("length", "v", max=3),
+    Check("unique", "v"),
+    Check("not_null", "v", when_stages=("won",)),
+    Check("regex", "v", pattern="^[a-z]", when_stages=("won", "lost")),
+]
+
+
+def _frame() -> pd.DataFrame:
+    frame = pd.DataFrame({"v": VALUES, STAGE: STAGES}, dtype="object")
+    return frame.where(frame.ne(""), None)
+
+
+@pytest.mark.parametrize("check", CHECKS, ids=lambda c: f"{c.kind}-{c.pattern or c.max}")
+def test_mask_is_the_rows_gx_fails(check: Check) -> None:
+    frame = _frame()
+    [full] = _validate(frame, [(check, "v")], "mask", "COMPLETE")
+    expected = list((full.result or {}).get("unexpected_index_list") or [])
+    assert list(np.flatnonzero(failing_mask(frame, check, "v"))) == expected
+
+
+def test_between_and_parent_helpers_match_gx() -> None:
+    frame = pd.DataFrame(
+        {
+            "n": [1.0, np.nan, 150.0, -3.0, 100.0],
+            "p": ["c1", LINKED, None, "c9", LINKED],
+        },
+        dtype="object",
+    ).astype({"n": "float64"})
+    for check, column in [
+        (Check("between", "n", min=0, max=100), "n"),
+        (Check("parent", "p", parent="companies.csv"), "p"),
+    ]:
+        [full] = _validate(frame, [(check, column)], "helpers", "COMPLETE")
+        expected = list((full.result or {}).get("unexpected_index_list") or [])
+        assert expected  # the case has failing rows
+        assert list(np.flatnonzero(failing_mask(frame, check, column))) == expected
+
+
+def test_outcomes_carry_gx_count_and_a_bounded_sample() -> None:
+    frame = pd.DataFrame({"v": [None if i % 3 else "x" for i in range(200)]}, dtype="object")
+    [report_only, reject] = run_checks(
+        frame,
+        [(Check("not_null", "v", action="report"), "v"), (Check("regex", "v", pattern="^y"), "v")],
+        "bounded",
+    )
+    missing = [i for i in range(200) if i % 3]
+    assert report_only.count == len(missing) and not report_only.success
+    assert report_only.sample == tuple(missing[:SAMPLE])
+    assert report_only.rows == ()  # only counted: no row list for a check that does not reject
+    assert reject.rows == tuple(range(0, 200, 3)) and reject.count == len(reject.rows)
