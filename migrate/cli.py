@@ -142,8 +142,10 @@ def inspect(
 
         _write(result.tables, write_mapping, rules_dir)
         click.echo(f"mapping written to {write_mapping}", err=True)
+    sheets = pipeline.describe_sheets(result, rules_dir=rules_dir)
+    by_sheet = {(d["file"], d["sheet"]): d["stage_words"] for d in sheets}
     if as_json:
-        click.echo(json.dumps([t.to_json() for t in result.tables], ensure_ascii=False, indent=2))
+        click.echo(json.dumps(sheets, ensure_ascii=False, indent=2))
     else:
         for t in result.tables:
             where = f"{t.file} [{t.sheet}]" if t.sheet else t.file
@@ -160,6 +162,11 @@ def inspect(
                 click.echo(
                     f"  {c.column:>3}  {c.header[:30]:<30} -> {target} ({c.method} {c.confidence:.2f}){extra}"
                 )
+            if by_sheet.get((t.file, t.sheet)):
+                click.echo("  stage words:")
+            for w in by_sheet.get((t.file, t.sheet), []):
+                stage = w["stage"] or "(none)"
+                click.echo(f"    {str(w['word'])[:30]:<30} {w['rows']:>5} -> {stage} ({w['how']})")
     code = 2 if not result.tables and result.problems else (1 if result.problems else 0)
     ctx.exit(code)
 

@@ -88,6 +88,23 @@ def inspect(
     return read_sources(paths, rules_dir=rules_dir, overrides=overrides)
 
 
+def describe_sheets(
+    result: IngestResult, *, rules_dir: str | os.PathLike[str] | None = None
+) -> list[dict[str, Any]]:
+    """What ``inspect --json`` prints: each sheet's layout and mapping (``SheetTable.to_json``)
+    and its stage words with what they map to and how (:func:`migrate.stage_review.stage_words_of`)."""
+    from .stage_review import stage_words_of
+
+    by_sheet: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for w in stage_words_of(result, rules_dir).to_dict("records"):
+        by_sheet.setdefault((w["file"], w["sheet"]), []).append(
+            {k: w[k] for k in ("word", "rows", "stage", "how")}
+        )
+    return [
+        t.to_json() | {"stage_words": by_sheet.get((t.file, t.sheet), [])} for t in result.tables
+    ]
+
+
 def _overrides(mapping: str | os.PathLike[str] | None, rules_dir: str | os.PathLike[str] | None):
     if not mapping:
         return None
@@ -129,6 +146,7 @@ def run(
     from .dedupe import find_duplicates, read_decisions
     from .normalize import normalize_records
     from .report import build_report, source_language
+    from .stage_review import vocabulary_with_decisions
     from .stages import check_stage_consistency, infer_stages
 
     # rule files first: every one read and checked once, a broken one stops the run before
@@ -146,7 +164,10 @@ def run(
         history=history,
     )
     clock = StageClock(on_stage)
-    given = read_decisions(decisions) if decisions else None
+    # pair decisions (review.xlsx, CSV); a YAML file holds stage-word decisions only
+    pairs = decisions and not str(decisions).lower().endswith((".yaml", ".yml"))
+    given = read_decisions(decisions) if decisions and pairs else None
+    stage_words = _stage_decisions(decisions, rules)
     existing_frames = _read_existing(existing)
     folder = None
     if out is not None:  # checked before the work: a refused folder costs the user nothing
@@ -162,7 +183,16 @@ def run(
 
     with clock.stage("normalise"):
         records, norm_findings = normalize_records(
-            records, rules_dir=rules, today=context.as_of, units=column_units(ingest.tables)
+            records,
+            rules_dir=rules,
+            today=context.as_of,
+            units=column_units(ingest.tables),
+            stage_vocabulary=(
+                vocabulary_with_decisions(rules.stage_vocabulary, stage_words)
+                if stage_words
+                else None
+            ),
+            rank_legends=_rank_legends(ingest.tables, rules),
         )
         found.append(norm_findings)
         day, day_source = _reference_date(context.as_of, records, ingest)
@@ -254,10 +284,19 @@ def _write_all(result: RunResult, tmp: Path, fields: list[str]) -> list[str]:
     context, dedupe, export = result.context, result.dedupe, result.export
     assert context is not None
     written = write_outputs(result, tmp, fields)
-    if dedupe is not None and len(dedupe.review):
+    from .stage_review import stage_words_sheet, write_stage_words_sheet
+
+    # review.xlsx: the pairs to decide, then the stage words to decide; the pair sheet stays
+    # first even when empty (read_decisions reads the first sheet when no "review" sheet is)
+    words = stage_words_sheet(
+        result.records, result.findings, context.stage_model, lang=context.lang
+    )
+    if dedupe is not None and (len(dedupe.review) or len(words)):
         from .dedupe import write_review_xlsx
 
         write_review_xlsx(dedupe.review, tmp / REVIEW_FILE)
+        if len(words):
+            write_stage_words_sheet(words, tmp / REVIEW_FILE, context.stage_model)
         written.append(REVIEW_FILE)
     if export is not None and context.target is not None:
         from .export import write_import_files
@@ -287,6 +326,50 @@ def _input_files(paths: list[str]) -> list[str]:
         elif p.exists():
             found.append(str(p))
     return found
+
+
+def _stage_decisions(decisions: str | os.PathLike[str] | None, rules: Any) -> dict[str, str]:
+    """The stage-word decisions of a review.xlsx (its "stage words" sheet) or a YAML file.
+
+    A CSV of pair decisions holds none. A decision naming no stage is a user error: one line
+    per problem, the run does not start."""
+    if not decisions or not str(decisions).lower().endswith((".xlsx", ".xlsm", ".yaml", ".yml")):
+        return {}
+    from .errors import UserError
+    from .stage_review import read_stage_decisions
+
+    words, problems = read_stage_decisions(decisions, rules.stage_vocabulary)
+    if problems:
+        raise UserError(
+            f"{decisions}: stage-word decisions that name no stage: " + "; ".join(problems),
+            hint="write a stage key, label or word of rules/stages.yaml in the decision cell",
+        )
+    return words
+
+
+def _rank_legends(tables: list[SheetTable], rules: Any) -> dict[str, dict[str, float]]:
+    """Each file's own rank legend (a 確度基準 sheet: ヨミ | 定義 | 確度), from its small
+    skipped sheets; the first legend of a file counts."""
+    from .normalize.probability import rank_legend
+
+    legends: dict[str, dict[str, float]] = {}
+    for t in tables:
+        if t.kind == "skipped" and t.cells and t.file not in legends:
+            # ingest keeps cells as text: a plain number cell ('90') is a number again
+            rows = [[_number_or_text(c) for c in row] for row in t.cells]
+            legend = rank_legend(rows, rules.normalize)
+            if legend:
+                legends[t.file] = legend
+    return legends
+
+
+def _number_or_text(cell: object) -> object:
+    if isinstance(cell, str):
+        try:
+            return float(cell.replace(",", ""))
+        except ValueError:
+            return cell
+    return cell
 
 
 def _read_existing(
@@ -572,4 +655,12 @@ def _plain_number(value: object) -> str:
         return cell_text(value)
 
 
-__all__ = ["RunContext", "RunResult", "build_crosswalk", "inspect", "run", "ROW_KEY"]
+__all__ = [
+    "RunContext",
+    "RunResult",
+    "build_crosswalk",
+    "describe_sheets",
+    "inspect",
+    "run",
+    "ROW_KEY",
+]

@@ -33,20 +33,32 @@ def test_inspect_json_shape_is_stable():
         "sheet",
         "kind",
         "reason",
+        "skipped_rows_count",
         "header_row",
         "data_rows",
         "skipped_rows",
         "columns",
+        "stage_words",
     ]
     assert sheet["header_row"] == 4 and sheet["data_rows"] == [5, 6, 7, 8, 9, 10]
     assert sheet["skipped_rows"][0] == {"row": 1, "reason": "row.title"}
-    assert list(sheet["columns"][0]) == ["header", "column", "field", "confidence"]
+    assert list(sheet["columns"][0]) == [
+        "header",
+        "column",
+        "field",
+        "confidence",
+        "method",
+        "evidence",
+    ]
 
 
 def test_inspect_json_equals_the_library_result():
     res = invoke("inspect", "--json", str(FIX / "rep-master-sheet.xlsx"))
     lib = pipeline.inspect([str(FIX / "rep-master-sheet.xlsx")])
-    assert json.loads(res.stdout) == [t.to_json() for t in lib.tables]
+    assert json.loads(res.stdout) == pipeline.describe_sheets(lib)
+    assert [{k: v for k, v in d.items() if k != "stage_words"} for d in json.loads(res.stdout)] == [
+        t.to_json() for t in lib.tables
+    ]
 
 
 def test_csv_sheet_is_empty_string():

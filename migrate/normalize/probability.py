@@ -208,14 +208,30 @@ def normalize_probability(
     rules: NormalizeRules,
     field: str,
     legend: Mapping[str, float] | None = None,
+    *,
+    legends_by_file: Mapping[str, Mapping[str, float]] | None = None,
 ) -> None:
     """Normalise a probability column of ``out`` in place (scale decided per file+sheet).
 
-    ``legend``: rank key -> percent of the sources' own rank legend (:func:`rank_legend`).
+    ``legend``: rank key -> percent of the sources' own rank legend (:func:`rank_legend`), for
+    every row; ``legends_by_file``: a legend per source file, for that file's rows only (one
+    team's D is 5%, another's 10%).
     """
     codes, uniques = distinct(out[field])
+    legend_of: list[Mapping[str, float] | None] = [legend] * len(uniques)
+    if legends_by_file and "_source_file" in out.columns:
+        # a value of a file with its own legend is a value of its own: (file, value) codes
+        files = out["_source_file"].to_numpy(dtype=object)
+        own: dict[tuple[object, int], int] = {}
+        for i in np.flatnonzero(np.isin(files, list(legends_by_file))):
+            key = (files[i], int(codes[i]))
+            if key not in own:
+                own[key] = len(uniques)
+                uniques.append(uniques[key[1]])
+                legend_of.append(legends_by_file[str(files[i])])
+            codes[i] = own[key]
     rule = rules.rule("probability")
-    outcomes = [parse_probability(u, rules, legend) for u in uniques]
+    outcomes = [parse_probability(u, rules, lg) for u, lg in zip(uniques, legend_of)]
     issues = []
     for o in outcomes:
         fail = (

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -34,7 +34,7 @@ from .owners import load_owners, normalize_owner_column
 from .people import normalize_person
 from .phones import countries_from_run, normalize_phone
 from .probability import normalize_number, normalize_probability
-from .stage_words import load_stage_vocabulary, normalize_stage_column
+from .stage_words import StageVocabulary, load_stage_vocabulary, normalize_stage_column
 from .text import clean_text
 from .web import normalize_postal_code, normalize_website, website_domain
 
@@ -50,12 +50,19 @@ def normalize_records(
     rules_dir: str | os.PathLike[str] | None = None,
     today: dt.date | None = None,
     units: ColumnUnits | None = None,
+    stage_vocabulary: StageVocabulary | None = None,
+    rank_legends: Mapping[str, Mapping[str, float]] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return (normalized records, findings frame).
 
     ``units`` is the column metadata of the sources (:func:`migrate.ingest.column_units`): a
     bare 12 under 金額（万円） is 120000, an amount under Amount (USD) is in dollars. Without it
     no header announces a unit or a currency.
+
+    ``stage_vocabulary`` replaces the rules' stage words (a run replaying a person's stage-word
+    decisions, :func:`migrate.stage_review.vocabulary_with_decisions`); ``rank_legends`` maps a
+    source file to its own rank legend (a 確度基準 sheet, :func:`.probability.rank_legend`), read
+    before the rules' ranks for that file's probability cells.
 
     ``today`` is the reference date of the future-date checks and of years nothing else in a
     row or sheet gives; when None it is derived from the data (the latest updated_at/created_at
@@ -108,11 +115,11 @@ def normalize_records(
         _simple(out, col, rules, name, "postal-code", lambda v: normalize_postal_code(v, rules))
     normalize_money(out, col, rules, by_kind.get("amount", []), units)
     for name in by_kind.get("probability", []):
-        normalize_probability(out, col, rules, name)
+        normalize_probability(out, col, rules, name, legends_by_file=rank_legends)
     for name in by_kind.get("number", []):
         normalize_number(out, col, rules, name)
     if by_kind.get("stage"):
-        vocab = load_stage_vocabulary(rules_dir)
+        vocab = stage_vocabulary or load_stage_vocabulary(rules_dir)
         for name in by_kind["stage"]:
             normalize_stage_column(out, col, rules, name, vocab)
     # dates after the stage: an open deal's close date looks ahead (3月末 written in January

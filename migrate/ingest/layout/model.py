@@ -61,6 +61,9 @@ class SheetTable:
     # a skipped sheet: the rows it held below its header (all its rows without one), so that
     # the summary and the report can name a sheet that held data
     skipped_rows: int = 0
+    # a small skipped sheet (a legend, a drop-down list): its cells, so that a later stage can
+    # read what it defines (a rank legend: ヨミ | 定義 | 確度). Not written anywhere.
+    cells: list[list[object]] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     visible: bool = True
     encoding: str = ""

@@ -68,6 +68,8 @@ class _Sheet:
         table.data = pd.DataFrame()
         below = [i for i in self.nonempty_pos if self.hpos is None or i > self.hpos]
         table.skipped_rows = len(below)
+        if len(self.nonempty_pos) <= SMALL_SHEET_ROWS:
+            table.cells = self.cells.iloc[self.nonempty_pos].to_numpy(dtype=object).tolist()
         notice = self.rules.skipped_sheet_notice_rows if self.rules is not None else 5
         if code not in _QUIET_SKIPS and table.skipped_rows > notice:
             unsure = code in ("sheet.not-records", "sheet.no-table")
@@ -84,6 +86,9 @@ class _Sheet:
             )
         return table
 
+
+#: a skipped sheet of at most this many rows keeps its cells (legends and lists are short)
+SMALL_SHEET_ROWS = 100
 
 # skips a person asked for, or of nothing: no finding needed
 _QUIET_SKIPS = ("sheet.skipped-by-mapping", "sheet.empty")

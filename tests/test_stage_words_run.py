@@ -1,0 +1,63 @@
+"""Stage words in a run (issue 13): the "stage words" sheet of review.xlsx, decisions replayed,
+and a workbook's own rank legend."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+
+from migrate import pipeline
+from migrate.stage_review import SHEET_COLUMNS, STAGE_WORDS_SHEET
+
+ROWS = [
+    {"会社名": f"株式会社テスト{i}", "案件名": f"案件{i}", "金額": 100000 * (i + 1),
+     "ステージ": "様子見" if i < 3 else "提案", "ヨミ": "D" if i == 5 else "A", "更新日": "2026-02-01"}
+    for i in range(8)
+]  # fmt: skip
+
+
+def _tracker(path: Path, legend: bool = False) -> Path:
+    with pd.ExcelWriter(path) as xl:
+        pd.DataFrame(ROWS).to_excel(xl, sheet_name="案件", index=False)
+        if legend:
+            pd.DataFrame(
+                {
+                    "ヨミ": ["A", "B", "C", "D"],
+                    "定義": ["内示", "有力", "提案中", "情報収集"],
+                    "確度(%)": [90, 70, 40, 5],
+                }  # fmt: skip
+            ).to_excel(xl, sheet_name="確度基準", index=False)
+    return path
+
+
+def test_an_unknown_word_is_decided_in_review_xlsx_and_replayed(tmp_path: Path):
+    src = _tracker(tmp_path / "t.xlsx")
+    first = pipeline.run([str(src)], out=tmp_path / "a", target="generic")
+    assert "stages.unknown-word" in set(first.findings["rule"])
+    review = tmp_path / "a" / "review.xlsx"
+    wb = openpyxl.load_workbook(review)
+    assert STAGE_WORDS_SHEET in wb.sheetnames and wb.sheetnames[0] != STAGE_WORDS_SHEET
+    ws = wb[STAGE_WORDS_SHEET]
+    head = [c.value for c in ws[1]]
+    assert head == SHEET_COLUMNS
+    rows = {r[head.index("word")]: r for r in ws.iter_rows(min_row=2, values_only=True)}
+    assert "様子見" in rows and rows["様子見"][head.index("rows")] == 3
+    line = next(i for i, r in enumerate(ws.iter_rows(min_row=2, values_only=True), 2)
+                if r[head.index("word")] == "様子見")  # fmt: skip
+    ws.cell(line, head.index("decision") + 1, "提案")
+    wb.save(review)
+
+    again = pipeline.run([str(src)], out=tmp_path / "b", target="generic", decisions=str(review))
+    decided = again.records[again.records["_source_row"].isin([2, 3, 4])]
+    assert set(decided["stage"]) == {"proposal"}
+    assert "stages.unknown-word" not in set(again.findings["rule"])
+
+
+def test_a_workbooks_rank_legend_is_read_before_the_rules_ranks(tmp_path: Path):
+    plain = pipeline.run([str(_tracker(tmp_path / "p.xlsx"))], target=None)
+    legend = pipeline.run([str(_tracker(tmp_path / "l.xlsx", legend=True))], target=None)
+    row_d = lambda res: res.records.loc[res.records["_source_row"] == 7, "probability"].iloc[0]  # noqa: E731
+    assert row_d(legend) == 5.0 and row_d(plain) != 5.0
+    assert "確度基準" in {t.sheet for t in legend.tables if t.kind == "skipped"}
