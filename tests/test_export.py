@@ -1582,3 +1582,61 @@ def test_number_size_keys_are_checked(tmp_path: Path, column: dict, problem: str
     with pytest.raises(RuleFileError) as err:
         load_target(str(path))
     assert problem in str(err.value)
+
+
+# ----------------------------------------------------------------------------- import.xlsx size
+
+
+@pytest.mark.parametrize(
+    ("limit", "requested", "written", "reason"),
+    [
+        (50_000, "auto", True, "small"),
+        (3, "auto", False, "too-many-records"),
+        (3, "always", True, "always"),
+        (50_000, "never", False, "never"),
+    ],
+    ids=["small", "too-many-records", "always", "never"],
+)
+def test_import_workbook_only_when_small_or_asked_for(
+    tmp_path: Path, gen: ExportResult, targets, limit, requested, written, reason
+) -> None:
+    from dataclasses import replace
+
+    from migrate.export.write import import_workbook
+
+    base = targets["generic"]
+    target = replace(base, output=replace(base.output, workbook_max_records=limit))
+    plan = import_workbook(gen, target, requested)
+    records = sum(len(f) for f in gen.files.values())
+    assert records > 3
+    assert plan == {
+        "file": "import.xlsx",
+        "written": written,
+        "reason": reason,
+        "records": records,
+        "max_records": limit,
+    }
+    paths = write_import_files(gen, tmp_path, target, workbook=requested)
+    assert (tmp_path / "import.xlsx").exists() is written
+    assert (tmp_path / "companies.csv") in paths  # the CSVs are the import files, always
+    assert import_workbook(gen, targets["salesforce"]) is None  # a profile without a workbook
+
+
+@pytest.mark.parametrize("bad", [-1, "many", 2.5, True])
+def test_workbook_max_records_must_be_a_count(tmp_path: Path, bad) -> None:
+    problems = _profile_problems(tmp_path, lambda d: d["output"].update(workbook_max_records=bad))
+    assert any("output.workbook_max_records" in p and "whole number" in p for p in problems)
+
+
+def test_written_csv_quotes_per_rfc4180_in_blocks(tmp_path: Path, monkeypatch) -> None:
+    import migrate.export.write as w
+
+    monkeypatch.setattr(w, "CSV_BLOCK", 2)  # several blocks, the last one short
+    frame = pd.DataFrame(
+        {"a": ["x", 'say "hi"', None, "l1\nl2", "cr\ronly"], "b": ["1,5", "", "z", "q", 7]},
+        dtype="object",
+    )
+    path = write_csv(frame, tmp_path / "f.csv", newline="\n")
+    assert path.read_bytes().decode("utf-8") == (
+        'a,b\nx,"1,5"\n"say ""hi""",\n,z\n"l1\nl2",q\n"cr\ronly",7\n'
+    )

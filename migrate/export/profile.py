@@ -65,7 +65,16 @@ _TOP = [
     "maps",
     "files",
 ]
-_OUTPUT = ["encoding", "bom", "line_ending", "delimiter", "date_format", "workbook", "currency"]
+_OUTPUT = [
+    "encoding",
+    "bom",
+    "line_ending",
+    "delimiter",
+    "date_format",
+    "workbook",
+    "workbook_max_records",
+    "currency",
+]
 _POLICIES = [
     "missing_deal_name",
     "missing_close_date",
@@ -156,6 +165,9 @@ class OutputSpec:
     delimiter: str = ","
     date_format: str = "%Y-%m-%d"
     workbook: str = ""  # also write every file as a sheet of this .xlsx
+    # ... only while the files hold at most this many records in all (the CSVs are the import
+    # files; a workbook of a million rows is slow to write and to open), unless asked for
+    workbook_max_records: int = 50_000
     currency: str = "JPY"  # the org's currency: a bare amount is read in it
 
     @property
@@ -332,6 +344,12 @@ def _output(raw: Any, p: Problems) -> OutputSpec:
         p.add("output.bom", f"'{out.bom}' is not allowed with encoding cp932; allowed: never")
     if out.workbook and (not isinstance(out.workbook, str) or not out.workbook.endswith(".xlsx")):
         p.add("output.workbook", f"{out.workbook!r:.60} is not an .xlsx file name")
+    limit = out.workbook_max_records
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
+        p.add(
+            "output.workbook_max_records",
+            f"{limit!r:.20} is not allowed; use a whole number of records (0 or more)",
+        )
     if not isinstance(out.currency, str) or not _CURRENCY_CODE.match(out.currency):
         p.add("output.currency", f"{out.currency!r:.20} is not an ISO currency code such as 'JPY'")
     return out

@@ -5,12 +5,21 @@ delimiter, a quote or a line break, quotes doubled, no spaces around quotes. Enc
 from the profile: UTF-8 without BOM by default; ``bom: excel`` adds one only when the files
 are written ``excel_friendly``; ``bom: never`` (Salesforce Data Loader) never does. cp932
 output was already made encodable by the builder (findings name every replaced character).
-rejects.csv is for people: UTF-8, with a BOM when ``excel_friendly``.
+rejects.csv is for people: UTF-8, with a BOM when ``excel_friendly``. CSVs are written a
+column at a time, in blocks of rows (no per-cell Python when the cells are text).
+
+The import files are the CSVs. The profile's workbook (``output.workbook``, every file as a
+sheet) is written only when asked for (``workbook="always"``) or, by default, while the files
+hold at most ``output.workbook_max_records`` records in all (:func:`import_workbook` says which
+and why, for the report); it is streamed with xlsxwriter in constant-memory mode, a row at a
+time, every cell a text cell.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Any, Literal
 
 import pandas as pd
 
@@ -37,6 +46,24 @@ def _quoted(value: str, delimiter: str) -> str:
     return value
 
 
+#: rows per block written at once (bounds the text held in memory)
+CSV_BLOCK = 50_000
+
+
+def _column_text(values: pd.Series, delimiter: str) -> pd.Series:
+    """One column as its CSV fields: None is "", anything else its str(), quoted per RFC 4180."""
+    if pd.api.types.infer_dtype(values, skipna=False) != "string":
+        values = pd.Series(
+            ["" if x is None else str(x) for x in values], index=values.index, dtype="object"
+        )
+    special = "[" + re.escape(delimiter) + '"\r\n]'
+    needs = values.str.contains(special, regex=True)
+    if not needs.any():
+        return values
+    quoted = '"' + values[needs].str.replace('"', '""', regex=False) + '"'
+    return values.where(~needs, quoted)
+
+
 def write_csv(
     frame: pd.DataFrame,
     path: Path,
@@ -48,14 +75,56 @@ def write_csv(
     """Write one frame of strings as CSV (header = the frame's columns)."""
     with path.open("w", encoding=encoding, newline="") as fh:
         fh.write(delimiter.join(_quoted(str(c), delimiter) for c in frame.columns) + newline)
-        for row in frame.itertuples(index=False, name=None):
-            cells = ("" if x is None else str(x) for x in row)
-            fh.write(delimiter.join(_quoted(c, delimiter) for c in cells) + newline)
+        for start in range(0, len(frame), CSV_BLOCK):
+            block = frame.iloc[start : start + CSV_BLOCK]
+            if not len(block.columns):
+                fh.write(newline * len(block))
+                continue
+            line: pd.Series | None = None
+            for i in range(len(block.columns)):
+                cells = _column_text(block.iloc[:, i], delimiter)
+                line = cells if line is None else line + delimiter + cells
+            assert line is not None
+            fh.write(newline.join(line.tolist()) + newline)
     return path
 
 
+Workbook = Literal["auto", "always", "never"]
+
+
+def import_workbook(
+    result: ExportResult, target: TargetProfile, requested: Workbook = "auto"
+) -> dict[str, Any] | None:
+    """Whether the profile's workbook is written, and why (for the report); None without one.
+
+    ``requested``: ``auto`` writes it while the import files hold at most
+    ``output.workbook_max_records`` records in all, ``always`` / ``never`` as said.
+    """
+    name = target.output.workbook
+    if not name:
+        return None
+    records = sum(len(f) for f in result.files.values())
+    limit = target.output.workbook_max_records
+    written = requested == "always" or (requested == "auto" and records <= limit)
+    reason: str = requested  # always | never; else whether the files are small enough
+    if requested == "auto":
+        reason = "small" if written else "too-many-records"
+    return {
+        "file": name,
+        "written": written,
+        "reason": reason,
+        "records": records,
+        "max_records": limit,
+    }
+
+
 def write_import_files(
-    result: ExportResult, out_dir: Path, target: TargetProfile, *, excel_friendly: bool = False
+    result: ExportResult,
+    out_dir: Path,
+    target: TargetProfile,
+    *,
+    excel_friendly: bool = False,
+    workbook: Workbook = "auto",
 ) -> list[Path]:
     """Write the import files, rejects.csv and the optional workbook into ``out_dir``."""
     out_dir = Path(out_dir)
@@ -81,24 +150,35 @@ def write_import_files(
             newline=target.output.newline,
         )
     )
-    if target.output.workbook:
+    plan = import_workbook(result, target, workbook)
+    if plan and plan["written"]:
         written.append(_write_workbook(result, out_dir / target.output.workbook, target))
     return written
 
 
 def _write_workbook(result: ExportResult, path: Path, target: TargetProfile) -> Path:
-    """One sheet per import file, every cell a text cell (no formulas, no guessed types)."""
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+    """One sheet per import file, every cell a text cell (no formulas, no guessed types).
+
+    Streamed: xlsxwriter in constant-memory mode holds one row at a time; strings are never
+    turned into formulas, numbers or links, so a value like '=1+1 stays text.
+    """
+    import xlsxwriter
+
+    options = {
+        "constant_memory": True,
+        "strings_to_formulas": False,
+        "strings_to_numbers": False,
+        "strings_to_urls": False,
+    }
+    with xlsxwriter.Workbook(str(path), options) as book:
+        header = book.add_format({"bold": True, "border": 1, "align": "center", "valign": "top"})
         for spec in target.files:
             frame = result.files.get(spec.name)
             if frame is None:
                 continue
-            sheet = Path(spec.name).stem[:31]
-            frame.to_excel(writer, sheet_name=sheet, index=False)
-            ws = writer.sheets[sheet]
-            for row in ws.iter_rows(min_row=2):
-                for cell in row:
-                    if isinstance(cell.value, str):
-                        cell.data_type = "s"  # a value like '=1+1 stays text, never a formula
-            ws.freeze_panes = "A2"
+            ws = book.add_worksheet(Path(spec.name).stem[:31])
+            ws.freeze_panes(1, 0)
+            ws.write_row(0, 0, [str(c) for c in frame.columns], header)
+            for r, row in enumerate(frame.itertuples(index=False, name=None), start=1):
+                ws.write_row(r, 0, ["" if x is None else str(x) for x in row])
     return path
