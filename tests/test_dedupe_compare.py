@@ -140,3 +140,18 @@ def test_levels_are_symmetric(a: str, b: str) -> None:
     ab = levels(prep, np.array([0]), np.array([1]))
     ba = levels(prep, np.array([1]), np.array([0]))
     assert np.array_equal(ab, ba)
+
+
+AGREE = Comparison("people", "people", (Level("exact"),), agreement_only=True)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        pytest.param(("山田太郎", "佐藤花子"), ("佐藤花子",), "exact", id="one-person-shared"),
+        pytest.param(("山田太郎",), ("鈴木一郎",), MISSING, id="different-people-are-no-evidence"),
+        pytest.param(("山田太郎",), (), MISSING, id="one-side-empty"),
+    ],
+)
+def test_agreement_only_counts_agreement(a: tuple, b: tuple, expected: str) -> None:
+    assert _level(AGREE, a, b) == expected

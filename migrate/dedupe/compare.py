@@ -310,6 +310,9 @@ def levels(prepared: list[Prepared], left: np.ndarray, right: np.ndarray) -> np.
             gamma[:, j] = _text_levels(p, left, right)
         else:
             gamma[:, j] = _value_levels(p, left, right)
+        if p.comparison.agreement_only:  # 'different' is no evidence: as if a side were empty
+            col = gamma[:, j]
+            col[col == len(p.comparison.levels)] = NULL
     return gamma
 
 

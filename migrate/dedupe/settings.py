@@ -138,6 +138,9 @@ class Comparison:
     else_never: bool = False
     else_m: float | None = None
     same_script_only: bool = False  # Latin vs Japanese spellings are not compared (no evidence)
+    # only agreement counts: two different values are no evidence either way (a company has
+    # many people and deals; sharing one says much, not sharing says nothing)
+    agreement_only: bool = False
 
     @property
     def n_levels(self) -> int:
@@ -381,6 +384,7 @@ def _parse_comparison(p: Problems, raw: Any, key: str) -> Comparison | None:
             "else_m",
             "kind",
             "same_script_only",
+            "agreement_only",
         ],
         ["column", "levels"],
     ):
@@ -415,7 +419,13 @@ def _parse_comparison(p: Problems, raw: Any, key: str) -> Comparison | None:
     tf = raw.get("tf_adjust", False)
     else_never = raw.get("else_never", False)
     script = raw.get("same_script_only", False)
-    for flag, v in (("tf_adjust", tf), ("else_never", else_never), ("same_script_only", script)):
+    agreement = raw.get("agreement_only", False)
+    for flag, v in (
+        ("tf_adjust", tf),
+        ("else_never", else_never),
+        ("same_script_only", script),
+        ("agreement_only", agreement),
+    ):
         if not isinstance(v, bool):
             p.add(f"{key}.{flag}", f"{v!r} is not allowed; allowed values: true, false")
     else_m = raw.get("else_m")
@@ -430,7 +440,15 @@ def _parse_comparison(p: Problems, raw: Any, key: str) -> Comparison | None:
                 f"the {share} priors add up to {total:g}; the levels exclude each other, so at most 1",
             )
     return Comparison(
-        str(name), column, levels, kind, bool(tf), bool(else_never), else_m, bool(script)
+        str(name),
+        column,
+        levels,
+        kind,
+        bool(tf),
+        bool(else_never),
+        else_m,
+        bool(script),
+        bool(agreement),
     )
 
 
