@@ -236,7 +236,12 @@ def run(
         }
         with clock.stage("export"):
             export = build_import_files(
-                entities, profile, model, owners=context.owners, today=context.as_of
+                entities,
+                profile,
+                model,
+                owners=context.owners,
+                today=context.as_of,
+                fiscal_year_start=context.fiscal_year_start_month,
             )
             found.append(export.findings)
             records = _apply_rejects(records, export.rejects)
