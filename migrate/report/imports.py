@@ -52,6 +52,9 @@ def build_import(ctx: Context) -> dict[str, Any]:
         "validation": validation,
         "rejections": rejections,
         "error_findings": errors,
+        # deals lacking a value the target requires, and the policy that decided (a
+        # placeholder or a rejection): how many deals and rows each choice affects
+        "missing_required": [dict(m) for m in getattr(ctx.export, "missing_required", ()) or ()],
     }
 
 

@@ -161,6 +161,14 @@ WORDS: dict[str, tuple[str, str]] = {
     "imp.checks": ("検証で失敗したチェック", "Failed import-file checks"),
     "imp.skipped-why": ("スキップの内訳", "Skipped rows by reason"),
     "imp.not-read": ("{n} 行を読んでいません", "{n} rows not read"),
+    "imp.missing-required": ("必須項目が空の案件", "Deals without a value the target requires"),
+    "imp.policy": ("対応（ターゲット設定）", "What is done (target profile)"),
+    "imp.missing-required-note": (
+        "reject は取り込まず rejects.csv へ、fiscal-quarter-end / fixed / first-stage は仮の値を入れて警告付きで取り込みます。"
+        "rules/targets/*.yaml の policies で選べます。",
+        "reject leaves the deal out (rejects.csv); fiscal-quarter-end, fixed and first-stage import it "
+        "with a placeholder and a warning. Choose in the policies of rules/targets/*.yaml.",
+    ),
     "expectations": ("チェック数", "Checks"),
     "passed": ("合格", "Passed"),
     "failed": ("不合格", "Failed"),

@@ -137,6 +137,27 @@ def import_section(p: Page) -> str:
             )
         )
 
+    missing = [m for m in imp.get("missing_required", []) if m.get("deals")]
+    if missing:
+        out.append(f"<h3>{p.t('imp.missing-required')}</h3>")
+        out.append(
+            p.table(
+                [p.t("file"), p.t("column"), p.t("count"), p.t("rows"), p.t("imp.policy")],
+                [
+                    [
+                        e(m["file"]),
+                        e(m["column"]),
+                        num(m["deals"]),
+                        num(m["rows"]),
+                        f"<code>{e(m['policy'])}</code>",
+                    ]
+                    for m in missing
+                ],
+                nums={2, 3},
+            )
+        )
+        out.append(f'<p class="note">{p.t("imp.missing-required-note")}</p>')
+
     out.append(f"<h3>{p.t('imp.rejections')}</h3>")
     rej = imp["rejections"]
     if rej["reasons"]:
