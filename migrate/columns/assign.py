@@ -136,6 +136,9 @@ def _contradicts(ftype: str, profile: ValueProfile) -> str:
             return f"only {numeric:.0%} of values are numbers"
     if ftype == "phone" and profile.shares.get("phone", 0) + profile.shares.get("number", 0) < 0.2:
         return "almost no value is a phone number"
+    if ftype in ("text", "company", "person") and profile.shares.get("date", 0) >= 0.8:
+        # 商談化日 holds 商談 (a deal-name word), but its values are the day it happened
+        return f"{profile.shares['date']:.0%} of values are dates"
     return ""
 
 
