@@ -372,6 +372,12 @@ def _run(ctx: click.Context, files: tuple[str, ...], target: str | None, **kw) -
             + (" in review.xlsx (decide, then run again with --decisions)" if review else ""),
             err=True,
         )
+        for kind, c in (getattr(result.dedupe, "existing", None) or {}).items():
+            click.echo(
+                f"existing {kind} (--existing): {c.get('matched', 0)} matched, "
+                f"{c.get('reviewed', 0)} to review, {c.get('left_alone', 0)} left alone",
+                err=True,
+            )
     if result.export is not None:
         for name, v in result.export.validation.items():
             rejected = int(v.get("rejected", 0) or 0)

@@ -59,6 +59,8 @@ def build_duplicates(ctx: Context) -> dict[str, Any]:
         "conflicts": _conflicts(ctx, dd),
         "findings_by_rule": dict(sorted(Counter(dd["rule"]).items())) if len(dd) else {},
         "review": _review(ctx, getattr(ded, "review", None)),
+        # --existing: records of the target SFA matched, sent to review, or left alone
+        "existing": {k: dict(c) for k, c in (getattr(ded, "existing", None) or {}).items()},
     }
 
 

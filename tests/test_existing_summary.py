@@ -1,0 +1,40 @@
+"""--existing: the run summary and the report say how many SFA records were matched, sent to
+review and left alone (issue 13)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from click.testing import CliRunner
+
+from migrate import pipeline
+from migrate.cli import cli
+
+
+def test_existing_accounts_are_counted_in_the_summary_and_the_report(tmp_path: Path):
+    rows = [
+        {"会社名": "株式会社アルファ", "案件名": "案件A", "金額": 100000},
+        {"会社名": "株式会社ベータ", "案件名": "案件B", "金額": 200000},
+        {"会社名": "株式会社ガンマ", "案件名": "案件C", "金額": 300000},
+    ]
+    src = tmp_path / "t.csv"
+    pd.DataFrame(rows).to_csv(src, index=False)
+    accounts = tmp_path / "accounts.csv"
+    pd.DataFrame(
+        {
+            "Id": ["001A", "001B", "001Z"],
+            "Name": ["株式会社アルファ", "株式会社ベータ", "株式会社ゼータ"],
+        }
+    ).to_csv(accounts, index=False)
+    res = pipeline.run(
+        [str(src)], out=tmp_path / "o", target="salesforce", existing={"accounts": accounts}
+    )
+    counts = res.report["duplicates"]["existing"]["accounts"]
+    assert counts["matched"] == 2
+    out = CliRunner().invoke(
+        cli,
+        ["run", str(src), "--out", str(tmp_path / "p"), "--existing", f"accounts={accounts}"],
+        obj={},
+    )
+    assert "existing accounts (--existing): 2 matched" in out.stderr
