@@ -8,12 +8,14 @@ text, the file's encoding, cut to the field length); every change is a finding.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import partial
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from .. import findings as fnd
 from ..schema import EXTRA_PREFIX, is_blank
 from ..stages import StageModel
 from ..validate import CURRENCY, ID, ROW_KEYS, STAGE
@@ -36,7 +38,7 @@ def _coalesce(records: pd.DataFrame, sources: tuple[str, ...]) -> pd.Series:
     for s in sources:
         if s not in records.columns:
             continue
-        blank = out.map(is_blank)
+        blank = pd.Series(by_value(out, is_blank), index=out.index, dtype=bool)
         if not blank.any():
             break
         out[blank] = records.loc[blank, s]
@@ -69,17 +71,23 @@ def file_frame(
             raw = _coalesce(recs, col.sources)
         if col.map:
             table = target.maps[col.map]
-            raw = raw.map(lambda x, t=table: t.get(text(x), text(x)))
+            mapped = by_value(raw, partial(_mapped, table))
+            raw = pd.Series(mapped, index=raw.index, dtype="object")
         out[col.name] = _cells(col, raw, recs, spec, target, owner_map, owner_state, found)
     for c in HIDDEN:
         out[c] = recs[c] if c in recs.columns else ""
     amount = spec.source_column("amount")
     if amount:
-        currency = _coalesce(recs, ("currency", "deal.currency")).map(
-            lambda x: v.as_text(x).strip().upper()
+        given = _coalesce(recs, ("currency", "deal.currency"))
+        currency = pd.Series(
+            by_value(given, lambda x: v.as_text(x).strip().upper()), index=given.index
         )
         out[CURRENCY] = currency.where(out[amount] != "", "")
     return out
+
+
+def _mapped(table: Mapping[str, str], value: object) -> str:
+    return table.get(text(value), text(value))
 
 
 def _extra_columns(spec: FileSpec, recs: pd.DataFrame) -> list[ColumnSpec]:
@@ -96,6 +104,38 @@ def _extra_columns(spec: FileSpec, recs: pd.DataFrame) -> list[ColumnSpec]:
     return out
 
 
+#: inferred kinds of a column whose equal values are equal in every respect (no 1 == 1.0 ==
+#: True across types), so they can be grouped with pandas' hash table
+_ONE_TYPE = frozenset({"string", "floating", "integer", "boolean", "date", "datetime", "empty"})
+
+
+def by_value(values: pd.Series, fn: Callable[[object], Any]) -> list[Any]:
+    """``[fn(v) for v in values]``, calling ``fn`` once per distinct value (trackers repeat
+    values: owners, stages, companies, dates). ``fn`` must treat every missing value alike
+    (None, NaN, NaT, pd.NA): they form one group."""
+    if pd.api.types.infer_dtype(values, skipna=True) in _ONE_TYPE:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        results = np.empty(len(uniques) + 1, dtype=object)
+        results[: len(uniques)] = [fn(u) for u in uniques]
+        missing = codes < 0
+        if missing.any():  # code -1 picks the last slot: the result for a missing value
+            results[-1] = fn(values.iloc[int(np.argmax(missing))])
+        return list(results[codes])
+    seen: dict[tuple[type, object], Any] = {}  # mixed types: 1, 1.0 and True stay apart
+    out = []
+    for x in values:
+        try:
+            key = (type(x), x)
+            out.append(seen[key] if key in seen else seen.setdefault(key, fn(x)))
+        except TypeError:  # unhashable
+            out.append(fn(x))
+    return out
+
+
+#: one change a cell went through: (rule, severity, message, original, value)
+_Change = tuple[str, fnd.Severity, str, str, str]
+
+
 def _cells(
     col: ColumnSpec,
     raw: pd.Series,
@@ -106,83 +146,108 @@ def _cells(
     owner_state: dict[str, Any],
     found: BuildFindings,
 ) -> list[str]:
+    """The column's cells, each distinct value formatted once; a finding per changed cell."""
+    if col.type == "owner":
+        return _owner_cells(raw, recs, owner_map, owner_state)
     fmt = target.output.date_format
-    field = source_field(col)
     where = f"{spec.name} {col.name}"
-    cells = []
-    for i, value in raw.items():
+
+    def cell_of(value: object) -> tuple[str, tuple[_Change, ...]]:
         if col.type == "number":
             cell = v.as_number(value)
         elif col.type == "date":
             cell = v.as_date(value, fmt)
         elif col.type == "bool":
             cell = v.as_bool(value)
-        elif col.type == "owner":
-            cell = _owner(value, owner_map, owner_state, partial(recs.loc.__getitem__, i))
         else:
             cell = v.as_text(value).strip() if col.type != "text" else v.as_text(value)
-        if not cell:
-            cells.append("")
-            continue
-        if col.type in TEXT_TYPES:
-            clean = v.strip_control(cell)
-            if clean != cell:
-                found.add(
+        return _finish(cell, col, target, where) if cell else ("", ())
+
+    done = by_value(raw, cell_of)
+    field = source_field(col)
+    for i, (_, changes) in zip(raw.index, done, strict=True):
+        for rule, severity, message, original, value in changes:  # rare: row by row
+            found.add(
+                rule, severity, recs.loc[i], message, field=field, original=original, value=value
+            )
+    return [cell for cell, _ in done]
+
+
+def _finish(
+    cell: str, col: ColumnSpec, target: TargetProfile, where: str
+) -> tuple[str, tuple[_Change, ...]]:
+    """A non-empty cell made safe to write, with the changes that took."""
+    changes: list[_Change] = []
+    if col.type in TEXT_TYPES:
+        clean = v.strip_control(cell)
+        if clean != cell:
+            changes.append(
+                (
                     "export.control-character-removed",
                     "info",
-                    recs.loc[i],
                     f"{where}: removed control characters",
-                    field=field,
-                    original=cell,
-                    value=clean,
+                    cell,
+                    clean,
                 )
-                cell = clean
-            safe = v.neutralise(cell)
-            if safe != cell:
-                found.add(
+            )
+            cell = clean
+        safe = v.neutralise(cell)
+        if safe != cell:
+            changes.append(
+                (
                     "export.formula-neutralised",
                     "info",
-                    recs.loc[i],
                     f"{where}: the value starts like a spreadsheet formula; prefixed with '",
-                    field=field,
-                    original=cell,
-                    value=safe,
+                    cell,
+                    safe,
                 )
-                cell = safe
-        if target.output.encoding != "utf-8":
-            bad = v.unencodable(cell, target.output.encoding)
-            if bad:
-                fixed = "".join("?" if ch in bad else ch for ch in cell)
-                found.add(
+            )
+            cell = safe
+    if target.output.encoding != "utf-8":
+        bad = v.unencodable(cell, target.output.encoding)
+        if bad:
+            fixed = "".join("?" if ch in bad else ch for ch in cell)
+            changes.append(
+                (
                     "export.unencodable-character",
                     "warning",
-                    recs.loc[i],
                     f"{where}: {', '.join(repr(c) for c in bad)} cannot be written in "
                     f"{target.output.encoding}; replaced with '?'",
-                    field=field,
-                    original=cell,
-                    value=fixed,
+                    cell,
+                    fixed,
                 )
-                cell = fixed
-        if col.truncate and col.max_length and len(cell) > col.max_length:
-            cut = cell[: col.max_length]
-            found.add(
+            )
+            cell = fixed
+    if col.truncate and col.max_length and len(cell) > col.max_length:
+        cut = cell[: col.max_length]
+        changes.append(
+            (
                 "export.truncated",
                 "warning",
-                recs.loc[i],
                 f"{where}: {len(cell)} characters cut to the {col.max_length} allowed",
-                field=field,
-                original=cell,
-                value=cut,
+                cell,
+                cut,
             )
-            cell = cut
-        cells.append(cell)
-    return cells
+        )
+        cell = cut
+    return cell, tuple(changes)
 
 
-def _owner(
-    value: object, owner_map: dict[str, str], state: dict[str, Any], row: Callable[[], pd.Series]
-) -> str:
+def _owner_cells(
+    raw: pd.Series, recs: pd.DataFrame, owner_map: dict[str, str], state: dict[str, Any]
+) -> list[str]:
+    """Owners as user e-mails; the first row of each unmapped owner is kept for its finding."""
+    cells = by_value(raw, lambda x: _owner(x, owner_map))
+    for i, value, cell in zip(raw.index, raw, cells, strict=True):
+        if cell is None:  # unmapped: the first row naming it, across the files in order
+            name = v.as_text(value).strip()
+            if name not in state["unmapped"]:
+                state["unmapped"][name] = recs.loc[i]
+    return ["" if c is None else c for c in cells]
+
+
+def _owner(value: object, owner_map: dict[str, str]) -> str | None:
+    """The owner as the target's user (e-mail); "" when empty, None when unmapped."""
     name = v.as_text(value).strip()
     if not name:
         return ""
@@ -191,9 +256,7 @@ def _owner(
         return mapped
     if re.match(v.EMAIL_RE, name):
         return name  # the tracker already names the owner by e-mail
-    if name not in state["unmapped"]:
-        state["unmapped"][name] = row()
-    return ""
+    return None
 
 
 def owner_findings(state: dict[str, Any], found: BuildFindings) -> None:
