@@ -155,24 +155,33 @@ class _Texts:
     col: np.ndarray  # column position of each value (ascending)
     short: np.ndarray  # values of 40 characters or fewer (total and label words)
     shape: tuple[int, int]
+    codes: np.ndarray  # position of each value in ``distinct``
+    distinct: pd.Series  # each text once (a tracker repeats its owners, stages, companies)
 
     @classmethod
     def of(cls, frame: pd.DataFrame, present: pd.DataFrame) -> _Texts:
         col, row = np.nonzero(present.to_numpy(dtype=bool).T)
         cells = frame.to_numpy(dtype=object)[row, col]
         values = pd.Series(cells, dtype=object).astype(str)
-        short = (values.str.len() <= 40).to_numpy(dtype=bool)
-        return cls(values, row, col, short, frame.shape)
+        codes, distinct = pd.factorize(values)
+        distinct = pd.Series(np.asarray(distinct, dtype=object), dtype=object)
+        short = (distinct.str.len() <= 40).to_numpy(dtype=bool)[codes]
+        return cls(values, row, col, short, frame.shape, codes, distinct)
 
     def matches(
-        self, pattern: re.Pattern[str], where: np.ndarray, search: bool = False
+        self, pattern: re.Pattern[str] | str, where: np.ndarray, search: bool = False
     ) -> np.ndarray:
-        """Which values match ``pattern`` (at the start, or anywhere with ``search``)."""
+        """Which values match ``pattern`` (at the start, or anywhere with ``search``); each
+        distinct text is matched once."""
         hit = np.zeros(len(self.values), dtype=bool)
         if where.any():
-            sel = self.values[where]
+            wanted = np.zeros(len(self.distinct), dtype=bool)
+            wanted[self.codes[where]] = True
+            sel = self.distinct[wanted]
             found = sel.str.contains(pattern) if search else sel.str.match(pattern)
-            hit[where] = found.to_numpy(dtype=bool)
+            distinct_hit = np.zeros(len(self.distinct), dtype=bool)
+            distinct_hit[wanted] = found.to_numpy(dtype=bool)
+            hit[where] = distinct_hit[self.codes[where]]
         return hit
 
     def grid(self, hit: np.ndarray, n: int) -> np.ndarray:
@@ -195,7 +204,8 @@ def _typical_length(texts: _Texts, first_pos) -> pd.Series:
 def _column_share(texts: _Texts, first_pos, pattern: str) -> pd.Series:
     """For each row, the share of values in the column of its first cell that hold ``pattern``
     (1.0 for a column of fewer than five values: too few to say what is usual)."""
-    has = texts.values.str.contains(pattern).astype(float)
+    every = np.ones(len(texts.values), dtype=bool)
+    has = pd.Series(texts.matches(pattern, every, search=True).astype(float))
     share = texts.per_column(has, "mean").where(texts.per_column(has, "size") >= 5, 1.0)
     return pd.Series(share.reindex(np.asarray(first_pos)).fillna(1.0).to_numpy(), dtype=float)
 
