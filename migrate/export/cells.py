@@ -8,14 +8,14 @@ text, the file's encoding, cut to the field length); every change is a finding.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from .. import findings as fnd
+from ..columnar import by_value
 from ..schema import EXTRA_PREFIX, is_blank
 from ..stages import StageModel
 from ..validate import CURRENCY, ID, ROW_KEYS, STAGE
@@ -101,34 +101,6 @@ def _extra_columns(spec: FileSpec, recs: pd.DataFrame) -> list[ColumnSpec]:
             header = str(c)
         taken.add(header)
         out.append(ColumnSpec(name=header, sources=(str(c),)))
-    return out
-
-
-#: inferred kinds of a column whose equal values are equal in every respect (no 1 == 1.0 ==
-#: True across types), so they can be grouped with pandas' hash table
-_ONE_TYPE = frozenset({"string", "floating", "integer", "boolean", "date", "datetime", "empty"})
-
-
-def by_value(values: pd.Series, fn: Callable[[object], Any]) -> list[Any]:
-    """``[fn(v) for v in values]``, calling ``fn`` once per distinct value (trackers repeat
-    values: owners, stages, companies, dates). ``fn`` must treat every missing value alike
-    (None, NaN, NaT, pd.NA): they form one group."""
-    if pd.api.types.infer_dtype(values, skipna=True) in _ONE_TYPE:
-        codes, uniques = pd.factorize(values, use_na_sentinel=True)
-        results = np.empty(len(uniques) + 1, dtype=object)
-        results[: len(uniques)] = [fn(u) for u in uniques]
-        missing = codes < 0
-        if missing.any():  # code -1 picks the last slot: the result for a missing value
-            results[-1] = fn(values.iloc[int(np.argmax(missing))])
-        return list(results[codes])
-    seen: dict[tuple[type, object], Any] = {}  # mixed types: 1, 1.0 and True stay apart
-    out = []
-    for x in values:
-        try:
-            key = (type(x), x)
-            out.append(seen[key] if key in seen else seen.setdefault(key, fn(x)))
-        except TypeError:  # unhashable
-            out.append(fn(x))
     return out
 
 

@@ -12,9 +12,11 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..catalogue import Catalogue
+from ..columnar import map_values
 from ..findings import SEVERITIES
 from ..schema import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET
 from . import values as v
@@ -52,11 +54,15 @@ def _has_column(ctx: Context, fields: list[str]) -> pd.DataFrame:
     field apply to the record's stage, see APPLIES_TO_STATUS)?"""
     rec = ctx.records
     sheet_fields = {(t.file, t.sheet): {c.field for c in t.columns if c.field} for t in ctx.tables}
-    keys = list(zip(rec[SOURCE_FILE].map(v.text), rec[SOURCE_SHEET].map(v.text)))
-    data = {f: [f in sheet_fields.get(k, ()) for k in keys] for f in fields}
-    frame = pd.DataFrame(data, index=rec.index, dtype=bool)
+    # one answer per sheet, spread over its records
+    keys = pd.MultiIndex.from_arrays([v.texts(rec[SOURCE_FILE]), v.texts(rec[SOURCE_SHEET])])
+    codes, sheets = pd.factorize(keys)
+    per_sheet = np.array(
+        [[f in sheet_fields.get(k, ()) for f in fields] for k in sheets], dtype=bool
+    ).reshape(len(sheets), len(fields))
+    frame = pd.DataFrame(per_sheet[codes], index=rec.index, columns=fields, dtype=bool)
     status_of = {s.key: s.status for s in ctx.model.stages}
-    status = ctx.stages.map(lambda k: status_of.get(k, ""))
+    status = map_values(ctx.stages, lambda k: status_of.get(k, ""))
     for f, st in APPLIES_TO_STATUS.items():
         if f in frame.columns:
             frame[f] = frame[f] & (status == st).to_numpy()
@@ -112,22 +118,23 @@ def _by_owner(ctx: Context, fields: list[str]) -> dict[str, Any]:
         return {"available": False, "reason": "no-owner-column", "owners": [], "omitted": 0}
     has = _has_column(ctx, fields)
     fil = _filled_frame(ctx, fields)
-    owners = v.column(rec, "owner").map(v.text)
+    owners = v.texts(v.column(rec, "owner"))
     owners = owners.where(
         has_owner, None
     )  # rows from sheets without an owner column are not anyone's
     counts = owners.dropna().value_counts()
     order = sorted(counts.index, key=lambda o: (-int(counts[o]), o == "", o))
+    shown = [f for f in fields if f != "owner"]
+    # per owner and field: records with the column, and of those the filled ones
+    with_column = has[shown].groupby(owners).sum()
+    filled = (fil[shown] & has[shown]).groupby(owners).sum()
     out = []
     for o in order[: ctx.rules.owners]:
-        mask = owners == o
         out.append(
             {
                 "owner": o,
-                "rows": int(mask.sum()),
-                "fields": {
-                    f: _share(fil.loc[mask, f], has.loc[mask, f]) for f in fields if f != "owner"
-                },
+                "rows": int(counts[o]),
+                "fields": {f: _ratio(filled.at[o, f], with_column.at[o, f]) for f in shown},
             }
         )
     return {
@@ -136,6 +143,11 @@ def _by_owner(ctx: Context, fields: list[str]) -> dict[str, Any]:
         "omitted": max(0, len(order) - ctx.rules.owners),
         "rows_without_owner_column": int((~has_owner).sum()),
     }
+
+
+def _ratio(filled: object, n: object) -> float | None:
+    """:func:`_share` from counts."""
+    return round(float(filled) / int(n), 4) if int(n) else None  # type: ignore[arg-type, call-overload]
 
 
 def _example(ctx: Context, row: dict[str, Any]) -> dict[str, Any]:
@@ -155,31 +167,35 @@ def _findings(ctx: Context, catalogue: Catalogue) -> dict[str, Any]:
     fd = ctx.findings
     n = ctx.rules.examples
     sev_rank: dict[str, int] = {s: i for i, s in enumerate(SEVERITIES)}
+    t = {c: v.texts(fd[c]) for c in ("rule", "severity", "file", "sheet", "column", "field")}
+    # counted a column at a time; the examples are the first rows of each rule
     by_rule: dict[str, dict[str, Any]] = {}
-    by_source: dict[tuple[str, str], Counter[str]] = {}
-    by_column: Counter[tuple[str, str, str, str]] = Counter()
-    for row in fd.to_dict("records"):
-        rule, sev = v.text(row["rule"]), v.text(row["severity"])
+    pairs = pd.DataFrame({"rule": t["rule"], "severity": t["severity"]})
+    for (rule, sev), count in pairs.groupby(["rule", "severity"], sort=False).size().items():
         e = by_rule.setdefault(
             rule,
             {"rule": rule, "severity": sev, "count": 0, "by_severity": Counter(), "examples": []},
         )
-        e["count"] += 1
-        e["by_severity"][sev] += 1
+        e["count"] += int(count)
+        e["by_severity"][sev] += int(count)
         if sev_rank.get(sev, 0) > sev_rank.get(e["severity"], 0):
             e["severity"] = sev
-        if len(e["examples"]) < n:
-            e["examples"].append(_example(ctx, row))
-        by_source.setdefault((v.text(row["file"]), v.text(row["sheet"])), Counter())[sev] += 1
-        if v.text(row["column"]) or v.text(row["field"]):
-            by_column[
-                (
-                    v.text(row["file"]),
-                    v.text(row["sheet"]),
-                    v.text(row["column"]),
-                    v.text(row["field"]),
-                )
-            ] += 1
+    if len(fd):
+        rule_of = t["rule"].to_numpy()
+        at = pd.Series(np.arange(len(fd))).groupby(rule_of, sort=False).head(n).to_numpy()
+        for rule, row in zip(rule_of[at], fd.iloc[at].to_dict("records"), strict=True):
+            by_rule[rule]["examples"].append(_example(ctx, row))
+    by_source: dict[tuple[str, str], Counter[str]] = {}
+    keys = pd.DataFrame({"file": t["file"], "sheet": t["sheet"], "severity": t["severity"]})
+    for (f, s, sev), count in (
+        keys.groupby(["file", "sheet", "severity"], sort=False).size().items()
+    ):
+        by_source.setdefault((f, s), Counter())[sev] += int(count)
+    by_column: Counter[tuple[str, str, str, str]] = Counter()
+    named = (t["column"] != "") | (t["field"] != "")
+    cols = pd.DataFrame({c: t[c][named] for c in ("file", "sheet", "column", "field")})
+    for key, count in cols.groupby(list(cols.columns), sort=False).size().items():
+        by_column[key] += int(count)
     rules = sorted(
         by_rule.values(), key=lambda e: (-sev_rank.get(e["severity"], 0), -e["count"], e["rule"])
     )

@@ -16,6 +16,8 @@ from typing import Any
 
 import pandas as pd
 
+from ..columnar import map_values
+
 _DATE_RE = re.compile(r"^\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
 _EMAIL_RE = re.compile(r"([A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]*@([A-Za-z0-9.\-]+\.[A-Za-z]{2,})")
 # phone numbers in free text: E.164 (+81312345678), or national forms with separators
@@ -48,7 +50,12 @@ def filled(series: pd.Series) -> pd.Series:
     """Boolean mask: the value is not blank."""
     if series.empty:
         return pd.Series([], dtype=bool, index=series.index)
-    return ~series.map(is_blank).astype(bool)
+    return ~map_values(series, is_blank, dtype=bool)
+
+
+def texts(series: pd.Series) -> pd.Series:
+    """:func:`text` of every value (each distinct value once), on the same index."""
+    return map_values(series, text)
 
 
 def text(value: object) -> str:

@@ -1,0 +1,48 @@
+"""Column helpers shared by the stages: a function applied once per distinct value.
+
+Trackers repeat their values (owners, stages, companies, dates, blanks): a cell function is
+called once per distinct value of a column and its results are mapped back, instead of once
+per cell.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+#: inferred kinds of a column whose equal values are equal in every respect (no 1 == 1.0 ==
+#: True across types), so they can be grouped with pandas' hash table
+_ONE_TYPE = frozenset({"string", "floating", "integer", "boolean", "date", "datetime", "empty"})
+
+
+def by_value(values: pd.Series, fn: Callable[[Any], Any]) -> list[Any]:
+    """``[fn(v) for v in values]``, calling ``fn`` once per distinct value.
+
+    ``fn`` must treat every missing value alike (None, NaN, NaT, pd.NA): they form one group.
+    Values of several types are told apart by type too, so 1, 1.0 and True stay apart.
+    """
+    if pd.api.types.infer_dtype(values, skipna=True) in _ONE_TYPE:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        results = np.empty(len(uniques) + 1, dtype=object)
+        results[: len(uniques)] = [fn(u) for u in uniques]
+        missing = codes < 0
+        if missing.any():  # code -1 picks the last slot: the result for a missing value
+            results[-1] = fn(values.iloc[int(np.argmax(missing))])
+        return list(results[codes])
+    seen: dict[tuple[type, object], Any] = {}
+    out = []
+    for x in values:
+        try:
+            key = (type(x), x)
+            out.append(seen[key] if key in seen else seen.setdefault(key, fn(x)))
+        except TypeError:  # unhashable
+            out.append(fn(x))
+    return out
+
+
+def map_values(values: pd.Series, fn: Callable[[Any], Any], dtype: Any = "object") -> pd.Series:
+    """:func:`by_value` as a Series on the same index."""
+    return pd.Series(by_value(values, fn), index=values.index, dtype=dtype)
