@@ -29,6 +29,7 @@ from typing import Any
 import pandas as pd
 
 from . import findings as fnd
+from .columnar import map_values
 from .schema import ROW_KEY, SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, cell_text, is_blank
 
 OBJECTS = (("company", "company_id"), ("contact", "contact_id"), ("deal", "deal_id"))
@@ -93,7 +94,7 @@ def object_statuses(
 
     alive = out["_status"].isin(["exported", "merged"])
     for obj, id_col in OBJECTS:
-        ids = out[id_col].map(cell_text)
+        ids = map_values(out[id_col], cell_text)
         status = pd.Series("", index=out.index, dtype=object)
         has = alive & (ids != "")
         status[has] = "not-exported"
@@ -126,13 +127,16 @@ def object_statuses(
     stays = alive & ~left_out & out["_status"].eq("exported")
     # of several, the one with the smallest deal id (then contact id): chosen by content, so a
     # re-sorted tracker names the same row
-    ids_of = out.loc[stays, [ROW_KEY, "deal_id", "contact_id", "company_id"]].map(cell_text)
+    staying = out.loc[stays, [ROW_KEY, "deal_id", "contact_id", "company_id"]]
+    ids_of = pd.DataFrame(
+        {c: map_values(staying[c], cell_text) for c in staying.columns}, index=staying.index
+    )
     ids_of = ids_of.sort_values(["deal_id", "contact_id"], kind="stable")
     row_of: dict[str, str] = {}
     for id_col in ("contact_id", "company_id"):
         for key, ident in zip(ids_of[ROW_KEY], ids_of[id_col]):
             row_of.setdefault(ident, key)
-    target_row = carrier.map(lambda c: row_of.get(c, "") if c else "")
+    target_row = map_values(carrier, lambda c: row_of.get(c, "") if c else "")
     into = left_out & (target_row != "")
     out.loc[into, "_status"] = "merged"
     out.loc[into, "_merged_into"] = target_row[into]
@@ -166,9 +170,14 @@ def _deals_left_out(records: pd.DataFrame, deals: pd.DataFrame) -> list[fnd.Find
         .set_index("deal_id")["deal_status"]
     )
     found = []
-    for _, deal in deals.iterrows():
+    # only deals that went nowhere or into the lead file can be warned about
+    places = map_values(deals["deal_id"], cell_text).map(status).fillna("")
+    for (_, deal), where in zip(
+        deals[places.isin(["lead", "not-exported"])].iterrows(),
+        places[places.isin(["lead", "not-exported"])],
+        strict=True,
+    ):
         amount = deal.get("amount")
-        where = status.get(cell_text(deal["deal_id"]), "")
         if where not in ("lead", "not-exported") or is_blank(amount) or not _nonzero(amount):
             continue
         as_lead = where == "lead"
