@@ -6,13 +6,18 @@
 For each target profile (salesforce, hubspot, generic) this runs `sfa-migrate run sample_data
 --target T` and copies the import CSVs named in rules/targets/T.yaml, rejects.csv and
 crosswalk.csv into tests/golden/T/ (not the workbooks or the HTML: they are checked for
-determinism, not pinned). Files in tests/golden/T/ that the run no longer writes are removed.
+determinism, not pinned), and writes tests/golden/T/outputs.sha256: the sha256 of every other
+file the run writes (report.json, report.html, findings.csv, records.csv ...; not the .xlsx
+files, whose bytes depend on the writer library's version), so a change meant to be
+behaviour-preserving (a speed-up) is shown to leave every output byte-identical.
+Files in tests/golden/T/ that the run no longer writes are removed.
 Review the change with `git diff tests/golden` before committing it.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import shutil
 import subprocess
 import sys
@@ -26,6 +31,17 @@ SAMPLE = ROOT / "sample_data"
 GOLDEN = ROOT / "tests" / "golden"
 TARGETS = ("salesforce", "hubspot", "generic")
 ALWAYS = ("rejects.csv", "crosswalk.csv")
+MANIFEST = "outputs.sha256"
+
+
+def manifest(out: Path) -> str:
+    """``sha256  name`` per output file of a run (sorted by name), the .xlsx files left out."""
+    lines = [
+        f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.name}"
+        for p in sorted(out.iterdir(), key=lambda p: p.name)
+        if p.is_file() and p.suffix != ".xlsx" and not p.name.startswith(".")
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def golden_names(target: str, rules_dir: Path = ROOT / "rules") -> list[str]:
@@ -60,7 +76,7 @@ def regen(target: str) -> list[str]:
         dest.mkdir(parents=True, exist_ok=True)
         changed = []
         for old in sorted(dest.iterdir()):
-            if old.name not in names:
+            if old.name not in names and old.name != MANIFEST:
                 old.unlink()
                 changed.append(f"removed {old.name}")
         for name in names:
@@ -71,6 +87,10 @@ def regen(target: str) -> list[str]:
             elif path.read_bytes() != new:
                 changed.append(f"changed {name}")
             shutil.copyfile(out / name, path)
+        sums, path = manifest(out), dest / MANIFEST
+        if not path.is_file() or path.read_text("utf-8") != sums:
+            changed.append(f"{'changed' if path.is_file() else 'added'} {MANIFEST}")
+            path.write_text(sums, encoding="utf-8")
     return changed
 
 

@@ -160,7 +160,11 @@ def test_import_files_match_golden(sample_runs, target):
     run = sample_runs(target)
     names = regen_golden.golden_names(target)
     assert (GOLDEN / target).is_dir(), "no golden files: run `make golden` and commit them"
-    pinned = sorted(p.name for p in (GOLDEN / target).iterdir() if not p.name.startswith("."))
+    pinned = sorted(
+        p.name
+        for p in (GOLDEN / target).iterdir()
+        if not p.name.startswith(".") and p.name != regen_golden.MANIFEST
+    )
     assert pinned == sorted(names), (
         f"tests/golden/{target} holds {pinned}, the profile writes {sorted(names)}: "
         "run `make golden` and review the diff"
@@ -175,6 +179,24 @@ def test_import_files_match_golden(sample_runs, target):
                 "if the change is intended, run `make golden` and review the diff",
                 pytrace=False,
             )
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_every_output_matches_the_manifest(sample_runs, target):
+    """Every output but the workbooks byte-identical to the last `make golden` (report.json,
+    report.html, findings.csv, records.csv too): a speed-up must not change a byte."""
+    path = GOLDEN / target / regen_golden.MANIFEST
+    assert path.is_file(), f"no {path.relative_to(ROOT)}: run `make golden` and commit it"
+    pinned = dict(line.split("  ", 1)[::-1] for line in path.read_text("utf-8").splitlines())
+    fresh = dict(
+        line.split("  ", 1)[::-1]
+        for line in regen_golden.manifest(sample_runs(target).out).splitlines()
+    )
+    changed = sorted(n for n in pinned.keys() | fresh.keys() if pinned.get(n) != fresh.get(n))
+    assert not changed, (
+        f"{target}: {', '.join(changed)} differ from {path.relative_to(ROOT)}; if the change "
+        "is intended, run `make golden` and review the diff"
+    )
 
 
 # ---------------------------------------------------------------------------------------------
