@@ -54,6 +54,10 @@ class RunResult:
     out_dir: Path | None = None
     outputs: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)  # wall seconds per stage
+    # the decisions given with --decisions, carried into the new review.xlsx so that it can
+    # be passed back as --decisions on the next run without losing one
+    decided_pairs: pd.DataFrame | None = None
+    decided_words: dict[str, str] = field(default_factory=dict)
 
     @property
     def as_of(self) -> dt.date | None:
@@ -171,7 +175,9 @@ def run(
     existing_frames = _read_existing(existing)
     folder = None
     if out is not None:  # checked before the work: a refused folder costs the user nothing
-        folder = OutputFolder(out, force=force, inputs=_input_files(paths))
+        folder = OutputFolder(
+            out, force=force, inputs=_input_files(paths, out, mapping, decisions, existing)
+        )
         folder.prepare()
 
     with clock.stage("read"):
@@ -267,6 +273,8 @@ def run(
         context=context,
         dedupe=dedupe,
         export=export,
+        decided_pairs=given,
+        decided_words=stage_words,
     )
     with clock.stage("report"):
         result.report = build_report(result, context)  # the whole report.json, in one place
@@ -293,13 +301,15 @@ def _write_all(result: RunResult, tmp: Path, fields: list[str]) -> list[str]:
 
     # review.xlsx: the pairs to decide, then the stage words to decide; the pair sheet stays
     # first even when empty (read_decisions reads the first sheet when no "review" sheet is)
-    words = stage_words_sheet(
-        result.records, result.findings, context.stage_model, lang=context.lang
+    words = _with_decided_words(
+        stage_words_sheet(result.records, result.findings, context.stage_model, lang=context.lang),
+        result.decided_words,
     )
-    if dedupe is not None and (len(dedupe.review) or len(words)):
+    pairs = _with_decided_pairs(dedupe.review if dedupe is not None else None, result.decided_pairs)
+    if dedupe is not None and (len(pairs) or len(words)):
         from .dedupe import write_review_xlsx
 
-        write_review_xlsx(dedupe.review, tmp / REVIEW_FILE)
+        write_review_xlsx(pairs, tmp / REVIEW_FILE)
         if len(words):
             write_stage_words_sheet(words, tmp / REVIEW_FILE, context.stage_model)
         written.append(REVIEW_FILE)
@@ -322,15 +332,72 @@ def _write_all(result: RunResult, tmp: Path, fields: list[str]) -> list[str]:
 REVIEW_FILE = "review.xlsx"
 
 
-def _input_files(paths: list[str]) -> list[str]:
-    """Every file a run may read: an output never replaces one of them."""
+def _input_files(
+    paths: list[str],
+    out: str | os.PathLike[str] | None = None,
+    mapping: str | os.PathLike[str] | None = None,
+    decisions: str | os.PathLike[str] | None = None,
+    existing: Mapping[str, str | os.PathLike[str]] | None = None,
+) -> list[str]:
+    """Every file a run reads: an output never replaces one of them.
+
+    The one exception is the review.xlsx of this very output folder passed back with
+    --decisions (the README's loop): the new review.xlsx carries every decision it held
+    forward, so replacing it loses nothing."""
     found = []
     for p in map(Path, paths):
         if p.is_dir():
             found += [str(f) for f in p.rglob("*") if f.is_file()]
         elif p.exists():
             found.append(str(p))
+    others = [mapping, *(existing or {}).values()]
+    if decisions and not (
+        out is not None and Path(decisions).resolve() == (Path(out) / REVIEW_FILE).resolve()
+    ):
+        others.append(decisions)
+    found += [str(p) for p in others if p and Path(p).is_file()]
     return found
+
+
+def _with_decided_pairs(review: pd.DataFrame | None, given: pd.DataFrame | None) -> pd.DataFrame:
+    """The pairs to review, then every pair decision given with --decisions that is not among
+    them (it was applied: the pair is merged or kept apart now), with its decision filled in."""
+    review = review if review is not None else pd.DataFrame(columns=["left_key", "right_key"])
+    if given is None or not len(given):
+        return review
+    from .dedupe.decisions import decision_value
+
+    decided = given[given["decision"].map(lambda v: decision_value(v) in ("same", "different"))]
+    if "left_key" in review.columns and len(review):
+        pending = set(zip(review["left_key"].map(cell_text), review["right_key"].map(cell_text)))
+        pending |= {(b, a) for a, b in pending}
+        keep = [
+            (cell_text(a), cell_text(b)) not in pending
+            for a, b in zip(decided["left_key"], decided["right_key"])
+        ]
+        decided = decided[keep]
+    if not len(decided):
+        return review
+    columns = list(dict.fromkeys([*review.columns, *decided.columns]))
+    return pd.concat(
+        [review.reindex(columns=columns), decided.reindex(columns=columns)], ignore_index=True
+    ).astype(object)
+
+
+def _with_decided_words(sheet: pd.DataFrame, decided: dict[str, str]) -> pd.DataFrame:
+    """The stage words to decide, then every stage word decided with --decisions (it is read
+    as decided now, so it is no longer among them), with its decision filled in."""
+    if not decided:
+        return sheet
+    listed = set(sheet["word"].map(cell_text)) if "word" in sheet.columns else set()
+    rows = [
+        {"decision": stage, "word": word, "how": "decided", "message": "decided in review.xlsx"}
+        for word, stage in sorted(decided.items())
+        if word not in listed
+    ]
+    if not rows:
+        return sheet
+    return pd.concat([sheet, pd.DataFrame(rows).reindex(columns=sheet.columns)], ignore_index=True)
 
 
 def _stage_decisions(decisions: str | os.PathLike[str] | None, rules: Any) -> dict[str, str]:

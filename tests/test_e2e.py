@@ -605,15 +605,47 @@ def test_decisions_replay(sample_runs, tmp_path):
     a, b = by_key[diff["left_row"]][col], by_key[diff["right_row"]][col]
     assert a != b, f"decided different: {diff['left_row']} and {diff['right_row']} share {a}"
 
-    # decided pairs leave the review queue
-    if (second.out / "review.xlsx").is_file():
-        ws2 = openpyxl.load_workbook(second.out / "review.xlsx", read_only=True)["review"]
-        rows2 = list(ws2.iter_rows(values_only=True))
-        h2 = [str(h) for h in rows2[0]]
-        left = [dict(zip(h2, r, strict=True)) for r in rows2[1:]]
-        still = {frozenset((p["left_key"], p["right_key"])) for p in left}
-        for p in (same, diff):
-            assert frozenset((p["left_key"], p["right_key"])) not in still, p
+    # decided pairs leave the review queue: they stay in review.xlsx with their decision, so
+    # the new workbook can be passed back as --decisions without losing one
+    ws2 = openpyxl.load_workbook(second.out / "review.xlsx", read_only=True)["review"]
+    rows2 = list(ws2.iter_rows(values_only=True))
+    h2 = [str(h) for h in rows2[0]]
+    left = [dict(zip(h2, r, strict=True)) for r in rows2[1:]]
+    pending = {frozenset((p["left_key"], p["right_key"])) for p in left if not p["decision"]}
+    decided = {frozenset((p["left_key"], p["right_key"])): p["decision"] for p in left}
+    for p, word in ((same, "same"), (diff, "different")):
+        assert frozenset((p["left_key"], p["right_key"])) not in pending, p
+        assert decided[frozenset((p["left_key"], p["right_key"]))] == word
+
+
+def test_decisions_written_into_the_output_folder_survive_every_run(sample_runs, tmp_path):
+    """The README's loop: decide in out/review.xlsx, run again with --out out/ --decisions
+    out/review.xlsx, again and again: no decision is ever lost."""
+    import shutil
+
+    out = tmp_path / "out"
+    shutil.copytree(sample_runs("generic").out, out)
+    wb = openpyxl.load_workbook(out / "review.xlsx")
+    ws = wb["review"]
+    header = [c.value for c in ws[1]]
+    ws.cell(2, header.index("decision") + 1, "same")
+    ws.cell(3, header.index("decision") + 1, "different")
+    keys = [(ws.cell(r, header.index("left_key") + 1).value,
+             ws.cell(r, header.index("right_key") + 1).value) for r in (2, 3)]  # fmt: skip
+    wb.save(out / "review.xlsx")
+    review = out / "review.xlsx"
+    once = sfa("run", out, "--target", "generic", "--decisions", review)
+    records_once = (once.out / "records.csv").read_bytes()
+    twice = sfa("run", out, "--target", "generic", "--decisions", review)
+    assert (twice.out / "records.csv").read_bytes() == records_once
+    rows = list(
+        openpyxl.load_workbook(review, read_only=True)["review"].iter_rows(values_only=True)
+    )
+    h = [str(x) for x in rows[0]]
+    got = {
+        (r[h.index("left_key")], r[h.index("right_key")]): r[h.index("decision")] for r in rows[1:]
+    }
+    assert [got.get(k) for k in keys] == ["same", "different"]
 
 
 def test_existing_account_is_matched(sample_runs, tmp_path):

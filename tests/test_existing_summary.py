@@ -38,3 +38,21 @@ def test_existing_accounts_are_counted_in_the_summary_and_the_report(tmp_path: P
         obj={},
     )
     assert "existing accounts (--existing): 2 matched" in out.stderr
+
+
+def test_an_existing_export_inside_the_output_folder_is_never_replaced(tmp_path: Path):
+    src = tmp_path / "t.csv"
+    pd.DataFrame([{"会社名": "株式会社アルファ", "案件名": "案件A", "金額": 1}]).to_csv(
+        src, index=False
+    )
+    out = tmp_path / "o"
+    out.mkdir()
+    export = out / "companies.csv"  # the SFA export, saved where the generic output goes
+    export.write_text("Id,Name\n001A,株式会社アルファ\n", encoding="utf-8")
+    res = CliRunner().invoke(
+        cli,
+        ["run", str(src), "--out", str(out), "--force", "--existing", f"accounts={export}"],
+        obj={},
+    )
+    assert res.exit_code == 2 and "would replace an input file" in res.stderr
+    assert export.read_text(encoding="utf-8") == "Id,Name\n001A,株式会社アルファ\n"
