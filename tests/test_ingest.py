@@ -553,3 +553,16 @@ def test_a_skipped_sheet_with_many_rows_is_named_by_a_finding():
         assert hits and str(t.skipped_rows) in hits[0].message
     else:
         assert not hits
+
+
+def test_csv_records_keep_the_line_they_start_on(tmp_path: Path) -> None:
+    """A quoted cell over several lines is one record; the next record's number is its line."""
+    from migrate.ingest.files import SourceFile
+    from migrate.ingest.readers import read_csv_grid
+
+    path = tmp_path / "multi-line.csv"
+    path.write_text('name,note\nA,"first\nsecond\nthird"\nB,plain\n"C",""\n', encoding="utf-8")
+    grid = read_csv_grid(SourceFile(path=path, name=path.name, format="csv", order=0))
+    assert grid.line_numbers == [1, 2, 5, 6]  # type: ignore[attr-defined]
+    assert grid.cells.iloc[1].tolist() == ["A", "first\nsecond\nthird"]
+    assert grid.cells.iloc[3].tolist() == ["C", None]

@@ -351,11 +351,19 @@ _ENCODINGS = ("utf-8-sig", "utf-8", "cp932", "euc_jp", "utf-16", "latin-1")
 
 def read_csv_grid(src: SourceFile) -> Grid:
     """A CSV/TSV/TXT file as one grid; row numbers are line numbers (the first line is 1)."""
-    raw = src.path.read_bytes()
-    text, encoding = decode_text(raw, src)
+    text, encoding = decode_text(src.path.read_bytes(), src)
     delimiter = sniff_delimiter(text[:65536], src.path.suffix.lower())
+    # one pass: csv.reader folds quoted multi-line cells into one record, so the physical line
+    # each record starts on is taken as it goes
+    rows: list[list[str]] = []
+    line_numbers: list[int] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        last = 0
+        for row in reader:
+            line_numbers.append(last + 1)
+            rows.append(row)
+            last = reader.line_num
     except csv.Error as exc:
         raise InputFileError(
             str(src.path),
@@ -363,8 +371,7 @@ def read_csv_grid(src: SourceFile) -> Grid:
             hint="check the quoting around the reported line",
             code="ingest.corrupt",
         ) from None
-    # csv.reader folds quoted multi-line cells into one record: keep the physical line numbers
-    line_numbers = _record_line_numbers(text, delimiter, len(rows))
+    del text
     width = max((len(r) for r in rows), default=0)
     cells = pd.DataFrame(
         [[c if c.strip() != "" else None for c in r] + [None] * (width - len(r)) for r in rows],
@@ -375,21 +382,6 @@ def read_csv_grid(src: SourceFile) -> Grid:
     grid.encoding = encoding  # type: ignore[attr-defined]
     grid.delimiter = delimiter  # type: ignore[attr-defined]
     return grid
-
-
-def _record_line_numbers(text: str, delimiter: str, n: int) -> list[int]:
-    """The physical line each CSV record starts on (1-based)."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    out = []
-    last = 0
-    for _ in range(n):
-        out.append(last + 1)
-        try:
-            next(reader)
-        except StopIteration:
-            break
-        last = reader.line_num
-    return out
 
 
 def decode_text(raw: bytes, src: SourceFile) -> tuple[str, str]:
