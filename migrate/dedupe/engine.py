@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from . import blocking, cluster, compare
+from . import backends, cluster, compare
 from .model import NEVER, Model, logit2, probability, train
 from .settings import LinkSettings
 
@@ -103,13 +103,17 @@ def link(
     *,
     decisions: pd.DataFrame | None = None,
     key_column: str | None = None,
+    engine: str = "default",
 ) -> Linkage:
-    """Find which records of ``frame`` are the same entity."""
+    """Find which records of ``frame`` are the same entity.
+
+    ``engine`` makes the candidate pairs and scores them: ``default`` (numpy and rapidfuzz) or
+    ``duckdb`` (the same rules as SQL, :mod:`.duckdb_engine`); the answer is the same.
+    """
     frame = frame.reset_index(drop=True)
     n = len(frame)
     prepared = compare.prepare(frame, settings.comparisons)
-    cand = blocking.candidate_pairs(frame, settings.blocking, settings.max_block_size)
-    gamma = compare.levels(prepared, cand.left, cand.right)
+    cand, gamma = backends.pairs_and_levels(engine, frame, settings, prepared)
     within = None
     if settings.model.u_within:
         col = (

@@ -20,7 +20,7 @@ import pandas as pd
 
 from .. import findings as F
 from ..schema import EXTRA_PREFIX, ROW_KEY, Schema, load_schema
-from . import explain
+from . import backends, explain
 from .decisions import normalize_decisions
 from .engine import link
 from .entities import (
@@ -93,8 +93,13 @@ def find_duplicates(
     rules_dir: str | os.PathLike[str] | None = None,
     decisions: pd.DataFrame | None = None,
     existing: Mapping[str, pd.DataFrame] | None = None,
+    engine: str = "default",
 ) -> DedupeResult:
-    """Find the same company, contact and deal across all trackers and merge them."""
+    """Find the same company, contact and deal across all trackers and merge them.
+
+    ``engine``: ``default`` or ``duckdb`` (blocking and pair scoring as SQL; the same answer).
+    """
+    backends.check(engine)
     settings = load_settings(rules_dir)
     schema = load_schema(rules_dir)
     index = records.index  # the records keep their index; positions are used inside
@@ -122,16 +127,26 @@ def find_duplicates(
             [(a, b) not in decided for a, b in zip(exact["left_key"], exact["right_key"])]
         ]
     companies = _run(
-        "companies", crules, crecs, pd.concat([exact, given], ignore_index=True), valid=tracker
+        "companies",
+        crules,
+        crecs,
+        pd.concat([exact, given], ignore_index=True),
+        valid=tracker,
+        engine=engine,
     )
     contacts = _run(
-        "contacts", settings.contacts, contact_records(work, companies.row_ids, settings), given
+        "contacts",
+        settings.contacts,
+        contact_records(work, companies.row_ids, settings),
+        given,
+        engine=engine,
     )
     deals = _run(
         "deals",
         settings.deals,
         deal_records(work, unit, unit_digest, companies.row_ids, contacts.row_ids, rank, settings),
         given,
+        engine=engine,
     )
     runs = (companies, contacts, deals)
 
@@ -277,13 +292,16 @@ def _run(
     recs: EntityRecords,
     decisions: pd.DataFrame,
     valid: np.ndarray | None = None,
+    engine: str = "default",
 ) -> EntityRun:
     """Match one entity's records and give every record and source row its entity id."""
     prefixes = KEY_PREFIXES[name]
     mine = decisions["left_key"].str.startswith(prefixes) & decisions["right_key"].str.startswith(
         prefixes
     )
-    linkage = link(recs.frame, rules.link, decisions=decisions[mine], key_column="_key")
+    linkage = link(
+        recs.frame, rules.link, decisions=decisions[mine], key_column="_key", engine=engine
+    )
     record_ids = stable_ids(linkage.labels, recs.frame["_key"], PREFIX[name], valid)
     row_ids = np.full(len(recs.record_of_row), "", dtype=object)
     has = recs.record_of_row >= 0
