@@ -199,6 +199,7 @@ def run(
                 else None
             ),
             rank_legends=_rank_legends(ingest.tables, rules),
+            saved=_saved_date(ingest),
         )
         found.append(norm_findings)
         day, day_source = _reference_date(context.as_of, records, ingest)
@@ -476,17 +477,23 @@ def _reference_date(
     """
     if given is not None:
         return given, "given"
-    from .ingest.props import saved_date
     from .normalize import as_of_date
 
     day = as_of_date(records)
     if day is not None:
         return day, "data"
-    saved = [(d, f.name) for f in ingest.files if (d := saved_date(f.path)) is not None]
-    if saved:
-        day, name = max(saved)
-        return day, f"saved:{name}"
+    saved = _saved_date(ingest)
+    if saved is not None:
+        return saved[0], f"saved:{saved[1]}"
     return None, "none"
+
+
+def _saved_date(ingest: IngestResult) -> tuple[dt.date, str] | None:
+    """The latest date a workbook of the run was last saved (its document properties)."""
+    from .ingest.props import saved_date
+
+    saved = [(d, f.name) for f in ingest.files if (d := saved_date(f.path)) is not None]
+    return max(saved) if saved else None
 
 
 def _rejected_mask(records: pd.DataFrame) -> pd.Series:

@@ -68,3 +68,21 @@ def test_without_any_date_the_date_checks_are_skipped_with_one_finding(tmp_path)
     given = pipeline.run([str(src)], target="salesforce", as_of=dt.date(2026, 6, 1))
     assert given.as_of_source == "given"
     assert "run.no-reference-date" not in set(given.findings["rule"])
+
+
+def test_relative_dates_count_from_the_saved_date_not_from_the_latest_close_date(tmp_path):
+    # no updated/created column: "next month" is read against the day the workbook was saved,
+    # never against the latest close date (a date something should happen, not "today")
+    rows = [
+        {"Account": "Acme Inc.", "Opportunity": "A", "Amount": 1000, "Stage": "Proposal",
+         "Close Date": "next month"},
+        {"Account": "Beta Inc.", "Opportunity": "B", "Amount": 2000, "Stage": "Proposal",
+         "Close Date": "2026-12-31"},
+    ]  # fmt: skip
+    src = tmp_path / "crm.xlsx"
+    pd.DataFrame(rows).to_excel(src, index=False)
+    _with_saved_date(src, "2026-04-15")
+    res = pipeline.run([str(src)], target=None)
+    close = res.records.loc[res.records["_source_row"] == 2, "close_date"].iloc[0]
+    assert str(close).startswith("2026-05"), close
+    assert res.as_of == dt.date(2026, 4, 15)

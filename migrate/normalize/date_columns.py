@@ -71,10 +71,14 @@ def normalize_date_columns(
     fields: list[str],
     today: dt.date | None,
     open_rows: np.ndarray | None = None,
+    saved: tuple[dt.date, str] | None = None,
 ) -> dt.date | None:
     """Normalise every date field of ``out`` in place; return the reference date used.
 
     ``today`` when given, else the date derived from the data (None when it has no dates).
+    ``saved`` (the date a workbook was last saved, and its name) stands in when the data has
+    no updated/created date: before other dates, and never a close date (a future-facing
+    date says when something should happen, not when the data was written).
     ``open_rows`` (bool per row): the rows whose deal is not closed, where a future-facing date
     looks ahead; None: every row.
     """
@@ -102,7 +106,7 @@ def normalize_date_columns(
         _resolve_years(c, columns, rules, gcodes, today, label, today)
     reference = today
     if today is None:
-        reference, label = _reference(columns, rules)
+        reference, label = _reference(columns, rules, saved)
         if reference is not None:
             for c in columns:
                 _resolve_years(c, columns, rules, gcodes, reference, label, reference)
@@ -111,7 +115,9 @@ def normalize_date_columns(
     return reference
 
 
-def _reference(columns: list[_Column], rules: NormalizeRules) -> tuple[dt.date | None, str]:
+def _reference(
+    columns: list[_Column], rules: NormalizeRules, saved: tuple[dt.date, str] | None = None
+) -> tuple[dt.date | None, str]:
     """The reference date derived from the dates read so far, and how to name it."""
     read = {c.name: _ordinals(c) for c in columns}
     future = set(rules.dates.future_facing)
@@ -120,7 +126,9 @@ def _reference(columns: list[_Column], rules: NormalizeRules) -> tuple[dt.date |
         [n for n in read if n not in future and n not in AS_OF_FIELDS],
         list(read),
     )
-    for names in tiers:
+    for i, names in enumerate(tiers):
+        if i == 1 and saved is not None:  # no updated/created date: the day it was saved
+            return saved[0], f"the day {saved[1]} was last saved ({saved[0].isoformat()})"
         used = [n for n in names if (~np.isnan(read[n])).any()]
         if used:
             day = dt.date.fromordinal(latest_plausible(np.concatenate([read[n] for n in used])))

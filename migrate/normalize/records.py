@@ -52,6 +52,7 @@ def normalize_records(
     units: ColumnUnits | None = None,
     stage_vocabulary: StageVocabulary | None = None,
     rank_legends: Mapping[str, Mapping[str, float]] | None = None,
+    saved: tuple[dt.date, str] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return (normalized records, findings frame).
 
@@ -62,7 +63,9 @@ def normalize_records(
     ``stage_vocabulary`` replaces the rules' stage words (a run replaying a person's stage-word
     decisions, :func:`migrate.stage_review.vocabulary_with_decisions`); ``rank_legends`` maps a
     source file to its own rank legend (a 確度基準 sheet, :func:`.probability.rank_legend`), read
-    before the rules' ranks for that file's probability cells.
+    before the rules' ranks for that file's probability cells. ``saved`` (the latest date a
+    workbook was last saved, and its name) is the reference date when ``today`` is None and the
+    data has no updated/created date.
 
     ``today`` is the reference date of the future-date checks and of years nothing else in a
     row or sheet gives; when None it is derived from the data (the latest updated_at/created_at
@@ -125,7 +128,7 @@ def normalize_records(
     # dates after the stage: an open deal's close date looks ahead (3月末 written in January
     # is this March, 9月末 next September), a won or lost one's does not
     normalize_date_columns(
-        out, col, rules, by_kind.get("date", []), today, _open_rows(out, rules_dir)
+        out, col, rules, by_kind.get("date", []), today, _open_rows(out, rules_dir), saved
     )
     _ensure_derived(out)
     _mark_rejects(out, col)
