@@ -50,6 +50,8 @@ class RunContext:
     excel_friendly: bool = False
     quality_copy: Literal["auto", "full", "problems"] = "auto"  # what quality.xlsx copies
     history: str | None = None  # the check history (SQLite) whose trend the report shows
+    # what makes and scores the duplicate candidates: default (numpy) or duckdb (SQL)
+    engine: Literal["default", "duckdb"] = "default"
     resolved: bool = False  # as_of and lang decided (after normalisation)
 
     @classmethod
@@ -64,8 +66,11 @@ class RunContext:
         excel_friendly: bool = False,
         quality_copy: str = "auto",
         history: str | os.PathLike[str] | None = None,
+        engine: str = "default",
     ) -> RunContext:
         """The context of a run before any data is read: the options as the user gave them."""
+        if engine not in ("default", "duckdb"):
+            raise ValueError(f"engine must be default or duckdb, not {engine!r}")
         if lang is not None and lang not in ("ja", "en"):
             raise ValueError(f"lang must be 'ja' or 'en', not {lang!r}")
         if quality_copy not in ("auto", "full", "problems"):
@@ -81,6 +86,7 @@ class RunContext:
             excel_friendly=excel_friendly,
             quality_copy=quality_copy,  # type: ignore[arg-type]
             history=os.fspath(history) if history is not None else None,
+            engine=engine,  # type: ignore[arg-type]
         )
 
     def resolve(self, *, as_of: dt.date | None, as_of_source: str, source_lang: str) -> RunContext:
