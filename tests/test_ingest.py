@@ -113,6 +113,74 @@ def test_layout_of_each_quirk(name, sheet, header, rows, skipped):
         assert _fields(t)[:7] == JA_FIELDS
 
 
+NUMBERED = {
+    # a No. column numbered in advance (１..20): a row with only its number is no deal, a
+    # number and a company is one
+    "案件": ([2, 3, 4, 6, 7, 8, 17], [5, *range(9, 17), *range(18, 22)]),
+    # a counter column without a header (an unmapped counter)
+    "連番": ([2, 3, 4, 5, 6, 7], list(range(8, 14))),
+}
+
+
+@pytest.mark.parametrize("sheet", list(NUMBERED), ids=list(NUMBERED))
+def test_a_row_with_only_its_number_is_a_numbered_blank_row(sheet):
+    tables, result = _tables("numbered-blank-rows.xlsx")
+    t = tables[sheet]
+    data, numbered = NUMBERED[sheet]
+    assert t.data_rows == data
+    assert dict(t.skipped) == dict.fromkeys(numbered, "row.numbered-blank")
+    records = to_records(result.tables)
+    assert sorted(records.loc[records["_source_sheet"] == sheet, "_source_row"]) == data
+
+
+def _classes(cells: list[list[object]], headers: list[str], fields: list[str | None]):
+    import pandas as pd
+
+    from migrate.columns import ColumnMatch
+    from migrate.ingest import load_ingest_rules
+    from migrate.ingest.layout import classify_rows
+
+    matches = [
+        ColumnMatch(index=k, column=chr(65 + k), header=h, field=f, method="exact", confidence=1.0)
+        for k, (h, f) in enumerate(zip(headers, fields))
+    ]
+    body = pd.DataFrame(cells, dtype=object).replace({None: pd.NA}).astype(object)
+    body = body.where(body.notna(), None)
+    return classify_rows(body, headers, matches, load_ingest_rules()[0], set())
+
+
+@pytest.mark.parametrize(
+    ("numbers", "header", "field", "expected"),
+    [
+        # numbered then sorted by company: not consecutive, but a counter by its header
+        ([3, 1, 4, 2, 5, 6], "項番", None, "numbered-blank"),
+        ([3, 1, 4, 2, 5, 6], "No.", "record_id", "numbered-blank"),
+        # the same numbers under a header that is no counter: too little evidence
+        ([3, 1, 4, 2, 5, 6], "案件ID", "record_id", "data"),
+        # deal ids typed in advance, consecutive: a counter, whatever the header
+        ([1001, 1002, 1003, 1004, 1005, 1006], "案件ID", "record_id", "numbered-blank"),
+        # a record id that is no number: a row holding it is a record
+        (["A-1", "A-2", "A-3", "A-4", "A-5", "A-6"], "No.", "record_id", "data"),
+        # a number that repeats is no counter
+        ([1, 1, 2, 2, 3, 3], "No.", "record_id", "data"),
+    ],
+    ids=[
+        "sorted-項番",
+        "sorted-No.",
+        "案件ID-not-consecutive",
+        "ids-in-advance",
+        "text-ids",
+        "repeats",
+    ],
+)
+def test_a_counter_column_is_known_by_its_numbers_or_its_header(numbers, header, field, expected):
+    companies = ["株式会社A", "株式会社B", "株式会社C", None, None, None]
+    cells = [[n, c] for n, c in zip(numbers, companies)]
+    classes = _classes(cells, [header, "会社名"], [field, "company_name"])
+    assert classes[:3] == ["data"] * 3
+    assert classes[3:] == [expected] * 3
+
+
 def test_two_row_header_combines_group_and_field():
     tables, _ = _tables("two-row-header.xlsx")
     t = tables["Pipeline"]

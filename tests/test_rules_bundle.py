@@ -359,3 +359,33 @@ def test_a_relative_period_must_name_a_unit(rules: Path) -> None:
     assert len(err.problems) == 1
     assert err.problems[0].startswith("dates.relative_periods.来月: 'monthly+1' is not allowed")
     assert err.lines == [line]
+
+
+def test_an_unquoted_no_among_the_counter_headers_is_caught(rules: Path) -> None:
+    line = _edit(rules / "ingest.yaml", 'counter_headers: ["No", ', "counter_headers: [no, ")
+    err = _error(rules, "ingest")
+    assert err.problems == ["counter_headers[0]: False is not a string"]
+    assert err.lines == [line]
+
+
+def test_counter_headers_come_from_the_rules(rules: Path, tmp_path: Path) -> None:
+    import csv
+
+    from migrate.ingest import read_sources
+
+    # numbered, then sorted by company: a counter only by its header
+    path = tmp_path / "t.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["受付順", "会社名", "案件名"])
+        for n, company in zip([3, 1, 2], ["株式会社あ", "株式会社い", "株式会社う"]):
+            w.writerow([n, company, "更新"])
+        w.writerows([[4, "", ""], [5, "", ""]])
+
+    def skipped(folder: Path) -> list[tuple[int, str]]:
+        clear_cache()
+        return read_sources([str(path)], rules_dir=str(folder)).tables[0].skipped
+
+    assert skipped(rules) == []
+    _edit(rules / "ingest.yaml", '"通し番号", ', '"通し番号", "受付順", ')
+    assert skipped(rules) == [(5, "row.numbered-blank"), (6, "row.numbered-blank")]

@@ -74,6 +74,7 @@ def parse_ingest_rules(path: str) -> tuple[IngestRules, Limits]:
         "header_search_rows",
         "subtotal_words",
         "note_prefixes",
+        "counter_headers",
         "note_min_length",
         "skip_sheet_names",
         "pivot_markers",
@@ -103,6 +104,7 @@ def parse_ingest_rules(path: str) -> tuple[IngestRules, Limits]:
         subtotal_words=tuple(problems.string_list(doc.get("subtotal_words"), "subtotal_words")),
         note_prefixes=tuple(problems.string_list(doc.get("note_prefixes"), "note_prefixes")),
         note_min_length=int(doc.get("note_min_length", 16)),
+        counter_headers=tuple(problems.string_list(doc.get("counter_headers"), "counter_headers")),
         skip_sheet_names={
             k: tuple(problems.string_list(v, f"skip_sheet_names.{k}")) for k, v in skip.items()
         },

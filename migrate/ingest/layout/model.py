@@ -10,7 +10,9 @@ import pandas as pd
 from ...columns import ColumnMatch
 from ...findings import Finding
 
-RowClass = Literal["data", "blank", "title", "repeated-header", "subtotal", "note"]
+RowClass = Literal[
+    "data", "blank", "numbered-blank", "title", "repeated-header", "subtotal", "note"
+]
 
 IDENTITY_FIELDS = ("company_name", "deal_name", "contact_name", "record_id", "email")
 
@@ -25,6 +27,8 @@ class IngestRules:
     pivot_markers: tuple[str, ...]
     record_fields: tuple[str, ...]
     min_record_fields: int
+    # headers of a row-counter column (No., 連番, 項番): its numbers alone do not make a record
+    counter_headers: tuple[str, ...] = ()
     # a skipped sheet of more rows than this gets a finding naming it and its row count
     skipped_sheet_notice_rows: int = 5
 

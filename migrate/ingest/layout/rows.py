@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
@@ -50,6 +51,7 @@ def classify_rows(
     subtotal word:
     - subtotal: a total word (合計, Total, Sum...) with no other key, or numbers that are the
       sums of the rows above it (a SUM formula, or the plain values), with at most a label;
+    - numbered-blank: nothing but a number in a row counter (a No. column filled in advance);
     - note: a note mark (※, Note:), a section heading (【東日本】), or a lone text that is unlike
       its column: outside the table's columns, far longer than the column's values, written as
       a sentence (、。, a closing colon), or not of the column's kind (a text under e-mails,
@@ -116,12 +118,62 @@ def classify_rows(
     section = first_str.str.match(_SECTION) & lone
     note = note_prefix | (texty & (outside | unlike)) | section
 
+    # a row that holds nothing but its number in a row counter (No. filled 1..100 in advance)
+    counters = [
+        k
+        for k in range(frame.shape[1])
+        if field_of[k] in (None, "record_id")
+        and _is_counter(frame[k], headers[k] if k < len(headers) else "", rules.counter_headers)
+    ]
+    numbered_blank = (counts > 0) & (present[counters].sum(axis=1) == counts) if counters else None
+
     classes = pd.Series("data", index=pos_index, dtype=object)
     classes[note] = "note"
     classes[subtotal] = "subtotal"
+    if numbered_blank is not None:
+        classes[numbered_blank.to_numpy()] = "numbered-blank"
     classes[rep.to_numpy()] = "repeated-header"
     classes[(counts == 0).to_numpy()] = "blank"
     return classes.tolist()
+
+
+_WHOLE = re.compile(r"^\s*(\d{1,6})\.?\s*$")
+
+
+def _whole_number(value: object) -> int | None:
+    """A cell as a whole number of at most six digits (1, 1.0, "１", "001", "12."), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, np.integer)):
+        return int(value) if 0 <= value < 1_000_000 else None
+    if isinstance(value, (float, np.floating)):
+        return int(value) if float(value).is_integer() and 0 <= value < 1_000_000 else None
+    if isinstance(value, str):
+        m = _WHOLE.match(unicodedata.normalize("NFKC", value))
+        return int(m.group(1)) if m else None
+    return None
+
+
+def _header_key(text: str) -> str:
+    return re.sub(r"[\s.:：]+", "", unicodedata.normalize("NFKC", text)).casefold()
+
+
+def _is_counter(column: pd.Series, header: str, counter_headers: tuple[str, ...]) -> bool:
+    """Whether a column counts the rows: whole numbers only, rising by one from row to row
+    (most steps; a deleted row leaves a gap), or, under a counter header (No., 連番, 項番),
+    whole numbers that all differ (a numbered list sorted since)."""
+    values = column.dropna().tolist()
+    if len(values) < 2:
+        return False
+    numbers = [_whole_number(v) for v in values]
+    if any(n is None for n in numbers):
+        return False
+    ints = [n for n in numbers if n is not None]
+    steps = [b - a for a, b in zip(ints, ints[1:])]
+    if len(ints) >= 3 and sum(1 for d in steps if d == 1) >= 0.8 * len(steps):
+        return True
+    words = {_header_key(w) for w in counter_headers}
+    return bool(header) and _header_key(header) in words and len(set(ints)) == len(ints)
 
 
 _PROSE = re.compile(r"[、。！？]|[:：]\s*$")
