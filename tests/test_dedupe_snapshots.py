@@ -311,3 +311,81 @@ def test_a_row_counter_is_an_id_only_inside_its_sheet() -> None:
     assert first != second
     evidence = result.pairs.loc[result.pairs["entity"] == "deals", "evidence"]
     assert not evidence.str.contains("record_id exact").any()
+
+
+# the same tracker saved a month apart, names without a date; an unknown stage word each
+CURRENT = {
+    "_file": "営業部 案件管理.xlsx",
+    "_sheet": "案件一覧",
+    "_order": 0,
+    "_source_saved": "2025-10-15",
+}
+MONTH_AGO = {
+    "_file": "営業部 案件管理_9月末時点.xlsx",
+    "_sheet": "案件一覧",
+    "_order": 1000,
+    "_source_saved": "2025-09-30",
+}
+
+
+@pytest.mark.parametrize(
+    ("current_stage", "older_stage"),
+    [
+        pytest.param("closing", "", id="older-stage-undecided"),
+        pytest.param("closing", "closing", id="both-closing"),
+        pytest.param("proposal", "closing", id="older-row-further-along"),
+    ],
+)
+def test_the_workbook_saved_last_holds_the_current_values(
+    current_stage: str, older_stage: str
+) -> None:
+    # the stage words of the older copy, decided or not, do not decide which copy is current
+    rows = [
+        {**EPSILON_JA, "stage": current_stage, "amount": 12_000_000.0, "probability": "80",
+         **CURRENT},
+        {**EPSILON_JA, "stage": older_stage, "amount": 10_000_000.0, "probability": "60",
+         **MONTH_AGO},
+    ]  # fmt: skip
+    result = find_duplicates(frame([*rows, *_background()]))
+    assert result.records.loc[0, "deal_id"] == result.records.loc[1, "deal_id"]
+    deal = _deal(result)
+    assert (deal["amount"], deal["stage"]) == (12_000_000.0, current_stage)
+    assert (result.findings["rule"] != "dedupe.unordered-conflict").all()
+    conflict = result.findings[result.findings["rule"] == "dedupe.conflict"]
+    assert conflict["file"].tolist() == ["営業部 案件管理_9月末時点.xlsx"]
+
+
+def test_a_date_in_the_name_comes_before_the_date_the_file_was_saved() -> None:
+    # last month's snapshot, opened and saved again after this month's tracker
+    rows = [
+        {**EPSILON_JA, "stage": "proposal", "amount": 12_000_000.0,
+         "_file": "案件管理.xlsx", "_source_saved": "2025-10-15"},
+        {**EPSILON_JA, "stage": "proposal", "amount": 10_000_000.0,
+         "_file": "案件管理_20250930.xlsx", "_source_saved": "2025-10-20", "_order": 1000},
+    ]  # fmt: skip
+    result = find_duplicates(frame([*rows, *_background()]))
+    assert _deal(result)["amount"] == 12_000_000.0
+
+
+def test_a_conflict_names_the_row_the_kept_value_came_from() -> None:
+    # the lead row is the deal's first row but has no amount: the amount comes from another row,
+    # and which of the two amounts is later no evidence says
+    rows = [
+        {**EPSILON_JA, "stage": "proposal", "amount": 3_000_000.0, **MONTH_AGO,
+         "_source_saved": ""},
+        {**EPSILON_JA, "stage": "proposal", "amount": 3_500_000.0, **CURRENT,
+         "_source_saved": ""},
+        {**EPSILON_JA, "stage": "won", "amount": float("nan"), "deal_name": "",
+         "_file": "展示会リード.csv", "_sheet": "", "_order": 2000},
+    ]  # fmt: skip
+    result = find_duplicates(frame([*rows, *_background()]))
+    ids = _deal_ids(result, 3)
+    assert ids[0] == ids[1] == ids[2]
+    kept = _deal(result)["amount"]
+    kept_row = 0 if kept == 3_000_000.0 else 1
+    kept_key = result.records.loc[kept_row, "_row_key"]
+    for rule in ("dedupe.conflict", "dedupe.unordered-conflict"):
+        found = result.findings[result.findings["rule"] == rule]
+        assert len(found) == 1, rule
+        assert f"kept from {kept_key}" in found["message"].iloc[0]
+        assert "展示会リード" not in found["message"].iloc[0]

@@ -101,12 +101,21 @@ def _dates(rows: pd.DataFrame, name: str) -> pd.Series:
     return col.where(~empty_mask(rows[name]), "").astype(str)
 
 
+# the date the row's workbook was last saved (its document properties, ISO; '' when unknown):
+# a bookkeeping column the pipeline fills from ingest's files (migrate/ingest/props.py)
+SAVED_COLUMN = "_source_saved"
+
+
 def effective_date(rows: pd.DataFrame) -> pd.Series:
     """How recent each row is: its ``updated_at``; for a row without one, the date its sheet was
-    last worked on (the latest ``updated_at``/``created_at`` in that sheet).
+    last worked on: the latest ``updated_at``/``created_at`` in that sheet or the date its file
+    or sheet name carries, else the date its workbook was last saved (``_source_saved``),
+    whichever is later.
 
     A tracker without an update column is not older than last year's CRM export: its rows are
-    as current as the newest row anyone added to it.
+    as current as the newest row anyone added to it, and no older than the day it was saved. A
+    date in the name says when the data was taken, so it is the sheet's own date: a snapshot
+    (``商談レポート_20250930.xlsx``) opened and saved again later holds the data of its name.
     """
     upd = _dates(rows, "updated_at")
     if (upd != "").all():
@@ -118,6 +127,7 @@ def effective_date(rows: pd.DataFrame) -> pd.Series:
         index=rows.index,
         dtype=object,
     )
+    named = named.where(named != "", _dates(rows, SAVED_COLUMN).str.slice(0, 10))
     seen = pd.concat([upd, _dates(rows, "created_at"), named], axis=1).max(axis=1)
     latest = seen.groupby(files + "\x1f" + sheets).transform("max")
     return upd.where(upd != "", latest.fillna(""))
@@ -420,7 +430,14 @@ def survive(
             continue
         kept_val = out[f].reindex(df["g"]).astype(str).to_numpy()
         differs = df["v"].to_numpy() != kept_val
+        # the row the kept value came from (the most recent row holding it), which is not the
+        # entity's surviving row when that row leaves the field empty
+        holds = df.assign(r=r[ok][multi.to_numpy()])[~differs].sort_values(["g", "r"])
+        source = holds.drop_duplicates("g").set_index("g")["pos"]
         df = df[differs]
+        at = source.reindex(df["g"]).to_numpy(dtype=float)
+        fallback = survivor.reindex(df["g"]).to_numpy(dtype=float)
+        kept_at = np.where(np.isnan(at), fallback, at).astype(np.int64)
         conflict_parts.append(
             pd.DataFrame(
                 {
@@ -429,7 +446,7 @@ def survive(
                     "field": f,
                     "value": df["raw"].to_numpy(),
                     "kept": out[f].reindex(df["g"]).to_numpy(),
-                    "kept_position": survivor.reindex(df["g"]).to_numpy(),
+                    "kept_position": kept_at,
                 }
             )
         )
@@ -512,17 +529,27 @@ def stage_guard(
         if "stage" in rows
         else np.zeros(len(rows))
     )
-    kept_of = first_kept.reindex(g).to_numpy(dtype=np.int64)
-    tied = (upd[has] == upd[kept_of]) & (created[has] == created[kept_of])
-    tied &= (progress[has] == progress[kept_of]) & (has != kept_of)
     for f in GUARDED:
         if f not in rows:
             continue
         col = rows[f]
         empty = empty_mask(col)
+        # the row each deal's value of this field came from: its most recent row that has one
+        # (the surviving row may leave the field empty, a lead row without an amount)
+        filled = has[~empty[has]]
+        if not len(filled):
+            continue
+        o = filled[np.lexsort((kept_rank[filled], ids[filled].astype(str)))]
+        source = pd.Series(o).groupby(ids[o], sort=False).first()
+        kept_of = source.reindex(g).fillna(-1).to_numpy(dtype=np.int64)
+        ok = kept_of >= 0
+        src = np.where(ok, kept_of, 0)
+        tied = ok & (upd[has] == upd[src]) & (created[has] == created[src])
+        tied &= (progress[has] == progress[src]) & (has != src)
         vals = col.astype(object).to_numpy()
         text = col.astype(str).to_numpy()
-        differ = tied & ~empty[has] & ~empty[kept_of] & (text[has] != text[kept_of])
+        differ = tied & ~empty[has] & (text[has] != text[src])
+        kept_of = src
         for p, k, entity in zip(has[differ], kept_of[differ], g[differ]):
             out.append(
                 {"rule": "dedupe.unordered-conflict", "position": int(p), "entity": entity,
