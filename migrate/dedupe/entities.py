@@ -26,6 +26,7 @@ import pandas as pd
 from . import keys as K
 from .engine import Linkage
 from .ids import unique_keys
+from .persons import person_links
 from .settings import DedupeSettings, EntitySettings, ExistingSource
 from .survivorship import empty_mask
 
@@ -402,6 +403,10 @@ def contact_records(
             "phone": _gather(record_of_row, text_column(records, "phone"), n_rec),
             "mobile_phone": _gather(record_of_row, text_column(records, "mobile_phone"), n_rec),
         }
+    )
+    # 岡本 (様) and 岡本 大輔, Takumi Ishii and 石井 拓海 of one company (migrate/dedupe/persons.py)
+    frame["person_surname"], frame["person_reading"], frame["person_maybe"] = person_links(
+        record_of_row, rec_company, full, last, first
     )
     frame["_key"] = unique_keys(
         pd.Series(content, dtype=object), pd.Series(rec_company, dtype=object)

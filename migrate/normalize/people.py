@@ -389,3 +389,62 @@ def _unsplit(s: str) -> Issue:
         f"could not split '{s}' into last and first name; used it as the last name",
         s,
     )
+
+
+# Romanisations of one sound that people write interchangeably: Ōno / Ohno / Oono / Ono,
+# Yūko / Yuuko / Yuko, Homma / Honma. Folded to one form before two readings are compared.
+_FOLDS = (
+    (re.compile(r"oh(?![aeiouy])"), "o"),
+    (re.compile(r"(?:ou|oo)"), "o"),
+    (re.compile(r"uu"), "u"),
+    (re.compile(r"aa"), "a"),
+    (re.compile(r"m(?=[bmp])"), "n"),
+)
+_NOT_LATIN = re.compile(r"[^a-z ]+")
+_MACRONS = str.maketrans("āēīōūâêîôû", "aeiouaeiou")
+
+
+def fold_romaji(s: str) -> str:
+    """A romanised name in one spelling: lower case words, long vowels and ん before b/m/p folded."""
+    s = unicodedata.normalize("NFKC", s).lower().translate(_MACRONS)
+    s = _NOT_LATIN.sub("", s.replace("-", " ").replace(",", " "))
+    for pattern, to in _FOLDS:
+        s = pattern.sub(to, s)
+    return " ".join(s.split())
+
+
+@cache
+def _romaniser() -> Any:
+    """cutlet's Hepburn romaniser (MeCab with unidic-lite: names read as names) when installed
+    (extra ``names``), else None: without it Japanese names get no reading."""
+    try:
+        import cutlet
+
+        katsu = cutlet.Cutlet()
+        katsu.use_foreign_spelling = False
+        katsu.romaji("山田")  # the dictionary loads here, or fails here
+    except Exception:  # noqa: BLE001 - a missing or broken dictionary means no readings
+        return None
+    return katsu
+
+
+@lru_cache(maxsize=65536)
+def name_reading(name: str) -> str:
+    """A person name (or one part of it) as folded romaji words, to compare across scripts.
+
+    石井 拓海 -> 'ishii takumi', Takumi Ishii -> 'takumi ishii', 遠藤 -> 'endo'. A Latin name is
+    only folded; a Japanese one is read by cutlet. '' when the name cannot be read (cutlet not
+    installed, a character it does not know).
+    """
+    s = name.strip()
+    if not s:
+        return ""
+    if not is_cjk(unicodedata.normalize("NFKC", s)):
+        return fold_romaji(s)
+    katsu = _romaniser()
+    if katsu is None:
+        return ""
+    read = katsu.romaji(unicodedata.normalize("NFKC", s))
+    if "?" in read or not read.strip():
+        return ""
+    return fold_romaji(read)

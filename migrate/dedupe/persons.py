@@ -1,0 +1,134 @@
+"""Person links inside one company: a surname written alone, a name written in another script.
+
+In: the contact rows (full name, last and first name as the normaliser left them), the contact
+record each row belongs to and each record's company. Out: per record three tuples of link
+values, compared like any other column (migrate/rules/dedupe.yaml, contacts):
+
+- ``person_surname``: ``s:<surname>``, a surname written alone (岡本様 in a forecast sheet,
+  様 already stripped) and the one full-name contact of the same company with that surname
+  (岡本 大輔): evidence of medium strength.
+- ``person_reading``: ``r:<reading>``, a romanised name (Takumi Ishii, ISHII Takumi) and the
+  one kanji or kana name of the same company that reads the same (石井 拓海): as strong as
+  one name written twice in one script.
+- ``person_maybe``: ``r?:<reading>``, a romanised name that reads like two or more different
+  Japanese names of its company: worth a person's look, never a merge on its own.
+
+A link is made only when it is unique on both sides: one surname-only record with that surname
+in the company and one person among its full names (two 岡本 of one company: no link, the
+pair stays apart). Readings come from :func:`migrate.normalize.people.name_reading` (cutlet);
+without it a Japanese name has no reading and the cross-script links are simply absent.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from ..normalize.people import name_reading
+from . import keys as K
+from .compare import _JAPANESE
+
+Links = tuple[pd.Series, pd.Series, pd.Series]
+
+
+def _reading(last: str, first: str, full: str, read: Callable[[str], str]) -> str:
+    """Sorted folded words of a name's reading ('' when a part cannot be read)."""
+    if last or first:
+        parts = [read(p) for p in (last, first) if p]
+        if not all(parts):
+            return ""
+        words = " ".join(parts).split()
+    else:
+        words = read(full).split()
+    return " ".join(sorted(words))
+
+
+def person_links(
+    record_of_row: np.ndarray,
+    rec_company: np.ndarray,
+    full: pd.Series,
+    last: pd.Series,
+    first: pd.Series,
+    read: Callable[[str], str] = name_reading,
+) -> Links:
+    """The ``person_surname``, ``person_reading`` and ``person_maybe`` tuples of every record."""
+    n_rec = len(rec_company)
+    frame = pd.DataFrame(
+        {
+            "rec": record_of_row,
+            "full": full.to_numpy(dtype=object),
+            "last": last.to_numpy(dtype=object),
+            "first": first.to_numpy(dtype=object),
+        }
+    )
+    frame = frame[(frame["rec"] >= 0) & (frame["full"] != "")].drop_duplicates()
+    # per company: surname-only records by surname, full-name records by surname, by reading
+    alone: dict[tuple[str, str], set[int]] = defaultdict(set)
+    alone_reading: dict[tuple[str, str], str] = {}
+    by_surname: dict[tuple[str, str], set[int]] = defaultdict(set)
+    latin_words: dict[int, set[str]] = defaultdict(set)
+    identity: dict[int, str] = {}
+    ja_by_reading: dict[tuple[str, str], set[str]] = defaultdict(set)
+    recs_by_reading: dict[tuple[str, str], set[int]] = defaultdict(set)
+    latin_by_reading: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for rec, name, ln, fn in frame.itertuples(index=False):
+        company = str(rec_company[rec])
+        japanese = bool(_JAPANESE.search(name))
+        words = K.person_words(name).split()
+        if japanese and not fn and len(words) == 1:  # a surname written alone
+            surname = K.person_key(name)
+            alone[(company, surname)].add(rec)
+            alone_reading[(company, surname)] = read(name)
+            continue
+        if len(words) < 2 and not (ln and fn):
+            continue  # one Latin word: which part of a name is unknown
+        reading = _reading(ln, fn, name, read) if japanese else " ".join(sorted(read(name).split()))
+        if japanese:
+            by_surname[(company, K.person_key(ln or words[0]))].add(rec)
+            if reading:
+                ja_by_reading[(company, reading)].add(K.person_key(name))
+        else:
+            latin_words[rec].update(reading.split())
+            if reading:
+                latin_by_reading[(company, reading)].add(rec)
+        if reading:
+            recs_by_reading[(company, reading)].add(rec)
+            # a record written in kanji and in romaji is one person under the kanji reading
+            if japanese or rec not in identity:
+                identity[rec] = reading
+        else:
+            identity.setdefault(rec, K.person_key(name))
+
+    link: list[set[str]] = [set() for _ in range(n_rec)]
+    same: list[set[str]] = [set() for _ in range(n_rec)]
+    maybe: list[set[str]] = [set() for _ in range(n_rec)]
+    latin_of_company: dict[str, set[int]] = defaultdict(set)
+    for rec in latin_words:
+        latin_of_company[str(rec_company[rec])].add(rec)
+    for (company, surname), recs in alone.items():
+        if len(recs) != 1:
+            continue
+        fulls = set(by_surname.get((company, surname), set()))
+        said = alone_reading[(company, surname)]
+        if said:  # 橋本 (alone) and Osamu Hashimoto: the surname is one of the words read
+            fulls |= {r for r in latin_of_company[company] if said in latin_words[r]}
+        people = {identity.get(r, str(r)) for r in fulls}
+        if len(people) == 1:
+            for r in recs | fulls:
+                link[r].add(f"s:{surname}")
+    for (company, reading), latin in latin_by_reading.items():
+        japanese_names = ja_by_reading.get((company, reading), set())
+        if not japanese_names:
+            continue
+        target = same if len(japanese_names) == 1 else maybe
+        tag = "r:" if len(japanese_names) == 1 else "r?:"
+        for r in recs_by_reading[(company, reading)] | latin:
+            target[r].add(tag + reading)
+    return (
+        pd.Series([tuple(sorted(s)) for s in link], dtype=object),
+        pd.Series([tuple(sorted(s)) for s in same], dtype=object),
+        pd.Series([tuple(sorted(s)) for s in maybe], dtype=object),
+    )
