@@ -1,0 +1,700 @@
+"""Readings: one company name in a common Latin form, whatever script it was written in.
+
+In: a company name (富士フイルムホールディングス株式会社, FUJIFILM Holdings Corporation, ｶ)ﾐﾂﾁ) and the
+reading rules (rules/readings.yaml). Out: its *reading*, lower-case Latin words without legal
+forms: ``fujifilm holdings`` for both of those, ``mitsuchi`` for 株式会社ミツチ and Mitsuchi
+Corporation. Two spellings of one company in two scripts then meet on their reading, which
+dedupe compares like any other name.
+
+How a Japanese name is read: legal forms (株式会社 ... and their kana) are removed; the words of
+the dictionaries (``loanwords``: ホールディングス -> holdings; ``words``: 工業 -> industry, with
+their English and romanised spellings) are taken whole; what is left is romanised by an engine
+(cutlet with fugashi and unidic-lite, a morphological analyser with its dictionary; else
+pykakasi; else kana only, a built-in table: a name with kanji then has no reading). English
+names lose their legal forms (Co., Ltd., Corporation, K.K., Inc. ...) and have their words
+mapped through the same dictionaries (Kogyo and Industries are one word). Both sides end in
+one spelling of long vowels (Ohbayashi, Oobayashi, Ōbayashi -> obayashi), so that Hepburn's
+variants agree.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from ..rules import Problems, load_rule_file
+
+Engine = Literal["auto", "cutlet", "pykakasi", "kana"]
+ENGINES: tuple[str, ...] = ("auto", "cutlet", "pykakasi", "kana")
+_TOP_KEYS = ("kind", "version", "engine", "min_length", "legal_forms", "loanwords", "words")
+
+
+@dataclass(frozen=True)
+class ReadingRules:
+    """The reading dictionaries of rules/readings.yaml (frozen)."""
+
+    engine: Engine = "auto"
+    #: a reading shorter than this (letters) is no reading: too short to tell companies apart
+    min_length: int = 3
+    #: Japanese legal form -> its Latin equivalents (株式会社 -> corporation, co ltd, k.k. ...)
+    legal_forms: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: Japanese spelling -> English spellings, the first one the word of the reading
+    loanwords: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    words: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    @property
+    def dictionary(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """Loanwords and words together (one mechanism, two tables for the reader)."""
+        return self.loanwords + self.words
+
+
+# ----------------------------------------------------------------------------- rule file
+
+
+def parse_reading_rules(path: str | os.PathLike[str]) -> ReadingRules:
+    """Read and check rules/readings.yaml (every problem at once, file:line)."""
+    doc, p = load_rule_file(path, "readings")
+    p.keys(doc, "", _TOP_KEYS)
+    engine = doc.get("engine", "auto")
+    p.choice(engine, "engine", ENGINES)
+    min_length = doc.get("min_length", 3)
+    if p.type(min_length, "min_length", int, "a whole number") and min_length < 1:
+        p.add("min_length", f"{min_length} is not allowed; at least 1")
+    tables = {
+        name: _table(doc.get(name), name, p) for name in ("legal_forms", "loanwords", "words")
+    }
+    seen: dict[str, str] = {}
+    for name in ("loanwords", "words"):
+        for ja, _ in tables[name]:
+            if ja in seen:
+                p.add(f"{name}.{ja}", f"already listed under {seen[ja]}")
+            seen[ja] = name
+    p.raise_if_any()
+    return ReadingRules(
+        engine=engine,
+        min_length=min_length if isinstance(min_length, int) else 3,
+        legal_forms=tables["legal_forms"],
+        loanwords=tables["loanwords"],
+        words=tables["words"],
+    )
+
+
+def _table(value: Any, key: str, p: Problems) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """A mapping Japanese spelling -> a list of Latin spellings (one string is a list of one)."""
+    if value is None:
+        return ()
+    if not isinstance(value, Mapping):
+        p.add(
+            key, f"expected a mapping (Japanese spelling: [English spellings]), got {value!r:.60}"
+        )
+        return ()
+    out = []
+    for ja, en in value.items():
+        at = f"{key}.{ja}"
+        spellings = p.string_list([en] if isinstance(en, str) else en, at)
+        latin = [s for s in spellings if _latin_words(s)]
+        if not isinstance(ja, str) or not ja.strip():
+            p.add(at, f"{ja!r:.60} is not a Japanese spelling")
+        elif not spellings:
+            p.add(at, "needs at least one English spelling")
+        elif len(latin) != len(spellings):
+            bad = next(s for s in spellings if not _latin_words(s))
+            p.add(at, f"{bad!r:.60} has no Latin letters")
+        else:
+            out.append((_nfkc(ja), tuple(spellings)))
+    return tuple(out)
+
+
+# ----------------------------------------------------------------------------- readings
+
+
+_LATIN = re.compile(r"[a-z0-9]+")
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\u3005\u30fc]")
+_KATAKANA = re.compile(r"^[ァ-ヺー]+$")
+_KATA_RUN = re.compile(r"([ァ-ヺー]+)")
+_KANJI = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3005]")
+_DROP = re.compile(r"[\s\u3000・･.,，、。'\"’`()（）「」『』\[\]【】]+")
+# one spelling of long vowels and of n before a labial, for both scripts:
+# Ōbayashi / Oobayashi / Ohbayashi / Oubayashi -> obayashi, Shimbun / Shinbun -> shinbun
+_FOLDS = (
+    (re.compile(r"[āâ]"), "a"),
+    (re.compile(r"[īî]"), "i"),
+    (re.compile(r"[ūû]"), "u"),
+    (re.compile(r"[ēê]"), "e"),
+    (re.compile(r"[ōô]"), "o"),
+    (re.compile(r"o[uoh](?![aeiou])"), "o"),
+    (re.compile(r"uu"), "u"),
+    (re.compile(r"ii"), "i"),
+    (re.compile(r"aa"), "a"),
+    (re.compile(r"ee"), "e"),
+    (re.compile(r"m(?=[bpm])"), "n"),
+    (re.compile(r"n'"), "n"),
+)
+
+
+def _nfkc(s: str) -> str:
+    return unicodedata.normalize("NFKC", s)
+
+
+def _latin_words(s: str) -> list[str]:
+    return _LATIN.findall(_nfkc(s).lower().replace("&", " and "))
+
+
+def fold_word(word: str) -> str:
+    """One Latin word in the common spelling (long vowels, m before b/p/m)."""
+    w = unicodedata.normalize("NFKC", word).lower()
+    for pattern, repl in _FOLDS:
+        w = pattern.sub(repl, w)
+    # one number for English words (romaji never ends in s): Industries / Industry, Holdings
+    if len(w) > 4 and w.endswith("ies"):
+        return w[:-3] + "y"
+    if len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
+        return w[:-1]
+    return w
+
+
+def is_japanese(name: str) -> bool:
+    """True when the name holds kana or kanji."""
+    return bool(_JAPANESE.search(_nfkc(name)))
+
+
+class Reader:
+    """Reads company names with one set of rules and one engine (built once, reused)."""
+
+    def __init__(self, rules: ReadingRules, ja_legal_forms: Iterable[str] = ()) -> None:
+        self.rules = rules
+        self.engines = _engine(rules.engine)
+        forms = {_nfkc(f) for f in ja_legal_forms if is_japanese(f)}
+        forms |= {ja for ja, _ in rules.legal_forms}
+        self._ja_forms = sorted({_DROP.sub("", f) for f in forms if f}, key=len, reverse=True)
+        # dictionary words, longest Japanese spelling first; the reading's word is the first
+        # English spelling, folded
+        entries = sorted(rules.dictionary, key=lambda e: len(e[0]), reverse=True)
+        self._ja_words = [(ja, " ".join(map(fold_word, _latin_words(en[0])))) for ja, en in entries]
+        # kanji words anywhere; katakana words only at either end of a katakana run (below)
+        kanji = [ja for ja, _ in self._ja_words if not _KATAKANA.match(ja)]
+        self._ja_scan = re.compile("|".join(map(re.escape, kanji))) if kanji else None
+        self._kata_words = [ja for ja, _ in self._ja_words if _KATAKANA.match(ja)]
+        self._ja_word_of = dict(self._ja_words)
+        self._canonical = frozenset(self._ja_word_of.values())
+        # English side: a phrase of folded words -> the reading's word(s)
+        phrases: dict[tuple[str, ...], str] = {}
+        for ja, en in rules.dictionary:
+            canon = self._ja_word_of[ja]
+            for spelling in en:
+                phrases.setdefault(tuple(map(fold_word, _latin_words(spelling))), canon)
+        # the romanised Japanese word is an English spelling too (工業: kogyo)
+        self._phrases = phrases
+        self._max_phrase = max((len(k) for k in phrases), default=1)
+        self._en_forms = sorted(
+            {tuple(_latin_words(f)) for _, en in rules.legal_forms for f in en},
+            key=len,
+            reverse=True,
+        )
+
+    def words(self, name: str) -> tuple[str, ...]:
+        """The words of the reading of one company name (empty when it cannot be read)."""
+        return self._words(name, 0)
+
+    def variants(self, name: str) -> tuple[tuple[str, ...], ...]:
+        """Every reading of a name: a Japanese one by each romanisation of the engine (cutlet:
+        loanwords in their English spelling, then in plain Hepburn), distinct, the first first."""
+        if not is_japanese(_nfkc(name)):
+            return (self.words(name),) if self.words(name) else ()
+        found = (self._words(name, v) for v in range(len(self.engines)))
+        return tuple(dict.fromkeys(w for w in found if w))
+
+    def keys(self, name: str) -> tuple[str, ...]:
+        """The keys of every reading of a name (:meth:`variants`)."""
+        return tuple(dict.fromkeys("".join(w).replace(" ", "") for w in self.variants(name)))
+
+    def sounds(self, name: str) -> tuple[str, ...]:
+        """The sound keys of every reading of a name."""
+        return tuple(dict.fromkeys(self._sound(w) for w in self.variants(name)))
+
+    def cores(self, name: str) -> tuple[str, ...]:
+        """The cores of every reading of a name."""
+        return tuple(dict.fromkeys(self._core(w) for w in self.variants(name)))
+
+    @functools.lru_cache(maxsize=65536)  # noqa: B019 - one Reader per rules bundle
+    def _words(self, name: str, variant: int) -> tuple[str, ...]:
+        s = _nfkc(name).strip()
+        if not s:
+            return ()
+        words = self._read_japanese(s, variant) if is_japanese(s) else self._read_latin(s)
+        words = [w for w in self._drop_forms(self._map_phrases(words)) if w]
+        core = "".join(w for w in words if w not in self._canonical) or "".join(words)
+        return tuple(words) if len(core.replace(" ", "")) >= self.rules.min_length else ()
+
+    def read(self, name: str) -> str:
+        """The reading of one company name, words apart ('' when it cannot be read)."""
+        return " ".join(self.words(name))
+
+    def key(self, name: str) -> str:
+        """The reading without spaces: the form dedupe blocks and compares on."""
+        return "".join(self.words(name)).replace(" ", "")
+
+    def sound(self, name: str) -> str:
+        """The key as sounds (:func:`sound_key`), the dictionary's words kept as words."""
+        return self._sound(self.words(name))
+
+    def _sound(self, words: tuple[str, ...]) -> str:
+        out: list[str] = []
+        run: list[str] = []
+        for w in (*words, ""):
+            if w and w not in self._canonical:
+                run.append(w)
+                continue
+            if run:
+                out.append(sound_key("".join(run)))
+                run = []
+            if w:
+                out.append("[" + w.replace(" ", "") + "]")
+        return "".join(out)
+
+    def compatible(self, a: str, b: str) -> bool:
+        """True unless both names hold dictionary words and neither's are all in the other's
+        (古河機械金属 and FURUKAWA Co., Ltd.: yes; 江ノ島電鉄 and Konoshima Chemical: no)."""
+        wa = {w for w in self.words(a) if w in self._canonical}
+        wb = {w for w in self.words(b) if w in self._canonical}
+        return not wa or not wb or wa <= wb or wb <= wa
+
+    def core(self, name: str) -> str:
+        """The key without the dictionary's words (Mitsui Fudosan: mitsui), else the key."""
+        return self._core(self.words(name))
+
+    def _core(self, words: tuple[str, ...]) -> str:
+        return "".join(w for w in words if w not in self._canonical) or "".join(words).replace(
+            " ", ""
+        )
+
+    # -- Japanese
+
+    def _read_japanese(self, s: str, variant: int = 0) -> list[str]:
+        s = _DROP.sub(" ", s)
+        compact = s.replace(" ", "")
+        for form in self._ja_forms:
+            if compact.startswith(form):
+                compact = compact[len(form) :]
+            if compact.endswith(form):
+                compact = compact[: -len(form)]
+        words: list[str] = []
+        for part in _KATA_RUN.split(compact):
+            if _KATAKANA.match(part):
+                head, middle, tail = self._peel(part)
+                words += [self._ja_word_of[w] for w in head]
+                words += self._romanise(middle, variant) if middle else []
+                words += [self._ja_word_of[w] for w in tail]
+                continue
+            pos = 0
+            for m in self._ja_scan.finditer(part) if self._ja_scan else ():
+                words += self._romanise(part[pos : m.start()], variant)
+                words.append(self._ja_word_of[m.group()])
+                pos = m.end()
+            words += self._romanise(part[pos:], variant)
+        return words
+
+    def _peel(self, run: str) -> tuple[list[str], str, list[str]]:
+        """A katakana run as dictionary words at its ends and the rest between: ダイナムジャパン
+        ホールディングス is ダイナム + japan + holdings; a word is taken only when it is the whole
+        run or leaves at least three kana (プラネット is not プラ + net)."""
+        head: list[str] = []
+        tail: list[str] = []
+        peeled = True
+        while peeled and run:
+            peeled = False
+            for w in self._kata_words:  # longest first
+                rest = len(run) - len(w)
+                if run.endswith(w) and (rest == 0 or rest >= 3):
+                    tail.insert(0, w)
+                    run, peeled = run[:rest], True
+                    break
+                if run.startswith(w) and (rest == 0 or rest >= 3):
+                    head.append(w)
+                    run, peeled = run[len(w) :], True
+                    break
+        return head, run, tail
+
+    def _romanise(self, chunk: str, variant: int = 0) -> list[str]:
+        out: list[str] = []
+        for part in re.split(r"([A-Za-z0-9&]+)", chunk):
+            if not part:
+                continue
+            if part.isascii():
+                out += [fold_word(w) for w in _latin_words(part)]
+                continue
+            romaji = self.engines[variant](part)
+            if romaji is None:  # the engine cannot read it (kanji without an analyser)
+                return ["?"]
+            out += [fold_word(w) for w in _latin_words(romaji)]
+        return out
+
+    # -- Latin
+
+    def _read_latin(self, s: str) -> list[str]:
+        return _latin_words(s)
+
+    def _map_phrases(self, words: list[str]) -> list[str]:
+        if "?" in words:
+            return []
+        out: list[str] = []
+        i = 0
+        while i < len(words):
+            if words[i] in self._canonical:  # a dictionary word of a Japanese name
+                out.append(words[i])
+                i += 1
+                continue
+            for n in range(min(self._max_phrase, len(words) - i), 0, -1):
+                canon = self._phrases.get(tuple(map(fold_word, words[i : i + n])))
+                if canon is not None:
+                    out.append(canon)
+                    i += n
+                    break
+            else:
+                out.append(fold_word(words[i]))
+                i += 1
+        return out
+
+    def _drop_forms(self, words: list[str]) -> list[str]:
+        """English legal forms at either end (Co., Ltd.; Kabushiki Kaisha; the K.K.)."""
+        changed = True
+        while changed and words:
+            changed = False
+            for form in self._en_forms:
+                n = len(form)
+                if len(words) > n and tuple(" ".join(words[-n:]).split()) == form:
+                    words, changed = words[:-n], True
+                elif len(words) > n and tuple(" ".join(words[:n]).split()) == form:
+                    words, changed = words[n:], True
+        if words and words[0] == "the":
+            words = words[1:]
+        return words
+
+
+# ----------------------------------------------------------------------------- engines
+
+
+def available_engine(name: str = "auto") -> str:
+    """The engine ``name`` resolves to here: auto tries cutlet, then pykakasi, then kana."""
+    order = ("cutlet", "pykakasi", "kana") if name == "auto" else (name,)
+    for engine in order:
+        if engine == "kana" or _importable(engine):
+            return engine
+    return "kana"
+
+
+def _importable(engine: str) -> bool:
+    import importlib.util
+
+    try:
+        if engine == "cutlet":
+            return all(
+                importlib.util.find_spec(m) is not None
+                for m in ("cutlet", "fugashi", "unidic_lite")
+            )
+        return importlib.util.find_spec(engine) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+@functools.lru_cache(maxsize=4)
+def _engine(name: str) -> Any:
+    engine = available_engine(name)
+    if engine == "cutlet":
+        import cutlet
+
+        def by_cutlet(foreign: bool) -> Any:
+            katsu = cutlet.Cutlet("hepburn")
+            katsu.use_foreign_spelling = foreign  # ハウス: house (unidic's spelling) or hausu
+            return lambda text: str(katsu.romaji(text, capitalize=False))
+
+        more = _engine("pykakasi") if name == "auto" and _importable("pykakasi") else ()
+        return (by_cutlet(True), by_cutlet(False), *more)
+    if engine == "pykakasi":
+        import pykakasi
+
+        kks = pykakasi.kakasi()
+
+        def by_kakasi(text: str) -> str | None:
+            return " ".join(x["hepburn"] for x in kks.convert(text))
+
+        return (by_kakasi,)
+    return (kana_romaji,)
+
+
+_KANA = {
+    **dict(zip("アイウエオ", ["a", "i", "u", "e", "o"])),
+    **dict(zip("カキクケコ", ["ka", "ki", "ku", "ke", "ko"])),
+    **dict(zip("ガギグゲゴ", ["ga", "gi", "gu", "ge", "go"])),
+    **dict(zip("サシスセソ", ["sa", "shi", "su", "se", "so"])),
+    **dict(zip("ザジズゼゾ", ["za", "ji", "zu", "ze", "zo"])),
+    **dict(zip("タチツテト", ["ta", "chi", "tsu", "te", "to"])),
+    **dict(zip("ダヂヅデド", ["da", "ji", "zu", "de", "do"])),
+    **dict(zip("ナニヌネノ", ["na", "ni", "nu", "ne", "no"])),
+    **dict(zip("ハヒフヘホ", ["ha", "hi", "fu", "he", "ho"])),
+    **dict(zip("バビブベボ", ["ba", "bi", "bu", "be", "bo"])),
+    **dict(zip("パピプペポ", ["pa", "pi", "pu", "pe", "po"])),
+    **dict(zip("マミムメモ", ["ma", "mi", "mu", "me", "mo"])),
+    **dict(zip("ヤユヨ", ["ya", "yu", "yo"])),
+    **dict(zip("ラリルレロ", ["ra", "ri", "ru", "re", "ro"])),
+    **dict(zip("ワヰヱヲン", ["wa", "i", "e", "o", "n"])),
+    **dict(zip("ァィゥェォ", ["a", "i", "u", "e", "o"])),
+    "ヴ": "vu",
+}
+_YOON = {"ャ": "a", "ュ": "u", "ョ": "o"}
+_SMALL_VOWEL = {"ァ": "a", "ィ": "i", "ゥ": "u", "ェ": "e", "ォ": "o"}
+
+
+def kana_romaji(text: str) -> str | None:
+    """Hepburn romaji of kana (the built-in engine); None when the text holds kanji."""
+    if _KANJI.search(text):
+        return None
+    k = _nfkc(text).translate({c: c + 0x60 for c in range(0x3041, 0x3097)})
+    out: list[str] = []
+    geminate = False
+    for ch in k:
+        if ch == "ッ":
+            geminate = True
+            continue
+        if ch in _YOON and out and out[-1].endswith("i") and len(out[-1]) >= 2:
+            base = out[-1][:-1]
+            out[-1] = (base if base[-1] in "hj" else base + "y") + _YOON[ch]
+            continue
+        if ch in _SMALL_VOWEL and out and len(out[-1]) >= 2:
+            out[-1] = out[-1][:-1] + _SMALL_VOWEL[ch]
+            continue
+        if ch == "ー":
+            if out:
+                out[-1] += out[-1][-1]
+            continue
+        syl = _KANA.get(ch)
+        if syl is None:
+            out.append(" ")
+            continue
+        if geminate and syl[0] not in "aeiou":
+            syl = ("t" if syl.startswith("ch") else syl[0]) + syl
+        geminate = False
+        out.append(syl)
+    return "".join(out)
+
+
+# ----------------------------------------------------------------------------- matching
+
+
+_SOUNDS = (
+    (re.compile(r"ph"), "f"),
+    (re.compile(r"th"), "s"),
+    (re.compile(r"ck"), "k"),
+    (re.compile(r"x"), "ks"),
+    (re.compile(r"q"), "k"),
+    (re.compile(r"c(?=[eiy])"), "s"),
+    (re.compile(r"(?<=s)ch"), ""),
+    (re.compile(r"tch"), "t"),
+    (re.compile(r"ch"), "t"),
+    (re.compile(r"c"), "k"),
+    (re.compile(r"sh"), "s"),
+    (re.compile(r"ts"), "t"),
+    (re.compile(r"(?<=[aeiou])r(?![aeiouy])"), ""),  # inter: インター (inta)
+    (re.compile(r"g(?=[ei])"), "j"),
+    (re.compile(r"l"), "r"),
+    (re.compile(r"v"), "b"),
+    (re.compile(r"[yhw]"), ""),
+    (re.compile(r"(?<=.)[aeiou]+"), ""),
+    (re.compile(r"(.)\1+"), r"\1"),
+)
+
+
+def sound_key(key: str) -> str:
+    """A reading key as its consonants: スプリックス (supurikkusu) and SPRIX both sound ``sprks``.
+
+    Katakana spells an English word with vowels between consonants and doubled stops, English
+    spells it with c, x, l, ph: what is left after both are undone is the consonant frame. Loose
+    by design: a level of its own, taken only when unique on both sides."""
+    k = key
+    for pattern, repl in _SOUNDS:
+        k = pattern.sub(repl, k)
+    return k
+
+
+Keys = list[tuple[str, ...]]
+
+
+def match_readings(
+    left: Keys,
+    right: Keys,
+    *,
+    left_core: Keys | None = None,
+    right_core: Keys | None = None,
+    left_sound: Keys | None = None,
+    right_sound: Keys | None = None,
+    close: float = 0.9,
+    margin: float = 0.04,
+    levels: tuple[str, ...] = ("same", "sound", "core", "close", "close_sound"),
+    min_sound: int = 4,
+    compatible: Callable[[int, int], bool] | None = None,
+) -> list[tuple[int, int, str]]:
+    """Pairs (i, j, level) of two lists of names, each given by its reading keys
+        (:meth:`Reader.keys`: one or more per name), that name one company on names alone.
+
+        A cross-script match is medium evidence by itself, so a pair is made only when it is
+        unique on both sides, level by level on what is still unpaired: ``same`` when a key is
+        held by exactly one name on each side; ``sound`` when a sound key (:meth:`Reader.sounds`,
+        at least ``min_sound`` consonants) is, ``core`` when a core is (the key without the
+        dictionary's words: FURUKAWA Co., Ltd. and 古河機械金属 both ``furukawa``); ``close`` when the
+        first keys are similar (rapidfuzz ratio at least ``close``), each is the other's best by
+        ``margin``, and their cores are as close (Oki Electric Industry is not Okaya Electric
+        Industries). ``compatible(i, j)`` (:meth:`Reader.compatible`) vets the ``core`` and ``close``
+    pairs: 江ノ島電鉄 (railway) is not Konoshima Chemical. Candidates come from equal keys and from the first and last three letters of
+        a key (near-linear).
+    """
+    pairs: list[tuple[int, int, str]] = []
+    done_l: set[int] = set()
+    done_r: set[int] = set()
+    given = {
+        "same": (left, right),
+        "sound": (left_sound, right_sound),
+        "core": (left_core, right_core),
+    }
+    for level in levels:
+        if level in ("close", "close_sound"):
+            ll, rr = (left, right) if level == "close" else (left_sound, right_sound)
+            if ll is None or rr is None:
+                continue
+            lk = [k[0] if k else "" for k in ll]
+            rk = [k[0] if k else "" for k in rr]
+            found = _close_pairs(lk, rk, done_l, done_r, close, margin)
+            if level == "close" and left_core is not None and right_core is not None:
+                found = [
+                    (i, j)
+                    for i, j in found
+                    if left_core[i]
+                    and right_core[j]
+                    and _similarity(left_core[i][0], right_core[j][0]) >= close
+                ]
+        else:
+            lks, rks = given[level]
+            if lks is None or rks is None:
+                continue
+            found = _unique_pairs(lks, rks, done_l, done_r, 1 if level == "same" else min_sound)
+        if level in ("core", "close", "close_sound") and compatible is not None:
+            found = [(i, j) for i, j in found if compatible(i, j)]
+        for i, j in found:
+            pairs.append((i, j, level))
+            done_l.add(i)
+            done_r.add(j)
+    return sorted(pairs)
+
+
+def _unique_pairs(
+    left: Keys, right: Keys, done_l: set[int], done_r: set[int], shortest: int
+) -> list[tuple[int, int]]:
+    """Keys held by exactly one name on each side (the names paired already left out)."""
+    holders_l: dict[str, set[int]] = {}
+    holders_r: dict[str, set[int]] = {}
+    for holders, keys in ((holders_l, left), (holders_r, right)):
+        for i, ks in enumerate(keys):
+            for k in ks:
+                if len(_BRACKETED.sub("", k)) >= shortest:
+                    holders.setdefault(k, set()).add(i)
+    out = []
+    used_l: set[int] = set()
+    used_r: set[int] = set()
+    for k, ii in holders_l.items():
+        jj = holders_r.get(k, set())
+        if len(ii) != 1 or len(jj) != 1:
+            continue
+        i, j = next(iter(ii)), next(iter(jj))
+        if i in done_l or j in done_r or i in used_l or j in used_r:
+            continue
+        out.append((i, j))
+        used_l.add(i)
+        used_r.add(j)
+    return out
+
+
+_BRACKETED = re.compile(r"\[[^\]]*\]")
+
+
+def _similarity(a: str, b: str) -> float:
+    from rapidfuzz.distance import Indel
+
+    return float(Indel.normalized_similarity(a, b))
+
+
+def _close_pairs(
+    left: list[str],
+    right: list[str],
+    done_l: set[int],
+    done_r: set[int],
+    close: float,
+    margin: float,
+) -> list[tuple[int, int]]:
+    from rapidfuzz.distance import Indel
+
+    keys_l = set(left)
+    keys_r = set(right)
+    blocks: dict[str, list[int]] = {}
+    for j, k in enumerate(right):
+        if k and j not in done_r and k not in keys_l:
+            for b in {"^" + k[:3], k[-3:] + "$"}:
+                blocks.setdefault(b, []).append(j)
+    best_l: dict[int, list[tuple[float, int]]] = {}
+    best_r: dict[int, list[tuple[float, int]]] = {}
+    for i, k in enumerate(left):
+        if not k or i in done_l or k in keys_r:
+            continue
+        cands = {j for b in ("^" + k[:3], k[-3:] + "$") for j in blocks.get(b, ())}
+        for j in cands:
+            score = Indel.normalized_similarity(k, right[j])
+            if score >= close - margin:
+                best_l.setdefault(i, []).append((score, j))
+                best_r.setdefault(j, []).append((score, i))
+    out = []
+    for i, scored in best_l.items():
+        scored.sort(reverse=True)
+        score, j = scored[0]
+        if score < close or (len(scored) > 1 and scored[1][0] > score - margin):
+            continue
+        others = sorted(best_r[j], reverse=True)
+        if others[0][1] != i or (len(others) > 1 and others[1][0] > score - margin):
+            continue
+        out.append((i, j))
+    return out
+
+
+# ----------------------------------------------------------------------------- entry points
+
+
+@functools.lru_cache(maxsize=8)
+def reader_for(directory: str | None = None) -> Reader:
+    """The :class:`Reader` of a rules directory (the active one when None), with its legal forms."""
+    from ..bundle import load_rules_bundle
+
+    bundle = load_rules_bundle(directory)
+    return Reader(bundle.readings, bundle.legal_form_spellings)
+
+
+def company_reading(name: str, directory: str | None = None) -> str:
+    """The reading of one company name with the rules of ``directory``."""
+    return reader_for(directory).read(name)
+
+
+__all__ = [
+    "ENGINES",
+    "Reader",
+    "ReadingRules",
+    "available_engine",
+    "company_reading",
+    "fold_word",
+    "is_japanese",
+    "kana_romaji",
+    "match_readings",
+    "parse_reading_rules",
+    "reader_for",
+    "sound_key",
+]
