@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from .ingest.files import Limits
     from .ingest.layout import IngestRules
     from .normalize.config import LegalForm, NormalizeRules
+    from .normalize.readings import ReadingRules
     from .normalize.stage_words import StageVocabulary
     from .report.settings import ReportRules
     from .schema import Schema
@@ -47,6 +48,7 @@ RULE_FILES: dict[str, str] = {
     "ingest": "ingest.yaml",
     "catalogue": "findings.yaml",
     "quality": "quality.yaml",
+    "readings": "readings.yaml",
 }
 
 Stamp = tuple[tuple[str, int, int], ...]
@@ -85,6 +87,7 @@ class Rules:
             "ingest",
             "catalogue",
             "quality",
+            "readings",
         ):
             getattr(self, section)
         return self
@@ -198,6 +201,15 @@ class Rules:
         path = self.path("quality.yaml")
         path = path if path.is_file() else DEFAULT_RULES_DIR / path.name
         return parse_quality_rules(str(path), self.schema.names)
+
+    @functools.cached_property
+    def readings(self) -> ReadingRules:
+        """The reading dictionaries (loanwords, words, legal-form equivalents) of readings.yaml
+        here, else the shipped one (a rules copy made before readings keeps working)."""
+        from .normalize.readings import parse_reading_rules
+
+        path = self.path("readings.yaml")
+        return parse_reading_rules(str(path if path.is_file() else DEFAULT_RULES_DIR / path.name))
 
     def target(self, name_or_path: str) -> TargetProfile:
         """A target profile by name (targets/<name>.yaml here) or by path, read on demand."""
