@@ -90,6 +90,9 @@ class StageVocabulary:
     provisional_stage: str = ""
     statuses: tuple[tuple[str, str], ...] = ()  # (stage key, open | won | lost)
     decided: tuple[str, ...] = ()  # word keys a person decided (read before any other rule)
+    # (stage key, default probability) of the open deal-level stages: a rank in the stage
+    # column (ヨミA) is read as the stage nearest its percent
+    deal_probabilities: tuple[tuple[str, float], ...] = ()
 
     def spelling(self, key: str) -> str:
         """The word as rules/stages.yaml lists it (the key itself when not known)."""
@@ -153,6 +156,14 @@ def vocabulary_from(doc: Any) -> StageVocabulary:
     nexts = _next_stages(specs)
     exits: dict[str, str] = {}
     statuses = []
+    deal_probabilities = [
+        (str(sp["key"]), float(sp["probability"]))
+        for sp in specs
+        if isinstance(sp.get("key"), str)
+        and sp.get("level") == "deal"
+        and sp.get("status") == "open"
+        and isinstance(sp.get("probability"), (int, float))
+    ]
     for spec in specs:
         label = spec["label"] if isinstance(spec.get("label"), dict) else {}
         synonyms = spec["synonyms"] if isinstance(spec.get("synonyms"), list) else []
@@ -200,6 +211,7 @@ def vocabulary_from(doc: Any) -> StageVocabulary:
         tuple(sorted(set(markers), key=lambda m: (-len(m), m))),
         str(prov.get("stage", "")),
         tuple(statuses),
+        deal_probabilities=tuple(deal_probabilities),
     )
 
 
@@ -244,6 +256,24 @@ class StageReading:
     stage: str
     how: str  # one of HOWS, "" for an empty cell
     outcome: Outcome[str]
+
+
+def _rank_stage(
+    text: str, vocab: StageVocabulary, rules: NormalizeRules
+) -> tuple[str, float] | None:
+    """A forecast rank written in the stage column (ヨミA, Bランク, ◎): the open deal stage
+    whose default probability (stages.yaml) is nearest the rank's percent (normalize.yaml
+    probability.ranks). A rank of 0% (×, E) says nothing about the stage: none."""
+    from .probability import parse_probability
+
+    if not vocab.deal_probabilities or any(ch.isdigit() for ch in text):
+        return None  # a bare number or a percentage in the stage column is no rank
+    read = parse_probability(text, rules)
+    number = read.value.number if read.failure is None else float("nan")
+    if not number > 0 or read.value.bare:
+        return None
+    stage, _ = min(vocab.deal_probabilities, key=lambda kp: (abs(kp[1] - number), kp[1]))
+    return stage, number
 
 
 def match_stage(
@@ -297,6 +327,14 @@ def read_stage_word(
     if guess:
         stage, why = guess
         msg = f"stage word '{text}' read as {stage} as a guess: {why}"
+        return read(stage, "guess", Issue(GUESSED, msg, stage, "warning", level="mapping"))
+    ranked = _rank_stage(text, vocab, rules)
+    if ranked:
+        stage, percent = ranked
+        msg = (
+            f"stage word '{text}' is a rank ({percent:g}% by probability.ranks), not a stage: "
+            f"read as {stage}, the open deal stage whose default probability is nearest"
+        )
         return read(stage, "guess", Issue(GUESSED, msg, stage, "warning", level="mapping"))
     if any(word_key(c) in rules.stages.ambiguous for c in _candidates(text)):
         failure = Issue(
