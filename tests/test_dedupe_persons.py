@@ -161,6 +161,8 @@ def test_surname_from_a_forecast_sheet_merges_into_the_full_name() -> None:
     result = find_duplicates(frame(rows + _background()))
     ids = _ids(result)
     assert ids[0] == ids[1] == ids[2]
+    contact = result.contacts.set_index("contact_id").loc[ids[0]]
+    assert contact["contact_name"] == "岡本 大輔"  # the fuller name survives, though rarer
 
 
 def test_two_people_with_the_surname_keep_the_surname_alone_apart() -> None:

@@ -401,7 +401,7 @@ def _entity_frames(
             run, work, fields, rules, order, info, links[run.name], settings.legal_forms, script
         )
         name = NAME_FIELD.get(entity)
-        if name and name in frame and rules.strategy(name) == "primary_name":
+        if name and name in frame and rules.strategy(name) in ("primary_name", "person_name"):
             # the other spellings of a merged name (Epsilon Corporation beside 株式会社エプシロン)
             kept = frame.set_index(ID_COLUMN[run.name])[name]
             alt = alternates(work, run.row_ids, name, kept)

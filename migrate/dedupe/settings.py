@@ -56,6 +56,7 @@ Strategy = Literal[
     "most_frequent",
     "display_name",
     "primary_name",
+    "person_name",
     "source_priority",
     "longest",
     "concatenate",

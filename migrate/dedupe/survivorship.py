@@ -10,7 +10,9 @@ Strategies: ``most_recent`` (the value of the most recently updated row that has
 file/sheet, then the later ``created_at``, then the stage further along the funnel, then the
 row's content), ``most_complete`` (from the
 row with the most filled fields), ``most_frequent``, ``display_name`` (most frequent, but a
-name with kanji before a kana reading such as ｶ)ｻﾝｷｮｳｾｲｺｳ), ``source_priority`` (files in the order
+name with kanji before a kana reading such as ｶ)ｻﾝｷｮｳｾｲｺｳ), ``primary_name`` (display_name in
+the primary script), ``person_name`` (primary_name, but a surname written alone gives way to
+the full name it is a word of: 岡本 大輔 over 岡本), ``source_priority`` (files in the order
 listed in the rules, glob patterns), ``longest`` and ``concatenate`` (every distinct value, most
 recent first, one per line: notes).
 
@@ -272,6 +274,22 @@ def _first(sorted_groups: pd.Series, values: pd.Series) -> pd.Series:
     return vals.groupby(sorted_groups.to_numpy(), sort=False).first()
 
 
+def _part_of_another(stats: pd.DataFrame) -> np.ndarray:
+    """True for a one-word spelling that is a word of another spelling of its entity (岡本 of
+    岡本 大輔, Ishii of Takumi Ishii): the shorter form of a name (``stats``: columns g, v)."""
+    out = np.zeros(len(stats), dtype=bool)
+    several = stats["g"].duplicated(keep=False).to_numpy()
+    if not several.any():
+        return out
+    sub = stats[several]
+    for _, group in sub.groupby("g", sort=False):
+        words = [v.split() for v in group["v"]]
+        longer = {w for ws in words if len(ws) > 1 for w in ws}
+        for pos, ws in zip(group.index, words):
+            out[stats.index.get_loc(pos)] = len(ws) == 1 and ws[0] in longer
+    return out
+
+
 def survive(
     rows: pd.DataFrame,
     entity_ids: pd.Series,
@@ -353,7 +371,7 @@ def survive(
             lens = col.map(lambda v: len(str(v)) if v is not None and v == v else 0).to_numpy()
             o = np.lexsort((r, -lens, ids.astype(str)))
             kept = _first(pd.Series(ids[o]), col.iloc[o].reset_index(drop=True))
-        elif strategy in ("most_frequent", "display_name", "primary_name"):
+        elif strategy in ("most_frequent", "display_name", "primary_name", "person_name"):
             ok = ~empty_mask(col)
             df = pd.DataFrame(
                 {
@@ -370,12 +388,15 @@ def survive(
             )
             stats["tier"] = (
                 stats["v"].map(lambda v: _kana_only(v, legal_forms))
-                if strategy in ("display_name", "primary_name")
+                if strategy in ("display_name", "primary_name", "person_name")
                 else 0
             )
-            if strategy == "primary_name":  # the primary script first, then display_name
+            if strategy in ("primary_name", "person_name"):  # the primary script first
                 stats["tier"] += 2 * (stats["v"].map(script_of) != name_script)
-            stats = stats.sort_values(["g", "tier", "n", "r"], ascending=[True, True, False, True])
+            stats["part"] = _part_of_another(stats) if strategy == "person_name" else False
+            stats = stats.sort_values(
+                ["g", "tier", "part", "n", "r"], ascending=[True, True, True, False, True]
+            )
             kept = stats.drop_duplicates("g").set_index("g")["raw"]
         else:  # concatenate
             ok = ~empty_mask(col)
