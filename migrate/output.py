@@ -61,11 +61,18 @@ class OutputFolder:
     """
 
     def __init__(
-        self, path: str | os.PathLike[str], *, force: bool = False, inputs: Iterable[str] = ()
+        self,
+        path: str | os.PathLike[str],
+        *,
+        force: bool = False,
+        inputs: Iterable[str] = (),
+        names: Iterable[str] | None = None,
     ) -> None:
         self.path = Path(path)
         self.force = force
         self.inputs = {_resolved(p) for p in inputs}
+        # every name this run could write (see output_names); checked before the work
+        self.names = sorted(set(names) if names is not None else RUN_NAMES)
         self.previous: set[str] = set()
         self.created = False
 
@@ -105,6 +112,21 @@ class OutputFolder:
                 )
             if _is_legacy(p, theirs) and not self.previous:
                 self.previous = set(theirs)
+            # a file of the user's that has the name of one of ours is never replaced: all of
+            # them named now, before the work, not one per run at its end
+            clash = [n for n in self.names if n not in self.previous and (p / n).exists()]
+            if clash:
+                raise UserError(
+                    f"--out {p}: "
+                    + (
+                        "a file of yours has the name of an output of this run"
+                        if len(clash) == 1
+                        else f"{len(clash)} files of yours have the names of outputs of this run"
+                    )
+                    + f" and would not be replaced: {', '.join(clash)}",
+                    hint="move or rename them, or write the outputs into another folder "
+                    "(nothing was run)",
+                )
         self.created = not p.exists()
         p.mkdir(parents=True, exist_ok=True)
         probe = p / f"{_STAGING_PREFIX}probe-{uuid.uuid4().hex[:8]}"
@@ -147,6 +169,24 @@ class OutputFolder:
         write_json(_manifest(tmp, names, self.previous - set(names)), tmp / MANIFEST)
         (tmp / _COMPLETE).touch()
         _commit(tmp, self.path)
+
+
+# what every run writes, whatever its target (review.xlsx when there is something to review)
+RUN_NAMES = frozenset(
+    {"records.csv", "crosswalk.csv", "findings.csv", "report.json", "report.html", "quality.xlsx",
+     "review.xlsx"}
+)  # fmt: skip
+
+
+def output_names(target: Any = None) -> list[str]:
+    """Every name a run could write into ``--out``: the reports, and with a target profile its
+    import files, rejects.csv and its workbook."""
+    names = set(RUN_NAMES)
+    if target is not None:
+        names |= {f.name for f in target.files} | {"rejects.csv"}
+        if target.output.workbook:
+            names.add(target.output.workbook)
+    return sorted(names)
 
 
 def _resolved(p: str | os.PathLike[str]) -> str:

@@ -60,9 +60,58 @@ def test_a_users_file_with_one_of_our_names_is_not_replaced(tmp_path):
     (out / "report.html").write_text("my own report", encoding="utf-8")
     res = invoke("run", str(TRACKER), "--out", str(out), "--force")
     assert res.exit_code == 2
-    assert "report.html exists and was not written by this tool" in res.stderr
+    assert res.stderr.startswith(
+        f"error: --out {out}: a file of yours has the name of an output of this run"
+        " and would not be replaced: report.html"
+    )
     assert (out / "report.html").read_text("utf-8") == "my own report"
     assert sorted(p.name for p in out.iterdir()) == ["report.html"]
+
+
+def test_every_clash_with_the_users_files_is_named_at_once_before_any_work(tmp_path, monkeypatch):
+    from migrate import pipeline
+
+    def no_work(*args, **kwargs):
+        raise AssertionError("the inputs were read before the output folder was checked")
+
+    monkeypatch.setattr(pipeline, "inspect", no_work)
+    out = tmp_path / "o"
+    (out / "sub").mkdir(parents=True)
+    for name in ("report.json", "review.xlsx", "メモ.txt"):
+        (out / name).write_text("mine", encoding="utf-8")
+    res = invoke("run", str(TRACKER), "--out", str(out), "--force")
+    assert res.exit_code == 2
+    first = res.stderr.splitlines()[0]
+    assert first.endswith(
+        "2 files of yours have the names of outputs of this run and would not be replaced: "
+        "report.json, review.xlsx"
+    ), first
+    assert all((out / n).read_text("utf-8") == "mine" for n in ("report.json", "review.xlsx"))
+
+
+def test_the_names_a_run_could_write_include_its_targets_files(tmp_path):
+    from migrate.bundle import load_rules_bundle
+    from migrate.errors import UserError
+    from migrate.output import output_names
+
+    rules = load_rules_bundle()
+    salesforce = output_names(rules.target("salesforce"))
+    assert {"Account.csv", "Opportunity.csv", "rejects.csv", "report.json"} <= set(salesforce)
+    assert "import.xlsx" in output_names(rules.target("generic"))
+    assert "Account.csv" not in output_names(None)
+    out = tmp_path / "o"
+    out.mkdir()
+    (out / "Account.csv").write_text("mine", encoding="utf-8")
+    (out / "records.csv").write_text("mine", encoding="utf-8")
+    with pytest.raises(UserError, match=r"2 files .*: Account.csv, records.csv\n"):
+        OutputFolder(out, force=True, names=salesforce).prepare()
+    # a name the run does not write is no clash (an audit writes no Account.csv)
+    (out / "records.csv").unlink()
+    OutputFolder(out, force=True, names=output_names(None)).prepare()
+    # a manifest of an earlier run makes its files ours: no clash
+    folder = OutputFolder(out, names=["Account.csv"])
+    (out / MANIFEST).write_text(json.dumps({"files": [{"name": "Account.csv"}]}), encoding="utf-8")
+    folder.prepare()
 
 
 def test_an_output_never_replaces_an_input(tmp_path):
