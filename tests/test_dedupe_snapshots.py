@@ -389,3 +389,17 @@ def test_a_conflict_names_the_row_the_kept_value_came_from() -> None:
         assert len(found) == 1, rule
         assert f"kept from {kept_key}" in found["message"].iloc[0]
         assert "展示会リード" not in found["message"].iloc[0]
+
+
+def test_a_conflict_of_amounts_names_their_currencies() -> None:
+    rows = [
+        {**EPSILON_JA, "stage": "proposal", "amount": 12_000_000.0, "currency": "JPY",
+         **CURRENT},
+        {**EPSILON_JA, "stage": "proposal", "amount": 25_000.0, "currency": "USD",
+         "_file": "old_crm_export.csv", "_sheet": "", "_order": 2000},
+    ]  # fmt: skip
+    result = find_duplicates(frame([*rows, *_background()]))
+    found = result.findings[result.findings["rule"] == "dedupe.conflict"]
+    assert found["message"].str.contains("amount '25000 USD' here, '12000000 JPY' kept").all()
+    assert len(found) == 1
+    assert (found["original"].tolist(), found["value"].tolist()) == (["25000"], ["12000000"])

@@ -67,6 +67,8 @@ def row_info(records: pd.DataFrame) -> pd.DataFrame:
             "sheet": sheet.to_numpy(),
             "row": row.to_numpy(),
             "key": key.where(key != "", built).to_numpy(),
+            # the currency of the row's amount: two amounts are shown with theirs
+            "currency": text_column(records, "currency").to_numpy(),
         }
     )
 
@@ -342,6 +344,15 @@ def conflict_findings(run: EntityRun, conflicts: pd.DataFrame, info: pd.DataFram
     entity = _entity_word(run)
     value = conflicts["value"].map(K.id_value)
     kept = conflicts["kept"].map(K.id_value)
+    # an amount is nothing without its currency: 25000 (USD) beside 12000000 (JPY)
+    money = (conflicts["field"] == "amount").to_numpy()
+    cur = info["currency"].to_numpy(dtype=object) if "currency" in info else None
+    shown_value, shown_kept = value.copy(), kept.copy()
+    if cur is not None and money.any():
+        for shown, at in ((shown_value, pos), (shown_kept, kp)):
+            unit = pd.Series(cur[at], index=shown.index, dtype=object)
+            named = money & (unit != "").to_numpy()
+            shown[named] = shown[named] + " " + unit[named]
     rule = (
         conflicts["rule"].to_numpy(dtype=object)
         if "rule" in conflicts
@@ -354,9 +365,9 @@ def conflict_findings(run: EntityRun, conflicts: pd.DataFrame, info: pd.DataFram
         + ": "
         + conflicts["field"].astype(str)
         + " '"
-        + value
+        + shown_value
         + "' here, '"
-        + kept
+        + shown_kept
         + "' kept from "
         + pd.Series(where).astype(str)
         + why
