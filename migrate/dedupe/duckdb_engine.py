@@ -71,12 +71,15 @@ def candidate_pairs(
             continue
         for part in rule.parts:
             if part.column not in loaded:
-                name = f"col_{part.column}"
-                con.register(f"_{name}", _column_table(frame[part.column]))
-                con.execute(
-                    f"CREATE OR REPLACE TEMP TABLE {sql.ident(name)} AS SELECT * FROM _{name}"
+                col = _column_table(frame[part.column])
+                _put(
+                    con,
+                    "_col",
+                    {k: col[k].to_numpy(dtype=object if k == "value" else None) for k in col},
                 )
-                con.unregister(f"_{name}")
+                con.execute(
+                    f"CREATE OR REPLACE TEMP TABLE {sql.table_of(part.column)} AS SELECT * FROM _col"
+                )
                 loaded.add(part.column)
         for row in con.execute(sql.skipped_sql(rule, max_block_size)).fetchall():
             skipped.append((rule.label, " & ".join(str(v) for v in row[:-1]), int(row[-1])))
@@ -92,8 +95,16 @@ def candidate_pairs(
     )
 
 
-def _put(con: Any, name: str, frame: pd.DataFrame) -> None:
-    con.register(f"_{name}", frame)
+def _put(con: Any, name: str, columns: dict[str, np.ndarray]) -> None:
+    """A temp table from numpy columns (through Arrow: strings are not re-inferred by pandas)."""
+    import pyarrow as pa
+
+    arrays = {
+        k: pa.array(v, type=pa.string()) if v.dtype == object else pa.array(v)
+        for k, v in columns.items()
+    }
+    table = pa.table(arrays)  # noqa: F841 - DuckDB reads the local by name
+    con.register(f"_{name}", table)
     con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM _{name}")
     con.unregister(f"_{name}")
 
@@ -101,17 +112,12 @@ def _put(con: Any, name: str, frame: pd.DataFrame) -> None:
 def _load_text(con: Any, p: Prepared, j: int) -> None:
     n = len(p.ptr) - 1
     lens = np.diff(p.ptr)
-    _put(
-        con,
-        f"t{j}",
-        pd.DataFrame({"rec": np.repeat(np.arange(n, dtype=np.int64), lens), "code": p.elems}),
-    )
-    _put(
-        con,
-        f"str{j}",
-        pd.DataFrame(
-            {"code": np.arange(len(p.strings), dtype=np.int64), "s": p.strings.astype(str)}
-        ),
+    _put(con, f"t{j}", {"rec": np.repeat(np.arange(n, dtype=np.int64), lens), "code": p.elems})
+    _put(con, f"_s{j}", {"code": np.arange(len(p.strings), dtype=np.int64), "s": p.strings})
+    # each distinct value's script once
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE str{j} AS SELECT code, s, "
+        f"regexp_matches(s, {sql.quote(sql.JAPANESE)}) AS ja FROM _s{j}"
     )
 
 
@@ -124,32 +130,30 @@ def _load_aux(con: Any, p: Prepared, j: int, n: int) -> None:
         cols[f"s{k}"] = p.others[arg]
     for k, arg in enumerate(cross):
         cols[f"ct{k}"], cols[f"co{k}"] = p.cross[arg]
-    _put(con, f"aux{j}", pd.DataFrame(cols))
+    _put(con, f"aux{j}", cols)
 
 
 def _scores(con: Any, p: Prepared, j: int) -> None:
-    """score<j>: every distinct value pair with the rapidfuzz scores its levels need."""
+    """score<j>: every distinct pair of different values with the rapidfuzz scores it needs."""
     from rapidfuzz import process
 
     comp = p.comparison
     vp = con.execute(sql.value_pairs_sql(comp, j)).fetchnumpy()
     lo = np.asarray(vp["lo"], dtype=np.int64)
     hi = np.asarray(vp["hi"], dtype=np.int64)
-    a = np.asarray(vp["a"], dtype=object)
-    b = np.asarray(vp["b"], dtype=object)
-    table: dict[str, np.ndarray] = {"lo": lo, "hi": hi, "a": a, "b": b}
-    # score only the pairs no earlier level decided (as the default engine does): exact
-    # agreement and the hits of earlier rapidfuzz levels
-    decided = lo == hi
+    a = p.strings[lo]
+    b = p.strings[hi]
+    table: dict[str, np.ndarray] = {"lo": lo, "hi": hi}
+    # score only the pairs no earlier rapidfuzz level decided (as the default engine does)
+    decided = np.zeros(len(lo), dtype=bool)
     done: set[str] = set()
     for lv in comp.levels:
         t = lv.test
         if t in sql.PYTHON_TESTS and t not in done:
             scorer, factor = _scorer(t)
             args = [x.arg for x in comp.levels if x.test == t]
-            out = np.full(
-                len(lo), -np.inf
-            )  # not scored: decided earlier (never NaN: DuckDB orders NaN above all)
+            # not scored: decided earlier; -inf, never NaN (DuckDB orders NaN above all)
+            out = np.full(len(lo), -np.inf)
             need = ~decided
             if need.any():
                 sc = process.cpdist(
@@ -160,7 +164,7 @@ def _scores(con: Any, p: Prepared, j: int) -> None:
             done.add(t)
         if t in done and t in SIMILARITY_TESTS:
             decided |= table[t] >= lv.arg - 1e-9
-    _put(con, f"score{j}", pd.DataFrame(table))
+    _put(con, f"score{j}", table)
 
 
 def levels(con: Any, prepared: list[Prepared], left: np.ndarray, right: np.ndarray) -> np.ndarray:
@@ -172,13 +176,11 @@ def levels(con: Any, prepared: list[Prepared], left: np.ndarray, right: np.ndarr
     _put(
         con,
         "pairs",
-        pd.DataFrame(
-            {
-                "i": np.arange(m, dtype=np.int64),
-                "l": np.asarray(left, np.int64),
-                "r": np.asarray(right, np.int64),
-            }
-        ),
+        {
+            "i": np.arange(m, dtype=np.int64),
+            "l": np.asarray(left, np.int64),
+            "r": np.asarray(right, np.int64),
+        },
     )
     for j, p in enumerate(prepared):
         comp = p.comparison
@@ -186,7 +188,8 @@ def levels(con: Any, prepared: list[Prepared], left: np.ndarray, right: np.ndarr
         _load_aux(con, p, j, n)
         if comp.kind == "text":
             _load_text(con, p, j)
-            _scores(con, p, j)
+            if sql.needs_scores(comp):
+                _scores(con, p, j)
             query = sql.text_levels_sql(comp, j)
         else:
             assert p.values is not None
@@ -194,7 +197,7 @@ def levels(con: Any, prepared: list[Prepared], left: np.ndarray, right: np.ndarr
             _put(
                 con,
                 f"x{j}",
-                pd.DataFrame({"rec": np.flatnonzero(ok).astype(np.int64), "x": p.values[ok]}),
+                {"rec": np.flatnonzero(ok).astype(np.int64), "x": p.values[ok]},
             )
             query = sql.number_levels_sql(comp, j)
         got = con.execute(query).fetchnumpy()

@@ -8,9 +8,10 @@ same text is meant to run on Spark SQL, as Splink's does):
 - ``col_<c>(rec BIGINT, value VARCHAR)``: one row per value of column ``c`` (a record with a
   tuple of values has several rows), empties left out;
 - ``pairs(i BIGINT, l BIGINT, r BIGINT)``: the candidate pairs, ``l < r``, ``i`` their position;
-- ``t<j>(rec, code)``, ``str<j>(code, s)``: the values of comparison ``j`` as codes of distinct
-  strings, so every distinct value pair is scored once;
-- ``score<j>(lo, hi, <test> DOUBLE ...)``: scores a Python function computed for the tests no
+- ``t<j>(rec, code)``, ``str<j>(code, s, ja)``: the values of comparison ``j`` as codes of
+  distinct strings (``ja``: written in Japanese script), so every distinct value pair is
+  scored once;
+- ``score<j>(lo, hi, <test> DOUBLE ...)``: per distinct pair of different values, scores a Python function computed for the tests no
   SQL engine has (rapidfuzz's ratio, partial_ratio, token_*_ratio; jaro and jaro_winkler are
   also taken from rapidfuzz so both engines agree to the last digit);
 - ``x<j>(rec, x DOUBLE)``: numbers and dates (days since 1970) of comparison ``j``;
@@ -186,56 +187,68 @@ def _aux_join(comp: Comparison, j: int, left: str, right: str) -> str:
     return f" JOIN aux{j} xa ON xa.rec = {left} JOIN aux{j} xb ON xb.rec = {right}"
 
 
+def needs_scores(comp: Comparison) -> bool:
+    """True when a level of the comparison uses a score computed outside SQL."""
+    return any(lv.test in PYTHON_TESTS for lv in comp.levels)
+
+
+def _pairs_of_values(comp: Comparison, j: int) -> str:
+    """e(i, l, r, lo, hi): per pair, every two values it compares (codes, lo <= hi)."""
+    script = (
+        f" JOIN str{j} sa ON sa.code = a.code JOIN str{j} sb ON sb.code = b.code WHERE sa.ja = sb.ja"
+        if comp.same_script_only
+        else ""
+    )
+    return (
+        f"SELECT p.i, p.l, p.r, least(a.code, b.code) AS lo, greatest(a.code, b.code) AS hi "
+        f"FROM pairs p JOIN t{j} a ON a.rec = p.l JOIN t{j} b ON b.rec = p.r{script}"
+    )
+
+
 def text_levels_sql(comp: Comparison, j: int) -> str:
     """SELECT i, level: the best level any two values of a pair reach (text comparison).
 
     Pairs where a side is empty, or (same_script_only) no two values share a script, are
-    absent: they have no evidence (-1).
+    absent: they have no evidence (-1). ``str<j>`` holds every distinct value once with its
+    script (``ja``), so per-value work (script, domain, prefix) is done once per value.
     """
     value_hit: list[str | None] = []
+    strings = False
     for lv in comp.levels:
         t = lv.test
         if t == "exact":
-            value_hit.append("sc.lo = sc.hi")
+            value_hit.append("e.lo = e.hi")
         elif t in PYTHON_TESTS:
             value_hit.append(f"sc.{ident(t)} >= {float(lv.arg)!r} - 1e-9")
         elif t in SQL_DISTANCES:
-            value_hit.append(f"{FUNCTIONS[t]}(sc.a, sc.b) <= {int(lv.arg)}")
+            value_hit.append(f"{FUNCTIONS[t]}(va.s, vb.s) <= {int(lv.arg)}")
+            strings = True
         elif t == "same_domain":
-            value_hit.append(f"({_domain('sc.a')} = {_domain('sc.b')} AND {_domain('sc.a')} <> '')")
+            value_hit.append(f"({_domain('va.s')} = {_domain('vb.s')} AND {_domain('va.s')} <> '')")
+            strings = True
         elif t == "same_prefix":
-            value_hit.append(f"({_prefix('sc.a')} = {_prefix('sc.b')} AND {_prefix('sc.a')} <> '')")
+            value_hit.append(f"({_prefix('va.s')} = {_prefix('vb.s')} AND {_prefix('va.s')} <> '')")
+            strings = True
         else:
             value_hit.append(None)
-    script = (
-        f" WHERE regexp_matches(sa.s, {quote(JAPANESE)}) = regexp_matches(sb.s, {quote(JAPANESE)})"
-        if comp.same_script_only
-        else ""
-    )
     level = f"min({_level_case(comp, j, value_hit)})"
     if comp.agreement_only:  # after the best level of all value pairs is known
         level = f"CASE WHEN {level} = {len(comp.levels)} THEN -1 ELSE {level} END"
+    joins = ""
+    if strings:
+        joins += f" JOIN str{j} va ON va.code = e.lo JOIN str{j} vb ON vb.code = e.hi"
+    if needs_scores(comp):
+        joins += f" LEFT JOIN score{j} sc ON sc.lo = e.lo AND sc.hi = e.hi"
     return (
-        f"WITH e AS (SELECT p.i, p.l, p.r, least(a.code, b.code) AS lo, "
-        f"greatest(a.code, b.code) AS hi FROM pairs p "
-        f"JOIN t{j} a ON a.rec = p.l JOIN t{j} b ON b.rec = p.r "
-        f"JOIN str{j} sa ON sa.code = a.code JOIN str{j} sb ON sb.code = b.code{script}) "
-        f"SELECT e.i, {level} AS level FROM e JOIN score{j} sc ON sc.lo = e.lo AND "
-        f"sc.hi = e.hi{_aux_join(comp, j, 'e.l', 'e.r')} GROUP BY e.i"
+        f"WITH e AS ({_pairs_of_values(comp, j)}) SELECT e.i, {level} AS level FROM e{joins}"
+        f"{_aux_join(comp, j, 'e.l', 'e.r')} GROUP BY e.i"
     )
 
 
 def value_pairs_sql(comp: Comparison, j: int) -> str:
-    """SELECT lo, hi, a, b: the distinct value pairs of a text comparison, to be scored."""
-    script = (
-        f" WHERE regexp_matches(sa.s, {quote(JAPANESE)}) = regexp_matches(sb.s, {quote(JAPANESE)})"
-        if comp.same_script_only
-        else ""
-    )
+    """SELECT lo, hi, a, b: the distinct pairs of different values, for the Python scores."""
     return (
-        f"WITH u AS (SELECT DISTINCT least(a.code, b.code) AS lo, greatest(a.code, b.code) AS hi "
-        f"FROM pairs p JOIN t{j} a ON a.rec = p.l JOIN t{j} b ON b.rec = p.r "
-        f"JOIN str{j} sa ON sa.code = a.code JOIN str{j} sb ON sb.code = b.code{script}) "
+        f"WITH u AS (SELECT DISTINCT lo, hi FROM ({_pairs_of_values(comp, j)}) WHERE lo <> hi) "
         f"SELECT u.lo, u.hi, sa.s AS a, sb.s AS b FROM u JOIN str{j} sa ON sa.code = u.lo "
         f"JOIN str{j} sb ON sb.code = u.hi ORDER BY u.lo, u.hi"
     )
