@@ -10,7 +10,8 @@ contacts and deals repeated across trackers with variants; 27 columns), cached u
 run: the bare read with fastexcel (calamine into Arrow, every cell of the sheet) and
 ``sfa-migrate run FILE --target generic --quiet --timings``. Peak memory is the child's
 maximum resident set (``wait4``). Prints a Markdown table: rows, read s, run s, run / read,
-peak GB of each, the stage shares from report.json, and the growth of seconds per row
+peak GB of each, CPU seconds (user + system) of each and their ratio (steadier than wall time on a
+shared machine), the stage shares from report.json, and the growth of seconds per row
 against n log n between sizes (1.0 = n log n; below 1 grows slower). The goals of issue 14:
 run <= 3x the read, 1,048,575 rows <= 60 s and <= 4 GB, 100k rows <= 8 s.
 This machine is shared: read ratios measured in one run, not absolute seconds.
@@ -76,8 +77,10 @@ def _write_xlsx(frame, path: Path) -> None:
     wb.close()
 
 
-def measure(cmd: list[str]) -> tuple[float, float, int]:
-    """Wall seconds, peak resident GB and exit code of one child process."""
+def measure(cmd: list[str]) -> tuple[float, float, int, float]:
+    """Wall seconds, peak resident GB, exit code and CPU seconds (user + system) of one child
+    process. On a shared machine the CPU seconds are the steadier figure: wall time includes
+    the time other processes held the cores."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -88,20 +91,21 @@ def measure(cmd: list[str]) -> tuple[float, float, int]:
     code = os.waitstatus_to_exitcode(status)
     if code not in (0, 1):
         sys.stderr.write(err[-2000:])
-    return took, usage.ru_maxrss / 1024 / 1024, code  # ru_maxrss is in KiB on Linux
+    cpu = usage.ru_utime + usage.ru_stime
+    return took, usage.ru_maxrss / 1024 / 1024, code, cpu  # ru_maxrss is in KiB on Linux
 
 
 def run_one(paths: list[Path], work: Path) -> dict[str, object]:
     rows = 0
-    read_s = read_gb = 0.0
+    read_s = read_gb = read_cpu = 0.0
     for p in paths:
         if p.suffix == ".xlsx":
-            s, gb, _ = measure([sys.executable, "-c", READ, str(p)])
-            read_s, read_gb = read_s + s, max(read_gb, gb)
+            s, gb, _, cpu = measure([sys.executable, "-c", READ, str(p)])
+            read_s, read_gb, read_cpu = read_s + s, max(read_gb, gb), read_cpu + cpu
     out = work / "out"
     cmd = [sys.executable, "-m", "migrate", "run", *map(str, paths), "--out", str(out)]
     cmd += ["--target", "generic", "--quiet", "--timings", "--force"]
-    run_s, run_gb, code = measure(cmd)
+    run_s, run_gb, code, run_cpu = measure(cmd)
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     rows = int(report["rows"]["data"])
     return {
@@ -111,6 +115,8 @@ def run_one(paths: list[Path], work: Path) -> dict[str, object]:
         "read_gb": read_gb,
         "run_s": run_s,
         "run_gb": run_gb,
+        "read_cpu": read_cpu,
+        "run_cpu": run_cpu,
         "exit": code,
         "shares": report.get("timings", {}).get("shares", {}),
     }
@@ -144,14 +150,18 @@ def main(argv: list[str] | None = None) -> int:
 def _print_row(r: dict[str, object], *, header: bool) -> None:
     if header:
         print(
-            "| rows | files | read s | run s | run / read | read peak GB | run peak GB | stage shares |"
+            "| rows | files | read s | run s | run / read | read cpu s | run cpu s | cpu ratio "
+            "| read peak GB | run peak GB | stage shares |"
         )
-        print("|---:|---:|---:|---:|---:|---:|---:|---|")
+        print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     read_s, run_s = float(r["read_s"]), float(r["run_s"])  # type: ignore[arg-type]
+    read_cpu, run_cpu = float(r["read_cpu"]), float(r["run_cpu"])  # type: ignore[arg-type]
     ratio = f"{run_s / read_s:.1f}" if read_s else "-"
+    cpu_ratio = f"{run_cpu / read_cpu:.1f}" if read_cpu else "-"
     shares = ", ".join(f"{k} {v:.0%}" for k, v in dict(r["shares"]).items())  # type: ignore[call-overload]
     print(
         f"| {int(r['rows']):,} | {r['files']} | {read_s:.1f} | {run_s:.1f} | {ratio} | "  # type: ignore[call-overload]
+        f"{read_cpu:.1f} | {run_cpu:.1f} | {cpu_ratio} | "
         f"{float(r['read_gb']):.2f} | {float(r['run_gb']):.2f} | {shares} |",  # type: ignore[arg-type]
         flush=True,
     )
