@@ -143,6 +143,74 @@ def test_scope_picks_overall_or_every_source() -> None:
     assert [(r.metric.file, r.status) for r in per_source] == [("a.csv", "pass"), ("b.csv", "fail")]
 
 
+def _where(rows) -> list[tuple[str, str]]:
+    from migrate.check.render import lines
+
+    return [(ln.where, ln.value) for ln in lines(rows)]
+
+
+@pytest.mark.parametrize(
+    ("threshold", "values", "previous", "expected"),
+    [
+        # a lower-is-better count under a limit on its rise: no rise anywhere, so the worst is
+        # the highest value, not the first source
+        (
+            Threshold("stages.unknown-words", "max_rise", 0, "source"),
+            {"a.csv": 0, "b.csv": 3, "c.csv": 1},
+            {"a.csv": 0, "b.csv": 3, "c.csv": 1},
+            ("3 sources (worst: b.csv)", "3"),
+        ),
+        # ... and a rise beats any level
+        (
+            Threshold("stages.unknown-words", "max_rise", 1, "source"),
+            {"a.csv": 1, "b.csv": 3, "c.csv": 1},
+            {"a.csv": 0, "b.csv": 3, "c.csv": 1},
+            ("3 sources (worst: a.csv)", "1"),
+        ),
+        # a lower-is-better level: the highest
+        (
+            Threshold("stages.unknown-share", "max", 0.5, "source"),
+            {"a.csv": 0.1, "b.csv": 0.3, "c.csv": 0.0},
+            {},
+            ("3 sources (worst: b.csv)", "30.0%"),
+        ),
+        # a higher-is-better level: the lowest
+        (
+            Threshold("required.amount", "min", 0.5, "source"),
+            {"a.csv": 0.9, "b.csv": 0.6, "c.csv": 1.0},
+            {},
+            ("3 sources (worst: b.csv)", "60.0%"),
+        ),
+        # a higher-is-better metric under a limit on its drop: no drop, so the lowest value
+        (
+            Threshold("required.amount", "max_drop", 0.1, "source"),
+            {"a.csv": 0.9, "b.csv": 0.6, "c.csv": 1.0},
+            {"a.csv": 0.9, "b.csv": 0.6, "c.csv": 1.0},
+            ("3 sources (worst: b.csv)", "60.0%"),
+        ),
+    ],
+    ids=["rise-ties-highest", "rise-first", "lower-level", "higher-level", "drop-ties-lowest"],
+)
+def test_the_worst_source_is_worst_in_the_metric_s_direction(
+    threshold, values, previous, expected
+) -> None:
+    metrics = [Metric(threshold.metric, f, "", v, None, 20) for f, v in values.items()]
+    before = {(threshold.metric, f, ""): v for f, v in previous.items()}
+    assert _where(evaluate(metrics, [threshold], before)) == [expected]
+
+
+def test_sources_not_judged_say_why() -> None:
+    t = Threshold("stages.unknown-share", "max", 0.1, "source", min_rows=10)
+    few = [Metric(t.metric, f, "", 0.5, 2, 4) for f in ("a.csv", "b.csv")]
+    assert _where(evaluate(few, [t]))[0][0] == "2 source(s): not judged (fewer than 10 rows)"
+    rise = Threshold("stages.unknown-words", "max_rise", 0, "source")
+    first = [Metric(rise.metric, "a.csv", "", 2, None, 5), Metric(rise.metric, "b.csv", "", None)]
+    assert _where(evaluate(first, [rise]))[0][0] == (
+        "2 source(s): not judged (1: no earlier run to compare with; "
+        "1: no value (no rows, or no such column))"
+    )
+
+
 # ------------------------------------------------------------------------------ rule file
 
 

@@ -37,6 +37,20 @@ class Row:
             return None
         return round(self.metric.value - self.previous, 4)
 
+    @property
+    def why_not_judged(self) -> str:
+        """Why a row is ``n/a``, in the words of the table ('' for a judged row)."""
+        if self.status != "n/a":
+            return ""
+        t, m = self.threshold, self.metric
+        if m.value is None:
+            return "no value (no rows, or no such column)"
+        if m.denominator is not None and m.denominator < t.min_rows:
+            return f"fewer than {t.min_rows} rows"
+        if t.is_change and self.previous is None:
+            return "no earlier run to compare with"
+        return "not judged"
+
     def to_json(self) -> dict[str, Any]:
         t = self.threshold
         return {

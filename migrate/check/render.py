@@ -74,17 +74,37 @@ class Line:
 
 
 def _worst(rows: list[Row]) -> Row:
-    """The row furthest from its limit's good side (the one to show for a group)."""
-    better = info(rows[0].threshold.metric).better
+    """The row furthest from its limit's good side (the one to show for a group): for a limit on
+    the change, the largest rise (or drop); then, and for a limit on the value, the worst value
+    in the metric's own direction (the highest of a lower-is-better metric, the lowest of a
+    higher-is-better one). Rows without a value or a change come last."""
     t = rows[0].threshold
-    if t.is_change:
-        key = (
-            (lambda r: r.change or 0.0) if t.kind == "max_rise" else (lambda r: -(r.change or 0.0))
-        )
-        return max(rows, key=key)
-    vals = [r for r in rows if r.metric.value is not None] or rows
-    pick = min if better == "higher" else max
-    return pick(vals, key=lambda r: r.metric.value or 0.0)
+    worse = 1.0 if info(t.metric).better == "lower" else -1.0
+
+    def badness(r: Row) -> tuple[float, ...]:
+        v = r.metric.value
+        level = (v is not None, worse * v if v is not None else 0.0)
+        if not t.is_change:
+            return level
+        c = r.change
+        moved = (c if t.kind == "max_rise" else -c) if c is not None else 0.0
+        return (c is not None, moved, *level)
+
+    return max(rows, key=badness)
+
+
+def _not_judged(rows: list[Row]) -> str:
+    """``3 source(s): not judged (fewer than 10 rows)``; each reason with its count when they
+    differ."""
+    reasons: dict[str, int] = {}
+    for r in rows:
+        reasons[r.why_not_judged] = reasons.get(r.why_not_judged, 0) + 1
+    why = (
+        next(iter(reasons))
+        if len(reasons) == 1
+        else "; ".join(f"{n}: {reason}" for reason, n in reasons.items())
+    )
+    return f"{len(rows)} source(s): not judged ({why})"
 
 
 def lines(rows: list[Row]) -> list[Line]:
@@ -108,7 +128,7 @@ def lines(rows: list[Row]) -> list[Line]:
                 where = w.metric.where if n == 1 else f"{n} sources (worst: {w.metric.where})"
                 out.append(_line(w, where))
             elif not shown:
-                out.append(_line(rest[0], f"{len(rest)} source(s): not judged"))
+                out.append(_line(rest[0], _not_judged(rest)))
     return out
 
 
@@ -248,7 +268,7 @@ def render_junit(result: CheckResult) -> str:
         elif r.status == "warn":
             ET.SubElement(case, "system-out").text = f"warning: {detail}"
         elif r.status == "n/a":
-            ET.SubElement(case, "skipped", message=f"not judged: {detail}")
+            ET.SubElement(case, "skipped", message=f"not judged ({r.why_not_judged}): {detail}")
     ET.indent(suites)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, "unicode") + "\n"
 
