@@ -4,8 +4,7 @@ In: the records frame, the settings' blocking rules and comparisons, the prepare
 :func:`.compare.prepare` (each distinct value factorised once). Out: the same
 :class:`~.blocking.Candidates` and the same (pairs x comparisons) level matrix as the default
 engine (:mod:`.blocking`, :mod:`.compare`), so training, clustering and survivorship downstream
-do not know which engine ran. The SQL comes from :mod:`.sql`; DuckDB is embedded (no server)
-and spills to disk, so the pair table can outgrow memory.
+do not know which engine ran. The SQL comes from :mod:`.sql`; DuckDB is embedded (no server).
 
 Outside SQL: the similarity scores no SQL engine has (rapidfuzz ratio, partial_ratio,
 token_*_ratio, jaro, jaro_winkler) are computed on the table of *distinct value pairs* with
