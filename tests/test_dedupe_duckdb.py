@@ -206,3 +206,14 @@ def test_the_shipped_rules_link_the_same_on_the_cases() -> None:
 def test_an_unknown_engine_is_refused() -> None:
     with pytest.raises(ValueError, match="engine must be one of"):
         link(_cases(), CASES, engine="spark")
+
+
+def test_a_test_sql_cannot_render_falls_back_to_the_default_engine(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from migrate.dedupe import sql
+
+    frame = _cases()
+    monkeypatch.setattr(sql, "TEXT_SQL_TESTS", ("exact",))  # as if ratio etc. were new tests
+    assert not sql.supported(CASES.comparisons[0])
+    _same_pairs(frame, CASES)

@@ -187,6 +187,17 @@ def _aux_join(comp: Comparison, j: int, left: str, right: str) -> str:
     return f" JOIN aux{j} xa ON xa.rec = {left} JOIN aux{j} xb ON xb.rec = {right}"
 
 
+TEXT_SQL_TESTS = ("exact", *PYTHON_TESTS, *SQL_DISTANCES, "same_domain", "same_prefix")
+VALUE_SQL_TESTS = ("exact", "rel_diff", "abs_diff", "days")
+
+
+def supported(comp: Comparison) -> bool:
+    """True when every level of the comparison renders to SQL (else the default engine scores
+    that comparison: a test added to compare.py works on both engines from the start)."""
+    known = TEXT_SQL_TESTS if comp.kind == "text" else VALUE_SQL_TESTS
+    return all(lv.test in known or lv.test in ("same", "cross") for lv in comp.levels)
+
+
 def needs_scores(comp: Comparison) -> bool:
     """True when a level of the comparison uses a score computed outside SQL."""
     return any(lv.test in PYTHON_TESTS for lv in comp.levels)
