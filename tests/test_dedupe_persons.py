@@ -18,6 +18,7 @@ from migrate.dedupe import DedupeResult, find_duplicates
 from migrate.dedupe.persons import person_links
 from migrate.normalize.people import _romaniser, fold_romaji, name_reading
 
+NONE = ((), (), (), ())
 needs_reader = pytest.mark.skipif(_romaniser() is None, reason="cutlet not installed")
 
 
@@ -78,7 +79,7 @@ def test_latin_names_need_no_dictionary() -> None:
 def _links(people: list[tuple[str, str, str]], companies: list[str] | None = None) -> list[Any]:
     """(full, last, first) per record, one row each; all in company C unless given."""
     n = len(people)
-    surname, reading, maybe = person_links(
+    links = person_links(
         np.arange(n),
         np.array(companies or ["C"] * n, dtype=object),
         pd.Series([p[0] for p in people]),
@@ -94,7 +95,7 @@ def _links(people: list[tuple[str, str, str]], companies: list[str] | None = Non
             }.get(s, s if s.isascii() else "")
         ),
     )
-    return list(zip(surname, reading, maybe))
+    return list(zip(*links))
 
 
 def test_surname_alone_links_to_the_one_full_name_with_it() -> None:
@@ -102,19 +103,32 @@ def test_surname_alone_links_to_the_one_full_name_with_it() -> None:
         [("岡本", "岡本", ""), ("岡本 大輔", "岡本", "大輔"), ("石井 拓海", "石井", "拓海")]
     )
     assert out[0][0] == out[1][0] == ("s:岡本",)
-    assert out[2] == ((), (), ())
+    assert out[2] == NONE
 
 
 def test_surname_shared_by_two_people_links_nobody() -> None:
     out = _links(
         [("岡本", "岡本", ""), ("岡本 大輔", "岡本", "大輔"), ("岡本 由美", "岡本", "由美")]
     )
-    assert all(o == ((), (), ()) for o in out)
+    assert all(o == NONE for o in out)
 
 
 def test_surname_alone_in_another_company_links_nobody() -> None:
     out = _links([("岡本", "岡本", ""), ("岡本 大輔", "岡本", "大輔")], companies=["C", "D"])
-    assert out == [((), (), ()), ((), (), ())]
+    assert out == [NONE, NONE]
+
+
+def test_surname_alone_with_another_mobile_is_only_worth_a_review() -> None:
+    people = [("岡本", "岡本", ""), ("岡本 大輔", "岡本", "大輔")]
+    reach = pd.DataFrame({"mobile_phone": [("+819011112222",), ("+819033334444",)]})
+    links = person_links(
+        np.arange(2),
+        np.array(["C", "C"], dtype=object),
+        *(pd.Series([p[i] for p in people]) for i in range(3)),
+        read=lambda s: "",
+        reach=reach,
+    )
+    assert list(zip(*links)) == [((), ("s?:岡本",), (), ())] * 2
 
 
 def test_romanised_name_links_to_kanji_in_either_order() -> None:
@@ -125,20 +139,19 @@ def test_romanised_name_links_to_kanji_in_either_order() -> None:
             ("ISHII Takumi", "", ""),
         ]
     )
-    assert out[0][1] == out[1][1] == out[2][1] == ("r:ishii takumi",)
-    assert all(o[0] == o[2] == () for o in out)
+    assert out[0] == out[1] == out[2] == ((), (), ("r:ishii takumi",), ())
 
 
 def test_romanised_name_reading_like_two_kanji_names_is_only_a_maybe() -> None:
     out = _links(
         [("石井 拓海", "石井", "拓海"), ("石井 卓巳", "石井", "卓巳"), ("Takumi Ishii", "", "")]
     )
-    assert out[0] == out[1] == out[2] == ((), (), ("r?:ishii takumi",))
+    assert out[0] == out[1] == out[2] == ((), (), (), ("r?:ishii takumi",))
 
 
 def test_no_reading_no_cross_script_link() -> None:
     n = 2
-    surname, reading, maybe = person_links(
+    links = person_links(
         np.arange(n),
         np.array(["C", "C"], dtype=object),
         pd.Series(["石井 拓海", "Takumi Ishii"]),
@@ -146,7 +159,7 @@ def test_no_reading_no_cross_script_link() -> None:
         pd.Series(["拓海", "Takumi"]),
         read=lambda s: name_reading(s) if not any(ord(c) > 0x3000 for c in s) else "",
     )
-    assert list(surname) == list(reading) == list(maybe) == [(), ()]
+    assert all(list(values) == [(), ()] for values in links)
 
 
 # ----------------------------------------------------------------------------- find_duplicates
@@ -181,6 +194,17 @@ def test_surname_alone_with_a_different_email_goes_to_review() -> None:
     rows = [
         _person("岡本 大輔", "岡本", "大輔", email="d.okamoto@yamada-denki.co.jp"),
         _person("岡本", email="okamoto.k@yamada-denki.co.jp", _file="ヨミ表.xlsx"),
+    ]
+    result = find_duplicates(frame(rows + _background()))
+    ids = _ids(result)
+    assert ids[0] != ids[1]
+    assert (result.review["entity"] == "contacts").sum() == 1
+
+
+def test_surname_alone_with_another_mobile_goes_to_review() -> None:
+    rows = [
+        _person("岡本 大輔", "岡本", "大輔", mobile_phone="+819011112222"),
+        _person("岡本", mobile_phone="+819033334444", _file="ヨミ表.xlsx"),
     ]
     result = find_duplicates(frame(rows + _background()))
     ids = _ids(result)

@@ -26,7 +26,7 @@ import pandas as pd
 from . import keys as K
 from .engine import Linkage
 from .ids import unique_keys
-from .persons import person_links
+from .persons import PERSON_LINKS, person_links
 from .settings import DedupeSettings, EntitySettings, ExistingSource
 from .survivorship import empty_mask
 
@@ -405,9 +405,11 @@ def contact_records(
         }
     )
     # 岡本 (様) and 岡本 大輔, Takumi Ishii and 石井 拓海 of one company (migrate/dedupe/persons.py)
-    frame["person_surname"], frame["person_reading"], frame["person_maybe"] = person_links(
-        record_of_row, rec_company, full, last, first
+    links = person_links(
+        record_of_row, rec_company, full, last, first, reach=frame[["phone", "mobile_phone"]]
     )
+    for name, values in zip(PERSON_LINKS, links):
+        frame[name] = values
     frame["_key"] = unique_keys(
         pd.Series(content, dtype=object), pd.Series(rec_company, dtype=object)
     ).to_numpy()

@@ -1,7 +1,7 @@
 """Person links inside one company: a surname written alone, a name written in another script.
 
 In: the contact rows (full name, last and first name as the normaliser left them), the contact
-record each row belongs to and each record's company. Out: per record three tuples of link
+record each row belongs to and each record's company. Out: per record four tuples of link
 values, compared like any other column (migrate/rules/dedupe.yaml, contacts):
 
 - ``person_surname``: ``s:<surname>``, a surname written alone (岡本様 in a forecast sheet,
@@ -10,8 +10,11 @@ values, compared like any other column (migrate/rules/dedupe.yaml, contacts):
 - ``person_reading``: ``r:<reading>``, a romanised name (Takumi Ishii, ISHII Takumi) and the
   one kanji or kana name of the same company that reads the same (石井 拓海): as strong as
   one name written twice in one script.
-- ``person_maybe``: ``r?:<reading>``, a romanised name that reads like two or more different
-  Japanese names of its company: worth a person's look, never a merge on its own.
+- ``person_surname_review``: ``s?:<surname>``, the same link when the two records give
+  different phone numbers (no number in common): worth a person's look, never a merge on its
+  own. A different e-mail is weighed by the e-mail comparison itself.
+- ``person_reading_review``: ``r?:<reading>``, a romanised name that reads like two or more
+  different Japanese names of its company: review at most.
 
 A link is made only when it is unique on both sides: one surname-only record with that surname
 in the company and one person among its full names (two 岡本 of one company: no link, the
@@ -31,7 +34,14 @@ from ..normalize.people import name_reading
 from . import keys as K
 from .compare import _JAPANESE
 
-Links = tuple[pd.Series, pd.Series, pd.Series]
+# the contact columns person_links makes, in the order it returns them
+PERSON_LINKS = (
+    "person_surname",
+    "person_surname_review",
+    "person_reading",
+    "person_reading_review",
+)
+Links = tuple[pd.Series, pd.Series, pd.Series, pd.Series]
 
 
 def _reading(last: str, first: str, full: str, read: Callable[[str], str]) -> str:
@@ -53,9 +63,28 @@ def person_links(
     last: pd.Series,
     first: pd.Series,
     read: Callable[[str], str] = name_reading,
+    reach: pd.DataFrame | None = None,
 ) -> Links:
-    """The ``person_surname``, ``person_reading`` and ``person_maybe`` tuples of every record."""
+    """The ``person_surname``, ``person_reading`` and their ``_review`` tuples of every record.
+
+    ``reach``: per record, columns whose values (a string or a tuple of them) reach one person
+    (phone, mobile_phone). A surname alone and a full name that both give one and share none
+    are only worth a review (``s?:``).
+    """
     n_rec = len(rec_company)
+    known: list[list[frozenset[str]]] = []
+    if reach is not None:
+        for col in reach.columns:
+            known.append(
+                [
+                    frozenset(v for v in (x if isinstance(x, tuple) else (x,)) if v)
+                    for x in reach[col].to_numpy(dtype=object)
+                ]
+            )
+
+    def disagree(a: int, b: int) -> bool:
+        return any(v[a] and v[b] and not (v[a] & v[b]) for v in known)
+
     frame = pd.DataFrame(
         {
             "rec": record_of_row,
@@ -104,6 +133,7 @@ def person_links(
 
     link: list[set[str]] = [set() for _ in range(n_rec)]
     same: list[set[str]] = [set() for _ in range(n_rec)]
+    doubt: list[set[str]] = [set() for _ in range(n_rec)]
     maybe: list[set[str]] = [set() for _ in range(n_rec)]
     latin_of_company: dict[str, set[int]] = defaultdict(set)
     for rec in latin_words:
@@ -117,8 +147,10 @@ def person_links(
             fulls |= {r for r in latin_of_company[company] if said in latin_words[r]}
         people = {identity.get(r, str(r)) for r in fulls}
         if len(people) == 1:
+            (one,) = recs
+            apart = any(disagree(one, r) for r in fulls)
             for r in recs | fulls:
-                link[r].add(f"s:{surname}")
+                (doubt if apart else link)[r].add(f"s?:{surname}" if apart else f"s:{surname}")
     for (company, reading), latin in latin_by_reading.items():
         japanese_names = ja_by_reading.get((company, reading), set())
         if not japanese_names:
@@ -129,6 +161,7 @@ def person_links(
             target[r].add(tag + reading)
     return (
         pd.Series([tuple(sorted(s)) for s in link], dtype=object),
+        pd.Series([tuple(sorted(s)) for s in doubt], dtype=object),
         pd.Series([tuple(sorted(s)) for s in same], dtype=object),
         pd.Series([tuple(sorted(s)) for s in maybe], dtype=object),
     )
