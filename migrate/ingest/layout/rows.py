@@ -109,23 +109,37 @@ def classify_rows(
     long_text = first_str.str.len() >= rules.note_min_length
     kind_of = types or [None] * frame.shape[1]
     kind_at = [kind_of[p] if p < len(kind_of) else None for p in first_pos]
+    # a name with a space (株式会社　サカタのタネ) is a name: the rare-space test is for other columns
+    at_key = flags(field_at, lambda f: f in IDENTITY_FIELDS)
     unlike = (
         (long_text & (first_str.str.len() > _typical_length(texts, first_pos) * 2.5))
         | first_str.str.contains(_PROSE)
-        | (first_str.str.contains(r"\s") & (_column_share(texts, first_pos, r"\s") < 0.1))
+        | (first_str.str.contains(r"\s") & (_column_share(texts, first_pos, r"\s") < 0.1) & ~at_key)
         | pd.Series([not _fits(t, v) for t, v in zip(kind_at, first_str)], index=pos_index)
     )
     section = first_str.str.match(_SECTION) & lone
+    # in a list of one column every row is a lone text: only marks and prose make a note there
+    if width == 1:
+        unlike = first_str.str.contains(_PROSE)
     note = note_prefix | (texty & (outside | unlike)) | section
 
-    # a row that holds nothing but its number in a row counter (No. filled 1..100 in advance)
+    # a row that holds nothing but its number in a row counter (No. filled 1..100 in advance);
+    # the counter is judged on the rows that are no total, note or repeated header (合計 in No.)
+    counted = ~(note | subtotal | pd.Series(rep.to_numpy(), index=pos_index))
     counters = [
         k
         for k in range(frame.shape[1])
         if field_of[k] in (None, "record_id")
-        and _is_counter(frame[k], headers[k] if k < len(headers) else "", rules.counter_headers)
+        and _is_counter(
+            frame[k][counted], headers[k] if k < len(headers) else "", rules.counter_headers
+        )
     ]
-    numbered_blank = (counts > 0) & (present[counters].sum(axis=1) == counts) if counters else None
+    numbered_blank = None
+    if counters:
+        numbers = pd.concat(
+            [frame[k].map(lambda x: _whole_number(x) is not None) for k in counters], axis=1
+        )
+        numbered_blank = counted & (counts > 0) & (numbers.sum(axis=1) == counts)
 
     classes = pd.Series("data", index=pos_index, dtype=object)
     classes[note] = "note"
