@@ -68,6 +68,18 @@ def test_a_japanese_name_reads_as_its_romanisation() -> None:
     assert name_reading("オカモト") == name_reading("岡本")
 
 
+def test_without_cutlet_kana_is_read_and_kanji_is_not(monkeypatch: pytest.MonkeyPatch) -> None:
+    import migrate.normalize.people as people
+
+    monkeypatch.setattr(people, "_romaniser", lambda: None)
+    people.name_reading.cache_clear()
+    try:
+        assert people.name_reading("ｵｵﾉ ﾕｳｺ") == "ono yuko"
+        assert people.name_reading("大野 裕子") == ""
+    finally:
+        people.name_reading.cache_clear()
+
+
 def test_latin_names_need_no_dictionary() -> None:
     assert name_reading("ISHII Takumi") == "ishii takumi"
     assert name_reading("") == ""

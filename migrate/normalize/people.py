@@ -433,8 +433,10 @@ def name_reading(name: str) -> str:
     """A person name (or one part of it) as folded romaji words, to compare across scripts.
 
     石井 拓海 -> 'ishii takumi', Takumi Ishii -> 'takumi ishii', 遠藤 -> 'endo'. A Latin name is
-    only folded; a Japanese one is read by cutlet. '' when the name cannot be read (cutlet not
-    installed, a character it does not know).
+    only folded; a Japanese one is read by cutlet (the engine migrate/normalize/readings.py
+    prefers for company names; its dictionaries of company words are not for people), kana
+    without it. '' when the name cannot be read (kanji without cutlet, a character it does not
+    know).
     """
     s = name.strip()
     if not s:
@@ -442,8 +444,11 @@ def name_reading(name: str) -> str:
     if not is_cjk(unicodedata.normalize("NFKC", s)):
         return fold_romaji(s)
     katsu = _romaniser()
-    if katsu is None:
-        return ""
+    if katsu is None:  # kana is read without a dictionary (the readings module's table)
+        from .readings import kana_romaji
+
+        kana = kana_romaji(s)
+        return fold_romaji(kana) if kana else ""
     read = katsu.romaji(unicodedata.normalize("NFKC", s))
     if "?" in read or not read.strip():
         return ""
