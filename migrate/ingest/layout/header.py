@@ -13,7 +13,7 @@ from ...columns import header_key, looks_like_value, match_header
 from ...schema import Schema
 from ..readers import Grid
 from .cells import _is_texty
-from .model import IngestRules
+from .model import IDENTITY_FIELDS, IngestRules
 
 
 def _sheet_name_category(name: str, rules: IngestRules) -> str:
@@ -70,7 +70,29 @@ def _find_header(
             score -= 1
         if score > best_score:
             best, best_score = i, score
-    return best
+    return best if best is not None else _list_header(cells, top, schema, rules_dir)
+
+
+def _list_header(
+    cells: pd.DataFrame, top: list[int], schema: Schema, rules_dir: str | None
+) -> int | None:
+    """The header of a list in one column (会社名 over a thousand company names, Company over
+    an export of account names): a lone column name of the schema with rows below it."""
+    used = cells.notna().any(axis=0)
+    if int(used.sum()) != 1:
+        return None
+    col = int(used.to_numpy().argmax())
+    for i in top[:-1]:
+        v = cells.iat[i, col]
+        if not _is_texty(v) or len(v) > 40:
+            continue
+        # Company is also a legal-form word: a header synonym spelled exactly wins
+        f, conf, how = match_header(v, schema, rules_dir)
+        if f in IDENTITY_FIELDS and (
+            how == "exact" or conf >= 0.9 and not looks_like_value(v, rules_dir)
+        ):
+            return i
+    return None
 
 
 def _group_row(
