@@ -624,6 +624,28 @@ def test_stale_past_close_and_default_today(rich):
     assert later["funnel"]["stale"]["count"] == 3  # 171, 211 and 176 days
 
 
+def test_the_stages_item_counts_the_deals_that_carry_a_stage_of_the_model(tmp_path):
+    # "Stages are defined and every deal carries one": a deal with a word the model does not
+    # know, or with none, carries none, whatever the tool made of it (inferred, rejected)
+    src = tmp_path / "deals.csv"
+    src.write_text(
+        "会社名,案件名,ステージ,金額\n"
+        "株式会社あおば,基幹更新,提案中,100\n"
+        "株式会社いずみ,保守,受注,200\n"
+        "株式会社うみ,新規,ぼちぼち,300\n"
+        "株式会社えのき,追加,,400\n"
+        "株式会社おか,更改,見積提示,500\n",
+        encoding="utf-8",
+    )
+    for target in (None, "salesforce"):
+        res = pipeline.run([str(src)], target=target)
+        item = next(
+            i for i in res.report["checklist"]["items"] if i["id"] == "checklist.stages-defined"
+        )
+        assert (item["numerator"], item["denominator"]) == (3, 5), (target, item)
+        assert item["status"] == "fail"
+
+
 def test_checklist_marks_items_from_the_data(rich):
     items = {i["id"]: i for i in extend_report(rich)["checklist"]["items"]}
     won = items["checklist.won-amount"]

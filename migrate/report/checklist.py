@@ -68,7 +68,18 @@ def _measure(ctx: Context, sections: dict[str, Any], measure: str) -> Measured:
     if measure == "none":
         return (None, None, None, "not-assessable")
     if measure == "stage_recognised":
-        return _share(int((ctx.stages[exported] != "").sum()), int(exported.sum()), "no-records")
+        # "every deal carries a stage": every deal row of the trackers, exported, merged or
+        # rejected (a deal rejected for its stage is one that carries none), whose stage cell
+        # holds a word of the model; an unknown word, an empty cell and a stage the tool
+        # inferred from other columns are deals that carry none
+        deal_ids = v.column(rec, "deal_id")
+        deals = v.filled(deal_ids) if deal_ids.notna().any() else flags(deal_ids, lambda _: True)
+        carried = (
+            (ctx.stages != "")
+            & ~flags(v.column(rec, "_stage_unknown"), _true)
+            & ~flags(v.column(rec, "_stage_inferred"), _true)
+        )
+        return _share(int((carried & deals).sum()), int(deals.sum()), "no-records")
     if measure == "exit_conditions":
         open_stages = [s for s in model.stages if s.status == "open"]
         return _share(
@@ -130,6 +141,11 @@ def _measure(ctx: Context, sections: dict[str, Any], measure: str) -> Measured:
         kept = ctx.status.isin(["exported", "merged"])
         return _share(int((ctx.status == "exported").sum()), int(kept.sum()), "no-records")
     raise ValueError(f"unknown checklist measure {measure!r}")  # settings rejects it first
+
+
+def _true(x: object) -> bool:
+    """A bookkeeping flag as set (True, or "True" once it went through a CSV)."""
+    return x is True or x == "True"
 
 
 def _mapped_anywhere(ctx: Context, field: str) -> bool:
