@@ -152,20 +152,20 @@ def _where(rows) -> list[tuple[str, str]]:
 @pytest.mark.parametrize(
     ("threshold", "values", "previous", "expected"),
     [
-        # a lower-is-better count under a limit on its rise: no rise anywhere, so the worst is
-        # the highest value, not the first source
+        # a lower-is-better count under a limit on its rise: the highest value, not the first
+        # source (nothing rose) nor the one that rose least
         (
             Threshold("stages.unknown-words", "max_rise", 0, "source"),
+            {"a.csv": 0, "b.csv": 1, "c.csv": 1},
             {"a.csv": 0, "b.csv": 3, "c.csv": 1},
-            {"a.csv": 0, "b.csv": 3, "c.csv": 1},
-            ("3 sources (worst: b.csv)", "3"),
+            ("3 sources (worst: c.csv)", "1"),
         ),
-        # ... and a rise beats any level
+        # ... equal values: the larger rise
         (
             Threshold("stages.unknown-words", "max_rise", 1, "source"),
-            {"a.csv": 1, "b.csv": 3, "c.csv": 1},
-            {"a.csv": 0, "b.csv": 3, "c.csv": 1},
-            ("3 sources (worst: a.csv)", "1"),
+            {"a.csv": 1, "b.csv": 1, "c.csv": 0},
+            {"a.csv": 1, "b.csv": 0, "c.csv": 0},
+            ("3 sources (worst: b.csv)", "1"),
         ),
         # a lower-is-better level: the highest
         (
@@ -181,7 +181,7 @@ def _where(rows) -> list[tuple[str, str]]:
             {},
             ("3 sources (worst: b.csv)", "60.0%"),
         ),
-        # a higher-is-better metric under a limit on its drop: no drop, so the lowest value
+        # a higher-is-better metric under a limit on its drop: the lowest value
         (
             Threshold("required.amount", "max_drop", 0.1, "source"),
             {"a.csv": 0.9, "b.csv": 0.6, "c.csv": 1.0},
@@ -189,7 +189,7 @@ def _where(rows) -> list[tuple[str, str]]:
             ("3 sources (worst: b.csv)", "60.0%"),
         ),
     ],
-    ids=["rise-ties-highest", "rise-first", "lower-level", "higher-level", "drop-ties-lowest"],
+    ids=["rise-highest", "rise-ties", "lower-level", "higher-level", "drop-lowest"],
 )
 def test_the_worst_source_is_worst_in_the_metric_s_direction(
     threshold, values, previous, expected
@@ -202,12 +202,11 @@ def test_the_worst_source_is_worst_in_the_metric_s_direction(
 def test_sources_not_judged_say_why() -> None:
     t = Threshold("stages.unknown-share", "max", 0.1, "source", min_rows=10)
     few = [Metric(t.metric, f, "", 0.5, 2, 4) for f in ("a.csv", "b.csv")]
-    assert _where(evaluate(few, [t]))[0][0] == "2 source(s): not judged (fewer than 10 rows)"
+    assert _where(evaluate(few, [t]))[0][0] == "2 sources not judged: fewer than 10 rows"
     rise = Threshold("stages.unknown-words", "max_rise", 0, "source")
     first = [Metric(rise.metric, "a.csv", "", 2, None, 5), Metric(rise.metric, "b.csv", "", None)]
     assert _where(evaluate(first, [rise]))[0][0] == (
-        "2 source(s): not judged (1: no earlier run to compare with; "
-        "1: no value (no rows, or no such column))"
+        "2 sources not judged: 1 no earlier run, 1 no value"
     )
 
 

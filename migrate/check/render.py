@@ -74,27 +74,25 @@ class Line:
 
 
 def _worst(rows: list[Row]) -> Row:
-    """The row furthest from its limit's good side (the one to show for a group): for a limit on
-    the change, the largest rise (or drop); then, and for a limit on the value, the worst value
-    in the metric's own direction (the highest of a lower-is-better metric, the lowest of a
-    higher-is-better one). Rows without a value or a change come last."""
+    """The row to show for a group: the worst value in the metric's own direction (the
+    highest of a lower-is-better metric, the lowest of a higher-is-better one), whatever the
+    limit's kind; among equal values, for a limit on the change, the largest rise (or drop).
+    Rows without a value come last."""
     t = rows[0].threshold
     worse = 1.0 if info(t.metric).better == "lower" else -1.0
 
-    def badness(r: Row) -> tuple[float, ...]:
-        v = r.metric.value
-        level = (v is not None, worse * v if v is not None else 0.0)
-        if not t.is_change:
-            return level
-        c = r.change
-        moved = (c if t.kind == "max_rise" else -c) if c is not None else 0.0
-        return (c is not None, moved, *level)
+    def badness(r: Row) -> tuple[bool, float, float]:
+        v, c = r.metric.value, r.change
+        moved = (
+            ((c if t.kind == "max_rise" else -c) if c is not None else 0.0) if t.is_change else 0.0
+        )
+        return (v is not None, worse * v if v is not None else 0.0, moved)
 
     return max(rows, key=badness)
 
 
 def _not_judged(rows: list[Row]) -> str:
-    """``3 source(s): not judged (fewer than 10 rows)``; each reason with its count when they
+    """``3 sources not judged: fewer than 10 rows``; each reason with its count when they
     differ."""
     reasons: dict[str, int] = {}
     for r in rows:
@@ -102,9 +100,9 @@ def _not_judged(rows: list[Row]) -> str:
     why = (
         next(iter(reasons))
         if len(reasons) == 1
-        else "; ".join(f"{n}: {reason}" for reason, n in reasons.items())
+        else ", ".join(f"{n} {reason}" for reason, n in reasons.items())
     )
-    return f"{len(rows)} source(s): not judged ({why})"
+    return f"{len(rows)} source{'' if len(rows) == 1 else 's'} not judged: {why}"
 
 
 def lines(rows: list[Row]) -> list[Line]:
