@@ -84,13 +84,34 @@ def first_rows(record_of_row: np.ndarray, rank: np.ndarray, n_records: int) -> n
     return out
 
 
+def _record_text(
+    records: pd.DataFrame, field: str, record_of_row: np.ndarray, first_row: np.ndarray
+) -> np.ndarray:
+    """Per record, ``field`` of its most recent row; where that row leaves it empty, of its
+    first row that has it (a CRM row with only an e-mail, a lead row with the person's name)."""
+    col = text_column(records, field).to_numpy(dtype=object)
+    out = np.where(first_row >= 0, col[np.maximum(first_row, 0)], "").astype(object)
+    filled = np.flatnonzero((record_of_row >= 0) & (col != ""))
+    if len(filled):
+        some = pd.Series(col[filled]).groupby(record_of_row[filled]).first()
+        missing = out[some.index.to_numpy()] == ""
+        out[some.index.to_numpy()[missing]] = some.to_numpy(dtype=object)[missing]
+    return out
+
+
+def _is_counter(record_id: pd.Series) -> np.ndarray:
+    """A sheet's row counter (qualified by its sheet: ``file|sheet#8``): no id for a person."""
+    return record_id.astype(str).str.contains("#", regex=False).to_numpy(dtype=bool)
+
+
 def label(run: EntityRun, records: pd.DataFrame, first_row: np.ndarray) -> np.ndarray:
-    """A short description of every record for people (review sheet, findings)."""
+    """A short description of every record for people (review sheet, findings): what a person
+    needs to tell two records apart, not the keys the matching used."""
     frame = run.recs.frame
     field = LABEL_FIELD[run.name]
-    col = text_column(records, field).to_numpy(dtype=object)
+    rec_of = run.recs.record_of_row
     has_row = first_row >= 0
-    shown = np.where(has_row, col[np.maximum(first_row, 0)], "").astype(object)
+    shown = _record_text(records, field, rec_of, first_row)
     if run.name == "companies":
         shown = np.where(shown == "", frame["company_key"].to_numpy(dtype=object), shown)
         ext = frame["existing_id"].to_numpy(dtype=object)
@@ -105,16 +126,35 @@ def label(run: EntityRun, records: pd.DataFrame, first_row: np.ndarray) -> np.nd
         )
     elif run.name == "contacts":
         email = frame["email"].to_numpy(dtype=object)
+        shown = np.where(shown == "", "(no name)", shown)
         shown = np.where(email != "", shown + " <" + pd.Series(email).astype(str) + ">", shown)
+        company = _record_text(records, "company_name", rec_of, first_row)
+        shown = np.where(company != "", shown + " / " + company, shown)
     else:
-        extra = (" id " + frame["record_id"].astype(str)).where(frame["record_id"] != "", "")
-        amount = frame["amount"].map(lambda v: f" {v:,.0f}" if v == v else "")
-        shown = (
-            shown
-            + extra.to_numpy()
-            + amount.to_numpy()
-            + (" " + frame["close_date"].astype(str)).to_numpy()
-        )
+        # deal name, company, contact, stage, amount with its currency, close date: a lead row
+        # without a deal name is still a company, a person and a status
+        rid = frame["record_id"].astype(str)
+        real_id = (rid != "").to_numpy() & ~_is_counter(rid)
+        currency = _record_text(records, "currency", rec_of, first_row)
+        stage = _record_text(records, "stage", rec_of, first_row)
+        word = _record_text(records, "_stage_word", rec_of, first_row)
+        amount = frame["amount"].to_numpy(dtype=float)
+        parts = [
+            np.where(shown == "", "(no deal name)", shown),
+            np.where(real_id, "id " + rid.to_numpy(dtype=object), ""),
+            _record_text(records, "company_name", rec_of, first_row),
+            _record_text(records, "contact_name", rec_of, first_row),
+            np.where(stage != "", stage, word),
+            np.array(
+                [
+                    f"{a:,.0f} {c}".strip() if a == a else ""
+                    for a, c in zip(amount.tolist(), currency.tolist())
+                ],
+                dtype=object,
+            ),
+            frame["close_date"].astype(str).to_numpy(dtype=object),
+        ]
+        shown = np.array([" / ".join(x for x in cells if x) for cells in zip(*parts)], dtype=object)
     return np.asarray(shown, dtype=object)
 
 

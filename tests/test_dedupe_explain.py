@@ -1,0 +1,93 @@
+"""What people read about a pair (review sheet, dedupe.merged findings): enough to decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from test_dedupe_merge import _background
+from test_dedupe_support import frame
+
+from migrate.dedupe import find_duplicates
+
+TOKYO = {
+    "company_name": "東京トレーディング株式会社",
+    "company_key": "東京トレーディング",
+    "phone": "+81398765432",
+    "website_domain": "tokyo-trading.jp",
+}
+
+
+def _rows() -> list[dict[str, Any]]:
+    return [
+        # the team's tracker: No. 2, a deal
+        {**TOKYO, "record_id": "2", "deal_name": "物流倉庫WMS導入", "contact_name": "佐藤花子",
+         "amount": 3_500_000.0, "currency": "JPY", "close_date": "2025-11-30", "stage": "closing",
+         "_file": "営業部 案件管理.xlsx", "_sheet": "案件一覧", "_row": 7},
+        # the fair's lead list: No. 1, a company, a person and a status, no deal name
+        {**TOKYO, "record_id": "1", "contact_name": "佐藤 花子", "stage": "opportunity",
+         "email": "hanako.sato@tokyo-trading.jp", "_file": "展示会リード_2025秋.csv", "_sheet": "",
+         "_row": 2, "_order": 1000},
+        # the old CRM: the same person by e-mail only
+        {**TOKYO, "deal_name": "WMS rollout", "amount": 25_000.0, "currency": "USD",
+         "email": "hanako.sato@tokyo-trading.jp", "stage": "closing",
+         "_file": "old_crm_export.csv", "_sheet": "", "_row": 3, "_order": 2000},
+    ]  # fmt: skip
+
+
+# a person said the lead and the CRM row are the team's deal: the pairs are shown as decided
+DECIDED = pd.DataFrame(
+    {
+        "left_key": ["deal:東京トレーディング|id:営業部 案件管理.xlsx|案件一覧#2"] * 2,
+        "right_key": [
+            "deal:東京トレーディング|id:展示会リード_2025秋.csv|#1",
+            "deal:東京トレーディング|name:wmsrollout",
+        ],
+        "decision": ["same", "same"],
+    }
+)
+
+
+def _pairs() -> tuple[pd.DataFrame, pd.DataFrame]:
+    result = find_duplicates(frame([*_rows(), *_background()]), decisions=DECIDED)
+    assert result.records.loc[0, "deal_id"] == result.records.loc[1, "deal_id"]
+    return result.pairs, result.findings
+
+
+def test_a_deal_without_a_name_is_shown_by_company_person_and_status() -> None:
+    pairs, _ = _pairs()
+    deals = pairs[pairs["entity"] == "deals"]
+    lead = pd.concat(
+        [
+            deals.loc[deals["left_row"].str.startswith("展示会リード"), "left"],
+            deals.loc[deals["right_row"].str.startswith("展示会リード"), "right"],
+        ]
+    )
+    assert lead.tolist() == [
+        "(no deal name) / 東京トレーディング株式会社 / 佐藤 花子 / opportunity"
+    ]
+    team = deals.loc[deals["left_row"].str.startswith("営業部"), "left"].iloc[0]
+    assert team == (
+        "物流倉庫WMS導入 / 東京トレーディング株式会社 / 佐藤花子 / closing / 3,500,000 JPY / 2025-11-30"
+    )
+
+
+def test_a_deal_label_names_the_currency_of_its_amount() -> None:
+    pairs, _ = _pairs()
+    shown = pd.concat([pairs["left"], pairs["right"]])
+    assert shown.str.contains("25,000 USD", regex=False).any()
+    assert shown.str.contains("3,500,000 JPY", regex=False).any()
+
+
+def test_ids_of_different_sheets_are_no_evidence() -> None:
+    pairs, findings = _pairs()
+    evidence = pd.concat([pairs["evidence"], findings["message"]])
+    assert not evidence.str.contains("record_id different").any()
+
+
+def test_a_contact_merged_with_an_email_only_row_is_shown_with_a_name() -> None:
+    _, findings = _pairs()
+    merged = findings[(findings["rule"] == "dedupe.merged") & (findings["field"] == "contact_name")]
+    assert len(merged)
+    assert not merged["message"].str.contains("' <", regex=False).any()
+    assert not merged["message"].str.contains("'' ", regex=False).any()
