@@ -68,7 +68,8 @@ def measure(n: int, engine: str) -> dict[str, object]:
         text=True,
         check=True,
     )
-    return dict(json.loads(proc.stdout.strip().splitlines()[-1]))
+    last = [x for x in proc.stdout.splitlines() if x.startswith("{")][-1]
+    return dict(json.loads(last))
 
 
 def main(argv: list[str] | None = None) -> int:

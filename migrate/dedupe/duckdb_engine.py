@@ -45,6 +45,7 @@ def connect() -> Any:
         ) from exc
     con = duckdb.connect(":memory:")
     con.execute("SET preserve_insertion_order = false")
+    con.execute("SET enable_progress_bar = false")  # never DuckDB's bar on stdout
     return con
 
 
