@@ -6,8 +6,8 @@ most recent one) and the conflicts found (two different non-empty values of a fi
 rules ask to be told).
 
 Strategies: ``most_recent`` (the value of the most recently updated row that has one:
-``updated_at`` (for a row without one, the latest date its sheet was worked on), then the later
-file/sheet, then the later ``created_at``, then the stage further along the funnel, then the
+``updated_at`` (for a row without one, the latest date its sheet was worked on, the date its
+name carries or else the date its workbook was last saved), then the later file/sheet, then the later ``created_at``, then the stage further along the funnel, then the
 row's content), ``most_complete`` (from the
 row with the most filled fields), ``most_frequent``, ``display_name`` (most frequent, but a
 name with kanji before a kana reading such as ｶ)ｻﾝｷｮｳｾｲｺｳ), ``primary_name`` (display_name in
