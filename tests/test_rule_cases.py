@@ -599,6 +599,74 @@ def check_export(case: RuleCase) -> None:
     _assert_findings(case, findings, set(range(0, len(rows) + 2)))
 
 
+# ----------------------------------------------------------------------------- readings
+
+_PAIR_OUTCOMES = ("same", "review", "apart")
+
+
+def _validate_readings(case: dict[str, Any], doc: dict[str, Any]) -> list[str]:
+    problems = []
+    if ("input" in case) == ("records" in case):
+        problems.append("needs `input` (a company name) or `records` (rows), not both")
+    if "input" in case and not any(k in case for k in ("expect", "same_as", "not_same_as")):
+        problems.append("needs `expect`, `same_as` or `not_same_as`")
+    if "records" in case:
+        if not isinstance(case["records"], list) or len(case["records"]) < 2:
+            problems.append("records: a list of at least two rows")
+        pairs = case.get("pairs")
+        if not isinstance(pairs, list) or not pairs:
+            problems.append("pairs: a list of [left row, right row, same | review | apart]")
+        else:
+            for k, pr in enumerate(pairs):
+                if not (isinstance(pr, list) and len(pr) == 3 and pr[2] in _PAIR_OUTCOMES):
+                    problems.append(f"pairs[{k}]: [row, row, one of {', '.join(_PAIR_OUTCOMES)}]")
+    return problems
+
+
+def check_readings(case: RuleCase) -> None:
+    """A name -> its reading (rules/readings.yaml), or rows -> how dedupe pairs them."""
+    needs = case.get("needs")
+    for module in _as_list(needs):
+        pytest.importorskip(module)
+    if "records" in case.data:
+        _check_reading_pairs(case)
+        return
+    from migrate.normalize.readings import reader_for
+
+    reader = reader_for()
+    name = case.data["input"]
+    if "expect" in case.data:
+        got = reader.read(name)
+        assert got == (case.data["expect"] or ""), f"{name}: read {got!r}"
+    for other in _as_list(case.data.get("same_as")):
+        assert set(reader.keys(name)) & set(reader.keys(other)), (
+            f"{name} {reader.keys(name)} and {other} {reader.keys(other)} read differently"
+        )
+    for other in _as_list(case.data.get("not_same_as")):
+        assert not set(reader.keys(name)) & set(reader.keys(other)), (
+            f"{name} and {other} both read {reader.keys(name)}"
+        )
+
+
+def _check_reading_pairs(case: RuleCase) -> None:
+    from migrate.dedupe import find_duplicates
+    from migrate.normalize import normalize_records
+
+    rows = [{k: ("" if v is None else v) for k, v in r.items()} for r in case.data["records"]]
+    records, _ = normalize_records(_records(rows), today=TODAY)
+    result = find_duplicates(records)
+    ids = result.records["company_id"].tolist() if "company_id" in result.records else []
+    review = result.review
+    in_review = set()
+    if len(review):
+        for a, b in zip(review["left_row"], review["right_row"]):
+            in_review |= {(int(a), int(b)), (int(b), int(a))}
+    for left, right, outcome in case.data["pairs"]:
+        same = ids[left] == ids[right] and ids[left] != ""
+        got = "same" if same else "review" if (left + 2, right + 2) in in_review else "apart"
+        assert got == outcome, f"rows {left} and {right}: {got}, expected {outcome}"
+
+
 # ----------------------------------------------------------------------------- kinds
 
 _COMMON = frozenset({"note", "xfail"})
@@ -626,6 +694,13 @@ KINDS: dict[str, Kind] = {
         ("id", "word"),
         _validate_stages,
         check_stages,
+    ),
+    "readings": Kind(
+        frozenset({"about"}),
+        _COMMON | {"id", "input", "expect", "same_as", "not_same_as", "records", "pairs", "needs"},
+        ("id", "input"),
+        _validate_readings,
+        check_readings,
     ),
     "export": Kind(
         frozenset({"about", "target", "today"}),

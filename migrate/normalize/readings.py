@@ -31,7 +31,10 @@ from ..rules import Problems, load_rule_file
 
 Engine = Literal["auto", "cutlet", "pykakasi", "kana"]
 ENGINES: tuple[str, ...] = ("auto", "cutlet", "pykakasi", "kana")
-_TOP_KEYS = ("kind", "version", "engine", "min_length", "legal_forms", "loanwords", "words")
+_TOP_KEYS = (
+    *("kind", "version", "engine", "min_length"),
+    *("legal_forms", "foreign_forms", "loanwords", "words"),
+)
 
 
 @dataclass(frozen=True)
@@ -41,8 +44,11 @@ class ReadingRules:
     engine: Engine = "auto"
     #: a reading shorter than this (letters) is no reading: too short to tell companies apart
     min_length: int = 3
-    #: Japanese legal form -> its Latin equivalents (株式会社 -> corporation, co ltd, k.k. ...)
-    legal_forms: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: the Latin equivalents of the legal forms (Corporation, Co., Ltd., K.K., Inc. ...): the
+    #: Japanese forms are those of rules/normalize.yaml companies.legal_forms
+    legal_forms: tuple[str, ...] = ()
+    #: foreign legal forms in katakana (ピーエルシー: plc), removed like the others
+    foreign_forms: tuple[str, ...] = ()
     #: Japanese spelling -> English spellings, the first one the word of the reading
     loanwords: tuple[tuple[str, tuple[str, ...]], ...] = ()
     words: tuple[tuple[str, tuple[str, ...]], ...] = ()
@@ -65,9 +71,19 @@ def parse_reading_rules(path: str | os.PathLike[str]) -> ReadingRules:
     min_length = doc.get("min_length", 3)
     if p.type(min_length, "min_length", int, "a whole number") and min_length < 1:
         p.add("min_length", f"{min_length} is not allowed; at least 1")
-    tables = {
-        name: _table(doc.get(name), name, p) for name in ("legal_forms", "loanwords", "words")
-    }
+    tables = {name: _table(doc.get(name), name, p) for name in ("loanwords", "words")}
+    latin = p.string_list(doc.get("legal_forms"), "legal_forms")
+    for i, form in enumerate(latin):
+        if not _latin_words(form) or is_japanese(form):
+            p.add(
+                f"legal_forms[{i}]",
+                f"{form!r:.60} is not a Latin spelling (the Japanese forms are listed once, "
+                "in normalize.yaml companies.legal_forms)",
+            )
+    foreign = p.string_list(doc.get("foreign_forms"), "foreign_forms")
+    for i, form in enumerate(foreign):
+        if not is_japanese(form):
+            p.add(f"foreign_forms[{i}]", f"{form!r:.60} is not written in Japanese")
     seen: dict[str, str] = {}
     for name in ("loanwords", "words"):
         for ja, _ in tables[name]:
@@ -78,7 +94,8 @@ def parse_reading_rules(path: str | os.PathLike[str]) -> ReadingRules:
     return ReadingRules(
         engine=engine,
         min_length=min_length if isinstance(min_length, int) else 3,
-        legal_forms=tables["legal_forms"],
+        legal_forms=tuple(latin),
+        foreign_forms=tuple(_nfkc(f) for f in foreign),
         loanwords=tables["loanwords"],
         words=tables["words"],
     )
@@ -141,8 +158,11 @@ def _nfkc(s: str) -> str:
     return unicodedata.normalize("NFKC", s)
 
 
+_MACRONS = str.maketrans("āâīîūûēêōô", "aaiiuueeoo")
+
+
 def _latin_words(s: str) -> list[str]:
-    return _LATIN.findall(_nfkc(s).lower().replace("&", " and "))
+    return _LATIN.findall(_nfkc(s).lower().translate(_MACRONS).replace("&", " and "))
 
 
 def fold_word(word: str) -> str:
@@ -170,7 +190,7 @@ class Reader:
         self.rules = rules
         self.engines = _engine(rules.engine)
         forms = {_nfkc(f) for f in ja_legal_forms if is_japanese(f)}
-        forms |= {ja for ja, _ in rules.legal_forms}
+        forms |= set(rules.foreign_forms)
         self._ja_forms = sorted({_DROP.sub("", f) for f in forms if f}, key=len, reverse=True)
         # dictionary words, longest Japanese spelling first; the reading's word is the first
         # English spelling, folded
@@ -192,7 +212,7 @@ class Reader:
         self._phrases = phrases
         self._max_phrase = max((len(k) for k in phrases), default=1)
         self._en_forms = sorted(
-            {tuple(_latin_words(f)) for _, en in rules.legal_forms for f in en},
+            {tuple(_latin_words(f)) for f in rules.legal_forms},
             key=len,
             reverse=True,
         )
@@ -345,10 +365,6 @@ class Reader:
         out: list[str] = []
         i = 0
         while i < len(words):
-            if words[i] in self._canonical:  # a dictionary word of a Japanese name
-                out.append(words[i])
-                i += 1
-                continue
             for n in range(min(self._max_phrase, len(words) - i), 0, -1):
                 canon = self._phrases.get(tuple(map(fold_word, words[i : i + n])))
                 if canon is not None:
@@ -356,6 +372,10 @@ class Reader:
                     i += n
                     break
             else:
+                if words[i] in self._canonical:  # a dictionary word of a Japanese name
+                    out.append(words[i])
+                    i += 1
+                    continue
                 out.append(fold_word(words[i]))
                 i += 1
         return out
