@@ -14,6 +14,7 @@ calls cost a few ``stat`` calls. The loaders of the stage modules (``load_schema
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 from dataclasses import dataclass
@@ -168,7 +169,8 @@ class Rules:
 
         # dedupe.yaml first, so that its own problems come first
         settings = parse_settings(str(self.path("dedupe.yaml")))
-        return with_legal_forms(settings, self.legal_form_spellings)
+        settings = with_legal_forms(settings, self.legal_form_spellings)
+        return dataclasses.replace(settings, readings=self.readings)
 
     @functools.cached_property
     def report(self) -> ReportRules:

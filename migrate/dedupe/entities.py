@@ -27,6 +27,7 @@ from . import keys as K
 from .engine import Linkage
 from .ids import unique_keys
 from .persons import PERSON_LINKS, person_links
+from .reading_links import reading_links
 from .settings import DedupeSettings, EntitySettings, ExistingSource
 from .survivorship import empty_mask
 
@@ -221,6 +222,9 @@ def company_records(
             "existing_id": "",
         }
     )
+    frame["reading_pair"], frame["reading_shared"] = reading_links(
+        name, record_of_row, n_rec, settings.readings, settings.legal_forms
+    )
     frame["_key"] = "company:" + pd.Series(np.asarray(uniques, dtype=object), dtype=object)
     if existing is not None and len(existing):
         frame = pd.concat([frame, existing], ignore_index=True)
@@ -292,6 +296,8 @@ def existing_accounts(
             .to_numpy(),
             "people": [()] * len(df),
             "deals": [()] * len(df),
+            "reading_pair": [()] * len(df),
+            "reading_shared": [()] * len(df),
             "existing_id": ids.to_numpy(),
         }
     )

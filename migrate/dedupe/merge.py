@@ -34,6 +34,7 @@ from .entities import (
     text_column,
 )
 from .ids import content_digests, stable_ids
+from .reading_links import reading_decisions
 from .settings import (
     Comparison,
     DedupeSettings,
@@ -119,7 +120,9 @@ def find_duplicates(
     crecs = company_records(work, settings, ext)
     crules = _with_existing_id(settings.companies) if ext is not None else settings.companies
     tracker = (crecs.frame["existing_id"] == "").to_numpy()
-    exact = exact_existing_pairs(work, crecs)
+    exact = pd.concat(
+        [exact_existing_pairs(work, crecs), reading_decisions(crecs.frame)], ignore_index=True
+    )
     if len(exact):  # a person's decision on the same pair wins
         decided = set(zip(given["left_key"], given["right_key"]))
         decided |= {(b, a) for a, b in decided}

@@ -252,6 +252,9 @@ class DedupeSettings:
     review_words: tuple[tuple[str, str], ...] = ()
     # the script company and person names keep (primary_name): auto = the one most sources use
     name_script: Literal["auto", "ja", "latin"] = "auto"
+    # the reading rules of rules/readings.yaml (set by the rules bundle): company names of the
+    # two scripts linked by reading (migrate/dedupe/reading_links.py); None: no such links
+    readings: Any = None
 
     def entity(self, name: str) -> EntitySettings:
         return {"companies": self.companies, "contacts": self.contacts, "deals": self.deals}[name]

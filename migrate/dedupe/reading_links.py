@@ -1,0 +1,143 @@
+"""Reading links: company records of the two scripts whose names read the same.
+
+In: the company name of every row, the record each row went into, and the reading rules
+(rules/readings.yaml, on the dedupe settings). Out: two list columns for the company records,
+compared like any other evidence (rules/dedupe.yaml):
+
+* ``reading_pair``: a token that one Japanese-named record and one Latin-named record share
+  when their readings match and the match is unique on both sides
+  (:func:`migrate.normalize.readings.match_readings`: equal, sound, core or close readings);
+  三菱商事株式会社 and Mitsubishi Corporation both get ``mitsubishi ~ mitsubishi``;
+* ``reading_shared``: a reading that records of both scripts hold but not uniquely (two
+  大和興業 and one Daiwa Kogyo): medium evidence, that merges with something else that agrees
+  and otherwise sends the pair to review.
+
+Both are empty unless the run holds names in both scripts: a run in one script pays nothing.
+
+:func:`reading_decisions` turns them into decisions the engine starts from, as the evidence
+rule says: a unique reading pair is the same company unless a domain or a phone on both sides
+disagrees (then review); a shared reading is a review pair, which the model still merges when
+something else agrees (a domain, a phone, an address, the same people).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+#: a shared reading held by more records than this says nothing (a common word)
+MAX_SHARED = 20
+
+
+def reading_links(
+    names: pd.Series, record_of_row: np.ndarray, n_rec: int, rules: Any, legal_forms: Iterable[str]
+) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]]]:
+    """Per company record: its ``reading_pair`` tokens and its ``reading_shared`` readings."""
+    pair: list[tuple[str, ...]] = [()] * n_rec
+    shared: list[tuple[str, ...]] = [()] * n_rec
+    if rules is None or n_rec == 0:
+        return pair, shared
+    from ..normalize.readings import is_japanese, match_readings
+
+    ok = record_of_row >= 0
+    rows = pd.DataFrame({"rec": record_of_row[ok], "name": names.to_numpy(dtype=object)[ok]})
+    rows = rows[rows["name"].astype(str) != ""].drop_duplicates()
+    if rows.empty:
+        return pair, shared
+    script = {n: is_japanese(str(n)) for n in pd.unique(rows["name"])}
+    rows["ja"] = rows["name"].map(script).astype(bool)
+    if rows["ja"].all() or not rows["ja"].any():
+        return pair, shared
+    reader = _reader(rules, tuple(legal_forms))
+    sides = []
+    for ja in (True, False):
+        part = rows[rows["ja"] == ja].groupby("rec", sort=True)["name"].agg(list)
+        recs = part.index.to_numpy()
+        lists = part.tolist()
+
+        def merged(fn: Any, lists: list[list[str]] = lists) -> list[tuple[str, ...]]:
+            return [tuple(dict.fromkeys(k for n in ns for k in fn(str(n)))) for ns in lists]
+
+        sides.append(
+            (recs, lists, merged(reader.keys), merged(reader.cores), merged(reader.sounds))
+        )
+    (lrec, lnames, lkeys, lcores, lsounds), (rrec, rnames, rkeys, rcores, rsounds) = sides
+    found = match_readings(
+        lkeys,
+        rkeys,
+        left_core=lcores,
+        right_core=rcores,
+        left_sound=lsounds,
+        right_sound=rsounds,
+        compatible=lambda i, j: reader.compatible(str(lnames[i][0]), str(rnames[j][0])),
+    )
+    paired: set[int] = set()
+    for i, j, _level in found:
+        token = f"{_first(lkeys[i])} ~ {_first(rkeys[j])}"
+        a, b = int(lrec[i]), int(rrec[j])
+        pair[a] = (*pair[a], token)
+        pair[b] = (*pair[b], token)
+        paired.update((a, b))
+    holders: dict[str, set[int]] = {}
+    for recs, keys in ((lrec, lkeys), (rrec, rkeys)):
+        for rec, ks in zip(recs, keys):
+            for k in ks:
+                holders.setdefault(k, set()).add(int(rec))
+    left_keys = {k for ks in lkeys for k in ks}
+    right_keys = {k for ks in rkeys for k in ks}
+    for k in left_keys & right_keys:
+        recs_k = holders[k]
+        if len(recs_k) > MAX_SHARED or recs_k <= paired:
+            continue
+        for rec in recs_k:
+            shared[rec] = (*shared[rec], k)
+    return pair, shared
+
+
+def reading_decisions(frame: pd.DataFrame) -> pd.DataFrame:
+    """Decisions (left_key, right_key, decision) between the company records that
+    :func:`reading_links` tied: ``same``, or ``review`` where the evidence is only medium."""
+    columns = ["left_key", "right_key", "decision"]
+    if "reading_pair" not in frame or not len(frame):
+        return pd.DataFrame(columns=columns)
+    tracker = frame[frame["existing_id"].astype(str) == ""] if "existing_id" in frame else frame
+    out: list[tuple[str, str, str]] = []
+    for column, decision in (("reading_pair", "same"), ("reading_shared", "review")):
+        holders: dict[str, list[int]] = {}
+        for pos, tokens in zip(range(len(tracker)), tracker[column]):
+            for t in tokens or ():
+                holders.setdefault(t, []).append(pos)
+        for recs in holders.values():
+            for x in range(len(recs)):
+                for y in range(x + 1, len(recs)):
+                    a, b = tracker.iloc[recs[x]], tracker.iloc[recs[y]]
+                    d = decision
+                    if d == "same" and (_differ(a, b, "domain") or _differ(a, b, "phone")):
+                        d = "review"  # the names read alike, their contact details do not
+                    out.append((str(a["_key"]), str(b["_key"]), d))
+    decided = pd.DataFrame(out, columns=columns).drop_duplicates(["left_key", "right_key"])
+    return decided.reset_index(drop=True)
+
+
+def _differ(a: pd.Series, b: pd.Series, column: str) -> bool:
+    """Both records hold values in ``column`` and share none."""
+    va, vb = set(a.get(column) or ()), set(b.get(column) or ())
+    return bool(va) and bool(vb) and not (va & vb)
+
+
+def _first(keys: tuple[str, ...]) -> str:
+    return keys[0] if keys else "?"
+
+
+@functools.lru_cache(maxsize=4)
+def _reader(rules: Any, legal_forms: tuple[str, ...]) -> Any:
+    from ..normalize.readings import Reader
+
+    return Reader(rules, legal_forms)
+
+
+__all__ = ["MAX_SHARED", "reading_decisions", "reading_links"]
