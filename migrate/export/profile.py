@@ -46,7 +46,10 @@ _ISO_DATE = re.compile(r"^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$")
 #: Fields the normalizer and dedupe add next to the canonical fields of rules/columns.yaml
 #: (``existing_id``: the record's id in the target SFA when ``--existing`` matched it, else "").
 DERIVED_FIELDS = {
-    "company": ("company_key", "company_legal_form", "website_domain", "existing_id"),
+    "company": (
+        *("company_key", "company_legal_form", "website_domain", "existing_id"),
+        "company_name_alternates",  # the other spellings of a merged company (survivorship)
+    ),
     "contact": ("email_domain", "existing_id"),
     "deal": ("_stage_inferred",),
 }
