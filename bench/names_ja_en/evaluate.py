@@ -1,0 +1,181 @@
+"""One company in Japanese and in English: how many pairs are found on names alone.
+
+    .venv/bin/python bench/names_ja_en/evaluate.py                  # both splits, markdown
+    .venv/bin/python bench/names_ja_en/evaluate.py --split tune --errors
+    .venv/bin/python bench/names_ja_en/evaluate.py --pipeline       # also the whole pipeline
+    .venv/bin/python bench/names_ja_en/evaluate.py --write bench/results/names_ja_en.md
+
+What goes in: ../shared/benchmarks/names_ja_en/edinet_names_dev.csv (2,932 companies of the
+regulator's filer list, each with its registered Japanese and English name), split in two by a
+hash of the EDINET code: ``tune`` (the dictionaries and thresholds were tuned on it) and
+``holdout`` (only reported). Per split, two trackers as a user has them: one in Japanese
+(会社名), one in English (Company), each a list of names only, rows shuffled, nothing else
+shared (bench/names_ja_en/build.py writes them as workbooks for ``--pipeline``).
+
+What comes out: pairwise precision, recall and F1 of company clusters (a true pair is the
+Japanese and English name of one filer) and the time per 1,000 names, for
+
+* reading: the reading matcher alone (migrate.normalize.readings.match_readings), the same
+  rule dedupe applies: one reading per side, close and unique on both sides;
+* pipeline (``--pipeline``): the two workbooks through ``migrate.pipeline.run``; the company ids
+  of the crosswalk are the clusters (a name list is data, every row a company).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+sys.path.insert(0, str(ROOT))
+
+DATA = ROOT.parent / "shared" / "benchmarks" / "names_ja_en" / "edinet_names_dev.csv"
+SPLITS = ("tune", "holdout")
+LEVELS: dict = {}
+
+
+def load(path: Path = DATA) -> list[dict[str, str]]:
+    """The filers (edinet_code, name_ja, name_en, ...)."""
+    with open(path, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def split_of(code: str) -> str:
+    """tune or holdout, by a hash of the EDINET code (stable, half each)."""
+    return SPLITS[hashlib.sha256(code.encode()).digest()[0] % 2]
+
+
+def pair_scores(pred: set[tuple[str, str]], truth: set[tuple[str, str]]) -> dict[str, float]:
+    """Pairwise precision, recall, F1 (a cluster of one Japanese and one English name is a pair)."""
+    tp = len(pred & truth)
+    p = tp / len(pred) if pred else 1.0
+    r = tp / len(truth) if truth else 1.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"pairs": len(truth), "found": len(pred), "tp": tp, "precision": p, "recall": r, "f1": f}
+
+
+def run_reading(rows: list[dict[str, str]], engine: str | None = None) -> tuple[dict, list]:
+    """The reading matcher on one split: scores, time per 1k names, and the misses."""
+    from migrate.bundle import load_rules_bundle
+    from migrate.normalize.readings import Reader, match_readings
+
+    bundle = load_rules_bundle()
+    rules = bundle.readings
+    if engine:
+        from dataclasses import replace
+
+        rules = replace(rules, engine=engine)  # type: ignore[arg-type]
+    reader = Reader(rules, bundle.legal_form_spellings)
+    ja = [r["name_ja"] for r in rows]
+    en = [r["name_en"] for r in rows]
+    t0 = time.perf_counter()
+    ja_keys = [reader.key(n) for n in ja]
+    en_keys = [reader.key(n) for n in en]
+    pairs = match_readings(
+        [reader.keys(n) for n in ja], [reader.keys(n) for n in en],
+        left_core=[reader.cores(n) for n in ja], right_core=[reader.cores(n) for n in en],
+        left_sound=[reader.sounds(n) for n in ja], right_sound=[reader.sounds(n) for n in en],
+        compatible=lambda i, j: reader.compatible(ja[i], en[j]), **LEVELS,
+    )  # fmt: skip
+    seconds = time.perf_counter() - t0
+    truth = {(r["name_ja"], r["name_en"]) for r in rows}
+    pred = {(ja[i], en[j]) for i, j, _ in pairs}
+    scores = pair_scores(pred, truth)
+    scores["ms_per_1k"] = seconds / (2 * len(rows)) * 1e6
+    errors = [("false " + lv, ja[i], en[j], ja_keys[i], en_keys[j]) for i, j, lv in pairs
+              if (ja[i], en[j]) not in truth]  # fmt: skip
+    found = {(ja[i], en[j]) for i, j, _ in pairs}
+    errors += [("missed", r["name_ja"], r["name_en"], reader.key(r["name_ja"]),
+                reader.key(r["name_en"])) for r in rows if (r["name_ja"], r["name_en"]) not in found]  # fmt: skip
+    return scores, errors
+
+
+def run_pipeline(rows: list[dict[str, str]], split: str, folder: Path) -> dict:
+    """The two trackers of a split through the whole pipeline: company-cluster scores."""
+    from build import write_trackers  # bench/names_ja_en/build.py
+    from migrate.pipeline import run
+
+    paths = write_trackers(rows, split, folder)
+    t0 = time.perf_counter()
+    result = run([str(p) for p in paths], target="generic", force=True)
+    seconds = time.perf_counter() - t0
+    cw = result.crosswalk
+    cw = cw.assign(file=cw["source_file"].map(lambda p: Path(str(p)).name))
+    by_file = {name: dict(zip(g["source_row"].astype(int), g["company_id"].fillna("").astype(str)))
+               for name, g in cw.groupby("file")}  # fmt: skip
+    ja_ids, en_ids = by_file.get(paths[0].name, {}), by_file.get(paths[1].name, {})
+    order = _orders(rows, split)
+    pred = set()
+    cluster_en: dict[str, list[int]] = {}
+    for k, row in enumerate(order["en"]):
+        cid = en_ids.get(row)
+        if cid:
+            cluster_en.setdefault(cid, []).append(k)
+    for k, row in enumerate(order["ja"]):
+        cid = ja_ids.get(row)
+        for j in cluster_en.get(cid or "", []):
+            pred.add((k, j))
+    truth = {(k, k) for k in range(len(rows))}
+    scores = pair_scores(pred, truth)
+    scores["ms_per_1k"] = seconds / (2 * len(rows)) * 1e6
+    scores["rows_read"] = len(ja_ids) + len(en_ids)
+    return scores
+
+
+def _orders(rows: list[dict[str, str]], split: str) -> dict[str, list[int]]:
+    from build import shuffled_rows
+
+    return {
+        "ja": shuffled_rows(len(rows), split, "ja"),
+        "en": shuffled_rows(len(rows), split, "en"),
+    }
+
+
+def table(results: list[tuple[str, str, dict]]) -> str:
+    lines = [
+        "| split | matcher | pairs | found | precision | recall | F1 | ms / 1k names |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for split, matcher, s in results:
+        lines.append(
+            f"| {split} | {matcher} | {s['pairs']} | {s['found']} | {s['precision']:.3f} | "
+            f"{s['recall']:.3f} | {s['f1']:.3f} | {s['ms_per_1k']:.0f} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--split", choices=SPLITS, action="append")
+    ap.add_argument("--engine", help="cutlet | pykakasi | kana (default: readings.yaml)")
+    ap.add_argument("--pipeline", action="store_true", help="also run the whole pipeline")
+    ap.add_argument("--folder", default="/tmp/names_ja_en", help="where --pipeline writes")
+    ap.add_argument("--errors", action="store_true", help="list false and missed pairs")
+    ap.add_argument("--write", help="write the markdown table to this file")
+    args = ap.parse_args(argv)
+    sys.path.insert(0, str(HERE))
+    everyone = load()
+    results = []
+    for split in args.split or SPLITS:
+        rows = [r for r in everyone if split_of(r["edinet_code"]) == split]
+        scores, errors = run_reading(rows, args.engine)
+        results.append((split, f"reading ({args.engine or 'rules'})", scores))
+        if args.errors:
+            for e in errors:
+                print("\t".join(e))
+        if args.pipeline:
+            results.append((split, "pipeline", run_pipeline(rows, split, Path(args.folder))))
+    text = table(results)
+    print(text)
+    if args.write:
+        Path(args.write).write_text(text + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
