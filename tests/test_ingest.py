@@ -638,3 +638,16 @@ def test_csv_records_keep_the_line_they_start_on(tmp_path: Path) -> None:
     assert grid.line_numbers == [1, 2, 5, 6]  # type: ignore[attr-defined]
     assert grid.cells.iloc[1].tolist() == ["A", "first\nsecond\nthird"]
     assert grid.cells.iloc[3].tolist() == ["C", None]
+
+
+@pytest.mark.parametrize("sheet", ["会社一覧", "Accounts"])
+def test_a_list_of_company_names_in_one_column_is_read_whole(sheet):
+    """会社名 / Company over eight names and nothing else: a table, every row a company (a
+    lone name is no note, 株式会社　サカタのタネ with its space included)."""
+    tables, _ = _tables("company-list-one-column.xlsx")
+    t = tables[sheet]
+    assert t.kind == "table"
+    assert t.header_row == 1
+    assert _fields(t) == ["company_name"]
+    assert t.data_rows == list(range(2, 10))
+    assert dict(t.skipped) == {}

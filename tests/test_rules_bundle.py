@@ -115,6 +115,7 @@ SECTIONS = {
     "ingest.yaml": "ingest",
     "findings.yaml": "catalogue",
     "quality.yaml": "quality",
+    "readings.yaml": "readings",
 }
 
 
@@ -389,3 +390,16 @@ def test_counter_headers_come_from_the_rules(rules: Path, tmp_path: Path) -> Non
     assert skipped(rules) == []
     _edit(rules / "ingest.yaml", '"通し番号", ', '"通し番号", "受付順", ')
     assert skipped(rules) == [(5, "row.numbered-blank"), (6, "row.numbered-blank")]
+
+
+def test_a_japanese_legal_form_in_readings_yaml_is_an_error_with_its_line(rules: Path) -> None:
+    """The Japanese legal forms are listed once, in normalize.yaml: readings.yaml lists the
+    Latin ones, and a loanword without an English spelling is caught too."""
+    path = rules / "readings.yaml"
+    line = _edit(path, "legal_forms: [corporation,", "legal_forms: [株式会社, corporation,")
+    loan = _edit(path, "  グループ: [group, grp]", "  グループ: []")
+    err = _error(rules, "readings")
+    assert f"readings.yaml:{line}: legal_forms[0]: '株式会社' is not a Latin spelling" in str(err)
+    assert f"readings.yaml:{loan}: loanwords.グループ: needs at least one English spelling" in str(
+        err
+    )
