@@ -82,19 +82,19 @@ def reading_links(
         pair[a] = (*pair[a], token)
         pair[b] = (*pair[b], token)
         paired.update((a, b))
-    holders: dict[str, set[int]] = {}
-    for recs, keys in ((lrec, lkeys), (rrec, rkeys)):
+    # a shared reading is tagged with the script of the record's name (j: / l:): only records
+    # of different scripts are paired on it (two 大和興業 are compared by name, not by reading)
+    holders: dict[str, set[tuple[str, int]]] = {}
+    for tag, recs, keys in (("j", lrec, lkeys), ("l", rrec, rkeys)):
         for rec, ks in zip(recs, keys):
             for k in ks:
-                holders.setdefault(k, set()).add(int(rec))
-    left_keys = {k for ks in lkeys for k in ks}
-    right_keys = {k for ks in rkeys for k in ks}
-    for k in left_keys & right_keys:
-        recs_k = holders[k]
-        if len(recs_k) > MAX_SHARED or recs_k <= paired:
+                holders.setdefault(k, set()).add((tag, int(rec)))
+    for k, held in holders.items():
+        tags = {t for t, _ in held}
+        if tags != {"j", "l"} or len(held) > MAX_SHARED or {r for _, r in held} <= paired:
             continue
-        for rec in recs_k:
-            shared[rec] = (*shared[rec], k)
+        for tag, rec in held:
+            shared[rec] = (*shared[rec], f"{tag}:{k}")
     return pair, shared
 
 
@@ -110,17 +110,27 @@ def reading_decisions(frame: pd.DataFrame) -> pd.DataFrame:
         holders: dict[str, list[int]] = {}
         for pos, tokens in zip(range(len(tracker)), tracker[column]):
             for t in tokens or ():
-                holders.setdefault(t, []).append(pos)
+                key = t[2:] if column == "reading_shared" else t
+                holders.setdefault(key, []).append(pos)
         for recs in holders.values():
             for x in range(len(recs)):
                 for y in range(x + 1, len(recs)):
                     a, b = tracker.iloc[recs[x]], tracker.iloc[recs[y]]
+                    if column == "reading_shared" and not _across(a, b):
+                        continue
                     d = decision
                     if d == "same" and (_differ(a, b, "domain") or _differ(a, b, "phone")):
                         d = "review"  # the names read alike, their contact details do not
                     out.append((str(a["_key"]), str(b["_key"]), d))
     decided = pd.DataFrame(out, columns=columns).drop_duplicates(["left_key", "right_key"])
     return decided.reset_index(drop=True)
+
+
+def _across(a: pd.Series, b: pd.Series) -> bool:
+    """The two records hold a shared reading from names of different scripts."""
+    ta = {t[:2] for t in a.get("reading_shared") or ()}
+    tb = {t[:2] for t in b.get("reading_shared") or ()}
+    return bool(ta) and bool(tb) and ta != tb
 
 
 def _differ(a: pd.Series, b: pd.Series, column: str) -> bool:
