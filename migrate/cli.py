@@ -259,6 +259,15 @@ def _common_options(f):
             help="No progress lines while the run goes (they are only shown on a terminal).",
         ),
         click.option(
+            "--engine",
+            type=click.Choice(["default", "duckdb"]),
+            default="default",
+            show_default=True,
+            help="What finds the duplicate candidates and scores them: numpy in this process "
+            "(default) or the same rules as SQL in DuckDB (pip install 'sfa-migrate[scale]'); "
+            "the same clusters either way.",
+        ),
+        click.option(
             "--timings",
             is_flag=True,
             help="Also write each stage's seconds into report.json (they vary between runs, so "

@@ -29,6 +29,7 @@ from .output import (
     OutputFolder,
     is_formula_payload,
     make_reproducible,
+    output_names,
     payload_mask,
     write_csv,
     write_json,
@@ -132,6 +133,7 @@ def run(
     excel_friendly: bool = False,
     quality_copy: str = "auto",
     history: str | os.PathLike[str] | None = None,
+    engine: str = "default",
     force: bool = False,
     on_stage: StageListener | None = None,
     timings: bool = False,
@@ -166,6 +168,7 @@ def run(
         excel_friendly=excel_friendly,
         quality_copy=quality_copy,
         history=history,
+        engine=engine,
     )
     clock = StageClock(on_stage)
     # pair decisions (review.xlsx, CSV); a YAML file holds stage-word decisions only
@@ -176,7 +179,10 @@ def run(
     folder = None
     if out is not None:  # checked before the work: a refused folder costs the user nothing
         folder = OutputFolder(
-            out, force=force, inputs=_input_files(paths, out, mapping, decisions, existing)
+            out,
+            force=force,
+            inputs=_input_files(paths, out, mapping, decisions, existing),
+            names=output_names(context.target),
         )
         folder.prepare()
 
@@ -184,6 +190,7 @@ def run(
         ingest = inspect(paths, rules_dir=rules, mapping=mapping)
         schema = rules.schema
         records = to_records(ingest.tables, schema, ingest.files)
+        records["_source_saved"] = _saved_dates(records, ingest)
     table_findings = [f for t in ingest.tables for f in t.findings]
     found: list[pd.DataFrame] = [fnd.concat([table_findings, ingest.findings])]
 
@@ -225,7 +232,9 @@ def run(
         keep, inferred = infer_stages(keep, model, lang=context.lang)
         found.append(inferred)
     with clock.stage("duplicates"):
-        dedupe = find_duplicates(keep, rules_dir=rules, decisions=given, existing=existing_frames)
+        dedupe = find_duplicates(
+            keep, rules_dir=rules, decisions=given, existing=existing_frames, engine=context.engine
+        )
         found.append(dedupe.findings)
         records = _merge_back(records, dedupe.records)
         records["_final_stage"] = _final_stages(records, dedupe.deals)
@@ -464,6 +473,15 @@ NO_REFERENCE_DATE = fnd.Finding(
     "dates in the future) were skipped; run again with --as-of YYYY-MM-DD (the day of the export)",
     action="skipped",
 )
+
+
+def _saved_dates(records: pd.DataFrame, ingest: IngestResult) -> pd.Series:
+    """The date each row's workbook was last saved (ISO, '' if unknown): how recent the rows of
+    a tracker without an update column are (migrate/dedupe/survivorship.py effective_date)."""
+    from .ingest.props import saved_date
+
+    saved = {f.name: d.isoformat() for f in ingest.files if (d := saved_date(f.path))}
+    return records["_source_file"].map(saved).fillna("").astype(object)
 
 
 def _reference_date(
