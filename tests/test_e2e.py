@@ -470,7 +470,9 @@ def test_clusters_score_against_truth(sample_runs, truth, target):
     summary = table.to_string(index=False)
     for e in ("company", "contact", "deal"):
         assert got[e]["rows_missing"] == 0, summary
-        assert got[e]["precision"] >= 0.99, summary
+        # deals 0.9865 since the snapshot matching of issue 13 (4 false pairs of 297): the
+        # floor stays near it so that any further loss fails; see the issue's closing note
+        assert got[e]["precision"] >= (0.98 if e == "deal" else 0.99), summary
     assert got["company"]["f1"] >= 0.99, summary
     assert got["contact"]["f1"] >= 0.99, summary
     assert got["deal"]["f1"] >= 0.9, summary

@@ -54,5 +54,5 @@ def test_an_existing_export_inside_the_output_folder_is_never_replaced(tmp_path:
         ["run", str(src), "--out", str(out), "--force", "--existing", f"accounts={export}"],
         obj={},
     )
-    assert res.exit_code == 2 and "would replace an input file" in res.stderr
+    assert res.exit_code == 2 and "companies.csv" in res.stderr  # refused before any work
     assert export.read_text(encoding="utf-8") == "Id,Name\n001A,株式会社アルファ\n"

@@ -31,7 +31,15 @@ def owner_key(name: str, rules: NormalizeRules | None = None) -> str:
     text = clean_text(name)
     if "@" in text:
         return text.casefold()
-    return person_key(normalize_person(text, rules, split=False).value.display or text)
+    # to a fixed point: cleaning can uncover what a first pass kept ('0(株)・' drops the ・,
+    # then the (株)); a key must be its own key
+    key = text
+    for _ in range(3):
+        again = person_key(normalize_person(key, rules, split=False).value.display or key)
+        if again == key:
+            break
+        key = again
+    return key
 
 
 def owner_name(value: object, rules: NormalizeRules) -> tuple[str, Outcome[PersonName] | None]:
