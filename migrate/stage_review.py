@@ -181,9 +181,8 @@ def write_stage_words_sheet(
     or any word of a stage (:func:`read_stage_decisions` reads it through the vocabulary).
     """
     from openpyxl import Workbook, load_workbook
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from .review_sheet import lay_out_decision_sheet, save_atomically
 
     out = Path(path)
     if out.is_file():
@@ -195,34 +194,23 @@ def write_stage_words_sheet(
         wb = Workbook()
         ws = wb.active
         ws.title = STAGE_WORDS_SHEET
-    ws.append(SHEET_COLUMNS)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDEBF7")
-    for row in sheet.reindex(columns=SHEET_COLUMNS).itertuples(index=False):
-        ws.append(["" if v is None or (isinstance(v, float) and v != v) else v for v in row])
-    last = max(ws.max_row, 2)
-    keys = ",".join(model.keys)
-    dv = DataValidation(
-        type="list",
-        formula1=f'"{keys}"',
-        allow_blank=True,
-        showErrorMessage=False,  # a label or a synonym typed by hand is read too
-        promptTitle="decision",
+    lay_out_decision_sheet(
+        ws,
+        SHEET_COLUMNS,
+        sheet,
+        choices=model.keys,
         prompt="the stage this word means (a key, a label or a word of the stage)",
+        freeze="C2",
+        widths={
+            "decision": 14,
+            "rows": 8,
+            "how": 11,
+            "suggested": 13,
+            "evidence": 40,
+            "message": 60,
+        },
     )
-    dv.add(f"A2:A{last}")
-    ws.add_data_validation(dv)
-    ws.freeze_panes = "C2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(SHEET_COLUMNS))}{last}"
-    widths = {"decision": 14, "rows": 8, "how": 11, "suggested": 13, "evidence": 40, "message": 60}
-    for i, name in enumerate(SHEET_COLUMNS, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = widths.get(name, 24)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp")
-    wb.save(tmp)
-    os.replace(tmp, out)
-    return out
+    return save_atomically(wb, out)
 
 
 # ----------------------------------------------------------------------------- decisions

@@ -74,47 +74,28 @@ def normalize_decisions(
 def write_review_xlsx(review: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
     """Write the review queue to an .xlsx with a same/different drop-down per pair."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.styles import Alignment
 
-    out = Path(path)
+    from ..review_sheet import lay_out_decision_sheet, save_atomically
+
     wb = Workbook()
     ws = wb.active
     ws.title = REVIEW_SHEET
     columns = ["decision"] + [c for c in review.columns if c != "decision"]
-    ws.append(columns)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDEBF7")
-    for row in review.reindex(columns=columns).itertuples(index=False):
-        ws.append(["" if (v is None or (isinstance(v, float) and v != v)) else v for v in row])
-    last = max(ws.max_row, 2)
-    dv = DataValidation(
-        type="list",
-        formula1='"same,different"',
-        allow_blank=True,
-        promptTitle="decision",
+    widths = {c: 12.0 for c in ("decision", "probability", "entity")} | {"evidence": 60.0}
+    lay_out_decision_sheet(
+        ws,
+        columns,
+        review,
+        choices=("same", "different"),
         prompt="same: merge these two; different: keep apart",
-        errorTitle="decision",
         error="Choose same or different",
+        widths=widths,
+        default_width=28,
     )
-    dv.add(f"A2:A{last}")
-    ws.add_data_validation(dv)
-    ws.freeze_panes = "B2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{last}"
-    for i, name in enumerate(columns, start=1):
-        width = 12 if name in ("decision", "probability", "entity") else 28
-        if name == "evidence":
-            width = 60
-        ws.column_dimensions[get_column_letter(i)].width = width
     for cell in ws[1]:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp")
-    wb.save(tmp)
-    os.replace(tmp, out)
-    return out
+    return save_atomically(wb, path)
 
 
 def read_decisions(path: str | os.PathLike[str]) -> pd.DataFrame:
