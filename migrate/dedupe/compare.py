@@ -23,12 +23,13 @@ from .settings import DISTANCE_TESTS, SIMILARITY_TESTS, Comparison
 NULL = -1
 _PREFIX = re.compile(r"^\D+")
 # Japanese script (kana, CJK ideographs, full-width forms): "山田" and "Yamada" cannot be compared
-_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")
+#: kana, kanji and half-width katakana: a name written in Japanese script
+JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")
 
 
 def script_of(strings: np.ndarray) -> np.ndarray:
     """1 for values written in Japanese script, 0 otherwise."""
-    return np.fromiter((1 if _JAPANESE.search(s) else 0 for s in strings), np.int8, len(strings))
+    return np.fromiter((1 if JAPANESE.search(s) else 0 for s in strings), np.int8, len(strings))
 
 
 def _scorer(test: str) -> tuple[Callable[..., Any], float]:

@@ -32,7 +32,7 @@ import pandas as pd
 
 from ..normalize.people import name_reading
 from . import keys as K
-from .compare import _JAPANESE
+from .compare import JAPANESE
 
 # the contact columns person_links makes, in the order it returns them
 PERSON_LINKS = (
@@ -105,7 +105,7 @@ def person_links(
     latin_by_reading: dict[tuple[str, str], set[int]] = defaultdict(set)
     for rec, name, ln, fn in frame.itertuples(index=False):
         company = str(rec_company[rec])
-        japanese = bool(_JAPANESE.search(name))
+        japanese = bool(JAPANESE.search(name))
         words = K.person_words(name).split()
         if japanese and not fn and len(words) == 1:  # a surname written alone
             surname = K.person_key(name)

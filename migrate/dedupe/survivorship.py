@@ -33,6 +33,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from .compare import JAPANESE
 from .ids import content_digests
 from .settings import EntitySettings
 
@@ -169,12 +170,9 @@ def source_date(file: str, sheet: str = "") -> str:
     return ""
 
 
-_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")
-
-
 def script_of(value: object) -> str:
     """``ja`` for a value written with kana or kanji, else ``latin``."""
-    return "ja" if _JAPANESE.search(str(value)) else "latin"
+    return "ja" if JAPANESE.search(str(value)) else "latin"
 
 
 def primary_script(rows: pd.DataFrame, fields: tuple[str, ...], setting: str = "auto") -> str:
