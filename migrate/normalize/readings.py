@@ -135,6 +135,7 @@ _JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\u3005\u30fc]")
 _KATAKANA = re.compile(r"^[ァ-ヺー]+$")
 _KATA_RUN = re.compile(r"([ァ-ヺー]+)")
 _KANJI = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3005]")
+_SPACE = re.compile(r"[\s\u3000]+")
 _DROP = re.compile(r"[\s\u3000・･.,，、。'\"’`()（）「」『』\[\]【】]+")
 # one spelling of long vowels and of n before a labial, for both scripts:
 # Ōbayashi / Oobayashi / Ohbayashi / Oubayashi -> obayashi, Shimbun / Shinbun -> shinbun
@@ -144,7 +145,7 @@ _FOLDS = (
     (re.compile(r"[ūû]"), "u"),
     (re.compile(r"[ēê]"), "e"),
     (re.compile(r"[ōô]"), "o"),
-    (re.compile(r"o[uoh](?![aeiou])"), "o"),
+    (re.compile(r"o[uo]|oh(?![aeiou])"), "o"),
     (re.compile(r"uu"), "u"),
     (re.compile(r"ii"), "i"),
     (re.compile(r"aa"), "a"),
@@ -191,7 +192,9 @@ class Reader:
         self.engines = _engine(rules.engine)
         forms = {_nfkc(f) for f in ja_legal_forms if is_japanese(f)}
         forms |= set(rules.foreign_forms)
-        self._ja_forms = sorted({_DROP.sub("", f) for f in forms if f}, key=len, reverse=True)
+        # a form is taken with its brackets: (カ) and ｶ) are the bank abbreviation, a bare カ
+        # ends カンロ and テイカ
+        self._ja_forms = sorted({_SPACE.sub("", f) for f in forms if f}, key=len, reverse=True)
         # dictionary words, longest Japanese spelling first; the reading's word is the first
         # English spelling, folded
         entries = sorted(rules.dictionary, key=lambda e: len(e[0]), reverse=True)
@@ -212,7 +215,7 @@ class Reader:
         self._phrases = phrases
         self._max_phrase = max((len(k) for k in phrases), default=1)
         self._en_forms = sorted(
-            {tuple(_latin_words(f)) for f in rules.legal_forms},
+            {tuple(map(fold_word, _latin_words(f))) for f in rules.legal_forms},
             key=len,
             reverse=True,
         )
@@ -295,14 +298,24 @@ class Reader:
 
     # -- Japanese
 
+    def _strip_ja_forms(self, s: str) -> str:
+        """The name without its Japanese legal forms at either end, punctuation dropped."""
+        compact = _SPACE.sub("", s)
+        changed = True
+        while changed and compact:
+            changed = False
+            for form in self._ja_forms:
+                if compact.startswith(form):
+                    compact, changed = compact[len(form) :], True
+                if compact.endswith(form):
+                    compact, changed = compact[: -len(form)], True
+            trimmed = compact.strip("・･.,，、。'\"’`-")
+            changed = changed or trimmed != compact
+            compact = trimmed
+        return _DROP.sub("", compact)
+
     def _read_japanese(self, s: str, variant: int = 0) -> list[str]:
-        s = _DROP.sub(" ", s)
-        compact = s.replace(" ", "")
-        for form in self._ja_forms:
-            if compact.startswith(form):
-                compact = compact[len(form) :]
-            if compact.endswith(form):
-                compact = compact[: -len(form)]
+        compact = self._strip_ja_forms(s)
         words: list[str] = []
         for part in _KATA_RUN.split(compact):
             if _KATAKANA.match(part):
