@@ -62,6 +62,7 @@ def pair_scores(pred: set[tuple[str, str]], truth: set[tuple[str, str]]) -> dict
 def run_reading(rows: list[dict[str, str]], engine: str | None = None) -> tuple[dict, list]:
     """The reading matcher on one split: scores, time per 1k names, and the misses."""
     from migrate.bundle import load_rules_bundle
+    from migrate.normalize.reading_align import Aligner
     from migrate.normalize.readings import Reader, match_readings
 
     bundle = load_rules_bundle()
@@ -71,6 +72,7 @@ def run_reading(rows: list[dict[str, str]], engine: str | None = None) -> tuple[
 
         rules = replace(rules, engine=engine)  # type: ignore[arg-type]
     reader = Reader(rules, bundle.legal_form_spellings)
+    aligner = Aligner(reader)
     ja = [r["name_ja"] for r in rows]
     en = [r["name_en"] for r in rows]
     t0 = time.perf_counter()
@@ -80,7 +82,9 @@ def run_reading(rows: list[dict[str, str]], engine: str | None = None) -> tuple[
         [reader.keys(n) for n in ja], [reader.keys(n) for n in en],
         left_core=[reader.cores(n) for n in ja], right_core=[reader.cores(n) for n in en],
         left_sound=[reader.sounds(n) for n in ja], right_sound=[reader.sounds(n) for n in en],
-        compatible=lambda i, j: reader.compatible(ja[i], en[j]), **LEVELS,
+        compatible=lambda i, j: reader.compatible(ja[i], en[j]),
+        align=lambda dl, dr: aligner.pairs([[n] for n in ja], [[n] for n in en], dl, dr),
+        **LEVELS,
     )  # fmt: skip
     seconds = time.perf_counter() - t0
     truth = {(r["name_ja"], r["name_en"]) for r in rows}

@@ -33,7 +33,7 @@ Engine = Literal["auto", "cutlet", "pykakasi", "kana"]
 ENGINES: tuple[str, ...] = ("auto", "cutlet", "pykakasi", "kana")
 _TOP_KEYS = (
     *("kind", "version", "engine", "min_length"),
-    *("legal_forms", "foreign_forms", "loanwords", "words"),
+    *("legal_forms", "foreign_forms", "loanwords", "words", "alternates", "optional"),
 )
 
 
@@ -52,6 +52,11 @@ class ReadingRules:
     #: Japanese spelling -> English spellings, the first one the word of the reading
     loanwords: tuple[tuple[str, tuple[str, ...]], ...] = ()
     words: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: other readings of kanji words the engine reads one way (大和: daiwa beside yamato)
+    alternates: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: Latin words either name may hold without the other (the, Japan, Company): an aligned
+    #: reading skips them; a dictionary word whose first spelling is listed is optional too
+    optional: tuple[str, ...] = ()
 
     @property
     def dictionary(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -71,7 +76,11 @@ def parse_reading_rules(path: str | os.PathLike[str]) -> ReadingRules:
     min_length = doc.get("min_length", 3)
     if p.type(min_length, "min_length", int, "a whole number") and min_length < 1:
         p.add("min_length", f"{min_length} is not allowed; at least 1")
-    tables = {name: _table(doc.get(name), name, p) for name in ("loanwords", "words")}
+    tables = {name: _table(doc.get(name), name, p) for name in ("loanwords", "words", "alternates")}
+    optional = p.string_list(doc.get("optional"), "optional")
+    for i, word in enumerate(optional):
+        if not _latin_words(word) or is_japanese(word):
+            p.add(f"optional[{i}]", f"{word!r:.60} is not a Latin word")
     latin = p.string_list(doc.get("legal_forms"), "legal_forms")
     for i, form in enumerate(latin):
         if not _latin_words(form) or is_japanese(form):
@@ -98,6 +107,8 @@ def parse_reading_rules(path: str | os.PathLike[str]) -> ReadingRules:
         foreign_forms=tuple(_nfkc(f) for f in foreign),
         loanwords=tables["loanwords"],
         words=tables["words"],
+        alternates=tables["alternates"],
+        optional=tuple(optional),
     )
 
 
@@ -567,9 +578,10 @@ def match_readings(
     right_sound: Keys | None = None,
     close: float = 0.9,
     margin: float = 0.04,
-    levels: tuple[str, ...] = ("same", "sound", "core", "close", "close_sound"),
+    levels: tuple[str, ...] = ("same", "sound", "core", "aligned", "close", "close_sound"),
     min_sound: int = 4,
     compatible: Callable[[int, int], bool] | None = None,
+    align: Callable[[set[int], set[int]], list[tuple[int, int]]] | None = None,
 ) -> list[tuple[int, int, str]]:
     """Pairs (i, j, level) of two lists of names, each given by its reading keys
         (:meth:`Reader.keys`: one or more per name), that name one company on names alone.
@@ -582,7 +594,9 @@ def match_readings(
         first keys are similar (rapidfuzz ratio at least ``close``), each is the other's best by
         ``margin``, and their cores are as close (Oki Electric Industry is not Okaya Electric
         Industries). ``compatible(i, j)`` (:meth:`Reader.compatible`) vets the ``core`` and ``close``
-    pairs: 江ノ島電鉄 (railway) is not Konoshima Chemical. Candidates come from equal keys and from the first and last three letters of
+    pairs: 江ノ島電鉄 (railway) is not Konoshima Chemical. ``aligned`` pairs are those
+    ``align(done_l, done_r)`` returns (:meth:`reading_align.Aligner.pairs`: every English word a
+    reading or a translation of the Japanese words in order, 太平洋工業 / Pacific Industrial). Candidates come from equal keys and from the first and last three letters of
         a key (near-linear).
     """
     pairs: list[tuple[int, int, str]] = []
@@ -594,7 +608,10 @@ def match_readings(
         "core": (left_core, right_core),
     }
     for level in levels:
-        if level in ("close", "close_sound"):
+        if level == "aligned":
+            # word by word, each word read or translated (reading_align.Aligner.pairs)
+            found = align(done_l, done_r) if align is not None else []
+        elif level in ("close", "close_sound"):
             ll, rr = (left, right) if level == "close" else (left_sound, right_sound)
             if ll is None or rr is None:
                 continue

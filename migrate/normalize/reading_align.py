@@ -1,0 +1,413 @@
+"""Aligned readings: a Japanese company name word by word against an English one.
+
+In: a Japanese name and an English name, read with the rules of rules/readings.yaml. Out:
+whether every word of the English name is a reading or a translation of the Japanese words in
+order (:meth:`Aligner.aligns`), and the pairs of two name lists that align one to one
+(:meth:`Aligner.pairs`).
+
+A key (:meth:`migrate.normalize.readings.Reader.keys`) holds one spelling per word; an English
+name that translates one word and romanises the next (太平洋工業 / Pacific Industrial, 住友精化 /
+Sumitomo Seika Chemicals) or reads a kanji another way (大和 yamato / Daiwa) has another. Here
+the Japanese name is cut into words (morphemes by fugashi when installed; the dictionary words
+whole, only where a morpheme starts and ends, so 新潟 is not 新 + 潟) and each word gets every
+spelling it can have:
+
+* a dictionary word (``words``, ``loanwords``): each of its spellings and its romanisation
+  (工業: industry, industries, industrial, kogyo);
+* a word read by the engine: each romanisation, the alternates of ``alternates`` (大和: daiwa)
+  and, with pykakasi installed, its dictionary's readings of the word and of its kanji one by
+  one (北興: hokuko, hokko), the second and later kanji also voiced (島: shima, jima);
+* a Latin word: itself.
+
+The English name, its legal forms removed, aligns when its letters are the spellings of the
+Japanese words in order, one each, words of ``optional`` skipped on either side (the, Japan,
+Company on the English side; 日本, 工業 on the Japanese side when the English name drops them).
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from .readings import (
+    _KATA_RUN,
+    _KATAKANA,
+    Reader,
+    _latin_words,
+    _nfkc,
+    fold_word,
+    kana_romaji,
+    sound_key,
+)
+
+#: a kanji word read kanji by kanji has at most this many spellings (大 alone has eight readings)
+MAX_FORMS = 256
+#: readings of one kanji tried (pykakasi lists the common ones first)
+READINGS_PER_KANJI = 6
+_LATIN_RUN = re.compile(r"([A-Za-z0-9&]+)")
+_KANJI = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff\u3005]+$")
+# a syllable before a voiceless one is doubled (北 hoku + 興 ko: hokko, 日 nichi + 特 toku: nittoku)
+_GEMINATE = re.compile(r"(?:ku|ki|tsu|chi|tu|ti)$")
+_VOICED = {"k": "g", "s": "z", "t": "d", "h": "b", "f": "b", "c": "j"}
+
+
+@dataclass(frozen=True)
+class Token:
+    """One word of a Japanese name: its spellings (folded, without spaces)."""
+
+    surface: str
+    forms: frozenset[str]
+    optional: bool = False
+    #: the consonant frames of a word written in katakana (:func:`sound_key`): ファナック
+    #: (fanakku) and FANUC are one word though no spelling of it is FANUC
+    sounds: frozenset[str] = frozenset()
+
+
+class Aligner:
+    """Aligns Japanese names on English ones with the rules of one :class:`Reader`."""
+
+    def __init__(self, reader: Reader) -> None:
+        self.reader = reader
+        rules = reader.rules
+        self.optional = frozenset("".join(map(fold_word, _latin_words(w))) for w in rules.optional)
+        self._forms: dict[str, frozenset[str]] = {}
+        self._optional_ja: set[str] = set()
+        for ja, spellings in rules.dictionary:
+            forms = {"".join(map(fold_word, _latin_words(s))) for s in spellings}
+            self._forms[ja] = frozenset(f for f in forms if f)
+            if "".join(map(fold_word, _latin_words(spellings[0]))) in self.optional:
+                self._optional_ja.add(ja)
+        self._alternates = {
+            ja: frozenset("".join(map(fold_word, _latin_words(s))) for s in spellings)
+            for ja, spellings in rules.alternates
+        }
+        self._kanji_words = {ja for ja in self._forms if not _KATAKANA.match(ja)}
+        self._longest = max((len(w) for w in self._kanji_words), default=1)
+        # an English spelling of a dictionary word -> every spelling of its entries (TECH in a
+        # Japanese name is technology too)
+        self._latin_forms: dict[str, set[str]] = {}
+        for spelled in self._forms.values():
+            for f in spelled:
+                self._latin_forms.setdefault(f, set()).update(spelled)
+
+    # -- the two sides
+
+    @functools.lru_cache(maxsize=65536)  # noqa: B019 - one Aligner per Reader
+    def ja_tokens(self, name: str) -> tuple[Token, ...]:
+        """The words of a Japanese name with their spellings (empty when it cannot be read)."""
+        compact = self.reader._strip_ja_forms(_nfkc(name).strip())
+        tokens: list[Token] = []
+        for part in _KATA_RUN.split(compact):
+            if not part:
+                continue
+            if _KATAKANA.match(part):
+                head, middle, tail = self.reader._peel(part)
+                tokens += [self._word(w) for w in head]
+                if middle:
+                    plain = self._plain(middle, kana=True)
+                    sounds = frozenset(sound_key(f) for f in plain.forms)
+                    tokens.append(Token(middle, plain.forms, sounds=sounds))
+                tokens += [self._word(w) for w in tail]
+                continue
+            for chunk in _LATIN_RUN.split(part):
+                if not chunk:
+                    continue
+                if chunk.isascii():
+                    for w in _latin_words(chunk):
+                        f = fold_word(w)
+                        forms = {f} | self._latin_forms.get(f, set())
+                        tokens.append(Token(w, frozenset(forms), f in self.optional))
+                else:
+                    tokens += self._kanji_tokens(chunk)
+        if any(not t.forms for t in tokens):
+            return ()
+        return tuple(tokens)
+
+    def en_words(self, name: str) -> tuple[str, ...]:
+        """The folded words of a Latin name without its legal forms."""
+        words = [fold_word(w) for w in _latin_words(_nfkc(name))]
+        return tuple(w for w in self.reader._drop_forms(words) if w)
+
+    def en_variants(self, name: str) -> list[tuple[str, ...]]:
+        """The words of a Latin name, and in Japanese order when it says "X of Y" (The Bank of
+        Fukuoka: fukuoka bank; Computer Institute of Japan: japan computer institute)."""
+        words = self.en_words(name)
+        out = [words] if words else []
+        if "of" in words[1:-1]:
+            k = words.index("of")
+            out.append(words[k + 1 :] + words[:k])
+        return out
+
+    def _word(self, ja: str) -> Token:
+        forms = set(self._forms[ja])
+        romaji = self._romaji(ja)
+        forms |= romaji
+        return Token(ja, frozenset(forms), ja in self._optional_ja)
+
+    def _kanji_tokens(self, chunk: str) -> list[Token]:
+        """Dictionary words where morphemes start and end; the morphemes between, one token."""
+        cuts = self._cuts(chunk)
+        out: list[Token] = []
+        plain_from = 0
+        pos = 0
+        while pos < len(chunk):
+            found = None
+            if pos in cuts:
+                for n in range(min(self._longest, len(chunk) - pos), 0, -1):
+                    w = chunk[pos : pos + n]
+                    if w in self._kanji_words and pos + n in cuts:
+                        found = w
+                        break
+            if found is None:
+                pos += 1
+                continue
+            if plain_from < pos:
+                out.append(self._plain(chunk[plain_from:pos]))
+            out.append(self._word(found))
+            pos += len(found)
+            plain_from = pos
+        if plain_from < len(chunk):
+            out.append(self._plain(chunk[plain_from:]))
+        return out
+
+    def _cuts(self, chunk: str) -> set[int]:
+        """Where the morphemes of a chunk start and end (every position without an analyser)."""
+        tagger = _tagger()
+        if tagger is None:
+            return set(range(len(chunk) + 1))
+        cuts = {0}
+        at = 0
+        for node in tagger(chunk):
+            at += len(node.surface)
+            cuts.add(at)
+        return cuts
+
+    def _plain(self, text: str, kana: bool = False) -> Token:
+        forms = set(self._romaji(text))
+        forms |= self._alternates.get(text, frozenset())
+        if not kana:
+            forms |= _kanwa_forms(text)
+        return Token(text, frozenset(f for f in forms if f))
+
+    def _romaji(self, text: str) -> set[str]:
+        out = set()
+        for engine in self.reader.engines:
+            romaji = engine(text)
+            if romaji:
+                out.add("".join(map(fold_word, _latin_words(romaji))))
+        tagger = _tagger()
+        if tagger is not None:
+            kana = "".join(str(n.feature.kana or n.surface) for n in tagger(text))
+            romaji = kana_romaji(kana)
+            if romaji:
+                out.add("".join(map(fold_word, _latin_words(romaji))))
+        return out
+
+    # -- comparing
+
+    def aligns(self, ja_name: str, en_name: str) -> bool:
+        """True when the English name reads or translates the Japanese one word by word."""
+        tokens = self.ja_tokens(ja_name)
+        return any(_aligns(tokens, w, self.optional) for w in self.en_variants(en_name))
+
+    def starts(self, tokens: tuple[Token, ...], n: int = 3) -> set[str]:
+        """The first ``n`` letters the spellings of a name can start with (for blocking)."""
+        out: set[str] = set()
+
+        def walk(k: int, prefix: str) -> None:
+            if len(prefix) >= n:
+                out.add(prefix[:n])
+                return
+            if k == len(tokens):
+                if prefix:
+                    out.add(prefix)
+                return
+            for f in tokens[k].forms:
+                walk(k + 1, prefix + f)
+            if tokens[k].optional:
+                walk(k + 1, prefix)
+
+        walk(0, "")
+        return out
+
+    def en_starts(self, words: tuple[str, ...], n: int = 3) -> set[str]:
+        """The first ``n`` letters of an English name, with and without its optional words."""
+        out = set()
+        for k in range(len(words) + 1):
+            rest = "".join(w for w in words[k:] if w not in self.optional) or ""
+            if rest:
+                out.add(rest[:n])
+            if k < len(words) and words[k] not in self.optional:
+                break
+        full = "".join(words)
+        if full:
+            out.add(full[:n])
+        return out
+
+    def pairs(
+        self,
+        ja: list[list[str]],
+        en: list[list[str]],
+        done_l: Iterable[int] = (),
+        done_r: Iterable[int] = (),
+    ) -> list[tuple[int, int]]:
+        """Pairs (i, j) of two lists of records (each a list of names) that align, each the
+        only one of the other on both sides (the records in ``done_l`` / ``done_r`` left out)."""
+        skip_l, skip_r = set(done_l), set(done_r)
+        blocks: dict[str, set[int]] = {}
+        en_words: dict[int, list[tuple[str, ...]]] = {}
+        for j, names in enumerate(en):
+            if j in skip_r:
+                continue
+            en_words[j] = [w for n in names for w in self.en_variants(n)]
+            for words in en_words[j]:
+                for s in self.en_starts(words):
+                    if len(s) >= 3:
+                        blocks.setdefault(s, set()).add(j)
+        partners_l: dict[int, set[int]] = {}
+        partners_r: dict[int, set[int]] = {}
+        for i, names in enumerate(ja):
+            if i in skip_l:
+                continue
+            for name in names:
+                tokens = self.ja_tokens(name)
+                if not tokens or _letters(tokens) < self.reader.rules.min_length:
+                    continue
+                cands = {j for s in self.starts(tokens) for j in blocks.get(s, ())}
+                for j in cands:
+                    if any(_aligns(tokens, w, self.optional) for w in en_words[j]):
+                        partners_l.setdefault(i, set()).add(j)
+                        partners_r.setdefault(j, set()).add(i)
+        return sorted(
+            (i, next(iter(js)))
+            for i, js in partners_l.items()
+            if len(js) == 1 and partners_r[next(iter(js))] == {i}
+        )
+
+
+def _letters(tokens: tuple[Token, ...]) -> int:
+    """The letters of the shortest spelling of the words that are not optional."""
+    return sum(min(map(len, t.forms)) for t in tokens if not t.optional)
+
+
+def _aligns(tokens: tuple[Token, ...], words: tuple[str, ...], optional: frozenset[str]) -> bool:
+    if not tokens or not words:
+        return False
+    text = "".join(words)
+    skip: dict[int, int] = {}  # where an optional English word starts -> where it ends
+    starts: dict[int, int] = {}  # where a word starts -> its index
+    ends = []
+    at = 0
+    for k, w in enumerate(words):
+        if w in optional:
+            skip[at] = at + len(w)
+        starts[at] = k
+        at += len(w)
+        ends.append(at)
+    if all(t.optional for t in tokens) or len(skip) == len(words):
+        return False
+    seen: set[tuple[int, int]] = set()
+
+    def go(k: int, pos: int) -> bool:
+        if (k, pos) in seen:
+            return False
+        seen.add((k, pos))
+        if k == len(tokens) and pos == len(text):
+            return True
+        if pos in skip and go(k, skip[pos]):
+            return True
+        if k == len(tokens):
+            return False
+        t = tokens[k]
+        if t.optional and go(k + 1, pos):
+            return True
+        if any(text.startswith(f, pos) and go(k + 1, pos + len(f)) for f in t.forms):
+            return True
+        if t.sounds and pos in starts:  # a katakana word as the sound of English words
+            w = starts[pos]
+            for n in range(1, min(3, len(words) - w) + 1):
+                frame = _frame(words[w : w + n])
+                if frame in t.sounds and len(frame) >= 3 and go(k + 1, ends[w + n - 1]):
+                    return True
+        return False
+
+    return go(0, 0)
+
+
+@functools.lru_cache(maxsize=65536)
+def _frame(words: tuple[str, ...]) -> str:
+    return sound_key("".join(words))
+
+
+# ----------------------------------------------------------------------------- engines
+
+
+@functools.lru_cache(maxsize=1)
+def _tagger() -> Any:
+    """fugashi's tagger with unidic-lite, or None when the readings extra is not installed."""
+    try:
+        import fugashi
+
+        return fugashi.Tagger()
+    except Exception:  # noqa: BLE001 - not installed, or no dictionary: read without morphemes
+        return None
+
+
+@functools.lru_cache(maxsize=1)
+def _kanwa() -> Any:
+    try:
+        from pykakasi.kanji import Kanwa  # pykakasi's dictionary: every reading of a word
+
+        return Kanwa()
+    except Exception:  # noqa: BLE001 - pykakasi missing or its layout changed: no alternates
+        return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _kanji_readings(word: str) -> tuple[str, ...]:
+    """Every reading pykakasi's dictionary gives a word (hiragana), in its order."""
+    kanwa = _kanwa()
+    if kanwa is None:
+        return ()
+    try:
+        table = kanwa.load(word[0]) or {}
+        return tuple(dict.fromkeys(y for y, _ in table.get(word, ())))
+    except Exception:  # noqa: BLE001 - an internal API: a change in it costs the alternates only
+        return ()
+
+
+@functools.lru_cache(maxsize=16384)
+def _kanwa_forms(text: str) -> frozenset[str]:
+    """The readings of a kanji word: the dictionary's for the whole word, and its kanji read one
+    by one (doubled before a voiceless syllable, voiced after the first), at most MAX_FORMS."""
+    if not _KANJI.match(text) or len(text) > 4:
+        return frozenset()
+    out = {_romaji_of(y) for y in _kanji_readings(text)}
+    per_kanji = []
+    for k, ch in enumerate(text):
+        readings = [_romaji_of(y) for y in _kanji_readings(ch)[:READINGS_PER_KANJI]]
+        if not readings:
+            return frozenset(f for f in out if f)
+        if k:
+            readings += [_VOICED[r[0]] + r[1:] for r in readings if r and r[0] in _VOICED]
+        per_kanji.append(list(dict.fromkeys(r for r in readings if r)))
+    for combo in itertools.islice(itertools.product(*per_kanji), MAX_FORMS):
+        words = [combo[0]]
+        for r in combo[1:]:
+            more = [w + r for w in words]
+            if r[0] in "kstpc":  # 北 hoku + 興 ko: hokko
+                more += [_GEMINATE.sub("", w) + r[0] + r for w in words if _GEMINATE.search(w)]
+            words = more
+        out.update(words)
+    return frozenset(fold_word(f) for f in out if f)
+
+
+def _romaji_of(hiragana: str) -> str:
+    return "".join(map(fold_word, _latin_words(kana_romaji(hiragana) or "")))
+
+
+__all__ = ["MAX_FORMS", "Aligner", "Token"]
