@@ -99,7 +99,9 @@ def run_reading(rows: list[dict[str, str]], engine: str | None = None) -> tuple[
     return scores, errors
 
 
-def run_pipeline(rows: list[dict[str, str]], split: str, folder: Path) -> dict:
+def run_pipeline(
+    rows: list[dict[str, str]], split: str, folder: Path, errors: bool = False
+) -> dict:
     """The two trackers of a split through the whole pipeline: company-cluster scores."""
     from build import write_trackers  # bench/names_ja_en/build.py
     from migrate.pipeline import run
@@ -125,6 +127,9 @@ def run_pipeline(rows: list[dict[str, str]], split: str, folder: Path) -> dict:
         for j in cluster_en.get(cid or "", []):
             pred.add((k, j))
     truth = {(k, k) for k in range(len(rows))}
+    if errors:
+        for k, j in sorted(pred - truth):
+            print(f"false pipeline\t{rows[k]['name_ja']}\t{rows[j]['name_en']}")
     scores = pair_scores(pred, truth)
     scores["ms_per_1k"] = seconds / (2 * len(rows)) * 1e6
     scores["rows_read"] = len(ja_ids) + len(en_ids)
@@ -173,7 +178,9 @@ def main(argv: list[str] | None = None) -> int:
             for e in errors:
                 print("\t".join(e))
         if args.pipeline:
-            results.append((split, "pipeline", run_pipeline(rows, split, Path(args.folder))))
+            results.append(
+                (split, "pipeline", run_pipeline(rows, split, Path(args.folder), args.errors))
+            )
     text = table(results)
     print(text)
     if args.write:

@@ -6,7 +6,8 @@ compared like any other evidence (rules/dedupe.yaml):
 
 * ``reading_pair``: a token that one Japanese-named record and one Latin-named record share
   when their readings match and the match is unique on both sides
-  (:func:`migrate.normalize.readings.match_readings`: equal, sound, core or close readings);
+  (:func:`migrate.normalize.readings.match_readings`: equal, sound, core, aligned word by word
+  or close readings);
   三菱商事株式会社 and Mitsubishi Corporation both get ``mitsubishi ~ mitsubishi``;
 * ``reading_shared``: a reading that records of both scripts hold but not uniquely (two
   大和興業 and one Daiwa Kogyo): medium evidence, that merges with something else that agrees
@@ -74,10 +75,19 @@ def reading_links(
         left_sound=lsounds,
         right_sound=rsounds,
         compatible=lambda i, j: reader.compatible(str(lnames[i][0]), str(rnames[j][0])),
+        align=lambda dl, dr: _aligner(reader).pairs(
+            [list(map(str, ns)) for ns in lnames], [list(map(str, ns)) for ns in rnames], dl, dr
+        ),
     )
     paired: set[int] = set()
+    tokens: set[str] = set()
     for i, j, _level in found:
-        token = f"{_first(lkeys[i])} ~ {_first(rkeys[j])}"
+        # one token per pair: it blocks and links the two records and no others (a pair found
+        # by alignment may have no key: ＫＩホールディングス / KI Holdings)
+        token = f"{_first(lkeys[i], lnames[i])} ~ {_first(rkeys[j], rnames[j])}"
+        if token in tokens:
+            token += f" #{len(tokens)}"
+        tokens.add(token)
         a, b = int(lrec[i]), int(rrec[j])
         pair[a] = (*pair[a], token)
         pair[b] = (*pair[b], token)
@@ -139,8 +149,15 @@ def _differ(a: pd.Series, b: pd.Series, column: str) -> bool:
     return bool(va) and bool(vb) and not (va & vb)
 
 
-def _first(keys: tuple[str, ...]) -> str:
-    return keys[0] if keys else "?"
+def _first(keys: tuple[str, ...], names: list[str]) -> str:
+    return keys[0] if keys else str(names[0])
+
+
+@functools.lru_cache(maxsize=4)
+def _aligner(reader: Any) -> Any:
+    from ..normalize.reading_align import Aligner
+
+    return Aligner(reader)
 
 
 @functools.lru_cache(maxsize=4)
