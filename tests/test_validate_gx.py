@@ -72,3 +72,33 @@ def test_outcomes_carry_gx_count_and_a_bounded_sample() -> None:
     assert report_only.sample == tuple(missing[:SAMPLE])
     assert report_only.rows == ()  # only counted: no row list for a check that does not reject
     assert reject.rows == tuple(range(0, 200, 3)) and reject.count == len(reject.rows)
+
+
+def test_a_file_without_rows_passes_every_check_as_gx_says_without_running_gx(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # what GX itself says of a file with its columns and no rows: every kind passes, 0 failing
+    empty = _frame().iloc[0:0].reset_index(drop=True)
+    empty["n"] = pd.Series(dtype="float64")
+    empty["p"] = pd.Series(dtype="object")
+    plan = [(c, "v") for c in CHECKS] + [
+        (Check("exists", "v"), "v"),
+        (Check("between", "n", min=0, max=100), "n"),
+        (Check("parent", "p", parent="companies.csv"), "p"),
+        (Check("currency", "v", values=("JPY",)), "v"),
+    ]
+    results = _validate(empty, plan, "empty", "SUMMARY")
+    assert [bool(r.success) for r in results] == [True] * len(plan)
+    assert {int((r.result or {}).get("unexpected_count") or 0) for r in results} == {0}
+    # and run_checks gives the same outcomes without asking GX
+    monkeypatch.setattr("migrate.validate.gx._validate", lambda *a: pytest.fail("GX was run"))
+    outcomes = run_checks(empty, plan, "empty")
+    assert [(o.success, o.rows, o.count, o.sample) for o in outcomes] == [(True, (), 0, ())] * len(
+        plan
+    )
+
+
+def test_a_file_without_rows_but_missing_a_column_is_still_asked_of_gx() -> None:
+    empty = _frame().iloc[0:0].reset_index(drop=True)
+    [outcome] = run_checks(empty, [(Check("exists", "Amount"), "Amount")], "empty")
+    assert outcome.success is False
