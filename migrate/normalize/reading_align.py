@@ -55,6 +55,57 @@ _GEMINATE = re.compile(r"(?:ku|ki|tsu|chi|tu|ti)$")
 _VOICED = {"k": "g", "s": "z", "t": "d", "h": "b", "f": "b", "c": "j"}
 
 
+# the Latin letters spelled in katakana (ＮＥＣ written エヌ・イー・シー), each with its spellings
+_LETTERS = {
+    "a": "エー エイ",
+    "b": "ビー ビイ",
+    "c": "シー シイ",
+    "d": "ディー デー デイ ディ",
+    "e": "イー イイ",
+    "f": "エフ",
+    "g": "ジー ジイ",
+    "h": "エイチ エッチ エーチ",
+    "i": "アイ",
+    "j": "ジェイ ジェー",
+    "k": "ケー ケイ",
+    "l": "エル",
+    "m": "エム",
+    "n": "エヌ",
+    "o": "オー",
+    "p": "ピー ピイ",
+    "q": "キュー",
+    "r": "アール",
+    "s": "エス",
+    "t": "ティー テー テイ ティ",
+    "u": "ユー",
+    "v": "ブイ ヴィ ヴィー",
+    "w": "ダブリュー ダブリュ",
+    "x": "エックス",
+    "y": "ワイ",
+    "z": "ゼット ズィー",
+}
+_LETTER_OF = {kana: latin for latin, names in _LETTERS.items() for kana in names.split()}
+
+
+def spelled_letters(kana: str) -> tuple[str, ...]:
+    """The Latin letters a katakana word spells, every way (シイエムシイ: cmc), or none."""
+    out: list[str] = []
+
+    def walk(at: int, got: str) -> None:
+        if len(out) >= 8:
+            return
+        if at == len(kana):
+            out.append(got)
+            return
+        for n in (4, 3, 2):
+            latin = _LETTER_OF.get(kana[at : at + n])
+            if latin:
+                walk(at + n, got + latin)
+
+    walk(0, "")
+    return tuple(w for w in dict.fromkeys(out) if len(w) >= 2)
+
+
 @dataclass(frozen=True)
 class Token:
     """One word of a Japanese name: its spellings (folded, without spaces)."""
@@ -110,7 +161,8 @@ class Aligner:
                 if middle:
                     plain = self._plain(middle, kana=True)
                     sounds = frozenset(sound_key(f) for f in plain.forms)
-                    tokens.append(Token(middle, plain.forms, sounds=sounds))
+                    forms = plain.forms | set(spelled_letters(middle))
+                    tokens.append(Token(middle, frozenset(forms), sounds=sounds))
                 tokens += [self._word(w) for w in tail]
                 continue
             for chunk in _LATIN_RUN.split(part):
@@ -211,8 +263,14 @@ class Aligner:
 
     def aligns(self, ja_name: str, en_name: str) -> bool:
         """True when the English name reads or translates the Japanese one word by word."""
+        return self.cost(ja_name, en_name) < _NO
+
+    def cost(self, ja_name: str, en_name: str) -> float:
+        """What aligning the two names costs (0: every word a spelling; inf: they do not)."""
         tokens = self.ja_tokens(ja_name)
-        return any(_aligns(tokens, w, self.optional) for w in self.en_variants(en_name))
+        return min(
+            (_cost(tokens, w, self.optional) for w in self.en_variants(en_name)), default=_NO
+        )
 
     def starts(self, tokens: tuple[Token, ...], n: int = 3) -> set[str]:
         """The first ``n`` letters the spellings of a name can start with (for blocking)."""
@@ -268,8 +326,10 @@ class Aligner:
                 for s in self.en_starts(words):
                     if len(s) >= 3:
                         blocks.setdefault(s, set()).add(j)
-        partners_l: dict[int, set[int]] = {}
-        partners_r: dict[int, set[int]] = {}
+                # a katakana word by its sound: the frames of the first English words
+                for n in range(1, min(3, len(words)) + 1):
+                    blocks.setdefault("~" + _frame(words[:n]), set()).add(j)
+        costs: dict[tuple[int, int], float] = {}
         for i, names in enumerate(ja):
             if i in skip_l:
                 continue
@@ -277,16 +337,33 @@ class Aligner:
                 tokens = self.ja_tokens(name)
                 if not tokens or _letters(tokens) < self.reader.rules.min_length:
                     continue
-                cands = {j for s in self.starts(tokens) for j in blocks.get(s, ())}
+                keys = self.starts(tokens) | {"~" + f for f in tokens[0].sounds}
+                cands = {j for s in keys for j in blocks.get(s, ())}
                 for j in cands:
-                    if any(_aligns(tokens, w, self.optional) for w in en_words[j]):
-                        partners_l.setdefault(i, set()).add(j)
-                        partners_r.setdefault(j, set()).add(i)
-        return sorted(
-            (i, next(iter(js)))
-            for i, js in partners_l.items()
-            if len(js) == 1 and partners_r[next(iter(js))] == {i}
-        )
+                    c = min((_cost(tokens, w, self.optional) for w in en_words[j]), default=_NO)
+                    if c < costs.get((i, j), _NO):
+                        costs[(i, j)] = c
+        return _clear_best(costs)
+
+
+def _clear_best(costs: dict[tuple[int, int], float]) -> list[tuple[int, int]]:
+    """The pairs that are each name's cheapest by at least MARGIN on both sides."""
+    by_l: dict[int, list[tuple[float, int]]] = {}
+    by_r: dict[int, list[tuple[float, int]]] = {}
+    for (i, j), c in costs.items():
+        by_l.setdefault(i, []).append((c, j))
+        by_r.setdefault(j, []).append((c, i))
+    out = []
+    for i, scored in by_l.items():
+        scored.sort()
+        c, j = scored[0]
+        if len(scored) > 1 and scored[1][0] < c + MARGIN:
+            continue
+        others = sorted(by_r[j])
+        if others[0][1] != i or (len(others) > 1 and others[1][0] < c + MARGIN):
+            continue
+        out.append((i, j))
+    return sorted(out)
 
 
 def _letters(tokens: tuple[Token, ...]) -> int:
@@ -294,9 +371,19 @@ def _letters(tokens: tuple[Token, ...]) -> int:
     return sum(min(map(len, t.forms)) for t in tokens if not t.optional)
 
 
-def _aligns(tokens: tuple[Token, ...], words: tuple[str, ...], optional: frozenset[str]) -> bool:
+#: what a step of an alignment costs: a word skipped (optional), a katakana word matched by
+#: its sound (plus how far its letters are from the English ones); a spelling costs nothing
+SKIP_COST = 0.05
+SOUND_COST = 0.2
+#: a pair is taken when it costs this much less than the next best of either name
+MARGIN = 0.1
+_NO = float("inf")
+
+
+def _cost(tokens: tuple[Token, ...], words: tuple[str, ...], optional: frozenset[str]) -> float:
+    """The cheapest alignment of a Japanese name's words on an English name's (inf: none)."""
     if not tokens or not words:
-        return False
+        return _NO
     text = "".join(words)
     skip: dict[int, int] = {}  # where an optional English word starts -> where it ends
     starts: dict[int, int] = {}  # where a word starts -> its index
@@ -309,33 +396,45 @@ def _aligns(tokens: tuple[Token, ...], words: tuple[str, ...], optional: frozens
         at += len(w)
         ends.append(at)
     if all(t.optional for t in tokens) or len(skip) == len(words):
-        return False
-    seen: set[tuple[int, int]] = set()
+        return _NO
+    memo: dict[tuple[int, int], float] = {}
 
-    def go(k: int, pos: int) -> bool:
-        if (k, pos) in seen:
-            return False
-        seen.add((k, pos))
+    def go(k: int, pos: int) -> float:
+        if (k, pos) in memo:
+            return memo[(k, pos)]
+        memo[(k, pos)] = _NO  # no cycles: every step moves k or pos on
         if k == len(tokens) and pos == len(text):
-            return True
-        if pos in skip and go(k, skip[pos]):
-            return True
-        if k == len(tokens):
-            return False
-        t = tokens[k]
-        if t.optional and go(k + 1, pos):
-            return True
-        if any(text.startswith(f, pos) and go(k + 1, pos + len(f)) for f in t.forms):
-            return True
-        if t.sounds and pos in starts:  # a katakana word as the sound of English words
-            w = starts[pos]
-            for n in range(1, min(3, len(words) - w) + 1):
-                frame = _frame(words[w : w + n])
-                if frame in t.sounds and len(frame) >= 3 and go(k + 1, ends[w + n - 1]):
-                    return True
-        return False
+            memo[(k, pos)] = 0.0
+            return 0.0
+        best = _NO
+        if pos in skip:
+            best = min(best, SKIP_COST + go(k, skip[pos]))
+        if k < len(tokens):
+            t = tokens[k]
+            if t.optional:
+                best = min(best, SKIP_COST + go(k + 1, pos))
+            for f in t.forms:
+                if text.startswith(f, pos):
+                    best = min(best, go(k + 1, pos + len(f)))
+            if t.sounds and pos in starts:  # a katakana word as the sound of English words
+                w = starts[pos]
+                for n in range(1, min(3, len(words) - w) + 1):
+                    frame = _frame(words[w : w + n])
+                    if frame in t.sounds and len(frame) >= 3:
+                        rest = go(k + 1, ends[w + n - 1])
+                        if rest < _NO:
+                            away = 1 - _likeness(t.forms, "".join(words[w : w + n]))
+                            best = min(best, SOUND_COST + away + rest)
+        memo[(k, pos)] = best
+        return best
 
     return go(0, 0)
+
+
+def _likeness(forms: frozenset[str], word: str) -> float:
+    from rapidfuzz.distance import Indel
+
+    return max(float(Indel.normalized_similarity(f, word)) for f in forms)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -410,4 +509,4 @@ def _romaji_of(hiragana: str) -> str:
     return "".join(map(fold_word, _latin_words(kana_romaji(hiragana) or "")))
 
 
-__all__ = ["MAX_FORMS", "Aligner", "Token"]
+__all__ = ["MAX_FORMS", "Aligner", "Token", "spelled_letters"]
