@@ -171,8 +171,8 @@ class Aligner:
                 if chunk.isascii():
                     for w in _latin_words(chunk):
                         f = fold_word(w)
-                        forms = {f} | self._latin_forms.get(f, set())
-                        tokens.append(Token(w, frozenset(forms), f in self.optional))
+                        spelled = {f} | self._latin_forms.get(f, set())
+                        tokens.append(Token(w, frozenset(spelled), f in self.optional))
                 else:
                     tokens += self._kanji_tokens(chunk)
         if any(not t.forms for t in tokens):
