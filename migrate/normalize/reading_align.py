@@ -43,11 +43,13 @@ from .readings import (
     kana_romaji,
     sound_key,
 )
+from .readings import _SOUNDS as _SOUND_RULES
 
 #: a kanji word read kanji by kanji has at most this many spellings (大 alone has eight readings)
 MAX_FORMS = 256
 #: readings of one kanji tried (pykakasi lists the common ones first)
 READINGS_PER_KANJI = 6
+_REMARK = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
 _LATIN_RUN = re.compile(r"([A-Za-z0-9&]+)")
 _KANJI = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff\u3005]+$")
 # a syllable before a voiceless one is doubled (北 hoku + 興 ko: hokko, 日 nichi + 特 toku: nittoku)
@@ -116,6 +118,9 @@ class Token:
     #: the consonant frames of a word written in katakana (:func:`sound_key`): ファナック
     #: (fanakku) and FANUC are one word though no spelling of it is FANUC
     sounds: frozenset[str] = frozenset()
+    #: a dictionary word (建設, 機械): an English name may leave it out (鹿島建設 / Kajima
+    #: Corporation), at a cost, so that a name that keeps it wins
+    generic: bool = False
 
 
 class Aligner:
@@ -137,6 +142,9 @@ class Aligner:
             for ja, spellings in rules.alternates
         }
         self._kanji_words = {ja for ja in self._forms if not _KATAKANA.match(ja)}
+        # the words of the trade (``words``) an English name may leave out; not the loanwords
+        # (Holdings, Group: a holding company is not its operating company)
+        self._words = {ja for ja, _ in rules.words}
         self._longest = max((len(w) for w in self._kanji_words), default=1)
         # an English spelling of a dictionary word -> every spelling of its entries (TECH in a
         # Japanese name is technology too)
@@ -150,6 +158,8 @@ class Aligner:
     @functools.lru_cache(maxsize=65536)  # noqa: B019 - one Aligner per Reader
     def ja_tokens(self, name: str) -> tuple[Token, ...]:
         """The words of a Japanese name with their spellings (empty when it cannot be read)."""
+        # a remark in brackets at the end (（定款上の商号 パーク２４株式会社）) is no part of the name
+        name = _REMARK.sub("", _nfkc(name).strip()) or name
         compact = self.reader._strip_ja_forms(_nfkc(name).strip())
         tokens: list[Token] = []
         for part in _KATA_RUN.split(compact):
@@ -160,7 +170,7 @@ class Aligner:
                 tokens += [self._word(w) for w in head]
                 if middle:
                     plain = self._plain(middle, kana=True)
-                    sounds = frozenset(sound_key(f) for f in plain.forms)
+                    sounds = frozenset(_sound(f) for f in plain.forms)
                     forms = plain.forms | set(spelled_letters(middle))
                     tokens.append(Token(middle, frozenset(forms), sounds=sounds))
                 tokens += [self._word(w) for w in tail]
@@ -198,7 +208,7 @@ class Aligner:
         forms = set(self._forms[ja])
         romaji = self._romaji(ja)
         forms |= romaji
-        return Token(ja, frozenset(forms), ja in self._optional_ja)
+        return Token(ja, frozenset(forms), ja in self._optional_ja, generic=ja in self._words)
 
     def _kanji_tokens(self, chunk: str) -> list[Token]:
         """Dictionary words where morphemes start and end; the morphemes between, one token."""
@@ -328,7 +338,8 @@ class Aligner:
                         blocks.setdefault(s, set()).add(j)
                 # a katakana word by its sound: the frames of the first English words
                 for n in range(1, min(3, len(words)) + 1):
-                    blocks.setdefault("~" + _frame(words[:n]), set()).add(j)
+                    for frame in _frame(words[:n]):
+                        blocks.setdefault("~" + frame, set()).add(j)
         costs: dict[tuple[int, int], float] = {}
         for i, names in enumerate(ja):
             if i in skip_l:
@@ -375,6 +386,7 @@ def _letters(tokens: tuple[Token, ...]) -> int:
 #: its sound (plus how far its letters are from the English ones); a spelling costs nothing
 SKIP_COST = 0.05
 SOUND_COST = 0.2
+DROP_COST = 0.3
 #: a pair is taken when it costs this much less than the next best of either name
 MARGIN = 0.1
 _NO = float("inf")
@@ -413,14 +425,18 @@ def _cost(tokens: tuple[Token, ...], words: tuple[str, ...], optional: frozenset
             t = tokens[k]
             if t.optional:
                 best = min(best, SKIP_COST + go(k + 1, pos))
+            elif t.generic and k:  # 鹿島建設 / Kajima: a word of the trade left out
+                best = min(best, DROP_COST + go(k + 1, pos))
             for f in t.forms:
                 if text.startswith(f, pos):
                     best = min(best, go(k + 1, pos + len(f)))
             if t.sounds and pos in starts:  # a katakana word as the sound of English words
                 w = starts[pos]
                 for n in range(1, min(3, len(words) - w) + 1):
-                    frame = _frame(words[w : w + n])
-                    if frame in t.sounds and len(frame) >= 3:
+                    heard = "".join(words[w : w + n])
+                    if any(len(f) >= 3 for f in _frame(words[w : w + n]) & t.sounds) and any(
+                        _onset(f) == _onset(heard) for f in t.forms
+                    ):
                         rest = go(k + 1, ends[w + n - 1])
                         if rest < _NO:
                             away = 1 - _likeness(t.forms, "".join(words[w : w + n]))
@@ -431,6 +447,19 @@ def _cost(tokens: tuple[Token, ...], words: tuple[str, ...], optional: frozenset
     return go(0, 0)
 
 
+_ONSETS = {"c": "k", "q": "k", "v": "b", "l": "r", "x": "z", "s": "z", "j": "g", "y": "a"}
+_ONSETS |= {v: "a" for v in "aeiou"}
+
+
+def _onset(word: str) -> str:
+    """The first sound of a word, coarsely (Capcom / kapukon: k; Valqua / baruka: b)."""
+    if word.startswith("ph"):
+        return "f"
+    if word[:2] in ("ce", "ci", "cy"):
+        return "z"
+    return _ONSETS.get(word[:1], word[:1])
+
+
 def _likeness(forms: frozenset[str], word: str) -> float:
     from rapidfuzz.distance import Indel
 
@@ -438,8 +467,25 @@ def _likeness(forms: frozenset[str], word: str) -> float:
 
 
 @functools.lru_cache(maxsize=65536)
-def _frame(words: tuple[str, ...]) -> str:
-    return sound_key("".join(words))
+def _frame(words: tuple[str, ...]) -> frozenset[str]:
+    """The consonant frames of English words: English r before a consonant is silent (inter:
+    インター) or sounded (Parco: パルコ), m and n after the first sound are one (Capcom:
+    カプコン)."""
+    text = "".join(words)
+    return frozenset({_sound(text), _sound(text, _SOUNDS_R)})
+
+
+_SOUNDS_R = tuple(p for p in _SOUND_RULES if "r(?!" not in p[0].pattern)
+
+
+def _sound(text: str, rules: tuple[tuple[re.Pattern[str], str], ...] = _SOUND_RULES) -> str:
+    """A sound key (:func:`sound_key`) with m and n one consonant."""
+    if rules is _SOUND_RULES:
+        text = sound_key(text)
+    else:
+        for pattern, repl in rules:
+            text = pattern.sub(repl, text)
+    return text[:1] + text[1:].replace("m", "n")
 
 
 # ----------------------------------------------------------------------------- engines
