@@ -16,11 +16,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from .. import findings as fnd
-from ..schema import cell_text, flags, is_blank
-from .checks import _column, _number_or_none, _where
+from ..columnar import by_value, map_values
+from ..schema import cell_text, is_blank
+from .checks import _column, _number_or_none, _where, where_columns
 from .model import EvidenceColumns, InferenceRule, StageModel, cell_key, word_key
 
 INFERRED = "_stage_inferred"  # bookkeeping column: True where the stage was inferred
@@ -43,7 +45,15 @@ class ClosedEvidence:
 
 def closed_evidence(records: pd.DataFrame, evidence: EvidenceColumns) -> list[ClosedEvidence]:
     """Per row, the side its won/lost flag and date columns take ("" when none, or both)."""
-    sides: dict[str, list[tuple[str, str]]] = {"won": [], "lost": []}
+    side, detail = closed_sides(records, evidence)
+    return [ClosedEvidence(s, d) for s, d in zip(side.tolist(), detail.tolist(), strict=True)]
+
+
+def closed_sides(records: pd.DataFrame, evidence: EvidenceColumns) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`closed_evidence` as two columns: the side of every row and the cells saying it
+    (``header 'value'``, comma-separated), each cell judged once per distinct value."""
+    n = len(records)
+    said = {"won": np.full(n, "", dtype=object), "lost": np.full(n, "", dtype=object)}
     for name in records.columns:
         if not isinstance(name, str) or not name.startswith(EXTRA):
             continue
@@ -53,42 +63,53 @@ def closed_evidence(records: pd.DataFrame, evidence: EvidenceColumns) -> list[Cl
             ("won", evidence.won_flags, evidence.won_dates),
             ("lost", evidence.lost_flags, evidence.lost_dates),
         ):
-            if key in flag_keys:
-                sides[side].append((name, "flag"))
-            elif key in date_keys:
-                sides[side].append((name, "date"))
-    out = []
-    for _, row in records.iterrows():
-        said: dict[str, list[str]] = {"won": [], "lost": []}
-        for side, cols in sides.items():
-            for name, kind in cols:
-                value = row.get(name)
+            if key not in flag_keys and key not in date_keys:
+                continue
+            is_date = key not in flag_keys
+
+            def says(value: object, header: str = header, is_date: bool = is_date) -> str:
                 if is_blank(value):
-                    continue
+                    return ""
                 text = cell_text(value)
-                if kind == "date" or cell_key(text) in evidence.truthy:
-                    said[side].append(f"{name[len(EXTRA) :]} '{text}'")
-        if said["won"] and said["lost"]:
-            out.append(ClosedEvidence("", ""))
-        elif said["won"] or said["lost"]:
-            side = "won" if said["won"] else "lost"
-            out.append(ClosedEvidence(side, ", ".join(said[side])))
-        else:
-            out.append(ClosedEvidence("", ""))
-    return out
+                return f"{header} '{text}'" if is_date or cell_key(text) in evidence.truthy else ""
+
+            cells = np.empty(n, dtype=object)
+            cells[:] = by_value(records[name], says)
+            before = said[side]
+            joined = np.where(before == "", cells, before + ", " + cells)
+            said[side] = np.where(cells == "", before, joined)
+    won, lost = said["won"] != "", said["lost"] != ""
+    sides = np.where(won & ~lost, "won", np.where(lost & ~won, "lost", "")).astype(object)
+    detail = np.where(won & ~lost, said["won"], np.where(lost & ~won, said["lost"], ""))
+    return sides, detail.astype(object)
 
 
-def _matches(rule: InferenceRule, row: pd.Series, closed: ClosedEvidence) -> bool:
-    p = _number_or_none(row.get("probability"))
-    if rule.probability_at_least is not None and (p is None or p < rule.probability_at_least):
-        return False
-    if rule.probability_at_most is not None and (p is None or p > rule.probability_at_most):
-        return False
-    if rule.evidence and closed.side != rule.evidence:
-        return False
-    if any(is_blank(row.get(f)) for f in rule.has):
-        return False
-    return not any(not is_blank(row.get(f)) for f in rule.lacks)
+def _numbers(frame: pd.DataFrame, name: str) -> np.ndarray:
+    """:func:`_number_or_none` of a column as floats, NaN for None."""
+    values = by_value(_column(frame, name), _number_or_none)
+    return np.array([np.nan if v is None else v for v in values], dtype=float)
+
+
+def _blank(frame: pd.DataFrame, name: str) -> np.ndarray:
+    return np.array(by_value(_column(frame, name), is_blank), dtype=bool)
+
+
+def _rule_matches(rule: InferenceRule, frame: pd.DataFrame, side: np.ndarray) -> np.ndarray:
+    """The rows of ``frame`` (with the closed ``side`` of each) that meet the rule's conditions."""
+    ok = np.ones(len(frame), dtype=bool)
+    if rule.probability_at_least is not None or rule.probability_at_most is not None:
+        p = _numbers(frame, "probability")
+        if rule.probability_at_least is not None:
+            ok &= p >= rule.probability_at_least  # NaN (no probability) compares False
+        if rule.probability_at_most is not None:
+            ok &= p <= rule.probability_at_most
+    if rule.evidence:
+        ok &= side == rule.evidence
+    for f in rule.has:
+        ok &= ~_blank(frame, f)
+    for f in rule.lacks:
+        ok &= _blank(frame, f)
+    return ok
 
 
 def infer_stages(
@@ -99,63 +120,89 @@ def infer_stages(
     A row whose stage cell held a word no stage claims (``_stage_unknown``) is only decided by
     a rule with ``over_unknown_word`` (a won/lost flag or date, probability 0 with a lost
     reason), or, when the word is said of closed deals (``closed_words``: Closed), by any rule
-    of a closed stage; it is then flagged at warning.
+    of a closed stage; it is then flagged at warning. The first rule (in the order of the
+    model) a row meets decides it.
     """
     out = records.copy()
-    stage = _column(out, "stage").map(cell_text).astype("object")
-    inferred = flags(_column(out, INFERRED), lambda v: not is_blank(v) and v)
-    unknown = flags(_column(out, UNKNOWN_WORD), lambda v: not is_blank(v) and v).astype(bool)
-    words = _column(out, STAGE_WORD).map(cell_text)
-    closed = dict(zip(out.index, closed_evidence(out, model.evidence)))
-    found: list[fnd.Finding] = []
+    stage = map_values(_column(out, "stage"), cell_text)
+    inferred = pd.Series(
+        by_value(_column(out, INFERRED), lambda v: bool(not is_blank(v) and v)),
+        index=out.index,
+        dtype=bool,
+    )
+    unknown = pd.Series(
+        by_value(_column(out, UNKNOWN_WORD), lambda v: bool(not is_blank(v) and v)),
+        index=out.index,
+        dtype=bool,
+    )
+    words = map_values(_column(out, STAGE_WORD), cell_text)
+    side, detail = closed_sides(out, model.evidence)
     closed_stages = {s.key for s in model.stages if s.closed}
-    for idx in out.index[stage == ""]:
-        row = out.loc[idx]
-        over = bool(unknown.at[idx])
-        # a word said of closed deals (Closed): any closed-stage rule tells won from lost
-        said_closed = over and word_key(words.at[idx]) in model.closed_words
-        rule = next(
-            (
-                r
-                for r in model.inference
-                if (not over or r.over_unknown_word or (said_closed and r.stage in closed_stages))
-                and _matches(r, row, closed[idx])
-            ),
-            None,
-        )
-        if rule is None:
-            continue
-        stage.at[idx] = rule.stage
-        inferred.at[idx] = True
-        label = model.stage(rule.stage).label.get(lang)
-        why = _evidence(rule, row, closed[idx])
-        word = words.at[idx]
+    empty = np.flatnonzero((stage == "").to_numpy())
+    rows = out.iloc[empty]
+    over = unknown.to_numpy()[empty]
+    # a word said of closed deals (Closed): any closed-stage rule tells won from lost
+    said_closed = over & np.isin(by_value(words.iloc[empty], word_key), list(model.closed_words))
+    chosen = np.full(len(empty), -1, dtype=np.int64)
+    for i, rule in enumerate(model.inference):
+        open_ = chosen < 0
+        if rule.over_unknown_word:
+            allowed = open_
+        elif rule.stage in closed_stages:
+            allowed = open_ & (~over | said_closed)
+        else:
+            allowed = open_ & ~over
+        if allowed.any():
+            chosen[allowed & _rule_matches(rule, rows, side[empty])] = i
+    found: list[pd.DataFrame] = []
+    hit = np.flatnonzero(chosen >= 0)
+    if len(hit):
+        at = empty[hit]
+        rules = [model.inference[i] for i in chosen[hit].tolist()]
+        stage.iloc[at] = [r.stage for r in rules]
+        inferred.iloc[at] = True
+        decided = rows.iloc[hit]
+        prob = _numbers(decided, "probability")
+        is_over = over[hit]
+        messages, originals = [], []
+        for rule, o, word, p, why in zip(
+            rules, is_over.tolist(), words.to_numpy()[at].tolist(), prob.tolist(),
+            detail[at].tolist(), strict=True,
+        ):  # fmt: skip
+            label = model.stage(rule.stage).label.get(lang)
+            messages.append(
+                (f"stage word '{word}' names no stage; " if o else "stage ")
+                + f"inferred as '{rule.stage}' ({label}) by rule {rule.id}"
+                + _evidence(rule, p, why)
+            )
+            originals.append(word if o else "")
         found.append(
-            fnd.Finding(
-                rule=RULE_OVER_WORD if over else RULE_INFERRED,
-                severity="warning" if over else "info",
-                message=(f"stage word '{word}' names no stage; " if over else "stage ")
-                + f"inferred as '{rule.stage}' ({label}) by rule {rule.id}{why}",
-                field="stage",
-                original=word if over else "",
-                value=rule.stage,
-                action="changed",
-                **_where(row),
+            pd.DataFrame(
+                {
+                    "rule": np.where(is_over, RULE_OVER_WORD, RULE_INFERRED),
+                    "severity": np.where(is_over, "warning", "info"),
+                    "message": messages,
+                    **where_columns(decided),
+                    "field": "stage",
+                    "original": originals,
+                    "value": [r.stage for r in rules],
+                    "action": "changed",
+                }
             )
         )
     out["stage"] = stage
     out[INFERRED] = inferred.astype(bool)
-    found += _contradictions(out, model, closed, inferred.astype(bool))
-    found += _unknown_words(out, model, stage, unknown, words, lang)
-    return out, fnd.to_frame(found)
+    found.append(_contradictions(out, model, side, detail, inferred.to_numpy(dtype=bool)))
+    found.append(fnd.to_frame(_unknown_words(out, model, stage, unknown, words, lang)))
+    return out, fnd.concat(found)
 
 
-def _evidence(rule: InferenceRule, row: pd.Series, closed: ClosedEvidence) -> str:
+def _evidence(rule: InferenceRule, probability: float, closed: str) -> str:
     parts = []
     if rule.probability_at_least is not None or rule.probability_at_most is not None:
-        parts.append(f"probability {_number_or_none(row.get('probability')):g}")
+        parts.append(f"probability {probability:g}")
     if rule.evidence:
-        parts.append(closed.detail)
+        parts.append(closed)
     parts += [f"{f} given" for f in rule.has] + [f"no {f}" for f in rule.lacks]
     return f" from {', '.join(parts)}" if parts else ""
 
@@ -163,33 +210,38 @@ def _evidence(rule: InferenceRule, row: pd.Series, closed: ClosedEvidence) -> st
 def _contradictions(
     out: pd.DataFrame,
     model: StageModel,
-    closed: dict[object, ClosedEvidence],
-    inferred: pd.Series,
-) -> list[fnd.Finding]:
+    side: np.ndarray,
+    detail: np.ndarray,
+    inferred: np.ndarray,
+) -> pd.DataFrame:
     """A known word against a won/lost flag or date: the word stays, the conflict is reported."""
     status = {s.key: s.status for s in model.stages}
-    level = {s.key: s.level for s in model.stages}
-    found = []
-    for idx, ev in closed.items():
-        if not ev.side or inferred.at[idx]:
-            continue
-        key = cell_text(out.at[idx, "stage"]) if "stage" in out.columns else ""
-        if not key or status.get(key) == ev.side or level.get(key) != "deal":
-            continue
-        row = out.loc[idx]
-        found.append(
-            fnd.Finding(
-                rule=RULE_CONTRADICTS,
-                severity="warning",
-                message=f"stage '{key}' kept as written, but {ev.detail} says {ev.side}",
-                field="stage",
-                original=key,
-                value=key,
-                action="kept",
-                **_where(row),
-            )
-        )
-    return found
+    deal = {s.key for s in model.stages if s.level == "deal"}
+    key = (
+        np.asarray(by_value(out["stage"], cell_text), dtype=object)
+        if "stage" in out.columns
+        else np.full(len(out), "", dtype=object)
+    )
+    said = np.array([status.get(k) for k in key.tolist()], dtype=object)
+    hit = (side != "") & ~inferred & (key != "") & (said != side) & np.isin(key, list(deal))
+    if not hit.any():
+        return fnd.empty()
+    rows = np.flatnonzero(hit)
+    return pd.DataFrame(
+        {
+            "rule": RULE_CONTRADICTS,
+            "severity": "warning",
+            "message": [
+                f"stage '{k}' kept as written, but {d} says {s}"
+                for k, d, s in zip(key[rows], detail[rows], side[rows], strict=True)
+            ],
+            **where_columns(out.iloc[rows]),
+            "field": "stage",
+            "original": key[rows],
+            "value": key[rows],
+            "action": "kept",
+        }
+    )
 
 
 def suggest_stage(rows: pd.DataFrame, model: StageModel) -> tuple[str, str]:
