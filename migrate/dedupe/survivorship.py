@@ -280,11 +280,15 @@ def _part_of_another(stats: pd.DataFrame) -> np.ndarray:
     if not several.any():
         return out
     sub = stats[several]
-    for _, group in sub.groupby("g", sort=False):
-        words = [v.split() for v in group["v"]]
-        longer = {w for ws in words if len(ws) > 1 for w in ws}
-        for pos, ws in zip(group.index, words):
-            out[stats.index.get_loc(pos)] = len(ws) == 1 and ws[0] in longer
+    group = sub["g"].astype(str).to_numpy(dtype=object) + "\x1f"
+    words = sub["v"].str.split()
+    count = words.str.len().to_numpy()
+    multi = words[count > 1]
+    # (entity, word) of every word of a spelling of several words, then the one-word spellings
+    longer = np.repeat(group[count > 1], count[count > 1]) + multi.explode().to_numpy()
+    one = count == 1
+    single = pd.Index(group[one] + words[one].str[0].to_numpy(), dtype=object)
+    out[np.flatnonzero(several)[one]] = single.isin(longer)
     return out
 
 
