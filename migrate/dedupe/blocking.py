@@ -45,12 +45,21 @@ def _explode(values: pd.Series) -> pd.DataFrame:
 _NON_DIGIT = re.compile(r"\D+")
 
 
-def part_keys(values: pd.Series, part: KeyPart) -> pd.DataFrame:
-    """The key values one part gives each record: frame (rec, key), empties dropped."""
+def _texts(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """(rec, value as text) of every non-empty value; tuples/lists give one row per element."""
     df = _explode(values)
     v = df["value"]
     df = df[v.notna().to_numpy() & (v != "").to_numpy()]
-    s = df["value"].astype(str)
+    return df["rec"].to_numpy(dtype=np.int64), df["value"].astype(str)
+
+
+def part_keys(
+    values: pd.Series, part: KeyPart, texts: tuple[np.ndarray, pd.Series] | None = None
+) -> pd.DataFrame:
+    """The key values one part gives each record: frame (rec, key), empties dropped.
+
+    ``texts``: :func:`_texts` of ``values`` when already known (several parts of one column)."""
+    rec, s = _texts(values) if texts is None else texts
     t = part.transform
     if t == "prefix":
         s = s.str.slice(0, part.length)
@@ -67,14 +76,37 @@ def part_keys(values: pd.Series, part: KeyPart) -> pd.DataFrame:
         elif t == "sorted_tokens":
             s = tokens.map(lambda x: " ".join(sorted(x)) if isinstance(x, list) else "")
         else:
-            exploded = pd.DataFrame(
-                {"rec": df["rec"].to_numpy(), "key": tokens.to_numpy()}
-            ).explode("key")
+            exploded = pd.DataFrame({"rec": rec, "key": tokens.to_numpy()}).explode("key")
             s = exploded["key"]
-            df = exploded
-    out = pd.DataFrame({"rec": df["rec"].to_numpy(dtype=np.int64), "key": s.to_numpy()})
+            rec = exploded["rec"].to_numpy()
+    out = pd.DataFrame({"rec": rec.astype(np.int64), "key": s.to_numpy()})
     out = out[out["key"].notna().to_numpy() & (out["key"] != "").to_numpy()]
     return out.drop_duplicates().reset_index(drop=True)
+
+
+@dataclass
+class _Memo:
+    """What the blocking rules of one run share: each column's texts, each part's key codes
+    (contacts block on ``company_id`` in nearly every rule)."""
+
+    texts: dict[str, tuple[np.ndarray, pd.Series]] = field(default_factory=dict)
+    parts: dict[KeyPart, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=dict)
+
+    def codes(
+        self, frame: pd.DataFrame, part: KeyPart
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(rec, value code, distinct values) of one key part."""
+        if part not in self.parts:
+            if part.column not in self.texts:
+                self.texts[part.column] = _texts(frame[part.column])
+            pk = part_keys(frame[part.column], part, self.texts[part.column])
+            pc, uniq = pd.factorize(pk["key"])
+            self.parts[part] = (
+                pk["rec"].to_numpy(dtype=np.int64),
+                pc,
+                np.asarray(uniq, dtype=object),
+            )
+        return self.parts[part]
 
 
 @dataclass(frozen=True)
@@ -90,8 +122,9 @@ class _Keys:
         return " & ".join(str(vals[p[code]]) for p, vals in zip(self.parts, self.values))
 
 
-def rule_keys(frame: pd.DataFrame, rule: BlockingRule) -> _Keys:
+def rule_keys(frame: pd.DataFrame, rule: BlockingRule, memo: _Memo | None = None) -> _Keys:
     """The keys one blocking rule gives each record, as integer codes."""
+    memo = _Memo() if memo is None else memo
     empty = np.zeros(0, dtype=np.int64)
     rec, code = empty, empty
     part_codes: list[np.ndarray] = []
@@ -99,10 +132,8 @@ def rule_keys(frame: pd.DataFrame, rule: BlockingRule) -> _Keys:
     for i, part in enumerate(rule.parts):
         if part.column not in frame.columns:
             return _Keys(empty, empty, [], [])
-        pk = part_keys(frame[part.column], part)
-        pc, uniq = pd.factorize(pk["key"])
-        values.append(np.asarray(uniq, dtype=object))
-        prec = pk["rec"].to_numpy(dtype=np.int64)
+        prec, pc, uniq = memo.codes(frame, part)
+        values.append(uniq)
         if i == 0:
             rec, code = prec, pc.astype(np.int64)
             part_codes = [code]
@@ -159,8 +190,9 @@ def candidate_pairs(
     n = len(frame)
     per_rule: list[np.ndarray] = []
     skipped: list[tuple[str, str, int]] = []
+    memo = _Memo()
     for rule in rules:
-        keys = rule_keys(frame, rule)
+        keys = rule_keys(frame, rule, memo)
         if not len(keys.code):
             per_rule.append(np.array([], dtype=np.int64))
             continue
