@@ -660,7 +660,9 @@ def _check_reading_pairs(case: RuleCase) -> None:
     in_review = set()
     if len(review):
         for a, b in zip(review["left_row"], review["right_row"]):
-            in_review |= {(int(a), int(b)), (int(b), int(a))}
+            # a row is named file|sheet|Excel row
+            a, b = (int(str(x).rsplit("|", 1)[-1]) for x in (a, b))
+            in_review |= {(a, b), (b, a)}
     for left, right, outcome in case.data["pairs"]:
         same = ids[left] == ids[right] and ids[left] != ""
         got = "same" if same else "review" if (left + 2, right + 2) in in_review else "apart"

@@ -10,8 +10,9 @@ compared like any other evidence (rules/dedupe.yaml):
   or close readings);
   三菱商事株式会社 and Mitsubishi Corporation both get ``mitsubishi ~ mitsubishi``;
 * ``reading_shared``: a reading that records of both scripts hold but not uniquely (two
-  大和興業 and one Daiwa Kogyo): medium evidence, that merges with something else that agrees
-  and otherwise sends the pair to review.
+  大和興業 and one Daiwa Kogyo), or an English name that is the acronym of a Japanese one
+  (NEC / 日本電気): medium evidence, that merges with something else that agrees and otherwise
+  sends the pair to review.
 
 Both are empty unless the run holds names in both scripts: a run in one script pays nothing.
 
@@ -105,6 +106,18 @@ def reading_links(
             continue
         for tag, rec in held:
             shared[rec] = (*shared[rec], f"{tag}:{k}")
+    # an English name that is the acronym of a Japanese one (NEC / 日本電気), unique on both
+    # sides: medium evidence, a review pair that merges only when something else agrees
+    done_l = {i for i, _, _ in found}
+    done_r = {j for _, j, _ in found}
+    acronyms = _aligner(reader).acronym_pairs(
+        [list(map(str, ns)) for ns in lnames], [list(map(str, ns)) for ns in rnames], done_l, done_r
+    )
+    for n, (i, j) in enumerate(acronyms):
+        token = f"acronym {_aligner(reader).acronym(str(rnames[j][0]))} #{n}"
+        a, b = int(lrec[i]), int(rrec[j])
+        shared[a] = (*shared[a], f"j:{token}")
+        shared[b] = (*shared[b], f"l:{token}")
     return pair, shared
 
 

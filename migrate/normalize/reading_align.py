@@ -142,6 +142,13 @@ class Aligner:
             for ja, spellings in rules.alternates
         }
         self._kanji_words = {ja for ja in self._forms if not _KATAKANA.match(ja)}
+        # the initials of every spelling of a dictionary word (不動産: r(eal) e(state), f(udosan))
+        self._initials = {
+            ja: frozenset(
+                "".join(w[0] for w in _latin_words(sp)) for sp in spellings if _latin_words(sp)
+            )
+            for ja, spellings in rules.dictionary
+        }
         # the words of the trade (``words``) an English name may leave out; not the loanwords
         # (Holdings, Group: a holding company is not its operating company)
         self._words = {ja for ja, _ in rules.words}
@@ -268,6 +275,79 @@ class Aligner:
             if romaji:
                 out.add("".join(map(fold_word, _latin_words(romaji))))
         return out
+
+    # -- acronyms
+
+    def acronym(self, en_name: str) -> str:
+        """The acronym an English name is (NEC Corporation: nec; T.D.I. Co., Ltd.: tdi), or ''.
+
+        An acronym is one word of two to five capitals, or two to five single letters, left
+        when the legal forms are gone."""
+        words = self.en_words(en_name)
+        raw = set(re.findall(r"[A-Za-z]+", _nfkc(en_name)))
+        if len(words) == 1 and 2 <= len(words[0]) <= 5 and words[0].upper() in raw:
+            return words[0] if words[0] not in self._latin_forms else ""
+        if 2 <= len(words) <= 5 and all(len(w) == 1 and w.isalpha() for w in words):
+            return "".join(words)
+        return ""
+
+    def initials(self, ja_name: str) -> frozenset[str]:
+        """The acronyms a Japanese name can have: an initial of a spelling of each word in order,
+        optional words with or without theirs, then perhaps a C or K of its legal form (日本電気:
+        ne, nec, nek, je ...)."""
+        tokens = self.ja_tokens(ja_name)
+        if not tokens or len(tokens) > 6:
+            return frozenset()
+        choices: list[set[str]] = []
+        for t in tokens:
+            first = {f[0] for f in t.forms}
+            if t.surface in self._initials:
+                first |= set(self._initials[t.surface])
+            elif _KATAKANA.match(t.surface):
+                first |= set(spelled_letters(t.surface))
+            if t.optional:
+                first.add("")
+            choices.append(first)
+        out: set[str] = set()
+        for combo in itertools.islice(itertools.product(*choices), 4096):
+            a = "".join(combo)
+            if len(a) >= 2:
+                out |= {a, a + "c", a + "k"}
+        return frozenset(out)
+
+    def acronym_pairs(
+        self,
+        ja: list[list[str]],
+        en: list[list[str]],
+        done_l: Iterable[int] = (),
+        done_r: Iterable[int] = (),
+    ) -> list[tuple[int, int]]:
+        """Pairs of records whose English name is an acronym of the Japanese one (日本電気 / NEC),
+        each the only one of the other on both sides."""
+        skip_l, skip_r = set(done_l), set(done_r)
+        holders: dict[str, set[int]] = {}
+        for j, names in enumerate(en):
+            if j not in skip_r:
+                for a in filter(None, map(self.acronym, names)):
+                    holders.setdefault(a, set()).add(j)
+        if not holders:
+            return []
+        partners_l: dict[int, set[int]] = {}
+        partners_r: dict[int, set[int]] = {}
+        for i, names in enumerate(ja):
+            if i in skip_l:
+                continue
+            for name in names:
+                for a in self.initials(name) & holders.keys():
+                    for j in holders[a]:
+                        partners_l.setdefault(i, set()).add(j)
+                        partners_r.setdefault(j, set()).add(i)
+        return sorted(
+            (i, j)
+            for i, js in partners_l.items()
+            for j in js
+            if len(js) == 1 and partners_r[j] == {i}
+        )
 
     # -- comparing
 

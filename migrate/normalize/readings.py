@@ -582,6 +582,7 @@ def match_readings(
     min_sound: int = 4,
     compatible: Callable[[int, int], bool] | None = None,
     align: Callable[[set[int], set[int]], list[tuple[int, int]]] | None = None,
+    acronym: Callable[[set[int], set[int]], list[tuple[int, int]]] | None = None,
 ) -> list[tuple[int, int, str]]:
     """Pairs (i, j, level) of two lists of names, each given by its reading keys
         (:meth:`Reader.keys`: one or more per name), that name one company on names alone.
@@ -611,6 +612,10 @@ def match_readings(
         if level == "aligned":
             # word by word, each word read or translated (reading_align.Aligner.pairs)
             found = align(done_l, done_r) if align is not None else []
+        elif level == "acronym":
+            # NEC / 日本電気 (reading_align.Aligner.acronym_pairs): not a default level, an
+            # acronym is a review pair (reading_links), never a merge by itself
+            found = acronym(done_l, done_r) if acronym is not None else []
         elif level in ("close", "close_sound"):
             ll, rr = (left, right) if level == "close" else (left_sound, right_sound)
             if ll is None or rr is None:
