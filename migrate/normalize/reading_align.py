@@ -467,6 +467,8 @@ def _letters(tokens: tuple[Token, ...]) -> int:
 SKIP_COST = 0.05
 SOUND_COST = 0.2
 DROP_COST = 0.3
+#: how alike the letters of a katakana word and English ones are to match on two consonants
+SHORT_LIKENESS = 0.6
 #: a pair is taken when it costs this much less than the next best of either name
 MARGIN = 0.1
 _NO = float("inf")
@@ -514,13 +516,16 @@ def _cost(tokens: tuple[Token, ...], words: tuple[str, ...], optional: frozenset
                 w = starts[pos]
                 for n in range(1, min(3, len(words) - w) + 1):
                     heard = "".join(words[w : w + n])
-                    if any(len(f) >= 3 for f in _frame(words[w : w + n]) & t.sounds) and any(
-                        _onset(f) == _onset(heard) for f in t.forms
-                    ):
-                        rest = go(k + 1, ends[w + n - 1])
-                        if rest < _NO:
-                            away = 1 - _likeness(t.forms, "".join(words[w : w + n]))
-                            best = min(best, SOUND_COST + away + rest)
+                    common = _frame(words[w : w + n]) & t.sounds
+                    if not common or not any(_onset(f) == _onset(heard) for f in t.forms):
+                        continue
+                    like = _likeness(t.forms, heard)
+                    # a frame of two consonants (テイカ / TAYCA: tk) only with letters alike
+                    if max(map(len, common)) < 3 and like < SHORT_LIKENESS:
+                        continue
+                    rest = go(k + 1, ends[w + n - 1])
+                    if rest < _NO:
+                        best = min(best, SOUND_COST + (1 - like) + rest)
         memo[(k, pos)] = best
         return best
 
@@ -550,9 +555,10 @@ def _likeness(forms: frozenset[str], word: str) -> float:
 def _frame(words: tuple[str, ...]) -> frozenset[str]:
     """The consonant frames of English words: English r before a consonant is silent (inter:
     インター) or sounded (Parco: パルコ), m and n after the first sound are one (Capcom:
-    カプコン)."""
-    text = "".join(words)
-    return frozenset({_sound(text), _sound(text, _SOUNDS_R)})
+    カプコン), with and without a final s."""
+    text = "".join(words).replace("tz", "ts")
+    # a final s was taken for a plural (Aderans: aderan), katakana sounds it (アデランス)
+    return frozenset(_sound(t, r) for t in (text, text + "s") for r in (_SOUND_RULES, _SOUNDS_R))
 
 
 _SOUNDS_R = tuple(p for p in _SOUND_RULES if "r(?!" not in p[0].pattern)
@@ -565,7 +571,9 @@ def _sound(text: str, rules: tuple[tuple[re.Pattern[str], str], ...] = _SOUND_RU
     else:
         for pattern, repl in rules:
             text = pattern.sub(repl, text)
-    return text[:1] + text[1:].replace("m", "n")
+    # a first vowel is a vowel (Hub / habu, Aeon / ion: h is silent, katakana and English
+    # vowels differ)
+    return ("a" if text[:1] in "aeiou" else text[:1]) + text[1:].replace("m", "n")
 
 
 # ----------------------------------------------------------------------------- engines
