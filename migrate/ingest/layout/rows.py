@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ...columnar import by_value
 from ...columns import ColumnMatch
 from ...schema import flags
 from .cells import _is_texty
@@ -103,7 +104,12 @@ def classify_rows(
     first_str = first.where(first.notna(), "").astype(str)
     note_prefix = first_str.str.startswith(tuple(rules.note_prefixes))
     lone = counts == 1
-    texty = flags(first_str, lambda v: bool(v) and _is_texty(v)) & lone
+    texty = (
+        pd.Series(
+            by_value(first_str, lambda v: bool(v) and _is_texty(v)), index=pos_index, dtype=bool
+        )
+        & lone
+    )
     field_at = pd.Series([field_of[p] for p in first_pos], index=pos_index)
     outside = flags(field_at, lambda f: f is None)
     long_text = first_str.str.len() >= rules.note_min_length
@@ -115,7 +121,7 @@ def classify_rows(
         (long_text & (first_str.str.len() > _typical_length(texts, first_pos) * 2.5))
         | first_str.str.contains(_PROSE)
         | (first_str.str.contains(r"\s") & (_column_share(texts, first_pos, r"\s") < 0.1) & ~at_key)
-        | pd.Series([not _fits(t, v) for t, v in zip(kind_at, first_str)], index=pos_index)
+        | pd.Series([not _fits(t, v) for t, v in zip(kind_at, first_str.tolist())], index=pos_index)
     )
     section = first_str.str.match(_SECTION) & lone
     # in a list of one column every row is a lone text: only marks and prose make a note there
@@ -179,10 +185,12 @@ def _is_counter(column: pd.Series, header: str, counter_headers: tuple[str, ...]
     values = column.dropna().tolist()
     if len(values) < 2:
         return False
-    numbers = [_whole_number(v) for v in values]
-    if any(n is None for n in numbers):
-        return False
-    ints = [n for n in numbers if n is not None]
+    ints = []
+    for v in values:  # a column of names fails at its first value
+        n = _whole_number(v)
+        if n is None:
+            return False
+        ints.append(n)
     steps = [b - a for a, b in zip(ints, ints[1:])]
     if len(ints) >= 3 and sum(1 for d in steps if d == 1) >= 0.8 * len(steps):
         return True
