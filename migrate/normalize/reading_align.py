@@ -480,13 +480,11 @@ def _cost(tokens: tuple[Token, ...], words: tuple[str, ...], optional: frozenset
         return _NO
     text = "".join(words)
     skip: dict[int, int] = {}  # where an optional English word starts -> where it ends
-    starts: dict[int, int] = {}  # where a word starts -> its index
     ends = []
     at = 0
-    for k, w in enumerate(words):
+    for w in words:
         if w in optional:
             skip[at] = at + len(w)
-        starts[at] = k
         at += len(w)
         ends.append(at)
     if all(t.optional for t in tokens) or len(skip) == len(words):
@@ -512,24 +510,32 @@ def _cost(tokens: tuple[Token, ...], words: tuple[str, ...], optional: frozenset
             for f in t.forms:
                 if text.startswith(f, pos):
                     best = min(best, go(k + 1, pos + len(f)))
-            if t.sounds and pos in starts:  # a katakana word as the sound of English words
-                w = starts[pos]
-                for n in range(1, min(3, len(words) - w) + 1):
-                    heard = "".join(words[w : w + n])
-                    common = _frame(words[w : w + n]) & t.sounds
+            if t.sounds:  # a katakana word as the sound of English letters
+                for q in _sound_ends(pos, ends):
+                    heard = text[pos:q]
+                    common = _frame((heard,)) & t.sounds
                     if not common or not any(_onset(f) == _onset(heard) for f in t.forms):
                         continue
                     like = _likeness(t.forms, heard)
                     # a frame of two consonants (テイカ / TAYCA: tk) only with letters alike
                     if max(map(len, common)) < 3 and like < SHORT_LIKENESS:
                         continue
-                    rest = go(k + 1, ends[w + n - 1])
+                    rest = go(k + 1, q)
                     if rest < _NO:
                         best = min(best, SOUND_COST + (1 - like) + rest)
         memo[(k, pos)] = best
         return best
 
     return go(0, 0)
+
+
+def _sound_ends(pos: int, ends: list[int]) -> range | list[int]:
+    """Where a katakana word read by its sound may end: at the end of one of the next three
+    English words, or inside the first (オークネット / AUCNET: auc + net)."""
+    nxt = [e for e in ends if e > pos][:3]
+    if not nxt:
+        return []
+    return [*range(pos + 2, nxt[0]), *nxt]
 
 
 _ONSETS = {"c": "k", "q": "k", "v": "b", "l": "r", "x": "z", "s": "z", "j": "g", "y": "a"}
