@@ -602,14 +602,20 @@ def check_export(case: RuleCase) -> None:
 # ----------------------------------------------------------------------------- readings
 
 _PAIR_OUTCOMES = ("same", "review", "apart")
+# a name's reading, its keys against other names', its word-by-word alignment on English names
+# (reading_align: translations, other readings, sounds) and the acronyms it has
+_READING_CHECKS = (
+    *("expect", "same_as", "not_same_as", "aligns_with", "not_aligns_with"),
+    *("acronym", "not_acronym"),
+)
 
 
 def _validate_readings(case: dict[str, Any], doc: dict[str, Any]) -> list[str]:
     problems = []
     if ("input" in case) == ("records" in case):
         problems.append("needs `input` (a company name) or `records` (rows), not both")
-    if "input" in case and not any(k in case for k in ("expect", "same_as", "not_same_as")):
-        problems.append("needs `expect`, `same_as` or `not_same_as`")
+    if "input" in case and not any(k in case for k in _READING_CHECKS):
+        problems.append(f"needs one of {', '.join(f'`{k}`' for k in _READING_CHECKS)}")
     if "records" in case:
         if not isinstance(case["records"], list) or len(case["records"]) < 2:
             problems.append("records: a list of at least two rows")
@@ -646,6 +652,18 @@ def check_readings(case: RuleCase) -> None:
         assert not set(reader.keys(name)) & set(reader.keys(other)), (
             f"{name} and {other} both read {reader.keys(name)}"
         )
+    from migrate.normalize.reading_align import Aligner
+
+    aligner = Aligner(reader)
+    for other in _as_list(case.data.get("aligns_with")):
+        assert aligner.aligns(name, other), f"{name} {aligner.ja_tokens(name)} and {other}"
+    for other in _as_list(case.data.get("not_aligns_with")):
+        assert not aligner.aligns(name, other), f"{name} aligns with {other}"
+    for other in _as_list(case.data.get("acronym")):
+        got = aligner.acronym(other)
+        assert got and got in aligner.initials(name), f"{other} ({got!r}) is no acronym of {name}"
+    for other in _as_list(case.data.get("not_acronym")):
+        assert aligner.acronym(other) not in aligner.initials(name), f"{other}: acronym of {name}"
 
 
 def _check_reading_pairs(case: RuleCase) -> None:
@@ -699,7 +717,7 @@ KINDS: dict[str, Kind] = {
     ),
     "readings": Kind(
         frozenset({"about"}),
-        _COMMON | {"id", "input", "expect", "same_as", "not_same_as", "records", "pairs", "needs"},
+        _COMMON | {"id", "input", "records", "pairs", "needs", *_READING_CHECKS},
         ("id", "input"),
         _validate_readings,
         check_readings,

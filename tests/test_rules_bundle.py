@@ -403,3 +403,14 @@ def test_a_japanese_legal_form_in_readings_yaml_is_an_error_with_its_line(rules:
     assert f"readings.yaml:{loan}: loanwords.グループ: needs at least one English spelling" in str(
         err
     )
+
+
+def test_readings_alternates_and_optional_words_are_checked_with_their_lines(rules: Path) -> None:
+    """The alignment's tables: an alternate reading needs Latin spellings, an optional word is
+    a Latin word (readings.yaml alternates, optional)."""
+    path = rules / "readings.yaml"
+    alt = _edit(path, "  大和: [daiwa, yamato]", "  大和: [だいわ]")
+    opt = _edit(path, "optional: [the, and,", "optional: [株式会社, the, and,")
+    err = _error(rules, "readings")
+    assert f"readings.yaml:{alt}: alternates.大和: 'だいわ' has no Latin letters" in str(err)
+    assert f"readings.yaml:{opt}: optional[0]: '株式会社' is not a Latin word" in str(err)
