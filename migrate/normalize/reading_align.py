@@ -47,6 +47,9 @@ from .readings import _SOUNDS as _SOUND_RULES
 
 #: a kanji word read kanji by kanji has at most this many spellings (大 alone has eight readings)
 MAX_FORMS = 256
+#: a block of English names larger than this is too common a start to compare within (near-
+#: linear on large trackers; the other levels still pair those names)
+MAX_BLOCK = 300
 #: readings of one kanji tried (pykakasi lists the common ones first)
 READINGS_PER_KANJI = 6
 _REMARK = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
@@ -428,8 +431,9 @@ class Aligner:
                 tokens = self.ja_tokens(name)
                 if not tokens or _letters(tokens) < self.reader.rules.min_length:
                     continue
-                keys = self.starts(tokens) | {"~" + f for f in tokens[0].sounds}
-                cands = {j for s in keys for j in blocks.get(s, ())}
+                keys = self.starts(tokens) | {"~" + f for f in tokens[0].sounds if len(f) >= 2}
+                found = [blocks.get(s, set()) for s in keys]
+                cands = {j for b in found if len(b) <= MAX_BLOCK for j in b}
                 for j in cands:
                     c = min((_cost(tokens, w, self.optional) for w in en_words[j]), default=_NO)
                     if c < costs.get((i, j), _NO):
@@ -649,4 +653,4 @@ def _romaji_of(hiragana: str) -> str:
     return "".join(map(fold_word, _latin_words(kana_romaji(hiragana) or "")))
 
 
-__all__ = ["MAX_FORMS", "Aligner", "Token", "spelled_letters"]
+__all__ = ["MAX_BLOCK", "MAX_FORMS", "Aligner", "Token", "spelled_letters"]
