@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import infer_dtype
 
 
 def digest(key: str, length: int = 10) -> str:
@@ -31,10 +32,19 @@ def content_digests(frame: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
     n = len(frame)
     if not len(columns):
         return np.full(n, digest("", 16), dtype=object)
-    values = frame[list(columns)].to_numpy(dtype=object, copy=True)
-    values[pd.isna(values)] = ""
+    sub = frame[list(columns)]
+    texts = []  # column by column: a column of text (most are) needs no str() per cell
+    for j in range(sub.shape[1]):
+        values = sub.iloc[:, j].to_numpy(dtype=object, copy=True)
+        values[pd.isna(values)] = ""
+        text = values.tolist()
+        texts.append(
+            text if infer_dtype(values, skipna=False) == "string" else list(map(str, text))
+        )
+    sha1 = hashlib.sha1
     return np.array(
-        [digest("\x1f".join(map(str, row)), 16) for row in values.tolist()], dtype=object
+        [sha1("\x1f".join(row).encode("utf-8")).hexdigest()[:16] for row in zip(*texts)],
+        dtype=object,
     )
 
 
