@@ -52,6 +52,7 @@ MAX_FORMS = 256
 MAX_BLOCK = 300
 #: readings of one kanji tried (pykakasi lists the common ones first)
 READINGS_PER_KANJI = 6
+_KANA_ONLY = re.compile(r"^[ぁ-ゖァ-ヺー]+$")
 _REMARK = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
 _LATIN_RUN = re.compile(r"([A-Za-z0-9&]+)")
 _KANJI = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff\u3005]+$")
@@ -145,6 +146,10 @@ class Aligner:
             for ja, spellings in rules.alternates
         }
         self._kanji_words = {ja for ja in self._forms if not _KATAKANA.match(ja)}
+        mixed = sorted(
+            (ja for ja in self._kanji_words if _KATA_RUN.search(ja)), key=len, reverse=True
+        )
+        self._mixed = re.compile("(" + "|".join(map(re.escape, mixed)) + ")") if mixed else None
         # the initials of every spelling of a dictionary word (不動産: r(eal) e(state), f(udosan))
         self._initials = {
             ja: frozenset(
@@ -172,6 +177,20 @@ class Aligner:
         name = _REMARK.sub("", _nfkc(name).strip()) or name
         compact = self.reader._strip_ja_forms(_nfkc(name).strip())
         tokens: list[Token] = []
+        # dictionary words in two scripts first (製パン: baking), then the rest run by run
+        pieces = self._mixed.split(compact) if self._mixed else [compact]
+        for k, piece in enumerate(pieces):
+            if k % 2:
+                tokens.append(self._word(piece))
+            else:
+                tokens += self._run_tokens(piece)
+        if any(not t.forms for t in tokens):
+            return ()
+        return tuple(tokens)
+
+    def _run_tokens(self, compact: str) -> list[Token]:
+        """The words of a name's katakana runs, Latin runs and kanji runs."""
+        tokens: list[Token] = []
         for part in _KATA_RUN.split(compact):
             if not part:
                 continue
@@ -195,23 +214,27 @@ class Aligner:
                         tokens.append(Token(w, frozenset(spelled), f in self.optional))
                 else:
                     tokens += self._kanji_tokens(chunk)
-        if any(not t.forms for t in tokens):
-            return ()
-        return tuple(tokens)
+        return tokens
 
     def en_words(self, name: str) -> tuple[str, ...]:
         """The folded words of a Latin name without its legal forms."""
         words = [fold_word(w) for w in _latin_words(_nfkc(name))]
         return tuple(w for w in self.reader._drop_forms(words) if w)
 
-    def en_variants(self, name: str) -> list[tuple[str, ...]]:
-        """The words of a Latin name, and in Japanese order when it says "X of Y" (The Bank of
-        Fukuoka: fukuoka bank; Computer Institute of Japan: japan computer institute)."""
+    def en_variants(self, name: str) -> list[tuple[tuple[str, ...], float]]:
+        """The words of a Latin name and what reading them so costs: as written; in Japanese
+        order when it says "X of Y" (The Bank of Fukuoka: fukuoka bank); its first two names
+        the other way round (Sumitomo Mitsui / 三井住友, Watanabe Sato / 佐藤渡辺)."""
         words = self.en_words(name)
-        out = [words] if words else []
+        if not words:
+            return []
+        out = [(words, 0.0)]
         if "of" in words[1:-1]:
             k = words.index("of")
-            out.append(words[k + 1 :] + words[:k])
+            out.append((words[k + 1 :] + words[:k], 0.0))
+        first, second = words[0], words[1] if len(words) > 1 else ""
+        if min(len(first), len(second)) >= 3 and not {first, second} & self.optional:
+            out.append(((second, first, *words[2:]), SWAP_COST))
         return out
 
     def _word(self, ja: str) -> Token:
@@ -263,7 +286,10 @@ class Aligner:
         forms |= self._alternates.get(text, frozenset())
         if not kana:
             forms |= _kanwa_forms(text)
-        return Token(text, frozenset(f for f in forms if f))
+        forms.discard("")
+        # a word in kana is heard like katakana (りそな / Resona)
+        sounds = frozenset(map(_sound, forms)) if _KANA_ONLY.match(text) else frozenset()
+        return Token(text, frozenset(forms), sounds=sounds)
 
     def _romaji(self, text: str) -> set[str]:
         out = set()
@@ -362,7 +388,8 @@ class Aligner:
         """What aligning the two names costs (0: every word a spelling; inf: they do not)."""
         tokens = self.ja_tokens(ja_name)
         return min(
-            (_cost(tokens, w, self.optional) for w in self.en_variants(en_name)), default=_NO
+            (c + _cost(tokens, w, self.optional) for w, c in self.en_variants(en_name)),
+            default=_NO,
         )
 
     def starts(self, tokens: tuple[Token, ...], n: int = 3) -> set[str]:
@@ -410,12 +437,12 @@ class Aligner:
         only one of the other on both sides (the records in ``done_l`` / ``done_r`` left out)."""
         skip_l, skip_r = set(done_l), set(done_r)
         blocks: dict[str, set[int]] = {}
-        en_words: dict[int, list[tuple[str, ...]]] = {}
+        en_words: dict[int, list[tuple[tuple[str, ...], float]]] = {}
         for j, names in enumerate(en):
             if j in skip_r:
                 continue
             en_words[j] = [w for n in names for w in self.en_variants(n)]
-            for words in en_words[j]:
+            for words, _ in en_words[j]:
                 for s in self.en_starts(words):
                     if len(s) >= 3:
                         blocks.setdefault(s, set()).add(j)
@@ -435,7 +462,10 @@ class Aligner:
                 found = [blocks.get(s, set()) for s in keys]
                 cands = {j for b in found if len(b) <= MAX_BLOCK for j in b}
                 for j in cands:
-                    c = min((_cost(tokens, w, self.optional) for w in en_words[j]), default=_NO)
+                    c = min(
+                        (extra + _cost(tokens, w, self.optional) for w, extra in en_words[j]),
+                        default=_NO,
+                    )
                     if c < costs.get((i, j), _NO):
                         costs[(i, j)] = c
         return _clear_best(costs)
@@ -471,6 +501,7 @@ def _letters(tokens: tuple[Token, ...]) -> int:
 SKIP_COST = 0.05
 SOUND_COST = 0.2
 DROP_COST = 0.3
+SWAP_COST = 0.2
 #: how alike the letters of a katakana word and English ones are to match on two consonants
 SHORT_LIKENESS = 0.6
 #: a pair is taken when it costs this much less than the next best of either name
@@ -567,11 +598,16 @@ def _frame(words: tuple[str, ...]) -> frozenset[str]:
     インター) or sounded (Parco: パルコ), m and n after the first sound are one (Capcom:
     カプコン), with and without a final s."""
     text = "".join(words).replace("tz", "ts")
+    if text.startswith("x"):  # Xebio: ゼビオ
+        text = "z" + text[1:]
     # a final s was taken for a plural (Aderans: aderan), katakana sounds it (アデランス)
-    return frozenset(_sound(t, r) for t in (text, text + "s") for r in (_SOUND_RULES, _SOUNDS_R))
+    return frozenset(_sound(t, r) for t in (text, text + "s") for r in _ENGLISH_RULES)
 
 
 _SOUNDS_R = tuple(p for p in _SOUND_RULES if "r(?!" not in p[0].pattern)
+# English g before e and i is hard as often as soft (Ringer: リンガー, Gecoss: ジェコス)
+_SOUNDS_G = tuple(p for p in _SOUND_RULES if not p[0].pattern.startswith("g(?="))
+_ENGLISH_RULES = (_SOUND_RULES, _SOUNDS_R, _SOUNDS_G)
 
 
 def _sound(text: str, rules: tuple[tuple[re.Pattern[str], str], ...] = _SOUND_RULES) -> str:
