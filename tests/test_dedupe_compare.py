@@ -155,3 +155,69 @@ AGREE = Comparison("people", "people", (Level("exact"),), agreement_only=True)
 )
 def test_agreement_only_counts_agreement(a: tuple, b: tuple, expected: str) -> None:
     assert _level(AGREE, a, b) == expected
+
+
+SHARE = Comparison(
+    "reading",
+    "reading",
+    (Level("word_share", 0.6), Level("word_share", 0.3)),
+    agreement_only=True,
+    cross_script_of="name",
+)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "names", "expected"),
+    [
+        pytest.param(
+            "helpdesk chatbot", "shanai help desk bot", ("helpdesk chatbot new", "社内ヘルプデスクbot"),
+            "word_share", id="a-word-inside-the-other-reading",
+        ),
+        pytest.param(
+            "warehose management system corporate planning", "warehose kanri system keiei kikaku bu",
+            ("WMS add-on", "倉庫管理システム 追加"), "word_share", id="two-of-five-words",
+        ),
+        pytest.param(
+            "hr evaluation clod", "data kiban kochiku", ("HR Cloud rollout", "データ基盤構築"),
+            MISSING, id="no-shared-word-is-no-evidence",
+        ),
+        pytest.param(
+            "security assessment", "security assessment", ("Security assessment", "security assessment"),
+            MISSING, id="one-script-is-the-name-comparison's",
+        ),
+        pytest.param(
+            "security assessment", "", ("Security assessment", "セキュリティ診断"),
+            MISSING, id="one-side-unread",
+        ),
+    ],
+)  # fmt: skip
+def test_word_share_compares_readings_across_scripts_only(
+    a: str, b: str, names: tuple[str, str], expected: str
+) -> None:
+    assert _level(SHARE, a, b, {"name": names}) == expected
+
+
+def test_word_share_levels() -> None:
+    # helpdesk sits inside 'help desk bot'; 'chatbot' does not: one of two words, so the
+    # weaker level; three of the four words of the other side: the stronger one
+    assert _level(SHARE, "helpdesk", "help desk", {"name": ("a", "あ")}) == "word_share"
+    frame = pd.DataFrame(
+        {
+            "reading": ["security assessment", "security assessment shindan", "security shindan"],
+            "name": ["Security assessment", "セキュリティ診断 assessment", "セキュリティ診断"],
+        }
+    )
+    got = levels(prepare(frame, (SHARE,)), np.array([0, 0]), np.array([1, 2]))[:, 0]
+    # every word of the shorter reading (the stronger level); one word of two (the weaker)
+    assert got.tolist() == [0, 1]
+
+
+KIND = Comparison("kind", "kind", (Level("exact"),), when_differs="name")
+
+
+def test_when_differs_skips_what_another_comparison_counted() -> None:
+    assert (
+        _level(KIND, "renewal", "renewal", {"name": ("倉庫管理 更新", "倉庫管理 更新")}) == MISSING
+    )
+    assert _level(KIND, "renewal", "renewal", {"name": ("WMS 更新", "倉庫管理 更新")}) == "exact"
+    assert _level(KIND, "renewal", "new", {"name": ("WMS 更新", "WMS 新規")}) == ELSE

@@ -156,3 +156,27 @@ def test_names_keep_the_script_most_sources_use_by_default(tmp_path: Path) -> No
     doc = yaml.safe_load((DEFAULT_RULES_DIR / "dedupe.yaml").read_text(encoding="utf-8"))
     doc["names"] = {"primary": "latin"}
     assert load_settings(_write(tmp_path, doc)).name_script == "latin"
+
+
+def test_deal_kinds_and_cross_script_options_are_checked(tmp_path: Path) -> None:
+    doc = yaml.safe_load((DEFAULT_RULES_DIR / "dedupe.yaml").read_text(encoding="utf-8"))
+    doc["deals"]["kinds"]["renewal"].append("新規導入")  # also a 'new' word
+    doc["deals"]["kinds"]["upgrade"] = []
+    reading = next(c for c in doc["deals"]["comparisons"] if c["name"] == "reading")
+    reading["same_script_only"] = True  # excludes cross_script_of
+    kind = next(c for c in doc["deals"]["comparisons"] if c["name"] == "kind")
+    kind["when_differs"] = 3
+    with pytest.raises(RuleFileError) as err:
+        load_settings(_write(tmp_path, doc))
+    text = "\n".join(err.value.problems)
+    assert len(err.value.problems) == 4, text
+    assert "deals.kinds.renewal: '新規導入' is also listed under 'new'" in text
+    assert "deals.kinds.upgrade: expected a non-empty list of words" in text
+    assert "same_script_only and cross_script_of exclude each other" in text
+    assert "when_differs" in text
+
+
+def test_shipped_deal_kinds() -> None:
+    kinds = dict(load_settings().deals.kinds)
+    assert {"new", "renewal", "add_on", "rollout"} <= set(kinds)
+    assert "更新" in kinds["renewal"] and "renewal" in kinds["renewal"]

@@ -403,3 +403,62 @@ def test_a_conflict_of_amounts_names_their_currencies() -> None:
     assert found["message"].str.contains("amount '25000 USD' here, '12000000 JPY' kept").all()
     assert len(found) == 1
     assert (found["original"].tolist(), found["value"].tolist()) == (["25000"], ["12000000"])
+
+
+# An English export of the old CRM beside the team's Japanese sheet: the deal name is
+# translated, not transliterated, so the names are not compared letter by letter; the kind of
+# deal the names say (更新 / renewal), the words their readings share, the amount, the close
+# date and the contact decide (docs/survivorship.md, "Which rows are one deal at all").
+_EN_EXPORT = {"_file": "us_team_pipeline_2026-01-15.csv", "_sheet": "", "_order": 1500}
+_YOMI_FEB = {"_file": "第二営業部_ヨミ表_2026年2月.xlsx", "_sheet": "ヨミ表", "_order": 2000}
+
+
+def _ja(**kw: Any) -> dict[str, Any]:
+    return {**{k: v for k, v in EPSILON_JA.items() if not k.startswith("_")}, **_YOMI_FEB, **kw}
+
+
+def _en(**kw: Any) -> dict[str, Any]:
+    return {**{k: v for k, v in EPSILON_EN.items() if not k.startswith("_")}, **_EN_EXPORT, **kw}
+
+
+CROSS_SCRIPT = [
+    pytest.param(
+        _en(deal_name="Epsilon - Warehouse Management System (renewal)", amount=15_000_000.0,
+            close_date="2026-02-28", stage="proposal"),
+        _ja(deal_name="倉庫管理システム 更新", product="倉庫管理システム", amount=15_770_000.0,
+            close_date="2026-03-31", stage="closing"),
+        True, id="renewal-and-更新,rounded-amount,later-close-date",
+    ),
+    pytest.param(
+        _en(deal_name="Epsilon - Security Assessment (add-on)", amount=1_450_000.0,
+            close_date="2026-02-24", stage="opportunity"),
+        _ja(deal_name="セキュリティ診断 追加ライセンス", product="セキュリティ診断", amount=1_600_000.0,
+            close_date="2026-03-31", stage="proposal"),
+        True, id="add-on-and-追加ライセンス,a-shared-loanword",
+    ),
+    pytest.param(
+        _en(deal_name="Epsilon - Warehouse Management System (new)", amount=15_000_000.0,
+            close_date="2026-02-28", stage="proposal"),
+        _ja(deal_name="倉庫管理システム 更新", product="倉庫管理システム", amount=4_200_000.0,
+            close_date="2026-09-30", stage="opportunity"),
+        False, id="a-new-deal-is-not-next-year's-renewal",
+    ),
+    pytest.param(
+        _ja(deal_name="エプシロン_年間保守契約_FY2025", amount=3_000_000.0, close_date="2025-09-30",
+            stage="won", **OLD),
+        _ja(deal_name="年間保守契約 2026年度", amount=3_100_000.0, close_date="2026-03-31",
+            stage="closing"),
+        False, id="a-yearly-contract-and-next-year's",
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("a", "b", "same"), CROSS_SCRIPT)
+def test_deals_of_two_scripts(a: dict[str, Any], b: dict[str, Any], same: bool) -> None:
+    result = find_duplicates(frame([a, b, *_background()]))
+    assert result.records.loc[0, "company_id"] == result.records.loc[1, "company_id"]
+    first, second = _deal_ids(result, 2)
+    assert (first == second) is same
+    if same:  # the ヨミ表 of February 2026 is the latest snapshot: its values survive
+        deal = _deal(result)
+        assert (deal["stage"], deal["amount"]) == (b["stage"], b["amount"])

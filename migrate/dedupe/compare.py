@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .settings import DISTANCE_TESTS, SIMILARITY_TESTS, Comparison
+from .settings import DISTANCE_TESTS, SIMILARITY_TESTS, WORD_TESTS, Comparison
 
 NULL = -1
 _PREFIX = re.compile(r"^\D+")
@@ -66,6 +66,11 @@ class Prepared:
     cross: dict[str, tuple[np.ndarray, np.ndarray]] = field(
         default_factory=dict
     )  # (this, other) codes
+    # cross_script_of: the script of each record's value of that column (1 Japanese, 0 Latin,
+    # -1 empty); only pairs of two different scripts are compared
+    script: np.ndarray | None = None
+    # when_differs: codes of that column per record (-1 empty); pairs agreeing on it are skipped
+    gate: np.ndarray | None = None
 
 
 def _empty(values: pd.Series) -> np.ndarray:
@@ -124,6 +129,34 @@ def scalar_codes(col: pd.Series) -> np.ndarray:
     return codes
 
 
+def record_scripts(col: pd.Series) -> np.ndarray:
+    """Per record, 1 when its value is written in Japanese script, 0 in Latin, -1 when empty."""
+    values = pd.Series(col.to_numpy(dtype=object), dtype=object)
+    empty = _empty(values)
+    out = np.full(len(values), -1, dtype=np.int8)
+    if (~empty).any():
+        codes, uniques = pd.factorize(_as_text(values[~empty]))
+        out[~empty] = script_of(np.asarray(uniques, dtype=object))[codes]
+    return out
+
+
+def word_share(a: str, b: str) -> float:
+    """The share of one value's words that the other holds, the larger of the two ways; a
+    word of three letters or more may sit inside the other's words (``helpdesk`` in ``help
+    desk bot``: word boundaries differ between a translation and a reading). 0 when a side is
+    empty."""
+    wa, wb = a.split(), b.split()
+    if not wa or not wb:
+        return 0.0
+
+    def share(words: list[str], other: list[str]) -> float:
+        whole, joined = set(other), "".join(other)
+        found = sum(1 for w in words if w in whole or (len(w) >= 3 and w in joined))
+        return found / len(words)
+
+    return max(share(wa, wb), share(wb, wa))
+
+
 def prepare(frame: pd.DataFrame, comparisons: tuple[Comparison, ...]) -> list[Prepared]:
     """Factorise every compared column once."""
     out = []
@@ -144,6 +177,10 @@ def prepare(frame: pd.DataFrame, comparisons: tuple[Comparison, ...]) -> list[Pr
             if comp.tf_adjust and not p.multi and len(p.elems):
                 counts = np.bincount(p.elems, minlength=len(p.strings)).astype(float)
                 p.tf = counts / max(len(p.elems), 1)
+        if comp.cross_script_of:
+            p.script = record_scripts(_column(frame, comp.cross_script_of))
+        if comp.when_differs:
+            p.gate = scalar_codes(_column(frame, comp.when_differs))
         for lv in comp.levels:
             if lv.test == "same" and lv.arg not in p.others:
                 p.others[lv.arg] = scalar_codes(_column(frame, lv.arg))
@@ -186,6 +223,11 @@ def _text_levels(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.ndarray
     la = p.ptr[left + 1] - p.ptr[left]
     lb = p.ptr[right + 1] - p.ptr[right]
     ok = (la > 0) & (lb > 0)
+    if p.script is not None:  # cross_script_of: pairs of one script are not this comparison's
+        sa, sb = p.script[left], p.script[right]
+        ok &= (sa >= 0) & (sb >= 0) & (sa != sb)
+    if p.gate is not None:  # when_differs: an agreement already counted elsewhere
+        ok &= p.gate[left] != p.gate[right]
     if not ok.any():
         return out
     idx = np.flatnonzero(ok)
@@ -242,6 +284,14 @@ def _text_levels(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.ndarray
                     cache[lv.test] = _score(p, comp, lv.test, ua, ub, need)
                 sc = cache[lv.test]
                 hit_u = sc >= lv.arg - 1e-9 if lv.test in SIMILARITY_TESTS else sc <= lv.arg
+            elif lv.test in WORD_TESTS:
+                if lv.test not in cache:
+                    cache[lv.test] = np.fromiter(
+                        (word_share(p.strings[x], p.strings[y]) for x, y in zip(ua, ub)),
+                        float,
+                        len(ua),
+                    )
+                hit_u = cache[lv.test] >= lv.arg - 1e-9
             elif lv.test == "same_domain":
                 # two addresses at one company domain: usually two people
                 doms = np.array(

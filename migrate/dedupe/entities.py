@@ -498,7 +498,35 @@ def deal_records(
         }
     )
     frame["_key"] = key.to_numpy(dtype=object)[by_key]
+    kind, year, reading = _deal_words(records, raw_name, company_id, settings)
+    frame["deal_kind"], frame["deal_year"], frame["deal_reading"] = at(kind), at(year), at(reading)
     return EntityRecords(frame, record_of_row)
+
+
+def _deal_words(
+    records: pd.DataFrame, raw_name: pd.Series, company_id: np.ndarray, settings: DedupeSettings
+) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Per row, the kind, year and reading of its deal name (migrate/dedupe/deal_words.py)."""
+    from . import deal_words as W
+
+    kinds = settings.deals.kinds
+    company = pd.Series(company_id, index=records.index, dtype=object)
+    reader = W.reader(settings.readings, tuple(settings.legal_forms))
+    if reader is None:
+        reading = pd.Series("", index=records.index, dtype=object)
+    else:
+        names = pd.concat(
+            [
+                pd.DataFrame({"c": company, "name": text_column(records, c)})
+                for c in ("company_name", "company_key")
+            ]
+        )
+        has = raw_name != ""
+        reading = pd.Series("", index=records.index, dtype=object)
+        reading[has] = W.deal_readings(
+            raw_name[has], company[has], names[names["c"].isin(set(company[has]))], kinds, reader
+        )
+    return W.deal_kinds(raw_name, kinds), W.deal_years(raw_name), reading
 
 
 def _qualified_ids(record_id: pd.Series, records: pd.DataFrame) -> pd.Series:

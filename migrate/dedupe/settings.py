@@ -29,9 +29,18 @@ SIMILARITY_TESTS = (
     "jaro",
 )
 DISTANCE_TESTS = ("levenshtein", "damerau_levenshtein")
+# the share of the words of the shorter value (space-separated) that the other value holds
+WORD_TESTS = ("word_share",)
 NUMBER_TESTS = ("rel_diff", "abs_diff")
 DATE_TESTS = ("days",)
-TEXT_TESTS = ("exact", *SIMILARITY_TESTS, *DISTANCE_TESTS, "same_prefix", "same_domain")
+TEXT_TESTS = (
+    "exact",
+    *SIMILARITY_TESTS,
+    *DISTANCE_TESTS,
+    *WORD_TESTS,
+    "same_prefix",
+    "same_domain",
+)
 # tests that look at another column of the pair: 'same' (the other column agrees, e.g. same
 # source file), 'cross' (the value sits in the other record's other column: swapped names)
 PAIR_TESTS = ("same", "cross")
@@ -118,7 +127,7 @@ class Level:
             return "differs, same id prefix"
         if self.test == "same_domain":
             return "differs, same domain"
-        if self.test in SIMILARITY_TESTS:
+        if self.test in SIMILARITY_TESTS or self.test in WORD_TESTS:
             return f"{self.test}>={self.arg:g}"
         if self.test in DISTANCE_TESTS:
             return f"{self.test}<={self.arg:g}"
@@ -142,6 +151,13 @@ class Comparison:
     # only agreement counts: two different values are no evidence either way (a company has
     # many people and deals; sharing one says much, not sharing says nothing)
     agreement_only: bool = False
+    # only pairs whose values of this column are written in different scripts are compared
+    # (the reading of a deal name beside the name itself: the name comparison takes the pairs
+    # of one script, this one the pairs it cannot compare)
+    cross_script_of: str | None = None
+    # only pairs whose values of this column differ are compared: the agreement another
+    # comparison has already counted (two equal deal names) is not counted again
+    when_differs: str | None = None
 
     @property
     def n_levels(self) -> int:
@@ -156,6 +172,7 @@ class Comparison:
     @property
     def columns(self) -> frozenset[str]:
         extra = {lv.arg for lv in self.levels if lv.test in PAIR_TESTS}
+        extra |= {c for c in (self.cross_script_of, self.when_differs) if c}
         return frozenset({self.column, *extra})
 
 
@@ -215,6 +232,9 @@ class EntitySettings:
     # fields kept from one row: the first field's strategy picks the row, the others follow it
     # (an amount and its currency)
     together: tuple[tuple[str, ...], ...] = ()
+    # deals: kind -> the words of a deal name that say it (新規導入, renewal, 追加ライセンス ...);
+    # two deals of one company of different kinds are two deals (migrate/dedupe/deal_words.py)
+    kinds: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def strategy(self, name: str) -> Strategy:
         return dict(self.survivorship).get(name, self.survivorship_default)
@@ -342,7 +362,7 @@ def _parse_level(p: Problems, raw: Any, key: str) -> Level | None:
     t = tests[0]
     arg = raw[t]
     k = f"{key}.{t}"
-    if t in SIMILARITY_TESTS:
+    if t in SIMILARITY_TESTS or t in WORD_TESTS:
         arg = _number(p, arg, k, 0.0, 1.0)
     elif t in DISTANCE_TESTS or t in NUMBER_TESTS or t in DATE_TESTS:
         arg = _number(p, arg, k, 0.0)
@@ -389,6 +409,8 @@ def _parse_comparison(p: Problems, raw: Any, key: str) -> Comparison | None:
             "kind",
             "same_script_only",
             "agreement_only",
+            "cross_script_of",
+            "when_differs",
         ],
         ["column", "levels"],
     ):
@@ -432,6 +454,14 @@ def _parse_comparison(p: Problems, raw: Any, key: str) -> Comparison | None:
     ):
         if not isinstance(v, bool):
             p.add(f"{key}.{flag}", f"{v!r} is not allowed; allowed values: true, false")
+    cross = raw.get("cross_script_of")
+    if cross is not None and not p.type(cross, f"{key}.cross_script_of", str, "a column name"):
+        cross = None
+    differs = raw.get("when_differs")
+    if differs is not None and not p.type(differs, f"{key}.when_differs", str, "a column name"):
+        differs = None
+    if cross is not None and script:
+        p.add(f"{key}.cross_script_of", "same_script_only and cross_script_of exclude each other")
     else_m = raw.get("else_m")
     if else_m is not None:
         else_m = _number(p, else_m, f"{key}.else_m", 0.0, 1.0)
@@ -453,6 +483,8 @@ def _parse_comparison(p: Problems, raw: Any, key: str) -> Comparison | None:
         else_m,
         bool(script),
         bool(agreement),
+        cross,
+        differs,
     )
 
 
@@ -560,7 +592,7 @@ def link_settings(raw: Mapping[str, Any], name: str = "<settings>") -> LinkSetti
 
 
 def _parse_entity(p: Problems, raw: Any, key: str) -> EntitySettings | None:
-    extra = ["present_if", "survivorship", "source_priority", "conflicts", "fields"]
+    extra = ["present_if", "survivorship", "source_priority", "conflicts", "fields", "kinds"]
     if not p.keys(raw, key, [*LINK_KEYS, *extra], ["blocking", "comparisons", "present_if"]):
         return None
     link = parse_link_settings(p, raw, key)
@@ -592,8 +624,26 @@ def _parse_entity(p: Problems, raw: Any, key: str) -> EntitySettings | None:
                     per_field.append((str(fname), strat))
         else:
             p.add(f"{key}.survivorship.fields", "expected a mapping of field: strategy")
+    kinds: list[tuple[str, tuple[str, ...]]] = []
+    kinds_raw = raw.get("kinds") or {}
+    if isinstance(kinds_raw, Mapping):
+        seen_word: dict[str, str] = {}
+        for kind, words in kinds_raw.items():
+            at = f"{key}.kinds.{kind}"
+            listed = p.string_list(words, at)
+            if isinstance(words, list) and not listed:
+                p.add(at, "expected a non-empty list of words")
+            for w in listed:
+                folded = w.strip().lower()
+                if seen_word.get(folded, str(kind)) != str(kind):
+                    p.add(at, f"'{w}' is also listed under '{seen_word[folded]}'")
+                seen_word.setdefault(folded, str(kind))
+            kinds.append((str(kind), tuple(listed)))
+    else:
+        p.add(f"{key}.kinds", "expected a mapping of kind: [words]")
     return EntitySettings(
         link=link,
+        kinds=tuple(kinds),
         present_if=present_if,
         survivorship_default=default,
         survivorship=tuple(per_field),

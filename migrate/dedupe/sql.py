@@ -195,6 +195,8 @@ def supported(comp: Comparison) -> bool:
     """True when every level of the comparison renders to SQL (else the default engine scores
     that comparison: a test added to compare.py works on both engines from the start)."""
     known = TEXT_SQL_TESTS if comp.kind == "text" else VALUE_SQL_TESTS
+    if comp.cross_script_of or comp.when_differs:  # another column decides which pairs compare
+        return False
     return all(lv.test in known or lv.test in ("same", "cross") for lv in comp.levels)
 
 

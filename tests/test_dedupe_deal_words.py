@@ -1,0 +1,67 @@
+"""Deal words: the kind and year a deal name says, in either script (migrate/dedupe/deal_words.py)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from migrate.dedupe import load_settings
+from migrate.dedupe.deal_words import deal_kinds, deal_readings, deal_years, reader
+
+KINDS = load_settings().deals.kinds
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        pytest.param("倉庫管理システム 更新", "renewal", id="更新"),
+        pytest.param("Palace Hotel - Warehouse Management System (renewal)", "renewal", id="renewal"),
+        pytest.param("ニッチツ_電子契約サービス_新規導入", "new", id="新規導入"),
+        pytest.param("helpdesk chatbot new", "new", id="new"),
+        pytest.param("News portal renewal", "renewal", id="news-is-not-new"),
+        pytest.param("人事評価クラウド追加ライセンス経理部", "add_on", id="追加ライセンス"),
+        pytest.param("Security Assessment (add-on)", "add_on", id="add-on"),
+        pytest.param("HR Evaluation Cloud - add on", "add_on", id="add-on-with-a-space"),
+        pytest.param("需要予測AI 全社展開 物流部", "rollout", id="全社展開"),
+        pytest.param("data platform roll-out", "rollout", id="roll-out"),
+        pytest.param("SAP追加導入", "add_on", id="the-longest-word-wins"),
+        pytest.param("入退室管理システム 導入支援", "services", id="導入支援-is-not-導入"),
+        pytest.param("基幹システム リプレース", "replacement", id="リプレース"),
+        pytest.param("倉庫管理システム", "", id="no-kind"),
+    ],
+)  # fmt: skip
+def test_deal_kinds(name: str, kind: str) -> None:
+    assert deal_kinds(pd.Series([name]), KINDS).tolist() == [kind]
+
+
+@pytest.mark.parametrize(
+    ("name", "year"),
+    [
+        pytest.param("久光製薬_年間保守契約_FY2025", "2025", id="FY2025"),
+        pytest.param("年間保守 2026年度", "2026", id="2026年度"),
+        pytest.param("Annual maintenance FY 2024", "2024", id="FY-space"),
+        pytest.param("経費精算クラウド 更新 2026年", "2026", id="2026年"),
+        pytest.param("導入 2026年3月", "", id="a-month-is-a-date-not-a-year"),
+        pytest.param("X2025 upgrade", "", id="a-model-number"),
+        pytest.param("FY2025 → FY2026 移行", "", id="two-years-say-nothing"),
+    ],
+)  # fmt: skip
+def test_deal_years(name: str, year: str) -> None:
+    assert deal_years(pd.Series([name])).tolist() == [year]
+
+
+def test_readings_leave_out_the_company_and_the_kind() -> None:
+    settings = load_settings()
+    r = reader(settings.readings, tuple(settings.legal_forms))
+    assert r is not None
+    names = pd.Series(
+        ["Cube System - Security Assessment (renewal)", "キューブシステム_セキュリティ診断_更新"]
+    )
+    company = pd.Series(["C-1", "C-1"])
+    companies = pd.DataFrame(
+        {"c": ["C-1", "C-1"], "name": ["CUBE SYSTEM Inc.", "キューブシステム"]}
+    )
+    got = deal_readings(names, company, companies, KINDS, r).tolist()
+    assert got[0] == "security assessment"
+    assert got[1].startswith("security")  # セキュリティ is a loanword of rules/readings.yaml
+    assert "renewal" not in got[0] and "cube" not in " ".join(got)
