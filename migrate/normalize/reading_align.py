@@ -125,6 +125,8 @@ class Token:
     #: a dictionary word (建設, 機械): an English name may leave it out (鹿島建設 / Kajima
     #: Corporation), at a cost, so that a name that keeps it wins
     generic: bool = False
+    #: spellings read kanji by kanji (pykakasi): likely only when nothing better aligns
+    weak: frozenset[str] = frozenset()
 
 
 class Aligner:
@@ -284,12 +286,16 @@ class Aligner:
     def _plain(self, text: str, kana: bool = False) -> Token:
         forms = set(self._romaji(text))
         forms |= self._alternates.get(text, frozenset())
+        weak: frozenset[str] = frozenset()
         if not kana:
-            forms |= _kanwa_forms(text)
+            whole, by_kanji = _kanwa_forms(text)
+            forms |= whole
+            weak = by_kanji - forms
+            forms |= weak
         forms.discard("")
         # a word in kana is heard like katakana (りそな / Resona)
         sounds = frozenset(map(_sound, forms)) if _KANA_ONLY.match(text) else frozenset()
-        return Token(text, frozenset(forms), sounds=sounds)
+        return Token(text, frozenset(forms), sounds=sounds, weak=weak)
 
     def _romaji(self, text: str) -> set[str]:
         out = set()
@@ -502,6 +508,7 @@ SKIP_COST = 0.05
 SOUND_COST = 0.2
 DROP_COST = 0.3
 SWAP_COST = 0.2
+WEAK_COST = 0.1
 #: how alike the letters of a katakana word and English ones are to match on two consonants
 SHORT_LIKENESS = 0.6
 #: a pair is taken when it costs this much less than the next best of either name
@@ -544,7 +551,8 @@ def _cost(tokens: tuple[Token, ...], words: tuple[str, ...], optional: frozenset
                 best = min(best, DROP_COST + go(k + 1, pos))
             for f in t.forms:
                 if text.startswith(f, pos):
-                    best = min(best, go(k + 1, pos + len(f)))
+                    weak = WEAK_COST if f in t.weak else 0.0
+                    best = min(best, weak + go(k + 1, pos + len(f)))
             if t.sounds:  # a katakana word as the sound of English letters
                 for q in _sound_ends(pos, ends):
                     heard = text[pos:q]
@@ -660,17 +668,19 @@ def _kanji_readings(word: str) -> tuple[str, ...]:
 
 
 @functools.lru_cache(maxsize=16384)
-def _kanwa_forms(text: str) -> frozenset[str]:
-    """The readings of a kanji word: the dictionary's for the whole word, and its kanji read one
-    by one (doubled before a voiceless syllable, voiced after the first), at most MAX_FORMS."""
+def _kanwa_forms(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The readings of a kanji word: the dictionary's for the whole word, and (second) its
+    kanji read one by one (doubled before a voiceless syllable, voiced after the first), at
+    most MAX_FORMS."""
     if not _KANJI.match(text) or len(text) > 4:
-        return frozenset()
-    out = {_romaji_of(y) for y in _kanji_readings(text)}
+        return frozenset(), frozenset()
+    whole = frozenset(fold_word(f) for f in map(_romaji_of, _kanji_readings(text)) if f)
+    out: set[str] = set()
     per_kanji = []
     for k, ch in enumerate(text):
         readings = [_romaji_of(y) for y in _kanji_readings(ch)[:READINGS_PER_KANJI]]
         if not readings:
-            return frozenset(f for f in out if f)
+            return whole, frozenset()
         if k:
             readings += [_VOICED[r[0]] + r[1:] for r in readings if r and r[0] in _VOICED]
         per_kanji.append(list(dict.fromkeys(r for r in readings if r)))
@@ -682,7 +692,7 @@ def _kanwa_forms(text: str) -> frozenset[str]:
                 more += [_GEMINATE.sub("", w) + r[0] + r for w in words if _GEMINATE.search(w)]
             words = more
         out.update(words)
-    return frozenset(fold_word(f) for f in out if f)
+    return whole, frozenset(fold_word(f) for f in out if f) - whole
 
 
 def _romaji_of(hiragana: str) -> str:
