@@ -75,6 +75,20 @@ def _latin_variant(variant: str) -> str:
     return "".join(out)
 
 
+_LAST: list[tuple[CompanyRules, _Matchers]] = []  # the rules seen last and their matchers
+
+
+def _matchers_of(rules: CompanyRules) -> _Matchers:
+    """:func:`_matchers`, without hashing the rules again when they are the object seen last
+    (one column's values one after another: hashing the legal forms cost more than the cell)."""
+    last = _LAST[0] if _LAST else None
+    if last is not None and last[0] is rules:
+        return last[1]
+    m = _matchers(rules)
+    _LAST[:] = [(rules, m)]
+    return m
+
+
 @lru_cache(maxsize=8)
 def _matchers(rules: CompanyRules) -> _Matchers:
     ja: list[str] = []  # read before or after the name
@@ -153,7 +167,7 @@ def company_key(name: str, rules: NormalizeRules | None = None) -> str:
 def normalize_company(value: object, rules: NormalizeRules | None = None) -> Outcome[CompanyName]:
     """Normalise one company cell into display name, match key and legal form."""
     rules = rules or load_rules()
-    m = _matchers(rules.companies)
+    m = _matchers_of(rules.companies)
     text = clean_text(value)
     if not text:
         return Outcome(EMPTY)
