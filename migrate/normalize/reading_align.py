@@ -159,6 +159,12 @@ class Aligner:
             )
             for ja, spellings in rules.dictionary
         }
+        # the English words of the trade (single-word spellings of ``words``: machinery,
+        # cosmetics) an English name may add
+        self._droppable = frozenset(
+            f for ja, spellings in rules.words for sp in spellings
+            if len(ws := _latin_words(sp)) == 1 and len(f := fold_word(ws[0])) >= 4
+        ) - self.optional  # fmt: skip
         # the words of the trade (``words``) an English name may leave out; not the loanwords
         # (Holdings, Group: a holding company is not its operating company)
         self._words = {ja for ja, _ in rules.words}
@@ -394,7 +400,10 @@ class Aligner:
         """What aligning the two names costs (0: every word a spelling; inf: they do not)."""
         tokens = self.ja_tokens(ja_name)
         return min(
-            (c + _cost(tokens, w, self.optional) for w, c in self.en_variants(en_name)),
+            (
+                c + _cost(tokens, w, self.optional, self._droppable)
+                for w, c in self.en_variants(en_name)
+            ),
             default=_NO,
         )
 
@@ -469,7 +478,10 @@ class Aligner:
                 cands = {j for b in found if len(b) <= MAX_BLOCK for j in b}
                 for j in cands:
                     c = min(
-                        (extra + _cost(tokens, w, self.optional) for w, extra in en_words[j]),
+                        (
+                            extra + _cost(tokens, w, self.optional, self._droppable)
+                            for w, extra in en_words[j]
+                        ),
                         default=_NO,
                     )
                     if c < costs.get((i, j), _NO):
@@ -516,43 +528,56 @@ MARGIN = 0.1
 _NO = float("inf")
 
 
-def _cost(tokens: tuple[Token, ...], words: tuple[str, ...], optional: frozenset[str]) -> float:
-    """The cheapest alignment of a Japanese name's words on an English name's (inf: none)."""
+def _cost(
+    tokens: tuple[Token, ...],
+    words: tuple[str, ...],
+    optional: frozenset[str],
+    droppable: frozenset[str] = frozenset(),
+) -> float:
+    """The cheapest alignment of a Japanese name's words on an English name's (inf: none);
+    an English word of ``droppable`` the Japanese name has not costs DROP_COST."""
     if not tokens or not words:
         return _NO
     text = "".join(words)
     skip: dict[int, int] = {}  # where an optional English word starts -> where it ends
     ends = []
     at = 0
-    for w in words:
+    extra: dict[int, int] = {}  # where a word of the trade starts -> where it ends
+    for k, w in enumerate(words):
         if w in optional:
             skip[at] = at + len(w)
+        elif w in droppable and k:
+            extra[at] = at + len(w)
         at += len(w)
         ends.append(at)
     if all(t.optional for t in tokens) or len(skip) == len(words):
         return _NO
-    memo: dict[tuple[int, int], float] = {}
+    memo: dict[tuple[int, int, int], float] = {}
+    # ``d``: 1 once a Japanese word of the trade was left out, 2 once an English one was added;
+    # never both in one alignment (中日本鋳工 is not Central Japan Railway)
 
-    def go(k: int, pos: int) -> float:
-        if (k, pos) in memo:
-            return memo[(k, pos)]
-        memo[(k, pos)] = _NO  # no cycles: every step moves k or pos on
+    def go(k: int, pos: int, d: int) -> float:
+        if (k, pos, d) in memo:
+            return memo[(k, pos, d)]
+        memo[(k, pos, d)] = _NO  # no cycles: every step moves k or pos on
         if k == len(tokens) and pos == len(text):
-            memo[(k, pos)] = 0.0
+            memo[(k, pos, d)] = 0.0
             return 0.0
         best = _NO
         if pos in skip:
-            best = min(best, SKIP_COST + go(k, skip[pos]))
+            best = min(best, SKIP_COST + go(k, skip[pos], d))
+        if pos in extra and d != 1:  # Seibu Electric & Machinery / 西部電機: a word added
+            best = min(best, DROP_COST + go(k, extra[pos], 2))
         if k < len(tokens):
             t = tokens[k]
             if t.optional:
-                best = min(best, SKIP_COST + go(k + 1, pos))
-            elif t.generic and k:  # 鹿島建設 / Kajima: a word of the trade left out
-                best = min(best, DROP_COST + go(k + 1, pos))
+                best = min(best, SKIP_COST + go(k + 1, pos, d))
+            elif t.generic and k and d != 2:  # 鹿島建設 / Kajima: a word of the trade left out
+                best = min(best, DROP_COST + go(k + 1, pos, 1))
             for f in t.forms:
                 if text.startswith(f, pos):
                     weak = WEAK_COST if f in t.weak else 0.0
-                    best = min(best, weak + go(k + 1, pos + len(f)))
+                    best = min(best, weak + go(k + 1, pos + len(f), d))
             if t.sounds:  # a katakana word as the sound of English letters
                 for q in _sound_ends(pos, ends):
                     heard = text[pos:q]
@@ -563,13 +588,13 @@ def _cost(tokens: tuple[Token, ...], words: tuple[str, ...], optional: frozenset
                     # a frame of two consonants (テイカ / TAYCA: tk) only with letters alike
                     if max(map(len, common)) < 3 and like < SHORT_LIKENESS:
                         continue
-                    rest = go(k + 1, q)
+                    rest = go(k + 1, q, d)
                     if rest < _NO:
                         best = min(best, SOUND_COST + (1 - like) + rest)
-        memo[(k, pos)] = best
+        memo[(k, pos, d)] = best
         return best
 
-    return go(0, 0)
+    return go(0, 0, 0)
 
 
 def _sound_ends(pos: int, ends: list[int]) -> range | list[int]:
