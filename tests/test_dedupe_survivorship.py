@@ -170,3 +170,49 @@ def test_recency_ties_break_by_content_not_row_position() -> None:
     ids2 = pd.Series(["C-1", "C-2", "C-1", "C-1"])
     kept2 = survive(shuffled, ids2, ["company_name"], rules, rank2).entities
     assert kept.loc["C-1", "company_name"] == kept2.loc["C-1", "company_name"]
+
+
+@pytest.mark.parametrize(
+    ("later_file", "saved", "expected"),
+    [
+        # the ヨミ表 of 2026-01-20 is the later snapshot, though the row of the export of
+        # 2026-01-15 was edited after the ヨミ表's row: its stage was not moved on since
+        pytest.param("ヨミ表_20260120.xlsx", "", [1, 0], id="a-later-snapshot-by-its-name"),
+        # a month's sheet saved on the 20th of that month holds the 20th's figures
+        pytest.param("ヨミ表_2026年1月.xlsx", "2026-01-20T09:00:00", [1, 0],
+                     id="a-month's-sheet-saved-that-month"),
+        # without a saved date, January's sheet is of January 1st: the export is later
+        pytest.param("ヨミ表_2026年1月.xlsx", "", [0, 1], id="a-month's-sheet-of-its-first-day"),
+        # saved in March, it is still January's sheet (a date in the name comes first)
+        pytest.param("ヨミ表_2026年1月.xlsx", "2026-03-02", [0, 1],
+                     id="a-month's-sheet-saved-later-is-of-its-month"),
+    ],
+)  # fmt: skip
+def test_a_snapshot_is_as_recent_as_the_day_it_was_taken(
+    later_file: str, saved: str, expected: list[int]
+) -> None:
+    rows = pd.DataFrame(
+        {
+            "stage": ["proposal", "closing"],
+            "updated_at": ["2026-01-06", "2025-12-14"],
+            "_source_file": ["us_team_pipeline_2026-01-15.csv", later_file],
+            "_source_sheet": ["", "ヨミ表"],
+            "_source_saved": ["", saved],
+            "_source_order": [0, 1000],
+            "_source_row": [2, 5],
+        }
+    )
+    assert recency_rank(rows).tolist() == expected
+
+
+def test_rows_of_one_dated_sheet_keep_their_update_order() -> None:
+    rows = pd.DataFrame(
+        {
+            "updated_at": ["2025-08-01", "2025-09-15"],
+            "_source_file": ["商談レポート_20250930.xlsx"] * 2,
+            "_source_sheet": ["レポート"] * 2,
+            "_source_order": [0, 0],
+            "_source_row": [2, 3],
+        }
+    )
+    assert recency_rank(rows).tolist() == [1, 0]

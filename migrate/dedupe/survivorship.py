@@ -57,7 +57,7 @@ def recency_rank(
     stage_order: Mapping[str, int] | None = None,
 ) -> np.ndarray:
     """0 for the most recent row: latest :func:`effective_date` first ('' counts as oldest),
-    then the later ``created_at``, then the stage further along the funnel (``stage_order``:
+    then the later ``updated_at`` (rows of one sheet), then the later ``created_at``, then the stage further along the funnel (``stage_order``:
     stage key -> order; a deal listed twice in undated sheets has moved on, not back), then the
     later file/sheet among the inputs (``_source_order``), then the row's content (``content``:
     a digest per row, by default of every field that does not start with ``_``), and only for
@@ -89,6 +89,7 @@ def recency_rank(
             -order.to_numpy(float),
             -progress,
             -pd.factorize(_dates(rows, "created_at"), sort=True)[0],
+            -pd.factorize(_dates(rows, "updated_at"), sort=True)[0],
             -pd.factorize(upd.astype(str), sort=True)[0],
         )
     )
@@ -110,30 +111,31 @@ SAVED_COLUMN = "_source_saved"
 
 
 def effective_date(rows: pd.DataFrame) -> pd.Series:
-    """How recent each row is: its ``updated_at``; for a row without one, the date its sheet was
-    last worked on: the latest ``updated_at``/``created_at`` in that sheet or the date its file
-    or sheet name carries, else the date its workbook was last saved (``_source_saved``),
-    whichever is later.
+    """How recent each row is: the day its values were last known true.
+
+    That is the date its sheet is of (the date its file or sheet name carries, else the day its
+    workbook was last saved) or its own ``updated_at``, whichever is later: a CRM report of
+    2025-09-30 holds each deal as it stood that day, however long ago the deal was last
+    edited, so a snapshot taken later is the newer one even when the row of an earlier export
+    was edited more recently (its stage was not moved on since). For a row of a sheet without
+    such a date and without an ``updated_at``: the latest ``updated_at``/``created_at`` anyone
+    typed into its sheet. Rows of one sheet, equal here, are then ordered by their own
+    ``updated_at`` (:func:`recency_rank`).
 
     A tracker without an update column is not older than last year's CRM export: its rows are
     as current as the newest row anyone added to it, and no older than the day it was saved. A
     date in the name says when the data was taken, so it is the sheet's own date: a snapshot
     (``商談レポート_20250930.xlsx``) opened and saved again later holds the data of its name.
     """
-    upd = _dates(rows, "updated_at")
-    if (upd != "").all():
-        return upd
+    upd = _dates(rows, "updated_at").str.slice(0, 10)
     files = rows.get("_source_file", pd.Series("", index=rows.index)).astype(str)
     sheets = rows.get("_source_sheet", pd.Series("", index=rows.index)).astype(str)
-    named = pd.Series(
-        [source_date(f, s) for f, s in zip(files.tolist(), sheets.tolist())],
-        index=rows.index,
-        dtype=object,
-    )
-    named = named.where(named != "", _dates(rows, SAVED_COLUMN).str.slice(0, 10))
-    seen = pd.concat([upd, _dates(rows, "created_at"), named], axis=1).max(axis=1)
-    latest = seen.groupby(files + "\x1f" + sheets).transform("max")
-    return upd.where(upd != "", latest.fillna(""))
+    named = sheet_dates(rows)
+    seen = pd.concat([upd, _dates(rows, "created_at").str.slice(0, 10), named], axis=1).max(axis=1)
+    latest = seen.groupby(files + "\x1f" + sheets).transform("max").fillna("")
+    # a row with its own update date: that date, or its sheet's stated date when later
+    own = pd.concat([upd, named], axis=1).max(axis=1).fillna("")
+    return own.where(upd != "", latest)
 
 
 _NAME_DATES = (
@@ -150,24 +152,50 @@ _NAME_DATES = (
 def source_date(file: str, sheet: str = "") -> str:
     """The date a file or sheet name says it was taken (``商談レポート_20250930.xlsx``,
     ``ヨミ表_2026年1月``: the first of that month), ISO, or ''. The sheet's own date wins."""
+    return _name_date(file, sheet)[0]
+
+
+@lru_cache(maxsize=4096)
+def _name_date(file: str, sheet: str = "") -> tuple[str, bool]:
+    """:func:`source_date` and whether the name gives only a month (``ヨミ表_2026年1月``)."""
     import datetime as dt
     from pathlib import PurePath
 
     for text in (sheet, PurePath(file).stem if file else ""):
-        for pattern in _NAME_DATES:
+        for k, pattern in enumerate(_NAME_DATES):
             for m in pattern.finditer(unicodedata.normalize("NFKC", text)):
                 y, mo = int(m.group(1)), int(m.group(2))
                 day = m.group(3) or "1"
                 if day == "末":
                     return (
                         dt.date(y + mo // 12, mo % 12 + 1, 1) - dt.timedelta(days=1)
-                    ).isoformat()
+                    ).isoformat(), False
                 try:
                     d = int(day)
-                    return dt.date(y, mo, d).isoformat()
+                    return dt.date(y, mo, d).isoformat(), k == 1
                 except ValueError:
                     continue
-    return ""
+    return "", False
+
+
+def sheet_dates(rows: pd.DataFrame) -> pd.Series:
+    """Per row, the date its sheet is of: the date its file or sheet name carries, else the day
+    its workbook was last saved ('' when neither). A name that gives only a month (``ヨミ表_
+    2026年1月``) is of the saved day when the workbook was saved in that month (the January
+    sheet saved on the 20th holds the 20th's figures), else of the month's first day."""
+    files = rows.get("_source_file", pd.Series("", index=rows.index)).astype(str).tolist()
+    sheets = rows.get("_source_sheet", pd.Series("", index=rows.index)).astype(str).tolist()
+    saved = _dates(rows, SAVED_COLUMN).str.slice(0, 10).tolist()
+    out = []
+    for f, sh, sv in zip(files, sheets, saved):
+        named, month_only = _name_date(f, sh)
+        if not named:
+            out.append(sv)
+        elif month_only and sv[:7] == named[:7]:
+            out.append(max(sv, named))
+        else:
+            out.append(named)
+    return pd.Series(out, index=rows.index, dtype=object)
 
 
 def script_of(value: object) -> str:
@@ -546,6 +574,7 @@ def stage_guard(
              "field": "stage", "value": stage[p], "kept": stage[k], "kept_position": k}
         )  # fmt: skip
     upd = effective_date(rows).to_numpy(dtype=object)
+    own = _dates(rows, "updated_at").to_numpy(dtype=object)
     created = _dates(rows, "created_at").to_numpy(dtype=object)
     progress = (
         rows["stage"].astype(object).map(dict(stage_order)).fillna(0).to_numpy(dtype=float)
@@ -567,7 +596,8 @@ def stage_guard(
         kept_of = source.reindex(g).fillna(-1).to_numpy(dtype=np.int64)
         ok = kept_of >= 0
         src = np.where(ok, kept_of, 0)
-        tied = ok & (upd[has] == upd[src]) & (created[has] == created[src])
+        tied = ok & (upd[has] == upd[src]) & (own[has] == own[src])
+        tied &= created[has] == created[src]
         tied &= (progress[has] == progress[src]) & (has != src)
         vals = col.astype(object).to_numpy()
         text = col.astype(str).to_numpy()
