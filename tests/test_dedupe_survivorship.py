@@ -216,3 +216,18 @@ def test_rows_of_one_dated_sheet_keep_their_update_order() -> None:
         }
     )
     assert recency_rank(rows).tolist() == [1, 0]
+
+
+def test_a_saved_day_alone_does_not_outdate_a_later_edit() -> None:
+    """Opening an old workbook and saving it again changes its saved day, not its data."""
+    rows = pd.DataFrame(
+        {
+            "updated_at": ["2025-09-07", "2025-10-31"],
+            "_source_file": ["West_Sales_Pipeline_FY2026.xlsx", "旧CRM_エクスポート_2025.csv"],
+            "_source_sheet": ["Pipeline", ""],
+            "_source_saved": ["2026-01-12", ""],
+            "_source_order": [0, 1000],
+            "_source_row": [2, 5],
+        }
+    )
+    assert recency_rank(rows).tolist() == [1, 0]

@@ -113,14 +113,15 @@ SAVED_COLUMN = "_source_saved"
 def effective_date(rows: pd.DataFrame) -> pd.Series:
     """How recent each row is: the day its values were last known true.
 
-    That is the date its sheet is of (the date its file or sheet name carries, else the day its
-    workbook was last saved) or its own ``updated_at``, whichever is later: a CRM report of
-    2025-09-30 holds each deal as it stood that day, however long ago the deal was last
-    edited, so a snapshot taken later is the newer one even when the row of an earlier export
-    was edited more recently (its stage was not moved on since). For a row of a sheet without
-    such a date and without an ``updated_at``: the latest ``updated_at``/``created_at`` anyone
-    typed into its sheet. Rows of one sheet, equal here, are then ordered by their own
-    ``updated_at`` (:func:`recency_rank`).
+    That is the date its sheet's name says it is of (:func:`sheet_dates`) or its own
+    ``updated_at``, whichever is later: a CRM report of 2025-09-30 holds each deal as it stood
+    that day, however long ago the deal was last edited, so a snapshot taken later is the newer
+    one even when the row of an earlier export was edited more recently (its stage was not
+    moved on since). The day a workbook was saved alone does not count here: opening an old
+    workbook and saving it again changes it. For a row without an ``updated_at``: the latest
+    ``updated_at``/``created_at`` anyone typed into its sheet, or the date its sheet is of
+    (name or saved day), whichever is later. Rows of one sheet, equal here, are then ordered by
+    their own ``updated_at`` (:func:`recency_rank`).
 
     A tracker without an update column is not older than last year's CRM export: its rows are
     as current as the newest row anyone added to it, and no older than the day it was saved. A
@@ -133,8 +134,9 @@ def effective_date(rows: pd.DataFrame) -> pd.Series:
     named = sheet_dates(rows)
     seen = pd.concat([upd, _dates(rows, "created_at").str.slice(0, 10), named], axis=1).max(axis=1)
     latest = seen.groupby(files + "\x1f" + sheets).transform("max").fillna("")
-    # a row with its own update date: that date, or its sheet's stated date when later
-    own = pd.concat([upd, named], axis=1).max(axis=1).fillna("")
+    # a row with its own update date: that date, or the date its sheet's name says when later
+    # (not the saved date alone: opening an old workbook and saving it again changes that)
+    own = pd.concat([upd, sheet_dates(rows, named_only=True)], axis=1).max(axis=1).fillna("")
     return own.where(upd != "", latest)
 
 
@@ -178,11 +180,12 @@ def _name_date(file: str, sheet: str = "") -> tuple[str, bool]:
     return "", False
 
 
-def sheet_dates(rows: pd.DataFrame) -> pd.Series:
+def sheet_dates(rows: pd.DataFrame, named_only: bool = False) -> pd.Series:
     """Per row, the date its sheet is of: the date its file or sheet name carries, else the day
-    its workbook was last saved ('' when neither). A name that gives only a month (``ヨミ表_
-    2026年1月``) is of the saved day when the workbook was saved in that month (the January
-    sheet saved on the 20th holds the 20th's figures), else of the month's first day."""
+    its workbook was last saved ('' when neither; with ``named_only`` only the name's). A name
+    that gives only a month (``ヨミ表_2026年1月``) is of the saved day when the workbook was
+    saved in that month (the January sheet saved on the 20th holds the 20th's figures), else
+    of the month's first day."""
     files = rows.get("_source_file", pd.Series("", index=rows.index)).astype(str).tolist()
     sheets = rows.get("_source_sheet", pd.Series("", index=rows.index)).astype(str).tolist()
     saved = _dates(rows, SAVED_COLUMN).str.slice(0, 10).tolist()
@@ -190,7 +193,7 @@ def sheet_dates(rows: pd.DataFrame) -> pd.Series:
     for f, sh, sv in zip(files, sheets, saved):
         named, month_only = _name_date(f, sh)
         if not named:
-            out.append(sv)
+            out.append("" if named_only else sv)
         elif month_only and sv[:7] == named[:7]:
             out.append(max(sv, named))
         else:
