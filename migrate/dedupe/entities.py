@@ -508,6 +508,7 @@ def _deal_words(
 ) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Per row, the kind, year and reading of its deal name (migrate/dedupe/deal_words.py)."""
     from . import deal_words as W
+    from .compare import JAPANESE as K_JAPANESE
 
     kinds = settings.deals.kinds
     company = pd.Series(company_id, index=records.index, dtype=object)
@@ -521,7 +522,12 @@ def _deal_words(
                 for c in ("company_name", "company_key")
             ]
         )
-        has = raw_name != ""
+        # only names of a company that has deal names in both scripts are ever compared by
+        # reading (cross_script_of): the others are not read at all
+        ja = raw_name.map(lambda n: bool(K_JAPANESE.search(n)), na_action="ignore")
+        scripts = pd.DataFrame({"c": company, "ja": ja})[raw_name != ""]
+        both = scripts.groupby("c")["ja"].nunique()
+        has = (raw_name != "") & company.isin(set(both.index[both > 1]))
         reading = pd.Series("", index=records.index, dtype=object)
         reading[has] = W.deal_readings(
             raw_name[has], company[has], names[names["c"].isin(set(company[has]))], kinds, reader
