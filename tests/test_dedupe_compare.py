@@ -221,3 +221,18 @@ def test_when_differs_skips_what_another_comparison_counted() -> None:
     )
     assert _level(KIND, "renewal", "renewal", {"name": ("WMS 更新", "倉庫管理 更新")}) == "exact"
     assert _level(KIND, "renewal", "new", {"name": ("WMS 更新", "WMS 新規")}) == ELSE
+
+
+readings = st.lists(
+    st.sampled_from(["security", "help", "desk", "helpdesk", "ai", "system"]), max_size=4
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(a=readings, b=readings)
+def test_word_share_is_symmetric(a: list[str], b: list[str]) -> None:
+    frame = pd.DataFrame({"reading": [" ".join(a), " ".join(b)], "name": ["Latin", "日本語"]})
+    prep = prepare(frame, (SHARE,))
+    ab = levels(prep, np.array([0]), np.array([1]))
+    ba = levels(prep, np.array([1]), np.array([0]))
+    assert np.array_equal(ab, ba)
