@@ -50,6 +50,8 @@ MAX_FORMS = 256
 #: a block of English names larger than this is too common a start to compare within (near-
 #: linear on large trackers; the other levels still pair those names)
 MAX_BLOCK = 300
+#: candidates share the first this many letters of a spelling (or the sound of a first word)
+START = 4
 #: readings of one kanji tried (pykakasi lists the common ones first)
 READINGS_PER_KANJI = 6
 _KANA_ONLY = re.compile(r"^[ぁ-ゖァ-ヺー]+$")
@@ -407,7 +409,7 @@ class Aligner:
             default=_NO,
         )
 
-    def starts(self, tokens: tuple[Token, ...], n: int = 3) -> set[str]:
+    def starts(self, tokens: tuple[Token, ...], n: int = START) -> set[str]:
         """The first ``n`` letters the spellings of a name can start with (for blocking)."""
         out: set[str] = set()
 
@@ -427,7 +429,7 @@ class Aligner:
         walk(0, "")
         return out
 
-    def en_starts(self, words: tuple[str, ...], n: int = 3) -> set[str]:
+    def en_starts(self, words: tuple[str, ...], n: int = START) -> set[str]:
         """The first ``n`` letters of an English name, with and without its optional words."""
         out = set()
         for k in range(len(words) + 1):
@@ -536,21 +538,10 @@ def _cost(
 ) -> float:
     """The cheapest alignment of a Japanese name's words on an English name's (inf: none);
     an English word of ``droppable`` the Japanese name has not costs DROP_COST."""
-    if not tokens or not words:
+    if not tokens or not words or all(t.optional for t in tokens):
         return _NO
-    text = "".join(words)
-    skip: dict[int, int] = {}  # where an optional English word starts -> where it ends
-    ends = []
-    at = 0
-    extra: dict[int, int] = {}  # where a word of the trade starts -> where it ends
-    for k, w in enumerate(words):
-        if w in optional:
-            skip[at] = at + len(w)
-        elif w in droppable and k:
-            extra[at] = at + len(w)
-        at += len(w)
-        ends.append(at)
-    if all(t.optional for t in tokens) or len(skip) == len(words):
+    text, skip, extra, ends = _layout(words, optional, droppable)
+    if len(skip) == len(words):
         return _NO
     memo: dict[tuple[int, int, int], float] = {}
     # ``d``: 1 once a Japanese word of the trade was left out, 2 once an English one was added;
@@ -574,7 +565,11 @@ def _cost(
                 best = min(best, SKIP_COST + go(k + 1, pos, d))
             elif t.generic and k and d != 2:  # 鹿島建設 / Kajima: a word of the trade left out
                 best = min(best, DROP_COST + go(k + 1, pos, 1))
-            for f in t.forms:
+            starting = _by_start(t.forms)
+            for f in (
+                *starting.get(text[pos : pos + 2], ()),
+                *starting.get(text[pos : pos + 1], ()),
+            ):
                 if text.startswith(f, pos):
                     weak = WEAK_COST if f in t.weak else 0.0
                     best = min(best, weak + go(k + 1, pos + len(f), d))
@@ -595,6 +590,36 @@ def _cost(
         return best
 
     return go(0, 0, 0)
+
+
+@functools.lru_cache(maxsize=65536)
+def _by_start(forms: frozenset[str]) -> dict[str, tuple[str, ...]]:
+    """A word's spellings by their first two letters (a kanji word read kanji by kanji has
+    hundreds: only those that can start here are tried)."""
+    out: dict[str, list[str]] = {}
+    for f in forms:
+        out.setdefault(f[:2], []).append(f)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+@functools.lru_cache(maxsize=65536)
+def _layout(
+    words: tuple[str, ...], optional: frozenset[str], droppable: frozenset[str]
+) -> tuple[str, dict[int, int], dict[int, int], list[int]]:
+    """An English name's letters, where its optional words and its added words of the trade
+    start and end, and where each word ends (once per name, not per candidate)."""
+    skip: dict[int, int] = {}
+    extra: dict[int, int] = {}
+    ends: list[int] = []
+    at = 0
+    for k, w in enumerate(words):
+        if w in optional:
+            skip[at] = at + len(w)
+        elif w in droppable and k:
+            extra[at] = at + len(w)
+        at += len(w)
+        ends.append(at)
+    return "".join(words), skip, extra, ends
 
 
 def _sound_ends(pos: int, ends: list[int]) -> range | list[int]:
