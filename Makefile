@@ -1,13 +1,13 @@
 # sfa-migrate: two commands on a fresh machine with Python 3.11+ and make.
 #   make demo   set up .venv, run the pipeline on sample_data/, print where the outputs are
-#   make test   set up .venv with dev extras, run the tests
+#   make test   set up .venv with dev extras, run the tests (make test-all adds the slow ones)
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 OUT    ?= out/demo
 STAMP  := $(VENV)/.installed-dev
 
-.PHONY: demo test generators-check browser test-wheel test-matrix test-lowest test-newest check lint typecheck bench sample-data golden clean venv
+.PHONY: demo test test-slow test-all generators-check browser test-wheel test-matrix test-lowest test-newest check lint typecheck bench sample-data golden clean venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,8 +28,18 @@ demo: $(STAMP)
 	echo ""; echo "The command is $(BIN)/sfa-migrate (or: source $(BIN)/activate, then sfa-migrate --help)."; \
 	[ $$rc -le 1 ]
 
+# make test: every test but those marked slow (tests/test_*.py `pytest.mark.slow`: notebooks,
+# the check demo, repeated whole-pipeline runs, property sweeps), in under 3 minutes on 2 cores.
+# make test-slow: those; make test-all: both. CI (.ci/run) runs test, test-slow and test-wheel.
+PYTEST := $(BIN)/python -m pytest -q -n auto --dist loadfile
 test: $(STAMP) browser
-	$(BIN)/python -m pytest -q -n auto --dist loadfile
+	$(PYTEST) -m "not slow"
+
+test-slow: $(STAMP) browser
+	$(PYTEST) -m slow
+
+test-all: $(STAMP) browser
+	$(PYTEST)
 
 # Headless Chromium for tests/test_report_browser.py, from Debian's `chromium` package (a
 # browser that a tool downloads for itself cannot be fetched on these machines), with CJK
@@ -88,7 +98,7 @@ generators-check: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-check: lint typecheck generators-check test
+check: lint typecheck generators-check test-all
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"

@@ -6,6 +6,11 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+import pytest
+
+# three weekly runs of the check on generated trackers: `make test-slow` (CI runs it; README "Tests")
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

@@ -157,6 +157,7 @@ def _digest(folder: Path) -> dict[str, str]:
     }
 
 
+@pytest.mark.slow
 def test_run_is_deterministic(tmp_path):
     files = [str(FIX / n) for n in ("header-on-row-4.xlsx", "two-row-header.xlsx", "shift-jis.csv")]
     invoke("run", *files, "--out", str(tmp_path / "a"))

@@ -60,6 +60,7 @@ def test_timings_reach_report_json_only_when_asked(tracker: Path, tmp_path: Path
     assert timed.timings["read"] >= 0
 
 
+@pytest.mark.slow
 def test_the_cli_shows_stage_lines_on_a_terminal_and_not_with_quiet(
     tracker: Path, tmp_path: Path, monkeypatch
 ):

@@ -66,12 +66,14 @@ def sample_dedupe(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     return seen
 
 
+@pytest.mark.slow
 def test_sample_data_candidates_and_levels_are_the_same(sample_dedupe: dict[str, Any]) -> None:
     assert len(sample_dedupe["links"]) == 3  # companies, contacts, deals
     for frame, settings, _ in sample_dedupe["links"]:
         _same_pairs(frame, settings)
 
 
+@pytest.mark.slow
 def test_sample_data_clusters_are_the_same(sample_dedupe: dict[str, Any]) -> None:
     from migrate.dedupe import find_duplicates
 

@@ -542,6 +542,7 @@ def test_ambiguous_daiwa_rows_stay_apart(sample_runs, truth):
 # 5. CLI: audit, decisions, existing accounts, determinism
 
 
+@pytest.mark.slow
 def test_audit_writes_no_import_files(sample_runs, tmp_path):
     audit = sfa("audit", tmp_path / "audit")
     written = {p.name for p in audit.out.iterdir()}
@@ -580,6 +581,7 @@ def test_audit_and_run_share_the_exit_codes(tmp_path, inputs, code):
             assert not (tmp_path / cmd).exists()
 
 
+@pytest.mark.slow
 def test_decisions_replay(sample_runs, tmp_path):
     first = sample_runs("generic")
     ws = openpyxl.load_workbook(first.out / "review.xlsx", read_only=True)["review"]
@@ -620,6 +622,7 @@ def test_decisions_replay(sample_runs, tmp_path):
         assert decided[frozenset((p["left_key"], p["right_key"]))] == word
 
 
+@pytest.mark.slow
 def test_decisions_written_into_the_output_folder_survive_every_run(sample_runs, tmp_path):
     """The README's loop: decide in out/review.xlsx, run again with --out out/ --decisions
     out/review.xlsx, again and again: no decision is ever lost."""
@@ -676,6 +679,7 @@ def test_existing_account_is_matched(sample_runs, tmp_path):
     assert {r["Id"] for r in accounts if r is not rows[0]} == {""}
 
 
+@pytest.mark.slow
 def test_two_runs_are_byte_identical(sample_runs, tmp_path):
     first = sample_runs("generic")
     second = sfa("run", tmp_path / "out", "--target", "generic")

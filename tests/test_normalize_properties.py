@@ -13,6 +13,7 @@ import re
 import string
 
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -44,6 +45,9 @@ from migrate.normalize import (
 )
 from migrate.normalize.text import fold
 from migrate.schema import load_schema
+
+# hypothesis: hundreds of generated values per normaliser: `make test-slow` (CI runs it; README "Tests")
+pytestmark = pytest.mark.slow
 
 RULES = load_rules()
 TODAY = dt.date(2026, 1, 15)

@@ -13,6 +13,9 @@ from pathlib import Path
 
 import pytest
 
+# the notebooks run end to end in a kernel: `make test-slow` (CI runs it; README "Tests")
+pytestmark = pytest.mark.slow
+
 nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")
 

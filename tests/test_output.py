@@ -133,6 +133,7 @@ def test_out_dot_refuses_the_working_folder(tmp_path, monkeypatch):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
 
 
+@pytest.mark.slow
 def test_a_killed_run_leaves_the_previous_output_and_is_cleaned_up(tmp_path):
     out = tmp_path / "o"
     invoke("run", str(TRACKER), "--out", str(out))
@@ -175,6 +176,7 @@ def test_a_run_killed_while_moving_is_finished_by_the_next(tmp_path):
     assert not [p for p in out.iterdir() if p.name.startswith(".sfa-migrate-tmp-")]
 
 
+@pytest.mark.slow
 def test_an_output_folder_of_the_first_version_is_recognised(tmp_path):
     out = tmp_path / "o"
     invoke("run", str(TRACKER), "--out", str(out))

@@ -27,6 +27,9 @@ import pytest
 
 from migrate import pipeline
 
+# sample_data run twice, as written and shuffled: `make test-slow` (CI runs it; README "Tests")
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_data"
 CSV_FILE = "旧CRM_エクスポート_2025.csv"  # cp932, CRLF, header on line 1

@@ -17,6 +17,9 @@ import pytest
 
 from migrate import pipeline
 
+# a 2,000-column workbook through the whole pipeline: `make test-slow` (CI runs it; README "Tests")
+pytestmark = pytest.mark.slow
+
 N_COLUMNS = 2000
 MAPPED = ["会社名", "担当者", "メール", "案件名", "金額", "ステージ"]
 
