@@ -211,19 +211,28 @@ def line_of(lines: Mapping[str, int], key: str) -> int | None:
     return None
 
 
-def _key_lines(node: yaml.Node, prefix: str, out: dict[str, int]) -> None:
-    """Fill ``out`` with key path -> 1-based line for every key and list item under ``node``."""
+def _key_lines(
+    node: yaml.Node, prefix: str, out: dict[str, int], twice: list[tuple[str, int, int]]
+) -> None:
+    """Fill ``out`` with key path -> 1-based line for every key and list item under ``node``,
+    and ``twice`` with (key path, first line, line) of a key written again in one mapping (YAML
+    keeps the last one silently, so a rule added twice would hide the first)."""
     if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
         for k, v in node.value:
             name = str(k.value) if isinstance(k, yaml.ScalarNode) else "?"
             path = f"{prefix}.{name}" if prefix else name
-            out.setdefault(path, k.start_mark.line + 1)
-            _key_lines(v, path, out)
+            line = k.start_mark.line + 1
+            if name in seen and name not in ("?", "<<"):
+                twice.append((path, seen[name], line))
+            seen.setdefault(name, line)
+            out.setdefault(path, line)
+            _key_lines(v, path, out, twice)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
             path = f"{prefix}[{i}]"
             out.setdefault(path, item.start_mark.line + 1)
-            _key_lines(item, path, out)
+            _key_lines(item, path, out, twice)
 
 
 #: libyaml's loader when PyYAML was built with it (eight times faster on the rule files, the
@@ -253,8 +262,15 @@ def _parse(path: str) -> RuleDoc:
     finally:
         loader.dispose()
     lines: dict[str, int] = {}
+    twice: list[tuple[str, int, int]] = []
     if node is not None:
-        _key_lines(node, "", lines)
+        _key_lines(node, "", lines, twice)
+    if twice:
+        raise RuleFileError(
+            path,
+            [f"{key}: written twice (also at line {first}); keep one" for key, first, _ in twice],
+            [line for _, _, line in twice],
+        )
     return RuleDoc(path, data, MappingProxyType(lines))
 
 

@@ -166,6 +166,16 @@ def test_a_yaml_syntax_error_names_its_line(rules: Path) -> None:
     assert err.lines[0] is not None and err.lines[0] >= line
 
 
+def test_a_key_written_twice_in_one_mapping_names_both_lines(rules: Path) -> None:
+    # YAML keeps the last of two equal keys silently: the first rule would vanish unseen
+    text = (rules / "stages.yaml").read_text(encoding="utf-8")
+    first = text.splitlines().index("kind: stages") + 1
+    (rules / "stages.yaml").write_text(text + "kind: stages\n", encoding="utf-8")
+    err = _error(rules, "stages")
+    assert err.problems == [f"kind: written twice (also at line {first}); keep one"]
+    assert err.lines == [len(text.splitlines()) + 1]
+
+
 # ----------------------------------------------------------------------------- loaded once
 
 
