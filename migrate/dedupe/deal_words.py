@@ -24,8 +24,9 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from typing import Any
 
-import numpy as np
 import pandas as pd
+
+from ..columnar import map_values
 
 # a year only when it is said to be one: FY2025, 2025年度, 2026年 (not a product number)
 _SAID_YEAR = re.compile(
@@ -125,10 +126,8 @@ def reader(rules: Any, legal_forms: tuple[str, ...]) -> Any:
 
 
 def _per_distinct(names: pd.Series, fn: Callable[[str], str]) -> pd.Series:
-    values = names.fillna("").astype(str)
-    uniq = pd.unique(values.to_numpy(dtype=object))
-    table = {u: (fn(u) if u else "") for u in uniq}
-    return pd.Series(np.array([table[v] for v in values], dtype=object), index=names.index)
+    """``fn`` of each name, once per distinct name ('' for a blank one)."""
+    return map_values(names.fillna("").astype(str), lambda n: fn(n) if n else "")
 
 
 __all__ = ["deal_kinds", "deal_readings", "deal_years", "reader"]

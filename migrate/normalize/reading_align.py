@@ -375,22 +375,15 @@ class Aligner:
                     holders.setdefault(a, set()).add(j)
         if not holders:
             return []
-        partners_l: dict[int, set[int]] = {}
-        partners_r: dict[int, set[int]] = {}
+        # every acronym match costs the same, so the clear best of both sides is the only one
+        costs: dict[tuple[int, int], float] = {}
         for i, names in enumerate(ja):
             if i in skip_l:
                 continue
             for name in names:
                 for a in self.initials(name) & holders.keys():
-                    for j in holders[a]:
-                        partners_l.setdefault(i, set()).add(j)
-                        partners_r.setdefault(j, set()).add(i)
-        return sorted(
-            (i, j)
-            for i, js in partners_l.items()
-            for j in js
-            if len(js) == 1 and partners_r[j] == {i}
-        )
+                    costs.update(((i, j), 0.0) for j in holders[a])
+        return _clear_best(costs)
 
     # -- comparing
 
