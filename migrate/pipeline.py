@@ -481,7 +481,7 @@ def _saved_dates(records: pd.DataFrame, ingest: IngestResult) -> pd.Series:
     from .ingest.props import saved_date
 
     saved = {f.name: d.isoformat() for f in ingest.files if (d := saved_date(f.path))}
-    return records["_source_file"].map(saved).fillna("").astype(object)
+    return records["_source_file"].map(saved).astype(object).fillna("")
 
 
 def _reference_date(

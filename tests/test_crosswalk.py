@@ -151,3 +151,51 @@ def test_a_converted_lead_of_a_lead_list_is_exported_as_the_contact_of_its_compa
     roles = res.export.files["OpportunityContactRole.csv"]
     assert len(roles) == 2 and res.export.rejects.empty
     assert cw.loc[("leads.xlsx", 3)]["contact_status"] == "lead"
+
+
+def _sql_with_forecast(tmp_path: Path, target: str):
+    person = {
+        "会社名": "株式会社イプシロン",
+        "担当者名": "山本 次郎",
+        "メール": "yamamoto@eps.co.jp",
+    }
+    return _run(
+        tmp_path,
+        [
+            {
+                **person,
+                "案件名": "人事評価クラウド 導入",
+                "金額": 1320000,
+                "ステージ": "提案",
+                "完了予定日": "2026-04-30",
+            },
+            # arranging the first meeting of another deal: SQL, already forecast
+            {
+                **person,
+                "案件名": "設備保全IoT 追加ライセンス",
+                "金額": 6990000,
+                "ステージ": "初回面談調整中",
+                "完了予定日": "2026-03-31",
+            },
+        ],
+        target=target,
+    )
+
+
+def test_an_sql_row_with_its_own_forecast_is_a_deal_at_the_first_deal_stage(tmp_path):
+    res = _sql_with_forecast(tmp_path, "salesforce")
+    cw = res.crosswalk.set_index("source_row")
+    assert cw.loc[3, "deal_status"] == "exported" and cw.loc[3, "status"] == "exported"
+    opp = res.export.files["Opportunity.csv"].set_index("Name")
+    assert opp.loc["設備保全IoT 追加ライセンス", "StageName"] == "Qualification"
+    assert str(opp.loc["設備保全IoT 追加ライセンス", "Amount"]) == "6990000"
+    warned = res.findings[res.findings["rule"] == "export.sql-as-deal"]
+    assert list(warned["row"]) == [3] and set(warned["severity"]) == {"warning"}
+    assert set(warned["original"]) == {"sql"} and set(warned["value"]) == {"opportunity"}
+    assert "export.deal-not-exported" not in set(res.findings["rule"])
+
+
+def test_an_sql_row_with_a_forecast_is_a_hubspot_deal_too(tmp_path):
+    res = _sql_with_forecast(tmp_path, "hubspot")
+    deals = next(f for n, f in res.export.files.items() if "deal" in n.lower())
+    assert "設備保全IoT 追加ライセンス" in set(deals["dealname"])

@@ -18,6 +18,10 @@ plus findings for records a target does not take as they are.
   company with nothing but leads is no account (Salesforce). A person-level record of someone
   who also has a deal is superseded by that deal (finding ``export.lead-converted``).
 
+With ``leads`` or ``contacts``, a record at SQL (the last person-level stage) that carries a
+forecast of its own (an amount or a close date) outside lead lists is a deal at the first deal
+stage (warning ``export.sql-as-deal``): a pipeline line with a value is not a lead.
+
 Rows of a lead list (:func:`lead_list_rows`: a sheet whose records carry no deal field at all,
 no amount, no close date, no deal name, and at least one of which is at a person-level stage)
 are people, not deals, whatever their status says. With ``leads`` or ``contacts``:
@@ -153,6 +157,8 @@ def build_record_sets(
     listed: set[str] = set()  # person-level records of lead lists, lost ones included
     if person_stages != "deals":
         deals, links, listed, findings = _converted_leads(deals, model, all_companies)
+        deals, more = _forecast_sqls(deals, model, listed)
+        findings += more
     is_person = deals["stage"].isin(set(model.keys_where(level="person"))) | deals["deal_id"].isin(
         listed
     )
@@ -315,6 +321,52 @@ def _converted_leads(
     )
     listed = set(out.loc[in_list & ~converted, "deal_id"])
     return out[~linked], links, listed, findings
+
+
+def _forecast_sqls(
+    deals: pd.DataFrame, model: StageModel, listed: set[str]
+) -> tuple[pd.DataFrame, list[fnd.Finding]]:
+    """A record at the last person-level stage (SQL: sales accepted the lead) that carries a
+    forecast of its own (an amount or a close date) in a pipeline sheet is a deal: the team is
+    already forecasting it, and in Salesforce or HubSpot an accepted lead with a value is
+    converted to an opportunity at the first deal stage. It is exported at that stage with a
+    warning (``export.sql-as-deal``) instead of vanishing into its person's lead or contact.
+    Earlier person-level records (a lead, an MQL) with an amount stay person-level records
+    (``export.deal-not-exported`` says so), as do the rows of lead lists."""
+    person = model.keys_where(level="person")
+    first = next(iter(model.keys_where(level="deal", status="open")), "")
+    if deals.empty or not person or not first:
+        return deals, []
+    amount = (
+        pd.to_numeric(deals["amount"], errors="coerce")
+        if "amount" in deals
+        else pd.Series(float("nan"), index=deals.index)
+    )
+    close = (
+        deals["close_date"].map(text) if "close_date" in deals else pd.Series("", index=deals.index)
+    )
+    forecast = (amount.notna() & (amount != 0)) | (close != "")
+    promote = (deals["stage"] == person[-1]) & forecast & ~deals["deal_id"].isin(listed)
+    if not promote.any():
+        return deals, []
+    out = deals.copy()
+    findings = [
+        _finding(
+            "export.sql-as-deal",
+            "warning",
+            row,
+            f"record at stage '{row['stage']}' carries a forecast of its own (amount, close "
+            f"date): exported as a deal at '{first}', the first deal stage; check the stage "
+            "in the target",
+            action="changed",
+            value=first,
+        )
+        for _, row in deals[promote].iterrows()
+    ]
+    out.loc[promote, "stage"] = first
+    if STAGE in out.columns:
+        out.loc[promote, STAGE] = first
+    return out, findings
 
 
 def _split_leads(
