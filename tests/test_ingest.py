@@ -651,3 +651,38 @@ def test_a_list_of_company_names_in_one_column_is_read_whole(sheet):
     assert _fields(t) == ["company_name"]
     assert t.data_rows == list(range(2, 10))
     assert dict(t.skipped) == {}
+
+
+def _report(foot: list[list[object]]) -> list[str]:
+    headers = ["商談名", "取引先名", "フェーズ", "金額"]
+    fields = ["deal_name", "company_name", "stage", "amount"]
+    cells: list[list[object]] = [
+        ["電子契約 更新", "ヨネックス株式会社", "成立", 3601],
+        ["倉庫管理 全社展開", "ケネディクス株式会社", "提案", 33],
+        ["BIダッシュボード 更新", "株式会社タツミ", "交渉", 300],
+        [None, None, None, None],
+        ["合計", None, None, 3934],
+        [None, None, None, None],
+        *foot,
+    ]
+    return _classes(cells, headers, fields)
+
+
+def test_the_lone_lines_of_a_report_foot_are_notes_in_whatever_column():
+    # a Salesforce report's foot: a confidentiality line and a copyright under the deal names
+    classes = _report(
+        [
+            ["機密情報 - 配布禁止", None, None, None],
+            ["Copyright (c) 2000-2025 salesforce.com, inc. All rights reserved.", None, None, None],
+        ]
+    )
+    assert classes[:3] == ["data"] * 3 and classes[4] == "subtotal"
+    assert classes[6:] == ["note", "note"]
+
+
+def test_a_foot_that_holds_a_record_is_no_report_foot():
+    # a deal added below the total, with its company and stage: the lone line beside it stays
+    classes = _report(
+        [["追加案件 PoC", "株式会社タツミ", "提案", 120], ["機密情報 - 配布禁止", None, None, None]]
+    )
+    assert classes[6:] == ["data", "data"]

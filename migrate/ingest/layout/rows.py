@@ -53,10 +53,11 @@ def classify_rows(
     - subtotal: a total word (合計, Total, Sum...) with no other key, or numbers that are the
       sums of the rows above it (a SUM formula, or the plain values), with at most a label;
     - numbered-blank: nothing but a number in a row counter (a No. column filled in advance);
-    - note: a note mark (※, Note:), a section heading (【東日本】), or a lone text that is unlike
+    - note: a note mark (※, Note:), a section heading (【東日本】), a lone text that is unlike
       its column: outside the table's columns, far longer than the column's values, written as
       a sentence (、。, a closing colon), or not of the column's kind (a text under e-mails,
-      phones, amounts or dates).
+      phones, amounts or dates); or a lone text in the foot of a report (below its last total
+      row, where no row fills more than one cell: a confidentiality line, a copyright).
     """
     n = len(body)
     if n == 0:
@@ -128,6 +129,13 @@ def classify_rows(
     if width == 1:
         unlike = first_str.str.contains(_PROSE)
     note = note_prefix | (texty & (outside | unlike)) | section
+    # the foot of a report: below its last total row a report prints lone lines (機密情報 -
+    # 配布禁止, Copyright ..., 出力日時 ...); when no row down there fills more than one cell of
+    # a table of several columns, its lone texts are notes, whatever column they stand in
+    if width > 1 and subtotal.any():
+        foot = pos_index > subtotal[subtotal].index.max()
+        if foot.any() and (counts[foot] <= 1).all():
+            note = note | (texty & pd.Series(foot, index=pos_index))
 
     # a row that holds nothing but its number in a row counter (No. filled 1..100 in advance);
     # the counter is judged on the rows that are no total, note or repeated header (合計 in No.)
