@@ -102,3 +102,38 @@ def test_a_file_without_rows_but_missing_a_column_is_still_asked_of_gx() -> None
     empty = _frame().iloc[0:0].reset_index(drop=True)
     [outcome] = run_checks(empty, [(Check("exists", "Amount"), "Amount")], "empty")
     assert outcome.success is False
+
+
+def test_the_tests_stand_in_answers_what_gx_answers() -> None:
+    """tests/gx_by_mask.py replaces GX where GX is not what a test is about: it must give GX's
+    success, count and sample (and, asked for every row, GX's row list) for every check kind,
+    a missing column included."""
+    from gx_by_mask import validate_by_mask
+
+    frame = _frame()
+    frame["n"] = pd.Series([1.0, None, 150.0, -3.0, 100.0] * 2 + [7.0], dtype="float64")
+    frame["p"] = pd.Series(["c1", LINKED, None, "c9", LINKED] * 2 + [None], dtype="object")
+    plan = [(c, "v") for c in CHECKS] + [
+        (Check("exists", "v"), "v"),
+        (Check("exists", "Amount"), "Amount"),
+        (Check("not_null", "Amount"), "Amount"),
+        (Check("between", "n", min=0, max=100), "n"),
+        (Check("parent", "p", parent="companies.csv"), "p"),
+        (Check("currency", "v", values=("a1",)), "v"),
+    ]
+
+    def answers(results: list) -> list:
+        return [
+            (
+                bool(r.success),
+                int((r.result or {}).get("unexpected_count") or 0),
+                list((r.result or {}).get("partial_unexpected_index_list") or []),
+                list((r.result or {}).get("unexpected_index_list") or []),
+            )
+            for r in results
+        ]
+
+    for fmt in ("SUMMARY", "COMPLETE"):
+        gx = answers(_validate(frame, plan, f"stand-in-{fmt}", fmt))
+        assert any(not ok for ok, *_ in gx) and any(ok for ok, *_ in gx)
+        assert answers(validate_by_mask(frame, plan, f"stand-in-{fmt}", fmt)) == gx, fmt
