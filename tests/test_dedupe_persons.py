@@ -256,3 +256,34 @@ def test_romanised_name_with_a_different_email_goes_to_review() -> None:
     ids = _ids(result)
     assert ids[0] != ids[1]
     assert (result.review["entity"] == "contacts").sum() == 1
+
+
+def _two_scripts(en_contact: str) -> DedupeResult:
+    """One company in Japanese (with its contact 遠藤 大輔 and e-mail domain) and in an English
+    translation no reading links (医学生物学研究所 / MEDICAL&BIOLOGICAL LABORATORIES)."""
+    ja = {"company_name": "株式会社医学生物学研究所", "company_key": "医学生物学研究所"}
+    en = {
+        "company_name": "MEDICAL&BIOLOGICAL LABORATORIES",
+        "company_key": "MEDICAL&BIOLOGICAL LABORATORIES",
+    }
+    rows = [
+        {**ja, "contact_name": "遠藤 大輔", "contact_last_name": "遠藤",
+         "contact_first_name": "大輔", "email": "d.endo@mbl.co.jp", "_file": "ja.xlsx"},
+        {**ja, "contact_name": "福田 由美", "contact_last_name": "福田",
+         "contact_first_name": "由美", "email": "y.fukuda@mbl.co.jp", "_file": "ja.xlsx"},
+        {**en, "contact_name": en_contact, "email": "x@mbl.co.jp", "_file": "us.csv"},
+    ]  # fmt: skip
+    return find_duplicates(frame(rows + _background()))
+
+
+@needs_reader
+def test_a_company_in_two_scripts_with_one_domain_and_one_person_is_one_company() -> None:
+    # the English export's contact reads as the Japanese one (Daisuke Endo / 遠藤 大輔)
+    ids = _two_scripts("Daisuke Endo").records["company_id"].tolist()
+    assert ids[0] == ids[1] == ids[2]
+
+
+def test_a_shared_domain_alone_does_not_merge_two_scripts() -> None:
+    # nothing but the e-mail domain: another person, a name no reading links
+    ids = _two_scripts("Kenji Mori").records["company_id"].tolist()
+    assert ids[0] == ids[1] != ids[2]

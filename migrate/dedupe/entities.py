@@ -218,6 +218,7 @@ def company_records(
             ),
             "reading": _gather(np.r_[record_of_row, record_of_row, record_of_row], readings, n_rec),
             "people": _gather(record_of_row, _people(records), n_rec),
+            "people_reading": _gather(record_of_row, _people_readings(records), n_rec),
             "deals": _gather(record_of_row, _deal_fingerprints(records), n_rec),
             "existing_id": "",
         }
@@ -238,6 +239,37 @@ def _people(records: pd.DataFrame) -> pd.Series:
         text_column(records, "contact_last_name") + " " + text_column(records, "contact_first_name")
     ).str.strip()
     return _map_unique(full.where(full != "", joined), K.person_key)
+
+
+def _people_readings(records: pd.DataFrame) -> pd.Series:
+    """Per row, the reading of its contact's full name (sorted romanised words: 遠藤 大輔 and
+    Daisuke Endo are both 'daisuke endo'), '' for a name of one word (a surname alone is too
+    common to say which company it is) or one that cannot be read. Readings are only compared
+    between companies written in two scripts (dedupe ``cross_script_of``): without company
+    names in both scripts nothing is read. Each distinct name is read once, by its parts like
+    the contacts' own links (migrate/dedupe/persons.py), so the reader's cache serves both."""
+    from ..normalize.people import name_reading
+    from .compare import JAPANESE
+    from .persons import _reading
+
+    blank = pd.Series("", index=records.index, dtype=object)
+    companies = pd.unique(text_column(records, "company_name").to_numpy(dtype=object))
+    ja = [bool(JAPANESE.search(c)) for c in companies if c]
+    if not (any(ja) and not all(ja)):
+        return blank
+    full = text_column(records, "contact_name")
+    last = text_column(records, "contact_last_name")
+    first = text_column(records, "contact_first_name")
+    name = last + "\x1f" + first + "\x1f" + full
+
+    def read(value: str) -> str:
+        if not value:
+            return ""
+        ln, fn, whole = value.split("\x1f", 2)
+        words = _reading(ln, fn, whole, name_reading)
+        return words if len(words.split()) >= 2 else ""
+
+    return _map_unique(name.where((full != "") | (last != "") | (first != ""), ""), read)
 
 
 def _deal_fingerprints(records: pd.DataFrame) -> pd.Series:
