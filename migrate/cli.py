@@ -391,7 +391,8 @@ def _run(ctx: click.Context, files: tuple[str, ...], target: str | None, **kw) -
         for name, v in result.export.validation.items():
             rejected = int(v.get("rejected", 0) or 0)
             note = f", {rejected} rejected (see rejects.csv)" if rejected else ""
-            click.echo(f"  {name}: {int(v.get('rows_out', 0) or 0)} records{note}", err=True)
+            n = int(v.get("rows_out", 0) or 0)
+            click.echo(f"  {name}: {n} record{'' if n == 1 else 's'}{note}", err=True)
     if result.out_dir is not None:
         click.echo(f"outputs in {result.out_dir}/: {', '.join(result.outputs)}", err=True)
         click.echo(f"open {result.out_dir / 'report.html'} for the data-quality report", err=True)

@@ -180,3 +180,46 @@ def test_values_that_are_no_number_are_kept_for_the_format_check() -> None:
     assert export_values.as_number(math.inf) == "inf"
     assert export_values.as_number(" 12 万 ") == "12 万"
     assert export_values.as_number(None) == ""
+
+
+def _titled(path: Path, title: list[list[object]], header: list[str], rows: list[list[object]]):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "案件"
+    for r in [*title, [], header, *rows]:
+        ws.append(r)
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("title", "header", "want"),
+    [
+        # the unit stated once in the title block applies to the amounts
+        ([["営業部 案件一覧"], ["単位：万円"]], "金額", [12_000_000, 3_000_000]),
+        ([["案件一覧（単位：千円）"]], "見込金額", [1_200_000, 300_000]),
+        ([["Pipeline report"], ["Amounts in JPY thousands"]], "Amount", [1_200_000, 300_000]),
+        # a header's own unit wins over the title's
+        ([["単位：千円"]], "金額（万円）", [12_000_000, 3_000_000]),
+        # a title that merely holds 万 states no unit
+        ([["見込み100万超の案件"]], "金額", [1200, 300]),
+    ],
+    ids=["単位：万円", "（単位：千円）", "in-thousands", "header-wins", "no-statement"],
+)
+def test_a_unit_stated_above_the_table_applies_to_its_amounts(tmp_path, title, header, want):
+    src = _titled(
+        tmp_path / "t.xlsx",
+        title,
+        ["会社名", "案件名", header, "ステージ", "完了予定日"],
+        [
+            ["株式会社アルファ", "基幹更改", 1200, "提案", "2026-04-30"],
+            ["株式会社ベータ", "更新", 300, "提案", "2026-05-31"],
+        ],
+    )
+    res = pipeline.run([str(src)], target=None)
+    got = sorted((float(a) for a in res.records["amount"]), reverse=True)
+    assert got == [float(w) for w in want]
+    stated = res.findings[res.findings["rule"] == "ingest.sheet-unit"]
+    assert len(stated) == (1 if want[0] != 1200 and "（" not in header else 0)

@@ -28,6 +28,7 @@ from .header import (
 from .model import IngestRules, SheetOverride, SheetTable
 from .override import _apply_override
 from .rows import classify_rows
+from .units import apply_sheet_unit
 
 _NOT_RECORDS = {
     "sheet.rep-master": "a list of our own sales reps, not customer records",
@@ -134,6 +135,13 @@ def find_table(
     matches = _map_body(
         sheet, body, keep, headers, display, schema, rules_dir, override, known_companies
     )
+    # a unit the title block states (単位：万円) for the amounts whose header states none
+    first = group_pos if group_pos is not None else hpos
+    above = [i for i in sheet.nonempty_pos if i < first]
+    matches, unit_findings = apply_sheet_unit(
+        cells, above, [sheet.excel_row(i) for i in above], matches, schema, grid.file, grid.sheet
+    )
+    table.findings.extend(unit_findings)
     table.columns = matches
     header_excel = sheet.excel_row(hpos)
     table.header_row = header_excel
