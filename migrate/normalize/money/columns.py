@@ -88,7 +88,7 @@ def normalize_money(
                 [
                     Issue(
                         "normalize.amount-unit-applied",
-                        f"multiplied by {unit[p]:g}, the unit in the column header",
+                        f"multiplied by {unit[p]:g}, the unit of the column (its header, or the sheet above the table)",
                         format_amount(amount[p]),
                         level="reformat",
                     )

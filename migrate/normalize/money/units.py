@@ -130,6 +130,6 @@ def _unit_applied(field: str, applied: np.ndarray, unit: np.ndarray, col: Collec
     for (file, sheet, u), grp in frame.groupby(["file", "sheet", "u"], sort=False):
         issue = Issue(
             "normalize.amount-unit-applied",
-            f"{len(grp)} bare amount(s) multiplied by {u:g}, the unit in the column header",
+            f"{len(grp)} bare amount(s) multiplied by {u:g}, the unit of the column (its header, or the sheet above the table)",
         )
         col.sheet_level(field, str(file), str(sheet), issue)
