@@ -236,3 +236,31 @@ def test_word_share_is_symmetric(a: list[str], b: list[str]) -> None:
     ab = levels(prep, np.array([0]), np.array([1]))
     ba = levels(prep, np.array([1]), np.array([0]))
     assert np.array_equal(ab, ba)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        pytest.param("ヤマトホールディングス", "ヤマト", ELSE, id="holdings-contains-its-company"),
+        pytest.param("sonygroup", "sony", ELSE, id="group-latin"),
+        pytest.param("ヤマトｈｄ", "ヤマト", ELSE, id="hd-full-width"),
+        pytest.param("ヤマトグループ", "ヤマトホールディングス", ELSE, id="group-vs-holdings"),
+        pytest.param("abcgroupholdings", "abc", ELSE, id="two-words-stripped"),
+        pytest.param(
+            "ヤマトホールディングス", "ヤマトホールディングス", "exact", id="both-hold-it"
+        ),
+        # only the distinguishing word makes them apart: another contained name is still contained
+        pytest.param("山田電気工業", "山田電気", "partial_ratio", id="other-words-still-contained"),
+        pytest.param("グループ", "グループホールディングス", ELSE, id="the-word-alone-is-a-name"),
+    ],
+)
+def test_distinct_words_part_a_holding_company_from_its_company(
+    a: str, b: str, expected: str
+) -> None:
+    assert "ホールディングス" in NAME.distinct_words
+    assert _level(NAME, a, b) == expected
+
+
+def test_without_distinct_words_containment_agrees() -> None:
+    plain = replace(NAME, distinct_words=())
+    assert _level(plain, "ヤマトホールディングス", "ヤマト") == "partial_ratio"

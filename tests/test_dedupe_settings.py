@@ -180,3 +180,28 @@ def test_shipped_deal_kinds() -> None:
     kinds = dict(load_settings().deals.kinds)
     assert {"new", "renewal", "add_on", "rollout"} <= set(kinds)
     assert "更新" in kinds["renewal"] and "renewal" in kinds["renewal"]
+
+
+def test_distinct_words_are_checked() -> None:
+    base = {"blocking": [["a"]]}
+    s = link_settings(
+        {**base, "comparisons": [{"column": "a", "levels": ["exact"], "distinct_words": ["HD"]}]}
+    )
+    assert s.comparisons[0].distinct_words == ("HD",)
+    for words, message in (
+        ("HD", "expected a list of strings"),
+        ([""], "an empty word is not allowed"),
+    ):
+        raw = {"column": "a", "levels": ["exact"], "distinct_words": words}
+        with pytest.raises(RuleFileError) as err:
+            link_settings({**base, "comparisons": [raw]}, "bench:test")
+        assert message in str(err.value)
+    with pytest.raises(RuleFileError) as err:
+        link_settings(
+            {
+                **base,
+                "comparisons": [{"column": "a", "levels": [{"days": 3}], "distinct_words": ["x"]}],
+            },
+            "bench:test",
+        )
+    assert "applies to text values, not date" in str(err.value)

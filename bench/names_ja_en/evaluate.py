@@ -105,7 +105,11 @@ def run_reading(rows: list[dict[str, str]], engine: str | None = None) -> tuple[
 
 
 def run_pipeline(
-    rows: list[dict[str, str]], split: str, folder: Path, errors: bool = False
+    rows: list[dict[str, str]],
+    split: str,
+    folder: Path,
+    errors: bool = False,
+    rules_dir: str | None = None,
 ) -> dict:
     """The two trackers of a split through the whole pipeline: company-cluster scores."""
     from build import write_trackers  # bench/names_ja_en/build.py
@@ -113,7 +117,7 @@ def run_pipeline(
 
     paths = write_trackers(rows, split, folder)
     t0 = time.perf_counter()
-    result = run([str(p) for p in paths], target="generic", force=True)
+    result = run([str(p) for p in paths], target="generic", force=True, rules_dir=rules_dir)
     seconds = time.perf_counter() - t0
     cw = result.crosswalk
     cw = cw.assign(file=cw["source_file"].map(lambda p: Path(str(p)).name))
@@ -177,6 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--folder", default="/tmp/names_ja_en", help="where --pipeline writes")
     ap.add_argument("--errors", action="store_true", help="list false and missed pairs")
     ap.add_argument("--write", help="write the markdown table to this file")
+    ap.add_argument("--rules", help="a rules folder for --pipeline (default: the packaged rules)")
     args = ap.parse_args(argv)
     sys.path.insert(0, str(HERE))
     everyone = load()
@@ -190,7 +195,11 @@ def main(argv: list[str] | None = None) -> int:
                 print("\t".join(e))
         if args.pipeline:
             results.append(
-                (split, "pipeline", run_pipeline(rows, split, Path(args.folder), args.errors))
+                (
+                    split,
+                    "pipeline",
+                    run_pipeline(rows, split, Path(args.folder), args.errors, args.rules),
+                )
             )
     text = table(results)
     print(text)

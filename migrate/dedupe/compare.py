@@ -257,6 +257,8 @@ def _text_levels(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.ndarray
     n_str = max(len(p.strings), 1)
     inv, upair = pd.factorize(lo * n_str + hi)
     ua, ub = upair // n_str, upair % n_str
+    # values equal but for a distinguishing word (ヤマトホールディングス / ヤマト) reach no level
+    apart = _distinct(comp.distinct_words, p.strings, ua, ub) if comp.distinct_words else None
     cache: dict[str, np.ndarray] = {}
     prefixes: np.ndarray | None = None
     level = np.full(len(idx), else_level, dtype=np.int8)
@@ -309,6 +311,8 @@ def _text_levels(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.ndarray
                 hit_u = (pa == pb) & (pa != "")
             else:  # pragma: no cover - settings validation rejects other tests for text
                 raise ValueError(f"test {lv.test} does not apply to text")
+            if apart is not None:
+                hit_u = hit_u & ~apart
             hit_e = hit_u[inv]
             if single and not comp.same_script_only:
                 hit_pair = hit_e
@@ -321,6 +325,36 @@ def _text_levels(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.ndarray
     level[~comparable] = NULL
     out[idx] = level
     return out
+
+
+def _distinct(
+    words: tuple[str, ...], strings: np.ndarray, ua: np.ndarray, ub: np.ndarray
+) -> np.ndarray:
+    """Per value pair: True when the two values differ only by ``words`` at their end (match
+    keys hold no spaces: ヤマトホールディングス / ヤマト, sonygroup / sony)."""
+    import unicodedata
+
+    ends = tuple(
+        sorted(
+            {"".join(unicodedata.normalize("NFKC", w).casefold().split()) for w in words},
+            key=len,
+            reverse=True,
+        )
+    )
+
+    def stem(value: str) -> str:
+        s = "".join(unicodedata.normalize("NFKC", value).casefold().split())
+        cut = True
+        while cut:
+            cut = False
+            for w in ends:
+                if len(s) > len(w) and s.endswith(w):
+                    s, cut = s[: -len(w)], True
+                    break
+        return s
+
+    stems = np.fromiter((stem(str(v)) for v in strings), object, len(strings))
+    return (stems[ua] == stems[ub]) & (ua != ub)
 
 
 def _value_levels(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.ndarray:

@@ -158,6 +158,10 @@ class Comparison:
     # only pairs whose values of this column differ are compared: the agreement another
     # comparison has already counted (two equal deal names) is not counted again
     when_differs: str | None = None
+    # words that tell two companies apart when one name holds them and the other does not
+    # (ホールディングス, Group): two values equal but for these words at their end are
+    # 'different', whatever a similarity level says (ヤマトホールディングス / ヤマト)
+    distinct_words: tuple[str, ...] = ()
 
     @property
     def n_levels(self) -> int:
@@ -411,6 +415,7 @@ def _parse_comparison(p: Problems, raw: Any, key: str) -> Comparison | None:
             "agreement_only",
             "cross_script_of",
             "when_differs",
+            "distinct_words",
         ],
         ["column", "levels"],
     ):
@@ -462,6 +467,12 @@ def _parse_comparison(p: Problems, raw: Any, key: str) -> Comparison | None:
         differs = None
     if cross is not None and script:
         p.add(f"{key}.cross_script_of", "same_script_only and cross_script_of exclude each other")
+    distinct = p.string_list(raw.get("distinct_words"), f"{key}.distinct_words")
+    for i, word in enumerate(distinct):
+        if not word.strip():
+            p.add(f"{key}.distinct_words[{i}]", "an empty word is not allowed")
+    if distinct and kind != "text":
+        p.add(f"{key}.distinct_words", f"applies to text values, not {kind}")
     else_m = raw.get("else_m")
     if else_m is not None:
         else_m = _number(p, else_m, f"{key}.else_m", 0.0, 1.0)
@@ -485,6 +496,7 @@ def _parse_comparison(p: Problems, raw: Any, key: str) -> Comparison | None:
         bool(agreement),
         cross,
         differs,
+        tuple(distinct),
     )
 
 
