@@ -86,3 +86,24 @@ def test_relative_dates_count_from_the_saved_date_not_from_the_latest_close_date
     close = res.records.loc[res.records["_source_row"] == 2, "close_date"].iloc[0]
     assert str(close).startswith("2026-05"), close
     assert res.as_of == dt.date(2026, 4, 15)
+
+
+def test_without_a_day_it_was_written_a_relative_date_is_left_for_as_of(tmp_path):
+    # a CSV without update dates says nothing of when it was written: "next month" of the
+    # latest close date would be a month too late, so it is blank with the --as-of hint
+    rows = [
+        {"Account": "Acme Inc.", "Opportunity": "A", "Amount": 1000, "Stage": "Proposal",
+         "Close Date": "next month"},
+        {"Account": "Beta Inc.", "Opportunity": "B", "Amount": 2000, "Stage": "Proposal",
+         "Close Date": "2026-12-31"},
+    ]  # fmt: skip
+    src = tmp_path / "crm.csv"
+    pd.DataFrame(rows).to_csv(src, index=False)
+    res = pipeline.run([str(src)], target=None)
+    close = res.records.loc[res.records["_source_row"] == 2, "close_date"].iloc[0]
+    assert not close
+    hint = res.findings[(res.findings["original"] == "next month")]
+    assert "--as-of" in hint.iloc[0]["message"]
+    given = pipeline.run([str(src)], target=None, as_of=dt.date(2026, 4, 15))
+    close = given.records.loc[given.records["_source_row"] == 2, "close_date"].iloc[0]
+    assert str(close).startswith("2026-05"), close

@@ -105,20 +105,25 @@ def normalize_date_columns(
     for c in columns:
         _resolve_years(c, columns, rules, gcodes, today, label, today)
     reference = today
+    # a relative period (来月, next month) is read from the day the data was written: today,
+    # the saved day or an update date; never from the latest close date, which says when
+    # something should happen (next month of a close date is a month too late)
+    written = today
     if today is None:
-        reference, label = _reference(columns, rules, saved)
+        reference, label, written = _reference(columns, rules, saved)
         if reference is not None:
             for c in columns:
                 _resolve_years(c, columns, rules, gcodes, reference, label, reference)
     for c in columns:
-        _finish(out, c, col, rules, reference, label)
+        _finish(out, c, col, rules, reference, label, written)
     return reference
 
 
 def _reference(
     columns: list[_Column], rules: NormalizeRules, saved: tuple[dt.date, str] | None = None
-) -> tuple[dt.date | None, str]:
-    """The reference date derived from the dates read so far, and how to name it."""
+) -> tuple[dt.date | None, str, dt.date | None]:
+    """The reference date derived from the dates read so far, how to name it, and the same
+    date when it says when the data was written (None when only future-facing dates gave it)."""
     read = {c.name: _ordinals(c) for c in columns}
     future = set(rules.dates.future_facing)
     tiers = (
@@ -128,13 +133,14 @@ def _reference(
     )
     for i, names in enumerate(tiers):
         if i == 1 and saved is not None:  # no updated/created date: the day it was saved
-            return saved[0], f"the day {saved[1]} was last saved ({saved[0].isoformat()})"
+            return saved[0], f"the day {saved[1]} was last saved ({saved[0].isoformat()})", saved[0]
         used = [n for n in names if (~np.isnan(read[n])).any()]
         if used:
             day = dt.date.fromordinal(latest_plausible(np.concatenate([read[n] for n in used])))
             what = "/".join(used) if len(used) <= 3 else "date"
-            return day, f"the data's as-of date ({day.isoformat()}, the latest {what} in the data)"
-    return None, ""
+            label = f"the data's as-of date ({day.isoformat()}, the latest {what} in the data)"
+            return day, label, (day if i < 2 else None)
+    return None, "", None
 
 
 def _resolve_orders(
@@ -331,6 +337,7 @@ def _finish(
     rules: NormalizeRules,
     reference: dt.date | None,
     label: str,
+    written: dt.date | None = None,
 ) -> None:
     rule = rules.rule("date")
     originals = [to_text(u) for u in c.uniques]
@@ -341,13 +348,13 @@ def _finish(
         if t.kind == "empty":
             return "", t.issues
         if t.kind == "relative":
-            if reference is None:
+            if written is None:
                 failure = no_reference(original)
                 value, issue = settle(
                     failure, rule.on_error, rule.severity, clean_text(original), ""
                 )
                 return value, (*t.issues, issue)
-            r = resolve_relative(t, reference, rules.dates, label)
+            r = resolve_relative(t, written, rules.dates, label)
             if r.kind == "full" and r.date:
                 return r.date.isoformat(), r.issues
             t = r
@@ -355,8 +362,8 @@ def _finish(
             failure = year_unknown(original)
         else:
             failure = t.failure or Issue(UNPARSEABLE, f"'{original}' is not a date")
-            if reference is not None and failure.rule == UNPARSEABLE:
-                relative = read_relative(original, reference, rules.dates, label)
+            if written is not None and failure.rule == UNPARSEABLE:
+                relative = read_relative(original, written, rules.dates, label)
                 if relative:
                     return relative.value, (*t.issues, *relative.issues)
         value, issue = settle(failure, rule.on_error, rule.severity, clean_text(original), "")

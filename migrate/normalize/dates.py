@@ -336,7 +336,8 @@ def no_reference(value: object) -> Issue:
     """The failure of a relative period when nothing gives a reference date."""
     return Issue(
         UNPARSEABLE,
-        f"'{clean_text(value)}' is relative and no date given or in the data tells from when",
+        f"'{clean_text(value)}' is relative and no date given or in the data tells from when "
+        "it was written: run again with --as-of YYYY-MM-DD (the day of the export)",
     )
 
 
