@@ -21,6 +21,7 @@ from typing import Any, Literal
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name
 
 from ..catalogue import Catalogue, load_catalogue
+from ..columnar import by_value
 from ..findings import SEVERITIES
 from . import values as v
 from .text import action_label, field_label, reason_text, t
@@ -202,24 +203,6 @@ def _at(sheet: str, cell: str) -> str:
     return "'" + sheet.replace("'", "''") + f"'!{cell}"
 
 
-def _put(ws: Any, row0: int, col0: int, value: object, fmt: Any) -> None:
-    """Write one value with its own cell type (a text that looks like a formula or a URL stays
-    text; a number that Excel cannot hold, inf or nan, is written as text)."""
-    if isinstance(value, str):
-        ws.write_string(row0, col0, value, fmt)
-    elif isinstance(value, bool):
-        ws.write_boolean(row0, col0, value, fmt)
-    elif isinstance(value, (int, float)):
-        if value == value and value not in (float("inf"), float("-inf")):
-            ws.write_number(row0, col0, value, fmt)
-        else:
-            ws.write_string(row0, col0, str(value), fmt)
-    elif isinstance(value, (dt.datetime, dt.date)):
-        ws.write_datetime(row0, col0, value, fmt)
-    else:
-        ws.write_string(row0, col0, _ILLEGAL.sub("", str(value)), fmt)
-
-
 def write_workbook(
     result: Any,
     path: Path,
@@ -246,6 +229,8 @@ def write_workbook(
     written; comments and hyperlinks are kept aside by xlsxwriter and may come in any order.
     """
     import xlsxwriter
+
+    from .xlsx_rows import RowSheet
 
     cat = catalogue or load_catalogue()
     tables = [tb for tb in getattr(result, "tables", []) or [] if tb.kind == "table"]
@@ -338,7 +323,7 @@ def write_workbook(
     for tb in tables:
         name = names[(tb.file, tb.sheet)]
         _source_sheet(
-            wb.add_worksheet(name),
+            wb.add_worksheet(name, worksheet_class=RowSheet),
             fmt,
             lang,
             tb,
@@ -352,7 +337,7 @@ def write_workbook(
         )
 
     # the findings sheet
-    fs = wb.add_worksheet(findings_name)
+    fs = wb.add_worksheet(findings_name, worksheet_class=RowSheet)
     head = [
         "#",
         t("severity", lang),
@@ -410,11 +395,13 @@ def write_workbook(
             action_label(v.text(fd["action"]), lang),
             owners.get(at, ""),
         ]
+        line: list[tuple[int, Any, Any]] = []
         for j, value in enumerate(values):
             if j == 1:
-                fs.write_string(i, j, str(value), sev_fmt.get(sev, sev_fmt["info"]))
+                line.append((j, str(value), sev_fmt.get(sev, sev_fmt["info"])))
             elif value is not None and value != "":
-                _put(fs, i, j, value, None)
+                line.append((j, _writable(value), None))
+        fs.put_row(i, line)
         if name:
             text = f"{name}!{ref}"
             links += 1
@@ -498,47 +485,58 @@ def _source_sheet(
             {"author": "sfa-migrate", "width": 360, "height": min(400, 40 + 18 * len(lines))},
         )
 
-    # the data, column by column as plain lists (pandas .at per cell is slow)
+    # the data, column by column: each distinct value of a column converted once (trackers
+    # repeat their values), with the number format of a cell that is not a problem
     data = tb.data
-    columns = [
-        (_col0(c.column), fields[c.column], data[c.index].tolist())
-        for c in tb.columns
-        if c.index in data.columns
-    ]
-    position = {int(r): i for i, r in enumerate(data.index)}
-    if problems_only:
-        rows = sorted(set(worst) | {header_row})
-    else:
-        rows = sorted(set(position) | set(labels) | set(worst) | {header_row})
     plain = {  # the formats of a cell that is neither a header nor a problem
         None: None,
         _DATE_FORMAT: fmt.get(num=_DATE_FORMAT),
         _DATETIME_FORMAT: fmt.get(num=_DATETIME_FORMAT),
     }
+
+    def typed(field: str) -> Any:
+        def one(x: object) -> tuple[object, Any]:
+            value = _writable(_cell_value(x, field, mask_pii))
+            return value, plain[_number_format(value)]
+
+        return one
+
+    columns = sorted(
+        (_col0(c.column), by_value(data[c.index], typed(fields[c.column])))
+        for c in tb.columns
+        if c.index in data.columns
+    )
+    position = {int(r): i for i, r in enumerate(data.index)}
+    if problems_only:
+        rows = sorted(set(worst) | {header_row})
+    else:
+        rows = sorted(set(position) | set(labels) | set(worst) | {header_row})
     for r in rows:
         r0 = r - 1
         is_head = r == header_row
         fills = worst.get(r)
+        i = position.get(r)
         if not is_head and not fills:  # the common row: values only
-            i = position.get(r)
+            line: list[tuple[int, Any, Any]] = []
             if i is not None:
-                for col, field, values in columns:
-                    value = _cell_value(values[i], field, mask_pii)
+                for col, values in columns:
+                    value, f = values[i]
                     if value is None or value == "":  # an empty text stays an empty cell
                         continue
-                    _put(ws, r0, col, value, plain[_number_format(value)])
+                    line.append((col, value, f))
             if r in labels:
-                ws.write_string(r0, status_col, labels[r])
+                line.append((status_col, labels[r], None))
+            ws.put_row(r0, line)
             continue
         cells: dict[int, object] = dict(header) if is_head else {}
-        i = position.get(r)
         if i is not None:
-            for col, field, values in columns:
-                value = _cell_value(values[i], field, mask_pii)
+            for col, values in columns:
+                value = values[i][0]
                 if value is not None:
                     cells[col] = value
         if r in labels:
             cells[status_col] = labels[r]
+        line, blanks = [], []
         for col in sorted(set(cells) | set(fills or ())):
             value = cells.get(col)
             bold = is_head and col in header
@@ -547,9 +545,20 @@ def _source_sheet(
             f = fmt.get(bold=bold, fill=fill, num=_number_format(value))
             if value is None or value == "":
                 if f is not None:
-                    ws.write_blank(r0, col, None, f)
+                    blanks.append((col, f))
             else:
-                _put(ws, r0, col, value, f)
+                line.append((col, value, f))
+        ws.put_row(r0, line)
+        for col, f in blanks:  # xlsxwriter's own blank cells, merged into the row by column
+            ws.write_blank(r0, col, None, f)
+
+
+def _writable(value: object) -> object:
+    """A value as a cell takes it (:class:`.xlsx_rows.RowSheet`): text, a boolean, a number, a date or time, or None;
+    anything else as its text without the characters Excel cannot show."""
+    if value is None or isinstance(value, (str, bool, int, float, dt.date)):
+        return value
+    return _ILLEGAL.sub("", str(value))
 
 
 def _number_format(value: object) -> str | None:

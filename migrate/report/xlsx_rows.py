@@ -1,0 +1,149 @@
+"""Whole rows for xlsxwriter's constant_memory worksheets, without the per-cell method layers.
+
+In: a row's cells (column, value, format) in column order. Out: the same ``<c>`` elements
+xlsxwriter writes for ``write_string`` / ``write_number`` / ``write_datetime`` of each cell,
+byte for byte, written when xlsxwriter flushes the row. quality.xlsx copies hundreds of
+thousands of source cells; through the public per-cell calls each one costs a decorator, an
+argument check, a tuple in the row table and the attribute loops of the XML writer, which was
+most of the workbook's time (issue 14). Anything that is not a plain text, number or date
+(booleans, blanks, a text over half of Excel's 32,767 characters, a rich-text lookalike) goes
+through xlsxwriter's own calls into its row table, and the flush interleaves both by column,
+so format indices are assigned in the same order as before and the file is the same.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.worksheet import Worksheet
+
+# what xlsxwriter's _escape_control_characters changes: an _xHHHH_ lookalike (it escapes the
+# underscore), a control character, U+FFFE, U+FFFF
+_NEEDS_CONTROL_ESCAPE = re.compile("_x[0-9a-fA-F]{4}_|[\x00-\x08\x0b-\x1f\ufffe\uffff]")
+_EDGE_SPACE = re.compile(r"^\s|\s$")  # xlsxwriter's _preserve_whitespace
+
+Cell = tuple[int, Any, Any]  # (0-based column, value, Format or None)
+
+
+class RowSheet(Worksheet):  # type: ignore[misc]
+    """A constant_memory worksheet that also takes a whole row of cells at once (``put_row``)."""
+
+    previous_row: int  # xlsxwriter's: the row constant_memory has not written out yet
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rows: dict[int, list[Cell]] = {}
+        self._letters: dict[int, str] = {}
+
+    def put_row(self, row: int, cells: list[Cell]) -> None:
+        """Write ``cells`` (ascending columns, no column twice) to the 0-based ``row``, as
+        :meth:`_write_one` of each cell would."""
+        if not cells:
+            return
+        if (
+            not self.constant_memory
+            or self._check_dimensions(row, cells[0][0])
+            or self._check_dimensions(row, cells[-1][0])
+        ):
+            for col, value, fmt in cells:
+                self._write_one(row, col, value, fmt)
+            return
+        if row > self.previous_row:
+            self._write_single_row(row)
+        fast = self._rows.setdefault(row, [])
+        limit = self.xls_strmax // 2
+        for cell in cells:
+            if _plain(cell[1], limit):
+                fast.append(cell)
+            else:
+                self._write_one(row, *cell)
+
+    def _write_one(self, row: int, col: int, value: object, fmt: Any) -> None:
+        """One cell through xlsxwriter's own calls: a text that looks like a formula or a URL
+        stays text; a number Excel cannot hold (inf, nan) is written as text."""
+        if isinstance(value, str):
+            self.write_string(row, col, value, fmt)
+        elif isinstance(value, bool):
+            self.write_boolean(row, col, value, fmt)
+        elif isinstance(value, (int, float)):
+            if value == value and value not in (_INF, -_INF):
+                self.write_number(row, col, value, fmt)
+            else:
+                self.write_string(row, col, str(value), fmt)
+        elif isinstance(value, (dt.datetime, dt.date)):
+            self.write_datetime(row, col, value, fmt)
+        else:
+            self.write_string(row, col, str(value), fmt)
+
+    def _write_single_row(self, current_row_num: int = 0) -> None:
+        row = self.previous_row
+        fast = self._rows.pop(row, None)
+        if not fast:
+            super()._write_single_row(current_row_num)
+            return
+        self.previous_row = current_row_num
+        table = self.table.get(row) or {}
+        self._write_row(row, None, self.row_info.get(row))
+        if table:
+            merged: list[tuple[int, Cell | None]] = [(c[0], c) for c in fast]
+            merged += [(col, None) for col in table]
+            merged.sort(key=lambda x: x[0])
+            for col, cell in merged:
+                if cell is None:
+                    self._write_cell(row, col, table[col])
+                else:
+                    self.fh.write(self._cell_xml(row, cell))
+        else:
+            self.fh.write("".join([self._cell_xml(row, c) for c in fast]))
+        self._xml_end_tag("row")
+        self.table.clear()
+
+    def _cell_xml(self, row: int, cell: Cell) -> str:
+        """The ``<c>`` element xlsxwriter's _write_cell writes for a string, number or date."""
+        col, value, fmt = cell
+        letters = self._letters.get(col)
+        if letters is None:
+            letters = self._letters[col] = xl_col_to_name(col)
+        if fmt is None and isinstance(value, dt.date):
+            fmt = self.default_date_format  # write_datetime's default
+        if fmt:
+            attr = f' r="{letters}{row + 1}" s="{fmt._get_xf_index()}"'
+        else:
+            attr = f' r="{letters}{row + 1}"'
+            info = self.row_info.get(row)
+            if info is not None and info.row_format:
+                attr += f' s="{info.row_format._get_xf_index()}"'
+            elif col in self.col_info:
+                column_format = self.col_info[col].column_format
+                if column_format is not None:
+                    attr += f' s="{column_format._get_xf_index()}"'
+        if isinstance(value, str):
+            if _NEEDS_CONTROL_ESCAPE.search(value):
+                value = self._escape_control_characters(value)
+            space = ' xml:space="preserve"' if _EDGE_SPACE.search(value) else ""
+            if "&" in value or "<" in value or ">" in value:
+                value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            return f'<c{attr} t="inlineStr"><is><t{space}>{value}</t></is></c>'
+        if isinstance(value, dt.date):
+            value = self._convert_date_time(value)
+        return f"<c{attr}><v>{value:.16G}</v></c>"
+
+
+_INF = float("inf")
+
+
+def _plain(value: object, limit: int) -> bool:
+    """A text, finite number or date whose cell :meth:`RowSheet._cell_xml` writes."""
+    if isinstance(value, str):
+        return len(value) <= limit and not (value.startswith("<r>") and value.endswith("</r>"))
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, float):
+        return value == value and value not in (_INF, -_INF)
+    return isinstance(value, (int, dt.date))
+
+
+__all__ = ["RowSheet"]

@@ -1,0 +1,118 @@
+"""RowSheet.put_row writes the same workbook bytes as xlsxwriter's own per-cell calls."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+
+import xlsxwriter
+
+from migrate.report.xlsx_rows import RowSheet
+
+VALUES: list[object] = [
+    "plain",
+    "日本語の会社名",
+    " leading space",
+    "trailing space ",
+    "tab\tinside",
+    "line\nbreak",
+    'a & b < c > d "quoted"',
+    "_x0041_ looks escaped",
+    "control \x01\x1f chars",
+    "non-char \ufffe\uffff",
+    "<r>rich lookalike</r>",
+    "=SUM(A1:A2)",
+    "https://example.com/x",
+    "x" * 20000,  # over half of Excel's limit: xlsxwriter's own call
+    "y" * 40000,  # truncated by xlsxwriter
+    "",
+    0,
+    -12,
+    10**17,
+    1.5,
+    1 / 3,
+    1e-7,
+    float("nan"),
+    float("inf"),
+    float("-inf"),
+    True,
+    False,
+    dt.date(2026, 3, 31),
+    dt.datetime(2026, 3, 31, 12, 30, 5),
+    dt.datetime(2026, 3, 31),
+]
+
+
+def _per_cell(ws: object, row: int, col: int, value: object, fmt: object) -> None:
+    """The per-cell calls quality.xlsx made before rows (RowSheet._write_one's choice)."""
+    if isinstance(value, str):
+        ws.write_string(row, col, value, fmt)  # type: ignore[attr-defined]
+    elif isinstance(value, bool):
+        ws.write_boolean(row, col, value, fmt)  # type: ignore[attr-defined]
+    elif isinstance(value, (int, float)):
+        if value == value and value not in (float("inf"), float("-inf")):
+            ws.write_number(row, col, value, fmt)  # type: ignore[attr-defined]
+        else:
+            ws.write_string(row, col, str(value), fmt)  # type: ignore[attr-defined]
+    else:
+        ws.write_datetime(row, col, value, fmt)  # type: ignore[attr-defined]
+
+
+def _book(by_rows: bool) -> dict[str, bytes]:
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(
+        buf, {"constant_memory": True, "remove_timezone": True, "strings_to_urls": False}
+    )
+    wb.set_properties({"created": dt.datetime(2000, 1, 1)})
+    fills = [wb.add_format({"pattern": 1, "bg_color": c}) for c in ("#F4C7C3", "#FCE8B2")]
+    date_fmt = wb.add_format({"num_format": "yyyy-mm-dd"})
+    link = wb.add_format({"font_color": "#1A73E8", "underline": 1})
+    ws = wb.add_worksheet("s", worksheet_class=RowSheet if by_rows else None)
+    ws.set_column(3, 3, 20, fills[1])  # a column format, for cells without their own
+    ws.write_comment(2, 1, "a comment")
+    for r in range(len(VALUES)):
+        cells = []
+        for c in range(6):
+            value = VALUES[(r + 3 * c) % len(VALUES)]
+            if value == "":
+                continue
+            fmt = fills[(r + c) % 2] if (r + c) % 3 == 0 else None
+            if isinstance(value, dt.date) and c == 2:
+                fmt = date_fmt
+            cells.append((c, value, fmt))
+        if by_rows:
+            ws.put_row(r + 1, cells)
+        else:
+            for c, value, fmt in cells:
+                _per_cell(ws, r + 1, c, value, fmt)
+        if r % 4 == 0:  # xlsxwriter's own cells in the same row, merged by column
+            ws.write_blank(r + 1, 7, None, fills[0])
+            ws.write_url(r + 1, 6, "internal:'s'!A1", link, string=f"s!A{r}")
+    wb.close()
+    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as z:
+        return {n: z.read(n) for n in z.namelist()}
+
+
+def test_rows_write_the_same_parts_as_cells() -> None:
+    by_cells, by_rows = _book(False), _book(True)
+    assert by_rows.keys() == by_cells.keys()
+    for name in by_cells:
+        assert by_rows[name] == by_cells[name], name
+    sheet = by_rows["xl/worksheets/sheet1.xml"].decode()
+    assert (
+        "_x005F_x0041_" in sheet and "&amp; b &lt; c" in sheet and 'xml:space="preserve"' in sheet
+    )
+
+
+def test_a_row_before_the_written_ones_is_ignored_as_xlsxwriter_does() -> None:
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"constant_memory": True})
+    ws = wb.add_worksheet("s", worksheet_class=RowSheet)
+    ws.put_row(5, [(0, "late", None)])
+    ws.put_row(2, [(0, "early", None)])  # constant_memory has moved on: dropped
+    ws.put_row(6, [])
+    wb.close()
+    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml").decode()
+    assert "late" in sheet and "early" not in sheet
