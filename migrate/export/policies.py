@@ -21,7 +21,7 @@ from ..validate import ROW_KEYS, STAGE
 from . import values as v
 from .findings import BuildFindings
 from .profile import TargetProfile
-from .records import text
+from .records import SOURCE_COLUMNS, text
 
 _NAME_PARTS = (("product", "product"), ("created_at", "created date"))
 
@@ -253,8 +253,11 @@ def _closed_probability(
         if "probability" in deals.columns
         else pd.Series(None, index=deals.index, dtype=object)
     )
-    for idx in deals.index[deals["stage"].isin(list(closed))]:
-        row = deals.loc[idx]
+    # only the closed deals, and of them only what a finding reads (a row Series per deal
+    # through .loc was most of this step on a large run)
+    wanted = [c for c in (*SOURCE_COLUMNS, "stage", "probability") if c in deals.columns]
+    shut = deals.loc[deals["stage"].isin(list(closed)), wanted]
+    for idx, row in zip(shut.index, shut.to_dict("records")):
         stage = closed[str(row["stage"])]
         have = _number(row.get("probability"))
         if have == stage.probability:
