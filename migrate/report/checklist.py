@@ -112,7 +112,7 @@ def _measure(ctx: Context, sections: dict[str, Any], measure: str) -> Measured:
             return (None, None, None, "no-column")
         level_of = {s.key: s.level for s in model.stages}
         deal_open = open_ & flags(ctx.stages, lambda k: level_of.get(k) == "deal")
-        closes = v.column(rec, "close_date").map(v.to_date)
+        closes = v.per_value(v.column(rec, "close_date"), v.to_date)
         today = ctx.today
         good = flags(closes, lambda d: d is not None and (today is None or d >= today))
         num, den = int((good & deal_open).sum()), int(deal_open.sum())

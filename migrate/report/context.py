@@ -102,8 +102,8 @@ def build_context(
         crosswalk = pd.DataFrame(
             columns=["source_file", "source_sheet", "source_row", "status", "reason"]
         )
-    status = v.column(records, STATUS).map(lambda s: v.text(s) or "exported")
-    stages = v.column(records, "stage").map(model.resolve)
+    status = v.per_value(v.column(records, STATUS), lambda s: v.text(s) or "exported")
+    stages = v.per_value(v.column(records, "stage"), model.resolve)
     source: TodaySource = "given"
     if today_source is not None:
         source = "saved" if today_source.startswith("saved:") else today_source  # type: ignore[assignment]

@@ -34,17 +34,17 @@ DEFAULT_CURRENCY = "JPY"
 
 def _basis(ctx: Context) -> pd.DataFrame:
     rec = ctx.records
-    cur = v.column(rec, "currency").map(v.text)
+    cur = v.per_value(v.column(rec, "currency"), v.text)
     frame = pd.DataFrame(
         {
             "stage": ctx.stages,
-            "amount": v.column(rec, "amount").map(v.to_number),
-            "probability": v.column(rec, "probability").map(v.to_number),
+            "amount": v.per_value(v.column(rec, "amount"), v.to_number),
+            "probability": v.per_value(v.column(rec, "probability"), v.to_number),
             # normalize names a currency for every row; none means the default one (JPY)
-            "currency": cur.map(lambda c: c or DEFAULT_CURRENCY),
-            "updated": v.column(rec, "updated_at").map(v.to_date),
-            "close": v.column(rec, "close_date").map(v.to_date),
-            "owner": v.column(rec, "owner").map(v.text),
+            "currency": v.per_value(cur, lambda c: c or DEFAULT_CURRENCY),
+            "updated": v.per_value(v.column(rec, "updated_at"), v.to_date),
+            "close": v.per_value(v.column(rec, "close_date"), v.to_date),
+            "owner": v.per_value(v.column(rec, "owner"), v.text),
             "status": ctx.status,
         },
         index=rec.index,
@@ -289,7 +289,7 @@ def _movements(ctx: Context, allb: pd.DataFrame) -> dict[str, Any]:
     and ordering them by file would invent movements.
     """
     rec = ctx.records
-    ids = v.column(rec, "deal_id").map(v.text)
+    ids = v.per_value(v.column(rec, "deal_id"), v.text)
     keep = (
         (ids != "")
         & (allb["status"] != "rejected")

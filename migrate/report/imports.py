@@ -63,7 +63,9 @@ def _reconcile(ctx: Context) -> list[dict[str, Any]]:
     counts: dict[tuple[str, str], Counter[str]] = {}
     if len(cw):
         keys = zip(
-            cw["source_file"].map(v.text), cw["source_sheet"].map(v.text), cw["status"].map(v.text)
+            v.per_value(cw["source_file"], v.text),
+            v.per_value(cw["source_sheet"], v.text),
+            v.per_value(cw["status"], v.text),
         )
         for f, s, st in keys:
             counts.setdefault((f, s), Counter())[st] += 1

@@ -268,7 +268,7 @@ def _unknown_stages(ctx: Context) -> list[dict[str, Any]]:
                 e["examples"].append(ctx.where(row["file"], row["sheet"], row["row"]))
     # before normalize runs the records still hold the source words: what the model cannot
     # resolve is unknown too (after normalize an unknown stage is "" and only the finding has it)
-    raw = v.column(ctx.records, "stage").map(v.text)
+    raw = v.per_value(v.column(ctx.records, "stage"), v.text)
     unknown = (raw != "") & (ctx.stages == "")
     for i in raw[unknown].index:
         w = raw[i]

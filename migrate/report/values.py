@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..columnar import map_values
+from ..columnar import by_value, map_values
 
 _DATE_RE = re.compile(r"^\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
 _EMAIL_RE = re.compile(r"([A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]*@([A-Za-z0-9.\-]+\.[A-Za-z]{2,})")
@@ -56,6 +56,13 @@ def filled(series: pd.Series) -> pd.Series:
 def texts(series: pd.Series) -> pd.Series:
     """:func:`text` of every value (each distinct value once), on the same index."""
     return map_values(series, text)
+
+
+def per_value(series: pd.Series, fn: Any) -> pd.Series:
+    """``series.map(fn)`` (the same values and dtype), calling ``fn`` once per distinct value."""
+    if not len(series):
+        return series.map(fn)
+    return pd.Series(by_value(series, fn), index=series.index)
 
 
 def text(value: object) -> str:
