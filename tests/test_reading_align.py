@@ -60,3 +60,35 @@ def test_without_the_readings_extra_kana_still_aligns_and_kanji_is_no_reading(
     assert a.pairs([["三菱商事株式会社"]], [["Mitsubishi Corporation"]]) == []
     reading_align._kanji_readings.cache_clear()
     reading_align._kanwa_forms.cache_clear()
+
+
+def test_a_costly_alignment_is_only_a_review_pair() -> None:
+    """オーベクス and OBIC align only as far-apart sounds: no pair, a review pair when asked;
+    a cheap alignment stays a pair."""
+    pytest.importorskip("cutlet")
+    a = _aligner()
+    ja = [["オーベクス株式会社"], ["株式会社ミツチ"]]
+    en = [["OBIC Co.,Ltd."], ["Mitsuchi Corporation"]]
+    assert a.cost(ja[0][0], en[0][0]) > reading_align.SURE_COST
+    review: list[tuple[int, int]] = []
+    assert a.pairs(ja, en, review=review) == [(1, 1)]
+    assert review == [(0, 0)]
+    assert a.pairs(ja, en) == [(1, 1)]
+
+
+def test_reading_links_send_a_costly_alignment_to_review() -> None:
+    """In dedupe the costly pair is a shared reading (review), never a pair token."""
+    pytest.importorskip("cutlet")
+    import numpy as np
+    import pandas as pd
+
+    from migrate.dedupe.reading_links import reading_links
+
+    bundle = load_rules_bundle()
+    names = pd.Series(["オーベクス株式会社", "OBIC Co.,Ltd.", "オーベクス株式会社"], dtype=object)
+    pair, shared = reading_links(
+        names, np.array([0, 1, 0]), 2, bundle.readings, bundle.legal_form_spellings
+    )
+    assert pair == [(), ()]
+    assert [t.split(" ", 1)[0] for t in shared[0]] == ["j:aligned"]
+    assert [t.split(" ", 1)[0] for t in shared[1]] == ["l:aligned"]

@@ -59,8 +59,26 @@ def pair_scores(pred: set[tuple[str, str]], truth: set[tuple[str, str]]) -> dict
     return {"pairs": len(truth), "found": len(pred), "tp": tp, "precision": p, "recall": r, "f1": f}
 
 
-def run_reading(rows: list[dict[str, str]], engine: str | None = None) -> tuple[dict, list]:
-    """The reading matcher on one split: scores, time per 1k names, and the misses."""
+def overlap(rows: list[dict[str, str]], share: float = 0.5) -> dict[str, list[int]]:
+    """Which filers each tracker holds when only ``share`` of them are in both: the rest half in
+    the Japanese tracker only, half in the English one only (by a hash of the EDINET code, so a
+    filer's place does not depend on the split). A name whose partner is absent tempts the
+    closest reading: precision must hold there."""
+    ja, en = [], []
+    for k, r in enumerate(rows):
+        h = hashlib.sha256(("overlap:" + r["edinet_code"]).encode()).digest()[0] / 256
+        if h < share or h < share + (1 - share) / 2:
+            ja.append(k)
+        if h < share or h >= share + (1 - share) / 2:
+            en.append(k)
+    return {"ja": ja, "en": en}
+
+
+def run_reading(
+    rows: list[dict[str, str]], engine: str | None = None, held: dict[str, list[int]] | None = None
+) -> tuple[dict, list]:
+    """The reading matcher on one split (``held``: the filers each tracker holds, default all):
+    scores, time per 1k names, and the errors."""
     from migrate.bundle import load_rules_bundle
     from migrate.normalize.reading_align import Aligner
     from migrate.normalize.readings import Reader, match_readings
@@ -73,8 +91,10 @@ def run_reading(rows: list[dict[str, str]], engine: str | None = None) -> tuple[
         rules = replace(rules, engine=engine)  # type: ignore[arg-type]
     reader = Reader(rules, bundle.legal_form_spellings)
     aligner = Aligner(reader)
-    ja = [r["name_ja"] for r in rows]
-    en = [r["name_en"] for r in rows]
+    held = held or {"ja": list(range(len(rows))), "en": list(range(len(rows)))}
+    ja = [rows[k]["name_ja"] for k in held["ja"]]
+    en = [rows[k]["name_en"] for k in held["en"]]
+    costly: list[tuple[int, int]] = []  # aligned at a cost: review pairs, as in dedupe
     t0 = time.perf_counter()
     ja_keys = [reader.key(n) for n in ja]
     en_keys = [reader.key(n) for n in en]
@@ -83,24 +103,29 @@ def run_reading(rows: list[dict[str, str]], engine: str | None = None) -> tuple[
         left_core=[reader.cores(n) for n in ja], right_core=[reader.cores(n) for n in en],
         left_sound=[reader.sounds(n) for n in ja], right_sound=[reader.sounds(n) for n in en],
         compatible=lambda i, j: reader.compatible(ja[i], en[j]),
-        align=lambda dl, dr: aligner.pairs([[n] for n in ja], [[n] for n in en], dl, dr),
+        align=lambda dl, dr: aligner.pairs([[n] for n in ja], [[n] for n in en], dl, dr, costly),
         **LEVELS,
     )  # fmt: skip
     seconds = time.perf_counter() - t0
-    truth = {(r["name_ja"], r["name_en"]) for r in rows}
+    both = sorted(set(held["ja"]) & set(held["en"]))
+    truth = {(rows[k]["name_ja"], rows[k]["name_en"]) for k in both}
     # acronyms (NEC / 日本電気) are review pairs only: counted apart, not in the scores
     done_l, done_r = {i for i, _, _ in pairs}, {j for _, j, _ in pairs}
     acronyms = aligner.acronym_pairs([[n] for n in ja], [[n] for n in en], done_l, done_r)
     pred = {(ja[i], en[j]) for i, j, _ in pairs}
     scores = pair_scores(pred, truth)
-    scores["ms_per_1k"] = seconds / (2 * len(rows)) * 1e6
+    scores["ms_per_1k"] = seconds / (len(ja) + len(en)) * 1e6
     scores["acronym_review"] = len(acronyms)
     scores["acronym_right"] = sum((ja[i], en[j]) in truth for i, j in acronyms)
+    costly = [(i, j) for i, j in costly if i not in done_l and j not in done_r]
+    scores["costly_review"] = len(costly)
+    scores["costly_right"] = sum((ja[i], en[j]) in truth for i, j in costly)
+    scores["names"] = (len(ja), len(en))
     errors = [("false " + lv, ja[i], en[j], ja_keys[i], en_keys[j]) for i, j, lv in pairs
               if (ja[i], en[j]) not in truth]  # fmt: skip
-    found = {(ja[i], en[j]) for i, j, _ in pairs}
-    errors += [("missed", r["name_ja"], r["name_en"], reader.key(r["name_ja"]),
-                reader.key(r["name_en"])) for r in rows if (r["name_ja"], r["name_en"]) not in found]  # fmt: skip
+    errors += [("missed", rows[k]["name_ja"], rows[k]["name_en"], reader.key(rows[k]["name_ja"]),
+                reader.key(rows[k]["name_en"])) for k in both
+               if (rows[k]["name_ja"], rows[k]["name_en"]) not in pred]  # fmt: skip
     return scores, errors
 
 
@@ -110,12 +135,15 @@ def run_pipeline(
     folder: Path,
     errors: bool = False,
     rules_dir: str | None = None,
+    held: dict[str, list[int]] | None = None,
 ) -> dict:
     """The two trackers of a split through the whole pipeline: company-cluster scores."""
-    from build import write_trackers  # bench/names_ja_en/build.py
+    from build import excel_rows, write_trackers  # bench/names_ja_en/build.py
     from migrate.pipeline import run
 
-    paths = write_trackers(rows, split, folder)
+    held = held or {"ja": list(range(len(rows))), "en": list(range(len(rows)))}
+    tag = split if len(held["ja"]) == len(held["en"]) == len(rows) else f"{split}_overlap"
+    paths = write_trackers(rows, tag, folder, held)
     t0 = time.perf_counter()
     result = run([str(p) for p in paths], target="generic", force=True, rules_dir=rules_dir)
     seconds = time.perf_counter() - t0
@@ -124,51 +152,48 @@ def run_pipeline(
     by_file = {name: dict(zip(g["source_row"].astype(int), g["company_id"].fillna("").astype(str)))
                for name, g in cw.groupby("file")}  # fmt: skip
     ja_ids, en_ids = by_file.get(paths[0].name, {}), by_file.get(paths[1].name, {})
-    order = _orders(rows, split)
+    at = {script: excel_rows(held[script], tag, script) for script in ("ja", "en")}
     pred = set()
     cluster_en: dict[str, list[int]] = {}
-    for k, row in enumerate(order["en"]):
+    for k, row in at["en"].items():
         cid = en_ids.get(row)
         if cid:
             cluster_en.setdefault(cid, []).append(k)
-    for k, row in enumerate(order["ja"]):
+    for k, row in at["ja"].items():
         cid = ja_ids.get(row)
         for j in cluster_en.get(cid or "", []):
             pred.add((k, j))
-    truth = {(k, k) for k in range(len(rows))}
+    truth = {(k, k) for k in set(held["ja"]) & set(held["en"])}
     if errors:
         for k, j in sorted(pred - truth):
             print(f"false pipeline\t{rows[k]['name_ja']}\t{rows[j]['name_en']}")
     scores = pair_scores(pred, truth)
-    scores["ms_per_1k"] = seconds / (2 * len(rows)) * 1e6
+    scores["ms_per_1k"] = seconds / (len(held["ja"]) + len(held["en"])) * 1e6
     scores["rows_read"] = len(ja_ids) + len(en_ids)
+    scores["names"] = (len(held["ja"]), len(held["en"]))
     return scores
 
 
-def _orders(rows: list[dict[str, str]], split: str) -> dict[str, list[int]]:
-    from build import shuffled_rows
-
-    return {
-        "ja": shuffled_rows(len(rows), split, "ja"),
-        "en": shuffled_rows(len(rows), split, "en"),
-    }
-
-
-def table(results: list[tuple[str, str, dict]]) -> str:
+def table(results: list[tuple[str, str, str, dict]]) -> str:
     lines = [
-        "| split | matcher | pairs | found | precision | recall | F1 | ms / 1k names |",
-        "|---|---|---:|---:|---:|---:|---:|---:|",
+        "| split | trackers | matcher | names ja / en | pairs | found | precision | recall | F1 "
+        "| ms / 1k names |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for split, matcher, s in results:
+    for split, trackers, matcher, s in results:
         lines.append(
-            f"| {split} | {matcher} | {s['pairs']} | {s['found']} | {s['precision']:.3f} | "
-            f"{s['recall']:.3f} | {s['f1']:.3f} | {s['ms_per_1k']:.0f} |"
+            f"| {split} | {trackers} | {matcher} | {s['names'][0]} / {s['names'][1]} | "
+            f"{s['pairs']} | {s['found']} | {s['precision']:.3f} | {s['recall']:.3f} | "
+            f"{s['f1']:.3f} | {s['ms_per_1k']:.0f} |"
         )
-    review = [(split, s) for split, _, s in results if "acronym_review" in s]
+    review = [(split, t, s) for split, t, _, s in results if "acronym_review" in s]
     if review:
         lines.append("")
-        lines.append("Acronym review pairs (not merged, not scored): " + "; ".join(
-            f"{split} {s['acronym_review']} ({s['acronym_right']} right)" for split, s in review
+        lines.append("Review pairs of the reading matcher (not merged, not scored), acronyms + "
+                     "costly alignments: " + "; ".join(
+            f"{split} {t} {s['acronym_review']} ({s['acronym_right']} right) + "
+            f"{s['costly_review']} ({s['costly_right']} right)"
+            for split, t, s in review
         ))  # fmt: skip
     return "\n".join(lines)
 
@@ -182,25 +207,30 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--errors", action="store_true", help="list false and missed pairs")
     ap.add_argument("--write", help="write the markdown table to this file")
     ap.add_argument("--rules", help="a rules folder for --pipeline (default: the packaged rules)")
+    ap.add_argument(
+        "--overlap",
+        type=float,
+        default=0.5,
+        help="share of the filers both trackers of the overlap measure hold (0: no such measure)",
+    )
     args = ap.parse_args(argv)
     sys.path.insert(0, str(HERE))
     everyone = load()
     results = []
     for split in args.split or SPLITS:
         rows = [r for r in everyone if split_of(r["edinet_code"]) == split]
-        scores, errors = run_reading(rows, args.engine)
-        results.append((split, f"reading ({args.engine or 'rules'})", scores))
-        if args.errors:
-            for e in errors:
-                print("\t".join(e))
-        if args.pipeline:
-            results.append(
-                (
-                    split,
-                    "pipeline",
-                    run_pipeline(rows, split, Path(args.folder), args.errors, args.rules),
-                )
-            )
+        measures: list[tuple[str, dict[str, list[int]] | None]] = [("all in both", None)]
+        if args.overlap:
+            measures.append((f"{args.overlap:.0%} in both", overlap(rows, args.overlap)))
+        for trackers, held in measures:
+            scores, errors = run_reading(rows, args.engine, held)
+            results.append((split, trackers, f"reading ({args.engine or 'rules'})", scores))
+            if args.errors:
+                for e in errors:
+                    print("\t".join((trackers, *e)))
+            if args.pipeline:
+                scores = run_pipeline(rows, split, Path(args.folder), args.errors, args.rules, held)
+                results.append((split, trackers, "pipeline", scores))
     text = table(results)
     print(text)
     if args.write:

@@ -10,9 +10,10 @@ compared like any other evidence (rules/dedupe.yaml):
   or close readings);
   三菱商事株式会社 and Mitsubishi Corporation both get ``mitsubishi ~ mitsubishi``;
 * ``reading_shared``: a reading that records of both scripts hold but not uniquely (two
-  大和興業 and one Daiwa Kogyo), or an English name that is the acronym of a Japanese one
-  (NEC / 日本電気): medium evidence, that merges with something else that agrees and otherwise
-  sends the pair to review.
+  大和興業 and one Daiwa Kogyo), an English name that is the acronym of a Japanese one
+  (NEC / 日本電気), or two names that align word by word only at a cost (ヤオコー / YOKOWO:
+  katakana heard far from the English letters): medium evidence, that merges with something
+  else that agrees and otherwise sends the pair to review.
 
 Both are empty unless the run holds names in both scripts: a run in one script pays nothing.
 
@@ -30,6 +31,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from ..columnar import map_values
 
 #: a shared reading held by more records than this says nothing (a common word)
 MAX_SHARED = 20
@@ -55,19 +58,27 @@ def reading_links(
     if rows["ja"].all() or not rows["ja"].any():
         return pair, shared
     reader = _reader(rules, tuple(legal_forms))
+    # the keys, cores and sounds of a name are read once per distinct name (a tracker repeats
+    # its companies on every deal row), then gathered per record
+    rows["read"] = map_values(
+        rows["name"], lambda n: (reader.keys(str(n)), reader.cores(str(n)), reader.sounds(str(n)))
+    )
     sides = []
     for ja in (True, False):
-        part = rows[rows["ja"] == ja].groupby("rec", sort=True)["name"].agg(list)
+        part = rows[rows["ja"] == ja].groupby("rec", sort=True)[["name", "read"]].agg(list)
         recs = part.index.to_numpy()
-        lists = part.tolist()
+        lists = part["name"].tolist()
+        reads = part["read"].tolist()
 
-        def merged(fn: Any, lists: list[list[str]] = lists) -> list[tuple[str, ...]]:
-            return [tuple(dict.fromkeys(k for n in ns for k in fn(str(n)))) for ns in lists]
+        def merged(at: int, reads: list[list[tuple]] = reads) -> list[tuple[str, ...]]:
+            return [
+                rs[0][at] if len(rs) == 1 else tuple(dict.fromkeys(k for r in rs for k in r[at]))
+                for rs in reads
+            ]
 
-        sides.append(
-            (recs, lists, merged(reader.keys), merged(reader.cores), merged(reader.sounds))
-        )
+        sides.append((recs, lists, merged(0), merged(1), merged(2)))
     (lrec, lnames, lkeys, lcores, lsounds), (rrec, rnames, rkeys, rcores, rsounds) = sides
+    costly: list[tuple[int, int]] = []  # aligned, but only alike at best: review pairs
     found = match_readings(
         lkeys,
         rkeys,
@@ -77,7 +88,11 @@ def reading_links(
         right_sound=rsounds,
         compatible=lambda i, j: reader.compatible(str(lnames[i][0]), str(rnames[j][0])),
         align=lambda dl, dr: _aligner(reader).pairs(
-            [list(map(str, ns)) for ns in lnames], [list(map(str, ns)) for ns in rnames], dl, dr
+            [list(map(str, ns)) for ns in lnames],
+            [list(map(str, ns)) for ns in rnames],
+            dl,
+            dr,
+            costly,
         ),
     )
     paired: set[int] = set()
@@ -115,6 +130,15 @@ def reading_links(
     )
     for n, (i, j) in enumerate(acronyms):
         token = f"acronym {_aligner(reader).acronym(str(rnames[j][0]))} #{n}"
+        a, b = int(lrec[i]), int(rrec[j])
+        shared[a] = (*shared[a], f"j:{token}")
+        shared[b] = (*shared[b], f"l:{token}")
+    # names aligned only at a cost (katakana heard far from the English letters): review pairs
+    # too, unless a later level paired either record
+    for n, (i, j) in enumerate(costly):
+        if i in done_l or j in done_r:
+            continue
+        token = f"aligned {_first(lkeys[i], lnames[i])} ~ {_first(rkeys[j], rnames[j])} #{n}"
         a, b = int(lrec[i]), int(rrec[j])
         shared[a] = (*shared[a], f"j:{token}")
         shared[b] = (*shared[b], f"l:{token}")

@@ -177,6 +177,7 @@ def _latin_words(s: str) -> list[str]:
     return _LATIN.findall(_nfkc(s).lower().translate(_MACRONS).replace("&", " and "))
 
 
+@functools.lru_cache(maxsize=65536)
 def fold_word(word: str) -> str:
     """One Latin word in the common spelling (long vowels, m before b/p/m)."""
     w = unicodedata.normalize("NFKC", word).lower()
@@ -200,12 +201,14 @@ class Reader:
 
     def __init__(self, rules: ReadingRules, ja_legal_forms: Iterable[str] = ()) -> None:
         self.rules = rules
-        self.engines = _engine(rules.engine)
+        # one call per distinct chunk of text: names repeat their words (山田, 工業, 製作所)
+        self.engines = tuple(functools.lru_cache(maxsize=65536)(e) for e in _engine(rules.engine))
         forms = {_nfkc(f) for f in ja_legal_forms if is_japanese(f)}
         forms |= set(rules.foreign_forms)
         # a form is taken with its brackets: (カ) and ｶ) are the bank abbreviation, a bare カ
         # ends カンロ and テイカ
         self._ja_forms = sorted({_SPACE.sub("", f) for f in forms if f}, key=len, reverse=True)
+        self._ja_forms_any = tuple(self._ja_forms)  # str.startswith takes them all at once
         # dictionary words, longest Japanese spelling first; the reading's word is the first
         # English spelling, folded
         entries = sorted(rules.dictionary, key=lambda e: len(e[0]), reverse=True)
@@ -230,6 +233,9 @@ class Reader:
             key=len,
             reverse=True,
         )
+        # a name that neither starts nor ends with a form's first or last word has none to drop
+        self._en_form_first = frozenset(f[0] for f in self._en_forms if f)
+        self._en_form_last = frozenset(f[-1] for f in self._en_forms if f)
 
     def words(self, name: str) -> tuple[str, ...]:
         """The words of the reading of one company name (empty when it cannot be read)."""
@@ -315,7 +321,8 @@ class Reader:
         changed = True
         while changed and compact:
             changed = False
-            for form in self._ja_forms:
+            at_ends = compact.startswith(self._ja_forms_any) or compact.endswith(self._ja_forms_any)
+            for form in self._ja_forms if at_ends else ():
                 if compact.startswith(form):
                     compact, changed = compact[len(form) :], True
                 if compact.endswith(form):
@@ -409,6 +416,11 @@ class Reader:
         changed = True
         while changed and words:
             changed = False
+            tokens = " ".join(words).split()
+            if not tokens or (
+                tokens[0] not in self._en_form_first and tokens[-1] not in self._en_form_last
+            ):
+                break
             for form in self._en_forms:
                 n = len(form)
                 if len(words) > n and tuple(" ".join(words[-n:]).split()) == form:
