@@ -35,6 +35,7 @@ MAX_COMMENT_ITEMS = 12  # a comment lists this many findings; the findings sheet
 MAX_FINDING_ROWS = 1_048_575  # Excel's rows per sheet, less the head row
 
 CopyMode = Literal["full", "problems"]
+_WHERE_WHAT = ("file", "sheet", "column", "field", "severity", "rule", "action")
 
 
 def copy_mode(requested: str, data_rows: int, limit: int) -> CopyMode:
@@ -242,6 +243,11 @@ def write_workbook(
         sizes = findings.groupby(["file", "sheet", "severity"], sort=False).size()
         all_counts = {(str(f), str(sh), str(sev)): int(n) for (f, sh, sev), n in sizes.items()}
         findings = findings[findings["severity"].isin(("warning", "error"))]
+    if findings is not None and len(findings):
+        # the columns that say where and what, as text once per distinct value (not per use)
+        findings = findings.assign(
+            **{c: v.texts(findings[c]) for c in _WHERE_WHAT if c in findings.columns}
+        )
     rows_of_findings = findings.to_dict("records") if findings is not None and len(findings) else []
     guide_name, findings_name = _w("guide", lang), _w("findings", lang)
     # Excel reserves the sheet name "History"
@@ -255,21 +261,30 @@ def write_workbook(
     status: dict[tuple[str, str], dict[int, str]] = defaultdict(dict)
     cw = getattr(result, "crosswalk", None)
     if cw is not None and len(cw):
+        said: dict[tuple[str, str], str] = {}  # (status, reason) -> the words of the column
         for f, s, r, st, why in zip(
-            cw["source_file"], cw["source_sheet"], cw["source_row"], cw["status"], cw["reason"]
+            v.texts(cw["source_file"]),
+            v.texts(cw["source_sheet"]),
+            cw["source_row"],
+            v.texts(cw["status"]),
+            v.texts(cw["reason"]),
         ):
-            label = t(v.text(st), lang)
-            why_t = v.text(why)
-            status[(v.text(f), v.text(s))][int(r)] = (
-                f"{label}: {reason_text(why_t, lang, cat)}" if why_t else label
-            )
+            words = said.get((st, why))
+            if words is None:
+                label = t(st, lang)
+                words = f"{label}: {reason_text(why, lang, cat)}" if why else label
+                said[(st, why)] = words
+            status[(f, s)][int(r)] = words
     owners: dict[tuple[str, str, int], str] = {}
     rec = getattr(result, "records", None)
     if rec is not None and len(rec) and "owner" in rec.columns:
         for f, s, r, o in zip(
-            rec["_source_file"], rec["_source_sheet"], rec["_source_row"], rec["owner"]
+            v.texts(rec["_source_file"]),
+            v.texts(rec["_source_sheet"]),
+            rec["_source_row"],
+            v.texts(rec["owner"]),
         ):
-            owners[(v.text(f), v.text(s), int(r))] = v.text(o)
+            owners[(f, s, int(r))] = o
 
     # where each finding lands: sheet name -> (row, 0-based column) -> findings
     targets: dict[str, dict[tuple[int, int], list[dict[str, Any]]]] = defaultdict(
@@ -283,12 +298,12 @@ def write_workbook(
         last = max((_col0(c.column) + 1 for c in tb.columns), default=0)
         layout[(tb.file, tb.sheet)] = (by_header, by_field, _col_letter(last), tb.header_row or 1)
     for fd in rows_of_findings:
-        key = (v.text(fd["file"]), v.text(fd["sheet"]))
+        key = (fd["file"], fd["sheet"])
         if key not in layout:
             located.append((fd, "", ""))
             continue
         by_header, by_field, status_col, header_row = layout[key]
-        col = by_header.get(v.text(fd["column"])) or by_field.get(v.text(fd["field"])) or status_col
+        col = by_header.get(fd["column"]) or by_field.get(fd["field"]) or status_col
         row = int(fd["row"] or 0) or header_row
         targets[names[key]][(row, _col0(col))].append(fd)
         located.append((fd, names[key], f"{col}{row}"))
@@ -302,7 +317,7 @@ def write_workbook(
         for name, cells in targets.items():
             for items in cells.values():
                 for x in items:
-                    sev = v.text(x["severity"])
+                    sev = x["severity"]
                     per_sheet_counts[name][sev] = per_sheet_counts[name].get(sev, 0) + 1
     notes = []
     if problems_only:
@@ -362,7 +377,7 @@ def write_workbook(
     order = {(tb.file, tb.sheet): i for i, tb in enumerate(getattr(result, "tables", []) or [])}
     located.sort(
         key=lambda x: (
-            order.get((v.text(x[0]["file"]), v.text(x[0]["sheet"])), 10**6),
+            order.get((x[0]["file"], x[0]["sheet"]), 10**6),
             int(x[0]["row"] or 0),
             x[2],
         )
@@ -372,10 +387,10 @@ def write_workbook(
     link_fmt = fmt.get(**_LINK)
     links = 0
     for i, (fd, name, ref) in enumerate(located, start=1):
-        field = v.text(fd["field"])
-        at = (v.text(fd["file"]), v.text(fd["sheet"]), int(fd["row"] or 0))
-        sev = v.text(fd["severity"])
-        rule = v.text(fd["rule"])
+        field = fd["field"]
+        at = (fd["file"], fd["sheet"], int(fd["row"] or 0))
+        sev = fd["severity"]
+        rule = fd["rule"]
         entry = cat.entry(rule)
         values: list[object] = [
             i,
@@ -387,12 +402,12 @@ def write_workbook(
             at[0],
             at[1],
             at[2] or None,
-            v.text(fd["column"]),
+            fd["column"],
             None,  # the link, below
             field_label(field, lang) if field else "",
             show(fd["original"], field),
             show(fd["value"], field),
-            action_label(v.text(fd["action"]), lang),
+            action_label(fd["action"], lang),
             owners.get(at, ""),
         ]
         line: list[tuple[int, Any, Any]] = []
@@ -453,25 +468,25 @@ def _source_sheet(
     # the fill and comment of each problem cell
     worst: dict[int, dict[int, str]] = defaultdict(dict)  # row -> column -> severity
     for (r, col), items in marks.items():
-        items = sorted(items, key=lambda x: -SEV_RANK.get(v.text(x["severity"]), 0))
+        items = sorted(items, key=lambda x: -SEV_RANK.get(x["severity"], 0))
         sev = v.text(items[0]["severity"])
         worst[r][col] = sev if sev in FILLS else "info"
         lines = []
         for x in items[:MAX_COMMENT_ITEMS]:
-            field = v.text(x["field"])
-            rule = v.text(x["rule"])
+            field = x["field"]
+            rule = x["rule"]
             title = cat.title(rule, lang)
             head = f"{title}（{rule}）" if lang == "ja" else f"{title} ({rule})"
-            x_sev = v.text(x["severity"])
+            x_sev = x["severity"]
             lines.append(f"[{t(x_sev, lang)}] {head}")
             lines.append(f"  {show(x['message'])}")
             if v.text(x["original"]) or v.text(x["value"]):
                 before = show(x["original"], field) or t("empty", lang)
                 after = show(x["value"], field) or t("empty", lang)
                 lines.append(
-                    f"  {before} → {after}（{action_label(v.text(x['action']), lang)}）"
+                    f"  {before} → {after}（{action_label(x['action'], lang)}）"
                     if lang == "ja"
-                    else f"  {before} → {after} ({action_label(v.text(x['action']), lang)})"
+                    else f"  {before} → {after} ({action_label(x['action'], lang)})"
                 )
             entry = cat.entry(rule)
             if entry is not None and x_sev != "info":  # what to do, where the person fixes it
