@@ -291,6 +291,36 @@ def test_a_file_that_is_not_a_history_is_a_user_error(tmp_path: Path) -> None:
 # ------------------------------------------------------------------ the check on weekly files
 
 
+_RUNS: dict[tuple[object, ...], object] = {}  # one pipeline run per distinct input, module-wide
+
+
+def _input_bytes(paths: list[str]) -> tuple[tuple[str, bytes], ...]:
+    files = [f for p in map(Path, paths) for f in ([p] if p.is_file() else sorted(p.rglob("*")))]
+    return tuple((str(f), f.read_bytes()) for f in files if f.is_file())
+
+
+@pytest.fixture(autouse=True)
+def _one_pipeline_run_per_input(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``run_check`` measures a pipeline run of its inputs (no outputs written): the weekly files
+    of a module never change, so each distinct input (its files' bytes and the arguments) is run
+    once for the module and the check's own work (measure, compare, record, render) runs on it
+    every time. A run that writes outputs is not kept. The pipeline's determinism is not this
+    module's subject (tests/test_e2e.py and tests/test_cli.py run twice and compare)."""
+    from migrate import pipeline
+
+    real = pipeline.run
+
+    def run(paths: list[str], *args: object, **kw: object) -> object:
+        if args or kw.get("out") is not None:
+            return real(paths, *args, **kw)
+        key = (_input_bytes(paths), tuple(sorted((k, repr(v)) for k, v in kw.items())))
+        if key not in _RUNS:
+            _RUNS[key] = real(paths, **kw)
+        return _RUNS[key]
+
+    monkeypatch.setattr(pipeline, "run", run)
+
+
 @pytest.fixture(scope="module")
 def weeks(tmp_path_factory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("weeks")
