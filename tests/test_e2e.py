@@ -538,6 +538,15 @@ def test_ambiguous_daiwa_rows_stay_apart(sample_runs, truth):
     assert _row(recs, *a)["company_id"] != _row(recs, *b)["company_id"]
 
 
+@pytest.mark.parametrize("target", TARGETS)
+def test_every_id_a_sample_run_writes_is_catalogued(sample_runs, target):
+    """The findings catalogue's check of full runs (tests/test_findings_catalogue.py) on this
+    module's run of sample_data for each target."""
+    from test_findings_catalogue import assert_catalogued
+
+    assert_catalogued(target, sample_runs(target).out)
+
+
 # ---------------------------------------------------------------------------------------------
 # 5. CLI: audit, decisions, existing accounts, determinism
 
