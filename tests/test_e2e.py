@@ -662,7 +662,8 @@ def test_decisions_written_into_the_output_folder_survive_every_run(sample_runs,
     assert [got.get(k) for k in keys] == ["same", "different"]
 
 
-def test_existing_account_is_matched(sample_runs, tmp_path):
+def test_existing_account_is_matched(sample_runs, tmp_path, gx_by_mask):
+    # gx_by_mask: GX answered from its mask (tests/conftest.py); the sample runs go through GX
     # Id and Name alone send 三協精工 to review (name evidence only); a website makes it a match
     existing = tmp_path / "accounts.csv"
     existing.write_text(
