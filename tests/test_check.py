@@ -11,6 +11,7 @@ import json
 import re
 import sqlite3
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree as ET
 
 import pytest
@@ -291,7 +292,7 @@ def test_a_file_that_is_not_a_history_is_a_user_error(tmp_path: Path) -> None:
 # ------------------------------------------------------------------ the check on weekly files
 
 
-_RUNS: dict[tuple[object, ...], object] = {}  # one pipeline run per distinct input, module-wide
+_RUNS: dict[tuple[object, ...], Any] = {}  # one pipeline run per distinct input, module-wide
 
 
 def _input_bytes(paths: list[str]) -> tuple[tuple[str, bytes], ...]:
@@ -310,7 +311,7 @@ def _one_pipeline_run_per_input(monkeypatch: pytest.MonkeyPatch) -> None:
 
     real = pipeline.run
 
-    def run(paths: list[str], *args: object, **kw: object) -> object:
+    def run(paths: list[str], *args: Any, **kw: Any) -> Any:
         if args or kw.get("out") is not None:
             return real(paths, *args, **kw)
         key = (_input_bytes(paths), tuple(sorted((k, repr(v)) for k, v in kw.items())))
