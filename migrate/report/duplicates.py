@@ -69,13 +69,12 @@ def _clusters(
 ) -> tuple[int, list[dict[str, Any]]]:
     """How many clusters of this entity hold several rows, and the largest ones in detail."""
     rec = ctx.records
-    by_key = {k: i for i, k in v.per_value(v.column(rec, ROW_KEY), v.text).items()}
+    # row keys and source places are nearly all distinct: per row, not per distinct value
+    by_key = {v.text(k): i for i, k in v.column(rec, ROW_KEY).items()}
     groups: list[tuple[str, list[Any], str]] = []  # (id, record positions, survivor row key)
     id_col = f"{ent}_id"
     if isinstance(frame, pd.DataFrame) and "_row_keys" in frame.columns and id_col in frame.columns:
-        where = [
-            v.per_value(v.column(frame, c), v.text) for c in (SOURCE_FILE, SOURCE_SHEET, SOURCE_ROW)
-        ]
+        where = [v.column(frame, c).map(v.text) for c in (SOURCE_FILE, SOURCE_SHEET, SOURCE_ROW)]
         for eid, keys_text, f, s, r in zip(frame[id_col], frame["_row_keys"], *where):
             keys = [k for k in v.text(keys_text).split(";") if k]
             if len(keys) >= 2:
