@@ -6,7 +6,8 @@ bank-transfer kana marks expanded in place: (株)山田電気 -> 株式会社山
 山田電気株式会社, ｶ)ﾔﾏﾀﾞﾃﾞﾝｷ -> 株式会社ヤマダデンキ, ﾔﾏﾀﾞﾃﾞﾝｷ(ﾕ -> ヤマダデンキ有限会社; Latin
 abbreviations in their standard spelling: INC -> Inc., CO.,LTD -> Co., Ltd., SAS stays SAS, and
 Corp. written out as Corporation), whose ``key``
-is the form dedupe compares (NFKC, case-folded, legal forms, honorifics, Holdings/Group,
+is the form dedupe compares (NFKC, case-folded, legal forms, honorifics, the words of
+``key_only_words`` (none by default: a holding company is not its operating company),
 punctuation and spaces removed: 株式会社山田電気, (株)山田電気 and 山田電気 share it, 山田電機
 does not), and ``legal_form``. Every word list comes from rules/normalize.yaml ``companies``.
 """
