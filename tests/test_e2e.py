@@ -402,16 +402,16 @@ def test_rejects_are_not_exported_and_counts_reconcile(sample_runs, target):
     # every row of a deal carries its final stage; a person-level record that the target
     # takes as its person's lead or lifecycle stage has no surviving row of its own
     with_deal = recs[recs["deal_id"] != ""]
-    stage_of = {
-        d: final[(f, s, str(n))]
-        for d, f, s, n in zip(
+    deal_rows = list(
+        zip(
             with_deal["deal_id"],
             with_deal["source_file"],
             with_deal["source_sheet"],
-            with_deal["source_row"],
+            with_deal["source_row"].map(str),
             strict=True,
         )
-    }
+    )
+    stage_of = {d: final[(f, s, n)] for d, f, s, n in deal_rows}
     deal_level = {d for d in entity_ids["deal"] if stage_of.get(d, "") not in person}
     if target != "generic":
         # an SQL record with a forecast of its own is a deal at the first deal stage
@@ -422,17 +422,7 @@ def test_rejects_are_not_exported_and_counts_reconcile(sample_runs, target):
             for f in found
             if f["rule"] == "export.sql-as-deal"
         }
-        deal_level |= {
-            d
-            for d, f, s, n in zip(
-                with_deal["deal_id"],
-                with_deal["source_file"],
-                with_deal["source_sheet"],
-                with_deal["source_row"],
-                strict=True,
-            )
-            if (f, s, str(n)) in promoted
-        }
+        deal_level |= {d for d, f, s, n in deal_rows if (f, s, n) in promoted}
         # a converted or disqualified row of a lead list is no deal of its own: its person (or
         # company) went out instead, and it carries no deal field (no amount, no close date)
         deal_status = {

@@ -75,15 +75,18 @@ def test_without_any_date_the_date_checks_are_skipped_with_one_finding(tmp_path)
     assert "run.no-reference-date" not in set(given.findings["rule"])
 
 
+RELATIVE_ROWS = [
+    {"Account": "Acme Inc.", "Opportunity": "A", "Amount": 1000, "Stage": "Proposal",
+     "Close Date": "next month"},
+    {"Account": "Beta Inc.", "Opportunity": "B", "Amount": 2000, "Stage": "Proposal",
+     "Close Date": "2026-12-31"},
+]  # fmt: skip
+
+
 def test_relative_dates_count_from_the_saved_date_not_from_the_latest_close_date(tmp_path):
     # no updated/created column: "next month" is read against the day the workbook was saved,
     # never against the latest close date (a date something should happen, not "today")
-    rows = [
-        {"Account": "Acme Inc.", "Opportunity": "A", "Amount": 1000, "Stage": "Proposal",
-         "Close Date": "next month"},
-        {"Account": "Beta Inc.", "Opportunity": "B", "Amount": 2000, "Stage": "Proposal",
-         "Close Date": "2026-12-31"},
-    ]  # fmt: skip
+    rows = RELATIVE_ROWS
     src = tmp_path / "crm.xlsx"
     pd.DataFrame(rows).to_excel(src, index=False)
     _with_saved_date(src, "2026-04-15")
@@ -96,12 +99,7 @@ def test_relative_dates_count_from_the_saved_date_not_from_the_latest_close_date
 def test_without_a_day_it_was_written_a_relative_date_is_left_for_as_of(tmp_path):
     # a CSV without update dates says nothing of when it was written: "next month" of the
     # latest close date would be a month too late, so it is blank with the --as-of hint
-    rows = [
-        {"Account": "Acme Inc.", "Opportunity": "A", "Amount": 1000, "Stage": "Proposal",
-         "Close Date": "next month"},
-        {"Account": "Beta Inc.", "Opportunity": "B", "Amount": 2000, "Stage": "Proposal",
-         "Close Date": "2026-12-31"},
-    ]  # fmt: skip
+    rows = RELATIVE_ROWS
     src = tmp_path / "crm.csv"
     pd.DataFrame(rows).to_csv(src, index=False)
     res = pipeline.run([str(src)], target=None)
