@@ -122,7 +122,10 @@ def test_import_files_do_not_depend_on_row_order(runs, name: str) -> None:
     header_a, rows_a = _sorted_rows(a / name)
     header_b, rows_b = _sorted_rows(b / name)
     assert header_a == header_b
-    assert len(rows_a) > 0
+    # these two sources hold no person with only lead-level records since SQL rows with a
+    # forecast are deals (export.sql-as-deal): an empty Lead.csv must be empty both ways
+    assert len(rows_a) > 0 or name == "Lead.csv"
+    assert len(rows_a) == len(rows_b)
     ids_a = {r[0] for r in rows_a}
     ids_b = {r[0] for r in rows_b}
     assert ids_a == ids_b, f"{name}: {len(ids_a - ids_b)} ids only before the shuffle"
