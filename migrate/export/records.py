@@ -222,6 +222,14 @@ def _has_letters(value: object) -> bool:
     return any(ch.isalpha() for ch in text(value))
 
 
+def _forecast(deals: pd.DataFrame) -> pd.Series:
+    """True for the records that carry a forecast: an amount other than 0, or a close date."""
+    blank = pd.Series("", index=deals.index)
+    amount = pd.to_numeric(deals["amount"], errors="coerce") if "amount" in deals else blank
+    close = deals["close_date"].map(text) if "close_date" in deals else blank
+    return amount.notna() & (amount != 0) | (close != "")
+
+
 def lead_list_rows(deals: pd.DataFrame, model: StageModel) -> pd.Series:
     """True for the records of a lead list: a source sheet none of whose records carries a
     deal field (an amount, a close date, a deal name) and at least one of whose records is at
@@ -231,10 +239,8 @@ def lead_list_rows(deals: pd.DataFrame, model: StageModel) -> pd.Series:
     if deals.empty:
         return pd.Series(False, index=deals.index, dtype=bool)
     blank = pd.Series("", index=deals.index)
-    amount = pd.to_numeric(deals["amount"], errors="coerce") if "amount" in deals else blank
-    close = deals["close_date"].map(text) if "close_date" in deals else blank
     name = deals["deal_name"].map(_has_letters) if "deal_name" in deals else blank.astype(bool)
-    deal_field = amount.notna() & (amount != 0) | (close != "") | name
+    deal_field = _forecast(deals) | name
     person = deals["stage"].isin(set(model.keys_where(level="person")))
     sheet = deals[SOURCE_FILE].map(text) + "|" + deals[SOURCE_SHEET].map(text)
     by_sheet = pd.DataFrame({"sheet": sheet, "deal": deal_field, "person": person})
@@ -337,15 +343,7 @@ def _forecast_sqls(
     first = next(iter(model.keys_where(level="deal", status="open")), "")
     if deals.empty or not person or not first:
         return deals, []
-    amount = (
-        pd.to_numeric(deals["amount"], errors="coerce")
-        if "amount" in deals
-        else pd.Series(float("nan"), index=deals.index)
-    )
-    close = (
-        deals["close_date"].map(text) if "close_date" in deals else pd.Series("", index=deals.index)
-    )
-    forecast = (amount.notna() & (amount != 0)) | (close != "")
+    forecast = _forecast(deals)
     promote = (deals["stage"] == person[-1]) & forecast & ~deals["deal_id"].isin(listed)
     if not promote.any():
         return deals, []
