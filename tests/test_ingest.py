@@ -686,3 +686,60 @@ def test_a_foot_that_holds_a_record_is_no_report_foot():
         [["追加案件 PoC", "株式会社タツミ", "提案", 120], ["機密情報 - 配布禁止", None, None, None]]
     )
     assert classes[6:] == ["data", "data"]
+
+
+# ------------------------------------------------- sheets placed by their XML, not a second load
+
+
+def _placements(path: Path):
+    """Each sheet placed by its XML (None when it falls back) and by calamine's own load."""
+    from types import SimpleNamespace
+
+    import fastexcel
+    import python_calamine as pc
+
+    from migrate.ingest.readers import _placed_by_calamine, _placed_by_xml, _scan_xlsx
+
+    info, _ = _scan_xlsx(path, Limits())
+    book = pc.CalamineWorkbook.from_path(str(path))
+    fx = fastexcel.read_excel(str(path))
+    src = SimpleNamespace(path=path)
+    for idx, meta in enumerate(book.sheets_metadata):
+        yield (
+            meta.name,
+            _placed_by_xml(fx, idx, info.get(meta.name)),
+            _placed_by_calamine(src, book, fx, idx, meta),
+        )
+
+
+def test_the_xml_places_a_sheet_where_calamine_does(tmp_path):
+    import openpyxl
+    import xlsxwriter
+    from openpyxl.styles import PatternFill
+
+    fast = tmp_path / "fast.xlsx"
+    book = xlsxwriter.Workbook(fast)
+    sheet = book.add_worksheet("案件")
+    sheet.merge_range("C2:D2", "商談一覧")
+    sheet.write_row("C4", ["会社名", "金額"])
+    sheet.write_row("C5", ["ABC商事", 1200])
+    sheet.write_formula("D6", "=SUM(D5:D5)", None, 1200)
+    book.add_worksheet("空")
+    book.close()
+    placed = {name: (xml, cal) for name, xml, cal in _placements(fast)}
+    xml, cal = placed["案件"]
+    assert xml is not None, "a plain sheet is placed without the second load"
+    assert xml[1:] == cal[1:] == (2, 2, [(2, 2, 2, 3)])
+    assert xml[0].equals(cal[0])
+    assert placed["空"][0] is None  # nothing holds a value: calamine decides
+
+    # a styled area declared larger than the data: the declared box is not the data's box
+    styled = tmp_path / "styled.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"].fill = PatternFill("solid", fgColor="FFFF00")
+    ws["C3"], ws["D3"], ws["C4"] = "会社名", "金額", "ABC商事"
+    wb.save(styled)
+    (_, xml, cal), *_ = _placements(styled)
+    assert xml is None
+    assert cal[1:3] == (3, 2)

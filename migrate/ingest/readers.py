@@ -111,28 +111,12 @@ def _read_workbook(src: SourceFile, limits: Limits) -> list[Grid]:
         if "chart" in typ:
             continue  # chart sheets hold no cells
         visible = str(getattr(meta, "visible", "Visible")).split(".")[-1] == "Visible"
-        try:
-            sheet = book.get_sheet_by_index(idx)
-        except Exception as exc:
-            raise _damaged(
-                str(src.path), f"is damaged: sheet '{meta.name}' cannot be read"
-            ) from exc
-        start = sheet.start
-        merged = []
-        try:
-            for (r1, c1), (r2, c2) in sheet.merged_cell_ranges or []:
-                merged.append((r1 + 1, c1, r2 + 1, c2))
-        except Exception:
-            merged = []
-        if start is None or sheet.height == 0:
-            cells = pd.DataFrame(dtype=object)
-            first_row, first_col = 1, 0
-        else:
-            first_row, first_col = start[0] + 1, start[1]
-            cells = _cells_fastexcel(fx, idx) if fx is not None else None
-            if cells is None:
-                cells = _cells_calamine(sheet)
         scan = xml_info.get(meta.name)
+        placed = _placed_by_xml(fx, idx, scan)
+        if placed is not None:
+            cells, first_row, first_col, merged = placed
+        else:
+            cells, first_row, first_col, merged = _placed_by_calamine(src, book, fx, idx, meta)
         grids.append(
             Grid(
                 file=src.name,
@@ -150,6 +134,52 @@ def _read_workbook(src: SourceFile, limits: Limits) -> list[Grid]:
             )
         )
     return grids
+
+
+Placed = tuple[pd.DataFrame, int, int, list[tuple[int, int, int, int]]]
+
+
+def _placed_by_xml(fx, idx: int, scan: _XmlScan | None) -> Placed | None:
+    """The sheet's cells placed by its XML: no second, full load of the sheet by calamine.
+
+    fastexcel gives the cells of calamine's range (the smallest box around the cells that hold a
+    value) but not where that box starts. The sheet part's declared ``<dimension>`` is taken as
+    the box only when it is exactly that box: the same height and width as the cells, and its
+    first row the row of the first cell that holds a value. Otherwise (a styled area declared
+    larger than the data, no dimension, merged refs not read) None: calamine places the sheet.
+    """
+    if fx is None or scan is None or scan.dimension is None or scan.merged is None:
+        return None
+    if scan.first_value_row is None:
+        return None  # empty, or values not recognised: calamine decides
+    (r1, c1, r2, c2) = scan.dimension
+    if r1 != scan.first_value_row:
+        return None
+    cells = _cells_fastexcel(fx, idx)
+    if cells is None or cells.shape != (r2 - r1 + 1, c2 - c1 + 1):
+        return None
+    return cells, r1, c1, list(scan.merged)
+
+
+def _placed_by_calamine(src: SourceFile, book, fx, idx: int, meta) -> Placed:
+    """The sheet's cells placed by calamine's own load of the sheet (start, merged ranges)."""
+    try:
+        sheet = book.get_sheet_by_index(idx)
+    except Exception as exc:
+        raise _damaged(str(src.path), f"is damaged: sheet '{meta.name}' cannot be read") from exc
+    start = sheet.start
+    merged = []
+    try:
+        for (r1, c1), (r2, c2) in sheet.merged_cell_ranges or []:
+            merged.append((r1 + 1, c1, r2 + 1, c2))
+    except Exception:
+        merged = []
+    if start is None or sheet.height == 0:
+        return pd.DataFrame(dtype=object), 1, 0, merged
+    cells = _cells_fastexcel(fx, idx) if fx is not None else None
+    if cells is None:
+        cells = _cells_calamine(sheet)
+    return cells, start[0] + 1, start[1], merged
 
 
 def _cells_fastexcel(fx, idx: int) -> pd.DataFrame | None:
@@ -223,6 +253,13 @@ class _XmlScan:
     hidden_rows: set[int] = field(default_factory=set)
     formula_no_value: list[tuple[int, int]] = field(default_factory=list)
     sum_rows: set[int] = field(default_factory=set)
+    # the declared box (first row 1-based, first col 0-based, last row, last col), if any
+    dimension: tuple[int, int, int, int] | None = None
+    # the row of the first cell holding a value (None: not seen)
+    first_value_row: int | None = None
+    # merged ranges as (first row 1-based, first col 0-based, last row, last col); None when a
+    # ref could not be read (calamine then reads them)
+    merged: list[tuple[int, int, int, int]] | None = field(default_factory=list)
 
 
 _SHEET_RE = re.compile(rb'<sheet\b[^>]*?name="([^"]*)"[^>]*?r:id="([^"]*)"', re.S)
@@ -239,6 +276,23 @@ _SUM_RE = re.compile(
     re.S,
 )
 _CELL_REF_RE = re.compile(rb'\br="([A-Z]+)(\d+)"')
+_DIMENSION_RE = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\bref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
+# a cell whose value is a non-empty <v> or an inline string, after an optional formula
+_VALUE_CELL_RE = re.compile(
+    rb'<(?:\w+:)?c\b[^>]*?\br="[A-Z]+(\d+)"[^>]*?(?<!/)>\s*'
+    rb"(?:<(?:\w+:)?f\b[^>]*?(?:/>|>[^<]*</(?:\w+:)?f>)\s*)?"
+    rb"(?:<(?:\w+:)?v>[^<]|<(?:\w+:)?is>)"
+)
+_MERGE_RE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([^"]*)"')
+_RANGE_REF_RE = re.compile(r"([A-Z]+)(\d+):([A-Z]+)(\d+)")
+
+
+def _col_index(letters: bytes | str) -> int:
+    """0-based column of a column name (A -> 0, AA -> 26)."""
+    col = 0
+    for ch in letters.encode() if isinstance(letters, str) else letters:
+        col = col * 26 + (ch - 64)
+    return col - 1
 
 
 def _unescape(b: bytes) -> str:
@@ -325,6 +379,24 @@ def _scan_sheet_part(
 
 
 def _scan_chunk(data: bytes, scan: _XmlScan) -> None:
+    if scan.first_value_row is None:
+        first = _VALUE_CELL_RE.search(data)
+        if first:
+            scan.first_value_row = int(first.group(1))
+        if scan.dimension is None:
+            dim = _DIMENSION_RE.search(data)
+            if dim:
+                a, r, b, r2 = dim.groups()
+                b, r2 = (b, r2) if b else (a, r)
+                scan.dimension = (int(r), _col_index(a), int(r2), _col_index(b))
+    if scan.merged is not None and b"mergeCell" in data:
+        for m in _MERGE_RE.finditer(data):
+            box = _RANGE_REF_RE.fullmatch(m.group(1).decode("ascii", "replace"))
+            if not box:
+                scan.merged = None  # calamine reads refs of other shapes
+                break
+            a, r1, b, r2 = box.groups()
+            scan.merged.append((int(r1), _col_index(a), int(r2), _col_index(b)))
     if b"hidden=" in data:
         for m in _HIDDEN_ROW_RE.finditer(data):
             n = _ROW_NUM_RE.search(m.group(0))
@@ -334,12 +406,9 @@ def _scan_chunk(data: bytes, scan: _XmlScan) -> None:
         return
     for m in _NO_VALUE_RE.finditer(data):
         start = max(data.rfind(b"<c ", 0, m.start()), data.rfind(b":c ", 0, m.start()))
-        ref = _CELL_REF_RE.search(data, start, m.start()) if start >= 0 else None
-        if ref:
-            col = 0
-            for ch in ref.group(1):
-                col = col * 26 + (ch - 64)
-            scan.formula_no_value.append((int(ref.group(2)), col - 1))
+        cell = _CELL_REF_RE.search(data, start, m.start()) if start >= 0 else None
+        if cell:
+            scan.formula_no_value.append((int(cell.group(2)), _col_index(cell.group(1))))
     for m in _SUM_RE.finditer(data):
         scan.sum_rows.add(int(m.group(1)))
 
