@@ -127,18 +127,16 @@ def countries_from_run(
     ``values``/``issues`` (one entry per distinct cell, which occurs in the source sheets
     ``sheets[i]``) in place; nothing changes without such a number in the sheet.
     """
-    import phonenumbers as pn
 
     # (sheet, national digits) -> E.164 numbers written with a country code
     written_with_code: dict[tuple[int, str], set[str]] = {}
     for original, value, where in zip(originals, values, sheets):
         if not value or not _written_with_code(original):
             continue
-        try:
-            n = pn.parse(value, None)
-        except pn.NumberParseException:
+        code = _country_code(value)
+        if code is None:
             continue
-        national = value[1 + len(str(n.country_code)) :]
+        national = value[1 + len(code) :]
         for g in where:
             written_with_code.setdefault((g, national), set()).add(value)
     if not any(not v.startswith("+81") for vs in written_with_code.values() for v in vs):
@@ -208,6 +206,21 @@ def format_national(e164: str, region: str = "JP") -> str:
     home = pn.region_code_for_number(n) == region
     fmt = pn.PhoneNumberFormat.NATIONAL if home else pn.PhoneNumberFormat.INTERNATIONAL
     return str(pn.format_number(n, fmt))
+
+
+def _country_code(e164: str) -> str | None:
+    """The country calling code that starts an E.164 number (+44..., +1..., +852...).
+
+    Codes are prefix-free (no code starts another), so the first of 1, 2 or 3 digits that is a
+    code is the one: the same answer as parsing the number, without parsing it.
+    """
+    from phonenumbers import COUNTRY_CODE_TO_REGION_CODE
+
+    for size in (1, 2, 3):
+        code = e164[1 : 1 + size]
+        if code.isdigit() and int(code) in COUNTRY_CODE_TO_REGION_CODE:
+            return code
+    return None
 
 
 def _parse(candidate: str, pr: PhoneRules) -> tuple[str, str, bool] | None:
