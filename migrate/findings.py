@@ -86,11 +86,21 @@ def _conform(frame: pd.DataFrame) -> pd.DataFrame:
     out["row"] = pd.to_numeric(out["row"], errors="coerce").fillna(0).astype("int64")
     for c in FINDING_COLUMNS:
         if c != "row":
-            out[c] = out[c].map(_text).astype("object")
+            out[c] = _texts(out[c])
     bad = ~out["severity"].isin(SEVERITIES)
     if bad.any():
         raise ValueError(f"unknown severity in findings: {sorted(set(out.loc[bad, 'severity']))}")
     return out
+
+
+def _texts(column: pd.Series) -> pd.Series:
+    """A column as object texts (:func:`_text` of each cell); a column already all texts, as the
+    findings of a run mostly are, is taken as it is (checked in C, not per cell)."""
+    if column.dtype == object and pd.api.types.infer_dtype(column, skipna=False) == "string":
+        return column
+    if isinstance(column.dtype, pd.StringDtype) and not column.isna().any():
+        return column.astype("object")
+    return column.map(_text).astype("object")
 
 
 def _text(v: object) -> str:
