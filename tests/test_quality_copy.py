@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from migrate import pipeline
-from migrate.report.workbook import copy_mode
+from migrate.report.workbook import copy_mode, notes_mode
 from migrate.rules import DEFAULT_RULES_DIR
 
 # GX answers from the failing-row mask (tests/conftest.py, gx_by_mask): GX is not what
@@ -104,3 +104,74 @@ def test_auto_switches_to_problem_rows_above_the_rules_limit(tracker, tmp_path):
     rows, _ = _sheet_rows(tmp_path / "o" / "quality.xlsx")
     source = next(v for k, v in rows.items() if k.startswith("deals"))
     assert len(source) < len(ROWS)
+
+
+def _rules_with(tmp_path: Path, old: str, new: str) -> Path:
+    rules = tmp_path / "rules"
+    shutil.copytree(DEFAULT_RULES_DIR, rules)
+    text = (rules / "report.yaml").read_text(encoding="utf-8")
+    assert old in text
+    (rules / "report.yaml").write_text(text.replace(old, new), encoding="utf-8")
+    return rules
+
+
+@pytest.mark.parametrize(
+    ("requested", "laid_out", "limit", "want"),
+    [
+        ("auto", 10, 10, "comments"),
+        ("auto", 11, 10, "column"),
+        ("problems", 11, 10, "column"),
+        ("full", 10**6, 10, "comments"),  # the annotated copy, on request
+    ],
+)
+def test_notes_mode(requested, laid_out, limit, want):
+    assert notes_mode(requested, laid_out, limit) == want
+
+
+def test_above_cell_comments_max_a_notes_column_replaces_the_comments(tracker, tmp_path):
+    rules = _rules_with(tmp_path, "cell_comments_max: 10000", "cell_comments_max: 1")
+    res = pipeline.run(
+        [str(tracker)], out=tmp_path / "o", target="generic", rules_dir=str(rules), lang="en"
+    )
+    sheet = res.report["context"]["quality_workbook"]
+    assert sheet == {
+        "copy": "full",
+        "requested": "auto",
+        "max_rows": 50000,
+        "cell_notes": "column",
+        "cell_comments_max": 1,
+    }
+    wb = openpyxl.load_workbook(tmp_path / "o" / "quality.xlsx")
+    ws = next(w for w in wb.worksheets if w.title.startswith("deals"))
+    head = [c.value for c in ws[1]]
+    notes_col = head.index("Notes") + 1
+    assert head[notes_col - 2] == "Import result"  # right after the status column
+    # the header row's cells (findings about a whole column) keep their few comments
+    assert not [c.coordinate for row in ws.iter_rows(min_row=2) for c in row if c.comment]
+    problems = _problem_rows(res)
+    noted = {c.row for c in ws[openpyxl.utils.get_column_letter(notes_col)][1:] if c.value}
+    assert noted == problems
+    email = head.index("Email") + 1
+    cell = ws.cell(6, email)
+    assert cell.fill.fgColor.rgb.endswith("FCE8B2")  # the problem cell keeps its colour
+    note = ws.cell(6, notes_col).value
+    assert note.startswith(f"{cell.column_letter}6 Email: [Warning] ")
+    assert "buyer4@" in note  # the original value, as the comment had it
+    _, guide = _sheet_rows(tmp_path / "o" / "quality.xlsx")
+    assert any("--quality-copy full" in line and "Notes" in line for line in guide)
+
+
+def test_quality_copy_full_keeps_the_comments_above_cell_comments_max(tracker, tmp_path):
+    rules = _rules_with(tmp_path, "cell_comments_max: 10000", "cell_comments_max: 1")
+    res = pipeline.run(
+        [str(tracker)],
+        out=tmp_path / "o",
+        target="generic",
+        rules_dir=str(rules),
+        quality_copy="full",
+    )
+    assert "cell_notes" not in res.report["context"]["quality_workbook"]
+    wb = openpyxl.load_workbook(tmp_path / "o" / "quality.xlsx")
+    ws = next(w for w in wb.worksheets if w.title.startswith("deals"))
+    commented = {c.row for row in ws.iter_rows() for c in row if c.comment}
+    assert _problem_rows(res) <= commented

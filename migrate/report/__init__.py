@@ -111,7 +111,10 @@ def extend_report(
             "optional_stages": _has(result, "dedupe", "export"),
             **({"run": context.to_json()} if context is not None else {}),
             "quality_workbook": _quality_workbook(
-                context.quality_copy if context is not None else "auto", len(ctx.records), rules
+                context.quality_copy if context is not None else "auto",
+                len(ctx.records),
+                getattr(result, "findings", None),
+                rules,
             ),
         },
         "import": build_import(ctx),
@@ -184,20 +187,27 @@ def write_reports(
         catalogue=catalogue,
         copy=sheet.get("copy", "full"),
         copy_limit=int(sheet.get("max_rows") or 0),
+        cell_notes=sheet.get("cell_notes", "comments"),
+        notes_limit=int(sheet.get("cell_comments_max") or 0),
     )
     return ["report.html", "quality.xlsx"]
 
 
-def _quality_workbook(requested: str, data_rows: int, rules: ReportRules) -> dict[str, Any]:
-    """What quality.xlsx copies of the sources in this run, and why (report.json)."""
-    from .workbook import copy_mode
+def _quality_workbook(
+    requested: str, data_rows: int, findings: Any, rules: ReportRules
+) -> dict[str, Any]:
+    """What quality.xlsx copies of the sources in this run, and why (report.json); when the
+    findings it lays out are more than report.yaml ``cell_comments_max``, also that a Notes
+    column at the right of each row replaces the comments on the cells (``cell_notes``)."""
+    from .workbook import copy_mode, laid_out, notes_mode
 
     limit = rules.quality_copy_max_rows
-    return {
-        "copy": copy_mode(requested, data_rows, limit),
-        "requested": requested,
-        "max_rows": limit,
-    }
+    copy = copy_mode(requested, data_rows, limit)
+    out: dict[str, Any] = {"copy": copy, "requested": requested, "max_rows": limit}
+    notes_max = rules.cell_comments_max
+    if notes_mode(requested, laid_out(findings, copy), notes_max) == "column":
+        out.update(cell_notes="column", cell_comments_max=notes_max)
+    return out
 
 
 def _has(result: Any, *names: str) -> list[str]:

@@ -43,6 +43,7 @@ _TOP_KEYS = [
     "verdict",
     "checklist",
     "quality_copy_max_rows",
+    "cell_comments_max",
 ]
 _VERDICT_KEYS = ["max_rejected_share", "max_error_findings"]
 _ITEM_KEYS = ["id", "title", "measure", "pass_at", "warn_at"]
@@ -75,6 +76,7 @@ class ReportRules:
     max_error_findings: int = 0
     checklist: tuple[ChecklistItem, ...] = ()
     quality_copy_max_rows: int = 50_000
+    cell_comments_max: int = 10_000
     path: str = ""
 
 
@@ -115,6 +117,7 @@ def parse_report_rules(path: str) -> ReportRules:
         ("clusters", 0),
         ("owners", 1),
         ("quality_copy_max_rows", 0),
+        ("cell_comments_max", 0),
     ):
         if key in doc:
             v = _int(p, doc[key], key, lo)

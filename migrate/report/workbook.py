@@ -47,6 +47,29 @@ def copy_mode(requested: str, data_rows: int, limit: int) -> CopyMode:
     return "full" if data_rows <= limit else "problems"
 
 
+Notes = Literal["comments", "column"]
+
+
+def notes_mode(requested: str, laid_out: int, limit: int) -> Notes:
+    """Where quality.xlsx says what is wrong with a problem cell: a ``comments`` on the cell, or
+    a Notes ``column`` at the right of its row when the workbook lays out more than ``limit``
+    findings (report.yaml ``cell_comments_max``): one comment per cell is a drawing shape and
+    an XML record each, which at tens of thousands of cells costs more than the data to write
+    and to open. ``--quality-copy full`` asks for the annotated copy: comments whatever the
+    size."""
+    return "comments" if requested == "full" or laid_out <= limit else "column"
+
+
+def laid_out(findings: Any, copy: CopyMode) -> int:
+    """How many findings quality.xlsx lays out in ``copy`` mode (the problems copy leaves the
+    info findings to findings.csv)."""
+    if findings is None or not len(findings):
+        return 0
+    if copy == "problems":
+        return int(findings["severity"].isin(("warning", "error")).sum())
+    return len(findings)
+
+
 SEV_RANK: dict[str, int] = {s: i for i, s in enumerate(SEVERITIES)}
 
 WB_WORDS: dict[str, tuple[str, str]] = {
@@ -76,6 +99,16 @@ WB_WORDS: dict[str, tuple[str, str]] = {
         "an error (and the header row) are copied, at their own row numbers. --quality-copy full "
         "writes a copy of every row. findings.csv holds every finding.",
     ),
+    "wb.notes-column": (
+        "指摘が {n:,} 件あり上限 {limit:,} 件を超えるため、セルのコメントの代わりに、各行の右端の「{column}」列に"
+        "その行の指摘（セル・内容・修正案）を書いています。セルの色はそのままです。"
+        "セルごとにコメントを付けた全行の写しは --quality-copy full で作れます。",
+        "The workbook lays out {n:,} findings, more than {limit:,}: instead of a comment on each "
+        'problem cell, the "{column}" column at the right of each row says what is wrong with its '
+        "cells (cell, finding, suggested value); the cells keep their colour. --quality-copy full "
+        "writes a copy of every row with a comment on each problem cell.",
+    ),
+    "wb.notes": ("指摘", "Notes"),
     "wb.truncated": (
         "指摘一覧は Excel の行数の上限のため先頭 {n:,} 件だけです（全件は findings.csv）。",
         "The Findings sheet holds the first {n:,} findings only (Excel's row limit); findings.csv has them all.",
@@ -213,13 +246,17 @@ def write_workbook(
     catalogue: Catalogue | None = None,
     copy: CopyMode = "full",
     copy_limit: int = 0,
+    cell_notes: Notes = "comments",
+    notes_limit: int = 0,
 ) -> None:
     """Write quality.xlsx to ``path``.
 
     ``copy`` is ``full`` (every source row, the default of a small run) or ``problems`` (only
     the rows with a warning or an error, and the header row, at their own row numbers; the
     Findings sheet without the info findings): a workbook of a million rows is not a report
-    (see :func:`copy_mode`). ``copy_limit`` is only quoted in the guide.
+    (see :func:`copy_mode`). ``copy_limit`` is only quoted in the guide. ``cell_notes`` is
+    where a problem cell's findings are told: a ``comments`` on the cell, or a Notes ``column`` at
+    the right of its row (see :func:`notes_mode`; ``notes_limit`` is quoted in the guide).
 
     Findings and reasons speak ``lang`` through the finding catalogue (default: the active
     rules/findings.yaml): each finding's title and fix in that language next to its own
@@ -323,6 +360,12 @@ def write_workbook(
     if problems_only:
         rows = sum(len(tb.data_rows) for tb in tables)
         notes.append(_w("wb.problems-only", lang).format(rows=rows, limit=copy_limit))
+    if cell_notes == "column":
+        notes.append(
+            _w("wb.notes-column", lang).format(
+                n=len(located), limit=notes_limit, column=_w("wb.notes", lang)
+            )
+        )
     truncated = len(located) > MAX_FINDING_ROWS
     if truncated:
         notes.append(_w("wb.truncated", lang).format(n=MAX_FINDING_ROWS))
@@ -349,6 +392,7 @@ def write_workbook(
             show,
             cat,
             problems_only,
+            cell_notes == "column",
         )
 
     # the findings sheet
@@ -444,11 +488,15 @@ def _source_sheet(
     show: Any,
     cat: Catalogue,
     problems_only: bool = False,
+    notes_column: bool = False,
 ) -> None:
     """One source sheet at its own rows and columns, written top to bottom (with
-    ``problems_only``, only the header row and the rows that carry a mark)."""
+    ``problems_only``, only the header row and the rows that carry a mark; with
+    ``notes_column``, a data row's findings in a Notes column after the status column
+    instead of a comment on each of its problem cells)."""
     _, _, status_letter, header_row = layout
     status_col = _col0(status_letter)
+    notes_col = status_col + 1
     fields = {c.column: c.field or "" for c in tb.columns}
     header: dict[int, str] = {}
     for c in tb.columns:
@@ -457,6 +505,9 @@ def _source_sheet(
         ws.set_column(col, col, max(8, min(40, int(max((len(str(c.header)) * 2), 10)))))
     header[status_col] = _w("wb.status", lang)
     ws.set_column(status_col, status_col, 28)
+    if notes_column:
+        header[notes_col] = _w("wb.notes", lang)
+        ws.set_column(notes_col, notes_col, 80)
     ws.freeze_panes(header_row, 0)
 
     # the status column: the crosswalk's word, else why the row was skipped
@@ -465,8 +516,9 @@ def _source_sheet(
         if r not in sheet_status:
             labels[r] = f"{t('skipped', lang)}: {reason_text(why, lang, cat)}"
 
-    # the fill and comment of each problem cell
+    # the fill and comment (or note) of each problem cell
     worst: dict[int, dict[int, str]] = defaultdict(dict)  # row -> column -> severity
+    notes: dict[int, list[tuple[int, str]]] = defaultdict(list)  # row -> (column, its note)
     for (r, col), items in marks.items():
         items = sorted(items, key=lambda x: -SEV_RANK.get(x["severity"], 0))
         sev = v.text(items[0]["severity"])
@@ -493,6 +545,11 @@ def _source_sheet(
                 lines.append(f"  {t('hint', lang)}: {entry.fix.get(lang)}")
         if len(items) > MAX_COMMENT_ITEMS:
             lines.append(_w("wb.more", lang).format(n=len(items) - MAX_COMMENT_ITEMS))
+        if notes_column and r != header_row:  # the header row's few cells keep comments
+            name = header.get(col, "")
+            where = f"{_col_letter(col)}{r} {name}" if name else f"{_col_letter(col)}{r}"
+            notes[r].append((col, "\n".join([f"{where}: {lines[0]}", *lines[1:]])))
+            continue
         ws.write_comment(
             r - 1,
             col,
@@ -551,6 +608,8 @@ def _source_sheet(
                     cells[col] = value
         if r in labels:
             cells[status_col] = labels[r]
+        if r in notes:
+            cells[notes_col] = _cut("\n".join(n for _, n in sorted(notes[r])), 30000)
         line, blanks = [], []
         for col in sorted(set(cells) | set(fills or ())):
             value = cells.get(col)
