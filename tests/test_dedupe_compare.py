@@ -264,3 +264,30 @@ def test_distinct_words_part_a_holding_company_from_its_company(
 def test_without_distinct_words_containment_agrees() -> None:
     plain = replace(NAME, distinct_words=())
     assert _level(plain, "ヤマトホールディングス", "ヤマト") == "partial_ratio"
+
+
+def test_levels_in_parts_equal_levels_in_one_part(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pairs of records with several values are compared in parts of bounded size (memory at
+    a million rows); every pair gets the level it gets in one part."""
+    import migrate.dedupe.compare as compare
+
+    rng = np.random.default_rng(7)
+    words = [
+        "山田商事",
+        "ヤマダ商事",
+        "YAMADA SHOJI",
+        "山田商会",
+        "佐藤工業",
+        "Sato Kogyo",
+        "",
+        "鈴木",
+    ]
+    names = [tuple(rng.choice(words, size=rng.integers(0, 4))) for _ in range(60)]
+    frame = pd.DataFrame({"name": pd.Series(names, dtype=object), "code": names})
+    prep = prepare(frame, (NAME, JW, TOKENS, EDITS))
+    left, right = np.triu_indices(len(names), k=1)
+    whole = levels(prep, left, right)
+    monkeypatch.setattr(compare, "VALUE_PAIRS_PER_PART", 7)
+    parts = levels(prep, left, right)
+    assert (whole >= 0).any() and len(set(whole.ravel())) > 2  # the pairs reach several levels
+    assert np.array_equal(whole, parts)

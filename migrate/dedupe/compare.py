@@ -385,6 +385,34 @@ def _value_levels(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.ndarra
     return out
 
 
+# value pairs (a pair of records times their values on each side) compared in one part: the
+# arrays of one part take about 100 bytes per value pair
+VALUE_PAIRS_PER_PART = 4_000_000
+
+
+def _text_levels_in_parts(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """:func:`_text_levels` over parts of the pairs, each of a bounded number of value pairs.
+
+    A pair's level depends on its two records alone, so parts give the same levels; memory
+    stays bounded when a million-row tracker gives millions of pairs of records with several
+    values each (196M value pairs, 1.5 GB per array, for companies of Excel's maximum sheet).
+    """
+    if not p.multi or len(left) == 0:
+        weight = np.ones(len(left), dtype=np.int64)
+    else:
+        weight = (p.ptr[left + 1] - p.ptr[left]) * (p.ptr[right + 1] - p.ptr[right])
+    total = int(weight.sum())
+    if total <= VALUE_PAIRS_PER_PART:
+        return _text_levels(p, left, right)
+    ends = np.cumsum(weight)
+    cuts = np.searchsorted(ends, np.arange(VALUE_PAIRS_PER_PART, total, VALUE_PAIRS_PER_PART))
+    bounds = np.unique(np.r_[0, cuts + 1, len(left)].clip(0, len(left)))
+    out = np.empty(len(left), dtype=np.int8)
+    for a, b in zip(bounds[:-1], bounds[1:]):
+        out[a:b] = _text_levels(p, left[a:b], right[a:b])
+    return out
+
+
 def levels(prepared: list[Prepared], left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """The (pairs x comparisons) matrix of levels; -1 where a side is empty."""
     left = np.asarray(left, dtype=np.int64)
@@ -392,7 +420,7 @@ def levels(prepared: list[Prepared], left: np.ndarray, right: np.ndarray) -> np.
     gamma = np.empty((len(left), len(prepared)), dtype=np.int8)
     for j, p in enumerate(prepared):
         if p.comparison.kind == "text":
-            gamma[:, j] = _text_levels(p, left, right)
+            gamma[:, j] = _text_levels_in_parts(p, left, right)
         else:
             gamma[:, j] = _value_levels(p, left, right)
         if p.comparison.agreement_only:  # 'different' is no evidence: as if a side were empty
