@@ -60,9 +60,7 @@ def reading_links(
     reader = _reader(rules, tuple(legal_forms))
     # the keys, cores and sounds of a name are read once per distinct name (a tracker repeats
     # its companies on every deal row), then gathered per record
-    rows["read"] = map_values(
-        rows["name"], lambda n: (reader.keys(str(n)), reader.cores(str(n)), reader.sounds(str(n)))
-    )
+    rows["read"] = map_values(rows["name"], lambda n: reader.readings(str(n)))
     sides = []
     for ja in (True, False):
         part = rows[rows["ja"] == ja].groupby("rec", sort=True)[["name", "read"]].agg(list)

@@ -226,6 +226,7 @@ class Aligner:
                     tokens += self._kanji_tokens(chunk)
         return tokens
 
+    @functools.lru_cache(maxsize=65536)  # noqa: B019 - one Aligner per Reader; names repeat
     def en_words(self, name: str) -> tuple[str, ...]:
         """The folded words of a Latin name without its legal forms."""
         words = [fold_word(w) for w in _latin_words(_nfkc(name))]
@@ -247,6 +248,7 @@ class Aligner:
             out.append(((second, first, *words[2:]), SWAP_COST))
         return out
 
+    @functools.lru_cache(maxsize=65536)  # noqa: B019 - one Aligner per Reader; words repeat
     def _word(self, ja: str) -> Token:
         forms = set(self._forms[ja])
         romaji = self._romaji(ja)
@@ -279,17 +281,18 @@ class Aligner:
             out.append(self._plain(chunk[plain_from:]))
         return out
 
-    def _cuts(self, chunk: str) -> set[int]:
+    @functools.lru_cache(maxsize=65536)  # noqa: B019 - one Aligner per Reader; chunks repeat
+    def _cuts(self, chunk: str) -> frozenset[int]:
         """Where the morphemes of a chunk start and end (every position without an analyser)."""
         tagger = _tagger()
         if tagger is None:
-            return set(range(len(chunk) + 1))
+            return frozenset(range(len(chunk) + 1))
         cuts = {0}
         at = 0
         for node in tagger(chunk):
             at += len(node.surface)
             cuts.add(at)
-        return cuts
+        return frozenset(cuts)
 
     @functools.lru_cache(maxsize=65536)  # noqa: B019 - one Aligner per Reader; words repeat
     def _plain(self, text: str, kana: bool = False) -> Token:
@@ -307,6 +310,10 @@ class Aligner:
         return Token(text, frozenset(forms), sounds=sounds, weak=weak)
 
     def _romaji(self, text: str) -> set[str]:
+        return set(self._romaji_forms(text))
+
+    @functools.lru_cache(maxsize=65536)  # noqa: B019 - one Aligner per Reader; words repeat
+    def _romaji_forms(self, text: str) -> frozenset[str]:
         out = set()
         for engine in self.reader.engines:
             romaji = engine(text)
@@ -318,7 +325,7 @@ class Aligner:
             romaji = kana_romaji(kana)
             if romaji:
                 out.add("".join(map(fold_word, _latin_words(romaji))))
-        return out
+        return frozenset(out)
 
     # -- acronyms
 

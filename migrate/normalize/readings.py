@@ -251,7 +251,7 @@ class Reader:
 
     def keys(self, name: str) -> tuple[str, ...]:
         """The keys of every reading of a name (:meth:`variants`)."""
-        return tuple(dict.fromkeys("".join(w).replace(" ", "") for w in self.variants(name)))
+        return self._keys(self.variants(name))
 
     def sounds(self, name: str) -> tuple[str, ...]:
         """The sound keys of every reading of a name."""
@@ -260,6 +260,19 @@ class Reader:
     def cores(self, name: str) -> tuple[str, ...]:
         """The cores of every reading of a name."""
         return tuple(dict.fromkeys(self._core(w) for w in self.variants(name)))
+
+    def readings(self, name: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+        """:meth:`keys`, :meth:`cores` and :meth:`sounds` of a name, its readings read once."""
+        found = self.variants(name)
+        return (
+            self._keys(found),
+            tuple(dict.fromkeys(self._core(w) for w in found)),
+            tuple(dict.fromkeys(self._sound(w) for w in found)),
+        )
+
+    @staticmethod
+    def _keys(found: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:
+        return tuple(dict.fromkeys("".join(w).replace(" ", "") for w in found))
 
     @functools.lru_cache(maxsize=65536)  # noqa: B019 - one Reader per rules bundle
     def _words(self, name: str, variant: int) -> tuple[str, ...]:
@@ -315,8 +328,10 @@ class Reader:
 
     # -- Japanese
 
+    @functools.lru_cache(maxsize=65536)  # noqa: B019 - one Reader per rules bundle
     def _strip_ja_forms(self, s: str) -> str:
-        """The name without its Japanese legal forms at either end, punctuation dropped."""
+        """The name without its Japanese legal forms at either end, punctuation dropped (once
+        per name: every reading of it and its alignment start here)."""
         compact = _SPACE.sub("", s)
         changed = True
         while changed and compact:
@@ -333,24 +348,39 @@ class Reader:
         return _DROP.sub("", compact)
 
     def _read_japanese(self, s: str, variant: int = 0) -> list[str]:
-        compact = self._strip_ja_forms(s)
         words: list[str] = []
+        for word, chunk in self._ja_plan(s):
+            if chunk is None:
+                words.append(word)
+            else:
+                words += self._romanise(chunk, variant)
+        return words
+
+    @functools.lru_cache(maxsize=65536)  # noqa: B019 - one Reader per rules bundle
+    def _ja_plan(self, s: str) -> tuple[tuple[str, str | None], ...]:
+        """A Japanese name as its dictionary words ``(word, None)`` and the chunks between
+        them to romanise ``("", chunk)``, in order: the same for every romanisation, so cut
+        once per name."""
+        compact = self._strip_ja_forms(s)
+        plan: list[tuple[str, str | None]] = []
         for part in _KATA_RUN.split(compact):
             if _KATAKANA.match(part):
                 head, middle, tail = self._peel(part)
-                words += [self._ja_word_of[w] for w in head]
-                words += self._romanise(middle, variant) if middle else []
-                words += [self._ja_word_of[w] for w in tail]
+                plan += [(self._ja_word_of[w], None) for w in head]
+                if middle:
+                    plan.append(("", middle))
+                plan += [(self._ja_word_of[w], None) for w in tail]
                 continue
             pos = 0
             for m in self._ja_scan.finditer(part) if self._ja_scan else ():
-                words += self._romanise(part[pos : m.start()], variant)
-                words.append(self._ja_word_of[m.group()])
+                plan.append(("", part[pos : m.start()]))
+                plan.append((self._ja_word_of[m.group()], None))
                 pos = m.end()
-            words += self._romanise(part[pos:], variant)
-        return words
+            plan.append(("", part[pos:]))
+        return tuple(plan)
 
-    def _peel(self, run: str) -> tuple[list[str], str, list[str]]:
+    @functools.lru_cache(maxsize=65536)  # noqa: B019 - one Reader per rules bundle
+    def _peel(self, run: str) -> tuple[tuple[str, ...], str, tuple[str, ...]]:
         """A katakana run as dictionary words at its ends and the rest between: ダイナムジャパン
         ホールディングス is ダイナム + japan + holdings; a word is taken only when it is the whole
         run or leaves at least three kana (プラネット is not プラ + net)."""
@@ -369,9 +399,16 @@ class Reader:
                     head.append(w)
                     run, peeled = run[len(w) :], True
                     break
-        return head, run, tail
+        return tuple(head), run, tuple(tail)
 
     def _romanise(self, chunk: str, variant: int = 0) -> list[str]:
+        return list(self._romanised(chunk, variant))
+
+    @functools.lru_cache(maxsize=65536)  # noqa: B019 - one Reader per rules bundle; chunks repeat
+    def _romanised(self, chunk: str, variant: int) -> tuple[str, ...]:
+        return tuple(self._romanise_chunk(chunk, variant))
+
+    def _romanise_chunk(self, chunk: str, variant: int) -> list[str]:
         out: list[str] = []
         for part in re.split(r"([A-Za-z0-9&]+)", chunk):
             if not part:
