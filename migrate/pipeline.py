@@ -21,6 +21,7 @@ import pandas as pd
 
 from . import findings as fnd
 from .clock import StageClock, StageListener
+from .columnar import map_values
 from .context import RunContext
 from .crosswalk import CROSSWALK_COLUMNS, STATUS_COLUMNS, object_statuses
 from .errors import InputFileError
@@ -735,7 +736,7 @@ def write_outputs(result: RunResult, out: Path, fields: list[str]) -> list[str]:
     )
     for f in fields:
         col = rec[f] if f in rec.columns else pd.Series("", index=rec.index)
-        frame[f] = col.map(_plain_number) if pd.api.types.is_float_dtype(col) else col
+        frame[f] = map_values(col, _plain_number) if pd.api.types.is_float_dtype(col) else col
     write_csv(frame, out / "records.csv")
     write_csv(result.crosswalk, out / "crosswalk.csv")
     write_csv(result.findings, out / "findings.csv")
