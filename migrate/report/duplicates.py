@@ -38,13 +38,14 @@ def build_duplicates(ctx: Context) -> dict[str, Any]:
     entities = {}
     clusters: list[dict[str, Any]] = []
     counted = 0
+    by_key: dict[str, Any] = {}
     for ent, attr in ENTITIES:
         frame = getattr(ded, attr, None)
         ids = v.per_value(v.column(rec, f"{ent}_id"), v.text)
         rows = int((ids != "").sum())
         n = int(len(frame)) if isinstance(frame, pd.DataFrame) else int(ids[ids != ""].nunique())
         entities[ent] = {"rows": rows, "entities": n, "collapsed": max(0, rows - n)}
-        n_groups, largest = _clusters(ctx, ent, frame, ids)
+        n_groups, largest = _clusters(ctx, ent, frame, ids, by_key)
         entities[ent]["clusters"] = n_groups
         counted += n_groups
         clusters += largest
@@ -65,30 +66,42 @@ def build_duplicates(ctx: Context) -> dict[str, Any]:
 
 
 def _clusters(
-    ctx: Context, ent: str, frame: Any, ids: pd.Series
+    ctx: Context, ent: str, frame: Any, ids: pd.Series, by_key: dict[str, Any]
 ) -> tuple[int, list[dict[str, Any]]]:
-    """How many clusters of this entity hold several rows, and the largest ones in detail."""
+    """How many clusters of this entity hold several rows, and the largest ones in detail.
+
+    Per entity only its row keys are read (a large run has tens of thousands of clusters);
+    the survivor's place and the rows' values only for the clusters shown. ``by_key`` (row
+    key -> record position, the last one as a dict keeps) is filled on first use and shared
+    by the entities."""
     rec = ctx.records
-    # row keys and source places are nearly all distinct: per row, not per distinct value
-    by_key = {v.text(k): i for i, k in v.column(rec, ROW_KEY).items()}
-    groups: list[tuple[str, list[Any], str]] = []  # (id, record positions, survivor row key)
+    groups: list[tuple[str, list[Any], Any]] = []  # (id, record positions, where the survivor is)
     id_col = f"{ent}_id"
     if isinstance(frame, pd.DataFrame) and "_row_keys" in frame.columns and id_col in frame.columns:
-        where = [v.column(frame, c).map(v.text) for c in (SOURCE_FILE, SOURCE_SHEET, SOURCE_ROW)]
-        for eid, keys_text, f, s, r in zip(frame[id_col], frame["_row_keys"], *where):
-            keys = [k for k in v.text(keys_text).split(";") if k]
+        if not by_key:
+            by_key.update((_text(k), i) for i, k in zip(rec.index, v.column(rec, ROW_KEY).tolist()))
+        for j, (eid, keys_text) in enumerate(
+            zip(frame[id_col].tolist(), frame["_row_keys"].tolist(), strict=True)
+        ):
+            keys = [k for k in _text(keys_text).split(";") if k]
             if len(keys) >= 2:
-                groups.append(
-                    (v.text(eid), [by_key[k] for k in keys if k in by_key], f"{f}|{s}|{r}")
-                )
+                groups.append((_text(eid), [by_key[k] for k in keys if k in by_key], j))
     else:
         for eid, idx in ids[ids != ""].groupby(ids[ids != ""]).groups.items():
             if len(idx) >= 2:
-                groups.append((str(eid), list(idx), ""))
+                groups.append((str(eid), list(idx), None))
     groups.sort(key=lambda g: (-len(g[1]), g[0]))
     fields = [f for f in SHOWN[ent] if f in rec.columns]
     out = []
-    for eid, positions, survivor in groups[: ctx.rules.clusters]:
+    for eid, positions, at in groups[: ctx.rules.clusters]:
+        # the survivor's row key: file|sheet|row of the entity (only for the clusters shown)
+        survivor = (
+            "|".join(
+                v.text(v.column(frame, c).iloc[at]) for c in (SOURCE_FILE, SOURCE_SHEET, SOURCE_ROW)
+            )
+            if at is not None
+            else ""
+        )
         variants: dict[tuple[str, ...], dict[str, Any]] = {}
         for i in positions:
             r = rec.loc[i]
@@ -114,6 +127,11 @@ def _clusters(
             {"entity": ent, "id": eid, "size": len(positions), "fields": fields, "variants": shown}
         )
     return len(groups), out
+
+
+def _text(value: object) -> str:
+    """:func:`.values.text`, short-cut for a text (a row key, an id: nearly all distinct)."""
+    return value.strip() if isinstance(value, str) else v.text(value)
 
 
 def _conflicts(ctx: Context, dd: pd.DataFrame) -> dict[str, Any]:
