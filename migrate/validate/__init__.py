@@ -73,8 +73,19 @@ class Validation:
     summary: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
-def _gx_frame(frame: pd.DataFrame, extra: dict[str, pd.Series]) -> pd.DataFrame:
-    """The frame GX sees: "" is None (so optional columns pass), plus helper columns."""
+def _gx_frame(
+    frame: pd.DataFrame, extra: dict[str, pd.Series], plan: list[tuple[Check, str]] | None = None
+) -> pd.DataFrame:
+    """The frame GX sees: "" is None (so optional columns pass), plus helper columns.
+
+    With ``plan``, only the columns its checks read (and the stage column a row condition
+    reads): GX hashes, copies and converts the whole frame it is given, and an import file
+    holds many columns no check looks at."""
+    if plan is not None:
+        wanted = {column for _, column in plan}
+        if any(check.when_stages for check, _ in plan):
+            wanted.add(STAGE)
+        frame = frame[[c for c in frame.columns if c in wanted]]
     out = frame.reset_index(drop=True).astype("object")
     out = out.where(~out.apply(_blank), None)
     for name, values in extra.items():
@@ -252,7 +263,7 @@ class _Run:
         plan, extra = _plan(frame, tuple(resolved))
         if first:
             self.expectations[name] = len(plan)
-        outcomes = run_checks(_gx_frame(frame, extra), plan, name)
+        outcomes = run_checks(_gx_frame(frame, extra, plan), plan, name)
         bad: set[int] = set()
         failing = [
             (o, tuple(range(len(frame))) if o.check.kind == "exists" and not o.success else o.rows)
