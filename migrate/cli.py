@@ -16,6 +16,7 @@ import sys
 import click
 
 from . import __version__
+from .clock import peak_memory_gb
 from .errors import UserError
 
 
@@ -371,7 +372,9 @@ def _run(ctx: click.Context, files: tuple[str, ...], target: str | None, **kw) -
     for line in _skipped_sheets(result):
         click.echo(line, err=True)
     if result.timings:
-        click.echo("stage times: " + _times_line(result.timings), err=True)
+        peak = peak_memory_gb()
+        memory = f"; peak memory {peak:.2f} GB" if peak is not None else ""
+        click.echo("stage times: " + _times_line(result.timings) + memory, err=True)
     dup = result.report.get("duplicates", {})
     review = len(result.dedupe.review) if result.dedupe is not None else 0
     if dup.get("available", True) and result.dedupe is not None:

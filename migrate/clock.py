@@ -1,8 +1,9 @@
 """Stage times of a run, and the hook that shows progress while it runs.
 
 In: the stage names the pipeline passes as it goes (``read``, ``normalise``, ``duplicates``,
-...). Out: a :class:`StageClock` whose ``times`` are the wall seconds of each stage, in order,
-and which tells an optional listener when a stage starts and ends (the CLI prints a line per
+...). Out: a :class:`StageClock` whose ``times`` are the wall seconds of each stage, in order
+(``cpu`` the CPU seconds, ``peaks`` the process's peak memory when the stage ended), and which
+tells an optional listener when a stage starts and ends (the CLI prints a line per
 stage on a terminal). The library itself prints nothing. Times vary from run to run, so they
 go to the run summary, and into report.json only when asked for (``timings=True``): the outputs
 of a run are otherwise byte-identical for the same inputs.
@@ -10,6 +11,7 @@ of a run are otherwise byte-identical for the same inputs.
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -24,6 +26,8 @@ class StageClock:
     def __init__(self, listener: StageListener | None = None) -> None:
         self.listener = listener
         self.times: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
+        self.peaks: dict[str, float] = {}  # GB, the peak so far when the stage ended
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
@@ -31,11 +35,16 @@ class StageClock:
         if self.listener is not None:
             self.listener(name, None)
         start = time.perf_counter()
+        start_cpu = time.process_time()
         try:
             yield
         finally:
             took = time.perf_counter() - start
             self.times[name] = self.times.get(name, 0.0) + took
+            self.cpu[name] = self.cpu.get(name, 0.0) + time.process_time() - start_cpu
+            peak = peak_memory_gb()
+            if peak is not None:
+                self.peaks[name] = peak
             if self.listener is not None:
                 self.listener(name, took)
 
@@ -48,11 +57,26 @@ class StageClock:
         return {k: round(v / total, 3) for k, v in self.times.items()}
 
     def to_json(self) -> dict[str, object]:
-        return {
+        out: dict[str, object] = {
             "seconds": {k: round(v, 3) for k, v in self.times.items()},
             "total_seconds": round(self.total(), 3),
             "shares": self.shares(),
+            "cpu_seconds": {k: round(v, 3) for k, v in self.cpu.items()},
         }
+        if self.peaks:
+            out["peak_gb"] = {k: round(v, 3) for k, v in self.peaks.items()}
+        return out
 
 
-__all__ = ["StageClock", "StageListener"]
+def peak_memory_gb() -> float | None:
+    """The process's peak resident memory so far, in GB (None where the OS does not say)."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    # kilobytes on Linux, bytes on macOS
+    return peak / 1024**3 if sys.platform == "darwin" else peak / 1024**2
+
+
+__all__ = ["StageClock", "StageListener", "peak_memory_gb"]

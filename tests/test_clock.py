@@ -38,6 +38,34 @@ def test_the_clock_adds_up_a_stage_entered_twice_and_tells_the_listener():
     assert clock.to_json()["total_seconds"] == pytest.approx(clock.total(), abs=0.001)
 
 
+def test_the_clock_keeps_cpu_seconds_and_the_peak_memory_after_each_stage(monkeypatch):
+    import migrate.clock as clock_module
+
+    peaks = iter([0.5, 1.75])
+    monkeypatch.setattr(clock_module, "peak_memory_gb", lambda: next(peaks))
+    clock = StageClock()
+    with clock.stage("small"):
+        pass
+    with clock.stage("big"):
+        sum(i * i for i in range(200_000))  # some CPU
+    assert clock.cpu["big"] > 0
+    assert clock.peaks == {"small": 0.5, "big": 1.75}
+    assert clock.to_json()["peak_gb"] == {"small": 0.5, "big": 1.75}
+    assert set(clock.to_json()["cpu_seconds"]) == {"small", "big"}
+
+
+def test_the_peak_memory_is_the_process_high_water_mark():
+    from migrate.clock import peak_memory_gb
+
+    before = peak_memory_gb()
+    if before is None:
+        pytest.skip("the OS does not report a peak")
+    block = bytearray(64 * 1024**2)
+    block[::4096] = b"x" * len(block[::4096])  # touched, so resident
+    after = peak_memory_gb()
+    assert after is not None and 0.01 < before <= after < 1024
+
+
 def test_a_failing_stage_is_still_timed():
     clock = StageClock()
     with pytest.raises(RuntimeError), clock.stage("x"):
@@ -61,6 +89,7 @@ def test_timings_reach_report_json_only_when_asked(tracker: Path, tmp_path: Path
     written = json.loads((tmp_path / "b" / "report.json").read_text("utf-8"))["timings"]
     assert list(written["seconds"]) == STAGES  # written before the write stage ends
     assert set(written["shares"]) == set(STAGES)
+    assert set(written["cpu_seconds"]) == set(STAGES)
     assert timed.timings["read"] >= 0
 
 
