@@ -430,28 +430,45 @@ def write_workbook(
     sev_fmt = {s: fmt.get(fill=c) for s, c in FILLS.items()}
     link_fmt = fmt.get(**_LINK)
     links = 0
+    # the words of a severity, rule, field and action, once per distinct one
+    rule_words: dict[tuple[str, str], tuple[str, str, str]] = {}
+    fields: dict[str, str] = {}
+    actions: dict[str, str] = {}
     for i, (fd, name, ref) in enumerate(located, start=1):
         field = fd["field"]
         at = (fd["file"], fd["sheet"], int(fd["row"] or 0))
         sev = fd["severity"]
         rule = fd["rule"]
-        entry = cat.entry(rule)
+        told = rule_words.get((sev, rule))
+        if told is None:
+            entry = cat.entry(rule)
+            told = rule_words[(sev, rule)] = (
+                t(sev, lang),
+                (entry.title.get(lang) or "") if entry else "",
+                (entry.fix.get(lang) or "") if entry else "",
+            )
+        field_word = fields.get(field)
+        if field_word is None:
+            field_word = fields[field] = field_label(field, lang) if field else ""
+        action = actions.get(fd["action"])
+        if action is None:
+            action = actions[fd["action"]] = action_label(fd["action"], lang)
         values: list[object] = [
             i,
-            t(sev, lang),
-            entry.title.get(lang) if entry else "",
+            told[0],
+            told[1],
             show(fd["message"]),
-            entry.fix.get(lang) if entry else "",
+            told[2],
             rule,
             at[0],
             at[1],
             at[2] or None,
             fd["column"],
             None,  # the link, below
-            field_label(field, lang) if field else "",
+            field_word,
             show(fd["original"], field),
             show(fd["value"], field),
-            action_label(fd["action"], lang),
+            action,
             owners.get(at, ""),
         ]
         line: list[tuple[int, Any, Any]] = []
@@ -560,6 +577,8 @@ def _source_sheet(
     # the data, column by column: each distinct value of a column converted once (trackers
     # repeat their values), with the number format of a cell that is not a problem
     data = tb.data
+    if problems_only:  # only the problem rows are written: only they are converted
+        data = data[data.index.isin(list(worst))]
     plain = {  # the formats of a cell that is neither a header nor a problem
         None: None,
         _DATE_FORMAT: fmt.get(num=_DATE_FORMAT),
@@ -578,6 +597,8 @@ def _source_sheet(
         for c in tb.columns
         if c.index in data.columns
     )
+    by_column = dict(columns)
+    filled: dict[tuple[str, str | None], Any] = {}  # (severity, number format) -> Format
     position = {int(r): i for i, r in enumerate(data.index)}
     if problems_only:
         rows = sorted(set(worst) | {header_row})
@@ -600,7 +621,41 @@ def _source_sheet(
                 line.append((status_col, labels[r], None))
             ws.put_row(r0, line)
             continue
-        cells: dict[int, object] = dict(header) if is_head else {}
+        if not is_head:  # a problem row: the plain cells as above, the filled ones formatted
+            assert fills is not None
+            line, blanks = [], []
+            if i is not None:
+                for col, values in columns:
+                    value, f = values[i]
+                    if col in fills or value is None or value == "":
+                        continue
+                    line.append((col, value, f))
+            extra = {}
+            if r in labels:
+                extra[status_col] = labels[r]
+            if r in notes:
+                extra[notes_col] = _cut("\n".join(n for _, n in sorted(notes[r])), 30000)
+            for col, value in extra.items():
+                if col not in fills:
+                    line.append((col, value, None))
+            for col, worst_sev in fills.items():
+                value = extra.get(col)
+                if value is None and i is not None and col in by_column:
+                    value = by_column[col][i][0]
+                num = _number_format(value)
+                f = filled.get((worst_sev, num))
+                if f is None:
+                    f = filled[(worst_sev, num)] = fmt.get(fill=FILLS[worst_sev], num=num)
+                if value is None or value == "":
+                    blanks.append((col, f))
+                else:
+                    line.append((col, value, f))
+            line.sort(key=_first)
+            ws.put_row(r0, line)
+            for col, f in sorted(blanks, key=_first):
+                ws.write_blank(r0, col, None, f)
+            continue
+        cells: dict[int, object] = dict(header)
         if i is not None:
             for col, values in columns:
                 value = values[i][0]
@@ -625,6 +680,10 @@ def _source_sheet(
         ws.put_row(r0, line)
         for col, f in blanks:  # xlsxwriter's own blank cells, merged into the row by column
             ws.write_blank(r0, col, None, f)
+
+
+def _first(item: tuple[Any, ...]) -> Any:
+    return item[0]
 
 
 def _writable(value: object) -> object:

@@ -37,6 +37,9 @@ class RowSheet(Worksheet):  # type: ignore[misc]
         super().__init__()
         self._rows: dict[int, list[Cell]] = {}
         self._letters: dict[int, str] = {}
+        # the escaped XML of texts seen before (trackers and the findings sheet repeat
+        # theirs: owners, stages, rules, titles); bounded, short texts only
+        self._texts: dict[str, str] = {}
 
     def put_row(self, row: int, cells: list[Cell]) -> None:
         """Write ``cells`` (ascending columns, no column twice) to the 0-based ``row``, as
@@ -121,18 +124,29 @@ class RowSheet(Worksheet):  # type: ignore[misc]
                 if column_format is not None:
                     attr += f' s="{column_format._get_xf_index()}"'
         if isinstance(value, str):
-            if _NEEDS_CONTROL_ESCAPE.search(value):
-                value = self._escape_control_characters(value)
-            space = ' xml:space="preserve"' if _EDGE_SPACE.search(value) else ""
-            if "&" in value or "<" in value or ">" in value:
-                value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            return f'<c{attr} t="inlineStr"><is><t{space}>{value}</t></is></c>'
+            tail = self._texts.get(value)
+            if tail is None:
+                tail = self._text_tail(value)
+                if len(value) <= _CACHED_TEXT and len(self._texts) < _CACHED_TEXTS:
+                    self._texts[value] = tail
+            return f"<c{attr}{tail}"
         if isinstance(value, dt.date):
             value = self._convert_date_time(value)
         return f"<c{attr}><v>{value:.16G}</v></c>"
 
+    def _text_tail(self, value: str) -> str:
+        """What follows a text cell's attributes: the inline string, escaped as xlsxwriter does."""
+        if _NEEDS_CONTROL_ESCAPE.search(value):
+            value = self._escape_control_characters(value)
+        space = ' xml:space="preserve"' if _EDGE_SPACE.search(value) else ""
+        if "&" in value or "<" in value or ">" in value:
+            value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        return f' t="inlineStr"><is><t{space}>{value}</t></is></c>'
+
 
 _INF = float("inf")
+_CACHED_TEXT = 200  # characters of a text whose XML is kept for its next use
+_CACHED_TEXTS = 200_000  # texts kept per sheet
 
 
 def _plain(value: object, limit: int) -> bool:
