@@ -106,8 +106,9 @@ def run_one(paths: list[Path], work: Path) -> dict[str, object]:
     cmd = [sys.executable, "-m", "migrate", "run", *map(str, paths), "--out", str(out)]
     cmd += ["--target", "generic", "--quiet", "--timings", "--force"]
     run_s, run_gb, code, run_cpu = measure(cmd)
-    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
-    rows = int(report["rows"]["data"])
+    written = out / "report.json"
+    report = json.loads(written.read_text(encoding="utf-8")) if written.exists() else {}
+    rows = int(report["rows"]["data"]) if report else sum(_data_rows(p) for p in paths)
     return {
         "rows": rows,
         "files": len(paths),
@@ -119,7 +120,14 @@ def run_one(paths: list[Path], work: Path) -> dict[str, object]:
         "run_cpu": run_cpu,
         "exit": code,
         "shares": report.get("timings", {}).get("shares", {}),
+        "peaks": report.get("timings", {}).get("peak_gb", {}),
     }
+
+
+def _data_rows(path: Path) -> int:
+    """The rows of a tracker whose run wrote no report (it failed): its cached frame's length."""
+    name = path.name.split("_")
+    return int(name[1]) // (5 if path.suffix == ".csv" else 1)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -151,18 +159,21 @@ def _print_row(r: dict[str, object], *, header: bool) -> None:
     if header:
         print(
             "| rows | files | read s | run s | run / read | read cpu s | run cpu s | cpu ratio "
-            "| read peak GB | run peak GB | stage shares |"
+            "| read peak GB | run peak GB | stage shares | peak GB after each stage |"
         )
-        print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+        print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|")
     read_s, run_s = float(r["read_s"]), float(r["run_s"])  # type: ignore[arg-type]
     read_cpu, run_cpu = float(r["read_cpu"]), float(r["run_cpu"])  # type: ignore[arg-type]
     ratio = f"{run_s / read_s:.1f}" if read_s else "-"
     cpu_ratio = f"{run_cpu / read_cpu:.1f}" if read_cpu else "-"
     shares = ", ".join(f"{k} {v:.0%}" for k, v in dict(r["shares"]).items())  # type: ignore[call-overload]
+    peaks = ", ".join(f"{k} {v:.1f}" for k, v in dict(r["peaks"]).items())  # type: ignore[call-overload]
+    if r["exit"]:
+        shares = f"failed (exit {r['exit']})"
     print(
         f"| {int(r['rows']):,} | {r['files']} | {read_s:.1f} | {run_s:.1f} | {ratio} | "  # type: ignore[call-overload]
         f"{read_cpu:.1f} | {run_cpu:.1f} | {cpu_ratio} | "
-        f"{float(r['read_gb']):.2f} | {float(r['run_gb']):.2f} | {shares} |",  # type: ignore[arg-type]
+        f"{float(r['read_gb']):.2f} | {float(r['run_gb']):.2f} | {shares} | {peaks} |",  # type: ignore[arg-type]
         flush=True,
     )
 
