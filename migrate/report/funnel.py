@@ -307,7 +307,7 @@ def _movements(ctx: Context, allb: pd.DataFrame) -> dict[str, Any]:
     order_of = {s.key: s.order for s in ctx.model.stages}
     frame = allb[keep].assign(
         _id=ids[keep],
-        _o=v.column(rec, SOURCE_ORDER).map(lambda x: v.to_number(x) or 0)[keep],
+        _o=v.per_value(v.column(rec, SOURCE_ORDER)[keep], lambda x: v.to_number(x) or 0),
         _r=rec.loc[keep, SOURCE_ROW],
     )
     # columnar: only deals seen at least twice, sorted once (deal, then time order); a stage

@@ -62,13 +62,16 @@ def _reconcile(ctx: Context) -> list[dict[str, Any]]:
     cw = ctx.crosswalk
     counts: dict[tuple[str, str], Counter[str]] = {}
     if len(cw):
-        keys = zip(
-            v.per_value(cw["source_file"], v.text),
-            v.per_value(cw["source_sheet"], v.text),
-            v.per_value(cw["status"], v.text),
+        keys = pd.DataFrame(
+            {
+                "f": v.per_value(cw["source_file"], v.text),
+                "s": v.per_value(cw["source_sheet"], v.text),
+                "st": v.per_value(cw["status"], v.text),
+            }
         )
-        for f, s, st in keys:
-            counts.setdefault((f, s), Counter())[st] += 1
+        # rows per (file, sheet, status), the sheets in the order they first appear
+        for (f, s, st), n in keys.groupby(["f", "s", "st"], sort=False).size().items():
+            counts.setdefault((f, s), Counter())[st] += int(n)
     out = []
     seen = set()
     for t in ctx.tables:
