@@ -120,7 +120,7 @@ def run_one(paths: list[Path], work: Path) -> dict[str, object]:
         "run_cpu": run_cpu,
         "exit": code,
         "shares": report.get("timings", {}).get("shares", {}),
-        "peaks": report.get("timings", {}).get("peak_gb", {}),
+        "peaks": report.get("timings", {}).get("peak_rise_gb", {}),
     }
 
 
@@ -159,7 +159,7 @@ def _print_row(r: dict[str, object], *, header: bool) -> None:
     if header:
         print(
             "| rows | files | read s | run s | run / read | read cpu s | run cpu s | cpu ratio "
-            "| read peak GB | run peak GB | stage shares | peak GB after each stage |"
+            "| read peak GB | run peak GB | stage shares | peak GB raised by stage |"
         )
         print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|")
     read_s, run_s = float(r["read_s"]), float(r["run_s"])  # type: ignore[arg-type]
@@ -167,7 +167,7 @@ def _print_row(r: dict[str, object], *, header: bool) -> None:
     ratio = f"{run_s / read_s:.1f}" if read_s else "-"
     cpu_ratio = f"{run_cpu / read_cpu:.1f}" if read_cpu else "-"
     shares = ", ".join(f"{k} {v:.0%}" for k, v in dict(r["shares"]).items())  # type: ignore[call-overload]
-    peaks = ", ".join(f"{k} {v:.1f}" for k, v in dict(r["peaks"]).items())  # type: ignore[call-overload]
+    peaks = ", ".join(f"{k} +{v:.2f}" for k, v in dict(r["peaks"]).items() if v >= 0.005)  # type: ignore[call-overload]
     if r["exit"]:
         shares = f"failed (exit {r['exit']})"
     print(

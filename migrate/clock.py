@@ -2,7 +2,8 @@
 
 In: the stage names the pipeline passes as it goes (``read``, ``normalise``, ``duplicates``,
 ...). Out: a :class:`StageClock` whose ``times`` are the wall seconds of each stage, in order
-(``cpu`` the CPU seconds, ``peaks`` the process's peak memory when the stage ended), and which
+(``cpu`` the CPU seconds, ``rises`` how far each stage raised the process's peak memory), and
+which
 tells an optional listener when a stage starts and ends (the CLI prints a line per
 stage on a terminal). The library itself prints nothing. Times vary from run to run, so they
 go to the run summary, and into report.json only when asked for (``timings=True``): the outputs
@@ -27,7 +28,8 @@ class StageClock:
         self.listener = listener
         self.times: dict[str, float] = {}
         self.cpu: dict[str, float] = {}
-        self.peaks: dict[str, float] = {}  # GB, the peak so far when the stage ended
+        self.rises: dict[str, float] = {}  # GB the stage raised the process's peak memory by
+        self.peak: float | None = None  # GB, the process's peak memory when the last stage ended
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
@@ -36,6 +38,7 @@ class StageClock:
             self.listener(name, None)
         start = time.perf_counter()
         start_cpu = time.process_time()
+        peak_before = peak_memory_gb()
         try:
             yield
         finally:
@@ -43,8 +46,9 @@ class StageClock:
             self.times[name] = self.times.get(name, 0.0) + took
             self.cpu[name] = self.cpu.get(name, 0.0) + time.process_time() - start_cpu
             peak = peak_memory_gb()
-            if peak is not None:
-                self.peaks[name] = peak
+            if peak is not None and peak_before is not None:
+                self.rises[name] = self.rises.get(name, 0.0) + peak - peak_before
+                self.peak = peak
             if self.listener is not None:
                 self.listener(name, took)
 
@@ -63,8 +67,9 @@ class StageClock:
             "shares": self.shares(),
             "cpu_seconds": {k: round(v, 3) for k, v in self.cpu.items()},
         }
-        if self.peaks:
-            out["peak_gb"] = {k: round(v, 3) for k, v in self.peaks.items()}
+        if self.peak is not None:
+            out["peak_gb"] = round(self.peak, 3)
+            out["peak_rise_gb"] = {k: round(v, 3) for k, v in self.rises.items()}
         return out
 
 

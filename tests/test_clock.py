@@ -41,7 +41,7 @@ def test_the_clock_adds_up_a_stage_entered_twice_and_tells_the_listener():
 def test_the_clock_keeps_cpu_seconds_and_the_peak_memory_after_each_stage(monkeypatch):
     import migrate.clock as clock_module
 
-    peaks = iter([0.5, 1.75])
+    peaks = iter([0.25, 0.5, 0.5, 1.75])  # before and after each stage
     monkeypatch.setattr(clock_module, "peak_memory_gb", lambda: next(peaks))
     clock = StageClock()
     with clock.stage("small"):
@@ -49,8 +49,9 @@ def test_the_clock_keeps_cpu_seconds_and_the_peak_memory_after_each_stage(monkey
     with clock.stage("big"):
         sum(i * i for i in range(200_000))  # some CPU
     assert clock.cpu["big"] > 0
-    assert clock.peaks == {"small": 0.5, "big": 1.75}
-    assert clock.to_json()["peak_gb"] == {"small": 0.5, "big": 1.75}
+    assert clock.rises == {"small": 0.25, "big": 1.25}
+    assert clock.to_json()["peak_gb"] == 1.75
+    assert clock.to_json()["peak_rise_gb"] == {"small": 0.25, "big": 1.25}
     assert set(clock.to_json()["cpu_seconds"]) == {"small", "big"}
 
 
