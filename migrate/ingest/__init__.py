@@ -207,20 +207,26 @@ def _with_known_companies(
     A company list headed with a word no rule knows (an exchange's listing, a partner's
     export) holds names that recur in the trackers: a column of them is the company column,
     and the sheet is read instead of skipped."""
+
+    def again(t: SheetTable, ov: SheetOverride | None) -> bool:
+        retry = t.reason in ("sheet.not-records", "sheet.settings") or (
+            t.kind == "table" and not any(m.field == "company_name" for m in t.columns)
+        )
+        return retry and (ov is None or not ov.columns)
+
+    if not any(again(t, ov) for t, (_, ov) in zip(tables, read)):
+        return tables  # every sheet has its company column or is not to be read again
     known: set[str] = set()
     for t in tables:
         for m in t.columns if t.kind == "table" else []:
             if m.field == "company_name" and m.index in t.data.columns:
-                known |= company_keys(t.data[m.index].tolist(), rules_dir)
+                known |= company_keys(t.data[m.index].unique().tolist(), rules_dir)
     if not known:
         return tables
     frozen = frozenset(known)
     out = []
     for t, (grid, ov) in zip(tables, read):
-        again = t.reason in ("sheet.not-records", "sheet.settings") or (
-            t.kind == "table" and not any(m.field == "company_name" for m in t.columns)
-        )
-        if again and (ov is None or not ov.columns):
+        if again(t, ov):
             retry = find_table(grid, schema, rules, rules_dir, ov, frozen)
             if any(m.field == "company_name" for m in retry.columns) and (
                 retry.kind == "table" or t.kind != "table"

@@ -18,17 +18,18 @@ def _clean(cells: pd.DataFrame) -> pd.DataFrame:
     """Strip every cell; whitespace-only cells become None.
 
     The cells of all text (object) columns are stripped in one pass, not column by column: a
-    sheet 16,384 columns wide costs what its cells cost."""
+    sheet 16,384 columns wide costs what its cells cost; and each distinct text once (a tracker
+    repeats its owners, stages and companies)."""
     is_object = np.array([d == np.dtype(object) for d in cells.dtypes], dtype=bool)
     allna = cells.isna().all(axis=0).to_numpy()
     text = np.flatnonzero(is_object & ~allna)
     values = cells.to_numpy(dtype=object, copy=True)
     if len(text):
         block = values[:, text]
-        st = pd.Series(block.ravel(order="F"), dtype=object).astype("string").str.strip()
-        st = st.mask(st == "")
-        stripped = st.astype(object).where(st.notna(), None).to_numpy(dtype=object)
-        values[:, text] = stripped.reshape(block.shape, order="F")
+        codes, uniques = pd.factorize(block.ravel(order="F"))  # missing (None, NaN, NA): -1
+        stripped = np.empty(len(uniques) + 1, dtype=object)  # the last slot: missing -> None
+        stripped[:-1] = [str(v).strip() or None for v in uniques]
+        values[:, text] = stripped[codes].reshape(block.shape, order="F")
     out = pd.DataFrame(values, index=cells.index, columns=cells.columns, dtype=object)
     for j in np.flatnonzero(~is_object & ~allna):  # typed columns (rare): as before
         st = cells.iloc[:, j].astype("string").str.strip()
