@@ -32,6 +32,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .errors import UserError
@@ -392,13 +393,11 @@ def neutralise(value: str) -> str:
 
 
 def payload_mask(column: pd.Series) -> pd.Series:
-    """Which cells of a column are formula payloads (vectorised: only candidates are tested)."""
-    text = column.astype("string").fillna("")
-    candidate = text.str.match(r"^[=+\-@\t\r]")
-    out = pd.Series(False, index=column.index)
-    if candidate.any():
-        out[candidate] = [is_formula_payload(v) for v in text[candidate]]
-    return out
+    """Which cells of a column are formula payloads (each distinct value tested once)."""
+    codes, uniques = pd.factorize(column)  # missing values: -1, never a payload
+    hit = np.zeros(len(uniques) + 1, dtype=bool)
+    hit[:-1] = [is_formula_payload(v if isinstance(v, str) else str(v)) for v in uniques]
+    return pd.Series(hit[codes], index=column.index)
 
 
 def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
