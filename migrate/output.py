@@ -26,11 +26,12 @@ import json
 import os
 import re
 import shutil
+import struct
 import uuid
 import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 import pandas as pd
@@ -351,16 +352,56 @@ def make_reproducible(path: Path) -> None:
     replaced by fixed values (entries keep their order and compression).
     """
     tmp = path.with_name(path.name + ".tmp")
-    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w") as dst:
+    with zipfile.ZipFile(path) as src, open(path, "rb") as raw, zipfile.ZipFile(tmp, "w") as dst:
         for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                data = _CORE_DATES.sub(rb"\g<1>2000-01-01T00:00:00Z\g<3>", data)
             fixed = zipfile.ZipInfo(info.filename, date_time=_FIXED_ZIP_TIME)
             fixed.compress_type = info.compress_type
             fixed.external_attr = info.external_attr
-            dst.writestr(fixed, data)
+            if info.filename == "docProps/core.xml" or not _copy_compressed(raw, info, fixed, dst):
+                data = src.read(info.filename)
+                if info.filename == "docProps/core.xml":
+                    data = _CORE_DATES.sub(rb"\g<1>2000-01-01T00:00:00Z\g<3>", data)
+                dst.writestr(fixed, data)
     os.replace(tmp, path)
+
+
+def _copy_compressed(raw: BinaryIO, info: zipfile.ZipInfo, fixed: zipfile.ZipInfo, dst) -> bool:
+    """Write an entry's compressed bytes as they are, under the ``fixed`` header.
+
+    The entry's content does not change, and both workbook writers deflate at zlib's default
+    level as ``writestr`` does, so the bytes are those ``writestr`` would write, without
+    inflating and deflating again (the largest part of a big workbook's rewrite). The same
+    steps as ``ZipFile.writestr`` with a header carrying the sizes and CRC from the start;
+    False (the caller writes it with writestr) for an encrypted or Zip64 entry, or where this
+    Python's zipfile lacks what it uses.
+    """
+    big = max(info.file_size, info.compress_size, info.header_offset) >= zipfile.ZIP64_LIMIT
+    if info.flag_bits & 0x1 or big or info.compress_type not in _COPYABLE:
+        return False
+    if not all(hasattr(dst, a) for a in ("fp", "filelist", "NameToInfo", "start_dir")):
+        return False
+    raw.seek(info.header_offset)
+    local = raw.read(30)
+    if len(local) < 30 or local[:4] != b"PK\x03\x04":
+        return False
+    name_len, extra_len = struct.unpack("<HH", local[26:30])
+    raw.seek(info.header_offset + 30 + name_len + extra_len)
+    payload = raw.read(info.compress_size)
+    if len(payload) != info.compress_size:
+        return False
+    fixed.file_size, fixed.compress_size, fixed.CRC = info.file_size, info.compress_size, info.CRC
+    dst.fp.seek(dst.start_dir)
+    fixed.header_offset = dst.fp.tell()
+    dst.fp.write(fixed.FileHeader(False))
+    dst.fp.write(payload)
+    dst.filelist.append(fixed)
+    dst.NameToInfo[fixed.filename] = fixed
+    dst.start_dir = dst.fp.tell()
+    dst._didModify = True
+    return True
+
+
+_COPYABLE = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
 
 
 # ---------------------------------------------------------------------------- formulas in CSVs

@@ -275,3 +275,58 @@ def test_every_csv_the_tool_writes_is_free_of_formulas(tmp_path):
     hits = findings[findings["rule"] == "output.formula-neutralised"]
     # the company cells, the contact cell, the deal cell and the sheet name
     assert len(hits) >= 5 and "'=1+1" in set(hits["value"])
+
+
+def _rewritten_by_writestr(path: Path) -> bytes:
+    """What make_reproducible wrote before it copied compressed entries: every entry inflated
+    and deflated again by ZipFile.writestr."""
+    import zipfile
+
+    from migrate.output import _CORE_DATES
+
+    out = path.with_name("by-writestr.xlsx")
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = _CORE_DATES.sub(rb"\g<1>2000-01-01T00:00:00Z\g<3>", data)
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = info.compress_type
+            fixed.external_attr = info.external_attr
+            dst.writestr(fixed, data)
+    return out.read_bytes()
+
+
+@pytest.mark.parametrize("writer", ["xlsxwriter", "openpyxl"])
+def test_make_reproducible_copies_entries_into_the_bytes_writestr_gives(tmp_path, writer):
+    import shutil
+    import zipfile
+
+    import openpyxl
+    import xlsxwriter
+
+    from migrate.output import make_reproducible
+
+    path = tmp_path / "book.xlsx"
+    rows = [["会社名", "金額"], *[[f"株式会社テスト{i}", i * 1000] for i in range(2000)]]
+    if writer == "xlsxwriter":
+        book = xlsxwriter.Workbook(path, {"constant_memory": True})
+        sheet = book.add_worksheet("品質")
+        for r, row in enumerate(rows):
+            sheet.write_row(r, 0, row)
+        book.close()
+    else:
+        wb = openpyxl.Workbook()
+        wb.active.title = "品質"
+        for row in rows:
+            wb.active.append(row)
+        wb.save(path)
+    reference = tmp_path / "reference.xlsx"
+    shutil.copy(path, reference)
+    expected = _rewritten_by_writestr(reference)
+    make_reproducible(path)
+    assert path.read_bytes() == expected
+    with zipfile.ZipFile(path) as z:
+        assert z.testzip() is None
+        assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        assert b"2000-01-01T00:00:00Z" in z.read("docProps/core.xml")
