@@ -8,7 +8,7 @@ import zipfile
 
 import xlsxwriter
 
-from migrate.report.xlsx_rows import RowSheet
+from migrate.xlsx_rows import RowSheet
 
 VALUES: list[object] = [
     "plain",
@@ -116,3 +116,51 @@ def test_a_row_before_the_written_ones_is_ignored_as_xlsxwriter_does() -> None:
     with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as z:
         sheet = z.read("xl/worksheets/sheet1.xml").decode()
     assert "late" in sheet and "early" not in sheet
+
+
+def test_import_workbook_rows_are_the_cells_write_row_made(tmp_path) -> None:
+    """import.xlsx: every cell a text cell, an empty text no cell, as ``write_row`` of the
+    row's texts wrote them (formula, URL and number lookalikes stay texts)."""
+    import pandas as pd
+
+    from migrate.export import ExportResult
+    from migrate.export.profile import load_target
+    from migrate.export.write import _write_workbook
+
+    target = load_target("generic")
+    texts = ["plain", "", "=1+1", "{=A1}", "https://example.com", "123", " edge ", "a&b<c>"]
+    files = {
+        spec.name: pd.DataFrame(
+            {f"c{j}": [texts[(i + j) % len(texts)] for i in range(12)] for j in range(5)}
+        ).astype("object")
+        for spec in target.files
+    }
+    files[target.files[0].name].iloc[3, 2] = None
+    result = ExportResult(target.name, files, pd.DataFrame(), {}, pd.DataFrame())
+    _write_workbook(result, tmp_path / "rows.xlsx", target)
+
+    options = {
+        "constant_memory": True,
+        "strings_to_formulas": False,
+        "strings_to_numbers": False,
+        "strings_to_urls": False,
+    }
+    with xlsxwriter.Workbook(str(tmp_path / "cells.xlsx"), options) as book:
+        header = book.add_format({"bold": True, "border": 1, "align": "center", "valign": "top"})
+        for spec in target.files:
+            frame = files[spec.name]
+            ws = book.add_worksheet(spec.name.rsplit(".", 1)[0][:31])
+            ws.freeze_panes(1, 0)
+            ws.write_row(0, 0, [str(c) for c in frame.columns], header)
+            for r, row in enumerate(frame.itertuples(index=False, name=None), start=1):
+                ws.write_row(r, 0, ["" if x is None else str(x) for x in row])
+    with (
+        zipfile.ZipFile(tmp_path / "rows.xlsx") as rows,
+        zipfile.ZipFile(tmp_path / "cells.xlsx") as cells,
+    ):
+        sheets = [n for n in cells.namelist() if n.startswith("xl/worksheets/")]
+        assert len(sheets) == len(target.files)
+        for name in sheets:
+            assert rows.read(name) == cells.read(name), name
+        first = rows.read(sheets[0]).decode()
+    assert ">=1+1<" in first and "<f>" not in first and "<v>123</v>" not in first

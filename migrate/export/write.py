@@ -160,9 +160,13 @@ def _write_workbook(result: ExportResult, path: Path, target: TargetProfile) -> 
     """One sheet per import file, every cell a text cell (no formulas, no guessed types).
 
     Streamed: xlsxwriter in constant-memory mode holds one row at a time; strings are never
-    turned into formulas, numbers or links, so a value like '=1+1 stays text.
+    turned into formulas, numbers or links, so a value like '=1+1 stays text. Each row goes in
+    whole (:class:`migrate.xlsx_rows.RowSheet`), the same cells ``write_row`` of its texts
+    writes (an empty text is no cell) without xlsxwriter's per-cell calls.
     """
     import xlsxwriter
+
+    from ..xlsx_rows import RowSheet
 
     options = {
         "constant_memory": True,
@@ -176,9 +180,10 @@ def _write_workbook(result: ExportResult, path: Path, target: TargetProfile) -> 
             frame = result.files.get(spec.name)
             if frame is None:
                 continue
-            ws = book.add_worksheet(Path(spec.name).stem[:31])
+            ws = book.add_worksheet(Path(spec.name).stem[:31], worksheet_class=RowSheet)
             ws.freeze_panes(1, 0)
             ws.write_row(0, 0, [str(c) for c in frame.columns], header)
             for r, row in enumerate(frame.itertuples(index=False, name=None), start=1):
-                ws.write_row(r, 0, ["" if x is None else str(x) for x in row])
+                texts = ("" if x is None else str(x) for x in row)
+                ws.put_row(r, [(j, s, None) for j, s in enumerate(texts) if s])
     return path

@@ -268,7 +268,7 @@ def write_workbook(
     """
     import xlsxwriter
 
-    from .xlsx_rows import RowSheet
+    from ..xlsx_rows import RowSheet
 
     cat = catalogue or load_catalogue()
     tables = [tb for tb in getattr(result, "tables", []) or [] if tb.kind == "table"]
@@ -687,7 +687,7 @@ def _first(item: tuple[Any, ...]) -> Any:
 
 
 def _writable(value: object) -> object:
-    """A value as a cell takes it (:class:`.xlsx_rows.RowSheet`): text, a boolean, a number, a date or time, or None;
+    """A value as a cell takes it (:class:`migrate.xlsx_rows.RowSheet`): text, a boolean, a number, a date or time, or None;
     anything else as its text without the characters Excel cannot show."""
     if value is None or isinstance(value, (str, bool, int, float, dt.date)):
         return value

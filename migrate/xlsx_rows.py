@@ -5,7 +5,7 @@ xlsxwriter writes for ``write_string`` / ``write_number`` / ``write_datetime`` o
 byte for byte, written when xlsxwriter flushes the row. quality.xlsx copies hundreds of
 thousands of source cells; through the public per-cell calls each one costs a decorator, an
 argument check, a tuple in the row table and the attribute loops of the XML writer, which was
-most of the workbook's time (issue 14). Anything that is not a plain text, number or date
+most of the workbook's time (issue 14). Used by quality.xlsx (report) and import.xlsx (export). Anything that is not a plain text, number or date
 (booleans, blanks, a text over half of Excel's 32,767 characters, a rich-text lookalike) goes
 through xlsxwriter's own calls into its row table, and the flush interleaves both by column,
 so format indices are assigned in the same order as before and the file is the same.
