@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -189,8 +190,9 @@ def _cell_value(value: object, field: str, mask: bool) -> object:
     return _ILLEGAL.sub("", text)
 
 
+@lru_cache(maxsize=4096)
 def _col0(letters: str) -> int:
-    """'A' -> 0, 'AB' -> 27."""
+    """'A' -> 0, 'AB' -> 27 (asked once per finding: kept per letters)."""
     return int(xl_cell_to_rowcol(f"{letters}1")[1])
 
 
