@@ -245,7 +245,8 @@ def _common_options(f):
             show_default=True,
             help="What quality.xlsx copies of the sources: every row (full), only rows with a "
             "warning or an error (problems), or full up to report.yaml quality_copy_max_rows "
-            "data rows (auto).",
+            "data rows (auto). Above report.yaml cell_comments_max findings a Notes column "
+            "replaces the cell comments unless full is asked for.",
         ),
         click.option(
             "--history",
