@@ -159,6 +159,9 @@ def test_above_cell_comments_max_a_notes_column_replaces_the_comments(tracker, t
     assert "buyer4@" in note  # the original value, as the comment had it
     _, guide = _sheet_rows(tmp_path / "o" / "quality.xlsx")
     assert any("--quality-copy full" in line and "Notes" in line for line in guide)
+    # the guide's opening line sends the reader to the Notes column, not to comments
+    assert any("in the Notes column at the right of each row" in line for line in guide)
+    assert not any("carry a comment" in line for line in guide)
 
 
 def test_quality_copy_full_keeps_the_comments_above_cell_comments_max(tracker, tmp_path):

@@ -83,6 +83,13 @@ WB_WORDS: dict[str, tuple[str, str]] = {
         "Each sheet copies a source sheet at the same row numbers and columns. Coloured cells carry a "
         "comment with what is wrong and the suggested value. Fix the source file and run again.",
     ),
+    "wb.how-notes": (
+        "各シートは元のファイルと同じ行番号・列にデータを写しています。色の付いたセルの内容と修正案は、各行の右端の「指摘」列にあります。"
+        "元のファイルを直して、もう一度実行してください。",
+        "Each sheet copies a source sheet at the same row numbers and columns. What is wrong with "
+        "the coloured cells, and the suggested values, are in the Notes column at the right of "
+        "each row. Fix the source file and run again.",
+    ),
     "wb.status": ("取込結果", "Import result"),
     "wb.sheet": ("このブックのシート", "Sheet in this workbook"),
     "wb.cell": ("セル", "Cell"),
@@ -379,7 +386,18 @@ def write_workbook(
     wb.set_properties({"created": dt.datetime(2000, 1, 1)})  # the same bytes for the same run
     fmt = _Formats(wb)
     guide = wb.add_worksheet(guide_name)
-    _guide(guide, fmt, lang, tables, names, per_sheet_counts, mask_pii, findings_name, notes)
+    _guide(
+        guide,
+        fmt,
+        lang,
+        tables,
+        names,
+        per_sheet_counts,
+        mask_pii,
+        findings_name,
+        notes,
+        how="wb.how-notes" if cell_notes == "column" else "wb.how",
+    )
     for tb in tables:
         name = names[(tb.file, tb.sheet)]
         _source_sheet(
@@ -714,10 +732,11 @@ def _guide(
     masked: bool,
     findings_name: str,
     notes: list[str] | None = None,
+    how: str = "wb.how",
 ) -> None:
     ws.write_string(0, 0, _w("wb.title", lang), fmt.get(bold=True, font_size=14))
     ws.set_row(1, 48)
-    ws.merge_range(1, 0, 1, 7, _w("wb.how", lang), fmt.get(text_wrap=True, valign="top"))
+    ws.merge_range(1, 0, 1, 7, _w(how, lang), fmt.get(text_wrap=True, valign="top"))
     r = 3
     lines = ([_w("wb.masked", lang)] if masked else []) + list(notes or [])
     for i, line in enumerate(lines):
