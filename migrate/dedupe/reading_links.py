@@ -63,10 +63,7 @@ def reading_links(
     rows["read"] = map_values(rows["name"], lambda n: reader.readings(str(n)))
     sides = []
     for ja in (True, False):
-        part = rows[rows["ja"] == ja].groupby("rec", sort=True)[["name", "read"]].agg(list)
-        recs = part.index.to_numpy()
-        lists = part["name"].tolist()
-        reads = part["read"].tolist()
+        recs, lists, reads = _by_record(rows[rows["ja"] == ja])
 
         def merged(at: int, reads: list[list[tuple]] = reads) -> list[tuple[str, ...]]:
             return [
@@ -141,6 +138,19 @@ def reading_links(
         shared[a] = (*shared[a], f"j:{token}")
         shared[b] = (*shared[b], f"l:{token}")
     return pair, shared
+
+
+def _by_record(rows: pd.DataFrame) -> tuple[np.ndarray, list[list[Any]], list[list[Any]]]:
+    """The records of ``rows`` (ascending) with their names and readings in row order (a
+    stable sort and one cut per record, not a Python aggregation per group)."""
+    rec = rows["rec"].to_numpy()
+    order = np.argsort(rec, kind="stable")
+    rec = rec[order]
+    names = rows["name"].to_numpy(dtype=object)[order].tolist()
+    reads = rows["read"].to_numpy(dtype=object)[order].tolist()
+    starts = np.flatnonzero(np.r_[True, rec[1:] != rec[:-1]]) if len(rec) else np.array([], int)
+    bounds = list(zip(starts.tolist(), [*starts[1:].tolist(), len(rec)]))
+    return rec[starts], [names[a:b] for a, b in bounds], [reads[a:b] for a, b in bounds]
 
 
 def reading_decisions(frame: pd.DataFrame) -> pd.DataFrame:
