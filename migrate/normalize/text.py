@@ -59,6 +59,9 @@ def to_text(value: object) -> str:
     return str(value)
 
 
+_SPACED_MARK_RE = re.compile(r"\s+(?=[\u0300-\u036f])")
+
+
 def clean_text(value: object, *, multiline: bool = False) -> str:
     """NFKC, invisible characters removed, spaces collapsed, trimmed ("" when empty)."""
     s = value if type(value) is str else to_text(value)
@@ -66,6 +69,10 @@ def clean_text(value: object, *, multiline: bool = False) -> str:
         return ""
     if not s.isascii():
         s = unicodedata.normalize("NFKC", s)
+        if _SPACED_MARK_RE.search(s):
+            # NFKC writes a spacing accent (¯ ´ ¨ ¸) as a space and a combining mark: the mark
+            # goes back onto the character before it (over any space), so no space splits a word
+            s = unicodedata.normalize("NFKC", _SPACED_MARK_RE.sub("", s))
         if not s.isprintable():
             s = s.translate(_INVISIBLE)
     if s.isprintable():  # the common case: no line breaks, tabs or invisible characters
