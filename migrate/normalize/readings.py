@@ -738,42 +738,26 @@ def _close_pairs(
     close: float,
     margin: float,
 ) -> list[tuple[int, int]]:
-    import numpy as np
-    import pandas as pd
-    from rapidfuzz import process
     from rapidfuzz.distance import Indel
 
     keys_l = set(left)
     keys_r = set(right)
-
-    def blocked(keys: list[str], done: set[int], other: set[str], side: str) -> pd.DataFrame:
-        # each open key by its first and by its last three letters
-        at = [n for n, k in enumerate(keys) if k and n not in done and k not in other]
-        ks = [keys[n] for n in at]
-        return pd.DataFrame(
-            {
-                side: np.array(at * 2, dtype=np.int64),
-                "block": ["^" + k[:3] for k in ks] + [k[-3:] + "$" for k in ks],
-            }
-        )
-
-    # candidates: pairs that share a block, each scored once, all in one vectorised call
-    cand = blocked(left, done_l, keys_r, "i").merge(blocked(right, done_r, keys_l, "j"))
-    cand = cand[["i", "j"]].drop_duplicates()
-    ii, jj = cand["i"].to_numpy(), cand["j"].to_numpy()
-    scores = process.cpdist(
-        [left[i] for i in ii.tolist()],
-        [right[j] for j in jj.tolist()],
-        scorer=Indel.normalized_similarity,
-        dtype=np.float64,  # the same floats as one call per pair
-        workers=1,
-    )
-    keep = scores >= close - margin
+    blocks: dict[str, list[int]] = {}
+    for j, k in enumerate(right):
+        if k and j not in done_r and k not in keys_l:
+            for b in {"^" + k[:3], k[-3:] + "$"}:
+                blocks.setdefault(b, []).append(j)
     best_l: dict[int, list[tuple[float, int]]] = {}
     best_r: dict[int, list[tuple[float, int]]] = {}
-    for i, j, score in zip(ii[keep].tolist(), jj[keep].tolist(), scores[keep].tolist()):
-        best_l.setdefault(i, []).append((score, j))
-        best_r.setdefault(j, []).append((score, i))
+    for i, k in enumerate(left):
+        if not k or i in done_l or k in keys_r:
+            continue
+        cands = {j for b in ("^" + k[:3], k[-3:] + "$") for j in blocks.get(b, ())}
+        for j in cands:
+            score = Indel.normalized_similarity(k, right[j])
+            if score >= close - margin:
+                best_l.setdefault(i, []).append((score, j))
+                best_r.setdefault(j, []).append((score, i))
     out = []
     for i, scored in best_l.items():
         scored.sort(reverse=True)
