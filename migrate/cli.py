@@ -42,6 +42,20 @@ class _Group(click.Group):
             ctx.exit(2)
         except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt):
             raise
+        except MemoryError:  # Arrow's too: not a bug, the inputs outgrew this machine
+            if debug:
+                raise
+            click.echo(
+                "error: the run ran out of memory: the inputs are too large for this machine; "
+                "no outputs were written",
+                err=True,
+            )
+            click.echo(
+                "  -> run the files in smaller groups (a region or a year at a time), or on a "
+                "machine with more memory (README, Scaling: memory per million rows)",
+                err=True,
+            )
+            ctx.exit(2)
         except Exception as exc:
             if debug:
                 raise

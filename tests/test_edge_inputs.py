@@ -62,6 +62,26 @@ def test_edge_inputs_run_clean(
     assert (out / "report.html").exists() and (out / "crosswalk.csv").exists()
 
 
+def test_running_out_of_memory_is_exit_2_with_what_to_do(tmp_path: Path, monkeypatch):
+    import pyarrow as pa
+
+    import migrate.report
+
+    def too_big(*a, **k):
+        raise pa.ArrowMemoryError("realloc of size 227330176 failed")
+
+    monkeypatch.setattr(migrate.report, "extend_report", too_big)
+    src = tmp_path / "t.xlsx"
+    pd.DataFrame(EDGES["no-contact-column"]).to_excel(src, index=False)
+    out = tmp_path / "out"
+    res = invoke("run", str(src), "--out", str(out))
+    assert res.exit_code == 2
+    first, hint = res.stderr.splitlines()[:2]
+    assert first.startswith("error: the run ran out of memory")
+    assert "smaller groups" in hint and "Traceback" not in res.stderr
+    assert not (out / "report.html").exists() and not (out / CRASH_LOG).exists()
+
+
 def test_a_bug_is_exit_3_with_one_line_and_a_log(tmp_path: Path, monkeypatch):
     import migrate.report
 
