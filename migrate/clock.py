@@ -3,9 +3,8 @@
 In: the stage names the pipeline passes as it goes (``read``, ``normalise``, ``duplicates``,
 ...). Out: a :class:`StageClock` whose ``times`` are the wall seconds of each stage, in order
 (``cpu`` the CPU seconds, ``rises`` how far each stage raised the process's peak memory), and
-which
-tells an optional listener when a stage starts and ends (the CLI prints a line per
-stage on a terminal). The library itself prints nothing. Times vary from run to run, so they
+which tells an optional listener when a stage starts and ends (the CLI prints a line per stage
+on a terminal). The library itself prints nothing. Times vary from run to run, so they
 go to the run summary, and into report.json only when asked for (``timings=True``): the outputs
 of a run are otherwise byte-identical for the same inputs.
 """
