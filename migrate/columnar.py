@@ -21,17 +21,21 @@ _ONE_TYPE = frozenset({"string", "floating", "integer", "boolean", "date", "date
 def by_value(values: pd.Series, fn: Callable[[Any], Any]) -> list[Any]:
     """``[fn(v) for v in values]``, calling ``fn`` once per distinct value.
 
-    ``fn`` must treat every missing value alike (None, NaN, NaT, pd.NA): they form one group.
-    Values of several types are told apart by type too, so 1, 1.0 and True stay apart.
+    Missing values (None, NaN, NaT, pd.NA) are asked once per kind (``x is None`` is a fair
+    test). Values of several types are told apart by type too, so 1, 1.0 and True stay apart.
     """
     if pd.api.types.infer_dtype(values, skipna=True) in _ONE_TYPE:
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
-        results = np.empty(len(uniques) + 1, dtype=object)
-        results[: len(uniques)] = [fn(u) for u in uniques]
-        missing = codes < 0
-        if missing.any():  # code -1 picks the last slot: the result for a missing value
-            results[-1] = fn(values.iloc[int(np.argmax(missing))])
-        return list(results[codes])
+        results = np.empty(len(uniques), dtype=object)
+        results[:] = [fn(u) for u in uniques]
+        out = list(results[codes]) if len(uniques) else [None] * len(codes)
+        missing = np.flatnonzero(codes < 0)
+        if len(missing):  # code -1: a missing value, answered once per kind of missing
+            by_kind: dict[type, Any] = {}
+            for i, v in zip(missing.tolist(), values.iloc[missing]):
+                kind = type(v)
+                out[i] = by_kind[kind] if kind in by_kind else by_kind.setdefault(kind, fn(v))
+        return out
     seen: dict[tuple[type, object], Any] = {}
     out = []
     for x in values:

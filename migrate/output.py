@@ -435,10 +435,15 @@ def neutralise(value: str) -> str:
 
 def payload_mask(column: pd.Series) -> pd.Series:
     """Which cells of a column are formula payloads (each distinct value tested once)."""
-    codes, uniques = pd.factorize(column)  # missing values: -1, never a payload
-    hit = np.zeros(len(uniques) + 1, dtype=bool)
-    hit[:-1] = [is_formula_payload(v if isinstance(v, str) else str(v)) for v in uniques]
-    return pd.Series(hit[codes], index=column.index)
+    from .columnar import by_value
+
+    def payload(v: object) -> bool:
+        if isinstance(v, str):
+            return is_formula_payload(v)
+        return not pd.isna(v) and is_formula_payload(str(v))  # type: ignore[call-overload]
+
+    marks = by_value(column, payload)
+    return pd.Series(np.array(marks, dtype=bool), index=column.index, dtype=bool)
 
 
 def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:

@@ -291,31 +291,10 @@ def flags(series: pd.Series, test: Callable[[Any], object]) -> pd.Series:
     ``str`` series maps to an empty ``str`` series, whose ``sum()`` is ``''`` and which cannot
     be combined with ``&``. Masks are therefore built here, always as ``bool``.
 
-    ``test`` runs once per distinct value (trackers repeat their values): values of a typed
-    column through ``pd.factorize``, those of an object column by (type, value), so that ``True``
-    and ``1``, equal as dict keys, are still told apart. Missing values (None, NaN, NA, NaT) are
-    tested once per kind.
+    ``test`` runs once per distinct value (:func:`migrate.columnar.by_value`: trackers repeat
+    their values; True and 1 stay apart, missing values are asked once per kind).
     """
-    if series.dtype == object:
-        seen: dict[tuple[type, object], bool] = {}
-        try:
-            marks = [
-                seen[k] if (k := (type(v), v)) in seen else seen.setdefault(k, bool(test(v)))
-                for v in series
-            ]
-        except TypeError:  # an unhashable value
-            marks = [bool(test(v)) for v in series]
-        return pd.Series(marks, index=series.index, dtype=bool)
-    codes, uniques = pd.factorize(series)
-    answers = np.fromiter((bool(test(u)) for u in uniques), dtype=bool, count=len(uniques))
-    out = np.zeros(len(codes), dtype=bool)
-    known = codes >= 0
-    out[known] = answers[codes[known]]
-    if not known.all():
-        missing = np.flatnonzero(~known)
-        by_kind: dict[type, bool] = {}
-        out[missing] = [
-            by_kind[type(v)] if type(v) in by_kind else by_kind.setdefault(type(v), bool(test(v)))
-            for v in series.iloc[missing]
-        ]
-    return pd.Series(out, index=series.index, dtype=bool)
+    from .columnar import by_value
+
+    marks = by_value(series, lambda v: bool(test(v)))
+    return pd.Series(np.array(marks, dtype=bool), index=series.index, dtype=bool)
