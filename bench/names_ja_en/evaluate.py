@@ -143,8 +143,9 @@ def run_pipeline(
     held: dict[str, list[int]] | None = None,
 ) -> dict:
     """The two trackers of a split through the whole pipeline: company-cluster scores."""
-    from build import excel_rows, write_trackers  # bench/names_ja_en/build.py
     from migrate.pipeline import run
+
+    from build import excel_rows, write_trackers  # bench/names_ja_en/build.py
 
     held = held or {"ja": list(range(len(rows))), "en": list(range(len(rows)))}
     tag = split if len(held["ja"]) == len(held["en"]) == len(rows) else f"{split}_overlap"
