@@ -12,7 +12,9 @@ common value cannot blow up the pair count; the other keys still cover those rec
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -45,43 +47,79 @@ def _explode(values: pd.Series) -> pd.DataFrame:
 _NON_DIGIT = re.compile(r"\D+")
 
 
-def _texts(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
+def _texts(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """(rec, value as text) of every non-empty value; tuples/lists give one row per element."""
-    df = _explode(values)
-    v = df["value"]
-    df = df[v.notna().to_numpy() & (v != "").to_numpy()]
-    return df["rec"].to_numpy(dtype=np.int64), df["value"].astype(str)
+    cells = values.to_numpy(dtype=object)
+    n = len(cells)
+    multi = np.fromiter((isinstance(v, (tuple, list)) for v in cells), bool, n)
+    if multi.any():
+        lens = np.ones(n, dtype=np.int64)
+        lens[multi] = [len(v) for v in cells[multi]]
+        rec = np.repeat(np.arange(n, dtype=np.int64), lens)
+        flat = chain.from_iterable(v if m else (v,) for v, m in zip(cells.tolist(), multi))
+        cells = np.fromiter(flat, object, len(rec))
+    else:
+        rec = np.arange(n, dtype=np.int64)
+    keep = ~pd.isna(cells)
+    keep[keep] = cells[keep] != ""
+    rec, cells = rec[keep], cells[keep]
+    if not all(type(v) is str for v in cells.tolist()):
+        cells = np.fromiter(map(str, cells.tolist()), object, len(cells))
+    return rec, cells
+
+
+def _transform(part: KeyPart) -> Callable[[str], list[str]]:
+    """The keys (none, one or several) one part makes of one text."""
+    t, k = part.transform, part.length
+    if t == "prefix":
+        return lambda s: [s[:k]]
+    if t == "suffix":
+        return lambda s: [s[-k:]]
+    if t == "digits":
+        return lambda s: [_NON_DIGIT.sub("", s)]
+    if t == "tokens":
+        return str.split
+    if t == "first_token":
+        return lambda s: s.split()[:1]
+    if t == "last_token":
+        return lambda s: s.split()[-1:]
+    if t == "sorted_tokens":
+        return lambda s: [" ".join(sorted(s.split()))]
+    return lambda s: [s]
+
+
+def _part_codes(
+    rec: np.ndarray, texts: np.ndarray, part: KeyPart
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(rec, key code, distinct keys) of one part: each distinct text's keys made once, empty
+    keys dropped, a record's repeated key kept once, codes in order of first appearance."""
+    tcode, distinct = pd.factorize(texts)
+    made = list(map(_transform(part), np.asarray(distinct, dtype=object).tolist()))
+    per_text = np.fromiter(map(len, made), np.int64, len(made))
+    flat = np.fromiter(chain.from_iterable(made), object, int(per_text.sum()))
+    kcode, keys = pd.factorize(flat)
+    lens = per_text[tcode]
+    total = int(lens.sum())
+    ends = np.cumsum(lens)
+    at = np.repeat(np.cumsum(per_text)[tcode] - ends, lens) + np.arange(total)
+    rec = np.repeat(rec, lens)
+    kc = kcode[at].astype(np.int64)
+    keys = np.asarray(keys, dtype=object)
+    ok = keys[kc] != "" if len(kc) else np.zeros(0, dtype=bool)
+    rec, kc = rec[ok], kc[ok]
+    first = np.sort(np.unique(rec * max(len(keys), 1) + kc, return_index=True)[1])
+    code, which = pd.factorize(kc[first])
+    return rec[first], code.astype(np.int64), keys[np.asarray(which, dtype=np.int64)]
 
 
 def part_keys(
-    values: pd.Series, part: KeyPart, texts: tuple[np.ndarray, pd.Series] | None = None
+    values: pd.Series, part: KeyPart, texts: tuple[np.ndarray, np.ndarray] | None = None
 ) -> pd.DataFrame:
     """The key values one part gives each record: frame (rec, key), empties dropped.
 
     ``texts``: :func:`_texts` of ``values`` when already known (several parts of one column)."""
-    rec, s = _texts(values) if texts is None else texts
-    t = part.transform
-    if t == "prefix":
-        s = s.str.slice(0, part.length)
-    elif t == "suffix":
-        s = s.str.slice(-part.length)
-    elif t == "digits":
-        s = s.str.replace(_NON_DIGIT, "", regex=True)
-    elif t in ("tokens", "first_token", "last_token", "sorted_tokens"):
-        tokens = s.str.split()
-        if t == "first_token":
-            s = tokens.str[0]
-        elif t == "last_token":
-            s = tokens.str[-1]
-        elif t == "sorted_tokens":
-            s = tokens.map(lambda x: " ".join(sorted(x)) if isinstance(x, list) else "")
-        else:
-            exploded = pd.DataFrame({"rec": rec, "key": tokens.to_numpy()}).explode("key")
-            s = exploded["key"]
-            rec = exploded["rec"].to_numpy()
-    out = pd.DataFrame({"rec": rec.astype(np.int64), "key": s.to_numpy()})
-    out = out[out["key"].notna().to_numpy() & (out["key"] != "").to_numpy()]
-    return out.drop_duplicates().reset_index(drop=True)
+    rec, code, keys = _part_codes(*(_texts(values) if texts is None else texts), part)
+    return pd.DataFrame({"rec": rec, "key": keys[code]})
 
 
 @dataclass
@@ -89,7 +127,7 @@ class _Memo:
     """What the blocking rules of one run share: each column's texts, each part's key codes
     (contacts block on ``company_id`` in nearly every rule)."""
 
-    texts: dict[str, tuple[np.ndarray, pd.Series]] = field(default_factory=dict)
+    texts: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     parts: dict[KeyPart, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=dict)
 
     def codes(
@@ -99,14 +137,21 @@ class _Memo:
         if part not in self.parts:
             if part.column not in self.texts:
                 self.texts[part.column] = _texts(frame[part.column])
-            pk = part_keys(frame[part.column], part, self.texts[part.column])
-            pc, uniq = pd.factorize(pk["key"])
-            self.parts[part] = (
-                pk["rec"].to_numpy(dtype=np.int64),
-                pc,
-                np.asarray(uniq, dtype=object),
-            )
+            self.parts[part] = _part_codes(*self.texts[part.column], part)
         return self.parts[part]
+
+
+def _join(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions (i, j) of every left[i] == right[j]: in the order of ``left``, then of
+    ``right`` (an inner join on one integer key)."""
+    o = np.argsort(right, kind="stable")
+    sr = right[o]
+    lo = np.searchsorted(sr, left, "left")
+    cnt = np.searchsorted(sr, left, "right") - lo
+    ends = np.cumsum(cnt)
+    i = np.repeat(np.arange(len(left), dtype=np.int64), cnt)
+    j = o[np.repeat(lo - ends + cnt, cnt) + np.arange(int(ends[-1]) if len(ends) else 0)]
+    return i, j
 
 
 @dataclass(frozen=True)
@@ -139,18 +184,12 @@ def rule_keys(frame: pd.DataFrame, rule: BlockingRule, memo: _Memo | None = None
             part_codes = [code]
             continue
         # every combination of this record's keys so far with its values of the next part
-        joined = pd.DataFrame(
-            {"rec": rec, "code": code, **{f"p{k}": c for k, c in enumerate(part_codes)}}
-        ).merge(pd.DataFrame({"rec": prec, "next": pc}), on="rec")
-        combined = joined["code"].to_numpy(dtype=np.int64) * (len(uniq) + 1) + joined[
-            "next"
-        ].to_numpy(dtype=np.int64)
+        li, ri = _join(rec, prec)
+        combined = code[li] * (len(uniq) + 1) + pc[ri].astype(np.int64)
         code, _ = pd.factorize(combined)
         code = code.astype(np.int64)
-        rec = joined["rec"].to_numpy(dtype=np.int64)
-        part_codes = [joined[f"p{k}"].to_numpy(dtype=np.int64) for k in range(len(part_codes))] + [
-            joined["next"].to_numpy(dtype=np.int64)
-        ]
+        rec = rec[li]
+        part_codes = [p[li] for p in part_codes] + [pc[ri].astype(np.int64)]
     # per key code, the part codes (for printing skipped blocks)
     n_codes = int(code.max()) + 1 if len(code) else 0
     first = np.full(n_codes, -1, dtype=np.int64)
