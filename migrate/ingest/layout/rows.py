@@ -100,9 +100,11 @@ def classify_rows(
     )
 
     # the first non-empty cell of each row, and where it is
-    first = frame.bfill(axis=1).iloc[:, 0]
     first_pos = present.to_numpy().argmax(axis=1)
-    first_str = first.where(first.notna(), "").astype(str)
+    first = frame.to_numpy(dtype=object)[np.arange(n), first_pos]
+    first[(counts == 0).to_numpy()] = None
+    first_str = pd.Series(first, index=pos_index, dtype=object).where(pd.notna(first), "")
+    first_str = first_str.astype(str)
     note_prefix = first_str.str.startswith(tuple(rules.note_prefixes))
     lone = counts == 1
     texty = (
@@ -113,21 +115,21 @@ def classify_rows(
     )
     field_at = pd.Series([field_of[p] for p in first_pos], index=pos_index)
     outside = flags(field_at, lambda f: f is None)
-    long_text = first_str.str.len() >= rules.note_min_length
-    kind_of = types or [None] * frame.shape[1]
-    kind_at = [kind_of[p] if p < len(kind_of) else None for p in first_pos]
-    # a name with a space (株式会社　サカタのタネ) is a name: the rare-space test is for other columns
-    at_key = flags(field_at, lambda f: f in IDENTITY_FIELDS)
-    unlike = (
-        (long_text & (first_str.str.len() > _typical_length(texts, first_pos) * 2.5))
-        | first_str.str.contains(_PROSE)
-        | (first_str.str.contains(r"\s") & (_column_share(texts, first_pos, r"\s") < 0.1) & ~at_key)
-        | pd.Series([not _fits(t, v) for t, v in zip(kind_at, first_str.tolist())], index=pos_index)
-    )
+    # whether a lone text is unlike its column: asked of the lone texts only (a data row
+    # fills several cells), so a sheet of a million rows pays for its few lone lines
+    unlike = pd.Series(False, index=pos_index)
+    lone_at = np.flatnonzero(texty.to_numpy(dtype=bool))
+    if len(lone_at):
+        unlike.iloc[lone_at] = _unlike(
+            texts,
+            first_str.iloc[lone_at].reset_index(drop=True),
+            first_pos[lone_at],
+            field_at.iloc[lone_at].to_numpy(dtype=object),
+            types or [],
+            width,
+            rules,
+        )
     section = first_str.str.match(_SECTION) & lone
-    # in a list of one column every row is a lone text: only marks and prose make a note there
-    if width == 1:
-        unlike = first_str.str.contains(_PROSE)
     note = note_prefix | (texty & (outside | unlike)) | section
     # the foot of a report: below its last total row a report prints lone lines (機密情報 -
     # 配布禁止, Copyright ..., 出力日時 ...); when no row down there fills more than one cell of
@@ -163,6 +165,38 @@ def classify_rows(
     classes[rep.to_numpy()] = "repeated-header"
     classes[(counts == 0).to_numpy()] = "blank"
     return classes.tolist()
+
+
+def _unlike(
+    texts: _Texts,
+    first_str: pd.Series,
+    first_pos: np.ndarray,
+    field_at: np.ndarray,
+    kind_of: list[str | None],
+    width: int,
+    rules: IngestRules,
+) -> np.ndarray:
+    """For lone texts (``first_str``, in the columns ``first_pos``): whether each is unlike its
+    column: far longer than the column's values, written as a sentence (、。, a closing colon),
+    with a space where the column's values rarely have one (not under a name), or not of the
+    column's kind (a text under e-mails, phones, amounts or dates). In a list of one column
+    every row is a lone text: only prose counts there."""
+    prose = first_str.str.contains(_PROSE).to_numpy(dtype=bool)
+    if width == 1:
+        return prose
+    lengths = first_str.str.len().to_numpy()
+    long_text = (lengths >= rules.note_min_length) & (
+        lengths > _typical_length(texts, first_pos).to_numpy() * 2.5
+    )
+    at_key = np.array([f in IDENTITY_FIELDS for f in field_at], dtype=bool)
+    spaced = (
+        first_str.str.contains(r"\s").to_numpy(dtype=bool)
+        & (_column_share(texts, first_pos, r"\s").to_numpy() < 0.1)
+        & ~at_key
+    )
+    kind_at = [kind_of[p] if p < len(kind_of) else None for p in first_pos]
+    unfit = np.array([not _fits(t, v) for t, v in zip(kind_at, first_str.tolist())], dtype=bool)
+    return long_text | prose | spaced | unfit
 
 
 _WHOLE = re.compile(r"^\s*(\d{1,6})\.?\s*$")
