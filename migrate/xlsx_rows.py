@@ -40,6 +40,38 @@ class RowSheet(Worksheet):  # type: ignore[misc]
         # the escaped XML of texts seen before (trackers and the findings sheet repeat
         # theirs: owners, stages, rules, titles); bounded, short texts only
         self._texts: dict[str, str] = {}
+        self._xml_rows: dict[int, str] = {}  # rows whose whole <row> element the caller built
+
+    def put_xml(self, row: int, xml: str, first: int, last: int) -> bool:
+        """Write the 0-based ``row`` as ``xml``, a whole ``<row>`` element whose cells run from
+        column ``first`` to ``last``, built from :meth:`tail` and :meth:`blank_tail`; False
+        (nothing written: the caller writes the row cell by cell) when the row cannot be
+        written that way (a row format, a row outside the sheet or already written)."""
+        if (
+            not self.constant_memory
+            or row in self.row_info
+            or self._check_dimensions(row, first)
+            or self._check_dimensions(row, last)
+        ):
+            return False
+        if row > self.previous_row:
+            self._write_single_row(row)
+        self._xml_rows[row] = xml
+        return True
+
+    def tail(self, col: int, value: object, fmt: Any) -> str | None:
+        """What follows ``<c r="A1`` in the ``<c>`` element :meth:`put_row` writes for ``value``
+        in column ``col`` of a row without a row format; None for a value it leaves to
+        xlsxwriter's own calls (see :func:`_plain`) or a date without a format. Resolves the
+        format's style index: call it in the order the cells are written (see
+        :meth:`put_xml`), or after the formats' indices are fixed."""
+        if not _plain(value, self.xls_strmax // 2) or (fmt is None and isinstance(value, dt.date)):
+            return None
+        return '"' + self._style(col, None, fmt) + self._value_xml(value)
+
+    def blank_tail(self, fmt: Any) -> str:
+        """What follows ``<c r="A1`` in the empty ``<c>`` element of a formatted blank cell."""
+        return f'" s="{fmt._get_xf_index()}"/>'
 
     def put_row(self, row: int, cells: list[Cell]) -> None:
         """Write ``cells`` (ascending columns, no column twice) to the 0-based ``row``, as
@@ -83,6 +115,12 @@ class RowSheet(Worksheet):  # type: ignore[misc]
 
     def _write_single_row(self, current_row_num: int = 0) -> None:
         row = self.previous_row
+        xml = self._xml_rows.pop(row, None)
+        if xml is not None:
+            self.previous_row = current_row_num
+            self.fh.write(xml)
+            self.table.clear()
+            return
         fast = self._rows.pop(row, None)
         if not fast:
             super()._write_single_row(current_row_num)
@@ -112,27 +150,33 @@ class RowSheet(Worksheet):  # type: ignore[misc]
             letters = self._letters[col] = xl_col_to_name(col)
         if fmt is None and isinstance(value, dt.date):
             fmt = self.default_date_format  # write_datetime's default
+        return f'<c r="{letters}{row + 1}"{self._style(col, row, fmt)}{self._value_xml(value)}'
+
+    def _style(self, col: int, row: int | None, fmt: Any) -> str:
+        """The ``s`` attribute of a cell: its format, else its row's, else its column's."""
         if fmt:
-            attr = f' r="{letters}{row + 1}" s="{fmt._get_xf_index()}"'
-        else:
-            attr = f' r="{letters}{row + 1}"'
-            info = self.row_info.get(row)
-            if info is not None and info.row_format:
-                attr += f' s="{info.row_format._get_xf_index()}"'
-            elif col in self.col_info:
-                column_format = self.col_info[col].column_format
-                if column_format is not None:
-                    attr += f' s="{column_format._get_xf_index()}"'
+            return f' s="{fmt._get_xf_index()}"'
+        info = self.row_info.get(row) if row is not None else None
+        if info is not None and info.row_format:
+            return f' s="{info.row_format._get_xf_index()}"'
+        if col in self.col_info:
+            column_format = self.col_info[col].column_format
+            if column_format is not None:
+                return f' s="{column_format._get_xf_index()}"'
+        return ""
+
+    def _value_xml(self, value: Any) -> str:
+        """A cell's type attribute and value: the inline string, or the number."""
         if isinstance(value, str):
             tail = self._texts.get(value)
             if tail is None:
                 tail = self._text_tail(value)
                 if len(value) <= _CACHED_TEXT and len(self._texts) < _CACHED_TEXTS:
                     self._texts[value] = tail
-            return f"<c{attr}{tail}"
+            return tail
         if isinstance(value, dt.date):
             value = self._convert_date_time(value)
-        return f"<c{attr}><v>{value:.16G}</v></c>"
+        return f"><v>{value:.16G}</v></c>"
 
     def _text_tail(self, value: str) -> str:
         """What follows a text cell's attributes: the inline string, escaped as xlsxwriter does."""

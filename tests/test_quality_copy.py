@@ -178,3 +178,50 @@ def test_quality_copy_full_keeps_the_comments_above_cell_comments_max(tracker, t
     ws = next(w for w in wb.worksheets if w.title.startswith("deals"))
     commented = {c.row for row in ws.iter_rows() for c in row if c.comment}
     assert _problem_rows(res) <= commented
+
+
+def _cell_by_cell(ws, rows, header_row, head, row_cells, *_args) -> None:
+    """quality.xlsx's source rows written one cell at a time (what the XML rows replace)."""
+    for r in rows:
+        line, blanks = head if r == header_row else row_cells(r)
+        ws.put_row(r - 1, line)
+        for col, f in blanks:
+            ws.write_blank(r - 1, col, None, f)
+
+
+@pytest.mark.parametrize(
+    ("copy", "comments_max"),
+    [("full", 10000), ("problems", 10000), ("full", 1)],
+    ids=["full-copy", "problem-rows", "notes-column"],
+)
+def test_source_rows_as_xml_are_the_bytes_of_cell_by_cell_writing(
+    tmp_path, monkeypatch, copy, comments_max
+):
+    """Rows joined from per-value XML give the workbook cell-by-cell writing gives: the style
+    indices (a date-time format first used below a filled cell, the fills of blank cells), a
+    text too long for the row XML (xlsxwriter writes that row) and rows without data."""
+    from migrate.report import workbook
+
+    rows = [dict(r) for r in ROWS]
+    rows[2]["Amount"] = ""  # a blank cell on a problem row: filled, no value
+    rows[3]["Updated"] = "2026-02-01 10:30:00"  # a date-time, first on a row below a fill
+    rows[7]["Deal"] = "x" * 20000  # over half of Excel's limit: the row goes cell by cell
+    src = tmp_path / "deals.csv"
+    pd.DataFrame(rows).to_csv(src, index=False)
+    rules = _rules_with(tmp_path, "cell_comments_max: 10000", f"cell_comments_max: {comments_max}")
+    out = {}
+    for how in ("rows", "cells"):
+        with monkeypatch.context() as m:
+            if how == "cells":
+                m.setattr(workbook, "_write_rows", _cell_by_cell)
+            pipeline.run(
+                [str(src)], out=tmp_path / how, target="generic", rules_dir=str(rules),
+                quality_copy=copy,
+            )  # fmt: skip
+        out[how] = (tmp_path / how / "quality.xlsx").read_bytes()
+    assert out["rows"] == out["cells"]
+    if copy == "full":  # the problem copy leaves out these rows
+        wb = openpyxl.load_workbook(tmp_path / "rows" / "quality.xlsx")
+        ws = next(w for w in wb.worksheets if w.title.startswith("deals"))
+        assert ws.cell(5, 6).number_format == "yyyy-mm-dd hh:mm"
+        assert ws.cell(9, 2).value == "x" * 20000

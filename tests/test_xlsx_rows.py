@@ -59,7 +59,7 @@ def _per_cell(ws: object, row: int, col: int, value: object, fmt: object) -> Non
         ws.write_datetime(row, col, value, fmt)  # type: ignore[attr-defined]
 
 
-def _book(by_rows: bool) -> dict[str, bytes]:
+def _book(by_rows: bool, as_xml: bool = False) -> dict[str, bytes]:
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(
         buf, {"constant_memory": True, "remove_timezone": True, "strings_to_urls": False}
@@ -81,7 +81,11 @@ def _book(by_rows: bool) -> dict[str, bytes]:
             if isinstance(value, dt.date) and c == 2:
                 fmt = date_fmt
             cells.append((c, value, fmt))
-        if by_rows:
+        tails = [ws.tail(c, value, fmt) for c, value, fmt in cells] if as_xml else []
+        if as_xml and r % 4 and None not in tails:  # the whole row as XML, cells from tails
+            xml = "".join(f'<c r="{"ABCDEF"[c]}{r + 2}{t}' for (c, _, _), t in zip(cells, tails))
+            assert ws.put_xml(r + 1, f'<row r="{r + 2}">{xml}</row>', cells[0][0], cells[-1][0])
+        elif by_rows:
             ws.put_row(r + 1, cells)
         else:
             for c, value, fmt in cells:
@@ -103,6 +107,13 @@ def test_rows_write_the_same_parts_as_cells() -> None:
     assert (
         "_x005F_x0041_" in sheet and "&amp; b &lt; c" in sheet and 'xml:space="preserve"' in sheet
     )
+
+
+def test_rows_as_xml_from_tails_write_the_same_parts_as_cells() -> None:
+    """put_xml of rows built from tail(), the other rows by put_row and xlsxwriter's calls."""
+    by_cells, by_xml = _book(False), _book(True, as_xml=True)
+    for name in by_cells:
+        assert by_xml[name] == by_cells[name], name
 
 
 def test_a_row_before_the_written_ones_is_ignored_as_xlsxwriter_does() -> None:

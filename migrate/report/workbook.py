@@ -19,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name
 
 from ..catalogue import Catalogue, load_catalogue
@@ -201,6 +202,11 @@ def _cell_value(value: object, field: str, mask: bool) -> object:
 def _col0(letters: str) -> int:
     """'A' -> 0, 'AB' -> 27 (asked once per finding: kept per letters)."""
     return int(xl_cell_to_rowcol(f"{letters}1")[1])
+
+
+@lru_cache(maxsize=4096)
+def _letters(col0: int) -> str:
+    return _col_letter(col0)
 
 
 def _col_letter(col0: int) -> str:
@@ -595,7 +601,8 @@ def _source_sheet(
         )
 
     # the data, column by column: each distinct value of a column converted once (trackers
-    # repeat their values), with the number format of a cell that is not a problem
+    # repeat their values) into its value and the number format of a cell that is not a
+    # problem; a column is its distinct (value, format) pairs and each data row's code
     data = tb.data
     if problems_only:  # only the problem rows are written: only they are converted
         data = data[data.index.isin(list(worst))]
@@ -604,92 +611,61 @@ def _source_sheet(
         _DATE_FORMAT: fmt.get(num=_DATE_FORMAT),
         _DATETIME_FORMAT: fmt.get(num=_DATETIME_FORMAT),
     }
-
-    def typed(field: str) -> Any:
-        def one(x: object) -> tuple[object, Any]:
-            value = _writable(_cell_value(x, field, mask_pii))
-            return value, plain[_number_format(value)]
-
-        return one
-
-    columns = sorted(
-        (_col0(c.column), by_value(data[c.index], typed(fields[c.column])))
-        for c in tb.columns
-        if c.index in data.columns
-    )
-    by_column = dict(columns)
+    columns: list[_Column] = []
+    for c in tb.columns:
+        if c.index in data.columns:
+            columns.append(
+                _Column.of(_col0(c.column), data[c.index], fields[c.column], mask_pii, plain)
+            )
+    columns.sort(key=lambda x: x.col)
+    by_column = {x.col: x for x in columns}
     filled: dict[tuple[str, str | None], Any] = {}  # (severity, number format) -> Format
     position = {int(r): i for i, r in enumerate(data.index)}
     if problems_only:
         rows = sorted(set(worst) | {header_row})
     else:
         rows = sorted(set(position) | set(labels) | set(worst) | {header_row})
-    for r in rows:
-        r0 = r - 1
-        is_head = r == header_row
-        fills = worst.get(r)
+
+    def extras(r: int) -> dict[int, str]:
+        """The status and Notes cells of a data row."""
+        out = {}
+        if r in labels:
+            out[status_col] = labels[r]
+        if r in notes:
+            out[notes_col] = _cut("\n".join(n for _, n in sorted(notes[r])), 30000)
+        return out
+
+    def problem_cells(r: int, i: int | None, extra: dict[int, str]) -> list[tuple[int, Any, Any]]:
+        """A data row's filled cells: (column, value or None for a blank, filled format)."""
+        out = []
+        for col, worst_sev in (worst.get(r) or {}).items():
+            value: object = extra.get(col)
+            if value is None and i is not None and col in by_column:
+                value = by_column[col].value(i)
+            num = _number_format(value)
+            f = filled.get((worst_sev, num))
+            if f is None:
+                f = filled[(worst_sev, num)] = fmt.get(fill=FILLS[worst_sev], num=num)
+            out.append((col, None if value is None or value == "" else value, f))
+        return out
+
+    def head_cells() -> tuple[list[tuple[int, Any, Any]], list[tuple[int, Any]]]:
+        """The header row's cells (with the row's data, status and notes if any) and blanks."""
+        r = header_row
         i = position.get(r)
-        if not is_head and not fills:  # the common row: values only
-            line: list[tuple[int, Any, Any]] = []
-            if i is not None:
-                for col, values in columns:
-                    value, f = values[i]
-                    if value is None or value == "":  # an empty text stays an empty cell
-                        continue
-                    line.append((col, value, f))
-            if r in labels:
-                line.append((status_col, labels[r], None))
-            ws.put_row(r0, line)
-            continue
-        if not is_head:  # a problem row: the plain cells as above, the filled ones formatted
-            assert fills is not None
-            line, blanks = [], []
-            if i is not None:
-                for col, values in columns:
-                    value, f = values[i]
-                    if col in fills or value is None or value == "":
-                        continue
-                    line.append((col, value, f))
-            extra = {}
-            if r in labels:
-                extra[status_col] = labels[r]
-            if r in notes:
-                extra[notes_col] = _cut("\n".join(n for _, n in sorted(notes[r])), 30000)
-            for col, value in extra.items():
-                if col not in fills:
-                    line.append((col, value, None))
-            for col, worst_sev in fills.items():
-                value = extra.get(col)
-                if value is None and i is not None and col in by_column:
-                    value = by_column[col][i][0]
-                num = _number_format(value)
-                f = filled.get((worst_sev, num))
-                if f is None:
-                    f = filled[(worst_sev, num)] = fmt.get(fill=FILLS[worst_sev], num=num)
-                if value is None or value == "":
-                    blanks.append((col, f))
-                else:
-                    line.append((col, value, f))
-            line.sort(key=_first)
-            ws.put_row(r0, line)
-            for col, f in sorted(blanks, key=_first):
-                ws.write_blank(r0, col, None, f)
-            continue
         cells: dict[int, object] = dict(header)
         if i is not None:
-            for col, values in columns:
-                value = values[i][0]
+            for x in columns:
+                value = x.value(i)
                 if value is not None:
-                    cells[col] = value
-        if r in labels:
-            cells[status_col] = labels[r]
-        if r in notes:
-            cells[notes_col] = _cut("\n".join(n for _, n in sorted(notes[r])), 30000)
+                    cells[x.col] = value
+        cells.update(extras(r))
+        fills = worst.get(r) or {}
         line, blanks = [], []
-        for col in sorted(set(cells) | set(fills or ())):
+        for col in sorted(set(cells) | set(fills)):
             value = cells.get(col)
-            bold = is_head and col in header
-            level = (fills or {}).get(col)
+            bold = col in header
+            level = fills.get(col)
             fill = FILLS[level] if level else (HEADER_FILL if bold else None)
             f = fmt.get(bold=bold, fill=fill, num=_number_format(value))
             if value is None or value == "":
@@ -697,9 +673,213 @@ def _source_sheet(
                     blanks.append((col, f))
             else:
                 line.append((col, value, f))
-        ws.put_row(r0, line)
-        for col, f in blanks:  # xlsxwriter's own blank cells, merged into the row by column
-            ws.write_blank(r0, col, None, f)
+        return line, blanks
+
+    def row_cells(r: int) -> tuple[list[tuple[int, Any, Any]], list[tuple[int, Any]]]:
+        """A data row cell by cell: its plain cells, then its filled ones (blanks apart)."""
+        i = position.get(r)
+        fills = worst.get(r) or {}
+        line: list[tuple[int, Any, Any]] = []
+        if i is not None:
+            for x in columns:
+                value, f = x.cell(i)
+                if x.col in fills or value is None or value == "":
+                    continue
+                line.append((x.col, value, f))
+        extra = extras(r)
+        line += [(col, value, None) for col, value in extra.items() if col not in fills]
+        blanks = []
+        for col, value, f in problem_cells(r, i, extra):
+            if value is None:
+                blanks.append((col, f))
+            else:
+                line.append((col, value, f))
+        line.sort(key=_first)
+        blanks.sort(key=_first)
+        return line, blanks
+
+    head_row = head_cells()
+    for start in range(0, len(rows), _ROWS_PER_BLOCK):
+        block = rows[start : start + _ROWS_PER_BLOCK]
+        _write_rows(
+            ws,
+            block,
+            header_row,
+            head_row,
+            row_cells,
+            problem_cells,
+            extras,
+            columns,
+            position,
+            worst,
+        )
+
+
+class _Column:
+    """A source column: each distinct cell converted once to the value and number format
+    quality.xlsx writes, and each data row's code into them."""
+
+    def __init__(self, col: int, cells: list[tuple[object, Any]], codes: np.ndarray) -> None:
+        self.col, self.cells = col, cells
+        self.codes = codes
+        # code -1 (a row not in the data) is an empty cell
+        self.empty = np.array([v is None or v == "" for v, _ in cells] + [True], dtype=bool)
+        self.tails: dict[int, str | None] = {}  # code -> the XML after the cell reference
+
+    @classmethod
+    def of(cls, col: int, series: Any, field: str, mask: bool, plain: dict[Any, Any]) -> _Column:
+        cells: list[tuple[object, Any]] = []
+
+        def one(x: object) -> int:
+            value = _writable(_cell_value(x, field, mask))
+            cells.append((value, plain[_number_format(value)]))
+            return len(cells) - 1
+
+        return cls(col, cells, np.asarray(by_value(series, one), dtype=np.int64))
+
+    def cell(self, i: int) -> tuple[object, Any]:
+        return self.cells[self.codes[i]]
+
+    def value(self, i: int) -> object:
+        return self.cells[self.codes[i]][0]
+
+
+_ROWS_PER_BLOCK = 20_000  # rows built as XML at a time (bounds the memory of a big sheet)
+
+
+def _write_rows(
+    ws: Any,
+    rows: list[int],
+    header_row: int,
+    head: tuple[list[tuple[int, Any, Any]], list[tuple[int, Any]]],
+    row_cells: Any,
+    problem_cells: Any,
+    extras: Any,
+    columns: list[_Column],
+    position: dict[int, int],
+    worst: dict[int, dict[int, str]],
+) -> None:
+    """Write ``rows`` (ascending Excel rows) of a source sheet: each column's cells as XML per
+    distinct value and joined per row (:meth:`RowSheet.put_xml`), the same bytes as writing
+    them cell by cell (``row_cells``), which the header row and any row holding a value
+    xlsxwriter writes itself (a boolean, a very long text) still take.
+
+    A format's style index is fixed the first time a cell using it is written; the indices
+    of the formats these rows use are fixed first, in the order of their first cell, so they
+    are those cell-by-cell writing gives."""
+    n = len(rows)
+    at = np.array([position.get(r, -1) for r in rows], dtype=np.int64)
+    in_data = at >= 0
+    ref = np.array([str(r) for r in rows], dtype=object)
+    # the problem cells and the status/notes cells, row by row (few per row)
+    extra_cells: dict[int, list[tuple[int, Any, Any]]] = {}  # k -> (col, value, format)
+    first_use: dict[Any, tuple[int, int]] = {}  # format -> (row, column) of its first cell
+
+    def used(f: Any, r: int, col: int) -> None:
+        if f is not None and (f not in first_use or first_use[f] > (r, col)):
+            first_use[f] = (r, col)
+
+    filled_at: dict[int, list[int]] = {}  # column -> rows (k) where it is a problem cell
+    for k, r in enumerate(rows):
+        if r == header_row:
+            line, blanks = head
+            for col, _, f in line:
+                used(f, r, col)
+            for col, f in blanks:
+                used(f, r, col)
+            continue
+        i = position.get(r)
+        extra = extras(r)
+        fills = worst.get(r)
+        cells = [(col, v, None) for col, v in extra.items() if not fills or col not in fills]
+        if fills:
+            cells += problem_cells(r, i, extra)
+            for col in fills:
+                filled_at.setdefault(col, []).append(k)
+            for col, _, f in cells:
+                used(f, r, col)
+        if cells:
+            extra_cells[k] = cells
+    skip = {col: np.array(ks, dtype=np.int64) for col, ks in filled_at.items()}
+    head_k = rows.index(header_row) if header_row in rows else -1
+    shown: dict[int, np.ndarray] = {}  # column -> rows (k) whose plain cell it writes
+    for x in columns:
+        codes = np.full(n, -1, dtype=np.int64)
+        codes[in_data] = x.codes[at[in_data]]
+        keep = ~x.empty[codes]
+        if x.col in skip:
+            keep[skip[x.col]] = False
+        if head_k >= 0:
+            keep[head_k] = False
+        ks = np.flatnonzero(keep)
+        fmts: dict[Any, list[int]] = {}
+        for u, (_, f) in enumerate(x.cells):
+            if f is not None:
+                fmts.setdefault(f, []).append(u)
+        for f, us in fmts.items():
+            hit = ks[np.isin(codes[ks], us)]
+            if len(hit):
+                used(f, rows[int(hit[0])], x.col)
+        shown[x.col] = np.where(keep, codes, -1)
+    for f in sorted(first_use, key=first_use.__getitem__):
+        f._get_xf_index()
+
+    # each column's cells as XML: '<c r="' + letters + row + the tail of its distinct value
+    pieces: dict[int, np.ndarray] = {}
+    odd = np.zeros(n, dtype=bool)  # rows written cell by cell
+    if head_k >= 0:
+        odd[head_k] = True
+    for x in columns:
+        codes = shown[x.col]
+        ks = np.flatnonzero(codes >= 0)
+        # the XML of the distinct values these rows show, each made once for the whole sheet
+        # (and only now: making it fixes its format's index)
+        for u in np.unique(codes[ks]).tolist():
+            if u not in x.tails:
+                x.tails[u] = ws.tail(x.col, *x.cells[u])
+        tail_of = np.full(len(x.cells) + 1, "", dtype=object)
+        bad = np.zeros(len(x.cells) + 1, dtype=bool)
+        for u, tail in x.tails.items():
+            if tail is None:
+                bad[u] = True
+            else:
+                tail_of[u] = tail
+        odd |= bad[codes]
+        column = np.full(n, "", dtype=object)
+        column[ks] = ('<c r="' + xl_col_to_name(x.col)) + ref[ks] + tail_of[codes[ks]]
+        pieces[x.col] = column
+    for k, cells in extra_cells.items():
+        r = rows[k]
+        for col, value, f in cells:
+            tail = ws.blank_tail(f) if value is None else ws.tail(col, value, f)
+            if tail is None:
+                odd[k] = True
+                continue
+            if col not in pieces:
+                pieces[col] = np.full(n, "", dtype=object)
+            pieces[col][k] = f'<c r="{_letters(col)}{r}{tail}'
+    order = sorted(pieces)
+    texts = ["".join(cells) for cells in zip(*(pieces[c] for c in order))] if order else [""] * n
+    if order:
+        full = np.stack([pieces[c] != "" for c in order], axis=1)
+        first = np.asarray(order)[full.argmax(axis=1)]
+        last = np.asarray(order)[len(order) - 1 - full[:, ::-1].argmax(axis=1)]
+    for k, r in enumerate(rows):
+        if odd[k] or not texts[k]:
+            if r == header_row:
+                line, blanks = head
+            elif odd[k]:
+                line, blanks = row_cells(r)
+            else:
+                continue
+            ws.put_row(r - 1, line)
+            for col, f in blanks:  # xlsxwriter's own blank cells, merged into the row by column
+                ws.write_blank(r - 1, col, None, f)
+        elif not ws.put_xml(r - 1, f'<row r="{r}">{texts[k]}</row>', int(first[k]), int(last[k])):
+            line, blanks = row_cells(r)
+            ws.put_row(r - 1, line)
+            for col, f in blanks:
+                ws.write_blank(r - 1, col, None, f)
 
 
 def _first(item: tuple[Any, ...]) -> Any:
