@@ -51,10 +51,15 @@ class Finding:
 
 
 def empty() -> pd.DataFrame:
-    """An empty findings frame with the standard columns."""
-    return pd.DataFrame(
-        {c: pd.Series(dtype="int64" if c == "row" else "object") for c in FINDING_COLUMNS}
-    )
+    """An empty findings frame with the standard columns (a copy: the caller may fill it)."""
+    return _EMPTY.copy()
+
+
+# built once: a frame of eleven empty Series costs more than copying it, and most steps of a
+# small run have nothing to report
+_EMPTY = pd.DataFrame(
+    {c: pd.Series(dtype="int64" if c == "row" else "object") for c in FINDING_COLUMNS}
+)
 
 
 def to_frame(findings: Iterable[Finding]) -> pd.DataFrame:

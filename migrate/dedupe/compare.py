@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -73,35 +74,43 @@ class Prepared:
     gate: np.ndarray | None = None
 
 
-def _empty(values: pd.Series) -> np.ndarray:
-    """True for None, NaN and '' cells."""
-    mask = values.isna().to_numpy(dtype=bool, copy=True)
-    mask |= (values == "").to_numpy(dtype=bool)
-    return mask
-
-
-def _as_text(values: pd.Series) -> pd.Series:
-    """Object Series of str (ids read as 12.0 become '12')."""
-    if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
-        return values
-    return values.map(lambda v: str(int(v)) if isinstance(v, float) and v.is_integer() else str(v))
+def _cells(col: pd.Series, explode: bool) -> tuple[np.ndarray, np.ndarray]:
+    """(owner record, value) of every non-empty cell; with ``explode`` a tuple or list gives
+    one row per element. Values become texts: ids read as 12.0 become '12'."""
+    cells = col.to_numpy(dtype=object)
+    n = len(cells)
+    if explode:
+        many = np.fromiter((isinstance(v, (tuple, list)) for v in cells), bool, n)
+        lens = np.ones(n, dtype=np.int64)
+        lens[many] = [len(v) for v in cells[many]]
+        owner = np.repeat(np.arange(n, dtype=np.int64), lens)
+        flat = chain.from_iterable(v if m else (v,) for v, m in zip(cells.tolist(), many))
+        cells = np.fromiter(flat, object, len(owner))
+    else:
+        owner = np.arange(n, dtype=np.int64)
+    keep = ~pd.isna(cells)
+    keep[keep] = cells[keep] != ""
+    owner, cells = owner[keep], cells[keep]
+    values = cells.tolist()
+    if not all(isinstance(v, str) for v in values):
+        cells = np.fromiter(
+            (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v) for v in values),
+            object,
+            len(values),
+        )
+    return owner, cells
 
 
 def _text_codes(col: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
     """A column as element codes per record (CSR), the distinct strings, and whether multi-valued."""
-    values = pd.Series(col.to_numpy(dtype=object), dtype=object)
-    first = values[values.notna()].head(50)
-    multi = bool(first.map(lambda v: isinstance(v, (tuple, list))).any()) if len(first) else False
-    if multi:
-        values = values.explode()
-    empty = _empty(values)
-    kept = _as_text(values[~empty])
+    cells = col.to_numpy(dtype=object)
+    first = cells[~pd.isna(cells)][:50].tolist()
+    multi = any(isinstance(v, (tuple, list)) for v in first)
+    owner, kept = _cells(col, multi)
     codes, uniques = pd.factorize(kept)
-    owner = kept.index.to_numpy(dtype=np.int64)
-    order = np.argsort(owner, kind="stable")
     lens = np.bincount(owner, minlength=len(col)).astype(np.int64)
     ptr = np.r_[0, np.cumsum(lens)]
-    return ptr, codes[order].astype(np.int64), np.asarray(uniques, dtype=object), multi
+    return ptr, codes.astype(np.int64), np.asarray(uniques, dtype=object), multi
 
 
 def _dates(col: pd.Series) -> np.ndarray:
@@ -122,21 +131,19 @@ def _column(frame: pd.DataFrame, name: str) -> pd.Series:
 
 def scalar_codes(col: pd.Series) -> np.ndarray:
     """Codes of a single-valued column; -1 where empty."""
-    values = pd.Series(col.to_numpy(dtype=object), dtype=object)
-    empty = _empty(values)
-    codes = np.full(len(values), -1, dtype=np.int64)
-    codes[~empty] = pd.factorize(_as_text(values[~empty]))[0]
+    owner, kept = _cells(col, False)
+    codes = np.full(len(col), -1, dtype=np.int64)
+    codes[owner] = pd.factorize(kept)[0]
     return codes
 
 
 def record_scripts(col: pd.Series) -> np.ndarray:
     """Per record, 1 when its value is written in Japanese script, 0 in Latin, -1 when empty."""
-    values = pd.Series(col.to_numpy(dtype=object), dtype=object)
-    empty = _empty(values)
-    out = np.full(len(values), -1, dtype=np.int8)
-    if (~empty).any():
-        codes, uniques = pd.factorize(_as_text(values[~empty]))
-        out[~empty] = script_of(np.asarray(uniques, dtype=object))[codes]
+    owner, kept = _cells(col, False)
+    out = np.full(len(col), -1, dtype=np.int8)
+    if len(owner):
+        codes, uniques = pd.factorize(kept)
+        out[owner] = script_of(np.asarray(uniques, dtype=object))[codes]
     return out
 
 
