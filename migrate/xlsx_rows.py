@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable, Sequence
 from typing import Any
 
+import numpy as np
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
@@ -188,6 +190,69 @@ class RowSheet(Worksheet):  # type: ignore[misc]
         return f' t="inlineStr"><is><t{space}>{value}</t></is></c>'
 
 
+def column_xml(
+    ws: RowSheet,
+    col: int,
+    refs: np.ndarray,
+    codes: np.ndarray,
+    cells: Sequence[tuple[object, Any]],
+    tails: dict[int, str | None],
+) -> tuple[np.ndarray, np.ndarray]:
+    """A column's ``<c>`` elements, one per row: ``refs`` are the rows' numbers as text (Excel's,
+    1-based), ``codes`` each row's index into ``cells`` (value, format), -1 for no cell.
+    Each distinct cell's XML after its reference (:meth:`RowSheet.tail`) is made once and
+    kept in ``tails`` across calls, and only when a row first shows it (that fixes its
+    format's style index). Returns the elements ("" for no cell) and the rows whose value has
+    no tail (they are written cell by cell)."""
+    shown = np.flatnonzero(codes >= 0)
+    for u in np.unique(codes[shown]).tolist():
+        if u not in tails:
+            tails[u] = ws.tail(col, *cells[u])
+    tail_of = np.full(len(cells) + 1, "", dtype=object)  # code -1: the last, no cell
+    bad = np.zeros(len(cells) + 1, dtype=bool)
+    for u, tail in tails.items():
+        if tail is None:
+            bad[u] = True
+        else:
+            tail_of[u] = tail
+    out = np.full(len(codes), "", dtype=object)
+    out[shown] = ('<c r="' + xl_col_to_name(col)) + refs[shown] + tail_of[codes[shown]]
+    return out, bad[codes]
+
+
+def put_xml_rows(
+    ws: RowSheet,
+    rows: list[int],
+    pieces: dict[int, np.ndarray],
+    odd: np.ndarray,
+    by_cells: Callable[[int], None],
+    after: Callable[[int], None] | None = None,
+) -> None:
+    """Write the 0-based ``rows`` (ascending), each the ``<row>`` of its cells in ``pieces``
+    (column -> one ``<c>`` element or "" per row), in column order; ``by_cells(k)`` writes the
+    ``k``-th row cell by cell instead where ``odd`` is set or :meth:`RowSheet.put_xml` refuses
+    it. A row without cells is not written. ``after(k)`` follows each row written as XML."""
+    order = sorted(pieces)
+    n = len(rows)
+    if not order:
+        texts = [""] * n
+    else:
+        texts = ["".join(cells) for cells in zip(*(pieces[c] for c in order))]
+        full = np.stack([pieces[c] != "" for c in order], axis=1)
+        cols = np.asarray(order)
+        first = cols[full.argmax(axis=1)].tolist()
+        last = cols[len(order) - 1 - full[:, ::-1].argmax(axis=1)].tolist()
+    for k, r in enumerate(rows):
+        if odd[k]:
+            by_cells(k)
+        elif texts[k]:
+            if ws.put_xml(r, f'<row r="{r + 1}">{texts[k]}</row>', first[k], last[k]):
+                if after is not None:
+                    after(k)
+            else:
+                by_cells(k)
+
+
 _INF = float("inf")
 _CACHED_TEXT = 200  # characters of a text whose XML is kept for its next use
 _CACHED_TEXTS = 200_000  # texts kept per sheet
@@ -204,4 +269,4 @@ def _plain(value: object, limit: int) -> bool:
     return isinstance(value, (int, dt.date))
 
 
-__all__ = ["RowSheet"]
+__all__ = ["RowSheet", "column_xml", "put_xml_rows"]

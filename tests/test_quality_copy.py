@@ -225,3 +225,31 @@ def test_source_rows_as_xml_are_the_bytes_of_cell_by_cell_writing(
         ws = next(w for w in wb.worksheets if w.title.startswith("deals"))
         assert ws.cell(5, 6).number_format == "yyyy-mm-dd hh:mm"
         assert ws.cell(9, 2).value == "x" * 20000
+
+
+@pytest.mark.parametrize("max_links", [65530, 3], ids=["links", "links-then-formulas"])
+def test_findings_rows_as_xml_are_the_bytes_of_cell_by_cell_writing(
+    tracker, tmp_path, monkeypatch, max_links
+):
+    """The Findings sheet's rows joined from per-value XML, with their hyperlinks (and the
+    HYPERLINK formulas past Excel's hyperlinks per sheet), give the cell-by-cell workbook."""
+    from migrate.report import workbook
+
+    def cell_by_cell(ws, rows, pieces, odd, by_cells, after=None) -> None:
+        for k in range(len(rows)):
+            by_cells(k)
+
+    monkeypatch.setattr(workbook, "_MAX_LINKS", max_links)
+    out = {}
+    for how in ("rows", "cells"):
+        with monkeypatch.context() as m:
+            if how == "cells":
+                m.setattr(workbook, "put_xml_rows", cell_by_cell)
+            pipeline.run([str(tracker)], out=tmp_path / how, target="generic")
+        out[how] = (tmp_path / how / "quality.xlsx").read_bytes()
+    assert out["rows"] == out["cells"]
+    ws = openpyxl.load_workbook(tmp_path / "rows" / "quality.xlsx").worksheets[-1]
+    links = [c for c in ws["K"][1:] if c.value]
+    assert len(links) > max_links or max_links > len(links)
+    assert all(c.hyperlink for c in links[:max_links])
+    assert all(str(c.value).startswith("=HYPERLINK(") for c in links[max_links:])

@@ -20,11 +20,13 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
+import pandas as pd
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name
 
 from ..catalogue import Catalogue, load_catalogue
 from ..columnar import by_value
 from ..findings import SEVERITIES
+from ..xlsx_rows import column_xml, put_xml_rows
 from . import values as v
 from .text import action_label, field_label, reason_text, t
 
@@ -454,13 +456,35 @@ def write_workbook(
     )
     del located[MAX_FINDING_ROWS:]  # Excel's rows, less the head; findings.csv has them all
     sev_fmt = {s: fmt.get(fill=c) for s, c in FILLS.items()}
-    link_fmt = fmt.get(**_LINK)
-    links = 0
+    _findings_rows(fs, located, lang, cat, show, owners, sev_fmt, fmt.get(**_LINK), head_fmt)
+    fs.autofilter(0, 0, len(located), len(head) - 1)
+    fs.freeze_panes(1, 0)
+    for j, width in enumerate((6, 8, 28, 50, 36, 26, 24, 14, 6, 16, 20, 14, 24, 24, 10, 14)):
+        fs.set_column(j, j, width)
+    wb.close()
+
+
+def _findings_rows(
+    fs: Any,
+    located: list[tuple[dict[str, Any], str, str]],
+    lang: str,
+    cat: Catalogue,
+    show: Any,
+    owners: dict[tuple[str, str, int], str],
+    sev_fmt: dict[str, Any],
+    link_fmt: Any,
+    head_fmt: Any,
+) -> None:
+    """The Findings sheet's rows (1 to len(located)): each column's cells made once per distinct
+    value and joined per row (:func:`migrate.xlsx_rows.put_xml_rows`), a link to the cell in
+    column K (a HYPERLINK formula past Excel's hyperlinks per sheet)."""
     # the words of a severity, rule, field and action, once per distinct one
     rule_words: dict[tuple[str, str], tuple[str, str, str]] = {}
     fields: dict[str, str] = {}
     actions: dict[str, str] = {}
-    for i, (fd, name, ref) in enumerate(located, start=1):
+    n = len(located)
+    keys: list[list[object]] = [[] for _ in range(16)]
+    for i, (fd, _, _) in enumerate(located, start=1):
         field = fd["field"]
         at = (fd["file"], fd["sheet"], int(fd["row"] or 0))
         sev = fd["severity"]
@@ -479,44 +503,102 @@ def write_workbook(
         action = actions.get(fd["action"])
         if action is None:
             action = actions[fd["action"]] = action_label(fd["action"], lang)
-        values: list[object] = [
-            i,
-            told[0],
-            told[1],
-            show(fd["message"]),
-            told[2],
-            rule,
-            at[0],
-            at[1],
-            at[2] or None,
-            fd["column"],
-            None,  # the link, below
-            field_word,
-            show(fd["original"], field),
-            show(fd["value"], field),
-            action,
-            owners.get(at, ""),
-        ]
-        line: list[tuple[int, Any, Any]] = []
-        for j, value in enumerate(values):
-            if j == 1:
-                line.append((j, str(value), sev_fmt.get(sev, sev_fmt["info"])))
-            elif value is not None and value != "":
-                line.append((j, _writable(value), None))
-        fs.put_row(i, line)
-        if name:
-            text = f"{name}!{ref}"
-            links += 1
-            if links <= _MAX_LINKS:
-                fs.write_url(i, LINK_COL, f"internal:{_at(name, ref)}", link_fmt, string=text)
+        for j, value in enumerate(
+            (
+                i,
+                sev,
+                told[1],
+                (type(fd["message"]), fd["message"]),
+                told[2],
+                rule,
+                at[0],
+                at[1],
+                at[2] or None,
+                fd["column"],
+                None,  # the link, below
+                field_word,
+                (type(fd["original"]), fd["original"], field),
+                (type(fd["value"]), fd["value"], field),
+                action,
+                owners.get(at, ""),
+            )
+        ):
+            keys[j].append(value)
+
+    def cell(j: int) -> Any:
+        if j == 1:  # the severity's word, in its colour
+            return lambda sev: (str(t(sev, lang)), sev_fmt.get(sev, sev_fmt["info"]))
+        if j == 3:
+            return lambda x: (_writable(show(x[1])), None)
+        if j in (12, 13):
+            return lambda x: (_writable(show(x[1], x[2])), None)
+        return lambda x: (_writable(x), None)
+
+    columns = [_Column.of(j, keys[j], cell(j)) for j in range(16) if j != LINK_COL]
+    names = [(name, ref) for _, name, ref in located]
+    del keys
+    linked = np.cumsum([bool(name) for name, _ in names]) if n else np.zeros(0, dtype=np.int64)
+
+    # style indices in the order of their first cell: the head row's, then the rows' by column
+    head_fmt._get_xf_index()
+    first_use: dict[Any, tuple[int, int]] = {}
+    severities = columns[1]
+    for u, (_, f) in enumerate(severities.cells):
+        hit = np.flatnonzero(severities.codes == u)
+        if len(hit) and (f not in first_use or first_use[f] > (int(hit[0]), 1)):
+            first_use[f] = (int(hit[0]), 1)
+    k_link = next((k for k, (name, _) in enumerate(names) if name), None)
+    if k_link is not None and (
+        link_fmt not in first_use or first_use[link_fmt] > (k_link, LINK_COL)
+    ):
+        first_use[link_fmt] = (k_link, LINK_COL)
+    for f in sorted(first_use, key=first_use.__getitem__):
+        f._get_xf_index()
+
+    refs = np.array([str(k + 2) for k in range(n)], dtype=object)
+    pieces: dict[int, np.ndarray] = {}
+    odd = np.zeros(n, dtype=bool)
+    for x in columns:
+        pieces[x.col], bad = column_xml(fs, x.col, refs, x.codes, x.cells, x.tails)
+        odd |= bad
+    links = np.full(n, "", dtype=object)
+    for k, (name, ref) in enumerate(names):
+        if name and linked[k] <= _MAX_LINKS:
+            tail = fs.tail(LINK_COL, f"{name}!{ref}", link_fmt)
+            if tail is None:
+                odd[k] = True
             else:
-                target, shown = _at(name, ref).replace('"', '""'), text.replace('"', '""')
-                fs.write_formula(i, LINK_COL, f'=HYPERLINK("#{target}","{shown}")', link_fmt, text)
-    fs.autofilter(0, 0, len(located), len(head) - 1)
-    fs.freeze_panes(1, 0)
-    for j, width in enumerate((6, 8, 28, 50, 36, 26, 24, 14, 6, 16, 20, 14, 24, 24, 10, 14)):
-        fs.set_column(j, j, width)
-    wb.close()
+                links[k] = f'<c r="{_letters(LINK_COL)}{k + 2}{tail}'
+        elif name:
+            odd[k] = True  # the HYPERLINK formula: xlsxwriter's own call
+    pieces[LINK_COL] = links
+
+    def link(k: int) -> None:
+        """The hyperlink of a row whose link text the row's XML holds."""
+        name, ref = names[k]
+        if name:
+            fs.ignore_write_string = True
+            try:
+                fs._write_url(
+                    k + 1, LINK_COL, f"internal:{_at(name, ref)}", link_fmt, f"{name}!{ref}"
+                )
+            finally:
+                fs.ignore_write_string = False
+
+    def by_cells(k: int) -> None:
+        line = [(x.col, *x.cells[x.codes[k]]) for x in columns if x.codes[k] >= 0]
+        fs.put_row(k + 1, line)
+        name, ref = names[k]
+        if not name:
+            return
+        text = f"{name}!{ref}"
+        if linked[k] <= _MAX_LINKS:
+            fs.write_url(k + 1, LINK_COL, f"internal:{_at(name, ref)}", link_fmt, string=text)
+        else:
+            target, shown = _at(name, ref).replace('"', '""'), text.replace('"', '""')
+            fs.write_formula(k + 1, LINK_COL, f'=HYPERLINK("#{target}","{shown}")', link_fmt, text)
+
+    put_xml_rows(fs, list(range(1, n + 1)), pieces, odd, by_cells, link)
 
 
 def _source_sheet(
@@ -611,12 +693,18 @@ def _source_sheet(
         _DATE_FORMAT: fmt.get(num=_DATE_FORMAT),
         _DATETIME_FORMAT: fmt.get(num=_DATETIME_FORMAT),
     }
+
+    def typed(field: str) -> Any:
+        def one(x: object) -> tuple[object, Any]:
+            value = _writable(_cell_value(x, field, mask_pii))
+            return value, plain[_number_format(value)]
+
+        return one
+
     columns: list[_Column] = []
     for c in tb.columns:
         if c.index in data.columns:
-            columns.append(
-                _Column.of(_col0(c.column), data[c.index], fields[c.column], mask_pii, plain)
-            )
+            columns.append(_Column.of(_col0(c.column), data[c.index], typed(fields[c.column])))
     columns.sort(key=lambda x: x.col)
     by_column = {x.col: x for x in columns}
     filled: dict[tuple[str, str | None], Any] = {}  # (severity, number format) -> Format
@@ -727,21 +815,27 @@ class _Column:
         self.tails: dict[int, str | None] = {}  # code -> the XML after the cell reference
 
     @classmethod
-    def of(cls, col: int, series: Any, field: str, mask: bool, plain: dict[Any, Any]) -> _Column:
+    def of(cls, col: int, values: Any, cell: Any) -> _Column:
+        """The column of ``values`` (a Series or a list), ``cell(value)`` (value, format)
+        asked once per distinct value; an empty text or None is no cell."""
         cells: list[tuple[object, Any]] = []
 
         def one(x: object) -> int:
-            value = _writable(_cell_value(x, field, mask))
-            cells.append((value, plain[_number_format(value)]))
+            cells.append(cell(x))
             return len(cells) - 1
 
-        return cls(col, cells, np.asarray(by_value(series, one), dtype=np.int64))
+        if not isinstance(values, pd.Series):
+            values = pd.Series(values, dtype=object)
+        column = cls(col, cells, np.asarray(by_value(values, one), dtype=np.int64))
+        column.codes[column.empty[column.codes]] = -1
+        return column
 
     def cell(self, i: int) -> tuple[object, Any]:
-        return self.cells[self.codes[i]]
+        code = self.codes[i]
+        return self.cells[code] if code >= 0 else (None, None)
 
     def value(self, i: int) -> object:
-        return self.cells[self.codes[i]][0]
+        return self.cell(i)[0]
 
 
 _ROWS_PER_BLOCK = 20_000  # rows built as XML at a time (bounds the memory of a big sheet)
@@ -830,24 +924,8 @@ def _write_rows(
     if head_k >= 0:
         odd[head_k] = True
     for x in columns:
-        codes = shown[x.col]
-        ks = np.flatnonzero(codes >= 0)
-        # the XML of the distinct values these rows show, each made once for the whole sheet
-        # (and only now: making it fixes its format's index)
-        for u in np.unique(codes[ks]).tolist():
-            if u not in x.tails:
-                x.tails[u] = ws.tail(x.col, *x.cells[u])
-        tail_of = np.full(len(x.cells) + 1, "", dtype=object)
-        bad = np.zeros(len(x.cells) + 1, dtype=bool)
-        for u, tail in x.tails.items():
-            if tail is None:
-                bad[u] = True
-            else:
-                tail_of[u] = tail
-        odd |= bad[codes]
-        column = np.full(n, "", dtype=object)
-        column[ks] = ('<c r="' + xl_col_to_name(x.col)) + ref[ks] + tail_of[codes[ks]]
-        pieces[x.col] = column
+        pieces[x.col], bad = column_xml(ws, x.col, ref, shown[x.col], x.cells, x.tails)
+        odd |= bad
     for k, cells in extra_cells.items():
         r = rows[k]
         for col, value, f in cells:
@@ -858,28 +936,15 @@ def _write_rows(
             if col not in pieces:
                 pieces[col] = np.full(n, "", dtype=object)
             pieces[col][k] = f'<c r="{_letters(col)}{r}{tail}'
-    order = sorted(pieces)
-    texts = ["".join(cells) for cells in zip(*(pieces[c] for c in order))] if order else [""] * n
-    if order:
-        full = np.stack([pieces[c] != "" for c in order], axis=1)
-        first = np.asarray(order)[full.argmax(axis=1)]
-        last = np.asarray(order)[len(order) - 1 - full[:, ::-1].argmax(axis=1)]
-    for k, r in enumerate(rows):
-        if odd[k] or not texts[k]:
-            if r == header_row:
-                line, blanks = head
-            elif odd[k]:
-                line, blanks = row_cells(r)
-            else:
-                continue
-            ws.put_row(r - 1, line)
-            for col, f in blanks:  # xlsxwriter's own blank cells, merged into the row by column
-                ws.write_blank(r - 1, col, None, f)
-        elif not ws.put_xml(r - 1, f'<row r="{r}">{texts[k]}</row>', int(first[k]), int(last[k])):
-            line, blanks = row_cells(r)
-            ws.put_row(r - 1, line)
-            for col, f in blanks:
-                ws.write_blank(r - 1, col, None, f)
+
+    def by_cells(k: int) -> None:
+        r = rows[k]
+        line, blanks = head if r == header_row else row_cells(r)
+        ws.put_row(r - 1, line)
+        for col, f in blanks:  # xlsxwriter's own blank cells, merged into the row by column
+            ws.write_blank(r - 1, col, None, f)
+
+    put_xml_rows(ws, [r - 1 for r in rows], pieces, odd, by_cells)
 
 
 def _first(item: tuple[Any, ...]) -> Any:
