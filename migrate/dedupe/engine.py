@@ -190,11 +190,10 @@ def link(
             "decision": np.select(
                 [decided[keep] == 1, decided[keep] < 0], ["same", "different"], ""
             ),
+            **{f"level:{comp.name}": g[:, j] for j, comp in enumerate(settings.comparisons)},
+            "evidence": evidence(model, g, partial),
         }
     )
-    for j, comp in enumerate(settings.comparisons):
-        pairs[f"level:{comp.name}"] = g[:, j]
-    pairs["evidence"] = evidence(model, g, partial)
     return Linkage(
         labels, pairs, model, splits, len(cand), cand.skipped_blocks, sorted(set(map(str, unknown)))
     )
