@@ -691,6 +691,32 @@ def test_a_foot_that_holds_a_record_is_no_report_foot():
 # ------------------------------------------------- sheets placed by their XML, not a second load
 
 
+def test_fastexcel_cells_come_as_text_and_trimmed_as_layout_trims_them(tmp_path):
+    """The reader's trimmed cells are what layout's own trimming makes of its raw cells."""
+    import fastexcel
+    import pandas as pd
+
+    from migrate.ingest.layout.cells import _clean
+    from migrate.ingest.readers import _cells_fastexcel
+
+    path = tmp_path / "spaces.xlsx"
+    pd.DataFrame(
+        {
+            "会社名": ["　ABC商事 ", "ABC商事", "   ", None, "ABC商事"],
+            "金額": [1200, None, 3.5, 0, 1200],
+            "メモ": ["a\n", "", "\t", "b", "a\n"],
+        }
+    ).to_excel(path, index=False)
+    raw, trimmed = _cells_fastexcel(fastexcel.read_excel(str(path)), 0)
+    assert (
+        raw.iat[1, 0] == "　ABC商事 " and raw.iat[3, 0] == "   "
+    )  # the cells as written (row 0: header)
+    assert trimmed.equals(_clean(raw))
+    assert trimmed.iat[1, 0] == "ABC商事" and trimmed.iat[3, 0] is None  # whitespace -> None
+    assert trimmed.iat[2, 1] is None and raw.iat[2, 1] is None  # an empty cell
+    assert list(raw.columns) == list(range(3)) and raw.dtypes.eq(object).all()
+
+
 def _placements(path: Path):
     """Each sheet placed by its XML (None when it falls back) and by calamine's own load."""
     from types import SimpleNamespace
@@ -729,8 +755,8 @@ def test_the_xml_places_a_sheet_where_calamine_does(tmp_path):
     placed = {name: (xml, cal) for name, xml, cal in _placements(fast)}
     xml, cal = placed["案件"]
     assert xml is not None, "a plain sheet is placed without the second load"
-    assert xml[1:] == cal[1:] == (2, 2, [(2, 2, 2, 3)])
-    assert xml[0].equals(cal[0])
+    assert xml[2:] == cal[2:] == (2, 2, [(2, 2, 2, 3)])
+    assert xml[0].equals(cal[0]) and xml[1].equals(cal[1])
     assert placed["空"][0] is None  # nothing holds a value: calamine decides
 
     # a styled area declared larger than the data: the declared box is not the data's box
@@ -742,4 +768,4 @@ def test_the_xml_places_a_sheet_where_calamine_does(tmp_path):
     wb.save(styled)
     (_, xml, cal), *_ = _placements(styled)
     assert xml is None
-    assert cal[1:3] == (3, 2)
+    assert cal[2:4] == (3, 2)

@@ -25,6 +25,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..errors import InputFileError
@@ -49,6 +50,9 @@ class Grid:
     formula_no_value: list[tuple[int, int]] = field(default_factory=list)  # (row, col)
     sum_formula_rows: set[int] = field(default_factory=set)
     date1904: bool = False
+    # ``cells`` trimmed as the layout step wants them (whitespace-only -> None), when the reader
+    # could make them per distinct text while converting; None: layout trims ``cells`` itself
+    trimmed: pd.DataFrame | None = None
 
 
 def column_letter(index: int) -> str:
@@ -114,9 +118,10 @@ def _read_workbook(src: SourceFile, limits: Limits) -> list[Grid]:
         scan = xml_info.get(meta.name)
         placed = _placed_by_xml(fx, idx, scan)
         if placed is not None:
-            cells, first_row, first_col, merged = placed
+            cells, trimmed, first_row, first_col, merged = placed
         else:
-            cells, first_row, first_col, merged = _placed_by_calamine(src, book, fx, idx, meta)
+            placed = _placed_by_calamine(src, book, fx, idx, meta)
+            cells, trimmed, first_row, first_col, merged = placed
         grids.append(
             Grid(
                 file=src.name,
@@ -131,12 +136,14 @@ def _read_workbook(src: SourceFile, limits: Limits) -> list[Grid]:
                 formula_no_value=scan.formula_no_value if scan else [],
                 sum_formula_rows=scan.sum_rows if scan else set(),
                 date1904=date1904,
+                trimmed=trimmed,
             )
         )
     return grids
 
 
-Placed = tuple[pd.DataFrame, int, int, list[tuple[int, int, int, int]]]
+#: (cells, the same cells trimmed or None, first row, first column, merged ranges)
+Placed = tuple[pd.DataFrame, pd.DataFrame | None, int, int, list[tuple[int, int, int, int]]]
 
 
 def _placed_by_xml(fx, idx: int, scan: _XmlScan | None) -> Placed | None:
@@ -155,10 +162,10 @@ def _placed_by_xml(fx, idx: int, scan: _XmlScan | None) -> Placed | None:
     (r1, c1, r2, c2) = scan.dimension
     if r1 != scan.first_value_row:
         return None
-    cells = _cells_fastexcel(fx, idx)
-    if cells is None or cells.shape != (r2 - r1 + 1, c2 - c1 + 1):
+    converted = _cells_fastexcel(fx, idx)
+    if converted is None or converted[0].shape != (r2 - r1 + 1, c2 - c1 + 1):
         return None
-    return cells, r1, c1, list(scan.merged)
+    return *converted, r1, c1, list(scan.merged)
 
 
 def _placed_by_calamine(src: SourceFile, book, fx, idx: int, meta) -> Placed:
@@ -175,22 +182,57 @@ def _placed_by_calamine(src: SourceFile, book, fx, idx: int, meta) -> Placed:
     except Exception:
         merged = []
     if start is None or sheet.height == 0:
-        return pd.DataFrame(dtype=object), 1, 0, merged
-    cells = _cells_fastexcel(fx, idx) if fx is not None else None
-    if cells is None:
-        cells = _cells_calamine(sheet)
-    return cells, start[0] + 1, start[1], merged
+        return pd.DataFrame(dtype=object), None, 1, 0, merged
+    converted = _cells_fastexcel(fx, idx) if fx is not None else None
+    if converted is None:
+        return _cells_calamine(sheet), None, start[0] + 1, start[1], merged
+    return *converted, start[0] + 1, start[1], merged
 
 
-def _cells_fastexcel(fx, idx: int) -> pd.DataFrame | None:
+def _cells_fastexcel(fx, idx: int) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """The sheet's cells as text (str or None) and the same cells trimmed, else None.
+
+    Each column is dictionary-encoded in Arrow: its distinct texts become Python strings once
+    and are trimmed once, and the rows take them by code. A tracker repeats its owners, stages
+    and companies, so this costs far less than a string object per cell, and the cells of one
+    text share one object."""
     try:
         sheet = fx.load_sheet(idx, header_row=None, dtypes="string")
-        df = sheet.to_pandas()
+        table = sheet.to_arrow()
     except Exception:
         return None
-    df = df.astype(object)
-    df.columns = range(df.shape[1])
-    return df.where(df.notna(), None)
+    raw: dict[int, np.ndarray] = {}
+    trimmed: dict[int, np.ndarray] = {}
+    for j, column in enumerate(table.columns):
+        raw[j], trimmed[j] = _text_column(column)
+    index = pd.RangeIndex(table.num_rows)
+    return (
+        pd.DataFrame(raw, index=index, columns=pd.RangeIndex(len(raw)), dtype=object),
+        pd.DataFrame(trimmed, index=index, columns=pd.RangeIndex(len(raw)), dtype=object),
+    )
+
+
+def _text_column(column) -> tuple[np.ndarray, np.ndarray]:
+    """(cells, trimmed cells) of one Arrow column: object arrays of str or None."""
+    import pyarrow as pa
+    import pyarrow.compute as pac
+
+    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        encoded = pac.dictionary_encode(column)
+        if isinstance(encoded, pa.ChunkedArray):
+            encoded = encoded.combine_chunks()
+        texts = encoded.dictionary.to_pylist()
+        codes = encoded.indices.fill_null(len(texts)).to_numpy(zero_copy_only=False)
+    else:  # not text (a column fastexcel could not type as asked): each cell as text
+        cells = [None if v is None else str(v) for v in column.to_pylist()]
+        codes, uniques = pd.factorize(pd.Series(cells, dtype=object))
+        texts = list(uniques)
+        codes = np.where(codes < 0, len(texts), codes)
+    raw = np.empty(len(texts) + 1, dtype=object)  # the last slot: missing -> None
+    raw[:-1] = texts
+    trimmed = np.empty(len(texts) + 1, dtype=object)
+    trimmed[:-1] = [t.strip() or None for t in texts]
+    return raw[codes], trimmed[codes]
 
 
 def _cells_calamine(sheet) -> pd.DataFrame:

@@ -182,7 +182,10 @@ def _open(grid: Grid) -> _Sheet:
                 action="kept",
             )
         )
-    cells = _clean(grid.cells) if grid.cells.size else grid.cells
+    if grid.trimmed is not None:
+        cells = grid.trimmed
+    else:
+        cells = _clean(grid.cells) if grid.cells.size else grid.cells
     nonempty_mask = cells.notna().any(axis=1) if cells.size else pd.Series(dtype=bool)
     nonempty_pos = [i for i, v in enumerate(nonempty_mask.tolist()) if v]
     return _Sheet(grid, cells, table, nonempty_pos, getattr(grid, "line_numbers", None))
