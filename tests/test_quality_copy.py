@@ -209,6 +209,7 @@ def test_source_rows_as_xml_are_the_bytes_of_cell_by_cell_writing(
     src = tmp_path / "deals.csv"
     pd.DataFrame(rows).to_csv(src, index=False)
     rules = _rules_with(tmp_path, "cell_comments_max: 10000", f"cell_comments_max: {comments_max}")
+    monkeypatch.setattr(workbook, "_ROWS_PER_BLOCK", 4)  # rows built in several blocks
     out = {}
     for how in ("rows", "cells"):
         with monkeypatch.context() as m:
@@ -240,6 +241,7 @@ def test_findings_rows_as_xml_are_the_bytes_of_cell_by_cell_writing(
             by_cells(k)
 
     monkeypatch.setattr(workbook, "_MAX_LINKS", max_links)
+    monkeypatch.setattr(workbook, "_ROWS_PER_BLOCK", 4)
     out = {}
     for how in ("rows", "cells"):
         with monkeypatch.context() as m:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, Literal
 
@@ -555,24 +555,6 @@ def _findings_rows(
     for f in sorted(first_use, key=first_use.__getitem__):
         f._get_xf_index()
 
-    refs = np.array([str(k + 2) for k in range(n)], dtype=object)
-    pieces: dict[int, np.ndarray] = {}
-    odd = np.zeros(n, dtype=bool)
-    for x in columns:
-        pieces[x.col], bad = column_xml(fs, x.col, refs, x.codes, x.cells, x.tails)
-        odd |= bad
-    links = np.full(n, "", dtype=object)
-    for k, (name, ref) in enumerate(names):
-        if name and linked[k] <= _MAX_LINKS:
-            tail = fs.tail(LINK_COL, f"{name}!{ref}", link_fmt)
-            if tail is None:
-                odd[k] = True
-            else:
-                links[k] = f'<c r="{_letters(LINK_COL)}{k + 2}{tail}'
-        elif name:
-            odd[k] = True  # the HYPERLINK formula: xlsxwriter's own call
-    pieces[LINK_COL] = links
-
     def link(k: int) -> None:
         """The hyperlink of a row whose link text the row's XML holds."""
         name, ref = names[k]
@@ -598,7 +580,39 @@ def _findings_rows(
             target, shown = _at(name, ref).replace('"', '""'), text.replace('"', '""')
             fs.write_formula(k + 1, LINK_COL, f'=HYPERLINK("#{target}","{shown}")', link_fmt, text)
 
-    put_xml_rows(fs, list(range(1, n + 1)), pieces, odd, by_cells, link)
+    for start in range(0, n, _ROWS_PER_BLOCK):  # the XML of a block of rows at a time
+        stop = min(n, start + _ROWS_PER_BLOCK)
+        refs = np.array([str(k + 2) for k in range(start, stop)], dtype=object)
+        pieces: dict[int, np.ndarray] = {}
+        odd = np.zeros(stop - start, dtype=bool)
+        for x in columns:
+            pieces[x.col], bad = column_xml(fs, x.col, refs, x.codes[start:stop], x.cells, x.tails)
+            odd |= bad
+        links = np.full(stop - start, "", dtype=object)
+        for k in range(start, stop):
+            name, ref = names[k]
+            if name and linked[k] <= _MAX_LINKS:
+                tail = fs.tail(LINK_COL, f"{name}!{ref}", link_fmt)
+                if tail is None:
+                    odd[k - start] = True
+                else:
+                    links[k - start] = f'<c r="{_letters(LINK_COL)}{k + 2}{tail}'
+            elif name:
+                odd[k - start] = True  # the HYPERLINK formula: xlsxwriter's own call
+        pieces[LINK_COL] = links
+        put_xml_rows(
+            fs,
+            list(range(start + 1, stop + 1)),
+            pieces,
+            odd,
+            partial(_shifted, by_cells, start),
+            partial(_shifted, link, start),
+        )
+
+
+def _shifted(fn: Any, start: int, k: int) -> None:
+    """``fn`` of the ``k``-th row of a block that starts at row ``start``."""
+    fn(start + k)
 
 
 def _source_sheet(
