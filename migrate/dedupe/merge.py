@@ -47,6 +47,7 @@ from .settings import (
 from .survivorship import (
     alternates,
     closed_first,
+    effective_date,
     empty_mask,
     join_groups,
     primary_script,
@@ -109,7 +110,8 @@ def find_duplicates(
     work = _working_copy(records, info)
     stage_order = load_stage_order(rules_dir)
     status_of = load_stage_status(rules_dir)
-    rank = recency_rank(work, stage_order=stage_order)
+    effective = effective_date(work)  # recency and the stage guard both need it
+    rank = recency_rank(work, stage_order=stage_order, effective=effective)
     # a deal keeps the values of its closed row (won, lost) over a later open snapshot
     deal_rank = closed_first(work, rank, status_of)
     given, bad = _decisions(settings, decisions)
@@ -183,7 +185,9 @@ def find_duplicates(
     out["_merged_into"] = merged_into
 
     frames = _entity_frames(runs, work, records, schema, settings, rank, info, found, deal_rank)
-    guard = stage_guard(work, deals.row_ids, rank, deal_rank, status_of, stage_order)
+    guard = stage_guard(
+        work, deals.row_ids, rank, deal_rank, status_of, stage_order, effective=effective
+    )
     found.append(explain.conflict_findings(deals, guard, info))
     existing_of = (
         pd.Series(crecs.frame["existing_id"].to_numpy(), index=companies.record_ids)

@@ -40,10 +40,12 @@ from .settings import EntitySettings
 
 def empty_mask(values: pd.Series) -> np.ndarray:
     """True where a cell holds nothing: None, NaN or '' (the normaliser has trimmed text)."""
-    mask = values.isna().to_numpy(dtype=bool, copy=True)
     if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
-        mask |= (values.astype(object) == "").to_numpy(dtype=bool)
-    return mask
+        cells = values.to_numpy(dtype=object)
+        mask = np.asarray(pd.isna(cells), dtype=bool)
+        mask[~mask] = cells[~mask] == ""
+        return mask
+    return values.isna().to_numpy(dtype=bool, copy=True)
 
 
 def empty_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -55,18 +57,20 @@ def recency_rank(
     rows: pd.DataFrame,
     content: np.ndarray | None = None,
     stage_order: Mapping[str, int] | None = None,
+    effective: pd.Series | None = None,
 ) -> np.ndarray:
     """0 for the most recent row: latest :func:`effective_date` first ('' counts as oldest),
     then the later ``updated_at`` (rows of one sheet), then the later ``created_at``, then the stage further along the funnel (``stage_order``:
     stage key -> order; a deal listed twice in undated sheets has moved on, not back), then the
     later file/sheet among the inputs (``_source_order``), then the row's content (``content``:
     a digest per row, by default of every field that does not start with ``_``), and only for
-    rows equal in all of that the lower row of the sheet.
+    rows equal in all of that the lower row of the sheet. ``effective``: the rows'
+    :func:`effective_date` when already known.
 
     The row's position decides nothing that its content could: re-sorting a tracker leaves
     every rank between different rows as it was.
     """
-    upd = effective_date(rows)
+    upd = effective_date(rows) if effective is None else effective
     order = pd.to_numeric(
         rows.get("_source_order", pd.Series(0, index=rows.index)), errors="coerce"
     ).fillna(-1)
@@ -323,6 +327,66 @@ def _part_of_another(stats: pd.DataFrame) -> np.ndarray:
     return out
 
 
+def _spelling_stats(g: np.ndarray, v: np.ndarray, raw: np.ndarray, r: np.ndarray) -> pd.DataFrame:
+    """Per (entity, spelling), in order of first appearance: how many rows hold it (``n``),
+    its best rank (``r``) and its first raw value (``raw``): columns g, v, n, r, raw."""
+    gc = pd.factorize(g)[0].astype(np.int64)
+    vc, vu = pd.factorize(v)
+    code, _ = pd.factorize(gc * max(len(vu), 1) + vc)
+    k = int(code.max()) + 1 if len(code) else 0
+    first = np.full(k, len(code), dtype=np.int64)
+    first[code[::-1]] = np.arange(len(code))[::-1]
+    best = np.full(k, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(best, code, np.asarray(r, dtype=np.int64))
+    return pd.DataFrame(
+        {
+            "g": g[first],
+            "v": v[first],
+            "n": np.bincount(code, minlength=k).astype(np.int64),
+            "r": best,
+            "raw": raw[first],
+        }
+    )
+
+
+def _most_frequent(
+    strategy: str,
+    g: np.ndarray,
+    v: np.ndarray,
+    raw: np.ndarray,
+    r: np.ndarray,
+    legal_forms: tuple[str, ...],
+    name_script: str,
+) -> pd.Series:
+    """Per entity, the raw value of the spelling a name strategy keeps (``most_frequent``,
+    ``display_name``, ``primary_name``, ``person_name``): the best tier (kanji before a kana
+    reading, the primary script first, a full name before a surname alone), then the most
+    rows, then the most recent row. Each distinct spelling is judged once."""
+    stats = _spelling_stats(g, v, raw, r)
+    sv = stats["v"].to_numpy(dtype=object)
+    tier = np.zeros(len(stats), dtype=np.int64)
+    if strategy != "most_frequent" and len(stats):
+        codes, distinct = pd.factorize(sv)
+        names = distinct.tolist()
+        tier += np.array([_kana_only(x, legal_forms) for x in names], dtype=np.int64)[codes]
+        if strategy in ("primary_name", "person_name"):  # the primary script first
+            other = np.array([script_of(x) != name_script for x in names], dtype=np.int64)
+            tier += 2 * other[codes]
+    part = (
+        _part_of_another(stats).astype(np.int64)
+        if strategy == "person_name"
+        else np.zeros(len(stats), dtype=np.int64)
+    )
+    gcode = pd.factorize(stats["g"].to_numpy(dtype=object), sort=True)[0]
+    order = np.lexsort((stats["r"].to_numpy(), -stats["n"].to_numpy(), part, tier, gcode))
+    head = order[np.r_[True, gcode[order][1:] != gcode[order][:-1]]] if len(order) else order
+    return pd.Series(
+        stats["raw"].to_numpy()[head],
+        index=pd.Index(stats["g"].to_numpy(dtype=object)[head], name="g"),
+        name="raw",
+    )
+
+
 def survive(
     rows: pd.DataFrame,
     entity_ids: pd.Series,
@@ -341,16 +405,20 @@ def survive(
         from .settings import load_settings
 
         legal_forms = load_settings().legal_forms
-    has = entity_ids.astype(str) != ""
-    pos = np.flatnonzero(has.to_numpy())
-    ids = entity_ids.to_numpy(dtype=object)[pos]
+    all_ids = entity_ids.to_numpy(dtype=object)
+    pos = np.flatnonzero(all_ids != "")
+    ids = all_ids[pos]
     sub = rows.iloc[pos]
     r = rank[pos]
     base_order = np.lexsort((r, ids.astype(str)))
-    groups_sorted = pd.Series(ids[base_order])
-    survivor_local = (
-        pd.Series(base_order, dtype=np.int64).groupby(groups_sorted.to_numpy(), sort=False).first()
-    )
+    groups_sorted = ids[base_order]
+    if len(pos):
+        heads = np.flatnonzero(np.r_[True, groups_sorted[1:] != groups_sorted[:-1]])
+        survivor_local = pd.Series(base_order[heads], index=pd.Index(groups_sorted[heads]))
+    else:
+        survivor_local = (
+            pd.Series(base_order, dtype=np.int64).groupby(groups_sorted, sort=False).first()
+        )
     survivor = pd.Series(pos[survivor_local.to_numpy()], index=survivor_local.index)
 
     # orders shared by several fields, computed once
@@ -406,31 +474,15 @@ def survive(
             kept = _first(pd.Series(ids[o]), col.iloc[o].reset_index(drop=True))
         elif strategy in ("most_frequent", "display_name", "primary_name", "person_name"):
             ok = ~empty_mask(col)
-            df = pd.DataFrame(
-                {
-                    "g": ids[ok],
-                    "v": col[ok].astype(str).to_numpy(),
-                    "raw": col[ok].to_numpy(),
-                    "r": r[ok],
-                }
+            kept = _most_frequent(
+                strategy,
+                ids[ok],
+                col[ok].astype(str).to_numpy(),
+                col[ok].to_numpy(),
+                r[ok],
+                legal_forms,
+                name_script,
             )
-            stats = (
-                df.groupby(["g", "v"], sort=False)
-                .agg(n=("r", "size"), r=("r", "min"), raw=("raw", "first"))
-                .reset_index()
-            )
-            stats["tier"] = (
-                stats["v"].map(lambda v: _kana_only(v, legal_forms))
-                if strategy in ("display_name", "primary_name", "person_name")
-                else 0
-            )
-            if strategy in ("primary_name", "person_name"):  # the primary script first
-                stats["tier"] += 2 * (stats["v"].map(script_of) != name_script)
-            stats["part"] = _part_of_another(stats) if strategy == "person_name" else False
-            stats = stats.sort_values(
-                ["g", "tier", "part", "n", "r"], ascending=[True, True, True, False, True]
-            )
-            kept = stats.drop_duplicates("g").set_index("g")["raw"]
         else:  # concatenate
             ok = ~empty_mask(col)
             df = pd.DataFrame(
@@ -544,6 +596,7 @@ def stage_guard(
     kept_rank: np.ndarray,
     status_of: Mapping[str, str],
     stage_order: Mapping[str, int],
+    effective: pd.Series | None = None,
 ) -> pd.DataFrame:
     """Where survivorship of merged deals needs a person's eye: one row per finding with
     ``rule``, ``position`` (the row whose value was not kept), ``entity``, ``field``,
@@ -554,6 +607,8 @@ def stage_guard(
     - ``dedupe.unordered-conflict``: two rows disagree on stage, amount or close date and no
       evidence orders them (same :func:`effective_date`, same ``created_at``, same stage
       order): the kept value is the later input's, which is no evidence at all.
+
+    ``effective``: the rows' :func:`effective_date` when already known.
     """
     columns = ["rule", "position", "entity", "field", "value", "kept", "kept_position"]
     ids = np.asarray(entity_ids, dtype=object)
@@ -576,7 +631,7 @@ def stage_guard(
             {"rule": "dedupe.closed-stage-kept", "position": int(p), "entity": entity,
              "field": "stage", "value": stage[p], "kept": stage[k], "kept_position": k}
         )  # fmt: skip
-    upd = effective_date(rows).to_numpy(dtype=object)
+    upd = (effective_date(rows) if effective is None else effective).to_numpy(dtype=object)
     own = _dates(rows, "updated_at").to_numpy(dtype=object)
     created = _dates(rows, "created_at").to_numpy(dtype=object)
     progress = (
