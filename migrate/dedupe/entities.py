@@ -17,8 +17,9 @@ that ids and review decisions are tied to.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -37,9 +38,10 @@ def text_column(records: pd.DataFrame, name: str) -> pd.Series:
     if name not in records.columns:
         return pd.Series("", index=records.index, dtype=object)
     col = records[name]
-    out = pd.Series(col.to_numpy(dtype=object), index=records.index, dtype=object)
-    out[empty_mask(col)] = ""
-    if pd.api.types.infer_dtype(out, skipna=True) != "string":
+    values = col.to_numpy(dtype=object, copy=True)
+    values[empty_mask(col)] = ""
+    out = pd.Series(values, index=records.index, dtype=object)
+    if pd.api.types.infer_dtype(values, skipna=True) != "string":
         out = out.map(lambda v: v if isinstance(v, str) else K.id_value(v))
     return out
 
@@ -66,10 +68,14 @@ def _gather(record_of_row: np.ndarray, values: pd.Series, n_records: int) -> pd.
     does not depend on the order of the rows)."""
     vals = values.to_numpy(dtype=object)
     ok = (record_of_row >= 0) & ~empty_mask(values)
-    df = pd.DataFrame({"rec": record_of_row[ok], "v": vals[ok]}).drop_duplicates()
-    rec = df["rec"].to_numpy()
-    order = np.lexsort((df["v"].astype(str).to_numpy(dtype=str), rec))
-    rec, v = rec[order], df["v"].to_numpy(dtype=object)[order].tolist()
+    rec, v = record_of_row[ok].astype(np.int64), vals[ok]
+    code, distinct = pd.factorize(v)
+    pair = rec * max(len(distinct), 1) + code
+    first = np.sort(np.unique(pair, return_index=True)[1])  # each (record, value) once
+    rec, v = rec[first], v[first]
+    text = np.array([str(x) for x in v.tolist()], dtype=str)
+    order = np.lexsort((text, rec))
+    rec, v = rec[order], v[order].tolist()
     out: list[tuple[object, ...]] = [()] * n_records
     if len(rec):
         starts = np.r_[0, np.flatnonzero(rec[1:] != rec[:-1]) + 1]
@@ -79,11 +85,16 @@ def _gather(record_of_row: np.ndarray, values: pd.Series, n_records: int) -> pd.
     return pd.Series(out, dtype=object)
 
 
-def _map_unique(values: pd.Series, fn: object) -> pd.Series:
+def _map_unique(values: pd.Series, fn: Callable[[Any], Any]) -> pd.Series:
     """Apply a text function once per distinct value."""
-    uniq = pd.unique(values.to_numpy(dtype=object))
-    table = {u: fn(u) for u in uniq}  # type: ignore[operator]
-    return values.map(table).astype(object)
+    cells = values.to_numpy(dtype=object)
+    if pd.isna(cells).any():  # NaN and None as keys: pandas' own lookup
+        uniq = pd.unique(cells)
+        table = {u: fn(u) for u in uniq}
+        return values.map(table).astype(object)
+    code, distinct = pd.factorize(cells)
+    made = np.fromiter(map(fn, distinct.tolist()), object, len(distinct))
+    return pd.Series(made[code], index=values.index, name=values.name, dtype=object)
 
 
 def _split_same_name(
