@@ -263,10 +263,9 @@ PERSON_KEY_FIELDS = ("contact_name", "email", "record_id")
 
 @dataclass(frozen=True)
 class _Texts:
-    """Every filled cell of a frame as text, column by column, in one Series: regular
-    expressions run once over all of them instead of once per column."""
+    """Every filled cell of a frame as text, column by column, each distinct text once:
+    regular expressions run once over the distinct texts instead of once per cell or column."""
 
-    values: pd.Series  # str, position 0..k-1
     row: np.ndarray  # row position of each value
     col: np.ndarray  # column position of each value (ascending)
     short: np.ndarray  # values of 40 characters or fewer (total and label words)
@@ -278,18 +277,31 @@ class _Texts:
     def of(cls, frame: pd.DataFrame, present: pd.DataFrame) -> _Texts:
         col, row = np.nonzero(present.to_numpy(dtype=bool).T)
         cells = frame.to_numpy(dtype=object)[row, col]
-        values = pd.Series(cells, dtype=object).astype(str)
-        codes, distinct = pd.factorize(values)
-        distinct = pd.Series(np.asarray(distinct, dtype=object), dtype=object)
+        # the cells are factorized as they are (a text shared by many cells hashes once), then
+        # what is not text is written as text and equal writings are made one
+        codes, uniques = pd.factorize(cells)
+        texts = [v if isinstance(v, str) else str(v) for v in uniques]
+        if any(not isinstance(v, str) for v in uniques):
+            again, merged = pd.factorize(np.asarray(texts, dtype=object))
+            codes, texts = again[codes], list(merged)
+        distinct = pd.Series(texts, dtype=object)
         short = (distinct.str.len() <= 40).to_numpy(dtype=bool)[codes]
-        return cls(values, row, col, short, frame.shape, codes, distinct)
+        return cls(row, col, short, frame.shape, codes, distinct)
+
+    @property
+    def size(self) -> int:
+        return len(self.codes)
+
+    def lengths(self) -> pd.Series:
+        """The length of each value."""
+        return pd.Series(self.distinct.str.len().to_numpy(dtype=float)[self.codes])
 
     def matches(
         self, pattern: re.Pattern[str] | str, where: np.ndarray, search: bool = False
     ) -> np.ndarray:
         """Which values match ``pattern`` (at the start, or anywhere with ``search``); each
         distinct text is matched once."""
-        hit = np.zeros(len(self.values), dtype=bool)
+        hit = np.zeros(self.size, dtype=bool)
         if where.any():
             wanted = np.zeros(len(self.distinct), dtype=bool)
             wanted[self.codes[where]] = True
@@ -313,14 +325,14 @@ class _Texts:
 
 def _typical_length(texts: _Texts, first_pos) -> pd.Series:
     """For each row, the median length of the values in the column of its first cell."""
-    median = texts.per_column(texts.values.str.len().astype(float), "median")
+    median = texts.per_column(texts.lengths(), "median")
     return pd.Series(median.reindex(np.asarray(first_pos)).fillna(0.0).to_numpy(), dtype=float)
 
 
 def _column_share(texts: _Texts, first_pos, pattern: str) -> pd.Series:
     """For each row, the share of values in the column of its first cell that hold ``pattern``
     (1.0 for a column of fewer than five values: too few to say what is usual)."""
-    every = np.ones(len(texts.values), dtype=bool)
+    every = np.ones(texts.size, dtype=bool)
     has = pd.Series(texts.matches(pattern, every, search=True).astype(float))
     share = texts.per_column(has, "mean").where(texts.per_column(has, "size") >= 5, 1.0)
     return pd.Series(share.reindex(np.asarray(first_pos)).fillna(1.0).to_numpy(), dtype=float)
