@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .. import findings as fnd
@@ -135,14 +136,40 @@ def _cells(
             cell = v.as_text(value).strip() if col.type != "text" else v.as_text(value)
         return _finish(cell, col, target, where) if cell else ("", ())
 
-    done = by_value(raw, cell_of)
+    codes, done = _coded(raw, cell_of)
     field = source_field(col)
-    for i, (_, changes) in zip(raw.index, done, strict=True):
-        for rule, severity, message, original, value in changes:  # rare: row by row
-            found.add(
-                rule, severity, recs.loc[i], message, field=field, original=original, value=value
-            )
-    return [cell for cell, _ in done]
+    changed = [u for u, (_, changes) in enumerate(done) if changes]
+    if changed:  # rare: the rows of the values that changed, row by row
+        for pos in np.flatnonzero(np.isin(codes, changed)).tolist():
+            for rule, severity, message, original, value in done[codes[pos]][1]:
+                found.add(
+                    rule,
+                    severity,
+                    recs.loc[raw.index[pos]],
+                    message,
+                    field=field,
+                    original=original,
+                    value=value,
+                )
+    return _take([cell for cell, _ in done], codes)
+
+
+def _coded(raw: pd.Series, fn: Any) -> tuple[np.ndarray, list[Any]]:
+    """Each cell's code into ``fn``'s answers, ``fn`` asked once per distinct value."""
+    answers: list[Any] = []
+
+    def one(x: object) -> int:
+        answers.append(fn(x))
+        return len(answers) - 1
+
+    return np.asarray(by_value(raw, one), dtype=np.intp), answers
+
+
+def _take(answers: list[Any], codes: np.ndarray) -> list[Any]:
+    """``[answers[c] for c in codes]`` in numpy."""
+    table = np.empty(len(answers), dtype=object)
+    table[:] = answers
+    return table[codes].tolist() if len(codes) else []
 
 
 def _finish(
@@ -209,13 +236,18 @@ def _owner_cells(
     raw: pd.Series, recs: pd.DataFrame, owner_map: dict[str, str], state: dict[str, Any]
 ) -> list[str]:
     """Owners as user e-mails; the first row of each unmapped owner is kept for its finding."""
-    cells = by_value(raw, lambda x: _owner(x, owner_map))
-    for i, value, cell in zip(raw.index, raw, cells, strict=True):
-        if cell is None:  # unmapped: the first row naming it, across the files in order
-            name = v.as_text(value).strip()
+    codes, cells = _coded(raw, lambda x: _owner(x, owner_map))
+    unmapped = [u for u, cell in enumerate(cells) if cell is None]
+    if unmapped:  # the first row naming each unmapped owner, across the files in order
+        first: dict[str, int] = {}
+        rows = np.flatnonzero(np.isin(codes, unmapped))
+        _, at = np.unique(codes[rows], return_index=True)
+        for pos in sorted(rows[at].tolist()):
+            first.setdefault(v.as_text(raw.iloc[pos]).strip(), pos)
+        for name, pos in first.items():
             if name not in state["unmapped"]:
-                state["unmapped"][name] = recs.loc[i]
-    return ["" if c is None else c for c in cells]
+                state["unmapped"][name] = recs.loc[raw.index[pos]]
+    return _take(["" if c is None else c for c in cells], codes)
 
 
 def _owner(value: object, owner_map: dict[str, str]) -> str | None:
