@@ -197,27 +197,35 @@ def column_xml(
     codes: np.ndarray,
     cells: Sequence[tuple[object, Any]],
     tails: dict[int, str | None],
+    repeated: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """A column's ``<c>`` elements, one per row: ``refs`` are the rows' numbers as text (Excel's,
     1-based), ``codes`` each row's index into ``cells`` (value, format), -1 for no cell.
-    Each distinct cell's XML after its reference (:meth:`RowSheet.tail`) is made once and
-    kept in ``tails`` across calls, and only when a row first shows it (that fixes its
-    format's style index). Returns the elements ("" for no cell) and the rows whose value has
-    no tail (they are written cell by cell)."""
+    Each distinct cell's XML after its reference (:meth:`RowSheet.tail`) is made once per
+    call, and kept in ``tails`` for later calls where ``repeated`` (per code) says the value
+    comes back (all when None); call it after the formats' style indices are fixed. Returns
+    the elements ("" for no cell) and the rows whose value has no tail (they are written cell
+    by cell)."""
     shown = np.flatnonzero(codes >= 0)
-    for u in np.unique(codes[shown]).tolist():
-        if u not in tails:
-            tails[u] = ws.tail(col, *cells[u])
-    tail_of = np.full(len(cells) + 1, "", dtype=object)  # code -1: the last, no cell
-    bad = np.zeros(len(cells) + 1, dtype=bool)
-    for u, tail in tails.items():
-        if tail is None:
-            bad[u] = True
+    needed, where = np.unique(codes[shown], return_inverse=True)
+    parts = np.full(len(needed), "", dtype=object)
+    no_tail = np.zeros(len(needed), dtype=bool)
+    for j, u in enumerate(needed.tolist()):
+        if u in tails:
+            tail = tails[u]
         else:
-            tail_of[u] = tail
+            tail = ws.tail(col, *cells[u])
+            if repeated is None or repeated[u]:
+                tails[u] = tail
+        if tail is None:
+            no_tail[j] = True
+        else:
+            parts[j] = tail
     out = np.full(len(codes), "", dtype=object)
-    out[shown] = ('<c r="' + xl_col_to_name(col)) + refs[shown] + tail_of[codes[shown]]
-    return out, bad[codes]
+    out[shown] = ('<c r="' + xl_col_to_name(col)) + refs[shown] + parts[where]
+    bad = np.zeros(len(codes), dtype=bool)
+    bad[shown] = no_tail[where]
+    return out, bad
 
 
 def put_xml_rows(

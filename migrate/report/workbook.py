@@ -586,7 +586,9 @@ def _findings_rows(
         pieces: dict[int, np.ndarray] = {}
         odd = np.zeros(stop - start, dtype=bool)
         for x in columns:
-            pieces[x.col], bad = column_xml(fs, x.col, refs, x.codes[start:stop], x.cells, x.tails)
+            pieces[x.col], bad = column_xml(
+                fs, x.col, refs, x.codes[start:stop], x.cells, x.tails, x.repeated
+            )
             odd |= bad
         links = np.full(stop - start, "", dtype=object)
         for k in range(start, stop):
@@ -827,6 +829,8 @@ class _Column:
         # code -1 (a row not in the data) is an empty cell
         self.empty = np.array([v is None or v == "" for v, _ in cells] + [True], dtype=bool)
         self.tails: dict[int, str | None] = {}  # code -> the XML after the cell reference
+        # the codes of values on several rows (only their XML is kept between blocks)
+        self.repeated = np.bincount(codes[codes >= 0], minlength=len(cells)) > 1
 
     @classmethod
     def of(cls, col: int, values: Any, cell: Any) -> _Column:
@@ -852,7 +856,7 @@ class _Column:
         return self.cell(i)[0]
 
 
-_ROWS_PER_BLOCK = 20_000  # rows built as XML at a time (bounds the memory of a big sheet)
+_ROWS_PER_BLOCK = 5_000  # rows built as XML at a time (bounds the memory of a big sheet)
 
 
 def _write_rows(
@@ -938,7 +942,7 @@ def _write_rows(
     if head_k >= 0:
         odd[head_k] = True
     for x in columns:
-        pieces[x.col], bad = column_xml(ws, x.col, ref, shown[x.col], x.cells, x.tails)
+        pieces[x.col], bad = column_xml(ws, x.col, ref, shown[x.col], x.cells, x.tails, x.repeated)
         odd |= bad
     for k, cells in extra_cells.items():
         r = rows[k]
