@@ -32,10 +32,14 @@ def content_digests(frame: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
     n = len(frame)
     if not len(columns):
         return np.full(n, digest("", 16), dtype=object)
-    sub = frame[list(columns)]
+    if frame.columns.is_unique:  # a column at a time: a list of columns is a slow take
+        series = [frame[c] for c in columns]
+    else:
+        sub = frame[list(columns)]
+        series = [sub.iloc[:, j] for j in range(sub.shape[1])]
     texts = []  # column by column: a column of text (most are) needs no str() per cell
-    for j in range(sub.shape[1]):
-        values = sub.iloc[:, j].to_numpy(dtype=object, copy=True)
+    for col in series:
+        values = col.to_numpy(dtype=object, copy=True)
         values[pd.isna(values)] = ""
         text = values.tolist()
         texts.append(
