@@ -236,15 +236,13 @@ def _working_copy(records: pd.DataFrame, info: pd.DataFrame) -> pd.DataFrame:
     Only columns of a pandas string dtype are converted (object columns already hold Python
     objects), all at once: a sheet with thousands of columns is not rebuilt column by column.
     """
-    work = records.copy()
-    dtypes = work.dtypes
     strings = {
         c: object
-        for c, d in zip(work.columns, dtypes)
+        for c, d in zip(records.columns, records.dtypes)
         if d != np.dtype(object) and pd.api.types.is_string_dtype(d)
     }
-    if strings:
-        work = work.astype(strings)
+    # a new frame either way; copy-on-write keeps the records' own cells apart from it
+    work = records.astype(strings) if strings else records.copy(deep=False)
     work[ROW_KEY] = pd.Series(info["key"].to_numpy(dtype=object), index=work.index, dtype=object)
     return work
 
