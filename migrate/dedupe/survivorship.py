@@ -237,7 +237,9 @@ def alternates(
     ok = (ids != "") & ~empty_mask(rows[field])
     df = pd.DataFrame({"g": ids[ok], "v": rows[field].astype(str).to_numpy()[ok]})
     df = df[df["v"] != kept.reindex(df["g"]).astype(str).to_numpy()].drop_duplicates()
-    joined = df.sort_values(["g", "v"]).groupby("g")["v"].agg("; ".join)
+    df = df.sort_values(["g", "v"])
+    joined = join_groups(df["g"].to_numpy(dtype=object), df["v"].to_numpy(dtype=object), "; ")
+    joined.name = "v"
     return joined.reindex(kept.index).fillna("").astype(object)
 
 
@@ -450,7 +452,10 @@ def survive(
     for strategy, o in orders.items():
         fs = [f for f in present if strategy_of[f] == strategy and is_text[f]]
         if fs:
-            kept_cells, first, starts = _first_filled(sub[fs].to_numpy(dtype=object)[o], ids[o])
+            cells = np.empty((len(sub), len(fs)), dtype=object)
+            for j, f in enumerate(fs):  # column by column: a list of columns is a slow take
+                cells[:, j] = sub[f].to_numpy(dtype=object)
+            kept_cells, first, starts = _first_filled(cells[o], ids[o])
             groups = pd.Index(ids[o][starts], dtype=object)
             parts.append(pd.DataFrame(kept_cells, index=groups, columns=fs, dtype=object))
             for f in leaders.intersection(fs):
@@ -498,13 +503,20 @@ def survive(
             kept = kept.astype(object).where(kept.notna(), "")  # text: '' where nothing survived
         parts.append(kept.rename(f).to_frame())
     wanted = list(dict.fromkeys(fields))
-    missing = [f for f in wanted if f not in sub.columns]
-    if missing:
-        parts.append(pd.DataFrame("", index=survivor.index, columns=missing, dtype=object))
-    out = (
-        pd.concat([p.reindex(survivor.index) for p in parts], axis=1)[wanted]
-        if parts
-        else pd.DataFrame(index=survivor.index)
+    kept_of: dict[str, pd.Series] = {}
+    for p in parts:  # on the survivors' own index object: the frame below aligns nothing
+        p = (
+            p.set_axis(survivor.index)
+            if p.index.equals(survivor.index)
+            else p.reindex(survivor.index)
+        )
+        kept_of.update((c, p[c]) for c in p.columns)
+    out = pd.DataFrame(
+        {
+            f: kept_of[f] if f in kept_of else pd.Series("", index=survivor.index, dtype=object)
+            for f in wanted
+        },
+        index=survivor.index,
     )
     for leader, *followers in rules.together:
         rows_of = kept_row.get(leader)
@@ -589,6 +601,12 @@ def _closed(rows: pd.DataFrame, status_of: Mapping[str, str]) -> np.ndarray:
 GUARDED = ("stage", "amount", "close_date")
 
 
+def _heads(values: np.ndarray, groups: np.ndarray) -> pd.Series:
+    """The first value of each run of equal groups (groups sorted), indexed by group."""
+    heads = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
+    return pd.Series(values[heads], index=pd.Index(groups[heads]))
+
+
 def stage_guard(
     rows: pd.DataFrame,
     entity_ids: np.ndarray,
@@ -619,7 +637,7 @@ def stage_guard(
 
     def first_by(r: np.ndarray) -> pd.Series:
         o = np.lexsort((r[has], g.astype(str)))
-        return pd.Series(has[o]).groupby(g[o], sort=False).first()
+        return _heads(has[o], g[o])
 
     first_recent, first_kept = first_by(rank), first_by(kept_rank)
     stage = rows["stage"].astype(object).to_numpy() if "stage" in rows else np.full(len(rows), "")
@@ -650,7 +668,7 @@ def stage_guard(
         if not len(filled):
             continue
         o = filled[np.lexsort((kept_rank[filled], ids[filled].astype(str)))]
-        source = pd.Series(o).groupby(ids[o], sort=False).first()
+        source = _heads(o, ids[o])
         kept_of = source.reindex(g).fillna(-1).to_numpy(dtype=np.int64)
         ok = kept_of >= 0
         src = np.where(ok, kept_of, 0)
