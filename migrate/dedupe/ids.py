@@ -12,6 +12,7 @@ records share a content key, the tie is broken by a digest of their contents
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
@@ -60,16 +61,23 @@ def stable_ids(
     ``valid`` marks records whose keys may name a cluster (a cluster with none gets '').
     """
     keys = np.asarray(keys, dtype=object)
+    labels = np.asarray(labels, dtype=np.int64)
     valid = np.ones(len(keys), bool) if valid is None else np.asarray(valid, bool)
-    frame = pd.DataFrame({"label": labels, "key": keys})
-    named = frame[valid]
-    smallest = named.groupby("label")["key"].min()
-    ids = smallest.map(lambda k: prefix + digest(k))
+    out = np.full(len(keys), "", dtype=object)
+    if not valid.any():
+        return out
+    named, rank = labels[valid], np.asarray(pd.factorize(keys[valid], sort=True)[0])
+    order = np.lexsort((rank, named))  # per label, its smallest key first
+    heads = order[np.r_[True, named[order][1:] != named[order][:-1]]]
+    cluster, smallest = named[heads], keys[valid][heads].tolist()
+    ids = [prefix + digest(k) for k in smallest]
     # a truncated hash collision is practically impossible; still, never hand out one id twice
-    dup = ids.duplicated(keep=False)
-    if dup.any():
-        ids[dup] = [prefix + digest(k, 40) for k in smallest[dup]]
-    return frame["label"].map(ids).fillna("").to_numpy(dtype=object)
+    seen = Counter(ids)
+    ids = [i if seen[i] == 1 else prefix + digest(k, 40) for i, k in zip(ids, smallest)]
+    at = np.minimum(np.searchsorted(cluster, labels), len(cluster) - 1)
+    hit = cluster[at] == labels
+    out[hit] = np.asarray(ids, dtype=object)[at[hit]]
+    return out
 
 
 def unique_keys(keys: pd.Series, tiebreak: pd.Series) -> pd.Series:
