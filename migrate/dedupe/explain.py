@@ -79,8 +79,9 @@ def first_rows(record_of_row: np.ndarray, rank: np.ndarray, n_records: int) -> n
     out = np.full(n_records, -1, dtype=np.int64)
     if len(pos):
         order = pos[np.lexsort((rank[pos], record_of_row[pos]))]
-        first = pd.Series(order).groupby(record_of_row[order]).first()
-        out[first.index.to_numpy()] = first.to_numpy()
+        rec = record_of_row[order]
+        heads = np.r_[True, rec[1:] != rec[:-1]]
+        out[rec[heads]] = order[heads]
     return out
 
 
@@ -92,10 +93,13 @@ def _record_text(
     col = text_column(records, field).to_numpy(dtype=object)
     out = np.where(first_row >= 0, col[np.maximum(first_row, 0)], "").astype(object)
     filled = np.flatnonzero((record_of_row >= 0) & (col != ""))
-    if len(filled):
-        some = pd.Series(col[filled]).groupby(record_of_row[filled]).first()
-        missing = out[some.index.to_numpy()] == ""
-        out[some.index.to_numpy()[missing]] = some.to_numpy(dtype=object)[missing]
+    if len(filled):  # per record, its first row with a value
+        order = filled[np.argsort(record_of_row[filled], kind="stable")]
+        rec = record_of_row[order]
+        heads = np.r_[True, rec[1:] != rec[:-1]]
+        recs, some = rec[heads], col[order[heads]]
+        missing = out[recs] == ""
+        out[recs[missing]] = some[missing]
     return out
 
 
