@@ -483,47 +483,21 @@ def _findings_rows(
     fields: dict[str, str] = {}
     actions: dict[str, str] = {}
     n = len(located)
-    keys: list[list[object]] = [[] for _ in range(16)]
-    for i, (fd, _, _) in enumerate(located, start=1):
-        field = fd["field"]
-        at = (fd["file"], fd["sheet"], int(fd["row"] or 0))
-        sev = fd["severity"]
-        rule = fd["rule"]
-        told = rule_words.get((sev, rule))
-        if told is None:
-            entry = cat.entry(rule)
-            told = rule_words[(sev, rule)] = (
-                t(sev, lang),
-                (entry.title.get(lang) or "") if entry else "",
-                (entry.fix.get(lang) or "") if entry else "",
-            )
-        field_word = fields.get(field)
-        if field_word is None:
-            field_word = fields[field] = field_label(field, lang) if field else ""
-        action = actions.get(fd["action"])
-        if action is None:
-            action = actions[fd["action"]] = action_label(fd["action"], lang)
-        for j, value in enumerate(
-            (
-                i,
-                sev,
-                told[1],
-                (type(fd["message"]), fd["message"]),
-                told[2],
-                rule,
-                at[0],
-                at[1],
-                at[2] or None,
-                fd["column"],
-                None,  # the link, below
-                field_word,
-                (type(fd["original"]), fd["original"], field),
-                (type(fd["value"]), fd["value"], field),
-                action,
-                owners.get(at, ""),
-            )
-        ):
-            keys[j].append(value)
+    names = [(name, ref) for _, name, ref in located]
+    linked = np.cumsum([bool(name) for name, _ in names]) if n else np.zeros(0, dtype=np.int64)
+
+    # style indices in the order of their first cell: the head row's, then the rows' by column
+    # (the severity in column B, the link in K)
+    head_fmt._get_xf_index()
+    first_use: dict[Any, tuple[int, int]] = {}
+    for k, (fd, name, _) in enumerate(located):
+        f = sev_fmt.get(fd["severity"], sev_fmt["info"])
+        if f not in first_use:
+            first_use[f] = (k, 1)
+        if name and link_fmt not in first_use:
+            first_use[link_fmt] = (k, LINK_COL)
+    for f in sorted(first_use, key=first_use.__getitem__):
+        f._get_xf_index()
 
     def cell(j: int) -> Any:
         if j == 1:  # the severity's word, in its colour
@@ -534,26 +508,51 @@ def _findings_rows(
             return lambda x: (_writable(show(x[1], x[2])), None)
         return lambda x: (_writable(x), None)
 
-    columns = [_Column.of(j, keys[j], cell(j)) for j in range(16) if j != LINK_COL]
-    names = [(name, ref) for _, name, ref in located]
-    del keys
-    linked = np.cumsum([bool(name) for name, _ in names]) if n else np.zeros(0, dtype=np.int64)
-
-    # style indices in the order of their first cell: the head row's, then the rows' by column
-    head_fmt._get_xf_index()
-    first_use: dict[Any, tuple[int, int]] = {}
-    severities = columns[1]
-    for u, (_, f) in enumerate(severities.cells):
-        hit = np.flatnonzero(severities.codes == u)
-        if len(hit) and (f not in first_use or first_use[f] > (int(hit[0]), 1)):
-            first_use[f] = (int(hit[0]), 1)
-    k_link = next((k for k, (name, _) in enumerate(names) if name), None)
-    if k_link is not None and (
-        link_fmt not in first_use or first_use[link_fmt] > (k_link, LINK_COL)
-    ):
-        first_use[link_fmt] = (k_link, LINK_COL)
-    for f in sorted(first_use, key=first_use.__getitem__):
-        f._get_xf_index()
+    def block_columns(start: int, stop: int) -> list[_Column]:
+        """The columns of rows ``start`` to ``stop`` (0-based findings), each cell's value
+        made once per distinct value of the block."""
+        keys: list[list[object]] = [[] for _ in range(16)]
+        for i, (fd, _, _) in enumerate(located[start:stop], start=start + 1):
+            field = fd["field"]
+            at = (fd["file"], fd["sheet"], int(fd["row"] or 0))
+            sev = fd["severity"]
+            rule = fd["rule"]
+            told = rule_words.get((sev, rule))
+            if told is None:
+                entry = cat.entry(rule)
+                told = rule_words[(sev, rule)] = (
+                    t(sev, lang),
+                    (entry.title.get(lang) or "") if entry else "",
+                    (entry.fix.get(lang) or "") if entry else "",
+                )
+            field_word = fields.get(field)
+            if field_word is None:
+                field_word = fields[field] = field_label(field, lang) if field else ""
+            action = actions.get(fd["action"])
+            if action is None:
+                action = actions[fd["action"]] = action_label(fd["action"], lang)
+            for j, value in enumerate(
+                (
+                    i,
+                    sev,
+                    told[1],
+                    (type(fd["message"]), fd["message"]),
+                    told[2],
+                    rule,
+                    at[0],
+                    at[1],
+                    at[2] or None,
+                    fd["column"],
+                    None,  # the link, below
+                    field_word,
+                    (type(fd["original"]), fd["original"], field),
+                    (type(fd["value"]), fd["value"], field),
+                    action,
+                    owners.get(at, ""),
+                )
+            ):
+                keys[j].append(value)
+        return [_Column.of(j, keys[j], cell(j)) for j in range(16) if j != LINK_COL]
 
     def link(k: int) -> None:
         """The hyperlink of a row whose link text the row's XML holds."""
@@ -567,8 +566,10 @@ def _findings_rows(
             finally:
                 fs.ignore_write_string = False
 
-    def by_cells(k: int) -> None:
-        line = [(x.col, *x.cells[x.codes[k]]) for x in columns if x.codes[k] >= 0]
+    def by_cells(columns: list[_Column], start: int, j: int) -> None:
+        """The ``j``-th row of the block from ``start``, cell by cell."""
+        k = start + j
+        line = [(x.col, *x.cells[x.codes[j]]) for x in columns if x.codes[j] >= 0]
         fs.put_row(k + 1, line)
         name, ref = names[k]
         if not name:
@@ -580,15 +581,14 @@ def _findings_rows(
             target, shown = _at(name, ref).replace('"', '""'), text.replace('"', '""')
             fs.write_formula(k + 1, LINK_COL, f'=HYPERLINK("#{target}","{shown}")', link_fmt, text)
 
-    for start in range(0, n, _ROWS_PER_BLOCK):  # the XML of a block of rows at a time
+    for start in range(0, n, _ROWS_PER_BLOCK):  # a block of rows at a time: bounded memory
         stop = min(n, start + _ROWS_PER_BLOCK)
+        columns = block_columns(start, stop)
         refs = np.array([str(k + 2) for k in range(start, stop)], dtype=object)
         pieces: dict[int, np.ndarray] = {}
         odd = np.zeros(stop - start, dtype=bool)
         for x in columns:
-            pieces[x.col], bad = column_xml(
-                fs, x.col, refs, x.codes[start:stop], x.cells, x.tails, x.repeated
-            )
+            pieces[x.col], bad = column_xml(fs, x.col, refs, x.codes, x.cells, x.tails)
             odd |= bad
         links = np.full(stop - start, "", dtype=object)
         for k in range(start, stop):
@@ -607,7 +607,7 @@ def _findings_rows(
             list(range(start + 1, stop + 1)),
             pieces,
             odd,
-            partial(_shifted, by_cells, start),
+            partial(by_cells, columns, start),
             partial(_shifted, link, start),
         )
 
@@ -831,6 +831,19 @@ class _Column:
         self.tails: dict[int, str | None] = {}  # code -> the XML after the cell reference
         # the codes of values on several rows (only their XML is kept between blocks)
         self.repeated = np.bincount(codes[codes >= 0], minlength=len(cells)) > 1
+        # each code's format as a number into ``fmts`` (-1: none)
+        self.fmts: list[Any] = []
+        numbers: dict[int, int] = {}
+        formats = []
+        for _, f in cells:
+            if f is None:
+                formats.append(-1)
+            else:
+                if id(f) not in numbers:
+                    numbers[id(f)] = len(self.fmts)
+                    self.fmts.append(f)
+                formats.append(numbers[id(f)])
+        self.formats = np.array(formats, dtype=np.int64)
 
     @classmethod
     def of(cls, col: int, values: Any, cell: Any) -> _Column:
@@ -856,7 +869,7 @@ class _Column:
         return self.cell(i)[0]
 
 
-_ROWS_PER_BLOCK = 5_000  # rows built as XML at a time (bounds the memory of a big sheet)
+_ROWS_PER_BLOCK = 1_000  # rows built as XML at a time (bounds the memory of a big sheet)
 
 
 def _write_rows(
@@ -924,14 +937,9 @@ def _write_rows(
         if head_k >= 0:
             keep[head_k] = False
         ks = np.flatnonzero(keep)
-        fmts: dict[Any, list[int]] = {}
-        for u, (_, f) in enumerate(x.cells):
-            if f is not None:
-                fmts.setdefault(f, []).append(u)
-        for f, us in fmts.items():
-            hit = ks[np.isin(codes[ks], us)]
-            if len(hit):
-                used(f, rows[int(hit[0])], x.col)
+        formats = x.formats[codes[ks]]  # each shown cell's format, as a number
+        for j in np.unique(formats[formats >= 0]).tolist():
+            used(x.fmts[j], rows[int(ks[np.argmax(formats == j)])], x.col)
         shown[x.col] = np.where(keep, codes, -1)
     for f in sorted(first_use, key=first_use.__getitem__):
         f._get_xf_index()
