@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from dataclasses import field as _field
 from functools import lru_cache
 
 from ..headers import BRACKETED, header_key, header_key_bare, nfkc
@@ -35,6 +36,9 @@ class _Index:
     unmapped: tuple[str, ...] = ()
     # words that make a header a code or class of what it names: 区分, コード, type
     qualifiers: tuple[str, ...] = ()
+    # synonym keys without okurigana (see :func:`without_okurigana`) -> field; a key two
+    # fields share is left out
+    folded: dict[str, str] = _field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,10 @@ def _index(schema: Schema, rules_dir: str | None) -> _Index:
     )
     texts = tuple(sorted({w for f, a, w_ in kw for w in (*a, *w_) if not w.isascii()}))
     unmapped = tuple(k for k in map(header_key, schema.unmapped) if k)
+    folded: dict[str, str | None] = {}
+    for syn, name in exact.items():
+        key = without_okurigana(syn)
+        folded[key] = name if folded.get(key, name) == name else None
     return _Index(
         exact,
         keys,
@@ -100,7 +108,20 @@ def _index(schema: Schema, rules_dir: str | None) -> _Index:
         texts,
         unmapped,
         tuple(k for k in map(header_key, schema.qualifiers) if k),
+        {k: f for k, f in folded.items() if f is not None},
     )
+
+
+# a kana ending written inside a word of kanji (見込み額, 申し込み日, 打ち合わせ日, 売り上げ額):
+# teams write the same header with and without it (見込額, 申込日); particles (の, と, や...)
+# join two words and stay
+_OKURIGANA = re.compile(r"(?<=[\u3400-\u9fff々])[ぁ-ゖ]{1,2}(?=[\u3400-\u9fff々])")
+_PARTICLES = frozenset("のとやにはをがでへもか")
+
+
+def without_okurigana(key: str) -> str:
+    """A header key with the kana endings inside kanji words dropped: 見込み額 -> 見込額."""
+    return _OKURIGANA.sub(lambda m: m.group(0) if _PARTICLES & set(m.group(0)) else "", key)
 
 
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
@@ -185,6 +206,14 @@ def match_header(
             if key != full:
                 field = _bracket_qualifier(header, field, idx)
             return field, 1.0, "exact"
+    for key in (full, bare):  # the same words with or without their kana endings
+        folded = idx.folded.get(without_okurigana(key))
+        if folded:
+            return (
+                (_bracket_qualifier(header, folded, idx) if key != full else folded),
+                1.0,
+                "exact",
+            )
     if _names_no_field(full, _tokens(header), idx):
         # a column teams keep that no canonical field holds (FAX番号, 契約終了日): kept as extra
         return None, 1.0, "unmapped"
