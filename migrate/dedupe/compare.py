@@ -261,9 +261,19 @@ def _text_levels(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.ndarray
     else:
         comparable = np.ones(len(idx), dtype=bool)
     lo, hi = np.minimum(ea, eb), np.maximum(ea, eb)
-    n_str = max(len(p.strings), 1)
-    inv, upair = pd.factorize(lo * n_str + hi)
-    ua, ub = upair // n_str, upair % n_str
+    # a scorer takes each distinct value pair once; every other test is a lookup per value,
+    # as cheap on the value pairs themselves as on their distinct set (no hash of millions)
+    scored = any(
+        lv.test in SIMILARITY_TESTS or lv.test in DISTANCE_TESTS or lv.test in WORD_TESTS
+        for lv in comp.levels
+    )
+    inv: np.ndarray | None = None
+    if scored:
+        n_str = max(len(p.strings), 1)
+        inv, upair = pd.factorize(lo * n_str + hi)
+        ua, ub = upair // n_str, upair % n_str
+    else:
+        ua, ub = lo, hi
     # values equal but for a distinguishing word (ヤマトホールディングス / ヤマト) reach no level
     apart = _distinct(comp.distinct_words, p.strings, ua, ub) if comp.distinct_words else None
     cache: dict[str, np.ndarray] = {}
@@ -288,7 +298,8 @@ def _text_levels(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.ndarray
                 if lv.test not in cache:
                     # score only the value pairs some undecided pair still needs, and let
                     # rapidfuzz stop early below the loosest threshold that uses this scorer
-                    need = np.zeros(len(upair), dtype=bool)
+                    assert inv is not None
+                    need = np.zeros(len(ua), dtype=bool)
                     need[inv[undecided[pair_of]]] = True
                     cache[lv.test] = _score(p, comp, lv.test, ua, ub, need)
                 sc = cache[lv.test]
@@ -320,7 +331,7 @@ def _text_levels(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.ndarray
                 raise ValueError(f"test {lv.test} does not apply to text")
             if apart is not None:
                 hit_u = hit_u & ~apart
-            hit_e = hit_u[inv]
+            hit_e = hit_u if inv is None else hit_u[inv]
             if single and not comp.same_script_only:
                 hit_pair = hit_e
             else:
