@@ -8,6 +8,7 @@ per cell.
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -50,3 +51,27 @@ def by_value(values: pd.Series, fn: Callable[[Any], Any]) -> list[Any]:
 def map_values(values: pd.Series, fn: Callable[[Any], Any], dtype: Any = "object") -> pd.Series:
     """:func:`by_value` as a Series on the same index."""
     return pd.Series(by_value(values, fn), index=values.index, dtype=dtype)
+
+
+def filled_cells(values: pd.Series, explode: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """(position, cell) of every non-empty cell of ``values`` (not missing, not ""), in order;
+    with ``explode`` a tuple or list cell gives one entry per element, at its cell's position.
+    The cells come as they are (object array): the caller decides how they become texts."""
+    cells = values.to_numpy(dtype=object)
+    n = len(cells)
+    many = (
+        np.fromiter((isinstance(v, (tuple, list)) for v in cells), bool, n)
+        if explode
+        else np.zeros(n, dtype=bool)
+    )
+    if many.any():
+        lens = np.ones(n, dtype=np.int64)
+        lens[many] = [len(v) for v in cells[many]]
+        position = np.repeat(np.arange(n, dtype=np.int64), lens)
+        flat = chain.from_iterable(v if m else (v,) for v, m in zip(cells.tolist(), many))
+        cells = np.fromiter(flat, object, len(position))
+    else:
+        position = np.arange(n, dtype=np.int64)
+    keep = ~pd.isna(cells)
+    keep[keep] = cells[keep] != ""
+    return position[keep], cells[keep]

@@ -65,6 +65,7 @@ def test_sample_truth_scores_the_pipeline_records() -> None:
     assert table.loc["deal", "true_pairs"] == 0
 
 
+@pytest.mark.slow  # dedupe over 600 synthetic rows: the scale bench's generator, not the product
 def test_synthetic_trackers_are_deterministic_and_mergeable() -> None:
     df = synth.trackers(600)
     assert df.equals(synth.trackers(600))

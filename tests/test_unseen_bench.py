@@ -7,6 +7,8 @@ import importlib.util
 import sys
 from pathlib import Path
 
+import pytest
+
 BENCH = Path(__file__).resolve().parents[1] / "bench" / "unseen"
 
 
@@ -35,6 +37,7 @@ def test_generator_is_deterministic(tmp_path: Path) -> None:
     assert (a / "truth" / "rows.csv").exists() and (a / "truth" / "deals.csv").exists()
 
 
+@pytest.mark.slow  # the whole pipeline over a generated seed: the bench's harness, not the product
 def test_evaluator_returns_fractions(tmp_path: Path) -> None:
     generate = _load("generate")
     evaluate = _load("evaluate")

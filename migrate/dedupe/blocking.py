@@ -19,6 +19,7 @@ from itertools import chain
 import numpy as np
 import pandas as pd
 
+from ..columnar import filled_cells
 from .settings import BlockingRule, KeyPart
 
 
@@ -49,20 +50,7 @@ _NON_DIGIT = re.compile(r"\D+")
 
 def _texts(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """(rec, value as text) of every non-empty value; tuples/lists give one row per element."""
-    cells = values.to_numpy(dtype=object)
-    n = len(cells)
-    multi = np.fromiter((isinstance(v, (tuple, list)) for v in cells), bool, n)
-    if multi.any():
-        lens = np.ones(n, dtype=np.int64)
-        lens[multi] = [len(v) for v in cells[multi]]
-        rec = np.repeat(np.arange(n, dtype=np.int64), lens)
-        flat = chain.from_iterable(v if m else (v,) for v, m in zip(cells.tolist(), multi))
-        cells = np.fromiter(flat, object, len(rec))
-    else:
-        rec = np.arange(n, dtype=np.int64)
-    keep = ~pd.isna(cells)
-    keep[keep] = cells[keep] != ""
-    rec, cells = rec[keep], cells[keep]
+    rec, cells = filled_cells(values, explode=True)
     if not all(type(v) is str for v in cells.tolist()):
         cells = np.fromiter(map(str, cells.tolist()), object, len(cells))
     return rec, cells

@@ -13,12 +13,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import chain
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from ..columnar import filled_cells
 from .settings import DISTANCE_TESTS, SIMILARITY_TESTS, WORD_TESTS, Comparison
 
 NULL = -1
@@ -77,20 +77,7 @@ class Prepared:
 def _cells(col: pd.Series, explode: bool) -> tuple[np.ndarray, np.ndarray]:
     """(owner record, value) of every non-empty cell; with ``explode`` a tuple or list gives
     one row per element. Values become texts: ids read as 12.0 become '12'."""
-    cells = col.to_numpy(dtype=object)
-    n = len(cells)
-    if explode:
-        many = np.fromiter((isinstance(v, (tuple, list)) for v in cells), bool, n)
-        lens = np.ones(n, dtype=np.int64)
-        lens[many] = [len(v) for v in cells[many]]
-        owner = np.repeat(np.arange(n, dtype=np.int64), lens)
-        flat = chain.from_iterable(v if m else (v,) for v, m in zip(cells.tolist(), many))
-        cells = np.fromiter(flat, object, len(owner))
-    else:
-        owner = np.arange(n, dtype=np.int64)
-    keep = ~pd.isna(cells)
-    keep[keep] = cells[keep] != ""
-    owner, cells = owner[keep], cells[keep]
+    owner, cells = filled_cells(col, explode)
     values = cells.tolist()
     if not all(isinstance(v, str) for v in values):
         cells = np.fromiter(
