@@ -261,7 +261,10 @@ def run_findings(
             # the record that names the cluster (smallest key) is the one the others merged into
             min_key = pd.Series(keys).groupby(ids).transform("min").to_numpy()
             both = both[keys[both["_me"].to_numpy()] != min_key[both["_me"].to_numpy()]]
-            both = both.sort_values("probability", ascending=False).drop_duplicates("_me")
+            # stable: among equally strong links the first pair wins on every CPU (numpy's
+            # default quicksort orders ties differently with and without AVX-512)
+            both = both.sort_values("probability", ascending=False, kind="stable")
+            both = both.drop_duplicates("_me")
             me, other = both["_me"].to_numpy(), both["_other"].to_numpy()
             msg = (
                 f"{entity} '"
