@@ -185,6 +185,31 @@ def test_a_counter_column_is_known_by_its_numbers_or_its_header(numbers, header,
     assert classes[3:] == [expected] * 3
 
 
+@pytest.mark.parametrize(
+    ("ids", "last", "expected"),
+    [
+        # the No. column numbers the total row too: the number is no key of a record
+        ([1, 2, 3], [4, "小計", None, None], "subtotal"),
+        ([1, 2, 3], [4, "合計", None, 2_450], "subtotal"),
+        # a record id that counts nothing (not consecutive, no counter header) stays a key
+        (["K-17", "K-4", "K-9"], ["K-12", "小計", None, None], "data"),
+        # a deal name beside the word is a record's key: the row is a record
+        ([1, 2, 3], [4, "小計", "保守更新", None], "data"),
+    ],
+    ids=["counter-and-word", "counter-word-sum", "id-and-word", "word-and-deal"],
+)
+def test_a_total_word_beside_the_row_counter_is_a_total_row(ids, last, expected):
+    rows = [
+        ["株式会社A", "倉庫管理", 1_000],
+        ["株式会社B", "生産管理", 800],
+        ["株式会社C", "LIMS", 650],
+    ]
+    cells = [[i, *r] for i, r in zip(ids, rows)] + [last]
+    headers = ["No.", "顧客名称", "案件概要", "見積金額"]
+    classes = _classes(cells, headers, ["record_id", "company_name", "deal_name", "amount"])
+    assert classes == ["data"] * 3 + [expected]
+
+
 def test_two_row_header_combines_group_and_field():
     tables, _ = _tables("two-row-header.xlsx")
     t = tables["Pipeline"]

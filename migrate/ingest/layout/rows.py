@@ -85,9 +85,18 @@ def classify_rows(
     field_of = [matches[k].field if k < len(matches) else None for k in range(frame.shape[1])]
     identity_cols = [k for k, f in enumerate(field_of) if f in IDENTITY_FIELDS]
     person_cols = [k for k, f in enumerate(field_of) if f in PERSON_KEY_FIELDS]
-    keys = (present & ~word_cell)[identity_cols].sum(axis=1) if identity_cols else 0 * counts
-    person_keys = (present & ~word_cell)[person_cols].sum(axis=1) if person_cols else 0 * counts
     sparse = counts <= max(1, 0.6 * width)
+    worded = sub_exact | (sub_prefix & sparse)
+    repeated = pd.Series(rep.to_numpy(), index=pos_index)
+    keys = (present & ~word_cell)[identity_cols].sum(axis=1) if identity_cols else 0 * counts
+    if identity_cols and (worded & (keys > 0)).any():
+        # a row counter's number (No. 8 beside 小計) is no key of a record: asked only when a
+        # total word stands in a row that holds one, so a sheet without such rows pays nothing
+        counters = set(_counter_ids(frame, field_of, headers, ~(repeated | worded), rules))
+        identity_cols = [k for k in identity_cols if k not in counters]
+        person_cols = [k for k in person_cols if k not in counters]
+        keys = (present & ~word_cell)[identity_cols].sum(axis=1) if identity_cols else 0 * counts
+    person_keys = (present & ~word_cell)[person_cols].sum(axis=1) if person_cols else 0 * counts
     in_sum_rows = pd.Series(pos_index.isin(list(sum_rows)), index=pos_index)
     summed = in_sum_rows | _sums_of_rows_above(frame, present, sparse & (keys <= 1))
     # a label beside the sums may name the group (東日本 計, West total); a plain value typed
@@ -95,7 +104,7 @@ def classify_rows(
     suffix_re = _suffix_pattern(rules.subtotal_words)
     label_hit = texts.matches(suffix_re, texts.short, search=True)
     labelled = pd.Series(np.bincount(texts.row[label_hit], minlength=n) > 0, index=pos_index)
-    subtotal = ((sub_exact | (sub_prefix & sparse)) & (keys == 0)) | (
+    subtotal = (worded & (keys == 0)) | (
         summed & sparse & (person_keys == 0) & ((keys == 0) | in_sum_rows | labelled)
     )
 
@@ -141,15 +150,8 @@ def classify_rows(
 
     # a row that holds nothing but its number in a row counter (No. filled 1..100 in advance);
     # the counter is judged on the rows that are no total, note or repeated header (合計 in No.)
-    counted = ~(note | subtotal | pd.Series(rep.to_numpy(), index=pos_index))
-    counters = [
-        k
-        for k in range(frame.shape[1])
-        if field_of[k] in (None, "record_id")
-        and _is_counter(
-            frame[k][counted], headers[k] if k < len(headers) else "", rules.counter_headers
-        )
-    ]
+    counted = ~(note | subtotal | repeated)
+    counters = _counter_ids(frame, field_of, headers, counted, rules, blank_ok=True)
     numbered_blank = None
     if counters:
         numbers = pd.concat(
@@ -218,6 +220,28 @@ def _whole_number(value: object) -> int | None:
 
 def _header_key(text: str) -> str:
     return re.sub(r"[\s.:：]+", "", unicodedata.normalize("NFKC", text)).casefold()
+
+
+def _counter_ids(
+    frame: pd.DataFrame,
+    field_of: list[str | None],
+    headers: list[str],
+    rows: pd.Series,
+    rules: IngestRules,
+    *,
+    blank_ok: bool = False,
+) -> list[int]:
+    """The columns that count the rows (judged on ``rows``): record ids, and with ``blank_ok``
+    the columns no field was found for too."""
+    kinds = (None, "record_id") if blank_ok else ("record_id",)
+    return [
+        k
+        for k in range(frame.shape[1])
+        if field_of[k] in kinds
+        and _is_counter(
+            frame[k][rows], headers[k] if k < len(headers) else "", rules.counter_headers
+        )
+    ]
 
 
 def _is_counter(column: pd.Series, header: str, counter_headers: tuple[str, ...]) -> bool:
