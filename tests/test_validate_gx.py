@@ -137,3 +137,24 @@ def test_the_tests_stand_in_answers_what_gx_answers() -> None:
         gx = answers(_validate(frame, plan, f"stand-in-{fmt}", fmt))
         assert any(not ok for ok, *_ in gx) and any(ok for ok, *_ in gx)
         assert answers(validate_by_mask(frame, plan, f"stand-in-{fmt}", fmt)) == gx, fmt
+
+
+def test_a_deferred_module_loads_on_first_use_and_leaves_sys_modules(tmp_path, monkeypatch) -> None:
+    """GX's import binds stand-ins for scipy.stats and altair (expectations this tool never
+    runs): an import inside the block gets a stand-in without running the module, the first
+    attribute read runs it, and later imports get the real module."""
+    import importlib
+    import sys
+
+    from migrate.validate.gx import _Deferred, _deferred_modules
+
+    (tmp_path / "deferred_probe.py").write_text("import sys\nsys.probe_runs += 1\nVALUE = 42\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(sys, "probe_runs", 0, raising=False)
+    with _deferred_modules(("deferred_probe",)):
+        stand_in = importlib.import_module("deferred_probe")
+    assert isinstance(stand_in, _Deferred) and sys.probe_runs == 0
+    assert "deferred_probe" not in sys.modules
+    assert stand_in.VALUE == 42 and sys.probe_runs == 1
+    assert importlib.import_module("deferred_probe").VALUE == 42 and sys.probe_runs == 1
+    monkeypatch.delitem(sys.modules, "deferred_probe")

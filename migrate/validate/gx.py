@@ -5,6 +5,9 @@ checks of its file. Out: per check, the positions of the failing rows, GX's coun
 GX's bounded sample. GX is imported lazily (it takes over a second) with usage analytics off,
 its progress bars disabled in the context config and its loggers and import warnings silenced.
 One ephemeral context and batch definition are built per process and reused by every file.
+GX's import also loads scipy.stats and altair for expectations this tool never runs (KL
+divergence, KS tests and their charts), half of its import time: they are loaded on first use
+instead (:func:`_deferred_modules`).
 
 A file is validated over the whole frame with one suite, built in memory (not stored in the
 context, which serialises a suite on every expectation added), first with the ``BOOLEAN_ONLY``
@@ -21,9 +24,14 @@ run again with the ``COMPLETE`` format and GX's own row list is used.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
+import sys
+import types
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -56,7 +64,7 @@ def _gx() -> tuple[Any, Any, Any]:
     if not _STATE:
         # Analytics off before the import (GX reads it at import/context time), no progress bars.
         os.environ["GX_ANALYTICS_ENABLED"] = "False"
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _deferred_modules(_UNUSED_BY_CHECKS):
             # GX and its dependencies emit DeprecationWarnings at import time (sre_constants ...)
             warnings.simplefilter("ignore")
             import great_expectations as gx
@@ -73,6 +81,38 @@ def _gx() -> tuple[Any, Any, Any]:
             gx=gx, context=context, batch=asset.add_batch_definition_whole_dataframe("whole-file")
         )
     return _STATE["gx"], _STATE["context"], _STATE["batch"]
+
+
+#: modules GX imports for expectations this tool does not run (KL divergence and KS tests use
+#: scipy.stats, the KL divergence's charts altair); none of the checks' metrics touches them
+_UNUSED_BY_CHECKS = ("scipy.stats", "altair")
+
+
+class _Deferred(types.ModuleType):
+    """A module that imports itself on first use: it stands in ``sys.modules`` while GX is
+    imported, so that GX's ``from scipy import stats`` binds it without loading scipy.stats;
+    the first attribute read imports the real module (and returns its attribute)."""
+
+    def __getattr__(self, attr: str) -> Any:
+        name = self.__name__
+        if sys.modules.get(name) is self:
+            del sys.modules[name]
+        return getattr(importlib.import_module(name), attr)
+
+
+@contextmanager
+def _deferred_modules(names: tuple[str, ...]) -> Iterator[None]:
+    """Within the block, an import of one of ``names`` not yet imported binds a
+    :class:`_Deferred` stand-in; after it the stand-ins leave ``sys.modules``, so any later
+    import gets the real module."""
+    stand_ins = {n: _Deferred(n) for n in names if n not in sys.modules}
+    sys.modules.update(stand_ins)
+    try:
+        yield
+    finally:
+        for name, module in stand_ins.items():
+            if sys.modules.get(name) is module:
+                del sys.modules[name]
 
 
 def _expectation(check: Check, column: str) -> Any:
