@@ -28,6 +28,9 @@ KINDS = load_settings().deals.kinds
         pytest.param("入退室管理システム 導入支援", "services", id="導入支援-is-not-導入"),
         pytest.param("基幹システム リプレース", "replacement", id="リプレース"),
         pytest.param("倉庫管理システム", "", id="no-kind"),
+        pytest.param("生産管理導入(旧)", "new+previous", id="旧-in-brackets"),
+        pytest.param("【旧】Security Assessment", "previous", id="旧-in-lenticular-brackets"),
+        pytest.param("障害復旧支援", "", id="復旧-is-not-旧"),
     ],
 )  # fmt: skip
 def test_deal_kinds(name: str, kind: str) -> None:
