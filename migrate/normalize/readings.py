@@ -730,6 +730,29 @@ def _similarity(a: str, b: str) -> float:
     return float(Indel.normalized_similarity(a, b))
 
 
+# cells of one matrix of close-reading scores (8 bytes each): a block's keys are scored in parts
+CLOSE_CELLS = 2_000_000
+
+
+def _open_keys(keys: list[str], done: set[int], other: set[str]) -> dict[str, list[int]]:
+    """The names still open for a close reading, by key (a key the other side holds is a
+    ``same`` pair's business, not a close one's)."""
+    out: dict[str, list[int]] = {}
+    for n, k in enumerate(keys):
+        if k and n not in done and k not in other:
+            out.setdefault(k, []).append(n)
+    return out
+
+
+def _key_blocks(keys: Iterable[str]) -> dict[str, list[str]]:
+    """Keys by their first and by their last three letters."""
+    out: dict[str, list[str]] = {}
+    for k in keys:
+        for b in ("^" + k[:3], k[-3:] + "$"):
+            out.setdefault(b, []).append(k)
+    return out
+
+
 def _close_pairs(
     left: list[str],
     right: list[str],
@@ -738,24 +761,41 @@ def _close_pairs(
     close: float,
     margin: float,
 ) -> list[tuple[int, int]]:
+    """Pairs (i, j) whose keys are close (Indel similarity at least ``close``), each the
+    other's best by ``margin``. Candidates share their first or last three letters; the
+    blocks grow with the names (1.7M pairs of names at 100k rows, a hundred times that at a
+    million), so each block's *distinct* keys are scored as one matrix in C (rapidfuzz
+    ``cdist``, float64: the floats of one call per pair), in parts of ``CLOSE_CELLS``."""
+    import numpy as np
+    from rapidfuzz import process
     from rapidfuzz.distance import Indel
 
-    keys_l = set(left)
-    keys_r = set(right)
-    blocks: dict[str, list[int]] = {}
-    for j, k in enumerate(right):
-        if k and j not in done_r and k not in keys_l:
-            for b in {"^" + k[:3], k[-3:] + "$"}:
-                blocks.setdefault(b, []).append(j)
+    names_l = _open_keys(left, done_l, set(right))
+    names_r = _open_keys(right, done_r, set(left))
+    blocks_l = _key_blocks(names_l)
+    cutoff = close - margin
+    scores: dict[tuple[str, str], float] = {}
+    for block, rk in _key_blocks(names_r).items():
+        lk = blocks_l.get(block, [])
+        step = max(CLOSE_CELLS // len(rk), 1)
+        for at in range(0, len(lk), step):
+            part = lk[at : at + step]
+            m = process.cdist(
+                part,
+                rk,
+                scorer=Indel.normalized_similarity,
+                score_cutoff=cutoff,
+                dtype=np.float64,
+                workers=-1,
+            )
+            x, y = np.nonzero(m >= cutoff)
+            for a, b, s in zip(x.tolist(), y.tolist(), m[x, y].tolist()):
+                scores[(part[a], rk[b])] = s
     best_l: dict[int, list[tuple[float, int]]] = {}
     best_r: dict[int, list[tuple[float, int]]] = {}
-    for i, k in enumerate(left):
-        if not k or i in done_l or k in keys_r:
-            continue
-        cands = {j for b in ("^" + k[:3], k[-3:] + "$") for j in blocks.get(b, ())}
-        for j in cands:
-            score = Indel.normalized_similarity(k, right[j])
-            if score >= close - margin:
+    for (kl, kr), score in scores.items():
+        for i in names_l[kl]:
+            for j in names_r[kr]:
                 best_l.setdefault(i, []).append((score, j))
                 best_r.setdefault(j, []).append((score, i))
     out = []
@@ -768,7 +808,7 @@ def _close_pairs(
         if others[0][1] != i or (len(others) > 1 and others[1][0] > score - margin):
             continue
         out.append((i, j))
-    return out
+    return sorted(out)
 
 
 # ----------------------------------------------------------------------------- entry points
