@@ -72,6 +72,15 @@ class Prepared:
     script: np.ndarray | None = None
     # when_differs: codes of that column per record (-1 empty); pairs agreeing on it are skipped
     gate: np.ndarray | None = None
+    # per distinct string: its script, stem, domain or prefix, made on first use (the levels
+    # are asked for in parts, for EM's random pairs and for the cohesion check: many calls)
+    derived: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def per_string(self, what: str, fn: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+        """``fn`` of the distinct strings, computed once per comparison."""
+        if what not in self.derived:
+            self.derived[what] = fn(self.strings)
+        return self.derived[what]
 
 
 def _cells(col: pd.Series, explode: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -240,7 +249,7 @@ def _text_levels(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.ndarray
         eb = p.elems[np.repeat(p.ptr[right[idx]], counts) + k % lbr]
     if comp.same_script_only:
         # only values written in the same script are compared; none such: no evidence
-        script = script_of(p.strings)
+        script = p.per_string("script", script_of)
         same = script[ea] == script[eb]
         comparable = np.zeros(len(idx), dtype=bool)
         np.logical_or.at(comparable, pair_of[same], True)
@@ -262,9 +271,11 @@ def _text_levels(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.ndarray
     else:
         ua, ub = lo, hi
     # values equal but for a distinguishing word (ヤマトホールディングス / ヤマト) reach no level
-    apart = _distinct(comp.distinct_words, p.strings, ua, ub) if comp.distinct_words else None
+    apart = None
+    if comp.distinct_words:
+        stems = p.per_string("stem", lambda s: _stems(comp.distinct_words, s))
+        apart = (stems[ua] == stems[ub]) & (ua != ub)
     cache: dict[str, np.ndarray] = {}
-    prefixes: np.ndarray | None = None
     level = np.full(len(idx), else_level, dtype=np.int8)
     undecided = np.ones(len(idx), dtype=bool)
     for i, lv in enumerate(comp.levels):
@@ -301,17 +312,11 @@ def _text_levels(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.ndarray
                 hit_u = cache[lv.test] >= lv.arg - 1e-9
             elif lv.test == "same_domain":
                 # two addresses at one company domain: usually two people
-                doms = np.array(
-                    [x.rsplit("@", 1)[1] if "@" in x else "" for x in p.strings], dtype=object
-                )
+                doms = p.per_string("domain", _domains)
                 da, db = doms[ua], doms[ub]
                 hit_u = (da == db) & (da != "")
             elif lv.test == "same_prefix":
-                if prefixes is None:
-                    prefixes = np.array(
-                        [(m.group(0) if (m := _PREFIX.match(s)) else "") for s in p.strings],
-                        dtype=object,
-                    )
+                prefixes = p.per_string("prefix", _prefixes)
                 pa, pb = prefixes[ua], prefixes[ub]
                 hit_u = (pa == pb) & (pa != "")
             else:  # pragma: no cover - settings validation rejects other tests for text
@@ -332,11 +337,21 @@ def _text_levels(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.ndarray
     return out
 
 
-def _distinct(
-    words: tuple[str, ...], strings: np.ndarray, ua: np.ndarray, ub: np.ndarray
-) -> np.ndarray:
-    """Per value pair: True when the two values differ only by ``words`` at their end (match
-    keys hold no spaces: ヤマトホールディングス / ヤマト, sonygroup / sony)."""
+def _domains(strings: np.ndarray) -> np.ndarray:
+    """The domain of each e-mail address ('' for a value without one)."""
+    return np.array([x.rsplit("@", 1)[1] if "@" in x else "" for x in strings], dtype=object)
+
+
+def _prefixes(strings: np.ndarray) -> np.ndarray:
+    """The leading non-digits of each id (OPP- of OPP-10361; '' for none)."""
+    return np.array(
+        [(m.group(0) if (m := _PREFIX.match(s)) else "") for s in strings], dtype=object
+    )
+
+
+def _stems(words: tuple[str, ...], strings: np.ndarray) -> np.ndarray:
+    """Each value without ``words`` at its end: two values of one stem differ only by them
+    (match keys hold no spaces: ヤマトホールディングス / ヤマト, sonygroup / sony)."""
     import unicodedata
 
     ends = tuple(
@@ -358,8 +373,7 @@ def _distinct(
                     break
         return s
 
-    stems = np.fromiter((stem(str(v)) for v in strings), object, len(strings))
-    return (stems[ua] == stems[ub]) & (ua != ub)
+    return np.fromiter((stem(str(v)) for v in strings), object, len(strings))
 
 
 def _value_levels(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.ndarray:
