@@ -61,6 +61,12 @@ class Rules:
 
     directory: Path
     stamp: Stamp  # (file, mtime_ns, size) of every rule file when the bundle was made
+    # the organisation's settings given on the command line, over the rule files' own
+    # (normalize.yaml amounts.default_currency and the target's output.currency, dates.
+    # fiscal_year_start_month, phones.default_region): see :meth:`with_settings`
+    currency: str | None = None
+    fiscal_year_start: int | None = None
+    country: str | None = None
 
     @classmethod
     def load(cls, directory: str | os.PathLike[str] | None = None) -> Rules:
@@ -71,6 +77,28 @@ class Rules:
         # a bundle stands wherever a rules directory is expected: the stages handed one by the
         # pipeline get this very object back from their loaders (see load_rules_bundle)
         return str(self.directory)
+
+    def with_settings(
+        self,
+        *,
+        currency: str | None = None,
+        fiscal_year_start: int | None = None,
+        country: str | None = None,
+    ) -> Rules:
+        """This bundle with the organisation's settings of a run (``--currency``,
+        ``--fiscal-year-start``, ``--country``) over what the rule files say; itself when none
+        is given. A team of another country changes three words on the command line, not a
+        copy of the rules."""
+        if currency is None and fiscal_year_start is None and country is None:
+            return self
+        return dataclasses.replace(
+            self,
+            currency=currency if currency is not None else self.currency,
+            fiscal_year_start=(
+                fiscal_year_start if fiscal_year_start is not None else self.fiscal_year_start
+            ),
+            country=country if country is not None else self.country,
+        )
 
     def path(self, name: str) -> Path:
         """Path of one rule file in this bundle's directory."""
@@ -139,7 +167,17 @@ class Rules:
         """The normalise rules of normalize.yaml."""
         from .normalize.config import parse_normalize_rules
 
-        return parse_normalize_rules(str(self.path("normalize.yaml")))
+        rules = parse_normalize_rules(str(self.path("normalize.yaml")))
+        if self.currency is not None:
+            amounts = dataclasses.replace(rules.amounts, default_currency=self.currency)
+            rules = dataclasses.replace(rules, amounts=amounts)
+        if self.fiscal_year_start is not None:
+            dates = dataclasses.replace(rules.dates, fiscal_start=self.fiscal_year_start)
+            rules = dataclasses.replace(rules, dates=dates)
+        if self.country is not None:
+            phones = dataclasses.replace(rules.phones, default_region=self.country)
+            rules = dataclasses.replace(rules, phones=phones)
+        return rules
 
     @property
     def legal_forms(self) -> tuple[LegalForm, ...]:
@@ -217,7 +255,12 @@ class Rules:
         """A target profile by name (targets/<name>.yaml here) or by path, read on demand."""
         from .export.profile import load_target
 
-        return load_target(name_or_path, self.directory)
+        profile = load_target(name_or_path, self.directory)
+        if self.currency is None:
+            return profile
+        return dataclasses.replace(
+            profile, output=dataclasses.replace(profile.output, currency=self.currency)
+        )
 
 
 def _stamp(folder: Path) -> Stamp:

@@ -164,6 +164,9 @@ class RunContext:
             "quality_copy": self.quality_copy,
             "history": os.path.basename(self.history) if self.history else None,
             "fiscal_year_start_month": self.fiscal_year_start_month,
+            # the organisation's settings (--currency, --country, or the rule files')
+            "currency": self.rules.normalize.amounts.default_currency,
+            "country": self.rules.normalize.phones.default_region,
             "stale_days": self.stale_days,
             "rules": self.rules_origin,
         }

@@ -135,6 +135,9 @@ def run(
     quality_copy: str = "auto",
     history: str | os.PathLike[str] | None = None,
     engine: str = "default",
+    currency: str | None = None,
+    fiscal_year_start: int | None = None,
+    country: str | None = None,
     force: bool = False,
     on_stage: StageListener | None = None,
     timings: bool = False,
@@ -146,6 +149,9 @@ def run(
     ``target=None`` is the audit: everything but the import files. ``as_of`` is the date ages
     and "not in the future" checks count from; without it, the latest ``updated_at`` /
     ``created_at`` in the data (never the wall clock, so the same inputs give the same outputs).
+    ``currency``, ``fiscal_year_start`` and ``country`` are the organisation's own (the
+    currency of bare amounts and of the import files, the first month of the fiscal year, the
+    country of phone numbers without +code), over what the rule files say.
     ``on_stage(stage, seconds)`` hears each stage start (seconds None) and end; the stage
     times are on the result (``timings``) and, with ``timings=True``, in report.json too.
     """
@@ -159,7 +165,10 @@ def run(
     # rule files first: every one read and checked once, a broken one stops the run before
     # any work is done. The context built from them and the options is what every stage
     # reads; it is completed (reference date, language) once the data is normalised.
-    rules = load_rules_bundle(rules_dir).check()
+    rules = load_rules_bundle(rules_dir).with_settings(
+        currency=currency, fiscal_year_start=fiscal_year_start, country=country
+    )
+    rules = rules.check()
     context = RunContext.start(
         rules,
         target=target,

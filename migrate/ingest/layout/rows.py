@@ -92,9 +92,9 @@ def classify_rows(
     if identity_cols and (worded & (keys > 0)).any():
         # a row counter's number (No. 8 beside 小計) is no key of a record: asked only when a
         # total word stands in a row that holds one, so a sheet without such rows pays nothing
-        counters = set(_counter_ids(frame, field_of, headers, ~(repeated | worded), rules))
-        identity_cols = [k for k in identity_cols if k not in counters]
-        person_cols = [k for k in person_cols if k not in counters]
+        counting = set(_counter_ids(frame, field_of, headers, ~(repeated | worded), rules))
+        identity_cols = [k for k in identity_cols if k not in counting]
+        person_cols = [k for k in person_cols if k not in counting]
         keys = (present & ~word_cell)[identity_cols].sum(axis=1) if identity_cols else 0 * counts
     person_keys = (present & ~word_cell)[person_cols].sum(axis=1) if person_cols else 0 * counts
     in_sum_rows = pd.Series(pos_index.isin(list(sum_rows)), index=pos_index)
