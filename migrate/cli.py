@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sys
 
 import click
@@ -19,6 +18,7 @@ import click
 from . import __version__
 from .clock import peak_memory_gb
 from .errors import UserError
+from .org_options import ORG_OPTIONS
 
 
 def _echo_problems(problems) -> None:
@@ -200,28 +200,6 @@ def _parse_existing(values: tuple[str, ...]) -> dict[str, str] | None:
     return out or None
 
 
-def _currency_code(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """``--currency``: a three-letter ISO 4217 code, in capitals."""
-    if value is None:
-        return None
-    code = value.strip().upper()
-    if not re.fullmatch(r"[A-Z]{3}", code):
-        raise click.BadParameter(f"{value!r} is not a currency code such as USD, EUR or JPY")
-    return code
-
-
-def _country_code(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """``--country``: a region phonenumbers knows (two letters, in capitals)."""
-    if value is None:
-        return None
-    import phonenumbers
-
-    code = value.strip().upper()
-    if code not in phonenumbers.SUPPORTED_REGIONS:
-        raise click.BadParameter(f"{value!r} is not a country code such as US, GB or JP")
-    return code
-
-
 def _common_options(f):
     """The options run and audit share."""
     f = _rules_option(f)
@@ -270,29 +248,7 @@ def _common_options(f):
             type=click.Choice(["ja", "en"]),
             help="Language of report.html and quality.xlsx (default: the sources' language).",
         ),
-        click.option(
-            "--currency",
-            callback=_currency_code,
-            metavar="CODE",
-            help="The organisation's currency (ISO code such as USD): amounts that name none "
-            "are read in it, and the import files are in it (default: normalize.yaml "
-            "amounts.default_currency and the target's output.currency, JPY).",
-        ),
-        click.option(
-            "--fiscal-year-start",
-            "fiscal_year_start",
-            type=click.IntRange(1, 12),
-            metavar="MONTH",
-            help="First month of the fiscal year, 1-12, for Q3, FY2026, 今期, 2026年度 "
-            "(default: normalize.yaml dates.fiscal_year_start_month, 4: April to March).",
-        ),
-        click.option(
-            "--country",
-            callback=_country_code,
-            metavar="CC",
-            help="Country of phone numbers written without +code, such as US or JP "
-            "(default: normalize.yaml phones.default_region, JP).",
-        ),
+        *ORG_OPTIONS,
         click.option(
             "--mask-pii",
             is_flag=True,

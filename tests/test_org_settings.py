@@ -109,3 +109,26 @@ def test_without_settings_the_bundle_is_the_rule_files_own():
     assert usd.normalize.amounts.default_currency == "USD"
     assert usd.target("hubspot").output.currency == "USD"
     assert rules.normalize.amounts.default_currency == "JPY"  # the shipped bundle untouched
+
+
+def test_the_weekly_check_takes_the_same_settings(us_tracker: Path, tmp_path: Path):
+    from migrate.check import run_check
+
+    checked = run_check(
+        [str(us_tracker)],
+        history=tmp_path / "history.sqlite",
+        currency="USD",
+        fiscal_year_start=1,
+        country="US",
+    )
+    records = checked.result.records.set_index("deal_name")
+    assert records.loc["Analytics Suite", "currency"] == "USD"
+    assert records.loc["Analytics Suite", "close_date"] == "2026-09-30"
+    run = checked.result.report["context"]["run"]
+    assert (run["currency"], run["fiscal_year_start_month"], run["country"]) == ("USD", 1, "US")
+    said = CliRunner().invoke(
+        cli,
+        ["check", str(us_tracker), "--out", str(tmp_path / "q"), "--currency", "usd"],
+        obj={},
+    )
+    assert said.exit_code in (0, 1), said.output

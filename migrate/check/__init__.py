@@ -122,6 +122,9 @@ def run_check(
     out: str | os.PathLike[str] | None = None,
     target: str | None = None,
     as_of: dt.date | None = None,
+    currency: str | None = None,
+    fiscal_year_start: int | None = None,
+    country: str | None = None,
     record: bool | None = None,
     clock: Any = None,
 ) -> CheckResult:
@@ -143,6 +146,9 @@ def run_check(
         target=target,
         rules_dir=str(rules.directory),
         as_of=as_of,
+        currency=currency,
+        fiscal_year_start=fiscal_year_start,
+        country=country,
     )
     if not result.tables:
         first = result.problems[0] if result.problems else None

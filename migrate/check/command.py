@@ -12,6 +12,8 @@ import sys
 
 import click
 
+from ..org_options import org_options
+
 
 @click.command("check")
 @click.argument("files", nargs=-1, required=True)
@@ -63,6 +65,7 @@ import click
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="Reference date for ages (default: the latest updated/created date in the data).",
 )
+@org_options
 @click.option(
     "--color/--no-color", default=None, help="Colour the table (default: on a terminal only)."
 )
@@ -77,6 +80,9 @@ def check(
     formats: tuple[str, ...],
     target: str | None,
     as_of,
+    currency: str | None,
+    fiscal_year_start: int | None,
+    country: str | None,
     color: bool | None,
 ) -> None:
     """Check FILES against the quality thresholds and compare with the last run.
@@ -99,6 +105,9 @@ def check(
         out=out,
         target=target,
         as_of=as_of.date() if as_of else None,
+        currency=currency,
+        fiscal_year_start=fiscal_year_start,
+        country=country,
     )
     for p in result.result.problems:
         click.echo(f"error: {p.path}: {p.problem}", err=True)
