@@ -82,7 +82,23 @@ def _part_codes(
     """(rec, key code, distinct keys) of one part: each distinct text's keys made once, empty
     keys dropped, a record's repeated key kept once, codes in order of first appearance."""
     tcode, distinct = pd.factorize(texts)
-    made = list(map(_transform(part), np.asarray(distinct, dtype=object).tolist()))
+    if part.transform == "value":  # a text is its own key (most parts): codes as they are
+        kc, keys = tcode.astype(np.int64), np.asarray(distinct, dtype=object)
+    else:
+        rec, kc, keys = _made_keys(rec, tcode, np.asarray(distinct, dtype=object), part)
+    ok = keys[kc] != "" if len(kc) else np.zeros(0, dtype=bool)
+    rec, kc = rec[ok], kc[ok]
+    first = np.sort(np.unique(rec * max(len(keys), 1) + kc, return_index=True)[1])
+    code, which = pd.factorize(kc[first])
+    return rec[first], code.astype(np.int64), keys[np.asarray(which, dtype=np.int64)]
+
+
+def _made_keys(
+    rec: np.ndarray, tcode: np.ndarray, distinct: np.ndarray, part: KeyPart
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(rec, key code, distinct keys) of a part that makes its keys of a text (a prefix, the
+    tokens ...): each distinct text's keys made once, the records repeated per key."""
+    made = list(map(_transform(part), distinct.tolist()))
     per_text = np.fromiter(map(len, made), np.int64, len(made))
     flat = np.fromiter(chain.from_iterable(made), object, int(per_text.sum()))
     kcode, keys = pd.factorize(flat)
@@ -90,14 +106,7 @@ def _part_codes(
     total = int(lens.sum())
     ends = np.cumsum(lens)
     at = np.repeat(np.cumsum(per_text)[tcode] - ends, lens) + np.arange(total)
-    rec = np.repeat(rec, lens)
-    kc = kcode[at].astype(np.int64)
-    keys = np.asarray(keys, dtype=object)
-    ok = keys[kc] != "" if len(kc) else np.zeros(0, dtype=bool)
-    rec, kc = rec[ok], kc[ok]
-    first = np.sort(np.unique(rec * max(len(keys), 1) + kc, return_index=True)[1])
-    code, which = pd.factorize(kc[first])
-    return rec[first], code.astype(np.int64), keys[np.asarray(which, dtype=np.int64)]
+    return np.repeat(rec, lens), kcode[at].astype(np.int64), np.asarray(keys, dtype=object)
 
 
 def part_keys(
