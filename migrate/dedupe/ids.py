@@ -88,8 +88,20 @@ def unique_keys(keys: pd.Series, tiebreak: pd.Series) -> pd.Series:
         return keys
     out = keys.copy()
     out[dup] = keys[dup] + "#" + tiebreak[dup].astype(str)
-    order = np.lexsort((tiebreak.astype(str).to_numpy(), out.to_numpy()))
+    # only the keys still repeated need an order (by tiebreak, then position): a sort of
+    # texts in Python comparisons, so not of every key
+    again = np.flatnonzero(out.duplicated(keep=False).to_numpy())
+    if not len(again):
+        return out
+    order = again[
+        np.lexsort(
+            (
+                tiebreak.iloc[again].astype(str).to_numpy(dtype=object),
+                out.iloc[again].to_numpy(dtype=object),
+            )
+        )
+    ]
     ranked = out.iloc[order]
     n = ranked.groupby(ranked, sort=False).cumcount()
-    ranked = ranked.where(n == 0, ranked + "#" + (n + 1).astype(str))
-    return ranked.reindex(keys.index)
+    out.iloc[order] = ranked.where(n == 0, ranked + "#" + (n + 1).astype(str)).to_numpy()
+    return out
