@@ -206,6 +206,11 @@ def pairs_frame(
     )
 
 
+def _three_places(probability: np.ndarray) -> np.ndarray:
+    """Probabilities as shown in a message (0.985)."""
+    return np.array([f"{p:.3f}" for p in probability.tolist()], dtype=object)
+
+
 def run_findings(
     run: EntityRun,
     pairs: pd.DataFrame,
@@ -247,25 +252,29 @@ def run_findings(
         )
 
     if not pairs.empty:
+        # positions, not frames: a boolean selection, a concat and a sort of the pairs frame
+        # take every text column along (millions of Arrow strings at Excel's maximum sheet)
+        status = pairs["status"].to_numpy(dtype=object)
+        left, right = pairs["_left"].to_numpy(), pairs["_right"].to_numpy()
+        prob = pairs["probability"].to_numpy()
+        evidence = pairs["evidence"].astype(str).to_numpy(dtype=object)
         # merged: every record that joined another, with the evidence of its strongest link
-        merged = pairs[pairs["status"].isin(["merged", "decided same"])]
+        merged = np.flatnonzero(np.isin(status, ["merged", "decided same"]))
         if len(merged):
-            both = pd.concat(
-                [
-                    merged.assign(_me=merged["_right"], _other=merged["_left"]),
-                    merged.assign(_me=merged["_left"], _other=merged["_right"]),
-                ]
-            )
+            src = np.r_[merged, merged]
+            me = np.r_[right[merged], left[merged]]
+            other = np.r_[left[merged], right[merged]]
             keys = run.recs.frame["_key"].to_numpy(dtype=object)
             ids = run.record_ids
             # the record that names the cluster (smallest key) is the one the others merged into
             min_key = pd.Series(keys).groupby(ids).transform("min").to_numpy()
-            both = both[keys[both["_me"].to_numpy()] != min_key[both["_me"].to_numpy()]]
+            named = keys[me] != min_key[me]
+            src, me, other = src[named], me[named], other[named]
             # stable: among equally strong links the first pair wins on every CPU (numpy's
             # default quicksort orders ties differently with and without AVX-512)
-            both = both.sort_values("probability", ascending=False, kind="stable")
-            both = both.drop_duplicates("_me")
-            me, other = both["_me"].to_numpy(), both["_other"].to_numpy()
+            order = np.argsort(-prob[src], kind="stable")
+            first = order[np.sort(np.unique(me[order], return_index=True)[1])]
+            src, me, other = src[first], me[first], other[first]
             msg = (
                 f"{entity} '"
                 + pd.Series(labels_text[me]).astype(str)
@@ -274,25 +283,25 @@ def run_findings(
                 + "' ("
                 + ids[me]
                 + ", p="
-                + both["probability"].map("{:.3f}".format).to_numpy()
+                + _three_places(prob[src])
                 + "): "
-                + both["evidence"].astype(str).to_numpy()
+                + evidence[src]
             )
             out.append(
                 at(me, "merged", "dedupe.merged", "info", msg.to_numpy(), labels_text[me], ids[me])
             )
-        review = pairs[pairs["status"].isin(["review", "split"])]
+        review = np.flatnonzero(np.isin(status, ["review", "split"]))
         if len(review):
-            a, b = review["_left"].to_numpy(), review["_right"].to_numpy()
+            a, b = left[review], right[review]
             msg = (
                 f"possible duplicate {entity}: '"
                 + pd.Series(labels_text[a]).astype(str)
                 + "' and '"
                 + pd.Series(labels_text[b]).astype(str)
                 + "' (p="
-                + review["probability"].map("{:.3f}".format).to_numpy()
+                + _three_places(prob[review])
                 + "); decide in the review sheet: "
-                + review["evidence"].astype(str).to_numpy()
+                + evidence[review]
             )
             out.append(
                 at(
