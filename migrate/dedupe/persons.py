@@ -72,18 +72,18 @@ def person_links(
     are only worth a review (``s?:``).
     """
     n_rec = len(rec_company)
-    known: list[list[frozenset[str]]] = []
-    if reach is not None:
-        for col in reach.columns:
-            known.append(
-                [
-                    frozenset(v for v in (x if isinstance(x, tuple) else (x,)) if v)
-                    for x in reach[col].to_numpy(dtype=object)
-                ]
-            )
+    # asked of the few records a surname links, so each record's values are read on demand
+    cells = [] if reach is None else [reach[c].to_numpy(dtype=object) for c in reach.columns]
+
+    def values(x: object) -> frozenset[str]:
+        return frozenset(v for v in (x if isinstance(x, tuple) else (x,)) if v)
 
     def disagree(a: int, b: int) -> bool:
-        return any(v[a] and v[b] and not (v[a] & v[b]) for v in known)
+        for col in cells:
+            va, vb = values(col[a]), values(col[b])
+            if va and vb and not (va & vb):
+                return True
+        return False
 
     frame = pd.DataFrame(
         {
@@ -103,7 +103,7 @@ def person_links(
     ja_by_reading: dict[tuple[str, str], set[str]] = defaultdict(set)
     recs_by_reading: dict[tuple[str, str], set[int]] = defaultdict(set)
     latin_by_reading: dict[tuple[str, str], set[int]] = defaultdict(set)
-    for rec, name, ln, fn in frame.itertuples(index=False):
+    for rec, name, ln, fn in zip(*(frame[c].tolist() for c in frame.columns)):
         company = str(rec_company[rec])
         japanese = bool(JAPANESE.search(name))
         words = K.person_words(name).split()
@@ -131,10 +131,11 @@ def person_links(
         else:
             identity.setdefault(rec, K.person_key(name))
 
-    link: list[set[str]] = [set() for _ in range(n_rec)]
-    same: list[set[str]] = [set() for _ in range(n_rec)]
-    doubt: list[set[str]] = [set() for _ in range(n_rec)]
-    maybe: list[set[str]] = [set() for _ in range(n_rec)]
+    # only the records with a link hold a set (a few of the company's records)
+    link: dict[int, set[str]] = defaultdict(set)
+    same: dict[int, set[str]] = defaultdict(set)
+    doubt: dict[int, set[str]] = defaultdict(set)
+    maybe: dict[int, set[str]] = defaultdict(set)
     latin_of_company: dict[str, set[int]] = defaultdict(set)
     for rec in latin_words:
         latin_of_company[str(rec_company[rec])].add(rec)
@@ -160,8 +161,16 @@ def person_links(
         for r in recs_by_reading[(company, reading)] | latin:
             target[r].add(tag + reading)
     return (
-        pd.Series([tuple(sorted(s)) for s in link], dtype=object),
-        pd.Series([tuple(sorted(s)) for s in doubt], dtype=object),
-        pd.Series([tuple(sorted(s)) for s in same], dtype=object),
-        pd.Series([tuple(sorted(s)) for s in maybe], dtype=object),
+        _tuples(link, n_rec),
+        _tuples(doubt, n_rec),
+        _tuples(same, n_rec),
+        _tuples(maybe, n_rec),
     )
+
+
+def _tuples(found: dict[int, set[str]], n_rec: int) -> pd.Series:
+    """Per record, its link values sorted (() for a record without one)."""
+    out: list[tuple[str, ...]] = [()] * n_rec
+    for rec, values in found.items():
+        out[rec] = tuple(sorted(values))
+    return pd.Series(out, dtype=object)
