@@ -64,6 +64,7 @@ NOT_FINDING_IDS = {
     "output.workbook",
     "deal.currency",
     "names.primary",  # a key path of dedupe.yaml in a rule-file error
+    "scipy.stats",  # a module migrate/validate/gx.py defers while GX imports
     # table aliases of the SQL migrate/dedupe/sql.py renders
     "e.l",
     "e.r",

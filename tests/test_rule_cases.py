@@ -5,8 +5,8 @@ One runner for every rule file, so a new rule comes with its cases (format: test
 - ``normalize``: one cell in, the canonical value and findings out (rules/normalize.yaml);
 - ``columns``: a header, with sample values and the other columns of its sheet, in; the
   canonical field it maps to (or none) out (rules/columns.yaml);
-- ``stages``: a stage word, or the evidence of a row (probability, dates, amount, lost reason),
-  in; the stage key, whether it was inferred and the stage findings out (rules/stages.yaml);
+- ``stages``: a stage word, or the evidence of a row (probability, dates, amount, lost reason;
+  ``sheet_rows`` the other rows of its sheet), in; the stage key, whether it was inferred and the stage findings out (rules/stages.yaml);
 - ``export``: one or more tracker rows of canonical fields and a target in; the cells of the
   import files, or the rejection and its finding id, out (rules/targets/*.yaml).
 
@@ -487,7 +487,10 @@ def check_stages(case: RuleCase) -> None:
     cells = dict(case.get("row") or {})
     if "word" in case.data:
         cells["stage"] = case.data["word"]
-    out, normalized = normalize_records(_records([cells]), today=today)
+    # sheet_rows: the other rows of the case's sheet (a sheet with a stage column, say)
+    out, normalized = normalize_records(
+        _records([cells, *(case.get("sheet_rows") or [])]), today=today
+    )
     out, inferred = infer_stages(out, model)
     checked = check_stage_consistency(out, model, today)
     findings = pd.concat([f for f in (normalized, inferred, checked) if len(f)] or [normalized])
@@ -732,7 +735,7 @@ KINDS: dict[str, Kind] = {
         frozenset({"about", "today"}),
         _COMMON
         | {"id", "word", "row", "expect", "inferred", "inferred_by", "finding", "not_finding"}
-        | {"today"},
+        | {"today", "sheet_rows"},
         ("id", "word"),
         _validate_stages,
         check_stages,

@@ -22,8 +22,8 @@ import numpy as np
 import pandas as pd
 
 from ..amounts import ColumnUnits
-from ..schema import load_schema
-from .base import Outcome, distinct, settle, take
+from ..schema import is_blank, load_schema
+from .base import Issue, Outcome, distinct, settle, take
 from .collect import Collector
 from .companies import normalize_company
 from .config import NormalizeRules, load_rules
@@ -33,14 +33,20 @@ from .money import normalize_money
 from .owners import load_owners, normalize_owner_column
 from .people import normalize_person
 from .phones import countries_from_run, normalize_phone
-from .probability import normalize_number, normalize_probability
-from .stage_words import StageVocabulary, load_stage_vocabulary, normalize_stage_column
+from .probability import normalize_number, normalize_probability, parse_probability
+from .stage_words import (
+    StageVocabulary,
+    load_stage_vocabulary,
+    match_stage,
+    normalize_stage_column,
+)
 from .text import clean_text
 from .web import normalize_postal_code, normalize_website, website_domain
 
 REJECT = "_reject"
 REJECT_REASON = "_reject_reason"
 STAGE_INFERRED = "_stage_inferred"
+STAGE_FROM_PROBABILITY = "_stage_from_probability"  # the stage word stood in the probability column
 _CONTACT = ("contact_name", "contact_last_name", "contact_first_name")
 
 
@@ -117,12 +123,18 @@ def normalize_records(
     for name in by_kind.get("postal-code", []):
         _simple(out, col, rules, name, "postal-code", lambda v: normalize_postal_code(v, rules))
     normalize_money(out, col, rules, by_kind.get("amount", []), units)
+    vocab = stage_vocabulary or load_stage_vocabulary(rules_dir)
+    for name in by_kind.get("probability", []):
+        # 受注 among ◎○△ in a ヨミ column: the row's stage when it has none, not a bad probability
+        if _stage_words_to_stage(out, col, rules, name, vocab) and "stage" not in by_kind.get(
+            "stage", []
+        ):
+            by_kind.setdefault("stage", []).append("stage")
     for name in by_kind.get("probability", []):
         normalize_probability(out, col, rules, name, legends_by_file=rank_legends)
     for name in by_kind.get("number", []):
         normalize_number(out, col, rules, name)
     if by_kind.get("stage"):
-        vocab = stage_vocabulary or load_stage_vocabulary(rules_dir)
         for name in by_kind["stage"]:
             normalize_stage_column(out, col, rules, name, vocab)
     # dates after the stage: an open deal's close date looks ahead (3月末 written in January
@@ -136,6 +148,63 @@ def normalize_records(
 
 
 # ----------------------------------------------------------------------------- per kind
+
+
+def _stage_words_to_stage(
+    out: pd.DataFrame, col: Collector, rules: NormalizeRules, field: str, vocab: StageVocabulary
+) -> bool:
+    """Move the stage words of a probability column (受注, 失注 written where the ranks ◎○△
+    go) into the stage of rows whose own stage cell is empty; True when any moved.
+
+    A word that reads as a probability or a rank stays; a row with a stage of its own keeps it
+    (its probability cell then fails as before)."""
+    codes, uniques = distinct(out[field])
+    is_word = np.array(
+        [
+            isinstance(u, str)
+            and parse_probability(u, rules).failure is not None
+            and match_stage(u, vocab, rules).failure is None
+            and match_stage(u, vocab, rules).value != ""
+            for u in uniques
+        ],
+        dtype=bool,
+    )
+    if not is_word.any():
+        return False
+    moved = is_word[codes] if len(codes) else np.zeros(0, dtype=bool)
+    if "stage" in out.columns:
+        moved &= out["stage"].map(is_blank).to_numpy(dtype=bool)
+    pos = np.flatnonzero(moved)
+    if not len(pos):
+        return False
+    if "stage" not in out.columns:
+        out["stage"] = pd.Series(None, index=out.index, dtype=object)
+    words = out[field].to_numpy(dtype=object)[pos]
+    stage = out["stage"].to_numpy(dtype=object).copy()
+    stage[pos] = words
+    out["stage"] = pd.Series(stage, index=out.index, dtype=object)
+    # the sheet still has no stage column of its own (stage inference asks: sheet_lacks)
+    moved_flag = np.zeros(len(out), dtype=bool)
+    moved_flag[pos] = True
+    out[STAGE_FROM_PROBABILITY] = moved_flag
+    probability = out[field].to_numpy(dtype=object).copy()
+    probability[pos] = None
+    out[field] = pd.Series(probability, index=out.index, dtype=object)
+    col.rows(
+        field,
+        pos,
+        [
+            Issue(
+                "normalize.stage-word-in-probability",
+                f"'{w}' is a stage word, not a probability: read as the row's stage",
+                action="blanked",
+            )
+            for w in words
+        ],
+        [str(w) for w in words],
+        [""] * len(pos),
+    )
+    return True
 
 
 def _open_rows(out: pd.DataFrame, rules_dir: str | os.PathLike[str] | None) -> np.ndarray:

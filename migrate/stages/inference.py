@@ -32,6 +32,7 @@ RULE_CONTRADICTS = "stages.word-contradicts-evidence"
 RULE_UNKNOWN_WORD = "stages.unknown-word"
 UNKNOWN_WORD = "_stage_unknown"  # set by normalize where the stage cell held an unknown word
 STAGE_WORD = "_stage_word"  # set by normalize: the unknown word as written
+MOVED = "_stage_from_probability"  # set by normalize: the word stood in the probability column
 EXTRA = "extra:"
 
 
@@ -109,7 +110,40 @@ def _rule_matches(rule: InferenceRule, frame: pd.DataFrame, side: np.ndarray) ->
         ok &= ~_blank(frame, f)
     for f in rule.lacks:
         ok &= _blank(frame, f)
+    for f in rule.sheet_lacks:
+        ok &= _sheet_lacks(frame, f)
     return ok
+
+
+def _sheet_lacks(frame: pd.DataFrame, field: str) -> np.ndarray:
+    """Rows of a sheet none of whose rows holds ``field`` (the stage: neither a stage nor a word
+    no stage claims), judged on every row of the sheet in ``frame``'s :attr:`attrs` (see
+    :func:`infer_stages`), else on ``frame`` itself."""
+    sheets = frame.attrs.get("sheet_lacks", {}).get(field)
+    if sheets is None:
+        sheets = _sheets_without(frame, field)
+    keys = _sheet_keys(frame)
+    return np.isin(keys, list(sheets)) if len(keys) else np.zeros(0, dtype=bool)
+
+
+def _sheet_keys(frame: pd.DataFrame) -> np.ndarray:
+    file = map_values(_column(frame, "_source_file"), cell_text).to_numpy(dtype=object)
+    sheet = map_values(_column(frame, "_source_sheet"), cell_text).to_numpy(dtype=object)
+    return file + "|" + sheet
+
+
+def _sheets_without(frame: pd.DataFrame, field: str) -> set[str]:
+    """The sheets (file|sheet) of ``frame`` where no row holds ``field``; for the stage, a word
+    no stage claims counts as held."""
+    held = ~_blank(frame, field)
+    if field == "stage" and STAGE_WORD in frame.columns:
+        held |= ~_blank(frame, STAGE_WORD)
+    if (
+        field == "stage" and MOVED in frame.columns
+    ):  # 受注 read from the ヨミ column: no stage column
+        held &= ~frame[MOVED].fillna(False).to_numpy(dtype=bool)
+    keys = _sheet_keys(frame)
+    return set(keys.tolist()) - set(keys[held].tolist())
 
 
 def infer_stages(
@@ -140,6 +174,10 @@ def infer_stages(
     closed_stages = {s.key for s in model.stages if s.closed}
     empty = np.flatnonzero((stage == "").to_numpy())
     rows = out.iloc[empty]
+    # a sheet "lacks" a field by all its rows, not only the empty-stage ones inference looks at
+    rows.attrs["sheet_lacks"] = {
+        f: _sheets_without(out, f) for f in {f for r in model.inference for f in r.sheet_lacks}
+    }
     over = unknown.to_numpy()[empty]
     # a word said of closed deals (Closed): any closed-stage rule tells won from lost
     said_closed = over & np.isin(by_value(words.iloc[empty], word_key), list(model.closed_words))

@@ -65,7 +65,9 @@ _CHECK_KEYS = [
 ]
 _REQ_KEYS = ["id", "applies_to", "from", *_CHECK_KEYS, "severity", "message"]
 _INF_KEYS = ["id", "when", "stage", "over_unknown_word"]
-_WHEN_KEYS = ["probability_at_least", "probability_at_most", "has", "lacks", "evidence"]
+_WHEN_KEYS = [
+    "probability_at_least", "probability_at_most", "has", "lacks", "sheet_lacks", "evidence"
+]  # fmt: skip
 FORM_KINDS: tuple[str, ...] = ("doing", "preparing", "done", "waiting")
 _STEM_KEYS = ["words", *FORM_KINDS, "default"]
 _GUESS_KEYS = ["words", "stage", "why"]
@@ -138,6 +140,8 @@ class InferenceRule:
     probability_at_most: float | None = None
     has: tuple[str, ...] = ()
     lacks: tuple[str, ...] = ()
+    # fields no row of the record's sheet holds (a forecast sheet without a stage column)
+    sheet_lacks: tuple[str, ...] = ()
     evidence: str = ""  # won | lost: a flag or date column of `evidence` says so
     over_unknown_word: bool = False  # also decides over a word no stage claims (flagged)
 
@@ -492,6 +496,9 @@ def _read_inference(
                 probability_at_most=bounds.get("probability_at_most"),
                 has=_field_list(when.get("has", []), f"{at}.when.has", problems, fields),
                 lacks=_field_list(when.get("lacks", []), f"{at}.when.lacks", problems, fields),
+                sheet_lacks=_field_list(
+                    when.get("sheet_lacks", []), f"{at}.when.sheet_lacks", problems, fields
+                ),
                 evidence=str(evidence),
                 over_unknown_word=over is True,
             )
