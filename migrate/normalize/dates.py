@@ -118,16 +118,17 @@ def _relative_grammar(
     return re.compile(rf"^(?:(?P<en>{en})(?:\s+of|-)?\s+)?(?P<rel>{rel})\s*(?P<ja>{ja}|いっぱい)?$")
 
 
-_FY = re.compile(r"^(?:(?P<y>\d{4})\s*年度\s*末?|fy\s*'?(?P<y2>\d{2}|\d{4}))$")
+# 中/内/末 after a period (2026年度中, 上期内): by its end, the day the period ends
+_FY = re.compile(r"^(?:(?P<y>\d{4})\s*年度\s*(?:末|中|内)?|fy\s*'?(?P<y2>\d{2}|\d{4}))$")
 _YEAR = re.compile(r"^(?P<y>\d{4})\s*年\s*(?:中|内|末)?$")
 _QUARTER = re.compile(
     r"^(?:(?:fy\s*'?(?P<fy>\d{2}|\d{4})|(?P<y>\d{4})\s*年?度?)\s*[-/ ]?\s*)?(?:第\s*)?"
     r"(?:q(?P<q>[1-4])|(?P<q2>[1-4])\s*(?:q|四半期))"
-    r"(?:\s*[-/ ]?\s*(?:fy)?\s*'?(?P<y3>\d{4}|\d{2}))?$"
+    r"(?:\s*[-/ ]?\s*(?:fy)?\s*'?(?P<y3>\d{4}|\d{2}))?\s*(?:末|中|内)?$"
 )
 _HALF = re.compile(
     r"^(?:(?:fy\s*'?(?P<fy>\d{2}|\d{4})|(?P<y>\d{4})\s*年?度?)\s*[-/ ]?\s*)?"
-    r"(?P<h>上期|下期|上半期|下半期|h1|h2|1h|2h)$"
+    r"(?P<h>上期|下期|上半期|下半期|h1|h2|1h|2h)\s*(?:末|中|内)?$"
 )
 _SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
 _RANGE_RE = re.compile(r"\s*(?:〜|~|から|\bto\b|\s-\s|–|—|―)\s*")
