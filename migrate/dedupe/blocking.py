@@ -219,6 +219,14 @@ def _pairs_in_blocks(rec: np.ndarray, codes: np.ndarray, n: int) -> np.ndarray:
     return np.concatenate(out)  # may repeat a pair (two shared keys): the union removes it
 
 
+def _sorted_unique(codes: np.ndarray) -> np.ndarray:
+    """``np.unique`` of pair codes by a sort: numpy 2.4's ``np.unique`` of int64 goes through a
+    hash set, 18x slower on the millions of codes of a large tracker (7.6 s against 0.4 s for
+    6.8M codes)."""
+    s = np.sort(codes)
+    return s[np.r_[True, s[1:] != s[:-1]]] if len(s) else s
+
+
 def candidate_pairs(
     frame: pd.DataFrame, rules: tuple[BlockingRule, ...], max_block_size: int = 1000
 ) -> Candidates:
@@ -241,7 +249,7 @@ def candidate_pairs(
     if not per_rule:
         empty = np.array([], dtype=np.int64)
         return Candidates(empty, empty, empty, skipped)
-    allcodes = np.unique(np.concatenate(per_rule)) if per_rule else np.array([], dtype=np.int64)
+    allcodes = _sorted_unique(np.concatenate(per_rule))
     mask = np.zeros(len(allcodes), dtype=np.int64)
     for r, codes in enumerate(per_rule):
         if len(codes):
