@@ -266,12 +266,16 @@ def _kana_only(value: str, legal_forms: tuple[str, ...] = ()) -> int:
 
 def join_groups(groups: np.ndarray, values: np.ndarray, sep: str) -> pd.Series:
     """Values joined per group, in the given order (groups need not be sorted)."""
-    order = np.argsort(groups, kind="stable")
+    # sorted codes of the groups: a sort of the distinct ids, then of integers (an argsort of
+    # the ids themselves compares Python strings row by row)
+    codes, _ = pd.factorize(np.asarray(groups, dtype=object), sort=True)
+    order = np.argsort(codes, kind="stable")
     g = np.asarray(groups, dtype=object)[order]
     v = np.asarray(values, dtype=object)[order].tolist()
     if not len(g):
         return pd.Series(dtype=object)
-    starts = np.r_[0, np.flatnonzero(g[1:] != g[:-1]) + 1]
+    c = codes[order]
+    starts = np.r_[0, np.flatnonzero(c[1:] != c[:-1]) + 1]
     ends = np.r_[starts[1:], len(g)]
     joined = [sep.join(v[a:b]) for a, b in zip(starts.tolist(), ends.tolist())]
     return pd.Series(joined, index=pd.Index(g[starts], dtype=object), dtype=object)
