@@ -416,7 +416,9 @@ def survive(
     ids = all_ids[pos]
     sub = rows.iloc[pos]
     r = rank[pos]
-    base_order = np.lexsort((r, ids.astype(str)))
+    # the ids' sorted codes order rows as the ids themselves do, without a text per row
+    icode = pd.factorize(ids, sort=True)[0]
+    base_order = np.lexsort((r, icode))
     groups_sorted = ids[base_order]
     if len(pos):
         heads = np.flatnonzero(np.r_[True, groups_sorted[1:] != groups_sorted[:-1]])
@@ -434,7 +436,7 @@ def survive(
     orders: dict[str, np.ndarray] = {"most_recent": base_order}
     if "most_complete" in strategies:
         completeness = (~empty_frame(sub[present])).sum(axis=1).to_numpy()
-        orders["most_complete"] = np.lexsort((r, -completeness, ids.astype(str)))
+        orders["most_complete"] = np.lexsort((r, -completeness, icode))
     if "source_priority" in strategies:
         files = (
             sub["_source_file"].astype(str).to_numpy()
@@ -444,7 +446,7 @@ def survive(
         prio = np.full(len(sub), len(rules.source_priority))
         for i, pattern in reversed(list(enumerate(rules.source_priority))):
             prio[np.fromiter((fnmatch.fnmatch(x, pattern) for x in files), bool, len(files))] = i
-        orders["source_priority"] = np.lexsort((r, prio, ids.astype(str)))
+        orders["source_priority"] = np.lexsort((r, prio, icode))
 
     leaders = {g[0] for g in rules.together}
     kept_row: dict[str, pd.Series] = {}  # leader field -> entity id -> local row it came from
@@ -479,7 +481,7 @@ def survive(
                 kept_row[f] = pd.Series(o[filled]).groupby(ids[o][filled], sort=False).first()
         elif strategy == "longest":
             lens = col.map(lambda v: len(str(v)) if v is not None and v == v else 0).to_numpy()
-            o = np.lexsort((r, -lens, ids.astype(str)))
+            o = np.lexsort((r, -lens, icode))
             kept = _first(pd.Series(ids[o]), col.iloc[o].reset_index(drop=True))
         elif strategy in ("most_frequent", "display_name", "primary_name", "person_name"):
             ok = ~empty_mask(col)
@@ -638,9 +640,12 @@ def stage_guard(
     if not len(has):
         return pd.DataFrame(columns=columns)
     g = ids[has]
+    # the ids' sorted codes order rows as the ids themselves do, without a text per row
+    code = np.full(len(ids), -1, dtype=np.int64)
+    code[has] = pd.factorize(g, sort=True)[0]
 
     def first_by(r: np.ndarray) -> pd.Series:
-        o = np.lexsort((r[has], g.astype(str)))
+        o = np.lexsort((r[has], code[has]))
         return _heads(has[o], g[o])
 
     first_recent, first_kept = first_by(rank), first_by(kept_rank)
@@ -671,7 +676,7 @@ def stage_guard(
         filled = has[~empty[has]]
         if not len(filled):
             continue
-        o = filled[np.lexsort((kept_rank[filled], ids[filled].astype(str)))]
+        o = filled[np.lexsort((kept_rank[filled], code[filled]))]
         source = _heads(o, ids[o])
         kept_of = source.reindex(g).fillna(-1).to_numpy(dtype=np.int64)
         ok = kept_of >= 0
