@@ -176,7 +176,7 @@ def find_duplicates(
                 doubt.drop(columns=["_left", "_right", "status"]).assign(decision="")
             )
 
-    out = records.copy()
+    out = records.copy(deep=False)  # copy-on-write: the new columns leave the input alone
     out.index = index
     for run in runs:
         out[ID_COLUMN[run.name]] = run.row_ids
