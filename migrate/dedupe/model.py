@@ -26,6 +26,9 @@ from .compare import NULL, Prepared, exact_values, levels
 from .settings import BlockingRule, Comparison, ModelSettings
 
 NEVER = -1e6  # weight of a hard non-match (finite, so sums stay defined)
+# pairs whose weights are summed at a time: the (pairs x comparisons) float matrix of every
+# candidate pair of Excel's maximum sheet would be ~0.6 GB (6.7M company pairs)
+PAIRS_PER_SUM = 1_000_000
 _EPS = 1e-9
 
 
@@ -104,6 +107,21 @@ class Model:
                     out[at0[ok], j] = np.log2(max(self.m[j][0], _EPS) / np.maximum(tf, _EPS))
         return out
 
+    def weight_sums(
+        self,
+        gamma: np.ndarray,
+        prepared: list[Prepared] | None = None,
+        left: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """Per pair, the sum of its weights (:meth:`partial`), in parts of ``PAIRS_PER_SUM``
+        pairs (a pair's sum depends on its own row alone: the same floats)."""
+        out = np.empty(len(gamma))
+        for a in range(0, len(gamma), PAIRS_PER_SUM):
+            b = a + PAIRS_PER_SUM
+            part = self.partial(gamma[a:b], prepared, None if left is None else left[a:b])
+            out[a:b] = part.sum(axis=1)
+        return out
+
     def logodds(
         self,
         gamma: np.ndarray,
@@ -111,7 +129,7 @@ class Model:
         left: np.ndarray | None = None,
     ) -> np.ndarray:
         """log2 posterior odds of a match for each pair."""
-        return logit2(self.match_prior) + self.partial(gamma, prepared, left).sum(axis=1)
+        return logit2(self.match_prior) + self.weight_sums(gamma, prepared, left)
 
 
 def _random_pairs(n: int, k: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -440,7 +458,7 @@ def train(
         if settings.match_prior is not None:
             model.match_prior = settings.match_prior
         elif len(candidates):
-            base = model.partial(gamma, prepared, candidates.left).sum(axis=1)
+            base = model.weight_sums(gamma, prepared, candidates.left)
             model.match_prior = _estimate_prior(model, base, n, total_pairs)
         if round_ == rounds - 1 or not len(sample.left):
             break
