@@ -240,6 +240,7 @@ class _People:
     surnames: frozenset[str]
     suffixes: tuple[str, ...]
     prefixes: tuple[str, ...]
+    not_names: frozenset[str] = frozenset()  # folded words no Latin name holds (Sales, Team)
 
 
 def _people(rules_dir: str | None) -> _People:
@@ -251,7 +252,9 @@ def _people(rules_dir: str | None) -> _People:
         p = load_rules_bundle(rules_dir).normalize.people
     except RuleFileError:
         return _People(frozenset(), (), ())
-    return _People(p.surnames, tuple(p.honorific_suffixes), tuple(p.honorific_prefixes))
+    return _People(
+        p.surnames, tuple(p.honorific_suffixes), tuple(p.honorific_prefixes), p.not_name_words
+    )
 
 
 _KANJI_NAME = re.compile(r"^[\u4e00-\u9fff々]{1,4}[ \u3000][\u4e00-\u9fff々\u3040-\u30ffー]{1,4}$")
@@ -271,7 +274,9 @@ def _is_person(value: str, people: _People) -> bool:
     for p in people.prefixes:
         if p and v.startswith(p + " ") and v[len(p) + 1 :].strip()[:1].isupper():
             return True
-    if _KANJI_NAME.match(v) or _KANA_NAME.match(v) or _LATIN_NAME.match(v):
+    if _LATIN_NAME.match(v):  # Sales Pipeline, Inside Sales: words of the trade, no person
+        return not any(w.casefold() in people.not_names for w in re.split(r"[ ,.]+", v))
+    if _KANJI_NAME.match(v) or _KANA_NAME.match(v):
         return True
     return bool(_KANJI_PLAIN.match(v)) and any(v.startswith(s) for s in people.surnames)
 

@@ -74,6 +74,8 @@ class PeopleRules:
     name_particles: frozenset[str]  # folded: van, von, de ... (kept lower case inside a name)
     surnames: frozenset[str]
     max_surname: int
+    # folded: Sales, Pipeline, Team ... a Latin value holding one is no person's name
+    not_name_words: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -187,7 +189,8 @@ _KEYS = {
     "dates amounts probability stages",
     "findings": "reformats mappings text_cleaned",
     "companies": "legal_forms key_only_words honorifics cut_from leading branch_words key_folds",
-    "people": "honorific_suffixes honorific_prefixes titles name_suffixes name_particles surnames",
+    "people": "honorific_suffixes honorific_prefixes titles name_suffixes name_particles surnames "
+    "not_name_words",
     "phones": "default_region extension_markers leading_zero_mobile_prefixes "
     "mobile_number_prefixes accept_unlisted_japanese_numbers",
     "dates": "min_year max_year ambiguous_order month_only month_parts fiscal_year_start_month "
@@ -285,6 +288,9 @@ def parse_normalize_rules(path: str) -> NormalizeRules:
             ),
             surnames=surnames,
             max_surname=max(map(len, surnames), default=0),
+            not_name_words=frozenset(
+                w.casefold() for w in g.words(people, "not_name_words", "people")
+            ),
         ),
         phones=PhoneRules(
             default_region=g.text(phones, "default_region", "JP", "phones").upper(),
