@@ -189,9 +189,9 @@ def _deals_left_out(records: pd.DataFrame, deals: pd.DataFrame) -> list[fnd.Find
                 + (
                     "went into the lead file, which has no amount: the amount is not imported"
                     if as_lead
-                    else "is in no import file: its person already has a deal, so this "
-                    "person-level record is not exported; merge it into that deal by hand "
-                    "if it is the same business"
+                    else "is in no deal file: a person-level record is exported as its "
+                    "person (or into the deal its person already has), not as a deal of its "
+                    "own, so the amount is not imported; give it a deal stage if it is a deal"
                 ),
                 file=cell_text(deal.get(SOURCE_FILE)),
                 sheet=cell_text(deal.get(SOURCE_SHEET)),

@@ -30,6 +30,7 @@ RULE_INFERRED = "stages.inferred"
 RULE_OVER_WORD = "stages.inferred-over-word"
 RULE_CONTRADICTS = "stages.word-contradicts-evidence"
 RULE_UNKNOWN_WORD = "stages.unknown-word"
+RULE_OUTCOME = "stages.outcome-over-stage"
 UNKNOWN_WORD = "_stage_unknown"  # set by normalize where the stage cell held an unknown word
 STAGE_WORD = "_stage_word"  # set by normalize: the unknown word as written
 MOVED = "_stage_from_probability"  # set by normalize: the word stood in the probability column
@@ -59,14 +60,14 @@ def closed_sides(records: pd.DataFrame, evidence: EvidenceColumns) -> tuple[np.n
         if not isinstance(name, str) or not name.startswith(EXTRA):
             continue
         header = name[len(EXTRA) :]
-        key = word_key(header)
+        keys = header_keys(header)
         for side, flag_keys, date_keys in (
             ("won", evidence.won_flags, evidence.won_dates),
             ("lost", evidence.lost_flags, evidence.lost_dates),
         ):
-            if key not in flag_keys and key not in date_keys:
+            if not keys & {*flag_keys, *date_keys}:
                 continue
-            is_date = key not in flag_keys
+            is_date = not keys & set(flag_keys)
 
             def says(value: object, header: str = header, is_date: bool = is_date) -> str:
                 if is_blank(value):
@@ -83,6 +84,43 @@ def closed_sides(records: pd.DataFrame, evidence: EvidenceColumns) -> tuple[np.n
     sides = np.where(won & ~lost, "won", np.where(lost & ~won, "lost", "")).astype(object)
     detail = np.where(won & ~lost, said["won"], np.where(lost & ~won, said["lost"], ""))
     return sides, detail.astype(object)
+
+
+def header_keys(header: str) -> set[str]:
+    """The keys an evidence header is known by: the whole header's, and the part's after a
+    group prefix (Pipedrive's 'Deal - Won time', a two-row header's 'Result / Won Date')."""
+    keys = {word_key(header)}
+    for sep in (" - ", " / ", ": "):
+        if sep in header:
+            keys.add(word_key(header.rsplit(sep, 1)[1]))
+    return keys - {""}
+
+
+def outcome_sides(records: pd.DataFrame, model: StageModel) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, the side (won, lost or "") an outcome column beside the stage says (evidence
+    ``outcome``: Pipedrive's Status of open, won, lost) and the cell saying it."""
+    n = len(records)
+    side = np.full(n, "", dtype=object)
+    detail = np.full(n, "", dtype=object)
+    status = {s.key: s.status for s in model.stages}
+    for name in records.columns:
+        if not isinstance(name, str) or not name.startswith(EXTRA):
+            continue
+        header = name[len(EXTRA) :]
+        if not header_keys(header) & set(model.evidence.outcome):
+            continue
+
+        def says(value: object) -> str:
+            if is_blank(value):
+                return ""
+            found = status.get(model.lookup(cell_text(value)) or "", "")
+            return found if found in ("won", "lost") else ""
+
+        sides = np.asarray(by_value(records[name], says), dtype=object)
+        new = (side == "") & (sides != "")
+        side[new] = sides[new]
+        detail[new] = [f"{header} '{cell_text(v)}'" for v in records[name].to_numpy()[new]]
+    return side, detail
 
 
 def _numbers(frame: pd.DataFrame, name: str) -> np.ndarray:
@@ -172,6 +210,21 @@ def infer_stages(
     words = map_values(_column(out, STAGE_WORD), cell_text)
     side, detail = closed_sides(out, model.evidence)
     closed_stages = {s.key for s in model.stages if s.closed}
+    found: list[pd.DataFrame] = []
+    if model.evidence.outcome:
+        outcome, said = outcome_sides(out, model)
+        # the outcome decides an open pipeline stage (Negotiations Started, Status won): a
+        # won deal keeps the last stage it passed in such an export
+        is_open = ~np.isin(stage.to_numpy(dtype=object), [*closed_stages, ""])
+        over_open = np.flatnonzero(is_open & (outcome != ""))
+        if len(over_open):
+            found.append(_outcome_findings(out, model, stage, over_open, outcome, said, lang))
+            stage.iloc[over_open] = outcome[over_open]
+            inferred.iloc[over_open] = True
+        # with no flag or date, the outcome is the evidence of the closed side
+        none = side == ""
+        side = np.where(none, outcome, side).astype(object)
+        detail = np.where(none, said, detail).astype(object)
     empty = np.flatnonzero((stage == "").to_numpy())
     rows = out.iloc[empty]
     # a sheet "lacks" a field by all its rows, not only the empty-stage ones inference looks at
@@ -192,7 +245,6 @@ def infer_stages(
             allowed = open_ & ~over
         if allowed.any():
             chosen[allowed & _rule_matches(rule, rows, side[empty])] = i
-    found: list[pd.DataFrame] = []
     hit = np.flatnonzero(chosen >= 0)
     if len(hit):
         at = empty[hit]
@@ -233,6 +285,37 @@ def infer_stages(
     found.append(_contradictions(out, model, side, detail, inferred.to_numpy(dtype=bool)))
     found.append(fnd.to_frame(_unknown_words(out, model, stage, unknown, words, lang)))
     return out, fnd.concat(found)
+
+
+def _outcome_findings(
+    out: pd.DataFrame,
+    model: StageModel,
+    stage: pd.Series,
+    at: np.ndarray,
+    outcome: np.ndarray,
+    said: np.ndarray,
+    lang: str,
+) -> pd.DataFrame:
+    """``stages.outcome-over-stage`` (info) where an outcome column closed an open stage."""
+    rows = out.iloc[at]
+    was = stage.to_numpy(dtype=object)[at]
+    messages = [
+        f"stage '{w}' is the last one the deal passed; {why} says it was {o}: read as '{o}' "
+        f"({model.stage(o).label.get(lang)})"
+        for w, o, why in zip(was.tolist(), outcome[at].tolist(), said[at].tolist(), strict=True)
+    ]
+    return pd.DataFrame(
+        {
+            "rule": RULE_OUTCOME,
+            "severity": "info",
+            "message": messages,
+            **where_columns(rows),
+            "field": "stage",
+            "original": was,
+            "value": outcome[at],
+            "action": "changed",
+        }
+    )
 
 
 def _evidence(rule: InferenceRule, probability: float, closed: str) -> str:

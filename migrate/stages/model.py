@@ -71,7 +71,7 @@ _WHEN_KEYS = [
 FORM_KINDS: tuple[str, ...] = ("doing", "preparing", "done", "waiting")
 _STEM_KEYS = ["words", *FORM_KINDS, "default"]
 _GUESS_KEYS = ["words", "stage", "why"]
-_EVIDENCE_KEYS = ["won", "lost", "truthy"]
+_EVIDENCE_KEYS = ["won", "lost", "truthy", "outcome"]
 _EVIDENCE_SIDE_KEYS = ["flags", "dates"]
 _KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _RULE_ID_RE = re.compile(r"^[a-z]+\.[a-z0-9]+(-[a-z0-9]+)*$")
@@ -155,6 +155,9 @@ class EvidenceColumns:
     lost_flags: tuple[str, ...] = ()
     lost_dates: tuple[str, ...] = ()
     truthy: frozenset[str] = frozenset()  # cell keys (word_key) that mean "yes"
+    # header keys of a deal's outcome beside its pipeline stage (Pipedrive's Status: open, won,
+    # lost); its won or lost word is the deal's stage over an open stage word
+    outcome: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -557,7 +560,7 @@ def _check_provisional(raw: Any, problems: Problems, keys: list[str]) -> None:
 
 
 def _read_evidence(raw: Any, problems: Problems) -> EvidenceColumns:
-    """evidence: {won: {flags, dates}, lost: {flags, dates}, truthy: [...]}."""
+    """evidence: {won: {flags, dates}, lost: {flags, dates}, truthy: [...], outcome: [...]}."""
     at = "evidence"
     if raw is None or not problems.keys(raw, at, _EVIDENCE_KEYS):
         return EvidenceColumns()
@@ -570,7 +573,9 @@ def _read_evidence(raw: Any, problems: Problems) -> EvidenceColumns:
             words = problems.string_list(spec.get(kind), f"{at}.{side}.{kind}")
             headers[f"{side}_{kind}"] = tuple(k for k in map(word_key, words) if k)
     truthy = problems.string_list(raw.get("truthy"), f"{at}.truthy")
+    outcome = problems.string_list(raw.get("outcome"), f"{at}.outcome")
     return EvidenceColumns(
+        outcome=tuple(k for k in map(word_key, outcome) if k),
         won_flags=headers.get("won_flags", ()),
         won_dates=headers.get("won_dates", ()),
         lost_flags=headers.get("lost_flags", ()),
