@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from pathlib import Path
 
 import click
 
@@ -320,6 +321,33 @@ def _skipped_sheets(result) -> list[str]:
     ]
 
 
+def _unread_subfolders(inputs: tuple[str, ...]) -> list[str]:
+    """A folder given as input is read one level deep (its sub-folders may hold archives or
+    truth files): each sub-folder holding spreadsheet files is named, so none is left out
+    without the user knowing."""
+    from .ingest.files import SPREADSHEET_EXTS
+
+    lines = []
+    for raw in inputs:
+        folder = Path(raw)
+        if not folder.is_dir():
+            continue
+        for sub in sorted(q for q in folder.iterdir() if q.is_dir() and not q.name.startswith(".")):
+            n = sum(
+                1
+                for f in sub.rglob("*")
+                if f.is_file()
+                and f.suffix.lower() in SPREADSHEET_EXTS
+                and not f.name.startswith(("~$", "."))
+            )
+            if n:
+                lines.append(
+                    f"note: {sub}/ holds {n} spreadsheet file(s) that were not read (a folder "
+                    "is read one level deep); give the sub-folder too to read them"
+                )
+    return lines
+
+
 def _on_terminal() -> bool:
     """Progress lines only for a person watching: stderr is a terminal."""
     return sys.stderr.isatty()
@@ -387,6 +415,8 @@ def _run(ctx: click.Context, files: tuple[str, ...], target: str | None, **kw) -
     )
     click.echo(_reference_line(result), err=True)
     for line in _skipped_sheets(result):
+        click.echo(line, err=True)
+    for line in _unread_subfolders(files):
         click.echo(line, err=True)
     if result.timings:
         peak = peak_memory_gb()

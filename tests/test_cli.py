@@ -92,6 +92,24 @@ def test_some_files_failed_exit_1_and_others_processed(tmp_path):
     assert (tmp_path / "o" / "records.csv").exists()
 
 
+def test_a_sub_folder_left_unread_is_named(tmp_path):
+    import shutil
+
+    folder = tmp_path / "trackers"
+    (folder / "east" / "2025").mkdir(parents=True)
+    (folder / "archive").mkdir()
+    shutil.copy(FIX / "header-on-row-4.xlsx", folder)
+    shutil.copy(FIX / "header-on-row-4.xlsx", folder / "east" / "2025" / "tracker.xlsx")
+    (folder / "archive" / "readme.md").write_text("old files", "utf-8")
+    res = invoke("audit", str(folder), "--out", str(tmp_path / "o"))
+    assert res.exit_code in (0, 1), res.stderr
+    notes = [line for line in res.stderr.splitlines() if line.startswith("note:")]
+    assert notes == [
+        f"note: {folder / 'east'}/ holds 1 spreadsheet file(s) that were not read (a folder is "
+        "read one level deep); give the sub-folder too to read them"
+    ]
+
+
 @pytest.mark.parametrize(
     "name", ["corrupt.xlsx", "not-a-spreadsheet.xlsx", "encrypted.xlsx", "empty.xlsx"]
 )
