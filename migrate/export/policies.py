@@ -21,7 +21,7 @@ from ..validate import ROW_KEYS, STAGE
 from . import values as v
 from .findings import BuildFindings
 from .profile import TargetProfile
-from .records import SOURCE_COLUMNS, text
+from .records import SOURCE_COLUMNS, text, texts
 
 _NAME_PARTS = (("product", "product"), ("created_at", "created date"))
 
@@ -56,7 +56,7 @@ def missing_required(deals: pd.DataFrame, target: TargetProfile) -> list[dict[st
             present = pd.Series(False, index=deals.index)
             for f in fields:
                 if f in deals.columns:
-                    present |= deals[f].map(text) != ""
+                    present |= texts(deals[f]) != ""
             lacking = deals[~present]
             rows = sum(len([k for k in text(v).split(";") if k]) for v in lacking.get(ROW_KEYS, []))
             key = next((POLICY_OF_FIELD[f] for f in fields if f in POLICY_OF_FIELD), "")
@@ -94,7 +94,7 @@ def apply_policies(
         out = _closed_probability(out, model, found)
     if pol.missing_deal_name == "generate" and len(out):
         names = (
-            out["deal_name"].map(text)
+            texts(out["deal_name"])
             if "deal_name" in out.columns
             else pd.Series("", index=out.index)
         )
@@ -124,7 +124,7 @@ def apply_policies(
         out = _close_date_placeholder(out, target, today, fiscal_start, found)
     if pol.missing_close_date == "fill" and len(out):
         dates = (
-            out["close_date"].map(text)
+            texts(out["close_date"])
             if "close_date" in out.columns
             else pd.Series("", index=out.index)
         )
@@ -173,7 +173,7 @@ def _close_date_placeholder(
     deal's own date (the first of close_date_fill), or the fixed date of the profile."""
     pol = target.policies
     dates = (
-        deals["close_date"].map(text)
+        texts(deals["close_date"])
         if "close_date" in deals.columns
         else pd.Series("", index=deals.index)
     )
@@ -209,7 +209,7 @@ def _stage_placeholder(
     """The first open deal stage where a deal has none the target maps."""
     first = next(iter(model.keys_where(level="deal", status="open")), "")
     mapped = set(target.maps.get("stage", {})) or set(model.keys_where(level="deal"))
-    stages = deals["stage"].map(text)
+    stages = texts(deals["stage"])
     out = deals.copy()
     for idx in deals.index[~stages.isin(mapped)]:
         row = deals.loc[idx]

@@ -38,11 +38,14 @@ are people, not deals, whatever their status says. With ``leads`` or ``contacts`
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .. import findings as fnd
+from ..columnar import by_value
 from ..schema import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET
 from ..schema import cell_text as text
 from ..stages import StageModel
@@ -50,6 +53,36 @@ from ..validate import ID, ROW_KEYS, STAGE
 
 SOURCE_COLUMNS = [SOURCE_FILE, SOURCE_SHEET, SOURCE_ROW]
 _ID_COLS = {"companies": "company_id", "contacts": "contact_id", "deals": "deal_id"}
+
+
+def per_value(values: pd.Series, fn: Callable[[Any], Any]) -> pd.Series:
+    """``values.map(fn)`` (the same values and dtype), ``fn`` asked once per distinct value:
+    a record set repeats its stages, dates, owners and links on many rows."""
+    if not len(values):
+        return values.map(fn)
+    return pd.Series(by_value(values, fn), index=values.index)
+
+
+def texts(values: pd.Series) -> pd.Series:
+    """``values.map(text)``, each distinct value once."""
+    return per_value(values, text)
+
+
+def _looked_up(keys: pd.Series, table: Mapping[str, str]) -> pd.Series:
+    """``keys.map(lambda k: table.get(k, ""))`` by one hashed lookup of the whole column
+    (the keys of a record set are nearly all distinct: one call per row was most of it)."""
+    if not len(keys):
+        return keys.map(lambda k: table.get(k, ""))
+    at = pd.Index(list(table), dtype=object).get_indexer(keys.to_numpy(dtype=object))
+    values = np.array([*table.values(), ""], dtype=object)  # at -1 (not in the table): ""
+    return pd.Series(values[at].tolist(), index=keys.index)
+
+
+def _rows(frame: pd.DataFrame, *fields: str) -> list[dict[str, Any]]:
+    """The rows of ``frame`` as dicts of what their findings read (the source columns and
+    ``fields``): a row Series per record through ``iterrows`` cost more than the finding."""
+    wanted = [c for c in dict.fromkeys((*SOURCE_COLUMNS, *fields)) if c in frame.columns]
+    return frame[wanted].to_dict("records")
 
 
 def _merge_keys(*parts: object) -> str:
@@ -67,14 +100,14 @@ def _prepare(frame: pd.DataFrame | None, entity: str) -> pd.DataFrame:
         "deals": ["deal_id", "company_id", "contact_id"],
     }[entity]
     for c in links:
-        out[c] = out[c].map(text).astype("object") if c in out.columns else ""
+        out[c] = texts(out[c]).astype("object") if c in out.columns else ""
     for c in [ROW_KEYS, *SOURCE_COLUMNS]:
         if c not in out.columns:
             out[c] = 0 if c == SOURCE_ROW else ""
     out = out[out[_ID_COLS[entity]] != ""].reset_index(drop=True)
     out[ID] = out[_ID_COLS[entity]]
     if entity == "deals":
-        out["stage"] = out["stage"].map(text) if "stage" in out.columns else ""
+        out["stage"] = texts(out["stage"]) if "stage" in out.columns else ""
         out[STAGE] = out["stage"]
     return out
 
@@ -100,8 +133,8 @@ def stage_rank(model: StageModel) -> Callable[[str], tuple[int, int]]:
 
 def _sorted_best_first(deals: pd.DataFrame, model: StageModel) -> pd.DataFrame:
     rank = stage_rank(model)
-    updated = deals["updated_at"].map(text) if "updated_at" in deals.columns else ""
-    d = deals.assign(_rank=deals["stage"].map(rank), _updated=updated)
+    updated = texts(deals["updated_at"]) if "updated_at" in deals.columns else ""
+    d = deals.assign(_rank=per_value(deals["stage"], rank), _updated=updated)
     return d.sort_values(
         ["_rank", "_updated", "deal_id"], ascending=[False, False, True], kind="stable"
     )
@@ -113,10 +146,10 @@ def _with_computed(
     """Add ``funnel_stage`` and ``owner`` from the record of each company/person that went furthest."""
     d = _sorted_best_first(deals[deals[key] != ""], model).drop_duplicates(key, keep="first")
     stage = dict(zip(d[key], d["stage"]))
-    owner = dict(zip(d[key], d["owner"].map(text))) if "owner" in d.columns else {}
+    owner = dict(zip(d[key], texts(d["owner"]))) if "owner" in d.columns else {}
     out = frame.copy()
-    out["funnel_stage"] = out[key].map(lambda k: stage.get(k, ""))
-    out["owner"] = out[key].map(lambda k: owner.get(k, ""))
+    out["funnel_stage"] = _looked_up(out[key], stage)
+    out["owner"] = _looked_up(out[key], owner)
     return out
 
 
@@ -180,7 +213,7 @@ def build_record_sets(
                     "person-level stages are only exported as their lifecycle stage",
                     action="skipped",
                 )
-                for _, row in orphans.iterrows()
+                for row in _rows(orphans, "stage")
             ]
         else:
             companies, contacts, leads, more = _split_leads(
@@ -226,7 +259,7 @@ def _forecast(deals: pd.DataFrame) -> pd.Series:
     """True for the records that carry a forecast: an amount other than 0, or a close date."""
     blank = pd.Series("", index=deals.index)
     amount = pd.to_numeric(deals["amount"], errors="coerce") if "amount" in deals else blank
-    close = deals["close_date"].map(text) if "close_date" in deals else blank
+    close = texts(deals["close_date"]) if "close_date" in deals else blank
     return amount.notna() & (amount != 0) | (close != "")
 
 
@@ -239,10 +272,12 @@ def lead_list_rows(deals: pd.DataFrame, model: StageModel) -> pd.Series:
     if deals.empty:
         return pd.Series(False, index=deals.index, dtype=bool)
     blank = pd.Series("", index=deals.index)
-    name = deals["deal_name"].map(_has_letters) if "deal_name" in deals else blank.astype(bool)
+    name = (
+        per_value(deals["deal_name"], _has_letters) if "deal_name" in deals else blank.astype(bool)
+    )
     deal_field = _forecast(deals) | name
     person = deals["stage"].isin(set(model.keys_where(level="person")))
-    sheet = deals[SOURCE_FILE].map(text) + "|" + deals[SOURCE_SHEET].map(text)
+    sheet = texts(deals[SOURCE_FILE]) + "|" + texts(deals[SOURCE_SHEET])
     by_sheet = pd.DataFrame({"sheet": sheet, "deal": deal_field, "person": person})
     per_sheet = by_sheet.groupby("sheet", sort=False).agg({"deal": "any", "person": "any"})
     lists = set(per_sheet.index[~per_sheet["deal"] & per_sheet["person"]])
@@ -268,7 +303,7 @@ def _converted_leads(
     out = deals.copy()
     findings: list[fnd.Finding] = []
     unstaged = in_list & (out["stage"] == "")
-    for _, row in out[unstaged].iterrows():
+    for row in _rows(out[unstaged], "stage"):
         findings.append(
             _finding(
                 "export.lead-status-assumed",
@@ -285,11 +320,11 @@ def _converted_leads(
     pipeline = out[~in_list & (out["company_id"] != "")]
     best = _sorted_best_first(pipeline, model).drop_duplicates("company_id")
     deal_of = dict(zip(best["company_id"], best["deal_id"]))
-    label_of = dict(zip(best["deal_id"], best["deal_name"].map(text)))
-    company_name = dict(zip(companies["company_id"], companies["company_name"].map(text)))
-    linked = converted & out["company_id"].map(lambda c: c in deal_of)
+    label_of = dict(zip(best["deal_id"], texts(best["deal_name"])))
+    company_name = dict(zip(companies["company_id"], texts(companies["company_name"])))
+    linked = converted & out["company_id"].isin(list(deal_of))
     link_rows = []
-    for _, row in out[linked].iterrows():
+    for row in _rows(out[linked], "stage", "company_id", "contact_id", ROW_KEYS):
         target = deal_of[row["company_id"]]
         if row["contact_id"]:
             link_rows.append((target, row["contact_id"], text(row.get(ROW_KEYS))))
@@ -304,7 +339,10 @@ def _converted_leads(
                 action="merged",
             )
         )
-    for idx, row in out[converted & ~linked].iterrows():
+    named = out[converted & ~linked]
+    for idx, row in zip(
+        named.index, _rows(named, "stage", "company_id", "contact_name", "product", "deal_name")
+    ):
         who = company_name.get(row["company_id"], "") or text(row.get("contact_name"))
         what = text(row.get("product")) or "商談"
         name = f"{who} {what}".strip()
@@ -359,7 +397,7 @@ def _forecast_sqls(
             action="changed",
             value=first,
         )
-        for _, row in deals[promote].iterrows()
+        for row in _rows(deals[promote], "stage")
     ]
     out.loc[promote, "stage"] = first
     if STAGE in out.columns:
@@ -390,7 +428,7 @@ def _split_leads(
             "it is exported as that contact, not as a lead",
             action="skipped",
         )
-        for _, row in person_rows[person_rows["contact_id"].isin(with_deals)].iterrows()
+        for row in _rows(person_rows[person_rows["contact_id"].isin(with_deals)], "stage")
     ]
     # an account is a company with a deal or a contact; a company with nothing but leads is not
     accounts = set(deal_rows["company_id"]) | set(
@@ -414,7 +452,7 @@ def _split_leads(
         },
     )
     lead["funnel_stage"] = best["stage"]
-    lead["owner"] = best["owner"].map(text) if "owner" in best.columns else ""
+    lead["owner"] = texts(best["owner"]) if "owner" in best.columns else ""
     person = contacts.drop_duplicates("contact_id").set_index("contact_id")
     lead = _with_columns(
         lead,
@@ -442,7 +480,7 @@ def _split_leads(
 def _finding(
     rule: str,
     severity: fnd.Severity,
-    row: pd.Series,
+    row: Mapping[str, Any],
     message: str,
     action: str = "none",
     field: str = "stage",
