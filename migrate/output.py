@@ -433,8 +433,17 @@ def neutralise(value: str) -> str:
     return "'" + value if is_formula_payload(value) else value
 
 
+#: the first characters a formula payload can start with (see :func:`is_formula_payload`)
+_PAYLOAD_FIRST = np.array(["=", "\t", "\r", "+", "-", "@"])
+
+
 def payload_mask(column: pd.Series) -> pd.Series:
-    """Which cells of a column are formula payloads (each distinct value tested once)."""
+    """Which cells of a column are formula payloads.
+
+    Only a cell whose text starts with one of :data:`_PAYLOAD_FIRST` can be one: the first
+    characters of the whole column are taken in numpy (a cell's text is its ``str()``), and
+    each distinct value of those few cells is tested once (hashing every distinct value of
+    every column was most of writing records.csv and findings.csv)."""
     from .columnar import by_value
 
     def payload(v: object) -> bool:
@@ -442,8 +451,20 @@ def payload_mask(column: pd.Series) -> pd.Series:
             return is_formula_payload(v)
         return not pd.isna(v) and is_formula_payload(str(v))  # type: ignore[call-overload]
 
-    marks = by_value(column, payload)
-    return pd.Series(np.array(marks, dtype=bool), index=column.index, dtype=bool)
+    marks = np.zeros(len(column), dtype=bool)
+    maybe = np.isin(_first_characters(column.to_numpy(dtype=object)), _PAYLOAD_FIRST)
+    if maybe.any():
+        marks[maybe] = by_value(column[maybe], payload)
+    return pd.Series(marks, index=column.index, dtype=bool)
+
+
+def _first_characters(cells: np.ndarray) -> np.ndarray:
+    """The first character of each cell's ``str()`` ("" for an empty text), in numpy; a
+    column holding sequences (a tuple cell), which numpy will not take as text, cell by cell."""
+    try:
+        return cells.astype("U1")
+    except ValueError:
+        return np.array([str(v)[:1] for v in cells.tolist()], dtype="U1")
 
 
 def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:

@@ -241,6 +241,34 @@ def test_formula_payloads(value, payload):
     assert is_formula_payload(value) is payload
 
 
+def test_payload_mask_is_the_test_of_each_cell_whatever_the_cell():
+    """The column mask (first characters in numpy, then each distinct candidate) marks what
+    the test of each cell's text marks: texts, numbers whose text starts with -, blanks,
+    dates, booleans and a tuple cell."""
+    import datetime as dt
+
+    import numpy as np
+    import pandas as pd
+
+    from migrate.output import payload_mask
+
+    cells = ["=1+1", "-5", "-1e-05", -1e-05, -5.0, "+81312345678", "@cosme", "@x y", "\r", "-"]
+    cells += [None, np.nan, pd.NA, "", "a=b", "＝1", dt.date(2026, 1, 2), True, ("=a", "-b")]
+    expected = [
+        isinstance(c, str)
+        and is_formula_payload(c)
+        or not isinstance(c, (str, tuple))
+        and not pd.isna(c)
+        and is_formula_payload(str(c))
+        for c in cells
+    ]
+    assert payload_mask(pd.Series(cells, dtype=object)).tolist() == expected
+    texts = [c for c in cells if isinstance(c, str)] + [None]
+    assert payload_mask(pd.Series(texts, dtype="str")).tolist() == [
+        is_formula_payload(c) if c else False for c in texts
+    ]
+
+
 def test_every_csv_the_tool_writes_is_free_of_formulas(tmp_path):
     import csv
     import io
