@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
+
 from ..schema import flags
 from . import values as v
 from .context import Context
@@ -21,8 +23,11 @@ from .settings import ChecklistItem
 def build_checklist(ctx: Context, sections: dict[str, Any]) -> dict[str, Any]:
     """The ``checklist`` section."""
     items = []
+    status_of = {s.key: s.status for s in ctx.model.stages}
+    # the exported open records, which several measures count (worked out once)
+    open_ = flags(ctx.stages, lambda k: status_of.get(k) == "open") & (ctx.status == "exported")
     for item in ctx.rules.checklist:
-        value, num, den, why = _measure(ctx, sections, item.measure)
+        value, num, den, why = _measure(ctx, sections, item.measure, open_)
         items.append(
             {
                 "id": item.id,
@@ -58,13 +63,12 @@ def _share(num: int, den: int, why: str) -> Measured:
     return (round(num / den, 4), num, den, "") if den else (None, num, den, why)
 
 
-def _measure(ctx: Context, sections: dict[str, Any], measure: str) -> Measured:
+def _measure(ctx: Context, sections: dict[str, Any], measure: str, open_: pd.Series) -> Measured:
     funnel = sections.get("funnel") or {}
     model = ctx.model
     exported = ctx.status == "exported"
     rec = ctx.records
     status_of = {s.key: s.status for s in model.stages}
-    open_ = flags(ctx.stages, lambda k: status_of.get(k) == "open") & exported
     if measure == "none":
         return (None, None, None, "not-assessable")
     if measure == "stage_recognised":

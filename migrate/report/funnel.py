@@ -328,13 +328,13 @@ def _movements(ctx: Context, allb: pd.DataFrame) -> dict[str, Any]:
             ],
         }
     )
-    moved = sorted(set(moves["_id"]))
+    # the moves as lists: iterating the text columns (Arrow) cell by cell costs 7x more
+    froms, tos = moves["from"].tolist(), moves["to"].tolist()
+    moved = sorted(set(moves["_id"].tolist()))
     deals = len(moved)
-    backwards = sum(
-        order_of.get(b, 0) < order_of.get(a, 0) for a, b in zip(moves["from"], moves["to"])
-    )
+    backwards = sum(order_of.get(b, 0) < order_of.get(a, 0) for a, b in zip(froms, tos))
     trans: dict[tuple[str, str], list[int]] = {}
-    for a, b, days in zip(moves["from"], moves["to"], moves["days"]):
+    for a, b, days in zip(froms, tos, moves["days"].tolist()):
         trans.setdefault((a, b), []).append(days)
     shown = set(moved[: ctx.rules.top])
     paths = snaps[snaps["_id"].isin(shown)]

@@ -38,10 +38,13 @@ def report_fields(ctx: Context) -> list[str]:
 def build_quality(ctx: Context, catalogue: Catalogue) -> dict[str, Any]:
     """The ``quality`` section (findings grouped by the themes of ``catalogue``)."""
     fields = report_fields(ctx)
+    # per record and field, once for both tables: has its sheet the column, is it filled
+    has = _has_column(ctx, list(dict.fromkeys([*fields, "owner"])))
+    fil = _filled_frame(ctx, fields)
     return {
         "fields": fields,
-        "completeness": _completeness(ctx, fields),
-        "by_owner": _by_owner(ctx, fields),
+        "completeness": _completeness(ctx, fields, has, fil),
+        "by_owner": _by_owner(ctx, fields, has, fil),
         "findings": _findings(ctx, catalogue),
         "unknown_stages": _unknown_stages(ctx),
         "unmapped_headers": _unmapped(ctx),
@@ -81,10 +84,10 @@ def _share(filled: pd.Series, has: pd.Series) -> float | None:
     return round(float((filled & has).sum()) / n, 4) if n else None
 
 
-def _completeness(ctx: Context, fields: list[str]) -> dict[str, Any]:
+def _completeness(
+    ctx: Context, fields: list[str], has: pd.DataFrame, fil: pd.DataFrame
+) -> dict[str, Any]:
     rec = ctx.records
-    has = _has_column(ctx, fields)
-    fil = _filled_frame(ctx, fields)
     by_source = []
     for t in ctx.tables:
         if t.kind != "table":
@@ -111,13 +114,13 @@ def _completeness(ctx: Context, fields: list[str]) -> dict[str, Any]:
     return {"rows": int(len(rec)), "by_source": by_source, "overall": overall}
 
 
-def _by_owner(ctx: Context, fields: list[str]) -> dict[str, Any]:
+def _by_owner(
+    ctx: Context, fields: list[str], has: pd.DataFrame, fil: pd.DataFrame
+) -> dict[str, Any]:
     rec = ctx.records
-    has_owner = _has_column(ctx, ["owner"])["owner"] if len(rec) else pd.Series([], dtype=bool)
+    has_owner = has["owner"]
     if not has_owner.any():
         return {"available": False, "reason": "no-owner-column", "owners": [], "omitted": 0}
-    has = _has_column(ctx, fields)
-    fil = _filled_frame(ctx, fields)
     owners = v.texts(v.column(rec, "owner"))
     owners = owners.where(
         has_owner, None
