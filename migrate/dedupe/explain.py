@@ -235,11 +235,15 @@ def run_findings(
         fr = first_row[idx]
         ok = fr >= 0
         fr = fr[ok]
+        # messages made as a text Series stay Arrow strings: hundreds of thousands of long
+        # texts as Python objects were the stage's peak at 1M rows (the frame holds them as
+        # Arrow strings again)
+        texts = message.array if isinstance(message, pd.Series) else np.asarray(message, object)
         return pd.DataFrame(
             {
                 "rule": rule,
                 "severity": severity,
-                "message": np.asarray(message, dtype=object)[ok],
+                "message": texts[ok],
                 "file": info["file"].to_numpy()[fr],
                 "sheet": info["sheet"].to_numpy()[fr],
                 "row": info["row"].to_numpy()[fr],
@@ -287,9 +291,7 @@ def run_findings(
                 + "): "
                 + evidence[src]
             )
-            out.append(
-                at(me, "merged", "dedupe.merged", "info", msg.to_numpy(), labels_text[me], ids[me])
-            )
+            out.append(at(me, "merged", "dedupe.merged", "info", msg, labels_text[me], ids[me]))
         review = np.flatnonzero(np.isin(status, ["review", "split"]))
         if len(review):
             a, b = left[review], right[review]
@@ -309,7 +311,7 @@ def run_findings(
                     "none",
                     "dedupe.probable-duplicate",
                     "warning",
-                    msg.to_numpy(),
+                    msg,
                     labels_text[a],
                 )
             )
