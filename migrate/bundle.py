@@ -185,7 +185,7 @@ class Rules:
         stage uses (normalize.yaml ``companies.legal_forms``)."""
         return self.normalize.companies.legal_forms
 
-    @property
+    @functools.cached_property
     def legal_form_spellings(self) -> tuple[str, ...]:
         """Every spelling of every legal form (the forms and their variants), once each."""
         return tuple(dict.fromkeys(v for lf in self.legal_forms for v in (lf.form, *lf.variants)))

@@ -37,7 +37,7 @@ _AMOUNT = re.compile(
 _PROB = re.compile(r"^\d{1,3}(?:\.\d+)?\s?%$")
 
 
-def _legal_forms(rules_dir: str | None) -> re.Pattern[str] | None:
+def legal_forms(rules_dir: str | None) -> re.Pattern[str] | None:
     """A pattern of the legal forms of rules/normalize.yaml (a column of them is company names)."""
     from ..bundle import load_rules_bundle
     from ..errors import RuleFileError
@@ -160,7 +160,7 @@ def profile_column(
     if not n:
         return ValueProfile(0, 0, {})
     stage_words = _stage_words(rules_dir)
-    legal = _legal_forms(rules_dir)
+    legal = legal_forms(rules_dir)
     people = _people(rules_dir)
     company = [bool(legal and legal.search(v.casefold())) for v in vals]
     known = [
@@ -194,16 +194,21 @@ def profile_column(
     return ValueProfile(n, len(set(vals)), {k: counts[k] / n for k in _KINDS})
 
 
-def looks_like_value(text: str, rules_dir: str | None = None) -> bool:
+def looks_like_value(
+    text: str, rules_dir: str | None = None, *, legal: re.Pattern[str] | None | bool = True
+) -> bool:
     """A cell that is a value, not a column name: an e-mail, a phone number, a date, or a
-    company name with its legal form."""
+    company name with its legal form.
+
+    ``legal``: the pattern of :func:`legal_forms` when the caller asks for many cells (finding
+    it costs a look at every rule file); by default it is looked up here."""
     v = nfkc(str(text)).strip()
     if _EMAIL.match(v) or _DATE.match(v):
         return True
     if _PHONE.match(v) and 9 <= sum(c.isdigit() for c in v) <= 15:
         return True
-    legal = _legal_forms(rules_dir)
-    return bool(legal and legal.search(v.casefold()))
+    pattern = legal_forms(rules_dir) if legal is True else legal
+    return bool(pattern and pattern.search(v.casefold()))
 
 
 def sniff_column(values: Sequence[str], rules_dir: str | None = None) -> tuple[str | None, float]:
@@ -230,7 +235,7 @@ def company_key(name: str, legal: re.Pattern[str] | None) -> str:
 
 def company_keys(values: Sequence[object], rules_dir: str | None = None) -> frozenset[str]:
     """The company keys of a column of company names (two characters or more)."""
-    legal = _legal_forms(rules_dir)
+    legal = legal_forms(rules_dir)
     keys = (company_key(str(v), legal) for v in values if v is not None and str(v).strip())
     return frozenset(k for k in keys if len(k) >= 2)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ...columns import header_key, looks_like_value, match_header
+from ...columns import header_key, legal_forms, looks_like_value, match_header
 from ...schema import Schema
 from ..readers import Grid
 from .cells import _is_texty
@@ -44,6 +44,7 @@ def _find_header(
     cells: pd.DataFrame, top: list[int], schema: Schema, rules_dir: str | None
 ) -> int | None:
     best, best_score = None, 0.0
+    legal = legal_forms(rules_dir)  # once, not per cell
     for rank, i in enumerate(top):
         vals = [v for v in cells.iloc[i].tolist() if v is not None]
         texts = [v for v in vals if _is_texty(v)]
@@ -53,7 +54,7 @@ def _find_header(
         for t in texts:
             if len(t) > 40:
                 continue
-            if looks_like_value(t, rules_dir):
+            if looks_like_value(t, rules_dir, legal=legal):
                 # a company with its legal form, an e-mail, a phone, a date: a data cell, not a
                 # column name (a first data row under headers no rule knows)
                 matched -= 1
