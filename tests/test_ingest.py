@@ -794,3 +794,52 @@ def test_the_xml_places_a_sheet_where_calamine_does(tmp_path):
     (_, xml, cal), *_ = _placements(styled)
     assert xml is None
     assert cal[2:4] == (3, 2)
+
+
+@pytest.mark.parametrize(
+    ("sheet", "owner"),
+    [
+        ("田中", "田中"),  # a listed surname
+        ("佐藤 花子", "佐藤 花子"),  # a full name
+        ("田中分", "田中"),  # the words around a rep's name (ingest.yaml owner_sheet_words)
+        ("担当：鈴木", "鈴木"),
+        ("John Smith", "John Smith"),
+        ("関西", ""),  # a region is no person
+        ("案件一覧", ""),
+        ("Pipeline", ""),
+        ("2025年度", ""),
+    ],
+)
+def test_a_sheet_per_rep_gives_its_rows_that_owner(tmp_path, sheet, owner):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = sheet
+    ws.append(["会社名", "案件名", "ステータス", "金額"])
+    ws.append(["株式会社アルファ", "CRM導入", "提案", 3_000_000])
+    ws.append(["ベータ商事株式会社", "保守", "受注", 500_000])
+    path = tmp_path / "担当別.xlsx"
+    wb.save(path)
+    result = read_sources([str(path)])
+    records = to_records(result.tables)
+    assert records["owner"].fillna("").tolist() == [owner, owner]
+    said = [
+        f for t in result.tables for f in t.findings if f.rule == "ingest.owner-from-sheet-name"
+    ]
+    assert len(said) == (1 if owner else 0)
+
+
+def test_an_owner_column_wins_over_the_sheet_name(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "田中"
+    ws.append(["会社名", "案件名", "営業担当", "金額"])
+    ws.append(["株式会社アルファ", "CRM導入", "佐藤", 3_000_000])
+    ws.append(["ベータ商事株式会社", "保守", "鈴木", 500_000])
+    path = tmp_path / "t.xlsx"
+    wb.save(path)
+    records = to_records(read_sources([str(path)]).tables)
+    assert records["owner"].tolist() == ["佐藤", "鈴木"]

@@ -270,6 +270,19 @@ _LATIN_NAME = re.compile(
 )
 
 
+def looks_like_person(text: str, rules_dir: str | None = None, *, alone: bool = False) -> bool:
+    """A person's name by the test the column sniff uses (a listed surname, a full name).
+
+    ``alone``: the text is one name on its own (a sheet's name), not a cell among a column's:
+    kanji without a space count only when they are a listed surname whole (関 is a surname,
+    関西 a region)."""
+    v = nfkc(str(text)).strip()
+    people = _people(rules_dir)
+    if alone and _KANJI_PLAIN.match(v):
+        return v in people.surnames
+    return _is_person(v, people)
+
+
 def _is_person(value: str, people: _People) -> bool:
     """A person's name: 山田 太郎, 山本様, 山田太郎 (a listed surname), ヤマダ タロウ, Taro Yamada."""
     v = value.strip()

@@ -12,13 +12,14 @@ column metadata that travels beside the records.
 from __future__ import annotations
 
 import os
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from ..amounts import ColumnUnit, ColumnUnits
-from ..columns import company_keys
+from ..columns import company_keys, looks_like_person
 from ..errors import InputFileError
 from ..findings import Finding
 from ..rules import load_rule_file
@@ -81,6 +82,7 @@ def parse_ingest_rules(path: str) -> tuple[IngestRules, Limits]:
         "record_fields",
         "min_record_fields",
         "skipped_sheet_notice_rows",
+        "owner_sheet_words",
         "limits",
     ]
     problems.keys(doc, "", allowed)
@@ -112,6 +114,9 @@ def parse_ingest_rules(path: str) -> tuple[IngestRules, Limits]:
         record_fields=tuple(problems.string_list(doc.get("record_fields"), "record_fields")),
         min_record_fields=int(doc.get("min_record_fields", 2)),
         skipped_sheet_notice_rows=int(doc.get("skipped_sheet_notice_rows", 5)),
+        owner_sheet_words=tuple(
+            problems.string_list(doc.get("owner_sheet_words"), "owner_sheet_words")
+        ),
     )
     problems.raise_if_any()
     lim = Limits(
@@ -192,7 +197,50 @@ def read_sources(
             )
         result.tables.extend(tables)
     result.tables = _with_known_companies(result.tables, read, schema, rules, layout_dir)
+    for t in result.tables:
+        _owner_from_sheet_name(t, rules, layout_dir)
     return result
+
+
+def _owner_from_sheet_name(table: SheetTable, rules: IngestRules, rules_dir: str | None) -> None:
+    """A sheet of one rep's deals (a sheet per rep, named 田中 or 佐藤 花子 or 田中分) and no owner
+    column: the rep is every row's owner, with an info finding. The name must read as a
+    person's name (a listed surname, a full name) once the words of ``owner_sheet_words`` are
+    taken off."""
+    if table.kind != "table" or table.data.empty:
+        return
+    if any(m.field == "owner" for m in table.columns):
+        return
+    name = rep_in_sheet_name(table.sheet, rules.owner_sheet_words)
+    if not name or not looks_like_person(name, rules_dir, alone=True):
+        return
+    table.owner_from_sheet = name
+    table.findings.append(
+        Finding(
+            "ingest.owner-from-sheet-name",
+            "info",
+            f"no column names the owner; the sheet is named after a person, so its "
+            f"{len(table.data)} row(s) are {name}'s",
+            table.file,
+            table.sheet,
+            field="owner",
+            original=table.sheet,
+            value=name,
+            action="changed",
+        )
+    )
+
+
+def rep_in_sheet_name(sheet: str, words: tuple[str, ...]) -> str:
+    """The name in a sheet name without the words around it (田中分 -> 田中, 担当：佐藤 -> 佐藤)."""
+    name = unicodedata.normalize("NFKC", sheet).strip()
+    for w in sorted(words, key=len, reverse=True):
+        w = unicodedata.normalize("NFKC", w)
+        if name.startswith(w):
+            name = name[len(w) :].lstrip(" :：_-")
+        if name.endswith(w):
+            name = name[: -len(w)].rstrip(" :：_-")
+    return name.strip()
 
 
 def _with_known_companies(
@@ -286,6 +334,8 @@ def to_records(
                 while name in cols:
                     name += f" ({m.column})"
                 cols[name] = values
+        if t.owner_from_sheet and "owner" not in cols:
+            cols["owner"] = [t.owner_from_sheet] * n
         frames.append(pd.DataFrame(cols, dtype=object))
     bookkeeping = list(BOOKKEEPING)
     if not frames:

@@ -31,6 +31,9 @@ class IngestRules:
     counter_headers: tuple[str, ...] = ()
     # a skipped sheet of more rows than this gets a finding naming it and its row count
     skipped_sheet_notice_rows: int = 5
+    # words around a rep's name in a sheet of one rep's deals (田中分, 担当：佐藤): a sheet named
+    # so, without an owner column, gives its rows that owner
+    owner_sheet_words: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,8 @@ class SheetTable:
     findings: list[Finding] = field(default_factory=list)
     visible: bool = True
     encoding: str = ""
+    # the rep a sheet of one rep's deals is named after (no owner column): every row's owner
+    owner_from_sheet: str = ""
 
     @property
     def data_rows(self) -> list[int]:
