@@ -51,6 +51,12 @@ def normalize_email(value: object, rules: NormalizeRules | None = None) -> Outco
     found = [c.strip(_TRAILING).lstrip(".") for c in _CANDIDATE_RE.findall(s)]
     found = [c.lower() for c in found if c]
     valid = [c for c in found if is_valid_email(c)]
+    if not valid and s.count("@") == 1 and re.search(r"\s@|@\s", s):
+        # a space typed beside the @ (taro @alpha.co.jp): the one address the cell holds
+        joined = normalize_email(re.sub(r"\s*@\s*", "@", s), rules)
+        if joined.value and not joined.issues:
+            return Outcome(joined.value, (reformat(RULE, joined.value),))
+        return joined
     if not valid:
         why = "has no @" if "@" not in s else "is not a valid e-mail address"
         return Outcome("", (), Issue("normalize.invalid-email", f"'{text}' {why}"))
