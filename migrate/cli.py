@@ -342,8 +342,9 @@ def _unread_subfolders(inputs: tuple[str, ...]) -> list[str]:
             )
             if n:
                 lines.append(
-                    f"note: {sub}/ holds {n} spreadsheet file(s) that were not read (a folder "
-                    "is read one level deep); give the sub-folder too to read them"
+                    f"note: sub-folder {sub}/ was not read (a folder is read one level deep); "
+                    f"it holds {n} spreadsheet file(s): give it as an input too if they are "
+                    "trackers"
                 )
     return lines
 

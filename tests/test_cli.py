@@ -105,8 +105,8 @@ def test_a_sub_folder_left_unread_is_named(tmp_path):
     assert res.exit_code in (0, 1), res.stderr
     notes = [line for line in res.stderr.splitlines() if line.startswith("note:")]
     assert notes == [
-        f"note: {folder / 'east'}/ holds 1 spreadsheet file(s) that were not read (a folder is "
-        "read one level deep); give the sub-folder too to read them"
+        f"note: sub-folder {folder / 'east'}/ was not read (a folder is read one level deep); "
+        "it holds 1 spreadsheet file(s): give it as an input too if they are trackers"
     ]
 
 
