@@ -209,6 +209,9 @@ class Reader:
         # ends カンロ and テイカ
         self._ja_forms = sorted({_SPACE.sub("", f) for f in forms if f}, key=len, reverse=True)
         self._ja_forms_any = tuple(self._ja_forms)  # str.startswith takes them all at once
+        # a form's place in that order, and the lengths to cut a name's ends at to find them
+        self._ja_form_at = {f: k for k, f in enumerate(self._ja_forms)}
+        self._ja_form_lengths = sorted({len(f) for f in self._ja_forms})
         # dictionary words, longest Japanese spelling first; the reading's word is the first
         # English spelling, folded
         entries = sorted(rules.dictionary, key=lambda e: len(e[0]), reverse=True)
@@ -228,6 +231,8 @@ class Reader:
         # the romanised Japanese word is an English spelling too (工業: kogyo)
         self._phrases = phrases
         self._max_phrase = max((len(k) for k in phrases), default=1)
+        # the first words of the phrases: a word that is none of them starts no phrase
+        self._phrase_heads = frozenset(k[0] for k in phrases)
         self._en_forms = sorted(
             {tuple(map(fold_word, _latin_words(f))) for f in rules.legal_forms},
             key=len,
@@ -280,7 +285,14 @@ class Reader:
         if not s:
             return ()
         words = self._read_japanese(s, variant) if is_japanese(s) else self._read_latin(s)
-        words = [w for w in self._drop_forms(self._map_phrases(words)) if w]
+        return self._finish(tuple(words))
+
+    @functools.lru_cache(maxsize=65536)  # noqa: B019 - one Reader per rules bundle
+    def _finish(self, read: tuple[str, ...]) -> tuple[str, ...]:
+        """Read words to the reading's words: phrases mapped, legal forms dropped, too short a
+        reading none (once per distinct list of words: a Japanese name's romanisations mostly
+        give the same words)."""
+        words = [w for w in self._drop_forms(self._map_phrases(list(read))) if w]
         core = "".join(w for w in words if w not in self._canonical) or "".join(words)
         return tuple(words) if len(core.replace(" ", "")) >= self.rules.min_length else ()
 
@@ -337,15 +349,33 @@ class Reader:
         while changed and compact:
             changed = False
             at_ends = compact.startswith(self._ja_forms_any) or compact.endswith(self._ja_forms_any)
-            for form in self._ja_forms if at_ends else ():
+            # the forms in their order (longest first), each taken off where the name starts or
+            # ends with it; only the forms it starts or ends with are visited
+            k = self._next_form(compact, 0) if at_ends else -1
+            while k >= 0:
+                form = self._ja_forms[k]
                 if compact.startswith(form):
                     compact, changed = compact[len(form) :], True
                 if compact.endswith(form):
                     compact, changed = compact[: -len(form)], True
+                k = self._next_form(compact, k + 1)
             trimmed = compact.strip("・･.,，、。'\"’`-")
             changed = changed or trimmed != compact
             compact = trimmed
         return _DROP.sub("", compact)
+
+    def _next_form(self, compact: str, start: int) -> int:
+        """The first Japanese form from place ``start`` on that ``compact`` starts or ends with
+        (-1: none)."""
+        at = self._ja_form_at
+        found = [
+            k
+            for n in self._ja_form_lengths
+            if n <= len(compact)
+            for k in (at.get(compact[:n], -1), at.get(compact[-n:], -1))
+            if k >= start
+        ]
+        return min(found, default=-1)
 
     def _read_japanese(self, s: str, variant: int = 0) -> list[str]:
         words: list[str] = []
@@ -433,7 +463,10 @@ class Reader:
         out: list[str] = []
         i = 0
         while i < len(words):
-            for n in range(min(self._max_phrase, len(words) - i), 0, -1):
+            # a word that starts no phrase is mapped alone (the phrases tried only where one may
+            # start)
+            longest = self._max_phrase if fold_word(words[i]) in self._phrase_heads else 0
+            for n in range(min(longest, len(words) - i), 0, -1):
                 canon = self._phrases.get(tuple(map(fold_word, words[i : i + n])))
                 if canon is not None:
                     out.append(canon)
@@ -453,20 +486,43 @@ class Reader:
         changed = True
         while changed and words:
             changed = False
-            tokens = " ".join(words).split()
-            if not tokens or (
-                tokens[0] not in self._en_form_first and tokens[-1] not in self._en_form_last
+            first, last = _end_tokens(words)
+            if first is None or (
+                first not in self._en_form_first and last not in self._en_form_last
             ):
                 break
             for form in self._en_forms:
                 n = len(form)
-                if len(words) > n and tuple(" ".join(words[-n:]).split()) == form:
+                # a form ends (starts) the words only if its last (first) word is their last
+                # (first) word: the others are not joined and split
+                if (
+                    len(words) > n
+                    and form[-1] == last
+                    and tuple(" ".join(words[-n:]).split()) == form
+                ):
                     words, changed = words[:-n], True
-                elif len(words) > n and tuple(" ".join(words[:n]).split()) == form:
+                    first, last = _end_tokens(words)
+                elif (
+                    len(words) > n
+                    and form[0] == first
+                    and tuple(" ".join(words[:n]).split()) == form
+                ):
                     words, changed = words[n:], True
+                    first, last = _end_tokens(words)
         if words and words[0] == "the":
             words = words[1:]
         return words
+
+
+def _end_tokens(words: list[str]) -> tuple[str | None, str | None]:
+    """The first and last of ``" ".join(words).split()`` (None, None when there is none),
+    without joining and splitting every word."""
+    head = words[0].split(maxsplit=1) if words else []
+    tail = words[-1].rsplit(maxsplit=1) if words else []
+    if head and tail:
+        return head[0], tail[-1]
+    tokens = " ".join(words).split()
+    return (tokens[0], tokens[-1]) if tokens else (None, None)
 
 
 # ----------------------------------------------------------------------------- engines
@@ -602,6 +658,7 @@ _SOUNDS = (
 )
 
 
+@functools.lru_cache(maxsize=65536)  # a word's sound is asked for by every name that holds it
 def sound_key(key: str) -> str:
     """A reading key as its consonants: スプリックス (supurikkusu) and SPRIX both sound ``sprks``.
 
