@@ -21,8 +21,12 @@ sorted keys where order is not meaningful), so the same inputs give byte-identic
 from __future__ import annotations
 
 import contextlib
+import csv
+import functools
 import hashlib
+import io
 import json
+import operator
 import os
 import re
 import shutil
@@ -30,6 +34,7 @@ import struct
 import uuid
 import zipfile
 from collections.abc import Iterable, Iterator
+from itertools import repeat
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -319,7 +324,119 @@ def write_csv(
     enc = "utf-8-sig" if bom and encoding == "utf-8" else encoding
     if neutralise:
         frame = neutralise_frame(frame)
-    frame.to_csv(path, index=False, encoding=enc, lineterminator="\n", na_rep="")
+    fields = _csv_columns(frame)
+    if fields is None:  # a column of another kind: pandas writes it
+        frame.to_csv(path, index=False, encoding=enc, lineterminator="\n", na_rep="")
+        return
+    with open(path, "w", encoding=enc, newline="") as fh:
+        fh.write(",".join(fields[0]) + "\n")
+        for start in range(0, len(frame), _CSV_BLOCK):
+            cells = [c[start : start + _CSV_BLOCK].tolist() for c in fields[1]]
+            fh.write("\n".join(map(",".join, zip(*cells))) + "\n")
+
+
+_QUOTED = '"{}"'
+#: rows joined into text at a time (a few MB: the same memory reused, bounded for any size)
+_CSV_BLOCK = 2_000
+
+
+def _csv_columns(frame: pd.DataFrame) -> tuple[list[str], list[np.ndarray]] | None:
+    """The header's fields and each column's fields as ``frame.to_csv(index=False,
+    lineterminator="\\n", na_rep="")`` writes them (None when a column is not one of the kinds
+    it handles: texts with missing values, integers, booleans).
+
+    The bytes are pandas': a missing value (its ``isna``) is "", anything else its ``str()``;
+    a field is quoted as the csv module quotes it (:func:`_csv_quoted`). pandas hands every
+    cell to the csv module one by one; here a column is its texts at once (a column without
+    a character that needs quoting, most of them, is taken as it is) and rows are joined."""
+    labels = list(frame.columns)
+    if not labels or isinstance(frame.columns, pd.MultiIndex):
+        return None
+    if not all(isinstance(c, str) for c in labels):
+        return None
+    columns = []
+    for i in range(len(labels)):
+        texts = _csv_texts(frame.iloc[:, i])
+        if texts is None:
+            return None
+        columns.append(texts)
+    specials = _csv_specials()
+    if specials is None:
+        return None
+    head = _csv_quoted(labels, specials)
+    if len(columns) == 1:  # the csv module quotes a row that is one empty field
+        head = [h or '""' for h in head]
+        columns[0] = np.where(columns[0] == "", '""', columns[0]).astype(object)
+    return head, columns
+
+
+def _csv_texts(column: pd.Series) -> np.ndarray | None:
+    """One column's CSV fields (object array of str), or None for a column of another kind."""
+    dtype = column.dtype
+    if isinstance(dtype, np.dtype) and dtype.kind in "iub":  # never quoted, never missing
+        return np.array([str(x) for x in column.tolist()], dtype=object)
+    if not (pd.api.types.is_object_dtype(dtype) or isinstance(dtype, pd.StringDtype)):
+        return None
+    cells = column.to_numpy(dtype=object)
+    if pd.api.types.infer_dtype(cells, skipna=False) != "string":  # some missing, or not texts
+        cells = cells.copy()
+        cells[pd.isna(cells)] = ""
+        if pd.api.types.infer_dtype(cells, skipna=False) != "string":
+            return None
+    texts = cells.tolist()
+    specials = _csv_specials()
+    if specials is None:
+        return None
+    quoted = []
+    for start in range(0, len(texts), _CSV_BLOCK):
+        # a block's texts joined: the characters to quote are looked for in one text
+        block = texts[start : start + _CSV_BLOCK]
+        found = [ch for ch in specials if ch in "\x00".join(block)]
+        if not found:
+            continue
+        hit = np.zeros(len(block), dtype=bool)
+        for ch in found:
+            hit |= np.fromiter(map(operator.contains, block, repeat(ch)), bool, len(block))
+        quoted.append(start + np.flatnonzero(hit))
+    if quoted:
+        at = np.concatenate(quoted)
+        cells = np.array(cells, dtype=object)  # a copy: the frame's own array is left alone
+        cells[at] = [_QUOTED.format(s.replace('"', '""')) for s in cells[at].tolist()]
+    return cells
+
+
+def _csv_quoted(texts: list[str], specials: str) -> list[str]:
+    """Each text as the csv module writes it as a field (QUOTE_MINIMAL, quotes doubled)."""
+    return [
+        _QUOTED.format(s.replace('"', '""')) if any(ch in s for ch in specials) else s
+        for s in texts
+    ]
+
+
+@functools.cache
+def _csv_specials() -> str | None:
+    """The characters that make the csv module quote a field, as pandas' writer is set up
+    (``,`` delimiter, ``"`` quote, ``\\n`` line terminator): asked of this Python's csv
+    module once (the delimiter, the quote and the line terminator's characters). None when
+    it quotes by some other rule than a character anywhere in the field (then pandas
+    writes)."""
+
+    def written(*fields: str) -> str:
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\n").writerow(fields)
+        return buf.getvalue()
+
+    if written("") != '""\n' or written("", "") != ",\n":
+        return None
+    found = []
+    for code in range(128):
+        c = chr(code)
+        quoted = {written(f"a{c}b", "c")[0], written(f"{c}a", "c")[0], written(f"a{c}", "c")[0]}
+        if quoted == {'"'}:
+            found.append(c)
+        elif '"' in quoted:  # quoted in one place and not another
+            return None
+    return "".join(found)
 
 
 def write_json(data: Any, path: Path) -> None:

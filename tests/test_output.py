@@ -6,6 +6,7 @@ import json
 import os
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -358,3 +359,39 @@ def test_make_reproducible_copies_entries_into_the_bytes_writestr_gives(tmp_path
         assert z.testzip() is None
         assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
         assert b"2000-01-01T00:00:00Z" in z.read("docProps/core.xml")
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        pd.DataFrame(
+            {
+                "a": ["x", "a,b", 'say "hi"', "two\nlines", "cr\ronly", "", None, "東京, 日本"],
+                "b": [1, -2, 3, 0, 10**12, 5, 6, 7],
+                "c": [True, False, True, True, False, False, True, False],
+                "d": pd.Series(["p", None, "q", "", "r,s", "t", None, "u"], dtype="str"),
+                "e": ["", float("nan"), pd.NA, None, " lead", "trail ", "\t", "𠮷"],
+                "f,g": ["1", "2", "3", "4", "5", "6", "7", "8"],
+            }
+        ),
+        pd.DataFrame({"only": ["", "a", None, "b,c", ""]}),  # one empty field is quoted
+        pd.DataFrame({"": ["x", ""]}),
+        pd.DataFrame({"mixed": ["a", 1, 2.5, None], "t": ["a", "b", "c", "d"]}),  # pandas writes
+        pd.DataFrame({"f": [1.5, float("nan"), 2.0], "t": ["a", "b", "c"]}),  # pandas writes
+        pd.DataFrame({"a": pd.Series([], dtype=object), "b": pd.Series([], dtype="str")}),
+        pd.DataFrame({"a": ["x" * 3, *(f"v{i % 7},{i}" for i in range(5_000))]}),  # blocks
+    ],
+)
+@pytest.mark.parametrize("bom", [False, True])
+def test_write_csv_gives_the_bytes_of_pandas_to_csv(tmp_path, frame, bom):
+    from migrate.output import write_csv
+
+    write_csv(frame, tmp_path / "ours.csv", bom=bom, neutralise=False)
+    frame.to_csv(
+        tmp_path / "pandas.csv",
+        index=False,
+        encoding="utf-8-sig" if bom else "utf-8",
+        lineterminator="\n",
+        na_rep="",
+    )
+    assert (tmp_path / "ours.csv").read_bytes() == (tmp_path / "pandas.csv").read_bytes()
