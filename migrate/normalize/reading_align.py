@@ -208,10 +208,7 @@ class Aligner:
                 head, middle, tail = self.reader._peel(part)
                 tokens += [self._word(w) for w in head]
                 if middle:
-                    plain = self._plain(middle, kana=True)
-                    sounds = frozenset(_sound(f) for f in plain.forms)
-                    forms = plain.forms | set(spelled_letters(middle))
-                    tokens.append(Token(middle, frozenset(forms), sounds=sounds))
+                    tokens.append(self._kana_word(middle))
                 tokens += [self._word(w) for w in tail]
                 continue
             for chunk in _LATIN_RUN.split(part):
@@ -225,6 +222,15 @@ class Aligner:
                 else:
                     tokens += self._kanji_tokens(chunk)
         return tokens
+
+    @functools.lru_cache(maxsize=65536)  # noqa: B019 - one Aligner per Reader; words repeat
+    def _kana_word(self, middle: str) -> Token:
+        """A katakana word that is no dictionary word: its readings, the letters it may spell
+        (シイエムシイ: cmc) and its sounds (once per word, not per name holding it)."""
+        plain = self._plain(middle, kana=True)
+        sounds = frozenset(_sound(f) for f in plain.forms)
+        forms = plain.forms | set(spelled_letters(middle))
+        return Token(middle, frozenset(forms), sounds=sounds)
 
     @functools.lru_cache(maxsize=65536)  # noqa: B019 - one Aligner per Reader; names repeat
     def en_words(self, name: str) -> tuple[str, ...]:
@@ -759,6 +765,7 @@ def _kanwa_forms(text: str) -> tuple[frozenset[str], frozenset[str]]:
     return whole, frozenset(fold_word(f) for f in out if f) - whole
 
 
+@functools.lru_cache(maxsize=65536)  # a kanji's readings are asked for by every word holding it
 def _romaji_of(hiragana: str) -> str:
     return "".join(map(fold_word, _latin_words(kana_romaji(hiragana) or "")))
 
