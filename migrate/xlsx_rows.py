@@ -14,6 +14,7 @@ so format indices are assigned in the same order as before and the file is the s
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -144,6 +145,39 @@ class RowSheet(Worksheet):  # type: ignore[misc]
         self._xml_end_tag("row")
         self.table.clear()
 
+    def _write_optimized_sheet_data(self) -> None:
+        """xlsxwriter's copy of the rows' temporary file into the sheet's XML, as bytes: it
+        reads the file back as text and writes that text again, decoding and encoding every
+        row a second time (the largest part of closing a big sheet after the deflate). Both
+        files are UTF-8, so the bytes are the same; a CR in the rows, which text reading
+        turns into LF (xlsxwriter escapes a CR in a cell, so none in practice), is turned
+        into LF here too. Anything else (rows in memory, another line separator): xlsxwriter."""
+        src: Any = getattr(self, "row_data_fh", None)
+        dst: Any = self.fh
+        if (
+            self.dim_rowmin is None
+            or os.linesep != "\n"
+            or not all(
+                getattr(f, "encoding", None) == "utf-8" and hasattr(f, "buffer") for f in (src, dst)
+            )
+        ):
+            super()._write_optimized_sheet_data()
+            return
+        self._xml_start_tag("sheetData")
+        src.flush()
+        dst.flush()
+        rows, out = src.buffer, dst.buffer
+        rows.seek(0)
+        while data := rows.read(_COPY_BYTES):
+            if b"\r" in data:  # universal newlines, as reading the text gives
+                while data.endswith(b"\r") and (more := rows.read(1)):
+                    data += more
+                data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+            out.write(data)
+        src.close()
+        os.unlink(self.row_data_filename)
+        self._xml_end_tag("sheetData")
+
     def _cell_xml(self, row: int, cell: Cell) -> str:
         """The ``<c>`` element xlsxwriter's _write_cell writes for a string, number or date."""
         col, value, fmt = cell
@@ -262,6 +296,7 @@ def put_xml_rows(
 
 
 _INF = float("inf")
+_COPY_BYTES = 1 << 20  # bytes of a sheet's rows copied at a time
 _CACHED_TEXT = 200  # characters of a text whose XML is kept for its next use
 _CACHED_TEXTS = 200_000  # texts kept per sheet
 

@@ -175,3 +175,42 @@ def test_import_workbook_rows_are_the_cells_write_row_made(tmp_path) -> None:
             assert rows.read(name) == cells.read(name), name
         first = rows.read(sheets[0]).decode()
     assert ">=1+1<" in first and "<f>" not in first and "<v>123</v>" not in first
+
+
+class _TextCopySheet(RowSheet):  # type: ignore[misc]
+    """RowSheet with xlsxwriter's own copy of the rows' file (read and written as text)."""
+
+    def _write_optimized_sheet_data(self) -> None:
+        from xlsxwriter.worksheet import Worksheet
+
+        Worksheet._write_optimized_sheet_data(self)
+
+
+def test_the_rows_are_copied_into_the_sheet_as_the_text_copy_gives(tmp_path) -> None:
+    """RowSheet copies the rows' temporary file as bytes: the same sheet as xlsxwriter's text
+    copy, also for a raw CR (read as LF) at any place of a block, and an empty sheet."""
+    import migrate.xlsx_rows as xr
+
+    def book(sheet_class: type, block: int) -> dict[str, bytes]:
+        xr._COPY_BYTES, before = block, xr._COPY_BYTES
+        try:
+            path = tmp_path / f"{sheet_class.__name__}-{block}.xlsx"
+            wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+            wb.set_properties({"created": dt.datetime(2000, 1, 1)})
+            ws = wb.add_worksheet("s", worksheet_class=sheet_class)
+            wb.add_worksheet("empty", worksheet_class=sheet_class)
+            for r in range(40):
+                text = ["a\rb", "c\r\nd", "e\r", "\r\r\n", "日本\r語"][r % 5] * (r % 7 + 1)
+                xml = f'<row r="{r + 1}"><c r="A{r + 1}" t="inlineStr"><is><t>{text}</t></is></c></row>'
+                assert ws.put_xml(r, xml, 0, 0)
+            ws.put_row(41, [(0, "plain 日本語", None), (1, 1.5, None)])
+            wb.close()
+        finally:
+            xr._COPY_BYTES = before
+        with zipfile.ZipFile(path) as z:
+            return {n: z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/")}
+
+    expected = book(_TextCopySheet, 1 << 20)
+    assert b"\r" not in expected["xl/worksheets/sheet1.xml"]
+    for block in (1, 2, 3, 7, 64, 1 << 20):
+        assert book(RowSheet, block) == expected, block
