@@ -92,3 +92,31 @@ def test_reading_links_send_a_costly_alignment_to_review() -> None:
     assert pair == [(), ()]
     assert [t.split(" ", 1)[0] for t in shared[0]] == ["j:aligned"]
     assert [t.split(" ", 1)[0] for t in shared[1]] == ["l:aligned"]
+
+
+def test_a_names_reading_does_not_depend_on_the_hash_seed() -> None:
+    """Legal forms of one length are tried in a fixed order: a set's order follows the
+    process's hash seed, and a name wrapped in two forms was read two ways from run to run."""
+    import subprocess
+    import sys
+
+    script = (
+        "import dataclasses\n"
+        "from migrate.bundle import load_rules_bundle\n"
+        "from migrate.normalize.readings import Reader\n"
+        "b = load_rules_bundle()\n"
+        "r = Reader(dataclasses.replace(b.readings, engine='auto'), b.legal_form_spellings)\n"
+        "print(r._ja_forms, r._en_forms)\n"
+        "print(r.readings('ダイコク電機株式会社 Corporation'))\n"
+    )
+    seen = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**__import__("os").environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("0", "1", "2", "3", "4", "5")
+    }
+    assert len(seen) == 1

@@ -207,7 +207,8 @@ class Reader:
         forms |= set(rules.foreign_forms)
         # a form is taken with its brackets: (カ) and ｶ) are the bank abbreviation, a bare カ
         # ends カンロ and テイカ
-        self._ja_forms = sorted({_SPACE.sub("", f) for f in forms if f}, key=len, reverse=True)
+        # longest first, ties by the form itself: a set's order follows the process's hash seed
+        self._ja_forms = sorted({_SPACE.sub("", f) for f in forms if f}, key=lambda f: (-len(f), f))
         self._ja_forms_any = tuple(self._ja_forms)  # str.startswith takes them all at once
         # a form's place in that order, and the lengths to cut a name's ends at to find them
         self._ja_form_at = {f: k for k, f in enumerate(self._ja_forms)}
@@ -235,8 +236,7 @@ class Reader:
         self._phrase_heads = frozenset(k[0] for k in phrases)
         self._en_forms = sorted(
             {tuple(map(fold_word, _latin_words(f))) for f in rules.legal_forms},
-            key=len,
-            reverse=True,
+            key=lambda f: (-len(f), f),
         )
         # a name that neither starts nor ends with a form's first or last word has none to drop
         self._en_form_first = frozenset(f[0] for f in self._en_forms if f)
