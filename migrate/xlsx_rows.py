@@ -29,6 +29,8 @@ _NEEDS_CONTROL_ESCAPE = re.compile("_x[0-9a-fA-F]{4}_|[\x00-\x08\x0b-\x1f\ufffe\
 _EDGE_SPACE = re.compile(r"^\s|\s$")  # xlsxwriter's _preserve_whitespace
 
 Cell = tuple[int, Any, Any]  # (0-based column, value, Format or None)
+_INLINE = ' t="inlineStr"><is><t>{}</t></is></c>'
+_PRESERVED = ' t="inlineStr"><is><t xml:space="preserve">{}</t></is></c>'
 
 
 class RowSheet(Worksheet):  # type: ignore[misc]
@@ -71,6 +73,52 @@ class RowSheet(Worksheet):  # type: ignore[misc]
         if not _plain(value, self.xls_strmax // 2) or (fmt is None and isinstance(value, dt.date)):
             return None
         return '"' + self._style(col, None, fmt) + self._value_xml(value)
+
+    def tails(self, col: int, cells: Sequence[tuple[object, Any]]) -> list[str | None]:
+        """``[self.tail(col, value, fmt) for value, fmt in cells]``, the texts' XML made for
+        all of them at once: what none of them needs (an escape of a control character, of
+        ``&<>``) is looked for once in all the texts, not per text."""
+        limit = self.xls_strmax // 2
+        out: list[str | None] = [None] * len(cells)
+        styles: dict[int, str] = {}  # id(format) -> '"' and the s attribute
+        at: list[int] = []  # the texts: their places and their styles
+        texts: list[str] = []
+        heads: list[str] = []
+        for i, (value, fmt) in enumerate(cells):
+            if not _plain(value, limit) or (fmt is None and isinstance(value, dt.date)):
+                continue
+            head = styles.get(id(fmt))
+            if head is None:
+                head = styles[id(fmt)] = '"' + self._style(col, None, fmt)
+            if isinstance(value, str):
+                at.append(i)
+                texts.append(value)
+                heads.append(head)
+            else:
+                out[i] = head + self._value_xml(value)
+        if texts:
+            for i, head, tail in zip(at, heads, self._text_tails(texts)):
+                out[i] = head + tail
+        return out
+
+    def _text_tails(self, texts: list[str]) -> list[str]:
+        """:meth:`_text_tail` of each text."""
+        joined = "\n".join(texts)  # a LF neither is nor makes a control escape
+        if _NEEDS_CONTROL_ESCAPE.search(joined):
+            escape = self._escape_control_characters
+            texts = [escape(t) if _NEEDS_CONTROL_ESCAPE.search(t) else t for t in texts]
+        if "&" in joined or "<" in joined or ">" in joined:
+            texts = [
+                t.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                if "&" in t or "<" in t or ">" in t
+                else t
+                for t in texts
+            ]
+        # _EDGE_SPACE: re's \s is str.isspace (a space at either end, the text as escaped)
+        return [
+            _PRESERVED.format(t) if t[:1].isspace() or t[-1:].isspace() else _INLINE.format(t)
+            for t in texts
+        ]
 
     def blank_tail(self, fmt: Any) -> str:
         """What follows ``<c r="A1`` in the empty ``<c>`` element of a formatted blank cell."""
@@ -242,19 +290,16 @@ def column_xml(
     by cell)."""
     shown = np.flatnonzero(codes >= 0)
     needed, where = np.unique(codes[shown], return_inverse=True)
-    parts = np.full(len(needed), "", dtype=object)
-    no_tail = np.zeros(len(needed), dtype=bool)
-    for j, u in enumerate(needed.tolist()):
-        if u in tails:
-            tail = tails[u]
-        else:
-            tail = ws.tail(col, *cells[u])
-            if repeated is None or repeated[u]:
-                tails[u] = tail
-        if tail is None:
-            no_tail[j] = True
-        else:
-            parts[j] = tail
+    codes_needed = needed.tolist()
+    new = [u for u in codes_needed if u not in tails]
+    made = dict(zip(new, ws.tails(col, [cells[u] for u in new])))
+    if repeated is None:
+        tails.update(made)
+    else:
+        tails.update((u, t) for u, t in made.items() if repeated[u])
+    found = [made[u] if u in made else tails[u] for u in codes_needed]
+    no_tail = np.array([t is None for t in found], dtype=bool)
+    parts = np.array(["" if t is None else t for t in found], dtype=object)
     out = np.full(len(codes), "", dtype=object)
     out[shown] = ('<c r="' + xl_col_to_name(col)) + refs[shown] + parts[where]
     bad = np.zeros(len(codes), dtype=bool)

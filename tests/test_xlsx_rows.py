@@ -214,3 +214,27 @@ def test_the_rows_are_copied_into_the_sheet_as_the_text_copy_gives(tmp_path) -> 
     assert b"\r" not in expected["xl/worksheets/sheet1.xml"]
     for block in (1, 2, 3, 7, 64, 1 << 20):
         assert book(RowSheet, block) == expected, block
+
+
+def test_tails_of_many_cells_are_the_tail_of_each() -> None:
+    """RowSheet.tails (the XML of a column's distinct cells at once) is tail() of each."""
+    extra = ["\x01", " ", "\u3000全角", "末尾\u3000", "a\n", "\nb", "&", "<r>x</r>", "_x0000_ "]
+    for control in (False, True):
+        for amp in (False, True):
+            texts = [
+                v
+                for v in VALUES + extra
+                if not isinstance(v, str)
+                or (
+                    (control or not ("\x01" in v or "_x" in v or "\ufffe" in v or "\x1f" in v))
+                    and (amp or not any(c in v for c in "&<>"))
+                )
+            ]
+            wb = xlsxwriter.Workbook(io.BytesIO(), {"constant_memory": True})
+            fill = wb.add_format({"pattern": 1, "bg_color": "#F4C7C3"})
+            ws = wb.add_worksheet("s", worksheet_class=RowSheet)
+            ws.set_column(3, 3, 20, wb.add_format({"bold": True}))
+            for col in (0, 3):
+                cells = [(v, fill if i % 3 == 0 else None) for i, v in enumerate(texts)]
+                assert ws.tails(col, cells) == [ws.tail(col, v, f) for v, f in cells]
+            wb.close()
