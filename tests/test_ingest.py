@@ -843,3 +843,76 @@ def test_an_owner_column_wins_over_the_sheet_name(tmp_path):
     wb.save(path)
     records = to_records(read_sources([str(path)]).tables)
     assert records["owner"].tolist() == ["佐藤", "鈴木"]
+
+
+def _csv_both_ways(path: Path):
+    """(grid from the Arrow reader or None, grid from csv.reader) of one CSV file."""
+    from migrate.ingest import readers
+    from migrate.ingest.files import SourceFile
+
+    src = SourceFile(path=path, name=path.name, format="csv", order=0)
+    text, _ = readers.decode_text(path.read_bytes(), src)
+    fast = readers._csv_cells_arrow(text, readers.sniff_delimiter(text[:65536], ".csv"))
+    saved = readers._csv_cells_arrow
+    readers._csv_cells_arrow = lambda *_: None  # type: ignore[assignment]
+    try:
+        slow = readers.read_csv_grid(src)
+    finally:
+        readers._csv_cells_arrow = saved  # type: ignore[assignment]
+    return fast, slow, readers.read_csv_grid(src)
+
+
+_CELLS = [
+    "",
+    " ",
+    "a",
+    "東京 ",
+    '"q"',
+    "x,y",
+    'say "hi"',
+    "1,200",
+    "  ",
+    "全角　",
+    "a\tb",
+    "改\n行",
+]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_a_csv_read_by_arrow_is_the_csv_module_read(tmp_path: Path, seed: int) -> None:
+    """Arrow's reader is only a faster way to the same cells and line numbers: quoting, blank
+    cells, CRLF/CR/LF, ragged rows, blank lines and line breaks in cells either give exactly
+    what csv.reader gives or leave the file to csv.reader."""
+    import csv
+    import io
+    import random
+
+    rnd = random.Random(seed)
+    width = rnd.randint(1, 5)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator=rnd.choice(["\n", "\r\n", "\r"]))
+    for _ in range(rnd.randint(1, 30)):
+        n = width if rnd.random() > 0.05 else rnd.randint(1, width + 1)
+        row = [rnd.choice(_CELLS[:-1] if rnd.random() > 0.05 else _CELLS) for _ in range(n)]
+        writer.writerow(row)
+    text = out.getvalue()
+    if rnd.random() < 0.1:
+        text = text.rstrip("\r\n")  # no line break after the last row
+    if rnd.random() < 0.05:
+        text = text.replace("\n", "\n\n", 1)  # a blank line
+    path = tmp_path / "t.csv"
+    path.write_bytes(text.encode("utf-8"))
+    fast, slow, grid = _csv_both_ways(path)
+    if fast is not None:
+        assert fast.equals(slow.cells)
+        assert list(fast.columns) == list(slow.cells.columns)
+    assert grid.cells.equals(slow.cells)
+    assert grid.line_numbers == slow.line_numbers  # type: ignore[attr-defined]
+
+
+def test_a_plain_csv_is_read_by_arrow(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text('会社,金額\n"A, Inc.",1\n 株式会社B ,\n', encoding="utf-8")
+    fast, slow, _ = _csv_both_ways(path)
+    assert fast is not None and fast.equals(slow.cells)
+    assert fast.iloc[2].tolist() == [" 株式会社B ", None]
