@@ -952,16 +952,22 @@ def _write_rows(
     for x in columns:
         pieces[x.col], bad = column_xml(ws, x.col, ref, shown[x.col], x.cells, x.tails, x.repeated)
         odd |= bad
+    # their XML a column at a time (the formats' indices are fixed above)
+    by_col: dict[int, list[tuple[int, Any, Any]]] = {}  # column -> (k, value, format)
     for k, cells in extra_cells.items():
-        r = rows[k]
         for col, value, f in cells:
-            tail = ws.blank_tail(f) if value is None else ws.tail(col, value, f)
+            by_col.setdefault(col, []).append((k, value, f))
+    for col, items in by_col.items():
+        made = iter(ws.tails(col, [(value, f) for _, value, f in items if value is not None]))
+        letters = _letters(col)
+        for k, value, f in items:
+            tail = ws.blank_tail(f) if value is None else next(made)
             if tail is None:
                 odd[k] = True
                 continue
             if col not in pieces:
                 pieces[col] = np.full(n, "", dtype=object)
-            pieces[col][k] = f'<c r="{_letters(col)}{r}{tail}'
+            pieces[col][k] = f'<c r="{letters}{rows[k]}{tail}'
 
     def by_cells(k: int) -> None:
         r = rows[k]
