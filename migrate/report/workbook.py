@@ -456,7 +456,9 @@ def write_workbook(
     )
     del located[MAX_FINDING_ROWS:]  # Excel's rows, less the head; findings.csv has them all
     sev_fmt = {s: fmt.get(fill=c) for s, c in FILLS.items()}
-    _findings_rows(fs, located, lang, cat, show, owners, sev_fmt, fmt.get(**_LINK), head_fmt)
+    _findings_rows(
+        fs, located, lang, cat, show, owners, sev_fmt, fmt.get(**_LINK), head_fmt, mask_pii
+    )
     fs.autofilter(0, 0, len(located), len(head) - 1)
     fs.freeze_panes(1, 0)
     for j, width in enumerate((6, 8, 28, 50, 36, 26, 24, 14, 6, 16, 20, 14, 24, 24, 10, 14)):
@@ -474,10 +476,13 @@ def _findings_rows(
     sev_fmt: dict[str, Any],
     link_fmt: Any,
     head_fmt: Any,
+    masked: bool = True,
 ) -> None:
     """The Findings sheet's rows (1 to len(located)): each column's cells made once per distinct
     value and joined per row (:func:`migrate.xlsx_rows.put_xml_rows`), a link to the cell in
-    column K (a HYPERLINK formula past Excel's hyperlinks per sheet)."""
+    column K (a HYPERLINK formula past Excel's hyperlinks per sheet). ``masked``: ``show``
+    masks by field, so an original or value cell is made once per value and field (else
+    once per value)."""
     # the words of a severity, rule, field and action, once per distinct one
     rule_words: dict[tuple[str, str], tuple[str, str, str]] = {}
     fields: dict[str, str] = {}
@@ -502,56 +507,63 @@ def _findings_rows(
     def cell(j: int) -> Any:
         if j == 1:  # the severity's word, in its colour
             return lambda sev: (str(t(sev, lang)), sev_fmt.get(sev, sev_fmt["info"]))
-        if j == 3:
-            return lambda x: (_writable(show(x[1])), None)
-        if j in (12, 13):
+        if j == 3 or (j in (12, 13) and not masked):  # the text as it stands
+            return lambda x: (_writable(show(x)), None)
+        if j in (12, 13):  # the text as shown in its field (masked)
             return lambda x: (_writable(show(x[1], x[2])), None)
         return lambda x: (_writable(x), None)
 
     def block_columns(start: int, stop: int) -> list[_Column]:
         """The columns of rows ``start`` to ``stop`` (0-based findings), each cell's value
         made once per distinct value of the block."""
-        keys: list[list[object]] = [[] for _ in range(16)]
-        for i, (fd, _, _) in enumerate(located[start:stop], start=start + 1):
-            field = fd["field"]
-            at = (fd["file"], fd["sheet"], int(fd["row"] or 0))
-            sev = fd["severity"]
-            rule = fd["rule"]
-            told = rule_words.get((sev, rule))
-            if told is None:
+        fds = [x[0] for x in located[start:stop]]
+        sevs = [fd["severity"] for fd in fds]
+        rules = [fd["rule"] for fd in fds]
+        field_of = [fd["field"] for fd in fds]
+        acts = [fd["action"] for fd in fds]
+        # the words of each distinct severity and rule, field and action (once per run)
+        for sev, rule in set(zip(sevs, rules)):
+            if (sev, rule) not in rule_words:
                 entry = cat.entry(rule)
-                told = rule_words[(sev, rule)] = (
+                rule_words[(sev, rule)] = (
                     t(sev, lang),
                     (entry.title.get(lang) or "") if entry else "",
                     (entry.fix.get(lang) or "") if entry else "",
                 )
-            field_word = fields.get(field)
-            if field_word is None:
-                field_word = fields[field] = field_label(field, lang) if field else ""
-            action = actions.get(fd["action"])
-            if action is None:
-                action = actions[fd["action"]] = action_label(fd["action"], lang)
-            for j, value in enumerate(
-                (
-                    i,
-                    sev,
-                    told[1],
-                    (type(fd["message"]), fd["message"]),
-                    told[2],
-                    rule,
-                    at[0],
-                    at[1],
-                    at[2] or None,
-                    fd["column"],
-                    None,  # the link, below
-                    field_word,
-                    (type(fd["original"]), fd["original"], field),
-                    (type(fd["value"]), fd["value"], field),
-                    action,
-                    owners.get(at, ""),
-                )
-            ):
-                keys[j].append(value)
+        for field in set(field_of):
+            if field not in fields:
+                fields[field] = field_label(field, lang) if field else ""
+        for act in set(acts):
+            if act not in actions:
+                actions[act] = action_label(act, lang)
+        told = [rule_words[k] for k in zip(sevs, rules)]
+
+        def by_field(c: str) -> list[object]:
+            if masked:
+                return [(type(x), x, f) for x, f in zip((fd[c] for fd in fds), field_of)]
+            return [fd[c] for fd in fds]
+
+        files = [fd["file"] for fd in fds]
+        sheets = [fd["sheet"] for fd in fds]
+        rows = [int(fd["row"] or 0) for fd in fds]
+        keys: list[list[object] | None] = [
+            list(range(start + 1, stop + 1)),
+            sevs,
+            [w[1] for w in told],
+            [fd["message"] for fd in fds],  # by_value tells their types apart
+            [w[2] for w in told],
+            rules,
+            files,
+            sheets,
+            [r or None for r in rows],
+            [fd["column"] for fd in fds],
+            None,  # the link, below
+            [fields[f] for f in field_of],
+            by_field("original"),
+            by_field("value"),
+            [actions[a] for a in acts],
+            [owners.get(at, "") for at in zip(files, sheets, rows)],
+        ]
         return [_Column.of(j, keys[j], cell(j)) for j in range(16) if j != LINK_COL]
 
     def link(k: int) -> None:
