@@ -36,10 +36,15 @@ def source_field(col: ColumnSpec) -> str:
 
 def _coalesce(records: pd.DataFrame, sources: tuple[str, ...]) -> pd.Series:
     out = pd.Series([None] * len(records), index=records.index, dtype="object")
+    empty = True  # out is all None (blank) until the first source there is
     for s in sources:
         if s not in records.columns:
             continue
-        blank = pd.Series(by_value(out, is_blank), index=out.index, dtype=bool)
+        if empty:
+            blank = pd.Series(True, index=out.index, dtype=bool)
+            empty = False
+        else:
+            blank = pd.Series(by_value(out, is_blank), index=out.index, dtype=bool)
         if not blank.any():
             break
         out[blank] = records.loc[blank, s]
