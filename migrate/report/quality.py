@@ -58,8 +58,13 @@ def _has_column(ctx: Context, fields: list[str]) -> pd.DataFrame:
     rec = ctx.records
     sheet_fields = {(t.file, t.sheet): {c.field for c in t.columns if c.field} for t in ctx.tables}
     # one answer per sheet, spread over its records
-    keys = pd.MultiIndex.from_arrays([v.texts(rec[SOURCE_FILE]), v.texts(rec[SOURCE_SHEET])])
-    codes, sheets = pd.factorize(keys)
+    # each record's (file, sheet) as one number: the file's code and the sheet's (no tuple
+    # per record)
+    file_codes, files = pd.factorize(v.texts(rec[SOURCE_FILE]))
+    sheet_codes, sheet_names = pd.factorize(v.texts(rec[SOURCE_SHEET]))
+    width = max(len(sheet_names), 1)
+    codes, pairs = pd.factorize(file_codes.astype(np.int64) * width + sheet_codes)
+    sheets = [(files[p // width], sheet_names[p % width]) for p in pairs.tolist()]
     per_sheet = np.array(
         [[f in sheet_fields.get(k, ()) for f in fields] for k in sheets], dtype=bool
     ).reshape(len(sheets), len(fields))
