@@ -395,3 +395,33 @@ def test_write_csv_gives_the_bytes_of_pandas_to_csv(tmp_path, frame, bom):
         na_rep="",
     )
     assert (tmp_path / "ours.csv").read_bytes() == (tmp_path / "pandas.csv").read_bytes()
+
+
+def test_collector_paused_frees_the_blocks_cycles_and_restores_the_collector():
+    import gc
+    import weakref
+
+    from migrate.output import collector_paused
+
+    class Node:
+        pass
+
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+        with collector_paused():  # nested: left as it is
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+        a, b = Node(), Node()
+        a.other, b.other = b, a  # a reference cycle, garbage once the names go
+        gone = weakref.ref(a)
+        del a, b
+        assert gone() is not None
+    assert gc.isenabled() and gone() is None
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()  # a collector already off stays off
+    finally:
+        gc.enable()

@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputFileError
+from ..output import collector_paused
 
 DECISION_COLUMNS = ["left_key", "right_key", "decision"]
 REVIEW_SHEET = "review"
@@ -71,6 +72,7 @@ def normalize_decisions(
     return ok.reset_index(drop=True), bad.reset_index(drop=True)
 
 
+@collector_paused()
 def write_review_xlsx(review: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
     """Write the review queue to an .xlsx with a same/different drop-down per pair."""
     from openpyxl import Workbook

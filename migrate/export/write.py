@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from ..output import neutralise_frame
+from ..output import collector_paused, neutralise_frame
 from .build import ExportResult
 from .profile import TargetProfile
 
@@ -118,6 +118,7 @@ def import_workbook(
     }
 
 
+@collector_paused()
 def write_import_files(
     result: ExportResult,
     out_dir: Path,

@@ -19,6 +19,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..output import collector_paused
 from .settings import ReportRules, load_report_rules, stage_view
 
 if TYPE_CHECKING:
@@ -38,6 +39,7 @@ def _as_date(today: dt.date | dt.datetime | str | None) -> dt.date | None:
     return dt.date.fromisoformat(str(today)[:10])
 
 
+@collector_paused()
 def build_report(result: Any, context: RunContext) -> dict[str, Any]:
     """The whole report.json of a run, built in one place from its result and context.
 
@@ -126,6 +128,7 @@ def extend_report(
     return _plain(sections)
 
 
+@collector_paused()
 def write_reports(
     result: Any,
     out_dir: Path | str,
