@@ -11,7 +11,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
+import threading
+import time
+import unicodedata
 from pathlib import Path
 
 import click
@@ -354,13 +358,89 @@ def _on_terminal() -> bool:
     return sys.stderr.isatty()
 
 
-def _show_stage(stage: str, seconds: float | None) -> None:
-    """One line per stage as it ends, and what is running while it runs (stderr)."""
-    if seconds is None:
-        click.echo(f"  {stage} ...", err=True, nl=False)
-        sys.stderr.flush()
-    else:
-        click.echo(f"\r  {stage}: {seconds:.1f} s   ", err=True)
+class _Progress:
+    """What a run is doing, on the terminal (stderr): the stage that runs, what it is at (a
+    :func:`migrate.clock.step` text: the file being read, the output being written) and its
+    running seconds, redrawn once a second on one line; a line per stage with its time as it
+    ends. A stage of minutes on a large tracker is never a silent screen."""
+
+    TICK = 1.0  # seconds between redraws
+
+    def __init__(self, stream=None) -> None:
+        self.stream = stream if stream is not None else sys.stderr
+        self.stage: str | None = None
+        self.detail = ""
+        self.started = 0.0
+        self.width = 0  # length of the line on screen, to blank what a shorter one leaves
+        self.lock = threading.Lock()
+        self.stop = threading.Event()
+        self.ticker: threading.Thread | None = None
+
+    def __call__(self, stage: str, seconds: float | None) -> None:
+        if seconds is None:
+            with self.lock:
+                self.stage, self.detail, self.started = stage, "", time.monotonic()
+                self._draw()
+            self.stop.clear()
+            self.ticker = threading.Thread(target=self._tick, name="sfa-migrate-progress")
+            self.ticker.daemon = True
+            self.ticker.start()
+            return
+        self.stop.set()
+        if self.ticker is not None:
+            self.ticker.join()
+        with self.lock:
+            self.stage = None
+            self._put(f"  {stage}: {seconds:.1f} s", end="\n")
+
+    def step(self, detail: str) -> None:
+        with self.lock:
+            if self.stage is not None:
+                self.detail = detail
+                self._draw()
+
+    def _tick(self) -> None:
+        while not self.stop.wait(self.TICK):
+            with self.lock:
+                if self.stage is not None:
+                    self._draw()
+
+    def _draw(self) -> None:
+        assert self.stage is not None
+        took = time.monotonic() - self.started
+        tail = f" ... {took:.0f} s"
+        room = shutil.get_terminal_size((80, 24)).columns - 1 - _columns(tail) - 2
+        what = _fit(f"{self.stage}: {self.detail}" if self.detail else self.stage, room)
+        self._put(f"  {what}{tail}")
+
+    def _put(self, text: str, end: str = "") -> None:
+        cols = _columns(text)
+        self.stream.write("\r" + text + " " * max(0, self.width - cols) + end)
+        self.stream.flush()
+        self.width = 0 if end else cols
+
+
+def _columns(text: str) -> int:
+    """How many terminal columns ``text`` takes (a kanji or full-width letter takes two)."""
+    return sum(_width(ch) for ch in text)
+
+
+def _width(ch: str) -> int:
+    return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+
+
+def _fit(text: str, room: int) -> str:
+    """``text`` cut to ``room`` terminal columns (ending in "…" when cut): a line that wraps
+    cannot be redrawn in place."""
+    if _columns(text) <= room:
+        return text
+    out, used = [], 0
+    for ch in text:
+        if used + _width(ch) > room - 1:
+            break
+        out.append(ch)
+        used += _width(ch)
+    return "".join(out) + "…"
 
 
 def _times_line(times: dict[str, float]) -> str:
@@ -387,7 +467,7 @@ def _run(ctx: click.Context, files: tuple[str, ...], target: str | None, **kw) -
     _rules_dir(ctx, kw.pop("sub_rules_dir", None))
     as_of = kw.pop("as_of", None)
     quiet = kw.pop("quiet", False)
-    kw["on_stage"] = None if quiet or not _on_terminal() else _show_stage
+    kw["on_stage"] = None if quiet or not _on_terminal() else _Progress()
     ctx.obj["out"] = kw.get("out")
     result = pipeline.run(
         list(files),

@@ -7,6 +7,12 @@ which tells an optional listener when a stage starts and ends (the CLI prints a 
 on a terminal). The library itself prints nothing. Times vary from run to run, so they
 go to the run summary, and into report.json only when asked for (``timings=True``): the outputs
 of a run are otherwise byte-identical for the same inputs.
+
+Within a stage, code deep down says what it is doing with :func:`step` ("file 2 of 5:
+east.csv", "companies", "quality.xlsx") without being handed the clock: the clock of the
+stage that runs is found through a context variable, and a listener with a ``step`` method
+hears the text (the CLI shows it beside the stage and its running seconds). Outside a stage,
+or with a listener that has no ``step``, :func:`step` does nothing.
 """
 
 from __future__ import annotations
@@ -15,9 +21,20 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 
 #: ``listener(stage, seconds)``: seconds is None when the stage starts, its time when it ends.
 StageListener = Callable[[str, "float | None"], None]
+
+#: the clock whose stage is running (what :func:`step` reports to)
+_RUNNING: ContextVar[StageClock | None] = ContextVar("sfa_migrate_running_clock", default=None)
+
+
+def step(detail: str) -> None:
+    """Say what the running stage is doing now (shown on a terminal; no effect otherwise)."""
+    clock = _RUNNING.get()
+    if clock is not None and clock.on_step is not None:
+        clock.on_step(detail)
 
 
 class StageClock:
@@ -25,6 +42,8 @@ class StageClock:
 
     def __init__(self, listener: StageListener | None = None) -> None:
         self.listener = listener
+        #: hears :func:`step` texts: the listener's ``step`` method, when it has one
+        self.on_step: Callable[[str], None] | None = getattr(listener, "step", None)
         self.times: dict[str, float] = {}
         self.cpu: dict[str, float] = {}
         self.rises: dict[str, float] = {}  # GB the stage raised the process's peak memory by
@@ -38,9 +57,11 @@ class StageClock:
         start = time.perf_counter()
         start_cpu = time.process_time()
         peak_before = peak_memory_gb()
+        token = _RUNNING.set(self)
         try:
             yield
         finally:
+            _RUNNING.reset(token)
             took = time.perf_counter() - start
             self.times[name] = self.times.get(name, 0.0) + took
             self.cpu[name] = self.cpu.get(name, 0.0) + time.process_time() - start_cpu
@@ -83,4 +104,4 @@ def peak_memory_gb() -> float | None:
     return peak / 1024**3 if sys.platform == "darwin" else peak / 1024**2
 
 
-__all__ = ["StageClock", "StageListener", "peak_memory_gb"]
+__all__ = ["StageClock", "StageListener", "peak_memory_gb", "step"]

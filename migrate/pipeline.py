@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from . import findings as fnd
-from .clock import StageClock, StageListener
+from .clock import StageClock, StageListener, step
 from .columnar import map_values
 from .context import RunContext
 from .crosswalk import CROSSWALK_COLUMNS, STATUS_COLUMNS, object_statuses
@@ -329,6 +329,7 @@ def _write_all(result: RunResult, tmp: Path, fields: list[str]) -> list[str]:
     if dedupe is not None and (len(pairs) or len(words)):
         from .dedupe import write_review_xlsx
 
+        step(REVIEW_FILE)
         write_review_xlsx(pairs, tmp / REVIEW_FILE)
         if len(words):
             write_stage_words_sheet(words, tmp / REVIEW_FILE, context.stage_model)
@@ -336,12 +337,14 @@ def _write_all(result: RunResult, tmp: Path, fields: list[str]) -> list[str]:
     if export is not None and context.target is not None:
         from .export import write_import_files
 
+        step("import files")
         written += [
             p.name
             for p in write_import_files(
                 export, tmp, context.target, excel_friendly=context.excel_friendly
             )
         ]
+    step("report.html, quality.xlsx")
     written += write_reports(result, tmp, context=context)
     for name in written:
         if name.endswith(".xlsx"):
@@ -746,8 +749,11 @@ def write_outputs(result: RunResult, out: Path, fields: list[str]) -> list[str]:
     for f in fields:
         col = rec[f] if f in rec.columns else pd.Series("", index=rec.index)
         frame[f] = map_values(col, _plain_number) if pd.api.types.is_float_dtype(col) else col
+    step("records.csv")
     write_csv(frame, out / "records.csv")
+    step("crosswalk.csv")
     write_csv(result.crosswalk, out / "crosswalk.csv")
+    step("findings.csv")
     write_csv(result.findings, out / "findings.csv")
     write_json(result.report, out / "report.json")
     return ["records.csv", "crosswalk.csv", "findings.csv", "report.json"]

@@ -110,3 +110,61 @@ def test_the_cli_shows_stage_lines_on_a_terminal_and_not_with_quiet(
     )
     assert "  normalise: " not in quiet.stderr
     assert "stage times: read " in quiet.stderr  # the summary keeps them
+
+
+def test_a_step_reaches_the_listener_of_the_running_stage_only():
+    from migrate.clock import step
+
+    heard = []
+
+    class Listener:
+        def __call__(self, stage, seconds):
+            heard.append((stage, seconds is None))
+
+        def step(self, detail):
+            heard.append(("step", detail))
+
+    clock = StageClock(Listener())
+    step("before any stage")  # no clock runs: nothing to tell
+    with clock.stage("read"):
+        step("east.csv (1 of 2)")
+    step("after the stage")
+    assert heard == [("read", True), ("step", "east.csv (1 of 2)"), ("read", False)]
+    plain = StageClock(lambda stage, s: heard.append((stage, s is None)))
+    with plain.stage("write"):
+        step("quality.xlsx")  # a listener without step(): ignored
+    assert heard[-2:] == [("write", True), ("write", False)]
+
+
+def test_the_terminal_progress_redraws_the_running_stage_with_its_step_and_seconds(
+    monkeypatch,
+):
+    import io
+    import time
+
+    from migrate.cli import _columns, _Progress
+
+    monkeypatch.setattr(_Progress, "TICK", 0.01)
+    screen = io.StringIO()
+    progress = _Progress(screen)
+    progress("read", None)
+    progress.step("東日本_案件管理.xlsx (2 of 5)")
+    time.sleep(0.1)  # several ticks
+    progress("read", 0.123)
+    assert progress.ticker is not None and not progress.ticker.is_alive()
+    shown = screen.getvalue()
+    assert shown.count("\r  read: 東日本_案件管理.xlsx (2 of 5) ... 0 s") >= 2  # redrawn
+    # the end line blanks what the longer running line left on screen
+    running = _columns("  read: 東日本_案件管理.xlsx (2 of 5) ... 0 s")
+    assert shown.endswith("\r  read: 0.1 s" + " " * (running - len("  read: 0.1 s")) + "\n")
+    progress.step("late")  # between stages: nothing drawn
+    assert screen.getvalue() == shown
+
+
+def test_a_progress_line_is_cut_to_the_terminal_in_columns_not_characters():
+    from migrate.cli import _columns, _fit
+
+    assert _columns("東日本 a") == 8  # three wide, a space and a letter
+    cut = _fit("東日本営業部_案件管理_2026年度.xlsx", 12)
+    assert cut.endswith("…") and _columns(cut) <= 12
+    assert _fit("short", 12) == "short"

@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..amounts import ColumnUnit, ColumnUnits
+from ..clock import step
 from ..columns import company_keys, looks_like_person
 from ..errors import InputFileError
 from ..findings import Finding
@@ -158,6 +159,7 @@ def read_sources(
     names = display_names(files)
     read: list[tuple[Grid, SheetOverride | None]] = []  # every grid, in the order of its table
     for order, (path, name) in enumerate(zip(files, names)):
+        step(f"{name} ({order + 1} of {len(files)})" if len(files) > 1 else name)
         try:
             fmt = detect_format(path, limits)
             src = SourceFile(path, name, fmt, order)
