@@ -34,6 +34,7 @@ def _echo_problems(problems) -> None:
 
 
 EXIT_BUG = 3  # not 1: 1 promises that the run finished and its outputs were written
+EXIT_INTERRUPTED = 130  # Ctrl-C (SIGINT), as a shell reports a command it interrupted
 
 
 class _Group(click.Group):
@@ -46,8 +47,18 @@ class _Group(click.Group):
                 raise
             click.echo(f"error: {exc}", err=True)
             ctx.exit(2)
-        except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt):
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
+        except KeyboardInterrupt:  # Ctrl-C: not click's "Aborted!" and exit 1 ("ran, see findings")
+            if debug:
+                raise
+            out = (ctx.obj or {}).get("out")
+            click.echo(
+                "interrupted: the run stopped before its end; outputs are moved into place only "
+                "when a run finishes" + (f", so {out} holds what it held before" if out else ""),
+                err=True,
+            )
+            ctx.exit(EXIT_INTERRUPTED)
         except MemoryError:  # Arrow's too: not a bug, the inputs outgrew this machine
             if debug:
                 raise
@@ -386,12 +397,19 @@ class _Progress:
             self.ticker.daemon = True
             self.ticker.start()
             return
+        self._end(f"  {stage}: {seconds:.1f} s")
+
+    def stopped(self, stage: str, seconds: float) -> None:
+        """The stage raised (Ctrl-C, an error): said so, not shown as done."""
+        self._end(f"  {stage}: stopped after {seconds:.1f} s")
+
+    def _end(self, line: str) -> None:
         self.stop.set()
         if self.ticker is not None:
             self.ticker.join()
         with self.lock:
             self.stage = None
-            self._put(f"  {stage}: {seconds:.1f} s", end="\n")
+            self._put(line, end="\n")
 
     def step(self, detail: str) -> None:
         with self.lock:

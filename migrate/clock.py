@@ -12,7 +12,9 @@ Within a stage, code deep down says what it is doing with :func:`step` ("file 2 
 east.csv", "companies", "quality.xlsx") without being handed the clock: the clock of the
 stage that runs is found through a context variable, and a listener with a ``step`` method
 hears the text (the CLI shows it beside the stage and its running seconds). Outside a stage,
-or with a listener that has no ``step``, :func:`step` does nothing.
+or with a listener that has no ``step``, :func:`step` does nothing. A stage that raises (an
+error, Ctrl-C) is still timed; a listener with a ``stopped(stage, seconds)`` method hears that
+instead of the end.
 """
 
 from __future__ import annotations
@@ -58,8 +60,10 @@ class StageClock:
         start_cpu = time.process_time()
         peak_before = peak_memory_gb()
         token = _RUNNING.set(self)
+        failed = True
         try:
             yield
+            failed = False
         finally:
             _RUNNING.reset(token)
             took = time.perf_counter() - start
@@ -69,7 +73,10 @@ class StageClock:
             if peak is not None and peak_before is not None:
                 self.rises[name] = self.rises.get(name, 0.0) + peak - peak_before
                 self.peak = peak
-            if self.listener is not None:
+            stopped = getattr(self.listener, "stopped", None) if failed else None
+            if stopped is not None:
+                stopped(name, took)
+            elif self.listener is not None:
                 self.listener(name, took)
 
     def total(self) -> float:

@@ -168,3 +168,42 @@ def test_a_progress_line_is_cut_to_the_terminal_in_columns_not_characters():
     cut = _fit("東日本営業部_案件管理_2026年度.xlsx", 12)
     assert cut.endswith("…") and _columns(cut) <= 12
     assert _fit("short", 12) == "short"
+
+
+def test_a_stage_that_raises_is_told_as_stopped_not_as_done():
+    heard = []
+
+    class Listener:
+        def __call__(self, stage, seconds):
+            heard.append((stage, "started" if seconds is None else "done"))
+
+        def stopped(self, stage, seconds):
+            heard.append((stage, "stopped"))
+
+    clock = StageClock(Listener())
+    with clock.stage("read"):
+        pass
+    with pytest.raises(KeyboardInterrupt), clock.stage("duplicates"):
+        raise KeyboardInterrupt
+    assert heard == [
+        ("read", "started"),
+        ("read", "done"),
+        ("duplicates", "started"),
+        ("duplicates", "stopped"),
+    ]
+    assert "duplicates" in clock.times
+
+
+def test_ctrl_c_exits_130_and_says_the_output_folder_is_as_it_was(
+    tracker: Path, tmp_path: Path, monkeypatch
+):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pipeline, "run", interrupted)
+    out = tmp_path / "out"
+    got = CliRunner().invoke(migrate.cli.cli, ["run", str(tracker), "--out", str(out)], obj={})
+    assert got.exit_code == 130  # not click's "Aborted!" with 1, which means "ran, see findings"
+    assert "interrupted: the run stopped before its end" in got.stderr
+    assert f"so {out} holds what it held before" in got.stderr
+    assert "Traceback" not in got.stderr and "Aborted!" not in got.stderr
