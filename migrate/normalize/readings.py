@@ -555,25 +555,53 @@ def _importable(engine: str) -> bool:
 def _engine(name: str) -> Any:
     engine = available_engine(name)
     if engine == "cutlet":
-        import cutlet
+        try:
+            import cutlet
 
-        def by_cutlet(foreign: bool) -> Any:
-            katsu = cutlet.Cutlet("hepburn")
+            katsus = (cutlet.Cutlet("hepburn"), cutlet.Cutlet("hepburn"))
+        except Exception as exc:  # MeCab could not open its dictionary: memory, a broken install
+            return _instead("cutlet", exc, "pykakasi" if _importable("pykakasi") else "kana")
+        for katsu, foreign in zip(katsus, (True, False)):
             katsu.use_foreign_spelling = foreign  # ハウス: house (unidic's spelling) or hausu
+
+        def by_cutlet(katsu: Any) -> Any:
             return lambda text: str(katsu.romaji(text, capitalize=False))
 
         more = _engine("pykakasi") if name == "auto" and _importable("pykakasi") else ()
-        return (by_cutlet(True), by_cutlet(False), *more)
+        return (*map(by_cutlet, katsus), *more)
     if engine == "pykakasi":
-        import pykakasi
+        try:
+            import pykakasi
 
-        kks = pykakasi.kakasi()
+            kks = pykakasi.kakasi()
+        except Exception as exc:  # its dictionary could not be loaded
+            return _instead("pykakasi", exc, "kana")
 
         def by_kakasi(text: str) -> str | None:
             return " ".join(x["hepburn"] for x in kks.convert(text))
 
         return (by_kakasi,)
     return (kana_romaji,)
+
+
+def _instead(engine: str, exc: Exception, fallback: str) -> Any:
+    """The engines of ``fallback``, with one warning line saying why (stderr, through logging):
+    a reading engine that is installed but cannot start makes the run read Japanese names with
+    less, not fail."""
+    import logging
+
+    why = next((ln.strip(" :") for ln in str(exc).splitlines() if ln.strip(" :")), "")
+    logging.getLogger("sfa_migrate").warning(
+        "warning: the %s reading engine could not start (%s%s); Japanese company names are "
+        "read with %s instead, so fewer Japanese and English names of one company may be "
+        "matched. Reinstall it (pip install 'sfa-migrate[readings]') or give the run more "
+        "memory.",
+        engine,
+        type(exc).__name__,
+        f": {why}" if why else "",
+        "its built-in kana table" if fallback == "kana" else fallback,
+    )
+    return _engine(fallback)
 
 
 _KANA = {
