@@ -550,3 +550,19 @@ def test_trend_over_runs(weeks, tmp_path: Path) -> None:
     svg = trend_svg(data, "required.amount")
     assert svg.startswith("<svg") and "#3" in svg and "0.0%" in svg
     assert trend_data(tmp_path / "none.sqlite")["available"] is False
+
+
+def test_cli_shows_progress_on_a_terminal_and_not_with_quiet(
+    weeks, tmp_path: Path, monkeypatch
+) -> None:
+    import migrate.cli
+
+    monkeypatch.setattr(migrate.cli, "_on_terminal", lambda: True)
+    runner = CliRunner()
+    args = ["check", str(weeks["good"]), "--out", str(tmp_path / "o")]
+    shown = runner.invoke(_cli(), args, obj={})
+    assert shown.exit_code == 0, shown.stderr
+    assert "  duplicates: " in shown.stderr and "  read: " in shown.stderr
+    quiet = runner.invoke(_cli(), [*args, "--quiet"], obj={})
+    assert quiet.exit_code == 0 and "  duplicates: " not in quiet.stderr
+    assert quiet.stdout.splitlines()[1] == shown.stdout.splitlines()[1]  # the same table

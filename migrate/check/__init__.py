@@ -127,13 +127,14 @@ def run_check(
     country: str | None = None,
     record: bool | None = None,
     clock: Any = None,
+    on_stage: Any = None,
 ) -> CheckResult:
     """Run the pipeline on ``paths`` (no outputs written), measure, compare, record.
 
     Compared with ``baseline`` when given, else with the last run of the history. The run is
     appended to the history unless ``record`` is False (default: always, except with a
     baseline and no ``history``). ``clock`` (tests) gives ``recorded_at``; it is the only
-    use of the wall clock.
+    use of the wall clock. ``on_stage`` hears the pipeline's stages (see ``pipeline.run``).
     """
     from .. import pipeline
     from ..bundle import load_rules_bundle
@@ -149,6 +150,7 @@ def run_check(
         currency=currency,
         fiscal_year_start=fiscal_year_start,
         country=country,
+        on_stage=on_stage,
     )
     if not result.tables:
         first = result.problems[0] if result.problems else None

@@ -69,6 +69,9 @@ from ..org_options import org_options
 @click.option(
     "--color/--no-color", default=None, help="Colour the table (default: on a terminal only)."
 )
+@click.option(
+    "--quiet", is_flag=True, help="No progress lines (they are shown only on a terminal anyway)."
+)
 @click.pass_context
 def check(
     ctx: click.Context,
@@ -84,11 +87,13 @@ def check(
     fiscal_year_start: int | None,
     country: str | None,
     color: bool | None,
+    quiet: bool,
 ) -> None:
     """Check FILES against the quality thresholds and compare with the last run.
 
     Exit code 0: every error threshold holds; 1: a threshold is breached; 2: could not run.
     """
+    from ..cli import _on_terminal, _Progress
     from . import run_check, write_formats
     from .render import render_text
 
@@ -108,6 +113,7 @@ def check(
         currency=currency,
         fiscal_year_start=fiscal_year_start,
         country=country,
+        on_stage=None if quiet or not _on_terminal() else _Progress(),
     )
     for p in result.result.problems:
         click.echo(f"error: {p.path}: {p.problem}", err=True)
