@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ from .output import (
     write_csv,
     write_json,
 )
+from .resources import memory_warning
 from .schema import ROW_KEY, SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, cell_text, flags
 from .validate import PARENT_REJECTED
 
@@ -201,6 +203,9 @@ def run(
         schema = rules.schema
         records = to_records(ingest.tables, schema, ingest.files)
         records["_source_saved"] = _saved_dates(records, ingest)
+    warning = memory_warning(len(records))  # said now, not after minutes and a killed process
+    if warning:
+        logging.getLogger("sfa_migrate").warning(warning)
     table_findings = [f for t in ingest.tables for f in t.findings]
     found: list[pd.DataFrame] = [fnd.concat([table_findings, ingest.findings])]
 
