@@ -120,6 +120,29 @@ class RowSheet(Worksheet):  # type: ignore[misc]
             for t in texts
         ]
 
+    def link_formula_tail(self, formula: str, text: str, fmt: Any) -> str | None:
+        """What follows ``<c r="A1`` in the ``<c>`` element ``write_formula(row, col, formula,
+        fmt, text)`` writes for ``formula``, a ``=HYPERLINK(...)`` whose only parenthesis is
+        its own; None for any other formula (xlsxwriter's call rewrites or hands off those:
+        future and dynamic-array functions, array braces). Call it after the format's style
+        index is fixed."""
+        if (
+            not formula.startswith("=HYPERLINK(")
+            or formula.count("(") != 1
+            or formula.endswith("}")
+            or self.use_future_functions
+            or not text
+            or text in _FORMULA_ERRORS
+        ):
+            return None
+        body, shown = formula[1:], text
+        if "&" in body or "<" in body or ">" in body:
+            body = body.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        if "&" in shown or "<" in shown or ">" in shown:
+            shown = shown.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        style = f' s="{fmt._get_xf_index()}"' if fmt else ""
+        return f'"{style} t="str"><f>{body}</f><v>{shown}</v></c>'
+
     def blank_tail(self, fmt: Any) -> str:
         """What follows ``<c r="A1`` in the empty ``<c>`` element of a formatted blank cell."""
         return f'" s="{fmt._get_xf_index()}"/>'
@@ -341,6 +364,8 @@ def put_xml_rows(
 
 
 _INF = float("inf")
+# the cached results xlsxwriter writes as an error (t="e"), not as a text
+_FORMULA_ERRORS = ("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!")
 _COPY_BYTES = 1 << 20  # bytes of a sheet's rows copied at a time
 _CACHED_TEXT = 200  # characters of a text whose XML is kept for its next use
 _CACHED_TEXTS = 200_000  # texts kept per sheet

@@ -238,3 +238,41 @@ def test_tails_of_many_cells_are_the_tail_of_each() -> None:
                 cells = [(v, fill if i % 3 == 0 else None) for i, v in enumerate(texts)]
                 assert ws.tails(col, cells) == [ws.tail(col, v, f) for v, f in cells]
             wb.close()
+
+
+def test_link_formula_rows_are_the_cells_write_formula_made() -> None:
+    """A HYPERLINK formula's cell from link_formula_tail (put_xml) is write_formula's; a
+    formula it does not take (another function, a dynamic-array one, a cached error) is left
+    to xlsxwriter's call."""
+    names = ["plain", "a & b <c>", 'say "hi"', "has (paren)", "x FILTER(y", "_xlfn.SORT", "改"]
+    formulas = [
+        (f'=HYPERLINK("#\'{n}\'!A1","{n.replace(chr(34), chr(34) * 2)}!A1")', f"{n}!A1")
+        for n in names
+    ]
+    formulas += [("=SUM(A1:A2)", "3"), ('=HYPERLINK("#x","y")', "#N/A"), ("=HYPERLINK(1)", "")]
+
+    def book(as_xml: bool) -> tuple[dict[str, bytes], list[bool]]:
+        buf = io.BytesIO()
+        wb = xlsxwriter.Workbook(buf, {"constant_memory": True, "strings_to_urls": False})
+        wb.set_properties({"created": dt.datetime(2000, 1, 1)})
+        link = wb.add_format({"font_color": "#1A73E8", "underline": 1})
+        ws = wb.add_worksheet("s", worksheet_class=RowSheet)
+        taken = []
+        for r, (formula, text) in enumerate(formulas, start=1):
+            fmt = link if r % 2 else None
+            tail = ws.link_formula_tail(formula, text, fmt) if as_xml else None
+            taken.append(tail is not None)
+            if tail is None:
+                ws.write_string(r, 0, "x")
+                ws.write_formula(r, 2, formula, fmt, text)
+            else:
+                xml = f'<c r="A{r + 1}" t="inlineStr"><is><t>x</t></is></c><c r="C{r + 1}{tail}'
+                assert ws.put_xml(r, f'<row r="{r + 1}">{xml}</row>', 0, 2)
+        wb.close()
+        with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as z:
+            return {n: z.read(n) for n in z.namelist()}, taken
+
+    (by_cells, _), (by_xml, taken) = book(False), book(True)
+    assert taken == [True, True, True, False, False, True, True, False, False, False]
+    for name in by_cells:
+        assert by_xml[name] == by_cells[name], name

@@ -567,9 +567,10 @@ def _findings_rows(
         return [_Column.of(j, keys[j], cell(j)) for j in range(16) if j != LINK_COL]
 
     def link(k: int) -> None:
-        """The hyperlink of a row whose link text the row's XML holds."""
+        """The hyperlink of a row whose link text the row's XML holds (past Excel's
+        hyperlinks the row holds the HYPERLINK formula instead)."""
         name, ref = names[k]
-        if name:
+        if name and linked[k] <= _MAX_LINKS:
             fs.ignore_write_string = True
             try:
                 fs._write_url(
@@ -590,8 +591,7 @@ def _findings_rows(
         if linked[k] <= _MAX_LINKS:
             fs.write_url(k + 1, LINK_COL, f"internal:{_at(name, ref)}", link_fmt, string=text)
         else:
-            target, shown = _at(name, ref).replace('"', '""'), text.replace('"', '""')
-            fs.write_formula(k + 1, LINK_COL, f'=HYPERLINK("#{target}","{shown}")', link_fmt, text)
+            fs.write_formula(k + 1, LINK_COL, _link_formula(name, ref, text), link_fmt, text)
 
     for start in range(0, n, _ROWS_PER_BLOCK):  # a block of rows at a time: bounded memory
         stop = min(n, start + _ROWS_PER_BLOCK)
@@ -611,8 +611,13 @@ def _findings_rows(
                     odd[k - start] = True
                 else:
                     links[k - start] = f'<c r="{_letters(LINK_COL)}{k + 2}{tail}'
-            elif name:
-                odd[k - start] = True  # the HYPERLINK formula: xlsxwriter's own call
+            elif name:  # past Excel's hyperlinks: the HYPERLINK formula by_cells writes
+                text = f"{name}!{ref}"
+                tail = fs.link_formula_tail(_link_formula(name, ref, text), text, link_fmt)
+                if tail is None:
+                    odd[k - start] = True  # xlsxwriter's own call
+                else:
+                    links[k - start] = f'<c r="{_letters(LINK_COL)}{k + 2}{tail}'
         pieces[LINK_COL] = links
         put_xml_rows(
             fs,
@@ -622,6 +627,12 @@ def _findings_rows(
             partial(by_cells, columns, start),
             partial(_shifted, link, start),
         )
+
+
+def _link_formula(name: str, ref: str, text: str) -> str:
+    """The HYPERLINK formula of a link to cell ``ref`` of sheet ``name`` showing ``text``."""
+    target, shown = _at(name, ref).replace('"', '""'), text.replace('"', '""')
+    return f'=HYPERLINK("#{target}","{shown}")'
 
 
 def _shifted(fn: Any, start: int, k: int) -> None:
