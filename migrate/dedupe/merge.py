@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -176,6 +176,21 @@ def find_duplicates(
                 doubt.drop(columns=["_left", "_right", "status"]).assign(decision="")
             )
 
+    existing_of = (
+        pd.Series(crecs.frame["existing_id"].to_numpy(), index=companies.record_ids)
+        .groupby(level=0)
+        .max()
+    )
+    existing_counts = (
+        {"accounts": _existing_counts(companies, review_parts)} if ext is not None else {}
+    )
+    # from here on only the ids are read: the entity records, the engine's pairs with their
+    # levels and evidence, and the records' labels are let go (GBs at 1M rows) before the
+    # entity frames are made
+    del labels, pairs, first_row, crecs, run
+    companies, contacts, deals = (_ids_only(r) for r in runs)
+    runs = (companies, contacts, deals)
+
     out = records.copy(deep=False)  # copy-on-write: the new columns leave the input alone
     out.index = index
     for run in runs:
@@ -189,18 +204,10 @@ def find_duplicates(
         work, deals.row_ids, rank, deal_rank, status_of, stage_order, effective=effective
     )
     found.append(explain.conflict_findings(deals, guard, info))
-    existing_of = (
-        pd.Series(crecs.frame["existing_id"].to_numpy(), index=companies.record_ids)
-        .groupby(level=0)
-        .max()
-    )
     frames["companies"].insert(
         1, "existing_id", frames["companies"]["company_id"].map(existing_of).fillna("").to_numpy()
     )
     found.append(explain.existing_match_findings(frames["companies"]))
-    existing_counts = (
-        {"accounts": _existing_counts(companies, review_parts)} if ext is not None else {}
-    )
     if existing and existing.get("contacts") is not None and len(frames["contacts"]):
         frames["contacts"].insert(
             1,
@@ -208,6 +215,9 @@ def find_duplicates(
             _existing_contact_ids(existing["contacts"], frames["contacts"], settings),
         )
 
+    # what matching held (entity records, the engine's pairs and levels, the working copy) is
+    # not returned: let it go before the pairs and findings are joined, the stage's peak
+    del runs, companies, contacts, deals, work, info, guard
     review = (
         pd.concat(review_parts, ignore_index=True)[explain.REVIEW_COLUMNS]
         if review_parts
@@ -218,16 +228,26 @@ def find_duplicates(
         if pair_parts
         else pd.DataFrame(columns=explain.PAIR_COLUMNS)
     )
+    del review_parts, pair_parts
     return DedupeResult(
         out,
         frames["companies"],
         frames["contacts"],
         frames["deals"],
         review.sort_values(["entity", "probability"], ascending=[True, False], ignore_index=True),
-        F.concat(found),
+        F.concat(_drained(found)),
         pairs_all,
         existing_counts,
     )
+
+
+def _drained(parts: list[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+    """The parts in order, each let go of by the list as it is handed on: the findings are
+    made plain texts part by part (:func:`migrate.findings.concat`), so the Arrow texts of a
+    part are freed once its copy is made, not after every part is copied."""
+    parts.reverse()
+    while parts:
+        yield parts.pop()
 
 
 def _working_copy(records: pd.DataFrame, info: pd.DataFrame) -> pd.DataFrame:
@@ -312,6 +332,13 @@ def _run(
     has = recs.record_of_row >= 0
     row_ids[has] = record_ids[recs.record_of_row[has]]
     return EntityRun(name, rules, recs, linkage, record_ids, row_ids)
+
+
+def _ids_only(run: EntityRun) -> EntityRun:
+    """The run with its ids and names only: no entity records, no scored pairs."""
+    recs = EntityRecords(pd.DataFrame(), run.recs.record_of_row)
+    linkage = dataclasses.replace(run.linkage, pairs=pd.DataFrame())
+    return dataclasses.replace(run, recs=recs, linkage=linkage)
 
 
 def _existing_counts(companies: EntityRun, review_parts: list[pd.DataFrame]) -> dict[str, int]:
