@@ -258,12 +258,14 @@ def run_findings(
     if not pairs.empty:
         # positions, not frames: a boolean selection, a concat and a sort of the pairs frame
         # take every text column along (millions of Arrow strings at Excel's maximum sheet)
-        status = pairs["status"].to_numpy(dtype=object)
+        status = pairs["status"]
         left, right = pairs["_left"].to_numpy(), pairs["_right"].to_numpy()
         prob = pairs["probability"].to_numpy()
-        evidence = pairs["evidence"].astype(str).to_numpy(dtype=object)
+        # the evidence stays Arrow text, taken only at the pairs a message quotes (not a
+        # Python string for each of the millions of pairs at 1M rows)
+        evidence = pairs["evidence"].astype(str).array
         # merged: every record that joined another, with the evidence of its strongest link
-        merged = np.flatnonzero(np.isin(status, ["merged", "decided same"]))
+        merged = np.flatnonzero(status.isin(["merged", "decided same"]).to_numpy(dtype=bool))
         if len(merged):
             src = np.r_[merged, merged]
             me = np.r_[right[merged], left[merged]]
@@ -292,7 +294,7 @@ def run_findings(
                 + evidence[src]
             )
             out.append(at(me, "merged", "dedupe.merged", "info", msg, labels_text[me], ids[me]))
-        review = np.flatnonzero(np.isin(status, ["review", "split"]))
+        review = np.flatnonzero(status.isin(["review", "split"]).to_numpy(dtype=bool))
         if len(review):
             a, b = left[review], right[review]
             msg = (
