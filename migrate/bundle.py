@@ -280,7 +280,7 @@ def _bundle(folder: Path, stamp: Stamp) -> Rules:
     return Rules(folder, stamp)
 
 
-def load_rules_bundle(directory: str | os.PathLike[str] | None = None) -> Rules:
+def load_rules_bundle(directory: str | os.PathLike[str] | Rules | None = None) -> Rules:
     """The :class:`Rules` of a rules directory (the active one when None), cached.
 
     Given a bundle, return it: what the pipeline loaded once is what every stage reads.

@@ -106,3 +106,60 @@ def test_a_date_column_is_no_name_column_whatever_word_its_header_holds():
     )
     assert m["商談化日"].field is None
     assert "dates" in m["商談化日"].evidence
+
+
+def _is_person_by_every_rule(value: str, people) -> bool:
+    """The person test asked rule by rule, every honorific and every surname (what the
+    quick pre-checks of ``_is_person`` must never change)."""
+    import re
+
+    from migrate.columns import values as v
+
+    s = value.strip()
+    for suf in people.suffixes:
+        if suf and s.endswith(suf) and 1 <= len(s) - len(suf) <= 8 and not s[: -len(suf)].isdigit():
+            return True
+    for pre in people.prefixes:
+        if pre and s.startswith(pre + " ") and s[len(pre) + 1 :].strip()[:1].isupper():
+            return True
+    if v._LATIN_NAME.match(s):
+        return not any(w.casefold() in people.not_names for w in re.split(r"[ ,.]+", s))
+    if v._KANJI_NAME.match(s) or v._KANA_NAME.match(s):
+        return True
+    return bool(v._KANJI_PLAIN.match(s)) and any(s.startswith(n) for n in people.surnames)
+
+
+def test_the_person_test_asks_each_honorific_and_surname_as_before():
+    import random
+
+    from migrate.columns import values as v
+
+    people = v._people(None)
+    assert people.suffixes and people.prefixes and people.surnames
+    rnd = random.Random(14)
+    surnames = sorted(people.surnames)
+    pieces = [*surnames[:200], *people.suffixes, *people.prefixes, "山", "田", "太郎", "12", " ",
+              "Taro", "Yamada", "Sales", "Mr.", "様", "ー", "タロウ", "　", "Inc."]  # fmt: skip
+    texts = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 4))) for _ in range(20_000)]
+    texts += [f"{p} {n}" for p in people.prefixes for n in ("Yamada", "yamada", "")]
+    texts += [f"{n}{s}" for n in surnames[:50] for s in people.suffixes]
+    texts += [n + "一" for n in surnames] + surnames
+    got = [v._is_person(t, people) for t in texts]
+    assert got == [_is_person_by_every_rule(t, people) for t in texts]
+    assert 0.1 < sum(got) / len(got) < 0.9  # both answers are asked
+
+
+def test_header_answers_are_kept_per_text_and_bounded(monkeypatch):
+    from migrate.columns import header as h
+
+    schema = load_schema()
+    idx = h._index(schema, None)
+    text = "担当者メールアドレス"
+    asked = h._match_header(text, schema, idx)  # worked out, not kept
+    assert asked[0] == "email"
+    assert h.match_header(text, schema) == asked and idx.answers[text] == asked
+    assert h.match_header(text, schema) is idx.answers[text]  # the second time: the kept answer
+    monkeypatch.setattr(h, "_ANSWERS_KEPT", 3)
+    for text in ("会社名", "電話番号", "受注確度", "金額"):
+        h.match_header(text, schema)
+    assert len(idx.answers) <= 3

@@ -39,6 +39,11 @@ class _Index:
     # synonym keys without okurigana (see :func:`without_okurigana`) -> field; a key two
     # fields share is left out
     folded: dict[str, str] = _field(default_factory=dict)
+    # match_header's answer per header text: a folder of trackers repeats its headers in every
+    # file (the index is made once per schema and rules directory, so its answers hold)
+    answers: dict[str, tuple[str | None, float, str]] = _field(
+        default_factory=dict, compare=False, hash=False, repr=False
+    )
 
 
 @dataclass(frozen=True)
@@ -192,9 +197,28 @@ def match_header(
     header: str, schema: Schema, rules_dir: str | None = None
 ) -> tuple[str | None, float, str]:
     """Best field for a header alone: (field, confidence, method)."""
+    last = _LAST_INDEX
+    if last and last[0] is schema and last[1] == rules_dir:
+        idx = last[2]  # the header finder asks of every cell near the top: no schema hashing
+    else:
+        idx = _index(schema, rules_dir)
+        _LAST_INDEX[:] = [schema, rules_dir, idx]
+    answer = idx.answers.get(header)
+    if answer is None:
+        if len(idx.answers) >= _ANSWERS_KEPT:  # bounded: a folder of many files asks of many cells
+            idx.answers.clear()
+        answer = idx.answers[header] = _match_header(header, schema, idx)
+    return answer
+
+
+#: the schema, rules directory and index of the last call (held, so the schema's id is its own)
+_LAST_INDEX: list = []
+_ANSWERS_KEPT = 65_536
+
+
+def _match_header(header: str, schema: Schema, idx: _Index) -> tuple[str | None, float, str]:
     from rapidfuzz import fuzz, process
 
-    idx = _index(schema, rules_dir)
     full, bare = header_key(header), header_key_bare(header)
     if not full and not bare:
         return None, 0.0, "none"

@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from ..headers import header_key, nfkc
+
+if TYPE_CHECKING:
+    from ..bundle import Rules
 
 _EMAIL = re.compile(r"^(?:.*<)?(?:mailto:)?[^@\s<>]+@[^@\s<>]+\.[A-Za-z]{2,}>?$")
 _URL = re.compile(
@@ -37,7 +42,7 @@ _AMOUNT = re.compile(
 _PROB = re.compile(r"^\d{1,3}(?:\.\d+)?\s?%$")
 
 
-def legal_forms(rules_dir: str | None) -> re.Pattern[str] | None:
+def legal_forms(rules_dir: str | Rules | None) -> re.Pattern[str] | None:
     """A pattern of the legal forms of rules/normalize.yaml (a column of them is company names)."""
     from ..bundle import load_rules_bundle
     from ..errors import RuleFileError
@@ -67,7 +72,7 @@ def _legal_pattern(spellings: tuple[str, ...]) -> re.Pattern[str] | None:
 _KANJI_OR_MARK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3200-\u32ff]")
 
 
-def _stage_words(rules_dir: str | None) -> frozenset[str]:
+def _stage_words(rules_dir: str | Rules | None) -> frozenset[str]:
     from ..bundle import load_rules_bundle
     from ..errors import RuleFileError
 
@@ -159,39 +164,62 @@ def profile_column(
     n = len(vals)
     if not n:
         return ValueProfile(0, 0, {})
-    stage_words = _stage_words(rules_dir)
-    legal = legal_forms(rules_dir)
-    people = _people(rules_dir)
-    company = [bool(legal and legal.search(v.casefold())) for v in vals]
+    rules = _bundle(rules_dir)
+    stage_words = _stage_words(rules)
+    legal = legal_forms(rules)
+    people = _people(rules)
+    # each kind is asked of each distinct text once and counted as often as the text stands
+    # (a column repeats its owners, stages and companies; a folder of trackers asks this of
+    # every file's first 500 rows); dates and numbers also count typed cells
+    times = Counter(vals)
+    texts = list(times)
+
+    def total(flags: Iterable[object]) -> int:
+        return sum(t for t, f in zip(times.values(), flags) if f)
+
+    company = [bool(legal and legal.search(v.casefold())) for v in texts]
     known = [
         bool(known_companies) and not c and company_key(v, legal) in known_companies
-        for v, c in zip(vals, company)
+        for v, c in zip(texts, company)
     ]
+    date_text = {v: bool(_DATE.match(v)) for v in texts}
+    number_text = {v: bool(_NUMBER.match(v)) for v in texts}
     counts = {
-        "email": sum(bool(_EMAIL.match(v)) for v in vals),
-        "url": sum(bool(_URL.match(v)) and "@" not in v for v in vals),
-        "phone": sum(
-            bool(_PHONE.match(v))
+        "email": total(_EMAIL.match(v) for v in texts),
+        "url": total(_URL.match(v) and "@" not in v for v in texts),
+        "phone": total(
+            _PHONE.match(v)
             and 9 <= sum(c.isdigit() for c in v) <= 15
             and (not v.isdigit() or v.startswith("0"))
-            for v in vals
+            for v in texts
         ),
         "date": sum(
-            isinstance(r, (dt.date, dt.datetime)) or bool(_DATE.match(v)) for r, v in zip(raw, vals)
+            isinstance(r, (dt.date, dt.datetime)) or date_text[v] for r, v in zip(raw, vals)
         ),
-        "amount": sum(bool(_AMOUNT.match(v.replace(" ", ""))) for v in vals),
-        "probability": sum(bool(_PROB.match(v)) for v in vals),
-        "stage": sum(header_key(v) in stage_words for v in vals) if stage_words else 0,
-        "company": sum(company),
-        "known-company": sum(known),
-        "person": sum(
-            not c and not k and _is_person(v, people) for v, c, k in zip(vals, company, known)
+        "amount": total(_AMOUNT.match(v.replace(" ", "")) for v in texts),
+        "probability": total(_PROB.match(v) for v in texts),
+        "stage": total(header_key(v) in stage_words for v in texts) if stage_words else 0,
+        "company": total(company),
+        "known-company": total(known),
+        "person": total(
+            not c and not k and _is_person(v, people) for v, c, k in zip(texts, company, known)
         ),
-        "number": sum(
-            isinstance(r, (int, float)) or bool(_NUMBER.match(v)) for r, v in zip(raw, vals)
-        ),
+        "number": sum(isinstance(r, (int, float)) or number_text[v] for r, v in zip(raw, vals)),
     }
-    return ValueProfile(n, len(set(vals)), {k: counts[k] / n for k in _KINDS})
+    return ValueProfile(n, len(times), {k: counts[k] / n for k in _KINDS})
+
+
+def _bundle(rules_dir: str | None) -> str | Rules | None:
+    """The rules bundle, found once for the lookups of one column (finding it looks at every
+    rule file's date); when it cannot be read, the directory: each lookup meets the error
+    itself and takes its default."""
+    from ..bundle import load_rules_bundle
+    from ..errors import RuleFileError
+
+    try:
+        return load_rules_bundle(rules_dir)
+    except RuleFileError:
+        return rules_dir
 
 
 def looks_like_value(
@@ -247,8 +275,23 @@ class _People:
     prefixes: tuple[str, ...]
     not_names: frozenset[str] = frozenset()  # folded words no Latin name holds (Sales, Team)
 
+    @property
+    def any_suffix(self) -> tuple[str, ...]:
+        """The honorific suffixes, for one ``endswith`` (never true when there are none)."""
+        return _nonempty(self.suffixes)
 
-def _people(rules_dir: str | None) -> _People:
+    @property
+    def any_prefix(self) -> tuple[str, ...]:
+        """The honorific prefixes followed by a space, for one ``startswith``."""
+        return _nonempty(self.prefixes, " ")
+
+
+@lru_cache(maxsize=32)
+def _nonempty(words: tuple[str, ...], then: str = "") -> tuple[str, ...]:
+    return tuple(w + then for w in words if w)
+
+
+def _people(rules_dir: str | Rules | None) -> _People:
     """Surnames and honorifics of rules/normalize.yaml ``people``."""
     from ..bundle import load_rules_bundle
     from ..errors import RuleFileError
@@ -286,17 +329,22 @@ def looks_like_person(text: str, rules_dir: str | None = None, *, alone: bool = 
 def _is_person(value: str, people: _People) -> bool:
     """A person's name: 山田 太郎, 山本様, 山田太郎 (a listed surname), ヤマダ タロウ, Taro Yamada."""
     v = value.strip()
-    for s in people.suffixes:
-        if s and v.endswith(s) and 1 <= len(v) - len(s) <= 8 and not v[: -len(s)].isdigit():
-            return True
-    for p in people.prefixes:
-        if p and v.startswith(p + " ") and v[len(p) + 1 :].strip()[:1].isupper():
-            return True
+    if v.endswith(people.any_suffix):  # one test for all before the loop (most values: none)
+        for s in people.suffixes:
+            if s and v.endswith(s) and 1 <= len(v) - len(s) <= 8 and not v[: -len(s)].isdigit():
+                return True
+    if v.startswith(people.any_prefix):
+        for p in people.prefixes:
+            if p and v.startswith(p + " ") and v[len(p) + 1 :].strip()[:1].isupper():
+                return True
     if _LATIN_NAME.match(v):  # Sales Pipeline, Inside Sales: words of the trade, no person
         return not any(w.casefold() in people.not_names for w in re.split(r"[ ,.]+", v))
     if _KANJI_NAME.match(v) or _KANA_NAME.match(v):
         return True
-    return bool(_KANJI_PLAIN.match(v)) and any(v.startswith(s) for s in people.surnames)
+    # a listed surname starts it: its prefixes looked up (two to four kanji), not every surname
+    return bool(_KANJI_PLAIN.match(v)) and (
+        "" in people.surnames or any(v[:k] in people.surnames for k in range(1, len(v) + 1))
+    )
 
 
 def _mostly_mobile(values: Sequence[object], rules_dir: str | None = None) -> bool:
