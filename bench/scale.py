@@ -3,6 +3,7 @@
     python bench/scale.py                      # 10,000 / 100,000 rows
     python bench/scale.py 10000 100000 1048575 # up to Excel's maximum rows per sheet
     python bench/scale.py --csv 5000000        # several CSV files totalling 5M rows
+    python bench/scale.py --many 200           # 100k rows as one CSV, then as 200 CSV files
 
 For each size it writes one tracker .xlsx of synthetic rows (bench/synth.py: companies,
 contacts and deals repeated across trackers with variants; 27 columns), cached under
@@ -48,7 +49,8 @@ def tracker_file(n: int, *, kind: str = "xlsx", parts: int = 1) -> list[Path]:
     import synth
 
     CACHE.mkdir(parents=True, exist_ok=True)
-    names = [CACHE / f"trackers_{n}_{SEED}_{i}.{kind}" for i in range(parts)]
+    part = "" if parts == 1 else f"of{parts}"  # one file and the parts of many never share a name
+    names = [CACHE / f"trackers_{n}_{SEED}_{i}{part}.{kind}" for i in range(parts)]
     if all(p.exists() for p in names):
         return names
     frame = synth.trackers(n, seed=SEED)
@@ -127,13 +129,21 @@ def run_one(paths: list[Path], work: Path) -> dict[str, object]:
 def _data_rows(path: Path) -> int:
     """The rows of a tracker whose run wrote no report (it failed): its cached frame's length."""
     name = path.name.split("_")
-    return int(name[1]) // (5 if path.suffix == ".csv" else 1)
+    parts = name[-1].split(".")[0].partition("of")[2]
+    return int(name[1]) // int(parts or 1)
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("rows", nargs="*", type=int, default=[10_000, 100_000])
     ap.add_argument("--csv", type=int, metavar="ROWS", help="also N rows as 5 CSV files")
+    ap.add_argument(
+        "--many",
+        type=int,
+        metavar="FILES",
+        help="also 100k rows as one CSV and as FILES CSV files (a team's folder of trackers): "
+        "what each file costs beyond its rows",
+    )
     ns = ap.parse_args(argv)
     results = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -143,6 +153,15 @@ def main(argv: list[str] | None = None) -> int:
         if ns.csv:
             results.append(run_one(tracker_file(ns.csv, kind="csv", parts=5), Path(tmp)))
             _print_row(results[-1], header=not ns.rows)
+        if ns.many:
+            one = run_one(tracker_file(100_000, kind="csv"), Path(tmp))
+            _print_row(one, header=not results)
+            many = run_one(tracker_file(100_000, kind="csv", parts=ns.many), Path(tmp))
+            _print_row(many, header=False)
+            print(
+                f"\n100k rows in {ns.many} files cost {float(many['run_cpu']) / float(one['run_cpu']):.2f}x "  # type: ignore[arg-type]
+                "the CPU seconds of the same rows in one file"
+            )
     xlsx = [r for r in results if r["files"] == 1]
     for a, b in zip(xlsx, xlsx[1:]):
         na, nb = float(a["rows"]), float(b["rows"])  # type: ignore[arg-type]
