@@ -48,6 +48,33 @@ def by_value(values: pd.Series, fn: Callable[[Any], Any]) -> list[Any]:
     return out
 
 
+def coded_by_value(values: pd.Series, fn: Callable[[Any], Any]) -> tuple[np.ndarray, list[Any]]:
+    """Each value's code into ``answers`` and the answers: ``fn`` asked once per distinct value,
+    as :func:`by_value` asks it and in the same order, ``answers[codes[i]]`` its answer for the
+    ``i``-th value. The codes are pandas' own (no list of a Python int per value)."""
+    answers: list[Any] = []
+    if pd.api.types.infer_dtype(values, skipna=True) in _ONE_TYPE:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        answers += [fn(u) for u in uniques]
+        codes = np.asarray(codes, dtype=np.intp)
+        missing = np.flatnonzero(codes < 0)
+        if len(missing):  # code -1: a missing value, answered once per kind of missing
+            by_kind: dict[type, int] = {}
+            for i, v in zip(missing.tolist(), values.iloc[missing]):
+                kind = type(v)
+                if kind not in by_kind:
+                    by_kind[kind] = len(answers)
+                    answers.append(fn(v))
+                codes[i] = by_kind[kind]
+        return codes, answers
+
+    def one(x: object) -> int:
+        answers.append(fn(x))
+        return len(answers) - 1
+
+    return np.asarray(by_value(values, one), dtype=np.intp), answers
+
+
 def map_values(values: pd.Series, fn: Callable[[Any], Any], dtype: Any = "object") -> pd.Series:
     """:func:`by_value` as a Series on the same index."""
     return pd.Series(by_value(values, fn), index=values.index, dtype=dtype)

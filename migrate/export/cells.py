@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .. import findings as fnd
-from ..columnar import by_value
+from ..columnar import by_value, coded_by_value
 from ..schema import EXTRA_PREFIX, is_blank
 from ..stages import StageModel
 from ..validate import CURRENCY, ID, ROW_KEYS, STAGE
@@ -161,13 +161,7 @@ def _cells(
 
 def _coded(raw: pd.Series, fn: Any) -> tuple[np.ndarray, list[Any]]:
     """Each cell's code into ``fn``'s answers, ``fn`` asked once per distinct value."""
-    answers: list[Any] = []
-
-    def one(x: object) -> int:
-        answers.append(fn(x))
-        return len(answers) - 1
-
-    return np.asarray(by_value(raw, one), dtype=np.intp), answers
+    return coded_by_value(raw, fn)
 
 
 def _take(answers: list[Any], codes: np.ndarray) -> list[Any]:

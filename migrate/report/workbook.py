@@ -24,7 +24,7 @@ import pandas as pd
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name
 
 from ..catalogue import Catalogue, load_catalogue
-from ..columnar import by_value
+from ..columnar import coded_by_value
 from ..findings import SEVERITIES
 from ..xlsx_rows import column_xml, put_xml_rows
 from . import values as v
@@ -550,7 +550,7 @@ def _findings_rows(
             list(range(start + 1, stop + 1)),
             sevs,
             [w[1] for w in told],
-            [fd["message"] for fd in fds],  # by_value tells their types apart
+            [fd["message"] for fd in fds],  # coded_by_value tells their types apart
             [w[2] for w in told],
             rules,
             files,
@@ -872,15 +872,10 @@ class _Column:
     def of(cls, col: int, values: Any, cell: Any) -> _Column:
         """The column of ``values`` (a Series or a list), ``cell(value)`` (value, format)
         asked once per distinct value; an empty text or None is no cell."""
-        cells: list[tuple[object, Any]] = []
-
-        def one(x: object) -> int:
-            cells.append(cell(x))
-            return len(cells) - 1
-
         if not isinstance(values, pd.Series):
             values = pd.Series(values, dtype=object)
-        column = cls(col, cells, np.asarray(by_value(values, one), dtype=np.int64))
+        codes, cells = coded_by_value(values, cell)
+        column = cls(col, cells, codes.astype(np.int64, copy=False))
         column.codes[column.empty[column.codes]] = -1
         return column
 

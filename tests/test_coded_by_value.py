@@ -1,0 +1,40 @@
+"""columnar.coded_by_value: by_value's answers as codes, each distinct value asked once."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from migrate.columnar import by_value, coded_by_value
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["a", "b", "a", None, "c", float("nan"), None, "b"],
+        [1.5, None, 2.0, 1.5, float("nan")],
+        [1, 1.0, True, "1", None],  # several types: told apart
+        [None, None],
+        [],
+        [dt.date(2026, 1, 1), None, dt.date(2026, 1, 1)],
+    ],
+)
+def test_codes_give_by_values_answers_in_its_order(values: list[object]) -> None:
+    asked: list[object] = []
+
+    def fn(x: object) -> tuple[str, object]:
+        asked.append(x)
+        return (type(x).__name__, x)
+
+    series = pd.Series(values, dtype=object)
+    codes, answers = coded_by_value(series, fn)
+    mine = asked[:]
+    asked.clear()
+    expected = by_value(series, fn)
+    assert codes.dtype == np.intp and len(codes) == len(values)
+    assert [answers[c] for c in codes.tolist()] == expected
+    assert len(answers) == len(mine) == len(asked)  # each distinct value asked once
+    assert [repr(x) for x in mine] == [repr(x) for x in asked]  # in by_value's order
