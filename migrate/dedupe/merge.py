@@ -160,11 +160,23 @@ def find_duplicates(
         explain.same_name_findings(companies, rank, info),
         explain.decision_findings(bad, sorted({k for r in runs for k in r.linkage.unknown_keys})),
     ]
+    existing_of = (
+        pd.Series(crecs.frame["existing_id"].to_numpy(), index=companies.record_ids)
+        .groupby(level=0)
+        .max()
+    )
+    # each run is cut down to what is read after its pairs are made (its ids and keys): its
+    # entity records and the engine's scored pairs with their levels and evidence are let go
+    # (GBs at 1M rows) before the next run's pairs and findings are made
+    todo, done = [companies, contacts, deals], []
+    del companies, contacts, deals, runs, crecs
     review_parts, pair_parts = [], []
-    for run in runs:
+    while todo:
+        run = todo.pop(0)
         first_row = explain.first_rows(run.recs.record_of_row, rank, len(run.recs.frame))
         labels = explain.label(run, work, first_row)
         pairs = explain.pairs_frame(run, labels, first_row, info, run.rules.link.thresholds.match)
+        run = _ids_only(run)
         found += [
             *explain.run_findings(run, pairs, labels, first_row, info),
             explain.block_findings(run),
@@ -175,21 +187,13 @@ def find_duplicates(
             review_parts.append(
                 doubt.drop(columns=["_left", "_right", "status"]).assign(decision="")
             )
-
-    existing_of = (
-        pd.Series(crecs.frame["existing_id"].to_numpy(), index=companies.record_ids)
-        .groupby(level=0)
-        .max()
-    )
+        done.append(run)
+    del labels, pairs, first_row, run
+    companies, contacts, deals = done
+    runs = (companies, contacts, deals)
     existing_counts = (
         {"accounts": _existing_counts(companies, review_parts)} if ext is not None else {}
     )
-    # from here on only the ids are read: the entity records, the engine's pairs with their
-    # levels and evidence, and the records' labels are let go (GBs at 1M rows) before the
-    # entity frames are made
-    del labels, pairs, first_row, crecs, run
-    companies, contacts, deals = (_ids_only(r) for r in runs)
-    runs = (companies, contacts, deals)
 
     out = records.copy(deep=False)  # copy-on-write: the new columns leave the input alone
     out.index = index
@@ -335,8 +339,15 @@ def _run(
 
 
 def _ids_only(run: EntityRun) -> EntityRun:
-    """The run with its ids and names only: no entity records, no scored pairs."""
-    recs = EntityRecords(pd.DataFrame(), run.recs.record_of_row)
+    """The run with its ids, names and record keys only (``_key`` and ``existing_id``, copied
+    out of the records' blocks): no other record column, no scored pairs."""
+    frame = run.recs.frame
+    kept = {
+        c: pd.Series(frame[c].to_numpy(dtype=object, copy=True), index=frame.index, dtype=object)
+        for c in ("_key", "existing_id")
+        if c in frame
+    }
+    recs = EntityRecords(pd.DataFrame(kept, index=frame.index), run.recs.record_of_row)
     linkage = dataclasses.replace(run.linkage, pairs=pd.DataFrame())
     return dataclasses.replace(run, recs=recs, linkage=linkage)
 
