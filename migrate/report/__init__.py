@@ -241,16 +241,21 @@ def source_language(rec: Any, tables: Any) -> str:
     """ "ja" when most data rows come from sheets written in Japanese (headers and values)."""
     from itertools import chain, islice
 
+    import numpy as np
+
+    from .quality import rows_by_source
     from .values import guess_language
 
     votes = {"ja": 0, "en": 0}
+    by_source = "_source_file" in rec.columns and "_source_sheet" in rec.columns
+    at = rows_by_source(rec) if by_source else {}  # each source's rows found once
     for t in tables:
         if getattr(t, "kind", "table") != "table":
             continue
         headers = [c.header for c in t.columns]
         rows = rec
-        if "_source_file" in rec.columns and "_source_sheet" in rec.columns:
-            rows = rec[(rec["_source_file"] == t.file) & (rec["_source_sheet"] == t.sheet)]
+        if by_source:
+            rows = rec.iloc[at.get((t.file, t.sheet), np.empty(0, dtype=np.intp))]
         texts = (  # free text people typed; normalised codes (stage keys, JPY) are English
             x
             for col in _HUMAN_TEXT

@@ -84,9 +84,19 @@ def _filled_frame(ctx: Context, fields: list[str]) -> pd.DataFrame:
     )
 
 
-def _share(filled: pd.Series, has: pd.Series) -> float | None:
+def _share(filled: np.ndarray, has: np.ndarray) -> float | None:
     n = int(has.sum())
     return round(float((filled & has).sum()) / n, 4) if n else None
+
+
+def rows_by_source(rec: pd.DataFrame) -> dict[tuple[object, object], np.ndarray]:
+    """The row positions of each (file, sheet) of the records, in order: a folder of many
+    trackers asks this per source, and a scan of every row per source grows with their
+    product."""
+    if not len(rec) or SOURCE_FILE not in rec.columns or SOURCE_SHEET not in rec.columns:
+        return {}
+    groups = rec.groupby([SOURCE_FILE, SOURCE_SHEET], sort=False, dropna=False).indices
+    return {key: np.asarray(pos, dtype=np.intp) for key, pos in groups.items()}
 
 
 def _completeness(
@@ -94,16 +104,20 @@ def _completeness(
 ) -> dict[str, Any]:
     rec = ctx.records
     by_source = []
+    at = rows_by_source(rec)  # each source's rows found once, not one scan per source
+    none = np.empty(0, dtype=np.intp)
+    has_of = {f: has[f].to_numpy(dtype=bool) for f in fields}
+    fil_of = {f: fil[f].to_numpy(dtype=bool) for f in fields}
     for t in ctx.tables:
         if t.kind != "table":
             continue
-        mask = (rec[SOURCE_FILE] == t.file) & (rec[SOURCE_SHEET] == t.sheet)
+        pos = at.get((t.file, t.sheet), none)
         by_source.append(
             {
                 "file": t.file,
                 "sheet": t.sheet,
-                "rows": int(mask.sum()),
-                "fields": {f: _share(fil.loc[mask, f], has.loc[mask, f]) for f in fields},
+                "rows": len(pos),
+                "fields": {f: _share(fil_of[f][pos], has_of[f][pos]) for f in fields},
             }
         )
     overall = {}
