@@ -8,7 +8,8 @@
 For each size it writes one tracker .xlsx of synthetic rows (bench/synth.py: companies,
 contacts and deals repeated across trackers with variants; 27 columns), cached under
 ``$SFA_BENCH_CACHE`` (default /tmp/sfa-bench), then measures in fresh processes, in the same
-run: the bare read with fastexcel (calamine into Arrow, every cell of the sheet) and
+run: the bare read with fastexcel (calamine into Arrow, every cell of the sheet; a CSV: Arrow's
+C++ reader, every column as text) and
 ``sfa-migrate run FILE --target generic --quiet --timings``. Peak memory is the child's
 maximum resident set (``wait4``). Prints a Markdown table: rows, read s, run s, run / read,
 peak GB of each, CPU seconds (user + system) of each and their ratio (steadier than wall time on a
@@ -41,6 +42,15 @@ import sys, fastexcel
 reader = fastexcel.read_excel(sys.argv[1])
 for name in reader.sheet_names:
     reader.load_sheet(name, header_row=None).to_arrow()
+"""
+
+# the bare read of a CSV: Arrow's C++ reader, every column as text (what the run's reader uses)
+READ_CSV = """
+import csv, sys, pyarrow as pa, pyarrow.csv as pc
+with open(sys.argv[1], encoding="utf-8", newline="") as f:
+    names = next(csv.reader(f))
+pc.read_csv(sys.argv[1], convert_options=pc.ConvertOptions(
+    column_types={c: pa.string() for c in names}))
 """
 
 
@@ -101,9 +111,9 @@ def run_one(paths: list[Path], work: Path) -> dict[str, object]:
     rows = 0
     read_s = read_gb = read_cpu = 0.0
     for p in paths:
-        if p.suffix == ".xlsx":
-            s, gb, _, cpu = measure([sys.executable, "-c", READ, str(p)])
-            read_s, read_gb, read_cpu = read_s + s, max(read_gb, gb), read_cpu + cpu
+        script = READ if p.suffix == ".xlsx" else READ_CSV
+        s, gb, _, cpu = measure([sys.executable, "-c", script, str(p)])
+        read_s, read_gb, read_cpu = read_s + s, max(read_gb, gb), read_cpu + cpu
     out = work / "out"
     cmd = [sys.executable, "-m", "migrate", "run", *map(str, paths), "--out", str(out)]
     cmd += ["--target", "generic", "--quiet", "--timings", "--force"]
@@ -114,6 +124,7 @@ def run_one(paths: list[Path], work: Path) -> dict[str, object]:
     return {
         "rows": rows,
         "files": len(paths),
+        "kind": paths[0].suffix.lstrip("."),
         "read_s": read_s,
         "read_gb": read_gb,
         "run_s": run_s,
@@ -135,7 +146,7 @@ def _data_rows(path: Path) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument("rows", nargs="*", type=int, default=[10_000, 100_000])
+    ap.add_argument("rows", nargs="*", type=int, help="xlsx sizes (default: 10000 100000)")
     ap.add_argument("--csv", type=int, metavar="ROWS", help="also N rows as 5 CSV files")
     ap.add_argument(
         "--many",
@@ -145,6 +156,8 @@ def main(argv: list[str] | None = None) -> int:
         "what each file costs beyond its rows",
     )
     ns = ap.parse_args(argv)
+    if not ns.rows and not (ns.csv or ns.many):
+        ns.rows = [10_000, 100_000]
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         for n in ns.rows:
@@ -162,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"\n100k rows in {ns.many} files cost {float(many['run_cpu']) / float(one['run_cpu']):.2f}x "  # type: ignore[arg-type]
                 "the CPU seconds of the same rows in one file"
             )
-    xlsx = [r for r in results if r["files"] == 1]
+    xlsx = [r for r in results if r["files"] == 1 and r["kind"] == "xlsx"]
     for a, b in zip(xlsx, xlsx[1:]):
         na, nb = float(a["rows"]), float(b["rows"])  # type: ignore[arg-type]
         per_a = float(a["run_s"]) / (na * math.log(na))  # type: ignore[arg-type]
@@ -187,7 +200,7 @@ def _print_row(r: dict[str, object], *, header: bool) -> None:
     cpu_ratio = f"{run_cpu / read_cpu:.1f}" if read_cpu else "-"
     shares = ", ".join(f"{k} {v:.0%}" for k, v in dict(r["shares"]).items())  # type: ignore[call-overload]
     peaks = ", ".join(f"{k} +{v:.2f}" for k, v in dict(r["peaks"]).items() if v >= 0.005)  # type: ignore[call-overload]
-    if r["exit"]:
+    if r["exit"] not in (0, 1):  # 1: the run finished with rejected records
         shares = f"failed (exit {r['exit']})"
     print(
         f"| {int(r['rows']):,} | {r['files']} | {read_s:.1f} | {run_s:.1f} | {ratio} | "  # type: ignore[call-overload]
