@@ -14,6 +14,7 @@ so format indices are assigned in the same order as before and the file is the s
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
 from collections.abc import Callable, Sequence
@@ -37,6 +38,11 @@ class RowSheet(Worksheet):  # type: ignore[misc]
     """A constant_memory worksheet that also takes a whole row of cells at once (``put_row``)."""
 
     previous_row: int  # xlsxwriter's: the row constant_memory has not written out yet
+    # xlsxwriter's: the rows and columns the sheet's cells span so far
+    dim_rowmin: int | None
+    dim_rowmax: int | None
+    dim_colmin: int | None
+    dim_colmax: int | None
 
     def __init__(self) -> None:
         super().__init__()
@@ -62,6 +68,49 @@ class RowSheet(Worksheet):  # type: ignore[misc]
         if row > self.previous_row:
             self._write_single_row(row)
         self._xml_rows[row] = xml
+        return True
+
+    def put_xml_run(
+        self,
+        rows: list[int],
+        xmls: list[str],
+        firsts: list[int],
+        lasts: list[int],
+        after: Callable[[int], None] | None = None,
+    ) -> bool:
+        """:meth:`put_xml` of each of ``rows`` (ascending, below every row written so far)
+        in turn, ``after(i)`` following the ``i``-th: the same sheet, with the rows' XML
+        written at once, not row by row. False (nothing written) when one of them would be
+        refused; the caller then puts them one at a time."""
+        if (
+            not rows
+            or not self.constant_memory
+            or rows[0] <= self.previous_row
+            or rows[-1] >= self.xls_rowmax
+            or min(firsts) < 0
+            or max(lasts) >= self.xls_colmax
+            or (self.row_info and any(r in self.row_info for r in rows))
+        ):
+            return False
+        # what _check_dimensions of each row's first and last cell would have kept
+        lo, hi = min(firsts), max(lasts)
+        if self.dim_rowmin is None or rows[0] < self.dim_rowmin:
+            self.dim_rowmin = rows[0]
+        if self.dim_rowmax is None or rows[-1] > self.dim_rowmax:
+            self.dim_rowmax = rows[-1]
+        if self.dim_colmin is None or lo < self.dim_colmin:
+            self.dim_colmin = lo
+        if self.dim_colmax is None or hi > self.dim_colmax:
+            self.dim_colmax = hi
+        self._write_single_row(rows[0])  # the row pending before these
+        if after is not None:  # each sees the sheet at or above its row, as row by row
+            for i in range(len(rows)):
+                after(i)
+        if len(rows) > 1:
+            self.fh.write("".join(xmls[:-1]))
+            self.table.clear()
+        self.previous_row = rows[-1]
+        self._xml_rows[rows[-1]] = xmls[-1]
         return True
 
     def tail(self, col: int, value: object, fmt: Any) -> str | None:
@@ -347,20 +396,38 @@ def put_xml_rows(
     if not order:
         texts = [""] * n
     else:
-        texts = ["".join(cells) for cells in zip(*(pieces[c] for c in order))]
+        texts = ["".join(cells) for cells in zip(*(pieces[c].tolist() for c in order))]
         full = np.stack([pieces[c] != "" for c in order], axis=1)
         cols = np.asarray(order)
         first = cols[full.argmax(axis=1)].tolist()
         last = cols[len(order) - 1 - full[:, ::-1].argmax(axis=1)].tolist()
-    for k, r in enumerate(rows):
+    k = 0
+    while k < n:
         if odd[k]:
             by_cells(k)
-        elif texts[k]:
-            if ws.put_xml(r, f'<row r="{r + 1}">{texts[k]}</row>', first[k], last[k]):
-                if after is not None:
-                    after(k)
-            else:
-                by_cells(k)
+            k += 1
+            continue
+        if not texts[k]:
+            k += 1
+            continue
+        end = k + 1  # a run of rows written as XML: put at once
+        while end < n and not odd[end] and texts[end]:
+            end += 1
+        run = rows[k:end]
+        xmls = [f'<row r="{r + 1}">{x}</row>' for r, x in zip(run, texts[k:end])]
+        shifted = None if after is None else functools.partial(_shifted, after, k)
+        if not ws.put_xml_run(run, xmls, first[k:end], last[k:end], shifted):
+            for j in range(k, end):
+                if ws.put_xml(rows[j], xmls[j - k], first[j], last[j]):
+                    if after is not None:
+                        after(j)
+                else:
+                    by_cells(j)
+        k = end
+
+
+def _shifted(fn: Callable[[int], None], start: int, i: int) -> None:
+    fn(start + i)
 
 
 _INF = float("inf")

@@ -276,3 +276,47 @@ def test_link_formula_rows_are_the_cells_write_formula_made() -> None:
     assert taken == [True, True, True, False, False, True, True, False, False, False]
     for name in by_cells:
         assert by_xml[name] == by_cells[name], name
+
+
+def test_a_run_of_xml_rows_is_the_sheet_row_by_row_gives() -> None:
+    """put_xml_run of rows (with their links put after each, between xlsxwriter's own rows)
+    writes the workbook put_xml of one row at a time writes; a run starting at or above a
+    written row is refused whole."""
+
+    def book(runs: bool) -> dict[str, bytes]:
+        buf = io.BytesIO()
+        wb = xlsxwriter.Workbook(buf, {"constant_memory": True, "strings_to_urls": False})
+        wb.set_properties({"created": dt.datetime(2000, 1, 1)})
+        link = wb.add_format({"font_color": "#1A73E8", "underline": 1})
+        ws = wb.add_worksheet("s", worksheet_class=RowSheet)
+        ws.write_string(0, 0, "head")
+
+        def after(r: int) -> None:
+            ws.ignore_write_string = True
+            ws._write_url(r, 3, f"internal:'s'!A{r}", link, f"s!A{r}")
+            ws.ignore_write_string = False
+
+        for start in (1, 5, 8, 9, 20):
+            rows = list(range(start, start + 3 if start != 8 else start + 1))
+            xmls = [
+                f'<row r="{r + 1}"><c r="B{r + 1}" t="inlineStr"><is><t>{r}</t></is></c>'
+                f'<c r="D{r + 1}" t="inlineStr"><is><t>s!A{r}</t></is></c></row>'
+                for r in rows
+            ]
+            if runs:
+                assert ws.put_xml_run(rows, xmls, [1] * len(rows), [3] * len(rows),
+                                      lambda i, rows=rows: after(rows[i]))  # fmt: skip
+            else:
+                for r, x in zip(rows, xmls):
+                    assert ws.put_xml(r, x, 1, 3)
+                    after(r)
+            if start == 1:
+                ws.write_string(4, 0, "own row")  # xlsxwriter's row between two runs
+        assert not ws.put_xml_run([22], ["<row/>"], [0], [0])  # row 22 is pending: refused
+        wb.close()
+        with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as z:
+            return {n: z.read(n) for n in z.namelist()}
+
+    by_row, by_run = book(False), book(True)
+    for name in by_row:
+        assert by_run[name] == by_row[name], name
