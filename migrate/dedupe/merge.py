@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .. import findings as F
+from ..clock import step
 from ..schema import EXTRA_PREFIX, ROW_KEY, Schema, load_schema
 from . import backends, explain
 from .decisions import normalize_decisions
@@ -119,6 +120,7 @@ def find_duplicates(
 
     # companies, then contacts inside companies, then deals inside companies
     ext = existing_accounts(existing, settings)
+    step("companies")
     crecs = company_records(work, settings, ext)
     crules = _with_existing_id(settings.companies) if ext is not None else settings.companies
     tracker = (crecs.frame["existing_id"] == "").to_numpy()
@@ -139,6 +141,7 @@ def find_duplicates(
         valid=tracker,
         engine=engine,
     )
+    step("contacts")
     contacts = _run(
         "contacts",
         settings.contacts,
@@ -146,6 +149,7 @@ def find_duplicates(
         given,
         engine=engine,
     )
+    step("deals")
     deals = _run(
         "deals",
         settings.deals,
@@ -171,6 +175,7 @@ def find_duplicates(
     todo, done = [companies, contacts, deals], []
     del companies, contacts, deals, runs, crecs
     review_parts, pair_parts = [], []
+    step("evidence and findings")
     while todo:
         run = todo.pop(0)
         first_row = explain.first_rows(run.recs.record_of_row, rank, len(run.recs.frame))
@@ -203,6 +208,7 @@ def find_duplicates(
     out["_status"] = status
     out["_merged_into"] = merged_into
 
+    step("the records each cluster keeps")
     frames = _entity_frames(runs, work, records, schema, settings, rank, info, found, deal_rank)
     guard = stage_guard(
         work, deals.row_ids, rank, deal_rank, status_of, stage_order, effective=effective
