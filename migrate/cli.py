@@ -151,6 +151,7 @@ def cli(ctx: click.Context, rules_dir: str | None, debug: bool) -> None:
     type=click.Path(exists=True, dir_okay=False),
     help="Apply a mapping file before showing.",
 )
+@click.option("--quiet", is_flag=True, help="No progress line (shown only on a terminal anyway).")
 @_rules_option
 @click.pass_context
 def inspect(
@@ -159,13 +160,17 @@ def inspect(
     as_json: bool,
     write_mapping: str | None,
     mapping: str | None,
+    quiet: bool,
     sub_rules_dir: str | None,
 ) -> None:
     """Show what is in FILES: sheets, header rows, data rows, and how columns map."""
     from . import pipeline
+    from .clock import StageClock
 
     rules_dir = _rules_dir(ctx, sub_rules_dir)
-    result = pipeline.inspect(list(files), rules_dir=rules_dir, mapping=mapping)
+    # a million-row workbook takes a minute to read: on a terminal, say what is being read
+    with StageClock(None if quiet or not _on_terminal() else _Progress()).stage("read"):
+        result = pipeline.inspect(list(files), rules_dir=rules_dir, mapping=mapping)
     _echo_problems(result.problems)
     for f in result.findings:  # file-level notes: a renamed file, a hidden sheet, ...
         click.echo(f"note: {f.file}: {f.message}", err=True)

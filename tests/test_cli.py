@@ -258,3 +258,17 @@ def test_rules_from_a_config_file_in_the_working_folder(tmp_path, monkeypatch):
     (tmp_path / "sfa-migrate.yaml").write_text("kind: config\nversion: 1\nrulez: x\n", "utf-8")
     res = invoke("inspect", str(FIX / "header-on-row-4.xlsx"))
     assert res.exit_code == 2 and "rulez: unknown key" in res.stderr
+
+
+def test_inspect_shows_what_it_reads_on_a_terminal_only(monkeypatch):
+    import migrate.cli
+
+    path = str(FIX / "header-on-row-4.xlsx")
+    monkeypatch.setattr(migrate.cli, "_on_terminal", lambda: True)
+    shown = invoke("inspect", path)
+    assert "\r  read: header-on-row-4.xlsx ... 0 s" in shown.stderr
+    assert "  read: " in shown.stderr and "header row 4" in shown.stdout
+    quiet = invoke("inspect", path, "--quiet")
+    assert "  read" not in quiet.stderr and quiet.stdout == shown.stdout
+    monkeypatch.setattr(migrate.cli, "_on_terminal", lambda: False)
+    assert "  read" not in invoke("inspect", path).stderr  # piped: no progress
