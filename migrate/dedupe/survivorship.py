@@ -282,22 +282,29 @@ def join_groups(groups: np.ndarray, values: np.ndarray, sep: str) -> pd.Series:
 
 
 def _first_filled(
-    values: np.ndarray, groups: np.ndarray
+    columns: list[np.ndarray], order: np.ndarray, groups: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per group (rows of a group are adjacent, in order of preference) and column: the first
-    value that is not empty ('' when none), the row it came from (``len(values)`` when none),
-    and the first row of each group."""
-    n = len(values)
+    """Per group and column: the first value that is not empty ('' when none), the row (a
+    position in ``order``) it came from (``len(order)`` when none), and the first row of each
+    group. ``order`` lists the rows with the rows of a group adjacent, in order of preference;
+    ``groups`` is the group of each of them (in that order).
+
+    A column at a time, on the column as it stands: each cell is tested once and only the
+    kept cells are taken, no matrix of every cell in the preferred order (each one a
+    reference to count, twice, among objects spread over the heap).
+    """
+    n = len(order)
+    starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]]) if n else order[:0]
+    kept = np.full((len(starts), len(columns)), "", dtype=object)
+    first = np.full((len(starts), len(columns)), n, dtype=np.int64)
     if n == 0:
-        none = np.zeros((0, values.shape[1]), dtype=np.int64)
-        return none.astype(object), none, np.zeros(0, dtype=np.int64)
-    starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
-    empty = pd.isna(values) | (values == "")
-    row = np.where(empty, n, np.arange(n)[:, None])
-    first = np.minimum.reduceat(row, starts, axis=0)
-    kept = np.full(first.shape, "", dtype=object)
-    found = first < n
-    kept[found] = values[first[found], np.nonzero(found)[1]]
+        return kept, first, starts.astype(np.int64)
+    at = np.arange(n)
+    for j, values in enumerate(columns):
+        empty = pd.isna(values) | (values == "")
+        first[:, j] = np.minimum.reduceat(np.where(empty[order], n, at), starts)
+        found = first[:, j] < n
+        kept[found, j] = values[order[first[found, j]]]
     return kept, first, starts
 
 
@@ -458,10 +465,9 @@ def survive(
     for strategy, o in orders.items():
         fs = [f for f in present if strategy_of[f] == strategy and is_text[f]]
         if fs:
-            cells = np.empty((len(sub), len(fs)), dtype=object)
-            for j, f in enumerate(fs):  # column by column: a list of columns is a slow take
-                cells[:, j] = sub[f].to_numpy(dtype=object)
-            kept_cells, first, starts = _first_filled(cells[o], ids[o])
+            # column by column: a list of columns is a slow take
+            cells = [sub[f].to_numpy(dtype=object) for f in fs]
+            kept_cells, first, starts = _first_filled(cells, o, ids[o])
             groups = pd.Index(ids[o][starts], dtype=object)
             parts.append(pd.DataFrame(kept_cells, index=groups, columns=fs, dtype=object))
             for f in leaders.intersection(fs):
