@@ -392,19 +392,16 @@ def _statuses(
     the row has no deal), ``merged`` for the others, and the row key each merged into."""
     companies, contacts, deals = runs
     n = len(rank)
-    group = np.where(
-        deals.row_ids != "",
-        "D" + deals.row_ids.astype(str),
-        np.where(
-            contacts.row_ids != "",
-            "P" + contacts.row_ids.astype(str),
-            np.where(
-                companies.row_ids != "",
-                "C" + companies.row_ids.astype(str),
-                "R" + np.arange(n).astype(str),
-            ),
-        ),
+    # the group of a row as one number: its kind (deal, contact, company, the row alone) and
+    # the code of its id; only which rows go together counts, not how groups are ordered
+    kind = np.select(
+        [deals.row_ids != "", contacts.row_ids != "", companies.row_ids != ""], [0, 1, 2], 3
     )
+    within = np.arange(n)
+    for k, run in enumerate((deals, contacts, companies)):
+        mine = kind == k
+        within[mine] = pd.factorize(run.row_ids[mine])[0]
+    group = kind.astype(np.int64) * (n + 1) + within
     order = np.lexsort((rank, group))
     survivor = np.empty(n, dtype=np.int64)
     survivor[order] = (
