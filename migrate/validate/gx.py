@@ -249,6 +249,16 @@ def run_checks(frame: pd.DataFrame, checks: list[tuple[Check, str]], name: str) 
     keys = list(groups)
     if _vacuous(frame, checks):
         return [Outcome(c, (), True) for k in keys for c in groups[k]]
+    with _one_validator(frame):  # GX loads (and hashes) the frame once for its runs
+        return _run_checks(frame, keys, groups, name)
+
+
+def _run_checks(
+    frame: pd.DataFrame,
+    keys: list[tuple[object, ...]],
+    groups: dict[tuple[object, ...], list[Check]],
+    name: str,
+) -> list[Outcome]:
     plan = [(groups[k][0], str(k[1])) for k in keys]
     # GX's verdicts alone first (BOOLEAN_ONLY: about a third of SUMMARY's cost per
     # expectation), then counts and samples for the expectations that failed; a passed one has
@@ -292,9 +302,49 @@ def _sample(r: Any) -> tuple[int, ...]:
     return tuple(int(j) for j in (r.result or {}).get("partial_unexpected_index_list") or ())
 
 
+def _validator(frame: pd.DataFrame) -> Any:
+    """A GX validator of ``frame``, for one or more suite runs on it.
+
+    What GX's ``Batch.validate`` builds per call (a validator on a batch definition of its
+    own, not kept in the asset), made once per frame: ``Batch.validate`` needs the batch got
+    first, and both the batch and each validator load the frame, each time hashing every
+    value of it (GX's batch fingerprint), so three runs on one file hashed it six times.
+    The definition's name is one per frame, as GX's own is (a uuid there)."""
+    _, _, batch = _gx()  # first: GX imported as _gx imports it
+    from great_expectations.core.batch_definition import BatchDefinition
+    from great_expectations.validator.v1_validator import Validator
+
+    _STATE["frames"] = n = _STATE.get("frames", 0) + 1
+    definition = BatchDefinition(name=f"sfa-migrate-import-file-{n}", partitioner=None)
+    definition.set_data_asset(batch.data_asset)
+    return Validator(batch_definition=definition, batch_parameters={"dataframe": frame})
+
+
+#: the frame :func:`run_checks` is validating and, once made, its validator
+_HELD: dict[str, Any] = {}
+
+
+@contextmanager
+def _one_validator(frame: pd.DataFrame) -> Iterator[None]:
+    """Within the block, every :func:`_validate` of ``frame`` runs on one validator."""
+    _HELD.clear()
+    _HELD["frame"] = frame
+    try:
+        yield
+    finally:
+        _HELD.clear()
+
+
 def _validate(frame: pd.DataFrame, plan: list[tuple[Check, str]], name: str, fmt: str) -> list[Any]:
-    """GX's results for ``plan`` on ``frame``, in the plan's order (one suite, one run)."""
-    gx, _, batch = _gx()
+    """GX's results for ``plan`` on ``frame``, in the plan's order (one suite, one run); on
+    the validator :func:`run_checks` holds for ``frame``, else on a new one."""
+    gx, _, _ = _gx()
+    if _HELD.get("frame") is not frame:
+        validator = _validator(frame)
+    elif "validator" in _HELD:
+        validator = _HELD["validator"]
+    else:
+        validator = _HELD["validator"] = _validator(frame)
     expectations = []
     for i, (check, column) in enumerate(plan):
         expectation = _expectation(check, column)
@@ -304,9 +354,8 @@ def _validate(frame: pd.DataFrame, plan: list[tuple[Check, str]], name: str, fmt
     with warnings.catch_warnings():
         # pandas warns about regex groups etc. inside GX metrics; the results are what count
         warnings.simplefilter("ignore")
-        result = batch.get_batch(batch_parameters={"dataframe": frame}).validate(
-            suite, result_format={"result_format": fmt, "partial_unexpected_count": SAMPLE}
-        )
+        validator.result_format = {"result_format": fmt, "partial_unexpected_count": SAMPLE}
+        result = validator.validate_expectation_suite(suite)
     out: list[Any] = [None] * len(plan)
     for r in result.results:
         info = r.exception_info or {}
