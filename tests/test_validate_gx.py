@@ -158,3 +158,25 @@ def test_a_deferred_module_loads_on_first_use_and_leaves_sys_modules(tmp_path, m
     assert stand_in.VALUE == 42 and sys.probe_runs == 1
     assert importlib.import_module("deferred_probe").VALUE == 42 and sys.probe_runs == 1
     monkeypatch.delitem(sys.modules, "deferred_probe")
+
+
+@pytest.mark.parametrize("when", [(), ("won",)])
+def test_date_helper_fails_the_rows_gx_strftime_fails(when: tuple[str, ...]) -> None:
+    """A date check runs on a helper column (each distinct value parsed once, GX checks set
+    membership): GX fails there the rows, count and sample its strftime check fails."""
+    from migrate.validate import _gx_frame, _plan
+    from migrate.validate.gx import PARSED
+
+    check = Check("date", "v", pattern="%Y-%m-%d", when_stages=when)
+    frame = pd.DataFrame({"v": VALUES, STAGE: STAGES}, dtype="object")
+    plan, extra = _plan(frame, (check,))
+    [(_, column)] = plan
+    assert column.startswith(PARSED)
+    seen = _gx_frame(frame, extra, [*plan, (check, "v")])
+    [helper] = _validate(seen, plan, "helper", "COMPLETE")
+    [raw] = _validate(seen, [(check, "v")], "raw", "COMPLETE")
+    assert helper.success == raw.success
+    keys = ("unexpected_count", "partial_unexpected_index_list", "unexpected_index_list")
+    assert [helper.result[k] for k in keys] == [raw.result[k] for k in keys]
+    assert raw.result["unexpected_count"] > 0
+    assert list(np.flatnonzero(failing_mask(seen, check, column))) == raw.result[keys[2]]

@@ -34,7 +34,7 @@ from .checks import (
     describe,
     parent_rejected,
 )
-from .gx import LINKED
+from .gx import LINKED, PARSED, parsed_dates
 
 __all__ = [
     "CURRENCY",
@@ -127,6 +127,13 @@ def _plan(
             values = frame[check.column]
             linked = values.isin(check.values)
             extra[name] = values.where(~linked, LINKED).where(~_blank(values), None)
+            plan.append((check, name))
+        elif check.kind == "date" and (
+            (dates := parsed_dates(frame[check.column], check.pattern)) is not None
+        ):
+            # the format is checked once per distinct value; GX checks the helper column
+            name = f"{PARSED}{check.pattern}:{check.column}"
+            extra[name] = dates
             plan.append((check, name))
         elif check.kind == "between":
             name = "_num:" + check.column

@@ -133,6 +133,8 @@ def _expectation(check: Check, column: str) -> Any:
         return gxe.ExpectColumnValuesToBeInSet(value_set=list(_value_set(check)), **kw)
     if kind in ("regex", "digits"):
         return gxe.ExpectColumnValuesToMatchRegex(regex=_regex(check), **kw)
+    if kind == "date" and column.startswith(PARSED):
+        return gxe.ExpectColumnValuesToBeInSet(value_set=[LINKED], **kw)
     if kind == "date":
         return gxe.ExpectColumnValuesToMatchStrftimeFormat(strftime_format=check.pattern, **kw)
     if kind == "length":
@@ -149,6 +151,12 @@ def _expectation(check: Check, column: str) -> Any:
 #: on that column (see ``validate._plan``), so the suite holds one value, not every parent id
 #: (GX copies and serialises an expectation's value set many times per run)
 LINKED = "\x00linked"
+
+
+#: the start of a date check's helper column (see ``validate._plan``): it holds LINKED where the
+#: value parses with the check's format (decided once per distinct value), else the value, so
+#: GX checks set membership instead of parsing every row
+PARSED = "_date:"
 
 
 def _value_set(check: Check) -> tuple[str, ...]:
@@ -205,6 +213,8 @@ def failing_mask(frame: pd.DataFrame, check: Check, column: str) -> np.ndarray:
         ok = rest.isin(list(_value_set(check)))
     elif kind in ("regex", "digits"):
         ok = rest.astype(str).str.contains(_regex(check))
+    elif kind == "date" and column.startswith(PARSED):
+        ok = rest.isin([LINKED])
     elif kind == "date":
         ok = rest.map(lambda x, f=check.pattern: _parses(x, f))
     elif kind == "length":
@@ -228,6 +238,24 @@ def failing_mask(frame: pd.DataFrame, check: Check, column: str) -> np.ndarray:
     out = np.zeros(n, dtype=bool)
     out[np.flatnonzero(scope)] = ~ok.to_numpy(dtype=bool)
     return out
+
+
+def parsed_dates(values: pd.Series, fmt: str) -> pd.Series | None:
+    """A date check's helper column (see :data:`PARSED`): None where ``values`` is blank,
+    LINKED where it parses with ``fmt``, else the value; each distinct value parsed once.
+    None when a filled value is no text: GX's strftime check refuses those, so it must run."""
+    from . import _blank
+
+    blank = _blank(values).to_numpy(dtype=bool)
+    cells = values.to_numpy(dtype=object)
+    distinct = pd.unique(cells[~blank])
+    if not all(isinstance(u, str) for u in distinct):
+        return None
+    good = [u for u in distinct if _parses(u, fmt)]
+    out = cells.copy()
+    out[pd.Series(cells).isin(good).to_numpy(dtype=bool) & ~blank] = LINKED
+    out[blank] = None
+    return pd.Series(out, index=values.index, dtype="object")
 
 
 def _parses(value: object, fmt: str) -> bool:
