@@ -38,3 +38,18 @@ def test_codes_give_by_values_answers_in_its_order(values: list[object]) -> None
     assert [answers[c] for c in codes.tolist()] == expected
     assert len(answers) == len(mine) == len(asked)  # each distinct value asked once
     assert [repr(x) for x in mine] == [repr(x) for x in asked]  # in by_value's order
+
+
+@pytest.mark.parametrize("dtype", ["object", "string[pyarrow]", "string[python]"])
+def test_isin_texts_is_series_isin(dtype: str) -> None:
+    from migrate.columnar import isin_texts
+
+    values = pd.Series(["a", None, "b", "", "c", "a"], index=[5, 3, 1, 0, 2, 4], dtype=dtype)
+    for texts in (("a", "c"), (), ("", "z"), ("a", None)):
+        got = isin_texts(values, texts)
+        want = values.isin(list(texts))
+        assert got.index.equals(want.index)
+        filled = values.notna().to_numpy()  # where values are missing the callers do not look
+        assert (
+            got.to_numpy(dtype=bool)[filled].tolist() == want.to_numpy(dtype=bool)[filled].tolist()
+        )

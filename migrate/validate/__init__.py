@@ -19,6 +19,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..columnar import isin_texts
 from .checks import (
     CURRENCY,
     EXPECTATIONS,
@@ -125,7 +126,7 @@ def _plan(
             # suite holds one value, not every id of the parent file
             name = "_parent:" + check.column
             values = frame[check.column]
-            linked = values.isin(check.values)
+            linked = isin_texts(values, check.values)
             extra[name] = values.where(~linked, LINKED).where(~_blank(values), None)
             plan.append((check, name))
         elif check.kind == "date" and (
