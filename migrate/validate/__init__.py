@@ -279,7 +279,10 @@ class _Run:
         ]
         # the rejected rows as dicts, made once for all checks (only those rows)
         wanted = sorted({i for o, rows in failing if o.check.action == "reject" for i in rows})
-        records = dict(zip(wanted, frame.iloc[wanted].to_dict("records"), strict=True))
+        # only the columns a reject reads (ids, source rows, currency, the checked columns)
+        read = {ID, ROW_KEYS, CURRENCY} | {o.check.column for o, _ in failing}
+        shown = frame[[c for c in frame.columns if c in read]]
+        records = dict(zip(wanted, shown.iloc[wanted].to_dict("records"), strict=True))
         for o, rows in failing:
             c = o.check
             for i in rows if c.action == "reject" else ():
