@@ -11,6 +11,8 @@ The peak per row is measured, not guessed: ``bench/scale.py`` runs (synthetic tr
 columns, ``--target generic``) peaked at 1.44 GB for 100k rows and 7.87 GB for 1M rows (as 5
 CSV files), both on the same code and machine (bench/results/scale.md, seventh session), which
 gives :data:`BASE_GB` and :data:`GB_PER_100K` (200k rows: 2.06 GB measured, 2.16 estimated).
+The eighth session's code peaks a little lower (100k rows 1.40 GB, Excel's 1,047,797-row
+sheet 7.81 GB against 8.21 estimated): the estimate errs on the side of warning.
 """
 
 from __future__ import annotations
