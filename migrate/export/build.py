@@ -23,6 +23,7 @@ from typing import Any
 import pandas as pd
 
 from .. import findings as fnd
+from ..clock import step
 from ..stages import StageModel
 from ..validate import ID, PARENT_REJECTED, FileRules, validate_files
 from . import values as v
@@ -77,6 +78,7 @@ def build_import_files(
     ``fiscal-quarter-end`` close-date placeholder counts quarters from it.
     """
     found = BuildFindings()
+    step("record sets")
     sets, record_findings = build_record_sets(entities, model, target.person_stages)
     missing = missing_required(sets["deals"], target)
     sets["deals"] = apply_policies(
@@ -88,11 +90,13 @@ def build_import_files(
     frames: dict[str, pd.DataFrame] = {}
     rules: dict[str, FileRules] = {}
     for spec in target.files:
+        step(spec.name)
         frame = file_frame(spec, sets[spec.records], target, model, owner_map, owner_state, found)
         frames[spec.name] = frame
         rules[spec.name] = FileRules(spec.name, file_checks(spec, target, model, frame), spec.id)
     owner_findings(owner_state, found)
 
+    step("checks (Great Expectations)")
     validation = validate_files(frames, rules)
     rejects = validation.rejects
     _reject_findings(rejects, frames, target, found)
