@@ -369,6 +369,15 @@ def _unread_subfolders(inputs: tuple[str, ...]) -> list[str]:
     return lines
 
 
+def _same_files(findings) -> list[str]:
+    """'note: ...' for each file given that is a file already read (a link): the count of files
+    read is then fewer than the files given, and this says why."""
+    if not len(findings) or "rule" not in findings.columns:
+        return []
+    same = findings[findings["rule"] == "ingest.same-file"]
+    return [f"note: {m}" for m in same["message"]]
+
+
 def _on_terminal() -> bool:
     """Progress lines only for a person watching: stderr is a terminal."""
     return sys.stderr.isatty()
@@ -521,6 +530,8 @@ def _run(ctx: click.Context, files: tuple[str, ...], target: str | None, **kw) -
     for line in _skipped_sheets(result):
         click.echo(line, err=True)
     for line in _unread_subfolders(files):
+        click.echo(line, err=True)
+    for line in _same_files(result.findings):
         click.echo(line, err=True)
     if result.timings:
         peak = peak_memory_gb()

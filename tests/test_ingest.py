@@ -916,3 +916,23 @@ def test_a_plain_csv_is_read_by_arrow(tmp_path: Path) -> None:
     fast, slow, _ = _csv_both_ways(path)
     assert fast is not None and fast.equals(slow.cells)
     assert fast.iloc[2].tolist() == [" 株式会社B ", None]
+
+
+def test_a_link_to_a_file_already_given_is_read_once_and_said(tmp_path: Path):
+    import os
+
+    src = tmp_path / "east.csv"
+    src.write_text("Company,Deal\nAcme Inc.,D1\nBeta KK,D2\n", encoding="utf-8")
+    link = tmp_path / "east_link.csv"
+    try:
+        os.symlink(src, link)
+    except OSError:
+        pytest.skip("no symbolic links here")
+    res = read_sources([tmp_path, src])  # the folder holds both; the file is also named again
+    assert [t.file for t in res.tables] == ["east.csv"]
+    notes = [f for f in res.findings if f.rule == "ingest.same-file"]
+    assert [f.message for f in notes] == [
+        "east_link.csv is the same file as east.csv (a link, or the file named twice); "
+        "it was read once"
+    ]  # the same path named twice is no news: one note, for the link
+    assert sum(len(t.data) for t in res.tables) == 2

@@ -154,9 +154,23 @@ def read_sources(
     limits = limits or default_limits
     # the table finder takes the rules directory as text (its loaders find the same bundle)
     layout_dir = os.fspath(rules_dir) if rules_dir is not None else None
-    files, problems = expand_paths(paths)
+    same: list[tuple[Path, Path]] = []
+    files, problems = expand_paths(paths, same)
     result = IngestResult(problems=list(problems))
     names = display_names(files)
+    name_of = dict(zip(files, names))
+    for left_out, kept in same:  # a link to a file already named: read once, and said so
+        shown = name_of.get(kept, kept.name)
+        other = left_out.name if left_out.name != shown else str(left_out)
+        result.findings.append(
+            Finding(
+                "ingest.same-file",
+                "info",
+                f"{other} is the same file as {shown} (a link, or the file named twice); "
+                "it was read once",
+                shown,
+            )
+        )
     read: list[tuple[Grid, SheetOverride | None]] = []  # every grid, in the order of its table
     for order, (path, name) in enumerate(zip(files, names)):
         step(f"{name} ({order + 1} of {len(files)})" if len(files) > 1 else name)

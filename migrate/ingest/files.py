@@ -88,10 +88,14 @@ class Limits:
     max_csv_bytes: int = 4 * 1024**3
 
 
-def expand_paths(paths: list[str]) -> tuple[list[Path], list[InputFileError]]:
+def expand_paths(
+    paths: list[str], same: list[tuple[Path, Path]] | None = None
+) -> tuple[list[Path], list[InputFileError]]:
     """Expand directories into the supported files directly inside them (sorted).
 
-    Lock files Excel leaves behind (``~$name.xlsx``) and hidden files are ignored.
+    Lock files Excel leaves behind (``~$name.xlsx``) and hidden files are ignored. A file named
+    twice (the same path, or a link to a file already named) is read once; ``same`` gets each
+    (name left out, name read) pair whose names differ.
     """
     found: list[Path] = []
     problems: list[InputFileError] = []
@@ -129,12 +133,14 @@ def expand_paths(paths: list[str]) -> tuple[list[Path], list[InputFileError]]:
             )
     # the same file named twice is read once
     unique: list[Path] = []
-    seen: set[Path] = set()
+    seen: dict[Path, Path] = {}
     for p in found:
         rp = p.resolve()
         if rp not in seen:
-            seen.add(rp)
+            seen[rp] = p
             unique.append(p)
+        elif same is not None and os.path.abspath(p) != os.path.abspath(seen[rp]):
+            same.append((p, seen[rp]))
     return unique, problems
 
 
