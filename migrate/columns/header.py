@@ -62,8 +62,23 @@ class _KeywordRule:
         return not (self.with_words.isdisjoint(words) and self.with_texts.isdisjoint(texts))
 
 
-@lru_cache(maxsize=8)
 def _index(schema: Schema, rules_dir: str | None) -> _Index:
+    """The header index of a schema and rules directory. The header finder asks it of every
+    cell near a sheet's top, so the last one is found by the schema's identity first: the
+    cache's key would hash the whole Schema dataclass on every call."""
+    last = _LAST_INDEX
+    if last and last[0] is schema and last[1] == rules_dir:
+        return last[2]
+    idx = _built_index(schema, rules_dir)
+    _LAST_INDEX[:] = [schema, rules_dir, idx]  # held, so the schema's id stays its own
+    return idx
+
+
+_LAST_INDEX: list = []
+
+
+@lru_cache(maxsize=8)
+def _built_index(schema: Schema, rules_dir: str | None) -> _Index:
     exact: dict[str, str] = {}
     for f in schema.fields:
         for s in (*f.synonyms, f.name):
@@ -197,12 +212,7 @@ def match_header(
     header: str, schema: Schema, rules_dir: str | None = None
 ) -> tuple[str | None, float, str]:
     """Best field for a header alone: (field, confidence, method)."""
-    last = _LAST_INDEX
-    if last and last[0] is schema and last[1] == rules_dir:
-        idx = last[2]  # the header finder asks of every cell near the top: no schema hashing
-    else:
-        idx = _index(schema, rules_dir)
-        _LAST_INDEX[:] = [schema, rules_dir, idx]
+    idx = _index(schema, rules_dir)
     answer = idx.answers.get(header)
     if answer is None:
         if len(idx.answers) >= _ANSWERS_KEPT:  # bounded: a folder of many files asks of many cells
@@ -211,8 +221,6 @@ def match_header(
     return answer
 
 
-#: the schema, rules directory and index of the last call (held, so the schema's id is its own)
-_LAST_INDEX: list = []
 _ANSWERS_KEPT = 65_536
 
 

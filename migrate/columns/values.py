@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -274,21 +274,13 @@ class _People:
     suffixes: tuple[str, ...]
     prefixes: tuple[str, ...]
     not_names: frozenset[str] = frozenset()  # folded words no Latin name holds (Sales, Team)
+    # the honorifics for one endswith / startswith before their loops (most values have none)
+    any_suffix: tuple[str, ...] = field(init=False)
+    any_prefix: tuple[str, ...] = field(init=False)
 
-    @property
-    def any_suffix(self) -> tuple[str, ...]:
-        """The honorific suffixes, for one ``endswith`` (never true when there are none)."""
-        return _nonempty(self.suffixes)
-
-    @property
-    def any_prefix(self) -> tuple[str, ...]:
-        """The honorific prefixes followed by a space, for one ``startswith``."""
-        return _nonempty(self.prefixes, " ")
-
-
-@lru_cache(maxsize=32)
-def _nonempty(words: tuple[str, ...], then: str = "") -> tuple[str, ...]:
-    return tuple(w + then for w in words if w)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "any_suffix", tuple(s for s in self.suffixes if s))
+        object.__setattr__(self, "any_prefix", tuple(p + " " for p in self.prefixes if p))
 
 
 def _people(rules_dir: str | Rules | None) -> _People:
