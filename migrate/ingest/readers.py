@@ -102,12 +102,16 @@ def _read_workbook(src: SourceFile, limits: Limits) -> list[Grid]:
             hint=PASSWORD_HINT,
             code="ingest.encrypted",
         ) from None
-    except Exception as exc:
+    except BaseException as exc:
+        if not _reader_failed(exc):
+            raise
         # the library's words (an OLE sector, a zip record) mean nothing to the user
         raise _damaged(str(src.path), f"is damaged: it cannot be read as {what}") from exc
     try:
         fx = fastexcel.read_excel(source)
-    except Exception:
+    except BaseException as exc:
+        if not _reader_failed(exc):
+            raise
         fx = None  # fall back to python-calamine cells for this file
     grids: list[Grid] = []
     for idx, meta in enumerate(metas):
@@ -168,18 +172,30 @@ def _placed_by_xml(fx, idx: int, scan: _XmlScan | None) -> Placed | None:
     return *converted, r1, c1, list(scan.merged)
 
 
+def _reader_failed(exc: BaseException) -> bool:
+    """A reader library gave up on the file: an Exception, or a panic of its Rust code (pyo3's
+    PanicException derives from BaseException, so ``except Exception`` lets it through: a
+    truncated .xls made python-calamine 0.4 panic instead of raising). Ctrl-C and exit are not
+    failures of the file."""
+    return isinstance(exc, Exception) or type(exc).__name__ == "PanicException"
+
+
 def _placed_by_calamine(src: SourceFile, book, fx, idx: int, meta) -> Placed:
     """The sheet's cells placed by calamine's own load of the sheet (start, merged ranges)."""
     try:
         sheet = book.get_sheet_by_index(idx)
-    except Exception as exc:
+    except BaseException as exc:
+        if not _reader_failed(exc):
+            raise
         raise _damaged(str(src.path), f"is damaged: sheet '{meta.name}' cannot be read") from exc
     start = sheet.start
     merged = []
     try:
         for (r1, c1), (r2, c2) in sheet.merged_cell_ranges or []:
             merged.append((r1 + 1, c1, r2 + 1, c2))
-    except Exception:
+    except BaseException as exc:
+        if not _reader_failed(exc):
+            raise
         merged = []
     if start is None or sheet.height == 0:
         return pd.DataFrame(dtype=object), None, 1, 0, merged
@@ -199,7 +215,9 @@ def _cells_fastexcel(fx, idx: int) -> tuple[pd.DataFrame, pd.DataFrame] | None:
     try:
         sheet = fx.load_sheet(idx, header_row=None, dtypes="string")
         table = sheet.to_arrow()
-    except Exception:
+    except BaseException as exc:
+        if not _reader_failed(exc):
+            raise
         return None
     raw: dict[int, np.ndarray] = {}
     trimmed: dict[int, np.ndarray] = {}
