@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
+from xlsxwriter.url import Url, UrlTypes
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
@@ -52,6 +53,8 @@ class RowSheet(Worksheet):  # type: ignore[misc]
         # theirs: owners, stages, rules, titles); bounded, short texts only
         self._texts: dict[str, str] = {}
         self._xml_rows: dict[int, str] = {}  # rows whose whole <row> element the caller built
+        # the internal links of :meth:`internal_link`: row -> col -> (location, text)
+        self._link_xml: dict[int, dict[int, tuple[str, str]]] = {}
 
     def put_xml(self, row: int, xml: str, first: int, last: int) -> bool:
         """Write the 0-based ``row`` as ``xml``, a whole ``<row>`` element whose cells run from
@@ -218,6 +221,68 @@ class RowSheet(Worksheet):  # type: ignore[misc]
                 fast.append(cell)
             else:
                 self._write_one(row, *cell)
+
+    def internal_link(self, row: int, col: int, location: str, text: str) -> None:
+        """The hyperlink ``_write_url(row, col, "internal:" + location, fmt, text)`` keeps with
+        ``ignore_write_string`` set (the cell's text is the caller's), without its ``Url``
+        object: its ``<hyperlink>`` element made now and written, in row and column order with
+        the sheet's other links, when the sheet is closed. A link the call would refuse or warn
+        about (a row already written, past Excel's links per sheet, a long location) goes
+        through the call itself."""
+        if (
+            len(location) > _LINK_LOCATION
+            or "#" in location
+            or self.hlink_count >= _MAX_SHEET_LINKS
+            or self._check_dimensions(row, col)
+        ):
+            self.ignore_write_string = True
+            try:
+                self._write_url(row, col, f"internal:{location}", None, text)
+            finally:
+                self.ignore_write_string = False
+            return
+        self.hlink_count += 1
+        links = self.hyperlinks.get(row)
+        if links:  # a later link to a cell replaces the earlier one
+            links.pop(col, None)
+        self._link_xml.setdefault(row, {})[col] = (location, text)
+
+    def _write_hyperlinks(self) -> None:
+        """xlsxwriter's ``<hyperlinks>`` element, with the links of :meth:`internal_link` in
+        their places (row, then column order)."""
+        mine = self._link_xml
+        if not mine:
+            super()._write_hyperlinks()
+            return
+        theirs = {r: cols for r, cols in self.hyperlinks.items() if cols}
+        if any(
+            url._link_type != UrlTypes.INTERNAL for cols in theirs.values() for url in cols.values()
+        ):  # an external link: xlsxwriter numbers its relationships; all links through it
+            for r, cols in mine.items():
+                for c, (location, text) in cols.items():
+                    url = Url(f"internal:{location}")
+                    url._text = text
+                    self.hyperlinks[r][c] = url
+            self._link_xml = {}
+            super()._write_hyperlinks()
+            return
+        self._xml_start_tag("hyperlinks")
+        write = self.fh.write
+        letters = self._letters
+        for r in sorted(mine.keys() | theirs.keys()):
+            cols_mine, cols_url = mine.get(r, {}), theirs.get(r, {})
+            for c in sorted(cols_mine.keys() | cols_url.keys()):
+                if c in cols_url:
+                    self._write_hyperlink_internal(r, c, cols_url[c])
+                    continue
+                location, text = cols_mine[c]
+                if c not in letters:
+                    letters[c] = xl_col_to_name(c)
+                write(
+                    f'<hyperlink ref="{letters[c]}{r + 1}" location="{_attribute(location)}"'
+                    f' display="{_attribute(text)}"/>'
+                )
+        self._xml_end_tag("hyperlinks")
 
     def _write_one(self, row: int, col: int, value: object, fmt: Any) -> None:
         """One cell through xlsxwriter's own calls: a text that looks like a formula or a URL
@@ -436,6 +501,24 @@ _FORMULA_ERRORS = ("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VA
 _COPY_BYTES = 1 << 20  # bytes of a sheet's rows copied at a time
 _CACHED_TEXT = 200  # characters of a text whose XML is kept for its next use
 _CACHED_TEXTS = 200_000  # texts kept per sheet
+
+
+_LINK_LOCATION = 255  # characters of a location taken by internal_link (Excel's limit: 2,079)
+_MAX_SHEET_LINKS = 65530  # xlsxwriter's hyperlinks per worksheet
+_ATTRIBUTE_ESCAPES = re.compile('["&<>\n]')  # xlsxwriter's _escape_attributes
+
+
+def _attribute(text: str) -> str:
+    """``text`` as xlsxwriter writes an XML attribute's value."""
+    if not _ATTRIBUTE_ESCAPES.search(text):
+        return text
+    return (
+        text.replace("&", "&amp;")
+        .replace('"', "&quot;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("\n", "&#xA;")
+    )
 
 
 def _plain(value: object, limit: int) -> bool:

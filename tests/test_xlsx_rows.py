@@ -320,3 +320,50 @@ def test_a_run_of_xml_rows_is_the_sheet_row_by_row_gives() -> None:
     by_row, by_run = book(False), book(True)
     for name in by_row:
         assert by_run[name] == by_row[name], name
+
+
+def test_internal_links_are_the_links_write_url_keeps() -> None:
+    """internal_link writes the <hyperlinks> element _write_url's links (the cell's text left
+    to the caller) give: locations and texts to escape, links mixed with write_url's in one
+    row and across rows, a cell linked twice, a row already written (dropped), a long
+    location (through _write_url), and with an external link on the sheet (all through
+    xlsxwriter)."""
+    names = ["plain", "a & b <c>", 'say "hi"', "line\nbreak", "改", "x" * 300, "has #hash"]
+
+    def book(fast: bool, external: bool) -> dict[str, bytes]:
+        buf = io.BytesIO()
+        wb = xlsxwriter.Workbook(buf, {"constant_memory": True, "strings_to_urls": False})
+        wb.set_properties({"created": dt.datetime(2000, 1, 1)})
+        link = wb.add_format({"font_color": "#1A73E8", "underline": 1})
+        ws = wb.add_worksheet("s", worksheet_class=RowSheet)
+
+        def internal(r: int, c: int, location: str, text: str) -> None:
+            if fast:
+                ws.internal_link(r, c, location, text)
+            else:
+                ws.ignore_write_string = True
+                ws._write_url(r, c, f"internal:{location}", link, text)
+                ws.ignore_write_string = False
+
+        for r, name in enumerate(names, start=1):
+            ws.write_string(r, 0, "x")
+            internal(r, 3, f"'{name}'!A{r}", f"{name}!A{r}")
+            if r % 2:  # xlsxwriter's own link in the same row, before and after in columns
+                ws.write_url(r, 1, f"internal:'s'!B{r}", link, string=f"s!B{r}")
+                ws.write_url(r, 5, f"internal:'s'!C{r}", link, string=f"s!C{r}")
+        internal(2, 3, "'again'!A1", "again!A1")  # the cell's link replaced
+        ws.write_url(3, 3, "internal:'over'!A1", link, string="over")  # and the other way
+        internal(1, 4, "'late'!A1", "late")  # row 1 is written: dropped as _write_url does
+        if external:
+            ws.write_url(9, 1, "https://example.com/a?b=1&c=2", link, string="ext")
+        wb.close()
+        with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as z:
+            return {n: z.read(n) for n in z.namelist()}
+
+    for external in (False, True):
+        by_url, by_fast = book(False, external), book(True, external)
+        assert by_fast.keys() == by_url.keys()
+        for name in by_url:
+            assert by_fast[name] == by_url[name], (external, name)
+    sheet = by_fast["xl/worksheets/sheet1.xml"].decode()
+    assert "&amp; b &lt;c&gt;" in sheet and "&quot;hi&quot;" in sheet and "&#xA;" in sheet

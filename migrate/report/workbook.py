@@ -571,13 +571,7 @@ def _findings_rows(
         hyperlinks the row holds the HYPERLINK formula instead)."""
         name, ref = names[k]
         if name and linked[k] <= _MAX_LINKS:
-            fs.ignore_write_string = True
-            try:
-                fs._write_url(
-                    k + 1, LINK_COL, f"internal:{_at(name, ref)}", link_fmt, f"{name}!{ref}"
-                )
-            finally:
-                fs.ignore_write_string = False
+            fs.internal_link(k + 1, LINK_COL, _at(name, ref), f"{name}!{ref}")
 
     def by_cells(columns: list[_Column], start: int, j: int) -> None:
         """The ``j``-th row of the block from ``start``, cell by cell."""
