@@ -83,7 +83,7 @@ test-lowest test-newest: test-%: $(STAMP) browser
 	$(BIN)/python -m pip install --quiet uv
 	$(BIN)/uv venv --quiet --allow-existing -p $(PYTHON) .venv-$*
 	VIRTUAL_ENV=.venv-$* $(BIN)/uv pip install --quiet \
-	  $(if $(filter lowest,$*),--resolution lowest-direct,--upgrade) -e ".[dev]" pip
+	  $(if $(filter lowest,$*),--resolution lowest-direct,--upgrade) -e ".[dev]" "pip>=24"
 	VIRTUAL_ENV=.venv-$* $(BIN)/uv pip list 2>/dev/null | grep -iE '^(pandas|numpy|openpyxl|great.expectations|click|pyarrow) '
 	.venv-$*/bin/python -m pytest -q -n auto --dist loadfile -p no:cacheprovider
 

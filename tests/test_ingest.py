@@ -250,6 +250,27 @@ def test_dates_in_1904_workbook_match_the_1900_one():
     assert a["close_date"].iloc[0].startswith("2026-03-31")
 
 
+def test_a_date_cell_in_a_japanese_era_format_is_read_as_its_date(tmp_path):
+    """Excel's 和暦 format ([$-411]ggge"年"m"月"d"日") shows 令和7年11月3日 over a date cell; the
+    cell is still a date and must read as one, not as its serial number (fastexcel before 0.21
+    did not know the format and gave 45964, which normalising then "read as an Excel date")."""
+    import datetime as dt
+
+    import xlsxwriter
+
+    path = tmp_path / "wareki.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("案件")
+    ws.write_row(0, 0, ["会社名", "案件名", "受注予定日"])
+    wareki = wb.add_format({"num_format": '[$-411]ggge"年"m"月"d"日"'})
+    ws.write_row(1, 0, ["株式会社山田電気", "保守"])
+    ws.write_datetime(1, 2, dt.datetime(2025, 11, 3), wareki)
+    wb.close()
+    result = read_sources([str(path)])
+    rec = to_records(result.tables)
+    assert rec["close_date"].iloc[0].startswith("2025-11-03")
+
+
 def test_formula_without_cached_value_is_a_finding():
     tables, _ = _tables("formula-no-cache.xlsx")
     t = next(iter(tables.values()))
