@@ -296,6 +296,7 @@ class _Texts:
     shape: tuple[int, int]
     codes: np.ndarray  # position of each value in ``distinct``
     distinct: pd.Series  # each text once (a tracker repeats its owners, stages, companies)
+    length: np.ndarray  # the length of each distinct text
 
     @classmethod
     def of(cls, frame: pd.DataFrame, present: pd.DataFrame) -> _Texts:
@@ -309,8 +310,9 @@ class _Texts:
             again, merged = pd.factorize(np.asarray(texts, dtype=object))
             codes, texts = again[codes], list(merged)
         distinct = pd.Series(texts, dtype=object)
-        short = (distinct.str.len() <= 40).to_numpy(dtype=bool)[codes]
-        return cls(row, col, short, frame.shape, codes, distinct)
+        length = np.fromiter(map(len, texts), np.int64, len(texts))  # str.len of each
+        short = (length <= 40)[codes]
+        return cls(row, col, short, frame.shape, codes, distinct, length)
 
     @property
     def size(self) -> int:
@@ -318,7 +320,7 @@ class _Texts:
 
     def lengths(self) -> pd.Series:
         """The length of each value."""
-        return pd.Series(self.distinct.str.len().to_numpy(dtype=float)[self.codes])
+        return pd.Series(self.length.astype(float)[self.codes])
 
     def matches(
         self, pattern: re.Pattern[str] | str, where: np.ndarray, search: bool = False
@@ -329,10 +331,12 @@ class _Texts:
         if where.any():
             wanted = np.zeros(len(self.distinct), dtype=bool)
             wanted[self.codes[where]] = True
-            sel = self.distinct[wanted]
-            found = sel.str.contains(pattern) if search else sel.str.match(pattern)
+            sel = self.distinct.to_numpy(dtype=object)[wanted].tolist()
+            regex = re.compile(pattern)  # what pandas' str.match / str.contains compile
+            test = regex.search if search else regex.match
             distinct_hit = np.zeros(len(self.distinct), dtype=bool)
-            distinct_hit[wanted] = found.to_numpy(dtype=bool)
+            # the texts are all str: a Match object is truthy, None is not
+            distinct_hit[wanted] = np.fromiter(map(bool, map(test, sel)), bool, len(sel))
             hit[where] = distinct_hit[self.codes[where]]
         return hit
 
