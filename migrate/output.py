@@ -416,7 +416,8 @@ def _csv_texts(column: pd.Series) -> np.ndarray | None:
     for start in range(0, len(texts), _CSV_BLOCK):
         # a block's texts joined: the characters to quote are looked for in one text
         block = texts[start : start + _CSV_BLOCK]
-        found = [ch for ch in specials if ch in "\x00".join(block)]
+        joined = "\x00".join(block)
+        found = [ch for ch in specials if ch in joined]
         if not found:
             continue
         hit = np.zeros(len(block), dtype=bool)
