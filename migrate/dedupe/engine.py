@@ -74,12 +74,15 @@ def _decision_pairs(
 
 
 def evidence(model: Model, gamma: np.ndarray, partial: np.ndarray) -> np.ndarray:
-    """One line per pair: which fields agreed, at what level, with what weight."""
-    out = np.full(len(gamma), "", dtype=object)
+    """One line per pair: which fields agreed, at what level, with what weight.
+
+    Pairs repeat few lines (a level and a rounded weight per comparison), so each distinct
+    line is written once and the pairs take theirs by code."""
+    n = len(gamma)
+    row = np.zeros(n, dtype=np.int64)  # the pair's line so far, as a code
+    parts: list[tuple[list[str], np.ndarray]] = []
     for j, comp in enumerate(model.comparisons):
-        labels = np.array(
-            [comp.level_label(i) for i in range(comp.n_levels)] + ["missing"], dtype=object
-        )
+        labels = [comp.level_label(i) for i in range(comp.n_levels)] + ["missing"]
         g = gamma[:, j].astype(np.int64)
         has = g >= 0
         if not has.any():
@@ -87,14 +90,26 @@ def evidence(model: Model, gamma: np.ndarray, partial: np.ndarray) -> np.ndarray
         w = np.round(partial[has, j], 1)
         # few distinct weights per comparison: format each once
         distinct, which = np.unique(w, return_inverse=True)
-        shown = np.array(
-            ["never" if x <= NEVER / 2 else f"{x:+.1f}" for x in distinct], dtype=object
-        )
-        wtxt = shown[which]
-        part = comp.name + " " + labels[g[has]] + " (" + wtxt + ")"
-        cur = out[has]
-        out[has] = np.where(cur == "", part, cur + "; " + part)
-    return out
+        shown = ["never" if x <= NEVER / 2 else f"{x:+.1f}" for x in distinct]
+        code = np.full(n, -1, dtype=np.int64)
+        code[has] = g[has] * len(distinct) + which.reshape(-1)
+        at, used = pd.factorize(code)
+        k = len(distinct)
+        texts = [
+            "" if c < 0 else f"{comp.name} {labels[c // k]} ({shown[c % k]})" for c in used.tolist()
+        ]
+        parts.append((texts, at))
+        row = pd.factorize(row * len(used) + at)[0]
+    if not parts:
+        return np.full(n, "", dtype=object)
+    # one pair of each line stands for it (any one: they have the same levels and weights)
+    first = np.empty(row.max() + 1, dtype=np.int64)
+    first[row] = np.arange(n)
+    text = []
+    for f in first.tolist():
+        line = (texts[at[f]] for texts, at in parts)
+        text.append("; ".join(t for t in line if t))
+    return np.asarray(text, dtype=object)[row]
 
 
 def link(
