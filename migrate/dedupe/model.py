@@ -88,8 +88,8 @@ class Model:
         out = np.zeros(gamma.shape, dtype=float)
         for j, w in enumerate(ws):
             g = gamma[:, j]
-            has = g != NULL
-            out[has, j] = w[g[has]]
+            # the weights with a 0 at the end: NULL (-1) takes it, no mask of the empty pairs
+            out[:, j] = np.append(w, 0.0)[g]
             comp = self.comparisons[j]
             if (
                 prepared is not None
