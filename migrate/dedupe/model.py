@@ -170,12 +170,17 @@ def _random_pairs_within(
     if total == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     if total <= k:
-        ls, rs = [], []
-        for st, sz in zip(starts[sizes > 1], sizes[sizes > 1]):
-            i, j = np.triu_indices(int(sz), k=1)
-            ls.append(order[st + i])
-            rs.append(order[st + j])
-        a, b = np.concatenate(ls), np.concatenate(rs)
+        # every pair of every group, in np.triu_indices' order group by group (no loop over
+        # the groups): each member i with each later one j
+        st, sz = starts[sizes > 1], sizes[sizes > 1]
+        rows = sz - 1  # a group's members that have a later one
+        grp = np.repeat(np.arange(len(sz)), rows)
+        i = np.arange(len(grp)) - np.repeat(np.cumsum(rows) - rows, rows)
+        run = sz[grp] - 1 - i  # how many later members each has
+        at = np.repeat(np.arange(len(i)), run)
+        j = i[at] + 1 + np.arange(len(at)) - np.repeat(np.cumsum(run) - run, run)
+        base = st[grp[at]]
+        a, b = order[base + i[at]], order[base + j]
     else:
         pick = rng.choice(len(sizes), size=k, p=weights / total)
         sz = sizes[pick]
