@@ -11,8 +11,12 @@ the review sheet), ``dedupe.weak-bridge``, ``dedupe.same-name``, ``dedupe.confli
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 import pandas as pd
+from pandas.api.types import infer_dtype
 
 from .. import findings as F
 from ..schema import ROW_KEY, SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET
@@ -182,28 +186,41 @@ def pairs_frame(
         ["decided same", "decided different", "merged", "split"],
         "review",
     )
-    keys = run.recs.frame["_key"].to_numpy(dtype=object)
-
-    def rows(idx: np.ndarray) -> np.ndarray:
-        fr = first_row[idx]
-        return np.where(fr >= 0, info["key"].to_numpy(dtype=object)[np.maximum(fr, 0)], "")
-
+    keys = _per_record(run.recs.frame["_key"].to_numpy(dtype=object))
+    labels = _per_record(labels_text)
+    row_keys = _per_record(
+        np.where(first_row >= 0, info["key"].to_numpy(dtype=object)[np.maximum(first_row, 0)], "")
+    )
+    evidence = p["evidence"]
     return pd.DataFrame(
         {
             "entity": run.name,
-            "left_key": keys[a],
-            "right_key": keys[b],
+            "left_key": keys(a),
+            "right_key": keys(b),
             "probability": p["probability"].round(4).to_numpy(),
             "status": status,
-            "left": labels_text[a],
-            "right": labels_text[b],
-            "evidence": p["evidence"].to_numpy(),
-            "left_row": rows(a),
-            "right_row": rows(b),
+            "left": labels(a),
+            "right": labels(b),
+            "evidence": (
+                evidence.array
+                if isinstance(evidence.dtype, pd.StringDtype)
+                else evidence.to_numpy()
+            ),
+            "left_row": row_keys(a),
+            "right_row": row_keys(b),
             "_left": a,
             "_right": b,
         }
     )
+
+
+def _per_record(values: np.ndarray) -> Callable[[np.ndarray], Any]:
+    """``values[at]`` as a frame's column holds it, a text column made text once per record
+    and taken per pair (not a Python text per pair converted again)."""
+    if infer_dtype(values, skipna=True) == "string":
+        text = pd.array(values, dtype="str")
+        return lambda at: text.take(at)
+    return lambda at: values[at]
 
 
 def _three_places(probability: np.ndarray) -> np.ndarray:
