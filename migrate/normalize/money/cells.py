@@ -23,6 +23,7 @@ from ..text import clean_text, fold, is_placeholder, to_text
 from .exact import EXACT, _float, holds_exactly, precision_issue
 
 RULE = "normalize.amount"
+UNPARSEABLE = "normalize.unparseable-amount"
 #: Scientific notation typed as text (1e30, 1.5E+6): read exactly like a number cell.
 _SCIENTIFIC_RE = re.compile(r"^[-+]?(?:\d+(?:\.\d*)?|\.\d+)e[-+]?\d{1,4}$", re.I)
 _NEGATIVE_RE = re.compile(r"^(?:▲|△|-|−|マイナス)\s*")
@@ -34,6 +35,10 @@ _RANGE_RE = re.compile(r"\s*(?:〜|~|-|–|—|から|\bto\b)\s*")
 _GROUPING_RE = re.compile(r"[\s'’_]")
 
 _MARKS_RE = re.compile(r"[.,]")
+
+#: Numbering marks (① ⑵ ⒊ ❶ ㉑ Ⓐ): NFKC turns ① into 1, so '①500000' would read 1,500,000 and
+#: '500,000円②' 500.0002. Such a mark numbers an item; it is no digit of the amount.
+_NUMBERING_RE = re.compile("[\u2460-\u24ff\u2776-\u2793\u3251-\u325f\u32b1-\u32bf]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,9 +160,28 @@ def _read_amount(
         number = _float(exact) if exact is not None else float(value)
         amount = Amount(number, exact=exact)
         return Outcome(amount, (), _precision_failure(to_text(value), amount)), seps
+    marks = ""
+    if isinstance(value, str) and not value.isascii() and _NUMBERING_RE.search(value):
+        marks = "".join(_NUMBERING_RE.findall(value))
+        value = _NUMBERING_RE.sub(" ", value)
     text = clean_text(value)
     if not text:
+        if marks:  # a numbering mark alone: no amount, and not an empty cell either
+            return Outcome(EMPTY, (), Issue(UNPARSEABLE, f"'{marks}' is not an amount")), seps
         return Outcome(EMPTY), seps
+    if marks:
+        outcome, seps = _read_amount(text, rules, decimal_mark)
+        if outcome.failure or outcome.value is EMPTY:
+            return outcome, seps
+        read = format_amount(outcome.value.number)
+        issue = Issue(
+            "normalize.amount-numbering-mark",
+            f"dropped the numbering mark {marks} and read {read}",
+            read,
+            severity="warning",
+        )
+        kept = tuple(i for i in outcome.issues if i.rule != RULE)
+        return Outcome(outcome.value, (*kept, issue)), seps
     if _SCIENTIFIC_RE.match(text):
         exact = Decimal(text)
         amount = Amount(_float(exact), exact=exact)
@@ -190,7 +214,7 @@ def _read_amount(
         _range(t, reader, ar, issues) if _RANGE_RE.search(t.lstrip("-−▲△")) else reader.single(t)
     )
     if result is None:
-        failure = Issue("normalize.unparseable-amount", f"'{text}' is not an amount")
+        failure = Issue(UNPARSEABLE, f"'{text}' is not an amount")
         return Outcome(EMPTY, (), failure), seps
     failure = _precision_failure(text, result)
     if failure:
