@@ -271,6 +271,69 @@ def test_a_date_cell_in_a_japanese_era_format_is_read_as_its_date(tmp_path):
     assert rec["close_date"].iloc[0].startswith("2025-11-03")
 
 
+def _grouped_report(path: Path, *, subtotals: bool) -> Path:
+    """Salesforce's 'Opportunities with Accounts' exported formatted: the account on each
+    group's first row only, a Subtotal row closing each group."""
+    import xlsxwriter
+
+    groups = [
+        (
+            "Nippon Steel Trading Corporation",
+            [("NST - Analytics", 4800000), ("NST - Renewal", 1200000)],
+        ),
+        ("Sompo Holdings, Inc.", [("Sompo - Claims AI", 3000000)]),
+        (
+            "Mitsui Fudosan Co., Ltd.",
+            [("MF - Portal", 9600000), ("MF - Support", 360000), ("MF - BI", 0)],
+        ),
+    ]
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Opportunities")
+    ws.write_row(0, 0, ["Opportunities with Accounts"])
+    ws.write_row(2, 0, ["Account Name", "Opportunity Name", "Stage", "Amount", "Opportunity Owner"])
+    r = 3
+    for account, deals in groups:
+        for k, (name, amount) in enumerate(deals):
+            ws.write_row(
+                r, 0, [account if k == 0 else None, name, "Prospecting", amount, "Kenji Sato"]
+            )
+            r += 1
+        if subtotals:
+            ws.write_row(r, 0, ["Subtotal", None, None, sum(a for _, a in deals)])
+            r += 1
+    wb.close()
+    return path
+
+
+def test_a_grouped_report_fills_its_account_down_within_each_group(tmp_path):
+    result = read_sources([str(_grouped_report(tmp_path / "grouped.xlsx", subtotals=True))])
+    rec = to_records(result.tables)
+    assert rec["company_name"].tolist() == [
+        "Nippon Steel Trading Corporation",
+        "Nippon Steel Trading Corporation",
+        "Sompo Holdings, Inc.",
+        "Mitsui Fudosan Co., Ltd.",
+        "Mitsui Fudosan Co., Ltd.",
+        "Mitsui Fudosan Co., Ltd.",
+    ]
+    filled = [f for t in result.tables for f in t.findings if f.rule == "ingest.group-filled-down"]
+    assert [(f.row, f.value) for f in filled] == [
+        (5, "Nippon Steel Trading Corporation"),
+        (10, "Mitsui Fudosan Co., Ltd."),
+        (11, "Mitsui Fudosan Co., Ltd."),
+    ]
+    assert "row 4" in filled[0].message
+
+
+def test_blank_accounts_without_subtotal_rows_stay_blank(tmp_path):
+    """Without subtotal rows nothing says the blanks belong to the row above: a deal whose
+    company nobody wrote down must not take its neighbour's."""
+    result = read_sources([str(_grouped_report(tmp_path / "plain.xlsx", subtotals=False))])
+    rec = to_records(result.tables)
+    assert rec["company_name"].isna().sum() == 3
+    assert not any(f.rule == "ingest.group-filled-down" for t in result.tables for f in t.findings)
+
+
 def test_formula_without_cached_value_is_a_finding():
     tables, _ = _tables("formula-no-cache.xlsx")
     t = next(iter(tables.values()))

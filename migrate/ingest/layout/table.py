@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+import numpy as np
 import pandas as pd
 
 from ...columns import ColumnMatch, map_columns
@@ -343,7 +344,72 @@ def _classify(
     data.index = [sheet.excel_row(i) for i in data_idx]
     data.columns = keep
     table.data = data
+    _fill_groups(sheet, classes, matches)
     return data_idx
+
+
+#: Fields a grouped report (Salesforce's summary report exported formatted, Excel's Subtotal)
+#: writes once per group: the account, the owner.
+_GROUP_FIELDS = ("company_name", "owner")
+
+
+def _fill_groups(sheet: _Sheet, classes: list[str], matches: list[ColumnMatch]) -> None:
+    """A grouped report writes its grouping column on the first row of each group and leaves
+    it blank on the group's other rows, each group closed by a subtotal row (Salesforce's
+    'Opportunities with Accounts' exported formatted: Account Name, then 'Subtotal').
+
+    Where the data rows fall into such groups (at least two groups with a subtotal row between
+    them), a company or owner column whose every group starts with a value, holds no other
+    value inside the group, and names other values in other groups, is filled down within each
+    group, with one finding per column (``ingest.group-filled-down``). Without subtotal rows a
+    blank cell stays blank: it may well be a company nobody wrote down."""
+    table = sheet.table
+    data = table.data
+    if len(data) < 3 or "subtotal" not in classes:
+        return
+    group = np.zeros(len(classes), dtype=np.int64)
+    gid, rows = 0, []
+    for k, cls in enumerate(classes):
+        if cls == "data":
+            rows.append(gid)
+        elif cls == "subtotal" and rows and rows[-1] == gid:
+            gid += 1  # a subtotal after data closes the group
+    groups = np.asarray(rows, dtype=np.int64)
+    if len(groups) != len(data) or groups.max(initial=0) < 1:
+        return
+    by_index = {m.index: m for m in matches}
+    starts = np.r_[True, groups[1:] != groups[:-1]]
+    for j in data.columns:
+        m = by_index.get(j)
+        if m is None or m.field not in _GROUP_FIELDS:
+            continue
+        values = data[j].to_numpy(dtype=object)
+        blank = np.array([v is None for v in values])
+        if not blank.any() or blank[starts].any():
+            continue
+        first = values[starts][np.cumsum(starts) - 1]  # each row's group value
+        if any(v is not None and v != f for v, f in zip(values, first, strict=True)):
+            continue  # another value inside a group: not a grouping column
+        if len(set(values[starts].tolist())) < 2:
+            continue
+        data.loc[blank, j] = first[blank]
+        head = data.index.to_numpy()[starts][np.cumsum(starts) - 1]  # each row's group's first row
+        table.findings.extend(
+            Finding(
+                "ingest.group-filled-down",
+                "info",
+                f"blank in a grouped report (groups closed by subtotal rows): took the value of "
+                f"row {head[k]}, its group's first row",
+                sheet.grid.file,
+                sheet.grid.sheet,
+                int(data.index[k]),
+                m.header,
+                m.field or "",
+                value=str(first[k]),
+                action="changed",
+            )
+            for k in np.flatnonzero(blank)
+        )
 
 
 def _not_records(
