@@ -48,14 +48,27 @@ def by_value(values: pd.Series, fn: Callable[[Any], Any]) -> list[Any]:
     return out
 
 
-def coded_by_value(values: pd.Series, fn: Callable[[Any], Any]) -> tuple[np.ndarray, list[Any]]:
+def coded_by_value(
+    values: pd.Series,
+    fn: Callable[[Any], Any],
+    texts: Callable[[list[str]], list[Any]] | None = None,
+) -> tuple[np.ndarray, list[Any]]:
     """Each value's code into ``answers`` and the answers: ``fn`` asked once per distinct value,
     as :func:`by_value` asks it and in the same order, ``answers[codes[i]]`` its answer for the
-    ``i``-th value. The codes are pandas' own (no list of a Python int per value)."""
+    ``i``-th value. The codes are pandas' own (no list of a Python int per value).
+
+    ``texts``: when every value that is not missing is a text, the distinct texts' answers
+    from ``texts(distinct)`` at once (it answers as ``fn`` would, each in its place): the
+    caller tells in one pass which texts it leaves as they are (ids, names, e-mails: nearly
+    all distinct) and asks ``fn`` of the others only."""
     answers: list[Any] = []
-    if pd.api.types.infer_dtype(values, skipna=True) in _ONE_TYPE:
+    kind = pd.api.types.infer_dtype(values, skipna=True)
+    if kind in _ONE_TYPE:
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
-        answers += [fn(u) for u in uniques]
+        if texts is not None and kind == "string":
+            answers += texts(list(uniques))
+        else:
+            answers += [fn(u) for u in uniques]
         codes = np.asarray(codes, dtype=np.intp)
         missing = np.flatnonzero(codes < 0)
         if len(missing):  # code -1: a missing value, answered once per kind of missing

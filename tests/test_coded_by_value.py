@@ -53,3 +53,23 @@ def test_isin_texts_is_series_isin(dtype: str) -> None:
         assert (
             got.to_numpy(dtype=bool)[filled].tolist() == want.to_numpy(dtype=bool)[filled].tolist()
         )
+
+
+@pytest.mark.parametrize("dtype", ["object", "str"])
+def test_texts_answers_the_distinct_texts_at_once(dtype: str) -> None:
+    """With ``texts``, a column of texts (and missing values) has its distinct texts answered
+    in one call, in by_value's order; the missing ones still by ``fn``; other columns by fn."""
+    values = pd.Series(["b", None, "a", "b", "c", None], dtype=dtype)
+    calls: list[list[str]] = []
+
+    def texts(distinct: list[str]) -> list[str]:
+        calls.append(distinct)
+        return [t.upper() for t in distinct]
+
+    codes, answers = coded_by_value(values, lambda x: f"fn:{x}", texts)
+    assert calls == [["b", "a", "c"]]
+    gap = f"fn:{values[1]}"  # the column's own missing value (None, or NaN in a str column)
+    assert [answers[c] for c in codes] == ["B", gap, "A", "B", "C", gap]
+    numbers = pd.Series([1, 2, 1], dtype=object)
+    codes, answers = coded_by_value(numbers, lambda x: x * 10, texts)
+    assert [answers[c] for c in codes] == [10, 20, 10] and len(calls) == 1

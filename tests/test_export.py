@@ -1651,3 +1651,36 @@ def test_written_csv_quotes_per_rfc4180_in_blocks(tmp_path: Path, monkeypatch) -
     assert path.read_bytes().decode("utf-8") == (
         'a,b\nx,"1,5"\n"say ""hi""",\n,z\n"l1\nl2",q\n"cr\ronly",7\n'
     )
+
+
+def test_texts_left_as_they_are_are_the_cells_of_the_per_value_rules(
+    targets: dict[str, TargetProfile], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cells of a column's texts that no rule changes, taken at once (export/cells.py
+    ``_text_cells``), are those of asking each text: every column type, cut or not, texts
+    with edge whitespace, control characters, formula starts, over-long ones and blanks."""
+    from migrate.export import cells as ec
+    from migrate.export.findings import BuildFindings
+    from migrate.export.profile import ColumnSpec
+
+    values = [
+        "plain", "山田 太郎", " lead", "trail ", "\ttab", "=1+2", "+81312345678", "+evil()",
+        "-5", "-x", "@cosme", "@x(1)", "ctl\x01x", "del\x7f", "line\nbreak", "x" * 12, "",
+        "   ", None, NAN, "a,b", "ｶﾀｶﾅ", "\u3000全角空白", "ok\r",
+    ]  # fmt: skip
+    raw = pd.Series(values * 2, dtype=object)
+    recs = pd.DataFrame(
+        {"_source_file": "f.xlsx", "_source_sheet": "s", "_source_row": range(len(raw))}
+    )
+    spec = targets["generic"].files[0]
+    for target in (targets["generic"], targets["salesforce"]):
+        for kind in ("text", "id", "email", "phone", "url", "picklist"):
+            for limit, cut in ((None, False), (10, True), (10, False)):
+                col = ColumnSpec(name="x", type=kind, max_length=limit, truncate=cut)  # type: ignore[arg-type]
+                got_found, want_found = BuildFindings(), BuildFindings()
+                got = ec._cells(col, raw, recs, spec, target, {}, {}, got_found)
+                with monkeypatch.context() as m:
+                    m.setattr(ec, "_text_cells", lambda ask, c, texts: [ask(t) for t in texts])
+                    want = ec._cells(col, raw, recs, spec, target, {}, {}, want_found)
+                assert got == want, (kind, limit, cut)
+                assert got_found.items == want_found.items, (kind, limit, cut)

@@ -141,7 +141,10 @@ def _cells(
             cell = v.as_text(value).strip() if col.type != "text" else v.as_text(value)
         return _finish(cell, col, target, where) if cell else ("", ())
 
-    codes, done = _coded(raw, cell_of)
+    bulk = None
+    if col.type not in ("number", "date", "bool") and target.output.encoding == "utf-8":
+        bulk = partial(_text_cells, cell_of, col)
+    codes, done = _coded(raw, cell_of, bulk)
     field = source_field(col)
     changed = [u for u, (_, changes) in enumerate(done) if changes]
     if changed:  # rare: the rows of the values that changed, row by row
@@ -159,9 +162,40 @@ def _cells(
     return _take([cell for cell, _ in done], codes)
 
 
-def _coded(raw: pd.Series, fn: Any) -> tuple[np.ndarray, list[Any]]:
-    """Each cell's code into ``fn``'s answers, ``fn`` asked once per distinct value."""
-    return coded_by_value(raw, fn)
+def _coded(raw: pd.Series, fn: Any, texts: Any = None) -> tuple[np.ndarray, list[Any]]:
+    """Each cell's code into ``fn``'s answers, ``fn`` asked once per distinct value (the
+    texts' answers from ``texts`` at once, when every value is a text)."""
+    return coded_by_value(raw, fn, texts)
+
+
+#: the first characters of a text that :func:`v.neutralise` may change (a tab and a CR are
+#: also whitespace at the edge: those texts are asked of ``cell_of`` anyway)
+_PAYLOAD_START = "=+-@\t\r"
+
+
+def _text_cells(
+    cell_of: Any, col: ColumnSpec, texts: list[str]
+) -> list[tuple[str, tuple[_Change, ...]]]:
+    """``[cell_of(t) for t in texts]`` of a column that is neither a number, a date nor a
+    boolean, for a UTF-8 file: a text that no rule of :func:`_finish` changes and that has no
+    whitespace at either end (so neither trimming nor blankness applies) is its own cell
+    without a change; ``cell_of`` is asked of the others only. Those rules: control
+    characters (one search of all the texts), a formula's first character, and the length
+    when over-long text is cut."""
+    checked = col.type in TEXT_TYPES
+    limit = col.max_length if col.truncate and col.max_length else 0
+    control = checked and v.has_control("\n".join(texts))  # LF is not one
+    plain = [
+        type(t) is str
+        and t != ""
+        and not t[0].isspace()
+        and not t[-1].isspace()
+        and not (checked and t[0] in _PAYLOAD_START)
+        and not (control and v.has_control(t))
+        and not (limit and len(t) > limit)
+        for t in texts
+    ]
+    return [(t, ()) if p else cell_of(t) for t, p in zip(texts, plain)]
 
 
 def _take(answers: list[Any], codes: np.ndarray) -> list[Any]:

@@ -96,6 +96,11 @@ def strip_control(value: str) -> str:
     return _CONTROL.sub("", value)
 
 
+def has_control(value: str) -> bool:
+    """Whether :func:`strip_control` would change ``value``."""
+    return _CONTROL.search(value) is not None
+
+
 def unencodable(value: str, encoding: str) -> str:
     """The characters of ``value`` the encoding cannot represent ("" when all can)."""
     try:
