@@ -367,9 +367,8 @@ def _fill_groups(sheet: _Sheet, classes: list[str], matches: list[ColumnMatch]) 
     data = table.data
     if len(data) < 3 or "subtotal" not in classes:
         return
-    group = np.zeros(len(classes), dtype=np.int64)
     gid, rows = 0, []
-    for k, cls in enumerate(classes):
+    for cls in classes:
         if cls == "data":
             rows.append(gid)
         elif cls == "subtotal" and rows and rows[-1] == gid:
