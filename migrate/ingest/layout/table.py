@@ -8,6 +8,7 @@ sheet holds records at all, and record the findings that belong to cells.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -353,7 +354,7 @@ def _classify(
 _GROUP_FIELDS = ("company_name", "owner")
 
 
-def _fill_groups(sheet: _Sheet, classes: list[str], matches: list[ColumnMatch]) -> None:
+def _fill_groups(sheet: _Sheet, classes: Sequence[str], matches: list[ColumnMatch]) -> None:
     """A grouped report writes its grouping column on the first row of each group and leaves
     it blank on the group's other rows, each group closed by a subtotal row (Salesforce's
     'Opportunities with Accounts' exported formatted: Account Name, then 'Subtotal').
