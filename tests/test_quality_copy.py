@@ -255,3 +255,36 @@ def test_findings_rows_as_xml_are_the_bytes_of_cell_by_cell_writing(
     assert len(links) > max_links or max_links > len(links)
     assert all(c.hyperlink for c in links[:max_links])
     assert all(str(c.value).startswith("=HYPERLINK(") for c in links[max_links:])
+
+
+def test_texts_taken_at_once_are_the_cells_asked_one_by_one() -> None:
+    """quality.xlsx's columns take the texts a cell leaves as they are in one pass
+    (workbook._texts_as_they_are): the same answers as asking the cell of each text, for a
+    source column (numbers, ISO dates, full-width and other decimal digits, characters Excel
+    cannot show) and for the Findings sheet's message and plain columns (trimmed, cleaned)."""
+    from migrate.report import values as rv
+    from migrate.report import workbook as wbk
+
+    texts = [
+        "plain", "", " lead", "trail ", "\u3000全角", "１２３", "٣٤", "-5", "-x", "0", "012",
+        "2024-01-31", "2024-01-31 10:00:00", "2024-13-45", "1,200", "a\x01b", "tab\tx",
+        "line\nx", "_x0041_", "=SUM(A1)", "12.50", "9" * 20,
+    ]  # fmt: skip
+
+    def source(x: object) -> tuple[object, object]:
+        value = wbk._writable(wbk._cell_value(x, "company_name", False))
+        return value, wbk._number_format(value)
+
+    def message(x: object) -> tuple[object, object]:
+        return wbk._writable(wbk._ILLEGAL.sub("", rv.text(x))), None
+
+    def plain(x: object) -> tuple[object, object]:
+        return wbk._writable(x), None
+
+    for cell, kw in (
+        (source, {"clean": True, "typed": True}),
+        (message, {"clean": True, "trimmed": True}),
+        (plain, {}),
+    ):
+        for some in (texts, [t for t in texts if not wbk._ILLEGAL.search(t)]):
+            assert wbk._texts_as_they_are(cell, **kw)(some) == [cell(t) for t in some]

@@ -513,6 +513,15 @@ def _findings_rows(
             return lambda x: (_writable(show(x[1], x[2])), None)
         return lambda x: (_writable(x), None)
 
+    def texts(j: int) -> Any:
+        """The texts of column ``j`` at once where its cell is the text itself (trimmed and
+        cleaned as ``show`` does when nothing is masked)."""
+        if j == 1 or (j in (3, 12, 13) and masked):
+            return None
+        if j in (3, 12, 13):
+            return _texts_as_they_are(cell(j), clean=True, trimmed=True)
+        return _texts_as_they_are(cell(j))
+
     def block_columns(start: int, stop: int) -> list[_Column]:
         """The columns of rows ``start`` to ``stop`` (0-based findings), each cell's value
         made once per distinct value of the block."""
@@ -564,7 +573,7 @@ def _findings_rows(
             [actions[a] for a in acts],
             [owners.get(at, "") for at in zip(files, sheets, rows)],
         ]
-        return [_Column.of(j, keys[j], cell(j)) for j in range(16) if j != LINK_COL]
+        return [_Column.of(j, keys[j], cell(j), texts(j)) for j in range(16) if j != LINK_COL]
 
     def link(k: int) -> None:
         """The hyperlink of a row whose link text the row's XML holds (past Excel's
@@ -737,7 +746,11 @@ def _source_sheet(
     columns: list[_Column] = []
     for c in tb.columns:
         if c.index in data.columns:
-            columns.append(_Column.of(_col0(c.column), data[c.index], typed(fields[c.column])))
+            one = typed(fields[c.column])
+            # a text stays text but for its characters Excel cannot show, unless masked or
+            # read as a number or a date (_cell_value)
+            texts = None if mask_pii else _texts_as_they_are(one, clean=True, typed=True)
+            columns.append(_Column.of(_col0(c.column), data[c.index], one, texts))
     columns.sort(key=lambda x: x.col)
     by_column = {x.col: x for x in columns}
     filled: dict[tuple[str, str | None], Any] = {}  # (severity, number format) -> Format
@@ -863,12 +876,13 @@ class _Column:
         self.formats = np.array(formats, dtype=np.int64)
 
     @classmethod
-    def of(cls, col: int, values: Any, cell: Any) -> _Column:
+    def of(cls, col: int, values: Any, cell: Any, texts: Any = None) -> _Column:
         """The column of ``values`` (a Series or a list), ``cell(value)`` (value, format)
-        asked once per distinct value; an empty text or None is no cell."""
+        asked once per distinct value (the texts' answers from ``texts`` at once when every
+        value is a text: see :func:`_texts_as_they_are`); an empty text or None is no cell."""
         if not isinstance(values, pd.Series):
             values = pd.Series(values, dtype=object)
-        codes, cells = coded_by_value(values, cell)
+        codes, cells = coded_by_value(values, cell, texts)
         column = cls(col, cells, codes.astype(np.int64, copy=False))
         column.codes[column.empty[column.codes]] = -1
         return column
@@ -989,6 +1003,34 @@ def _write_rows(
             ws.write_blank(r - 1, col, None, f)
 
     put_xml_rows(ws, [r - 1 for r in rows], pieces, odd, by_cells)
+
+
+def _texts_as_they_are(
+    cell: Any, *, clean: bool = False, trimmed: bool = False, typed: bool = False
+) -> Any:
+    """The ``texts`` of :func:`migrate.columnar.coded_by_value` for a column whose ``cell(text)``
+    is ``(text, None)`` for a text it leaves as it is: each such text answered so in one pass,
+    ``cell`` asked of the others. What ``cell`` may change: characters Excel cannot show
+    (``clean``: searched once in all the texts), whitespace at either end (``trimmed``), a
+    plain number or an ISO date (``typed``: a text starting with a decimal digit or ``-``)."""
+
+    def answers(texts: list[str]) -> list[Any]:
+        illegal = clean and _ILLEGAL.search("\n".join(texts)) is not None  # LF is not one
+        out = []
+        for text in texts:
+            head = text[:1]
+            if (
+                type(text) is not str
+                or (typed and (head == "-" or head.isdecimal()))
+                or (trimmed and (head.isspace() or text[-1:].isspace()))
+                or (illegal and _ILLEGAL.search(text))
+            ):
+                out.append(cell(text))
+            else:
+                out.append((text, None))
+        return out
+
+    return answers
 
 
 def _first(item: tuple[Any, ...]) -> Any:
