@@ -40,6 +40,9 @@ from .settings import EntitySettings
 
 def empty_mask(values: pd.Series) -> np.ndarray:
     """True where a cell holds nothing: None, NaN or '' (the normaliser has trimmed text)."""
+    if isinstance(values.dtype, pd.StringDtype):  # Arrow's own tests, no Python text per cell
+        blank = (values == "").to_numpy(dtype=bool, na_value=False)
+        return values.isna().to_numpy(dtype=bool) | blank
     if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
         cells = values.to_numpy(dtype=object)
         mask = np.asarray(pd.isna(cells), dtype=bool)
