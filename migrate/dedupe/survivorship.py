@@ -238,10 +238,18 @@ def alternates(
         return pd.Series("", index=kept.index, dtype=object)
     ids = np.asarray(entity_ids, dtype=object)
     ok = (ids != "") & ~empty_mask(rows[field])
-    df = pd.DataFrame({"g": ids[ok], "v": rows[field].astype(str).to_numpy()[ok]})
-    df = df[df["v"] != kept.reindex(df["g"]).astype(str).to_numpy()].drop_duplicates()
-    df = df.sort_values(["g", "v"])
-    joined = join_groups(df["g"].to_numpy(dtype=object), df["v"].to_numpy(dtype=object), "; ")
+    # ids and spellings as their sorted codes: the distinct (id, spelling) pairs in that order
+    # by one sort of integers (no frame of texts to compare, deduplicate and sort)
+    gcode, gs = pd.factorize(ids[ok], sort=True)
+    v = rows[field].astype(str).to_numpy(dtype=object)[ok]
+    other = v != kept.reindex(gs).astype(str).to_numpy(dtype=object)[gcode]
+    vcode, vs = pd.factorize(v[other], sort=True)
+    pair = np.unique(gcode[other].astype(np.int64) * max(len(vs), 1) + vcode)
+    joined = join_groups(
+        np.asarray(gs, dtype=object)[pair // max(len(vs), 1)],
+        np.asarray(vs, dtype=object)[pair % max(len(vs), 1)],
+        "; ",
+    )
     joined.name = "v"
     return joined.reindex(kept.index).fillna("").astype(object)
 
