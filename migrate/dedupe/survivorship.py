@@ -694,8 +694,12 @@ def stage_guard(
         if not len(filled):
             continue
         o = filled[np.lexsort((kept_rank[filled], code[filled]))]
-        source = _heads(o, ids[o])
-        kept_of = source.reindex(g).fillna(-1).to_numpy(dtype=np.int64)
+        # per id code, its first row (-1: no row with a value), looked up by each row's code
+        oc = code[o]
+        heads = np.flatnonzero(np.r_[True, oc[1:] != oc[:-1]])
+        source = np.full(len(g), -1, dtype=np.int64)
+        source[oc[heads]] = o[heads]
+        kept_of = source[code[has]]
         ok = kept_of >= 0
         src = np.where(ok, kept_of, 0)
         tied = ok & (upd[has] == upd[src]) & (own[has] == own[src])
