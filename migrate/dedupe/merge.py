@@ -36,6 +36,7 @@ from .entities import (
     text_column,
 )
 from .ids import content_digests, stable_ids
+from .ids import digest as digest_of
 from .reading_links import reading_decisions
 from .settings import (
     Comparison,
@@ -314,9 +315,14 @@ def _exact_units(
     digest = content_digests(records, cols)
     if not cols or n == 0:
         return np.arange(n), digest
-    blank = np.ones(n, dtype=bool)
-    for c in cols:
-        blank &= empty_mask(records[c])
+    # a row with no value has the digest of empty cells; only the rows with that digest are
+    # tested cell by cell (a row with a value has another text, so another digest or none)
+    blank = digest == digest_of("\x1f".join([""] * len(cols)), 16)
+    if blank.any():
+        maybe = np.flatnonzero(blank)
+        some = records.iloc[maybe]
+        for c in cols:
+            blank[maybe] &= empty_mask(some[c])
     h = pd.factorize(pd.Series(digest, dtype=object))[0]
     order = np.lexsort((rank, h))
     first = pd.Series(order).groupby(h[order], sort=False).transform("first").to_numpy()
