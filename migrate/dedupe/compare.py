@@ -97,13 +97,27 @@ def _cells(col: pd.Series, explode: bool) -> tuple[np.ndarray, np.ndarray]:
     return owner, cells
 
 
+def _string_codes(col: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A text column (pandas' string dtype) as :func:`_cells` and a factorize of its values
+    would give it: the filled positions, their codes (in order of first appearance) and the
+    distinct texts, found in Arrow (a Python text per distinct value, not per cell)."""
+    blank = (col == "").to_numpy(dtype=bool, na_value=False) | col.isna().to_numpy(dtype=bool)
+    owner = np.flatnonzero(~blank)
+    codes, uniques = pd.factorize(col.array.take(owner))
+    return owner, codes, np.asarray(uniques, dtype=object)
+
+
 def _text_codes(col: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
     """A column as element codes per record (CSR), the distinct strings, and whether multi-valued."""
-    cells = col.to_numpy(dtype=object)
-    first = cells[~pd.isna(cells)][:50].tolist()
-    multi = any(isinstance(v, (tuple, list)) for v in first)
-    owner, kept = _cells(col, multi)
-    codes, uniques = pd.factorize(kept)
+    if isinstance(col.dtype, pd.StringDtype):  # one text per cell
+        owner, codes, uniques = _string_codes(col)
+        multi = False
+    else:
+        cells = col.to_numpy(dtype=object)
+        first = cells[~pd.isna(cells)][:50].tolist()
+        multi = any(isinstance(v, (tuple, list)) for v in first)
+        owner, kept = _cells(col, multi)
+        codes, uniques = pd.factorize(kept)
     lens = np.bincount(owner, minlength=len(col)).astype(np.int64)
     ptr = np.r_[0, np.cumsum(lens)]
     return ptr, codes.astype(np.int64), np.asarray(uniques, dtype=object), multi
@@ -127,8 +141,12 @@ def _column(frame: pd.DataFrame, name: str) -> pd.Series:
 
 def scalar_codes(col: pd.Series) -> np.ndarray:
     """Codes of a single-valued column; -1 where empty."""
-    owner, kept = _cells(col, False)
     codes = np.full(len(col), -1, dtype=np.int64)
+    if isinstance(col.dtype, pd.StringDtype):
+        owner, found, _ = _string_codes(col)
+        codes[owner] = found
+        return codes
+    owner, kept = _cells(col, False)
     codes[owner] = pd.factorize(kept)[0]
     return codes
 
