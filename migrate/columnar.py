@@ -28,7 +28,7 @@ def by_value(values: pd.Series, fn: Callable[[Any], Any]) -> list[Any]:
     if pd.api.types.infer_dtype(values, skipna=True) in _ONE_TYPE:
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
         results = np.empty(len(uniques), dtype=object)
-        results[:] = [fn(u) for u in uniques]
+        results[:] = [fn(u) for u in _listed(uniques)]
         out = list(results[codes]) if len(uniques) else [None] * len(codes)
         missing = np.flatnonzero(codes < 0)
         if len(missing):  # code -1: a missing value, answered once per kind of missing
@@ -66,9 +66,9 @@ def coded_by_value(
     if kind in _ONE_TYPE:
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
         if texts is not None and kind == "string":
-            answers += texts(list(uniques))
+            answers += texts(list(_listed(uniques)))
         else:
-            answers += [fn(u) for u in uniques]
+            answers += [fn(u) for u in _listed(uniques)]
         codes = np.asarray(codes, dtype=np.intp)
         missing = np.flatnonzero(codes < 0)
         if len(missing):  # code -1: a missing value, answered once per kind of missing
@@ -86,6 +86,15 @@ def coded_by_value(
         return len(answers) - 1
 
     return np.asarray(by_value(values, one), dtype=np.intp), answers
+
+
+def _listed(uniques: Any) -> Any:
+    """factorize's distinct values to iterate: the texts of a string column as one list (the
+    same str values its iteration gives, which makes a pyarrow scalar per value; it holds no
+    missing value), anything else as it is."""
+    if isinstance(uniques.dtype, pd.StringDtype):
+        return uniques.tolist()
+    return uniques
 
 
 def map_values(values: pd.Series, fn: Callable[[Any], Any], dtype: Any = "object") -> pd.Series:
