@@ -619,8 +619,12 @@ def _deal_terms(
         dtype=object,
     )
     product = _map_unique(text_column(records, "product"), K.person_words)
+    # each distinct product once, in the order of its last row: the product a compact form
+    # keeps is the one of the last row holding that form, as when every row was visited
+    last_first = pd.unique(product.to_numpy(dtype=object)[::-1])
+    forms_of_product = ((K.compact(p), p) for p in last_first[::-1].tolist())
     known = sorted(
-        {K.compact(p): p for p in product if len(K.compact(p)) >= 2}.items(),
+        {f: p for f, p in forms_of_product if len(f) >= 2}.items(),
         key=lambda kv: (-len(kv[0]), kv[0]),
     )
     if known:
