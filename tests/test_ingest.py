@@ -334,6 +334,50 @@ def test_blank_accounts_without_subtotal_rows_stay_blank(tmp_path):
     assert not any(f.rule == "ingest.group-filled-down" for t in result.tables for f in t.findings)
 
 
+def test_a_second_table_down_the_sheet_is_not_read_as_rows_of_the_first(tmp_path):
+    """■ 受注済み案件 under the deal list, with a header of its own: read as rows of the table
+    above, its header became an account named 得意先 and its dates record ids."""
+    import xlsxwriter
+
+    path = tmp_path / "two-tables.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("案件管理")
+    ws.write_row(0, 0, ["No.", "顧客名", "案件名", "担当", "ヨミ", "金額", "ステータス"])
+    ws.write_row(1, 0, [1, "(株)ミライテック", "基幹システム刷新", "佐藤", "A", 1200, "提案"])
+    ws.write_row(2, 0, [2, "さくら食品", "POSリプレース", "田中", "C", 320, "商談"])
+    ws.write_row(4, 0, ["■ 受注済み案件"])
+    ws.write_row(5, 0, ["受注日", "得意先", "件名", "営業", "受注金額", "請求"])
+    ws.write_row(6, 0, ["R7.5.15", "(株)ミライテック", "ライセンス追加", "佐藤", 4500, "済"])
+    ws.write_row(7, 0, ["R7.7.1", "さくら食品", "POS保守", "田中", 1200, "未"])
+    wb.close()
+    result = read_sources([str(path)])
+    t = result.tables[0]
+    assert list(t.data.index) == [2, 3]
+    assert dict(t.skipped)[6] == "row.other-table" and dict(t.skipped)[8] == "row.other-table"
+    found = [f for f in t.findings if f.rule == "ingest.other-table"]
+    assert len(found) == 1 and found[0].row == 6 and "得意先" in found[0].message
+    assert "得意先" not in to_records(result.tables)["company_name"].tolist()
+
+
+def test_a_header_written_twice_in_two_languages_is_one_header(tmp_path):
+    """会社名 | 担当者 | メール with Company | Contact | Email right under it: the second line is
+    the header again (before, a contact named 'Contact' was exported)."""
+    import xlsxwriter
+
+    path = tmp_path / "bilingual.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Pipeline")
+    ws.write_row(0, 0, ["会社名", "担当者", "メール", "ステージ"])
+    ws.write_row(1, 0, ["Company", "Contact", "Email", "Stage"])
+    ws.write_row(2, 0, ["株式会社秋山運輸", "清水悠斗", "yuto@akiyama.co.jp", "Won"])
+    ws.write_row(3, 0, ["関西メディカル", "藤原智子", "tomoko@kansai-medical.co.jp", "MQL"])
+    wb.close()
+    t = read_sources([str(path)]).tables[0]
+    assert list(t.data.index) == [3, 4]
+    assert dict(t.skipped)[2] == "row.repeated-header"
+    assert not any(f.rule == "ingest.other-table" for f in t.findings)
+
+
 def test_formula_without_cached_value_is_a_finding():
     tables, _ = _tables("formula-no-cache.xlsx")
     t = next(iter(tables.values()))

@@ -11,7 +11,7 @@ from ...columns import ColumnMatch
 from ...findings import Finding
 
 RowClass = Literal[
-    "data", "blank", "numbered-blank", "title", "repeated-header", "subtotal", "note"
+    "data", "blank", "numbered-blank", "title", "repeated-header", "subtotal", "note", "other-table"
 ]
 
 IDENTITY_FIELDS = ("company_name", "deal_name", "contact_name", "record_id", "email")

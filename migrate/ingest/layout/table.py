@@ -8,13 +8,14 @@ sheet holds records at all, and record the findings that belong to cells.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
-from ...columns import ColumnMatch, map_columns
+from ...columns import ColumnMatch, header_key, map_columns, match_header
 from ...findings import Finding
 from ...schema import Schema
 from ..readers import Grid, column_letter
@@ -27,7 +28,7 @@ from .header import (
     _repeated_header_mask,
     _sheet_name_category,
 )
-from .model import IngestRules, SheetOverride, SheetTable
+from .model import IngestRules, RowClass, SheetOverride, SheetTable
 from .override import _apply_override
 from .rows import classify_rows
 from .units import apply_sheet_unit
@@ -327,6 +328,9 @@ def _classify(
         else set(),
         types=[schema.field(m.field).type if m.field else None for m in matches],
     )
+    classes = _other_table(
+        sheet, hpos, body.iloc[:, keep], classes, [headers[j] for j in keep], matches, schema
+    )
     above = [i for i in sheet.nonempty_pos if i < hpos and i != group_pos]
     table.skipped = [(sheet.excel_row(i), "row.title") for i in above]
     data_idx = []
@@ -347,6 +351,89 @@ def _classify(
     table.data = data
     _fill_groups(sheet, classes, matches)
     return data_idx
+
+
+def _other_table(
+    sheet: _Sheet,
+    hpos: int,
+    body: pd.DataFrame,
+    classes: list[RowClass],
+    headers: list[str],
+    matches: list[ColumnMatch],
+    schema: Schema,
+) -> list[RowClass]:
+    """A second table further down the sheet (■ 受注済み案件 under the deal list, with its own
+    header 受注日 | 得意先 | 件名 | 営業 | 受注金額): its header and rows are no rows of the table
+    above, whose columns mean other things. The first data row that is a header of other
+    column names (three or more cells, at least half its cells, are column names of the schema
+    written as they are, and not this table's own header again) and every data row below it
+    become ``other-table`` rows, with one warning (``ingest.other-table``) naming the row and
+    its column names: the user moves that table to a sheet of its own to have it read.
+
+    Right under the header, such a row is the header's second line (会社名 | 担当者 over
+    Company | Contact: the same fields in the same columns): a ``repeated-header`` row."""
+    if len(body) < 2 or "data" not in classes:
+        return classes
+    words = _schema_words(schema)
+    hits = np.zeros(len(body), dtype=np.int64)
+    filled = np.zeros(len(body), dtype=np.int64)
+    for j in body.columns:
+        column = body[j]
+        filled += column.notna().to_numpy()
+        hits += column.isin(words).to_numpy()
+    own = {header_key(h) for h in headers if h}
+    first_data = classes.index("data")
+    field_of = {m.index: m.field for m in matches}
+    out = list(classes)
+    start = None
+    for k in np.flatnonzero((hits >= 3) & (hits * 2 >= filled)).tolist():
+        if classes[k] != "data":
+            continue
+        if k == first_data:  # right under the header: its second line, or the first data row
+            cells = body.iloc[k]
+            same = sum(
+                1
+                for j, v in cells.items()
+                if isinstance(v, str)
+                and field_of.get(int(j))
+                and match_header(v, schema)[0] == field_of.get(int(j))
+            )
+            if same >= 3 and same * 2 >= hits[k]:
+                out[k] = "repeated-header"
+            continue
+        texts = [v for v in body.iloc[k].tolist() if isinstance(v, str)]
+        if sum(1 for t in texts if header_key(t) in own) * 2 >= hits[k]:
+            continue  # this table's header again (a pasted block): the repeated-header rule's
+        start = k
+        break
+    if start is None:
+        return out
+    moved = [k for k in range(start, len(out)) if out[k] == "data"]
+    for k in moved:
+        out[k] = "other-table"
+    names = [v for v in body.iloc[start].tolist() if isinstance(v, str)]
+    row = sheet.excel_row(hpos + 1 + start)
+    sheet.table.findings.append(
+        Finding(
+            "ingest.other-table",
+            "warning",
+            f"row {row} starts another table ({', '.join(names[:6])}"
+            f"{', ...' if len(names) > 6 else ''}): it and the {len(moved) - 1} row(s) below it "
+            "were not read as rows of the table above; move that table to a sheet of its own "
+            "to have it read",
+            sheet.grid.file,
+            sheet.grid.sheet,
+            row,
+            action="skipped",
+        )
+    )
+    return out
+
+
+@functools.lru_cache(maxsize=8)
+def _schema_words(schema: Schema) -> frozenset[str]:
+    """Every column name of the schema as written in rules/columns.yaml (its synonyms)."""
+    return frozenset(s for f in schema.fields for s in f.synonyms)
 
 
 #: Fields a grouped report (Salesforce's summary report exported formatted, Excel's Subtotal)
