@@ -5,6 +5,8 @@ Headers and a sample of each column's values in, one :class:`ColumnMatch` per co
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
@@ -211,6 +213,23 @@ def _assign(
             )
             taken["mobile_phone"] = i
             continue
+        if c.field == "probability" and "probability" in taken:
+            j = taken["probability"]
+            mine = sample.iloc[:, i].tolist() if i < sample.shape[1] else []
+            theirs = sample.iloc[:, j].tolist() if j < sample.shape[1] else []
+            if _percent_share(mine) >= 0.6 and _percent_share(theirs) <= 0.2:
+                # ヨミ (A/B/C, ◎○△) beside 確度 (90%, 30): the percentages are the probability
+                other = out[j]
+                out[j] = replace(
+                    other,
+                    field=None,
+                    confidence=0.0,
+                    note=f"a rank beside column {c.column} ('{c.header}'), whose values are "
+                    "percentages: that column is the probability",
+                )
+                out[i] = c
+                taken["probability"] = i
+                continue
         if c.field in taken:
             other = out[taken[c.field]]
             out[i] = replace(
@@ -222,6 +241,26 @@ def _assign(
             continue
         taken[c.field] = i
     return out
+
+
+_PERCENT_RE = re.compile(r"^\d{1,3}(?:\.\d+)?\s*[%％]?$|^0?\.\d+$")
+
+
+def _percent_share(values: list) -> float:
+    """The share of filled values that are percentages or plain numbers up to 100 (90%, 30,
+    0.4), against ranks (A, ◎, 高)."""
+    filled = [v for v in values if v is not None and str(v).strip()]
+    if not filled:
+        return 0.0
+    hits = 0
+    for v in filled:
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            hits += 0 <= v <= 100
+            continue
+        text = unicodedata.normalize("NFKC", str(v)).strip()
+        if _PERCENT_RE.match(text):
+            hits += float(text.rstrip("%％ ")) <= 100
+    return hits / len(filled)
 
 
 def _resolve_by_values(options: list[str], values: list) -> str:
