@@ -58,7 +58,7 @@ def build_duplicates(ctx: Context) -> dict[str, Any]:
         "largest_clusters": clusters,
         "clusters_with_duplicates": counted,
         "conflicts": _conflicts(ctx, dd),
-        "findings_by_rule": dict(sorted(Counter(dd["rule"]).items())) if len(dd) else {},
+        "findings_by_rule": dict(sorted(Counter(dd["rule"].tolist()).items())) if len(dd) else {},
         "review": _review(ctx, getattr(ded, "review", None)),
         # --existing: records of the target SFA matched, sent to review, or left alone
         "existing": {k: dict(c) for k, c in (getattr(ded, "existing", None) or {}).items()},
@@ -148,7 +148,7 @@ def _conflicts(ctx: Context, dd: pd.DataFrame) -> dict[str, Any]:
                 "message": ctx.show(row["message"]),
             }
         )
-    by_field = Counter(hits["field"].map(v.text)) if len(hits) else Counter()
+    by_field = Counter(hits["field"].map(v.text).tolist()) if len(hits) else Counter()
     return {
         "total": int(len(hits)),
         "by_field": dict(sorted(by_field.items())),

@@ -58,7 +58,7 @@ def build_funnel(ctx: Context) -> dict[str, Any]:
     allb = _basis(ctx)
     b = allb[allb["status"] == "exported"]
     with_amount = b[b["amount"].notna()]
-    currencies = Counter(with_amount["currency"])
+    currencies = Counter(with_amount["currency"].tolist())
     # the most common currency; ties go to the default currency, then alphabetical order
     main = (
         min(currencies, key=lambda c: (-currencies[c], c != DEFAULT_CURRENCY, c))
@@ -239,7 +239,7 @@ def _stale(ctx: Context, b: pd.DataFrame, open_: pd.Series) -> dict[str, Any]:
         {**_row_ref(ctx, i, b), "updated_at": b.at[i, "updated"].isoformat(), "days": int(stale[i])}
         for i in stale.index[: ctx.rules.top]
     ]
-    by_owner = Counter(b.loc[stale.index, "owner"])
+    by_owner = Counter(b.loc[stale.index, "owner"].tolist())
     return {
         "available": True,
         **base,

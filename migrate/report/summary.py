@@ -40,7 +40,7 @@ def build_summary(result: Any, *, target: str | None) -> dict[str, Any]:
                 "columns": [c.to_json() | {"method": c.method, "note": c.note} for c in t.columns],
             }
         )
-    status = Counter(crosswalk["status"]) if len(crosswalk) else Counter()
+    status = Counter(crosswalk["status"].tolist()) if len(crosswalk) else Counter()
     files = [{"file": f.name, "format": f.format, "status": "read"} for f in files_read]
     files += [
         {"file": p.path, "status": "failed", "code": p.code, "error": p.problem, "hint": p.hint}
