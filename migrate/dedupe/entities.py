@@ -26,7 +26,7 @@ import pandas as pd
 
 from . import keys as K
 from .engine import Linkage
-from .ids import unique_keys
+from .ids import factorize_sorted, unique_keys
 from .persons import PERSON_LINKS, person_links
 from .reading_links import reading_links
 from .settings import DedupeSettings, EntitySettings, ExistingSource
@@ -200,7 +200,7 @@ def company_records(
     )
     sheet = text_column(records, "_source_file") + "|" + text_column(records, "_source_sheet")
     group = _split_same_name(key, has, domains, ids, sheet)
-    codes, uniques = pd.factorize(group.where(pd.Series(has, index=group.index), None), sort=True)
+    codes, uniques = factorize_sorted(group.where(pd.Series(has, index=group.index), None))
     record_of_row = np.where(has, codes, -1).astype(np.int64)
     n_rec = len(uniques)
     rec_key = (
@@ -417,7 +417,7 @@ def contact_records(
     has = present(records, rules.present_if) & ((email != "") | (name_key != "")).to_numpy()
     company = pd.Series(company_id, index=records.index, dtype=object)
     group = company + "\x1f" + email.where(email != "", "name:" + name_key)
-    codes, uniques = pd.factorize(group.where(has, None), sort=True)
+    codes, uniques = factorize_sorted(group.where(has, None))
     record_of_row = np.where(has, codes, -1).astype(np.int64)
     n_rec = len(uniques)
     first_row = pd.Series(np.arange(len(records)))[has].groupby(record_of_row[has]).first()
@@ -484,7 +484,7 @@ def deal_records(
     """
     rules = settings.deals
     has = present(records, rules.present_if)
-    codes, uniques = pd.factorize(pd.Series(unit).where(has, None), sort=True)
+    codes, uniques = factorize_sorted(pd.Series(unit).where(has, None))
     record_of_row = np.where(has, codes, -1).astype(np.int64)
     # the values of each record come from its most recent row (all rows of a unit are equal)
     pos = np.flatnonzero(has)

@@ -14,10 +14,32 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from pandas.api.types import infer_dtype
+
+
+def factorize_sorted(values: Any) -> tuple[np.ndarray, Any]:
+    """``pd.factorize(values, sort=True)``, the distinct texts sorted by Arrow (in C) instead of
+    Python comparisons: the same codes and uniques (UTF-8 bytes sort as the code points do).
+    Values that are not all text, or that Arrow cannot hold, go through pandas itself."""
+    codes, uniques = pd.factorize(values)
+    if len(uniques) < 2:
+        return codes, uniques
+    distinct = np.asarray(uniques, dtype=object)
+    if infer_dtype(distinct, skipna=False) != "string":
+        return pd.factorize(values, sort=True)
+    try:
+        order = pc.sort_indices(pa.array(distinct, type=pa.large_string())).to_numpy()
+    except (pa.ArrowException, UnicodeError):  # a lone surrogate, say
+        return pd.factorize(values, sort=True)
+    rank = np.empty(len(order), dtype=codes.dtype)
+    rank[order] = np.arange(len(order), dtype=codes.dtype)
+    return np.where(codes >= 0, rank[codes], codes), uniques.take(order)
 
 
 def digest(key: str, length: int = 10) -> str:
@@ -66,7 +88,7 @@ def stable_ids(
     out = np.full(len(keys), "", dtype=object)
     if not valid.any():
         return out
-    named, rank = labels[valid], np.asarray(pd.factorize(keys[valid], sort=True)[0])
+    named, rank = labels[valid], np.asarray(factorize_sorted(keys[valid])[0])
     order = np.lexsort((rank, named))  # per label, its smallest key first
     heads = order[np.r_[True, named[order][1:] != named[order][:-1]]]
     cluster, smallest = named[heads], keys[valid][heads].tolist()

@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from .compare import JAPANESE
-from .ids import content_digests
+from .ids import content_digests, factorize_sorted
 from .settings import EntitySettings
 
 
@@ -92,12 +92,12 @@ def recency_rank(
     keys = np.lexsort(
         (
             -srow.to_numpy(float),
-            pd.factorize(pd.Series(content, dtype=object), sort=True)[0],
+            factorize_sorted(pd.Series(content, dtype=object))[0],
             -order.to_numpy(float),
             -progress,
-            -pd.factorize(_dates(rows, "created_at"), sort=True)[0],
-            -pd.factorize(_dates(rows, "updated_at"), sort=True)[0],
-            -pd.factorize(upd.astype(str), sort=True)[0],
+            -factorize_sorted(_dates(rows, "created_at"))[0],
+            -factorize_sorted(_dates(rows, "updated_at"))[0],
+            -factorize_sorted(upd.astype(str))[0],
         )
     )
     rank = np.empty(len(rows), dtype=np.int64)
@@ -240,10 +240,10 @@ def alternates(
     ok = (ids != "") & ~empty_mask(rows[field])
     # ids and spellings as their sorted codes: the distinct (id, spelling) pairs in that order
     # by one sort of integers (no frame of texts to compare, deduplicate and sort)
-    gcode, gs = pd.factorize(ids[ok], sort=True)
+    gcode, gs = factorize_sorted(ids[ok])
     v = rows[field].astype(str).to_numpy(dtype=object)[ok]
     other = v != kept.reindex(gs).astype(str).to_numpy(dtype=object)[gcode]
-    vcode, vs = pd.factorize(v[other], sort=True)
+    vcode, vs = factorize_sorted(v[other])
     pair = np.unique(gcode[other].astype(np.int64) * max(len(vs), 1) + vcode)
     joined = join_groups(
         np.asarray(gs, dtype=object)[pair // max(len(vs), 1)],
@@ -279,7 +279,7 @@ def join_groups(groups: np.ndarray, values: np.ndarray, sep: str) -> pd.Series:
     """Values joined per group, in the given order (groups need not be sorted)."""
     # sorted codes of the groups: a sort of the distinct ids, then of integers (an argsort of
     # the ids themselves compares Python strings row by row)
-    codes, _ = pd.factorize(np.asarray(groups, dtype=object), sort=True)
+    codes, _ = factorize_sorted(np.asarray(groups, dtype=object))
     order = np.argsort(codes, kind="stable")
     g = np.asarray(groups, dtype=object)[order]
     v = np.asarray(values, dtype=object)[order].tolist()
@@ -401,7 +401,7 @@ def _most_frequent(
         if strategy == "person_name"
         else np.zeros(len(stats), dtype=np.int64)
     )
-    gcode = pd.factorize(stats["g"].to_numpy(dtype=object), sort=True)[0]
+    gcode = factorize_sorted(stats["g"].to_numpy(dtype=object))[0]
     order = np.lexsort((stats["r"].to_numpy(), -stats["n"].to_numpy(), part, tier, gcode))
     head = order[np.r_[True, gcode[order][1:] != gcode[order][:-1]]] if len(order) else order
     return pd.Series(
@@ -435,7 +435,7 @@ def survive(
     sub = rows.iloc[pos]
     r = rank[pos]
     # the ids' sorted codes order rows as the ids themselves do, without a text per row
-    icode = pd.factorize(ids, sort=True)[0]
+    icode = factorize_sorted(ids)[0]
     base_order = np.lexsort((r, icode))
     groups_sorted = ids[base_order]
     if len(pos):
@@ -659,7 +659,7 @@ def stage_guard(
     g = ids[has]
     # the ids' sorted codes order rows as the ids themselves do, without a text per row
     code = np.full(len(ids), -1, dtype=np.int64)
-    code[has] = pd.factorize(g, sort=True)[0]
+    code[has] = factorize_sorted(g)[0]
 
     def first_by(r: np.ndarray) -> pd.Series:
         o = np.lexsort((r[has], code[has]))
