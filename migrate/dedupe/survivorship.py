@@ -362,13 +362,14 @@ def _spelling_stats(g: np.ndarray, v: np.ndarray, raw: np.ndarray, r: np.ndarray
     first[code[::-1]] = np.arange(len(code))[::-1]
     best = np.full(k, np.iinfo(np.int64).max, dtype=np.int64)
     np.minimum.at(best, code, np.asarray(r, dtype=np.int64))
+    # the texts stay Python objects: they are read back as such (no Arrow copy made and undone)
     return pd.DataFrame(
         {
-            "g": g[first],
-            "v": v[first],
+            "g": pd.Series(g[first], dtype=object),
+            "v": pd.Series(v[first], dtype=object),
             "n": np.bincount(code, minlength=k).astype(np.int64),
             "r": best,
-            "raw": raw[first],
+            "raw": pd.Series(raw[first], dtype=object),
         }
     )
 
