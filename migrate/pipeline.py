@@ -162,7 +162,7 @@ def run(
     from .normalize import normalize_records
     from .report import build_report, source_language
     from .stage_review import vocabulary_with_decisions
-    from .stages import check_stage_consistency, infer_stages
+    from .stages import check_stage_consistency, deleted_rows, infer_stages
 
     # rule files first: every one read and checked once, a broken one stops the run before
     # any work is done. The context built from them and the options is what every stage
@@ -236,6 +236,7 @@ def run(
     model, profile = context.stage_model, context.target
     records = records.assign(company_id="", contact_id="", deal_id="", _status="", _reason="")
     records["_merged_into"] = ""
+    _reject_deleted(records, deleted_rows(records, model), found)
     rejected = _rejected_mask(records)
     records.loc[rejected, "_status"] = "rejected"
     if "_reject_reason" in records.columns:
@@ -530,6 +531,28 @@ def _saved_date(ingest: IngestResult) -> tuple[dt.date, str] | None:
 
     saved = [(d, f.name) for f in ingest.files if (d := saved_date(f.path)) is not None]
     return max(saved) if saved else None
+
+
+def _reject_deleted(
+    records: pd.DataFrame, deleted: list[fnd.Finding], found: list[pd.DataFrame]
+) -> None:
+    """Rows deleted in the system they were exported from (stages.deleted-in-source) are
+    rejected with that reason: imported, a deleted duplicate would return."""
+    if not deleted:
+        return
+    reason = {(f.file, f.sheet, f.row): f.message for f in deleted}
+    places = zip(records["_source_file"], records["_source_sheet"], records["_source_row"])
+    said = pd.Series([reason.get(k, "") for k in places], index=records.index, dtype=object)
+    before = (
+        records["_reject_reason"].map(cell_text)
+        if "_reject_reason" in records
+        else pd.Series("", index=records.index, dtype=object)
+    )
+    records["_reject"] = _rejected_mask(records) | (said != "")
+    records["_reject_reason"] = [
+        "; ".join(x for x in (b, s) if x) for b, s in zip(before, said, strict=True)
+    ]
+    found.append(fnd.to_frame(deleted))
 
 
 def _rejected_mask(records: pd.DataFrame) -> pd.Series:

@@ -542,3 +542,26 @@ def test_stage_model_file_checks_the_new_sections(tmp_path: Path) -> None:
     assert any(
         p.startswith("inference[0].when.evidence: 'closed' is not allowed") for p in problems
     )
+
+
+def test_a_deal_deleted_in_its_source_system_is_rejected_with_its_reason(tmp_path) -> None:
+    """A Pipedrive export holds deleted deals with Status 'deleted': imported, a deleted
+    duplicate would come back. The row is rejected, and says why."""
+    from migrate import pipeline
+
+    path = tmp_path / "deals.csv"
+    path.write_text(
+        "Deal - ID,Deal - Title,Deal - Value,Deal - Organization,Deal - Stage,Deal - Status,"
+        "Deal - Expected close date\n"
+        "105,Tokyo Solutions renewal,9800,Tokyo Solutions Inc.,Demo Scheduled,open,2026-12-15\n"
+        "106,Tokyo Solutions renewal (old),9800,Tokyo Solutions,Demo Scheduled,deleted,2026-12-15\n"
+        "107,Blue Ocean expansion,12500,Blue Ocean LLC,Proposal Made,open,2026-09-30\n",
+        encoding="utf-8",
+    )
+    result = pipeline.run([str(path)])
+    by_row = result.records.set_index("_source_row")
+    assert by_row.loc[3, "_status"] == "rejected"
+    assert "deleted in the system it was exported from" in by_row.loc[3, "_reason"]
+    assert (by_row.loc[[2, 4], "_status"] != "rejected").all()
+    found = result.findings[result.findings["rule"] == "stages.deleted-in-source"]
+    assert found[["row", "column", "original"]].values.tolist() == [[3, "Deal - Status", "deleted"]]

@@ -20,6 +20,7 @@ from .inference import (
     STAGE_WORD,
     UNKNOWN_WORD,
     closed_evidence,
+    deleted_rows,
     infer_stages,
     suggest_stage,
 )
@@ -63,6 +64,7 @@ __all__ = [
     "Text",
     "check_stage_consistency",
     "closed_evidence",
+    "deleted_rows",
     "infer_stages",
     "load_stage_model",
     "next_stage",

@@ -31,6 +31,7 @@ RULE_OVER_WORD = "stages.inferred-over-word"
 RULE_CONTRADICTS = "stages.word-contradicts-evidence"
 RULE_UNKNOWN_WORD = "stages.unknown-word"
 RULE_OUTCOME = "stages.outcome-over-stage"
+RULE_DELETED = "stages.deleted-in-source"
 UNKNOWN_WORD = "_stage_unknown"  # set by normalize where the stage cell held an unknown word
 STAGE_WORD = "_stage_word"  # set by normalize: the unknown word as written
 MOVED = "_stage_from_probability"  # set by normalize: the word stood in the probability column
@@ -121,6 +122,44 @@ def outcome_sides(records: pd.DataFrame, model: StageModel) -> tuple[np.ndarray,
         side[new] = sides[new]
         detail[new] = [f"{header} '{cell_text(v)}'" for v in records[name].to_numpy()[new]]
     return side, detail
+
+
+def deleted_rows(records: pd.DataFrame, model: StageModel) -> list[fnd.Finding]:
+    """One finding per row whose outcome column (evidence ``outcome``: Status) says the record
+    was deleted in the system it was exported from (evidence ``deleted``: Pipedrive's Status
+    'deleted'). The caller rejects those rows: imported, a deleted duplicate would return."""
+    words = model.evidence.deleted
+    if not words or records.empty:
+        return []
+    found: list[fnd.Finding] = []
+    for name in records.columns:
+        if not isinstance(name, str) or not name.startswith(EXTRA):
+            continue
+        header = name[len(EXTRA) :]
+        if not header_keys(header) & set(model.evidence.outcome):
+            continue
+        hit = np.asarray(
+            by_value(records[name], lambda v: not is_blank(v) and word_key(cell_text(v)) in words),
+            dtype=bool,
+        )
+        for i in np.flatnonzero(hit).tolist():
+            row = records.iloc[i]
+            text = cell_text(row[name])
+            found.append(
+                fnd.Finding(
+                    RULE_DELETED,
+                    "warning",
+                    f"deleted in the system it was exported from ({header} '{text}'): not imported",
+                    cell_text(row.get("_source_file")),
+                    cell_text(row.get("_source_sheet")),
+                    int(row.get("_source_row") or 0),
+                    header,
+                    "",
+                    original=text,
+                    action="skipped",
+                )
+            )
+    return found
 
 
 def _numbers(frame: pd.DataFrame, name: str) -> np.ndarray:

@@ -71,7 +71,7 @@ _WHEN_KEYS = [
 FORM_KINDS: tuple[str, ...] = ("doing", "preparing", "done", "waiting")
 _STEM_KEYS = ["words", *FORM_KINDS, "default"]
 _GUESS_KEYS = ["words", "stage", "why"]
-_EVIDENCE_KEYS = ["won", "lost", "truthy", "outcome"]
+_EVIDENCE_KEYS = ["won", "lost", "truthy", "outcome", "deleted"]
 _EVIDENCE_SIDE_KEYS = ["flags", "dates"]
 _KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _RULE_ID_RE = re.compile(r"^[a-z]+\.[a-z0-9]+(-[a-z0-9]+)*$")
@@ -158,6 +158,9 @@ class EvidenceColumns:
     # header keys of a deal's outcome beside its pipeline stage (Pipedrive's Status: open, won,
     # lost); its won or lost word is the deal's stage over an open stage word
     outcome: tuple[str, ...] = ()
+    # cell keys of an outcome column that say the record was deleted in the system it was
+    # exported from (Pipedrive's Status 'deleted'): such a row is not imported
+    deleted: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -560,7 +563,7 @@ def _check_provisional(raw: Any, problems: Problems, keys: list[str]) -> None:
 
 
 def _read_evidence(raw: Any, problems: Problems) -> EvidenceColumns:
-    """evidence: {won: {flags, dates}, lost: {flags, dates}, truthy: [...], outcome: [...]}."""
+    """evidence: {won: {flags, dates}, lost: {flags, dates}, truthy, outcome, deleted: [...]}."""
     at = "evidence"
     if raw is None or not problems.keys(raw, at, _EVIDENCE_KEYS):
         return EvidenceColumns()
@@ -574,8 +577,10 @@ def _read_evidence(raw: Any, problems: Problems) -> EvidenceColumns:
             headers[f"{side}_{kind}"] = tuple(k for k in map(word_key, words) if k)
     truthy = problems.string_list(raw.get("truthy"), f"{at}.truthy")
     outcome = problems.string_list(raw.get("outcome"), f"{at}.outcome")
+    deleted = problems.string_list(raw.get("deleted"), f"{at}.deleted")
     return EvidenceColumns(
         outcome=tuple(k for k in map(word_key, outcome) if k),
+        deleted=frozenset(k for k in map(word_key, deleted) if k),
         won_flags=headers.get("won_flags", ()),
         won_dates=headers.get("won_dates", ()),
         lost_flags=headers.get("lost_flags", ()),
