@@ -145,8 +145,9 @@ def _with_computed(
 ) -> pd.DataFrame:
     """Add ``funnel_stage`` and ``owner`` from the record of each company/person that went furthest."""
     d = _sorted_best_first(deals[deals[key] != ""], model).drop_duplicates(key, keep="first")
-    stage = dict(zip(d[key], d["stage"]))
-    owner = dict(zip(d[key], texts(d["owner"]))) if "owner" in d.columns else {}
+    keys = d[key].tolist()  # lists, not Series: a str column iterates a pyarrow scalar per value
+    stage = dict(zip(keys, d["stage"].tolist()))
+    owner = dict(zip(keys, texts(d["owner"]).tolist())) if "owner" in d.columns else {}
     out = frame.copy()
     out["funnel_stage"] = _looked_up(out[key], stage)
     out["owner"] = _looked_up(out[key], owner)

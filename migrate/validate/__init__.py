@@ -329,7 +329,8 @@ def _ids(frame: pd.DataFrame, column: str) -> set[str]:
     if not column or column not in frame.columns:
         return set()
     values = frame[column]
-    return set(values[~_blank(values)].astype(str)) - {""}
+    # the list, not the Series: iterating a str column makes a pyarrow scalar per value
+    return set(values[~_blank(values)].astype(str).tolist()) - {""}
 
 
 def visible_columns(frame: pd.DataFrame) -> list[str]:
