@@ -22,6 +22,7 @@ from .. import findings as F
 from ..schema import ROW_KEY, SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET
 from . import keys as K
 from .entities import EntityRun, text_column
+from .ids import factorize_sorted
 
 LABEL_FIELD = {"companies": "company_name", "contacts": "contact_name", "deals": "deal_name"}
 REVIEW_COLUMNS = [
@@ -289,9 +290,13 @@ def run_findings(
             other = np.r_[left[merged], right[merged]]
             keys = run.recs.frame["_key"].to_numpy(dtype=object)
             ids = run.record_ids
-            # the record that names the cluster (smallest key) is the one the others merged into
-            min_key = pd.Series(keys).groupby(ids).transform("min").to_numpy()
-            named = keys[me] != min_key[me]
+            # the record that names the cluster (smallest key) is the one the others merged into:
+            # keys as their sorted codes, the smallest per id by one sort of integers
+            kcode = factorize_sorted(keys)[0]
+            icode = pd.factorize(ids)[0]
+            smallest = np.full(icode.max() + 1, np.iinfo(np.int64).max, dtype=np.int64)
+            np.minimum.at(smallest, icode, kcode)
+            named = kcode[me] != smallest[icode[me]]
             src, me, other = src[named], me[named], other[named]
             # stable: among equally strong links the first pair wins on every CPU (numpy's
             # default quicksort orders ties differently with and without AVX-512)
