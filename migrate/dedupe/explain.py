@@ -163,7 +163,7 @@ def label(run: EntityRun, records: pd.DataFrame, first_row: np.ndarray) -> np.nd
             ),
             frame["close_date"].astype(str).to_numpy(dtype=object),
         ]
-        shown = np.array([" / ".join(x for x in cells if x) for cells in zip(*parts)], dtype=object)
+        shown = np.array([" / ".join(filter(None, cells)) for cells in zip(*parts)], dtype=object)
     return np.asarray(shown, dtype=object)
 
 
