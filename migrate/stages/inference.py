@@ -14,6 +14,7 @@ Evidence: probability, the canonical ``lost_reason``, and the won/lost flag and 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -121,6 +122,33 @@ def outcome_sides(records: pd.DataFrame, model: StageModel) -> tuple[np.ndarray,
         new = (side == "") & (sides != "")
         side[new] = sides[new]
         detail[new] = [f"{header} '{cell_text(v)}'" for v in records[name].to_numpy()[new]]
+    return side, detail
+
+
+_BRACKETED = re.compile(r"[（(【\[［][^）)】\]］]*[）)】\]］]")
+
+
+def notes_sides(records: pd.DataFrame, model: StageModel) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, the side (won, lost or "") its notes say when the whole note, brackets aside,
+    is a won or lost word of the model (失注（競合に負け）, 受注済), and the cell saying it. A note
+    that tells a story (前回失注、再提案中) says nothing."""
+    n = len(records)
+    side = np.full(n, "", dtype=object)
+    detail = np.full(n, "", dtype=object)
+    if "notes" not in records.columns or not n:
+        return side, detail
+    status = {s.key: s.status for s in model.stages}
+
+    def says(value: object) -> str:
+        if is_blank(value):
+            return ""
+        text = _BRACKETED.sub("", cell_text(value)).strip()
+        found = status.get(model.lookup(text) or "", "") if text else ""
+        return found if found in ("won", "lost") else ""
+
+    side[:] = by_value(records["notes"], says)
+    hit = side != ""
+    detail[hit] = [f"notes '{cell_text(v)}'" for v in records["notes"].to_numpy()[hit]]
     return side, detail
 
 
@@ -264,6 +292,12 @@ def infer_stages(
         none = side == ""
         side = np.where(none, outcome, side).astype(object)
         detail = np.where(none, said, detail).astype(object)
+    # a notes cell that is a won or lost word and nothing else (備考: 失注（競合に負け）): the
+    # closed side where no flag, date or outcome column says one
+    noted, note_said = notes_sides(out, model)
+    none = side == ""
+    side = np.where(none, noted, side).astype(object)
+    detail = np.where(none, note_said, detail).astype(object)
     empty = np.flatnonzero((stage == "").to_numpy())
     rows = out.iloc[empty]
     # a sheet "lacks" a field by all its rows, not only the empty-stage ones inference looks at
