@@ -596,14 +596,29 @@ def _deal_terms(
     product column, else the longest product another row names that the deal name contains
     (``SOMPO_倉庫管理システム_新規導入`` names 倉庫管理システム)."""
     company = pd.Series(company_id, index=records.index, dtype=object)
-    forms = pd.concat(
+    # each company's distinct name forms (two letters or more), longest first, then in text
+    # order: by codes and one sort, not a frame deduplicated and a sort per company
+    ccode, cs = pd.factorize(np.tile(np.asarray(company_id, dtype=object), 3))
+    found = np.concatenate(
         [
-            pd.DataFrame({"c": company, "f": _map_unique(text_column(records, c), K.compact)})
+            _map_unique(text_column(records, c), K.compact).to_numpy(dtype=object)
             for c in ("company_key", "company_name", "company_name_kana")
         ]
     )
-    forms = forms[(forms["c"] != "") & (forms["f"].str.len() >= 2)].drop_duplicates()
-    forms_of = forms.groupby("c")["f"].agg(lambda v: tuple(sorted(v, key=lambda x: (-len(x), x))))
+    fcode, fs = pd.factorize(found)
+    distinct = np.asarray(fs, dtype=object)
+    length = np.fromiter(map(len, distinct.tolist()), np.int64, len(distinct))
+    named = (np.asarray(cs, dtype=object) != "")[ccode] & (length[fcode] >= 2)
+    pair = np.unique(ccode[named].astype(np.int64) * len(distinct) + fcode[named])
+    pc, pf = pair // max(len(distinct), 1), pair % max(len(distinct), 1)
+    rank = factorize_sorted(distinct)[0]
+    order = np.lexsort((rank[pf], -length[pf], pc))
+    pc, pf = pc[order], pf[order]
+    heads = np.flatnonzero(np.r_[True, pc[1:] != pc[:-1]]) if len(pc) else pc
+    ends = [*heads[1:].tolist(), len(pc)]
+    form_texts = distinct[pf].tolist()
+    company_of = np.asarray(cs, dtype=object)[pc[heads]].tolist()
+    forms_of = {c: tuple(form_texts[a:b]) for c, a, b in zip(company_of, heads.tolist(), ends)}
     name_c = _map_unique(raw_name, K.compact)
     pairs = pd.DataFrame({"c": company, "n": name_c}).drop_duplicates()
     table = {}
