@@ -540,7 +540,7 @@ def _reject_deleted(
     rejected with that reason: imported, a deleted duplicate would return."""
     if not deleted:
         return
-    reason = {(f.file, f.sheet, f.row): f.message for f in deleted}
+    reason = {(f.file, f.sheet, f.row): f"{f.rule}: {f.message}" for f in deleted}
     places = zip(records["_source_file"], records["_source_sheet"], records["_source_row"])
     said = pd.Series([reason.get(k, "") for k in places], index=records.index, dtype=object)
     before = (
@@ -584,6 +584,12 @@ def _final_stages(records: pd.DataFrame, deals: pd.DataFrame) -> pd.Series:
     return final.where(records["deal_id"] != "", own).astype(object)
 
 
+#: what to do about an early reject whose rule is not a value to correct
+_EARLY_FIX = {
+    "stages.deleted-in-source": "nothing to do: a record deleted where it came from is not imported",
+}
+
+
 def _early_rejects(records: pd.DataFrame) -> pd.DataFrame:
     """Rows rejected by normalisation (an amount no number can hold exactly, ...), in the
     shape of rejects.csv: no import file, the rule and the reason, the source row."""
@@ -601,7 +607,9 @@ def _early_rejects(records: pd.DataFrame) -> pd.DataFrame:
             "column": "",
             "value": "",
             "reason": reasons,
-            "fix": "correct the value in the source row and run again",
+            "fix": [
+                _EARLY_FIX.get(r, "correct the value in the source row and run again") for r in rule
+            ],
             "source_rows": rows[ROW_KEY],
         },
         columns=REJECT_COLUMNS,

@@ -558,10 +558,13 @@ def test_a_deal_deleted_in_its_source_system_is_rejected_with_its_reason(tmp_pat
         "107,Blue Ocean expansion,12500,Blue Ocean LLC,Proposal Made,open,2026-09-30\n",
         encoding="utf-8",
     )
-    result = pipeline.run([str(path)])
+    result = pipeline.run([str(path)], target="generic")
     by_row = result.records.set_index("_source_row")
     assert by_row.loc[3, "_status"] == "rejected"
-    assert "deleted in the system it was exported from" in by_row.loc[3, "_reason"]
+    assert by_row.loc[3, "_reason"].startswith("stages.deleted-in-source: deleted in the system")
+    rejects = result.export.rejects
+    rejects = rejects[rejects["rule"] == "stages.deleted-in-source"]
+    assert rejects["fix"].str.startswith("nothing to do").all() and len(rejects) == 1
     assert (by_row.loc[[2, 4], "_status"] != "rejected").all()
     found = result.findings[result.findings["rule"] == "stages.deleted-in-source"]
     assert found[["row", "column", "original"]].values.tolist() == [[3, "Deal - Status", "deleted"]]
