@@ -150,9 +150,13 @@ def stage_words_sheet(
         own = records[words == word] if len(records) and how in ("unknown", "ambiguous") else None
         suggested, why = suggest_stage(own, model) if own is not None and len(own) else ("", "")
         if own is not None and len(own) and "stage" in own.columns:
-            decided = sorted({cell_text(s) for s in own["stage"]} - {""})
+            stages = [cell_text(s) for s in own["stage"]]
+            decided = sorted(set(stages) - {""})
             if decided:  # inference decided over the word (closed-deal evidence)
                 read_as = ", ".join(decided)
+                n = sum(1 for s in stages if s)
+                if n < len(stages):  # the others stay without a stage: the word is still open
+                    read_as += f" ({n} of {len(stages)} rows)"
                 why = why or "decided by the row's won/lost evidence"
         rows.append(
             {

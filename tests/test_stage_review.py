@@ -150,3 +150,19 @@ def test_a_missing_or_malformed_decisions_file_is_a_user_error(tmp_path: Path) -
     bad.write_text("left_key,right_key,decision\na,b,same\n", encoding="utf-8")
     with pytest.raises(InputFileError, match="word, decision"):
         read_stage_decisions(bad)
+
+
+def test_a_word_decided_for_some_of_its_rows_says_how_many() -> None:
+    """進行中 on four rows, one of them lost by its notes: the word is still open for the other
+    three, so the sheet must not say it is read as lost."""
+    raw = pd.DataFrame(
+        {
+            "company_name": ["A社", "B社", "C社", "D社"],
+            "deal_name": ["基幹刷新", "POS", "WMS", "広告"],
+            "stage": ["進行中"] * 4,
+            "notes": ["", "失注（競合に負け）", "", ""],
+        }
+    )
+    records, findings = _run(raw)
+    sheet = stage_words_sheet(records, findings, load_stage_model())
+    assert sheet.set_index("word").loc["進行中", "read_as"] == "lost (1 of 4 rows)"
