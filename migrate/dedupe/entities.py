@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import infer_dtype
 
 from . import keys as K
 from .engine import Linkage
@@ -73,7 +74,10 @@ def _gather(record_of_row: np.ndarray, values: pd.Series, n_records: int) -> pd.
     pair = rec * max(len(distinct), 1) + code
     first = np.sort(np.unique(pair, return_index=True)[1])  # each (record, value) once
     rec, v = rec[first], v[first]
-    text = np.array([str(x) for x in v.tolist()], dtype=str)
+    if infer_dtype(distinct, skipna=False) == "string":  # each value is its distinct text
+        text = np.array(np.asarray(distinct, dtype=object).tolist(), dtype=str)[code[first]]
+    else:
+        text = np.array([str(x) for x in v.tolist()], dtype=str)
     order = np.lexsort((text, rec))
     rec, v = rec[order], v[order].tolist()
     out: list[tuple[object, ...]] = [()] * n_records
