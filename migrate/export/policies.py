@@ -257,12 +257,15 @@ def _closed_probability(
     # through .loc was most of this step on a large run)
     wanted = [c for c in (*SOURCE_COLUMNS, "stage", "probability") if c in deals.columns]
     shut = deals.loc[deals["stage"].isin(list(closed)), wanted]
+    set_at: list[object] = []  # the deals (labels) whose probability is set, and to what
+    set_to: list[object] = []
     for idx, row in zip(shut.index, shut.to_dict("records")):
         stage = closed[str(row["stage"])]
         have = _number(row.get("probability"))
         if have == stage.probability:
             continue
-        probs.at[idx] = stage.probability
+        set_at.append(idx)
+        set_to.append(stage.probability)
         was = f"was {v.as_number(have)}" if have is not None else "was empty"
         found.add(
             "export.probability-from-stage",
@@ -275,5 +278,12 @@ def _closed_probability(
             original=v.as_number(have) if have is not None else "",
             value=v.as_number(stage.probability),
         )
+    if set_at and probs.index.is_unique:  # at once, not a pandas .at call per deal
+        cells = probs.to_numpy(dtype=object, copy=True)
+        cells[probs.index.get_indexer(set_at)] = set_to
+        probs = pd.Series(cells, index=probs.index, dtype=object, name=probs.name)
+    else:
+        for idx, value in zip(set_at, set_to):
+            probs.at[idx] = value
     deals["probability"] = probs
     return deals
