@@ -28,6 +28,8 @@ from xlsxwriter.worksheet import Worksheet
 # what xlsxwriter's _escape_control_characters changes: an _xHHHH_ lookalike (it escapes the
 # underscore), a control character, U+FFFE, U+FFFF
 _NEEDS_CONTROL_ESCAPE = re.compile("_x[0-9a-fA-F]{4}_|[\x00-\x08\x0b-\x1f\ufffe\uffff]")
+_ESCAPE_LOOKALIKE = re.compile("_x[0-9a-fA-F]{4}_")  # its first half
+_CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]")  # its second half
 _EDGE_SPACE = re.compile(r"^\s|\s$")  # xlsxwriter's _preserve_whitespace
 
 Cell = tuple[int, Any, Any]  # (0-based column, value, Format or None)
@@ -156,7 +158,11 @@ class RowSheet(Worksheet):  # type: ignore[misc]
     def _text_tails(self, texts: list[str]) -> list[str]:
         """:meth:`_text_tail` of each text."""
         joined = "\n".join(texts)  # a LF neither is nor makes a control escape
-        if _NEEDS_CONTROL_ESCAPE.search(joined):
+        # the two halves of _NEEDS_CONTROL_ESCAPE apart: a character class alone, and the
+        # _xHHHH_ lookalike only where "_x" is, scan far faster than their alternation
+        if _CONTROL_CHARACTER.search(joined) or (
+            "_x" in joined and _ESCAPE_LOOKALIKE.search(joined)
+        ):
             escape = self._escape_control_characters
             texts = [escape(t) if _NEEDS_CONTROL_ESCAPE.search(t) else t for t in texts]
         if "&" in joined or "<" in joined or ">" in joined:
