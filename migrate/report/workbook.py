@@ -141,8 +141,8 @@ def _w(key: str, lang: str) -> str:
 def _cut(text: str, units: int) -> str:
     """The longest start of ``text`` within ``units`` UTF-16 code units (how Excel counts a
     sheet name: a character outside the BMP, such as 𠮷, takes two)."""
-    if len(text.encode("utf-16-le")) <= 2 * units:
-        return text
+    if 2 * len(text) <= units or len(text.encode("utf-16-le")) <= 2 * units:
+        return text  # (a character is at most two units: a short text is not measured)
     out, used = [], 0
     for ch in text:
         used += 2 if ord(ch) > 0xFFFF else 1
