@@ -288,3 +288,32 @@ def test_texts_taken_at_once_are_the_cells_asked_one_by_one() -> None:
     ):
         for some in (texts, [t for t in texts if not wbk._ILLEGAL.search(t)]):
             assert wbk._texts_as_they_are(cell, **kw)(some) == [cell(t) for t in some]
+
+
+def test_records_are_to_dict_records() -> None:
+    """workbook._records is DataFrame.to_dict("records"), types and all: object, str, int and
+    float columns with missing values; numpy scalars or pd.NA in an object column (pandas
+    boxes them); a str column."""
+    import numpy as np
+
+    from migrate.report import workbook as wbk
+
+    frames = [
+        pd.DataFrame(
+            {
+                "a": ["x", None, "y"],
+                "b": pd.Series(["p", None, "q"], dtype="str"),
+                "c": [1, 2, 3],
+                "d": [1.5, float("nan"), 2.0],
+                "e": pd.Series([1, "t", None], dtype=object),
+            }
+        ),
+        pd.DataFrame({"a": pd.Series([np.int64(1), pd.NA, np.float64(2.5)], dtype=object)}),
+        pd.DataFrame({"a": pd.Series(["x", None], dtype="string"), "b": [True, False]}),
+    ]
+    for frame in frames:
+        want, got = frame.to_dict("records"), wbk._records(frame)
+        assert [list(r) for r in got] == [list(r) for r in want]
+        for g, w in zip(got, want):
+            assert [type(x) for x in g.values()] == [type(x) for x in w.values()]
+            assert repr(g) == repr(w)

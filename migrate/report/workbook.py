@@ -302,7 +302,7 @@ def write_workbook(
         findings = findings.assign(
             **{c: v.texts(findings[c]) for c in _WHERE_WHAT if c in findings.columns}
         )
-    rows_of_findings = findings.to_dict("records") if findings is not None and len(findings) else []
+    rows_of_findings = _records(findings) if findings is not None and len(findings) else []
     guide_name, findings_name = _w("guide", lang), _w("findings", lang)
     # Excel reserves the sheet name "History"
     names = sheet_names(tables, (guide_name, findings_name, "History"))
@@ -1031,6 +1031,27 @@ def _texts_as_they_are(
         return out
 
     return answers
+
+
+_PLAIN_CELLS = (str, float, int, bool, type(None))  # what to_dict("records") gives as it is
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """``frame.to_dict("records")``, from each column's list: pandas iterates every cell, a
+    text column's through a pyarrow scalar. Its cells of an object or extension column are
+    made Python scalars (``maybe_box_native``); when they already all are (texts, numbers,
+    None), the lists are the records' values, else pandas makes them."""
+    columns = frame.columns.tolist()
+    if len(set(columns)) != len(columns):
+        return frame.to_dict("records")  # type: ignore[return-value]
+    lists = []
+    for k, dtype in enumerate(frame.dtypes):
+        cells = frame.iloc[:, k].tolist()
+        boxed = dtype == np.dtype(object) or isinstance(dtype, pd.api.extensions.ExtensionDtype)
+        if boxed and not all(type(x) in _PLAIN_CELLS for x in cells):
+            return frame.to_dict("records")  # type: ignore[return-value]
+        lists.append(cells)
+    return [dict(zip(columns, row)) for row in zip(*lists)]
 
 
 def _first(item: tuple[Any, ...]) -> Any:
