@@ -254,6 +254,7 @@ def run(
         found.append(dedupe.findings)
         records = _merge_back(records, dedupe.records)
         records["_final_stage"] = _final_stages(records, dedupe.deals)
+        found.append(_reject_recordless(records))
     with clock.stage("stages"):
         found.append(check_stage_consistency(dedupe.deals, model, context.as_of, lang=context.lang))
 
@@ -533,6 +534,71 @@ def _saved_date(ingest: IngestResult) -> tuple[dt.date, str] | None:
     return max(saved) if saved else None
 
 
+def _reject_recordless(records: pd.DataFrame) -> pd.DataFrame:
+    """Data rows that carry no record (no company, person or deal: a kintone sub-table line of
+    明細 cells, a row of unticked checkboxes) are rejected with that reason, not counted as
+    exported: nothing of them reaches an import file. One finding per row
+    (``ingest.row-without-record``) names the cells it holds."""
+    alive = records["_status"].isin(["exported", "merged"])
+    none = alive & (
+        (records["company_id"] == "") & (records["contact_id"] == "") & (records["deal_id"] == "")
+    )
+    if not none.any():
+        return fnd.empty()
+    shown = [
+        c
+        for c in records.columns
+        if isinstance(c, str) and not c.startswith("_") and c not in _ID_COLUMNS
+    ]
+    found = []
+    reasons = []
+    for idx in records.index[none]:
+        row = records.loc[idx]
+        cells = [
+            f"{c.removeprefix('extra:')} '{cell_text(row[c])}'" for c in shown if cell_text(row[c])
+        ]
+        held = ", ".join(cells[:4]) + (", ..." if len(cells) > 4 else "")
+        message = (
+            f"no company, person or deal in this row ({held or 'no cells'}): nothing to import; "
+            "a sub-table line belongs to the record above it"
+        )
+        reasons.append(f"{ROW_WITHOUT_RECORD}: {message}")
+        found.append(
+            fnd.Finding(
+                ROW_WITHOUT_RECORD,
+                "warning",
+                message,
+                cell_text(row[SOURCE_FILE]),
+                cell_text(row[SOURCE_SHEET]),
+                int(row[SOURCE_ROW]),
+                action="skipped",
+            )
+        )
+    records.loc[none, "_status"] = "rejected"
+    records.loc[none, "_merged_into"] = ""
+    records.loc[none, "_reject"] = True
+    records.loc[none, "_reject_reason"] = reasons
+    records.loc[none, "_reason"] = reasons
+    return fnd.to_frame(found)
+
+
+ROW_WITHOUT_RECORD = "ingest.row-without-record"
+# the ids, and the columns normalising derives from the others (not cells of the row)
+_ID_COLUMNS = {
+    "company_id",
+    "contact_id",
+    "deal_id",
+    "currency",
+    "company_key",
+    "company_legal_form",
+    "contact_last_name",
+    "contact_first_name",
+    "email_domain",
+    "website_domain",
+    "owner_email",
+}
+
+
 def _reject_deleted(
     records: pd.DataFrame, deleted: list[fnd.Finding], found: list[pd.DataFrame]
 ) -> None:
@@ -587,6 +653,8 @@ def _final_stages(records: pd.DataFrame, deals: pd.DataFrame) -> pd.Series:
 #: what to do about an early reject whose rule is not a value to correct
 _EARLY_FIX = {
     "stages.deleted-in-source": "nothing to do: a record deleted where it came from is not imported",
+    ROW_WITHOUT_RECORD: "nothing to do if the row belongs to the record above it (a sub-table "
+    "line); else add its company, person or deal name",
 }
 
 

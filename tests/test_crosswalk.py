@@ -204,3 +204,32 @@ def test_an_sql_row_with_a_forecast_is_a_hubspot_deal_too(tmp_path):
     res = _sql_with_forecast(tmp_path, "hubspot")
     deals = next(f for n, f in res.export.files.items() if "deal" in n.lower())
     assert "設備保全IoT 追加ライセンス" in set(deals["dealname"])
+
+
+KINTONE = (
+    '"*","レコード番号","顧客名","案件名","ステータス","受注予定日","合計金額","明細.品目","明細.数量","明細.単価"\n'
+    '"*","101","株式会社オメガ商事","在庫管理アプリ","提案","2026-05-31","1650000","ライセンス","10","120000"\n'
+    '"","","","","","","","導入支援","1","300000"\n'
+    '"","","","","","","","研修","1","150000"\n'
+    '"*","102","株式会社シグマ電機","品質トレーサビリティ","受注","2026-03-15","800000","ライセンス","5","160000"\n'
+)
+
+
+def test_a_kintone_export_keeps_its_records_and_rejects_sub_table_lines_with_a_reason(tmp_path):
+    """kintone marks each record's first line with * and writes a sub-table's further lines
+    below it with only the 明細 cells. The * is no note mark on a row holding a record (before,
+    every record was skipped as a note and the run said 4 rows exported with no record at all),
+    and a line without a company, person or deal is rejected with its reason, not 'exported'."""
+    src = tmp_path / "案件管理.csv"
+    src.write_text(KINTONE, encoding="utf-8")
+    res = pipeline.run([str(src)], target="salesforce")
+    cw = res.crosswalk.set_index("source_row")
+    assert cw.loc[2, "deal_id"] and cw.loc[5, "deal_id"]
+    assert cw.loc[2, "status"] == "exported" and cw.loc[5, "status"] == "exported"
+    for row in (3, 4):
+        assert cw.loc[row, "status"] == "rejected"
+        assert cw.loc[row, "reason"].startswith("ingest.row-without-record: no company")
+    names = set(res.export.files["Opportunity.csv"]["Name"])
+    assert names == {"在庫管理アプリ", "品質トレーサビリティ"}
+    said = res.findings[res.findings["rule"] == "ingest.row-without-record"]
+    assert sorted(said["row"]) == [3, 4]

@@ -139,7 +139,9 @@ def classify_rows(
             rules,
         )
     section = first_str.str.match(_SECTION) & lone
-    note = note_prefix | (texty & (outside | unlike)) | section
+    # a note mark before the cells of a record is no note (kintone marks the first line of each
+    # record with * in a column of its own): a row holding a key of a record is data
+    note = (note_prefix & (keys == 0)) | (texty & (outside | unlike)) | section
     # the foot of a report: below its last total row a report prints lone lines (機密情報 -
     # 配布禁止, Copyright ..., 出力日時 ...); when no row down there fills more than one cell of
     # a table of several columns, its lone texts are notes, whatever column they stand in
