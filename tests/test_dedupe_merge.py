@@ -407,6 +407,36 @@ def test_two_ids_of_one_sheet_are_two_deals_unless_a_person_says_otherwise() -> 
     assert (again.pairs.loc[again.pairs["entity"] == "deals", "status"] != "merged").all()
 
 
+# a Pipedrive deals export as a new user made it (Deal - ID 106 was deleted in Pipedrive)
+PIPEDRIVE = """\
+Deal - ID,Deal - Title,Deal - Value,Deal - Currency,Deal - Organization,Deal - Contact person,Deal - Pipeline,Deal - Stage,Deal - Status,Deal - Expected close date,Deal - Won time,Deal - Lost time,Deal - Lost reason,Deal - Owner,Deal - Probability,Deal - Deal created,Deal - Weighted value,Person - Email
+101,Mirai Tech deal,25000,USD,"MiraiTech Co., Ltd.",Taro Yamada,Enterprise,Negotiations Started,won,2026-10-31,2026-10-28 14:02:11,,,Emily Carter,,2026-05-02 09:00:00,25000,t.yamada@miraitech.co.jp
+102,Mirai Tech deal,18000,USD,"MiraiTech Co., Ltd.",Taro Yamada,Enterprise,Proposal Made,open,2027-01-31,,,,Emily Carter,60,2026-11-01 09:00:00,10800,t.yamada@miraitech.co.jp
+103,Blue Ocean expansion,"12,500.00",EUR,Blue Ocean LLC,John Smith,Enterprise,Proposal Made,lost,2026-09-30,,2026-09-15 10:00:00,Price too high,Emily Carter,,2026-04-01 09:00:00,0,john@blueocean.llc
+104,Sakura Foods POS,"3,200,000",JPY,Sakura Foods,Ichiro Sakurai,SMB,Lead In,open,,,,,Kenji Sato,10,2026-11-25 09:00:00,320000,ichiro@sakura-foods.jp
+105,Tokyo Solutions renewal,9800,USD,Tokyo Solutions Inc.,Ken Watanabe,SMB,Contact Made,open,12/15/2026,,,,Yuki Tanaka,20,2026-10-10 09:00:00,1960,ken.watanabe@tokyo-sol.co.jp
+106,Tokyo Solutions renewal,9800,USD,Tokyo Solutions,Ken Watanabe,SMB,Demo Scheduled,deleted,2026-12-15,,,,Yuki Tanaka,,2026-10-09 09:00:00,,ken.watanabe@tokyo-sol.co.jp
+107,JDXA membership,0,JPY,Japan DX Promotion Association,,SMB,Lead In,open,2027-03-31,,,,Kenji Sato,,2026-12-01 09:00:00,0,
+108,Sompo claims PoC,"£40,000",GBP,Sompo Holdings,,Enterprise,Negotiations Started,lost,2026-08-30,,2026-08-29 18:00:00,Lost to competitor,Yuki Tanaka,,2026-02-02 09:00:00,,
+"""
+
+
+def test_a_default_title_names_no_deal(tmp_path) -> None:
+    """Pipedrive titles a new deal '<organisation> deal': a won deal and the next one opened
+    after the win share the title and their people, nothing else. The title is no evidence;
+    they stay two deals (before, the equal names merged them: the open deal vanished into the
+    won one with only a dedupe.closed-stage-kept warning)."""
+    from migrate import pipeline
+
+    path = tmp_path / "pipedrive_deals.csv"
+    path.write_text(PIPEDRIVE, encoding="utf-8")
+    result = pipeline.run([str(path)])
+    deals = result.records.set_index("_source_row")["deal_id"]
+    status = result.records.set_index("_source_row")["_status"]
+    assert deals[2] != deals[3]
+    assert status[2] != "merged" and status[3] != "merged"
+
+
 def test_same_id_in_different_companies_is_a_coincidence() -> None:
     other = {
         "company_name": "積水化学工業株式会社",

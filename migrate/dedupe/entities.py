@@ -499,7 +499,7 @@ def deal_records(
     record_id = _qualified_ids(text_column(records, "record_id"), records)
     raw_name = text_column(records, "deal_name")
     deal_name = _map_unique(raw_name, K.person_words)
-    core, product = _deal_terms(records, raw_name, company_id)
+    core, product = _deal_terms(records, raw_name, company_id, rules.generic_names)
     digest = pd.Series(np.asarray(unit_digest, dtype=object)[first], dtype=object)
     rid = record_id.to_numpy(dtype=object)[first]
     dname = deal_name.to_numpy(dtype=object)[first]
@@ -594,11 +594,19 @@ def _qualified_ids(record_id: pd.Series, records: pd.DataFrame) -> pd.Series:
 
 
 def _deal_terms(
-    records: pd.DataFrame, raw_name: pd.Series, company_id: np.ndarray
+    records: pd.DataFrame,
+    raw_name: pd.Series,
+    company_id: np.ndarray,
+    generic: tuple[str, ...] = (),
 ) -> tuple[pd.Series, pd.Series]:
     """Per row, the deal name without its company's names (compact), and the product: the
     product column, else the longest product another row names that the deal name contains
-    (``SOMPO_倉庫管理システム_新規導入`` names 倉庫管理システム)."""
+    (``SOMPO_倉庫管理システム_新規導入`` names 倉庫管理システム).
+
+    A name that is only its company's names and a ``generic`` word (Pipedrive's default title
+    'Mirai Tech deal', 山田商事 案件) names no deal: its core is empty, so two such names are
+    no evidence that two deals are one."""
+    nothing = {K.compact(w) for w in generic} | {""}
     company = pd.Series(company_id, index=records.index, dtype=object)
     # each company's distinct name forms (two letters or more), longest first, then in text
     # order: by codes and one sort, not a frame deduplicated and a sort per company
@@ -631,7 +639,7 @@ def _deal_terms(
         for f in forms_of.get(c, ()):
             if f in out and len(out) > len(f):
                 out = out.replace(f, "")
-        table[(c, n)] = out
+        table[(c, n)] = "" if out in nothing else out
     core = pd.Series(
         [table[(c, n)] for c, n in zip(company.tolist(), name_c.tolist())],
         index=records.index,

@@ -239,6 +239,9 @@ class EntitySettings:
     # deals: kind -> the words of a deal name that say it (新規導入, renewal, 追加ライセンス ...);
     # two deals of one company of different kinds are two deals (migrate/dedupe/deal_words.py)
     kinds: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # deals: words that, beside the company's names, name no deal (Pipedrive's default title
+    # '<organisation> deal', 案件): such a name is no evidence (migrate/dedupe/entities.py)
+    generic_names: tuple[str, ...] = ()
 
     def strategy(self, name: str) -> Strategy:
         return dict(self.survivorship).get(name, self.survivorship_default)
@@ -604,7 +607,15 @@ def link_settings(raw: Mapping[str, Any], name: str = "<settings>") -> LinkSetti
 
 
 def _parse_entity(p: Problems, raw: Any, key: str) -> EntitySettings | None:
-    extra = ["present_if", "survivorship", "source_priority", "conflicts", "fields", "kinds"]
+    extra = [
+        "present_if",
+        "survivorship",
+        "source_priority",
+        "conflicts",
+        "fields",
+        "kinds",
+        "generic_names",
+    ]
     if not p.keys(raw, key, [*LINK_KEYS, *extra], ["blocking", "comparisons", "present_if"]):
         return None
     link = parse_link_settings(p, raw, key)
@@ -656,6 +667,7 @@ def _parse_entity(p: Problems, raw: Any, key: str) -> EntitySettings | None:
     return EntitySettings(
         link=link,
         kinds=tuple(kinds),
+        generic_names=tuple(p.string_list(raw.get("generic_names"), f"{key}.generic_names")),
         present_if=present_if,
         survivorship_default=default,
         survivorship=tuple(per_field),
