@@ -316,12 +316,12 @@ def write_workbook(
     cw = getattr(result, "crosswalk", None)
     if cw is not None and len(cw):
         said: dict[tuple[str, str], str] = {}  # (status, reason) -> the words of the column
-        for f, s, r, st, why in zip(
-            v.texts(cw["source_file"]),
-            v.texts(cw["source_sheet"]),
-            cw["source_row"],
-            v.texts(cw["status"]),
-            v.texts(cw["reason"]),
+        for f, s, r, st, why in zip(  # lists, not Series: a Series iterates a cell at a time
+            v.texts(cw["source_file"]).tolist(),
+            v.texts(cw["source_sheet"]).tolist(),
+            cw["source_row"].tolist(),
+            v.texts(cw["status"]).tolist(),
+            v.texts(cw["reason"]).tolist(),
         ):
             words = said.get((st, why))
             if words is None:
@@ -333,10 +333,10 @@ def write_workbook(
     rec = getattr(result, "records", None)
     if rec is not None and len(rec) and "owner" in rec.columns:
         for f, s, r, o in zip(
-            v.texts(rec["_source_file"]),
-            v.texts(rec["_source_sheet"]),
-            rec["_source_row"],
-            v.texts(rec["owner"]),
+            v.texts(rec["_source_file"]).tolist(),
+            v.texts(rec["_source_sheet"]).tolist(),
+            rec["_source_row"].tolist(),
+            v.texts(rec["owner"]).tolist(),
         ):
             owners[(f, s, int(r))] = o
 
