@@ -421,10 +421,15 @@ def _exact(text: str, vocab: StageVocabulary) -> str | None:
 
 
 def _compound(text: str, vocab: StageVocabulary) -> str | None:
-    """失注・他社決定, 見積提示/交渉中: the stage every part names, when they all name one."""
+    """失注・他社決定, 見積提示/交渉中, Negotiation 交渉: the stage every part names, when they all
+    name one."""
     parts = [p for p in _PARTS_RE.split(text) if word_key(p)]
     if len(parts) < 2:
-        return None
+        # a label written in two languages side by side (Negotiation 交渉, 受注 Closed Won):
+        # the words split by spaces, each a stage word of one stage
+        parts = [p for p in text.split() if word_key(p)]
+        if len(parts) < 2:
+            return None
     stages = {_exact(p, vocab) for p in parts}
     if len(stages) == 1 and None not in stages:
         return stages.pop()
