@@ -267,6 +267,30 @@ def test_the_date_a_file_or_sheet_name_says(file: str, sheet: str, date: str) ->
     assert source_date(file, sheet) == date
 
 
+@pytest.mark.parametrize(
+    ("sheet", "saved", "date"),
+    [
+        pytest.param("6月", "2026-12-06", "2026-06-01", id="a-month-sheet-of-this-year"),
+        pytest.param(
+            "12月分", "2026-03-10", "2025-12-01", id="a-month-after-the-save-is-last-year"
+        ),
+        pytest.param("Jun", "2026-07-02", "2026-06-01", id="an-english-month"),
+        pytest.param("June", "", "", id="no-saved-day-no-year"),
+        pytest.param("案件", "2026-07-02", "2026-07-02", id="no-month-the-saved-day"),
+    ],
+)
+def test_a_month_sheet_without_its_year_takes_the_year_of_the_save(sheet, saved, date) -> None:
+    """A workbook of month sheets 4月, 5月, 6月 (Apr, May, Jun): each is of its month, in the
+    year that puts it last before the workbook was saved, so June's snapshot is newer than
+    May's (before, all three were of the saved day and the stage order decided)."""
+    from migrate.dedupe.survivorship import SAVED_COLUMN, sheet_dates
+
+    rows = pd.DataFrame(
+        {"_source_file": ["monthly.xlsx"], "_source_sheet": [sheet], SAVED_COLUMN: [saved]}
+    )
+    assert sheet_dates(rows).tolist() == [date]
+
+
 TYPO_BASE = {
     "phone": "+81612345678",
     "contact_name": "山田 太郎",

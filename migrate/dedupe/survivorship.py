@@ -187,6 +187,39 @@ def _name_date(file: str, sheet: str = "") -> tuple[str, bool]:
     return "", False
 
 
+_MONTH_ONLY = re.compile(r"^(1[0-2]|0?[1-9])\s*月\s*(?:分|度|実績|見込)?$")
+_MONTH_NAMES = {
+    m: i + 1
+    for i, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ]
+    )
+    for m in names
+}
+
+
+@lru_cache(maxsize=4096)
+def _month_only(sheet: str) -> int:
+    """The month a sheet named by its month alone is of (5月, 6月分, Jun, June), else 0."""
+    text = unicodedata.normalize("NFKC", sheet).strip()
+    m = _MONTH_ONLY.match(text)
+    if m:
+        return int(m.group(1))
+    return _MONTH_NAMES.get(text.lower().rstrip("."), 0)
+
+
 def sheet_dates(rows: pd.DataFrame, named_only: bool = False) -> pd.Series:
     """Per row, the date its sheet is of: the date its file or sheet name carries, else the day
     its workbook was last saved ('' when neither; with ``named_only`` only the name's). A name
@@ -199,6 +232,13 @@ def sheet_dates(rows: pd.DataFrame, named_only: bool = False) -> pd.Series:
     out = []
     for f, sh, sv in zip(files, sheets, saved):
         named, month_only = _name_date(f, sh)
+        if not named and sv:
+            # a month's sheet without its year (5月, Jun): the last such month up to the day
+            # the workbook was saved (the 6月 sheet of a workbook saved in December is June's)
+            month = _month_only(sh)
+            if month:
+                year = int(sv[:4]) - (month > int(sv[5:7]))
+                named, month_only = f"{year:04d}-{month:02d}-01", True
         if not named:
             out.append("" if named_only else sv)
         elif month_only and sv[:7] == named[:7]:
