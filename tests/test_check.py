@@ -365,6 +365,20 @@ def test_a_team_that_stops_filling_amounts_breaches_the_defaults(weeks, tmp_path
     assert "required.amount" in render_text(bad) and "FAILED" in render_text(bad)
 
 
+def test_a_retried_check_still_compares_with_the_week_before(weeks, tmp_path: Path) -> None:
+    """The scheduler retries a failed job on the same files: the retry must not compare with
+    the failed run (no change, the drop rules pass) but with the week before it."""
+    hist = tmp_path / "h.sqlite"
+    good = run_check([str(weeks["good"])], history=hist)
+    bad = run_check([str(weeks["no_amounts"])], history=hist)
+    retry = run_check([str(weeks["no_amounts"])], history=hist)
+    assert retry.run.seq == 3 and retry.previous is not None
+    assert retry.previous.seq == good.run.seq == 1
+    east = "東日本_案件管理.csv"
+    assert _row(retry, "required.amount", east, "max_drop")[0].status == "fail"
+    assert retry.exit_code == bad.exit_code == 1
+
+
 def test_a_team_typing_new_stage_words_breaches_the_defaults(weeks, tmp_path: Path) -> None:
     hist = tmp_path / "h.sqlite"
     run_check([str(weeks["good"])], history=hist)

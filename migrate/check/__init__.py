@@ -167,7 +167,7 @@ def run_check(
         previous = index(read_baseline(base_path))
     else:
         store = History(history or default_history(out))
-        prev_run = store.last()
+        prev_run = store.last_of_other_inputs(fp)
         previous = index(prev_run.metrics) if prev_run is not None else {}
     rows = evaluate(metrics, quality.thresholds, previous)
     status = "fail" if exit_code(rows) else "pass"

@@ -132,6 +132,14 @@ class History:
         runs = self.runs()
         return runs[-1] if runs else None
 
+    def last_of_other_inputs(self, fingerprint: str) -> Run | None:
+        """The latest run of other inputs than ``fingerprint``, else the latest run: a check
+        run again on the same files (a retried job) compares with the week before, not with
+        itself, so a drop stays visible until the inputs change."""
+        runs = self.runs()
+        other = [r for r in runs if r.fingerprint != fingerprint]
+        return other[-1] if other else (runs[-1] if runs else None)
+
     def append(
         self,
         *,
