@@ -178,18 +178,32 @@ def _assign(
                 or idx.ambiguous.get(header_key_bare(c.header))
                 or (c.field,)
             )
-            free = [f for f in options if f not in taken]
+            values = sample.iloc[:, i].tolist() if i < sample.shape[1] else []
+            held = taken.get("owner")
+            if (
+                "owner" in options
+                and held is not None
+                and header_key(out[held].header) in _RECORDERS
+                and _repeating(values)
+            ):
+                # 担当者 beside 作成者 (kintone's creator, an audit column): the person in
+                # charge is the owner, whoever typed the record in
+                out[held] = replace(
+                    out[held],
+                    field=None,
+                    confidence=0.0,
+                    note=f"who entered the record; column {c.column} ('{c.header}') is the owner",
+                )
+                del taken["owner"]
+                free = ["owner"]
+            else:
+                free = [f for f in options if f not in taken]
             if not free:
                 out[i] = replace(
                     c, field=None, confidence=0.0, note=f"{' / '.join(options)} already mapped"
                 )
                 continue
-            if len(free) == 1:
-                choice = free[0]
-            else:
-                choice = _resolve_by_values(
-                    free, sample.iloc[:, i].tolist() if i < sample.shape[1] else []
-                )
+            choice = free[0] if len(free) == 1 else _resolve_by_values(free, values)
             out[i] = replace(
                 c,
                 field=choice,
@@ -243,6 +257,22 @@ def _assign(
     return out
 
 
+#: headers of who typed a record in (an audit column of kintone and CRMs): the owner only
+#: where no column says who is in charge
+_RECORDERS = frozenset(
+    header_key(h)
+    for h in (
+        "作成者",
+        "入力者",
+        "記入者",
+        "登録者",
+        "作成者名",
+        "Created By",
+        "CreatedBy",
+        "作成者(担当)",
+    )
+)
+
 _PERCENT_RE = re.compile(r"^\d{1,3}(?:\.\d+)?\s*[%％]?$|^0?\.\d+$")
 
 
@@ -261,6 +291,12 @@ def _percent_share(values: list) -> float:
         if _PERCENT_RE.match(text):
             hits += float(text.rstrip("%％ ")) <= 100
     return hits / len(filled)
+
+
+def _repeating(values: list) -> bool:
+    """A few names that recur (our reps), not a name per row (the customer's people)."""
+    vals = [str(v).strip() for v in values if v is not None and str(v).strip()]
+    return len(vals) >= 3 and len(set(vals)) <= 0.6 * len(vals)
 
 
 def _resolve_by_values(options: list[str], values: list) -> str:
