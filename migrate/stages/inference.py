@@ -58,11 +58,36 @@ def closed_sides(records: pd.DataFrame, evidence: EvidenceColumns) -> tuple[np.n
     (``header 'value'``, comma-separated), each cell judged once per distinct value."""
     n = len(records)
     said = {"won": np.full(n, "", dtype=object), "lost": np.full(n, "", dtype=object)}
+    # a flag cell filled but not truthy (Is Won FALSE), and a closed flag that is (Is Closed TRUE)
+    denied = {"won": np.full(n, "", dtype=object), "lost": np.full(n, "", dtype=object)}
+    closed = np.full(n, "", dtype=object)
     for name in records.columns:
         if not isinstance(name, str) or not name.startswith(EXTRA):
             continue
         header = name[len(EXTRA) :]
         keys = header_keys(header)
+        if keys & set(evidence.closed_flags):
+
+            def truthy(value: object, header: str = header) -> str:
+                if is_blank(value):
+                    return ""
+                text = cell_text(value)
+                return f"{header} '{text}'" if cell_key(text) in evidence.truthy else ""
+
+            cells = np.asarray(by_value(records[name], truthy), dtype=object)
+            closed = np.where(closed == "", cells, closed)
+        for side, flag_keys in (("won", evidence.won_flags), ("lost", evidence.lost_flags)):
+            if not keys & set(flag_keys):
+                continue
+
+            def falsy(value: object, header: str = header) -> str:
+                if is_blank(value):
+                    return ""
+                text = cell_text(value)
+                return "" if cell_key(text) in evidence.truthy else f"{header} '{text}'"
+
+            cells = np.asarray(by_value(records[name], falsy), dtype=object)
+            denied[side] = np.where(denied[side] == "", cells, denied[side])
         for side, flag_keys, date_keys in (
             ("won", evidence.won_flags, evidence.won_dates),
             ("lost", evidence.lost_flags, evidence.lost_dates),
@@ -85,6 +110,16 @@ def closed_sides(records: pd.DataFrame, evidence: EvidenceColumns) -> tuple[np.n
     won, lost = said["won"] != "", said["lost"] != ""
     sides = np.where(won & ~lost, "won", np.where(lost & ~won, "lost", "")).astype(object)
     detail = np.where(won & ~lost, said["won"], np.where(lost & ~won, said["lost"], ""))
+    # closed, and the flag of one side says no (Is Closed TRUE, Is Won FALSE): the other side
+    is_closed = (closed != "") & (sides == "") & ~won & ~lost
+    not_won = is_closed & (denied["won"] != "") & (denied["lost"] == "")
+    not_lost = is_closed & (denied["lost"] != "") & (denied["won"] == "")
+    sides = np.where(not_won, "lost", np.where(not_lost, "won", sides)).astype(object)
+    detail = np.where(
+        not_won,
+        closed + ", " + denied["won"],
+        np.where(not_lost, closed + ", " + denied["lost"], detail),
+    )
     return sides, detail.astype(object)
 
 

@@ -71,7 +71,7 @@ _WHEN_KEYS = [
 FORM_KINDS: tuple[str, ...] = ("doing", "preparing", "done", "waiting")
 _STEM_KEYS = ["words", *FORM_KINDS, "default"]
 _GUESS_KEYS = ["words", "stage", "why"]
-_EVIDENCE_KEYS = ["won", "lost", "truthy", "outcome", "deleted"]
+_EVIDENCE_KEYS = ["won", "lost", "closed", "truthy", "outcome", "deleted"]
 _EVIDENCE_SIDE_KEYS = ["flags", "dates"]
 _KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _RULE_ID_RE = re.compile(r"^[a-z]+\.[a-z0-9]+(-[a-z0-9]+)*$")
@@ -158,6 +158,9 @@ class EvidenceColumns:
     # header keys of a deal's outcome beside its pipeline stage (Pipedrive's Status: open, won,
     # lost); its won or lost word is the deal's stage over an open stage word
     outcome: tuple[str, ...] = ()
+    # header keys of a flag that says the deal is closed, won or lost (Salesforce's Is Closed):
+    # beside a won flag that says no (Is Won FALSE) it is lost
+    closed_flags: tuple[str, ...] = ()
     # cell keys of an outcome column that say the record was deleted in the system it was
     # exported from (Pipedrive's Status 'deleted'): such a row is not imported
     deleted: frozenset[str] = frozenset()
@@ -578,7 +581,9 @@ def _read_evidence(raw: Any, problems: Problems) -> EvidenceColumns:
     truthy = problems.string_list(raw.get("truthy"), f"{at}.truthy")
     outcome = problems.string_list(raw.get("outcome"), f"{at}.outcome")
     deleted = problems.string_list(raw.get("deleted"), f"{at}.deleted")
+    closed = problems.string_list(raw.get("closed"), f"{at}.closed")
     return EvidenceColumns(
+        closed_flags=tuple(k for k in map(word_key, closed) if k),
         outcome=tuple(k for k in map(word_key, outcome) if k),
         deleted=frozenset(k for k in map(word_key, deleted) if k),
         won_flags=headers.get("won_flags", ()),
