@@ -595,10 +595,25 @@ def payload_mask(column: pd.Series) -> pd.Series:
         return not pd.isna(v) and is_formula_payload(str(v))  # type: ignore[call-overload]
 
     marks = np.zeros(len(column), dtype=bool)
-    maybe = np.isin(_first_characters(column.to_numpy(dtype=object)), _PAYLOAD_FIRST)
+    maybe = _may_be_payloads(column)
     if maybe.any():
         marks[maybe] = by_value(column[maybe], payload)
     return pd.Series(marks, index=column.index, dtype=bool)
+
+
+def _may_be_payloads(column: pd.Series) -> np.ndarray:
+    """Which cells start with one of :data:`_PAYLOAD_FIRST`; a text column of pandas' Arrow
+    string dtype in Arrow (its missing cells, whose ``str()`` is "nan", start with none),
+    anything else by the first character of each cell's ``str()`` in numpy."""
+    dtype = column.dtype
+    if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        first = pc.utf8_slice_codeunits(pa.array(column.array), 0, 1)
+        hit = pc.is_in(first, value_set=pa.array(_PAYLOAD_FIRST.tolist()))
+        return np.asarray(hit.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
+    return np.isin(_first_characters(column.to_numpy(dtype=object)), _PAYLOAD_FIRST)
 
 
 def _first_characters(cells: np.ndarray) -> np.ndarray:

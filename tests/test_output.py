@@ -425,3 +425,20 @@ def test_collector_paused_frees_the_blocks_cycles_and_restores_the_collector():
         assert not gc.isenabled()  # a collector already off stays off
     finally:
         gc.enable()
+
+
+def test_payload_candidates_of_an_arrow_text_column_are_numpys() -> None:
+    """A str (Arrow) column's cells that may be formula payloads, found in Arrow, are those the
+    first character of each cell's str() gives (a missing cell's "nan" is none)."""
+    import numpy as np
+
+    from migrate import output
+
+    values = ["=1", None, "a", "-5", "+x", "\tq", "@h", "", "日本", "\r", "nan", "@"]
+    for cells in (values, [None, None], []):
+        column = pd.Series(cells, dtype="str")
+        firsts = output._first_characters(column.to_numpy(dtype=object))
+        want = np.isin(firsts, output._PAYLOAD_FIRST)
+        assert output._may_be_payloads(column).tolist() == want.tolist()
+        plain = pd.Series(cells, dtype=object)
+        assert output.payload_mask(column).tolist() == output.payload_mask(plain).tolist()
