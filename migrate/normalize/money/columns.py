@@ -12,6 +12,7 @@ default with a warning), else the default of rules/normalize.yaml.
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -26,6 +27,8 @@ from .currency import _currency_column
 from .exact import PRECISION
 from .separators import _separators
 from .units import _scaled, _unit_applied, _unit_suspects
+
+_JA_MAGNITUDE = re.compile("[万億兆]")
 
 
 def normalize_money(
@@ -102,6 +105,11 @@ def normalize_money(
             cell_currency = take([o.value.currency for o in outcomes], codes)
             bare_rows = ~np.isnan(number) & (cell_currency == "") & (ccy == "") & (hint == "")
             raw_text = take([to_text(u) for u in uniques], codes)
+            if rules.amounts.default_currency == "JPY":
+                # 50万, 1.5億: a Japanese magnitude without a currency is yen, whatever else
+                # the column holds (50万ドル names its currency)
+                yen = take([bool(_JA_MAGNITUDE.search(to_text(u))) for u in uniques], codes)
+                bare_rows &= ~np.asarray(yen, dtype=bool)
             fallback = _column_currency(
                 field, cell_currency, bare_rows, fallback, codes_by_source, raw_text, col, rules
             )
