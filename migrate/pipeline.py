@@ -27,6 +27,7 @@ from .context import RunContext
 from .crosswalk import CROSSWALK_COLUMNS, STATUS_COLUMNS, object_statuses
 from .errors import InputFileError
 from .ingest import IngestResult, SheetTable, column_units, read_sources, to_records
+from .normalize.records import DERIVED
 from .output import (
     OutputFolder,
     is_formula_payload,
@@ -584,19 +585,7 @@ def _reject_recordless(records: pd.DataFrame) -> pd.DataFrame:
 
 ROW_WITHOUT_RECORD = "ingest.row-without-record"
 # the ids, and the columns normalising derives from the others (not cells of the row)
-_ID_COLUMNS = {
-    "company_id",
-    "contact_id",
-    "deal_id",
-    "currency",
-    "company_key",
-    "company_legal_form",
-    "contact_last_name",
-    "contact_first_name",
-    "email_domain",
-    "website_domain",
-    "owner_email",
-}
+_ID_COLUMNS = {"company_id", "contact_id", "deal_id", "currency", *DERIVED}
 
 
 def _reject_deleted(

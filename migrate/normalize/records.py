@@ -398,16 +398,20 @@ def _series(out: pd.DataFrame, values: Any) -> pd.Series:
     return pd.Series(np.asarray(values, dtype=object), index=out.index, dtype=object)
 
 
+#: columns normalising derives from the cells of a row (never cells of the row itself)
+DERIVED = (
+    "company_key",
+    "company_legal_form",
+    "contact_last_name",
+    "contact_first_name",
+    "email_domain",
+    "website_domain",
+    "owner_email",
+)
+
+
 def _ensure_derived(out: pd.DataFrame) -> None:
-    for name in (
-        "company_key",
-        "company_legal_form",
-        "contact_last_name",
-        "contact_first_name",
-        "email_domain",
-        "website_domain",
-        "owner_email",
-    ):
+    for name in DERIVED:
         if name not in out.columns:
             out[name] = _series(out, np.full(len(out), "", dtype=object))
     if "currency" not in out.columns:

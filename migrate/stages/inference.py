@@ -133,6 +133,18 @@ def header_keys(header: str) -> set[str]:
     return keys - {""}
 
 
+def _outcome_columns(records: pd.DataFrame, model: StageModel) -> list[tuple[str, str]]:
+    """(column, header) of the unmapped columns headed as an outcome (evidence ``outcome``)."""
+    keys = set(model.evidence.outcome)
+    return [
+        (name, name[len(EXTRA) :])
+        for name in records.columns
+        if isinstance(name, str)
+        and name.startswith(EXTRA)
+        and header_keys(name[len(EXTRA) :]) & keys
+    ]
+
+
 def outcome_sides(records: pd.DataFrame, model: StageModel) -> tuple[np.ndarray, np.ndarray]:
     """Per row, the side (won, lost or "") an outcome column beside the stage says (evidence
     ``outcome``: Pipedrive's Status of open, won, lost) and the cell saying it."""
@@ -140,12 +152,7 @@ def outcome_sides(records: pd.DataFrame, model: StageModel) -> tuple[np.ndarray,
     side = np.full(n, "", dtype=object)
     detail = np.full(n, "", dtype=object)
     status = {s.key: s.status for s in model.stages}
-    for name in records.columns:
-        if not isinstance(name, str) or not name.startswith(EXTRA):
-            continue
-        header = name[len(EXTRA) :]
-        if not header_keys(header) & set(model.evidence.outcome):
-            continue
+    for name, header in _outcome_columns(records, model):
 
         def says(value: object) -> str:
             if is_blank(value):
@@ -195,12 +202,7 @@ def deleted_rows(records: pd.DataFrame, model: StageModel) -> list[fnd.Finding]:
     if not words or records.empty:
         return []
     found: list[fnd.Finding] = []
-    for name in records.columns:
-        if not isinstance(name, str) or not name.startswith(EXTRA):
-            continue
-        header = name[len(EXTRA) :]
-        if not header_keys(header) & set(model.evidence.outcome):
-            continue
+    for name, header in _outcome_columns(records, model):
         hit = np.asarray(
             by_value(records[name], lambda v: not is_blank(v) and word_key(cell_text(v)) in words),
             dtype=bool,
