@@ -175,6 +175,23 @@ def normalize_company(value: object, rules: NormalizeRules | None = None) -> Out
     if is_placeholder(text, rules.placeholders):
         return Outcome(EMPTY, (placeholder_issue(text),))
     issues: list[Issue] = []
+    if ";" in text:
+        # several companies in one cell (HubSpot's Associated Company 'Hikari Retail K.K.;Hikari
+        # Holdings'): the first is the record's company, not all of them run together
+        parts = [p.strip() for p in text.split(";") if p.strip()]
+        if len(parts) > 1:
+            issues.append(
+                Issue(
+                    "normalize.company-several",
+                    f"{len(parts)} companies in one cell ('{text}'): took the first, "
+                    f"'{parts[0]}'",
+                    parts[0],
+                    "warning",
+                )
+            )
+            text = parts[0]
+        elif parts:
+            text = parts[0]
     s = re.sub(r"\(\s*(\S{1,3}?)\s*\)", r"(\1)", text)  # "( 株 )" -> "(株)"
     if m.leading and m.leading.match(s):
         s = m.leading.sub("", s, count=1)
