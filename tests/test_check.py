@@ -530,6 +530,10 @@ def test_cli_formats_are_written_and_the_json_is_the_library_s(weeks, tmp_path: 
     assert suite.find(".//failure") is None
     md = (out / "quality-check.md").read_text(encoding="utf-8")
     assert md.startswith("**quality check passed")
+    # next week only json: the markdown left in --out is last week's, and the check says so
+    r = CliRunner().invoke(_cli(), [*args, "--format", "json"], obj={})
+    assert f"note: {out / 'quality-check.md'} is from an earlier check" in r.stderr
+    assert "quality-check.json is from" not in r.stderr
 
 
 def test_junit_has_a_failure_per_breach_and_outputs_hold_no_clock(weeks, tmp_path: Path) -> None:

@@ -224,6 +224,19 @@ def write_formats(
     return written
 
 
+def stale_formats(formats: list[str], out: str | os.PathLike[str] | None) -> list[Path]:
+    """The result files of formats not asked for this time that an earlier check left in
+    ``out``: a scheduler mailing quality-check.md would send last week's as this week's."""
+    from .render import RENDERERS
+
+    folder = Path(out or ".")
+    return [
+        folder / name
+        for fmt, (name, _) in RENDERERS.items()
+        if fmt not in formats and (folder / name).exists()
+    ]
+
+
 __all__ = [
     "CheckResult",
     "History",
@@ -238,5 +251,6 @@ __all__ = [
     "parse_quality_rules",
     "read_baseline",
     "run_check",
+    "stale_formats",
     "write_formats",
 ]

@@ -94,7 +94,7 @@ def check(
     Exit code 0: every error threshold holds; 1: a threshold is breached; 2: could not run.
     """
     from ..cli import _on_terminal, _Progress
-    from . import run_check, write_formats
+    from . import run_check, stale_formats, write_formats
     from .render import render_text
 
     obj = ctx.obj if isinstance(ctx.obj, dict) else {}
@@ -122,6 +122,8 @@ def check(
     click.echo(render_text(result, style=style), nl=False, color=use_colour)
     for path in write_formats(result, list(formats), out):
         click.echo(f"wrote {path}", err=True)
+    for path in stale_formats(list(formats), out):
+        click.echo(f"note: {path} is from an earlier check, not this one", err=True)
     if result.history is not None:
         click.echo(f"history: {result.history} ({result.run.describe()})", err=True)
     ctx.exit(result.exit_code)
