@@ -610,3 +610,38 @@ def test_records_with_few_columns() -> None:
     # one of the two rows stands for the company (chosen by content, not by row number)
     merged = result.records["_merged_into"].tolist()
     assert sorted(merged[:2]) in (["", "a.csv||2"], ["", "a.csv||3"]) and merged[2] == ""
+
+
+CARD_DEALS = """\
+顧客名,案件名,担当者,メール,金額,ステータス,受注予定日,営業
+株式会社ミライテック,保守 FY2025,山田 太郎,t.yamada@miraitech.co.jp,360000,受注,2025-04-01,佐藤
+株式会社ミライテック,保守 FY2026,山田 太郎,t.yamada@miraitech.co.jp,400000,交渉,2026-04-01,佐藤
+株式会社ミライテック,基幹システム刷新,鈴木 花子,h.suzuki@miraitech.co.jp,12000000,提案,2026-12-20,佐藤
+さくら食品株式会社,POSリプレース,桜井 一郎,ichiro@sakura-foods.jp,3200000,提案,2027-01-31,田中
+東京ソリューションズ株式会社,BIツール導入,渡邊 健,ken.watanabe@tokyo-sol.co.jp,8500000,見積提出,2026-01-31,田中
+"""
+
+CARDS = """\
+会社名,部署名,役職,氏名,メール,電話番号
+株式会社ミライテック,情報システム部,部長,山田 太郎,t.yamada@miraitech.co.jp,03-1234-5678
+株式会社ミライテック,経営企画部,課長,鈴木 花子,h.suzuki@miraitech.co.jp,03-1234-5679
+さくら食品株式会社,総務部,主任,桜井 一郎,ichiro@sakura-foods.jp,06-2345-6789
+東京ソリューションズ株式会社,営業本部,本部長,渡邊 健,ken.watanabe@tokyo-sol.co.jp,03-9876-5432
+"""
+
+
+def test_a_business_card_is_no_deal_to_review_against_the_deals_of_its_company(tmp_path) -> None:
+    """Business cards (company and person, no deal name, amount, date or id) beside the deals
+    of the same people: 'is this card the same deal as 保守 FY2025?' is no question for a person
+    (26 of 31 review pairs of a new user's run were such); the export makes each card the
+    contact of its deal or a lead. Before: 5 such pairs here."""
+    from migrate import pipeline
+
+    (tmp_path / "deals.csv").write_text(CARD_DEALS, encoding="utf-8")
+    (tmp_path / "cards.csv").write_text(CARDS, encoding="utf-8")
+    result = pipeline.run([str(tmp_path)], target="salesforce")
+    review = result.dedupe.review
+    assert review.empty or not (review["entity"] == "deals").any()
+    pairs = result.dedupe.pairs
+    assert "review" not in set(pairs.loc[pairs["entity"] == "deals", "status"])
+    assert len(result.export.files["Opportunity.csv"]) == 5

@@ -167,6 +167,18 @@ def label(run: EntityRun, records: pd.DataFrame, first_row: np.ndarray) -> np.nd
     return np.asarray(shown, dtype=object)
 
 
+def _stage_only(frame: pd.DataFrame) -> np.ndarray:
+    """Per deal record, whether it carries no deal field of its own (name, amount, close
+    date, id): a stage alone, a person's status in a contact or lead list."""
+    blank = np.ones(len(frame), dtype=bool)
+    for c in ("deal_name", "close_date", "record_id"):
+        if c in frame:
+            blank &= frame[c].astype(str).to_numpy() == ""
+    if "amount" in frame:
+        blank &= np.isnan(frame["amount"].to_numpy(dtype=float))
+    return blank
+
+
 def pairs_frame(
     run: EntityRun,
     labels_text: np.ndarray,
@@ -187,6 +199,12 @@ def pairs_frame(
         ["decided same", "decided different", "merged", "split"],
         "review",
     )
+    if run.name == "deals":
+        # a record that is nothing but a person's status (a business card's lead, no deal name,
+        # amount, close date or id) beside a deal: nothing for a person to decide about "the
+        # same deal"; the export makes it the contact of that deal or a lead
+        thin = _stage_only(run.recs.frame)
+        status = np.where((status == "review") & (thin[a] != thin[b]), "person record", status)
     keys = _per_record(run.recs.frame["_key"].to_numpy(dtype=object))
     labels = _per_record(labels_text)
     row_keys = _per_record(
