@@ -70,7 +70,11 @@ def _judge(
             None, conf, method, "no canonical field holds this column", _METHOD_TEXT[method]
         )
     strong = kind is not None and share >= schema.sniff_min_share
-    if field is not None and strong and kind in ("email", "phone", "url"):
+    # an owner column of e-mail addresses (Opportunity Owner: k.sato@our-company.com) names our
+    # reps by their SFA login: the owner, not the customer's e-mail (whose domain would make one
+    # company of every account those reps hold)
+    reps_by_mail = field == "owner" and kind == "email" and method != "ambiguous"
+    if field is not None and strong and kind in ("email", "phone", "url") and not reps_by_mail:
         sniffed = SNIFF_FIELD[kind]
         if idx.types.get(field) != idx.types.get(sniffed) and field != "mobile_phone":
             note = f"header suggests {field}, values are {KIND_TEXT[kind]}"
