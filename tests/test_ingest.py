@@ -378,6 +378,29 @@ def test_a_header_written_twice_in_two_languages_is_one_header(tmp_path):
     assert not any(f.rule == "ingest.other-table" for f in t.findings)
 
 
+def test_a_status_written_week_by_week_is_the_latest_filled_week(tmp_path):
+    """W1 状況 ... W4 状況: the stage is each row's latest filled week, not the first week's
+    (a lost deal went out open at its W1 word); the earlier weeks stay as extra columns."""
+    import xlsxwriter
+
+    path = tmp_path / "weekly.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("週次案件")
+    ws.write_row(0, 0, ["顧客名", "案件名", "金額", "W1 状況", "W2 状況", "W3 状況", "W4 状況"])
+    ws.write_row(1, 0, ["株式会社デンソー", "品質DB", 8000, "ヒアリング", "提案中", "失注", None])
+    ws.write_row(2, 0, ["株式会社クボタ", "農機IoT", 5000, "アポ", None, "受注", "受注"])
+    ws.write_row(3, 0, ["ニデック株式会社", "検査装置", 3000, "情報収集", None, None, None])
+    wb.close()
+    result = read_sources([str(path)])
+    t = result.tables[0]
+    stage = [m for m in t.columns if m.field == "stage"]
+    assert [m.header for m in stage] == ["W4 状況"]
+    rec = to_records(result.tables)
+    assert rec["stage"].tolist() == ["失注", "受注", "情報収集"]
+    assert rec["extra:W1 状況"].tolist() == ["ヒアリング", "アポ", "情報収集"]
+    assert any(f.rule == "ingest.stage-from-latest-period" for f in t.findings)
+
+
 def test_formula_without_cached_value_is_a_finding():
     tables, _ = _tables("formula-no-cache.xlsx")
     t = next(iter(tables.values()))

@@ -176,6 +176,12 @@ def _assign(
         c = cands[i]
         if c.field is None:
             continue
+        if c.field in ("owner", "contact_name") and _FORMER.match(
+            unicodedata.normalize("NFKC", c.header).strip()
+        ):
+            # 旧担当, 前任者, Former Owner: who held the deal before, not who holds it now
+            out[i] = replace(c, field=None, confidence=0.0, note="a former one: kept as extra")
+            continue
         if c.method == "ambiguous":
             options = (
                 idx.ambiguous.get(header_key(c.header))
@@ -260,6 +266,8 @@ def _assign(
         taken[c.field] = i
     return out
 
+
+_FORMER = re.compile(r"(?i)^(?:旧|前|元|former\b|previous\b|old\b|ex-)")
 
 #: headers of who typed a record in (an audit column of kintone and CRMs): the owner only
 #: where no column says who is in charge

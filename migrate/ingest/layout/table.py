@@ -9,6 +9,8 @@ sheet holds records at all, and record the findings that belong to cells.
 from __future__ import annotations
 
 import functools
+import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -154,6 +156,7 @@ def find_table(
         else [header_excel]
     )
     data_idx = _classify(sheet, hpos, group_pos, body, keep, headers, matches, schema, rules)
+    table.columns = _latest_of_series(sheet, table.columns)
 
     verdict = _not_records(matches, category, rules, table.data)
     if verdict is not None:
@@ -351,6 +354,81 @@ def _classify(
     table.data = data
     _fill_groups(sheet, classes, matches)
     return data_idx
+
+
+_PERIOD_RE = re.compile(
+    r"(?i)(?:\bw(?:eek|k)?|第)?\s*\d+\s*(?:週目|週|月度|月|日|w|week)?|[/._\-\s()（）]"
+)
+
+
+def _series_key(header: str) -> str:
+    """A header without its period (W3 状況, 第3週 ステータス, 4月 状況, 2026/04/07 状況 -> 状況);
+    '' when the header names no period."""
+    if not header or not any(ch.isdigit() for ch in header):
+        return ""
+    return _PERIOD_RE.sub("", unicodedata.normalize("NFKC", header)).lower()
+
+
+def _latest_of_series(sheet: _Sheet, matches: list[ColumnMatch]) -> list[ColumnMatch]:
+    """A status written week by week (W1 状況 ... W12 状況, 4月 ... 3月): the stage is the latest
+    filled cell of each row, not the first week's. Where the stage column and the columns that
+    also looked like the stage share a header but for a period, the stage moves to the last of
+    them and each row's cell becomes its latest filled one, left to right; the other weeks stay
+    as extra columns. One finding says so (``ingest.stage-from-latest-period``)."""
+    table = sheet.table
+    stage = next((m for m in matches if m.field == "stage"), None)
+    if stage is None or table.data.empty:
+        return matches
+    key = _series_key(stage.header)
+    series = [
+        m
+        for m in matches
+        if m is stage
+        or (m.field is None and key and _series_key(m.header) == key and "stage" in (m.note or ""))
+    ]
+    if len(series) < 2:
+        return matches
+    series.sort(key=lambda m: m.index)
+    data = table.data
+    latest = pd.Series([None] * len(data), index=data.index, dtype=object)
+    for m in series:
+        if m.index in data.columns:
+            cells = data[m.index]
+            latest = latest.where(cells.isna(), cells)
+    last = series[-1]
+    data[last.index] = latest
+    out = [
+        replace(
+            m,
+            field="stage",
+            confidence=stage.confidence,
+            method=stage.method,
+            note=f"the latest filled of {len(series)} period columns",
+        )
+        if m is last
+        else replace(
+            m,
+            field=None,
+            confidence=0.0,
+            note=f"an earlier period of the stage (column {last.column} holds the latest)",
+        )
+        if m is stage
+        else m
+        for m in matches
+    ]
+    table.findings.append(
+        Finding(
+            "ingest.stage-from-latest-period",
+            "info",
+            f"the stage is written per period in {len(series)} columns ({series[0].header} ... "
+            f"{last.header}): each row's latest filled one is its stage, read into "
+            f"'{last.header}'",
+            sheet.grid.file,
+            sheet.grid.sheet,
+            action="changed",
+        )
+    )
+    return out
 
 
 def _other_table(
