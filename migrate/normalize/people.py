@@ -120,6 +120,7 @@ def normalize_person(
             )
         )
     s = _strip_decorations(s, m, issues)
+    s = _strip_department(s, rules.people, issues)
     if is_placeholder(s, rules.placeholders):  # "?" left over from "?&"
         from .companies import placeholder_issue
 
@@ -237,6 +238,27 @@ def _strip_decorations(s: str, m: _Matchers, issues: list[Issue]) -> str:
         if s == before:
             break
     return s.strip(" ,")
+
+
+_DEPARTMENT_RE = re.compile(
+    r"^(\S{2,}?(?:事業部|本部|部門|部|課|室|センター|グループ|チーム|支店|営業所|支社))\s+(\S.*)$"
+)
+
+
+def _strip_department(s: str, rules: PeopleRules, issues: list[Issue]) -> str:
+    """物流部 田中 (a visit report's 面談者 物流部 田中課長): the department before a surname is no
+    part of the name. Only when what follows starts with a listed surname and the first word is
+    none (長谷部 誠 and 服部 半蔵 stay whole)."""
+    hit = _DEPARTMENT_RE.match(s)
+    if not hit or hit[1] in rules.surnames:
+        return s
+    rest = hit[2]
+    if not any(rest.startswith(name) for name in rules.surnames if len(name) <= len(rest)):
+        return s
+    issues.append(
+        Issue("normalize.name-title-removed", f"removed the department '{hit[1]}' from the name")
+    )
+    return rest
 
 
 def _title_issue(title: str) -> Issue:
