@@ -188,8 +188,13 @@ def _strip_title_tail(s: str, m: _Matchers, issues: list[Issue]) -> str:
     return s
 
 
+# 高橋様・渡辺主任: a ・ after an honorific or a title joins two people (inside a name, ・ joins the
+# parts of a foreign name written in katakana: ジョン・スミス)
+_JOINED_RE = re.compile(r"(?<=[様殿氏長任役ん])・")
+
+
 def _first_of_many(s: str, m: _Matchers) -> tuple[str, str]:
-    parts = [p for p in _MULTI_RE.split(s) if p.strip()]
+    parts = [p for p in _MULTI_RE.split(_JOINED_RE.sub("、", s)) if p.strip()]
     first, others = (parts[0], parts[1:]) if parts else ("", [])
     commas = [p.strip() for p in first.split(",")]
     # One comma between two parts of a Western name is "Last, First"; anything else lists names
