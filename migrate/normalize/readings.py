@@ -149,7 +149,8 @@ _KANJI = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3005]")
 _SPACE = re.compile(r"[\s\u3000]+")
 _DROP = re.compile(r"[\s\u3000・･.,，、。'\"’`()（）「」『』\[\]【】]+")
 # one spelling of long vowels and of n before a labial, for both scripts:
-# Ōbayashi / Oobayashi / Ohbayashi / Oubayashi -> obayashi, Shimbun / Shinbun -> shinbun
+# Ōbayashi / Oobayashi / Ohbayashi / Oubayashi -> obayashi, Shimbun / Shinbun -> shinbun,
+# Shimadzu / Shimazu -> shimazu
 _FOLDS = (
     (re.compile(r"[āâ]"), "a"),
     (re.compile(r"[īî]"), "i"),
@@ -163,6 +164,8 @@ _FOLDS = (
     (re.compile(r"ee"), "e"),
     (re.compile(r"m(?=[bpm])"), "n"),
     (re.compile(r"n'"), "n"),
+    # づ written dzu in an old spelling (Shimadzu / 島津 read shimazu)
+    (re.compile(r"dz(?=u)"), "z"),
 )
 
 
