@@ -183,8 +183,7 @@ def normalize_company(value: object, rules: NormalizeRules | None = None) -> Out
             issues.append(
                 Issue(
                     "normalize.company-several",
-                    f"{len(parts)} companies in one cell ('{text}'): took the first, "
-                    f"'{parts[0]}'",
+                    f"{len(parts)} companies in one cell ('{text}'): took the first, '{parts[0]}'",
                     parts[0],
                     "warning",
                 )
