@@ -34,7 +34,9 @@ def factorize_sorted(values: Any) -> tuple[np.ndarray, Any]:
     if infer_dtype(distinct, skipna=False) != "string":
         return pd.factorize(values, sort=True)
     try:
+        # int64: Arrow gives uint64 indices, which pandas before 2.3 refuses to take by
         order = pc.sort_indices(pa.array(distinct, type=pa.large_string())).to_numpy()
+        order = order.astype(np.int64, copy=False)
     except (pa.ArrowException, UnicodeError):  # a lone surrogate, say
         return pd.factorize(values, sort=True)
     rank = np.empty(len(order), dtype=codes.dtype)
