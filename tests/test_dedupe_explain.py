@@ -91,3 +91,22 @@ def test_a_contact_merged_with_an_email_only_row_is_shown_with_a_name() -> None:
     assert len(merged)
     assert not merged["message"].str.contains("' <", regex=False).any()
     assert not merged["message"].str.contains("'' ", regex=False).any()
+
+
+def test_a_review_pair_of_names_that_read_alike_says_so() -> None:
+    """A company pair sent to review by a shared reading alone (Yamada Denki / ヤマダデンキ) had
+    an empty evidence cell in review.xlsx: a person could not decide from it."""
+    import numpy as np
+    import pandas as pd
+
+    from migrate.dedupe.explain import _reading_evidence
+
+    frame = pd.DataFrame(
+        {"reading_shared": [("l:yamadaelectric",), ("j:yamadaelectric",), ("j:other",)]}
+    )
+    a, b = np.array([0, 0]), np.array([1, 2])
+    evidence = pd.Series(["", "domain exact (+5.1)"])
+    out = _reading_evidence(frame, a, b, evidence, np.array(["review", "review"]))
+    assert out.tolist() == ["the names read alike: 'yamadaelectric'", "domain exact (+5.1)"]
+    kept = _reading_evidence(frame, a, b, pd.Series(["", ""]), np.array(["merged", "review"]))
+    assert kept.tolist() == ["", ""]

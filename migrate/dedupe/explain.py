@@ -211,6 +211,8 @@ def pairs_frame(
         np.where(first_row >= 0, info["key"].to_numpy(dtype=object)[np.maximum(first_row, 0)], "")
     )
     evidence = p["evidence"]
+    if run.name == "companies" and "reading_shared" in run.recs.frame:
+        evidence = _reading_evidence(run.recs.frame, a, b, evidence, status)
     return pd.DataFrame(
         {
             "entity": run.name,
@@ -231,6 +233,28 @@ def pairs_frame(
             "_right": b,
         }
     )
+
+
+def _reading_evidence(
+    frame: pd.DataFrame, a: np.ndarray, b: np.ndarray, evidence: pd.Series, status: np.ndarray
+) -> pd.Series:
+    """A pair sent to review because the two names read alike (Yamada Denki / ヤマダデンキ) and
+    nothing else was compared gets that as its evidence, not an empty cell a person cannot
+    decide from: the reading the two records share."""
+    empty = (evidence.fillna("").astype(str) == "").to_numpy() & np.isin(
+        status, ["review", "split"]
+    )
+    if not empty.any():
+        return evidence
+    shared = frame["reading_shared"].to_numpy(dtype=object)
+    out = evidence.astype(object).to_numpy(copy=True)
+    for k in np.flatnonzero(empty).tolist():
+        left = {t[2:] for t in shared[a[k]] or ()}
+        right = {t[2:] for t in shared[b[k]] or ()}
+        common = sorted(left & right)
+        if common:
+            out[k] = "the names read alike: " + ", ".join(f"'{c}'" for c in common)
+    return pd.Series(out, index=evidence.index, dtype=object)
 
 
 def _per_record(values: np.ndarray) -> Callable[[np.ndarray], Any]:
