@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 from . import findings as fnd
+from .catalogue import Catalogue
 from .clock import StageClock, StageListener, step
 from .columnar import map_values
 from .context import RunContext
@@ -285,7 +286,10 @@ def run(
     found.append(left_out)
     if export is not None:  # rows rejected before the export are in rejects.csv too
         export = dataclasses.replace(
-            export, rejects=pd.concat([export.rejects, _early_rejects(records)], ignore_index=True)
+            export,
+            rejects=pd.concat(
+                [export.rejects, _early_rejects(records, rules.catalogue)], ignore_index=True
+            ),
         )
 
     found.append(_formula_findings(records, ingest.tables, schema.names))
@@ -639,17 +643,10 @@ def _final_stages(records: pd.DataFrame, deals: pd.DataFrame) -> pd.Series:
     return final.where(records["deal_id"] != "", own).astype(object)
 
 
-#: what to do about an early reject whose rule is not a value to correct
-_EARLY_FIX = {
-    "stages.deleted-in-source": "nothing to do: a record deleted where it came from is not imported",
-    ROW_WITHOUT_RECORD: "nothing to do if the row belongs to the record above it (a sub-table "
-    "line); else add its company, person or deal name",
-}
-
-
-def _early_rejects(records: pd.DataFrame) -> pd.DataFrame:
-    """Rows rejected by normalisation (an amount no number can hold exactly, ...), in the
-    shape of rejects.csv: no import file, the rule and the reason, the source row."""
+def _early_rejects(records: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
+    """Rows rejected before the export (an amount no number can hold exactly, a deal deleted in
+    its source, a row without a record), in the shape of rejects.csv: no import file, the rule,
+    the reason, what to do (the rule's fix in the finding catalogue), the source row."""
     from .validate import REJECT_COLUMNS
 
     rows = records[(records["_status"] == "rejected") & _rejected_mask(records)]
@@ -664,13 +661,16 @@ def _early_rejects(records: pd.DataFrame) -> pd.DataFrame:
             "column": "",
             "value": "",
             "reason": reasons,
-            "fix": [
-                _EARLY_FIX.get(r, "correct the value in the source row and run again") for r in rule
-            ],
+            "fix": [_fix(catalogue, r) for r in rule],
             "source_rows": rows[ROW_KEY],
         },
         columns=REJECT_COLUMNS,
     ).astype("object")
+
+
+def _fix(catalogue: Catalogue, rule: str) -> str:
+    entry = catalogue.entry(rule) if rule else None
+    return entry.fix.en if entry else "correct the value in the source row and run again"
 
 
 def _apply_rejects(records: pd.DataFrame, rejects: pd.DataFrame) -> pd.DataFrame:
