@@ -579,10 +579,11 @@ def _reject_recordless(records: pd.DataFrame) -> pd.DataFrame:
                 action="skipped",
             )
         )
+    said = pd.Series("", index=records.index, dtype=object)
+    said[none] = reasons
+    _add_rejects(records, said)
     records.loc[none, "_status"] = "rejected"
     records.loc[none, "_merged_into"] = ""
-    records.loc[none, "_reject"] = True
-    records.loc[none, "_reject_reason"] = reasons
     records.loc[none, "_reason"] = reasons
     return fnd.to_frame(found)
 
@@ -602,6 +603,13 @@ def _reject_deleted(
     reason = {(f.file, f.sheet, f.row): f"{f.rule}: {f.message}" for f in deleted}
     places = zip(records["_source_file"], records["_source_sheet"], records["_source_row"])
     said = pd.Series([reason.get(k, "") for k in places], index=records.index, dtype=object)
+    _add_rejects(records, said)
+    found.append(fnd.to_frame(deleted))
+
+
+def _add_rejects(records: pd.DataFrame, said: pd.Series) -> None:
+    """Reject the rows whose ``said`` reason is not empty, after any reason they had already
+    (normalisation's, joined with '; ' as it joins its own)."""
     before = (
         records["_reject_reason"].map(cell_text)
         if "_reject_reason" in records
@@ -611,7 +619,6 @@ def _reject_deleted(
     records["_reject_reason"] = [
         "; ".join(x for x in (b, s) if x) for b, s in zip(before, said, strict=True)
     ]
-    found.append(fnd.to_frame(deleted))
 
 
 def _rejected_mask(records: pd.DataFrame) -> pd.Series:
