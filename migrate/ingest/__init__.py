@@ -177,7 +177,7 @@ def read_sources(
         try:
             fmt = detect_format(path, limits)
             src = SourceFile(path, name, fmt, order)
-            grids = read_grids(src, limits)
+            grids = read_grids(src, limits, raw=False)  # layout reads the trimmed cells only
         except InputFileError as exc:
             result.problems.append(exc)
             continue

@@ -65,21 +65,25 @@ def column_letter(index: int) -> str:
     return s
 
 
-def read_grids(src: SourceFile, limits: Limits) -> list[Grid]:
-    """All sheets of one file as grids; raises InputFileError when the file cannot be read."""
+def read_grids(src: SourceFile, limits: Limits, *, raw: bool = True) -> list[Grid]:
+    """All sheets of one file as grids; raises InputFileError when the file cannot be read.
+
+    ``raw=False``: only the trimmed cells are wanted (the layout step reads nothing else), so
+    where a reader makes them while converting (fastexcel, Arrow's CSV reader) ``cells`` is the
+    trimmed frame too: a million-row sheet's cells are not held twice."""
     if src.format == "csv":
-        return [read_csv_grid(src)]
+        return [read_csv_grid(src, raw=raw)]
     if src.format in ("html", "xml"):
         from .markup import read_html_grids, read_xml_grids
 
         return read_html_grids(src) if src.format == "html" else read_xml_grids(src)
-    return _read_workbook(src, limits)
+    return _read_workbook(src, limits, raw=raw)
 
 
 # --------------------------------------------------------------------------- workbooks
 
 
-def _read_workbook(src: SourceFile, limits: Limits) -> list[Grid]:
+def _read_workbook(src: SourceFile, limits: Limits, *, raw: bool = True) -> list[Grid]:
     import fastexcel
     import python_calamine as pc
 
@@ -120,11 +124,11 @@ def _read_workbook(src: SourceFile, limits: Limits) -> list[Grid]:
             continue  # chart sheets hold no cells
         visible = str(getattr(meta, "visible", "Visible")).split(".")[-1] == "Visible"
         scan = xml_info.get(meta.name)
-        placed = _placed_by_xml(fx, idx, scan)
+        placed = _placed_by_xml(fx, idx, scan, raw=raw)
         if placed is not None:
             cells, trimmed, first_row, first_col, merged = placed
         else:
-            placed = _placed_by_calamine(src, book, fx, idx, meta)
+            placed = _placed_by_calamine(src, book, fx, idx, meta, raw=raw)
             cells, trimmed, first_row, first_col, merged = placed
         grids.append(
             Grid(
@@ -150,7 +154,7 @@ def _read_workbook(src: SourceFile, limits: Limits) -> list[Grid]:
 Placed = tuple[pd.DataFrame, pd.DataFrame | None, int, int, list[tuple[int, int, int, int]]]
 
 
-def _placed_by_xml(fx, idx: int, scan: _XmlScan | None) -> Placed | None:
+def _placed_by_xml(fx, idx: int, scan: _XmlScan | None, *, raw: bool = True) -> Placed | None:
     """The sheet's cells placed by its XML: no second, full load of the sheet by calamine.
 
     fastexcel gives the cells of calamine's range (the smallest box around the cells that hold a
@@ -166,7 +170,7 @@ def _placed_by_xml(fx, idx: int, scan: _XmlScan | None) -> Placed | None:
     (r1, c1, r2, c2) = scan.dimension
     if r1 != scan.first_value_row:
         return None
-    converted = _cells_fastexcel(fx, idx)
+    converted = _cells_fastexcel(fx, idx, raw=raw)
     if converted is None or converted[0].shape != (r2 - r1 + 1, c2 - c1 + 1):
         return None
     return *converted, r1, c1, list(scan.merged)
@@ -180,7 +184,7 @@ def _reader_failed(exc: BaseException) -> bool:
     return isinstance(exc, Exception) or type(exc).__name__ == "PanicException"
 
 
-def _placed_by_calamine(src: SourceFile, book, fx, idx: int, meta) -> Placed:
+def _placed_by_calamine(src: SourceFile, book, fx, idx: int, meta, *, raw: bool = True) -> Placed:
     """The sheet's cells placed by calamine's own load of the sheet (start, merged ranges)."""
     try:
         sheet = book.get_sheet_by_index(idx)
@@ -199,14 +203,15 @@ def _placed_by_calamine(src: SourceFile, book, fx, idx: int, meta) -> Placed:
         merged = []
     if start is None or sheet.height == 0:
         return pd.DataFrame(dtype=object), None, 1, 0, merged
-    converted = _cells_fastexcel(fx, idx) if fx is not None else None
+    converted = _cells_fastexcel(fx, idx, raw=raw) if fx is not None else None
     if converted is None:
         return _cells_calamine(sheet), None, start[0] + 1, start[1], merged
     return *converted, start[0] + 1, start[1], merged
 
 
-def _cells_fastexcel(fx, idx: int) -> tuple[pd.DataFrame, pd.DataFrame] | None:
-    """The sheet's cells as text (str or None) and the same cells trimmed, else None.
+def _cells_fastexcel(fx, idx: int, *, raw: bool = True) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """The sheet's cells as text (str or None) and the same cells trimmed, else None
+    (``raw=False``: the trimmed frame twice, the same object).
 
     Each column is dictionary-encoded in Arrow: its distinct texts become Python strings once
     and are trimmed once, and the rows take them by code. A tracker repeats its owners, stages
@@ -219,19 +224,28 @@ def _cells_fastexcel(fx, idx: int) -> tuple[pd.DataFrame, pd.DataFrame] | None:
         if not _reader_failed(exc):
             raise
         return None
-    raw: dict[int, np.ndarray] = {}
-    trimmed: dict[int, np.ndarray] = {}
-    for j, column in enumerate(table.columns):
-        raw[j], trimmed[j] = _text_column(column)
-    index = pd.RangeIndex(table.num_rows)
-    return (
-        pd.DataFrame(raw, index=index, columns=pd.RangeIndex(len(raw)), dtype=object),
-        pd.DataFrame(trimmed, index=index, columns=pd.RangeIndex(len(raw)), dtype=object),
-    )
+    # calamine's cells of the sheet (several times the Arrow table) freed before the Python
+    # texts are made, not held beside them: the read's peak is then about the bare read's
+    del sheet
+    # each frame's one block filled column by column (a row of the block is a column of the
+    # frame): no dict of column arrays copied into a block, which held the cells twice
+    n, width = table.num_rows, table.num_columns
+    trimmed = np.empty((width, n), dtype=object)
+    as_read = np.empty((width, n), dtype=object) if raw else trimmed
+    for j in range(width):
+        as_read[j], trimmed[j] = _text_column(table.column(j), raw=raw)
+    del table
+    index, columns = pd.RangeIndex(n), pd.RangeIndex(width)
+    clean = pd.DataFrame(trimmed.T, index=index, columns=columns, dtype=object, copy=False)
+    if not raw:
+        return clean, clean
+    cells = pd.DataFrame(as_read.T, index=index, columns=columns, dtype=object, copy=False)
+    return cells, clean
 
 
-def _text_column(column) -> tuple[np.ndarray, np.ndarray]:
-    """(cells, trimmed cells) of one Arrow column: object arrays of str or None."""
+def _text_column(column, *, raw: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """(cells, trimmed cells) of one Arrow column: object arrays of str or None (``raw=False``:
+    the trimmed cells twice)."""
     import pyarrow as pa
     import pyarrow.compute as pac
 
@@ -246,11 +260,14 @@ def _text_column(column) -> tuple[np.ndarray, np.ndarray]:
         codes, uniques = pd.factorize(pd.Series(cells, dtype=object))
         texts = list(uniques)
         codes = np.where(codes < 0, len(texts), codes)
-    raw = np.empty(len(texts) + 1, dtype=object)  # the last slot: missing -> None
-    raw[:-1] = texts
-    trimmed = np.empty(len(texts) + 1, dtype=object)
+    trimmed = np.empty(len(texts) + 1, dtype=object)  # the last slot: missing -> None
     trimmed[:-1] = [t.strip() or None for t in texts]
-    return raw[codes], trimmed[codes]
+    clean = trimmed[codes]
+    if not raw:
+        return clean, clean
+    as_read = np.empty(len(texts) + 1, dtype=object)
+    as_read[:-1] = texts
+    return as_read[codes], clean
 
 
 def _cells_calamine(sheet) -> pd.DataFrame:
@@ -478,13 +495,24 @@ def _scan_chunk(data: bytes, scan: _XmlScan) -> None:
 _ENCODINGS = ("utf-8-sig", "utf-8", "cp932", "euc_jp", "utf-16", "latin-1")
 
 
-def read_csv_grid(src: SourceFile) -> Grid:
-    """A CSV/TSV/TXT file as one grid; row numbers are line numbers (the first line is 1)."""
+def read_csv_grid(src: SourceFile, *, raw: bool = True) -> Grid:
+    """A CSV/TSV/TXT file as one grid; row numbers are line numbers (the first line is 1).
+
+    ``raw=False``: when Arrow reads the file, its cells come trimmed (``cells`` is ``trimmed``,
+    see :func:`read_grids`)."""
     text, encoding = decode_text(src.path.read_bytes(), src)
     delimiter = sniff_delimiter(text[:65536], src.path.suffix.lower())
-    fast = _csv_cells_arrow(text, delimiter)
+    fast = _csv_cells_arrow(text, delimiter, not raw)
     if fast is not None:
-        grid = Grid(file=src.name, sheet="", sheet_index=0, cells=fast, first_row=1, first_col=0)
+        grid = Grid(
+            file=src.name,
+            sheet="",
+            sheet_index=0,
+            cells=fast,
+            first_row=1,
+            first_col=0,
+            trimmed=None if raw else fast,
+        )
         grid.line_numbers = list(range(1, len(fast) + 1))  # type: ignore[attr-defined]
         grid.encoding = encoding  # type: ignore[attr-defined]
         grid.delimiter = delimiter  # type: ignore[attr-defined]
@@ -526,7 +554,7 @@ def _physical_lines(text: str) -> int:
     return n + (1 if text and text[-1] not in "\r\n" else 0)
 
 
-def _csv_cells_arrow(text: str, delimiter: str) -> pd.DataFrame | None:
+def _csv_cells_arrow(text: str, delimiter: str, trim: bool = False) -> pd.DataFrame | None:
     """The CSV's cells as :func:`read_csv_grid`'s slow path gives them, parsed by Arrow's C++
     reader, or None when that path must decide.
 
@@ -534,7 +562,8 @@ def _csv_cells_arrow(text: str, delimiter: str) -> pd.DataFrame | None:
     inside a quoted cell: then row i is line i + 1) and every record is as wide as the first;
     otherwise it fails or counts fewer rows and csv.reader reads the file. Each column is
     dictionary-encoded, so a text repeated down a column is one Python string (a million-row
-    CSV is read in a fraction of the time and memory of a string object per cell)."""
+    CSV is read in a fraction of the time and memory of a string object per cell). ``trim``:
+    the cells as the layout step trims them (stripped; whitespace-only -> None)."""
     if not text or "\x00" in text:
         return None
     import pyarrow as pa
@@ -571,18 +600,21 @@ def _csv_cells_arrow(text: str, delimiter: str) -> pd.DataFrame | None:
         return None
     if table.num_columns != len(first) or table.num_rows != _physical_lines(text):
         return None
-    columns: dict[int, np.ndarray] = {}
-    for j, column in enumerate(table.columns):
-        encoded = pac.dictionary_encode(column).combine_chunks()
+    # the frame's one block filled column by column (a row of the block is a column)
+    n, width = table.num_rows, table.num_columns
+    block = np.empty((width, n), dtype=object)
+    for j in range(width):
+        encoded = pac.dictionary_encode(table.column(j)).combine_chunks()
         texts = encoded.dictionary.to_pylist()
         cells = np.empty(len(texts), dtype=object)
-        cells[:] = [t if t.strip() != "" else None for t in texts]
-        columns[j] = cells[encoded.indices.to_numpy(zero_copy_only=False)]
+        if trim:
+            cells[:] = [t.strip() or None for t in texts]
+        else:
+            cells[:] = [t if t.strip() != "" else None for t in texts]
+        block[j] = cells[encoded.indices.to_numpy(zero_copy_only=False)]
+    del table
     return pd.DataFrame(
-        columns,
-        index=pd.RangeIndex(table.num_rows),
-        columns=pd.RangeIndex(len(columns)),
-        dtype=object,
+        block.T, index=pd.RangeIndex(n), columns=pd.RangeIndex(width), dtype=object, copy=False
     )
 
 
