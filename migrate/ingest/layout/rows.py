@@ -63,7 +63,7 @@ def classify_rows(
     if n == 0:
         return []
     pos_index = pd.RangeIndex(n)
-    frame = body.copy()
+    frame = body.copy(deep=False)  # new axes on the same cells (nothing here writes to them)
     frame.index = pos_index
     frame.columns = pd.RangeIndex(frame.shape[1])
     present = frame.notna()
@@ -302,11 +302,22 @@ class _Texts:
 
     @classmethod
     def of(cls, frame: pd.DataFrame, present: pd.DataFrame) -> _Texts:
-        col, row = np.nonzero(present.to_numpy(dtype=bool).T)
-        cells = frame.to_numpy(dtype=object)[row, col]
+        # the filled cells column by column (flat positions in the column-major order), each
+        # cell's code, row and column kept as 32-bit numbers: a million-row sheet's 27M cells
+        # are not three 64-bit arrays and an object array at once
+        n, width = frame.shape
+        flat = np.flatnonzero(present.to_numpy(dtype=bool).ravel(order="F"))
         # the cells are factorized as they are (a text shared by many cells hashes once), then
         # what is not text is written as text and equal writings are made one
-        codes, uniques = pd.factorize(cells)
+        codes64, uniques = pd.factorize(frame.to_numpy(dtype=object).ravel(order="F")[flat])
+        codes = codes64.astype(np.int32) if len(uniques) < 2**31 else codes64
+        del codes64
+        index = np.int32 if n * width < 2**31 else np.int64
+        row = np.empty(len(flat), dtype=index)
+        col = np.empty(len(flat), dtype=index)
+        np.remainder(flat, max(n, 1), out=row, casting="unsafe")
+        np.floor_divide(flat, max(n, 1), out=col, casting="unsafe")
+        del flat
         texts = [v if isinstance(v, str) else str(v) for v in uniques]
         if any(not isinstance(v, str) for v in uniques):
             again, merged = pd.factorize(np.asarray(texts, dtype=object))

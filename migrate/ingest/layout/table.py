@@ -321,8 +321,10 @@ def _classify(
     """Every row a class: the data rows become ``table.data``, the others ``table.skipped``
     with their reason (rows above the header are titles). Returns the data rows' positions."""
     grid, cells, table = sheet.grid, sheet.cells, sheet.table
+    # the kept columns (every column, mostly: then the body itself, not a copy of its cells)
+    kept = body if keep == list(range(body.shape[1])) else body.iloc[:, keep]
     classes = classify_rows(
-        body.iloc[:, keep],
+        kept,
         [headers[j] for j in keep],
         matches,
         rules,
@@ -331,9 +333,7 @@ def _classify(
         else set(),
         types=[schema.field(m.field).type if m.field else None for m in matches],
     )
-    classes = _other_table(
-        sheet, hpos, body.iloc[:, keep], classes, [headers[j] for j in keep], matches, schema
-    )
+    classes = _other_table(sheet, hpos, kept, classes, [headers[j] for j in keep], matches, schema)
     above = [i for i in sheet.nonempty_pos if i < hpos and i != group_pos]
     table.skipped = [(sheet.excel_row(i), "row.title") for i in above]
     data_idx = []
