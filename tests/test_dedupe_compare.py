@@ -119,6 +119,34 @@ def test_cross_level_finds_swapped_names() -> None:
     assert _level(SWAP, "paterson", "madeleine", {"surname": ("smith", "jones")}) == ELSE
 
 
+REOPENED = Comparison("opened", "opened", (Level("after", "closed", never=True),), kind="date")
+
+
+@pytest.mark.parametrize(
+    ("opened", "closed", "expected"),
+    [
+        # one deal opened after the other was won or lost, either way round
+        pytest.param(("2025-07-01", "2024-12-01"), ("", "2025-03-31"), "after", id="left-later"),
+        pytest.param(("2024-12-01", "2025-07-01"), ("2025-03-31", ""), "after", id="right-later"),
+        # one side's opening and the other's close are enough
+        pytest.param(("2025-07-01", ""), ("", "2025-03-31"), "after", id="other-side-undated"),
+        # a snapshot written while the deal was open: no evidence either way
+        pytest.param(("2025-01-10", "2024-12-01"), ("", "2025-03-31"), ELSE, id="before-close"),
+        pytest.param(("2025-03-31", "2024-12-01"), ("", "2025-03-31"), ELSE, id="on-the-day"),
+        pytest.param(("2025-07-01", "2024-12-01"), ("", ""), MISSING, id="neither-closed"),
+        pytest.param(("", ""), ("2025-03-31", "2025-03-31"), MISSING, id="no-opening-date"),
+    ],
+)
+def test_after_level_tells_the_next_deal(
+    opened: tuple[str, str], closed: tuple[str, str], expected: str
+) -> None:
+    assert _level(REOPENED, *opened, {"closed": closed}) == expected
+
+
+def test_after_level_reads_compact_dates() -> None:
+    assert _level(REOPENED, "20250701", "", {"closed": ("", "20250331")}) == "after"
+
+
 def test_multi_valued_takes_the_best_pair() -> None:
     phone = Comparison("phone", "phone", (Level("exact"),))
     assert _level(phone, ("+81311112222", "+81312345678"), ("+81312345678",)) == "exact"

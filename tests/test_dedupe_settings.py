@@ -205,3 +205,30 @@ def test_distinct_words_are_checked() -> None:
             "bench:test",
         )
     assert "applies to text values, not date" in str(err.value)
+
+
+def test_after_is_a_date_test_naming_another_column() -> None:
+    base = {"blocking": [["a"]]}
+    s = link_settings(
+        {**base, "comparisons": [{"column": "a", "levels": [{"after": "b", "never": True}]}]}
+    )
+    comp = s.comparisons[0]
+    assert comp.kind == "date" and comp.columns == frozenset({"a", "b"})
+    assert comp.levels[0].never and comp.level_label(0) == "after the other's b"
+    for level, message in (
+        ({"after": 3}, "3 is not a column name"),
+        ({"after": "b", "ratio": 0.9}, "exactly one test"),
+    ):
+        with pytest.raises(RuleFileError) as err:
+            link_settings({**base, "comparisons": [{"column": "a", "levels": [level]}]})
+        assert message in str(err.value)
+    with pytest.raises(RuleFileError) as err:  # not on text
+        link_settings(
+            {**base, "comparisons": [{"column": "a", "kind": "text", "levels": [{"after": "b"}]}]}
+        )
+    assert "test 'after' does not apply to text values" in str(err.value)
+
+
+def test_shipped_deals_tell_a_reopened_deal_by_its_dates() -> None:
+    comp = next(c for c in load_settings().deals.link.comparisons if c.name == "reopened")
+    assert comp.levels[0].test == "after" and comp.levels[0].never and comp.agreement_only

@@ -486,3 +486,30 @@ def test_deals_of_two_scripts(a: dict[str, Any], b: dict[str, Any], same: bool) 
     if same:  # the ヨミ表 of February 2026 is the latest snapshot: its values survive
         deal = _deal(result)
         assert (deal["stage"], deal["amount"]) == (b["stage"], b["amount"])
+
+
+@pytest.mark.parametrize("closed", ["won", "lost"])
+def test_a_deal_opened_after_the_other_closed_is_the_next_deal(closed: str) -> None:
+    """A lookalike row written after the deal was won or lost (the same product proposed again,
+    the next order) is a new deal, not an open snapshot that the closed stage overrides."""
+    rows = [
+        {**EPSILON_JA, "stage": closed, "close_date": "2025-03-31", "created_at": "2024-12-01"},
+        {**EPSILON_EN, "stage": "proposal", "close_date": "2025-11-30",
+         "created_at": "2025-07-01"},
+    ]  # fmt: skip
+    result = find_duplicates(frame([*rows, *_background()]))
+    assert result.records.loc[0, "deal_id"] != result.records.loc[1, "deal_id"]
+    assert _deal(result, 0)["stage"] == closed
+    assert _deal(result, 1)["stage"] == "proposal"
+    assert not (result.findings["rule"] == "dedupe.closed-stage-kept").any()
+
+
+def test_a_snapshot_written_while_the_deal_was_open_is_still_one_deal() -> None:
+    rows = [
+        {**EPSILON_JA, "stage": "won", "close_date": "2025-03-31", "created_at": "2024-12-01"},
+        {**EPSILON_EN, "stage": "closing", "updated_at": "2026-01-10",
+         "created_at": "2024-12-01"},
+    ]  # fmt: skip
+    result = find_duplicates(frame([*rows, *_background()]))
+    assert result.records.loc[0, "deal_id"] == result.records.loc[1, "deal_id"]
+    assert _deal(result)["stage"] == "won"

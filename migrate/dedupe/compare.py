@@ -67,6 +67,8 @@ class Prepared:
     cross: dict[str, tuple[np.ndarray, np.ndarray]] = field(
         default_factory=dict
     )  # (this, other) codes
+    # dates of the columns 'after' looks at (days since 1970, NaN when empty)
+    later: dict[str, np.ndarray] = field(default_factory=dict)
     # cross_script_of: the script of each record's value of that column (1 Japanese, 0 Latin,
     # -1 empty); only pairs of two different scripts are compared
     script: np.ndarray | None = None
@@ -213,6 +215,8 @@ def prepare(frame: pd.DataFrame, comparisons: tuple[Comparison, ...]) -> list[Pr
                     )
                 )
                 p.cross[lv.arg] = (both[:n], both[n:])
+            elif lv.test == "after" and lv.arg not in p.later:
+                p.later[lv.arg] = _dates(_column(frame, lv.arg))
         out.append(p)
     return out
 
@@ -399,6 +403,14 @@ def _value_levels(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.ndarra
     assert p.values is not None
     a, b = p.values[left], p.values[right]
     ok = ~(np.isnan(a) | np.isnan(b))
+    if p.later:  # 'after': one side's date and the other's <column> are what it compares
+        only_after = all(lv.test == "after" for lv in comp.levels)
+        if only_after:
+            ok[:] = False
+        for lv in comp.levels:
+            if lv.test == "after":
+                oa, ob = p.later[lv.arg][left], p.later[lv.arg][right]
+                ok |= (~np.isnan(a) & ~np.isnan(ob)) | (~np.isnan(b) & ~np.isnan(oa))
     out = np.full(len(left), NULL, dtype=np.int8)
     level = np.full(len(left), len(comp.levels), dtype=np.int8)
     undecided = ok.copy()
@@ -413,6 +425,9 @@ def _value_levels(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.ndarra
         elif lv.test == "same":
             codes = p.others[lv.arg]
             hit = (codes[left] == codes[right]) & (codes[left] >= 0)
+        elif lv.test == "after":  # NaN compares false: an empty side is no hit
+            other = p.later[lv.arg]
+            hit = (a > other[right]) | (b > other[left])
         else:  # pragma: no cover
             raise ValueError(f"test {lv.test} does not apply to {comp.kind}")
         take = undecided & hit

@@ -48,6 +48,7 @@ from .settings import (
     load_stage_status,
 )
 from .survivorship import (
+    _closed,
     alternates,
     closed_first,
     effective_date,
@@ -156,13 +157,12 @@ def find_duplicates(
         engine=engine,
     )
     step("deals")
-    deals = _run(
-        "deals",
-        settings.deals,
-        deal_records(work, unit, unit_digest, companies.row_ids, contacts.row_ids, rank, settings),
-        given,
-        engine=engine,
+    drecs = deal_records(
+        work, unit, unit_digest, companies.row_ids, contacts.row_ids, rank, settings
     )
+    _add_deal_dates(drecs, work, status_of)
+    deals = _run("deals", settings.deals, drecs, given, engine=engine)
+    del drecs
     runs = (companies, contacts, deals)
 
     found: list[pd.DataFrame] = [
@@ -255,6 +255,31 @@ def find_duplicates(
         pairs_all,
         existing_counts,
     )
+
+
+# the dates rules/dedupe.yaml's deals compare to tell the next deal from a snapshot: when a
+# record was opened (created_at) and, for a record at a closed stage (won, lost), its close date
+DEAL_DATES = ("_opened_on", "_closed_on")
+
+
+def _add_deal_dates(recs: EntityRecords, work: pd.DataFrame, status_of: Mapping[str, str]) -> None:
+    """Add :data:`DEAL_DATES` to the deal records (ISO days; '' when unknown or still open).
+
+    A deal opened after another deal of its company was won or lost is the next deal (a
+    reopened deal, the next order), not a later snapshot of the closed one: its rows were
+    written after that deal was over. Every row of a record is alike, so any row of it tells.
+    """
+    row_of = recs.record_of_row
+    pos = np.flatnonzero(row_of >= 0)
+    first = np.zeros(len(recs.frame), dtype=np.int64)
+    first[row_of[pos][::-1]] = pos[::-1]
+
+    def day(name: str) -> np.ndarray:
+        return text_column(work, name).str.slice(0, 10).to_numpy(dtype=object)[first]
+
+    closed = _closed(work, status_of)[first]
+    recs.frame[DEAL_DATES[0]] = day("created_at")
+    recs.frame[DEAL_DATES[1]] = np.where(closed, day("close_date"), "")
 
 
 def _drained(parts: list[pd.DataFrame]) -> Iterator[pd.DataFrame]:

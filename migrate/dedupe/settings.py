@@ -44,7 +44,10 @@ TEXT_TESTS = (
 # tests that look at another column of the pair: 'same' (the other column agrees, e.g. same
 # source file), 'cross' (the value sits in the other record's other column: swapped names)
 PAIR_TESTS = ("same", "cross")
-ALL_TESTS = (*TEXT_TESTS, *NUMBER_TESTS, *DATE_TESTS, *PAIR_TESTS)
+# dates only: 'after' (one record's date is later than the other record's <column>: a deal
+# opened after the other was won or lost is the next deal, not a snapshot of it)
+DATE_PAIR_TESTS = ("after",)
+ALL_TESTS = (*TEXT_TESTS, *NUMBER_TESTS, *DATE_TESTS, *PAIR_TESTS, *DATE_PAIR_TESTS)
 
 TRANSFORMS = (
     "value",
@@ -123,6 +126,8 @@ class Level:
             return f"differs, same {self.arg}"
         if self.test == "cross":
             return f"swapped with {self.arg}"
+        if self.test == "after":
+            return f"after the other's {self.arg}"
         if self.test == "same_prefix":
             return "differs, same id prefix"
         if self.test == "same_domain":
@@ -175,7 +180,9 @@ class Comparison:
 
     @property
     def columns(self) -> frozenset[str]:
-        extra = {lv.arg for lv in self.levels if lv.test in PAIR_TESTS}
+        extra = {
+            lv.arg for lv in self.levels if lv.test in PAIR_TESTS or lv.test in DATE_PAIR_TESTS
+        }
         extra |= {c for c in (self.cross_script_of, self.when_differs) if c}
         return frozenset({self.column, *extra})
 
@@ -373,7 +380,7 @@ def _parse_level(p: Problems, raw: Any, key: str) -> Level | None:
         arg = _number(p, arg, k, 0.0, 1.0)
     elif t in DISTANCE_TESTS or t in NUMBER_TESTS or t in DATE_TESTS:
         arg = _number(p, arg, k, 0.0)
-    elif t in PAIR_TESTS:
+    elif t in PAIR_TESTS or t in DATE_PAIR_TESTS:
         if not p.type(arg, k, str, "a column name"):
             arg = None
     elif arg is not True:
@@ -397,7 +404,7 @@ def _kind(levels: tuple[Level, ...]) -> Kind:
     tests = {lv.test for lv in levels}
     if tests & set(NUMBER_TESTS):
         return "number"
-    if tests & set(DATE_TESTS):
+    if tests & {*DATE_TESTS, *DATE_PAIR_TESTS}:
         return "date"
     return "text"
 
@@ -442,7 +449,7 @@ def _parse_comparison(p: Problems, raw: Any, key: str) -> Comparison | None:
     allowed = {
         "text": (*TEXT_TESTS, *PAIR_TESTS),
         "number": ("exact", *NUMBER_TESTS, "same"),
-        "date": ("exact", *DATE_TESTS, "same"),
+        "date": ("exact", *DATE_TESTS, "same", *DATE_PAIR_TESTS),
     }.get(kind, ())
     for i, lv in enumerate(levels):
         if lv.test not in allowed:
