@@ -57,6 +57,16 @@ PERSON_LEVEL_REASON = {
     "deals": "not exported",
 }
 _KIND = {"companies": "company", "contacts": "contact", "deals": "deal"}
+# a row whose record the target takes in no form and that no exported person or company
+# carries: rejected, and in rejects.csv like every rejected row
+NO_TARGET_RECORD = "export.no-target-record"
+PERSON_LEVEL_LOST = {
+    "leads": "a person-level record (lead, MQL, SQL) without a person is no lead the target can "
+    "take (a lead needs a name), and no exported contact or account carries it",
+    "contacts": "a person-level record (lead, MQL, SQL) is the lifecycle stage of its contact "
+    "or company in the target, and no exported contact or company carries this one",
+    "deals": "the target takes no record of this kind",
+}
 
 
 def object_statuses(
@@ -103,12 +113,15 @@ def object_statuses(
         status[has & ids.isin(exported[obj])] = "exported"
         out[f"{obj}_status"] = status
     if "lead" in set(out["contact_status"]):
-        # a company with nothing but leads travels as the Company of its leads
-        lead_company = out["contact_status"].eq("lead") & out["company_status"].eq("not-exported")
-        out.loc[lead_company, "company_status"] = "lead"
-        # a person-level deal of a lead is that lead
-        lead_deal = out["contact_status"].eq("lead") & out["deal_status"].eq("not-exported")
-        out.loc[lead_deal, "deal_status"] = "lead"
+        # a company with nothing but leads travels as the Company of its leads, and a
+        # person-level deal of a lead is that lead: on every row of that company or deal (the
+        # deal's kept row may hold no person when a merged row brought it)
+        of_lead = out["contact_status"].eq("lead")
+        for obj, id_col in (("company", "company_id"), ("deal", "deal_id")):
+            col = f"{obj}_status"
+            ids = map_values(out[id_col], cell_text)
+            carried = set(ids[of_lead & out[col].eq("not-exported")]) - {""}
+            out.loc[out[col].eq("not-exported") & ids.isin(carried), col] = "lead"
 
     # the row's own record is its deal, else its person, else its company
     main = out["deal_status"].where(
@@ -152,7 +165,7 @@ def object_statuses(
     )
     lost = left_out & (target_row == "") & (carrier == "")
     out.loc[lost, "_status"] = "rejected"
-    out.loc[lost, "_reason"] = "not exported: the target takes no record of this kind"
+    out.loc[lost, "_reason"] = f"{NO_TARGET_RECORD}: " + PERSON_LEVEL_LOST[profile.person_stages]
     return out, _deals_left_out(out, deals)
 
 

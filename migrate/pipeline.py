@@ -25,7 +25,7 @@ from .catalogue import Catalogue
 from .clock import StageClock, StageListener, step
 from .columnar import map_values
 from .context import RunContext
-from .crosswalk import CROSSWALK_COLUMNS, STATUS_COLUMNS, object_statuses
+from .crosswalk import CROSSWALK_COLUMNS, NO_TARGET_RECORD, STATUS_COLUMNS, object_statuses
 from .errors import InputFileError
 from .ingest import IngestResult, SheetTable, column_units, read_sources, to_records
 from .normalize.records import DERIVED
@@ -656,7 +656,10 @@ def _early_rejects(records: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
     the reason, what to do (the rule's fix in the finding catalogue), the source row."""
     from .validate import REJECT_COLUMNS
 
-    rows = records[(records["_status"] == "rejected") & _rejected_mask(records)]
+    reasons = records["_reason"].map(cell_text) if "_reason" in records else ""
+    # rejected before the export, or left out by the target's files (see migrate.crosswalk)
+    early = _rejected_mask(records) | reasons.str.startswith(f"{NO_TARGET_RECORD}:")
+    rows = records[(records["_status"] == "rejected") & early]
     reasons = rows["_reason"].map(cell_text)
     rule = reasons.str.extract(r"^([a-z]+\.[a-z0-9-]+):", expand=False).fillna("")
     return pd.DataFrame(

@@ -233,3 +233,36 @@ def test_a_kintone_export_keeps_its_records_and_rejects_sub_table_lines_with_a_r
     assert names == {"在庫管理アプリ", "品質トレーサビリティ"}
     said = res.findings[res.findings["rule"] == "ingest.row-without-record"]
     assert sorted(said["row"]) == [3, 4]
+
+
+def test_a_row_the_target_takes_in_no_form_is_in_rejects_csv(tmp_path):
+    """Every row the crosswalk calls rejected has its line in rejects.csv: in HubSpot a
+    lead-stage row is the lifecycle stage of its contact or company, and this one has neither."""
+    src = tmp_path / "t.csv"
+    src.write_text(
+        "会社名,案件名,ステージ,完了予定日\n,資料請求,リード,\n株式会社ゼータ,基幹更改,提案,2026-04-30\n",
+        encoding="utf-8",
+    )
+    res = pipeline.run([str(src)], target="hubspot", out=tmp_path / "o")
+    rejects = pd.read_csv(tmp_path / "o" / "rejects.csv", dtype=str, keep_default_na=False)
+    rejected = res.crosswalk[res.crosswalk["status"] == "rejected"]
+    assert list(rejected["source_row"]) == [2]
+    assert list(rejects["source_rows"]) == ["t.csv||2"]
+    assert list(rejects["rule"]) == ["export.no-target-record"]
+    assert "opportunity or later" in rejects["fix"].iloc[0]
+
+
+def test_a_deal_whose_merged_row_brought_the_person_travels_as_that_lead(tmp_path):
+    """A lead-stage deal kept from a row without a person, merged with a row that names one:
+    the deal goes out as that person's lead on both rows, not 'rejected' on the kept row."""
+    rows = [
+        {"会社名": "株式会社エータ", "案件名": "BI導入", "金額": 1200000, "ステージ": "リード",
+         "完了予定日": "2026-09-30", "作成日": "2026-03-01"},
+        {"会社名": "株式会社エータ", "担当者名": "山本 彩", "案件名": "BI導入", "金額": 1200000,
+         "ステージ": "リード", "完了予定日": "2026-09-30"},
+    ]  # fmt: skip
+    res = _run(tmp_path, rows)
+    cw = res.crosswalk.set_index("source_row")
+    assert cw["deal_id"].nunique() == 1
+    assert set(cw["deal_status"]) == {"lead"} and set(cw["company_status"]) == {"lead"}
+    assert "rejected" not in set(cw["status"])

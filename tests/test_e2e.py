@@ -389,6 +389,12 @@ def test_rejects_are_not_exported_and_counts_reconcile(sample_runs, target):
     for r in rejects:
         for key in filter(None, r["source_rows"].split(";")):
             assert status.get(key) == "rejected", f"{key} is behind a reject but {status.get(key)}"
+    # and the other way: every row the crosswalk calls rejected is behind a line of rejects.csv
+    behind = {k for r in rejects for k in r["source_rows"].split(";") if k}
+    said = {k for k, v in status.items() if v == "rejected"}
+    assert said <= behind, (
+        f"rejected rows without a line in rejects.csv: {sorted(said - behind)[:5]}"
+    )
 
     # import rows + rejected records == entities
     recs = records_frame(run)
