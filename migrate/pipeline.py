@@ -656,7 +656,11 @@ def _early_rejects(records: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
     the reason, what to do (the rule's fix in the finding catalogue), the source row."""
     from .validate import REJECT_COLUMNS
 
-    reasons = records["_reason"].map(cell_text) if "_reason" in records else ""
+    reasons = (
+        records["_reason"].map(cell_text)
+        if "_reason" in records
+        else pd.Series("", index=records.index, dtype=object)
+    )
     # rejected before the export, or left out by the target's files (see migrate.crosswalk)
     early = _rejected_mask(records) | reasons.str.startswith(f"{NO_TARGET_RECORD}:")
     rows = records[(records["_status"] == "rejected") & early]
