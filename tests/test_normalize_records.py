@@ -372,3 +372,17 @@ def test_an_open_deals_quarter_looks_ahead_of_its_sheets_last_update() -> None:
     )
     out, _ = normalize_records(frame, today=dt.date(2026, 1, 20))
     assert list(out["close_date"]) == ["2026-12-31", "2026-03-31", "2025-12-31"]
+
+
+def test_an_address_beside_a_name_fills_only_an_empty_email() -> None:
+    records = pd.DataFrame(
+        {
+            "contact_name": ["Mary Lee <lee@nitto-denki.jp>", "中村 <nakamura@nitto-denki.jp>"],
+            "email": ["", "k.nakamura@nitto-denki.jp"],
+        }
+    )
+    out, found = normalize_records(records)
+    assert out["contact_name"].tolist() == ["Mary Lee", "中村"]
+    # the row's own e-mail wins over the one written beside the name
+    assert out["email"].tolist() == ["lee@nitto-denki.jp", "k.nakamura@nitto-denki.jp"]
+    assert "normalize.email-in-name" in set(found["rule"])

@@ -40,6 +40,12 @@ _KATAKANA_RE = re.compile(r"^[\u30a0-\u30ff]+$")
 # name first (エミリー チェン, ジェニファー ロペス); ヤマダ タロウ is a Japanese reading, surname first.
 _FOREIGN_KANA_RE = re.compile(r"[ーァィゥェォヮヴ]")
 _KANJI_START_RE = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# an e-mail address written beside the name (Ms. Lee <lee@nitto.jp>, 中村 (nakamura@x.jp), a
+# bare address after the name): the address is no part of the name
+_ADDRESS_RE = re.compile(
+    r"\s*(?:<\s*(?P<a>[^<>\s]+@[^<>\s]+?)\s*>|[(\[]\s*(?P<b>[^()\[\]\s]+@[^()\[\]\s]+?)\s*[)\]]"
+    r"|(?P<c>(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+))\s*"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +106,7 @@ def normalize_person(
     (TOM BECKER -> Tom Becker; a contact's YAMADA Taro or IBM stays as written).
     """
     rules = rules or load_rules()
-    text = clean_text(value)
+    text = _one_line(value)
     if not text:
         return Outcome(EMPTY)
     if is_placeholder(text, rules.placeholders):
@@ -109,7 +115,8 @@ def normalize_person(
         return Outcome(EMPTY, (placeholder_issue(text),))
     m = _matchers(rules.people)
     issues: list[Issue] = []
-    s = _strip_title_tail(text, m, issues)
+    s = _strip_addresses(text, issues)
+    s = _strip_title_tail(s, m, issues)
     s, others = _first_of_many(s, m)
     if others:
         issues.append(
@@ -139,6 +146,45 @@ def normalize_person(
     if display != text and not any(i.level in ("cell", "reformat") for i in issues):
         issues.append(reformat(RULE, display))
     return Outcome(PersonName(display, last, first), tuple(issues))
+
+
+def _one_line(value: object) -> str:
+    """The cell as one line: a cell holding one person per line (山田 一郎⏎佐々木 二郎) lists
+    them as ``、`` does, not as one long name."""
+    text = clean_text(value, multiline=True)
+    if "\n" not in text:
+        return text
+    return "、".join(line.strip() for line in text.split("\n") if line.strip())
+
+
+def address_in_name(value: object) -> str:
+    """The e-mail address written beside the first name of a cell ('' when none):
+    ``Ms. Lee <lee@nitto.jp>`` gives ``lee@nitto.jp``."""
+    if not isinstance(value, str) or "@" not in value:
+        return ""
+    first = [p for p in _MULTI_RE.split(_one_line(value)) if p.strip()][:1]
+    hit = _ADDRESS_RE.search(first[0]) if first else None
+    if not hit or not _ADDRESS_RE.sub(" ", first[0]).strip():
+        return ""  # an address alone is no name with an address beside it
+    return hit["a"] or hit["b"] or hit["c"]
+
+
+def _strip_addresses(s: str, issues: list[Issue]) -> str:
+    if "@" not in s:
+        return s
+    found = [h["a"] or h["b"] or h["c"] for h in _ADDRESS_RE.finditer(s)]
+    rest = _ADDRESS_RE.sub(" ", s).strip()
+    if not found or not rest.strip(" 、,;/"):
+        return s  # an address and nothing else: not a name with an address beside it
+    rest = re.sub(r"\s*、\s*", "、", rest).strip(" 、")
+    issues.append(
+        Issue(
+            "normalize.email-in-name",
+            f"removed the e-mail address {', '.join(repr(a) for a in found)} from the name",
+            level="reformat",
+        )
+    )
+    return rest
 
 
 def fix_case(s: str, rules: PeopleRules, *, upper: bool = False) -> str:

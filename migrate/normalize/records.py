@@ -31,7 +31,7 @@ from .date_columns import normalize_date_columns
 from .emails import email_domain, normalize_email
 from .money import normalize_money
 from .owners import load_owners, normalize_owner_column
-from .people import normalize_person
+from .people import address_in_name, normalize_person
 from .phones import countries_from_run, normalize_phone
 from .probability import normalize_number, normalize_probability, parse_probability
 from .stage_words import (
@@ -107,6 +107,7 @@ def normalize_records(
         )[columns]
     for name in by_kind.get("company", []):
         _company(out, col, rules, name)
+    _emails_from_names(out, by_kind)
     _people(out, col, rules, by_kind.get("person", []))
     for name in by_kind.get("owner", []):
         normalize_owner_column(out, col, rules, name, load_owners(rules_dir))
@@ -296,6 +297,26 @@ def _company(out: pd.DataFrame, col: Collector, rules: NormalizeRules, name: str
     out[name] = _series(out, take(display, codes))
     out[_derived(name, "key")] = _series(out, take(key, codes))
     out[_derived(name, "legal_form")] = _series(out, take(form, codes))
+
+
+def _emails_from_names(out: pd.DataFrame, by_kind: dict[str, list[str]]) -> None:
+    """The e-mail address written beside a contact's name (Ms. Lee <lee@nitto.jp>) becomes the
+    row's e-mail where the row has none; the name loses it (normalize.email-in-name)."""
+    if "contact_name" not in out.columns:
+        return
+    codes, uniques = distinct(out["contact_name"])
+    found = [address_in_name(u) for u in uniques]
+    if not any(found):
+        return
+    address = take(found, codes)
+    if "email" not in out.columns:
+        out["email"] = pd.Series(None, index=out.index, dtype=object)
+        by_kind.setdefault("email", []).append("email")
+    email = out["email"].to_numpy(dtype=object).copy()
+    fill = (address != "") & np.array([is_blank(v) for v in email], dtype=bool)
+    if fill.any():
+        email[fill] = address[fill]
+        out["email"] = pd.Series(email, index=out.index, dtype=object)
 
 
 def _people(out: pd.DataFrame, col: Collector, rules: NormalizeRules, names: list[str]) -> None:
