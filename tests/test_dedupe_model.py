@@ -113,3 +113,18 @@ def test_evidence_names_fields_levels_and_weights() -> None:
     result = link(frame, link_settings(SETTINGS))
     line = result.pairs["evidence"].iloc[0]
     assert "name " in line and "(" in line and ";" in line
+
+
+def test_learn_m_false_keeps_the_m_priors_as_given() -> None:
+    frame, _ = _people(600)
+    base = {**SETTINGS, "comparisons": [*SETTINGS["comparisons"][:1], SETTINGS["comparisons"][2]]}
+    city = {"column": "city", "levels": [{"exact": True, "m": 0.2}], "else_m": 0.8}
+    learned = link(frame, link_settings({**base, "comparisons": [*base["comparisons"], city]}))
+    kept = link(
+        frame,
+        link_settings({**base, "comparisons": [*base["comparisons"], {**city, "learn_m": False}]}),
+    )
+    # every duplicate shares its city: EM learns m ~ 1 for the agreement, unless told not to
+    assert learned.model.m[2][0] > 0.9
+    assert kept.model.m[2].tolist() == [0.2, 0.8]
+    assert kept.model.trained == [True, True, False]  # the others are still learned

@@ -232,3 +232,17 @@ def test_after_is_a_date_test_naming_another_column() -> None:
 def test_shipped_deals_tell_a_reopened_deal_by_its_dates() -> None:
     comp = next(c for c in load_settings().deals.link.comparisons if c.name == "reopened")
     assert comp.levels[0].test == "after" and comp.levels[0].never and comp.agreement_only
+
+
+def test_learn_m_is_a_flag_and_the_sheet_policy_is_not_learned() -> None:
+    base = {"blocking": [["a"]]}
+    comp = {"column": "a", "levels": ["exact"]}
+    assert link_settings({**base, "comparisons": [comp]}).comparisons[0].learn_m
+    off = link_settings({**base, "comparisons": [{**comp, "learn_m": False}]})
+    assert not off.comparisons[0].learn_m
+    with pytest.raises(RuleFileError) as err:
+        link_settings({**base, "comparisons": [{**comp, "learn_m": "no"}]})
+    assert "learn_m: 'no' is not allowed" in str(err.value)
+    shipped = {c.name: c for c in load_settings().deals.link.comparisons}
+    assert not shipped["sheet"].learn_m and not shipped["record_id"].learn_m
+    assert shipped["amount"].learn_m

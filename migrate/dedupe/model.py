@@ -12,7 +12,8 @@ In: the prepared columns, the candidate pairs and their levels. Out: a :class:`M
   small tracker cannot drive a weight to an extreme.
 - The prior P(two random records match) solves ``lambda = sum of posteriors / all pairs``.
 - Term-frequency adjustment (``tf_adjust``): exact agreement on a rare value weighs more.
-A level marked ``never`` (or ``else_never``) is a hard non-match.
+A level marked ``never`` (or ``else_never``) is a hard non-match. A comparison with
+``learn_m: false`` keeps its m priors: it states a policy, not a share to learn from the batch.
 """
 
 from __future__ import annotations
@@ -283,13 +284,16 @@ def _em(
     priors: list[np.ndarray],
     never: list[np.ndarray],
     settings: ModelSettings,
+    learn: list[bool] | None = None,
 ) -> tuple[list[np.ndarray], float]:
-    """EM over one session's pairs (u fixed): m for the active comparisons and the session prior.
+    """EM over one session's pairs (u fixed): m for the active comparisons and the session prior
+    (``learn[j]`` False: comparison j's m stays its prior; it still weighs in the scores).
 
     Pairs are grouped by their pattern of levels first, so each iteration costs as many steps as
     there are distinct patterns, not pairs.
     """
     patterns, weight = _patterns(gamma, active)
+    learn = learn if learn is not None else [True] * len(priors)
     m = [x.copy() for x in priors]
     lam = 0.05
     alpha = settings.prior_strength
@@ -307,6 +311,8 @@ def _em(
         pw = post * weight
         delta = 0.0
         for j in act:
+            if not learn[j]:  # learn_m: false: its m priors stay as given
+                continue
             g = patterns[:, j]
             has = g != NULL
             counts = np.bincount(g[has].astype(np.int64), weights=pw[has], minlength=len(m[j]))
@@ -423,6 +429,8 @@ def train(
     comps = tuple(p.comparison for p in prepared)
     priors = [prior_m(c) for c in comps]
     never = [_never_mask(c) for c in comps]
+    learn = [c.learn_m for c in comps]
+    learn_mask = np.array(learn, dtype=bool)
     sample = random_sample(prepared, n, settings, within)
     total_pairs = _pair_count(n, within)
     u = estimate_u(prepared, sample, strength=settings.u_prior_strength)
@@ -447,8 +455,8 @@ def train(
         m_count = np.zeros(len(comps))
         if settings.train:
             for in_rule, active in sessions:
-                m_r, _ = _em(gamma[in_rule], active, u, priors, never, settings)
-                for j in np.flatnonzero(active):
+                m_r, _ = _em(gamma[in_rule], active, u, priors, never, settings, learn)
+                for j in np.flatnonzero(active & learn_mask):
                     m_sum[j] += m_r[j]
                     m_count[j] += 1
         m = [m_sum[j] / m_count[j] if m_count[j] else priors[j] for j in range(len(comps))]

@@ -167,6 +167,10 @@ class Comparison:
     # (ホールディングス, Group): two values equal but for these words at their end are
     # 'different', whatever a similarity level says (ヤマトホールディングス / ヤマト)
     distinct_words: tuple[str, ...] = ()
+    # False: EM keeps the m priors as given: the comparison states a policy (two rows of one
+    # sheet are two deals unless everything else agrees), not a share to learn from a batch
+    # where look-alike rows of one sheet would teach EM that they match
+    learn_m: bool = True
 
     @property
     def n_levels(self) -> int:
@@ -426,6 +430,7 @@ def _parse_comparison(p: Problems, raw: Any, key: str) -> Comparison | None:
             "cross_script_of",
             "when_differs",
             "distinct_words",
+            "learn_m",
         ],
         ["column", "levels"],
     ):
@@ -461,11 +466,13 @@ def _parse_comparison(p: Problems, raw: Any, key: str) -> Comparison | None:
     else_never = raw.get("else_never", False)
     script = raw.get("same_script_only", False)
     agreement = raw.get("agreement_only", False)
+    learn_m = raw.get("learn_m", True)
     for flag, v in (
         ("tf_adjust", tf),
         ("else_never", else_never),
         ("same_script_only", script),
         ("agreement_only", agreement),
+        ("learn_m", learn_m),
     ):
         if not isinstance(v, bool):
             p.add(f"{key}.{flag}", f"{v!r} is not allowed; allowed values: true, false")
@@ -507,6 +514,7 @@ def _parse_comparison(p: Problems, raw: Any, key: str) -> Comparison | None:
         cross,
         differs,
         tuple(distinct),
+        bool(learn_m),
     )
 
 
