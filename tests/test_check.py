@@ -584,3 +584,22 @@ def test_cli_shows_progress_on_a_terminal_and_not_with_quiet(
     quiet = runner.invoke(_cli(), [*args, "--quiet"], obj={})
     assert quiet.exit_code == 0 and "  duplicates: " not in quiet.stderr
     assert quiet.stdout.splitlines()[1] == shown.stdout.splitlines()[1]  # the same table
+
+
+def test_without_a_target_the_rejected_share_is_not_judged_and_says_why(
+    weeks, tmp_path: Path
+) -> None:
+    """Without --target no import check runs: a rejected share of the rows rejected while
+    reading alone would pass where the import rejects many (a new user's weekly check)."""
+    plain = run_check([str(weeks["good"])], history=tmp_path / "a.sqlite")
+    row = next(
+        r for r in plain.rows if r.threshold.metric == "rows.rejected-share" and not r.metric.file
+    )
+    assert row.status == "n/a" and row.metric.value is None
+    assert row.why_not_judged == "no --target: the import checks did not run"
+    assert "overall: no --target: the import checks did not run" in render_text(plain)
+    aimed = run_check([str(weeks["good"])], history=tmp_path / "b.sqlite", target="salesforce")
+    row = next(
+        r for r in aimed.rows if r.threshold.metric == "rows.rejected-share" and not r.metric.file
+    )
+    assert row.status != "n/a" and row.metric.value is not None

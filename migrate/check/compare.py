@@ -44,7 +44,7 @@ class Row:
             return ""
         t, m = self.threshold, self.metric
         if m.value is None:
-            return "no value"  # no rows, or no such column
+            return m.missing or "no value"  # no rows, or no such column
         if m.denominator is not None and m.denominator < t.min_rows:
             return f"fewer than {t.min_rows} rows"
         if t.is_change and self.previous is None:

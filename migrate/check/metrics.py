@@ -109,6 +109,9 @@ class Metric:
     value: float | None = None
     numerator: int | None = None
     denominator: int | None = None
+    # why the metric has no value, in the words of the table ('' when it has one or none was
+    # measurable: no rows, no such column)
+    missing: str = ""
 
     @property
     def source(self) -> tuple[str, str]:
@@ -154,20 +157,29 @@ def _share(x: Any) -> float | None:
 # --------------------------------------------------------------------------- from report.json
 
 
+NO_TARGET = "no --target: the import checks did not run"
+
+
 def metrics_from_report(report: dict[str, Any]) -> list[Metric]:
     """The metrics a ``report.json`` holds by itself (a saved run used as the baseline)."""
     out: list[Metric] = []
     imp = report.get("import") or {}
     totals = imp.get("totals") or {}
+    # without a target no import check ran: a rejected share would count only the rows
+    # rejected while reading and pass where the import would reject many
+    no_target = "" if report.get("target") else NO_TARGET
     for name, key in (("rows.rejected-share", "rejected"), ("rows.duplicate-share", "merged")):
+        why = no_target if key == "rejected" else ""
         data = int(totals.get("data") or 0)
         n = int(totals.get(key) or 0)
-        out.append(Metric(name, value=_ratio(n, data), numerator=n, denominator=data))
+        value = None if why else _ratio(n, data)
+        out.append(Metric(name, value=value, numerator=n, denominator=data, missing=why))
         for s in imp.get("sheets") or []:
             if s.get("kind") != "table":
                 continue
             d, k = int(s.get("data") or 0), int(s.get(key) or 0)
-            out.append(Metric(name, s["file"], s["sheet"], _ratio(k, d), k, d))
+            value = None if why else _ratio(k, d)
+            out.append(Metric(name, s["file"], s["sheet"], value, k, d, missing=why))
     quality = report.get("quality") or {}
     comp = quality.get("completeness") or {}
     for field, o in (comp.get("overall") or {}).items():

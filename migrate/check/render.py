@@ -117,7 +117,9 @@ def lines(rows: list[Row]) -> list[Line]:
         if t.scope == "overall":
             shown, rest = group, []
         for r in shown:
-            out.append(_line(r, r.metric.where))
+            # an overall figure not judged says why, as a source's does
+            where = r.metric.where if r.status != "n/a" else f"{r.metric.where}: {r.why_not_judged}"
+            out.append(_line(r, where))
         if rest:
             passing = [r for r in rest if r.status == "pass"]
             if passing:
