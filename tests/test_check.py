@@ -603,3 +603,44 @@ def test_without_a_target_the_rejected_share_is_not_judged_and_says_why(
         r for r in aimed.rows if r.threshold.metric == "rows.rejected-share" and not r.metric.file
     )
     assert row.status != "n/a" and row.metric.value is not None
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("pipeline_report_2026-12-01.csv", "pipeline_report_2026-12-08.csv", True),
+        ("案件_20260301.xlsx", "案件_20260308.xlsx", True),
+        ("ヨミ表_2026年1月.xlsx", "ヨミ表_2026年2月.xlsx", True),
+        ("report1743210000000.csv", "report1743814800000.csv", True),
+        ("east_FY2026.xlsx", "west_FY2026.xlsx", False),
+        ("east.xlsx", "East.XLSX", True),
+    ],
+)
+def test_a_file_name_without_its_dates(a: str, b: str, same: bool) -> None:
+    from migrate.check.compare import undated
+
+    assert (undated(a) == undated(b)) is same
+
+
+def test_a_weekly_export_named_by_its_day_is_compared_with_last_week_s() -> None:
+    from migrate.check.compare import match_renamed
+
+    previous = {
+        ("stages.unknown-share", "pipeline_report_2026-12-01.csv", ""): 0.1,
+        ("stages.unknown-share", "east.xlsx", "案件"): 0.2,
+        ("stages.unknown-share", "west.xlsx", "Deals"): 0.3,
+        ("stages.unknown-share", "", ""): 0.2,
+    }
+    now = [
+        Metric("stages.unknown-share", "pipeline_report_2026-12-08.csv", "", 0.4),
+        Metric("stages.unknown-share", "east.xlsx", "案件", 0.2),
+        Metric("stages.unknown-share", "", "", 0.3),
+    ]
+    moved, renamed, gone = match_renamed(previous, now)
+    assert renamed == [("pipeline_report_2026-12-01.csv", "pipeline_report_2026-12-08.csv")]
+    assert gone == ["west.xlsx"]
+    assert moved[("stages.unknown-share", "pipeline_report_2026-12-08.csv", "")] == 0.1
+    assert moved[("stages.unknown-share", "east.xlsx", "案件")] == 0.2
+    # two exports of one undated name on a side: which is which is not known, none is moved
+    two = [*now, Metric("stages.unknown-share", "pipeline_report_2026-12-09.csv", "", 0.5)]
+    assert match_renamed(previous, two)[1] == []

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UserError
-from .compare import Key, Row, evaluate, exit_code, index
+from .compare import Key, Row, evaluate, exit_code, index, match_renamed
 from .history import DEFAULT_NAME, History, Run
 from .metrics import Metric, measure, metrics_from_report
 from .thresholds import QualityRules, Threshold, parse_quality_rules
@@ -38,6 +38,10 @@ class CheckResult:
     previous_values: dict[Key, float | None] = field(default_factory=dict)
     history: Path | None = None
     result: Any = None  # the pipeline's RunResult
+    # sources compared under a new name (old file, new file: a weekly export named by its
+    # day) and files of the previous run that are not in this one
+    renamed: list[tuple[str, str]] = field(default_factory=list)
+    gone: list[str] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
@@ -169,6 +173,7 @@ def run_check(
         store = History(history or default_history(out))
         prev_run = store.last_of_other_inputs(fp)
         previous = index(prev_run.metrics) if prev_run is not None else {}
+    previous, renamed, gone = match_renamed(previous, metrics)
     rows = evaluate(metrics, quality.thresholds, previous)
     status = "fail" if exit_code(rows) else "pass"
     as_of_text = (result.report.get("context") or {}).get("today")
@@ -196,6 +201,8 @@ def run_check(
         previous_values=dict(previous),
         history=hist_path if record else None,
         result=result,
+        renamed=renamed,
+        gone=gone,
     )
 
 

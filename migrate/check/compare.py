@@ -10,6 +10,7 @@ on the change, when there is no previous value to compare with.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -75,6 +76,51 @@ def index(metrics: Iterable[Metric]) -> dict[Key, float | None]:
     return {(m.id, m.file, m.sheet): m.value for m in metrics}
 
 
+# a date or a stamp in a file name (pipeline_report_2026-12-01.csv, 案件_20260301.xlsx,
+# ヨミ表_2026年1月.xlsx, report1743210000000.csv): this week's export of last week's source
+_STAMP_RE = re.compile(
+    r"(?:19|20)\d{2}(?:[-_./年]?\d{1,2}(?:[-_./月]?\d{1,2}日?)?|年?\d{1,2}月)|\d{8,}"
+)
+
+
+def undated(file: str) -> str:
+    """A file name without the dates and stamps in it (compared case-folded)."""
+    return _STAMP_RE.sub("#", file).casefold()
+
+
+def match_renamed(
+    previous: Mapping[Key, float | None], metrics: Iterable[Metric]
+) -> tuple[dict[Key, float | None], list[tuple[str, str]], list[str]]:
+    """The previous values with a renamed source's keys moved to its new name, the renames
+    (old file, new file) and the files of the previous run that are gone.
+
+    A file of the previous run missing now is the same source as a new file whose name differs
+    only in its dates (a weekly export named by its day), when exactly one file on each side
+    has that undated name.
+    """
+    now = {m.file for m in metrics if m.file}
+    before = {f for _, f, _ in previous if f}
+    gone, new = sorted(before - now), sorted(now - before)
+
+    def by_undated(files: list[str]) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for f in files:
+            out.setdefault(undated(f), []).append(f)
+        return out
+
+    old_of, new_of = by_undated(gone), by_undated(new)
+    renames = [
+        (olds[0], new_of[k][0])
+        for k, olds in old_of.items()
+        if len(olds) == 1 and len(new_of.get(k, [])) == 1 and k != olds[0].casefold()
+    ]
+    if not renames:
+        return dict(previous), [], gone
+    to = dict(renames)
+    moved = {(mid, to.get(f, f), sh): v for (mid, f, sh), v in previous.items()}
+    return moved, renames, [f for f in gone if f not in to]
+
+
 def judge(
     t: Threshold, value: float | None, previous: float | None, rows: int | None = None
 ) -> Status:
@@ -122,4 +168,4 @@ def exit_code(rows: Iterable[Row]) -> int:
     return 1 if any(r.status == "fail" for r in rows) else 0
 
 
-__all__ = ["Row", "Status", "evaluate", "exit_code", "index", "judge"]
+__all__ = ["Row", "Status", "evaluate", "exit_code", "index", "judge", "match_renamed", "undated"]

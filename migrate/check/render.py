@@ -163,6 +163,16 @@ def _compared(result: CheckResult) -> str:
     return f"compared with {result.previous.describe()}{same}"
 
 
+def _sources_moved(result: CheckResult) -> list[str]:
+    """A line per renamed source and one for the sources gone since the compared run."""
+    out = [
+        f"{new} compared with {old} (the same name but for its date)" for old, new in result.renamed
+    ]
+    if result.gone:
+        out.append(f"not in this run, in the one compared with: {', '.join(result.gone)}")
+    return out
+
+
 def render_text(result: CheckResult, style: Style = _plain) -> str:
     """The compact table for the terminal."""
     rows = [HEADERS] + [
@@ -184,6 +194,7 @@ def render_text(result: CheckResult, style: Style = _plain) -> str:
 
     head = [
         f"{result.run.describe()}, inputs {result.run.fingerprint[:12]}; {_compared(result)}",
+        *_sources_moved(result),
         fmt(rows[0]),
     ]
     body = [fmt(r, r[5]) for r in rows[1:]]
@@ -215,6 +226,8 @@ def to_json(result: CheckResult) -> dict[str, Any]:
                 else None
             )
         ),
+        "renamed": [{"previous": old, "now": new} for old, new in result.renamed],
+        "gone": list(result.gone),
         "rows": [r.to_json() for r in result.rows],
         "metrics": [
             {
