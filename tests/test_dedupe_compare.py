@@ -319,3 +319,34 @@ def test_levels_in_parts_equal_levels_in_one_part(monkeypatch: pytest.MonkeyPatc
     parts = levels(prep, left, right)
     assert (whole >= 0).any() and len(set(whole.ravel())) > 2  # the pairs reach several levels
     assert np.array_equal(whole, parts)
+
+
+NUMBERED = Comparison(
+    "deal", "deal", (Level("exact"), Level("ratio", 0.85), Level("partial_ratio", 1.0)),
+    distinct_numbers=True,
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        ("基幹刷新フェーズ1", "基幹刷新フェーズ2", ELSE),  # phase 1 and phase 2: two deals
+        ("追加ライセンス(10名)", "追加ライセンス(100名)", ELSE),
+        ("基幹刷新フェーズ１", "基幹刷新フェーズ1", "ratio"),  # full-width: the same number
+        ("基幹刷新フェーズ1", "基幹刷新フェーズ1", "exact"),
+        # a name without a number says nothing against one with a number
+        (
+            "ヘルプデスク代行追加ライセンス",
+            "ヘルプデスク代行追加ライセンス(100名)",
+            "partial_ratio",
+        ),
+    ],
+)
+def test_distinct_numbers_tell_numbered_deals_apart(a: str, b: str, expected: str) -> None:
+    assert _level(NUMBERED, a, b) == expected
+    assert _level(replace(NUMBERED, distinct_numbers=False), a, b) != ELSE
+
+
+def test_the_shipped_deal_name_comparison_tells_numbers_apart() -> None:
+    comp = next(c for c in load_settings().deals.link.comparisons if c.name == "deal_name")
+    assert comp.distinct_numbers

@@ -297,6 +297,11 @@ def _text_levels(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.ndarray
     if comp.distinct_words:
         stems = p.per_string("stem", lambda s: _stems(comp.distinct_words, s))
         apart = (stems[ua] == stems[ub]) & (ua != ub)
+    if comp.distinct_numbers:  # フェーズ1 / フェーズ2: both hold numbers, not the same ones
+        nums = p.per_string("numbers", _numbers)
+        na, nb = nums[ua], nums[ub]
+        differ = (na != nb) & (na != "") & (nb != "")
+        apart = differ if apart is None else apart | differ
     cache: dict[str, np.ndarray] = {}
     level = np.full(len(idx), else_level, dtype=np.int8)
     undecided = np.ones(len(idx), dtype=bool)
@@ -369,6 +374,23 @@ def _prefixes(strings: np.ndarray) -> np.ndarray:
     return np.array(
         [(m.group(0) if (m := _PREFIX.match(s)) else "") for s in strings], dtype=object
     )
+
+
+_DIGITS_RE = re.compile(r"\d+")
+
+
+def _numbers(strings: np.ndarray) -> np.ndarray:
+    """The numbers a value holds, in order and without leading zeros ('' for none; NFKC, so
+    full-width digits count): フェーズ２ holds '2', 追加ライセンス(100名) '100'."""
+    import unicodedata
+
+    def numbers(value: object) -> str:
+        text = str(value)
+        if not text.isascii():
+            text = unicodedata.normalize("NFKC", text)
+        return " ".join(str(int(d)) for d in _DIGITS_RE.findall(text))
+
+    return np.fromiter((numbers(v) for v in strings), object, len(strings))
 
 
 def _stems(words: tuple[str, ...], strings: np.ndarray) -> np.ndarray:

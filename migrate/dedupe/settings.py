@@ -171,6 +171,9 @@ class Comparison:
     # sheet are two deals unless everything else agrees), not a share to learn from a batch
     # where look-alike rows of one sheet would teach EM that they match
     learn_m: bool = True
+    # two values that both hold numbers, and not the same ones, are 'different' whatever a
+    # similarity level says: 基幹刷新フェーズ1 / フェーズ2, 追加ライセンス(10名) / (100名) are two deals
+    distinct_numbers: bool = False
 
     @property
     def n_levels(self) -> int:
@@ -431,6 +434,7 @@ def _parse_comparison(p: Problems, raw: Any, key: str) -> Comparison | None:
             "when_differs",
             "distinct_words",
             "learn_m",
+            "distinct_numbers",
         ],
         ["column", "levels"],
     ):
@@ -467,12 +471,14 @@ def _parse_comparison(p: Problems, raw: Any, key: str) -> Comparison | None:
     script = raw.get("same_script_only", False)
     agreement = raw.get("agreement_only", False)
     learn_m = raw.get("learn_m", True)
+    numbers = raw.get("distinct_numbers", False)
     for flag, v in (
         ("tf_adjust", tf),
         ("else_never", else_never),
         ("same_script_only", script),
         ("agreement_only", agreement),
         ("learn_m", learn_m),
+        ("distinct_numbers", numbers),
     ):
         if not isinstance(v, bool):
             p.add(f"{key}.{flag}", f"{v!r} is not allowed; allowed values: true, false")
@@ -490,6 +496,8 @@ def _parse_comparison(p: Problems, raw: Any, key: str) -> Comparison | None:
             p.add(f"{key}.distinct_words[{i}]", "an empty word is not allowed")
     if distinct and kind != "text":
         p.add(f"{key}.distinct_words", f"applies to text values, not {kind}")
+    if numbers is True and kind != "text":
+        p.add(f"{key}.distinct_numbers", f"applies to text values, not {kind}")
     else_m = raw.get("else_m")
     if else_m is not None:
         else_m = _number(p, else_m, f"{key}.else_m", 0.0, 1.0)
@@ -515,6 +523,7 @@ def _parse_comparison(p: Problems, raw: Any, key: str) -> Comparison | None:
         differs,
         tuple(distinct),
         bool(learn_m),
+        bool(numbers),
     )
 
 

@@ -197,7 +197,7 @@ def supported(comp: Comparison) -> bool:
     known = TEXT_SQL_TESTS if comp.kind == "text" else VALUE_SQL_TESTS
     if comp.cross_script_of or comp.when_differs:  # another column decides which pairs compare
         return False
-    if comp.distinct_words:  # per value, in Python (compare._stems)
+    if comp.distinct_words or comp.distinct_numbers:  # per value, in Python (compare._stems)
         return False
     return all(lv.test in known or lv.test in ("same", "cross") for lv in comp.levels)
 
