@@ -17,6 +17,7 @@ import threading
 import time
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -199,6 +200,8 @@ def inspect(
                 click.echo(
                     f"  {c.column:>3}  {c.header[:30]:<30} -> {target} ({c.method} {c.confidence:.2f}){extra}"
                 )
+            for note in _sheet_notes(t):
+                click.echo(f"  {note}")
             if by_sheet.get((t.file, t.sheet)):
                 click.echo("  stage words:")
             for w in by_sheet.get((t.file, t.sheet), []):
@@ -206,6 +209,23 @@ def inspect(
                 click.echo(f"    {str(w['word'])[:30]:<30} {w['rows']:>5} -> {stage} ({w['how']})")
     code = 2 if not result.tables and result.problems else (1 if result.problems else 0)
     ctx.exit(code)
+
+
+def _sheet_notes(t: Any) -> list[str]:
+    """What a consultant wants to know of a sheet beyond its columns: no stage column, hidden
+    rows read as data, rows marked by their format."""
+    notes = []
+    if not any(c.field == "stage" for c in t.columns):
+        notes.append(
+            "no stage column: stages come from the other evidence (probability, won/lost "
+            "flags, notes, row marks) or stay empty"
+        )
+    hidden = sorted(f.row for f in t.findings if f.rule == "ingest.hidden-row")
+    if hidden:
+        listed = ", ".join(map(str, hidden[:10])) + (", ..." if len(hidden) > 10 else "")
+        notes.append(f"{len(hidden)} hidden row(s) read as data (rows {listed})")
+    notes += [f.message for f in t.findings if f.rule == "ingest.row-marks"]
+    return notes
 
 
 def _parse_existing(values: tuple[str, ...]) -> dict[str, str] | None:

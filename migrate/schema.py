@@ -45,6 +45,8 @@ SOURCE_ROW = "_source_row"  # Excel row number as the user sees it (CSV: line nu
 ROW_KEY = "_row_key"  # stable key "file|sheet|row": survives re-runs, used by decisions
 SOURCE_ORDER = "_source_order"  # position of the file in the inputs (0-based), then the sheet
 EXTRA_PREFIX = "extra:"  # unmapped source columns are kept as "extra:<header>"
+# the marks of a row's format ("strike grey", "fill:FFFF00"), only where a sheet has them
+ROW_MARKS = "_row_marks"
 
 BOOKKEEPING = [
     SOURCE_FILE,

@@ -29,6 +29,7 @@ from ..schema import (
     BOOKKEEPING,
     EXTRA_PREFIX,
     ROW_KEY,
+    ROW_MARKS,
     SOURCE_FILE,
     SOURCE_ORDER,
     SOURCE_ROW,
@@ -358,12 +359,15 @@ def to_records(
                 cols[name] = values
         if t.owner_from_sheet and "owner" not in cols:
             cols["owner"] = t.owner_from_sheet
+        if t.row_marks:
+            cols[ROW_MARKS] = np.array([t.row_marks.get(r, "") for r in rows], dtype=object)
         parts.append((n, cols))
     bookkeeping = list(BOOKKEEPING)
     if not parts:
         return pd.DataFrame(columns=bookkeeping + schema.names, dtype=object)
     extras = sorted({c for _, cols in parts for c in cols if c.startswith(EXTRA_PREFIX)})
-    names = bookkeeping + schema.names + extras
+    marked = [ROW_MARKS] if any(ROW_MARKS in cols for _, cols in parts) else []
+    names = bookkeeping + schema.names + extras + marked
     numbers = (SOURCE_ROW, SOURCE_ORDER)
     texts = [c for c in names if c not in numbers]
     total = sum(n for n, _ in parts)

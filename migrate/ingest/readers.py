@@ -50,6 +50,10 @@ class Grid:
     formula_no_value: list[tuple[int, int]] = field(default_factory=list)  # (row, col)
     sum_formula_rows: set[int] = field(default_factory=set)
     date1904: bool = False
+    # per Excel row, how many of its cells holding a value carry each mark of their format
+    # (``strike``: struck through; ``grey``: filled grey; ``fill:RRGGBB`` / ``fill:theme4``:
+    # filled in another colour): how a team marks a row lost or won without a word
+    row_marks: dict[int, dict[str, int]] = field(default_factory=dict)
     # ``cells`` trimmed as the layout step wants them (whitespace-only -> None), when the reader
     # could make them per distinct text while converting; None: layout trims ``cells`` itself
     trimmed: pd.DataFrame | None = None
@@ -143,6 +147,7 @@ def _read_workbook(src: SourceFile, limits: Limits, *, raw: bool = True) -> list
                 hidden_rows=scan.hidden_rows if scan else set(),
                 formula_no_value=scan.formula_no_value if scan else [],
                 sum_formula_rows=scan.sum_rows if scan else set(),
+                row_marks=scan.row_marks if scan else {},
                 date1904=date1904,
                 trimmed=trimmed,
             )
@@ -337,6 +342,11 @@ class _XmlScan:
     # merged ranges as (first row 1-based, first col 0-based, last row, last col); None when a
     # ref could not be read (calamine then reads them)
     merged: list[tuple[int, int, int, int]] | None = field(default_factory=list)
+    # the workbook's cell formats that mark a row (style index -> marks, see Grid.row_marks),
+    # and what the sheet's cells with a value carry of them, per row
+    marks_of: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    marked: re.Pattern[bytes] | None = None
+    row_marks: dict[int, dict[str, int]] = field(default_factory=dict)
 
 
 _SHEET_RE = re.compile(rb'<sheet\b[^>]*?name="([^"]*)"[^>]*?r:id="([^"]*)"', re.S)
@@ -402,6 +412,8 @@ def _scan_xlsx(path: Path, limits: Limits) -> tuple[dict[str, _XmlScan], bool]:
         sheets = {name: rid for name, rid in _SHEET_RE.findall(wb)}
         sheets.update({name: rid for rid, name in _SHEET_RE2.findall(wb)})
         budget = limits.max_uncompressed_bytes
+        marks_of = _style_marks(zf)
+        marked = _marked_cell_re(marks_of)
         for raw_name, rid in sheets.items():
             tgt = targets.get(rid)
             if not tgt:
@@ -410,7 +422,7 @@ def _scan_xlsx(path: Path, limits: Limits) -> tuple[dict[str, _XmlScan], bool]:
             part = t.lstrip("/") if t.startswith("/") else "xl/" + t
             part = re.sub(r"[^/]+/\.\./", "", part)
             try:
-                scan, used = _scan_sheet_part(zf, part, budget, path)
+                scan, used = _scan_sheet_part(zf, part, budget, path, marks_of, marked)
             except KeyError:
                 continue
             budget -= used
@@ -419,9 +431,14 @@ def _scan_xlsx(path: Path, limits: Limits) -> tuple[dict[str, _XmlScan], bool]:
 
 
 def _scan_sheet_part(
-    zf: zipfile.ZipFile, part: str, budget: int, path: Path
+    zf: zipfile.ZipFile,
+    part: str,
+    budget: int,
+    path: Path,
+    marks_of: dict[int, tuple[str, ...]] | None = None,
+    marked: re.Pattern[bytes] | None = None,
 ) -> tuple[_XmlScan, int]:
-    scan = _XmlScan()
+    scan = _XmlScan(marks_of=marks_of or {}, marked=marked)
     used = 0
     carry = b""
     try:
@@ -474,6 +491,11 @@ def _scan_chunk(data: bytes, scan: _XmlScan) -> None:
                 break
             a, r1, b, r2 = box.groups()
             scan.merged.append((int(r1), _col_index(a), int(r2), _col_index(b)))
+    if scan.marked is not None:
+        for m in scan.marked.finditer(data):
+            row = scan.row_marks.setdefault(int(m.group(1)), {})
+            for mark in scan.marks_of[int(m.group(2))]:
+                row[mark] = row.get(mark, 0) + 1
     if b"hidden=" in data:
         for m in _HIDDEN_ROW_RE.finditer(data):
             n = _ROW_NUM_RE.search(m.group(0))
@@ -488,6 +510,102 @@ def _scan_chunk(data: bytes, scan: _XmlScan) -> None:
             scan.formula_no_value.append((int(cell.group(2)), _col_index(cell.group(1))))
     for m in _SUM_RE.finditer(data):
         scan.sum_rows.add(int(m.group(1)))
+
+
+# ------------------------------------------------------------------ row marks (cell formats)
+
+_XF_RE = re.compile(rb"<(?:\w+:)?xf\b([^>]*?)(/>|>.*?</(?:\w+:)?xf>)", re.S)
+_CELL_XFS_RE = re.compile(rb"<(?:\w+:)?cellXfs\b[^>]*>(.*?)</(?:\w+:)?cellXfs>", re.S)
+_FONTS_RE = re.compile(rb"<(?:\w+:)?fonts\b[^>]*>(.*?)</(?:\w+:)?fonts>", re.S)
+_FONT_RE = re.compile(rb"<(?:\w+:)?font\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?font>)", re.S)
+_FILLS_RE = re.compile(rb"<(?:\w+:)?fills\b[^>]*>(.*?)</(?:\w+:)?fills>", re.S)
+_FILL_RE = re.compile(rb"<(?:\w+:)?fill\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?fill>)", re.S)
+_STRIKE_RE = re.compile(rb'<(?:\w+:)?strike\b(?![^>]*\bval="(?:0|false)")')
+_SOLID_RE = re.compile(
+    rb'<(?:\w+:)?patternFill\b[^>]*\bpatternType="solid"[^>]*>(.*?)</(?:\w+:)?patternFill>', re.S
+)
+_FG_RE = re.compile(rb"<(?:\w+:)?fgColor\b([^>]*)/?>")
+_ATTR_RE = re.compile(rb'\b(rgb|theme|tint|indexed)="([^"]*)"')
+# Excel's legacy palette entries a fill may name by index (indexed="22" is the grey of 2003)
+_INDEXED = {
+    5: "FFFF00", 13: "FFFF00", 22: "C0C0C0", 23: "808080", 26: "FFFFCC", 43: "FFFF99",
+    55: "969696", 9: "FFFFFF", 64: "",
+}  # fmt: skip
+
+
+def _fill_mark(attrs: bytes) -> str:
+    """``grey``, ``fill:RRGGBB`` or ``fill:themeN`` for a solid fill's colour ('' for white)."""
+    a = {k.decode(): v.decode() for k, v in _ATTR_RE.findall(attrs)}
+    rgb = a.get("rgb", "")[-6:].upper() or _INDEXED.get(int(a.get("indexed", "64") or 64), "")
+    if rgb:
+        r, g, b = (int(rgb[i : i + 2], 16) for i in (0, 2, 4))
+        if min(r, g, b) >= 0xF8:
+            return ""  # white: no mark
+        if max(r, g, b) - min(r, g, b) <= 0x10 and 0x60 <= max(r, g, b) <= 0xEE:
+            return "grey"
+        return f"fill:{rgb}"
+    if "theme" not in a:
+        return ""
+    theme, tint = int(a["theme"] or 0), float(a.get("tint") or 0)
+    # the theme's first colours: 0 the background (white), 1 the text (black), 2 its light
+    # grey; white darkened, black lightened or that grey is how Excel's palette offers grey
+    if (theme == 0 and tint < -0.04) or (theme == 1 and tint > 0.3) or theme == 2:
+        return "grey"
+    if theme == 0:
+        return ""
+    return f"fill:theme{theme}" + (f"{tint:+.1f}" if tint else "")
+
+
+def _style_marks(zf: zipfile.ZipFile) -> dict[int, tuple[str, ...]]:
+    """The cell formats (cellXfs index) that strike their text through or fill the cell in a
+    colour, with their marks; none when the workbook has no such format."""
+    try:
+        styles = zf.read("xl/styles.xml")
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return {}
+    if len(styles) > 16 * 1024 * 1024:
+        return {}  # a styles part this large is no tracker's: not worth reading
+    fonts_part = _FONTS_RE.search(styles)
+    fills_part = _FILLS_RE.search(styles)
+    xfs_part = _CELL_XFS_RE.search(styles)
+    if not xfs_part:
+        return {}
+    struck = [
+        bool(f.group(1) and _STRIKE_RE.search(f.group(1)))
+        for f in (_FONT_RE.finditer(fonts_part.group(1)) if fonts_part else ())
+    ]
+    fills = []
+    for f in _FILL_RE.finditer(fills_part.group(1)) if fills_part else ():
+        solid = _SOLID_RE.search(f.group(1) or b"")
+        fg = _FG_RE.search(solid.group(1)) if solid else None
+        fills.append(_fill_mark(fg.group(1)) if fg else "")
+    out: dict[int, tuple[str, ...]] = {}
+    for i, xf in enumerate(_XF_RE.finditer(xfs_part.group(1))):
+        a = dict(re.findall(rb'\b(fontId|fillId)="(\d+)"', xf.group(1)))
+        font, fill = int(a.get(b"fontId", 0)), int(a.get(b"fillId", 0))
+        marks = []
+        if font < len(struck) and struck[font]:
+            marks.append("strike")
+        if fill < len(fills) and fills[fill]:
+            marks.append(fills[fill])
+        if marks:
+            out[i] = tuple(marks)
+    return out
+
+
+def _marked_cell_re(marks_of: dict[int, tuple[str, ...]]) -> re.Pattern[bytes] | None:
+    """A pattern of the cells holding a value in one of the marking formats: their row and
+    format. None when no format marks (the scan then costs nothing more)."""
+    if not marks_of:
+        return None
+    ids = b"|".join(str(i).encode() for i in sorted(marks_of))
+    # the attributes in the order Excel, openpyxl and xlsxwriter write them (r, s, t): a
+    # literal start the regex engine finds fast (the generic form cost 3x the whole side-scan)
+    return re.compile(
+        rb'<c r="[A-Z]{1,3}(\d+)" s="(' + ids + rb')"(?: t="\w+")?>\s*'
+        rb"(?:<f\b[^>]*?(?:/>|>[^<]*</f>)\s*)?"
+        rb"(?:<v>[^<]|<is>)"
+    )
 
 
 # ------------------------------------------------------------------------------ CSV

@@ -22,7 +22,7 @@ import pandas as pd
 
 from .. import findings as fnd
 from ..columnar import by_value, map_values
-from ..schema import cell_text, is_blank
+from ..schema import ROW_MARKS, cell_text, is_blank
 from .checks import _column, _number_or_none, _where, where_columns
 from .model import EvidenceColumns, InferenceRule, StageModel, cell_key, word_key
 
@@ -194,6 +194,40 @@ def notes_sides(records: pd.DataFrame, model: StageModel) -> tuple[np.ndarray, n
     return side, detail
 
 
+def mark_sides(records: pd.DataFrame, model: StageModel) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, the side (won, lost or "") its format says (evidence ``row_marks``: a row struck
+    through or filled grey), and the words saying it ("row struck through")."""
+    n = len(records)
+    side = np.full(n, "", dtype=object)
+    said = np.full(n, "", dtype=object)
+    ev = model.evidence
+    if ROW_MARKS not in records.columns or not (ev.won_marks or ev.lost_marks):
+        return side, said
+
+    def says(value: object) -> str:
+        marks = set(cell_text(value).casefold().split()) if not is_blank(value) else set()
+        won, lost = marks & set(ev.won_marks), marks & set(ev.lost_marks)
+        if bool(won) == bool(lost):
+            return ""
+        return (
+            ("won|" if won else "lost|")
+            + "row "
+            + " and ".join(
+                _MARK_TEXT.get(m, f"filled {m.split(':', 1)[-1]}") for m in sorted(won or lost)
+            )
+        )
+
+    cells = np.asarray(by_value(records[ROW_MARKS], says), dtype=object)
+    has = cells != ""
+    if has.any():
+        parts = np.array([c.split("|", 1) for c in cells[has]], dtype=object)
+        side[has], said[has] = parts[:, 0], parts[:, 1]
+    return side, said
+
+
+_MARK_TEXT = {"strike": "struck through", "grey": "filled grey"}
+
+
 def deleted_rows(records: pd.DataFrame, model: StageModel) -> list[fnd.Finding]:
     """One finding per row whose outcome column (evidence ``outcome``: Status) says the record
     was deleted in the system it was exported from (evidence ``deleted``: Pipedrive's Status
@@ -335,6 +369,12 @@ def infer_stages(
     none = side == ""
     side = np.where(none, noted, side).astype(object)
     detail = np.where(none, note_said, detail).astype(object)
+    # a row struck through or filled grey (evidence row_marks): the closed side where no
+    # column and no note says one
+    marked, mark_said = mark_sides(out, model)
+    none = side == ""
+    side = np.where(none, marked, side).astype(object)
+    detail = np.where(none, mark_said, detail).astype(object)
     empty = np.flatnonzero((stage == "").to_numpy())
     rows = out.iloc[empty]
     # a sheet "lacks" a field by all its rows, not only the empty-stage ones inference looks at

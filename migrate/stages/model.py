@@ -72,7 +72,7 @@ FORM_KINDS: tuple[str, ...] = ("doing", "preparing", "done", "waiting")
 _STEM_KEYS = ["words", *FORM_KINDS, "default"]
 _GUESS_KEYS = ["words", "stage", "why"]
 _EVIDENCE_KEYS = ["won", "lost", "closed", "truthy", "outcome", "deleted"]
-_EVIDENCE_SIDE_KEYS = ["flags", "dates"]
+_EVIDENCE_SIDE_KEYS = ["flags", "dates", "row_marks"]
 _KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _RULE_ID_RE = re.compile(r"^[a-z]+\.[a-z0-9]+(-[a-z0-9]+)*$")
 
@@ -164,6 +164,10 @@ class EvidenceColumns:
     # cell keys of an outcome column that say the record was deleted in the system it was
     # exported from (Pipedrive's Status 'deleted'): such a row is not imported
     deleted: frozenset[str] = frozenset()
+    # how a team formats a won or lost row instead of writing a word (a struck-through row, a
+    # row filled grey): marks of the row's cells (migrate.ingest's row marks)
+    won_marks: tuple[str, ...] = ()
+    lost_marks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -577,6 +581,9 @@ def _read_evidence(raw: Any, problems: Problems) -> EvidenceColumns:
             continue
         for kind in _EVIDENCE_SIDE_KEYS:
             words = problems.string_list(spec.get(kind), f"{at}.{side}.{kind}")
+            if kind == "row_marks":  # strike, grey, fill:RRGGBB, fill:theme5 (not words)
+                headers[f"{side}_{kind}"] = tuple(w.strip().casefold() for w in words if w.strip())
+                continue
             headers[f"{side}_{kind}"] = tuple(k for k in map(word_key, words) if k)
     truthy = problems.string_list(raw.get("truthy"), f"{at}.truthy")
     outcome = problems.string_list(raw.get("outcome"), f"{at}.outcome")
@@ -591,4 +598,6 @@ def _read_evidence(raw: Any, problems: Problems) -> EvidenceColumns:
         lost_flags=headers.get("lost_flags", ()),
         lost_dates=headers.get("lost_dates", ()),
         truthy=frozenset(k for k in map(cell_key, truthy) if k),
+        won_marks=headers.get("won_row_marks", ()),
+        lost_marks=headers.get("lost_row_marks", ()),
     )

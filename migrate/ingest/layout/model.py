@@ -76,6 +76,9 @@ class SheetTable:
     encoding: str = ""
     # the rep a sheet of one rep's deals is named after (no owner column): every row's owner
     owner_from_sheet: str = ""
+    # Excel row -> the marks its format carries ("strike grey", "fill:FFFF00"): a team's way of
+    # saying won or lost without a word (migrate.ingest.readers.Grid.row_marks)
+    row_marks: dict[int, str] = field(default_factory=dict)
 
     @property
     def data_rows(self) -> list[int]:

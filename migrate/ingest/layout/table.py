@@ -164,6 +164,7 @@ def find_table(
     if not data_idx:
         return sheet.skip("sheet.no-data-rows", "the table has a header but no data rows")
     _cell_findings(sheet, matches, filled)
+    _row_marks(sheet)
     return table
 
 
@@ -629,6 +630,72 @@ def _is_legend(matches: list[ColumnMatch], data: pd.DataFrame, mapped: set[str])
         and len(set(codes)) == len(codes)
         and all(len(c) <= _LEGEND_MAX_CODE for c in codes)
         and len(used) >= 2
+    )
+
+
+# a row counts as marked (struck through, filled grey) when at least this share of its cells
+# that hold a value carry the mark: a team strikes or fills the whole row, not one cell
+_MARKED_SHARE = 0.6
+_MARK_WORDS = {"strike": "struck through", "grey": "filled grey"}
+
+
+def _mark_words(mark: str) -> str:
+    if mark in _MARK_WORDS:
+        return _MARK_WORDS[mark]
+    colour = mark.split(":", 1)[-1]
+    return f"filled {'#' + colour if not colour.startswith('theme') else colour}"
+
+
+def _row_marks(sheet: _Sheet) -> None:
+    """The marks of the data rows' formats (Grid.row_marks) a row carries on most of its cells
+    holding a value, into ``table.row_marks``; a mark every data row carries (a sheet's colour)
+    or every other row (banding) is a style, not a mark. One finding per sheet says what was
+    seen."""
+    grid, table = sheet.grid, sheet.table
+    if not grid.row_marks or table.data.empty:
+        return
+    data = table.data
+    filled = data.notna().sum(axis=1)
+    found: dict[int, list[str]] = {}
+    for r, counts in grid.row_marks.items():
+        if r not in filled.index:
+            continue
+        n = int(filled.loc[r])
+        for mark, k in counts.items():
+            if n and k >= max(1, _MARKED_SHARE * n):
+                found.setdefault(r, []).append(mark)
+    rows = sorted(found)
+    marks = sorted({m for ms in found.values() for m in ms})
+    for mark in marks:
+        with_mark = [r for r in rows if mark in found[r]]
+        every = len(with_mark) == len(data)
+        positions = data.index.get_indexer(with_mark)
+        banded = len(with_mark) >= 3 and bool(np.all(np.diff(positions) == 2))
+        if every or banded:
+            for r in with_mark:
+                found[r].remove(mark)
+    table.row_marks = {r: " ".join(sorted(ms)) for r, ms in found.items() if ms}
+    if not table.row_marks:
+        return
+    said = []
+    for mark in sorted({m for ms in table.row_marks.values() for m in ms.split()}):
+        with_mark = [r for r, ms in table.row_marks.items() if mark in ms.split()]
+        listed = ", ".join(map(str, sorted(with_mark)[:10])) + (
+            ", ..." if len(with_mark) > 10 else ""
+        )
+        said.append(f"{len(with_mark)} {_mark_words(mark)} (rows {listed}; mark '{mark}')")
+    table.findings.append(
+        Finding(
+            "ingest.row-marks",
+            "info",
+            "data rows marked by their format: "
+            + "; ".join(said)
+            + ". A mark listed under evidence.won.row_marks or evidence.lost.row_marks of"
+            " rules/stages.yaml is won/lost evidence (by default struck through and grey say lost)",
+            grid.file,
+            grid.sheet,
+            action="kept",
+        )
     )
 
 
