@@ -645,3 +645,42 @@ def test_a_business_card_is_no_deal_to_review_against_the_deals_of_its_company(t
     pairs = result.dedupe.pairs
     assert "review" not in set(pairs.loc[pairs["entity"] == "deals", "status"])
     assert len(result.export.files["Opportunity.csv"]) == 5
+
+
+@pytest.mark.parametrize(
+    ("group", "japan"),
+    [
+        ({"company_name": "Philips N.V.", "company_key": "philips"},
+         {"company_name": "フィリップス・ジャパン", "company_key": "フィリップスジャパン"}),
+        ({"company_name": "Microsoft Corporation", "company_key": "microsoft"},
+         {"company_name": "日本マイクロソフト株式会社", "company_key": "日本マイクロソフト"}),
+    ],
+)  # fmt: skip
+def test_a_foreign_group_and_its_japanese_company_go_to_review(
+    group: dict[str, Any], japan: dict[str, Any]
+) -> None:
+    """フィリップス・ジャパン reads as Philips: a reading link alone merged them (and folded the
+    group's EUR deal into the Japanese company's JPY one). Two legal entities: a person decides."""
+    rows = [{**group, "_file": "eu.xlsx"}, {**japan, "_file": "tokyo.xlsx"}]
+    result = find_duplicates(frame(rows + _background()))
+    assert not _same_company(result, group["company_key"], japan["company_key"])
+    review = result.review[result.review["entity"] == "companies"]
+    assert len(review) == 1 and "japan_entity" in review["evidence"].iloc[0]
+
+
+def test_japan_in_both_names_says_nothing_and_in_one_sends_the_pair_to_review() -> None:
+    from migrate.dedupe import load_settings
+    from migrate.dedupe.compare import levels, prepare
+
+    comp = next(c for c in load_settings().companies.link.comparisons if c.name == "japan_entity")
+    keys = ["nestlejapan", "ネスレ日本", "日本電気", "nec", "jr東日本", "eastjapanrailway", "日本ibm",
+            "ibmjapan", "ibm"]  # fmt: skip
+    prep = prepare(pd.DataFrame({"company_key": keys}), (comp,))
+
+    def level(a: int, b: int) -> int:
+        return int(levels(prep, np.array([a]), np.array([b]))[0, 0])
+
+    # both say Japan, whatever the script and the place in the name: no evidence
+    assert level(0, 1) < 0 and level(4, 5) < 0 and level(6, 7) < 0
+    assert level(7, 8) == 0  # IBM Japan and IBM: a person decides
+    assert level(2, 3) == 0  # 日本電気 and NEC too (an acronym is a review pair at most anyway)

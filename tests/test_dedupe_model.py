@@ -128,3 +128,29 @@ def test_learn_m_false_keeps_the_m_priors_as_given() -> None:
     assert learned.model.m[2][0] > 0.9
     assert kept.model.m[2].tolist() == [0.2, 0.8]
     assert kept.model.trained == [True, True, False]  # the others are still learned
+
+
+def test_a_review_only_level_weighs_nothing_and_holds_a_pair_at_review() -> None:
+    frame = pd.DataFrame(
+        {"name": ["acme", "acme", "acme japan", "bolt", "bolt"], "city": ["x", "x", "x", "y", "z"]}
+    )
+    settings = link_settings(
+        {
+            "blocking": [["city"], [{"column": "name", "prefix": 4}]],
+            "comparisons": [
+                {"column": "name", "levels": [{"exact": True, "m": 0.9, "u": 0.01},
+                                              {"partial_ratio": 1.0, "m": 0.09, "u": 0.02}]},
+                {"column": "city", "levels": [{"exact": True, "m": 0.9, "u": 0.05}]},
+                {"name": "japan", "column": "name",
+                 "levels": [{"one_matches": "japan$", "review_only": True}],
+                 "agreement_only": True},
+            ],
+            "model": {"train": False},
+            "thresholds": {"match": 0.5, "review": 0.01},
+        }
+    )  # fmt: skip
+    result = link(frame, settings)
+    assert result.labels[0] == result.labels[1] != result.labels[2]
+    held = result.pairs[(result.pairs["left"] == 1) & (result.pairs["right"] == 2)]
+    assert len(held) == 1 and held["probability"].iloc[0] < 0.5
+    assert "japan one matches, the other not (a person decides) (+0.0)" in held["evidence"].iloc[0]

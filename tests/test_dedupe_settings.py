@@ -246,3 +246,19 @@ def test_learn_m_is_a_flag_and_the_sheet_policy_is_not_learned() -> None:
     shipped = {c.name: c for c in load_settings().deals.link.comparisons}
     assert not shipped["sheet"].learn_m and not shipped["record_id"].learn_m
     assert shipped["amount"].learn_m
+
+
+def test_one_matches_takes_a_regular_expression_and_review_only_a_flag() -> None:
+    base = {"blocking": [["a"]]}
+    level = {"one_matches": "japan$", "review_only": True}
+    comp = link_settings({**base, "comparisons": [{"column": "a", "levels": [level]}]}).comparisons[
+        0
+    ]
+    assert comp.kind == "text" and comp.levels[0].review_only
+    for bad, message in (
+        ({"one_matches": "(japan"}, "is not a regular expression"),
+        ({"one_matches": "x", "review_only": "yes"}, "review_only: 'yes' is not allowed"),
+    ):
+        with pytest.raises(RuleFileError) as err:
+            link_settings({**base, "comparisons": [{"column": "a", "levels": [bad]}]})
+        assert message in str(err.value)

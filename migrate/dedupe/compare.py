@@ -346,6 +346,13 @@ def _text_levels(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.ndarray
                 prefixes = p.per_string("prefix", _prefixes)
                 pa, pb = prefixes[ua], prefixes[ub]
                 hit_u = (pa == pb) & (pa != "")
+            elif lv.test == "one_matches":
+                pattern = re.compile(str(lv.arg))
+                found = p.per_string(
+                    f"matches:{lv.arg}",
+                    lambda s, pat=pattern: np.array([bool(pat.search(x)) for x in s], dtype=bool),
+                )
+                hit_u = found[ua] != found[ub]
             else:  # pragma: no cover - settings validation rejects other tests for text
                 raise ValueError(f"test {lv.test} does not apply to text")
             if apart is not None:

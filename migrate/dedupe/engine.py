@@ -112,6 +112,51 @@ def evidence(model: Model, gamma: np.ndarray, partial: np.ndarray) -> np.ndarray
     return np.asarray(text, dtype=object)[row]
 
 
+def _review_only(
+    settings: LinkSettings, gamma: np.ndarray, logodds: np.ndarray, threshold: float
+) -> np.ndarray:
+    """``logodds`` with the pairs at a ``review_only`` level held just below the match
+    threshold: however high they score, a person decides (review.xlsx)."""
+    capped = np.zeros(len(logodds), dtype=bool)
+    for j, comp in enumerate(settings.comparisons):
+        for i, lv in enumerate(comp.levels):
+            if lv.review_only:
+                capped |= gamma[:, j] == i
+    if not capped.any():
+        return logodds
+    out = logodds.copy()
+    out[capped] = np.minimum(out[capped], threshold - 1e-3)  # a thousandth of a bit below
+    return out
+
+
+def at_review_only_level(
+    frame: pd.DataFrame, settings: LinkSettings, key_column: str, pairs: pd.DataFrame
+) -> np.ndarray:
+    """For each (left_key, right_key) pair, True when it reaches a ``review_only`` level: a
+    decision a rule of the tool made (a reading link) is then a review, not a merge."""
+    out = np.zeros(len(pairs), dtype=bool)
+    comps = tuple(c for c in settings.comparisons if any(lv.review_only for lv in c.levels))
+    if not comps or not len(pairs) or key_column not in frame.columns:
+        return out
+    position = {str(k): i for i, k in enumerate(frame[key_column].astype(str).tolist())}
+    a = pairs["left_key"].astype(str).map(position)
+    b = pairs["right_key"].astype(str).map(position)
+    known = (a.notna() & b.notna()).to_numpy()
+    if not known.any():
+        return out
+    prepared = compare.prepare(frame.reset_index(drop=True), comps)
+    gamma = compare.levels(
+        prepared, a[known].to_numpy(dtype=np.int64), b[known].to_numpy(dtype=np.int64)
+    )
+    hit = np.zeros(int(known.sum()), dtype=bool)
+    for j, comp in enumerate(comps):
+        for i, lv in enumerate(comp.levels):
+            if lv.review_only:
+                hit |= gamma[:, j] == i
+    out[known] = hit
+    return out
+
+
 def link(
     frame: pd.DataFrame,
     settings: LinkSettings,
@@ -138,7 +183,8 @@ def link(
         )
         within = compare.scalar_codes(col)
     model = train(prepared, n, cand, gamma, settings.blocking, settings.model, within=within)
-    logodds = model.logodds(gamma, prepared, cand.left)
+    threshold = logit2(settings.thresholds.match)
+    logodds = _review_only(settings, gamma, model.logodds(gamma, prepared, cand.left), threshold)
     left, right = cand.left, cand.right
 
     # decisions from a person override the model, both ways; a 'review' pair (NaN) keeps the
@@ -146,7 +192,10 @@ def link(
     dl, dr, dw, unknown = _decision_pairs(frame, key_column, decisions)
     if len(dl):
         show = np.isnan(dw)
-        dw = np.where(show, model.logodds(compare.levels(prepared, dl, dr), prepared, dl), dw)
+        dg = compare.levels(prepared, dl, dr)
+        dw = np.where(
+            show, _review_only(settings, dg, model.logodds(dg, prepared, dl), threshold), dw
+        )
     else:
         show = np.zeros(0, dtype=bool)
     decided = np.zeros(len(left), dtype=np.int8)
@@ -178,9 +227,9 @@ def link(
             )
 
     def score(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        return model.logodds(compare.levels(prepared, a, b), prepared, a)
+        g = compare.levels(prepared, a, b)
+        return _review_only(settings, g, model.logodds(g, prepared, a), threshold)
 
-    threshold = logit2(settings.thresholds.match)
     labels, splits = cluster.resolve(
         n,
         left,

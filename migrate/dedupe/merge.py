@@ -24,7 +24,7 @@ from ..output import collector_paused
 from ..schema import EXTRA_PREFIX, ROW_KEY, Schema, load_schema
 from . import backends, explain
 from .decisions import normalize_decisions
-from .engine import link
+from .engine import at_review_only_level, link
 from .entities import (
     EntityRecords,
     EntityRun,
@@ -131,9 +131,13 @@ def find_duplicates(
     crecs = company_records(work, settings, ext)
     crules = _with_existing_id(settings.companies) if ext is not None else settings.companies
     tracker = (crecs.frame["existing_id"] == "").to_numpy()
-    exact = pd.concat(
-        [exact_existing_pairs(work, crecs), reading_decisions(crecs.frame)], ignore_index=True
-    )
+    readings = reading_decisions(crecs.frame)
+    if len(
+        readings
+    ):  # a reading link at a review_only level (フィリップス・ジャパン / Philips N.V.)
+        held = at_review_only_level(crecs.frame, crules.link, "_key", readings)
+        readings.loc[held & (readings["decision"] == "same").to_numpy(), "decision"] = "review"
+    exact = pd.concat([exact_existing_pairs(work, crecs), readings], ignore_index=True)
     if len(exact):  # a person's decision on the same pair wins
         decided = set(zip(given["left_key"], given["right_key"]))
         decided |= {(b, a) for a, b in decided}

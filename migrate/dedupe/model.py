@@ -70,11 +70,13 @@ class Model:
     sessions: int = 0
 
     def weights(self) -> list[np.ndarray]:
-        """log2(m/u) per level; hard non-match levels get NEVER."""
+        """log2(m/u) per level; hard non-match levels get NEVER; a ``review_only`` level
+        weighs nothing (it caps a pair at review, see migrate.dedupe.engine)."""
         out = []
         for comp, m, u in zip(self.comparisons, self.m, self.u):
             w = np.log2(np.maximum(m, _EPS) / np.maximum(u, _EPS))
             w[_never_mask(comp)] = NEVER
+            w[: len(comp.levels)][[lv.review_only for lv in comp.levels]] = 0.0
             out.append(w)
         return out
 

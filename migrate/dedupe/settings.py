@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
@@ -40,6 +41,7 @@ TEXT_TESTS = (
     *WORD_TESTS,
     "same_prefix",
     "same_domain",
+    "one_matches",
 )
 # tests that look at another column of the pair: 'same' (the other column agrees, e.g. same
 # source file), 'cross' (the value sits in the other record's other column: swapped names)
@@ -117,6 +119,8 @@ class Level:
     never: bool = False  # a pair at this level is never a match (hard cannot-link)
     m: float | None = None  # prior m probability (share of true matches at this level)
     u: float | None = None  # prior u probability (share of non-matches at this level)
+    # a pair at this level is at most a review pair: however high its score, a person decides
+    review_only: bool = False
 
     @property
     def label(self) -> str:
@@ -128,6 +132,10 @@ class Level:
             return f"swapped with {self.arg}"
         if self.test == "after":
             return f"after the other's {self.arg}"
+        if self.test == "one_matches":
+            return "one matches, the other not" + (
+                " (a person decides)" if self.review_only else ""
+            )
         if self.test == "same_prefix":
             return "differs, same id prefix"
         if self.test == "same_domain":
@@ -374,7 +382,7 @@ def _parse_level(p: Problems, raw: Any, key: str) -> Level | None:
             )
             return None
         return Level("exact")
-    if not p.keys(raw, key, [*ALL_TESTS, "never", "m", "u"]):
+    if not p.keys(raw, key, [*ALL_TESTS, "never", "m", "u", "review_only"]):
         return None
     tests = [t for t in ALL_TESTS if t in raw]
     if len(tests) != 1:
@@ -390,12 +398,24 @@ def _parse_level(p: Problems, raw: Any, key: str) -> Level | None:
     elif t in PAIR_TESTS or t in DATE_PAIR_TESTS:
         if not p.type(arg, k, str, "a column name"):
             arg = None
+    elif t == "one_matches":  # a regular expression one value matches and the other not
+        if not p.type(arg, k, str, "a regular expression"):
+            arg = None
+        else:
+            try:
+                re.compile(arg)
+            except re.error as exc:
+                p.add(k, f"{arg!r} is not a regular expression: {exc}")
+                arg = None
     elif arg is not True:
         p.add(k, f"{arg!r} is not allowed; allowed values: true")
         arg = None
     never = raw.get("never", False)
     if not isinstance(never, bool):
         p.add(f"{key}.never", f"{never!r} is not allowed; allowed values: true, false")
+    review_only = raw.get("review_only", False)
+    if not isinstance(review_only, bool):
+        p.add(f"{key}.review_only", f"{review_only!r} is not allowed; allowed values: true, false")
     m = raw.get("m")
     if m is not None:
         m = _number(p, m, f"{key}.m", 0.0, 1.0)
@@ -404,7 +424,7 @@ def _parse_level(p: Problems, raw: Any, key: str) -> Level | None:
         u = _number(p, u, f"{key}.u", 0.0, 1.0)
     if arg is None and t != "exact":
         return None
-    return Level(t, arg, bool(never), m, u)
+    return Level(t, arg, bool(never), m, u, review_only is True)
 
 
 def _kind(levels: tuple[Level, ...]) -> Kind:

@@ -199,6 +199,8 @@ def supported(comp: Comparison) -> bool:
         return False
     if comp.distinct_words or comp.distinct_numbers:  # per value, in Python (compare._stems)
         return False
+    if any(lv.test == "one_matches" for lv in comp.levels):  # a Python regular expression
+        return False
     return all(lv.test in known or lv.test in ("same", "cross") for lv in comp.levels)
 
 
