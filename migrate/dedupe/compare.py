@@ -347,11 +347,7 @@ def _text_levels(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.ndarray
                 pa, pb = prefixes[ua], prefixes[ub]
                 hit_u = (pa == pb) & (pa != "")
             elif lv.test == "one_matches":
-                pattern = re.compile(str(lv.arg))
-                found = p.per_string(
-                    f"matches:{lv.arg}",
-                    lambda s, pat=pattern: np.array([bool(pat.search(x)) for x in s], dtype=bool),
-                )
+                found = p.per_string(f"matches:{lv.arg}", _matcher(str(lv.arg)))
                 hit_u = found[ua] != found[ub]
             else:  # pragma: no cover - settings validation rejects other tests for text
                 raise ValueError(f"test {lv.test} does not apply to text")
@@ -369,6 +365,16 @@ def _text_levels(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.ndarray
     level[~comparable] = NULL
     out[idx] = level
     return out
+
+
+def _matcher(pattern: str) -> Callable[[np.ndarray], np.ndarray]:
+    """Whether each distinct string matches ``pattern`` (one_matches)."""
+    compiled = re.compile(pattern)
+
+    def matches(strings: np.ndarray) -> np.ndarray:
+        return np.array([bool(compiled.search(str(x))) for x in strings], dtype=bool)
+
+    return matches
 
 
 def _domains(strings: np.ndarray) -> np.ndarray:
