@@ -126,6 +126,7 @@ class AmountRules:
     approximate_words: tuple[str, ...]
     note_words: tuple[str, ...]
     zero_decimal: frozenset[str]  # currencies without a minor unit (JPY): no decimals
+    decimal_point: frozenset[str]  # currencies never written with a decimal comma (GBP, USD)
     suspect_min_values: int
     suspect_spread: float
     certain_min_ratio: float
@@ -197,7 +198,7 @@ _KEYS = {
     "fiscal_year_named_by quarters excel_serial not_after_today future_facing eras "
     "relative_periods",
     "amounts": "default_currency range units currencies approximate_words note_words "
-    "zero_decimal_currencies unit_suspect",
+    "zero_decimal_currencies decimal_point_currencies unit_suspect",
     "amounts.unit_suspect": "min_values spread certain_min_ratio",
     "probability": "range ranks strip_words",
     "stages": "typo_min_ratio typo_min_latin_letters typo_min_cjk_chars typo_max_cjk_edits "
@@ -454,6 +455,9 @@ def _amounts(g: _Getter, p: Problems, a: Mapping[str, Any], s: Mapping[str, Any]
         zero_decimal=frozenset(w.upper() for w in g.words(a, "zero_decimal_currencies", "amounts"))
         if "zero_decimal_currencies" in a
         else frozenset({"JPY", "KRW"}),
+        decimal_point=frozenset(
+            w.upper() for w in g.words(a, "decimal_point_currencies", "amounts")
+        ),
         suspect_min_values=int(g.number(s, "min_values", 5, "amounts.unit_suspect", 2, 10**6)),
         suspect_spread=g.number(s, "spread", 10, "amounts.unit_suspect", 1, 10**6),
         certain_min_ratio=g.number(s, "certain_min_ratio", 0.1, "amounts.unit_suspect", 0, 10**6),

@@ -131,7 +131,13 @@ def parse_amount(
     """
     rules = rules or load_rules()
     outcome, seps = read_amount(value, rules, decimal_mark)
-    if decimal_mark is None and seps.ambiguous and not outcome.failure:
+    if seps.ambiguous and not outcome.failure and currency_decides(outcome.value, seps, rules):
+        if decimal_mark is not None:
+            outcome, seps = read_amount(value, rules)
+        if decimal_mark and currency_overrules(seps, decimal_mark):
+            issue = by_currency(to_text(value), outcome.value, decimal_mark, rules)
+            outcome = Outcome(outcome.value, (*outcome.issues, issue))
+    elif decimal_mark is None and seps.ambiguous and not outcome.failure:
         ccy = outcome.value.currency or rules.amounts.default_currency
         plausible = seps.scaled_dots or (seps.dots and ccy not in rules.amounts.zero_decimal)
         severity: Severity = "warning" if plausible else "info"
@@ -365,6 +371,42 @@ def _grouped(groups: list[str]) -> bool:
         1 <= len(groups[0]) <= 3
         and len(groups[-1]) == 3
         and all(2 <= len(g) <= 3 for g in groups[1:-1])
+    )
+
+
+def currency_decides(amount: Amount, seps: _Separators, rules: NormalizeRules) -> bool:
+    """Whether the cell's own currency decides its 1,234 / 1.234, whatever its column's habit.
+
+    Only for a cell that names its currency and no magnitude word: a currency without decimals
+    (¥692,800) has no decimal mark, so either separator groups thousands; one whose amounts
+    always write '.' as the decimal mark (£120,000, $1,250, CHF 300,000) never has a decimal
+    comma, so a ',' groups thousands (a '.' is left to the column: CHF 300.000 in a column of
+    1.250.000,50 € is 300,000).
+    """
+    ar = rules.amounts
+    if not amount.currency or seps.scaled:
+        return False
+    if amount.currency in ar.zero_decimal:
+        return True
+    return amount.currency in ar.decimal_point and not seps.dots
+
+
+def currency_overrules(seps: _Separators, column_mark: Mark) -> bool:
+    """Whether a cell its currency decides is read otherwise than its column would read it:
+    its separator is the column's decimal mark."""
+    return bool(column_mark) and bool(seps.commas if column_mark == "," else seps.dots)
+
+
+def by_currency(original: str, amount: Amount, column_mark: str, rules: NormalizeRules) -> Issue:
+    """The finding of a separator its cell's currency read against its column's decimal mark."""
+    value = format_amount(amount.number)
+    zero = amount.currency in rules.amounts.zero_decimal
+    why = "has no decimals" if zero else "never writes ',' as its decimal mark"
+    return Issue(
+        "normalize.amount-separator-currency",
+        f"'{original}' read as {value}: {amount.currency} {why}, so its '{column_mark}' groups "
+        f"thousands, though its column uses '{column_mark}' as the decimal mark",
+        value,
     )
 
 
