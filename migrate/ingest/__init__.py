@@ -84,11 +84,15 @@ def parse_ingest_rules(path: str) -> tuple[IngestRules, Limits]:
         "min_record_fields",
         "skipped_sheet_notice_rows",
         "owner_sheet_words",
+        "example_marks",
+        "example_weak_marks",
+        "placeholder_names",
+        "template_max_rows",
         "limits",
     ]
     problems.keys(doc, "", allowed)
     skip = doc.get("skip_sheet_names") or {}
-    cats = ["rep_master", "settings", "pivot", "readme"]
+    cats = ["rep_master", "settings", "pivot", "readme", "template"]
     problems.keys(skip, "skip_sheet_names", cats)
     limits = doc.get("limits") or {}
     problems.keys(
@@ -99,6 +103,7 @@ def parse_ingest_rules(path: str) -> tuple[IngestRules, Limits]:
         "note_min_length",
         "min_record_fields",
         "skipped_sheet_notice_rows",
+        "template_max_rows",
     ):
         if k in doc:
             problems.type(doc[k], k, int, "a whole number")
@@ -115,8 +120,16 @@ def parse_ingest_rules(path: str) -> tuple[IngestRules, Limits]:
         record_fields=tuple(problems.string_list(doc.get("record_fields"), "record_fields")),
         min_record_fields=int(doc.get("min_record_fields", 2)),
         skipped_sheet_notice_rows=int(doc.get("skipped_sheet_notice_rows", 5)),
+        template_max_rows=int(doc.get("template_max_rows", 3)),
         owner_sheet_words=tuple(
             problems.string_list(doc.get("owner_sheet_words"), "owner_sheet_words")
+        ),
+        example_marks=tuple(problems.string_list(doc.get("example_marks"), "example_marks")),
+        example_weak_marks=tuple(
+            problems.string_list(doc.get("example_weak_marks"), "example_weak_marks")
+        ),
+        placeholder_names=tuple(
+            problems.string_list(doc.get("placeholder_names"), "placeholder_names")
         ),
     )
     problems.raise_if_any()
