@@ -959,6 +959,11 @@ def test_the_xml_places_a_sheet_where_calamine_does(tmp_path):
         ("案件一覧", ""),
         ("Pipeline", ""),
         ("2025年度", ""),
+        # a rep who left (a new user's 鈴木(退職)): still the owner, with a warning
+        ("鈴木(退職)", "鈴木"),
+        ("【退職済】佐藤 花子", "佐藤 花子"),
+        ("元 田中", "田中"),
+        ("元木 健一", "元木 健一"),  # a surname that starts with 元 is no rep who left
     ],
 )
 def test_a_sheet_per_rep_gives_its_rows_that_owner(tmp_path, sheet, owner):
@@ -979,6 +984,10 @@ def test_a_sheet_per_rep_gives_its_rows_that_owner(tmp_path, sheet, owner):
         f for t in result.tables for f in t.findings if f.rule == "ingest.owner-from-sheet-name"
     ]
     assert len(said) == (1 if owner else 0)
+    left = [f for t in result.tables for f in t.findings if f.rule == "ingest.owner-left"]
+    assert [(f.severity, f.value) for f in left] == (
+        [("warning", owner)] if sheet in ("鈴木(退職)", "【退職済】佐藤 花子", "元 田中") else []
+    )
 
 
 def test_an_owner_column_wins_over_the_sheet_name(tmp_path):
