@@ -959,6 +959,11 @@ def test_the_xml_places_a_sheet_where_calamine_does(tmp_path):
         ("案件一覧", ""),
         ("Pipeline", ""),
         ("2025年度", ""),
+        # a rep who left (a new user's 鈴木(退職)): still the owner, with a warning
+        ("鈴木(退職)", "鈴木"),
+        ("【退職済】佐藤 花子", "佐藤 花子"),
+        ("元 田中", "田中"),
+        ("元木 健一", "元木 健一"),  # a surname that starts with 元 is no rep who left
     ],
 )
 def test_a_sheet_per_rep_gives_its_rows_that_owner(tmp_path, sheet, owner):
@@ -979,6 +984,10 @@ def test_a_sheet_per_rep_gives_its_rows_that_owner(tmp_path, sheet, owner):
         f for t in result.tables for f in t.findings if f.rule == "ingest.owner-from-sheet-name"
     ]
     assert len(said) == (1 if owner else 0)
+    left = [f for t in result.tables for f in t.findings if f.rule == "ingest.owner-left"]
+    assert [(f.severity, f.value) for f in left] == (
+        [("warning", owner)] if sheet in ("鈴木(退職)", "【退職済】佐藤 花子", "元 田中") else []
+    )
 
 
 def test_an_owner_column_wins_over_the_sheet_name(tmp_path):
@@ -1087,3 +1096,88 @@ def test_a_link_to_a_file_already_given_is_read_once_and_said(tmp_path: Path):
         "it was read once"
     ]  # the same path named twice is no news: one note, for the link
     assert sum(len(t.data) for t in res.tables) == 2
+
+
+# A template's example row (a new user's 記入例 under the header became an Opportunity and an
+# Account); the whole row decides, never one word in a name.
+EXAMPLE_HEADERS = ["No", "会社名", "案件名", "区分", "メモ"]
+EXAMPLE_FIELDS = [None, "company_name", "deal_name", None, "notes"]
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        (["記入例", "株式会社〇〇", "〇〇システム導入", None, "例）4/10 見積提出"], "example"),
+        ([None, "株式会社〇〇", "〇〇導入", None, "←記入例"], "example"),
+        # a mark alone, whatever the names
+        (["例", "株式会社北斗精機", "生産管理", None, None], "example"),
+        (["【入力例】", "株式会社北斗精機", "生産管理", None, None], "example"),
+        # placeholder names only, with no mark
+        ([None, "株式会社○○", "XX案件", None, None], "example"),
+        # a weak mark beside a placeholder name
+        ([None, "株式会社〇〇", "生産管理", "サンプル", None], "example"),
+        # names that hold such a word are records
+        ([None, "サンプル工業株式会社", "サンプル出荷", None, None], "data"),
+        ([None, "株式会社北斗精機", "サンプル出荷", "サンプル", None], "data"),
+        ([None, "Foxx Corp", "Example Project", None, "例の件で訪問"], "data"),
+        # one placeholder name beside a real one: a record with a name to fill in
+        ([None, "株式会社〇〇", "生産管理システム更新", None, None], "data"),
+    ],
+    ids=[
+        "mark-and-placeholders",
+        "arrow-mark",
+        "mark-alone",
+        "bracketed-mark",
+        "placeholders-only",
+        "weak-mark-and-placeholder",
+        "sample-in-names",
+        "sample-as-a-value",
+        "latin-words-in-names",
+        "one-placeholder",
+    ],
+)
+def test_an_example_row_is_known_by_the_whole_row(row, expected):
+    real = [1, "株式会社アオバ商事", "基幹刷新", "新規", None]
+    classes = _classes([row, real], EXAMPLE_HEADERS, EXAMPLE_FIELDS)
+    assert classes == [expected, "data"]
+
+
+def _workbook(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(path))
+    for name, rows in sheets.items():
+        ws = wb.add_worksheet(name)
+        for r, row in enumerate(rows):
+            ws.write_row(r, 0, row)
+    wb.close()
+    return path
+
+
+def test_template_sheets_and_example_rows_are_skipped_with_a_reason(tmp_path: Path):
+    header = ["顧客名", "商談名", "ステータス", "見込金額", "メモ"]
+    deal = ["株式会社シラカバ工業", "加工機IoT", "提案中", 2200000, ""]
+    path = _workbook(
+        tmp_path / "担当者別.xlsx",
+        {
+            "田中": [header, ["記入例", "〇〇導入", "提案中", 1000000, ""], deal],
+            "テンプレート": [header, ["株式会社サンプル商事", "デモ案件", "提案中", 1000000, ""]],
+            "Template (2)": [header],
+            # named like a template but holding more than a few deals: read
+            "フォーマット": [header] + [[f"株式会社{c}", "案件", "提案中", 1, ""] for c in "ABCD"],
+            "案件管理フォーマット": [header, deal],
+        },
+    )
+    result = read_sources([str(path)])
+    tables = {t.sheet: t for t in result.tables}
+    assert tables["田中"].skipped == [(2, "row.example")]
+    assert tables["田中"].data_rows == [3]
+    assert (tables["テンプレート"].kind, tables["テンプレート"].reason) == (
+        "skipped",
+        "sheet.template",
+    )
+    assert tables["Template (2)"].reason == "sheet.template"
+    assert tables["フォーマット"].kind == "table"
+    assert tables["案件管理フォーマット"].kind == "table"
+    records = to_records(result.tables)
+    assert "〇〇導入" not in set(records["deal_name"])

@@ -134,7 +134,8 @@ def test_decimal_mark_is_decided_per_sheet() -> None:
             "EU": ["1.234", "12,5", "3.000"],  # 12,5: this sheet writes decimal commas
             "US": ["1.234", "1,234.5"],  # 1,234.5: this one decimal points
             "JP": ["1,234", "2.500"],  # nothing decides: thousands (yen have no decimals)
-            "USD": ["$1.234", "$2,000"],  # nothing decides: '.' is a guess in dollars
+            # nothing decides: '.' is a guess in dollars; $2,000 is not (never a decimal comma)
+            "USD": ["$1.234", "$2,000"],
         }
     )
     out, findings = normalize_records(frame, today=dt.date(2026, 1, 15))
@@ -145,10 +146,24 @@ def test_decimal_mark_is_decided_per_sheet() -> None:
         ["EU", "normalize.amount-separator-inferred", "info", 0],
         ["JP", "normalize.amount-separator-assumed", "info", 0],
         ["US", "normalize.amount-separator-inferred", "info", 0],
-        ["USD", "normalize.amount-separator-assumed", "info", 0],
         ["USD", "normalize.amount-separator-assumed", "warning", 2],
     ]
+
     eu = seps[seps["sheet"] == "EU"]["message"].iloc[0]
     assert eu.startswith(
         "2 amount(s) like '1.234' read with ',' as the decimal mark and '.' as the"
     )
+
+
+def test_a_cells_currency_overrules_its_columns_decimal_comma() -> None:
+    """An EU tracker's £120,000 was read as 120: GBP is never written with a decimal comma."""
+    pound = parse_amount("£120,000", decimal_mark=",")
+    assert (pound.value.number, pound.value.currency) == (120000.0, "GBP")
+    assert "normalize.amount-separator-currency" in {i.rule for i in pound.issues}
+    euro = parse_amount("€1,250", decimal_mark=",")  # euros are written both ways
+    assert euro.value.number == 1.25
+    frame = _amounts({"EU": ["1.250.000,50 €", "85.000,00 €", "£120,000", "CHF 300.000"]})
+    out, findings = normalize_records(frame, today=dt.date(2026, 1, 15))
+    assert out["amount"].tolist() == [1250000.5, 85000.0, 120000.0, 300000.0]
+    got = findings[findings["rule"] == "normalize.amount-separator-currency"]
+    assert got[["row", "original"]].values.tolist() == [[4, "£120,000"]]

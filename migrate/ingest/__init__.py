@@ -12,6 +12,7 @@ column metadata that travels beside the records.
 from __future__ import annotations
 
 import os
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,11 +87,16 @@ def parse_ingest_rules(path: str) -> tuple[IngestRules, Limits]:
         "min_record_fields",
         "skipped_sheet_notice_rows",
         "owner_sheet_words",
+        "owner_left_words",
+        "example_marks",
+        "example_weak_marks",
+        "placeholder_names",
+        "template_max_rows",
         "limits",
     ]
     problems.keys(doc, "", allowed)
     skip = doc.get("skip_sheet_names") or {}
-    cats = ["rep_master", "settings", "pivot", "readme"]
+    cats = ["rep_master", "settings", "pivot", "readme", "template"]
     problems.keys(skip, "skip_sheet_names", cats)
     limits = doc.get("limits") or {}
     problems.keys(
@@ -101,6 +107,7 @@ def parse_ingest_rules(path: str) -> tuple[IngestRules, Limits]:
         "note_min_length",
         "min_record_fields",
         "skipped_sheet_notice_rows",
+        "template_max_rows",
     ):
         if k in doc:
             problems.type(doc[k], k, int, "a whole number")
@@ -117,8 +124,19 @@ def parse_ingest_rules(path: str) -> tuple[IngestRules, Limits]:
         record_fields=tuple(problems.string_list(doc.get("record_fields"), "record_fields")),
         min_record_fields=int(doc.get("min_record_fields", 2)),
         skipped_sheet_notice_rows=int(doc.get("skipped_sheet_notice_rows", 5)),
+        template_max_rows=int(doc.get("template_max_rows", 3)),
         owner_sheet_words=tuple(
             problems.string_list(doc.get("owner_sheet_words"), "owner_sheet_words")
+        ),
+        owner_left_words=tuple(
+            problems.string_list(doc.get("owner_left_words"), "owner_left_words")
+        ),
+        example_marks=tuple(problems.string_list(doc.get("example_marks"), "example_marks")),
+        example_weak_marks=tuple(
+            problems.string_list(doc.get("example_weak_marks"), "example_weak_marks")
+        ),
+        placeholder_names=tuple(
+            problems.string_list(doc.get("placeholder_names"), "placeholder_names")
         ),
     )
     problems.raise_if_any()
@@ -229,7 +247,11 @@ def _owner_from_sheet_name(table: SheetTable, rules: IngestRules, rules_dir: str
         return
     if any(m.field == "owner" for m in table.columns):
         return
-    name = rep_in_sheet_name(table.sheet, rules.owner_sheet_words)
+    # 鈴木(退職): the rep who left, when what is left of the name is a person's (元木 is a name)
+    rest, left = _rep_who_left(table.sheet, rules.owner_left_words)
+    name = rep_in_sheet_name(rest, rules.owner_sheet_words) if left else ""
+    if not name or not looks_like_person(name, rules_dir, alone=True):
+        name, left = rep_in_sheet_name(table.sheet, rules.owner_sheet_words), ""
     if not name or not looks_like_person(name, rules_dir, alone=True):
         return
     table.owner_from_sheet = name
@@ -247,6 +269,44 @@ def _owner_from_sheet_name(table: SheetTable, rules: IngestRules, rules_dir: str
             action="changed",
         )
     )
+    if left:
+        table.findings.append(
+            Finding(
+                "ingest.owner-left",
+                "warning",
+                f"the sheet's name says its rep {name} has left ({left}): its "
+                f"{len(table.data)} deal(s) are {name}'s in the source and need a new owner",
+                table.file,
+                table.sheet,
+                field="owner",
+                original=table.sheet,
+                value=name,
+                action="none",
+            )
+        )
+
+
+_QUALIFIER_RE = re.compile(r"[(（\[［【<＜〈]\s*([^)）\]］】>＞〉]*?)\s*[)）\]］】>＞〉]")
+
+
+def _rep_who_left(sheet: str, words: tuple[str, ...]) -> tuple[str, str]:
+    """A sheet name without the word that says its rep has left (鈴木(退職), 【退職】鈴木,
+    元 鈴木, ex-Tanaka, Tanaka (left)), and that word ("" when none)."""
+    name = unicodedata.normalize("NFKC", sheet).strip()
+    keys = {unicodedata.normalize("NFKC", w).casefold(): w for w in words}
+    for hit in _QUALIFIER_RE.finditer(name):
+        said = hit.group(1).strip()
+        if said.casefold() in keys:
+            return (name[: hit.start()] + " " + name[hit.end() :]).strip(), said
+    for key in sorted(keys, key=len, reverse=True):
+        # a Latin or one-character word stands apart (Exley is no ex-, 元木 no 元 木)
+        apart = key.isascii() or len(key) < 2
+        sep = r"[\s_\-:：・/]+" if apart else r"[\s_\-:：・/]*"
+        w = re.escape(key)
+        m = re.fullmatch(rf"{w}{sep}(.+)|(.+?){sep}{w}", name, re.I)
+        if m:
+            return (m.group(1) or m.group(2)).strip(), keys[key]
+    return name, ""
 
 
 def rep_in_sheet_name(sheet: str, words: tuple[str, ...]) -> str:

@@ -125,7 +125,9 @@ class AmountRules:
     currencies: tuple[tuple[str, str], ...]  # longest token first
     approximate_words: tuple[str, ...]
     note_words: tuple[str, ...]
+    period_words: tuple[tuple[str, str], ...]  # billing-period word -> month | year
     zero_decimal: frozenset[str]  # currencies without a minor unit (JPY): no decimals
+    decimal_point: frozenset[str]  # currencies never written with a decimal comma (GBP, USD)
     suspect_min_values: int
     suspect_spread: float
     certain_min_ratio: float
@@ -196,8 +198,8 @@ _KEYS = {
     "dates": "min_year max_year ambiguous_order month_only month_parts fiscal_year_start_month "
     "fiscal_year_named_by quarters excel_serial not_after_today future_facing eras "
     "relative_periods",
-    "amounts": "default_currency range units currencies approximate_words note_words "
-    "zero_decimal_currencies unit_suspect",
+    "amounts": "default_currency range units currencies approximate_words note_words period_words "
+    "zero_decimal_currencies decimal_point_currencies unit_suspect",
     "amounts.unit_suspect": "min_values spread certain_min_ratio",
     "probability": "range ranks strip_words",
     "stages": "typo_min_ratio typo_min_latin_letters typo_min_cjk_chars typo_max_cjk_edits "
@@ -451,12 +453,30 @@ def _amounts(g: _Getter, p: Problems, a: Mapping[str, Any], s: Mapping[str, Any]
             sorted(g.words(a, "approximate_words", "amounts"), key=len, reverse=True)
         ),
         note_words=tuple(sorted(g.words(a, "note_words", "amounts"), key=len, reverse=True)),
+        period_words=_period_words(g, p, a),
         zero_decimal=frozenset(w.upper() for w in g.words(a, "zero_decimal_currencies", "amounts"))
         if "zero_decimal_currencies" in a
         else frozenset({"JPY", "KRW"}),
+        decimal_point=frozenset(
+            w.upper() for w in g.words(a, "decimal_point_currencies", "amounts")
+        ),
         suspect_min_values=int(g.number(s, "min_values", 5, "amounts.unit_suspect", 2, 10**6)),
         suspect_spread=g.number(s, "spread", 10, "amounts.unit_suspect", 1, 10**6),
         certain_min_ratio=g.number(s, "certain_min_ratio", 0.1, "amounts.unit_suspect", 0, 10**6),
+    )
+
+
+PERIODS = ("month", "year")
+
+
+def _period_words(g: _Getter, p: Problems, a: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    """amounts.period_words: {month: [/月, 月額 ...], year: [...]} as (word, period) pairs."""
+    section = g.section(a, "period_words", list(PERIODS), at="amounts.period_words")
+    return tuple(
+        (w, period)
+        for period in PERIODS
+        for w in g.words(section, period, "amounts.period_words")
+        if period in section
     )
 
 

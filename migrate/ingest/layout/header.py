@@ -20,10 +20,19 @@ def _sheet_name_category(name: str, rules: IngestRules) -> str:
     key = header_key(name)
     if not key:
         return ""
-    for cat, names in rules.skip_sheet_names.items():
+    # a template's exact name first: 記入例 is a template; 記入例の説明 a readme
+    cats = sorted(rules.skip_sheet_names.items(), key=lambda kv: kv[0] != "template")
+    for cat, names in cats:
         for n in names:
             nk = header_key(n)
-            if nk and (key == nk or (len(nk) >= 3 and nk in key)):
+            if not nk:
+                continue
+            if cat == "template":
+                # the name itself, or a copy of it (テンプレート (2), Template2): 案件管理フォーマット
+                # or Sample Orders are sheets of records
+                if key == nk or (key.startswith(nk) and key[len(nk) :].isdigit()):
+                    return cat
+            elif key == nk or (len(nk) >= 3 and nk in key):
                 return cat.replace("_", "-")
     return ""
 

@@ -11,7 +11,15 @@ from ...columns import ColumnMatch
 from ...findings import Finding
 
 RowClass = Literal[
-    "data", "blank", "numbered-blank", "title", "repeated-header", "subtotal", "note", "other-table"
+    "data",
+    "blank",
+    "numbered-blank",
+    "title",
+    "repeated-header",
+    "subtotal",
+    "note",
+    "example",
+    "other-table",
 ]
 
 IDENTITY_FIELDS = ("company_name", "deal_name", "contact_name", "record_id", "email")
@@ -34,6 +42,17 @@ class IngestRules:
     # words around a rep's name in a sheet of one rep's deals (田中分, 担当：佐藤): a sheet named
     # so, without an owner column, gives its rows that owner
     owner_sheet_words: tuple[str, ...] = ()
+    # words in such a sheet's name that say the rep has left (鈴木(退職)): the rep is still the
+    # rows' owner, with a warning that the deals need a new one (ingest.owner-left)
+    owner_left_words: tuple[str, ...] = ()
+    # an example row of a template (row.example): a cell that is an example mark alone (記入例),
+    # a weak mark (サンプル) beside a placeholder name, or placeholder names only (株式会社〇〇)
+    example_marks: tuple[str, ...] = ()
+    example_weak_marks: tuple[str, ...] = ()
+    placeholder_names: tuple[str, ...] = ()
+    # a sheet named as a template (skip_sheet_names.template) of at most this many data rows
+    # (after its example rows) is skipped even with a records header (sheet.template)
+    template_max_rows: int = 3
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,10 @@ def classify_rows(
     - subtotal: a total word (合計, Total, Sum...) with no other key, or numbers that are the
       sums of the rows above it (a SUM formula, or the plain values), with at most a label;
     - numbered-blank: nothing but a number in a row counter (a No. column filled in advance);
+    - example: a template's example row (記入例 under the header): a cell that is an example
+      mark alone (記入例, ←記入例, 例）4/10 見積提出), a weak mark alone (サンプル, Sample)
+      beside a placeholder name, or company and deal names that are all placeholders
+      (株式会社〇〇, 〇〇システム導入); a name that holds such a word (サンプル工業) is none;
     - note: a note mark (※, Note:), a section heading (【東日本】), a lone text that is unlike
       its column: outside the table's columns, far longer than the column's values, written as
       a sentence (、。, a closing colon), or not of the column's kind (a text under e-mails,
@@ -162,6 +166,7 @@ def classify_rows(
         numbered_blank = counted & (counts > 0) & (numbers.sum(axis=1) == counts)
 
     classes = pd.Series("data", index=pos_index, dtype=object)
+    classes[_examples(texts, field_of, n, rules)] = "example"
     classes[note] = "note"
     classes[subtotal] = "subtotal"
     if numbered_blank is not None:
@@ -169,6 +174,48 @@ def classify_rows(
     classes[rep.to_numpy()] = "repeated-header"
     classes[(counts == 0).to_numpy()] = "blank"
     return classes.tolist()
+
+
+#: The company and deal name columns: a row whose names are all placeholders is an example.
+_NAME_FIELDS = ("company_name", "deal_name")
+
+
+def _examples(texts: _Texts, field_of: list[str | None], n: int, rules: IngestRules) -> np.ndarray:
+    """Which rows are a template's example rows (see :func:`classify_rows`)."""
+    out = np.zeros(n, dtype=bool)
+    if not texts.size or not (rules.example_marks or rules.placeholder_names):
+        return out
+    short = texts.short
+    if rules.example_marks:
+        alts = _alternatives(rules.example_marks)
+        # the mark alone (記入例, ←記入例, 【例】) or opening a cell as a label (例）4/10 見積提出)
+        mark = re.compile(rf"^\W*(?:{alts})(?:\W*$|\s*[)）】\]:：])", re.I)
+        out |= texts.grid(texts.matches(mark, short), n).any(axis=1)
+    if not rules.placeholder_names:
+        return out
+    names = np.isin(np.asarray(field_of, dtype=object)[texts.col], _NAME_FIELDS)
+    if not names.any():
+        return out
+    held = re.compile(_alternatives(rules.placeholder_names), re.I)
+    placeholder = texts.matches(held, names, search=True)
+    name_cells = np.bincount(texts.row[names], minlength=n)
+    placeholders = np.bincount(texts.row[placeholder], minlength=n)
+    out |= (name_cells > 0) & (placeholders == name_cells)
+    if rules.example_weak_marks:
+        weak = re.compile(rf"^\W*(?:{_alternatives(rules.example_weak_marks)})\W*$", re.I)
+        out |= texts.grid(texts.matches(weak, short), n).any(axis=1) & (placeholders > 0)
+    return out
+
+
+def _alternatives(words: tuple[str, ...]) -> str:
+    """Words as regex alternatives, longest first; a Latin word only as a whole word (XX, not
+    the xx of Foxx)."""
+
+    def one(w: str) -> str:
+        core = re.escape(w)
+        return rf"(?<![A-Za-z]){core}(?![A-Za-z])" if w.isascii() and w[:1].isalpha() else core
+
+    return "|".join(one(w) for w in sorted(words, key=len, reverse=True))
 
 
 def _unlike(

@@ -40,6 +40,7 @@ _NOT_RECORDS = {
     "sheet.settings": "a settings / picklist sheet, not records",
     "sheet.pivot": "a summary or pivot sheet, not records",
     "sheet.readme": "instructions, not records",
+    "sheet.template": "a template sheet: its header and at most a few example rows, not records",
 }
 
 
@@ -588,6 +589,8 @@ def _not_records(
     records_like = (
         bool(mapped & set(rules.record_fields)) and len(mapped) >= rules.min_record_fields
     )
+    if category == "template" and len(data) <= rules.template_max_rows:
+        return "sheet.template", _NOT_RECORDS["sheet.template"]
     if category:
         if not records_like:
             code = f"sheet.{category}"

@@ -28,6 +28,11 @@ UNPARSEABLE = "normalize.unparseable-amount"
 _SCIENTIFIC_RE = re.compile(r"^[-+]?(?:\d+(?:\.\d*)?|\.\d+)e[-+]?\d{1,4}$", re.I)
 _NEGATIVE_RE = re.compile(r"^(?:▲|△|-|−|マイナス)\s*")
 
+#: A dash closing an amount after its last digit (¥3,000,000-, 100.-, 100,- €): no digit follows.
+_END_DASH_RE = re.compile(r"(?<=[\d円])([.,]?)\s*[-‐‑–—－−]+(?=[^\d]*$)")
+#: Amounts added up in one cell (100万(初期)+5万/月).
+_MIXED_RE = re.compile(r"\d[^+＋]*[+＋][^\d]*\d")
+
 _RANGE_RE = re.compile(r"\s*(?:〜|~|-|–|—|から|\bto\b)\s*")
 
 #: Thousands grouping that never is a decimal mark: spaces (NBSP and thin spaces are spaces after
@@ -67,6 +72,7 @@ class _Matchers:
     approx_head: re.Pattern[str] | None
     approx_tail: re.Pattern[str] | None
     notes: re.Pattern[str] | None
+    periods: dict[str, str]  # folded billing-period word -> month | year
 
 
 @lru_cache(maxsize=8)
@@ -81,7 +87,8 @@ def _matchers(rules: AmountRules) -> _Matchers:
     cur = "|".join(word(k) for k, _ in rules.currencies)
     units = "|".join(re.escape(k) for k, _ in rules.units)
     approx = "|".join(re.escape(w) for w in rules.approximate_words)
-    notes = "|".join(re.escape(w) for w in rules.note_words)
+    noted = sorted([*rules.note_words, *(w for w, _ in rules.period_words)], key=len, reverse=True)
+    notes = "|".join(re.escape(w) for w in noted)
     return _Matchers(
         currency=re.compile(cur or r"(?!)", re.I),
         codes={fold(k): v for k, v in rules.currencies},
@@ -90,6 +97,7 @@ def _matchers(rules: AmountRules) -> _Matchers:
         approx_head=re.compile(rf"^(?:{approx})\s*", re.I) if approx else None,
         approx_tail=re.compile(rf"\s*(?:{approx})$", re.I) if approx else None,
         notes=re.compile(rf"[(\[（【]?\s*(?:{notes})\s*[)\]）】]?", re.I) if notes else None,
+        periods={fold(w): p for w, p in rules.period_words},
     )
 
 
@@ -131,7 +139,13 @@ def parse_amount(
     """
     rules = rules or load_rules()
     outcome, seps = read_amount(value, rules, decimal_mark)
-    if decimal_mark is None and seps.ambiguous and not outcome.failure:
+    if seps.ambiguous and not outcome.failure and currency_decides(outcome.value, seps, rules):
+        if decimal_mark is not None:
+            outcome, seps = read_amount(value, rules)
+        if decimal_mark and currency_overrules(seps, decimal_mark):
+            issue = by_currency(to_text(value), outcome.value, decimal_mark, rules)
+            outcome = Outcome(outcome.value, (*outcome.issues, issue))
+    elif decimal_mark is None and seps.ambiguous and not outcome.failure:
         ccy = outcome.value.currency or rules.amounts.default_currency
         plausible = seps.scaled_dots or (seps.dots and ccy not in rules.amounts.zero_decimal)
         severity: Severity = "warning" if plausible else "info"
@@ -198,13 +212,28 @@ def _read_amount(
     m = _matchers(ar)
     issues: list[Issue] = []
     t = text
+    period = ""
     if m.notes:
-        notes = [n.strip("()[]（）【】 ") for n in m.notes.findall(t)]
-        if notes:
+        found = [n.strip("()[]（）【】 ") for n in m.notes.findall(t)]
+        periods = [m.periods[fold(n)] for n in found if fold(n) in m.periods]
+        notes = [n for n in found if fold(n) not in m.periods]
+        if periods and _MIXED_RE.search(t):
+            # 100万(初期)+5万/月: a one-off sum and a fee per period add up to no one value
+            why = (
+                f"'{text}' adds amounts of which one is per {periods[0]}: no one deal amount "
+                f"can be read; left empty, the cell's text kept in this finding"
+            )
+            return Outcome(EMPTY, (), Issue("normalize.amount-mixed-periods", why)), seps
+        if found:
             t = m.notes.sub(" ", t).strip()
+        if notes:
             issues.append(
                 Issue("normalize.amount-note-removed", f"dropped the note(s) {', '.join(notes)}")
             )
+        period = periods[0] if periods else ""
+    dash = _END_DASH_RE.search(t)
+    if dash:  # ¥3,000,000- / 100.- / 100,- €: a dash closing the amount, no minus sign
+        t = (t[: dash.start()] + t[dash.end() :]).strip()
     approx = False
     for pattern in (m.approx_head, m.approx_tail):
         if pattern and pattern.search(t) and pattern.sub("", t).strip():
@@ -223,11 +252,40 @@ def _read_amount(
         issues.append(
             Issue("normalize.approximate-amount", f"'{text}' is approximate; the number was kept")
         )
+    if dash:
+        issues.append(_end_dash(text, result, bool(dash.group(1)) or bool(result.currency)))
+    if period:
+        value = format_amount(result.number)
+        issues.append(
+            Issue(
+                "normalize.amount-per-period",
+                f"'{text}' is a fee per {period}; {value} was kept as the deal's amount, which "
+                f"may be more than one {period}'s fee",
+                value,
+                severity="warning",
+                action="none",
+            )
+        )
     if result.number < 0:
         issues.append(_negative(text))
     if not issues and format_amount(result.number) != text:
         issues.append(reformat(RULE, format_amount(result.number)))
     return Outcome(result, tuple(issues)), seps
+
+
+def _end_dash(text: str, amount: Amount, marked: bool) -> Issue:
+    """A '-' closing an amount (¥3,000,000-, 100.-): the amount ends there. Sure when the cell
+    names its currency or writes '.-' / ',-'; else a warning, as some exports write a negative
+    with its minus sign last (1,000-)."""
+    value = format_amount(amount.number)
+    if marked:
+        msg = f"'{text}' read as {value}: the '-' closing it ends the amount, no minus sign"
+        return Issue("normalize.amount-end-dash", msg, value)
+    msg = (
+        f"'{text}' read as {value}: the '-' closing it was taken to end the amount (¥3,000,000-), "
+        f"not as a minus sign written last (1,000- for -1,000)"
+    )
+    return Issue("normalize.amount-end-dash", msg, value, severity="warning")
 
 
 def _negative(text: str) -> Issue:
@@ -267,8 +325,10 @@ def _range(t: str, reader: _Reader, ar: AmountRules, issues: list[Issue]) -> Amo
     issues.append(
         Issue(
             "normalize.amount-range",
-            f"a range {lo:,.0f}-{hi:,.0f}; took the {ar.range} value (rules: amounts.range)",
+            f"a range {lo:,.0f}-{hi:,.0f}; took the {ar.range} value (rules: amounts.range), "
+            f"a number the cell does not write",
             format_amount(number),
+            severity="warning",
         )
     )
     return Amount(number, low.currency or high.currency, low.explicit or high.explicit, exact)
@@ -365,6 +425,42 @@ def _grouped(groups: list[str]) -> bool:
         1 <= len(groups[0]) <= 3
         and len(groups[-1]) == 3
         and all(2 <= len(g) <= 3 for g in groups[1:-1])
+    )
+
+
+def currency_decides(amount: Amount, seps: _Separators, rules: NormalizeRules) -> bool:
+    """Whether the cell's own currency decides its 1,234 / 1.234, whatever its column's habit.
+
+    Only for a cell that names its currency and no magnitude word: a currency without decimals
+    (¥692,800) has no decimal mark, so either separator groups thousands; one whose amounts
+    always write '.' as the decimal mark (£120,000, $1,250, CHF 300,000) never has a decimal
+    comma, so a ',' groups thousands (a '.' is left to the column: CHF 300.000 in a column of
+    1.250.000,50 € is 300,000).
+    """
+    ar = rules.amounts
+    if not amount.currency or seps.scaled:
+        return False
+    if amount.currency in ar.zero_decimal:
+        return True
+    return amount.currency in ar.decimal_point and not seps.dots
+
+
+def currency_overrules(seps: _Separators, column_mark: Mark) -> bool:
+    """Whether a cell its currency decides is read otherwise than its column would read it:
+    its separator is the column's decimal mark."""
+    return bool(column_mark) and bool(seps.commas if column_mark == "," else seps.dots)
+
+
+def by_currency(original: str, amount: Amount, column_mark: str, rules: NormalizeRules) -> Issue:
+    """The finding of a separator its cell's currency read against its column's decimal mark."""
+    value = format_amount(amount.number)
+    zero = amount.currency in rules.amounts.zero_decimal
+    why = "has no decimals" if zero else "never writes ',' as its decimal mark"
+    return Issue(
+        "normalize.amount-separator-currency",
+        f"'{original}' read as {value}: {amount.currency} {why}, so its '{column_mark}' groups "
+        f"thousands, though its column uses '{column_mark}' as the decimal mark",
+        value,
     )
 
 

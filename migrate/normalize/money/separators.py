@@ -14,7 +14,15 @@ from ..base import Issue, Outcome
 from ..collect import Collector
 from ..config import NormalizeRules
 from ..text import to_text
-from .cells import Amount, _assumed, _Separators, read_amount
+from .cells import (
+    Amount,
+    _assumed,
+    _Separators,
+    by_currency,
+    currency_decides,
+    currency_overrules,
+    read_amount,
+)
 
 
 def _separators(
@@ -35,19 +43,15 @@ def _separators(
     """
     outcomes = [o for o, _ in read]
     seps = [s for _, s in read]
-    # ¥692,800 in a column of 1.234,50 euros is not ambiguous: a currency without a minor unit
-    # written in the cell, with no magnitude word, has no decimals, so its separator groups
-    # thousands whatever the column's decimal mark.
-    amb_code = np.array(
-        [
-            s.ambiguous
-            and not o.failure
-            and not (o.value.currency in rules.amounts.zero_decimal and not s.scaled)
-            for o, s in read
-        ],
-        dtype=bool,
+    # ¥692,800 or £120,000 in a column of 1.234,50 euros is not ambiguous: the currency the
+    # cell writes (with no magnitude word) has no decimals, or never a decimal comma, so its
+    # separator groups thousands whatever the column's decimal mark (cells.currency_decides).
+    valid = np.array([s.ambiguous and not o.failure for o, s in read], dtype=bool)
+    by_ccy = np.array(
+        [v and currency_decides(o.value, s, rules) for v, (o, s) in zip(valid, read)], dtype=bool
     )
-    if not len(codes) or not amb_code[codes].any():
+    amb_code = valid & ~by_ccy
+    if not len(codes) or not valid[codes].any():
         return codes, uniques, outcomes
     gcodes, glabels = col.groups()
     ng = len(glabels)
@@ -57,6 +61,10 @@ def _separators(
     comma = np.bincount(gcodes[evidence == ","], minlength=ng)
     dot = np.bincount(gcodes[evidence == "."], minlength=ng)
     group_mark = np.where(comma > dot, ",", np.where(dot > comma, ".", "")).astype(object)
+    if by_ccy[codes].any():
+        _by_currency(field, codes, uniques, read, by_ccy, group_mark[gcodes], col, rules)
+    if not amb.any():
+        return codes, uniques, outcomes
     for g in np.flatnonzero(np.bincount(gcodes[amb], minlength=ng)):
         file, sheet = glabels[g]
         here = gcodes == g
@@ -102,6 +110,35 @@ def _separators(
     if undecided.any():
         _guesses(field, codes, uniques, outcomes, seps, undecided, currency, unit, col, rules)
     return codes, uniques, outcomes
+
+
+def _by_currency(
+    field: str,
+    codes: np.ndarray,
+    uniques: list[object],
+    read: list[tuple[Outcome[Amount], _Separators]],
+    by_ccy: np.ndarray,
+    mark: np.ndarray,
+    col: Collector,
+    rules: NormalizeRules,
+) -> None:
+    """A finding per cell whose currency decided its separator against its column's decimal
+    mark (``mark``: per row, "" where the column shows none)."""
+    keys: dict[tuple[int, str], int] = {}
+    rows = np.full(len(codes), -1, dtype=np.int64)
+    for pos in np.flatnonzero(by_ccy[codes]):
+        code, m = int(codes[pos]), str(mark[pos])
+        if currency_overrules(read[code][1], m):
+            rows[pos] = keys.setdefault((code, m), len(keys))
+    if not keys:
+        return
+    issues, originals, values = [], [], []
+    for code, m in keys:
+        amount = read[code][0].value
+        issues.append((by_currency(to_text(uniques[code]), amount, m, rules),))
+        originals.append(uniques[code])
+        values.append(format_amount(amount.number))
+    col.coded(field, rows, issues, originals, values)
 
 
 def _guesses(
