@@ -10,6 +10,7 @@ deals: the CRM merge (:mod:`.entities`) and the benchmarks both call :func:`link
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -17,7 +18,7 @@ import pandas as pd
 
 from . import backends, cluster, compare
 from .model import NEVER, Model, logit2, probability, train
-from .settings import LinkSettings
+from .settings import Comparison, LinkSettings
 
 FORCED = 1e6  # log odds of a pair a person decided is the same
 
@@ -112,16 +113,22 @@ def evidence(model: Model, gamma: np.ndarray, partial: np.ndarray) -> np.ndarray
     return np.asarray(text, dtype=object)[row]
 
 
+def _at_review_only(comparisons: Sequence[Comparison], gamma: np.ndarray) -> np.ndarray:
+    """Per pair (a row of ``gamma``, levels of ``comparisons``), True at a review_only level."""
+    hit = np.zeros(len(gamma), dtype=bool)
+    for j, comp in enumerate(comparisons):
+        for i, lv in enumerate(comp.levels):
+            if lv.review_only:
+                hit |= gamma[:, j] == i
+    return hit
+
+
 def _review_only(
     settings: LinkSettings, gamma: np.ndarray, logodds: np.ndarray, threshold: float
 ) -> np.ndarray:
     """``logodds`` with the pairs at a ``review_only`` level held just below the match
     threshold: however high they score, a person decides (review.xlsx)."""
-    capped = np.zeros(len(logodds), dtype=bool)
-    for j, comp in enumerate(settings.comparisons):
-        for i, lv in enumerate(comp.levels):
-            if lv.review_only:
-                capped |= gamma[:, j] == i
+    capped = _at_review_only(settings.comparisons, gamma)
     if not capped.any():
         return logodds
     out = logodds.copy()
@@ -148,12 +155,7 @@ def at_review_only_level(
     gamma = compare.levels(
         prepared, a[known].to_numpy(dtype=np.int64), b[known].to_numpy(dtype=np.int64)
     )
-    hit = np.zeros(int(known.sum()), dtype=bool)
-    for j, comp in enumerate(comps):
-        for i, lv in enumerate(comp.levels):
-            if lv.review_only:
-                hit |= gamma[:, j] == i
-    out[known] = hit
+    out[known] = _at_review_only(comps, gamma)
     return out
 
 

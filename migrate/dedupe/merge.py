@@ -48,7 +48,6 @@ from .settings import (
     load_stage_status,
 )
 from .survivorship import (
-    _closed,
     alternates,
     closed_first,
     effective_date,
@@ -132,9 +131,8 @@ def find_duplicates(
     crules = _with_existing_id(settings.companies) if ext is not None else settings.companies
     tracker = (crecs.frame["existing_id"] == "").to_numpy()
     readings = reading_decisions(crecs.frame)
-    if len(
-        readings
-    ):  # a reading link at a review_only level (フィリップス・ジャパン / Philips N.V.)
+    # a reading link at a review_only level (フィリップス・ジャパン / Philips N.V.) is a review
+    if len(readings):
         held = at_review_only_level(crecs.frame, crules.link, "_key", readings)
         readings.loc[held & (readings["decision"] == "same").to_numpy(), "decision"] = "review"
     exact = pd.concat([exact_existing_pairs(work, crecs), readings], ignore_index=True)
@@ -281,7 +279,8 @@ def _add_deal_dates(recs: EntityRecords, work: pd.DataFrame, status_of: Mapping[
     def day(name: str) -> np.ndarray:
         return text_column(work, name).str.slice(0, 10).to_numpy(dtype=object)[first]
 
-    closed = _closed(work, status_of)[first]
+    stage = work["stage"] if "stage" in work else pd.Series("", index=work.index)
+    closed = stage.astype(object).map(dict(status_of)).isin(["won", "lost"]).to_numpy()[first]
     recs.frame[DEAL_DATES[0]] = day("created_at")
     recs.frame[DEAL_DATES[1]] = np.where(closed, day("close_date"), "")
 
