@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -110,19 +110,16 @@ class StageVocabulary:
         extra = {word_key(w): s for w, s in words.items() if word_key(w) and s in self.keys}
         kept = tuple((k, v) for k, v in self.words if k not in extra)
         spell = {word_key(w): str(w) for w in words}
-        return StageVocabulary(
-            kept + tuple(extra.items()),
-            self.keys,
-            self.spellings + tuple((k, spell[k]) for k in extra if k not in dict(self.spellings)),
-            self.listed + tuple(str(w) for w in words if word_key(w) in extra),
-            tuple((k, s) for k, s in self.exits if k not in extra),
-            self.suffixes,
-            self.stems,
-            tuple(g for g in self.guesses if g[0] not in extra),
-            self.markers,
-            self.provisional_stage,
-            self.statuses,
-            tuple(dict.fromkeys((*self.decided, *extra))),
+        # every other field (the ranks' deal probabilities ...) is kept as it was
+        return replace(
+            self,
+            words=kept + tuple(extra.items()),
+            spellings=self.spellings
+            + tuple((k, spell[k]) for k in extra if k not in dict(self.spellings)),
+            listed=self.listed + tuple(str(w) for w in words if word_key(w) in extra),
+            exits=tuple((k, s) for k, s in self.exits if k not in extra),
+            guesses=tuple(g for g in self.guesses if g[0] not in extra),
+            decided=tuple(dict.fromkeys((*self.decided, *extra))),
         )
 
 
@@ -132,7 +129,8 @@ def _as_dict(vocab: StageVocabulary) -> dict[str, str]:
 
 
 def word_key(text: object) -> str:
-    """Comparison key of a stage word: NFKC, case-folded, no spaces, punctuation or symbols."""
+    """Comparison key of a stage word: NFKC, case-folded, no spaces, punctuation or symbols
+    (a word of symbols alone, ○ or 🔥🔥, keeps them)."""
     return stage_word_key("" if text is None else str(text))
 
 
@@ -292,18 +290,19 @@ def read_stage_word(
     text = clean_text(value)
     if not text:
         return StageReading("", "", Outcome(""))
-    if is_placeholder(text, rules.placeholders):
-        from .companies import placeholder_issue
-
-        return StageReading("", "", Outcome("", (placeholder_issue(text),)))
 
     def read(stage: str, how: str, *issues: Issue) -> StageReading:
         return StageReading(stage, how, Outcome(stage, issues))
 
+    # a person's decision first, also on a word otherwise read as no value (×, -)
     if vocab.decided and word_key(text) in vocab.decided:
         stage = vocab.lookup(word_key(text)) or ""
         msg = f"stage word '{text}' read as {stage}, as decided on the stage words sheet"
         return read(stage, "decided", Issue(RULE, msg, stage, level="mapping"))
+    if is_placeholder(text, rules.placeholders):
+        from .companies import placeholder_issue
+
+        return StageReading("", "", Outcome("", (placeholder_issue(text),)))
     provisional = _provisional(text, vocab)
     if provisional:
         marker, stage = provisional
