@@ -190,11 +190,11 @@ def test_a_word_of_symbols_alone_can_be_decided(word: str) -> None:
 
 
 def test_a_word_read_as_no_value_can_be_decided() -> None:
-    """× in a status column is no value by default (normalize.yaml placeholders); a person who
-    decides it as lost is followed."""
-    assert match_stage("×").value == ""
-    vocab = vocabulary_with_decisions(load_stage_vocabulary(), {"×": "lost"})
-    assert match_stage("×", vocab).value == "lost"
+    """未定 (undecided) is no value by default (normalize.yaml placeholders); a person who
+    decides it as a stage on the stage words sheet is followed."""
+    assert match_stage("未定").value == ""
+    vocab = vocabulary_with_decisions(load_stage_vocabulary(), {"未定": "opportunity"})
+    assert match_stage("未定", vocab).value == "opportunity"
 
 
 def test_decisions_that_cannot_be_applied_are_named(tmp_path: Path) -> None:

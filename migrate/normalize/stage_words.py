@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
@@ -266,7 +267,9 @@ def _rank_stage(
 
     if not vocab.deal_probabilities or any(ch.isdigit() for ch in text):
         return None  # a bare number or a percentage in the stage column is no rank
-    read = parse_probability(text, rules)
+    # an emoji beside the rank says nothing more ('🔥 Hot' is Hot); symbols alone (◎○△) stay
+    bare = "".join(ch for ch in text if unicodedata.category(ch)[0] not in "SC").strip()
+    read = parse_probability(bare if word_key(bare) else text, rules)
     number = read.value.number if read.failure is None else float("nan")
     if not number > 0 or read.value.bare:
         return None
@@ -299,7 +302,8 @@ def read_stage_word(
         stage = vocab.lookup(word_key(text)) or ""
         msg = f"stage word '{text}' read as {stage}, as decided on the stage words sheet"
         return read(stage, "decided", Issue(RULE, msg, stage, level="mapping"))
-    if is_placeholder(text, rules.placeholders):
+    # a listed stage word before "no value": × in a status column is lost (stages.yaml)
+    if is_placeholder(text, rules.placeholders) and not vocab.lookup(word_key(text)):
         from .companies import placeholder_issue
 
         return StageReading("", "", Outcome("", (placeholder_issue(text),)))
