@@ -360,7 +360,8 @@ def read_stage_word(
             key, word = typo
             msg = (
                 f"stage word '{text}' read as {key}: taken for a typo of the stage word "
-                f"'{vocab.spelling(word)}'; add it to rules/stages.yaml if that is right"
+                f"'{vocab.spelling(word)}'; if not, choose its stage on the 'stage words' sheet "
+                "of review.xlsx and run again with --decisions review.xlsx"
             )
             return read(key, "typo", Issue(TYPO, msg, key, "warning", level="mapping"))
     failure = Issue(UNKNOWN, f"unknown stage word '{text}'")
@@ -558,8 +559,8 @@ def normalize_stage_column(
         if o.failure:
             failure = Issue(
                 o.failure.rule,
-                f"{o.failure.message}, used in {n} row(s); add it to a stage's "
-                "synonyms in rules/stages.yaml",
+                f"{o.failure.message}, used in {n} row(s); choose its stage on the 'stage "
+                "words' sheet of review.xlsx and run again with --decisions review.xlsx",
             )
             v, fail = settle(failure, rule.on_error, rule.severity, "", "")
             values.append(v)
