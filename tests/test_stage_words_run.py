@@ -86,3 +86,28 @@ def test_a_deal_rejected_for_an_unknown_word_says_how_to_decide_it(tmp_path: Pat
     entry = load_catalogue().entry("normalize.unknown-stage")
     assert entry is not None and "--decisions review.xlsx" in entry.fix.en
     assert "「stage words」シート" in entry.fix.ja
+
+
+def test_deciding_one_word_keeps_the_others_and_a_symbol_can_be_decided(tmp_path: Path):
+    """A new user's second run with one decision made ○ and △ (ranks read as stages the first
+    time) unknown, and a decision on ○ itself was dropped without a word."""
+    src = tmp_path / "memo.csv"
+    src.write_text(
+        "会社名,案件名,ステータス,金額\n"
+        "A社,勤怠,様子見,100000\nA社,給与,○,200000\nA社,経費,△,300000\nB社,会計,◎,400000\n",
+        encoding="utf-8",
+    )
+    first = pipeline.run([str(src)], out=tmp_path / "a", target="generic")
+    stages = dict(zip(first.records["deal_name"], first.records["stage"]))
+    assert stages["給与"] == "proposal" and stages["経費"] == "opportunity"
+    for i, (decisions, want) in enumerate(
+        (
+            ({"様子見": "won"}, {"勤怠": "won", "給与": "proposal", "経費": "opportunity"}),
+            ({"○": "won"}, {"給与": "won", "経費": "opportunity", "会計": "closing"}),
+        )
+    ):
+        path = tmp_path / f"decisions{i}.yaml"
+        path.write_text("".join(f"{w}: {s}\n" for w, s in decisions.items()), encoding="utf-8")
+        again = pipeline.run([str(src)], target="generic", decisions=str(path))
+        got = dict(zip(again.records["deal_name"], again.records["stage"]))
+        assert {k: got[k] for k in want} == want, decisions
