@@ -229,7 +229,9 @@ def read_stage_decisions(
 
     A decision may be a stage key, a label or any word of a stage; an empty one is undecided;
     one no stage claims is a problem (named with its word), never a guess. The last decision
-    on a word wins.
+    on a word wins; two spellings of one word (済 and 済み, Won and WON) decided as different
+    stages are a problem, and so is a word that cannot be compared (nothing but invisible
+    characters): a decision is applied or named, never dropped.
     """
     from .normalize.stage_words import load_stage_vocabulary, word_key
 
@@ -237,15 +239,27 @@ def read_stage_decisions(
     pairs = _decision_pairs(source)
     decided: dict[str, str] = {}
     problems: list[str] = []
+    spelled: dict[str, str] = {}  # word key -> the word as first decided
     for word, decision in pairs:
         word, decision = cell_text(word), cell_text(decision)
         if not word or not decision:
+            continue
+        key = word_key(word)
+        if not key:
+            problems.append(f"stage word {word!r}: no letter, digit or symbol to match it by")
             continue
         stage = decision if decision in vocab.keys else vocab.lookup(word_key(decision))
         if not stage:
             problems.append(
                 f"stage word '{word}': decision '{decision}' names no stage "
                 f"(use one of: {', '.join(vocab.keys)})"
+            )
+            continue
+        first = spelled.setdefault(key, word)
+        if first != word and decided.get(first, stage) != stage:
+            problems.append(
+                f"stage word '{word}': decided as {stage}, but '{first}' (the same word to "
+                f"the stage rules) as {decided[first]}; decide them alike"
             )
             continue
         decided[word] = stage

@@ -166,3 +166,45 @@ def test_a_word_decided_for_some_of_its_rows_says_how_many() -> None:
     records, findings = _run(raw)
     sheet = stage_words_sheet(records, findings, load_stage_model())
     assert sheet.set_index("word").loc["進行中", "read_as"] == "lost (1 of 4 rows)"
+
+
+def test_a_decision_keeps_the_ranks_read_as_stages() -> None:
+    """A new user's run with one decision (済 -> won): ○ and △, read as proposal and
+    opportunity by their rank the first time, must read the same (the decided vocabulary
+    lost the stages' default probabilities, and the words became unknown)."""
+    plain = load_stage_vocabulary()
+    vocab = vocabulary_with_decisions(plain, {"済": "won"})
+    assert vocab.deal_probabilities == plain.deal_probabilities
+    for word in ("○", "△", "ヨミA"):
+        assert match_stage(word, vocab).value == match_stage(word, plain).value != ""
+    assert match_stage("済", vocab).value == "won"
+
+
+@pytest.mark.parametrize("word", ["○", "△", "◎", "🔥🔥"])
+def test_a_word_of_symbols_alone_can_be_decided(word: str) -> None:
+    """Deciding ○ -> won was dropped without a word: the symbol had no comparison key."""
+    vocab = vocabulary_with_decisions(load_stage_vocabulary(), {word: "won"})
+    reading = read_stage_word(word, vocab)
+    assert (reading.stage, reading.how) == ("won", "decided")
+    assert match_stage(word + word[0], vocab).value != "won"  # ○○ is another word
+
+
+def test_a_word_read_as_no_value_can_be_decided() -> None:
+    """未定 (undecided) is no value by default (normalize.yaml placeholders); a person who
+    decides it as a stage on the stage words sheet is followed."""
+    assert match_stage("未定").value == ""
+    vocab = vocabulary_with_decisions(load_stage_vocabulary(), {"未定": "opportunity"})
+    assert match_stage("未定", vocab).value == "opportunity"
+
+
+def test_decisions_that_cannot_be_applied_are_named(tmp_path: Path) -> None:
+    decisions, problems = read_stage_decisions({"済": "won", "済み": "lost", "\u200b": "won"})
+    assert decisions == {"済": "won"}
+    assert len(problems) == 2
+    assert problems[0].startswith("stage word '済み': decided as lost, but '済'")
+    assert "'\\u200b'" in problems[1]
+    # the same word decided twice alike, or a later decision on the same spelling, is fine
+    assert read_stage_decisions({"Won": "won", "WON": "won"}) == (
+        {"Won": "won", "WON": "won"},
+        [],
+    )

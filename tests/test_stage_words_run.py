@@ -66,3 +66,48 @@ def test_a_workbooks_rank_legend_is_read_before_the_rules_ranks(tmp_path: Path):
     row_d = lambda res: res.records.loc[res.records["_source_row"] == 7, "probability"].iloc[0]  # noqa: E731
     assert row_d(legend) == 5.0 and row_d(plain) != 5.0
     assert "確度基準" in {t.sheet for t in legend.tables if t.kind == "skipped"}
+
+
+def test_a_deal_rejected_for_an_unknown_word_says_how_to_decide_it(tmp_path: Path):
+    """A new user's rejects.csv said 'map it under maps.stage in rules/targets/salesforce.yaml'
+    for a deal whose stage word was unknown: the way to fix it without editing rules is the
+    stage words sheet of review.xlsx and --decisions."""
+    src = _tracker(tmp_path / "t.xlsx")
+    run = pipeline.run([str(src)], out=tmp_path / "a", target="salesforce")
+    rejects = pd.read_csv(tmp_path / "a" / "rejects.csv", dtype=str)
+    stage = rejects[rejects["column"] == "StageName"]
+    assert len(stage) == 3  # the three 様子見 rows
+    for fix in stage["fix"]:
+        assert "'stage words' sheet of review.xlsx" in fix and "--decisions review.xlsx" in fix
+    unknown = run.findings[run.findings["rule"] == "normalize.unknown-stage"]
+    assert unknown["message"].str.contains("--decisions review.xlsx").all()
+    from migrate.catalogue import load_catalogue
+
+    entry = load_catalogue().entry("normalize.unknown-stage")
+    assert entry is not None and "--decisions review.xlsx" in entry.fix.en
+    assert "「stage words」シート" in entry.fix.ja
+
+
+def test_deciding_one_word_keeps_the_others_and_a_symbol_can_be_decided(tmp_path: Path):
+    """A new user's second run with one decision made ○ and △ (ranks read as stages the first
+    time) unknown, and a decision on ○ itself was dropped without a word."""
+    src = tmp_path / "memo.csv"
+    src.write_text(
+        "会社名,案件名,ステータス,金額\n"
+        "A社,勤怠,様子見,100000\nA社,給与,○,200000\nA社,経費,△,300000\nB社,会計,◎,400000\n",
+        encoding="utf-8",
+    )
+    first = pipeline.run([str(src)], out=tmp_path / "a", target="generic")
+    stages = dict(zip(first.records["deal_name"], first.records["stage"]))
+    assert stages["給与"] == "proposal" and stages["経費"] == "opportunity"
+    for i, (decisions, want) in enumerate(
+        (
+            ({"様子見": "won"}, {"勤怠": "won", "給与": "proposal", "経費": "opportunity"}),
+            ({"○": "won"}, {"給与": "won", "経費": "opportunity", "会計": "closing"}),
+        )
+    ):
+        path = tmp_path / f"decisions{i}.yaml"
+        path.write_text("".join(f"{w}: {s}\n" for w, s in decisions.items()), encoding="utf-8")
+        again = pipeline.run([str(src)], target="generic", decisions=str(path))
+        got = dict(zip(again.records["deal_name"], again.records["stage"]))
+        assert {k: got[k] for k in want} == want, decisions

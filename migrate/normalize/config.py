@@ -338,11 +338,14 @@ def parse_normalize_rules(path: str) -> NormalizeRules:
 def stage_word_key(text: str) -> str:
     """Comparison key of a stage word: NFKC, case-folded, no spaces, punctuation or symbols.
 
-    済み and 済 ("done", with and without its okurigana) are one word: 訪問済み = 訪問済.
+    済み and 済 ("done", with and without its okurigana) are one word: 訪問済み = 訪問済. A word
+    of symbols alone (○, △, ×, 🔥🔥) keeps its symbols, so it can be listed and decided too.
     """
     t = unicodedata.normalize("NFKC", text).casefold()
-    t = "".join(ch for ch in t if unicodedata.category(ch)[0] not in "PZSC")
-    return t.replace("済み", "済")
+    key = "".join(ch for ch in t if unicodedata.category(ch)[0] not in "PZSC")
+    if not key:
+        key = "".join(ch for ch in t if unicodedata.category(ch)[0] not in "ZC")
+    return key.replace("済み", "済")
 
 
 def _dates(g: _Getter, p: Problems, d: Mapping[str, Any]) -> DateRules:

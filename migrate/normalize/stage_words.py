@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -110,19 +111,16 @@ class StageVocabulary:
         extra = {word_key(w): s for w, s in words.items() if word_key(w) and s in self.keys}
         kept = tuple((k, v) for k, v in self.words if k not in extra)
         spell = {word_key(w): str(w) for w in words}
-        return StageVocabulary(
-            kept + tuple(extra.items()),
-            self.keys,
-            self.spellings + tuple((k, spell[k]) for k in extra if k not in dict(self.spellings)),
-            self.listed + tuple(str(w) for w in words if word_key(w) in extra),
-            tuple((k, s) for k, s in self.exits if k not in extra),
-            self.suffixes,
-            self.stems,
-            tuple(g for g in self.guesses if g[0] not in extra),
-            self.markers,
-            self.provisional_stage,
-            self.statuses,
-            tuple(dict.fromkeys((*self.decided, *extra))),
+        # every other field (the ranks' deal probabilities ...) is kept as it was
+        return replace(
+            self,
+            words=kept + tuple(extra.items()),
+            spellings=self.spellings
+            + tuple((k, spell[k]) for k in extra if k not in dict(self.spellings)),
+            listed=self.listed + tuple(str(w) for w in words if word_key(w) in extra),
+            exits=tuple((k, s) for k, s in self.exits if k not in extra),
+            guesses=tuple(g for g in self.guesses if g[0] not in extra),
+            decided=tuple(dict.fromkeys((*self.decided, *extra))),
         )
 
 
@@ -132,7 +130,8 @@ def _as_dict(vocab: StageVocabulary) -> dict[str, str]:
 
 
 def word_key(text: object) -> str:
-    """Comparison key of a stage word: NFKC, case-folded, no spaces, punctuation or symbols."""
+    """Comparison key of a stage word: NFKC, case-folded, no spaces, punctuation or symbols
+    (a word of symbols alone, ○ or 🔥🔥, keeps them)."""
     return stage_word_key("" if text is None else str(text))
 
 
@@ -268,7 +267,9 @@ def _rank_stage(
 
     if not vocab.deal_probabilities or any(ch.isdigit() for ch in text):
         return None  # a bare number or a percentage in the stage column is no rank
-    read = parse_probability(text, rules)
+    # an emoji beside the rank says nothing more ('🔥 Hot' is Hot); symbols alone (◎○△) stay
+    bare = "".join(ch for ch in text if unicodedata.category(ch)[0] not in "SC").strip()
+    read = parse_probability(bare if word_key(bare) else text, rules)
     number = read.value.number if read.failure is None else float("nan")
     if not number > 0 or read.value.bare:
         return None
@@ -292,18 +293,20 @@ def read_stage_word(
     text = clean_text(value)
     if not text:
         return StageReading("", "", Outcome(""))
-    if is_placeholder(text, rules.placeholders):
-        from .companies import placeholder_issue
-
-        return StageReading("", "", Outcome("", (placeholder_issue(text),)))
 
     def read(stage: str, how: str, *issues: Issue) -> StageReading:
         return StageReading(stage, how, Outcome(stage, issues))
 
+    # a person's decision first, also on a word otherwise read as no value (×, -)
     if vocab.decided and word_key(text) in vocab.decided:
         stage = vocab.lookup(word_key(text)) or ""
         msg = f"stage word '{text}' read as {stage}, as decided on the stage words sheet"
         return read(stage, "decided", Issue(RULE, msg, stage, level="mapping"))
+    # a listed stage word before "no value": × in a status column is lost (stages.yaml)
+    if is_placeholder(text, rules.placeholders) and not vocab.lookup(word_key(text)):
+        from .companies import placeholder_issue
+
+        return StageReading("", "", Outcome("", (placeholder_issue(text),)))
     provisional = _provisional(text, vocab)
     if provisional:
         marker, stage = provisional
@@ -357,7 +360,8 @@ def read_stage_word(
             key, word = typo
             msg = (
                 f"stage word '{text}' read as {key}: taken for a typo of the stage word "
-                f"'{vocab.spelling(word)}'; add it to rules/stages.yaml if that is right"
+                f"'{vocab.spelling(word)}'; if not, choose its stage on the 'stage words' sheet "
+                "of review.xlsx and run again with --decisions review.xlsx"
             )
             return read(key, "typo", Issue(TYPO, msg, key, "warning", level="mapping"))
     failure = Issue(UNKNOWN, f"unknown stage word '{text}'")
@@ -555,8 +559,8 @@ def normalize_stage_column(
         if o.failure:
             failure = Issue(
                 o.failure.rule,
-                f"{o.failure.message}, used in {n} row(s); add it to a stage's "
-                "synonyms in rules/stages.yaml",
+                f"{o.failure.message}, used in {n} row(s); choose its stage on the 'stage "
+                "words' sheet of review.xlsx and run again with --decisions review.xlsx",
             )
             v, fail = settle(failure, rule.on_error, rule.severity, "", "")
             values.append(v)

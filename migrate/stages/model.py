@@ -233,9 +233,11 @@ def cell_key(text: object) -> str:
 
 
 def word_key(text: object) -> str:
-    """Comparison key of a stage word: NFKC, case-folded, no spaces, punctuation or symbols."""
-    t = unicodedata.normalize("NFKC", "" if text is None else str(text)).casefold()
-    return "".join(ch for ch in t if unicodedata.category(ch)[0] not in "PZSC")
+    """Comparison key of a stage word: NFKC, case-folded, no spaces, punctuation or symbols (a
+    word of symbols alone, ×, keeps them); the normaliser's key, so both read a word alike."""
+    from ..normalize.config import stage_word_key
+
+    return stage_word_key("" if text is None else str(text))
 
 
 # ----------------------------------------------------------------------------- loading
