@@ -255,6 +255,15 @@ def test_one_matches_takes_a_regular_expression_and_review_only_a_flag() -> None
         0
     ]
     assert comp.kind == "text" and comp.levels[0].review_only
+    listed = {"one_matches": "japan$", "review_only": ["domain", "phone"]}
+    comp = link_settings(
+        {**base, "comparisons": [{"column": "a", "levels": [listed]}]}
+    ).comparisons[0]
+    assert comp.levels[0].review_only and comp.levels[0].review_unless == ("domain", "phone")
+    shipped = next(
+        c for c in load_settings().companies.link.comparisons if c.name == "japan_entity"
+    )
+    assert shipped.levels[0].review_unless == ("domain", "phone", "email")
     for bad, message in (
         ({"one_matches": "(japan"}, "is not a regular expression"),
         ({"one_matches": "x", "review_only": "yes"}, "review_only: 'yes' is not allowed"),

@@ -114,12 +114,18 @@ def evidence(model: Model, gamma: np.ndarray, partial: np.ndarray) -> np.ndarray
 
 
 def _at_review_only(comparisons: Sequence[Comparison], gamma: np.ndarray) -> np.ndarray:
-    """Per pair (a row of ``gamma``, levels of ``comparisons``), True at a review_only level."""
+    """Per pair (a row of ``gamma``, levels of ``comparisons``), True at a review_only level,
+    unless the pair agrees exactly (first level) on a comparison the level names."""
     hit = np.zeros(len(gamma), dtype=bool)
+    column = {c.name: k for k, c in enumerate(comparisons)}
     for j, comp in enumerate(comparisons):
         for i, lv in enumerate(comp.levels):
             if lv.review_only:
-                hit |= gamma[:, j] == i
+                held = gamma[:, j] == i
+                for name in lv.review_unless:
+                    if name in column:
+                        held &= gamma[:, column[name]] != 0
+                hit |= held
     return hit
 
 
@@ -142,9 +148,11 @@ def at_review_only_level(
     """For each (left_key, right_key) pair, True when it reaches a ``review_only`` level: a
     decision a rule of the tool made (a reading link) is then a review, not a merge."""
     out = np.zeros(len(pairs), dtype=bool)
-    comps = tuple(c for c in settings.comparisons if any(lv.review_only for lv in c.levels))
-    if not comps or not len(pairs) or key_column not in frame.columns:
+    held = [c for c in settings.comparisons if any(lv.review_only for lv in c.levels)]
+    if not held or not len(pairs) or key_column not in frame.columns:
         return out
+    lifting = {n for c in held for lv in c.levels for n in lv.review_unless}
+    comps = tuple(c for c in settings.comparisons if c in held or c.name in lifting)
     position = {str(k): i for i, k in enumerate(frame[key_column].astype(str).tolist())}
     a = pairs["left_key"].astype(str).map(position)
     b = pairs["right_key"].astype(str).map(position)

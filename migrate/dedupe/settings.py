@@ -119,8 +119,10 @@ class Level:
     never: bool = False  # a pair at this level is never a match (hard cannot-link)
     m: float | None = None  # prior m probability (share of true matches at this level)
     u: float | None = None  # prior u probability (share of non-matches at this level)
-    # a pair at this level is at most a review pair: however high its score, a person decides
+    # a pair at this level is at most a review pair: however high its score, a person decides,
+    # unless it agrees exactly on one of ``review_unless`` (comparison names: a shared domain)
     review_only: bool = False
+    review_unless: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -414,8 +416,15 @@ def _parse_level(p: Problems, raw: Any, key: str) -> Level | None:
     if not isinstance(never, bool):
         p.add(f"{key}.never", f"{never!r} is not allowed; allowed values: true, false")
     review_only = raw.get("review_only", False)
-    if not isinstance(review_only, bool):
-        p.add(f"{key}.review_only", f"{review_only!r} is not allowed; allowed values: true, false")
+    unless: tuple[str, ...] = ()
+    if isinstance(review_only, list):  # the comparisons whose exact agreement lifts the hold
+        unless = tuple(p.string_list(review_only, f"{key}.review_only"))
+        review_only = True
+    elif not isinstance(review_only, bool):
+        p.add(
+            f"{key}.review_only",
+            f"{review_only!r} is not allowed; allowed values: true, false, a list of comparisons",
+        )
     m = raw.get("m")
     if m is not None:
         m = _number(p, m, f"{key}.m", 0.0, 1.0)
@@ -424,7 +433,7 @@ def _parse_level(p: Problems, raw: Any, key: str) -> Level | None:
         u = _number(p, u, f"{key}.u", 0.0, 1.0)
     if arg is None and t != "exact":
         return None
-    return Level(t, arg, bool(never), m, u, review_only is True)
+    return Level(t, arg, bool(never), m, u, review_only is True, unless)
 
 
 def _kind(levels: tuple[Level, ...]) -> Kind:
