@@ -644,3 +644,15 @@ def test_a_weekly_export_named_by_its_day_is_compared_with_last_week_s() -> None
     # two exports of one undated name on a side: which is which is not known, none is moved
     two = [*now, Metric("stages.unknown-share", "pipeline_report_2026-12-09.csv", "", 0.5)]
     assert match_renamed(previous, two)[1] == []
+
+
+def test_a_line_of_sources_not_judged_shows_their_worst_value() -> None:
+    """5 sources under min_rows, one of them 0% filled: the line shows 0.0%, not the first
+    source's 100.0% (a new user read a passing check as 'amounts are all there')."""
+    from migrate.check.render import lines
+
+    t = Threshold("required.amount", "min", 0.8, "source", min_rows=10)
+    few = [Metric(t.metric, f, "", v, 3, 3) for f, v in (("a.csv", 1.0), ("b.csv", 0.0))]
+    (line,) = lines(evaluate(few, [t]))
+    assert line.where == "2 sources not judged: fewer than 10 rows"
+    assert line.value == "0.0%"

@@ -127,8 +127,8 @@ def lines(rows: list[Row]) -> list[Line]:
                 n = len(passing)
                 where = w.metric.where if n == 1 else f"{n} sources (worst: {w.metric.where})"
                 out.append(_line(w, where))
-            elif not shown:
-                out.append(_line(rest[0], _not_judged(rest)))
+            elif not shown:  # the worst value of them, not the first source's
+                out.append(_line(_worst(rest), _not_judged(rest)))
     return out
 
 
