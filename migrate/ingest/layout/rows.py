@@ -64,6 +64,7 @@ def classify_rows(
     rules: IngestRules,
     sum_rows: set[int],
     types: list[str | None] | None = None,
+    filled: np.ndarray | None = None,
 ) -> list[RowClass]:
     """One class per body row (positions 0..n-1 below the header), vectorised over columns.
 
@@ -86,7 +87,11 @@ def classify_rows(
     frame = body.copy(deep=False)  # new axes on the same cells (nothing here writes to them)
     frame.index = pos_index
     frame.columns = pd.RangeIndex(frame.shape[1])
-    present = frame.notna()
+    present = pd.DataFrame(  # which cells hold a value (given when the caller knows)
+        frame.notna().to_numpy(dtype=bool) if filled is None else filled,
+        index=pos_index,
+        columns=frame.columns,
+    )
     counts = present.sum(axis=1)
     rep = _repeated_header_mask(frame, headers)
     width = max(1, sum(1 for h in headers if h))
