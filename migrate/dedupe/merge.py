@@ -20,6 +20,7 @@ import pandas as pd
 
 from .. import findings as F
 from ..clock import step
+from ..normalize.readings import clear_caches
 from ..output import collector_paused
 from ..schema import EXTRA_PREFIX, ROW_KEY, Schema, load_schema
 from . import backends, explain
@@ -165,6 +166,9 @@ def find_duplicates(
         engine=engine,
     )
     runs = (companies, contacts, deals)
+    # every name is read by now (companies' readings, deal words): what reading them cached is
+    # let go, its memory used by the pairs and findings below (GBs at 1M rows)
+    clear_caches()
 
     found: list[pd.DataFrame] = [
         explain.exact_duplicate_findings(info, unit),
