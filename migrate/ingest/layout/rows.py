@@ -331,22 +331,27 @@ class _Texts:
 
     @classmethod
     def of(cls, frame: pd.DataFrame, present: pd.DataFrame) -> _Texts:
-        # the filled cells column by column (flat positions in the column-major order), each
-        # cell's code, row and column kept as 32-bit numbers: a million-row sheet's 27M cells
-        # are not three 64-bit arrays and an object array at once
+        # the filled cells column by column, each cell's code, row and column kept as 32-bit
+        # numbers: a million-row sheet's 27M cells are not 64-bit positions, rows, columns and
+        # codes and an object array of the cells at once
         n, width = frame.shape
-        flat = np.flatnonzero(present.to_numpy(dtype=bool).ravel(order="F"))
-        # the cells are factorized as they are (a text shared by many cells hashes once), then
-        # what is not text is written as text and equal writings are made one
-        codes64, uniques = pd.factorize(frame.to_numpy(dtype=object).ravel(order="F")[flat])
-        codes = codes64.astype(np.int32) if len(uniques) < 2**31 else codes64
-        del codes64
+        mask = present.to_numpy(dtype=bool)
+        # every cell factorized where it stands (a missing one is -1 and makes no text: the
+        # codes of the filled cells are theirs alone), then the filled cells' codes taken;
+        # a text shared by many cells hashes once. What is not text is written as text below
+        # and equal writings are made one
+        every, uniques = pd.factorize(frame.to_numpy(dtype=object).ravel(order="F"))
+        every = every.astype(np.int32 if len(uniques) < 2**31 else np.int64)
+        codes = every[mask.ravel(order="F")]
+        del every
         index = np.int32 if n * width < 2**31 else np.int64
-        row = np.empty(len(flat), dtype=index)
-        col = np.empty(len(flat), dtype=index)
-        np.remainder(flat, max(n, 1), out=row, casting="unsafe")
-        np.floor_divide(flat, max(n, 1), out=col, casting="unsafe")
-        del flat
+        col = np.repeat(np.arange(width, dtype=index), mask.sum(axis=0))
+        row = np.empty(len(codes), dtype=index)
+        at = 0
+        for j in range(width):
+            rows_j = np.flatnonzero(mask[:, j])
+            row[at : at + len(rows_j)] = rows_j
+            at += len(rows_j)
         texts = [v if isinstance(v, str) else str(v) for v in uniques]
         if any(not isinstance(v, str) for v in uniques):
             again, merged = pd.factorize(np.asarray(texts, dtype=object))
