@@ -23,6 +23,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from pandas.api.types import infer_dtype
 
 from . import keys as K
@@ -71,15 +73,24 @@ def _gather(record_of_row: np.ndarray, values: pd.Series, n_records: int) -> pd.
     ok = (record_of_row >= 0) & ~empty_mask(values)
     rec, v = record_of_row[ok].astype(np.int64), vals[ok]
     code, distinct = pd.factorize(v)
-    pair = rec * max(len(distinct), 1) + code
-    first = np.sort(np.unique(pair, return_index=True)[1])  # each (record, value) once
-    rec, v = rec[first], v[first]
-    if infer_dtype(distinct, skipna=False) == "string":  # each value is its distinct text
-        text = np.array(np.asarray(distinct, dtype=object).tolist(), dtype=str)[code[first]]
+    texts = np.asarray(distinct, dtype=object)
+    by_text = _text_order(texts)
+    if by_text is not None:
+        # each value is its distinct text: the (record, text) pairs as one number each, in
+        # order by one sort of integers (no array of texts made and compared per row)
+        rank = np.empty(len(texts), dtype=np.int64)
+        rank[by_text] = np.arange(len(texts))
+        size = max(len(texts), 1)
+        pair = np.sort(rec * size + rank[code])
+        pair = pair[np.r_[True, pair[1:] != pair[:-1]]] if len(pair) else pair
+        rec, v = pair // size, texts[by_text][pair % size].tolist()
     else:
+        pair = rec * max(len(distinct), 1) + code
+        first = np.sort(np.unique(pair, return_index=True)[1])  # each (record, value) once
+        rec, v = rec[first], v[first]
         text = np.array([str(x) for x in v.tolist()], dtype=str)
-    order = np.lexsort((text, rec))
-    rec, v = rec[order], v[order].tolist()
+        order = np.lexsort((text, rec))
+        rec, v = rec[order], v[order].tolist()
     out: list[tuple[object, ...]] = [()] * n_records
     if len(rec):
         starts = np.r_[0, np.flatnonzero(rec[1:] != rec[:-1]) + 1]
@@ -87,6 +98,21 @@ def _gather(record_of_row: np.ndarray, values: pd.Series, n_records: int) -> pd.
         for r, a, b in zip(rec[starts].tolist(), starts.tolist(), ends.tolist()):
             out[r] = tuple(v[a:b])
     return pd.Series(out, dtype=object)
+
+
+def _text_order(texts: np.ndarray) -> np.ndarray | None:
+    """The order of distinct texts as numpy's text arrays sort them (code points, Arrow's sort
+    in C), or None when they are not all text or that order is not Python's: numpy drops a
+    text's trailing NUL characters, and Arrow holds no lone surrogate."""
+    if not len(texts):
+        return np.zeros(0, dtype=np.int64)
+    if infer_dtype(texts, skipna=False) != "string" or "\x00" in "".join(texts.tolist()):
+        return None
+    try:
+        order = pc.sort_indices(pa.array(texts, type=pa.large_string())).to_numpy()
+    except (pa.ArrowException, UnicodeError):
+        return None
+    return order.astype(np.int64, copy=False)
 
 
 def _map_unique(values: pd.Series, fn: Callable[[Any], Any]) -> pd.Series:

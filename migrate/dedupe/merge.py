@@ -20,6 +20,7 @@ import pandas as pd
 
 from .. import findings as F
 from ..clock import step
+from ..normalize.readings import clear_caches
 from ..output import collector_paused
 from ..schema import EXTRA_PREFIX, ROW_KEY, Schema, load_schema
 from . import backends, explain
@@ -52,6 +53,7 @@ from .survivorship import (
     closed_first,
     effective_date,
     empty_mask,
+    id_codes,
     join_groups,
     primary_script,
     recency_rank,
@@ -166,6 +168,9 @@ def find_duplicates(
     deals = _run("deals", settings.deals, drecs, given, engine=engine)
     del drecs
     runs = (companies, contacts, deals)
+    # every name is read by now (companies' readings, deal words): what reading them cached is
+    # let go, its memory used by the pairs and findings below (GBs at 1M rows)
+    clear_caches()
 
     found: list[pd.DataFrame] = [
         explain.exact_duplicate_findings(info, unit),
@@ -212,14 +217,27 @@ def find_duplicates(
     out.index = index
     for run in runs:
         out[ID_COLUMN[run.name]] = run.row_ids
-    status, merged_into = _statuses(runs, np.where(deals.row_ids != "", deal_rank, rank), info)
+    # each row's entity ids as their sorted codes, the ids factorised once per run and record
+    codes = {run.name: _id_codes(run) for run in runs}
+    status, merged_into = _statuses(
+        runs, np.where(deals.row_ids != "", deal_rank, rank), info, codes
+    )
     out["_status"] = status
     out["_merged_into"] = merged_into
 
     step("the records each cluster keeps")
-    frames = _entity_frames(runs, work, records, schema, settings, rank, info, found, deal_rank)
+    frames = _entity_frames(
+        runs, work, records, schema, settings, rank, info, found, deal_rank, codes
+    )
     guard = stage_guard(
-        work, deals.row_ids, rank, deal_rank, status_of, stage_order, effective=effective
+        work,
+        deals.row_ids,
+        rank,
+        deal_rank,
+        status_of,
+        stage_order,
+        effective=effective,
+        codes=codes["deals"],
     )
     found.append(explain.conflict_findings(deals, guard, info))
     frames["companies"].insert(
@@ -397,6 +415,16 @@ def _ids_only(run: EntityRun) -> EntityRun:
     return dataclasses.replace(run, recs=recs, linkage=linkage)
 
 
+def _id_codes(run: EntityRun) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`id_codes` of the run's rows, the ids factorised per record, not per row."""
+    rec_code, names = id_codes(run.record_ids)
+    of_row = run.recs.record_of_row
+    code = np.full(len(of_row), -1, dtype=np.int64)
+    has = of_row >= 0
+    code[has] = rec_code[of_row[has]]
+    return code, names
+
+
 def _existing_counts(companies: EntityRun, review_parts: list[pd.DataFrame]) -> dict[str, int]:
     """Accounts of the SFA export matched to a tracker company, reviewed, or left alone."""
     frame = companies.recs.frame
@@ -425,7 +453,10 @@ def _with_existing_id(rules: EntitySettings) -> EntitySettings:
 
 
 def _statuses(
-    runs: tuple[EntityRun, ...], rank: np.ndarray, info: pd.DataFrame
+    runs: tuple[EntityRun, ...],
+    rank: np.ndarray,
+    info: pd.DataFrame,
+    codes: Mapping[str, tuple[np.ndarray, np.ndarray]] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """``exported`` for the most recent row of each deal (of each contact, company or row when
     the row has no deal), ``merged`` for the others, and the row key each merged into."""
@@ -437,10 +468,15 @@ def _statuses(
         [deals.row_ids != "", contacts.row_ids != "", companies.row_ids != ""], [0, 1, 2], 3
     )
     within = np.arange(n)
+    size = n + 1
     for k, run in enumerate((deals, contacts, companies)):
         mine = kind == k
-        within[mine] = pd.factorize(run.row_ids[mine])[0]
-    group = kind.astype(np.int64) * (n + 1) + within
+        if codes is None:
+            within[mine] = pd.factorize(run.row_ids[mine])[0]
+        else:  # the ids' codes (-1 exactly where the id is '')
+            within[mine] = codes[run.name][0][mine]
+            size = max(size, len(codes[run.name][1]) + 1)
+    group = kind.astype(np.int64) * size + within
     order = np.lexsort((rank, group))
     survivor = np.empty(n, dtype=np.int64)
     survivor[order] = (
@@ -461,8 +497,11 @@ def _entity_frames(
     info: pd.DataFrame,
     found: list[pd.DataFrame],
     deal_rank: np.ndarray | None = None,
+    codes: Mapping[str, tuple[np.ndarray, np.ndarray]] | None = None,
 ) -> dict[str, pd.DataFrame]:
-    """One row per company, contact and deal, survivorship applied; conflicts into ``found``."""
+    """One row per company, contact and deal, survivorship applied; conflicts into ``found``.
+    ``codes``: each run's :func:`id_codes` per row, when already known."""
+    codes = {run.name: _id_codes(run) for run in runs} if codes is None else codes
     companies, contacts, _ = runs
     script = primary_script(work, tuple(NAME_FIELD.values()), settings.name_script)
     links = {
@@ -483,13 +522,22 @@ def _entity_frames(
             fields += [c for c in records.columns if str(c).startswith(EXTRA_PREFIX)]
         order = deal_rank if entity == "deal" and deal_rank is not None else rank
         frame, conflicts = _entity_frame(
-            run, work, fields, rules, order, info, links[run.name], settings.legal_forms, script
+            run,
+            work,
+            fields,
+            rules,
+            order,
+            info,
+            links[run.name],
+            settings.legal_forms,
+            script,
+            codes[run.name],
         )
         name = NAME_FIELD.get(entity)
         if name and name in frame and rules.strategy(name) in ("primary_name", "person_name"):
             # the other spellings of a merged name (Epsilon Corporation beside 株式会社エプシロン)
             kept = frame.set_index(ID_COLUMN[run.name])[name]
-            alt = alternates(work, run.row_ids, name, kept)
+            alt = alternates(work, run.row_ids, name, kept, codes[run.name])
             frame.insert(
                 frame.columns.get_loc(name) + 1, f"{name}_alternates", alt.to_numpy(dtype=object)
             )
@@ -508,11 +556,15 @@ def _entity_frame(
     extra: dict[str, np.ndarray],
     legal_forms: tuple[str, ...] = (),
     name_script: str = "ja",
+    codes: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    row_ids = run.row_ids
+    if codes is None:
+        codes = id_codes(row_ids)
+    code = codes[0]
     work = records.copy(deep=False)
     for k, v in extra.items():
         work[k] = pd.Series(v, index=records.index, dtype=object)
-    row_ids = run.row_ids
     result = survive(
         work,
         pd.Series(row_ids, index=records.index),
@@ -521,13 +573,15 @@ def _entity_frame(
         rank,
         legal_forms=legal_forms,
         name_script=name_script,
+        codes=codes,
     )
     ent = result.entities.copy()
     ent.insert(0, ID_COLUMN[run.name], ent.index.astype(str))
-    has = np.flatnonzero(row_ids != "")
+    has = np.flatnonzero(code >= 0)
     by_recency = has[np.argsort(rank[has], kind="stable")]
-    joined = join_groups(row_ids[by_recency], info["key"].to_numpy(dtype=object)[by_recency], ";")
-    ent["_row_keys"] = joined.reindex(ent.index).to_numpy(dtype=object)
+    # per id code (the entities' order: both sorted by id), each entity's rows' keys joined
+    joined = join_groups(code[by_recency], info["key"].to_numpy(dtype=object)[by_recency], ";")
+    ent["_row_keys"] = joined.to_numpy(dtype=object)
     sv = result.survivor.reindex(ent.index).to_numpy()
     ent["_source_file"] = info["file"].to_numpy()[sv]
     ent["_source_sheet"] = info["sheet"].to_numpy()[sv]

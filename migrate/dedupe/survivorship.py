@@ -271,25 +271,29 @@ def primary_script(rows: pd.DataFrame, fields: tuple[str, ...], setting: str = "
 
 
 def alternates(
-    rows: pd.DataFrame, entity_ids: np.ndarray, field: str, kept: pd.Series
+    rows: pd.DataFrame,
+    entity_ids: np.ndarray,
+    field: str,
+    kept: pd.Series,
+    codes: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> pd.Series:
-    """Per entity, the other spellings of ``field`` its rows hold (``; ``-joined, sorted)."""
+    """Per entity, the other spellings of ``field`` its rows hold (``; ``-joined, sorted).
+    ``codes``: the ids as :func:`id_codes` gives them, when already known."""
     if field not in rows:
         return pd.Series("", index=kept.index, dtype=object)
-    ids = np.asarray(entity_ids, dtype=object)
-    ok = (ids != "") & ~empty_mask(rows[field])
+    code, gs = id_codes(entity_ids) if codes is None else codes
+    ok = (code >= 0) & ~empty_mask(rows[field])
     # ids and spellings as their sorted codes: the distinct (id, spelling) pairs in that order
     # by one sort of integers (no frame of texts to compare, deduplicate and sort)
-    gcode, gs = factorize_sorted(ids[ok])
+    gcode = code[ok]
     v = rows[field].astype(str).to_numpy(dtype=object)[ok]
     other = v != kept.reindex(gs).astype(str).to_numpy(dtype=object)[gcode]
     vcode, vs = factorize_sorted(v[other])
     pair = np.unique(gcode[other].astype(np.int64) * max(len(vs), 1) + vcode)
     joined = join_groups(
-        np.asarray(gs, dtype=object)[pair // max(len(vs), 1)],
-        np.asarray(vs, dtype=object)[pair % max(len(vs), 1)],
-        "; ",
+        pair // max(len(vs), 1), np.asarray(vs, dtype=object)[pair % max(len(vs), 1)], "; "
     )
+    joined.index = pd.Index(gs[joined.index.to_numpy(dtype=np.int64)], dtype=object)
     joined.name = "v"
     return joined.reindex(kept.index).fillna("").astype(object)
 
@@ -316,12 +320,17 @@ def _kana_only(value: str, legal_forms: tuple[str, ...] = ()) -> int:
 
 
 def join_groups(groups: np.ndarray, values: np.ndarray, sep: str) -> pd.Series:
-    """Values joined per group, in the given order (groups need not be sorted)."""
-    # sorted codes of the groups: a sort of the distinct ids, then of integers (an argsort of
-    # the ids themselves compares Python strings row by row)
-    codes, _ = factorize_sorted(np.asarray(groups, dtype=object))
+    """Values joined per group, in the given order (groups need not be sorted). Integer
+    groups (the ids' sorted codes, :func:`id_codes`) are their own codes."""
+    if isinstance(groups, np.ndarray) and groups.dtype.kind in "iu":
+        codes, g = groups, groups
+    else:
+        # sorted codes of the groups: a sort of the distinct ids, then of integers (an argsort
+        # of the ids themselves compares Python strings row by row)
+        g = np.asarray(groups, dtype=object)
+        codes, _ = factorize_sorted(g)
     order = np.argsort(codes, kind="stable")
-    g = np.asarray(groups, dtype=object)[order]
+    g = g[order]
     v = np.asarray(values, dtype=object)[order].tolist()
     if not len(g):
         return pd.Series(dtype=object)
@@ -329,7 +338,20 @@ def join_groups(groups: np.ndarray, values: np.ndarray, sep: str) -> pd.Series:
     starts = np.r_[0, np.flatnonzero(c[1:] != c[:-1]) + 1]
     ends = np.r_[starts[1:], len(g)]
     joined = [sep.join(v[a:b]) for a, b in zip(starts.tolist(), ends.tolist())]
-    return pd.Series(joined, index=pd.Index(g[starts], dtype=object), dtype=object)
+    index = pd.Index(g[starts]) if g.dtype.kind in "iu" else pd.Index(g[starts], dtype=object)
+    return pd.Series(joined, index=index, dtype=object)
+
+
+def id_codes(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's entity id as its sorted code (-1 where the row has none, '') and the
+    distinct ids in that order: the codes order rows as the ids themselves do, so the steps
+    that group or order rows by entity do it on integers, the texts factorised once."""
+    ids = np.asarray(ids, dtype=object)
+    code = np.full(len(ids), -1, dtype=np.int64)
+    has = ids != ""
+    c, names = factorize_sorted(ids[has])
+    code[has] = c
+    return code, np.asarray(names, dtype=object)
 
 
 def _first_filled(
@@ -405,7 +427,7 @@ def _spelling_stats(g: np.ndarray, v: np.ndarray, raw: np.ndarray, r: np.ndarray
     # the texts stay Python objects: they are read back as such (no Arrow copy made and undone)
     return pd.DataFrame(
         {
-            "g": pd.Series(g[first], dtype=object),
+            "g": g[first],
             "v": pd.Series(v[first], dtype=object),
             "n": np.bincount(code, minlength=k).astype(np.int64),
             "r": best,
@@ -442,13 +464,11 @@ def _most_frequent(
         if strategy == "person_name"
         else np.zeros(len(stats), dtype=np.int64)
     )
-    gcode = factorize_sorted(stats["g"].to_numpy(dtype=object))[0]
+    gcode = stats["g"].to_numpy()
     order = np.lexsort((stats["r"].to_numpy(), -stats["n"].to_numpy(), part, tier, gcode))
     head = order[np.r_[True, gcode[order][1:] != gcode[order][:-1]]] if len(order) else order
     return pd.Series(
-        stats["raw"].to_numpy()[head],
-        index=pd.Index(stats["g"].to_numpy(dtype=object)[head], name="g"),
-        name="raw",
+        stats["raw"].to_numpy()[head], index=pd.Index(gcode[head], name="g"), name="raw"
     )
 
 
@@ -460,33 +480,32 @@ def survive(
     rank: np.ndarray,
     legal_forms: tuple[str, ...] | None = None,
     name_script: str = "ja",
+    codes: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> Survived:
     """Apply the survivorship rules of one entity to its rows.
 
     ``legal_forms`` (every spelling; those of the active rules when None) are set aside when a
     display name is judged kanji or kana; ``name_script`` (ja | latin) is the script a
-    ``primary_name`` keeps when the entity has a spelling in it."""
+    ``primary_name`` keeps when the entity has a spelling in it. ``codes``: the ids as
+    :func:`id_codes` gives them, when already known.
+
+    Inside, an entity is its id's sorted code (groups, sorts and lookups on integers, in the
+    order of the ids); the ids themselves label the result only."""
     if legal_forms is None:
         from .settings import load_settings
 
         legal_forms = load_settings().legal_forms
-    all_ids = entity_ids.to_numpy(dtype=object)
-    pos = np.flatnonzero(all_ids != "")
-    ids = all_ids[pos]
+    code_all, names = codes if codes is not None else id_codes(entity_ids.to_numpy(dtype=object))
+    pos = np.flatnonzero(code_all >= 0)
+    icode = code_all[pos]
     sub = rows.iloc[pos]
     r = rank[pos]
-    # the ids' sorted codes order rows as the ids themselves do, without a text per row
-    icode = factorize_sorted(ids)[0]
     base_order = np.lexsort((r, icode))
-    groups_sorted = ids[base_order]
-    if len(pos):
-        heads = np.flatnonzero(np.r_[True, groups_sorted[1:] != groups_sorted[:-1]])
-        survivor_local = pd.Series(base_order[heads], index=pd.Index(groups_sorted[heads]))
-    else:
-        survivor_local = (
-            pd.Series(base_order, dtype=np.int64).groupby(groups_sorted, sort=False).first()
-        )
-    survivor = pd.Series(pos[survivor_local.to_numpy()], index=survivor_local.index)
+    groups_sorted = icode[base_order]
+    heads = (
+        np.flatnonzero(np.r_[True, groups_sorted[1:] != groups_sorted[:-1]]) if len(pos) else pos
+    )
+    survivor = pd.Series(pos[base_order[heads]], index=pd.Index(groups_sorted[heads]))
 
     # orders shared by several fields, computed once
     present = list(dict.fromkeys(f for f in fields if f in sub.columns))
@@ -519,8 +538,8 @@ def survive(
         if fs:
             # column by column: a list of columns is a slow take
             cells = [sub[f].to_numpy(dtype=object) for f in fs]
-            kept_cells, first, starts = _first_filled(cells, o, ids[o])
-            groups = pd.Index(ids[o][starts], dtype=object)
+            kept_cells, first, starts = _first_filled(cells, o, icode[o])
+            groups = pd.Index(icode[o][starts])
             parts.append(pd.DataFrame(kept_cells, index=groups, columns=fs, dtype=object))
             for f in leaders.intersection(fs):
                 at = first[:, fs.index(f)]
@@ -533,19 +552,19 @@ def survive(
         col = sub[f].reset_index(drop=True)
         if strategy in orders:
             o = orders[strategy]
-            kept = _first(pd.Series(ids[o]), col.iloc[o].reset_index(drop=True))
+            kept = _first(pd.Series(icode[o]), col.iloc[o].reset_index(drop=True))
             if f in leaders:
                 filled = ~empty_mask(col.iloc[o])
-                kept_row[f] = pd.Series(o[filled]).groupby(ids[o][filled], sort=False).first()
+                kept_row[f] = pd.Series(o[filled]).groupby(icode[o][filled], sort=False).first()
         elif strategy == "longest":
             lens = col.map(lambda v: len(str(v)) if v is not None and v == v else 0).to_numpy()
             o = np.lexsort((r, -lens, icode))
-            kept = _first(pd.Series(ids[o]), col.iloc[o].reset_index(drop=True))
+            kept = _first(pd.Series(icode[o]), col.iloc[o].reset_index(drop=True))
         elif strategy in ("most_frequent", "display_name", "primary_name", "person_name"):
             ok = ~empty_mask(col)
             kept = _most_frequent(
                 strategy,
-                ids[ok],
+                icode[ok],
                 col[ok].astype(str).to_numpy(),
                 col[ok].to_numpy(),
                 r[ok],
@@ -556,13 +575,13 @@ def survive(
             ok = ~empty_mask(col)
             df = pd.DataFrame(
                 {
-                    "g": pd.Series(ids[ok], dtype=object),
+                    "g": icode[ok],
                     "v": pd.Series(col[ok].astype(str).to_numpy(dtype=object), dtype=object),
                     "r": r[ok],
                 }
             )
             df = df.sort_values(["g", "r"]).drop_duplicates(["g", "v"])
-            kept = join_groups(df["g"].to_numpy(dtype=object), df["v"].to_numpy(dtype=object), "\n")
+            kept = join_groups(df["g"].to_numpy(), df["v"].to_numpy(dtype=object), "\n")
         if not pd.api.types.is_numeric_dtype(dtypes[f]) or pd.api.types.is_bool_dtype(dtypes[f]):
             kept = kept.astype(object).where(kept.notna(), "")  # text: '' where nothing survived
         parts.append(kept.rename(f).to_frame())
@@ -600,7 +619,7 @@ def survive(
         ok = ~empty_mask(col)
         df = pd.DataFrame(
             {
-                "g": ids[ok],
+                "g": icode[ok],
                 "v": col[ok].astype(str).to_numpy(),
                 "raw": col[ok].to_numpy(),
                 "pos": pos[ok],
@@ -624,7 +643,7 @@ def survive(
             pd.DataFrame(
                 {
                     "position": df["pos"].to_numpy(),
-                    "entity": df["g"].to_numpy(),
+                    "entity": names[df["g"].to_numpy()],
                     "field": f,
                     "value": df["raw"].to_numpy(),
                     "kept": out[f].reindex(df["g"]).to_numpy(),
@@ -637,7 +656,9 @@ def survive(
         if conflict_parts
         else pd.DataFrame(columns=["position", "entity", "field", "value", "kept", "kept_position"])
     )
-    return Survived(out, survivor.sort_index(), conflicts)
+    # the entities by their ids (sorted: the codes are in the ids' order)
+    index = pd.Index(names[out.index.to_numpy()])
+    return Survived(out.set_axis(index), survivor.set_axis(index), conflicts)
 
 
 def closed_first(rows: pd.DataFrame, rank: np.ndarray, status_of: Mapping[str, str]) -> np.ndarray:
@@ -679,6 +700,7 @@ def stage_guard(
     status_of: Mapping[str, str],
     stage_order: Mapping[str, int],
     effective: pd.Series | None = None,
+    codes: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> pd.DataFrame:
     """Where survivorship of merged deals needs a person's eye: one row per finding with
     ``rule``, ``position`` (the row whose value was not kept), ``entity``, ``field``,
@@ -690,28 +712,27 @@ def stage_guard(
       evidence orders them (same :func:`effective_date`, same ``created_at``, same stage
       order): the kept value is the later input's, which is no evidence at all.
 
-    ``effective``: the rows' :func:`effective_date` when already known.
+    ``effective``: the rows' :func:`effective_date` when already known; ``codes``: the ids as
+    :func:`id_codes` gives them, when already known.
     """
     columns = ["rule", "position", "entity", "field", "value", "kept", "kept_position"]
-    ids = np.asarray(entity_ids, dtype=object)
-    has = np.flatnonzero(ids != "")
+    # the ids' sorted codes order rows as the ids themselves do, without a text per row
+    code, names = id_codes(entity_ids) if codes is None else codes
+    has = np.flatnonzero(code >= 0)
     if not len(has):
         return pd.DataFrame(columns=columns)
-    g = ids[has]
-    # the ids' sorted codes order rows as the ids themselves do, without a text per row
-    code = np.full(len(ids), -1, dtype=np.int64)
-    code[has] = factorize_sorted(g)[0]
+    g = names[code[has]]
 
-    def first_by(r: np.ndarray) -> pd.Series:
+    def first_by(r: np.ndarray) -> pd.Series:  # per id code, its first row by r
         o = np.lexsort((r[has], code[has]))
-        return _heads(has[o], g[o])
+        return _heads(has[o], code[has][o])
 
     first_recent, first_kept = first_by(rank), first_by(kept_rank)
     stage = rows["stage"].astype(object).to_numpy() if "stage" in rows else np.full(len(rows), "")
     out: list[dict[str, object]] = []
     moved = first_recent[first_recent != first_kept.reindex(first_recent.index)]
-    for entity, p in moved.items():
-        k = int(first_kept[entity])
+    for c, p in moved.items():
+        k, entity = int(first_kept.loc[c]), names[c]
         out.append(
             {"rule": "dedupe.closed-stage-kept", "position": int(p), "entity": entity,
              "field": "stage", "value": stage[p], "kept": stage[k], "kept_position": k}
@@ -738,7 +759,7 @@ def stage_guard(
         # per id code, its first row (-1: no row with a value), looked up by each row's code
         oc = code[o]
         heads = np.flatnonzero(np.r_[True, oc[1:] != oc[:-1]])
-        source = np.full(len(g), -1, dtype=np.int64)
+        source = np.full(max(len(g), len(names)), -1, dtype=np.int64)
         source[oc[heads]] = o[heads]
         kept_of = source[code[has]]
         ok = kept_of >= 0

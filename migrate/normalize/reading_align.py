@@ -770,4 +770,25 @@ def _romaji_of(hiragana: str) -> str:
     return "".join(map(fold_word, _latin_words(kana_romaji(hiragana) or "")))
 
 
-__all__ = ["MAX_BLOCK", "MAX_FORMS", "Aligner", "Token", "spelled_letters"]
+def clear_caches() -> None:
+    """Let go of the aligner's cached tokens, words and kanji readings (per name, word and
+    chunk); the tagger and the kanji dictionary stay."""
+    for cached in (
+        Aligner.ja_tokens,
+        Aligner._kana_word,
+        Aligner.en_words,
+        Aligner._word,
+        Aligner._cuts,
+        Aligner._plain,
+        Aligner._romaji_forms,
+        _by_start,
+        _layout,
+        _frame,
+        _kanji_readings,
+        _kanwa_forms,
+        _romaji_of,
+    ):
+        cached.cache_clear()
+
+
+__all__ = ["MAX_BLOCK", "MAX_FORMS", "Aligner", "Token", "clear_caches", "spelled_letters"]

@@ -23,6 +23,7 @@ import functools
 import os
 import re
 import unicodedata
+import weakref
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -206,6 +207,7 @@ class Reader:
         self.rules = rules
         # one call per distinct chunk of text: names repeat their words (山田, 工業, 製作所)
         self.engines = tuple(functools.lru_cache(maxsize=65536)(e) for e in _engine(rules.engine))
+        _READERS.add(self)
         forms = {_nfkc(f) for f in ja_legal_forms if is_japanese(f)}
         forms |= set(rules.foreign_forms)
         # a form is taken with its brackets: (カ) and ｶ) are the bank abbreviation, a bare カ
@@ -901,6 +903,36 @@ def _close_pairs(
 
 # ----------------------------------------------------------------------------- entry points
 
+# every reader made, for :func:`clear_caches` (its engines' caches are its own)
+_READERS: weakref.WeakSet[Reader] = weakref.WeakSet()
+
+
+def clear_caches() -> None:
+    """Let go of what reading names has cached: each name's words and readings, the engines'
+    romanised chunks, the aligner's tokens (:func:`migrate.normalize.reading_align.clear_caches`).
+
+    The readers themselves and their dictionaries stay. A run reads its names once, in the
+    duplicates stage; at 1M rows these caches hold hundreds of MB (up to 65,536 entries each)
+    that the rest of the stage can use instead. The caches only save time: reading again gives
+    the same answers."""
+    from .reading_align import clear_caches as clear_aligner
+
+    for cached in (
+        Reader._words,
+        Reader._finish,
+        Reader._strip_ja_forms,
+        Reader._ja_plan,
+        Reader._peel,
+        Reader._romanised,
+        fold_word,
+        sound_key,
+    ):
+        cached.cache_clear()
+    for reader in list(_READERS):
+        for engine in reader.engines:
+            engine.cache_clear()
+    clear_aligner()
+
 
 @functools.lru_cache(maxsize=8)
 def reader_for(directory: str | None = None) -> Reader:
@@ -921,6 +953,7 @@ __all__ = [
     "Reader",
     "ReadingRules",
     "available_engine",
+    "clear_caches",
     "company_reading",
     "fold_word",
     "is_japanese",

@@ -31,6 +31,26 @@ def _word_pattern(words: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[s
     return exact, prefix
 
 
+def _start_pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    """What every text :func:`_word_pattern`'s two patterns match starts with: no word character
+    or only such, then the first character of a word (None when a word may start otherwise).
+    One character class is far cheaper than every word tried at every text."""
+    if not words or any(not w or w[0] in " -" for w in words):
+        return None
+    first = "".join(sorted({re.escape(w[0]) for w in words}))
+    return re.compile(rf"^\W*[{first}]", re.I)
+
+
+def _end_pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    """What every text :func:`_suffix_pattern` finds a word in ends with: the last character of
+    a word, then no word character (None when a word ends in one that is not a word character).
+    Its scan stops only at those characters, not at every position for every word."""
+    if not words or any(not w or not re.match(r"\w", w[-1]) for w in words):
+        return None
+    last = "".join(sorted({re.escape(w[-1]) for w in words}))
+    return re.compile(rf"[{last}]\W*$", re.I)
+
+
 def _suffix_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
     """A total word closing a label: 東日本 計, 関西合計, West Total."""
     alts = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
@@ -44,6 +64,7 @@ def classify_rows(
     rules: IngestRules,
     sum_rows: set[int],
     types: list[str | None] | None = None,
+    filled: np.ndarray | None = None,
 ) -> list[RowClass]:
     """One class per body row (positions 0..n-1 below the header), vectorised over columns.
 
@@ -70,7 +91,11 @@ def classify_rows(
     frame = body.copy(deep=False)  # new axes on the same cells (nothing here writes to them)
     frame.index = pos_index
     frame.columns = pd.RangeIndex(frame.shape[1])
-    present = frame.notna()
+    present = pd.DataFrame(  # which cells hold a value (given when the caller knows)
+        frame.notna().to_numpy(dtype=bool) if filled is None else filled,
+        index=pos_index,
+        columns=frame.columns,
+    )
     counts = present.sum(axis=1)
     rep = _repeated_header_mask(frame, headers)
     width = max(1, sum(1 for h in headers if h))
@@ -78,8 +103,10 @@ def classify_rows(
 
     # every filled cell as text, all columns in one Series (a wide sheet costs its cells)
     texts = _Texts.of(frame, present)
-    exact_hit = texts.matches(exact_re, texts.short)
-    prefix_hit = texts.matches(prefix_re, texts.short)
+    start_re = _start_pattern(rules.subtotal_words)
+    worded_at = texts.short if start_re is None else texts.matches(start_re, texts.short)
+    exact_hit = texts.matches(exact_re, worded_at)
+    prefix_hit = texts.matches(prefix_re, worded_at)
     word_exact = pd.DataFrame(texts.grid(exact_hit, n), index=pos_index, columns=frame.columns)
     word_prefix = pd.DataFrame(texts.grid(prefix_hit, n), index=pos_index, columns=frame.columns)
     word_cell = word_exact | word_prefix
@@ -106,7 +133,9 @@ def classify_rows(
     # a label beside the sums may name the group (東日本 計, West total); a plain value typed
     # as a total only counts when the label says so, a SUM formula is evidence enough
     suffix_re = _suffix_pattern(rules.subtotal_words)
-    label_hit = texts.matches(suffix_re, texts.short, search=True)
+    end_re = _end_pattern(rules.subtotal_words)
+    labelled_at = texts.short if end_re is None else texts.matches(end_re, texts.short, search=True)
+    label_hit = texts.matches(suffix_re, labelled_at, search=True)
     labelled = pd.Series(np.bincount(texts.row[label_hit], minlength=n) > 0, index=pos_index)
     subtotal = (worded & (keys == 0)) | (
         summed & sparse & (person_keys == 0) & ((keys == 0) | in_sum_rows | labelled)
@@ -349,22 +378,27 @@ class _Texts:
 
     @classmethod
     def of(cls, frame: pd.DataFrame, present: pd.DataFrame) -> _Texts:
-        # the filled cells column by column (flat positions in the column-major order), each
-        # cell's code, row and column kept as 32-bit numbers: a million-row sheet's 27M cells
-        # are not three 64-bit arrays and an object array at once
+        # the filled cells column by column, each cell's code, row and column kept as 32-bit
+        # numbers: a million-row sheet's 27M cells are not 64-bit positions, rows, columns and
+        # codes and an object array of the cells at once
         n, width = frame.shape
-        flat = np.flatnonzero(present.to_numpy(dtype=bool).ravel(order="F"))
-        # the cells are factorized as they are (a text shared by many cells hashes once), then
-        # what is not text is written as text and equal writings are made one
-        codes64, uniques = pd.factorize(frame.to_numpy(dtype=object).ravel(order="F")[flat])
-        codes = codes64.astype(np.int32) if len(uniques) < 2**31 else codes64
-        del codes64
+        mask = present.to_numpy(dtype=bool)
+        # every cell factorized where it stands (a missing one is -1 and makes no text: the
+        # codes of the filled cells are theirs alone), then the filled cells' codes taken;
+        # a text shared by many cells hashes once. What is not text is written as text below
+        # and equal writings are made one
+        every, uniques = pd.factorize(frame.to_numpy(dtype=object).ravel(order="F"))
+        every = every.astype(np.int32 if len(uniques) < 2**31 else np.int64)
+        codes = every[mask.ravel(order="F")]
+        del every
         index = np.int32 if n * width < 2**31 else np.int64
-        row = np.empty(len(flat), dtype=index)
-        col = np.empty(len(flat), dtype=index)
-        np.remainder(flat, max(n, 1), out=row, casting="unsafe")
-        np.floor_divide(flat, max(n, 1), out=col, casting="unsafe")
-        del flat
+        col = np.repeat(np.arange(width, dtype=index), mask.sum(axis=0))
+        row = np.empty(len(codes), dtype=index)
+        at = 0
+        for j in range(width):
+            rows_j = np.flatnonzero(mask[:, j])
+            row[at : at + len(rows_j)] = rows_j
+            at += len(rows_j)
         texts = [v if isinstance(v, str) else str(v) for v in uniques]
         if any(not isinstance(v, str) for v in uniques):
             again, merged = pd.factorize(np.asarray(texts, dtype=object))

@@ -55,6 +55,8 @@ class _Sheet:
     line_numbers: list[int] | None
     rules: IngestRules | None = None
     hpos: int | None = None  # the header row's position, once found
+    # which cells hold a value (rows x columns, as ``cells``): asked of the cells once
+    present: np.ndarray | None = None
 
     def excel_row(self, i: int) -> int:
         """The row number the user sees for row position ``i`` (CSV: the line number)."""
@@ -138,8 +140,14 @@ def find_table(
     group_pos = _group_row(cells, hpos, grid, merged, sheet.nonempty_pos)
     headers, display = _header_texts(sheet, hpos, group_pos, merged, schema, rules_dir)
     body, keep, filled = _body(sheet, hpos, headers, merged)
+    # the body's filled cells: the sheet's, unless merged ranges filled some
+    present = (
+        sheet.present[hpos + 1 :]
+        if filled == 0 and sheet.present is not None
+        else body.notna().to_numpy(dtype=bool)
+    )
     matches = _map_body(
-        sheet, body, keep, headers, display, schema, rules_dir, override, known_companies
+        sheet, body, keep, headers, display, schema, rules_dir, override, known_companies, present
     )
     # a unit the title block states (単位：万円) for the amounts whose header states none
     first = group_pos if group_pos is not None else hpos
@@ -156,7 +164,9 @@ def find_table(
         if group_pos is not None
         else [header_excel]
     )
-    data_idx = _classify(sheet, hpos, group_pos, body, keep, headers, matches, schema, rules)
+    data_idx = _classify(
+        sheet, hpos, group_pos, body, keep, headers, matches, schema, rules, present
+    )
     table.columns = _latest_of_series(sheet, table.columns)
 
     verdict = _not_records(matches, category, rules, table.data)
@@ -194,9 +204,11 @@ def _open(grid: Grid) -> _Sheet:
         cells = grid.trimmed
     else:
         cells = _clean(grid.cells) if grid.cells.size else grid.cells
-    nonempty_mask = cells.notna().any(axis=1) if cells.size else pd.Series(dtype=bool)
-    nonempty_pos = [i for i, v in enumerate(nonempty_mask.tolist()) if v]
-    return _Sheet(grid, cells, table, nonempty_pos, getattr(grid, "line_numbers", None))
+    present = cells.notna().to_numpy(dtype=bool) if cells.size else None
+    nonempty_pos = [] if present is None else np.flatnonzero(present.any(axis=1)).tolist()
+    return _Sheet(
+        grid, cells, table, nonempty_pos, getattr(grid, "line_numbers", None), present=present
+    )
 
 
 def _header_position(
@@ -289,10 +301,13 @@ def _map_body(
     rules_dir: str | None,
     override: SheetOverride | None,
     known_companies: frozenset[str] = frozenset(),
+    present: np.ndarray | None = None,
 ) -> list[ColumnMatch]:
-    """The column mapping, judged on the rows that look like data (not repeated headers)."""
+    """The column mapping, judged on the rows that look like data (not repeated headers).
+    ``present``: which cells of ``body`` hold a value, when known."""
     letters = [column_letter(sheet.grid.first_col + j) for j in range(sheet.cells.shape[1])]
-    probe = body.loc[body.notna().any(axis=1)].iloc[:, keep]
+    filled = body.notna().any(axis=1) if present is None else present.any(axis=1)
+    probe = body.loc[filled].iloc[:, keep]
     probe_headers = [headers[j] for j in keep]
     rep = _repeated_header_mask(probe, probe_headers)
     matches = map_columns(
@@ -319,12 +334,17 @@ def _classify(
     matches: list[ColumnMatch],
     schema: Schema,
     rules: IngestRules,
+    present: np.ndarray | None = None,
 ) -> list[int]:
     """Every row a class: the data rows become ``table.data``, the others ``table.skipped``
-    with their reason (rows above the header are titles). Returns the data rows' positions."""
+    with their reason (rows above the header are titles). Returns the data rows' positions.
+    ``present``: which cells of ``body`` hold a value, when known."""
     grid, cells, table = sheet.grid, sheet.cells, sheet.table
     # the kept columns (every column, mostly: then the body itself, not a copy of its cells)
-    kept = body if keep == list(range(body.shape[1])) else body.iloc[:, keep]
+    every = keep == list(range(body.shape[1]))
+    kept = body if every else body.iloc[:, keep]
+    if present is not None and not every:
+        present = present[:, keep]
     classes = classify_rows(
         kept,
         [headers[j] for j in keep],
@@ -334,6 +354,7 @@ def _classify(
         if sheet.line_numbers is None
         else set(),
         types=[schema.field(m.field).type if m.field else None for m in matches],
+        filled=present,
     )
     classes = _other_table(sheet, hpos, kept, classes, [headers[j] for j in keep], matches, schema)
     above = [i for i in sheet.nonempty_pos if i < hpos and i != group_pos]
