@@ -191,7 +191,9 @@ def normalize_company(value: object, rules: NormalizeRules | None = None) -> Out
             text = parts[0]
         elif parts:
             text = parts[0]
-    s = re.sub(r"\(\s*(\S{1,3}?)\s*\)", r"(\1)", text)  # "( 株 )" -> "(株)"
+    # a list separator left before the name (",㈱山田" pasted from a list) is no part of it
+    s = text.lstrip(",、;:・ ") or text
+    s = re.sub(r"\(\s*(\S{1,3}?)\s*\)", r"(\1)", s)  # "( 株 )" -> "(株)"
     if m.leading and m.leading.match(s):
         s = m.leading.sub("", s, count=1)
     if m.cut:
