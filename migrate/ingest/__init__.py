@@ -24,7 +24,7 @@ from ..amounts import ColumnUnit, ColumnUnits
 from ..clock import step
 from ..columns import company_keys, looks_like_person
 from ..errors import InputFileError
-from ..findings import Finding
+from ..findings import Finding, Severity
 from ..rules import load_rule_file
 from ..schema import (
     BOOKKEEPING,
@@ -255,34 +255,28 @@ def _owner_from_sheet_name(table: SheetTable, rules: IngestRules, rules_dir: str
     if not name or not looks_like_person(name, rules_dir, alone=True):
         return
     table.owner_from_sheet = name
-    table.findings.append(
-        Finding(
-            "ingest.owner-from-sheet-name",
-            "info",
-            f"no column names the owner; the sheet is named after a person, so its "
-            f"{len(table.data)} row(s) are {name}'s",
-            table.file,
-            table.sheet,
-            field="owner",
-            original=table.sheet,
-            value=name,
-            action="changed",
-        )
+
+    def say(rule: str, severity: Severity, message: str, action: str) -> None:
+        table.findings.append(
+            Finding(rule, severity, message, table.file, table.sheet, field="owner",
+                    original=table.sheet, value=name, action=action)
+        )  # fmt: skip
+
+    rows = len(table.data)
+    say(
+        "ingest.owner-from-sheet-name",
+        "info",
+        f"no column names the owner; the sheet is named after a person, so its {rows} row(s) "
+        f"are {name}'s",
+        "changed",
     )
     if left:
-        table.findings.append(
-            Finding(
-                "ingest.owner-left",
-                "warning",
-                f"the sheet's name says its rep {name} has left ({left}): its "
-                f"{len(table.data)} deal(s) are {name}'s in the source and need a new owner",
-                table.file,
-                table.sheet,
-                field="owner",
-                original=table.sheet,
-                value=name,
-                action="none",
-            )
+        say(
+            "ingest.owner-left",
+            "warning",
+            f"the sheet's name says its rep {name} has left ({left}): its {rows} deal(s) are "
+            f"{name}'s in the source and need a new owner",
+            "none",
         )
 
 
