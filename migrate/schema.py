@@ -48,6 +48,15 @@ EXTRA_PREFIX = "extra:"  # unmapped source columns are kept as "extra:<header>"
 # the marks of a row's format ("strike grey", "fill:FFFF00"), only where a sheet has them
 ROW_MARKS = "_row_marks"
 
+
+def row_mark_words(mark: str) -> str:
+    """A row mark in words: ``struck through``, ``filled grey``, ``filled #FFFF00``."""
+    if mark == "strike":
+        return "struck through"
+    colour = mark.split(":", 1)[-1]
+    return f"filled {colour if colour == 'grey' or colour.startswith('theme') else '#' + colour}"
+
+
 BOOKKEEPING = [
     SOURCE_FILE,
     SOURCE_SHEET,

@@ -22,7 +22,7 @@ import pandas as pd
 
 from .. import findings as fnd
 from ..columnar import by_value, map_values
-from ..schema import ROW_MARKS, cell_text, is_blank
+from ..schema import ROW_MARKS, cell_text, is_blank, row_mark_words
 from .checks import _column, _number_or_none, _where, where_columns
 from .model import EvidenceColumns, InferenceRule, StageModel, cell_key, word_key
 
@@ -209,13 +209,8 @@ def mark_sides(records: pd.DataFrame, model: StageModel) -> tuple[np.ndarray, np
         won, lost = marks & set(ev.won_marks), marks & set(ev.lost_marks)
         if bool(won) == bool(lost):
             return ""
-        return (
-            ("won|" if won else "lost|")
-            + "row "
-            + " and ".join(
-                _MARK_TEXT.get(m, f"filled {m.split(':', 1)[-1]}") for m in sorted(won or lost)
-            )
-        )
+        words = " and ".join(row_mark_words(m) for m in sorted(won or lost))
+        return ("won|" if won else "lost|") + "row " + words
 
     cells = np.asarray(by_value(records[ROW_MARKS], says), dtype=object)
     has = cells != ""
@@ -223,9 +218,6 @@ def mark_sides(records: pd.DataFrame, model: StageModel) -> tuple[np.ndarray, np
         parts = np.array([c.split("|", 1) for c in cells[has]], dtype=object)
         side[has], said[has] = parts[:, 0], parts[:, 1]
     return side, said
-
-
-_MARK_TEXT = {"strike": "struck through", "grey": "filled grey"}
 
 
 def deleted_rows(records: pd.DataFrame, model: StageModel) -> list[fnd.Finding]:

@@ -19,7 +19,7 @@ import pandas as pd
 
 from ...columns import ColumnMatch, header_key, map_columns, match_header
 from ...findings import Finding
-from ...schema import Schema
+from ...schema import Schema, row_mark_words
 from ..readers import Grid, column_letter
 from .cells import _clean, _merged_value_map
 from .header import (
@@ -660,14 +660,6 @@ def _is_legend(matches: list[ColumnMatch], data: pd.DataFrame, mapped: set[str])
 # a row counts as marked (struck through, filled grey) when at least this share of its cells
 # that hold a value carry the mark: a team strikes or fills the whole row, not one cell
 _MARKED_SHARE = 0.6
-_MARK_WORDS = {"strike": "struck through", "grey": "filled grey"}
-
-
-def _mark_words(mark: str) -> str:
-    if mark in _MARK_WORDS:
-        return _MARK_WORDS[mark]
-    colour = mark.split(":", 1)[-1]
-    return f"filled {'#' + colour if not colour.startswith('theme') else colour}"
 
 
 def _row_marks(sheet: _Sheet) -> None:
@@ -707,7 +699,7 @@ def _row_marks(sheet: _Sheet) -> None:
         listed = ", ".join(map(str, sorted(with_mark)[:10])) + (
             ", ..." if len(with_mark) > 10 else ""
         )
-        said.append(f"{len(with_mark)} {_mark_words(mark)} (rows {listed}; mark '{mark}')")
+        said.append(f"{len(with_mark)} {row_mark_words(mark)} (rows {listed}; mark '{mark}')")
     table.findings.append(
         Finding(
             "ingest.row-marks",
