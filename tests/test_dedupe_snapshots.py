@@ -513,3 +513,38 @@ def test_a_snapshot_written_while_the_deal_was_open_is_still_one_deal() -> None:
     result = find_duplicates(frame([*rows, *_background()]))
     assert result.records.loc[0, "deal_id"] == result.records.loc[1, "deal_id"]
     assert _deal(result)["stage"] == "won"
+
+
+@pytest.mark.parametrize(
+    ("sheet", "period"),
+    [
+        ("2024年度", ("2024-04-01", "2025-03-31")),
+        ("2025年度上期", ("2025-04-01", "2025-09-30")),
+        ("R7上期", ("2025-04-01", "2025-09-30")),
+        ("令和7年度 下期", ("2025-10-01", "2026-03-31")),
+        ("FY2025", ("2025-04-01", "2026-03-31")),
+        ("FY25", ("2025-04-01", "2026-03-31")),
+        ("2025年度実績", ("2025-04-01", "2026-03-31")),
+        ("案件一覧", ("", "")),
+        ("FY2026 Pipeline", ("", "")),  # a tracker of the year, not a period's sheet
+    ],
+)
+def test_a_fiscal_year_sheet_name_is_its_period(sheet: str, period: tuple[str, str]) -> None:
+    from migrate.dedupe.survivorship import fiscal_period
+
+    assert fiscal_period(sheet) == period
+
+
+def test_a_deal_lost_last_fiscal_year_and_listed_open_this_year_is_the_next_deal() -> None:
+    """One sheet per fiscal year, no created dates: 2024年度 holds the deal lost in November
+    2024, 2025年度 the same name at proposal. The 2025年度 row was listed in a period that began
+    after the other deal was lost: the re-proposal, not a later snapshot of the lost deal."""
+    base = {**EPSILON_JA, "_file": "年度別.xlsx", "amount": 8_000_000.0}
+    rows = [
+        {**base, "_sheet": "2024年度", "stage": "lost", "close_date": "2024-11-30"},
+        {**base, "_sheet": "2025年度", "stage": "proposal", "close_date": "2025-10-31",
+         "amount": 7_500_000.0, "_order": 1},
+    ]  # fmt: skip
+    result = find_duplicates(frame([*rows, *_background()]))
+    assert result.records.loc[0, "deal_id"] != result.records.loc[1, "deal_id"]
+    assert _deal(result, 1)["stage"] == "proposal"

@@ -53,6 +53,7 @@ from .survivorship import (
     closed_first,
     effective_date,
     empty_mask,
+    fiscal_period,
     id_codes,
     join_groups,
     primary_script,
@@ -299,7 +300,13 @@ def _add_deal_dates(recs: EntityRecords, work: pd.DataFrame, status_of: Mapping[
 
     stage = work["stage"] if "stage" in work else pd.Series("", index=work.index)
     closed = stage.astype(object).map(dict(status_of)).isin(["won", "lost"]).to_numpy()[first]
-    recs.frame[DEAL_DATES[0]] = day("created_at")
+    # a row without its created date in a fiscal year's sheet (2025年度, R7上期) is open in
+    # that period: listed at an open stage after the other deal closed, it is the next deal
+    sheets = text_column(work, "_source_sheet").to_numpy(dtype=object)[first]
+    starts = {sh: fiscal_period(sh)[0] for sh in set(sheets.tolist())}
+    period = np.array([starts[sh] for sh in sheets.tolist()], dtype=object)
+    created = day("created_at")
+    recs.frame[DEAL_DATES[0]] = np.where(created != "", created, np.where(closed, "", period))
     recs.frame[DEAL_DATES[1]] = np.where(closed, day("close_date"), "")
 
 

@@ -164,6 +164,33 @@ def source_date(file: str, sheet: str = "") -> str:
     return _name_date(file, sheet)[0]
 
 
+# a sheet of one fiscal year or half (2025年度, 2025年度上期, FY2025, R7上期, 令和7年度): as of the
+# period's last day (the fiscal year from April, as a Japanese company's), the day the workbook
+# was saved when that is earlier (the current year's sheet). Sheet names only: a file named
+# Pipeline_FY2026 is the team's tracker of that year, not a snapshot of its end
+_FISCAL_RE = re.compile(
+    r"^(?:(?:FY|fy)\s*(20\d\d|\d\d)|(20\d\d)\s*年度|(?:令和|R)\s*(\d{1,2})\s*(?:年度?)?)\s*"
+    r"(上期|上半期|下期|下半期|実績|見込|計画|予算)?$"
+)
+
+
+def fiscal_period(sheet: str) -> tuple[str, str]:
+    """The first and last day of the fiscal period a sheet name is of (('', '') when it names
+    none): 2025年度 2025-04-01..2026-03-31, R7上期 2025-04-01..2025-09-30."""
+    import datetime as dt
+
+    m = _FISCAL_RE.match(unicodedata.normalize("NFKC", sheet).strip())
+    if not m:
+        return "", ""
+    fy, year, reiwa, half = m.groups()
+    y = int(fy) + (2000 if len(fy) == 2 else 0) if fy else int(year) if year else 2018 + int(reiwa)
+    if half in ("上期", "上半期"):
+        return dt.date(y, 4, 1).isoformat(), dt.date(y, 9, 30).isoformat()
+    if half in ("下期", "下半期"):
+        return dt.date(y, 10, 1).isoformat(), dt.date(y + 1, 3, 31).isoformat()
+    return dt.date(y, 4, 1).isoformat(), dt.date(y + 1, 3, 31).isoformat()
+
+
 @lru_cache(maxsize=4096)
 def _name_date(file: str, sheet: str = "") -> tuple[str, bool]:
     """:func:`source_date` and whether the name gives only a month (``ヨミ表_2026年1月``)."""
@@ -239,6 +266,11 @@ def sheet_dates(rows: pd.DataFrame, named_only: bool = False) -> pd.Series:
             if month:
                 year = int(sv[:4]) - (month > int(sv[5:7]))
                 named, month_only = f"{year:04d}-{month:02d}-01", True
+        if not named:
+            period_end = fiscal_period(sh)[1]
+            if period_end:  # a fiscal year's sheet: as of its end, or of the saved day before
+                out.append(min(period_end, sv) if sv else period_end)
+                continue
         if not named:
             out.append("" if named_only else sv)
         elif month_only and sv[:7] == named[:7]:
