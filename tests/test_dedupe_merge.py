@@ -684,3 +684,24 @@ def test_japan_in_both_names_says_nothing_and_in_one_sends_the_pair_to_review() 
     assert level(0, 1) < 0 and level(4, 5) < 0 and level(6, 7) < 0
     assert level(7, 8) == 0  # IBM Japan and IBM: a person decides
     assert level(2, 3) == 0  # 日本電気 and NEC too (an acronym is a review pair at most anyway)
+
+
+def test_a_kana_only_name_and_the_kanji_name_it_reads_are_a_review_pair() -> None:
+    """An ERP's 得意先名ｶﾅ (タナカブッサン) beside a team's 田中物産: the kanji name's reading is a
+    guess, so the pair is reviewed (it merges only when something else agrees)."""
+    rows = [
+        {"company_name": "田中物産株式会社", "company_key": "田中物産", "_file": "tracker.xlsx"},
+        {
+            "company_name": "タナカブッサン株式会社",
+            "company_key": "タナカブッサン",
+            "_file": "erp.csv",
+        },
+    ]
+    result = find_duplicates(frame(rows + _background()))
+    assert not _same_company(result, "田中物産", "タナカブッサン")
+    review = result.review[result.review["entity"] == "companies"]
+    assert len(review) == 1
+    assert {review["left_key"].iloc[0], review["right_key"].iloc[0]} == {
+        "company:田中物産",
+        "company:タナカブッサン",
+    }

@@ -26,6 +26,7 @@ something else agrees (a domain, a phone, an address, the same people).
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -33,9 +34,13 @@ import numpy as np
 import pandas as pd
 
 from ..columnar import map_values
+from ..normalize.readings import match_readings
 
 #: a shared reading held by more records than this says nothing (a common word)
 MAX_SHARED = 20
+# a name in kana alone (katakana, hiragana, the long mark, a middle dot), and one with kanji
+_KANA_ONLY = re.compile(r"[\u3040-\u30ff\uff66-\uff9f・ー]+")
+_KANJI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 def reading_links(
@@ -46,7 +51,7 @@ def reading_links(
     shared: list[tuple[str, ...]] = [()] * n_rec
     if rules is None or n_rec == 0:
         return pair, shared
-    from ..normalize.readings import is_japanese, match_readings
+    from ..normalize.readings import is_japanese
 
     ok = record_of_row >= 0
     rows = pd.DataFrame({"rec": record_of_row[ok], "name": names.to_numpy(dtype=object)[ok]})
@@ -56,6 +61,8 @@ def reading_links(
     script = {n: is_japanese(str(n)) for n in pd.unique(rows["name"])}
     rows["ja"] = rows["name"].map(script).astype(bool)
     if rows["ja"].all() or not rows["ja"].any():
+        if rows["ja"].all():
+            _kana_links(rows, rules, legal_forms, shared)
         return pair, shared
     reader = _reader(rules, tuple(legal_forms))
     # the keys, cores and sounds of a name are read once per distinct name (a tracker repeats
@@ -137,7 +144,58 @@ def reading_links(
         a, b = int(lrec[i]), int(rrec[j])
         shared[a] = (*shared[a], f"j:{token}")
         shared[b] = (*shared[b], f"l:{token}")
+    _kana_links(rows[rows["ja"]], rules, legal_forms, shared, paired)
     return pair, shared
+
+
+def _kana_links(
+    rows: pd.DataFrame,
+    rules: Any,
+    legal_forms: Iterable[str],
+    shared: list[tuple[str, ...]],
+    paired: set[int] = frozenset(),  # type: ignore[assignment]
+) -> None:
+    """Kanji names and names written in kana alone that read the same (山田製作所 /
+    ヤマダセイサクショ of an ERP's 得意先名ｶﾅ): medium evidence (``reading_shared``, the kanji record
+    tagged j:, the kana one l:), since a kanji name's reading is a guess (ヤマダデンキ reads 山田電気
+    and 山田電機 alike): it merges with something else that agrees, else the pair is reviewed."""
+    forms = sorted({str(f) for f in legal_forms if f}, key=len, reverse=True)
+
+    def bare(name: str) -> str:  # the name without its legal form (株式会社 is kanji)
+        for f in forms:
+            name = name.replace(f, "")
+        return name.replace(" ", "").replace("\u3000", "")
+
+    names = rows["name"].astype(str).map(bare)
+    kana = names.map(lambda n: bool(n) and bool(_KANA_ONLY.fullmatch(n)))
+    kanji = names.map(lambda n: bool(_KANJI.search(n)))
+    if not kana.any() or not kanji.any():
+        return
+    reader = _reader(rules, tuple(legal_forms))
+    part = rows[kana | kanji].copy()
+    part["read"] = map_values(part["name"], lambda n: reader.readings(str(n)))
+    left = part[kanji[part.index]]
+    right = part[kana[part.index] & ~kanji[part.index]]
+    (lrec, lnames, lreads), (rrec, rnames, rreads) = _by_record(left), _by_record(right)
+    lkeys = [tuple(dict.fromkeys(k for r in rs for k in r[0])) for rs in lreads]
+    rkeys = [tuple(dict.fromkeys(k for r in rs for k in r[0])) for rs in rreads]
+    lcores = [tuple(dict.fromkeys(k for r in rs for k in r[1])) for rs in lreads]
+    rcores = [tuple(dict.fromkeys(k for r in rs for k in r[1])) for rs in rreads]
+    found = match_readings(
+        lkeys,
+        rkeys,
+        left_core=lcores,
+        right_core=rcores,
+        levels=("same", "core"),
+        compatible=lambda i, j: reader.compatible(str(lnames[i][0]), str(rnames[j][0])),
+    )
+    for n, (i, j, _level) in enumerate(found):
+        a, b = int(lrec[i]), int(rrec[j])
+        if a in paired or b in paired or a == b:
+            continue
+        token = f"kana {_first(lkeys[i], lnames[i])} ~ {_first(rkeys[j], rnames[j])} #{n}"
+        shared[a] = (*shared[a], f"j:{token}")
+        shared[b] = (*shared[b], f"l:{token}")
 
 
 def _by_record(rows: pd.DataFrame) -> tuple[np.ndarray, list[list[Any]], list[list[Any]]]:
