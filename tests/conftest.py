@@ -10,7 +10,16 @@ of tests/test_rule_cases.py that expect a reject or come first in their target's
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import settings
+
+# the property tests draw the same examples every run (CI's verdict must not depend on the
+# draw); HYPOTHESIS_PROFILE=explore searches afresh, as a developer hunting for new cases would
+settings.register_profile("ci", derandomize=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -143,6 +143,9 @@ def normalize_person(
         )
         s = cased
     display, last, first = _split(s, rules.people, m, issues) if split else (_display(s), "", "")
+    # a part without a letter or a digit ('_' of '_ 0') is no name part: normalised again on
+    # its own it would be dropped, so the split would not be the same twice
+    last, first = (x if any(ch.isalnum() for ch in x) else "" for x in (last, first))
     if display != text and not any(i.level in ("cell", "reformat") for i in issues):
         issues.append(reformat(RULE, display))
     return Outcome(PersonName(display, last, first), tuple(issues))
