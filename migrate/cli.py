@@ -214,6 +214,8 @@ def inspect(
 def _sheet_notes(t: Any) -> list[str]:
     """What a consultant wants to know of a sheet beyond its columns: no stage column, hidden
     rows read as data, rows marked by their format."""
+    from .findings import listed
+
     notes = []
     if not any(c.field == "stage" for c in t.columns):
         notes.append(
@@ -222,8 +224,7 @@ def _sheet_notes(t: Any) -> list[str]:
         )
     hidden = sorted(f.row for f in t.findings if f.rule == "ingest.hidden-row")
     if hidden:
-        listed = ", ".join(map(str, hidden[:10])) + (", ..." if len(hidden) > 10 else "")
-        notes.append(f"{len(hidden)} hidden row(s) read as data (rows {listed})")
+        notes.append(f"{len(hidden)} hidden row(s) read as data (rows {listed(hidden)})")
     notes += [f.message for f in t.findings if f.rule == "ingest.row-marks"]
     return notes
 

@@ -50,6 +50,12 @@ class Finding:
     action: str = "none"
 
 
+def listed(items: Iterable[object], limit: int = 10) -> str:
+    """``a, b, c, ...``: the first ``limit`` items of a message's list, '...' for the rest."""
+    texts = [str(x) for x in items]
+    return ", ".join(texts[:limit]) + (", ..." if len(texts) > limit else "")
+
+
 def empty() -> pd.DataFrame:
     """An empty findings frame with the standard columns (a copy: the caller may fill it)."""
     return _EMPTY.copy()

@@ -562,7 +562,7 @@ def _reject_recordless(records: pd.DataFrame) -> pd.DataFrame:
         cells = [
             f"{c.removeprefix('extra:')} '{cell_text(row[c])}'" for c in shown if cell_text(row[c])
         ]
-        held = ", ".join(cells[:4]) + (", ..." if len(cells) > 4 else "")
+        held = fnd.listed(cells, 4)
         message = (
             f"no company, person or deal in this row ({held or 'no cells'}): nothing to import; "
             "a sub-table line belongs to the record above it"

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ...columns import ColumnMatch, header_key, map_columns, match_header
-from ...findings import Finding
+from ...findings import Finding, listed
 from ...schema import Schema, row_mark_words
 from ..readers import Grid, column_letter
 from .cells import _clean, _merged_value_map
@@ -695,11 +695,9 @@ def _row_marks(sheet: _Sheet) -> None:
         return
     said = []
     for mark in sorted({m for ms in table.row_marks.values() for m in ms.split()}):
-        with_mark = [r for r, ms in table.row_marks.items() if mark in ms.split()]
-        listed = ", ".join(map(str, sorted(with_mark)[:10])) + (
-            ", ..." if len(with_mark) > 10 else ""
-        )
-        said.append(f"{len(with_mark)} {row_mark_words(mark)} (rows {listed}; mark '{mark}')")
+        with_mark = sorted(r for r, ms in table.row_marks.items() if mark in ms.split())
+        rows_text = listed(with_mark)
+        said.append(f"{len(with_mark)} {row_mark_words(mark)} (rows {rows_text}; mark '{mark}')")
     table.findings.append(
         Finding(
             "ingest.row-marks",
