@@ -33,7 +33,7 @@ from .ids import factorize_sorted, unique_keys
 from .persons import PERSON_LINKS, person_links
 from .reading_links import reading_links
 from .settings import DedupeSettings, EntitySettings, ExistingSource
-from .survivorship import empty_mask
+from .survivorship import closed_rows, empty_mask, fiscal_period
 
 
 def text_column(records: pd.DataFrame, name: str) -> pd.Series:
@@ -503,8 +503,12 @@ def deal_records(
     contact_id: np.ndarray,
     rank: np.ndarray,
     settings: DedupeSettings,
+    status_of: Mapping[str, str] | None = None,
 ) -> EntityRecords:
     """Deal records: one per row carrying a deal (exact duplicate rows count once).
+
+    ``status_of`` (stage key -> won / lost / open) gives the records the dates rules/dedupe.yaml
+    compares to tell the next deal from a snapshot (:func:`_deal_dates`).
 
     ``unit`` is the position of the row each row is a copy of, ``unit_digest`` the digest of
     the content copies share. A record's content key is ``deal:<company>|id:<record id>``, else
@@ -573,7 +577,25 @@ def deal_records(
     frame["_key"] = key.to_numpy(dtype=object)[by_key]
     kind, year, reading = _deal_words(records, raw_name, company_id, settings)
     frame["deal_kind"], frame["deal_year"], frame["deal_reading"] = at(kind), at(year), at(reading)
+    opened, closed_on = _deal_dates(records, status_of or {})
+    frame["_opened_on"], frame["_closed_on"] = at(opened), at(closed_on)
     return EntityRecords(frame, record_of_row)
+
+
+def _deal_dates(records: pd.DataFrame, status_of: Mapping[str, str]) -> tuple[pd.Series, pd.Series]:
+    """Per row, when its deal was opened (created_at; without one, the start of the fiscal
+    period its sheet is of: 2025年度, R7上期) and, at a closed stage (won, lost), its close date
+    (ISO days, '' when unknown or open). A deal opened after another deal of its company was
+    won or lost is the next deal (a reopened deal, the next order), not a later snapshot of
+    the closed one."""
+    closed = closed_rows(records, status_of)
+    created = text_column(records, "created_at").str.slice(0, 10)
+    sheets = text_column(records, "_source_sheet")
+    starts = {sh: fiscal_period(sh)[0] for sh in set(sheets.tolist())}
+    period = sheets.map(starts).where(~closed, "")
+    opened = created.where(created != "", period)
+    closed_on = text_column(records, "close_date").str.slice(0, 10).where(closed, "")
+    return opened, closed_on
 
 
 def _deal_words(

@@ -53,7 +53,6 @@ from .survivorship import (
     closed_first,
     effective_date,
     empty_mask,
-    fiscal_period,
     id_codes,
     join_groups,
     primary_script,
@@ -162,12 +161,15 @@ def find_duplicates(
         engine=engine,
     )
     step("deals")
-    drecs = deal_records(
-        work, unit, unit_digest, companies.row_ids, contacts.row_ids, rank, settings
+    deals = _run(
+        "deals",
+        settings.deals,
+        deal_records(
+            work, unit, unit_digest, companies.row_ids, contacts.row_ids, rank, settings, status_of
+        ),
+        given,
+        engine=engine,
     )
-    _add_deal_dates(drecs, work, status_of)
-    deals = _run("deals", settings.deals, drecs, given, engine=engine)
-    del drecs
     runs = (companies, contacts, deals)
     # every name is read by now (companies' readings, deal words): what reading them cached is
     # let go, its memory used by the pairs and findings below (GBs at 1M rows)
@@ -276,38 +278,6 @@ def find_duplicates(
         pairs_all,
         existing_counts,
     )
-
-
-# the dates rules/dedupe.yaml's deals compare to tell the next deal from a snapshot: when a
-# record was opened (created_at) and, for a record at a closed stage (won, lost), its close date
-DEAL_DATES = ("_opened_on", "_closed_on")
-
-
-def _add_deal_dates(recs: EntityRecords, work: pd.DataFrame, status_of: Mapping[str, str]) -> None:
-    """Add :data:`DEAL_DATES` to the deal records (ISO days; '' when unknown or still open).
-
-    A deal opened after another deal of its company was won or lost is the next deal (a
-    reopened deal, the next order), not a later snapshot of the closed one: its rows were
-    written after that deal was over. Every row of a record is alike, so any row of it tells.
-    """
-    row_of = recs.record_of_row
-    pos = np.flatnonzero(row_of >= 0)
-    first = np.zeros(len(recs.frame), dtype=np.int64)
-    first[row_of[pos][::-1]] = pos[::-1]
-
-    def day(name: str) -> np.ndarray:
-        return text_column(work, name).str.slice(0, 10).to_numpy(dtype=object)[first]
-
-    stage = work["stage"] if "stage" in work else pd.Series("", index=work.index)
-    closed = stage.astype(object).map(dict(status_of)).isin(["won", "lost"]).to_numpy()[first]
-    # a row without its created date in a fiscal year's sheet (2025年度, R7上期) is open in
-    # that period: listed at an open stage after the other deal closed, it is the next deal
-    sheets = text_column(work, "_source_sheet").to_numpy(dtype=object)[first]
-    starts = {sh: fiscal_period(sh)[0] for sh in set(sheets.tolist())}
-    period = np.array([starts[sh] for sh in sheets.tolist()], dtype=object)
-    created = day("created_at")
-    recs.frame[DEAL_DATES[0]] = np.where(created != "", created, np.where(closed, "", period))
-    recs.frame[DEAL_DATES[1]] = np.where(closed, day("close_date"), "")
 
 
 def _drained(parts: list[pd.DataFrame]) -> Iterator[pd.DataFrame]:

@@ -701,14 +701,15 @@ def closed_first(rows: pd.DataFrame, rank: np.ndarray, status_of: Mapping[str, s
     dates say (a reopened deal is a new deal). :func:`stage_guard` reports where this overrode
     recency.
     """
-    closed = _closed(rows, status_of)
+    closed = closed_rows(rows, status_of)
     keys = np.lexsort((rank, ~closed))
     out = np.empty(len(rank), dtype=np.int64)
     out[keys] = np.arange(len(rank))
     return out
 
 
-def _closed(rows: pd.DataFrame, status_of: Mapping[str, str]) -> np.ndarray:
+def closed_rows(rows: pd.DataFrame, status_of: Mapping[str, str]) -> np.ndarray:
+    """Per row, True at a closed stage (won or lost)."""
     if "stage" not in rows:
         return np.zeros(len(rows), dtype=bool)
     status = rows["stage"].astype(object).map(dict(status_of)).fillna("")
