@@ -256,14 +256,23 @@ def test_one_matches_takes_a_regular_expression_and_review_only_a_flag() -> None
     ]
     assert comp.kind == "text" and comp.levels[0].review_only
     listed = {"one_matches": "japan$", "review_only": ["domain", "phone"]}
+    ids = [{"name": n, "column": n, "levels": ["exact"]} for n in ("domain", "phone")]
     comp = link_settings(
-        {**base, "comparisons": [{"column": "a", "levels": [listed]}]}
+        {**base, "comparisons": [{"column": "a", "levels": [listed]}, *ids]}
     ).comparisons[0]
     assert comp.levels[0].review_only and comp.levels[0].review_unless == ("domain", "phone")
     shipped = next(
         c for c in load_settings().companies.link.comparisons if c.name == "japan_entity"
     )
     assert shipped.levels[0].review_unless == ("domain", "phone", "email")
+    with pytest.raises(RuleFileError) as err:  # a name that is no comparison: said, not ignored
+        link_settings(
+            {
+                **base,
+                "comparisons": [{"column": "a", "levels": [{**listed, "review_only": ["dom"]}]}],
+            }
+        )
+    assert "'dom' is no comparison of this block" in str(err.value)
     for bad, message in (
         ({"one_matches": "(japan"}, "is not a regular expression"),
         ({"one_matches": "x", "review_only": "yes"}, "review_only: 'yes' is not allowed"),

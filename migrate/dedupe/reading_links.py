@@ -173,7 +173,8 @@ def _kana_links(
         return
     reader = _reader(rules, tuple(legal_forms))
     part = rows[kana | kanji].copy()
-    part["read"] = map_values(part["name"], lambda n: reader.readings(str(n)))
+    if "read" not in part:  # read already when the run holds Latin names too
+        part["read"] = map_values(part["name"], lambda n: reader.readings(str(n)))
     left = part[kanji[part.index]]
     right = part[kana[part.index] & ~kanji[part.index]]
     (lrec, lnames, lreads), (rrec, rnames, rreads) = _by_record(left), _by_record(right)

@@ -614,6 +614,14 @@ def parse_link_settings(p: Problems, raw: Any, key: str = "") -> LinkSettings:
                 )
             seen.add(comp.name)
             comparisons.append(comp)
+        for i, comp in enumerate(comparisons):  # review_only: [names] names comparisons here
+            for j, lv in enumerate(comp.levels):
+                for name in lv.review_unless:
+                    if name not in seen:
+                        p.add(
+                            f"{pre}comparisons[{i}].levels[{j}].review_only",
+                            f"'{name}' is no comparison of this block; known: {', '.join(sorted(seen))}",
+                        )
     mbs = raw.get("max_block_size", 1000)
     max_block_size = _number(p, mbs, f"{pre}max_block_size", 2)
     model = _parse_dataclass(
