@@ -97,14 +97,20 @@ def test_an_audit_leaves_object_statuses_empty(tmp_path):
     assert set(res.crosswalk["company_status"]) == {""}
 
 
-def test_a_row_rejected_by_normalisation_is_in_rejects_csv(tmp_path):
+def _csv_run(tmp_path: Path, text: str, target: str):
+    """A run of one CSV (t.csv) with its outputs written: the result and its rejects.csv."""
     src = tmp_path / "t.csv"
-    src.write_text(
+    src.write_text(text, encoding="utf-8")
+    res = pipeline.run([str(src)], target=target, out=tmp_path / "o")
+    return res, pd.read_csv(tmp_path / "o" / "rejects.csv", dtype=str, keep_default_na=False)
+
+
+def test_a_row_rejected_by_normalisation_is_in_rejects_csv(tmp_path):
+    res, rejects = _csv_run(
+        tmp_path,
         '会社名,案件名,金額,ステージ,完了予定日\n株式会社A,x,"999,999,999,999,999,999,999",提案,2026-04-30\n',
-        encoding="utf-8",
+        "salesforce",
     )
-    res = pipeline.run([str(src)], target="salesforce", out=tmp_path / "o")
-    rejects = pd.read_csv(tmp_path / "o" / "rejects.csv", dtype=str, keep_default_na=False)
     assert list(rejects["rule"]) == ["normalize.amount-precision"]
     assert list(rejects["source_rows"]) == ["t.csv||2"] and list(rejects["file"]) == [""]
     assert res.crosswalk.iloc[0]["status"] == "rejected"
@@ -238,13 +244,11 @@ def test_a_kintone_export_keeps_its_records_and_rejects_sub_table_lines_with_a_r
 def test_a_row_the_target_takes_in_no_form_is_in_rejects_csv(tmp_path):
     """Every row the crosswalk calls rejected has its line in rejects.csv: in HubSpot a
     lead-stage row is the lifecycle stage of its contact or company, and this one has neither."""
-    src = tmp_path / "t.csv"
-    src.write_text(
+    res, rejects = _csv_run(
+        tmp_path,
         "会社名,案件名,ステージ,完了予定日\n,資料請求,リード,\n株式会社ゼータ,基幹更改,提案,2026-04-30\n",
-        encoding="utf-8",
+        "hubspot",
     )
-    res = pipeline.run([str(src)], target="hubspot", out=tmp_path / "o")
-    rejects = pd.read_csv(tmp_path / "o" / "rejects.csv", dtype=str, keep_default_na=False)
     rejected = res.crosswalk[res.crosswalk["status"] == "rejected"]
     assert list(rejected["source_row"]) == [2]
     assert list(rejects["source_rows"]) == ["t.csv||2"]
