@@ -39,6 +39,11 @@ OTHER = "other"
 _OTHER_TITLE = {"ja": "その他", "en": "Other"}
 
 _ENTRY_KEYS = ("theme", "severity", "title", "meaning", "fix")
+_DETAIL_KEYS = ("en", "ja", "example")
+# a {name} in a Japanese detail: a named group of its English pattern
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+# the import file a validation message is about: 'Opportunity.csv: rejected, ...'
+_FILE_PREFIX = re.compile(r"^([^:\s][^:]*\.csv): (?:rejected, )?")
 _TEXTS = ("title", "meaning", "fix")
 # the id inside a reason: "...: CloseDate is required but empty [validate.required-missing]"
 # (export rejections) or "normalize.amount-precision: ..." (rows rejected by normalize)
@@ -55,6 +60,22 @@ class Text:
 
     def get(self, lang: str) -> str:
         return self.ja if lang == "ja" else self.en
+
+
+@dataclass(frozen=True)
+class Detail:
+    """One form of a finding's own message: the English sentence the code writes (a regular
+    expression matching it whole, its specifics as named groups) and the same sentence in
+    Japanese with the groups put back (``{file}: {field} が空です``)."""
+
+    pattern: re.Pattern[str]
+    ja: str
+
+    def render(self, message: str) -> str | None:
+        hit = self.pattern.fullmatch(message)
+        if hit is None:
+            return None
+        return self.ja.format(**{k: v or "" for k, v in hit.groupdict().items()})
 
 
 @dataclass(frozen=True)
@@ -78,6 +99,11 @@ class Catalogue:
     themes: tuple[tuple[str, Text], ...]
     entries: Mapping[str, Entry] = field(repr=False)
     families: tuple[Entry, ...] = ()
+    # the Japanese forms of the findings' own messages, by id or pattern (``details:``)
+    details: Mapping[str, tuple[Detail, ...]] = field(default_factory=dict, repr=False)
+    _forms: dict[str, tuple[Detail, ...]] = field(
+        default_factory=dict, repr=False, compare=False, hash=False
+    )
 
     def entry(self, rule_id: str, own_titles: Mapping[str, Text] | None = None) -> Entry | None:
         """The entry of ``rule_id``: listed, else of the first family that matches (with the
@@ -92,6 +118,30 @@ class Catalogue:
                 title = own or fam.title
                 return Entry(rule_id, fam.theme, fam.severity, title, fam.meaning, fam.fix, fam.id)
         return None
+
+    def message(self, rule_id: str, text: str, lang: str) -> str:
+        """A finding's own message in ``lang``. The code writes it in English with its
+        specifics (the value, the number); in Japanese the first detail of the id (then of the
+        patterns that match it, ``stages.*``) whose English form reads the message gives the
+        sentence, the specifics kept as written. Otherwise the message as written."""
+        if lang != "ja" or not text:
+            return text
+        forms = self._forms.get(rule_id)
+        if forms is None:
+            forms = self.details.get(rule_id, ()) + tuple(
+                d
+                for pattern, ds in self.details.items()
+                if "*" in pattern and fnmatch.fnmatchcase(rule_id, pattern)
+                for d in ds
+            )
+            self._forms[rule_id] = forms
+        prefix = _FILE_PREFIX.match(text)
+        rest = text[prefix.end() :] if prefix else text
+        for d in forms:
+            out = d.render(rest)
+            if out is not None:
+                return f"{prefix.group(1)}: {out}" if prefix else out
+        return text
 
     def title(self, rule_id: str, lang: str) -> str:
         """The title of ``rule_id`` in ``lang`` (the id itself when it is not catalogued)."""
@@ -156,7 +206,10 @@ def load_catalogue(rules: str | os.PathLike[str] | None = None) -> Catalogue:
 def parse_catalogue(path: str) -> Catalogue:
     """Read and check one findings.yaml (the rules bundle calls this once per file)."""
     doc, p = load_rule_file(path, "findings")
-    p.keys(doc, "", ("kind", "version", "themes", "findings", "families"), ("themes", "findings"))
+    p.keys(
+        doc, "", ("kind", "version", "themes", "findings", "families", "details"),
+        ("themes", "findings"),
+    )  # fmt: skip
     themes = _themes(doc.get("themes"), p)
     keys = {k for k, _ in themes}
     entries: dict[str, Entry] = {}
@@ -183,8 +236,12 @@ def parse_catalogue(path: str) -> Catalogue:
                 families.append(e)
     else:
         p.add("families", "expected a mapping of patterns")
+    details = _all_details(doc.get("details"), p)
+    for rule_id in details:
+        if "*" not in rule_id and not (isinstance(raw, Mapping) and rule_id in raw):
+            p.add(f"details.{rule_id}", "names no finding of findings:")
     p.raise_if_any()
-    return Catalogue(path, tuple(themes), entries, tuple(families))
+    return Catalogue(path, tuple(themes), entries, tuple(families), details)
 
 
 def _themes(raw: Any, p: Problems) -> list[tuple[str, Text]]:
@@ -211,6 +268,53 @@ def _entry(rule_id: str, body: Any, key: str, themes: set[str], p: Problems) -> 
     if not ok or any(v is None for v in texts.values()):
         return None
     return Entry(rule_id, body["theme"], body["severity"], *(texts[t] for t in _TEXTS))  # type: ignore[arg-type]
+
+
+def _all_details(raw: Any, p: Problems) -> dict[str, tuple[Detail, ...]]:
+    """``details:``: finding id or pattern -> the Japanese forms of its messages."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, Mapping):
+        p.add("details", "expected a mapping of finding ids (or patterns) to lists")
+        return {}
+    out: dict[str, tuple[Detail, ...]] = {}
+    for rule_id, forms in raw.items():
+        if not isinstance(rule_id, str) or not (ID_RE.match(rule_id) or FAMILY_RE.match(rule_id)):
+            p.add(f"details.{rule_id}", "is not a finding id or pattern ('area.name', 'area.*')")
+            continue
+        out[rule_id] = _details(forms, f"details.{rule_id}", p)
+    return out
+
+
+def _details(raw: Any, key: str, p: Problems) -> tuple[Detail, ...]:
+    """One id's forms: each {en: pattern, ja: sentence, example: a message the pattern must
+    read}; every {name} of the sentence a named group of the pattern."""
+    if not isinstance(raw, list):
+        p.add(key, "expected a list of {en, ja, example}")
+        return ()
+    out = []
+    for i, d in enumerate(raw):
+        at = f"{key}[{i}]"
+        if not p.keys(d, at, _DETAIL_KEYS, _DETAIL_KEYS):
+            continue
+        if not all(isinstance(d[k], str) and d[k].strip() for k in _DETAIL_KEYS):
+            p.add(at, "en, ja and example must be texts")
+            continue
+        try:
+            pattern = re.compile(d["en"])
+        except re.error as exc:
+            p.add(f"{at}.en", f"is not a regular expression: {exc}")
+            continue
+        missing = set(_PLACEHOLDER.findall(d["ja"])) - set(pattern.groupindex)
+        if missing:
+            p.add(f"{at}.ja", f"names {', '.join(sorted(missing))}, which en does not capture")
+            continue
+        detail = Detail(pattern, d["ja"].strip())
+        if detail.render(d["example"]) is None:
+            p.add(f"{at}.example", "is not read by en (the pattern must match it whole)")
+            continue
+        out.append(detail)
+    return tuple(out)
 
 
 def _text(raw: Any, key: str, p: Problems) -> Text | None:

@@ -347,13 +347,91 @@ def test_reasons_are_translated_and_keep_their_specifics():
         "Opportunity.csv: CloseDate is required but empty [validate.required-missing]; "
         "Opportunity.csv: Amount is in USD but the org currency is JPY [export.foreign-currency]"
     )
+    # the title in Japanese, the message too (its specifics as written: file, column, currency)
     assert reason_text(two, "ja", cat) == (
-        "必須項目が空 — Opportunity.csv: CloseDate is required but empty; "
-        "組織の通貨と違う通貨の金額 — Opportunity.csv: Amount is in USD but the org currency is JPY"
+        "必須項目が空 — Opportunity.csv: 必須の CloseDate が空です; "
+        "組織の通貨と違う通貨の金額 — Opportunity.csv: 金額は USD ですが、組織の通貨は JPY です"
     )
+    assert reason_text(two, "en", cat) == (
+        "Required field empty — Opportunity.csv: CloseDate is required but empty; "
+        + reason_text(two, "en", cat).split("; ")[1]
+    )
+    assert "Amount is in USD" in reason_text(two, "en", cat)
     assert reason_text("sheet.pivot", "en", cat) == "Pivot table or summary"
     assert reason_text("merged into a.csv||3", "ja", cat) == "統合先 a.csv||3"
     assert reason_text("something else", "ja", cat) == "something else"
+
+
+def test_a_findings_own_message_in_japanese_keeps_its_specifics():
+    cat = load_catalogue()
+    said = cat.message(
+        "validate.parent-rejected",
+        "OpportunityContactRole.csv: rejected, parent rejected: the Opportunity.csv record "
+        "D-02e9 that Opportunity.Migration_Id__c points to was rejected",
+        "ja",
+    )
+    assert said == (
+        "OpportunityContactRole.csv: Opportunity.Migration_Id__c が指す Opportunity.csv の記録 "
+        "D-02e9 が除外されたので、これも除外しました"
+    )
+    # a pattern (stages.*) covers the stage rules, whichever language their head is in
+    msg = "進行中の案件の受注予定日が過ぎています (stage 'proposal': close_date 2026-07-05 is before today (2026-08-23))"
+    assert cat.message("stages.open-close-date-past", msg, "ja") == (
+        "進行中の案件の受注予定日が過ぎています（ステージ 'proposal': close_date 2026-07-05 が今日（2026-08-23）より前）"
+    )
+    # English stays as written; a message no form reads stays as written; an unknown id too
+    assert cat.message("stages.open-close-date-past", msg, "en") == msg
+    assert cat.message("validate.required-missing", "something new", "ja") == "something new"
+    assert cat.message("no.such-id", "StageName is required but empty", "ja") == (
+        "StageName is required but empty"
+    )
+
+
+def test_every_shipped_message_form_names_a_catalogued_id_and_reads_its_example():
+    cat = load_catalogue()
+    assert len(cat.details) >= 40
+    for rule_id, forms in cat.details.items():
+        assert "*" in rule_id or cat.entry(rule_id) is not None, rule_id
+        assert forms, rule_id
+
+
+def test_a_broken_message_form_is_reported_with_its_key(tmp_path):
+    rules = _rules_copy(tmp_path)
+    path = rules / FILE
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    forms = doc["details"]
+    forms["validate.required-missing"][0]["ja"] = "{col} と {nothing}"
+    forms["normalize.unparseable-date"][0]["example"] = "does not fit"
+    forms["normalize.negative-amount"][0]["en"] = "(unclosed"
+    forms["no.such-finding"] = forms["normalize.unparseable-probability"]
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(RuleFileError) as exc:
+        load_catalogue(rules)
+    text = str(exc.value)
+    assert (
+        "details.validate.required-missing[0].ja: names nothing, which en does not capture" in text
+    )
+    assert "details.normalize.unparseable-date[0].example: is not read by en" in text
+    assert "details.normalize.negative-amount[0].en: is not a regular expression" in text
+    assert "details.no.such-finding: names no finding of findings:" in text
+
+
+def test_the_japanese_report_says_rejections_in_japanese(tmp_path):
+    src = tmp_path / "deals.csv"
+    src.write_text(
+        "会社名,案件名,金額,受注予定日,ステージ\n"
+        "株式会社テスト,基幹刷新,1000000,,提案\n"
+        "株式会社テスト2,保守,2000000,2026-05-01,\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    pipeline.run([str(src)], out=out, target="salesforce", lang="ja")
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "必須の CloseDate が空です" in html
+    assert "CloseDate is required but empty" not in html
+    out_en = tmp_path / "out_en"
+    pipeline.run([str(src)], out=out_en, target="salesforce", lang="en")
+    assert "CloseDate is required but empty" in (out_en / "report.html").read_text(encoding="utf-8")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -452,7 +452,7 @@ def reason_text(reason: str, lang: Lang, catalogue: Catalogue) -> str:
                 part = "統合先 " + part.removeprefix(MERGED_INTO)
             out.append(part)
             continue
-        detail = reason_detail(part)
+        detail = catalogue.message(rule, reason_detail(part), lang)
         title = entry.title.get(lang)
         out.append(f"{title} — {detail}" if detail and detail != rule else title)
     return "; ".join(out)

@@ -185,7 +185,7 @@ def import_section(p: Page) -> str:
                         '<span class="ex">'
                         + "<br>".join(
                             f"{e(x['file'])} {e(x['external_id'])} · {e(x['column'])} {p.code(x['value'])} "
-                            f"— {e(x['reason'])}"
+                            f"— {e(p.cat.message(c['rule'], x['reason'], p.lang))}"
                             for x in c["examples"]
                         )
                         + "</span>",
@@ -454,7 +454,7 @@ def _hint(p: Page, code: str, own: str) -> str:
 
 
 def _finding_row(p: Page, r: dict[str, Any]) -> list[str]:
-    msg = r["examples"][0]["message"] if r["examples"] else ""
+    msg = p.cat.message(r["rule"], r["examples"][0]["message"], p.lang) if r["examples"] else ""
     ex = "".join(f"<li>{_example(p, x)}</li>" for x in r["examples"])
     return [
         p.sev(r["severity"]),

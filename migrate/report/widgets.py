@@ -72,7 +72,7 @@ class Page:
         rule = rule_in(reason)
         if not rule or self.cat.entry(rule) is None:
             return e(reason)
-        detail = reason_detail(reason)
+        detail = self.cat.message(rule, reason_detail(reason), self.lang)
         extra = f'<br><span class="ex">{e(detail)}</span>' if detail and detail != rule else ""
         return self.finding(rule) + extra
 

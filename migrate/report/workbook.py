@@ -487,6 +487,17 @@ def _findings_rows(
     rule_words: dict[tuple[str, str], tuple[str, str, str]] = {}
     fields: dict[str, str] = {}
     actions: dict[str, str] = {}
+    messages: dict[tuple[str, object], object] = {}
+
+    def said(rule: str, message: object) -> object:
+        """A finding's message in the workbook's language (once per distinct message)."""
+        if lang != "ja" or not isinstance(message, str):
+            return message
+        hit = messages.get((rule, message))
+        if hit is None:
+            hit = messages[(rule, message)] = cat.message(rule, message, lang)
+        return hit
+
     n = len(located)
     names = [(name, ref) for _, name, ref in located]
     linked = np.cumsum([bool(name) for name, _ in names]) if n else np.zeros(0, dtype=np.int64)
@@ -559,7 +570,8 @@ def _findings_rows(
             list(range(start + 1, stop + 1)),
             sevs,
             [w[1] for w in told],
-            [fd["message"] for fd in fds],  # coded_by_value tells their types apart
+            # coded_by_value tells their types apart; in Japanese once per distinct message
+            [said(r, m) for r, m in zip(rules, (fd["message"] for fd in fds))],
             [w[2] for w in told],
             rules,
             files,
@@ -698,7 +710,7 @@ def _source_sheet(
             head = f"{title}（{rule}）" if lang == "ja" else f"{title} ({rule})"
             x_sev = x["severity"]
             lines.append(f"[{t(x_sev, lang)}] {head}")
-            lines.append(f"  {show(x['message'])}")
+            lines.append(f"  {show(cat.message(rule, v.text(x['message']), lang))}")
             if v.text(x["original"]) or v.text(x["value"]):
                 before = show(x["original"], field) or t("empty", lang)
                 after = show(x["value"], field) or t("empty", lang)
