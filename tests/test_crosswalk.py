@@ -212,6 +212,32 @@ def test_an_sql_row_with_a_forecast_is_a_hubspot_deal_too(tmp_path):
     assert "設備保全IoT 追加ライセンス" in set(deals["dealname"])
 
 
+def test_a_lead_with_a_company_and_a_forecast_but_no_person_is_a_deal_not_a_lost_row(tmp_path):
+    # a pipeline sheet's first-stage line: company and value, nobody named. Salesforce's Lead
+    # needs a LastName, so as a lead it was rejected with its ¥7.5M
+    rows = [
+        {"会社名": "株式会社ベータ", "案件名": "基幹更改", "金額": 7500000, "ステージ": "リード",
+         "完了予定日": "2026-06-30"},
+        {"会社名": "株式会社ガンマ", "案件名": "保守", "金額": 1200000, "ステージ": "提案",
+         "完了予定日": "2026-04-30", "担当者名": "田中 一郎"},
+        # a person at lead stage with a value stays a lead (a person to convert)
+        {"会社名": "株式会社デルタ", "案件名": "PoC", "金額": 300000, "ステージ": "リード",
+         "担当者名": "鈴木 花子", "メール": "suzuki@delta.co.jp"},
+    ]  # fmt: skip
+    res = _run(tmp_path, rows)
+    cw = res.crosswalk.set_index("source_row")
+    assert cw.loc[2, "status"] == "exported" and cw.loc[2, "deal_status"] == "exported"
+    opp = res.export.files["Opportunity.csv"].set_index("Name")
+    assert str(opp.loc["基幹更改", "Amount"]) == "7500000"
+    warned = res.findings[res.findings["rule"] == "export.personless-lead-as-deal"]
+    assert list(warned["row"]) == [2] and set(warned["value"]) == {"opportunity"}
+    assert "PoC" not in set(opp.index)
+    assert "鈴木" in set(res.export.files["Lead.csv"]["LastName"])
+    # HubSpot keeps a person-level record as its company's lifecycle stage: not promoted
+    hs = _run(tmp_path, rows, target="hubspot")
+    assert "export.personless-lead-as-deal" not in set(hs.findings["rule"])
+
+
 KINTONE = (
     '"*","レコード番号","顧客名","案件名","ステータス","受注予定日","合計金額","明細.品目","明細.数量","明細.単価"\n'
     '"*","101","株式会社オメガ商事","在庫管理アプリ","提案","2026-05-31","1650000","ライセンス","10","120000"\n'

@@ -191,7 +191,7 @@ def build_record_sets(
     listed: set[str] = set()  # person-level records of lead lists, lost ones included
     if person_stages != "deals":
         deals, links, listed, findings = _converted_leads(deals, model, all_companies)
-        deals, more = _forecast_sqls(deals, model, listed)
+        deals, more = _forecast_sqls(deals, model, listed, person_stages)
         findings += more
     is_person = deals["stage"].isin(set(model.keys_where(level="person"))) | deals["deal_id"].isin(
         listed
@@ -369,7 +369,7 @@ def _converted_leads(
 
 
 def _forecast_sqls(
-    deals: pd.DataFrame, model: StageModel, listed: set[str]
+    deals: pd.DataFrame, model: StageModel, listed: set[str], person_stages: str = "leads"
 ) -> tuple[pd.DataFrame, list[fnd.Finding]]:
     """A record at the last person-level stage (SQL: sales accepted the lead) that carries a
     forecast of its own (an amount or a close date) in a pipeline sheet is a deal: the team is
@@ -377,17 +377,41 @@ def _forecast_sqls(
     converted to an opportunity at the first deal stage. It is exported at that stage with a
     warning (``export.sql-as-deal``) instead of vanishing into its person's lead or contact.
     Earlier person-level records (a lead, an MQL) with an amount stay person-level records
-    (``export.deal-not-exported`` says so), as do the rows of lead lists."""
+    (``export.deal-not-exported`` says so), as do the rows of lead lists, unless the target
+    makes people leads (``leads``) and the record names no person but a company: no lead
+    can hold it (a lead needs a name), so it would be rejected with its value; it is a deal of
+    that company at the first deal stage (warning ``export.personless-lead-as-deal``)."""
     person = model.keys_where(level="person")
     first = next(iter(model.keys_where(level="deal", status="open")), "")
     if deals.empty or not person or not first:
         return deals, []
-    forecast = _forecast(deals)
-    promote = (deals["stage"] == person[-1]) & forecast & ~deals["deal_id"].isin(listed)
+    forecast = _forecast(deals) & ~deals["deal_id"].isin(listed)
+    sql = (deals["stage"] == person[-1]) & forecast
+    personless = pd.Series(False, index=deals.index)
+    if person_stages == "leads" and "contact_id" in deals and "company_id" in deals:
+        personless = (
+            deals["stage"].isin(set(person[:-1]))
+            & forecast
+            & (texts(deals["contact_id"]) == "")
+            & (texts(deals["company_id"]) != "")
+        )
+    promote = sql | personless
     if not promote.any():
         return deals, []
     out = deals.copy()
     findings = [
+        _finding(
+            "export.personless-lead-as-deal",
+            "warning",
+            row,
+            f"record at stage '{row['stage']}' names a company and a forecast (amount, close "
+            f"date) but no person, so no lead can hold it: exported as a deal at '{first}', "
+            "the first deal stage; check the stage in the target",
+            action="changed",
+            value=first,
+        )
+        for row in _rows(deals[personless], "stage")
+    ] + [
         _finding(
             "export.sql-as-deal",
             "warning",
@@ -398,7 +422,7 @@ def _forecast_sqls(
             action="changed",
             value=first,
         )
-        for row in _rows(deals[promote], "stage")
+        for row in _rows(deals[sql], "stage")
     ]
     out.loc[promote, "stage"] = first
     if STAGE in out.columns:
