@@ -390,6 +390,32 @@ def _unread_subfolders(inputs: tuple[str, ...]) -> list[str]:
     return lines
 
 
+def _findings_line(findings, audit: bool) -> list[str]:
+    """How much is wrong, in one line: the findings per severity and the most frequent
+    errors and warnings by title (an audit prints no import summary, so '0 rejected' alone
+    read as clean data); an audit adds how to see what an import would refuse."""
+    if not len(findings) or "severity" not in findings.columns:
+        return []
+    from .catalogue import load_catalogue
+
+    sev = findings["severity"].value_counts()
+    counts = ", ".join(
+        f"{int(sev.get(s, 0))} {s}{'' if int(sev.get(s, 0)) == 1 else 's'}"
+        for s in ("error", "warning", "info")
+    )
+    worst = findings[findings["severity"].isin(["error", "warning"])]
+    top = worst["rule"].value_counts().head(3)
+    cat = load_catalogue()
+    most = "; ".join(f"{cat.title(str(r), 'en')} ({int(n)})" for r, n in top.items())
+    out = [f"findings: {counts}" + (f"; most frequent: {most}" if most else "")]
+    if audit:
+        out.append(
+            "no import was checked (audit): run with --target salesforce (or hubspot, generic) "
+            "to see which records an import would refuse and why"
+        )
+    return out
+
+
 def _same_files(findings) -> list[str]:
     """'note: ...' for each file given that is a file already read (a link): the count of files
     read is then fewer than the files given, and this says why."""
@@ -567,6 +593,8 @@ def _run(ctx: click.Context, files: tuple[str, ...], target: str | None, **kw) -
             + (" in review.xlsx (decide, then run again with --decisions)" if review else ""),
             err=True,
         )
+        for line in _findings_line(result.findings, audit=not target):
+            click.echo(line, err=True)
         for kind, c in (getattr(result.dedupe, "existing", None) or {}).items():
             click.echo(
                 f"existing {kind} (--existing): {c.get('matched', 0)} matched, "

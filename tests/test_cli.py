@@ -110,6 +110,26 @@ def test_a_sub_folder_left_unread_is_named(tmp_path):
     ]
 
 
+def test_an_audit_says_how_much_is_wrong_and_how_to_see_what_an_import_refuses(tmp_path):
+    # "0 rejected" alone read as clean data: the findings line counts what is wrong
+    src = tmp_path / "deals.csv"
+    src.write_text(
+        "会社名,案件名,金額,受注予定日,ステージ\n"
+        "株式会社テスト,基幹刷新,1000000,,クロージング\n"
+        "株式会社テスト2,保守,2000000,2026-05-01,謎の言葉\n",
+        encoding="utf-8",
+    )
+    res = invoke("audit", str(src), "--out", str(tmp_path / "o"))
+    lines = res.stderr.splitlines()
+    found = [x for x in lines if x.startswith("findings: ")]
+    assert len(found) == 1 and " warning" in found[0] and "most frequent: " in found[0]
+    assert "Stage word not in the stage model (1)" in found[0]
+    assert any(x.startswith("no import was checked (audit): run with --target") for x in lines)
+    res = invoke("run", str(src), "--target", "generic", "--out", str(tmp_path / "r"))
+    assert any(x.startswith("findings: ") for x in res.stderr.splitlines())
+    assert not any(x.startswith("no import was checked") for x in res.stderr.splitlines())
+
+
 @pytest.mark.parametrize(
     "name", ["corrupt.xlsx", "not-a-spreadsheet.xlsx", "encrypted.xlsx", "empty.xlsx"]
 )
