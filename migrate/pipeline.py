@@ -786,6 +786,12 @@ def _fill_columns(findings: pd.DataFrame, tables: list[SheetTable]) -> pd.DataFr
     return findings
 
 
+ACTIVITY_ROW = (
+    "ingest.activity-log: an activity (call, visit, mail), no deal: read for its company only; "
+    "import it with the SFA's activity import (Task)"
+)
+
+
 def build_crosswalk(records: pd.DataFrame, tables: list[SheetTable]) -> pd.DataFrame:
     """One row per data row and per non-blank skipped row, in source order."""
     parts = []
@@ -808,6 +814,12 @@ def build_crosswalk(records: pd.DataFrame, tables: list[SheetTable]) -> pd.DataF
                 }
             )
         )
+        logs = {(t.file, t.sheet) for t in tables if t.activity_log}
+        if logs:  # an activity log's row: read for its company only (ingest.activity-log)
+            cw = parts[-1]
+            log = [(f, s) in logs for f, s in zip(cw["source_file"], cw["source_sheet"])]
+            said = cw.loc[log, "reason"].map(cell_text)
+            cw.loc[log, "reason"] = (said + "; " + ACTIVITY_ROW).str.removeprefix("; ")
     skipped = [
         (t.file, t.sheet, r, "skipped", "", "", "", "", "", "", "", why)
         for t in tables

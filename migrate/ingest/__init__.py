@@ -92,12 +92,21 @@ def parse_ingest_rules(path: str) -> tuple[IngestRules, Limits]:
         "example_weak_marks",
         "placeholder_names",
         "template_max_rows",
+        "activity_log",
         "limits",
     ]
     problems.keys(doc, "", allowed)
     skip = doc.get("skip_sheet_names") or {}
     cats = ["rep_master", "settings", "pivot", "readme", "template"]
     problems.keys(skip, "skip_sheet_names", cats)
+    activity = doc.get("activity_log") or {}
+    problems.keys(activity, "activity_log", ["type_words", "type_share", "min_rows"])
+    if "min_rows" in activity:
+        problems.type(activity["min_rows"], "activity_log.min_rows", int, "a whole number")
+    if "type_share" in activity:
+        problems.type(
+            activity["type_share"], "activity_log.type_share", (int, float), "a share 0..1"
+        )
     limits = doc.get("limits") or {}
     problems.keys(
         limits, "limits", ["max_uncompressed_bytes", "max_compression_ratio", "max_csv_bytes"]
@@ -138,6 +147,11 @@ def parse_ingest_rules(path: str) -> tuple[IngestRules, Limits]:
         placeholder_names=tuple(
             problems.string_list(doc.get("placeholder_names"), "placeholder_names")
         ),
+        activity_type_words=tuple(
+            problems.string_list(activity.get("type_words"), "activity_log.type_words")
+        ),
+        activity_type_share=float(activity.get("type_share", 0.8)),
+        activity_min_rows=int(activity.get("min_rows", 3)),
     )
     problems.raise_if_any()
     lim = Limits(

@@ -21,6 +21,7 @@ from ...columns import ColumnMatch, header_key, map_columns, match_header
 from ...findings import Finding, listed
 from ...schema import Schema, row_mark_words
 from ..readers import Grid, column_letter
+from .activity import activity_kinds, read_for_companies
 from .cells import _clean, _merged_value_map
 from .header import (
     _combine_headers,
@@ -174,6 +175,14 @@ def find_table(
         return sheet.skip(*verdict)
     if not data_idx:
         return sheet.skip("sheet.no-data-rows", "the table has a header but no data rows")
+    log = activity_kinds(table.columns, table.data, rules)
+    if log is not None:  # calls and visits: read for the companies they name only
+        table.columns, said = read_for_companies(
+            table.columns, *log, len(table.data), grid.file, grid.sheet
+        )
+        table.findings.append(said)
+        table.activity_log = True
+        matches = table.columns
     _cell_findings(sheet, matches, filled)
     _row_marks(sheet)
     return table
