@@ -93,6 +93,7 @@ def parse_ingest_rules(path: str) -> tuple[IngestRules, Limits]:
         "placeholder_names",
         "template_max_rows",
         "activity_log",
+        "row_pairs",
         "limits",
     ]
     problems.keys(doc, "", allowed)
@@ -106,6 +107,18 @@ def parse_ingest_rules(path: str) -> tuple[IngestRules, Limits]:
     if "type_share" in activity:
         problems.type(
             activity["type_share"], "activity_log.type_share", (int, float), "a share 0..1"
+        )
+    row_pairs = []
+    for n, pair in enumerate(doc.get("row_pairs") or []):
+        if not isinstance(pair, dict):
+            problems.add(f"row_pairs[{n}]", "is not a mapping with `deal` and `other` word lists")
+            continue
+        problems.keys(pair, f"row_pairs[{n}]", ["deal", "other"])
+        row_pairs.append(
+            (
+                tuple(problems.string_list(pair.get("deal"), f"row_pairs[{n}].deal")),
+                tuple(problems.string_list(pair.get("other"), f"row_pairs[{n}].other")),
+            )
         )
     limits = doc.get("limits") or {}
     problems.keys(
@@ -152,6 +165,7 @@ def parse_ingest_rules(path: str) -> tuple[IngestRules, Limits]:
         ),
         activity_type_share=float(activity.get("type_share", 0.8)),
         activity_min_rows=int(activity.get("min_rows", 3)),
+        row_pairs=tuple(row_pairs),
     )
     problems.raise_if_any()
     lim = Limits(

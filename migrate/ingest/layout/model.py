@@ -20,6 +20,7 @@ RowClass = Literal[
     "note",
     "example",
     "other-table",
+    "pair-second",
 ]
 
 IDENTITY_FIELDS = ("company_name", "deal_name", "contact_name", "record_id", "email")
@@ -58,6 +59,9 @@ class IngestRules:
     activity_type_words: tuple[str, ...] = ()
     activity_type_share: float = 0.8
     activity_min_rows: int = 3
+    # a deal written on two rows told apart by a row-kind column: (the words of the row that
+    # carries the deal, the words of the other row) (migrate.ingest.layout.pairs)
+    row_pairs: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)

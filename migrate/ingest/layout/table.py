@@ -33,6 +33,7 @@ from .header import (
 )
 from .model import IngestRules, RowClass, SheetOverride, SheetTable
 from .override import _apply_override
+from .pairs import fold_row_pairs
 from .rows import classify_rows
 from .units import apply_sheet_unit
 
@@ -175,6 +176,14 @@ def find_table(
         return sheet.skip(*verdict)
     if not data_idx:
         return sheet.skip("sheet.no-data-rows", "the table has a header but no data rows")
+    pairs = fold_row_pairs(
+        table.data, table.columns, merged, grid.first_col, rules.row_pairs, grid.file, grid.sheet
+    )
+    if pairs is not None:  # a deal on two rows (売上 / 粗利, 計画 / 実績): one deal
+        table.data, table.columns, folded, said = pairs
+        table.skipped = sorted(table.skipped + [(r, "row.pair-second") for r in folded])
+        table.findings.append(said)
+        matches = table.columns
     log = activity_kinds(table.columns, table.data, rules)
     if log is not None:  # calls and visits: read for the companies they name only
         table.columns, said = read_for_companies(
