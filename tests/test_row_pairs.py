@@ -108,4 +108,9 @@ def test_two_row_deals_end_to_end_every_row_accounted(tmp_path):
     cw = res.crosswalk
     assert len(cw) == 6
     assert sorted(cw.loc[cw["status"] == "skipped", "source_row"]) == [3, 5, 7]
-    assert set(cw.loc[cw["status"] == "skipped", "reason"]) == {"row.pair-second"}
+    reasons = cw.loc[cw["status"] == "skipped", "reason"].tolist()
+    assert reasons[0] == (
+        "row.pair-second: the other row of the deal on row 2 (a.xlsx|案件|2); "
+        "its values are that record's extra columns"
+    )
+    assert all(r.startswith("row.pair-second: ") for r in reasons)

@@ -109,6 +109,8 @@ class SheetTable:
     row_marks: dict[int, str] = field(default_factory=dict)
     # an activity log (migrate.ingest.layout.activity): read for its companies only
     activity_log: bool = False
+    # a deal written on two rows (migrate.ingest.layout.pairs): the other row -> the deal's row
+    pair_rows: dict[int, int] = field(default_factory=dict)
 
     @property
     def data_rows(self) -> list[int]:

@@ -40,9 +40,9 @@ def fold_row_pairs(
     pairs: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...],
     file: str,
     sheet: str,
-) -> tuple[pd.DataFrame, list[ColumnMatch], list[int], Finding] | None:
-    """(the data with one row per pair, the columns with the extra ones, the lower rows that
-    were folded, the finding), or None when the sheet holds no such pairs."""
+) -> tuple[pd.DataFrame, list[ColumnMatch], list[tuple[int, int]], Finding] | None:
+    """(the data with one row per pair, the columns with the extra ones, each folded row with
+    the row of its deal, the finding), or None when the sheet holds no such pairs."""
     if len(data) < 2 or len(data) % 2 or not pairs:
         return None
     rows = [int(r) for r in data.index]
@@ -82,11 +82,11 @@ def _fold(
     side: list[bool],
     file: str,
     sheet: str,
-) -> tuple[pd.DataFrame, list[ColumnMatch], list[int], Finding]:
+) -> tuple[pd.DataFrame, list[ColumnMatch], list[tuple[int, int]], Finding]:
     amount = next((m.index for m in matches if m.field == "amount"), None)
     rows = [int(r) for r in data.index]
     kept_rows: list[int] = []
-    folded: list[int] = []
+    folded: list[tuple[int, int]] = []  # (the other row, the deal's row)
     extras: dict[str, dict[int, object]] = {}  # extra header -> kept row -> value
     origin: dict[str, ColumnMatch] = {}
     by_index = {m.index: m for m in matches}
@@ -112,7 +112,7 @@ def _fold(
             if m is not None:
                 origin.setdefault(header, m)
         kept_rows.append(main)
-        folded.append(other)
+        folded.append((other, main))
     out = data.loc[sorted(kept_rows)].copy()
     at = {h: m.index for h, m in origin.items()}
     extras = dict(sorted(extras.items(), key=lambda kv: (at.get(kv[0], 0), kv[0])))

@@ -181,7 +181,8 @@ def find_table(
     )
     if pairs is not None:  # a deal on two rows (売上 / 粗利, 計画 / 実績): one deal
         table.data, table.columns, folded, said = pairs
-        table.skipped = sorted(table.skipped + [(r, "row.pair-second") for r in folded])
+        table.skipped = sorted(table.skipped + [(r, "row.pair-second") for r, _ in folded])
+        table.pair_rows = dict(folded)
         table.findings.append(said)
         matches = table.columns
     log = activity_kinds(table.columns, table.data, rules)
