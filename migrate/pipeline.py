@@ -786,6 +786,24 @@ def _fill_columns(findings: pd.DataFrame, tables: list[SheetTable]) -> pd.DataFr
     return findings
 
 
+ACTIVITY_ROW = (
+    "ingest.activity-log: an activity (call, visit, mail), no deal: read for its company only; "
+    "import it with the SFA's activity import (Task)"
+)
+
+
+def _skip_reason(table: SheetTable, row: int, why: str) -> str:
+    """A skipped row's reason: its code, and for the other row of a deal written on two rows
+    the row the deal was read from (its values are that row's extra columns)."""
+    if why == "row.pair-second" and row in table.pair_rows:
+        kept = table.pair_rows[row]
+        return (
+            f"{why}: the other row of the deal on row {kept} ({table.file}|{table.sheet}|{kept}); "
+            "its values are that record's extra columns"
+        )
+    return why
+
+
 def build_crosswalk(records: pd.DataFrame, tables: list[SheetTable]) -> pd.DataFrame:
     """One row per data row and per non-blank skipped row, in source order."""
     parts = []
@@ -808,8 +826,14 @@ def build_crosswalk(records: pd.DataFrame, tables: list[SheetTable]) -> pd.DataF
                 }
             )
         )
+        logs = {(t.file, t.sheet) for t in tables if t.activity_log}
+        if logs:  # an activity log's row: read for its company only (ingest.activity-log)
+            cw = parts[-1]
+            log = [(f, s) in logs for f, s in zip(cw["source_file"], cw["source_sheet"])]
+            said = cw.loc[log, "reason"].map(cell_text)
+            cw.loc[log, "reason"] = (said + "; " + ACTIVITY_ROW).str.removeprefix("; ")
     skipped = [
-        (t.file, t.sheet, r, "skipped", "", "", "", "", "", "", "", why)
+        (t.file, t.sheet, r, "skipped", "", "", "", "", "", "", "", _skip_reason(t, r, why))
         for t in tables
         for r, why in t.skipped
         if why != "row.blank"

@@ -213,7 +213,7 @@ def _assign(
                     c, field=None, confidence=0.0, note=f"{' / '.join(options)} already mapped"
                 )
                 continue
-            choice = free[0] if len(free) == 1 else _resolve_by_values(free, values)
+            choice = free[0] if len(free) == 1 else resolve_by_values(free, values)
             out[i] = replace(
                 c,
                 field=choice,
@@ -311,10 +311,11 @@ def _repeating(values: list) -> bool:
     return len(vals) >= 3 and len(set(vals)) <= 0.6 * len(vals)
 
 
-def _resolve_by_values(options: list[str], values: list) -> str:
-    """Our own reps repeat down a column; the customer's contact people mostly do not."""
+def resolve_by_values(options: list[str], values: list, default: str | None = None) -> str:
+    """Our own reps repeat down a column; the customer's contact people mostly do not. Too
+    few names to tell (under 6): ``default``, else the first option."""
     vals = [str(v).strip() for v in values if v is not None and str(v).strip()]
     if "owner" in options and "contact_name" in options and len(vals) >= 6:
         distinct = len(set(vals)) / len(vals)
         return "owner" if distinct <= 0.5 else "contact_name"
-    return options[0]
+    return default or options[0]

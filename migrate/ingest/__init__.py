@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +22,8 @@ import pandas as pd
 
 from ..amounts import ColumnUnit, ColumnUnits
 from ..clock import step
-from ..columns import company_keys, looks_like_person
+from ..columns import company_keys, header_key, looks_like_person
+from ..columns.assign import resolve_by_values
 from ..errors import InputFileError
 from ..findings import Finding, Severity
 from ..rules import load_rule_file
@@ -92,12 +93,34 @@ def parse_ingest_rules(path: str) -> tuple[IngestRules, Limits]:
         "example_weak_marks",
         "placeholder_names",
         "template_max_rows",
+        "activity_log",
+        "row_pairs",
         "limits",
     ]
     problems.keys(doc, "", allowed)
     skip = doc.get("skip_sheet_names") or {}
     cats = ["rep_master", "settings", "pivot", "readme", "template"]
     problems.keys(skip, "skip_sheet_names", cats)
+    activity = doc.get("activity_log") or {}
+    problems.keys(activity, "activity_log", ["type_words", "type_share", "min_rows"])
+    if "min_rows" in activity:
+        problems.type(activity["min_rows"], "activity_log.min_rows", int, "a whole number")
+    if "type_share" in activity:
+        problems.type(
+            activity["type_share"], "activity_log.type_share", (int, float), "a share 0..1"
+        )
+    row_pairs = []
+    for n, pair in enumerate(doc.get("row_pairs") or []):
+        if not isinstance(pair, dict):
+            problems.add(f"row_pairs[{n}]", "is not a mapping with `deal` and `other` word lists")
+            continue
+        problems.keys(pair, f"row_pairs[{n}]", ["deal", "other"])
+        row_pairs.append(
+            (
+                tuple(problems.string_list(pair.get("deal"), f"row_pairs[{n}].deal")),
+                tuple(problems.string_list(pair.get("other"), f"row_pairs[{n}].other")),
+            )
+        )
     limits = doc.get("limits") or {}
     problems.keys(
         limits, "limits", ["max_uncompressed_bytes", "max_compression_ratio", "max_csv_bytes"]
@@ -138,6 +161,12 @@ def parse_ingest_rules(path: str) -> tuple[IngestRules, Limits]:
         placeholder_names=tuple(
             problems.string_list(doc.get("placeholder_names"), "placeholder_names")
         ),
+        activity_type_words=tuple(
+            problems.string_list(activity.get("type_words"), "activity_log.type_words")
+        ),
+        activity_type_share=float(activity.get("type_share", 0.8)),
+        activity_min_rows=int(activity.get("min_rows", 3)),
+        row_pairs=tuple(row_pairs),
     )
     problems.raise_if_any()
     lim = Limits(
@@ -233,9 +262,47 @@ def read_sources(
             )
         result.tables.extend(tables)
     result.tables = _with_known_companies(result.tables, read, schema, rules, layout_dir)
+    _pool_ambiguous_people(result.tables, [ov for _, ov in read])
     for t in result.tables:
         _owner_from_sheet_name(t, rules, layout_dir)
     return result
+
+
+_PEOPLE = ("owner", "contact_name")
+
+
+def _pool_ambiguous_people(tables: list[SheetTable], overrides: list[SheetOverride | None]) -> None:
+    """One reading of an ambiguous person header (担当者: our rep or the customer's contact)
+    per workbook: a small sheet has too few names to tell (its default is the contact), a
+    big one shows the reps repeating. The values of every sheet of the file under the same
+    header are pooled and read once (reps repeat, a customer's people mostly do not), and
+    each sheet whose column reads otherwise follows, unless that field is another column's."""
+    groups: dict[tuple[str, str], list[tuple[SheetTable, int]]] = {}
+    for t, ov in zip(tables, overrides):
+        if t.kind != "table" or t.activity_log or (ov is not None and ov.columns):
+            continue
+        for k, m in enumerate(t.columns):
+            if m.method == "ambiguous" and m.field in _PEOPLE and m.index in t.data.columns:
+                groups.setdefault((t.file, header_key(m.header)), []).append((t, k))
+    for cols in groups.values():
+        if len(cols) < 2 or len({t.columns[k].field for t, k in cols}) < 2:
+            continue
+        values = [v for t, k in cols for v in t.data[t.columns[k].index].tolist()]
+        rows: dict[str, int] = {}
+        for t, k in cols:
+            rows[t.columns[k].field or ""] = rows.get(t.columns[k].field or "", 0) + len(t.data)
+        most = max(_PEOPLE, key=lambda f: (rows.get(f, 0), f == "owner"))
+        choice = resolve_by_values(list(_PEOPLE), values, default=most)
+        for t, k in cols:
+            m = t.columns[k]
+            if m.field == choice or any(o.field == choice for o in t.columns):
+                continue
+            t.columns[k] = replace(
+                m,
+                field=choice,
+                note=f"{m.note}; read as {choice} like the other sheets of the workbook "
+                f"under '{m.header}' ({len(cols)} sheets, {len(values)} rows pooled)",
+            )
 
 
 def _owner_from_sheet_name(table: SheetTable, rules: IngestRules, rules_dir: str | None) -> None:

@@ -20,6 +20,7 @@ RowClass = Literal[
     "note",
     "example",
     "other-table",
+    "pair-second",
 ]
 
 IDENTITY_FIELDS = ("company_name", "deal_name", "contact_name", "record_id", "email")
@@ -53,6 +54,14 @@ class IngestRules:
     # a sheet named as a template (skip_sheet_names.template) of at most this many data rows
     # (after its example rows) is skipped even with a records header (sheet.template)
     template_max_rows: int = 3
+    # an activity log (電話 / 訪問 / メール per row, many rows per company): its rows are read
+    # for their companies only (migrate.ingest.layout.activity)
+    activity_type_words: tuple[str, ...] = ()
+    activity_type_share: float = 0.8
+    activity_min_rows: int = 3
+    # a deal written on two rows told apart by a row-kind column: (the words of the row that
+    # carries the deal, the words of the other row) (migrate.ingest.layout.pairs)
+    row_pairs: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -98,6 +107,10 @@ class SheetTable:
     # Excel row -> the marks its format carries ("strike grey", "fill:FFFF00"): a team's way of
     # saying won or lost without a word (migrate.ingest.readers.Grid.row_marks)
     row_marks: dict[int, str] = field(default_factory=dict)
+    # an activity log (migrate.ingest.layout.activity): read for its companies only
+    activity_log: bool = False
+    # a deal written on two rows (migrate.ingest.layout.pairs): the other row -> the deal's row
+    pair_rows: dict[int, int] = field(default_factory=dict)
 
     @property
     def data_rows(self) -> list[int]:

@@ -21,6 +21,7 @@ from ...columns import ColumnMatch, header_key, map_columns, match_header
 from ...findings import Finding, listed
 from ...schema import Schema, row_mark_words
 from ..readers import Grid, column_letter
+from .activity import activity_kinds, read_for_companies
 from .cells import _clean, _merged_value_map
 from .header import (
     _combine_headers,
@@ -32,6 +33,7 @@ from .header import (
 )
 from .model import IngestRules, RowClass, SheetOverride, SheetTable
 from .override import _apply_override
+from .pairs import fold_row_pairs
 from .rows import classify_rows
 from .units import apply_sheet_unit
 
@@ -174,6 +176,23 @@ def find_table(
         return sheet.skip(*verdict)
     if not data_idx:
         return sheet.skip("sheet.no-data-rows", "the table has a header but no data rows")
+    pairs = fold_row_pairs(
+        table.data, table.columns, merged, grid.first_col, rules.row_pairs, grid.file, grid.sheet
+    )
+    if pairs is not None:  # a deal on two rows (売上 / 粗利, 計画 / 実績): one deal
+        table.data, table.columns, folded, said = pairs
+        table.skipped = sorted(table.skipped + [(r, "row.pair-second") for r, _ in folded])
+        table.pair_rows = dict(folded)
+        table.findings.append(said)
+        matches = table.columns
+    log = activity_kinds(table.columns, table.data, rules)
+    if log is not None:  # calls and visits: read for the companies they name only
+        table.columns, said = read_for_companies(
+            table.columns, *log, len(table.data), grid.file, grid.sheet
+        )
+        table.findings.append(said)
+        table.activity_log = True
+        matches = table.columns
     _cell_findings(sheet, matches, filled)
     _row_marks(sheet)
     return table

@@ -1,0 +1,119 @@
+"""An activity log (日付 | 会社名 | 担当者 | 活動種別 | 内容): a sheet of calls, visits and mails.
+
+A log beside a deal list is no deal list: each of its rows is one contact with a customer, many
+per company, and none of them is a deal or a lead. It is recognised on its values, not its name:
+a column whose values are activity kinds (電話 / 訪問 / メール, Call / Meeting / Email: the
+``activity_log.type_words`` of rules/ingest.yaml), a column of dates, a column of free text,
+companies named on more rows than there are companies, and no deal column (stage, amount,
+probability, close date). Its rows are then read for the companies they name only (the log is
+evidence that the company exists): every other column is kept as an ``extra:`` column of
+records.csv, and one warning says that the activities themselves go to the SFA's activity
+import (Salesforce Task, HubSpot calls / meetings / notes), not to these import files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import replace
+
+import pandas as pd
+
+from ...columns import ColumnMatch
+from ...findings import Finding
+from .model import IngestRules
+
+# a deal's own columns: a sheet that has one is a deal list (with a log column or two)
+_DEAL_FIELDS = frozenset({"stage", "amount", "probability", "close_date"})
+_DATE_TEXT = re.compile(
+    r"^\s*(\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?|\d{1,2}[/月]\d{1,2}日?|"
+    r"(令和|平成|R|H)\s*\d{1,2}[年.]\d{1,2}[月.]\d{1,2}日?)(\s|T|$)"
+)
+
+
+def _key(value: object) -> str:
+    return unicodedata.normalize("NFKC", str(value)).strip().casefold()
+
+
+def _filled(data: pd.DataFrame, j: object) -> list[object]:
+    return [v for v in data[j].tolist() if v is not None and str(v).strip() != ""]
+
+
+def _is_date(value: object) -> bool:
+    if isinstance(value, (dt.date, dt.datetime, pd.Timestamp)):
+        return True
+    return isinstance(value, str) and bool(_DATE_TEXT.match(unicodedata.normalize("NFKC", value)))
+
+
+def activity_kinds(
+    matches: list[ColumnMatch], data: pd.DataFrame, rules: IngestRules
+) -> tuple[ColumnMatch, Counter[str]] | None:
+    """The activity-type column of an activity log and its kinds with their counts, or None
+    when the sheet is no activity log (see the module's docstring for the evidence)."""
+    words = {_key(w) for w in rules.activity_type_words}
+    if not words or len(data) < rules.activity_min_rows:
+        return None
+    present = [m for m in matches if m.index in data.columns and _filled(data, m.index)]
+    company = next((m for m in present if m.field == "company_name"), None)
+    if company is None:
+        return None
+    kind_col, kinds = None, Counter[str]()
+    for m in present:
+        if m is company:
+            continue
+        values = _filled(data, m.index)
+        hits = [str(v).strip() for v in values if _key(v) in words]
+        if len(hits) >= rules.activity_type_share * len(values) and len(set(hits)) >= 1:
+            kind_col, kinds = m, Counter(hits)
+            break
+    if kind_col is None:
+        return None
+    others = [m for m in present if m is not company and m is not kind_col]
+    if kind_col.field == "stage" or any(m.field in _DEAL_FIELDS for m in others):
+        return None  # a deal list with an activity column: its rows are deals
+    dates = any(
+        sum(_is_date(v) for v in vals) >= 0.8 * len(vals)
+        for vals in (_filled(data, m.index) for m in others)
+    )
+    texts = any(
+        all(isinstance(v, str) for v in vals) and len(set(vals)) >= 0.5 * len(vals)
+        for vals in (_filled(data, m.index) for m in others)
+        if vals and not all(_is_date(v) for v in vals)
+    )
+    names = [_key(v) for v in _filled(data, company.index)]
+    repeated = len(names) > len(set(names))
+    return (kind_col, kinds) if dates and texts and repeated else None
+
+
+def read_for_companies(
+    matches: list[ColumnMatch],
+    kind_col: ColumnMatch,
+    kinds: Counter[str],
+    rows: int,
+    file: str,
+    sheet: str,
+) -> tuple[list[ColumnMatch], Finding]:
+    """The log's columns with the company column alone mapped (the others kept as extras),
+    and the warning that says what became of its rows."""
+    kept = [
+        m
+        if m.field in (None, "company_name")
+        else replace(m, field=None, method="none", note="activity log: kept as an extra column")
+        for m in matches
+    ]
+    shown = ", ".join(f"{k} {n}" for k, n in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])))
+    finding = Finding(
+        "ingest.activity-log",
+        "warning",
+        f"an activity log ({rows} rows; {kind_col.header or kind_col.column}: {shown}): its rows "
+        "are no deals; they were read for the companies they name, and each activity (its date, "
+        "kind, person and text) is kept in records.csv as extra columns, not in the import files",
+        file,
+        sheet,
+        column=kind_col.header or kind_col.column,
+        original=str(rows),
+        action="kept",
+    )
+    return kept, finding

@@ -1,0 +1,90 @@
+"""An activity log (日付 | 会社名 | 担当者 | 活動種別 | 内容) beside a deal list: its rows are calls,
+visits and mails, not deals; they are read for the companies they name only."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from migrate import pipeline
+from migrate.ingest import read_sources
+
+COMPANIES = ["株式会社富士ソリューション", "株式会社桜インダストリー", "株式会社大空航空サービス"]
+
+
+def _workbook(path: Path, *, kinds: list[str], with_deals: bool = True, amount: bool = False):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "案件リスト"
+    ws.append(["会社名", "案件名", "金額", "ステージ", "完了予定日", "担当"])
+    ws.append([COMPANIES[0], "人事システム", 2000000, "提案", dt.date(2026, 7, 31), "山本"])
+    ws.append([COMPANIES[1], "生産スケジューラ", 3500000, "交渉", dt.date(2026, 8, 31), "山本"])
+    if not with_deals:
+        wb.remove(ws)
+    log = wb.create_sheet("活動履歴")
+    log.append(["日付", "会社名", "担当者", "活動種別", "内容"] + (["金額"] if amount else []))
+    for i in range(9):
+        row = [
+            dt.date(2026, 4, 1) + dt.timedelta(days=3 * i),
+            COMPANIES[i % 3],
+            ["山本", "吉田"][i % 2],
+            kinds[i % len(kinds)],
+            f"{['定例', '見積説明', 'デモ'][i % 3]}の件で連絡 #{i}",
+        ]
+        log.append(row + ([100000 * (i + 1)] if amount else []))
+    wb.save(path)
+    return path
+
+
+def _log_table(path: Path):
+    return next(t for t in read_sources([str(path)]).tables if t.sheet == "活動履歴")
+
+
+@pytest.mark.parametrize(
+    "kinds", [["電話", "訪問", "メール"], ["Call", "Meeting", "Email"], ["架電", "来社", "Web会議"]]
+)
+def test_an_activity_log_is_read_for_its_companies_only(tmp_path, kinds):
+    table = _log_table(_workbook(tmp_path / "a.xlsx", kinds=kinds))
+    assert table.kind == "table" and table.activity_log
+    assert [m.field for m in table.columns if m.field] == ["company_name"]
+    said = [f for f in table.findings if f.rule == "ingest.activity-log"]
+    assert len(said) == 1 and said[0].column == "活動種別" and "9 rows" in said[0].message
+
+
+def test_a_deal_list_with_an_activity_column_is_no_log(tmp_path):
+    # an amount on every row: these are deals that say how they were last touched
+    table = _log_table(_workbook(tmp_path / "a.xlsx", kinds=["電話", "訪問"], amount=True))
+    assert not table.activity_log
+    assert "amount" in {m.field for m in table.columns}
+
+
+def test_a_column_of_other_words_is_no_activity_kind(tmp_path):
+    table = _log_table(_workbook(tmp_path / "a.xlsx", kinds=["東京", "大阪", "名古屋"]))
+    assert not table.activity_log
+
+
+def test_a_log_beside_a_deal_list_makes_no_deals_and_says_so(tmp_path):
+    src = _workbook(tmp_path / "a.xlsx", kinds=["電話", "訪問", "メール"])
+    res = pipeline.run([str(src)], target="salesforce")
+    cw = res.crosswalk
+    log = cw[cw["source_sheet"] == "活動履歴"]
+    assert len(log) == 9  # every row accounted for
+    assert (log["deal_id"] == "").all()
+    assert log["reason"].str.contains("ingest.activity-log").all()
+    # the company named only in the log still counts as a company
+    accounts = res.export.files["Account.csv"]
+    assert COMPANIES[2] in set(accounts["Name"])
+    assert len(res.export.files["Opportunity.csv"]) == 2
+    # the activity text is kept in records.csv
+    assert (res.records["extra:内容"].fillna("") != "").sum() == 9
+
+
+def test_a_log_alone_gives_its_companies(tmp_path):
+    src = _workbook(tmp_path / "a.xlsx", kinds=["電話", "訪問", "メール"], with_deals=False)
+    res = pipeline.run([str(src)], target="salesforce")
+    assert sorted(res.export.files["Account.csv"]["Name"]) == sorted(COMPANIES)
+    assert res.export.files["Opportunity.csv"].empty
+    assert "ingest.activity-log" in set(res.findings["rule"])
