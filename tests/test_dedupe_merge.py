@@ -705,3 +705,29 @@ def test_a_kana_only_name_and_the_kanji_name_it_reads_are_a_review_pair() -> Non
         "company:田中物産",
         "company:タナカブッサン",
     }
+
+
+@pytest.mark.parametrize(
+    ("kanji", "kana"),
+    [
+        ("山田製作所", "ヤマダセイサクショ"),
+        ("鈴木工業", "スズキコウギョウ"),
+        ("三菱重工業", "ミツビシジュウコウギョウ"),
+    ],
+)
+def test_a_kanji_name_read_by_translation_meets_its_kana_by_its_sound(kanji, kana) -> None:
+    """山田製作所 reads 'yamada manufacturing' (製作所 is translated), an ERP's kana
+    ヤマダセイサクショ only sounds it: the plain sound of the kanji name pairs them, as medium
+    evidence, a review pair like the other kana/kanji pairs."""
+    rows = [
+        {"company_name": f"株式会社{kanji}", "company_key": kanji, "_file": "tracker.xlsx"},
+        {"company_name": f"株式会社{kana}", "company_key": kana, "_file": "erp.csv"},
+    ]
+    result = find_duplicates(frame(rows + _background()))
+    assert not _same_company(result, kanji, kana)
+    review = result.review[result.review["entity"] == "companies"]
+    assert {*review["left_key"], *review["right_key"]} == {f"company:{kanji}", f"company:{kana}"}
+    # another company's kana sounds otherwise: no pair
+    other = {"company_name": "株式会社ヤマモトセイサクショ", "company_key": "ヤマモトセイサクショ"}
+    result = find_duplicates(frame([rows[0], {**other, "_file": "erp.csv"}, *_background()]))
+    assert result.review[result.review["entity"] == "companies"].empty

@@ -155,7 +155,7 @@ def _kana_links(
     shared: list[tuple[str, ...]],
     paired: set[int] = frozenset(),  # type: ignore[assignment]
 ) -> None:
-    """Kanji names and names written in kana alone that read the same (山田製作所 /
+    """Kanji names and names written in kana alone that read or sound the same (山田製作所 /
     ヤマダセイサクショ of an ERP's 得意先名ｶﾅ): medium evidence (``reading_shared``, the kanji record
     tagged j:, the kana one l:), since a kanji name's reading is a guess (ヤマダデンキ reads 山田電気
     and 山田電機 alike): it merges with something else that agrees, else the pair is reviewed."""
@@ -178,8 +178,21 @@ def _kana_links(
     left = part[kanji[part.index]]
     right = part[kana[part.index] & ~kanji[part.index]]
     (lrec, lnames, lreads), (rrec, rnames, rreads) = _by_record(left), _by_record(right)
-    lkeys = [tuple(dict.fromkeys(k for r in rs for k in r[0])) for rs in lreads]
-    rkeys = [tuple(dict.fromkeys(k for r in rs for k in r[0])) for rs in rreads]
+    # a kanji name's reading translates its dictionary words (山田製作所: yamada manufacturing,
+    # 鈴木工業: suzuki industry) where the kana name only sounds them (ヤマダセイサクショ): the plain
+    # sound of each name is one more key of it (the same evidence: a kanji name's sound is a
+    # guess too)
+    plain = {n: reader.plain_keys(str(n)) for n in pd.unique(part["name"])}
+
+    def keys_of(names: list[list[Any]], reads: list[list[Any]]) -> list[tuple[str, ...]]:
+        return [
+            tuple(
+                dict.fromkeys([*(k for r in rs for k in r[0]), *(k for n in ns for k in plain[n])])
+            )
+            for ns, rs in zip(names, reads)
+        ]
+
+    lkeys, rkeys = keys_of(lnames, lreads), keys_of(rnames, rreads)
     lcores = [tuple(dict.fromkeys(k for r in rs for k in r[1])) for rs in lreads]
     rcores = [tuple(dict.fromkeys(k for r in rs for k in r[1])) for rs in rreads]
     found = match_readings(
