@@ -161,3 +161,13 @@ def test_a_relational_workbook_links_every_deal_to_its_customer(relational_book,
     unknown = res.findings[res.findings["rule"] == "normalize.company-code-unknown"]
     assert list(zip(unknown["sheet"], unknown["row"])) == [("案件", 5)]
     assert (res.crosswalk["status"] != "rejected").all()
+
+
+def test_codes_without_any_master_are_one_finding_per_sheet():
+    frame = _records(
+        [("案件", r, {"company_code": f"C{r:03}", "deal_name": "x"}) for r in range(2, 40)]
+    )
+    out, found = normalize_records(frame, today=TODAY)
+    (message,) = found.loc[found["rule"] == "normalize.company-code-unknown", "message"]
+    assert message.startswith("38 row(s)") and "'C002', row 2" in message
+    assert (out["company_name"] == "").all()

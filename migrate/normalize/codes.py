@@ -13,7 +13,8 @@ name filled on some rows, #N/A or empty on others). After the company names are 
 * a code whose named rows name companies that are not alike gives no name
   (``normalize.company-code-conflict``, one finding per code naming the companies and rows);
 * a code no row names a company for leaves its rows without a company, each reported
-  (``normalize.company-code-unknown``): a deal without a company is then handled as before.
+  (``normalize.company-code-unknown``; one finding per sheet when the run holds no customer
+  master at all): a deal without a company is then handled as before.
 
 Codes compare after text cleaning (full-width digits are half-width, spaces dropped) in upper
 case; leading zeros count unless normalize.yaml ``companies.code_leading_zeros`` is ``ignore``.
@@ -104,8 +105,10 @@ def join_company_codes(out: pd.DataFrame, col: Collector, rules: NormalizeRules)
     if fill:
         _fill(out, col, fill, keys, raw, name_of)
     unknown = [int(p) for p in lacking if keys[p] not in named]
-    if unknown:
+    if unknown and named:
         _unknown(col, unknown, keys, raw, named)
+    elif unknown:
+        _no_master(col, unknown, raw)
 
 
 def _groups(keys: Sequence[str]) -> list[list[str]]:
@@ -206,6 +209,29 @@ def _unknown(
         )
     originals = [clean_text(raw[p]) for p in unknown]
     col.rows(CODE, unknown, issues, originals, originals)
+
+
+def _no_master(col: Collector, unknown: list[int], raw: np.ndarray) -> None:
+    """No row of the run names the company of any code (a code column, no customer master):
+    one finding per sheet with the count and the first row, not one per row."""
+    gcodes, labels = col.groups()
+    first: dict[int, list[int]] = {}
+    for p in unknown:
+        first.setdefault(int(gcodes[p]), []).append(p)
+    for g, rows in sorted(first.items()):
+        file, sheet = labels[g]
+        p = rows[0]
+        issue = Issue(
+            "normalize.company-code-unknown",
+            f"{len(rows)} row(s) name their company only by a code (e.g. "
+            f"{clean_text(raw[p])!r}, row {col.row[p]}) and no sheet of the run gives the "
+            "company of any code: read the customer master with them, or type the company "
+            "names into the rows",
+            clean_text(raw[p]),
+            severity="warning",
+            action="kept",
+        )
+        col.sheet_level(CODE, file, sheet, issue, clean_text(raw[p]))
 
 
 __all__ = ["code_key", "join_company_codes"]
