@@ -731,3 +731,35 @@ def test_a_kanji_name_read_by_translation_meets_its_kana_by_its_sound(kanji, kan
     other = {"company_name": "株式会社ヤマモトセイサクショ", "company_key": "ヤマモトセイサクショ"}
     result = find_duplicates(frame([rows[0], {**other, "_file": "erp.csv"}, *_background()]))
     assert result.review[result.review["entity"] == "companies"].empty
+
+
+def test_a_shared_customer_code_decides_a_kana_kanji_pair_and_nothing_else() -> None:
+    """The same 取引先コード on 田中物産 and an ERP's タナカブッサン: the reading pair (a review
+    alone) is one company; a code on two names the readings do not tie merges nothing."""
+    tanaka = {"company_name": "田中物産株式会社", "company_key": "田中物産", "_file": "master.xlsx"}
+    kana = {
+        "company_name": "タナカブッサン株式会社",
+        "company_key": "タナカブッサン",
+        "_file": "erp.csv",
+    }
+    other = {
+        "company_name": "タカハシシステム株式会社",
+        "company_key": "タカハシシステム",
+        "_file": "erp.csv",
+    }
+    code = {"company_code": "00127"}
+    result = find_duplicates(frame([{**tanaka, **code}, {**kana, **code}, *_background()]))
+    assert _same_company(result, "田中物産", "タナカブッサン")
+    result = find_duplicates(frame([{**tanaka, **code}, {**other, **code}, *_background()]))
+    assert not _same_company(result, "田中物産", "タカハシシステム")
+    # a domain on both sides that differs: a person decides
+    result = find_duplicates(
+        frame(
+            [
+                {**tanaka, **code, "website_domain": "tanaka.co.jp"},
+                {**kana, **code, "website_domain": "tanaka-bussan.jp"},
+                *_background(),
+            ]
+        )
+    )
+    assert not _same_company(result, "田中物産", "タナカブッサン")

@@ -42,3 +42,24 @@ def test_kana_names_of_an_erp_meet_the_kanji_names_they_sound(tmp_path):
         frozenset(("company:スズキコウギョウ", "company:鈴木工業")),
         frozenset(("company:タナカブッサン", "company:田中物産")),
     }
+
+
+def test_the_erps_customer_code_on_the_master_joins_its_kana_name_to_the_kanji_one(tmp_path):
+    erp = tmp_path / "erp.csv"
+    erp.write_text(
+        "得意先ｺｰﾄﾞ,得意先名ｶﾅ,件名,受注金額,納期,状態\n"
+        "００１２３,ｶﾌﾞｼｷｶﾞｲｼｬ ﾔﾏﾀﾞｾｲｻｸｼｮ,生産管理,3200000,2026/06/30,提案中\n",
+        encoding="cp932",
+    )
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "顧客マスタ"
+    ws.append(["得意先コード", "会社名", "住所"])
+    ws.append(["00123", "株式会社山田製作所", "東京都千代田区1-1"])
+    wb.save(tmp_path / "master.xlsx")
+    res = pipeline.run(
+        [str(erp), str(tmp_path / "master.xlsx")], target="salesforce", as_of=dt.date(2026, 1, 5)
+    )
+    companies = res.dedupe.companies
+    assert list(companies["company_name"]) == ["株式会社山田製作所"]
+    assert list(companies["company_code"]) == ["00123"]

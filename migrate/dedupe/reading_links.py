@@ -249,8 +249,38 @@ def reading_decisions(frame: pd.DataFrame) -> pd.DataFrame:
                     if d == "same" and (_differ(a, b, "domain") or _differ(a, b, "phone")):
                         d = "review"  # the names read alike, their contact details do not
                     out.append((str(a["_key"]), str(b["_key"]), d))
+    # a shared code makes a reading pair's review a decision (the code's decision comes first)
+    out = _code_decisions(tracker, {(a, b) for a, b, _ in out}) + out
     decided = pd.DataFrame(out, columns=columns).drop_duplicates(["left_key", "right_key"])
     return decided.reset_index(drop=True)
+
+
+def _code_decisions(
+    tracker: pd.DataFrame, linked: set[tuple[str, str]]
+) -> list[tuple[str, str, str]]:
+    """Records that share a customer code (取引先コード) and whose names the reading pass linked
+    (an ERP's ナニワコウギョウ beside 浪速工業: a review pair alone) are the same company, unless
+    a domain or a phone on both sides differs (then review). A code whose names are not alike
+    is reported by normalize (normalize.company-code-conflict) and decides nothing here."""
+    if "code" not in tracker:
+        return []
+    holders: dict[str, list[int]] = {}
+    for pos, codes in enumerate(tracker["code"]):
+        for c in codes if isinstance(codes, tuple) else ():
+            holders.setdefault(c, []).append(pos)
+    out: list[tuple[str, str, str]] = []
+    for recs in holders.values():
+        if len(recs) < 2 or len(recs) > MAX_SHARED:
+            continue
+        for x in range(len(recs)):
+            for y in range(x + 1, len(recs)):
+                a, b = tracker.iloc[recs[x]], tracker.iloc[recs[y]]
+                ka, kb = str(a["_key"]), str(b["_key"])
+                if (ka, kb) not in linked and (kb, ka) not in linked:
+                    continue
+                differ = _differ(a, b, "domain") or _differ(a, b, "phone")
+                out.append((ka, kb, "review" if differ else "same"))
+    return out
 
 
 def _across(a: pd.Series, b: pd.Series) -> bool:
