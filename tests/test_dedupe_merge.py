@@ -705,3 +705,61 @@ def test_a_kana_only_name_and_the_kanji_name_it_reads_are_a_review_pair() -> Non
         "company:田中物産",
         "company:タナカブッサン",
     }
+
+
+@pytest.mark.parametrize(
+    ("kanji", "kana"),
+    [
+        ("山田製作所", "ヤマダセイサクショ"),
+        ("鈴木工業", "スズキコウギョウ"),
+        ("三菱重工業", "ミツビシジュウコウギョウ"),
+    ],
+)
+def test_a_kanji_name_read_by_translation_meets_its_kana_by_its_sound(kanji, kana) -> None:
+    """山田製作所 reads 'yamada manufacturing' (製作所 is translated), an ERP's kana
+    ヤマダセイサクショ only sounds it: the plain sound of the kanji name pairs them, as medium
+    evidence, a review pair like the other kana/kanji pairs."""
+    rows = [
+        {"company_name": f"株式会社{kanji}", "company_key": kanji, "_file": "tracker.xlsx"},
+        {"company_name": f"株式会社{kana}", "company_key": kana, "_file": "erp.csv"},
+    ]
+    result = find_duplicates(frame(rows + _background()))
+    assert not _same_company(result, kanji, kana)
+    review = result.review[result.review["entity"] == "companies"]
+    assert {*review["left_key"], *review["right_key"]} == {f"company:{kanji}", f"company:{kana}"}
+    # another company's kana sounds otherwise: no pair
+    other = {"company_name": "株式会社ヤマモトセイサクショ", "company_key": "ヤマモトセイサクショ"}
+    result = find_duplicates(frame([rows[0], {**other, "_file": "erp.csv"}, *_background()]))
+    assert result.review[result.review["entity"] == "companies"].empty
+
+
+def test_a_shared_customer_code_decides_a_kana_kanji_pair_and_nothing_else() -> None:
+    """The same 取引先コード on 田中物産 and an ERP's タナカブッサン: the reading pair (a review
+    alone) is one company; a code on two names the readings do not tie merges nothing."""
+    tanaka = {"company_name": "田中物産株式会社", "company_key": "田中物産", "_file": "master.xlsx"}
+    kana = {
+        "company_name": "タナカブッサン株式会社",
+        "company_key": "タナカブッサン",
+        "_file": "erp.csv",
+    }
+    other = {
+        "company_name": "タカハシシステム株式会社",
+        "company_key": "タカハシシステム",
+        "_file": "erp.csv",
+    }
+    code = {"company_code": "00127"}
+    result = find_duplicates(frame([{**tanaka, **code}, {**kana, **code}, *_background()]))
+    assert _same_company(result, "田中物産", "タナカブッサン")
+    result = find_duplicates(frame([{**tanaka, **code}, {**other, **code}, *_background()]))
+    assert not _same_company(result, "田中物産", "タカハシシステム")
+    # a domain on both sides that differs: a person decides
+    result = find_duplicates(
+        frame(
+            [
+                {**tanaka, **code, "website_domain": "tanaka.co.jp"},
+                {**kana, **code, "website_domain": "tanaka-bussan.jp"},
+                *_background(),
+            ]
+        )
+    )
+    assert not _same_company(result, "田中物産", "タナカブッサン")

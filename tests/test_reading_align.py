@@ -120,3 +120,14 @@ def test_a_names_reading_does_not_depend_on_the_hash_seed() -> None:
         for seed in ("0", "1", "2", "3", "4", "5")
     }
     assert len(seen) == 1
+
+
+def test_a_names_plain_sound_translates_no_word() -> None:
+    from migrate.normalize.readings import reader_for
+
+    reader = reader_for()
+    assert reader.keys("株式会社山田製作所") == ("yamadamanufacturing",)
+    assert reader.plain_keys("株式会社山田製作所") == ("yamadaseisakusho",)
+    assert reader.plain_keys("ｶﾌﾞｼｷｶﾞｲｼｬ ﾔﾏﾀﾞｾｲｻｸｼｮ") == ("yamadaseisakusho",)
+    assert reader.plain_keys("鈴木工業株式会社") == reader.plain_keys("ｽｽﾞｷｺｳｷﾞｮｳ(ｶﾌﾞ)")
+    assert reader.plain_keys("Mitsubishi Corporation") == ()

@@ -261,6 +261,8 @@ def company_records(
             "people": _gather(record_of_row, _people(records), n_rec),
             "people_reading": _gather(record_of_row, _people_readings(records), n_rec),
             "deals": _gather(record_of_row, _deal_fingerprints(records), n_rec),
+            # the team's own code of the customer (取引先コード): same code, same company
+            "code": _gather(record_of_row, _company_codes(records), n_rec),
             "existing_id": "",
         }
     )
@@ -271,6 +273,13 @@ def company_records(
     if existing is not None and len(existing):
         frame = pd.concat([frame, existing], ignore_index=True)
     return EntityRecords(frame, record_of_row)
+
+
+def _company_codes(records: pd.DataFrame) -> pd.Series:
+    """Per row, its customer code as compared (full-width half-width, no spaces, upper case)."""
+    from ..normalize.codes import code_key
+
+    return _map_unique(text_column(records, "company_code"), code_key)
 
 
 def _people(records: pd.DataFrame) -> pd.Series:

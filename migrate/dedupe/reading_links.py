@@ -155,7 +155,7 @@ def _kana_links(
     shared: list[tuple[str, ...]],
     paired: set[int] = frozenset(),  # type: ignore[assignment]
 ) -> None:
-    """Kanji names and names written in kana alone that read the same (山田製作所 /
+    """Kanji names and names written in kana alone that read or sound the same (山田製作所 /
     ヤマダセイサクショ of an ERP's 得意先名ｶﾅ): medium evidence (``reading_shared``, the kanji record
     tagged j:, the kana one l:), since a kanji name's reading is a guess (ヤマダデンキ reads 山田電気
     and 山田電機 alike): it merges with something else that agrees, else the pair is reviewed."""
@@ -178,8 +178,21 @@ def _kana_links(
     left = part[kanji[part.index]]
     right = part[kana[part.index] & ~kanji[part.index]]
     (lrec, lnames, lreads), (rrec, rnames, rreads) = _by_record(left), _by_record(right)
-    lkeys = [tuple(dict.fromkeys(k for r in rs for k in r[0])) for rs in lreads]
-    rkeys = [tuple(dict.fromkeys(k for r in rs for k in r[0])) for rs in rreads]
+    # a kanji name's reading translates its dictionary words (山田製作所: yamada manufacturing,
+    # 鈴木工業: suzuki industry) where the kana name only sounds them (ヤマダセイサクショ): the plain
+    # sound of each name is one more key of it (the same evidence: a kanji name's sound is a
+    # guess too)
+    plain = {n: reader.plain_keys(str(n)) for n in pd.unique(part["name"])}
+
+    def keys_of(names: list[list[Any]], reads: list[list[Any]]) -> list[tuple[str, ...]]:
+        return [
+            tuple(
+                dict.fromkeys([*(k for r in rs for k in r[0]), *(k for n in ns for k in plain[n])])
+            )
+            for ns, rs in zip(names, reads)
+        ]
+
+    lkeys, rkeys = keys_of(lnames, lreads), keys_of(rnames, rreads)
     lcores = [tuple(dict.fromkeys(k for r in rs for k in r[1])) for rs in lreads]
     rcores = [tuple(dict.fromkeys(k for r in rs for k in r[1])) for rs in rreads]
     found = match_readings(
@@ -236,8 +249,38 @@ def reading_decisions(frame: pd.DataFrame) -> pd.DataFrame:
                     if d == "same" and (_differ(a, b, "domain") or _differ(a, b, "phone")):
                         d = "review"  # the names read alike, their contact details do not
                     out.append((str(a["_key"]), str(b["_key"]), d))
+    # a shared code makes a reading pair's review a decision (the code's decision comes first)
+    out = _code_decisions(tracker, {(a, b) for a, b, _ in out}) + out
     decided = pd.DataFrame(out, columns=columns).drop_duplicates(["left_key", "right_key"])
     return decided.reset_index(drop=True)
+
+
+def _code_decisions(
+    tracker: pd.DataFrame, linked: set[tuple[str, str]]
+) -> list[tuple[str, str, str]]:
+    """Records that share a customer code (取引先コード) and whose names the reading pass linked
+    (an ERP's ナニワコウギョウ beside 浪速工業: a review pair alone) are the same company, unless
+    a domain or a phone on both sides differs (then review). A code whose names are not alike
+    is reported by normalize (normalize.company-code-conflict) and decides nothing here."""
+    if "code" not in tracker:
+        return []
+    holders: dict[str, list[int]] = {}
+    for pos, codes in enumerate(tracker["code"]):
+        for c in codes if isinstance(codes, tuple) else ():
+            holders.setdefault(c, []).append(pos)
+    out: list[tuple[str, str, str]] = []
+    for recs in holders.values():
+        if len(recs) < 2 or len(recs) > MAX_SHARED:
+            continue
+        for x in range(len(recs)):
+            for y in range(x + 1, len(recs)):
+                a, b = tracker.iloc[recs[x]], tracker.iloc[recs[y]]
+                ka, kb = str(a["_key"]), str(b["_key"])
+                if (ka, kb) not in linked and (kb, ka) not in linked:
+                    continue
+                differ = _differ(a, b, "domain") or _differ(a, b, "phone")
+                out.append((ka, kb, "review" if differ else "same"))
+    return out
 
 
 def _across(a: pd.Series, b: pd.Series) -> bool:

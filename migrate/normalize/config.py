@@ -63,6 +63,8 @@ class CompanyRules:
     leading: tuple[str, ...]
     branch_words: tuple[str, ...]
     key_folds: tuple[tuple[str, str], ...]
+    # customer codes (取引先コード): True when 00123 and 123 are one code
+    code_ignores_leading_zeros: bool = False
 
 
 @dataclass(frozen=True)
@@ -190,7 +192,8 @@ _KEYS = {
     "": "kind version findings types fields normalizers placeholders companies people phones "
     "dates amounts probability stages",
     "findings": "reformats mappings text_cleaned",
-    "companies": "legal_forms key_only_words honorifics cut_from leading branch_words key_folds",
+    "companies": "legal_forms key_only_words honorifics cut_from leading branch_words key_folds "
+    "code_leading_zeros",
     "people": "honorific_suffixes honorific_prefixes titles name_suffixes name_particles surnames "
     "not_name_words",
     "phones": "default_region extension_markers leading_zero_mobile_prefixes "
@@ -279,6 +282,10 @@ def parse_normalize_rules(path: str) -> NormalizeRules:
             leading=g.words(co, "leading", "companies"),
             branch_words=g.words(co, "branch_words", "companies"),
             key_folds=tuple((clean_text(k), clean_text(v)) for k, v in folds.items()),
+            code_ignores_leading_zeros=g.choice(
+                co, "code_leading_zeros", ("keep", "ignore"), "keep", "companies"
+            )
+            == "ignore",
         ),
         people=PeopleRules(
             honorific_suffixes=g.words(people, "honorific_suffixes", "people"),

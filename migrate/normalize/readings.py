@@ -280,6 +280,18 @@ class Reader:
             tuple(dict.fromkeys(self._sound(w) for w in found)),
         )
 
+    def plain_keys(self, name: str) -> tuple[str, ...]:
+        """A Japanese name's sound alone: romanised whole by each engine, its legal form dropped
+        and no dictionary word translated (山田製作所: yamadaseisakusho, as an ERP writes it in
+        kana, ヤマダセイサクショ; its reading is yamada manufacturing). Empty for a Latin name."""
+        s = _nfkc(name).strip()
+        if not s or not is_japanese(s):
+            return ()
+        compact = self._strip_ja_forms(s)
+        found = (self._romanised(compact, v) for v in range(len(self.engines)))
+        keys = ("".join(w).replace(" ", "") for w in found if w and "?" not in w)
+        return tuple(dict.fromkeys(k for k in keys if len(k) >= self.rules.min_length))
+
     @staticmethod
     def _keys(found: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:
         return tuple(dict.fromkeys("".join(w).replace(" ", "") for w in found))
