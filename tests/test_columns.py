@@ -47,6 +47,12 @@ def test_fuzzy_header_has_a_confidence_below_one():
     assert field == "close_date" and conf < 1.0 and method in {"contains", "fuzzy"}
 
 
+def test_a_contacts_own_record_number_is_no_customer_code():
+    # 取引先責任者 is Salesforce's contact: its ID is the person's record, not the company's code
+    assert match_header("取引先コード", SCHEMA)[0] == "company_code"
+    assert match_header("取引先責任者ID", SCHEMA)[0] is None
+
+
 def test_unknown_header_stays_unmapped():
     assert (
         match_header("社内メモ用フラグ", SCHEMA)[0] is None
