@@ -47,6 +47,7 @@ from .files import (
     extension_mismatch,
 )
 from .layout import IngestRules, SheetOverride, SheetTable, find_table
+from .layout.blocks import side_by_side
 from .readers import Grid, read_grids
 
 __all__ = [
@@ -192,6 +193,7 @@ def read_sources(
             )
         )
     read: list[tuple[Grid, SheetOverride | None]] = []  # every grid, in the order of its table
+    split: dict[tuple[str, str], Finding] = {}  # (file, sheet) of a side-by-side table: its finding
     for order, (path, name) in enumerate(zip(files, names)):
         step(f"{name} ({order + 1} of {len(files)})" if len(files) > 1 else name)
         try:
@@ -216,8 +218,8 @@ def read_sources(
         if mismatch:
             result.findings.append(Finding("ingest.extension-mismatch", "info", mismatch, name))
         tables = []
-        for g in grids:
-            ov = (overrides or {}).get((name, g.sheet))
+        parts = _side_by_side(grids, overrides or {}, name, schema, rules, layout_dir, split)
+        for g, ov in parts:
             tables.append(find_table(g, schema, rules, layout_dir, ov))
             read.append((g, ov))
         if not any(t.kind == "table" for t in tables) and all(
@@ -234,8 +236,37 @@ def read_sources(
         result.tables.extend(tables)
     result.tables = _with_known_companies(result.tables, read, schema, rules, layout_dir)
     for t in result.tables:
+        if (t.file, t.sheet) in split:
+            t.findings.insert(0, split[(t.file, t.sheet)])
+    for t in result.tables:
         _owner_from_sheet_name(t, rules, layout_dir)
     return result
+
+
+def _side_by_side(
+    grids: list[Grid],
+    overrides: dict[tuple[str, str], SheetOverride],
+    name: str,
+    schema: Schema,
+    rules: IngestRules,
+    rules_dir: str | None,
+    split: dict[tuple[str, str], Finding],
+) -> list[tuple[Grid, SheetOverride | None]]:
+    """Each grid with its mapping-file override, a sheet of tables side by side cut into one
+    grid per table (:func:`.layout.blocks.side_by_side`; ``split`` gets the finding of each
+    part by its file and sheet name). A sheet the mapping file speaks of is read as it says,
+    whole."""
+    out: list[tuple[Grid, SheetOverride | None]] = []
+    for g in grids:
+        ov = overrides.get((name, g.sheet))
+        if ov is not None:
+            out.append((g, ov))
+            continue
+        for part, finding in side_by_side(g, schema, rules.header_search_rows, rules_dir):
+            if finding is not None:
+                split[(name, part.sheet)] = finding
+            out.append((part, None))
+    return out
 
 
 def _owner_from_sheet_name(table: SheetTable, rules: IngestRules, rules_dir: str | None) -> None:

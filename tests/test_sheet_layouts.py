@@ -1,0 +1,87 @@
+"""Layouts a new user's trackers had (u16): two tables side by side on one sheet, stages kept
+in cell comments, a row counter beside the data, a sheet of won deals without a stage column."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import Workbook
+
+from migrate import pipeline
+from migrate.ingest import read_sources, to_records
+
+pytestmark = pytest.mark.usefixtures("gx_by_mask")
+
+OPEN = [
+    ("株式会社東雲システム", "会計クラウド移行", "加藤", 3000000, "提案", "2025-02-28"),
+    ("株式会社白鷺運輸", "車両管理", "加藤", 1800000, "見積", "2025-03-15"),
+    ("株式会社暁工業", "保全DX", "吉田", 6000000, "ヒアリング", "2025-06-30"),
+]
+CLOSED = [
+    ("株式会社紅葉銀行", "行内SNS", "加藤", 9000000, "失注", "2024-10-31"),
+    ("株式会社楓商会", "在庫管理", "吉田", 1200000, "受注", "2024-09-30"),
+]
+
+
+def _board(path: Path, gap: bool = True, right_header: list[str] | None = None) -> Path:
+    """■進行中 in A:F and ■完了・失注 after a blank column G (H:M), as a deal board keeps them."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "案件ボード"
+    ws["A1"] = "■進行中"
+    ws["H1"] = "■完了・失注"
+    left = ["会社名", "案件名", "担当", "金額", "ステージ", "予定日"]
+    right = right_header or ["会社名", "案件名", "担当", "金額", "結果", "確定日"]
+    ws.append(left + [None] + right)
+    for i in range(max(len(OPEN), len(CLOSED))):
+        a = list(OPEN[i]) if i < len(OPEN) else [None] * 6
+        b = list(CLOSED[i]) if i < len(CLOSED) else [None] * 6
+        ws.append(a + [None] + b)
+    if not gap:  # a spacer column inside one table: 備考 after a blank column
+        for r in range(2, ws.max_row + 1):
+            ws.cell(r, 7).value = None
+    wb.save(path)
+    return path
+
+
+def test_tables_side_by_side_are_read_as_tables_of_their_own(tmp_path: Path) -> None:
+    result = read_sources([str(_board(tmp_path / "board.xlsx"))])
+    tables = [t for t in result.tables if t.kind == "table"]
+    assert [t.sheet for t in tables] == ["案件ボード", "案件ボード [H:M]"]
+    left, right = tables
+    assert list(left.data.index) == [3, 4, 5] and list(right.data.index) == [3, 4]
+    # the right table's columns are none of the left's
+    assert {m.column for m in left.columns} == set("ABCDEF")
+    assert {m.column for m in right.columns} == set("HIJKLM")
+    rec = to_records(result.tables)
+    assert rec["company_name"].tolist() == [r[0] for r in OPEN] + [r[0] for r in CLOSED]
+    assert rec["_row_key"].is_unique
+    said = [f for t in tables for f in t.findings if f.rule == "ingest.side-by-side"]
+    assert len(said) == 2 and "H:M" in said[1].message and said[1].sheet == "案件ボード [H:M]"
+
+
+def test_a_blank_spacer_column_inside_one_table_keeps_it_whole(tmp_path: Path) -> None:
+    """After the blank column a block of other fields (備考, 次回アクション): one table."""
+    path = _board(tmp_path / "spacer.xlsx", right_header=["備考", "次回アクション", "", "", "", ""])
+    result = read_sources([str(path)])
+    assert [t.sheet for t in result.tables if t.kind == "table"] == ["案件ボード"]
+    assert not any(f.rule == "ingest.side-by-side" for t in result.tables for f in t.findings)
+
+
+def test_the_right_table_s_outcome_is_no_outcome_of_the_left_rows(tmp_path: Path) -> None:
+    res = pipeline.run(
+        [str(_board(tmp_path / "board.xlsx"))],
+        target=None,
+        as_of=pd.Timestamp("2024-12-01").date(),
+    )
+    rec = res.records
+    stage = dict(zip(zip(rec["_source_sheet"], rec["_source_row"]), rec["stage"]))
+    assert stage[("案件ボード", 3)] == "proposal"  # not won by 楓商会's 受注 on its line
+    assert stage[("案件ボード", 5)] != "won"
+    assert stage[("案件ボード [H:M]", 3)] == "lost" and stage[("案件ボード [H:M]", 4)] == "won"
+    assert not (res.findings["rule"] == "stages.outcome-over-stage").any()
+    # 確定日 beside 結果 is the date the deal closed
+    closed = rec[rec["_source_sheet"] == "案件ボード [H:M]"]
+    assert closed["close_date"].notna().all()
