@@ -85,3 +85,49 @@ def test_the_right_table_s_outcome_is_no_outcome_of_the_left_rows(tmp_path: Path
     # 確定日 beside 結果 is the date the deal closed
     closed = rec[rec["_source_sheet"] == "案件ボード [H:M]"]
     assert closed["close_date"].notna().all()
+
+
+def _numbered(path: Path, numbers: list[object], header: str = "No") -> Path:
+    """A deal list numbered down the rows; its last row a copy of its first (typed twice)."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "案件一覧"
+    ws.append([header, "顧客名", "案件名", "担当", "金額", "ステータス", "受注予定日"])
+    deals = [
+        ("株式会社北斗製作所", "生産管理システム更改", "佐藤", 4800000, "提案中", "2025-12-20"),
+        ("株式会社ひかり薬品", "MA導入", "鈴木", 1500000, "ヒアリング", "2026-01-15"),
+        ("株式会社大和建設", "BIM研修", "田中", 600000, "提案中", "2025-12-31"),
+        ("株式会社湊テック", "ネットワーク更改", "佐藤", 3300000, "見積提出", "2026-02-20"),
+    ]
+    for n, deal in zip(numbers, [*deals, deals[0]]):
+        ws.append([n, *deal])
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("numbers", "counter"),
+    [
+        ([1, 2, 3, 4, 5], True),
+        ([1, 2, 4, 5, 6], True),  # row 3 was deleted
+        (["001", "002", "003", "004", "005"], True),
+        ([1001, 1002, 1003, 1004, 1005], False),  # a system's ids, not row numbers
+        ([7, 3, 12, 5, 9], False),
+        (["A-1", "A-2", "A-3", "A-4", "A-5"], False),
+    ],
+)
+def test_a_column_counting_the_rows_is_no_record_id(tmp_path, numbers, counter) -> None:
+    result = read_sources([str(_numbered(tmp_path / "numbered.xlsx", numbers))])
+    t = result.tables[0]
+    field = next(m.field for m in t.columns if m.column == "A")
+    assert (field is None) == counter
+    assert any(f.rule == "ingest.row-counter" for f in t.findings) == counter
+    if counter:
+        assert "extra:No" in to_records(result.tables).columns
+
+
+def test_a_row_typed_twice_under_two_row_numbers_is_one_deal(tmp_path: Path) -> None:
+    path = _numbered(tmp_path / "numbered.xlsx", [1, 2, 3, 4, 5])
+    res = pipeline.run([str(path)], target=None, as_of=pd.Timestamp("2025-10-01").date())
+    rec = res.records.set_index("_source_row")
+    assert rec.loc[6, "_merged_into"] != "" and rec.loc[6, "deal_id"] == rec.loc[2, "deal_id"]
