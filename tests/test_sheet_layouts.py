@@ -131,3 +131,60 @@ def test_a_row_typed_twice_under_two_row_numbers_is_one_deal(tmp_path: Path) -> 
     res = pipeline.run([str(path)], target=None, as_of=pd.Timestamp("2025-10-01").date())
     rec = res.records.set_index("_source_row")
     assert rec.loc[6, "_merged_into"] != "" and rec.loc[6, "deal_id"] == rec.loc[2, "deal_id"]
+
+
+def _closed_sheet(path: Path, sheet: str, header: list[str], dates: list[str]) -> Path:
+    """A sheet of deals without a stage column (受注実績: 取引先 | 件名 | 受注金額 | 受注日)."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet
+    ws.append(header)
+    for k, day in enumerate(dates):
+        ws.append([f"株式会社テスト{k}", f"案件{k}", 1000000 + k, day or None])
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("sheet", "header", "expected"),
+    [
+        ("受注実績(千円)", ["取引先", "件名", "金額", "日付"], ["won", "won", "won"]),
+        ("Closed Won", ["Account", "Opportunity", "Amount", "Date"], ["won", "won", "won"]),
+        ("失注一覧", ["取引先", "件名", "金額", "日付"], ["lost", "lost", "lost"]),
+        # the headers say won: each row whose close date is filled
+        ("2024年度", ["取引先", "件名", "金額", "受注日"], ["won", "won", ""]),
+        ("2024年度", ["取引先", "件名", "受注金額", "完了予定日"], ["won", "won", "won"]),
+        # nothing says closed, or the name says the deals are still expected
+        ("2024年度", ["取引先", "件名", "金額", "受注予定日"], ["", "", ""]),
+        ("受注見込一覧", ["取引先", "件名", "金額", "受注予定日"], ["", "", ""]),
+        ("受注・失注一覧", ["取引先", "件名", "金額", "日付"], ["", "", ""]),
+        ("Wonderland", ["Account", "Opportunity", "Amount", "Date"], ["", "", ""]),
+    ],
+)
+def test_a_sheet_of_won_deals_without_a_stage_column_gives_its_rows_won(
+    tmp_path: Path, sheet: str, header: list[str], expected: list[str]
+) -> None:
+    path = _closed_sheet(tmp_path / "closed.xlsx", sheet, header, ["2024-06-30", "2024-07-15", ""])
+    res = pipeline.run([str(path)], target=None, as_of=pd.Timestamp("2024-12-01").date())
+    rec = res.records.sort_values("_source_row")
+    assert [str(s or "") for s in rec["stage"]] == expected
+    inferred = res.findings[res.findings["rule"] == "stages.inferred"]
+    assert len(inferred) == sum(1 for s in expected if s)
+    if expected[0]:
+        said = ("sheet name", f"{header[2]} '", f"{header[3]} '")
+        assert all(any(w in m for w in said) for m in inferred["message"])
+
+
+def test_a_sheet_with_a_stage_column_takes_nothing_from_its_name(tmp_path: Path) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "受注実績"
+    ws.append(["取引先", "件名", "金額", "ステージ"])
+    ws.append(["株式会社テスト", "案件A", 1000000, "提案"])
+    ws.append(["株式会社テスト2", "案件B", 2000000, None])
+    wb.save(tmp_path / "staged.xlsx")
+    res = pipeline.run([str(tmp_path / "staged.xlsx")], target=None)
+    assert [str(s or "") for s in res.records.sort_values("_source_row")["stage"]] == [
+        "proposal",
+        "",
+    ]

@@ -31,6 +31,7 @@ from ..schema import (
     EXTRA_PREFIX,
     ROW_KEY,
     ROW_MARKS,
+    SHEET_HEADERS,
     SOURCE_FILE,
     SOURCE_ORDER,
     SOURCE_ROW,
@@ -446,12 +447,15 @@ def to_records(
             cols["owner"] = t.owner_from_sheet
         if t.row_marks:
             cols[ROW_MARKS] = np.array([t.row_marks.get(r, "") for r in rows], dtype=object)
+        said = _headers_without_stage(t)
+        if said:
+            cols[SHEET_HEADERS] = said
         parts.append((n, cols))
     bookkeeping = list(BOOKKEEPING)
     if not parts:
         return pd.DataFrame(columns=bookkeeping + schema.names, dtype=object)
     extras = sorted({c for _, cols in parts for c in cols if c.startswith(EXTRA_PREFIX)})
-    marked = [ROW_MARKS] if any(ROW_MARKS in cols for _, cols in parts) else []
+    marked = [c for c in (ROW_MARKS, SHEET_HEADERS) if any(c in cols for _, cols in parts)]
     names = bookkeeping + schema.names + extras + marked
     numbers = (SOURCE_ROW, SOURCE_ORDER)
     texts = [c for c in names if c not in numbers]
@@ -477,6 +481,19 @@ def to_records(
     for c in numbers:  # in the order of ``names``
         out.insert(names.index(c), c, ints[c])
     return out
+
+
+def _headers_without_stage(table: SheetTable) -> str:
+    """A table without a stage column: the headers of its close-date and amount columns (a
+    sheet of won deals says so in them: 受注日, 受注金額), ``field<TAB>header`` a line; "" for a
+    table with a stage column (its stage cells say what each row is)."""
+    if any(m.field == "stage" for m in table.columns):
+        return ""
+    return "\n".join(
+        f"{m.field}\t{m.header}"
+        for m in table.columns
+        if m.field in ("close_date", "amount") and m.header
+    )
 
 
 def column_units(tables: list[SheetTable]) -> ColumnUnits:

@@ -15,6 +15,7 @@ Evidence: probability, the canonical ``lost_reason``, and the won/lost flag and 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,7 +23,13 @@ import pandas as pd
 
 from .. import findings as fnd
 from ..columnar import by_value, map_values
-from ..schema import ROW_MARKS, cell_text, is_blank, row_mark_words
+from ..schema import (
+    ROW_MARKS,
+    SHEET_HEADERS,
+    cell_text,
+    is_blank,
+    row_mark_words,
+)
 from .checks import _column, _number_or_none, _where, where_columns
 from .model import EvidenceColumns, InferenceRule, StageModel, cell_key, word_key
 
@@ -220,6 +227,98 @@ def mark_sides(records: pd.DataFrame, model: StageModel) -> tuple[np.ndarray, np
     return side, said
 
 
+def sheet_sides(
+    records: pd.DataFrame, model: StageModel, sheets: set[str]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per row of a sheet in ``sheets`` (file|sheet: those without a stage), the side (won,
+    lost or "") the sheet says of all its rows, and the words saying it: its name (受注実績,
+    失注一覧; evidence ``sheets``, unless a word of ``sheets_not`` says not closed yet:
+    受注見込一覧), or the header of its close-date column (受注日; evidence ``dates``) or amount
+    column (受注金額; evidence ``amounts``) where the row's cell is filled."""
+    n = len(records)
+    side = np.full(n, "", dtype=object)
+    said = np.full(n, "", dtype=object)
+    ev = model.evidence
+    if not n or not sheets:
+        return side, said
+    keys = _sheet_keys(records)
+    names = map_values(_column(records, "_source_sheet"), cell_text).to_numpy(dtype=object)
+    headers = map_values(_column(records, SHEET_HEADERS), cell_text).to_numpy(dtype=object)
+    filled = {f: ~_blank(records, f) for f in ("close_date", "amount")}
+    inside = np.isin(keys, list(sheets))
+    group_of: dict[tuple[str, str], int] = {}
+    groups = np.array(
+        [
+            group_of.setdefault(pair, len(group_of))
+            for pair in zip(names.tolist(), headers.tolist())
+        ],
+        dtype=np.int64,
+    )
+    for (name, heads), g in group_of.items():  # each sheet (name and headers) once
+        rows = (groups == g) & inside
+        if not rows.any():
+            continue
+        found, words = _sheet_says(name, model)
+        if found:
+            side[rows], said[rows] = found, words
+            continue
+        for line in heads.splitlines():  # the row's own close date or amount under 受注日
+            field, _, header = line.partition("\t")
+            found = _header_side(header, field, ev)
+            hit = rows & filled[field] & (side == "") if found else None
+            if hit is not None and hit.any():
+                side[hit] = found
+                cells = records[field].to_numpy(dtype=object)[hit]
+                said[hit] = [f"{header} '{cell_text(v)}'" for v in cells]
+    return side, said
+
+
+_NAME_PARTS = re.compile(r"[・/／&＆+＋,，、\s_\-]+|(?<=[^a-z])と(?=[^a-z])|および|及び")
+
+
+def _sheet_says(name: str, model: StageModel) -> tuple[str, str]:
+    """(side, words) a sheet's name says of its rows ("" when none, or both): a word of
+    evidence ``sheets`` in it (受注実績), or a part of it that is a won or lost stage word (受注,
+    Closed Won; 受注・失注一覧 says both)."""
+    ev = model.evidence
+    text = unicodedata.normalize("NFKC", name).casefold()
+    text = re.sub(r"\s*\[[a-z]+:[a-z]+\]$", "", text)  # a side-by-side table's range
+    if any(_in_name(w, text) for w in ev.sheets_not):
+        return "", ""
+    won = any(_in_name(w, text) for w in ev.won_sheets)
+    lost = any(_in_name(w, text) for w in ev.lost_sheets)
+    status = {s.key: s.status for s in model.stages}
+    for part in _NAME_PARTS.split(_BRACKETED.sub(" ", text)):
+        said = status.get(model.lookup(part) or "", "") if part else ""
+        won |= said == "won"
+        lost |= said == "lost"
+    if won == lost:
+        return "", ""
+    return ("won" if won else "lost"), f"sheet name '{name}'"
+
+
+def _in_name(word: str, text: str) -> bool:
+    """Whether a sheet-name word is in the name: a Latin word as a whole word, else anywhere."""
+    if word.isascii():
+        return re.search(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])", text) is not None
+    return word in text
+
+
+def _header_side(header: str, field: str, ev: EvidenceColumns) -> str:
+    """The side a close-date or amount column's header says (受注日, 受注金額（千円）), or ""."""
+    key = word_key(_BRACKETED.sub("", header))
+    won, lost = (
+        (ev.won_dates, ev.lost_dates)
+        if field == "close_date"
+        else (ev.won_amounts, ev.lost_amounts)
+    )
+    if key in won and key not in lost:
+        return "won"
+    if key in lost and key not in won:
+        return "lost"
+    return ""
+
+
 def deleted_rows(records: pd.DataFrame, model: StageModel) -> list[fnd.Finding]:
     """One finding per row whose outcome column (evidence ``outcome``: Status) says the record
     was deleted in the system it was exported from (evidence ``deleted``: Pipedrive's Status
@@ -367,6 +466,12 @@ def infer_stages(
     none = side == ""
     side = np.where(none, marked, side).astype(object)
     detail = np.where(none, mark_said, detail).astype(object)
+    # a sheet without a stage column named or headed for won or lost deals (受注実績, 失注一覧,
+    # 受注日): the side of each of its rows where nothing of the row says one
+    sheeted, sheet_said = sheet_sides(out, model, _sheets_without(out, "stage"))
+    none = side == ""
+    side = np.where(none, sheeted, side).astype(object)
+    detail = np.where(none, sheet_said, detail).astype(object)
     empty = np.flatnonzero((stage == "").to_numpy())
     rows = out.iloc[empty]
     # a sheet "lacks" a field by all its rows, not only the empty-stage ones inference looks at
