@@ -188,3 +188,82 @@ def test_a_sheet_with_a_stage_column_takes_nothing_from_its_name(tmp_path: Path)
         "proposal",
         "",
     ]
+
+
+def _commented(path: Path) -> Path:
+    """Stages kept in comments on empty stage cells (F2, F3, F5); F4's comment is a note on
+    its word; F6's comment names no stage."""
+    from openpyxl.comments import Comment
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "顧客別案件"
+    ws.append(["取引先名", "ご担当者", "メール", "電話", "商談名", "ステージ", "金額"])
+    stages = [None, None, "交渉中", None, None]
+    for k, word in enumerate(stages):
+        ws.append([f"株式会社コメント{k}", f"担当{k}", "", "", f"案件{k}", word, 1000000])
+    ws["F2"].comment = Comment("ステージ：受注（12/10 注文書受領）", "小林")
+    ws["F3"].comment = Comment("失注。競合A社に決定", "小林")
+    ws["F4"].comment = Comment("来週受注見込み", "小林")
+    ws["F5"].comment = Comment("提案中", "小林")
+    ws["F6"].comment = Comment("先方部長と面談済み", "小林")
+    ws["A6"].comment = Comment("受注", "小林")  # not on the stage cell
+    wb.save(path)
+    return path
+
+
+def test_comments_of_an_xlsx_are_read_with_their_cells(tmp_path: Path) -> None:
+    result = read_sources([str(_commented(tmp_path / "c.xlsx"))])
+    t = result.tables[0]
+    assert t.stage_comments == {
+        2: ("F2", "ステージ：受注（12/10 注文書受領）"),
+        3: ("F3", "失注。競合A社に決定"),
+        5: ("F5", "提案中"),
+        6: ("F6", "先方部長と面談済み"),
+    }
+
+
+def test_a_stage_kept_in_the_comment_of_its_empty_cell_is_read(tmp_path: Path) -> None:
+    res = pipeline.run([str(_commented(tmp_path / "c.xlsx"))], target=None)
+    stage = dict(zip(res.records["_source_row"], res.records["stage"]))
+    assert stage[2] == "won" and stage[3] == "lost" and stage[5] == "proposal"
+    assert stage[4] not in ("won", "")  # its word (交渉中), not the comment's 受注
+    assert not stage[6]
+    read = res.findings[res.findings["rule"] == "stages.stage-from-comment"].sort_values("row")
+    assert list(read["row"]) == [2, 3, 5]
+    assert "F2" in read["message"].iloc[0] and "受注" in read["message"].iloc[0]
+    left = res.findings[res.findings["rule"] == "stages.comment-on-empty-stage"]
+    assert list(left["row"]) == [6] and "F6" in left["message"].iloc[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "stage"),
+    [
+        ("ステージ：受注（12/10 注文書受領）", "won"),
+        ("失注。競合A社に決定", "lost"),
+        ("小林:\n受注", "won"),  # a note Excel opened with its author's name
+        ("提案中", "proposal"),
+        ("先方部長と面談済み", None),
+        ("来週受注見込み", None),
+    ],
+)
+def test_the_stage_word_a_comment_opens_with(text: str, stage: str | None) -> None:
+    from migrate.stages import load_stage_model
+    from migrate.stages.inference import _comment_words
+
+    model = load_stage_model()
+    found = next((k for k in map(model.lookup, _comment_words(text)) if k), None)
+    assert found == stage
+
+
+def test_a_threaded_comment_is_read_without_excel_s_boilerplate() -> None:
+    from migrate.ingest.readers import comment_text
+
+    legacy = (
+        "[Threaded comment]\n\nYour version of Excel allows you to read this threaded comment; "
+        "however, any edits to it will get removed if the file is opened in a newer version of "
+        "Excel. Learn more: https://go.microsoft.com/fwlink/?linkid=870924\n\nComment:\n    受注\n"
+        "Reply:\n    了解"
+    )
+    assert comment_text(legacy) == "受注"
+    assert comment_text("  失注。競合A社に決定 ") == "失注。競合A社に決定"

@@ -36,6 +36,7 @@ from ..schema import (
     SOURCE_ORDER,
     SOURCE_ROW,
     SOURCE_SHEET,
+    STAGE_COMMENT,
     Schema,
     load_schema,
 )
@@ -447,6 +448,11 @@ def to_records(
             cols["owner"] = t.owner_from_sheet
         if t.row_marks:
             cols[ROW_MARKS] = np.array([t.row_marks.get(r, "") for r in rows], dtype=object)
+        if t.stage_comments:
+            cols[STAGE_COMMENT] = np.array(
+                ["\t".join(t.stage_comments[r]) if r in t.stage_comments else "" for r in rows],
+                dtype=object,
+            )
         said = _headers_without_stage(t)
         if said:
             cols[SHEET_HEADERS] = said
@@ -455,7 +461,9 @@ def to_records(
     if not parts:
         return pd.DataFrame(columns=bookkeeping + schema.names, dtype=object)
     extras = sorted({c for _, cols in parts for c in cols if c.startswith(EXTRA_PREFIX)})
-    marked = [c for c in (ROW_MARKS, SHEET_HEADERS) if any(c in cols for _, cols in parts)]
+    marked = [
+        c for c in (ROW_MARKS, SHEET_HEADERS, STAGE_COMMENT) if any(c in cols for _, cols in parts)
+    ]
     names = bookkeeping + schema.names + extras + marked
     numbers = (SOURCE_ROW, SOURCE_ORDER)
     texts = [c for c in names if c not in numbers]

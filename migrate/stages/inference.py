@@ -26,6 +26,7 @@ from ..columnar import by_value, map_values
 from ..schema import (
     ROW_MARKS,
     SHEET_HEADERS,
+    STAGE_COMMENT,
     cell_text,
     is_blank,
     row_mark_words,
@@ -40,6 +41,8 @@ RULE_CONTRADICTS = "stages.word-contradicts-evidence"
 RULE_UNKNOWN_WORD = "stages.unknown-word"
 RULE_OUTCOME = "stages.outcome-over-stage"
 RULE_DELETED = "stages.deleted-in-source"
+RULE_FROM_COMMENT = "stages.stage-from-comment"
+RULE_COMMENT_ONLY = "stages.comment-on-empty-stage"
 UNKNOWN_WORD = "_stage_unknown"  # set by normalize where the stage cell held an unknown word
 STAGE_WORD = "_stage_word"  # set by normalize: the unknown word as written
 MOVED = "_stage_from_probability"  # set by normalize: the word stood in the probability column
@@ -273,6 +276,68 @@ def sheet_sides(
     return side, said
 
 
+_LABEL = re.compile(r"^[^:：]{1,12}[:：]\s*")  # ステージ：, Status:
+_CLAUSE = re.compile(r"[。、,，;；!！?？\n\s（(【\[［「]")
+
+
+def _comment_words(text: str) -> list[str]:
+    """The words a comment may name a stage by, most whole first: the comment, what follows
+    its label (ステージ：受注 -> 受注), each without brackets, and the first clause of each
+    (失注。競合A社に決定 -> 失注; 受注（12/10 注文書受領） -> 受注)."""
+    text = unicodedata.normalize("NFKC", text).strip()
+    bodies = [text, _LABEL.sub("", text, count=1)]
+    out: list[str] = []
+    for body in bodies:
+        for word in (body, _BRACKETED.sub("", body).strip(), _CLAUSE.split(body, 1)[0].strip()):
+            if word and word not in out:
+                out.append(word)
+    return out
+
+
+def comment_stages(
+    records: pd.DataFrame, model: StageModel, stage: pd.Series, unknown: pd.Series, lang: str
+) -> tuple[list[tuple[int, str]], list[fnd.Finding]]:
+    """The stage of each empty stage cell whose comment names one (``_stage_comment``, read by
+    ingest: F4 受注（12/10 注文書受領）): (position, stage key) pairs, with a finding per row
+    (``stages.stage-from-comment``); a comment that names none gets a finding naming the cell
+    and the comment (``stages.comment-on-empty-stage``), and the cell stays empty."""
+    if STAGE_COMMENT not in records.columns:
+        return [], []
+    notes = records[STAGE_COMMENT].to_numpy(dtype=object)
+    empty = (stage.to_numpy(dtype=object) == "") & ~unknown.to_numpy(dtype=bool)
+    hits: list[tuple[int, str]] = []
+    found: list[fnd.Finding] = []
+    severity: fnd.Severity
+    for i in np.flatnonzero(empty).tolist():
+        note = notes[i]
+        if is_blank(note) or "\t" not in str(note):
+            continue
+        cell, text = str(note).split("\t", 1)
+        key = next((k for k in map(model.lookup, _comment_words(text)) if k), None)
+        where = _where(records.iloc[i])
+        if key:
+            hits.append((i, key))
+            label = model.stage(key).label.get(lang)
+            message = (
+                f"the stage cell {cell} is empty; its comment reads '{text}': read as "
+                f"'{key}' ({label})"
+            )
+            rule, severity, action = RULE_FROM_COMMENT, "info", "changed"
+        else:
+            message = (
+                f"the stage cell {cell} is empty; its comment reads '{text}', which names no "
+                "stage: the stage stays empty"
+            )
+            rule, severity, action = RULE_COMMENT_ONLY, "warning", "none"
+        found.append(
+            fnd.Finding(
+                rule, severity, message, field="stage", original=text, value=key or "",
+                action=action, **where,
+            )
+        )  # fmt: skip
+    return hits, found
+
+
 _NAME_PARTS = re.compile(r"[・/／&＆+＋,，、\s_\-]+|(?<=[^a-z])と(?=[^a-z])|および|及び")
 
 
@@ -437,6 +502,11 @@ def infer_stages(
         dtype=bool,
     )
     words = map_values(_column(out, STAGE_WORD), cell_text)
+    commented, comment_findings = comment_stages(out, model, stage, unknown, lang)
+    if commented:
+        rows_commented = [i for i, _ in commented]
+        stage.iloc[rows_commented] = [k for _, k in commented]
+        inferred.iloc[rows_commented] = True
     side, detail = closed_sides(out, model.evidence)
     closed_stages = {s.key for s in model.stages if s.closed}
     found: list[pd.DataFrame] = []
@@ -529,6 +599,7 @@ def infer_stages(
         )
     out["stage"] = stage
     out[INFERRED] = inferred.astype(bool)
+    found.append(fnd.to_frame(comment_findings))
     found.append(_contradictions(out, model, side, detail, inferred.to_numpy(dtype=bool)))
     found.append(fnd.to_frame(_unknown_words(out, model, stage, unknown, words, lang)))
     return out, fnd.concat(found)

@@ -125,7 +125,7 @@ def _range(grid: Grid, a: int, b: int) -> str:
 
 
 def _sub_grid(grid: Grid, cells: pd.DataFrame, a: int, b: int, name: str) -> Grid:
-    """Columns a..b-1 of the grid as a grid of their own (cells, merges and cell notes cut)."""
+    """Columns a..b-1 of the grid as a grid of their own (cells, merges, formulas and comments cut)."""
     lo, hi = grid.first_col + a, grid.first_col + b - 1
 
     def inside(c: int) -> bool:
@@ -144,4 +144,5 @@ def _sub_grid(grid: Grid, cells: pd.DataFrame, a: int, b: int, name: str) -> Gri
         first_col=lo,
         merged=[(r1, c1, r2, min(c2, hi)) for r1, c1, r2, c2 in grid.merged if inside(c1)],
         formula_no_value=[(r, c) for r, c in grid.formula_no_value if inside(c)],
+        comments={(r, c): t for (r, c), t in grid.comments.items() if inside(c)},
     )

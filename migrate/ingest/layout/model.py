@@ -98,6 +98,9 @@ class SheetTable:
     # Excel row -> the marks its format carries ("strike grey", "fill:FFFF00"): a team's way of
     # saying won or lost without a word (migrate.ingest.readers.Grid.row_marks)
     row_marks: dict[int, str] = field(default_factory=dict)
+    # Excel row -> (cell, text) of the comment on a data row's empty stage cell: a team's way of
+    # keeping the stage out of the cell (F4: ステージ：受注（12/10 注文書受領）)
+    stage_comments: dict[int, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def data_rows(self) -> list[int]:

@@ -177,6 +177,7 @@ def find_table(
         return sheet.skip("sheet.no-data-rows", "the table has a header but no data rows")
     _cell_findings(sheet, matches, filled)
     _row_marks(sheet)
+    _stage_comments(sheet)
     return table
 
 
@@ -756,6 +757,23 @@ def _row_marks(sheet: _Sheet) -> None:
             action="kept",
         )
     )
+
+
+def _stage_comments(sheet: _Sheet) -> None:
+    """The comments on the data rows' empty stage cells (Grid.comments) into
+    ``table.stage_comments``: the stage inference reads a stage word from them
+    (migrate.stages.inference.comment_stages). A comment on a filled stage cell is a note on
+    the word, not a stage."""
+    grid, table = sheet.grid, sheet.table
+    stage = next((m for m in table.columns if m.field == "stage"), None)
+    if not grid.comments or stage is None or stage.index not in table.data.columns:
+        return
+    col = grid.first_col + stage.index
+    cells = table.data[stage.index]
+    for r, value in cells.items():
+        text = grid.comments.get((int(r), col))
+        if text and value is None:
+            table.stage_comments[int(r)] = (f"{column_letter(col)}{r}", text)
 
 
 def _cell_findings(sheet: _Sheet, matches: list[ColumnMatch], filled: int) -> None:
