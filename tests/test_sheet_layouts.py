@@ -267,3 +267,30 @@ def test_a_threaded_comment_is_read_without_excel_s_boilerplate() -> None:
     )
     assert comment_text(legacy) == "受注"
     assert comment_text("  失注。競合A社に決定 ") == "失注。競合A社に決定"
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        (["会社名", "案件名", "金額", "ステージ", "予定日"], {"E": "close_date"}),
+        # beside a close date of its own, 予定日 is the date of the next step
+        (
+            ["会社名", "案件名", "金額", "ステージ", "受注予定日", "予定日"],
+            {"E": "close_date", "F": "next_action_date"},
+        ),
+    ],
+)
+def test_a_deal_board_s_bare_planned_date_is_its_close_date(tmp_path, header, expected) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(header)
+    for k in range(3):
+        ws.append(
+            ["株式会社予定", f"案件{k}", 1000000, "提案", "2025-03-31", "2025-02-10"][: len(header)]
+        )
+    wb.save(tmp_path / "board.xlsx")
+    t = read_sources([str(tmp_path / "board.xlsx")]).tables[0]
+    fields = {m.column: m.field for m in t.columns}
+    assert {c: fields[c] for c in expected} == expected
+    planned = next(m for m in t.columns if m.header == "予定日")
+    assert planned.method == "ambiguous"  # a guess inspect shows for review
