@@ -294,3 +294,14 @@ def test_a_deal_board_s_bare_planned_date_is_its_close_date(tmp_path, header, ex
     assert {c: fields[c] for c in expected} == expected
     planned = next(m for m in t.columns if m.header == "予定日")
     assert planned.method == "ambiguous"  # a guess inspect shows for review
+
+
+def test_a_csv_of_two_tables_side_by_side_names_the_second_by_its_columns(tmp_path: Path) -> None:
+    path = tmp_path / "board.csv"
+    lines = ["会社名,案件名,金額,ステージ,,会社名,案件名,金額,結果"]
+    lines += ["株式会社甲,案件A,100,提案,,株式会社乙,案件B,200,受注"] * 1
+    lines += ["株式会社丙,案件C,300,見積,,株式会社丁,案件D,400,失注"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = read_sources([str(path)])
+    assert [t.sheet for t in result.tables if t.kind == "table"] == ["", "[F:I]"]
+    assert to_records(result.tables)["_row_key"].is_unique

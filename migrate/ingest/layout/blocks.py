@@ -31,6 +31,9 @@ from .header import _find_header
 _SHARED_FIELDS = 2
 #: ... one of them one of these
 _ANCHORS = frozenset({"company_name", "deal_name"})
+#: a sheet cut by more blank columns than this is no board of a few tables side by side (every
+#: other column left blank as a spacer): read whole, without a header search per block
+_MAX_RUNS = 12
 
 
 def side_by_side(
@@ -45,7 +48,7 @@ def side_by_side(
         cells = _clean(cells)
     used = cells.notna().to_numpy(dtype=bool).any(axis=0)
     runs = _runs(used)
-    if len(runs) < 2:
+    if not 2 <= len(runs) <= _MAX_RUNS:
         return [(grid, None)]
     # each run of filled columns with the fields its header row names
     named = [_header_fields(cells.iloc[:, a:b], schema, header_rows, rules_dir) for a, b in runs]
@@ -69,7 +72,7 @@ def side_by_side(
     ranges = [_range(grid, a, b) for a, b in spans]
     out: list[tuple[Grid, Finding | None]] = []
     for n, (a, b) in enumerate(spans):
-        name = grid.sheet if n == 0 else f"{grid.sheet} [{ranges[n]}]"
+        name = grid.sheet if n == 0 else f"{grid.sheet} [{ranges[n]}]".strip()
         others = ", ".join(r for m, r in enumerate(ranges) if m != n)
         finding = Finding(
             "ingest.side-by-side",
