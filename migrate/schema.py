@@ -47,6 +47,13 @@ SOURCE_ORDER = "_source_order"  # position of the file in the inputs (0-based), 
 EXTRA_PREFIX = "extra:"  # unmapped source columns are kept as "extra:<header>"
 # the marks of a row's format ("strike grey", "fill:FFFF00"), only where a sheet has them
 ROW_MARKS = "_row_marks"
+# a table without a stage column: the headers of its close-date and amount columns, one
+# "field<TAB>header" a line (受注日, 受注金額 say its rows are won deals; rules/stages.yaml
+# evidence), only where a sheet has them
+SHEET_HEADERS = "_sheet_headers"
+# the comment on a row's empty stage cell, "cell<TAB>text" (F4<TAB>受注（12/10 注文書受領）), only
+# where a sheet has such comments: the stage inference reads a stage word from it
+STAGE_COMMENT = "_stage_comment"
 
 
 def row_mark_words(mark: str) -> str:

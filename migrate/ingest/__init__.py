@@ -32,10 +32,12 @@ from ..schema import (
     EXTRA_PREFIX,
     ROW_KEY,
     ROW_MARKS,
+    SHEET_HEADERS,
     SOURCE_FILE,
     SOURCE_ORDER,
     SOURCE_ROW,
     SOURCE_SHEET,
+    STAGE_COMMENT,
     Schema,
     load_schema,
 )
@@ -48,6 +50,7 @@ from .files import (
     extension_mismatch,
 )
 from .layout import IngestRules, SheetOverride, SheetTable, find_table
+from .layout.blocks import side_by_side
 from .readers import Grid, read_grids
 
 __all__ = [
@@ -221,6 +224,7 @@ def read_sources(
             )
         )
     read: list[tuple[Grid, SheetOverride | None]] = []  # every grid, in the order of its table
+    split: dict[tuple[str, str], Finding] = {}  # (file, sheet) of a side-by-side table: its finding
     for order, (path, name) in enumerate(zip(files, names)):
         step(f"{name} ({order + 1} of {len(files)})" if len(files) > 1 else name)
         try:
@@ -245,8 +249,8 @@ def read_sources(
         if mismatch:
             result.findings.append(Finding("ingest.extension-mismatch", "info", mismatch, name))
         tables = []
-        for g in grids:
-            ov = (overrides or {}).get((name, g.sheet))
+        parts = _side_by_side(grids, overrides or {}, name, schema, rules, layout_dir, split)
+        for g, ov in parts:
             tables.append(find_table(g, schema, rules, layout_dir, ov))
             read.append((g, ov))
         if not any(t.kind == "table" for t in tables) and all(
@@ -263,6 +267,9 @@ def read_sources(
         result.tables.extend(tables)
     result.tables = _with_known_companies(result.tables, read, schema, rules, layout_dir)
     _pool_ambiguous_people(result.tables, [ov for _, ov in read])
+    for t in result.tables:
+        if (t.file, t.sheet) in split:
+            t.findings.insert(0, split[(t.file, t.sheet)])
     for t in result.tables:
         _owner_from_sheet_name(t, rules, layout_dir)
     return result
@@ -303,6 +310,32 @@ def _pool_ambiguous_people(tables: list[SheetTable], overrides: list[SheetOverri
                 note=f"{m.note}; read as {choice} like the other sheets of the workbook "
                 f"under '{m.header}' ({len(cols)} sheets, {len(values)} rows pooled)",
             )
+
+
+def _side_by_side(
+    grids: list[Grid],
+    overrides: dict[tuple[str, str], SheetOverride],
+    name: str,
+    schema: Schema,
+    rules: IngestRules,
+    rules_dir: str | None,
+    split: dict[tuple[str, str], Finding],
+) -> list[tuple[Grid, SheetOverride | None]]:
+    """Each grid with its mapping-file override, a sheet of tables side by side cut into one
+    grid per table (:func:`.layout.blocks.side_by_side`; ``split`` gets the finding of each
+    part by its file and sheet name). A sheet the mapping file speaks of is read as it says,
+    whole."""
+    out: list[tuple[Grid, SheetOverride | None]] = []
+    for g in grids:
+        ov = overrides.get((name, g.sheet))
+        if ov is not None:
+            out.append((g, ov))
+            continue
+        for part, finding in side_by_side(g, schema, rules.header_search_rows, rules_dir):
+            if finding is not None:
+                split[(name, part.sheet)] = finding
+            out.append((part, None))
+    return out
 
 
 def _owner_from_sheet_name(table: SheetTable, rules: IngestRules, rules_dir: str | None) -> None:
@@ -482,12 +515,22 @@ def to_records(
             cols["owner"] = t.owner_from_sheet
         if t.row_marks:
             cols[ROW_MARKS] = np.array([t.row_marks.get(r, "") for r in rows], dtype=object)
+        if t.stage_comments:
+            cols[STAGE_COMMENT] = np.array(
+                ["\t".join(t.stage_comments[r]) if r in t.stage_comments else "" for r in rows],
+                dtype=object,
+            )
+        said = _headers_without_stage(t)
+        if said:
+            cols[SHEET_HEADERS] = said
         parts.append((n, cols))
     bookkeeping = list(BOOKKEEPING)
     if not parts:
         return pd.DataFrame(columns=bookkeeping + schema.names, dtype=object)
     extras = sorted({c for _, cols in parts for c in cols if c.startswith(EXTRA_PREFIX)})
-    marked = [ROW_MARKS] if any(ROW_MARKS in cols for _, cols in parts) else []
+    marked = [
+        c for c in (ROW_MARKS, SHEET_HEADERS, STAGE_COMMENT) if any(c in cols for _, cols in parts)
+    ]
     names = bookkeeping + schema.names + extras + marked
     numbers = (SOURCE_ROW, SOURCE_ORDER)
     texts = [c for c in names if c not in numbers]
@@ -513,6 +556,19 @@ def to_records(
     for c in numbers:  # in the order of ``names``
         out.insert(names.index(c), c, ints[c])
     return out
+
+
+def _headers_without_stage(table: SheetTable) -> str:
+    """A table without a stage column: the headers of its close-date and amount columns (a
+    sheet of won deals says so in them: 受注日, 受注金額), ``field<TAB>header`` a line; "" for a
+    table with a stage column (its stage cells say what each row is)."""
+    if any(m.field == "stage" for m in table.columns):
+        return ""
+    return "\n".join(
+        f"{m.field}\t{m.header}"
+        for m in table.columns
+        if m.field in ("close_date", "amount") and m.header
+    )
 
 
 def column_units(tables: list[SheetTable]) -> ColumnUnits:

@@ -54,6 +54,9 @@ class Grid:
     # (``strike``: struck through; ``grey``: filled grey; ``fill:RRGGBB`` / ``fill:theme4``:
     # filled in another colour): how a team marks a row lost or won without a word
     row_marks: dict[int, dict[str, int]] = field(default_factory=dict)
+    # the cell comments (notes) of an .xlsx sheet, by (Excel row, 0-based column): a team keeps
+    # a deal's stage in a comment on its empty stage cell (F4: 受注（12/10 注文書受領）)
+    comments: dict[tuple[int, int], str] = field(default_factory=dict)
     # ``cells`` trimmed as the layout step wants them (whitespace-only -> None), when the reader
     # could make them per distinct text while converting; None: layout trims ``cells`` itself
     trimmed: pd.DataFrame | None = None
@@ -148,6 +151,7 @@ def _read_workbook(src: SourceFile, limits: Limits, *, raw: bool = True) -> list
                 formula_no_value=scan.formula_no_value if scan else [],
                 sum_formula_rows=scan.sum_rows if scan else set(),
                 row_marks=scan.row_marks if scan else {},
+                comments=scan.comments if scan else {},
                 date1904=date1904,
                 trimmed=trimmed,
             )
@@ -347,6 +351,7 @@ class _XmlScan:
     marks_of: dict[int, tuple[str, ...]] = field(default_factory=dict)
     marked: re.Pattern[bytes] | None = None
     row_marks: dict[int, dict[str, int]] = field(default_factory=dict)
+    comments: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
 _SHEET_RE = re.compile(rb'<sheet\b[^>]*?name="([^"]*)"[^>]*?r:id="([^"]*)"', re.S)
@@ -426,8 +431,78 @@ def _scan_xlsx(path: Path, limits: Limits) -> tuple[dict[str, _XmlScan], bool]:
             except KeyError:
                 continue
             budget -= used
+            scan.comments, used = _sheet_comments(zf, part, budget, path)
+            budget -= used
             out[_unescape(raw_name)] = scan
     return out, date1904
+
+
+_COMMENTS_TYPE = b"/comments"
+_COMMENT_RE = re.compile(
+    rb'<(?:\w+:)?comment\b[^>]*?\bref="([A-Z]+)(\d+)"[^>]*>(.*?)</(?:\w+:)?comment>', re.S
+)
+_TEXT_RE = re.compile(rb"<(?:\w+:)?t\b[^>]*>([^<]*)</(?:\w+:)?t>")
+_REL_TYPE_RE = re.compile(rb"<Relationship\b[^>]*>", re.S)
+_REL_ATTR_RE = re.compile(rb'\b(Type|Target)="([^"]*)"')
+
+
+_THREADED_RE = re.compile(
+    r"^\s*\[(?:Threaded comment|スレッド化されたコメント)\].*?(?:Comment|コメント)\s*[:：]\s*(.*?)"
+    r"(?:\n\s*(?:Reply|返信)\s*[:：].*)?$",
+    re.S,
+)
+
+
+def comment_text(text: str) -> str:
+    """A comment's text as its writer wrote it: a threaded comment of Excel 365 is kept for
+    older versions as a note of boilerplate ('[Threaded comment] Your version of Excel ...
+    Comment: 受注 Reply: ...'): its first comment alone."""
+    m = _THREADED_RE.match(text)
+    return (m.group(1) if m else text).strip()
+
+
+def _sheet_comments(
+    zf: zipfile.ZipFile, part: str, budget: int, path: Path
+) -> tuple[dict[tuple[int, int], str], int]:
+    """The comments (notes) of one sheet part, by (Excel row, 0-based column), and the bytes
+    read: the sheet's relationships name its comments part (xl/comments1.xml), whose
+    ``<comment ref="F4">`` texts are joined run by run. A sheet without comments, or whose
+    parts cannot be read, has none."""
+    folder, _, name = part.rpartition("/")
+    try:
+        rels = zf.read(f"{folder}/_rels/{name}.rels")
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return {}, 0
+    target = None
+    for rel in _REL_TYPE_RE.findall(rels):
+        attrs = dict(_REL_ATTR_RE.findall(rel))
+        if attrs.get(b"Type", b"").endswith(_COMMENTS_TYPE) and attrs.get(b"Target"):
+            target = attrs[b"Target"].decode("utf-8", "replace")
+            break
+    if target is None:
+        return {}, 0
+    where = target.lstrip("/") if target.startswith("/") else f"{folder}/{target}"
+    while "/../" in where or where.startswith("../"):
+        where = re.sub(r"(^|[^/]+/)\.\./", "", where, count=1)
+    try:
+        info = zf.getinfo(where)
+        if info.file_size > budget:
+            raise InputFileError(
+                str(path),
+                f"comments part {where} expands beyond the {budget / 1024**2:,.0f} MiB limit: "
+                "refused as a possible decompression bomb",
+                hint="if the file is genuine, raise limits.max_uncompressed_bytes in rules/ingest.yaml",
+                code="ingest.decompression-bomb",
+            )
+        data = zf.read(where)
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return {}, 0
+    found: dict[tuple[int, int], str] = {}
+    for col, row, body in _COMMENT_RE.findall(data):
+        text = comment_text("".join(_unescape(t) for t in _TEXT_RE.findall(body)))
+        if text:
+            found[(int(row), _col_index(col))] = text
+    return found, len(data)
 
 
 def _scan_sheet_part(

@@ -15,6 +15,7 @@ Evidence: probability, the canonical ``lost_reason``, and the won/lost flag and 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,7 +23,14 @@ import pandas as pd
 
 from .. import findings as fnd
 from ..columnar import by_value, map_values
-from ..schema import ROW_MARKS, cell_text, is_blank, row_mark_words
+from ..schema import (
+    ROW_MARKS,
+    SHEET_HEADERS,
+    STAGE_COMMENT,
+    cell_text,
+    is_blank,
+    row_mark_words,
+)
 from .checks import _column, _number_or_none, _where, where_columns
 from .model import EvidenceColumns, InferenceRule, StageModel, cell_key, word_key
 
@@ -33,6 +41,8 @@ RULE_CONTRADICTS = "stages.word-contradicts-evidence"
 RULE_UNKNOWN_WORD = "stages.unknown-word"
 RULE_OUTCOME = "stages.outcome-over-stage"
 RULE_DELETED = "stages.deleted-in-source"
+RULE_FROM_COMMENT = "stages.stage-from-comment"
+RULE_COMMENT_ONLY = "stages.comment-on-empty-stage"
 UNKNOWN_WORD = "_stage_unknown"  # set by normalize where the stage cell held an unknown word
 STAGE_WORD = "_stage_word"  # set by normalize: the unknown word as written
 MOVED = "_stage_from_probability"  # set by normalize: the word stood in the probability column
@@ -220,6 +230,160 @@ def mark_sides(records: pd.DataFrame, model: StageModel) -> tuple[np.ndarray, np
     return side, said
 
 
+def sheet_sides(
+    records: pd.DataFrame, model: StageModel, sheets: set[str]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per row of a sheet in ``sheets`` (file|sheet: those without a stage), the side (won,
+    lost or "") the sheet says of all its rows, and the words saying it: its name (受注実績,
+    失注一覧; evidence ``sheets``, unless a word of ``sheets_not`` says not closed yet:
+    受注見込一覧), or the header of its close-date column (受注日; evidence ``dates``) or amount
+    column (受注金額; evidence ``amounts``) where the row's cell is filled."""
+    n = len(records)
+    side = np.full(n, "", dtype=object)
+    said = np.full(n, "", dtype=object)
+    ev = model.evidence
+    if not n or not sheets:
+        return side, said
+    keys = _sheet_keys(records)
+    names = map_values(_column(records, "_source_sheet"), cell_text).to_numpy(dtype=object)
+    headers = map_values(_column(records, SHEET_HEADERS), cell_text).to_numpy(dtype=object)
+    filled = {f: ~_blank(records, f) for f in ("close_date", "amount")}
+    inside = np.isin(keys, list(sheets))
+    group_of: dict[tuple[str, str], int] = {}
+    groups = np.array(
+        [
+            group_of.setdefault(pair, len(group_of))
+            for pair in zip(names.tolist(), headers.tolist())
+        ],
+        dtype=np.int64,
+    )
+    for (name, heads), g in group_of.items():  # each sheet (name and headers) once
+        rows = (groups == g) & inside
+        if not rows.any():
+            continue
+        found, words = _sheet_says(name, model)
+        if found:
+            side[rows], said[rows] = found, words
+            continue
+        for line in heads.splitlines():  # the row's own close date or amount under 受注日
+            field, _, header = line.partition("\t")
+            found = _header_side(header, field, ev)
+            hit = rows & filled[field] & (side == "") if found else None
+            if hit is not None and hit.any():
+                side[hit] = found
+                cells = records[field].to_numpy(dtype=object)[hit]
+                said[hit] = [f"{header} '{cell_text(v)}'" for v in cells]
+    return side, said
+
+
+_LABEL = re.compile(r"^[^:：]{1,12}[:：]\s*")  # ステージ：, Status:
+_CLAUSE = re.compile(r"[。、,，;；!！?？\n\s（(【\[［「]")
+
+
+def _comment_words(text: str) -> list[str]:
+    """The words a comment may name a stage by, most whole first: the comment, what follows
+    its label (ステージ：受注 -> 受注), each without brackets, and the first clause of each
+    (失注。競合A社に決定 -> 失注; 受注（12/10 注文書受領） -> 受注)."""
+    text = unicodedata.normalize("NFKC", text).strip()
+    bodies = [text, _LABEL.sub("", text, count=1)]
+    out: list[str] = []
+    for body in bodies:
+        for word in (body, _BRACKETED.sub("", body).strip(), _CLAUSE.split(body, 1)[0].strip()):
+            if word and word not in out:
+                out.append(word)
+    return out
+
+
+def comment_stages(
+    records: pd.DataFrame, model: StageModel, stage: pd.Series, unknown: pd.Series, lang: str
+) -> tuple[list[tuple[int, str]], list[fnd.Finding]]:
+    """The stage of each empty stage cell whose comment names one (``_stage_comment``, read by
+    ingest: F4 受注（12/10 注文書受領）): (position, stage key) pairs, with a finding per row
+    (``stages.stage-from-comment``); a comment that names none gets a finding naming the cell
+    and the comment (``stages.comment-on-empty-stage``), and the cell stays empty."""
+    if STAGE_COMMENT not in records.columns:
+        return [], []
+    notes = records[STAGE_COMMENT].to_numpy(dtype=object)
+    empty = (stage.to_numpy(dtype=object) == "") & ~unknown.to_numpy(dtype=bool)
+    hits: list[tuple[int, str]] = []
+    found: list[fnd.Finding] = []
+    severity: fnd.Severity
+    for i in np.flatnonzero(empty).tolist():
+        note = notes[i]
+        if is_blank(note) or "\t" not in str(note):
+            continue
+        cell, text = str(note).split("\t", 1)
+        key = next((k for k in map(model.lookup, _comment_words(text)) if k), None)
+        where = _where(records.iloc[i])
+        if key:
+            hits.append((i, key))
+            label = model.stage(key).label.get(lang)
+            message = (
+                f"the stage cell {cell} is empty; its comment reads '{text}': read as "
+                f"'{key}' ({label})"
+            )
+            rule, severity, action = RULE_FROM_COMMENT, "info", "changed"
+        else:
+            message = (
+                f"the stage cell {cell} is empty; its comment reads '{text}', which names no "
+                "stage: the stage stays empty"
+            )
+            rule, severity, action = RULE_COMMENT_ONLY, "warning", "none"
+        found.append(
+            fnd.Finding(
+                rule, severity, message, field="stage", original=text, value=key or "",
+                action=action, **where,
+            )
+        )  # fmt: skip
+    return hits, found
+
+
+_NAME_PARTS = re.compile(r"[・/／&＆+＋,，、\s_\-]+|(?<=[^a-z])と(?=[^a-z])|および|及び")
+
+
+def _sheet_says(name: str, model: StageModel) -> tuple[str, str]:
+    """(side, words) a sheet's name says of its rows ("" when none, or both): a word of
+    evidence ``sheets`` in it (受注実績), or a part of it that is a won or lost stage word (受注,
+    Closed Won; 受注・失注一覧 says both)."""
+    ev = model.evidence
+    text = unicodedata.normalize("NFKC", name).casefold()
+    text = re.sub(r"\s*\[[a-z]+:[a-z]+\]$", "", text)  # a side-by-side table's range
+    if any(_in_name(w, text) for w in ev.sheets_not):
+        return "", ""
+    won = any(_in_name(w, text) for w in ev.won_sheets)
+    lost = any(_in_name(w, text) for w in ev.lost_sheets)
+    status = {s.key: s.status for s in model.stages}
+    for part in _NAME_PARTS.split(_BRACKETED.sub(" ", text)):
+        said = status.get(model.lookup(part) or "", "") if part else ""
+        won |= said == "won"
+        lost |= said == "lost"
+    if won == lost:
+        return "", ""
+    return ("won" if won else "lost"), f"sheet name '{name}'"
+
+
+def _in_name(word: str, text: str) -> bool:
+    """Whether a sheet-name word is in the name: a Latin word as a whole word, else anywhere."""
+    if word.isascii():
+        return re.search(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])", text) is not None
+    return word in text
+
+
+def _header_side(header: str, field: str, ev: EvidenceColumns) -> str:
+    """The side a close-date or amount column's header says (受注日, 受注金額（千円）), or ""."""
+    key = word_key(_BRACKETED.sub("", header))
+    won, lost = (
+        (ev.won_dates, ev.lost_dates)
+        if field == "close_date"
+        else (ev.won_amounts, ev.lost_amounts)
+    )
+    if key in won and key not in lost:
+        return "won"
+    if key in lost and key not in won:
+        return "lost"
+    return ""
+
+
 def deleted_rows(records: pd.DataFrame, model: StageModel) -> list[fnd.Finding]:
     """One finding per row whose outcome column (evidence ``outcome``: Status) says the record
     was deleted in the system it was exported from (evidence ``deleted``: Pipedrive's Status
@@ -338,6 +502,11 @@ def infer_stages(
         dtype=bool,
     )
     words = map_values(_column(out, STAGE_WORD), cell_text)
+    commented, comment_findings = comment_stages(out, model, stage, unknown, lang)
+    if commented:
+        rows_commented = [i for i, _ in commented]
+        stage.iloc[rows_commented] = [k for _, k in commented]
+        inferred.iloc[rows_commented] = True
     side, detail = closed_sides(out, model.evidence)
     closed_stages = {s.key for s in model.stages if s.closed}
     found: list[pd.DataFrame] = []
@@ -367,6 +536,12 @@ def infer_stages(
     none = side == ""
     side = np.where(none, marked, side).astype(object)
     detail = np.where(none, mark_said, detail).astype(object)
+    # a sheet without a stage column named or headed for won or lost deals (受注実績, 失注一覧,
+    # 受注日): the side of each of its rows where nothing of the row says one
+    sheeted, sheet_said = sheet_sides(out, model, _sheets_without(out, "stage"))
+    none = side == ""
+    side = np.where(none, sheeted, side).astype(object)
+    detail = np.where(none, sheet_said, detail).astype(object)
     empty = np.flatnonzero((stage == "").to_numpy())
     rows = out.iloc[empty]
     # a sheet "lacks" a field by all its rows, not only the empty-stage ones inference looks at
@@ -424,6 +599,7 @@ def infer_stages(
         )
     out["stage"] = stage
     out[INFERRED] = inferred.astype(bool)
+    found.append(fnd.to_frame(comment_findings))
     found.append(_contradictions(out, model, side, detail, inferred.to_numpy(dtype=bool)))
     found.append(fnd.to_frame(_unknown_words(out, model, stage, unknown, words, lang)))
     return out, fnd.concat(found)

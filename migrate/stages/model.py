@@ -71,8 +71,8 @@ _WHEN_KEYS = [
 FORM_KINDS: tuple[str, ...] = ("doing", "preparing", "done", "waiting")
 _STEM_KEYS = ["words", *FORM_KINDS, "default"]
 _GUESS_KEYS = ["words", "stage", "why"]
-_EVIDENCE_KEYS = ["won", "lost", "closed", "truthy", "outcome", "deleted"]
-_EVIDENCE_SIDE_KEYS = ["flags", "dates", "row_marks"]
+_EVIDENCE_KEYS = ["won", "lost", "closed", "truthy", "outcome", "deleted", "sheets_not"]
+_EVIDENCE_SIDE_KEYS = ["flags", "dates", "row_marks", "sheets", "amounts"]
 _KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _RULE_ID_RE = re.compile(r"^[a-z]+\.[a-z0-9]+(-[a-z0-9]+)*$")
 
@@ -168,6 +168,15 @@ class EvidenceColumns:
     # row filled grey): marks of the row's cells (migrate.ingest's row marks)
     won_marks: tuple[str, ...] = ()
     lost_marks: tuple[str, ...] = ()
+    # a sheet without a stage column named for won or lost deals (受注実績, 失注一覧): words of
+    # its name (NFKC, case-folded; Latin words whole), and the headers of its mapped amount
+    # column (受注金額; its close-date column's header is one of the ``dates``)
+    won_sheets: tuple[str, ...] = ()
+    lost_sheets: tuple[str, ...] = ()
+    won_amounts: tuple[str, ...] = ()
+    lost_amounts: tuple[str, ...] = ()
+    # words of a sheet name that say its deals are not closed yet (受注見込一覧, 受注予定)
+    sheets_not: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -583,14 +592,17 @@ def _read_evidence(raw: Any, problems: Problems) -> EvidenceColumns:
             continue
         for kind in _EVIDENCE_SIDE_KEYS:
             words = problems.string_list(spec.get(kind), f"{at}.{side}.{kind}")
-            if kind == "row_marks":  # strike, grey, fill:RRGGBB, fill:theme5 (not words)
-                headers[f"{side}_{kind}"] = tuple(w.strip().casefold() for w in words if w.strip())
+            if kind in ("row_marks", "sheets"):  # marks (strike, fill:theme5), parts of names
+                headers[f"{side}_{kind}"] = tuple(
+                    unicodedata.normalize("NFKC", w).strip().casefold() for w in words if w.strip()
+                )
                 continue
             headers[f"{side}_{kind}"] = tuple(k for k in map(word_key, words) if k)
     truthy = problems.string_list(raw.get("truthy"), f"{at}.truthy")
     outcome = problems.string_list(raw.get("outcome"), f"{at}.outcome")
     deleted = problems.string_list(raw.get("deleted"), f"{at}.deleted")
     closed = problems.string_list(raw.get("closed"), f"{at}.closed")
+    sheets_not = problems.string_list(raw.get("sheets_not"), f"{at}.sheets_not")
     return EvidenceColumns(
         closed_flags=tuple(k for k in map(word_key, closed) if k),
         outcome=tuple(k for k in map(word_key, outcome) if k),
@@ -602,4 +614,11 @@ def _read_evidence(raw: Any, problems: Problems) -> EvidenceColumns:
         truthy=frozenset(k for k in map(cell_key, truthy) if k),
         won_marks=headers.get("won_row_marks", ()),
         lost_marks=headers.get("lost_row_marks", ()),
+        won_sheets=headers.get("won_sheets", ()),
+        lost_sheets=headers.get("lost_sheets", ()),
+        won_amounts=headers.get("won_amounts", ()),
+        lost_amounts=headers.get("lost_amounts", ()),
+        sheets_not=tuple(
+            unicodedata.normalize("NFKC", w).strip().casefold() for w in sheets_not if w.strip()
+        ),
     )

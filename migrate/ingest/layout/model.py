@@ -111,6 +111,9 @@ class SheetTable:
     activity_log: bool = False
     # a deal written on two rows (migrate.ingest.layout.pairs): the other row -> the deal's row
     pair_rows: dict[int, int] = field(default_factory=dict)
+    # Excel row -> (cell, text) of the comment on a data row's empty stage cell: a team's way of
+    # keeping the stage out of the cell (F4: ステージ：受注（12/10 注文書受領）)
+    stage_comments: dict[int, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def data_rows(self) -> list[int]:

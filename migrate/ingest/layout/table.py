@@ -34,7 +34,7 @@ from .header import (
 from .model import IngestRules, RowClass, SheetOverride, SheetTable
 from .override import _apply_override
 from .pairs import fold_row_pairs
-from .rows import classify_rows
+from .rows import _whole_number, classify_rows
 from .units import apply_sheet_unit
 
 _NOT_RECORDS = {
@@ -170,6 +170,7 @@ def find_table(
         sheet, hpos, group_pos, body, keep, headers, matches, schema, rules, present
     )
     table.columns = _latest_of_series(sheet, table.columns)
+    table.columns = _row_counter_is_no_id(sheet, table.columns)
 
     verdict = _not_records(matches, category, rules, table.data)
     if verdict is not None:
@@ -195,6 +196,7 @@ def find_table(
         matches = table.columns
     _cell_findings(sheet, matches, filled)
     _row_marks(sheet)
+    _stage_comments(sheet)
     return table
 
 
@@ -473,6 +475,50 @@ def _latest_of_series(sheet: _Sheet, matches: list[ColumnMatch]) -> list[ColumnM
     return out
 
 
+def _row_counter_is_no_id(sheet: _Sheet, matches: list[ColumnMatch]) -> list[ColumnMatch]:
+    """A record-id column that counts the rows (No. 1, 2, 3 ... down the sheet) numbers the rows,
+    it names no record: a row typed twice has two numbers and is still one deal. Such a column
+    (whole numbers rising row by row from 0 or 1, by one at most steps and to at most twice the
+    row count: a deleted row leaves a gap, a row added below takes the next number) is left unmapped, kept as an extra column,
+    with one finding (``ingest.row-counter``). Ids a system gave (OPP-0012, 10231, 10232 ...) do
+    not start at 1 and stay ids."""
+    data = sheet.table.data
+    rid = next((m for m in matches if m.field == "record_id"), None)
+    if rid is None or rid.index not in data.columns or len(data) < 3:
+        return matches
+    values = [v for v in data[rid.index].tolist() if v is not None]
+    if len(values) < max(3, 0.8 * len(data)):
+        return matches
+    numbers = [_whole_number(v) for v in values]
+    if any(n is None for n in numbers):
+        return matches
+    ints = [int(n) for n in numbers if n is not None]
+    steps = [b - a for a, b in zip(ints, ints[1:])]
+    ones = sum(1 for d in steps if d == 1)
+    if ints[0] > 1 or min(steps) < 1 or ones < 0.6 * len(steps) or ints[-1] > 2 * len(ints):
+        return matches
+    sheet.table.findings.append(
+        Finding(
+            "ingest.row-counter",
+            "info",
+            f"column {rid.column} '{rid.header}' counts the rows ({ints[0]} ... {ints[-1]} down "
+            "the sheet): a row number, not a record id; kept as an extra column, so that a row "
+            "typed twice is still found as one deal",
+            sheet.grid.file,
+            sheet.grid.sheet,
+            column=rid.header,
+            field="record_id",
+            action="changed",
+        )
+    )
+    return [
+        replace(m, field=None, confidence=0.0, note="a row counter (1, 2, 3 ... down the rows)")
+        if m is rid
+        else m
+        for m in matches
+    ]
+
+
 def _other_table(
     sheet: _Sheet,
     hpos: int,
@@ -730,6 +776,23 @@ def _row_marks(sheet: _Sheet) -> None:
             action="kept",
         )
     )
+
+
+def _stage_comments(sheet: _Sheet) -> None:
+    """The comments on the data rows' empty stage cells (Grid.comments) into
+    ``table.stage_comments``: the stage inference reads a stage word from them
+    (migrate.stages.inference.comment_stages). A comment on a filled stage cell is a note on
+    the word, not a stage."""
+    grid, table = sheet.grid, sheet.table
+    stage = next((m for m in table.columns if m.field == "stage"), None)
+    if not grid.comments or stage is None or stage.index not in table.data.columns:
+        return
+    col = grid.first_col + stage.index
+    cells = table.data[stage.index]
+    for r, value in cells.items():
+        text = grid.comments.get((int(r), col))
+        if text and value is None:
+            table.stage_comments[int(r)] = (f"{column_letter(col)}{r}", text)
 
 
 def _cell_findings(sheet: _Sheet, matches: list[ColumnMatch], filled: int) -> None:
