@@ -208,6 +208,11 @@ def _assign(
                 free = ["owner"]
             else:
                 free = [f for f in options if f not in taken]
+            if "deal_name" in free and (len(free) > 1 or not _DEAL_EVIDENCE & taken.keys()):
+                # Name beside Company and Contact columns and a stage or amount: the deal's
+                # name (an Airtable, Copper or monday.com deals export); otherwise a person's
+                # or company's name, as before
+                free.remove("deal_name")
             if not free:
                 out[i] = replace(
                     c, field=None, confidence=0.0, note=f"{' / '.join(options)} already mapped"
@@ -266,6 +271,9 @@ def _assign(
         taken[c.field] = i
     return out
 
+
+#: columns that make a sheet a list of deals: an ambiguous Name beside them may be the deal's name
+_DEAL_EVIDENCE = frozenset({"stage", "amount", "close_date", "probability"})
 
 _FORMER = re.compile(r"(?i)^(?:旧|前|元|former\b|previous\b|old\b|ex-)")
 
