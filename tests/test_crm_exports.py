@@ -34,3 +34,31 @@ def test_the_name_of_a_copper_opportunities_export_is_the_deal_name(tmp_path):
     assert rec["deal_name"].tolist() == ["Mosaic Foods - POS", "Orbit Media - Ads"]
     assert rec["company_name"].tolist() == ["Mosaic Foods", "Orbit Media"]
     assert rec["contact_name"].tolist() == ["Nina Park", "Paula Chen"]
+
+
+_CLOSE_HEAD = (
+    "id,lead_id,lead_name,status_label,status_type,confidence,value,value_formatted,"
+    "value_currency,value_period,date_won,user_name,user_email,contact_name,contact_email\n"
+)
+
+
+def test_a_close_export_takes_its_stage_from_status_label_and_its_company_from_lead_name(
+    tmp_path,
+):
+    res = _run(
+        tmp_path,
+        "close_opportunities_export.csv",
+        _CLOSE_HEAD
+        + "oppo_1,lead_1,Falcon Dynamics,Proposal Sent,active,50,1500000,\"$15,000\",USD,one_time,"
+        "2026-04-30,Ken Adams,ken@seller.io,Ross Geller,ross@falcondyn.com\n"
+        "oppo_2,lead_2,Kite Aerospace,Not Now,lost,0,800000,\"$8,000\",USD,one_time,"
+        "2026-02-01,Ken Adams,ken@seller.io,Rachel G,rachel@kiteaero.com\n"
+        "oppo_3,lead_3,Ion Systems,Won,won,100,5000000,\"$50,000\",USD,one_time,"
+        "2026-02-27,Lisa Kudrow,lisa@seller.io,Joey T,joey@ionsys.com\n",
+    )
+    rec = res.records
+    assert rec["company_name"].tolist() == ["Falcon Dynamics", "Kite Aerospace", "Ion Systems"]
+    assert rec["contact_name"].tolist() == ["Ross Geller", "Rachel G", "Joey T"]
+    # status_label is the stage; status_type (won/lost) decides a word no stage claims
+    assert rec["stage"].tolist() == ["proposal", "lost", "won"]
+    assert rec["close_date"].astype(str).tolist() == ["2026-04-30", "2026-02-01", "2026-02-27"]
