@@ -49,11 +49,11 @@ def test_a_close_export_takes_its_stage_from_status_label_and_its_company_from_l
         tmp_path,
         "close_opportunities_export.csv",
         _CLOSE_HEAD
-        + "oppo_1,lead_1,Falcon Dynamics,Proposal Sent,active,50,1500000,\"$15,000\",USD,one_time,"
+        + 'oppo_1,lead_1,Falcon Dynamics,Proposal Sent,active,50,1500000,"$15,000",USD,one_time,'
         "2026-04-30,Ken Adams,ken@seller.io,Ross Geller,ross@falcondyn.com\n"
-        "oppo_2,lead_2,Kite Aerospace,Not Now,lost,0,800000,\"$8,000\",USD,one_time,"
+        'oppo_2,lead_2,Kite Aerospace,Not Now,lost,0,800000,"$8,000",USD,one_time,'
         "2026-02-01,Ken Adams,ken@seller.io,Rachel G,rachel@kiteaero.com\n"
-        "oppo_3,lead_3,Ion Systems,Won,won,100,5000000,\"$50,000\",USD,one_time,"
+        'oppo_3,lead_3,Ion Systems,Won,won,100,5000000,"$50,000",USD,one_time,'
         "2026-02-27,Lisa Kudrow,lisa@seller.io,Joey T,joey@ionsys.com\n",
     )
     rec = res.records
