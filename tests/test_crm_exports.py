@@ -62,3 +62,50 @@ def test_a_close_export_takes_its_stage_from_status_label_and_its_company_from_l
     # status_label is the stage; status_type (won/lost) decides a word no stage claims
     assert rec["stage"].tolist() == ["proposal", "lost", "won"]
     assert rec["close_date"].astype(str).tolist() == ["2026-04-30", "2026-02-01", "2026-02-27"]
+    # value is in cents: value_formatted shows it /100 on every row
+    assert rec["amount"].astype(float).tolist() == [15000.0, 8000.0, 50000.0]
+    assert "ingest.amount-in-cents" in set(res.findings["rule"])
+
+
+def _matches(headers: list[str], fields: list[str | None]):
+    from migrate.columns import ColumnMatch
+
+    return [
+        ColumnMatch(k, chr(65 + k), h, f, 1.0, "exact")
+        for k, (h, f) in enumerate(zip(headers, fields))
+    ]
+
+
+@pytest.mark.parametrize(
+    ("values", "shown", "unit"),
+    [
+        ([1500000, 99900, 0], ["$15,000", "$999", "$0"], 0.01),  # cents
+        ([15000, 999, 0], ["$15,000", "$999", "$0"], 1.0),  # the same amounts
+        ([1500000, 999], ["$15,000", "$999"], 1.0),  # mixed: the columns disagree, left alone
+        ([1500000], ["$15,000"], 1.0),  # one row is no evidence
+        ([1500000, 2400000], ["", None], 1.0),  # nothing shown
+    ],
+)
+def test_an_amount_is_read_in_cents_only_beside_a_formatted_copy_100_times_smaller(
+    values, shown, unit
+):
+    from migrate.ingest.layout.units import apply_cents
+    from migrate.schema import load_schema
+
+    body = pd.DataFrame({0: values, 1: shown})
+    out, found = apply_cents(
+        body, _matches(["value", "value_formatted"], ["amount", None]), load_schema(), "f.csv", ""
+    )
+    assert out[0].unit == unit
+    assert len(found) == (unit != 1.0)
+
+
+def test_a_formatted_column_of_another_header_says_nothing_of_cents():
+    from migrate.ingest.layout.units import apply_cents
+    from migrate.schema import load_schema
+
+    body = pd.DataFrame({0: [1500000, 2400000], 1: ["$15,000", "$24,000"]})
+    out, _ = apply_cents(
+        body, _matches(["Amount", "Budget note"], ["amount", None]), load_schema(), "f", ""
+    )
+    assert out[0].unit == 1.0

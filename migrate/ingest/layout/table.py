@@ -33,7 +33,7 @@ from .header import (
 from .model import IngestRules, RowClass, SheetOverride, SheetTable
 from .override import _apply_override
 from .rows import classify_rows
-from .units import apply_sheet_unit
+from .units import apply_cents, apply_sheet_unit
 
 _NOT_RECORDS = {
     "sheet.rep-master": "a list of our own sales reps, not customer records",
@@ -156,6 +156,9 @@ def find_table(
         cells, above, [sheet.excel_row(i) for i in above], matches, schema, grid.file, grid.sheet
     )
     table.findings.extend(unit_findings)
+    # an amount in cents beside its formatted copy (Close: value, value_formatted)
+    matches, cents_findings = apply_cents(body, matches, schema, grid.file, grid.sheet)
+    table.findings.extend(cents_findings)
     table.columns = matches
     header_excel = sheet.excel_row(hpos)
     table.header_row = header_excel
