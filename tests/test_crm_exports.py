@@ -109,3 +109,95 @@ def test_a_formatted_column_of_another_header_says_nothing_of_cents():
         body, _matches(["Amount", "Budget note"], ["amount", None]), load_schema(), "f", ""
     )
     assert out[0].unit == 1.0
+
+
+_MONDAY_HEAD = ["Name", "Person", "Status", "Deal Value", "Contact", "Company", "Last updated"]
+
+
+def _monday_board(path: Path) -> None:
+    """A monday.com board export: title rows, then each group's title alone on a row, the
+    header again and the group's items."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Sales Pipeline"
+    rows: list[list[object]] = [
+        ["Sales Pipeline"],
+        [],
+        ["Active Deals"],
+        _MONDAY_HEAD,
+        [
+            "Vertex Pharma CRM",
+            "Ana Ruiz",
+            "Working on it",
+            28000,
+            "Leo Grant",
+            "Vertex AG",
+            "2026-03-20",
+        ],
+        ["Orca Marine IoT", "Ben Ode", "Stuck", 17000, "Max Berg", "Orca Marine AS", "2026-03-10"],
+        [],
+        ["Closed Won"],
+        _MONDAY_HEAD,
+        ["Lotus Hotels PMS", "Ben Ode", "Done", 41000, "Sita Rao", "Lotus Hotels", "2026-03-01"],
+        ["Kappa Retail POS", "Ana Ruiz", "Done", 12000, "Ida Moe", "Kappa Retail", "2026-02-01"],
+        [],
+        ["Closed Lost"],
+        _MONDAY_HEAD,
+        ["Quasar Bank KYC", "Ana Ruiz", None, 90000, "Tom Hale", "Quasar Bank", "2026-02-21"],
+    ]
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+
+
+def test_a_monday_board_keeps_its_groups_as_stage_evidence_and_its_people_as_owners(tmp_path):
+    src = tmp_path / "monday_Sales_Pipeline_1742460000.xlsx"
+    _monday_board(src)
+    res = pipeline.run(
+        [str(src)], target="salesforce", currency="USD", as_of=pd.Timestamp("2026-03-25").date()
+    )
+    rec = res.records.set_index("_source_row")
+    assert sorted(rec.index) == [5, 6, 10, 11, 15]  # the group titles are no deals
+    assert rec["deal_name"][10] == "Lotus Hotels PMS"
+    assert rec["owner"].tolist() == ["Ana Ruiz", "Ben Ode", "Ben Ode", "Ana Ruiz", "Ana Ruiz"]
+    assert rec["contact_name"][5] == "Leo Grant"
+    # Done under Closed Won is won, a blank status under Closed Lost lost; Working on it and
+    # Stuck are open with no stage of their own
+    assert rec["stage"].to_dict() == {5: "", 6: "", 10: "won", 11: "won", 15: "lost"}
+    skipped = res.crosswalk[res.crosswalk["reason"] == "row.group-heading"]
+    assert sorted(skipped["source_row"].astype(int)) == [8, 13]
+    assert "ingest.group-headings" in set(res.findings["rule"])
+
+
+@pytest.mark.parametrize(
+    ("classes", "cells", "expect"),
+    [
+        # a heading followed by the header again: skipped, and the rows below take it
+        (
+            ["data", "blank", "note", "repeated-header", "data"],
+            [["a", 1], [None, None], ["Closed Won", None], ["Name", "Value"], ["b", 2]],
+            (
+                ["data", "blank", "group-heading", "repeated-header", "data"],
+                ["Top", "Top", "Closed Won", "Closed Won", "Closed Won"],
+            ),
+        ),
+        # a lone text with no header after it is no heading
+        (
+            ["data", "note", "data"],
+            [["a", 1], ["Closed Won", None], ["b", 2]],
+            (["data", "note", "data"], None),
+        ),
+        # a row of two cells before the header again is no heading
+        (
+            ["data", "data", "repeated-header", "data"],
+            [["a", 1], ["c", 3], ["Name", "Value"], ["b", 2]],
+            (["data", "data", "repeated-header", "data"], None),
+        ),
+    ],
+)
+def test_group_headings(classes, cells, expect):
+    from migrate.ingest.layout.groups import group_headings
+
+    assert group_headings(pd.DataFrame(cells), classes, "Top") == expect

@@ -20,6 +20,7 @@ RowClass = Literal[
     "note",
     "example",
     "other-table",
+    "group-heading",
 ]
 
 IDENTITY_FIELDS = ("company_name", "deal_name", "contact_name", "record_id", "email")

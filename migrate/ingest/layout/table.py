@@ -22,6 +22,7 @@ from ...findings import Finding, listed
 from ...schema import Schema, row_mark_words
 from ..readers import Grid, column_letter
 from .cells import _clean, _merged_value_map
+from .groups import add_group_column, group_headings, lone_text
 from .header import (
     _combine_headers,
     _find_header,
@@ -361,6 +362,9 @@ def _classify(
     )
     classes = _other_table(sheet, hpos, kept, classes, [headers[j] for j in keep], matches, schema)
     above = [i for i in sheet.nonempty_pos if i < hpos and i != group_pos]
+    # a board of groups, each under its heading row (monday.com): the heading is kept per row
+    title = lone_text(cells.iloc[above[-1]].tolist()) if above else None
+    classes, groups = group_headings(kept, classes, title)
     table.skipped = [(sheet.excel_row(i), "row.title") for i in above]
     data_idx = []
     for k, cls in enumerate(classes):
@@ -378,6 +382,17 @@ def _classify(
     data.index = [sheet.excel_row(i) for i in data_idx]
     data.columns = keep
     table.data = data
+    if groups is not None:
+        add_group_column(
+            table,
+            [groups[i - hpos - 1] for i in data_idx],
+            (cells.shape[1], column_letter(grid.first_col + cells.shape[1])),
+            [
+                (sheet.excel_row(hpos + 1 + k), str(groups[k]))
+                for k, c in enumerate(classes)
+                if c == "group-heading"
+            ],
+        )
     _fill_groups(sheet, classes, matches)
     return data_idx
 
