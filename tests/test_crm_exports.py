@@ -112,6 +112,14 @@ def test_a_formatted_column_of_another_header_says_nothing_of_cents():
 
 
 _MONDAY_HEAD = ["Name", "Person", "Status", "Deal Value", "Contact", "Company", "Last updated"]
+# monday's Timeline column (a date range), per item
+_TIMELINE = {
+    "Vertex Pharma CRM": "2026-03-01 - 2026-05-31",
+    "Orca Marine IoT": "Apr 1 - Jun 30",
+    "Lotus Hotels PMS": "2026-01-05 - 2026-02-28",
+    "Kappa Retail POS": "2026-01-05 - 2026-01-30",
+    "Quasar Bank KYC": "2026-01-10 - 2026-02-20",
+}
 
 
 def _monday_board(path: Path) -> None:
@@ -148,6 +156,10 @@ def _monday_board(path: Path) -> None:
         ["Quasar Bank KYC", "Ana Ruiz", None, 90000, "Tom Hale", "Quasar Bank", "2026-02-21"],
     ]
     for row in rows:
+        if row == _MONDAY_HEAD:
+            row = [*row, "Timeline"]
+        elif row and row[0] in _TIMELINE:
+            row = [*row, _TIMELINE[str(row[0])]]
         ws.append(row)
     wb.save(path)
 
@@ -166,6 +178,14 @@ def test_a_monday_board_keeps_its_groups_as_stage_evidence_and_its_people_as_own
     # Done under Closed Won is won, a blank status under Closed Lost lost; Working on it and
     # Stuck are open with no stage of their own
     assert rec["stage"].to_dict() == {5: "", 6: "", 10: "won", 11: "won", 15: "lost"}
+    # Timeline, a date range: its end is the close date
+    assert rec["close_date"].astype(str).to_dict() == {
+        5: "2026-05-31",
+        6: "2026-06-30",
+        10: "2026-02-28",
+        11: "2026-01-30",
+        15: "2026-02-20",
+    }
     skipped = res.crosswalk[res.crosswalk["reason"] == "row.group-heading"]
     assert sorted(skipped["source_row"].astype(int)) == [8, 13]
     assert "ingest.group-headings" in set(res.findings["rule"])
