@@ -65,6 +65,9 @@ def test_a_close_export_takes_its_stage_from_status_label_and_its_company_from_l
     # value is in cents: value_formatted shows it /100 on every row
     assert rec["amount"].astype(float).tolist() == [15000.0, 8000.0, 50000.0]
     assert "ingest.amount-in-cents" in set(res.findings["rule"])
+    # user_email, our user's login, is the owner (user_name, found by its values, yields)
+    assert rec["owner"].tolist() == ["ken@seller.io", "ken@seller.io", "lisa@seller.io"]
+    assert "export.owner-unmapped" not in set(res.findings["rule"])
 
 
 def _matches(headers: list[str], fields: list[str | None]):

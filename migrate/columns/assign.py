@@ -16,7 +16,14 @@ from ..headers import header_key, header_key_bare
 from ..schema import Schema
 from .header import _Index, _index, match_header, unit_hints
 from .model import ColumnMatch
-from .values import KIND_TEXT, SNIFF_FIELD, ValueProfile, _mostly_mobile, profile_column
+from .values import (
+    _EMAIL,
+    KIND_TEXT,
+    SNIFF_FIELD,
+    ValueProfile,
+    _mostly_mobile,
+    profile_column,
+)
 
 
 def map_columns(
@@ -206,6 +213,22 @@ def _assign(
                 )
                 del taken["owner"]
                 free = ["owner"]
+            elif (
+                "owner" in options
+                and held is not None
+                and out[held].method == "sniff"
+                and _mostly_emails(values)
+            ):
+                # Close's user_email beside user_name: a column headed as our user, of e-mails
+                # (their logins, what the import's owner needs), over names found by values only
+                out[held] = replace(
+                    out[held],
+                    field=None,
+                    confidence=0.0,
+                    note=f"our reps' names; column {c.column} ('{c.header}') holds their e-mails",
+                )
+                del taken["owner"]
+                free = ["owner"]
             else:
                 free = [f for f in options if f not in taken]
             if "deal_name" in free and (len(free) > 1 or not _DEAL_EVIDENCE & taken.keys()):
@@ -317,6 +340,12 @@ def _repeating(values: list) -> bool:
     """A few names that recur (our reps), not a name per row (the customer's people)."""
     vals = [str(v).strip() for v in values if v is not None and str(v).strip()]
     return len(vals) >= 3 and len(set(vals)) <= 0.6 * len(vals)
+
+
+def _mostly_emails(values: list) -> bool:
+    """Most filled values are e-mail addresses."""
+    vals = [str(v).strip() for v in values if v is not None and str(v).strip()]
+    return bool(vals) and sum(1 for v in vals if _EMAIL.match(v)) >= 0.8 * len(vals)
 
 
 def _resolve_by_values(options: list[str], values: list) -> str:
