@@ -212,6 +212,12 @@ def test_a_monday_board_keeps_its_groups_as_stage_evidence_and_its_people_as_own
             [["a", 1], ["Closed Won", None], ["b", 2]],
             (["data", "note", "data"], None),
         ),
+        # a note before a pasted block (a note mark, a sentence) is no heading
+        (
+            ["data", "note", "repeated-header", "data"],
+            [["a", 1], ["※ 以下、鈴木さんの表から貼り付け。", None], ["Name", "Value"], ["b", 2]],
+            (["data", "note", "repeated-header", "data"], None),
+        ),
         # a row of two cells before the header again is no heading
         (
             ["data", "data", "repeated-header", "data"],

@@ -12,6 +12,7 @@ says so, not the words.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import pandas as pd
@@ -30,8 +31,8 @@ def group_headings(
     """(the classes with each group heading row marked ``group-heading``, each body row's
     group heading), or the classes as they are and None when the body holds no heading.
 
-    A heading is a row of one text cell, read as a note or data, whose next non-blank row is
-    the header repeated. ``title`` is the lone text right above the table's header: the first
+    A heading is a row of one short text cell (no note or sentence: :func:`lone_text`), read
+    as a note or data, whose next non-blank row is the header repeated. ``title`` is the lone text right above the table's header: the first
     group's heading, used only when the body holds headings of the later groups."""
     out = list(classes)
     headings: dict[int, str] = {}
@@ -56,12 +57,25 @@ def group_headings(
     return out, group
 
 
+#: a group's name is short: a longer text is a note (a pasted block's remark)
+_HEADING_MAX = 40
+# a note's mark (※ 以下、鈴木さんの表から貼り付け, Note: ...) or a sentence's punctuation: a remark,
+# not a group's name (■ / 【】 mark headings and stay allowed)
+_NOT_A_HEADING = re.compile(
+    r"(?i)^\s*(?:[※＊*]|注[:：)）]|\(注\)|（注）|備考|note\b|n\.b\.)|[。、]|[:：]\s*$"
+)
+
+
 def lone_text(cells: Sequence[object]) -> str | None:
-    """The text of a row that holds one cell, a text; None otherwise."""
+    """The text of a row that holds one cell, a short text that is no note or sentence (a
+    group's name); None otherwise."""
     filled = [v for v in cells if v is not None and not (isinstance(v, float) and v != v)]
-    if len(filled) != 1 or not isinstance(filled[0], str) or not filled[0].strip():
+    if len(filled) != 1 or not isinstance(filled[0], str):
         return None
-    return filled[0].strip()
+    text = filled[0].strip()
+    if not text or len(text) > _HEADING_MAX or _NOT_A_HEADING.search(text):
+        return None
+    return text
 
 
 def add_group_column(
