@@ -230,3 +230,37 @@ def test_group_headings(classes, cells, expect):
     from migrate.ingest.layout.groups import group_headings
 
     assert group_headings(pd.DataFrame(cells), classes, "Top") == expect
+
+
+@pytest.mark.parametrize(
+    ("name", "deals"),
+    [
+        ("airtable_Deals-Grid view", True),
+        ("monday_Sales_Pipeline_1742460000", True),
+        ("copper_opportunities", True),
+        ("案件一覧", True),
+        ("contacts_export", False),
+        ("Dealers list", False),  # a whole word only: Dealers is no deal
+        ("Ideals", False),
+    ],
+)
+def test_names_deals(name, deals):
+    from migrate.schema import load_schema, names_deals
+
+    assert names_deals(name, load_schema()) is deals
+
+
+_NO_CONTACT = (
+    "Name,Status,Company,Deal Value\n"
+    'Acme Robotics - Fleet renewal,Negotiation,Acme Robotics Inc.,"$48,000.00"\n'
+    'Globex pilot,Discovery,Globex Corporation,"$12,500.00"\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("file", "field"),
+    [("airtable_Deals-Grid view.csv", "deal_name"), ("people.csv", "contact_name")],
+)
+def test_name_beside_a_company_is_the_deal_name_in_a_file_named_for_deals(tmp_path, file, field):
+    res = _run(tmp_path, file, _NO_CONTACT)
+    assert res.records[field].tolist() == ["Acme Robotics - Fleet renewal", "Globex pilot"]

@@ -33,11 +33,13 @@ def map_columns(
     schema: Schema,
     rules_dir: str | None = None,
     known_companies: frozenset[str] = frozenset(),
+    deal_sheet: bool = False,
 ) -> list[ColumnMatch]:
     """Map every column of one table: headers plus the data values (columns aligned to headers).
 
     ``known_companies``: company keys read in other sources (a column of names that recur
-    there is a company column whatever its header says)."""
+    there is a company column whatever its header says). ``deal_sheet``: the file or sheet
+    name says it lists deals (:func:`migrate.schema.names_deals`)."""
     idx = _index(schema, rules_dir)
     sample = values.head(500)
     cands: list[ColumnMatch] = []
@@ -46,7 +48,7 @@ def map_columns(
         cands.append(
             _judge(i, letters[i], header, col_vals, schema, idx, rules_dir, known_companies)
         )
-    return _assign(cands, idx, sample, rules_dir)
+    return _assign(cands, idx, sample, rules_dir, deal_sheet)
 
 
 def _judge(
@@ -171,7 +173,11 @@ def _values_text(kind: str, share: float, n: int) -> str:
 
 
 def _assign(
-    cands: list[ColumnMatch], idx: _Index, sample: pd.DataFrame, rules_dir: str | None = None
+    cands: list[ColumnMatch],
+    idx: _Index,
+    sample: pd.DataFrame,
+    rules_dir: str | None = None,
+    deal_sheet: bool = False,
 ) -> list[ColumnMatch]:
     """One column per field: the most confident claim wins; ambiguous headers take what is left."""
     out = list(cands)
@@ -231,11 +237,16 @@ def _assign(
                 free = ["owner"]
             else:
                 free = [f for f in options if f not in taken]
-            if "deal_name" in free and (len(free) > 1 or not _DEAL_EVIDENCE & taken.keys()):
-                # Name beside Company and Contact columns and a stage or amount: the deal's
-                # name (an Airtable, Copper or monday.com deals export); otherwise a person's
-                # or company's name, as before
-                free.remove("deal_name")
+            if "deal_name" in free:
+                # Name beside Company and Contact columns and a stage or amount, or beside a
+                # company and a stage or amount in a file named for deals: the deal's name (an
+                # Airtable, Copper or monday.com deals export); otherwise a person's or
+                # company's name, as before
+                dealish = bool(_DEAL_EVIDENCE & taken.keys())
+                if dealish and (free == ["deal_name"] or (deal_sheet and "company_name" in taken)):
+                    free = ["deal_name"]
+                else:
+                    free.remove("deal_name")
             if not free:
                 out[i] = replace(
                     c, field=None, confidence=0.0, note=f"{' / '.join(options)} already mapped"

@@ -13,13 +13,14 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ...columns import ColumnMatch, header_key, map_columns, match_header
 from ...findings import Finding, listed
-from ...schema import Schema, row_mark_words
+from ...schema import Schema, names_deals, row_mark_words
 from ..readers import Grid, column_letter
 from .cells import _clean, _merged_value_map
 from .groups import add_group_column, group_headings, lone_text
@@ -321,6 +322,8 @@ def _map_body(
         schema,
         rules_dir,
         known_companies,
+        deal_sheet=names_deals(Path(sheet.grid.file).stem, schema)
+        or names_deals(sheet.grid.sheet, schema),
     )
     matches = [replace(m, index=keep[k], header=display[keep[k]]) for k, m in enumerate(matches)]
     if override is not None and override.columns:
