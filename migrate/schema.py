@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import math
 import os
+import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -110,6 +112,8 @@ class Schema:
     unmapped: tuple[str, ...] = ()
     # words that make a header a code or class of what it names (顧客区分, 規模コード)
     qualifiers: tuple[str, ...] = ()
+    # words of a file or sheet name that make it a list of deals (Deals, Pipeline, 案件)
+    deal_sheet_words: tuple[str, ...] = ()
 
     @property
     def names(self) -> list[str]:
@@ -143,6 +147,7 @@ def parse_schema(path: str) -> Schema:
             "keywords",
             "unmapped",
             "qualifiers",
+            "deal_sheet_words",
             "fields",
         ],
         ["fields"],
@@ -190,6 +195,7 @@ def parse_schema(path: str) -> Schema:
     keywords = _keywords(doc.get("keywords"), names, problems)
     unmapped = tuple(problems.string_list(doc.get("unmapped"), "unmapped"))
     qualifiers = tuple(problems.string_list(doc.get("qualifiers"), "qualifiers"))
+    deal_sheet_words = tuple(problems.string_list(doc.get("deal_sheet_words"), "deal_sheet_words"))
     problems.raise_if_any()
     # longest fragments first so 万円 wins over 円 and 百万 over 万
     mult.sort(key=lambda kv: -len(kv[0]))
@@ -206,6 +212,7 @@ def parse_schema(path: str) -> Schema:
         keywords=keywords,
         unmapped=unmapped,
         qualifiers=qualifiers,
+        deal_sheet_words=deal_sheet_words,
     )
 
 
@@ -277,6 +284,18 @@ def _keywords(raw: Any, names: list[str], problems: Problems) -> tuple[KeywordRu
         with_ = problems.string_list(rule.get("with"), f"{key}.with")
         out.append(KeywordRule(str(field), tuple(any_), tuple(with_)))
     return tuple(out)
+
+
+def names_deals(name: str, schema: Schema) -> bool:
+    """A file or sheet name holds a word of columns.yaml ``deal_sheet_words`` (Latin ones as
+    whole words: airtable_Deals-Grid view, monday_Sales_Pipeline; others anywhere: 案件一覧)."""
+    text = unicodedata.normalize("NFKC", name).casefold()
+    words = set(re.findall(r"[a-z]+", re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name).casefold()))
+    for w in schema.deal_sheet_words:
+        key = unicodedata.normalize("NFKC", w).casefold()
+        if (key in words) if key.isascii() else (key in text):
+            return True
+    return False
 
 
 def load_schema(rules: str | os.PathLike[str] | None = None) -> Schema:

@@ -16,7 +16,14 @@ from ..headers import header_key, header_key_bare
 from ..schema import Schema
 from .header import _Index, _index, match_header, unit_hints
 from .model import ColumnMatch
-from .values import KIND_TEXT, SNIFF_FIELD, ValueProfile, _mostly_mobile, profile_column
+from .values import (
+    _EMAIL,
+    KIND_TEXT,
+    SNIFF_FIELD,
+    ValueProfile,
+    _mostly_mobile,
+    profile_column,
+)
 
 
 def map_columns(
@@ -26,11 +33,13 @@ def map_columns(
     schema: Schema,
     rules_dir: str | None = None,
     known_companies: frozenset[str] = frozenset(),
+    deal_sheet: bool = False,
 ) -> list[ColumnMatch]:
     """Map every column of one table: headers plus the data values (columns aligned to headers).
 
     ``known_companies``: company keys read in other sources (a column of names that recur
-    there is a company column whatever its header says)."""
+    there is a company column whatever its header says). ``deal_sheet``: the file or sheet
+    name says it lists deals (:func:`migrate.schema.names_deals`)."""
     idx = _index(schema, rules_dir)
     sample = values.head(500)
     cands: list[ColumnMatch] = []
@@ -39,7 +48,7 @@ def map_columns(
         cands.append(
             _judge(i, letters[i], header, col_vals, schema, idx, rules_dir, known_companies)
         )
-    return _assign(cands, idx, sample, rules_dir)
+    return _assign(cands, idx, sample, rules_dir, deal_sheet)
 
 
 def _judge(
@@ -164,7 +173,11 @@ def _values_text(kind: str, share: float, n: int) -> str:
 
 
 def _assign(
-    cands: list[ColumnMatch], idx: _Index, sample: pd.DataFrame, rules_dir: str | None = None
+    cands: list[ColumnMatch],
+    idx: _Index,
+    sample: pd.DataFrame,
+    rules_dir: str | None = None,
+    deal_sheet: bool = False,
 ) -> list[ColumnMatch]:
     """One column per field: the most confident claim wins; ambiguous headers take what is left."""
     out = list(cands)
@@ -206,8 +219,34 @@ def _assign(
                 )
                 del taken["owner"]
                 free = ["owner"]
+            elif (
+                "owner" in options
+                and held is not None
+                and out[held].method == "sniff"
+                and _mostly_emails(values)
+            ):
+                # Close's user_email beside user_name: a column headed as our user, of e-mails
+                # (their logins, what the import's owner needs), over names found by values only
+                out[held] = replace(
+                    out[held],
+                    field=None,
+                    confidence=0.0,
+                    note=f"our reps' names; column {c.column} ('{c.header}') holds their e-mails",
+                )
+                del taken["owner"]
+                free = ["owner"]
             else:
                 free = [f for f in options if f not in taken]
+            if "deal_name" in free:
+                # Name beside Company and Contact columns and a stage or amount, or beside a
+                # company and a stage or amount in a file named for deals: the deal's name (an
+                # Airtable, Copper or monday.com deals export); otherwise a person's or
+                # company's name, as before
+                dealish = bool(_DEAL_EVIDENCE & taken.keys())
+                if dealish and (free == ["deal_name"] or (deal_sheet and "company_name" in taken)):
+                    free = ["deal_name"]
+                else:
+                    free.remove("deal_name")
             if not free:
                 out[i] = replace(
                     c, field=None, confidence=0.0, note=f"{' / '.join(options)} already mapped"
@@ -267,6 +306,9 @@ def _assign(
     return out
 
 
+#: columns that make a sheet a list of deals: an ambiguous Name beside them may be the deal's name
+_DEAL_EVIDENCE = frozenset({"stage", "amount", "close_date", "probability"})
+
 _FORMER = re.compile(r"(?i)^(?:旧|前|元|former\b|previous\b|old\b|ex-)")
 
 #: headers of who typed a record in (an audit column of kintone and CRMs): the owner only
@@ -309,6 +351,12 @@ def _repeating(values: list) -> bool:
     """A few names that recur (our reps), not a name per row (the customer's people)."""
     vals = [str(v).strip() for v in values if v is not None and str(v).strip()]
     return len(vals) >= 3 and len(set(vals)) <= 0.6 * len(vals)
+
+
+def _mostly_emails(values: list) -> bool:
+    """Most filled values are e-mail addresses."""
+    vals = [str(v).strip() for v in values if v is not None and str(v).strip()]
+    return bool(vals) and sum(1 for v in vals if _EMAIL.match(v)) >= 0.8 * len(vals)
 
 
 def resolve_by_values(options: list[str], values: list, default: str | None = None) -> str:

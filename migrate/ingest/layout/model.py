@@ -21,6 +21,7 @@ RowClass = Literal[
     "example",
     "other-table",
     "pair-second",
+    "group-heading",
 ]
 
 IDENTITY_FIELDS = ("company_name", "deal_name", "contact_name", "record_id", "email")

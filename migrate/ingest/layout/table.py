@@ -13,16 +13,18 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ...columns import ColumnMatch, header_key, map_columns, match_header
 from ...findings import Finding, listed
-from ...schema import Schema, row_mark_words
+from ...schema import Schema, names_deals, row_mark_words
 from ..readers import Grid, column_letter
 from .activity import activity_kinds, read_for_companies
 from .cells import _clean, _merged_value_map
+from .groups import add_group_column, group_headings, lone_text
 from .header import (
     _combine_headers,
     _find_header,
@@ -35,7 +37,7 @@ from .model import IngestRules, RowClass, SheetOverride, SheetTable
 from .override import _apply_override
 from .pairs import fold_row_pairs
 from .rows import _whole_number, classify_rows
-from .units import apply_sheet_unit
+from .units import apply_cents, apply_sheet_unit
 
 _NOT_RECORDS = {
     "sheet.rep-master": "a list of our own sales reps, not customer records",
@@ -158,6 +160,9 @@ def find_table(
         cells, above, [sheet.excel_row(i) for i in above], matches, schema, grid.file, grid.sheet
     )
     table.findings.extend(unit_findings)
+    # an amount in cents beside its formatted copy (Close: value, value_formatted)
+    matches, cents_findings = apply_cents(body, matches, schema, grid.file, grid.sheet)
+    table.findings.extend(cents_findings)
     table.columns = matches
     header_excel = sheet.excel_row(hpos)
     table.header_row = header_excel
@@ -338,6 +343,8 @@ def _map_body(
         schema,
         rules_dir,
         known_companies,
+        deal_sheet=names_deals(Path(sheet.grid.file).stem, schema)
+        or names_deals(sheet.grid.sheet, schema),
     )
     matches = [replace(m, index=keep[k], header=display[keep[k]]) for k, m in enumerate(matches)]
     if override is not None and override.columns:
@@ -379,6 +386,9 @@ def _classify(
     )
     classes = _other_table(sheet, hpos, kept, classes, [headers[j] for j in keep], matches, schema)
     above = [i for i in sheet.nonempty_pos if i < hpos and i != group_pos]
+    # a board of groups, each under its heading row (monday.com): the heading is kept per row
+    title = lone_text(cells.iloc[above[-1]].tolist()) if above else None
+    classes, groups = group_headings(kept, classes, title)
     table.skipped = [(sheet.excel_row(i), "row.title") for i in above]
     data_idx = []
     for k, cls in enumerate(classes):
@@ -396,6 +406,17 @@ def _classify(
     data.index = [sheet.excel_row(i) for i in data_idx]
     data.columns = keep
     table.data = data
+    if groups is not None:
+        add_group_column(
+            table,
+            [groups[i - hpos - 1] for i in data_idx],
+            (cells.shape[1], column_letter(grid.first_col + cells.shape[1])),
+            [
+                (sheet.excel_row(hpos + 1 + k), str(groups[k]))
+                for k, c in enumerate(classes)
+                if c == "group-heading"
+            ],
+        )
     _fill_groups(sheet, classes, matches)
     return data_idx
 

@@ -18,6 +18,7 @@ import pandas as pd
 
 from ...columns import ColumnMatch
 from ...findings import Finding
+from ...headers import header_key
 from ...schema import Schema
 
 # 単位：万円 / 金額単位 万円 / (単位:千円) / 単位＝百万円
@@ -102,3 +103,83 @@ def apply_sheet_unit(
             )
         )
     return out, findings
+
+
+# the number of a formatted amount: $15,000 / 1,234.50 USD / €999 monthly
+_FORMATTED_NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
+
+
+def apply_cents(
+    body: pd.DataFrame, matches: list[ColumnMatch], schema: Schema, file: str, sheet: str
+) -> tuple[list[ColumnMatch], list[Finding]]:
+    """An amount column in cents beside its own formatted copy (Close exports an opportunity's
+    ``value`` in cents with ``value_formatted``: 1500000 beside '$15,000'): where every row
+    that has both shows the amount 100 times the formatted number (at least two rows, none
+    equal), the bare numbers are read x0.01, with one finding. ``body``'s columns are the
+    matches' ``index``."""
+    money = {f.name for f in schema.fields if f.type == "amount"}
+    out, findings = list(matches), []
+    for k, m in enumerate(matches):
+        if m.field not in money or m.unit != 1.0 or m.index not in body.columns:
+            continue
+        key = header_key(m.header)
+        for other in matches:
+            if (
+                other.field is not None
+                or other.index not in body.columns
+                or not key
+                or not header_key(other.header).startswith(key)
+                or header_key(other.header) == key
+            ):
+                continue
+            cents = same = 0
+            for raw, shown in zip(body[m.index].tolist(), body[other.index].tolist(), strict=True):
+                amount, number = _plain_number(raw), _shown_number(shown)
+                if amount is None or number is None or amount == 0:
+                    continue
+                if abs(amount / 100 - number) <= 0.5 + 0.005 * abs(number):
+                    cents += 1
+                elif abs(amount - number) <= 0.5 + 0.005 * abs(number):
+                    same += 1
+                else:
+                    cents = -1  # a row that is neither: the columns say different things
+                    break
+            if cents < 2 or same:
+                continue
+            out[k] = replace(m, unit=0.01)
+            findings.append(
+                Finding(
+                    "ingest.amount-in-cents",
+                    "info",
+                    f"'{m.header}' holds 100 times the amounts '{other.header}' shows on each "
+                    f"of {cents} rows ({m.header} in cents): bare numbers read x0.01",
+                    file,
+                    sheet,
+                    column=m.column,
+                    field=m.field or "",
+                    original=other.header,
+                    value="0.01",
+                    action="changed",
+                )
+            )
+            break
+    return out, findings
+
+
+def _plain_number(value: object) -> float | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return None if value != value else float(value)
+    text = str(value).strip().replace(",", "")
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def _shown_number(value: object) -> float | None:
+    if not isinstance(value, str):
+        return None
+    m = _FORMATTED_NUMBER.search(value)
+    return float(m.group(0).replace(",", "")) if m else None
