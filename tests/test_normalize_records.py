@@ -386,3 +386,30 @@ def test_an_address_beside_a_name_fills_only_an_empty_email() -> None:
     # the row's own e-mail wins over the one written beside the name
     assert out["email"].tolist() == ["lee@nitto-denki.jp", "k.nakamura@nitto-denki.jp"]
     assert "normalize.email-in-name" in set(found["rule"])
+
+
+def test_an_empty_field_is_filled_from_a_second_column_of_its_synonym() -> None:
+    # 受注予定日 empty, 受注予定時期 (kept as extra beside it) says 2026年度上期: the close date is
+    # the period's end with findings naming the column and the period; TEL直通 fills a card's
+    # empty TEL会社; a filled field keeps its own value
+    frame = records(
+        [
+            {"company_name": "A社", "close_date": None, "extra:受注予定時期": "2026年度上期"},
+            {
+                "company_name": "B社",
+                "close_date": "2026/3/31",
+                "extra:受注予定時期": "2026年度下期",
+            },
+            {"company_name": "C社", "phone": None, "extra:TEL直通": "03-9999-0000"},
+            {"company_name": "D社", "close_date": None, "extra:メモ": "2026/5/1"},
+        ]
+    )
+    out, found = normalize_records(frame, today=TODAY)
+    assert out["close_date"].tolist()[:2] == ["2026-09-30", "2026-03-31"]
+    assert out["close_date"].iloc[3] in ("", None)
+    assert out["phone"].iloc[2] == "+81399990000"
+    filled = found[found["rule"] == "normalize.filled-from-spare-column"]
+    assert sorted(filled["field"]) == ["close_date", "phone"]
+    assert "受注予定時期" in " ".join(filled["message"])
+    approx = found[(found["rule"] == "normalize.approximate-date") & (found["row"] == 5)]
+    assert "half-year" in " ".join(approx["message"])

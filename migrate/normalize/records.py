@@ -82,6 +82,7 @@ def normalize_records(
     schema = load_schema(rules_dir)
     out = records.copy()
     col = Collector(records, rules)
+    _fill_from_spare_columns(out, col, rules, schema)
     kinds: dict[str, str] = {}
     for f in schema.fields:
         if f.name in out.columns:
@@ -297,6 +298,36 @@ def _company(out: pd.DataFrame, col: Collector, rules: NormalizeRules, name: str
     out[name] = _series(out, take(display, codes))
     out[_derived(name, "key")] = _series(out, take(key, codes))
     out[_derived(name, "legal_form")] = _series(out, take(form, codes))
+
+
+def _fill_from_spare_columns(
+    out: pd.DataFrame, col: Collector, rules: NormalizeRules, schema: Any
+) -> None:
+    """A field's empty cells (rules/normalize.yaml spare_columns) from a second column of the
+    sheet whose header is an exact synonym of it, kept as extra because the first took the field:
+    受注予定時期 (2026年度上期) beside an empty 受注予定日, TEL直通 beside an empty TEL会社."""
+    from ..columns import match_header
+    from ..schema import EXTRA_PREFIX
+
+    for name in rules.spare_columns:
+        if name not in out.columns:
+            continue
+        for extra in [c for c in out.columns if str(c).startswith(EXTRA_PREFIX)]:
+            header = str(extra)[len(EXTRA_PREFIX) :]
+            got, confidence, method = match_header(header, schema)
+            if got != name or method != "exact" or confidence < 1.0:
+                continue
+            empty = out[name].map(is_blank).to_numpy(dtype=bool)
+            spare = ~out[extra].map(is_blank).to_numpy(dtype=bool)
+            pos = np.flatnonzero(empty & spare)
+            if not len(pos):
+                continue
+            values = out[extra].iloc[pos]
+            out.iloc[pos, out.columns.get_loc(name)] = values.to_numpy()
+            texts = [clean_text(v) for v in values]
+            msg = f"{name} was empty; taken from column '{header}' of the same row"
+            issues = [Issue("normalize.filled-from-spare-column", msg, t) for t in texts]
+            col.rows(name, pos, issues, [""] * len(pos), texts)
 
 
 def _emails_from_names(out: pd.DataFrame, by_kind: dict[str, list[str]]) -> None:
