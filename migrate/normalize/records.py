@@ -392,6 +392,32 @@ def _people(out: pd.DataFrame, col: Collector, rules: NormalizeRules, names: lis
     out["contact_name"] = _series(out, display)
     out["contact_last_name"] = _series(out, out_last)
     out["contact_first_name"] = _series(out, out_first)
+    if full:
+        _moved_out_of_name(out, col, "department", full[3])
+        _moved_out_of_name(out, col, "contact_title", full[4])
+
+
+def _moved_out_of_name(out: pd.DataFrame, col: Collector, name: str, taken: np.ndarray) -> None:
+    """The department or job title written in the name cell (総務課 課長／山崎太郎) fills the
+    row's own department / contact_title where that is empty; it never stays in the name."""
+    if name not in out.columns:
+        return
+    own = out[name].map(is_blank).to_numpy(dtype=bool)
+    pos = np.flatnonzero(own & (taken != ""))
+    if not len(pos):
+        return
+    values = taken[pos]
+    out.iloc[pos, out.columns.get_loc(name)] = values
+    what = "department" if name == "department" else "job title"
+    issues = [
+        Issue(
+            "normalize.name-part-moved",
+            f"the {what} '{v}' written in the contact's name cell moved to {name}",
+            str(v),
+        )
+        for v in values
+    ]
+    col.rows(name, pos, issues, [""] * len(pos), [str(v) for v in values])
 
 
 def _display_only(value: object, rules: NormalizeRules) -> Outcome[str]:
@@ -401,12 +427,16 @@ def _display_only(value: object, rules: NormalizeRules) -> Outcome[str]:
 
 def _person_parts(
     out: pd.DataFrame, col: Collector, rules: NormalizeRules, name: str, *, split: bool
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per row: display name, last, first, and the department and title the cell also held."""
     codes, uniques = distinct(out[name])
     rule = rules.rule("person")
     display, last, first, issues = [], [], [], []
+    department, title = [], []
     for u in uniques:
         o = normalize_person(u, rules, split=split)
+        department.append(o.value.department)
+        title.append(o.value.title)
         if o.failure:
             value, fail = settle(o.failure, rule.on_error, rule.severity, clean_text(u), "")
             display.append(value)
@@ -424,7 +454,13 @@ def _person_parts(
             )
     col.coded(name, codes, issues, uniques, display)
     col.text_cleaned(name, codes, _cleaned_only(uniques, display, issues), uniques, display)
-    return take(display, codes), take(last, codes), take(first, codes)
+    return (
+        take(display, codes),
+        take(last, codes),
+        take(first, codes),
+        take(department, codes),
+        take(title, codes),
+    )
 
 
 def _cleaned_only(
