@@ -175,6 +175,11 @@ def test_a_bare_予定日_is_the_close_date_unless_a_column_holds_one() -> None:
     )
     assert [c.field for c in m][2:] == ["next_action_date", "close_date"]
     assert match_header("次回予定日", SCHEMA)[0] == "next_action_date"
+    # a list of people (no amount, no stage): the next planned contact, not a close date that
+    # would make the lead list a sheet of deals
+    people = pd.DataFrame({0: ["A社"] * 3, 1: ["山田"] * 3, 2: ["2026/3/31"] * 3})
+    m = map_columns(["会社名", "氏名", "予定日"], ["A", "B", "C"], people, SCHEMA)
+    assert m[2].field == "next_action_date"
 
 
 def test_business_card_phone_headers_are_phones() -> None:

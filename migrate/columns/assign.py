@@ -213,7 +213,7 @@ def _assign(
                     c, field=None, confidence=0.0, note=f"{' / '.join(options)} already mapped"
                 )
                 continue
-            choice = free[0] if len(free) == 1 else _resolve_by_values(free, values)
+            choice = free[0] if len(free) == 1 else _resolve_by_values(free, values, taken)
             out[i] = replace(
                 c,
                 field=choice,
@@ -311,8 +311,15 @@ def _repeating(values: list) -> bool:
     return len(vals) >= 3 and len(set(vals)) <= 0.6 * len(vals)
 
 
-def _resolve_by_values(options: list[str], values: list) -> str:
-    """Our own reps repeat down a column; the customer's contact people mostly do not."""
+def _resolve_by_values(
+    options: list[str], values: list, taken: dict[str, int] | None = None
+) -> str:
+    """Our own reps repeat down a column; the customer's contact people mostly do not. A bare
+    予定日 is a deal's close date on a sheet of deals (one with an amount or a stage column);
+    on a list of people (a lead list: no amount, no stage) it is the next planned contact."""
+    if "close_date" in options and "next_action_date" in options and taken is not None:
+        deals = "amount" in taken or "stage" in taken
+        return "close_date" if deals else "next_action_date"
     vals = [str(v).strip() for v in values if v is not None and str(v).strip()]
     if "owner" in options and "contact_name" in options and len(vals) >= 6:
         distinct = len(set(vals)) / len(vals)
