@@ -329,10 +329,12 @@ _SURE_DEPARTMENT_RE = re.compile(
 
 def _is_department(word: str, rules: PeopleRules) -> bool:
     """One word that names a department (総務課, 情報システム部), not a surname (長谷部)."""
-    if word in rules.surnames or not _DEPARTMENT_RE.match(f"{word} x"):
+    if word in rules.surnames:
         return False
     if _SURE_DEPARTMENT_RE.match(word):
         return True
+    if not _DEPARTMENT_RE.match(f"{word} x"):
+        return False
     return len(word) >= 4 or not all(is_cjk(ch) and not _KATAKANA_RE.match(ch) for ch in word)
 
 
@@ -355,7 +357,9 @@ def _strip_department(
         if w.casefold() in m.titles and taken:
             taken += 1
             continue
-        if w in rules.surnames or not _DEPARTMENT_RE.match(f"{w} x"):
+        if w in rules.surnames or not (
+            _DEPARTMENT_RE.match(f"{w} x") or _SURE_DEPARTMENT_RE.match(w)
+        ):
             break
         following = words[taken + 1 :]
         while following and following[0].casefold() in m.titles:
