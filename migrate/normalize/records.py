@@ -309,25 +309,25 @@ def _fill_from_spare_columns(
     from ..columns import match_header
     from ..schema import EXTRA_PREFIX
 
-    for name in rules.spare_columns:
-        if name not in out.columns:
+    wanted = [n for n in rules.spare_columns if n in out.columns]
+    if not wanted:
+        return
+    for extra in [c for c in out.columns if str(c).startswith(EXTRA_PREFIX)]:
+        header = str(extra)[len(EXTRA_PREFIX) :]
+        name, confidence, method = match_header(header, schema)
+        if name not in wanted or method != "exact" or confidence < 1.0:
             continue
-        for extra in [c for c in out.columns if str(c).startswith(EXTRA_PREFIX)]:
-            header = str(extra)[len(EXTRA_PREFIX) :]
-            got, confidence, method = match_header(header, schema)
-            if got != name or method != "exact" or confidence < 1.0:
-                continue
-            empty = out[name].map(is_blank).to_numpy(dtype=bool)
-            spare = ~out[extra].map(is_blank).to_numpy(dtype=bool)
-            pos = np.flatnonzero(empty & spare)
-            if not len(pos):
-                continue
-            values = out[extra].iloc[pos]
-            out.iloc[pos, out.columns.get_loc(name)] = values.to_numpy()
-            texts = [clean_text(v) for v in values]
-            msg = f"{name} was empty; taken from column '{header}' of the same row"
-            issues = [Issue("normalize.filled-from-spare-column", msg, t) for t in texts]
-            col.rows(name, pos, issues, [""] * len(pos), texts)
+        empty = out[name].map(is_blank).to_numpy(dtype=bool)
+        spare = ~out[extra].map(is_blank).to_numpy(dtype=bool)
+        pos = np.flatnonzero(empty & spare)
+        if not len(pos):
+            continue
+        values = out[extra].iloc[pos]
+        out.iloc[pos, out.columns.get_loc(name)] = values.to_numpy()
+        texts = [clean_text(v) for v in values]
+        msg = f"{name} was empty; taken from column '{header}' of the same row"
+        issues = [Issue("normalize.filled-from-spare-column", msg, t) for t in texts]
+        col.rows(name, pos, issues, [""] * len(pos), texts)
 
 
 def _emails_from_names(out: pd.DataFrame, by_kind: dict[str, list[str]]) -> None:
