@@ -167,3 +167,28 @@ def test_an_unnamed_column_of_mobile_numbers_beside_the_phone_is_the_mobile(tmp_
     table = read_sources([str(path)]).tables[0]
     by_col = {c.column: c.field for c in table.columns}
     assert by_col["C"] == "phone" and by_col["D"] == "mobile_phone"
+
+
+def test_a_bare_予定日_is_the_close_date_unless_a_column_holds_one() -> None:
+    # a deal board's 予定日 beside ステージ and 金額 is when the deal closes; beside 受注予定日
+    # it is the next planned date, and 次回予定日 stays the next action's date
+    frame = pd.DataFrame({0: ["A社"] * 3, 1: ["提案"] * 3, 2: ["2026/3/31"] * 3})
+    m = map_columns(["会社名", "ステージ", "予定日"], ["A", "B", "C"], frame, SCHEMA)
+    assert m[2].field == "close_date"
+    frame[3] = ["2026/4/30"] * 3
+    m = map_columns(
+        ["会社名", "ステージ", "予定日", "受注予定日"], ["A", "B", "C", "D"], frame, SCHEMA
+    )
+    assert [c.field for c in m][2:] == ["next_action_date", "close_date"]
+    assert match_header("次回予定日", SCHEMA)[0] == "next_action_date"
+    # a list of people (no amount, no stage): the next planned contact, not a close date that
+    # would make the lead list a sheet of deals
+    people = pd.DataFrame({0: ["A社"] * 3, 1: ["山田"] * 3, 2: ["2026/3/31"] * 3})
+    m = map_columns(["会社名", "氏名", "予定日"], ["A", "B", "C"], people, SCHEMA)
+    assert m[2].field == "next_action_date"
+
+
+def test_business_card_phone_headers_are_phones() -> None:
+    # Eight/Sansan exports: TEL会社, TEL部門, TEL直通 (direct line) are phone numbers
+    for header in ("TEL直通", "TEL会社", "TEL部門", "直通TEL"):
+        assert match_header(header, SCHEMA)[0] == "phone"

@@ -1684,3 +1684,32 @@ def test_texts_left_as_they_are_are_the_cells_of_the_per_value_rules(
                     want = ec._cells(col, raw, recs, spec, target, {}, {}, want_found)
                 assert got == want, (kind, limit, cut)
                 assert got_found.items == want_found.items, (kind, limit, cut)
+
+
+def test_a_card_of_a_company_with_deals_is_its_contact_not_a_lead(
+    targets: dict[str, TargetProfile], model: StageModel
+) -> None:
+    # a business-card export (no stage column: 'lead' inferred from the e-mail) of a company
+    # that has a deal: the person is a Contact of that Account, not a Lead duplicating it; a
+    # card of a company without deals, and a person whose row states 'lead', stay leads
+    ents = entities(
+        companies=[company("c1", "株式会社アルファ", 2), company("c2", "ベータ商事株式会社", 3)],
+        contacts=[
+            contact("p1", "c1", "大橋", "健", 5, email="k@alpha.co.jp"),
+            contact("p2", "c2", "紅林", "修", 6, email="k@beta.jp"),
+            contact("p3", "c1", "森", "彩", 7, email="m@alpha.co.jp"),
+        ],
+        deals=[
+            deal("d1", "c1", "", "proposal", 2),
+            deal("d2", "c1", "p1", "lead", 5, amount=NAN, close_date=""),
+            deal("d3", "c2", "p2", "lead", 6, amount=NAN, close_date=""),
+            deal("d4", "c1", "p3", "lead", 7, amount=NAN, close_date=""),
+        ],
+    )
+    ents["deals"]["_stage_inferred"] = [False, True, True, False]
+    result = build(targets["salesforce"], model, ents)
+    assert list(result.files["Contact.csv"]["Migration_Id__c"]) == ["p1"]
+    assert list(result.files["Contact.csv"]["Account.Migration_Id__c"]) == ["c1"]
+    assert sorted(result.files["Lead.csv"]["Migration_Id__c"]) == ["p2", "p3"]
+    f = result.findings[result.findings["rule"] == "export.contact-of-account"]
+    assert list(f["row"]) == [5]

@@ -386,3 +386,65 @@ def test_an_address_beside_a_name_fills_only_an_empty_email() -> None:
     # the row's own e-mail wins over the one written beside the name
     assert out["email"].tolist() == ["lee@nitto-denki.jp", "k.nakamura@nitto-denki.jp"]
     assert "normalize.email-in-name" in set(found["rule"])
+
+
+def test_an_empty_field_is_filled_from_a_second_column_of_its_synonym() -> None:
+    # 受注予定日 empty, 受注予定時期 (kept as extra beside it) says 2026年度上期: the close date is
+    # the period's end with findings naming the column and the period; TEL直通 fills a card's
+    # empty TEL会社; a filled field keeps its own value
+    frame = records(
+        [
+            {"company_name": "A社", "close_date": None, "extra:受注予定時期": "2026年度上期"},
+            {
+                "company_name": "B社",
+                "close_date": "2026/3/31",
+                "extra:受注予定時期": "2026年度下期",
+            },
+            {"company_name": "C社", "phone": None, "extra:TEL直通": "03-9999-0000"},
+            {"company_name": "D社", "close_date": None, "extra:メモ": "2026/5/1"},
+        ]
+    )
+    out, found = normalize_records(frame, today=TODAY)
+    assert out["close_date"].tolist()[:2] == ["2026-09-30", "2026-03-31"]
+    assert out["close_date"].iloc[3] in ("", None)
+    assert out["phone"].iloc[2] == "+81399990000"
+    filled = found[found["rule"] == "normalize.filled-from-spare-column"]
+    assert sorted(filled["field"]) == ["close_date", "phone"]
+    assert "受注予定時期" in " ".join(filled["message"])
+    approx = found[(found["rule"] == "normalize.approximate-date") & (found["row"] == 5)]
+    assert "half-year" in " ".join(approx["message"])
+
+
+def test_a_short_date_beside_和暦_dates_is_和暦() -> None:
+    # 6.11.30 in a column of R6.4.1 / 令和6年9月2日 is 令和6年11月30日, not 2030-06-11 month-first;
+    # 6.9.1 (no western reading at all) is 令和6年9月1日; a finding says the era was assumed
+    frame = records(
+        [
+            {"company_name": "A社", "close_date": "R6.4.1", "created_at": "令和6年9月2日"},
+            {"company_name": "B社", "close_date": "6.11.30", "created_at": "6.9.1"},
+            {"company_name": "C社", "close_date": "H31.4.30", "created_at": "R5.12.1"},
+        ]
+    )
+    out, found = normalize_records(frame, today=TODAY)
+    assert out["close_date"].iloc[1] == "2024-11-30"
+    assert out["created_at"].iloc[1] == "2024-09-01"
+    assumed = found[found["rule"] == "normalize.era-assumed"]
+    assert sorted(assumed["field"]) == ["close_date", "created_at"]
+    assert "令和6年11月30日" in " ".join(assumed["message"])
+
+
+def test_a_short_date_takes_the_era_in_the_sheet_name_and_none_without_one() -> None:
+    rows = [
+        {"company_name": "A社", "close_date": "6.9.1"},
+        {"company_name": "B", "close_date": "2024/10/1"},
+    ]
+    out, found = normalize_records(records(rows, sheet="案件一覧(令和6年度)"), today=TODAY)
+    assert out["close_date"].iloc[0] == "2024-09-01"
+    # no era anywhere: 6.11.30 keeps its western reading (month-first), 6.9.1 is no date
+    rows = [
+        {"company_name": "A社", "close_date": "6.11.30"},
+        {"company_name": "B", "close_date": "6.9.1"},
+    ]
+    out, found = normalize_records(records(rows), today=TODAY)
+    assert out["close_date"].tolist() == ["2030-06-11", ""]
+    assert not (found["rule"] == "normalize.era-assumed").any()

@@ -252,7 +252,7 @@ def _assign(
                     c, field=None, confidence=0.0, note=f"{' / '.join(options)} already mapped"
                 )
                 continue
-            choice = free[0] if len(free) == 1 else resolve_by_values(free, values)
+            choice = free[0] if len(free) == 1 else resolve_by_values(free, values, taken=taken)
             out[i] = replace(
                 c,
                 field=choice,
@@ -359,9 +359,19 @@ def _mostly_emails(values: list) -> bool:
     return bool(vals) and sum(1 for v in vals if _EMAIL.match(v)) >= 0.8 * len(vals)
 
 
-def resolve_by_values(options: list[str], values: list, default: str | None = None) -> str:
+def resolve_by_values(
+    options: list[str],
+    values: list,
+    default: str | None = None,
+    taken: dict[str, int] | None = None,
+) -> str:
     """Our own reps repeat down a column; the customer's contact people mostly do not. Too
-    few names to tell (under 6): ``default``, else the first option."""
+    few names to tell (under 6): ``default``, else the first option. A bare 予定日 is a
+    deal's close date on a sheet of deals (one with an amount or a stage column); on a list
+    of people (a lead list: no amount, no stage) it is the next planned contact."""
+    if "close_date" in options and "next_action_date" in options and taken is not None:
+        deals = "amount" in taken or "stage" in taken
+        return "close_date" if deals else "next_action_date"
     vals = [str(v).strip() for v in values if v is not None and str(v).strip()]
     if "owner" in options and "contact_name" in options and len(vals) >= 6:
         distinct = len(set(vals)) / len(vals)

@@ -441,9 +441,25 @@ def _split_leads(
     """People with nothing but person-level records become leads instead of contacts.
 
     ``linked_people`` are converted leads linked to their company's deal: contacts, not leads.
+    So is a person none of whose records states a stage (a business-card or address list: the
+    stage was inferred from an e-mail or a name alone) at a company that has a deal: a person
+    of an account is its contact, not a lead duplicating the account (``export.contact-of-account``).
     """
     with_deals = (set(deal_rows["contact_id"]) | set(linked_people)) - {""}
-    lead_people = set(person_rows["contact_id"]) - {""} - with_deals
+    accounts_with_deals = set(deal_rows["company_id"]) - {""}
+    inferred = (
+        person_rows["_stage_inferred"].map(lambda v: v is True or text(v).lower() == "true")
+        if "_stage_inferred" in person_rows.columns
+        else pd.Series(False, index=person_rows.index)
+    )
+    stated_people = set(person_rows.loc[~inferred.astype(bool), "contact_id"])
+    of_accounts = (
+        set(person_rows.loc[person_rows["company_id"].isin(accounts_with_deals), "contact_id"])
+        - stated_people
+        - with_deals
+        - {""}
+    )
+    lead_people = set(person_rows["contact_id"]) - {""} - with_deals - of_accounts
     findings = [
         _finding(
             "export.lead-converted",
@@ -454,6 +470,18 @@ def _split_leads(
             action="skipped",
         )
         for row in _rows(person_rows[person_rows["contact_id"].isin(with_deals)], "stage")
+    ]
+    findings += [
+        _finding(
+            "export.contact-of-account",
+            "info",
+            row,
+            "a person without a stage of their own (inferred as "
+            f"'{row['stage']}') at a company that has deals in this run: exported as a contact "
+            "of that account, not as a lead",
+            action="skipped",
+        )
+        for row in _rows(person_rows[person_rows["contact_id"].isin(of_accounts)], "stage")
     ]
     # an account is a company with a deal or a contact; a company with nothing but leads is not
     accounts = set(deal_rows["company_id"]) | set(

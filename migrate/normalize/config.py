@@ -166,6 +166,7 @@ class NormalizeRules:
     fields: tuple[tuple[str, str], ...]
     normalizers: tuple[NormalizerRule, ...]
     placeholders: frozenset[str]
+    spare_columns: tuple[str, ...]
     companies: CompanyRules
     people: PeopleRules
     phones: PhoneRules
@@ -189,7 +190,8 @@ class NormalizeRules:
 
 #: The keys each section of the file may have (anything else is an error).
 _KEYS = {
-    "": "kind version findings types fields normalizers placeholders companies people phones "
+    "": "kind version findings types fields normalizers placeholders spare_columns companies "
+    "people phones "
     "dates amounts probability stages",
     "findings": "reformats mappings text_cleaned",
     "companies": "legal_forms key_only_words honorifics cut_from leading branch_words key_folds "
@@ -274,6 +276,7 @@ def parse_normalize_rules(path: str) -> NormalizeRules:
         fields=tuple((str(k), str(v)) for k, v in fields.items()),
         normalizers=tuple(normalizers),
         placeholders=placeholder_set(p.string_list(doc.get("placeholders"), "placeholders")),
+        spare_columns=tuple(p.string_list(doc.get("spare_columns"), "spare_columns")),
         companies=CompanyRules(
             legal_forms=tuple(forms),
             key_only_words=g.words(co, "key_only_words", "companies"),

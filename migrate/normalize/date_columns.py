@@ -29,6 +29,7 @@ findings. Two things come from context, never from one cell alone:
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -46,6 +47,7 @@ from .dates import (
     resolve_order,
     resolve_relative,
     resolve_year,
+    short_era_date,
     tokenize,
     year_unknown,
 )
@@ -96,6 +98,7 @@ def normalize_date_columns(
             approx = np.array([bool(t.approx) for t in tokens], dtype=bool)[codes]
             ahead = approx & (open_rows if open_rows is not None else True)
         columns.append(_Column(name, codes, uniques, tokens, special, ahead))
+    _short_era_dates(columns, rules, gcodes, glabels, today)
     for c in columns:
         _resolve_orders(c, col, rules, gcodes, glabels)
         c.ordinal = _ordinals(c)
@@ -143,6 +146,84 @@ def _reference(
     return None, "", None
 
 
+#: how far (days) a 和暦 reading of 6.11.30 may lie from the middle of its sheet's dates
+_ERA_WINDOW = 3653
+
+
+def _short_era_dates(
+    columns: list[_Column],
+    rules: NormalizeRules,
+    gcodes: np.ndarray,
+    glabels: list[tuple[str, str]],
+    today: dt.date | None,
+) -> None:
+    """6.11.30 and 6.9.1 in a sheet whose other dates (R6.4.1, 令和6年9月) or whose file or
+    sheet name (案件一覧(令和6年度)) write a 和暦 era: the short 和暦 date 令和6年11月30日, not
+    2030-06-11 month-first or no date at all. The era is the one of those that puts the date
+    nearest to the middle of the sheet's dates (within ten years), else to ``today``."""
+    ng = len(glabels)
+    eras = [e.name for e in rules.dates.eras]
+    in_values: list[Counter[str]] = [Counter() for _ in range(ng)]
+    in_names: list[list[str]] = [
+        [e for e in eras if e in f"{file} {sheet}"] for file, sheet in glabels
+    ]
+    for c in columns:
+        written = np.array([t.era for t in c.tokens], dtype=object)[c.codes]
+        has = written != ""
+        for g, era in zip(gcodes[has], written[has]):
+            in_values[int(g)][str(era)] += 1
+    if not any(in_values) and not any(in_names):
+        return
+    ordinals = np.concatenate([_ordinals(c) for c in columns])
+    middle = _group_median(ordinals, np.tile(gcodes, len(columns)), ng)
+    for c in columns:
+        for code, token in enumerate(c.tokens):
+            value = c.uniques[code]
+            if token.kind not in ("order", "fail") or all(
+                short_era_date(value, e, rules.dates) is None for e in eras
+            ):
+                continue
+            rows = np.flatnonzero(c.codes == code)
+            for g in np.unique(gcodes[rows]):
+                g = int(g)
+                names = [e for e, _ in in_values[g].most_common()] + in_names[g]
+                if not names:
+                    continue
+                centre = (
+                    float(middle[g])
+                    if not np.isnan(middle[g])
+                    else float(today.toordinal())
+                    if today
+                    else None
+                )
+                best: tuple[float, str, dt.date] | None = None
+                for era in dict.fromkeys(names):
+                    day = short_era_date(value, era, rules.dates)
+                    if day is None:
+                        continue
+                    gap = abs(day.toordinal() - centre) if centre is not None else 0.0
+                    if gap <= _ERA_WINDOW and (best is None or gap < best[0]):
+                        best = (gap, era, day)
+                if best is None:
+                    continue
+                _, era, day = best
+                n = day.year - next(e.start.year for e in rules.dates.eras if e.name == era) + 1
+                why = (
+                    "the era of this sheet's other dates"
+                    if era in in_values[g]
+                    else f"the era in the name '{glabels[g][1] or glabels[g][0]}'"
+                )
+                msg = (
+                    f"'{to_text(value)}' writes no era; read as {era}{n}年{day.month}月{day.day}日 "
+                    f"({day.isoformat()}), {why}"
+                )
+                issue = Issue("normalize.era-assumed", msg, day.isoformat())
+                resolved = DateToken("full", day, issues=(issue,), era=era)
+                for pos in rows[gcodes[rows] == g]:
+                    c.resolved[int(pos)] = resolved
+                    c.special[pos] = True
+
+
 def _resolve_orders(
     c: _Column,
     col: Collector,
@@ -152,9 +233,11 @@ def _resolve_orders(
 ) -> None:
     kinds = np.array([t.kind for t in c.tokens], dtype=object)[c.codes]
     ambiguous = kinds == "order"
+    if c.resolved:  # read already (a short 和暦 date): no order to decide
+        ambiguous[list(c.resolved)] = False
     if not ambiguous.any():
         for pos in np.flatnonzero(c.special):
-            c.resolved[int(pos)] = c.tokens[c.codes[pos]]
+            c.resolved.setdefault(int(pos), c.tokens[c.codes[pos]])
         return
     evidence = np.array([t.evidence for t in c.tokens], dtype=object)[c.codes]
     ng = len(glabels)
@@ -188,6 +271,8 @@ def _resolve_orders(
             col.sheet_level(c.name, file, sheet, issue, example)
     cache: dict[tuple[int, str], DateToken] = {}
     for pos in np.flatnonzero(c.special):
+        if int(pos) in c.resolved:
+            continue
         code, g = int(c.codes[pos]), int(gcodes[pos])
         token = c.tokens[code]
         if token.kind == "order":

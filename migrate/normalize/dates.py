@@ -145,6 +145,7 @@ class DateToken:
     evidence: str = ""  # "day-first" | "month-first" when the value decides the column's order
     issues: tuple[Issue, ...] = ()
     failure: Issue | None = None
+    era: str = ""  # the 和暦 era the value wrote (R6.4.1, 令和6年): context for 6.11.30 beside it
 
 
 EMPTY = DateToken("empty")
@@ -369,8 +370,30 @@ def _from_text(text: str, dr: DateRules) -> DateToken:
     if approx and token.kind != "fail" and not token.approx:
         token = replace(token, approx=approx)
     if era and token.kind == "full" and token.date:
-        token = _check_era(token, era, dr)
+        token = replace(_check_era(token, era, dr), era=era[0])
     return token
+
+
+_SHORT_YMD = re.compile(
+    r"^(?P<n>\d{1,2})\s*(?P<sep>[./\-])\s*(?P<m>\d{1,2})\s*(?P=sep)\s*(?P<d>\d{1,2})$"
+)
+
+
+def short_era_date(value: object, era: str, dr: DateRules) -> dt.date | None:
+    """6.11.30 read as the 和暦 date 令和6年11月30日 of ``era``: a year of one or two digits,
+    then month and day; None when the value is no such shape or the date lies outside the era."""
+    if not isinstance(value, str):
+        return None
+    hit = _SHORT_YMD.match(clean_text(value))
+    eras = sorted(dr.eras, key=lambda e: e.start)
+    at = next((i for i, e in enumerate(eras) if e.name == era), None)
+    if hit is None or at is None or not int(hit["n"]):
+        return None
+    day = make_date(eras[at].start.year + int(hit["n"]) - 1, int(hit["m"]), int(hit["d"]))
+    end = eras[at + 1].start if at + 1 < len(eras) else dt.date.max
+    if day is None or not eras[at].start <= day < end or not dr.min_year <= day.year <= dr.max_year:
+        return None
+    return day
 
 
 def _range(t: str, dr: DateRules) -> DateToken:

@@ -55,6 +55,8 @@ class PersonName:
     display: str
     last: str = ""
     first: str = ""
+    department: str = ""  # a department written in the cell (総務課 課長／山崎太郎: 総務課)
+    title: str = ""  # a job title written in the cell (課長)
 
 
 EMPTY = PersonName("")
@@ -115,9 +117,10 @@ def normalize_person(
         return Outcome(EMPTY, (placeholder_issue(text),))
     m = _matchers(rules.people)
     issues: list[Issue] = []
+    found: list[tuple[str, str]] = []  # ("department" | "title", text) taken out of the name
     s = _strip_addresses(text, issues)
-    s = _strip_title_tail(s, m, issues)
-    s, others = _first_of_many(s, m)
+    s = _strip_title_tail(s, m, issues, found)
+    s, others = _first_of_many(s, m, rules.people)
     if others:
         issues.append(
             Issue(
@@ -126,8 +129,8 @@ def normalize_person(
                 severity="warning",
             )
         )
-    s = _strip_decorations(s, m, issues)
-    s = _strip_department(s, rules.people, issues)
+    s = _strip_decorations(s, m, issues, found)
+    s = _strip_department(s, rules.people, m, issues, found)
     if is_placeholder(s, rules.placeholders):  # "?" left over from "?&"
         from .companies import placeholder_issue
 
@@ -148,7 +151,9 @@ def normalize_person(
     last, first = (x if any(ch.isalnum() for ch in x) else "" for x in (last, first))
     if display != text and not any(i.level in ("cell", "reformat") for i in issues):
         issues.append(reformat(RULE, display))
-    return Outcome(PersonName(display, last, first), tuple(issues))
+    department = " ".join(t for k, t in found if k == "department")
+    title = " ".join(t for k, t in found if k == "title")
+    return Outcome(PersonName(display, last, first, department, title), tuple(issues))
 
 
 def _one_line(value: object) -> str:
@@ -227,12 +232,16 @@ def person_key(name: str) -> str:
     return key if key.isascii() else unicodedata.normalize("NFKC", key)
 
 
-def _strip_title_tail(s: str, m: _Matchers, issues: list[Issue]) -> str:
+def _strip_title_tail(
+    s: str, m: _Matchers, issues: list[Issue], found: list[tuple[str, str]]
+) -> str:
     # "John Smith, CEO" must lose its title before the comma is read as "Last, First".
     if m.title_tail:
         hit = m.title_tail.search(s)
         if hit and len(s[: hit.start()].strip(" ,")) >= 2:
-            issues.append(_title_issue(s[hit.start() :].strip(" ,")))
+            title = s[hit.start() :].strip(" ,")
+            issues.append(_title_issue(title))
+            found.append(("title", title))
             s = s[: hit.start()].strip(" ,")
     return s
 
@@ -242,8 +251,17 @@ def _strip_title_tail(s: str, m: _Matchers, issues: list[Issue]) -> str:
 _JOINED_RE = re.compile(r"(?<=[様殿氏長任役ん])・")
 
 
-def _first_of_many(s: str, m: _Matchers) -> tuple[str, str]:
+def _first_of_many(s: str, m: _Matchers, rules: PeopleRules) -> tuple[str, str]:
     parts = [p for p in _MULTI_RE.split(_JOINED_RE.sub("、", s)) if p.strip()]
+    # 総務課 課長／山崎太郎: a part of nothing but a department and a title names nobody; it
+    # goes with the name after it, which strips them
+    while len(parts) > 1 and (
+        _only_department_and_title(parts[0], m, rules)
+        or _DEPARTMENT_RE.match(f"{parts[0].strip()} x")
+        and parts[0].strip() not in rules.surnames
+        and any(parts[1].strip().startswith(n) for n in rules.surnames)
+    ):
+        parts = [f"{parts[0].strip()} {parts[1].strip()}", *parts[2:]]
     first, others = (parts[0], parts[1:]) if parts else ("", [])
     commas = [p.strip() for p in first.split(",")]
     # One comma between two parts of a Western name is "Last, First"; anything else lists names
@@ -262,7 +280,9 @@ def _is_multiple_comma(parts: list[str]) -> bool:
     return len(left.split()) > 1 and len(right.split()) > 1
 
 
-def _strip_decorations(s: str, m: _Matchers, issues: list[Issue]) -> str:
+def _strip_decorations(
+    s: str, m: _Matchers, issues: list[Issue], found: list[tuple[str, str]]
+) -> str:
     while True:  # 部長 山田太郎 様 (営業部): layer by layer; each pass shortens s or stops
         s = s.strip(" ,")  # "山田様," : a trailing comma must not hide the honorific
         before = s
@@ -287,8 +307,9 @@ def _strip_decorations(s: str, m: _Matchers, issues: list[Issue]) -> str:
             hit2 = m.title_lead.match(s)
             if hit2 and s[hit2.end() :].strip():
                 issues.append(_title_issue(hit2.group().strip()))
+                found.append(("title", hit2.group().strip()))
                 s = s[hit2.end() :]
-        s = _strip_title_tail(s, m, issues)
+        s = _strip_title_tail(s, m, issues, found)
         if s == before:
             break
     return s.strip(" ,")
@@ -297,22 +318,70 @@ def _strip_decorations(s: str, m: _Matchers, issues: list[Issue]) -> str:
 _DEPARTMENT_RE = re.compile(
     r"^(\S{2,}?(?:事業部|本部|部門|部|課|室|センター|グループ|チーム|支店|営業所|支社))\s+(\S.*)$"
 )
+# a department word no surname ends with (総務課, 人事グループ, 営業Dept.): 部 and 室 end
+# surnames too (長谷部, 服部, 氷室), so a word ending with them is a department only when it
+# holds kana or Latin letters (情報システム部) or four characters or more (経営企画部)
+_SURE_DEPARTMENT_RE = re.compile(
+    r"^\S+?(?:事業部|本部|部門|課|センター|グループ|チーム|支店|営業所|支社|dept\.?|department|division)$",
+    re.I,
+)
 
 
-def _strip_department(s: str, rules: PeopleRules, issues: list[Issue]) -> str:
-    """物流部 田中 (a visit report's 面談者 物流部 田中課長): the department before a surname is no
-    part of the name. Only when what follows starts with a listed surname and the first word is
-    none (長谷部 誠 and 服部 半蔵 stay whole)."""
-    hit = _DEPARTMENT_RE.match(s)
-    if not hit or hit[1] in rules.surnames:
+def _is_department(word: str, rules: PeopleRules) -> bool:
+    """One word that names a department (総務課, 情報システム部), not a surname (長谷部)."""
+    if word in rules.surnames:
+        return False
+    if _SURE_DEPARTMENT_RE.match(word):
+        return True
+    if not _DEPARTMENT_RE.match(f"{word} x"):
+        return False
+    return len(word) >= 4 or not all(is_cjk(ch) and not _KATAKANA_RE.match(ch) for ch in word)
+
+
+def _only_department_and_title(part: str, m: _Matchers, rules: PeopleRules) -> bool:
+    words = part.split()
+    return bool(words) and all(w.casefold() in m.titles or _is_department(w, rules) for w in words)
+
+
+def _strip_department(
+    s: str, rules: PeopleRules, m: _Matchers, issues: list[Issue], found: list[tuple[str, str]]
+) -> str:
+    """物流部 田中 (a visit report's 面談者 物流部 田中課長), 情報システム部 システム課 鈴木, 総務課
+    課長 山崎太郎: the departments (and titles between them) before a name are no part of it.
+    A word that may be a surname as well (物流部: 服部 and 長谷部 end so too) goes only when what
+    follows starts with a listed surname (長谷部 誠 and 服部 半蔵 stay whole)."""
+    words = s.split()
+    taken = 0
+    while taken < len(words) - 1:
+        w = words[taken]
+        if w.casefold() in m.titles and taken:
+            taken += 1
+            continue
+        if w in rules.surnames or not (
+            _DEPARTMENT_RE.match(f"{w} x") or _SURE_DEPARTMENT_RE.match(w)
+        ):
+            break
+        following = words[taken + 1 :]
+        while following and following[0].casefold() in m.titles:
+            following = following[1:]
+        rest = " ".join(following)
+        # 営業部 部長 髙橋: a title after it makes the word a department
+        sure = _is_department(w, rules) or words[taken + 1].casefold() in m.titles
+        if not sure and not any(
+            rest.startswith(name) for name in rules.surnames if len(name) <= len(rest)
+        ):
+            break
+        taken += 1
+    if not taken:
         return s
-    rest = hit[2]
-    if not any(rest.startswith(name) for name in rules.surnames if len(name) <= len(rest)):
-        return s
-    issues.append(
-        Issue("normalize.name-title-removed", f"removed the department '{hit[1]}' from the name")
-    )
-    return rest
+    for w in words[:taken]:
+        kind = "title" if w.casefold() in m.titles else "department"
+        what = "job title" if kind == "title" else "department"
+        issues.append(
+            Issue("normalize.name-title-removed", f"removed the {what} '{w}' from the name")
+        )
+        found.append((kind, w))
+    return " ".join(words[taken:])
 
 
 def _title_issue(title: str) -> Issue:

@@ -83,6 +83,7 @@ def normalize_records(
     schema = load_schema(rules_dir)
     out = records.copy()
     col = Collector(records, rules)
+    _fill_from_spare_columns(out, col, rules, schema)
     kinds: dict[str, str] = {}
     for f in schema.fields:
         if f.name in out.columns:
@@ -302,6 +303,36 @@ def _company(out: pd.DataFrame, col: Collector, rules: NormalizeRules, name: str
     out[_derived(name, "legal_form")] = _series(out, take(form, codes))
 
 
+def _fill_from_spare_columns(
+    out: pd.DataFrame, col: Collector, rules: NormalizeRules, schema: Any
+) -> None:
+    """A field's empty cells (rules/normalize.yaml spare_columns) from a second column of the
+    sheet whose header is an exact synonym of it, kept as extra because the first took the field:
+    受注予定時期 (2026年度上期) beside an empty 受注予定日, TEL直通 beside an empty TEL会社."""
+    from ..columns import match_header
+    from ..schema import EXTRA_PREFIX
+
+    wanted = [n for n in rules.spare_columns if n in out.columns]
+    if not wanted:
+        return
+    for extra in [c for c in out.columns if str(c).startswith(EXTRA_PREFIX)]:
+        header = str(extra)[len(EXTRA_PREFIX) :]
+        name, confidence, method = match_header(header, schema)
+        if name not in wanted or method != "exact" or confidence < 1.0:
+            continue
+        empty = out[name].map(is_blank).to_numpy(dtype=bool)
+        spare = ~out[extra].map(is_blank).to_numpy(dtype=bool)
+        pos = np.flatnonzero(empty & spare)
+        if not len(pos):
+            continue
+        values = out[extra].iloc[pos]
+        out.iloc[pos, out.columns.get_loc(name)] = values.to_numpy()
+        texts = [clean_text(v) for v in values]
+        msg = f"{name} was empty; taken from column '{header}' of the same row"
+        issues = [Issue("normalize.filled-from-spare-column", msg, t) for t in texts]
+        col.rows(name, pos, issues, [""] * len(pos), texts)
+
+
 def _emails_from_names(out: pd.DataFrame, by_kind: dict[str, list[str]]) -> None:
     """The e-mail address written beside a contact's name (Ms. Lee <lee@nitto.jp>) becomes the
     row's e-mail where the row has none; the name loses it (normalize.email-in-name)."""
@@ -364,6 +395,32 @@ def _people(out: pd.DataFrame, col: Collector, rules: NormalizeRules, names: lis
     out["contact_name"] = _series(out, display)
     out["contact_last_name"] = _series(out, out_last)
     out["contact_first_name"] = _series(out, out_first)
+    if full:
+        _moved_out_of_name(out, col, "department", full[3])
+        _moved_out_of_name(out, col, "contact_title", full[4])
+
+
+def _moved_out_of_name(out: pd.DataFrame, col: Collector, name: str, taken: np.ndarray) -> None:
+    """The department or job title written in the name cell (総務課 課長／山崎太郎) fills the
+    row's own department / contact_title where that is empty; it never stays in the name."""
+    if name not in out.columns:
+        return
+    own = out[name].map(is_blank).to_numpy(dtype=bool)
+    pos = np.flatnonzero(own & (taken != ""))
+    if not len(pos):
+        return
+    values = taken[pos]
+    out.iloc[pos, out.columns.get_loc(name)] = values
+    what = "department" if name == "department" else "job title"
+    issues = [
+        Issue(
+            "normalize.name-part-moved",
+            f"the {what} '{v}' written in the contact's name cell moved to {name}",
+            str(v),
+        )
+        for v in values
+    ]
+    col.rows(name, pos, issues, [""] * len(pos), [str(v) for v in values])
 
 
 def _display_only(value: object, rules: NormalizeRules) -> Outcome[str]:
@@ -373,12 +430,16 @@ def _display_only(value: object, rules: NormalizeRules) -> Outcome[str]:
 
 def _person_parts(
     out: pd.DataFrame, col: Collector, rules: NormalizeRules, name: str, *, split: bool
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per row: display name, last, first, and the department and title the cell also held."""
     codes, uniques = distinct(out[name])
     rule = rules.rule("person")
     display, last, first, issues = [], [], [], []
+    department, title = [], []
     for u in uniques:
         o = normalize_person(u, rules, split=split)
+        department.append(o.value.department)
+        title.append(o.value.title)
         if o.failure:
             value, fail = settle(o.failure, rule.on_error, rule.severity, clean_text(u), "")
             display.append(value)
@@ -396,7 +457,13 @@ def _person_parts(
             )
     col.coded(name, codes, issues, uniques, display)
     col.text_cleaned(name, codes, _cleaned_only(uniques, display, issues), uniques, display)
-    return take(display, codes), take(last, codes), take(first, codes)
+    return (
+        take(display, codes),
+        take(last, codes),
+        take(first, codes),
+        take(department, codes),
+        take(title, codes),
+    )
 
 
 def _cleaned_only(
