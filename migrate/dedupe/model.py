@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 
 from .blocking import Candidates
 from .compare import NULL, Prepared, exact_values, levels
@@ -291,7 +292,14 @@ def _patterns_of(
     code = np.zeros(len(sub), dtype=np.int64)
     for k in range(len(cols)):
         code = code * radix + sub[:, k]
-    uniq, inverse, counts = np.unique(code, return_inverse=True, return_counts=True)
+    # np.unique's inverse and counts by a hash of the codes and a sort of the few distinct
+    # ones (np.unique argsorts every pair's code)
+    at, seen = pd.factorize(code)
+    by_code = np.argsort(seen)
+    rank = np.empty(len(seen), dtype=np.int64)
+    rank[by_code] = np.arange(len(seen))
+    uniq, inverse = seen[by_code], rank[at]
+    counts = np.bincount(inverse, minlength=len(uniq))
     patterns = np.zeros((len(uniq), gamma.shape[1]), dtype=np.int8)
     patterns[:, :] = NULL
     rest = uniq.copy()
