@@ -75,7 +75,8 @@ class Prepared:
     # when_differs: codes of that column per record (-1 empty); pairs agreeing on it are skipped
     gate: np.ndarray | None = None
     # per distinct string: its script, stem, domain or prefix, made on first use (the levels
-    # are asked for in parts, for EM's random pairs and for the cohesion check: many calls)
+    # are asked for in parts, for EM's random pairs and for the cohesion check: many calls);
+    # "held": the sorted (record, value) codes of a multi-valued column
     derived: dict[str, np.ndarray] = field(default_factory=dict)
 
     def per_string(self, what: str, fn: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
@@ -256,6 +257,12 @@ def _text_levels(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.ndarray
     if not ok.any():
         return out
     idx = np.flatnonzero(ok)
+    if p.multi and _exact_only(comp):
+        # agreement is a value both records hold: each value of the side holding fewer is
+        # looked up among the other's (not every value of one side against every one of the
+        # other: companies gather a value per row, so those pairs grow as rows squared)
+        out[idx] = np.where(_share_a_value(p, left[idx], right[idx]), 0, else_level)
+        return out
     single = not p.multi  # one value per record: value pairs are the pairs themselves
     if single:
         pair_of = np.arange(len(idx))
@@ -365,6 +372,46 @@ def _text_levels(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.ndarray
     level[~comparable] = NULL
     out[idx] = level
     return out
+
+
+def _exact_only(comp: Comparison) -> bool:
+    """The comparison's levels are all exact agreement, with nothing that sets two equal
+    values apart or leaves a value pair out (a pair's level: 0 when its records share a
+    value, else the 'else' level)."""
+    return (
+        all(lv.test == "exact" for lv in comp.levels)
+        and bool(comp.levels)
+        and not comp.same_script_only
+        and not comp.distinct_words
+        and not comp.distinct_numbers
+    )
+
+
+def _share_a_value(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Per pair of records of a multi-valued column, whether the two hold a value in common:
+    each value of the side with fewer values is looked up in the sorted (record, value) codes
+    of the column (made once per comparison), so a pair costs the smaller of its two counts."""
+    n_str = max(len(p.strings), 1)
+    if "held" not in p.derived:
+        owner = np.repeat(np.arange(len(p.ptr) - 1, dtype=np.int64), np.diff(p.ptr))
+        p.derived["held"] = np.sort(owner * n_str + p.elems)
+    held = p.derived["held"]
+    la = p.ptr[left + 1] - p.ptr[left]
+    lb = p.ptr[right + 1] - p.ptr[right]
+    fewer = la <= lb
+    probe = np.where(fewer, left, right)
+    other = np.where(fewer, right, left)
+    count = np.minimum(la, lb).astype(np.int64)
+    total = int(count.sum())
+    hit = np.zeros(len(left), dtype=bool)
+    if total == 0 or not len(held):
+        return hit
+    pair_of = np.repeat(np.arange(len(left), dtype=np.int64), count)
+    k = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(count) - count, count)
+    code = other[pair_of] * n_str + p.elems[p.ptr[probe[pair_of]] + k]
+    at = np.minimum(np.searchsorted(held, code), len(held) - 1)
+    hit[pair_of[held[at] == code]] = True
+    return hit
 
 
 def _matcher(pattern: str) -> Callable[[np.ndarray], np.ndarray]:
@@ -486,6 +533,8 @@ def _text_levels_in_parts(p: Prepared, left: np.ndarray, right: np.ndarray) -> n
     """
     if not p.multi or len(left) == 0:
         weight = np.ones(len(left), dtype=np.int64)
+    elif _exact_only(p.comparison):  # a pair's values looked up one side in the other
+        weight = np.minimum(p.ptr[left + 1] - p.ptr[left], p.ptr[right + 1] - p.ptr[right])
     else:
         weight = (p.ptr[left + 1] - p.ptr[left]) * (p.ptr[right + 1] - p.ptr[right])
     total = int(weight.sum())

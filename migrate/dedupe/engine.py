@@ -194,7 +194,10 @@ def link(
         within = compare.scalar_codes(col)
     model = train(prepared, n, cand, gamma, settings.blocking, settings.model, within=within)
     threshold = logit2(settings.thresholds.match)
-    logodds = _review_only(settings, gamma, model.logodds(gamma, prepared, cand.left), threshold)
+    logodds = _review_only(
+        settings, gamma, model.candidate_logodds(gamma, prepared, cand.left), threshold
+    )
+    model.patterns = None  # the candidates are scored: what grouped them is let go
     left, right = cand.left, cand.right
 
     # decisions from a person override the model, both ways; a 'review' pair (NaN) keeps the

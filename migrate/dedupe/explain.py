@@ -115,13 +115,53 @@ def _is_counter(record_id: pd.Series) -> np.ndarray:
 
 def label(run: EntityRun, records: pd.DataFrame, first_row: np.ndarray) -> np.ndarray:
     """A short description of every record for people (review sheet, findings): what a person
-    needs to tell two records apart, not the keys the matching used."""
+    needs to tell two records apart, not the keys the matching used.
+
+    Only the records the pairs and findings name are described (those of a scored pair or of
+    a component the cohesion check split); every other record is '' (nothing reads it: a deal
+    record of its own, most of a large tracker's, costs no text)."""
+    shown = shown_records(run)
     frame = run.recs.frame
-    field = LABEL_FIELD[run.name]
-    rec_of = run.recs.record_of_row
+    if shown.all():
+        return _labels(run.name, frame, run.recs.record_of_row, records, first_row)
+    keep = np.flatnonzero(shown)
+    # the described records renumbered in their order, so each one's rows keep their order
+    renumber = np.full(len(shown) + 1, -1, dtype=np.int64)
+    renumber[keep] = np.arange(len(keep))
+    rec_of = renumber[run.recs.record_of_row]  # -1 (none) takes the last entry: -1
+    out = np.full(len(shown), "", dtype=object)
+    if len(keep):
+        part = frame.iloc[keep].reset_index(drop=True)
+        out[keep] = _labels(run.name, part, rec_of, records, first_row[keep])
+    return out
+
+
+def shown_records(run: EntityRun) -> np.ndarray:
+    """Per record, whether a pair or a finding of the run names it: a record of a scored pair
+    (:attr:`Linkage.pairs`) or a member of a component the cohesion check split."""
+    shown = np.zeros(len(run.recs.frame), dtype=bool)
+    pairs = run.linkage.pairs
+    if len(pairs):
+        shown[pairs["left"].to_numpy(dtype=np.int64)] = True
+        shown[pairs["right"].to_numpy(dtype=np.int64)] = True
+    for split in run.linkage.splits:
+        shown[np.asarray(split.members, dtype=np.int64)] = True
+    return shown
+
+
+def _labels(
+    name: str,
+    frame: pd.DataFrame,
+    rec_of: np.ndarray,
+    records: pd.DataFrame,
+    first_row: np.ndarray,
+) -> np.ndarray:
+    """:func:`label` of the records of ``frame`` (``rec_of``: the record of each row, -1
+    for none; ``first_row``: each record's most recent row)."""
+    field = LABEL_FIELD[name]
     has_row = first_row >= 0
     shown = _record_text(records, field, rec_of, first_row)
-    if run.name == "companies":
+    if name == "companies":
         shown = np.where(shown == "", frame["company_key"].to_numpy(dtype=object), shown)
         ext = frame["existing_id"].to_numpy(dtype=object)
         shown = np.where(
@@ -133,7 +173,7 @@ def label(run: EntityRun, records: pd.DataFrame, first_row: np.ndarray) -> np.nd
             + ")",
             shown,
         )
-    elif run.name == "contacts":
+    elif name == "contacts":
         email = frame["email"].to_numpy(dtype=object)
         shown = np.where(shown == "", "(no name)", shown)
         shown = np.where(email != "", shown + " <" + pd.Series(email).astype(str) + ">", shown)

@@ -18,9 +18,10 @@ A level marked ``never`` (or ``else_never``) is a hard non-match. A comparison w
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 
 from .blocking import Candidates
 from .compare import NULL, Prepared, exact_values, levels
@@ -68,6 +69,9 @@ class Model:
     match_prior: float
     trained: list[bool]
     sessions: int = 0
+    # the candidate pairs' level patterns and each pair's pattern (:func:`_patterns_of`) when
+    # a pair's weights are its pattern's (no term frequencies): the pairs are scored per pattern
+    patterns: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False, compare=False)
 
     def weights(self) -> list[np.ndarray]:
         """log2(m/u) per level; hard non-match levels get NEVER; a ``review_only`` level
@@ -133,6 +137,17 @@ class Model:
     ) -> np.ndarray:
         """log2 posterior odds of a match for each pair."""
         return logit2(self.match_prior) + self.weight_sums(gamma, prepared, left)
+
+    def candidate_logodds(
+        self, gamma: np.ndarray, prepared: list[Prepared], left: np.ndarray
+    ) -> np.ndarray:
+        """:meth:`logodds` of the candidate pairs the model was trained on (``gamma``): once
+        per level pattern when :attr:`patterns` holds them (a pair's sum is its row's alone,
+        the same floats), else pair by pair."""
+        if self.patterns is None:
+            return self.logodds(gamma, prepared, left)
+        patterns, of_pair = self.patterns
+        return self.logodds(patterns)[of_pair]
 
 
 def _random_pairs(n: int, k: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -263,20 +278,35 @@ def estimate_u(
 
 def _patterns(gamma: np.ndarray, active: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Distinct level patterns of the active comparisons and how many pairs show each."""
+    patterns, counts, _ = _patterns_of(gamma, active)
+    return patterns, counts
+
+
+def _patterns_of(
+    gamma: np.ndarray, active: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_patterns`, and the pattern of each pair (its row in the patterns)."""
     cols = np.flatnonzero(active)
     sub = gamma[:, cols].astype(np.int64) + 1  # 0 = missing
     radix = int(sub.max(initial=0)) + 1
     code = np.zeros(len(sub), dtype=np.int64)
     for k in range(len(cols)):
         code = code * radix + sub[:, k]
-    uniq, counts = np.unique(code, return_counts=True)
+    # np.unique's inverse and counts by a hash of the codes and a sort of the few distinct
+    # ones (np.unique argsorts every pair's code)
+    at, seen = pd.factorize(code)
+    by_code = np.argsort(seen)
+    rank = np.empty(len(seen), dtype=np.int64)
+    rank[by_code] = np.arange(len(seen))
+    uniq, inverse = seen[by_code], rank[at]
+    counts = np.bincount(inverse, minlength=len(uniq))
     patterns = np.zeros((len(uniq), gamma.shape[1]), dtype=np.int8)
     patterns[:, :] = NULL
     rest = uniq.copy()
     for k in reversed(range(len(cols))):
         patterns[:, cols[k]] = (rest % radix) - 1
         rest //= radix
-    return patterns, counts.astype(float)
+    return patterns, counts.astype(float), inverse.reshape(-1)
 
 
 def _em(
@@ -295,6 +325,20 @@ def _em(
     there are distinct patterns, not pairs.
     """
     patterns, weight = _patterns(gamma, active)
+    return _em_patterns(patterns, weight, active, u, priors, never, settings, learn)
+
+
+def _em_patterns(
+    patterns: np.ndarray,
+    weight: np.ndarray,
+    active: np.ndarray,
+    u: list[np.ndarray],
+    priors: list[np.ndarray],
+    never: list[np.ndarray],
+    settings: ModelSettings,
+    learn: list[bool] | None = None,
+) -> tuple[list[np.ndarray], float]:
+    """:func:`_em` on the session's level patterns and how many pairs show each."""
     learn = learn if learn is not None else [True] * len(priors)
     m = [x.copy() for x in priors]
     lam = 0.05
@@ -338,17 +382,19 @@ def _mixture(
     never: list[np.ndarray],
     start: float,
     iterations: int = 500,
+    grouped: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, float]:
     """Random pairs as a two-class mixture with m fixed: each pair's P(match) and the match share.
 
     EM on the distinct level patterns (few), so hundreds of iterations cost little; EM creeps
     here, so it gets them. It starts from a high share: from a low one, a u inflated by the
-    matches in the sample explains them away and stays put.
+    matches in the sample explains them away and stays put. ``grouped``: :func:`_patterns_of`
+    of the pairs (all comparisons active), when already made.
     """
     if not len(gamma):
         return np.zeros(0), start
     active = np.ones(gamma.shape[1], dtype=bool)
-    patterns, counts = _patterns(gamma, active)
+    patterns, counts, of_pair = _patterns_of(gamma, active) if grouped is None else grouped
     u = [x.copy() for x in u]
     share = max(start, 0.3)
     for _ in range(iterations):
@@ -372,16 +418,7 @@ def _mixture(
         share = new
         if done:
             break
-    # back from patterns to pairs
-    cols = np.arange(gamma.shape[1])
-    sub = gamma[:, cols].astype(np.int64) + 1
-    radix = int(sub.max(initial=0)) + 1
-    code = np.zeros(len(sub), dtype=np.int64)
-    pcode = np.zeros(len(patterns), dtype=np.int64)
-    for k in cols:
-        code = code * radix + sub[:, k]
-        pcode = pcode * radix + (patterns[:, k].astype(np.int64) + 1)
-    return post[np.searchsorted(pcode, code)], share
+    return post[of_pair], share  # back from patterns to pairs
 
 
 def _pair_count(n: int, within: np.ndarray | None) -> float:
@@ -451,13 +488,26 @@ def train(
             in_rule = np.sort(rng.choice(in_rule, settings.session_max_pairs, replace=False))
         active = np.array([not (c.columns & rule.columns) for c in comps])
         if len(in_rule) >= 2 and active.any():
-            sessions.append((in_rule, active))
+            # a session's pairs and their patterns are the same every round: grouped once
+            grouped = _patterns(gamma[in_rule], active) if settings.train else None
+            sessions.append((active, grouped))
+    # the random pairs' patterns (the same every round) and the candidates' patterns: without
+    # term frequencies a pair's weights are its pattern's, so they are summed per pattern
+    every = np.ones(len(comps), dtype=bool)
+    sample_grouped = _patterns_of(sample.gamma, every) if len(sample.left) and rounds > 1 else None
+    by_pattern = None
+    one_code = (max((c.n_levels for c in comps), default=0) + 1.0) ** len(comps) < 2.0**62
+    no_tf = not any(c.tf_adjust for c in comps)
+    if len(candidates) and one_code and no_tf:
+        cand_patterns, _, cand_of = _patterns_of(gamma, every)
+        by_pattern = (cand_patterns, cand_of)
     for round_ in range(rounds):
         m_sum = [np.zeros_like(p) for p in priors]
         m_count = np.zeros(len(comps))
         if settings.train:
-            for in_rule, active in sessions:
-                m_r, _ = _em(gamma[in_rule], active, u, priors, never, settings, learn)
+            for active, grouped in sessions:
+                assert grouped is not None
+                m_r, _ = _em_patterns(*grouped, active, u, priors, never, settings, learn)
                 for j in np.flatnonzero(active & learn_mask):
                     m_sum[j] += m_r[j]
                     m_count[j] += 1
@@ -472,12 +522,17 @@ def train(
         )
         if settings.match_prior is not None:
             model.match_prior = settings.match_prior
+        elif by_pattern is not None:
+            # each pattern's sum made once: a pair's sum is its row's alone, the same floats
+            base = model.weight_sums(by_pattern[0])[by_pattern[1]]
+            model.match_prior = _estimate_prior(model, base, n, total_pairs)
         elif len(candidates):
             base = model.weight_sums(gamma, prepared, candidates.left)
             model.match_prior = _estimate_prior(model, base, n, total_pairs)
         if round_ == rounds - 1 or not len(sample.left):
             break
-        post, share = _mixture(sample.gamma, m, u, never, model.match_prior)
+        post, share = _mixture(sample.gamma, m, u, never, model.match_prior, grouped=sample_grouped)
         u = estimate_u(prepared, sample, 1.0 - post, share, m, settings.u_prior_strength)
         model.u = u
+    model.patterns = by_pattern
     return model
