@@ -83,9 +83,25 @@ _STAMP_RE = re.compile(
 )
 
 
-def undated(file: str) -> str:
-    """A file name without the dates and stamps in it (compared case-folded)."""
-    return _STAMP_RE.sub("#", file).casefold()
+# a stamp without a year (営業案件管理_0302.xlsx, report_03-09.csv, ヨミ_3月16日.xlsx, pipeline_W11,
+# 案件_第2週): a month and day (or week) alone could be a code or a count in a name, so a file
+# is taken for last week's source under such a stamp only when its name matches no other way
+# and exactly one file on each side has that name without it
+_SHORT_STAMP_RE = re.compile(
+    r"(?<!\d)(?:0[1-9]|1[0-2])[-_.]?(?:0[1-9]|[12]\d|3[01])(?!\d)"
+    r"|(?<!\d)\d{1,2}月(?:\d{1,2}日)?"
+    r"|(?<![A-Za-z0-9])[Ww]\d{1,2}(?!\d)"
+    r"|第\d{1,2}週"
+)
+
+
+def undated(file: str, *, short: bool = False) -> str:
+    """A file name without the dates and stamps in it (compared case-folded); with ``short``
+    also without the stamps that have no year (0302, 3月16日, W11)."""
+    name = _STAMP_RE.sub("#", file)
+    if short:
+        name = _SHORT_STAMP_RE.sub("#", name)
+    return name.casefold()
 
 
 def match_renamed(
@@ -96,24 +112,29 @@ def match_renamed(
 
     A file of the previous run missing now is the same source as a new file whose name differs
     only in its dates (a weekly export named by its day), when exactly one file on each side
-    has that undated name.
+    has that undated name; the files left are then matched the same way with their short
+    stamps (0302, 3月16日, W11) removed too.
     """
     now = {m.file for m in metrics if m.file}
     before = {f for _, f, _ in previous if f}
     gone, new = sorted(before - now), sorted(now - before)
 
-    def by_undated(files: list[str]) -> dict[str, list[str]]:
+    def by_undated(files: list[str], short: bool) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
         for f in files:
-            out.setdefault(undated(f), []).append(f)
+            out.setdefault(undated(f, short=short), []).append(f)
         return out
 
-    old_of, new_of = by_undated(gone), by_undated(new)
-    renames = [
-        (olds[0], new_of[k][0])
-        for k, olds in old_of.items()
-        if len(olds) == 1 and len(new_of.get(k, [])) == 1 and k != olds[0].casefold()
-    ]
+    renames: list[tuple[str, str]] = []
+    for short in (False, True):  # dated names first; then the files left, by short stamps
+        paired = {f for pair in renames for f in pair}
+        old_of = by_undated([f for f in gone if f not in paired], short)
+        new_of = by_undated([f for f in new if f not in paired], short)
+        renames += [
+            (olds[0], new_of[k][0])
+            for k, olds in old_of.items()
+            if len(olds) == 1 and len(new_of.get(k, [])) == 1 and k != olds[0].casefold()
+        ]
     if not renames:
         return dict(previous), [], gone
     to = dict(renames)
