@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .metrics import OVERALL, Metric, info
+from .metrics import COMPARED, OVERALL, Metric, info
 from .thresholds import Threshold
 
 Status = Literal["pass", "warn", "fail", "n/a"]
@@ -72,8 +72,9 @@ class Row:
 
 
 def index(metrics: Iterable[Metric]) -> dict[Key, float | None]:
-    """(metric, file, sheet) -> value."""
-    return {(m.id, m.file, m.sheet): m.value for m in metrics}
+    """(metric, file, sheet) -> value, of the metrics that have a change (not those measured
+    against the compared run, like the deals gone since it)."""
+    return {(m.id, m.file, m.sheet): m.value for m in metrics if m.id not in COMPARED}
 
 
 # a date or a stamp in a file name (pipeline_report_2026-12-01.csv, 案件_20260301.xlsx,
