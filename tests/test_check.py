@@ -207,7 +207,9 @@ def test_the_worst_source_is_worst_in_the_metric_s_direction(
 def test_sources_not_judged_say_why() -> None:
     t = Threshold("stages.unknown-share", "max", 0.1, "source", min_rows=10)
     few = [Metric(t.metric, f, "", 0.5, 2, 4) for f in ("a.csv", "b.csv")]
-    assert _where(evaluate(few, [t]))[0][0] == "2 sources not judged: fewer than 10 rows"
+    assert _where(evaluate(few, [t]))[0][0] == (
+        "2 sources not judged: fewer than 10 rows with a stage word"
+    )
     rise = Threshold("stages.unknown-words", "max_rise", 0, "source")
     first = [Metric(rise.metric, "a.csv", "", 2, None, 5), Metric(rise.metric, "b.csv", "", None)]
     assert _where(evaluate(first, [rise]))[0][0] == (
@@ -755,5 +757,7 @@ def test_a_line_of_sources_not_judged_shows_their_worst_value() -> None:
     t = Threshold("required.amount", "min", 0.8, "source", min_rows=10)
     few = [Metric(t.metric, f, "", v, 3, 3) for f, v in (("a.csv", 1.0), ("b.csv", 0.0))]
     (line,) = lines(evaluate(few, [t]))
-    assert line.where == "2 sources not judged: fewer than 10 rows"
+    assert line.where == (
+        "2 sources not judged: fewer than 10 rows at the stages that require amount"
+    )
     assert line.value == "0.0%"

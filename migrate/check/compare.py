@@ -47,7 +47,7 @@ class Row:
         if m.value is None:
             return m.missing or "no value"  # no rows, or no such column
         if m.denominator is not None and m.denominator < t.min_rows:
-            return f"fewer than {t.min_rows} rows"
+            return f"fewer than {t.min_rows} {_counted(t.metric)}"
         if t.is_change and self.previous is None:
             return "no earlier run"
         return "not judged"
@@ -69,6 +69,21 @@ class Row:
             "numerator": self.metric.numerator,
             "denominator": self.metric.denominator,
         }
+
+
+def _counted(metric: str) -> str:
+    """What a share's ``min_rows`` counts, in the words of the table: a new user read
+    'fewer than 10 rows' for a 16-row file as a bug (they are the rows at the stages that
+    require the field)."""
+    if metric.startswith("required."):
+        return f"rows at the stages that require {metric.split('.', 1)[1]}"
+    return {
+        "stages.unknown-share": "rows with a stage word",
+        "stages.contradictions": "rows with a known stage",
+        "deals.gone-share": "deals in the run compared with",
+        "deals.stale-share": "open deals with an update date",
+        "deals.past-close-share": "open deals with a close date",
+    }.get(metric, "rows")
 
 
 def index(metrics: Iterable[Metric]) -> dict[Key, float | None]:
