@@ -278,3 +278,7 @@ def test_a_currency_stated_above_the_table_applies_to_its_amounts(
     if len(stated):
         assert stated.iloc[0]["value"] == ("USD" if isinstance(cells[0], str) else want)
         assert stated.iloc[0]["severity"] == ("warning" if "千円" in title[0][0] else "info")
+        from migrate.catalogue import load_catalogue
+
+        ja = load_catalogue().message("ingest.sheet-currency", stated.iloc[0]["message"], "ja")
+        assert ja.startswith("表の上") and f"{stated.iloc[0]['value']} として読みました" in ja
