@@ -607,12 +607,56 @@ def _run(ctx: click.Context, files: tuple[str, ...], target: str | None, **kw) -
             note = f", {rejected} rejected (see rejects.csv)" if rejected else ""
             n = int(v.get("rows_out", 0) or 0)
             click.echo(f"  {name}: {n} record{'' if n == 1 else 's'}{note}", err=True)
+        hint = _currency_hint(result)
+        if hint:
+            click.echo(hint, err=True)
     if result.out_dir is not None:
         click.echo(f"outputs in {result.out_dir}/: {', '.join(result.outputs)}", err=True)
         click.echo(f"open {result.out_dir / 'report.html'} for the data-quality report", err=True)
     else:
         click.echo("nothing could be read; no outputs written", err=True)
     ctx.exit(result.exit_code)
+
+
+def _currency_hint(result: Any) -> str:
+    """``hint: ... --currency USD`` when most deals with an amount were rejected for one
+    currency other than the org's (rules/report.yaml currency_hint); '' otherwise."""
+    import re
+
+    foreign_re = re.compile(r"is in (\S+) but the org currency is (\S+)")
+    f, records, ctx = result.findings, result.records, result.context
+    if ctx is None or not len(f) or records is None or "deal_id" not in records:
+        return ""
+    foreign = f[f["rule"] == "export.foreign-currency"]
+    if foreign.empty:
+        return ""
+    by_row: dict[tuple[str, str, int], str] = {}
+    org = ""
+    for file, sheet, row, message in foreign[["file", "sheet", "row", "message"]].itertuples(
+        index=False
+    ):
+        m = foreign_re.search(str(message))
+        if m:
+            by_row[(str(file), str(sheet), int(row))] = m.group(1)
+            org = m.group(2)
+    amount = records.get("amount")
+    if amount is None or not by_row:
+        return ""
+    # one finding per deal (a deal of several rows is rejected once)
+    n = records.loc[(records["deal_id"].astype(str) != "") & amount.notna(), "deal_id"].nunique()
+    codes = list(by_row.values())
+    top = max(set(codes), key=lambda c: (codes.count(c), c))
+    rules = ctx.rules.report
+    if not n or len(codes) / n < rules.currency_hint_min_share:
+        return ""
+    if codes.count(top) / len(codes) < rules.currency_hint_dominant_share:
+        return ""
+    k, top_n = len(codes), codes.count(top)
+    return (
+        f"hint: {k} of {n} deals with an amount were rejected for a currency other than the "
+        f"org's {org} ({top if top_n == k else f'{top_n} of them {top}'}): if the org's "
+        f"currency is {top}, run again with --currency {top}"
+    )
 
 
 @cli.command()

@@ -52,7 +52,8 @@ ORG_OPTIONS: tuple[Callable[[Any], Any], ...] = (
         type=click.IntRange(1, 12),
         metavar="MONTH",
         help="First month of the fiscal year, 1-12, for Q3, FY2026, 今期, 2026年度 "
-        "(default: normalize.yaml dates.fiscal_year_start_month, 4: April to March).",
+        "(default: normalize.yaml dates.fiscal_year_start_month, 4: April to March; --currency "
+        "does not change it).",
     ),
     click.option(
         "--country",

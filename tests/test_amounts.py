@@ -227,3 +227,58 @@ def test_a_unit_stated_above_the_table_applies_to_its_amounts(tmp_path, title, h
     assert got == [float(w) for w in want]
     stated = res.findings[res.findings["rule"] == "ingest.sheet-unit"]
     assert len(stated) == (1 if want[0] != 1200 and "（" not in header else 0)
+
+
+@pytest.mark.parametrize(
+    ("title", "header", "cells", "want"),
+    [
+        # the currency the title names is the amounts' currency (not the org's yen)
+        ([["Q1 Pipeline Review - West"], ["Amounts in USD"]], "Amount", [1200, 300], "USD"),
+        ([["Pipeline"], ["Currency: EUR"]], "Amount", [1200, 300], "EUR"),
+        ([["案件一覧（単位：千ドル）"]], "金額", [1200, 300], "USD"),
+        ([["Pipeline"], ["Currency", "GBP"]], "Amount", [1200, 300], "GBP"),
+        ([["Forecast", "(in thousands of euros)"]], "Amount", [1200, 300], "EUR"),
+        # two currencies named: the ISO code is taken
+        ([["金額単位：千円（USD）"]], "金額", [1200, 300], "USD"),
+        # a header's currency and a cell's currency win over the title's
+        ([["Amounts in USD"]], "Amount (EUR)", [1200, 300], "EUR"),
+        ([["Amounts in USD"]], "Amount", ["£1,200", "£300"], "GBP"),
+        # a title that mentions a currency without stating it
+        ([["Deals over $100k"], ["EUR region review"]], "Amount", [1200, 300], "JPY"),
+    ],
+    ids=[
+        "in-USD",
+        "Currency:",
+        "千ドル",
+        "two-cells",
+        "bracket",
+        "千円（USD）",
+        "header-wins",
+        "cell-wins",
+        "no-statement",
+    ],
+)
+def test_a_currency_stated_above_the_table_applies_to_its_amounts(
+    tmp_path, title, header, cells, want
+):
+    src = _titled(
+        tmp_path / "t.xlsx",
+        title,
+        ["Company", "Opportunity", header, "Stage", "Close Date"],
+        [
+            ["Alpha Inc", "ERP rollout", cells[0], "Proposal", "2026-04-30"],
+            ["Beta LLC", "Renewal", cells[1], "Proposal", "2026-05-31"],
+        ],
+    )
+    res = pipeline.run([str(src)], target=None)
+    assert set(res.records["currency"]) == {want}
+    stated = res.findings[res.findings["rule"] == "ingest.sheet-currency"]
+    # the finding is for a column whose header names no currency (its cells may still name one)
+    assert len(stated) == (0 if want == "JPY" or "(" in header else 1)
+    if len(stated):
+        assert stated.iloc[0]["value"] == ("USD" if isinstance(cells[0], str) else want)
+        assert stated.iloc[0]["severity"] == ("warning" if "千円" in title[0][0] else "info")
+        from migrate.catalogue import load_catalogue
+
+        ja = load_catalogue().message("ingest.sheet-currency", stated.iloc[0]["message"], "ja")
+        assert ja.startswith("表の上") and f"{stated.iloc[0]['value']} として読みました" in ja

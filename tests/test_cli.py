@@ -292,3 +292,42 @@ def test_inspect_shows_what_it_reads_on_a_terminal_only(monkeypatch):
     assert "  read" not in quiet.stderr and quiet.stdout == shown.stdout
     monkeypatch.setattr(migrate.cli, "_on_terminal", lambda: False)
     assert "  read" not in invoke("inspect", path).stderr  # piped: no progress
+
+
+def _usd_deals(path: Path, currencies: list[str]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["Account", "Opportunity", "Stage", "Amount", "Close Date"])
+        for i, cur in enumerate(currencies):
+            w.writerow(
+                [f"Acme {i} Inc", f"Deal {i}", "Proposal", f"{cur}{(i + 1) * 1000}", "2026-05-31"]
+            )
+    return path
+
+
+@pytest.mark.parametrize(
+    ("currencies", "hint"),
+    [
+        # a new user's Airtable export: every amount in dollars, the org currency left at JPY
+        (
+            ["$"] * 5,
+            "5 of 5 deals with an amount were rejected for a currency other than the "
+            "org's JPY (USD): if the org's currency is USD, run again with --currency USD",
+        ),
+        (["$"] * 4 + ["¥"] * 2, "4 of 6 deals"),
+        # a few foreign deals in a yen tracker, or no one currency: no hint
+        (["$"] + ["¥"] * 5, ""),
+        (["$", "$", "€", "€", "£"], ""),
+    ],
+    ids=["all-USD", "most-USD", "one-USD", "mixed"],
+)
+def test_the_run_summary_suggests_currency_when_most_deals_are_in_one_other(
+    tmp_path, currencies, hint
+):
+    src = _usd_deals(tmp_path / "deals.csv", currencies)
+    res = invoke("run", str(src), "--out", str(tmp_path / "o"), "--target", "salesforce")
+    lines = [ln for ln in res.stderr.splitlines() if ln.startswith("hint:")]
+    if hint:
+        assert len(lines) == 1 and hint in lines[0], res.stderr
+    else:
+        assert not lines, res.stderr

@@ -927,13 +927,39 @@ def test_duplicate_external_ids_are_rejected(targets, model) -> None:
 
 
 def test_lead_without_person_or_company_is_rejected(targets, model) -> None:
+    import dataclasses
+
     ents = entities(deals=[deal("d1", "", "", "lead", 2)])
     result = build(targets["salesforce"], model, ents)
+    # the person gets the placeholder (policies.missing_lead_name), the company is missing
+    assert rejects_of(result, "Lead.csv") == {"d1": ["validate.required-missing"]}
+    assert list(result.rejects["column"]) == ["Company"]
+    sf = targets["salesforce"]
+    strict = dataclasses.replace(
+        sf, policies=dataclasses.replace(sf.policies, missing_lead_name="reject")
+    )
+    result = build(strict, model, ents)
     assert rejects_of(result, "Lead.csv") == {
         "d1": ["validate.required-missing", "validate.required-missing"]
     }
     reasons = list(result.rejects["fix"])
     assert reasons[0].startswith("a Lead needs a person")
+
+
+def test_a_lead_line_without_a_person_is_exported_with_a_placeholder_name(targets, model) -> None:
+    """A new user's clean weekly tracker: 3 rows at リード with company, deal and amount but no
+    contact were rejected (a Lead needs a LastName), so the check failed every week. The
+    Salesforce profile names them '[not provided]', as Salesforce's Web-to-Lead does."""
+    ents = entities(
+        companies=[company("c1", "株式会社青葉商事", 2)],
+        deals=[deal("d1", "c1", "", "lead", 2)],
+    )
+    result = build(targets["salesforce"], model, ents)
+    assert result.rejects.empty
+    lead = result.files["Lead.csv"].iloc[0]
+    assert (lead["LastName"], lead["Company"]) == ("[not provided]", "株式会社青葉商事")
+    f = result.findings[result.findings["rule"] == "export.lead-name-placeholder"]
+    assert len(f) == 1 and f.iloc[0]["severity"] == "warning" and f.iloc[0]["row"] == 2
 
 
 def test_stage_requirement_with_severity_error_rejects(tmp_path: Path, targets) -> None:

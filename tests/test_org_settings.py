@@ -132,3 +132,31 @@ def test_the_weekly_check_takes_the_same_settings(us_tracker: Path, tmp_path: Pa
         obj={},
     )
     assert said.exit_code in (0, 1), said.output
+
+
+def test_a_fiscal_quarter_s_finding_names_the_fiscal_year_it_was_read_in(
+    us_tracker: Path, tmp_path: Path
+):
+    """--currency USD alone keeps the April fiscal year (a currency is no fiscal year: a
+    Japanese company's US office, a UK team, an Indian one keep April): Q3 2026 is Dec 31, and
+    the finding says which fiscal year it was read in and how to change it."""
+    from migrate.catalogue import load_catalogue
+
+    def quarter_finding(out: Path, *options: str) -> tuple[str, str]:
+        records = _run(us_tracker, out, *options)
+        with (out / "findings.csv").open(encoding="utf-8-sig") as f:
+            (msg,) = [
+                r["message"]
+                for r in csv.DictReader(f)
+                if r["rule"] == "normalize.approximate-date" and r["original"] == "Q3 2026"
+            ]
+        return records["Analytics Suite"]["close_date"], msg
+
+    day, msg = quarter_finding(tmp_path / "usd", "--currency", "USD")
+    assert day == "2026-12-31"
+    assert "fiscal quarter, the fiscal year starting in month 4 (April)" in msg
+    ja = load_catalogue().message("normalize.approximate-date", msg, "ja")
+    assert "4月始まりの年度の四半期" in ja and "--fiscal-year-start" in ja
+    day, msg = quarter_finding(tmp_path / "jan", "--currency", "USD", "--fiscal-year-start", "1")
+    assert day == "2026-09-30"
+    assert "the fiscal year starting in month 1 (January)" in msg

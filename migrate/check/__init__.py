@@ -22,7 +22,7 @@ from typing import Any
 from ..errors import UserError
 from .compare import Key, Row, evaluate, exit_code, index, match_renamed
 from .history import DEFAULT_NAME, History, Run
-from .metrics import Metric, measure, metrics_from_report
+from .metrics import DealKey, Metric, deal_keys, gone_deals, measure, metrics_from_report
 from .thresholds import QualityRules, Threshold, parse_quality_rules
 
 
@@ -42,6 +42,8 @@ class CheckResult:
     # day) and files of the previous run that are not in this one
     renamed: list[tuple[str, str]] = field(default_factory=list)
     gone: list[str] = field(default_factory=list)
+    # deals of the compared run that are in no file now: (file, sheet, deal id, label)
+    deals_gone: list[DealKey] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
@@ -164,16 +166,22 @@ def run_check(
             hint="check the paths; the check needs at least one readable table",
         )
     metrics = measure(result, rules.stages)
+    deals = deal_keys(result)
     fp, inputs = fingerprint(list(paths), rules.directory)
     prev_run: Run | None = None
     base_path = Path(baseline) if baseline is not None else None
+    before: list[DealKey] | None = None
     if base_path is not None:
         previous = index(read_baseline(base_path))
+        before = []  # a saved report keeps no list of deals
     else:
         store = History(history or default_history(out))
         prev_run = store.last_of_other_inputs(fp)
         previous = index(prev_run.metrics) if prev_run is not None else {}
+        before = store.deals(prev_run.seq) if prev_run is not None else None
     previous, renamed, gone = match_renamed(previous, metrics)
+    # deals deleted since the compared run (5 of 20 gone is no figure's drop)
+    metrics, deals_gone = gone_deals(metrics, deals, before, renamed)
     rows = evaluate(metrics, quality.thresholds, previous)
     status = "fail" if exit_code(rows) else "pass"
     as_of_text = (result.report.get("context") or {}).get("today")
@@ -189,6 +197,7 @@ def run_check(
             status=status,
             metrics=metrics,
             recorded_at=now.isoformat(timespec="seconds"),
+            deals=deals,
         )
     else:
         run = Run(0, as_of_text, fp, status, "", tuple(inputs), tuple(metrics))
@@ -203,6 +212,7 @@ def run_check(
         result=result,
         renamed=renamed,
         gone=gone,
+        deals_gone=deals_gone,
     )
 
 

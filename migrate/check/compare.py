@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .metrics import OVERALL, Metric, info
+from .metrics import COMPARED, OVERALL, Metric, info
 from .thresholds import Threshold
 
 Status = Literal["pass", "warn", "fail", "n/a"]
@@ -47,7 +47,7 @@ class Row:
         if m.value is None:
             return m.missing or "no value"  # no rows, or no such column
         if m.denominator is not None and m.denominator < t.min_rows:
-            return f"fewer than {t.min_rows} rows"
+            return f"fewer than {t.min_rows} {_counted(t.metric)}"
         if t.is_change and self.previous is None:
             return "no earlier run"
         return "not judged"
@@ -71,9 +71,25 @@ class Row:
         }
 
 
+def _counted(metric: str) -> str:
+    """What a share's ``min_rows`` counts, in the words of the table: a new user read
+    'fewer than 10 rows' for a 16-row file as a bug (they are the rows at the stages that
+    require the field)."""
+    if metric.startswith("required."):
+        return f"rows at the stages that require {metric.split('.', 1)[1]}"
+    return {
+        "stages.unknown-share": "rows with a stage word",
+        "stages.contradictions": "rows with a known stage",
+        "deals.gone-share": "deals in the run compared with",
+        "deals.stale-share": "open deals with an update date",
+        "deals.past-close-share": "open deals with a close date",
+    }.get(metric, "rows")
+
+
 def index(metrics: Iterable[Metric]) -> dict[Key, float | None]:
-    """(metric, file, sheet) -> value."""
-    return {(m.id, m.file, m.sheet): m.value for m in metrics}
+    """(metric, file, sheet) -> value, of the metrics that have a change (not those measured
+    against the compared run, like the deals gone since it)."""
+    return {(m.id, m.file, m.sheet): m.value for m in metrics if m.id not in COMPARED}
 
 
 # a date or a stamp in a file name (pipeline_report_2026-12-01.csv, 案件_20260301.xlsx,
@@ -83,9 +99,25 @@ _STAMP_RE = re.compile(
 )
 
 
-def undated(file: str) -> str:
-    """A file name without the dates and stamps in it (compared case-folded)."""
-    return _STAMP_RE.sub("#", file).casefold()
+# a stamp without a year (営業案件管理_0302.xlsx, report_03-09.csv, ヨミ_3月16日.xlsx, pipeline_W11,
+# 案件_第2週): a month and day (or week) alone could be a code or a count in a name, so a file
+# is taken for last week's source under such a stamp only when its name matches no other way
+# and exactly one file on each side has that name without it
+_SHORT_STAMP_RE = re.compile(
+    r"(?<!\d)(?:0[1-9]|1[0-2])[-_.]?(?:0[1-9]|[12]\d|3[01])(?!\d)"
+    r"|(?<!\d)\d{1,2}月(?:\d{1,2}日)?"
+    r"|(?<![A-Za-z0-9])[Ww]\d{1,2}(?!\d)"
+    r"|第\d{1,2}週"
+)
+
+
+def undated(file: str, *, short: bool = False) -> str:
+    """A file name without the dates and stamps in it (compared case-folded); with ``short``
+    also without the stamps that have no year (0302, 3月16日, W11)."""
+    name = _STAMP_RE.sub("#", file)
+    if short:
+        name = _SHORT_STAMP_RE.sub("#", name)
+    return name.casefold()
 
 
 def match_renamed(
@@ -96,24 +128,29 @@ def match_renamed(
 
     A file of the previous run missing now is the same source as a new file whose name differs
     only in its dates (a weekly export named by its day), when exactly one file on each side
-    has that undated name.
+    has that undated name; the files left are then matched the same way with their short
+    stamps (0302, 3月16日, W11) removed too.
     """
     now = {m.file for m in metrics if m.file}
     before = {f for _, f, _ in previous if f}
     gone, new = sorted(before - now), sorted(now - before)
 
-    def by_undated(files: list[str]) -> dict[str, list[str]]:
+    def by_undated(files: list[str], short: bool) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
         for f in files:
-            out.setdefault(undated(f), []).append(f)
+            out.setdefault(undated(f, short=short), []).append(f)
         return out
 
-    old_of, new_of = by_undated(gone), by_undated(new)
-    renames = [
-        (olds[0], new_of[k][0])
-        for k, olds in old_of.items()
-        if len(olds) == 1 and len(new_of.get(k, [])) == 1 and k != olds[0].casefold()
-    ]
+    renames: list[tuple[str, str]] = []
+    for short in (False, True):  # dated names first; then the files left, by short stamps
+        paired = {f for pair in renames for f in pair}
+        old_of = by_undated([f for f in gone if f not in paired], short)
+        new_of = by_undated([f for f in new if f not in paired], short)
+        renames += [
+            (olds[0], new_of[k][0])
+            for k, olds in old_of.items()
+            if len(olds) == 1 and len(new_of.get(k, [])) == 1 and k != olds[0].casefold()
+        ]
     if not renames:
         return dict(previous), [], gone
     to = dict(renames)

@@ -3,7 +3,9 @@
 In: a path; out: a :class:`History` that lists the runs in the order they were checked and
 appends a new one. A run is keyed by its sequence number (the order of the checks), its
 reference date (the data's ``as_of``) and the fingerprint of its inputs (the bytes of the input
-files and of the rule files). The wall-clock time a check ran is recorded too (``recorded_at``),
+files and of the rule files). Each run also keeps the deals it saw (the crosswalk's deal id and
+a label, per file and sheet; table ``deals``, added to older history files when opened), so the
+next run can tell which of them are gone. The wall-clock time a check ran is recorded too (``recorded_at``),
 for people reading the file; it is the one value the clock gives, and nothing the check prints
 or writes depends on it.
 """
@@ -13,7 +15,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +45,14 @@ CREATE TABLE IF NOT EXISTS metrics (
     numerator INTEGER,
     denominator INTEGER,
     PRIMARY KEY (seq, metric, file, sheet)
+);
+CREATE TABLE IF NOT EXISTS deals (
+    seq INTEGER NOT NULL REFERENCES runs(seq),
+    file TEXT NOT NULL,
+    sheet TEXT NOT NULL,
+    deal TEXT NOT NULL,
+    label TEXT NOT NULL,
+    PRIMARY KEY (seq, file, sheet, deal)
 );
 """
 
@@ -127,6 +137,15 @@ class History:
             for seq, as_of, fp, status, recorded_at, inputs in rows
         ]
 
+    def deals(self, seq: int) -> list[tuple[str, str, str, str]]:
+        """The deals run ``seq`` saw: (file, sheet, deal id, label); [] for a run recorded
+        before the history kept them."""
+        with self._db() as con:
+            rows = con.execute(
+                "SELECT file, sheet, deal, label FROM deals WHERE seq = ? ORDER BY rowid", (seq,)
+            ).fetchall()
+        return [(str(f), str(sh), str(d), str(lb)) for f, sh, d, lb in rows]
+
     def last(self) -> Run | None:
         """The latest run, with its metrics; None in a new history."""
         runs = self.runs()
@@ -149,8 +168,10 @@ class History:
         status: str,
         metrics: list[Metric],
         recorded_at: str,
+        deals: Iterable[tuple[str, str, str, str]] = (),
     ) -> Run:
-        """Record one run; its sequence number is one more than the last one's."""
+        """Record one run (and the deals it saw: file, sheet, deal id, label); its sequence
+        number is one more than the last one's."""
         with self._db() as con:
             cur = con.execute(
                 "INSERT INTO runs (recorded_at, as_of, fingerprint, inputs, status)"
@@ -164,6 +185,10 @@ class History:
                     (seq, m.id, m.file, m.sheet, m.value, m.numerator, m.denominator)
                     for m in metrics
                 ],
+            )
+            con.executemany(
+                "INSERT OR IGNORE INTO deals VALUES (?, ?, ?, ?, ?)",
+                [(seq, f, sh, d, lb) for f, sh, d, lb in deals],
             )
         return Run(
             seq,

@@ -68,7 +68,16 @@ METRICS: dict[str, MetricInfo] = {
         "受注予定日を過ぎた進行中案件の割合",
     ),
     "findings.errors": MetricInfo("lower", "count", "error-level findings", "エラーの指摘の件数"),
+    "deals.gone-share": MetricInfo(
+        "lower",
+        "share",
+        "deals of the compared run that are in no file now (deleted from the tracker)",
+        "前回あった案件のうち今回どのファイルにもない割合",
+    ),
 }
+
+#: Metrics measured against the compared run itself: their change since it means nothing.
+COMPARED = frozenset({"deals.gone-share"})
 
 #: Metric families: ``<family><field>`` for every canonical field; ``checklist.<id>`` too.
 FAMILIES: dict[str, MetricInfo] = {
@@ -349,6 +358,65 @@ def measure(result: Any, model: Any) -> list[Metric]:
     return _ordered(out)
 
 
+DealKey = tuple[str, str, str, str]  # (file, sheet, deal id, label)
+
+
+def deal_keys(result: Any) -> list[DealKey]:
+    """The deals a run saw: per source row's file and sheet, the crosswalk's deal id (the same
+    deal keeps its id from week to week) and a label to name it by (deal name, else company)."""
+    from ..report import values as v
+    from ..schema import SOURCE_FILE, SOURCE_SHEET
+
+    records = result.records
+    if records is None or not len(records) or "deal_id" not in records.columns:
+        return []
+    label = _column(records, "deal_name").map(v.text)
+    label = label.where(label != "", _column(records, "company_name").map(v.text))
+    frame = records[[SOURCE_FILE, SOURCE_SHEET, "deal_id"]].map(v.text).assign(label=label)
+    frame = frame[frame["deal_id"] != ""].drop_duplicates([SOURCE_FILE, SOURCE_SHEET, "deal_id"])
+    return [tuple(map(str, t)) for t in frame.itertuples(index=False)]  # type: ignore[misc]
+
+
+NO_DEAL_LIST = "the compared run kept no list of deals"
+
+
+def gone_deals(
+    metrics: list[Metric],
+    now: list[DealKey],
+    before: list[DealKey] | None,
+    renamed: Iterable[tuple[str, str]] = (),
+) -> tuple[list[Metric], list[DealKey]]:
+    """``metrics`` with ``deals.gone-share`` added, overall and per source of this run, and the
+    deals of ``before`` (the compared run's, None when there is none) that are in no file now.
+
+    A deal is gone when its id is nowhere in this run (a deal moved to another file is not);
+    a source's share counts the deals the compared run saw in it (under its old name when the
+    file was renamed). Without a compared run, or one that kept no deals, the value is empty.
+    """
+    sources = list(dict.fromkeys(m.source for m in metrics if m.source != OVERALL))
+    if not before:
+        why = "no earlier run" if before is None else NO_DEAL_LIST
+        extra = [Metric("deals.gone-share", f, sh, missing=why) for f, sh in [OVERALL, *sources]]
+        return _ordered([*metrics, *extra]), []
+    to = dict(renamed)
+    present = {d for _, _, d, _ in now}
+    seen: dict[str, DealKey] = {}
+    by_source: dict[tuple[str, str], set[str]] = {}
+    for f, sh, d, label in before:
+        seen.setdefault(d, (f, sh, d, label))  # named where it was
+        by_source.setdefault((to.get(f, f), sh), set()).add(d)
+    gone = [k for d, k in seen.items() if d not in present]
+    extra = [Metric("deals.gone-share", "", "", _ratio(len(gone), len(seen)), len(gone), len(seen))]
+    for src in sources:
+        ids = by_source.get(src, set())
+        n = sum(1 for d in ids if d not in present)
+        why = "" if ids else "no deals in the compared run"
+        extra.append(
+            Metric("deals.gone-share", *src, _ratio(n, len(ids)), n, len(ids), missing=why)
+        )
+    return _ordered([*metrics, *extra]), gone
+
+
 def _column(frame: Any, name: str) -> Any:
     import pandas as pd
 
@@ -391,6 +459,8 @@ __all__ = [
     "Metric",
     "MetricInfo",
     "as_of",
+    "deal_keys",
+    "gone_deals",
     "info",
     "measure",
     "metrics_from_report",

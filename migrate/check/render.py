@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree as ET
 
+from ..findings import listed
 from .compare import Row
 from .metrics import info
 from .thresholds import Threshold
@@ -170,6 +171,12 @@ def _sources_moved(result: CheckResult) -> list[str]:
     ]
     if result.gone:
         out.append(f"not in this run, in the one compared with: {', '.join(result.gone)}")
+    if result.deals_gone:
+        names = [f"{label or deal} ({file})" for file, _, deal, label in result.deals_gone]
+        out.append(
+            f"deals gone since the run compared with, in no file now ({len(names)}): "
+            f"{listed(names)}"
+        )
     return out
 
 
@@ -228,6 +235,10 @@ def to_json(result: CheckResult) -> dict[str, Any]:
         ),
         "renamed": [{"previous": old, "now": new} for old, new in result.renamed],
         "gone": list(result.gone),
+        "deals_gone": [
+            {"file": f, "sheet": sh, "deal_id": d, "label": lb}
+            for f, sh, d, lb in result.deals_gone
+        ],
         "rows": [r.to_json() for r in result.rows],
         "metrics": [
             {
@@ -297,6 +308,7 @@ def render_markdown(result: CheckResult) -> str:
         f"**{_verdict(result)}**",
         "",
         f"{result.run.describe()}; {_compared(result)}",
+        *[f"\n{_md(line)}" for line in _sources_moved(result)],
         "",
         "| metric | where | value | limit | change | status |",
         "| --- | --- | ---: | ---: | ---: | --- |",

@@ -127,6 +127,11 @@ def _threshold(
         return None
     kind = kinds[0]
     limit = spec[kind]
+    from .metrics import COMPARED
+
+    if metric in COMPARED and kind in ("max_drop", "max_rise"):
+        p.add(f"{at}.{kind}", f"{metric} is measured against the last run already; use min or max")
+        ok = False
     if not p.type(limit, f"{at}.{kind}", (int, float), "a number"):
         ok = False
     elif limit < 0:

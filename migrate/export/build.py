@@ -30,7 +30,7 @@ from . import values as v
 from .cells import HIDDEN, file_frame, owner_findings, source_field
 from .checks import FOREIGN_CURRENCY, file_checks
 from .findings import BuildFindings
-from .policies import apply_policies, missing_required
+from .policies import apply_lead_policies, apply_policies, missing_required
 from .profile import TargetProfile
 from .records import SOURCE_COLUMNS, build_record_sets, text
 
@@ -84,6 +84,8 @@ def build_import_files(
     sets["deals"] = apply_policies(
         sets["deals"], target, model, today, found, fiscal_start=fiscal_year_start
     )
+    if "leads" in sets:
+        sets["leads"] = apply_lead_policies(sets["leads"], target, found)
     placed = Counter(f.field for f in found.items if f.rule in _PLACEHOLDERS)
     owner_map = {v.owner_key(k): val for k, val in (owners or {}).items()}
     owner_state: dict[str, Any] = {"given": owners is not None, "unmapped": {}}

@@ -74,6 +74,43 @@ def missing_required(deals: pd.DataFrame, target: TargetProfile) -> list[dict[st
     return out
 
 
+def apply_lead_policies(
+    leads: pd.DataFrame, target: TargetProfile, found: BuildFindings
+) -> pd.DataFrame:
+    """Leads that name no person get ``policies.lead_name_placeholder`` as their last name when
+    ``policies.missing_lead_name`` is placeholder, each with a warning: a tracker line at a
+    lead stage with its company, deal and amount but no contact is an ordinary line, not a
+    row to reject (Salesforce's own Web-to-Lead writes '[not provided]' the same way)."""
+    pol = target.policies
+    if pol.missing_lead_name != "placeholder" or not len(leads):
+        return leads
+    named = pd.Series(False, index=leads.index)
+    for f in ("contact_last_name", "contact_name"):
+        if f in leads.columns:
+            named |= texts(leads[f]) != ""
+    if named.all():
+        return leads
+    out = leads.copy()
+    name = pol.lead_name_placeholder
+    for idx in out.index[~named]:
+        found.add(
+            "export.lead-name-placeholder",
+            "warning",
+            out.loc[idx],
+            f"a lead without a person: its last name is '{name}' (policies.lead_name_placeholder)"
+            "; add the contact person in the target",
+            field="contact_name",
+            value=name,
+        )
+    last = (
+        out["contact_last_name"].astype(object)
+        if "contact_last_name" in out.columns
+        else pd.Series(None, index=out.index, dtype=object)
+    )
+    out["contact_last_name"] = last.where(named, name)
+    return out
+
+
 def apply_policies(
     deals: pd.DataFrame,
     target: TargetProfile,

@@ -37,6 +37,7 @@ LINE_ENDINGS = {"lf": "\n", "crlf": "\r\n"}
 DEAL_NAME_POLICIES = ("generate", "keep")
 CLOSE_DATE_POLICIES = ("reject", "fill", "fiscal-quarter-end", "fixed", "keep")
 STAGE_POLICIES = ("reject", "first-stage")
+LEAD_NAME_POLICIES = ("reject", "placeholder")
 CLOSE_DATE_FILL = ("updated_at", "created_at", "next_action_date", "today")
 FOREIGN_CURRENCY_POLICIES = ("reject", "keep")
 CLOSED_PROBABILITY_POLICIES = ("stage", "keep")
@@ -86,6 +87,8 @@ _POLICIES = [
     "missing_stage",
     "foreign_currency",
     "closed_probability",
+    "missing_lead_name",
+    "lead_name_placeholder",
 ]
 _FILE = ["name", "records", "id", "extras", "require_any", "description", "columns"]
 _COLUMN = [
@@ -197,6 +200,11 @@ class Policies:
     foreign_currency: str = "reject"  # reject | keep
     # won/lost deals: the stage's probability of rules/stages.yaml (100/0), or keep the source's
     closed_probability: str = "stage"  # stage | keep
+    # a lead that names no person (a tracker line at a lead stage with its company and amount
+    # but no contact): reject it (a lead needs a last name), or write lead_name_placeholder as
+    # its last name (a warning finding per lead)
+    missing_lead_name: str = "reject"  # reject | placeholder
+    lead_name_placeholder: str = "[not provided]"
 
 
 @dataclass(frozen=True)
@@ -374,7 +382,12 @@ def _policies(raw: Any, p: Problems) -> Policies:
         missing_stage=raw.get("missing_stage", Policies.missing_stage),
         foreign_currency=raw.get("foreign_currency", Policies.foreign_currency),
         closed_probability=raw.get("closed_probability", Policies.closed_probability),
+        missing_lead_name=raw.get("missing_lead_name", Policies.missing_lead_name),
+        lead_name_placeholder=raw.get("lead_name_placeholder", Policies.lead_name_placeholder),
     )
+    p.choice(out.missing_lead_name, "policies.missing_lead_name", LEAD_NAME_POLICIES)
+    if not isinstance(out.lead_name_placeholder, str) or not out.lead_name_placeholder.strip():
+        p.add("policies.lead_name_placeholder", "give the text a lead without a person is named")
     p.choice(out.missing_deal_name, "policies.missing_deal_name", DEAL_NAME_POLICIES)
     p.choice(out.missing_close_date, "policies.missing_close_date", CLOSE_DATE_POLICIES)
     p.choice(out.missing_stage, "policies.missing_stage", STAGE_POLICIES)

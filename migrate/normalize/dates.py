@@ -552,6 +552,11 @@ def _month(y: int, m: int, where: str | None, dr: DateRules) -> DateToken:
 
 
 def _period(spec: Spec, y: int, what: str, dr: DateRules) -> DateToken:
+    if "fiscal" in what:
+        # the fiscal year it was read in: April by default (a Japanese 年度), which a US team's
+        # Q3 2026 (Sep 30 in a January year) is not; --fiscal-year-start changes it
+        n = dr.fiscal_start
+        what = f"{what}, the fiscal year starting in month {n} ({_MONTH_NAMES[n - 1].capitalize()})"
     why = f"{what}; its last day was taken"
     if not y:
         return DateToken("no-year", spec=spec, approx=why)

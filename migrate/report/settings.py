@@ -44,7 +44,9 @@ _TOP_KEYS = [
     "checklist",
     "quality_copy_max_rows",
     "cell_comments_max",
+    "currency_hint",
 ]
+_CURRENCY_HINT_KEYS = ["min_share", "dominant_share"]
 _VERDICT_KEYS = ["max_rejected_share", "max_error_findings"]
 _ITEM_KEYS = ["id", "title", "measure", "pass_at", "warn_at"]
 _ID_RE = re.compile(r"^checklist\.[a-z0-9]+(-[a-z0-9]+)*$")
@@ -77,6 +79,10 @@ class ReportRules:
     checklist: tuple[ChecklistItem, ...] = ()
     quality_copy_max_rows: int = 50_000
     cell_comments_max: int = 10_000
+    # the run summary's --currency hint: the share of deal rows with an amount rejected for a
+    # foreign currency, and the share of those one currency must hold
+    currency_hint_min_share: float = 0.5
+    currency_hint_dominant_share: float = 0.8
     path: str = ""
 
 
@@ -134,6 +140,13 @@ def parse_report_rules(path: str) -> ReportRules:
             n = _int(p, verdict["max_error_findings"], "verdict.max_error_findings", 0)
             if n is not None:
                 out["max_error_findings"] = n
+    hint = doc.get("currency_hint") or {}
+    if p.keys(hint, "currency_hint", _CURRENCY_HINT_KEYS):
+        for key in _CURRENCY_HINT_KEYS:
+            if key in hint:
+                share = _share(p, hint[key], f"currency_hint.{key}")
+                if share is not None:
+                    out[f"currency_hint_{key}"] = share
     out["checklist"] = tuple(_checklist(p, doc.get("checklist")))
     p.raise_if_any()
     return ReportRules(**out)

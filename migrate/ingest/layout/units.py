@@ -6,13 +6,22 @@ yen``, ``Amounts in JPY thousands``), rather than in every header. A bare 1200 u
 then 12,000,000 yen. The statement must name the unit as one (単位 / unit / in ... thousands):
 a title that merely holds 万 (見込み100万超の案件) states nothing. The sheet's unit applies to its
 amount columns whose own header announces none; a header's unit always wins.
+
+The title block names the currency the same way (``Amounts in USD``, ``Currency: EUR``,
+``単位：千ドル``, ``（単位：百万円）``, ``(USD 000s)``): it becomes the currency of the amount
+columns whose header names none, so $120,000 under a bare "Amount" is not read as ¥120,000. A
+currency written in a cell still wins. Only a statement counts: the currency must follow 単位 /
+通貨 / currency, or be all an "in ..." phrase or a bracket holds (with unit words); a title
+like "Deals over $100k" or "EUR region review" names none.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import replace
+from typing import TypeVar
 
 import pandas as pd
 
@@ -20,6 +29,8 @@ from ...columns import ColumnMatch
 from ...findings import Finding
 from ...headers import header_key
 from ...schema import Schema
+
+T = TypeVar("T")
 
 # 単位：万円 / 金額単位 万円 / (単位:千円) / 単位＝百万円
 _JA = re.compile(r"単位\s*[:：=＝]?\s*(?P<unit>[^\s、。,)）】\]]{1,4})")
@@ -53,6 +64,101 @@ def stated_unit(text: str, schema: Schema) -> tuple[float, str] | None:
     return None
 
 
+# where a title states the currency: after 単位/通貨 (up to the next 、。), after "currency", as
+# everything an "in ..." phrase or a bracket holds
+_CCY_JA = re.compile(r"(?:単位|通貨)\s*[:：=＝]?\s*(?P<s>[^\s、。,]{1,12}(?:\s*\([^)\n]{1,10}\))?)")
+_CCY_EN = re.compile(r"\bcurrenc(?:y|ies)\b\s*(?:is\s+)?[:=]?\s*(?P<s>[^,;()\n]{1,24})", re.I)
+_CCY_IN = re.compile(r"\bin\s+(?P<s>[^,;:()\n]{1,30}?)\s*(?=$|[),;:\n]|\.(?:\s|$))", re.I)
+_CCY_BRACKET = re.compile(r"\((?P<s>[^()\n]{1,30})\)")
+# the words an "in ..." phrase or a bracket may hold besides the currency: (in USD 000s),
+# in thousands of yen, amounts in JPY millions
+_UNIT_WORDS = re.compile(
+    r"\b(?:in|of|amounts?|thousands?|millions?|mn|m|k|000s?|'000s?)\b|'000s?|[\s.]", re.I
+)
+
+
+def _currencies_in(text: str, schema: Schema) -> list[tuple[str, str, int, int]]:
+    """(code, fragment, start, end) of each currency ``text`` names, longest fragment first,
+    spans not overlapping (US$ is one USD, not US$ and $)."""
+    found: list[tuple[str, str, int, int]] = []
+    taken: list[tuple[int, int]] = []
+    for frag, code in schema.currencies:
+        f = unicodedata.normalize("NFKC", frag)
+        if re.search(r"[A-Za-z]", f):
+            pat = re.compile(rf"(?<![A-Za-z]){re.escape(f)}(?![A-Za-z])", re.I)
+        else:
+            pat = re.compile(re.escape(f))
+        for m in pat.finditer(text):
+            if any(m.start() < b and a < m.end() for a, b in taken):
+                continue
+            taken.append((m.start(), m.end()))
+            found.append((code, m.group(0), m.start(), m.end()))
+    return sorted(found, key=lambda x: x[2])
+
+
+def _only_currency(span: str, schema: Schema) -> list[tuple[str, str, int, int]]:
+    """The currencies ``span`` names when it holds nothing else but unit words, else []."""
+    found = _currencies_in(span, schema)
+    if not found:
+        return []
+    rest = span
+    for _, _, a, b in sorted(found, key=lambda x: -x[2]):
+        rest = rest[:a] + " " + rest[b:]
+    return found if not _UNIT_WORDS.sub("", rest) else []
+
+
+def stated_currency(text: str, schema: Schema) -> tuple[str, str, str] | None:
+    """(currency code, the words that state it, a note when the statement names two) when
+    ``text`` states the currency of the money columns, else None. When it names two currencies
+    (金額単位：千円（USD）) the one written as an ISO code wins, and the note says so."""
+    t = unicodedata.normalize("NFKC", text)
+    for pattern, whole in (
+        (_CCY_JA, False),
+        (_CCY_EN, True),
+        (_CCY_IN, True),
+        (_CCY_BRACKET, True),
+    ):
+        for m in pattern.finditer(t):
+            span = m.group("s")
+            found = _only_currency(span, schema) if whole else _currencies_in(span, schema)
+            codes = list(dict.fromkeys(c for c, *_ in found))
+            if not codes:
+                continue
+            words = text.strip() if len(text.strip()) <= 60 else m.group(0).strip()
+            if len(codes) == 1:
+                return codes[0], words, ""
+            iso = list(dict.fromkeys(c for c, frag, *_ in found if frag.upper() == c))
+            if len(iso) == 1:
+                return (
+                    iso[0],
+                    words,
+                    f"it names {' and '.join(codes)}; the ISO code {iso[0]} was taken",
+                )
+            return None
+    return None
+
+
+def _title_statement(
+    cells: pd.DataFrame,
+    above: list[int],
+    excel_row: list[int],
+    read: Callable[[str], T | None],
+) -> tuple[T, int] | None:
+    """The first statement ``read`` finds in the rows ``above`` (each cell, then the row's cells
+    joined: "Currency" | "USD"), with its Excel row."""
+    for pos, row in zip(above, excel_row):
+        texts = [v.strip() for v in cells.iloc[pos].tolist() if isinstance(v, str) and v.strip()]
+        for value in texts:
+            hit = read(value)
+            if hit is not None:
+                return hit, row
+        if len(texts) > 1:
+            hit = read(" ".join(texts))
+            if hit is not None:
+                return hit, row
+    return None
+
+
 def apply_sheet_unit(
     cells: pd.DataFrame,
     above: list[int],
@@ -66,42 +172,63 @@ def apply_sheet_unit(
     ``cells``; ``excel_row`` gives their Excel row numbers) applied to the amount columns that
     announce none, and one finding per column it applied to."""
     money = {f.name for f in schema.fields if f.type == "amount"}
-    targets = [k for k, m in enumerate(matches) if m.field in money and m.unit == 1.0]
-    if not targets or not above:
+    if not above or not any(m.field in money for m in matches):
         return matches, []
-    found: tuple[float, str, int] | None = None
-    for pos, row in zip(above, excel_row):
-        for value in cells.iloc[pos].tolist():
-            if isinstance(value, str) and value.strip():
-                hit = stated_unit(value, schema)
-                if hit is not None:
-                    found = (hit[0], hit[1], row)
-                    break
-        if found:
-            break
-    if found is None:
-        return matches, []
-    mult, words, row = found
     out = list(matches)
-    findings = []
-    for k in targets:
-        out[k] = replace(matches[k], unit=mult)
-        findings.append(
-            Finding(
-                "ingest.sheet-unit",
-                "info",
-                f"the sheet states '{words.strip()}' above its table (row {row}): bare numbers "
-                f"under '{matches[k].header}' are read in that unit (x{mult:g})",
-                file,
-                sheet,
-                row=row,
-                column=matches[k].column,
-                field=matches[k].field or "",
-                original=words.strip(),
-                value=f"{mult:g}",
-                action="changed",
+    findings: list[Finding] = []
+    targets = [k for k, m in enumerate(matches) if m.field in money and m.unit == 1.0]
+    unit = (
+        _title_statement(cells, above, excel_row, lambda v: stated_unit(v, schema))
+        if targets
+        else None
+    )
+    if unit is not None:
+        (mult, words), row = unit
+        for k in targets:
+            out[k] = replace(out[k], unit=mult)
+            findings.append(
+                Finding(
+                    "ingest.sheet-unit",
+                    "info",
+                    f"the sheet states '{words.strip()}' above its table (row {row}): bare numbers "
+                    f"under '{matches[k].header}' are read in that unit (x{mult:g})",
+                    file,
+                    sheet,
+                    row=row,
+                    column=matches[k].column,
+                    field=matches[k].field or "",
+                    original=words.strip(),
+                    value=f"{mult:g}",
+                    action="changed",
+                )
             )
-        )
+    targets = [k for k, m in enumerate(matches) if m.field in money and not m.currency]
+    ccy = (
+        _title_statement(cells, above, excel_row, lambda v: stated_currency(v, schema))
+        if targets
+        else None
+    )
+    if ccy is not None:
+        (code, words, note), row = ccy
+        for k in targets:
+            out[k] = replace(out[k], currency=code)
+            findings.append(
+                Finding(
+                    "ingest.sheet-currency",
+                    "warning" if note else "info",
+                    f"the sheet states '{words}' above its table (row {row}): amounts under "
+                    f"'{matches[k].header}' that name no currency are read as {code}"
+                    + (f" ({note})" if note else ""),
+                    file,
+                    sheet,
+                    row=row,
+                    column=matches[k].column,
+                    field=matches[k].field or "",
+                    original=words,
+                    value=code,
+                    action="changed",
+                )
+            )
     return out, findings
 
 
