@@ -949,17 +949,26 @@ def test_lead_without_person_or_company_is_rejected(targets, model) -> None:
 def test_a_lead_line_without_a_person_is_exported_with_a_placeholder_name(targets, model) -> None:
     """A new user's clean weekly tracker: 3 rows at リード with company, deal and amount but no
     contact were rejected (a Lead needs a LastName), so the check failed every week. The
-    Salesforce profile names them '[not provided]', as Salesforce's Web-to-Lead does."""
+    Salesforce profile names them '[not provided]', as Salesforce's Web-to-Lead does. A line
+    that also carries a forecast (an amount, a close date) is a deal at the first deal stage
+    instead (export.personless-lead-as-deal): a Lead has no field for its value."""
     ents = entities(
-        companies=[company("c1", "株式会社青葉商事", 2)],
-        deals=[deal("d1", "c1", "", "lead", 2)],
+        companies=[company("c1", "株式会社青葉商事", 2), company("c2", "株式会社若葉", 3)],
+        deals=[
+            deal("d1", "c1", "", "lead", 2, amount=NAN, close_date=""),
+            deal("d2", "c2", "", "lead", 3),
+        ],
     )
     result = build(targets["salesforce"], model, ents)
     assert result.rejects.empty
+    assert len(result.files["Lead.csv"]) == 1
     lead = result.files["Lead.csv"].iloc[0]
     assert (lead["LastName"], lead["Company"]) == ("[not provided]", "株式会社青葉商事")
     f = result.findings[result.findings["rule"] == "export.lead-name-placeholder"]
     assert len(f) == 1 and f.iloc[0]["severity"] == "warning" and f.iloc[0]["row"] == 2
+    assert list(result.files["Opportunity.csv"]["Migration_Id__c"]) == ["d2"]
+    promoted = result.findings[result.findings["rule"] == "export.personless-lead-as-deal"]
+    assert list(promoted["row"]) == [3]
 
 
 def test_stage_requirement_with_severity_error_rejects(tmp_path: Path, targets) -> None:
