@@ -112,12 +112,22 @@ def _conform(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+#: the columns of a few distinct texts repeated on many findings: made object texts from a
+#: str (Arrow) column, each distinct text is one object shared by its cells (a run's findings
+#: are held to the end; a text object per cell of these was most of their memory)
+_FEW = frozenset({"rule", "severity", "file", "sheet", "column", "field", "action"})
+
+
 def _texts(column: pd.Series) -> pd.Series:
     """A column as object texts (:func:`_text` of each cell); a column already all texts, as the
     findings of a run mostly are, is taken as it is (checked in C, not per cell)."""
     if column.dtype == object and pd.api.types.infer_dtype(column, skipna=False) == "string":
         return column
     if isinstance(column.dtype, pd.StringDtype) and not column.isna().any():
+        if column.name in _FEW:  # one text object per distinct value, not one per cell
+            codes, distinct = pd.factorize(column)
+            shared = distinct.to_numpy(dtype=object)[codes]
+            return pd.Series(shared, index=column.index, dtype="object", name=column.name)
         return column.astype("object")
     return column.map(_text).astype("object")
 

@@ -33,3 +33,11 @@ def test_to_frame_is_the_frame_of_the_findings_as_dicts() -> None:
     pd.testing.assert_frame_equal(got, want)
     assert list(got.columns) == fnd.FINDING_COLUMNS
     assert got["row"].dtype == "int64" and (got.dtypes.drop("row") == "object").all()
+
+
+def test_a_repeated_text_is_one_object_per_distinct_value() -> None:
+    frame = fnd.concat([_found(60)])
+    for column in ("rule", "severity", "sheet", "field", "action"):
+        cells = frame[column].tolist()
+        assert len({id(c) for c in cells}) == len(set(cells)), column
+    assert frame["message"].tolist() == [f"message {i}" for i in range(60)]
