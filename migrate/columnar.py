@@ -97,6 +97,26 @@ def _listed(uniques: Any) -> Any:
     return uniques
 
 
+def taken_texts(answers: list[Any], codes: np.ndarray) -> Any:
+    """``[answers[c] for c in codes]`` as the column pandas makes of that list, built from the
+    answers: when every answer is a text, pandas infers its str (Arrow) dtype from the list,
+    converting each cell; the same array is the distinct texts in Arrow taken by ``codes``.
+    Otherwise (or with no codes) the list itself, for pandas to infer as it did."""
+    if len(codes) and all(type(a) is str for a in answers):
+        import pyarrow as pa
+
+        try:
+            distinct = pa.array(answers, type=pa.large_string())
+        except (pa.ArrowException, UnicodeError):  # what the list would fail on, it fails on
+            pass
+        else:
+            dtype = pd.StringDtype("pyarrow", na_value=np.nan)
+            return pd.arrays.ArrowStringArray(distinct.take(codes), dtype=dtype)
+    table = np.empty(len(answers), dtype=object)
+    table[:] = answers
+    return table[codes].tolist() if len(codes) else []
+
+
 def map_values(values: pd.Series, fn: Callable[[Any], Any], dtype: Any = "object") -> pd.Series:
     """:func:`by_value` as a Series on the same index."""
     return pd.Series(by_value(values, fn), index=values.index, dtype=dtype)

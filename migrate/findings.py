@@ -10,7 +10,8 @@ objects or, when produced vectorised over a column, as a DataFrame with
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
+from operator import attrgetter
 from typing import Literal
 
 import pandas as pd
@@ -50,6 +51,11 @@ class Finding:
     action: str = "none"
 
 
+#: the fields of a Finding, in order: its frame's columns
+_FIELDS = [f.name for f in fields(Finding)]
+_FIELD_VALUES = attrgetter(*_FIELDS)
+
+
 def listed(items: Iterable[object], limit: int = 10) -> str:
     """``a, b, c, ...``: the first ``limit`` items of a message's list, '...' for the rest."""
     texts = [str(x) for x in items]
@@ -69,11 +75,13 @@ _EMPTY = pd.DataFrame(
 
 
 def to_frame(findings: Iterable[Finding]) -> pd.DataFrame:
-    """Turn Finding objects into a findings frame."""
-    rows = [asdict(f) for f in findings]
+    """Turn Finding objects into a findings frame (each one's fields read as a tuple in their
+    order, the frame's columns: ``asdict`` deep-copies every field, most of the cost of a
+    stage's many findings)."""
+    rows = list(map(_FIELD_VALUES, findings))
     if not rows:
         return empty()
-    return _conform(pd.DataFrame(rows))
+    return _conform(pd.DataFrame(rows, columns=_FIELDS))
 
 
 def concat(parts: Iterable[pd.DataFrame | Iterable[Finding]]) -> pd.DataFrame:
@@ -104,12 +112,22 @@ def _conform(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+#: the columns of a few distinct texts repeated on many findings: made object texts from a
+#: str (Arrow) column, each distinct text is one object shared by its cells (a run's findings
+#: are held to the end; a text object per cell of these was most of their memory)
+_FEW = frozenset({"rule", "severity", "file", "sheet", "column", "field", "action"})
+
+
 def _texts(column: pd.Series) -> pd.Series:
     """A column as object texts (:func:`_text` of each cell); a column already all texts, as the
     findings of a run mostly are, is taken as it is (checked in C, not per cell)."""
     if column.dtype == object and pd.api.types.infer_dtype(column, skipna=False) == "string":
         return column
     if isinstance(column.dtype, pd.StringDtype) and not column.isna().any():
+        if column.name in _FEW:  # one text object per distinct value, not one per cell
+            codes, distinct = pd.factorize(column)
+            shared = distinct.to_numpy(dtype=object)[codes]
+            return pd.Series(shared, index=column.index, dtype="object", name=column.name)
         return column.astype("object")
     return column.map(_text).astype("object")
 

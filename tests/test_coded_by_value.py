@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from migrate.columnar import by_value, coded_by_value
+from migrate.columnar import by_value, coded_by_value, taken_texts
 
 
 @pytest.mark.parametrize(
@@ -73,3 +73,29 @@ def test_texts_answers_the_distinct_texts_at_once(dtype: str) -> None:
     numbers = pd.Series([1, 2, 1], dtype=object)
     codes, answers = coded_by_value(numbers, lambda x: x * 10, texts)
     assert [answers[c] for c in codes] == [10, 20, 10] and len(calls) == 1
+
+
+@pytest.mark.parametrize(
+    "answers, codes",
+    [
+        (["a", "", "山田", "x" * 40], [0, 1, 2, 3, 3, 0, 1]),  # texts: taken in Arrow
+        (["a", None, "b"], [0, 1, 2, 1]),  # not all texts: the list
+        ([1, "a"], [1, 0]),
+        (["a", "b"], []),  # no rows
+        (["lone \ud800"], [0, 0]),  # no UTF-8: the list, as before
+    ],
+)
+def test_taken_texts_is_the_column_pandas_makes_of_the_list(
+    answers: list[object], codes: list[int]
+) -> None:
+    at = np.asarray(codes, dtype=np.intp)
+    got, want = pd.DataFrame(index=range(len(codes))), pd.DataFrame(index=range(len(codes)))
+    try:
+        want["c"] = [answers[c] for c in codes]
+    except Exception as error:  # what pandas refuses of the list, it refuses of the taken texts
+        with pytest.raises(type(error)):
+            got["c"] = taken_texts(answers, at)
+        return
+    got["c"] = taken_texts(answers, at)
+    assert got["c"].dtype == want["c"].dtype
+    assert got["c"].tolist() == want["c"].tolist()

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .. import findings as fnd
-from ..columnar import by_value, coded_by_value
+from ..columnar import by_value, coded_by_value, taken_texts
 from ..schema import EXTRA_PREFIX, is_blank
 from ..stages import StageModel
 from ..validate import CURRENCY, ID, ROW_KEYS, STAGE
@@ -123,7 +123,7 @@ def _cells(
     owner_map: dict[str, str],
     owner_state: dict[str, Any],
     found: BuildFindings,
-) -> list[str]:
+) -> Any:
     """The column's cells, each distinct value formatted once; a finding per changed cell."""
     if col.type == "owner":
         return _owner_cells(raw, recs, owner_map, owner_state)
@@ -198,11 +198,10 @@ def _text_cells(
     return [(t, ()) if p else cell_of(t) for t, p in zip(texts, plain)]
 
 
-def _take(answers: list[Any], codes: np.ndarray) -> list[Any]:
-    """``[answers[c] for c in codes]`` in numpy."""
-    table = np.empty(len(answers), dtype=object)
-    table[:] = answers
-    return table[codes].tolist() if len(codes) else []
+def _take(answers: list[Any], codes: np.ndarray) -> Any:
+    """``[answers[c] for c in codes]``, as the column pandas would make of it
+    (:func:`taken_texts`: texts taken in Arrow, not each cell converted)."""
+    return taken_texts(answers, codes)
 
 
 def _finish(
@@ -267,7 +266,7 @@ def _finish(
 
 def _owner_cells(
     raw: pd.Series, recs: pd.DataFrame, owner_map: dict[str, str], state: dict[str, Any]
-) -> list[str]:
+) -> Any:
     """Owners as user e-mails; the first row of each unmapped owner is kept for its finding."""
     codes, cells = _coded(raw, lambda x: _owner(x, owner_map))
     unmapped = [u for u, cell in enumerate(cells) if cell is None]

@@ -120,7 +120,7 @@ def apply_policies(
     fiscal_start: int = 4,
 ) -> pd.DataFrame:
     """Generated deal names, filled close dates, won/lost probabilities; each with a finding."""
-    out = deals.copy()
+    out = deals.copy(deep=False)  # copy-on-write (pandas 3): a block is copied once written
     pol = target.policies
     if pol.missing_stage == "first-stage" and len(out):
         out = _stage_placeholder(out, target, model, found)
@@ -235,7 +235,7 @@ def _close_date_placeholder(
             field="close_date",
             value=value,
         )
-    out = deals.copy()
+    out = deals.copy(deep=False)  # copy-on-write (pandas 3): a block is copied once written
     out["close_date"] = dates
     return out
 
@@ -247,7 +247,7 @@ def _stage_placeholder(
     first = next(iter(model.keys_where(level="deal", status="open")), "")
     mapped = set(target.maps.get("stage", {})) or set(model.keys_where(level="deal"))
     stages = texts(deals["stage"])
-    out = deals.copy()
+    out = deals.copy(deep=False)  # copy-on-write (pandas 3): a block is copied once written
     for idx in deals.index[~stages.isin(mapped)]:
         row = deals.loc[idx]
         out.at[idx, "stage"] = first

@@ -140,11 +140,19 @@ def _sorted_best_first(deals: pd.DataFrame, model: StageModel) -> pd.DataFrame:
     )
 
 
-def _with_computed(
-    frame: pd.DataFrame, deals: pd.DataFrame, key: str, model: StageModel
-) -> pd.DataFrame:
-    """Add ``funnel_stage`` and ``owner`` from the record of each company/person that went furthest."""
-    d = _sorted_best_first(deals[deals[key] != ""], model).drop_duplicates(key, keep="first")
+def _best_first(deals: pd.DataFrame, model: StageModel) -> pd.DataFrame:
+    """The columns :func:`_with_computed` reads of the deals, sorted best first once for
+    both of its keys: a stable sort of the deals naming a company (or a person) is the
+    stable sort of all of them with the others left out, and a deal carries many more
+    columns than the sort and the lookups read."""
+    read = ("company_id", "contact_id", "stage", "owner", "updated_at", "deal_id")
+    return _sorted_best_first(deals[[c for c in read if c in deals.columns]], model)
+
+
+def _with_computed(frame: pd.DataFrame, best: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Add ``funnel_stage`` and ``owner`` from the record of each company/person that went
+    furthest (``best``: the deals by :func:`_best_first`)."""
+    d = best[best[key] != ""].drop_duplicates(key, keep="first")
     keys = d[key].tolist()  # lists, not Series: a str column iterates a pyarrow scalar per value
     stage = dict(zip(keys, d["stage"].tolist()))
     owner = dict(zip(keys, texts(d["owner"]).tolist())) if "owner" in d.columns else {}
@@ -182,8 +190,9 @@ def build_record_sets(
     contacts = _prepare(entities.get("contacts"), "contacts")
     deals = _prepare(entities.get("deals"), "deals")
     # funnel stage and owner count every record, person-level ones included
-    companies = _with_computed(companies, deals, "company_id", model)
-    contacts = _with_computed(contacts, deals, "contact_id", model)
+    best = _best_first(deals, model)
+    companies = _with_computed(companies, best, "company_id")
+    contacts = _with_computed(contacts, best, "contact_id")
     all_companies, all_contacts = companies, contacts
 
     findings: list[fnd.Finding] = []
