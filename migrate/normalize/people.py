@@ -119,9 +119,12 @@ def normalize_person(
     issues: list[Issue] = []
     found: list[tuple[str, str]] = []  # ("department" | "title", text) taken out of the name
     s = _strip_addresses(text, issues)
+    kept_issues = len(issues)
     s = _strip_title_tail(s, m, issues, found)
     s, others = _first_of_many(s, m, rules.people)
     if others:
+        # 田中課長、佐藤部長: the title at the cell's end is the last person's, not the one kept
+        del issues[kept_issues:], found[:]
         issues.append(
             Issue(
                 "normalize.multiple-names",
