@@ -203,36 +203,23 @@ def _assign(
             )
             values = sample.iloc[:, i].tolist() if i < sample.shape[1] else []
             held = taken.get("owner")
-            if (
-                "owner" in options
-                and held is not None
-                and header_key(out[held].header) in _RECORDERS
-                and _repeating(values)
-            ):
-                # 担当者 beside 作成者 (kintone's creator, an audit column): the person in
-                # charge is the owner, whoever typed the record in
-                out[held] = replace(
-                    out[held],
-                    field=None,
-                    confidence=0.0,
-                    note=f"who entered the record; column {c.column} ('{c.header}') is the owner",
-                )
-                del taken["owner"]
-                free = ["owner"]
-            elif (
-                "owner" in options
-                and held is not None
-                and out[held].method == "sniff"
-                and _mostly_emails(values)
-            ):
-                # Close's user_email beside user_name: a column headed as our user, of e-mails
-                # (their logins, what the import's owner needs), over names found by values only
-                out[held] = replace(
-                    out[held],
-                    field=None,
-                    confidence=0.0,
-                    note=f"our reps' names; column {c.column} ('{c.header}') holds their e-mails",
-                )
+            # the column held as the owner gives way to this one, with why:
+            # 担当者 beside 作成者 (kintone's creator, an audit column): the person in charge is
+            # the owner, whoever typed the record in; Close's user_email beside user_name: a
+            # column headed as our user, of e-mails (their logins, what the import's owner
+            # needs), over names found by values only
+            gives_way = ""
+            if "owner" in options and held is not None:
+                if header_key(out[held].header) in _RECORDERS and _repeating(values):
+                    gives_way = (
+                        f"who entered the record; column {c.column} ('{c.header}') is the owner"
+                    )
+                elif out[held].method == "sniff" and _mostly_emails(values):
+                    gives_way = (
+                        f"our reps' names; column {c.column} ('{c.header}') holds their e-mails"
+                    )
+            if gives_way and held is not None:
+                out[held] = replace(out[held], field=None, confidence=0.0, note=gives_way)
                 del taken["owner"]
                 free = ["owner"]
             else:

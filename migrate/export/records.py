@@ -408,30 +408,26 @@ def _forecast_sqls(
     if not promote.any():
         return deals, []
     out = deals.copy()
+    why = {
+        "export.personless-lead-as-deal": (
+            personless,
+            "names a company and a forecast (amount, close date) but no person, so no lead "
+            "can hold it",
+        ),
+        "export.sql-as-deal": (sql, "carries a forecast of its own (amount, close date)"),
+    }
     findings = [
         _finding(
-            "export.personless-lead-as-deal",
+            rule,
             "warning",
             row,
-            f"record at stage '{row['stage']}' names a company and a forecast (amount, close "
-            f"date) but no person, so no lead can hold it: exported as a deal at '{first}', "
-            "the first deal stage; check the stage in the target",
+            f"record at stage '{row['stage']}' {said}: exported as a deal at '{first}', the "
+            "first deal stage; check the stage in the target",
             action="changed",
             value=first,
         )
-        for row in _rows(deals[personless], "stage")
-    ] + [
-        _finding(
-            "export.sql-as-deal",
-            "warning",
-            row,
-            f"record at stage '{row['stage']}' carries a forecast of its own (amount, close "
-            f"date): exported as a deal at '{first}', the first deal stage; check the stage "
-            "in the target",
-            action="changed",
-            value=first,
-        )
-        for row in _rows(deals[sql], "stage")
+        for rule, (rows, said) in why.items()
+        for row in _rows(deals[rows], "stage")
     ]
     out.loc[promote, "stage"] = first
     if STAGE in out.columns:
