@@ -390,7 +390,7 @@ def _unread_subfolders(inputs: tuple[str, ...]) -> list[str]:
     return lines
 
 
-def _findings_line(findings, audit: bool) -> list[str]:
+def _findings_line(findings, audit: bool, rules_dir: str | None = None) -> list[str]:
     """How much is wrong, in one line: the findings per severity and the most frequent
     errors and warnings by title (an audit prints no import summary, so '0 rejected' alone
     read as clean data); an audit adds how to see what an import would refuse."""
@@ -405,7 +405,7 @@ def _findings_line(findings, audit: bool) -> list[str]:
     )
     worst = findings[findings["severity"].isin(["error", "warning"])]
     top = worst["rule"].value_counts().head(3)
-    cat = load_catalogue()
+    cat = load_catalogue(rules_dir)  # a team's --rules may reword the titles
     most = "; ".join(f"{cat.title(str(r), 'en')} ({int(n)})" for r, n in top.items())
     out = [f"findings: {counts}" + (f"; most frequent: {most}" if most else "")]
     if audit:
@@ -593,7 +593,7 @@ def _run(ctx: click.Context, files: tuple[str, ...], target: str | None, **kw) -
             + (" in review.xlsx (decide, then run again with --decisions)" if review else ""),
             err=True,
         )
-        for line in _findings_line(result.findings, audit=not target):
+        for line in _findings_line(result.findings, not target, ctx.obj.get("rules_dir")):
             click.echo(line, err=True)
         for kind, c in (getattr(result.dedupe, "existing", None) or {}).items():
             click.echo(
