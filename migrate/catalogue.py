@@ -310,7 +310,12 @@ def _details(raw: Any, key: str, p: Problems) -> tuple[Detail, ...]:
             p.add(f"{at}.ja", f"names {', '.join(sorted(missing))}, which en does not capture")
             continue
         detail = Detail(pattern, d["ja"].strip())
-        if detail.render(d["example"]) is None:
+        try:
+            said = detail.render(d["example"])
+        except (ValueError, KeyError, IndexError) as exc:  # a lone { or } in the sentence
+            p.add(f"{at}.ja", f"is not a sentence with {{name}} places: {exc}; write {{{{ for {{")
+            continue
+        if said is None:
             p.add(f"{at}.example", "is not read by en (the pattern must match it whole)")
             continue
         out.append(detail)

@@ -404,6 +404,7 @@ def test_a_broken_message_form_is_reported_with_its_key(tmp_path):
     forms["normalize.unparseable-date"][0]["example"] = "does not fit"
     forms["normalize.negative-amount"][0]["en"] = "(unclosed"
     forms["no.such-finding"] = forms["normalize.unparseable-probability"]
+    forms["normalize.phone-extension"][0]["ja"] = "内線 {x} を外しました {"
     path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
     with pytest.raises(RuleFileError) as exc:
         load_catalogue(rules)
@@ -414,6 +415,7 @@ def test_a_broken_message_form_is_reported_with_its_key(tmp_path):
     assert "details.normalize.unparseable-date[0].example: is not read by en" in text
     assert "details.normalize.negative-amount[0].en: is not a regular expression" in text
     assert "details.no.such-finding: names no finding of findings:" in text
+    assert "details.normalize.phone-extension[0].ja: is not a sentence with {name} places" in text
 
 
 def test_the_japanese_report_says_rejections_in_japanese(tmp_path):
