@@ -102,16 +102,16 @@ def taken_texts(answers: list[Any], codes: np.ndarray) -> Any:
     answers: when every answer is a text, pandas infers its str (Arrow) dtype from the list,
     converting each cell; the same array is the distinct texts in Arrow taken by ``codes``.
     Otherwise (or with no codes) the list itself, for pandas to infer as it did."""
-    if len(codes) and all(type(a) is str for a in answers):
+    # the dtype pandas gives a list of texts: str (Arrow) from pandas 3 on, object before it
+    inferred = pd.Series(["a"]).dtype
+    if len(codes) and isinstance(inferred, pd.StringDtype) and all(type(a) is str for a in answers):
         import pyarrow as pa
 
         try:
             distinct = pa.array(answers, type=pa.large_string())
-        except (pa.ArrowException, UnicodeError):  # what the list would fail on, it fails on
-            pass
-        else:
-            dtype = pd.StringDtype("pyarrow", na_value=np.nan)
-            return pd.arrays.ArrowStringArray(distinct.take(codes), dtype=dtype)
+            return pd.arrays.ArrowStringArray(distinct.take(codes), dtype=inferred)
+        except (pa.ArrowException, UnicodeError, TypeError, ValueError):
+            pass  # what the list would fail on, it fails on; an older pandas takes the list
     table = np.empty(len(answers), dtype=object)
     table[:] = answers
     return table[codes].tolist() if len(codes) else []

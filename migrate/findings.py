@@ -14,6 +14,7 @@ from dataclasses import dataclass, fields
 from operator import attrgetter
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 
 Severity = Literal["info", "warning", "error"]
@@ -121,13 +122,15 @@ _FEW = frozenset({"rule", "severity", "file", "sheet", "column", "field", "actio
 def _texts(column: pd.Series) -> pd.Series:
     """A column as object texts (:func:`_text` of each cell); a column already all texts, as the
     findings of a run mostly are, is taken as it is (checked in C, not per cell)."""
-    if column.dtype == object and pd.api.types.infer_dtype(column, skipna=False) == "string":
+    texts = column.dtype == object and pd.api.types.infer_dtype(column, skipna=False) == "string"
+    arrow = isinstance(column.dtype, pd.StringDtype) and not column.isna().any()
+    if (texts or arrow) and column.name in _FEW:  # one text object per distinct value
+        codes, distinct = pd.factorize(column)
+        shared = np.asarray(distinct, dtype=object)[codes]
+        return pd.Series(shared, index=column.index, dtype="object", name=column.name)
+    if texts:
         return column
-    if isinstance(column.dtype, pd.StringDtype) and not column.isna().any():
-        if column.name in _FEW:  # one text object per distinct value, not one per cell
-            codes, distinct = pd.factorize(column)
-            shared = distinct.to_numpy(dtype=object)[codes]
-            return pd.Series(shared, index=column.index, dtype="object", name=column.name)
+    if arrow:
         return column.astype("object")
     return column.map(_text).astype("object")
 
