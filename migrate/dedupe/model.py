@@ -309,25 +309,6 @@ def _patterns_of(
     return patterns, counts.astype(float), inverse.reshape(-1)
 
 
-def _em(
-    gamma: np.ndarray,
-    active: np.ndarray,
-    u: list[np.ndarray],
-    priors: list[np.ndarray],
-    never: list[np.ndarray],
-    settings: ModelSettings,
-    learn: list[bool] | None = None,
-) -> tuple[list[np.ndarray], float]:
-    """EM over one session's pairs (u fixed): m for the active comparisons and the session prior
-    (``learn[j]`` False: comparison j's m stays its prior; it still weighs in the scores).
-
-    Pairs are grouped by their pattern of levels first, so each iteration costs as many steps as
-    there are distinct patterns, not pairs.
-    """
-    patterns, weight = _patterns(gamma, active)
-    return _em_patterns(patterns, weight, active, u, priors, never, settings, learn)
-
-
 def _em_patterns(
     patterns: np.ndarray,
     weight: np.ndarray,
@@ -338,7 +319,10 @@ def _em_patterns(
     settings: ModelSettings,
     learn: list[bool] | None = None,
 ) -> tuple[list[np.ndarray], float]:
-    """:func:`_em` on the session's level patterns and how many pairs show each."""
+    """EM over one session's pairs (u fixed), given as their distinct patterns of levels and
+    how many pairs show each (each iteration costs as many steps as there are patterns, not
+    pairs): m for the active comparisons and the session prior (``learn[j]`` False:
+    comparison j's m stays its prior; it still weighs in the scores)."""
     learn = learn if learn is not None else [True] * len(priors)
     m = [x.copy() for x in priors]
     lam = 0.05
