@@ -533,10 +533,13 @@ def _skipped_breakdown(crosswalk) -> str:
     """' (3 subtotal, 2 note)': why rows that hold values were not read as data."""
     if not len(crosswalk):
         return ""
-    skipped = crosswalk.loc[crosswalk["status"] == "skipped", "reason"].value_counts()
+    reasons = crosswalk.loc[crosswalk["status"] == "skipped", "reason"]
+    # A reason may carry its row's detail after the code ("row.pair-second: the other row of
+    # the deal on row 4 ..."): the summary counts codes, crosswalk.csv keeps the detail.
+    skipped = reasons.astype(str).str.split(":", n=1).str[0].value_counts()
     if skipped.empty:
         return ""
-    parts = [f"{n} {str(why).removeprefix('row.')}" for why, n in sorted(skipped.items())]
+    parts = [f"{n} {why.removeprefix('row.')}" for why, n in sorted(skipped.items())]
     return " (" + ", ".join(parts) + "; see crosswalk.csv)"
 
 

@@ -114,3 +114,20 @@ def test_two_row_deals_end_to_end_every_row_accounted(tmp_path):
         "its values are that record's extra columns"
     )
     assert all(r.startswith("row.pair-second: ") for r in reasons)
+
+
+def test_the_run_summary_counts_pair_rows_once_by_their_code(tmp_path):
+    """Each skipped pair row's reason names its own kept row; the summary line counts the code."""
+    from click.testing import CliRunner
+
+    from migrate.cli import cli
+
+    src = _two_rows(tmp_path / "a.xlsx")
+    res = CliRunner().invoke(
+        cli,
+        ["run", str(src), "--out", str(tmp_path / "out"), "--target", "salesforce", "--quiet"],
+        obj={},
+        catch_exceptions=False,
+    )
+    assert "3 pair-second; see crosswalk.csv" in res.output, res.output
+    assert "the other row of the deal" not in res.output
