@@ -50,3 +50,35 @@ def test_no_engine_that_starts_leaves_the_kana_table(fresh_engines, monkeypatch,
         engines = readings._engine("pykakasi")
     assert engines == (readings.kana_romaji,)
     assert "read with its built-in kana table instead" in caplog.records[0].getMessage()
+
+
+def test_the_quicker_pykakasi_converts_as_pykakasi_does():
+    """_quicker_kakasi replaces pykakasi's kanji lookup and widens its cache: every conversion
+    (words, their kana, every romanisation) stays pykakasi's own, on company names, okurigana
+    (取り扱い: the reading depends on the kana that follows), old kanji forms (髙) and variation
+    selectors, and on random mixes of kanji and kana."""
+    import random
+
+    pykakasi = pytest.importorskip("pykakasi")
+    stock, quick = pykakasi.kakasi(), pykakasi.kakasi()
+    readings._quicker_kakasi(quick)
+    kanji = [chr(c) for c in range(0x4E00, 0x9FFF)]
+    rnd = random.Random(3)
+    names = [
+        "山田製作所",
+        "日本電信電話株式会社",
+        "取り扱い",
+        "申し込み書",
+        "書き込み",
+        "髙島屋",
+        "葛\U000e0100飾区役所",
+        "神\ufe00社",
+        "𠮷野家",
+        "アイ・ケイ・ケイホールディングス",
+        "その他金融業",
+    ] + [
+        "".join(rnd.choice(kanji + list("あいうのにきくしアイウー")) for _ in range(rnd.randint(1, 8)))
+        for _ in range(3000)
+    ]
+    assert [quick.convert(n) for n in names] == [stock.convert(n) for n in names]
+    assert quick._kakasi._jconv.convert is not type(quick._kakasi._jconv).convert  # replaced
