@@ -77,7 +77,9 @@ def test_the_quicker_pykakasi_converts_as_pykakasi_does():
         "アイ・ケイ・ケイホールディングス",
         "その他金融業",
     ] + [
-        "".join(rnd.choice(kanji + list("あいうのにきくしアイウー")) for _ in range(rnd.randint(1, 8)))
+        "".join(
+            rnd.choice(kanji + list("あいうのにきくしアイウー")) for _ in range(rnd.randint(1, 8))
+        )
         for _ in range(3000)
     ]
     assert [quick.convert(n) for n in names] == [stock.convert(n) for n in names]

@@ -98,6 +98,7 @@ def parse_ingest_rules(path: str) -> tuple[IngestRules, Limits]:
         "template_max_rows",
         "activity_log",
         "row_pairs",
+        "column_fallbacks",
         "limits",
     ]
     problems.keys(doc, "", allowed)
@@ -122,6 +123,19 @@ def parse_ingest_rules(path: str) -> tuple[IngestRules, Limits]:
             (
                 tuple(problems.string_list(pair.get("deal"), f"row_pairs[{n}].deal")),
                 tuple(problems.string_list(pair.get("other"), f"row_pairs[{n}].other")),
+            )
+        )
+    fallbacks = []
+    for n, pair in enumerate(doc.get("column_fallbacks") or []):
+        where = f"column_fallbacks[{n}]"
+        if not isinstance(pair, dict):
+            problems.add(where, "is not a mapping with `first` and `fallback` word lists")
+            continue
+        problems.keys(pair, where, ["first", "fallback"])
+        fallbacks.append(
+            (
+                tuple(problems.string_list(pair.get("first"), f"{where}.first")),
+                tuple(problems.string_list(pair.get("fallback"), f"{where}.fallback")),
             )
         )
     limits = doc.get("limits") or {}
@@ -170,6 +184,7 @@ def parse_ingest_rules(path: str) -> tuple[IngestRules, Limits]:
         activity_type_share=float(activity.get("type_share", 0.8)),
         activity_min_rows=int(activity.get("min_rows", 3)),
         row_pairs=tuple(row_pairs),
+        column_fallbacks=tuple(fallbacks),
     )
     problems.raise_if_any()
     lim = Limits(

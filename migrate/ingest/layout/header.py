@@ -135,6 +135,92 @@ def _group_row(
     return None
 
 
+def _split_header(
+    cells: pd.DataFrame,
+    hpos: int,
+    grid: Grid,
+    merged: dict,
+    nonempty_pos: list[int],
+    schema: Schema,
+    rules_dir: str | None,
+) -> tuple[int, int] | None:
+    """(header row, group row) of a header written on two rows: some columns named on the upper
+    row alone (会社名, often merged down over both rows), others under a group there (計画 over
+    金額 | 受注予定日, 実績 over 金額 | 受注日). The header found may be either row; the lower one
+    is the header (the fields), the upper its group row. None for any other header."""
+    for upper in (hpos, hpos - 1):
+        lower = upper + 1
+        if upper < 0 or upper not in nonempty_pos or lower not in nonempty_pos:
+            continue
+        if _is_split_header(cells, upper, lower, grid, merged, schema, rules_dir):
+            return lower, upper
+    return None
+
+
+def _is_split_header(
+    cells: pd.DataFrame,
+    upper: int,
+    lower: int,
+    grid: Grid,
+    merged: dict,
+    schema: Schema,
+    rules_dir: str | None,
+) -> bool:
+    up_excel, low_excel = grid.first_row + upper, grid.first_row + lower
+    width = cells.shape[1]
+    up = [cells.iat[upper, j] for j in range(width)]
+    # the lower row's own cells: not the ones a range merged down from the upper row fills
+    low = [
+        None if (low_excel, grid.first_col + j) in merged else cells.iat[lower, j]
+        for j in range(width)
+    ]
+    own = [j for j, v in enumerate(low) if v is not None]
+    if len(own) < 2:
+        return False
+    legal = legal_forms(rules_dir)
+    for v in [up[j] for j in range(width) if up[j] is not None] + [low[j] for j in own]:
+        if not _is_texty(v) or len(v) > 40 or looks_like_value(v, rules_dir, legal=legal):
+            return False
+    # a group: one upper cell over two or more of the lower row's cells, by a merged range or
+    # by blanks to its right (計画 | (blank) over 金額 | 受注予定日)
+    spans = [
+        (c1 - grid.first_col, c2 - grid.first_col)
+        for r1, c1, r2, c2 in grid.merged
+        if r1 == up_excel and r2 == up_excel and c2 > c1
+    ]
+    grouped: set[int] = set()
+    for a, b in spans:
+        grouped.update(j for j in range(max(a, 0), min(b + 1, width)))
+    for j in own:
+        if up[j] is not None and j + 1 < width and up[j + 1] is None and low[j + 1] is not None:
+            k = j
+            while k + 1 < width and up[k + 1] is None and low[k + 1] is not None:
+                k += 1
+            grouped.update(range(j, k + 1))
+    if not any(sum(j in grouped for j in own if a <= j <= b) >= 2 for a, b in _runs(grouped)):
+        return False
+    # columns named on the upper row alone, their lower cell blank or merged down
+    alone = [j for j in range(width) if up[j] is not None and j not in grouped and low[j] is None]
+    if not alone or any(low[j] is not None and j not in grouped for j in own):
+        return False
+
+    def fields(texts: list) -> int:
+        return sum(1 for t in texts if match_header(t, schema, rules_dir)[0])
+
+    return fields([low[j] for j in own]) >= 2 and fields([up[j] for j in alone]) >= 1
+
+
+def _runs(columns: set[int]) -> list[tuple[int, int]]:
+    """Consecutive columns as (first, last) runs."""
+    runs: list[tuple[int, int]] = []
+    for j in sorted(columns):
+        if runs and runs[-1][1] == j - 1:
+            runs[-1] = (runs[-1][0], j)
+        else:
+            runs.append((j, j))
+    return runs
+
+
 def _combine_headers(
     head: list, group: list, schema: Schema, rules_dir: str | None
 ) -> tuple[list[str], list[str]]:
@@ -143,6 +229,8 @@ def _combine_headers(
     last_group = None
     for j, h in enumerate(head):
         gv = group[j]
+        if gv is not None and gv == h:  # a name merged down over both rows (会社名)
+            gv = None
         if gv is not None:
             last_group = gv
         elif h is not None and last_group is not None and any(group):

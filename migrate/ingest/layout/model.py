@@ -63,6 +63,8 @@ class IngestRules:
     # a deal written on two rows told apart by a row-kind column: (the words of the row that
     # carries the deal, the words of the other row) (migrate.ingest.layout.pairs)
     row_pairs: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
+    # (first words, fallback words): one field under both, the first's column filled from the other's
+    column_fallbacks: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from .header import (
     _has_pivot_markers,
     _repeated_header_mask,
     _sheet_name_category,
+    _split_header,
 )
 from .model import IngestRules, RowClass, SheetOverride, SheetTable
 from .override import _apply_override
@@ -141,8 +142,20 @@ def find_table(
 
     # merged cells: titles above the header are fine; inside the data they fill their range
     merged = _merged_value_map(grid, cells)
-    group_pos = _group_row(cells, hpos, grid, merged, sheet.nonempty_pos)
-    headers, display = _header_texts(sheet, hpos, group_pos, merged, schema, rules_dir)
+    split = (
+        _split_header(cells, hpos, grid, merged, sheet.nonempty_pos, schema, rules_dir)
+        if override is None or override.header_row is None
+        else None
+    )
+    group_pos: int | None
+    if split is not None:  # 会社名 | 計画 over 金額 | 受注予定日: the fields' row is the header
+        hpos, group_pos = split
+        sheet.hpos = hpos
+    else:
+        group_pos = _group_row(cells, hpos, grid, merged, sheet.nonempty_pos)
+    headers, display = _header_texts(
+        sheet, hpos, group_pos, merged, schema, rules_dir, spread=split is not None
+    )
     body, keep, filled = _body(sheet, hpos, headers, merged)
     # the body's filled cells: the sheet's, unless merged ranges filled some
     present = (
@@ -175,6 +188,7 @@ def find_table(
         sheet, hpos, group_pos, body, keep, headers, matches, schema, rules, present
     )
     table.columns = _latest_of_series(sheet, table.columns)
+    table.columns = _first_over_fallback(sheet, table.columns)
     table.columns = _row_counter_is_no_id(sheet, table.columns)
 
     verdict = _not_records(matches, category, rules, table.data)
@@ -269,8 +283,10 @@ def _header_texts(
     merged: dict[tuple[int, int], str],
     schema: Schema,
     rules_dir: str | None,
+    spread: bool = False,
 ) -> tuple[list[str], list[str]]:
-    """Per column: the header text matched and the one shown (group row and merges combined)."""
+    """Per column: the header text matched and the one shown (group row and merges combined;
+    ``spread``: a group cell also names the header cells to its right up to the next group)."""
     cells, grid = sheet.cells, sheet.grid
     header_excel = sheet.excel_row(hpos)
     width = cells.shape[1]
@@ -285,6 +301,10 @@ def _header_texts(
             v = cells.iat[group_pos, j]
             if v is None:
                 v = merged.get((gr, grid.first_col + j))
+            if v is None and spread and j and cells.iat[hpos, j] is not None:
+                # a group written once over the fields to its right, not merged (計画 | blank
+                # over 金額 | 受注予定日)
+                v = group_vals[j - 1]
             group_vals[j] = v
     return _combine_headers(head_vals, group_vals, schema, rules_dir)
 
@@ -493,6 +513,90 @@ def _latest_of_series(sheet: _Sheet, matches: list[ColumnMatch]) -> list[ColumnM
             action="changed",
         )
     )
+    return out
+
+
+def _pair_side(header: str, words: tuple[str, ...]) -> bool:
+    """True when the header holds one of the words (a Latin word whole: Plan, not Planet)."""
+    text = unicodedata.normalize("NFKC", header).casefold()
+    for w in words:
+        w = unicodedata.normalize("NFKC", w).casefold()
+        if w.isascii():
+            if re.search(rf"(?<![a-z]){re.escape(w)}(?![a-z])", text):
+                return True
+        elif w in text:
+            return True
+    return False
+
+
+def _first_over_fallback(sheet: _Sheet, matches: list[ColumnMatch]) -> list[ColumnMatch]:
+    """One field named twice under a pair of words of rules/ingest.yaml ``column_fallbacks``
+    (実績 / 金額 beside 計画 / 金額): the `first` word's column is the field, each blank cell of it
+    filled from the `fallback` word's column; the fallback stays an extra column. One finding
+    per field (``ingest.column-fallback``)."""
+    table = sheet.table
+    pairs = sheet.rules.column_fallbacks if sheet.rules is not None else ()
+    if not pairs or table.data.empty:
+        return matches
+    out = list(matches)
+    for held in [m for m in matches if m.field]:
+        field = str(held.field)
+        named = [held] + [
+            m for m in out if m.field is None and m.note.startswith(f"also looks like {field},")
+        ]
+        if len(named) < 2:
+            continue
+        for first_words, fallback_words in pairs:
+            firsts = [m for m in named if _pair_side(m.header, first_words)]
+            rest = [m for m in named if _pair_side(m.header, fallback_words) and m not in firsts]
+            if len(firsts) == 1 and rest:
+                break
+        else:
+            continue
+        first = firsts[0]
+        data = table.data
+        if first.index not in data.columns:
+            continue
+        cells = data[first.index]
+        blank = cells.isna()
+        filled = 0
+        for m in sorted(rest, key=lambda m: m.index):  # left to right
+            if m.index in data.columns:
+                use = blank & data[m.index].notna()
+                filled += int(use.sum())
+                cells = cells.where(~use, data[m.index])
+                blank = cells.isna()
+        data[first.index] = cells
+        at = {id(m): k for k, m in enumerate(out)}
+        out[at[id(first)]] = replace(
+            first,
+            field=field,
+            confidence=held.confidence,
+            method=held.method,
+            note=f"blank cells from {', '.join(repr(m.header) for m in rest)}",
+        )
+        for m in rest:
+            out[at[id(m)]] = replace(
+                m,
+                field=None,
+                confidence=0.0,
+                note=f"where column {first.column} ('{first.header}') is blank, its {field}",
+            )
+        names = " / ".join(f"'{m.header}' (column {m.column})" for m in rest)
+        table.findings.append(
+            Finding(
+                "ingest.column-fallback",
+                "info",
+                f"{field} is named twice: '{first.header}' (column {first.column}) is read as "
+                f"{field}, and {names} where it is blank ({filled} of {len(data)} rows); "
+                "the other column stays as an extra column",
+                sheet.grid.file,
+                sheet.grid.sheet,
+                column=first.header,
+                field=field,
+                action="changed",
+            )
+        )
     return out
 
 
