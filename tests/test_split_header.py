@@ -131,3 +131,31 @@ def test_a_group_row_over_every_field_stays_a_group_row(tmp_path):
         "deal_name",
         "amount",
     ]
+
+
+def _unit_sheet(path: Path, below: list) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["会社名", "案件名", "ステージ", "見込金額", "確度", "受注予定日"])
+    ws.append(below)
+    ws.append(["株式会社山田製作所", "生産管理導入", "受注", 3000, 100, "2026/04/30"])
+    ws.append(["鈴木工業株式会社", "RPA導入", "提案", 1500, 50, "2026/07/31"])
+    wb.save(path)
+    return path
+
+
+def test_a_row_of_units_under_the_header_sets_the_units_and_is_no_record(tmp_path):
+    below = [None, None, None, "（千円）", "（%）", "(yyyy/mm/dd)"]
+    res = pipeline.run([str(_unit_sheet(tmp_path / "u.xlsx", below))], target="salesforce")
+    opp = res.export.files["Opportunity.csv"].set_index("Name")
+    assert opp["Amount"].tolist() == ["3000000", "1500000"]  # 千円: thousands of yen
+    assert opp["Probability"].tolist() == ["100", "50"]
+    assert res.crosswalk["source_row"].tolist() == [3, 4]  # row 2 is part of the header
+    assert set(res.crosswalk["status"]) == {"exported"}
+
+
+def test_a_first_record_that_holds_a_unit_word_is_still_a_record(tmp_path):
+    below = ["株式会社A", "X", "提案", "千円", None, None]  # a name: not a row of units
+    table = read_sources([str(_unit_sheet(tmp_path / "u.xlsx", below))]).tables[0]
+    assert table.header_rows == [1]
+    assert len(table.data) == 3

@@ -6,6 +6,9 @@ and rows that repeat the header inside the data.
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 import numpy as np
 import pandas as pd
 
@@ -155,6 +158,38 @@ def _split_header(
         if _is_split_header(cells, upper, lower, grid, merged, schema, rules_dir):
             return lower, upper
     return None
+
+
+_BRACKETS = str.maketrans("", "", "()（）[]［］【】<>＜＞〈〉 \u3000")
+_UNIT_LABEL = re.compile(r"^(?:単位|unit|units)[:：=＝]?", re.I)
+# a date's written form under a date column: yyyy/mm/dd, YYYY-MM-DD, 年/月/日
+_DATE_FORM = re.compile(r"^(?:y{2,4}|年)[/\-.年]?(?:m{1,2}|月)[/\-.月]?(?:d{1,2}|日)?日?$", re.I)
+_OTHER_UNITS = frozenset({"%", "％", "percent", "パーセント", "税抜", "税込", "税別", "件", "日付"})
+
+
+def _unit_row(cells: pd.DataFrame, hpos: int, nonempty_pos: list[int], schema: Schema) -> bool:
+    """The row under the header states each column's unit, not a record: （千円） under 見込金額,
+    （%） under 確度, (yyyy/mm/dd) under 受注予定日. Read with its header (見込金額（千円）), it sets
+    the column's unit; it is no data row."""
+    below = hpos + 1
+    if below not in nonempty_pos:
+        return False
+    words = {
+        unicodedata.normalize("NFKC", w).casefold()
+        for w, _ in (*schema.multipliers, *schema.currencies)
+    } | _OTHER_UNITS
+    stated = 0
+    for j in range(cells.shape[1]):
+        v = cells.iat[below, j]
+        if v is None:
+            continue
+        if not isinstance(v, str) or cells.iat[hpos, j] is None:
+            return False
+        t = _UNIT_LABEL.sub("", unicodedata.normalize("NFKC", v).translate(_BRACKETS))
+        if not t or not (t.casefold() in words or _DATE_FORM.match(t)):
+            return False
+        stated += 1
+    return stated >= 1
 
 
 def _is_split_header(

@@ -33,6 +33,7 @@ from .header import (
     _repeated_header_mask,
     _sheet_name_category,
     _split_header,
+    _unit_row,
 )
 from .model import IngestRules, RowClass, SheetOverride, SheetTable
 from .override import _apply_override
@@ -147,6 +148,8 @@ def find_table(
         if override is None or override.header_row is None
         else None
     )
+    if split is None and _unit_row(cells, hpos, sheet.nonempty_pos, schema):
+        split = (hpos + 1, hpos)  # 見込金額 over （千円）: read as one header, 見込金額（千円）
     group_pos: int | None
     if split is not None:  # 会社名 | 計画 over 金額 | 受注予定日: the fields' row is the header
         hpos, group_pos = split
