@@ -21,6 +21,7 @@ RowClass = Literal[
     "example",
     "other-table",
     "pair-second",
+    "form-field",
     "group-heading",
 ]
 

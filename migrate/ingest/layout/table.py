@@ -8,6 +8,7 @@ sheet holds records at all, and record the findings that belong to cells.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import unicodedata
@@ -24,6 +25,7 @@ from ...schema import Schema, names_deals, row_mark_words
 from ..readers import Grid, column_letter
 from .activity import activity_kinds, read_for_companies
 from .cells import _clean, _merged_value_map
+from .form import Form, read_form
 from .groups import add_group_column, group_headings, lone_text
 from .header import (
     _combine_headers,
@@ -122,6 +124,77 @@ def find_table(
     ``known_companies``: company keys read in other sources (a column of such names is a
     company column whatever its header says)."""
     sheet = _open(grid)
+    if (
+        override is None
+        and sheet.nonempty_pos
+        and not _sheet_name_category(grid.sheet, rules)
+        and (form := read_form(sheet.cells, sheet.nonempty_pos, schema, rules_dir)) is not None
+    ):
+        return _form_table(sheet, form, schema, rules, rules_dir, known_companies)
+    return _find_in(sheet, schema, rules, rules_dir, override, known_companies)
+
+
+def _form_table(
+    sheet: _Sheet,
+    form: Form,
+    schema: Schema,
+    rules: IngestRules,
+    rules_dir: str | None,
+    known_companies: frozenset[str],
+) -> SheetTable:
+    """A form sheet read as a table of one record on the row of its first label: its labels
+    the header, its values the record; the other rows are its fields or its title."""
+    grid = sheet.grid
+    row = sheet.excel_row(form.record_row)
+    flat = dataclasses.replace(
+        grid,
+        cells=form.cells,
+        first_col=0,
+        merged=[],
+        hidden_rows=set(),
+        formula_no_value=[],
+        sum_formula_rows=set(),
+        row_marks={},
+        comments={},
+        trimmed=None,
+    )
+    turned = _Sheet(flat, form.cells, sheet.table, [0, 1], [row, row])
+    table = _find_in(turned, schema, rules, rules_dir, None, known_companies)
+    others = [i for i in sheet.nonempty_pos if i != form.record_row]
+    if table.kind == "skipped":
+        table.skipped = [(sheet.excel_row(i), table.reason) for i in sheet.nonempty_pos]
+        return table
+    fields = set(form.label_rows)
+    table.skipped = sorted(
+        [(r, why) for r, why in table.skipped if r != row]
+        + [(sheet.excel_row(i), "row.form-field" if i in fields else "row.title") for i in others]
+    )
+    table.findings.append(
+        Finding(
+            "ingest.form-sheet",
+            "info",
+            f"the sheet is one record written as a form ({len(form.cells.columns)} labels "
+            f"beside their values on {len(form.label_rows)} rows): read as one record on row "
+            f"{row}",
+            grid.file,
+            grid.sheet,
+            row=row,
+            action="changed",
+        )
+    )
+    return table
+
+
+def _find_in(
+    sheet: _Sheet,
+    schema: Schema,
+    rules: IngestRules,
+    rules_dir: str | None,
+    override: SheetOverride | None,
+    known_companies: frozenset[str],
+) -> SheetTable:
+    """:func:`find_table` on an opened sheet."""
+    grid = sheet.grid
     sheet.rules = rules
     cells, table = sheet.cells, sheet.table
     if override is not None and override.skip:
