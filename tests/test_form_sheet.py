@@ -91,3 +91,17 @@ def test_a_table_of_one_row_stays_a_table(tmp_path):
     table = read_sources([str(tmp_path / "t.xlsx")]).tables[0]
     assert table.header_rows == [1] and len(table.data) == 1
     assert not [f for f in table.findings if f.rule == "ingest.form-sheet"]
+
+
+def test_a_label_merged_over_two_cells_has_its_value_one_further(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for n, (label, value) in enumerate(zip(LABELS, DEALS[0]), start=1):
+        ws.cell(n, 1, label)
+        ws.cell(n, 3, value)
+        ws.merge_cells(start_row=n, start_column=1, end_row=n, end_column=2)
+    wb.save(tmp_path / "m.xlsx")
+    table = read_sources([str(tmp_path / "m.xlsx")]).tables[0]
+    fields = {m.field: table.data[m.index].iloc[0] for m in table.columns if m.field}
+    assert fields["deal_name"] == "生産管理導入"
+    assert int(fields["amount"]) == 3000000

@@ -67,10 +67,12 @@ def read_form(
         j = 0
         while j < len(row):
             field = _field_of(row[j], schema, rules_dir)
-            nxt = row[j + 1] if j + 1 < len(row) else None
-            if field is None or nxt is None:
+            # the value beside its label, or one cell further (a label merged over two cells)
+            at = next((k for k in (j + 1, j + 2) if k < len(row) and row[k] is not None), None)
+            if field is None or at is None or (at == j + 2 and row[j + 1] is not None):
                 j += 1
                 continue
+            nxt = row[at]
             if _field_of(nxt, schema, rules_dir) is not None:
                 return None  # two field names side by side: a table's header
             if field in fields:
@@ -84,7 +86,7 @@ def read_form(
             values.append(nxt)
             if not rows or rows[-1] != i:
                 rows.append(i)
-            j += 2
+            j = at + 1
     if len(fields) < MIN_FIELDS or not fields & _IDENTITY:
         return None
     if not any(types.get(f) in _CHECKS for f in fields):
