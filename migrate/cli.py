@@ -610,15 +610,38 @@ def _run(ctx: click.Context, files: tuple[str, ...], target: str | None, **kw) -
             note = f", {rejected} rejected (see rejects.csv)" if rejected else ""
             n = int(v.get("rows_out", 0) or 0)
             click.echo(f"  {name}: {n} record{'' if n == 1 else 's'}{note}", err=True)
-        hint = _currency_hint(result)
-        if hint:
-            click.echo(hint, err=True)
+        for hint in (_currency_hint(result), _required_hint(result)):
+            if hint:
+                click.echo(hint, err=True)
     if result.out_dir is not None:
         click.echo(f"outputs in {result.out_dir}/: {', '.join(result.outputs)}", err=True)
         click.echo(f"open {result.out_dir / 'report.html'} for the data-quality report", err=True)
     else:
         click.echo("nothing could be read; no outputs written", err=True)
     ctx.exit(result.exit_code)
+
+
+def _required_hint(result: Any) -> str:
+    """``hint: ...`` when most deals of an import file were rejected for one required column
+    their trackers never fill (CloseDate of a tracker without 受注予定日): the rejects say it per
+    row, not that one policy of the target decides all of them (rules/report.yaml
+    currency_hint.min_share is the share)."""
+    export, ctx = result.export, result.context
+    if export is None or ctx is None:
+        return ""
+    share = ctx.rules.report.currency_hint_min_share
+    for m in export.missing_required:
+        total = int(export.validation.get(m["file"], {}).get("rows_in", 0) or 0)
+        if not total or not m["rejected"] or m["rejected"] / total < share:
+            continue
+        policy, _, value = str(m["policy"]).partition(": ")
+        return (
+            f"hint: {m['rejected']} of {total} deals of {m['file']} were rejected because "
+            f"{m['column']} ({m['field']}) is empty and {policy} is {value}: fill it in the "
+            f"trackers, or choose a placeholder: `sfa-migrate rules init DIR`, set {policy} in "
+            f"DIR/targets/{export.target}.yaml, run with --rules DIR"
+        )
+    return ""
 
 
 def _currency_hint(result: Any) -> str:

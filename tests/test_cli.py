@@ -331,3 +331,27 @@ def test_the_run_summary_suggests_currency_when_most_deals_are_in_one_other(
         assert len(lines) == 1 and hint in lines[0], res.stderr
     else:
         assert not lines, res.stderr
+
+
+@pytest.mark.parametrize(("dated", "hinted"), [(0, True), (1, True), (3, False)])
+def test_the_run_summary_names_the_policy_when_most_deals_lack_a_required_value(
+    tmp_path, dated, hinted
+):
+    """A tracker without close dates: Salesforce's CloseDate is required and the policy rejects,
+    so every deal is rejected; the summary says one policy decides it and how to change it."""
+    path = tmp_path / "deals.csv"
+    rows = ["会社名,案件名,ステージ,金額,受注予定日"]
+    for i in range(4):
+        rows.append(
+            f"株式会社テスト{i},案件{i},提案,{(i + 1) * 1000},{'2026-05-31' if i < dated else ''}"
+        )
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    res = invoke("run", str(path), "--out", str(tmp_path / "o"), "--target", "salesforce")
+    lines = [ln for ln in res.stderr.splitlines() if ln.startswith("hint:")]
+    if hinted:
+        assert len(lines) == 1, res.stderr
+        assert lines[0].startswith(f"hint: {4 - dated} of 4 deals of Opportunity.csv were rejected")
+        assert "policies.missing_close_date is reject" in lines[0]
+        assert "DIR/targets/salesforce.yaml" in lines[0]
+    else:
+        assert not lines, res.stderr
