@@ -78,6 +78,42 @@ def lone_text(cells: Sequence[object]) -> str | None:
     return text
 
 
+# a grouped report's group row: the grouping column's name and the group's value, often with
+# its count (Salesforce: "Stage: Prospecting (2 records)", "フェーズ: 見込み (2 件)")
+_GROUP_STATEMENT = re.compile(
+    r"^(?P<label>[^:：]{1,30}?)\s*[:：]\s*(?P<value>.+?)"
+    r"(?:\s*[(（]\s*\d[\d,]*\s*(?:records?|items?|rows?|件|レコード|行)\s*[)）])?\s*$",
+    re.I,
+)
+
+
+def group_statements(
+    body: pd.DataFrame, classes: Sequence[RowClass], headers: Sequence[str]
+) -> tuple[list[RowClass], dict[int, tuple[int, str]]]:
+    """(the classes with each group row of a grouped report marked ``group-heading``, and per
+    body row below one: (the grouping column's position in ``body``, the group's value)).
+
+    A group row holds one text, ``<a column's header>: <value>`` with an optional count
+    (``Stage: Prospecting (2 records)``): the rows below it, up to the next such row, belong to
+    that value of that column (written once, on the group row, not on each row)."""
+    out = list(classes)
+    keys = {header_key(h): j for j, h in enumerate(headers) if h}
+    fills: dict[int, tuple[int, str]] = {}
+    current: tuple[int, str] | None = None
+    for k, cls in enumerate(classes):
+        if cls in ("data", "note"):
+            text = lone_text(body.iloc[k].tolist())
+            m = _GROUP_STATEMENT.match(text) if text else None
+            j = keys.get(header_key(m.group("label"))) if m else None
+            if m is not None and j is not None:
+                out[k] = "group-heading"
+                current = (j, m.group("value").strip())
+                continue
+        if cls == "data" and current is not None:
+            fills[k] = current
+    return out, fills if any(c == "group-heading" for c in out) else {}
+
+
 def add_group_column(
     table: SheetTable,
     groups: list[str | None],

@@ -26,7 +26,7 @@ from ..readers import Grid, column_letter
 from .activity import activity_kinds, read_for_companies
 from .cells import _clean, _merged_value_map
 from .form import Form, read_form
-from .groups import add_group_column, group_headings, lone_text
+from .groups import add_group_column, group_headings, group_statements, lone_text
 from .header import (
     _combine_headers,
     _find_header,
@@ -485,6 +485,8 @@ def _classify(
     # a board of groups, each under its heading row (monday.com): the heading is kept per row
     title = lone_text(cells.iloc[above[-1]].tolist()) if above else None
     classes, groups = group_headings(kept, classes, title)
+    # a grouped report's group rows (Stage: Prospecting (2 records)): their value per row
+    classes, stated = group_statements(kept, classes, [headers[j] for j in keep])
     table.skipped = [(sheet.excel_row(i), "row.title") for i in above]
     data_idx = []
     for k, cls in enumerate(classes):
@@ -502,6 +504,8 @@ def _classify(
     data.index = [sheet.excel_row(i) for i in data_idx]
     data.columns = keep
     table.data = data
+    if stated:
+        _fill_stated(sheet, hpos, classes, stated, keep, matches)
     if groups is not None:
         add_group_column(
             table,
@@ -806,6 +810,47 @@ def _schema_words(schema: Schema) -> frozenset[str]:
 #: Fields a grouped report (Salesforce's summary report exported formatted, Excel's Subtotal)
 #: writes once per group: the account, the owner.
 _GROUP_FIELDS = ("company_name", "owner")
+
+
+def _fill_stated(
+    sheet: _Sheet,
+    hpos: int,
+    classes: Sequence[str],
+    stated: dict[int, tuple[int, str]],
+    keep: list[int],
+    matches: list[ColumnMatch],
+) -> None:
+    """Each data row's blank grouping cell takes its group row's value; one finding names the
+    group rows (``ingest.report-groups``)."""
+    table = sheet.table
+    data = table.data
+    heads = [k for k, c in enumerate(classes) if c == "group-heading"]
+    columns: dict[int, list[str]] = {}
+    for k, (pos, value) in stated.items():
+        j = keep[pos]
+        row = sheet.excel_row(hpos + 1 + k)
+        if row in data.index and data.at[row, j] is None:
+            data.at[row, j] = value
+            columns.setdefault(j, []).append(value)
+    by_index = {m.index: m for m in matches}
+    for j, values in columns.items():
+        m = by_index.get(j)
+        table.findings.append(
+            Finding(
+                "ingest.report-groups",
+                "info",
+                f"rows {listed([str(sheet.excel_row(hpos + 1 + k)) for k in heads])} are a "
+                f"grouped report's group rows ({listed(sorted(set(values)))}): each row below "
+                f"one takes its value in column {m.column if m else j} "
+                f"'{m.header if m else ''}' ({len(values)} rows)",
+                sheet.grid.file,
+                sheet.grid.sheet,
+                sheet.excel_row(hpos + 1 + heads[0]),
+                m.header if m else "",
+                (m.field or "") if m else "",
+                action="changed",
+            )
+        )
 
 
 def _fill_groups(sheet: _Sheet, classes: Sequence[str], matches: list[ColumnMatch]) -> None:
