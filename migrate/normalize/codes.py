@@ -111,6 +111,53 @@ def join_company_codes(out: pd.DataFrame, col: Collector, rules: NormalizeRules)
         _no_master(col, unknown, raw)
 
 
+# a short plain number is a row counter (No. 1, 2, 3), not an id shared by two sheets
+_COUNTER = re.compile(r"\d{1,5}")
+
+
+def join_record_ids(out: pd.DataFrame, col: Collector) -> None:
+    """A detail sheet that names its deal only by the tracker's own id (案件ID | 金額 | 更新日
+    beside a 案件一覧 of 案件ID | 会社名 | 案件名) gets the company of that id's rows in the same
+    file (in place), so that duplicates joins its rows to that deal by the id
+    (``normalize.company-from-record-id``). Ids of another file are another numbering; an id
+    whose rows name companies that are not alike gives none."""
+    if "record_id" not in out.columns or "company_name" not in out.columns:
+        return
+    ids = np.array([_SPACES.sub("", clean_text(v)) for v in out["record_id"]], dtype=object)
+    usable = np.array([bool(i) and not _COUNTER.fullmatch(i) for i in ids], dtype=bool)
+    if not usable.any():
+        return
+    files = out["_source_file"].astype(str).to_numpy(dtype=object)
+    keys = np.where(usable, files + "\x1f" + ids, "")
+    names = out["company_name"].map(clean_text).to_numpy(dtype=object)
+    ckeys = (
+        out["company_key"].map(clean_text).to_numpy(dtype=object) if "company_key" in out else names
+    )
+    forms = (
+        out["company_legal_form"].map(clean_text).to_numpy(dtype=object)
+        if "company_legal_form" in out
+        else np.full(len(out), "", dtype=object)
+    )
+    lacking = np.flatnonzero(usable & (names == ""))
+    if not len(lacking):
+        return
+    wanted = set(keys[lacking])
+    named: dict[str, dict[str, list[int]]] = {}
+    for pos in np.flatnonzero(usable & (ckeys != "")):
+        if keys[pos] in wanted:
+            named.setdefault(keys[pos], {}).setdefault(ckeys[pos], []).append(int(pos))
+    name_of: dict[str, tuple[str, str, str, int]] = {}
+    for key, by_key in sorted(named.items()):
+        if len(_groups(list(by_key))) > 1:
+            continue  # one id, two companies: not the tracker's own numbering
+        rows = sorted(p for k in by_key for p in by_key[k])
+        name_of[key] = (names[rows[0]], ckeys[rows[0]], forms[rows[0]], rows[0])
+    fill = [int(p) for p in lacking if keys[p] in name_of]
+    if fill:
+        raw = out["record_id"].to_numpy(dtype=object)
+        _fill(out, col, fill, keys, raw, name_of, "normalize.company-from-record-id", "record id")
+
+
 def _groups(keys: Sequence[str]) -> list[list[str]]:
     """Company keys of one code grouped by :func:`_alike` (chained: a ~ b ~ c is one)."""
     groups: list[list[str]] = []
@@ -133,6 +180,8 @@ def _fill(
     keys: np.ndarray,
     raw: np.ndarray,
     name_of: dict[str, tuple[str, str, str, int]],
+    rule: str = "normalize.company-from-code",
+    by: str = "code",
 ) -> None:
     columns = {"company_name": 0, "company_key": 1, "company_legal_form": 2}
     for column, at in columns.items():
@@ -147,8 +196,8 @@ def _fill(
         name, _, _, example = name_of[keys[p]]
         issues.append(
             Issue(
-                "normalize.company-from-code",
-                f"the row names its company only by its code {clean_text(raw[p])!r}: "
+                rule,
+                f"the row names its company only by its {by} {clean_text(raw[p])!r}: "
                 f"{name!r} taken from {_where(col, example)}",
                 name,
                 action="changed",

@@ -24,7 +24,7 @@ import pandas as pd
 from ..amounts import ColumnUnits
 from ..schema import is_blank, load_schema
 from .base import Issue, Outcome, distinct, settle, take
-from .codes import join_company_codes
+from .codes import join_company_codes, join_record_ids
 from .collect import Collector
 from .companies import normalize_company
 from .config import NormalizeRules, load_rules
@@ -111,6 +111,8 @@ def normalize_records(
         _company(out, col, rules, name)
     # a deal sheet naming its customer only by the code of a 顧客マスタ sheet (取引先コード)
     join_company_codes(out, col, rules)
+    # a detail sheet naming its deal only by the tracker's own id (案件ID | 金額)
+    join_record_ids(out, col)
     _emails_from_names(out, by_kind)
     _people(out, col, rules, by_kind.get("person", []))
     for name in by_kind.get("owner", []):
