@@ -47,6 +47,7 @@ class Grid:
         default_factory=list
     )  # (r1, c1, r2, c2), Excel rows, 0-based cols
     hidden_rows: set[int] = field(default_factory=set)
+    hidden_cols: set[int] = field(default_factory=set)  # 0-based, as first_col
     formula_no_value: list[tuple[int, int]] = field(default_factory=list)  # (row, col)
     sum_formula_rows: set[int] = field(default_factory=set)
     date1904: bool = False
@@ -148,6 +149,7 @@ def _read_workbook(src: SourceFile, limits: Limits, *, raw: bool = True) -> list
                 visible=visible,
                 merged=merged,
                 hidden_rows=scan.hidden_rows if scan else set(),
+                hidden_cols=scan.hidden_cols if scan else set(),
                 formula_no_value=scan.formula_no_value if scan else [],
                 sum_formula_rows=scan.sum_rows if scan else set(),
                 row_marks=scan.row_marks if scan else {},
@@ -337,6 +339,7 @@ def _damaged(path: str, problem: str) -> InputFileError:
 @dataclass
 class _XmlScan:
     hidden_rows: set[int] = field(default_factory=set)
+    hidden_cols: set[int] = field(default_factory=set)
     formula_no_value: list[tuple[int, int]] = field(default_factory=list)
     sum_rows: set[int] = field(default_factory=set)
     # the declared box (first row 1-based, first col 0-based, last row, last col), if any
@@ -360,6 +363,9 @@ _REL_RE = re.compile(rb'<Relationship\b[^>]*?Id="([^"]*)"[^>]*?Target="([^"]*)"'
 _REL_RE2 = re.compile(rb'<Relationship\b[^>]*?Target="([^"]*)"[^>]*?Id="([^"]*)"', re.S)
 _HIDDEN_ROW_RE = re.compile(rb'<(?:\w+:)?row\b[^>]*?\bhidden="(?:1|true)"[^>]*>', re.S)
 _ROW_NUM_RE = re.compile(rb'\br="(\d+)"')
+# <col min="3" max="3" width="0" hidden="1"/>: columns min..max (1-based) hidden
+_HIDDEN_COL_RE = re.compile(rb'<(?:\w+:)?col\b[^>]*?\bhidden="(?:1|true)"[^>]*>', re.S)
+_COL_SPAN_RE = re.compile(rb'\bmin="(\d+)"[^>]*?\bmax="(\d+)"|\bmax="(\d+)"[^>]*?\bmin="(\d+)"')
 _NO_VALUE_RE = re.compile(
     rb"(?:</(?:\w+:)?f>|<(?:\w+:)?f\b[^>]*/>)\s*(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>"
 )
@@ -576,6 +582,12 @@ def _scan_chunk(data: bytes, scan: _XmlScan) -> None:
             n = _ROW_NUM_RE.search(m.group(0))
             if n:
                 scan.hidden_rows.add(int(n.group(1)))
+        for m in _HIDDEN_COL_RE.finditer(data):
+            span = _COL_SPAN_RE.search(m.group(0))
+            if span:
+                lo, hi = (span.group(1), span.group(2)) if span.group(1) else span.group(4, 3)
+                if int(hi) - int(lo) < 16384:  # Excel's widest sheet
+                    scan.hidden_cols.update(range(int(lo) - 1, int(hi)))
     if not _may_hold_formulas(data):
         return
     for m in _NO_VALUE_RE.finditer(data):

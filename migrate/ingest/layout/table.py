@@ -152,6 +152,7 @@ def _form_table(
         first_col=0,
         merged=[],
         hidden_rows=set(),
+        hidden_cols=set(),
         formula_no_value=[],
         sum_formula_rows=set(),
         row_marks={},
@@ -265,6 +266,7 @@ def _find_in(
     )
     table.columns = _latest_of_series(sheet, table.columns)
     table.columns = _first_over_fallback(sheet, table.columns)
+    table.columns = _visible_over_hidden(sheet, table.columns)
     table.columns = _row_counter_is_no_id(sheet, table.columns)
 
     verdict = _not_records(matches, category, rules, table.data)
@@ -593,6 +595,58 @@ def _latest_of_series(sheet: _Sheet, matches: list[ColumnMatch]) -> list[ColumnM
             action="changed",
         )
     )
+    return out
+
+
+def _visible_over_hidden(sheet: _Sheet, matches: list[ColumnMatch]) -> list[ColumnMatch]:
+    """One field named by a hidden column and a visible one (ステージ hidden in C, ステージ in F:
+    a team hides the column it stopped using): the visible column is the field, the hidden one
+    an extra column. One finding per field (``ingest.hidden-column``)."""
+    hidden = sheet.grid.hidden_cols
+    if not hidden:
+        return matches
+    out = list(matches)
+    first_col = sheet.grid.first_col
+    for k, held in enumerate(matches):
+        if not held.field or first_col + held.index not in hidden:
+            continue
+        field = held.field
+        shown = next(
+            (
+                (i, m)
+                for i, m in enumerate(out)
+                if m.field is None
+                and m.note.startswith(f"also looks like {field},")
+                and first_col + m.index not in hidden
+            ),
+            None,
+        )
+        if shown is None:
+            continue
+        i, visible = shown
+        out[i] = replace(
+            visible, field=field, confidence=held.confidence, method=held.method, note=""
+        )
+        out[k] = replace(
+            held,
+            field=None,
+            confidence=0.0,
+            note=f"hidden; column {visible.column} ('{visible.header}') is the visible {field}",
+        )
+        sheet.table.findings.append(
+            Finding(
+                "ingest.hidden-column",
+                "info",
+                f"column {held.column} '{held.header}' is hidden and column {visible.column} "
+                f"'{visible.header}' names the same field: the visible one is read as {field}, "
+                "the hidden one kept as an extra column",
+                sheet.grid.file,
+                sheet.grid.sheet,
+                column=visible.header,
+                field=field,
+                action="changed",
+            )
+        )
     return out
 
 
