@@ -267,6 +267,7 @@ def _find_in(
     table.columns = _latest_of_series(sheet, table.columns)
     table.columns = _first_over_fallback(sheet, table.columns)
     table.columns = _visible_over_hidden(sheet, table.columns)
+    table.columns = _stages_over_status(sheet, table.columns, rules_dir)
     table.columns = _row_counter_is_no_id(sheet, table.columns)
 
     verdict = _not_records(matches, category, rules, table.data)
@@ -647,6 +648,70 @@ def _visible_over_hidden(sheet: _Sheet, matches: list[ColumnMatch]) -> list[Colu
                 action="changed",
             )
         )
+    return out
+
+
+def _stages_over_status(
+    sheet: _Sheet, matches: list[ColumnMatch], rules_dir: str | None
+) -> list[ColumnMatch]:
+    """Two columns that look like the stage, one a status (Open / Won / Lost: Dynamics' Status
+    before its Pipeline Phase) and one the funnel's stages (1-Qualify, 2-Develop, 3-Propose):
+    the column naming two or more open stages is the stage, the status an extra column (its
+    won and lost words stay evidence of the outcome, as any extra column's). One finding
+    (``ingest.stage-from-stages-column``)."""
+    data = sheet.table.data
+    held_at = next((k for k, m in enumerate(matches) if m.field == "stage"), None)
+    if held_at is None or data.empty:
+        return matches
+    others = [
+        (k, m)
+        for k, m in enumerate(matches)
+        if m.field is None and m.note.startswith("also looks like stage,")
+    ]
+    if not others:
+        return matches
+    from ...bundle import load_rules_bundle
+    from ...normalize.stage_words import read_stage_word
+
+    bundle = load_rules_bundle(rules_dir)
+    vocab = bundle.stage_vocabulary
+
+    def open_stages(m: ColumnMatch) -> set[str]:
+        if m.index not in data.columns:
+            return set()
+        words = pd.unique(data[m.index].dropna())
+        keys = {read_stage_word(w, vocab, bundle.normalize).stage for w in words}
+        return {k for k in keys if k and vocab.status(k) == "open"}
+
+    held = matches[held_at]
+    if len(open_stages(held)) > 1:
+        return matches
+    ranked = sorted(((len(open_stages(m)), -k, k, m) for k, m in others), reverse=True)
+    n, _, k, finer = ranked[0]
+    if n < 2:
+        return matches
+    out = list(matches)
+    out[k] = replace(finer, field="stage", confidence=held.confidence, method=held.method, note="")
+    out[held_at] = replace(
+        held,
+        field=None,
+        confidence=0.0,
+        note=f"a status; column {finer.column} ('{finer.header}') holds the stages",
+    )
+    sheet.table.findings.append(
+        Finding(
+            "ingest.stage-from-stages-column",
+            "info",
+            f"column {held.column} '{held.header}' names at most one open stage (a status) and "
+            f"column {finer.column} '{finer.header}' names {n}: the latter is read as the stage, "
+            "the status kept as an extra column (its won and lost words still count)",
+            sheet.grid.file,
+            sheet.grid.sheet,
+            column=finer.header,
+            field="stage",
+            action="changed",
+        )
+    )
     return out
 
 
