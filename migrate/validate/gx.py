@@ -9,8 +9,9 @@ GX's import also loads scipy.stats and altair for expectations this tool never r
 divergence, KS tests and their charts), half of its import time: they are loaded on first use
 instead (:func:`_deferred_modules`). It also builds every data source GX has (SQL databases,
 Spark, files read by pandas), about a quarter of what is left of its import, where this tool
-needs only the in-memory pandas one: those modules are not loaded, and the names GX imports
-from them are looked up when first read (:func:`_skipped_modules`).
+needs only the in-memory pandas one, and each of its ~60 core expectations, where the checks
+run 9: those modules are not loaded, and the names GX imports from them are looked up when
+first read (:func:`_skipped_modules`).
 
 A file is validated over the whole frame with one suite, built in memory (not stored in the
 context, which serialises a suite on every expectation added), first with the ``BOOLEAN_ONLY``
@@ -28,8 +29,10 @@ run again with the ``COMPLETE`` format and GX's own row list is used.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import logging
 import os
+import pkgutil
 import sys
 import types
 import warnings
@@ -37,6 +40,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
@@ -71,7 +75,7 @@ def _gx() -> tuple[Any, Any, Any]:
         with (
             warnings.catch_warnings(),
             _deferred_modules(_UNUSED_BY_CHECKS),
-            _skipped_modules(_OTHER_DATA_SOURCES),
+            _skipped_modules(_OTHER_DATA_SOURCES + _other_expectations()),
         ):
             # GX and its dependencies emit DeprecationWarnings at import time (sre_constants ...)
             warnings.simplefilter("ignore")
@@ -183,38 +187,65 @@ class _Skipped(types.ModuleType):
         return self.placeholders.setdefault(attr, type(attr, (), {"__module__": self.__name__}))
 
 
+def _other_expectations() -> tuple[str, ...]:
+    """GX's core expectation modules other than those of the checks (:data:`~.checks.
+    EXPECTATIONS`, each module named as its expectation): ~55 pydantic model classes that no
+    check runs, 0.1 s of GX's import. Listed from GX's files, so that GX itself is not
+    imported to list them."""
+    spec = importlib.util.find_spec("great_expectations")
+    if spec is None or not spec.submodule_search_locations:
+        return ()
+    core = Path(spec.submodule_search_locations[0], "expectations", "core")
+    used = set(EXPECTATIONS.values())
+    return tuple(
+        f"great_expectations.expectations.core.{m.name}"
+        for m in pkgutil.iter_modules([str(core)])
+        if m.name.startswith("expect_") and m.name not in used
+    )
+
+
 @contextmanager
 def _skipped_modules(names: tuple[str, ...]) -> Iterator[None]:
     """Within the block, ``names`` not yet imported import as :class:`_Skipped` stand-ins.
-    After it, each placeholder a stand-in's package bound leaves the package for a lookup of
-    the real name on first read: ``from great_expectations.datasource.fluent import
-    SQLDatasource`` later loads the real module and gets the real class."""
+    After it, each placeholder a module of their top package bound (``from .core import
+    ExpectColumnMeanToBeBetween`` in ``great_expectations.expectations``) leaves that module
+    for a lookup of the real name on first read: ``from great_expectations.datasource.fluent
+    import SQLDatasource`` later loads the real module and gets the real class."""
     with _standing_in(_Skipped, names) as stand_ins:
         try:
             yield
         finally:
-            real: dict[str, dict[str, str]] = {}  # package -> name -> module defining it
-            for name, module in stand_ins.items():
-                package = sys.modules.get(name.rpartition(".")[0])
-                for attr, placeholder in module.placeholders.items():
-                    if package is not None and vars(package).get(attr) is placeholder:
-                        delattr(package, attr)
-                        real.setdefault(package.__name__, {})[attr] = name
-            for package_name, names_from in real.items():
-                vars(sys.modules[package_name])["__getattr__"] = _real_names(
-                    package_name, names_from
-                )
+            placeholders = {
+                id(placeholder): name
+                for name, module in stand_ins.items()
+                for placeholder in module.placeholders.values()
+            }
+            tops = {name.partition(".")[0] for name in stand_ins}
+            for name, module in list(sys.modules.items()):
+                if name.partition(".")[0] not in tops or not isinstance(module, types.ModuleType):
+                    continue
+                found = {
+                    a: placeholders[id(v)] for a, v in vars(module).items() if id(v) in placeholders
+                }
+                for attr in found:
+                    delattr(module, attr)
+                if found:
+                    own = vars(module).get("__getattr__")
+                    vars(module)["__getattr__"] = _real_names(name, found, own)
 
 
-def _real_names(package: str, names_from: dict[str, str]) -> Any:
-    """A module ``__getattr__`` (PEP 562) for ``package``: a name of ``names_from`` read from
-    the module it maps to, kept in the package for later reads."""
+def _real_names(module: str, names_from: dict[str, str], own: Any = None) -> Any:
+    """A module ``__getattr__`` (PEP 562) for ``module``: a name of ``names_from`` read from
+    the module it maps to and kept in ``module`` for later reads; other names from the
+    module's ``own`` ``__getattr__``, if it had one."""
 
     def __getattr__(attr: str) -> Any:
         if attr not in names_from:
-            raise AttributeError(f"module {package!r} has no attribute {attr!r}")
+            if own is not None:
+                return own(attr)
+            raise AttributeError(f"module {module!r} has no attribute {attr!r}")
         value = getattr(importlib.import_module(names_from[attr]), attr)
-        setattr(sys.modules[package], attr, value)
+        setattr(sys.modules[module], attr, value)
         return value
 
     return __getattr__
