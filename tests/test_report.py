@@ -867,3 +867,22 @@ def test_a_run_with_nothing_read_is_blocked_and_still_renders(tmp_path):
     assert "Cannot import yet" in (tmp_path / "report.html").read_text(
         encoding="utf-8"
     )  # no text: en
+
+
+@pytest.mark.parametrize(
+    ("values", "dtype", "fn"),
+    [
+        (["a ", None, "b", "a ", float("nan"), ""], None, rv.text),  # texts: taken in Arrow
+        (["1,200", None, "50%", "x", "1,200"], None, rv.to_number),  # numbers and None
+        (["2024-01-31", None, "2024-01-31", "soon"], None, rv.to_date),  # dates and None
+        (["a", None, "b"], None, lambda x: None if x is None else x),  # texts and None: a list
+        ([1, 1.0, True, None, "1"], "object", rv.text),  # several types, told apart
+        (["x", None, "y", "x"], "str", rv.text),  # pandas' own text column
+    ],
+    ids=["texts", "numbers", "dates", "text-or-none", "mixed-types", "str-dtype"],
+)
+def test_per_value_is_map(values, dtype, fn) -> None:
+    """``values.per_value`` answers what ``Series.map`` answers, values and dtype, calling the
+    function once per distinct value."""
+    series = pd.Series(values, index=range(10, 10 + len(values)), dtype=dtype)
+    pd.testing.assert_series_equal(rv.per_value(series, fn), series.map(fn))

@@ -160,6 +160,42 @@ def test_a_deferred_module_loads_on_first_use_and_leaves_sys_modules(tmp_path, m
     monkeypatch.delitem(sys.modules, "deferred_probe")
 
 
+def test_gx_imports_without_the_parts_no_check_uses_and_they_stay_reachable() -> None:
+    """GX's SQL, Spark and file data sources and the expectations no check runs are not loaded
+    by the import (the checks run on the in-memory pandas data source); no placeholder is left
+    bound in GX, and a later read of such a name gets GX's real class. A fresh process: in
+    this one GX may be imported already."""
+    import subprocess
+    import sys
+
+    probe = """
+import sys, types
+from migrate.validate import gx
+skipped = gx._OTHER_DATA_SOURCES + gx._other_expectations()
+assert len(gx._other_expectations()) > 40, gx._other_expectations()
+gx._gx()
+loaded = [n for n in skipped if n in sys.modules]
+assert not loaded, loaded
+placeholders = [
+    (name, attr)
+    for name, module in list(sys.modules.items())
+    if name.startswith("great_expectations") and isinstance(module, types.ModuleType)
+    for attr, value in list(vars(module).items())
+    if isinstance(value, type) and value.__module__ in skipped
+]
+assert not placeholders, placeholders
+from great_expectations.datasource.fluent import Datasource, SQLDatasource, SparkDatasource
+assert issubclass(SQLDatasource, Datasource) and issubclass(SparkDatasource, Datasource)
+import great_expectations.datasource.fluent as fluent
+assert fluent.SnowflakeDatasource.__module__.endswith("snowflake_datasource")
+import great_expectations.expectations as gxe
+assert issubclass(gxe.ExpectColumnMeanToBeBetween, gxe.Expectation)
+from great_expectations.expectations.core import ExpectTableRowCountToEqual
+assert issubclass(ExpectTableRowCountToEqual, gxe.Expectation)
+"""
+    subprocess.run([sys.executable, "-c", probe], check=True)
+
+
 @pytest.mark.parametrize("when", [(), ("won",)])
 def test_date_helper_fails_the_rows_gx_strftime_fails(when: tuple[str, ...]) -> None:
     """A date check runs on a helper column (each distinct value parsed once, GX checks set

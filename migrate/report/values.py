@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..columnar import by_value, map_values
+from ..columnar import coded_by_value, map_values, taken_texts
 
 _DATE_RE = re.compile(r"^\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
 _EMAIL_RE = re.compile(r"([A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]*@([A-Za-z0-9.\-]+\.[A-Za-z]{2,})")
@@ -59,10 +59,13 @@ def texts(series: pd.Series) -> pd.Series:
 
 
 def per_value(series: pd.Series, fn: Any) -> pd.Series:
-    """``series.map(fn)`` (the same values and dtype), calling ``fn`` once per distinct value."""
+    """``series.map(fn)`` (the same values and dtype), calling ``fn`` once per distinct value;
+    answers that are all texts are taken in Arrow by the values' codes, not a list of every
+    cell for pandas to infer and convert (:func:`~migrate.columnar.taken_texts`)."""
     if not len(series):
         return series.map(fn)
-    return pd.Series(by_value(series, fn), index=series.index)
+    codes, answers = coded_by_value(series, fn)
+    return pd.Series(taken_texts(answers, codes), index=series.index)
 
 
 def text(value: object) -> str:
