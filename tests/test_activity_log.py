@@ -88,3 +88,26 @@ def test_a_log_alone_gives_its_companies(tmp_path):
     assert sorted(res.export.files["Account.csv"]["Name"]) == sorted(COMPANIES)
     assert res.export.files["Opportunity.csv"].empty
     assert "ingest.activity-log" in set(res.findings["rule"])
+
+
+@pytest.mark.parametrize(
+    ("cells", "kinds"),
+    [
+        pytest.param(["電話"] * 8 + ["x", "y"], {"電話": 8}, id="just-the-share"),
+        pytest.param(["x", "y", "z"] + ["訪問"] * 7, None, id="below-the-share-names-first"),
+        pytest.param(["x", "y"] + ["ＴＥＬ "] * 4 + ["Call"] * 4, None, id="unknown-word"),
+        pytest.param(
+            [" 電話"] * 5 + ["電話 ", "メール"] * 2 + [""], {"電話": 7, "メール": 2}, id="mixed"
+        ),
+    ],
+)
+def test_kinds_counts_cells_per_distinct_value(cells, kinds):
+    """The kind column's test counts each distinct value's cells (and gives up early only when
+    the rest cannot reach the share): the same verdict and counts as one test per cell."""
+    import pandas as pd
+
+    from migrate.ingest.layout.activity import _filled, _kinds
+
+    words = {"電話", "訪問", "メール", "call"}
+    found = _kinds(_filled(pd.DataFrame({0: cells}), 0), words, 0.8)
+    assert (dict(found) if found is not None else None) == kinds

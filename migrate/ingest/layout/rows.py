@@ -222,7 +222,8 @@ def _examples(texts: _Texts, field_of: list[str | None], n: int, rules: IngestRu
         out |= texts.grid(texts.matches(mark, short), n).any(axis=1)
     if not rules.placeholder_names:
         return out
-    names = np.isin(np.asarray(field_of, dtype=object)[texts.col], _NAME_FIELDS)
+    # asked per column, then taken per cell (not a field's name per cell compared)
+    names = np.isin(np.asarray(field_of, dtype=object), _NAME_FIELDS)[texts.col]
     if not names.any():
         return out
     held = re.compile(_alternatives(rules.placeholder_names), re.I)
