@@ -422,18 +422,18 @@ class _Texts:
     ) -> np.ndarray:
         """Which values match ``pattern`` (at the start, or anywhere with ``search``); each
         distinct text is matched once."""
-        hit = np.zeros(self.size, dtype=bool)
-        if where.any():
-            wanted = np.zeros(len(self.distinct), dtype=bool)
-            wanted[self.codes[where]] = True
-            sel = self.distinct.to_numpy(dtype=object)[wanted].tolist()
-            regex = re.compile(pattern)  # what pandas' str.match / str.contains compile
-            test = regex.search if search else regex.match
-            distinct_hit = np.zeros(len(self.distinct), dtype=bool)
-            # the texts are all str: a Match object is truthy, None is not
-            distinct_hit[wanted] = np.fromiter(map(bool, map(test, sel)), bool, len(sel))
-            hit[where] = distinct_hit[self.codes[where]]
-        return hit
+        if not where.any():
+            return np.zeros(self.size, dtype=bool)
+        wanted = np.zeros(len(self.distinct), dtype=bool)
+        wanted[self.codes[where]] = True
+        sel = self.distinct.to_numpy(dtype=object)[wanted].tolist()
+        regex = re.compile(pattern)  # what pandas' str.match / str.contains compile
+        test = regex.search if search else regex.match
+        distinct_hit = np.zeros(len(self.distinct), dtype=bool)
+        # the texts are all str: a Match object is truthy, None is not
+        distinct_hit[wanted] = np.fromiter(map(bool, map(test, sel)), bool, len(sel))
+        # every value's text taken, then kept where asked: a plain gather, not a masked one
+        return distinct_hit[self.codes] & where
 
     def grid(self, hit: np.ndarray, n: int) -> np.ndarray:
         """Per-value flags as a rows x columns array."""

@@ -398,8 +398,9 @@ def _classify(
         else:
             table.skipped.append((sheet.excel_row(i), f"row.{cls}"))
     table.skipped.sort()
+    # by position (the body's row k is the sheet's row hpos + 1 + k), not by label lookups
     data = (
-        body.loc[[cells.index[i] for i in data_idx], keep]
+        body.iloc[np.asarray(data_idx) - (hpos + 1), keep]
         if data_idx
         else pd.DataFrame(columns=keep)
     )
