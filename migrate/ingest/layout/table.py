@@ -36,7 +36,7 @@ from .header import (
 from .model import IngestRules, RowClass, SheetOverride, SheetTable
 from .override import _apply_override
 from .pairs import fold_row_pairs
-from .rows import _whole_number, classify_rows
+from .rows import CellTexts, _whole_number, classify_rows
 from .units import apply_cents, apply_sheet_unit
 
 _NOT_RECORDS = {
@@ -371,8 +371,12 @@ def _classify(
     # the kept columns (every column, mostly: then the body itself, not a copy of its cells)
     every = keep == list(range(body.shape[1]))
     kept = body if every else body.iloc[:, keep]
-    if present is not None and not every:
+    if present is None:
+        present = kept.notna().to_numpy(dtype=bool)
+    elif not every:
         present = present[:, keep]
+    # the filled cells as distinct texts, once: the row classes and the other-table test read them
+    texts = CellTexts.of(kept, present)
     classes = classify_rows(
         kept,
         [headers[j] for j in keep],
@@ -383,8 +387,11 @@ def _classify(
         else set(),
         types=[schema.field(m.field).type if m.field else None for m in matches],
         filled=present,
+        texts=texts,
     )
-    classes = _other_table(sheet, hpos, kept, classes, [headers[j] for j in keep], matches, schema)
+    classes = _other_table(
+        sheet, hpos, kept, classes, [headers[j] for j in keep], matches, schema, texts
+    )
     above = [i for i in sheet.nonempty_pos if i < hpos and i != group_pos]
     # a board of groups, each under its heading row (monday.com): the heading is kept per row
     title = lone_text(cells.iloc[above[-1]].tolist()) if above else None
@@ -549,6 +556,7 @@ def _other_table(
     headers: list[str],
     matches: list[ColumnMatch],
     schema: Schema,
+    texts: CellTexts,
 ) -> list[RowClass]:
     """A second table further down the sheet (■ 受注済み案件 under the deal list, with its own
     header 受注日 | 得意先 | 件名 | 営業 | 受注金額): its header and rows are no rows of the table
@@ -562,13 +570,11 @@ def _other_table(
     Company | Contact: the same fields in the same columns): a ``repeated-header`` row."""
     if len(body) < 2 or "data" not in classes:
         return classes
-    words = _schema_words(schema)
-    hits = np.zeros(len(body), dtype=np.int64)
-    filled = np.zeros(len(body), dtype=np.int64)
-    for j in body.columns:
-        column = body[j]
-        filled += column.notna().to_numpy()
-        hits += column.isin(words).to_numpy()
+    # per row: its filled cells, and those that are a column name of the schema (``texts``:
+    # the body's filled cells, each distinct text asked once)
+    is_word = texts.distinct.isin(_schema_words(schema)).to_numpy(dtype=bool)
+    hits = np.bincount(texts.row[is_word[texts.codes]], minlength=len(body))
+    filled = np.bincount(texts.row, minlength=len(body))
     own = {header_key(h) for h in headers if h}
     first_data = classes.index("data")
     field_of = {m.index: m.field for m in matches}
@@ -589,8 +595,8 @@ def _other_table(
             if same >= 3 and same * 2 >= hits[k]:
                 out[k] = "repeated-header"
             continue
-        texts = [v for v in body.iloc[k].tolist() if isinstance(v, str)]
-        if sum(1 for t in texts if header_key(t) in own) * 2 >= hits[k]:
+        row_texts = [v for v in body.iloc[k].tolist() if isinstance(v, str)]
+        if sum(1 for t in row_texts if header_key(t) in own) * 2 >= hits[k]:
             continue  # this table's header again (a pasted block): the repeated-header rule's
         start = k
         break
