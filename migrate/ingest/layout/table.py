@@ -23,7 +23,7 @@ from ...findings import Finding, listed
 from ...schema import Schema, names_deals, row_mark_words
 from ..readers import Grid, column_letter
 from .activity import activity_kinds, read_for_companies
-from .cells import _clean, _merged_value_map
+from .cells import _clean, _merged_value_map, filled_cells
 from .groups import add_group_column, group_headings, lone_text
 from .header import (
     _combine_headers,
@@ -230,7 +230,7 @@ def _open(grid: Grid) -> _Sheet:
         cells = grid.trimmed
     else:
         cells = _clean(grid.cells) if grid.cells.size else grid.cells
-    present = cells.notna().to_numpy(dtype=bool) if cells.size else None
+    present = filled_cells(grid, cells) if cells.size else None
     nonempty_pos = [] if present is None else np.flatnonzero(present.any(axis=1)).tolist()
     return _Sheet(
         grid, cells, table, nonempty_pos, getattr(grid, "line_numbers", None), present=present
