@@ -12,6 +12,7 @@ from migrate.ingest import read_sources, to_records
 from migrate.ingest.files import Limits
 
 FIX = Path(__file__).parent / "fixtures"
+SAMPLE = Path(__file__).parent.parent / "sample_data"
 JA_FIELDS = ["company_name", "contact_name", "email", "phone", "amount", "stage", "close_date"]
 
 
@@ -883,11 +884,12 @@ def test_fastexcel_cells_come_as_text_and_trimmed_as_layout_trims_them(tmp_path)
             "メモ": ["a\n", "", "\t", "b", "a\n"],
         }
     ).to_excel(path, index=False)
-    raw, trimmed = _cells_fastexcel(fastexcel.read_excel(str(path)), 0)
+    raw, trimmed, filled = _cells_fastexcel(fastexcel.read_excel(str(path)), 0)
     assert (
         raw.iat[1, 0] == "　ABC商事 " and raw.iat[3, 0] == "   "
     )  # the cells as written (row 0: header)
     assert trimmed.equals(_clean(raw))
+    assert (filled == trimmed.notna().to_numpy()).all()
     assert trimmed.iat[1, 0] == "ABC商事" and trimmed.iat[3, 0] is None  # whitespace -> None
     assert trimmed.iat[2, 1] is None and raw.iat[2, 1] is None  # an empty cell
     assert list(raw.columns) == list(range(3)) and raw.dtypes.eq(object).all()
@@ -931,8 +933,8 @@ def test_the_xml_places_a_sheet_where_calamine_does(tmp_path):
     placed = {name: (xml, cal) for name, xml, cal in _placements(fast)}
     xml, cal = placed["案件"]
     assert xml is not None, "a plain sheet is placed without the second load"
-    assert xml[2:] == cal[2:] == (2, 2, [(2, 2, 2, 3)])
-    assert xml[0].equals(cal[0]) and xml[1].equals(cal[1])
+    assert xml[3:] == cal[3:] == (2, 2, [(2, 2, 2, 3)])
+    assert xml[0].equals(cal[0]) and xml[1].equals(cal[1]) and (xml[2] == cal[2]).all()
     assert placed["空"][0] is None  # nothing holds a value: calamine decides
 
     # a styled area declared larger than the data: the declared box is not the data's box
@@ -944,7 +946,7 @@ def test_the_xml_places_a_sheet_where_calamine_does(tmp_path):
     wb.save(styled)
     (_, xml, cal), *_ = _placements(styled)
     assert xml is None
-    assert cal[2:4] == (3, 2)
+    assert cal[3:5] == (3, 2)
 
 
 @pytest.mark.parametrize(
@@ -1012,7 +1014,10 @@ def _csv_both_ways(path: Path):
 
     src = SourceFile(path=path, name=path.name, format="csv", order=0)
     text, _ = readers.decode_text(path.read_bytes(), src)
-    fast = readers._csv_cells_arrow(text, readers.sniff_delimiter(text[:65536], ".csv"))
+    read = readers._csv_cells_arrow(text, readers.sniff_delimiter(text[:65536], ".csv"))
+    fast = None if read is None else read[0]
+    if read is not None:  # which cells hold a value, as the layout step would ask the cells
+        assert (read[1] == fast.notna().to_numpy()).all()
     saved = readers._csv_cells_arrow
     readers._csv_cells_arrow = lambda *_: None  # type: ignore[assignment]
     try:
@@ -1181,3 +1186,29 @@ def test_template_sheets_and_example_rows_are_skipped_with_a_reason(tmp_path: Pa
     assert tables["案件管理フォーマット"].kind == "table"
     records = to_records(result.tables)
     assert "〇〇導入" not in set(records["deal_name"])
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted(FIX.glob("*.xls*")) + sorted(SAMPLE.glob("*.xlsx")) + sorted(SAMPLE.glob("*.csv")),
+    ids=lambda p: p.name,
+)
+def test_the_readers_filled_cells_are_the_trimmed_cells_that_hold_a_value(path: Path) -> None:
+    """Grid.filled (made while converting, one answer per distinct text) is what the layout
+    step would ask of the trimmed cells: notna."""
+    from migrate.errors import InputFileError
+    from migrate.ingest import load_ingest_rules
+    from migrate.ingest.files import SourceFile, detect_format
+    from migrate.ingest.readers import read_grids
+
+    limits = load_ingest_rules()[1]
+    try:
+        grids = read_grids(
+            SourceFile(path, path.name, detect_format(path, limits), 0), limits, raw=False
+        )
+    except InputFileError:
+        return  # a fixture of a damaged or refused file
+    for g in grids:
+        if g.filled is not None:
+            assert g.trimmed is not None
+            assert (g.filled == g.trimmed.notna().to_numpy()).all()

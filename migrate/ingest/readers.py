@@ -61,6 +61,9 @@ class Grid:
     # ``cells`` trimmed as the layout step wants them (whitespace-only -> None), when the reader
     # could make them per distinct text while converting; None: layout trims ``cells`` itself
     trimmed: pd.DataFrame | None = None
+    # which cells of ``trimmed`` hold a value (rows x columns), when the reader knew it while
+    # converting (the cells of one text are filled or not together); None: layout asks the cells
+    filled: np.ndarray | None = None
 
 
 def column_letter(index: int) -> str:
@@ -133,11 +136,9 @@ def _read_workbook(src: SourceFile, limits: Limits, *, raw: bool = True) -> list
         visible = str(getattr(meta, "visible", "Visible")).split(".")[-1] == "Visible"
         scan = xml_info.get(meta.name)
         placed = _placed_by_xml(fx, idx, scan, raw=raw)
-        if placed is not None:
-            cells, trimmed, first_row, first_col, merged = placed
-        else:
+        if placed is None:
             placed = _placed_by_calamine(src, book, fx, idx, meta, raw=raw)
-            cells, trimmed, first_row, first_col, merged = placed
+        cells, trimmed, filled, first_row, first_col, merged = placed
         grids.append(
             Grid(
                 file=src.name,
@@ -156,13 +157,22 @@ def _read_workbook(src: SourceFile, limits: Limits, *, raw: bool = True) -> list
                 comments=scan.comments if scan else {},
                 date1904=date1904,
                 trimmed=trimmed,
+                filled=filled,
             )
         )
     return grids
 
 
-#: (cells, the same cells trimmed or None, first row, first column, merged ranges)
-Placed = tuple[pd.DataFrame, pd.DataFrame | None, int, int, list[tuple[int, int, int, int]]]
+#: (cells, the same cells trimmed or None, which trimmed cells hold a value or None, first row,
+#: first column, merged ranges)
+Placed = tuple[
+    pd.DataFrame,
+    pd.DataFrame | None,
+    np.ndarray | None,
+    int,
+    int,
+    list[tuple[int, int, int, int]],
+]
 
 
 def _placed_by_xml(fx, idx: int, scan: _XmlScan | None, *, raw: bool = True) -> Placed | None:
@@ -213,16 +223,19 @@ def _placed_by_calamine(src: SourceFile, book, fx, idx: int, meta, *, raw: bool 
             raise
         merged = []
     if start is None or sheet.height == 0:
-        return pd.DataFrame(dtype=object), None, 1, 0, merged
+        return pd.DataFrame(dtype=object), None, None, 1, 0, merged
     converted = _cells_fastexcel(fx, idx, raw=raw) if fx is not None else None
     if converted is None:
-        return _cells_calamine(sheet), None, start[0] + 1, start[1], merged
+        return _cells_calamine(sheet), None, None, start[0] + 1, start[1], merged
     return *converted, start[0] + 1, start[1], merged
 
 
-def _cells_fastexcel(fx, idx: int, *, raw: bool = True) -> tuple[pd.DataFrame, pd.DataFrame] | None:
-    """The sheet's cells as text (str or None) and the same cells trimmed, else None
-    (``raw=False``: the trimmed frame twice, the same object).
+def _cells_fastexcel(
+    fx, idx: int, *, raw: bool = True
+) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray] | None:
+    """The sheet's cells as text (str or None), the same cells trimmed and which of those hold
+    a value (:attr:`Grid.filled`), else None (``raw=False``: the trimmed frame twice, the same
+    object).
 
     Each column is dictionary-encoded in Arrow: its distinct texts become Python strings once
     and are trimmed once, and the rows take them by code. A tracker repeats its owners, stages
@@ -243,20 +256,21 @@ def _cells_fastexcel(fx, idx: int, *, raw: bool = True) -> tuple[pd.DataFrame, p
     n, width = table.num_rows, table.num_columns
     trimmed = np.empty((width, n), dtype=object)
     as_read = np.empty((width, n), dtype=object) if raw else trimmed
+    filled = np.empty((width, n), dtype=bool)
     for j in range(width):
-        as_read[j], trimmed[j] = _text_column(table.column(j), raw=raw)
+        as_read[j], trimmed[j], filled[j] = _text_column(table.column(j), raw=raw)
     del table
     index, columns = pd.RangeIndex(n), pd.RangeIndex(width)
     clean = pd.DataFrame(trimmed.T, index=index, columns=columns, dtype=object, copy=False)
     if not raw:
-        return clean, clean
+        return clean, clean, filled.T
     cells = pd.DataFrame(as_read.T, index=index, columns=columns, dtype=object, copy=False)
-    return cells, clean
+    return cells, clean, filled.T
 
 
-def _text_column(column, *, raw: bool = True) -> tuple[np.ndarray, np.ndarray]:
-    """(cells, trimmed cells) of one Arrow column: object arrays of str or None (``raw=False``:
-    the trimmed cells twice)."""
+def _text_column(column, *, raw: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(cells, trimmed cells, which trimmed cells hold a value) of one Arrow column: object
+    arrays of str or None and a bool array (``raw=False``: the trimmed cells twice)."""
     import pyarrow as pa
     import pyarrow.compute as pac
 
@@ -274,11 +288,12 @@ def _text_column(column, *, raw: bool = True) -> tuple[np.ndarray, np.ndarray]:
     trimmed = np.empty(len(texts) + 1, dtype=object)  # the last slot: missing -> None
     trimmed[:-1] = [t.strip() or None for t in texts]
     clean = trimmed[codes]
+    filled = np.array([t is not None for t in trimmed], dtype=bool)[codes]
     if not raw:
-        return clean, clean
+        return clean, clean, filled
     as_read = np.empty(len(texts) + 1, dtype=object)
     as_read[:-1] = texts
-    return as_read[codes], clean
+    return as_read[codes], clean, filled
 
 
 def _cells_calamine(sheet) -> pd.DataFrame:
@@ -716,8 +731,9 @@ def read_csv_grid(src: SourceFile, *, raw: bool = True) -> Grid:
     see :func:`read_grids`)."""
     text, encoding = decode_text(src.path.read_bytes(), src)
     delimiter = sniff_delimiter(text[:65536], src.path.suffix.lower())
-    fast = _csv_cells_arrow(text, delimiter, not raw)
-    if fast is not None:
+    read = _csv_cells_arrow(text, delimiter, not raw)
+    if read is not None:
+        fast, filled = read
         grid = Grid(
             file=src.name,
             sheet="",
@@ -726,6 +742,7 @@ def read_csv_grid(src: SourceFile, *, raw: bool = True) -> Grid:
             first_row=1,
             first_col=0,
             trimmed=None if raw else fast,
+            filled=None if raw else filled,
         )
         grid.line_numbers = list(range(1, len(fast) + 1))  # type: ignore[attr-defined]
         grid.encoding = encoding  # type: ignore[attr-defined]
@@ -768,9 +785,12 @@ def _physical_lines(text: str) -> int:
     return n + (1 if text and text[-1] not in "\r\n" else 0)
 
 
-def _csv_cells_arrow(text: str, delimiter: str, trim: bool = False) -> pd.DataFrame | None:
+def _csv_cells_arrow(
+    text: str, delimiter: str, trim: bool = False
+) -> tuple[pd.DataFrame, np.ndarray] | None:
     """The CSV's cells as :func:`read_csv_grid`'s slow path gives them, parsed by Arrow's C++
-    reader, or None when that path must decide.
+    reader, and which of them hold a value (:attr:`Grid.filled`); None when that path must
+    decide.
 
     Arrow is taken only when each record is one physical line (no blank line, no line break
     inside a quoted cell: then row i is line i + 1) and every record is as wide as the first;
@@ -817,6 +837,7 @@ def _csv_cells_arrow(text: str, delimiter: str, trim: bool = False) -> pd.DataFr
     # the frame's one block filled column by column (a row of the block is a column)
     n, width = table.num_rows, table.num_columns
     block = np.empty((width, n), dtype=object)
+    filled = np.empty((width, n), dtype=bool)
     for j in range(width):
         encoded = pac.dictionary_encode(table.column(j)).combine_chunks()
         texts = encoded.dictionary.to_pylist()
@@ -825,11 +846,14 @@ def _csv_cells_arrow(text: str, delimiter: str, trim: bool = False) -> pd.DataFr
             cells[:] = [t.strip() or None for t in texts]
         else:
             cells[:] = [t if t.strip() != "" else None for t in texts]
-        block[j] = cells[encoded.indices.to_numpy(zero_copy_only=False)]
+        codes = encoded.indices.to_numpy(zero_copy_only=False)
+        block[j] = cells[codes]
+        filled[j] = np.array([c is not None for c in cells], dtype=bool)[codes]
     del table
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         block.T, index=pd.RangeIndex(n), columns=pd.RangeIndex(width), dtype=object, copy=False
     )
+    return frame, filled.T
 
 
 def decode_text(raw: bytes, src: SourceFile) -> tuple[str, str]:

@@ -81,7 +81,9 @@ def normalize_records(
     """
     rules = load_rules(rules_dir)
     schema = load_schema(rules_dir)
-    out = records.copy()
+    # the input's columns shared, not copied: every step replaces a column whole (or writes
+    # into a copy of it, _set_cells); the Collector reads the originals from ``records``
+    out = records.copy(deep=False)
     col = Collector(records, rules)
     _fill_from_spare_columns(out, col, rules, schema)
     kinds: dict[str, str] = {}
@@ -328,7 +330,7 @@ def _fill_from_spare_columns(
         if not len(pos):
             continue
         values = out[extra].iloc[pos]
-        out.iloc[pos, out.columns.get_loc(name)] = values.to_numpy()
+        _set_cells(out, name, pos, values.to_numpy())
         texts = [clean_text(v) for v in values]
         msg = f"{name} was empty; taken from column '{header}' of the same row"
         issues = [Issue("normalize.filled-from-spare-column", msg, t) for t in texts]
@@ -402,6 +404,14 @@ def _people(out: pd.DataFrame, col: Collector, rules: NormalizeRules, names: lis
         _moved_out_of_name(out, col, "contact_title", full[4])
 
 
+def _set_cells(out: pd.DataFrame, name: str, pos: np.ndarray, values: Any) -> None:
+    """``out[name]`` at the row positions ``pos`` set to ``values``, in a copy of the column:
+    ``out`` shares its columns with the input frame, which stays as it was."""
+    column = out[name].copy()
+    column.iloc[pos] = values
+    out[name] = column
+
+
 def _moved_out_of_name(out: pd.DataFrame, col: Collector, name: str, taken: np.ndarray) -> None:
     """The department or job title written in the name cell (総務課 課長／山崎太郎) fills the
     row's own department / contact_title where that is empty; it never stays in the name."""
@@ -412,7 +422,7 @@ def _moved_out_of_name(out: pd.DataFrame, col: Collector, name: str, taken: np.n
     if not len(pos):
         return
     values = taken[pos]
-    out.iloc[pos, out.columns.get_loc(name)] = values
+    _set_cells(out, name, pos, values)
     what = "department" if name == "department" else "job title"
     issues = [
         Issue(

@@ -37,14 +37,43 @@ def _key(value: object) -> str:
     return unicodedata.normalize("NFKC", str(value)).strip().casefold()
 
 
-def _filled(data: pd.DataFrame, j: object) -> list[object]:
-    return [v for v in data[j].tolist() if v is not None and str(v).strip() != ""]
+def _has_value(column: pd.Series) -> bool:
+    """Whether any cell of the column is filled (stops at the first)."""
+    return any(v is not None and str(v).strip() != "" for v in column.to_numpy(dtype=object))
+
+
+def _filled(data: pd.DataFrame, j: object) -> Counter[object]:
+    """The column's filled values (not blank) with how many cells hold each: a column repeats
+    its values (every row of a log names a kind, a company), so each is judged once."""
+    counts = Counter(data[j].tolist())
+    return Counter({v: n for v, n in counts.items() if v is not None and str(v).strip() != ""})
 
 
 def _is_date(value: object) -> bool:
     if isinstance(value, (dt.date, dt.datetime, pd.Timestamp)):
         return True
     return isinstance(value, str) and bool(_DATE_TEXT.match(unicodedata.normalize("NFKC", value)))
+
+
+def _kinds(values: Counter[object], words: set[str], share: float) -> Counter[str] | None:
+    """The activity kinds among a column's values with their cell counts, when at least
+    ``share`` of its cells name one; given up as soon as the cells left cannot reach that
+    share (a column of names or dates stops after a fifth of its values)."""
+    need = share * values.total()
+    left, hit = values.total(), 0
+    for v, n in values.items():
+        if hit + left < need:
+            return None
+        left -= n
+        if _key(v) in words:
+            hit += n
+    if not hit or hit < need:
+        return None
+    kinds = Counter[str]()
+    for v, n in values.items():
+        if _key(v) in words:
+            kinds[str(v).strip()] += n
+    return kinds
 
 
 def activity_kinds(
@@ -55,35 +84,49 @@ def activity_kinds(
     words = {_key(w) for w in rules.activity_type_words}
     if not words or len(data) < rules.activity_min_rows:
         return None
-    present = [m for m in matches if m.index in data.columns and _filled(data, m.index)]
+    present = [m for m in matches if m.index in data.columns and _has_value(data[m.index])]
     company = next((m for m in present if m.field == "company_name"), None)
     if company is None:
         return None
-    kind_col, kinds = None, Counter[str]()
-    for m in present:
-        if m is company:
-            continue
-        values = _filled(data, m.index)
-        hits = [str(v).strip() for v in values if _key(v) in words]
-        if len(hits) >= rules.activity_type_share * len(values) and len(set(hits)) >= 1:
-            kind_col, kinds = m, Counter(hits)
-            break
-    if kind_col is None:
+    columns = [m for m in present if m is not company]
+    # a deal list with an activity column is no log: its rows are deals. So with a deal column
+    # (stage, amount, probability, close date) the sheet is a log only when that one column
+    # holds the kinds, not as the stage: asked first, before any other column's values are
+    # counted (a deal list of a million rows pays for none)
+    deals = [m for m in columns if m.field in _DEAL_FIELDS]
+    if len(deals) > 1 or (deals and deals[0].field == "stage"):
         return None
-    others = [m for m in present if m is not company and m is not kind_col]
+    counted: dict[object, Counter[object]] = {}
+
+    def values(m: ColumnMatch) -> Counter[object]:
+        if m.index not in counted:
+            counted[m.index] = _filled(data, m.index)
+        return counted[m.index]
+
+    def kinds_of(m: ColumnMatch) -> Counter[str] | None:
+        return _kinds(values(m), words, rules.activity_type_share)
+
+    if deals and kinds_of(deals[0]) is None:
+        return None
+    kind_col, kinds = next(
+        ((m, found) for m in columns if (found := kinds_of(m)) is not None), (None, None)
+    )
+    if kind_col is None or kinds is None:
+        return None
+    others = [m for m in columns if m is not kind_col]
     if kind_col.field == "stage" or any(m.field in _DEAL_FIELDS for m in others):
         return None  # a deal list with an activity column: its rows are deals
     dates = any(
-        sum(_is_date(v) for v in vals) >= 0.8 * len(vals)
-        for vals in (_filled(data, m.index) for m in others)
+        sum(n for v, n in vals.items() if _is_date(v)) >= 0.8 * vals.total()
+        for vals in map(values, others)
     )
     texts = any(
-        all(isinstance(v, str) for v in vals) and len(set(vals)) >= 0.5 * len(vals)
-        for vals in (_filled(data, m.index) for m in others)
+        all(isinstance(v, str) for v in vals) and len(vals) >= 0.5 * vals.total()
+        for vals in map(values, others)
         if vals and not all(_is_date(v) for v in vals)
     )
-    names = [_key(v) for v in _filled(data, company.index)]
-    repeated = len(names) > len(set(names))
+    names = values(company)
+    repeated = names.total() > len({_key(v) for v in names})
     return (kind_col, kinds) if dates and texts and repeated else None
 
 

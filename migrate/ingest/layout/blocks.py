@@ -24,7 +24,7 @@ from ...columns import match_header
 from ...findings import Finding
 from ...schema import Schema
 from ..readers import Grid, column_letter
-from .cells import _clean, _is_texty
+from .cells import _clean, _is_texty, filled_cells
 from .header import _find_header
 
 #: a block's header must repeat at least this many of the left table's fields ...
@@ -46,7 +46,7 @@ def side_by_side(
         return [(grid, None)]
     if grid.trimmed is None:
         cells = _clean(cells)
-    used = cells.notna().to_numpy(dtype=bool).any(axis=0)
+    used = np.asarray(filled_cells(grid, cells).any(axis=0))
     runs = _runs(used)
     if not 2 <= len(runs) <= _MAX_RUNS:
         return [(grid, None)]
@@ -144,6 +144,7 @@ def _sub_grid(grid: Grid, cells: pd.DataFrame, a: int, b: int, name: str) -> Gri
         sheet=name,
         cells=part(grid.cells) if grid.cells.shape[1] >= b else part(cells),
         trimmed=part(cells),
+        filled=grid.filled[:, a:b] if grid.filled is not None else None,
         first_col=lo,
         merged=[(r1, c1, r2, min(c2, hi)) for r1, c1, r2, c2 in grid.merged if inside(c1)],
         formula_no_value=[(r, c) for r, c in grid.formula_no_value if inside(c)],

@@ -14,6 +14,14 @@ _NUMERIC = re.compile(r"^[-+]?[\d,]*\.?\d+(?:[eE][-+]?\d+)?$")
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}(?: \d{2}:\d{2}:\d{2}(?:\.\d+)?)?$")
 
 
+def filled_cells(grid: Grid, cells: pd.DataFrame) -> np.ndarray:
+    """Which of the grid's trimmed ``cells`` hold a value (rows x columns): the reader's
+    answer when it gave one (:attr:`Grid.filled`), else asked of every cell."""
+    if grid.filled is not None and cells is grid.trimmed:
+        return grid.filled
+    return cells.notna().to_numpy(dtype=bool)
+
+
 def _clean(cells: pd.DataFrame) -> pd.DataFrame:
     """Strip every cell; whitespace-only cells become None.
 

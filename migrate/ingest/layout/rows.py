@@ -65,6 +65,7 @@ def classify_rows(
     sum_rows: set[int],
     types: list[str | None] | None = None,
     filled: np.ndarray | None = None,
+    texts: CellTexts | None = None,
 ) -> list[RowClass]:
     """One class per body row (positions 0..n-1 below the header), vectorised over columns.
 
@@ -83,6 +84,9 @@ def classify_rows(
       a sentence (、。, a closing colon), or not of the column's kind (a text under e-mails,
       phones, amounts or dates); or a lone text in the foot of a report (below its last total
       row, where no row fills more than one cell: a confidentiality line, a copyright).
+
+    ``texts``: the body's filled cells as :class:`CellTexts`, when the caller made them (it
+    reads them too).
     """
     n = len(body)
     if n == 0:
@@ -102,7 +106,7 @@ def classify_rows(
     exact_re, prefix_re = _word_pattern(rules.subtotal_words)
 
     # every filled cell as text, all columns in one Series (a wide sheet costs its cells)
-    texts = _Texts.of(frame, present)
+    texts = CellTexts.of(frame, present.to_numpy(dtype=bool)) if texts is None else texts
     start_re = _start_pattern(rules.subtotal_words)
     worded_at = texts.short if start_re is None else texts.matches(start_re, texts.short)
     exact_hit = texts.matches(exact_re, worded_at)
@@ -209,7 +213,9 @@ def classify_rows(
 _NAME_FIELDS = ("company_name", "deal_name")
 
 
-def _examples(texts: _Texts, field_of: list[str | None], n: int, rules: IngestRules) -> np.ndarray:
+def _examples(
+    texts: CellTexts, field_of: list[str | None], n: int, rules: IngestRules
+) -> np.ndarray:
     """Which rows are a template's example rows (see :func:`classify_rows`)."""
     out = np.zeros(n, dtype=bool)
     if not texts.size or not (rules.example_marks or rules.placeholder_names):
@@ -222,7 +228,8 @@ def _examples(texts: _Texts, field_of: list[str | None], n: int, rules: IngestRu
         out |= texts.grid(texts.matches(mark, short), n).any(axis=1)
     if not rules.placeholder_names:
         return out
-    names = np.isin(np.asarray(field_of, dtype=object)[texts.col], _NAME_FIELDS)
+    # asked per column, then taken per cell (not a field's name per cell compared)
+    names = np.isin(np.asarray(field_of, dtype=object), _NAME_FIELDS)[texts.col]
     if not names.any():
         return out
     held = re.compile(_alternatives(rules.placeholder_names), re.I)
@@ -248,7 +255,7 @@ def _alternatives(words: tuple[str, ...]) -> str:
 
 
 def _unlike(
-    texts: _Texts,
+    texts: CellTexts,
     first_str: pd.Series,
     first_pos: np.ndarray,
     field_at: np.ndarray,
@@ -364,7 +371,7 @@ PERSON_KEY_FIELDS = ("contact_name", "email", "record_id")
 
 
 @dataclass(frozen=True)
-class _Texts:
+class CellTexts:
     """Every filled cell of a frame as text, column by column, each distinct text once:
     regular expressions run once over the distinct texts instead of once per cell or column."""
 
@@ -377,26 +384,26 @@ class _Texts:
     length: np.ndarray  # the length of each distinct text
 
     @classmethod
-    def of(cls, frame: pd.DataFrame, present: pd.DataFrame) -> _Texts:
+    def of(cls, frame: pd.DataFrame, present: np.ndarray) -> CellTexts:
+        """The cells of ``frame`` that ``present`` (rows x columns) says hold a value."""
         # the filled cells column by column, each cell's code, row and column kept as 32-bit
         # numbers: a million-row sheet's 27M cells are not 64-bit positions, rows, columns and
         # codes and an object array of the cells at once
         n, width = frame.shape
-        mask = present.to_numpy(dtype=bool)
         # every cell factorized where it stands (a missing one is -1 and makes no text: the
         # codes of the filled cells are theirs alone), then the filled cells' codes taken;
         # a text shared by many cells hashes once. What is not text is written as text below
         # and equal writings are made one
         every, uniques = pd.factorize(frame.to_numpy(dtype=object).ravel(order="F"))
         every = every.astype(np.int32 if len(uniques) < 2**31 else np.int64)
-        codes = every[mask.ravel(order="F")]
+        codes = every[present.ravel(order="F")]
         del every
         index = np.int32 if n * width < 2**31 else np.int64
-        col = np.repeat(np.arange(width, dtype=index), mask.sum(axis=0))
+        col = np.repeat(np.arange(width, dtype=index), present.sum(axis=0))
         row = np.empty(len(codes), dtype=index)
         at = 0
         for j in range(width):
-            rows_j = np.flatnonzero(mask[:, j])
+            rows_j = np.flatnonzero(present[:, j])
             row[at : at + len(rows_j)] = rows_j
             at += len(rows_j)
         texts = [v if isinstance(v, str) else str(v) for v in uniques]
@@ -421,18 +428,18 @@ class _Texts:
     ) -> np.ndarray:
         """Which values match ``pattern`` (at the start, or anywhere with ``search``); each
         distinct text is matched once."""
-        hit = np.zeros(self.size, dtype=bool)
-        if where.any():
-            wanted = np.zeros(len(self.distinct), dtype=bool)
-            wanted[self.codes[where]] = True
-            sel = self.distinct.to_numpy(dtype=object)[wanted].tolist()
-            regex = re.compile(pattern)  # what pandas' str.match / str.contains compile
-            test = regex.search if search else regex.match
-            distinct_hit = np.zeros(len(self.distinct), dtype=bool)
-            # the texts are all str: a Match object is truthy, None is not
-            distinct_hit[wanted] = np.fromiter(map(bool, map(test, sel)), bool, len(sel))
-            hit[where] = distinct_hit[self.codes[where]]
-        return hit
+        if not where.any():
+            return np.zeros(self.size, dtype=bool)
+        wanted = np.zeros(len(self.distinct), dtype=bool)
+        wanted[self.codes[where]] = True
+        sel = self.distinct.to_numpy(dtype=object)[wanted].tolist()
+        regex = re.compile(pattern)  # what pandas' str.match / str.contains compile
+        test = regex.search if search else regex.match
+        distinct_hit = np.zeros(len(self.distinct), dtype=bool)
+        # the texts are all str: a Match object is truthy, None is not
+        distinct_hit[wanted] = np.fromiter(map(bool, map(test, sel)), bool, len(sel))
+        # every value's text taken, then kept where asked: a plain gather, not a masked one
+        return distinct_hit[self.codes] & where
 
     def grid(self, hit: np.ndarray, n: int) -> np.ndarray:
         """Per-value flags as a rows x columns array."""
@@ -445,13 +452,13 @@ class _Texts:
         return values.groupby(self.col).agg(how)
 
 
-def _typical_length(texts: _Texts, first_pos) -> pd.Series:
+def _typical_length(texts: CellTexts, first_pos) -> pd.Series:
     """For each row, the median length of the values in the column of its first cell."""
     median = texts.per_column(texts.lengths(), "median")
     return pd.Series(median.reindex(np.asarray(first_pos)).fillna(0.0).to_numpy(), dtype=float)
 
 
-def _column_share(texts: _Texts, first_pos, pattern: str) -> pd.Series:
+def _column_share(texts: CellTexts, first_pos, pattern: str) -> pd.Series:
     """For each row, the share of values in the column of its first cell that hold ``pattern``
     (1.0 for a column of fewer than five values: too few to say what is usual)."""
     every = np.ones(texts.size, dtype=bool)

@@ -24,7 +24,7 @@ from ...findings import Finding, listed
 from ...schema import Schema, names_deals, row_mark_words
 from ..readers import Grid, column_letter
 from .activity import activity_kinds, read_for_companies
-from .cells import _clean, _merged_value_map
+from .cells import _clean, _merged_value_map, filled_cells
 from .form import Form, read_form
 from .groups import add_group_column, group_headings, group_statements, lone_text
 from .header import (
@@ -40,7 +40,7 @@ from .header import (
 from .model import IngestRules, RowClass, SheetOverride, SheetTable
 from .override import _apply_override
 from .pairs import fold_row_pairs
-from .rows import _whole_number, classify_rows
+from .rows import CellTexts, _whole_number, classify_rows
 from .units import apply_cents, apply_sheet_unit
 
 _NOT_RECORDS = {
@@ -158,8 +158,11 @@ def _form_table(
         row_marks={},
         comments={},
         trimmed=None,
+        filled=None,
     )
-    turned = _Sheet(flat, form.cells, sheet.table, [0, 1], [row, row])
+    turned = _Sheet(
+        flat, form.cells, sheet.table, [0, 1], [row, row], present=form.cells.notna().to_numpy()
+    )
     table = _find_in(turned, schema, rules, rules_dir, None, known_companies)
     others = [i for i in sheet.nonempty_pos if i != form.record_row]
     if table.kind == "skipped":
@@ -323,7 +326,7 @@ def _open(grid: Grid) -> _Sheet:
         cells = grid.trimmed
     else:
         cells = _clean(grid.cells) if grid.cells.size else grid.cells
-    present = cells.notna().to_numpy(dtype=bool) if cells.size else None
+    present = filled_cells(grid, cells) if cells.size else None
     nonempty_pos = [] if present is None else np.flatnonzero(present.any(axis=1)).tolist()
     return _Sheet(
         grid, cells, table, nonempty_pos, getattr(grid, "line_numbers", None), present=present
@@ -470,8 +473,12 @@ def _classify(
     # the kept columns (every column, mostly: then the body itself, not a copy of its cells)
     every = keep == list(range(body.shape[1]))
     kept = body if every else body.iloc[:, keep]
-    if present is not None and not every:
+    if present is None:
+        present = kept.notna().to_numpy(dtype=bool)
+    elif not every:
         present = present[:, keep]
+    # the filled cells as distinct texts, once: the row classes and the other-table test read them
+    texts = CellTexts.of(kept, present)
     classes = classify_rows(
         kept,
         [headers[j] for j in keep],
@@ -482,8 +489,11 @@ def _classify(
         else set(),
         types=[schema.field(m.field).type if m.field else None for m in matches],
         filled=present,
+        texts=texts,
     )
-    classes = _other_table(sheet, hpos, kept, classes, [headers[j] for j in keep], matches, schema)
+    classes = _other_table(
+        sheet, hpos, kept, classes, [headers[j] for j in keep], matches, schema, texts
+    )
     above = [i for i in sheet.nonempty_pos if i < hpos and i != group_pos]
     # a board of groups, each under its heading row (monday.com): the heading is kept per row
     title = lone_text(cells.iloc[above[-1]].tolist()) if above else None
@@ -499,8 +509,9 @@ def _classify(
         else:
             table.skipped.append((sheet.excel_row(i), f"row.{cls}"))
     table.skipped.sort()
+    # by position (the body's row k is the sheet's row hpos + 1 + k), not by label lookups
     data = (
-        body.loc[[cells.index[i] for i in data_idx], keep]
+        body.iloc[np.asarray(data_idx) - (hpos + 1), keep]
         if data_idx
         else pd.DataFrame(columns=keep)
     )
@@ -851,6 +862,7 @@ def _other_table(
     headers: list[str],
     matches: list[ColumnMatch],
     schema: Schema,
+    texts: CellTexts,
 ) -> list[RowClass]:
     """A second table further down the sheet (■ 受注済み案件 under the deal list, with its own
     header 受注日 | 得意先 | 件名 | 営業 | 受注金額): its header and rows are no rows of the table
@@ -864,13 +876,11 @@ def _other_table(
     Company | Contact: the same fields in the same columns): a ``repeated-header`` row."""
     if len(body) < 2 or "data" not in classes:
         return classes
-    words = _schema_words(schema)
-    hits = np.zeros(len(body), dtype=np.int64)
-    filled = np.zeros(len(body), dtype=np.int64)
-    for j in body.columns:
-        column = body[j]
-        filled += column.notna().to_numpy()
-        hits += column.isin(words).to_numpy()
+    # per row: its filled cells, and those that are a column name of the schema (``texts``:
+    # the body's filled cells, each distinct text asked once)
+    is_word = texts.distinct.isin(_schema_words(schema)).to_numpy(dtype=bool)
+    hits = np.bincount(texts.row[is_word[texts.codes]], minlength=len(body))
+    filled = np.bincount(texts.row, minlength=len(body))
     own = {header_key(h) for h in headers if h}
     first_data = classes.index("data")
     field_of = {m.index: m.field for m in matches}
@@ -891,8 +901,8 @@ def _other_table(
             if same >= 3 and same * 2 >= hits[k]:
                 out[k] = "repeated-header"
             continue
-        texts = [v for v in body.iloc[k].tolist() if isinstance(v, str)]
-        if sum(1 for t in texts if header_key(t) in own) * 2 >= hits[k]:
+        row_texts = [v for v in body.iloc[k].tolist() if isinstance(v, str)]
+        if sum(1 for t in row_texts if header_key(t) in own) * 2 >= hits[k]:
             continue  # this table's header again (a pasted block): the repeated-header rule's
         start = k
         break
