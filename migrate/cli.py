@@ -197,8 +197,11 @@ def inspect(
             for c in t.columns:
                 target = c.field or "(unmapped: kept as extra)"
                 extra = f"  [{c.note}]" if c.note else ""
+                # a header on two lines (受注\n予定日) on one; padded by terminal columns
+                shown = _fit(" ".join(str(c.header).split()), 30)
+                pad = " " * max(0, 30 - _columns(shown))
                 click.echo(
-                    f"  {c.column:>3}  {c.header[:30]:<30} -> {target} ({c.method} {c.confidence:.2f}){extra}"
+                    f"  {c.column:>3}  {shown}{pad} -> {target} ({c.method} {c.confidence:.2f}){extra}"
                 )
             for note in _sheet_notes(t):
                 click.echo(f"  {note}")
