@@ -224,6 +224,7 @@ def run(
             ),
             rank_legends=_rank_legends(ingest.tables, rules),
             saved=_saved_date(ingest),
+            stage_legends=_stage_legends(ingest.tables, rules),
         )
         found.append(norm_findings)
         day, day_source = _reference_date(context.as_of, records, ingest)
@@ -465,6 +466,20 @@ def _rank_legends(tables: list[SheetTable], rules: Any) -> dict[str, dict[str, f
             # ingest keeps cells as text: a plain number cell ('90') is a number again
             rows = [[_number_or_text(c) for c in row] for row in t.cells]
             legend = rank_legend(rows, rules.normalize)
+            if legend:
+                legends[t.file] = legend
+    return legends
+
+
+def _stage_legends(tables: list[SheetTable], rules: Any) -> dict[str, dict[str, str]]:
+    """Each file's own stage legend (a ステージ定義 sheet: No | ステージ | 定義), from its small
+    skipped sheets; the first legend of a file counts."""
+    from .normalize.stage_words import stage_legend
+
+    legends: dict[str, dict[str, str]] = {}
+    for t in tables:
+        if t.kind == "skipped" and t.cells and t.file not in legends:
+            legend = stage_legend(t.cells, rules.stage_vocabulary, rules.normalize)
             if legend:
                 legends[t.file] = legend
     return legends

@@ -40,6 +40,7 @@ from .stage_words import (
     load_stage_vocabulary,
     match_stage,
     normalize_stage_column,
+    stage_codes,
 )
 from .text import clean_text
 from .web import normalize_postal_code, normalize_website, website_domain
@@ -60,6 +61,7 @@ def normalize_records(
     stage_vocabulary: StageVocabulary | None = None,
     rank_legends: Mapping[str, Mapping[str, float]] | None = None,
     saved: tuple[dt.date, str] | None = None,
+    stage_legends: Mapping[str, Mapping[str, str]] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return (normalized records, findings frame).
 
@@ -70,7 +72,9 @@ def normalize_records(
     ``stage_vocabulary`` replaces the rules' stage words (a run replaying a person's stage-word
     decisions, :func:`migrate.stage_review.vocabulary_with_decisions`); ``rank_legends`` maps a
     source file to its own rank legend (a 確度基準 sheet, :func:`.probability.rank_legend`), read
-    before the rules' ranks for that file's probability cells. ``saved`` (the latest date a
+    before the rules' ranks for that file's probability cells; ``stage_legends`` a source file
+    to its stage legend (a ステージ定義 sheet's codes and words, :func:`.stage_words.stage_legend`),
+    so that its stage cell 3 reads as the legend's word. ``saved`` (the latest date a
     workbook was last saved, and its name) is the reference date when ``today`` is None and the
     data has no updated/created date.
 
@@ -145,6 +149,7 @@ def normalize_records(
         normalize_number(out, col, rules, name)
     if by_kind.get("stage"):
         for name in by_kind["stage"]:
+            stage_codes(out, col, name, stage_legends or {}, vocab, rules)
             normalize_stage_column(out, col, rules, name, vocab)
     # dates after the stage: an open deal's close date looks ahead (3月末 written in January
     # is this March, 9月末 next September), a won or lost one's does not

@@ -24,6 +24,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
@@ -541,6 +542,78 @@ def unknown_stage_words(findings: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame({"rows": grouped.size(), "files": files}).rename_axis("word").reset_index()
     out["word"] = out["word"].astype(object)
     return out.sort_values(["rows", "word"], ascending=[False, True], ignore_index=True)[cols]
+
+
+#: a stage legend's codes are short (1, 2, 3 / A, B, C / S1 ...)
+_LEGEND_CODE_MAX = 4
+
+
+def stage_legend(
+    rows: list[list[object]], vocab: StageVocabulary, rules: NormalizeRules
+) -> dict[str, str]:
+    """A stage legend's codes and their stage words (a ステージ定義 sheet: No | ステージ | 定義,
+    1 リード, 2 商談, 3 提案 ...): the first column of short distinct codes beside a column whose
+    words are three or more distinct stages of the rules, one per code; {} when the rows hold
+    none. A tracker that writes the code (3) in its stage column means that stage."""
+    width = max((len(r) for r in rows), default=0)
+    columns = [[clean_text(r[j]) if j < len(r) else "" for r in rows] for j in range(width)]
+    for j, codes in enumerate(columns):
+        for words in columns[j + 1 :] + columns[:j]:
+            pairs = [(c, w) for c, w in zip(codes, words) if c and w]
+            keys = [c for c, _ in pairs if len(c) <= _LEGEND_CODE_MAX]
+            if len(keys) < 3 or len(set(keys)) != len(keys):
+                continue
+            stages = [read_stage_word(w, vocab, rules).stage for c, w in pairs if c in set(keys)]
+            named = [s for s in stages if s]
+            if len(named) >= 3 and len(set(named)) == len(named) and len(named) >= 0.8 * len(keys):
+                return {
+                    c: w
+                    for c, w in pairs
+                    if c in set(keys) and read_stage_word(w, vocab, rules).stage
+                }
+    return {}
+
+
+def stage_codes(
+    out: pd.DataFrame,
+    col: Collector,
+    field: str,
+    legends: Mapping[str, Mapping[str, str]],
+    vocab: StageVocabulary,
+    rules: NormalizeRules,
+) -> None:
+    """Stage cells that are a code of their file's stage legend (3 where the ステージ定義 sheet
+    says 3 is 提案) and no stage word of their own become the legend's word, in place, with one
+    finding per code (``normalize.stage-code``)."""
+    if not legends or "_source_file" not in out.columns:
+        return
+    files = out["_source_file"].astype(str).to_numpy(dtype=object)
+    cells = out[field].to_numpy(dtype=object).copy()
+    changed: dict[tuple[str, str], list[int]] = {}
+    for pos, (file, cell) in enumerate(zip(files, cells)):
+        legend = legends.get(file)
+        text = clean_text(cell) if legend else ""
+        if legend and text in legend and not read_stage_word(text, vocab, rules).stage:
+            cells[pos] = legend[text]
+            changed.setdefault((file, text), []).append(pos)
+    if not changed:
+        return
+    out[field] = pd.Series(cells, index=out.index, dtype=object)
+    for (file, code), positions in sorted(changed.items()):
+        word = legends[file][code]
+        issue = Issue(
+            "normalize.stage-code",
+            f"stage code {code!r} read as {word!r}, as the workbook's stage legend says",
+            word,
+            level="mapping",
+        )
+        col.rows(
+            field,
+            positions,
+            [issue] * len(positions),
+            [code] * len(positions),
+            [word] * len(positions),
+        )
 
 
 def normalize_stage_column(

@@ -273,7 +273,9 @@ def _find_in(
     table.columns = _stages_over_status(sheet, table.columns, rules_dir)
     table.columns = _row_counter_is_no_id(sheet, table.columns)
 
-    verdict = _not_records(matches, category, rules, table.data)
+    # a sheet named as settings is judged by its columns as read (a No column counting the rows
+    # is no record id: a ステージ定義 sheet of No | ステージ | 定義 holds no records)
+    verdict = _not_records(table.columns if category else matches, category, rules, table.data)
     if verdict is not None:
         return sheet.skip(*verdict)
     if not data_idx:
