@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import infer_dtype
 
 #: inferred kinds of a column whose equal values are equal in every respect (no 1 == 1.0 ==
 #: True across types), so they can be grouped with pandas' hash table
@@ -122,6 +123,19 @@ def map_values(values: pd.Series, fn: Callable[[Any], Any], dtype: Any = "object
     return pd.Series(by_value(values, fn), index=values.index, dtype=dtype)
 
 
+def empty_cells(cells: np.ndarray) -> np.ndarray:
+    """True where a cell of an object array holds nothing: missing (None, NaN, NaT, pd.NA) or ''.
+
+    A column of texts only (the normaliser writes '' for an empty cell, not None) has no
+    missing cell to look for: telling that takes a third of the time ``pd.isna`` takes to test
+    every cell, so such a column is tested against '' alone."""
+    if infer_dtype(cells, skipna=False) == "string":
+        return np.asarray(cells == "", dtype=bool)
+    mask = np.asarray(pd.isna(cells), dtype=bool)
+    mask[~mask] = cells[~mask] == ""
+    return mask
+
+
 def filled_cells(values: pd.Series, explode: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """(position, cell) of every non-empty cell of ``values`` (not missing, not ""), in order;
     with ``explode`` a tuple or list cell gives one entry per element, at its cell's position.
@@ -141,8 +155,7 @@ def filled_cells(values: pd.Series, explode: bool = False) -> tuple[np.ndarray, 
         cells = np.fromiter(flat, object, len(position))
     else:
         position = np.arange(n, dtype=np.int64)
-    keep = ~pd.isna(cells)
-    keep[keep] = cells[keep] != ""
+    keep = ~empty_cells(cells)
     return position[keep], cells[keep]
 
 

@@ -33,6 +33,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from ..columnar import empty_cells
 from .compare import JAPANESE
 from .ids import content_digests, factorize_sorted
 from .settings import EntitySettings
@@ -44,10 +45,7 @@ def empty_mask(values: pd.Series) -> np.ndarray:
         blank = (values == "").to_numpy(dtype=bool, na_value=False)
         return values.isna().to_numpy(dtype=bool) | blank
     if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
-        cells = values.to_numpy(dtype=object)
-        mask = np.asarray(pd.isna(cells), dtype=bool)
-        mask[~mask] = cells[~mask] == ""
-        return mask
+        return empty_cells(values.to_numpy(dtype=object))
     return values.isna().to_numpy(dtype=bool, copy=True)
 
 
@@ -406,7 +404,7 @@ def _first_filled(
         return kept, first, starts.astype(np.int64)
     at = np.arange(n)
     for j, values in enumerate(columns):
-        empty = pd.isna(values) | (values == "")
+        empty = empty_cells(values)
         first[:, j] = np.minimum.reduceat(np.where(empty[order], n, at), starts)
         found = first[:, j] < n
         kept[found, j] = values[order[first[found, j]]]

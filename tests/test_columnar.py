@@ -1,0 +1,40 @@
+"""columnar.empty_cells and filled_cells: a column of texts only is tested against '' alone,
+with the same answer as testing every cell for a missing value too."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from migrate.columnar import empty_cells, filled_cells
+
+
+def _objects(values: list[object]) -> np.ndarray:
+    cells = np.empty(len(values), dtype=object)
+    cells[:] = values
+    return cells
+
+
+@pytest.mark.parametrize(
+    ("values", "empty"),
+    [
+        pytest.param(["a", "", "b", ""], [0, 1, 0, 1], id="texts-only"),
+        pytest.param(["a", None, "", float("nan")], [0, 1, 1, 1], id="texts-and-missing"),
+        pytest.param(["", pd.NA, pd.NaT, np.nan, None], [1, 1, 1, 1, 1], id="every-missing-kind"),
+        pytest.param([1.5, "", 0, False, dt.date(2026, 1, 1)], [0, 1, 0, 0, 0], id="not-texts"),
+        pytest.param([("a", "b"), "", ()], [0, 1, 0], id="tuples"),
+        pytest.param([], [], id="no-cells"),
+    ],
+)
+def test_empty_cells_is_missing_or_blank(values: list[object], empty: list[int]) -> None:
+    assert empty_cells(_objects(values)).tolist() == [bool(e) for e in empty]
+
+
+def test_filled_cells_keeps_what_is_neither_missing_nor_blank() -> None:
+    values = pd.Series(_objects(["a", None, ("b", "", None), "", float("nan"), "c"]))
+    position, cells = filled_cells(values, explode=True)
+    assert position.tolist() == [0, 2, 5]
+    assert cells.tolist() == ["a", "b", "c"]
