@@ -136,6 +136,18 @@ def empty_cells(cells: np.ndarray) -> np.ndarray:
     return mask
 
 
+def as_texts(values: pd.Series) -> np.ndarray:
+    """``values.astype(str).to_numpy(dtype=object)``: a column of texts only is taken as it is.
+
+    From pandas 3 on, ``astype(str)`` copies every cell into an Arrow column, to be copied back
+    into Python texts (~20x the time of telling that the column holds texts only). The array
+    may be the column's own: read it, never write into it."""
+    cells = values.to_numpy(dtype=object)
+    if infer_dtype(cells, skipna=False) == "string":
+        return cells
+    return values.astype(str).to_numpy(dtype=object)
+
+
 def filled_cells(values: pd.Series, explode: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """(position, cell) of every non-empty cell of ``values`` (not missing, not ""), in order;
     with ``explode`` a tuple or list cell gives one entry per element, at its cell's position.

@@ -1,5 +1,5 @@
-"""columnar.empty_cells and filled_cells: a column of texts only is tested against '' alone,
-with the same answer as testing every cell for a missing value too."""
+"""columnar.empty_cells, filled_cells and as_texts: a column of texts only is tested against
+'' alone and taken as its own texts, with the answers of testing every cell."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from migrate.columnar import empty_cells, filled_cells
+from migrate.columnar import as_texts, empty_cells, filled_cells
 
 
 def _objects(values: list[object]) -> np.ndarray:
@@ -38,3 +38,21 @@ def test_filled_cells_keeps_what_is_neither_missing_nor_blank() -> None:
     position, cells = filled_cells(values, explode=True)
     assert position.tolist() == [0, 2, 5]
     assert cells.tolist() == ["a", "b", "c"]
+
+
+@pytest.mark.parametrize(
+    "series",
+    [
+        pytest.param(pd.Series(_objects(["a", "", "b"]), dtype=object), id="texts-only"),
+        pytest.param(pd.Series(["a", "", "b"], dtype="string"), id="string-dtype"),
+        pytest.param(pd.Series(_objects(["a", None, "b"]), dtype=object), id="texts-and-none"),
+        pytest.param(pd.Series([1200000.0, 0.5, float("nan")]), id="floats"),
+        pytest.param(pd.Series(_objects([1, "1", True])), id="mixed"),
+    ],
+)
+def test_as_texts_is_astype_str(series: pd.Series) -> None:
+    expected = series.astype(str).to_numpy(dtype=object)
+    got = as_texts(series)
+    assert got.dtype == object
+    assert [type(v) for v in got] == [type(v) for v in expected]
+    assert pd.Series(got).equals(pd.Series(expected))

@@ -33,7 +33,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from ..columnar import empty_cells
+from ..columnar import as_texts, empty_cells
 from .compare import JAPANESE
 from .ids import content_digests, factorize_sorted
 from .settings import EntitySettings
@@ -316,8 +316,8 @@ def alternates(
     # ids and spellings as their sorted codes: the distinct (id, spelling) pairs in that order
     # by one sort of integers (no frame of texts to compare, deduplicate and sort)
     gcode = code[ok]
-    v = rows[field].astype(str).to_numpy(dtype=object)[ok]
-    other = v != kept.reindex(gs).astype(str).to_numpy(dtype=object)[gcode]
+    v = as_texts(rows[field])[ok]
+    other = v != as_texts(kept.reindex(gs))[gcode]
     vcode, vs = factorize_sorted(v[other])
     pair = np.unique(gcode[other].astype(np.int64) * max(len(vs), 1) + vcode)
     joined = join_groups(
@@ -595,7 +595,7 @@ def survive(
             kept = _most_frequent(
                 strategy,
                 icode[ok],
-                col[ok].astype(str).to_numpy(),
+                as_texts(col[ok]),
                 col[ok].to_numpy(),
                 r[ok],
                 legal_forms,
@@ -606,7 +606,7 @@ def survive(
             df = pd.DataFrame(
                 {
                     "g": icode[ok],
-                    "v": pd.Series(col[ok].astype(str).to_numpy(dtype=object), dtype=object),
+                    "v": pd.Series(as_texts(col[ok]), dtype=object),
                     "r": r[ok],
                 }
             )
@@ -650,7 +650,7 @@ def survive(
         df = pd.DataFrame(
             {
                 "g": icode[ok],
-                "v": col[ok].astype(str).to_numpy(),
+                "v": as_texts(col[ok]),
                 "raw": col[ok].to_numpy(),
                 "pos": pos[ok],
             }
@@ -659,7 +659,7 @@ def survive(
         df = df[multi]
         if df.empty:
             continue
-        kept_val = out[f].reindex(df["g"]).astype(str).to_numpy()
+        kept_val = as_texts(out[f].reindex(df["g"]))
         differs = df["v"].to_numpy() != kept_val
         # the row the kept value came from (the most recent row holding it), which is not the
         # entity's surviving row when that row leaves the field empty
@@ -799,10 +799,11 @@ def stage_guard(
         tied &= created[has] == created[src]
         tied &= (progress[has] == progress[src]) & (has != src)
         vals = col.astype(object).to_numpy()
-        text = col.astype(str).to_numpy()
-        differ = tied & ~empty[has] & (text[has] != text[src])
-        kept_of = src
-        for p, k, entity in zip(has[differ], kept_of[differ], g[differ]):
+        # only the tied rows' values are compared, as texts (a float column's texts: 0.05 s
+        # per 100k rows)
+        differ = tied & ~empty[has]
+        differ[differ] = as_texts(col.iloc[has[differ]]) != as_texts(col.iloc[src[differ]])
+        for p, k, entity in zip(has[differ], src[differ], g[differ]):
             out.append(
                 {"rule": "dedupe.unordered-conflict", "position": int(p), "entity": entity,
                  "field": f, "value": vals[p], "kept": vals[k], "kept_position": int(k)}
