@@ -134,11 +134,14 @@ def effective_date(rows: pd.DataFrame) -> pd.Series:
     (``商談レポート_20250930.xlsx``) opened and saved again later holds the data of its name.
     """
     upd = _dates(rows, "updated_at").str.slice(0, 10)
-    files = rows.get("_source_file", pd.Series("", index=rows.index)).astype(str)
-    sheets = rows.get("_source_sheet", pd.Series("", index=rows.index)).astype(str)
+    blank = pd.Series("", index=rows.index, dtype=object)
+    # the sheet of each row as a number: no text of file and sheet joined per row to group by
+    sheet, _ = _distinct_rows(
+        [as_texts(rows.get(c, blank)) for c in ("_source_file", "_source_sheet")]
+    )
     named = sheet_dates(rows)
     seen = pd.concat([upd, _dates(rows, "created_at").str.slice(0, 10), named], axis=1).max(axis=1)
-    latest = seen.groupby(files + "\x1f" + sheets).transform("max").fillna("")
+    latest = seen.groupby(sheet).transform("max").fillna("")
     # a row with its own update date: that date, or the date its sheet's name says when later
     # (not the saved date alone: opening an old workbook and saving it again changes that)
     own = pd.concat([upd, sheet_dates(rows, named_only=True)], axis=1).max(axis=1).fillna("")
@@ -251,31 +254,44 @@ def sheet_dates(rows: pd.DataFrame, named_only: bool = False) -> pd.Series:
     that gives only a month (``ヨミ表_2026年1月``) is of the saved day when the workbook was
     saved in that month (the January sheet saved on the 20th holds the 20th's figures), else
     of the month's first day."""
-    files = rows.get("_source_file", pd.Series("", index=rows.index)).astype(str).tolist()
-    sheets = rows.get("_source_sheet", pd.Series("", index=rows.index)).astype(str).tolist()
-    saved = _dates(rows, SAVED_COLUMN).str.slice(0, 10).tolist()
-    out = []
-    for f, sh, sv in zip(files, sheets, saved):
-        named, month_only = _name_date(f, sh)
-        if not named and sv:
-            # a month's sheet without its year (5月, Jun): the last such month up to the day
-            # the workbook was saved (the 6月 sheet of a workbook saved in December is June's)
-            month = _month_only(sh)
-            if month:
-                year = int(sv[:4]) - (month > int(sv[5:7]))
-                named, month_only = f"{year:04d}-{month:02d}-01", True
-        if not named:
-            period_end = fiscal_period(sh)[1]
-            if period_end:  # a fiscal year's sheet: as of its end, or of the saved day before
-                out.append(min(period_end, sv) if sv else period_end)
-                continue
-        if not named:
-            out.append("" if named_only else sv)
-        elif month_only and sv[:7] == named[:7]:
-            out.append(max(sv, named))
-        else:
-            out.append(named)
-    return pd.Series(out, index=rows.index, dtype=object)
+    blank = pd.Series("", index=rows.index, dtype=object)
+    files = as_texts(rows.get("_source_file", blank))
+    sheets = as_texts(rows.get("_source_sheet", blank))
+    saved = _dates(rows, SAVED_COLUMN).str.slice(0, 10).to_numpy(dtype=object)
+    # the rows of a sheet share its file, name and saved day: each distinct three read once
+    code, first = _distinct_rows([files, sheets, saved])
+    dates = [_sheet_date(files[i], sheets[i], saved[i], named_only) for i in first.tolist()]
+    return pd.Series(np.asarray(dates, dtype=object)[code], index=rows.index, dtype=object)
+
+
+def _distinct_rows(columns: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's code among the distinct rows of ``columns`` (in order of first appearance)
+    and the first position of each distinct row."""
+    code = np.zeros(len(columns[0]), dtype=np.int64)
+    for col in columns:
+        c, uniques = pd.factorize(col, use_na_sentinel=False)
+        code = pd.factorize(code * max(len(uniques), 1) + c)[0]
+    return code, np.unique(code, return_index=True)[1]
+
+
+def _sheet_date(file: str, sheet: str, saved: str, named_only: bool) -> str:
+    """:func:`sheet_dates` of one sheet: its file, its name and the day it was saved."""
+    named, month_only = _name_date(file, sheet)
+    if not named and saved:
+        # a month's sheet without its year (5月, Jun): the last such month up to the day
+        # the workbook was saved (the 6月 sheet of a workbook saved in December is June's)
+        month = _month_only(sheet)
+        if month:
+            year = int(saved[:4]) - (month > int(saved[5:7]))
+            named, month_only = f"{year:04d}-{month:02d}-01", True
+    if not named:
+        period_end = fiscal_period(sheet)[1]
+        if period_end:  # a fiscal year's sheet: as of its end, or of the saved day before
+            return min(period_end, saved) if saved else period_end
+        return "" if named_only else saved
+    if month_only and saved[:7] == named[:7]:
+        return max(saved, named)
+    return named
 
 
 def script_of(value: object) -> str:
