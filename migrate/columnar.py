@@ -154,9 +154,10 @@ def filled_cells(values: pd.Series, explode: bool = False) -> tuple[np.ndarray, 
     The cells come as they are (object array): the caller decides how they become texts."""
     cells = values.to_numpy(dtype=object)
     n = len(cells)
+    # a column of texts only (a deal's or contact's fields) holds no tuple: no test per cell
     many = (
         np.fromiter((isinstance(v, (tuple, list)) for v in cells), bool, n)
-        if explode
+        if explode and infer_dtype(cells, skipna=False) != "string"
         else np.zeros(n, dtype=bool)
     )
     if many.any():

@@ -33,11 +33,24 @@ def test_empty_cells_is_missing_or_blank(values: list[object], empty: list[int])
     assert empty_cells(_objects(values)).tolist() == [bool(e) for e in empty]
 
 
-def test_filled_cells_keeps_what_is_neither_missing_nor_blank() -> None:
-    values = pd.Series(_objects(["a", None, ("b", "", None), "", float("nan"), "c"]))
-    position, cells = filled_cells(values, explode=True)
-    assert position.tolist() == [0, 2, 5]
-    assert cells.tolist() == ["a", "b", "c"]
+@pytest.mark.parametrize(
+    ("values", "positions", "kept"),
+    [
+        pytest.param(
+            ["a", None, ("b", "", None), "", float("nan"), "c"],
+            [0, 2, 5],
+            ["a", "b", "c"],
+            id="tuples-and-missing",
+        ),
+        pytest.param(["a", "", "b c"], [0, 2], ["a", "b c"], id="texts-only"),
+    ],
+)
+def test_filled_cells_keeps_what_is_neither_missing_nor_blank(
+    values: list[object], positions: list[int], kept: list[object]
+) -> None:
+    position, cells = filled_cells(pd.Series(_objects(values)), explode=True)
+    assert position.tolist() == positions
+    assert cells.tolist() == kept
 
 
 @pytest.mark.parametrize(
