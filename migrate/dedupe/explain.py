@@ -64,14 +64,19 @@ def row_info(records: pd.DataFrame) -> pd.DataFrame:
         if SOURCE_ROW in records
         else pd.Series(0, index=records.index)
     )
-    key = text_column(records, ROW_KEY)
-    built = file + "|" + sheet + "|" + row.astype(str)
+    key = text_column(records, ROW_KEY).to_numpy(dtype=object)
+    # a row without a row key (every row the pipeline reads has one) gets file|sheet|row
+    keyless = key == ""
+    if keyless.any():
+        at = pd.Series(keyless, index=records.index)
+        key = key.copy()
+        key[keyless] = (file[at] + "|" + sheet[at] + "|" + row[at].astype(str)).to_numpy()
     return pd.DataFrame(
         {
             "file": file.to_numpy(),
             "sheet": sheet.to_numpy(),
             "row": row.to_numpy(),
-            "key": key.where(key != "", built).to_numpy(),
+            "key": key,
             # the currency of the row's amount: two amounts are shown with theirs
             "currency": text_column(records, "currency").to_numpy(),
         }
