@@ -553,8 +553,12 @@ def deal_records(
         ),
     )
     key = unique_keys(pd.Series(content, dtype=object), digest)
-    # records in the order of their content keys: the engine's tie-breaks follow content
-    by_key = np.argsort(key.to_numpy(dtype=str), kind="stable")
+    # records in the order of their content keys: the engine's tie-breaks follow content (the
+    # keys are distinct: Arrow's sort in C gives numpy's order of the texts, without a
+    # fixed-width copy of every key)
+    by_key = _text_order(key.to_numpy(dtype=object))
+    if by_key is None:
+        by_key = np.argsort(key.to_numpy(dtype=str), kind="stable")
     renumber = np.empty(len(by_key), dtype=np.int64)
     renumber[by_key] = np.arange(len(by_key))
     record_of_row[has] = renumber[record_of_row[has]]
