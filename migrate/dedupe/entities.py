@@ -213,19 +213,21 @@ def company_records(
     phone = text_column(records, "phone")
     n = len(records)
     pos = np.arange(n)
+    # the values stay Python texts (object Series; pandas 3 would copy an array of texts into
+    # Arrow): they are compared and taken back as objects
     domains = pd.DataFrame(
         {
             "row": np.r_[pos, pos],
-            "value": pd.concat([website, company_mail], ignore_index=True).to_numpy(),
+            "value": pd.concat([website, company_mail], ignore_index=True),
         }
     )
     ids = pd.DataFrame(
         {
             "row": np.r_[pos, pos, pos],
-            "kind": np.repeat(np.array(["domain", "phone", "email"], dtype=object), n),
+            "kind": pd.Series(np.repeat(["domain", "phone", "email"], n), dtype=object),
             "value": pd.concat(
                 [website.where(website != "", company_mail), phone, email], ignore_index=True
-            ).to_numpy(),
+            ),
         }
     )
     sheet = text_column(records, "_source_file") + "|" + text_column(records, "_source_sheet")
