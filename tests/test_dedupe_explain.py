@@ -110,3 +110,22 @@ def test_a_review_pair_of_names_that_read_alike_says_so() -> None:
     assert out.tolist() == ["the names read alike: 'yamadaelectric'", "domain exact (+5.1)"]
     kept = _reading_evidence(frame, a, b, pd.Series(["", ""]), np.array(["merged", "review"]))
     assert kept.tolist() == ["", ""]
+
+
+def test_a_row_without_a_row_key_is_keyed_by_file_sheet_and_row() -> None:
+    from migrate.dedupe.explain import row_info
+
+    rows = pd.DataFrame(
+        {
+            "_source_file": ["a.xlsx", "b.csv", "c.xlsx"],
+            "_source_sheet": ["S", "", "T"],
+            "_source_row": [4, 7, 9],
+            "_row_key": ["k1", "", "k3"],
+        }
+    )
+    assert row_info(rows)["key"].tolist() == ["k1", "b.csv||7", "k3"]
+    assert row_info(rows.drop(columns="_row_key"))["key"].tolist() == [
+        "a.xlsx|S|4",
+        "b.csv||7",
+        "c.xlsx|T|9",
+    ]

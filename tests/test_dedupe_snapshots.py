@@ -291,6 +291,34 @@ def test_a_month_sheet_without_its_year_takes_the_year_of_the_save(sheet, saved,
     assert sheet_dates(rows).tolist() == [date]
 
 
+def test_each_row_gets_its_own_sheets_date_when_sheets_interleave() -> None:
+    """Each sheet's date is read once for all its rows; rows of sheets and files in any order
+    (a sheet saved on two days counts twice) still get their own sheet's date."""
+    from migrate.dedupe.survivorship import SAVED_COLUMN, sheet_dates
+
+    rows = pd.DataFrame(
+        {
+            "_source_file": ["a.xlsx", "b_20250930.xlsx", "a.xlsx", "a.xlsx", "b_20250930.xlsx"],
+            "_source_sheet": ["6月", "Sheet1", "案件", "6月", "Sheet1"],
+            SAVED_COLUMN: ["2026-12-06", "2026-01-05", "2026-12-06", "2026-03-10", ""],
+        }
+    )
+    assert sheet_dates(rows).tolist() == [
+        "2026-06-01",
+        "2025-09-30",
+        "2026-12-06",
+        "2025-06-01",
+        "2025-09-30",
+    ]
+    assert sheet_dates(rows, named_only=True).tolist() == [
+        "2026-06-01",
+        "2025-09-30",
+        "",
+        "2025-06-01",
+        "2025-09-30",
+    ]
+
+
 TYPO_BASE = {
     "phone": "+81612345678",
     "contact_name": "山田 太郎",

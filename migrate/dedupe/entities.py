@@ -213,19 +213,21 @@ def company_records(
     phone = text_column(records, "phone")
     n = len(records)
     pos = np.arange(n)
+    # the values stay Python texts (object Series; pandas 3 would copy an array of texts into
+    # Arrow): they are compared and taken back as objects
     domains = pd.DataFrame(
         {
             "row": np.r_[pos, pos],
-            "value": pd.concat([website, company_mail], ignore_index=True).to_numpy(),
+            "value": pd.concat([website, company_mail], ignore_index=True),
         }
     )
     ids = pd.DataFrame(
         {
             "row": np.r_[pos, pos, pos],
-            "kind": np.repeat(np.array(["domain", "phone", "email"], dtype=object), n),
+            "kind": pd.Series(np.repeat(["domain", "phone", "email"], n), dtype=object),
             "value": pd.concat(
                 [website.where(website != "", company_mail), phone, email], ignore_index=True
-            ).to_numpy(),
+            ),
         }
     )
     sheet = text_column(records, "_source_file") + "|" + text_column(records, "_source_sheet")
@@ -553,8 +555,12 @@ def deal_records(
         ),
     )
     key = unique_keys(pd.Series(content, dtype=object), digest)
-    # records in the order of their content keys: the engine's tie-breaks follow content
-    by_key = np.argsort(key.to_numpy(dtype=str), kind="stable")
+    # records in the order of their content keys: the engine's tie-breaks follow content (the
+    # keys are distinct: Arrow's sort in C gives numpy's order of the texts, without a
+    # fixed-width copy of every key)
+    by_key = _text_order(key.to_numpy(dtype=object))
+    if by_key is None:
+        by_key = np.argsort(key.to_numpy(dtype=str), kind="stable")
     renumber = np.empty(len(by_key), dtype=np.int64)
     renumber[by_key] = np.arange(len(by_key))
     record_of_row[has] = renumber[record_of_row[has]]

@@ -64,16 +64,23 @@ def row_info(records: pd.DataFrame) -> pd.DataFrame:
         if SOURCE_ROW in records
         else pd.Series(0, index=records.index)
     )
-    key = text_column(records, ROW_KEY)
-    built = file + "|" + sheet + "|" + row.astype(str)
+    key = text_column(records, ROW_KEY).to_numpy(dtype=object)
+    # a row without a row key (every row the pipeline reads has one) gets file|sheet|row
+    keyless = key == ""
+    if keyless.any():
+        at = pd.Series(keyless, index=records.index)
+        key = key.copy()
+        key[keyless] = (file[at] + "|" + sheet[at] + "|" + row[at].astype(str)).to_numpy()
+    # the texts stay Python objects: every step takes them by position (to_numpy), which from
+    # an Arrow column (what pandas 3 makes of an array of texts) makes each text again
     return pd.DataFrame(
         {
-            "file": file.to_numpy(),
-            "sheet": sheet.to_numpy(),
+            "file": pd.Series(file.to_numpy(), dtype=object),
+            "sheet": pd.Series(sheet.to_numpy(), dtype=object),
             "row": row.to_numpy(),
-            "key": key.where(key != "", built).to_numpy(),
+            "key": pd.Series(key, dtype=object),
             # the currency of the row's amount: two amounts are shown with theirs
-            "currency": text_column(records, "currency").to_numpy(),
+            "currency": pd.Series(text_column(records, "currency").to_numpy(), dtype=object),
         }
     )
 

@@ -42,13 +42,24 @@ def is_kana_form(form: str) -> bool:
 
 def kana_reading(s: str, legal_forms: Iterable[str] = ()) -> str:
     """The katakana reading of a name written in kana only, legal forms removed; '' otherwise."""
+    forms = tuple(legal_forms)
     k = _KANA_NOISE.sub("", katakana(s))
-    for form in _kana_forms(tuple(legal_forms)):
+    if not _KANA_ONLY.match(k) and _all_kana(forms):
+        # taking kana forms off either end leaves a letter that is not kana where it was:
+        # a kanji or Latin name (nearly all of them) has no reading, whatever its forms
+        return ""
+    for form in _kana_forms(forms):
         if k.startswith(form):
             k = k[len(form) :]
         if k.endswith(form):
             k = k[: -len(form)]
     return k if len(k) >= 2 and _KANA_ONLY.match(k) else ""
+
+
+@lru_cache(maxsize=8)
+def _all_kana(legal_forms: tuple[str, ...]) -> bool:
+    """Whether every form :func:`kana_reading` takes off is written in kana only."""
+    return all(_KANA_ONLY.match(f) for f in _kana_forms(legal_forms))
 
 
 @lru_cache(maxsize=8)
