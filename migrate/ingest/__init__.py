@@ -99,6 +99,7 @@ def parse_ingest_rules(path: str) -> tuple[IngestRules, Limits]:
         "activity_log",
         "row_pairs",
         "column_fallbacks",
+        "third_party_words",
         "limits",
     ]
     problems.keys(doc, "", allowed)
@@ -185,6 +186,9 @@ def parse_ingest_rules(path: str) -> tuple[IngestRules, Limits]:
         activity_min_rows=int(activity.get("min_rows", 3)),
         row_pairs=tuple(row_pairs),
         column_fallbacks=tuple(fallbacks),
+        third_party_words=tuple(
+            problems.string_list(doc.get("third_party_words"), "third_party_words")
+        ),
     )
     problems.raise_if_any()
     lim = Limits(

@@ -66,6 +66,8 @@ class IngestRules:
     row_pairs: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
     # (first words, fallback words): one field under both, the first's column filled from the other's
     column_fallbacks: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
+    # words of a third party's columns beside the customer's (Partner Contact Email)
+    third_party_words: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

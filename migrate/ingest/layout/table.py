@@ -270,6 +270,7 @@ def _find_in(
     table.columns = _latest_of_series(sheet, table.columns)
     table.columns = _first_over_fallback(sheet, table.columns)
     table.columns = _visible_over_hidden(sheet, table.columns)
+    table.columns = _customer_over_third_party(sheet, table.columns)
     table.columns = _stages_over_status(sheet, table.columns, rules_dir)
     table.columns = _row_counter_is_no_id(sheet, table.columns)
 
@@ -725,6 +726,78 @@ def _stages_over_status(
             action="changed",
         )
     )
+    return out
+
+
+_CUSTOMER_FIELDS = (
+    "company_name",
+    "contact_name",
+    "contact_last_name",
+    "contact_first_name",
+    "email",
+    "phone",
+    "mobile_phone",
+    "contact_title",
+    "department",
+)
+
+
+def _customer_over_third_party(sheet: _Sheet, matches: list[ColumnMatch]) -> list[ColumnMatch]:
+    """A customer's field held by a column naming a third party (Partner Contact Email, 代理店
+    担当者): a column of the same field without such a word is the field; and a third party's
+    e-mail or phone with no such column is no contact's of the customer while another column
+    names the customer company: kept as an extra column. One finding per column
+    (``ingest.third-party-column``)."""
+    words = sheet.rules.third_party_words if sheet.rules is not None else ()
+    if not words:
+        return matches
+    out = list(matches)
+    third = [_pair_side(m.header, words) for m in out]
+    customer_company = any(
+        m.field == "company_name" and not t for m, t in zip(out, third, strict=True)
+    )
+    for k, held in enumerate(matches):
+        if held.field not in _CUSTOMER_FIELDS or not third[k]:
+            continue
+        field = str(held.field)
+        other = next(
+            (
+                i
+                for i, m in enumerate(out)
+                if m.field is None
+                and not third[i]
+                and m.note.startswith(f"also looks like {field},")
+            ),
+            None,
+        )
+        if other is not None:
+            out[other] = replace(
+                out[other], field=field, confidence=held.confidence, method=held.method, note=""
+            )
+            why = f"a third party's; column {out[other].column} ('{out[other].header}') is the customer's"
+        elif field in ("email", "phone", "mobile_phone") and customer_company:
+            why = "a third party's, not the customer contact's"
+        else:
+            continue
+        out[k] = replace(held, field=None, confidence=0.0, note=why)
+        sheet.table.findings.append(
+            Finding(
+                "ingest.third-party-column",
+                "info",
+                f"column {held.column} '{held.header}' names a third party (a partner, reseller "
+                f"or agency): not read as the customer's {field}"
+                + (
+                    f"; column {out[other].column} '{out[other].header}' is read as it"
+                    if other is not None
+                    else ""
+                ),
+                sheet.grid.file,
+                sheet.grid.sheet,
+                column=held.header,
+                field=field,
+                action="changed",
+            )
+        )
     return out
 
 
