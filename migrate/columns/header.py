@@ -186,9 +186,11 @@ def unit_hints(header: str, schema: Schema) -> tuple[float, str]:
     unit = 1.0
     for frag, mult in schema.multipliers:
         f = nfkc(frag)
-        # single latin letters (k, K) only count as a whole bracket segment like "(k)" or "($k)"
-        if re.fullmatch(r"[A-Za-z]{1,2}", f):
-            if any(re.fullmatch(rf"[\s$¥€£]*{re.escape(f)}[\s$¥€£]*", s) for s in segments):
+        # one or two latin letters (k, M, MM) and thousands written as zeros (000s, '000) only
+        # count as a whole bracket segment, a currency beside them: "($k)", "(USD M)", "($000s)"
+        if re.fullmatch(r"[A-Za-z]{1,2}|'?000s?", f):
+            whole = rf"[\s$¥€£]*(?:[A-Z]{{3}}\s*)?{re.escape(f)}[\s$¥€£]*"
+            if any(re.fullmatch(whole, s) for s in segments):
                 unit = mult
                 break
             continue
