@@ -523,6 +523,7 @@ def _classify(
     table.data = data
     if stated:
         _fill_stated(sheet, hpos, classes, stated, keep, matches)
+    _fill_ditto(sheet, matches)
     if groups is not None:
         add_group_column(
             table,
@@ -1014,6 +1015,45 @@ def _schema_words(schema: Schema) -> frozenset[str]:
 #: Fields a grouped report (Salesforce's summary report exported formatted, Excel's Subtotal)
 #: writes once per group: the account, the owner.
 _GROUP_FIELDS = ("company_name", "owner")
+
+
+#: a cell that says "the same as above" (〃, 同上, a lone double quote, ditto)
+_DITTO = frozenset({"〃", "″", "〃〃", "同上", "同左", '"', "”", "ditto", "do.", "Ditto", "DITTO"})
+
+
+def _fill_ditto(sheet: _Sheet, matches: list[ColumnMatch]) -> None:
+    """A data cell that is a ditto mark (〃, 同上) takes the value of the data row above it in
+    its column, in place; one finding per column (``ingest.ditto-filled``)."""
+    data = sheet.table.data
+    if data.empty:
+        return
+    by_index = {m.index: m for m in matches}
+    for j in data.columns:
+        values = data[j].to_numpy(dtype=object)
+        marks = [k for k, v in enumerate(values) if isinstance(v, str) and v.strip() in _DITTO]
+        if not marks:
+            continue
+        filled = values.copy()
+        for k in marks:
+            filled[k] = filled[k - 1] if k else None
+        data[j] = pd.Series(filled, index=data.index, dtype=object)
+        m = by_index.get(j)
+        rows = [str(data.index[k]) for k in marks]
+        sheet.table.findings.append(
+            Finding(
+                "ingest.ditto-filled",
+                "info",
+                f"{len(marks)} cell(s) of column {m.column if m else j} "
+                f"'{m.header if m else ''}' hold a ditto mark (〃, 同上) (rows {listed(rows)}): "
+                "each took the value of the row above",
+                sheet.grid.file,
+                sheet.grid.sheet,
+                int(data.index[marks[0]]),
+                m.header if m else "",
+                (m.field or "") if m else "",
+                action="changed",
+            )
+        )
 
 
 def _fill_stated(
