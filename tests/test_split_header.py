@@ -97,7 +97,6 @@ def test_one_header_row_naming_forecast_and_actual(tmp_path):
 @pytest.mark.parametrize(
     "headers",
     [
-        ("受注金額", "見込金額"),  # no actual word: the first column stays the amount
         ("Amount (Actual)", "Amount (Actual, USD)"),  # two actuals: no pair
     ],
 )
@@ -159,3 +158,28 @@ def test_a_first_record_that_holds_a_unit_word_is_still_a_record(tmp_path):
     table = read_sources([str(_unit_sheet(tmp_path / "u.xlsx", below))]).tables[0]
     assert table.header_rows == [1]
     assert len(table.data) == 3
+
+
+@pytest.mark.parametrize(
+    ("headers", "first"),
+    [
+        (("見込金額", "受注金額"), "受注金額"),  # no actual word: the column naming neither word
+        (("受注予定日", "受注日"), "受注日"),
+        (("Close Qtr", "Close Date"), "Close Date"),  # the date where it is written
+    ],
+)
+def test_the_plain_or_actual_column_is_read_and_the_plan_fills_its_blanks(tmp_path, headers, first):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["会社名", "案件名", *headers])
+    values = (
+        ("2026-12-31", "2026-11-20") if "Qtr" in headers[0] or "日" in headers[0] else (200, 100)
+    )
+    ws.append(["株式会社A", "X", values[0], values[1]])
+    ws.append(["株式会社B", "Y", values[0], None])
+    wb.save(tmp_path / "d.xlsx")
+    table = read_sources([str(tmp_path / "d.xlsx")]).tables[0]
+    [held] = [m for m in table.columns if m.field in ("amount", "close_date")]
+    assert held.header == first
+    assert [str(v)[:10] for v in table.data[held.index]] == [str(values[1]), str(values[0])]
+    assert [f.rule for f in table.findings].count("ingest.column-fallback") == 1

@@ -268,7 +268,7 @@ def _find_in(
         sheet, hpos, group_pos, body, keep, headers, matches, schema, rules, present
     )
     table.columns = _latest_of_series(sheet, table.columns)
-    table.columns = _first_over_fallback(sheet, table.columns)
+    table.columns = _first_over_fallback(sheet, table.columns, schema)
     table.columns = _visible_over_hidden(sheet, table.columns)
     table.columns = _customer_over_third_party(sheet, table.columns)
     table.columns = _stages_over_status(sheet, table.columns, rules_dir)
@@ -815,11 +815,18 @@ def _pair_side(header: str, words: tuple[str, ...]) -> bool:
     return False
 
 
-def _first_over_fallback(sheet: _Sheet, matches: list[ColumnMatch]) -> list[ColumnMatch]:
+#: the fields whose value a plan stands in for: amounts, dates, numbers, percentages (not a
+#: name: Deal / Fiscal Qtr beside Deal / Opportunity is no plan of the deal's name)
+_FALLBACK_TYPES = frozenset({"amount", "date", "number", "probability"})
+
+
+def _first_over_fallback(
+    sheet: _Sheet, matches: list[ColumnMatch], schema: Schema
+) -> list[ColumnMatch]:
     """One field named twice under a pair of words of rules/ingest.yaml ``column_fallbacks``
     (実績 / 金額 beside 計画 / 金額): the `first` word's column is the field, each blank cell of it
     filled from the `fallback` word's column; the fallback stays an extra column. One finding
-    per field (``ingest.column-fallback``)."""
+    per field whose column or values changed (``ingest.column-fallback``)."""
     table = sheet.table
     pairs = sheet.rules.column_fallbacks if sheet.rules is not None else ()
     if not pairs or table.data.empty:
@@ -827,6 +834,8 @@ def _first_over_fallback(sheet: _Sheet, matches: list[ColumnMatch]) -> list[Colu
     out = list(matches)
     for held in [m for m in matches if m.field]:
         field = str(held.field)
+        if schema.field(field).type not in _FALLBACK_TYPES:
+            continue
         named = [held] + [
             m for m in out if m.field is None and m.note.startswith(f"also looks like {field},")
         ]
@@ -835,18 +844,25 @@ def _first_over_fallback(sheet: _Sheet, matches: list[ColumnMatch]) -> list[Colu
         for first_words, fallback_words in pairs:
             firsts = [m for m in named if _pair_side(m.header, first_words)]
             rest = [m for m in named if _pair_side(m.header, fallback_words) and m not in firsts]
-            if len(firsts) == 1 and rest:
+            # without a first word, the one column naming neither word is the first (受注金額
+            # beside 見込金額, Close Date beside Close Qtr)
+            plain = [m for m in named if m not in firsts and m not in rest]
+            if not firsts and len(plain) == 1:
+                firsts = plain
+            if firsts and rest:
                 break
         else:
             continue
-        first = firsts[0]
+        # 受注日 and 失注日 beside 受注予定日: the first actual, then the other actuals, then the plan
+        firsts, rest = sorted(firsts, key=lambda m: m.index), sorted(rest, key=lambda m: m.index)
+        first, rest = firsts[0], [*firsts[1:], *rest]
         data = table.data
         if first.index not in data.columns:
             continue
         cells = data[first.index]
         blank = cells.isna()
         filled = 0
-        for m in sorted(rest, key=lambda m: m.index):  # left to right
+        for m in rest:  # the other actuals, then the plans, each left to right
             if m.index in data.columns:
                 use = blank & data[m.index].notna()
                 filled += int(use.sum())
@@ -868,6 +884,8 @@ def _first_over_fallback(sheet: _Sheet, matches: list[ColumnMatch]) -> list[Colu
                 confidence=0.0,
                 note=f"where column {first.column} ('{first.header}') is blank, its {field}",
             )
+        if first is held and not filled:
+            continue  # the column read is the one read before, and no blank was filled
         names = " / ".join(f"'{m.header}' (column {m.column})" for m in rest)
         table.findings.append(
             Finding(
