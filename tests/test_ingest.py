@@ -1212,3 +1212,20 @@ def test_the_readers_filled_cells_are_the_trimmed_cells_that_hold_a_value(path: 
         if g.filled is not None:
             assert g.trimmed is not None
             assert (g.filled == g.trimmed.notna().to_numpy()).all()
+
+
+@pytest.mark.parametrize("this_week_first", [False, True])
+def test_the_stage_of_this_week_wins_over_last_weeks(tmp_path, this_week_first):
+    """A 週報 with 先週ステータス and 今週ステータス, in either order: this week's is the stage."""
+    import openpyxl
+
+    cells = {"先週ステータス": "提案", "今週ステータス": "失注"}
+    order = sorted(cells, key=lambda h: (h == "先週ステータス") == this_week_first)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["顧客名", "案件名", *order, "金額"])
+    ws.append(["株式会社A", "X", *(cells[h] for h in order), 100])
+    wb.save(tmp_path / "w.xlsx")
+    table = read_sources([str(tmp_path / "w.xlsx")]).tables[0]
+    [stage] = [m for m in table.columns if m.field == "stage"]
+    assert table.data[stage.index].tolist() == ["失注"]

@@ -544,12 +544,52 @@ _PERIOD_RE = re.compile(
 )
 
 
+# periods named relative to now (先週 ステータス / 今週 ステータス, Last Week / This Week Status):
+# each word's place among them, the earliest first
+_RELATIVE_PERIODS = {
+    "先々週": -2,
+    "先週": -1,
+    "前週": -1,
+    "前回": -1,
+    "先月": -1,
+    "前月": -1,
+    "last week": -1,
+    "previous": -1,
+    "prior": -1,
+    "last": -1,
+    "今週": 0,
+    "当週": 0,
+    "今回": 0,
+    "今月": 0,
+    "当月": 0,
+    "this week": 0,
+    "current": 0,
+    "this": 0,
+}
+_RELATIVE_RE = re.compile(
+    "|".join(
+        rf"(?<![a-z]){re.escape(w)}(?![a-z])" if w.isascii() else re.escape(w)
+        for w in sorted(_RELATIVE_PERIODS, key=len, reverse=True)
+    ),
+    re.IGNORECASE,
+)
+
+
 def _series_key(header: str) -> str:
-    """A header without its period (W3 状況, 第3週 ステータス, 4月 状況, 2026/04/07 状況 -> 状況);
-    '' when the header names no period."""
-    if not header or not any(ch.isdigit() for ch in header):
+    """A header without its period (W3 状況, 第3週 ステータス, 4月 状況, 2026/04/07 状況, 先週
+    ステータス -> 状況 / ステータス); '' when the header names no period."""
+    text = unicodedata.normalize("NFKC", header or "")
+    if _RELATIVE_RE.search(text):
+        return _PERIOD_RE.sub("", _RELATIVE_RE.sub("", text)).lower()
+    if not any(ch.isdigit() for ch in text):
         return ""
-    return _PERIOD_RE.sub("", unicodedata.normalize("NFKC", header)).lower()
+    return _PERIOD_RE.sub("", text).lower()
+
+
+def _period_rank(header: str) -> int:
+    """-2 for 先々週, -1 for 先週 / Last Week, 0 otherwise: relative periods in time order."""
+    hit = _RELATIVE_RE.search(unicodedata.normalize("NFKC", header or ""))
+    return _RELATIVE_PERIODS[hit.group().lower()] if hit else 0
 
 
 def _latest_of_series(sheet: _Sheet, matches: list[ColumnMatch]) -> list[ColumnMatch]:
@@ -571,7 +611,7 @@ def _latest_of_series(sheet: _Sheet, matches: list[ColumnMatch]) -> list[ColumnM
     ]
     if len(series) < 2:
         return matches
-    series.sort(key=lambda m: m.index)
+    series.sort(key=lambda m: (_period_rank(m.header), m.index))  # earliest first
     data = table.data
     latest = pd.Series([None] * len(data), index=data.index, dtype=object)
     for m in series:
