@@ -448,3 +448,17 @@ def test_a_short_date_takes_the_era_in_the_sheet_name_and_none_without_one() -> 
     out, found = normalize_records(records(rows), today=TODAY)
     assert out["close_date"].tolist() == ["2030-06-11", ""]
     assert not (found["rule"] == "normalize.era-assumed").any()
+
+
+def test_an_address_alone_in_the_contact_cell_is_the_rows_email_too():
+    records = pd.DataFrame(
+        {
+            "_source_file": ["a.csv", "a.csv"],
+            "_source_sheet": ["", ""],
+            "_source_row": [2, 3],
+            "contact_name": ["gavin@hooli.xyz", "Richard Hendricks <richard@piedpiper.com>"],
+        }
+    )
+    out, _ = normalize_records(records)
+    assert out["email"].tolist() == ["gavin@hooli.xyz", "richard@piedpiper.com"]
+    assert out["contact_name"].tolist()[0] == "gavin@hooli.xyz"  # the name the row has

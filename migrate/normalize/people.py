@@ -180,6 +180,16 @@ def address_in_name(value: object) -> str:
     return hit["a"] or hit["b"] or hit["c"]
 
 
+def address_alone(value: object) -> str:
+    """The e-mail address a contact cell holds and nothing else ('' otherwise):
+    ``gavin@hooli.xyz``; the cell stays the contact's name (a name is all the row has), and the
+    address is the row's e-mail too."""
+    if not isinstance(value, str) or "@" not in value:
+        return ""
+    hit = _ADDRESS_RE.fullmatch(_one_line(value))
+    return (hit["a"] or hit["b"] or hit["c"]) if hit else ""
+
+
 def _strip_addresses(s: str, issues: list[Issue]) -> str:
     if "@" not in s:
         return s

@@ -32,7 +32,7 @@ from .date_columns import normalize_date_columns
 from .emails import email_domain, normalize_email
 from .money import normalize_money
 from .owners import load_owners, normalize_owner_column
-from .people import address_in_name, normalize_person
+from .people import address_alone, address_in_name, normalize_person
 from .phones import countries_from_run, normalize_phone
 from .probability import normalize_number, normalize_probability, parse_probability
 from .stage_words import (
@@ -343,12 +343,13 @@ def _fill_from_spare_columns(
 
 
 def _emails_from_names(out: pd.DataFrame, by_kind: dict[str, list[str]]) -> None:
-    """The e-mail address written beside a contact's name (Ms. Lee <lee@nitto.jp>) becomes the
-    row's e-mail where the row has none; the name loses it (normalize.email-in-name)."""
+    """The e-mail address written beside a contact's name (Ms. Lee <lee@nitto.jp>), or alone in
+    the name cell (gavin@hooli.xyz), becomes the row's e-mail where the row has none; a name
+    loses the address beside it (normalize.email-in-name), an address alone stays the name."""
     if "contact_name" not in out.columns:
         return
     codes, uniques = distinct(out["contact_name"])
-    found = [address_in_name(u) for u in uniques]
+    found = [address_in_name(u) or address_alone(u) for u in uniques]
     if not any(found):
         return
     address = take(found, codes)
