@@ -64,15 +64,8 @@ def _alike(a: str, b: str) -> bool:
     return fuzz.ratio(a, b) >= 85
 
 
-def join_company_codes(out: pd.DataFrame, col: Collector, rules: NormalizeRules) -> None:
-    """Fill the company of the rows that have only a code (in place; see the module)."""
-    if CODE not in out.columns or "company_name" not in out.columns:
-        return
-    ignore = rules.companies.code_ignores_leading_zeros
-    raw = out[CODE].to_numpy(dtype=object)
-    keys = np.array([code_key(v, ignore_leading_zeros=ignore) for v in raw], dtype=object)
-    if not (keys != "").any():
-        return
+def _company_columns(out: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each row's company name, match key and legal form, cleaned ('' where none)."""
     names = out["company_name"].map(clean_text).to_numpy(dtype=object)
     ckeys = (
         out["company_key"].map(clean_text).to_numpy(dtype=object) if "company_key" in out else names
@@ -82,6 +75,19 @@ def join_company_codes(out: pd.DataFrame, col: Collector, rules: NormalizeRules)
         if "company_legal_form" in out
         else np.full(len(out), "", dtype=object)
     )
+    return names, ckeys, forms
+
+
+def join_company_codes(out: pd.DataFrame, col: Collector, rules: NormalizeRules) -> None:
+    """Fill the company of the rows that have only a code (in place; see the module)."""
+    if CODE not in out.columns or "company_name" not in out.columns:
+        return
+    ignore = rules.companies.code_ignores_leading_zeros
+    raw = out[CODE].to_numpy(dtype=object)
+    keys = np.array([code_key(v, ignore_leading_zeros=ignore) for v in raw], dtype=object)
+    if not (keys != "").any():
+        return
+    names, ckeys, forms = _company_columns(out)
     named: dict[str, dict[str, list[int]]] = {}  # code -> company key -> row positions
     for pos in np.flatnonzero((keys != "") & (ckeys != "")):
         named.setdefault(keys[pos], {}).setdefault(ckeys[pos], []).append(int(pos))
@@ -129,15 +135,7 @@ def join_record_ids(out: pd.DataFrame, col: Collector) -> None:
         return
     files = out["_source_file"].astype(str).to_numpy(dtype=object)
     keys = np.where(usable, files + "\x1f" + ids, "")
-    names = out["company_name"].map(clean_text).to_numpy(dtype=object)
-    ckeys = (
-        out["company_key"].map(clean_text).to_numpy(dtype=object) if "company_key" in out else names
-    )
-    forms = (
-        out["company_legal_form"].map(clean_text).to_numpy(dtype=object)
-        if "company_legal_form" in out
-        else np.full(len(out), "", dtype=object)
-    )
+    names, ckeys, forms = _company_columns(out)
     lacking = np.flatnonzero(usable & (names == ""))
     if not len(lacking):
         return

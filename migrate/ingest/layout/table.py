@@ -654,6 +654,32 @@ def _latest_of_series(sheet: _Sheet, matches: list[ColumnMatch]) -> list[ColumnM
     return out
 
 
+def _hand_over(out: list[ColumnMatch], held: int, to: int, why: str) -> None:
+    """Column ``to`` takes the field column ``held`` was read as (its confidence and method);
+    ``held`` becomes an extra column, noted with ``why``. In place."""
+    was = out[held]
+    out[to] = replace(
+        out[to], field=was.field, confidence=was.confidence, method=was.method, note=""
+    )
+    out[held] = replace(was, field=None, confidence=0.0, note=why)
+
+
+def _column_finding(sheet: _Sheet, rule: str, message: str, header: str, field: str) -> None:
+    """One finding about which column a field is read from (info, the mapping changed)."""
+    sheet.table.findings.append(
+        Finding(
+            rule,
+            "info",
+            message,
+            sheet.grid.file,
+            sheet.grid.sheet,
+            column=header,
+            field=field,
+            action="changed",
+        )
+    )
+
+
 def _visible_over_hidden(sheet: _Sheet, matches: list[ColumnMatch]) -> list[ColumnMatch]:
     """One field named by a hidden column and a visible one (ステージ hidden in C, ステージ in F:
     a team hides the column it stopped using): the visible column is the field, the hidden one
@@ -680,28 +706,20 @@ def _visible_over_hidden(sheet: _Sheet, matches: list[ColumnMatch]) -> list[Colu
         if shown is None:
             continue
         i, visible = shown
-        out[i] = replace(
-            visible, field=field, confidence=held.confidence, method=held.method, note=""
+        _hand_over(
+            out,
+            k,
+            i,
+            f"hidden; column {visible.column} ('{visible.header}') is the visible {field}",
         )
-        out[k] = replace(
-            held,
-            field=None,
-            confidence=0.0,
-            note=f"hidden; column {visible.column} ('{visible.header}') is the visible {field}",
-        )
-        sheet.table.findings.append(
-            Finding(
-                "ingest.hidden-column",
-                "info",
-                f"column {held.column} '{held.header}' is hidden and column {visible.column} "
-                f"'{visible.header}' names the same field: the visible one is read as {field}, "
-                "the hidden one kept as an extra column",
-                sheet.grid.file,
-                sheet.grid.sheet,
-                column=visible.header,
-                field=field,
-                action="changed",
-            )
+        _column_finding(
+            sheet,
+            "ingest.hidden-column",
+            f"column {held.column} '{held.header}' is hidden and column {visible.column} "
+            f"'{visible.header}' names the same field: the visible one is read as {field}, "
+            "the hidden one kept as an extra column",
+            visible.header,
+            field,
         )
     return out
 
@@ -746,26 +764,17 @@ def _stages_over_status(
     if n < 2:
         return matches
     out = list(matches)
-    out[k] = replace(finer, field="stage", confidence=held.confidence, method=held.method, note="")
-    out[held_at] = replace(
-        held,
-        field=None,
-        confidence=0.0,
-        note=f"a status; column {finer.column} ('{finer.header}') holds the stages",
+    _hand_over(
+        out, held_at, k, f"a status; column {finer.column} ('{finer.header}') holds the stages"
     )
-    sheet.table.findings.append(
-        Finding(
-            "ingest.stage-from-stages-column",
-            "info",
-            f"column {held.column} '{held.header}' names at most one open stage (a status) and "
-            f"column {finer.column} '{finer.header}' names {n}: the latter is read as the stage, "
-            "the status kept as an extra column (its won and lost words still count)",
-            sheet.grid.file,
-            sheet.grid.sheet,
-            column=finer.header,
-            field="stage",
-            action="changed",
-        )
+    _column_finding(
+        sheet,
+        "ingest.stage-from-stages-column",
+        f"column {held.column} '{held.header}' names at most one open stage (a status) and "
+        f"column {finer.column} '{finer.header}' names {n}: the latter is read as the stage, "
+        "the status kept as an extra column (its won and lost words still count)",
+        finer.header,
+        "stage",
     )
     return out
 
@@ -812,32 +821,31 @@ def _customer_over_third_party(sheet: _Sheet, matches: list[ColumnMatch]) -> lis
             None,
         )
         if other is not None:
-            out[other] = replace(
-                out[other], field=field, confidence=held.confidence, method=held.method, note=""
+            theirs = out[other]
+            _hand_over(
+                out,
+                k,
+                other,
+                f"a third party's; column {theirs.column} ('{theirs.header}') is the customer's",
             )
-            why = f"a third party's; column {out[other].column} ('{out[other].header}') is the customer's"
         elif field in ("email", "phone", "mobile_phone") and customer_company:
-            why = "a third party's, not the customer contact's"
+            out[k] = replace(
+                held, field=None, confidence=0.0, note="a third party's, not the customer contact's"
+            )
         else:
             continue
-        out[k] = replace(held, field=None, confidence=0.0, note=why)
-        sheet.table.findings.append(
-            Finding(
-                "ingest.third-party-column",
-                "info",
-                f"column {held.column} '{held.header}' names a third party (a partner, reseller "
-                f"or agency): not read as the customer's {field}"
-                + (
-                    f"; column {out[other].column} '{out[other].header}' is read as it"
-                    if other is not None
-                    else ""
-                ),
-                sheet.grid.file,
-                sheet.grid.sheet,
-                column=held.header,
-                field=field,
-                action="changed",
-            )
+        _column_finding(
+            sheet,
+            "ingest.third-party-column",
+            f"column {held.column} '{held.header}' names a third party (a partner, reseller "
+            f"or agency): not read as the customer's {field}"
+            + (
+                f"; column {out[other].column} '{out[other].header}' is read as it"
+                if other is not None
+                else ""
+            ),
+            held.header,
+            field,
         )
     return out
 
@@ -927,19 +935,14 @@ def _first_over_fallback(
         if first is held and not filled:
             continue  # the column read is the one read before, and no blank was filled
         names = " / ".join(f"'{m.header}' (column {m.column})" for m in rest)
-        table.findings.append(
-            Finding(
-                "ingest.column-fallback",
-                "info",
-                f"{field} is named twice: '{first.header}' (column {first.column}) is read as "
-                f"{field}, and {names} where it is blank ({filled} of {len(data)} rows); "
-                "the other column stays as an extra column",
-                sheet.grid.file,
-                sheet.grid.sheet,
-                column=first.header,
-                field=field,
-                action="changed",
-            )
+        _column_finding(
+            sheet,
+            "ingest.column-fallback",
+            f"{field} is named twice: '{first.header}' (column {first.column}) is read as "
+            f"{field}, and {names} where it is blank ({filled} of {len(data)} rows); "
+            "the other column stays as an extra column",
+            first.header,
+            field,
         )
     return out
 
