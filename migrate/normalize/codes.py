@@ -28,6 +28,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from ..columnar import map_values
 from .base import Issue
 from .collect import Collector
 from .config import NormalizeRules
@@ -129,8 +130,13 @@ def join_record_ids(out: pd.DataFrame, col: Collector) -> None:
     whose rows name companies that are not alike gives none."""
     if "record_id" not in out.columns or "company_name" not in out.columns:
         return
-    ids = np.array([_SPACES.sub("", clean_text(v)) for v in out["record_id"]], dtype=object)
-    usable = np.array([bool(i) and not _COUNTER.fullmatch(i) for i in ids], dtype=bool)
+    # each distinct id cleaned once (a tracker repeats its ids on every snapshot row)
+    ids = map_values(out["record_id"], lambda v: _SPACES.sub("", clean_text(v))).to_numpy(
+        dtype=object
+    )
+    usable = map_values(pd.Series(ids), lambda i: bool(i) and not _COUNTER.fullmatch(i)).to_numpy(
+        dtype=bool
+    )
     if not usable.any():
         return
     files = out["_source_file"].astype(str).to_numpy(dtype=object)

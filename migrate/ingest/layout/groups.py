@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from ...columns import ColumnMatch, header_key
@@ -88,30 +89,41 @@ _GROUP_STATEMENT = re.compile(
 
 
 def group_statements(
-    body: pd.DataFrame, classes: Sequence[RowClass], headers: Sequence[str]
+    body: pd.DataFrame,
+    classes: Sequence[RowClass],
+    headers: Sequence[str],
+    filled: np.ndarray | None = None,
 ) -> tuple[list[RowClass], dict[int, tuple[int, str]]]:
     """(the classes with each group row of a grouped report marked ``group-heading``, and per
     body row below one: (the grouping column's position in ``body``, the group's value)).
 
     A group row holds one text, ``<a column's header>: <value>`` with an optional count
     (``Stage: Prospecting (2 records)``): the rows below it, up to the next such row, belong to
-    that value of that column (written once, on the group row, not on each row)."""
+    that value of that column (written once, on the group row, not on each row). Only rows of
+    one filled cell are read (``filled``: which cells of ``body`` hold a value, when known)."""
     out = list(classes)
+    counts = (body.notna().to_numpy() if filled is None else filled).sum(axis=1)
+    heads: dict[int, tuple[int, str]] = {}
     keys = {header_key(h): j for j, h in enumerate(headers) if h}
+    for k in np.flatnonzero(counts == 1).tolist():
+        if classes[k] not in ("data", "note"):
+            continue
+        text = lone_text(body.iloc[k].tolist())
+        m = _GROUP_STATEMENT.match(text) if text else None
+        j = keys.get(header_key(m.group("label"))) if m else None
+        if m is not None and j is not None:
+            heads[k] = (j, m.group("value").strip())
+    if not heads:
+        return out, {}
     fills: dict[int, tuple[int, str]] = {}
     current: tuple[int, str] | None = None
     for k, cls in enumerate(classes):
-        if cls in ("data", "note"):
-            text = lone_text(body.iloc[k].tolist())
-            m = _GROUP_STATEMENT.match(text) if text else None
-            j = keys.get(header_key(m.group("label"))) if m else None
-            if m is not None and j is not None:
-                out[k] = "group-heading"
-                current = (j, m.group("value").strip())
-                continue
-        if cls == "data" and current is not None:
+        if k in heads:
+            out[k] = "group-heading"
+            current = heads[k]
+        elif cls == "data" and current is not None:
             fills[k] = current
-    return out, fills if any(c == "group-heading" for c in out) else {}
+    return out, fills
 
 
 def add_group_column(

@@ -502,7 +502,7 @@ def _classify(
     title = lone_text(cells.iloc[above[-1]].tolist()) if above else None
     classes, groups = group_headings(kept, classes, title)
     # a grouped report's group rows (Stage: Prospecting (2 records)): their value per row
-    classes, stated = group_statements(kept, classes, [headers[j] for j in keep])
+    classes, stated = group_statements(kept, classes, [headers[j] for j in keep], present)
     table.skipped = [(sheet.excel_row(i), "row.title") for i in above]
     data_idx = []
     for k, cls in enumerate(classes):
@@ -1090,11 +1090,11 @@ def _fill_ditto(sheet: _Sheet, matches: list[ColumnMatch]) -> None:
         return
     by_index = {m.index: m for m in matches}
     for j in data.columns:
-        values = data[j].to_numpy(dtype=object)
-        marks = [k for k, v in enumerate(values) if isinstance(v, str) and v.strip() in _DITTO]
-        if not marks:
+        at = data[j].isin(_DITTO).to_numpy(dtype=bool)  # cells are trimmed already
+        if not at.any():
             continue
-        filled = values.copy()
+        marks = np.flatnonzero(at).tolist()
+        filled = data[j].to_numpy(dtype=object).copy()
         for k in marks:
             filled[k] = filled[k - 1] if k else None
         data[j] = pd.Series(filled, index=data.index, dtype=object)
