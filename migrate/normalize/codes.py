@@ -67,12 +67,14 @@ def _alike(a: str, b: str) -> bool:
 
 def _company_columns(out: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each row's company name, match key and legal form, cleaned ('' where none)."""
-    names = out["company_name"].map(clean_text).to_numpy(dtype=object)
-    ckeys = (
-        out["company_key"].map(clean_text).to_numpy(dtype=object) if "company_key" in out else names
-    )
+
+    def cleaned(column: str) -> np.ndarray:  # each distinct text once
+        return map_values(out[column], clean_text).to_numpy(dtype=object)
+
+    names = cleaned("company_name")
+    ckeys = cleaned("company_key") if "company_key" in out else names
     forms = (
-        out["company_legal_form"].map(clean_text).to_numpy(dtype=object)
+        cleaned("company_legal_form")
         if "company_legal_form" in out
         else np.full(len(out), "", dtype=object)
     )

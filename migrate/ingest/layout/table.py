@@ -523,7 +523,8 @@ def _classify(
     table.data = data
     if stated:
         _fill_stated(sheet, hpos, classes, stated, keep, matches)
-    _fill_ditto(sheet, matches)
+    if texts.distinct.isin(_DITTO).any():  # asked of the distinct texts: most sheets have none
+        _fill_ditto(sheet, matches)
     if groups is not None:
         add_group_column(
             table,
