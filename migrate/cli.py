@@ -593,10 +593,19 @@ def _run(ctx: click.Context, files: tuple[str, ...], target: str | None, **kw) -
     dup = result.report.get("duplicates", {})
     review = len(result.dedupe.review) if result.dedupe is not None else 0
     if dup.get("available", True) and result.dedupe is not None:
+        from .normalize.stage_words import unknown_stage_words
+
+        # the stage words no rule knows wait in review.xlsx too (its 'stage words' sheet)
+        words = len(unknown_stage_words(result.findings))
+        waiting = f"{review} pair(s)" + (f" and {words} stage word(s)" if words else "")
         click.echo(
             f"records: {len(result.dedupe.companies)} companies, {len(result.dedupe.contacts)} "
-            f"contacts, {len(result.dedupe.deals)} deals; {review} pair(s) to review"
-            + (" in review.xlsx (decide, then run again with --decisions)" if review else ""),
+            f"contacts, {len(result.dedupe.deals)} deals; {waiting} to review"
+            + (
+                " in review.xlsx (decide, then run again with --decisions)"
+                if review or words
+                else ""
+            ),
             err=True,
         )
         for line in _findings_line(result.findings, not target, ctx.obj.get("rules_dir")):

@@ -355,3 +355,20 @@ def test_the_run_summary_names_the_policy_when_most_deals_lack_a_required_value(
         assert "DIR/targets/salesforce.yaml" in lines[0]
     else:
         assert not lines, res.stderr
+
+
+def test_the_summary_counts_the_stage_words_waiting_in_review_xlsx(tmp_path):
+    path = tmp_path / "deals.csv"
+    path.write_text(
+        "会社名,案件名,ステージ,金額,受注予定日\n"
+        "株式会社A,X,ネタ,100,2026-05-31\n"
+        "株式会社B,Y,提案,200,2026-05-31\n",
+        encoding="utf-8",
+    )
+    res = invoke("run", str(path), "--out", str(tmp_path / "o"), "--target", "salesforce")
+    [line] = [ln for ln in res.stderr.splitlines() if ln.startswith("records:")]
+    assert line.endswith(
+        "0 pair(s) and 1 stage word(s) to review in review.xlsx (decide, then run again with "
+        "--decisions)"
+    ), line
+    assert (tmp_path / "o" / "review.xlsx").exists()
