@@ -183,3 +183,19 @@ def test_the_plain_or_actual_column_is_read_and_the_plan_fills_its_blanks(tmp_pa
     assert held.header == first
     assert [str(v)[:10] for v in table.data[held.index]] == [str(values[1]), str(values[0])]
     assert [f.rule for f in table.findings].count("ingest.column-fallback") == 1
+
+
+def test_three_columns_of_one_field_leave_one_read(tmp_path):
+    """金額 beside 実績 / 金額 and 計画 / 金額 (one row, the groups in the headers): the actual is
+    read, then the plain column, then the plan; no second column is read as the amount."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["会社名", "案件名", "金額", "金額（計画）", "金額（実績）"])
+    ws.append(["株式会社A", "X", 150, 100, 120])
+    ws.append(["株式会社B", "Y", 250, 200, None])
+    ws.append(["株式会社C", "Z", None, 300, None])
+    wb.save(tmp_path / "t.xlsx")
+    table = read_sources([str(tmp_path / "t.xlsx")]).tables[0]
+    [amount] = [m for m in table.columns if m.field == "amount"]
+    assert amount.header == "金額（実績）"
+    assert [int(v) for v in table.data[amount.index]] == [120, 250, 300]

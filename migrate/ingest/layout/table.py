@@ -902,9 +902,11 @@ def _first_over_fallback(
                 break
         else:
             continue
-        # 受注日 and 失注日 beside 受注予定日: the first actual, then the other actuals, then the plan
-        firsts, rest = sorted(firsts, key=lambda m: m.index), sorted(rest, key=lambda m: m.index)
-        first, rest = firsts[0], [*firsts[1:], *rest]
+        # 受注日 and 失注日 beside 受注予定日: the first actual, then the other actuals, then a
+        # column naming neither word (金額 beside 実績 / 金額 and 計画 / 金額), then the plans
+        others = [m for m in named if m not in firsts and m not in rest]
+        firsts, others, rest = (sorted(ms, key=lambda m: m.index) for ms in (firsts, others, rest))
+        first, rest = firsts[0], [*firsts[1:], *others, *rest]
         data = table.data
         if first.index not in data.columns:
             continue
