@@ -286,7 +286,7 @@ def _assign(
                 c,
                 field=None,
                 confidence=0.0,
-                note=f"also looks like {c.field}, which column {other.column} ('{other.header}') holds",
+                note=f"{_also(c.field)} which column {other.column} ('{other.header}') holds",
             )
             continue
         taken[c.field] = i
@@ -364,3 +364,14 @@ def resolve_by_values(
         distinct = len(set(vals)) / len(vals)
         return "owner" if distinct <= 0.5 else "contact_name"
     return default or options[0]
+
+
+def _also(field: str) -> str:
+    return f"also looks like {field},"
+
+
+def also_named(match: ColumnMatch, field: str) -> bool:
+    """A column left unmapped because it names ``field`` too, which an earlier column holds:
+    the candidates when a later step chooses another column for the field (the actual over
+    the plan, the visible over the hidden, the customer's over a partner's)."""
+    return match.field is None and match.note.startswith(_also(field))

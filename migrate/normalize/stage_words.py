@@ -563,14 +563,11 @@ def stage_legend(
             keys = [c for c, _ in pairs if len(c) <= _LEGEND_CODE_MAX]
             if len(keys) < 3 or len(set(keys)) != len(keys):
                 continue
-            stages = [read_stage_word(w, vocab, rules).stage for c, w in pairs if c in set(keys)]
-            named = [s for s in stages if s]
+            # each code's stage, read once
+            stage_of = {c: read_stage_word(w, vocab, rules).stage for c, w in pairs}
+            named = [stage_of[c] for c in keys if stage_of[c]]
             if len(named) >= 3 and len(set(named)) == len(named) and len(named) >= 0.8 * len(keys):
-                return {
-                    c: w
-                    for c, w in pairs
-                    if c in set(keys) and read_stage_word(w, vocab, rules).stage
-                }
+                return {c: w for c, w in pairs if c in keys and stage_of[c]}
     return {}
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ...columns import ColumnMatch, header_key, map_columns, match_header
+from ...columns import ColumnMatch, also_named, header_key, map_columns, match_header
 from ...findings import Finding, listed
 from ...schema import Schema, names_deals, row_mark_words
 from ..readers import Grid, column_letter
@@ -698,9 +698,7 @@ def _visible_over_hidden(sheet: _Sheet, matches: list[ColumnMatch]) -> list[Colu
             (
                 (i, m)
                 for i, m in enumerate(out)
-                if m.field is None
-                and m.note.startswith(f"also looks like {field},")
-                and first_col + m.index not in hidden
+                if also_named(m, field) and first_col + m.index not in hidden
             ),
             None,
         )
@@ -737,11 +735,7 @@ def _stages_over_status(
     held_at = next((k for k, m in enumerate(matches) if m.field == "stage"), None)
     if held_at is None or data.empty:
         return matches
-    others = [
-        (k, m)
-        for k, m in enumerate(matches)
-        if m.field is None and m.note.startswith("also looks like stage,")
-    ]
+    others = [(k, m) for k, m in enumerate(matches) if also_named(m, "stage")]
     if not others:
         return matches
     from ...bundle import load_rules_bundle
@@ -812,13 +806,7 @@ def _customer_over_third_party(sheet: _Sheet, matches: list[ColumnMatch]) -> lis
             continue
         field = str(held.field)
         other = next(
-            (
-                i
-                for i, m in enumerate(out)
-                if m.field is None
-                and not third[i]
-                and m.note.startswith(f"also looks like {field},")
-            ),
+            (i for i, m in enumerate(out) if not third[i] and also_named(m, field)),
             None,
         )
         if other is not None:
@@ -885,9 +873,7 @@ def _first_over_fallback(
         field = str(held.field)
         if schema.field(field).type not in _FALLBACK_TYPES:
             continue
-        named = [held] + [
-            m for m in out if m.field is None and m.note.startswith(f"also looks like {field},")
-        ]
+        named = [held] + [m for m in out if also_named(m, field)]
         if len(named) < 2:
             continue
         for first_words, fallback_words in pairs:
