@@ -211,6 +211,37 @@ def test_a_total_word_beside_the_row_counter_is_a_total_row(ids, last, expected)
     assert classes == ["data"] * 3 + [expected]
 
 
+@pytest.mark.parametrize(
+    ("last", "expected"),
+    [
+        # a forecast's roll-up lines: a label in the name column and figures that sum only
+        # some rows above (the Commit rows), or a target and the gap to it
+        (["Commit total", None, None, 138_500, None], "subtotal"),
+        (["Best Case total", None, None, "1,248,000", None], "subtotal"),
+        (["東日本 計", None, None, 2_450, None], "subtotal"),
+        (["Quota", None, None, 500_000, None], "subtotal"),
+        (["Gap to Quota: 361,500", None, None, None, None], "subtotal"),
+        # a deal whose name ends in a total word is a deal when it holds anything but figures
+        (["Security total", None, "Proposal", 25_000, None], "data"),
+        (["Gap to Quota", "Globex", "Proposal", 9_000, "Hank Scorpio"], "data"),
+        # a company named Gap or Target, with its contact, is a lead
+        ([None, "Gap", None, None, "Ann Lee"], "data"),
+        ([None, "Target", None, 40_000, None], "data"),
+    ],
+    ids=["commit", "best-case-text", "東日本計", "quota", "gap", "deal", "named-so", "gap-co", "target-co"],
+)
+def test_a_forecast_roll_up_line_is_a_total_row(last, expected):
+    rows = [
+        ["Globex - Expansion", "Globex", "Negotiation", 120_000, "Hank Scorpio"],
+        ["Initech - New logo", "Initech", "Proposal", 48_000, "Bill Lumbergh"],
+        ["Soylent - Pilot", "Soylent", "Verbal", 18_500, "Jürgen Koch"],
+    ]
+    headers = ["Opportunity Name", "Account", "Stage", "ARR", "Primary Contact"]
+    fields = ["deal_name", "company_name", "stage", "amount", "contact_name"]
+    classes = _classes([*rows, last], headers, fields)
+    assert classes == ["data"] * 3 + [expected]
+
+
 def test_two_row_header_combines_group_and_field():
     tables, _ = _tables("two-row-header.xlsx")
     t = tables["Pipeline"]

@@ -261,13 +261,19 @@ def errors(result, m, dl, deals, latest, exp, truth_dir: Path) -> dict:
     dd = data[data.kind == "deal"]
     split = 0
     split_by = Counter()
+    split_examples: list[list[str]] = []
     for _ent, g in dd.groupby("deal_entity"):
         ids = set(g.deal_id)
         if len(g) > 1 and (len(ids) > 1 or "" in ids):
             split += 1
             split_by[" + ".join(sorted(set(g.file)))] += 1
+            if len(split_examples) < 8:
+                split_examples.append(
+                    [f"{f}:{r} -> {d or '(none)'}" for f, r, d in zip(g.file, g.row, g.deal_id)]
+                )
     err["deals_split"] = split
     err["deals_split_by_files"] = dict(split_by)
+    err["deals_split_examples"] = split_examples
     merged = 0
     merged_fam = Counter()
     fam = deals.set_index("deal_entity")["family"].to_dict()

@@ -144,6 +144,18 @@ def classify_rows(
     subtotal = (worded & (keys == 0)) | (
         summed & sparse & (person_keys == 0) & ((keys == 0) | in_sum_rows | labelled)
     )
+    # a forecast's roll-up row (Commit total, Best Case total, 東日本 計 typed in the deal name
+    # column beside a figure that sums only some rows above): the label its only key, every
+    # other cell a number
+    rollup = labelled & sparse & (person_keys == 0) & ~subtotal
+    if rollup.any():
+        label_cell = texts.grid(label_hit, n)
+        besides = present.to_numpy() & ~label_cell
+        if identity_cols:
+            rollup &= ~(besides[:, identity_cols] & ~word_cell.to_numpy()[:, identity_cols]).any(
+                axis=1
+            )
+        subtotal |= rollup & _only_numbers(frame, besides, rollup)
 
     # the first non-empty cell of each row, and where it is
     first_pos = present.to_numpy().argmax(axis=1)
@@ -465,6 +477,24 @@ def _column_share(texts: CellTexts, first_pos, pattern: str) -> pd.Series:
     has = pd.Series(texts.matches(pattern, every, search=True).astype(float))
     share = texts.per_column(has, "mean").where(texts.per_column(has, "size") >= 5, 1.0)
     return pd.Series(share.reindex(np.asarray(first_pos)).fillna(1.0).to_numpy(), dtype=float)
+
+
+_NUMBER_TEXT = re.compile(r"^[\s¥$€£]*[-−]?[\d,，]+(?:\.\d+)?\s*[%％]?$")
+
+
+def _only_numbers(frame: pd.DataFrame, cells: np.ndarray, rows: pd.Series) -> pd.Series:
+    """Which of ``rows`` hold at least one number in ``cells`` and nothing else there (figures,
+    not a date, a stage or a name)."""
+    out = pd.Series(False, index=frame.index)
+    values = frame.to_numpy(dtype=object)
+    for i in np.flatnonzero(rows.to_numpy()):
+        held = values[i, cells[i]]
+        out.iat[i] = len(held) > 0 and all(
+            (isinstance(v, (int, float, np.number)) and not isinstance(v, (bool, np.bool_)))
+            or (isinstance(v, str) and _NUMBER_TEXT.match(v) is not None)
+            for v in held
+        )
+    return out
 
 
 def _sums_of_rows_above(
