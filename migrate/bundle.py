@@ -176,7 +176,10 @@ class Rules:
             rules = dataclasses.replace(rules, dates=dates)
         if self.country is not None:
             phones = dataclasses.replace(rules.phones, default_region=self.country)
-            rules = dataclasses.replace(rules, phones=phones)
+            first = self.country in rules.dates.month_first_countries
+            order = "month-first" if first else "day-first"
+            dates = dataclasses.replace(rules.dates, ambiguous_order=order)
+            rules = dataclasses.replace(rules, phones=phones, dates=dates)
         return rules
 
     @property

@@ -59,8 +59,11 @@ ORG_OPTIONS: tuple[Callable[[Any], Any], ...] = (
         "--country",
         callback=_country_code,
         metavar="CC",
-        help="Country of phone numbers written without +code, such as US or JP "
-        "(default: normalize.yaml phones.default_region, JP).",
+        help="The organisation's country, such as US, GB or JP: of phone numbers written "
+        "without +code (default: normalize.yaml phones.default_region, JP), and of dates like "
+        "03/04/2026 that nothing else in their column decides: day-first but in the US, Canada, "
+        "the Philippines and year-first countries such as JP (normalize.yaml "
+        "dates.month_first_countries).",
     ),
 )
 

@@ -160,3 +160,30 @@ def test_a_fiscal_quarter_s_finding_names_the_fiscal_year_it_was_read_in(
     day, msg = quarter_finding(tmp_path / "jan", "--currency", "USD", "--fiscal-year-start", "1")
     assert day == "2026-09-30"
     assert "the fiscal year starting in month 1 (January)" in msg
+
+
+@pytest.mark.parametrize(
+    ("country", "close"),
+    [
+        ("GB", "2027-02-03"),
+        ("AU", "2027-02-03"),
+        ("US", "2027-03-02"),
+        ("JP", "2027-03-02"),
+        (None, "2027-03-02"),
+    ],
+)
+def test_the_country_decides_dates_nothing_else_decides(tmp_path: Path, country, close):
+    """A UK tracker's 03/02/2027 is the 3rd of February; nothing in its column says so (no day
+    above 12), so the organisation's country does; without --country, the rule files' order."""
+    path = tmp_path / "uk.csv"
+    path.write_text(
+        "Account,Opportunity,Stage,Amount,Close Date\n"
+        "Tesco PLC,Store analytics,Proposal,25000,03/02/2027\n"
+        "Boots UK,Loyalty app,Discovery,12000,05/06/2027\n",
+        encoding="utf-8",
+    )
+    options = ("--country", country) if country else ()
+    deals = _run(path, tmp_path / "out", *options)
+    assert deals["Store analytics"]["close_date"] == close
+    order = load_rules_bundle(None).with_settings(country=country).normalize.dates.ambiguous_order
+    assert order == ("day-first" if country in ("GB", "AU") else "month-first")

@@ -117,6 +117,8 @@ class DateRules:
     # word -> (unit, offset) counted from the reference date: 来月 -> (month, 1), 今期 ->
     # (fiscal-year, 0); longest word first
     relative_periods: tuple[tuple[str, str, int], ...] = ()
+    # where 03/04/2026 is March 4th: with --country of another, ambiguous_order is day-first
+    month_first_countries: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -202,7 +204,7 @@ _KEYS = {
     "mobile_number_prefixes accept_unlisted_japanese_numbers",
     "dates": "min_year max_year ambiguous_order month_only month_parts fiscal_year_start_month "
     "fiscal_year_named_by quarters excel_serial not_after_today future_facing eras "
-    "relative_periods",
+    "relative_periods month_first_countries",
     "amounts": "default_currency range units currencies approximate_words note_words period_words "
     "zero_decimal_currencies decimal_point_currencies unit_suspect",
     "amounts.unit_suspect": "min_values spread certain_min_ratio",
@@ -378,6 +380,7 @@ def _dates(g: _Getter, p: Problems, d: Mapping[str, Any]) -> DateRules:
         min_year=int(g.number(d, "min_year", 1990, "dates", 1000, 9999)),
         max_year=int(g.number(d, "max_year", 2100, "dates", 1000, 9999)),
         ambiguous_order=g.choice(d, "ambiguous_order", ORDERS, "month-first", "dates"),
+        month_first_countries=tuple(w.upper() for w in g.words(d, "month_first_countries", "dates")),
         month_only=g.choice(d, "month_only", ("end", "start"), "end", "dates"),
         fiscal_start=int(g.number(d, "fiscal_year_start_month", 4, "dates", 1, 12)),
         fiscal_named_by=g.choice(d, "fiscal_year_named_by", ("start", "end"), "start", "dates"),
