@@ -228,7 +228,17 @@ def test_a_total_word_beside_the_row_counter_is_a_total_row(ids, last, expected)
         ([None, "Gap", None, None, "Ann Lee"], "data"),
         ([None, "Target", None, 40_000, None], "data"),
     ],
-    ids=["commit", "best-case-text", "東日本計", "quota", "gap", "deal", "named-so", "gap-co", "target-co"],
+    ids=[
+        "commit",
+        "best-case-text",
+        "東日本計",
+        "quota",
+        "gap",
+        "deal",
+        "named-so",
+        "gap-co",
+        "target-co",
+    ],
 )
 def test_a_forecast_roll_up_line_is_a_total_row(last, expected):
     rows = [

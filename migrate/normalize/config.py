@@ -380,7 +380,9 @@ def _dates(g: _Getter, p: Problems, d: Mapping[str, Any]) -> DateRules:
         min_year=int(g.number(d, "min_year", 1990, "dates", 1000, 9999)),
         max_year=int(g.number(d, "max_year", 2100, "dates", 1000, 9999)),
         ambiguous_order=g.choice(d, "ambiguous_order", ORDERS, "month-first", "dates"),
-        month_first_countries=tuple(w.upper() for w in g.words(d, "month_first_countries", "dates")),
+        month_first_countries=tuple(
+            w.upper() for w in g.words(d, "month_first_countries", "dates")
+        ),
         month_only=g.choice(d, "month_only", ("end", "start"), "end", "dates"),
         fiscal_start=int(g.number(d, "fiscal_year_start_month", 4, "dates", 1, 12)),
         fiscal_named_by=g.choice(d, "fiscal_year_named_by", ("start", "end"), "start", "dates"),
