@@ -36,6 +36,7 @@ def _echo_problems(problems) -> None:
 
 EXIT_BUG = 3  # not 1: 1 promises that the run finished and its outputs were written
 EXIT_INTERRUPTED = 130  # Ctrl-C (SIGINT), as a shell reports a command it interrupted
+EXIT_PIPE_CLOSED = 141  # the reader went away (| head): as a shell reports SIGPIPE
 
 
 class _Group(click.Group):
@@ -60,6 +61,9 @@ class _Group(click.Group):
                 err=True,
             )
             ctx.exit(EXIT_INTERRUPTED)
+        except BrokenPipeError:  # `sfa-migrate run ... | head`: the reader stopped reading
+            _silence_closed_pipe()
+            ctx.exit(EXIT_PIPE_CLOSED)
         except MemoryError:  # Arrow's too: not a bug, the inputs outgrew this machine
             if debug:
                 raise
@@ -79,6 +83,20 @@ class _Group(click.Group):
                 raise
             _report_bug(exc, (ctx.obj or {}).get("out"))
             ctx.exit(EXIT_BUG)
+
+
+def _silence_closed_pipe() -> None:
+    """Send what is still to be written to /dev/null: the closed pipe is no bug to report (no
+    crash log beside the outputs), and Python's flush at exit would fail on it again."""
+    import contextlib
+    import os
+    import sys
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for stream in (sys.stdout, sys.stderr):
+        # a stream that is no file (a test runner's) has no descriptor to replace
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(devnull, stream.fileno())
 
 
 def _report_bug(exc: Exception, out: str | None) -> None:

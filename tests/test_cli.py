@@ -372,3 +372,26 @@ def test_the_summary_counts_the_stage_words_waiting_in_review_xlsx(tmp_path):
         "--decisions)"
     ), line
     assert (tmp_path / "o" / "review.xlsx").exists()
+
+
+def test_a_reader_that_stops_reading_is_no_bug(tmp_path: Path):
+    """`sfa-migrate run ... 2>&1 | head -1`: head closes the pipe after one line, and the
+    summary's next line finds it closed. That is no internal error: no crash log beside the
+    outputs, the shell's code for a closed pipe."""
+    import subprocess
+    import sys
+
+    tracker = tmp_path / "leads.csv"
+    tracker.write_text("Company,Contact,Stage\nAcme,Ann Lee,Lead\n", encoding="utf-8")
+    out = tmp_path / "out"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "migrate", "run", str(tracker), "--out", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        cwd=tmp_path,
+    )
+    assert proc.stdout is not None
+    proc.stdout.close()  # before the summary's first line: that write finds the pipe closed
+    assert proc.wait(timeout=120) == 141
+    assert not list(out.glob("*error*.log"))
+    assert (out / "records.csv").exists()

@@ -971,6 +971,31 @@ def test_a_lead_line_without_a_person_is_exported_with_a_placeholder_name(target
     assert list(promoted["row"]) == [3]
 
 
+def test_an_event_lead_without_a_company_is_exported_with_a_placeholder_company(
+    targets, model
+) -> None:
+    """An event's lead list: visitors who left the company blank (or N/A, read as blank) were
+    rejected, as a Salesforce Lead requires Company. The profile writes '[not provided]', as
+    Web-to-Lead does, with a warning per lead; a lead with its company keeps it, and a target
+    that does not require a company is untouched."""
+    ents = entities(
+        companies=[company("c1", "Acme Corp", 3)],
+        contacts=[contact("p1", "", "Lee", "Ann", 2), contact("p2", "c1", "Kim", "Eve", 3)],
+        deals=[
+            deal("d1", "", "p1", "lead", 2, amount=NAN, close_date="", deal_name=""),
+            deal("d2", "c1", "p2", "lead", 3, amount=NAN, close_date="", deal_name=""),
+        ],
+    )
+    result = build(targets["salesforce"], model, ents)
+    assert result.rejects.empty
+    leads = result.files["Lead.csv"].set_index("LastName")["Company"].to_dict()
+    assert leads == {"Lee": "[not provided]", "Kim": "Acme Corp"}
+    f = result.findings[result.findings["rule"] == "export.lead-company-placeholder"]
+    assert list(f["row"]) == [2] and set(f["severity"]) == {"warning"}
+    hubspot = build(targets["hubspot"], model, ents)
+    assert "[not provided]" not in hubspot.files["contacts.csv"].to_csv()
+
+
 def test_stage_requirement_with_severity_error_rejects(tmp_path: Path, targets) -> None:
     doc = yaml.safe_load((DEFAULT_RULES_DIR / "stages.yaml").read_text("utf-8"))
     doc["requirements"][0]["severity"] = "error"  # stages.amount-missing

@@ -77,37 +77,89 @@ def missing_required(deals: pd.DataFrame, target: TargetProfile) -> list[dict[st
 def apply_lead_policies(
     leads: pd.DataFrame, target: TargetProfile, found: BuildFindings
 ) -> pd.DataFrame:
-    """Leads that name no person get ``policies.lead_name_placeholder`` as their last name when
-    ``policies.missing_lead_name`` is placeholder, each with a warning: a tracker line at a
-    lead stage with its company, deal and amount but no contact is an ordinary line, not a
-    row to reject (Salesforce's own Web-to-Lead writes '[not provided]' the same way)."""
+    """Leads that name no person or no company get the policies' placeholders, each with a
+    warning, when ``policies.missing_lead_name`` / ``missing_lead_company`` is placeholder:
+    a tracker line at a lead stage with its company, deal and amount but no contact, or an
+    event's lead list whose visitors left the company blank (N/A, -), is an ordinary line, not
+    a row to reject (Salesforce's own Web-to-Lead writes '[not provided]' the same way)."""
     pol = target.policies
-    if pol.missing_lead_name != "placeholder" or not len(leads):
+    out = leads
+    person = ("contact_last_name", "contact_name")
+    # a company only beside a person: a lead of nobody at no company is no lead (rejected)
+    if pol.missing_lead_company == "placeholder":
+        out = _lead_placeholder(
+            out,
+            found,
+            (LEAD_COMPANY,),
+            LEAD_COMPANY,
+            pol.lead_company_placeholder,
+            "export.lead-company-placeholder",
+            "a lead without a company: its company is '{}' (policies.lead_company_placeholder)"
+            "; add the company in the target",
+            only_where=person,
+        )
+    if pol.missing_lead_name == "placeholder":
+        out = _lead_placeholder(
+            out,
+            found,
+            person,
+            "contact_last_name",
+            pol.lead_name_placeholder,
+            "export.lead-name-placeholder",
+            "a lead without a person: its last name is '{}' (policies.lead_name_placeholder)"
+            "; add the contact person in the target",
+        )
+    return out
+
+
+#: The column of a lead's company name (its company's record, joined in)
+LEAD_COMPANY = "company.company_name"
+
+
+def _holds_any(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.Series:
+    """Which rows hold a value in one of ``columns``."""
+    held = pd.Series(False, index=frame.index)
+    for f in columns:
+        if f in frame.columns:
+            held |= texts(frame[f]) != ""
+    return held
+
+
+def _lead_placeholder(
+    leads: pd.DataFrame,
+    found: BuildFindings,
+    sources: tuple[str, ...],
+    column: str,
+    placeholder: str,
+    rule: str,
+    message: str,
+    only_where: tuple[str, ...] = (),
+) -> pd.DataFrame:
+    """``leads`` with ``placeholder`` in ``column`` where none of ``sources`` holds a value
+    (and one of ``only_where`` does, when given), and a warning per lead so placed."""
+    if not len(leads):
         return leads
-    named = pd.Series(False, index=leads.index)
-    for f in ("contact_last_name", "contact_name"):
-        if f in leads.columns:
-            named |= texts(leads[f]) != ""
-    if named.all():
+    kept = ~_holds_any(leads, only_where) if only_where else pd.Series(False, index=leads.index)
+    kept |= _holds_any(leads, sources)
+    if kept.all():
         return leads
     out = leads.copy()
-    name = pol.lead_name_placeholder
-    for idx in out.index[~named]:
+    field = sources[-1].removeprefix("company.")
+    for idx in out.index[~kept]:
         found.add(
-            "export.lead-name-placeholder",
+            rule,
             "warning",
             out.loc[idx],
-            f"a lead without a person: its last name is '{name}' (policies.lead_name_placeholder)"
-            "; add the contact person in the target",
-            field="contact_name",
-            value=name,
+            message.format(placeholder),
+            field=field,
+            value=placeholder,
         )
-    last = (
-        out["contact_last_name"].astype(object)
-        if "contact_last_name" in out.columns
+    held = (
+        out[column].astype(object)
+        if column in out.columns
         else pd.Series(None, index=out.index, dtype=object)
     )
-    out["contact_last_name"] = last.where(named, name)
+    out[column] = held.where(kept, placeholder)
     return out
 
 

@@ -89,6 +89,8 @@ _POLICIES = [
     "closed_probability",
     "missing_lead_name",
     "lead_name_placeholder",
+    "missing_lead_company",
+    "lead_company_placeholder",
 ]
 _FILE = ["name", "records", "id", "extras", "require_any", "description", "columns"]
 _COLUMN = [
@@ -205,6 +207,10 @@ class Policies:
     # its last name (a warning finding per lead)
     missing_lead_name: str = "reject"  # reject | placeholder
     lead_name_placeholder: str = "[not provided]"
+    # a lead that names no company (an event's visitor who left it blank, N/A): reject it when
+    # the target requires one, or write lead_company_placeholder (a warning finding per lead)
+    missing_lead_company: str = "reject"  # reject | placeholder
+    lead_company_placeholder: str = "[not provided]"
 
 
 @dataclass(frozen=True)
@@ -384,10 +390,23 @@ def _policies(raw: Any, p: Problems) -> Policies:
         closed_probability=raw.get("closed_probability", Policies.closed_probability),
         missing_lead_name=raw.get("missing_lead_name", Policies.missing_lead_name),
         lead_name_placeholder=raw.get("lead_name_placeholder", Policies.lead_name_placeholder),
+        missing_lead_company=raw.get("missing_lead_company", Policies.missing_lead_company),
+        lead_company_placeholder=raw.get(
+            "lead_company_placeholder", Policies.lead_company_placeholder
+        ),
     )
     p.choice(out.missing_lead_name, "policies.missing_lead_name", LEAD_NAME_POLICIES)
+    p.choice(out.missing_lead_company, "policies.missing_lead_company", LEAD_NAME_POLICIES)
     if not isinstance(out.lead_name_placeholder, str) or not out.lead_name_placeholder.strip():
         p.add("policies.lead_name_placeholder", "give the text a lead without a person is named")
+    if (
+        not isinstance(out.lead_company_placeholder, str)
+        or not out.lead_company_placeholder.strip()
+    ):
+        p.add(
+            "policies.lead_company_placeholder",
+            "give the text a lead without a company is given",
+        )
     p.choice(out.missing_deal_name, "policies.missing_deal_name", DEAL_NAME_POLICIES)
     p.choice(out.missing_close_date, "policies.missing_close_date", CLOSE_DATE_POLICIES)
     p.choice(out.missing_stage, "policies.missing_stage", STAGE_POLICIES)
