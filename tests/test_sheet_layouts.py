@@ -180,6 +180,33 @@ def test_a_sheet_of_won_deals_without_a_stage_column_gives_its_rows_won(
         assert all(any(w in m for w in said) for m in inferred["message"])
 
 
+@pytest.mark.parametrize(
+    "header",
+    [
+        ["会社名", "商材", "ランク", "受注金額", "受注予定日"],
+        ["会社名", "商材", "ランク", "金額", "受注日"],
+        ["会社名", "案件名", "ランク", "受注金額", "受注日"],
+    ],
+    ids=["受注金額", "受注日", "both"],
+)
+def test_a_ranked_row_is_open_whatever_its_headers_say(tmp_path: Path, header) -> None:
+    """u20: a ヨミ表 heads its expected amount 受注金額 and its expected date 受注日; a row still
+    ranked C or B is an open deal at its rank's stage, not won by the header. A row of the same
+    sheet with no rank (an order already taken) is won by the header as before. A deal known by
+    its product (商材) and its rank, with no deal name, takes its stage from the rank too."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "案件"
+    ws.append(header)
+    ws.append(["株式会社北斗電機", "生産管理", "C", "3,000,000", "2027/3/31"])
+    ws.append(["株式会社東邦ロジ", "倉庫WMS", "B", "5,500,000", "2027/2/28"])
+    ws.append(["株式会社若葉", "複合機", None, "800,000", "2026/10/1"])
+    wb.save(tmp_path / "ranked.xlsx")
+    res = pipeline.run([str(tmp_path / "ranked.xlsx")], target=None)
+    stages = [str(s or "") for s in res.records.sort_values("_source_row")["stage"]]
+    assert stages == ["opportunity", "proposal", "won"]
+
+
 def test_a_sheet_with_a_stage_column_takes_nothing_from_its_name(tmp_path: Path) -> None:
     wb = Workbook()
     ws = wb.active

@@ -237,18 +237,25 @@ def sheet_sides(
     lost or "") the sheet says of all its rows, and the words saying it: its name (受注実績,
     失注一覧; evidence ``sheets``, unless a word of ``sheets_not`` says not closed yet:
     受注見込一覧), or the header of its close-date column (受注日; evidence ``dates``) or amount
-    column (受注金額; evidence ``amounts``) where the row's cell is filled."""
+    column (受注金額; evidence ``amounts``) where the row's cell is filled.
+
+    Not for a row whose probability is open (above 0, below 100: a rank C, 確度 50%): a
+    forecast sheet heads its expected amount 受注金額 and its expected date 受注日, and a row
+    still ranked is no closed deal."""
     n = len(records)
     side = np.full(n, "", dtype=object)
     said = np.full(n, "", dtype=object)
     ev = model.evidence
     if not n or not sheets:
         return side, said
+    with np.errstate(invalid="ignore"):
+        probability = _numbers(records, "probability")
+        ranked = (probability > 0) & (probability < 100)
     keys = _sheet_keys(records)
     names = map_values(_column(records, "_source_sheet"), cell_text).to_numpy(dtype=object)
     headers = map_values(_column(records, SHEET_HEADERS), cell_text).to_numpy(dtype=object)
     filled = {f: ~_blank(records, f) for f in ("close_date", "amount")}
-    inside = np.isin(keys, list(sheets))
+    inside = np.isin(keys, list(sheets)) & ~ranked
     group_of: dict[tuple[str, str], int] = {}
     groups = np.array(
         [
@@ -440,6 +447,8 @@ def _rule_matches(rule: InferenceRule, frame: pd.DataFrame, side: np.ndarray) ->
         ok &= side == rule.evidence
     for f in rule.has:
         ok &= ~_blank(frame, f)
+    if rule.has_any:
+        ok &= np.logical_or.reduce([~_blank(frame, f) for f in rule.has_any])
     for f in rule.lacks:
         ok &= _blank(frame, f)
     for f in rule.sheet_lacks:

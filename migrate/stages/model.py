@@ -66,7 +66,8 @@ _CHECK_KEYS = [
 _REQ_KEYS = ["id", "applies_to", "from", *_CHECK_KEYS, "severity", "message"]
 _INF_KEYS = ["id", "when", "stage", "over_unknown_word"]
 _WHEN_KEYS = [
-    "probability_at_least", "probability_at_most", "has", "lacks", "sheet_lacks", "evidence"
+    "probability_at_least", "probability_at_most", "has", "has_any", "lacks", "sheet_lacks",
+    "evidence",
 ]  # fmt: skip
 FORM_KINDS: tuple[str, ...] = ("doing", "preparing", "done", "waiting")
 _STEM_KEYS = ["words", *FORM_KINDS, "default"]
@@ -139,6 +140,7 @@ class InferenceRule:
     probability_at_least: float | None = None
     probability_at_most: float | None = None
     has: tuple[str, ...] = ()
+    has_any: tuple[str, ...] = ()  # at least one of these is filled
     lacks: tuple[str, ...] = ()
     # fields no row of the record's sheet holds (a forecast sheet without a stage column)
     sheet_lacks: tuple[str, ...] = ()
@@ -519,6 +521,9 @@ def _read_inference(
                 probability_at_least=bounds.get("probability_at_least"),
                 probability_at_most=bounds.get("probability_at_most"),
                 has=_field_list(when.get("has", []), f"{at}.when.has", problems, fields),
+                has_any=_field_list(
+                    when.get("has_any", []), f"{at}.when.has_any", problems, fields
+                ),
                 lacks=_field_list(when.get("lacks", []), f"{at}.when.lacks", problems, fields),
                 sheet_lacks=_field_list(
                     when.get("sheet_lacks", []), f"{at}.when.sheet_lacks", problems, fields
