@@ -189,7 +189,7 @@ def run(
     pairs = decisions and not str(decisions).lower().endswith((".yaml", ".yml"))
     given = read_decisions(decisions) if decisions and pairs else None
     stage_words = _stage_decisions(decisions, rules)
-    existing_frames = _read_existing(existing)
+    existing_frames = _read_existing(existing, rules)
     folder = None
     if out is not None:  # checked before the work: a refused folder costs the user nothing
         folder = OutputFolder(
@@ -495,14 +495,26 @@ def _number_or_text(cell: object) -> object:
 
 
 def _read_existing(
-    existing: Mapping[str, str | os.PathLike[str]] | None,
+    existing: Mapping[str, str | os.PathLike[str]] | None, rules: Any
 ) -> dict[str, pd.DataFrame] | None:
-    """Read the SFA exports given with --existing (accounts, contacts)."""
+    """Read the SFA exports given with --existing (accounts, contacts). One the run cannot
+    match on (no Id column: every account would be created again) stops it before any work."""
     if not existing:
         return None
+    from .dedupe.entities import existing_problem
+    from .errors import UserError
     from .ingest import read_plain_table
 
-    return {kind: read_plain_table(path) for kind, path in existing.items()}
+    frames = {kind: read_plain_table(path) for kind, path in existing.items()}
+    for kind, frame in frames.items():
+        if problem := existing_problem(kind, frame, rules.dedupe):
+            raise UserError(
+                f"--existing {kind}={existing[kind]}: {problem}",
+                hint="give the SFA's export of its records with their Id column, or rename "
+                f"its header to one of those (or add it under existing.{kind} in a copy of "
+                "the rules: sfa-migrate rules init DIR)",
+            )
+    return frames
 
 
 NO_REFERENCE_DATE = fnd.Finding(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from migrate.dedupe import link, link_settings
 from migrate.dedupe.compare import prepare
@@ -154,3 +155,60 @@ def test_a_review_only_level_weighs_nothing_and_holds_a_pair_at_review() -> None
     held = result.pairs[(result.pairs["left"] == 1) & (result.pairs["right"] == 2)]
     assert len(held) == 1 and held["probability"].iloc[0] < 0.5
     assert "japan one matches, the other not (a person decides) (+0.0)" in held["evidence"].iloc[0]
+
+
+def test_a_review_only_level_is_lifted_by_a_value_both_records_hold() -> None:
+    """review_only: {agree: [...], given: [...]}: a pair at the level is held at review unless
+    it agrees exactly on an `agree` comparison, or both records hold a value of a `given` one
+    (near or far: that comparison weighs it). u19: two deals of one customer, names in two
+    scripts sharing no word, one without an amount, merged on company, contact and 3/31."""
+    frame = pd.DataFrame(
+        {
+            "company": ["c1"] * 6,
+            "name": ["a", "b", "c", "d", "e", "f"],
+            "amount": [None, 100.0, 100.0, 100.0, 100.0, 500.0],
+            "pid": [None, None, "p3", "p3", None, None],
+        }
+    )
+    settings = link_settings(
+        {
+            "blocking": [["company"]],
+            "comparisons": [
+                {"column": "company", "levels": [{"exact": True, "m": 0.9, "u": 0.5}]},
+                {"name": "held", "column": "name",
+                 "levels": [{"exact": True, "m": 0.9, "u": 0.01},
+                            {"ratio": 0.0, "review_only": {"agree": ["pid"], "given": ["amount"]}}]},
+                {"name": "amount", "column": "amount",
+                 "levels": [{"exact": True, "m": 0.9, "u": 0.05}], "else_m": 0.1},
+                {"name": "pid", "column": "pid", "levels": [{"exact": True, "m": 0.99, "u": 0.001}],
+                 "else_m": 0.01},
+            ],
+            "model": {"train": False, "match_prior": 0.5},
+            "thresholds": {"match": 0.5, "review": 0.01},
+        }
+    )  # fmt: skip
+    result = link(frame, settings)
+    pairs = result.pairs.set_index(["left", "right"])["probability"]
+    assert pairs[(0, 1)] < 0.5  # one amount missing, no agreement on pid: held at review
+    assert pairs[(2, 3)] > 0.5  # same pid: lifted
+    assert pairs[(1, 4)] > 0.5  # both hold an amount (equal): lifted, the amount weighs
+    assert result.labels[2] == result.labels[3]
+    assert result.labels[0] != result.labels[1]
+    held = result.pairs[(result.pairs["left"] == 0) & (result.pairs["right"] == 1)]
+    assert "(a person decides)" in held["evidence"].iloc[0]
+
+
+def test_a_review_only_mapping_is_checked() -> None:
+    from migrate.rules import RuleFileError
+
+    bad = {
+        "blocking": [["name"]],
+        "comparisons": [
+            {"column": "name", "levels": [{"exact": True, "review_only": {"given": ["nope"]}}]}
+        ],
+    }
+    with pytest.raises(RuleFileError, match="'nope' is no comparison"):
+        link_settings(bad)
+    bad["comparisons"][0]["levels"][0]["review_only"] = {"when": ["name"]}
+    with pytest.raises(RuleFileError, match="when"):
+        link_settings(bad)

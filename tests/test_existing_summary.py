@@ -61,3 +61,31 @@ def test_an_existing_export_inside_the_output_folder_is_never_replaced(tmp_path:
     )
     assert res.exit_code == 2 and "companies.csv" in res.stderr  # refused before any work
     assert export.read_text(encoding="utf-8") == "Id,Name\n001A,株式会社アルファ\n"
+
+
+def test_an_export_spelled_with_spaces_matches_and_one_without_ids_is_refused(tmp_path: Path):
+    """u19: a Japanese org's export heads its ids '取引先 ID' (a space): it was ignored without a
+    word and every account would have been created again. Headers now match whatever their
+    spaces, case and width; an export with no id column stops the run with one message naming
+    the file, its headers and what was looked for, before any output is written."""
+    src = tmp_path / "t.csv"
+    pd.DataFrame([{"会社名": "株式会社アルファ", "案件名": "案件A", "金額": 100000}]).to_csv(
+        src, index=False
+    )
+    spaced = tmp_path / "accounts.csv"
+    pd.DataFrame({"取引先 ID": ["001A"], "取引先名": ["株式会社アルファ"]}).to_csv(
+        spaced, index=False
+    )
+    res = pipeline.run([str(src)], target="salesforce", existing={"accounts": spaced})
+    assert res.report["duplicates"]["existing"]["accounts"]["matched"] == 1
+    garbage = tmp_path / "garbage.csv"
+    pd.DataFrame({"foo": ["1"], "bar": ["x"]}).to_csv(garbage, index=False)
+    out = CliRunner().invoke(
+        cli,
+        ["run", str(src), "--out", str(tmp_path / "o"), "--existing", f"accounts={garbage}"],
+        obj={},
+    )
+    assert out.exit_code == 2
+    assert f"--existing accounts={garbage}: no column of record ids" in out.stderr
+    assert "its headers are foo, bar" in out.stderr and "Traceback" not in out.output
+    assert not (tmp_path / "o").exists()

@@ -115,7 +115,8 @@ def evidence(model: Model, gamma: np.ndarray, partial: np.ndarray) -> np.ndarray
 
 def _at_review_only(comparisons: Sequence[Comparison], gamma: np.ndarray) -> np.ndarray:
     """Per pair (a row of ``gamma``, levels of ``comparisons``), True at a review_only level,
-    unless the pair agrees exactly (first level) on a comparison the level names."""
+    unless the pair agrees exactly (first level) on a comparison the level names, or both its
+    records hold a value of one it names as given."""
     hit = np.zeros(len(gamma), dtype=bool)
     column = {c.name: k for k, c in enumerate(comparisons)}
     for j, comp in enumerate(comparisons):
@@ -125,6 +126,9 @@ def _at_review_only(comparisons: Sequence[Comparison], gamma: np.ndarray) -> np.
                 for name in lv.review_unless:
                     if name in column:
                         held &= gamma[:, column[name]] != 0
+                for name in lv.review_unless_given:
+                    if name in column:
+                        held &= gamma[:, column[name]] == compare.NULL
                 hit |= held
     return hit
 
@@ -151,7 +155,9 @@ def at_review_only_level(
     held = [c for c in settings.comparisons if any(lv.review_only for lv in c.levels)]
     if not held or not len(pairs) or key_column not in frame.columns:
         return out
-    lifting = {n for c in held for lv in c.levels for n in lv.review_unless}
+    lifting = {
+        n for c in held for lv in c.levels for n in (*lv.review_unless, *lv.review_unless_given)
+    }
     comps = tuple(c for c in settings.comparisons if c in held or c.name in lifting)
     position = {str(k): i for i, k in enumerate(frame[key_column].astype(str).tolist())}
     a = pairs["left_key"].astype(str).map(position)

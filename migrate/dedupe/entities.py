@@ -17,6 +17,8 @@ that ids and review decisions are tied to.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -334,12 +336,38 @@ def _deal_fingerprints(records: pd.DataFrame) -> pd.Series:
     return (name + "|" + amount + "|" + close).where(full, "")
 
 
-def _find_column(frame: pd.DataFrame, headers: tuple[str, ...]) -> str | None:
-    lower = {str(c).strip().lower(): c for c in frame.columns}
+def _header_key(header: object) -> str:
+    """A header as an SFA export may spell it: 取引先 ID, Account_ID, account id are one."""
+    return re.sub(r"[\s_\-.]+", "", unicodedata.normalize("NFKC", str(header))).casefold()
+
+
+def find_column(frame: pd.DataFrame, headers: tuple[str, ...]) -> str | None:
+    """The column of ``frame`` headed by one of ``headers`` (the first found, in their order),
+    spaces, underscores, hyphens, dots, case and width aside."""
+    keyed = {_header_key(c): c for c in reversed(frame.columns)}
     for h in headers:
-        if h.strip().lower() in lower:
-            return str(lower[h.strip().lower()])
+        if (found := keyed.get(_header_key(h))) is not None:
+            return str(found)
     return None
+
+
+def existing_problem(kind: str, frame: pd.DataFrame, settings: DedupeSettings) -> str:
+    """Why an SFA export given as ``kind`` (accounts, contacts) cannot be used ("" when it can):
+    no column of record ids, or, for contacts, none of e-mails (what they are matched on)."""
+    spec = dict(settings.existing).get(kind)
+    if spec is None:
+        return ""
+    needs = [("record ids", spec.id_columns)]
+    if kind == "contacts":
+        needs.append(("e-mail addresses", dict(spec.columns).get("email", ())))
+    for what, headers in needs:
+        if find_column(frame, headers) is None:
+            held = ", ".join(str(c) for c in frame.columns[:8]) or "none"
+            return (
+                f"no column of {what}: its headers are {held}; expected one of "
+                f"{', '.join(headers)} (rules/dedupe.yaml existing.{kind})"
+            )
+    return ""
 
 
 def existing_accounts(
@@ -352,8 +380,8 @@ def existing_accounts(
     spec = dict(settings.existing).get("accounts") or ExistingSource(
         ("Id",), (("company_name", ("Name",)),)
     )
-    cols = {canon: _find_column(df, headers) for canon, headers in spec.columns}
-    id_col = _find_column(df, spec.id_columns)
+    cols = {canon: find_column(df, headers) for canon, headers in spec.columns}
+    id_col = find_column(df, spec.id_columns)
     if id_col is None or not len(df):
         return None
 

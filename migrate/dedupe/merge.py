@@ -34,6 +34,7 @@ from .entities import (
     deal_records,
     exact_existing_pairs,
     existing_accounts,
+    find_column,
     text_column,
 )
 from .ids import content_digests, stable_ids
@@ -573,10 +574,8 @@ def _existing_contact_ids(
     spec = dict(settings.existing).get("contacts")
     if spec is None or "email" not in contacts:
         return np.full(len(contacts), "", dtype=object)
-    lower = {str(c).strip().lower(): c for c in existing.columns}
-    id_col = next((lower[h.lower()] for h in spec.id_columns if h.lower() in lower), None)
-    email_headers = dict(spec.columns).get("email", ())
-    email_col = next((lower[h.lower()] for h in email_headers if h.lower() in lower), None)
+    id_col = find_column(existing, spec.id_columns)
+    email_col = find_column(existing, dict(spec.columns).get("email", ()))
     if id_col is None or email_col is None:
         return np.full(len(contacts), "", dtype=object)
     table = pd.Series(

@@ -120,12 +120,20 @@ class Level:
     m: float | None = None  # prior m probability (share of true matches at this level)
     u: float | None = None  # prior u probability (share of non-matches at this level)
     # a pair at this level is at most a review pair: however high its score, a person decides,
-    # unless it agrees exactly on one of ``review_unless`` (comparison names: a shared domain)
+    # unless it agrees exactly on one of ``review_unless`` (comparison names: a shared domain),
+    # or both its records hold a value of one of ``review_unless_given`` (two amounts, near or
+    # far: the amount comparison weighs them)
     review_only: bool = False
     review_unless: tuple[str, ...] = ()
+    review_unless_given: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
+        held = " (a person decides)" if self.review_only and self.test != "one_matches" else ""
+        return self._test_label + held
+
+    @property
+    def _test_label(self) -> str:
         if self.test == "exact":
             return "exact"
         if self.test == "same":
@@ -417,13 +425,21 @@ def _parse_level(p: Problems, raw: Any, key: str) -> Level | None:
         p.add(f"{key}.never", f"{never!r} is not allowed; allowed values: true, false")
     review_only = raw.get("review_only", False)
     unless: tuple[str, ...] = ()
+    given: tuple[str, ...] = ()
     if isinstance(review_only, list):  # the comparisons whose exact agreement lifts the hold
         unless = tuple(p.string_list(review_only, f"{key}.review_only"))
+        review_only = True
+    elif isinstance(review_only, dict) and p.keys(
+        review_only, f"{key}.review_only", ["agree", "given"]
+    ):
+        unless = tuple(p.string_list(review_only.get("agree", []), f"{key}.review_only.agree"))
+        given = tuple(p.string_list(review_only.get("given", []), f"{key}.review_only.given"))
         review_only = True
     elif not isinstance(review_only, bool):
         p.add(
             f"{key}.review_only",
-            f"{review_only!r} is not allowed; allowed values: true, false, a list of comparisons",
+            f"{review_only!r} is not allowed; allowed values: true, false, a list of comparisons, "
+            "{agree: [comparisons], given: [comparisons]}",
         )
     m = raw.get("m")
     if m is not None:
@@ -433,7 +449,7 @@ def _parse_level(p: Problems, raw: Any, key: str) -> Level | None:
         u = _number(p, u, f"{key}.u", 0.0, 1.0)
     if arg is None and t != "exact":
         return None
-    return Level(t, arg, bool(never), m, u, review_only is True, unless)
+    return Level(t, arg, bool(never), m, u, review_only is True, unless, given)
 
 
 def _kind(levels: tuple[Level, ...]) -> Kind:
@@ -616,7 +632,7 @@ def parse_link_settings(p: Problems, raw: Any, key: str = "") -> LinkSettings:
             comparisons.append(comp)
         for i, comp in enumerate(comparisons):  # review_only: [names] names comparisons here
             for j, lv in enumerate(comp.levels):
-                for name in lv.review_unless:
+                for name in (*lv.review_unless, *lv.review_unless_given):
                     if name not in seen:
                         p.add(
                             f"{pre}comparisons[{i}].levels[{j}].review_only",
