@@ -219,6 +219,8 @@ def test_a_total_word_beside_the_row_counter_is_a_total_row(ids, last, expected)
         (["Commit total", None, None, 138_500, None], "subtotal"),
         (["Best Case total", None, None, "1,248,000", None], "subtotal"),
         (["東日本 計", None, None, 2_450, None], "subtotal"),
+        # u20: a branch's subtotal with its count of deals beside the sum
+        (["東京支店 小計", None, None, "3,000,000", None, "2件"], "subtotal"),
         (["Quota", None, None, 500_000, None], "subtotal"),
         (["Gap to Quota: 361,500", None, None, None, None], "subtotal"),
         # a deal whose name ends in a total word is a deal when it holds anything but figures
@@ -232,6 +234,7 @@ def test_a_total_word_beside_the_row_counter_is_a_total_row(ids, last, expected)
         "commit",
         "best-case-text",
         "東日本計",
+        "東京支店小計-2件",
         "quota",
         "gap",
         "deal",
@@ -242,12 +245,13 @@ def test_a_total_word_beside_the_row_counter_is_a_total_row(ids, last, expected)
 )
 def test_a_forecast_roll_up_line_is_a_total_row(last, expected):
     rows = [
-        ["Globex - Expansion", "Globex", "Negotiation", 120_000, "Hank Scorpio"],
-        ["Initech - New logo", "Initech", "Proposal", 48_000, "Bill Lumbergh"],
-        ["Soylent - Pilot", "Soylent", "Verbal", 18_500, "Jürgen Koch"],
+        ["Globex - Expansion", "Globex", "Negotiation", 120_000, "Hank Scorpio", None],
+        ["Initech - New logo", "Initech", "Proposal", 48_000, "Bill Lumbergh", "Pricing call"],
+        ["Soylent - Pilot", "Soylent", "Verbal", 18_500, "Jürgen Koch", None],
     ]
-    headers = ["Opportunity Name", "Account", "Stage", "ARR", "Primary Contact"]
-    fields = ["deal_name", "company_name", "stage", "amount", "contact_name"]
+    headers = ["Opportunity Name", "Account", "Stage", "ARR", "Primary Contact", "Next Step"]
+    fields = ["deal_name", "company_name", "stage", "amount", "contact_name", "notes"]
+    last = [*last, None][:6]
     classes = _classes([*rows, last], headers, fields)
     assert classes == ["data"] * 3 + [expected]
 

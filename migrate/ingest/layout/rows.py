@@ -479,7 +479,10 @@ def _column_share(texts: CellTexts, first_pos, pattern: str) -> pd.Series:
     return pd.Series(share.reindex(np.asarray(first_pos)).fillna(1.0).to_numpy(), dtype=float)
 
 
-_NUMBER_TEXT = re.compile(r"^[\s¥$€£]*[-−]?[\d,，]+(?:\.\d+)?\s*[%％]?$")
+# a figure as a total row writes it: 138,500, ¥3,000,000, 45%, 2件 (a count of deals)
+_NUMBER_TEXT = re.compile(
+    r"^[\s¥$€£]*[-−]?[\d,，]+(?:\.\d+)?\s*(?:[%％]|件|社|名|台|deals?|opps?)?$", re.I
+)
 
 
 def _only_numbers(frame: pd.DataFrame, cells: np.ndarray, rows: pd.Series) -> pd.Series:
