@@ -462,3 +462,30 @@ def test_an_address_alone_in_the_contact_cell_is_the_rows_email_too():
     out, _ = normalize_records(records)
     assert out["email"].tolist() == ["gavin@hooli.xyz", "richard@piedpiper.com"]
     assert out["contact_name"].tolist()[0] == "gavin@hooli.xyz"  # the name the row has
+
+
+def test_a_cell_that_records_its_update_is_read_as_its_latest_value() -> None:
+    """u20: 確度 50%→80%, 受注予定 2026/12/20→2027/1/31 and 金額 1,200,000→1,000,000 were each
+    rejected as unreadable, and an owner handed over 田中→佐藤 became one rep named so. The value
+    after the last arrow is read, with a finding naming the cell; a deal name or a note keeps
+    its arrows (提案→見積→受注 is a story there)."""
+    raw = records(
+        [
+            {"deal_name": "基幹刷新→クラウド移行", "probability": "50%→80%", "amount": "1,200,000→1,000,000",
+             "close_date": "2026/12/20→2027/1/31", "owner": "田中→佐藤", "notes": "提案→見積→受注"},
+            {"deal_name": "保守", "probability": "A⇒受注", "close_date": "12/20 => 1/31", "stage": "提案->交渉"},
+        ]
+    )  # fmt: skip
+    out, findings = normalize_records(raw, today=TODAY)
+    first, second = out.iloc[0], out.iloc[1]
+    assert (first["probability"], first["amount"], first["close_date"]) == (
+        80.0,
+        1_000_000,
+        "2027-01-31",
+    )
+    assert first["owner"] == "佐藤"
+    assert first["deal_name"] == "基幹刷新→クラウド移行" and first["notes"] == "提案→見積→受注"
+    assert second["stage"] == "closing" and second["close_date"].endswith("-01-31")
+    said = findings[findings["rule"] == "normalize.latest-of-update"]
+    assert set(said["field"]) == {"probability", "amount", "close_date", "owner", "stage"}
+    assert "'50%→80%' records an update: read its latest value '80%'" in " ".join(said["message"])

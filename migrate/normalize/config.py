@@ -78,6 +78,8 @@ class PeopleRules:
     max_surname: int
     # folded: Sales, Pipeline, Team ... a Latin value holding one is no person's name
     not_name_words: frozenset[str] = frozenset()
+    # ご担当者, 各位: who a letter is for, not a name (a contact cell of only such a word)
+    addressee_words: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -199,7 +201,7 @@ _KEYS = {
     "companies": "legal_forms key_only_words honorifics cut_from leading branch_words key_folds "
     "code_leading_zeros",
     "people": "honorific_suffixes honorific_prefixes titles name_suffixes name_particles surnames "
-    "not_name_words",
+    "not_name_words addressee_words",
     "phones": "default_region extension_markers leading_zero_mobile_prefixes "
     "mobile_number_prefixes accept_unlisted_japanese_numbers",
     "dates": "min_year max_year ambiguous_order month_only month_parts fiscal_year_start_month "
@@ -305,6 +307,7 @@ def parse_normalize_rules(path: str) -> NormalizeRules:
             not_name_words=frozenset(
                 w.casefold() for w in g.words(people, "not_name_words", "people")
             ),
+            addressee_words=frozenset(g.words(people, "addressee_words", "people")),
         ),
         phones=PhoneRules(
             default_region=g.text(phones, "default_region", "JP", "phones").upper(),

@@ -134,6 +134,18 @@ def normalize_person(
         )
     s = _strip_decorations(s, m, issues, found)
     s = _strip_department(s, rules.people, m, issues, found)
+    nobody = _names_nobody(text, s, m, rules.people)
+    if nobody:
+        if s.casefold() in m.titles:
+            found.append(("title", s))
+        elif _is_department(s, rules.people) or _DEPARTMENT_RE.match(f"{s} x"):
+            found.append(("department", s))  # 営業部 御中; not 株式会社イチ 御中 (its company)
+        department = " ".join(t for k, t in found if k == "department")
+        title = " ".join(t for k, t in found if k == "title")
+        issue = Issue(
+            "normalize.not-a-person", f"'{text}' names no person ({nobody}): no contact name"
+        )
+        return Outcome(PersonName("", "", "", department, title), (*issues, issue))
     if is_placeholder(s, rules.placeholders):  # "?" left over from "?&"
         from .companies import placeholder_issue
 
@@ -157,6 +169,30 @@ def normalize_person(
     department = " ".join(t for k, t in found if k == "department")
     title = " ".join(t for k, t in found if k == "title")
     return Outcome(PersonName(display, last, first, department, title), tuple(issues))
+
+
+def _is_title_note(note: str, titles: frozenset[str]) -> bool:
+    """A bracketed note that is a job title or ends with one (課長, 営業課長, Sales Manager):
+    Latin titles as whole words (VP, not the end of another word)."""
+    return note in titles or any(
+        note.endswith(t) and (not t.isascii() or note.endswith(" " + t)) for t in titles
+    )
+
+
+_TO_ORGANISATION_RE = re.compile(r"御中\s*$")
+
+
+def _names_nobody(text: str, s: str, m: _Matchers, rules: PeopleRules) -> str:
+    """Why a contact cell names no person ("" when it may): 営業部 御中 (御中 addresses an
+    organisation, never a person), 社長 or 代表 alone (a job title), ご担当者 様 (a stand-in
+    for whoever it is, rules people.addressee_words)."""
+    if _TO_ORGANISATION_RE.search(text):
+        return "御中 addresses a department or a company"
+    if s.casefold() in m.titles:
+        return "a job title alone"
+    if s in rules.addressee_words:
+        return "an addressee, not a name"
+    return ""
 
 
 def _one_line(value: object) -> str:
@@ -301,12 +337,14 @@ def _strip_decorations(
         before = s
         hit = _NOTE_RE.match(s)
         if hit:
-            issues.append(
-                Issue(
-                    "normalize.name-note-removed",
-                    f"removed '({hit['note']})' from the name",
+            note = hit["note"].strip()
+            if _is_title_note(note.casefold(), m.titles):  # 井上 様（営業課長）
+                issues.append(_title_issue(note))
+                found.append(("title", note))
+            else:
+                issues.append(
+                    Issue("normalize.name-note-removed", f"removed '({hit['note']})' from the name")
                 )
-            )
             s = hit["name"]
         if m.prefix:
             s = m.prefix.sub("", s).strip()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -113,6 +114,7 @@ def normalize_records(
         out = pd.concat(
             [out.drop(columns=list(cleaned)), pd.DataFrame(cleaned, index=out.index)], axis=1
         )[columns]
+    _latest_of_updates(out, col, [n for k in UPDATED_KINDS for n in by_kind.get(k, [])])
     for name in by_kind.get("company", []):
         _company(out, col, rules, name)
     # a deal sheet naming its customer only by the code of a 顧客マスタ sheet (取引先コード)
@@ -230,6 +232,36 @@ def _open_rows(out: pd.DataFrame, rules_dir: str | os.PathLike[str] | None) -> n
     model = load_rules_bundle(rules_dir).stages
     closed = set(model.keys_where(status="won")) | set(model.keys_where(status="lost"))
     return ~out["stage"].isin(closed).to_numpy(dtype=bool)
+
+
+#: The kinds of field whose cell may record its own update (50%→80%, 12/20→1/31, 田中→佐藤)
+UPDATED_KINDS = ("probability", "amount", "number", "date", "stage", "owner", "person")
+_ARROW = re.compile(r"\s*(?:→|⇒|➡|⇨|⟶|->|=>|>>|＞＞)\s*")
+
+
+def _latest_of_updates(out: pd.DataFrame, col: Collector, names: list[str]) -> None:
+    """A typed cell that records its own update (確度 50%→80%, 受注予定 2026/12/20→2027/1/31, an
+    owner handed over 田中→佐藤): the value after the last arrow, with a finding per cell
+    (``normalize.latest-of-update``); what came before it is the cell's history."""
+    for name in names:
+        codes, uniques = distinct(out[name])
+        values: list[Any] = list(uniques)
+        issues: list[tuple[Issue, ...]] = [() for _ in uniques]
+        for i, u in enumerate(uniques):
+            if not isinstance(u, str) or not _ARROW.search(u):
+                continue
+            parts = [p for p in _ARROW.split(u) if p.strip()]
+            if len(parts) < 2:  # an arrow and one value (→80%): nothing earlier to drop
+                continue
+            values[i] = parts[-1].strip()
+            message = (
+                f"'{u}' records an update: read its latest value '{values[i]}', "
+                "after the last arrow"
+            )
+            issues[i] = (Issue("normalize.latest-of-update", message, value=values[i]),)
+        if any(issues):
+            col.coded(name, codes, issues, uniques, values)
+            out[name] = _series(out, take(values, codes))
 
 
 def _text(out: pd.DataFrame, col: Collector, name: str, *, multiline: bool) -> pd.Series:
