@@ -84,3 +84,58 @@ def test_the_quicker_pykakasi_converts_as_pykakasi_does():
     ]
     assert [quick.convert(n) for n in names] == [stock.convert(n) for n in names]
     assert quick._kakasi._jconv.convert is not type(quick._kakasi._jconv).convert  # replaced
+
+
+def _names_to_read() -> list[str]:
+    """Company names for the engines' equivalence tests: EDINET's filers in kanji and in kana
+    (../shared/benchmarks, when the checkout has it), a few hard cases and random mixes of
+    kanji, kana, katakana words, Latin letters and digits (seeded)."""
+    import csv
+    import random
+    from pathlib import Path
+
+    names = [
+        "山田製作所",
+        "日本電信電話株式会社",
+        "取り扱い",
+        "髙島屋",
+        "𠮷野家",
+        "アイ・ケイ・ケイホールディングス",
+        "ＮＴＴデータ",
+        "サカタのタネ",
+        "ヤマダセイサクショ",
+        "ｶ)ﾐﾂﾁ",
+        "三井住友フィナンシャルグループ",
+        "キッコーマン",
+        "がっこう",
+        "はっぴょう会",
+        "ア'ス",
+        "東京都千代田区1-2-3",
+    ]
+    shared = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "names_ja_en"
+    edinet = shared / "edinet_names_dev.csv"
+    if edinet.exists():
+        with edinet.open(encoding="utf-8") as f:
+            for row in csv.DictReader(f):
+                names += [row["name_ja"], row["name_kana"]]
+    rnd = random.Random(5)
+    parts = [chr(c) for c in range(0x4E00, 0x9FFF, 7)]
+    parts += list("あいうのにきっくしゃアイウーッャ々") + ["システム", "物産", "ABC", "12", "・"]
+    names += ["".join(rnd.choice(parts) for _ in range(rnd.randint(1, 8))) for _ in range(3000)]
+    return names
+
+
+def test_cutlet_with_a_word_cache_romanises_as_cutlet_does():
+    """readings._cutlet romanises each distinct word (MeCab node) once: every name reads as
+    stock cutlet reads it, in both spellings (unidic's English for loanwords or Hepburn), the
+    first time a word is met and when it comes from the cache."""
+    cutlet = pytest.importorskip("cutlet")
+    names = _names_to_read()
+    for foreign in (True, False):
+        stock, cached = cutlet.Cutlet("hepburn"), readings._cutlet()
+        stock.use_foreign_spelling = cached.use_foreign_spelling = foreign
+        expected = [stock.romaji(n, capitalize=False) for n in names]
+        assert [cached.romaji(n, capitalize=False) for n in names] == expected
+        assert [cached.romaji(n, capitalize=False) for n in names] == expected  # from the cache
+    readings.clear_caches()
+    assert not readings._WORD_ROMAJI
