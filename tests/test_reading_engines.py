@@ -84,3 +84,60 @@ def test_the_quicker_pykakasi_converts_as_pykakasi_does():
     ]
     assert [quick.convert(n) for n in names] == [stock.convert(n) for n in names]
     assert quick._kakasi._jconv.convert is not type(quick._kakasi._jconv).convert  # replaced
+
+
+def _names_to_read() -> list[str]:
+    """Company names for the engines' equivalence tests: EDINET's filers in kanji and in kana
+    (../shared/benchmarks, when the checkout has it), a few hard cases and random mixes of
+    kanji, kana, katakana words, Latin letters and digits (seeded)."""
+    import csv
+    import random
+    from pathlib import Path
+
+    names = [
+        "山田製作所",
+        "日本電信電話株式会社",
+        "取り扱い",
+        "髙島屋",
+        "𠮷野家",
+        "アイ・ケイ・ケイホールディングス",
+        "ＮＴＴデータ",
+        "サカタのタネ",
+        "ヤマダセイサクショ",
+        "ｶ)ﾐﾂﾁ",
+        "三井住友フィナンシャルグループ",
+        "キッコーマン",
+        "がっこう",
+        "はっぴょう会",
+        "ア'ス",
+        "東京都千代田区1-2-3",
+    ]
+    shared = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "names_ja_en"
+    edinet = shared / "edinet_names_dev.csv"
+    if edinet.exists():
+        with edinet.open(encoding="utf-8") as f:
+            for row in csv.DictReader(f):
+                names += [row["name_ja"], row["name_kana"]]
+    rnd = random.Random(5)
+    parts = [chr(c) for c in range(0x4E00, 0x9FFF, 7)]
+    parts += list("あいうのにきっくしゃアイウーッャ々") + ["システム", "物産", "ABC", "12", "・"]
+    names += ["".join(rnd.choice(parts) for _ in range(rnd.randint(1, 8))) for _ in range(3000)]
+    return names
+
+
+def test_the_quicker_cutlet_romanises_as_cutlet_does():
+    """readings._cutlet_engines romanises each distinct word (MeCab node) once and reads a text
+    without English spellings once for both romanisations: every name reads as stock cutlet
+    reads it, both ways (unidic's English for loanwords, or Hepburn), the first time a word is
+    met and from the caches, whichever way a text is asked for first."""
+    cutlet = pytest.importorskip("cutlet")
+    names = _names_to_read()
+    stock = cutlet.Cutlet("hepburn"), cutlet.Cutlet("hepburn")
+    stock[1].use_foreign_spelling = False
+    expected = [[katsu.romaji(n, capitalize=False) for n in names] for katsu in stock]
+    english, hepburn = readings._cutlet_engines()
+    assert [(english(n), hepburn(n)) for n in names] == list(zip(*expected))
+    assert [hepburn(n) for n in names] == expected[1]  # not read the English way first
+    assert [(english(n), english(n)) for n in names] == list(zip(*expected[:1], *expected[:1]))
+    readings.clear_caches()
+    assert not readings._WORD_ROMAJI and not readings._READ_ALIKE
