@@ -1274,3 +1274,28 @@ def test_the_stage_of_this_week_wins_over_last_weeks(tmp_path, this_week_first):
     table = read_sources([str(tmp_path / "w.xlsx")]).tables[0]
     [stage] = [m for m in table.columns if m.field == "stage"]
     assert table.data[stage.index].tolist() == ["失注"]
+
+
+def test_the_order_files_are_given_in_changes_nothing(tmp_path: Path):
+    """u19: `run Global.xlsx 東京.xlsx ...` and the reverse wrote another deal name and close
+    date (a survivorship tie went to the file named first). Files are read in one order
+    whatever the command line's: the outputs are the same bytes."""
+    from migrate import pipeline
+    from migrate.ingest.files import expand_paths
+
+    a = tmp_path / "a_team.csv"
+    b = tmp_path / "b_team.csv"
+    a.write_text(
+        "会社名,案件名,金額,受注予定日,ステージ\n株式会社青葉,基幹刷新,1000000,2026/3/31,提案\n",
+        "utf-8",
+    )
+    b.write_text(
+        "会社名,案件名,金額,受注予定日,ステージ\n株式会社青葉,基幹刷新,1000000,2026/6/30,提案\n",
+        "utf-8",
+    )
+    assert expand_paths([str(b), str(a)])[0] == expand_paths([str(a), str(b)])[0] == [a, b]
+    outs = []
+    for order, name in (([a, b], "ab"), ([b, a], "ba")):
+        pipeline.run([str(p) for p in order], out=tmp_path / name, target="generic")
+        outs.append((tmp_path / name / "deals.csv").read_bytes())
+    assert outs[0] == outs[1]

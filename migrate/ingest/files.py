@@ -91,7 +91,9 @@ class Limits:
 def expand_paths(
     paths: list[str], same: list[tuple[Path, Path]] | None = None
 ) -> tuple[list[Path], list[InputFileError]]:
-    """Expand directories into the supported files directly inside them (sorted).
+    """Expand directories into the supported files directly inside them, all of them in one
+    order whatever the order they were given in (by name, then by path): ``run b.xlsx a.xlsx``
+    gives the same outputs as ``run a.xlsx b.xlsx``, ties between sources included.
 
     Lock files Excel leaves behind (``~$name.xlsx``) and hidden files are ignored. A file named
     twice (the same path, or a link to a file already named) is read once; ``same`` gets each
@@ -141,6 +143,7 @@ def expand_paths(
             unique.append(p)
         elif same is not None and os.path.abspath(p) != os.path.abspath(seen[rp]):
             same.append((p, seen[rp]))
+    unique.sort(key=lambda p: (p.name, str(p.resolve())))
     return unique, problems
 
 
