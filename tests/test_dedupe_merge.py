@@ -178,6 +178,36 @@ def test_kana_reading_and_phone_merge() -> None:
     assert _same_company(result, "山田電気", "ヤマダデンキ")
 
 
+@pytest.mark.parametrize(
+    ("a", "b", "phone"),
+    [
+        (
+            ("大和物流", "大和物流株式会社"),
+            ("大和ホールディングス", "株式会社大和ホールディングス"),
+            "+81312340000",
+        ),
+        (("青山商会", "株式会社青山商会"), ("赤坂フーズ", "赤坂フーズ株式会社"), "+81120123456"),
+    ],
+    ids=["group-head-office", "shared-0120"],
+)
+def test_unlike_names_sharing_only_a_phone_go_to_review(a, b, phone) -> None:
+    """u20: a group's companies at one head office (one 代表番号) and two clients of one call
+    centre (0120) merged silently on the phone alone, their names alike in no way. A person
+    decides (review.xlsx); with a shared domain they still merge."""
+    rows = [
+        {"company_key": a[0], "company_name": a[1], "phone": phone, "_file": "east.xlsx"},
+        {"company_key": b[0], "company_name": b[1], "phone": phone, "_file": "west.xlsx"},
+    ]
+    result = find_duplicates(frame(rows + _background()))
+    assert not _same_company(result, a[0], b[0])
+    review = result.review[result.review["entity"] == "companies"]
+    assert (
+        len(review) == 1 and "unlike (a person decides unless domain" in review["evidence"].iloc[0]
+    )
+    with_domain = [{**r, "website_domain": "example.co.jp"} for r in rows]
+    assert _same_company(find_duplicates(frame(with_domain + _background())), a[0], b[0])
+
+
 def test_katakana_spelling_without_evidence_stays_apart() -> None:
     rows = [
         {**YAMADA},

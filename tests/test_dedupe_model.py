@@ -195,7 +195,7 @@ def test_a_review_only_level_is_lifted_by_a_value_both_records_hold() -> None:
     assert result.labels[2] == result.labels[3]
     assert result.labels[0] != result.labels[1]
     held = result.pairs[(result.pairs["left"] == 0) & (result.pairs["right"] == 1)]
-    assert "(a person decides)" in held["evidence"].iloc[0]
+    assert "(a person decides unless pid agree or both hold amount)" in held["evidence"].iloc[0]
 
 
 def test_a_review_only_mapping_is_checked() -> None:

@@ -113,15 +113,17 @@ def evidence(model: Model, gamma: np.ndarray, partial: np.ndarray) -> np.ndarray
     return np.asarray(text, dtype=object)[row]
 
 
-def _at_review_only(comparisons: Sequence[Comparison], gamma: np.ndarray) -> np.ndarray:
+def _at_review_only(
+    comparisons: Sequence[Comparison], gamma: np.ndarray, agreed: tuple[str, ...] = ()
+) -> np.ndarray:
     """Per pair (a row of ``gamma``, levels of ``comparisons``), True at a review_only level,
-    unless the pair agrees exactly (first level) on a comparison the level names, or both its
-    records hold a value of one it names as given."""
+    unless the pair agrees exactly (first level) on a comparison the level names (or one of
+    ``agreed``, known to agree), or both its records hold a value of one it names as given."""
     hit = np.zeros(len(gamma), dtype=bool)
     column = {c.name: k for k, c in enumerate(comparisons)}
     for j, comp in enumerate(comparisons):
         for i, lv in enumerate(comp.levels):
-            if lv.review_only:
+            if lv.review_only and not set(lv.review_unless) & set(agreed):
                 held = gamma[:, j] == i
                 for name in lv.review_unless:
                     if name in column:
@@ -147,12 +149,22 @@ def _review_only(
 
 
 def at_review_only_level(
-    frame: pd.DataFrame, settings: LinkSettings, key_column: str, pairs: pd.DataFrame
+    frame: pd.DataFrame,
+    settings: LinkSettings,
+    key_column: str,
+    pairs: pd.DataFrame,
+    agreed: tuple[str, ...] = (),
 ) -> np.ndarray:
     """For each (left_key, right_key) pair, True when it reaches a ``review_only`` level: a
-    decision a rule of the tool made (a reading link) is then a review, not a merge."""
+    decision a rule of the tool made (a reading link) is then a review, not a merge.
+    ``agreed`` names comparisons the decisions agree on by how they were made (a reading link's
+    names read alike): a level they lift holds none of them."""
     out = np.zeros(len(pairs), dtype=bool)
-    held = [c for c in settings.comparisons if any(lv.review_only for lv in c.levels)]
+    held = [
+        c
+        for c in settings.comparisons
+        if any(lv.review_only and not set(lv.review_unless) & set(agreed) for lv in c.levels)
+    ]
     if not held or not len(pairs) or key_column not in frame.columns:
         return out
     lifting = {
@@ -169,7 +181,7 @@ def at_review_only_level(
     gamma = compare.levels(
         prepared, a[known].to_numpy(dtype=np.int64), b[known].to_numpy(dtype=np.int64)
     )
-    out[known] = _at_review_only(comps, gamma)
+    out[known] = _at_review_only(comps, gamma, agreed)
     return out
 
 

@@ -134,9 +134,12 @@ def find_duplicates(
     crules = _with_existing_id(settings.companies) if ext is not None else settings.companies
     tracker = (crecs.frame["existing_id"] == "").to_numpy()
     readings = reading_decisions(crecs.frame)
-    # a reading link at a review_only level (フィリップス・ジャパン / Philips N.V.) is a review
+    # a reading link at a review_only level (フィリップス・ジャパン / Philips N.V.) is a review;
+    # its names read alike, so a level a reading lifts (names alike in no other way) holds none
     if len(readings):
-        held = at_review_only_level(crecs.frame, crules.link, "_key", readings)
+        held = at_review_only_level(
+            crecs.frame, crules.link, "_key", readings, agreed=("reading", "reading_pair")
+        )
         readings.loc[held & (readings["decision"] == "same").to_numpy(), "decision"] = "review"
     exact = pd.concat([exact_existing_pairs(work, crecs), readings], ignore_index=True)
     if len(exact):  # a person's decision on the same pair wins

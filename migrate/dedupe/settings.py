@@ -129,8 +129,15 @@ class Level:
 
     @property
     def label(self) -> str:
-        held = " (a person decides)" if self.review_only and self.test != "one_matches" else ""
-        return self._test_label + held
+        if not self.review_only or self.test == "one_matches":
+            return self._test_label
+        lifted = []
+        if self.review_unless:
+            lifted.append(f"{'/'.join(self.review_unless)} agree")
+        if self.review_unless_given:
+            lifted.append(f"both hold {'/'.join(self.review_unless_given)}")
+        unless = f" unless {' or '.join(lifted)}" if lifted else ""
+        return f"{self._test_label} (a person decides{unless})"
 
     @property
     def _test_label(self) -> str:
@@ -150,6 +157,10 @@ class Level:
             return "differs, same id prefix"
         if self.test == "same_domain":
             return "differs, same domain"
+        if self.test in SIMILARITY_TESTS and self.arg == 0:
+            return "unlike"  # the level after every closer one: alike in none of their ways
+        if self.test in WORD_TESTS and self.arg == 0:
+            return "few or no words shared"
         if self.test in SIMILARITY_TESTS or self.test in WORD_TESTS:
             return f"{self.test}>={self.arg:g}"
         if self.test in DISTANCE_TESTS:
