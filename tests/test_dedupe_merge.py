@@ -793,3 +793,20 @@ def test_a_shared_customer_code_decides_a_kana_kanji_pair_and_nothing_else() -> 
         )
     )
     assert not _same_company(result, "田中物産", "タナカブッサン")
+
+
+def test_deals_of_no_company_meet_by_their_name() -> None:
+    """u20: a tracker with one sheet a month and no customer column listed each deal on both
+    sheets; with no company to block on, every deal was exported twice. Deals of no company
+    meet by their name, among themselves only; two names that differ stay two deals."""
+    rows = [
+        {"deal_name": "基幹システム更新", "amount": 1_200_000.0, "close_date": "2026-06-30",
+         "_sheet": "4月", "_row": 2},
+        {"deal_name": "基幹システム更新", "amount": 1_200_000.0, "close_date": "2026-06-30",
+         "_sheet": "5月", "_row": 2},
+        {"deal_name": "現場用タブレット", "amount": 600_000.0, "close_date": "2026-07-31",
+         "_sheet": "5月", "_row": 3},
+    ]  # fmt: skip
+    result = find_duplicates(frame(rows + _background()))
+    ids = result.records.set_index(["_source_sheet", "_source_row"])["deal_id"]
+    assert ids[("4月", 2)] == ids[("5月", 2)] != ids[("5月", 3)]

@@ -489,3 +489,26 @@ def test_a_cell_that_records_its_update_is_read_as_its_latest_value() -> None:
     said = findings[findings["rule"] == "normalize.latest-of-update"]
     assert set(said["field"]) == {"probability", "amount", "close_date", "owner", "stage"}
     assert "'50%→80%' records an update: read its latest value '80%'" in " ".join(said["message"])
+
+
+def test_a_deal_name_that_opens_with_a_legal_form_names_the_company_of_a_row_without_one() -> None:
+    """u20: a small tracker with no customer column writes 株式会社山田製作所 基幹システム更新 into
+    案件名; its deals had no company and no account was made. A first word holding a legal form
+    is the row's company (with a finding); a row with its own company, or a name without a
+    legal form, is left as it is."""
+    raw = records(
+        [
+            {"deal_name": "株式会社山田製作所 基幹システム更新"},
+            {"deal_name": "中村建設(株)_現場用タブレット"},
+            {"deal_name": "【株式会社青葉】倉庫管理"},
+            {"deal_name": "山田製作所 保守"},
+            {"deal_name": "株式会社化 支援"},
+            {"deal_name": "株式会社山田製作所 増設", "company_name": "株式会社ミドリ"},
+        ]
+    )
+    out, findings = normalize_records(raw, today=TODAY)
+    assert list(out["company_name"]) == [
+        "株式会社山田製作所", "中村建設株式会社", "株式会社青葉", "", "", "株式会社ミドリ",
+    ]  # fmt: skip
+    said = findings[findings["rule"] == "normalize.company-from-deal-name"]
+    assert list(said["row"]) == [5, 6, 7]

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -115,6 +116,7 @@ def normalize_records(
             [out.drop(columns=list(cleaned)), pd.DataFrame(cleaned, index=out.index)], axis=1
         )[columns]
     _latest_of_updates(out, col, [n for k in UPDATED_KINDS for n in by_kind.get(k, [])])
+    _company_from_deal_name(out, col, rules)
     for name in by_kind.get("company", []):
         _company(out, col, rules, name)
     # a deal sheet naming its customer only by the code of a 顧客マスタ sheet (取引先コード)
@@ -372,6 +374,64 @@ def _fill_from_spare_columns(
         msg = f"{name} was empty; taken from column '{header}' of the same row"
         issues = [Issue("normalize.filled-from-spare-column", msg, t) for t in texts]
         col.rows(name, pos, issues, [""] * len(pos), texts)
+
+
+def _company_from_deal_name(out: pd.DataFrame, col: Collector, rules: NormalizeRules) -> None:
+    """A row with no company whose deal name opens with a company named with its legal form
+    (株式会社山田製作所 基幹システム更新, 中村建設(株) タブレット導入): that is its company, with a
+    finding (normalize.company-from-deal-name). A small tracker keeps no customer column and
+    writes the customer into 案件名; without a legal form a leading word is no evidence."""
+    if "deal_name" not in out.columns:
+        return
+    company = out["company_name"] if "company_name" in out.columns else None
+    empty = (
+        np.ones(len(out), dtype=bool)
+        if company is None
+        else company.map(is_blank).to_numpy(dtype=bool)
+    )
+    named = ~out["deal_name"].map(is_blank).to_numpy(dtype=bool)
+    pos = np.flatnonzero(empty & named)
+    if not len(pos):
+        return
+    pattern = _deal_name_company_pattern(rules)
+    found: dict[str, str] = {}
+    for name in pd.unique(out["deal_name"].iloc[pos].to_numpy(dtype=object)):
+        hit = pattern.match(unicodedata.normalize("NFKC", clean_text(name)))
+        if hit:
+            found[str(name)] = hit["company"].strip()
+    if not found:
+        return
+    names = out["deal_name"].iloc[pos].map(lambda v: found.get(str(v), "")).to_numpy(dtype=object)
+    took = pos[names != ""]
+    values = names[names != ""]
+    if company is None:
+        out["company_name"] = pd.Series(None, index=out.index, dtype=object)
+    _set_cells(out, "company_name", took, values)
+    issues = [
+        Issue(
+            "normalize.company-from-deal-name",
+            f"no company on the row; its deal name opens with the company '{v}' (a legal form): "
+            "read as its company",
+            v,
+        )
+        for v in values
+    ]
+    col.rows("company_name", took, issues, [""] * len(took), [str(v) for v in values])
+
+
+def _deal_name_company_pattern(rules: NormalizeRules) -> re.Pattern[str]:
+    """A deal name's first word when it holds a Japanese legal form at its start or end
+    (株式会社山田製作所, 山田製作所株式会社, 中村建設(株), ㈱中村建設), then a space or a separator."""
+    forms = sorted(
+        {v for lf in rules.companies.legal_forms if not lf.latin for v in (lf.form, *lf.variants)},
+        key=len,
+        reverse=True,
+    )
+    alt = "|".join(re.escape(f) for f in forms if f)
+    word = r"[^\s_/／:：【】\[\]]{2,40}?"
+    return re.compile(
+        rf"^[【\[]?(?P<company>(?:{alt}){word}|{word}(?:{alt}))[】\]]?(?:[\s_/／:：・\-－]+|(?<=[】\]]))(?=\S)"
+    )
 
 
 def _emails_from_names(out: pd.DataFrame, by_kind: dict[str, list[str]]) -> None:
