@@ -761,3 +761,53 @@ def test_a_line_of_sources_not_judged_shows_their_worst_value() -> None:
         "2 sources not judged: fewer than 10 rows at the stages that require amount"
     )
     assert line.value == "0.0%"
+
+
+def test_check_reads_review_decisions_and_a_mapping_as_run_does(tmp_path: Path) -> None:
+    """A stage word decided once in review.xlsx was rejected again every week: check took no
+    --decisions (a trial user's rows.rejected-share 9.1% where run exported every row)."""
+    src = _write(
+        tmp_path / "in" / "案件.csv",
+        EAST_HEADER,
+        _east_rows(20, words=["様子見", "提案", "受注", "クロージング"]),
+    )
+    decisions = tmp_path / "decisions.yaml"
+    decisions.write_text("様子見: proposal\n", encoding="utf-8")
+    args = ["check", str(src.parent), "--target", "salesforce", "-q"]
+    runner = CliRunner()
+    plain = runner.invoke(_cli(), [*args, "--history", str(tmp_path / "a.sqlite")], obj={})
+    assert plain.exit_code == 1, plain.output + plain.stderr
+    assert re.search(r"rows\.rejected-share\s+overall\s+25\.0%.*fail", plain.stdout)
+    decided = runner.invoke(
+        _cli(),
+        [*args, "--history", str(tmp_path / "b.sqlite"), "--decisions", str(decisions)],
+        obj={},
+    )
+    assert decided.exit_code == 0, decided.stdout + decided.stderr
+    assert re.search(r"rows\.rejected-share\s+overall\s+0\.0%.*pass", decided.stdout)
+    # the same options as run's: a mapping file and the SFA's own export are taken too
+    mapping = tmp_path / "m.yaml"
+    runner.invoke(_cli(), ["inspect", str(src), "--write-mapping", str(mapping)], obj={})
+    mapped = runner.invoke(
+        _cli(),
+        [*args, "--history", str(tmp_path / "c.sqlite"), "--mapping", str(mapping)],
+        obj={},
+    )
+    assert mapped.exit_code == 1, mapped.stderr
+    bad = runner.invoke(_cli(), [*args, "--existing", "a.csv", "--existing", "b.csv"], obj={})
+    assert bad.exit_code == 2 and "accounts given twice" in bad.stderr
+
+
+def test_decisions_are_part_of_the_input_fingerprint(tmp_path: Path) -> None:
+    """The same trackers read with decisions are other inputs: the first check with them
+    compares with the run without them, not with the week before."""
+    from migrate.check import fingerprint
+
+    src = _write(tmp_path / "in" / "a.csv", EAST_HEADER, _east_rows(3))
+    d1, d2 = tmp_path / "d1.yaml", tmp_path / "d2.yaml"
+    d1.write_text("様子見: proposal\n", encoding="utf-8")
+    d2.write_text("様子見: won\n", encoding="utf-8")
+    plain = fingerprint([str(src)], DEFAULT_RULES_DIR)[0]
+    one = fingerprint([str(src)], DEFAULT_RULES_DIR, [str(d1)])[0]
+    assert len({plain, one, fingerprint([str(src)], DEFAULT_RULES_DIR, [str(d2)])[0]}) == 3
+    assert fingerprint([str(src)], DEFAULT_RULES_DIR, [str(d1)])[0] == one
