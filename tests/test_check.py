@@ -811,3 +811,62 @@ def test_decisions_are_part_of_the_input_fingerprint(tmp_path: Path) -> None:
     one = fingerprint([str(src)], DEFAULT_RULES_DIR, [str(d1)])[0]
     assert len({plain, one, fingerprint([str(src)], DEFAULT_RULES_DIR, [str(d2)])[0]}) == 3
     assert fingerprint([str(src)], DEFAULT_RULES_DIR, [str(d1)])[0] == one
+
+
+def _small_team(missing: set[int]) -> list[Metric]:
+    """Four 5-row trackers at proposal or later: the files whose index is in ``missing``
+    carry 1 amount of 5 (the rest all five)."""
+    per = [(f"team{i}.xlsx", 1 if i in missing else 5) for i in range(4)]
+    num = sum(n for _, n in per)
+    return [
+        Metric("required.amount", "", "", round(num / 20, 4), num, 20),
+        *(Metric("required.amount", f, "", n / 5, n, 5) for f, n in per),
+    ]
+
+
+def test_small_sources_are_judged_on_their_pooled_rows() -> None:
+    """Four 5-row trackers with a fifth of the amounts missing 'passed': every file was under
+    min_rows and required.* had no overall row (a trial user's week3)."""
+    from migrate.check.render import lines
+
+    t = Threshold("required.amount", "min", 0.8, "source", min_rows=10)
+    rows = evaluate(_small_team({0, 1}), [t])
+    pooled = [r for r in rows if r.pooled]
+    assert [(r.metric.source, r.pooled, r.status) for r in pooled] == [(("", ""), 4, "fail")]
+    assert {r.status for r in rows if not r.pooled} == {"n/a"}
+    shown = [(ln.where, ln.status) for ln in lines(rows)]
+    assert shown[0] == ("overall (4 sources pooled, each under 10)", "fail")
+    assert shown[1][0].startswith("4 sources not judged: fewer than 10 rows")
+    assert to_json_rows(rows)[-1]["pooled"] == 4
+    # a good small team passes pooled; sources big enough alone get no pooled row
+    assert [r.status for r in evaluate(_small_team(set()), [t]) if r.pooled] == ["pass"]
+    big = [Metric("required.amount", "", "", 0.5, 10, 20), Metric(t.metric, "a", "", 0.5, 10, 20)]
+    assert not [r for r in evaluate(big, [t]) if r.pooled]
+    # a limit on the change is judged on the pooled figure's change
+    drop = Threshold("required.amount", "max_drop", 0.1, "source", min_rows=10)
+    (row,) = [r for r in evaluate(_small_team({0}), [drop], {("required.amount", "", ""): 1.0})
+              if r.pooled]  # fmt: skip
+    assert row.status == "fail" and row.change == -0.2
+    # an overall limit of its own in the rule file: no second overall row
+    own = Threshold("required.amount", "min", 0.5, "overall")
+    assert not [r for r in evaluate(_small_team({0, 1}), [t, own]) if r.pooled]
+
+
+def to_json_rows(rows) -> list[dict[str, Any]]:
+    return [r.to_json() for r in rows]
+
+
+def test_a_small_team_missing_amounts_fails_the_check(tmp_path: Path) -> None:
+    """End to end: four 5-row trackers, one with no amounts, fail the shipped thresholds."""
+    folder = tmp_path / "week"
+    for i in range(4):
+        _write(
+            folder / f"team{i}.csv",
+            EAST_HEADER,
+            _east_rows(5, amounts=i != 0, words=["提案", "クロージング", "受注"]),
+        )
+    check = run_check([str(folder)], history=tmp_path / "h.sqlite", target="salesforce")
+    (row,) = [r for r in _row(check, "required.amount", kind="min") if r.pooled]
+    assert row.status == "fail" and row.metric.denominator == 20
+    assert check.exit_code == 1
+    assert "overall (4 sources pooled, each under 10)" in render_text(check)

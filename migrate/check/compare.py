@@ -5,7 +5,8 @@ and the thresholds of rules/quality.yaml. Out: the rows of the check table. A ro
 when an ``error`` threshold is breached, ``warns`` when a ``warning`` one is, ``passes``
 otherwise; it is ``n/a`` when the value cannot be computed (no rows, no column), counts fewer
 rows than the threshold's ``min_rows``, or, for a limit
-on the change, when there is no previous value to compare with.
+on the change, when there is no previous value to compare with. A per-source threshold whose
+sources are too small alone gets one more row: the overall figure, the pooled rows of them all.
 """
 
 from __future__ import annotations
@@ -30,6 +31,17 @@ class Row:
     metric: Metric
     previous: float | None
     status: Status
+    # a source threshold's overall row: the pooled rows of every source, judged because this
+    # many sources have fewer rows than its min_rows on their own (0: an ordinary row)
+    pooled: int = 0
+
+    @property
+    def where(self) -> str:
+        """``overall``, ``file [sheet]``, or ``overall (4 sources pooled, each under 10)``."""
+        if not self.pooled:
+            return self.metric.where
+        n, few = self.pooled, self.threshold.min_rows
+        return f"overall ({n} source{'' if n == 1 else 's'} pooled, each under {few})"
 
     @property
     def change(self) -> float | None:
@@ -68,6 +80,7 @@ class Row:
             "status": self.status,
             "numerator": self.metric.numerator,
             "denominator": self.metric.denominator,
+            "pooled": self.pooled,
         }
 
 
@@ -189,15 +202,46 @@ def evaluate(
 ) -> list[Row]:
     """Every threshold on every metric it covers, in the order of the rule file."""
     previous = previous or {}
+    thresholds = tuple(thresholds)
+    # the limits the rule file already puts on the overall figure: no pooled row beside them
+    overall = {(t.metric, t.kind) for t in thresholds if t.scope == "overall"}
     rows: list[Row] = []
     for t in thresholds:
         info(t.metric)  # a KeyError here is a bug: the rule file was checked against the ids
+        judged: list[Row] = []
         for m in metrics:
             if m.id != t.metric or (m.source == OVERALL) != (t.scope == "overall"):
                 continue
             before = previous.get((m.id, m.file, m.sheet))
-            rows.append(Row(t, m, before, judge(t, m.value, before, m.denominator)))
+            judged.append(Row(t, m, before, judge(t, m.value, before, m.denominator)))
+        rows += judged
+        if t.scope == "source" and (t.metric, t.kind) not in overall:
+            rows += _pooled(t, judged, metrics, previous)
     return rows
+
+
+def _pooled(
+    t: Threshold,
+    judged: list[Row],
+    metrics: list[Metric],
+    previous: Mapping[Key, float | None],
+) -> list[Row]:
+    """The overall row of a source threshold whose sources are too small to judge alone: a
+    team of four 5-row trackers with a fifth of its amounts missing was never judged (each
+    file under ``min_rows``); their pooled rows are, as rows.rejected-share's overall row."""
+    small = [
+        r
+        for r in judged
+        if r.metric.value is not None
+        and r.metric.denominator is not None
+        and r.metric.denominator < t.min_rows
+    ]
+    whole = next((m for m in metrics if m.id == t.metric and m.source == OVERALL), None)
+    if not small or whole is None:
+        return []
+    before = previous.get((whole.id, whole.file, whole.sheet))
+    status = judge(t, whole.value, before, whole.denominator)
+    return [Row(t, whole, before, status, pooled=len(small))]
 
 
 def exit_code(rows: Iterable[Row]) -> int:
