@@ -870,3 +870,77 @@ def test_a_small_team_missing_amounts_fails_the_check(tmp_path: Path) -> None:
     assert row.status == "fail" and row.metric.denominator == 20
     assert check.exit_code == 1
     assert "overall (4 sources pooled, each under 10)" in render_text(check)
+
+
+def _marks() -> tuple[str, ...]:
+    from migrate.bundle import load_rules_bundle
+
+    return load_rules_bundle(None).quality.version_marks
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("Global_Accounts_Pipeline.xlsx", "Global_Accounts_Pipeline - Copy.xlsx"),
+        ("Global_Accounts_Pipeline - Copy.xlsx", "Global_Accounts_Pipeline - Copy (2).xlsx"),
+        ("pipeline.xlsx", "pipeline copy 2.xlsx"),
+        ("東京営業部_案件一覧.xlsx", "東京営業部_案件一覧 - コピー.xlsx"),
+        ("東京営業部_案件一覧 - コピー.xlsx", "東京営業部_案件一覧 - コピー (2).xlsx"),
+        ("パートナー営業_案件_最新版.csv", "パートナー営業_案件_最新版2.csv"),
+        ("パートナー営業_案件.csv", "パートナー営業_案件_最新版.csv"),
+        ("商談一覧 (1).xlsx", "商談一覧 (2).xlsx"),
+        ("deals_v2.xlsx", "deals_v3.xlsx"),
+        ("deals.xlsx", "deals_rev3.xlsx"),
+        ("案件管理.xlsx", "案件管理_修正.xlsx"),
+        ("forecast_final.xlsx", "forecast_final2.xlsx"),
+        ("forecast_v2_final.xlsx", "forecast_v3 - Copy.xlsx"),
+        # an undated name last week, a dated one now (a trial user's week1 -> week2_dated)
+        ("大阪支店_商談管理.xlsx", "大阪支店_商談管理_20260116.xlsx"),
+        ("東京営業部_案件一覧.xlsx", "東京営業部_案件一覧(0116).xlsx"),
+    ],
+    ids=lambda name: name,
+)
+def test_a_weekly_copy_renamed_with_a_version_mark_is_last_week_s(before: str, after: str) -> None:
+    """Renamed weekly copies lost their history ('4 sources not judged: no earlier run'): the
+    marks of a copy or a version (rules/quality.yaml version_marks) fold away as dates do."""
+    from migrate.check.compare import match_renamed
+
+    previous = {("stages.unknown-share", before, ""): 0.1, ("stages.unknown-share", "", ""): 0.1}
+    now = [Metric("stages.unknown-share", after, "", 0.4), Metric("stages.unknown-share")]
+    moved, pairs, gone = match_renamed(previous, now, _marks())
+    assert pairs == [(before, after)] and gone == []
+    assert moved[("stages.unknown-share", after, "")] == 0.1
+    assert match_renamed(previous, now)[1] == (
+        [(before, after)] if "2026" in after or "0116" in after else []
+    )  # without the rules' marks only stamps fold away
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (["東京営業部_案件一覧.xlsx"], ["大阪支店_商談管理 - コピー.xlsx"]),
+        (["east_v2.xlsx"], ["west_v3.xlsx"]),
+        (["sales.xlsx"], ["salesv2.xlsx"]),  # no separator: part of the name, not a mark
+        (["案件.xlsx"], ["案件 - Copy.xlsx", "案件 (1).xlsx"]),  # which copy is it? neither
+        (["案件.xlsx", "案件_v2.xlsx"], ["案件_v3.xlsx"]),
+    ],
+    ids=["two-teams", "east-west", "no-separator", "two-copies", "two-before"],
+)
+def test_files_of_other_sources_stay_apart_whatever_their_marks(
+    before: list[str], after: list[str]
+) -> None:
+    from migrate.check.compare import match_renamed
+
+    previous = {("stages.unknown-share", f, ""): 0.1 for f in before}
+    now = [Metric("stages.unknown-share", f, "", 0.4) for f in after]
+    moved, pairs, gone = match_renamed(previous, now, _marks())
+    assert pairs == [] and gone == sorted(before)
+
+
+def test_version_marks_are_checked_when_the_rules_are_read(tmp_path: Path) -> None:
+    path = tmp_path / "quality.yaml"
+    text = (Path(DEFAULT_RULES_DIR) / "quality.yaml").read_text(encoding="utf-8")
+    path.write_text(text + "  - '(unclosed'\n", encoding="utf-8")
+    with pytest.raises(RuleFileError) as err:
+        parse_quality_rules(str(path))
+    assert "version_marks[" in str(err.value) and "not a regular expression" in str(err.value)

@@ -192,7 +192,7 @@ def run_check(
         prev_run = store.last_of_other_inputs(fp)
         previous = index(prev_run.metrics) if prev_run is not None else {}
         before = store.deals(prev_run.seq) if prev_run is not None else None
-    previous, renamed, gone = match_renamed(previous, metrics)
+    previous, renamed, gone = match_renamed(previous, metrics, quality.version_marks)
     # deals deleted since the compared run (5 of 20 gone is no figure's drop)
     metrics, deals_gone = gone_deals(metrics, deals, before, renamed)
     rows = evaluate(metrics, quality.thresholds, previous)

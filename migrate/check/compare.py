@@ -12,7 +12,7 @@ sources are too small alone gets one more row: the overall figure, the pooled ro
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -133,8 +133,37 @@ def undated(file: str, *, short: bool = False) -> str:
     return name.casefold()
 
 
+# what sets a mark apart from the name before it ('X - Copy', 'X_v2', 'X (2)', 'X　最新版'), and
+# a stamp left in brackets at the end ('案件一覧(0116)' once its stamp is taken out)
+_SEPARATORS = " \t\u3000_-.・"
+_BRACKETED_STAMP = re.compile(r"[(（\[【]#[)）\]】]$")
+
+
+def unmarked(file: str, marks: Sequence[str] = ()) -> str:
+    """A file name without its dates and stamps and without the marks of a copy or a version
+    at its end (``marks``: regular expressions of rules/quality.yaml ``version_marks``),
+    compared case-folded: ``X - Copy (2).xlsx``, ``X_最新版2.xlsx`` and ``X_20260116.xlsx`` are
+    all ``x.xlsx``."""
+    stem, dot, ext = file.rpartition(".")
+    if not dot:
+        stem, ext = file, ""
+    name = undated(stem, short=True)
+    ends = [re.compile(f"(?:{m})$", re.IGNORECASE) for m in marks]
+    while True:  # 'X_v2 - Copy (2)': marks one after the other, each with its separator
+        before = name
+        name = _BRACKETED_STAMP.sub("", name.rstrip(_SEPARATORS))
+        name = name.removesuffix("#").rstrip(_SEPARATORS)
+        for end in ends:
+            name = end.sub("", name).rstrip(_SEPARATORS)
+        if name == before:
+            break
+    return (name or undated(stem, short=True)) + dot + ext.casefold()
+
+
 def match_renamed(
-    previous: Mapping[Key, float | None], metrics: Iterable[Metric]
+    previous: Mapping[Key, float | None],
+    metrics: Iterable[Metric],
+    marks: Sequence[str] = (),
 ) -> tuple[dict[Key, float | None], list[tuple[str, str]], list[str]]:
     """The previous values with a renamed source's keys moved to its new name, the renames
     (old file, new file) and the files of the previous run that are gone.
@@ -142,27 +171,33 @@ def match_renamed(
     A file of the previous run missing now is the same source as a new file whose name differs
     only in its dates (a weekly export named by its day), when exactly one file on each side
     has that undated name; the files left are then matched the same way with their short
-    stamps (0302, 3月16日, W11) removed too.
+    stamps (0302, 3月16日, W11) removed too; and the files left then by their names without
+    any stamp or the marks of a copy or a version at their end (:func:`unmarked`: last week's
+    ``X.xlsx`` is this week's ``X - Copy.xlsx``, ``X_最新版2.csv`` or ``X_20260116.xlsx``).
     """
     now = {m.file for m in metrics if m.file}
     before = {f for _, f, _ in previous if f}
     gone, new = sorted(before - now), sorted(now - before)
 
-    def by_undated(files: list[str], short: bool) -> dict[str, list[str]]:
+    def by_name(files: list[str], how: int) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
         for f in files:
-            out.setdefault(undated(f, short=short), []).append(f)
+            key = undated(f, short=how == 1) if how < 2 else unmarked(f, marks)
+            out.setdefault(key, []).append(f)
         return out
 
     renames: list[tuple[str, str]] = []
-    for short in (False, True):  # dated names first; then the files left, by short stamps
+    # dated names first; then the files left, by short stamps; then by copy and version marks
+    for how in (0, 1, 2):
         paired = {f for pair in renames for f in pair}
-        old_of = by_undated([f for f in gone if f not in paired], short)
-        new_of = by_undated([f for f in new if f not in paired], short)
+        old_of = by_name([f for f in gone if f not in paired], how)
+        new_of = by_name([f for f in new if f not in paired], how)
         renames += [
             (olds[0], new_of[k][0])
             for k, olds in old_of.items()
-            if len(olds) == 1 and len(new_of.get(k, [])) == 1 and k != olds[0].casefold()
+            if len(olds) == 1
+            and len(new_of.get(k, [])) == 1
+            and (how == 2 or k != olds[0].casefold())
         ]
     if not renames:
         return dict(previous), [], gone
@@ -249,4 +284,14 @@ def exit_code(rows: Iterable[Row]) -> int:
     return 1 if any(r.status == "fail" for r in rows) else 0
 
 
-__all__ = ["Row", "Status", "evaluate", "exit_code", "index", "judge", "match_renamed", "undated"]
+__all__ = [
+    "Row",
+    "Status",
+    "evaluate",
+    "exit_code",
+    "index",
+    "judge",
+    "match_renamed",
+    "undated",
+    "unmarked",
+]

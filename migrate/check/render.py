@@ -170,7 +170,8 @@ def _compared(result: CheckResult) -> str:
 def _sources_moved(result: CheckResult) -> list[str]:
     """A line per renamed source and one for the sources gone since the compared run."""
     out = [
-        f"{new} compared with {old} (the same name but for its date)" for old, new in result.renamed
+        f"{new} compared with {old} (the same name but for its dates or copy marks)"
+        for old, new in result.renamed
     ]
     if result.gone:
         out.append(f"not in this run, in the one compared with: {', '.join(result.gone)}")
