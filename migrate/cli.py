@@ -24,6 +24,7 @@ import click
 from . import __version__
 from .clock import peak_memory_gb
 from .errors import UserError
+from .input_options import INPUT_OPTIONS, QUIET_OPTION
 from .org_options import ORG_OPTIONS
 
 
@@ -250,19 +251,6 @@ def _sheet_notes(t: Any) -> list[str]:
     return notes
 
 
-def _parse_existing(values: tuple[str, ...]) -> dict[str, str] | None:
-    """``--existing FILE`` (accounts) or ``--existing accounts=FILE`` / ``contacts=FILE``."""
-    out: dict[str, str] = {}
-    for v in values:
-        kind, sep, path = v.partition("=")
-        if not sep or kind not in ("accounts", "contacts"):
-            kind, path = "accounts", v
-        if kind in out:
-            raise click.BadParameter(f"{kind} given twice", param_hint="--existing")
-        out[kind] = path
-    return out or None
-
-
 def _common_options(f):
     """The options run and audit share."""
     f = _rules_option(f)
@@ -281,24 +269,7 @@ def _common_options(f):
             help="Write into an existing folder that holds other files (they are never "
             "replaced or removed).",
         ),
-        click.option(
-            "--mapping",
-            type=click.Path(exists=True, dir_okay=False),
-            help="Mapping file from inspect --write-mapping.",
-        ),
-        click.option(
-            "--decisions",
-            type=click.Path(exists=True, dir_okay=False),
-            help="Review decisions: the review.xlsx of an earlier run, or a CSV "
-            "(left_key, right_key, decision).",
-        ),
-        click.option(
-            "--existing",
-            multiple=True,
-            metavar="[accounts=|contacts=]FILE",
-            help="Export of the target SFA with its ids, so matching rows update existing "
-            "records instead of creating duplicates (repeatable).",
-        ),
+        *INPUT_OPTIONS,
         click.option(
             "--as-of",
             "as_of",
@@ -333,12 +304,7 @@ def _common_options(f):
             help="The history file of sfa-migrate check: the report shows the quality trend "
             "over its runs.",
         ),
-        click.option(
-            "--quiet",
-            "-q",
-            is_flag=True,
-            help="No progress lines while the run goes (they are only shown on a terminal).",
-        ),
+        QUIET_OPTION,
         click.option(
             "--engine",
             type=click.Choice(["default", "duckdb"]),
@@ -576,7 +542,6 @@ def _run(ctx: click.Context, files: tuple[str, ...], target: str | None, **kw) -
         list(files),
         target=target,
         rules_dir=ctx.obj["rules_dir"],
-        existing=_parse_existing(kw.pop("existing", ())),
         as_of=as_of.date() if as_of else None,
         **kw,
     )

@@ -761,3 +761,186 @@ def test_a_line_of_sources_not_judged_shows_their_worst_value() -> None:
         "2 sources not judged: fewer than 10 rows at the stages that require amount"
     )
     assert line.value == "0.0%"
+
+
+def test_check_reads_review_decisions_and_a_mapping_as_run_does(tmp_path: Path) -> None:
+    """A stage word decided once in review.xlsx was rejected again every week: check took no
+    --decisions (a trial user's rows.rejected-share 9.1% where run exported every row)."""
+    src = _write(
+        tmp_path / "in" / "案件.csv",
+        EAST_HEADER,
+        _east_rows(20, words=["様子見", "提案", "受注", "クロージング"]),
+    )
+    decisions = tmp_path / "decisions.yaml"
+    decisions.write_text("様子見: proposal\n", encoding="utf-8")
+    args = ["check", str(src.parent), "--target", "salesforce", "-q"]
+    runner = CliRunner()
+    plain = runner.invoke(_cli(), [*args, "--history", str(tmp_path / "a.sqlite")], obj={})
+    assert plain.exit_code == 1, plain.output + plain.stderr
+    assert re.search(r"rows\.rejected-share\s+overall\s+25\.0%.*fail", plain.stdout)
+    decided = runner.invoke(
+        _cli(),
+        [*args, "--history", str(tmp_path / "b.sqlite"), "--decisions", str(decisions)],
+        obj={},
+    )
+    assert decided.exit_code == 0, decided.stdout + decided.stderr
+    assert re.search(r"rows\.rejected-share\s+overall\s+0\.0%.*pass", decided.stdout)
+    # the same options as run's: a mapping file and the SFA's own export are taken too
+    mapping = tmp_path / "m.yaml"
+    runner.invoke(_cli(), ["inspect", str(src), "--write-mapping", str(mapping)], obj={})
+    mapped = runner.invoke(
+        _cli(),
+        [*args, "--history", str(tmp_path / "c.sqlite"), "--mapping", str(mapping)],
+        obj={},
+    )
+    assert mapped.exit_code == 1, mapped.stderr
+    bad = runner.invoke(_cli(), [*args, "--existing", "a.csv", "--existing", "b.csv"], obj={})
+    assert bad.exit_code == 2 and "accounts given twice" in bad.stderr
+
+
+def test_decisions_are_part_of_the_input_fingerprint(tmp_path: Path) -> None:
+    """The same trackers read with decisions are other inputs: the first check with them
+    compares with the run without them, not with the week before."""
+    from migrate.check import fingerprint
+
+    src = _write(tmp_path / "in" / "a.csv", EAST_HEADER, _east_rows(3))
+    d1, d2 = tmp_path / "d1.yaml", tmp_path / "d2.yaml"
+    d1.write_text("様子見: proposal\n", encoding="utf-8")
+    d2.write_text("様子見: won\n", encoding="utf-8")
+    plain = fingerprint([str(src)], DEFAULT_RULES_DIR)[0]
+    one = fingerprint([str(src)], DEFAULT_RULES_DIR, [str(d1)])[0]
+    assert len({plain, one, fingerprint([str(src)], DEFAULT_RULES_DIR, [str(d2)])[0]}) == 3
+    assert fingerprint([str(src)], DEFAULT_RULES_DIR, [str(d1)])[0] == one
+
+
+def _small_team(missing: set[int]) -> list[Metric]:
+    """Four 5-row trackers at proposal or later: the files whose index is in ``missing``
+    carry 1 amount of 5 (the rest all five)."""
+    per = [(f"team{i}.xlsx", 1 if i in missing else 5) for i in range(4)]
+    num = sum(n for _, n in per)
+    return [
+        Metric("required.amount", "", "", round(num / 20, 4), num, 20),
+        *(Metric("required.amount", f, "", n / 5, n, 5) for f, n in per),
+    ]
+
+
+def test_small_sources_are_judged_on_their_pooled_rows() -> None:
+    """Four 5-row trackers with a fifth of the amounts missing 'passed': every file was under
+    min_rows and required.* had no overall row (a trial user's week3)."""
+    from migrate.check.render import lines
+
+    t = Threshold("required.amount", "min", 0.8, "source", min_rows=10)
+    rows = evaluate(_small_team({0, 1}), [t])
+    pooled = [r for r in rows if r.pooled]
+    assert [(r.metric.source, r.pooled, r.status) for r in pooled] == [(("", ""), 4, "fail")]
+    assert {r.status for r in rows if not r.pooled} == {"n/a"}
+    shown = [(ln.where, ln.status) for ln in lines(rows)]
+    assert shown[0] == ("overall (4 sources pooled, each under 10)", "fail")
+    assert shown[1][0].startswith("4 sources not judged: fewer than 10 rows")
+    assert to_json_rows(rows)[-1]["pooled"] == 4
+    # a good small team passes pooled; sources big enough alone get no pooled row
+    assert [r.status for r in evaluate(_small_team(set()), [t]) if r.pooled] == ["pass"]
+    big = [Metric("required.amount", "", "", 0.5, 10, 20), Metric(t.metric, "a", "", 0.5, 10, 20)]
+    assert not [r for r in evaluate(big, [t]) if r.pooled]
+    # a limit on the change is judged on the pooled figure's change
+    drop = Threshold("required.amount", "max_drop", 0.1, "source", min_rows=10)
+    (row,) = [r for r in evaluate(_small_team({0}), [drop], {("required.amount", "", ""): 1.0})
+              if r.pooled]  # fmt: skip
+    assert row.status == "fail" and row.change == -0.2
+    # an overall limit of its own in the rule file: no second overall row
+    own = Threshold("required.amount", "min", 0.5, "overall")
+    assert not [r for r in evaluate(_small_team({0, 1}), [t, own]) if r.pooled]
+
+
+def to_json_rows(rows) -> list[dict[str, Any]]:
+    return [r.to_json() for r in rows]
+
+
+def test_a_small_team_missing_amounts_fails_the_check(tmp_path: Path) -> None:
+    """End to end: four 5-row trackers, one with no amounts, fail the shipped thresholds."""
+    folder = tmp_path / "week"
+    for i in range(4):
+        _write(
+            folder / f"team{i}.csv",
+            EAST_HEADER,
+            _east_rows(5, amounts=i != 0, words=["提案", "クロージング", "受注"]),
+        )
+    check = run_check([str(folder)], history=tmp_path / "h.sqlite", target="salesforce")
+    (row,) = [r for r in _row(check, "required.amount", kind="min") if r.pooled]
+    assert row.status == "fail" and row.metric.denominator == 20
+    assert check.exit_code == 1
+    assert "overall (4 sources pooled, each under 10)" in render_text(check)
+
+
+def _marks() -> tuple[str, ...]:
+    from migrate.bundle import load_rules_bundle
+
+    return load_rules_bundle(None).quality.version_marks
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("Global_Accounts_Pipeline.xlsx", "Global_Accounts_Pipeline - Copy.xlsx"),
+        ("Global_Accounts_Pipeline - Copy.xlsx", "Global_Accounts_Pipeline - Copy (2).xlsx"),
+        ("pipeline.xlsx", "pipeline copy 2.xlsx"),
+        ("東京営業部_案件一覧.xlsx", "東京営業部_案件一覧 - コピー.xlsx"),
+        ("東京営業部_案件一覧 - コピー.xlsx", "東京営業部_案件一覧 - コピー (2).xlsx"),
+        ("パートナー営業_案件_最新版.csv", "パートナー営業_案件_最新版2.csv"),
+        ("パートナー営業_案件.csv", "パートナー営業_案件_最新版.csv"),
+        ("商談一覧 (1).xlsx", "商談一覧 (2).xlsx"),
+        ("deals_v2.xlsx", "deals_v3.xlsx"),
+        ("deals.xlsx", "deals_rev3.xlsx"),
+        ("案件管理.xlsx", "案件管理_修正.xlsx"),
+        ("forecast_final.xlsx", "forecast_final2.xlsx"),
+        ("forecast_v2_final.xlsx", "forecast_v3 - Copy.xlsx"),
+        # an undated name last week, a dated one now (a trial user's week1 -> week2_dated)
+        ("大阪支店_商談管理.xlsx", "大阪支店_商談管理_20260116.xlsx"),
+        ("東京営業部_案件一覧.xlsx", "東京営業部_案件一覧(0116).xlsx"),
+    ],
+    ids=lambda name: name,
+)
+def test_a_weekly_copy_renamed_with_a_version_mark_is_last_week_s(before: str, after: str) -> None:
+    """Renamed weekly copies lost their history ('4 sources not judged: no earlier run'): the
+    marks of a copy or a version (rules/quality.yaml version_marks) fold away as dates do."""
+    from migrate.check.compare import match_renamed
+
+    previous = {("stages.unknown-share", before, ""): 0.1, ("stages.unknown-share", "", ""): 0.1}
+    now = [Metric("stages.unknown-share", after, "", 0.4), Metric("stages.unknown-share")]
+    moved, pairs, gone = match_renamed(previous, now, _marks())
+    assert pairs == [(before, after)] and gone == []
+    assert moved[("stages.unknown-share", after, "")] == 0.1
+    assert match_renamed(previous, now)[1] == (
+        [(before, after)] if "2026" in after or "0116" in after else []
+    )  # without the rules' marks only stamps fold away
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (["東京営業部_案件一覧.xlsx"], ["大阪支店_商談管理 - コピー.xlsx"]),
+        (["east_v2.xlsx"], ["west_v3.xlsx"]),
+        (["sales.xlsx"], ["salesv2.xlsx"]),  # no separator: part of the name, not a mark
+        (["案件.xlsx"], ["案件 - Copy.xlsx", "案件 (1).xlsx"]),  # which copy is it? neither
+        (["案件.xlsx", "案件_v2.xlsx"], ["案件_v3.xlsx"]),
+    ],
+    ids=["two-teams", "east-west", "no-separator", "two-copies", "two-before"],
+)
+def test_files_of_other_sources_stay_apart_whatever_their_marks(
+    before: list[str], after: list[str]
+) -> None:
+    from migrate.check.compare import match_renamed
+
+    previous = {("stages.unknown-share", f, ""): 0.1 for f in before}
+    now = [Metric("stages.unknown-share", f, "", 0.4) for f in after]
+    moved, pairs, gone = match_renamed(previous, now, _marks())
+    assert pairs == [] and gone == sorted(before)
+
+
+def test_version_marks_are_checked_when_the_rules_are_read(tmp_path: Path) -> None:
+    path = tmp_path / "quality.yaml"
+    text = (Path(DEFAULT_RULES_DIR) / "quality.yaml").read_text(encoding="utf-8")
+    path.write_text(text + "  - '(unclosed'\n", encoding="utf-8")
+    with pytest.raises(RuleFileError) as err:
+        parse_quality_rules(str(path))
+    assert "version_marks[" in str(err.value) and "not a regular expression" in str(err.value)

@@ -15,6 +15,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -74,9 +75,10 @@ def _sha256(path: Path) -> str:
 
 
 def fingerprint(
-    paths: list[str], rules_dir: str | os.PathLike[str]
+    paths: list[str], rules_dir: str | os.PathLike[str], told: Iterable[str] = ()
 ) -> tuple[str, list[tuple[str, str]]]:
-    """The input fingerprint: a hash of the input files' bytes and of every rule file.
+    """The input fingerprint: a hash of the input files' bytes, of every rule file and of the
+    files the run was told to read besides (``told``: a mapping, review decisions, SFA exports).
 
     Names are not part of it (a file renamed is the same input); returns the fingerprint and
     (file name, sha256) per input file.
@@ -89,6 +91,8 @@ def fingerprint(
     for rule in sorted(folder.rglob("*.yaml"), key=lambda f: f.relative_to(folder).as_posix()):
         h.update(rule.relative_to(folder).as_posix().encode())
         h.update(_sha256(rule).encode())
+    for extra in told:  # the same trackers with decisions read are another run's inputs
+        h.update(b"told:" + _sha256(Path(extra)).encode())
     return h.hexdigest(), inputs
 
 
@@ -128,6 +132,9 @@ def run_check(
     out: str | os.PathLike[str] | None = None,
     target: str | None = None,
     as_of: dt.date | None = None,
+    mapping: str | None = None,
+    decisions: str | os.PathLike[str] | None = None,
+    existing: Mapping[str, str | os.PathLike[str]] | None = None,
     currency: str | None = None,
     fiscal_year_start: int | None = None,
     country: str | None = None,
@@ -139,7 +146,9 @@ def run_check(
 
     Compared with ``baseline`` when given, else with the last run of the history. The run is
     appended to the history unless ``record`` is False (default: always, except with a
-    baseline and no ``history``). ``clock`` (tests) gives ``recorded_at``; it is the only
+    baseline and no ``history``). ``mapping``, ``decisions`` and ``existing`` mean what they
+    mean to ``pipeline.run`` (a stage word decided in review.xlsx is read as decided); their
+    bytes are part of the input fingerprint. ``clock`` (tests) gives ``recorded_at``; it is the only
     use of the wall clock. ``on_stage`` hears the pipeline's stages (see ``pipeline.run``).
     """
     from .. import pipeline
@@ -153,6 +162,9 @@ def run_check(
         target=target,
         rules_dir=str(rules.directory),
         as_of=as_of,
+        mapping=mapping,
+        decisions=decisions,
+        existing=existing,
         currency=currency,
         fiscal_year_start=fiscal_year_start,
         country=country,
@@ -167,7 +179,8 @@ def run_check(
         )
     metrics = measure(result, rules.stages)
     deals = deal_keys(result)
-    fp, inputs = fingerprint(list(paths), rules.directory)
+    told = [mapping, decisions, *(existing or {}).values()]
+    fp, inputs = fingerprint(list(paths), rules.directory, [str(f) for f in told if f])
     prev_run: Run | None = None
     base_path = Path(baseline) if baseline is not None else None
     before: list[DealKey] | None = None
@@ -179,7 +192,7 @@ def run_check(
         prev_run = store.last_of_other_inputs(fp)
         previous = index(prev_run.metrics) if prev_run is not None else {}
         before = store.deals(prev_run.seq) if prev_run is not None else None
-    previous, renamed, gone = match_renamed(previous, metrics)
+    previous, renamed, gone = match_renamed(previous, metrics, quality.version_marks)
     # deals deleted since the compared run (5 of 20 gone is no figure's drop)
     metrics, deals_gone = gone_deals(metrics, deals, before, renamed)
     rows = evaluate(metrics, quality.thresholds, previous)

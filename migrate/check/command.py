@@ -12,6 +12,7 @@ import sys
 
 import click
 
+from ..input_options import QUIET_OPTION, input_options
 from ..org_options import org_options
 
 
@@ -65,13 +66,12 @@ from ..org_options import org_options
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="Reference date for ages (default: the latest updated/created date in the data).",
 )
+@input_options
 @org_options
 @click.option(
     "--color/--no-color", default=None, help="Colour the table (default: on a terminal only)."
 )
-@click.option(
-    "--quiet", is_flag=True, help="No progress lines (they are shown only on a terminal anyway)."
-)
+@QUIET_OPTION
 @click.pass_context
 def check(
     ctx: click.Context,
@@ -83,6 +83,9 @@ def check(
     formats: tuple[str, ...],
     target: str | None,
     as_of,
+    mapping: str | None,
+    decisions: str | None,
+    existing: dict[str, str] | None,
     currency: str | None,
     fiscal_year_start: int | None,
     country: str | None,
@@ -110,6 +113,9 @@ def check(
         out=out,
         target=target,
         as_of=as_of.date() if as_of else None,
+        mapping=mapping,
+        decisions=decisions,
+        existing=existing,
         currency=currency,
         fiscal_year_start=fiscal_year_start,
         country=country,

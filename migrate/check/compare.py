@@ -5,13 +5,14 @@ and the thresholds of rules/quality.yaml. Out: the rows of the check table. A ro
 when an ``error`` threshold is breached, ``warns`` when a ``warning`` one is, ``passes``
 otherwise; it is ``n/a`` when the value cannot be computed (no rows, no column), counts fewer
 rows than the threshold's ``min_rows``, or, for a limit
-on the change, when there is no previous value to compare with.
+on the change, when there is no previous value to compare with. A per-source threshold whose
+sources are too small alone gets one more row: the overall figure, the pooled rows of them all.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -30,6 +31,17 @@ class Row:
     metric: Metric
     previous: float | None
     status: Status
+    # a source threshold's overall row: the pooled rows of every source, judged because this
+    # many sources have fewer rows than its min_rows on their own (0: an ordinary row)
+    pooled: int = 0
+
+    @property
+    def where(self) -> str:
+        """``overall``, ``file [sheet]``, or ``overall (4 sources pooled, each under 10)``."""
+        if not self.pooled:
+            return self.metric.where
+        n, few = self.pooled, self.threshold.min_rows
+        return f"overall ({n} source{'' if n == 1 else 's'} pooled, each under {few})"
 
     @property
     def change(self) -> float | None:
@@ -68,6 +80,7 @@ class Row:
             "status": self.status,
             "numerator": self.metric.numerator,
             "denominator": self.metric.denominator,
+            "pooled": self.pooled,
         }
 
 
@@ -120,8 +133,37 @@ def undated(file: str, *, short: bool = False) -> str:
     return name.casefold()
 
 
+# what sets a mark apart from the name before it ('X - Copy', 'X_v2', 'X (2)', 'X　最新版'), and
+# a stamp left in brackets at the end ('案件一覧(0116)' once its stamp is taken out)
+_SEPARATORS = " \t\u3000_-.・"
+_BRACKETED_STAMP = re.compile(r"[(（\[【]#[)）\]】]$")
+
+
+def unmarked(file: str, marks: Sequence[str] = ()) -> str:
+    """A file name without its dates and stamps and without the marks of a copy or a version
+    at its end (``marks``: regular expressions of rules/quality.yaml ``version_marks``),
+    compared case-folded: ``X - Copy (2).xlsx``, ``X_最新版2.xlsx`` and ``X_20260116.xlsx`` are
+    all ``x.xlsx``."""
+    stem, dot, ext = file.rpartition(".")
+    if not dot:
+        stem, ext = file, ""
+    name = undated(stem, short=True)
+    ends = [re.compile(f"(?:{m})$", re.IGNORECASE) for m in marks]
+    while True:  # 'X_v2 - Copy (2)': marks one after the other, each with its separator
+        before = name
+        name = _BRACKETED_STAMP.sub("", name.rstrip(_SEPARATORS))
+        name = name.removesuffix("#").rstrip(_SEPARATORS)
+        for end in ends:
+            name = end.sub("", name).rstrip(_SEPARATORS)
+        if name == before:
+            break
+    return (name or undated(stem, short=True)) + dot + ext.casefold()
+
+
 def match_renamed(
-    previous: Mapping[Key, float | None], metrics: Iterable[Metric]
+    previous: Mapping[Key, float | None],
+    metrics: Iterable[Metric],
+    marks: Sequence[str] = (),
 ) -> tuple[dict[Key, float | None], list[tuple[str, str]], list[str]]:
     """The previous values with a renamed source's keys moved to its new name, the renames
     (old file, new file) and the files of the previous run that are gone.
@@ -129,27 +171,33 @@ def match_renamed(
     A file of the previous run missing now is the same source as a new file whose name differs
     only in its dates (a weekly export named by its day), when exactly one file on each side
     has that undated name; the files left are then matched the same way with their short
-    stamps (0302, 3月16日, W11) removed too.
+    stamps (0302, 3月16日, W11) removed too; and the files left then by their names without
+    any stamp or the marks of a copy or a version at their end (:func:`unmarked`: last week's
+    ``X.xlsx`` is this week's ``X - Copy.xlsx``, ``X_最新版2.csv`` or ``X_20260116.xlsx``).
     """
     now = {m.file for m in metrics if m.file}
     before = {f for _, f, _ in previous if f}
     gone, new = sorted(before - now), sorted(now - before)
 
-    def by_undated(files: list[str], short: bool) -> dict[str, list[str]]:
+    def by_name(files: list[str], how: int) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
         for f in files:
-            out.setdefault(undated(f, short=short), []).append(f)
+            key = undated(f, short=how == 1) if how < 2 else unmarked(f, marks)
+            out.setdefault(key, []).append(f)
         return out
 
     renames: list[tuple[str, str]] = []
-    for short in (False, True):  # dated names first; then the files left, by short stamps
+    # dated names first; then the files left, by short stamps; then by copy and version marks
+    for how in (0, 1, 2):
         paired = {f for pair in renames for f in pair}
-        old_of = by_undated([f for f in gone if f not in paired], short)
-        new_of = by_undated([f for f in new if f not in paired], short)
+        old_of = by_name([f for f in gone if f not in paired], how)
+        new_of = by_name([f for f in new if f not in paired], how)
         renames += [
             (olds[0], new_of[k][0])
             for k, olds in old_of.items()
-            if len(olds) == 1 and len(new_of.get(k, [])) == 1 and k != olds[0].casefold()
+            if len(olds) == 1
+            and len(new_of.get(k, [])) == 1
+            and (how == 2 or k != olds[0].casefold())
         ]
     if not renames:
         return dict(previous), [], gone
@@ -189,15 +237,46 @@ def evaluate(
 ) -> list[Row]:
     """Every threshold on every metric it covers, in the order of the rule file."""
     previous = previous or {}
+    thresholds = tuple(thresholds)
+    # the limits the rule file already puts on the overall figure: no pooled row beside them
+    overall = {(t.metric, t.kind) for t in thresholds if t.scope == "overall"}
     rows: list[Row] = []
     for t in thresholds:
         info(t.metric)  # a KeyError here is a bug: the rule file was checked against the ids
+        judged: list[Row] = []
         for m in metrics:
             if m.id != t.metric or (m.source == OVERALL) != (t.scope == "overall"):
                 continue
             before = previous.get((m.id, m.file, m.sheet))
-            rows.append(Row(t, m, before, judge(t, m.value, before, m.denominator)))
+            judged.append(Row(t, m, before, judge(t, m.value, before, m.denominator)))
+        rows += judged
+        if t.scope == "source" and (t.metric, t.kind) not in overall:
+            rows += _pooled(t, judged, metrics, previous)
     return rows
+
+
+def _pooled(
+    t: Threshold,
+    judged: list[Row],
+    metrics: list[Metric],
+    previous: Mapping[Key, float | None],
+) -> list[Row]:
+    """The overall row of a source threshold whose sources are too small to judge alone: a
+    team of four 5-row trackers with a fifth of its amounts missing was never judged (each
+    file under ``min_rows``); their pooled rows are, as rows.rejected-share's overall row."""
+    small = [
+        r
+        for r in judged
+        if r.metric.value is not None
+        and r.metric.denominator is not None
+        and r.metric.denominator < t.min_rows
+    ]
+    whole = next((m for m in metrics if m.id == t.metric and m.source == OVERALL), None)
+    if not small or whole is None:
+        return []
+    before = previous.get((whole.id, whole.file, whole.sheet))
+    status = judge(t, whole.value, before, whole.denominator)
+    return [Row(t, whole, before, status, pooled=len(small))]
 
 
 def exit_code(rows: Iterable[Row]) -> int:
@@ -205,4 +284,14 @@ def exit_code(rows: Iterable[Row]) -> int:
     return 1 if any(r.status == "fail" for r in rows) else 0
 
 
-__all__ = ["Row", "Status", "evaluate", "exit_code", "index", "judge", "match_renamed", "undated"]
+__all__ = [
+    "Row",
+    "Status",
+    "evaluate",
+    "exit_code",
+    "index",
+    "judge",
+    "match_renamed",
+    "undated",
+    "unmarked",
+]

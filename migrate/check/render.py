@@ -113,13 +113,16 @@ def lines(rows: list[Row]) -> list[Line]:
     for r in rows:
         groups.setdefault(r.threshold, []).append(r)
     for t, group in groups.items():
+        # the pooled row of small sources is always shown, as an overall threshold's is
+        pooled = [r for r in group if r.pooled]
+        group = [r for r in group if not r.pooled]
         shown = [r for r in group if r.status in ("fail", "warn")]
         rest = [r for r in group if r.status not in ("fail", "warn")]
         if t.scope == "overall":
             shown, rest = group, []
-        for r in shown:
+        for r in [*shown, *pooled]:
             # an overall figure not judged says why, as a source's does
-            where = r.metric.where if r.status != "n/a" else f"{r.metric.where}: {r.why_not_judged}"
+            where = r.where if r.status != "n/a" else f"{r.where}: {r.why_not_judged}"
             out.append(_line(r, where))
         if rest:
             passing = [r for r in rest if r.status == "pass"]
@@ -167,7 +170,8 @@ def _compared(result: CheckResult) -> str:
 def _sources_moved(result: CheckResult) -> list[str]:
     """A line per renamed source and one for the sources gone since the compared run."""
     out = [
-        f"{new} compared with {old} (the same name but for its date)" for old, new in result.renamed
+        f"{new} compared with {old} (the same name but for its dates or copy marks)"
+        for old, new in result.renamed
     ]
     if result.gone:
         out.append(f"not in this run, in the one compared with: {', '.join(result.gone)}")
@@ -278,11 +282,11 @@ def render_junit(result: CheckResult) -> str:
             suite,
             "testcase",
             classname=f"quality.{t.metric}",
-            name=f"{t.metric} {limit_text(t)} [{r.metric.where}]",
+            name=f"{t.metric} {limit_text(t)} [{r.where}]",
             time="0",
         )
         detail = (
-            f"{t.metric} = {value} ({r.metric.where}); limit {limit_text(t)}; "
+            f"{t.metric} = {value} ({r.where}); limit {limit_text(t)}; "
             f"change {change_text(t.metric, r.change)}"
         )
         if r.status == "fail":

@@ -5,7 +5,9 @@ In: the rule file; out: a frozen :class:`QualityRules`. Each threshold names a m
 ``max_drop``, ``max_rise``: the change since the last run), a severity (``error`` fails the
 check, ``warning`` is shown) and a scope (``overall``, or ``source``: every file and sheet on its
 own), and optionally ``min_rows``: a share over fewer rows is not judged (3 rows are not a
-trend). The whole file is checked and every problem raised at once, each with its line.
+trend). ``version_marks`` are the marks of a copy or a version a file name may end with (a
+weekly copy renamed ``- Copy (2)``, ``_最新版2``, ``_v3``): the check pairs it with the last run's
+file of the name without them. The whole file is checked and every problem raised at once, each with its line.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ SCOPES: tuple[Scope, ...] = ("overall", "source")
 Severity = Literal["error", "warning"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning")
 
-_TOP_KEYS = ["kind", "version", "thresholds"]
+_TOP_KEYS = ["kind", "version", "thresholds", "version_marks"]
 _ITEM_KEYS = ["metric", *KINDS, "scope", "severity", "min_rows", "note"]
 _CHECKLIST_RE = re.compile(r"^checklist\.[a-z0-9]+(-[a-z0-9]+)*$")
 
@@ -66,6 +68,9 @@ class QualityRules:
 
     thresholds: tuple[Threshold, ...] = ()
     path: str = ""
+    # marks of a copy or a version at the end of a file name (' - Copy (2)', '_最新版2', '_v3'):
+    # regular expressions; a name without them is the same source as last run's
+    version_marks: tuple[str, ...] = ()
 
 
 def known_metric(metric: str, fields: Iterable[str]) -> bool:
@@ -107,8 +112,14 @@ def parse_quality_rules(path: str, fields: Iterable[str] = ()) -> QualityRules:
                 p.add(f"thresholds[{i}]", f"{t.metric} {t.kind} ({t.scope}) is listed twice")
             seen.add(key)
             items.append(t)
+    marks = p.string_list(doc.get("version_marks"), "version_marks")
+    for i, mark in enumerate(marks):
+        try:
+            re.compile(mark)
+        except re.error as exc:
+            p.add(f"version_marks[{i}]", f"{mark!r:.60} is not a regular expression ({exc})")
     p.raise_if_any()
-    return QualityRules(thresholds=tuple(items), path=path)
+    return QualityRules(thresholds=tuple(items), path=path, version_marks=tuple(marks))
 
 
 def _threshold(
