@@ -166,6 +166,8 @@ def test_a_first_record_that_holds_a_unit_word_is_still_a_record(tmp_path):
         (("見込金額", "受注金額"), "受注金額"),  # no actual word: the column naming neither word
         (("受注予定日", "受注日"), "受注日"),
         (("Close Qtr", "Close Date"), "Close Date"),  # the date where it is written
+        # u20: 導入時期 (when it goes live) stands in for the deal's own 受注予定日, not over it
+        (("導入時期", "受注予定日"), "受注予定日"),
     ],
 )
 def test_the_plain_or_actual_column_is_read_and_the_plan_fills_its_blanks(tmp_path, headers, first):
@@ -173,7 +175,9 @@ def test_the_plain_or_actual_column_is_read_and_the_plan_fills_its_blanks(tmp_pa
     ws = wb.active
     ws.append(["会社名", "案件名", *headers])
     values = (
-        ("2026-12-31", "2026-11-20") if "Qtr" in headers[0] or "日" in headers[0] else (200, 100)
+        ("2026-12-31", "2026-11-20")
+        if "Qtr" in headers[0] or "日" in headers[0] or "時期" in headers[0]
+        else (200, 100)
     )
     ws.append(["株式会社A", "X", values[0], values[1]])
     ws.append(["株式会社B", "Y", values[0], None])

@@ -239,9 +239,15 @@ def _read_amount(
         if pattern and pattern.search(t) and pattern.sub("", t).strip():
             t, approx = pattern.sub("", t).strip(), True
     reader = _Reader(m, decimal_mark, seps)
-    result = (
-        _range(t, reader, ar, issues) if _RANGE_RE.search(t.lstrip("-−▲△")) else reader.single(t)
-    )
+    product = _PRICE_TIMES_QUANTITY_RE.match(t)
+    if product:
+        result = _price_times_quantity(text, product, reader, issues)
+    else:
+        result = (
+            _range(t, reader, ar, issues)
+            if _RANGE_RE.search(t.lstrip("-−▲△"))
+            else reader.single(t)
+        )
     if result is None:
         failure = Issue(UNPARSEABLE, f"'{text}' is not an amount")
         return Outcome(EMPTY, (), failure), seps
@@ -271,6 +277,36 @@ def _read_amount(
     if not issues and format_amount(result.number) != text:
         issues.append(reformat(RULE, format_amount(result.number)))
     return Outcome(result, tuple(issues)), seps
+
+
+# a unit price times a quantity (@12,000×30台, 5,000円 x 20本, ＠¥1,200 * 50 licenses)
+_PRICE_TIMES_QUANTITY_RE = re.compile(
+    r"^[@＠]?\s*(?P<price>[^×xX✕*＊]+?)\s*[×xX✕*＊]\s*(?P<qty>\d[\d,]*)\s*"
+    r"(?P<unit>[^\d\s]{0,12}|[a-zA-Z]+s?)$"
+)
+
+
+def _price_times_quantity(
+    text: str, hit: re.Match[str], reader: _Reader, issues: list[Issue]
+) -> Amount | None:
+    """The amount of a cell written as a unit price times a quantity (@12,000×30台 is 360,000),
+    with a finding; None when the price is no amount."""
+    price = reader.single(hit["price"])
+    quantity = int(hit["qty"].replace(",", ""))
+    if price is None or not quantity:
+        return None
+    exact = price.exact * quantity if price.exact is not None else None
+    number = _float(exact) if exact is not None else price.number * quantity
+    total = Amount(number, price.currency, price.explicit, exact=exact)
+    read = format_amount(total.number)
+    issues.append(
+        Issue(
+            "normalize.amount-price-times-quantity",
+            f"'{text}' is a unit price times a quantity: read {read}",
+            read,
+        )
+    )
+    return total
 
 
 def _end_dash(text: str, amount: Amount, marked: bool) -> Issue:
