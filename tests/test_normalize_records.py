@@ -512,3 +512,32 @@ def test_a_deal_name_that_opens_with_a_legal_form_names_the_company_of_a_row_wit
     ]  # fmt: skip
     said = findings[findings["rule"] == "normalize.company-from-deal-name"]
     assert list(said["row"]) == [5, 6, 7]
+
+
+def test_a_sheet_named_for_its_month_gives_its_yearless_dates_their_year() -> None:
+    """u20: a monthly tracker's sheet 2026.05 held 6/20 (a deal closing that June), read as
+    2027-06-20 because the run's day was later in 2026. A sheet named for its month (2026.05,
+    2026年4月, R8.5) is when its rows were current: its yearless dates are read nearest to that
+    month, an open deal's close date not before it."""
+    raw = pd.concat(
+        [
+            records(
+                [{"deal_name": "予約システム", "close_date": "6/20", "stage": "提案"}],
+                sheet="2026.05",
+            ),
+            records(
+                [{"deal_name": "生産管理", "close_date": "10/15", "stage": "提案"}],
+                sheet="2026年4月",
+            ),
+            records([{"deal_name": "保守", "close_date": "2/10", "stage": "受注"}], sheet="R8.5"),
+            records(
+                [{"deal_name": "WMS", "close_date": "2/10", "stage": "提案"}], sheet="案件一覧"
+            ),
+        ],
+        ignore_index=True,
+    )
+    out, findings = normalize_records(raw, today=dt.date(2026, 12, 7))
+    # the sheet without a month: nearest to the run's day, as before
+    assert list(out["close_date"]) == ["2026-06-20", "2026-10-15", "2026-02-10", "2027-02-10"]
+    said = findings[findings["rule"] == "normalize.date-year-inferred"]["message"].tolist()
+    assert any("the month its sheet is named for (2026-05)" in m for m in said)

@@ -29,6 +29,8 @@ findings. Two things come from context, never from one cell alone:
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
@@ -64,6 +66,10 @@ class _Column:
     ahead: np.ndarray  # rows whose approximate period may not lie in the past (open deals)
     resolved: dict[int, DateToken] = field(default_factory=dict)
     ordinal: np.ndarray = field(default_factory=lambda: np.empty(0))
+    # per row: the 15th of the month its sheet is named for (NaN: none), see sheet_months
+    sheet_month: np.ndarray = field(default_factory=lambda: np.empty(0))
+    # rows whose date looks ahead when its sheet names its month (an open deal's close date)
+    forward: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=bool))
 
 
 def normalize_date_columns(
@@ -94,10 +100,14 @@ def normalize_date_columns(
         kinds = np.array([t.kind for t in tokens], dtype=object)
         special = np.isin(kinds[codes], ["order", "no-year"]) if len(codes) else np.zeros(0, bool)
         ahead = np.zeros(len(codes), bool)
+        forward = np.zeros(len(codes), bool)
         if name in rules.dates.future_facing and len(codes):
             approx = np.array([bool(t.approx) for t in tokens], dtype=bool)[codes]
-            ahead = approx & (open_rows if open_rows is not None else True)
-        columns.append(_Column(name, codes, uniques, tokens, special, ahead))
+            forward = forward | (open_rows if open_rows is not None else True)
+            ahead = approx & forward
+        column = _Column(name, codes, uniques, tokens, special, ahead)
+        column.forward = forward
+        columns.append(column)
     _short_era_dates(columns, rules, gcodes, glabels, today)
     for c in columns:
         _resolve_orders(c, col, rules, gcodes, glabels)
@@ -105,7 +115,9 @@ def normalize_date_columns(
     # Years from the row, column and sheet first; the reference date is only the last resort,
     # so when it is derived from the data it is derived from what needed none.
     label = f"today ({today.isoformat()})" if today else ""
+    months = sheet_months(glabels)
     for c in columns:
+        c.sheet_month = months[gcodes] if len(gcodes) else np.empty(0)
         _resolve_years(c, columns, rules, gcodes, today, label, today)
     reference = today
     # a relative period (来月, next month) is read from the day the data was written: today,
@@ -334,6 +346,9 @@ def _resolve_years(
         row_asof = _group_max(by_name["updated_at"], gcodes, ng)[gcodes]
     if "created_at" in by_name:
         row_asof = np.where(np.isnan(row_asof), by_name["created_at"], row_asof)
+    # a sheet named for its month (2026.05, 2026年5月): its rows were current then
+    sheet_month = c.sheet_month if len(c.sheet_month) == len(c.codes) else row_asof * np.nan
+    row_asof = np.where(np.isnan(row_asof), sheet_month, row_asof)
     if bound is not None:
         row_asof = np.where(np.isnan(row_asof), float(bound.toordinal()), row_asof)
     need = np.array(
@@ -353,6 +368,7 @@ def _resolve_years(
     ref = np.full(len(need), np.nan)
     source = np.full(len(need), -1, dtype=np.int64)
     candidates = [o.ordinal[need] for o in others]
+    candidates.append(sheet_month[need])
     candidates.append(_group_median(c.ordinal, gcodes, ng)[gcodes[need]])
     all_ord = np.concatenate([o.ordinal for o in columns])
     candidates.append(_group_median(all_ord, np.tile(gcodes, len(columns)), ng)[gcodes[need]])
@@ -368,6 +384,12 @@ def _resolve_years(
         return
     not_after = c.name in rules.dates.not_after_today
     not_before = np.where(c.ahead[need], row_asof[need], 0).astype(np.int64)  # 0: unbounded
+    # an open deal's 10/15 on the 2026.04 sheet: not before the month the sheet was current
+    by_sheet = source == len(others)
+    if len(c.forward) == len(c.codes) and by_sheet.any():
+        first_of_month = sheet_month[need] - 14
+        dated = by_sheet & c.forward[need] & (not_before == 0)
+        not_before = np.where(dated, first_of_month, not_before).astype(np.int64)
     token_ids = pd.factorize(np.array([id(c.resolved[int(p)]) for p in need], dtype=np.int64))[0]
     keys = pd.DataFrame({"t": token_ids, "r": ref.astype(np.int64), "s": source, "a": not_before})
     group = keys.groupby(["t", "r", "s", "a"], sort=False).ngroup().to_numpy()
@@ -377,12 +399,14 @@ def _resolve_years(
     for j in first:
         day = dt.date.fromordinal(int(ref[j]))
         k = int(source[j])
-        last = k > len(names) + 1
+        last = k > len(names) + 2
         if k < len(names):
             why = f"{names[k]} {day.isoformat()} in the same row"
         elif k == len(names):
-            why = f"the middle of this column's dates ({day.isoformat()})"
+            why = f"the month its sheet is named for ({day.strftime('%Y-%m')})"
         elif k == len(names) + 1:
+            why = f"the middle of this column's dates ({day.isoformat()})"
+        elif k == len(names) + 2:
             why = f"the middle of this sheet's dates ({day.isoformat()})"
         else:
             why = fallback_label
@@ -393,6 +417,30 @@ def _resolve_years(
         )
     for p, g in zip(need, group):
         c.resolved[int(p)] = done[g]
+
+
+_SHEET_MONTH_RES = (
+    # 2026.05, 2026-5, 2026年5月, 2026_05月度, FY... not: a year alone (2026) or a month alone (5月)
+    re.compile(r"(?<!\d)(?P<y>20\d{2})\s*[./\-_年]\s*(?P<m>1[0-2]|0?[1-9])(?!\d)"),
+    re.compile(r"(?<!\d)(?P<y>20\d{2})(?P<m>0[1-9]|1[0-2])(?!\d)"),  # 202605
+    re.compile(r"(?:令和|R)\s*(?P<r>[1-9]\d?)\s*[./\-年]\s*(?P<m>1[0-2]|0?[1-9])(?!\d)"),  # R8.5
+)
+
+
+def sheet_months(labels: list[tuple[str, str]]) -> np.ndarray:
+    """Per (file, sheet) group: the 15th of the month its sheet's name names (2026.05, 2026年5月,
+    202605, R8.5) as an ordinal, NaN when it names none. A monthly tracker's 6/20 on its
+    2026.05 sheet is June 2026, whatever day the run reads it."""
+    out = np.full(len(labels), np.nan)
+    for g, (_, sheet) in enumerate(labels):
+        name = unicodedata.normalize("NFKC", sheet or "")
+        for pattern in _SHEET_MONTH_RES:
+            hit = pattern.search(name)
+            if hit:
+                year = int(hit["y"]) if "y" in hit.groupdict() else 2018 + int(hit["r"])
+                out[g] = dt.date(year, int(hit["m"]), 15).toordinal()
+                break
+    return out
 
 
 def _group_max(ordinal: np.ndarray, gcodes: np.ndarray, ng: int) -> np.ndarray:
