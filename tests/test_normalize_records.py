@@ -541,3 +541,30 @@ def test_a_sheet_named_for_its_month_gives_its_yearless_dates_their_year() -> No
     assert list(out["close_date"]) == ["2026-06-20", "2026-10-15", "2026-02-10", "2027-02-10"]
     said = findings[findings["rule"] == "normalize.date-year-inferred"]["message"].tolist()
     assert any("the month its sheet is named for (2026-05)" in m for m in said)
+
+
+def test_a_person_written_after_the_company_in_its_cell_is_split_out() -> None:
+    """u19: a short list's 'サクラ商事 山田様' became an account サクラ商事山田, and no contact. A
+    company cell that ends with a person and an honorific is the company, then its contact
+    (where the row's contact is empty); without the honorific nothing is split."""
+    raw = records(
+        [
+            {"company_name": "サクラ商事 山田様", "deal_name": "A"},
+            {"company_name": "北斗フーズ 営業部 藤原 様", "deal_name": "B"},
+            {"company_name": "株式会社青葉 鈴木様", "contact_name": "佐藤 花子", "deal_name": "C"},
+            {"company_name": "株式会社 山田", "deal_name": "D"},
+            {"company_name": "株式会社 青葉 様", "deal_name": "E"},
+        ]
+    )
+    out, findings = normalize_records(raw, today=TODAY)
+    assert list(out["company_name"]) == [
+        "サクラ商事",
+        "北斗フーズ",
+        "株式会社青葉",
+        "株式会社山田",
+        "株式会社青葉",
+    ]
+    assert out["department"].iloc[1] == "営業部"
+    assert list(out["contact_name"])[:3] == ["山田", "藤原", "佐藤 花子"]
+    said = findings[findings["rule"] == "normalize.person-in-company-cell"]
+    assert list(said["row"]) == [5, 6, 7]

@@ -117,6 +117,7 @@ def normalize_records(
         )[columns]
     _latest_of_updates(out, col, [n for k in UPDATED_KINDS for n in by_kind.get(k, [])])
     _company_from_deal_name(out, col, rules)
+    _person_out_of_company(out, col, rules)
     for name in by_kind.get("company", []):
         _company(out, col, rules, name)
     # a deal sheet naming its customer only by the code of a 顧客マスタ sheet (取引先コード)
@@ -417,6 +418,68 @@ def _company_from_deal_name(out: pd.DataFrame, col: Collector, rules: NormalizeR
         for v in values
     ]
     col.rows("company_name", took, issues, [""] * len(took), [str(v) for v in values])
+
+
+# a person written after the company in its cell: サクラ商事 山田様, 北斗フーズ 営業部 藤原 様
+_PERSON_IN_COMPANY_RE = re.compile(
+    r"^(?P<company>\S.*?\S)[\s\u3000]+(?P<person>[^\s\u3000]{1,6}(?:[\s\u3000][^\s\u3000]{1,6})?)"
+    r"[\s\u3000]*(?:様|さま|さん|殿)$"
+)
+
+
+def _person_out_of_company(out: pd.DataFrame, col: Collector, rules: NormalizeRules) -> None:
+    """A company cell that ends with a person and an honorific (サクラ商事 山田様: a short list's
+    one cell for both): the company is what comes before; the person fills the row's empty
+    contact name (normalize.person-in-company-cell). Without the honorific nothing is split
+    (a company name may end with a word that is a surname: 山田 is no person in 株式会社 山田)."""
+    if "company_name" not in out.columns:
+        return
+    values = out["company_name"]
+    found: dict[str, tuple[str, str, str]] = {}
+    for v in pd.unique(values.to_numpy(dtype=object)):
+        if isinstance(v, str):
+            hit = _PERSON_IN_COMPANY_RE.match(clean_text(v))
+            # not 株式会社 青葉 様 (the company itself, a space after its legal form)
+            if hit and not _legal_form_only(hit["company"], rules):
+                *department, person = hit["person"].split()  # 営業部 藤原
+                found[v] = (hit["company"].strip(), person, " ".join(department))
+    if not found:
+        return
+    pos = np.flatnonzero(values.map(lambda v: isinstance(v, str) and v in found).to_numpy())
+    companies = [found[values.iat[p]][0] for p in pos]
+    people = [found[values.iat[p]][1] for p in pos]
+    _set_cells(out, "company_name", pos, companies)
+    if "contact_name" not in out.columns:
+        out["contact_name"] = pd.Series(None, index=out.index, dtype=object)
+    blank = out["contact_name"].iloc[pos].map(is_blank).to_numpy(dtype=bool)
+    _set_cells(out, "contact_name", pos[blank], np.asarray(people, dtype=object)[blank])
+    departments = np.asarray([found[values.iat[p]][2] for p in pos], dtype=object)
+    if (departments != "").any():
+        if "department" not in out.columns:
+            out["department"] = pd.Series(None, index=out.index, dtype=object)
+        free = out["department"].iloc[pos].map(is_blank).to_numpy(dtype=bool)
+        given = blank & free & (departments != "")
+        _set_cells(out, "department", pos[given], departments[given])
+    issues = [
+        Issue(
+            "normalize.person-in-company-cell",
+            f"the company cell ends with a person ('{p}' with an honorific): the company is "
+            f"'{c}'" + ("; the person is the row's contact" if b else ""),
+            c,
+        )
+        for c, p, b in zip(companies, people, blank)
+    ]
+    col.rows("company_name", pos, issues, [""] * len(pos), companies)
+
+
+def _legal_form_only(text: str, rules: NormalizeRules) -> bool:
+    """``text`` is a legal form and nothing else (株式会社, (株), Inc.)."""
+    folded = unicodedata.normalize("NFKC", text).strip().casefold()
+    return any(
+        folded == unicodedata.normalize("NFKC", v).casefold()
+        for lf in rules.companies.legal_forms
+        for v in (lf.form, *lf.variants)
+    )
 
 
 def _deal_name_company_pattern(rules: NormalizeRules) -> re.Pattern[str]:
