@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -296,3 +297,39 @@ def test_a_deal_whose_merged_row_brought_the_person_travels_as_that_lead(tmp_pat
     assert cw["deal_id"].nunique() == 1
     assert set(cw["deal_status"]) == {"lead"} and set(cw["company_status"]) == {"lead"}
     assert "rejected" not in set(cw["status"])
+
+
+def test_merging_back_sets_dedupes_cells_and_shares_the_other_columns():
+    # rejected row 11 keeps what it had; the records' own columns are not copied nor changed
+    records = pd.DataFrame(
+        {
+            "company_name": ["A", "B", "C"],
+            "stage": ["won", "", "lost"],
+            "_stage_inferred": [False, False, False],
+            "company_id": ["", "", ""],
+            "contact_id": ["", "", ""],
+            "deal_id": ["", "", ""],
+            "_status": ["", "", "rejected"],
+            "_merged_into": ["", "", ""],
+            "_reason": ["", "", "bad amount"],
+            "amount": [1.0, 2.0, 3.0],
+        },
+        index=[10, 12, 11],
+    )
+    before = records.copy()
+    deduped = records.loc[[12, 10]].assign(
+        company_id=["C-2", "C-1"],
+        deal_id=["D-1", "D-1"],
+        _status=["merged", "exported"],
+        _merged_into=["D-1", ""],
+        stage=["opportunity", "won"],
+        _stage_inferred=[True, False],
+    )
+    out = pipeline._merge_back(records, deduped)
+    pd.testing.assert_frame_equal(records, before)
+    assert list(out["company_id"]) == ["C-1", "C-2", ""]
+    assert list(out["stage"]) == ["won", "opportunity", "lost"]
+    assert list(out["_stage_inferred"]) == [False, True, False]
+    assert list(out["_status"]) == ["exported", "merged", "rejected"]
+    assert list(out["_reason"]) == ["", "merged into D-1", "bad amount"]
+    assert np.shares_memory(out["amount"].to_numpy(), records["amount"].to_numpy())

@@ -6,6 +6,7 @@ import shutil
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
@@ -315,6 +316,15 @@ def test_a_user_can_replace_the_model(tmp_path: Path) -> None:
     out, inferred = infer_stages(deals, model)
     assert list(out["stage"]) == ["signed", "signed"]
     assert list(inferred["rule"]) == ["stages.inferred"]
+
+
+def test_inference_shares_the_columns_it_leaves_and_changes_no_input(model: StageModel) -> None:
+    deals = _deals({"stage": "", "probability": 100.0}, {"stage": "受注", "lost_reason": ""})
+    before = deals.copy()
+    out, _ = infer_stages(deals, model)
+    pd.testing.assert_frame_equal(deals, before)
+    assert list(out["stage"]) == ["won", "受注"]  # only the empty stage is inferred
+    assert np.shares_memory(out["amount"].to_numpy(), deals["amount"].to_numpy())
 
 
 # ----------------------------------------------------------------------------- consistency

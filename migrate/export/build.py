@@ -97,6 +97,9 @@ def build_import_files(
         frames[spec.name] = frame
         rules[spec.name] = FileRules(spec.name, file_checks(spec, target, model, frame), spec.id)
     owner_findings(owner_state, found)
+    # the record sets are all in the files' frames now: let them go before the checks copy
+    # the frames for Great Expectations, the stage's peak
+    del sets
 
     step("checks (Great Expectations)")
     validation = validate_files(frames, rules)

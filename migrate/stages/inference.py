@@ -498,7 +498,8 @@ def infer_stages(
     of a closed stage; it is then flagged at warning. The first rule (in the order of the
     model) a row meets decides it.
     """
-    out = records.copy()
+    # the input's columns shared, not copied: only whole columns are replaced below
+    out = records.copy(deep=False)
     stage = map_values(_column(out, "stage"), cell_text)
     inferred = pd.Series(
         by_value(_column(out, INFERRED), lambda v: bool(not is_blank(v) and v)),
