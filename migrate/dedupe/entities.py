@@ -619,8 +619,9 @@ def deal_records(
     )
     # deals of a tracker that names no customer (the company only inside 案件名): blocked by
     # their name among themselves (rules/dedupe.yaml), as no company brings them together
-    no_company = pd.Series(frame["company_id"], dtype=object).map(lambda c: "" if c else "1")
-    frame["_no_company"] = no_company.to_numpy(dtype=object)
+    companies = pd.Series(frame["company_id"], dtype=object)
+    none = (companies.isna() | (companies == "")).to_numpy(dtype=bool)
+    frame["_no_company"] = np.where(none, "1", "").astype(object)
     frame["_key"] = key.to_numpy(dtype=object)[by_key]
     kind, year, reading = _deal_words(records, raw_name, company_id, settings)
     frame["deal_kind"], frame["deal_year"], frame["deal_reading"] = at(kind), at(year), at(reading)

@@ -385,26 +385,21 @@ def _company_from_deal_name(out: pd.DataFrame, col: Collector, rules: NormalizeR
     if "deal_name" not in out.columns:
         return
     company = out["company_name"] if "company_name" in out.columns else None
-    empty = (
-        np.ones(len(out), dtype=bool)
-        if company is None
-        else company.map(is_blank).to_numpy(dtype=bool)
-    )
-    named = ~out["deal_name"].map(is_blank).to_numpy(dtype=bool)
-    pos = np.flatnonzero(empty & named)
+    empty = np.ones(len(out), dtype=bool) if company is None else _blank_rows(company)
+    pos = np.flatnonzero(empty & ~_blank_rows(out["deal_name"]))
     if not len(pos):
         return
     pattern = _deal_name_company_pattern(rules)
-    found: dict[str, str] = {}
-    for name in pd.unique(out["deal_name"].iloc[pos].to_numpy(dtype=object)):
+    codes, uniques = distinct(out["deal_name"].iloc[pos])
+    companies = []
+    for name in uniques:
         hit = pattern.match(unicodedata.normalize("NFKC", clean_text(name)))
-        if hit:
-            found[str(name)] = hit["company"].strip()
-    if not found:
-        return
-    names = out["deal_name"].iloc[pos].map(lambda v: found.get(str(v), "")).to_numpy(dtype=object)
+        companies.append(hit["company"].strip() if hit else "")
+    names = take(companies, codes)
     took = pos[names != ""]
     values = names[names != ""]
+    if not len(took):
+        return
     if company is None:
         out["company_name"] = pd.Series(None, index=out.index, dtype=object)
     _set_cells(out, "company_name", took, values)
@@ -445,19 +440,19 @@ def _person_out_of_company(out: pd.DataFrame, col: Collector, rules: NormalizeRu
                 found[v] = (hit["company"].strip(), person, " ".join(department))
     if not found:
         return
-    pos = np.flatnonzero(values.map(lambda v: isinstance(v, str) and v in found).to_numpy())
+    pos = np.flatnonzero(values.isin(list(found)).to_numpy(dtype=bool))
     companies = [found[values.iat[p]][0] for p in pos]
     people = [found[values.iat[p]][1] for p in pos]
     _set_cells(out, "company_name", pos, companies)
     if "contact_name" not in out.columns:
         out["contact_name"] = pd.Series(None, index=out.index, dtype=object)
-    blank = out["contact_name"].iloc[pos].map(is_blank).to_numpy(dtype=bool)
+    blank = _blank_rows(out["contact_name"].iloc[pos])
     _set_cells(out, "contact_name", pos[blank], np.asarray(people, dtype=object)[blank])
     departments = np.asarray([found[values.iat[p]][2] for p in pos], dtype=object)
     if (departments != "").any():
         if "department" not in out.columns:
             out["department"] = pd.Series(None, index=out.index, dtype=object)
-        free = out["department"].iloc[pos].map(is_blank).to_numpy(dtype=bool)
+        free = _blank_rows(out["department"].iloc[pos])
         given = blank & free & (departments != "")
         _set_cells(out, "department", pos[given], departments[given])
     issues = [
@@ -470,6 +465,12 @@ def _person_out_of_company(out: pd.DataFrame, col: Collector, rules: NormalizeRu
         for c, p, b in zip(companies, people, blank)
     ]
     col.rows("company_name", pos, issues, [""] * len(pos), companies)
+
+
+def _blank_rows(values: pd.Series) -> np.ndarray:
+    """Which rows are blank (:func:`is_blank`), each distinct value judged once."""
+    codes, uniques = distinct(values)
+    return np.array([is_blank(u) for u in uniques], dtype=bool)[codes]
 
 
 def _legal_form_only(text: str, rules: NormalizeRules) -> bool:
