@@ -75,12 +75,14 @@ class Model:
 
     def weights(self) -> list[np.ndarray]:
         """log2(m/u) per level; hard non-match levels get NEVER; a ``review_only`` level
-        weighs nothing (it caps a pair at review, see migrate.dedupe.engine)."""
+        weighs nothing (it caps a pair at review, see migrate.dedupe.engine), unless the rules
+        give its m: then it weighs what it says too (names alike in no way are evidence
+        against, whether a person decides or something else lifts the hold)."""
         out = []
         for comp, m, u in zip(self.comparisons, self.m, self.u):
             w = np.log2(np.maximum(m, _EPS) / np.maximum(u, _EPS))
             w[_never_mask(comp)] = NEVER
-            w[: len(comp.levels)][[lv.review_only for lv in comp.levels]] = 0.0
+            w[: len(comp.levels)][[lv.review_only and lv.m is None for lv in comp.levels]] = 0.0
             out.append(w)
         return out
 
