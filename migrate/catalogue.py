@@ -180,6 +180,25 @@ def rule_in(reason: str) -> str:
     return hit.group(1) if hit else ""
 
 
+# where a reason of a joined list starts: a finding id (row.subtotal, ingest.x: ...), an import
+# file's name (Opportunity.csv: ...) or a merge (merged into D-...)
+_REASON_START = re.compile(
+    r"^(?:[a-z][a-z0-9]*\.[a-z0-9]+(?:-[a-z0-9]+)*(?::\s|$)|[^\s;:]+\.(?:csv|xlsx): |merged into )"
+)
+
+
+def split_reasons(text: str) -> list[str]:
+    """The reasons of a crosswalk or reject cell, joined there with "; ": a "; " inside one
+    reason's message (nothing to import; a sub-table line ...) does not split it."""
+    parts: list[str] = []
+    for piece in text.split(";"):
+        if parts and not _REASON_START.match(piece.strip()):
+            parts[-1] = f"{parts[-1]};{piece}"
+        else:
+            parts.append(piece)
+    return [p.strip() for p in parts if p.strip()]
+
+
 def reason_detail(reason: str) -> str:
     """A reason without its id: ``"Lead.csv: LastName is required but empty"``."""
     text = reason.strip()

@@ -362,6 +362,25 @@ def test_reasons_are_translated_and_keep_their_specifics():
     assert reason_text("something else", "ja", cat) == "something else"
 
 
+def test_a_reason_whose_message_holds_a_semicolon_stays_one_reason():
+    """u20: a Japanese report.html listed 'a sub-table line belongs to the record above it' in
+    English as a reason of its own: the reasons of a cell were split at every ';', the middle of
+    one message too. A new reason starts only with a finding id, an import file or a merge."""
+    from migrate.catalogue import split_reasons
+
+    one = (
+        "ingest.row-without-record: no company, person or deal in this row (notes 'x'): "
+        "nothing to import; a sub-table line belongs to the record above it"
+    )
+    assert split_reasons(f"{one}; merged into a.csv||3; row.subtotal") == [
+        one,
+        "merged into a.csv||3",
+        "row.subtotal",
+    ]
+    ja = reason_text(one, "ja", load_catalogue())
+    assert ja.endswith("表の中の明細行なら、上の行の記録の一部です") and "sub-table" not in ja
+
+
 def test_a_findings_own_message_in_japanese_keeps_its_specifics():
     cat = load_catalogue()
     said = cat.message(

@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..catalogue import rule_in
+from ..catalogue import rule_in, split_reasons
 from ..crosswalk import DEAL_NOT_EXPORTED
 from . import values as v
 from .context import Context
@@ -172,9 +172,7 @@ def _rejections(ctx: Context) -> dict[str, Any]:
         rows.get("source_row", []),
         rows.get("reason", []),
     ):
-        for reason in [p.strip() for p in v.text(why).split(";") if p.strip()] or [
-            "(no reason given)"
-        ]:
+        for reason in split_reasons(v.text(why)) or ["(no reason given)"]:
             key = _reason_kind(reason)
             entry = reasons.setdefault(
                 key, {"reason": key, "rule": rule_in(reason), "count": 0, "examples": []}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..catalogue import Catalogue, reason_detail, rule_in
+from ..catalogue import Catalogue, reason_detail, rule_in, split_reasons
 
 Lang = str  # "ja" | "en"
 
@@ -444,7 +444,7 @@ def reason_text(reason: str, lang: Lang, catalogue: Catalogue) -> str:
     specifics as written: the title is translated, the values are never re-worded.
     """
     out = []
-    for part in reason.split("; "):
+    for part in split_reasons(reason):
         rule = rule_in(part)
         entry = catalogue.entry(rule) if rule else None
         if entry is None:
