@@ -21,6 +21,11 @@ RULE = "normalize.phone"
 _DASHES = str.maketrans({c: "-" for c in "ー―‐‑–—−－ｰ"})
 _NOTE_RE = re.compile(r"[(\[【<][^\d()\[\]【】<>]*[)\]】>]")
 _CANDIDATE_RE = re.compile(r"\+?[\d(][\d\s\-().]{4,}\d")
+# a number labelled as a fax (FAX 03-..., Fax: ..., ファックス ...), label and all
+_FAX_RE = re.compile(
+    r"(?<![a-z])(?:fax|ｆａｘ|ファックス|ファクス|ﾌｧｯｸｽ)\s*(?:番号)?\s*[:：.]?\s*\+?[\d(][\d\s\-().]{4,}\d",
+    re.IGNORECASE,
+)
 _SEPARATORS_RE = re.compile(r"\s*(?:[/,;、\n]|\bor\b|または|及び|および)\s*")
 #: E.164: a + and at most 15 digits, the first not 0. phonenumbers calls some longer German
 #: numbers valid (+49 and 14-15 more digits) that no importer takes: they are invalid here too,
@@ -59,6 +64,15 @@ def normalize_phone(value: object, rules: NormalizeRules | None = None) -> Outco
         return _from_number(int(text), pr)
     issues: list[Issue] = []
     s = text.translate(_DASHES)
+    faxes = [m.group().strip() for m in _FAX_RE.finditer(s)]
+    if faxes:  # TEL 03-3333-4444 / FAX 03-3333-4445: a fax number is no phone to call
+        s = _FAX_RE.sub(" ", s).strip(" /,;、")
+        if not _CANDIDATE_RE.search(s):
+            why = f"'{text}' is a fax number, not a phone: left empty"
+            return Outcome("", (Issue("normalize.fax-not-phone", why),))
+        issues.append(
+            Issue("normalize.fax-not-phone", f"dropped the fax number ({', '.join(faxes)})")
+        )
     numbers: list[str] = []
     for piece in _SEPARATORS_RE.split(s):
         piece = piece.strip()
