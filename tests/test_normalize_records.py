@@ -568,3 +568,21 @@ def test_a_person_written_after_the_company_in_its_cell_is_split_out() -> None:
     assert list(out["contact_name"])[:3] == ["山田", "藤原", "佐藤 花子"]
     said = findings[findings["rule"] == "normalize.person-in-company-cell"]
     assert list(said["row"]) == [5, 6, 7]
+
+
+def test_an_email_address_in_a_phone_column_becomes_the_rows_email() -> None:
+    """u20: a 連絡先 column held 03-... numbers and one info@ address; the address failed as a
+    phone and was blanked. It becomes the row's e-mail where it has none, and no phone."""
+    raw = records(
+        [
+            {"company_name": "株式会社ニ", "phone": "info@ni.co.jp"},
+            {"company_name": "株式会社サン", "phone": "sales@san.co.jp", "email": "k@san.co.jp"},
+            {"company_name": "株式会社イチ", "phone": "03-1111-0001"},
+        ]
+    )
+    out, findings = normalize_records(raw, today=TODAY)
+    assert list(out["email"]) == ["info@ni.co.jp", "k@san.co.jp", ""]
+    assert list(out["phone"]) == ["", "", "+81311110001"]
+    said = findings[findings["rule"] == "normalize.email-in-phone"]
+    assert list(said["row"]) == [5, 6]
+    assert not (findings["rule"] == "normalize.invalid-phone").any()

@@ -125,6 +125,7 @@ def normalize_records(
     # a detail sheet naming its deal only by the tracker's own id (案件ID | 金額)
     join_record_ids(out, col)
     _emails_from_names(out, by_kind)
+    _emails_from_phones(out, col, by_kind)
     _people(out, col, rules, by_kind.get("person", []))
     for name in by_kind.get("owner", []):
         normalize_owner_column(out, col, rules, name, load_owners(rules_dir))
@@ -517,6 +518,36 @@ def _emails_from_names(out: pd.DataFrame, by_kind: dict[str, list[str]]) -> None
     if fill.any():
         email[fill] = address[fill]
         out["email"] = pd.Series(email, index=out.index, dtype=object)
+
+
+def _emails_from_phones(out: pd.DataFrame, col: Collector, by_kind: dict[str, list[str]]) -> None:
+    """An e-mail address alone in a phone column (a 連絡先 column of numbers and addresses): the
+    row's e-mail where it has none, and no phone (normalize.email-in-phone); before, it was a
+    phone that failed and was blanked."""
+    for name in by_kind.get("phone", []):
+        codes, uniques = distinct(out[name])
+        found = [address_alone(u) for u in uniques]
+        if not any(found):
+            continue
+        address = take(found, codes)
+        pos = np.flatnonzero(address != "")
+        if "email" not in out.columns:
+            out["email"] = pd.Series(None, index=out.index, dtype=object)
+            by_kind.setdefault("email", []).append("email")
+        free = _blank_rows(out["email"].iloc[pos])
+        _set_cells(out, "email", pos[free], address[pos][free])
+        originals = [str(v) for v in address[pos]]
+        _set_cells(out, name, pos, np.full(len(pos), None, dtype=object))
+        issues = [
+            Issue(
+                "normalize.email-in-phone",
+                f"'{a}' is an e-mail address, not a phone: "
+                + ("moved to the row's e-mail" if f else "the row has its e-mail already"),
+                a if f else "",
+            )
+            for a, f in zip(originals, free)
+        ]
+        col.rows(name, pos, issues, originals, [""] * len(pos))
 
 
 def _people(out: pd.DataFrame, col: Collector, rules: NormalizeRules, names: list[str]) -> None:
