@@ -155,6 +155,19 @@ def _matchers(rules: CompanyRules) -> _Matchers:
     )
 
 
+def is_legal_form(text: str, rules: NormalizeRules) -> bool:
+    """``text`` is a legal form and nothing else (株式会社, (株), Inc.)."""
+    return _form_key(clean_text(text)) in _matchers_of(rules.companies).forms
+
+
+def names_company_by_form(word: str, rules: NormalizeRules) -> bool:
+    """``word`` is a company named with its Japanese legal form at its start or end
+    (株式会社山田製作所, 中村建設(株), ㈱中村建設), around a name of two characters or more."""
+    m = _matchers_of(rules.companies)
+    name, form, _, _ = _split_form(clean_text(word), m)
+    return bool(form) and not form.isascii() and len(name) >= 2
+
+
 def _form_key(text: str) -> str:
     return re.sub(r"[\s.,]", "", text).casefold()
 

@@ -105,9 +105,7 @@ def normalize_date_columns(
             approx = np.array([bool(t.approx) for t in tokens], dtype=bool)[codes]
             forward = forward | (open_rows if open_rows is not None else True)
             ahead = approx & forward
-        column = _Column(name, codes, uniques, tokens, special, ahead)
-        column.forward = forward
-        columns.append(column)
+        columns.append(_Column(name, codes, uniques, tokens, special, ahead, forward=forward))
     _short_era_dates(columns, rules, gcodes, glabels, today)
     for c in columns:
         _resolve_orders(c, col, rules, gcodes, glabels)

@@ -18,6 +18,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -28,7 +29,7 @@ from ..schema import is_blank, load_schema
 from .base import Issue, Outcome, distinct, settle, take
 from .codes import join_company_codes, join_record_ids
 from .collect import Collector
-from .companies import normalize_company
+from .companies import is_legal_form, names_company_by_form, normalize_company
 from .config import NormalizeRules, load_rules
 from .date_columns import normalize_date_columns
 from .emails import email_domain, normalize_email
@@ -390,12 +391,12 @@ def _company_from_deal_name(out: pd.DataFrame, col: Collector, rules: NormalizeR
     pos = np.flatnonzero(empty & ~_blank_rows(out["deal_name"]))
     if not len(pos):
         return
-    pattern = _deal_name_company_pattern(rules)
     codes, uniques = distinct(out["deal_name"].iloc[pos])
     companies = []
     for name in uniques:
-        hit = pattern.match(unicodedata.normalize("NFKC", clean_text(name)))
-        companies.append(hit["company"].strip() if hit else "")
+        hit = _FIRST_WORD_RE.match(unicodedata.normalize("NFKC", clean_text(name)))
+        word = hit["word"] if hit else ""
+        companies.append(word if word and names_company_by_form(word, rules) else "")
     names = take(companies, codes)
     took = pos[names != ""]
     values = names[names != ""]
@@ -416,11 +417,18 @@ def _company_from_deal_name(out: pd.DataFrame, col: Collector, rules: NormalizeR
     col.rows("company_name", took, issues, [""] * len(took), [str(v) for v in values])
 
 
-# a person written after the company in its cell: サクラ商事 山田様, 北斗フーズ 営業部 藤原 様
-_PERSON_IN_COMPANY_RE = re.compile(
-    r"^(?P<company>\S.*?\S)[\s\u3000]+(?P<person>[^\s\u3000]{1,6}(?:[\s\u3000][^\s\u3000]{1,6})?)"
-    r"[\s\u3000]*(?:様|さま|さん|殿)$"
-)
+@lru_cache(maxsize=8)
+def _person_in_company_re(honorifics: tuple[str, ...]) -> re.Pattern[str]:
+    """A person written after the company in its cell, with one of a person's ``honorifics``
+    (rules people.honorific_suffixes in Japanese; 御中 addresses an organisation, not a person):
+    サクラ商事 山田様, 北斗フーズ 営業部 藤原 様."""
+    kept = [h for h in honorifics if h != "御中" and not h.isascii()]  # not San: Latin names
+    alt = "|".join(re.escape(h) for h in sorted(kept, key=len, reverse=True))
+    return re.compile(
+        r"^(?P<company>\S.*?\S)[\s\u3000]+"
+        r"(?P<person>[^\s\u3000]{1,6}(?:[\s\u3000][^\s\u3000]{1,6})?)"
+        rf"[\s\u3000]*(?:{alt})$"
+    )
 
 
 def _person_out_of_company(out: pd.DataFrame, col: Collector, rules: NormalizeRules) -> None:
@@ -431,12 +439,13 @@ def _person_out_of_company(out: pd.DataFrame, col: Collector, rules: NormalizeRu
     if "company_name" not in out.columns:
         return
     values = out["company_name"]
+    pattern = _person_in_company_re(rules.people.honorific_suffixes)
     found: dict[str, tuple[str, str, str]] = {}
     for v in pd.unique(values.to_numpy(dtype=object)):
         if isinstance(v, str):
-            hit = _PERSON_IN_COMPANY_RE.match(clean_text(v))
+            hit = pattern.match(clean_text(v))
             # not 株式会社 青葉 様 (the company itself, a space after its legal form)
-            if hit and not _legal_form_only(hit["company"], rules):
+            if hit and not is_legal_form(hit["company"], rules):
                 *department, person = hit["person"].split()  # 営業部 藤原
                 found[v] = (hit["company"].strip(), person, " ".join(department))
     if not found:
@@ -474,29 +483,10 @@ def _blank_rows(values: pd.Series) -> np.ndarray:
     return np.array([is_blank(u) for u in uniques], dtype=bool)[codes]
 
 
-def _legal_form_only(text: str, rules: NormalizeRules) -> bool:
-    """``text`` is a legal form and nothing else (株式会社, (株), Inc.)."""
-    folded = unicodedata.normalize("NFKC", text).strip().casefold()
-    return any(
-        folded == unicodedata.normalize("NFKC", v).casefold()
-        for lf in rules.companies.legal_forms
-        for v in (lf.form, *lf.variants)
-    )
-
-
-def _deal_name_company_pattern(rules: NormalizeRules) -> re.Pattern[str]:
-    """A deal name's first word when it holds a Japanese legal form at its start or end
-    (株式会社山田製作所, 山田製作所株式会社, 中村建設(株), ㈱中村建設), then a space or a separator."""
-    forms = sorted(
-        {v for lf in rules.companies.legal_forms if not lf.latin for v in (lf.form, *lf.variants)},
-        key=len,
-        reverse=True,
-    )
-    alt = "|".join(re.escape(f) for f in forms if f)
-    word = r"[^\s_/／:：【】\[\]]{2,40}?"
-    return re.compile(
-        rf"^[【\[]?(?P<company>(?:{alt}){word}|{word}(?:{alt}))[】\]]?(?:[\s_/／:：・\-－]+|(?<=[】\]]))(?=\S)"
-    )
+# a deal name's first word, then a space or a separator (【株式会社青葉】倉庫管理 too)
+_FIRST_WORD_RE = re.compile(
+    r"^[【\[]?(?P<word>[^\s_/／:：【】\[\]]{2,40}?)[】\]]?(?:[\s_/／:：・\-－]+|(?<=[】\]]))(?=\S)"
+)
 
 
 def _emails_from_names(out: pd.DataFrame, by_kind: dict[str, list[str]]) -> None:
@@ -514,7 +504,7 @@ def _emails_from_names(out: pd.DataFrame, by_kind: dict[str, list[str]]) -> None
         out["email"] = pd.Series(None, index=out.index, dtype=object)
         by_kind.setdefault("email", []).append("email")
     email = out["email"].to_numpy(dtype=object).copy()
-    fill = (address != "") & np.array([is_blank(v) for v in email], dtype=bool)
+    fill = (address != "") & _blank_rows(out["email"])
     if fill.any():
         email[fill] = address[fill]
         out["email"] = pd.Series(email, index=out.index, dtype=object)
