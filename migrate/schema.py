@@ -56,6 +56,10 @@ SHEET_HEADERS = "_sheet_headers"
 # the comment on a row's empty stage cell, "cell<TAB>text" (F4<TAB>受注（12/10 注文書受領）), only
 # where a sheet has such comments: the stage inference reads a stage word from it
 STAGE_COMMENT = "_stage_comment"
+# the cells of a rank column (ヨミ: A/B/C, ◎○△, 受注, 失注) left unmapped because a column of
+# percentages beside it (確度) is the probability, only where a sheet has one: its stage words
+# give the row's stage and its ranks the probability where the percentage is blank
+PROBABILITY_RANK = "_probability_rank"
 
 
 def row_mark_words(mark: str) -> str:

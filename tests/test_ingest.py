@@ -1299,3 +1299,31 @@ def test_the_order_files_are_given_in_changes_nothing(tmp_path: Path):
         pipeline.run([str(p) for p in order], out=tmp_path / name, target="generic")
         outs.append((tmp_path / name / "deals.csv").read_bytes())
     assert outs[0] == outs[1]
+
+
+def test_a_rank_beside_a_column_of_percentages_still_gives_its_stage_words(tmp_path) -> None:
+    """u20: ヨミ (A, ◎, 受注, 失注) beside 確度 (0%, 90%) was dropped whole for the percentages,
+    and a row whose ヨミ said 失注 became a deal without a stage. The percentages stay the
+    probability; the rank's cells ride along (schema PROBABILITY_RANK) for normalisation to
+    read its stage words and fill the blank percentages."""
+    from migrate import pipeline
+    from migrate.normalize.records import normalize_records
+    from migrate.schema import PROBABILITY_RANK
+
+    path = tmp_path / "ヨミと確度.csv"
+    path.write_text(
+        "会社名,案件名,ヨミ,確度,金額\n"
+        "株式会社アルファ,A案件,失注,0%,500000\n"
+        "株式会社デルタ,D案件,◎,90%,1000000\n"
+        "株式会社ゼータ,F案件,A,,600000\n",
+        encoding="utf-8",
+    )
+    ingest = pipeline.inspect([str(path)])
+    (table,) = [t for t in ingest.tables if t.kind == "table"]
+    rank = next(m for m in table.columns if m.header == "ヨミ")
+    assert rank.field is None and "its stage words give the stage" in rank.note
+    records = to_records(ingest.tables)
+    assert records[PROBABILITY_RANK].tolist() == ["失注", "◎", "A"]
+    out, _ = normalize_records(records)
+    assert out["stage"].tolist()[0] == "lost"
+    assert out["probability"].tolist() == [0.0, 90.0, 80.0]

@@ -586,3 +586,33 @@ def test_an_email_address_in_a_phone_column_becomes_the_rows_email() -> None:
     said = findings[findings["rule"] == "normalize.email-in-phone"]
     assert list(said["row"]) == [5, 6]
     assert not (findings["rule"] == "normalize.invalid-phone").any()
+
+
+def test_a_mobile_number_beside_the_landline_in_the_phone_cell_becomes_the_mobile_phone() -> None:
+    """u20: 電話 03-1234-5678 / 携帯 090-1111-2222 kept the landline and dropped the mobile as a
+    second number. A labelled mobile, or a second number of the mobile prefixes after a
+    landline, is the row's mobile phone where it has none; a row with its own mobile keeps the
+    cell as it was (a second number, reported), and two landlines stay as before."""
+    raw = records(
+        [
+            {"phone": "03-1234-5678 / 携帯 090-1111-2222"},
+            {"phone": "03-1234-5678（携帯：080-2222-3333）"},
+            {"phone": "06-1111-2222、070-3333-4444"},
+            {"phone": "03-1234-5678 / 携帯 090-1111-2222", "mobile_phone": "090-9999-8888"},
+            {"phone": "03-1234-5678 / 03-1234-5679"},
+            {"phone": "090-5555-6666 / 03-1234-5678"},
+        ]
+    )
+    out, findings = normalize_records(raw, today=TODAY)
+    assert out["phone"].tolist() == [
+        "+81312345678", "+81312345678", "+81611112222", "+81312345678", "+81312345678",
+        "+819055556666",
+    ]  # fmt: skip
+    assert out["mobile_phone"].tolist()[:4] == [
+        "+819011112222", "+818022223333", "+817033334444", "+819099998888",
+    ]  # fmt: skip
+    assert all(v in ("", None) for v in out["mobile_phone"].tolist()[4:])
+    said = findings[findings["rule"] == "normalize.mobile-in-phone"]
+    assert list(said["row"]) == [5, 6, 7]
+    second = findings[findings["rule"] == "normalize.multiple-phones"]
+    assert list(second["row"]) == [8, 9, 10]

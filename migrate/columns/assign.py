@@ -274,8 +274,9 @@ def _assign(
                     other,
                     field=None,
                     confidence=0.0,
-                    note=f"a rank beside column {c.column} ('{c.header}'), whose values are "
-                    "percentages: that column is the probability",
+                    note=f"{RANK_BESIDE_PERCENT} {c.column} ('{c.header}'), whose values are "
+                    "percentages: that column is the probability; its stage words give the "
+                    "stage, its ranks the probability where that column is blank",
                 )
                 out[i] = c
                 taken["probability"] = i
@@ -368,6 +369,16 @@ def resolve_by_values(
 
 def _also(field: str) -> str:
     return f"also looks like {field},"
+
+
+#: the note's start of a rank column (ヨミ) beside a column of percentages (確度)
+RANK_BESIDE_PERCENT = "a rank beside column"
+
+
+def is_rank_beside_percent(match: ColumnMatch) -> bool:
+    """A rank column (ヨミ) left unmapped for a column of percentages beside it (確度): still read
+    for its stage words and for the blanks of the percentages (schema ``PROBABILITY_RANK``)."""
+    return match.field is None and match.note.startswith(RANK_BESIDE_PERCENT)
 
 
 def also_named(match: ColumnMatch, field: str) -> bool:

@@ -23,13 +23,14 @@ import pandas as pd
 from ..amounts import ColumnUnit, ColumnUnits
 from ..clock import step
 from ..columns import company_keys, header_key, looks_like_person
-from ..columns.assign import resolve_by_values
+from ..columns.assign import is_rank_beside_percent, resolve_by_values
 from ..errors import InputFileError
 from ..findings import Finding, Severity
 from ..rules import load_rule_file
 from ..schema import (
     BOOKKEEPING,
     EXTRA_PREFIX,
+    PROBABILITY_RANK,
     ROW_KEY,
     ROW_MARKS,
     SHEET_HEADERS,
@@ -530,6 +531,8 @@ def to_records(
                 while name in cols:
                     name += f" ({m.column})"
                 cols[name] = values
+                if is_rank_beside_percent(m) and values is not None:
+                    cols[PROBABILITY_RANK] = values
         if t.owner_from_sheet and "owner" not in cols:
             cols["owner"] = t.owner_from_sheet
         if t.row_marks:
@@ -548,7 +551,9 @@ def to_records(
         return pd.DataFrame(columns=bookkeeping + schema.names, dtype=object)
     extras = sorted({c for _, cols in parts for c in cols if c.startswith(EXTRA_PREFIX)})
     marked = [
-        c for c in (ROW_MARKS, SHEET_HEADERS, STAGE_COMMENT) if any(c in cols for _, cols in parts)
+        c
+        for c in (ROW_MARKS, SHEET_HEADERS, STAGE_COMMENT, PROBABILITY_RANK)
+        if any(c in cols for _, cols in parts)
     ]
     names = bookkeeping + schema.names + extras + marked
     numbers = (SOURCE_ROW, SOURCE_ORDER)

@@ -91,6 +91,9 @@ class PhoneRules:
     # what a Japanese mobile number starts with after its trunk 0 (090, 080, 070): a second
     # phone column of such numbers is the mobile phone
     mobile_number_prefixes: tuple[str, ...] = ()
+    # words labelling a mobile number inside a phone cell (03-... / 携帯 090-...): that number
+    # is the row's mobile phone
+    mobile_labels: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -203,7 +206,7 @@ _KEYS = {
     "people": "honorific_suffixes honorific_prefixes titles name_suffixes name_particles surnames "
     "not_name_words addressee_words",
     "phones": "default_region extension_markers leading_zero_mobile_prefixes "
-    "mobile_number_prefixes accept_unlisted_japanese_numbers",
+    "mobile_number_prefixes mobile_labels accept_unlisted_japanese_numbers",
     "dates": "min_year max_year ambiguous_order month_only month_parts fiscal_year_start_month "
     "fiscal_year_named_by quarters excel_serial not_after_today future_facing eras "
     "relative_periods month_first_countries",
@@ -315,6 +318,7 @@ def parse_normalize_rules(path: str) -> NormalizeRules:
             mobile_prefixes=g.words(phones, "leading_zero_mobile_prefixes", "phones"),
             accept_unlisted=g.flag(phones, "accept_unlisted_japanese_numbers", True, "phones"),
             mobile_number_prefixes=g.words(phones, "mobile_number_prefixes", "phones"),
+            mobile_labels=g.words(phones, "mobile_labels", "phones"),
         ),
         dates=_dates(g, p, dates),
         amounts=_amounts(g, p, amounts, suspect),

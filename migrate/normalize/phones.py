@@ -126,6 +126,48 @@ def normalize_phone(value: object, rules: NormalizeRules | None = None) -> Outco
     return Outcome(first, tuple(issues))
 
 
+@lru_cache(maxsize=8)
+def _mobile_res(rules: PhoneRules) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    """A labelled mobile number (携帯 090-..., Mobile: +81 90 ...) and an unlabelled number of
+    the mobile prefixes (090-..., +81 90-...)."""
+    labelled = None
+    if rules.mobile_labels:
+        words = "|".join(re.escape(w) for w in sorted(rules.mobile_labels, key=len, reverse=True))
+        labelled = re.compile(
+            rf"[(\[【（]?(?<![a-z])(?:{words})(?![a-z])[)\]】]?\s*[:：.]?\s*"
+            r"(?P<number>\+?[\d(][\d\s\-().]{4,}\d)\s*[)\]】）]?",
+            re.IGNORECASE,
+        )
+    prefixes = "|".join(re.escape(p) for p in rules.mobile_number_prefixes)
+    bare = re.compile(rf"^(?:\+81[\s-]?|0)(?:{prefixes})\D?\d") if prefixes else None
+    return labelled, bare
+
+
+def split_mobile(value: object, rules: NormalizeRules | None = None) -> tuple[str, str] | None:
+    """A phone cell holding a landline and a mobile number ("03-1234-5678 / 携帯 090-1111-2222",
+    "03-1234-5678、090-1111-2222"): (the cell without the mobile, the mobile number as written);
+    None for a cell of one number, or where the mobile is the only or the first number."""
+    if is_missing(value) or not isinstance(value, str):
+        return None
+    rules = rules or load_rules()
+    labelled, bare = _mobile_res(rules.phones)
+    text = clean_text(value).translate(_DASHES)
+    found = labelled.search(text) if labelled is not None else None
+    if found is not None:
+        rest = (text[: found.start()] + " " + text[found.end() :]).strip(" /,;、\n")
+        if _CANDIDATE_RE.search(rest):
+            return rest, found["number"].strip()
+        return None
+    if bare is None:
+        return None
+    pieces = [p.strip() for p in _SEPARATORS_RE.split(text) if p.strip()]
+    if len(pieces) != 2 or bare.match(pieces[0]) or not bare.match(pieces[1]):
+        return None
+    if not _CANDIDATE_RE.fullmatch(pieces[1]) or not _CANDIDATE_RE.search(pieces[0]):
+        return None
+    return pieces[0], pieces[1]
+
+
 def countries_from_run(
     originals: list[object],
     values: list[str],

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ..amounts import ColumnUnits
-from ..schema import is_blank, load_schema
+from ..schema import PROBABILITY_RANK, is_blank, load_schema
 from .base import Issue, Outcome, distinct, settle, take
 from .codes import join_company_codes, join_record_ids
 from .collect import Collector
@@ -36,7 +36,7 @@ from .emails import email_domain, normalize_email
 from .money import normalize_money
 from .owners import load_owners, normalize_owner_column
 from .people import address_alone, address_in_name, normalize_person
-from .phones import countries_from_run, normalize_phone
+from .phones import countries_from_run, normalize_phone, split_mobile
 from .probability import normalize_number, normalize_probability, parse_probability
 from .stage_words import (
     StageVocabulary,
@@ -127,6 +127,7 @@ def normalize_records(
     join_record_ids(out, col)
     _emails_from_names(out, by_kind)
     _emails_from_phones(out, col, by_kind)
+    _mobiles_from_phones(out, col, rules, by_kind)
     _people(out, col, rules, by_kind.get("person", []))
     for name in by_kind.get("owner", []):
         normalize_owner_column(out, col, rules, name, load_owners(rules_dir))
@@ -144,6 +145,9 @@ def normalize_records(
         _simple(out, col, rules, name, "postal-code", lambda v: normalize_postal_code(v, rules))
     normalize_money(out, col, rules, by_kind.get("amount", []), units)
     vocab = stage_vocabulary or load_stage_vocabulary(rules_dir)
+    moved = PROBABILITY_RANK in out.columns and _rank_beside_percent(out, col, rules, vocab)
+    if moved and "stage" not in by_kind.get("stage", []):
+        by_kind.setdefault("stage", []).append("stage")
     for name in by_kind.get("probability", []):
         # 受注 among ◎○△ in a ヨミ column: the row's stage when it has none, not a bad probability
         if _stage_words_to_stage(out, col, rules, name, vocab) and "stage" not in by_kind.get(
@@ -179,35 +183,10 @@ def _stage_words_to_stage(
 
     A word that reads as a probability or a rank stays; a row with a stage of its own keeps it
     (its probability cell then fails as before)."""
-    codes, uniques = distinct(out[field])
-    is_word = np.array(
-        [
-            isinstance(u, str)
-            and parse_probability(u, rules).failure is not None
-            and match_stage(u, vocab, rules).failure is None
-            and match_stage(u, vocab, rules).value != ""
-            for u in uniques
-        ],
-        dtype=bool,
-    )
-    if not is_word.any():
-        return False
-    moved = is_word[codes] if len(codes) else np.zeros(0, dtype=bool)
-    if "stage" in out.columns:
-        moved &= out["stage"].map(is_blank).to_numpy(dtype=bool)
-    pos = np.flatnonzero(moved)
+    pos = _stage_word_rows(out, out[field], rules, vocab)
     if not len(pos):
         return False
-    if "stage" not in out.columns:
-        out["stage"] = pd.Series(None, index=out.index, dtype=object)
-    words = out[field].to_numpy(dtype=object)[pos]
-    stage = out["stage"].to_numpy(dtype=object).copy()
-    stage[pos] = words
-    out["stage"] = pd.Series(stage, index=out.index, dtype=object)
-    # the sheet still has no stage column of its own (stage inference asks: sheet_lacks)
-    moved_flag = np.zeros(len(out), dtype=bool)
-    moved_flag[pos] = True
-    out[STAGE_FROM_PROBABILITY] = moved_flag
+    words = _move_to_stage(out, out[field], pos)
     probability = out[field].to_numpy(dtype=object).copy()
     probability[pos] = None
     out[field] = pd.Series(probability, index=out.index, dtype=object)
@@ -226,6 +205,92 @@ def _stage_words_to_stage(
         [""] * len(pos),
     )
     return True
+
+
+def _rank_beside_percent(
+    out: pd.DataFrame, col: Collector, rules: NormalizeRules, vocab: StageVocabulary
+) -> bool:
+    """A rank column (ヨミ) left unmapped beside a column of percentages (確度, the probability):
+    its stage words (受注, 失注) are the stage of rows whose own stage cell is empty, and its
+    ranks (A, ◎) the probability of rows whose percentage is blank. True when a stage moved.
+
+    Before, the whole column was dropped: 失注 beside 0% left a lost deal without a stage."""
+    ranks = out[PROBABILITY_RANK]
+    pos = _stage_word_rows(out, ranks, rules, vocab)
+    if len(pos):
+        words = _move_to_stage(out, ranks, pos)
+        col.rows(
+            "stage",
+            pos,
+            [
+                Issue(
+                    "normalize.stage-word-in-probability",
+                    f"'{w}' in the rank column beside the probability is a stage word: read as "
+                    "the row's stage",
+                )
+                for w in words
+            ],
+            [str(w) for w in words],
+            [str(w) for w in words],
+        )
+    if "probability" in out.columns:
+        rank = ranks.to_numpy(dtype=object)
+        probability = out["probability"].to_numpy(dtype=object)
+        word = np.zeros(len(out), dtype=bool)
+        word[pos] = True
+        fill = (
+            out["probability"].map(is_blank).to_numpy(dtype=bool)
+            & ~ranks.map(is_blank).to_numpy(dtype=bool)
+            & ~word
+        )
+        if fill.any():
+            probability = probability.copy()
+            probability[fill] = rank[fill]
+            out["probability"] = pd.Series(probability, index=out.index, dtype=object)
+    return bool(len(pos))
+
+
+def _stage_word_rows(
+    out: pd.DataFrame, cells: pd.Series, rules: NormalizeRules, vocab: StageVocabulary
+) -> np.ndarray:
+    """The positions of rows whose cell is a stage word (not a probability or a rank) and whose
+    own stage cell is empty."""
+    codes, uniques = distinct(cells)
+    is_word = np.array(
+        [
+            isinstance(u, str)
+            and parse_probability(u, rules).failure is not None
+            and match_stage(u, vocab, rules).failure is None
+            and match_stage(u, vocab, rules).value != ""
+            for u in uniques
+        ],
+        dtype=bool,
+    )
+    if not is_word.any():
+        return np.empty(0, dtype=np.int64)
+    moved = is_word[codes] if len(codes) else np.zeros(0, dtype=bool)
+    if "stage" in out.columns:
+        moved &= out["stage"].map(is_blank).to_numpy(dtype=bool)
+    return np.flatnonzero(moved)
+
+
+def _move_to_stage(out: pd.DataFrame, cells: pd.Series, pos: np.ndarray) -> np.ndarray:
+    """Write the cells at ``pos`` into the stage and flag the rows: the sheet still has no stage
+    column of its own (stage inference asks: sheet_lacks). The words moved."""
+    if "stage" not in out.columns:
+        out["stage"] = pd.Series(None, index=out.index, dtype=object)
+    words = cells.to_numpy(dtype=object)[pos]
+    stage = out["stage"].to_numpy(dtype=object).copy()
+    stage[pos] = words
+    out["stage"] = pd.Series(stage, index=out.index, dtype=object)
+    moved_flag = (
+        out[STAGE_FROM_PROBABILITY].to_numpy(dtype=bool).copy()
+        if STAGE_FROM_PROBABILITY in out.columns
+        else np.zeros(len(out), dtype=bool)
+    )
+    moved_flag[pos] = True
+    out[STAGE_FROM_PROBABILITY] = moved_flag
+    return words
 
 
 def _open_rows(out: pd.DataFrame, rules_dir: str | os.PathLike[str] | None) -> np.ndarray:
@@ -538,6 +603,42 @@ def _emails_from_phones(out: pd.DataFrame, col: Collector, by_kind: dict[str, li
             for a, f in zip(originals, free)
         ]
         col.rows(name, pos, issues, originals, [""] * len(pos))
+
+
+def _mobiles_from_phones(
+    out: pd.DataFrame, col: Collector, rules: NormalizeRules, by_kind: dict[str, list[str]]
+) -> None:
+    """A mobile number beside the landline in the phone cell (03-1234-5678 / 携帯 090-1111-2222):
+    the row's mobile phone where it has none, the landline the phone (normalize.mobile-in-phone);
+    before, the mobile was dropped as a second number. A row with a mobile phone of its own
+    keeps its cell as it was (a second number, reported)."""
+    if "phone" not in by_kind.get("phone", []):
+        return
+    codes, uniques = distinct(out["phone"])
+    found = [split_mobile(u, rules) for u in uniques]
+    if not any(found):
+        return
+    rest = take([f[0] if f else "" for f in found], codes)
+    mobile = take([f[1] if f else "" for f in found], codes)
+    pos = np.flatnonzero(mobile != "")
+    if "mobile_phone" not in out.columns:
+        out["mobile_phone"] = pd.Series(None, index=out.index, dtype=object)
+        by_kind["phone"].append("mobile_phone")
+    pos = pos[_blank_rows(out["mobile_phone"].iloc[pos])]
+    if not len(pos):
+        return
+    originals = [str(v) for v in out["phone"].to_numpy(dtype=object)[pos]]
+    _set_cells(out, "mobile_phone", pos, mobile[pos])
+    _set_cells(out, "phone", pos, rest[pos])
+    issues = [
+        Issue(
+            "normalize.mobile-in-phone",
+            f"'{m}' in the phone cell is a mobile number: moved to the row's mobile phone",
+            r,
+        )
+        for m, r in zip(mobile[pos], rest[pos])
+    ]
+    col.rows("phone", pos, issues, originals, [str(r) for r in rest[pos]])
 
 
 def _people(out: pd.DataFrame, col: Collector, rules: NormalizeRules, names: list[str]) -> None:

@@ -178,12 +178,18 @@ def outcome_sides(records: pd.DataFrame, model: StageModel) -> tuple[np.ndarray,
 
 
 _BRACKETED = re.compile(r"[（(【\[［][^）)】\]］]*[）)】\]］]")
+#: the date a dated note opens with (11/1 他社に決定, 2026/11/01: 失注, 11月1日 受注): the
+#: date says when, the words after it what happened
+_NOTE_DATE = re.compile(
+    r"^\s*(?:\d{2,4}\s*[/.\-年]\s*)?\d{1,2}\s*[/.\-月]\s*\d{1,2}\s*日?"
+    r"(?:\s*[（(][月火水木金土日][）)])?[\s:：、,，]+"
+)
 
 
 def notes_sides(records: pd.DataFrame, model: StageModel) -> tuple[np.ndarray, np.ndarray]:
     """Per row, the side (won, lost or "") its notes say when the whole note, brackets aside,
-    is a won or lost word of the model (失注（競合に負け）, 受注済), and the cell saying it. A note
-    that tells a story (前回失注、再提案中) says nothing."""
+    is a won or lost word of the model (失注（競合に負け）, 受注済), its date aside (11/1 他社に決定),
+    and the cell saying it. A note that tells a story (前回失注、再提案中) says nothing."""
     n = len(records)
     side = np.full(n, "", dtype=object)
     detail = np.full(n, "", dtype=object)
@@ -194,7 +200,7 @@ def notes_sides(records: pd.DataFrame, model: StageModel) -> tuple[np.ndarray, n
     def says(value: object) -> str:
         if is_blank(value):
             return ""
-        text = _BRACKETED.sub("", cell_text(value)).strip()
+        text = _NOTE_DATE.sub("", _BRACKETED.sub("", cell_text(value))).strip()
         found = status.get(model.lookup(text) or "", "") if text else ""
         return found if found in ("won", "lost") else ""
 
