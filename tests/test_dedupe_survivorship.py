@@ -231,3 +231,30 @@ def test_a_saved_day_alone_does_not_outdate_a_later_edit() -> None:
         }
     )
     assert recency_rank(rows).tolist() == [1, 0]
+
+
+def test_a_merged_contact_keeps_the_company_address_over_a_free_mail_one() -> None:
+    """u19: a person merged from a business-card list (tanaka@sakura.co.jp) and a later event
+    list (tanaka.i@gmail.com) kept the gmail address, the most recent. The contacts' rules keep
+    an address of the company's own domain first (work_email), its domain with it; a person
+    known only by free mail keeps the most recent of those."""
+    rows = pd.DataFrame(
+        {
+            "email": ["tanaka@sakura.co.jp", "tanaka.i@gmail.com", "a@yahoo.co.jp", "b@gmail.com"],
+            "email_domain": ["sakura.co.jp", "gmail.com", "yahoo.co.jp", "gmail.com"],
+            "updated_at": ["2024-01-01", "2024-06-01", "2024-01-01", "2024-06-01"],
+            "_source_file": ["cards.xlsx", "event.xlsx", "cards.xlsx", "event.xlsx"],
+            "_source_order": [0, 1000, 0, 1000],
+            "_source_row": [2, 2, 3, 3],
+        }
+    )
+    rules = load_settings().contacts
+    assert rules.strategy("email") == "work_email" and "gmail.com" in rules.free_mail_domains
+    ids = pd.Series(["P-1", "P-1", "P-2", "P-2"])
+    out = survive(rows, ids, ["email", "email_domain"], rules, recency_rank(rows)).entities
+    assert out.loc["P-1", "email"] == "tanaka@sakura.co.jp"
+    assert out.loc["P-1", "email_domain"] == "sakura.co.jp"
+    assert out.loc["P-2", "email"] == "b@gmail.com"  # free mail only: the most recent
+    most_recent = dataclasses.replace(rules, survivorship=())
+    out = survive(rows, ids, ["email"], most_recent, recency_rank(rows)).entities
+    assert out.loc["P-1", "email"] == "tanaka.i@gmail.com"  # what it was before

@@ -15,7 +15,7 @@ import dataclasses
 import os
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal, get_args
 
 from ..rules import Problems, load_rule_file
@@ -74,6 +74,7 @@ Strategy = Literal[
     "source_priority",
     "longest",
     "concatenate",
+    "work_email",
 ]
 STRATEGIES: tuple[str, ...] = get_args(Strategy)
 
@@ -285,6 +286,9 @@ class EntitySettings:
     # deals: words that, beside the company's names, name no deal (Pipedrive's default title
     # '<organisation> deal', 案件): such a name is no evidence (migrate/dedupe/entities.py)
     generic_names: tuple[str, ...] = ()
+    # e-mail domains of no company (the top level's free_mail_domains): the ``work_email``
+    # strategy keeps an address of the company's own domain before one of these
+    free_mail_domains: frozenset[str] = frozenset()
 
     def strategy(self, name: str) -> Strategy:
         return dict(self.survivorship).get(name, self.survivorship_default)
@@ -866,7 +870,10 @@ def parse_settings(path: str) -> DedupeSettings:
     ):
         name_script = names["primary"]
     p.raise_if_any()
-    companies, contacts, deals = (entities.get(name) for name in ENTITY_SECTIONS)
+    companies, contacts, deals = (
+        replace(e, free_mail_domains=free_mail) if e is not None else None
+        for e in (entities.get(name) for name in ENTITY_SECTIONS)
+    )
     assert companies is not None and contacts is not None and deals is not None  # checked above
     return DedupeSettings(
         companies=companies,

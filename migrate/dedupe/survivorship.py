@@ -13,8 +13,10 @@ row with the most filled fields), ``most_frequent``, ``display_name`` (most freq
 name with kanji before a kana reading such as ｶ)ｻﾝｷｮｳｾｲｺｳ), ``primary_name`` (display_name in
 the primary script), ``person_name`` (primary_name, but a surname written alone gives way to
 the full name it is a word of: 岡本 大輔 over 岡本), ``source_priority`` (files in the order
-listed in the rules, glob patterns), ``longest`` and ``concatenate`` (every distinct value, most
-recent first, one per line: notes).
+listed in the rules, glob patterns), ``longest``, ``concatenate`` (every distinct value, most
+recent first, one per line: notes) and ``work_email`` (most_recent among the addresses of a
+company's own domain, before those of a free mail domain: a person merged from a business card
+and an event list keeps tanaka@sakura.co.jp over tanaka.i@gmail.com).
 
 Every tie is broken by content (a digest of the row's values), never by where a row stands: a
 re-sorted tracker keeps the same surviving values. Only rows equal in every value are left in
@@ -518,6 +520,19 @@ def _most_frequent(
     )
 
 
+def _free_mail(values: pd.Series, domains: frozenset[str]) -> np.ndarray:
+    """1 where the cell is an address (or a bare domain) of a free mail domain, per distinct
+    value."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    flags = np.array(
+        [str(u).rsplit("@", 1)[-1].strip().lower() in domains for u in uniques], dtype=np.int8
+    )
+    out = np.zeros(len(values), dtype=np.int8)
+    ok = codes >= 0
+    out[ok] = flags[codes[ok]]
+    return out
+
+
 def survive(
     rows: pd.DataFrame,
     entity_ids: pd.Series,
@@ -572,6 +587,12 @@ def survive(
             prio[np.fromiter((fnmatch.fnmatch(x, pattern) for x in files), bool, len(files))] = i
         orders["source_priority"] = np.lexsort((r, prio, icode))
 
+    if "work_email" in strategies:
+        work = [f for f in present if strategy_of[f] == "work_email"]
+        free = np.zeros(len(sub), dtype=np.int8)
+        for f in work:  # a row is free mail when an address (or a domain) of it is
+            free |= _free_mail(sub[f], rules.free_mail_domains)
+        orders["work_email"] = np.lexsort((r, free, icode))
     leaders = {g[0] for g in rules.together}
     kept_row: dict[str, pd.Series] = {}  # leader field -> entity id -> local row it came from
     parts: list[pd.DataFrame] = []
