@@ -118,6 +118,12 @@ class Schema:
     qualifiers: tuple[str, ...] = ()
     # words of a file or sheet name that make it a list of deals (Deals, Pipeline, 案件)
     deal_sheet_words: tuple[str, ...] = ()
+    # headers of a price per unit (Price, 単価): beside another amount column (Amount, Total)
+    # it gives way, the other is the deal's amount
+    per_unit: tuple[str, ...] = ()
+    # honorifics one writes after a customer's name, never a colleague's (様, 殿): a column of
+    # people mostly so written is the customer's contact, not the rep in charge
+    customer_honorifics: tuple[str, ...] = ()
 
     @property
     def names(self) -> list[str]:
@@ -152,6 +158,8 @@ def parse_schema(path: str) -> Schema:
             "unmapped",
             "qualifiers",
             "deal_sheet_words",
+            "per_unit",
+            "customer_honorifics",
             "fields",
         ],
         ["fields"],
@@ -200,6 +208,10 @@ def parse_schema(path: str) -> Schema:
     unmapped = tuple(problems.string_list(doc.get("unmapped"), "unmapped"))
     qualifiers = tuple(problems.string_list(doc.get("qualifiers"), "qualifiers"))
     deal_sheet_words = tuple(problems.string_list(doc.get("deal_sheet_words"), "deal_sheet_words"))
+    per_unit = tuple(problems.string_list(doc.get("per_unit"), "per_unit"))
+    customer_honorifics = tuple(
+        problems.string_list(doc.get("customer_honorifics"), "customer_honorifics")
+    )
     problems.raise_if_any()
     # longest fragments first so 万円 wins over 円 and 百万 over 万
     mult.sort(key=lambda kv: -len(kv[0]))
@@ -217,6 +229,8 @@ def parse_schema(path: str) -> Schema:
         unmapped=unmapped,
         qualifiers=qualifiers,
         deal_sheet_words=deal_sheet_words,
+        per_unit=per_unit,
+        customer_honorifics=customer_honorifics,
     )
 
 

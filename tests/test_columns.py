@@ -114,6 +114,29 @@ def test_each_field_goes_to_one_column():
 
 
 @pytest.mark.parametrize(
+    ("headers", "amount"),
+    [
+        pytest.param(["Qty", "Price", "Amount"], 2, id="qty-price-amount"),
+        pytest.param(["Seats", "Price", "Total"], 2, id="seats-price-total"),
+        pytest.param(["数量", "価格", "金額"], 2, id="ja-price-amount"),
+        pytest.param(["Amount", "Price"], 0, id="amount-first"),
+        pytest.param(["Qty", "Price"], 1, id="price-alone-is-the-amount"),
+        pytest.param(["Amount", "Total"], 0, id="two-totals-first-wins"),
+    ],
+)
+def test_a_price_per_unit_gives_way_to_the_total(headers: list[str], amount: int) -> None:
+    """u21: Qty | Price | Amount read Price as the deal's amount (PQ-01 exported at 300,000, not
+    1,200,000) and kept Amount as an extra. A price per unit (columns.yaml per_unit) beside
+    another amount column gives way to it; alone, it is the amount."""
+    values = pd.DataFrame(
+        {i: ["1,200,000", "300,000", "4"][: len(headers)] for i in range(len(headers))}
+    )
+    letters = ["A", "B", "C"][: len(headers)]
+    m = map_columns(headers, letters, values, SCHEMA)
+    assert [c.field == "amount" for c in m] == [i == amount for i in range(len(headers))]
+
+
+@pytest.mark.parametrize(
     ("values", "field"),
     [
         (["田中", "田中", "佐藤", "田中", "佐藤", "田中", "佐藤", "佐藤"], "owner"),
@@ -192,3 +215,25 @@ def test_business_card_phone_headers_are_phones() -> None:
     # Eight/Sansan exports: TEL会社, TEL部門, TEL直通 (direct line) are phone numbers
     for header in ("TEL直通", "TEL会社", "TEL部門", "直通TEL"):
         assert match_header(header, SCHEMA)[0] == "phone"
+
+
+@pytest.mark.parametrize(
+    ("values", "field"),
+    [
+        pytest.param(
+            ["佐藤 一郎 様", "佐藤 一郎 様", "鈴木様", "鈴木様"] * 2, "contact_name", id="sama"
+        ),
+        pytest.param(["田中", "田中", "佐藤", "佐藤"] * 2, "owner", id="repeating-reps"),
+        pytest.param(
+            ["田中さん", "田中さん", "佐藤さん", "佐藤さん"] * 2, "owner", id="san-says-nothing"
+        ),
+    ],
+)
+def test_names_written_with_a_customer_honorific_are_the_contact(values, field) -> None:
+    """u21: 担当者 holding 佐藤 一郎 様 on every deal of one company repeated like a rep and was
+    read as the owner, so no contact was made. Names mostly written with 様 or 殿 (columns.yaml
+    customer_honorifics) are the customer's contact however they repeat; さん is said of
+    colleagues too."""
+    frame = pd.DataFrame({0: [f"{i}社" for i in range(8)], 1: values})
+    m = map_columns(["会社名", "担当者"], ["A", "B"], frame, SCHEMA)
+    assert m[1].field == field

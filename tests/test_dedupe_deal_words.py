@@ -68,3 +68,17 @@ def test_readings_leave_out_the_company_and_the_kind() -> None:
     assert got[0] == "security assessment"
     assert got[1].startswith("security")  # セキュリティ is a loanword of rules/readings.yaml
     assert "renewal" not in got[0] and "cube" not in " ".join(got)
+
+
+def test_a_deal_reading_leaves_numbers_out() -> None:
+    """u21: SY-01 更新 and XM-01 Renewal (two systems' own numbering) shared the reading word
+    '01' and merged, and a new deal HX-01 導入 of the same customer with them: three deals
+    became one and the pipeline lost two amounts. A number says nothing across scripts."""
+    settings = load_settings()
+    r = reader(settings.readings, settings.legal_forms)
+    names = pd.Series(["SY-01 更新", "XM-01 Renewal", "Phase 2 rollout 2026"])
+    company = pd.Series(["C-1", "C-1", "C-1"])
+    companies = pd.DataFrame({"c": ["C-1"], "name": ["株式会社山田商事"]})
+    got = deal_readings(names, company, companies, KINDS, r).tolist()
+    assert not any(w.isdigit() for g in got for w in g.split())
+    assert got[0] != "" and "xm" in got[1] and "phase" in got[2]

@@ -239,7 +239,13 @@ def _assign(
                     c, field=None, confidence=0.0, note=f"{' / '.join(options)} already mapped"
                 )
                 continue
-            choice = free[0] if len(free) == 1 else resolve_by_values(free, values, taken=taken)
+            choice = (
+                free[0]
+                if len(free) == 1
+                else resolve_by_values(
+                    free, values, taken=taken, customer_honorifics=idx.customer_honorifics
+                )
+            )
             out[i] = replace(
                 c,
                 field=choice,
@@ -280,6 +286,20 @@ def _assign(
                 )
                 out[i] = c
                 taken["probability"] = i
+                continue
+        if c.field == "amount" and "amount" in taken:
+            j = taken["amount"]
+            if _per_unit(out[j].header, idx) and not _per_unit(c.header, idx):
+                # Qty | Price | Amount: the price per unit gives way to the deal's total
+                out[j] = replace(
+                    out[j],
+                    field=None,
+                    confidence=0.0,
+                    note=f"a price per unit beside column {c.column} ('{c.header}'), the "
+                    "deal's total: that column is the amount",
+                )
+                out[i] = c
+                taken["amount"] = i
                 continue
         if c.field in taken:
             other = out[taken[c.field]]
@@ -352,15 +372,22 @@ def resolve_by_values(
     values: list,
     default: str | None = None,
     taken: dict[str, int] | None = None,
+    customer_honorifics: Sequence[str] = (),
 ) -> str:
-    """Our own reps repeat down a column; the customer's contact people mostly do not. Too
-    few names to tell (under 6): ``default``, else the first option. A bare 予定日 is a
+    """Our own reps repeat down a column; the customer's contact people mostly do not, and they
+    are written with an honorific of ``customer_honorifics`` (佐藤 一郎 様: more than half of
+    the names so written is a contact column however they repeat). Too few names to tell
+    (under 6): ``default``, else the first option. A bare 予定日 is a
     deal's close date on a sheet of deals (one with an amount or a stage column); on a list
     of people (a lead list: no amount, no stage) it is the next planned contact."""
     if "close_date" in options and "next_action_date" in options and taken is not None:
         deals = "amount" in taken or "stage" in taken
         return "close_date" if deals else "next_action_date"
     vals = [str(v).strip() for v in values if v is not None and str(v).strip()]
+    if "owner" in options and "contact_name" in options and customer_honorifics and vals:
+        polite = sum(1 for v in vals if v.endswith(tuple(customer_honorifics)))
+        if polite > len(vals) / 2:
+            return "contact_name"
     if "owner" in options and "contact_name" in options and len(vals) >= 6:
         distinct = len(set(vals)) / len(vals)
         return "owner" if distinct <= 0.5 else "contact_name"
@@ -369,6 +396,13 @@ def resolve_by_values(
 
 def _also(field: str) -> str:
     return f"also looks like {field},"
+
+
+def _per_unit(header: str, idx: _Index) -> bool:
+    """The header names a price per unit (columns.yaml ``per_unit``: Price, 単価, Price (USD))."""
+    return bool(header) and (
+        header_key(header) in idx.per_unit or header_key_bare(header) in idx.per_unit
+    )
 
 
 #: the note's start of a rank column (ヨミ) beside a column of percentages (確度)

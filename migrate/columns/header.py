@@ -36,6 +36,10 @@ class _Index:
     unmapped: tuple[str, ...] = ()
     # words that make a header a code or class of what it names: 区分, コード, type
     qualifiers: tuple[str, ...] = ()
+    # header keys of a price per unit (columns.yaml ``per_unit``: Price, 単価)
+    per_unit: frozenset[str] = frozenset()
+    # honorifics after a customer's name (columns.yaml ``customer_honorifics``: 様, 殿)
+    customer_honorifics: tuple[str, ...] = ()
     # synonym keys without okurigana (see :func:`without_okurigana`) -> field; a key two
     # fields share is left out
     folded: dict[str, str] = _field(default_factory=dict)
@@ -128,6 +132,8 @@ def _built_index(schema: Schema, rules_dir: str | None) -> _Index:
         texts,
         unmapped,
         tuple(k for k in map(header_key, schema.qualifiers) if k),
+        frozenset(k for k in map(header_key, schema.per_unit) if k),
+        tuple(schema.customer_honorifics),
         {k: f for k, f in folded.items() if f is not None},
     )
 

@@ -108,7 +108,9 @@ def deal_readings(
             text = pattern.sub(" ", _nfkc(n))
             text = re.sub(r"[_/|・、,()\[\]【】「」]+", " ", text)
             mine = own.get(c, set())
-            words = [w for w in words_of(text) if w not in mine and len(w) >= 2]
+            # a number says nothing across scripts (SY-01 更新 / XM-01 Renewal: two systems'
+            # own numbering); in one script deal_name's distinct_numbers weighs numbers
+            words = [w for w in words_of(text) if w not in mine and len(w) >= 2 and not w.isdigit()]
             got = " ".join(dict.fromkeys(words))
             cache[(c, n)] = got
         out.append(got)

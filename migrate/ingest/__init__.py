@@ -286,7 +286,7 @@ def read_sources(
             )
         result.tables.extend(tables)
     result.tables = _with_known_companies(result.tables, read, schema, rules, layout_dir)
-    _pool_ambiguous_people(result.tables, [ov for _, ov in read])
+    _pool_ambiguous_people(result.tables, [ov for _, ov in read], schema.customer_honorifics)
     for t in result.tables:
         if (t.file, t.sheet) in split:
             t.findings.insert(0, split[(t.file, t.sheet)])
@@ -298,7 +298,11 @@ def read_sources(
 _PEOPLE = ("owner", "contact_name")
 
 
-def _pool_ambiguous_people(tables: list[SheetTable], overrides: list[SheetOverride | None]) -> None:
+def _pool_ambiguous_people(
+    tables: list[SheetTable],
+    overrides: list[SheetOverride | None],
+    customer_honorifics: tuple[str, ...] = (),
+) -> None:
     """One reading of an ambiguous person header (担当者: our rep or the customer's contact)
     per workbook: a small sheet has too few names to tell (its default is the contact), a
     big one shows the reps repeating. The values of every sheet of the file under the same
@@ -319,7 +323,9 @@ def _pool_ambiguous_people(tables: list[SheetTable], overrides: list[SheetOverri
         for t, k in cols:
             rows[t.columns[k].field or ""] = rows.get(t.columns[k].field or "", 0) + len(t.data)
         most = max(_PEOPLE, key=lambda f: (rows.get(f, 0), f == "owner"))
-        choice = resolve_by_values(list(_PEOPLE), values, default=most)
+        choice = resolve_by_values(
+            list(_PEOPLE), values, default=most, customer_honorifics=customer_honorifics
+        )
         for t, k in cols:
             m = t.columns[k]
             if m.field == choice or any(o.field == choice for o in t.columns):
