@@ -129,3 +129,20 @@ def test_a_row_without_a_row_key_is_keyed_by_file_sheet_and_row() -> None:
         "b.csv||7",
         "c.xlsx|T|9",
     ]
+
+
+def test_the_lead_record_holds_the_surviving_row_not_the_smallest_key() -> None:
+    """u21: a deal merged into another was left without a dedupe.merged finding when its key
+    was the smallest of the cluster (the record the findings took as the one merged into),
+    while the crosswalk said it merged into the most recent row. The lead record is the one
+    holding the best ranked row, ties by position, as the crosswalk has it."""
+    import numpy as np
+
+    from migrate.dedupe.explain import lead_records
+
+    record_of_row = np.array([0, 1, 2, 2, -1, 3])
+    rank = np.array([5, 1, 3, 0, 2, 4])  # row 3 (record 2) is the best of D-1
+    ids = np.array(["D-1", "D-1", "D-1", "D-2"], dtype=object)
+    assert lead_records(record_of_row, rank, ids).tolist() == [False, False, True, True]
+    tied = np.array([1, 1, 1, 1, 1, 1])  # a tie: the first row's record
+    assert lead_records(record_of_row, tied, ids).tolist() == [True, False, False, True]

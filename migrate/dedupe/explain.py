@@ -22,7 +22,6 @@ from .. import findings as F
 from ..schema import ROW_KEY, SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET
 from . import keys as K
 from .entities import EntityRun, text_column
-from .ids import factorize_sorted
 
 LABEL_FIELD = {"companies": "company_name", "contacts": "contact_name", "deals": "deal_name"}
 REVIEW_COLUMNS = [
@@ -318,14 +317,32 @@ def _three_places(probability: np.ndarray) -> np.ndarray:
     return np.array([f"{p:.3f}" for p in probability.tolist()], dtype=object)
 
 
+def lead_records(record_of_row: np.ndarray, rank: np.ndarray, record_ids: np.ndarray) -> np.ndarray:
+    """Per record, whether it holds its entity's surviving row: the best ranked of the entity's
+    rows, ties by position (the row the crosswalk says the others merged into)."""
+    rows = np.flatnonzero(record_of_row >= 0)
+    lead = np.zeros(len(record_ids), dtype=bool)
+    if not len(rows):
+        return lead
+    rec = record_of_row[rows]
+    entity = pd.factorize(record_ids)[0][rec]
+    order = np.lexsort((rows, rank[rows], entity))
+    first = order[np.r_[True, entity[order][1:] != entity[order][:-1]]]
+    lead[rec[first]] = True
+    return lead
+
+
 def run_findings(
     run: EntityRun,
     pairs: pd.DataFrame,
     labels_text: np.ndarray,
     first_row: np.ndarray,
     info: pd.DataFrame,
+    lead: np.ndarray,
 ) -> list[pd.DataFrame]:
-    """Findings about one entity's pairs: merged records, pairs for review, weak bridges."""
+    """Findings about one entity's pairs: merged records, pairs for review, weak bridges.
+    ``lead``: per record, whether it holds the entity's surviving row (:func:`lead_records`):
+    every other record of a merged entity gets a ``dedupe.merged`` finding."""
     out: list[pd.DataFrame] = []
     field = LABEL_FIELD[run.name]
     entity = _entity_word(run)
@@ -377,15 +394,11 @@ def run_findings(
             src = np.r_[merged, merged]
             me = np.r_[right[merged], left[merged]]
             other = np.r_[left[merged], right[merged]]
-            keys = run.recs.frame["_key"].to_numpy(dtype=object)
             ids = run.record_ids
-            # the record that names the cluster (smallest key) is the one the others merged into:
-            # keys as their sorted codes, the smallest per id by one sort of integers
-            kcode = factorize_sorted(keys)[0]
-            icode = pd.factorize(ids)[0]
-            smallest = np.full(icode.max() + 1, np.iinfo(np.int64).max, dtype=np.int64)
-            np.minimum.at(smallest, icode, kcode)
-            named = kcode[me] != smallest[icode[me]]
+            # the record holding the surviving row is the one the others merged into (before,
+            # the smallest key: a record that merged into another was left without a finding
+            # when its key was the smaller, u21)
+            named = ~lead[me]
             src, me, other = src[named], me[named], other[named]
             # stable: among equally strong links the first pair wins on every CPU (numpy's
             # default quicksort orders ties differently with and without AVX-512)

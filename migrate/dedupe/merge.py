@@ -203,7 +203,18 @@ def find_duplicates(
         pairs = explain.pairs_frame(run, labels, first_row, info, run.rules.link.thresholds.match)
         run = _ids_only(run)
         found += [
-            *explain.run_findings(run, pairs, labels, first_row, info),
+            *explain.run_findings(
+                run,
+                pairs,
+                labels,
+                first_row,
+                info,
+                explain.lead_records(
+                    run.recs.record_of_row,
+                    deal_rank if run.name == "deals" else rank,
+                    run.record_ids,
+                ),
+            ),
             explain.block_findings(run),
         ]
         if not pairs.empty:
