@@ -810,3 +810,26 @@ def test_deals_of_no_company_meet_by_their_name() -> None:
     result = find_duplicates(frame(rows + _background()))
     ids = result.records.set_index(["_source_sheet", "_source_row"])["deal_id"]
     assert ids[("4月", 2)] == ids[("5月", 2)] != ids[("5月", 3)]
+
+
+def test_a_company_gets_the_mail_domain_of_its_own_people() -> None:
+    """u19: HubSpot's companies.csv had no domain where the tracker had no website, though the
+    company's people wrote from tanaka@sakura.co.jp; HubSpot deduplicates companies on their
+    domain, so a re-import made them again. The most frequent company e-mail domain of a
+    company's rows is its mail_domain; free mail says nothing, and a domain two companies
+    share (a group's) is left out, or HubSpot would make them one."""
+    import numpy as np
+
+    from migrate.dedupe.merge import _mail_domains
+
+    company = np.array(["C-1", "C-1", "C-1", "C-2", "C-3", "C-4", ""], dtype=object)
+    work = pd.DataFrame(
+        {
+            "email_domain": [
+                "sakura.co.jp", "SAKURA.co.jp", "gmail.com", "gmail.com", "group.co.jp",
+                "group.co.jp", "other.co.jp",
+            ]
+        }
+    )  # fmt: skip
+    got = _mail_domains(company, work, frozenset({"gmail.com"}))
+    assert got.to_dict() == {"C-1": "sakura.co.jp"}

@@ -261,6 +261,12 @@ def find_duplicates(
     frames["companies"].insert(
         1, "existing_id", frames["companies"]["company_id"].map(existing_of).fillna("").to_numpy()
     )
+    frames["companies"]["mail_domain"] = (
+        frames["companies"]["company_id"]
+        .map(_mail_domains(companies.row_ids, work, settings.free_mail_domains))
+        .fillna("")
+        .to_numpy(dtype=object)
+    )
     found.append(explain.existing_match_findings(frames["companies"]))
     if existing and existing.get("contacts") is not None and len(frames["contacts"]):
         frames["contacts"].insert(
@@ -293,6 +299,27 @@ def find_duplicates(
         pairs_all,
         existing_counts,
     )
+
+
+def _mail_domains(
+    company_of_row: np.ndarray, work: pd.DataFrame, free_mail: frozenset[str]
+) -> pd.Series:
+    """Per company id, the e-mail domain of its own people (the most frequent of its rows' that
+    is no free mail domain; ties to the first in order): the company's domain where no website
+    gives one (HubSpot deduplicates companies on it). A domain two companies share (a group's
+    common one) is left out: HubSpot would make the two one company."""
+    if "email_domain" not in work.columns:
+        return pd.Series(dtype=object)
+    rows = pd.DataFrame(
+        {"c": company_of_row, "d": text_column(work, "email_domain").str.lower().to_numpy()}
+    )
+    rows = rows[(rows["c"] != "") & (rows["d"] != "") & ~rows["d"].isin(free_mail)]
+    if rows.empty:
+        return pd.Series(dtype=object)
+    counts = rows.groupby(["c", "d"], sort=True).size().reset_index(name="n")
+    best = counts.sort_values(["c", "n", "d"], ascending=[True, False, True]).drop_duplicates("c")
+    shared = best["d"].duplicated(keep=False)
+    return best[~shared].set_index("c")["d"]
 
 
 def _drained(parts: list[pd.DataFrame]) -> Iterator[pd.DataFrame]:

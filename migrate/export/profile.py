@@ -50,6 +50,7 @@ DERIVED_FIELDS = {
     "company": (
         *("company_key", "company_legal_form", "website_domain", "existing_id"),
         "company_name_alternates",  # the other spellings of a merged company (survivorship)
+        "mail_domain",  # its own people's e-mail domain (dedupe, merge._mail_domains)
     ),
     "contact": ("email_domain", "existing_id"),
     "deal": ("_stage_inferred",),
