@@ -1327,3 +1327,33 @@ def test_a_rank_beside_a_column_of_percentages_still_gives_its_stage_words(tmp_p
     out, _ = normalize_records(records)
     assert out["stage"].tolist()[0] == "lost"
     assert out["probability"].tolist() == [0.0, 90.0, 80.0]
+
+
+def test_a_memo_continued_on_the_next_line_is_the_deal_s_latest_note(tmp_path) -> None:
+    """u20: a deal's memo continued on the row below (only the メモ cell filled) was skipped
+    as a note of no record, and the deal lost its latest update. The line joins the notes of
+    the data row right above; a memo line under a blank row, or a row filling another cell
+    too, stays what it was."""
+    from migrate import pipeline
+
+    path = tmp_path / "続き行.csv"
+    path.write_text(
+        "会社名,案件名,確度,金額,受注予定日,メモ\n"
+        "株式会社ツヅキ,複合機入替,80%,360000,2026/12/25,11/20 見積提出\n"
+        ",,,,,12/1 稟議回付中、年内決裁見込み\n"
+        ",,,,,12/3 部長承認済み\n"
+        "株式会社ツギ,サーバ更改,50%,2000000,2027/2/28,\n"
+        ",,,,,\n"
+        ",,,,,※ 金額は税抜\n",
+        encoding="utf-8",
+    )
+    ingest = pipeline.inspect([str(path)])
+    (table,) = [t for t in ingest.tables if t.kind == "table"]
+    records = to_records(ingest.tables)
+    assert (
+        records["notes"].tolist()[0]
+        == "11/20 見積提出\n12/1 稟議回付中、年内決裁見込み\n12/3 部長承認済み"
+    )
+    skipped = dict(table.skipped)
+    assert skipped[3] == skipped[4] == "row.note-continued"
+    assert skipped[7] == "row.note"

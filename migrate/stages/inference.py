@@ -186,10 +186,35 @@ _NOTE_DATE = re.compile(
 )
 
 
+_MONTH_DAY = re.compile(r"(\d{1,2})\s*[/.\-月]\s*(\d{1,2})")
+
+
+def _latest_entry(note: str) -> str:
+    """A note of dated lines written downwards (11/20 見積提出 / 12/1 失注: a log, each update
+    on a line of its own, u20's memo continued on the next line): its last line, the latest;
+    any other note whole."""
+    lines = [ln for ln in note.splitlines() if ln.strip()]
+    if len(lines) < 2 or not all(_NOTE_DATE.match(ln) for ln in lines):
+        return note
+    days = []
+    for ln in lines:
+        opening = _NOTE_DATE.match(ln)
+        found = _MONTH_DAY.findall(opening.group() if opening else "")
+        if not found:
+            return note
+        month, day = found[-1]
+        days.append(int(month) * 100 + int(day))
+    # later down the note, or into the next year once (12/20 then 1/10)
+    wraps = sum(1 for a, b in zip(days, days[1:]) if b < a)
+    if wraps > 1 or (wraps == 1 and not any(b < a - 600 for a, b in zip(days, days[1:]))):
+        return note
+    return lines[-1]
+
+
 def notes_sides(records: pd.DataFrame, model: StageModel) -> tuple[np.ndarray, np.ndarray]:
     """Per row, the side (won, lost or "") its notes say when the whole note, brackets aside,
-    is a won or lost word of the model (失注（競合に負け）, 受注済), its date aside (11/1 他社に決定),
-    and the cell saying it. A note that tells a story (前回失注、再提案中) says nothing."""
+    is a won or lost word of the model (失注（競合に負け）, 受注済), its date aside (11/1 他社に決定);
+    of a log of dated lines, its last line (:func:`_latest_entry`); and the cell saying it. A note that tells a story (前回失注、再提案中) says nothing."""
     n = len(records)
     side = np.full(n, "", dtype=object)
     detail = np.full(n, "", dtype=object)
@@ -200,7 +225,8 @@ def notes_sides(records: pd.DataFrame, model: StageModel) -> tuple[np.ndarray, n
     def says(value: object) -> str:
         if is_blank(value):
             return ""
-        text = _NOTE_DATE.sub("", _BRACKETED.sub("", cell_text(value))).strip()
+        text = _latest_entry(cell_text(value))
+        text = _NOTE_DATE.sub("", _BRACKETED.sub("", text)).strip()
         found = status.get(model.lookup(text) or "", "") if text else ""
         return found if found in ("won", "lost") else ""
 

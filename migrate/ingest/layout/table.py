@@ -537,7 +537,58 @@ def _classify(
             ],
         )
     _fill_groups(sheet, classes, matches)
-    return data_idx
+    continued = _continued_notes(sheet, hpos, classes, kept, present, keep, matches)
+    return [i for i in data_idx if sheet.excel_row(i) not in continued]
+
+
+def _continued_notes(
+    sheet: _Sheet,
+    hpos: int,
+    classes: Sequence[str],
+    kept: pd.DataFrame,
+    present: np.ndarray,
+    keep: list[int],
+    matches: list[ColumnMatch],
+) -> set[int]:
+    """A note row whose one cell stands in the notes column right under a data row (a memo
+    continued on the next line: 12/1 稟議回付中 under the deal's 11/20 見積提出) is that deal's
+    latest note: its text is added to the data row's notes on a line of its own, and the row is
+    skipped as ``row.note-continued`` (before, it was a note of no record, u20). Returns the
+    sheet rows of such lines that had been read as data rows (now dropped from the data)."""
+    notes = [j for j, m in enumerate(matches) if m.field == "notes" and j < len(keep)]
+    if len(notes) != 1 or sheet.table.data.empty:
+        return set()
+    col = notes[0]
+    data = sheet.table.data
+    key = keep[col]
+    cls = np.asarray(classes, dtype=object)
+    lone = (present.sum(axis=1) == 1) & present[:, col] & np.isin(cls, ["note", "data"])
+    if not lone.any() or key not in data.columns:
+        return set()
+    reasons = dict(sheet.table.skipped)
+    dropped = []
+    owner_of: dict[int, int] = {}  # a joined line's position -> the data row it continues
+    for k in np.flatnonzero(lone).tolist():  # the few lone memo lines, not every row
+        above = k - 1
+        owner = owner_of.get(above)
+        if owner is None and above >= 0 and cls[above] == "data" and not lone[above]:
+            owner = sheet.excel_row(hpos + 1 + above)
+        if owner is None:
+            continue
+        owner_of[k] = owner
+        row = sheet.excel_row(hpos + 1 + k)
+        text = str(kept.iat[k, col]).strip()
+        before = data.at[owner, key]
+        blank = before is None or str(before).strip() == ""
+        data.at[owner, key] = text if blank else f"{before}\n{text}"
+        reasons[row] = "row.note-continued"
+        if cls[k] == "data":  # a lone memo cell like its column's was read as a data row
+            dropped.append(row)
+    if owner_of:
+        sheet.table.skipped = sorted(reasons.items())
+    if dropped:
+        sheet.table.data = data.drop(index=dropped)
+    return set(dropped)
 
 
 _PERIOD_RE = re.compile(
