@@ -52,6 +52,8 @@ class _Matchers:
     leading: re.Pattern[str] | None
     branch_tail: re.Pattern[str] | None
     branch_word: re.Pattern[str] | None
+    # a Latin legal form, then a branch in English (Acme NL Ltd Tokyo Branch)
+    branch_after_latin: re.Pattern[str] | None
     key_only_latin: re.Pattern[str] | None
     key_only_ja: re.Pattern[str] | None
     folds: dict[int, str]
@@ -113,6 +115,7 @@ def _matchers(rules: CompanyRules) -> _Matchers:
     after_alt = _alt([re.escape(v) for v in ja + ja_after])
     latin_alt = _alt([_latin_variant(v) for v in latin])
     branch = _alt([re.escape(w) for w in rules.branch_words])
+    branch_latin = _alt([re.escape(w) for w in rules.branch_words if w.isascii()])
 
     def comp(pattern: str, flags: int = 0) -> re.Pattern[str] | None:
         return re.compile(pattern, flags) if pattern else None
@@ -140,6 +143,13 @@ def _matchers(rules: CompanyRules) -> _Matchers:
         if branch
         else None,
         branch_word=comp(rf"(?:{branch})\)?$", re.I) if branch else None,
+        branch_after_latin=comp(
+            rf"^(?P<name>.*?\S[\s,]+(?:{latin_alt}))[\s,(]+"
+            rf"(?P<tail>(?:[^\s()]+\s+){{0,3}}(?:{branch_latin}))\)?$",
+            re.I,
+        )
+        if latin and branch_latin
+        else None,
         key_only_latin=comp(
             rf"(?:\s+(?:{_alt([re.escape(w) for w in rules.key_only_words if w.isascii()])}))+$",
             re.I,
@@ -219,6 +229,10 @@ def normalize_company(value: object, rules: NormalizeRules | None = None) -> Out
             s = s[hit.end() :].lstrip(" :")
     s = _strip_honorifics(s, m)
     s, branch = _branch_after_form(s, m)
+    if not branch and m.branch_after_latin:  # Acme NL Ltd Tokyo Branch
+        hit = m.branch_after_latin.match(s)
+        if hit:
+            s, branch = hit["name"], hit["tail"]
     name, form, position, sep = _split_form(s, m)
     if not branch:
         name, branch = _branch_after_space(name, m)
