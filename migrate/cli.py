@@ -10,7 +10,6 @@ print one or two lines, never a traceback (``--debug`` shows it).
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import sys
 import threading
@@ -547,11 +546,9 @@ def _run(ctx: click.Context, files: tuple[str, ...], target: str | None, **kw) -
     )
     _echo_problems(result.problems)
     rows = result.report["rows"]
-    # a file that was opened but then found wanting (an empty workbook) counts as failed only
-    failed = {os.path.basename(p.path) for p in result.problems}
-    n_read = sum(
-        1 for f in result.report["files"] if f["status"] == "read" and f["file"] not in failed
-    )
+    # the report's count (a file opened but then found wanting, an empty workbook, is failed
+    # there, not read): the summary line and report.html say the same number
+    n_read = sum(1 for f in result.report["files"] if f["status"] == "read")
     click.echo(
         f"read {n_read} file(s)"
         + (f" ({len(result.problems)} could not be used)" if result.problems else "")

@@ -224,7 +224,7 @@ def run(
                 else None
             ),
             rank_legends=_rank_legends(ingest.tables, rules),
-            saved=_saved_date(ingest),
+            saved=_saved_date(ingest, records),
             stage_legends=_stage_legends(ingest.tables, rules),
         )
         found.append(norm_findings)
@@ -555,17 +555,28 @@ def _reference_date(
     day = as_of_date(records)
     if day is not None:
         return day, "data"
-    saved = _saved_date(ingest)
+    saved = _saved_date(ingest, records)
     if saved is not None:
         return saved[0], f"saved:{saved[1]}"
     return None, "none"
 
 
-def _saved_date(ingest: IngestResult) -> tuple[dt.date, str] | None:
-    """The latest date a workbook of the run was last saved (its document properties)."""
+def _saved_date(ingest: IngestResult, records: pd.DataFrame) -> tuple[dt.date, str] | None:
+    """The latest date a workbook of the run whose rows were read was last saved (its
+    document properties).
+
+    A workbook that gave no row (an empty template saved next year, a file that could not be
+    used) says nothing of when the data was written: it set the reference date to 2027 and
+    every won deal's close date 'in the future' went unseen.
+    """
     from .ingest.props import saved_date
 
-    saved = [(d, f.name) for f in ingest.files if (d := saved_date(f.path)) is not None]
+    with_rows = set(records[SOURCE_FILE].map(cell_text)) if SOURCE_FILE in records else set()
+    saved = [
+        (d, f.name)
+        for f in ingest.files
+        if f.name in with_rows and (d := saved_date(f.path)) is not None
+    ]
     return max(saved) if saved else None
 
 
