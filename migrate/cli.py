@@ -627,6 +627,15 @@ def _required_hint(result: Any) -> str:
         if not total or not m["rejected"] or m["rejected"] / total < share:
             continue
         policy, _, value = str(m["policy"]).partition(": ")
+        formulas = int(m.get("from_formulas") or 0)
+        if formulas:  # an empty formula cell: the fix is Excel, not a placeholder
+            return (
+                f"hint: {m['rejected']} of {total} deals of {m['file']} were rejected because "
+                f"{m['column']} ({m['field']}) is empty; in {formulas} of them it is a formula "
+                "without a saved value (the workbook was saved by a program that does not "
+                "calculate): open and save the workbook in Excel so its formulas get values, "
+                "then run again (rejects.csv names the rows)"
+            )
         return (
             f"hint: {m['rejected']} of {total} deals of {m['file']} were rejected because "
             f"{m['column']} ({m['field']}) is empty and {policy} is {value}: fill it in the "
