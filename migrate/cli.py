@@ -10,7 +10,6 @@ print one or two lines, never a traceback (``--debug`` shows it).
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import sys
 import threading
@@ -547,11 +546,9 @@ def _run(ctx: click.Context, files: tuple[str, ...], target: str | None, **kw) -
     )
     _echo_problems(result.problems)
     rows = result.report["rows"]
-    # a file that was opened but then found wanting (an empty workbook) counts as failed only
-    failed = {os.path.basename(p.path) for p in result.problems}
-    n_read = sum(
-        1 for f in result.report["files"] if f["status"] == "read" and f["file"] not in failed
-    )
+    # the report's count (a file opened but then found wanting, an empty workbook, is failed
+    # there, not read): the summary line and report.html say the same number
+    n_read = sum(1 for f in result.report["files"] if f["status"] == "read")
     click.echo(
         f"read {n_read} file(s)"
         + (f" ({len(result.problems)} could not be used)" if result.problems else "")
@@ -630,6 +627,15 @@ def _required_hint(result: Any) -> str:
         if not total or not m["rejected"] or m["rejected"] / total < share:
             continue
         policy, _, value = str(m["policy"]).partition(": ")
+        formulas = int(m.get("from_formulas") or 0)
+        if formulas:  # an empty formula cell: the fix is Excel, not a placeholder
+            return (
+                f"hint: {m['rejected']} of {total} deals of {m['file']} were rejected because "
+                f"{m['column']} ({m['field']}) is empty; in {formulas} of them it is a formula "
+                "without a saved value (the workbook was saved by a program that does not "
+                "calculate): open and save the workbook in Excel so its formulas get values, "
+                "then run again (rejects.csv names the rows)"
+            )
         return (
             f"hint: {m['rejected']} of {total} deals of {m['file']} were rejected because "
             f"{m['column']} ({m['field']}) is empty and {policy} is {value}: fill it in the "

@@ -40,7 +40,7 @@ from .output import (
     write_json,
 )
 from .resources import memory_warning
-from .schema import ROW_KEY, SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, cell_text, flags
+from .schema import ROW_KEY, SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, cell_text, flags, row_key
 from .validate import PARENT_REJECTED
 
 
@@ -224,7 +224,7 @@ def run(
                 else None
             ),
             rank_legends=_rank_legends(ingest.tables, rules),
-            saved=_saved_date(ingest),
+            saved=_saved_date(ingest, records),
             stage_legends=_stage_legends(ingest.tables, rules),
         )
         found.append(norm_findings)
@@ -295,6 +295,7 @@ def run(
                 [export.rejects, _early_rejects(records, rules.catalogue)], ignore_index=True
             ),
         )
+        export = _formula_first(export, profile, table_findings, rules.catalogue)
 
     found.append(_formula_findings(records, ingest.tables, schema.names))
     findings = _fill_columns(fnd.concat(found), ingest.tables)
@@ -555,17 +556,28 @@ def _reference_date(
     day = as_of_date(records)
     if day is not None:
         return day, "data"
-    saved = _saved_date(ingest)
+    saved = _saved_date(ingest, records)
     if saved is not None:
         return saved[0], f"saved:{saved[1]}"
     return None, "none"
 
 
-def _saved_date(ingest: IngestResult) -> tuple[dt.date, str] | None:
-    """The latest date a workbook of the run was last saved (its document properties)."""
+def _saved_date(ingest: IngestResult, records: pd.DataFrame) -> tuple[dt.date, str] | None:
+    """The latest date a workbook of the run whose rows were read was last saved (its
+    document properties).
+
+    A workbook that gave no row (an empty template saved next year, a file that could not be
+    used) says nothing of when the data was written: it set the reference date to 2027 and
+    every won deal's close date 'in the future' went unseen.
+    """
     from .ingest.props import saved_date
 
-    saved = [(d, f.name) for f in ingest.files if (d := saved_date(f.path)) is not None]
+    with_rows = set(records[SOURCE_FILE].map(cell_text)) if SOURCE_FILE in records else set()
+    saved = [
+        (d, f.name)
+        for f in ingest.files
+        if f.name in with_rows and (d := saved_date(f.path)) is not None
+    ]
     return max(saved) if saved else None
 
 
@@ -692,6 +704,24 @@ def _final_stages(records: pd.DataFrame, deals: pd.DataFrame) -> pd.Series:
     kept = dict(zip(deals["deal_id"].map(cell_text), deals["stage"].map(cell_text)))
     final = records["deal_id"].map(lambda d: kept.get(d, "") if d else "")
     return final.where(records["deal_id"] != "", own).astype(object)
+
+
+def _formula_first(
+    export: Any, profile: Any, found: list[fnd.Finding], catalogue: Catalogue
+) -> Any:
+    """The rejects whose empty column was a formula cell without a saved value say first that
+    the workbook must be opened and saved in Excel (:mod:`migrate.export.formulas`)."""
+    from .export.formulas import FORMULA_WITHOUT_VALUE, formula_first
+
+    cells = {
+        (row_key(f.file, f.sheet, f.row), f.field)
+        for f in found
+        if f.rule == FORMULA_WITHOUT_VALUE and f.field
+    }
+    entry = catalogue.entry(FORMULA_WITHOUT_VALUE)
+    if not cells or entry is None or profile is None:
+        return export
+    return formula_first(export, profile, cells, entry.fix.get("en"))
 
 
 def _early_rejects(records: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:

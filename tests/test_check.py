@@ -944,3 +944,81 @@ def test_version_marks_are_checked_when_the_rules_are_read(tmp_path: Path) -> No
     with pytest.raises(RuleFileError) as err:
         parse_quality_rules(str(path))
     assert "version_marks[" in str(err.value) and "not a regular expression" in str(err.value)
+
+
+# ------------------------------------------------------------------ files that cannot be read
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def _with_team_b(folder: Path, fixture: str, *, west: int = 30) -> Path:
+    """A week of the two teams' trackers and team B's workbook (a copy of ``fixture``)."""
+    import shutil
+
+    _write(folder / "東日本_案件管理.csv", EAST_HEADER, _east_rows(40))
+    _write(folder / "west_pipeline.csv", WEST_HEADER, _west_rows(west))
+    shutil.copyfile(FIXTURES / fixture, folder / "team_b.xlsx")
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("fixture", "why"),
+    [
+        ("encrypted.xlsx", "password-protected"),
+        ("empty.xlsx", "empty"),
+        ("corrupt.xlsx", "corrupt"),
+    ],
+    ids=["password", "empty", "corrupt"],
+)
+def test_a_tracker_read_last_week_that_cannot_be_read_now_breaches(
+    tmp_path: Path, fixture: str, why: str
+) -> None:
+    """u21: week 2's team B tracker was saved with a password and the check passed (its rows
+    were simply missing, 'not in this run' said the line above the table): a file the
+    compared run read that cannot be read now is a breach, its reason in the table."""
+    hist = tmp_path / "h.sqlite"
+    first = run_check([str(_with_team_b(tmp_path / "w1", "header-on-row-4.xlsx"))], history=hist)
+    assert first.exit_code == 0, render_text(first)
+    assert _row(first, "files.unreadable", "team_b.xlsx")[0].status == "pass"
+    second = run_check([str(_with_team_b(tmp_path / "w2", fixture))], history=hist)
+    row = _row(second, "files.unreadable", "team_b.xlsx")[0]
+    assert row.status == "fail" and row.where == f"team_b.xlsx: {why}"
+    assert second.exit_code == 1
+    assert _row(second, "files.unreadable", "west_pipeline.csv")[0].status == "pass"
+    text = render_text(second)
+    assert "not in this run, in the one compared with" not in text
+    assert "in this run but could not be read, read in the one compared with: team_b.xlsx (" in text
+    assert re.search(rf"files\.unreadable +team_b\.xlsx: {why} +1 +<= 0 .* fail", text), text
+    assert second.unreadable and second.unreadable[0][0] == "team_b.xlsx"
+    assert to_json(second)["unreadable"][0]["file"] == "team_b.xlsx"
+    # still unreadable a week later (other files changed): still a breach
+    third = run_check([str(_with_team_b(tmp_path / "w3", fixture, west=29))], history=hist)
+    assert third.previous is not None and third.previous.seq == second.run.seq
+    assert _row(third, "files.unreadable", "team_b.xlsx")[0].status == "fail"
+
+
+def test_a_file_no_run_could_read_is_not_judged(tmp_path: Path) -> None:
+    """The negative: an empty template left in the folder every week, or a first run, is no
+    file that stopped being readable (shown as not judged, the check passes)."""
+    hist = tmp_path / "h.sqlite"
+    first = run_check([str(_with_team_b(tmp_path / "w1", "encrypted.xlsx"))], history=hist)
+    row = _row(first, "files.unreadable", "team_b.xlsx")[0]
+    assert row.status == "n/a" and row.why_not_judged == "no earlier run"
+    assert first.exit_code == 0, render_text(first)
+    second = run_check([str(_with_team_b(tmp_path / "w2", "empty.xlsx", west=29))], history=hist)
+    row = _row(second, "files.unreadable", "team_b.xlsx")[0]
+    assert row.status == "n/a" and "not read in the run compared with" in row.why_not_judged
+    assert second.exit_code == 0, render_text(second)
+    assert second.unreadable == []
+
+
+def test_a_file_gone_from_the_folder_is_still_said_to_be_gone(tmp_path: Path) -> None:
+    """A file deleted (not unreadable) keeps the 'not in this run' line and is not a breach of
+    files.unreadable (deals.gone-share judges what went with it)."""
+    hist = tmp_path / "h.sqlite"
+    run_check([str(_with_team_b(tmp_path / "w1", "header-on-row-4.xlsx"))], history=hist)
+    week = _with_team_b(tmp_path / "w2", "header-on-row-4.xlsx")
+    (week / "team_b.xlsx").unlink()
+    second = run_check([str(week)], history=hist)
+    assert _row(second, "files.unreadable", "team_b.xlsx") == []
+    assert "not in this run, in the one compared with: team_b.xlsx" in render_text(second)

@@ -1779,3 +1779,42 @@ def test_a_card_of_a_company_with_deals_is_its_contact_not_a_lead(
     assert sorted(result.files["Lead.csv"]["Migration_Id__c"]) == ["p2", "p3"]
     f = result.findings[result.findings["rule"] == "export.contact-of-account"]
     assert list(f["row"]) == [5]
+
+
+@pytest.mark.usefixtures("gx_by_mask")
+def test_a_reject_whose_empty_value_was_a_formula_without_a_value_says_to_save_in_excel(
+    tmp_path: Path,
+) -> None:
+    """u21: a workbook saved by a script keeps =EDATE(...) close dates without their values;
+    every deal was rejected with 'fill it in the trackers, or choose a placeholder' while the
+    fix is to open and save it in Excel. That fix comes first; a close date simply left empty
+    keeps its own fix (the negative)."""
+    from click.testing import CliRunner
+
+    from migrate import pipeline
+    from migrate.cli import cli
+
+    src = Path(__file__).parent / "fixtures" / "formula-close-date-no-cache.xlsx"
+    res = pipeline.run([str(src)], target="salesforce")
+    rejects = res.export.rejects
+    closing = rejects[rejects["column"] == "CloseDate"].set_index("source_rows")["fix"]
+    key = f"{src.name}|案件|"
+    for row in (2, 3, 4, 5):
+        fix = closing[f"{key}{row}"]
+        assert fix.startswith("Open and save the file in Excel"), fix
+        assert f"row {row}: close_date is a formula without a saved value" in fix
+        assert fix.endswith("policies.missing_close_date (fiscal-quarter-end, fixed, fill)")
+    assert closing[f"{key}6"].startswith("add the expected close date")  # empty, no formula
+    assert f"{key}7" not in closing.index  # a plain date is exported
+    missing = {m["column"]: m for m in res.export.missing_required}
+    assert missing["CloseDate"]["from_formulas"] == 4
+    assert "from_formulas" not in missing["StageName"]
+    # the summary line's hint and the report say it too
+    out = tmp_path / "out"
+    cli_res = CliRunner().invoke(
+        cli, ["run", str(src), "--target", "salesforce", "--out", str(out)], obj={}
+    )
+    assert "in 4 of them it is a formula without a saved value" in cli_res.stderr
+    assert "choose a placeholder" not in cli_res.stderr
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "計算結果が保存されていない数式のセル" in html

@@ -616,3 +616,54 @@ def test_a_mobile_number_beside_the_landline_in_the_phone_cell_becomes_the_mobil
     assert list(said["row"]) == [5, 6, 7]
     second = findings[findings["rule"] == "normalize.multiple-phones"]
     assert list(second["row"]) == [8, 9, 10]
+
+
+SAKURAI_NOTE = (
+    "※2024年に桜井ホールディングスへ統合、旧社名：桜井電気工業。請求先は本社経理部、納品先は川崎工場。"
+    "担当変更あり：前任の高橋様は退職、現在は渡辺様が窓口。"
+)
+
+
+def test_a_note_after_the_company_name_moves_out_of_the_company_cell() -> None:
+    """u21: 桜井電機株式会社（※2024年に…統合、旧社名…） (268 characters) was the account's name,
+    rejected by the SFA's length and its deal and contact with it. The name is kept; the note
+    goes to the row's extra column (rules/normalize.yaml companies.note_column)."""
+    raw = records(
+        [
+            {"company_name": f"桜井電機株式会社（{SAKURAI_NOTE}）"},
+            {"company_name": "株式会社青葉（旧社名：青葉電気）"},
+            {"company_name": "Acme Inc. (Note: billing via the head office)"},
+            {"company_name": "北斗物産株式会社 ※請求は本社"},
+        ]
+    )
+    out, findings = normalize_records(raw, today=TODAY)
+    assert list(out["company_name"]) == [
+        "桜井電機株式会社",
+        "株式会社青葉",
+        "Acme Inc.",
+        "北斗物産株式会社",
+    ]
+    notes = list(out["extra:会社名の注記"])
+    assert notes[0].startswith("※2024年に桜井ホールディングスへ統合、旧社名") and notes[0].endswith(
+        "窓口。"
+    )
+    assert notes[1:] == ["旧社名:青葉電気", "Note: billing via the head office", "※請求は本社"]
+    said = findings[findings["rule"] == "normalize.company-note-moved"]
+    assert list(said["row"]) == [5, 6, 7, 8]
+    assert said["original"].iloc[0].startswith("桜井電機株式会社（※2024年")  # kept in the finding
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "山田電気株式会社（東京支店）",  # a branch, the company normaliser's own business
+        "(株)山田電気",  # a legal form in brackets
+        "Acme (Japan) K.K.",  # brackets inside the name
+        "株式会社ABC（エービーシー）",  # a short reading in brackets
+    ],
+    ids=["branch", "legal-form", "inner-brackets", "reading"],
+)
+def test_brackets_that_are_no_note_stay_with_the_company(cell: str) -> None:
+    out, findings = normalize_records(records([{"company_name": cell}]), today=TODAY)
+    assert "extra:会社名の注記" not in out.columns
+    assert not (findings["rule"] == "normalize.company-note-moved").any()

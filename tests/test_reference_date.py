@@ -110,3 +110,56 @@ def test_without_a_day_it_was_written_a_relative_date_is_left_for_as_of(tmp_path
     given = pipeline.run([str(src)], target=None, as_of=dt.date(2026, 4, 15))
     close = given.records.loc[given.records["_source_row"] == 2, "close_date"].iloc[0]
     assert str(close).startswith("2026-05"), close
+
+
+def _won_in_may(tmp_path: Path) -> Path:
+    """A tracker saved 2026-04-15 whose won deal closes 2026-05-31: 'in the future'."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    rows = [dict(r, 完了予定日="2026-05-31") for r in ROWS[:3]]
+    pd.DataFrame(rows).to_excel(folder / "deals.xlsx", index=False)
+    _with_saved_date(folder / "deals.xlsx", "2026-04-15")
+    return folder
+
+
+def test_a_workbook_that_gave_no_row_does_not_set_the_reference_date(tmp_path):
+    """u21: an empty template saved 2027-09-01 beside the tracker saved 2026-12-01 made the
+    reference date 2027-09-01, and the won deals closing 'in the future' went unseen."""
+    import shutil
+
+    folder = _won_in_may(tmp_path)
+    template = folder / "empty_template_2027.xlsx"
+    shutil.copyfile(Path(__file__).parent / "fixtures" / "empty.xlsx", template)
+    _with_saved_date(template, "2027-09-01")
+    res = pipeline.run([str(folder)], target=None)
+    assert res.as_of == dt.date(2026, 4, 15) and res.as_of_source == "saved:deals.xlsx"
+    assert not _date_findings(res).empty  # the won deals close after the reference date
+    # the empty workbook is a failed file, not also a read one: one count everywhere
+    statuses = {f["file"].rsplit("/", 1)[-1]: f["status"] for f in res.report["files"]}
+    assert statuses == {"deals.xlsx": "read", "empty_template_2027.xlsx": "failed"}
+
+
+def test_the_latest_saved_workbook_with_rows_still_gives_the_date(tmp_path):
+    """The negative: two trackers with rows, the later saved one gives the date."""
+    folder = _won_in_may(tmp_path)
+    pd.DataFrame(ROWS[3:5]).to_excel(folder / "other.xlsx", index=False)
+    _with_saved_date(folder / "other.xlsx", "2026-06-30")
+    res = pipeline.run([str(folder)], target=None)
+    assert res.as_of == dt.date(2026, 6, 30) and res.as_of_source == "saved:other.xlsx"
+
+
+def test_the_summary_line_and_the_report_count_the_files_read_alike(tmp_path):
+    import shutil
+
+    from click.testing import CliRunner
+
+    from migrate.cli import cli
+
+    folder = _won_in_may(tmp_path)
+    shutil.copyfile(Path(__file__).parent / "fixtures" / "empty.xlsx", folder / "empty.xlsx")
+    out = tmp_path / "out"
+    res = CliRunner().invoke(cli, ["audit", str(folder), "--out", str(out)], obj={})
+    assert res.exit_code == 1, res.output
+    assert "read 1 file(s) (1 could not be used)" in res.stderr
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "読み込んだファイル: 1 · 読み込めなかったファイル: 1<" in html  # a Japanese tracker

@@ -23,7 +23,17 @@ from typing import Any
 from ..errors import UserError
 from .compare import Key, Row, evaluate, exit_code, index, match_renamed
 from .history import DEFAULT_NAME, History, Run
-from .metrics import DealKey, Metric, deal_keys, gone_deals, measure, metrics_from_report
+from .metrics import (
+    UNREADABLE,
+    DealKey,
+    Metric,
+    deal_keys,
+    gone_deals,
+    measure,
+    metrics_from_report,
+    unreadable_files,
+    unreadable_metrics,
+)
 from .thresholds import QualityRules, Threshold, parse_quality_rules
 
 
@@ -45,6 +55,8 @@ class CheckResult:
     gone: list[str] = field(default_factory=list)
     # deals of the compared run that are in no file now: (file, sheet, deal id, label)
     deals_gone: list[DealKey] = field(default_factory=list)
+    # files of the compared run present now that cannot be read: (file, the problem)
+    unreadable: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
@@ -184,17 +196,31 @@ def run_check(
     prev_run: Run | None = None
     base_path = Path(baseline) if baseline is not None else None
     before: list[DealKey] | None = None
+    earlier: list[Metric] | None = None  # the compared run's metrics (None: there is none)
     if base_path is not None:
-        previous = index(read_baseline(base_path))
+        earlier = read_baseline(base_path)
         before = []  # a saved report keeps no list of deals
     else:
         store = History(history or default_history(out))
         prev_run = store.last_of_other_inputs(fp)
-        previous = index(prev_run.metrics) if prev_run is not None else {}
+        earlier = list(prev_run.metrics) if prev_run is not None else None
         before = store.deals(prev_run.seq) if prev_run is not None else None
-    previous, renamed, gone = match_renamed(previous, metrics, quality.version_marks)
+    previous = index(earlier or [])
+    # a file present but unreadable now is not gone: it is there, and is measured on its own
+    unreadable = unreadable_files(result.problems)
+    present = [*metrics, *(Metric(UNREADABLE, f) for f in unreadable)]
+    previous, renamed, gone = match_renamed(previous, present, quality.version_marks)
     # deals deleted since the compared run (5 of 20 gone is no figure's drop)
     metrics, deals_gone = gone_deals(metrics, deals, before, renamed)
+    read_before: set[str] | None = None
+    if earlier is not None:
+        to = dict(renamed)
+        # the files the compared run read, and those it could not read but an earlier run
+        # did (still unreadable: still a breach, week after week, until it is fixed)
+        read_before = {f for _, f, _ in previous if f} | {
+            to.get(m.file, m.file) for m in earlier if m.id == UNREADABLE and m.value
+        }
+    metrics = unreadable_metrics(metrics, unreadable, read_before)
     rows = evaluate(metrics, quality.thresholds, previous)
     status = "fail" if exit_code(rows) else "pass"
     as_of_text = (result.report.get("context") or {}).get("today")
@@ -226,6 +252,11 @@ def run_check(
         renamed=renamed,
         gone=gone,
         deals_gone=deals_gone,
+        unreadable=[
+            (m.file, unreadable[m.file][1])
+            for m in metrics
+            if m.id == UNREADABLE and m.value and m.file in unreadable
+        ],
     )
 
 

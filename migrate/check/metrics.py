@@ -74,10 +74,19 @@ METRICS: dict[str, MetricInfo] = {
         "deals of the compared run that are in no file now (deleted from the tracker)",
         "前回あった案件のうち今回どのファイルにもない割合",
     ),
+    "files.unreadable": MetricInfo(
+        "lower",
+        "count",
+        "input files the compared run read that cannot be read now (password-protected, "
+        "empty, corrupt)",
+        "前回は読めたのに今回は読めない入力ファイルの数",
+    ),
 }
 
+UNREADABLE = "files.unreadable"
+
 #: Metrics measured against the compared run itself: their change since it means nothing.
-COMPARED = frozenset({"deals.gone-share"})
+COMPARED = frozenset({"deals.gone-share", UNREADABLE})
 
 #: Metric families: ``<family><field>`` for every canonical field; ``checklist.<id>`` too.
 FAMILIES: dict[str, MetricInfo] = {
@@ -121,6 +130,8 @@ class Metric:
     # why the metric has no value, in the words of the table ('' when it has one or none was
     # measurable: no rows, no such column)
     missing: str = ""
+    # what the table says beside the source (why a file could not be read); not recorded
+    note: str = ""
 
     @property
     def source(self) -> tuple[str, str]:
@@ -131,7 +142,8 @@ class Metric:
         """``overall``, ``file`` or ``file [sheet]``."""
         if (self.file, self.sheet) == OVERALL:
             return "overall"
-        return f"{self.file} [{self.sheet}]" if self.sheet else self.file
+        where = f"{self.file} [{self.sheet}]" if self.sheet else self.file
+        return f"{where}: {self.note}" if self.note else where
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -417,6 +429,65 @@ def gone_deals(
     return _ordered([*metrics, *extra]), gone
 
 
+# why a file cannot be read, as the check's table says it (the ingest problem's code); the
+# problem's own sentence is in the line above the table
+_UNREADABLE_WHY = {
+    "ingest.encrypted": "password-protected",
+    "ingest.empty-file": "empty",
+    "ingest.corrupt": "corrupt",
+    "ingest.not-a-spreadsheet": "not a spreadsheet",
+    "ingest.too-large": "too large",
+    "ingest.decompression-bomb": "too large unpacked",
+    "ingest.unreadable-file": "cannot be opened",
+    "ingest.missing": "missing",
+    "ingest.missing-file": "missing",
+}
+
+
+def unreadable_files(problems: Iterable[Any]) -> dict[str, tuple[str, str]]:
+    """File name -> (short reason, the problem's sentence) of the inputs a run could not read
+    (``RunResult.problems``: password-protected, empty, corrupt, ...)."""
+    from pathlib import Path
+
+    out: dict[str, tuple[str, str]] = {}
+    for p in problems:
+        path = str(getattr(p, "path", "") or "")
+        if not path:
+            continue
+        problem = str(getattr(p, "problem", "") or p)
+        why = _UNREADABLE_WHY.get(str(getattr(p, "code", "")), problem)
+        out.setdefault(Path(path).name, (why, problem))
+    return out
+
+
+NOT_READ_BEFORE = "not read in the run compared with either"
+
+
+def unreadable_metrics(
+    metrics: list[Metric],
+    unreadable: dict[str, tuple[str, str]],
+    read_before: set[str] | None,
+) -> list[Metric]:
+    """``metrics`` with ``files.unreadable`` added per file: 0 for a file read now, 1 for a
+    file that cannot be read now and was read in the compared run (``read_before``: its files,
+    with those that stayed unreadable since; None without a compared run).
+
+    A team's tracker saved with a password was a pass: its rows were simply not there, and
+    every figure was measured on the other files. A file the compared run could not read
+    either has no value (a template left empty in the folder every week is no news).
+    """
+    files = list(dict.fromkeys(m.file for m in metrics if m.file))
+    extra = [Metric(UNREADABLE, f, "", 0) for f in files if f not in unreadable]
+    for f, (why, _) in sorted(unreadable.items()):
+        if read_before is None:
+            extra.append(Metric(UNREADABLE, f, missing="no earlier run", note=why))
+        elif f in read_before:
+            extra.append(Metric(UNREADABLE, f, "", 1, note=why))
+        else:
+            extra.append(Metric(UNREADABLE, f, missing=NOT_READ_BEFORE, note=why))
+    return _ordered([*metrics, *extra])
+
+
 def _column(frame: Any, name: str) -> Any:
     import pandas as pd
 
@@ -462,6 +533,8 @@ __all__ = [
     "deal_keys",
     "gone_deals",
     "info",
+    "unreadable_files",
+    "unreadable_metrics",
     "measure",
     "metrics_from_report",
 ]

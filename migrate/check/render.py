@@ -173,14 +173,25 @@ def _sources_moved(result: CheckResult) -> list[str]:
         f"{new} compared with {old} (the same name but for its dates or copy marks)"
         for old, new in result.renamed
     ]
+    out += [
+        f"in this run but could not be read, read in the one compared with: {file} ({why})"
+        for file, why in result.unreadable
+    ]
     if result.gone:
         out.append(f"not in this run, in the one compared with: {', '.join(result.gone)}")
-    if result.deals_gone:
-        names = [f"{label or deal} ({file})" for file, _, deal, label in result.deals_gone]
-        out.append(
-            f"deals gone since the run compared with, in no file now ({len(names)}): "
-            f"{listed(names)}"
-        )
+    # the deals of a file that cannot be read are not known to be deleted: said apart
+    unread = {file for file, _ in result.unreadable}
+    for hidden, head in (
+        (False, "deals gone since the run compared with, in no file now"),
+        (True, "deals not seen since the run compared with, their file could not be read"),
+    ):
+        names = [
+            f"{label or deal} ({file})"
+            for file, _, deal, label in result.deals_gone
+            if (file in unread) == hidden
+        ]
+        if names:
+            out.append(f"{head} ({len(names)}): {listed(names)}")
     return out
 
 
@@ -239,6 +250,7 @@ def to_json(result: CheckResult) -> dict[str, Any]:
         ),
         "renamed": [{"previous": old, "now": new} for old, new in result.renamed],
         "gone": list(result.gone),
+        "unreadable": [{"file": f, "problem": why} for f, why in result.unreadable],
         "deals_gone": [
             {"file": f, "sheet": sh, "deal_id": d, "label": lb}
             for f, sh, d, lb in result.deals_gone

@@ -254,6 +254,46 @@ def normalize_company(value: object, rules: NormalizeRules | None = None) -> Out
     return Outcome(result, tuple(issues))
 
 
+_OPEN, _CLOSE = "(（【[［〔", ")）】]］〕"
+
+
+def split_note(value: object, rules: CompanyRules) -> tuple[str, str] | None:
+    """(the name, the note) of a company cell that holds a note after the name, else None.
+
+    The note is a bracketed part at the end of the cell (closed, or cut off before its
+    bracket closes) that opens with one of ``rules.note_marks`` (旧社名, 注:, Note:), holds a
+    ※, or is longer than ``rules.note_min_chars``; or the text from a ※ after the name. A
+    branch in brackets (山田電気(東京支店)) or a legal form ((株)) is no note.
+    """
+    text = clean_text(value)
+    if not text or not (rules.note_marks or rules.note_min_chars):
+        return None
+    for i, ch in enumerate(text):
+        if ch not in _OPEN or len(text[:i].strip(" 　,、")) < 2:
+            continue
+        depth, end = 0, len(text)
+        for j in range(i, len(text)):
+            if text[j] in _OPEN:
+                depth += 1
+            elif text[j] in _CLOSE:
+                depth -= 1
+                if depth == 0:
+                    end = j
+                    break
+        if end < len(text) - 1:  # the bracket closes before the end: part of the name
+            continue
+        inner = text[i + 1 : end].strip()
+        opens = any(inner.startswith(m) for m in rules.note_marks)
+        long = bool(rules.note_min_chars) and len(inner) > rules.note_min_chars
+        if inner and (opens or "※" in inner or long):
+            return text[:i].rstrip(" 　,、"), inner
+        break  # only the first bracket that runs to the end is looked at
+    star = text.find("※")
+    if star > 0 and len(text[:star].strip()) >= 2 and "※" in rules.note_marks:
+        return text[:star].rstrip(" 　,、:：-"), text[star:].strip()
+    return None
+
+
 def placeholder_issue(text: str) -> Issue:
     """The issue for a "no value" marker (未定, TBD, -) that was left empty."""
     return Issue(

@@ -65,6 +65,12 @@ class CompanyRules:
     key_folds: tuple[tuple[str, str], ...]
     # customer codes (取引先コード): True when 00123 and 123 are one code
     code_ignores_leading_zeros: bool = False
+    # a note after the name in the company cell (桜井電機株式会社（※…旧社名…）): a bracketed tail
+    # opening with one of these marks (or holding ※), or one longer than note_min_chars, moves
+    # to the row's extra column note_column; the name is kept
+    note_marks: tuple[str, ...] = ()
+    note_min_chars: int = 0
+    note_column: str = ""
 
 
 @dataclass(frozen=True)
@@ -124,6 +130,10 @@ class DateRules:
     relative_periods: tuple[tuple[str, str, int], ...] = ()
     # where 03/04/2026 is March 4th: with --country of another, ambiguous_order is day-first
     month_first_countries: tuple[str, ...] = ()
+    # weekday words written after a date (2027/03/31 水曜, 3/31 Wed): the Japanese day kanji
+    # (水: after a date with 曜/曜日 or in brackets) and the English names and abbreviations
+    weekday_kanji: tuple[str, ...] = ()
+    weekday_names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -202,14 +212,14 @@ _KEYS = {
     "dates amounts probability stages",
     "findings": "reformats mappings text_cleaned",
     "companies": "legal_forms key_only_words honorifics cut_from leading branch_words key_folds "
-    "code_leading_zeros",
+    "code_leading_zeros note_marks note_min_chars note_column",
     "people": "honorific_suffixes honorific_prefixes titles name_suffixes name_particles surnames "
     "not_name_words addressee_words",
     "phones": "default_region extension_markers leading_zero_mobile_prefixes "
     "mobile_number_prefixes mobile_labels accept_unlisted_japanese_numbers",
     "dates": "min_year max_year ambiguous_order month_only month_parts fiscal_year_start_month "
     "fiscal_year_named_by quarters excel_serial not_after_today future_facing eras "
-    "relative_periods month_first_countries",
+    "relative_periods month_first_countries weekday_kanji weekday_names",
     "amounts": "default_currency range units currencies approximate_words note_words period_words "
     "zero_decimal_currencies decimal_point_currencies unit_suspect",
     "amounts.unit_suspect": "min_values spread certain_min_ratio",
@@ -296,6 +306,9 @@ def parse_normalize_rules(path: str) -> NormalizeRules:
                 co, "code_leading_zeros", ("keep", "ignore"), "keep", "companies"
             )
             == "ignore",
+            note_marks=g.words(co, "note_marks", "companies"),
+            note_min_chars=int(g.number(co, "note_min_chars", 0, "companies", 0, 10000)),
+            note_column=g.text(co, "note_column", "", "companies"),
         ),
         people=PeopleRules(
             honorific_suffixes=g.words(people, "honorific_suffixes", "people"),
@@ -390,6 +403,8 @@ def _dates(g: _Getter, p: Problems, d: Mapping[str, Any]) -> DateRules:
         month_first_countries=tuple(
             w.upper() for w in g.words(d, "month_first_countries", "dates")
         ),
+        weekday_kanji=g.words(d, "weekday_kanji", "dates"),
+        weekday_names=tuple(w.casefold() for w in g.words(d, "weekday_names", "dates")),
         month_only=g.choice(d, "month_only", ("end", "start"), "end", "dates"),
         fiscal_start=int(g.number(d, "fiscal_year_start_month", 4, "dates", 1, 12)),
         fiscal_named_by=g.choice(d, "fiscal_year_named_by", ("start", "end"), "start", "dates"),

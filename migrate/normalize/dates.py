@@ -354,8 +354,28 @@ def year_unknown(value: object) -> Issue:
 # ----------------------------------------------------------------------------- reading text
 
 
+@lru_cache(maxsize=8)
+def _weekday_after(kanji: tuple[str, ...], names: tuple[str, ...]) -> re.Pattern[str] | None:
+    """A weekday after a date without brackets (2027/03/31 水曜, 3/31 Wed), at the end or
+    before a time: the day kanji with 曜/曜日, or an English name as a word (rules/normalize.yaml
+    dates.weekday_kanji, weekday_names)."""
+    parts = []
+    if kanji:
+        parts.append(rf"\s*(?:{'|'.join(map(re.escape, kanji))})曜日?")
+    if names:
+        words = "|".join(map(re.escape, sorted(names, key=len, reverse=True)))
+        parts.append(rf"(?:,?\s+|,)(?:{words})\.?")
+    if not parts:
+        return None
+    # after the day's digits or its 日 (2027年3月31日 水曜日)
+    return re.compile(rf"(?<=[\d日])(?:{'|'.join(parts)})(?=\s*$|\s+\d)")
+
+
 def _from_text(text: str, dr: DateRules) -> DateToken:
     t = _WEEKDAY_RE.sub("", text.casefold()).strip()
+    after = _weekday_after(dr.weekday_kanji, dr.weekday_names)
+    if after is not None:
+        t = after.sub("", t).strip()
     t = _TIME_RE.sub("", t).strip() or t
     approx = ""
     t = _PLAIN_TAIL_RE.sub("", t) or t

@@ -29,7 +29,7 @@ from ..schema import PROBABILITY_RANK, is_blank, load_schema
 from .base import Issue, Outcome, distinct, settle, take
 from .codes import join_company_codes, join_record_ids
 from .collect import Collector
-from .companies import is_legal_form, names_company_by_form, normalize_company
+from .companies import is_legal_form, names_company_by_form, normalize_company, split_note
 from .config import NormalizeRules, load_rules
 from .date_columns import normalize_date_columns
 from .emails import email_domain, normalize_email
@@ -118,6 +118,7 @@ def normalize_records(
         )[columns]
     _latest_of_updates(out, col, [n for k in UPDATED_KINDS for n in by_kind.get(k, [])])
     _company_from_deal_name(out, col, rules)
+    _note_out_of_company(out, col, rules)
     _person_out_of_company(out, col, rules)
     for name in by_kind.get("company", []):
         _company(out, col, rules, name)
@@ -494,6 +495,48 @@ def _person_in_company_re(honorifics: tuple[str, ...]) -> re.Pattern[str]:
         r"(?P<person>[^\s\u3000]{1,6}(?:[\s\u3000][^\s\u3000]{1,6})?)"
         rf"[\s\u3000]*(?:{alt})$"
     )
+
+
+COMPANY_NOTE = "normalize.company-note-moved"
+
+
+def _note_out_of_company(out: pd.DataFrame, col: Collector, rules: NormalizeRules) -> None:
+    """A note written after the company's name in its cell (桜井電機株式会社（※2024年に…統合、
+    旧社名…）: 268 characters, the account rejected by the SFA's name length and every deal and
+    contact under it): the name is what comes before; the note moves to the row's extra column
+    ``companies.note_column`` of rules/normalize.yaml (after a note the row already holds
+    there), with a finding (:func:`migrate.normalize.companies.split_note` says what a note is).
+    """
+    co = rules.companies
+    if "company_name" not in out.columns or not co.note_column:
+        return
+    values = out["company_name"]
+    found: dict[str, tuple[str, str]] = {}
+    for v in pd.unique(values.to_numpy(dtype=object)):
+        if isinstance(v, str) and (split := split_note(v, co)) is not None:
+            found[v] = split
+    if not found:
+        return
+    pos = np.flatnonzero(values.isin(list(found)).to_numpy(dtype=bool))
+    names = [found[values.iat[p]][0] for p in pos]
+    notes = [found[values.iat[p]][1] for p in pos]
+    _set_cells(out, "company_name", pos, names)
+    column = f"extra:{co.note_column}"
+    if column not in out.columns:
+        out[column] = pd.Series(None, index=out.index, dtype=object)
+    before = [clean_text(x) for x in out[column].iloc[pos]]
+    joined = [f"{b}\n{n}" if b and n not in b else (b or n) for b, n in zip(before, notes)]
+    _set_cells(out, column, pos, np.asarray(joined, dtype=object))
+    issues = [
+        Issue(
+            COMPANY_NOTE,
+            f"the company cell holds a note after the name ({len(n)} characters): the company "
+            f"is '{c}'; the note is in the column '{co.note_column}'",
+            c,
+        )
+        for c, n in zip(names, notes)
+    ]
+    col.rows("company_name", pos, issues, [str(values.iat[p]) for p in pos], names)
 
 
 def _person_out_of_company(out: pd.DataFrame, col: Collector, rules: NormalizeRules) -> None:

@@ -41,7 +41,14 @@ def build_summary(result: Any, *, target: str | None) -> dict[str, Any]:
             }
         )
     status = Counter(crosswalk["status"].tolist()) if len(crosswalk) else Counter()
-    files = [{"file": f.name, "format": f.format, "status": "read"} for f in files_read]
+    # a file opened but then found wanting (an empty workbook) is a failed file, not also a
+    # read one: the report said 21 read and 5 failed where 20 were read
+    unusable = {str(p.path) for p in problems}
+    files = [
+        {"file": f.name, "format": f.format, "status": "read"}
+        for f in files_read
+        if str(f.path) not in unusable
+    ]
     files += [
         {"file": p.path, "status": "failed", "code": p.code, "error": p.problem, "hint": p.hint}
         for p in problems

@@ -169,6 +169,13 @@ WORDS: dict[str, tuple[str, str]] = {
         "reject leaves the deal out (rejects.csv); fiscal-quarter-end, fixed and first-stage import it "
         "with a placeholder and a warning. Choose in the policies of rules/targets/*.yaml.",
     ),
+    "imp.missing-required-formulas": (
+        "{column} が空の案件のうち {n} 件は、計算結果が保存されていない数式のセルです（計算しないプログラムで"
+        "保存されたブック）。まず Excel で開いて保存し直し、もう一度実行してください。",
+        "{n} of the deals whose {column} is empty have a formula there without a saved value (the "
+        "workbook was saved by a program that does not calculate): first open and save it in Excel "
+        "so its formulas get values, then run again.",
+    ),
     "expectations": ("チェック数", "Checks"),
     "passed": ("合格", "Passed"),
     "failed": ("不合格", "Failed"),

@@ -156,6 +156,12 @@ def import_section(p: Page) -> str:
                 nums={2, 3},
             )
         )
+        for m in missing:  # the fix of an empty formula cell is Excel, not a policy
+            if m.get("from_formulas"):
+                note = p.t(
+                    "imp.missing-required-formulas", n=m["from_formulas"], column=m["column"]
+                )
+                out.append(f'<p class="note">{note}</p>')
         out.append(f'<p class="note">{p.t("imp.missing-required-note")}</p>')
 
     out.append(f"<h3>{p.t('imp.rejections')}</h3>")
