@@ -88,3 +88,21 @@ def test_an_exact_name_two_accounts_share_goes_to_review() -> None:
 
 def test_without_an_export_there_are_no_counts() -> None:
     assert find_duplicates(frame([ACME, *_background()])).existing == {}
+
+
+def test_a_matched_company_keeps_the_name_the_sfa_gives_it() -> None:
+    """u19: a company matched to an SFA account took the trackers' spelling, so the update
+    import renamed the account (株式会社 アクメ商事 in the SFA became 株式会社アクメ商事). The SFA's
+    name is kept, the trackers' spelling joins the alternates, and the match's finding says so.
+    An unmatched company keeps the trackers' name."""
+    accounts = pd.DataFrame({"Id": ["001A"], "Name": ["株式会社 アクメ商事"]})
+    result = find_duplicates(frame([ACME, *_background()]), existing={"accounts": accounts})
+    company = result.companies.set_index("company_id").loc[result.records.loc[0, "company_id"]]
+    assert company["existing_id"] == "001A"
+    assert company["company_name"] == "株式会社 アクメ商事"
+    assert "株式会社アクメ商事" in str(company.get("company_name_alternates", ""))
+    said = result.findings[result.findings["rule"] == "dedupe.existing-match"]
+    assert said["message"].str.contains("its name in the SFA '株式会社 アクメ商事' is kept").all()
+    assert said["original"].tolist() == ["株式会社アクメ商事"]
+    others = result.companies[result.companies["existing_id"] == ""]
+    assert "株式会社 アクメ商事" not in set(others["company_name"])

@@ -411,6 +411,8 @@ def existing_accounts(
             "reading_pair": [()] * len(df),
             "reading_shared": [()] * len(df),
             "existing_id": ids.to_numpy(),
+            # the account's name as the SFA writes it: a matched company keeps it
+            "existing_name": col("company_name").to_numpy(),
         }
     )
     out["_key"] = "sfa:account:" + out["existing_id"]

@@ -605,11 +605,26 @@ def exact_duplicate_findings(info: pd.DataFrame, unit: np.ndarray) -> pd.DataFra
     )
 
 
-def existing_match_findings(companies: pd.DataFrame) -> pd.DataFrame:
-    """A company that is already in the target SFA will be updated, not created."""
-    matched = companies[companies["existing_id"] != ""]
+def existing_match_findings(
+    companies: pd.DataFrame, tracker_names: pd.Series | None = None
+) -> pd.DataFrame:
+    """A company that is already in the target SFA will be updated, not created; where the
+    trackers spell its name otherwise (``tracker_names``), the SFA's name is kept."""
+    at = companies["existing_id"] != ""
+    matched = companies[at]
     if matched.empty:
         return F.empty()
+    ours = (
+        tracker_names[at].astype(str)
+        if tracker_names is not None and len(tracker_names) == len(companies)
+        else matched["company_name"].astype(str)
+    )
+    kept = matched["company_name"].astype(str)
+    said = np.where(
+        ours.to_numpy() != kept.to_numpy(),
+        "; its name in the SFA '" + kept + "' is kept (the trackers write '" + ours + "')",
+        "",
+    )
     return pd.DataFrame(
         {
             "rule": "dedupe.existing-match",
@@ -618,15 +633,14 @@ def existing_match_findings(companies: pd.DataFrame) -> pd.DataFrame:
                 "company matches the SFA account "
                 + matched["existing_id"].astype(str)
                 + "; it will be updated, not created"
+                + said
             ).to_numpy(),
             "file": matched["_source_file"].to_numpy(),
             "sheet": matched["_source_sheet"].to_numpy(),
             "row": matched["_source_row"].to_numpy(),
             "column": "",
             "field": "company_name",
-            "original": matched["company_name"].astype(str).to_numpy()
-            if "company_name" in matched
-            else "",
+            "original": ours.to_numpy(),
             "value": matched["existing_id"].to_numpy(),
             "action": "none",
         }

@@ -261,13 +261,14 @@ def find_duplicates(
     frames["companies"].insert(
         1, "existing_id", frames["companies"]["company_id"].map(existing_of).fillna("").to_numpy()
     )
+    tracker_names = _keep_existing_names(frames["companies"], ext)
     frames["companies"]["mail_domain"] = (
         frames["companies"]["company_id"]
         .map(_mail_domains(companies.row_ids, work, settings.free_mail_domains))
         .fillna("")
         .to_numpy(dtype=object)
     )
-    found.append(explain.existing_match_findings(frames["companies"]))
+    found.append(explain.existing_match_findings(frames["companies"], tracker_names))
     if existing and existing.get("contacts") is not None and len(frames["contacts"]):
         frames["contacts"].insert(
             1,
@@ -299,6 +300,37 @@ def find_duplicates(
         pairs_all,
         existing_counts,
     )
+
+
+def _keep_existing_names(companies: pd.DataFrame, ext: pd.DataFrame | None) -> pd.Series:
+    """A company matched to an account of the SFA (``--existing``) keeps the account's name as
+    the SFA writes it: the import updates the account, and the trackers' spelling (株式会社サクラ
+    商事 for サクラ商事(株)) would rename it (u19). The trackers' spelling joins the alternates.
+    Returns the names the trackers gave, by row of ``companies`` (changed in place)."""
+    before = companies["company_name"].copy() if "company_name" in companies else pd.Series()
+    if ext is None or "existing_name" not in ext or "company_name" not in companies:
+        return before
+    sfa = pd.Series(ext["existing_name"].to_numpy(), index=ext["existing_id"].to_numpy())
+    named = companies["existing_id"].map(sfa[sfa != ""]).fillna("")
+    renamed = (named != "") & (named != companies["company_name"])
+    if not renamed.any():
+        return before
+    if "company_name_alternates" in companies:
+        alt = (
+            companies["company_name_alternates"]
+            .astype(object)
+            .where(companies["company_name_alternates"].notna(), "")
+        )
+        add = before[renamed]
+        alt[renamed] = [
+            "; ".join(sorted({*filter(None, str(a).split("; ")), str(n)} - {str(sn)}))
+            for a, n, sn in zip(alt[renamed], add, named[renamed])
+        ]
+        companies["company_name_alternates"] = alt.to_numpy(dtype=object)
+    names = companies["company_name"].astype(object).to_numpy(copy=True)
+    names[renamed.to_numpy()] = named[renamed].to_numpy(dtype=object)
+    companies["company_name"] = names
+    return before
 
 
 def _mail_domains(
