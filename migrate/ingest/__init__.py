@@ -15,6 +15,7 @@ import os
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
+from dataclasses import fields as dataclass_fields
 from pathlib import Path
 
 import numpy as np
@@ -52,7 +53,7 @@ from .files import (
 )
 from .layout import IngestRules, SheetOverride, SheetTable, find_table
 from .layout.blocks import side_by_side
-from .readers import Grid, read_grids
+from .readers import Grid, column_letter, read_grids
 
 __all__ = [
     "IngestResult",
@@ -141,9 +142,11 @@ def parse_ingest_rules(path: str) -> tuple[IngestRules, Limits]:
             )
         )
     limits = doc.get("limits") or {}
-    problems.keys(
-        limits, "limits", ["max_uncompressed_bytes", "max_compression_ratio", "max_csv_bytes"]
-    )
+    limit_keys = [f.name for f in dataclass_fields(Limits)]
+    problems.keys(limits, "limits", limit_keys)
+    for k in limit_keys:
+        if k in limits:
+            problems.type(limits[k], f"limits.{k}", (int, float), "a number")
     for k in (
         "header_search_rows",
         "note_min_length",
@@ -192,15 +195,7 @@ def parse_ingest_rules(path: str) -> tuple[IngestRules, Limits]:
         ),
     )
     problems.raise_if_any()
-    lim = Limits(
-        max_uncompressed_bytes=int(
-            limits.get("max_uncompressed_bytes", Limits.max_uncompressed_bytes)
-        ),
-        max_compression_ratio=float(
-            limits.get("max_compression_ratio", Limits.max_compression_ratio)
-        ),
-        max_csv_bytes=int(limits.get("max_csv_bytes", Limits.max_csv_bytes)),
-    )
+    lim = Limits(**{k: type(getattr(Limits, k))(v) for k, v in limits.items() if k in limit_keys})
     return rules, lim
 
 
@@ -268,6 +263,23 @@ def read_sources(
         mismatch = extension_mismatch(path, fmt, _text_detail(grids) if fmt == "csv" else "")
         if mismatch:
             result.findings.append(Finding("ingest.extension-mismatch", "info", mismatch, name))
+        for g in grids:
+            for r, c, text in g.far_cells:
+                result.findings.append(
+                    Finding(
+                        "ingest.far-cell-left-out",
+                        "warning",
+                        f"cell {column_letter(c)}{r} lies far beyond the table (a used range "
+                        "blown out to the sheet's end) and was left out; move its value into "
+                        "the table if it belongs to a record, else clear the cell",
+                        name,
+                        g.sheet,
+                        r,
+                        column_letter(c),
+                        original=text,
+                        action="skipped",
+                    )
+                )
         tables = []
         parts = _side_by_side(grids, overrides or {}, name, schema, rules, layout_dir, split)
         for g, ov in parts:

@@ -50,6 +50,9 @@ class Grid:
     hidden_cols: set[int] = field(default_factory=set)  # 0-based, as first_col
     formula_no_value: list[tuple[int, int]] = field(default_factory=list)  # (row, col)
     sum_formula_rows: set[int] = field(default_factory=set)
+    # cells left out of the sheet (row, 0-based column, text): a few values cut off from the
+    # table far beyond its end (a used range blown out to XFD1048576), see :mod:`.extent`
+    far_cells: list[tuple[int, int, str]] = field(default_factory=list)
     date1904: bool = False
     # per Excel row, how many of its cells holding a value carry each mark of their format
     # (``strike``: struck through; ``grey``: filled grey; ``fill:RRGGBB`` / ``fill:theme4``:
@@ -98,12 +101,18 @@ def _read_workbook(src: SourceFile, limits: Limits, *, raw: bool = True) -> list
     import fastexcel
     import python_calamine as pc
 
+    from .extent import FarCell, without_far_cells
+
     xml_info: dict[str, _XmlScan] = {}
     date1904 = False
+    far: dict[str, list[FarCell]] = {}
+    trimmed_copy = None
     if src.format in ("xlsx", "xlsm"):
         xml_info, date1904 = _scan_xlsx(src.path, limits)
+        # calamine allocates the box around every value: stray far cells out first
+        trimmed_copy, far = without_far_cells(src.path, xml_info, limits)
     what = FORMAT_LABEL[src.format][0]
-    source = _calamine_source(src)
+    source = trimmed_copy if trimmed_copy is not None else _calamine_source(src)
     try:
         if isinstance(source, bytes):
             book = pc.CalamineWorkbook.from_filelike(io.BytesIO(source))
@@ -155,6 +164,7 @@ def _read_workbook(src: SourceFile, limits: Limits, *, raw: bool = True) -> list
                 sum_formula_rows=scan.sum_rows if scan else set(),
                 row_marks=scan.row_marks if scan else {},
                 comments=scan.comments if scan else {},
+                far_cells=[(c.row, c.col, c.text) for c in far.get(meta.name, [])],
                 date1904=date1904,
                 trimmed=trimmed,
                 filled=filled,
@@ -361,6 +371,13 @@ class _XmlScan:
     dimension: tuple[int, int, int, int] | None = None
     # the row of the first cell holding a value (None: not seen)
     first_value_row: int | None = None
+    # the row of the last cell holding a value; whether a run of more than gap_rows rows
+    # without a value lies between two that hold one (then the sheet is looked at cell by cell
+    # before calamine allocates its box, see .extent)
+    last_value_row: int | None = None
+    row_gap: bool = False
+    gap_rows: int = 1000
+    part: str = ""  # the sheet's part in the zip (xl/worksheets/sheet1.xml)
     # merged ranges as (first row 1-based, first col 0-based, last row, last col); None when a
     # ref could not be read (calamine then reads them)
     merged: list[tuple[int, int, int, int]] | None = field(default_factory=list)
@@ -448,9 +465,12 @@ def _scan_xlsx(path: Path, limits: Limits) -> tuple[dict[str, _XmlScan], bool]:
             part = t.lstrip("/") if t.startswith("/") else "xl/" + t
             part = re.sub(r"[^/]+/\.\./", "", part)
             try:
-                scan, used = _scan_sheet_part(zf, part, budget, path, marks_of, marked)
+                scan, used = _scan_sheet_part(
+                    zf, part, budget, path, marks_of, marked, limits.far_gap_rows
+                )
             except KeyError:
                 continue
+            scan.part = part
             budget -= used
             scan.comments, used = _sheet_comments(zf, part, budget, path)
             budget -= used
@@ -533,8 +553,9 @@ def _scan_sheet_part(
     path: Path,
     marks_of: dict[int, tuple[str, ...]] | None = None,
     marked: re.Pattern[bytes] | None = None,
+    gap_rows: int = 1000,
 ) -> tuple[_XmlScan, int]:
-    scan = _XmlScan(marks_of=marks_of or {}, marked=marked)
+    scan = _XmlScan(marks_of=marks_of or {}, marked=marked, gap_rows=gap_rows)
     used = 0
     carry = b""
     try:
@@ -569,8 +590,31 @@ def _scan_sheet_part(
 
 
 def _scan_chunk(data: bytes, scan: _XmlScan) -> None:
+    # the rows of the chunk's first and last cells holding a value: a long run of rows without
+    # one (within a chunk or between two) is where a stray far cell may lie (see .extent); the
+    # last value is near the chunk's end (it is cut after a cell), so its tail is searched first
+    first = _VALUE_CELL_RE.search(data)
+    if first:
+        top = int(first.group(1))
+        if scan.last_value_row is not None and top - scan.last_value_row > scan.gap_rows + 1:
+            scan.row_gap = True
+        for since in (max(len(data) - 65536, 0), 0):
+            last = max(
+                data.rfind(b"<v>", since),
+                data.rfind(b"<is>", since),
+                data.rfind(b":v>", since),
+                data.rfind(b":is>", since),
+            )
+            if last >= 0:
+                break
+        start = max(data.rfind(b"<c ", 0, last), data.rfind(b":c ", 0, last))
+        ref = _CELL_REF_RE.search(data, start, last) if start >= 0 else None
+        bottom = int(ref.group(2)) if ref else top
+        # more rows than the chunk's bytes could hold with a value each: rows without one
+        if bottom - top > scan.gap_rows and bottom - top > len(data) // 40:
+            scan.row_gap = True
+        scan.last_value_row = max(bottom, top, scan.last_value_row or 0)
     if scan.first_value_row is None:
-        first = _VALUE_CELL_RE.search(data)
         if first:
             scan.first_value_row = int(first.group(1))
         if scan.dimension is None:
