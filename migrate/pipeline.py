@@ -281,6 +281,11 @@ def run(
                 owners=context.owners,
                 today=context.as_of,
                 fiscal_year_start=context.fiscal_year_start_month,
+                excel_errors={
+                    (f"{t.file}|{t.sheet}|{r}", f): hit
+                    for t in ingest.tables
+                    for (r, f), hit in t.excel_errors.items()
+                },
             )
             found.append(export.findings)
             records = _apply_rejects(records, export.rejects)

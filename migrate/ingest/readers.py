@@ -53,6 +53,9 @@ class Grid:
     # cells left out of the sheet (row, 0-based column, text): a few values cut off from the
     # table far beyond its end (a used range blown out to XFD1048576), see :mod:`.extent`
     far_cells: list[tuple[int, int, str]] = field(default_factory=list)
+    # the cells showing an Excel error (#N/A, #REF!, #NAME?, #VALUE!, #DIV/0!), by (Excel row,
+    # 0-based column): calamine gives them no value, so they arrive empty in ``cells``
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)
     date1904: bool = False
     # per Excel row, how many of its cells holding a value carry each mark of their format
     # (``strike``: struck through; ``grey``: filled grey; ``fill:RRGGBB`` / ``fill:theme4``:
@@ -165,6 +168,7 @@ def _read_workbook(src: SourceFile, limits: Limits, *, raw: bool = True) -> list
                 row_marks=scan.row_marks if scan else {},
                 comments=scan.comments if scan else {},
                 far_cells=[(c.row, c.col, c.text) for c in far.get(meta.name, [])],
+                errors=scan.errors if scan else {},
                 date1904=date1904,
                 trimmed=trimmed,
                 filled=filled,
@@ -387,6 +391,7 @@ class _XmlScan:
     marked: re.Pattern[bytes] | None = None
     row_marks: dict[int, dict[str, int]] = field(default_factory=dict)
     comments: dict[tuple[int, int], str] = field(default_factory=dict)
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
 _SHEET_RE = re.compile(rb'<sheet\b[^>]*?name="([^"]*)"[^>]*?r:id="([^"]*)"', re.S)
@@ -406,6 +411,11 @@ _SUM_RE = re.compile(
     re.S,
 )
 _CELL_REF_RE = re.compile(rb'\br="([A-Z]+)(\d+)"')
+# a cell of type error (t="e") and its cached value: the error Excel shows (#N/A, #NAME?)
+_ERROR_CELL_RE = re.compile(
+    rb'<(?:\w+:)?c\b([^>]*?\bt="e"[^>]*)>(?:<(?:\w+:)?f\b[^>]*?(?:/>|>[^<]*</(?:\w+:)?f>))?'
+    rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>"
+)
 _DIMENSION_RE = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\bref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 # a cell whose value is a non-empty <v> or an inline string, after an optional formula
 _VALUE_CELL_RE = re.compile(
@@ -656,6 +666,11 @@ def _scan_chunk(data: bytes, scan: _XmlScan) -> None:
             scan.formula_no_value.append((int(cell.group(2)), _col_index(cell.group(1))))
     for m in _SUM_RE.finditer(data):
         scan.sum_rows.add(int(m.group(1)))
+    if b't="e"' in data:  # formulas showing an Excel error (#N/A, #REF!): read as empty
+        for m in _ERROR_CELL_RE.finditer(data):
+            ref = _CELL_REF_RE.search(m.group(1))
+            if ref:
+                scan.errors[(int(ref.group(2)), _col_index(ref.group(1)))] = _unescape(m.group(2))
 
 
 def _may_hold_formulas(data: bytes) -> bool:

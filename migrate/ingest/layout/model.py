@@ -120,6 +120,9 @@ class SheetTable:
     # Excel row -> (cell, text) of the comment on a data row's empty stage cell: a team's way of
     # keeping the stage out of the cell (F4: ステージ：受注（12/10 注文書受領）)
     stage_comments: dict[int, tuple[str, str]] = field(default_factory=dict)
+    # (Excel row, field) -> (cell, error) of a data cell showing an Excel error (#NAME?), read
+    # as empty: a reject for the empty field names the error instead (migrate.export)
+    excel_errors: dict[tuple[int, str], tuple[str, str]] = field(default_factory=dict)
 
     @property
     def data_rows(self) -> list[int]:
