@@ -56,6 +56,12 @@ class Grid:
     # the cells showing an Excel error (#N/A, #REF!, #NAME?, #VALUE!, #DIV/0!), by (Excel row,
     # 0-based column): calamine gives them no value, so they arrive empty in ``cells``
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
+    # CSV rows with more fields than the header (see :func:`realign_split_numbers`): the lines
+    # whose number split at its unquoted thousands commas was rejoined (line, fields as split,
+    # as rejoined), and the lines whose extra fields nothing explains (line, fields)
+    rejoined: list[tuple[int, str, str]] = field(default_factory=list)
+    extra_fields: list[tuple[int, int]] = field(default_factory=list)
+    header_fields: int = 0
     date1904: bool = False
     # per Excel row, how many of its cells holding a value carry each mark of their format
     # (``strike``: struck through; ``grey``: filled grey; ``fill:RRGGBB`` / ``fill:theme4``:
@@ -82,14 +88,28 @@ def column_letter(index: int) -> str:
     return s
 
 
-def read_grids(src: SourceFile, limits: Limits, *, raw: bool = True) -> list[Grid]:
+@dataclass(frozen=True)
+class NumberSplit:
+    """How a number split at its unquoted thousands commas looks (rules/ingest.yaml
+    ``csv_split_numbers``): a first field of 1 to ``group_digits`` digits (after an optional
+    sign or currency mark), then fields of exactly ``group_digits`` digits, the last one with
+    optional decimals and unit."""
+
+    group_digits: int = 3
+    prefixes: tuple[str, ...] = ("¥", "￥", "$", "€", "£")
+    suffixes: tuple[str, ...] = ("円",)
+
+
+def read_grids(
+    src: SourceFile, limits: Limits, *, raw: bool = True, numbers: NumberSplit | None = None
+) -> list[Grid]:
     """All sheets of one file as grids; raises InputFileError when the file cannot be read.
 
     ``raw=False``: only the trimmed cells are wanted (the layout step reads nothing else), so
     where a reader makes them while converting (fastexcel, Arrow's CSV reader) ``cells`` is the
     trimmed frame too: a million-row sheet's cells are not held twice."""
     if src.format == "csv":
-        return [read_csv_grid(src, raw=raw)]
+        return [read_csv_grid(src, raw=raw, numbers=numbers)]
     if src.format in ("html", "xml"):
         from .markup import read_html_grids, read_xml_grids
 
@@ -783,7 +803,7 @@ def _marked_cell_re(marks_of: dict[int, tuple[str, ...]]) -> re.Pattern[bytes] |
 _ENCODINGS = ("utf-8-sig", "utf-8", "cp932", "euc_jp", "utf-16", "latin-1")
 
 
-def read_csv_grid(src: SourceFile, *, raw: bool = True) -> Grid:
+def read_csv_grid(src: SourceFile, *, raw: bool = True, numbers: NumberSplit | None = None) -> Grid:
     """A CSV/TSV/TXT file as one grid; row numbers are line numbers (the first line is 1).
 
     ``raw=False``: when Arrow reads the file, its cells come trimmed (``cells`` is ``trimmed``,
@@ -826,16 +846,96 @@ def read_csv_grid(src: SourceFile, *, raw: bool = True) -> Grid:
             code="ingest.corrupt",
         ) from None
     del text
+    rows, rejoined, extra, header = realign_split_numbers(rows, numbers or NumberSplit())
     width = max((len(r) for r in rows), default=0)
     cells = pd.DataFrame(
         [[c if c.strip() != "" else None for c in r] + [None] * (width - len(r)) for r in rows],
         dtype=object,
     )
-    grid = Grid(file=src.name, sheet="", sheet_index=0, cells=cells, first_row=1, first_col=0)
+    grid = Grid(
+        file=src.name,
+        sheet="",
+        sheet_index=0,
+        cells=cells,
+        first_row=1,
+        first_col=0,
+        rejoined=[(line_numbers[i], a, b) for i, a, b in rejoined],
+        extra_fields=[(line_numbers[i], n) for i, n in extra],
+        header_fields=header,
+    )
     grid.line_numbers = line_numbers  # type: ignore[attr-defined]
     grid.encoding = encoding  # type: ignore[attr-defined]
     grid.delimiter = delimiter  # type: ignore[attr-defined]
     return grid
+
+
+def realign_split_numbers(
+    rows: list[list[str]], numbers: NumberSplit
+) -> tuple[list[list[str]], list[tuple[int, str, str]], list[tuple[int, int]], int]:
+    """Rows with more fields than the header, explained by numbers split at their unquoted
+    thousands commas (``...,Proposal,1,000,000,2027-03-10``: 1 | 000 | 000), rejoined.
+
+    The header is the first record of two or more filled fields; a row is longer when its
+    fields up to its last filled one outnumber the header's. Its extra fields are explained
+    when the runs of a 1-3 digit field followed by 3-digit fields hold exactly that many
+    fields too many; each run is then joined with commas (the number as it was typed). Returns
+    the rows, the rejoined ones (index, as split, as joined), the longer rows nothing explains
+    (index, fields) and the header's width (0: no header)."""
+    header = next((r for r in rows if sum(1 for c in r if c.strip()) >= 2), None)
+    if header is None:
+        return rows, [], [], 0
+    width = len(header)
+    g = numbers.group_digits
+    marks = "|".join(re.escape(p) for p in numbers.prefixes)
+    units = "|".join(re.escape(p) for p in numbers.suffixes)
+    lead = re.compile(
+        rf"\s*(?:{marks})?\s*[-+]?(?:{marks})?\d{{1,{g}}}" if marks else rf"\s*[-+]?\d{{1,{g}}}"
+    )
+    group = re.compile(rf"\d{{{g}}}")
+    last_group = re.compile(
+        rf"\d{{{g}}}(?:\.\d+)?\s*(?:{units})?\s*" if units else rf"\d{{{g}}}(?:\.\d+)?\s*"
+    )
+    out: list[list[str]] = []
+    rejoined: list[tuple[int, str, str]] = []
+    extra: list[tuple[int, int]] = []
+    for i, row in enumerate(rows):
+        used = len(row)
+        while used and not row[used - 1].strip():
+            used -= 1
+        if used <= width:
+            out.append(row)
+            continue
+        runs: list[tuple[int, int]] = []  # (first field, fields in the run)
+        j = 0
+        while j < used:
+            if lead.fullmatch(row[j]):
+                k = j + 1
+                while k < used and group.fullmatch(row[k]):
+                    k += 1
+                # the last group may carry decimals or a unit (000.50, 000円)
+                if k < used and not group.fullmatch(row[k]) and last_group.fullmatch(row[k]):
+                    k += 1
+                if k - j > 1:
+                    runs.append((j, k - j))
+                    j = k
+                    continue
+            j += 1
+        if runs and sum(n - 1 for _, n in runs) == used - width:
+            joined = list(row)
+            for start, n in reversed(runs):
+                joined[start : start + n] = [",".join(x.strip() for x in row[start : start + n])]
+            rejoined.append(
+                (
+                    i,
+                    " | ".join(" | ".join(row[a : a + n]) for a, n in runs),
+                    ", ".join(",".join(row[a : a + n]) for a, n in runs),
+                )
+            )
+            out.append(joined)
+        else:
+            extra.append((i, used))
+            out.append(row)
+    return out, rejoined, extra, width
 
 
 def _physical_lines(text: str) -> int:

@@ -9,6 +9,7 @@ import pandas as pd
 
 from ...columns import ColumnMatch
 from ...findings import Finding
+from ..readers import NumberSplit
 
 RowClass = Literal[
     "data",
@@ -68,6 +69,11 @@ class IngestRules:
     column_fallbacks: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
     # words of a third party's columns beside the customer's (Partner Contact Email)
     third_party_words: tuple[str, ...] = ()
+    # a CSV row with more fields than its header: how a number split at its unquoted thousands
+    # commas looks (rejoined), and the largest share of the rows below the header whose extra
+    # fields nothing explains that are rejected (more: the header is short, read as they are)
+    csv_numbers: NumberSplit = NumberSplit()
+    csv_reject_share: float = 0.5
 
 
 @dataclass(frozen=True)
