@@ -2,7 +2,8 @@
 
 Cells come from the Rust calamine reader: fastexcel (calamine straight into Arrow) for the
 cell values of .xlsx/.xlsm/.xlsb/.xls/.ods, python-calamine for what fastexcel does not say
-(where the used range starts, merged ranges, sheet visibility). Macros are never run (no
+(where the used range starts, merged ranges, sheet visibility); an .xls's hidden rows come
+from its BIFF records (:mod:`.biff`). Macros are never run (no
 reader here can run them). For .xlsx/.xlsm one streaming pass over the sheet XML finds what
 calamine cannot give: hidden rows, formula cells without a cached value, and rows holding
 SUM/SUBTOTAL formulas; openpyxl is not needed for that. CSV/TSV: the encoding (UTF-8, UTF-8
@@ -134,6 +135,11 @@ def _read_workbook(src: SourceFile, limits: Limits, *, raw: bool = True) -> list
         xml_info, date1904 = _scan_xlsx(src.path, limits)
         # calamine allocates the box around every value: stray far cells out first
         trimmed_copy, far = without_far_cells(src.path, xml_info, limits)
+    xls_hidden: dict[str, set[int]] = {}
+    if src.format == "xls":  # calamine does not say which rows are hidden: the ROW records do
+        from .biff import xls_hidden_rows
+
+        xls_hidden = xls_hidden_rows(src.path.read_bytes())
     what = FORMAT_LABEL[src.format][0]
     source = trimmed_copy if trimmed_copy is not None else _calamine_source(src)
     try:
@@ -181,7 +187,7 @@ def _read_workbook(src: SourceFile, limits: Limits, *, raw: bool = True) -> list
                 first_col=first_col,
                 visible=visible,
                 merged=merged,
-                hidden_rows=scan.hidden_rows if scan else set(),
+                hidden_rows=scan.hidden_rows if scan else xls_hidden.get(meta.name, set()),
                 hidden_cols=scan.hidden_cols if scan else set(),
                 formula_no_value=scan.formula_no_value if scan else [],
                 sum_formula_rows=scan.sum_rows if scan else set(),
