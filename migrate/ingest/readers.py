@@ -92,7 +92,7 @@ def column_letter(index: int) -> str:
 @dataclass(frozen=True)
 class NumberSplit:
     """How a number split at its unquoted thousands commas looks (rules/ingest.yaml
-    ``csv_split_numbers``): a first field of 1 to ``group_digits`` digits (after an optional
+    ``csv_extra_fields``): a first field of 1 to ``group_digits`` digits (after an optional
     sign or currency mark), then fields of exactly ``group_digits`` digits, the last one with
     optional decimals and unit."""
 
