@@ -28,7 +28,14 @@ from .columnar import map_values
 from .context import RunContext
 from .crosswalk import CROSSWALK_COLUMNS, NO_TARGET_RECORD, STATUS_COLUMNS, object_statuses
 from .errors import InputFileError
-from .ingest import IngestResult, SheetTable, column_units, read_sources, to_records
+from .ingest import (
+    CSV_EXTRA_FIELDS,
+    IngestResult,
+    SheetTable,
+    column_units,
+    read_sources,
+    to_records,
+)
 from .normalize.records import DERIVED
 from .output import (
     OutputFolder,
@@ -241,6 +248,7 @@ def run(
     records = records.assign(company_id="", contact_id="", deal_id="", _status="", _reason="")
     records["_merged_into"] = ""
     _reject_deleted(records, deleted_rows(records, model), found)
+    _reject_misaligned(records, ingest.findings)
     rejected = _rejected_mask(records)
     records.loc[rejected, "_status"] = "rejected"
     if "_reject_reason" in records.columns:
@@ -281,6 +289,11 @@ def run(
                 owners=context.owners,
                 today=context.as_of,
                 fiscal_year_start=context.fiscal_year_start_month,
+                excel_errors={
+                    (f"{t.file}|{t.sheet}|{r}", f): hit
+                    for t in ingest.tables
+                    for (r, f), hit in t.excel_errors.items()
+                },
             )
             found.append(export.findings)
             records = _apply_rejects(records, export.rejects)
@@ -647,6 +660,22 @@ def _reject_deleted(
     said = pd.Series([reason.get(k, "") for k in places], index=records.index, dtype=object)
     _add_rejects(records, said)
     found.append(fnd.to_frame(deleted))
+
+
+def _reject_misaligned(records: pd.DataFrame, findings: list[fnd.Finding]) -> None:
+    """CSV rows whose extra fields nothing explains (ingest.csv-extra-fields, action rejected)
+    are rejected with that reason: their values sit in the wrong columns (an amount of 1 and
+    the close date in the amount's place)."""
+    reason = {
+        (f.file, f.sheet, f.row): f"{f.rule}: {f.message}"
+        for f in findings
+        if f.rule == CSV_EXTRA_FIELDS and f.action == "rejected"
+    }
+    if not reason:
+        return
+    places = zip(records["_source_file"], records["_source_sheet"], records["_source_row"])
+    said = pd.Series([reason.get(k, "") for k in places], index=records.index, dtype=object)
+    _add_rejects(records, said)
 
 
 def _add_rejects(records: pd.DataFrame, said: pd.Series) -> None:

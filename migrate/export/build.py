@@ -69,13 +69,16 @@ def build_import_files(
     owners: dict[str, str] | None = None,
     today: date | None = None,
     fiscal_year_start: int = 4,
+    excel_errors: dict[tuple[str, str], tuple[str, str]] | None = None,
 ) -> ExportResult:
     """Make, check and return the import files of one target (nothing is written).
 
     ``today`` is the run's reference date (the pipeline's as-of date, never the wall clock);
     without it the ``today`` source of ``close_date_fill`` is skipped. ``fiscal_year_start``
     is the first month of the fiscal year (normalize.yaml dates.fiscal_year_start_month): the
-    ``fiscal-quarter-end`` close-date placeholder counts quarters from it.
+    ``fiscal-quarter-end`` close-date placeholder counts quarters from it. ``excel_errors``:
+    (source row key, field) -> (cell, error) of the source cells that showed an Excel error
+    (read as empty); a reject for such a field being empty names the error.
     """
     found = BuildFindings()
     step("record sets")
@@ -103,7 +106,7 @@ def build_import_files(
 
     step("checks (Great Expectations)")
     validation = validate_files(frames, rules)
-    rejects = validation.rejects
+    rejects = _excel_error_reasons(validation.rejects, target, excel_errors or {})
     _reject_findings(rejects, frames, target, found)
     files = {
         name: frame.drop(columns=list(HIDDEN)).reset_index(drop=True)
@@ -124,6 +127,41 @@ def build_import_files(
         findings=fnd.concat([record_findings, found.items]),
         missing_required=tuple(missing),
     )
+
+
+def _excel_error_reasons(
+    rejects: pd.DataFrame, target: TargetProfile, errors: dict[tuple[str, str], tuple[str, str]]
+) -> pd.DataFrame:
+    """A required field empty because its source cell showed an Excel error (#NAME?): the
+    reason names the cell and the error, and the fix says to repair the formula (filling in a
+    value, the default fix, would be overwritten by the formula)."""
+    if not errors or rejects.empty:
+        return rejects
+    # every field a column is filled from (LastName: contact_last_name, then contact_name)
+    sources = {
+        (f.name, c.name): [x.split(".")[-1] for x in c.sources]
+        for f in target.files
+        for c in f.columns
+    }
+    out = rejects.copy()
+    for i in out.index[out["rule"] == REQUIRED_MISSING]:
+        column = text(out.at[i, "column"])
+        fields = sources.get((text(out.at[i, "file"]), column), [])
+        keys = text(out.at[i, "source_rows"]).split(";")
+        for hit in (errors.get((k, f)) for k in keys for f in fields):
+            if hit:
+                cell, error = hit
+                out.at[i, "reason"] = (
+                    f"{column} is required but its source cell {cell} shows the Excel error "
+                    f"{error} (a broken formula), read as empty"
+                )
+                out.at[i, "fix"] = (
+                    f"repair the formula in {cell} of the source (a VLOOKUP's lookup range, a "
+                    "deleted reference) so it shows a value, and run again"
+                )
+                out.at[i, "value"] = error
+                break
+    return out
 
 
 def _reject_findings(

@@ -15,6 +15,7 @@ import os
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
+from dataclasses import fields as dataclass_fields
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +26,7 @@ from ..clock import step
 from ..columns import company_keys, header_key, looks_like_person
 from ..columns.assign import is_rank_beside_percent, resolve_by_values
 from ..errors import InputFileError
-from ..findings import Finding, Severity
+from ..findings import Finding, Severity, listed
 from ..rules import load_rule_file
 from ..schema import (
     BOOKKEEPING,
@@ -52,9 +53,10 @@ from .files import (
 )
 from .layout import IngestRules, SheetOverride, SheetTable, find_table
 from .layout.blocks import side_by_side
-from .readers import Grid, read_grids
+from .readers import Grid, NumberSplit, column_letter, read_grids
 
 __all__ = [
+    "CSV_EXTRA_FIELDS",
     "IngestResult",
     "SheetOverride",
     "SheetTable",
@@ -101,6 +103,7 @@ def parse_ingest_rules(path: str) -> tuple[IngestRules, Limits]:
         "row_pairs",
         "column_fallbacks",
         "third_party_words",
+        "csv_extra_fields",
         "limits",
     ]
     problems.keys(doc, "", allowed)
@@ -140,10 +143,33 @@ def parse_ingest_rules(path: str) -> tuple[IngestRules, Limits]:
                 tuple(problems.string_list(pair.get("fallback"), f"{where}.fallback")),
             )
         )
-    limits = doc.get("limits") or {}
+    extra = doc.get("csv_extra_fields") or {}
     problems.keys(
-        limits, "limits", ["max_uncompressed_bytes", "max_compression_ratio", "max_csv_bytes"]
+        extra,
+        "csv_extra_fields",
+        ["group_digits", "number_prefixes", "number_suffixes", "reject_share"],
     )
+    if "group_digits" in extra:
+        problems.type(extra["group_digits"], "csv_extra_fields.group_digits", int, "a whole number")
+    if "reject_share" in extra:
+        problems.type(
+            extra["reject_share"], "csv_extra_fields.reject_share", (int, float), "a number"
+        )
+    numbers = NumberSplit(
+        group_digits=int(extra.get("group_digits", 3)),
+        prefixes=tuple(
+            problems.string_list(extra.get("number_prefixes"), "csv_extra_fields.number_prefixes")
+        ),
+        suffixes=tuple(
+            problems.string_list(extra.get("number_suffixes"), "csv_extra_fields.number_suffixes")
+        ),
+    )
+    limits = doc.get("limits") or {}
+    limit_keys = [f.name for f in dataclass_fields(Limits)]
+    problems.keys(limits, "limits", limit_keys)
+    for k in limit_keys:
+        if k in limits:
+            problems.type(limits[k], f"limits.{k}", (int, float), "a number")
     for k in (
         "header_search_rows",
         "note_min_length",
@@ -190,17 +216,11 @@ def parse_ingest_rules(path: str) -> tuple[IngestRules, Limits]:
         third_party_words=tuple(
             problems.string_list(doc.get("third_party_words"), "third_party_words")
         ),
+        csv_numbers=numbers,
+        csv_reject_share=float(extra.get("reject_share", 0.5)),
     )
     problems.raise_if_any()
-    lim = Limits(
-        max_uncompressed_bytes=int(
-            limits.get("max_uncompressed_bytes", Limits.max_uncompressed_bytes)
-        ),
-        max_compression_ratio=float(
-            limits.get("max_compression_ratio", Limits.max_compression_ratio)
-        ),
-        max_csv_bytes=int(limits.get("max_csv_bytes", Limits.max_csv_bytes)),
-    )
+    lim = Limits(**{k: type(getattr(Limits, k))(v) for k, v in limits.items() if k in limit_keys})
     return rules, lim
 
 
@@ -250,7 +270,8 @@ def read_sources(
         try:
             fmt = detect_format(path, limits)
             src = SourceFile(path, name, fmt, order)
-            grids = read_grids(src, limits, raw=False)  # layout reads the trimmed cells only
+            # layout reads the trimmed cells only
+            grids = read_grids(src, limits, raw=False, numbers=rules.csv_numbers)
         except InputFileError as exc:
             result.problems.append(exc)
             continue
@@ -268,6 +289,24 @@ def read_sources(
         mismatch = extension_mismatch(path, fmt, _text_detail(grids) if fmt == "csv" else "")
         if mismatch:
             result.findings.append(Finding("ingest.extension-mismatch", "info", mismatch, name))
+        for g in grids:
+            result.findings.extend(_extra_fields_findings(g, name, rules))
+            for r, c, text in g.far_cells:
+                result.findings.append(
+                    Finding(
+                        "ingest.far-cell-left-out",
+                        "warning",
+                        f"cell {column_letter(c)}{r} lies far beyond the table (a used range "
+                        "blown out to the sheet's end) and was left out; move its value into "
+                        "the table if it belongs to a record, else clear the cell",
+                        name,
+                        g.sheet,
+                        r,
+                        column_letter(c),
+                        original=text,
+                        action="skipped",
+                    )
+                )
         tables = []
         parts = _side_by_side(grids, overrides or {}, name, schema, rules, layout_dir, split)
         for g, ov in parts:
@@ -293,6 +332,74 @@ def read_sources(
     for t in result.tables:
         _owner_from_sheet_name(t, rules, layout_dir)
     return result
+
+
+#: a CSV row whose extra fields nothing explains, rejected (the pipeline rejects the rows
+#: these findings name with action "rejected")
+CSV_EXTRA_FIELDS = "ingest.csv-extra-fields"
+
+
+def _extra_fields_findings(grid: Grid, name: str, rules: IngestRules) -> list[Finding]:
+    """Findings of a CSV's rows with more fields than the header: one for the numbers split at
+    their unquoted thousands commas and rejoined, one per row nothing explains (rejected while
+    such rows are a few, see ``csv_extra_fields.reject_share``; else one warning: the header
+    is short of the table's columns)."""
+    out: list[Finding] = []
+    width = grid.header_fields
+    if grid.rejoined:
+        line, split, joined = grid.rejoined[0]
+        rows = [r for r, _, _ in grid.rejoined]
+        out.append(
+            Finding(
+                "ingest.csv-number-rejoined",
+                "warning",
+                f"{len(rows)} rows had more fields than the header's {width} because a number "
+                f"was written with thousands commas and no quotes (line {line}: {split}); "
+                f"rejoined ({joined}) (lines {listed(rows)}). Quote such numbers, or save the "
+                "file from Excel",
+                name,
+                "",
+                line,
+                original=split,
+                value=joined,
+                action="changed",
+            )
+        )
+    if not grid.extra_fields:
+        return out
+    below = max(len(grid.cells) - 1, 1)  # the rows below the header, about
+    if len(grid.extra_fields) <= rules.csv_reject_share * below:
+        for line, fields in grid.extra_fields:
+            out.append(
+                Finding(
+                    CSV_EXTRA_FIELDS,
+                    "error",
+                    f"line {line} has {fields} fields, {fields - width} more than the header's "
+                    f"{width}, and no number split at its thousands commas explains them (an "
+                    "unquoted comma in a text?): its values would land in the wrong columns, so "
+                    "the row was rejected. Quote the field holding the comma and run again",
+                    name,
+                    "",
+                    line,
+                    action="rejected",
+                )
+            )
+        return out
+    lines = [line for line, _ in grid.extra_fields]
+    out.append(
+        Finding(
+            CSV_EXTRA_FIELDS,
+            "warning",
+            f"{len(lines)} rows have more fields than the header's {width} (lines "
+            f"{listed(lines)}): the fields past the header were read as columns without a name. "
+            "Check that the header names every column",
+            name,
+            "",
+            lines[0],
+            action="kept",
+        )
+    )
+    return out
 
 
 _PEOPLE = ("owner", "contact_name")

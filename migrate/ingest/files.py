@@ -86,6 +86,17 @@ class Limits:
     max_uncompressed_bytes: int = 2 * 1024**3
     max_compression_ratio: float = 200.0
     max_csv_bytes: int = 4 * 1024**3
+    # a sheet wider than far_gap_cols whose box (first to last cell holding a value) is larger
+    # than this many cells is looked at cell by cell (see ingest/extent.py), as is one with a
+    # run of more than far_gap_rows rows without a value
+    sparse_min_cells: int = 100_000
+    # cells beyond more than this many empty rows or columns from the table, when at most
+    # max_stray_cells, are stray cells: left out, each named by a finding
+    far_gap_rows: int = 1000
+    far_gap_cols: int = 100
+    max_stray_cells: int = 20
+    # a sheet whose box stays larger than this is refused (calamine holds every cell of it)
+    max_sheet_cells: int = 100_000_000
 
 
 def expand_paths(

@@ -2,7 +2,8 @@
 
 Cells come from the Rust calamine reader: fastexcel (calamine straight into Arrow) for the
 cell values of .xlsx/.xlsm/.xlsb/.xls/.ods, python-calamine for what fastexcel does not say
-(where the used range starts, merged ranges, sheet visibility). Macros are never run (no
+(where the used range starts, merged ranges, sheet visibility); an .xls's hidden rows come
+from its BIFF records (:mod:`.biff`). Macros are never run (no
 reader here can run them). For .xlsx/.xlsm one streaming pass over the sheet XML finds what
 calamine cannot give: hidden rows, formula cells without a cached value, and rows holding
 SUM/SUBTOTAL formulas; openpyxl is not needed for that. CSV/TSV: the encoding (UTF-8, UTF-8
@@ -50,6 +51,18 @@ class Grid:
     hidden_cols: set[int] = field(default_factory=set)  # 0-based, as first_col
     formula_no_value: list[tuple[int, int]] = field(default_factory=list)  # (row, col)
     sum_formula_rows: set[int] = field(default_factory=set)
+    # cells left out of the sheet (row, 0-based column, text): a few values cut off from the
+    # table far beyond its end (a used range blown out to XFD1048576), see :mod:`.extent`
+    far_cells: list[tuple[int, int, str]] = field(default_factory=list)
+    # the cells showing an Excel error (#N/A, #REF!, #NAME?, #VALUE!, #DIV/0!), by (Excel row,
+    # 0-based column): calamine gives them no value, so they arrive empty in ``cells``
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)
+    # CSV rows with more fields than the header (see :func:`realign_split_numbers`): the lines
+    # whose number split at its unquoted thousands commas was rejoined (line, fields as split,
+    # as rejoined), and the lines whose extra fields nothing explains (line, fields)
+    rejoined: list[tuple[int, str, str]] = field(default_factory=list)
+    extra_fields: list[tuple[int, int]] = field(default_factory=list)
+    header_fields: int = 0
     date1904: bool = False
     # per Excel row, how many of its cells holding a value carry each mark of their format
     # (``strike``: struck through; ``grey``: filled grey; ``fill:RRGGBB`` / ``fill:theme4``:
@@ -76,14 +89,28 @@ def column_letter(index: int) -> str:
     return s
 
 
-def read_grids(src: SourceFile, limits: Limits, *, raw: bool = True) -> list[Grid]:
+@dataclass(frozen=True)
+class NumberSplit:
+    """How a number split at its unquoted thousands commas looks (rules/ingest.yaml
+    ``csv_extra_fields``): a first field of 1 to ``group_digits`` digits (after an optional
+    sign or currency mark), then fields of exactly ``group_digits`` digits, the last one with
+    optional decimals and unit."""
+
+    group_digits: int = 3
+    prefixes: tuple[str, ...] = ("¥", "￥", "$", "€", "£")
+    suffixes: tuple[str, ...] = ("円",)
+
+
+def read_grids(
+    src: SourceFile, limits: Limits, *, raw: bool = True, numbers: NumberSplit | None = None
+) -> list[Grid]:
     """All sheets of one file as grids; raises InputFileError when the file cannot be read.
 
     ``raw=False``: only the trimmed cells are wanted (the layout step reads nothing else), so
     where a reader makes them while converting (fastexcel, Arrow's CSV reader) ``cells`` is the
     trimmed frame too: a million-row sheet's cells are not held twice."""
     if src.format == "csv":
-        return [read_csv_grid(src, raw=raw)]
+        return [read_csv_grid(src, raw=raw, numbers=numbers)]
     if src.format in ("html", "xml"):
         from .markup import read_html_grids, read_xml_grids
 
@@ -98,12 +125,23 @@ def _read_workbook(src: SourceFile, limits: Limits, *, raw: bool = True) -> list
     import fastexcel
     import python_calamine as pc
 
+    from .extent import FarCell, without_far_cells
+
     xml_info: dict[str, _XmlScan] = {}
     date1904 = False
+    far: dict[str, list[FarCell]] = {}
+    trimmed_copy = None
     if src.format in ("xlsx", "xlsm"):
         xml_info, date1904 = _scan_xlsx(src.path, limits)
+        # calamine allocates the box around every value: stray far cells out first
+        trimmed_copy, far = without_far_cells(src.path, xml_info, limits)
+    xls_hidden: dict[str, set[int]] = {}
+    if src.format == "xls":  # calamine does not say which rows are hidden: the ROW records do
+        from .biff import xls_hidden_rows
+
+        xls_hidden = xls_hidden_rows(src.path.read_bytes())
     what = FORMAT_LABEL[src.format][0]
-    source = _calamine_source(src)
+    source = trimmed_copy if trimmed_copy is not None else _calamine_source(src)
     try:
         if isinstance(source, bytes):
             book = pc.CalamineWorkbook.from_filelike(io.BytesIO(source))
@@ -149,12 +187,14 @@ def _read_workbook(src: SourceFile, limits: Limits, *, raw: bool = True) -> list
                 first_col=first_col,
                 visible=visible,
                 merged=merged,
-                hidden_rows=scan.hidden_rows if scan else set(),
+                hidden_rows=scan.hidden_rows if scan else xls_hidden.get(meta.name, set()),
                 hidden_cols=scan.hidden_cols if scan else set(),
                 formula_no_value=scan.formula_no_value if scan else [],
                 sum_formula_rows=scan.sum_rows if scan else set(),
                 row_marks=scan.row_marks if scan else {},
                 comments=scan.comments if scan else {},
+                far_cells=[(c.row, c.col, c.text) for c in far.get(meta.name, [])],
+                errors=scan.errors if scan else {},
                 date1904=date1904,
                 trimmed=trimmed,
                 filled=filled,
@@ -361,6 +401,13 @@ class _XmlScan:
     dimension: tuple[int, int, int, int] | None = None
     # the row of the first cell holding a value (None: not seen)
     first_value_row: int | None = None
+    # the row of the last cell holding a value; whether a run of more than gap_rows rows
+    # without a value lies between two that hold one (then the sheet is looked at cell by cell
+    # before calamine allocates its box, see .extent)
+    last_value_row: int | None = None
+    row_gap: bool = False
+    gap_rows: int = 1000
+    part: str = ""  # the sheet's part in the zip (xl/worksheets/sheet1.xml)
     # merged ranges as (first row 1-based, first col 0-based, last row, last col); None when a
     # ref could not be read (calamine then reads them)
     merged: list[tuple[int, int, int, int]] | None = field(default_factory=list)
@@ -370,6 +417,7 @@ class _XmlScan:
     marked: re.Pattern[bytes] | None = None
     row_marks: dict[int, dict[str, int]] = field(default_factory=dict)
     comments: dict[tuple[int, int], str] = field(default_factory=dict)
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
 _SHEET_RE = re.compile(rb'<sheet\b[^>]*?name="([^"]*)"[^>]*?r:id="([^"]*)"', re.S)
@@ -389,6 +437,11 @@ _SUM_RE = re.compile(
     re.S,
 )
 _CELL_REF_RE = re.compile(rb'\br="([A-Z]+)(\d+)"')
+# a cell of type error (t="e") and its cached value: the error Excel shows (#N/A, #NAME?)
+_ERROR_CELL_RE = re.compile(
+    rb'<(?:\w+:)?c\b([^>]*?\bt="e"[^>]*)>(?:<(?:\w+:)?f\b[^>]*?(?:/>|>[^<]*</(?:\w+:)?f>))?'
+    rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>"
+)
 _DIMENSION_RE = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\bref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 # a cell whose value is a non-empty <v> or an inline string, after an optional formula
 _VALUE_CELL_RE = re.compile(
@@ -448,9 +501,12 @@ def _scan_xlsx(path: Path, limits: Limits) -> tuple[dict[str, _XmlScan], bool]:
             part = t.lstrip("/") if t.startswith("/") else "xl/" + t
             part = re.sub(r"[^/]+/\.\./", "", part)
             try:
-                scan, used = _scan_sheet_part(zf, part, budget, path, marks_of, marked)
+                scan, used = _scan_sheet_part(
+                    zf, part, budget, path, marks_of, marked, limits.far_gap_rows
+                )
             except KeyError:
                 continue
+            scan.part = part
             budget -= used
             scan.comments, used = _sheet_comments(zf, part, budget, path)
             budget -= used
@@ -533,8 +589,9 @@ def _scan_sheet_part(
     path: Path,
     marks_of: dict[int, tuple[str, ...]] | None = None,
     marked: re.Pattern[bytes] | None = None,
+    gap_rows: int = 1000,
 ) -> tuple[_XmlScan, int]:
-    scan = _XmlScan(marks_of=marks_of or {}, marked=marked)
+    scan = _XmlScan(marks_of=marks_of or {}, marked=marked, gap_rows=gap_rows)
     used = 0
     carry = b""
     try:
@@ -569,8 +626,31 @@ def _scan_sheet_part(
 
 
 def _scan_chunk(data: bytes, scan: _XmlScan) -> None:
+    # the rows of the chunk's first and last cells holding a value: a long run of rows without
+    # one (within a chunk or between two) is where a stray far cell may lie (see .extent); the
+    # last value is near the chunk's end (it is cut after a cell), so its tail is searched first
+    first = _VALUE_CELL_RE.search(data)
+    if first:
+        top = int(first.group(1))
+        if scan.last_value_row is not None and top - scan.last_value_row > scan.gap_rows + 1:
+            scan.row_gap = True
+        for since in (max(len(data) - 65536, 0), 0):
+            last = max(
+                data.rfind(b"<v>", since),
+                data.rfind(b"<is>", since),
+                data.rfind(b":v>", since),
+                data.rfind(b":is>", since),
+            )
+            if last >= 0:
+                break
+        start = max(data.rfind(b"<c ", 0, last), data.rfind(b":c ", 0, last))
+        ref = _CELL_REF_RE.search(data, start, last) if start >= 0 else None
+        bottom = int(ref.group(2)) if ref else top
+        # more rows than the chunk's bytes could hold with a value each: rows without one
+        if bottom - top > scan.gap_rows and bottom - top > len(data) // 40:
+            scan.row_gap = True
+        scan.last_value_row = max(bottom, top, scan.last_value_row or 0)
     if scan.first_value_row is None:
-        first = _VALUE_CELL_RE.search(data)
         if first:
             scan.first_value_row = int(first.group(1))
         if scan.dimension is None:
@@ -612,6 +692,11 @@ def _scan_chunk(data: bytes, scan: _XmlScan) -> None:
             scan.formula_no_value.append((int(cell.group(2)), _col_index(cell.group(1))))
     for m in _SUM_RE.finditer(data):
         scan.sum_rows.add(int(m.group(1)))
+    if b't="e"' in data:  # formulas showing an Excel error (#N/A, #REF!): read as empty
+        for m in _ERROR_CELL_RE.finditer(data):
+            ref = _CELL_REF_RE.search(m.group(1))
+            if ref:
+                scan.errors[(int(ref.group(2)), _col_index(ref.group(1)))] = _unescape(m.group(2))
 
 
 def _may_hold_formulas(data: bytes) -> bool:
@@ -724,7 +809,7 @@ def _marked_cell_re(marks_of: dict[int, tuple[str, ...]]) -> re.Pattern[bytes] |
 _ENCODINGS = ("utf-8-sig", "utf-8", "cp932", "euc_jp", "utf-16", "latin-1")
 
 
-def read_csv_grid(src: SourceFile, *, raw: bool = True) -> Grid:
+def read_csv_grid(src: SourceFile, *, raw: bool = True, numbers: NumberSplit | None = None) -> Grid:
     """A CSV/TSV/TXT file as one grid; row numbers are line numbers (the first line is 1).
 
     ``raw=False``: when Arrow reads the file, its cells come trimmed (``cells`` is ``trimmed``,
@@ -767,16 +852,96 @@ def read_csv_grid(src: SourceFile, *, raw: bool = True) -> Grid:
             code="ingest.corrupt",
         ) from None
     del text
+    rows, rejoined, extra, header = realign_split_numbers(rows, numbers or NumberSplit())
     width = max((len(r) for r in rows), default=0)
     cells = pd.DataFrame(
         [[c if c.strip() != "" else None for c in r] + [None] * (width - len(r)) for r in rows],
         dtype=object,
     )
-    grid = Grid(file=src.name, sheet="", sheet_index=0, cells=cells, first_row=1, first_col=0)
+    grid = Grid(
+        file=src.name,
+        sheet="",
+        sheet_index=0,
+        cells=cells,
+        first_row=1,
+        first_col=0,
+        rejoined=[(line_numbers[i], a, b) for i, a, b in rejoined],
+        extra_fields=[(line_numbers[i], n) for i, n in extra],
+        header_fields=header,
+    )
     grid.line_numbers = line_numbers  # type: ignore[attr-defined]
     grid.encoding = encoding  # type: ignore[attr-defined]
     grid.delimiter = delimiter  # type: ignore[attr-defined]
     return grid
+
+
+def realign_split_numbers(
+    rows: list[list[str]], numbers: NumberSplit
+) -> tuple[list[list[str]], list[tuple[int, str, str]], list[tuple[int, int]], int]:
+    """Rows with more fields than the header, explained by numbers split at their unquoted
+    thousands commas (``...,Proposal,1,000,000,2027-03-10``: 1 | 000 | 000), rejoined.
+
+    The header is the first record of two or more filled fields; a row is longer when its
+    fields up to its last filled one outnumber the header's. Its extra fields are explained
+    when the runs of a 1-3 digit field followed by 3-digit fields hold exactly that many
+    fields too many; each run is then joined with commas (the number as it was typed). Returns
+    the rows, the rejoined ones (index, as split, as joined), the longer rows nothing explains
+    (index, fields) and the header's width (0: no header)."""
+    header = next((r for r in rows if sum(1 for c in r if c.strip()) >= 2), None)
+    if header is None:
+        return rows, [], [], 0
+    width = len(header)
+    g = numbers.group_digits
+    marks = "|".join(re.escape(p) for p in numbers.prefixes)
+    units = "|".join(re.escape(p) for p in numbers.suffixes)
+    lead = re.compile(
+        rf"\s*(?:{marks})?\s*[-+]?(?:{marks})?\d{{1,{g}}}" if marks else rf"\s*[-+]?\d{{1,{g}}}"
+    )
+    group = re.compile(rf"\d{{{g}}}")
+    last_group = re.compile(
+        rf"\d{{{g}}}(?:\.\d+)?\s*(?:{units})?\s*" if units else rf"\d{{{g}}}(?:\.\d+)?\s*"
+    )
+    out: list[list[str]] = []
+    rejoined: list[tuple[int, str, str]] = []
+    extra: list[tuple[int, int]] = []
+    for i, row in enumerate(rows):
+        used = len(row)
+        while used and not row[used - 1].strip():
+            used -= 1
+        if used <= width:
+            out.append(row)
+            continue
+        runs: list[tuple[int, int]] = []  # (first field, fields in the run)
+        j = 0
+        while j < used:
+            if lead.fullmatch(row[j]):
+                k = j + 1
+                while k < used and group.fullmatch(row[k]):
+                    k += 1
+                # the last group may carry decimals or a unit (000.50, 000円)
+                if k < used and not group.fullmatch(row[k]) and last_group.fullmatch(row[k]):
+                    k += 1
+                if k - j > 1:
+                    runs.append((j, k - j))
+                    j = k
+                    continue
+            j += 1
+        if runs and sum(n - 1 for _, n in runs) == used - width:
+            joined = list(row)
+            for start, n in reversed(runs):
+                joined[start : start + n] = [",".join(x.strip() for x in row[start : start + n])]
+            rejoined.append(
+                (
+                    i,
+                    " | ".join(" | ".join(row[a : a + n]) for a, n in runs),
+                    ", ".join(",".join(row[a : a + n]) for a, n in runs),
+                )
+            )
+            out.append(joined)
+        else:
+            extra.append((i, used))
+            out.append(row)
+    return out, rejoined, extra, width
 
 
 def _physical_lines(text: str) -> int:

@@ -149,4 +149,5 @@ def _sub_grid(grid: Grid, cells: pd.DataFrame, a: int, b: int, name: str) -> Gri
         merged=[(r1, c1, r2, min(c2, hi)) for r1, c1, r2, c2 in grid.merged if inside(c1)],
         formula_no_value=[(r, c) for r, c in grid.formula_no_value if inside(c)],
         comments={(r, c): t for (r, c), t in grid.comments.items() if inside(c)},
+        errors={(r, c): t for (r, c), t in grid.errors.items() if inside(c)},
     )

@@ -9,6 +9,7 @@ import pandas as pd
 
 from ...columns import ColumnMatch
 from ...findings import Finding
+from ..readers import NumberSplit
 
 RowClass = Literal[
     "data",
@@ -68,6 +69,11 @@ class IngestRules:
     column_fallbacks: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
     # words of a third party's columns beside the customer's (Partner Contact Email)
     third_party_words: tuple[str, ...] = ()
+    # a CSV row with more fields than its header: how a number split at its unquoted thousands
+    # commas looks (rejoined), and the largest share of the rows below the header whose extra
+    # fields nothing explains that are rejected (more: the header is short, read as they are)
+    csv_numbers: NumberSplit = NumberSplit()
+    csv_reject_share: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -120,6 +126,9 @@ class SheetTable:
     # Excel row -> (cell, text) of the comment on a data row's empty stage cell: a team's way of
     # keeping the stage out of the cell (F4: ステージ：受注（12/10 注文書受領）)
     stage_comments: dict[int, tuple[str, str]] = field(default_factory=dict)
+    # (Excel row, field) -> (cell, error) of a data cell showing an Excel error (#NAME?), read
+    # as empty: a reject for the empty field names the error instead (migrate.export)
+    excel_errors: dict[tuple[int, str], tuple[str, str]] = field(default_factory=dict)
 
     @property
     def data_rows(self) -> list[int]:

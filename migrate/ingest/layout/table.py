@@ -12,6 +12,7 @@ import dataclasses
 import functools
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -1420,6 +1421,7 @@ def _cell_findings(sheet: _Sheet, matches: list[ColumnMatch], filled: int) -> No
                     action="blanked",
                 )
             )
+    _error_findings(sheet, by_letter, data_rows)
     for r in sorted(grid.hidden_rows & data_rows):
         table.findings.append(
             Finding(
@@ -1430,5 +1432,43 @@ def _cell_findings(sheet: _Sheet, matches: list[ColumnMatch], filled: int) -> No
                 grid.sheet,
                 r,
                 action="kept",
+            )
+        )
+
+
+def _error_findings(sheet: _Sheet, by_letter: dict[int, ColumnMatch], data_rows: set[int]) -> None:
+    """One finding per column of the data cells that show an Excel error (#N/A of a VLOOKUP
+    that found nothing, #REF! of a deleted reference, #NAME?): counted, with an example cell.
+    Each such cell of a mapped field is noted in ``table.excel_errors``, so that a reject for
+    the field being empty says the cell held the error."""
+    grid, table = sheet.grid, sheet.table
+    by_col: dict[int, list[tuple[int, str]]] = {}
+    for (r, c), error in sorted(grid.errors.items()):
+        if r in data_rows:
+            by_col.setdefault(c, []).append((r, error))
+    for c, cells in by_col.items():
+        m = by_letter.get(c - grid.first_col)
+        if m is not None and m.field:
+            for r, error in cells:
+                table.excel_errors[(r, m.field)] = (f"{column_letter(c)}{r}", error)
+        kinds = Counter(e for _, e in cells)
+        shown = ", ".join(f"{e} x{n}" for e, n in sorted(kinds.items(), key=lambda x: -x[1]))
+        r, error = cells[0]
+        table.findings.append(
+            Finding(
+                "ingest.excel-error",
+                "warning",
+                f"{len(cells)} {'cells show' if len(cells) > 1 else 'cell shows'} an Excel "
+                f"error instead of a value ({shown}; e.g. "
+                f"{column_letter(c)}{r} {error}): a broken formula (a VLOOKUP that found "
+                "nothing, a deleted reference); read as empty. Repair the formula in Excel and "
+                "save",
+                grid.file,
+                grid.sheet,
+                r,
+                m.header if m else column_letter(c),
+                m.field or "" if m else "",
+                original=error,
+                action="blanked",
             )
         )
