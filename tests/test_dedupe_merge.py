@@ -763,6 +763,27 @@ def test_a_kanji_name_read_by_translation_meets_its_kana_by_its_sound(kanji, kan
     assert result.review[result.review["entity"] == "companies"].empty
 
 
+def test_a_name_of_katakana_and_kanji_meets_the_kanji_name_it_sounds_like() -> None:
+    """u20: ヤマダ電工 and 山田電工 (one customer typed two ways on two monthly sheets) were
+    never compared: a name holding kanji was only read against names of kana alone. A name of
+    katakana and kanji is now read against the kanji names too, a review pair like the other
+    kana/kanji pairs; a name that sounds otherwise makes none."""
+    rows = [
+        {"company_name": "山田電工株式会社", "company_key": "山田電工", "_file": "4月.xlsx"},
+        {"company_name": "ヤマダ電工株式会社", "company_key": "ヤマダ電工", "_file": "5月.xlsx"},
+    ]
+    result = find_duplicates(frame(rows + _background()))
+    review = result.review[result.review["entity"] == "companies"]
+    assert {*review["left_key"], *review["right_key"]} == {"company:山田電工", "company:ヤマダ電工"}
+    other = {
+        "company_name": "ヤマモト電工株式会社",
+        "company_key": "ヤマモト電工",
+        "_file": "5月.xlsx",
+    }
+    result = find_duplicates(frame([rows[0], other, *_background()]))
+    assert result.review[result.review["entity"] == "companies"].empty
+
+
 def test_a_shared_customer_code_decides_a_kana_kanji_pair_and_nothing_else() -> None:
     """The same 取引先コード on 田中物産 and an ERP's タナカブッサン: the reading pair (a review
     alone) is one company; a code on two names the readings do not tie merges nothing."""

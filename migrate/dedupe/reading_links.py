@@ -41,6 +41,7 @@ MAX_SHARED = 20
 # a name in kana alone (katakana, hiragana, the long mark, a middle dot), and one with kanji
 _KANA_ONLY = re.compile(r"[\u3040-\u30ff\uff66-\uff9f・ー]+")
 _KANJI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_KATAKANA = re.compile(r"[\u30a1-\u30fa\uff66-\uff9d]")
 
 
 def reading_links(
@@ -169,14 +170,17 @@ def _kana_links(
     names = rows["name"].astype(str).map(bare)
     kana = names.map(lambda n: bool(n) and bool(_KANA_ONLY.fullmatch(n)))
     kanji = names.map(lambda n: bool(_KANJI.search(n)))
-    if not kana.any() or not kanji.any():
+    # a name of katakana and kanji (ヤマダ電工) is read against the kanji names too: 山田電工
+    # sounds the same (u20: the two were not even offered for review)
+    mixed = kanji & names.map(lambda n: bool(_KATAKANA.search(n)))
+    if not (kana | mixed).any() or not kanji.any():
         return
     reader = _reader(rules, tuple(legal_forms))
     part = rows[kana | kanji].copy()
     if "read" not in part:  # read already when the run holds Latin names too
         part["read"] = map_values(part["name"], lambda n: reader.readings(str(n)))
-    left = part[kanji[part.index]]
-    right = part[kana[part.index] & ~kanji[part.index]]
+    left = part[kanji[part.index] & ~mixed[part.index]]
+    right = part[(kana | mixed)[part.index]]
     (lrec, lnames, lreads), (rrec, rnames, rreads) = _by_record(left), _by_record(right)
     # a kanji name's reading translates its dictionary words (山田製作所: yamada manufacturing,
     # 鈴木工業: suzuki industry) where the kana name only sounds them (ヤマダセイサクショ): the plain
