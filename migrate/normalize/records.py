@@ -239,11 +239,7 @@ def _rank_beside_percent(
         probability = out["probability"].to_numpy(dtype=object)
         word = np.zeros(len(out), dtype=bool)
         word[pos] = True
-        fill = (
-            out["probability"].map(is_blank).to_numpy(dtype=bool)
-            & ~ranks.map(is_blank).to_numpy(dtype=bool)
-            & ~word
-        )
+        fill = _blank_rows(out["probability"]) & ~_blank_rows(ranks) & ~word
         if fill.any():
             probability = probability.copy()
             probability[fill] = rank[fill]
@@ -271,7 +267,7 @@ def _stage_word_rows(
         return np.empty(0, dtype=np.int64)
     moved = is_word[codes] if len(codes) else np.zeros(0, dtype=bool)
     if "stage" in out.columns:
-        moved &= out["stage"].map(is_blank).to_numpy(dtype=bool)
+        moved &= _blank_rows(out["stage"])
     return np.flatnonzero(moved)
 
 
