@@ -1719,6 +1719,25 @@ def test_written_csv_quotes_per_rfc4180_in_blocks(tmp_path: Path, monkeypatch, d
     )
 
 
+@pytest.mark.parametrize(
+    "delimiter", [",", ";", "\t", "、"], ids=["comma", "semicolon", "tab", "ideographic-comma"]
+)
+def test_the_byte_search_for_fields_to_quote_finds_what_the_pattern_finds(delimiter) -> None:
+    """export/write.py ``_may_hold`` searches an Arrow column's UTF-8 bytes at once: it finds
+    a character to quote exactly where the pattern finds one, in every block of rows (a
+    slice of a larger column, whose buffer holds the other rows' bytes too)."""
+    from migrate.export.write import _may_hold
+
+    texts = ["東京都", "a,b", 'say "x"', "l1\nl2", "cr\r", "", "全角、読点", "tab\tx", "x;y", "ｶﾀｶﾅ"]  # fmt: skip
+    column = pd.Series(texts * 2, dtype=pd.StringDtype("pyarrow"))
+    special = "[" + re.escape(delimiter) + '"\r\n]'
+    for start in range(len(column)):
+        for stop in range(start, len(column) + 1):
+            block = column.iloc[start:stop]
+            expected = bool(block.str.contains(special, regex=True).any())
+            assert _may_hold(block, (delimiter, '"', "\r", "\n")) == expected, (start, stop)
+
+
 def test_texts_left_as_they_are_are_the_cells_of_the_per_value_rules(
     targets: dict[str, TargetProfile], monkeypatch: pytest.MonkeyPatch
 ) -> None:
