@@ -92,8 +92,11 @@ def _merge_keys(*parts: object) -> str:
 
 
 def _prepare(frame: pd.DataFrame | None, entity: str) -> pd.DataFrame:
-    """A clean copy: RangeIndex, link ids as text, bookkeeping present, rows without id dropped."""
-    out = (frame if frame is not None else pd.DataFrame()).copy().reset_index(drop=True)
+    """A clean copy: RangeIndex, link ids as text, bookkeeping present, rows without id dropped.
+
+    No copy of the input first: ``reset_index`` makes a new frame (a copy before pandas' copy
+    on write) and below it only gets whole columns set, never a cell written."""
+    out = (frame if frame is not None else pd.DataFrame()).reset_index(drop=True)
     links = {
         "companies": ["company_id"],
         "contacts": ["contact_id", "company_id"],
