@@ -368,6 +368,36 @@ def test_unknown_source_field_lists_the_fields_of_the_records(tmp_path: Path) ->
     assert "company.company_name" in problems[0] and "contact.email" in problems[0]
 
 
+@pytest.mark.parametrize("name", ["salesforce", "hubspot", "generic"])
+def test_joining_only_the_fields_read_changes_no_file(
+    name: str, targets: dict[str, TargetProfile], model: StageModel, monkeypatch
+) -> None:
+    """The record sets join only the parents' fields the target's files and the policies
+    read (export/records.py ``joined``): the files, rejects and findings are those of joining
+    every field, with deal names generated from a company's and from a person's name."""
+    import migrate.export.build as export_build
+    from migrate.export.records import build_record_sets
+
+    def named_by_their_parents() -> dict[str, pd.DataFrame]:
+        ents = sample()
+        ents["deals"].loc[1, "deal_name"] = ""  # named after its company
+        ents["deals"].loc[4, ["deal_name", "company_id"]] = ["", ""]  # after its person
+        return ents
+
+    narrow = build(targets[name], model, named_by_their_parents())
+    sets, _ = build_record_sets(sample(), model, "deals", joined={"company.company_name"})
+    assert "company.company_name" in sets["deals"] and "company.website" not in sets["deals"]
+    monkeypatch.setattr(
+        export_build, "build_record_sets", lambda *a, joined=None: build_record_sets(*a)
+    )
+    every = build(targets[name], model, named_by_their_parents())
+    assert narrow.files.keys() == every.files.keys()
+    for file in narrow.files:
+        pd.testing.assert_frame_equal(narrow.files[file], every.files[file])
+    pd.testing.assert_frame_equal(narrow.rejects, every.rejects)
+    pd.testing.assert_frame_equal(narrow.findings, every.findings)
+
+
 # ----------------------------------------------------------------------------- salesforce
 
 
