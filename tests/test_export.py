@@ -368,6 +368,36 @@ def test_unknown_source_field_lists_the_fields_of_the_records(tmp_path: Path) ->
     assert "company.company_name" in problems[0] and "contact.email" in problems[0]
 
 
+@pytest.mark.parametrize("name", ["salesforce", "hubspot", "generic"])
+def test_joining_only_the_fields_read_changes_no_file(
+    name: str, targets: dict[str, TargetProfile], model: StageModel, monkeypatch
+) -> None:
+    """The record sets join only the parents' fields the target's files and the policies
+    read (export/records.py ``joined``): the files, rejects and findings are those of joining
+    every field, with deal names generated from a company's and from a person's name."""
+    import migrate.export.build as export_build
+    from migrate.export.records import build_record_sets
+
+    def named_by_their_parents() -> dict[str, pd.DataFrame]:
+        ents = sample()
+        ents["deals"].loc[1, "deal_name"] = ""  # named after its company
+        ents["deals"].loc[4, ["deal_name", "company_id"]] = ["", ""]  # after its person
+        return ents
+
+    narrow = build(targets[name], model, named_by_their_parents())
+    sets, _ = build_record_sets(sample(), model, "deals", joined={"company.company_name"})
+    assert "company.company_name" in sets["deals"] and "company.website" not in sets["deals"]
+    monkeypatch.setattr(
+        export_build, "build_record_sets", lambda *a, joined=None: build_record_sets(*a)
+    )
+    every = build(targets[name], model, named_by_their_parents())
+    assert narrow.files.keys() == every.files.keys()
+    for file in narrow.files:
+        pd.testing.assert_frame_equal(narrow.files[file], every.files[file])
+    pd.testing.assert_frame_equal(narrow.rejects, every.rejects)
+    pd.testing.assert_frame_equal(narrow.findings, every.findings)
+
+
 # ----------------------------------------------------------------------------- salesforce
 
 
@@ -1717,6 +1747,25 @@ def test_written_csv_quotes_per_rfc4180_in_blocks(tmp_path: Path, monkeypatch, d
     assert path.read_bytes().decode("utf-8") == (
         'a,b\nx,"1,5"\n"say ""hi""",\n,z\n"l1\nl2",q\n"cr\ronly",7\n'
     )
+
+
+@pytest.mark.parametrize(
+    "delimiter", [",", ";", "\t", "、"], ids=["comma", "semicolon", "tab", "ideographic-comma"]
+)
+def test_the_byte_search_for_fields_to_quote_finds_what_the_pattern_finds(delimiter) -> None:
+    """export/write.py ``_may_hold`` searches an Arrow column's UTF-8 bytes at once: it finds
+    a character to quote exactly where the pattern finds one, in every block of rows (a
+    slice of a larger column, whose buffer holds the other rows' bytes too)."""
+    from migrate.export.write import _may_hold
+
+    texts = ["東京都", "a,b", 'say "x"', "l1\nl2", "cr\r", "", "全角、読点", "tab\tx", "x;y", "ｶﾀｶﾅ"]  # fmt: skip
+    column = pd.Series(texts * 2, dtype=pd.StringDtype("pyarrow"))
+    special = "[" + re.escape(delimiter) + '"\r\n]'
+    for start in range(len(column)):
+        for stop in range(start, len(column) + 1):
+            block = column.iloc[start:stop]
+            expected = bool(block.str.contains(special, regex=True).any())
+            assert _may_hold(block, (delimiter, '"', "\r", "\n")) == expected, (start, stop)
 
 
 def test_texts_left_as_they_are_are_the_cells_of_the_per_value_rules(

@@ -30,7 +30,7 @@ from . import values as v
 from .cells import HIDDEN, file_frame, owner_findings, source_field
 from .checks import FOREIGN_CURRENCY, file_checks
 from .findings import BuildFindings
-from .policies import apply_lead_policies, apply_policies, missing_required
+from .policies import JOINED_READS, apply_lead_policies, apply_policies, missing_required
 from .profile import TargetProfile
 from .records import SOURCE_COLUMNS, build_record_sets, text
 
@@ -82,7 +82,9 @@ def build_import_files(
     """
     found = BuildFindings()
     step("record sets")
-    sets, record_findings = build_record_sets(entities, model, target.person_stages)
+    sets, record_findings = build_record_sets(
+        entities, model, target.person_stages, joined=target.sources() | JOINED_READS
+    )
     missing = missing_required(sets["deals"], target)
     sets["deals"] = apply_policies(
         sets["deals"], target, model, today, found, fiscal_start=fiscal_year_start

@@ -114,6 +114,11 @@ def apply_lead_policies(
 
 #: The column of a lead's company name (its company's record, joined in)
 LEAD_COMPANY = "company.company_name"
+#: The column of a deal's person's name (its contact's record, joined in)
+DEAL_CONTACT = "contact.contact_name"
+#: The joined fields the policies read, whatever the target's files read (see
+#: :func:`~.records.build_record_sets`)
+JOINED_READS = frozenset({LEAD_COMPANY, DEAL_CONTACT})
 
 
 def _holds_any(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.Series:
@@ -189,11 +194,7 @@ def apply_policies(
         )
         for idx in out.index[names == ""]:
             row = out.loc[idx]
-            who = (
-                text(row.get("company.company_name"))
-                or text(row.get("contact.contact_name"))
-                or "(no company)"
-            )
+            who = text(row.get(LEAD_COMPANY)) or text(row.get(DEAL_CONTACT)) or "(no company)"
             source, what = next(
                 ((label, text(row.get(f))) for f, label in _NAME_PARTS if text(row.get(f))),
                 ("id", text(row.get("deal_id"))),

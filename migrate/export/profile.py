@@ -234,6 +234,10 @@ class TargetProfile:
                 return f
         raise KeyError(name)
 
+    def sources(self) -> frozenset[str]:
+        """Every record-set field a column of the files reads."""
+        return frozenset(s for f in self.files for c in f.columns for s in c.sources)
+
 
 def available_targets(override: str | os.PathLike[str] | None = None) -> list[str]:
     """Names of the target profiles in the rules directory."""

@@ -38,7 +38,7 @@ are people, not deals, whatever their status says. With ``leads`` or ``contacts`
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 import numpy as np
@@ -92,8 +92,11 @@ def _merge_keys(*parts: object) -> str:
 
 
 def _prepare(frame: pd.DataFrame | None, entity: str) -> pd.DataFrame:
-    """A clean copy: RangeIndex, link ids as text, bookkeeping present, rows without id dropped."""
-    out = (frame if frame is not None else pd.DataFrame()).copy().reset_index(drop=True)
+    """A clean copy: RangeIndex, link ids as text, bookkeeping present, rows without id dropped.
+
+    No copy of the input first: ``reset_index`` makes a new frame (a copy before pandas' copy
+    on write) and below it only gets whole columns set, never a cell written."""
+    out = (frame if frame is not None else pd.DataFrame()).reset_index(drop=True)
     links = {
         "companies": ["company_id"],
         "contacts": ["contact_id", "company_id"],
@@ -173,9 +176,22 @@ def _with_columns(frame: pd.DataFrame, columns: dict[str, pd.Series]) -> pd.Data
     return pd.concat([out, pd.DataFrame(new, index=frame.index)], axis=1) if new else out
 
 
-def _join(left: pd.DataFrame, right: pd.DataFrame, key: str, prefix: str) -> pd.DataFrame:
-    """Left join ``right``'s visible fields as ``<prefix><field>`` on ``key``."""
-    fields = [c for c in right.columns if not str(c).startswith("_") and "." not in str(c)]
+def _join(
+    left: pd.DataFrame,
+    right: pd.DataFrame,
+    key: str,
+    prefix: str,
+    joined: Collection[str] | None = None,
+) -> pd.DataFrame:
+    """Left join ``right``'s visible fields as ``<prefix><field>`` on ``key`` (of them only
+    those named in ``joined``, and the key, when given)."""
+    fields = [
+        c
+        for c in right.columns
+        if not str(c).startswith("_")
+        and "." not in str(c)
+        and (joined is None or c == key or prefix + str(c) in joined)
+    ]
     r = right[fields].drop_duplicates(key).rename(columns={c: prefix + c for c in fields})
     out = left.merge(r, how="left", left_on=key, right_on=prefix + key, sort=False)
     out.index = left.index
@@ -183,9 +199,17 @@ def _join(left: pd.DataFrame, right: pd.DataFrame, key: str, prefix: str) -> pd.
 
 
 def build_record_sets(
-    entities: dict[str, pd.DataFrame], model: StageModel, person_stages: str
+    entities: dict[str, pd.DataFrame],
+    model: StageModel,
+    person_stages: str,
+    *,
+    joined: Collection[str] | None = None,
 ) -> tuple[dict[str, pd.DataFrame], list[fnd.Finding]]:
-    """Arrange the entities into the record sets a target profile picks its files from."""
+    """Arrange the entities into the record sets a target profile picks its files from.
+
+    ``joined``: the parents' fields that are read (``company.<field>``, ``contact.<field>``),
+    the only ones joined onto the records; None joins every field. A target reads a few of
+    them, and each joined field is a column as long as the deals."""
     companies = _prepare(entities.get("companies"), "companies")
     contacts = _prepare(entities.get("contacts"), "contacts")
     deals = _prepare(entities.get("deals"), "deals")
@@ -227,17 +251,23 @@ def build_record_sets(
             ]
         else:
             companies, contacts, leads, more = _split_leads(
-                companies, contacts, deal_rows, person_rows, model, set(links["contact_id"])
+                companies,
+                contacts,
+                deal_rows,
+                person_rows,
+                model,
+                set(links["contact_id"]),
+                joined,
             )
             findings += more
 
-    contacts = _join(contacts, all_companies, "company_id", "company.")
-    deal_rows = _join(deal_rows, all_companies, "company_id", "company.")
+    contacts = _join(contacts, all_companies, "company_id", "company.", joined)
+    deal_rows = _join(deal_rows, all_companies, "company_id", "company.", joined)
     linked = deal_rows.drop(columns=["contact_id", ROW_KEYS]).merge(links, on="deal_id")
     linked.index = pd.RangeIndex(len(deal_rows), len(deal_rows) + len(linked))
-    deal_rows = _join(deal_rows, all_contacts, "contact_id", "contact.")
+    deal_rows = _join(deal_rows, all_contacts, "contact_id", "contact.", joined)
     # a converted lead's person is a contact of its company's deal, beside the deal's own
-    linked = _join(linked, all_contacts, "contact_id", "contact.")
+    linked = _join(linked, all_contacts, "contact_id", "contact.", joined)
     pairs = pd.concat([deal_rows[deal_rows["contact_id"] != ""], linked[deal_rows.columns]])
     pairs = pairs.drop_duplicates(["deal_id", "contact_id"])
     deal_contacts = pairs[["deal_id", "contact_id", ROW_KEYS, STAGE, *SOURCE_COLUMNS]].copy()
@@ -442,6 +472,7 @@ def _split_leads(
     person_rows: pd.DataFrame,
     model: StageModel,
     linked_people: set[str] = frozenset(),  # type: ignore[assignment]
+    joined: Collection[str] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, list[fnd.Finding]]:
     """People with nothing but person-level records become leads instead of contacts.
 
@@ -449,6 +480,7 @@ def _split_leads(
     So is a person none of whose records states a stage (a business-card or address list: the
     stage was inferred from an e-mail or a name alone) at a company that has a deal: a person
     of an account is its contact, not a lead duplicating the account (``export.contact-of-account``).
+    ``joined``: the company fields joined onto the leads, as :func:`build_record_sets` says.
     """
     with_deals = (set(deal_rows["contact_id"]) | set(linked_people)) - {""}
     accounts_with_deals = set(deal_rows["company_id"]) - {""}
@@ -526,7 +558,7 @@ def _split_leads(
         for cid, lid in zip(lead["contact_id"], lead["lead_id"])
     ]
     lead[ID] = lead["lead_id"]
-    lead = _join(lead, companies, "company_id", "company.")
+    lead = _join(lead, companies, "company_id", "company.", joined)
     return (
         companies[~companies["company_id"].isin(lead_only)],
         contacts[~contacts["contact_id"].isin(lead_people)],

@@ -312,7 +312,7 @@ def _movements(ctx: Context, allb: pd.DataFrame) -> dict[str, Any]:
     )
     # columnar: only deals seen at least twice, sorted once (deal, then time order); a stage
     # kept over several snapshots counts once; a move is a snapshot after another of its deal
-    frame = frame[frame["_id"].map(frame["_id"].value_counts()) >= 2]
+    frame = frame[frame["_id"].duplicated(keep=False)]
     frame = frame.sort_values(["_id", "updated", "_o", "_r"], kind="stable")
     repeat = (frame["_id"] == frame["_id"].shift()) & (frame["stage"] == frame["stage"].shift())
     snaps = frame.loc[~repeat, ["_id", "stage", "updated"]]

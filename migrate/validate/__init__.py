@@ -87,8 +87,10 @@ def _gx_frame(
         if any(check.when_stages for check, _ in plan):
             wanted.add(STAGE)
         frame = frame[[c for c in frame.columns if c in wanted]]
-    out = frame.reset_index(drop=True).astype("object")
-    out = out.where(~out.apply(_blank), None)
+    frame = frame.reset_index(drop=True)
+    # the blanks found in the file's own columns (Arrow texts compared in C), not in the
+    # Python objects GX is given
+    out = frame.astype("object").where(~frame.apply(_blank), None)
     for name, values in extra.items():
         out[name] = values.reset_index(drop=True)
     return out
