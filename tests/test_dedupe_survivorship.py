@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from migrate.dedupe import load_settings
-from migrate.dedupe.survivorship import recency_rank, survive
+from migrate.dedupe.survivorship import primary_script, recency_rank, survive
 
 
 def _rows() -> pd.DataFrame:
@@ -258,3 +258,29 @@ def test_a_merged_contact_keeps_the_company_address_over_a_free_mail_one() -> No
     most_recent = dataclasses.replace(rules, survivorship=())
     out = survive(rows, ids, ["email"], most_recent, recency_rank(rows)).entities
     assert out.loc["P-1", "email"] == "tanaka.i@gmail.com"  # what it was before
+
+
+def test_names_keep_the_script_most_files_write_them_in() -> None:
+    """Each file votes with the script most of its names use (a name repeated on every row
+    counts per row); a tie goes to Japanese."""
+    rows = pd.DataFrame(
+        {
+            "company_name": [
+                "Acme Corp.",
+                "Acme Corp.",
+                "山田商事",
+                "株式会社ベータ",
+                "",
+                None,
+                "Beta",
+            ],
+            "contact_name": ["", "", "", "", "Ken Sato", "佐藤 健", ""],
+            "_source_file": ["a.xlsx", "a.xlsx", "a.xlsx", "b.xlsx", "b.xlsx", "c.xlsx", "c.xlsx"],
+        }
+    )
+    # company names: a latin (2 of 3), b ja, c latin; contact names: b latin, c ja
+    assert primary_script(rows, ("company_name", "contact_name")) == "latin"
+    assert primary_script(rows, ("company_name",)) == "latin"
+    assert primary_script(rows.iloc[2:], ("company_name",)) == "ja"  # a ja, b ja, c latin
+    assert primary_script(rows, ("contact_name",)) == "ja"  # one each: a tie
+    assert primary_script(rows, ("company_name",), "ja") == "ja"

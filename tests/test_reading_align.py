@@ -131,3 +131,33 @@ def test_a_names_plain_sound_translates_no_word() -> None:
     assert reader.plain_keys("ｶﾌﾞｼｷｶﾞｲｼｬ ﾔﾏﾀﾞｾｲｻｸｼｮ") == ("yamadaseisakusho",)
     assert reader.plain_keys("鈴木工業株式会社") == reader.plain_keys("ｽｽﾞｷｺｳｷﾞｮｳ(ｶﾌﾞ)")
     assert reader.plain_keys("Mitsubishi Corporation") == ()
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        ("inter",),
+        ("parco",),
+        ("capcom",),
+        ("aderans",),
+        ("xebio",),
+        ("ringer",),
+        ("gecoss", "japan"),
+        ("schmitz", "chemical", "thermo"),
+        ("phillips", "quick", "exchange"),
+        ("aaa",),
+    ],
+)
+def test_english_frames_are_each_chain_of_rules_applied_in_full(words: tuple[str, ...]) -> None:
+    """The frames share the first substitutions of the three chains; each frame is still its
+    whole chain applied to the text, with and without a final s."""
+    text = "".join(words).replace("tz", "ts")
+    text = "z" + text[1:] if text.startswith("x") else text
+    expected = set()
+    for whole in (text, text + "s"):
+        for rules in reading_align._ENGLISH_RULES:
+            heard = whole
+            for pattern, repl in rules:
+                heard = pattern.sub(repl, heard)
+            expected.add(reading_align._one_nasal(heard))
+    assert reading_align._frame(words) == frozenset(expected)

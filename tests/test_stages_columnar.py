@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from migrate.dedupe.ids import content_digests, digest
+from migrate.dedupe.ids import cell_texts, content_digests, digest, row_digests
 from migrate.stages import StageModel, check_stage_consistency, closed_evidence, load_stage_model
 from migrate.stages.inference import ClosedEvidence
 
@@ -97,3 +97,17 @@ def test_content_digests_read_every_cell_as_its_text() -> None:
     expected.append(digest("x\x1fTrue\x1f3.0", 16))
     assert content_digests(frame, ["a", "b", "c"]).tolist() == expected
     assert content_digests(frame, []).tolist() == [digest("", 16)] * 3
+    # the cells' texts made once serve a digest of any of their columns (dedupe's two passes)
+    texts = cell_texts(frame, ["a", "b", "c"])
+    assert row_digests(texts, ["a", "c"], 3).tolist() == content_digests(frame, ["a", "c"]).tolist()
+
+
+def test_content_digests_of_a_name_two_columns_share_read_both() -> None:
+    frame = pd.DataFrame([["x", "y", "z"], ["", "v", ""]], columns=["a", "a", "b"])
+    expected = [digest("x\x1fy\x1fz", 16), digest("\x1fv\x1f", 16)]
+    assert content_digests(frame, ["a", "b"]).tolist() == expected
+    texts = cell_texts(frame, ["a", "b"])
+    assert row_digests(texts, ["b", "a"], 2).tolist() == [
+        digest("z\x1fx\x1fy", 16),
+        digest("\x1f\x1fv", 16),
+    ]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -56,29 +56,44 @@ def content_digests(frame: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
     The row by its content alone: equal rows get equal digests wherever they stand, so ties
     broken by it do not depend on the order of the rows.
     """
-    n = len(frame)
-    if not len(columns):
+    return row_digests(cell_texts(frame, columns), columns, len(frame))
+
+
+def cell_texts(frame: pd.DataFrame, columns: Sequence[str]) -> dict[str, list[list[str]]]:
+    """The cells of each of ``columns`` as texts, '' for an empty cell, by column name (a name
+    two columns share has both): what :func:`row_digests` joins, made once where two digests
+    read the same columns."""
+    out = {}
+    for name in dict.fromkeys(columns):
+        got = frame[name]
+        series = (
+            [got] if isinstance(got, pd.Series) else [got.iloc[:, j] for j in range(got.shape[1])]
+        )
+        out[name] = [_texts(col) for col in series]
+    return out
+
+
+def _texts(col: pd.Series) -> list[str]:
+    """A column's cells as texts, '' for an empty cell."""
+    values = col.to_numpy(dtype=object)
+    # a column of texts only (as the normaliser leaves them: '' when empty) has no missing cell
+    # to blank: telling that is a third of what testing every cell takes
+    if infer_dtype(values, skipna=False) == "string":
+        return values.tolist()
+    values = values.copy()
+    values[pd.isna(values)] = ""
+    text = values.tolist()
+    return text if infer_dtype(values, skipna=False) == "string" else list(map(str, text))
+
+
+def row_digests(texts: Mapping[str, list[list[str]]], columns: Sequence[str], n: int) -> np.ndarray:
+    """:func:`content_digests` of ``n`` rows whose cells are ``texts`` (:func:`cell_texts`)."""
+    cells = [t for c in columns for t in texts[c]]
+    if not cells:
         return np.full(n, digest("", 16), dtype=object)
-    if frame.columns.is_unique:  # a column at a time: a list of columns is a slow take
-        series = [frame[c] for c in columns]
-    else:
-        sub = frame[list(columns)]
-        series = [sub.iloc[:, j] for j in range(sub.shape[1])]
-    texts = []  # column by column: a column of text (most are) needs no str() per cell
-    for col in series:
-        values = col.to_numpy(dtype=object)
-        # a column of texts only (as the normaliser leaves them: '' when empty) has no missing
-        # cell to blank: telling that is a third of what testing every cell takes
-        text_only = infer_dtype(values, skipna=False) == "string"
-        if not text_only:
-            values = values.copy()
-            values[pd.isna(values)] = ""
-            text_only = infer_dtype(values, skipna=False) == "string"
-        text = values.tolist()
-        texts.append(text if text_only else list(map(str, text)))
     sha1 = hashlib.sha1
     return np.array(
-        [sha1("\x1f".join(row).encode("utf-8")).hexdigest()[:16] for row in zip(*texts)],
+        [sha1(row.encode("utf-8")).hexdigest()[:16] for row in map("\x1f".join, zip(*cells))],
         dtype=object,
     )
 

@@ -37,7 +37,7 @@ from .entities import (
     find_column,
     text_column,
 )
-from .ids import content_digests, stable_ids
+from .ids import cell_texts, row_digests, stable_ids
 from .ids import digest as digest_of
 from .reading_links import reading_decisions
 from .settings import (
@@ -121,11 +121,21 @@ def find_duplicates(
     stage_order = load_stage_order(rules_dir)
     status_of = load_stage_status(rules_dir)
     effective = effective_date(work)  # recency and the stage guard both need it
-    rank = recency_rank(work, stage_order=stage_order, effective=effective)
+    # the content of a row is digested twice (recency's tie-break: every field; exact copies:
+    # the canonical fields), from one set of the fields' cells as texts
+    fields = [c for c in work.columns if not str(c).startswith("_")]
+    texts = cell_texts(work, fields)
+    rank = recency_rank(
+        work,
+        content=row_digests(texts, fields, len(work)),
+        stage_order=stage_order,
+        effective=effective,
+    )
     # a deal keeps the values of its closed row (won, lost) over a later open snapshot
     deal_rank = closed_first(work, rank, status_of)
     given, bad = _decisions(settings, decisions)
-    unit, unit_digest = _exact_units(records, rank, settings.exact_duplicate_ignore)
+    unit, unit_digest = _exact_units(records, rank, settings.exact_duplicate_ignore, texts)
+    del texts
 
     # companies, then contacts inside companies, then deals inside companies
     ext = existing_accounts(existing, settings)
@@ -393,7 +403,10 @@ def _decisions(
 
 
 def _exact_units(
-    records: pd.DataFrame, rank: np.ndarray, ignore: tuple[str, ...]
+    records: pd.DataFrame,
+    rank: np.ndarray,
+    ignore: tuple[str, ...],
+    texts: Mapping[str, list[list[str]]],
 ) -> tuple[np.ndarray, np.ndarray]:
     """For every row, the position of the row it is an exact copy of (itself when none), and
     the digest of the content the copies share.
@@ -401,7 +414,8 @@ def _exact_units(
     Copies are rows with the same value in every canonical field (a row pasted twice): they
     are one record, and of a set of copies the most recent one stands for all. Which copy that
     is does not matter (they are equal), so nothing else depends on the order of the rows. A
-    row with no value at all is a unit of its own.
+    row with no value at all is a unit of its own. ``texts``: the :func:`cell_texts` of (at
+    least) the canonical fields.
     """
     cols = [
         c
@@ -409,7 +423,7 @@ def _exact_units(
         if not str(c).startswith("_") and not str(c).startswith("extra:") and c not in ignore
     ]
     n = len(records)
-    digest = content_digests(records, cols)
+    digest = row_digests(texts, cols, n)
     if not cols or n == 0:
         return np.arange(n), digest
     # a row with no value has the digest of empty cells; only the rows with that digest are

@@ -312,7 +312,10 @@ def primary_script(rows: pd.DataFrame, fields: tuple[str, ...], setting: str = "
         if f not in rows:
             continue
         ok = ~empty_mask(rows[f])
-        df = pd.DataFrame({"file": files[ok], "s": rows.loc[ok, f].map(script_of)})
+        # each distinct name's script once: a tracker writes its companies on every deal row
+        code, distinct = pd.factorize(rows[f].to_numpy(dtype=object)[ok])
+        scripts = np.fromiter(map(script_of, distinct), object, len(distinct))
+        df = pd.DataFrame({"file": files[ok], "s": scripts[code]})
         for _, g in df.groupby("file"):
             votes[g["s"].mode().sort_values().iloc[0]] += 1
     return "latin" if votes["latin"] > votes["ja"] else "ja"

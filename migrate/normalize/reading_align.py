@@ -678,25 +678,39 @@ def _frame(words: tuple[str, ...]) -> frozenset[str]:
     text = "".join(words).replace("tz", "ts")
     if text.startswith("x"):  # Xebio: ゼビオ
         text = "z" + text[1:]
-    # a final s was taken for a plural (Aderans: aderan), katakana sounds it (アデランス)
-    return frozenset(_sound(t, r) for t in (text, text + "s") for r in _ENGLISH_RULES)
+    # a final s was taken for a plural (Aderans: aderan), katakana sounds it (アデランス); the
+    # three chains of rules share their first substitutions, made once per text
+    heads = (_substituted(t, _SHARED_RULES) for t in (text, text + "s"))
+    return frozenset(_one_nasal(_substituted(h, rules)) for h in heads for rules in _ENGLISH_TAILS)
 
 
 _SOUNDS_R = tuple(p for p in _SOUND_RULES if "r(?!" not in p[0].pattern)
 # English g before e and i is hard as often as soft (Ringer: リンガー, Gecoss: ジェコス)
 _SOUNDS_G = tuple(p for p in _SOUND_RULES if not p[0].pattern.startswith("g(?="))
 _ENGLISH_RULES = (_SOUND_RULES, _SOUNDS_R, _SOUNDS_G)
+# the rules every English chain starts with, and what each chain applies after them
+_SHARED = next(
+    (k for k, rules in enumerate(zip(*_ENGLISH_RULES)) if len(set(rules)) > 1),
+    min(map(len, _ENGLISH_RULES)),
+)
+_SHARED_RULES = _SOUND_RULES[:_SHARED]
+_ENGLISH_TAILS = tuple(rules[_SHARED:] for rules in _ENGLISH_RULES)
 
 
-def _sound(text: str, rules: tuple[tuple[re.Pattern[str], str], ...] = _SOUND_RULES) -> str:
+def _substituted(text: str, rules: tuple[tuple[re.Pattern[str], str], ...]) -> str:
+    for pattern, repl in rules:
+        text = pattern.sub(repl, text)
+    return text
+
+
+def _sound(text: str) -> str:
     """A sound key (:func:`sound_key`) with m and n one consonant."""
-    if rules is _SOUND_RULES:
-        text = sound_key(text)
-    else:
-        for pattern, repl in rules:
-            text = pattern.sub(repl, text)
-    # a first vowel is a vowel (Hub / habu, Aeon / ion: h is silent, katakana and English
-    # vowels differ)
+    return _one_nasal(sound_key(text))
+
+
+def _one_nasal(text: str) -> str:
+    """A sound key's m and n as one consonant, a first vowel as a vowel (Hub / habu, Aeon /
+    ion: h is silent, katakana and English vowels differ)."""
     return ("a" if text[:1] in "aeiou" else text[:1]) + text[1:].replace("m", "n")
 
 
