@@ -30,8 +30,8 @@ if TYPE_CHECKING:
     from .readers import _XmlScan
 
 # a cell holding a value (a non-empty <v> or an inline string, after an optional formula): its
-# column letters, its row, and the whole cell up to its end tag
-_VALUE_CELL_RE = re.compile(
+# column letters and its row (the readers' XML pass finds a chunk's first such cell with it too)
+VALUE_CELL_RE = re.compile(
     rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+)(\d+)"[^>]*?(?<!/)>\s*'
     rb"(?:<(?:\w+:)?f\b[^>]*?(?:/>|>[^<]*</(?:\w+:)?f>)\s*)?"
     rb"(?:<(?:\w+:)?v>[^<]|<(?:\w+:)?is>)"
@@ -144,7 +144,7 @@ def without_far_cells(
             data = zf.read(scan.part)
             cells = [
                 (int(r), _col_index(c), m)
-                for m in _VALUE_CELL_RE.finditer(data)
+                for m in VALUE_CELL_RE.finditer(data)
                 for c, r in [m.groups()]
             ]
             if not cells:

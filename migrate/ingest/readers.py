@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputFileError
+from .extent import VALUE_CELL_RE
 from .files import EXT_FORMAT, FORMAT_LABEL, PASSWORD_HINT, Limits, SourceFile
 
 
@@ -443,12 +444,6 @@ _ERROR_CELL_RE = re.compile(
     rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>"
 )
 _DIMENSION_RE = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\bref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
-# a cell whose value is a non-empty <v> or an inline string, after an optional formula
-_VALUE_CELL_RE = re.compile(
-    rb'<(?:\w+:)?c\b[^>]*?\br="[A-Z]+(\d+)"[^>]*?(?<!/)>\s*'
-    rb"(?:<(?:\w+:)?f\b[^>]*?(?:/>|>[^<]*</(?:\w+:)?f>)\s*)?"
-    rb"(?:<(?:\w+:)?v>[^<]|<(?:\w+:)?is>)"
-)
 _MERGE_RE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([^"]*)"')
 _RANGE_REF_RE = re.compile(r"([A-Z]+)(\d+):([A-Z]+)(\d+)")
 
@@ -629,9 +624,9 @@ def _scan_chunk(data: bytes, scan: _XmlScan) -> None:
     # the rows of the chunk's first and last cells holding a value: a long run of rows without
     # one (within a chunk or between two) is where a stray far cell may lie (see .extent); the
     # last value is near the chunk's end (it is cut after a cell), so its tail is searched first
-    first = _VALUE_CELL_RE.search(data)
+    first = VALUE_CELL_RE.search(data)
     if first:
-        top = int(first.group(1))
+        top = int(first.group(2))
         if scan.last_value_row is not None and top - scan.last_value_row > scan.gap_rows + 1:
             scan.row_gap = True
         for since in (max(len(data) - 65536, 0), 0):
@@ -652,7 +647,7 @@ def _scan_chunk(data: bytes, scan: _XmlScan) -> None:
         scan.last_value_row = max(bottom, top, scan.last_value_row or 0)
     if scan.first_value_row is None:
         if first:
-            scan.first_value_row = int(first.group(1))
+            scan.first_value_row = int(first.group(2))
         if scan.dimension is None:
             dim = _DIMENSION_RE.search(data)
             if dim:
