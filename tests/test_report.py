@@ -886,3 +886,19 @@ def test_per_value_is_map(values, dtype, fn) -> None:
     function once per distinct value."""
     series = pd.Series(values, index=range(10, 10 + len(values)), dtype=dtype)
     pd.testing.assert_series_equal(rv.per_value(series, fn), series.map(fn))
+
+
+def test_a_file_without_sheets_is_labelled_by_its_kind(tmp_path: Path) -> None:
+    """u21: the HTML table a web system downloads as .xls showed as '(CSV)' in the report's
+    table of sheets. A text file is (CSV); another file without sheet names, its one table."""
+    from migrate.pipeline import run
+
+    table = "<tr><th>Company</th><th>Deal</th><th>Amount</th></tr>"
+    table += "<tr><td>Acme Corp</td><td>Renewal</td><td>1000</td></tr>"
+    (tmp_path / "export.xls").write_text(f"<html><body><table>{table}</table></body></html>")
+    (tmp_path / "deals.csv").write_text("Company,Deal,Amount\nBeta Inc,New,2000\n")
+    out = tmp_path / "out"
+    run([str(tmp_path / "export.xls"), str(tmp_path / "deals.csv")], out=out, target=None)
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "export.xls</td><td>(one table)" in html
+    assert "deals.csv</td><td>(CSV)" in html

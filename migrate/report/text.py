@@ -149,6 +149,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "na": ("この実行では利用できません", "Not available in this run"),
     "none-found": ("ありません", "None"),
     "csv": ("（CSV）", "(CSV)"),
+    "one-table": ("（表 1 つ）", "(one table)"),
     # import section
     "imp.intro": (
         "読み込んだ全行の行き先です。読込行 = 取込 + 統合 + 除外 + スキップ（空行は別に数えます）。",

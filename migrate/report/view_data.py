@@ -35,7 +35,9 @@ def import_section(p: Page) -> str:
     rows = []
     for s in imp["sheets"]:
         why = ", ".join(f"{p.reason_label(k)} {n}" for k, n in s["skipped_reasons"].items())
-        sheet = e(s["sheet"]) or p.t("csv")
+        # a text file has no sheets; a web page saved as .xls (its one table) none either
+        text_file = str(s.get("file", "")).lower().endswith((".csv", ".tsv", ".txt"))
+        sheet = e(s["sheet"]) or p.t("csv" if text_file else "one-table")
         if s["kind"] == "skipped":
             sheet += f' <span class="ex">({e(p.reason_label(s["reason"]))})</span>'
             if s.get("rows_not_read"):
