@@ -991,6 +991,10 @@ def test_a_tracker_read_last_week_that_cannot_be_read_now_breaches(
     assert re.search(rf"files\.unreadable +team_b\.xlsx: {why} +1 +<= 0 .* fail", text), text
     assert second.unreadable and second.unreadable[0][0] == "team_b.xlsx"
     assert to_json(second)["unreadable"][0]["file"] == "team_b.xlsx"
+    # its deals were not seen, not deleted: they are listed, and the share of deals gone
+    # counts only the files read (before, a 26% warning stood beside the breach)
+    assert {f for f, _, _, _ in second.deals_gone} == {"team_b.xlsx"}
+    assert _row(second, "deals.gone-share", "")[0].metric.value == 0.0, render_text(second)
     # still unreadable a week later (other files changed): still a breach
     third = run_check([str(_with_team_b(tmp_path / "w3", fixture, west=29))], history=hist)
     assert third.previous is not None and third.previous.seq == second.run.seq

@@ -211,7 +211,7 @@ def run_check(
     present = [*metrics, *(Metric(UNREADABLE, f) for f in unreadable)]
     previous, renamed, gone = match_renamed(previous, present, quality.version_marks)
     # deals deleted since the compared run (5 of 20 gone is no figure's drop)
-    metrics, deals_gone = gone_deals(metrics, deals, before, renamed)
+    metrics, deals_gone = gone_deals(metrics, deals, before, renamed, set(unreadable))
     read_before: set[str] | None = None
     if earlier is not None:
         to = dict(renamed)

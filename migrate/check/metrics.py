@@ -12,7 +12,7 @@ the same definitions are counted on the run's records and findings. Shares are 0
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -397,6 +397,7 @@ def gone_deals(
     now: list[DealKey],
     before: list[DealKey] | None,
     renamed: Iterable[tuple[str, str]] = (),
+    unread: Collection[str] = (),
 ) -> tuple[list[Metric], list[DealKey]]:
     """``metrics`` with ``deals.gone-share`` added, overall and per source of this run, and the
     deals of ``before`` (the compared run's, None when there is none) that are in no file now.
@@ -404,6 +405,8 @@ def gone_deals(
     A deal is gone when its id is nowhere in this run (a deal moved to another file is not);
     a source's share counts the deals the compared run saw in it (under its old name when the
     file was renamed). Without a compared run, or one that kept no deals, the value is empty.
+    The deals of a file present but unreadable now (``unread``) are returned, not counted in
+    the overall share: they were not seen, and ``files.unreadable`` judges that file.
     """
     sources = list(dict.fromkeys(m.source for m in metrics if m.source != OVERALL))
     if not before:
@@ -418,7 +421,9 @@ def gone_deals(
         seen.setdefault(d, (f, sh, d, label))  # named where it was
         by_source.setdefault((to.get(f, f), sh), set()).add(d)
     gone = [k for d, k in seen.items() if d not in present]
-    extra = [Metric("deals.gone-share", "", "", _ratio(len(gone), len(seen)), len(gone), len(seen))]
+    measured = [d for d, k in seen.items() if to.get(k[0], k[0]) not in unread]
+    lost = sum(1 for d in measured if d not in present)
+    extra = [Metric("deals.gone-share", "", "", _ratio(lost, len(measured)), lost, len(measured))]
     for src in sources:
         ids = by_source.get(src, set())
         n = sum(1 for d in ids if d not in present)

@@ -272,11 +272,9 @@ def find_duplicates(
         1, "existing_id", frames["companies"]["company_id"].map(existing_of).fillna("").to_numpy()
     )
     tracker_names = _keep_existing_names(frames["companies"], ext)
-    frames["companies"]["mail_domain"] = (
-        frames["companies"]["company_id"]
-        .map(_mail_domains(companies.row_ids, work, settings.free_mail_domains))
-        .fillna("")
-        .to_numpy(dtype=object)
+    domains = _mail_domains(companies.row_ids, work, settings.free_mail_domains).to_dict()
+    frames["companies"]["mail_domain"] = np.array(
+        [domains.get(c, "") for c in frames["companies"]["company_id"].tolist()], dtype=object
     )
     found.append(explain.existing_match_findings(frames["companies"], tracker_names))
     if existing and existing.get("contacts") is not None and len(frames["contacts"]):
