@@ -181,12 +181,9 @@ _BRACKETED = re.compile(r"[（(【\[［][^）)】\]］]*[）)】\]］]")
 #: the date a dated note opens with (11/1 他社に決定, 2026/11/01: 失注, 11月1日 受注): the
 #: date says when, the words after it what happened
 _NOTE_DATE = re.compile(
-    r"^\s*(?:\d{2,4}\s*[/.\-年]\s*)?\d{1,2}\s*[/.\-月]\s*\d{1,2}\s*日?"
+    r"^\s*(?:\d{2,4}\s*[/.\-年]\s*)?(?P<month>\d{1,2})\s*[/.\-月]\s*(?P<day>\d{1,2})\s*日?"
     r"(?:\s*[（(][月火水木金土日][）)])?[\s:：、,，]+"
 )
-
-
-_MONTH_DAY = re.compile(r"(\d{1,2})\s*[/.\-月]\s*(\d{1,2})")
 
 
 def _latest_entry(note: str) -> str:
@@ -194,16 +191,10 @@ def _latest_entry(note: str) -> str:
     on a line of its own, u20's memo continued on the next line): its last line, the latest;
     any other note whole."""
     lines = [ln for ln in note.splitlines() if ln.strip()]
-    if len(lines) < 2 or not all(_NOTE_DATE.match(ln) for ln in lines):
+    dates = [_NOTE_DATE.match(ln) for ln in lines]
+    if len(lines) < 2 or not all(dates):
         return note
-    days = []
-    for ln in lines:
-        opening = _NOTE_DATE.match(ln)
-        found = _MONTH_DAY.findall(opening.group() if opening else "")
-        if not found:
-            return note
-        month, day = found[-1]
-        days.append(int(month) * 100 + int(day))
+    days = [int(d["month"]) * 100 + int(d["day"]) for d in dates if d]
     # later down the note, or into the next year once (12/20 then 1/10)
     wraps = sum(1 for a, b in zip(days, days[1:]) if b < a)
     if wraps > 1 or (wraps == 1 and not any(b < a - 600 for a, b in zip(days, days[1:]))):
