@@ -30,9 +30,10 @@ if TYPE_CHECKING:
 
 Language = Literal["ja", "en"]
 
-#: Where the reference date came from: ``--as-of``, the data, a workbook's saved date
-#: (``saved:<file name>``), or nowhere (the date-relative checks are skipped).
-AS_OF_SOURCES = ("given", "data", "saved", "none")
+#: Where the reference date came from: ``--as-of``, the data, the day a sheet states above its
+#: table (``stated:<file › sheet>``), a workbook's saved date (``saved:<file name>``), or
+#: nowhere (the date-relative checks are skipped).
+AS_OF_SOURCES = ("given", "data", "stated", "saved", "none")
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ class RunContext:
     rules: Rules
     target: TargetProfile | None = None
     as_of: dt.date | None = None
-    as_of_source: str = "none"  # given | data | saved:<file> | none
+    as_of_source: str = "none"  # given | data | stated:<file › sheet> | saved:<file> | none
     lang: Language = "en"  # the language of messages, report.html and quality.xlsx
     lang_source: Literal["given", "sources"] = "sources"
     source_lang: Language = "en"  # the language most data rows are written in
@@ -149,6 +150,8 @@ class RunContext:
             self.as_of_source,
             f"the date {self.as_of_source.removeprefix('saved:')} was last saved",
         )
+        if self.as_of_source.startswith("stated:"):
+            where = f"the date {self.as_of_source.removeprefix('stated:')} states above its table"
         return f"reference date: {self.as_of.isoformat()} ({where})"
 
     def to_json(self) -> dict[str, Any]:

@@ -169,6 +169,7 @@ def run(
     """
     from .bundle import load_rules_bundle
     from .dedupe import find_duplicates, read_decisions
+    from .dedupe.survivorship import STATED_COLUMN
     from .normalize import normalize_records
     from .report import build_report, source_language
     from .stage_review import vocabulary_with_decisions
@@ -213,6 +214,7 @@ def run(
         schema = rules.schema
         records = to_records(ingest.tables, schema, ingest.files)
         records["_source_saved"] = _saved_dates(records, ingest)
+        records[STATED_COLUMN] = _stated_dates(records, ingest)
     warning = memory_warning(len(records))  # said now, not after minutes and a killed process
     if warning:
         logging.getLogger("sfa_migrate").warning(warning)
@@ -553,12 +555,25 @@ def _saved_dates(records: pd.DataFrame, ingest: IngestResult) -> pd.Series:
     return records["_source_file"].map(saved).astype(object).fillna("")
 
 
+def _stated_dates(records: pd.DataFrame, ingest: IngestResult) -> pd.Series:
+    """The day each row's sheet states above its table (ISO, '' if none): how recent its rows
+    are (migrate/dedupe/survivorship.py sheet_dates)."""
+    out = pd.Series("", index=records.index, dtype=object)
+    stated = {(t.file, t.sheet): t.stated_date for t in ingest.tables if t.stated_date}
+    if stated and not records.empty:
+        files, sheets = records[SOURCE_FILE].astype(object), records[SOURCE_SHEET].astype(object)
+        for (file, sheet), day in stated.items():
+            out[(files == file) & (sheets == sheet)] = day
+    return out
+
+
 def _reference_date(
     given: dt.date | None, records: pd.DataFrame, ingest: IngestResult
 ) -> tuple[dt.date | None, str]:
     """The date ages and "not in the future" count from, and where it came from.
 
-    ``--as-of``; else the latest updated/created date in the data; else the latest date a
+    ``--as-of``; else the latest updated/created date in the data, or the latest day a sheet
+    states above its table (最終更新：2026/1/20) when that is later; else the latest date a
     workbook was last saved (its document properties); else none, and the date-relative checks
     are skipped. Never the wall clock: the same inputs give the same outputs.
     """
@@ -567,12 +582,27 @@ def _reference_date(
     from .normalize import as_of_date
 
     day = as_of_date(records)
+    stated = _latest_stated(ingest, records)
+    if stated is not None and (day is None or stated[0] > day):
+        return stated[0], f"stated:{stated[1]}"
     if day is not None:
         return day, "data"
     saved = _saved_date(ingest, records)
     if saved is not None:
         return saved[0], f"saved:{saved[1]}"
     return None, "none"
+
+
+def _latest_stated(ingest: IngestResult, records: pd.DataFrame) -> tuple[dt.date, str] | None:
+    """The latest day a sheet whose rows were read states above its table, and the sheet
+    (``file › sheet``)."""
+    with_rows = set(records[SOURCE_FILE].map(cell_text)) if SOURCE_FILE in records else set()
+    stated = [
+        (dt.date.fromisoformat(t.stated_date), f"{t.file} › {t.sheet}" if t.sheet else t.file)
+        for t in ingest.tables
+        if t.stated_date and t.file in with_rows and len(t.data)
+    ]
+    return max(stated) if stated else None
 
 
 def _saved_date(ingest: IngestResult, records: pd.DataFrame) -> tuple[dt.date, str] | None:

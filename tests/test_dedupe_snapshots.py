@@ -576,3 +576,20 @@ def test_a_deal_lost_last_fiscal_year_and_listed_open_this_year_is_the_next_deal
     result = find_duplicates(frame([*rows, *_background()]))
     assert result.records.loc[0, "deal_id"] != result.records.loc[1, "deal_id"]
     assert _deal(result, 1)["stage"] == "proposal"
+
+
+def test_the_day_a_sheet_states_above_its_table_comes_before_its_saved_day() -> None:
+    # the ヨミ表 says it is of 2025-09-10 (最終更新) but was opened and saved again in October;
+    # the report beside it is of 2025-09-30: the report holds the current values
+    rows = [
+        {**EPSILON_JA, "stage": "proposal", "amount": 10_000_000.0,
+         "_file": "ヨミ表.xlsx", "_source_saved": "2025-10-20", "_sheet_stated": "2025-09-10"},
+        {**EPSILON_JA, "stage": "proposal", "amount": 12_000_000.0,
+         "_file": "商談レポート.xlsx", "_source_saved": "2025-09-30", "_order": 1000},
+    ]  # fmt: skip
+    result = find_duplicates(frame([*rows, *_background()]))
+    assert _deal(result)["amount"] == 12_000_000.0
+    # without the statement the workbook saved last wins
+    rows[0]["_sheet_stated"] = ""
+    result = find_duplicates(frame([*rows, *_background()]))
+    assert _deal(result)["amount"] == 10_000_000.0

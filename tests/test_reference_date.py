@@ -163,3 +163,43 @@ def test_the_summary_line_and_the_report_count_the_files_read_alike(tmp_path):
     assert "read 1 file(s) (1 could not be used)" in res.stderr
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "読み込んだファイル: 1 · 読み込めなかったファイル: 1<" in html  # a Japanese tracker
+
+
+def _titled(path: Path, title: str, rows: list[dict]) -> None:
+    """A tracker with ``title`` in A1, a blank row, then the table."""
+    with pd.ExcelWriter(path) as xl:
+        pd.DataFrame([[title]]).to_excel(xl, index=False, header=False)
+        pd.DataFrame(rows).to_excel(xl, index=False, startrow=2)
+
+
+def test_the_day_a_sheet_states_above_its_table_is_the_reference_date(tmp_path):
+    # no updated/created column; the title says the figures are of 2026-01-20, the workbook was
+    # saved again in March: the sheet's own statement is the day its data is of
+    src = tmp_path / "ヨミ表.xlsx"
+    _titled(src, "第二営業部 ヨミ表　2026年1月20日現在", ROWS)
+    _with_saved_date(src, "2026-03-01")
+    res = pipeline.run([str(src)], target="salesforce")
+    assert res.as_of == dt.date(2026, 1, 20)
+    assert res.as_of_source == "stated:ヨミ表.xlsx › Sheet1"
+    assert res.report["context"]["today_source"] == "stated"
+    said = res.findings[res.findings["rule"] == "ingest.sheet-date"]
+    assert said["original"].tolist() == ["2026年1月20日現在"]
+    assert said["value"].tolist() == ["2026-01-20"] and said["row"].tolist() == [1]
+
+
+def test_a_stated_day_earlier_than_the_data_does_not_set_the_reference_date(tmp_path):
+    # a title nobody updated (最終更新：2025/4/1) beside rows updated in 2026
+    src = tmp_path / "tracker.xlsx"
+    rows = [{**r, "更新日": "2026-02-10"} for r in ROWS]
+    _titled(src, "最終更新：2025/4/1", rows)
+    res = pipeline.run([str(src)], target="salesforce")
+    assert res.as_of == dt.date(2026, 2, 10) and res.as_of_source == "data"
+
+
+def test_a_forecast_for_a_day_is_no_statement_of_the_sheets_date(tmp_path):
+    src = tmp_path / "予実.xlsx"
+    _titled(src, "2026年3月末時点見込み", ROWS)
+    _with_saved_date(src, "2026-01-15")
+    res = pipeline.run([str(src)], target="salesforce")
+    assert res.as_of == dt.date(2026, 1, 15) and res.as_of_source == "saved:予実.xlsx"
+    assert "ingest.sheet-date" not in set(res.findings["rule"])

@@ -115,6 +115,9 @@ def _dates(rows: pd.DataFrame, name: str) -> pd.Series:
 # the date the row's workbook was last saved (its document properties, ISO; '' when unknown):
 # a bookkeeping column the pipeline fills from ingest's files (migrate/ingest/props.py)
 SAVED_COLUMN = "_source_saved"
+# the day the title block above the row's table says its sheet is of (最終更新：2026/1/20; ISO,
+# '' when it says none), from ingest (migrate/ingest/layout/stated.py)
+STATED_COLUMN = "_sheet_stated"
 
 
 def effective_date(rows: pd.DataFrame) -> pd.Series:
@@ -251,8 +254,9 @@ def _month_only(sheet: str) -> int:
 
 
 def sheet_dates(rows: pd.DataFrame, named_only: bool = False) -> pd.Series:
-    """Per row, the date its sheet is of: the date its file or sheet name carries, else the day
-    its workbook was last saved ('' when neither; with ``named_only`` only the name's). A name
+    """Per row, the date its sheet is of: the day its title block states (最終更新：2026/1/20,
+    the team's own word for its rows), else the date its file or sheet name carries, else the
+    day its workbook was last saved ('' when none; with ``named_only`` not the saved day). A name
     that gives only a month (``ヨミ表_2026年1月``) is of the saved day when the workbook was
     saved in that month (the January sheet saved on the 20th holds the 20th's figures), else
     of the month's first day."""
@@ -260,9 +264,12 @@ def sheet_dates(rows: pd.DataFrame, named_only: bool = False) -> pd.Series:
     files = as_texts(rows.get("_source_file", blank))
     sheets = as_texts(rows.get("_source_sheet", blank))
     saved = _dates(rows, SAVED_COLUMN).str.slice(0, 10).to_numpy(dtype=object)
-    # the rows of a sheet share its file, name and saved day: each distinct three read once
-    code, first = _distinct_rows([files, sheets, saved])
-    dates = [_sheet_date(files[i], sheets[i], saved[i], named_only) for i in first.tolist()]
+    stated = _dates(rows, STATED_COLUMN).str.slice(0, 10).to_numpy(dtype=object)
+    # the rows of a sheet share its file, name, stated and saved day: each distinct four read once
+    code, first = _distinct_rows([files, sheets, saved, stated])
+    dates = [
+        stated[i] or _sheet_date(files[i], sheets[i], saved[i], named_only) for i in first.tolist()
+    ]
     return pd.Series(np.asarray(dates, dtype=object)[code], index=rows.index, dtype=object)
 
 

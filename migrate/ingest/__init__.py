@@ -104,6 +104,7 @@ def parse_ingest_rules(path: str) -> tuple[IngestRules, Limits]:
         "column_fallbacks",
         "third_party_words",
         "csv_extra_fields",
+        "stated_dates",
         "limits",
     ]
     problems.keys(doc, "", allowed)
@@ -143,6 +144,8 @@ def parse_ingest_rules(path: str) -> tuple[IngestRules, Limits]:
                 tuple(problems.string_list(pair.get("fallback"), f"{where}.fallback")),
             )
         )
+    stated = doc.get("stated_dates") or {}
+    problems.keys(stated, "stated_dates", ["before", "after"])
     extra = doc.get("csv_extra_fields") or {}
     problems.keys(
         extra,
@@ -218,6 +221,8 @@ def parse_ingest_rules(path: str) -> tuple[IngestRules, Limits]:
         ),
         csv_numbers=numbers,
         csv_reject_share=float(extra.get("reject_share", 0.5)),
+        stated_date_before=tuple(problems.string_list(stated.get("before"), "stated_dates.before")),
+        stated_date_after=tuple(problems.string_list(stated.get("after"), "stated_dates.after")),
     )
     problems.raise_if_any()
     lim = Limits(**{k: type(getattr(Limits, k))(v) for k, v in limits.items() if k in limit_keys})

@@ -21,7 +21,7 @@ from ..schema import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET
 from . import values as v
 from .settings import ReportRules, StageView
 
-TodaySource = Literal["given", "data", "saved", "none"]
+TodaySource = Literal["given", "data", "stated", "saved", "none"]
 STATUS = "_status"
 
 
@@ -106,7 +106,7 @@ def build_context(
     stages = v.per_value(v.column(records, "stage"), model.resolve)
     source: TodaySource = "given"
     if today_source is not None:
-        source = "saved" if today_source.startswith("saved:") else today_source  # type: ignore[assignment]
+        source = today_source.split(":", 1)[0]  # type: ignore[assignment]
     elif today is None:
         # the run's own reference date, else the same rule on these records (migrate.asof)
         today = getattr(result, "as_of", None)
@@ -114,7 +114,7 @@ def build_context(
         if today is None:
             today = as_of_date(records)
             run_source = "data" if today is not None else "none"
-        source = "saved" if run_source.startswith("saved:") else run_source or "data"  # type: ignore[assignment]
+        source = run_source.split(":", 1)[0] or "data"  # type: ignore[assignment]
     return Context(
         result=result,
         rules=rules,

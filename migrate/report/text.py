@@ -60,6 +60,10 @@ WORDS: dict[str, tuple[str, str]] = {
         "unknown (no updated/created dates, no saved date of a workbook; give --as-of)",
     ),
     "today.saved": ("ブックの最終保存日", "the date a workbook was last saved"),
+    "today.stated": (
+        "シートの表の上に書かれた日付（最終更新日など）",
+        "the date a sheet states above its table (last updated ...)",
+    ),
     "sources": ("読み込んだファイル", "Files read"),
     "print": ("印刷", "Print"),
     "masked": (

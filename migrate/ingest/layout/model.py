@@ -74,6 +74,10 @@ class IngestRules:
     # fields nothing explains that are rejected (more: the header is short, read as they are)
     csv_numbers: NumberSplit = NumberSplit()
     csv_reject_share: float = 0.5
+    # the words a title block states the day a sheet is of with: before the date (最終更新：
+    # 2026/1/20, As of 2026-01-20) and after it (2026年1月20日現在) (migrate.ingest.layout.stated)
+    stated_date_before: tuple[str, ...] = ()
+    stated_date_after: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -129,6 +133,9 @@ class SheetTable:
     # (Excel row, field) -> (cell, error) of a data cell showing an Excel error (#NAME?), read
     # as empty: a reject for the empty field names the error instead (migrate.export)
     excel_errors: dict[tuple[int, str], tuple[str, str]] = field(default_factory=dict)
+    # the day the title block above the table says the sheet is of (ISO; '' when it says none):
+    # how recent its rows are (migrate.dedupe.survivorship.sheet_dates)
+    stated_date: str = ""
 
     @property
     def data_rows(self) -> list[int]:

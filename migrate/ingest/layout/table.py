@@ -42,7 +42,8 @@ from .model import IngestRules, RowClass, SheetOverride, SheetTable
 from .override import _apply_override
 from .pairs import fold_row_pairs
 from .rows import CellTexts, _whole_number, classify_rows
-from .units import apply_cents, apply_sheet_unit
+from .stated import stated_date
+from .units import apply_cents, apply_sheet_unit, title_statement
 
 _NOT_RECORDS = {
     "sheet.rep-master": "a list of our own sales reps, not customer records",
@@ -254,6 +255,7 @@ def _find_in(
         cells, above, [sheet.excel_row(i) for i in above], matches, schema, grid.file, grid.sheet
     )
     table.findings.extend(unit_findings)
+    _stated_date(sheet, above, rules, rules_dir)
     # an amount in cents beside its formatted copy (Close: value, value_formatted)
     matches, cents_findings = apply_cents(body, matches, schema, grid.file, grid.sheet)
     table.findings.extend(cents_findings)
@@ -303,6 +305,35 @@ def _find_in(
     _row_marks(sheet)
     _stage_comments(sheet)
     return table
+
+
+def _stated_date(
+    sheet: _Sheet, above: list[int], rules: IngestRules, rules_dir: str | None
+) -> None:
+    """The day the title block above the table says the sheet is of (最終更新：2026/1/20), with
+    its finding."""
+    if not above:
+        return
+    excel = [sheet.excel_row(i) for i in above]
+    hit = title_statement(sheet.cells, above, excel, lambda v: stated_date(v, rules, rules_dir))
+    if hit is None:
+        return
+    (day, words), row = hit
+    sheet.table.stated_date = day
+    sheet.table.findings.append(
+        Finding(
+            "ingest.sheet-date",
+            "info",
+            f"the sheet states '{words}' above its table (row {row}): its rows are taken as of "
+            f"{day} (how recent they are beside another tracker's)",
+            sheet.grid.file,
+            sheet.grid.sheet,
+            row=row,
+            original=words,
+            value=day,
+            action="kept",
+        )
+    )
 
 
 def _open(grid: Grid) -> _Sheet:

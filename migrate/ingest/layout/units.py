@@ -138,7 +138,7 @@ def stated_currency(text: str, schema: Schema) -> tuple[str, str, str] | None:
     return None
 
 
-def _title_statement(
+def title_statement(
     cells: pd.DataFrame,
     above: list[int],
     excel_row: list[int],
@@ -178,7 +178,7 @@ def apply_sheet_unit(
     findings: list[Finding] = []
     targets = [k for k, m in enumerate(matches) if m.field in money and m.unit == 1.0]
     unit = (
-        _title_statement(cells, above, excel_row, lambda v: stated_unit(v, schema))
+        title_statement(cells, above, excel_row, lambda v: stated_unit(v, schema))
         if targets
         else None
     )
@@ -204,7 +204,7 @@ def apply_sheet_unit(
             )
     targets = [k for k, m in enumerate(matches) if m.field in money and not m.currency]
     ccy = (
-        _title_statement(cells, above, excel_row, lambda v: stated_currency(v, schema))
+        title_statement(cells, above, excel_row, lambda v: stated_currency(v, schema))
         if targets
         else None
     )
