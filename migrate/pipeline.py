@@ -271,6 +271,7 @@ def run(
         records = _merge_back(records, dedupe.records)
         records["_final_stage"] = _final_stages(records, dedupe.deals)
         found.append(_reject_recordless(records))
+        found.append(_hidden_sheet_deals(records, ingest.tables, model))
     with clock.stage("stages"):
         found.append(check_stage_consistency(dedupe.deals, model, context.as_of, lang=context.lang))
 
@@ -763,6 +764,45 @@ def _final_stages(records: pd.DataFrame, deals: pd.DataFrame) -> pd.Series:
     kept = dict(zip(deals["deal_id"].map(cell_text), deals["stage"].map(cell_text)))
     final = records["deal_id"].map(lambda d: kept.get(d, "") if d else "")
     return final.where(records["deal_id"] != "", own).astype(object)
+
+
+def _hidden_sheet_deals(
+    records: pd.DataFrame, tables: list[SheetTable], model: Any
+) -> pd.DataFrame:
+    """One warning per hidden sheet whose rows hold open deals found on no visible sheet.
+
+    A team hides the sheet it archived (Archive 2025, 過去分, an old copy): its deals still
+    open are imported as live pipeline. They are read like the others (nothing is dropped on a
+    guess), and the warning says how to leave the sheet out."""
+    hidden = {(t.file, t.sheet) for t in tables if not t.visible and t.kind == "table"}
+    if not hidden or records.empty or "_final_stage" not in records.columns:
+        return fnd.to_frame([])
+    files, sheets = records[SOURCE_FILE].astype(object), records[SOURCE_SHEET].astype(object)
+    on = {key: (files == key[0]) & (sheets == key[1]) for key in sorted(hidden)}
+    on_hidden = np.logical_or.reduce(list(on.values()))
+    deal = records["deal_id"].map(cell_text)
+    live = (records["_status"] != "rejected") & (deal != "")
+    seen_visible = set(deal[live & ~on_hidden])
+    still_open = records["_final_stage"].isin(model.keys_where(level="deal", status="open"))
+    found = []
+    for (file, sheet), rows in on.items():
+        here = live & still_open & rows
+        deals = sorted(set(deal[here]) - seen_visible)
+        if deals:
+            found.append(
+                fnd.Finding(
+                    "ingest.hidden-sheet-open-deals",
+                    "warning",
+                    f"{len(deals)} open deal(s) only on this hidden sheet are imported as live "
+                    "pipeline; if the sheet is an archive or an old copy, mark it skip in a "
+                    "mapping file (sfa-migrate inspect --write-mapping)",
+                    file,
+                    sheet,
+                    value=str(len(deals)),
+                    action="kept",
+                )
+            )
+    return fnd.to_frame(found)
 
 
 def _formula_first(

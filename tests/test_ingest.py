@@ -1357,3 +1357,20 @@ def test_a_memo_continued_on_the_next_line_is_the_deal_s_latest_note(tmp_path) -
     skipped = dict(table.skipped)
     assert skipped[3] == skipped[4] == "row.note-continued"
     assert skipped[7] == "row.note"
+
+
+def test_open_deals_only_on_a_hidden_sheet_get_a_warning_and_a_hidden_list_no_finding():
+    # 旧データ (hidden) holds two open deals: 北斗システム's merges into the visible sheet's lost
+    # deal, 山田電気's (商談中) is on no visible sheet: imported, with a warning that says how to
+    # leave the sheet out; _calc (very hidden, no table) is not "read like the others"
+    from migrate import pipeline
+
+    res = pipeline.run([str(FIX / "hidden-sheet-and-rows.xlsx")], target="salesforce")
+    f = res.findings
+    warned = f[f["rule"] == "ingest.hidden-sheet-open-deals"]
+    assert warned["sheet"].tolist() == ["旧データ"] and warned["severity"].tolist() == ["warning"]
+    assert warned["value"].tolist() == ["1"] and "skip" in warned.iloc[0]["message"]
+    read = f[f["rule"] == "ingest.hidden-sheet"]
+    assert read["sheet"].tolist() == ["旧データ"]
+    rows = res.crosswalk[res.crosswalk["source_sheet"] == "旧データ"]
+    assert set(rows["status"]) <= {"exported", "merged"} and len(rows) == 2

@@ -132,8 +132,22 @@ def find_table(
         and not _sheet_name_category(grid.sheet, rules)
         and (form := read_form(sheet.cells, sheet.nonempty_pos, schema, rules_dir)) is not None
     ):
-        return _form_table(sheet, form, schema, rules, rules_dir, known_companies)
-    return _find_in(sheet, schema, rules, rules_dir, override, known_companies)
+        table = _form_table(sheet, form, schema, rules, rules_dir, known_companies)
+    else:
+        table = _find_in(sheet, schema, rules, rules_dir, override, known_companies)
+    if not grid.visible and table.kind == "table":  # a hidden list or legend is no news
+        table.findings.insert(
+            0,
+            Finding(
+                "ingest.hidden-sheet",
+                "info",
+                "hidden sheet was read like the others",
+                grid.file,
+                grid.sheet,
+                action="kept",
+            ),
+        )
+    return table
 
 
 def _form_table(
@@ -337,7 +351,7 @@ def _stated_date(
 
 
 def _open(grid: Grid) -> _Sheet:
-    """The grid's trimmed cells and an empty table for it (a hidden sheet gets its finding)."""
+    """The grid's trimmed cells and an empty table for it."""
     table = SheetTable(
         grid.file,
         grid.sheet,
@@ -346,17 +360,6 @@ def _open(grid: Grid) -> _Sheet:
         visible=grid.visible,
         encoding=getattr(grid, "encoding", ""),
     )
-    if not grid.visible:
-        table.findings.append(
-            Finding(
-                "ingest.hidden-sheet",
-                "info",
-                "hidden sheet was read like the others",
-                grid.file,
-                grid.sheet,
-                action="kept",
-            )
-        )
     if grid.trimmed is not None:
         cells = grid.trimmed
     else:
