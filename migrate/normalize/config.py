@@ -160,6 +160,15 @@ class ProbabilityRules:
 
 
 @dataclass(frozen=True)
+class EmailRules:
+    """E-mail addresses (see rules/normalize.yaml ``emails``)."""
+
+    # the local parts of a shared mailbox (info@, sales@, 営業部 toiawase@): of several addresses
+    # in one cell, a person's is kept before one of these
+    role_locals: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
 class StageRules:
     """Typo tolerance of stage-word matching (see rules/normalize.yaml ``stages``)."""
 
@@ -191,6 +200,7 @@ class NormalizeRules:
     amounts: AmountRules
     probability: ProbabilityRules
     stages: StageRules
+    emails: EmailRules = EmailRules()
 
     def rule(self, kind: str) -> NormalizerRule:
         """The on-error policy of ``normalize.<kind>``."""
@@ -208,7 +218,7 @@ class NormalizeRules:
 #: The keys each section of the file may have (anything else is an error).
 _KEYS = {
     "": "kind version findings types fields normalizers placeholders spare_columns companies "
-    "people phones "
+    "people phones emails "
     "dates amounts probability stages",
     "findings": "reformats mappings text_cleaned",
     "companies": "legal_forms key_only_words honorifics cut_from leading branch_words key_folds "
@@ -224,6 +234,7 @@ _KEYS = {
     "zero_decimal_currencies decimal_point_currencies unit_suspect",
     "amounts.unit_suspect": "min_values spread certain_min_ratio",
     "probability": "range ranks strip_words",
+    "emails": "role_locals",
     "stages": "typo_min_ratio typo_min_latin_letters typo_min_cjk_chars typo_max_cjk_edits "
     "typo_blockers ambiguous_words",
 }
@@ -284,6 +295,7 @@ def parse_normalize_rules(path: str) -> NormalizeRules:
     )
     prob = g.section(doc, "probability", _KEYS["probability"].split())
     stages = g.section(doc, "stages", _KEYS["stages"].split())
+    emails = g.section(doc, "emails", _KEYS["emails"].split())
     rules = NormalizeRules(
         path=path,
         reformats=g.choice(findings, "reformats", REPORTING, "summary", "findings"),
@@ -343,6 +355,9 @@ def parse_normalize_rules(path: str) -> NormalizeRules:
                 if p.type(v, f"probability.ranks.{k}", (int, float), "a number 0-100")
             ),
             strip_words=tuple(fold(w) for w in g.words(prob, "strip_words", "probability")),
+        ),
+        emails=EmailRules(
+            role_locals=frozenset(w.lower() for w in g.words(emails, "role_locals", "emails"))
         ),
         stages=StageRules(
             typo_min_ratio=g.number(stages, "typo_min_ratio", 90, "stages", 0, 100),

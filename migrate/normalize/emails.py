@@ -35,7 +35,8 @@ _TRAILING = ".,;:!?)]}>'\"。、"
 
 
 def normalize_email(value: object, rules: NormalizeRules | None = None) -> Outcome[str]:
-    """The first valid e-mail address in a cell, lower case ("" and a failure when none)."""
+    """The first valid e-mail address in a cell, lower case ("" and a failure when none); of
+    several, the first that is not a shared mailbox's (rules/normalize.yaml ``emails``)."""
     text = clean_text(value)  # NFKC: ＠ -> @, ．-> .
     if not text:
         return Outcome("")
@@ -60,7 +61,9 @@ def normalize_email(value: object, rules: NormalizeRules | None = None) -> Outco
     if not valid:
         why = "has no @" if "@" not in s else "is not a valid e-mail address"
         return Outcome("", (), Issue("normalize.invalid-email", f"'{text}' {why}"))
-    first = valid[0]
+    role = (rules or load_rules()).emails.role_locals
+    # a person's address before a shared mailbox's (info@; kubo@: kubo@ is the contact's)
+    first = next((c for c in valid if c.split("@", 1)[0] not in role), valid[0])
     rest = list(dict.fromkeys(c for c in found if c != first))
     issues: list[Issue] = []
     if rest:
