@@ -86,6 +86,8 @@ class PeopleRules:
     not_name_words: frozenset[str] = frozenset()
     # ご担当者, 各位: who a letter is for, not a name (a contact cell of only such a word)
     addressee_words: frozenset[str] = frozenset()
+    # Western given names in katakana (ジョン): a katakana name starting with one is given-first
+    foreign_given_kana: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -224,7 +226,7 @@ _KEYS = {
     "companies": "legal_forms key_only_words honorifics cut_from leading branch_words key_folds "
     "code_leading_zeros note_marks note_min_chars note_column",
     "people": "honorific_suffixes honorific_prefixes titles name_suffixes name_particles surnames "
-    "not_name_words addressee_words",
+    "not_name_words addressee_words foreign_given_kana",
     "phones": "default_region extension_markers leading_zero_mobile_prefixes "
     "mobile_number_prefixes mobile_labels accept_unlisted_japanese_numbers",
     "dates": "min_year max_year ambiguous_order month_only month_parts fiscal_year_start_month "
@@ -336,6 +338,9 @@ def parse_normalize_rules(path: str) -> NormalizeRules:
                 w.casefold() for w in g.words(people, "not_name_words", "people")
             ),
             addressee_words=frozenset(g.words(people, "addressee_words", "people")),
+            foreign_given_kana=frozenset(
+                clean_text(w) for w in g.words(people, "foreign_given_kana", "people")
+            ),
         ),
         phones=PhoneRules(
             default_region=g.text(phones, "default_region", "JP", "phones").upper(),

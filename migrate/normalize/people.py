@@ -459,8 +459,9 @@ def _split(s: str, rules: PeopleRules, m: _Matchers, issues: list[Issue]) -> tup
             return s.replace(" ", ""), parts[-1], "・".join(parts[:-1])
         tokens = s.replace(",", " ").split()
         if len(tokens) >= 2:
-            if all(_KATAKANA_RE.match(t) for t in tokens) and any(
-                _FOREIGN_KANA_RE.search(t) for t in tokens
+            if all(_KATAKANA_RE.match(t) for t in tokens) and (
+                any(_FOREIGN_KANA_RE.search(t) for t in tokens)
+                or tokens[0] in rules.foreign_given_kana
             ):
                 return " ".join(tokens), tokens[-1], " ".join(tokens[:-1])
             return " ".join(tokens), tokens[0], " ".join(tokens[1:])
