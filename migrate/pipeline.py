@@ -616,7 +616,9 @@ def _saved_date(ingest: IngestResult, records: pd.DataFrame) -> tuple[dt.date, s
     """
     from .ingest.props import saved_date
 
-    with_rows = set(records[SOURCE_FILE].map(cell_text)) if SOURCE_FILE in records else set()
+    with_rows = (
+        {cell_text(f) for f in records[SOURCE_FILE].unique()} if SOURCE_FILE in records else set()
+    )
     saved = [
         (d, f.name)
         for f in ingest.files
@@ -758,11 +760,13 @@ def _with_cells(column: pd.Series, at: np.ndarray, values: np.ndarray) -> pd.Ser
 
 def _final_stages(records: pd.DataFrame, deals: pd.DataFrame) -> pd.Series:
     """Each row's final stage: the stage its deal kept after the merge (else its own)."""
-    own = records["stage"].map(cell_text) if "stage" in records.columns else ""
+    # each distinct stage written once; the rows' deal ids looked up at once (hashed in C)
+    own = map_values(records["stage"], cell_text) if "stage" in records.columns else ""
     if deals.empty or "stage" not in deals.columns:
         return pd.Series(own, index=records.index, dtype=object)
-    kept = dict(zip(deals["deal_id"].map(cell_text), deals["stage"].map(cell_text)))
-    final = records["deal_id"].map(lambda d: kept.get(d, "") if d else "")
+    ids, stages = deals["deal_id"].map(cell_text), map_values(deals["stage"], cell_text)
+    kept = dict(zip(ids.tolist(), stages.tolist()))  # lists: no Arrow scalar made per id
+    final = records["deal_id"].map(kept).astype(object).fillna("")
     return final.where(records["deal_id"] != "", own).astype(object)
 
 

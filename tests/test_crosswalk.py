@@ -333,3 +333,20 @@ def test_merging_back_sets_dedupes_cells_and_shares_the_other_columns():
     assert list(out["_status"]) == ["exported", "merged", "rejected"]
     assert list(out["_reason"]) == ["", "merged into D-1", "bad amount"]
     assert np.shares_memory(out["amount"].to_numpy(), records["amount"].to_numpy())
+
+
+@pytest.mark.parametrize("dtype", [object, None], ids=["object-ids", "inferred-ids"])
+def test_a_rows_final_stage_is_its_deals_else_its_own(dtype):
+    # a merged deal's stage wins; a row without a deal id keeps its own (blank, None and NaN
+    # written as ""), one whose id the deals lack gets none; a deal id twice among the deals:
+    # the last. Inferred ids: pandas' str dtype from pandas 3 on
+    index = [5, 3, 8, 1, 2, 0]
+    ids = pd.Series(["D-1", "", "D-2", "D-9", "", "D-1"], index=index, dtype=dtype)
+    stages = ["lead", None, float("nan"), "won", "proposal", ""]
+    records = pd.DataFrame({"stage": stages, "deal_id": ids}, index=index)
+    deals = pd.DataFrame({"deal_id": ["D-1", "D-2", "D-2"], "stage": ["won", "lost", None]})
+    final = pipeline._final_stages(records, deals)
+    assert final.dtype == object and list(final.index) == index
+    assert list(final) == ["won", "", "", "", "proposal", "won"]
+    no_deals = pipeline._final_stages(records, deals.iloc[0:0])
+    assert list(no_deals) == ["lead", "", "", "won", "proposal", ""]

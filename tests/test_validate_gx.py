@@ -161,11 +161,11 @@ def test_a_deferred_module_loads_on_first_use_and_leaves_sys_modules(tmp_path, m
 
 
 def test_gx_imports_without_the_parts_no_check_uses_and_they_stay_reachable() -> None:
-    """GX's SQL, Spark and file data sources and the expectations no check runs are not loaded
-    by the import (the checks run on the in-memory pandas data source); no placeholder is left
-    bound in GX, and a later read of such a name gets GX's real class. A fresh process: in
-    this one GX may be imported already. Only on the GX versions the trimmed import is taken
-    for (TRIMMED_GX_VERSIONS)."""
+    """GX's SQL, Spark and file data sources, its Data Docs views and the expectations no check
+    runs are not loaded by the import (the checks run on the in-memory pandas data source); no
+    placeholder is left bound in GX, and a later read of such a name gets GX's real class. A
+    fresh process: in this one GX may be imported already. Only on the GX versions the trimmed
+    import is taken for (TRIMMED_GX_VERSIONS)."""
     import subprocess
     import sys
 
@@ -176,10 +176,10 @@ def test_gx_imports_without_the_parts_no_check_uses_and_they_stay_reachable() ->
     probe = """
 import sys, types
 from migrate.validate import gx
-skipped = gx._OTHER_DATA_SOURCES + gx._other_expectations()
+skipped = gx._OTHER_DATA_SOURCES + gx._DATA_DOCS + gx._other_expectations()
 assert len(gx._other_expectations()) > 40, gx._other_expectations()
 gx._gx()
-loaded = [n for n in skipped if n in sys.modules]
+loaded = [n for n in (*skipped, "mistune", "jinja2") if n in sys.modules]
 assert not loaded, loaded
 placeholders = [
     (name, attr)
@@ -197,6 +197,10 @@ import great_expectations.expectations as gxe
 assert issubclass(gxe.ExpectColumnMeanToBeBetween, gxe.Expectation)
 from great_expectations.expectations.core import ExpectTableRowCountToEqual
 assert issubclass(ExpectTableRowCountToEqual, gxe.Expectation)
+from great_expectations.render import DefaultJinjaPageView
+from great_expectations.render.view import DefaultMarkdownPageView
+assert DefaultJinjaPageView.__module__ == "great_expectations.render.view.view"
+assert DefaultMarkdownPageView.__module__ == "great_expectations.render.view.view"
 """
     subprocess.run([sys.executable, "-c", probe], check=True)
 
