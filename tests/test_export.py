@@ -499,6 +499,31 @@ def lead_list() -> dict[str, pd.DataFrame]:
     )
 
 
+def test_a_deal_without_its_own_contact_has_one_primary_of_its_converted_leads(
+    targets: dict[str, TargetProfile], model: StageModel
+) -> None:
+    # d1 names no contact; two converted leads of its company link their people to it: the
+    # one whose source row comes first (row 1, p6) is the primary, the other not
+    data = lead_list()
+    deals = data["deals"]
+    deals.loc[deals["deal_id"] == "d1", "contact_id"] = ""
+    extra = deals[deals["deal_id"] == "l1"].assign(
+        deal_id="l6", contact_id="p6", _row_keys="leads.xlsx|リード|1", _source_row=1
+    )
+    data["deals"] = pd.concat([deals, extra], ignore_index=True)
+    contacts = data["contacts"]
+    more = contacts[contacts["contact_id"] == "p1"].assign(contact_id="p6")
+    data["contacts"] = pd.concat([contacts, more], ignore_index=True)
+    result = build(targets["salesforce"], model, data, today=date(2026, 1, 20))
+    roles = result.files["OpportunityContactRole.csv"]
+    d1 = roles[roles["Opportunity.Migration_Id__c"] == "d1"]
+    assert sorted(d1["Contact.Migration_Id__c"]) == ["p1", "p6"]
+    primary = dict(zip(d1["Contact.Migration_Id__c"], d1["IsPrimary"].astype(str)))
+    assert primary == {"p6": "true", "p1": "false"}
+    per_deal = roles[roles["IsPrimary"].astype(str) == "true"]["Opportunity.Migration_Id__c"]
+    assert not per_deal.duplicated().any()
+
+
 def test_lead_list_rows_are_told_by_their_sheet(model: StageModel) -> None:
     from migrate.export.records import lead_list_rows
 
@@ -523,6 +548,9 @@ def test_salesforce_converted_lead_is_a_contact_of_its_companys_deal(
     roles = result.files["OpportunityContactRole.csv"]
     pairs = set(zip(roles["Opportunity.Migration_Id__c"], roles["Contact.Migration_Id__c"]))
     assert pairs == {("d1", "p0"), ("d1", "p1")}
+    # one primary per opportunity (u22 item 9): the contact the deal names, not the lead's
+    primary = dict(zip(roles["Contact.Migration_Id__c"], roles["IsPrimary"].astype(str)))
+    assert primary == {"p0": "true", "p1": "false"}
     assert "p1" in set(result.files["Contact.csv"]["Migration_Id__c"])
     f = result.findings[result.findings["rule"] == "export.lead-converted"]
     assert list(f["row"]) == [3] and "d1" in f.iloc[0]["message"]

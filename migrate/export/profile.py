@@ -295,6 +295,8 @@ def _fields_of(records: str, columns_dir: Path) -> set[str]:
         out |= set(COMPUTED_FIELDS)
     if records == "leads":
         out.add("lead_id")
+    if records == "deal_contacts":
+        out.add("is_primary")  # the one primary contact of its deal (export/records.py)
     return out
 
 

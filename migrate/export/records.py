@@ -268,10 +268,16 @@ def build_record_sets(
     deal_rows = _join(deal_rows, all_contacts, "contact_id", "contact.", joined)
     # a converted lead's person is a contact of its company's deal, beside the deal's own
     linked = _join(linked, all_contacts, "contact_id", "contact.", joined)
+    # the converted leads' people in the order of their source rows: the same on every run
+    linked = linked.sort_values(["deal_id", ROW_KEYS, "contact_id"], kind="stable")
     pairs = pd.concat([deal_rows[deal_rows["contact_id"] != ""], linked[deal_rows.columns]])
     pairs = pairs.drop_duplicates(["deal_id", "contact_id"])
     deal_contacts = pairs[["deal_id", "contact_id", ROW_KEYS, STAGE, *SOURCE_COLUMNS]].copy()
     deal_contacts[ID] = pairs["deal_id"] + "/" + pairs["contact_id"]
+    # one primary contact per deal (Salesforce's OpportunityContactRole allows one IsPrimary
+    # per opportunity): the contact the deal itself names, else the converted lead's person
+    # whose source row comes first
+    deal_contacts["is_primary"] = ~pairs["deal_id"].duplicated().to_numpy()
     joined = {}
     for c in pairs.columns:
         if str(c).startswith("contact."):
