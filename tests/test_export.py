@@ -524,6 +524,50 @@ def test_a_deal_without_its_own_contact_has_one_primary_of_its_converted_leads(
     assert not per_deal.duplicated().any()
 
 
+def _one_person_in_two_lists() -> dict[str, pd.DataFrame]:
+    """鈴木 美咲 in a trade-show list (earlier, score 45) and a web-inquiry list (later, SQL,
+    score 20): two records of one person, no deal anywhere (u22 item 10)."""
+    data = entities(
+        companies=[company("c9", "北斗物流株式会社", 2)],
+        contacts=[contact("p9", "c9", "鈴木", "美咲", 2, email="misaki@hokuto.jp")],
+        deals=[
+            _lead_row("w1", "c9", "p9", "sql", 3, notes="資料を希望", lead_source="Web",
+                      lead_score=20.0, created_at="2026-11-10", owner=""),
+            _lead_row("t1", "c9", "p9", "lead", 4, notes="2回架電 不在", lead_source="展示会",
+                      lead_score=45.0, created_at="2026-10-21", owner="山田"),
+        ],
+    )  # fmt: skip
+    data["deals"]["lead_score"] = [20.0, 45.0]  # entities() keeps deal()'s columns only
+    return data
+
+
+def test_a_person_in_two_lead_lists_keeps_every_lists_data(
+    targets: dict[str, TargetProfile], model: StageModel
+) -> None:
+    result = build(targets["salesforce"], model, _one_person_in_two_lists())
+    (lead,) = result.files["Lead.csv"].to_dict("records")
+    # the furthest record's status; both notes (furthest first); the first touch's source
+    assert lead["Status"] == "Working - Contacted"
+    assert lead["Description"] == "資料を希望\n2回架電 不在"
+    assert lead["LeadSource"] == "展示会"
+    # the highest score; an owner the furthest record leaves empty comes from the other record
+    from migrate.export.records import build_record_sets
+
+    sets, _ = build_record_sets(_one_person_in_two_lists(), model, "leads")
+    (row,) = sets["leads"].to_dict("records")
+    assert (row["deal.lead_score"], row["owner"]) == (45.0, "山田")
+
+
+def test_a_person_in_one_lead_list_keeps_its_own_values(
+    targets: dict[str, TargetProfile], model: StageModel
+) -> None:
+    # negative: one record per person is left as it was (no source or note borrowed)
+    data = _one_person_in_two_lists()
+    data["deals"] = data["deals"][data["deals"]["deal_id"] == "w1"].reset_index(drop=True)
+    (lead,) = build(targets["salesforce"], model, data).files["Lead.csv"].to_dict("records")
+    assert (lead["Description"], lead["LeadSource"]) == ("資料を希望", "Web")
+
+
 def test_lead_list_rows_are_told_by_their_sheet(model: StageModel) -> None:
     from migrate.export.records import lead_list_rows
 

@@ -75,6 +75,8 @@ Strategy = Literal[
     "longest",
     "concatenate",
     "work_email",
+    "earliest",
+    "highest",
 ]
 STRATEGIES: tuple[str, ...] = get_args(Strategy)
 

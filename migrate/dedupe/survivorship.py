@@ -16,7 +16,9 @@ the full name it is a word of: 岡本 大輔 over 岡本), ``source_priority`` (
 listed in the rules, glob patterns), ``longest``, ``concatenate`` (every distinct value, most
 recent first, one per line: notes) and ``work_email`` (most_recent among the addresses of a
 company's own domain, before those of a free mail domain: a person merged from a business card
-and an event list keeps tanaka@sakura.co.jp over tanaka.i@gmail.com).
+and an event list keeps tanaka@sakura.co.jp over tanaka.i@gmail.com), ``earliest`` (the value
+of the least recent row that has one, most_recent's order turned round: a lead source is the
+first touch) and ``highest`` (the largest number: a lead score).
 
 Every tie is broken by content (a digest of the row's values), never by where a row stands: a
 re-sorted tracker keeps the same surviving values. Only rows equal in every value are left in
@@ -576,6 +578,8 @@ def survive(
     strategy_of = {f: rules.strategy(f) for f in present}
     strategies = set(strategy_of.values())
     orders: dict[str, np.ndarray] = {"most_recent": base_order}
+    if "earliest" in strategies:  # the first touch: the least recent row first
+        orders["earliest"] = np.lexsort((-r, icode))
     if "most_complete" in strategies:
         completeness = (~empty_frame(sub[present])).sum(axis=1).to_numpy()
         orders["most_complete"] = np.lexsort((r, -completeness, icode))
@@ -626,6 +630,10 @@ def survive(
             if f in leaders:
                 filled = ~empty_mask(col.iloc[o])
                 kept_row[f] = pd.Series(o[filled]).groupby(icode[o][filled], sort=False).first()
+        elif strategy == "highest":  # the largest number, the most recent row among equals
+            num = pd.to_numeric(col, errors="coerce").to_numpy(dtype=float)
+            o = np.lexsort((r, -np.nan_to_num(num, nan=-np.inf), icode))
+            kept = _first(pd.Series(icode[o]), col.iloc[o].reset_index(drop=True))
         elif strategy == "longest":
             lens = col.map(lambda v: len(str(v)) if v is not None and v == v else 0).to_numpy()
             o = np.lexsort((r, -lens, icode))

@@ -45,7 +45,7 @@ import numpy as np
 import pandas as pd
 
 from .. import findings as fnd
-from ..columnar import by_value
+from ..columnar import by_value, empty_cells
 from ..schema import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET
 from ..schema import cell_text as text
 from ..stages import StageModel
@@ -537,7 +537,7 @@ def _split_leads(
     p = _sorted_best_first(p, model)
     p = p.assign(lead_id=p["contact_id"].where(p["contact_id"] != "", p["deal_id"]))
     record_keys = p.groupby("lead_id", sort=False)[ROW_KEYS].agg(lambda s: _merge_keys(*s))
-    best = p.drop_duplicates("lead_id", keep="first").reset_index(drop=True)
+    best = _merged_lead_rows(p, p.drop_duplicates("lead_id", keep="first"))
     lead = best[["lead_id", "contact_id", "company_id", STAGE, *SOURCE_COLUMNS]].copy()
     lead = _with_columns(
         lead,
@@ -571,6 +571,83 @@ def _split_leads(
         lead,
         findings,
     )
+
+
+def _merged_lead_rows(p: pd.DataFrame, best: pd.DataFrame) -> pd.DataFrame:
+    """The lead of each person from all their records (``p``, best first), not the best one
+    alone: the best record's values, a field it leaves empty taken from the next record that
+    has it; the notes of every record (distinct, best first, one per line); the highest lead
+    score; the lead source of the first touch (the record created earliest; records without
+    a created date after the dated ones). u22: a person in a trade-show list and a web-inquiry
+    list kept the web inquiry's note only, lost the trade show's score and got its source
+    from the later list."""
+    best = best.reset_index(drop=True)
+    many = p[p["lead_id"].duplicated(keep=False)]
+    if many.empty:
+        return best
+    at = pd.Index(best["lead_id"]).get_indexer(many["lead_id"].drop_duplicates())
+    fields = [c for c in many.columns if not str(c).startswith("_") and c != "lead_id"]
+    out = best.copy()
+    rows = out.index[at]
+    for c in fields:
+        cells = many[c]
+        filled = ~empty_cells(cells.to_numpy(dtype=object))
+        if not filled.any():
+            continue
+        first = cells[filled].groupby(many["lead_id"][filled], sort=False).first()
+        here = out.loc[rows, c]
+        blank = empty_cells(here.to_numpy(dtype=object))
+        if blank.any():
+            values = out.loc[rows, "lead_id"].map(first)
+            fill = rows[blank & values.notna().to_numpy()]
+            out.loc[fill, c] = values[fill]
+    if "notes" in many.columns:
+        notes = texts(many["notes"])
+        joined = (
+            pd.DataFrame({"g": many["lead_id"].to_numpy(), "v": notes.to_numpy()})
+            .loc[lambda d: d["v"] != ""]
+            .drop_duplicates()
+            .groupby("g", sort=False)["v"]
+            .agg("\n".join)
+        )
+        keep = out.loc[rows, "lead_id"].map(joined)
+        ok = keep.notna().to_numpy()
+        out.loc[rows[ok], "notes"] = keep[ok].to_numpy()
+    if "lead_score" in many.columns:
+        score = pd.to_numeric(many["lead_score"], errors="coerce")
+        top = score.groupby(many["lead_id"].to_numpy(), sort=False).max()
+        keep = out.loc[rows, "lead_id"].map(top)
+        ok = keep.notna().to_numpy()
+        if ok.any():
+            if pd.api.types.is_numeric_dtype(out["lead_score"].dtype):
+                out.loc[rows[ok], "lead_score"] = keep[ok].to_numpy()
+            else:
+                out.loc[rows[ok], "lead_score"] = [text(v) for v in keep[ok]]
+    if "lead_source" in many.columns:
+        created = (
+            texts(many["created_at"]).to_numpy(dtype=object)
+            if "created_at" in many.columns
+            else np.full(len(many), "", dtype=object)
+        )
+        first = (
+            pd.DataFrame(
+                {
+                    "g": many["lead_id"].to_numpy(),
+                    "v": texts(many["lead_source"]).to_numpy(dtype=object),
+                    "undated": created == "",
+                    "d": created,
+                    "o": np.arange(len(many)),
+                }
+            )
+            .loc[lambda d: d["v"] != ""]
+            .sort_values(["g", "undated", "d", "o"], kind="stable")
+            .drop_duplicates("g")
+            .set_index("g")["v"]
+        )
+        keep = out.loc[rows, "lead_id"].map(first)
+        ok = keep.notna().to_numpy()
+        out.loc[rows[ok], "lead_source"] = keep[ok].to_numpy()
+    return out
 
 
 def _finding(
