@@ -71,6 +71,20 @@ def test_a_conversion_class_is_a_stage_and_deal_names_stay(header, field):
     assert match_header(header, SCHEMA)[0] == field
 
 
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [("配信停止", "email_opt_out"), ("Email Opt Out", "email_opt_out"),
+     ("Do Not Email", "email_opt_out"), ("メルマガ配信", "email_consent"),
+     ("utm_campaign", "campaign"), ("展示会名", "campaign"), ("キャンペーン名", "campaign"),
+     ("Campaign", "campaign"), ("utm_source", "utm_source"), ("utm_medium", "utm_medium"),
+     ("スコア", "lead_score"), ("Lead Source", "lead_source"), ("流入経路", "lead_source")],
+)  # fmt: skip
+def test_opt_out_campaign_and_score_columns(header, field):
+    # u22: opt-outs were unmapped (imported as e-mailable) and utm_campaign became the lead
+    # source; a campaign is no lead source
+    assert match_header(header, SCHEMA)[0] == field
+
+
 def test_unknown_header_stays_unmapped():
     assert (
         match_header("社内メモ用フラグ", SCHEMA)[0] is None

@@ -568,6 +568,53 @@ def test_a_person_in_one_lead_list_keeps_its_own_values(
     assert (lead["Description"], lead["LeadSource"]) == ("資料を希望", "Web")
 
 
+@pytest.mark.parametrize(
+    ("opt_out", "consent", "out"),
+    [("○", "", "true"), ("true", "", "true"), ("配信停止", "", "true"), ("", "希望しない", "true"),
+     ("", "×", "true"), ("", "不要", "true"), ("", "配信停止\n可", "true"),
+     # negatives: a consent mark is no opt-out, an opt-out column's 'no' is none either
+     ("", "希望する", ""), ("", "○", ""), ("false", "", ""), ("×", "", ""), ("", "", "")],
+)  # fmt: skip
+def test_who_opted_out_of_email(opt_out: str, consent: str, out: str) -> None:
+    from migrate.export.optout import OptOutWords
+    from migrate.export.records import opted_out
+
+    frame = pd.DataFrame({"email_opt_out": [opt_out], "email_consent": [consent]})
+    assert opted_out(frame, OptOutWords.defaults()).tolist() == [out]
+
+
+def _opted_out_people() -> dict[str, pd.DataFrame]:
+    """A contact of a deal who opted out (配信停止 ○) and a lead who did (メルマガ 希望しない)."""
+    data = lead_list()
+    contacts = data["contacts"]
+    contacts["email_opt_out"] = ["○" if c == "p0" else "" for c in contacts["contact_id"]]
+    contacts["email_consent"] = ["希望しない" if c == "p3" else "" for c in contacts["contact_id"]]
+    contacts["email"] = [f"{c}@example.co.jp" for c in contacts["contact_id"]]
+    return data
+
+
+def test_salesforce_carries_email_opt_out_on_contact_and_lead(
+    targets: dict[str, TargetProfile], model: StageModel
+) -> None:
+    result = build(targets["salesforce"], model, _opted_out_people(), today=date(2026, 1, 20))
+    contact = result.files["Contact.csv"].set_index("Migration_Id__c")["HasOptedOutOfEmail"]
+    lead = result.files["Lead.csv"].set_index("Migration_Id__c")["HasOptedOutOfEmail"]
+    assert contact.astype(str).to_dict()["p0"] == "true"
+    assert lead.astype(str).to_dict()["p3"] == "true"
+    # the others are left blank (the org's default, false), not written as opted out
+    assert set(lead.drop("p3").fillna("").astype(str)) <= {"", "nan"}
+    assert (result.findings["rule"] != "export.opt-out-not-carried").all()
+
+
+def test_hubspot_warns_of_each_opt_out_it_cannot_carry(
+    targets: dict[str, TargetProfile], model: StageModel
+) -> None:
+    result = build(targets["hubspot"], model, _opted_out_people(), today=date(2026, 1, 20))
+    warned = result.findings[result.findings["rule"] == "export.opt-out-not-carried"]
+    assert sorted(warned["value"]) == ["p0@example.co.jp", "p3@example.co.jp"]
+    assert set(warned["severity"]) == {"warning"}
+
+
 def test_lead_list_rows_are_told_by_their_sheet(model: StageModel) -> None:
     from migrate.export.records import lead_list_rows
 

@@ -50,6 +50,7 @@ from ..schema import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET
 from ..schema import cell_text as text
 from ..stages import StageModel
 from ..validate import ID, ROW_KEYS, STAGE
+from .optout import OptOutWords
 
 SOURCE_COLUMNS = [SOURCE_FILE, SOURCE_SHEET, SOURCE_ROW]
 _ID_COLS = {"companies": "company_id", "contacts": "contact_id", "deals": "deal_id"}
@@ -198,12 +199,43 @@ def _join(
     return out
 
 
+# a person's e-mail opt-out as the record sets carry it: "true", or "" (nothing says so)
+OPTED_OUT = "email_opted_out"
+
+
+def opted_out(frame: pd.DataFrame, words: OptOutWords) -> pd.Series:
+    """Per person, ``true`` where a value of their opt-out column (配信停止 ○, Email Opt Out
+    true) or of their consent column (メルマガ配信 希望しない, ×) says they opted out of e-mail,
+    else ''. Merged people keep every list's value (survivorship ``concatenate``, one per
+    line): one list's opt-out is enough."""
+    import unicodedata
+
+    phrases = tuple(w.lower() for w in words.words)
+    marks = {"email_opt_out": {w.lower() for w in words.marks_out},
+             "email_consent": {w.lower() for w in words.marks_refused}}  # fmt: skip
+
+    def says_out(value: object, field: str) -> bool:
+        for line in text(value).splitlines():
+            v = unicodedata.normalize("NFKC", line).strip().lower()
+            if v and (v in marks[field] or any(p in v for p in phrases)):
+                return True
+        return False
+
+    out = np.zeros(len(frame), dtype=bool)
+    for field in marks:
+        if field in frame.columns:
+            flags = [says_out(v, field) for v in frame[field].tolist()]
+            out |= np.array(flags, dtype=np.bool_)
+    return pd.Series(np.where(out, "true", ""), index=frame.index, dtype=object)
+
+
 def build_record_sets(
     entities: dict[str, pd.DataFrame],
     model: StageModel,
     person_stages: str,
     *,
     joined: Collection[str] | None = None,
+    opt_out: OptOutWords | None = None,
 ) -> tuple[dict[str, pd.DataFrame], list[fnd.Finding]]:
     """Arrange the entities into the record sets a target profile picks its files from.
 
@@ -212,6 +244,7 @@ def build_record_sets(
     them, and each joined field is a column as long as the deals."""
     companies = _prepare(entities.get("companies"), "companies")
     contacts = _prepare(entities.get("contacts"), "contacts")
+    contacts[OPTED_OUT] = opted_out(contacts, opt_out or OptOutWords.defaults())
     deals = _prepare(entities.get("deals"), "deals")
     # funnel stage and owner count every record, person-level ones included
     best = _best_first(deals, model)
@@ -648,6 +681,17 @@ def _merged_lead_rows(p: pd.DataFrame, best: pd.DataFrame) -> pd.DataFrame:
         ok = keep.notna().to_numpy()
         out.loc[rows[ok], "lead_source"] = keep[ok].to_numpy()
     return out
+
+
+def finding_at(
+    rule: str,
+    severity: fnd.Severity,
+    row: Mapping[str, Any],
+    message: str,
+    field: str = "stage",
+) -> fnd.Finding:
+    """A finding pointing at a record's source row (its first)."""
+    return _finding(rule, severity, row, message, field=field)
 
 
 def _finding(
