@@ -278,6 +278,7 @@ def run(
     export = None
     if profile is not None:
         from .export import build_import_files
+        from .export.optout import OptOutWords
 
         entities = {
             "companies": dedupe.companies,
@@ -292,6 +293,7 @@ def run(
                 owners=context.owners,
                 today=context.as_of,
                 fiscal_year_start=context.fiscal_year_start_month,
+                opt_out=OptOutWords.of(schema),
                 excel_errors={
                     (f"{t.file}|{t.sheet}|{r}", f): hit
                     for t in ingest.tables

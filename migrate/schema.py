@@ -124,6 +124,12 @@ class Schema:
     # honorifics one writes after a customer's name, never a colleague's (様, 殿): a column of
     # people mostly so written is the customer's contact, not the rep in charge
     customer_honorifics: tuple[str, ...] = ()
+    # the values that say a person opted out of e-mail (columns.yaml email_opt_out_values):
+    # words: in either column; marks_out: under an opt-out column (配信停止 ○); marks_refused:
+    # under a consent column (メルマガ配信 ×)
+    opt_out_words: tuple[str, ...] = ()
+    opt_out_yes: tuple[str, ...] = ()
+    opt_out_no: tuple[str, ...] = ()
 
     @property
     def names(self) -> list[str]:
@@ -160,6 +166,7 @@ def parse_schema(path: str) -> Schema:
             "deal_sheet_words",
             "per_unit",
             "customer_honorifics",
+            "email_opt_out_values",
             "fields",
         ],
         ["fields"],
@@ -212,6 +219,12 @@ def parse_schema(path: str) -> Schema:
     customer_honorifics = tuple(
         problems.string_list(doc.get("customer_honorifics"), "customer_honorifics")
     )
+    opt = doc.get("email_opt_out_values") or {}
+    problems.keys(opt, "email_opt_out_values", ["words", "marks_out", "marks_refused"])
+    opt_lists = {
+        k: tuple(problems.string_list(opt.get(k) or [], f"email_opt_out_values.{k}"))
+        for k in ("words", "marks_out", "marks_refused")
+    } if isinstance(opt, dict) else {"words": (), "marks_out": (), "marks_refused": ()}  # fmt: skip
     problems.raise_if_any()
     # longest fragments first so 万円 wins over 円 and 百万 over 万
     mult.sort(key=lambda kv: -len(kv[0]))
@@ -231,6 +244,9 @@ def parse_schema(path: str) -> Schema:
         deal_sheet_words=deal_sheet_words,
         per_unit=per_unit,
         customer_honorifics=customer_honorifics,
+        opt_out_words=opt_lists["words"],
+        opt_out_yes=opt_lists["marks_out"],
+        opt_out_no=opt_lists["marks_refused"],
     )
 
 

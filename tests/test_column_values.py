@@ -96,16 +96,17 @@ def test_profile_counts_each_kind_once_per_value():
 
 
 def test_a_date_column_is_no_name_column_whatever_word_its_header_holds():
-    # 商談化日 holds 商談 (a deal-name word): its values, dates, say it is the day it happened
+    # 商談実施 holds 商談 (a deal-name word): its values, dates, say it is the day it happened
+    # (商談化日 is now a synonym of created_at, the day a lead became a deal)
     days = ["2025-10-01", "2025-11-15", "2025/12/3", "2026-01-20", "2025-09-30"]
     m = _map(
         {
             "会社名": ["株式会社A", "株式会社B", "株式会社C", "株式会社D", "株式会社E"],
-            "商談化日": days,
+            "商談実施": days,
         }
     )
-    assert m["商談化日"].field is None
-    assert "dates" in m["商談化日"].evidence
+    assert m["商談実施"].field is None
+    assert "dates" in m["商談実施"].evidence
 
 
 def _is_person_by_every_rule(value: str, people) -> bool:

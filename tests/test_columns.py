@@ -53,6 +53,38 @@ def test_a_contacts_own_record_number_is_no_customer_code():
     assert match_header("取引先責任者ID", SCHEMA)[0] is None
 
 
+@pytest.mark.parametrize("header", ["商談化", "商談化フラグ", "商談化有無"])
+def test_a_conversion_flag_is_no_deal_name(header):
+    # u22: an IS sheet's 商談化 (済/未) and 商談化フラグ (○) were read as the deal name by
+    # 'contains' (商談), and the tracker's names became '商談化': kept as an extra
+    assert match_header(header, SCHEMA)[0] is None
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [("商談化区分", "stage"), ("商談化ステータス", "stage"), ("商談化日", "created_at"),
+     ("商談名", "deal_name"), ("商談", "deal_name"), ("案件化日", "created_at")],
+)  # fmt: skip
+def test_a_conversion_class_is_a_stage_and_deal_names_stay(header, field):
+    # 商談化区分 holds SQL / アポ獲得 / 商談化: how far the lead came. The deal's own columns
+    # keep their fields (the unmapped word is 商談化, not 商談)
+    assert match_header(header, SCHEMA)[0] == field
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [("配信停止", "email_opt_out"), ("Email Opt Out", "email_opt_out"),
+     ("Do Not Email", "email_opt_out"), ("メルマガ配信", "email_consent"),
+     ("utm_campaign", "campaign"), ("展示会名", "campaign"), ("キャンペーン名", "campaign"),
+     ("Campaign", "campaign"), ("utm_source", "utm_source"), ("utm_medium", "utm_medium"),
+     ("スコア", "lead_score"), ("Lead Source", "lead_source"), ("流入経路", "lead_source")],
+)  # fmt: skip
+def test_opt_out_campaign_and_score_columns(header, field):
+    # u22: opt-outs were unmapped (imported as e-mailable) and utm_campaign became the lead
+    # source; a campaign is no lead source
+    assert match_header(header, SCHEMA)[0] == field
+
+
 def test_unknown_header_stays_unmapped():
     assert (
         match_header("社内メモ用フラグ", SCHEMA)[0] is None

@@ -593,3 +593,76 @@ def test_the_day_a_sheet_states_above_its_table_comes_before_its_saved_day() -> 
     rows[0]["_sheet_stated"] = ""
     result = find_duplicates(frame([*rows, *_background()]))
     assert _deal(result)["amount"] == 10_000_000.0
+
+
+# u22: an inside-sales handoff sheet (SQL, 初回商談日 read as the created date) beside the
+# tracker's row of the same deal at 提案 without any date
+IS_HANDOFF = {"_file": "IS引渡しシート.xlsx", "_sheet": "IS引渡し", "_order": 1000}
+
+
+@pytest.mark.parametrize(
+    ("is_stage", "is_dates", "kept", "kept_amount", "went_back"),
+    [
+        # the IS row is dated by its created day alone: the tracker's later stage survives
+        pytest.param("sql", {"created_at": "2026-11-05"}, "proposal", 3_200_000.0, False,
+                     id="sql-by-its-created-date-stays-behind"),
+        pytest.param("mql", {"created_at": "2026-11-05"}, "proposal", 3_200_000.0, False,
+                     id="mql-by-its-created-date-stays-behind"),
+        # its own update date says it is newer: kept, and the step back is said
+        pytest.param("sql", {"updated_at": "2026-11-20"}, "sql", 3_000_000.0, True,
+                     id="sql-updated-later-is-kept-and-said"),
+    ],
+)  # fmt: skip
+def test_a_lead_funnel_row_does_not_take_a_deal_back_on_its_created_date(
+    is_stage: str, is_dates: dict[str, str], kept: str, kept_amount: float, went_back: bool
+) -> None:
+    rows = [
+        {**EPSILON_JA, "stage": "proposal", "amount": 3_200_000.0, "close_date": "2027-03-31",
+         "_source_saved": ""},
+        {**EPSILON_JA, "deal_name": "", "stage": is_stage, "amount": 3_000_000.0,
+         "close_date": "2027-03-31", **is_dates, **IS_HANDOFF},
+    ]  # fmt: skip
+    result = find_duplicates(frame([*rows, *_background()]))
+    assert result.records.loc[0, "deal_id"] == result.records.loc[1, "deal_id"]
+    deal = _deal(result)
+    assert (deal["stage"], deal["amount"]) == (kept, kept_amount)
+    assert deal["deal_name"] == "基幹システム刷新"
+    # the amount not kept is said either way, with both values
+    assert (result.findings["rule"] == "dedupe.conflict").sum() == 1
+    back = result.findings[result.findings["rule"] == "dedupe.stage-went-back"]
+    assert (result.findings["rule"] != "dedupe.closed-stage-kept").all()
+    if went_back:
+        assert back["severity"].tolist() == ["warning"]
+        assert (
+            "stage 'proposal' here, 'sql' kept from IS引渡しシート.xlsx" in back["message"].iloc[0]
+        )
+    else:
+        assert back.empty
+
+
+def test_a_lead_funnel_row_still_wins_where_the_deal_has_no_later_stage() -> None:
+    # negative: with no row at a pipeline stage, the dated IS row is the newest as before
+    rows = [
+        {**EPSILON_JA, "stage": "", "amount": 3_200_000.0, "_source_saved": ""},
+        {**EPSILON_JA, "deal_name": "", "stage": "sql", "amount": 3_000_000.0,
+         "created_at": "2026-11-05", **IS_HANDOFF},
+    ]  # fmt: skip
+    result = find_duplicates(frame([*rows, *_background()]))
+    assert result.records.loc[0, "deal_id"] == result.records.loc[1, "deal_id"]
+    deal = _deal(result)
+    assert (deal["stage"], deal["amount"]) == ("sql", 3_000_000.0)
+    assert (result.findings["rule"] != "dedupe.stage-went-back").all()
+
+
+def test_a_dated_snapshot_at_an_earlier_deal_stage_is_said_to_go_back() -> None:
+    # two pipeline rows: the later by its update date wins (docs/survivorship.md), and the
+    # step back from closing to proposal is a warning with both stages
+    rows = [
+        {**EPSILON_JA, "stage": "closing", "updated_at": "2025-10-01"},
+        {**EPSILON_JA, "stage": "proposal", "updated_at": "2025-11-01", "_file": "copy.xlsx"},
+    ]
+    result = find_duplicates(frame([*rows, *_background()]))
+    assert _deal(result)["stage"] == "proposal"
+    back = result.findings[result.findings["rule"] == "dedupe.stage-went-back"]
+    assert len(back) == 1
+    assert (back["original"].iloc[0], back["value"].iloc[0]) == ("closing", "proposal")

@@ -58,6 +58,11 @@ def test_most_recent_value_that_exists() -> None:
             "concatenate", "notes", "見積提出\n初回訪問", id="concatenate-distinct-recent-first"
         ),
         pytest.param("most_complete", "owner", "sato", id="most-complete-row"),
+        # the least recent row with a value (crm.csv, undated): a lead source's first touch
+        pytest.param("earliest", "owner", "suzuki", id="earliest-first-touch"),
+        pytest.param("earliest", "stage", "opportunity", id="earliest-not-the-latest"),
+        # the largest number, not the most recent (1.2M): a lead score
+        pytest.param("highest", "amount", 1_500_000.0, id="highest-number"),
     ],
 )
 def test_strategies(strategy: str, field: str, expected: str) -> None:

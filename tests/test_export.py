@@ -363,7 +363,7 @@ def test_unknown_source_field_lists_the_fields_of_the_records(tmp_path: Path) ->
     assert len(problems) == 1
     assert problems[0].startswith(
         "files[3].columns[2].from: 'deal_title' is not a field of "
-        "these records; allowed: _stage_inferred, amount, close_date,"
+        "these records; allowed: _stage_inferred, amount, campaign, close_date,"
     )
     assert "company.company_name" in problems[0] and "contact.email" in problems[0]
 
@@ -388,7 +388,9 @@ def test_joining_only_the_fields_read_changes_no_file(
     sets, _ = build_record_sets(sample(), model, "deals", joined={"company.company_name"})
     assert "company.company_name" in sets["deals"] and "company.website" not in sets["deals"]
     monkeypatch.setattr(
-        export_build, "build_record_sets", lambda *a, joined=None: build_record_sets(*a)
+        export_build,
+        "build_record_sets",
+        lambda *a, joined=None, **kw: build_record_sets(*a, **kw),
     )
     every = build(targets[name], model, named_by_their_parents())
     assert narrow.files.keys() == every.files.keys()
@@ -499,6 +501,122 @@ def lead_list() -> dict[str, pd.DataFrame]:
     )
 
 
+def test_a_deal_without_its_own_contact_has_one_primary_of_its_converted_leads(
+    targets: dict[str, TargetProfile], model: StageModel
+) -> None:
+    # d1 names no contact; two converted leads of its company link their people to it: the
+    # one whose source row comes first (row 1, p6) is the primary, the other not
+    data = lead_list()
+    deals = data["deals"]
+    deals.loc[deals["deal_id"] == "d1", "contact_id"] = ""
+    extra = deals[deals["deal_id"] == "l1"].assign(
+        deal_id="l6", contact_id="p6", _row_keys="leads.xlsx|リード|1", _source_row=1
+    )
+    data["deals"] = pd.concat([deals, extra], ignore_index=True)
+    contacts = data["contacts"]
+    more = contacts[contacts["contact_id"] == "p1"].assign(contact_id="p6")
+    data["contacts"] = pd.concat([contacts, more], ignore_index=True)
+    result = build(targets["salesforce"], model, data, today=date(2026, 1, 20))
+    roles = result.files["OpportunityContactRole.csv"]
+    d1 = roles[roles["Opportunity.Migration_Id__c"] == "d1"]
+    assert sorted(d1["Contact.Migration_Id__c"]) == ["p1", "p6"]
+    primary = dict(zip(d1["Contact.Migration_Id__c"], d1["IsPrimary"].astype(str)))
+    assert primary == {"p6": "true", "p1": "false"}
+    per_deal = roles[roles["IsPrimary"].astype(str) == "true"]["Opportunity.Migration_Id__c"]
+    assert not per_deal.duplicated().any()
+
+
+def _one_person_in_two_lists() -> dict[str, pd.DataFrame]:
+    """鈴木 美咲 in a trade-show list (earlier, score 45) and a web-inquiry list (later, SQL,
+    score 20): two records of one person, no deal anywhere (u22 item 10)."""
+    data = entities(
+        companies=[company("c9", "北斗物流株式会社", 2)],
+        contacts=[contact("p9", "c9", "鈴木", "美咲", 2, email="misaki@hokuto.jp")],
+        deals=[
+            _lead_row("w1", "c9", "p9", "sql", 3, notes="資料を希望", lead_source="Web",
+                      lead_score=20.0, created_at="2026-11-10", owner=""),
+            _lead_row("t1", "c9", "p9", "lead", 4, notes="2回架電 不在", lead_source="展示会",
+                      lead_score=45.0, created_at="2026-10-21", owner="山田"),
+        ],
+    )  # fmt: skip
+    data["deals"]["lead_score"] = [20.0, 45.0]  # entities() keeps deal()'s columns only
+    return data
+
+
+def test_a_person_in_two_lead_lists_keeps_every_lists_data(
+    targets: dict[str, TargetProfile], model: StageModel
+) -> None:
+    result = build(targets["salesforce"], model, _one_person_in_two_lists())
+    (lead,) = result.files["Lead.csv"].to_dict("records")
+    # the furthest record's status; both notes (furthest first); the first touch's source
+    assert lead["Status"] == "Working - Contacted"
+    assert lead["Description"] == "資料を希望\n2回架電 不在"
+    assert lead["LeadSource"] == "展示会"
+    # the highest score; an owner the furthest record leaves empty comes from the other record
+    from migrate.export.records import build_record_sets
+
+    sets, _ = build_record_sets(_one_person_in_two_lists(), model, "leads")
+    (row,) = sets["leads"].to_dict("records")
+    assert (row["deal.lead_score"], row["owner"]) == (45.0, "山田")
+
+
+def test_a_person_in_one_lead_list_keeps_its_own_values(
+    targets: dict[str, TargetProfile], model: StageModel
+) -> None:
+    # negative: one record per person is left as it was (no source or note borrowed)
+    data = _one_person_in_two_lists()
+    data["deals"] = data["deals"][data["deals"]["deal_id"] == "w1"].reset_index(drop=True)
+    (lead,) = build(targets["salesforce"], model, data).files["Lead.csv"].to_dict("records")
+    assert (lead["Description"], lead["LeadSource"]) == ("資料を希望", "Web")
+
+
+@pytest.mark.parametrize(
+    ("opt_out", "consent", "out"),
+    [("○", "", "true"), ("true", "", "true"), ("配信停止", "", "true"), ("", "希望しない", "true"),
+     ("", "×", "true"), ("", "不要", "true"), ("", "配信停止\n可", "true"),
+     # negatives: a consent mark is no opt-out, an opt-out column's 'no' is none either
+     ("", "希望する", ""), ("", "○", ""), ("false", "", ""), ("×", "", ""), ("", "", "")],
+)  # fmt: skip
+def test_who_opted_out_of_email(opt_out: str, consent: str, out: str) -> None:
+    from migrate.export.optout import OptOutWords
+    from migrate.export.records import opted_out
+
+    frame = pd.DataFrame({"email_opt_out": [opt_out], "email_consent": [consent]})
+    assert opted_out(frame, OptOutWords.defaults()).tolist() == [out]
+
+
+def _opted_out_people() -> dict[str, pd.DataFrame]:
+    """A contact of a deal who opted out (配信停止 ○) and a lead who did (メルマガ 希望しない)."""
+    data = lead_list()
+    contacts = data["contacts"]
+    contacts["email_opt_out"] = ["○" if c == "p0" else "" for c in contacts["contact_id"]]
+    contacts["email_consent"] = ["希望しない" if c == "p3" else "" for c in contacts["contact_id"]]
+    contacts["email"] = [f"{c}@example.co.jp" for c in contacts["contact_id"]]
+    return data
+
+
+def test_salesforce_carries_email_opt_out_on_contact_and_lead(
+    targets: dict[str, TargetProfile], model: StageModel
+) -> None:
+    result = build(targets["salesforce"], model, _opted_out_people(), today=date(2026, 1, 20))
+    contact = result.files["Contact.csv"].set_index("Migration_Id__c")["HasOptedOutOfEmail"]
+    lead = result.files["Lead.csv"].set_index("Migration_Id__c")["HasOptedOutOfEmail"]
+    assert contact.astype(str).to_dict()["p0"] == "true"
+    assert lead.astype(str).to_dict()["p3"] == "true"
+    # the others are left blank (the org's default, false), not written as opted out
+    assert set(lead.drop("p3").fillna("").astype(str)) <= {"", "nan"}
+    assert (result.findings["rule"] != "export.opt-out-not-carried").all()
+
+
+def test_hubspot_warns_of_each_opt_out_it_cannot_carry(
+    targets: dict[str, TargetProfile], model: StageModel
+) -> None:
+    result = build(targets["hubspot"], model, _opted_out_people(), today=date(2026, 1, 20))
+    warned = result.findings[result.findings["rule"] == "export.opt-out-not-carried"]
+    assert sorted(warned["value"]) == ["p0@example.co.jp", "p3@example.co.jp"]
+    assert set(warned["severity"]) == {"warning"}
+
+
 def test_lead_list_rows_are_told_by_their_sheet(model: StageModel) -> None:
     from migrate.export.records import lead_list_rows
 
@@ -523,6 +641,9 @@ def test_salesforce_converted_lead_is_a_contact_of_its_companys_deal(
     roles = result.files["OpportunityContactRole.csv"]
     pairs = set(zip(roles["Opportunity.Migration_Id__c"], roles["Contact.Migration_Id__c"]))
     assert pairs == {("d1", "p0"), ("d1", "p1")}
+    # one primary per opportunity (u22 item 9): the contact the deal names, not the lead's
+    primary = dict(zip(roles["Contact.Migration_Id__c"], roles["IsPrimary"].astype(str)))
+    assert primary == {"p0": "true", "p1": "false"}
     assert "p1" in set(result.files["Contact.csv"]["Migration_Id__c"])
     f = result.findings[result.findings["rule"] == "export.lead-converted"]
     assert list(f["row"]) == [3] and "d1" in f.iloc[0]["message"]
@@ -1293,7 +1414,7 @@ def test_generic_workbook_has_a_sheet_per_entity(
     header = [c.value for c in ws[1]]
     assert header == list(gen.files["deals.csv"].columns)
     assert ws.max_row == 1 + len(gen.files["deals.csv"])
-    notes = [c.value for c in ws["U"]]  # the notes column
+    notes = [row[header.index("notes")].value for row in ws.iter_rows()]  # the notes column
     assert "'=SUM(A1)" in notes  # text, not a formula
     assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)
 

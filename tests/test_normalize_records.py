@@ -667,3 +667,29 @@ def test_brackets_that_are_no_note_stay_with_the_company(cell: str) -> None:
     out, findings = normalize_records(records([{"company_name": cell}]), today=TODAY)
     assert "extra:会社名の注記" not in out.columns
     assert not (findings["rule"] == "normalize.company-note-moved").any()
+
+
+@pytest.mark.parametrize(
+    ("file", "sheet", "given", "source"),
+    [
+        ("展示会リード_JapanITWeek秋2026.xlsx", "名刺交換リスト", None, "展示会"),
+        ("購入リスト_製造業_2026.xlsx", "購入リスト", None, "購入リスト"),
+        ("webinar_registrations_2026-11-12.csv", "", None, "ウェビナー"),
+        # the row's own source wins; a name without such a word gives nothing
+        ("展示会リード_JapanITWeek秋2026.xlsx", "名刺交換リスト", "紹介", "紹介"),
+        ("営業案件管理_2026下期.xlsx", "案件一覧", None, ""),
+        # Latin words whole: 'expo' in 'export' is no trade show
+        ("sfdc_export_2026.csv", "", None, ""),
+    ],
+)
+def test_a_blank_lead_source_from_the_name_of_its_list(
+    file: str, sheet: str, given: str | None, source: str
+) -> None:
+    # u22: trade-show and purchased-list leads had no lead source although the file says it
+    frame = records([{"company_name": "A社", "lead_source": given}], file=file, sheet=sheet)
+    out, found = normalize_records(frame, today=TODAY)
+    assert (out["lead_source"].iloc[0] or "") == source
+    named = found[found["rule"] == "normalize.lead-source-from-name"]
+    assert len(named) == (1 if source and not given else 0)
+    if len(named):
+        assert named["severity"].iloc[0] == "info"

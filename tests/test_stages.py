@@ -183,7 +183,7 @@ def test_every_problem_is_collected_into_one_error(tmp_path: Path) -> None:
     assert any(
         p.startswith(
             "requirements[1].require[0]: 'close_day' is not allowed; allowed "
-            "values: address, amount, close_date,"
+            "values: address, amount, campaign, close_date,"
         )
         for p in problems
     )

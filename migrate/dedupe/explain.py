@@ -515,6 +515,7 @@ def same_name_findings(run: EntityRun, rank: np.ndarray, info: pd.DataFrame) -> 
 CONFLICT_WHY = {
     "dedupe.closed-stage-kept": " (a closed stage is kept over a later open one)",
     "dedupe.unordered-conflict": " (no date or stage order says which is later)",
+    "dedupe.stage-went-back": " (the deal went back to an earlier stage)",
 }
 
 

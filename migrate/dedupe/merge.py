@@ -46,6 +46,7 @@ from .settings import (
     EntitySettings,
     Level,
     load_settings,
+    load_stage_level,
     load_stage_order,
     load_stage_status,
 )
@@ -54,6 +55,7 @@ from .survivorship import (
     closed_first,
     effective_date,
     empty_mask,
+    funnel_behind,
     id_codes,
     join_groups,
     primary_script,
@@ -131,8 +133,6 @@ def find_duplicates(
         stage_order=stage_order,
         effective=effective,
     )
-    # a deal keeps the values of its closed row (won, lost) over a later open snapshot
-    deal_rank = closed_first(work, rank, status_of)
     given, bad = _decisions(settings, decisions)
     unit, unit_digest = _exact_units(records, rank, settings.exact_duplicate_ignore, texts)
     del texts
@@ -183,6 +183,13 @@ def find_duplicates(
         ),
         given,
         engine=engine,
+    )
+    # a deal keeps the values of its closed row (won, lost) over a later open snapshot, and of
+    # its pipeline rows (opportunity on) over a lead-funnel row dated by its created day alone
+    deal_rank = closed_first(
+        work,
+        funnel_behind(work, rank, deals.row_ids, load_stage_level(rules_dir), status_of),
+        status_of,
     )
     runs = (companies, contacts, deals)
     # every name is read by now (companies' readings, deal words): what reading them cached is

@@ -75,6 +75,8 @@ Strategy = Literal[
     "longest",
     "concatenate",
     "work_email",
+    "earliest",
+    "highest",
 ]
 STRATEGIES: tuple[str, ...] = get_args(Strategy)
 
@@ -923,12 +925,22 @@ def load_stage_order(rules: str | os.PathLike[str] | None = None) -> dict[str, i
     return dict(load_rules_bundle(rules).stage_order)
 
 
+def load_stage_level(rules: str | os.PathLike[str] | None = None) -> dict[str, str]:
+    """Stage key -> its ``level`` in rules/stages.yaml (person: the lead funnel, deal)."""
+    return _stage_attribute(rules, "level")
+
+
 def load_stage_status(rules: str | os.PathLike[str] | None = None) -> dict[str, str]:
     """Stage key -> its ``status`` in rules/stages.yaml (open | won | lost).
 
     Read like :func:`load_stage_order`: only the keys and statuses; the stage model checks the
     whole file.
     """
+    return _stage_attribute(rules, "status")
+
+
+def _stage_attribute(rules: str | os.PathLike[str] | None, name: str) -> dict[str, str]:
+    """Stage key -> one text attribute of it in rules/stages.yaml (what can be read)."""
     from ..bundle import load_rules_bundle
     from ..rules import read_rule_doc
 
@@ -938,9 +950,9 @@ def load_stage_status(rules: str | os.PathLike[str] | None = None) -> dict[str, 
     doc = read_rule_doc(path).data
     stages = doc.get("stages") if isinstance(doc, dict) else None
     return {
-        spec["key"]: spec["status"]
+        spec["key"]: spec[name]
         for spec in (stages if isinstance(stages, list) else [])
         if isinstance(spec, dict)
         and isinstance(spec.get("key"), str)
-        and isinstance(spec.get("status"), str)
+        and isinstance(spec.get(name), str)
     }

@@ -16,7 +16,9 @@ the full name it is a word of: 岡本 大輔 over 岡本), ``source_priority`` (
 listed in the rules, glob patterns), ``longest``, ``concatenate`` (every distinct value, most
 recent first, one per line: notes) and ``work_email`` (most_recent among the addresses of a
 company's own domain, before those of a free mail domain: a person merged from a business card
-and an event list keeps tanaka@sakura.co.jp over tanaka.i@gmail.com).
+and an event list keeps tanaka@sakura.co.jp over tanaka.i@gmail.com), ``earliest`` (the value
+of the least recent row that has one, most_recent's order turned round: a lead source is the
+first touch) and ``highest`` (the largest number: a lead score).
 
 Every tie is broken by content (a digest of the row's values), never by where a row stands: a
 re-sorted tracker keeps the same surviving values. Only rows equal in every value are left in
@@ -583,6 +585,8 @@ def survive(
     strategy_of = {f: rules.strategy(f) for f in present}
     strategies = set(strategy_of.values())
     orders: dict[str, np.ndarray] = {"most_recent": base_order}
+    if "earliest" in strategies:  # the first touch: the least recent row first
+        orders["earliest"] = np.lexsort((-r, icode))
     if "most_complete" in strategies:
         completeness = (~empty_frame(sub[present])).sum(axis=1).to_numpy()
         orders["most_complete"] = np.lexsort((r, -completeness, icode))
@@ -633,6 +637,10 @@ def survive(
             if f in leaders:
                 filled = ~empty_mask(col.iloc[o])
                 kept_row[f] = pd.Series(o[filled]).groupby(icode[o][filled], sort=False).first()
+        elif strategy == "highest":  # the largest number, the most recent row among equals
+            num = pd.to_numeric(col, errors="coerce").to_numpy(dtype=float)
+            o = np.lexsort((r, -np.nan_to_num(num, nan=-np.inf), icode))
+            kept = _first(pd.Series(icode[o]), col.iloc[o].reset_index(drop=True))
         elif strategy == "longest":
             lens = col.map(lambda v: len(str(v)) if v is not None and v == v else 0).to_numpy()
             o = np.lexsort((r, -lens, icode))
@@ -753,6 +761,48 @@ def closed_first(rows: pd.DataFrame, rank: np.ndarray, status_of: Mapping[str, s
     return out
 
 
+def funnel_behind(
+    rows: pd.DataFrame,
+    rank: np.ndarray,
+    entity_ids: np.ndarray,
+    level_of: Mapping[str, str],
+    status_of: Mapping[str, str],
+    codes: tuple[np.ndarray, np.ndarray] | None = None,
+) -> np.ndarray:
+    """``rank`` with, inside each deal that has a row at an open deal stage (opportunity and
+    later, rules/stages.yaml ``level: deal``), every row at a lead-funnel stage (``level:
+    person``: lead, MQL, SQL) that no date of its own says is newer after the others.
+
+    An inside-sales handoff sheet's row (SQL, its 初回商談日 read as the created date) beside the
+    same deal in a tracker at 提案 without update dates is the deal as it stood when it was
+    handed over, not a later snapshot: the tracker's stage, amount and close date survive. A
+    funnel row's own ``updated_at`` or its sheet name's date still makes it the newer one (a
+    deal really sent back is then reported, :func:`stage_guard`).
+    """
+    if "stage" not in rows or not len(rows):
+        return rank
+    stage = rows["stage"].astype(object)
+    level = stage.map(dict(level_of)).fillna("").to_numpy(dtype=object)
+    open_ = (stage.map(dict(status_of)).fillna("") == "open").to_numpy(dtype=bool)
+    funnel = open_ & (level == "person")
+    if not funnel.any():
+        return rank
+    pipeline = open_ & (level == "deal")
+    dated = (_dates(rows, "updated_at") != "").to_numpy(dtype=bool) | (
+        sheet_dates(rows, named_only=True) != ""
+    ).to_numpy(dtype=bool)
+    code, _ = id_codes(entity_ids) if codes is None else codes
+    has_pipeline = np.zeros(int(code.max()) + 2 if len(code) else 1, dtype=bool)
+    has_pipeline[code[pipeline & (code >= 0)]] = True
+    behind = funnel & ~dated & (code >= 0) & has_pipeline[np.where(code >= 0, code, -1)]
+    if not behind.any():
+        return rank
+    keys = np.lexsort((rank, behind))
+    out = np.empty(len(rank), dtype=np.int64)
+    out[keys] = np.arange(len(rank))
+    return out
+
+
 def closed_rows(rows: pd.DataFrame, status_of: Mapping[str, str]) -> np.ndarray:
     """Per row, True at a closed stage (won or lost)."""
     if "stage" not in rows:
@@ -786,6 +836,9 @@ def stage_guard(
 
     - ``dedupe.closed-stage-kept``: the most recent row is open, an older one closed; the
       closed stage was kept (:func:`closed_first`).
+    - ``dedupe.stage-went-back``: the stage kept (open) is earlier in the funnel than the open
+      stage another row of the deal holds (a later snapshot at Qualification beside 提案): the
+      deal is said to have gone back, with both stages.
     - ``dedupe.unordered-conflict``: two rows disagree on stage, amount or close date and no
       evidence orders them (same :func:`effective_date`, same ``created_at``, same stage
       order): the kept value is the later input's, which is no evidence at all.
@@ -809,8 +862,11 @@ def stage_guard(
     stage = rows["stage"].astype(object).to_numpy() if "stage" in rows else np.full(len(rows), "")
     out: list[dict[str, object]] = []
     moved = first_recent[first_recent != first_kept.reindex(first_recent.index)]
+    closed = closed_rows(rows, status_of)
     for c, p in moved.items():
         k, entity = int(first_kept.loc[c]), names[c]
+        if not closed[k] or closed[p]:
+            continue  # a lead-funnel row put behind (funnel_behind), not a closed stage kept
         out.append(
             {"rule": "dedupe.closed-stage-kept", "position": int(p), "entity": entity,
              "field": "stage", "value": stage[p], "kept": stage[k], "kept_position": k}
@@ -823,6 +879,8 @@ def stage_guard(
         if "stage" in rows
         else np.zeros(len(rows))
     )
+    if "stage" in rows:
+        out += _went_back(rows, code, has, kept_rank, status_of, progress, names)
     for f in GUARDED:
         if f not in rows:
             continue
@@ -856,3 +914,36 @@ def stage_guard(
                  "field": f, "value": vals[p], "kept": vals[k], "kept_position": int(k)}
             )  # fmt: skip
     return pd.DataFrame(out, columns=columns)
+
+
+def _went_back(
+    rows: pd.DataFrame,
+    code: np.ndarray,
+    has: np.ndarray,
+    kept_rank: np.ndarray,
+    status_of: Mapping[str, str],
+    progress: np.ndarray,
+    names: np.ndarray,
+) -> list[dict[str, object]]:
+    """``dedupe.stage-went-back`` of :func:`stage_guard`: per row at an open stage further
+    along than the open stage its deal kept, one finding with both stages."""
+    stage = rows["stage"].astype(object)
+    open_ = (stage.map(dict(status_of)).fillna("") == "open").to_numpy(dtype=bool)
+    filled = has[~empty_mask(rows["stage"])[has]]
+    if not len(filled):
+        return []
+    o = filled[np.lexsort((kept_rank[filled], code[filled]))]
+    oc = code[o]
+    heads = np.flatnonzero(np.r_[True, oc[1:] != oc[:-1]])
+    source = np.full(len(names), -1, dtype=np.int64)
+    source[oc[heads]] = o[heads]
+    kept_at = source[code[has]]
+    ok = kept_at >= 0
+    src = np.where(ok, kept_at, 0)
+    back = ok & open_[has] & open_[src] & (progress[has] > progress[src])
+    values = stage.to_numpy()
+    return [
+        {"rule": "dedupe.stage-went-back", "position": int(p), "entity": names[code[p]],
+         "field": "stage", "value": values[p], "kept": values[k], "kept_position": int(k)}
+        for p, k in zip(has[back].tolist(), src[back].tolist())
+    ]  # fmt: skip

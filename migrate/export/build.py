@@ -30,6 +30,7 @@ from . import values as v
 from .cells import HIDDEN, file_frame, owner_findings, source_field
 from .checks import FOREIGN_CURRENCY, file_checks
 from .findings import BuildFindings
+from .optout import OptOutWords, opt_out_findings
 from .policies import JOINED_READS, apply_lead_policies, apply_policies, missing_required
 from .profile import TargetProfile
 from .records import SOURCE_COLUMNS, build_record_sets, text
@@ -70,6 +71,7 @@ def build_import_files(
     today: date | None = None,
     fiscal_year_start: int = 4,
     excel_errors: dict[tuple[str, str], tuple[str, str]] | None = None,
+    opt_out: OptOutWords | None = None,
 ) -> ExportResult:
     """Make, check and return the import files of one target (nothing is written).
 
@@ -83,8 +85,13 @@ def build_import_files(
     found = BuildFindings()
     step("record sets")
     sets, record_findings = build_record_sets(
-        entities, model, target.person_stages, joined=target.sources() | JOINED_READS
+        entities,
+        model,
+        target.person_stages,
+        joined=target.sources() | JOINED_READS,
+        opt_out=opt_out,
     )
+    record_findings += opt_out_findings(sets, target)
     missing = missing_required(sets["deals"], target)
     sets["deals"] = apply_policies(
         sets["deals"], target, model, today, found, fiscal_start=fiscal_year_start

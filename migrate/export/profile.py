@@ -293,8 +293,12 @@ def _fields_of(records: str, columns_dir: Path) -> set[str]:
         out |= {f"{e}.{f}" for f in by_entity[e]} | {f"{e}.{ids[e]}"}
     if records in ("companies", "contacts", "leads"):
         out |= set(COMPUTED_FIELDS)
+    if records in ("contacts", "leads"):
+        out.add("email_opted_out")  # export/records.py opted_out: "true" or ""
     if records == "leads":
         out.add("lead_id")
+    if records == "deal_contacts":
+        out.add("is_primary")  # the one primary contact of its deal (export/records.py)
     return out
 
 

@@ -45,11 +45,12 @@ import numpy as np
 import pandas as pd
 
 from .. import findings as fnd
-from ..columnar import by_value
+from ..columnar import by_value, empty_cells
 from ..schema import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET
 from ..schema import cell_text as text
 from ..stages import StageModel
 from ..validate import ID, ROW_KEYS, STAGE
+from .optout import OptOutWords
 
 SOURCE_COLUMNS = [SOURCE_FILE, SOURCE_SHEET, SOURCE_ROW]
 _ID_COLS = {"companies": "company_id", "contacts": "contact_id", "deals": "deal_id"}
@@ -198,12 +199,43 @@ def _join(
     return out
 
 
+# a person's e-mail opt-out as the record sets carry it: "true", or "" (nothing says so)
+OPTED_OUT = "email_opted_out"
+
+
+def opted_out(frame: pd.DataFrame, words: OptOutWords) -> pd.Series:
+    """Per person, ``true`` where a value of their opt-out column (配信停止 ○, Email Opt Out
+    true) or of their consent column (メルマガ配信 希望しない, ×) says they opted out of e-mail,
+    else ''. Merged people keep every list's value (survivorship ``concatenate``, one per
+    line): one list's opt-out is enough."""
+    import unicodedata
+
+    phrases = tuple(w.lower() for w in words.words)
+    marks = {"email_opt_out": {w.lower() for w in words.marks_out},
+             "email_consent": {w.lower() for w in words.marks_refused}}  # fmt: skip
+
+    def says_out(value: object, field: str) -> bool:
+        for line in text(value).splitlines():
+            v = unicodedata.normalize("NFKC", line).strip().lower()
+            if v and (v in marks[field] or any(p in v for p in phrases)):
+                return True
+        return False
+
+    out = np.zeros(len(frame), dtype=bool)
+    for field in marks:
+        if field in frame.columns:
+            flags = [says_out(v, field) for v in frame[field].tolist()]
+            out |= np.array(flags, dtype=np.bool_)
+    return pd.Series(np.where(out, "true", ""), index=frame.index, dtype=object)
+
+
 def build_record_sets(
     entities: dict[str, pd.DataFrame],
     model: StageModel,
     person_stages: str,
     *,
     joined: Collection[str] | None = None,
+    opt_out: OptOutWords | None = None,
 ) -> tuple[dict[str, pd.DataFrame], list[fnd.Finding]]:
     """Arrange the entities into the record sets a target profile picks its files from.
 
@@ -212,6 +244,7 @@ def build_record_sets(
     them, and each joined field is a column as long as the deals."""
     companies = _prepare(entities.get("companies"), "companies")
     contacts = _prepare(entities.get("contacts"), "contacts")
+    contacts[OPTED_OUT] = opted_out(contacts, opt_out or OptOutWords.defaults())
     deals = _prepare(entities.get("deals"), "deals")
     # funnel stage and owner count every record, person-level ones included
     best = _best_first(deals, model)
@@ -268,10 +301,16 @@ def build_record_sets(
     deal_rows = _join(deal_rows, all_contacts, "contact_id", "contact.", joined)
     # a converted lead's person is a contact of its company's deal, beside the deal's own
     linked = _join(linked, all_contacts, "contact_id", "contact.", joined)
+    # the converted leads' people in the order of their source rows: the same on every run
+    linked = linked.sort_values(["deal_id", ROW_KEYS, "contact_id"], kind="stable")
     pairs = pd.concat([deal_rows[deal_rows["contact_id"] != ""], linked[deal_rows.columns]])
     pairs = pairs.drop_duplicates(["deal_id", "contact_id"])
     deal_contacts = pairs[["deal_id", "contact_id", ROW_KEYS, STAGE, *SOURCE_COLUMNS]].copy()
     deal_contacts[ID] = pairs["deal_id"] + "/" + pairs["contact_id"]
+    # one primary contact per deal (Salesforce's OpportunityContactRole allows one IsPrimary
+    # per opportunity): the contact the deal itself names, else the converted lead's person
+    # whose source row comes first
+    deal_contacts["is_primary"] = ~pairs["deal_id"].duplicated().to_numpy()
     joined = {}
     for c in pairs.columns:
         if str(c).startswith("contact."):
@@ -531,7 +570,7 @@ def _split_leads(
     p = _sorted_best_first(p, model)
     p = p.assign(lead_id=p["contact_id"].where(p["contact_id"] != "", p["deal_id"]))
     record_keys = p.groupby("lead_id", sort=False)[ROW_KEYS].agg(lambda s: _merge_keys(*s))
-    best = p.drop_duplicates("lead_id", keep="first").reset_index(drop=True)
+    best = _merged_lead_rows(p, p.drop_duplicates("lead_id", keep="first"))
     lead = best[["lead_id", "contact_id", "company_id", STAGE, *SOURCE_COLUMNS]].copy()
     lead = _with_columns(
         lead,
@@ -565,6 +604,94 @@ def _split_leads(
         lead,
         findings,
     )
+
+
+def _merged_lead_rows(p: pd.DataFrame, best: pd.DataFrame) -> pd.DataFrame:
+    """The lead of each person from all their records (``p``, best first), not the best one
+    alone: the best record's values, a field it leaves empty taken from the next record that
+    has it; the notes of every record (distinct, best first, one per line); the highest lead
+    score; the lead source of the first touch (the record created earliest; records without
+    a created date after the dated ones). u22: a person in a trade-show list and a web-inquiry
+    list kept the web inquiry's note only, lost the trade show's score and got its source
+    from the later list."""
+    best = best.reset_index(drop=True)
+    many = p[p["lead_id"].duplicated(keep=False)]
+    if many.empty:
+        return best
+    at = pd.Index(best["lead_id"]).get_indexer(many["lead_id"].drop_duplicates())
+    fields = [c for c in many.columns if not str(c).startswith("_") and c != "lead_id"]
+    out = best.copy()
+    rows = out.index[at]
+    for c in fields:
+        cells = many[c]
+        filled = ~empty_cells(cells.to_numpy(dtype=object))
+        if not filled.any():
+            continue
+        first = cells[filled].groupby(many["lead_id"][filled], sort=False).first()
+        here = out.loc[rows, c]
+        blank = empty_cells(here.to_numpy(dtype=object))
+        if blank.any():
+            values = out.loc[rows, "lead_id"].map(first)
+            fill = rows[blank & values.notna().to_numpy()]
+            out.loc[fill, c] = values[fill]
+    if "notes" in many.columns:
+        notes = texts(many["notes"])
+        joined = (
+            pd.DataFrame({"g": many["lead_id"].to_numpy(), "v": notes.to_numpy()})
+            .loc[lambda d: d["v"] != ""]
+            .drop_duplicates()
+            .groupby("g", sort=False)["v"]
+            .agg("\n".join)
+        )
+        keep = out.loc[rows, "lead_id"].map(joined)
+        ok = keep.notna().to_numpy()
+        out.loc[rows[ok], "notes"] = keep[ok].to_numpy()
+    if "lead_score" in many.columns:
+        score = pd.to_numeric(many["lead_score"], errors="coerce")
+        top = score.groupby(many["lead_id"].to_numpy(), sort=False).max()
+        keep = out.loc[rows, "lead_id"].map(top)
+        ok = keep.notna().to_numpy()
+        if ok.any():
+            if pd.api.types.is_numeric_dtype(out["lead_score"].dtype):
+                out.loc[rows[ok], "lead_score"] = keep[ok].to_numpy()
+            else:
+                out.loc[rows[ok], "lead_score"] = [text(v) for v in keep[ok]]
+    if "lead_source" in many.columns:
+        created = (
+            texts(many["created_at"]).to_numpy(dtype=object)
+            if "created_at" in many.columns
+            else np.full(len(many), "", dtype=object)
+        )
+        first = (
+            pd.DataFrame(
+                {
+                    "g": many["lead_id"].to_numpy(),
+                    "v": texts(many["lead_source"]).to_numpy(dtype=object),
+                    "undated": created == "",
+                    "d": created,
+                    "o": np.arange(len(many)),
+                }
+            )
+            .loc[lambda d: d["v"] != ""]
+            .sort_values(["g", "undated", "d", "o"], kind="stable")
+            .drop_duplicates("g")
+            .set_index("g")["v"]
+        )
+        keep = out.loc[rows, "lead_id"].map(first)
+        ok = keep.notna().to_numpy()
+        out.loc[rows[ok], "lead_source"] = keep[ok].to_numpy()
+    return out
+
+
+def finding_at(
+    rule: str,
+    severity: fnd.Severity,
+    row: Mapping[str, Any],
+    message: str,
+    field: str = "stage",
+) -> fnd.Finding:
+    """A finding pointing at a record's source row (its first)."""
+    return _finding(rule, severity, row, message, field=field)
 
 
 def _finding(

@@ -203,6 +203,9 @@ class NormalizeRules:
     probability: ProbabilityRules
     stages: StageRules
     emails: EmailRules = EmailRules()
+    # a word of a file or sheet name -> the lead source its rows' blank lead_source take
+    # (展示会リード_JapanITWeek.xlsx: 展示会), in the order listed
+    lead_source_from_name: tuple[tuple[str, str], ...] = ()
 
     def rule(self, kind: str) -> NormalizerRule:
         """The on-error policy of ``normalize.<kind>``."""
@@ -219,7 +222,8 @@ class NormalizeRules:
 
 #: The keys each section of the file may have (anything else is an error).
 _KEYS = {
-    "": "kind version findings types fields normalizers placeholders spare_columns companies "
+    "": "kind version findings types fields normalizers placeholders spare_columns "
+    "lead_source_from_name companies "
     "people phones emails "
     "dates amounts probability stages",
     "findings": "reformats mappings text_cleaned",
@@ -308,6 +312,7 @@ def parse_normalize_rules(path: str) -> NormalizeRules:
         normalizers=tuple(normalizers),
         placeholders=placeholder_set(p.string_list(doc.get("placeholders"), "placeholders")),
         spare_columns=tuple(p.string_list(doc.get("spare_columns"), "spare_columns")),
+        lead_source_from_name=_name_sources(doc.get("lead_source_from_name"), p),
         companies=CompanyRules(
             legal_forms=tuple(forms),
             key_only_words=g.words(co, "key_only_words", "companies"),
@@ -537,6 +542,21 @@ def _period_words(g: _Getter, p: Problems, a: Mapping[str, Any]) -> tuple[tuple[
         for period in PERIODS
         for w in g.words(section, period, "amounts.period_words")
         if period in section
+    )
+
+
+def _name_sources(raw: Any, p: Problems) -> tuple[tuple[str, str], ...]:
+    """lead_source_from_name: {lead source: [words of a file or sheet name]} as (word, source)
+    pairs, in the order listed."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict):
+        p.add("lead_source_from_name", "expected a mapping of lead source: [name words]")
+        return ()
+    return tuple(
+        (w, str(source))
+        for source, words in raw.items()
+        for w in p.string_list(words, f"lead_source_from_name.{source}")
     )
 
 

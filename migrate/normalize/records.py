@@ -93,6 +93,7 @@ def normalize_records(
     out = records.copy(deep=False)
     col = Collector(records, rules)
     _fill_from_spare_columns(out, col, rules, schema)
+    _lead_source_from_name(out, col, rules)
     kinds: dict[str, str] = {}
     for f in schema.fields:
         if f.name in out.columns:
@@ -439,6 +440,59 @@ def _fill_from_spare_columns(
         msg = f"{name} was empty; taken from column '{header}' of the same row"
         issues = [Issue("normalize.filled-from-spare-column", msg, t) for t in texts]
         col.rows(name, pos, issues, [""] * len(pos), texts)
+
+
+def _lead_source_from_name(out: pd.DataFrame, col: Collector, rules: NormalizeRules) -> None:
+    """A blank lead_source from the words of its sheet's or file's name (rules/normalize.yaml
+    ``lead_source_from_name``): the rows of 展示会リード_JapanITWeek秋2026.xlsx came from a
+    trade show. Only where the sheet has a lead source column or none at all: a row keeps a
+    source its own cell gives."""
+    from pathlib import PurePath
+
+    if not rules.lead_source_from_name or "_source_file" not in out.columns:
+        return
+    source = out["lead_source"] if "lead_source" in out.columns else None
+    blank = (
+        source.map(is_blank).to_numpy(dtype=bool)
+        if source is not None
+        else np.ones(len(out), dtype=bool)
+    )
+    if not blank.any():
+        return
+    sheets = out.get("_source_sheet", pd.Series("", index=out.index)).astype(str)
+    files = out["_source_file"].astype(str)
+
+    def source_of(name: str) -> str:
+        text = unicodedata.normalize("NFKC", name).lower()
+        words = set(re.split(r"[^0-9a-z]+", text))
+        joined = " ".join(w for w in words if w)
+        for word, src in rules.lead_source_from_name:
+            w = unicodedata.normalize("NFKC", word).lower()
+            if (w in text) if not w.isascii() else (w in words or f" {w} " in f" {joined} "):
+                return src
+        return ""
+
+    pairs = pd.Series(list(zip(sheets, files)), index=out.index)
+    named = {
+        pair: source_of(pair[0]) or source_of(PurePath(pair[1]).stem)
+        for pair in pairs[blank].drop_duplicates()
+    }
+    found = pairs.map(lambda pair: named.get(pair, "")).to_numpy(dtype=object)
+    pos = np.flatnonzero(blank & (found != ""))
+    if not len(pos):
+        return
+    if "lead_source" not in out.columns:
+        out["lead_source"] = ""
+    _set_cells(out, "lead_source", pos, found[pos])
+    issues = [
+        Issue(
+            "normalize.lead-source-from-name",
+            f"lead source was empty; '{found[i]}' taken from the name of the sheet or file",
+            str(found[i]),
+        )
+        for i in pos.tolist()
+    ]
+    col.rows("lead_source", pos, issues, [""] * len(pos), [str(found[i]) for i in pos.tolist()])
 
 
 def _company_from_deal_name(out: pd.DataFrame, col: Collector, rules: NormalizeRules) -> None:
