@@ -66,7 +66,7 @@ from .survivorship import (
 DERIVED = {
     "company": ["company_key", "company_legal_form", "website_domain"],
     "contact": ["email_domain"],
-    "deal": ["_stage_inferred"],
+    "deal": ["_stage_inferred", "_lead_status"],
 }
 # the name of an entity that keeps the primary script; its other spellings become alternates
 NAME_FIELD = {"company": "company_name", "contact": "contact_name"}

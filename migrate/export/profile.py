@@ -53,7 +53,7 @@ DERIVED_FIELDS = {
         "mail_domain",  # its own people's e-mail domain (dedupe, merge._mail_domains)
     ),
     "contact": ("email_domain", "existing_id"),
-    "deal": ("_stage_inferred",),
+    "deal": ("_stage_inferred", "lead_status"),
 }
 #: Fields computed per record set: the furthest funnel stage and the owner of the best deal.
 COMPUTED_FIELDS = ("funnel_stage", "owner")

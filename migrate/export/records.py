@@ -46,6 +46,8 @@ import pandas as pd
 
 from .. import findings as fnd
 from ..columnar import by_value
+from ..lead_lists import LEAD_STATUS, lead_rows
+from ..lead_lists import lead_list_rows as _lead_list_rows
 from ..schema import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET
 from ..schema import cell_text as text
 from ..stages import StageModel
@@ -112,6 +114,8 @@ def _prepare(frame: pd.DataFrame | None, entity: str) -> pd.DataFrame:
     if entity == "deals":
         out["stage"] = texts(out["stage"]) if "stage" in out.columns else ""
         out[STAGE] = out["stage"]
+        # a lead list's status (new, working, unqualified ...), read by the target's maps
+        out["lead_status"] = texts(out[LEAD_STATUS]) if LEAD_STATUS in out.columns else ""
     return out
 
 
@@ -289,12 +293,6 @@ def build_record_sets(
     return {k: v.reset_index(drop=True) for k, v in sets.items()}, findings
 
 
-def _has_letters(value: object) -> bool:
-    """A deal name names something: a cell of digits and marks (a date under 商談化日 taken
-    for the deal name, a number) is no name."""
-    return any(ch.isalpha() for ch in text(value))
-
-
 def _forecast(deals: pd.DataFrame) -> pd.Series:
     """True for the records that carry a forecast: an amount other than 0, or a close date."""
     blank = pd.Series("", index=deals.index)
@@ -304,24 +302,14 @@ def _forecast(deals: pd.DataFrame) -> pd.Series:
 
 
 def lead_list_rows(deals: pd.DataFrame, model: StageModel) -> pd.Series:
-    """True for the records of a lead list: a source sheet none of whose records carries a
-    deal field (an amount, a close date, a deal name) and at least one of whose records is at
-    a person-level stage (lead, MQL, SQL). A sheet of deals without amounts and dates still
-    names them; a list of companies and stages without any person-level stage is a thin
-    pipeline, not a lead list."""
-    if deals.empty:
+    """True for the records of a lead list (:func:`migrate.lead_lists.lead_list_rows`): a
+    source sheet none of whose records carries a deal field (an amount, a close date, a deal
+    name) and at least one of whose records is at a person-level stage (lead, MQL, SQL), or
+    that the normaliser read as one (a lead status)."""
+    person = deals["stage"].isin(set(model.keys_where(level="person"))) if len(deals) else None
+    if person is None:
         return pd.Series(False, index=deals.index, dtype=bool)
-    blank = pd.Series("", index=deals.index)
-    name = (
-        per_value(deals["deal_name"], _has_letters) if "deal_name" in deals else blank.astype(bool)
-    )
-    deal_field = _forecast(deals) | name
-    person = deals["stage"].isin(set(model.keys_where(level="person")))
-    sheet = texts(deals[SOURCE_FILE]) + "|" + texts(deals[SOURCE_SHEET])
-    by_sheet = pd.DataFrame({"sheet": sheet, "deal": deal_field, "person": person})
-    per_sheet = by_sheet.groupby("sheet", sort=False).agg({"deal": "any", "person": "any"})
-    lists = set(per_sheet.index[~per_sheet["deal"] & per_sheet["person"]])
-    return sheet.isin(lists)
+    return _lead_list_rows(deals, person | lead_rows(deals))
 
 
 def _converted_leads(

@@ -40,6 +40,8 @@ from .phones import countries_from_run, normalize_phone, split_mobile
 from .probability import normalize_number, normalize_probability, parse_probability
 from .stage_words import (
     StageVocabulary,
+    assume_lead_status,
+    lead_list_statuses,
     load_stage_vocabulary,
     match_stage,
     normalize_stage_column,
@@ -162,7 +164,10 @@ def normalize_records(
     if by_kind.get("stage"):
         for name in by_kind["stage"]:
             stage_codes(out, col, name, stage_legends or {}, vocab, rules)
+            unknown_leads = lead_list_statuses(out, col, rules, vocab) if name == "stage" else None
             normalize_stage_column(out, col, rules, name, vocab)
+            if unknown_leads is not None:
+                assume_lead_status(out, col, unknown_leads, vocab)
     # dates after the stage: an open deal's close date looks ahead (3月末 written in January
     # is this March, 9月末 next September), a won or lost one's does not
     normalize_date_columns(

@@ -1,0 +1,110 @@
+"""Lead lists: their status words are lead statuses (u22), their rows leads, not deals."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from migrate import pipeline
+from migrate.normalize.stage_words import load_stage_vocabulary
+
+EXPORT = (
+    "Created Date,Company,First Name,Last Name,Email,Lead Status,Lead Source,Rating\n"
+    "2026-09-10,Stark Industries,Pepper,Potts,pepper@stark.com,Open,Trade Show,Hot\n"
+    "2026-09-11,Wayne Enterprises,Lucius,Fox,lucius@wayne.com,Attempted to Contact,Web,Warm\n"
+    "2026-09-13,Cyberdyne,Miles,Dyson,miles@cyberdyne.com,Qualified,Partner,Hot\n"
+    "2026-09-14,Tyrell Corp,Rachael,Tyrell,rachael@tyrell.com,Recycled,Webinar,Cold\n"
+    "2026-09-16,Initrode,Bill,Lumbergh,bill@initrode.com,Working - Contacted,Web,Warm\n"
+    "2026-09-17,Hooli,Mark,Lee,mark@hooli.com,Unqualified,Web,Cold\n"
+)
+
+
+def _run(tmp_path: Path, files: dict[str, str], target: str = "salesforce") -> pipeline.RunResult:
+    for name, body in files.items():
+        (tmp_path / name).write_text(body, "utf-8")
+    return pipeline.run([str(tmp_path / n) for n in files], target=target)
+
+
+def _status(res: pipeline.RunResult) -> dict[str, str]:
+    leads = res.export.files["Lead.csv"]
+    return dict(zip(leads["LastName"], leads["Status"]))
+
+
+def test_a_salesforce_lead_exports_statuses_are_lead_statuses(tmp_path: Path) -> None:
+    """Open and Qualified in a lead export are lead statuses, not the deal stages Open and
+    Qualification: every row is a Lead, none a Contact, an Account or an Opportunity."""
+    res = _run(tmp_path, {"leads.csv": EXPORT})
+    assert _status(res) == {
+        "Potts": "Open - Not Contacted",
+        "Fox": "Working - Contacted",
+        "Dyson": "Working - Contacted",
+        "Tyrell": "Open - Not Contacted",
+        "Lumbergh": "Working - Contacted",
+        "Lee": "Closed - Not Converted",
+    }
+    assert res.export.files["Contact.csv"].empty
+    assert res.export.files["Opportunity.csv"].empty
+    read = res.findings[res.findings["rule"] == "normalize.lead-status"]
+    assert {"Open", "Qualified", "Recycled"} <= set(read["original"])
+
+
+def test_japanese_lead_statuses_read_alike_in_every_list(tmp_path: Path) -> None:
+    """対応中, リサイクル and 重複 are lead statuses in a trade-show list and in a web-inquiry
+    list alike: the same person is a Lead from either (u22: a Contact from one, a Lead from
+    the other)."""
+    show = "会社名,氏名,メールアドレス,ステータス\n北斗物流株式会社,鈴木 美咲,m@hokuto.jp,対応中\n青葉システム株式会社,佐藤 健一,k@aoba.jp,新規\n"
+    web = "会社名,お名前,メールアドレス,対応状況\nミライラボ合同会社,長谷川 涼,r@mirai.jp,リサイクル\n東邦電機株式会社,岡田 圭,k@toho.jp,重複\n"
+    expected = {
+        "show.csv": {"鈴木": "Working - Contacted", "佐藤": "Open - Not Contacted"},
+        "web.csv": {"長谷川": "Open - Not Contacted", "岡田": "Open - Not Contacted"},
+    }
+    for name, body in (("show.csv", show), ("web.csv", web)):
+        d = tmp_path / name.split(".")[0]
+        d.mkdir()
+        res = _run(d, {name: body})
+        assert res.export.files["Contact.csv"].empty
+        assert _status(res) == expected[name]
+    both = tmp_path / "both"
+    both.mkdir()
+    res = _run(both, {"show.csv": show, "web.csv": web})
+    assert res.export.files["Contact.csv"].empty
+    assert _status(res) == {**expected["show.csv"], **expected["web.csv"]}
+
+
+def test_open_and_qualified_stay_deal_stages_in_a_pipeline(tmp_path: Path) -> None:
+    """Negative: a pipeline sheet (amounts, close dates) keeps Open and Qualified as its deal
+    stages; no lead status is read there."""
+    body = (
+        "案件名,会社名,担当者,フェーズ,金額,受注予定日\n"
+        "A案件,株式会社アルファ,山田 太郎,Open,1000000,2026-12-31\n"
+        "B案件,株式会社ベータ,鈴木 花子,Qualified,2000000,2026-12-31\n"
+    )
+    res = _run(tmp_path, {"pipeline.csv": body})
+    opp = res.export.files["Opportunity.csv"]
+    assert sorted(opp["StageName"]) == ["Qualification", "Qualification"]
+    assert res.export.files["Lead.csv"].empty
+    assert not (res.findings["rule"] == "normalize.lead-status").any()
+
+
+def test_every_lead_status_names_a_stage_of_the_model() -> None:
+    vocab = load_stage_vocabulary()
+    assert vocab.lead_status("Open") == ("new", "lead")
+    assert vocab.lead_status("Closed - Not Converted") == ("unqualified", "lost")
+    assert {stage for _, _, stage in vocab.lead_statuses} <= set(vocab.keys)
+    assert pd.Series([k for k, _, _ in vocab.lead_statuses]).is_unique
+
+
+def test_an_unknown_status_word_of_a_lead_list_makes_a_lead_with_a_warning(
+    tmp_path: Path,
+) -> None:
+    """A word no stage or lead status knows, in a lead list, at a company that has a deal in
+    the pipeline: the person is a Lead with export.lead-status-assumed, not a silent Contact
+    of that account; the word stays on the review sheet (normalize.unknown-stage)."""
+    show = "会社名,氏名,メールアドレス,ステータス\n北斗物流株式会社,鈴木 美咲,m@hokuto.jp,ほげ\n青葉システム株式会社,佐藤 健一,k@aoba.jp,新規\n"
+    pipe = "案件名,会社名,担当者,フェーズ,金額,受注予定日\n北斗 WMS,北斗物流株式会社,伊藤 大輔,提案,1000000,2026-12-31\n"
+    res = _run(tmp_path, {"show.csv": show, "pipe.csv": pipe})
+    assert _status(res) == {"鈴木": "Open - Not Contacted", "佐藤": "Open - Not Contacted"}
+    assert list(res.export.files["Contact.csv"]["LastName"]) == ["伊藤"]
+    rules = set(res.findings.loc[res.findings["file"] == "show.csv", "rule"])
+    assert {"normalize.unknown-stage", "export.lead-status-assumed"} <= rules
