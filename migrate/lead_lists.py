@@ -26,6 +26,8 @@ LEAD_STATUS = "_lead_status"
 #: The status of a lead closed without a deal (見送り, Unqualified): its stage is lost, but it
 #: is no lost deal.
 CLOSED_LEAD = "unqualified"
+#: The status of a lead handed to sales (商談化, Converted): the row is the deal it became.
+CONVERTED = "converted"
 
 
 def _has_letters(value: Any) -> bool:
@@ -67,3 +69,12 @@ def lead_rows(frame: pd.DataFrame) -> pd.Series:
     if LEAD_STATUS not in frame.columns:
         return pd.Series(False, index=frame.index, dtype=bool)
     return frame[LEAD_STATUS].map(text) != ""
+
+
+def lead_not_deal(frame: pd.DataFrame) -> pd.Series:
+    """True for the rows of lead lists that are no deal: every status but converted (a lead,
+    MQL, SQL, or a lead closed without a deal). Deal requirements and deal figures skip them."""
+    if LEAD_STATUS not in frame.columns:
+        return pd.Series(False, index=frame.index, dtype=bool)
+    status = pd.Series(by_value(frame[LEAD_STATUS], text), index=frame.index)
+    return (status != "") & (status != CONVERTED)

@@ -108,3 +108,49 @@ def test_an_unknown_status_word_of_a_lead_list_makes_a_lead_with_a_warning(
     assert list(res.export.files["Contact.csv"]["LastName"]) == ["伊藤"]
     rules = set(res.findings.loc[res.findings["file"] == "show.csv", "rule"])
     assert {"normalize.unknown-stage", "export.lead-status-assumed"} <= rules
+
+
+TRACKER = (
+    "案件名,会社名,担当者,フェーズ,金額,受注予定日,営業担当\n"
+    "東邦 保守,東邦電機株式会社,吉田 亮,受注,1200000,2026-10-31,佐々木\n"
+    "大和 現場,株式会社大和建設,森 健太,失注,2500000,,木村\n"
+)
+SHOW = (
+    "会社名,氏名,メールアドレス,ステータス\n"
+    "さくら不動産株式会社,渡辺 花子,hanako@sakura.jp,見送り\n"
+    "Hooli Inc.,Mark Lee,mark@hooli.com,Disqualified\n"
+    "丸紅テック株式会社,高木 翔,sho@marubeni.jp,新規\n"
+)
+
+
+def test_a_disqualified_lead_is_no_lost_deal(tmp_path: Path) -> None:
+    """見送り / Disqualified in a lead list close a lead, not a deal: the win rate and the lost
+    count are the tracker's (1 won, 1 lost), no close date is asked of them, the checklist's
+    deal items leave them out, and HubSpot keeps them leads (lifecycle lead, lead status
+    Unqualified), never opportunities."""
+    res = _run(tmp_path, {"tracker.csv": TRACKER, "show.csv": SHOW}, target="hubspot")
+    funnel = res.report["funnel"]
+    assert (funnel["won"]["count"], funnel["lost"]["count"], funnel["win_rate"]) == (1, 1, 0.5)
+    close = res.findings[res.findings["rule"] == "stages.close-date-missing"]
+    assert set(close["file"]) == {"tracker.csv"}  # the lost deal of the tracker, not the leads
+    items = {i["measure"]: i for i in res.report["checklist"]["items"]}
+    assert items["owner"]["denominator"] == 2  # the two deals, not the three leads
+    contacts = res.export.files["contacts.csv"].set_index("lastname")
+    assert contacts.loc["渡辺", "lifecyclestage"] == "lead"
+    assert contacts.loc["Lee", "lifecyclestage"] == "lead"
+    assert contacts.loc["渡辺", "hs_lead_status"] == "Unqualified"
+    assert contacts.loc["高木", "hs_lead_status"] == "New"
+    assert contacts.loc["吉田", "hs_lead_status"] == ""  # a tracker's person has no lead status
+    assert (res.export.files["deals.csv"]["dealstage"] == "closedlost").sum() == 1
+    companies = res.export.files["companies.csv"].set_index("name")
+    assert companies.loc["さくら不動産株式会社", "lifecyclestage"] == "lead"
+
+
+def test_a_lost_deal_of_a_tracker_stays_a_lost_deal(tmp_path: Path) -> None:
+    """Negative: 失注 in a pipeline (amounts) is a lost deal as before, with its close-date
+    finding and the lifecycle opportunity."""
+    res = _run(tmp_path, {"tracker.csv": TRACKER}, target="hubspot")
+    assert res.report["funnel"]["lost"]["count"] == 1
+    assert (res.findings["rule"] == "stages.close-date-missing").sum() == 1
+    contacts = res.export.files["contacts.csv"].set_index("lastname")
+    assert contacts.loc["森", "lifecyclestage"] == "opportunity"

@@ -46,7 +46,7 @@ import pandas as pd
 
 from .. import findings as fnd
 from ..columnar import by_value
-from ..lead_lists import LEAD_STATUS, lead_rows
+from ..lead_lists import LEAD_STATUS, lead_not_deal, lead_rows
 from ..lead_lists import lead_list_rows as _lead_list_rows
 from ..schema import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET
 from ..schema import cell_text as text
@@ -152,7 +152,7 @@ def _best_first(deals: pd.DataFrame, model: StageModel) -> pd.DataFrame:
     both of its keys: a stable sort of the deals naming a company (or a person) is the
     stable sort of all of them with the others left out, and a deal carries many more
     columns than the sort and the lookups read."""
-    read = ("company_id", "contact_id", "stage", "owner", "updated_at", "deal_id")
+    read = ("company_id", "contact_id", "stage", "owner", "updated_at", "deal_id", "lead_status")
     return _sorted_best_first(deals[[c for c in read if c in deals.columns]], model)
 
 
@@ -163,9 +163,11 @@ def _with_computed(frame: pd.DataFrame, best: pd.DataFrame, key: str) -> pd.Data
     keys = d[key].tolist()  # lists, not Series: a str column iterates a pyarrow scalar per value
     stage = dict(zip(keys, d["stage"].tolist()))
     owner = dict(zip(keys, texts(d["owner"]).tolist())) if "owner" in d.columns else {}
+    status = dict(zip(keys, texts(d["lead_status"]).tolist())) if "lead_status" in d else {}
     out = frame.copy()
     out["funnel_stage"] = _looked_up(out[key], stage)
     out["owner"] = _looked_up(out[key], owner)
+    out["lead_status"] = _looked_up(out[key], status)
     return out
 
 
@@ -217,8 +219,16 @@ def build_record_sets(
     companies = _prepare(entities.get("companies"), "companies")
     contacts = _prepare(entities.get("contacts"), "contacts")
     deals = _prepare(entities.get("deals"), "deals")
-    # funnel stage and owner count every record, person-level ones included
-    best = _best_first(deals, model)
+    # funnel stage and owner count every record, person-level ones included; a lead closed
+    # without a deal (見送り, Unqualified in a lead list) got no further than a lead, and is no
+    # lost deal: HubSpot keeps such a person a lead, not an opportunity
+    closed = lead_not_deal(deals) & deals["stage"].isin(set(model.keys_where(status="lost")))
+    funnel = deals
+    if person_stages != "deals" and closed.any() and model.keys_where(level="person"):
+        funnel = deals.assign(
+            stage=deals["stage"].mask(closed, model.keys_where(level="person")[0])
+        )
+    best = _best_first(funnel, model)
     companies = _with_computed(companies, best, "company_id")
     contacts = _with_computed(contacts, best, "contact_id")
     all_companies, all_contacts = companies, contacts

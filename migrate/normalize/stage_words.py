@@ -646,9 +646,10 @@ def lead_list_statuses(
     list is a lead not contacted yet, not the deal stage Open. The cell becomes its status's
     stage key, in place (one finding ``normalize.lead-status`` per word read otherwise than
     the stage words read it), and every row of a lead list gets its status in ``lead_status``
-    (a stage word there gives the status of its stage: MQL nurturing, 失注 unqualified, a deal
-    stage converted). Returns the positions of the lead list's rows whose word neither knows:
-    :func:`assume_lead_status` makes them leads once the word is reported unknown."""
+    (a stage word there gives a status by its stage: a person-level stage its key, 失注
+    unqualified, a deal stage converted). Returns the positions of the lead list's rows whose
+    word neither knows: :func:`assume_lead_status` makes them leads once the word is reported
+    unknown."""
     from ..lead_lists import LEAD_STATUS, lead_list_rows
 
     none = np.empty(0, dtype=np.int64)
@@ -673,9 +674,7 @@ def lead_list_statuses(
     in_list = lead_list_rows(out, person).to_numpy(dtype=bool)
     if not in_list.any():
         return none
-    of_stage: dict[str, str] = {}
-    for _, key, stage in vocab.lead_statuses:
-        of_stage.setdefault(stage, key)
+    closed = next((k for _, k, s in vocab.lead_statuses if vocab.status(s) == "lost"), "")
     converted = next(
         (
             k
@@ -696,10 +695,10 @@ def lead_list_statuses(
             if status[1] != reading:
                 cells[pos] = status[1]
                 changed.setdefault(code, []).append(int(pos))
+        elif reading in person_keys:
+            lead_status[pos] = reading
         elif reading:
-            lead_status[pos] = of_stage.get(reading) or (
-                converted if reading not in person_keys and vocab.status(reading) != "lost" else ""
-            )
+            lead_status[pos] = closed if vocab.status(reading) == "lost" else converted
         elif clean_text(uniques[code]):
             unknown.append(int(pos))
     out[LEAD_STATUS] = pd.Series(lead_status, index=out.index, dtype=object)
