@@ -154,3 +154,34 @@ def test_a_lost_deal_of_a_tracker_stays_a_lost_deal(tmp_path: Path) -> None:
     assert (res.findings["rule"] == "stages.close-date-missing").sum() == 1
     contacts = res.export.files["contacts.csv"].set_index("lastname")
     assert contacts.loc["森", "lifecyclestage"] == "opportunity"
+
+
+def test_a_private_person_is_no_company(tmp_path: Path) -> None:
+    """個人 / 個人事業主 in the company column say "no company": two strangers are not joined
+    under one company 個人, and their Salesforce Leads get '[not provided]' as Web-to-Lead
+    writes; a company name that merely contains the word (個人情報保護株式会社) stays."""
+    body = (
+        "会社名,氏名,メール,ステータス\n"
+        "個人,井上 聡,s.inoue@gmail.com,新規\n"
+        "個人,木下 真央,mao.k@icloud.com,新規\n"
+        "個人事業主,林 拓也,t.hayashi@hotmail.co.jp,新規\n"
+        "個人情報保護株式会社,岡 一,oka@kojin.co.jp,新規\n"
+    )
+    res = _run(tmp_path, {"leads.csv": body}, target="hubspot")
+    assert list(res.export.files["companies.csv"]["name"]) == ["個人情報保護株式会社"]
+    contacts = res.export.files["contacts.csv"].set_index("lastname")
+    assert contacts.loc["井上", "company_migration_id"] == ""
+    assert contacts.loc["木下", "company_migration_id"] == ""
+    f = res.findings[res.findings["rule"] == "normalize.company-private-person"]
+    assert set(f["original"]) == {"個人", "個人事業主"}
+    sf = tmp_path / "sf"
+    sf.mkdir()
+    res = _run(sf, {"leads.csv": body})
+    leads = res.export.files["Lead.csv"].set_index("LastName")["Company"].to_dict()
+    assert leads == {
+        "井上": "[not provided]",
+        "木下": "[not provided]",
+        "林": "[not provided]",
+        "岡": "個人情報保護株式会社",
+    }
+    assert res.export.files["Account.csv"].empty
