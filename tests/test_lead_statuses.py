@@ -185,3 +185,24 @@ def test_a_private_person_is_no_company(tmp_path: Path) -> None:
         "岡": "個人情報保護株式会社",
     }
     assert res.export.files["Account.csv"].empty
+
+
+def test_a_converted_lead_without_a_pipeline_deal_says_it_is_rejected(tmp_path: Path) -> None:
+    """商談化 in a lead list alone: Salesforce requires a close date the list cannot give. The
+    finding that made the deal says it is rejected and the person exported as a contact, and
+    the reject's fix says what to do with a lead list (not "add 受注予定日 to the source row");
+    HubSpot, which takes a deal without a close date, keeps the deal and the old message."""
+    show = "会社名,氏名,メールアドレス,ステータス\n北斗物流株式会社,伊藤 大輔,d.ito@hokuto.jp,商談化\n丸紅テック株式会社,高木 翔,sho@marubeni.jp,新規\n"
+    res = _run(tmp_path, {"show.csv": show})
+    made = res.findings[res.findings["rule"] == "export.deal-from-lead"]
+    assert len(made) == 1
+    assert "so it is rejected (rejects.csv)" in made["message"].iloc[0]
+    assert list(res.export.files["Contact.csv"]["LastName"]) == ["伊藤"]
+    rejected = res.export.rejects[res.export.rejects["file"] == "Opportunity.csv"]
+    assert rejected["fix"].str.contains("a converted lead of a lead list").all()
+    hs = tmp_path / "hs"
+    hs.mkdir()
+    res = _run(hs, {"show.csv": show}, target="hubspot")
+    made = res.findings[res.findings["rule"] == "export.deal-from-lead"]
+    assert "without amount or close date" in made["message"].iloc[0]
+    assert len(res.export.files["deals.csv"]) == 1

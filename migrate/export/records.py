@@ -54,6 +54,9 @@ from ..stages import StageModel
 from ..validate import ID, ROW_KEYS, STAGE
 
 SOURCE_COLUMNS = [SOURCE_FILE, SOURCE_SHEET, SOURCE_ROW]
+#: True on a deal made from a converted lead of a lead list (``export.deal-from-lead``)
+FROM_LEAD = "_from_lead"
+DEAL_FROM_LEAD = "export.deal-from-lead"
 _ID_COLS = {"companies": "company_id", "contacts": "contact_id", "deals": "deal_id"}
 
 
@@ -339,6 +342,7 @@ def _converted_leads(
     lost = set(model.keys_where(status="lost"))
     first = model.keys_where(level="person")[0]
     out = deals.copy()
+    out[FROM_LEAD] = False
     findings: list[fnd.Finding] = []
     unstaged = in_list & (out["stage"] == "")
     for row in _rows(out[unstaged], "stage"):
@@ -385,9 +389,10 @@ def _converted_leads(
         what = text(row.get("product")) or "商談"
         name = f"{who} {what}".strip()
         out.at[idx, "deal_name"] = name
+        out.at[idx, FROM_LEAD] = True
         findings.append(
             _finding(
-                "export.deal-from-lead",
+                DEAL_FROM_LEAD,
                 "warning",
                 row,
                 f"a converted lead (stage '{row['stage']}' in a lead list) and no deal of its "
