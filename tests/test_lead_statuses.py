@@ -206,3 +206,18 @@ def test_a_converted_lead_without_a_pipeline_deal_says_it_is_rejected(tmp_path: 
     made = res.findings[res.findings["rule"] == "export.deal-from-lead"]
     assert "without amount or close date" in made["message"].iloc[0]
     assert len(res.export.files["deals.csv"]) == 1
+
+
+def test_a_lead_row_of_a_person_with_a_deal_is_no_converted_lead(tmp_path: Path) -> None:
+    """A purchased list's row of a person who has a deal is export.lead-has-deal, not the
+    "converted lead (stage 'opportunity')" of export.lead-converted (u22 item 11)."""
+    body = (
+        "案件名,会社名,担当者,メール,フェーズ,金額,受注予定日\n"
+        "保守,東邦電機株式会社,吉田 亮,r@toho.jp,提案,1000000,2026-12-31\n"
+    )
+    bought = "会社名,担当者,メール\n東邦電機株式会社,吉田 亮,r@toho.jp\n丸紅テック株式会社,高木 翔,sho@marubeni.jp\n"
+    d = tmp_path / "b"
+    d.mkdir()
+    res = _run(d, {"tracker.csv": body, "bought.csv": bought})
+    rules = set(res.findings.loc[res.findings["file"] == "bought.csv", "rule"])
+    assert "export.lead-converted" not in rules

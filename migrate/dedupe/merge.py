@@ -228,10 +228,10 @@ def find_duplicates(
             explain.block_findings(run),
         ]
         if not pairs.empty:
-            pair_parts.append(pairs.drop(columns=["_left", "_right"]))
+            pair_parts.append(pairs.drop(columns=["_left", "_right", "_leads"]))
             doubt = pairs[pairs["status"].isin(["review", "split"])]
             review_parts.append(
-                doubt.drop(columns=["_left", "_right", "status"]).assign(decision="")
+                doubt.drop(columns=["_left", "_right", "_leads", "status"]).assign(decision="")
             )
         done.append(run)
     del labels, pairs, first_row, run

@@ -16,7 +16,7 @@ plus findings for records a target does not take as they are.
   person and company (HubSpot lifecycle stage).
 - ``leads``: a person whose records are all person-level is a lead, not a contact, and a
   company with nothing but leads is no account (Salesforce). A person-level record of someone
-  who also has a deal is superseded by that deal (finding ``export.lead-converted``).
+  who also has a deal is superseded by that deal (finding ``export.lead-has-deal``).
 
 With ``leads`` or ``contacts``, a record at SQL (the last person-level stage) that carries a
 forecast of its own (an amount or a close date) outside lead lists is a deal at the first deal
@@ -502,7 +502,7 @@ def _split_leads(
     lead_people = set(person_rows["contact_id"]) - {""} - with_deals - of_accounts
     findings = [
         _finding(
-            "export.lead-converted",
+            "export.lead-has-deal",
             "info",
             row,
             f"record at stage '{row['stage']}' belongs to a contact who also has a deal; "
