@@ -221,3 +221,42 @@ def test_a_lead_row_of_a_person_with_a_deal_is_no_converted_lead(tmp_path: Path)
     res = _run(d, {"tracker.csv": body, "bought.csv": bought})
     rules = set(res.findings.loc[res.findings["file"] == "bought.csv", "rule"])
     assert "export.lead-converted" not in rules
+
+
+def test_a_lifecycle_column_beside_the_lead_status_gives_the_stage(tmp_path: Path) -> None:
+    """ライフサイクル beside リードステータス: MQL with 対応中 is an MQL being worked (u22: the MQL
+    was lost, the lifecycle column ignored); a closed status (見送り) keeps its own stage. (The
+    status column is the stage column here, as in the trial's file.)"""
+    body = (
+        "会社名,氏名,メール,ライフサイクル,リードステータス\n"
+        "株式会社アオイ,井上 聡,s.inoue@aoi.jp,リード,未対応\n"
+        "株式会社ミライ,林 拓也,t.hayashi@mirai.jp,MQL,対応中\n"
+        "株式会社ひかり商事,清水 恵美,e.shimizu@hikari.jp,SQL,アポ獲得\n"
+        "株式会社ひかり商事,松本 直樹,n.matsumoto@hikari.jp,MQL,ナーチャリング\n"
+        "株式会社つばさ工業,池田 明,a.ikeda@tsubasa.jp,MQL,見送り\n"
+        "株式会社つばさ工業,前田 優,y.maeda@tsubasa.jp,商談,商談化\n"
+    )
+    res = _run(tmp_path, {"leads.csv": body}, target="hubspot")
+    contacts = res.export.files["contacts.csv"].set_index("lastname")
+    assert contacts.loc["林", "lifecyclestage"] == "marketingqualifiedlead"
+    assert contacts.loc["林", "hs_lead_status"] == "In Progress"
+    assert contacts.loc["池田", "hs_lead_status"] == "Unqualified"
+    assert contacts.loc["池田", "lifecyclestage"] == "lead"
+    assert contacts.loc["井上", "lifecyclestage"] == "lead"
+    f = res.findings[res.findings["rule"] == "normalize.lifecycle-stage"]
+    assert list(f["value"]) == ["mql"]
+
+
+def test_lead_status_messages_match_their_catalogue_details(tmp_path: Path) -> None:
+    """The messages of the new findings are the forms the catalogue translates."""
+    import re
+
+    import yaml
+
+    from migrate.rules import DEFAULT_RULES_DIR
+
+    details = yaml.safe_load((DEFAULT_RULES_DIR / "findings.yaml").read_text("utf-8"))["details"]
+    res = _run(tmp_path, {"leads.csv": EXPORT})
+    for rule in ("normalize.lead-status",):
+        for message in res.findings.loc[res.findings["rule"] == rule, "message"]:
+            assert any(re.fullmatch(d["en"], message) for d in details[rule]), message

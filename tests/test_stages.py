@@ -139,7 +139,7 @@ def test_unknown_top_level_key(tmp_path: Path) -> None:
     doc["stage"] = []
     assert _problems(tmp_path, doc) == [
         "stage: unknown key; allowed: kind, version, stages, word_forms, guesses, lead_statuses, "
-        "provisional, closed_words, evidence, requirements, inference"
+        "lifecycle_headers, provisional, closed_words, evidence, requirements, inference"
     ]
 
 

@@ -98,6 +98,7 @@ class StageVocabulary:
     # (word key, status key, stage key): the words of a lead list's status column (lead_statuses)
     lead_statuses: tuple[tuple[str, str, str], ...] = ()
     person_keys: tuple[str, ...] = ()  # the person-level stages (lead, mql, sql)
+    lifecycle_headers: tuple[str, ...] = ()  # word keys of a lead list's lifecycle column
 
     def lead_status(self, word: object) -> tuple[str, str] | None:
         """(status key, stage key) of a lead list's status word, None when it is none."""
@@ -232,6 +233,11 @@ def vocabulary_from(doc: Any) -> StageVocabulary:
         tuple(statuses),
         deal_probabilities=tuple(deal_probabilities),
         lead_statuses=tuple(lead_statuses),
+        lifecycle_headers=tuple(
+            word_key(h) for h in (doc.get("lifecycle_headers") or []) if word_key(h)
+        )
+        if isinstance(doc, dict)
+        else (),
         person_keys=tuple(
             str(sp["key"])
             for sp in specs
@@ -702,17 +708,18 @@ def lead_list_statuses(
         elif clean_text(uniques[code]):
             unknown.append(int(pos))
     out[LEAD_STATUS] = pd.Series(lead_status, index=out.index, dtype=object)
-    if not changed:
+    lifecycle = _lifecycle_stages(out, col, rules, vocab, cells, in_list, lead_status)
+    if not changed and not lifecycle:
         return np.asarray(unknown, dtype=np.int64)
     out["stage"] = pd.Series(cells, index=out.index, dtype=object)
     for code, positions in changed.items():
         word = clean_text(uniques[code])
         status_key, stage = statuses[code] or ("", "")
-        before = f"the stage '{readings[code]}'" if readings[code] else "no stage"
+        before = f", not at the stage '{readings[code]}'" if readings[code] else ""
         issue = Issue(
             "normalize.lead-status",
-            f"{word!r} in a lead list is the lead status '{status_key}': read as the stage "
-            f"'{stage}', not as {before} (rules/stages.yaml lead_statuses)",
+            f"{word!r} in a lead list is the lead status '{status_key}': read at the stage "
+            f"'{stage}'{before} (rules/stages.yaml lead_statuses)",
             stage,
             level="mapping",
         )
@@ -724,6 +731,74 @@ def lead_list_statuses(
             [stage] * len(positions),
         )
     return np.asarray(unknown, dtype=np.int64)
+
+
+def _lifecycle_stages(
+    out: pd.DataFrame,
+    col: Collector,
+    rules: NormalizeRules,
+    vocab: StageVocabulary,
+    cells: np.ndarray,
+    in_list: np.ndarray,
+    lead_status: np.ndarray,
+) -> bool:
+    """The stage cells of lead-list rows whose lifecycle column (rules/stages.yaml
+    ``lifecycle_headers``, an extra column) names a stage, where the row's status is an open
+    lead status or none: MQL beside 対応中 is an MQL being worked, not a lead (u22: 林 拓也's MQL
+    was lost). ``cells`` is changed in place; True when a row changed."""
+    from ..schema import EXTRA_PREFIX
+
+    heads = set(vocab.lifecycle_headers)
+    names = [
+        c
+        for c in out.columns
+        if isinstance(c, str)
+        and c.startswith(EXTRA_PREFIX)
+        and word_key(c[len(EXTRA_PREFIX) :]) in heads
+    ]
+    if not names:
+        return False
+    person_keys = set(vocab.person_keys)
+    lifecycle = out[names[0]].to_numpy(dtype=object)
+    read: dict[str, str] = {}
+    moved: dict[tuple[str, str], list[int]] = {}
+    for pos in np.flatnonzero(in_list):
+        word = clean_text(lifecycle[pos])
+        if not word:
+            continue
+        if word not in read:
+            read[word] = read_stage_word(word, vocab, rules).stage
+        stage = read[word]
+        status = str(lead_status[pos] or "")
+        now = str(cells[pos] or "")
+        open_lead = status in person_keys or any(
+            k == status and s in person_keys for _, k, s in vocab.lead_statuses
+        )
+        if not stage or vocab.status(stage) == "lost" or not (open_lead or not status):
+            continue
+        if stage == now or stage == read_stage_word(now, vocab, rules).stage:
+            continue
+        cells[pos] = stage
+        moved.setdefault((word, stage), []).append(int(pos))
+    if not moved:
+        return False
+    header = names[0][len(EXTRA_PREFIX) :]
+    for (word, stage), positions in moved.items():
+        issue = Issue(
+            "normalize.lifecycle-stage",
+            f"the lifecycle column '{header}' says {word!r}: the row's stage is '{stage}', its "
+            "status column the lead status",
+            stage,
+            level="mapping",
+        )
+        col.rows(
+            "stage",
+            positions,
+            [issue] * len(positions),
+            [word] * len(positions),
+            [stage] * len(positions),
+        )
+    return True
 
 
 def assume_lead_status(

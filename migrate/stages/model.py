@@ -36,6 +36,7 @@ _TOP_KEYS = [
     "word_forms",
     "guesses",
     "lead_statuses",
+    "lifecycle_headers",
     "provisional",
     "closed_words",
     "evidence",
@@ -276,6 +277,7 @@ def parse_stage_model(path: str, fields: frozenset[str]) -> StageModel:
     _check_word_forms(doc.get("word_forms"), problems, keys)
     _check_guesses(doc.get("guesses"), problems, keys)
     _check_lead_statuses(doc.get("lead_statuses"), problems, keys)
+    problems.string_list(doc.get("lifecycle_headers"), "lifecycle_headers")
     _check_provisional(doc.get("provisional"), problems, keys)
     evidence = _read_evidence(doc.get("evidence"), problems)
     closed_words = problems.string_list(doc.get("closed_words"), "closed_words")
