@@ -257,6 +257,24 @@ def test_lead_status_messages_match_their_catalogue_details(tmp_path: Path) -> N
 
     details = yaml.safe_load((DEFAULT_RULES_DIR / "findings.yaml").read_text("utf-8"))["details"]
     res = _run(tmp_path, {"leads.csv": EXPORT})
-    for rule in ("normalize.lead-status",):
+    for rule in ("normalize.lead-status", "normalize.lead-rating"):
         for message in res.findings.loc[res.findings["rule"] == rule, "message"]:
             assert any(re.fullmatch(d["en"], message) for d in details[rule]), message
+
+
+def test_a_lead_rating_is_no_deal_probability(tmp_path: Path) -> None:
+    """Rating (Hot, Warm, Cold) in a lead export rates the lead: not read as 80 %, with a
+    finding; a rank in a pipeline stays a probability (negative)."""
+    res = _run(tmp_path, {"leads.csv": EXPORT})
+    rated = res.findings[res.findings["rule"] == "normalize.lead-rating"]
+    assert set(rated["original"]) == {"Hot", "Warm", "Cold"}
+    assert not (res.findings["rule"] == "normalize.probability-rank").any()
+    body = (
+        "案件名,会社名,フェーズ,金額,受注予定日,Rating\n"
+        "A案件,株式会社アルファ,提案,1000000,2026-12-31,Hot\n"
+    )
+    d = tmp_path / "p"
+    d.mkdir()
+    res = _run(d, {"pipeline.csv": body})
+    assert list(res.export.files["Opportunity.csv"]["Probability"]) == ["80"]
+    assert not (res.findings["rule"] == "normalize.lead-rating").any()

@@ -680,6 +680,7 @@ def lead_list_statuses(
     in_list = lead_list_rows(out, person).to_numpy(dtype=bool)
     if not in_list.any():
         return none
+    _lead_ratings(out, col, in_list)
     closed = next((k for _, k, s in vocab.lead_statuses if vocab.status(s) == "lost"), "")
     converted = next(
         (
@@ -731,6 +732,40 @@ def lead_list_statuses(
             [stage] * len(positions),
         )
     return np.asarray(unknown, dtype=np.int64)
+
+
+def _lead_ratings(out: pd.DataFrame, col: Collector, in_list: np.ndarray) -> None:
+    """A rank in the probability column of a lead list (Rating: Hot, Warm, Cold; A, B, C)
+    rates the lead; no deal of the row has a probability: left empty, with one finding
+    ``normalize.lead-rating`` per word (u22: Hot read as 80%). A number is left as it is."""
+    if "probability" not in out.columns:
+        return
+    cells = out["probability"].to_numpy(dtype=object).copy()
+    rated: dict[str, list[int]] = {}
+    for pos in np.flatnonzero(in_list):
+        word = clean_text(cells[pos])
+        if word and any(ch.isalpha() or not ch.isascii() for ch in word.rstrip("%％")):
+            rated.setdefault(word, []).append(int(pos))
+            cells[pos] = None
+    if not rated:
+        return
+    out["probability"] = pd.Series(cells, index=out.index, dtype=object)
+    for word, positions in rated.items():
+        issue = Issue(
+            "normalize.lead-rating",
+            f"{word!r} in a lead list rates the lead (Hot, Warm, Cold), it is no deal's "
+            "probability: not read as a percent",
+            "",
+            action="blanked",
+            level="mapping",
+        )
+        col.rows(
+            "probability",
+            positions,
+            [issue] * len(positions),
+            [word] * len(positions),
+            [""] * len(positions),
+        )
 
 
 def _lifecycle_stages(
