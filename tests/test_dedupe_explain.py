@@ -146,3 +146,31 @@ def test_the_lead_record_holds_the_surviving_row_not_the_smallest_key() -> None:
     assert lead_records(record_of_row, rank, ids).tolist() == [False, False, True, True]
     tied = np.array([1, 1, 1, 1, 1, 1])  # a tie: the first row's record
     assert lead_records(record_of_row, tied, ids).tolist() == [True, False, False, True]
+
+
+def test_a_lead_is_shown_by_company_person_and_status_without_no_deal_name() -> None:
+    """A row of a lead list (no deal name, id, amount or close date) is labelled by its
+    company, person and status; "(no deal name)" told a reviewer nothing (u22 item 11). A
+    record with an id of its own keeps the marker (a deal whose name is missing)."""
+    import numpy as np
+
+    from migrate.dedupe.explain import _labels
+
+    frame = pd.DataFrame(
+        {"deal_name": ["", ""], "record_id": ["", "7"], "amount": [np.nan] * 2, "close_date": ""}
+    )
+    records = pd.DataFrame(
+        {
+            "deal_name": "",
+            "company_name": ["東京", "東京"],
+            "contact_name": ["佐藤 花子", "佐藤 花子"],
+            "stage": ["lead", "opportunity"],
+            "currency": "",
+            "_stage_word": "",
+        }
+    )
+    shown = _labels("deals", frame, np.array([0, 1]), records, np.array([0, 1])).tolist()
+    assert shown == [
+        "東京 / 佐藤 花子 / lead",
+        "(no deal name) / id 7 / 東京 / 佐藤 花子 / opportunity",
+    ]

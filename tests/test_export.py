@@ -455,7 +455,7 @@ def test_salesforce_values_are_plain(sf: ExportResult) -> None:
 
 
 def test_salesforce_converted_lead_finding(sf: ExportResult) -> None:
-    f = sf.findings[sf.findings["rule"] == "export.lead-converted"]
+    f = sf.findings[sf.findings["rule"] == "export.lead-has-deal"]
     assert list(f["row"]) == [4]
     assert f.iloc[0]["original"] == "mql" and f.iloc[0]["action"] == "skipped"
 

@@ -138,8 +138,8 @@ def test_unknown_top_level_key(tmp_path: Path) -> None:
     doc = _default_doc()
     doc["stage"] = []
     assert _problems(tmp_path, doc) == [
-        "stage: unknown key; allowed: kind, version, stages, word_forms, guesses, provisional, "
-        "closed_words, evidence, requirements, inference"
+        "stage: unknown key; allowed: kind, version, stages, word_forms, guesses, lead_statuses, "
+        "lifecycle_headers, provisional, closed_words, evidence, requirements, inference"
     ]
 
 
@@ -578,3 +578,15 @@ def test_a_deal_deleted_in_its_source_system_is_rejected_with_its_reason(tmp_pat
     assert (by_row.loc[[2, 4], "_status"] != "rejected").all()
     found = result.findings[result.findings["rule"] == "stages.deleted-in-source"]
     assert found[["row", "column", "original"]].values.tolist() == [[3, "Deal - Status", "deleted"]]
+
+
+def test_lead_statuses_are_checked(tmp_path: Path) -> None:
+    """A lead status names a stage of the model, and a word belongs to one status only."""
+    doc = _default_doc()
+    doc["lead_statuses"] = [
+        {"key": "new", "stage": "lead", "words": ["Open", "新規"]},
+        {"key": "working", "stage": "nowhere", "words": ["Working", "open"]},
+    ]
+    problems = _problems(tmp_path, doc)
+    assert any(p.startswith("lead_statuses[1].stage") for p in problems)
+    assert any("'open' is also a word of the status 'new'" in p for p in problems)

@@ -194,8 +194,11 @@ def _labels(
         stage = _record_text(records, "stage", rec_of, first_row)
         word = _record_text(records, "_stage_word", rec_of, first_row)
         amount = frame["amount"].to_numpy(dtype=float)
+        # a lead's record (no deal name, id, amount or close date: a row of a lead list) is
+        # its company, person and status; "(no deal name)" said nothing a person could use
+        thin = _stage_only(frame)
         parts = [
-            np.where(shown == "", "(no deal name)", shown),
+            np.where(shown == "", np.where(thin, "", "(no deal name)"), shown),
             np.where(real_id, "id " + rid.to_numpy(dtype=object), ""),
             _record_text(records, "company_name", rec_of, first_row),
             _record_text(records, "contact_name", rec_of, first_row),
@@ -245,6 +248,7 @@ def pairs_frame(
         ["decided same", "decided different", "merged", "split"],
         "review",
     )
+    thin = np.zeros(len(run.recs.frame), dtype=bool)
     if run.name == "deals":
         # a record that is nothing but a person's status (a business card's lead, no deal name,
         # amount, close date or id) beside a deal: nothing for a person to decide about "the
@@ -277,6 +281,8 @@ def pairs_frame(
             "right_row": row_keys(b),
             "_left": a,
             "_right": b,
+            # both records are people's statuses (rows of lead lists): a pair of leads
+            "_leads": thin[a] & thin[b],
         }
     )
 
@@ -421,8 +427,12 @@ def run_findings(
         review = np.flatnonzero(status.isin(["review", "split"]).to_numpy(dtype=bool))
         if len(review):
             a, b = left[review], right[review]
+            what = np.full(len(review), f"possible duplicate {entity}: '", dtype=object)
+            if "_leads" in pairs.columns:  # two records of people in lead lists: leads
+                leads = pairs["_leads"].to_numpy(dtype=bool)[review]
+                what = np.where(leads, "possible duplicate lead: '", what)
             msg = (
-                f"possible duplicate {entity}: '"
+                pd.Series(what, dtype=object)
                 + pd.Series(labels_text[a]).astype(str)
                 + "' and '"
                 + pd.Series(labels_text[b]).astype(str)

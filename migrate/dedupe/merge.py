@@ -68,7 +68,7 @@ from .survivorship import (
 DERIVED = {
     "company": ["company_key", "company_legal_form", "website_domain"],
     "contact": ["email_domain"],
-    "deal": ["_stage_inferred"],
+    "deal": ["_stage_inferred", "_lead_status"],
 }
 # the name of an entity that keeps the primary script; its other spellings become alternates
 NAME_FIELD = {"company": "company_name", "contact": "contact_name"}
@@ -235,10 +235,10 @@ def find_duplicates(
             explain.block_findings(run),
         ]
         if not pairs.empty:
-            pair_parts.append(pairs.drop(columns=["_left", "_right"]))
+            pair_parts.append(pairs.drop(columns=["_left", "_right", "_leads"]))
             doubt = pairs[pairs["status"].isin(["review", "split"])]
             review_parts.append(
-                doubt.drop(columns=["_left", "_right", "status"]).assign(decision="")
+                doubt.drop(columns=["_left", "_right", "_leads", "status"]).assign(decision="")
             )
         done.append(run)
     del labels, pairs, first_row, run

@@ -16,7 +16,7 @@ them together and turns rejects into findings.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -24,6 +24,7 @@ import pandas as pd
 
 from .. import findings as fnd
 from ..clock import step
+from ..schema import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET
 from ..stages import StageModel
 from ..validate import ID, PARENT_REJECTED, FileRules, validate_files
 from . import values as v
@@ -33,7 +34,7 @@ from .findings import BuildFindings
 from .optout import OptOutWords, opt_out_findings
 from .policies import JOINED_READS, apply_lead_policies, apply_policies, missing_required
 from .profile import TargetProfile
-from .records import SOURCE_COLUMNS, build_record_sets, text
+from .records import DEAL_FROM_LEAD, FROM_LEAD, SOURCE_COLUMNS, build_record_sets, text
 
 #: the findings of a policy that gave a deal a value it lacked
 _PLACEHOLDERS = (
@@ -92,6 +93,7 @@ def build_import_files(
         opt_out=opt_out,
     )
     record_findings += opt_out_findings(sets, target)
+    from_lead = _deals_from_leads(sets["deals"])
     missing = missing_required(sets["deals"], target)
     sets["deals"] = apply_policies(
         sets["deals"], target, model, today, found, fiscal_start=fiscal_year_start
@@ -116,6 +118,9 @@ def build_import_files(
     step("checks (Great Expectations)")
     validation = validate_files(frames, rules)
     rejects = _excel_error_reasons(validation.rejects, target, excel_errors or {})
+    rejects, record_findings = _rejected_deals_from_leads(
+        rejects, record_findings, from_lead, target
+    )
     _reject_findings(rejects, frames, target, found)
     files = {
         name: frame.drop(columns=list(HIDDEN)).reset_index(drop=True)
@@ -136,6 +141,73 @@ def build_import_files(
         findings=fnd.concat([record_findings, found.items]),
         missing_required=tuple(missing),
     )
+
+
+def _deals_from_leads(deals: pd.DataFrame) -> dict[tuple[str, str, int], str]:
+    """(file, sheet, row) of the source row -> deal id, of the deals made from converted leads
+    of lead lists (``export.deal-from-lead``)."""
+    if FROM_LEAD not in deals.columns:
+        return {}
+    made = deals[deals[FROM_LEAD].map(lambda v: v is True)]
+    return {
+        (text(r[SOURCE_FILE]), text(r[SOURCE_SHEET]), int(float(text(r[SOURCE_ROW]) or 0))): text(
+            r["deal_id"]
+        )
+        for r in made[["deal_id", *SOURCE_COLUMNS]].to_dict("records")
+    }
+
+
+def _rejected_deals_from_leads(
+    rejects: pd.DataFrame,
+    findings: list[fnd.Finding],
+    from_lead: dict[tuple[str, str, int], str],
+    target: TargetProfile,
+) -> tuple[pd.DataFrame, list[fnd.Finding]]:
+    """A deal made from a converted lead has no close date (a lead list has no such column):
+    where the target requires one and rejects a deal without it, the finding that made the
+    deal says it is rejected and the person exported alone, and the reject's fix says what to
+    do with a lead list (u22: "exported" said the finding, "add 受注予定日 to the source row"
+    said the reject, of a list that has no such column)."""
+    if not from_lead or rejects.empty:
+        return rejects, findings
+    close = {
+        (f.name, c.name) for f in target.files for c in f.columns if source_field(c) == "close_date"
+    }
+    missing = rejects[
+        (rejects["rule"] == REQUIRED_MISSING)
+        & pd.Series(
+            [(text(f), text(c)) in close for f, c in zip(rejects["file"], rejects["column"])],
+            index=rejects.index,
+            dtype=bool,
+        )
+    ]
+    doomed = set(missing["external_id"].map(text)) & set(from_lead.values())
+    if not doomed:
+        return rejects, findings
+    out = rejects.copy()
+    at = missing.index[missing["external_id"].map(text).isin(doomed)]
+    out.loc[at, "fix"] = (
+        "a converted lead of a lead list, which gives no close date: create the deal in "
+        f"{target.name} when you convert the lead there, or add it with its close date "
+        "(受注予定日) to the pipeline tracker and run again, or choose a placeholder under "
+        "policies.missing_close_date (fiscal-quarter-end, fixed, fill)"
+    )
+    kept = []
+    for f in findings:
+        deal = from_lead.get((f.file, f.sheet, f.row)) if f.rule == DEAL_FROM_LEAD else None
+        if deal in doomed:
+            said = f.message.split(": exported as the deal", 1)[0]
+            f = replace(
+                f,
+                message=(
+                    f"{said}: the deal '{f.value}' has no close date, which {target.name} "
+                    "requires (policies.missing_close_date: reject), so it is rejected "
+                    "(rejects.csv) and the person is exported as a contact; create the deal "
+                    "when converting the lead, or add it to the pipeline tracker"
+                ),
+            )
+        kept.append(f)
+    return out, kept
 
 
 def _excel_error_reasons(

@@ -53,10 +53,11 @@ DERIVED_FIELDS = {
         "mail_domain",  # its own people's e-mail domain (dedupe, merge._mail_domains)
     ),
     "contact": ("email_domain", "existing_id"),
-    "deal": ("_stage_inferred",),
+    "deal": ("_stage_inferred", "lead_status"),
 }
-#: Fields computed per record set: the furthest funnel stage and the owner of the best deal.
-COMPUTED_FIELDS = ("funnel_stage", "owner")
+#: Fields computed per record set: the furthest funnel stage, the owner of the best deal and
+#: its lead status (rules/stages.yaml lead_statuses; empty unless it is a row of a lead list).
+COMPUTED_FIELDS = ("funnel_stage", "owner", "lead_status")
 
 _TOP = [
     "kind",

@@ -16,7 +16,7 @@ plus findings for records a target does not take as they are.
   person and company (HubSpot lifecycle stage).
 - ``leads``: a person whose records are all person-level is a lead, not a contact, and a
   company with nothing but leads is no account (Salesforce). A person-level record of someone
-  who also has a deal is superseded by that deal (finding ``export.lead-converted``).
+  who also has a deal is superseded by that deal (finding ``export.lead-has-deal``).
 
 With ``leads`` or ``contacts``, a record at SQL (the last person-level stage) that carries a
 forecast of its own (an amount or a close date) outside lead lists is a deal at the first deal
@@ -46,6 +46,8 @@ import pandas as pd
 
 from .. import findings as fnd
 from ..columnar import by_value, empty_cells
+from ..lead_lists import LEAD_STATUS, lead_not_deal, lead_rows
+from ..lead_lists import lead_list_rows as _lead_list_rows
 from ..schema import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET
 from ..schema import cell_text as text
 from ..stages import StageModel
@@ -53,6 +55,9 @@ from ..validate import ID, ROW_KEYS, STAGE
 from .optout import OptOutWords
 
 SOURCE_COLUMNS = [SOURCE_FILE, SOURCE_SHEET, SOURCE_ROW]
+#: True on a deal made from a converted lead of a lead list (``export.deal-from-lead``)
+FROM_LEAD = "_from_lead"
+DEAL_FROM_LEAD = "export.deal-from-lead"
 _ID_COLS = {"companies": "company_id", "contacts": "contact_id", "deals": "deal_id"}
 
 
@@ -113,6 +118,8 @@ def _prepare(frame: pd.DataFrame | None, entity: str) -> pd.DataFrame:
     if entity == "deals":
         out["stage"] = texts(out["stage"]) if "stage" in out.columns else ""
         out[STAGE] = out["stage"]
+        # a lead list's status (new, working, unqualified ...), read by the target's maps
+        out["lead_status"] = texts(out[LEAD_STATUS]) if LEAD_STATUS in out.columns else ""
     return out
 
 
@@ -149,7 +156,7 @@ def _best_first(deals: pd.DataFrame, model: StageModel) -> pd.DataFrame:
     both of its keys: a stable sort of the deals naming a company (or a person) is the
     stable sort of all of them with the others left out, and a deal carries many more
     columns than the sort and the lookups read."""
-    read = ("company_id", "contact_id", "stage", "owner", "updated_at", "deal_id")
+    read = ("company_id", "contact_id", "stage", "owner", "updated_at", "deal_id", "lead_status")
     return _sorted_best_first(deals[[c for c in read if c in deals.columns]], model)
 
 
@@ -160,9 +167,11 @@ def _with_computed(frame: pd.DataFrame, best: pd.DataFrame, key: str) -> pd.Data
     keys = d[key].tolist()  # lists, not Series: a str column iterates a pyarrow scalar per value
     stage = dict(zip(keys, d["stage"].tolist()))
     owner = dict(zip(keys, texts(d["owner"]).tolist())) if "owner" in d.columns else {}
+    status = dict(zip(keys, texts(d["lead_status"]).tolist())) if "lead_status" in d else {}
     out = frame.copy()
     out["funnel_stage"] = _looked_up(out[key], stage)
     out["owner"] = _looked_up(out[key], owner)
+    out["lead_status"] = _looked_up(out[key], status)
     return out
 
 
@@ -246,8 +255,16 @@ def build_record_sets(
     contacts = _prepare(entities.get("contacts"), "contacts")
     contacts[OPTED_OUT] = opted_out(contacts, opt_out or OptOutWords.defaults())
     deals = _prepare(entities.get("deals"), "deals")
-    # funnel stage and owner count every record, person-level ones included
-    best = _best_first(deals, model)
+    # funnel stage and owner count every record, person-level ones included; a lead closed
+    # without a deal (見送り, Unqualified in a lead list) got no further than a lead, and is no
+    # lost deal: HubSpot keeps such a person a lead, not an opportunity
+    closed = lead_not_deal(deals) & deals["stage"].isin(set(model.keys_where(status="lost")))
+    funnel = deals
+    if person_stages != "deals" and closed.any() and model.keys_where(level="person"):
+        funnel = deals.assign(
+            stage=deals["stage"].mask(closed, model.keys_where(level="person")[0])
+        )
+    best = _best_first(funnel, model)
     companies = _with_computed(companies, best, "company_id")
     contacts = _with_computed(contacts, best, "contact_id")
     all_companies, all_contacts = companies, contacts
@@ -328,12 +345,6 @@ def build_record_sets(
     return {k: v.reset_index(drop=True) for k, v in sets.items()}, findings
 
 
-def _has_letters(value: object) -> bool:
-    """A deal name names something: a cell of digits and marks (a date under 商談化日 taken
-    for the deal name, a number) is no name."""
-    return any(ch.isalpha() for ch in text(value))
-
-
 def _forecast(deals: pd.DataFrame) -> pd.Series:
     """True for the records that carry a forecast: an amount other than 0, or a close date."""
     blank = pd.Series("", index=deals.index)
@@ -343,24 +354,14 @@ def _forecast(deals: pd.DataFrame) -> pd.Series:
 
 
 def lead_list_rows(deals: pd.DataFrame, model: StageModel) -> pd.Series:
-    """True for the records of a lead list: a source sheet none of whose records carries a
-    deal field (an amount, a close date, a deal name) and at least one of whose records is at
-    a person-level stage (lead, MQL, SQL). A sheet of deals without amounts and dates still
-    names them; a list of companies and stages without any person-level stage is a thin
-    pipeline, not a lead list."""
-    if deals.empty:
+    """True for the records of a lead list (:func:`migrate.lead_lists.lead_list_rows`): a
+    source sheet none of whose records carries a deal field (an amount, a close date, a deal
+    name) and at least one of whose records is at a person-level stage (lead, MQL, SQL), or
+    that the normaliser read as one (a lead status)."""
+    person = deals["stage"].isin(set(model.keys_where(level="person"))) if len(deals) else None
+    if person is None:
         return pd.Series(False, index=deals.index, dtype=bool)
-    blank = pd.Series("", index=deals.index)
-    name = (
-        per_value(deals["deal_name"], _has_letters) if "deal_name" in deals else blank.astype(bool)
-    )
-    deal_field = _forecast(deals) | name
-    person = deals["stage"].isin(set(model.keys_where(level="person")))
-    sheet = texts(deals[SOURCE_FILE]) + "|" + texts(deals[SOURCE_SHEET])
-    by_sheet = pd.DataFrame({"sheet": sheet, "deal": deal_field, "person": person})
-    per_sheet = by_sheet.groupby("sheet", sort=False).agg({"deal": "any", "person": "any"})
-    lists = set(per_sheet.index[~per_sheet["deal"] & per_sheet["person"]])
-    return sheet.isin(lists)
+    return _lead_list_rows(deals, person | lead_rows(deals))
 
 
 def _converted_leads(
@@ -380,6 +381,7 @@ def _converted_leads(
     lost = set(model.keys_where(status="lost"))
     first = model.keys_where(level="person")[0]
     out = deals.copy()
+    out[FROM_LEAD] = False
     findings: list[fnd.Finding] = []
     unstaged = in_list & (out["stage"] == "")
     for row in _rows(out[unstaged], "stage"):
@@ -426,9 +428,10 @@ def _converted_leads(
         what = text(row.get("product")) or "商談"
         name = f"{who} {what}".strip()
         out.at[idx, "deal_name"] = name
+        out.at[idx, FROM_LEAD] = True
         findings.append(
             _finding(
-                "export.deal-from-lead",
+                DEAL_FROM_LEAD,
                 "warning",
                 row,
                 f"a converted lead (stage '{row['stage']}' in a lead list) and no deal of its "
@@ -538,7 +541,7 @@ def _split_leads(
     lead_people = set(person_rows["contact_id"]) - {""} - with_deals - of_accounts
     findings = [
         _finding(
-            "export.lead-converted",
+            "export.lead-has-deal",
             "info",
             row,
             f"record at stage '{row['stage']}' belongs to a contact who also has a deal; "

@@ -197,6 +197,8 @@ def normalize_company(value: object, rules: NormalizeRules | None = None) -> Out
         return Outcome(EMPTY)
     if is_placeholder(text, rules.placeholders):
         return Outcome(EMPTY, (placeholder_issue(text),))
+    if text.casefold() in _private_persons(rules.companies.private_persons):
+        return Outcome(EMPTY, (private_person_issue(text),))
     issues: list[Issue] = []
     if ";" in text:
         # several companies in one cell (HubSpot's Associated Company 'Hikari Retail K.K.;Hikari
@@ -292,6 +294,23 @@ def split_note(value: object, rules: CompanyRules) -> tuple[str, str] | None:
     if star > 0 and len(text[:star].strip()) >= 2 and "※" in rules.note_marks:
         return text[:star].rstrip(" 　,、:：-"), text[star:].strip()
     return None
+
+
+@lru_cache(maxsize=8)
+def _private_persons(words: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(clean_text(w).casefold() for w in words)
+
+
+def private_person_issue(text: str) -> Issue:
+    """The issue for a company cell that says "a private person" (個人, Individual)."""
+    return Issue(
+        "normalize.company-private-person",
+        f"'{text}' says a private person, not a company: no company",
+        "",
+        "info",
+        "blanked",
+        "mapping",
+    )
 
 
 def placeholder_issue(text: str) -> Issue:

@@ -40,6 +40,8 @@ from .phones import countries_from_run, normalize_phone, split_mobile
 from .probability import normalize_number, normalize_probability, parse_probability
 from .stage_words import (
     StageVocabulary,
+    assume_lead_status,
+    lead_list_statuses,
     load_stage_vocabulary,
     match_stage,
     normalize_stage_column,
@@ -156,6 +158,11 @@ def normalize_records(
             "stage", []
         ):
             by_kind.setdefault("stage", []).append("stage")
+    # a lead list's status words before its other columns: its rows are people, and a rank
+    # beside them (Rating: Hot, Warm, Cold) rates a lead, it is no deal's probability
+    unknown_leads = (
+        lead_list_statuses(out, col, rules, vocab) if "stage" in by_kind.get("stage", []) else None
+    )
     for name in by_kind.get("probability", []):
         normalize_probability(out, col, rules, name, legends_by_file=rank_legends)
     for name in by_kind.get("number", []):
@@ -164,6 +171,8 @@ def normalize_records(
         for name in by_kind["stage"]:
             stage_codes(out, col, name, stage_legends or {}, vocab, rules)
             normalize_stage_column(out, col, rules, name, vocab)
+            if name == "stage" and unknown_leads is not None:
+                assume_lead_status(out, col, unknown_leads, vocab)
     # dates after the stage: an open deal's close date looks ahead (3月末 written in January
     # is this March, 9月末 next September), a won or lost one's does not
     normalize_date_columns(

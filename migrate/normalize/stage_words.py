@@ -95,6 +95,14 @@ class StageVocabulary:
     # (stage key, default probability) of the open deal-level stages: a rank in the stage
     # column (ヨミA) is read as the stage nearest its percent
     deal_probabilities: tuple[tuple[str, float], ...] = ()
+    # (word key, status key, stage key): the words of a lead list's status column (lead_statuses)
+    lead_statuses: tuple[tuple[str, str, str], ...] = ()
+    person_keys: tuple[str, ...] = ()  # the person-level stages (lead, mql, sql)
+    lifecycle_headers: tuple[str, ...] = ()  # word keys of a lead list's lifecycle column
+
+    def lead_status(self, word: object) -> tuple[str, str] | None:
+        """(status key, stage key) of a lead list's status word, None when it is none."""
+        return _lead_statuses(self).get(word_key(word))
 
     def spelling(self, key: str) -> str:
         """The word as rules/stages.yaml lists it (the key itself when not known)."""
@@ -123,6 +131,11 @@ class StageVocabulary:
             guesses=tuple(g for g in self.guesses if g[0] not in extra),
             decided=tuple(dict.fromkeys((*self.decided, *extra))),
         )
+
+
+@lru_cache(maxsize=8)
+def _lead_statuses(vocab: StageVocabulary) -> dict[str, tuple[str, str]]:
+    return {k: (status, stage) for k, status, stage in vocab.lead_statuses}
 
 
 @lru_cache(maxsize=8)
@@ -199,6 +212,13 @@ def vocabulary_from(doc: Any) -> StageVocabulary:
     prov = doc.get("provisional") if isinstance(doc, dict) else None
     prov = prov if isinstance(prov, dict) else {}
     markers = [word_key(m) for m in prov.get("markers") or [] if word_key(m)]
+    lead_statuses = []
+    for spec in doc.get("lead_statuses") or [] if isinstance(doc, dict) else []:
+        if isinstance(spec, dict) and isinstance(spec.get("words"), list):
+            for w in spec["words"]:
+                if word_key(w):
+                    status = (word_key(w), str(spec.get("key", "")), str(spec.get("stage", "")))
+                    lead_statuses.append(status)
     return StageVocabulary(
         tuple((k, v) for k, v in words.items() if k not in clash),
         tuple(keys),
@@ -212,6 +232,17 @@ def vocabulary_from(doc: Any) -> StageVocabulary:
         str(prov.get("stage", "")),
         tuple(statuses),
         deal_probabilities=tuple(deal_probabilities),
+        lead_statuses=tuple(lead_statuses),
+        lifecycle_headers=tuple(
+            word_key(h) for h in (doc.get("lifecycle_headers") or []) if word_key(h)
+        )
+        if isinstance(doc, dict)
+        else (),
+        person_keys=tuple(
+            str(sp["key"])
+            for sp in specs
+            if isinstance(sp.get("key"), str) and sp.get("level") == "person"
+        ),
     )
 
 
@@ -611,6 +642,237 @@ def stage_codes(
             [code] * len(positions),
             [word] * len(positions),
         )
+
+
+def lead_list_statuses(
+    out: pd.DataFrame, col: Collector, rules: NormalizeRules, vocab: StageVocabulary
+) -> np.ndarray:
+    """Read the status words of lead lists (:func:`migrate.lead_lists.lead_list_rows`) as lead
+    statuses (rules/stages.yaml ``lead_statuses``), before the stage words: ``Open`` in a lead
+    list is a lead not contacted yet, not the deal stage Open. The cell becomes its status's
+    stage key, in place (one finding ``normalize.lead-status`` per word read otherwise than
+    the stage words read it), and every row of a lead list gets its status in ``lead_status``
+    (a stage word there gives a status by its stage: a person-level stage its key, 失注
+    unqualified, a deal stage converted). Returns the positions of the lead list's rows whose
+    word neither knows: :func:`assume_lead_status` makes them leads once the word is reported
+    unknown."""
+    from ..lead_lists import LEAD_STATUS, lead_list_rows
+
+    none = np.empty(0, dtype=np.int64)
+    out[LEAD_STATUS] = pd.Series("", index=out.index, dtype=object)
+    if "stage" not in out.columns or not vocab.lead_statuses or out.empty:
+        return none
+    codes, uniques = distinct(out["stage"])
+    person_keys = set(vocab.person_keys)
+    readings = [read_stage_word(u, vocab, rules).stage for u in uniques]
+    decided = set(vocab.decided)  # a person's decision on a word is read before any rule
+    statuses = [
+        None if word_key(clean_text(u)) in decided else vocab.lead_status(clean_text(u))
+        for u in uniques
+    ]
+    people = pd.Series(False, index=out.index)
+    for name in ("contact_name", "contact_last_name", "email"):
+        if name in out.columns:
+            people |= out[name].map(lambda v: bool(clean_text(v))).astype(bool)
+    said = pd.Series(take([r in person_keys for r in readings], codes), index=out.index)
+    by_status = [s is not None and s[1] in person_keys for s in statuses]
+    person = said.astype(bool) | (pd.Series(take(by_status, codes), index=out.index) & people)
+    in_list = lead_list_rows(out, person).to_numpy(dtype=bool)
+    if not in_list.any():
+        return none
+    _lead_ratings(out, col, in_list)
+    closed = next((k for _, k, s in vocab.lead_statuses if vocab.status(s) == "lost"), "")
+    converted = next(
+        (
+            k
+            for _, k, s in vocab.lead_statuses
+            if s not in person_keys and vocab.status(s) == "open"
+        ),
+        "",
+    )
+    cells = out["stage"].to_numpy(dtype=object).copy()
+    lead_status = out[LEAD_STATUS].to_numpy(dtype=object).copy()
+    changed: dict[int, list[int]] = {}
+    unknown: list[int] = []
+    for pos in np.flatnonzero(in_list):
+        code = codes[pos]
+        status, reading = statuses[code], readings[code]
+        if status:
+            lead_status[pos] = status[0]
+            if status[1] != reading:
+                cells[pos] = status[1]
+                changed.setdefault(code, []).append(int(pos))
+        elif reading in person_keys:
+            lead_status[pos] = reading
+        elif reading:
+            lead_status[pos] = closed if vocab.status(reading) == "lost" else converted
+        elif clean_text(uniques[code]):
+            unknown.append(int(pos))
+    out[LEAD_STATUS] = pd.Series(lead_status, index=out.index, dtype=object)
+    lifecycle = _lifecycle_stages(out, col, rules, vocab, cells, in_list, lead_status)
+    if not changed and not lifecycle:
+        return np.asarray(unknown, dtype=np.int64)
+    out["stage"] = pd.Series(cells, index=out.index, dtype=object)
+    for code, positions in changed.items():
+        word = clean_text(uniques[code])
+        status_key, stage = statuses[code] or ("", "")
+        before = f", not at the stage '{readings[code]}'" if readings[code] else ""
+        issue = Issue(
+            "normalize.lead-status",
+            f"{word!r} in a lead list is the lead status '{status_key}': read at the stage "
+            f"'{stage}'{before} (rules/stages.yaml lead_statuses)",
+            stage,
+            level="mapping",
+        )
+        col.rows(
+            "stage",
+            positions,
+            [issue] * len(positions),
+            [word] * len(positions),
+            [stage] * len(positions),
+        )
+    return np.asarray(unknown, dtype=np.int64)
+
+
+def _lead_ratings(out: pd.DataFrame, col: Collector, in_list: np.ndarray) -> None:
+    """A rank in the probability column of a lead list (Rating: Hot, Warm, Cold; A, B, C)
+    rates the lead; no deal of the row has a probability: left empty, with one finding
+    ``normalize.lead-rating`` per word (u22: Hot read as 80%). A number is left as it is."""
+    if "probability" not in out.columns:
+        return
+    cells = out["probability"].to_numpy(dtype=object).copy()
+    rated: dict[str, list[int]] = {}
+    for pos in np.flatnonzero(in_list):
+        word = clean_text(cells[pos])
+        if word and any(ch.isalpha() or not ch.isascii() for ch in word.rstrip("%％")):
+            rated.setdefault(word, []).append(int(pos))
+            cells[pos] = None
+    if not rated:
+        return
+    out["probability"] = pd.Series(cells, index=out.index, dtype=object)
+    for word, positions in rated.items():
+        issue = Issue(
+            "normalize.lead-rating",
+            f"{word!r} in a lead list rates the lead (Hot, Warm, Cold), it is no deal's "
+            "probability: not read as a percent",
+            "",
+            action="blanked",
+            level="mapping",
+        )
+        col.rows(
+            "probability",
+            positions,
+            [issue] * len(positions),
+            [word] * len(positions),
+            [""] * len(positions),
+        )
+
+
+def _lifecycle_stages(
+    out: pd.DataFrame,
+    col: Collector,
+    rules: NormalizeRules,
+    vocab: StageVocabulary,
+    cells: np.ndarray,
+    in_list: np.ndarray,
+    lead_status: np.ndarray,
+) -> bool:
+    """The stage cells of lead-list rows whose lifecycle column (rules/stages.yaml
+    ``lifecycle_headers``, an extra column) names a stage, where the row's status is an open
+    lead status or none: MQL beside 対応中 is an MQL being worked, not a lead (u22: 林 拓也's MQL
+    was lost). ``cells`` is changed in place; True when a row changed."""
+    from ..schema import EXTRA_PREFIX
+
+    heads = set(vocab.lifecycle_headers)
+    names = [
+        c
+        for c in out.columns
+        if isinstance(c, str)
+        and c.startswith(EXTRA_PREFIX)
+        and word_key(c[len(EXTRA_PREFIX) :]) in heads
+    ]
+    if not names:
+        return False
+    person_keys = set(vocab.person_keys)
+    lifecycle = out[names[0]].to_numpy(dtype=object)
+    read: dict[str, str] = {}
+    moved: dict[tuple[str, str], list[int]] = {}
+    for pos in np.flatnonzero(in_list):
+        word = clean_text(lifecycle[pos])
+        if not word:
+            continue
+        if word not in read:
+            read[word] = read_stage_word(word, vocab, rules).stage
+        stage = read[word]
+        status = str(lead_status[pos] or "")
+        now = str(cells[pos] or "")
+        open_lead = status in person_keys or any(
+            k == status and s in person_keys for _, k, s in vocab.lead_statuses
+        )
+        if not stage or vocab.status(stage) == "lost" or not (open_lead or not status):
+            continue
+        if stage == now or stage == read_stage_word(now, vocab, rules).stage:
+            continue
+        cells[pos] = stage
+        moved.setdefault((word, stage), []).append(int(pos))
+    if not moved:
+        return False
+    header = names[0][len(EXTRA_PREFIX) :]
+    for (word, stage), positions in moved.items():
+        issue = Issue(
+            "normalize.lifecycle-stage",
+            f"the lifecycle column '{header}' says {word!r}: the row's stage is '{stage}', its "
+            "status column the lead status",
+            stage,
+            level="mapping",
+        )
+        col.rows(
+            "stage",
+            positions,
+            [issue] * len(positions),
+            [word] * len(positions),
+            [stage] * len(positions),
+        )
+    return True
+
+
+def assume_lead_status(
+    out: pd.DataFrame, col: Collector, positions: np.ndarray, vocab: StageVocabulary
+) -> None:
+    """Rows of a lead list whose status word no stage and no lead status knows (reported
+    unknown, and on the review sheet) are leads at the first person-level stage, with a
+    warning ``export.lead-status-assumed``: a person of a lead list is a lead, never silently
+    a contact of a company that has a deal (u22: 対応中 made a Contact in one list, a Lead in
+    another)."""
+    from ..lead_lists import LEAD_STATUS
+
+    if not len(positions) or not vocab.person_keys or "stage" not in out.columns:
+        return
+    first = vocab.person_keys[0]
+    stage = out["stage"].to_numpy(dtype=object).copy()
+    positions = np.asarray([p for p in positions if not clean_text(stage[p])], dtype=np.int64)
+    if not len(positions):
+        return
+    stage[positions] = first
+    out["stage"] = pd.Series(stage, index=out.index, dtype=object)
+    status = out[LEAD_STATUS].to_numpy(dtype=object).copy()
+    status[positions] = next((k for _, k, s in vocab.lead_statuses if s == first), first)
+    out[LEAD_STATUS] = pd.Series(status, index=out.index, dtype=object)
+    words = out[STAGE_WORD].to_numpy(dtype=object) if STAGE_WORD in out.columns else None
+    issue = Issue(
+        "export.lead-status-assumed",
+        f"a row of a lead list without a stage the rules know; exported as a lead at "
+        f"'{first}' (the list says nothing of how far it got)",
+        first,
+        severity="warning",
+    )
+    col.rows(
+        "stage",
+        positions,
+        [issue] * len(positions),
+        [clean_text(words[p]) if words is not None else "" for p in positions],
+        [first] * len(positions),
+    )
 
 
 def normalize_stage_column(

@@ -67,6 +67,7 @@ def _measure(ctx: Context, sections: dict[str, Any], measure: str, open_: pd.Ser
     funnel = sections.get("funnel") or {}
     model = ctx.model
     exported = ctx.status == "exported"
+    deals = ctx.deals  # the rows of lead lists are leads, not the deals these items count
     rec = ctx.records
     status_of = {s.key: s.status for s in model.stages}
     if measure == "none":
@@ -77,7 +78,9 @@ def _measure(ctx: Context, sections: dict[str, Any], measure: str, open_: pd.Ser
         # holds a word of the model; an unknown word, an empty cell and a stage the tool
         # inferred from other columns are deals that carry none
         deal_ids = v.column(rec, "deal_id")
-        deals = v.filled(deal_ids) if deal_ids.notna().any() else flags(deal_ids, lambda _: True)
+        deals = deals & (
+            v.filled(deal_ids) if deal_ids.notna().any() else flags(deal_ids, lambda _: True)
+        )
         carried = (
             (ctx.stages != "")
             & ~flags(v.column(rec, "_stage_unknown"), _true)
@@ -97,9 +100,11 @@ def _measure(ctx: Context, sections: dict[str, Any], measure: str, open_: pd.Ser
     if measure in ("lead_source", "owner"):
         if not _mapped_anywhere(ctx, measure):
             return (None, None, None, "no-column")
+        # every deal has an owner; a lead's source is recorded as well as a deal's
+        counted = exported & deals if measure == "owner" else exported
         return _share(
-            int((v.filled(v.column(rec, measure)) & exported).sum()),
-            int(exported.sum()),
+            int((v.filled(v.column(rec, measure)) & counted).sum()),
+            int(counted.sum()),
             "no-records",
         )
     if measure == "won_amount":
@@ -128,7 +133,7 @@ def _measure(ctx: Context, sections: dict[str, Any], measure: str, open_: pd.Ser
     if measure == "lost_reason":
         if not _mapped_anywhere(ctx, "lost_reason"):
             return (None, None, None, "no-column")
-        lost = flags(ctx.stages, lambda k: status_of.get(k) == "lost") & exported
+        lost = flags(ctx.stages, lambda k: status_of.get(k) == "lost") & exported & deals
         return _share(
             int((v.filled(v.column(rec, "lost_reason")) & lost).sum()),
             int(lost.sum()),
@@ -138,12 +143,14 @@ def _measure(ctx: Context, sections: dict[str, Any], measure: str, open_: pd.Ser
         if not (_mapped_anywhere(ctx, "next_action") or _mapped_anywhere(ctx, "next_action_date")):
             return (None, None, None, "no-column")
         has = v.filled(v.column(rec, "next_action")) | v.filled(v.column(rec, "next_action_date"))
-        return _share(int((has & open_).sum()), int(open_.sum()), "no-open-deals")
+        open_deals = open_ & deals
+        return _share(int((has & open_deals).sum()), int(open_deals.sum()), "no-open-deals")
     if measure == "unique_records":
         if getattr(ctx.result, "dedupe", None) is None:
             return (None, None, None, "no-dedupe")
-        kept = ctx.status.isin(["exported", "merged"])
-        return _share(int((ctx.status == "exported").sum()), int(kept.sum()), "no-records")
+        # a person in two lead lists is one lead, not a deal entered twice
+        kept = ctx.status.isin(["exported", "merged"]) & deals
+        return _share(int((exported & deals).sum()), int(kept.sum()), "no-records")
     raise ValueError(f"unknown checklist measure {measure!r}")  # settings rejects it first
 
 

@@ -17,6 +17,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from ..asof import as_of_date
+from ..lead_lists import lead_not_deal
 from ..schema import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET
 from . import values as v
 from .settings import ReportRules, StageView
@@ -42,6 +43,17 @@ class Context:
     mask: bool
     stages: pd.Series  # resolved stage key per record ("" unknown/missing)
     status: pd.Series  # exported | merged | rejected per record
+    # True for the rows of lead lists that are no deal (a lead, MQL, SQL or a lead closed
+    # without a deal: 見送り, Unqualified): the deal figures (win rate, 失注, the checklist's
+    # 案件 items) leave them out; a converted lead (商談化) counts as the deal it is
+    leads: pd.Series | None = None
+
+    @property
+    def deals(self) -> pd.Series:
+        """True for the records that are deals (or tracker lines), not rows of lead lists."""
+        if self.leads is None:
+            return pd.Series(True, index=self.records.index)
+        return ~self.leads
 
     @property
     def dedupe(self) -> Any:
@@ -129,4 +141,5 @@ def build_context(
         mask=mask,
         stages=stages,
         status=status,
+        leads=lead_not_deal(records),
     )

@@ -56,7 +56,10 @@ def build_funnel(ctx: Context) -> dict[str, Any]:
     """The ``funnel`` section."""
     model = ctx.model
     allb = _basis(ctx)
-    b = allb[allb["status"] == "exported"]
+    status_of = {s.key: s.status for s in model.stages}
+    # a lead closed without a deal (見送り, Unqualified in a lead list) is no lost deal
+    closed_lead = ~ctx.deals & flags(allb["stage"], lambda k: status_of.get(k) == "lost")
+    b = allb[(allb["status"] == "exported") & ~closed_lead]
     with_amount = b[b["amount"].notna()]
     currencies = Counter(with_amount["currency"].tolist())
     # the most common currency; ties go to the default currency, then alphabetical order
@@ -67,7 +70,6 @@ def build_funnel(ctx: Context) -> dict[str, Any]:
     )
     in_main = (b["currency"] == main) & b["amount"].notna()
     amount = b["amount"].where(in_main)
-    status_of = {s.key: s.status for s in model.stages}
     order_of = {s.key: s.order for s in model.stages}
     open_ = flags(b["stage"], lambda k: status_of.get(k) == "open")
     won = flags(b["stage"], lambda k: status_of.get(k) == "won")

@@ -21,6 +21,7 @@ import pandas as pd
 
 from .. import findings as fnd
 from ..columnar import by_value
+from ..lead_lists import lead_not_deal
 from ..schema import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, cell_text, is_blank
 from .model import Requirement, StageModel
 
@@ -90,9 +91,11 @@ def check_stage_consistency(
     if "stage" not in deals.columns or not len(deals):
         return fnd.empty()
     stage_col = _values(deals, "stage", cell_text)
+    # the rows of lead lists are people, not deals: 見送り on a lead needs no close date
+    deal_rows = ~lead_not_deal(deals).to_numpy(dtype=bool)
     parts = []
     for req in model.requirements:
-        applies = np.isin(stage_col, list(req.applies_to))
+        applies = np.isin(stage_col, list(req.applies_to)) & deal_rows
         subset = deals[applies]
         checks = [c for c in _violations(req, subset, today) if c[1].any()] if len(subset) else []
         if not checks:

@@ -35,6 +35,8 @@ _TOP_KEYS = [
     "stages",
     "word_forms",
     "guesses",
+    "lead_statuses",
+    "lifecycle_headers",
     "provisional",
     "closed_words",
     "evidence",
@@ -72,6 +74,7 @@ _WHEN_KEYS = [
 FORM_KINDS: tuple[str, ...] = ("doing", "preparing", "done", "waiting")
 _STEM_KEYS = ["words", *FORM_KINDS, "default"]
 _GUESS_KEYS = ["words", "stage", "why"]
+_LEAD_STATUS_KEYS = ["key", "stage", "words"]
 _EVIDENCE_KEYS = ["won", "lost", "closed", "truthy", "outcome", "deleted", "sheets_not"]
 _EVIDENCE_SIDE_KEYS = ["flags", "dates", "row_marks", "sheets", "amounts"]
 _KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -273,6 +276,8 @@ def parse_stage_model(path: str, fields: frozenset[str]) -> StageModel:
     inference = _read_inference(doc.get("inference"), problems, keys, fields, seen_ids)
     _check_word_forms(doc.get("word_forms"), problems, keys)
     _check_guesses(doc.get("guesses"), problems, keys)
+    _check_lead_statuses(doc.get("lead_statuses"), problems, keys)
+    problems.string_list(doc.get("lifecycle_headers"), "lifecycle_headers")
     _check_provisional(doc.get("provisional"), problems, keys)
     evidence = _read_evidence(doc.get("evidence"), problems)
     closed_words = problems.string_list(doc.get("closed_words"), "closed_words")
@@ -574,6 +579,31 @@ def _check_guesses(raw: Any, problems: Problems, keys: list[str]) -> None:
         problems.string_list(spec["words"], f"{at}.words")
         problems.choice(spec["stage"], f"{at}.stage", keys)
         _text(spec["why"], f"{at}.why", problems, required=True)
+
+
+def _check_lead_statuses(raw: Any, problems: Problems, keys: list[str]) -> None:
+    """lead_statuses: [{key, stage, words}]: a status key (lower case, unique), a stage key."""
+    if raw is None:
+        return
+    if not isinstance(raw, list):
+        problems.add("lead_statuses", f"expected a list, got {type(raw).__name__}")
+        return
+    seen: set[str] = set()
+    words: dict[str, str] = {}
+    for i, spec in enumerate(raw):
+        at = f"lead_statuses[{i}]"
+        if not problems.keys(spec, at, _LEAD_STATUS_KEYS, _LEAD_STATUS_KEYS):
+            continue
+        key = spec["key"]
+        if not isinstance(key, str) or not _KEY_RE.match(key) or key in seen:
+            problems.add(f"{at}.key", f"{key!r} is not a new lower-case key")
+        seen.add(str(key))
+        problems.choice(spec["stage"], f"{at}.stage", keys)
+        for w in problems.string_list(spec["words"], f"{at}.words") or []:
+            k = word_key(w)
+            if k in words and words[k] != key:
+                problems.add(f"{at}.words", f"{w!r} is also a word of the status {words[k]!r}")
+            words.setdefault(k, str(key))
 
 
 def _check_provisional(raw: Any, problems: Problems, keys: list[str]) -> None:
