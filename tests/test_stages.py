@@ -100,6 +100,29 @@ def test_from_applies_to_the_stage_and_every_later_open_stage(model: StageModel)
     assert req.applies_to == ("opportunity", "proposal", "closing")
 
 
+@pytest.mark.parametrize(
+    ("rule", "severity"),
+    [
+        # to-dos a manager must chase (u23 item 3): a past close date on an open deal, a closed
+        # deal's probability that contradicts its outcome
+        ("stages.open-close-date-past", "warning"),
+        ("stages.won-probability-not-100", "warning"),
+        ("stages.lost-probability-not-0", "warning"),
+        # a missing lost reason is a nicety for analysis, not a wrong figure: it stays info
+        ("stages.lost-reason-missing", "info"),
+    ],
+)
+def test_hygiene_to_dos_are_warnings_in_the_model_and_the_catalogue(
+    model: StageModel, rule: str, severity: str
+) -> None:
+    from migrate.catalogue import load_catalogue
+
+    req = next(r for r in model.requirements if r.id == rule)
+    assert req.severity == severity
+    entry = load_catalogue().entry(rule)
+    assert entry is not None and entry.severity == severity
+
+
 def test_model_is_cached_per_file() -> None:
     assert load_stage_model() is load_stage_model()
 
