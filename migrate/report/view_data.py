@@ -11,7 +11,16 @@ from typing import Any
 
 from . import charts
 from .text import field_label, num, t
-from .widgets import SEVERITY_COLORS, Cell, Page, check, e, flag
+from .widgets import (
+    FINDINGS_FILES,
+    REJECTS_FILE,
+    SEVERITY_COLORS,
+    Cell,
+    Page,
+    check,
+    e,
+    flag,
+)
 
 SHOWN_ROWS = 20  # longer lists are cut on the page; report.json has them whole
 MAIN_RULES = 4  # errors and warnings named per theme in the overview
@@ -173,7 +182,11 @@ def import_section(p: Page) -> str:
             p.table(
                 [p.t("reason"), p.t("count"), p.t("examples")],
                 [
-                    [p.reason(r["reason"]), num(r["count"]), p.examples(r["examples"])]
+                    [
+                        p.reason(r["reason"]),
+                        num(r["count"]),
+                        p.examples(r["examples"], r["count"], REJECTS_FILE),
+                    ]
                     for r in rej["reasons"]
                 ],
                 nums={1},
@@ -195,6 +208,11 @@ def import_section(p: Page) -> str:
                             f"{e(x['file'])} {e(x['external_id'])} · {e(x['column'])} {p.code(x['value'])} "
                             f"— {e(p.cat.message(c['rule'], x['reason'], p.lang))}"
                             for x in c["examples"]
+                        )
+                        + (
+                            "<br>" + p.more_text(c["count"] - len(c["examples"]), FINDINGS_FILES)
+                            if c["count"] > len(c["examples"])
+                            else ""
                         )
                         + "</span>",
                     ]
@@ -222,7 +240,11 @@ def quality_section(p: Page) -> str:
             p.table(
                 [p.t("q.word"), p.t("rows"), p.t("examples")],
                 [
-                    [p.code(w["word"]), num(w["rows"]), p.examples(w["examples"])]
+                    [
+                        p.code(w["word"]),
+                        num(w["rows"]),
+                        p.examples(w["examples"], w["rows"], FINDINGS_FILES),
+                    ]
                     for w in q["unknown_stages"]
                 ],
                 nums={1},
@@ -464,6 +486,8 @@ def _hint(p: Page, code: str, own: str) -> str:
 def _finding_row(p: Page, r: dict[str, Any]) -> list[str]:
     msg = p.cat.message(r["rule"], r["examples"][0]["message"], p.lang) if r["examples"] else ""
     ex = "".join(f"<li>{_example(p, x)}</li>" for x in r["examples"])
+    if r["count"] > len(r["examples"]):
+        ex += f"<li>{p.more_text(r['count'] - len(r['examples']), FINDINGS_FILES)}</li>"
     return [
         p.sev(r["severity"]),
         p.finding(r["rule"]),

@@ -10,7 +10,7 @@ from typing import Any
 
 from . import charts
 from .text import field_label, num, pct, t
-from .widgets import STATUS_COLORS, Page, e, flag
+from .widgets import FINDINGS_FILES, REVIEW_FILE, STATUS_COLORS, Page, e, flag
 
 
 def duplicates_section(p: Page) -> str:
@@ -95,6 +95,7 @@ def duplicates_section(p: Page) -> str:
                 [[e(x.get(c, "")) for c in rev["columns"]] for x in rev["examples"]],
             )
         )
+        out.append(p.more(rev["pairs"], len(rev["examples"]), REVIEW_FILE))
     out.append("</section>")
     return "".join(out)
 
@@ -326,6 +327,7 @@ def _stale(p: Page, f: dict[str, Any]) -> str:
         out.append(
             _deal_rows(p, s["examples"], [(p.t("f.updated"), "updated_at"), (p.t("days"), "days")])
         )
+        out.append(p.more(s["count"], len(s["examples"]), FINDINGS_FILES))
     return "".join(out)
 
 
@@ -349,6 +351,7 @@ def _past_close(p: Page, f: dict[str, Any]) -> str:
                 ],
             )
         )
+        out.append(p.more(s["count"], len(s["examples"]), FINDINGS_FILES))
     return "".join(out)
 
 
