@@ -198,3 +198,29 @@ def test_capped_lists_say_how_many_more_and_where(run):
     # negative: a table that shows every deal says nothing more
     rep["funnel"]["stale"] = stale | {"count": 1}
     assert "ほか" not in _stale_section(render_html(rep, "ja"))
+
+
+def test_the_validation_table_names_the_rule_that_rejected_first():
+    # u23 item 5: "rows rejected" beside a report-only rule read as its cause
+    from migrate.report.view_data import _failure, _rejecting_first
+    from migrate.report.widgets import Page
+
+    failures = [
+        {
+            "expectation": "x(Amount)",
+            "rule": "stages.amount-missing",
+            "action": "report",
+            "rows": 4,
+        },
+        {
+            "expectation": "x(StageName)",
+            "rule": "validate.required-missing",
+            "action": "reject",
+            "rows": 4,
+        },
+    ]
+    ordered = _rejecting_first(failures)
+    assert [x["rule"] for x in ordered] == ["validate.required-missing", "stages.amount-missing"]
+    p = Page({}, "en", load_catalogue())
+    assert _failure(p, ordered[0]).endswith("4")  # the rejecting rule: no "(reported only)"
+    assert _failure(p, ordered[1]).endswith("4 (reported only)")

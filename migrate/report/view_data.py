@@ -123,10 +123,7 @@ def import_section(p: Page) -> str:
                 num(f["rows_out"]),
                 flag(f["rejected"]),
                 p.badge(f["status"], t("val." + f["status"], p.lang)),
-                "<br>".join(
-                    f"{p.finding(x['rule'])}{_checked_column(x['expectation'])} {num(x['rows'])}"
-                    for x in f["failures"]
-                ),
+                "<br>".join(_failure(p, x) for x in _rejecting_first(f["failures"])),
             ]
             for f in val["files"]
         ]
@@ -520,6 +517,19 @@ def _example(p: Page, x: dict[str, Any]) -> str:
         after = p.code(x["value"]) if x.get("value") else f"<i>{p.t('empty')}</i>"
         return f'{loc} {p.code(x["original"])} <span class="arrow">→</span> {after}'
     return loc
+
+
+def _rejecting_first(failures: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The failures that rejected rows before those only reported, so "rows rejected" reads
+    beside the rule that rejected them (u23: a report-only rule was read as the cause)."""
+    return sorted(failures, key=lambda x: x.get("action") != "reject")
+
+
+def _failure(p: Page, x: dict[str, Any]) -> str:
+    """One failed check: its rule, the column, the rows, and "(reported only)" when it rejected
+    nothing."""
+    only = f" ({p.t('val.reported')})" if x.get("action") == "report" else ""
+    return f"{p.finding(x['rule'])}{_checked_column(x['expectation'])} {num(x['rows'])}{only}"
 
 
 def _checked_column(expectation: str) -> str:
