@@ -273,7 +273,11 @@ def run(
         found.append(_reject_recordless(records))
         found.append(_hidden_sheet_deals(records, ingest.tables, model))
     with clock.stage("stages"):
-        found.append(check_stage_consistency(dedupe.deals, model, context.as_of, lang=context.lang))
+        found.append(
+            check_stage_consistency(
+                dedupe.deals, model, context.as_of, lang=context.lang, stale_days=context.stale_days
+            )
+        )
 
     export = None
     if profile is not None:

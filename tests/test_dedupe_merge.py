@@ -490,10 +490,23 @@ def test_row_pasted_twice_is_an_exact_duplicate() -> None:
     result = find_duplicates(frame(rows + _background()))
     assert result.records.loc[0, "deal_id"] == result.records.loc[1, "deal_id"]
     exact = result.findings[result.findings["rule"] == "dedupe.exact-duplicate"]
-    assert exact[["file", "row"]].values.tolist() == [
-        ["east.xlsx", 2]
-    ]  # the upper copy merges into the lower
+    # u23 item 6: the finding marks the later copy, the row to delete, and names the original as
+    # a person reads it (not the internal file|sheet|row key)
+    assert exact[["file", "row"]].values.tolist() == [["east.xlsx", 3]]
+    sheet = result.records.loc[0, "_source_sheet"]
+    where = f"row 2 of east.xlsx › {sheet}" if sheet else "row 2 of east.xlsx"
+    assert exact["message"].tolist() == [f"same values as {where}; counted once"]
+    assert "|" not in exact["message"].iloc[0]
+    # which copy stands for the record is the recency order's (equal rows: it does not matter)
     assert result.records["_status"].tolist()[:2] == ["merged", "exported"]
+
+
+def test_three_copies_name_the_first_and_mark_the_two_later() -> None:
+    rows = [_deal(record_id="E-001", _row=r) for r in (5, 2, 9)]
+    result = find_duplicates(frame(rows + _background()))
+    exact = result.findings[result.findings["rule"] == "dedupe.exact-duplicate"]
+    assert sorted(exact["row"]) == [2, 9]  # reading order: the row read first is the original
+    assert set(exact["message"].str.extract(r"as row (\d+)")[0]) == {"5"}
 
 
 def test_notes_are_concatenated() -> None:

@@ -25,6 +25,7 @@ from migrate import pipeline
 from migrate.errors import RuleFileError
 from migrate.report import SECTIONS, extend_report, load_report_rules, write_reports
 from migrate.report import values as rv
+from migrate.report.page import render_html
 from migrate.report.settings import stage_view
 from migrate.report.workbook import sheet_names
 
@@ -610,8 +611,9 @@ def test_stale_past_close_and_default_today(rich):
     }
     stale = sec["funnel"]["stale"]
     assert stale["available"]
-    # open exported deals: rows 4 (2026-03-20), 5 (01-10), 6 (03-25), 9 (2025-12-01), 13 (01-05)
-    assert stale["open_with_updated_at"] == 5
+    # open exported deals: rows 4 (2026-03-20), 5 (01-10), 6 (03-25), 9 (2025-12-01), 13 (01-05),
+    # and the deal of no known stage, checked like an open one (updated recently: not stale)
+    assert stale["open_with_updated_at"] == 6
     assert [(x["row"], x["days"]) for x in stale["examples"]] == [(9, 119), (13, 84), (5, 79)]
     assert stale["by_owner"] == {"": 1, "佐藤": 1, "高橋": 1}
     past = sec["funnel"]["past_close"]
@@ -902,3 +904,40 @@ def test_a_file_without_sheets_is_labelled_by_its_kind(tmp_path: Path) -> None:
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "export.xls</td><td>(one table)" in html
     assert "deals.csv</td><td>(CSV)" in html
+
+
+def test_deals_of_no_known_stage_keep_their_money_and_their_hygiene(tmp_path):
+    # u23 item 4: 温め中 is no stage's word; its deal drops out of the open figures but not out
+    # of sight: the funnel's no-stage row and the headline carry its amount, and its stale
+    # update and past close date are checked like an open deal's
+    src = tmp_path / "deals.csv"
+    src.write_text(
+        "会社名,案件名,ステージ,金額,受注予定日,更新日,担当者\n"
+        "株式会社あおば,基幹更新,提案,100,2026-12-31,2026-11-30,佐藤\n"
+        "株式会社いずみ,保守,温め中,200,2026-10-31,2026-06-30,佐藤\n"
+        "株式会社うみ,新規,受注,300,2026-09-30,2026-06-01,佐藤\n",
+        encoding="utf-8",
+    )
+    res = pipeline.run([str(src)], target=None, lang="ja")
+    fun = res.report["funnel"]
+    assert (fun["no_stage"], fun["no_stage_amount"], fun["open"]["amount"]) == (1, 200.0, 100.0)
+    assert [x["row"] for x in fun["stale"]["examples"]] == [3]  # the won deal is never stale
+    assert [x["row"] for x in fun["past_close"]["examples"]] == [3]
+    rules = res.findings[res.findings["row"] == 3]["rule"].tolist()
+    assert "stages.stale" in rules and "stages.open-close-date-past" in rules
+    # the closed deal (row 4) is old and past its date, and rightly so: nothing to chase
+    assert not {"stages.stale", "stages.open-close-date-past"} & set(
+        res.findings[res.findings["row"] == 4]["rule"]
+    )
+    page = render_html(res.report, "ja")
+    assert "進行中 1 · ¥100 · ステージ不明 1 · ¥200" in page
+
+
+def test_no_stage_note_is_absent_when_every_deal_has_a_stage(tmp_path):
+    src = tmp_path / "deals.csv"
+    src.write_text(
+        "会社名,案件名,ステージ,金額\n株式会社あおば,基幹更新,提案,100\n", encoding="utf-8"
+    )
+    res = pipeline.run([str(src)], target=None, lang="ja")
+    assert res.report["funnel"]["no_stage_amount"] == 0.0
+    assert "ステージ不明" not in render_html(res.report, "ja").split('id="funnel"')[0]

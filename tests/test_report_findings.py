@@ -156,3 +156,71 @@ def test_a_report_json_without_themes_still_renders(run):
     del rep["quality"]["findings"]["by_theme"]
     page = render_html(rep, "ja")
     assert "指摘（テーマ別）" in page and 'id="glossary"' in page
+
+
+def _stale_section(page: str) -> str:
+    start = page.index("更新漏れ")
+    return page[start : page.index("<h3>", start + 1)]
+
+
+def test_capped_lists_say_how_many_more_and_where(run):
+    # u23 items 2, 10: a table or an example list that stops short says what it leaves out and
+    # which file lists them all
+    _, out, _ = run
+    rep = _report(out)
+    capped = [r for r in rep["quality"]["findings"]["by_rule"] if r["count"] > len(r["examples"])]
+    assert capped
+    page = render_html(rep, "ja")
+    for r in capped:
+        n = r["count"] - len(r["examples"])
+        assert f"ほか {n:,} 件（すべて findings.csv, quality.xlsx にあります）" in page
+    deal = {
+        "file": "a.xlsx",
+        "sheet": "案件",
+        "row": 5,
+        "name": "X",
+        "owner": "",
+        "stage": "proposal",
+    }
+    stale = rep["funnel"]["stale"] | {
+        "available": True,
+        "threshold_days": 30,
+        "open_with_updated_at": 20,
+        "share": 0.6,
+        "by_owner": {},
+        "count": 12,
+        "examples": [deal | {"updated_at": "2026-01-01", "days": 90}],
+    }
+    rep["funnel"]["stale"] = stale
+    assert "ほか 11 件" in _stale_section(render_html(rep, "ja"))
+    en = render_html(rep, "en")
+    assert "and 11 more (all in findings.csv, quality.xlsx)" in en
+    # negative: a table that shows every deal says nothing more
+    rep["funnel"]["stale"] = stale | {"count": 1}
+    assert "ほか" not in _stale_section(render_html(rep, "ja"))
+
+
+def test_the_validation_table_names_the_rule_that_rejected_first():
+    # u23 item 5: "rows rejected" beside a report-only rule read as its cause
+    from migrate.report.view_data import _failure, _rejecting_first
+    from migrate.report.widgets import Page
+
+    failures = [
+        {
+            "expectation": "x(Amount)",
+            "rule": "stages.amount-missing",
+            "action": "report",
+            "rows": 4,
+        },
+        {
+            "expectation": "x(StageName)",
+            "rule": "validate.required-missing",
+            "action": "reject",
+            "rows": 4,
+        },
+    ]
+    ordered = _rejecting_first(failures)
+    assert [x["rule"] for x in ordered] == ["validate.required-missing", "stages.amount-missing"]
+    p = Page({}, "en", load_catalogue())
+    assert _failure(p, ordered[0]).endswith("4")  # the rejecting rule: no "(reported only)"
+    assert _failure(p, ordered[1]).endswith("4 (reported only)")

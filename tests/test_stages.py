@@ -100,6 +100,29 @@ def test_from_applies_to_the_stage_and_every_later_open_stage(model: StageModel)
     assert req.applies_to == ("opportunity", "proposal", "closing")
 
 
+@pytest.mark.parametrize(
+    ("rule", "severity"),
+    [
+        # to-dos a manager must chase (u23 item 3): a past close date on an open deal, a closed
+        # deal's probability that contradicts its outcome
+        ("stages.open-close-date-past", "warning"),
+        ("stages.won-probability-not-100", "warning"),
+        ("stages.lost-probability-not-0", "warning"),
+        # a missing lost reason is a nicety for analysis, not a wrong figure: it stays info
+        ("stages.lost-reason-missing", "info"),
+    ],
+)
+def test_hygiene_to_dos_are_warnings_in_the_model_and_the_catalogue(
+    model: StageModel, rule: str, severity: str
+) -> None:
+    from migrate.catalogue import load_catalogue
+
+    req = next(r for r in model.requirements if r.id == rule)
+    assert req.severity == severity
+    entry = load_catalogue().entry(rule)
+    assert entry is not None and entry.severity == severity
+
+
 def test_model_is_cached_per_file() -> None:
     assert load_stage_model() is load_stage_model()
 
@@ -204,7 +227,7 @@ def test_requirement_without_a_check_or_stages(tmp_path: Path) -> None:
     assert _problems(tmp_path, doc) == [
         "requirements[0]: missing required key 'applies_to' (or 'from')",
         "requirements[0]: no check given; use one of: require, forbid, date_not_after_today, "
-        "date_not_before_today, probability_between",
+        "date_not_before_today, probability_between, not_stale, expect",
     ]
 
 
@@ -590,3 +613,85 @@ def test_lead_statuses_are_checked(tmp_path: Path) -> None:
     problems = _problems(tmp_path, doc)
     assert any(p.startswith("lead_statuses[1].stage") for p in problems)
     assert any("'open' is also a word of the status 'new'" in p for p in problems)
+
+
+# ------------------------------------------------------- deals a manager chases (u23 items 1, 2)
+
+
+def test_owner_missing_names_each_deal_of_a_sheet_with_owners(model: StageModel) -> None:
+    deals = _deals(
+        {"stage": "proposal", "owner": "佐藤", "amount": 1.0, "close_date": "2024-09-30"},
+        {"stage": "proposal", "owner": "", "amount": 1.0, "close_date": "2024-09-30"},
+        # a parked deal (a word no stage claims: stage left empty) is still someone's deal
+        {"stage": "", "owner": ""},
+        {
+            "stage": "won",
+            "owner": "",
+            "amount": 1.0,
+            "close_date": "2024-05-01",
+            "probability": 100.0,
+        },
+    )
+    found = check_stage_consistency(deals, model, TODAY)
+    hits = found[found["rule"] == "stages.owner-missing"]
+    assert hits["row"].tolist() == [3, 4, 5]
+    assert set(hits["field"]) == {"owner"} and set(hits["severity"]) == {"warning"}
+    assert hits["message"].tolist()[1] == "The deal has no owner (no stage: owner is empty)"
+
+
+def test_owner_missing_is_silent_on_a_sheet_without_an_owner_column(model: StageModel) -> None:
+    # negative: a tracker that never records owners gets the checklist's share, not a row each
+    deals = _deals({"stage": "proposal", "owner": ""}, {"stage": "opportunity", "owner": ""})
+    found = check_stage_consistency(deals, model, TODAY)
+    assert "stages.owner-missing" not in set(found["rule"])
+
+
+def test_stale_names_each_open_deal_past_the_stale_days(model: StageModel) -> None:
+    deals = _deals(
+        {"stage": "proposal", "updated_at": "2024-04-01", "amount": 1.0},  # 61 days: stale
+        {"stage": "proposal", "updated_at": "2024-05-02", "amount": 1.0},  # 30 days: not yet
+        {"stage": "lost", "updated_at": "2023-01-01", "lost_reason": "price", "probability": 0.0},
+        {"stage": "opportunity", "updated_at": ""},  # no date: not judged
+    )
+    found = check_stage_consistency(deals, model, TODAY, stale_days=30)
+    hits = found[found["rule"] == "stages.stale"]
+    assert hits["row"].tolist() == [2]  # a closed deal is never stale
+    assert hits.iloc[0]["message"] == (
+        "The open deal has not been updated for a long time (stage 'proposal': "
+        "updated_at 2024-04-01 is more than 30 days before today (2024-06-01))"
+    )
+    # the threshold is the run's (rules/report.yaml), not a number of the check
+    assert (
+        check_stage_consistency(deals, model, TODAY, stale_days=90)
+        .query("rule == 'stages.stale'")
+        .empty
+    )
+    # without stale days or a reference date nothing is judged
+    assert "stages.stale" not in set(check_stage_consistency(deals, model, TODAY)["rule"])
+    assert "stages.stale" not in set(
+        check_stage_consistency(deals, model, None, stale_days=30)["rule"]
+    )
+
+
+def test_expect_is_no_required_field_of_a_stage(model: StageModel) -> None:
+    # the import checks and the weekly check's required.* metrics read `require` only: an owner
+    # to-do must not become a stage's exit condition
+    req = next(r for r in model.requirements if r.id == "stages.owner-missing")
+    assert req.require == () and req.expect == ("owner",)
+
+
+def test_no_stage_and_sheet_has_are_checked_on_load(tmp_path: Path) -> None:
+    doc = _default_doc()
+    doc["requirements"].append(
+        {
+            "id": "stages.x",
+            "applies_to": ["won"],
+            "expect": ["owner"],
+            "no_stage": "yes",
+            "sheet_has": ["nope"],
+            "severity": "warning",
+            "message": {"ja": "x", "en": "x"},
+        }
+    )
+    text = "\n".join(_problems(tmp_path, doc))
+    assert "no_stage" in text and "sheet_has" in text and "nope" in text

@@ -598,20 +598,37 @@ def _at_rows(info: pd.DataFrame, pos: np.ndarray, **columns: object) -> pd.DataF
 
 
 def exact_duplicate_findings(info: pd.DataFrame, unit: np.ndarray) -> pd.DataFrame:
-    """A row with the same values as another (pasted twice) counts once."""
-    dup = np.flatnonzero(unit != np.arange(len(unit)))
-    if not len(dup):
+    """A row with the same values as another (pasted twice) counts once.
+
+    The finding marks the copy, the row to delete: of a set of copies the row read first (within
+    a sheet, the upper one) is the original, every later one a copy whose message names the
+    original's row, file and sheet as a person reads them, not the internal row key.
+    """
+    n = len(unit)
+    if not (unit != np.arange(n)).any():
         return F.empty()
-    src = info["key"].to_numpy()[unit[dup]]
+    first = pd.Series(np.arange(n)).groupby(unit).transform("min").to_numpy()
+    dup = np.flatnonzero(first != np.arange(n))
+    src = first[dup]
+    file = info["file"].to_numpy(dtype=object)[src]
+    sheet = info["sheet"].to_numpy(dtype=object)[src]
+    row = info["row"].to_numpy()[src]
+    where = np.array(
+        [
+            f"row {r} of {f} › {s}" if s else f"row {r} of {f}"
+            for r, f, s in zip(row.tolist(), file.tolist(), sheet.tolist(), strict=True)
+        ],
+        dtype=object,
+    )
     return _at_rows(
         info,
         dup,
         rule="dedupe.exact-duplicate",
         severity="info",
-        message=("same values as " + pd.Series(src, dtype=object) + "; counted once").to_numpy(),
+        message=("same values as " + pd.Series(where, dtype=object) + "; counted once").to_numpy(),
         field="",
         original="",
-        value=src,
+        value=where,
         action="merged",
     )
 

@@ -74,6 +74,7 @@ def build_funnel(ctx: Context) -> dict[str, Any]:
     open_ = flags(b["stage"], lambda k: status_of.get(k) == "open")
     won = flags(b["stage"], lambda k: status_of.get(k) == "won")
     lost = flags(b["stage"], lambda k: status_of.get(k) == "lost")
+    no_stage = b["stage"] == ""
 
     stages = []
     for s in model.stages:
@@ -127,7 +128,11 @@ def build_funnel(ctx: Context) -> dict[str, Any]:
         "available": bool(len(b)),
         "basis": "exported-records",
         "records": int(len(b)),
-        "no_stage": int((b["stage"] == "").sum()),
+        "no_stage": int(no_stage.sum()),
+        # the money of deals whose stage is not known (a word no stage claims: 温め中, Parked)
+        # is no stage's, but it is still pipeline someone must place
+        "no_stage_amount": _money(amount[no_stage].sum()),
+        "no_stage_amount_count": int(amount[no_stage].notna().sum()),
         "currency": main,
         "other_currency_rows": int((b["amount"].notna() & ~in_main).sum()),
         "stages": stages,
@@ -153,8 +158,9 @@ def build_funnel(ctx: Context) -> dict[str, Any]:
         "win_rate": _ratio(n_won, n_won + n_lost),
         "lead_source": _lead_source(ctx, b),
         "dwell": _dwell(ctx, b, open_),
-        "stale": _stale(ctx, b, open_),
-        "past_close": _past_close(ctx, b, open_),
+        # a deal of no known stage is not closed: its update and close dates are checked too
+        "stale": _stale(ctx, b, open_ | no_stage),
+        "past_close": _past_close(ctx, b, open_ | no_stage),
         "movements": _movements(ctx, allb),
     }
 

@@ -15,7 +15,12 @@ from ..catalogue import OTHER, Catalogue
 from . import charts
 from .text import money, num, pct, t
 from .view_data import import_section, quality_section
-from .view_pipeline import checklist_section, duplicates_section, funnel_section
+from .view_pipeline import (
+    checklist_section,
+    duplicates_section,
+    funnel_section,
+    no_stage_note,
+)
 from .widgets import ROW_COLORS, Page, anchor, e
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'unsafe-inline'"
@@ -227,7 +232,8 @@ def _summary(p: Page) -> str:
         p.tile(
             p.t("f.weighted"),
             e(money(fun["open"]["weighted_amount"], cur)),
-            f"{p.t('f.open')} {num(fun['open']['count'])} · {e(money(fun['open']['amount'], cur))}",
+            f"{p.t('f.open')} {num(fun['open']['count'])} · {e(money(fun['open']['amount'], cur))}"
+            + no_stage_note(p, fun),
         ),
         p.tile(
             p.t("f.won"),

@@ -323,6 +323,8 @@ WORDS: dict[str, tuple[str, str]] = {
         "{n} of {m} open deals with a close date ({p})",
     ),
     "d.merged-rows": ("行を統合", "rows merged"),
+    # a capped list or table: how many it leaves out and the file that lists them all
+    "more-in": ("ほか {n} 件（すべて {where} にあります）", "and {n} more (all in {where})"),
     "more-in-json": ("ほか {n} 件は report.json にあります", "{n} more in report.json"),
     "empty": ("（空）", "(empty)"),
     "f.updated": ("最終更新", "Updated"),

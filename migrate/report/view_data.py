@@ -11,7 +11,16 @@ from typing import Any
 
 from . import charts
 from .text import field_label, num, t
-from .widgets import SEVERITY_COLORS, Cell, Page, check, e, flag
+from .widgets import (
+    FINDINGS_FILES,
+    REJECTS_FILE,
+    SEVERITY_COLORS,
+    Cell,
+    Page,
+    check,
+    e,
+    flag,
+)
 
 SHOWN_ROWS = 20  # longer lists are cut on the page; report.json has them whole
 MAIN_RULES = 4  # errors and warnings named per theme in the overview
@@ -114,10 +123,7 @@ def import_section(p: Page) -> str:
                 num(f["rows_out"]),
                 flag(f["rejected"]),
                 p.badge(f["status"], t("val." + f["status"], p.lang)),
-                "<br>".join(
-                    f"{p.finding(x['rule'])}{_checked_column(x['expectation'])} {num(x['rows'])}"
-                    for x in f["failures"]
-                ),
+                "<br>".join(_failure(p, x) for x in _rejecting_first(f["failures"])),
             ]
             for f in val["files"]
         ]
@@ -173,7 +179,11 @@ def import_section(p: Page) -> str:
             p.table(
                 [p.t("reason"), p.t("count"), p.t("examples")],
                 [
-                    [p.reason(r["reason"]), num(r["count"]), p.examples(r["examples"])]
+                    [
+                        p.reason(r["reason"]),
+                        num(r["count"]),
+                        p.examples(r["examples"], r["count"], REJECTS_FILE),
+                    ]
                     for r in rej["reasons"]
                 ],
                 nums={1},
@@ -195,6 +205,11 @@ def import_section(p: Page) -> str:
                             f"{e(x['file'])} {e(x['external_id'])} · {e(x['column'])} {p.code(x['value'])} "
                             f"— {e(p.cat.message(c['rule'], x['reason'], p.lang))}"
                             for x in c["examples"]
+                        )
+                        + (
+                            "<br>" + p.more_text(c["count"] - len(c["examples"]), FINDINGS_FILES)
+                            if c["count"] > len(c["examples"])
+                            else ""
                         )
                         + "</span>",
                     ]
@@ -222,7 +237,11 @@ def quality_section(p: Page) -> str:
             p.table(
                 [p.t("q.word"), p.t("rows"), p.t("examples")],
                 [
-                    [p.code(w["word"]), num(w["rows"]), p.examples(w["examples"])]
+                    [
+                        p.code(w["word"]),
+                        num(w["rows"]),
+                        p.examples(w["examples"], w["rows"], FINDINGS_FILES),
+                    ]
                     for w in q["unknown_stages"]
                 ],
                 nums={1},
@@ -464,6 +483,8 @@ def _hint(p: Page, code: str, own: str) -> str:
 def _finding_row(p: Page, r: dict[str, Any]) -> list[str]:
     msg = p.cat.message(r["rule"], r["examples"][0]["message"], p.lang) if r["examples"] else ""
     ex = "".join(f"<li>{_example(p, x)}</li>" for x in r["examples"])
+    if r["count"] > len(r["examples"]):
+        ex += f"<li>{p.more_text(r['count'] - len(r['examples']), FINDINGS_FILES)}</li>"
     return [
         p.sev(r["severity"]),
         p.finding(r["rule"]),
@@ -496,6 +517,19 @@ def _example(p: Page, x: dict[str, Any]) -> str:
         after = p.code(x["value"]) if x.get("value") else f"<i>{p.t('empty')}</i>"
         return f'{loc} {p.code(x["original"])} <span class="arrow">→</span> {after}'
     return loc
+
+
+def _rejecting_first(failures: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The failures that rejected rows before those only reported, so "rows rejected" reads
+    beside the rule that rejected them (u23: a report-only rule was read as the cause)."""
+    return sorted(failures, key=lambda x: x.get("action") != "reject")
+
+
+def _failure(p: Page, x: dict[str, Any]) -> str:
+    """One failed check: its rule, the column, the rows, and "(reported only)" when it rejected
+    nothing."""
+    only = f" ({p.t('val.reported')})" if x.get("action") == "report" else ""
+    return f"{p.finding(x['rule'])}{_checked_column(x['expectation'])} {num(x['rows'])}{only}"
 
 
 def _checked_column(expectation: str) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 
 from . import charts
 from .text import field_label, num, pct, t
-from .widgets import STATUS_COLORS, Page, e, flag
+from .widgets import FINDINGS_FILES, REVIEW_FILE, STATUS_COLORS, Page, e, flag
 
 
 def duplicates_section(p: Page) -> str:
@@ -95,6 +95,7 @@ def duplicates_section(p: Page) -> str:
                 [[e(x.get(c, "")) for c in rev["columns"]] for x in rev["examples"]],
             )
         )
+        out.append(p.more(rev["pairs"], len(rev["examples"]), REVIEW_FILE))
     out.append("</section>")
     return "".join(out)
 
@@ -119,6 +120,15 @@ def _value(p: Page, field: str, value: str) -> str:
     return e(value)
 
 
+def no_stage_note(p: Page, f: dict[str, Any]) -> str:
+    """' · ステージ不明 4 · ¥19,600,000': the deals and money outside the open figures because
+    their stage is not known (empty when every deal has a stage)."""
+    if not f.get("no_stage"):
+        return ""
+    money_ = f" · {p.money(f['no_stage_amount'])}" if f.get("no_stage_amount_count") else ""
+    return f" · {p.t('f.no-stage')} {num(f['no_stage'])}{money_}"
+
+
 def funnel_section(p: Page) -> str:
     """The funnel on the stage model, conversion, ages, movement, stale and overdue deals."""
     f = p.r["funnel"]
@@ -126,7 +136,11 @@ def funnel_section(p: Page) -> str:
     if not f["available"]:
         return "".join(out) + p.na("no-records") + "</section>"
     tiles = [
-        p.tile(p.t("f.open"), num(f["open"]["count"]), p.money(f["open"]["amount"])),
+        p.tile(
+            p.t("f.open"),
+            num(f["open"]["count"]),
+            p.money(f["open"]["amount"]) + no_stage_note(p, f),
+        ),
         p.tile(p.t("f.weighted"), p.money(f["open"]["weighted_amount"]), p.t("f.prob-note")),
         p.tile(
             p.t("f.won"),
@@ -177,7 +191,16 @@ def funnel_section(p: Page) -> str:
         for s in f["stages"]
     ]
     if f["no_stage"]:
-        rows.append([p.t("f.no-stage"), "", flag(f["no_stage"]), "", "", ""])
+        rows.append(
+            [
+                p.t("f.no-stage"),
+                "",
+                flag(f["no_stage"]),
+                p.money(f["no_stage_amount"]) if "no_stage_amount" in f else "",
+                num(f["no_stage_amount_count"]) if "no_stage_amount_count" in f else "",
+                "",
+            ]
+        )
     out.append(
         p.table(
             [
@@ -326,6 +349,7 @@ def _stale(p: Page, f: dict[str, Any]) -> str:
         out.append(
             _deal_rows(p, s["examples"], [(p.t("f.updated"), "updated_at"), (p.t("days"), "days")])
         )
+        out.append(p.more(s["count"], len(s["examples"]), FINDINGS_FILES))
     return "".join(out)
 
 
@@ -349,6 +373,7 @@ def _past_close(p: Page, f: dict[str, Any]) -> str:
                 ],
             )
         )
+        out.append(p.more(s["count"], len(s["examples"]), FINDINGS_FILES))
     return "".join(out)
 
 

@@ -29,6 +29,13 @@ def e(x: Any) -> str:
     return escape("" if x is None else str(x))
 
 
+# where a capped list of the page is whole: the findings (quality.xlsx marks their cells), the
+# rows an import refused, the pairs to decide
+FINDINGS_FILES = "findings.csv, quality.xlsx"
+REJECTS_FILE = "rejects.csv"
+REVIEW_FILE = "review.xlsx"
+
+
 @dataclass(frozen=True)
 class Cell:
     """A table cell with its own class/style (the default cell is a plain string of HTML)."""
@@ -150,8 +157,23 @@ class Page:
     def where(self, item: dict[str, Any], column: str = "") -> str:
         return e(where(item, self.lang, column))
 
-    def examples(self, items: list[dict[str, Any]]) -> str:
-        return '<span class="ex">' + "<br>".join(self.where(x) for x in items) + "</span>"
+    def examples(self, items: list[dict[str, Any]], count: int = 0, more_in: str = "") -> str:
+        """Where the examples are; with ``count`` above their number, how many more and where."""
+        lines = [self.where(x) for x in items]
+        if more_in and count > len(items):
+            lines.append(self.more_text(count - len(items), more_in))
+        return '<span class="ex">' + "<br>".join(lines) + "</span>"
+
+    def more_text(self, n: int, more_in: str) -> str:
+        """'and N more (all in FILE)': what a capped list leaves out and where to find it all."""
+        from .text import num
+
+        return e(self.t("more-in", n=num(n), where=more_in))
+
+    def more(self, count: int, shown: int, more_in: str) -> str:
+        """A note under a capped table: how many rows it leaves out and where they all are."""
+        n = int(count) - int(shown)
+        return f'<p class="note">{self.more_text(n, more_in)}</p>' if n > 0 else ""
 
     def source(self, file: str, sheet: str) -> str:
         return f"{file} › {sheet}" if sheet else file

@@ -80,11 +80,17 @@ def where_columns(frame: pd.DataFrame) -> dict[str, np.ndarray]:
 
 
 def check_stage_consistency(
-    deals: pd.DataFrame, model: StageModel, today: date | None, *, lang: str = "en"
+    deals: pd.DataFrame,
+    model: StageModel,
+    today: date | None,
+    *,
+    lang: str = "en",
+    stale_days: int | None = None,
 ) -> pd.DataFrame:
     """Findings for deals whose fields break the stage requirements of the model.
 
-    ``today`` is the run's reference date; without one the date checks are skipped. Findings
+    ``today`` is the run's reference date; without one the date checks are skipped. A
+    ``not_stale`` check needs ``stale_days`` (rules/report.yaml) too. Findings
     come requirement by requirement, in row order, a row's failed checks in the order of
     :func:`_violations`.
     """
@@ -95,9 +101,18 @@ def check_stage_consistency(
     deal_rows = ~lead_not_deal(deals).to_numpy(dtype=bool)
     parts = []
     for req in model.requirements:
-        applies = np.isin(stage_col, list(req.applies_to)) & deal_rows
+        applies = np.isin(stage_col, list(req.applies_to))
+        if req.no_stage:
+            applies |= stage_col == ""
+        applies &= deal_rows
+        for f in req.sheet_has:
+            applies &= _sheet_has(deals, f)
         subset = deals[applies]
-        checks = [c for c in _violations(req, subset, today) if c[1].any()] if len(subset) else []
+        checks = (
+            [c for c in _violations(req, subset, today, stale_days) if c[1].any()]
+            if len(subset)
+            else []
+        )
         if not checks:
             continue
         # row by row, each row's failed checks in order: a sort of (row, check)
@@ -121,7 +136,7 @@ def check_stage_consistency(
                     "rule": req.id,
                     "severity": req.severity,
                     "message": [
-                        f"{text} (stage '{s}': {d})"
+                        f"{text} ({_stage_said(s)}: {d})"
                         for s, d in zip(stage.tolist(), detail.tolist(), strict=True)
                     ],
                     "file": where["file"][at],
@@ -142,10 +157,28 @@ def check_stage_consistency(
 Check = tuple[str, np.ndarray, np.ndarray, Callable[[str], str]]
 
 
-def _violations(req: Requirement, rows: pd.DataFrame, today: date | None) -> Iterator[Check]:
+def _stage_said(stage: str) -> str:
+    """How a finding's message names the deal's stage: "stage 'won'", or "no stage"."""
+    return f"stage '{stage}'" if stage else "no stage"
+
+
+def _sheet_has(deals: pd.DataFrame, field: str) -> np.ndarray:
+    """Rows of a sheet (file and sheet) where some deal fills ``field``."""
+    filled = ~_values(deals, field, is_blank).astype(bool)
+    where = where_columns(deals)
+    sheet = pd.Series(list(zip(where["file"], where["sheet"], strict=True)), index=deals.index)
+    having = set(sheet[filled].tolist())
+    return sheet.map(lambda k: k in having).to_numpy(dtype=bool)
+
+
+def _violations(
+    req: Requirement, rows: pd.DataFrame, today: date | None, stale_days: int | None = None
+) -> Iterator[Check]:
     """Every check of one requirement over ``rows``, in the order their findings are listed."""
-    blank = {f: _values(rows, f, is_blank).astype(bool) for f in (*req.require, *req.forbid)}
-    for f in req.require:
+    blank = {
+        f: _values(rows, f, is_blank).astype(bool) for f in (*req.require, *req.expect, *req.forbid)
+    }
+    for f in (*req.require, *req.expect):
         yield (
             f,
             blank[f],
@@ -167,6 +200,17 @@ def _violations(req: Requirement, rows: pd.DataFrame, today: date | None) -> Ite
             shown = _values(rows, f, off)
             word = "after" if late else "before"
             yield f, shown != "", shown, _detail(f"{f} ", f" is {word} today ({day})")
+        if req.not_stale and stale_days is not None:
+            days, ref = stale_days, today
+
+            def old(value: object) -> str:
+                d = _date_or_none(value)
+                return d.isoformat() if d is not None and (ref - d).days > days else ""
+
+            f = req.not_stale
+            shown = _values(rows, f, old)
+            after = f" is more than {days} days before today ({day})"
+            yield f, shown != "", shown, _detail(f"{f} ", after)
     if req.probability_between:
         lo, hi = req.probability_between
 

@@ -6,8 +6,9 @@ Out: a new frame whose empty stages were filled where an inference rule allows i
 (``_stage_inferred`` True) and findings: ``stages.inferred`` (info) over an empty cell,
 ``stages.inferred-over-word`` (warning) where a rule for closed deals decided over an unknown
 word, ``stages.word-contradicts-evidence`` (warning) where a known word says open or the other
-outcome while a won/lost flag or date says closed, and ``stages.unknown-word`` (warning), one per
-unknown word still without a stage, with its row count and the stage its evidence suggests.
+outcome while a won/lost flag or date says closed, and ``stages.unknown-word`` (info), one per
+unknown word still without a stage, with its row count and the stage its evidence suggests (each
+row already has its warning, ``normalize.unknown-stage``: one problem is counted once).
 Evidence: probability, the canonical ``lost_reason``, and the won/lost flag and date columns of
 ``evidence`` found among the unmapped ``extra:<header>`` columns.
 """
@@ -765,7 +766,8 @@ def _unknown_words(
         found.append(
             fnd.Finding(
                 rule=RULE_UNKNOWN_WORD,
-                severity="warning",
+                # the word's suggestion, not a second problem: each of its rows has its warning
+                severity="info",
                 message=f"stage word '{word}' ({len(rows)} row(s)) names no stage{hint}",
                 field="stage",
                 original=str(word),

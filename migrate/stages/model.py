@@ -64,8 +64,19 @@ _CHECK_KEYS = [
     "date_not_after_today",
     "date_not_before_today",
     "probability_between",
+    "not_stale",
+    "expect",
 ]
-_REQ_KEYS = ["id", "applies_to", "from", *_CHECK_KEYS, "severity", "message"]
+_REQ_KEYS = [
+    "id",
+    "applies_to",
+    "from",
+    "no_stage",
+    "sheet_has",
+    *_CHECK_KEYS,
+    "severity",
+    "message",
+]
 _INF_KEYS = ["id", "when", "stage", "over_unknown_word"]
 _WHEN_KEYS = [
     "probability_at_least", "probability_at_most", "has", "has_any", "lacks", "sheet_lacks",
@@ -126,12 +137,25 @@ class Requirement:
     date_not_after_today: str = ""  # this date field must not lie in the future
     date_not_before_today: str = ""  # this date field must not lie in the past
     probability_between: tuple[float, float] | None = None  # probability, when given, within
+    # these fields should be filled: a to-do, not a stage's required field (the import checks
+    # and the weekly check's required-field metrics read ``require`` only)
+    expect: tuple[str, ...] = ()
+    # this date field must lie within the run's stale days (stale_days of rules/report.yaml)
+    not_stale: str = ""
+    # also deals without a stage (a blank cell, or a word no stage claims): a parked deal is
+    # still a deal someone must own and update
+    no_stage: bool = False
+    # only deals of a sheet where some deal fills these fields (a sheet with no owner column
+    # does not get a finding per row)
+    sheet_has: tuple[str, ...] = ()
 
     @property
     def fields(self) -> tuple[str, ...]:
-        dates = tuple(f for f in (self.date_not_after_today, self.date_not_before_today) if f)
+        dates = tuple(
+            f for f in (self.date_not_after_today, self.date_not_before_today, self.not_stale) if f
+        )
         prob = ("probability",) if self.probability_between else ()
-        return self.require + self.forbid + dates + prob
+        return self.require + self.expect + self.forbid + dates + prob
 
 
 @dataclass(frozen=True)
@@ -467,6 +491,12 @@ def _read_requirements(
                     f"{pb!r:.60} is not allowed; expected [low, high] with 0 <= low <= high <= 100",
                 )
         problems.choice(spec["severity"], f"{at}.severity", SEVERITIES)
+        no_stage = spec.get("no_stage", False)
+        if not isinstance(no_stage, bool):
+            problems.add(
+                f"{at}.no_stage", f"{no_stage!r:.60} is not allowed; expected true or false"
+            )
+            no_stage = False
         out.append(
             Requirement(
                 id=rid,
@@ -485,6 +515,12 @@ def _read_requirements(
                     fields,
                 ),
                 probability_between=between,
+                expect=_field_list(spec.get("expect", []), f"{at}.expect", problems, fields),
+                not_stale=_field(spec.get("not_stale"), f"{at}.not_stale", problems, fields),
+                no_stage=no_stage,
+                sheet_has=_field_list(
+                    spec.get("sheet_has", []), f"{at}.sheet_has", problems, fields
+                ),
             )
         )
     return out
