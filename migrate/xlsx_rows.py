@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 from xlsxwriter.url import Url, UrlTypes
 from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 # what xlsxwriter's _escape_control_characters changes: an _xHHHH_ lookalike (it escapes the
@@ -31,6 +32,28 @@ _NEEDS_CONTROL_ESCAPE = re.compile("_x[0-9a-fA-F]{4}_|[\x00-\x08\x0b-\x1f\ufffe\
 _ESCAPE_LOOKALIKE = re.compile("_x[0-9a-fA-F]{4}_")  # its first half
 _CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]")  # its second half
 _EDGE_SPACE = re.compile(r"^\s|\s$")  # xlsxwriter's _preserve_whitespace
+
+#: zlib's level for the parts of the workbooks the tool writes. xlsxwriter zips at zlib's default
+#: 6; at 3 (zlib's fast deflate) the 150 MB of XML of a 100k-row tracker's quality.xlsx are
+#: zipped in 0.57 instead of 1.18 CPU s, for a file 20% larger (14.5 against 12.1 MB)
+ZIP_LEVEL = 3
+
+
+class FastZipWorkbook(Workbook):  # type: ignore[misc]
+    """An xlsxwriter Workbook whose parts are deflated at :data:`ZIP_LEVEL`."""
+
+    def _store_workbook(self) -> None:
+        # xlsxwriter opens the zip file inside this method and offers no option for its level:
+        # the module's ZipFile is given the level for the length of the call
+        import xlsxwriter.workbook as module
+
+        zip_file = module.ZipFile
+        module.ZipFile = functools.partial(zip_file, compresslevel=ZIP_LEVEL)
+        try:
+            super()._store_workbook()
+        finally:
+            module.ZipFile = zip_file
+
 
 Cell = tuple[int, Any, Any]  # (0-based column, value, Format or None)
 _INLINE = ' t="inlineStr"><is><t>{}</t></is></c>'

@@ -372,3 +372,34 @@ def test_internal_links_are_the_links_write_url_keeps() -> None:
             assert by_fast[name] == by_url[name], (external, name)
     sheet = by_fast["xl/worksheets/sheet1.xml"].decode()
     assert "&amp; b &lt;c&gt;" in sheet and "&quot;hi&quot;" in sheet and "&#xA;" in sheet
+
+
+def test_the_tools_workbooks_are_deflated_at_the_fast_level(tmp_path) -> None:
+    # quality.xlsx and import.xlsx: zlib's fast level (the same part inflates to the same bytes,
+    # zipped larger than at xlsxwriter's default), and xlsxwriter's module left as it was
+    import openpyxl
+    import xlsxwriter.workbook as module
+
+    from migrate.xlsx_rows import FastZipWorkbook
+
+    def write(cls, path):
+        with cls(str(path)) as wb:
+            wb.set_properties({"created": dt.datetime(2000, 1, 1)})
+            ws = wb.add_worksheet("s")
+            for r in range(2000):
+                ws.write_string(r, 0, f"株式会社テスト{r * 7919 % 1000} 丸の内{r * 31 % 97}")
+                ws.write_number(r, 1, r * 1234.5)
+
+    before = module.ZipFile
+    write(FastZipWorkbook, tmp_path / "fast.xlsx")
+    write(xlsxwriter.Workbook, tmp_path / "default.xlsx")
+    assert module.ZipFile is before
+    name = "xl/worksheets/sheet1.xml"
+    with (
+        zipfile.ZipFile(tmp_path / "fast.xlsx") as fast,
+        zipfile.ZipFile(tmp_path / "default.xlsx") as default,
+    ):
+        assert fast.read(name) == default.read(name)
+        assert fast.getinfo(name).compress_size > default.getinfo(name).compress_size
+    cell = openpyxl.load_workbook(tmp_path / "fast.xlsx")["s"]["A2000"].value
+    assert cell == f"株式会社テスト{1999 * 7919 % 1000} 丸の内{1999 * 31 % 97}"

@@ -205,9 +205,8 @@ def _write_workbook(result: ExportResult, path: Path, target: TargetProfile) -> 
     whole (:class:`migrate.xlsx_rows.RowSheet`), the same cells ``write_row`` of its texts
     writes (an empty text is no cell) without xlsxwriter's per-cell calls.
     """
-    import xlsxwriter
 
-    from ..xlsx_rows import RowSheet
+    from ..xlsx_rows import FastZipWorkbook, RowSheet
 
     options = {
         "constant_memory": True,
@@ -215,7 +214,7 @@ def _write_workbook(result: ExportResult, path: Path, target: TargetProfile) -> 
         "strings_to_numbers": False,
         "strings_to_urls": False,
     }
-    with xlsxwriter.Workbook(str(path), options) as book:
+    with FastZipWorkbook(str(path), options) as book:
         header = book.add_format({"bold": True, "border": 1, "align": "center", "valign": "top"})
         for spec in target.files:
             frame = result.files.get(spec.name)

@@ -283,9 +283,7 @@ def write_workbook(
     everything a row needs (header, data, status, fill) is worked out before the row is
     written; comments and hyperlinks are kept aside by xlsxwriter and may come in any order.
     """
-    import xlsxwriter
-
-    from ..xlsx_rows import RowSheet
+    from ..xlsx_rows import FastZipWorkbook, RowSheet
 
     cat = catalogue or load_catalogue()
     tables = [tb for tb in getattr(result, "tables", []) or [] if tb.kind == "table"]
@@ -387,7 +385,7 @@ def write_workbook(
     if truncated:
         notes.append(_w("wb.truncated", lang).format(n=MAX_FINDING_ROWS))
 
-    wb = xlsxwriter.Workbook(
+    wb = FastZipWorkbook(
         str(path),
         {"constant_memory": True, "remove_timezone": True, "strings_to_urls": False},
     )
