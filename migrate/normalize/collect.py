@@ -154,6 +154,18 @@ class Collector:
             )
         )
 
+    def same_rows(
+        self,
+        field: str,
+        positions: Sequence[int] | np.ndarray,
+        issue: Issue,
+        original: str,
+        value: str,
+    ) -> None:
+        """The same issue, original and value at every row position (one word read one way)."""
+        n = len(positions)
+        self.rows(field, positions, [issue] * n, [original] * n, [value] * n)
+
     def rows(
         self,
         field: str,

@@ -635,13 +635,7 @@ def stage_codes(
             word,
             level="mapping",
         )
-        col.rows(
-            field,
-            positions,
-            [issue] * len(positions),
-            [code] * len(positions),
-            [word] * len(positions),
-        )
+        col.same_rows(field, positions, issue, code, word)
 
 
 def lead_list_statuses(
@@ -724,13 +718,7 @@ def lead_list_statuses(
             stage,
             level="mapping",
         )
-        col.rows(
-            "stage",
-            positions,
-            [issue] * len(positions),
-            [word] * len(positions),
-            [stage] * len(positions),
-        )
+        col.same_rows("stage", positions, issue, word, stage)
     return np.asarray(unknown, dtype=np.int64)
 
 
@@ -759,13 +747,7 @@ def _lead_ratings(out: pd.DataFrame, col: Collector, in_list: np.ndarray) -> Non
             action="blanked",
             level="mapping",
         )
-        col.rows(
-            "probability",
-            positions,
-            [issue] * len(positions),
-            [word] * len(positions),
-            [""] * len(positions),
-        )
+        col.same_rows("probability", positions, issue, word, "")
 
 
 def _lifecycle_stages(
@@ -826,13 +808,7 @@ def _lifecycle_stages(
             stage,
             level="mapping",
         )
-        col.rows(
-            "stage",
-            positions,
-            [issue] * len(positions),
-            [word] * len(positions),
-            [stage] * len(positions),
-        )
+        col.same_rows("stage", positions, issue, word, stage)
     return True
 
 
