@@ -600,10 +600,17 @@ def _reference_date(
     return None, "none"
 
 
+def _files_with_rows(records: pd.DataFrame) -> set[str]:
+    """The files that gave rows: only they say when the data was written."""
+    if SOURCE_FILE not in records:
+        return set()
+    return {cell_text(f) for f in records[SOURCE_FILE].unique()}
+
+
 def _latest_stated(ingest: IngestResult, records: pd.DataFrame) -> tuple[dt.date, str] | None:
     """The latest day a sheet whose rows were read states above its table, and the sheet
     (``file › sheet``)."""
-    with_rows = set(records[SOURCE_FILE].map(cell_text)) if SOURCE_FILE in records else set()
+    with_rows = _files_with_rows(records)
     stated = [
         (dt.date.fromisoformat(t.stated_date), f"{t.file} › {t.sheet}" if t.sheet else t.file)
         for t in ingest.tables
@@ -622,9 +629,7 @@ def _saved_date(ingest: IngestResult, records: pd.DataFrame) -> tuple[dt.date, s
     """
     from .ingest.props import saved_date
 
-    with_rows = (
-        {cell_text(f) for f in records[SOURCE_FILE].unique()} if SOURCE_FILE in records else set()
-    )
+    with_rows = _files_with_rows(records)
     saved = [
         (d, f.name)
         for f in ingest.files

@@ -289,7 +289,7 @@ def build_record_sets(
                 (person_rows["contact_id"] == "") & (person_rows["company_id"] == "")
             ]
             findings += [
-                _finding(
+                finding_at(
                     "export.record-not-exported",
                     "warning",
                     row,
@@ -386,7 +386,7 @@ def _converted_leads(
     unstaged = in_list & (out["stage"] == "")
     for row in _rows(out[unstaged], "stage"):
         findings.append(
-            _finding(
+            finding_at(
                 "export.lead-status-assumed",
                 "warning",
                 row,
@@ -410,7 +410,7 @@ def _converted_leads(
         if row["contact_id"]:
             link_rows.append((target, row["contact_id"], text(row.get(ROW_KEYS))))
         findings.append(
-            _finding(
+            finding_at(
                 "export.lead-converted",
                 "info",
                 row,
@@ -430,7 +430,7 @@ def _converted_leads(
         out.at[idx, "deal_name"] = name
         out.at[idx, FROM_LEAD] = True
         findings.append(
-            _finding(
+            finding_at(
                 DEAL_FROM_LEAD,
                 "warning",
                 row,
@@ -489,7 +489,7 @@ def _forecast_sqls(
         "export.sql-as-deal": (sql, "carries a forecast of its own (amount, close date)"),
     }
     findings = [
-        _finding(
+        finding_at(
             rule,
             "warning",
             row,
@@ -540,7 +540,7 @@ def _split_leads(
     )
     lead_people = set(person_rows["contact_id"]) - {""} - with_deals - of_accounts
     findings = [
-        _finding(
+        finding_at(
             "export.lead-has-deal",
             "info",
             row,
@@ -551,7 +551,7 @@ def _split_leads(
         for row in _rows(person_rows[person_rows["contact_id"].isin(with_deals)], "stage")
     ]
     findings += [
-        _finding(
+        finding_at(
             "export.contact-of-account",
             "info",
             row,
@@ -691,21 +691,11 @@ def finding_at(
     severity: fnd.Severity,
     row: Mapping[str, Any],
     message: str,
-    field: str = "stage",
-) -> fnd.Finding:
-    """A finding pointing at a record's source row (its first)."""
-    return _finding(rule, severity, row, message, field=field)
-
-
-def _finding(
-    rule: str,
-    severity: fnd.Severity,
-    row: Mapping[str, Any],
-    message: str,
     action: str = "none",
     field: str = "stage",
     value: str | None = None,
 ) -> fnd.Finding:
+    """A finding pointing at a record's source row (its first)."""
     return fnd.Finding(
         rule=rule,
         severity=severity,

@@ -19,7 +19,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -49,6 +49,8 @@ from .stage_words import (
 )
 from .text import clean_text
 from .web import normalize_postal_code, normalize_website, website_domain
+
+T = TypeVar("T")
 
 REJECT = "_reject"
 REJECT_REASON = "_reject_reason"
@@ -559,6 +561,20 @@ def _person_in_company_re(honorifics: tuple[str, ...]) -> re.Pattern[str]:
 COMPANY_NOTE = "normalize.company-note-moved"
 
 
+def _per_distinct_text(
+    values: pd.Series, read: Callable[[str], T | None]
+) -> tuple[dict[str, T], np.ndarray]:
+    """What ``read`` finds in each distinct text of ``values`` (read once each), and the
+    positions of the rows whose text it found something in."""
+    found: dict[str, T] = {}
+    for v in pd.unique(values.to_numpy(dtype=object)):
+        if isinstance(v, str) and (hit := read(v)) is not None:
+            found[v] = hit
+    if not found:
+        return found, np.empty(0, dtype=np.int64)
+    return found, np.flatnonzero(values.isin(list(found)).to_numpy(dtype=bool))
+
+
 def _note_out_of_company(out: pd.DataFrame, col: Collector, rules: NormalizeRules) -> None:
     """A note written after the company's name in its cell (桜井電機株式会社（※2024年に…統合、
     旧社名…）: 268 characters, the account rejected by the SFA's name length and every deal and
@@ -570,13 +586,9 @@ def _note_out_of_company(out: pd.DataFrame, col: Collector, rules: NormalizeRule
     if "company_name" not in out.columns or not co.note_column:
         return
     values = out["company_name"]
-    found: dict[str, tuple[str, str]] = {}
-    for v in pd.unique(values.to_numpy(dtype=object)):
-        if isinstance(v, str) and (split := split_note(v, co)) is not None:
-            found[v] = split
+    found, pos = _per_distinct_text(values, lambda v: split_note(v, co))
     if not found:
         return
-    pos = np.flatnonzero(values.isin(list(found)).to_numpy(dtype=bool))
     names = [found[values.iat[p]][0] for p in pos]
     notes = [found[values.iat[p]][1] for p in pos]
     _set_cells(out, "company_name", pos, names)
@@ -607,17 +619,18 @@ def _person_out_of_company(out: pd.DataFrame, col: Collector, rules: NormalizeRu
         return
     values = out["company_name"]
     pattern = _person_in_company_re(rules.people.honorific_suffixes)
-    found: dict[str, tuple[str, str, str]] = {}
-    for v in pd.unique(values.to_numpy(dtype=object)):
-        if isinstance(v, str):
-            hit = pattern.match(clean_text(v))
-            # not 株式会社 青葉 様 (the company itself, a space after its legal form)
-            if hit and not is_legal_form(hit["company"], rules):
-                *department, person = hit["person"].split()  # 営業部 藤原
-                found[v] = (hit["company"].strip(), person, " ".join(department))
+
+    def person_in(v: str) -> tuple[str, str, str] | None:
+        hit = pattern.match(clean_text(v))
+        # not 株式会社 青葉 様 (the company itself, a space after its legal form)
+        if hit is None or is_legal_form(hit["company"], rules):
+            return None
+        *department, person = hit["person"].split()  # 営業部 藤原
+        return hit["company"].strip(), person, " ".join(department)
+
+    found, pos = _per_distinct_text(values, person_in)
     if not found:
         return
-    pos = np.flatnonzero(values.isin(list(found)).to_numpy(dtype=bool))
     companies = [found[values.iat[p]][0] for p in pos]
     people = [found[values.iat[p]][1] for p in pos]
     _set_cells(out, "company_name", pos, companies)
