@@ -646,6 +646,20 @@ def test_owner_missing_is_silent_on_a_sheet_without_an_owner_column(model: Stage
     assert "stages.owner-missing" not in set(found["rule"])
 
 
+def test_owner_missing_is_judged_per_sheet(model: StageModel) -> None:
+    # one workbook, two sheets: the sheet whose deals name owners gets a finding per blank one,
+    # the sheet that never records owners none
+    deals = _deals(
+        {"stage": "proposal", "owner": "佐藤"},
+        {"stage": "proposal", "owner": ""},
+        {"stage": "proposal", "owner": "", "_source_sheet": "関西"},
+        {"stage": "opportunity", "owner": "", "_source_sheet": "関西"},
+    )
+    found = check_stage_consistency(deals, model, TODAY)
+    hits = found[found["rule"] == "stages.owner-missing"]
+    assert hits[["sheet", "row"]].values.tolist() == [["案件", 3]]
+
+
 def test_stale_names_each_open_deal_past_the_stale_days(model: StageModel) -> None:
     deals = _deals(
         {"stage": "proposal", "updated_at": "2024-04-01", "amount": 1.0},  # 61 days: stale

@@ -166,9 +166,11 @@ def _sheet_has(deals: pd.DataFrame, field: str) -> np.ndarray:
     """Rows of a sheet (file and sheet) where some deal fills ``field``."""
     filled = ~_values(deals, field, is_blank).astype(bool)
     where = where_columns(deals)
-    sheet = pd.Series(list(zip(where["file"], where["sheet"], strict=True)), index=deals.index)
-    having = set(sheet[filled].tolist())
-    return sheet.map(lambda k: k in having).to_numpy(dtype=bool)
+    # each row's sheet as a number; a sheet has the field when one of its rows fills it
+    sheet = pd.MultiIndex.from_arrays([where["file"], where["sheet"]]).factorize()[0]
+    having = np.zeros(int(sheet.max(initial=-1)) + 1, dtype=bool)
+    having[sheet[filled]] = True
+    return having[sheet]
 
 
 def _violations(
