@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from migrate import pipeline
-from migrate.report.workbook import copy_mode, notes_mode
+from migrate.report.workbook import copy_mode, notes_mode, problem_rows
 from migrate.rules import DEFAULT_RULES_DIR
 
 # GX answers from the failing-row mask (tests/conftest.py, gx_by_mask): GX is not what
@@ -78,6 +78,9 @@ def test_problems_copies_the_header_and_the_problem_rows_at_their_own_numbers(tr
         "copy": "problems",
         "requested": "problems",
         "max_rows": 50000,
+        "max_problem_rows": 20000,
+        "problem_rows": len(problems),
+        "problem_rows_shown": len(problems),
     }
     wb = openpyxl.load_workbook(tmp_path / "o" / "quality.xlsx")
     listed = {str(c.value).lower() for c in wb.worksheets[-1]["B"][1:]}  # severity column
@@ -104,6 +107,82 @@ def test_auto_switches_to_problem_rows_above_the_rules_limit(tracker, tmp_path):
     rows, _ = _sheet_rows(tmp_path / "o" / "quality.xlsx")
     source = next(v for k, v in rows.items() if k.startswith("deals"))
     assert len(source) < len(ROWS)
+
+
+def _findings(*rows: tuple[str, int, str, str]) -> pd.DataFrame:
+    """Findings of (sheet, row, rule, severity) in one file."""
+    return pd.DataFrame(
+        [{"file": "t.xlsx", "sheet": sh, "row": r, "rule": rule, "severity": sev}
+         for sh, r, rule, sev in rows]
+    )  # fmt: skip
+
+
+def test_problem_rows_lays_out_errors_then_the_rarer_findings_each_row_whole():
+    stale = [("S", r, "stages.stale", "warning") for r in range(2, 12)]  # 10 rows
+    findings = _findings(
+        *stale,
+        ("S", 9, "normalize.invalid-email", "warning"),  # rare, on a stale row
+        ("S", 20, "normalize.invalid-email", "warning"),
+        ("T", 5, "export.invalid-amount", "error"),  # an error, on another sheet
+        ("S", 0, "ingest.header-guess", "warning"),  # a whole-sheet finding: always kept
+    )
+    cut = problem_rows(findings, 4)
+    kept = findings[cut.keep]
+    assert (cut.total, cut.shown) == (12, 4)
+    # the error's row, then the two rows of the rare rule, then the first stale row in order
+    assert set(zip(kept["sheet"], kept["row"])) == {
+        ("T", 5),
+        ("S", 9),
+        ("S", 20),
+        ("S", 2),
+        ("S", 0),
+    }
+    assert ("S", 9, "stages.stale") in set(
+        zip(kept["sheet"], kept["row"], kept["rule"])
+    )  # whole row
+    assert cut.left == [("stages.stale", 8)]
+
+
+def test_problem_rows_within_the_limit_or_without_one_keeps_every_row():
+    findings = _findings(*[("S", r, "stages.stale", "warning") for r in range(2, 7)])
+    for limit in (0, 5, 6):
+        cut = problem_rows(findings, limit)
+        assert cut.keep.all() and (cut.total, cut.shown, cut.left) == (5, 5, [])
+
+
+def test_problem_rows_are_laid_out_up_to_the_rules_limit(tmp_path):
+    rows = [
+        {"Company": f"Acme {i} Inc.", "Deal": f"Deal {i}", "Amount": 1000 * (i + 1),
+         "Stage": "Proposal", "Email": f"buyer{i}@acme{i}.com",
+         "Updated": "2025-01-10" if i < 20 else "2026-02-01"}
+        for i in range(30)
+    ]  # fmt: skip
+    rows[25]["Email"] = "buyer25@"  # a rare warning on a row that is not stale
+    src = tmp_path / "deals.csv"
+    pd.DataFrame(rows).to_csv(src, index=False)
+    rules = _rules_with(tmp_path, "quality_problem_rows_max: 20000", "quality_problem_rows_max: 5")
+    res = pipeline.run(
+        [str(src)],
+        out=tmp_path / "o",
+        target="generic",
+        rules_dir=str(rules),
+        quality_copy="problems",
+        lang="en",
+    )
+    problems = _problem_rows(res)
+    assert len(problems) > 5 and 27 in problems  # row 27: the bad e-mail, under the header
+    sheet = res.report["context"]["quality_workbook"]
+    assert (sheet["problem_rows"], sheet["problem_rows_shown"]) == (len(problems), 5)
+    rows_out, guide = _sheet_rows(tmp_path / "o" / "quality.xlsx")
+    source = next(v for k, v in rows_out.items() if k.startswith("deals"))
+    assert source[0] == 1 and 27 in source and len(source) == 1 + 5
+    line = next(x for x in guide if "quality_problem_rows_max" in x)
+    assert f"{len(problems):,} rows have a warning or an error" in line
+    assert f"the other {len(problems) - 5:,} rows" in line
+    wb = openpyxl.load_workbook(tmp_path / "o" / "quality.xlsx")
+    listed = {int(c.value) for c in wb.worksheets[-1]["I"][1:] if c.value}  # the row column
+    assert listed <= set(source)  # the Findings sheet lists the laid-out rows' findings
+    assert len(res.findings) > len(listed)  # findings.csv keeps them all
 
 
 def _rules_with(tmp_path: Path, old: str, new: str) -> Path:

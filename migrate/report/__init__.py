@@ -192,6 +192,7 @@ def write_reports(
         copy_limit=int(sheet.get("max_rows") or 0),
         cell_notes=sheet.get("cell_notes", "comments"),
         notes_limit=int(sheet.get("cell_comments_max") or 0),
+        max_problem_rows=int(sheet.get("max_problem_rows") or 0),
     )
     return ["report.html", "quality.xlsx"]
 
@@ -201,14 +202,22 @@ def _quality_workbook(
 ) -> dict[str, Any]:
     """What quality.xlsx copies of the sources in this run, and why (report.json); when the
     findings it lays out are more than report.yaml ``cell_comments_max``, also that a Notes
-    column at the right of each row replaces the comments on the cells (``cell_notes``)."""
-    from .workbook import copy_mode, laid_out, notes_mode
+    column at the right of each row replaces the comments on the cells (``cell_notes``). The
+    problems copy also says how many rows have a warning or an error and how many of them it
+    lays out (report.yaml ``quality_problem_rows_max``)."""
+    from .workbook import copy_mode, laid_out, notes_mode, problem_rows
 
     limit = rules.quality_copy_max_rows
     copy = copy_mode(requested, data_rows, limit)
     out: dict[str, Any] = {"copy": copy, "requested": requested, "max_rows": limit}
+    rows_max = rules.quality_problem_rows_max
+    laid = laid_out(findings, copy)
+    if copy == "problems" and laid:
+        cut = problem_rows(findings[findings["severity"].isin(("warning", "error"))], rows_max)
+        laid = int(cut.keep.sum())
+        out.update(max_problem_rows=rows_max, problem_rows=cut.total, problem_rows_shown=cut.shown)
     notes_max = rules.cell_comments_max
-    if notes_mode(requested, laid_out(findings, copy), notes_max) == "column":
+    if notes_mode(requested, laid, notes_max) == "column":
         out.update(cell_notes="column", cell_comments_max=notes_max)
     return out
 

@@ -44,6 +44,7 @@ _TOP_KEYS = [
     "checklist",
     "quality_copy_max_rows",
     "cell_comments_max",
+    "quality_problem_rows_max",
     "currency_hint",
 ]
 _CURRENCY_HINT_KEYS = ["min_share", "dominant_share"]
@@ -79,6 +80,7 @@ class ReportRules:
     checklist: tuple[ChecklistItem, ...] = ()
     quality_copy_max_rows: int = 50_000
     cell_comments_max: int = 10_000
+    quality_problem_rows_max: int = 20_000
     # the run summary's --currency hint: the share of deal rows with an amount rejected for a
     # foreign currency, and the share of those one currency must hold
     currency_hint_min_share: float = 0.5
@@ -124,6 +126,7 @@ def parse_report_rules(path: str) -> ReportRules:
         ("owners", 1),
         ("quality_copy_max_rows", 0),
         ("cell_comments_max", 0),
+        ("quality_problem_rows_max", 0),
     ):
         if key in doc:
             v = _int(p, doc[key], key, lo)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
+from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, Literal
@@ -65,13 +66,76 @@ def notes_mode(requested: str, laid_out: int, limit: int) -> Notes:
 
 
 def laid_out(findings: Any, copy: CopyMode) -> int:
-    """How many findings quality.xlsx lays out in ``copy`` mode (the problems copy leaves the
-    info findings to findings.csv)."""
+    """How many findings quality.xlsx lays out in ``copy`` mode before any limit on its rows
+    (the problems copy leaves the info findings to findings.csv; :func:`problem_rows` the
+    rows past report.yaml ``quality_problem_rows_max``)."""
     if findings is None or not len(findings):
         return 0
     if copy == "problems":
         return int(findings["severity"].isin(("warning", "error")).sum())
     return len(findings)
+
+
+@dataclass(frozen=True)
+class ProblemRows:
+    """Which warning and error findings the problems copy lays out (``keep``, a mask on the
+    findings) and what it leaves to findings.csv: ``total`` problem rows, ``shown`` of them,
+    and per rule the rows left out (``left``, most first)."""
+
+    keep: np.ndarray
+    total: int
+    shown: int
+    left: list[tuple[str, int]]
+
+
+def problem_rows(findings: pd.DataFrame, max_rows: int) -> ProblemRows:
+    """The problem rows quality.xlsx lays out when there are more than ``max_rows`` of them
+    (report.yaml ``quality_problem_rows_max``; 0: no limit).
+
+    A row is a source row with a warning or an error; it is laid out whole (all its findings)
+    or not at all. Rows with an error come first, then rows by their rarest rule (a rule that
+    hits 12 rows before one that hits 40,000: a stale deal at every other row of a big tracker
+    must not crowd out the one deal with a broken amount), then in the findings' order (file,
+    sheet, row). Findings of a whole sheet or column (row 0) are always kept. A workbook of
+    tens of thousands of problem rows is not a fix list anyone works through, and laying them
+    out is most of the cost of writing it at scale (issue 14); findings.csv holds them all.
+    """
+    n = len(findings)
+    if not n:
+        return ProblemRows(np.ones(0, dtype=bool), 0, 0, [])
+    rows = pd.to_numeric(findings["row"], errors="coerce").fillna(0).to_numpy(dtype=np.int64)
+    on_row = rows > 0
+    frame = pd.DataFrame(
+        {
+            "file": v.texts(findings["file"]).to_numpy(),
+            "sheet": v.texts(findings["sheet"]).to_numpy(),
+            "row": rows,
+            "rule": v.texts(findings["rule"]).to_numpy(),
+            "error": (findings["severity"] == "error").to_numpy(),
+        }
+    )[on_row]
+    # one code per source row, in the order the findings first name it
+    key = frame.groupby(["file", "sheet", "row"], sort=False).ngroup().to_numpy()
+    total = int(key.max()) + 1 if len(key) else 0
+    if not max_rows or total <= max_rows:
+        return ProblemRows(np.ones(n, dtype=bool), total, total, [])
+    frame = frame.assign(key=key)
+    rule_rows = frame.drop_duplicates(["key", "rule"]).groupby("rule", sort=False).size()
+    per_row = (
+        frame.assign(rarity=frame["rule"].map(rule_rows).to_numpy())
+        .groupby("key")
+        .agg(error=("error", "max"), rarity=("rarity", "min"))
+    )
+    order = np.lexsort(
+        (per_row.index.to_numpy(), per_row["rarity"].to_numpy(), ~per_row["error"].to_numpy())
+    )
+    shown = np.zeros(total, dtype=bool)
+    shown[per_row.index.to_numpy()[order[:max_rows]]] = True
+    keep = np.ones(n, dtype=bool)
+    keep[on_row] = shown[key]
+    out = frame[~shown[key]].drop_duplicates(["key", "rule"])["rule"].value_counts(sort=False)
+    left = sorted(((str(r), int(c)) for r, c in out.items()), key=lambda x: (-x[1], x[0]))
+    return ProblemRows(keep, total, max_rows, left)
 
 
 SEV_RANK: dict[str, int] = {s: i for i, s in enumerate(SEVERITIES)}
@@ -109,6 +173,15 @@ WB_WORDS: dict[str, tuple[str, str]] = {
         "The sources hold {rows:,} data rows, more than {limit:,}: only the rows with a warning or "
         "an error (and the header row) are copied, at their own row numbers. --quality-copy full "
         "writes a copy of every row. findings.csv holds every finding.",
+    ),
+    "wb.problem-rows-cut": (
+        "警告・エラーのある行が {total:,} 行あり上限 {limit:,} 行を超えるため、エラーのある行と、該当行の少ない指摘の行から順に {limit:,} 行を写しています。"
+        "写していない {rest:,} 行の指摘も findings.csv にすべてあります（多いもの: {most}）。"
+        "上限は report.yaml の quality_problem_rows_max です。",
+        "{total:,} rows have a warning or an error, more than {limit:,}: the rows with an error "
+        "come first, then the rows of the rarer findings, up to {limit:,} rows. findings.csv "
+        "holds the findings of the other {rest:,} rows too (most of them: {most}). The limit is "
+        "report.yaml quality_problem_rows_max.",
     ),
     "wb.notes-column": (
         "指摘が {n:,} 件あり上限 {limit:,} 件を超えるため、セルのコメントの代わりに、各行の右端の「{column}」列に"
@@ -265,13 +338,15 @@ def write_workbook(
     copy_limit: int = 0,
     cell_notes: Notes = "comments",
     notes_limit: int = 0,
+    max_problem_rows: int = 0,
 ) -> None:
     """Write quality.xlsx to ``path``.
 
     ``copy`` is ``full`` (every source row, the default of a small run) or ``problems`` (only
     the rows with a warning or an error, and the header row, at their own row numbers; the
     Findings sheet without the info findings): a workbook of a million rows is not a report
-    (see :func:`copy_mode`). ``copy_limit`` is only quoted in the guide. ``cell_notes`` is
+    (see :func:`copy_mode`), at most ``max_problem_rows`` of them (see :func:`problem_rows`).
+    ``copy_limit`` is only quoted in the guide. ``cell_notes`` is
     where a problem cell's findings are told: a ``comments`` on the cell, or a Notes ``column`` at
     the right of its row (see :func:`notes_mode`; ``notes_limit`` is quoted in the guide).
 
@@ -290,11 +365,15 @@ def write_workbook(
     findings = getattr(result, "findings", None)
     problems_only = copy == "problems"
     all_counts: dict[tuple[str, str, str], int] = {}
+    cut: ProblemRows | None = None  # the problem rows laid out, in the problems copy
     if problems_only and findings is not None and len(findings):
         # the guide still counts every finding; only warnings and errors are laid out
         sizes = findings.groupby(["file", "sheet", "severity"], sort=False).size()
         all_counts = {(str(f), str(sh), str(sev)): int(n) for (f, sh, sev), n in sizes.items()}
         findings = findings[findings["severity"].isin(("warning", "error"))]
+        cut = problem_rows(findings, max_problem_rows)
+        if cut.shown < cut.total:
+            findings = findings[cut.keep]
     if findings is not None and len(findings):
         # the columns that say where and what, as text once per distinct value (not per use)
         findings = findings.assign(
@@ -375,6 +454,19 @@ def write_workbook(
     if problems_only:
         rows = sum(len(tb.data_rows) for tb in tables)
         notes.append(_w("wb.problems-only", lang).format(rows=rows, limit=copy_limit))
+        if cut is not None and cut.shown < cut.total:
+            sep = "、" if lang == "ja" else ", "
+            most = sep.join(
+                f"「{cat.title(rule, lang)}」{n:,} 行"
+                if lang == "ja"
+                else f"{cat.title(rule, lang)} ({n:,} rows)"
+                for rule, n in cut.left[:3]
+            )
+            notes.append(
+                _w("wb.problem-rows-cut", lang).format(
+                    total=cut.total, limit=max_problem_rows, rest=cut.total - cut.shown, most=most
+                )
+            )
     if cell_notes == "column":
         notes.append(
             _w("wb.notes-column", lang).format(
