@@ -867,3 +867,37 @@ def test_a_company_gets_the_mail_domain_of_its_own_people() -> None:
     )  # fmt: skip
     got = _mail_domains(company, work, frozenset({"gmail.com"}))
     assert got.to_dict() == {"C-1": "sakura.co.jp"}
+
+
+@pytest.mark.parametrize(
+    ("created", "merged"), [("2025-04-12", True), ("2025-06-30", False), ("", False)]
+)
+def test_a_deal_opened_the_same_day_in_two_trackers_is_one_deal(created, merged) -> None:
+    """An old SFA's report and the US team's sheet name one deal in two languages, the second
+    without an amount or a close date: the day it was opened, carried over (作成日 /
+    engage_date), says it is one deal. Another day, or none, says nothing: a person decides."""
+    ja = _deal(
+        deal_name="セキュリティ診断 新規導入",
+        product="",
+        amount=700_000.0,
+        close_date="2026-04-18",
+        owner="高橋 翔",
+        created_at="2025-04-12",
+    )
+    en = _deal(
+        company_name="Yamada Denki Co., Ltd.",
+        deal_name="Security Assessment (new)",
+        product="",
+        amount=None,
+        close_date="",
+        owner="David Lin",
+        created_at=created,
+        _file="us.csv",
+        _sheet="",
+        _order=1000,
+    )
+    result = find_duplicates(frame([ja, en] + _background()))
+    assert result.records.loc[0, "company_id"] == result.records.loc[1, "company_id"]
+    assert (result.records.loc[0, "deal_id"] == result.records.loc[1, "deal_id"]) is merged
+    deals = result.pairs[result.pairs["entity"] == "deals"]
+    assert deals["status"].tolist() == ["merged" if merged else "review"]

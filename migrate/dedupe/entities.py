@@ -629,6 +629,8 @@ def deal_records(
     frame["deal_kind"], frame["deal_year"], frame["deal_reading"] = at(kind), at(year), at(reading)
     opened, closed_on = _deal_dates(records, status_of or {})
     frame["_opened_on"], frame["_closed_on"] = at(opened), at(closed_on)
+    # the day the deal was opened as a tracker wrote it (作成日, Created Date, engage_date)
+    frame["created_on"] = at(text_column(records, "created_at").str.slice(0, 10))
     return EntityRecords(frame, record_of_row)
 
 
