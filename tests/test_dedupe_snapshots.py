@@ -435,11 +435,15 @@ def test_a_conflict_names_the_row_the_kept_value_came_from() -> None:
     assert ids[0] == ids[1] == ids[2]
     kept = _deal(result)["amount"]
     kept_row = 0 if kept == 3_000_000.0 else 1
-    kept_key = result.records.loc[kept_row, "_row_key"]
+    kept_at = result.records.loc[kept_row, ["_source_file", "_source_sheet", "_source_row"]]
+    place = f"row {kept_at['_source_row']} of {kept_at['_source_file']}"
+    if kept_at["_source_sheet"]:
+        place += f" › {kept_at['_source_sheet']}"
     for rule in ("dedupe.conflict", "dedupe.unordered-conflict"):
         found = result.findings[result.findings["rule"] == rule]
         assert len(found) == 1, rule
-        assert f"kept from {kept_key}" in found["message"].iloc[0]
+        # the kept row as a person reads it, not the internal row key (file|sheet|row)
+        assert f"kept from {place}" in found["message"].iloc[0], found["message"].iloc[0]
         assert "展示会リード" not in found["message"].iloc[0]
 
 
@@ -634,7 +638,8 @@ def test_a_lead_funnel_row_does_not_take_a_deal_back_on_its_created_date(
     if went_back:
         assert back["severity"].tolist() == ["warning"]
         assert (
-            "stage 'proposal' here, 'sql' kept from IS引渡しシート.xlsx" in back["message"].iloc[0]
+            "stage 'proposal' here, 'sql' kept from row " in back["message"].iloc[0]
+            and " of IS引渡しシート.xlsx" in back["message"].iloc[0]
         )
     else:
         assert back.empty

@@ -535,7 +535,7 @@ def conflict_findings(run: EntityRun, conflicts: pd.DataFrame, info: pd.DataFram
         return F.empty()
     pos = conflicts["position"].to_numpy(dtype=np.int64)
     kp = conflicts["kept_position"].to_numpy(dtype=np.int64)
-    where = info["key"].to_numpy()[kp]
+    where = _row_places(info, kp)
     entity = _entity_word(run)
     value = conflicts["value"].map(K.id_value)
     kept = conflicts["kept"].map(K.id_value)
@@ -597,6 +597,21 @@ def _at_rows(info: pd.DataFrame, pos: np.ndarray, **columns: object) -> pd.DataF
     )
 
 
+def _row_places(info: pd.DataFrame, pos: np.ndarray) -> np.ndarray:
+    """The source rows at ``pos`` as a person reads them ('row 53 of West.xlsx › Pipeline'),
+    not the internal row key (file|sheet|row)."""
+    file = info["file"].to_numpy(dtype=object)[pos]
+    sheet = info["sheet"].to_numpy(dtype=object)[pos]
+    row = info["row"].to_numpy()[pos]
+    return np.array(
+        [
+            f"row {r} of {f} › {s}" if s else f"row {r} of {f}"
+            for r, f, s in zip(row.tolist(), file.tolist(), sheet.tolist(), strict=True)
+        ],
+        dtype=object,
+    )
+
+
 def exact_duplicate_findings(info: pd.DataFrame, unit: np.ndarray) -> pd.DataFrame:
     """A row with the same values as another (pasted twice) counts once.
 
@@ -609,17 +624,7 @@ def exact_duplicate_findings(info: pd.DataFrame, unit: np.ndarray) -> pd.DataFra
         return F.empty()
     first = pd.Series(np.arange(n)).groupby(unit).transform("min").to_numpy()
     dup = np.flatnonzero(first != np.arange(n))
-    src = first[dup]
-    file = info["file"].to_numpy(dtype=object)[src]
-    sheet = info["sheet"].to_numpy(dtype=object)[src]
-    row = info["row"].to_numpy()[src]
-    where = np.array(
-        [
-            f"row {r} of {f} › {s}" if s else f"row {r} of {f}"
-            for r, f, s in zip(row.tolist(), file.tolist(), sheet.tolist(), strict=True)
-        ],
-        dtype=object,
-    )
+    where = _row_places(info, first[dup])
     return _at_rows(
         info,
         dup,
