@@ -901,3 +901,29 @@ def test_a_deal_opened_the_same_day_in_two_trackers_is_one_deal(created, merged)
     assert (result.records.loc[0, "deal_id"] == result.records.loc[1, "deal_id"]) is merged
     deals = result.pairs[result.pairs["entity"] == "deals"]
     assert deals["status"].tolist() == ["merged" if merged else "review"]
+
+
+@pytest.mark.parametrize(
+    ("older", "newer", "conflict"),
+    [
+        ("高橋 翔", "田中 由紀", True),  # two reps: which one owns the deal in the SFA?
+        ("高橋", "高橋 翔", False),  # one rep, by surname and in full
+        ("森 翔太", "Shota Mori", False),  # the West team writes the rep in romaji
+        ("Emily Carter", "emily carter", False),
+    ],
+)
+def test_a_merged_deal_with_two_owners_says_so(older, newer, conflict) -> None:
+    rows = [
+        _deal(record_id="E-001", owner=older, updated_at="2024-01-10"),
+        _deal(
+            record_id="W-17", owner=newer, updated_at="2024-02-01", _file="west.xlsx", _order=1000
+        ),
+    ]
+    result = find_duplicates(frame(rows + _background()))
+    assert result.records.loc[0, "deal_id"] == result.records.loc[1, "deal_id"]
+    found = result.findings[
+        (result.findings["rule"] == "dedupe.conflict") & (result.findings["field"] == "owner")
+    ]
+    assert len(found) == int(conflict)
+    if conflict:  # on the older row, the newer row's owner kept
+        assert found[["file", "original", "value"]].values.tolist() == [["east.xlsx", older, newer]]

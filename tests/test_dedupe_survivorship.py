@@ -79,8 +79,9 @@ def test_survivor_and_conflicts() -> None:
     assert result.survivor.to_dict() == {"D-1": 1, "D-2": 3}
     c = result.conflicts
     assert c[["position", "field", "value", "kept", "kept_position"]].values.tolist() == [
-        [2, "amount", 1_500_000.0, 1_200_000.0, 0]
-    ]  # kept from row 0: the surviving row 1 has no amount
+        [2, "amount", 1_500_000.0, 1_200_000.0, 0],  # kept from row 0: row 1 has no amount
+        [2, "owner", "suzuki", "sato", 0],  # two reps (rules/dedupe.yaml conflicts)
+    ]
 
 
 def test_rows_without_an_entity_are_left_out() -> None:

@@ -441,6 +441,31 @@ def _first_filled(
     return kept, first, starts
 
 
+# fields that name a person: two values are two people only when written in one script and
+# neither is the other shortened (a rep in full in one tracker, by surname in another, or in
+# romaji by the West team: no evidence of another person)
+PERSON_FIELDS = frozenset({"owner"})
+
+
+def _other_person(values: np.ndarray, kept: np.ndarray) -> np.ndarray:
+    """Per pair, True when ``values[i]`` and ``kept[i]`` name two people (see PERSON_FIELDS)."""
+    from ..normalize.people import person_key
+
+    keys: dict[str, tuple[str, bool]] = {}
+
+    def key(text: str) -> tuple[str, bool]:
+        got = keys.get(text)
+        if got is None:
+            got = keys[text] = (person_key(text), bool(JAPANESE.search(text)))
+        return got
+
+    out = np.zeros(len(values), dtype=bool)
+    for i, (a, b) in enumerate(zip(values.tolist(), kept.tolist())):
+        (ka, ja_a), (kb, ja_b) = key(a), key(b)
+        out[i] = bool(ka and kb) and ja_a == ja_b and ka not in kb and kb not in ka
+    return out
+
+
 @dataclass
 class Survived:
     entities: pd.DataFrame  # one row per entity id (sorted), the kept values
@@ -716,6 +741,8 @@ def survive(
             continue
         kept_val = as_texts(out[f].reindex(df["g"]))
         differs = df["v"].to_numpy() != kept_val
+        if f in PERSON_FIELDS:
+            differs &= _other_person(df["v"].to_numpy(dtype=object), kept_val)
         # the row the kept value came from (the most recent row holding it), which is not the
         # entity's surviving row when that row leaves the field empty
         holds = df.assign(r=r[ok][multi.to_numpy()])[~differs].sort_values(["g", "r"])
