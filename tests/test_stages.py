@@ -227,7 +227,7 @@ def test_requirement_without_a_check_or_stages(tmp_path: Path) -> None:
     assert _problems(tmp_path, doc) == [
         "requirements[0]: missing required key 'applies_to' (or 'from')",
         "requirements[0]: no check given; use one of: require, forbid, date_not_after_today, "
-        "date_not_before_today, probability_between, not_stale, expect",
+        "date_not_before_today, probability_between, not_stale, expect, positive",
     ]
 
 

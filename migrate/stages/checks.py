@@ -213,6 +213,14 @@ def _violations(
             shown = _values(rows, f, old)
             after = f" is more than {days} days before today ({day})"
             yield f, shown != "", shown, _detail(f"{f} ", after)
+    for f in req.positive:
+
+        def not_above_zero(value: object) -> str:
+            n = _number_or_none(value)
+            return f"{n:g}" if n is not None and n <= 0 else ""
+
+        shown = _values(rows, f, not_above_zero)
+        yield f, shown != "", shown, _detail(f"{f} ", " is not more than 0")
     if req.probability_between:
         lo, hi = req.probability_between
 

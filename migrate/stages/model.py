@@ -66,6 +66,7 @@ _CHECK_KEYS = [
     "probability_between",
     "not_stale",
     "expect",
+    "positive",
 ]
 _REQ_KEYS = [
     "id",
@@ -148,6 +149,9 @@ class Requirement:
     # only deals of a sheet where some deal fills these fields (a sheet with no owner column
     # does not get a finding per row)
     sheet_has: tuple[str, ...] = ()
+    # these numbers, when given, must be more than 0 (a won deal at 0 yen: the amount a team
+    # types for 未定, not a price)
+    positive: tuple[str, ...] = ()
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -155,7 +159,7 @@ class Requirement:
             f for f in (self.date_not_after_today, self.date_not_before_today, self.not_stale) if f
         )
         prob = ("probability",) if self.probability_between else ()
-        return self.require + self.expect + self.forbid + dates + prob
+        return self.require + self.expect + self.forbid + dates + prob + self.positive
 
 
 @dataclass(frozen=True)
@@ -521,6 +525,7 @@ def _read_requirements(
                 sheet_has=_field_list(
                     spec.get("sheet_has", []), f"{at}.sheet_has", problems, fields
                 ),
+                positive=_field_list(spec.get("positive", []), f"{at}.positive", problems, fields),
             )
         )
     return out
