@@ -19,6 +19,7 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -75,7 +76,18 @@ class Detail:
         hit = self.pattern.fullmatch(message)
         if hit is None:
             return None
-        return self.ja.format(**{k: v or "" for k, v in hit.groupdict().items()})
+        specifics = {k: v or "" for k, v in hit.groupdict().items()}
+        if "f" in specifics:  # a canonical field (close_date) in its Japanese words (受注予定日)
+            specifics["f"] = _field_words().get(specifics["f"], specifics["f"])
+        return self.ja.format(**specifics)
+
+
+@lru_cache(maxsize=1)
+def _field_words() -> dict[str, str]:
+    """Canonical field -> its Japanese label (the report's words for it)."""
+    from .report.text import FIELDS
+
+    return {name: pair[0] for name, pair in FIELDS.items()}
 
 
 @dataclass(frozen=True)
