@@ -79,6 +79,10 @@ class Detail:
         specifics = {k: v or "" for k, v in hit.groupdict().items()}
         if "f" in specifics:  # a canonical field (close_date) in its Japanese words (受注予定日)
             specifics["f"] = _field_words().get(specifics["f"], specifics["f"])
+        if specifics.get("ev"):  # a merge's evidence (name exact (+7.6)) in Japanese
+            from .review_words import evidence
+
+            specifics["ev"] = evidence(specifics["ev"], "ja")
         return self.ja.format(**specifics)
 
 

@@ -369,9 +369,9 @@ def _write_all(result: RunResult, tmp: Path, fields: list[str]) -> list[str]:
         from .dedupe import write_review_xlsx
 
         step(REVIEW_FILE)
-        write_review_xlsx(pairs, tmp / REVIEW_FILE)
+        write_review_xlsx(pairs, tmp / REVIEW_FILE, lang=context.lang)
         if len(words):
-            write_stage_words_sheet(words, tmp / REVIEW_FILE, context.stage_model)
+            write_stage_words_sheet(words, tmp / REVIEW_FILE, context.stage_model, context.lang)
         written.append(REVIEW_FILE)
     if export is not None and context.target is not None:
         from .export import write_import_files

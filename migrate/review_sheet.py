@@ -29,13 +29,17 @@ def lay_out_decision_sheet(
     freeze: str = "B2",
     widths: Mapping[str, float] | None = None,
     default_width: float = 24,
+    lang: str = "en",
 ) -> None:
-    """Fill ``ws``: header, rows, the decision drop-down (strict when ``error`` is given)."""
+    """Fill ``ws``: header (in ``lang``: :func:`migrate.review_words.header`), rows, the
+    decision drop-down (strict when ``error`` is given)."""
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    ws.append(list(columns))
+    from .review_words import header
+
+    ws.append([header(c, lang) for c in columns])
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
@@ -47,9 +51,9 @@ def lay_out_decision_sheet(
         formula1='"' + ",".join(choices) + '"',
         allow_blank=True,
         showErrorMessage=bool(error),  # without an error a word typed by hand is kept
-        promptTitle="decision",
+        promptTitle=header("decision", lang),
         prompt=prompt,
-        errorTitle="decision" if error else None,
+        errorTitle=header("decision", lang) if error else None,
         error=error or None,
     )
     dv.add(f"A2:A{last}")

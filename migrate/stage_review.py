@@ -121,7 +121,8 @@ def stage_words_sheet(
 
     ``records`` are the run's normalised records (after inference), ``findings`` its findings:
     unknown and ambiguous words (normalize.unknown-stage), guesses and typos, each with the
-    stage its rows' evidence suggests (:func:`migrate.stages.suggest_stage`).
+    stage its rows' evidence suggests (:func:`migrate.stages.suggest_stage`), and its finding's
+    message in ``lang``.
     """
     from .stages import STAGE_WORD, suggest_stage
 
@@ -138,6 +139,9 @@ def stage_words_sheet(
     hits = findings[findings["rule"].isin(how_of)]
     if not len(hits):
         return empty
+    from .catalogue import load_catalogue
+
+    catalogue = load_catalogue()
     rows = []
     words = _text_column(records, STAGE_WORD) if len(records) else pd.Series(dtype=object)
     for (rule, word), group in hits.groupby(["rule", "original"], sort=False):
@@ -146,6 +150,8 @@ def stage_words_sheet(
         message = cell_text(group["message"].iloc[0])
         if how == "unknown" and "several stages" in message:
             how = "ambiguous"
+        if lang == "ja":  # the finding's own message as the Japanese report says it
+            message = catalogue.message(str(rule), message, lang)
         read_as = cell_text(group["value"].iloc[0]) if "value" in group.columns else ""
         own = records[words == word] if len(records) and how in ("unknown", "ambiguous") else None
         suggested, why = suggest_stage(own, model) if own is not None and len(own) else ("", "")
@@ -177,7 +183,7 @@ def stage_words_sheet(
 
 
 def write_stage_words_sheet(
-    sheet: pd.DataFrame, path: str | os.PathLike[str], model: StageModel
+    sheet: pd.DataFrame, path: str | os.PathLike[str], model: StageModel, lang: str = "en"
 ) -> Path:
     """Add (or replace) the "stage words" sheet in the workbook at ``path`` (made if missing).
 
@@ -186,6 +192,7 @@ def write_stage_words_sheet(
     """
     from openpyxl import Workbook, load_workbook
 
+    from . import review_words as W
     from .review_sheet import lay_out_decision_sheet, save_atomically
 
     out = Path(path)
@@ -198,12 +205,27 @@ def write_stage_words_sheet(
         wb = Workbook()
         ws = wb.active
         ws.title = STAGE_WORDS_SHEET
+    choices: list[str] = list(model.keys)
+    prompt = "the stage this word means (a key, a label or a word of the stage)"
+    if lang == "ja":  # a stage's Japanese label is one of its words (read_stage_decisions)
+        label = {s.key: s.label.get("ja") for s in model.stages}
+        choices = [label[k] for k in model.keys]
+        prompt = "この言葉が指すステージ（ステージ名・キー・ステージの言葉のどれでも可）"
+        words = {
+            "decision": lambda v: label.get(v, v),
+            "suggested": lambda v: label.get(v, v),
+            "how": lambda v: W.HOW_JA.get(v, v),
+        }
+        sheet = sheet.assign(
+            **{c: sheet[c].map(f, na_action="ignore") for c, f in words.items() if c in sheet}
+        )
     lay_out_decision_sheet(
         ws,
         SHEET_COLUMNS,
         sheet,
-        choices=model.keys,
-        prompt="the stage this word means (a key, a label or a word of the stage)",
+        choices=choices,
+        prompt=prompt,
+        lang=lang,
         freeze="C2",
         widths={
             "decision": 14,
@@ -295,7 +317,9 @@ def _decision_pairs(source: Any) -> list[tuple[object, object]]:
         wb.close()
         if not rows:
             return []
-        header = [cell_text(h) for h in rows[0]]
+        from .review_words import column_keys
+
+        header = column_keys([cell_text(h) for h in rows[0]])
         return _frame_pairs(pd.DataFrame(rows[1:], columns=header), str(p))
     if suffix in (".yaml", ".yml"):
         import yaml

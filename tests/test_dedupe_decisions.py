@@ -39,6 +39,56 @@ def test_review_xlsx_has_pairs_side_by_side_and_a_dropdown(tmp_path: Path) -> No
     assert ws.cell(2, header.index("left_key") + 1).value == "company:ヤマダデンキ"
 
 
+def test_a_japanese_review_sheet_is_read_back_as_its_keys(tmp_path: Path) -> None:
+    """In Japanese the person reads 判断 / 同じ / 別, the kind of record, the rows and the
+    evidence in Japanese; the keys stay, and the sheet reads back as an English one does."""
+    result = find_duplicates(frame(ROWS + _background()))
+    review = result.review.assign(decision="")
+    review.loc[review.index[0], "decision"] = "same"  # a decision carried from an earlier run
+    path = write_review_xlsx(review, tmp_path / "review.xlsx", lang="ja")
+    ws = load_workbook(path).active
+    header = [c.value for c in ws[1]]
+    assert header[:4] == ["判断", "種類", "左のキー", "右のキー"]
+    assert ws.data_validations.dataValidation[0].formula1 == '"同じ,別"'
+    row = dict(zip(header, (c.value for c in ws[2]), strict=True))
+    assert row["判断"] == "同じ" and row["種類"] == "会社"
+    assert row["左のキー"] == "company:ヤマダデンキ"  # the key the tool reads is untouched
+    assert row["右の行"].endswith("行目") and "|" not in row["右の行"]
+    assert "一致" in row["根拠"] and "exact" not in row["根拠"]
+    ws.cell(2, 1, "別")
+    ws.parent.save(path)
+    back = read_decisions(path)
+    assert back.loc[0, ["left_key", "decision"]].tolist() == ["company:ヤマダデンキ", "別"]
+    ok, bad = normalize_decisions(back)
+    assert ok["decision"].tolist() == ["different"] and bad.empty
+
+
+def test_review_words_translate_evidence_and_places_only_in_japanese() -> None:
+    from migrate.review_words import column_keys, evidence, place
+
+    ev = "name exact (+7.6); amount rel_diff<=0.1 (+0.4); close_date days<=31 (+0.2); sheet exact (never)"
+    assert (
+        evidence(ev, "ja")
+        == "名前 一致（+7.6）；金額 差 10% 以内（+0.4）；受注予定日 31 日以内（+0.2）；シート 一致（不可）"
+    )
+    assert evidence(ev, "en") == ev
+    # not a pair's evidence (a stage word's): left as written
+    assert (
+        evidence("probability 10-80 in 13 of 13 row(s)", "ja")
+        == "probability 10-80 in 13 of 13 row(s)"
+    )
+    lifted = "reading few or no words shared (a person decides unless record_id/product agree or both hold amount) (+0.0)"
+    assert evidence(lifted, "ja") == (
+        "読み 共通の語がほとんどない、人が判断（ID・商材が一致か、両方に金額がある場合を除く）（+0.0）"
+    )
+    assert place("東日本.xlsx|案件一覧|8", "ja") == "東日本.xlsx › 案件一覧 › 8行目"
+    assert place("旧CRM.csv||23", "ja") == "旧CRM.csv › 23行目"
+    assert place("旧CRM.csv||23", "en") == "旧CRM.csv||23"
+    assert column_keys(["判断", " 左のキー ", "decision", None, "備考"]) == [
+        "decision", "left_key", "decision", "", "備考"
+    ]  # fmt: skip
+
+
 @pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
 def test_decisions_replay_on_a_rerun(tmp_path: Path, suffix: str) -> None:
     records = frame(ROWS + _background())

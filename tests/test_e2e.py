@@ -29,6 +29,8 @@ import yaml
 from click.testing import CliRunner
 
 from migrate.cli import cli
+from migrate.dedupe.decisions import decision_value
+from migrate.review_words import ENTITIES_JA, column_keys, place
 from migrate.stages import load_stage_model
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -612,7 +614,7 @@ def test_decisions_replay(sample_runs, tmp_path):
     first = sample_runs("generic")
     ws = openpyxl.load_workbook(first.out / "review.xlsx", read_only=True)["review"]
     rows = list(ws.iter_rows(values_only=True))
-    header = [str(h) for h in rows[0]]
+    header = column_keys(rows[0])  # sample_data's sheet is in Japanese (判断, 左のキー ...)
     pairs = [dict(zip(header, r, strict=True)) for r in rows[1:]]
     assert len(pairs) >= 2, "sample_data should leave at least two pairs to review"
     same, diff = pairs[0], pairs[1]
@@ -628,21 +630,28 @@ def test_decisions_replay(sample_runs, tmp_path):
     by_key = {row_key(*(r[k] for k in KEY)): r for r in recs}
     id_col = {"companies": "company_id", "contacts": "contact_id", "deals": "deal_id"}
 
-    col = id_col[same["entity"]]
-    a, b = by_key[same["left_row"]][col], by_key[same["right_row"]][col]
+    # the Japanese sheet names the kind of record and the rows as a person reads them
+    assert same["entity"] in ENTITIES_JA.values() and "行目" in same["left_row"]
+    kind = {ja: en for en, ja in ENTITIES_JA.items()}
+    keys = {place(k, "ja"): k for k in by_key}
+    col = id_col[kind[same["entity"]]]
+    a, b = by_key[keys[same["left_row"]]][col], by_key[keys[same["right_row"]]][col]
     assert a and a == b, f"decided same: {same['left_row']} {a} / {same['right_row']} {b}"
-    col = id_col[diff["entity"]]
-    a, b = by_key[diff["left_row"]][col], by_key[diff["right_row"]][col]
+    col = id_col[kind[diff["entity"]]]
+    a, b = by_key[keys[diff["left_row"]]][col], by_key[keys[diff["right_row"]]][col]
     assert a != b, f"decided different: {diff['left_row']} and {diff['right_row']} share {a}"
 
     # decided pairs leave the review queue: they stay in review.xlsx with their decision, so
     # the new workbook can be passed back as --decisions without losing one
     ws2 = openpyxl.load_workbook(second.out / "review.xlsx", read_only=True)["review"]
     rows2 = list(ws2.iter_rows(values_only=True))
-    h2 = [str(h) for h in rows2[0]]
+    h2 = column_keys(rows2[0])
     left = [dict(zip(h2, r, strict=True)) for r in rows2[1:]]
     pending = {frozenset((p["left_key"], p["right_key"])) for p in left if not p["decision"]}
-    decided = {frozenset((p["left_key"], p["right_key"])): p["decision"] for p in left}
+    # carried over in the sheet's words (同じ / 別), read back as same / different
+    decided = {
+        frozenset((p["left_key"], p["right_key"])): decision_value(p["decision"]) for p in left
+    }
     for p, word in ((same, "same"), (diff, "different")):
         assert frozenset((p["left_key"], p["right_key"])) not in pending, p
         assert decided[frozenset((p["left_key"], p["right_key"]))] == word
@@ -658,9 +667,9 @@ def test_decisions_written_into_the_output_folder_survive_every_run(sample_runs,
     shutil.copytree(sample_runs("generic").out, out)
     wb = openpyxl.load_workbook(out / "review.xlsx")
     ws = wb["review"]
-    header = [c.value for c in ws[1]]
-    ws.cell(2, header.index("decision") + 1, "same")
-    ws.cell(3, header.index("decision") + 1, "different")
+    header = column_keys([c.value for c in ws[1]])
+    ws.cell(2, header.index("decision") + 1, "同じ")  # the sheet's own choices
+    ws.cell(3, header.index("decision") + 1, "different")  # an English word is read too
     keys = [(ws.cell(r, header.index("left_key") + 1).value,
              ws.cell(r, header.index("right_key") + 1).value) for r in (2, 3)]  # fmt: skip
     wb.save(out / "review.xlsx")
@@ -672,11 +681,11 @@ def test_decisions_written_into_the_output_folder_survive_every_run(sample_runs,
     rows = list(
         openpyxl.load_workbook(review, read_only=True)["review"].iter_rows(values_only=True)
     )
-    h = [str(x) for x in rows[0]]
+    h = column_keys(rows[0])
     got = {
         (r[h.index("left_key")], r[h.index("right_key")]): r[h.index("decision")] for r in rows[1:]
     }
-    assert [got.get(k) for k in keys] == ["same", "different"]
+    assert [got.get(k) for k in keys] == ["同じ", "別"]
 
 
 def test_existing_account_is_matched(sample_runs, tmp_path, gx_by_mask):

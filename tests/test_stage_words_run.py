@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from migrate import pipeline
+from migrate.review_words import column_keys
 from migrate.stage_review import SHEET_COLUMNS, STAGE_WORDS_SHEET
 
 # GX answers from the failing-row mask (tests/conftest.py, gx_by_mask): GX is not what
@@ -45,8 +46,18 @@ def test_an_unknown_word_is_decided_in_review_xlsx_and_replayed(tmp_path: Path):
     wb = openpyxl.load_workbook(review)
     assert STAGE_WORDS_SHEET in wb.sheetnames and wb.sheetnames[0] != STAGE_WORDS_SHEET
     ws = wb[STAGE_WORDS_SHEET]
-    head = [c.value for c in ws[1]]
+    # a Japanese tracker's sheet is in Japanese; its headers read back as the column keys
+    assert [c.value for c in ws[1]][:3] == ["判断", "言葉", "行数"]
+    head = column_keys([c.value for c in ws[1]])
     assert head == SHEET_COLUMNS
+    # the choices are the stages' Japanese labels, words the decision reader takes
+    assert (
+        ws.data_validations.dataValidation[0].formula1
+        == '"リード,MQL,SQL,商談,提案,クロージング,受注,失注"'
+    )
+    assert {r[head.index("how")] for r in ws.iter_rows(min_row=2, values_only=True)} <= {
+        "不明な言葉", "複数のステージにある言葉", "推測", "表記ゆれ", "判断済み"
+    }  # fmt: skip
     rows = {r[head.index("word")]: r for r in ws.iter_rows(min_row=2, values_only=True)}
     assert "様子見" in rows and rows["様子見"][head.index("rows")] == 3
     line = next(i for i, r in enumerate(ws.iter_rows(min_row=2, values_only=True), 2)

@@ -73,13 +73,37 @@ def normalize_decisions(
 
 
 @collector_paused()
-def write_review_xlsx(review: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
-    """Write the review queue to an .xlsx with a same/different drop-down per pair."""
+def write_review_xlsx(review: pd.DataFrame, path: str | os.PathLike[str], lang: str = "en") -> Path:
+    """Write the review queue to an .xlsx with a same/different drop-down per pair.
+
+    In Japanese (``lang``) the headers, the choices (同じ / 別: words ``review_words`` reads),
+    the kinds of record, the rows and the evidence are in Japanese; the keys stay as they are.
+    """
     from openpyxl import Workbook
     from openpyxl.styles import Alignment
 
+    from .. import review_words as W
     from ..review_sheet import lay_out_decision_sheet, save_atomically
 
+    choices, prompt, error = (
+        ("same", "different"),
+        "same: merge these two; different: keep apart",
+        "Choose same or different",
+    )
+    if lang == "ja":
+        words = {
+            "decision": lambda v: W.DECISIONS_JA.get(decision_value(v), v),
+            "entity": lambda v: W.ENTITIES_JA.get(v, v),
+            "evidence": lambda v: W.evidence(v, lang),
+            "left_row": lambda v: W.place(v, lang),
+            "right_row": lambda v: W.place(v, lang),
+        }
+        review = review.assign(
+            **{c: review[c].map(f, na_action="ignore") for c, f in words.items() if c in review}
+        )
+        choices = (W.DECISIONS_JA["same"], W.DECISIONS_JA["different"])
+        prompt = "同じ: この2件を1件にまとめる / 別: 別々のまま"
+        error = "同じ か 別 を選んでください"
     wb = Workbook()
     ws = wb.active
     ws.title = REVIEW_SHEET
@@ -89,11 +113,12 @@ def write_review_xlsx(review: pd.DataFrame, path: str | os.PathLike[str]) -> Pat
         ws,
         columns,
         review,
-        choices=("same", "different"),
-        prompt="same: merge these two; different: keep apart",
-        error="Choose same or different",
+        choices=choices,
+        prompt=prompt,
+        error=error,
         widths=widths,
         default_width=28,
+        lang=lang,
     )
     for cell in ws[1]:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -123,8 +148,9 @@ def read_decisions(path: str | os.PathLike[str]) -> pd.DataFrame:
         wb.close()
         if not rows:
             return pd.DataFrame(columns=DECISION_COLUMNS)
-        header = [str(h).strip() if h is not None else "" for h in rows[0]]
-        frame = pd.DataFrame(rows[1:], columns=header)
+        from ..review_words import column_keys
+
+        frame = pd.DataFrame(rows[1:], columns=column_keys(rows[0]))
     else:
         try:
             frame = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")
@@ -134,7 +160,9 @@ def read_decisions(path: str | os.PathLike[str]) -> pd.DataFrame:
                 f"cannot read the CSV ({exc.__class__.__name__})",
                 hint="save it as UTF-8 CSV",
             ) from None
-        frame.columns = [str(c).strip() for c in frame.columns]
+        from ..review_words import column_keys
+
+        frame.columns = column_keys(list(frame.columns))
     missing = [c for c in DECISION_COLUMNS if c not in frame.columns]
     if missing:
         raise InputFileError(
