@@ -531,7 +531,10 @@ def _cli():
 def test_cli_exit_codes_and_a_plain_table_when_piped(weeks, tmp_path: Path) -> None:
     runner = CliRunner()
     out = tmp_path / "o"
-    ok = runner.invoke(_cli(), ["check", str(weeks["good"]), "--out", str(out)], obj={})
+    # the sources are mostly Japanese: --lang en for the English words asserted here
+    ok = runner.invoke(
+        _cli(), ["check", str(weeks["good"]), "--out", str(out), "--lang", "en"], obj={}
+    )
     assert ok.exit_code == 0, ok.output + ok.stderr
     assert ok.stdout.splitlines()[1].split() == [
         "metric",
@@ -543,7 +546,9 @@ def test_cli_exit_codes_and_a_plain_table_when_piped(weeks, tmp_path: Path) -> N
     ]
     assert "\x1b[" not in ok.stdout  # no colour when not on a terminal
     assert (out / "quality-history.sqlite").exists()
-    bad = runner.invoke(_cli(), ["check", str(weeks["no_amounts"]), "--out", str(out)], obj={})
+    bad = runner.invoke(
+        _cli(), ["check", str(weeks["no_amounts"]), "--out", str(out), "--lang", "en"], obj={}
+    )
     assert bad.exit_code == 1
     assert "FAILED" in bad.stdout.splitlines()[-1]
     coloured = runner.invoke(
@@ -570,6 +575,7 @@ def test_cli_broken_quality_rules_exit_2(tmp_path: Path, weeks) -> None:
 def test_cli_formats_are_written_and_the_json_is_the_library_s(weeks, tmp_path: Path) -> None:
     out = tmp_path / "o"
     args = ["check", str(weeks["good"]), "--out", str(out), "--history", str(tmp_path / "h.sqlite")]
+    args += ["--lang", "en"]
     CliRunner().invoke(_cli(), args, obj={})
     r = CliRunner().invoke(
         _cli(), [*args, "--format", "json", "--format", "junit", "--format", "markdown"], obj={}
@@ -773,7 +779,7 @@ def test_check_reads_review_decisions_and_a_mapping_as_run_does(tmp_path: Path) 
     )
     decisions = tmp_path / "decisions.yaml"
     decisions.write_text("様子見: proposal\n", encoding="utf-8")
-    args = ["check", str(src.parent), "--target", "salesforce", "-q"]
+    args = ["check", str(src.parent), "--target", "salesforce", "-q", "--lang", "en"]
     runner = CliRunner()
     plain = runner.invoke(_cli(), [*args, "--history", str(tmp_path / "a.sqlite")], obj={})
     assert plain.exit_code == 1, plain.output + plain.stderr

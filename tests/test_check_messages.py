@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from xml.etree import ElementTree as ET
 
 import pytest
+from click.testing import CliRunner
 
 from migrate.check import run_check
+from migrate.check.render import lines, render_junit, render_markdown, render_text
 
 pytestmark = pytest.mark.usefixtures("gx_by_mask")
 
@@ -92,3 +95,123 @@ def test_stage_cells_emptied_still_drop_the_stage_completeness(weeks, tmp_path: 
     week = run_check([str(weeks["blanked"])], history=hist)
     drop = _rows_of(week, "completeness.stage", kind="max_drop")[0]
     assert drop.metric.value == pytest.approx(22 / 30, abs=1e-4) and drop.status == "fail"
+
+
+# ------------------------------------------------------------- 7: a breach says what to fix
+
+
+def test_an_unknown_stage_word_breach_names_the_word_and_its_rows(weeks, tmp_path: Path) -> None:
+    hist = tmp_path / "h.sqlite"
+    run_check([str(weeks["good"])], history=hist)
+    week = run_check([str(weeks["stalled"])], history=hist)
+    text = render_text(week)
+    line = next(ln for ln in lines(week.rows, week.advice) if ln.metric == "stages.unknown-words")
+    assert line.status == "fail" and "'Stalled' (8 rows: 24-31)" in line.fix
+    assert "    -> unknown stage words: 'Stalled' (8 rows: 24-31)" in text
+    md = render_markdown(week)
+    assert "'Stalled' (8 rows: 24-31)" in md
+    failures = ET.fromstring(render_junit(week).split("\n", 1)[1]).findall(".//failure")
+    assert any("'Stalled'" in (f.text or "") for f in failures)
+    # the threshold's note (what to do) is in the text and the Markdown, not only in JUnit
+    note = next(r for r in week.rows if r.threshold.metric == "stages.unknown-words").threshold
+    assert note.note and f"to do: {note.note}" in text and f"to do: {note.note}" in md
+
+
+def test_a_line_that_holds_says_nothing_to_fix(weeks, tmp_path: Path) -> None:
+    hist = tmp_path / "h.sqlite"
+    run_check([str(weeks["good"])], history=hist)
+    week = run_check([str(weeks["good"])], history=hist)
+    assert all(not ln.fix for ln in lines(week.rows, week.advice))
+    assert "->" not in render_text(week)
+    md = render_markdown(week)
+    assert "What to fix" not in md and "to do:" not in md
+
+
+def test_the_rejected_share_names_its_worst_file_and_top_reasons(weeks, tmp_path: Path) -> None:
+    other = _write(tmp_path / "two", _rows(20), name="emea.csv")
+    _write(other, _rows(30, lambda i: "Stalled" if i >= 22 else STAGES[i % 6]))
+    week = run_check([str(other)], history=tmp_path / "h.sqlite", target="salesforce")
+    row = next(
+        r for r in week.rows if r.threshold.metric == "rows.rejected-share" and not r.metric.file
+    )
+    assert row.status == "fail"
+    fix = next(ln.fix for ln in lines(week.rows, week.advice) if ln.metric == "rows.rejected-share")
+    assert f"most in {US} (8 of 30 rows)" in fix
+    assert "reasons: StageName is required but empty (8)" in fix
+    assert "emea.csv" not in fix  # the file with nothing rejected is not named
+
+
+def test_the_markdown_lists_the_breaches_first(weeks, tmp_path: Path) -> None:
+    hist = tmp_path / "h.sqlite"
+    run_check([str(weeks["good"])], history=hist)
+    md = render_markdown(run_check([str(weeks["stalled"])], history=hist))
+    assert md.index("### What to fix") < md.index("### Every threshold")
+    table = [ln for ln in md.splitlines() if ln.startswith("| `")]
+    statuses = [ln.rsplit("|", 2)[1].split()[-1] for ln in table]
+    fails = [i for i, s in enumerate(statuses) if s == "fail"]
+    assert fails and fails == list(range(len(fails)))  # every fail above every other line
+    assert "pass" in statuses
+
+
+# ------------------------------------------- 8: no stale report after a check that cannot run
+
+
+def _cli():
+    from migrate.check.command import check as check_command
+    from migrate.cli import cli
+
+    if "check" not in cli.commands:
+        cli.add_command(check_command)
+    return cli
+
+
+# ---------------------------------------------------------------------------- 9: --lang
+
+
+def _japanese(folder: Path) -> Path:
+    header = ["案件名", "会社名", "ステージ", "金額", "受注予定日", "担当者", "最終更新日"]
+    words = ["提案", "クロージング", "受注", "商談", "失注"]
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / "東日本_案件管理.csv").open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(header)
+        for i in range(30):
+            w.writerow(
+                [
+                    f"クラウド勤怠 導入 {i + 1}",
+                    "株式会社北辰商事",
+                    words[i % 5],
+                    str((i + 3) * 110000),
+                    f"2026/{(i % 9) + 1:02d}/15",
+                    "田中 誠",
+                    f"2026/07/{(i % 27) + 1:02d}",
+                ]
+            )
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("source", "lang", "header"),
+    [
+        ("english", None, "metric"),
+        ("japanese", None, "指標"),
+        ("japanese", "en", "metric"),
+        ("english", "ja", "指標"),
+    ],
+    ids=["default-english-sources", "default-japanese-sources", "en-given", "ja-given"],
+)
+def test_check_speaks_the_language_asked_else_the_sources(
+    weeks, tmp_path: Path, source: str, lang: str | None, header: str
+) -> None:
+    folder = weeks["good"] if source == "english" else _japanese(tmp_path / "ja")
+    out = tmp_path / "q"
+    args = ["check", str(folder), "--out", str(out), "--format", "markdown", "--format", "junit"]
+    r = CliRunner().invoke(_cli(), [*args, *(["--lang", lang] if lang else [])], obj={})
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout.splitlines()[1].split()[0] == header
+    md = (out / "quality-check.md").read_text(encoding="utf-8")
+    ja = header == "指標"
+    assert md.startswith("**品質チェック 合格" if ja else "**quality check passed")
+    assert ("前回比" in md) == ja
+    # the ids, file names and JSON keys are the same in both languages
+    assert "`required.amount`" in md

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UserError
+from .advice import Advice, advise
 from .compare import Key, Row, evaluate, exit_code, index, match_renamed
 from .history import DEFAULT_NAME, History, Run
 from .metrics import (
@@ -57,6 +58,10 @@ class CheckResult:
     deals_gone: list[DealKey] = field(default_factory=list)
     # files of the compared run present now that cannot be read: (file, the problem)
     unreadable: list[tuple[str, str]] = field(default_factory=list)
+    # what a breach line says to fix, per (metric, file, sheet) (advice.advise)
+    advice: dict[Key, Advice] = field(default_factory=dict)
+    # the language of the text, Markdown and JUnit words (--lang; default the sources')
+    lang: str = "en"
 
     @property
     def exit_code(self) -> int:
@@ -151,6 +156,7 @@ def run_check(
     fiscal_year_start: int | None = None,
     country: str | None = None,
     record: bool | None = None,
+    lang: str | None = "en",
     clock: Any = None,
     on_stage: Any = None,
 ) -> CheckResult:
@@ -160,7 +166,8 @@ def run_check(
     appended to the history unless ``record`` is False (default: always, except with a
     baseline and no ``history``). ``mapping``, ``decisions`` and ``existing`` mean what they
     mean to ``pipeline.run`` (a stage word decided in review.xlsx is read as decided); their
-    bytes are part of the input fingerprint. ``clock`` (tests) gives ``recorded_at``; it is the only
+    bytes are part of the input fingerprint. ``lang`` is the language of the rendered words
+    (``ja``/``en``; None: the sources' language, as ``run`` decides it). ``clock`` (tests) gives ``recorded_at``; it is the only
     use of the wall clock. ``on_stage`` hears the pipeline's stages (see ``pipeline.run``).
     """
     from .. import pipeline
@@ -257,6 +264,8 @@ def run_check(
             for m in metrics
             if m.id == UNREADABLE and m.value and m.file in unreadable
         ],
+        advice=advise(result),
+        lang=lang or getattr(result.context, "lang", None) or "en",
     )
 
 

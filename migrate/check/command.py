@@ -66,6 +66,12 @@ from ..org_options import org_options
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="Reference date for ages (default: the latest updated/created date in the data).",
 )
+@click.option(
+    "--lang",
+    type=click.Choice(["ja", "en"]),
+    help="Language of the table, quality-check.md and the JUnit messages (default: the "
+    "sources' language, as for run and audit).",
+)
 @input_options
 @org_options
 @click.option(
@@ -83,6 +89,7 @@ def check(
     formats: tuple[str, ...],
     target: str | None,
     as_of,
+    lang: str | None,
     mapping: str | None,
     decisions: str | None,
     existing: dict[str, str] | None,
@@ -120,6 +127,7 @@ def check(
         fiscal_year_start=fiscal_year_start,
         country=country,
         on_stage=None if quiet or not _on_terminal() else _Progress(),
+        lang=lang,
     )
     for p in result.result.problems:
         click.echo(f"error: {p.path}: {p.problem}", err=True)
