@@ -9,6 +9,7 @@ wording points. Weekly files are small CSVs written here.
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -163,6 +164,51 @@ def _cli():
     if "check" not in cli.commands:
         cli.add_command(check_command)
     return cli
+
+
+def test_a_check_that_cannot_run_leaves_no_earlier_report_looking_current(
+    weeks, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "q"
+    args = ["check", "--out", str(out), "--format", "markdown", "--format", "json", "--lang", "en"]
+    ok = CliRunner().invoke(_cli(), [*args, str(weeks["good"])], obj={})
+    assert ok.exit_code == 0 and (out / "quality-check.md").read_text().startswith("**quality")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "~$lock.xlsx").write_bytes(b"\x00")
+    r = CliRunner().invoke(_cli(), [*args, str(empty)], obj={})
+    assert r.exit_code == 2
+    md = (out / "quality-check.md").read_text(encoding="utf-8")
+    assert md.startswith("**quality check could not run**") and "passed" not in md
+    assert "exit code 2" in md and "nothing could be read" in md
+    assert json.loads((out / "quality-check.json").read_text())["status"] == "error"
+    # Ctrl-C: 130, and the report says it was interrupted
+    import migrate.check
+
+    def interrupted(*_a, **_k):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(migrate.check, "run_check", interrupted)
+    r = CliRunner().invoke(_cli(), [*args, str(weeks["good"])], obj={})
+    assert r.exit_code == 130
+    md = (out / "quality-check.md").read_text(encoding="utf-8")
+    assert "interrupted" in md and "exit code 130" in md
+
+
+def test_a_failed_check_still_writes_its_report_and_nothing_is_written_unasked(
+    weeks, tmp_path: Path
+) -> None:
+    out = tmp_path / "q"
+    r = CliRunner().invoke(
+        _cli(), ["check", str(weeks["blanked"]), "--out", str(out), "--format", "markdown"], obj={}
+    )
+    assert r.exit_code in (0, 1)
+    assert not (out / "quality-check.md").read_text().startswith("**quality check could not")
+    bare = tmp_path / "bare"
+    r = CliRunner().invoke(
+        _cli(), ["check", str(tmp_path / "none.xlsx"), "--out", str(bare)], obj={}
+    )
+    assert r.exit_code == 2 and not (bare / "quality-check.md").exists()
 
 
 # ---------------------------------------------------------------------------- 9: --lang

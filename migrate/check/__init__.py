@@ -294,6 +294,54 @@ def write_formats(
     return written
 
 
+def write_failure(
+    formats: list[str],
+    out: str | os.PathLike[str] | None,
+    message: str,
+    code: int,
+    lang: str | None = None,
+) -> list[Path]:
+    """Replace the result files of ``formats``, and those an earlier check left in ``out``, by
+    a report that this check could not run (exit ``code``: 2 a user error, 130 interrupted):
+    ``check ... || mail < quality/quality-check.md`` must not mail last week's report as this
+    week's. Nothing is raised: a folder that cannot be written keeps what it had."""
+    from .render import RENDERERS, render_failure
+    from .words import word
+
+    lang = lang or "en"
+    message = message or word("failed.interrupted", lang)
+    folder = Path(out or ".")
+    written = []
+    for fmt, (name, _) in RENDERERS.items():
+        path = folder / name
+        if fmt not in formats and not path.exists():
+            continue
+        if fmt == "markdown":
+            text = render_failure(message, code, lang)
+        elif fmt == "json":
+            doc = {"check_version": 1, "status": "error", "exit_code": code, "error": message}
+            text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+        else:
+            from xml.sax.saxutils import quoteattr
+
+            text = (
+                '<?xml version="1.0" encoding="UTF-8"?>\n'
+                '<testsuites name="sfa-migrate check" tests="1" failures="0" errors="1">\n'
+                '  <testsuite name="sfa-migrate quality check" tests="1" failures="0" '
+                'errors="1" skipped="0">\n'
+                '    <testcase classname="quality" name="check" time="0">\n'
+                f'      <error message={quoteattr(message)} type="exit {code}" />\n'
+                "    </testcase>\n  </testsuite>\n</testsuites>\n"
+            )
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        except OSError:
+            continue
+        written.append(path)
+    return written
+
+
 def stale_formats(formats: list[str], out: str | os.PathLike[str] | None) -> list[Path]:
     """The result files of formats not asked for this time that an earlier check left in
     ``out``: a scheduler mailing quality-check.md would send last week's as this week's."""
@@ -322,5 +370,6 @@ __all__ = [
     "read_baseline",
     "run_check",
     "stale_formats",
+    "write_failure",
     "write_formats",
 ]

@@ -441,6 +441,15 @@ def render_markdown(result: CheckResult, lang: str | None = None) -> str:
     return "\n".join(out) + "\n"
 
 
+def render_failure(message: str, code: int, lang: str = "en") -> str:
+    """The Markdown left in ``--out`` by a check that could not run (exit 2 or 130): a mail
+    sent on a non-zero exit says so, instead of last week's report looking current."""
+    return (
+        f"**{word('failed.title', lang)}**\n\n{_md(message)}\n\n"
+        f"{word('failed.body', lang, code=code)}\n"
+    )
+
+
 RENDERERS: dict[str, tuple[str, Callable[[CheckResult], str]]] = {
     "json": ("quality-check.json", render_json),
     "junit": ("quality-check.junit.xml", render_junit),
@@ -451,6 +460,7 @@ __all__ = [
     "RENDERERS",
     "fix_text",
     "lines",
+    "render_failure",
     "render_json",
     "render_junit",
     "render_markdown",

@@ -83,6 +83,12 @@ WORDS: dict[str, tuple[str, str]] = {
         "{metric} = {value}（{where}）、基準 {limit}、前回比 {change}",
         "{metric} = {value} ({where}); limit {limit}; change {change}",
     ),
+    "failed.title": ("品質チェックを実行できませんでした", "quality check could not run"),
+    "failed.body": (
+        "終了コード {code}。このファイルは前回のチェック結果ではありません。前回の結果は履歴にあります。",
+        "exit code {code}. This file is not an earlier check's result; the earlier runs are in the history.",
+    ),
+    "failed.interrupted": ("中断されました（Ctrl-C）", "interrupted (Ctrl-C)"),
 }
 
 
