@@ -841,7 +841,7 @@ def test_small_sources_are_judged_on_their_pooled_rows() -> None:
     assert [(r.metric.source, r.pooled, r.status) for r in pooled] == [(("", ""), 4, "fail")]
     assert {r.status for r in rows if not r.pooled} == {"n/a"}
     shown = [(ln.where, ln.status) for ln in lines(rows)]
-    assert shown[0] == ("overall (4 sources pooled, each under 10)", "fail")
+    assert shown[0] == ("overall (every source pooled; 4 under 10 alone)", "fail")
     assert shown[1][0].startswith("4 sources not judged: fewer than 10 rows")
     assert to_json_rows(rows)[-1]["pooled"] == 4
     # a good small team passes pooled; sources big enough alone get no pooled row
@@ -875,7 +875,7 @@ def test_a_small_team_missing_amounts_fails_the_check(tmp_path: Path) -> None:
     (row,) = [r for r in _row(check, "required.amount", kind="min") if r.pooled]
     assert row.status == "fail" and row.metric.denominator == 20
     assert check.exit_code == 1
-    assert "overall (4 sources pooled, each under 10)" in render_text(check)
+    assert "overall (every source pooled; 4 under 10 alone)" in render_text(check)
 
 
 def _marks() -> tuple[str, ...]:
@@ -993,7 +993,8 @@ def test_a_tracker_read_last_week_that_cannot_be_read_now_breaches(
     assert _row(second, "files.unreadable", "west_pipeline.csv")[0].status == "pass"
     text = render_text(second)
     assert "not in this run, in the one compared with" not in text
-    assert "in this run but could not be read, read in the one compared with: team_b.xlsx (" in text
+    # the problem after a colon: '(is damaged (the zip ...))' read as doubled brackets (u24)
+    assert "in this run but could not be read, read in the one compared with: team_b.xlsx: " in text
     assert re.search(rf"files\.unreadable +team_b\.xlsx: {why} +1 +<= 0 .* fail", text), text
     assert second.unreadable and second.unreadable[0][0] == "team_b.xlsx"
     assert to_json(second)["unreadable"][0]["file"] == "team_b.xlsx"

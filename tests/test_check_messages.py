@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from migrate.check import run_check
-from migrate.check.render import lines, render_junit, render_markdown, render_text
+from migrate.check.render import lines, render_junit, render_markdown, render_text, to_json
 
 pytestmark = pytest.mark.usefixtures("gx_by_mask")
 
@@ -261,3 +261,25 @@ def test_check_speaks_the_language_asked_else_the_sources(
     assert ("前回比" in md) == ja
     # the ids, file names and JSON keys are the same in both languages
     assert "`required.amount`" in md
+
+
+# ---------------------------------------------------------------------- 10: minor points
+
+
+def test_a_retried_week_says_same_inputs_and_a_new_week_does_not(weeks, tmp_path: Path) -> None:
+    hist = tmp_path / "h.sqlite"
+    run_check([str(weeks["good"])], history=hist)
+    new = run_check([str(weeks["blanked"])], history=hist)
+    assert "(same inputs)" not in render_text(new)
+    again = run_check([str(weeks["blanked"])], history=hist)
+    assert again.previous is not None and again.previous.seq == 1  # still the week before
+    assert "compared with run 1" in render_text(again) and "(same inputs)" in render_text(again)
+
+
+def test_json_inputs_are_in_one_order_whatever_the_order_of_files(tmp_path: Path) -> None:
+    a = _write(tmp_path / "a", _rows(12), name="b_team.csv") / "b_team.csv"
+    b = _write(tmp_path / "b", _rows(14), name="a_team.csv") / "a_team.csv"
+    one = to_json(run_check([str(a), str(b)], history=tmp_path / "1.sqlite"))
+    two = to_json(run_check([str(b), str(a)], history=tmp_path / "2.sqlite"))
+    assert one["inputs"] == two["inputs"]
+    assert [i["file"] for i in one["inputs"]] == ["a_team.csv", "b_team.csv"]

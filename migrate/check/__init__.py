@@ -62,6 +62,8 @@ class CheckResult:
     advice: dict[Key, Advice] = field(default_factory=dict)
     # the language of the text, Markdown and JUnit words (--lang; default the sources')
     lang: str = "en"
+    # the latest run of the history had these inputs too (a retried week): "(same inputs)"
+    same_inputs: bool = False
 
     @property
     def exit_code(self) -> int:
@@ -167,8 +169,8 @@ def run_check(
     baseline and no ``history``). ``mapping``, ``decisions`` and ``existing`` mean what they
     mean to ``pipeline.run`` (a stage word decided in review.xlsx is read as decided); their
     bytes are part of the input fingerprint. ``lang`` is the language of the rendered words
-    (``ja``/``en``; None: the sources' language, as ``run`` decides it). ``clock`` (tests) gives ``recorded_at``; it is the only
-    use of the wall clock. ``on_stage`` hears the pipeline's stages (see ``pipeline.run``).
+    (``ja``/``en``; None: the sources' language, as ``run`` decides it). ``clock`` (tests)
+    gives ``recorded_at``; it is the only use of the wall clock. ``on_stage`` hears the pipeline's stages (see ``pipeline.run``).
     """
     from .. import pipeline
     from ..bundle import load_rules_bundle
@@ -201,6 +203,7 @@ def run_check(
     told = [mapping, decisions, *(existing or {}).values()]
     fp, inputs = fingerprint(list(paths), rules.directory, [str(f) for f in told if f])
     prev_run: Run | None = None
+    same_inputs = False
     base_path = Path(baseline) if baseline is not None else None
     before: list[DealKey] | None = None
     earlier: list[Metric] | None = None  # the compared run's metrics (None: there is none)
@@ -210,6 +213,8 @@ def run_check(
     else:
         store = History(history or default_history(out))
         prev_run = store.last_of_other_inputs(fp)
+        latest = store.runs()[-1:] if prev_run is not None else []
+        same_inputs = bool(latest) and latest[0].fingerprint == fp
         earlier = list(prev_run.metrics) if prev_run is not None else None
         before = store.deals(prev_run.seq) if prev_run is not None else None
     previous = index(earlier or [])
@@ -266,6 +271,7 @@ def run_check(
         ],
         advice=advise(result),
         lang=lang or getattr(result.context, "lang", None) or "en",
+        same_inputs=same_inputs,
     )
 
 

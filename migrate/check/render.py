@@ -236,9 +236,7 @@ def _compared(result: CheckResult, lang: str = "en") -> str:
         return word("compared.baseline", lang, path=result.baseline)
     if result.previous is None:
         return word("compared.first", lang)
-    same = (
-        word("same-inputs", lang) if result.previous.fingerprint == result.run.fingerprint else ""
-    )
+    same = word("same-inputs", lang) if getattr(result, "same_inputs", False) else ""
     return word("compared.run", lang, run=_describe(result.previous, lang)) + same
 
 
@@ -308,7 +306,8 @@ def to_json(result: CheckResult) -> dict[str, Any]:
         "status": "fail" if result.exit_code else "pass",
         "exit_code": result.exit_code,
         "run": {"seq": run.seq, "as_of": run.as_of, "fingerprint": run.fingerprint},
-        "inputs": [{"file": f, "sha256": h} for f, h in run.inputs],
+        # in name order whatever the order of FILES (it changes no other output either)
+        "inputs": [{"file": f, "sha256": h} for f, h in sorted(run.inputs)],
         "compared_with": (
             {"baseline": str(result.baseline)}
             if result.baseline is not None

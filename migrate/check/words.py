@@ -49,7 +49,7 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "moved.unreadable": (
         "今回は読めず、比較対象の実行では読めたファイル: {file}（{why}）",
-        "in this run but could not be read, read in the one compared with: {file} ({why})",
+        "in this run but could not be read, read in the one compared with: {file}: {why}",
     ),
     "moved.gone": (
         "比較対象の実行にあり、今回はないファイル: {files}",
