@@ -531,7 +531,10 @@ def _cli():
 def test_cli_exit_codes_and_a_plain_table_when_piped(weeks, tmp_path: Path) -> None:
     runner = CliRunner()
     out = tmp_path / "o"
-    ok = runner.invoke(_cli(), ["check", str(weeks["good"]), "--out", str(out)], obj={})
+    # the sources are mostly Japanese: --lang en for the English words asserted here
+    ok = runner.invoke(
+        _cli(), ["check", str(weeks["good"]), "--out", str(out), "--lang", "en"], obj={}
+    )
     assert ok.exit_code == 0, ok.output + ok.stderr
     assert ok.stdout.splitlines()[1].split() == [
         "metric",
@@ -543,7 +546,9 @@ def test_cli_exit_codes_and_a_plain_table_when_piped(weeks, tmp_path: Path) -> N
     ]
     assert "\x1b[" not in ok.stdout  # no colour when not on a terminal
     assert (out / "quality-history.sqlite").exists()
-    bad = runner.invoke(_cli(), ["check", str(weeks["no_amounts"]), "--out", str(out)], obj={})
+    bad = runner.invoke(
+        _cli(), ["check", str(weeks["no_amounts"]), "--out", str(out), "--lang", "en"], obj={}
+    )
     assert bad.exit_code == 1
     assert "FAILED" in bad.stdout.splitlines()[-1]
     coloured = runner.invoke(
@@ -570,6 +575,7 @@ def test_cli_broken_quality_rules_exit_2(tmp_path: Path, weeks) -> None:
 def test_cli_formats_are_written_and_the_json_is_the_library_s(weeks, tmp_path: Path) -> None:
     out = tmp_path / "o"
     args = ["check", str(weeks["good"]), "--out", str(out), "--history", str(tmp_path / "h.sqlite")]
+    args += ["--lang", "en"]
     CliRunner().invoke(_cli(), args, obj={})
     r = CliRunner().invoke(
         _cli(), [*args, "--format", "json", "--format", "junit", "--format", "markdown"], obj={}
@@ -773,7 +779,7 @@ def test_check_reads_review_decisions_and_a_mapping_as_run_does(tmp_path: Path) 
     )
     decisions = tmp_path / "decisions.yaml"
     decisions.write_text("様子見: proposal\n", encoding="utf-8")
-    args = ["check", str(src.parent), "--target", "salesforce", "-q"]
+    args = ["check", str(src.parent), "--target", "salesforce", "-q", "--lang", "en"]
     runner = CliRunner()
     plain = runner.invoke(_cli(), [*args, "--history", str(tmp_path / "a.sqlite")], obj={})
     assert plain.exit_code == 1, plain.output + plain.stderr
@@ -835,7 +841,7 @@ def test_small_sources_are_judged_on_their_pooled_rows() -> None:
     assert [(r.metric.source, r.pooled, r.status) for r in pooled] == [(("", ""), 4, "fail")]
     assert {r.status for r in rows if not r.pooled} == {"n/a"}
     shown = [(ln.where, ln.status) for ln in lines(rows)]
-    assert shown[0] == ("overall (4 sources pooled, each under 10)", "fail")
+    assert shown[0] == ("overall (every source pooled; 4 under 10 alone)", "fail")
     assert shown[1][0].startswith("4 sources not judged: fewer than 10 rows")
     assert to_json_rows(rows)[-1]["pooled"] == 4
     # a good small team passes pooled; sources big enough alone get no pooled row
@@ -869,7 +875,7 @@ def test_a_small_team_missing_amounts_fails_the_check(tmp_path: Path) -> None:
     (row,) = [r for r in _row(check, "required.amount", kind="min") if r.pooled]
     assert row.status == "fail" and row.metric.denominator == 20
     assert check.exit_code == 1
-    assert "overall (4 sources pooled, each under 10)" in render_text(check)
+    assert "overall (every source pooled; 4 under 10 alone)" in render_text(check)
 
 
 def _marks() -> tuple[str, ...]:
@@ -987,7 +993,8 @@ def test_a_tracker_read_last_week_that_cannot_be_read_now_breaches(
     assert _row(second, "files.unreadable", "west_pipeline.csv")[0].status == "pass"
     text = render_text(second)
     assert "not in this run, in the one compared with" not in text
-    assert "in this run but could not be read, read in the one compared with: team_b.xlsx (" in text
+    # the problem after a colon: '(is damaged (the zip ...))' read as doubled brackets (u24)
+    assert "in this run but could not be read, read in the one compared with: team_b.xlsx: " in text
     assert re.search(rf"files\.unreadable +team_b\.xlsx: {why} +1 +<= 0 .* fail", text), text
     assert second.unreadable and second.unreadable[0][0] == "team_b.xlsx"
     assert to_json(second)["unreadable"][0]["file"] == "team_b.xlsx"

@@ -33,6 +33,7 @@ from migrate.catalogue import (
     rule_in,
 )
 from migrate.check.metrics import FAMILIES, METRICS
+from migrate.check.words import WORDS as CHECK_WORDS
 from migrate.cli import cli
 from migrate.errors import RuleFileError
 from migrate.ingest.layout import RowClass
@@ -49,7 +50,8 @@ ID_SHAPE = re.compile(r"^[a-z][a-z0-9]*\.[a-z0-9]+(?:-[a-z0-9]+)*$")
 #: Literals shaped like an id that are not findings: file names ...
 FILE_SUFFIXES = (".yaml", ".csv", ".xlsx", ".html", ".json", ".xml")
 #: ... the report's own words (their keys look like ids: "s.summary", "why.files-failed") ...
-UI_KEYS = set(WORDS) | set(WB_WORDS)
+#: (the weekly check's words too: migrate/check/words.py)
+UI_KEYS = set(WORDS) | set(WB_WORDS) | set(CHECK_WORDS)
 #: ... and key paths of rule files named in messages (rules/normalize.yaml `amounts.units`,
 #: a target profile's `output.bom`) or a record's field (`deal.currency`).
 NOT_FINDING_IDS = {

@@ -693,3 +693,76 @@ def test_a_blank_lead_source_from_the_name_of_its_list(
     assert len(named) == (1 if source and not given else 0)
     if len(named):
         assert named["severity"].iloc[0] == "info"
+
+
+def _dates(rows: list[dict[str, Any]], **kw: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return normalize_records(records(rows, **kw), today=TODAY)
+
+
+def test_a_sheet_s_other_date_column_proves_the_day_month_order() -> None:
+    """u24: US_pipeline.csv's Close Date (12/21/2026) proves month-first, yet its Last Modified
+    got 22 'Day/month order assumed' warnings. Here a close date that can only be day-first
+    (25/03/2026) decides the update dates of its sheet, read day-first (the default is
+    month-first), with one inferred finding and no assumed one."""
+    out, findings = _dates(
+        [
+            {"close_date": "25/03/2026", "updated_at": "03/04/2026"},
+            {"close_date": "02/05/2026", "updated_at": "05/06/2026"},
+        ]
+    )
+    assert out["updated_at"].tolist() == ["2026-04-03", "2026-06-05"]
+    assert out["close_date"].tolist() == ["2026-03-25", "2026-05-02"]
+    rules = findings[findings["field"] == "updated_at"]["rule"].tolist()
+    assert "normalize.date-order-assumed" not in rules
+    assert rules.count("normalize.date-order-inferred") == 1
+    msg = findings[
+        (findings["field"] == "updated_at") & (findings["rule"] == "normalize.date-order-inferred")
+    ]["message"].iloc[0]
+    assert "close_date can only be day-first" in msg
+
+
+@pytest.mark.parametrize(
+    ("rows", "updated"),
+    [
+        # the column's own values decide: 12/25 is month-first whatever the close date says
+        (
+            [
+                {"close_date": "25/03/2026", "updated_at": "12/25/2026"},
+                {"close_date": "02/05/2026", "updated_at": "03/04/2026"},
+            ],
+            ["2026-12-25", "2026-03-04"],
+        ),
+        # the other columns disagree (close_date day-first, next_action_date month-first): the
+        # default stands, with its warning
+        (
+            [
+                {
+                    "close_date": "25/03/2026",
+                    "next_action_date": "12/25/2026",
+                    "updated_at": "03/04/2026",
+                },
+                {
+                    "close_date": "02/05/2026",
+                    "next_action_date": "01/02/2026",
+                    "updated_at": "05/06/2026",
+                },
+            ],
+            ["2026-03-04", "2026-05-06"],
+        ),
+    ],
+    ids=["own-values-win", "siblings-disagree"],
+)
+def test_a_sibling_column_decides_only_what_nothing_else_decides(
+    rows: list[dict[str, Any]], updated: list[str]
+) -> None:
+    out, findings = _dates(rows)
+    assert out["updated_at"].tolist() == updated
+
+
+def test_another_sheet_s_dates_do_not_decide_the_order() -> None:
+    a = records([{"close_date": "25/03/2026"}], file="a.xlsx")
+    b = records([{"updated_at": "03/04/2026"}], file="b.xlsx")
+    out, findings = normalize_records(pd.concat([a, b], ignore_index=True), today=TODAY)
+    assert out["updated_at"].tolist()[1] == "2026-03-04"  # the default, month-first
+    assumed = findings[findings["rule"] == "normalize.date-order-assumed"]
+    assert assumed["file"].tolist() == ["b.xlsx"]

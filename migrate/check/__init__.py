@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UserError
+from .advice import Advice, advise
 from .compare import Key, Row, evaluate, exit_code, index, match_renamed
 from .history import DEFAULT_NAME, History, Run
 from .metrics import (
@@ -57,6 +58,12 @@ class CheckResult:
     deals_gone: list[DealKey] = field(default_factory=list)
     # files of the compared run present now that cannot be read: (file, the problem)
     unreadable: list[tuple[str, str]] = field(default_factory=list)
+    # what a breach line says to fix, per (metric, file, sheet) (advice.advise)
+    advice: dict[Key, Advice] = field(default_factory=dict)
+    # the language of the text, Markdown and JUnit words (--lang; default the sources')
+    lang: str = "en"
+    # the latest run of the history had these inputs too (a retried week): "(same inputs)"
+    same_inputs: bool = False
 
     @property
     def exit_code(self) -> int:
@@ -151,6 +158,7 @@ def run_check(
     fiscal_year_start: int | None = None,
     country: str | None = None,
     record: bool | None = None,
+    lang: str | None = "en",
     clock: Any = None,
     on_stage: Any = None,
 ) -> CheckResult:
@@ -160,8 +168,9 @@ def run_check(
     appended to the history unless ``record`` is False (default: always, except with a
     baseline and no ``history``). ``mapping``, ``decisions`` and ``existing`` mean what they
     mean to ``pipeline.run`` (a stage word decided in review.xlsx is read as decided); their
-    bytes are part of the input fingerprint. ``clock`` (tests) gives ``recorded_at``; it is the only
-    use of the wall clock. ``on_stage`` hears the pipeline's stages (see ``pipeline.run``).
+    bytes are part of the input fingerprint. ``lang`` is the language of the rendered words
+    (``ja``/``en``; None: the sources' language, as ``run`` decides it). ``clock`` (tests)
+    gives ``recorded_at``; it is the only use of the wall clock. ``on_stage`` hears the pipeline's stages (see ``pipeline.run``).
     """
     from .. import pipeline
     from ..bundle import load_rules_bundle
@@ -194,6 +203,7 @@ def run_check(
     told = [mapping, decisions, *(existing or {}).values()]
     fp, inputs = fingerprint(list(paths), rules.directory, [str(f) for f in told if f])
     prev_run: Run | None = None
+    same_inputs = False
     base_path = Path(baseline) if baseline is not None else None
     before: list[DealKey] | None = None
     earlier: list[Metric] | None = None  # the compared run's metrics (None: there is none)
@@ -203,6 +213,8 @@ def run_check(
     else:
         store = History(history or default_history(out))
         prev_run = store.last_of_other_inputs(fp)
+        latest = store.runs()[-1:] if prev_run is not None else []
+        same_inputs = bool(latest) and latest[0].fingerprint == fp
         earlier = list(prev_run.metrics) if prev_run is not None else None
         before = store.deals(prev_run.seq) if prev_run is not None else None
     previous = index(earlier or [])
@@ -257,6 +269,9 @@ def run_check(
             for m in metrics
             if m.id == UNREADABLE and m.value and m.file in unreadable
         ],
+        advice=advise(result),
+        lang=lang or getattr(result.context, "lang", None) or "en",
+        same_inputs=same_inputs,
     )
 
 
@@ -281,6 +296,54 @@ def write_formats(
                 f"{path}: cannot write ({exc.strerror or exc})",
                 hint="give --out a folder you can write to",
             ) from None
+        written.append(path)
+    return written
+
+
+def write_failure(
+    formats: list[str],
+    out: str | os.PathLike[str] | None,
+    message: str,
+    code: int,
+    lang: str | None = None,
+) -> list[Path]:
+    """Replace the result files of ``formats``, and those an earlier check left in ``out``, by
+    a report that this check could not run (exit ``code``: 2 a user error, 130 interrupted):
+    ``check ... || mail < quality/quality-check.md`` must not mail last week's report as this
+    week's. Nothing is raised: a folder that cannot be written keeps what it had."""
+    from .render import RENDERERS, render_failure
+    from .words import word
+
+    lang = lang or "en"
+    message = message or word("failed.interrupted", lang)
+    folder = Path(out or ".")
+    written = []
+    for fmt, (name, _) in RENDERERS.items():
+        path = folder / name
+        if fmt not in formats and not path.exists():
+            continue
+        if fmt == "markdown":
+            text = render_failure(message, code, lang)
+        elif fmt == "json":
+            doc = {"check_version": 1, "status": "error", "exit_code": code, "error": message}
+            text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+        else:
+            from xml.sax.saxutils import quoteattr
+
+            text = (
+                '<?xml version="1.0" encoding="UTF-8"?>\n'
+                '<testsuites name="sfa-migrate check" tests="1" failures="0" errors="1">\n'
+                '  <testsuite name="sfa-migrate quality check" tests="1" failures="0" '
+                'errors="1" skipped="0">\n'
+                '    <testcase classname="quality" name="check" time="0">\n'
+                f'      <error message={quoteattr(message)} type="exit {code}" />\n'
+                "    </testcase>\n  </testsuite>\n</testsuites>\n"
+            )
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        except OSError:
+            continue
         written.append(path)
     return written
 
@@ -313,5 +376,6 @@ __all__ = [
     "read_baseline",
     "run_check",
     "stale_formats",
+    "write_failure",
     "write_formats",
 ]

@@ -66,6 +66,12 @@ from ..org_options import org_options
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="Reference date for ages (default: the latest updated/created date in the data).",
 )
+@click.option(
+    "--lang",
+    type=click.Choice(["ja", "en"]),
+    help="Language of the table, quality-check.md and the JUnit messages (default: the "
+    "sources' language, as for run and audit).",
+)
 @input_options
 @org_options
 @click.option(
@@ -83,6 +89,7 @@ def check(
     formats: tuple[str, ...],
     target: str | None,
     as_of,
+    lang: str | None,
     mapping: str | None,
     decisions: str | None,
     existing: dict[str, str] | None,
@@ -97,7 +104,8 @@ def check(
     Exit code 0: every error threshold holds; 1: a threshold is breached; 2: could not run.
     """
     from ..cli import _on_terminal, _Progress
-    from . import run_check, stale_formats, write_formats
+    from ..errors import UserError
+    from . import run_check, stale_formats, write_failure, write_formats
     from .render import render_text
 
     obj = ctx.obj if isinstance(ctx.obj, dict) else {}
@@ -105,22 +113,33 @@ def check(
     if sub_rules_dir:
         obj["rules_dir"] = sub_rules_dir
     obj["out"] = out
-    result = run_check(
-        list(files),
-        rules_dir=rules_dir,
-        history=history,
-        baseline=baseline,
-        out=out,
-        target=target,
-        as_of=as_of.date() if as_of else None,
-        mapping=mapping,
-        decisions=decisions,
-        existing=existing,
-        currency=currency,
-        fiscal_year_start=fiscal_year_start,
-        country=country,
-        on_stage=None if quiet or not _on_terminal() else _Progress(),
-    )
+    try:
+        result = run_check(
+            list(files),
+            rules_dir=rules_dir,
+            history=history,
+            baseline=baseline,
+            out=out,
+            target=target,
+            as_of=as_of.date() if as_of else None,
+            mapping=mapping,
+            decisions=decisions,
+            existing=existing,
+            currency=currency,
+            fiscal_year_start=fiscal_year_start,
+            country=country,
+            on_stage=None if quiet or not _on_terminal() else _Progress(),
+            lang=lang,
+        )
+    except (UserError, KeyboardInterrupt) as exc:
+        # exit 2 or 130: a scheduler mailing quality-check.md on a non-zero exit must not send
+        # last week's report as this week's (u24 item 8)
+        interrupted = isinstance(exc, KeyboardInterrupt)
+        for path in write_failure(
+            list(formats), out, "" if interrupted else str(exc), 130 if interrupted else 2, lang
+        ):
+            click.echo(f"wrote {path} (the check could not run)", err=True)
+        raise
     for p in result.result.problems:
         click.echo(f"error: {p.path}: {p.problem}", err=True)
     use_colour = sys.stdout.isatty() if color is None else color

@@ -37,11 +37,12 @@ class Row:
 
     @property
     def where(self) -> str:
-        """``overall``, ``file [sheet]``, or ``overall (4 sources pooled, each under 10)``."""
+        """``overall``, ``file [sheet]``, or ``overall (every source pooled; 4 under 10 alone)``:
+        the figure is over every source, not over the small ones only (u24: '1 source pooled'
+        read as the figure of that one source)."""
         if not self.pooled:
             return self.metric.where
-        n, few = self.pooled, self.threshold.min_rows
-        return f"overall ({n} source{'' if n == 1 else 's'} pooled, each under {few})"
+        return f"overall (every source pooled; {self.pooled} under {self.threshold.min_rows} alone)"
 
     @property
     def change(self) -> float | None:

@@ -10,15 +10,17 @@ function (the CLI passes ``click.style`` on a terminal, nothing when piped).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree as ET
 
 from ..findings import listed
-from .compare import Row
+from .advice import REASONS_SHOWN, WORDS_SHOWN, Advice, compact_rows
+from .compare import Key, Row
 from .metrics import info
 from .thresholds import Threshold
+from .words import word
 
 if TYPE_CHECKING:
     from . import CheckResult
@@ -26,6 +28,17 @@ if TYPE_CHECKING:
 Style = Callable[..., str]
 COLOURS = {"pass": "green", "warn": "yellow", "fail": "red", "n/a": None}
 HEADERS = ("metric", "where", "value", "limit", "change", "status")
+ORDER = {"fail": 0, "warn": 1}  # the Markdown lists breaches first, then the rest in order
+
+
+def headers(lang: str = "en") -> tuple[str, ...]:
+    """The table's column names in ``lang``."""
+    return tuple(word(f"h.{h}", lang) for h in HEADERS)
+
+
+def status_text(status: str, lang: str = "en") -> str:
+    """``pass`` / ``合格`` ..."""
+    return word(f"s.{status}", lang)
 
 
 def _plain(text: str, **_: Any) -> str:
@@ -52,13 +65,48 @@ def change_text(metric: str, change: float | None) -> str:
     return f"{change:+g}"
 
 
-def limit_text(t: Threshold) -> str:
+def limit_text(t: Threshold, lang: str = "en") -> str:
     """``>= 90%``, ``<= 0``, ``drop <= 20 pt``, ``rise <= 0``."""
     share = info(t.metric).unit == "share"
     n = f"{t.limit * 100:g}" if share else f"{t.limit:g}"
     unit = ("%" if not t.is_change else " pt") if share else ""
-    op = {"min": ">=", "max": "<=", "max_drop": "drop <=", "max_rise": "rise <="}[t.kind]
+    drop, rise = word("op.drop", lang), word("op.rise", lang)
+    op = {"min": ">=", "max": "<=", "max_drop": f"{drop} <=", "max_rise": f"{rise} <="}[t.kind]
     return f"{op} {n}{unit}"
+
+
+def fix_text(r: Row, advice: Advice | None, lang: str = "en") -> str:
+    """What a breach line says to fix: the unknown words and their rows, the rejected rows'
+    worst source and top reasons, and the threshold's ``note:``; '' when there is nothing."""
+    parts: list[str] = []
+    if advice is not None and advice.words:
+        here = bool(r.metric.file or r.metric.sheet)
+        named = []
+        for w in advice.words[:WORDS_SHOWN]:
+            rows = compact_rows(w.rows)
+            if here:
+                named.append(word("fix.word-here", lang, word=w.word, n=len(w.rows), rows=rows))
+            else:
+                where = f"{w.file} [{w.sheet}]" if w.sheet else w.file
+                named.append(
+                    word("fix.word", lang, word=w.word, where=where, n=len(w.rows), rows=rows)
+                )
+        if len(advice.words) > WORDS_SHOWN:
+            named.append(word("fix.more-words", lang, n=len(advice.words) - WORDS_SHOWN))
+        parts.append(word("fix.words", lang, words=", ".join(named)))
+    if advice is not None and advice.worst is not None and not (r.metric.file or r.metric.sheet):
+        file, sheet, rejected, data = advice.worst
+        where = f"{file} [{sheet}]" if sheet else file
+        parts.append(word("fix.worst", lang, where=where, rejected=rejected, data=data))
+    if advice is not None and advice.reasons:
+        reasons = [
+            word("fix.reason", lang, reason=reason, n=n)
+            for reason, n in advice.reasons[:REASONS_SHOWN]
+        ]
+        parts.append(word("fix.reasons", lang, reasons="; ".join(reasons)))
+    if r.threshold.note:
+        parts.append(word("fix.note", lang, note=r.threshold.note))
+    return " / ".join(parts) if lang == "ja" else "; ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -72,6 +120,7 @@ class Line:
     change: str
     status: str
     severity: str
+    fix: str = ""  # what to fix, on a breach line (fix_text)
 
 
 def _worst(rows: list[Row]) -> Row:
@@ -106,8 +155,12 @@ def _not_judged(rows: list[Row]) -> str:
     return f"{len(rows)} source{'' if len(rows) == 1 else 's'} not judged: {why}"
 
 
-def lines(rows: list[Row]) -> list[Line]:
-    """The compact table: per threshold, breaches one per source, passes as one line."""
+def lines(
+    rows: list[Row], advice: Mapping[Key, Advice] | None = None, lang: str = "en"
+) -> list[Line]:
+    """The compact table: per threshold, breaches one per source, passes as one line; a
+    breach line carries what to fix (``advice``: :func:`migrate.check.advice.advise`)."""
+    advice = advice or {}
     out: list[Line] = []
     groups: dict[Threshold, list[Row]] = {}
     for r in rows:
@@ -123,82 +176,96 @@ def lines(rows: list[Row]) -> list[Line]:
         for r in [*shown, *pooled]:
             # an overall figure not judged says why, as a source's does
             where = r.where if r.status != "n/a" else f"{r.where}: {r.why_not_judged}"
-            out.append(_line(r, where))
+            fix = ""
+            if r.status in ("fail", "warn"):
+                fix = fix_text(r, advice.get((t.metric, r.metric.file, r.metric.sheet)), lang)
+            out.append(_line(r, where, lang, fix))
         if rest:
             passing = [r for r in rest if r.status == "pass"]
             if passing:
                 w = _worst(passing)
                 n = len(passing)
-                where = w.metric.where if n == 1 else f"{n} sources (worst: {w.metric.where})"
-                out.append(_line(w, where))
+                where = (
+                    w.metric.where
+                    if n == 1
+                    else word("sources-worst", lang, n=n, where=w.metric.where)
+                )
+                out.append(_line(w, where, lang))
             elif not shown:  # the worst value of them, not the first source's
-                out.append(_line(_worst(rest), _not_judged(rest)))
+                out.append(_line(_worst(rest), _not_judged(rest), lang))
     return out
 
 
-def _line(r: Row, where: str) -> Line:
+def _line(r: Row, where: str, lang: str = "en", fix: str = "") -> Line:
     t = r.threshold
     return Line(
         t.metric,
         where,
         value_text(t.metric, r.metric.value),
-        limit_text(t),
+        limit_text(t, lang),
         change_text(t.metric, r.change),
         r.status,
         t.severity,
+        fix,
     )
 
 
-def _verdict(result: CheckResult) -> str:
+def _lang(result: CheckResult, lang: str | None) -> str:
+    return lang or getattr(result, "lang", "en") or "en"
+
+
+def _lines(result: CheckResult, lang: str) -> list[Line]:
+    return lines(result.rows, getattr(result, "advice", None), lang)
+
+
+def _verdict(result: CheckResult, lang: str = "en") -> str:
     counts = {s: sum(1 for r in result.rows if r.status == s) for s in ("fail", "warn", "pass")}
-    head = "FAILED" if result.exit_code else "passed"
-    return (
-        f"quality check {head}: {counts['fail']} breached, {counts['warn']} warning(s), "
-        f"{counts['pass']} held"
-    )
+    key = "verdict.fail" if result.exit_code else "verdict.pass"
+    return word(key, lang, fail=counts["fail"], warn=counts["warn"], pass_=counts["pass"])
 
 
-def _compared(result: CheckResult) -> str:
+def _describe(run: Any, lang: str) -> str:
+    """``run 3 (as of 2026-08-23)`` in ``lang``."""
+    if lang == "en":
+        return str(run.describe())
+    return word("run", lang, seq=run.seq, as_of=run.as_of or "-")
+
+
+def _compared(result: CheckResult, lang: str = "en") -> str:
     if result.baseline is not None:
-        return f"compared with the baseline {result.baseline}"
+        return word("compared.baseline", lang, path=result.baseline)
     if result.previous is None:
-        return "first run in the history: no change to show"
-    same = " (same inputs)" if result.previous.fingerprint == result.run.fingerprint else ""
-    return f"compared with {result.previous.describe()}{same}"
+        return word("compared.first", lang)
+    same = word("same-inputs", lang) if getattr(result, "same_inputs", False) else ""
+    return word("compared.run", lang, run=_describe(result.previous, lang)) + same
 
 
-def _sources_moved(result: CheckResult) -> list[str]:
+def _sources_moved(result: CheckResult, lang: str = "en") -> list[str]:
     """A line per renamed source and one for the sources gone since the compared run."""
-    out = [
-        f"{new} compared with {old} (the same name but for its dates or copy marks)"
-        for old, new in result.renamed
-    ]
-    out += [
-        f"in this run but could not be read, read in the one compared with: {file} ({why})"
-        for file, why in result.unreadable
-    ]
+    out = [word("moved.renamed", lang, new=new, old=old) for old, new in result.renamed]
+    out += [word("moved.unreadable", lang, file=file, why=why) for file, why in result.unreadable]
     if result.gone:
-        out.append(f"not in this run, in the one compared with: {', '.join(result.gone)}")
+        out.append(word("moved.gone", lang, files=", ".join(result.gone)))
     # the deals of a file that cannot be read are not known to be deleted: said apart
     unread = {file for file, _ in result.unreadable}
-    for hidden, head in (
-        (False, "deals gone since the run compared with, in no file now"),
-        (True, "deals not seen since the run compared with, their file could not be read"),
-    ):
+    for hidden, head in ((False, "moved.deals-gone"), (True, "moved.deals-unseen")):
         names = [
             f"{label or deal} ({file})"
             for file, _, deal, label in result.deals_gone
             if (file in unread) == hidden
         ]
         if names:
-            out.append(f"{head} ({len(names)}): {listed(names)}")
+            out.append(word(head, lang, n=len(names), names=listed(names)))
     return out
 
 
-def render_text(result: CheckResult, style: Style = _plain) -> str:
-    """The compact table for the terminal."""
-    rows = [HEADERS] + [
-        (ln.metric, ln.where, ln.value, ln.limit, ln.change, ln.status) for ln in lines(result.rows)
+def render_text(result: CheckResult, style: Style = _plain, lang: str | None = None) -> str:
+    """The compact table for the terminal; a breach line is followed by what to fix."""
+    lang = _lang(result, lang)
+    shown = _lines(result, lang)
+    rows = [headers(lang)] + [
+        (ln.metric, ln.where, ln.value, ln.limit, ln.change, status_text(ln.status, lang))
+        for ln in shown
     ]
     widths = [max(len(r[i]) for r in rows) for i in range(len(HEADERS))]
     widths[1] = min(widths[1], 56)
@@ -214,13 +281,18 @@ def render_text(result: CheckResult, style: Style = _plain) -> str:
             tail = style(tail, fg=COLOURS.get(status), bold=status == "fail")
         return "  ".join([*left, *right, tail]).rstrip()
 
+    run = _describe(result.run, lang)
     head = [
-        f"{result.run.describe()}, inputs {result.run.fingerprint[:12]}; {_compared(result)}",
-        *_sources_moved(result),
+        f"{run}, {word('inputs', lang, fp=result.run.fingerprint[:12])}; {_compared(result, lang)}",
+        *_sources_moved(result, lang),
         fmt(rows[0]),
     ]
-    body = [fmt(r, r[5]) for r in rows[1:]]
-    verdict = _verdict(result)
+    body: list[str] = []
+    for ln, r in zip(shown, rows[1:], strict=True):
+        body.append(fmt(r, ln.status))
+        if ln.fix:
+            body.append(f"    -> {ln.fix}")
+    verdict = _verdict(result, lang)
     colour = "red" if result.exit_code else "green"
     return "\n".join([*head, *body, style(verdict, fg=colour, bold=True)]) + "\n"
 
@@ -234,7 +306,8 @@ def to_json(result: CheckResult) -> dict[str, Any]:
         "status": "fail" if result.exit_code else "pass",
         "exit_code": result.exit_code,
         "run": {"seq": run.seq, "as_of": run.as_of, "fingerprint": run.fingerprint},
-        "inputs": [{"file": f, "sha256": h} for f, h in run.inputs],
+        # in name order whatever the order of FILES (it changes no other output either)
+        "inputs": [{"file": f, "sha256": h} for f, h in sorted(run.inputs)],
         "compared_with": (
             {"baseline": str(result.baseline)}
             if result.baseline is not None
@@ -270,8 +343,11 @@ def render_json(result: CheckResult) -> str:
     return json.dumps(to_json(result), ensure_ascii=False, indent=2) + "\n"
 
 
-def render_junit(result: CheckResult) -> str:
-    """JUnit XML: one test case per threshold and source, a failure element for a breach."""
+def render_junit(result: CheckResult, lang: str | None = None) -> str:
+    """JUnit XML: one test case per threshold and source, a failure element for a breach
+    (its text: what to fix, the threshold's note included)."""
+    lang = _lang(result, lang)
+    advice = getattr(result, "advice", None) or {}
     rows = result.rows
     failures = sum(1 for r in rows if r.status == "fail")
     skipped = sum(1 for r in rows if r.status == "n/a")
@@ -297,18 +373,29 @@ def render_junit(result: CheckResult) -> str:
             name=f"{t.metric} {limit_text(t)} [{r.where}]",
             time="0",
         )
-        detail = (
-            f"{t.metric} = {value} ({r.where}); limit {limit_text(t)}; "
-            f"change {change_text(t.metric, r.change)}"
+        detail = word(
+            "junit.detail",
+            lang,
+            metric=t.metric,
+            value=value,
+            where=r.where,
+            limit=limit_text(t, lang),
+            change=change_text(t.metric, r.change),
         )
+        fix = fix_text(r, advice.get((t.metric, r.metric.file, r.metric.sheet)), lang)
         if r.status == "fail":
-            ET.SubElement(case, "failure", message=detail, type="threshold").text = (
-                t.note or info(t.metric).en
+            ET.SubElement(case, "failure", message=detail, type="threshold").text = fix or (
+                info(t.metric).ja if lang == "ja" else info(t.metric).en
             )
         elif r.status == "warn":
-            ET.SubElement(case, "system-out").text = f"warning: {detail}"
+            text = word("junit.warning", lang, detail=detail)
+            ET.SubElement(case, "system-out").text = f"{text}\n{fix}" if fix else text
         elif r.status == "n/a":
-            ET.SubElement(case, "skipped", message=f"not judged ({r.why_not_judged}): {detail}")
+            ET.SubElement(
+                case,
+                "skipped",
+                message=word("junit.not-judged", lang, why=r.why_not_judged, detail=detail),
+            )
     ET.indent(suites)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, "unicode") + "\n"
 
@@ -317,24 +404,49 @@ def _md(text: str) -> str:
     return text.replace("|", "\\|")
 
 
-def render_markdown(result: CheckResult) -> str:
-    """A summary a team can paste in a chat: the verdict and the compact table."""
+def render_markdown(result: CheckResult, lang: str | None = None) -> str:
+    """A summary a team can paste in a chat or mail: the verdict, what to fix (one bullet per
+    breach), then the compact table with the breaches first."""
+    lang = _lang(result, lang)
     mark = {"pass": "✅", "warn": "⚠️", "fail": "❌", "n/a": "–"}
+    shown = _lines(result, lang)
     out = [
-        f"**{_verdict(result)}**",
+        f"**{_verdict(result, lang)}**",
         "",
-        f"{result.run.describe()}; {_compared(result)}",
-        *[f"\n{_md(line)}" for line in _sources_moved(result)],
+        f"{_describe(result.run, lang)}; {_compared(result, lang)}",
+        *[f"\n{_md(line)}" for line in _sources_moved(result, lang)],
+    ]
+    breaches = [ln for ln in shown if ln.status in ORDER]
+    if breaches:
+        out += ["", f"### {word('md.fix', lang)}", ""]
+        for ln in sorted(breaches, key=lambda ln: ORDER[ln.status]):
+            head = (
+                f"- {mark[ln.status]} `{ln.metric}` {_md(ln.where)}: {ln.value} "
+                f"({ln.limit}, {ln.change})"
+            )
+            out.append(f"{head}  \n  {_md(ln.fix)}" if ln.fix else head)
+        out += ["", f"### {word('md.all', lang)}"]
+    h = headers(lang)
+    out += [
         "",
-        "| metric | where | value | limit | change | status |",
+        "| " + " | ".join(h) + " |",
         "| --- | --- | ---: | ---: | ---: | --- |",
     ]
-    for ln in lines(result.rows):
+    for ln in sorted(shown, key=lambda ln: ORDER.get(ln.status, 2)):
         out.append(
             f"| `{ln.metric}` | {_md(ln.where)} | {ln.value} | {ln.limit} | {ln.change} "
-            f"| {mark.get(ln.status, '')} {ln.status} |"
+            f"| {mark.get(ln.status, '')} {status_text(ln.status, lang)} |"
         )
     return "\n".join(out) + "\n"
+
+
+def render_failure(message: str, code: int, lang: str = "en") -> str:
+    """The Markdown left in ``--out`` by a check that could not run (exit 2 or 130): a mail
+    sent on a non-zero exit says so, instead of last week's report looking current."""
+    return (
+        f"**{word('failed.title', lang)}**\n\n{_md(message)}\n\n"
+        f"{word('failed.body', lang, code=code)}\n"
+    )
 
 
 RENDERERS: dict[str, tuple[str, Callable[[CheckResult], str]]] = {
@@ -345,7 +457,9 @@ RENDERERS: dict[str, tuple[str, Callable[[CheckResult], str]]] = {
 
 __all__ = [
     "RENDERERS",
+    "fix_text",
     "lines",
+    "render_failure",
     "render_json",
     "render_junit",
     "render_markdown",

@@ -5,8 +5,10 @@ as :class:`~.dates.DateToken` per distinct value. Out: ``YYYY-MM-DD`` strings in
 findings. Two things come from context, never from one cell alone:
 
 * day-first or month-first for 03/04/2026 shapes, per source file+sheet and field, from that
-  column's unambiguous values (25/03/2026 can only be day-first); undecidable -> the default
-  of rules/normalize.yaml with a finding on every ambiguous cell;
+  column's unambiguous values (25/03/2026 can only be day-first), else from the other date
+  columns of the same sheet when they agree (a US export's Close Date proves its Last
+  Modified); undecidable -> the default of rules/normalize.yaml with a finding on every
+  ambiguous cell;
 * the year of 3/31, 3月末, Q1: the candidate nearest to another date of the same row, else to
   the middle of the column's dates in that sheet, else of the sheet's dates, else to the
   reference date (for a field that cannot lie ahead, such as created_at: the latest candidate
@@ -107,8 +109,13 @@ def normalize_date_columns(
             ahead = approx & forward
         columns.append(_Column(name, codes, uniques, tokens, special, ahead, forward=forward))
     _short_era_dates(columns, rules, gcodes, glabels, today)
-    for c in columns:
-        _resolve_orders(c, col, rules, gcodes, glabels)
+    # each column's own evidence of its order, per sheet: a column none of whose values decides
+    # it takes the order the sheet's other date columns prove (a US export's Close Date
+    # 12/21/2026 makes its Last Modified 03/04/2026 month-first too)
+    proofs = [_order_evidence(c, gcodes, len(glabels)) for c in columns]
+    for i, c in enumerate(columns):
+        others = [(columns[j], *proofs[j]) for j in range(len(columns)) if j != i]
+        _resolve_orders(c, col, rules, gcodes, glabels, others)
         c.ordinal = _ordinals(c)
     # Years from the row, column and sheet first; the reference date is only the last resort,
     # so when it is derived from the data it is derived from what needed none.
@@ -234,12 +241,23 @@ def _short_era_dates(
                     c.special[pos] = True
 
 
+def _order_evidence(c: _Column, gcodes: np.ndarray, ng: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per sheet (group): how many values of the column can only be day-first, and how many
+    only month-first."""
+    evidence = np.array([t.evidence for t in c.tokens], dtype=object)[c.codes]
+    return (
+        np.bincount(gcodes[evidence == "day-first"], minlength=ng),
+        np.bincount(gcodes[evidence == "month-first"], minlength=ng),
+    )
+
+
 def _resolve_orders(
     c: _Column,
     col: Collector,
     rules: NormalizeRules,
     gcodes: np.ndarray,
     glabels: list[tuple[str, str]],
+    others: list[tuple[_Column, np.ndarray, np.ndarray]] | None = None,
 ) -> None:
     kinds = np.array([t.kind for t in c.tokens], dtype=object)[c.codes]
     ambiguous = kinds == "order"
@@ -260,9 +278,21 @@ def _resolve_orders(
     for g, (file, sheet) in enumerate(glabels):
         d, m = int(day_first[g]), int(month_first[g])
         order = "day-first" if d > m else "month-first" if m > d else default
+        sibling = None if d or m else _sibling_order(others or [], g, gcodes)
+        if sibling is not None:
+            order = sibling[0]
         orders.append(order)
-        decided.append(bool(d or m))
+        decided.append(bool(d or m) or sibling is not None)
         if not amb_count[g]:
+            continue
+        if sibling is not None:
+            _, by, example = sibling
+            msg = (
+                f"{amb_count[g]} ambiguous date(s) like 03/04 read {order}: no value of this "
+                f"column decides it, and the sheet's {by} can only be {order} (e.g. '{example}')"
+            )
+            issue = Issue("normalize.date-order-inferred", msg, action="none")
+            col.sheet_level(c.name, file, sheet, issue, example)
             continue
         example = _example(c, gcodes, g, "day-first" if order == "day-first" else "month-first")
         if d and m:
@@ -299,6 +329,21 @@ def _resolve_orders(
                 cache[key] = resolved
             token = cache[key]
         c.resolved[int(pos)] = token
+
+
+def _sibling_order(
+    others: list[tuple[_Column, np.ndarray, np.ndarray]], g: int, gcodes: np.ndarray
+) -> tuple[str, str, str] | None:
+    """The order the other date columns of sheet ``g`` prove, with their names and an example
+    value; None when none proves one, or when they disagree (then the column's own default
+    and its finding stand)."""
+    day = [o for o, d, _ in others if int(d[g])]
+    month = [o for o, _, m in others if int(m[g])]
+    if bool(day) == bool(month):
+        return None
+    order = "day-first" if day else "month-first"
+    by = day or month
+    return order, ", ".join(o.name for o in by), _example(by[0], gcodes, g, order)
 
 
 def _example(c: _Column, gcodes: np.ndarray, g: int, evidence: str) -> str:
