@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..columnar import map_values
+from ..columnar import as_texts, map_values
 from ..normalize.readings import match_readings
 
 #: a shared reading held by more records than this says nothing (a common word)
@@ -57,8 +57,11 @@ def reading_links(
     from ..normalize.readings import is_japanese
 
     ok = record_of_row >= 0
-    rows = pd.DataFrame({"rec": record_of_row[ok], "name": names.to_numpy(dtype=object)[ok]})
-    rows = rows[rows["name"].astype(str) != ""].drop_duplicates()
+    # the names stay Python texts (an object column): pandas 3 would make an Arrow column of
+    # them, and every name read, tested and looked up below would be made from it again
+    written = pd.Series(as_texts(names)[ok], dtype=object)
+    rows = pd.DataFrame({"rec": record_of_row[ok], "name": written})
+    rows = rows[written.to_numpy() != ""].drop_duplicates()
     if rows.empty:
         return pair, shared
     script = {n: is_japanese(str(n)) for n in pd.unique(rows["name"])}
@@ -169,7 +172,7 @@ def _kana_links(
             name = name.replace(f, "")
         return name.replace(" ", "").replace("\u3000", "")
 
-    names = rows["name"].astype(str).map(bare)
+    names = map_values(rows["name"], bare)
     kana = names.map(lambda n: bool(n) and bool(_KANA_ONLY.fullmatch(n)))
     kanji = names.map(lambda n: bool(_KANJI.search(n)))
     # a name of katakana and kanji (ヤマダ電工) is read against the kanji names too: 山田電工
