@@ -143,6 +143,27 @@ def test_surname_alone_with_another_mobile_is_only_worth_a_review() -> None:
     assert list(zip(*links)) == [((), ("s?:岡本",), (), ())] * 2
 
 
+def test_one_name_on_many_records_is_read_once_and_linked_per_company() -> None:
+    """A tracker writes one person on many rows: the name is read once, each company's records
+    are still linked on their own (C and D each hold a surname alone and its full name)."""
+    people = [("岡本", "岡本", ""), ("岡本 大輔", "岡本", "大輔")] * 2
+    asked: list[str] = []
+
+    def read(s: str) -> str:
+        asked.append(s)
+        return {"岡本": "okamoto", "大輔": "daisuke"}.get(s, "")
+
+    links = person_links(
+        np.array([0, 1, 2, 3, 0, 1]),
+        np.array(["C", "C", "D", "D"], dtype=object),
+        *(pd.Series([p[i] for p in people + people[:2]]) for i in range(3)),
+        read=read,
+    )
+    assert list(zip(*links)) == [(("s:岡本",), (), (), ())] * 4
+    # 岡本 as the surname alone, then the full name's parts
+    assert sorted(asked) == ["大輔", "岡本", "岡本"]
+
+
 def test_romanised_name_links_to_kanji_in_either_order() -> None:
     out = _links(
         [

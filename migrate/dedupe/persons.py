@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from typing import Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -54,6 +55,29 @@ def _reading(last: str, first: str, full: str, read: Callable[[str], str]) -> st
     else:
         words = read(full).split()
     return " ".join(sorted(words))
+
+
+class _Written(NamedTuple):
+    """What :func:`person_links` reads of one written name (full name, last and first name)."""
+
+    kind: Literal["alone", "ja", "latin", "skip"]  # skip: one Latin word, which part unknown
+    surname: str  # its surname as a key (a surname alone, a Japanese full name)
+    reading: str  # the surname alone's reading, else the name's sorted reading words
+    key: str  # the whole name as a key
+
+
+def _written(name: str, ln: str, fn: str, read: Callable[[str], str]) -> _Written:
+    """A written name read as :func:`person_links` files it."""
+    japanese = bool(JAPANESE.search(name))
+    words = K.person_words(name).split()
+    key = K.person_key(name)
+    if japanese and not fn and len(words) == 1:  # a surname written alone
+        return _Written("alone", key, read(name), key)
+    if len(words) < 2 and not (ln and fn):
+        return _Written("skip", "", "", key)
+    if japanese:
+        return _Written("ja", K.person_key(ln or words[0]), _reading(ln, fn, name, read), key)
+    return _Written("latin", "", " ".join(sorted(read(name).split())), key)
 
 
 def person_links(
@@ -103,22 +127,24 @@ def person_links(
     ja_by_reading: dict[tuple[str, str], set[str]] = defaultdict(set)
     recs_by_reading: dict[tuple[str, str], set[int]] = defaultdict(set)
     latin_by_reading: dict[tuple[str, str], set[int]] = defaultdict(set)
-    for rec, name, ln, fn in zip(*(frame[c].tolist() for c in frame.columns)):
-        company = str(rec_company[rec])
-        japanese = bool(JAPANESE.search(name))
-        words = K.person_words(name).split()
-        if japanese and not fn and len(words) == 1:  # a surname written alone
-            surname = K.person_key(name)
-            alone[(company, surname)].add(rec)
-            alone_reading[(company, surname)] = read(name)
+    # a tracker writes one person on many rows (records of several companies too): each distinct
+    # written name is read once, its records then filed by dictionary lookups alone
+    rows = [frame[c].tolist() for c in frame.columns]
+    written = {w: _written(*w, read) for w in set(zip(rows[1], rows[2], rows[3]))}
+    company_of = [str(c) for c in rec_company.tolist()]
+    for rec, name, ln, fn in zip(*rows):
+        kind, surname, reading, key = written[(name, ln, fn)]
+        if kind == "skip":
             continue
-        if len(words) < 2 and not (ln and fn):
-            continue  # one Latin word: which part of a name is unknown
-        reading = _reading(ln, fn, name, read) if japanese else " ".join(sorted(read(name).split()))
-        if japanese:
-            by_surname[(company, K.person_key(ln or words[0]))].add(rec)
+        company = company_of[rec]
+        if kind == "alone":
+            alone[(company, surname)].add(rec)
+            alone_reading[(company, surname)] = reading
+            continue
+        if kind == "ja":
+            by_surname[(company, surname)].add(rec)
             if reading:
-                ja_by_reading[(company, reading)].add(K.person_key(name))
+                ja_by_reading[(company, reading)].add(key)
         else:
             latin_words[rec].update(reading.split())
             if reading:
@@ -126,10 +152,10 @@ def person_links(
         if reading:
             recs_by_reading[(company, reading)].add(rec)
             # a record written in kanji and in romaji is one person under the kanji reading
-            if japanese or rec not in identity:
+            if kind == "ja" or rec not in identity:
                 identity[rec] = reading
         else:
-            identity.setdefault(rec, K.person_key(name))
+            identity.setdefault(rec, key)
 
     # only the records with a link hold a set (a few of the company's records)
     link: dict[int, set[str]] = defaultdict(set)

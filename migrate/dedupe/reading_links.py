@@ -27,17 +27,19 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..columnar import map_values
+from ..columnar import as_texts, map_values
 from ..normalize.readings import match_readings
 
 #: a shared reading held by more records than this says nothing (a common word)
 MAX_SHARED = 20
+# the columns a pair of tied records is judged by (reading_decisions)
+_JUDGED = ("_key", "domain", "phone", "reading_shared")
 # a name in kana alone (katakana, hiragana, the long mark, a middle dot), and one with kanji
 _KANA_ONLY = re.compile(r"[\u3040-\u30ff\uff66-\uff9f・ー]+")
 _KANJI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -55,8 +57,11 @@ def reading_links(
     from ..normalize.readings import is_japanese
 
     ok = record_of_row >= 0
-    rows = pd.DataFrame({"rec": record_of_row[ok], "name": names.to_numpy(dtype=object)[ok]})
-    rows = rows[rows["name"].astype(str) != ""].drop_duplicates()
+    # the names stay Python texts (an object column): pandas 3 would make an Arrow column of
+    # them, and every name read, tested and looked up below would be made from it again
+    written = pd.Series(as_texts(names)[ok], dtype=object)
+    rows = pd.DataFrame({"rec": record_of_row[ok], "name": written})
+    rows = rows[written.to_numpy() != ""].drop_duplicates()
     if rows.empty:
         return pair, shared
     script = {n: is_japanese(str(n)) for n in pd.unique(rows["name"])}
@@ -167,7 +172,7 @@ def _kana_links(
             name = name.replace(f, "")
         return name.replace(" ", "").replace("\u3000", "")
 
-    names = rows["name"].astype(str).map(bare)
+    names = map_values(rows["name"], bare)
     kana = names.map(lambda n: bool(n) and bool(_KANA_ONLY.fullmatch(n)))
     kanji = names.map(lambda n: bool(_KANJI.search(n)))
     # a name of katakana and kanji (ヤマダ電工) is read against the kanji names too: 山田電工
@@ -236,6 +241,9 @@ def reading_decisions(frame: pd.DataFrame) -> pd.DataFrame:
     if "reading_pair" not in frame or not len(frame):
         return pd.DataFrame(columns=columns)
     tracker = frame[frame["existing_id"].astype(str) == ""] if "existing_id" in frame else frame
+    # each record as a plain dict of what a pair is judged by: a pair's two rows taken from
+    # the frame (``iloc``) cost a Series each, for the thousands of tied pairs
+    records = tracker[[c for c in _JUDGED if c in tracker]].to_dict("records")
     out: list[tuple[str, str, str]] = []
     for column, decision in (("reading_pair", "same"), ("reading_shared", "review")):
         holders: dict[str, list[int]] = {}
@@ -246,7 +254,7 @@ def reading_decisions(frame: pd.DataFrame) -> pd.DataFrame:
         for recs in holders.values():
             for x in range(len(recs)):
                 for y in range(x + 1, len(recs)):
-                    a, b = tracker.iloc[recs[x]], tracker.iloc[recs[y]]
+                    a, b = records[recs[x]], records[recs[y]]
                     if column == "reading_shared" and not _across(a, b):
                         continue
                     d = decision
@@ -254,18 +262,19 @@ def reading_decisions(frame: pd.DataFrame) -> pd.DataFrame:
                         d = "review"  # the names read alike, their contact details do not
                     out.append((str(a["_key"]), str(b["_key"]), d))
     # a shared code makes a reading pair's review a decision (the code's decision comes first)
-    out = _code_decisions(tracker, {(a, b) for a, b, _ in out}) + out
+    out = _code_decisions(tracker, records, {(a, b) for a, b, _ in out}) + out
     decided = pd.DataFrame(out, columns=columns).drop_duplicates(["left_key", "right_key"])
     return decided.reset_index(drop=True)
 
 
 def _code_decisions(
-    tracker: pd.DataFrame, linked: set[tuple[str, str]]
+    tracker: pd.DataFrame, records: list[dict[str, Any]], linked: set[tuple[str, str]]
 ) -> list[tuple[str, str, str]]:
     """Records that share a customer code (取引先コード) and whose names the reading pass linked
     (an ERP's ナニワコウギョウ beside 浪速工業: a review pair alone) are the same company, unless
     a domain or a phone on both sides differs (then review). A code whose names are not alike
-    is reported by normalize (normalize.company-code-conflict) and decides nothing here."""
+    is reported by normalize (normalize.company-code-conflict) and decides nothing here.
+    ``records``: the tracker's records as :func:`reading_decisions` judges them."""
     if "code" not in tracker:
         return []
     holders: dict[str, list[int]] = {}
@@ -278,7 +287,7 @@ def _code_decisions(
             continue
         for x in range(len(recs)):
             for y in range(x + 1, len(recs)):
-                a, b = tracker.iloc[recs[x]], tracker.iloc[recs[y]]
+                a, b = records[recs[x]], records[recs[y]]
                 ka, kb = str(a["_key"]), str(b["_key"])
                 if (ka, kb) not in linked and (kb, ka) not in linked:
                     continue
@@ -287,14 +296,14 @@ def _code_decisions(
     return out
 
 
-def _across(a: pd.Series, b: pd.Series) -> bool:
+def _across(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     """The two records hold a shared reading from names of different scripts."""
     ta = {t[:2] for t in a.get("reading_shared") or ()}
     tb = {t[:2] for t in b.get("reading_shared") or ()}
     return bool(ta) and bool(tb) and ta != tb
 
 
-def _differ(a: pd.Series, b: pd.Series, column: str) -> bool:
+def _differ(a: Mapping[str, Any], b: Mapping[str, Any], column: str) -> bool:
     """Both records hold values in ``column`` and share none."""
     va, vb = set(a.get(column) or ()), set(b.get(column) or ())
     return bool(va) and bool(vb) and not (va & vb)
