@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .. import findings as fnd
-from ..columnar import by_value
+from ..columnar import by_value, group_codes
 from ..lead_lists import lead_not_deal
 from ..schema import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, cell_text, is_blank
 from .model import Requirement, StageModel
@@ -111,7 +111,7 @@ def check_stage_consistency(
     deal_rows = ~lead_not_deal(deals).to_numpy(dtype=bool)
     # where every deal stands, once: each requirement's findings take their rows' places
     where = where_columns(deals)
-    sheets = _sheet_codes(where)
+    sheets = group_codes(where["file"], where["sheet"])  # each deal's sheet as a number
     parts = []
     for req in model.requirements:
         applies = np.isin(stages, list(req.applies_to) + ([""] if req.no_stage else []))[
@@ -202,15 +202,9 @@ def _stage_said(stage: str) -> str:
     return f"stage '{stage}'" if stage else "no stage"
 
 
-def _sheet_codes(where: dict[str, np.ndarray]) -> np.ndarray:
-    """Each row's sheet (file and sheet, from :func:`where_columns`) as a number."""
-    files = pd.factorize(where["file"])[0].astype(np.int64)
-    names, distinct = pd.factorize(where["sheet"])
-    return pd.factorize(files * max(len(distinct), 1) + names)[0]
-
-
 def _sheet_has(deals: pd.DataFrame, field: str, sheet: np.ndarray) -> np.ndarray:
-    """Rows of a sheet (``sheet``: :func:`_sheet_codes`) where some deal fills ``field``."""
+    """Rows of a sheet (``sheet``: each row's sheet as a number) where some deal fills
+    ``field``."""
     filled = ~_values(deals, field, is_blank).astype(bool)
     having = np.zeros(int(sheet.max(initial=-1)) + 1, dtype=bool)
     having[sheet[filled]] = True
