@@ -123,6 +123,17 @@ def map_values(values: pd.Series, fn: Callable[[Any], Any], dtype: Any = "object
     return pd.Series(by_value(values, fn), index=values.index, dtype=dtype)
 
 
+def group_codes(*columns: Any) -> np.ndarray:
+    """Each row's combination of the columns' values (sequences of equal length) as a number
+    from 0: the codes of each column's distinct values combined, not a tuple made per row."""
+    combined = np.zeros(len(columns[0]), dtype=np.int64)
+    for values in columns:
+        codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=False)
+        # renumbered after each column, so the product never outgrows the rows
+        combined = pd.factorize(combined * max(len(uniques), 1) + codes)[0].astype(np.int64)
+    return combined
+
+
 def empty_cells(cells: np.ndarray) -> np.ndarray:
     """True where a cell of an object array holds nothing: missing (None, NaN, NaT, pd.NA) or ''.
 

@@ -28,7 +28,7 @@ from typing import Any
 import pandas as pd
 
 from . import findings as fnd
-from .columnar import by_value, map_values
+from .columnar import coded_by_value, map_values
 from .schema import ROW_KEY, SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, cell_text, is_blank
 
 OBJECTS = (("company", "company_id"), ("contact", "contact_id"), ("deal", "deal_id"))
@@ -154,10 +154,11 @@ def object_statuses(
         }
     )
     ids_of = ids_of.sort_values(["deal_id", "contact_id"], kind="stable")
+    # each id's first row in that order; a person's id before a company's
     row_of: dict[str, str] = {}
-    for id_col in ("contact_id", "company_id"):
-        for key, ident in zip(ids_of[ROW_KEY], ids_of[id_col]):
-            row_of.setdefault(ident, key)
+    for id_col in ("company_id", "contact_id"):
+        first = ids_of.drop_duplicates(id_col)
+        row_of.update(zip(first[id_col], first[ROW_KEY]))
     target_row = map_values(carrier, lambda c: row_of.get(c, "") if c else "")
     into = left_out & (target_row != "")
     out.loc[into, "_status"] = "merged"
@@ -179,12 +180,15 @@ def object_statuses(
 
 
 def _ids(values: pd.Series) -> set[str]:
-    return set(by_value(values, cell_text)) - {""}
+    """The ids of a column as texts, blanks left out (each distinct value read once)."""
+    return set(coded_by_value(values, cell_text)[1]) - {""}
 
 
 def _deals_left_out(records: pd.DataFrame, deals: pd.DataFrame) -> list[fnd.Finding]:
     """A warning for each deal with an amount that reached no deal file."""
-    if deals.empty or "amount" not in deals.columns:
+    # a deal's place is its first row's status: when no row's is one of these, none is
+    left = records["deal_status"].isin(["lead", "not-exported"])
+    if deals.empty or "amount" not in deals.columns or not left.any():
         return []
     status = (
         records.loc[records["deal_id"] != "", ["deal_id", "deal_status"]]

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from .columnar import by_value
-from .schema import SOURCE_FILE, SOURCE_SHEET
+from .columnar import by_value, group_codes
+from .schema import SOURCE_FILE, SOURCE_SHEET, flags
 from .schema import cell_text as text
 
 #: The lead status of a lead list's row (rules/stages.yaml ``lead_statuses``: new, working,
@@ -44,12 +45,12 @@ def deal_fields(frame: pd.DataFrame) -> pd.Series:
     """True for the rows that carry a deal field: an amount other than 0, a close date, a
     deal name with a letter."""
     amount = pd.to_numeric(_column(frame, "amount"), errors="coerce")
-    close = _column(frame, "close_date").map(text) != ""
+    close = flags(_column(frame, "close_date"), text)
     if "deal_name" in frame.columns and len(frame):
-        name = pd.Series(by_value(frame["deal_name"], _has_letters), index=frame.index)
+        name = flags(frame["deal_name"], _has_letters)
     else:
         name = pd.Series(False, index=frame.index)
-    return (amount.notna() & (amount != 0)) | close | name.astype(bool)
+    return (amount.notna() & (amount != 0)) | close | name
 
 
 def lead_list_rows(frame: pd.DataFrame, person: pd.Series) -> pd.Series:
@@ -57,11 +58,30 @@ def lead_list_rows(frame: pd.DataFrame, person: pd.Series) -> pd.Series:
     at least one of whose rows is ``person`` (at a person-level stage)."""
     if frame.empty:
         return pd.Series(False, index=frame.index, dtype=bool)
-    sheet = _column(frame, SOURCE_FILE).map(text) + "|" + _column(frame, SOURCE_SHEET).map(text)
-    by_sheet = pd.DataFrame({"sheet": sheet, "deal": deal_fields(frame), "person": person})
-    per_sheet = by_sheet.groupby("sheet", sort=False).agg({"deal": "any", "person": "any"})
-    lists = set(per_sheet.index[~per_sheet["deal"] & per_sheet["person"]])
-    return sheet.isin(lists)
+    sheet = _sheets(frame)
+    lists = _any_per_sheet(sheet, person) & ~_any_per_sheet(sheet, deal_fields(frame))
+    return pd.Series(lists[sheet], index=frame.index, dtype=bool)
+
+
+def may_hold_lead_lists(frame: pd.DataFrame) -> bool:
+    """Whether some sheet's rows carry no deal field at all: a tracker whose every sheet holds
+    deals has no lead list, and whose rows are people need not be asked."""
+    if frame.empty:
+        return False
+    sheet = _sheets(frame)
+    return not _any_per_sheet(sheet, deal_fields(frame)).all()
+
+
+def _sheets(frame: pd.DataFrame) -> np.ndarray:
+    """Each row's source sheet (file and sheet) as a number."""
+    return group_codes(*(by_value(_column(frame, c), text) for c in (SOURCE_FILE, SOURCE_SHEET)))
+
+
+def _any_per_sheet(sheet: np.ndarray, rows: pd.Series) -> np.ndarray:
+    """Per sheet number, whether one of its rows is True in ``rows``."""
+    out = np.zeros(int(sheet.max(initial=-1)) + 1, dtype=bool)
+    out[sheet[rows.to_numpy(dtype=bool)]] = True
+    return out
 
 
 def lead_rows(frame: pd.DataFrame) -> pd.Series:

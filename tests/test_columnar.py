@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from migrate.columnar import as_texts, empty_cells, filled_cells
+from migrate.columnar import as_texts, empty_cells, filled_cells, group_codes
 
 
 def _objects(values: list[object]) -> np.ndarray:
@@ -69,3 +69,11 @@ def test_as_texts_is_astype_str(series: pd.Series) -> None:
     assert got.dtype == object
     assert [type(v) for v in got] == [type(v) for v in expected]
     assert pd.Series(got).equals(pd.Series(expected))
+
+
+def test_group_codes_number_each_combination_in_order_of_first_appearance() -> None:
+    files = ["a", "a", "b", "a", None, None, "b"]
+    sheets = ["x", "y", "x", "x", "x", float("nan"), "x"]
+    expect = pd.factorize(pd.Series(list(zip(files, sheets)), dtype=object))[0]
+    assert group_codes(files, sheets).tolist() == expect.tolist() == [0, 1, 2, 0, 3, 4, 2]
+    assert group_codes(np.array([], dtype=object)).tolist() == []

@@ -1374,3 +1374,20 @@ def test_open_deals_only_on_a_hidden_sheet_get_a_warning_and_a_hidden_list_no_fi
     assert read["sheet"].tolist() == ["旧データ"]
     rows = res.crosswalk[res.crosswalk["source_sheet"] == "旧データ"]
     assert set(rows["status"]) <= {"exported", "merged"} and len(rows) == 2
+
+
+@pytest.mark.parametrize(
+    "xml",
+    [
+        pytest.param(b'<row r="1"><c r="A1"><v>1</v></c><c r="B1"><v>2</v></c></row>', id="plain"),
+        pytest.param(b'<x:row r="1"><x:c r="A1"><x:v>1</x:v></x:c><x:c r="B1">', id="prefixed"),
+        pytest.param(b'<c r="A1"><v>1</v></c><x:c r="B1"><x:v>2</x:v></x:c><c r="C1">', id="mixed"),
+        pytest.param(b"<row/><v>1</v>", id="no-cell"),
+    ],
+)
+def test_a_cells_start_is_found_as_both_searches_back_to_the_start_find_it(xml: bytes) -> None:
+    from migrate.ingest.readers import _cell_start
+
+    for end in range(-1, len(xml) + 1):
+        both = max(xml.rfind(b"<c ", 0, end), xml.rfind(b":c ", 0, end))
+        assert _cell_start(xml, end) == both, end

@@ -69,6 +69,40 @@ def test_date_and_probability_checks_read_cells_of_any_type(model: StageModel) -
     assert no_day["rule"].tolist() == ["stages.won-probability-not-100"]
 
 
+def test_messages_made_per_distinct_value_read_as_each_row_would(model: StageModel) -> None:
+    """Each finding's message names its own stage and value, though one message is made per
+    distinct (stage, check, value): repeated dates, two stages, a blank stage."""
+    deals = _deals(
+        *(
+            {"stage": stage, "updated_at": day, "close_date": day, "owner": "", "amount": 1.0}
+            for stage in ("opportunity", "proposal", "")
+            for day in ("2023-01-05", "2023-01-05", "2023-02-01", "2024-05-31")
+        ),
+        {"stage": "won", "amount": 1.0, "close_date": "2024-01-05", "owner": "山田"},
+    )
+    found = check_stage_consistency(deals, model, TODAY, stale_days=30)
+    texts = {r.id: r.message.get("en") for r in model.requirements}
+    stages = deals["stage"].to_numpy()[found["row"].to_numpy() - 2]
+    for rule, message, shown, stage in zip(
+        found["rule"], found["message"], found["original"], stages, strict=True
+    ):
+        said = f"stage '{stage}'" if stage else "no stage"
+        assert message.startswith(f"{texts[rule]} ({said}: ")
+        assert shown in message
+    assert {"stages.stale", "stages.owner-missing"} <= set(found["rule"])
+
+
+def test_row_numbers_of_an_integer_column_read_as_each_cell_would() -> None:
+    from migrate.stages.checks import _number_or_none, _row_numbers
+
+    rows = pd.Series([5, None, 7, 5], dtype="Int64")
+    expect = [int(_number_or_none(v) or 0) for v in rows]
+    assert _row_numbers(pd.DataFrame({"_source_row": rows})).tolist() == expect == [5, 0, 7, 5]
+    mixed = pd.DataFrame({"_source_row": pd.Series([5, "7", None, 2.0], dtype=object)})
+    assert _row_numbers(mixed).tolist() == [5, 7, 0, 2]
+    assert _row_numbers(pd.DataFrame({"other": [1]})).tolist() == [0]
+
+
 def test_closed_evidence_per_row(model: StageModel) -> None:
     records = pd.DataFrame(
         {

@@ -638,7 +638,7 @@ def _scan_chunk(data: bytes, scan: _XmlScan) -> None:
             )
             if last >= 0:
                 break
-        start = max(data.rfind(b"<c ", 0, last), data.rfind(b":c ", 0, last))
+        start = _cell_start(data, last)
         ref = _CELL_REF_RE.search(data, start, last) if start >= 0 else None
         bottom = int(ref.group(2)) if ref else top
         # more rows than the chunk's bytes could hold with a value each: rows without one
@@ -681,7 +681,7 @@ def _scan_chunk(data: bytes, scan: _XmlScan) -> None:
     if not _may_hold_formulas(data):
         return
     for m in _NO_VALUE_RE.finditer(data):
-        start = max(data.rfind(b"<c ", 0, m.start()), data.rfind(b":c ", 0, m.start()))
+        start = _cell_start(data, m.start())
         cell = _CELL_REF_RE.search(data, start, m.start()) if start >= 0 else None
         if cell:
             scan.formula_no_value.append((int(cell.group(2)), _col_index(cell.group(1))))
@@ -692,6 +692,14 @@ def _scan_chunk(data: bytes, scan: _XmlScan) -> None:
             ref = _CELL_REF_RE.search(m.group(1))
             if ref:
                 scan.errors[(int(ref.group(2)), _col_index(ref.group(1)))] = _unescape(m.group(2))
+
+
+def _cell_start(data: bytes, end: int) -> int:
+    """Where the last cell element (``<c `` or a prefixed ``<x:c ``) opening before ``end``
+    starts, -1 if none. The prefixed form is looked for only after the plain one: a sheet
+    without prefixes (nearly all) would otherwise be searched back to its start each time."""
+    plain = data.rfind(b"<c ", 0, end)
+    return max(plain, data.rfind(b":c ", plain + 1, end))
 
 
 def _may_hold_formulas(data: bytes) -> bool:

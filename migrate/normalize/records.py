@@ -25,7 +25,8 @@ import numpy as np
 import pandas as pd
 
 from ..amounts import ColumnUnits
-from ..schema import PROBABILITY_RANK, is_blank, load_schema
+from ..columnar import group_codes
+from ..schema import PROBABILITY_RANK, flags, is_blank, load_schema
 from .base import Issue, Outcome, distinct, settle, take
 from .codes import join_company_codes, join_record_ids
 from .collect import Collector
@@ -464,14 +465,14 @@ def _lead_source_from_name(out: pd.DataFrame, col: Collector, rules: NormalizeRu
         return
     source = out["lead_source"] if "lead_source" in out.columns else None
     blank = (
-        source.map(is_blank).to_numpy(dtype=bool)
+        flags(source, is_blank).to_numpy(dtype=bool)
         if source is not None
         else np.ones(len(out), dtype=bool)
     )
     if not blank.any():
         return
-    sheets = out.get("_source_sheet", pd.Series("", index=out.index)).astype(str)
-    files = out["_source_file"].astype(str)
+    sheets = out.get("_source_sheet", pd.Series("", index=out.index)).astype(str).to_numpy()
+    files = out["_source_file"].astype(str).to_numpy()
 
     def source_of(name: str) -> str:
         text = unicodedata.normalize("NFKC", name).lower()
@@ -483,12 +484,14 @@ def _lead_source_from_name(out: pd.DataFrame, col: Collector, rules: NormalizeRu
                 return src
         return ""
 
-    pairs = pd.Series(list(zip(sheets, files)), index=out.index)
-    named = {
-        pair: source_of(pair[0]) or source_of(PurePath(pair[1]).stem)
-        for pair in pairs[blank].drop_duplicates()
-    }
-    found = pairs.map(lambda pair: named.get(pair, "")).to_numpy(dtype=object)
+    # asked once per sheet with a blank source (each row's sheet and file as a number)
+    sheet = group_codes(sheets, files)
+    _, first = np.unique(sheet, return_index=True)
+    named = np.full(len(first), "", dtype=object)
+    for code in np.unique(sheet[blank]).tolist():
+        at = first[code]
+        named[code] = source_of(sheets[at]) or source_of(PurePath(files[at]).stem)
+    found = named[sheet]
     pos = np.flatnonzero(blank & (found != ""))
     if not len(pos):
         return

@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..schema import flags
 from .base import Issue, Outcome, distinct, settle, take
 from .collect import Collector
 from .config import NormalizeRules, StageRules, load_rules, stage_word_key
@@ -650,11 +651,11 @@ def lead_list_statuses(
     unqualified, a deal stage converted). Returns the positions of the lead list's rows whose
     word neither knows: :func:`assume_lead_status` makes them leads once the word is reported
     unknown."""
-    from ..lead_lists import LEAD_STATUS, lead_list_rows
+    from ..lead_lists import LEAD_STATUS, lead_list_rows, may_hold_lead_lists
 
     none = np.empty(0, dtype=np.int64)
     out[LEAD_STATUS] = pd.Series("", index=out.index, dtype=object)
-    if "stage" not in out.columns or not vocab.lead_statuses or out.empty:
+    if "stage" not in out.columns or not vocab.lead_statuses or not may_hold_lead_lists(out):
         return none
     codes, uniques = distinct(out["stage"])
     person_keys = set(vocab.person_keys)
@@ -667,7 +668,7 @@ def lead_list_statuses(
     people = pd.Series(False, index=out.index)
     for name in ("contact_name", "contact_last_name", "email"):
         if name in out.columns:
-            people |= out[name].map(lambda v: bool(clean_text(v))).astype(bool)
+            people |= flags(out[name], clean_text)
     said = pd.Series(take([r in person_keys for r in readings], codes), index=out.index)
     by_status = [s is not None and s[1] in person_keys for s in statuses]
     person = said.astype(bool) | (pd.Series(take(by_status, codes), index=out.index) & people)
