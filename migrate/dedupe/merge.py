@@ -40,6 +40,7 @@ from .entities import (
 from .ids import cell_texts, row_digests, stable_ids
 from .ids import digest as digest_of
 from .reading_links import reading_decisions
+from .revisions import revision_numbers
 from .settings import (
     Comparison,
     DedupeSettings,
@@ -51,6 +52,7 @@ from .settings import (
     load_stage_status,
 )
 from .survivorship import (
+    REVISION_COLUMN,
     alternates,
     closed_first,
     effective_date,
@@ -120,6 +122,9 @@ def find_duplicates(
     records = records.reset_index(drop=True)
     info = explain.row_info(records)
     work = _working_copy(records, info)
+    # the quote revision each row is (版 2, Q-2026-031-3): where no date orders two rows of a
+    # deal, the later revision is the more recent row (recency_rank, stage_guard)
+    work[REVISION_COLUMN] = revision_numbers(work, settings.deals.revisions)
     stage_order = load_stage_order(rules_dir)
     status_of = load_stage_status(rules_dir)
     effective = effective_date(work)  # recency and the stage guard both need it

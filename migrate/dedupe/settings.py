@@ -269,6 +269,19 @@ class LinkSettings:
 
 
 @dataclass(frozen=True)
+class Revisions:
+    """How a quote's revision shows (rules/dedupe.yaml deals.revisions)."""
+
+    # at the end of a tracker id: the suffix of a revision (Q-2026-031-2, -R2, Rev.3, _v2,
+    # (再見積)); its group ``n`` is the revision's number when it gives one
+    id_suffix: str = ""
+    # at the end of a deal name: a revision mark (再見積, 第2版, Rev.3), not part of the deal
+    name_marks: str = ""
+    # headers of an unmapped column that holds the revision number (版, Rev, Version)
+    headers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class EntitySettings:
     """One entity of the CRM merge (companies, contacts or deals)."""
 
@@ -288,6 +301,9 @@ class EntitySettings:
     # deals: words that, beside the company's names, name no deal (Pipedrive's default title
     # '<organisation> deal', 案件): such a name is no evidence (migrate/dedupe/entities.py)
     generic_names: tuple[str, ...] = ()
+    # deals: how a quote's revision shows (an id suffix, a mark in the name, a 版 column):
+    # migrate/dedupe/revisions.py
+    revisions: Revisions | None = None
     # e-mail domains of no company (the top level's free_mail_domains): the ``work_email``
     # strategy keeps an address of the company's own domain before one of these
     free_mail_domains: frozenset[str] = frozenset()
@@ -709,6 +725,7 @@ def _parse_entity(p: Problems, raw: Any, key: str) -> EntitySettings | None:
         "fields",
         "kinds",
         "generic_names",
+        "revisions",
     ]
     if not p.keys(raw, key, [*LINK_KEYS, *extra], ["blocking", "comparisons", "present_if"]):
         return None
@@ -760,6 +777,7 @@ def _parse_entity(p: Problems, raw: Any, key: str) -> EntitySettings | None:
         p.add(f"{key}.kinds", "expected a mapping of kind: [words]")
     return EntitySettings(
         link=link,
+        revisions=_parse_revisions(p, raw.get("revisions"), f"{key}.revisions"),
         kinds=tuple(kinds),
         generic_names=tuple(p.string_list(raw.get("generic_names"), f"{key}.generic_names")),
         present_if=present_if,
@@ -769,6 +787,32 @@ def _parse_entity(p: Problems, raw: Any, key: str) -> EntitySettings | None:
         source_priority=tuple(p.string_list(raw.get("source_priority"), f"{key}.source_priority")),
         conflicts=tuple(p.string_list(raw.get("conflicts"), f"{key}.conflicts")),
         fields=tuple(p.string_list(raw.get("fields"), f"{key}.fields")),
+    )
+
+
+def _parse_revisions(p: Problems, raw: Any, key: str) -> Revisions | None:
+    """deals.revisions: two regular expressions (each must compile and, for the id suffix,
+    may name its revision number as group ``n``) and the headers of a revision column."""
+    if raw is None:
+        return None
+    if not p.keys(raw, key, ["id_suffix", "name_marks", "headers"], []):
+        return None
+    patterns = {}
+    for name in ("id_suffix", "name_marks"):
+        value = raw.get(name) or ""
+        if not isinstance(value, str):
+            p.add(f"{key}.{name}", f"expected a regular expression, got {value!r}")
+            continue
+        try:
+            re.compile(value)
+        except re.error as e:
+            p.add(f"{key}.{name}", f"'{value}' is not a regular expression ({e})")
+            continue
+        patterns[name] = value
+    return Revisions(
+        id_suffix=patterns.get("id_suffix", ""),
+        name_marks=patterns.get("name_marks", ""),
+        headers=tuple(p.string_list(raw.get("headers"), f"{key}.headers")),
     )
 
 
