@@ -114,3 +114,32 @@ def test_sequential_ids_of_two_deals_of_one_customer_stay_apart() -> None:
     ]  # fmt: skip
     result = find_duplicates(frame([*rows, *_background()]))
     assert result.records.loc[0, "deal_id"] != result.records.loc[1, "deal_id"]
+
+
+TOHO = {"company_name": "株式会社東邦化学", "company_key": "東邦化学", "contact_name": "西村 拓也",
+        "_file": "案件登録申請一覧.xlsx", "_sheet": "登録案件", "deal_name": "品質管理SaaS",
+        "amount": 3_000_000.0, "close_date": "2026-12-20", "stage": "proposal"}  # fmt: skip
+
+
+def test_two_partners_registering_one_deal_are_at_least_a_review_pair() -> None:
+    rows = [
+        {**TOHO, "record_id": "REG-0091", "owner": "森田 翔", "created_at": "2026-08-01"},
+        {**TOHO, "record_id": "REG-0097", "owner": "井上 早紀", "created_at": "2026-10-01"},
+    ]
+    result = find_duplicates(frame([*rows, *_background()]))
+    pairs = result.pairs[result.pairs["entity"] == "deals"]
+    merged = result.records.loc[0, "deal_id"] == result.records.loc[1, "deal_id"]
+    assert len(pairs) == 1
+    # a person decides: two people registered it
+    assert not merged and pairs["status"].tolist() == ["review"]
+
+
+def test_two_deals_of_one_registration_sheet_stay_apart() -> None:
+    rows = [
+        {**TOHO, "record_id": "REG-0091", "owner": "森田 翔"},
+        {**TOHO, "record_id": "REG-0098", "owner": "井上 早紀", "deal_name": "品質管理SaaS 追加",
+         "amount": 800_000.0, "close_date": "2027-03-31"},
+    ]  # fmt: skip
+    result = find_duplicates(frame([*rows, *_background()]))
+    assert result.records.loc[0, "deal_id"] != result.records.loc[1, "deal_id"]
+    assert (result.pairs["entity"] != "deals").all()

@@ -626,6 +626,17 @@ def deal_records(
     # the id without a quote revision's suffix (Q-2026-031-2 -> Q-2026-031): the revision
     # comparison (rules/dedupe.yaml) takes two ids that extend one base id for one deal
     frame["record_base"] = at(R.base_ids(record_id, rules.revisions))
+    # one deal (name, amount and close date) listed twice in one sheet (a registration sheet:
+    # two partners registering one end user's deal): '' where one of them is missing
+    amount_text = pd.Series(frame["amount"], dtype=float).map(
+        lambda v: "" if np.isnan(v) else f"{v:.2f}"
+    )
+    parts = [frame["_namespace"], frame["deal_core"], amount_text, frame["close_date"]]
+    full = np.logical_and.reduce([pd.Series(c, dtype=object).to_numpy() != "" for c in parts])
+    joined = parts[0].astype(str)
+    for c in parts[1:]:
+        joined = joined + "|" + pd.Series(c, dtype=object).astype(str)
+    frame["sheet_deal"] = np.where(full, joined.to_numpy(dtype=object), "").astype(object)
     # '1' where the deal name has a revision mark (複合機リース（再見積）): its core names the
     # deal it revises (rules/dedupe.yaml, the revised_name comparison)
     frame["revised"] = at(pd.Series(np.where(unmarked != raw_name, "1", ""), dtype=object))
