@@ -307,6 +307,17 @@ def run(
                 },
             )
             found.append(export.findings)
+            # a deal's partner (代理店, Reseller) no import file keeps: the report says so
+            from .partners import partner_findings
+
+            found.append(
+                partner_findings(
+                    dedupe.deals,
+                    profile,
+                    rules.ingest[0].third_party_words,
+                    rules.legal_form_spellings,
+                )
+            )
             records = _apply_rejects(records, export.rejects)
     records, left_out = object_statuses(
         records, export, profile, dedupe.deals if export is not None else pd.DataFrame()
