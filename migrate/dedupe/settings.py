@@ -282,6 +282,18 @@ class Revisions:
 
 
 @dataclass(frozen=True)
+class LineItems:
+    """How an order's line items show (rules/dedupe.yaml deals.line_items)."""
+
+    # fields equal on every line of one order (its number first), in one sheet
+    key: tuple[str, ...] = ("record_id",)
+    # the field that differs between the lines (the product)
+    differ: str = "product"
+    # what joins the lines' products into the deal's
+    join: str = " / "
+
+
+@dataclass(frozen=True)
 class EntitySettings:
     """One entity of the CRM merge (companies, contacts or deals)."""
 
@@ -304,6 +316,8 @@ class EntitySettings:
     # deals: how a quote's revision shows (an id suffix, a mark in the name, a 版 column):
     # migrate/dedupe/revisions.py
     revisions: Revisions | None = None
+    # deals: the rows of one order (受注番号) with different products are one deal
+    line_items: LineItems | None = None
     # e-mail domains of no company (the top level's free_mail_domains): the ``work_email``
     # strategy keeps an address of the company's own domain before one of these
     free_mail_domains: frozenset[str] = frozenset()
@@ -726,6 +740,7 @@ def _parse_entity(p: Problems, raw: Any, key: str) -> EntitySettings | None:
         "kinds",
         "generic_names",
         "revisions",
+        "line_items",
     ]
     if not p.keys(raw, key, [*LINK_KEYS, *extra], ["blocking", "comparisons", "present_if"]):
         return None
@@ -778,6 +793,7 @@ def _parse_entity(p: Problems, raw: Any, key: str) -> EntitySettings | None:
     return EntitySettings(
         link=link,
         revisions=_parse_revisions(p, raw.get("revisions"), f"{key}.revisions"),
+        line_items=_parse_line_items(p, raw.get("line_items"), f"{key}.line_items"),
         kinds=tuple(kinds),
         generic_names=tuple(p.string_list(raw.get("generic_names"), f"{key}.generic_names")),
         present_if=present_if,
@@ -788,6 +804,26 @@ def _parse_entity(p: Problems, raw: Any, key: str) -> EntitySettings | None:
         conflicts=tuple(p.string_list(raw.get("conflicts"), f"{key}.conflicts")),
         fields=tuple(p.string_list(raw.get("fields"), f"{key}.fields")),
     )
+
+
+def _parse_line_items(p: Problems, raw: Any, key: str) -> LineItems | None:
+    """deals.line_items: key (fields, the order number first), differ (a field) and join."""
+    if raw is None:
+        return None
+    if not p.keys(raw, key, ["key", "differ", "join"], ["key", "differ"]):
+        return None
+    fields = tuple(p.string_list(raw.get("key"), f"{key}.key"))
+    if not fields:
+        p.add(f"{key}.key", "name at least the order number's field")
+    differ = raw.get("differ")
+    if not isinstance(differ, str) or not differ:
+        p.add(f"{key}.differ", f"expected a field name, got {differ!r}")
+        return None
+    join = raw.get("join", " / ")
+    if not isinstance(join, str):
+        p.add(f"{key}.join", f"expected a text, got {join!r}")
+        join = " / "
+    return LineItems(key=fields, differ=differ, join=join)
 
 
 def _parse_revisions(p: Problems, raw: Any, key: str) -> Revisions | None:
