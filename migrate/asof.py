@@ -47,6 +47,38 @@ def as_of_date(records: pd.DataFrame) -> dt.date | None:
     return dt.date.fromordinal(latest_plausible(np.asarray(days, dtype=float)))
 
 
+def latest_won_close(records: pd.DataFrame, won: tuple[str, ...]) -> dt.date | None:
+    """The latest plausible close date of a deal at a ``won`` stage (a stage key); None when none.
+
+    Only rows of files that give no updated/created date of their own count: a registration
+    sheet's 案件登録日 is often the only created date of a run, months before the orders a quote
+    log of no dates books as won, and says nothing of when that log was written; the log was
+    written no earlier than its won deals closed. A file with its own dates keeps them (a won
+    close date after them is a finding there: stages.yaml, won in the future)."""
+    if not won or "stage" not in records.columns or "close_date" not in records.columns:
+        return None
+    at_won = records["stage"].astype(object).isin(set(won)).to_numpy(dtype=bool, copy=True)
+    if "_source_file" in records.columns:
+        files = records["_source_file"].astype(object).to_numpy()
+        dated = np.zeros(len(records), dtype=bool)
+        for name in AS_OF_FIELDS:
+            if name in records.columns:
+                dated |= np.fromiter(
+                    (to_date(v) is not None for v in records[name].to_numpy(dtype=object)),
+                    dtype=bool,
+                    count=len(records),
+                )
+        at_won &= ~pd.Series(files).isin(set(files[dated])).to_numpy(dtype=bool)
+    days = [
+        day.toordinal()
+        for value in records["close_date"].to_numpy(dtype=object)[at_won]
+        if (day := to_date(value)) is not None
+    ]
+    if not days:
+        return None
+    return dt.date.fromordinal(latest_plausible(np.asarray(days, dtype=float)))
+
+
 def latest_plausible(ordinals: np.ndarray) -> int:
     """The latest date (as an ordinal; NaN ignored) that is not an isolated typo.
 

@@ -43,7 +43,8 @@ class RunContext:
     rules: Rules
     target: TargetProfile | None = None
     as_of: dt.date | None = None
-    as_of_source: str = "none"  # given | data | stated:<file › sheet> | saved:<file> | none
+    # given | data | data:won | stated:<file › sheet> | saved:<file> | none
+    as_of_source: str = "none"
     lang: Language = "en"  # the language of messages, report.html and quality.xlsx
     lang_source: Literal["given", "sources"] = "sources"
     source_lang: Language = "en"  # the language most data rows are written in
@@ -150,6 +151,8 @@ class RunContext:
             self.as_of_source,
             f"the date {self.as_of_source.removeprefix('saved:')} was last saved",
         )
+        if self.as_of_source == "data:won":
+            where = "the latest close date of a won deal, later than every updated/created date"
         if self.as_of_source.startswith("stated:"):
             where = f"the date {self.as_of_source.removeprefix('stated:')} states above its table"
         return f"reference date: {self.as_of.isoformat()} ({where})"

@@ -237,7 +237,9 @@ def run(
             stage_legends=_stage_legends(ingest.tables, rules),
         )
         found.append(norm_findings)
-        day, day_source = _reference_date(context.as_of, records, ingest)
+        day, day_source = _reference_date(
+            context.as_of, records, ingest, context.stage_model.keys_where(status="won")
+        )
         # messages of the stage rules in the language the trackers are written in, unless asked
         context = context.resolve(
             as_of=day,
@@ -305,6 +307,17 @@ def run(
                 },
             )
             found.append(export.findings)
+            # a deal's partner (代理店, Reseller) no import file keeps: the report says so
+            from .partners import partner_findings
+
+            found.append(
+                partner_findings(
+                    dedupe.deals,
+                    profile,
+                    rules.ingest[0].third_party_words,
+                    rules.legal_form_spellings,
+                )
+            )
             records = _apply_rejects(records, export.rejects)
     records, left_out = object_statuses(
         records, export, profile, dedupe.deals if export is not None else pd.DataFrame()
@@ -575,25 +588,36 @@ def _stated_dates(records: pd.DataFrame, ingest: IngestResult) -> pd.Series:
 
 
 def _reference_date(
-    given: dt.date | None, records: pd.DataFrame, ingest: IngestResult
+    given: dt.date | None,
+    records: pd.DataFrame,
+    ingest: IngestResult,
+    won: tuple[str, ...] = (),
 ) -> tuple[dt.date | None, str]:
     """The date ages and "not in the future" count from, and where it came from.
 
-    ``--as-of``; else the latest updated/created date in the data, or the latest day a sheet
+    ``--as-of``; else the latest updated/created date in the data (or the latest close date of
+    a deal at a ``won`` stage when that is later: ``data:won``), or the latest day a sheet
     states above its table (最終更新：2026/1/20) when that is later; else the latest date a
     workbook was last saved (its document properties); else none, and the date-relative checks
     are skipped. Never the wall clock: the same inputs give the same outputs.
     """
     if given is not None:
         return given, "given"
+    from .asof import latest_won_close
     from .normalize import as_of_date
 
-    day = as_of_date(records)
+    day, source = as_of_date(records), "data"
+    # a won deal's close date is no later than the export: a later one than every
+    # updated/created date moves that date on (else its own won deals are 'after today');
+    # data without such dates keeps the sheet's or the save's date
+    won_day = latest_won_close(records, won) if day is not None else None
+    if day is not None and won_day is not None and won_day > day:
+        day, source = won_day, "data:won"
     stated = _latest_stated(ingest, records)
     if stated is not None and (day is None or stated[0] > day):
         return stated[0], f"stated:{stated[1]}"
     if day is not None:
-        return day, "data"
+        return day, source
     saved = _saved_date(ingest, records)
     if saved is not None:
         return saved[0], f"saved:{saved[1]}"

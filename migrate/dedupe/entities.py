@@ -30,6 +30,7 @@ import pyarrow.compute as pc
 from pandas.api.types import infer_dtype
 
 from . import keys as K
+from . import revisions as R
 from .engine import Linkage
 from .ids import factorize_sorted, unique_keys
 from .persons import PERSON_LINKS, person_links
@@ -570,7 +571,10 @@ def deal_records(
     record_id = _qualified_ids(text_column(records, "record_id"), records)
     raw_name = text_column(records, "deal_name")
     deal_name = _map_unique(raw_name, K.person_words)
-    core, product = _deal_terms(records, raw_name, company_id, rules.generic_names)
+    # a revision mark (第2版, Rev.3, 再見積) is not part of the deal's name: two revisions of one
+    # quote would otherwise name two numbered phases (distinct_numbers)
+    unmarked = R.strip_marks(raw_name, rules.revisions)
+    core, product = _deal_terms(records, unmarked, company_id, rules.generic_names)
     digest = pd.Series(np.asarray(unit_digest, dtype=object)[first], dtype=object)
     rid = record_id.to_numpy(dtype=object)[first]
     dname = deal_name.to_numpy(dtype=object)[first]
@@ -619,6 +623,23 @@ def deal_records(
             "_namespace": at(file_sheet),
         }
     )
+    # the id without a quote revision's suffix (Q-2026-031-2 -> Q-2026-031): the revision
+    # comparison (rules/dedupe.yaml) takes two ids that extend one base id for one deal
+    frame["record_base"] = at(R.base_ids(record_id, rules.revisions))
+    # one deal (name, amount and close date) listed twice in one sheet (a registration sheet:
+    # two partners registering one end user's deal): '' where one of them is missing
+    amount_text = pd.Series(frame["amount"], dtype=float).map(
+        lambda v: "" if np.isnan(v) else f"{v:.2f}"
+    )
+    parts = [frame["_namespace"], frame["deal_core"], amount_text, frame["close_date"]]
+    full = np.logical_and.reduce([pd.Series(c, dtype=object).to_numpy() != "" for c in parts])
+    joined = parts[0].astype(str)
+    for c in parts[1:]:
+        joined = joined + "|" + pd.Series(c, dtype=object).astype(str)
+    frame["sheet_deal"] = np.where(full, joined.to_numpy(dtype=object), "").astype(object)
+    # '1' where the deal name has a revision mark (複合機リース（再見積）): its core names the
+    # deal it revises (rules/dedupe.yaml, the revised_name comparison)
+    frame["revised"] = at(pd.Series(np.where(unmarked != raw_name, "1", ""), dtype=object))
     # deals of a tracker that names no customer (the company only inside 案件名): blocked by
     # their name among themselves (rules/dedupe.yaml), as no company brings them together
     companies = pd.Series(frame["company_id"], dtype=object)

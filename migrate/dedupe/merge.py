@@ -39,7 +39,9 @@ from .entities import (
 )
 from .ids import cell_texts, row_digests, stable_ids
 from .ids import digest as digest_of
+from .line_items import fold_line_items
 from .reading_links import reading_decisions
+from .revisions import revision_numbers
 from .settings import (
     Comparison,
     DedupeSettings,
@@ -51,6 +53,7 @@ from .settings import (
     load_stage_status,
 )
 from .survivorship import (
+    REVISION_COLUMN,
     alternates,
     closed_first,
     effective_date,
@@ -120,6 +123,9 @@ def find_duplicates(
     records = records.reset_index(drop=True)
     info = explain.row_info(records)
     work = _working_copy(records, info)
+    # the quote revision each row is (版 2, Q-2026-031-3): where no date orders two rows of a
+    # deal, the later revision is the more recent row (recency_rank, stage_guard)
+    work[REVISION_COLUMN] = revision_numbers(work, settings.deals.revisions)
     stage_order = load_stage_order(rules_dir)
     status_of = load_stage_status(rules_dir)
     effective = effective_date(work)  # recency and the stage guard both need it
@@ -136,6 +142,9 @@ def find_duplicates(
     given, bad = _decisions(settings, decisions)
     unit, unit_digest = _exact_units(records, rank, settings.exact_duplicate_ignore, texts)
     del texts
+    # an order's line items (J-0601: IoTセンサー, ゲートウェイ) are one deal of their sum; after
+    # the exact copies are found (line items are no copies of each other)
+    work, line_found = fold_line_items(work, settings.deals.line_items, info)
 
     # companies, then contacts inside companies, then deals inside companies
     ext = existing_accounts(existing, settings)
@@ -197,6 +206,7 @@ def find_duplicates(
     clear_caches()
 
     found: list[pd.DataFrame] = [
+        line_found,
         explain.exact_duplicate_findings(info, unit),
         explain.same_name_findings(companies, rank, info),
         explain.decision_findings(bad, sorted({k for r in runs for k in r.linkage.unknown_keys})),

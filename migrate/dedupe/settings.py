@@ -269,6 +269,31 @@ class LinkSettings:
 
 
 @dataclass(frozen=True)
+class Revisions:
+    """How a quote's revision shows (rules/dedupe.yaml deals.revisions)."""
+
+    # at the end of a tracker id: the suffix of a revision (Q-2026-031-2, -R2, Rev.3, _v2,
+    # (再見積)); its group ``n`` is the revision's number when it gives one
+    id_suffix: str = ""
+    # at the end of a deal name: a revision mark (再見積, 第2版, Rev.3), not part of the deal
+    name_marks: str = ""
+    # headers of an unmapped column that holds the revision number (版, Rev, Version)
+    headers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LineItems:
+    """How an order's line items show (rules/dedupe.yaml deals.line_items)."""
+
+    # fields equal on every line of one order (its number first), in one sheet
+    key: tuple[str, ...] = ("record_id",)
+    # the field that differs between the lines (the product)
+    differ: str = "product"
+    # what joins the lines' products into the deal's
+    join: str = " / "
+
+
+@dataclass(frozen=True)
 class EntitySettings:
     """One entity of the CRM merge (companies, contacts or deals)."""
 
@@ -288,6 +313,11 @@ class EntitySettings:
     # deals: words that, beside the company's names, name no deal (Pipedrive's default title
     # '<organisation> deal', 案件): such a name is no evidence (migrate/dedupe/entities.py)
     generic_names: tuple[str, ...] = ()
+    # deals: how a quote's revision shows (an id suffix, a mark in the name, a 版 column):
+    # migrate/dedupe/revisions.py
+    revisions: Revisions | None = None
+    # deals: the rows of one order (受注番号) with different products are one deal
+    line_items: LineItems | None = None
     # e-mail domains of no company (the top level's free_mail_domains): the ``work_email``
     # strategy keeps an address of the company's own domain before one of these
     free_mail_domains: frozenset[str] = frozenset()
@@ -709,6 +739,8 @@ def _parse_entity(p: Problems, raw: Any, key: str) -> EntitySettings | None:
         "fields",
         "kinds",
         "generic_names",
+        "revisions",
+        "line_items",
     ]
     if not p.keys(raw, key, [*LINK_KEYS, *extra], ["blocking", "comparisons", "present_if"]):
         return None
@@ -760,6 +792,8 @@ def _parse_entity(p: Problems, raw: Any, key: str) -> EntitySettings | None:
         p.add(f"{key}.kinds", "expected a mapping of kind: [words]")
     return EntitySettings(
         link=link,
+        revisions=_parse_revisions(p, raw.get("revisions"), f"{key}.revisions"),
+        line_items=_parse_line_items(p, raw.get("line_items"), f"{key}.line_items"),
         kinds=tuple(kinds),
         generic_names=tuple(p.string_list(raw.get("generic_names"), f"{key}.generic_names")),
         present_if=present_if,
@@ -769,6 +803,52 @@ def _parse_entity(p: Problems, raw: Any, key: str) -> EntitySettings | None:
         source_priority=tuple(p.string_list(raw.get("source_priority"), f"{key}.source_priority")),
         conflicts=tuple(p.string_list(raw.get("conflicts"), f"{key}.conflicts")),
         fields=tuple(p.string_list(raw.get("fields"), f"{key}.fields")),
+    )
+
+
+def _parse_line_items(p: Problems, raw: Any, key: str) -> LineItems | None:
+    """deals.line_items: key (fields, the order number first), differ (a field) and join."""
+    if raw is None:
+        return None
+    if not p.keys(raw, key, ["key", "differ", "join"], ["key", "differ"]):
+        return None
+    fields = tuple(p.string_list(raw.get("key"), f"{key}.key"))
+    if not fields:
+        p.add(f"{key}.key", "name at least the order number's field")
+    differ = raw.get("differ")
+    if not isinstance(differ, str) or not differ:
+        p.add(f"{key}.differ", f"expected a field name, got {differ!r}")
+        return None
+    join = raw.get("join", " / ")
+    if not isinstance(join, str):
+        p.add(f"{key}.join", f"expected a text, got {join!r}")
+        join = " / "
+    return LineItems(key=fields, differ=differ, join=join)
+
+
+def _parse_revisions(p: Problems, raw: Any, key: str) -> Revisions | None:
+    """deals.revisions: two regular expressions (each must compile and, for the id suffix,
+    may name its revision number as group ``n``) and the headers of a revision column."""
+    if raw is None:
+        return None
+    if not p.keys(raw, key, ["id_suffix", "name_marks", "headers"], []):
+        return None
+    patterns = {}
+    for name in ("id_suffix", "name_marks"):
+        value = raw.get(name) or ""
+        if not isinstance(value, str):
+            p.add(f"{key}.{name}", f"expected a regular expression, got {value!r}")
+            continue
+        try:
+            re.compile(value)
+        except re.error as e:
+            p.add(f"{key}.{name}", f"'{value}' is not a regular expression ({e})")
+            continue
+        patterns[name] = value
+    return Revisions(
+        id_suffix=patterns.get("id_suffix", ""),
+        name_marks=patterns.get("name_marks", ""),
+        headers=tuple(p.string_list(raw.get("headers"), f"{key}.headers")),
     )
 
 

@@ -65,7 +65,8 @@ def recency_rank(
     effective: pd.Series | None = None,
 ) -> np.ndarray:
     """0 for the most recent row: latest :func:`effective_date` first ('' counts as oldest),
-    then the later ``updated_at`` (rows of one sheet), then the later ``created_at``, then the stage further along the funnel (``stage_order``:
+    then the later quote revision (``_revision``: 版 2 before 版 1), then the later
+    ``updated_at`` (rows of one sheet), then the later ``created_at``, then the stage further along the funnel (``stage_order``:
     stage key -> order; a deal listed twice in undated sheets has moved on, not back), then the
     later file/sheet among the inputs (``_source_order``), then the row's content (``content``:
     a digest per row, by default of every field that does not start with ``_``), and only for
@@ -99,6 +100,8 @@ def recency_rank(
             -progress,
             -factorize_sorted(_dates(rows, "created_at"))[0],
             -factorize_sorted(_dates(rows, "updated_at"))[0],
+            # a quote's later revision (版 2 after 版 1) is the later row of one sheet
+            -_revisions(rows),
             -factorize_sorted(upd.astype(str))[0],
         )
     )
@@ -112,6 +115,17 @@ def _dates(rows: pd.DataFrame, name: str) -> pd.Series:
         return pd.Series("", index=rows.index, dtype=object)
     col = rows[name].astype(object)
     return col.where(~empty_mask(rows[name]), "").astype(str)
+
+
+# the number of the quote revision a row is (0: nothing says; migrate/dedupe/revisions.py): a
+# bookkeeping column the merge fills before ranking rows
+REVISION_COLUMN = "_revision"
+
+
+def _revisions(rows: pd.DataFrame) -> np.ndarray:
+    if REVISION_COLUMN not in rows:
+        return np.zeros(len(rows))
+    return pd.to_numeric(rows[REVISION_COLUMN], errors="coerce").fillna(0).to_numpy(dtype=float)
 
 
 # the date the row's workbook was last saved (its document properties, ISO; '' when unknown):
@@ -867,8 +881,8 @@ def stage_guard(
       stage another row of the deal holds (a later snapshot at Qualification beside 提案): the
       deal is said to have gone back, with both stages.
     - ``dedupe.unordered-conflict``: two rows disagree on stage, amount or close date and no
-      evidence orders them (same :func:`effective_date`, same ``created_at``, same stage
-      order): the kept value is the later input's, which is no evidence at all.
+      evidence orders them (same :func:`effective_date`, same ``created_at``, same quote
+      revision, same stage order): the kept value is the later input's, which is no evidence at all.
 
     ``effective``: the rows' :func:`effective_date` when already known; ``codes``: the ids as
     :func:`id_codes` gives them, when already known.
@@ -901,6 +915,7 @@ def stage_guard(
     upd = (effective_date(rows) if effective is None else effective).to_numpy(dtype=object)
     own = _dates(rows, "updated_at").to_numpy(dtype=object)
     created = _dates(rows, "created_at").to_numpy(dtype=object)
+    revision = _revisions(rows)
     progress = (
         rows["stage"].astype(object).map(dict(stage_order)).fillna(0).to_numpy(dtype=float)
         if "stage" in rows
@@ -928,7 +943,7 @@ def stage_guard(
         ok = kept_of >= 0
         src = np.where(ok, kept_of, 0)
         tied = ok & (upd[has] == upd[src]) & (own[has] == own[src])
-        tied &= created[has] == created[src]
+        tied &= (created[has] == created[src]) & (revision[has] == revision[src])
         tied &= (progress[has] == progress[src]) & (has != src)
         vals = col.astype(object).to_numpy()
         # only the tied rows' values are compared, as texts (a float column's texts: 0.05 s

@@ -1,0 +1,99 @@
+"""The partner of a deal (a reseller, distributor or agency) that the import files leave out.
+
+In: the merged deals (their unmapped ``extra:<header>`` columns), the target profile, the
+ingest rules' third-party words (代理店, 販売店, Partner, Reseller ...) and the legal forms of
+company names. Out: one ``export.partner-not-imported`` finding per column that names the
+partner company of deals, when no deal file of the target keeps the extra columns (Salesforce
+and HubSpot: the generic target writes them). Salesforce keeps a deal's partner in
+OpportunityPartner (AccountToId: the partner's Account Id, known only after the accounts are
+imported; not in the target specs) and HubSpot as a second company associated with the deal:
+neither fits the deal import file, so the report says where the partner went instead of
+leaving it out silently.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from . import findings as fnd
+from .export.profile import TargetProfile
+from .schema import EXTRA_PREFIX
+
+RULE = "export.partner-not-imported"
+#: the deals' partner names a message lists
+_SHOWN = 3
+
+
+def partner_findings(
+    deals: pd.DataFrame,
+    target: TargetProfile,
+    third_party_words: tuple[str, ...],
+    legal_forms: tuple[str, ...],
+) -> pd.DataFrame:
+    """One finding per extra column of deals whose header names a third party and whose values
+    are company names (most hold a legal form: 株式会社, Inc.), when the target's deal files
+    keep no extra column; an empty frame otherwise."""
+    if deals.empty or any(s.extras for s in target.files if s.records == "deals"):
+        return fnd.to_frame([])
+    third = _words(third_party_words)
+    forms = _words(legal_forms)
+    if third is None or forms is None:
+        return fnd.to_frame([])
+    out = []
+    for column in deals.columns:
+        header = str(column)
+        if not header.startswith(EXTRA_PREFIX) or not third.search(header[len(EXTRA_PREFIX) :]):
+            continue
+        values = deals[column].astype(object).where(deals[column].notna(), "").astype(str)
+        values = values.str.strip()
+        named = values[values != ""]
+        if named.empty or named.map(lambda v: "@" not in v and bool(forms.search(v))).mean() < 0.5:
+            continue  # the partner's rep, e-mail or phone: no company
+        first = named.index[0]
+        names = list(dict.fromkeys(named.tolist()))
+        shown = ", ".join(names[:_SHOWN]) + (", ..." if len(names) > _SHOWN else "")
+        source = header[len(EXTRA_PREFIX) :]
+        out.append(
+            fnd.Finding(
+                rule=RULE,
+                severity="warning",
+                message=(
+                    f"column '{source}' names the partner of {len(named)} deal(s) ({shown}): "
+                    f"the {target.name} import files have no partner field, so the partner "
+                    "was not imported (the generic target's deals file keeps it as a column)"
+                ),
+                file=_text(deals, "_source_file", first),
+                sheet=_text(deals, "_source_sheet", first),
+                row=int(pd.to_numeric(deals.at[first, "_source_row"], errors="coerce") or 0)
+                if "_source_row" in deals
+                else 0,
+                column=source,
+                field="partner",
+                original=shown,
+                action="none",
+            )
+        )
+    return fnd.to_frame(out)
+
+
+def _words(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    listed = sorted({w for w in words if w.strip()}, key=len, reverse=True)
+    if not listed:
+        return None
+    # a Latin word whole (Co. is no part of nextlink.co.jp), a Japanese one anywhere
+    return re.compile(
+        "|".join(
+            rf"(?<![A-Za-z]){re.escape(w)}(?![A-Za-z])" if w[:1].isascii() else re.escape(w)
+            for w in listed
+        ),
+        re.IGNORECASE,
+    )
+
+
+def _text(frame: pd.DataFrame, column: str, at: object) -> str:
+    if column not in frame:
+        return ""
+    value = frame.at[at, column]
+    return "" if pd.isna(value) else str(value)
