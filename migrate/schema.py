@@ -130,6 +130,12 @@ class Schema:
     opt_out_words: tuple[str, ...] = ()
     opt_out_yes: tuple[str, ...] = ()
     opt_out_no: tuple[str, ...] = ()
+    # words that make an amount column a price the deal is not sold at, in tiers (columns.yaml
+    # amount_gives_way): beside a column of a better tier (none of the words is best) it gives
+    # way (税込 beside 税抜, 値引前 beside 値引後; 仕切, the partner's price, beside any)
+    amount_gives_way: tuple[tuple[str, ...], ...] = ()
+    # headers of a quote's revision (Rev): beside a quote number, no revenue
+    revisions: tuple[str, ...] = ()
 
     @property
     def names(self) -> list[str]:
@@ -167,6 +173,8 @@ def parse_schema(path: str) -> Schema:
             "per_unit",
             "customer_honorifics",
             "email_opt_out_values",
+            "amount_gives_way",
+            "revisions",
             "fields",
         ],
         ["fields"],
@@ -225,6 +233,12 @@ def parse_schema(path: str) -> Schema:
         k: tuple(problems.string_list(opt.get(k) or [], f"email_opt_out_values.{k}"))
         for k in ("words", "marks_out", "marks_refused")
     } if isinstance(opt, dict) else {"words": (), "marks_out": (), "marks_refused": ()}  # fmt: skip
+    raw_tiers = doc.get("amount_gives_way") or []
+    tiers: list[tuple[str, ...]] = []
+    if problems.type(raw_tiers, "amount_gives_way", list, "a list of lists of words"):
+        for n, tier in enumerate(raw_tiers):
+            tiers.append(tuple(problems.string_list(tier, f"amount_gives_way[{n}]")))
+    revisions = tuple(problems.string_list(doc.get("revisions"), "revisions"))
     problems.raise_if_any()
     # longest fragments first so 万円 wins over 円 and 百万 over 万
     mult.sort(key=lambda kv: -len(kv[0]))
@@ -247,6 +261,8 @@ def parse_schema(path: str) -> Schema:
         opt_out_words=opt_lists["words"],
         opt_out_yes=opt_lists["marks_out"],
         opt_out_no=opt_lists["marks_refused"],
+        amount_gives_way=tuple(tiers),
+        revisions=revisions,
     )
 
 

@@ -154,9 +154,10 @@ def test_reference_skips_future_facing_fields(rules_copy: Path) -> None:
     # close_date not future-facing: it comes before next_action_date
     path = rules_copy / "normalize.yaml"
     text = path.read_text(encoding="utf-8")
-    old = "future_facing: [close_date, next_action_date]"
+    old = "future_facing: [close_date, next_action_date, valid_until]"
     assert old in text
-    path.write_text(text.replace(old, "future_facing: [next_action_date]"), encoding="utf-8")
+    new = "future_facing: [next_action_date, valid_until]"
+    path.write_text(text.replace(old, new), encoding="utf-8")
     out, _ = normalize_records(frame, rules_dir=str(rules_copy), today=None)
     assert out["close_date"].tolist() == ["2024-06-30", "2024-02-01"]
 

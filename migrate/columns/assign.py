@@ -185,9 +185,20 @@ def _assign(
     order = sorted(
         range(len(cands)), key=lambda i: (cands[i].method == "ambiguous", -cands[i].confidence, i)
     )
+    quote_no = next((c for c in cands if c.field == "record_id"), None)
     for i in order:
         c = cands[i]
         if c.field is None:
+            continue
+        if c.field == "amount" and quote_no is not None and header_key(c.header) in idx.revisions:
+            # Rev beside Quote #: the quote's revision (1, 2, 3), not its revenue
+            out[i] = replace(
+                c,
+                field=None,
+                confidence=0.0,
+                note=f"the revision of the quote number in column {quote_no.column} "
+                f"('{quote_no.header}'), not revenue",
+            )
             continue
         if c.field in ("owner", "contact_name") and _FORMER.match(
             unicodedata.normalize("NFKC", c.header).strip()
@@ -289,6 +300,25 @@ def _assign(
                 continue
         if c.field == "amount" and "amount" in taken:
             j = taken["amount"]
+            mine, word = _amount_tier(c.header, idx)
+            theirs, their_word = _amount_tier(out[j].header, idx)
+            if mine != theirs:
+                # the price we sell at wins over a price before discount, with tax or the
+                # partner's (税抜 over 税込, 値引後 over 値引前, anything over 仕切): the header's
+                # meaning, not which column comes first
+                loser, winner, w = (j, i, their_word) if mine < theirs else (i, j, word)
+                kept = c if winner == i else out[j]
+                out[loser] = replace(
+                    out[loser],
+                    field=None,
+                    confidence=0.0,
+                    note=f"{_GIVES_WAY.get(w, 'a price the deal is not sold at')} ('{w}'): "
+                    f"column {kept.column} ('{kept.header}') is the deal's amount",
+                )
+                if winner == i:
+                    out[i] = c
+                    taken["amount"] = i
+                continue
             if _per_unit(out[j].header, idx) and not _per_unit(c.header, idx):
                 # Qty | Price | Amount: the price per unit gives way to the deal's total
                 out[j] = replace(
@@ -396,6 +426,31 @@ def resolve_by_values(
 
 def _also(field: str) -> str:
     return f"also looks like {field},"
+
+
+def _amount_tier(header: str, idx: _Index) -> tuple[int, str]:
+    """How far an amount header is from the price the deal is sold at: 0 when it holds no word
+    of columns.yaml ``amount_gives_way``, else 1 + the tier of the first word it holds (税込,
+    値引前: 1; 仕切, the partner's price: 2), with the word."""
+    key = header_key(header)
+    for n, tier in enumerate(idx.amount_tiers):
+        for w in tier:
+            if w in key:
+                return n + 1, w
+    return 0, ""
+
+
+#: why a column of ``amount_gives_way`` is no deal amount, by its word (header keys)
+_GIVES_WAY = {
+    "仕切": "the partner's price",
+    "仕切り": "the partner's price",
+    "税込": "a price with tax",
+    "値引前": "a price before discount",
+    "割引前": "a price before discount",
+    "定価": "a list price",
+    "標準価格": "a list price",
+    "listprice": "a list price",
+}
 
 
 def _per_unit(header: str, idx: _Index) -> bool:

@@ -40,6 +40,10 @@ class _Index:
     per_unit: frozenset[str] = frozenset()
     # honorifics after a customer's name (columns.yaml ``customer_honorifics``: 様, 殿)
     customer_honorifics: tuple[str, ...] = ()
+    # header keys of the words that make an amount a price the deal is not sold at, per tier
+    # (columns.yaml ``amount_gives_way``), and of a quote's revision (``revisions``: Rev)
+    amount_tiers: tuple[tuple[str, ...], ...] = ()
+    revisions: frozenset[str] = frozenset()
     # synonym keys without okurigana (see :func:`without_okurigana`) -> field; a key two
     # fields share is left out
     folded: dict[str, str] = _field(default_factory=dict)
@@ -134,6 +138,8 @@ def _built_index(schema: Schema, rules_dir: str | None) -> _Index:
         tuple(k for k in map(header_key, schema.qualifiers) if k),
         frozenset(k for k in map(header_key, schema.per_unit) if k),
         tuple(schema.customer_honorifics),
+        tuple(tuple(k for k in map(header_key, t) if k) for t in schema.amount_gives_way),
+        frozenset(k for k in map(header_key, schema.revisions) if k),
         {k: f for k, f in folded.items() if f is not None},
     )
 

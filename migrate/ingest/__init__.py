@@ -103,6 +103,7 @@ def parse_ingest_rules(path: str) -> tuple[IngestRules, Limits]:
         "row_pairs",
         "column_fallbacks",
         "third_party_words",
+        "end_customer_words",
         "csv_extra_fields",
         "stated_dates",
         "limits",
@@ -218,6 +219,9 @@ def parse_ingest_rules(path: str) -> tuple[IngestRules, Limits]:
         column_fallbacks=tuple(fallbacks),
         third_party_words=tuple(
             problems.string_list(doc.get("third_party_words"), "third_party_words")
+        ),
+        end_customer_words=tuple(
+            problems.string_list(doc.get("end_customer_words"), "end_customer_words")
         ),
         csv_numbers=numbers,
         csv_reject_share=float(extra.get("reject_share", 0.5)),

@@ -200,6 +200,12 @@ def normalize_company(value: object, rules: NormalizeRules | None = None) -> Out
     if text.casefold() in _private_persons(rules.companies.private_persons):
         return Outcome(EMPTY, (private_person_issue(text),))
     issues: list[Issue] = []
+    written = text
+    listed = [p.strip() for p in re.split(r"[、，]", text)]
+    if len(listed) > 1 and all(names_company_by_form(p, rules) for p in listed):
+        # end users listed in one cell (札幌運輸株式会社、旭川製麺株式会社: u25), each named with
+        # its legal form: read like HubSpot's ';' list below
+        text = ";".join(listed)
     if ";" in text:
         # several companies in one cell (HubSpot's Associated Company 'Hikari Retail K.K.;Hikari
         # Holdings'): the first is the record's company, not all of them run together
@@ -208,7 +214,8 @@ def normalize_company(value: object, rules: NormalizeRules | None = None) -> Out
             issues.append(
                 Issue(
                     "normalize.company-several",
-                    f"{len(parts)} companies in one cell ('{text}'): took the first, '{parts[0]}'",
+                    f"{len(parts)} companies in one cell ('{written}'): took the first, "
+                    f"'{parts[0]}'",
                     parts[0],
                     "warning",
                 )

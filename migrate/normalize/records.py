@@ -128,6 +128,7 @@ def normalize_records(
     _person_out_of_company(out, col, rules)
     for name in by_kind.get("company", []):
         _company(out, col, rules, name)
+    _partner_without_account(out, col)
     # a deal sheet naming its customer only by the code of a 顧客マスタ sheet (取引先コード)
     join_company_codes(out, col, rules)
     # a detail sheet naming its deal only by the tracker's own id (案件ID | 金額)
@@ -545,6 +546,32 @@ def _company_from_deal_name(out: pd.DataFrame, col: Collector, rules: NormalizeR
         for v in values
     ]
     col.rows("company_name", took, issues, [""] * len(took), [str(v) for v in values])
+
+
+def _partner_without_account(out: pd.DataFrame, col: Collector) -> None:
+    """A deal naming the party it is sold through (``partner``) and no end customer has no
+    account: a warning per row (normalize.deal-without-account), never silently exported
+    without one. The partner is not taken for the customer (u25)."""
+    if "partner" not in out.columns:
+        return
+    company = out["company_name"] if "company_name" in out.columns else None
+    empty = np.ones(len(out), dtype=bool) if company is None else _blank_rows(company)
+    pos = np.flatnonzero(empty & ~_blank_rows(out["partner"]))
+    if not len(pos):
+        return
+    partners = [clean_text(v) for v in out["partner"].iloc[pos].tolist()]
+    issues = [
+        Issue(
+            "normalize.deal-without-account",
+            f"no end customer on the row, only the partner '{p}': the deal has no account "
+            "(the partner is not taken for the customer)",
+            "",
+            "warning",
+            "kept",
+        )
+        for p in partners
+    ]
+    col.rows("company_name", pos, issues, [""] * len(pos), [""] * len(pos))
 
 
 @lru_cache(maxsize=8)

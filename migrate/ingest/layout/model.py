@@ -69,6 +69,9 @@ class IngestRules:
     column_fallbacks: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
     # words of a third party's columns beside the customer's (Partner Contact Email)
     third_party_words: tuple[str, ...] = ()
+    # words of the end customer's company column beside the party we sell through (納入先
+    # beside 得意先): the end customer is the company, the other the partner
+    end_customer_words: tuple[str, ...] = ()
     # a CSV row with more fields than its header: how a number split at its unquoted thousands
     # commas looks (rejoined), and the largest share of the rows below the header whose extra
     # fields nothing explains that are rejected (more: the header is short, read as they are)

@@ -287,6 +287,7 @@ def _find_in(
     table.columns = _latest_of_series(sheet, table.columns)
     table.columns = _first_over_fallback(sheet, table.columns, schema)
     table.columns = _visible_over_hidden(sheet, table.columns)
+    table.columns = _end_customer_over_partner(sheet, table.columns, schema, rules_dir)
     table.columns = _customer_over_third_party(sheet, table.columns)
     table.columns = _stages_over_status(sheet, table.columns, rules_dir)
     table.columns = _row_counter_is_no_id(sheet, table.columns)
@@ -873,6 +874,70 @@ _CUSTOMER_FIELDS = (
 )
 
 
+def _end_customer_over_partner(
+    sheet: _Sheet, matches: list[ColumnMatch], schema: Schema, rules_dir: str | None
+) -> list[ColumnMatch]:
+    """The end customer is the account, the party the deal is sold through its partner (u25):
+    a company column (得意先, 顧客名, 一次店) beside a column of company names headed by a word of
+    rules/ingest.yaml ``end_customer_words`` (納入先, 導入先, エンドユーザー, End User) gives way to
+    it and is read as the ``partner`` (an extra column when another column holds the partner).
+    A sheet naming a partner and no company reads the partner as the company: no column names
+    the end customer. One finding per sheet (``ingest.end-customer-column``)."""
+    rules = sheet.rules
+    words = rules.end_customer_words if rules is not None else ()
+    out = list(matches)
+    held = next((i for i, m in enumerate(out) if m.field == "company_name"), None)
+    partner = next((i for i, m in enumerate(out) if m.field == "partner"), None)
+    if held is None:
+        if partner is not None:
+            was = out[partner]
+            out[partner] = replace(
+                was, field="company_name", note="a partner, and no column names the end customer"
+            )
+            _column_finding(
+                sheet,
+                "ingest.end-customer-column",
+                f"column {was.column} '{was.header}' names the party the deal is sold through, "
+                "and no column names the end customer: read as the company",
+                was.header,
+                "company_name",
+            )
+        return out
+    if not words or _pair_side(out[held].header, words):
+        return out
+    end = next(
+        (
+            i
+            for i, m in enumerate(out)
+            if m.field is None
+            and m.header
+            and _pair_side(m.header, words)
+            and match_header(m.header, schema, rules_dir)[0] == "company_name"
+        ),
+        None,
+    )
+    if end is None:
+        return out
+    was = out[held]
+    _hand_over(
+        out, held, end, f"the party the deal is sold through; column {out[end].column} "
+        f"('{out[end].header}') names the end customer, the company",
+    )  # fmt: skip
+    if partner is None:
+        out[held] = replace(out[held], field="partner", confidence=0.9, method=was.method)
+    _column_finding(
+        sheet,
+        "ingest.end-customer-column",
+        f"column {out[end].column} '{out[end].header}' names the end customer: read as the "
+        f"company; column {was.column} '{was.header}' is the party the deal is sold through, "
+        + ("read as the partner" if partner is None else f"kept as an extra column (column "
+           f"{out[partner].column} '{out[partner].header}' is the partner)"),
+        out[end].header,
+        "company_name",
+    )  # fmt: skip
+    return out
+
+
 def _customer_over_third_party(sheet: _Sheet, matches: list[ColumnMatch]) -> list[ColumnMatch]:
     """A customer's field held by a column naming a third party (Partner Contact Email, 代理店
     担当者): a column of the same field without such a word is the field; and a third party's
@@ -888,6 +953,20 @@ def _customer_over_third_party(sheet: _Sheet, matches: list[ColumnMatch]) -> lis
         m.field == "company_name" and not t for m, t in zip(out, third, strict=True)
     )
     for k, held in enumerate(matches):
+        if held.field == "owner" and third[k]:
+            # Partner Rep, 代理店担当, 販売店担当者: the partner's person, not our rep (u25)
+            out[k] = replace(
+                held, field=None, confidence=0.0, note="a third party's rep, not our owner"
+            )
+            _column_finding(
+                sheet,
+                "ingest.third-party-column",
+                f"column {held.column} '{held.header}' names a third party (a partner, reseller "
+                "or agency): a partner's rep, not read as our owner",
+                held.header,
+                "owner",
+            )
+            continue
         if held.field not in _CUSTOMER_FIELDS or not third[k]:
             continue
         field = str(held.field)
