@@ -763,6 +763,41 @@ def test_a_line_of_sources_not_judged_shows_their_worst_value() -> None:
     assert line.value == "0.0%"
 
 
+def test_sources_not_judged_keep_their_line_when_others_pass_or_fail() -> None:
+    """u24 item 4: the 'N sources not judged: why' line was printed only when no source
+    passed, so a source compared with nothing (a renamed sheet, a file unreadable last week)
+    left no trace beside a passing one. The negative: every source judged adds no such line."""
+    from migrate.check.render import lines
+
+    t = Threshold("completeness.amount", "max_drop", 0.2, "source")
+    now = [
+        Metric(t.metric, "a.csv", "", 1.0, 20, 20),
+        Metric(t.metric, "b.csv", "", 0.6, 12, 20),
+        Metric(t.metric, "c.csv", "", 0.9, 18, 20),
+    ]
+    before = {(t.metric, "a.csv", ""): 1.0, (t.metric, "c.csv", ""): 0.9}
+    got = [(ln.where, ln.status) for ln in lines(evaluate(now, [t], before))]
+    assert got == [
+        ("2 sources (worst: c.csv)", "pass"),
+        ("1 source not judged: no earlier run", "n/a"),
+    ]
+    # beside a breach too
+    before[(t.metric, "a.csv", "")] = 1.0
+    now[2] = Metric(t.metric, "c.csv", "", 0.5, 10, 20)
+    got = [(ln.where, ln.status) for ln in lines(evaluate(now, [t], before))]
+    assert got == [
+        ("c.csv", "fail"),
+        ("a.csv", "pass"),
+        ("1 source not judged: no earlier run", "n/a"),
+    ]
+    # every source judged: no not-judged line
+    before[(t.metric, "b.csv", "")] = 0.6
+    assert [ln.where for ln in lines(evaluate(now, [t], before))] == [
+        "c.csv",
+        "2 sources (worst: b.csv)",
+    ]
+
+
 def test_check_reads_review_decisions_and_a_mapping_as_run_does(tmp_path: Path) -> None:
     """A stage word decided once in review.xlsx was rejected again every week: check took no
     --decisions (a trial user's rows.rejected-share 9.1% where run exported every row)."""

@@ -124,15 +124,17 @@ def lines(rows: list[Row]) -> list[Line]:
             # an overall figure not judged says why, as a source's does
             where = r.where if r.status != "n/a" else f"{r.where}: {r.why_not_judged}"
             out.append(_line(r, where))
-        if rest:
-            passing = [r for r in rest if r.status == "pass"]
-            if passing:
-                w = _worst(passing)
-                n = len(passing)
-                where = w.metric.where if n == 1 else f"{n} sources (worst: {w.metric.where})"
-                out.append(_line(w, where))
-            elif not shown:  # the worst value of them, not the first source's
-                out.append(_line(_worst(rest), _not_judged(rest)))
+        passing = [r for r in rest if r.status == "pass"]
+        if passing:
+            w = _worst(passing)
+            n = len(passing)
+            where = w.metric.where if n == 1 else f"{n} sources (worst: {w.metric.where})"
+            out.append(_line(w, where))
+        # the sources not judged are said beside the others, passing or not (a renamed sheet
+        # compared with nothing left no trace); their worst value, not the first source's
+        unjudged = [r for r in rest if r.status == "n/a"]
+        if unjudged:
+            out.append(_line(_worst(unjudged), _not_judged(unjudged)))
     return out
 
 
