@@ -429,6 +429,33 @@ def test_deals_deleted_since_the_last_run_breach_the_defaults(weeks, tmp_path: P
     assert len(History(hist).deals(cut.run.seq)) == 60
 
 
+def test_rows_rejected_last_week_and_deleted_are_no_deals_gone(tmp_path: Path) -> None:
+    """u24 item 5: week 3 pasted 6 junk rows (no close date: rejected by the import check,
+    never imported), week 4 deleted them and deals.gone-share failed. The negative: a deal
+    that was imported and is deleted is still gone, and a deal rejected now is still seen."""
+    hist = tmp_path / "h.sqlite"
+    east = _east_rows(20)
+    junk = [[f"展示会リード{i}", f"見込み商事{i}", "提案", "", "", "", ""] for i in range(6)]
+    week1 = tmp_path / "w1"
+    _write(week1 / "東日本_案件管理.csv", EAST_HEADER, east + junk)
+    first = run_check([str(week1)], history=hist, target="salesforce")
+    seen = {d[3] for d in History(hist).deals(first.run.seq)}
+    assert not any(label.startswith("展示会リード") for label in seen), seen
+    week2 = tmp_path / "w2"
+    _write(week2 / "東日本_案件管理.csv", EAST_HEADER, east[:-1])  # junk and one real deal gone
+    second = run_check([str(week2)], history=hist, target="salesforce")
+    share = _row(second, "deals.gone-share", "東日本_案件管理.csv")[0]
+    assert (share.metric.numerator, share.metric.denominator) == (1, 20), render_text(second)
+    assert [label for *_, label in second.deals_gone] == ["クラウド勤怠 Pro 導入 20"]
+    # a deal imported last week and rejected now (its close date emptied) is not gone
+    week3 = tmp_path / "w3"
+    blanked = [[*r[:4], "", *r[5:]] if i == 0 else r for i, r in enumerate(east[:-1])]
+    _write(week3 / "東日本_案件管理.csv", EAST_HEADER, blanked)
+    third = run_check([str(week3)], history=hist, target="salesforce")
+    assert _row(third, "rows.rejected-share")[0].metric.numerator == 1
+    assert third.deals_gone == [], render_text(third)
+
+
 def test_deals_gone_is_not_judged_against_a_run_that_kept_no_deals(tmp_path: Path) -> None:
     from migrate.check.metrics import NO_DEAL_LIST, gone_deals
 

@@ -236,7 +236,7 @@ def run_check(
             status=status,
             metrics=metrics,
             recorded_at=now.isoformat(timespec="seconds"),
-            deals=deals,
+            deals=deal_keys(result, imported=True),
         )
     else:
         run = Run(0, as_of_text, fp, status, "", tuple(inputs), tuple(metrics))

@@ -373,15 +373,25 @@ def measure(result: Any, model: Any) -> list[Metric]:
 DealKey = tuple[str, str, str, str]  # (file, sheet, deal id, label)
 
 
-def deal_keys(result: Any) -> list[DealKey]:
+def deal_keys(result: Any, *, imported: bool = False) -> list[DealKey]:
     """The deals a run saw: per source row's file and sheet, the crosswalk's deal id (the same
-    deal keeps its id from week to week) and a label to name it by (deal name, else company)."""
+    deal keeps its id from week to week) and a label to name it by (deal name, else company).
+
+    With ``imported``, without the deals the import checks rejected (crosswalk
+    ``deal_status`` ``rejected``): what the history keeps for the next run's deals gone. A
+    pasted row the check rejected was never a deal in the SFA; the team deleting it the next
+    week is the fix, not a deal lost (u24). A deal is still seen when rejected now.
+    """
     from ..report import values as v
     from ..schema import SOURCE_FILE, SOURCE_SHEET
 
     records = result.records
     if records is None or not len(records) or "deal_id" not in records.columns:
         return []
+    if imported and "deal_status" in records.columns:
+        records = records[records["deal_status"].map(v.text) != "rejected"]
+        if not len(records):
+            return []
     label = _column(records, "deal_name").map(v.text)
     label = label.where(label != "", _column(records, "company_name").map(v.text))
     frame = records[[SOURCE_FILE, SOURCE_SHEET, "deal_id"]].map(v.text).assign(label=label)
