@@ -473,6 +473,60 @@ def test_deals_gone_is_not_judged_against_a_run_that_kept_no_deals(tmp_path: Pat
     assert gone == [("a_0302.csv", "", "D-2", "y")]
 
 
+def _workbook(path: Path, sheets: dict[str, list[list[str]]]) -> Path:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        ws.append(EAST_HEADER)
+        for r in rows:
+            ws.append(r)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+def test_a_month_sheet_added_beside_last_week_s_leaves_no_deal_gone(tmp_path: Path) -> None:
+    """u24 item 1: a workbook kept its 2026年12月 sheet and gained a 2027年1月 copy; the deals
+    (now twice in the file, merged under another id) were all 'gone', 100%, exit 1. Deals are
+    matched by deal: one still in the file is not gone. The negative: a deal deleted from
+    both sheets is still gone."""
+    hist = tmp_path / "h.sqlite"
+    east = _east_rows(20)
+    name = "東日本_案件管理.xlsx"
+    run_check([str(_workbook(tmp_path / "w1" / name, {"2026年12月": east}))], history=hist)
+    # this month's copy updated since (a later update date): the same deals, other rows
+    later = [[*r[:6], "2026/08/01"] for r in east]
+    both = {"2026年12月": east, "2027年1月": later}
+    second = run_check([str(_workbook(tmp_path / "w2" / name, both))], history=hist)
+    share = _row(second, "deals.gone-share", name)[0]
+    assert (share.metric.numerator, share.metric.denominator) == (0, 20), render_text(second)
+    assert second.deals_gone == [] and second.exit_code == 0, render_text(second)
+    cut = {"2026年12月": east[:-3], "2027年1月": later[:-3]}
+    third = run_check([str(_workbook(tmp_path / "w3" / name, cut))], history=hist)
+    assert sorted(label for *_, label in third.deals_gone) == [
+        f"クラウド勤怠 Pro 導入 {i}" for i in (18, 19, 20)
+    ], render_text(third)
+
+
+def test_a_deal_under_a_new_id_is_matched_by_its_label_one_for_one() -> None:
+    from migrate.check.metrics import gone_deals
+
+    now_m = [Metric("rows.rejected-share", "a.csv", "", 0.0)]
+    before = [("a.csv", "", "D-1", "x"), ("a.csv", "", "D-2", "x"), ("a.csv", "", "D-3", "y")]
+    # D-1 and D-2 (one label) merged into D-9: one of them is gone; y is in another file only
+    now = [("a.csv", "s1", "D-9", "x"), ("a.csv", "s2", "D-9", "x"), ("b.csv", "", "D-8", "y")]
+    metrics, gone = gone_deals(now_m, now, before)
+    assert [d for _, _, d, _ in gone] == ["D-2", "D-3"]
+    # a renamed file keeps its deals' labels
+    metrics, gone = gone_deals(
+        now_m, [("a_2.csv", "", "D-7", "y")], before[2:], [("a.csv", "a_2.csv")]
+    )
+    assert gone == []
+
+
 def test_per_source_counts_add_up_to_the_overall_figure(weeks, tmp_path: Path) -> None:
     c = run_check([str(weeks["new_words"])], history=tmp_path / "h.sqlite")
     for metric in ("stages.unknown-share", "required.amount", "required.close_date"):

@@ -412,7 +412,8 @@ def gone_deals(
     """``metrics`` with ``deals.gone-share`` added, overall and per source of this run, and the
     deals of ``before`` (the compared run's, None when there is none) that are in no file now.
 
-    A deal is gone when its id is nowhere in this run (a deal moved to another file is not);
+    A deal is gone when its id is nowhere in this run (a deal moved to another file is not)
+    and its file holds no deal of its label under a new id (:func:`_relabelled`);
     a source's share counts the deals the compared run saw in it (under its old name when the
     file was renamed). Without a compared run, or one that kept no deals, the value is empty.
     The deals of a file present but unreadable now (``unread``) are returned, not counted in
@@ -430,6 +431,7 @@ def gone_deals(
     for f, sh, d, label in before:
         seen.setdefault(d, (f, sh, d, label))  # named where it was
         by_source.setdefault((to.get(f, f), sh), set()).add(d)
+    present |= _relabelled(seen, now, to)
     gone = [k for d, k in seen.items() if d not in present]
     measured = [d for d, k in seen.items() if to.get(k[0], k[0]) not in unread]
     lost = sum(1 for d in measured if d not in present)
@@ -442,6 +444,32 @@ def gone_deals(
             Metric("deals.gone-share", *src, _ratio(n, len(ids)), n, len(ids), missing=why)
         )
     return _ordered([*metrics, *extra]), gone
+
+
+def _relabelled(seen: dict[str, DealKey], now: list[DealKey], to: dict[str, str]) -> set[str]:
+    """The deals of the compared run (``seen``: id -> where it was) whose id is not in this
+    run but whose file (under its new name) holds a deal of the same label under an id the
+    compared run did not have: one for one, in the order of the ids.
+
+    A deal's id is taken from its content; the same deal twice in a file (last month's sheet
+    kept, this month's copy added beside it) is merged under another id, and every deal of
+    the workbook read as deleted (u24: 27 of 27 'gone', 100%). Two deals of one label with one
+    deleted still leave one gone.
+    """
+    new: dict[tuple[str, str], list[str]] = {}
+    for f, _, d, label in sorted(now, key=lambda k: k[2]):
+        if d not in seen and label:
+            ids = new.setdefault((f, label), [])
+            if d not in ids:
+                ids.append(d)
+    ids_now = {d for _, _, d, _ in now}
+    found: set[str] = set()
+    for d, (f, _, _, label) in sorted(seen.items()):
+        pool = new.get((to.get(f, f), label))
+        if d not in ids_now and pool:
+            pool.pop(0)
+            found.add(d)
+    return found
 
 
 # why a file cannot be read, as the check's table says it (the ingest problem's code); the
