@@ -511,6 +511,44 @@ def test_a_month_sheet_added_beside_last_week_s_leaves_no_deal_gone(tmp_path: Pa
     ], render_text(third)
 
 
+def test_a_renamed_month_sheet_is_compared_as_its_source(tmp_path: Path) -> None:
+    """u24 item 2: the sheet 2026年12月 became 2027年1月 (same file, same columns) and 2 of 19
+    required amounts were blanked; the sheet was compared with nothing (no change, no line)
+    and the drop passed unseen. It is the same source, as a renamed file is."""
+    hist = tmp_path / "h.sqlite"
+    east = _east_rows(20)
+    name = "東日本_案件管理.xlsx"
+    run_check([str(_workbook(tmp_path / "w1" / name, {"2026年12月": east}))], history=hist)
+    # 3 of the 15 rows at the stages that require an amount lose it: 100% -> 80%
+    blank = [[*r[:3], "", *r[4:]] if i in (0, 1, 2) else r for i, r in enumerate(east)]
+    second = run_check([str(_workbook(tmp_path / "w2" / name, {"2027年1月": blank}))], history=hist)
+    drop = _row(second, "required.amount", name, "max_drop")[0]
+    assert drop.metric.sheet == "2027年1月" and drop.previous == 1.0, render_text(second)
+    assert drop.status == "fail" and second.exit_code == 1
+    gone = _row(second, "deals.gone-share", name)[0]
+    assert (gone.metric.numerator, gone.metric.denominator) == (0, 20)
+    assert f"{name} [2027年1月] compared with {name} [2026年12月]" in render_text(second)
+
+
+def test_sheets_match_only_one_for_one_by_their_undated_names() -> None:
+    """The negatives: a sheet added beside last week's is new (last week's is still there),
+    two month sheets gone and two new stay apart, and a sheet of another name is no rename."""
+    from migrate.check.compare import match_sheets
+
+    def now(*sheets: str) -> list[Metric]:
+        return [Metric("required.amount", "a.xlsx", sh, 1.0) for sh in sheets]
+
+    before = {("required.amount", "a.xlsx", "2026年12月"): 1.0}
+    assert match_sheets(before, now("2026年12月", "2027年1月"))[1] == []
+    assert match_sheets(before, now("2027年1月"))[1] == [("a.xlsx", "2026年12月", "2027年1月")]
+    assert match_sheets(before, now("集計"))[1] == []
+    two = {("required.amount", "a.xlsx", sh): 1.0 for sh in ("東京 2026年12月", "東京 2026年11月")}
+    assert match_sheets(two, now("東京 2027年1月", "東京 2027年2月"))[1] == []
+    # another file's sheet is not this file's
+    other = [Metric("required.amount", "b.xlsx", "2027年1月", 1.0)]
+    assert match_sheets(before, other)[1] == []
+
+
 def test_a_deal_under_a_new_id_is_matched_by_its_label_one_for_one() -> None:
     from migrate.check.metrics import gone_deals
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UserError
-from .compare import Key, Row, evaluate, exit_code, index, match_renamed
+from .compare import Key, Row, evaluate, exit_code, index, match_renamed, match_sheets
 from .history import DEFAULT_NAME, History, Run
 from .metrics import (
     UNREADABLE,
@@ -50,7 +50,8 @@ class CheckResult:
     history: Path | None = None
     result: Any = None  # the pipeline's RunResult
     # sources compared under a new name (old file, new file: a weekly export named by its
-    # day) and files of the previous run that are not in this one
+    # day; 'file [old sheet]', 'file [new sheet]': a month sheet renamed) and files of the
+    # previous run that are not in this one
     renamed: list[tuple[str, str]] = field(default_factory=list)
     gone: list[str] = field(default_factory=list)
     # deals of the compared run that are in no file now: (file, sheet, deal id, label)
@@ -210,8 +211,10 @@ def run_check(
     unreadable = unreadable_files(result.problems)
     present = [*metrics, *(Metric(UNREADABLE, f) for f in unreadable)]
     previous, renamed, gone = match_renamed(previous, present, quality.version_marks)
+    # a month sheet renamed in a file of both runs (2026年12月 -> 2027年1月) is its source too
+    previous, sheets = match_sheets(previous, metrics)
     # deals deleted since the compared run (5 of 20 gone is no figure's drop)
-    metrics, deals_gone = gone_deals(metrics, deals, before, renamed, set(unreadable))
+    metrics, deals_gone = gone_deals(metrics, deals, before, renamed, set(unreadable), sheets)
     read_before: set[str] | None = None
     if earlier is not None:
         to = dict(renamed)
@@ -249,7 +252,7 @@ def run_check(
         previous_values=dict(previous),
         history=hist_path if record else None,
         result=result,
-        renamed=renamed,
+        renamed=[*renamed, *((f"{f} [{a}]", f"{f} [{b}]") for f, a, b in sheets)],
         gone=gone,
         deals_gone=deals_gone,
         unreadable=[

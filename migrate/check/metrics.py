@@ -408,6 +408,7 @@ def gone_deals(
     before: list[DealKey] | None,
     renamed: Iterable[tuple[str, str]] = (),
     unread: Collection[str] = (),
+    sheets: Iterable[tuple[str, str, str]] = (),
 ) -> tuple[list[Metric], list[DealKey]]:
     """``metrics`` with ``deals.gone-share`` added, overall and per source of this run, and the
     deals of ``before`` (the compared run's, None when there is none) that are in no file now.
@@ -415,7 +416,7 @@ def gone_deals(
     A deal is gone when its id is nowhere in this run (a deal moved to another file is not)
     and its file holds no deal of its label under a new id (:func:`_relabelled`);
     a source's share counts the deals the compared run saw in it (under its old name when the
-    file was renamed). Without a compared run, or one that kept no deals, the value is empty.
+    file was renamed, and of the sheet: ``sheets``, file, old sheet, new sheet). Without a compared run, or one that kept no deals, the value is empty.
     The deals of a file present but unreadable now (``unread``) are returned, not counted in
     the overall share: they were not seen, and ``files.unreadable`` judges that file.
     """
@@ -425,12 +426,14 @@ def gone_deals(
         extra = [Metric("deals.gone-share", f, sh, missing=why) for f, sh in [OVERALL, *sources]]
         return _ordered([*metrics, *extra]), []
     to = dict(renamed)
+    sheet_to = {(f, old): new for f, old, new in sheets}
     present = {d for _, _, d, _ in now}
     seen: dict[str, DealKey] = {}
     by_source: dict[tuple[str, str], set[str]] = {}
     for f, sh, d, label in before:
         seen.setdefault(d, (f, sh, d, label))  # named where it was
-        by_source.setdefault((to.get(f, f), sh), set()).add(d)
+        file = to.get(f, f)
+        by_source.setdefault((file, sheet_to.get((file, sh), sh)), set()).add(d)
     present |= _relabelled(seen, now, to)
     gone = [k for d, k in seen.items() if d not in present]
     measured = [d for d, k in seen.items() if to.get(k[0], k[0]) not in unread]
