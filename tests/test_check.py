@@ -1155,6 +1155,49 @@ def test_a_tracker_read_last_week_that_cannot_be_read_now_breaches(
     assert _row(third, "files.unreadable", "team_b.xlsx")[0].status == "fail"
 
 
+def test_a_file_unreadable_one_week_is_compared_with_the_last_run_that_read_it(
+    tmp_path: Path,
+) -> None:
+    """u24 item 3: a weekly file (named by its day) half-saved one week: its deals were listed
+    as 'gone' (docs/check.md: not seen), and the week after, readable again with 8 amounts
+    blanked, it was compared with nothing and passed. It is compared with the last run that
+    read it; a deal deleted from it since is still gone."""
+    import shutil
+
+    hist = tmp_path / "h.sqlite"
+    rows = [[f"基幹システム更新 {i + 1}", *r[1:]] for i, r in enumerate(_east_rows(20))]
+
+    def week(name: str, team_b: list[list[str]] | None) -> Path:
+        folder = tmp_path / name
+        _write(folder / "west_pipeline.csv", WEST_HEADER, _west_rows(30))
+        if team_b is None:
+            shutil.copyfile(FIXTURES / "corrupt.xlsx", folder / f"team_b_{name}.xlsx")
+        else:
+            _workbook(folder / f"team_b_{name}.xlsx", {"案件": team_b})
+        return folder
+
+    first = run_check([str(week("20261207", rows))], history=hist)
+    assert first.exit_code == 0, render_text(first)
+    second = run_check([str(week("20261214", None))], history=hist)
+    assert len(second.deals_gone) == 20
+    text = render_text(second)
+    assert "deals not seen since the run compared with, their file could not be read (20)" in text
+    assert "deals gone since the run compared with" not in text
+    # readable again: 8 of 20 amounts blanked, 2 deals deleted
+    blank = [[*r[:3], "", *r[4:]] if i < 8 else r for i, r in enumerate(rows[:18])]
+    third = run_check([str(week("20261221", blank))], history=hist)
+    name = "team_b_20261221.xlsx"
+    drop = _row(third, "completeness.amount", name, "max_drop")[0]
+    assert drop.previous == 1.0 and drop.status == "fail", render_text(third)
+    assert third.previous is not None and third.previous.seq == second.run.seq
+    assert sorted(lb for *_, lb in third.deals_gone) == [
+        "基幹システム更新 19",
+        "基幹システム更新 20",
+    ]
+    assert "team_b_20261207.xlsx of run 1, the last run that read it" in render_text(third)
+    assert third.exit_code == 1
+
+
 def test_a_file_no_run_could_read_is_not_judged(tmp_path: Path) -> None:
     """The negative: an empty template left in the folder every week, or a first run, is no
     file that stopped being readable (shown as not judged, the check passes)."""

@@ -11,6 +11,7 @@ error, 2, is raised as :class:`migrate.errors.UserError`). The pipeline does the
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -24,6 +25,7 @@ from ..errors import UserError
 from .compare import Key, Row, evaluate, exit_code, index, match_renamed, match_sheets
 from .history import DEFAULT_NAME, History, Run
 from .metrics import (
+    COMPARED,
     UNREADABLE,
     DealKey,
     Metric,
@@ -198,6 +200,9 @@ def run_check(
     base_path = Path(baseline) if baseline is not None else None
     before: list[DealKey] | None = None
     earlier: list[Metric] | None = None  # the compared run's metrics (None: there is none)
+    # files the compared run could not read, compared with the last run that read them:
+    # (the file then, its name in the compared run, that run's seq)
+    read_back: list[tuple[str, str, int]] = []
     if base_path is not None:
         earlier = read_baseline(base_path)
         before = []  # a saved report keeps no list of deals
@@ -206,6 +211,12 @@ def run_check(
         prev_run = store.last_of_other_inputs(fp)
         earlier = list(prev_run.metrics) if prev_run is not None else None
         before = store.deals(prev_run.seq) if prev_run is not None else None
+        if prev_run is not None and earlier is not None and before is not None:
+            back = last_read(store, prev_run, quality.version_marks)
+            for file, name, seq, metrics_then, deals_then in back:
+                earlier += metrics_then
+                before += deals_then
+                read_back.append((file, name, seq))
     previous = index(earlier or [])
     # a file present but unreadable now is not gone: it is there, and is measured on its own
     unreadable = unreadable_files(result.problems)
@@ -252,7 +263,7 @@ def run_check(
         previous_values=dict(previous),
         history=hist_path if record else None,
         result=result,
-        renamed=[*renamed, *((f"{f} [{a}]", f"{f} [{b}]") for f, a, b in sheets)],
+        renamed=_said_renamed(renamed, sheets, read_back, {m.file for m in metrics}),
         gone=gone,
         deals_gone=deals_gone,
         unreadable=[
@@ -261,6 +272,71 @@ def run_check(
             if m.id == UNREADABLE and m.value and m.file in unreadable
         ],
     )
+
+
+def last_read(
+    store: History, compared: Run, marks: tuple[str, ...] | list[str] = ()
+) -> list[tuple[str, str, int, list[Metric], list[DealKey]]]:
+    """The files ``compared`` (a run of the history) had but could not read, each with the
+    last run before it that read it: (the file's name then, its name in ``compared``, that
+    run's seq, its metrics and deals renamed to the name in ``compared``).
+
+    A tracker half-saved during one week's check was compared with nothing the week after
+    (u24: its 40-point drop in amounts passed); docs/check.md: its deals are not seen, and it
+    is compared with the last run that read it. Names are matched as :func:`match_renamed`
+    matches them (a weekly file named by its day).
+    """
+    unread = sorted({m.file for m in compared.metrics if m.id == UNREADABLE and m.value != 0})
+    if not unread:
+        return []
+    there = [Metric(UNREADABLE, f) for f in sorted({m.file for m in compared.metrics if m.file})]
+    out: list[tuple[str, str, int, list[Metric], list[DealKey]]] = []
+    runs = [r for r in store.runs() if r.seq < compared.seq]
+    for name in unread:
+        for run in reversed(runs):
+            read = {m.file for m in run.metrics if m.file and m.id not in COMPARED}
+            if name in read:
+                file = name
+            else:
+                values = {k: v for k, v in index(run.metrics).items() if k[1] in read}
+                _, pairs, _ = match_renamed(values, there, marks)
+                file = next((a for a, b in pairs if b == name), "")
+            if not file:
+                continue
+            metrics = [
+                dataclasses.replace(m, file=name)
+                for m in run.metrics
+                if m.file == file and m.id not in COMPARED
+            ]
+            deals = [(name, sh, d, lb) for f, sh, d, lb in store.deals(run.seq) if f == file]
+            out.append((file, name, run.seq, metrics, deals))
+            break
+    return out
+
+
+def _said_renamed(
+    renamed: list[tuple[str, str]],
+    sheets: list[tuple[str, str, str]],
+    read_back: list[tuple[str, str, int]],
+    read_now: set[str],
+) -> list[tuple[str, str]]:
+    """The renames the table says (old, new): files, then sheets ('file [sheet]'); a file
+    compared with the last run that read it names that run (``X of run 5, the last run that
+    read it``)."""
+    to = dict(renamed)
+    back = {name: (file, seq) for file, name, seq in read_back if to.get(name, name) in read_now}
+    out = [
+        (f"{back[old][0]} of run {back[old][1]}, the last run that read it", new)
+        if old in back
+        else (old, new)
+        for old, new in renamed
+    ]
+    out += [
+        (f"{file} of run {seq}, the last run that read it", name)
+        for name, (file, seq) in back.items()
+        if name not in to
+    ]
+    return out + [(f"{f} [{a}]", f"{f} [{b}]") for f, a, b in sheets]
 
 
 def write_formats(

@@ -435,7 +435,13 @@ def gone_deals(
         file = to.get(f, f)
         by_source.setdefault((file, sheet_to.get((file, sh), sh)), set()).add(d)
     present |= _relabelled(seen, now, to)
-    gone = [k for d, k in seen.items() if d not in present]
+    # a deal of a file that cannot be read now is named under that file's name (its deals
+    # are not seen, not deleted: the table says them apart by the unreadable file's name)
+    gone = [
+        (to[f], sh, d, label) if to.get(f) in unread else (f, sh, d, label)
+        for d, (f, sh, _, label) in seen.items()
+        if d not in present
+    ]
     measured = [d for d, k in seen.items() if to.get(k[0], k[0]) not in unread]
     lost = sum(1 for d in measured if d not in present)
     extra = [Metric("deals.gone-share", "", "", _ratio(lost, len(measured)), lost, len(measured))]
