@@ -1153,6 +1153,11 @@ def test_a_tracker_read_last_week_that_cannot_be_read_now_breaches(
     third = run_check([str(_with_team_b(tmp_path / "w3", fixture, west=29))], history=hist)
     assert third.previous is not None and third.previous.seq == second.run.seq
     assert _row(third, "files.unreadable", "team_b.xlsx")[0].status == "fail"
+    # not read now: not said to be compared with the last run that read it
+    assert third.renamed == [], third.renamed
+    # its deals (of the last run that read it) are still not seen; the west file lost one
+    assert {f for f, _, _, _ in third.deals_gone} == {"team_b.xlsx", "west_pipeline.csv"}
+    assert "their file could not be read" in render_text(third)
 
 
 def test_a_file_unreadable_one_week_is_compared_with_the_last_run_that_read_it(

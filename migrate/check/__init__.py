@@ -263,7 +263,9 @@ def run_check(
         previous_values=dict(previous),
         history=hist_path if record else None,
         result=result,
-        renamed=_said_renamed(renamed, sheets, read_back, {m.file for m in metrics}),
+        renamed=_said_renamed(
+            renamed, sheets, read_back, {m.file for m in metrics if m.id not in COMPARED}
+        ),
         gone=gone,
         deals_gone=deals_gone,
         unreadable=[
