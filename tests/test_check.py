@@ -429,6 +429,33 @@ def test_deals_deleted_since_the_last_run_breach_the_defaults(weeks, tmp_path: P
     assert len(History(hist).deals(cut.run.seq)) == 60
 
 
+def test_rows_rejected_last_week_and_deleted_are_no_deals_gone(tmp_path: Path) -> None:
+    """u24 item 5: week 3 pasted 6 junk rows (no close date: rejected by the import check,
+    never imported), week 4 deleted them and deals.gone-share failed. The negative: a deal
+    that was imported and is deleted is still gone, and a deal rejected now is still seen."""
+    hist = tmp_path / "h.sqlite"
+    east = _east_rows(20)
+    junk = [[f"展示会リード{i}", f"見込み商事{i}", "提案", "", "", "", ""] for i in range(6)]
+    week1 = tmp_path / "w1"
+    _write(week1 / "東日本_案件管理.csv", EAST_HEADER, east + junk)
+    first = run_check([str(week1)], history=hist, target="salesforce")
+    seen = {d[3] for d in History(hist).deals(first.run.seq)}
+    assert not any(label.startswith("展示会リード") for label in seen), seen
+    week2 = tmp_path / "w2"
+    _write(week2 / "東日本_案件管理.csv", EAST_HEADER, east[:-1])  # junk and one real deal gone
+    second = run_check([str(week2)], history=hist, target="salesforce")
+    share = _row(second, "deals.gone-share", "東日本_案件管理.csv")[0]
+    assert (share.metric.numerator, share.metric.denominator) == (1, 20), render_text(second)
+    assert [label for *_, label in second.deals_gone] == ["クラウド勤怠 Pro 導入 20"]
+    # a deal imported last week and rejected now (its close date emptied) is not gone
+    week3 = tmp_path / "w3"
+    blanked = [[*r[:4], "", *r[5:]] if i == 0 else r for i, r in enumerate(east[:-1])]
+    _write(week3 / "東日本_案件管理.csv", EAST_HEADER, blanked)
+    third = run_check([str(week3)], history=hist, target="salesforce")
+    assert _row(third, "rows.rejected-share")[0].metric.numerator == 1
+    assert third.deals_gone == [], render_text(third)
+
+
 def test_deals_gone_is_not_judged_against_a_run_that_kept_no_deals(tmp_path: Path) -> None:
     from migrate.check.metrics import NO_DEAL_LIST, gone_deals
 
@@ -444,6 +471,98 @@ def test_deals_gone_is_not_judged_against_a_run_that_kept_no_deals(tmp_path: Pat
     src = next(m for m in metrics if m.id == "deals.gone-share" and m.file == "a_0309.csv")
     assert (src.value, src.numerator, src.denominator) == (0.5, 1, 2)
     assert gone == [("a_0302.csv", "", "D-2", "y")]
+
+
+def _workbook(path: Path, sheets: dict[str, list[list[str]]]) -> Path:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        ws.append(EAST_HEADER)
+        for r in rows:
+            ws.append(r)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+def test_a_month_sheet_added_beside_last_week_s_leaves_no_deal_gone(tmp_path: Path) -> None:
+    """u24 item 1: a workbook kept its 2026年12月 sheet and gained a 2027年1月 copy; the deals
+    (now twice in the file, merged under another id) were all 'gone', 100%, exit 1. Deals are
+    matched by deal: one still in the file is not gone. The negative: a deal deleted from
+    both sheets is still gone."""
+    hist = tmp_path / "h.sqlite"
+    east = _east_rows(20)
+    name = "東日本_案件管理.xlsx"
+    run_check([str(_workbook(tmp_path / "w1" / name, {"2026年12月": east}))], history=hist)
+    # this month's copy updated since (a later update date): the same deals, other rows
+    later = [[*r[:6], "2026/08/01"] for r in east]
+    both = {"2026年12月": east, "2027年1月": later}
+    second = run_check([str(_workbook(tmp_path / "w2" / name, both))], history=hist)
+    share = _row(second, "deals.gone-share", name)[0]
+    assert (share.metric.numerator, share.metric.denominator) == (0, 20), render_text(second)
+    assert second.deals_gone == [] and second.exit_code == 0, render_text(second)
+    cut = {"2026年12月": east[:-3], "2027年1月": later[:-3]}
+    third = run_check([str(_workbook(tmp_path / "w3" / name, cut))], history=hist)
+    assert sorted(label for *_, label in third.deals_gone) == [
+        f"クラウド勤怠 Pro 導入 {i}" for i in (18, 19, 20)
+    ], render_text(third)
+
+
+def test_a_renamed_month_sheet_is_compared_as_its_source(tmp_path: Path) -> None:
+    """u24 item 2: the sheet 2026年12月 became 2027年1月 (same file, same columns) and 2 of 19
+    required amounts were blanked; the sheet was compared with nothing (no change, no line)
+    and the drop passed unseen. It is the same source, as a renamed file is."""
+    hist = tmp_path / "h.sqlite"
+    east = _east_rows(20)
+    name = "東日本_案件管理.xlsx"
+    run_check([str(_workbook(tmp_path / "w1" / name, {"2026年12月": east}))], history=hist)
+    # 3 of the 15 rows at the stages that require an amount lose it: 100% -> 80%
+    blank = [[*r[:3], "", *r[4:]] if i in (0, 1, 2) else r for i, r in enumerate(east)]
+    second = run_check([str(_workbook(tmp_path / "w2" / name, {"2027年1月": blank}))], history=hist)
+    drop = _row(second, "required.amount", name, "max_drop")[0]
+    assert drop.metric.sheet == "2027年1月" and drop.previous == 1.0, render_text(second)
+    assert drop.status == "fail" and second.exit_code == 1
+    gone = _row(second, "deals.gone-share", name)[0]
+    assert (gone.metric.numerator, gone.metric.denominator) == (0, 20)
+    assert f"{name} [2027年1月] compared with {name} [2026年12月]" in render_text(second)
+
+
+def test_sheets_match_only_one_for_one_by_their_undated_names() -> None:
+    """The negatives: a sheet added beside last week's is new (last week's is still there),
+    two month sheets gone and two new stay apart, and a sheet of another name is no rename."""
+    from migrate.check.compare import match_sheets
+
+    def now(*sheets: str) -> list[Metric]:
+        return [Metric("required.amount", "a.xlsx", sh, 1.0) for sh in sheets]
+
+    before = {("required.amount", "a.xlsx", "2026年12月"): 1.0}
+    assert match_sheets(before, now("2026年12月", "2027年1月"))[1] == []
+    assert match_sheets(before, now("2027年1月"))[1] == [("a.xlsx", "2026年12月", "2027年1月")]
+    assert match_sheets(before, now("集計"))[1] == []
+    two = {("required.amount", "a.xlsx", sh): 1.0 for sh in ("東京 2026年12月", "東京 2026年11月")}
+    assert match_sheets(two, now("東京 2027年1月", "東京 2027年2月"))[1] == []
+    # another file's sheet is not this file's
+    other = [Metric("required.amount", "b.xlsx", "2027年1月", 1.0)]
+    assert match_sheets(before, other)[1] == []
+
+
+def test_a_deal_under_a_new_id_is_matched_by_its_label_one_for_one() -> None:
+    from migrate.check.metrics import gone_deals
+
+    now_m = [Metric("rows.rejected-share", "a.csv", "", 0.0)]
+    before = [("a.csv", "", "D-1", "x"), ("a.csv", "", "D-2", "x"), ("a.csv", "", "D-3", "y")]
+    # D-1 and D-2 (one label) merged into D-9: one of them is gone; y is in another file only
+    now = [("a.csv", "s1", "D-9", "x"), ("a.csv", "s2", "D-9", "x"), ("b.csv", "", "D-8", "y")]
+    metrics, gone = gone_deals(now_m, now, before)
+    assert [d for _, _, d, _ in gone] == ["D-2", "D-3"]
+    # a renamed file keeps its deals' labels
+    metrics, gone = gone_deals(
+        now_m, [("a_2.csv", "", "D-7", "y")], before[2:], [("a.csv", "a_2.csv")]
+    )
+    assert gone == []
 
 
 def test_per_source_counts_add_up_to_the_overall_figure(weeks, tmp_path: Path) -> None:
@@ -769,6 +888,41 @@ def test_a_line_of_sources_not_judged_shows_their_worst_value() -> None:
     assert line.value == "0.0%"
 
 
+def test_sources_not_judged_keep_their_line_when_others_pass_or_fail() -> None:
+    """u24 item 4: the 'N sources not judged: why' line was printed only when no source
+    passed, so a source compared with nothing (a renamed sheet, a file unreadable last week)
+    left no trace beside a passing one. The negative: every source judged adds no such line."""
+    from migrate.check.render import lines
+
+    t = Threshold("completeness.amount", "max_drop", 0.2, "source")
+    now = [
+        Metric(t.metric, "a.csv", "", 1.0, 20, 20),
+        Metric(t.metric, "b.csv", "", 0.6, 12, 20),
+        Metric(t.metric, "c.csv", "", 0.9, 18, 20),
+    ]
+    before = {(t.metric, "a.csv", ""): 1.0, (t.metric, "c.csv", ""): 0.9}
+    got = [(ln.where, ln.status) for ln in lines(evaluate(now, [t], before))]
+    assert got == [
+        ("2 sources (worst: c.csv)", "pass"),
+        ("1 source not judged: no earlier run", "n/a"),
+    ]
+    # beside a breach too
+    before[(t.metric, "a.csv", "")] = 1.0
+    now[2] = Metric(t.metric, "c.csv", "", 0.5, 10, 20)
+    got = [(ln.where, ln.status) for ln in lines(evaluate(now, [t], before))]
+    assert got == [
+        ("c.csv", "fail"),
+        ("a.csv", "pass"),
+        ("1 source not judged: no earlier run", "n/a"),
+    ]
+    # every source judged: no not-judged line
+    before[(t.metric, "b.csv", "")] = 0.6
+    assert [ln.where for ln in lines(evaluate(now, [t], before))] == [
+        "c.csv",
+        "2 sources (worst: b.csv)",
+    ]
+
+
 def test_check_reads_review_decisions_and_a_mapping_as_run_does(tmp_path: Path) -> None:
     """A stage word decided once in review.xlsx was rejected again every week: check took no
     --decisions (a trial user's rows.rejected-share 9.1% where run exported every row)."""
@@ -1006,6 +1160,54 @@ def test_a_tracker_read_last_week_that_cannot_be_read_now_breaches(
     third = run_check([str(_with_team_b(tmp_path / "w3", fixture, west=29))], history=hist)
     assert third.previous is not None and third.previous.seq == second.run.seq
     assert _row(third, "files.unreadable", "team_b.xlsx")[0].status == "fail"
+    # not read now: not said to be compared with the last run that read it
+    assert third.renamed == [], third.renamed
+    # its deals (of the last run that read it) are still not seen; the west file lost one
+    assert {f for f, _, _, _ in third.deals_gone} == {"team_b.xlsx", "west_pipeline.csv"}
+    assert "their file could not be read" in render_text(third)
+
+
+def test_a_file_unreadable_one_week_is_compared_with_the_last_run_that_read_it(
+    tmp_path: Path,
+) -> None:
+    """u24 item 3: a weekly file (named by its day) half-saved one week: its deals were listed
+    as 'gone' (docs/check.md: not seen), and the week after, readable again with 8 amounts
+    blanked, it was compared with nothing and passed. It is compared with the last run that
+    read it; a deal deleted from it since is still gone."""
+    import shutil
+
+    hist = tmp_path / "h.sqlite"
+    rows = [[f"基幹システム更新 {i + 1}", *r[1:]] for i, r in enumerate(_east_rows(20))]
+
+    def week(name: str, team_b: list[list[str]] | None) -> Path:
+        folder = tmp_path / name
+        _write(folder / "west_pipeline.csv", WEST_HEADER, _west_rows(30))
+        if team_b is None:
+            shutil.copyfile(FIXTURES / "corrupt.xlsx", folder / f"team_b_{name}.xlsx")
+        else:
+            _workbook(folder / f"team_b_{name}.xlsx", {"案件": team_b})
+        return folder
+
+    first = run_check([str(week("20261207", rows))], history=hist)
+    assert first.exit_code == 0, render_text(first)
+    second = run_check([str(week("20261214", None))], history=hist)
+    assert len(second.deals_gone) == 20
+    text = render_text(second)
+    assert "deals not seen since the run compared with, their file could not be read (20)" in text
+    assert "deals gone since the run compared with" not in text
+    # readable again: 8 of 20 amounts blanked, 2 deals deleted
+    blank = [[*r[:3], "", *r[4:]] if i < 8 else r for i, r in enumerate(rows[:18])]
+    third = run_check([str(week("20261221", blank))], history=hist)
+    name = "team_b_20261221.xlsx"
+    drop = _row(third, "completeness.amount", name, "max_drop")[0]
+    assert drop.previous == 1.0 and drop.status == "fail", render_text(third)
+    assert third.previous is not None and third.previous.seq == second.run.seq
+    assert sorted(lb for *_, lb in third.deals_gone) == [
+        "基幹システム更新 19",
+        "基幹システム更新 20",
+    ]
+    assert "team_b_20261207.xlsx of run 1, the last run that read it" in render_text(third)
+    assert third.exit_code == 1
 
 
 def test_a_file_no_run_could_read_is_not_judged(tmp_path: Path) -> None:

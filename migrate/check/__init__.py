@@ -11,6 +11,7 @@ error, 2, is raised as :class:`migrate.errors.UserError`). The pipeline does the
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -22,9 +23,10 @@ from typing import Any
 
 from ..errors import UserError
 from .advice import Advice, advise
-from .compare import Key, Row, evaluate, exit_code, index, match_renamed
+from .compare import Key, Row, evaluate, exit_code, index, match_renamed, match_sheets
 from .history import DEFAULT_NAME, History, Run
 from .metrics import (
+    COMPARED,
     UNREADABLE,
     DealKey,
     Metric,
@@ -51,7 +53,8 @@ class CheckResult:
     history: Path | None = None
     result: Any = None  # the pipeline's RunResult
     # sources compared under a new name (old file, new file: a weekly export named by its
-    # day) and files of the previous run that are not in this one
+    # day; 'file [old sheet]', 'file [new sheet]': a month sheet renamed) and files of the
+    # previous run that are not in this one
     renamed: list[tuple[str, str]] = field(default_factory=list)
     gone: list[str] = field(default_factory=list)
     # deals of the compared run that are in no file now: (file, sheet, deal id, label)
@@ -207,6 +210,9 @@ def run_check(
     base_path = Path(baseline) if baseline is not None else None
     before: list[DealKey] | None = None
     earlier: list[Metric] | None = None  # the compared run's metrics (None: there is none)
+    # files the compared run could not read, compared with the last run that read them:
+    # (the file then, its name in the compared run, that run's seq)
+    read_back: list[tuple[str, str, int]] = []
     if base_path is not None:
         earlier = read_baseline(base_path)
         before = []  # a saved report keeps no list of deals
@@ -217,13 +223,21 @@ def run_check(
         same_inputs = bool(latest) and latest[0].fingerprint == fp
         earlier = list(prev_run.metrics) if prev_run is not None else None
         before = store.deals(prev_run.seq) if prev_run is not None else None
+        if prev_run is not None and earlier is not None and before is not None:
+            back = last_read(store, prev_run, quality.version_marks)
+            for file, name, seq, metrics_then, deals_then in back:
+                earlier += metrics_then
+                before += deals_then
+                read_back.append((file, name, seq))
     previous = index(earlier or [])
     # a file present but unreadable now is not gone: it is there, and is measured on its own
     unreadable = unreadable_files(result.problems)
     present = [*metrics, *(Metric(UNREADABLE, f) for f in unreadable)]
     previous, renamed, gone = match_renamed(previous, present, quality.version_marks)
+    # a month sheet renamed in a file of both runs (2026年12月 -> 2027年1月) is its source too
+    previous, sheets = match_sheets(previous, metrics)
     # deals deleted since the compared run (5 of 20 gone is no figure's drop)
-    metrics, deals_gone = gone_deals(metrics, deals, before, renamed, set(unreadable))
+    metrics, deals_gone = gone_deals(metrics, deals, before, renamed, set(unreadable), sheets)
     read_before: set[str] | None = None
     if earlier is not None:
         to = dict(renamed)
@@ -248,7 +262,7 @@ def run_check(
             status=status,
             metrics=metrics,
             recorded_at=now.isoformat(timespec="seconds"),
-            deals=deals,
+            deals=deal_keys(result, imported=True),
         )
     else:
         run = Run(0, as_of_text, fp, status, "", tuple(inputs), tuple(metrics))
@@ -261,7 +275,9 @@ def run_check(
         previous_values=dict(previous),
         history=hist_path if record else None,
         result=result,
-        renamed=renamed,
+        renamed=_said_renamed(
+            renamed, sheets, read_back, {m.file for m in metrics if m.id not in COMPARED}
+        ),
         gone=gone,
         deals_gone=deals_gone,
         unreadable=[
@@ -273,6 +289,71 @@ def run_check(
         lang=lang or getattr(result.context, "lang", None) or "en",
         same_inputs=same_inputs,
     )
+
+
+def last_read(
+    store: History, compared: Run, marks: tuple[str, ...] | list[str] = ()
+) -> list[tuple[str, str, int, list[Metric], list[DealKey]]]:
+    """The files ``compared`` (a run of the history) had but could not read, each with the
+    last run before it that read it: (the file's name then, its name in ``compared``, that
+    run's seq, its metrics and deals renamed to the name in ``compared``).
+
+    A tracker half-saved during one week's check was compared with nothing the week after
+    (u24: its 40-point drop in amounts passed); docs/check.md: its deals are not seen, and it
+    is compared with the last run that read it. Names are matched as :func:`match_renamed`
+    matches them (a weekly file named by its day).
+    """
+    unread = sorted({m.file for m in compared.metrics if m.id == UNREADABLE and m.value != 0})
+    if not unread:
+        return []
+    there = [Metric(UNREADABLE, f) for f in sorted({m.file for m in compared.metrics if m.file})]
+    out: list[tuple[str, str, int, list[Metric], list[DealKey]]] = []
+    runs = [r for r in store.runs() if r.seq < compared.seq]
+    for name in unread:
+        for run in reversed(runs):
+            read = {m.file for m in run.metrics if m.file and m.id not in COMPARED}
+            if name in read:
+                file = name
+            else:
+                values = {k: v for k, v in index(run.metrics).items() if k[1] in read}
+                _, pairs, _ = match_renamed(values, there, marks)
+                file = next((a for a, b in pairs if b == name), "")
+            if not file:
+                continue
+            metrics = [
+                dataclasses.replace(m, file=name)
+                for m in run.metrics
+                if m.file == file and m.id not in COMPARED
+            ]
+            deals = [(name, sh, d, lb) for f, sh, d, lb in store.deals(run.seq) if f == file]
+            out.append((file, name, run.seq, metrics, deals))
+            break
+    return out
+
+
+def _said_renamed(
+    renamed: list[tuple[str, str]],
+    sheets: list[tuple[str, str, str]],
+    read_back: list[tuple[str, str, int]],
+    read_now: set[str],
+) -> list[tuple[str, str]]:
+    """The renames the table says (old, new): files, then sheets ('file [sheet]'); a file
+    compared with the last run that read it names that run (``X of run 5, the last run that
+    read it``)."""
+    to = dict(renamed)
+    back = {name: (file, seq) for file, name, seq in read_back if to.get(name, name) in read_now}
+    out = [
+        (f"{back[old][0]} of run {back[old][1]}, the last run that read it", new)
+        if old in back
+        else (old, new)
+        for old, new in renamed
+    ]
+    out += [
+        (f"{file} of run {seq}, the last run that read it", name)
+        for name, (file, seq) in back.items()
+        if name not in to
+    ]
+    return out + [(f"{f} [{a}]", f"{f} [{b}]") for f, a, b in sheets]
 
 
 def write_formats(

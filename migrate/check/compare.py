@@ -207,6 +207,42 @@ def match_renamed(
     return moved, renames, [f for f in gone if f not in to]
 
 
+def match_sheets(
+    previous: Mapping[Key, float | None], metrics: Iterable[Metric]
+) -> tuple[dict[Key, float | None], list[tuple[str, str, str]]]:
+    """The previous values with a renamed sheet's keys moved to its new name, and the renames
+    (file, old sheet, new sheet).
+
+    In a file of both runs (under its new name: :func:`match_renamed` first), a sheet of the
+    previous run missing now is the same source as a new sheet whose name differs only in its
+    dates or stamps (2026年12月 -> 2027年1月, 12月 -> 1月), when exactly one
+    sheet on each side of that file has that name without them. A sheet added beside last
+    week's (none missing) is a new source, and last week's stays compared with itself.
+    """
+    now = {(m.file, m.sheet) for m in metrics if m.file}
+    before = {(f, sh) for _, f, sh in previous if f}
+    gone, new = sorted(before - now), sorted(now - before)
+    files = {f for f, _ in gone} & {f for f, _ in new}
+    renames: list[tuple[str, str, str]] = []
+    for file in sorted(files):
+        old_of: dict[str, list[str]] = {}
+        new_of: dict[str, list[str]] = {}
+        for pairs, out in ((gone, old_of), (new, new_of)):
+            for f, sh in pairs:
+                if f == file and sh:
+                    out.setdefault(undated(sh, short=True), []).append(sh)
+        renames += [
+            (file, olds[0], new_of[k][0])
+            for k, olds in sorted(old_of.items())
+            if len(olds) == 1 and len(new_of.get(k, [])) == 1 and k != olds[0].casefold()
+        ]
+    if not renames:
+        return dict(previous), []
+    to = {(f, old): new for f, old, new in renames}
+    moved = {(mid, f, to.get((f, sh), sh)): v for (mid, f, sh), v in previous.items()}
+    return moved, renames
+
+
 def judge(
     t: Threshold, value: float | None, previous: float | None, rows: int | None = None
 ) -> Status:
@@ -293,6 +329,7 @@ __all__ = [
     "index",
     "judge",
     "match_renamed",
+    "match_sheets",
     "undated",
     "unmarked",
 ]

@@ -400,15 +400,25 @@ def _stage_cells_filled(
 DealKey = tuple[str, str, str, str]  # (file, sheet, deal id, label)
 
 
-def deal_keys(result: Any) -> list[DealKey]:
+def deal_keys(result: Any, *, imported: bool = False) -> list[DealKey]:
     """The deals a run saw: per source row's file and sheet, the crosswalk's deal id (the same
-    deal keeps its id from week to week) and a label to name it by (deal name, else company)."""
+    deal keeps its id from week to week) and a label to name it by (deal name, else company).
+
+    With ``imported``, without the deals the import checks rejected (crosswalk
+    ``deal_status`` ``rejected``): what the history keeps for the next run's deals gone. A
+    pasted row the check rejected was never a deal in the SFA; the team deleting it the next
+    week is the fix, not a deal lost (u24). A deal is still seen when rejected now.
+    """
     from ..report import values as v
     from ..schema import SOURCE_FILE, SOURCE_SHEET
 
     records = result.records
     if records is None or not len(records) or "deal_id" not in records.columns:
         return []
+    if imported and "deal_status" in records.columns:
+        records = records[records["deal_status"].map(v.text) != "rejected"]
+        if not len(records):
+            return []
     label = _column(records, "deal_name").map(v.text)
     label = label.where(label != "", _column(records, "company_name").map(v.text))
     frame = records[[SOURCE_FILE, SOURCE_SHEET, "deal_id"]].map(v.text).assign(label=label)
@@ -425,13 +435,15 @@ def gone_deals(
     before: list[DealKey] | None,
     renamed: Iterable[tuple[str, str]] = (),
     unread: Collection[str] = (),
+    sheets: Iterable[tuple[str, str, str]] = (),
 ) -> tuple[list[Metric], list[DealKey]]:
     """``metrics`` with ``deals.gone-share`` added, overall and per source of this run, and the
     deals of ``before`` (the compared run's, None when there is none) that are in no file now.
 
-    A deal is gone when its id is nowhere in this run (a deal moved to another file is not);
+    A deal is gone when its id is nowhere in this run (a deal moved to another file is not)
+    and its file holds no deal of its label under a new id (:func:`_relabelled`);
     a source's share counts the deals the compared run saw in it (under its old name when the
-    file was renamed). Without a compared run, or one that kept no deals, the value is empty.
+    file was renamed, and of the sheet: ``sheets``, file, old sheet, new sheet). Without a compared run, or one that kept no deals, the value is empty.
     The deals of a file present but unreadable now (``unread``) are returned, not counted in
     the overall share: they were not seen, and ``files.unreadable`` judges that file.
     """
@@ -441,13 +453,22 @@ def gone_deals(
         extra = [Metric("deals.gone-share", f, sh, missing=why) for f, sh in [OVERALL, *sources]]
         return _ordered([*metrics, *extra]), []
     to = dict(renamed)
+    sheet_to = {(f, old): new for f, old, new in sheets}
     present = {d for _, _, d, _ in now}
     seen: dict[str, DealKey] = {}
     by_source: dict[tuple[str, str], set[str]] = {}
     for f, sh, d, label in before:
         seen.setdefault(d, (f, sh, d, label))  # named where it was
-        by_source.setdefault((to.get(f, f), sh), set()).add(d)
-    gone = [k for d, k in seen.items() if d not in present]
+        file = to.get(f, f)
+        by_source.setdefault((file, sheet_to.get((file, sh), sh)), set()).add(d)
+    present |= _relabelled(seen, now, to)
+    # a deal of a file that cannot be read now is named under that file's name (its deals
+    # are not seen, not deleted: the table says them apart by the unreadable file's name)
+    gone = [
+        (to[f], sh, d, label) if to.get(f) in unread else (f, sh, d, label)
+        for d, (f, sh, _, label) in seen.items()
+        if d not in present
+    ]
     measured = [d for d, k in seen.items() if to.get(k[0], k[0]) not in unread]
     lost = sum(1 for d in measured if d not in present)
     extra = [Metric("deals.gone-share", "", "", _ratio(lost, len(measured)), lost, len(measured))]
@@ -459,6 +480,32 @@ def gone_deals(
             Metric("deals.gone-share", *src, _ratio(n, len(ids)), n, len(ids), missing=why)
         )
     return _ordered([*metrics, *extra]), gone
+
+
+def _relabelled(seen: dict[str, DealKey], now: list[DealKey], to: dict[str, str]) -> set[str]:
+    """The deals of the compared run (``seen``: id -> where it was) whose id is not in this
+    run but whose file (under its new name) holds a deal of the same label under an id the
+    compared run did not have: one for one, in the order of the ids.
+
+    A deal's id is taken from its content; the same deal twice in a file (last month's sheet
+    kept, this month's copy added beside it) is merged under another id, and every deal of
+    the workbook read as deleted (u24: 27 of 27 'gone', 100%). Two deals of one label with one
+    deleted still leave one gone.
+    """
+    new: dict[tuple[str, str], list[str]] = {}
+    for f, _, d, label in sorted(now, key=lambda k: k[2]):
+        if d not in seen and label:
+            ids = new.setdefault((f, label), [])
+            if d not in ids:
+                ids.append(d)
+    ids_now = {d for _, _, d, _ in now}
+    found: set[str] = set()
+    for d, (f, _, _, label) in sorted(seen.items()):
+        pool = new.get((to.get(f, f), label))
+        if d not in ids_now and pool:
+            pool.pop(0)
+            found.add(d)
+    return found
 
 
 # why a file cannot be read, as the check's table says it (the ingest problem's code); the

@@ -180,19 +180,19 @@ def lines(
             if r.status in ("fail", "warn"):
                 fix = fix_text(r, advice.get((t.metric, r.metric.file, r.metric.sheet)), lang)
             out.append(_line(r, where, lang, fix))
-        if rest:
-            passing = [r for r in rest if r.status == "pass"]
-            if passing:
-                w = _worst(passing)
-                n = len(passing)
-                where = (
-                    w.metric.where
-                    if n == 1
-                    else word("sources-worst", lang, n=n, where=w.metric.where)
-                )
-                out.append(_line(w, where, lang))
-            elif not shown:  # the worst value of them, not the first source's
-                out.append(_line(_worst(rest), _not_judged(rest), lang))
+        passing = [r for r in rest if r.status == "pass"]
+        if passing:
+            w = _worst(passing)
+            n = len(passing)
+            where = (
+                w.metric.where if n == 1 else word("sources-worst", lang, n=n, where=w.metric.where)
+            )
+            out.append(_line(w, where, lang))
+        # the sources not judged are said beside the others, passing or not (a renamed sheet
+        # compared with nothing left no trace); their worst value, not the first source's
+        unjudged = [r for r in rest if r.status == "n/a"]
+        if unjudged:
+            out.append(_line(_worst(unjudged), _not_judged(unjudged), lang))
     return out
 
 
