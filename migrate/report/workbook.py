@@ -577,16 +577,7 @@ def _findings_rows(
     rule_words: dict[tuple[str, str], tuple[str, str, str]] = {}
     fields: dict[str, str] = {}
     actions: dict[str, str] = {}
-    messages: dict[tuple[str, object], object] = {}
-
-    def said(rule: str, message: object) -> object:
-        """A finding's message in the workbook's language (once per distinct message)."""
-        if lang != "ja" or not isinstance(message, str):
-            return message
-        hit = messages.get((rule, message))
-        if hit is None:
-            hit = messages[(rule, message)] = cat.message(rule, message, lang)
-        return hit
+    said = _messages_in(cat, lang)
 
     n = len(located)
     names = [(name, ref) for _, name, ref in located]
@@ -734,6 +725,23 @@ def _findings_rows(
         )
 
 
+def _messages_in(cat: Catalogue, lang: str) -> Any:
+    """A finding's message in ``lang``, worked out once per distinct (rule, message): the
+    catalogue reads a message by regular expressions, and at scale thousands of findings
+    share a few hundred messages (the stale deals of one stage and day)."""
+    memo: dict[tuple[str, object], object] = {}
+
+    def said(rule: str, message: object) -> object:
+        if lang != "ja" or not isinstance(message, str):
+            return message
+        hit = memo.get((rule, message))
+        if hit is None:
+            hit = memo[(rule, message)] = cat.message(rule, message, lang)
+        return hit
+
+    return said
+
+
 def _link_formula(name: str, ref: str, text: str) -> str:
     """The HYPERLINK formula of a link to cell ``ref`` of sheet ``name`` showing ``text``."""
     target, shown = _at(name, ref).replace('"', '""'), text.replace('"', '""')
@@ -786,6 +794,7 @@ def _source_sheet(
             labels[r] = f"{t('skipped', lang)}: {reason_text(why, lang, cat)}"
 
     # the fill and comment (or note) of each problem cell
+    said = _messages_in(cat, lang)
     worst: dict[int, dict[int, str]] = defaultdict(dict)  # row -> column -> severity
     notes: dict[int, list[tuple[int, str]]] = defaultdict(list)  # row -> (column, its note)
     for (r, col), items in marks.items():
@@ -800,7 +809,7 @@ def _source_sheet(
             head = f"{title}（{rule}）" if lang == "ja" else f"{title} ({rule})"
             x_sev = x["severity"]
             lines.append(f"[{t(x_sev, lang)}] {head}")
-            lines.append(f"  {show(cat.message(rule, v.text(x['message']), lang))}")
+            lines.append(f"  {show(said(rule, v.text(x['message'])))}")
             if v.text(x["original"]) or v.text(x["value"]):
                 before = show(x["original"], field) or t("empty", lang)
                 after = show(x["value"], field) or t("empty", lang)
