@@ -14,6 +14,7 @@ leaving it out silently.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 import pandas as pd
 
@@ -22,6 +23,7 @@ from .export.profile import TargetProfile
 from .schema import EXTRA_PREFIX
 
 RULE = "export.partner-not-imported"
+PARTNER = "partner"  # the canonical field of the party a deal is sold through
 #: the deals' partner names a message lists
 _SHOWN = 3
 
@@ -31,30 +33,46 @@ def partner_findings(
     target: TargetProfile,
     third_party_words: tuple[str, ...],
     legal_forms: tuple[str, ...],
+    partner_headers: Mapping[tuple[str, str], str] | None = None,
 ) -> pd.DataFrame:
     """One finding per extra column of deals whose header names a third party and whose values
     are company names (most hold a legal form: 株式会社, Inc.), when the target's deal files
-    keep no extra column; an empty frame otherwise."""
-    if deals.empty or any(s.extras for s in target.files if s.records == "deals"):
+    keep no extra column; and one for the partner field (columns.yaml ``partner``: 得意先 beside
+    納入先) when they do not write it, named by its header in the first deal's sheet
+    (``partner_headers``: (file, sheet) -> header). An empty frame otherwise."""
+    deal_files = [s for s in target.files if s.records == "deals"]
+    if deals.empty:
         return fnd.to_frame([])
+    keeps_partner = any(s.source_column(PARTNER) for s in deal_files)
     third = _words(third_party_words)
     forms = _words(legal_forms)
-    if third is None or forms is None:
-        return fnd.to_frame([])
     out = []
     for column in deals.columns:
         header = str(column)
-        if not header.startswith(EXTRA_PREFIX) or not third.search(header[len(EXTRA_PREFIX) :]):
+        if header == PARTNER:
+            # the partner field (columns.yaml: 得意先 beside 納入先): a company by its column
+            if keeps_partner or not _named(deals[column]).any():
+                continue
+        elif (
+            any(s.extras for s in deal_files)
+            or third is None
+            or forms is None
+            or not header.startswith(EXTRA_PREFIX)
+            or not third.search(header[len(EXTRA_PREFIX) :])
+        ):
             continue
-        values = deals[column].astype(object).where(deals[column].notna(), "").astype(str)
-        values = values.str.strip()
-        named = values[values != ""]
-        if named.empty or named.map(lambda v: "@" not in v and bool(forms.search(v))).mean() < 0.5:
+        elif (
+            _named(deals[column]).map(lambda v: "@" not in v and bool(forms.search(v))).mean() < 0.5
+        ):
             continue  # the partner's rep, e-mail or phone: no company
+        named = _named(deals[column])
         first = named.index[0]
         names = list(dict.fromkeys(named.tolist()))
         shown = ", ".join(names[:_SHOWN]) + (", ..." if len(names) > _SHOWN else "")
-        source = header[len(EXTRA_PREFIX) :]
+        source = header[len(EXTRA_PREFIX) :] if header.startswith(EXTRA_PREFIX) else header
+        if header == PARTNER:
+            at = (_text(deals, "_source_file", first), _text(deals, "_source_sheet", first))
+            source = (partner_headers or {}).get(at, source)
         out.append(
             fnd.Finding(
                 rule=RULE,
@@ -97,3 +115,9 @@ def _text(frame: pd.DataFrame, column: str, at: object) -> str:
         return ""
     value = frame.at[at, column]
     return "" if pd.isna(value) else str(value)
+
+
+def _named(column: pd.Series) -> pd.Series:
+    """The filled cells of a column, as stripped texts."""
+    values = column.astype(object).where(column.notna(), "").astype(str).str.strip()
+    return values[values != ""]

@@ -316,6 +316,12 @@ def run(
                     profile,
                     rules.ingest[0].third_party_words,
                     rules.legal_form_spellings,
+                    {
+                        (t.file, t.sheet): c.header
+                        for t in ingest.tables
+                        for c in t.columns
+                        if c.field == "partner"
+                    },
                 )
             )
             records = _apply_rejects(records, export.rejects)

@@ -40,3 +40,21 @@ def test_the_report_says_the_partner_was_not_imported(tmp_path, target):
 
 def test_the_generic_target_keeps_the_partner_without_a_finding(tmp_path):
     assert _partner_findings(tmp_path, "generic").empty
+
+
+def test_a_ledgers_customer_beside_its_end_user_is_the_partner_not_imported(tmp_path):
+    """得意先 beside 納入先: the end user is the account (columns.yaml) and the 得意先 the
+    partner, which the Salesforce files do not write: the report names its own header."""
+    src = tmp_path / "受注台帳.xlsx"
+    rows = [
+        {"受注番号": f"J-06{i}", "得意先": "株式会社ネクストリンク", "納入先": name,
+         "件名": "勤怠クラウド", "金額": 1200000, "受注日": "2026-11-20"}
+        for i, name in enumerate(["株式会社四谷電機", "株式会社二階堂商店"])
+    ]  # fmt: skip
+    pd.DataFrame(rows).to_excel(src, index=False)
+    res = pipeline.run([str(src)], target="salesforce")
+    found = res.findings[res.findings["rule"] == "export.partner-not-imported"]
+    assert found["column"].tolist() == ["得意先"]
+    assert "株式会社ネクストリンク" in found["message"].iloc[0]
+    generic = pipeline.run([str(src)], target="generic")
+    assert not (generic.findings["rule"] == "export.partner-not-imported").any()
