@@ -110,11 +110,13 @@ def column_keys(cells: Sequence[object]) -> list[str]:
 
 def place(row_key: str, lang: str) -> str:
     """A source row's key (``file|sheet|row``) as a person reads it in ``lang``."""
+    from .report.text import where
+
     parts = str(row_key).rsplit("|", 2)
     if lang != "ja" or len(parts) != 3 or not parts[2].isdigit():
         return row_key
     file, sheet, row = parts
-    return " › ".join(p for p in (file, sheet, f"{row}行目") if p)
+    return where({"file": file, "sheet": sheet, "row": int(row)}, "ja")
 
 
 def evidence(text: str, lang: str) -> str:
