@@ -263,6 +263,23 @@ def test_check_speaks_the_language_asked_else_the_sources(
     assert "`required.amount`" in md
 
 
+def test_the_pooled_and_not_judged_lines_speak_the_language_too(weeks, tmp_path: Path) -> None:
+    """A first run of a small Japanese tracker: its change thresholds are not judged (no
+    earlier run) and the line says why in Japanese; quality-check.json keeps the English."""
+    folder = _japanese(tmp_path / "ja")
+    out = tmp_path / "q"
+    args = ["check", str(folder), "--out", str(out), "--format", "json"]
+    r = CliRunner().invoke(_cli(), args, obj={})
+    assert r.exit_code == 0, r.stderr
+    unjudged = [ln for ln in r.stdout.splitlines() if ln.rstrip().endswith("対象外")]
+    assert unjudged and all("not judged" not in ln for ln in unjudged)
+    assert any("比較する前回の実行なし" in ln for ln in unjudged)
+    assert not any("no earlier run" in ln or "no --target" in ln for ln in r.stdout.splitlines())
+    again = ["check", str(folder), "--out", str(tmp_path / "q2"), "--lang", "en"]
+    english = CliRunner().invoke(_cli(), again, obj={})
+    assert "no earlier run" in english.stdout
+
+
 # ---------------------------------------------------------------------- 10: minor points
 
 

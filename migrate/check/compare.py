@@ -16,8 +16,17 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .metrics import COMPARED, OVERALL, Metric, info
+from .metrics import (
+    COMPARED,
+    NO_DEAL_LIST,
+    NO_TARGET,
+    NOT_READ_BEFORE,
+    OVERALL,
+    Metric,
+    info,
+)
 from .thresholds import Threshold
+from .words import word
 
 Status = Literal["pass", "warn", "fail", "n/a"]
 Key = tuple[str, str, str]  # (metric, file, sheet)
@@ -42,7 +51,7 @@ class Row:
         read as the figure of that one source)."""
         if not self.pooled:
             return self.metric.where
-        return f"overall (every source pooled; {self.pooled} under {self.threshold.min_rows} alone)"
+        return word("pooled", "en", n=self.pooled, min_rows=self.threshold.min_rows)
 
     @property
     def change(self) -> float | None:
@@ -54,16 +63,24 @@ class Row:
     @property
     def why_not_judged(self) -> str:
         """Why a row is ``n/a``, in the words of the table ('' for a judged row)."""
+        return self.why_not_judged_in("en")
+
+    def why_not_judged_in(self, lang: str) -> str:
+        """:attr:`why_not_judged` in ``lang`` (a metric's own reason for having no value stays
+        as the metric wrote it)."""
         if self.status != "n/a":
             return ""
         t, m = self.threshold, self.metric
-        if m.value is None:
-            return m.missing or "no value"  # no rows, or no such column
+        if m.value is None:  # no rows, no such column, nothing to compare with
+            if not m.missing:
+                return word("why.no-value", lang)
+            known = MISSING_WORDS.get(m.missing)
+            return word(known, lang) if known else m.missing
         if m.denominator is not None and m.denominator < t.min_rows:
-            return f"fewer than {t.min_rows} {_counted(t.metric)}"
+            return word("why.fewer", lang, n=t.min_rows, counted=_counted(t.metric, lang))
         if t.is_change and self.previous is None:
-            return "no earlier run"
-        return "not judged"
+            return word("why.no-earlier-run", lang)
+        return word("why.not-judged", lang)
 
     def to_json(self) -> dict[str, Any]:
         t = self.threshold
@@ -85,19 +102,31 @@ class Row:
         }
 
 
-def _counted(metric: str) -> str:
+# a metric's reason for having no value (metrics.py, kept in the history in English) -> its
+# words' key, so the table says it in the run's language
+MISSING_WORDS = {
+    "no earlier run": "why.no-earlier-run",
+    NO_TARGET: "why.no-target",
+    NOT_READ_BEFORE: "why.not-read-before",
+    NO_DEAL_LIST: "why.no-deal-list",
+    "no deals in the compared run": "why.no-compared-deals",
+}
+
+
+def _counted(metric: str, lang: str = "en") -> str:
     """What a share's ``min_rows`` counts, in the words of the table: a new user read
     'fewer than 10 rows' for a 16-row file as a bug (they are the rows at the stages that
     require the field)."""
     if metric.startswith("required."):
-        return f"rows at the stages that require {metric.split('.', 1)[1]}"
-    return {
-        "stages.unknown-share": "rows with a stage word",
-        "stages.contradictions": "rows with a known stage",
-        "deals.gone-share": "deals in the run compared with",
-        "deals.stale-share": "open deals with an update date",
-        "deals.past-close-share": "open deals with a close date",
-    }.get(metric, "rows")
+        return word("counted.required", lang, field=metric.split(".", 1)[1])
+    key = {
+        "stages.unknown-share": "counted.stage-word",
+        "stages.contradictions": "counted.known-stage",
+        "deals.gone-share": "counted.compared-deals",
+        "deals.stale-share": "counted.update-date",
+        "deals.past-close-share": "counted.close-date",
+    }.get(metric, "counted.rows")
+    return word(key, lang)
 
 
 def index(metrics: Iterable[Metric]) -> dict[Key, float | None]:

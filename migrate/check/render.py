@@ -141,18 +141,27 @@ def _worst(rows: list[Row]) -> Row:
     return max(rows, key=badness)
 
 
-def _not_judged(rows: list[Row]) -> str:
+def _not_judged(rows: list[Row], lang: str = "en") -> str:
     """``3 sources not judged: fewer than 10 rows``; each reason with its count when they
     differ."""
     reasons: dict[str, int] = {}
     for r in rows:
-        reasons[r.why_not_judged] = reasons.get(r.why_not_judged, 0) + 1
+        why = r.why_not_judged_in(lang)
+        reasons[why] = reasons.get(why, 0) + 1
     why = (
         next(iter(reasons))
         if len(reasons) == 1
         else ", ".join(f"{n} {reason}" for reason, n in reasons.items())
     )
-    return f"{len(rows)} source{'' if len(rows) == 1 else 's'} not judged: {why}"
+    sources = "source" if len(rows) == 1 else "sources"
+    return word("not-judged", lang, n=len(rows), sources=sources, why=why)
+
+
+def _where(r: Row, lang: str) -> str:
+    """Where a row's figure is from, in ``lang`` (quality-check.json keeps ``Row.where``)."""
+    if r.pooled:
+        return word("pooled", lang, n=r.pooled, min_rows=r.threshold.min_rows)
+    return r.where
 
 
 def lines(
@@ -175,7 +184,9 @@ def lines(
             shown, rest = group, []
         for r in [*shown, *pooled]:
             # an overall figure not judged says why, as a source's does
-            where = r.where if r.status != "n/a" else f"{r.where}: {r.why_not_judged}"
+            where = _where(r, lang)
+            if r.status == "n/a":
+                where = f"{where}: {r.why_not_judged_in(lang)}"
             fix = ""
             if r.status in ("fail", "warn"):
                 fix = fix_text(r, advice.get((t.metric, r.metric.file, r.metric.sheet)), lang)
@@ -192,7 +203,7 @@ def lines(
         # compared with nothing left no trace); their worst value, not the first source's
         unjudged = [r for r in rest if r.status == "n/a"]
         if unjudged:
-            out.append(_line(_worst(unjudged), _not_judged(unjudged), lang))
+            out.append(_line(_worst(unjudged), _not_judged(unjudged, lang), lang))
     return out
 
 
@@ -394,7 +405,9 @@ def render_junit(result: CheckResult, lang: str | None = None) -> str:
             ET.SubElement(
                 case,
                 "skipped",
-                message=word("junit.not-judged", lang, why=r.why_not_judged, detail=detail),
+                message=word(
+                    "junit.not-judged", lang, why=r.why_not_judged_in(lang), detail=detail
+                ),
             )
     ET.indent(suites)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, "unicode") + "\n"
