@@ -122,10 +122,11 @@ def find_duplicates(
     index = records.index  # the records keep their index; positions are used inside
     records = records.reset_index(drop=True)
     info = explain.row_info(records)
-    work = _working_copy(records, info)
     # the quote revision each row is (版 2, Q-2026-031-3): where no date orders two rows of a
     # deal, the later revision is the more recent row (recency_rank, stage_guard)
-    work[REVISION_COLUMN] = revision_numbers(work, settings.deals.revisions)
+    work = _working_copy(
+        records, info, {REVISION_COLUMN: revision_numbers(records, settings.deals.revisions)}
+    )
     stage_order = load_stage_order(rules_dir)
     status_of = load_stage_status(rules_dir)
     effective = effective_date(work)  # recency and the stage guard both need it
@@ -388,11 +389,16 @@ def _drained(parts: list[pd.DataFrame]) -> Iterator[pd.DataFrame]:
         yield parts.pop()
 
 
-def _working_copy(records: pd.DataFrame, info: pd.DataFrame) -> pd.DataFrame:
-    """The records with text columns as plain Python objects: every step reads them often.
+def _working_copy(
+    records: pd.DataFrame, info: pd.DataFrame, added: Mapping[str, np.ndarray]
+) -> pd.DataFrame:
+    """The records with text columns as plain Python objects: every step reads them often;
+    with the row keys and the ``added`` columns.
 
     Only columns of a pandas string dtype are converted (object columns already hold Python
-    objects), all at once: a sheet with thousands of columns is not rebuilt column by column.
+    objects), all at once: a sheet with thousands of columns is not rebuilt column by column,
+    and the new columns come in one join (an insert each into a frame of thousands of blocks
+    is what pandas warns of as fragmentation).
     """
     strings = {
         c: object
@@ -401,8 +407,8 @@ def _working_copy(records: pd.DataFrame, info: pd.DataFrame) -> pd.DataFrame:
     }
     # a new frame either way; copy-on-write keeps the records' own cells apart from it
     work = records.astype(strings) if strings else records.copy(deep=False)
-    work[ROW_KEY] = pd.Series(info["key"].to_numpy(dtype=object), index=work.index, dtype=object)
-    return work
+    new = pd.DataFrame({ROW_KEY: info["key"].to_numpy(dtype=object), **added}, index=work.index)
+    return pd.concat([work, new], axis=1)
 
 
 def _decisions(
