@@ -90,6 +90,10 @@ def _judge(
             return match(sniffed, round(0.9 * share, 3), "sniff", note)
     if field is not None and method not in ("exact", "ambiguous") and enough:
         ftype = idx.types.get(field, "")
+        numbers = _numbers_not_names(ftype, method, profile)
+        if numbers:
+            note = f"the header suggests {field}, but {numbers}"
+            return match(None, 0.0, "none", note, f"{evidence}; {numbers}, so not {field}")
         against = _contradicts(ftype, profile)
         if against:
             # a header word that also names a field (規模区分: 規模 is an amount synonym) does
@@ -154,6 +158,19 @@ def _contradicts(ftype: str, profile: ValueProfile) -> str:
     if ftype in ("text", "company", "person") and profile.shares.get("date", 0) >= 0.8:
         # 商談化日 holds 商談 (a deal-name word), but its values are the day it happened
         return f"{profile.shares['date']:.0%} of values are dates"
+    return ""
+
+
+def _numbers_not_names(ftype: str, method: str, profile: ValueProfile) -> str:
+    """Why a column whose header names a company or a person, or holds a text field's word
+    inside a longer header, holds no such thing ("" when it may): its values are numbers.
+    "Partner Discount %" holds Partner, but a partner is not 15%; nor are its values a
+    probability, so the column stays unmapped (kept as an extra) rather than taken by what
+    its values look like."""
+    numbers = sum(profile.shares.get(k, 0) for k in ("number", "amount", "probability"))
+    names = ftype in ("company", "person") or (ftype == "text" and method == "contains")
+    if names and numbers >= 0.8:
+        return f"{numbers:.0%} of values are numbers, not names"
     return ""
 
 
