@@ -19,7 +19,6 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -78,20 +77,14 @@ class Detail:
             return None
         specifics = {k: v or "" for k, v in hit.groupdict().items()}
         if "f" in specifics:  # a canonical field (close_date) in its Japanese words (受注予定日)
-            specifics["f"] = _field_words().get(specifics["f"], specifics["f"])
+            from .report.text import field_label
+
+            specifics["f"] = field_label(specifics["f"], "ja")
         if specifics.get("ev"):  # a merge's evidence (name exact (+7.6)) in Japanese
             from .review_words import evidence
 
             specifics["ev"] = evidence(specifics["ev"], "ja")
         return self.ja.format(**specifics)
-
-
-@lru_cache(maxsize=1)
-def _field_words() -> dict[str, str]:
-    """Canonical field -> its Japanese label (the report's words for it)."""
-    from .report.text import FIELDS
-
-    return {name: pair[0] for name, pair in FIELDS.items()}
 
 
 @dataclass(frozen=True)

@@ -47,25 +47,28 @@ def partner_findings(
     third = _words(third_party_words)
     forms = _words(legal_forms)
     out = []
+    keeps_extras = any(s.extras for s in deal_files)
     for column in deals.columns:
         header = str(column)
         if header == PARTNER:
             # the partner field (columns.yaml: 得意先 beside 納入先): a company by its column
-            if keeps_partner or not _named(deals[column]).any():
+            if keeps_partner:
                 continue
         elif (
-            any(s.extras for s in deal_files)
+            keeps_extras
             or third is None
             or forms is None
             or not header.startswith(EXTRA_PREFIX)
             or not third.search(header[len(EXTRA_PREFIX) :])
         ):
             continue
-        elif (
-            _named(deals[column]).map(lambda v: "@" not in v and bool(forms.search(v))).mean() < 0.5
-        ):
-            continue  # the partner's rep, e-mail or phone: no company
         named = _named(deals[column])
+        if named.empty:
+            continue
+        if header != PARTNER and forms is not None:
+            companies = named.map(lambda v: "@" not in v and bool(forms.search(v)))
+            if companies.mean() < 0.5:
+                continue  # the partner's rep, e-mail or phone: no company
         first = named.index[0]
         names = list(dict.fromkeys(named.tolist()))
         shown = ", ".join(names[:_SHOWN]) + (", ..." if len(names) > _SHOWN else "")
