@@ -24,6 +24,11 @@ AS_OF_FIELDS = ("updated_at", "created_at")
 #: (2062 for 2026), not the day of the export.
 OUTLIER_GAP_DAYS = 366
 OUTLIER_MAX_ROWS = 2
+#: A won deal's close date moves the reference date on (data:won) by at most this many days
+#: past the data's own updated/created dates: a quote log's orders close weeks after the last
+#: registration, but a "won" deal closing a year on is a planned date, not the day of the export
+#: (and taking it would make every open deal's close date "past").
+WON_CLOSE_MAX_AHEAD_DAYS = 92
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 

@@ -602,14 +602,15 @@ def _reference_date(
     """The date ages and "not in the future" count from, and where it came from.
 
     ``--as-of``; else the latest updated/created date in the data (or the latest close date of
-    a deal at a ``won`` stage when that is later: ``data:won``), or the latest day a sheet
+    a deal at a ``won`` stage when that is later by at most WON_CLOSE_MAX_AHEAD_DAYS:
+    ``data:won``), or the latest day a sheet
     states above its table (最終更新：2026/1/20) when that is later; else the latest date a
     workbook was last saved (its document properties); else none, and the date-relative checks
     are skipped. Never the wall clock: the same inputs give the same outputs.
     """
     if given is not None:
         return given, "given"
-    from .asof import latest_won_close
+    from .asof import WON_CLOSE_MAX_AHEAD_DAYS, latest_won_close
     from .normalize import as_of_date
 
     day, source = as_of_date(records), "data"
@@ -617,7 +618,11 @@ def _reference_date(
     # updated/created date moves that date on (else its own won deals are 'after today');
     # data without such dates keeps the sheet's or the save's date
     won_day = latest_won_close(records, won) if day is not None else None
-    if day is not None and won_day is not None and won_day > day:
+    if (
+        day is not None
+        and won_day is not None
+        and day < won_day <= day + dt.timedelta(days=WON_CLOSE_MAX_AHEAD_DAYS)
+    ):
         day, source = won_day, "data:won"
     stated = _latest_stated(ingest, records)
     if stated is not None and (day is None or stated[0] > day):

@@ -224,6 +224,23 @@ def test_a_won_close_date_after_every_created_date_moves_the_reference_date_on(t
     assert not _date_findings(res)["message"].str.contains("after today").any()
 
 
+def test_a_won_close_date_a_year_on_does_not_move_the_reference_date(tmp_path):
+    # a 'won' deal closing nine months after the run's latest created date is a planned date:
+    # taking it would make every open deal's close date 'past'; it stays won in the future
+    registrations, quotes = tmp_path / "案件登録申請一覧.xlsx", tmp_path / "見積一覧.xlsx"
+    pd.DataFrame(
+        [{"会社名": "株式会社東邦化学", "案件名": "品質管理SaaS", "金額": 3000000, "ステージ": "提案",
+          "完了予定日": "2026-12-20", "案件登録日": "2026-10-01"}]
+    ).to_excel(registrations, index=False)  # fmt: skip
+    pd.DataFrame(
+        [{"会社名": "有限会社川村工務店", "案件名": "ネットワーク更改", "金額": 500000,
+          "ステージ": "受注", "完了予定日": "2027-07-10"}]
+    ).to_excel(quotes, index=False)  # fmt: skip
+    res = pipeline.run([str(registrations), str(quotes)], target="salesforce")
+    assert res.as_of == dt.date(2026, 10, 1) and res.as_of_source == "data"
+    assert _date_findings(res)["message"].str.contains("after today").any()
+
+
 def test_a_won_close_date_after_its_own_file_s_dates_is_still_won_in_the_future(tmp_path):
     # the file says when it was written (更新日): its won deal closing later is a finding
     src = tmp_path / "tracker.xlsx"
