@@ -233,7 +233,9 @@ class Rules:
         from .catalogue import parse_catalogue
 
         path = self.path("findings.yaml")
-        return parse_catalogue(str(path if path.is_file() else DEFAULT_RULES_DIR / path.name))
+        catalogue = parse_catalogue(str(path if path.is_file() else DEFAULT_RULES_DIR / path.name))
+        labels = {s.key: s.label.ja for s in self.stages.stages if s.label.ja}
+        return dataclasses.replace(catalogue, stage_labels=MappingProxyType(labels))
 
     @functools.cached_property
     def quality(self) -> QualityRules:

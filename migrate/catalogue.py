@@ -71,11 +71,14 @@ class Detail:
     pattern: re.Pattern[str]
     ja: str
 
-    def render(self, message: str) -> str | None:
+    def render(self, message: str, stage_labels: Mapping[str, str] | None = None) -> str | None:
         hit = self.pattern.fullmatch(message)
         if hit is None:
             return None
         specifics = {k: v or "" for k, v in hit.groupdict().items()}
+        for k, v in specifics.items():  # a stage key ('proposal') by its Japanese label ('提案')
+            if k.startswith("st") and (label := (stage_labels or {}).get(v.strip("'"))):
+                specifics[k] = f"'{label}'"
         if "f" in specifics:  # a canonical field (close_date) in its Japanese words (受注予定日)
             from .report.text import field_label
 
@@ -110,6 +113,8 @@ class Catalogue:
     families: tuple[Entry, ...] = ()
     # the Japanese forms of the findings' own messages, by id or pattern (``details:``)
     details: Mapping[str, tuple[Detail, ...]] = field(default_factory=dict, repr=False)
+    # each stage key's Japanese label (proposal -> 提案), for the stage keys in the messages
+    stage_labels: Mapping[str, str] = field(default_factory=dict, repr=False)
     _forms: dict[str, tuple[Detail, ...]] = field(
         default_factory=dict, repr=False, compare=False, hash=False
     )
@@ -147,7 +152,7 @@ class Catalogue:
         prefix = _FILE_PREFIX.match(text)
         rest = text[prefix.end() :] if prefix else text
         for d in forms:
-            out = d.render(rest)
+            out = d.render(rest, self.stage_labels)
             if out is not None:
                 return f"{prefix.group(1)}: {out}" if prefix else out
         return text

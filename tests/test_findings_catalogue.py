@@ -398,8 +398,11 @@ def test_a_findings_own_message_in_japanese_keeps_its_specifics():
     # a pattern (stages.*) covers the stage rules, whichever language their head is in
     msg = "進行中の案件の受注予定日が過ぎています (stage 'proposal': close_date 2026-07-05 is before today (2026-08-23))"
     assert cat.message("stages.open-close-date-past", msg, "ja") == (
-        "進行中の案件の受注予定日が過ぎています（ステージ 'proposal': 受注予定日 2026-07-05 が今日（2026-08-23）より前）"
-    )  # the field in the report's Japanese words, not its canonical name (close_date)
+        "進行中の案件の受注予定日が過ぎています（ステージ '提案': 受注予定日 2026-07-05 が今日（2026-08-23）より前）"
+    )  # the field and the stage in the report's Japanese words, not their keys (close_date)
+    # a stage key the stage model does not know stays as written
+    odd = msg.replace("'proposal'", "'demo'")
+    assert "ステージ 'demo':" in cat.message("stages.open-close-date-past", odd, "ja")
     # English stays as written; a message no form reads stays as written; an unknown id too
     assert cat.message("stages.open-close-date-past", msg, "en") == msg
     assert cat.message("validate.required-missing", "something new", "ja") == "something new"
