@@ -14,7 +14,6 @@ import shutil
 import sys
 import threading
 import time
-import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,7 @@ from .clock import peak_memory_gb
 from .errors import UserError
 from .input_options import INPUT_OPTIONS, QUIET_OPTION
 from .org_options import ORG_OPTIONS
+from .terminal_width import display_width, fit
 
 
 def _echo_problems(problems) -> None:
@@ -216,8 +216,8 @@ def inspect(
                 target = c.field or "(unmapped: kept as extra)"
                 extra = f"  [{c.note}]" if c.note else ""
                 # a header on two lines (受注\n予定日) on one; padded by terminal columns
-                shown = _fit(" ".join(str(c.header).split()), 30)
-                pad = " " * max(0, 30 - _columns(shown))
+                shown = fit(" ".join(str(c.header).split()), 30)
+                pad = " " * max(0, 30 - display_width(shown))
                 click.echo(
                     f"  {c.column:>3}  {shown}{pad} -> {target} ({c.method} {c.confidence:.2f}){extra}"
                 )
@@ -474,38 +474,15 @@ class _Progress:
         assert self.stage is not None
         took = time.monotonic() - self.started
         tail = f" ... {took:.0f} s"
-        room = shutil.get_terminal_size((80, 24)).columns - 1 - _columns(tail) - 2
-        what = _fit(f"{self.stage}: {self.detail}" if self.detail else self.stage, room)
+        room = shutil.get_terminal_size((80, 24)).columns - 1 - display_width(tail) - 2
+        what = fit(f"{self.stage}: {self.detail}" if self.detail else self.stage, room)
         self._put(f"  {what}{tail}")
 
     def _put(self, text: str, end: str = "") -> None:
-        cols = _columns(text)
+        cols = display_width(text)
         self.stream.write("\r" + text + " " * max(0, self.width - cols) + end)
         self.stream.flush()
         self.width = 0 if end else cols
-
-
-def _columns(text: str) -> int:
-    """How many terminal columns ``text`` takes (a kanji or full-width letter takes two)."""
-    return sum(_width(ch) for ch in text)
-
-
-def _width(ch: str) -> int:
-    return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
-
-
-def _fit(text: str, room: int) -> str:
-    """``text`` cut to ``room`` terminal columns (ending in "…" when cut): a line that wraps
-    cannot be redrawn in place."""
-    if _columns(text) <= room:
-        return text
-    out, used = [], 0
-    for ch in text:
-        if used + _width(ch) > room - 1:
-            break
-        out.append(ch)
-        used += _width(ch)
-    return "".join(out) + "…"
 
 
 def _times_line(times: dict[str, float]) -> str:

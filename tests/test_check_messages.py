@@ -18,6 +18,7 @@ from click.testing import CliRunner
 
 from migrate.check import run_check
 from migrate.check.render import lines, render_junit, render_markdown, render_text, to_json
+from migrate.terminal_width import display_width
 
 pytestmark = pytest.mark.usefixtures("gx_by_mask")
 
@@ -278,6 +279,12 @@ def test_the_pooled_and_not_judged_lines_speak_the_language_too(weeks, tmp_path:
     again = ["check", str(folder), "--out", str(tmp_path / "q2"), "--lang", "en"]
     english = CliRunner().invoke(_cli(), again, obj={})
     assert "no earlier run" in english.stdout
+    # the table lines up on a terminal: every status cell (合格, 対象外 ...) ends at the same
+    # column, counted as the terminal counts (a kanji takes two), however wide the file name
+    table = [ln for ln in r.stdout.splitlines() if ln.rstrip().endswith(("合格", "対象外", "状態"))]
+    assert len(table) > 3
+    ends = {display_width(ln.rstrip()[: -len(ln.split()[-1])]) for ln in table}
+    assert len(ends) == 1, table
 
 
 # ---------------------------------------------------------------------- 10: minor points

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree as ET
 
 from ..findings import listed
+from ..terminal_width import display_width, fit, ljust, rjust
 from .advice import REASONS_SHOWN, WORDS_SHOWN, Advice, compact_rows
 from .compare import Key, Row
 from .metrics import info
@@ -278,15 +279,14 @@ def render_text(result: CheckResult, style: Style = _plain, lang: str | None = N
         (ln.metric, ln.where, ln.value, ln.limit, ln.change, status_text(ln.status, lang))
         for ln in shown
     ]
-    widths = [max(len(r[i]) for r in rows) for i in range(len(HEADERS))]
+    # widths in terminal columns: a Japanese file name or reason takes two per character
+    widths = [max(display_width(r[i]) for r in rows) for i in range(len(HEADERS))]
     widths[1] = min(widths[1], 56)
 
     def fmt(r: tuple[str, ...], status: str | None = None) -> str:
-        cells = [
-            (r[i][: widths[i] - 1] + "…") if len(r[i]) > widths[i] else r[i] for i in range(len(r))
-        ]
-        left = [c.ljust(w) for c, w in zip(cells[:2], widths[:2], strict=True)]
-        right = [c.rjust(w) for c, w in zip(cells[2:5], widths[2:5], strict=True)]
+        cells = [fit(r[i], widths[i]) for i in range(len(r))]
+        left = [ljust(c, w) for c, w in zip(cells[:2], widths[:2], strict=True)]
+        right = [rjust(c, w) for c, w in zip(cells[2:5], widths[2:5], strict=True)]
         tail = cells[5]
         if status is not None:
             tail = style(tail, fg=COLOURS.get(status), bold=status == "fail")
