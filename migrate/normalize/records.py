@@ -122,6 +122,7 @@ def normalize_records(
         out = pd.concat(
             [out.drop(columns=list(cleaned)), pd.DataFrame(cleaned, index=out.index)], axis=1
         )[columns]
+    _deal_types(out, col, schema)
     _latest_of_updates(out, col, [n for k in UPDATED_KINDS for n in by_kind.get(k, [])])
     _company_from_deal_name(out, col, rules)
     _note_out_of_company(out, col, rules)
@@ -302,6 +303,36 @@ def _move_to_stage(out: pd.DataFrame, cells: pd.Series, pos: np.ndarray) -> np.n
     moved_flag[pos] = True
     out[STAGE_FROM_PROBABILITY] = moved_flag
     return words
+
+
+def _deal_types(out: pd.DataFrame, col: Collector, schema: Any) -> None:
+    """A deal-type cell (区分 新規, Type Renewal) as its canonical type (columns.yaml deal_types:
+    new, renewal, upsell, downgrade, churn, existing); a value no type lists is left empty with
+    a warning naming it (normalize.unknown-deal-type): no target is given a type it may not
+    know, and the source cell says what the row was."""
+    if "deal_type" not in out.columns:
+        return
+    codes, uniques = distinct(out["deal_type"])
+    raw = [("" if is_blank(v) else str(v).strip()) for v in uniques]
+    typed = np.array([schema.deal_type_of(v) if v else "" for v in raw], dtype=object)
+    column = pd.Series(typed[codes] if len(typed) else [], index=out.index, dtype=object)
+    out["deal_type"] = column
+    unknown = np.array([bool(v) and not t for v, t in zip(raw, typed)], dtype=bool)
+    if not unknown.any():
+        return
+    pos = np.flatnonzero(unknown[codes])
+    values = [raw[c] for c in codes[pos].tolist()]
+    issues = [
+        Issue(
+            "normalize.unknown-deal-type",
+            f"deal type '{v}' is none of rules/columns.yaml deal_types; left empty",
+            v,
+            severity="warning",
+            action="blanked",
+        )
+        for v in values
+    ]
+    col.rows("deal_type", pos, issues, values, [""] * len(pos))
 
 
 def _open_rows(out: pd.DataFrame, rules_dir: str | os.PathLike[str] | None) -> np.ndarray:
