@@ -139,6 +139,8 @@ class Schema:
     revisions: tuple[str, ...] = ()
     # the values of a deal-type column: canonical type -> its words (columns.yaml deal_types)
     deal_types: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # deal types a won stage does not make a won deal (churn, downgrade)
+    deal_types_not_won: tuple[str, ...] = ()
 
     def deal_type_of(self, value: object) -> str:
         """The canonical deal type a cell says ('' when none of deal_types lists it)."""
@@ -188,6 +190,7 @@ def parse_schema(path: str) -> Schema:
             "amount_gives_way",
             "revisions",
             "deal_types",
+            "deal_types_not_won",
             "fields",
         ],
         ["fields"],
@@ -266,6 +269,10 @@ def parse_schema(path: str) -> Schema:
                     )
                 seen_word.setdefault(k, str(kind))
             deal_types.append((str(kind), tuple(listed)))
+    not_won = tuple(problems.string_list(doc.get("deal_types_not_won"), "deal_types_not_won"))
+    for t in not_won:
+        if t not in dict(deal_types):
+            problems.add("deal_types_not_won", f"'{t}' is no type of deal_types")
     problems.raise_if_any()
     # longest fragments first so 万円 wins over 円 and 百万 over 万
     mult.sort(key=lambda kv: -len(kv[0]))
@@ -286,6 +293,7 @@ def parse_schema(path: str) -> Schema:
         per_unit=per_unit,
         customer_honorifics=customer_honorifics,
         deal_types=tuple(deal_types),
+        deal_types_not_won=not_won,
         opt_out_words=opt_lists["words"],
         opt_out_yes=opt_lists["marks_out"],
         opt_out_no=opt_lists["marks_refused"],

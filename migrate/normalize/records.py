@@ -178,6 +178,7 @@ def normalize_records(
             normalize_stage_column(out, col, rules, name, vocab)
             if name == "stage" and unknown_leads is not None:
                 assume_lead_status(out, col, unknown_leads, vocab)
+    _churn_not_won(out, col, schema, rules_dir)
     # dates after the stage: an open deal's close date looks ahead (3月末 written in January
     # is this March, 9月末 next September), a won or lost one's does not
     normalize_date_columns(
@@ -333,6 +334,57 @@ def _deal_types(out: pd.DataFrame, col: Collector, schema: Any) -> None:
         for v in values
     ]
     col.rows("deal_type", pos, issues, values, [""] * len(pos))
+
+
+def _churn_not_won(
+    out: pd.DataFrame, col: Collector, schema: Any, rules_dir: str | os.PathLike[str] | None
+) -> None:
+    """A churn or a downgrade (columns.yaml deal_types_not_won) at a won stage (区分 解約, 状況
+    完了) is no won deal: the customer ended or cut the contract. Its stage becomes the first
+    lost stage of rules/stages.yaml, and a negative amount its lost value (-30000 -> 30000),
+    with a warning naming it (normalize.churn-not-won). At an open or lost stage the row keeps
+    its stage; its negative amount is the value lost all the same."""
+    if "deal_type" not in out.columns or not schema.deal_types_not_won:
+        return
+    churn = out["deal_type"].isin(set(schema.deal_types_not_won)).to_numpy(dtype=bool)
+    if not churn.any():
+        return
+    from ..bundle import load_rules_bundle
+
+    model = load_rules_bundle(rules_dir).stages
+    won_keys, lost_keys = set(model.keys_where(status="won")), model.keys_where(status="lost")
+    amount = (
+        pd.to_numeric(out["amount"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        if "amount" in out.columns
+        else np.full(len(out), np.nan)
+    )
+    negative = churn & (amount < 0)
+    if negative.any():
+        pos = np.flatnonzero(negative)
+        _set_cells(out, "amount", pos, -amount[pos])
+    if "stage" not in out.columns or not lost_keys:
+        return
+    stage = out["stage"].to_numpy(dtype=object)
+    won = churn & np.isin(stage, list(won_keys))
+    pos = np.flatnonzero(won)
+    if not len(pos):
+        return
+    lost = lost_keys[0]
+    types = out["deal_type"].to_numpy(dtype=object)
+    issues = []
+    for i in pos.tolist():
+        lost_value = f"; its amount {-amount[i]:,.0f} is the value lost" if negative[i] else ""
+        issues.append(
+            Issue(
+                "normalize.churn-not-won",
+                f"a {types[i]} at the won stage '{stage[i]}' is no won deal: the customer ended "
+                f"or cut the contract; stage set to '{lost}'{lost_value}",
+                str(stage[i]),
+                severity="warning",
+            )
+        )
+    _set_cells(out, "stage", pos, lost)
+    col.rows("stage", pos, issues, [str(stage[i]) for i in pos.tolist()], [lost] * len(pos))
 
 
 def _open_rows(out: pd.DataFrame, rules_dir: str | os.PathLike[str] | None) -> np.ndarray:
