@@ -193,6 +193,16 @@ def test_one_renewal_typed_in_two_trackers_is_one_deal() -> None:
     assert first == second
 
 
+def test_an_existing_business_deal_may_be_the_renewal_another_tracker_names() -> None:
+    """'existing' (既存, HubSpot's existingbusiness) names no kind: beside 'renewal' it keeps
+    nothing apart (a differing type that names kinds does)."""
+    a = _year("勤怠クラウド 更新", "2026-03-31", "proposal", OLD, deal_type="existing")
+    b = _year("勤怠クラウド 更新", "2026-04-30", "closing", YOMI, deal_type="renewal")
+    result = find_duplicates(frame([a, b]))
+    first, second = _deal_ids(result, 2)
+    assert first == second
+
+
 def test_a_row_pasted_twice_is_one_deal() -> None:
     row = _base(amount=4_000_000.0, close_date="2026-03-31", stage="proposal", **YOMI)
     result = find_duplicates(frame([{**row, "_row": 5}, {**row, "_row": 6}, *_background()]))
