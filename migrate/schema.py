@@ -7,6 +7,7 @@ profiles under rules/targets/.
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import re
@@ -136,6 +137,14 @@ class Schema:
     amount_gives_way: tuple[tuple[str, ...], ...] = ()
     # headers of a quote's revision (Rev): beside a quote number, no revenue
     revisions: tuple[str, ...] = ()
+    # the values of a deal-type column: canonical type -> its words (columns.yaml deal_types)
+    deal_types: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # deal types a won stage does not make a won deal (churn, downgrade)
+    deal_types_not_won: tuple[str, ...] = ()
+
+    def deal_type_of(self, value: object) -> str:
+        """The canonical deal type a cell says ('' when none of deal_types lists it)."""
+        return _deal_type_table(self.deal_types).get(header_key(str(value)), "")
 
     @property
     def names(self) -> list[str]:
@@ -146,6 +155,11 @@ class Schema:
             if f.name == name:
                 return f
         raise KeyError(name)
+
+
+@functools.lru_cache(maxsize=8)
+def _deal_type_table(types: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, str]:
+    return {header_key(w): kind for kind, words in types for w in words}
 
 
 def row_key(file: str, sheet: str, row: int) -> str:
@@ -175,6 +189,8 @@ def parse_schema(path: str) -> Schema:
             "email_opt_out_values",
             "amount_gives_way",
             "revisions",
+            "deal_types",
+            "deal_types_not_won",
             "fields",
         ],
         ["fields"],
@@ -239,6 +255,24 @@ def parse_schema(path: str) -> Schema:
         for n, tier in enumerate(raw_tiers):
             tiers.append(tuple(problems.string_list(tier, f"amount_gives_way[{n}]")))
     revisions = tuple(problems.string_list(doc.get("revisions"), "revisions"))
+    deal_types: list[tuple[str, tuple[str, ...]]] = []
+    raw_types = doc.get("deal_types") or {}
+    if problems.type(raw_types, "deal_types", dict, "a mapping of type: [words]"):
+        seen_word: dict[str, str] = {}
+        for kind, words in raw_types.items():
+            listed = problems.string_list(words, f"deal_types.{kind}")
+            for w in listed:
+                k = header_key(w)
+                if seen_word.get(k, str(kind)) != str(kind):
+                    problems.add(
+                        f"deal_types.{kind}", f"'{w}' is also listed under '{seen_word[k]}'"
+                    )
+                seen_word.setdefault(k, str(kind))
+            deal_types.append((str(kind), tuple(listed)))
+    not_won = tuple(problems.string_list(doc.get("deal_types_not_won"), "deal_types_not_won"))
+    for t in not_won:
+        if t not in dict(deal_types):
+            problems.add("deal_types_not_won", f"'{t}' is no type of deal_types")
     problems.raise_if_any()
     # longest fragments first so 万円 wins over 円 and 百万 over 万
     mult.sort(key=lambda kv: -len(kv[0]))
@@ -258,6 +292,8 @@ def parse_schema(path: str) -> Schema:
         deal_sheet_words=deal_sheet_words,
         per_unit=per_unit,
         customer_honorifics=customer_honorifics,
+        deal_types=tuple(deal_types),
+        deal_types_not_won=not_won,
         opt_out_words=opt_lists["words"],
         opt_out_yes=opt_lists["marks_out"],
         opt_out_no=opt_lists["marks_refused"],

@@ -9,6 +9,7 @@ from migrate.dedupe import load_settings
 from migrate.dedupe.deal_words import deal_kinds, deal_readings, deal_years, reader
 
 KINDS = load_settings().deals.kinds
+YEARS = load_settings().deals.years
 
 
 @pytest.mark.parametrize(
@@ -47,10 +48,22 @@ def test_deal_kinds(name: str, kind: str) -> None:
         pytest.param("導入 2026年3月", "", id="a-month-is-a-date-not-a-year"),
         pytest.param("X2025 upgrade", "", id="a-model-number"),
         pytest.param("FY2025 → FY2026 移行", "", id="two-years-say-nothing"),
+        # u26: a renewal ledger's years, said every way a tracker writes them
+        pytest.param("保守サービス 更新 2025", "2025", id="a-year-alone-after-a-kind"),
+        pytest.param("保守サービス 更新2025", "2025", id="a-year-right-after-a-kind"),
+        pytest.param("保守サービス (2025)", "2025", id="a-year-in-brackets"),
+        pytest.param("Support plan Renewal 2025", "2025", id="Renewal-2025"),
+        pytest.param("保守サービス 25年度", "2025", id="25年度"),
+        pytest.param("保守サービス FY25", "2025", id="FY25"),
+        pytest.param("保守サービス 2025/4〜", "2025", id="a-contract-year-from-a-month"),
+        pytest.param("勤怠クラウド 2025年4月〜", "2025", id="2025年4月から"),
+        pytest.param("SY-2025-01 更新", "", id="a-code-is-no-year"),
+        pytest.param("納品 2025-03-31", "", id="a-date-is-no-year"),
+        pytest.param("ISO27001 取得支援", "", id="a-standard-number-is-no-year"),
     ],
 )  # fmt: skip
 def test_deal_years(name: str, year: str) -> None:
-    assert deal_years(pd.Series([name])).tolist() == [year]
+    assert deal_years(pd.Series([name]), YEARS).tolist() == [year]
 
 
 def test_readings_leave_out_the_company_and_the_kind() -> None:

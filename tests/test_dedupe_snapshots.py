@@ -62,6 +62,14 @@ SNAPSHOTS = [
              close_date="2026-03-31", stage="closing", **YOMI),
         id="an-alias-of-the-name,the-product-it-names",
     ),
+    # u26: a tracker's deal-type column (区分 更新 on both) does not keep a snapshot apart
+    pytest.param(
+        _row(deal_name="勤怠クラウド 更新", deal_type="renewal", amount=600_000.0,
+             close_date="2026-03-31", stage="proposal", **OLD),
+        _row(deal_name="勤怠クラウド 更新", deal_type="renewal", amount=600_000.0,
+             close_date="2026-05-31", stage="closing", **YOMI),
+        id="one-renewal-in-two-trackers,same-type,slipped-close-date",
+    ),
 ]  # fmt: skip
 
 
@@ -124,6 +132,75 @@ def test_look_alike_deals_of_one_company_stay_apart(a: dict[str, Any], b: dict[s
     assert result.records.loc[0, "company_id"] == result.records.loc[1, "company_id"]
     # at most a person is asked
     assert (result.pairs.loc[result.pairs["entity"] == "deals", "status"] != "merged").all()
+
+
+# u26 (subscription and renewal trackers): one account's new deal and its yearly renewals, one
+# row per contract year with the same name, amount and owner, as the trial's small trackers
+# (no other deals beside them: the weights are the rules' priors)
+def _year(name: str, close: str, stage: str, where: dict[str, Any], **kw: Any) -> dict[str, Any]:
+    return _row(deal_name=name, amount=600_000.0, close_date=close, stage=stage, **where, **kw)
+
+
+CONTRACT_YEARS = [
+    pytest.param(
+        _year("Platform subscription", "2025-03-31", "won", OLD, deal_type="new"),
+        _year("Platform subscription", "2026-03-31", "closing", YOMI, deal_type="renewal"),
+        id="the-new-deal-and-its-renewal-by-the-type-column",
+    ),
+    pytest.param(
+        _year("年間保守契約 更新", "2025-03-15", "won", OLD),
+        _year("年間保守契約 更新", "2026-03-16", "won", YOMI),
+        id="two-won-contract-years-in-two-trackers",
+    ),
+    pytest.param(
+        _year("保守サービス 更新 2025", "2025-03-31", "proposal", OLD),
+        _year("保守サービス 更新 2026", "2026-03-31", "proposal", YOMI),
+        id="a-year-alone-in-the-name",
+    ),
+    pytest.param(
+        _year("保守サービス 25年度", "2025-03-31", "proposal", OLD),
+        _year("保守サービス 26年度", "2026-03-31", "proposal", YOMI),
+        id="a-two-digit-fiscal-year",
+    ),
+]
+
+
+@pytest.mark.parametrize(("a", "b"), CONTRACT_YEARS)
+def test_contract_years_are_separate_deals(a: dict[str, Any], b: dict[str, Any]) -> None:
+    result = find_duplicates(frame([a, b]))
+    first, second = _deal_ids(result, 2)
+    assert first != second
+
+
+def test_a_renewal_ledger_of_one_sheet_keeps_each_contract_year() -> None:
+    """u26's one_sheet_yearly.xlsx: rows of one sheet a year apart, no type column (the open
+    2027 renewal merged into the won 2026 one: 'sheet' was outweighed by name, amount, owner)."""
+    rows = [
+        _year("勤怠クラウド", "2025-03-31", "won", YOMI, _row=2),
+        _year("勤怠クラウド", "2026-03-31", "won", YOMI, _row=3),
+        _year("勤怠クラウド", "2027-03-31", "closing", YOMI, _row=4),
+    ]
+    result = find_duplicates(frame(rows))
+    assert len(set(_deal_ids(result, 3))) == 3
+
+
+def test_one_renewal_typed_in_two_trackers_is_one_deal() -> None:
+    """The negative: the same renewal (same type, close date slipped by weeks) in two trackers."""
+    a = _year("勤怠クラウド 更新", "2026-03-31", "proposal", OLD, deal_type="renewal")
+    b = _year("勤怠クラウド 更新", "2026-04-30", "closing", YOMI, deal_type="renewal")
+    result = find_duplicates(frame([a, b]))
+    first, second = _deal_ids(result, 2)
+    assert first == second
+
+
+def test_an_existing_business_deal_may_be_the_renewal_another_tracker_names() -> None:
+    """'existing' (既存, HubSpot's existingbusiness) names no kind: beside 'renewal' it keeps
+    nothing apart (a differing type that names kinds does)."""
+    a = _year("勤怠クラウド 更新", "2026-03-31", "proposal", OLD, deal_type="existing")
+    b = _year("勤怠クラウド 更新", "2026-04-30", "closing", YOMI, deal_type="renewal")
+    result = find_duplicates(frame([a, b]))
+    first, second = _deal_ids(result, 2)
+    assert first == second
 
 
 def test_a_row_pasted_twice_is_one_deal() -> None:

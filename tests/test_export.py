@@ -295,7 +295,7 @@ def _opp(doc: dict) -> list[dict]:
         ),
         (
             lambda d: _opp(d)[3].update(map="stages"),
-            "files[3].columns[3].map: 'stages' is not allowed; allowed values: stage, lead_status",
+            "files[3].columns[3].map: 'stages' is not allowed; allowed values: stage, deal_type, lead_status",
         ),
         (
             lambda d: _opp(d)[5].update(type="money"),

@@ -78,6 +78,14 @@ def _judge(
         return match(
             None, conf, method, "no canonical field holds this column", _METHOD_TEXT[method]
         )
+    if field == "deal_type":
+        # 区分 and Type name many classes (法人/個人, an account's Customer/Prospect): a column
+        # is the deal's type only when most of its values are deal types (columns.yaml)
+        typed = _deal_type_share(col_vals, schema)
+        if typed < 0.5:
+            said_not = f"only {typed:.0%} of values are deal types (columns.yaml deal_types)"
+            note = f"the header suggests deal_type, but {said_not}"
+            return match(None, 0.0, "none", note, f"{evidence}; {said_not}, so not deal_type")
     strong = kind is not None and share >= schema.sniff_min_share
     # an owner column of e-mail addresses (Opportunity Owner: k.sato@our-company.com) names our
     # reps by their SFA login: the owner, not the customer's e-mail (whose domain would make one
@@ -104,6 +112,14 @@ def _judge(
     if field is not None:
         return match(field, conf, method)
     return _from_values(match, kind, share, profile, schema, evidence, "")
+
+
+def _deal_type_share(values: list[object], schema: Schema) -> float:
+    """The share of a column's non-empty values that are deal types (新規, Renewal ...)."""
+    texts = [str(v).strip() for v in values if v is not None and str(v).strip()]
+    if not texts:
+        return 0.0
+    return sum(bool(schema.deal_type_of(t)) for t in texts) / len(texts)
 
 
 def _from_values(

@@ -104,8 +104,11 @@ def _built_index(schema: Schema, rules_dir: str | None) -> _Index:
     )
     keys = tuple(exact)
     types: dict[str, str] = {f.name: f.type for f in schema.fields}
-    cjk = tuple((k, f) for k, f in exact.items() if _is_cjk(k) and len(k) >= 2)
-    latin = {k: f for k, f in exact.items() if not _is_cjk(k) and len(k) >= 4}
+    # a synonym that is itself a qualifier (区分, 種別, Type: the deal's type) names its field
+    # only as the whole header: inside a longer one it qualifies another word (業界区分, 顧客区分)
+    qual = {header_key(q) for q in schema.qualifiers}
+    cjk = tuple((k, f) for k, f in exact.items() if _is_cjk(k) and len(k) >= 2 and k not in qual)
+    latin = {k: f for k, f in exact.items() if not _is_cjk(k) and len(k) >= 4 and k not in qual}
     rules = tuple(
         _KeywordRule(
             f,

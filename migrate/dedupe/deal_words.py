@@ -7,8 +7,9 @@ the deal kinds of rules/dedupe.yaml (``deals.kinds``) and the reading rules. Out
   joined with ``+``: ``倉庫管理システム 更新`` and ``warehouse management system renewal`` are
   both ``renewal``, whatever script they are written in; a renewal is not the new deal of the
   same product.
-- ``deal_year``: the (fiscal) year the name carries (``年間保守契約_FY2025``, ``年間保守 2026年度``):
-  two years are two deals (a yearly contract and its renewal).
+- ``deal_year``: the (fiscal) year the name carries (``年間保守契約_FY2025``, ``年間保守 2026年度``,
+  ``会計クラウド 更新 2025``, ``(2025)``, ``25年度``, ``2025/4〜``: rules/dedupe.yaml
+  ``deals.years``): two years are two deals (a yearly contract and its renewal).
 - ``deal_reading``: the words of the name's reading (:mod:`migrate.normalize.readings`: Latin
   words, the dictionaries' English words for Japanese ones) without the company's own words
   and without the kind words, space-separated. A Japanese and an English name of one deal meet
@@ -27,12 +28,6 @@ from typing import Any
 import pandas as pd
 
 from ..columnar import map_values
-
-# a year only when it is said to be one: FY2025, 2025年度, 2026年 (not a product number)
-_SAID_YEAR = re.compile(
-    r"(?:(?<![a-z])fy\s*'?((?:19|20)\d\d)|((?:19|20)\d\d)\s*年度?(?!\s*\d)|(?<![0-9])((?:19|20)\d\d)\s*fy(?![a-z]))",
-    re.IGNORECASE,
-)
 
 
 def _nfkc(s: str) -> str:
@@ -69,11 +64,18 @@ def deal_kinds(names: pd.Series, kinds: tuple[tuple[str, tuple[str, ...]], ...])
     return _per_distinct(names, one)
 
 
-def deal_years(names: pd.Series) -> pd.Series:
-    """Per name, the year it says it is of (FY2025, 2025年度), '' when none or several."""
+def deal_years(names: pd.Series, patterns: tuple[str, ...]) -> pd.Series:
+    """Per name, the year it says it is of (FY2025, 2025年度, 更新 2025, 25年度, 2025/4〜: the
+    ``patterns`` of rules/dedupe.yaml deals.years, each's first group that matched; two digits
+    are 20xx), '' when none or several."""
+    said = re.compile("|".join(f"(?:{p})" for p in patterns) if patterns else r"(?!x)x", re.I)
 
     def one(name: str) -> str:
-        years = {next(g for g in m.groups() if g) for m in _SAID_YEAR.finditer(_nfkc(name))}
+        years = set()
+        for m in said.finditer(_nfkc(name)):
+            y = next((g for g in m.groups() if g), "")
+            if y:
+                years.add(y if len(y) == 4 else "20" + y)
         return years.pop() if len(years) == 1 else ""
 
     return _per_distinct(names, one)

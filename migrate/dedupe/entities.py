@@ -652,6 +652,8 @@ def deal_records(
     frame["_opened_on"], frame["_closed_on"] = at(opened), at(closed_on)
     # the day the deal was opened as a tracker wrote it (作成日, Created Date, engage_date)
     frame["created_on"] = at(text_column(records, "created_at").str.slice(0, 10))
+    # the type a tracker's own column gives (区分 新規/更新, Type: new, renewal ...)
+    frame["deal_type"] = at(text_column(records, "deal_type"))
     return EntityRecords(frame, record_of_row)
 
 
@@ -700,7 +702,7 @@ def _deal_words(
         reading[has] = W.deal_readings(
             raw_name[has], company[has], names[names["c"].isin(set(company[has]))], kinds, reader
         )
-    return W.deal_kinds(raw_name, kinds), W.deal_years(raw_name), reading
+    return W.deal_kinds(raw_name, kinds), W.deal_years(raw_name, settings.deals.years), reading
 
 
 def _qualified_ids(record_id: pd.Series, records: pd.DataFrame) -> pd.Series:

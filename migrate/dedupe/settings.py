@@ -310,6 +310,9 @@ class EntitySettings:
     # deals: kind -> the words of a deal name that say it (新規導入, renewal, 追加ライセンス ...);
     # two deals of one company of different kinds are two deals (migrate/dedupe/deal_words.py)
     kinds: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # deals: how a deal name says the (fiscal) year it is of (FY2025, 25年度, 更新 2025, 2025/4〜):
+    # regular expressions whose first group that matched is the year (two digits: 20xx)
+    years: tuple[str, ...] = ()
     # deals: words that, beside the company's names, name no deal (Pipedrive's default title
     # '<organisation> deal', 案件): such a name is no evidence (migrate/dedupe/entities.py)
     generic_names: tuple[str, ...] = ()
@@ -739,6 +742,7 @@ def _parse_entity(p: Problems, raw: Any, key: str) -> EntitySettings | None:
         "fields",
         "kinds",
         "generic_names",
+        "years",
         "revisions",
         "line_items",
     ]
@@ -796,6 +800,7 @@ def _parse_entity(p: Problems, raw: Any, key: str) -> EntitySettings | None:
         line_items=_parse_line_items(p, raw.get("line_items"), f"{key}.line_items"),
         kinds=tuple(kinds),
         generic_names=tuple(p.string_list(raw.get("generic_names"), f"{key}.generic_names")),
+        years=_parse_years(p, raw.get("years"), f"{key}.years"),
         present_if=present_if,
         survivorship_default=default,
         survivorship=tuple(per_field),
@@ -804,6 +809,22 @@ def _parse_entity(p: Problems, raw: Any, key: str) -> EntitySettings | None:
         conflicts=tuple(p.string_list(raw.get("conflicts"), f"{key}.conflicts")),
         fields=tuple(p.string_list(raw.get("fields"), f"{key}.fields")),
     )
+
+
+def _parse_years(p: Problems, raw: Any, key: str) -> tuple[str, ...]:
+    """deals.years: regular expressions, each with a group (the year) and compiling."""
+    out = []
+    for i, pattern in enumerate(p.string_list(raw, key)):
+        try:
+            groups = re.compile(pattern).groups
+        except re.error as exc:
+            p.add(f"{key}[{i}]", f"not a regular expression ({exc}): {pattern!r}")
+            continue
+        if not groups:
+            p.add(f"{key}[{i}]", f"needs a group (the year): {pattern!r}")
+            continue
+        out.append(pattern)
+    return tuple(out)
 
 
 def _parse_line_items(p: Problems, raw: Any, key: str) -> LineItems | None:

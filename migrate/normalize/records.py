@@ -122,6 +122,7 @@ def normalize_records(
         out = pd.concat(
             [out.drop(columns=list(cleaned)), pd.DataFrame(cleaned, index=out.index)], axis=1
         )[columns]
+    _deal_types(out, col, schema)
     _latest_of_updates(out, col, [n for k in UPDATED_KINDS for n in by_kind.get(k, [])])
     _company_from_deal_name(out, col, rules)
     _note_out_of_company(out, col, rules)
@@ -177,6 +178,7 @@ def normalize_records(
             normalize_stage_column(out, col, rules, name, vocab)
             if name == "stage" and unknown_leads is not None:
                 assume_lead_status(out, col, unknown_leads, vocab)
+    _churn_not_won(out, col, schema, rules_dir)
     # dates after the stage: an open deal's close date looks ahead (3月末 written in January
     # is this March, 9月末 next September), a won or lost one's does not
     normalize_date_columns(
@@ -302,6 +304,87 @@ def _move_to_stage(out: pd.DataFrame, cells: pd.Series, pos: np.ndarray) -> np.n
     moved_flag[pos] = True
     out[STAGE_FROM_PROBABILITY] = moved_flag
     return words
+
+
+def _deal_types(out: pd.DataFrame, col: Collector, schema: Any) -> None:
+    """A deal-type cell (区分 新規, Type Renewal) as its canonical type (columns.yaml deal_types:
+    new, renewal, upsell, downgrade, churn, existing); a value no type lists is left empty with
+    a warning naming it (normalize.unknown-deal-type): no target is given a type it may not
+    know, and the source cell says what the row was."""
+    if "deal_type" not in out.columns:
+        return
+    codes, uniques = distinct(out["deal_type"])
+    raw = [("" if is_blank(v) else str(v).strip()) for v in uniques]
+    typed = np.array([schema.deal_type_of(v) if v else "" for v in raw], dtype=object)
+    column = pd.Series(typed[codes] if len(typed) else [], index=out.index, dtype=object)
+    out["deal_type"] = column
+    unknown = np.array([bool(v) and not t for v, t in zip(raw, typed)], dtype=bool)
+    if not unknown.any():
+        return
+    pos = np.flatnonzero(unknown[codes])
+    values = [raw[c] for c in codes[pos].tolist()]
+    issues = [
+        Issue(
+            "normalize.unknown-deal-type",
+            f"deal type '{v}' is none of rules/columns.yaml deal_types; left empty",
+            v,
+            severity="warning",
+            action="blanked",
+        )
+        for v in values
+    ]
+    col.rows("deal_type", pos, issues, values, [""] * len(pos))
+
+
+def _churn_not_won(
+    out: pd.DataFrame, col: Collector, schema: Any, rules_dir: str | os.PathLike[str] | None
+) -> None:
+    """A churn or a downgrade (columns.yaml deal_types_not_won) at a won stage (区分 解約, 状況
+    完了) is no won deal: the customer ended or cut the contract. Its stage becomes the first
+    lost stage of rules/stages.yaml, and a negative amount its lost value (-30000 -> 30000),
+    with a warning naming it (normalize.churn-not-won). At an open or lost stage the row keeps
+    its stage; its negative amount is the value lost all the same."""
+    if "deal_type" not in out.columns or not schema.deal_types_not_won:
+        return
+    churn = out["deal_type"].isin(set(schema.deal_types_not_won)).to_numpy(dtype=bool)
+    if not churn.any():
+        return
+    from ..bundle import load_rules_bundle
+
+    model = load_rules_bundle(rules_dir).stages
+    won_keys, lost_keys = set(model.keys_where(status="won")), model.keys_where(status="lost")
+    amount = (
+        pd.to_numeric(out["amount"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        if "amount" in out.columns
+        else np.full(len(out), np.nan)
+    )
+    negative = churn & (amount < 0)
+    if negative.any():
+        pos = np.flatnonzero(negative)
+        _set_cells(out, "amount", pos, -amount[pos])
+    if "stage" not in out.columns or not lost_keys:
+        return
+    stage = out["stage"].to_numpy(dtype=object)
+    won = churn & np.isin(stage, list(won_keys))
+    pos = np.flatnonzero(won)
+    if not len(pos):
+        return
+    lost = lost_keys[0]
+    types = out["deal_type"].to_numpy(dtype=object)
+    issues = []
+    for i in pos.tolist():
+        lost_value = f"; its amount {-amount[i]:,.0f} is the value lost" if negative[i] else ""
+        issues.append(
+            Issue(
+                "normalize.churn-not-won",
+                f"a {types[i]} at the won stage '{stage[i]}' is no won deal: the customer ended "
+                f"or cut the contract; stage set to '{lost}'{lost_value}",
+                str(stage[i]),
+                severity="warning",
+            )
+        )
+    _set_cells(out, "stage", pos, lost)
+    col.rows("stage", pos, issues, [str(stage[i]) for i in pos.tolist()], [lost] * len(pos))
 
 
 def _open_rows(out: pd.DataFrame, rules_dir: str | os.PathLike[str] | None) -> np.ndarray:
