@@ -927,3 +927,16 @@ def test_a_merged_deal_with_two_owners_says_so(older, newer, conflict) -> None:
     assert len(found) == int(conflict)
     if conflict:  # on the older row, the newer row's owner kept
         assert found[["file", "original", "value"]].values.tolist() == [["east.xlsx", older, newer]]
+
+
+def test_deal_amount_texts_equal_formatting_each_amount() -> None:
+    """A deal's amount as compared for 'listed twice' (two decimals, '' when missing), made
+    once per distinct amount: the same texts as formatting each one, -0.0 and rounding too."""
+    from migrate.dedupe.entities import _amount_texts
+
+    amounts = np.array(
+        [1200000.0, np.nan, -0.0, 0.0, 0.005, 0.015, 1e20, -12.345, 1200000.0, np.inf, np.nan]
+    )
+    expected = ["" if np.isnan(v) else f"{v:.2f}" for v in amounts.tolist()]
+    assert _amount_texts(amounts).tolist() == expected
+    assert _amount_texts(np.zeros(0)).tolist() == []

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from migrate.dedupe import load_settings
-from migrate.dedupe.survivorship import primary_script, recency_rank, survive
+from migrate.dedupe.survivorship import _first_filled, primary_script, recency_rank, survive
 
 
 def _rows() -> pd.DataFrame:
@@ -290,3 +290,30 @@ def test_names_keep_the_script_most_files_write_them_in() -> None:
     assert primary_script(rows.iloc[2:], ("company_name",)) == "ja"  # a ja, b ja, c latin
     assert primary_script(rows, ("contact_name",)) == "ja"  # one each: a tie
     assert primary_script(rows, ("company_name",), "ja") == "ja"
+
+
+def test_first_filled_equals_a_walk_of_each_group_in_order() -> None:
+    """Each group's first value that is not empty (None, NaN, '') in the preferred order, and
+    for the columns asked, the position in ``order`` it came from (len(order) when none)."""
+    rng = np.random.default_rng(7)
+    n = 60
+    pool = np.array(["", None, np.nan, "a", "b", "株式会社", 3.5], dtype=object)
+    columns = [pool[rng.integers(0, len(pool), n)] for _ in range(3)]
+    groups_of_row = rng.integers(0, 9, n)
+    order = np.lexsort((rng.permutation(n), groups_of_row))
+    groups = groups_of_row[order]
+    kept, rows, starts = _first_filled(columns, order, groups, rows_of=[1])
+    heads = [int(g) for g in groups[starts]]
+    assert heads == sorted(set(groups_of_row.tolist()))
+    for j, values in enumerate(columns):
+        for k, g in enumerate(heads):
+            at = [i for i in range(n) if groups[i] == g]
+            filled = [i for i in at if not pd.isna(values[order[i]]) and values[order[i]] != ""]
+            assert kept[j][k] == (values[order[filled[0]]] if filled else "")
+            if j == 1:
+                assert rows[1][k] == (filled[0] if filled else n)
+    assert set(rows) == {1}
+    empty, none_rows, no_starts = _first_filled(
+        [np.zeros(0, object)], np.zeros(0, np.int64), np.zeros(0, np.int64), rows_of=[0]
+    )
+    assert [len(empty[0]), len(none_rows[0]), len(no_starts)] == [0, 0, 0]

@@ -628,15 +628,12 @@ def deal_records(
     frame["record_base"] = at(R.base_ids(record_id, rules.revisions))
     # one deal (name, amount and close date) listed twice in one sheet (a registration sheet:
     # two partners registering one end user's deal): '' where one of them is missing
-    amount_text = pd.Series(frame["amount"], dtype=float).map(
-        lambda v: "" if np.isnan(v) else f"{v:.2f}"
-    )
-    parts = [frame["_namespace"], frame["deal_core"], amount_text, frame["close_date"]]
-    full = np.logical_and.reduce([pd.Series(c, dtype=object).to_numpy() != "" for c in parts])
-    joined = parts[0].astype(str)
-    for c in parts[1:]:
-        joined = joined + "|" + pd.Series(c, dtype=object).astype(str)
-    frame["sheet_deal"] = np.where(full, joined.to_numpy(dtype=object), "").astype(object)
+    parts = [frame[c].to_numpy(dtype=object) for c in ("_namespace", "deal_core", "close_date")]
+    parts.insert(2, _amount_texts(frame["amount"].to_numpy(dtype=float)))
+    full = np.flatnonzero(np.logical_and.reduce([p != "" for p in parts]))
+    sheet_deal = np.full(len(frame), "", dtype=object)
+    sheet_deal[full] = list(map("|".join, zip(*(p[full].tolist() for p in parts))))
+    frame["sheet_deal"] = sheet_deal
     # '1' where the deal name has a revision mark (複合機リース（再見積）): its core names the
     # deal it revises (rules/dedupe.yaml, the revised_name comparison)
     frame["revised"] = at(pd.Series(np.where(unmarked != raw_name, "1", ""), dtype=object))
@@ -655,6 +652,17 @@ def deal_records(
     # the type a tracker's own column gives (区分 新規/更新, Type: new, renewal ...)
     frame["deal_type"] = at(text_column(records, "deal_type"))
     return EntityRecords(frame, record_of_row)
+
+
+def _amount_texts(amounts: np.ndarray) -> np.ndarray:
+    """Each amount with two decimals ('' when missing), formatted once per distinct amount
+    (a deal's amount repeats over its snapshots; by bit pattern, so -0.0 stays '-0.00')."""
+    out = np.full(len(amounts), "", dtype=object)
+    has = np.flatnonzero(~np.isnan(amounts))
+    code, distinct = pd.factorize(amounts[has].view(np.int64))
+    texts = [f"{v:.2f}" for v in np.asarray(distinct, dtype=np.int64).view(np.float64).tolist()]
+    out[has] = np.asarray(texts, dtype=object)[code]
+    return out
 
 
 def _deal_dates(records: pd.DataFrame, status_of: Mapping[str, str]) -> tuple[pd.Series, pd.Series]:
@@ -755,19 +763,19 @@ def _deal_terms(
     company_of = np.asarray(cs, dtype=object)[pc[heads]].tolist()
     forms_of = {c: tuple(form_texts[a:b]) for c, a, b in zip(company_of, heads.tolist(), ends)}
     name_c = _map_unique(raw_name, K.compact)
-    pairs = pd.DataFrame({"c": company, "n": name_c}).drop_duplicates()
-    table = {}
-    for c, n in pairs.itertuples(index=False):
+    # each distinct (company, name) once, the rows taking theirs by code
+    rc, rcs = pd.factorize(company.to_numpy(dtype=object), use_na_sentinel=False)
+    nc, ncs = pd.factorize(name_c.to_numpy(dtype=object), use_na_sentinel=False)
+    size = max(len(ncs), 1)
+    of_row, pair = pd.factorize(rc.astype(np.int64) * size + nc)
+    cores = []
+    for c, n in zip(rcs[pair // size].tolist(), ncs[pair % size].tolist()):
         out = n
         for f in forms_of.get(c, ()):
             if f in out and len(out) > len(f):
                 out = out.replace(f, "")
-        table[(c, n)] = "" if out in nothing else out
-    core = pd.Series(
-        [table[(c, n)] for c, n in zip(company.tolist(), name_c.tolist())],
-        index=records.index,
-        dtype=object,
-    )
+        cores.append("" if out in nothing else out)
+    core = pd.Series(np.asarray(cores, dtype=object)[of_row], index=records.index, dtype=object)
     product = _map_unique(text_column(records, "product"), K.person_words)
     # each distinct product once, in the order of its last row: the product a compact form
     # keeps is the one of the last row holding that form, as when every row was visited

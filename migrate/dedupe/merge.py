@@ -661,7 +661,7 @@ def _entity_frame(
         name_script=name_script,
         codes=codes,
     )
-    ent = result.entities.copy()
+    ent = result.entities  # the survivors' frame is the result's own: no copy of its cells
     ent.insert(0, ID_COLUMN[run.name], ent.index.astype(str))
     has = np.flatnonzero(code >= 0)
     by_recency = has[np.argsort(rank[has], kind="stable")]

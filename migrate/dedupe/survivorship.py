@@ -30,7 +30,7 @@ from __future__ import annotations
 import fnmatch
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -429,30 +429,34 @@ def id_codes(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _first_filled(
-    columns: list[np.ndarray], order: np.ndarray, groups: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per group and column: the first value that is not empty ('' when none), the row (a
-    position in ``order``) it came from (``len(order)`` when none), and the first row of each
-    group. ``order`` lists the rows with the rows of a group adjacent, in order of preference;
-    ``groups`` is the group of each of them (in that order).
+    columns: list[np.ndarray], order: np.ndarray, groups: np.ndarray, rows_of: Collection[int] = ()
+) -> tuple[list[np.ndarray], dict[int, np.ndarray], np.ndarray]:
+    """Per column, each group's first value that is not empty ('' when none); for the columns
+    ``rows_of`` names, the row (a position in ``order``) each came from (``len(order)`` when
+    none); and the first row of each group. ``order`` lists the rows with the rows of a group
+    adjacent, in order of preference; ``groups`` is the group of each of them (in that order).
 
     A column at a time, on the column as it stands: each cell is tested once and only the
     kept cells are taken, no matrix of every cell in the preferred order (each one a
-    reference to count, twice, among objects spread over the heap).
+    reference to count, twice, among objects spread over the heap). A column each, not a
+    (groups x columns) matrix: the frame made of them copies them anyway, and for the deals
+    of a million rows such a matrix is 0.4 GB of references and 0.4 GB of row numbers.
     """
     n = len(order)
     starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]]) if n else order[:0]
-    kept = np.full((len(starts), len(columns)), "", dtype=object)
-    first = np.full((len(starts), len(columns)), n, dtype=np.int64)
+    kept = [np.full(len(starts), "", dtype=object) for _ in columns]
+    rows = {j: np.full(len(starts), n, dtype=np.int64) for j in rows_of}
     if n == 0:
-        return kept, first, starts.astype(np.int64)
+        return kept, rows, starts.astype(np.int64)
     at = np.arange(n)
     for j, values in enumerate(columns):
         empty = empty_cells(values)
-        first[:, j] = np.minimum.reduceat(np.where(empty[order], n, at), starts)
-        found = first[:, j] < n
-        kept[found, j] = values[order[first[found, j]]]
-    return kept, first, starts
+        first = np.minimum.reduceat(np.where(empty[order], n, at), starts)
+        found = first < n
+        kept[j][found] = values[order[first[found]]]
+        if j in rows:
+            rows[j] = first
+    return kept, rows, starts
 
 
 # fields that name a person: two values are two people only when written in one script and
@@ -610,7 +614,11 @@ def survive(
     code_all, names = codes if codes is not None else id_codes(entity_ids.to_numpy(dtype=object))
     pos = np.flatnonzero(code_all >= 0)
     icode = code_all[pos]
-    sub = rows.iloc[pos]
+    present = list(dict.fromkeys(f for f in fields if f in rows.columns))
+    # the rows of an entity, of the columns read below only: a take of every column copies a
+    # sheet's other columns too (at a million rows, GBs of references)
+    read = {*present, "_source_file"}
+    sub = rows.iloc[pos, [j for j, c in enumerate(rows.columns) if c in read]]
     r = rank[pos]
     base_order = np.lexsort((r, icode))
     groups_sorted = icode[base_order]
@@ -620,7 +628,6 @@ def survive(
     survivor = pd.Series(pos[base_order[heads]], index=pd.Index(groups_sorted[heads]))
 
     # orders shared by several fields, computed once
-    present = list(dict.fromkeys(f for f in fields if f in sub.columns))
     strategy_of = {f: rules.strategy(f) for f in present}
     strategies = set(strategy_of.values())
     orders: dict[str, np.ndarray] = {"most_recent": base_order}
@@ -658,13 +665,15 @@ def survive(
         if fs:
             # column by column: a list of columns is a slow take
             cells = [sub[f].to_numpy(dtype=object) for f in fs]
-            kept_cells, first, starts = _first_filled(cells, o, icode[o])
+            led = {fs.index(f): f for f in leaders.intersection(fs)}
+            kept_cells, first, starts = _first_filled(cells, o, icode[o], led)
+            del cells
             groups = pd.Index(icode[o][starts])
-            parts.append(pd.DataFrame(kept_cells, index=groups, columns=fs, dtype=object))
-            for f in leaders.intersection(fs):
-                at = first[:, fs.index(f)]
-                ok = at < len(o)
-                kept_row[f] = pd.Series(o[at[ok]], index=groups[ok])
+            parts.append(pd.DataFrame(dict(zip(fs, kept_cells)), index=groups, dtype=object))
+            del kept_cells
+            for j, f in led.items():
+                ok = first[j] < len(o)
+                kept_row[f] = pd.Series(o[first[j][ok]], index=groups[ok])
     for f in present:
         strategy = strategy_of[f]
         if strategy in orders and is_text[f]:
@@ -725,6 +734,7 @@ def survive(
         },
         index=survivor.index,
     )
+    del parts, kept_of  # their cells are the frame's now
     for leader, *followers in rules.together:
         rows_of = kept_row.get(leader)
         if rows_of is None or rows_of.empty:
