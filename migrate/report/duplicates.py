@@ -35,14 +35,13 @@ def build_duplicates(ctx: Context) -> dict[str, Any]:
     merged = int((ctx.status == "merged").sum())
     if ded is None:
         return {"available": False, "merged_rows": merged}
-    rec = ctx.records
     entities = {}
     clusters: list[dict[str, Any]] = []
     counted = 0
     by_key: dict[str, Any] = {}
     for ent, attr in ENTITIES:
         frame = getattr(ded, attr, None)
-        ids = v.per_value(v.column(rec, f"{ent}_id"), v.text)
+        ids = ctx.texts(f"{ent}_id")
         rows = int((ids != "").sum())
         n = int(len(frame)) if isinstance(frame, pd.DataFrame) else int(ids[ids != ""].nunique())
         entities[ent] = {"rows": rows, "entities": n, "collapsed": max(0, rows - n)}

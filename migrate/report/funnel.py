@@ -178,7 +178,7 @@ def _lead_source(ctx: Context, b: pd.DataFrame) -> dict[str, Any]:
     column = any(
         c.field == "lead_source" for t in ctx.tables if t.kind == "table" for c in t.columns
     )
-    n = int(v.filled(v.column(ctx.records, "lead_source")).loc[b.index].sum()) if len(b) else 0
+    n = int(ctx.filled("lead_source").loc[b.index].sum()) if len(b) else 0
     return {"column": column, "records": int(len(b)), "with": n, "share": _ratio(n, len(b))}
 
 
@@ -297,7 +297,7 @@ def _movements(ctx: Context, allb: pd.DataFrame) -> dict[str, Any]:
     and ordering them by file would invent movements.
     """
     rec = ctx.records
-    ids = v.per_value(v.column(rec, "deal_id"), v.text)
+    ids = ctx.texts("deal_id")
     keep = (
         (ids != "")
         & (allb["status"] != "rejected")
