@@ -28,16 +28,12 @@ def by_value(values: pd.Series, fn: Callable[[Any], Any]) -> list[Any]:
     """
     if pd.api.types.infer_dtype(values, skipna=True) in _ONE_TYPE:
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
-        results = np.empty(len(uniques), dtype=object)
-        results[:] = [fn(u) for u in _listed(uniques)]
-        out = list(results[codes]) if len(uniques) else [None] * len(codes)
+        answers = [fn(u) for u in _listed(uniques)]
         missing = np.flatnonzero(codes < 0)
-        if len(missing):  # code -1: a missing value, answered once per kind of missing
-            by_kind: dict[type, Any] = {}
-            for i, v in zip(missing.tolist(), values.iloc[missing]):
-                kind = type(v)
-                out[i] = by_kind[kind] if kind in by_kind else by_kind.setdefault(kind, fn(v))
-        return out
+        for at, v in _missing_kinds(values, missing):  # code -1: once per kind of missing
+            codes[at] = len(answers)
+            answers.append(fn(v))
+        return list(np.fromiter(answers, dtype=object, count=len(answers))[codes])
     seen: dict[tuple[type, object], Any] = {}
     out = []
     for x in values:
@@ -72,14 +68,9 @@ def coded_by_value(
             answers += [fn(u) for u in _listed(uniques)]
         codes = np.asarray(codes, dtype=np.intp)
         missing = np.flatnonzero(codes < 0)
-        if len(missing):  # code -1: a missing value, answered once per kind of missing
-            by_kind: dict[type, int] = {}
-            for i, v in zip(missing.tolist(), values.iloc[missing]):
-                kind = type(v)
-                if kind not in by_kind:
-                    by_kind[kind] = len(answers)
-                    answers.append(fn(v))
-                codes[i] = by_kind[kind]
+        for at, v in _missing_kinds(values, missing):  # code -1: once per kind of missing
+            codes[at] = len(answers)
+            answers.append(fn(v))
         return codes, answers
 
     def one(x: object) -> int:
@@ -87,6 +78,21 @@ def coded_by_value(
         return len(answers) - 1
 
     return np.asarray(by_value(values, one), dtype=np.intp), answers
+
+
+def _missing_kinds(values: pd.Series, missing: np.ndarray) -> list[tuple[np.ndarray, Any]]:
+    """The positions ``missing`` of the missing values (None, NaN, NaT, pd.NA) grouped by their
+    type, in the order each type first comes, with the first value of each. A column of any
+    dtype but object holds one missing value (its dtype's); an object column's missing values
+    are grouped by their types, taken in C (a sparse text column has tens of thousands)."""
+    if not len(missing):
+        return []
+    if values.dtype != object:  # as iterating the column gives it (float, not np.float64)
+        return [(missing, next(iter(values.iloc[missing[:1]])))]
+    cells = values.iloc[missing].to_numpy(dtype=object)
+    kind_of, kinds = pd.factorize(np.fromiter(map(type, cells), dtype=object, count=len(cells)))
+    firsts = [int(np.argmax(kind_of == k)) for k in range(len(kinds))]
+    return [(missing[kind_of == k], cells[first]) for k, first in enumerate(firsts)]
 
 
 def _listed(uniques: Any) -> Any:

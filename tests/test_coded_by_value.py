@@ -99,3 +99,36 @@ def test_taken_texts_is_the_column_pandas_makes_of_the_list(
     got["c"] = taken_texts(answers, at)
     assert got["c"].dtype == want["c"].dtype
     assert got["c"].tolist() == want["c"].tolist()
+
+
+@pytest.mark.parametrize(
+    ("values", "dtype"),
+    [
+        pytest.param(["a", None, "b", None, "a", None], "object", id="object-none"),
+        pytest.param(["a", None, np.nan, pd.NA, pd.NaT, None, np.nan], "object", id="object-kinds"),
+        pytest.param(["a", None, "b", None, "a"], "string[pyarrow]", id="arrow-text"),
+        pytest.param(["a", None, "b", None], "string[python]", id="python-text"),
+        pytest.param([1.5, None, 2.0, np.nan, 1.5], "float64", id="float"),
+        pytest.param([1, None, 2, None], "Int64", id="nullable-int"),
+        pytest.param(["2026-01-01", None, "2026-01-01", None], "datetime64[ns]", id="datetime"),
+        pytest.param(["x", None, "y", None, "x"], "category", id="category"),
+        pytest.param([None, None, None], "string[pyarrow]", id="all-missing"),
+    ],
+)
+def test_missing_values_are_asked_once_per_kind(values: list[object], dtype: str) -> None:
+    """A typed column's missing values are all its dtype's one missing value: asked once, as
+    the per-cell answers would be; an object column's are asked once per type."""
+    asked: list[str] = []
+
+    def fn(x: object) -> str:
+        asked.append(repr(x))
+        return f"{type(x).__name__}:{x!r}"
+
+    series = pd.Series(values, dtype=dtype)
+    per_cell = [f"{type(x).__name__}:{x!r}" for x in series]
+    assert by_value(series, fn) == per_cell
+    assert len(asked) == len(set(asked))  # each distinct value and kind of missing once
+    asked.clear()
+    codes, answers = coded_by_value(series, fn)
+    assert [answers[c] for c in codes.tolist()] == per_cell
+    assert len(asked) == len(set(asked)) == len(answers)

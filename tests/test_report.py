@@ -941,3 +941,44 @@ def test_no_stage_note_is_absent_when_every_deal_has_a_stage(tmp_path):
     res = pipeline.run([str(src)], target=None, lang="ja")
     assert res.report["funnel"]["no_stage_amount"] == 0.0
     assert "ステージ不明" not in render_html(res.report, "ja").split('id="funnel"')[0]
+
+
+def _clusters_one_by_one(frame, by_key, top):
+    """The largest clusters as the report listed them before: every entity's keys looked up."""
+    from migrate.report.duplicates import _text
+
+    groups = []
+    for j, (eid, listed) in enumerate(zip(frame["deal_id"].tolist(), frame["_row_keys"].tolist())):
+        keys = [k for k in _text(listed).split(";") if k]
+        if len(keys) >= 2:
+            groups.append((_text(eid), [by_key[k] for k in keys if k in by_key], j))
+    groups.sort(key=lambda g: (-len(g[1]), g[0]))
+    return len(groups), groups[:top]
+
+
+@pytest.mark.parametrize("top", [0, 1, 2, 3, 5, 100], ids=lambda n: f"top-{n}")
+def test_largest_clusters_found_from_key_counts_equal_every_lookup(top):
+    from migrate.report.duplicates import _largest_by_keys
+
+    by_key = {f"f|s|{i}": i * 10 for i in range(12)}
+    frame = pd.DataFrame(
+        {
+            "deal_id": ["D9", "D1", "D2", "D3", "D4", "D5", "D6", "D7", " D8 ", "D0", None],
+            "_row_keys": [
+                "f|s|0;f|s|1;f|s|2",  # three held
+                "f|s|3;gone|1;gone|2;gone|3",  # four listed, one held
+                " f|s|4;f|s|5 ",  # trimmed as a whole
+                "f|s|6;;f|s|7;",  # empty keys are no keys
+                "f|s|8",  # one key: no cluster
+                "",
+                None,
+                "f|s|9;f|s|9",  # a key twice
+                "f|s|10;f|s|11",  # ties on size: by id
+                "f|s|1;f|s|2",
+                "gone|4;gone|5",  # no key held: a cluster of no rows
+            ],
+        }
+    )
+    n, found = _largest_by_keys(frame, "deal_id", by_key, top)
+    found.sort(key=lambda g: (-len(g[1]), g[0]))
+    assert (n, found[:top]) == _clusters_one_by_one(frame, by_key, top)

@@ -35,16 +35,15 @@ def source_field(col: ColumnSpec) -> str:
 
 
 def _coalesce(records: pd.DataFrame, sources: tuple[str, ...]) -> pd.Series:
-    out = pd.Series([None] * len(records), index=records.index, dtype="object")
-    empty = True  # out is all None (blank) until the first source there is
-    for s in sources:
-        if s not in records.columns:
-            continue
-        if empty:
-            blank = pd.Series(True, index=out.index, dtype=bool)
-            empty = False
-        else:
-            blank = pd.Series(by_value(out, is_blank), index=out.index, dtype=bool)
+    """Each record's value of the first source that is not blank for it (an object column;
+    None where no source is there)."""
+    present = [s for s in sources if s in records.columns]
+    if not present:
+        return pd.Series([None] * len(records), index=records.index, dtype="object")
+    # the first source whole, as objects: no row of it is yet taken
+    out = records[present[0]].astype(object).rename(None)
+    for s in present[1:]:
+        blank = pd.Series(by_value(out, is_blank), index=out.index, dtype=bool)
         if not blank.any():
             break
         out[blank] = records.loc[blank, s]

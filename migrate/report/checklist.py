@@ -79,7 +79,7 @@ def _measure(ctx: Context, sections: dict[str, Any], measure: str, open_: pd.Ser
         # inferred from other columns are deals that carry none
         deal_ids = v.column(rec, "deal_id")
         deals = deals & (
-            v.filled(deal_ids) if deal_ids.notna().any() else flags(deal_ids, lambda _: True)
+            ctx.filled("deal_id") if deal_ids.notna().any() else flags(deal_ids, lambda _: True)
         )
         carried = (
             (ctx.stages != "")
@@ -103,7 +103,7 @@ def _measure(ctx: Context, sections: dict[str, Any], measure: str, open_: pd.Ser
         # every deal has an owner; a lead's source is recorded as well as a deal's
         counted = exported & deals if measure == "owner" else exported
         return _share(
-            int((v.filled(v.column(rec, measure)) & counted).sum()),
+            int((ctx.filled(measure) & counted).sum()),
             int(counted.sum()),
             "no-records",
         )
@@ -135,14 +135,14 @@ def _measure(ctx: Context, sections: dict[str, Any], measure: str, open_: pd.Ser
             return (None, None, None, "no-column")
         lost = flags(ctx.stages, lambda k: status_of.get(k) == "lost") & exported & deals
         return _share(
-            int((v.filled(v.column(rec, "lost_reason")) & lost).sum()),
+            int((ctx.filled("lost_reason") & lost).sum()),
             int(lost.sum()),
             "no-lost-deals",
         )
     if measure == "next_action":
         if not (_mapped_anywhere(ctx, "next_action") or _mapped_anywhere(ctx, "next_action_date")):
             return (None, None, None, "no-column")
-        has = v.filled(v.column(rec, "next_action")) | v.filled(v.column(rec, "next_action_date"))
+        has = ctx.filled("next_action") | ctx.filled("next_action_date")
         open_deals = open_ & deals
         return _share(int((has & open_deals).sum()), int(open_deals.sum()), "no-open-deals")
     if measure == "unique_records":

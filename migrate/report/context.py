@@ -11,7 +11,7 @@ same inputs always give the same report), else None (then every age-based figure
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import pandas as pd
@@ -47,6 +47,8 @@ class Context:
     # without a deal: 見送り, Unqualified): the deal figures (win rate, 失注, the checklist's
     # 案件 items) leave them out; a converted lead (商談化) counts as the deal it is
     leads: pd.Series | None = None
+    # the columns worked out per record that several sections read, each made once
+    _columns: dict[tuple[str, str], pd.Series] = field(default_factory=dict, init=False, repr=False)
 
     @property
     def deals(self) -> pd.Series:
@@ -66,6 +68,22 @@ class Context:
     @property
     def report(self) -> dict[str, Any]:
         return getattr(self.result, "report", None) or {}
+
+    def texts(self, name: str) -> pd.Series:
+        """Each record's ``name`` as text (:func:`.values.per_value` of :func:`.values.text`),
+        made once per run: the ids are read by the duplicates and the funnel sections."""
+        return self._column("texts", name, lambda c: v.per_value(c, v.text))
+
+    def filled(self, name: str) -> pd.Series:
+        """True where the record's ``name`` is not blank, made once per run: completeness,
+        the funnel's lead sources and the checklist read the same fields."""
+        return self._column("filled", name, v.filled)
+
+    def _column(self, kind: str, name: str, make: Any) -> pd.Series:
+        made = self._columns.get((kind, name))
+        if made is None:
+            made = self._columns[(kind, name)] = make(v.column(self.records, name))
+        return made
 
     def show(self, value: object, field: str = "") -> str:
         """A value as text for examples, masked when --mask-pii is on."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..schema import ROW_KEY, SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET
@@ -34,14 +35,13 @@ def build_duplicates(ctx: Context) -> dict[str, Any]:
     merged = int((ctx.status == "merged").sum())
     if ded is None:
         return {"available": False, "merged_rows": merged}
-    rec = ctx.records
     entities = {}
     clusters: list[dict[str, Any]] = []
     counted = 0
     by_key: dict[str, Any] = {}
     for ent, attr in ENTITIES:
         frame = getattr(ded, attr, None)
-        ids = v.per_value(v.column(rec, f"{ent}_id"), v.text)
+        ids = ctx.texts(f"{ent}_id")
         rows = int((ids != "").sum())
         n = int(len(frame)) if isinstance(frame, pd.DataFrame) else int(ids[ids != ""].nunique())
         entities[ent] = {"rows": rows, "entities": n, "collapsed": max(0, rows - n)}
@@ -80,16 +80,12 @@ def _clusters(
     if isinstance(frame, pd.DataFrame) and "_row_keys" in frame.columns and id_col in frame.columns:
         if not by_key:
             by_key.update((_text(k), i) for i, k in zip(rec.index, v.column(rec, ROW_KEY).tolist()))
-        for j, (eid, keys_text) in enumerate(
-            zip(frame[id_col].tolist(), frame["_row_keys"].tolist(), strict=True)
-        ):
-            keys = [k for k in _text(keys_text).split(";") if k]
-            if len(keys) >= 2:
-                groups.append((_text(eid), [by_key[k] for k in keys if k in by_key], j))
+        n_groups, groups = _largest_by_keys(frame, id_col, by_key, ctx.rules.clusters)
     else:
         for eid, idx in ids[ids != ""].groupby(ids[ids != ""]).groups.items():
             if len(idx) >= 2:
                 groups.append((str(eid), list(idx), None))
+        n_groups = len(groups)
     groups.sort(key=lambda g: (-len(g[1]), g[0]))
     fields = [f for f in SHOWN[ent] if f in rec.columns]
     out = []
@@ -126,7 +122,46 @@ def _clusters(
         out.append(
             {"entity": ent, "id": eid, "size": len(positions), "fields": fields, "variants": shown}
         )
-    return len(groups), out
+    return n_groups, out
+
+
+def _largest_by_keys(
+    frame: pd.DataFrame, id_col: str, by_key: dict[str, Any], top: int
+) -> tuple[int, list[tuple[str, list[Any], Any]]]:
+    """How many entities of ``frame`` list several row keys, and those among them that may be
+    the ``top`` largest: (id, record positions, frame position), the positions of the rows their
+    keys name (a key no record holds is left out, so an entity holds at most as many rows as
+    it lists keys). A large run's companies and contacts list nearly every row's key: the keys
+    are counted in Arrow, and only the entities listing the most are looked up, until no
+    entity left lists as many keys as the ``top``-th largest found holds rows."""
+    import heapq
+
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    texts = [_text(x) for x in frame["_row_keys"].tolist()]
+    if not texts:
+        return 0, []
+    split = pc.split_pattern(pa.array(texts, type=pa.large_string()), ";")
+    listed = pc.not_equal(pc.list_flatten(split), "").to_numpy(zero_copy_only=False)
+    parent = pc.list_parent_indices(split).to_numpy()
+    n_listed = np.bincount(parent[listed], minlength=len(texts))
+    several = np.flatnonzero(n_listed >= 2)
+    ids = frame[id_col].tolist()
+    candidates: list[tuple[str, list[Any], Any]] = []
+    largest: list[int] = []  # the top largest sizes found, smallest first
+    for j in several[np.argsort(-n_listed[several], kind="stable")].tolist():
+        if top <= 0 or (len(largest) == top and n_listed[j] < largest[0]):
+            break
+        keys = [k for k in texts[j].split(";") if k]
+        positions = [by_key[k] for k in keys if k in by_key]
+        candidates.append((_text(ids[j]), positions, j))
+        if len(largest) < top:
+            heapq.heappush(largest, len(positions))
+        elif len(positions) > largest[0]:
+            heapq.heapreplace(largest, len(positions))
+    candidates.sort(key=lambda g: g[2])  # in the frame's order, as ties are listed
+    return len(several), candidates
 
 
 def _text(value: object) -> str:

@@ -18,11 +18,12 @@ not counted twice). Rules, all documented in docs/report-json.md:
 
 from __future__ import annotations
 
+import datetime as dt
 import statistics
 from collections import Counter
-from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..schema import SOURCE_FILE, SOURCE_ORDER, SOURCE_ROW, SOURCE_SHEET, flags
@@ -103,10 +104,15 @@ def build_funnel(ctx: Context) -> dict[str, Any]:
     if present:
         flow = flow[flow.index(present[0]) :]
 
-    def _reached(order: int) -> Callable[[object], bool]:
-        return lambda k: k in order_of and status_of[k] != "lost" and order_of[k] >= order
-
-    reached = {s.key: int(flags(b["stage"], _reached(s.order)).sum()) for s in flow}
+    # a record reached a stage when its own stage is on the path at or past it: counted per
+    # distinct stage of the basis (its records once), not a test of every record per stage
+    codes, keys = pd.factorize(b["stage"], use_na_sentinel=False)
+    on_path = [
+        (order_of[k], n)
+        for k, n in zip(keys.tolist(), np.bincount(codes).tolist())
+        if k in order_of and status_of[k] != "lost"
+    ]
+    reached = {s.key: sum(n for order, n in on_path if order >= s.order) for s in flow}
     conversion = [
         {
             "from": a.key,
@@ -119,7 +125,7 @@ def build_funnel(ctx: Context) -> dict[str, Any]:
     ]
 
     prob_of = {s.key: s.probability for s in model.stages}
-    default_p = b["stage"].map(lambda k: prob_of.get(k))
+    default_p = v.per_value(b["stage"], prob_of.get)
     prob = b["probability"].where(b["probability"].notna(), default_p)
     weighted = (amount * prob / 100)[open_].sum()
     n_won, n_lost = int(won.sum()), int(lost.sum())
@@ -178,7 +184,7 @@ def _lead_source(ctx: Context, b: pd.DataFrame) -> dict[str, Any]:
     column = any(
         c.field == "lead_source" for t in ctx.tables if t.kind == "table" for c in t.columns
     )
-    n = int(v.filled(v.column(ctx.records, "lead_source")).loc[b.index].sum()) if len(b) else 0
+    n = int(ctx.filled("lead_source").loc[b.index].sum()) if len(b) else 0
     return {"column": column, "records": int(len(b)), "with": n, "share": _ratio(n, len(b))}
 
 
@@ -201,12 +207,16 @@ def _dwell(ctx: Context, b: pd.DataFrame, open_: pd.Series) -> dict[str, Any]:
             "reason": "no-today" if today is None else "no-updated-at",
             "stages": [],
         }
-    days = dated["updated"].map(lambda d: (today - d).days)
+    days = _ages(dated["updated"], today)
+    # each open stage's ages by the code of its key (one factorize, not a text test per stage)
+    codes, keys = pd.factorize(dated["stage"])
+    code_of = {k: i for i, k in enumerate(keys.tolist())}
+    ages = days.to_numpy(dtype=np.int64)
     out = []
     for s in ctx.model.stages:
         if s.status != "open":
             continue
-        d = [int(x) for x in days[dated["stage"] == s.key]]
+        d = ages[codes == code_of[s.key]].tolist() if s.key in code_of else []
         out.append(
             {
                 "key": s.key,
@@ -221,6 +231,11 @@ def _dwell(ctx: Context, b: pd.DataFrame, open_: pd.Series) -> dict[str, Any]:
         "stages": out,
         "open_without_updated_at": int((open_ & b["updated"].isna()).sum()),
     }
+
+
+def _ages(dates: pd.Series, today: dt.date) -> pd.Series:
+    """Whole days from each date to ``today``, worked out once per distinct date."""
+    return v.per_value(dates, lambda d: (today - d).days)
 
 
 def _stale(ctx: Context, b: pd.DataFrame, open_: pd.Series) -> dict[str, Any]:
@@ -241,7 +256,7 @@ def _stale(ctx: Context, b: pd.DataFrame, open_: pd.Series) -> dict[str, Any]:
             "by_owner": {},
             "examples": [],
         }
-    days = dated["updated"].map(lambda d: (today - d).days)
+    days = _ages(dated["updated"], today)
     stale = days[days > n].sort_values(ascending=False, kind="stable")
     examples = [
         {**_row_ref(ctx, i, b), "updated_at": b.at[i, "updated"].isoformat(), "days": int(stale[i])}
@@ -297,7 +312,7 @@ def _movements(ctx: Context, allb: pd.DataFrame) -> dict[str, Any]:
     and ordering them by file would invent movements.
     """
     rec = ctx.records
-    ids = v.per_value(v.column(rec, "deal_id"), v.text)
+    ids = ctx.texts("deal_id")
     keep = (
         (ids != "")
         & (allb["status"] != "rejected")

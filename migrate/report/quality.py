@@ -79,9 +79,7 @@ def _has_column(ctx: Context, fields: list[str]) -> pd.DataFrame:
 
 def _filled_frame(ctx: Context, fields: list[str]) -> pd.DataFrame:
     rec = ctx.records
-    return pd.DataFrame(
-        {f: v.filled(v.column(rec, f)) for f in fields}, index=rec.index, dtype=bool
-    )
+    return pd.DataFrame({f: ctx.filled(f) for f in fields}, index=rec.index, dtype=bool)
 
 
 def _share(filled: np.ndarray, has: np.ndarray) -> float | None:
