@@ -235,3 +235,72 @@ def test_a_postal_code_in_the_address_is_moved_only_where_the_row_has_none(tmp_p
     moved = res.findings[res.findings["rule"] == "normalize.postal-code-from-address"]
     assert len(moved) == 2
 
+
+def test_a_trade_name_label_and_a_sole_proprietor_note_leave_the_name(tmp_path):
+    path = _csv(
+        tmp_path,
+        "顧客.csv",
+        "会社名,住所\n屋号：あおぞら整骨院（個人事業主）,神奈川県横浜市西区北幸1-1\n"
+        "個人事業主 田中一郎,東京都千代田区丸の内1-1-1\n",
+    )
+    res, out = _run(tmp_path, path, "salesforce")
+    assert sorted(_read(out / "Account.csv")["Name"]) == ["あおぞら整骨院", "個人事業主 田中一郎"]
+    moved = res.findings[res.findings["rule"] == "normalize.company-note-moved"]
+    assert len(moved) == 1 and "個人事業主" in moved["original"].iloc[0]
+
+
+US_PHONES = (
+    "Account Name,Main Phone,Address\n"
+    "Acme Corp.,(217) 789-2000,100 Main St\n"
+    "Brightline Data Corp.,(415) 555-0134,1 Market St\n"
+    "Northfield Medical Center,(413) 787-6000,9 Elm St\n"
+    "Vantage Logistics LLC,(312) 603-5000,2 Wacker Dr\n"
+)
+
+
+def test_us_phones_under_jp_get_one_country_hint(tmp_path):
+    from click.testing import CliRunner
+
+    from migrate.cli import cli
+
+    path = _csv(tmp_path, "accounts.csv", US_PHONES)
+    res = CliRunner().invoke(
+        cli, ["run", str(path), "--target", "salesforce", "--out", str(tmp_path / "o")]
+    )
+    hints = [line for line in res.stderr.splitlines() if "--country" in line]
+    assert len(hints) == 1, res.stderr
+    assert "are no valid JP numbers but are valid US ones" in hints[0]
+    assert hints[0].endswith("run again with --country US")
+    # with the country given, the numbers are kept and no hint is given
+    res = CliRunner().invoke(
+        cli,
+        [
+            "run",
+            str(path),
+            "--target",
+            "salesforce",
+            "--country",
+            "US",
+            "--out",
+            str(tmp_path / "u"),
+        ],
+    )
+    assert "--country" not in res.stderr
+    assert (_read(tmp_path / "u" / "Account.csv")["Phone"] != "").all()
+
+
+def test_japanese_phones_that_fail_get_no_country_hint(tmp_path):
+    from click.testing import CliRunner
+
+    from migrate.cli import cli
+
+    path = _csv(
+        tmp_path,
+        "顧客.csv",
+        "会社名,代表電話\n株式会社エー,03-1111-2222\n株式会社ビー,06-1111-2222\n"
+        "株式会社シー,1234\n",
+    )
+    res = CliRunner().invoke(
+        cli, ["run", str(path), "--target", "salesforce", "--out", str(tmp_path / "o")]
+    )
+    assert "--country" not in res.stderr
