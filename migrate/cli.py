@@ -582,6 +582,9 @@ def _run(ctx: click.Context, files: tuple[str, ...], target: str | None, **kw) -
         for hint in (_currency_hint(result), _required_hint(result)):
             if hint:
                 click.echo(hint, err=True)
+    phone_hint = _country_hint(result)
+    if phone_hint:
+        click.echo(phone_hint, err=True)
     if result.out_dir is not None:
         click.echo(f"outputs in {result.out_dir}/: {', '.join(result.outputs)}", err=True)
         click.echo(f"open {result.out_dir / 'report.html'} for the data-quality report", err=True)
@@ -620,6 +623,18 @@ def _required_hint(result: Any) -> str:
             f"DIR/targets/{export.target}.yaml, run with --rules DIR"
         )
     return ""
+
+
+def _country_hint(result: Any) -> str:
+    """``hint: ... --country US`` when most numbers of a phone column were left empty as no
+    valid number of the default region but read as another region's (normalize.yaml phones
+    hint_regions); '' otherwise."""
+    from .normalize.phones import country_hint
+
+    ctx = result.context
+    if ctx is None or result.findings is None:
+        return ""
+    return country_hint(result.findings, result.records, ctx.rules.normalize.phones)
 
 
 def _currency_hint(result: Any) -> str:

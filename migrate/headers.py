@@ -21,6 +21,10 @@ _PUNCT = re.compile(
     r"[\s・･/／\\_\-‐－―–—.,，、。:：;；#＃№'\"`’”“?？!！*＊※●■◆◇□○◎☆★▲△▼▽~〜～|｜+＋=＝&＆@＠]+"
 )
 _REQUIRED = re.compile(r"(必須|任意|入力必須|required|optional|mandatory)", re.I)
+# a number sign after a word is the word "number" (Account #, Customer #, 顧客#): dropped as
+# punctuation it left "account", the company's name (u27: the account ids became the names).
+# A "#" standing alone or opening the header (a row counter, "# of Employees") is dropped.
+_NUMBER_SIGN = re.compile(r"(?<=[^\s#])\s*#")
 
 
 def nfkc(text: str) -> str:
@@ -36,6 +40,7 @@ def header_key(text: str) -> str:
     """Header as a lookup key: NFKC, lower case, brackets and punctuation dropped, contents kept."""
     t = nfkc(str(text)).casefold()
     t = _REQUIRED.sub("", t)
+    t = _NUMBER_SIGN.sub("no", t)
     t = t.translate(_DROP_BRACKETS)
     return _PUNCT.sub("", t)
 

@@ -324,6 +324,22 @@ def run(
                     },
                 )
             )
+            # a company's own field (its fax) no companies file keeps: the report says so
+            from .company_fields import company_field_findings
+
+            found.append(
+                company_field_findings(
+                    dedupe.companies,
+                    profile,
+                    schema,
+                    {
+                        (t.file, t.sheet, c.field): c.header
+                        for t in ingest.tables
+                        for c in t.columns
+                        if c.field
+                    },
+                )
+            )
             records = _apply_rejects(records, export.rejects)
     records, left_out = object_statuses(
         records, export, profile, dedupe.deals if export is not None else pd.DataFrame()

@@ -141,6 +141,12 @@ class Schema:
     deal_types: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # deal types a won stage does not make a won deal (churn, downgrade)
     deal_types_not_won: tuple[str, ...] = ()
+    # a sheet of companies (columns.yaml company_list): a company column, no column of deals
+    # (deal_fields) and, for a move of a person's field, none of people (people_fields); there a
+    # field of ``moves`` is read as the company's (Revenue -> annual_revenue, TEL -> company_phone)
+    company_list_deal_fields: tuple[str, ...] = ()
+    company_list_people_fields: tuple[str, ...] = ()
+    company_list_moves: tuple[tuple[str, str], ...] = ()
 
     def deal_type_of(self, value: object) -> str:
         """The canonical deal type a cell says ('' when none of deal_types lists it)."""
@@ -191,6 +197,7 @@ def parse_schema(path: str) -> Schema:
             "revisions",
             "deal_types",
             "deal_types_not_won",
+            "company_list",
             "fields",
         ],
         ["fields"],
@@ -273,6 +280,28 @@ def parse_schema(path: str) -> Schema:
     for t in not_won:
         if t not in dict(deal_types):
             problems.add("deal_types_not_won", f"'{t}' is no type of deal_types")
+    company_list = doc.get("company_list") or {}
+    moves: list[tuple[str, str]] = []
+    list_deals: tuple[str, ...] = ()
+    list_people: tuple[str, ...] = ()
+    if problems.type(company_list, "company_list", dict, "a mapping"):
+        problems.keys(company_list, "company_list", ["deal_fields", "people_fields", "moves"])
+        list_deals = _field_names(
+            company_list.get("deal_fields") or [], "company_list.deal_fields", names, problems
+        )
+        list_people = _field_names(
+            company_list.get("people_fields") or [], "company_list.people_fields", names, problems
+        )
+        raw_moves = company_list.get("moves") or {}
+        if problems.type(raw_moves, "company_list.moves", dict, "a mapping field -> field"):
+            for k, v in raw_moves.items():
+                key = f"company_list.moves.{k}"
+                if str(k) not in names:
+                    problems.add(key, f"'{k}' is not a field")
+                elif problems.type(v, key, str, "a field name") and v not in names:
+                    problems.add(key, f"'{v}' is not a field")
+                else:
+                    moves.append((str(k), str(v)))
     problems.raise_if_any()
     # longest fragments first so 万円 wins over 円 and 百万 over 万
     mult.sort(key=lambda kv: -len(kv[0]))
@@ -299,6 +328,9 @@ def parse_schema(path: str) -> Schema:
         opt_out_no=opt_lists["marks_refused"],
         amount_gives_way=tuple(tiers),
         revisions=revisions,
+        company_list_deal_fields=list_deals,
+        company_list_people_fields=list_people,
+        company_list_moves=tuple(moves),
     )
 
 

@@ -48,7 +48,7 @@ def map_columns(
         cands.append(
             _judge(i, letters[i], header, col_vals, schema, idx, rules_dir, known_companies)
         )
-    return _assign(cands, idx, sample, rules_dir, deal_sheet)
+    return _assign(cands, idx, sample, rules_dir, deal_sheet, schema)
 
 
 def _judge(
@@ -211,6 +211,7 @@ def _assign(
     sample: pd.DataFrame,
     rules_dir: str | None = None,
     deal_sheet: bool = False,
+    schema: Schema | None = None,
 ) -> list[ColumnMatch]:
     """One column per field: the most confident claim wins; ambiguous headers take what is left."""
     out = list(cands)
@@ -374,6 +375,31 @@ def _assign(
             )
             continue
         taken[c.field] = i
+    return _company_list(out, taken, idx, schema) if schema is not None else out
+
+
+def _company_list(
+    out: list[ColumnMatch], taken: dict[str, int], idx: _Index, schema: Schema
+) -> list[ColumnMatch]:
+    """A list of companies (a company column, no column of deals: columns.yaml company_list):
+    its amount is the company's annual revenue, and its phone the company's where no column
+    holds a person either (an account master's 売上高 and TEL, u27)."""
+    if not schema.company_list_moves or not ({"company_name", "company_code"} & taken.keys()):
+        return out
+    if set(schema.company_list_deal_fields) & taken.keys():
+        return out
+    people = bool(set(schema.company_list_people_fields) & taken.keys())
+    for field, to in schema.company_list_moves:
+        i = taken.get(field)
+        if i is None or to in taken or (people and idx.types.get(field) == "phone"):
+            continue
+        out[i] = replace(
+            out[i],
+            field=to,
+            note=f"a list of companies (no column of deals{'' if people else ' or people'}): "
+            f"the company's {to}, not {field}",
+        )
+        taken[to] = taken.pop(field)
     return out
 
 

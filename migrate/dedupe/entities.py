@@ -213,7 +213,10 @@ def company_records(
         email_domain = email.str.split("@").str[-1].where(email.str.contains("@"), "")
     company_mail = email_domain.where(~email_domain.isin(settings.free_mail_domains), "")
     website = text_column(records, "website_domain").str.lower()
-    phone = text_column(records, "phone")
+    # the company's own phone (代表電話, an account master's TEL) where a row has one, else its
+    # contact's: either is the company's number as dedupe compares it
+    own_phone = text_column(records, "company_phone")
+    phone = own_phone.where(own_phone != "", text_column(records, "phone"))
     n = len(records)
     pos = np.arange(n)
     # the values stay Python texts (object Series; pandas 3 would copy an array of texts into
@@ -256,7 +259,7 @@ def company_records(
             "domain": _gather(np.r_[record_of_row, record_of_row], domains["value"], n_rec),
             "phone": _gather(record_of_row, phone, n_rec),
             "email": _gather(record_of_row, email, n_rec),
-            "address": _gather(record_of_row, text_column(records, "address"), n_rec),
+            "address": _gather(record_of_row, full_address(records), n_rec),
             "postal_code": _gather(
                 record_of_row,
                 text_column(records, "postal_code").str.replace("-", "", regex=False),
@@ -278,6 +281,29 @@ def company_records(
     if existing is not None and len(existing):
         frame = pd.concat([frame, existing], ignore_index=True)
     return EntityRecords(frame, record_of_row)
+
+
+def full_address(records: pd.DataFrame) -> pd.Series:
+    """Per row, the whole address as dedupe's "address exact" compares it: the prefecture and
+    city of a split address (都道府県, 市区町村) before its street (番地), '' where the row has
+    no street. A prefecture or city alone is no address: two companies in 東京都 are not one
+    (u27: a 顧客マスタ's 都道府県 column merged 北陸電工 and 北陸電子)."""
+    street = text_column(records, "address")
+    if not (street != "").any():
+        return street
+    state = text_column(records, "state")
+    city = text_column(records, "city")
+    whole = [
+        "".join(
+            part
+            for part in (st if not a.startswith(st) else "", c if c not in a else "", a)
+            if part
+        )
+        if a
+        else ""
+        for st, c, a in zip(state, city, street)
+    ]
+    return pd.Series(whole, index=records.index, dtype=object)
 
 
 def _company_codes(records: pd.DataFrame) -> pd.Series:

@@ -225,6 +225,7 @@ def normalize_company(value: object, rules: NormalizeRules | None = None) -> Out
             text = parts[0]
     # a list separator left before the name (",㈱山田" pasted from a list) is no part of it
     s = text.lstrip(",、;:・ ") or text
+    s = _without_trade_name_mark(s, rules.companies.trade_name_marks)
     s = re.sub(r"\(\s*(\S{1,3}?)\s*\)", r"(\1)", s)  # "( 株 )" -> "(株)"
     if m.leading and m.leading.match(s):
         s = m.leading.sub("", s, count=1)
@@ -249,7 +250,9 @@ def normalize_company(value: object, rules: NormalizeRules | None = None) -> Out
         issues.append(
             _issue("normalize.company-branch-removed", f"removed the branch/department '{branch}'")
         )
-    name = _CJK_SPACE_RE.sub("", name.strip(" ,"))  # 山田　電気 -> 山田電気
+    # 山田　電気 -> 山田電気; 個人事業主 田中一郎: the space before a person's name stays
+    person = _private_person_prefix(name.strip(" ,"), rules.companies.private_persons)
+    name = " ".join(person) if person else _CJK_SPACE_RE.sub("", name.strip(" ,"))
     if not name.isascii():  # か ﾞ -> か + U+3099 once the space is gone: compose to が again
         name = unicodedata.normalize("NFKC", name)
     if not name or is_placeholder(name, rules.placeholders) or _form_key(name) in m.forms:
@@ -300,6 +303,28 @@ def split_note(value: object, rules: CompanyRules) -> tuple[str, str] | None:
     star = text.find("※")
     if star > 0 and len(text[:star].strip()) >= 2 and "※" in rules.note_marks:
         return text[:star].rstrip(" 　,、:：-"), text[star:].strip()
+    return None
+
+
+def _without_trade_name_mark(text: str, marks: tuple[str, ...]) -> str:
+    """A company cell without the label of its trade name (屋号：あおぞら整骨院 -> あおぞら整骨院);
+    the cell as it is when it opens with none, or holds nothing after it."""
+    for mark in sorted(marks, key=len, reverse=True):
+        if text.startswith(mark):
+            rest = text[len(mark) :]
+            if rest[:1] in (":", "：", " ", "　", "・", "=", "＝") and rest.strip(" 　:：・=＝"):
+                return rest.strip(" 　:：・=＝")
+    return text
+
+
+def _private_person_prefix(name: str, words: tuple[str, ...]) -> tuple[str, str] | None:
+    """(the private-person word, the person's name) of a name like 個人事業主 田中一郎 (a word
+    of ``private_persons``, a space, then a name), else None."""
+    for word in sorted(words, key=len, reverse=True):
+        if name.startswith(word) and name[len(word) : len(word) + 1] in (" ", "　"):
+            rest = " ".join(name[len(word) :].split())
+            if rest:
+                return word, rest
     return None
 
 

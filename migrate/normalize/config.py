@@ -73,6 +73,9 @@ class CompanyRules:
     note_column: str = ""
     # a company cell that says "a private person" (個人, 個人事業主, Individual): no company
     private_persons: tuple[str, ...] = ()
+    # words that open a company cell naming a trade name (屋号：あおぞら整骨院): dropped, the
+    # trade name is the company's name
+    trade_name_marks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,11 @@ class PhoneRules:
     # words labelling a mobile number inside a phone cell (03-... / 携帯 090-...): that number
     # is the row's mobile phone
     mobile_labels: tuple[str, ...] = ()
+    # the regions whose numbers a run's invalid ones are tried as, for the run summary's
+    # --country hint, and the share of a column's numbers that must fail as the default region
+    # and read as one of them
+    hint_regions: tuple[str, ...] = ()
+    hint_min_share: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -230,11 +238,12 @@ _KEYS = {
     "dates amounts probability stages",
     "findings": "reformats mappings text_cleaned",
     "companies": "legal_forms key_only_words honorifics cut_from leading branch_words key_folds "
-    "code_leading_zeros note_marks note_min_chars note_column private_persons",
+    "code_leading_zeros note_marks note_min_chars note_column private_persons trade_name_marks",
     "people": "honorific_suffixes honorific_prefixes titles name_suffixes name_particles surnames "
     "not_name_words addressee_words foreign_given_kana",
     "phones": "default_region extension_markers leading_zero_mobile_prefixes "
-    "mobile_number_prefixes mobile_labels accept_unlisted_japanese_numbers",
+    "mobile_number_prefixes mobile_labels accept_unlisted_japanese_numbers hint_regions "
+    "hint_min_share",
     "dates": "min_year max_year ambiguous_order month_only month_parts fiscal_year_start_month "
     "fiscal_year_named_by quarters excel_serial not_after_today future_facing eras "
     "relative_periods month_first_countries weekday_kanji weekday_names",
@@ -331,6 +340,7 @@ def parse_normalize_rules(path: str) -> NormalizeRules:
             note_min_chars=int(g.number(co, "note_min_chars", 0, "companies", 0, 10000)),
             note_column=g.text(co, "note_column", "", "companies"),
             private_persons=g.words(co, "private_persons", "companies"),
+            trade_name_marks=g.words(co, "trade_name_marks", "companies"),
         ),
         people=PeopleRules(
             honorific_suffixes=g.words(people, "honorific_suffixes", "people"),
@@ -357,6 +367,8 @@ def parse_normalize_rules(path: str) -> NormalizeRules:
             accept_unlisted=g.flag(phones, "accept_unlisted_japanese_numbers", True, "phones"),
             mobile_number_prefixes=g.words(phones, "mobile_number_prefixes", "phones"),
             mobile_labels=g.words(phones, "mobile_labels", "phones"),
+            hint_regions=tuple(r.upper() for r in g.words(phones, "hint_regions", "phones")),
+            hint_min_share=g.number(phones, "hint_min_share", 0.5, "phones", 0.0, 1.0),
         ),
         dates=_dates(g, p, dates),
         amounts=_amounts(g, p, amounts, suspect),

@@ -12,10 +12,14 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from .base import Issue, Outcome, is_missing, reformat
 from .config import NormalizeRules, PhoneRules, load_rules
 from .text import clean_text, is_placeholder
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 RULE = "normalize.phone"
 _DASHES = str.maketrans({c: "-" for c in "ー―‐‑–—−－ｰ"})
@@ -380,4 +384,55 @@ def _zero_issue(digits: str, number: str) -> Issue:
         "normalize.phone-leading-zero-restored",
         f"restored the leading 0 lost in '{digits}'",
         number,
+    )
+
+
+def valid_in(text: str, region: str) -> bool:
+    """``text`` is a valid phone number when read in ``region`` ((217) 789-2000 in US)."""
+    import phonenumbers as pn
+
+    try:
+        return bool(pn.is_valid_number(pn.parse(str(text).strip(), region)))
+    except pn.NumberParseException:
+        return False
+
+
+def country_hint(findings: pd.DataFrame, records: pd.DataFrame | None, pr: PhoneRules) -> str:
+    """The run summary's ``--country`` hint: a phone column most of whose filled cells are no
+    valid number of the default region but are of one region of ``hint_regions`` (US numbers
+    blanked under JP); '' otherwise. One hint, for the column with the most such numbers."""
+    if findings is None or findings.empty or "rule" not in findings:
+        return ""
+    bad = findings[findings["rule"] == "normalize.invalid-phone"]
+    if bad.empty or not pr.hint_regions:
+        return ""
+    best: tuple[int, str, str, str, int] | None = None
+    keys = ["file", "sheet", "column", "field"]
+    for (file, sheet, column, field), group in bad.groupby(keys, sort=True):
+        originals = [str(v) for v in group["original"] if str(v).strip()]
+        if not originals:
+            continue
+        kept = 0
+        if records is not None and field in records and "_source_file" in records:
+            mine = records[
+                (records["_source_file"].astype(str) == str(file))
+                & (records["_source_sheet"].astype(str) == str(sheet))
+            ][field]
+            kept = int((mine.notna() & (mine.astype(str).str.strip() != "")).sum())
+        total = kept + len(originals)
+        for region in pr.hint_regions:
+            if region == pr.default_region:
+                continue
+            n = sum(valid_in(v, region) for v in originals)
+            if n and n / total >= pr.hint_min_share:
+                if best is None or n > best[0]:
+                    best = (n, region, str(file), str(column), total)
+                break
+    if best is None:
+        return ""
+    n, region, file, column, total = best
+    return (
+        f"hint: {n} of {total} phone numbers of {file} (column '{column}') are no valid "
+        f"{pr.default_region} numbers but are valid {region} ones, and were left empty: if the "
+        f"numbers are {region} ones, run again with --country {region}"
     )

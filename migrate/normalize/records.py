@@ -27,6 +27,7 @@ import pandas as pd
 from ..amounts import ColumnUnits
 from ..columnar import group_codes
 from ..schema import PROBABILITY_RANK, flags, is_blank, load_schema
+from .addresses import address_parts
 from .base import Issue, Outcome, distinct, settle, take
 from .codes import join_company_codes, join_record_ids
 from .collect import Collector
@@ -123,6 +124,9 @@ def normalize_records(
             [out.drop(columns=list(cleaned)), pd.DataFrame(cleaned, index=out.index)], axis=1
         )[columns]
     _deal_types(out, col, schema)
+    if address_parts(out, col):  # a postal code at the head of the address, no column of it
+        kinds["postal_code"] = rules.kind_of("postal_code", "text")
+        by_kind.setdefault(kinds["postal_code"], []).append("postal_code")
     _latest_of_updates(out, col, [n for k in UPDATED_KINDS for n in by_kind.get(k, [])])
     _company_from_deal_name(out, col, rules)
     _note_out_of_company(out, col, rules)
@@ -172,6 +176,7 @@ def normalize_records(
         normalize_probability(out, col, rules, name, legends_by_file=rank_legends)
     for name in by_kind.get("number", []):
         normalize_number(out, col, rules, name)
+        _number_unit(out, col, name, units)
     if by_kind.get("stage"):
         for name in by_kind["stage"]:
             stage_codes(out, col, name, stage_legends or {}, vocab, rules)
@@ -190,6 +195,17 @@ def normalize_records(
 
 
 # ----------------------------------------------------------------------------- per kind
+
+
+def _number_unit(out: pd.DataFrame, col: Collector, field: str, units: ColumnUnits | None) -> None:
+    """A number column whose header announces a unit (売上高（百万円）, 従業員数（千人）): its bare
+    numbers times the unit, as an amount's are."""
+    if units is None or not len(out):
+        return
+    codes_by_source, sources = col.groups()
+    mult = units.per_row(sources, codes_by_source, field)[0]
+    if (mult != 1).any():
+        out[field] = out[field].astype("float64") * mult
 
 
 def _stage_words_to_stage(

@@ -45,6 +45,13 @@ FIELDS: dict[str, tuple[str, str]] = {
     "industry": ("業種", "Industry"),
     "address": ("住所", "Address"),
     "postal_code": ("郵便番号", "Postal code"),
+    "address_building": ("建物名", "Building"),
+    "state": ("都道府県", "State"),
+    "city": ("市区町村", "City"),
+    "company_phone": ("代表電話", "Company phone"),
+    "fax": ("FAX", "Fax"),
+    "employees": ("従業員数", "Employees"),
+    "annual_revenue": ("年間売上", "Annual revenue"),
     "website": ("URL", "Website"),
     "notes": ("備考", "Notes"),
 }
