@@ -161,3 +161,16 @@ def test_english_frames_are_each_chain_of_rules_applied_in_full(words: tuple[str
                 heard = pattern.sub(repl, heard)
             expected.add(reading_align._one_nasal(heard))
     assert reading_align._frame(words) == frozenset(expected)
+
+
+def test_unique_pairs_are_the_keys_held_once_on_each_side() -> None:
+    """Only the keys both sides hold are filed; a key's letters in brackets (a dictionary word
+    in a sound key) do not count towards the shortest."""
+    from migrate.normalize.readings import _unique_pairs
+
+    left = [("abc",), ("abc", "xyz"), ("[kk]mn",), ("q",), ("only",)]
+    right = [("xyz",), ("abc",), ("[kk]mn", "zz"), ("q",)]
+    assert _unique_pairs(left, right, set(), set(), 1) == [(1, 0), (2, 2), (3, 3)]
+    assert _unique_pairs(left, right, set(), set(), 3) == [(1, 0)]
+    assert _unique_pairs(left, right, {1}, set(), 1) == [(2, 2), (3, 3)]
+    assert _unique_pairs(left, right, set(), {3}, 1) == [(1, 0), (2, 2)]

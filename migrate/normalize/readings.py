@@ -889,13 +889,9 @@ def _unique_pairs(
     left: Keys, right: Keys, done_l: set[int], done_r: set[int], shortest: int
 ) -> list[tuple[int, int]]:
     """Keys held by exactly one name on each side (the names paired already left out)."""
-    holders_l: dict[str, set[int]] = {}
-    holders_r: dict[str, set[int]] = {}
-    for holders, keys in ((holders_l, left), (holders_r, right)):
-        for i, ks in enumerate(keys):
-            for k in ks:
-                if len(_BRACKETED.sub("", k)) >= shortest:
-                    holders.setdefault(k, set()).add(i)
+    holders_r = _holders(right, shortest)
+    # a left key the right side does not hold pairs nothing: only the shared ones are filed
+    holders_l = _holders(left, shortest, among=holders_r)
     out = []
     used_l: set[int] = set()
     used_r: set[int] = set()
@@ -909,6 +905,21 @@ def _unique_pairs(
         out.append((i, j))
         used_l.add(i)
         used_r.add(j)
+    return out
+
+
+def _holders(
+    keys: Keys, shortest: int, among: Mapping[str, object] | None = None
+) -> dict[str, set[int]]:
+    """The names holding each key of at least ``shortest`` letters outside brackets (the
+    dictionary's words in a sound key), only the keys of ``among`` when given."""
+    out: dict[str, set[int]] = {}
+    for i, ks in enumerate(keys):
+        for k in ks:
+            if among is not None and k not in among:
+                continue
+            if len(k if "[" not in k else _BRACKETED.sub("", k)) >= shortest:
+                out.setdefault(k, set()).add(i)
     return out
 
 
