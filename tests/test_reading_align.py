@@ -163,6 +163,27 @@ def test_english_frames_are_each_chain_of_rules_applied_in_full(words: tuple[str
     assert reading_align._frame(words) == frozenset(expected)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "Mitsubishi Corporation",
+        "A&B Holdings, K.K. (Japan)",
+        "okamori kagaku 61",
+        "NEC",
+        "".join(map(chr, range(128))),
+        "Ōbayashi Ｃｏｒｐ",  # not ASCII: the NFKC path
+    ],
+)
+def test_latin_words_are_those_of_the_nfkc_form_without_macrons(text: str) -> None:
+    """An ASCII text (every engine's romaji) skips NFKC and the macron table: it is its own
+    NFKC form and holds no macron, so its words are the same."""
+    from migrate.normalize.readings import _LATIN, _MACRONS, _latin_words, _nfkc
+
+    slow = _nfkc(text).lower().translate(_MACRONS).replace("&", " and ")
+    assert _latin_words(text) == _LATIN.findall(slow)
+
+
 def test_unique_pairs_are_the_keys_held_once_on_each_side() -> None:
     """Only the keys both sides hold are filed; a key's letters in brackets (a dictionary word
     in a sound key) do not count towards the shortest."""

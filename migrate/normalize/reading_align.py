@@ -36,6 +36,7 @@ from typing import Any
 from .readings import (
     _KATA_RUN,
     _KATAKANA,
+    _LATIN_RUN,
     Reader,
     _latin_words,
     _nfkc,
@@ -56,7 +57,6 @@ START = 4
 READINGS_PER_KANJI = 6
 _KANA_ONLY = re.compile(r"^[ぁ-ゖァ-ヺー]+$")
 _REMARK = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
-_LATIN_RUN = re.compile(r"([A-Za-z0-9&]+)")
 _KANJI = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff\u3005]+$")
 # a syllable before a voiceless one is doubled (北 hoku + 興 ko: hokko, 日 nichi + 特 toku: nittoku)
 _GEMINATE = re.compile(r"(?:ku|ki|tsu|chi|tu|ti)$")
