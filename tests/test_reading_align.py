@@ -195,3 +195,22 @@ def test_unique_pairs_are_the_keys_held_once_on_each_side() -> None:
     assert _unique_pairs(left, right, set(), set(), 3) == [(1, 0)]
     assert _unique_pairs(left, right, {1}, set(), 1) == [(2, 2), (3, 3)]
     assert _unique_pairs(left, right, set(), {3}, 1) == [(1, 0), (2, 2)]
+
+
+def test_a_names_variants_are_its_single_readings() -> None:
+    """variants reads a Japanese name's plan once for every engine: the same readings as each
+    engine's single reading (the cached ``_words``), in order, distinct."""
+    from migrate.normalize.readings import reader_for
+
+    reader = reader_for()
+    for name in (
+        "株式会社山田製作所",
+        "ダイナムジャパンホールディングス株式会社",
+        "ＫＩホールディングス",
+        "株式会社岡森化学61",
+        " 三菱商事 ",
+        "Mitsubishi Corporation",
+        "",
+    ):
+        single = (reader._words(name, v) for v in range(len(reader.engines)))
+        assert reader.variants(name) == tuple(dict.fromkeys(w for w in single if w))

@@ -260,9 +260,13 @@ class Reader:
     def variants(self, name: str) -> tuple[tuple[str, ...], ...]:
         """Every reading of a name: a Japanese one by each romanisation of the engine (cutlet:
         loanwords in their English spelling, then in plain Hepburn), distinct, the first first."""
-        if not is_japanese(_nfkc(name)):
-            return (self.words(name),) if self.words(name) else ()
-        found = (self._words(name, v) for v in range(len(self.engines)))
+        s = _nfkc(name).strip()
+        if not is_japanese(s):
+            words = self.words(name)
+            return (words,) if words else ()
+        # the name is made ready once (its form, its cut into words and chunks), then read by
+        # each engine: not once per engine through the cache of single readings (:meth:`_words`)
+        found = (self._finish(tuple(self._read_japanese(s, v))) for v in range(len(self.engines)))
         return tuple(dict.fromkeys(w for w in found if w))
 
     def keys(self, name: str) -> tuple[str, ...]:
