@@ -488,8 +488,9 @@ class Aligner:
                 if not tokens or _letters(tokens) < self.reader.rules.min_length:
                     continue
                 keys = self.starts(tokens) | {"~" + f for f in tokens[0].sounds if len(f) >= 2}
-                found = [blocks.get(s, set()) for s in keys]
-                cands = {j for b in found if len(b) <= MAX_BLOCK for j in b}
+                # most starts begin no English name: no empty set is made for each of them
+                found = [b for s in keys if (b := blocks.get(s)) and len(b) <= MAX_BLOCK]
+                cands = {j for b in found for j in b}
                 for j in cands:
                     c = min(
                         (
