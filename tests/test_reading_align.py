@@ -161,3 +161,56 @@ def test_english_frames_are_each_chain_of_rules_applied_in_full(words: tuple[str
                 heard = pattern.sub(repl, heard)
             expected.add(reading_align._one_nasal(heard))
     assert reading_align._frame(words) == frozenset(expected)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "Mitsubishi Corporation",
+        "A&B Holdings, K.K. (Japan)",
+        "okamori kagaku 61",
+        "NEC",
+        "".join(map(chr, range(128))),
+        "Ōbayashi Ｃｏｒｐ",  # not ASCII: the NFKC path
+    ],
+)
+def test_latin_words_are_those_of_the_nfkc_form_without_macrons(text: str) -> None:
+    """An ASCII text (every engine's romaji) skips NFKC and the macron table: it is its own
+    NFKC form and holds no macron, so its words are the same."""
+    from migrate.normalize.readings import _LATIN, _MACRONS, _latin_words, _nfkc
+
+    slow = _nfkc(text).lower().translate(_MACRONS).replace("&", " and ")
+    assert _latin_words(text) == _LATIN.findall(slow)
+
+
+def test_unique_pairs_are_the_keys_held_once_on_each_side() -> None:
+    """Only the keys both sides hold are filed; a key's letters in brackets (a dictionary word
+    in a sound key) do not count towards the shortest."""
+    from migrate.normalize.readings import _unique_pairs
+
+    left = [("abc",), ("abc", "xyz"), ("[kk]mn",), ("q",), ("only",)]
+    right = [("xyz",), ("abc",), ("[kk]mn", "zz"), ("q",)]
+    assert _unique_pairs(left, right, set(), set(), 1) == [(1, 0), (2, 2), (3, 3)]
+    assert _unique_pairs(left, right, set(), set(), 3) == [(1, 0)]
+    assert _unique_pairs(left, right, {1}, set(), 1) == [(2, 2), (3, 3)]
+    assert _unique_pairs(left, right, set(), {3}, 1) == [(1, 0), (2, 2)]
+
+
+def test_a_names_variants_are_its_single_readings() -> None:
+    """variants reads a Japanese name's plan once for every engine: the same readings as each
+    engine's single reading (the cached ``_words``), in order, distinct."""
+    from migrate.normalize.readings import reader_for
+
+    reader = reader_for()
+    for name in (
+        "株式会社山田製作所",
+        "ダイナムジャパンホールディングス株式会社",
+        "ＫＩホールディングス",
+        "株式会社岡森化学61",
+        " 三菱商事 ",
+        "Mitsubishi Corporation",
+        "",
+    ):
+        single = (reader._words(name, v) for v in range(len(reader.engines)))
+        assert reader.variants(name) == tuple(dict.fromkeys(w for w in single if w))

@@ -118,14 +118,16 @@ def reading_links(
         paired.update((a, b))
     # a shared reading is tagged with the script of the record's name (j: / l:): only records
     # of different scripts are paired on it (two 大和興業 are compared by name, not by reading)
+    # only a reading both scripts hold is filed (most are held on one side alone)
+    both = {k for ks in lkeys for k in ks} & {k for ks in rkeys for k in ks}
     holders: dict[str, set[tuple[str, int]]] = {}
     for tag, recs, keys in (("j", lrec, lkeys), ("l", rrec, rkeys)):
         for rec, ks in zip(recs, keys):
             for k in ks:
-                holders.setdefault(k, set()).add((tag, int(rec)))
+                if k in both:
+                    holders.setdefault(k, set()).add((tag, int(rec)))
     for k, held in holders.items():
-        tags = {t for t, _ in held}
-        if tags != {"j", "l"} or len(held) > MAX_SHARED or {r for _, r in held} <= paired:
+        if len(held) > MAX_SHARED or {r for _, r in held} <= paired:
             continue
         for tag, rec in held:
             shared[rec] = (*shared[rec], f"{tag}:{k}")

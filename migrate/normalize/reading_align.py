@@ -36,6 +36,7 @@ from typing import Any
 from .readings import (
     _KATA_RUN,
     _KATAKANA,
+    _LATIN_RUN,
     Reader,
     _latin_words,
     _nfkc,
@@ -56,7 +57,6 @@ START = 4
 READINGS_PER_KANJI = 6
 _KANA_ONLY = re.compile(r"^[ぁ-ゖァ-ヺー]+$")
 _REMARK = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
-_LATIN_RUN = re.compile(r"([A-Za-z0-9&]+)")
 _KANJI = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff\u3005]+$")
 # a syllable before a voiceless one is doubled (北 hoku + 興 ko: hokko, 日 nichi + 特 toku: nittoku)
 _GEMINATE = re.compile(r"(?:ku|ki|tsu|chi|tu|ti)$")
@@ -488,8 +488,9 @@ class Aligner:
                 if not tokens or _letters(tokens) < self.reader.rules.min_length:
                     continue
                 keys = self.starts(tokens) | {"~" + f for f in tokens[0].sounds if len(f) >= 2}
-                found = [blocks.get(s, set()) for s in keys]
-                cands = {j for b in found if len(b) <= MAX_BLOCK for j in b}
+                # most starts begin no English name: no empty set is made for each of them
+                found = [b for s in keys if (b := blocks.get(s)) and len(b) <= MAX_BLOCK]
+                cands = {j for b in found for j in b}
                 for j in cands:
                     c = min(
                         (

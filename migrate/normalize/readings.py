@@ -143,6 +143,8 @@ def _table(value: Any, key: str, p: Problems) -> tuple[tuple[str, tuple[str, ...
 
 
 _LATIN = re.compile(r"[a-z0-9]+")
+# the runs of Latin letters and digits inside a Japanese name (read as written)
+_LATIN_RUN = re.compile(r"([A-Za-z0-9&]+)")
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\u3005\u30fc]")
 _KATAKANA = re.compile(r"^[ァ-ヺー]+$")
 _KATA_RUN = re.compile(r"([ァ-ヺー]+)")
@@ -178,7 +180,11 @@ _MACRONS = str.maketrans("āâīîūûēêōô", "aaiiuueeoo")
 
 
 def _latin_words(s: str) -> list[str]:
-    return _LATIN.findall(_nfkc(s).lower().translate(_MACRONS).replace("&", " and "))
+    """The lower-case Latin words and numbers of a text, macrons off, & as and."""
+    # ASCII (every romanisation the engines give, most Latin names) is its own NFKC form and
+    # holds no macron: the two passes over each character are skipped (a third of the time)
+    folded = s.lower() if s.isascii() else _nfkc(s).lower().translate(_MACRONS)
+    return _LATIN.findall(folded.replace("&", " and "))
 
 
 @functools.lru_cache(maxsize=65536)
@@ -254,9 +260,13 @@ class Reader:
     def variants(self, name: str) -> tuple[tuple[str, ...], ...]:
         """Every reading of a name: a Japanese one by each romanisation of the engine (cutlet:
         loanwords in their English spelling, then in plain Hepburn), distinct, the first first."""
-        if not is_japanese(_nfkc(name)):
-            return (self.words(name),) if self.words(name) else ()
-        found = (self._words(name, v) for v in range(len(self.engines)))
+        s = _nfkc(name).strip()
+        if not is_japanese(s):
+            words = self.words(name)
+            return (words,) if words else ()
+        # the name is made ready once (its form, its cut into words and chunks), then read by
+        # each engine: not once per engine through the cache of single readings (:meth:`_words`)
+        found = (self._finish(tuple(self._read_japanese(s, v))) for v in range(len(self.engines)))
         return tuple(dict.fromkeys(w for w in found if w))
 
     def keys(self, name: str) -> tuple[str, ...]:
@@ -457,7 +467,7 @@ class Reader:
 
     def _romanise_chunk(self, chunk: str, variant: int) -> list[str]:
         out: list[str] = []
-        for part in re.split(r"([A-Za-z0-9&]+)", chunk):
+        for part in _LATIN_RUN.split(chunk):
             if not part:
                 continue
             if part.isascii():
@@ -889,13 +899,9 @@ def _unique_pairs(
     left: Keys, right: Keys, done_l: set[int], done_r: set[int], shortest: int
 ) -> list[tuple[int, int]]:
     """Keys held by exactly one name on each side (the names paired already left out)."""
-    holders_l: dict[str, set[int]] = {}
-    holders_r: dict[str, set[int]] = {}
-    for holders, keys in ((holders_l, left), (holders_r, right)):
-        for i, ks in enumerate(keys):
-            for k in ks:
-                if len(_BRACKETED.sub("", k)) >= shortest:
-                    holders.setdefault(k, set()).add(i)
+    holders_r = _holders(right, shortest)
+    # a left key the right side does not hold pairs nothing: only the shared ones are filed
+    holders_l = _holders(left, shortest, among=holders_r)
     out = []
     used_l: set[int] = set()
     used_r: set[int] = set()
@@ -909,6 +915,21 @@ def _unique_pairs(
         out.append((i, j))
         used_l.add(i)
         used_r.add(j)
+    return out
+
+
+def _holders(
+    keys: Keys, shortest: int, among: Mapping[str, object] | None = None
+) -> dict[str, set[int]]:
+    """The names holding each key of at least ``shortest`` letters outside brackets (the
+    dictionary's words in a sound key), only the keys of ``among`` when given."""
+    out: dict[str, set[int]] = {}
+    for i, ks in enumerate(keys):
+        for k in ks:
+            if among is not None and k not in among:
+                continue
+            if len(k if "[" not in k else _BRACKETED.sub("", k)) >= shortest:
+                out.setdefault(k, set()).add(i)
     return out
 
 
