@@ -123,8 +123,9 @@ def build_import_files(
 
     step("checks (Great Expectations)")
     validation = validate_files(frames, rules)
-    rejects = _excel_error_reasons(validation.rejects, target, excel_errors or {})
-    rejects = _stage_reasons(rejects, frames, target, stage_words or {})
+    # the stage's reason first: a source cell showing an Excel error says more (repair it)
+    rejects = _stage_reasons(validation.rejects, frames, target, stage_words or {})
+    rejects = _excel_error_reasons(rejects, target, excel_errors or {})
     rejects, record_findings = _rejected_deals_from_leads(
         rejects, record_findings, from_lead, target
     )
