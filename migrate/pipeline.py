@@ -305,6 +305,7 @@ def run(
                     for t in ingest.tables
                     for (r, f), hit in t.excel_errors.items()
                 },
+                stage_words=_unknown_stage_words(records),
             )
             found.append(export.findings)
             # a deal's partner (代理店, Reseller) no import file keeps: the report says so
@@ -687,6 +688,17 @@ def _saved_date(ingest: IngestResult, records: pd.DataFrame) -> tuple[dt.date, s
         if f.name in with_rows and (d := saved_date(f.path)) is not None
     ]
     return max(saved) if saved else None
+
+
+def _unknown_stage_words(records: pd.DataFrame) -> dict[str, str]:
+    """Source row key (file|sheet|row) -> the stage word no stage claims that its stage cell
+    held (normalize's ``_stage_word``), for the rejects' fix of an empty stage."""
+    if "_stage_word" not in records.columns or ROW_KEY not in records.columns:
+        return {}
+    words = map_values(records["_stage_word"], cell_text)
+    held = (words != "").to_numpy(dtype=bool)
+    keys = records[ROW_KEY].to_numpy(dtype=object)[held]
+    return {cell_text(k): w for k, w in zip(keys, words.to_numpy(dtype=object)[held], strict=True)}
 
 
 def _reject_recordless(records: pd.DataFrame) -> pd.DataFrame:

@@ -709,3 +709,22 @@ def test_no_stage_and_sheet_has_are_checked_on_load(tmp_path: Path) -> None:
     )
     text = "\n".join(_problems(tmp_path, doc))
     assert "no_stage" in text and "sheet_has" in text and "nope" in text
+
+
+def test_a_forecast_category_names_a_stage_of_the_model_and_one_only(tmp_path: Path) -> None:
+    doc = _default_doc()
+    forecast = doc["evidence"]["forecast"]
+    forecast["categories"][0]["stage"] = "booked"
+    forecast["categories"][1]["words"].append("Pipeline")  # closing gets opportunity's word
+    forecast["no_stage"].append("Commit")
+    problems = _problems(tmp_path, doc)
+    assert any(p.startswith("evidence.forecast.categories[0].stage: 'booked'") for p in problems)
+    assert (
+        "evidence.forecast.categories[3].words: 'Pipeline' is also a category of 'closing'"
+        in problems
+    )
+    assert "evidence.forecast.no_stage: 'Commit' is also a category of 'closing'" in problems
+    forecast["colour"] = "red"
+    assert any(
+        p.startswith("evidence.forecast.colour: unknown key") for p in _problems(tmp_path, doc)
+    )

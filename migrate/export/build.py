@@ -16,6 +16,7 @@ them together and turns rejects into findings.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -27,6 +28,7 @@ from ..clock import step
 from ..schema import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET
 from ..stages import StageModel
 from ..validate import ID, PARENT_REJECTED, FileRules, validate_files
+from ..validate.checks import STAGE
 from . import values as v
 from .cells import HIDDEN, file_frame, owner_findings, source_field
 from .checks import FOREIGN_CURRENCY, file_checks
@@ -73,6 +75,7 @@ def build_import_files(
     fiscal_year_start: int = 4,
     excel_errors: dict[tuple[str, str], tuple[str, str]] | None = None,
     opt_out: OptOutWords | None = None,
+    stage_words: Mapping[str, str] | None = None,
 ) -> ExportResult:
     """Make, check and return the import files of one target (nothing is written).
 
@@ -81,7 +84,10 @@ def build_import_files(
     is the first month of the fiscal year (normalize.yaml dates.fiscal_year_start_month): the
     ``fiscal-quarter-end`` close-date placeholder counts quarters from it. ``excel_errors``:
     (source row key, field) -> (cell, error) of the source cells that showed an Excel error
-    (read as empty); a reject for such a field being empty names the error.
+    (read as empty); a reject for such a field being empty names the error. ``stage_words``:
+    source row key -> the stage word no stage claims that its stage cell held; a reject for
+    an empty stage says which it was: that word, an empty cell, or a stage the target does not
+    map.
     """
     found = BuildFindings()
     step("record sets")
@@ -117,7 +123,9 @@ def build_import_files(
 
     step("checks (Great Expectations)")
     validation = validate_files(frames, rules)
-    rejects = _excel_error_reasons(validation.rejects, target, excel_errors or {})
+    # the stage's reason first: a source cell showing an Excel error says more (repair it)
+    rejects = _stage_reasons(validation.rejects, frames, target, stage_words or {})
+    rejects = _excel_error_reasons(rejects, target, excel_errors or {})
     rejects, record_findings = _rejected_deals_from_leads(
         rejects, record_findings, from_lead, target
     )
@@ -242,6 +250,66 @@ def _excel_error_reasons(
                 )
                 out.at[i, "value"] = error
                 break
+    return out
+
+
+def _stage_reasons(
+    rejects: pd.DataFrame,
+    frames: dict[str, pd.DataFrame],
+    target: TargetProfile,
+    words: Mapping[str, str],
+) -> pd.DataFrame:
+    """A required stage column (StageName, dealstage) empty: the fix says why, per record. The
+    stage cell held a word no stage claims (name it, decide it on the review sheet); the record
+    has a stage the target does not map (map it); or the stage is empty: no stage cell, or a
+    blank one, and nothing beside it gave one (u26: a forecast sheet's rows with no stage column
+    were told of 'a stage word the rules do not know')."""
+    if rejects.empty:
+        return rejects
+    stage_columns = {
+        (f.name, c.name): c
+        for f in target.files
+        for c in f.columns
+        if "stage" in [x.split(".")[-1] for x in c.sources]
+    }
+    at = [
+        i
+        for i in rejects.index[rejects["rule"] == REQUIRED_MISSING]
+        if (text(rejects.at[i, "file"]), text(rejects.at[i, "column"])) in stage_columns
+    ]
+    if not at:
+        return rejects
+    stage_of: dict[tuple[str, str], str] = {}
+    for name in {text(rejects.at[i, "file"]) for i in at}:
+        frame = frames.get(name)
+        if frame is not None and STAGE in frame.columns:
+            stage_of.update(
+                {(name, text(k)): text(v) for k, v in zip(frame[ID], frame[STAGE], strict=True)}
+            )
+    out = rejects.copy()
+    for i in at:
+        name, column = text(out.at[i, "file"]), text(out.at[i, "column"])
+        spec = stage_columns[(name, column)]
+        said = [words[k] for k in text(out.at[i, "source_rows"]).split(";") if words.get(k)]
+        stage = stage_of.get((name, text(out.at[i, "external_id"])), "")
+        if said:
+            fix = (
+                f"the stage word {said[0]!r} names no stage the rules know (or several): choose "
+                "its stage on the 'stage words' sheet of review.xlsx and run again with "
+                "--decisions review.xlsx"
+            )
+        elif stage:
+            fix = (
+                f"the stage '{stage}' has no {column}: map it under maps.{spec.map or 'stage'} "
+                f"in rules/targets/{target.name}.yaml"
+            )
+        else:
+            fix = (
+                "the stage is empty in the source row (a blank stage cell, or no stage column, "
+                "and nothing beside it gave one): enter the stage there, or choose a placeholder "
+                f"under policies.missing_stage in rules/targets/{target.name}.yaml"
+            )
+        out.at[i, "fix"] = fix
     return out
 
 

@@ -44,6 +44,8 @@ RULE_OUTCOME = "stages.outcome-over-stage"
 RULE_DELETED = "stages.deleted-in-source"
 RULE_FROM_COMMENT = "stages.stage-from-comment"
 RULE_COMMENT_ONLY = "stages.comment-on-empty-stage"
+RULE_FORECAST_GUESSED = "stages.forecast-guessed"
+RULE_FORECAST_NO_STAGE = "stages.forecast-no-stage"
 UNKNOWN_WORD = "_stage_unknown"  # set by normalize where the stage cell held an unknown word
 STAGE_WORD = "_stage_word"  # set by normalize: the unknown word as written
 MOVED = "_stage_from_probability"  # set by normalize: the word stood in the probability column
@@ -369,6 +371,96 @@ def comment_stages(
     return hits, found
 
 
+def _forecast_columns(records: pd.DataFrame, model: StageModel) -> list[tuple[str, str]]:
+    """(column, header) of the unmapped columns headed as a forecast category (evidence
+    ``forecast.headers``: Forecast Category, 売上予測分類)."""
+    keys = set(model.evidence.forecast_headers)
+    return [
+        (name, name[len(EXTRA) :])
+        for name in records.columns
+        if isinstance(name, str)
+        and name.startswith(EXTRA)
+        and header_keys(name[len(EXTRA) :]) & keys
+    ]
+
+
+def forecast_stages(
+    records: pd.DataFrame,
+    model: StageModel,
+    stage: pd.Series,
+    unknown: pd.Series,
+    no_stage_sheets: set[str],
+    lang: str,
+) -> tuple[list[tuple[int, str]], pd.DataFrame]:
+    """The stage of each empty stage of a sheet with no stage column, read from its forecast
+    category column (evidence ``forecast``: Closed won, Commit closing, Pipeline opportunity;
+    Best Case a flagged guess): (position, stage key) pairs and the findings
+    (``stages.inferred``; ``stages.forecast-guessed``, warning, for a guessed category;
+    ``stages.forecast-no-stage``, warning, one per category that names no stage, Omitted).
+    Beside a stage column the category is never read: the stage column says the stage."""
+    ev = model.evidence
+    columns = _forecast_columns(records, model) if ev.forecast_headers else []
+    if not columns or not no_stage_sheets:
+        return [], fnd.empty()
+    categories = {k: (s, guess, why) for k, s, guess, why in ev.forecast_categories}
+    none = set(ev.forecast_no_stage)
+    open_ = (
+        (stage.to_numpy(dtype=object) == "")
+        & ~unknown.to_numpy(dtype=bool)
+        & np.isin(_sheet_keys(records), list(no_stage_sheets))
+    )
+    hits: list[tuple[int, str]] = []
+    taken = np.zeros(len(records), dtype=bool)
+    found: list[fnd.Finding] = []
+    unnamed: dict[tuple[str, str], list[int]] = {}
+    for name, header in columns:
+        cells = records[name].to_numpy(dtype=object)
+        for i in np.flatnonzero(open_ & ~taken).tolist():
+            if is_blank(cells[i]):
+                continue
+            text = cell_text(cells[i])
+            key = word_key(text)
+            if key in none:
+                unnamed.setdefault((header, text), []).append(i)
+                taken[i] = True
+                continue
+            if key not in categories:
+                continue  # a number under a Forecast header (a forecast amount) says nothing
+            stage_key, guess, why = categories[key]
+            taken[i] = True
+            hits.append((i, stage_key))
+            label = model.stage(stage_key).label.get(lang)
+            said = f"the forecast category '{text}' in column '{header}' (the sheet has no stage column)"
+            if guess:
+                message = f"stage guessed as '{stage_key}' ({label}) from {said}: {why}"
+            else:
+                message = f"stage inferred as '{stage_key}' ({label}) from {said}"
+            severity: fnd.Severity = "warning" if guess else "info"
+            found.append(
+                fnd.Finding(
+                    RULE_FORECAST_GUESSED if guess else RULE_INFERRED, severity, message,
+                    field="stage", original=text, value=stage_key, action="changed",
+                    **_where(records.iloc[i]),
+                )
+            )  # fmt: skip
+    for (header, text), at in unnamed.items():
+        found.append(
+            fnd.Finding(
+                RULE_FORECAST_NO_STAGE,
+                "warning",
+                f"the forecast category '{text}' in column '{header}' ({len(at)} row(s)) names "
+                "no stage: lost deals and deals taken out of the forecast are both omitted; the "
+                "stage is empty (the sheet has no stage column)",
+                field="stage",
+                original=text,
+                value="",
+                action="none",
+                **_where(records.iloc[at[0]]),
+            )
+        )
+    return hits, fnd.to_frame(found)
+
+
 _NAME_PARTS = re.compile(r"[・/／&＆+＋,，、\s_\-]+|(?<=[^a-z])と(?=[^a-z])|および|及び")
 
 
@@ -576,6 +668,8 @@ def infer_stages(
     none = side == ""
     side = np.where(none, sheeted, side).astype(object)
     detail = np.where(none, sheet_said, detail).astype(object)
+    # the sheets with no stage column, before any row of them is given a stage below
+    no_stage_sheets = _sheets_without(out, "stage")
     empty = np.flatnonzero((stage == "").to_numpy())
     rows = out.iloc[empty]
     # a sheet "lacks" a field by all its rows, not only the empty-stage ones inference looks at
@@ -631,6 +725,14 @@ def infer_stages(
                 }
             )
         )
+    # a forecast category (Closed, Commit, Pipeline) where no stage column and no rule says
+    # more: the coarsest evidence, read last (a probability beside it is more precise)
+    forecast, forecast_findings = forecast_stages(out, model, stage, unknown, no_stage_sheets, lang)
+    if forecast:
+        at_rows = [i for i, _ in forecast]
+        stage.iloc[at_rows] = [k for _, k in forecast]
+        inferred.iloc[at_rows] = True
+    found.append(forecast_findings)
     out["stage"] = stage
     out[INFERRED] = inferred.astype(bool)
     found.append(fnd.to_frame(comment_findings))

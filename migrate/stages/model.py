@@ -87,7 +87,11 @@ FORM_KINDS: tuple[str, ...] = ("doing", "preparing", "done", "waiting")
 _STEM_KEYS = ["words", *FORM_KINDS, "default"]
 _GUESS_KEYS = ["words", "stage", "why"]
 _LEAD_STATUS_KEYS = ["key", "stage", "words"]
-_EVIDENCE_KEYS = ["won", "lost", "closed", "truthy", "outcome", "deleted", "sheets_not"]
+_EVIDENCE_KEYS = [
+    "won", "lost", "closed", "truthy", "outcome", "deleted", "sheets_not", "forecast",
+]  # fmt: skip
+_FORECAST_KEYS = ["headers", "categories", "no_stage"]
+_CATEGORY_KEYS = ["words", "stage", "guess", "why"]
 _EVIDENCE_SIDE_KEYS = ["flags", "dates", "row_marks", "sheets", "amounts"]
 _KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _RULE_ID_RE = re.compile(r"^[a-z]+\.[a-z0-9]+(-[a-z0-9]+)*$")
@@ -210,6 +214,13 @@ class EvidenceColumns:
     lost_amounts: tuple[str, ...] = ()
     # words of a sheet name that say its deals are not closed yet (受注見込一覧, 受注予定)
     sheets_not: tuple[str, ...] = ()
+    # a forecast category column (Salesforce's Forecast Category: Pipeline, Best Case, Commit,
+    # Closed, Omitted) read as the stage of a sheet with no stage column: header keys, the
+    # categories (cell key, stage key, guessed?, why in English) and the cell keys that name
+    # no stage (Omitted)
+    forecast_headers: tuple[str, ...] = ()
+    forecast_categories: tuple[tuple[str, str, bool, str], ...] = ()
+    forecast_no_stage: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -307,7 +318,7 @@ def parse_stage_model(path: str, fields: frozenset[str]) -> StageModel:
     _check_lead_statuses(doc.get("lead_statuses"), problems, keys)
     problems.string_list(doc.get("lifecycle_headers"), "lifecycle_headers")
     _check_provisional(doc.get("provisional"), problems, keys)
-    evidence = _read_evidence(doc.get("evidence"), problems)
+    evidence = _read_evidence(doc.get("evidence"), problems, keys)
     closed_words = problems.string_list(doc.get("closed_words"), "closed_words")
     problems.raise_if_any()
     return StageModel(
@@ -656,11 +667,49 @@ def _check_provisional(raw: Any, problems: Problems, keys: list[str]) -> None:
     problems.choice(raw["stage"], f"{at}.stage", keys)
 
 
-def _read_evidence(raw: Any, problems: Problems) -> EvidenceColumns:
+def _read_forecast(
+    raw: Any, problems: Problems, keys: list[str]
+) -> tuple[tuple[str, ...], tuple[tuple[str, str, bool, str], ...], tuple[str, ...]]:
+    """evidence.forecast: {headers: [...], categories: [{words, stage, guess, why}], no_stage}."""
+    at = "evidence" + ".forecast"  # a key path, not a finding id
+    if raw is None or not problems.keys(raw, at, _FORECAST_KEYS, ["headers", "categories"]):
+        return (), (), ()
+    listed = problems.string_list(raw["headers"], f"{at}.headers")
+    headers = tuple(dict.fromkeys(k for k in map(word_key, listed) if k))
+    categories: list[tuple[str, str, bool, str]] = []
+    seen: dict[str, str] = {}
+    specs = raw["categories"] if isinstance(raw["categories"], list) else []
+    if not isinstance(raw["categories"], list):
+        problems.add(f"{at}.categories", "expected a list of {words, stage, guess, why}")
+    for i, spec in enumerate(specs):
+        where = f"{at}.categories[{i}]"
+        if not problems.keys(spec, where, _CATEGORY_KEYS, ["words", "stage"]):
+            continue
+        problems.choice(spec["stage"], f"{where}.stage", keys)
+        guess = spec.get("guess", False)
+        problems.type(guess, f"{where}.guess", bool, "true or false")
+        why = spec.get("why", "")
+        problems.type(why, f"{where}.why", str, "a text")
+        for w in problems.string_list(spec["words"], f"{where}.words"):
+            k = word_key(w)
+            if k in seen and seen[k] != spec["stage"]:
+                problems.add(f"{where}.words", f"{w!r} is also a category of {seen[k]!r}")
+            seen.setdefault(k, str(spec["stage"]))
+            if k:
+                categories.append((k, str(spec["stage"]), guess is True, str(why)))
+    none = problems.string_list(raw.get("no_stage"), f"{at}.no_stage")
+    for w in none:
+        if word_key(w) in seen:
+            problems.add(f"{at}.no_stage", f"{w!r} is also a category of {seen[word_key(w)]!r}")
+    return headers, tuple(categories), tuple(k for k in map(word_key, none) if k)
+
+
+def _read_evidence(raw: Any, problems: Problems, keys: list[str]) -> EvidenceColumns:
     """evidence: {won: {flags, dates}, lost: {flags, dates}, truthy, outcome, deleted: [...]}."""
     at = "evidence"
     if raw is None or not problems.keys(raw, at, _EVIDENCE_KEYS):
         return EvidenceColumns()
+    forecast = _read_forecast(raw.get("forecast"), problems, keys)
     headers: dict[str, tuple[str, ...]] = {}
     for side in ("won", "lost"):
         spec = raw.get(side, {})
@@ -697,4 +746,7 @@ def _read_evidence(raw: Any, problems: Problems) -> EvidenceColumns:
         sheets_not=tuple(
             unicodedata.normalize("NFKC", w).strip().casefold() for w in sheets_not if w.strip()
         ),
+        forecast_headers=forecast[0],
+        forecast_categories=forecast[1],
+        forecast_no_stage=forecast[2],
     )
