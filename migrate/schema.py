@@ -136,6 +136,12 @@ class Schema:
     amount_gives_way: tuple[tuple[str, ...], ...] = ()
     # headers of a quote's revision (Rev): beside a quote number, no revenue
     revisions: tuple[str, ...] = ()
+    # header words of a length of time (期間, 月数, Term): such a header is never a date field
+    lengths: tuple[str, ...] = ()
+    # header words of a contract's own columns (契約開始, Contract End): beside one, a header of
+    # ``renewal_dates`` (更新日) is the contract's renewal date, not the row's last update
+    contract_columns: tuple[str, ...] = ()
+    renewal_dates: tuple[str, ...] = ()
 
     @property
     def names(self) -> list[str]:
@@ -175,6 +181,9 @@ def parse_schema(path: str) -> Schema:
             "email_opt_out_values",
             "amount_gives_way",
             "revisions",
+            "lengths",
+            "contract_columns",
+            "renewal_dates",
             "fields",
         ],
         ["fields"],
@@ -239,6 +248,9 @@ def parse_schema(path: str) -> Schema:
         for n, tier in enumerate(raw_tiers):
             tiers.append(tuple(problems.string_list(tier, f"amount_gives_way[{n}]")))
     revisions = tuple(problems.string_list(doc.get("revisions"), "revisions"))
+    lengths = tuple(problems.string_list(doc.get("lengths"), "lengths"))
+    contract_columns = tuple(problems.string_list(doc.get("contract_columns"), "contract_columns"))
+    renewal_dates = tuple(problems.string_list(doc.get("renewal_dates"), "renewal_dates"))
     problems.raise_if_any()
     # longest fragments first so 万円 wins over 円 and 百万 over 万
     mult.sort(key=lambda kv: -len(kv[0]))
@@ -263,6 +275,9 @@ def parse_schema(path: str) -> Schema:
         opt_out_no=opt_lists["marks_refused"],
         amount_gives_way=tuple(tiers),
         revisions=revisions,
+        lengths=lengths,
+        contract_columns=contract_columns,
+        renewal_dates=renewal_dates,
     )
 
 

@@ -78,6 +78,8 @@ def _judge(
         return match(
             None, conf, method, "no canonical field holds this column", _METHOD_TEXT[method]
         )
+    if method == "length":
+        return match(None, conf, method, "a length of time, not a date", _METHOD_TEXT[method])
     strong = kind is not None and share >= schema.sniff_min_share
     # an owner column of e-mail addresses (Opportunity Owner: k.sato@our-company.com) names our
     # reps by their SFA login: the owner, not the customer's e-mail (whose domain would make one
@@ -182,6 +184,7 @@ _METHOD_TEXT = {
     "keyword": "holds keywords of rules/columns.yaml",
     "ambiguous": "a header that can mean two fields",
     "unmapped": "a column no canonical field holds (columns.yaml unmapped)",
+    "length": "a length of time (columns.yaml lengths), never a date",
 }
 
 

@@ -44,6 +44,8 @@ class _Index:
     # (columns.yaml ``amount_gives_way``), and of a quote's revision (``revisions``: Rev)
     amount_tiers: tuple[tuple[str, ...], ...] = ()
     revisions: frozenset[str] = frozenset()
+    # header keys of a length of time (columns.yaml ``lengths``: 期間, 月数, term)
+    lengths: tuple[str, ...] = ()
     # synonym keys without okurigana (see :func:`without_okurigana`) -> field; a key two
     # fields share is left out
     folded: dict[str, str] = _field(default_factory=dict)
@@ -140,6 +142,7 @@ def _built_index(schema: Schema, rules_dir: str | None) -> _Index:
         tuple(schema.customer_honorifics),
         tuple(tuple(k for k in map(header_key, t) if k) for t in schema.amount_gives_way),
         frozenset(k for k in map(header_key, schema.revisions) if k),
+        tuple(k for k in map(header_key, schema.lengths) if k),
         {k: f for k, f in folded.items() if f is not None},
     )
 
@@ -260,6 +263,10 @@ def _match_header(header: str, schema: Schema, idx: _Index) -> tuple[str | None,
                 1.0,
                 "exact",
             )
+    if names_length(header, idx):
+        # 契約期間（年）, 契約月数, Term (months): how long, not when (the keyword rules would
+        # read 契約 + 期 as the close date)
+        return None, 1.0, "length"
     if _names_no_field(full, _tokens(header), idx):
         # a column teams keep that no canonical field holds (FAX番号, 契約終了日): kept as extra
         return None, 1.0, "unmapped"
@@ -317,6 +324,19 @@ def _match_header(header: str, schema: Schema, idx: _Index) -> tuple[str | None,
     if kw and best[1] < 0.8:
         return kw, 0.8, "keyword"
     return best
+
+
+def names_length(header: str, idx: _Index) -> bool:
+    """The header's last word, its brackets set aside, is one of columns.yaml ``lengths``
+    (契約期間（年）, 契約月数, Term (months), Contract Term): a length of time."""
+    if not idx.lengths:
+        return False
+    bare = header_key_bare(header)
+    toks = _tokens(BRACKETED.sub(" ", nfkc(str(header))))
+    tails = {"".join(toks[-n:]) for n in (1, 2) if len(toks) >= n}
+    return any(
+        bare.endswith(w) if _is_cjk(w) else w in tails for w in idx.lengths
+    )
 
 
 def _bracket_qualifier(header: str, field: str, idx: _Index) -> str:
