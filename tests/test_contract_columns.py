@@ -32,7 +32,9 @@ def _fields(path: Path) -> dict[str, str | None]:
 # --- item 2: a length of time is never a date ------------------------------------------------
 
 
-@pytest.mark.parametrize("term", ["契約期間（年）", "契約月数", "期間（月）", "Term (months)", "Contract Term"])
+@pytest.mark.parametrize(
+    "term", ["契約期間（年）", "契約月数", "期間（月）", "Term (months)", "Contract Term"]
+)
 def test_a_contract_term_is_no_close_date_and_the_plan_date_is(tmp_path, term):
     path = _book(
         tmp_path / "t.xlsx",
@@ -83,3 +85,51 @@ def test_a_plan_still_fills_the_blanks_of_a_dated_close_column(tmp_path):
     [close] = [m for m in table.columns if m.field == "close_date"]
     assert close.header == "契約日"
     assert [str(v)[:10] for v in table.data[close.index]] == ["2026-11-20", "2026-12-31"]
+
+
+# --- item 3: renewal dates, a contract's start, and dates after the sheet's own date ----------
+
+
+def _tracker(path: Path, update_header: str, updates: list, extra: dict | None = None) -> Path:
+    extra = extra or {}
+    header = ["会社名", "案件名", "ステージ", "金額", *extra, update_header, "受注予定日"]
+    rows = [header]
+    closes = [dt.datetime(2026, 12, 25), dt.datetime(2027, 1, 31), dt.datetime(2027, 2, 28)]
+    for n, (up, close) in enumerate(zip(updates, closes)):
+        cells = [v[n] for v in extra.values()]
+        rows.append([f"株式会社{'ABC'[n]}", f"X{n}", "提案", 100000, *cells, up, close])
+    return _book(path, rows, title=[["案件管理表"], ["最終更新：2026/11/30"], [None]])
+
+
+def test_an_update_date_after_the_sheets_own_date_does_not_set_today(tmp_path):
+    """u26: 更新日 of renewals (2027, 2028) made today 2028-04-01 though the sheet says
+    最終更新：2026/11/30, and every open deal's close date was 'past'."""
+    ups = [dt.datetime(2026, 11, 2), dt.datetime(2027, 4, 1), dt.datetime(2028, 4, 1)]
+    res = pipeline.run([str(_tracker(tmp_path / "t.xlsx", "更新日", ups))], target="salesforce")
+    assert res.as_of == dt.date(2026, 11, 30)
+    found = res.findings[res.findings["rule"] == "run.date-after-own-date"]
+    assert len(found) == 1 and "2028-04-01" in found["message"].iloc[0]
+    assert "stages.open-close-date-past" not in set(res.findings["rule"])
+
+
+def test_an_update_date_before_the_sheets_own_date_is_the_last_update(tmp_path):
+    """Negative: a plain tracker's 更新日 stays updated_at, and its dates up to the stated day
+    (or a month past it: a title not yet updated) count."""
+    ups = [dt.datetime(2026, 10, 2), dt.datetime(2026, 11, 20), dt.datetime(2026, 12, 15)]
+    path = _tracker(tmp_path / "t.xlsx", "更新日", ups)
+    assert _fields(path)["更新日"] == "updated_at"
+    res = pipeline.run([str(path)], target="salesforce")
+    assert res.as_of == dt.date(2026, 12, 15)
+    assert "run.date-after-own-date" not in set(res.findings["rule"])
+
+
+def test_a_renewal_date_beside_contract_columns_is_no_update(tmp_path):
+    ups = [dt.datetime(2027, 4, 1), dt.datetime(2027, 7, 1), dt.datetime(2028, 4, 1)]
+    starts = [dt.datetime(2026, 4, 1), dt.datetime(2026, 7, 1), dt.datetime(2027, 4, 1)]
+    ends = [dt.datetime(2027, 3, 31), dt.datetime(2027, 6, 30), dt.datetime(2028, 3, 31)]
+    path = _tracker(tmp_path / "t.xlsx", "更新日", ups, {"契約開始日": starts, "契約終了日": ends})
+    fields = _fields(path)
+    assert fields["更新日"] is None and fields["契約開始日"] is None
+    res = pipeline.run([str(path)], target="salesforce")
+    assert res.as_of == dt.date(2026, 11, 30)
+    assert "extra:更新日" in res.records.columns

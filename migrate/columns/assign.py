@@ -206,9 +206,25 @@ def _assign(
         range(len(cands)), key=lambda i: (cands[i].method == "ambiguous", -cands[i].confidence, i)
     )
     quote_no = next((c for c in cands if c.field == "record_id"), None)
+    contract = next((c for c in cands if _contract_column(c.header, idx)), None)
     for i in order:
         c = cands[i]
         if c.field is None:
+            continue
+        if (
+            c.field == "updated_at"
+            and contract is not None
+            and header_key_bare(c.header) in idx.renewal_dates
+        ):
+            # u26: 更新日 beside 契約開始日 / 契約終了日 is when the contract renews (a day ahead),
+            # not the row's last update: it made "today" 2028
+            out[i] = replace(
+                c,
+                field=None,
+                confidence=0.0,
+                note=f"a renewal date beside the contract's column {contract.column} "
+                f"('{contract.header}'), not the last update",
+            )
             continue
         if c.field == "amount" and quote_no is not None and header_key(c.header) in idx.revisions:
             # Rev beside Quote #: the quote's revision (1, 2, 3), not its revenue
@@ -471,6 +487,13 @@ _GIVES_WAY = {
     "標準価格": "a list price",
     "listprice": "a list price",
 }
+
+
+def _contract_column(header: str, idx: _Index) -> bool:
+    """The header names a contract's own column (columns.yaml ``contract_columns``: 契約開始日,
+    契約終了日, Contract End, 契約月数)."""
+    key = header_key(header) if header else ""
+    return bool(key) and any(w in key for w in idx.contract_columns)
 
 
 def _per_unit(header: str, idx: _Index) -> bool:

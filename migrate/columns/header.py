@@ -46,6 +46,10 @@ class _Index:
     revisions: frozenset[str] = frozenset()
     # header keys of a length of time (columns.yaml ``lengths``: 期間, 月数, term)
     lengths: tuple[str, ...] = ()
+    # header keys of a contract's own columns (``contract_columns``: 契約開始, contractend) and of
+    # a renewal date beside them (``renewal_dates``: 更新日)
+    contract_columns: tuple[str, ...] = ()
+    renewal_dates: frozenset[str] = frozenset()
     # synonym keys without okurigana (see :func:`without_okurigana`) -> field; a key two
     # fields share is left out
     folded: dict[str, str] = _field(default_factory=dict)
@@ -143,6 +147,8 @@ def _built_index(schema: Schema, rules_dir: str | None) -> _Index:
         tuple(tuple(k for k in map(header_key, t) if k) for t in schema.amount_gives_way),
         frozenset(k for k in map(header_key, schema.revisions) if k),
         tuple(k for k in map(header_key, schema.lengths) if k),
+        tuple(k for k in map(header_key, schema.contract_columns) if k),
+        frozenset(k for k in map(header_key, schema.renewal_dates) if k),
         {k: f for k, f in folded.items() if f is not None},
     )
 
@@ -334,9 +340,7 @@ def names_length(header: str, idx: _Index) -> bool:
     bare = header_key_bare(header)
     toks = _tokens(BRACKETED.sub(" ", nfkc(str(header))))
     tails = {"".join(toks[-n:]) for n in (1, 2) if len(toks) >= n}
-    return any(
-        bare.endswith(w) if _is_cjk(w) else w in tails for w in idx.lengths
-    )
+    return any(bare.endswith(w) if _is_cjk(w) else w in tails for w in idx.lengths)
 
 
 def _bracket_qualifier(header: str, field: str, idx: _Index) -> str:
