@@ -142,6 +142,10 @@ class Schema:
     # ``renewal_dates`` (更新日) is the contract's renewal date, not the row's last update
     contract_columns: tuple[str, ...] = ()
     renewal_dates: tuple[str, ...] = ()
+    # the period an amount header states (月額, MRR -> month; 年額 -> year)
+    amount_periods: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # words that make a header a price per unit for certain (単価, Unit, Per)
+    unit_price_words: tuple[str, ...] = ()
 
     @property
     def names(self) -> list[str]:
@@ -184,6 +188,8 @@ def parse_schema(path: str) -> Schema:
             "lengths",
             "contract_columns",
             "renewal_dates",
+            "amount_periods",
+            "unit_price_words",
             "fields",
         ],
         ["fields"],
@@ -251,6 +257,15 @@ def parse_schema(path: str) -> Schema:
     lengths = tuple(problems.string_list(doc.get("lengths"), "lengths"))
     contract_columns = tuple(problems.string_list(doc.get("contract_columns"), "contract_columns"))
     renewal_dates = tuple(problems.string_list(doc.get("renewal_dates"), "renewal_dates"))
+    unit_price_words = tuple(problems.string_list(doc.get("unit_price_words"), "unit_price_words"))
+    raw_periods = doc.get("amount_periods") or {}
+    periods: list[tuple[str, tuple[str, ...]]] = []
+    if problems.type(raw_periods, "amount_periods", dict, "a mapping month/year -> words"):
+        problems.keys(raw_periods, "amount_periods", ["month", "year"])
+        for period, words in raw_periods.items():
+            periods.append(
+                (str(period), tuple(problems.string_list(words, f"amount_periods.{period}")))
+            )
     problems.raise_if_any()
     # longest fragments first so 万円 wins over 円 and 百万 over 万
     mult.sort(key=lambda kv: -len(kv[0]))
@@ -278,6 +293,8 @@ def parse_schema(path: str) -> Schema:
         lengths=lengths,
         contract_columns=contract_columns,
         renewal_dates=renewal_dates,
+        amount_periods=tuple(periods),
+        unit_price_words=unit_price_words,
     )
 
 

@@ -133,3 +133,59 @@ def test_a_renewal_date_beside_contract_columns_is_no_update(tmp_path):
     res = pipeline.run([str(path)], target="salesforce")
     assert res.as_of == dt.date(2026, 11, 30)
     assert "extra:更新日" in res.records.columns
+
+
+# --- item 4: which money column is the amount, and why ---------------------------------------
+
+
+def _money_sheet(path: Path, headers: list[str], values: list[int]) -> Path:
+    return _book(
+        path,
+        [
+            ["会社名", "案件名", "ステージ", *headers, "受注予定日"],
+            ["株式会社A", "X導入", "提案", *values, dt.datetime(2027, 1, 31)],
+            ["株式会社B", "Y導入", "提案", *values, dt.datetime(2027, 2, 28)],
+        ],
+    )
+
+
+@pytest.mark.parametrize(
+    "order", [["MRR", "ARR", "TCV"], ["TCV", "MRR", "ARR"], ["ARR", "TCV", "MRR"]]
+)
+def test_tcv_is_the_amount_whatever_the_order_and_the_report_says_why(tmp_path, order):
+    value = {"MRR": 10000, "ARR": 120000, "TCV": 360000}
+    path = _money_sheet(tmp_path / "m.xlsx", order, [value[h] for h in order])
+    res = pipeline.run([str(path)], target="salesforce")
+    opp = res.export.files["Opportunity.csv"]
+    assert opp["Amount"].tolist() == ["360000", "360000"]
+    chosen = res.findings[res.findings["rule"] == "ingest.amount-column-chosen"]
+    [message] = chosen["message"].tolist()
+    assert message.startswith("amount from 'TCV' over ")
+    assert "'ARR'" in message and "'MRR'" in message and "amount_gives_way" in message
+
+
+def test_a_monthly_fee_taken_as_the_amount_says_per_month(tmp_path):
+    """月額 alone (beside 初期費用 and 契約月数, not added up) is still the amount, and says it is
+    one month's fee, though the period is in the header, not the cell."""
+    path = _money_sheet(tmp_path / "m.xlsx", ["初期費用", "月額", "契約月数"], [50000, 12000, 60])
+    res = pipeline.run([str(path)], target="salesforce")
+    assert res.export.files["Opportunity.csv"]["Amount"].tolist() == ["12000", "12000"]
+    per = res.findings[res.findings["rule"] == "normalize.amount-per-period"]
+    assert len(per) == 1 and "per month" in per["message"].iloc[0]
+    assert "ingest.amount-column-chosen" not in set(res.findings["rule"])
+
+
+def test_a_unit_price_alone_says_so_and_a_plain_amount_says_nothing(tmp_path):
+    path = _money_sheet(tmp_path / "u.xlsx", ["ID数", "単価（年額）"], [500, 6000])
+    res = pipeline.run([str(path)], target="salesforce")
+    assert "ingest.amount-unit-price" in set(res.findings["rule"])
+    # negative: 金額 (and Price alone, often the deal's price) is no unit price nor a period
+    plain = pipeline.run(
+        [str(_money_sheet(tmp_path / "p.xlsx", ["金額"], [600000]))], target="salesforce"
+    )
+    rules = set(plain.findings["rule"])
+    assert not rules & {
+        "ingest.amount-unit-price",
+        "normalize.amount-per-period",
+        "ingest.amount-column-chosen",
+    }

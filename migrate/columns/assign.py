@@ -12,9 +12,18 @@ from dataclasses import replace
 
 import pandas as pd
 
+from ..findings import Severity
 from ..headers import header_key, header_key_bare
 from ..schema import Schema
-from .header import _Index, _index, match_header, unit_hints
+from .header import (
+    _Index,
+    _index,
+    amount_period,
+    holds_word,
+    match_header,
+    unit_hints,
+    unit_price,
+)
 from .model import ColumnMatch
 from .values import (
     _EMAIL,
@@ -207,6 +216,7 @@ def _assign(
     )
     quote_no = next((c for c in cands if c.field == "record_id"), None)
     contract = next((c for c in cands if _contract_column(c.header, idx)), None)
+    over: list[int] = []  # the amount columns that gave way by amount_gives_way
     for i in order:
         c = cands[i]
         if c.field is None:
@@ -339,6 +349,7 @@ def _assign(
             mine, word = _amount_tier(c.header, idx)
             theirs, their_word = _amount_tier(out[j].header, idx)
             if mine != theirs:
+                over.append(i if mine > theirs else j)
                 # the price we sell at wins over a price before discount, with tax or the
                 # partner's (税抜 over 税込, 値引後 over 値引前, anything over 仕切): the header's
                 # meaning, not which column comes first
@@ -377,7 +388,71 @@ def _assign(
             )
             continue
         taken[c.field] = i
+    if over and "amount" in taken:
+        # the reason, on the column read (inspect, report.html): which it was chosen over
+        won = out[taken["amount"]]
+        same = [k for k, m in enumerate(out) if also_named(m, "amount")]
+        for k in same:  # MRR beside 月額, which gave way to TCV: TCV holds the amount now
+            out[k] = replace(
+                out[k], note=f"{_also('amount')} which column {won.column} ('{won.header}') holds"
+            )
+        for k in over:  # 月額 gave way to ARR, which gave way to TCV: TCV is the amount
+            head = out[k].note.rsplit(": column ", 1)[0]
+            out[k] = replace(
+                out[k], note=f"{head}: column {won.column} ('{won.header}') is the deal's amount"
+            )
+        others = ", ".join(f"'{out[k].header}'" for k in sorted({*over, *same}))
+        out[taken["amount"]] = replace(
+            won,
+            note=f"{AMOUNT_CHOSEN} '{won.header}' over {others} (rules/columns.yaml "
+            "amount_gives_way: a contract's total over a year's over a month's; before tax; "
+            "after discount)",
+        )
     return out
+
+
+#: the note's start of the amount column chosen among several by amount_gives_way
+AMOUNT_CHOSEN = "amount from"
+
+
+def amount_said(
+    matches: Sequence[ColumnMatch], schema: Schema
+) -> list[tuple[str, Severity, str, str]]:
+    """What to say of the column a sheet's deal amount is read from, as (rule, severity,
+    message, header): chosen among several money columns (``ingest.amount-column-chosen``), a
+    fee per month or year (``normalize.amount-per-period``), a price per unit with no total
+    beside it (``ingest.amount-unit-price``). The parts of a total are never added up."""
+    held = next((m for m in matches if m.field == "amount"), None)
+    if held is None:
+        return []
+    said: list[tuple[str, Severity, str, str]] = []
+    if held.note.startswith(AMOUNT_CHOSEN):
+        said.append(("ingest.amount-column-chosen", "info", held.note, held.header))
+    period = amount_period(held.header, schema)
+    where = f"column {held.column} '{held.header}'"
+    if period:
+        said.append(
+            (
+                "normalize.amount-per-period",
+                "warning",
+                f"{where} read as the deal's amount is a fee per {period}: each deal's amount "
+                f"is one {period}'s fee, not the contract's total (not computed from the "
+                "sheet's other columns)",
+                held.header,
+            )
+        )
+    if unit_price(held.header, schema):
+        # 単価（年額） for 500 IDs: one ID's price for a year, both said
+        said.append(
+            (
+                "ingest.amount-unit-price",
+                "warning",
+                f"{where} read as the deal's amount is a price per unit and no total column is "
+                "there: each deal's amount is one unit's price (not multiplied by a quantity)",
+                held.header,
+            )
+        )
+    return said
 
 
 #: columns that make a sheet a list of deals: an ambiguous Name beside them may be the deal's name
@@ -464,20 +539,31 @@ def _also(field: str) -> str:
     return f"also looks like {field},"
 
 
-def _amount_tier(header: str, idx: _Index) -> tuple[int, str]:
-    """How far an amount header is from the price the deal is sold at: 0 when it holds no word
-    of columns.yaml ``amount_gives_way``, else 1 + the tier of the first word it holds (税込,
-    値引前: 1; 仕切, the partner's price: 2), with the word."""
-    key = header_key(header)
+def _amount_tier(header: str, idx: _Index) -> tuple[tuple[int, ...], str]:
+    """How far an amount header is from the price the deal is sold at: the tiers of columns.yaml
+    ``amount_gives_way`` whose words it holds, 1-based and worst first (() when none: best;
+    月額（税込）: (3, 1)), compared as tuples; with the word of the worst tier."""
+    held: list[tuple[int, str]] = []
     for n, tier in enumerate(idx.amount_tiers):
-        for w in tier:
-            if w in key:
-                return n + 1, w
-    return 0, ""
+        word = next((w for w in tier if holds_word(header, w)), None)
+        if word is not None:
+            held.append((n + 1, word))
+    held.sort(reverse=True)
+    return tuple(n for n, _ in held), (held[0][1] if held else "")
 
 
 #: why a column of ``amount_gives_way`` is no deal amount, by its word (header keys)
 _GIVES_WAY = {
+    "acv": "a year's value",
+    "arr": "a year's value",
+    "年額": "a year's value",
+    "年間": "a year's value",
+    "annual": "a year's value",
+    "yearly": "a year's value",
+    "mrr": "a month's value",
+    "月額": "a month's value",
+    "月間": "a month's value",
+    "monthly": "a month's value",
     "仕切": "the partner's price",
     "仕切り": "the partner's price",
     "税込": "a price with tax",

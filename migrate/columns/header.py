@@ -144,7 +144,7 @@ def _built_index(schema: Schema, rules_dir: str | None) -> _Index:
         tuple(k for k in map(header_key, schema.qualifiers) if k),
         frozenset(k for k in map(header_key, schema.per_unit) if k),
         tuple(schema.customer_honorifics),
-        tuple(tuple(k for k in map(header_key, t) if k) for t in schema.amount_gives_way),
+        tuple(tuple(_word_form(w) for w in t if _word_form(w)) for t in schema.amount_gives_way),
         frozenset(k for k in map(header_key, schema.revisions) if k),
         tuple(k for k in map(header_key, schema.lengths) if k),
         tuple(k for k in map(header_key, schema.contract_columns) if k),
@@ -158,6 +158,39 @@ def _built_index(schema: Schema, rules_dir: str | None) -> _Index:
 # join two words and stay
 _OKURIGANA = re.compile(r"(?<=[\u3400-\u9fff々])[ぁ-ゖ]{1,2}(?=[\u3400-\u9fff々])")
 _PARTICLES = frozenset("のとやにはをがでへもか")
+
+
+def _word_form(word: str) -> str:
+    """A word of a header as :func:`holds_word` looks for it: a header key when it holds CJK,
+    else its Latin words in lower case, spaced (Incl. Tax -> 'incl tax')."""
+    if _is_cjk(word):
+        return header_key(word)
+    return " ".join(_tokens(word))
+
+
+def holds_word(header: str, form: str) -> bool:
+    """The header holds a word of :func:`_word_form`: a CJK one anywhere in its key, a Latin one
+    as whole words (ARR in 'ARR (USD)', not in 'Warranty')."""
+    if not form:
+        return False
+    if _is_cjk(form):
+        return form in header_key(header)
+    return f" {form} " in f" {' '.join(_tokens(header))} "
+
+
+def amount_period(header: str, schema: Schema) -> str:
+    """The period an amount header states (columns.yaml ``amount_periods``: 月額, MRR -> 'month';
+    年額 -> 'year'), '' when none."""
+    for period, words in schema.amount_periods:
+        if any(holds_word(header, _word_form(w)) for w in words):
+            return period
+    return ""
+
+
+def unit_price(header: str, schema: Schema) -> bool:
+    """The header names a price per unit for certain (columns.yaml ``unit_price_words``:
+    単価, Price per Seat, Unit Price)."""
+    return any(holds_word(header, _word_form(w)) for w in schema.unit_price_words)
 
 
 def without_okurigana(key: str) -> str:

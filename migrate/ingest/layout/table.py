@@ -20,7 +20,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ...columns import ColumnMatch, also_named, header_key, map_columns, match_header
+from ...columns import (
+    ColumnMatch,
+    also_named,
+    amount_said,
+    header_key,
+    map_columns,
+    match_header,
+)
 from ...findings import Finding, listed
 from ...schema import Schema, names_deals, row_mark_words
 from ..readers import Grid, column_letter
@@ -291,6 +298,11 @@ def _find_in(
     table.columns = _customer_over_third_party(sheet, table.columns)
     table.columns = _stages_over_status(sheet, table.columns, rules_dir)
     table.columns = _row_counter_is_no_id(sheet, table.columns)
+    # which money column the amount is, and when it is one month's fee or one unit's price
+    for rule, severity, message, header in amount_said(table.columns, schema):
+        table.findings.append(
+            Finding(rule, severity, message, grid.file, grid.sheet, column=header, field="amount")
+        )
 
     # a sheet named as settings is judged by its columns as read (a No column counting the rows
     # is no record id: a ステージ定義 sheet of No | ステージ | 定義 holds no records)
