@@ -144,6 +144,8 @@ class Schema:
     renewal_dates: tuple[str, ...] = ()
     # the period an amount header states (月額, MRR -> month; 年額 -> year)
     amount_periods: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # a name beside this many companies on most rows of a 担当者 column is our rep's
+    rep_min_companies: int = 3
     # words that make a header a price per unit for certain (単価, Unit, Per)
     unit_price_words: tuple[str, ...] = ()
 
@@ -195,7 +197,11 @@ def parse_schema(path: str) -> Schema:
         ["fields"],
     )
     matching = doc.get("matching") or {}
-    problems.keys(matching, "matching", ["fuzzy_min", "sniff_min_share", "sniff_min_values"])
+    problems.keys(
+        matching,
+        "matching",
+        ["fuzzy_min", "sniff_min_share", "sniff_min_values", "rep_min_companies"],
+    )
     units = doc.get("units") or {}
     problems.keys(units, "units", ["multipliers", "currencies"])
     fields: list[Field] = []
@@ -275,6 +281,7 @@ def parse_schema(path: str) -> Schema:
         fuzzy_min=float(matching.get("fuzzy_min", 0.86)),
         sniff_min_share=float(matching.get("sniff_min_share", 0.8)),
         sniff_min_values=int(matching.get("sniff_min_values", 3)),
+        rep_min_companies=int(matching.get("rep_min_companies", 3)),
         multipliers=tuple(mult),
         currencies=tuple(cur),
         ambiguous=ambiguous,

@@ -189,3 +189,41 @@ def test_a_unit_price_alone_says_so_and_a_plain_amount_says_nothing(tmp_path):
         "normalize.amount-per-period",
         "ingest.amount-column-chosen",
     }
+
+
+# --- item 9: a contract's name is the deal's; one name across customers is our rep -----------
+
+
+def test_a_contract_name_is_the_deal_name_not_a_contact(tmp_path):
+    path = _book(
+        tmp_path / "c.xlsx",
+        [
+            ["会社名", "Contract Name", "ステージ", "金額", "受注予定日"],
+            [
+                "株式会社ひかり銀行",
+                "勤怠クラウド スタンダード",
+                "提案",
+                100000,
+                dt.datetime(2027, 1, 31),
+            ],
+            ["そよ風保険株式会社", "会計クラウド プロ", "提案", 200000, dt.datetime(2027, 2, 28)],
+        ],
+    )
+    res = pipeline.run([str(path)], target="salesforce")
+    names = set(res.export.files["Opportunity.csv"]["Name"])
+    assert names == {"勤怠クラウド スタンダード", "会計クラウド プロ"}
+    contacts = res.export.files.get("Contact.csv")
+    assert contacts is None or contacts.empty
+
+
+def test_one_person_beside_every_customer_is_our_rep(tmp_path):
+    path = _book(
+        tmp_path / "l.xlsx",
+        [
+            ["会社名", "案件名", "ステージ", "金額", "受注予定日", "担当者"],
+            ["株式会社ひかり銀行", "全社導入", "提案", 3000000, dt.datetime(2027, 1, 31), "加藤"],
+            ["そよ風保険株式会社", "追加", "提案", 300000, dt.datetime(2026, 12, 31), "加藤"],
+            ["みらい学園", "トライアル", "提案", 180000, dt.datetime(2027, 3, 31), "加藤"],
+        ],
+    )
+    assert _fields(path)["担当者"] == "owner"

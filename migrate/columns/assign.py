@@ -300,7 +300,16 @@ def _assign(
                 free[0]
                 if len(free) == 1
                 else resolve_by_values(
-                    free, values, taken=taken, customer_honorifics=idx.customer_honorifics
+                    free,
+                    values,
+                    taken=taken,
+                    customer_honorifics=idx.customer_honorifics,
+                    rep_companies=idx.rep_min_companies,
+                    companies=(
+                        sample.iloc[:, taken["company_name"]].tolist()
+                        if "company_name" in taken and taken["company_name"] < sample.shape[1]
+                        else None
+                    ),
                 )
             )
             out[i] = replace(
@@ -514,11 +523,15 @@ def resolve_by_values(
     default: str | None = None,
     taken: dict[str, int] | None = None,
     customer_honorifics: Sequence[str] = (),
+    companies: list | None = None,
+    rep_companies: int = 3,
 ) -> str:
     """Our own reps repeat down a column; the customer's contact people mostly do not, and they
     are written with an honorific of ``customer_honorifics`` (佐藤 一郎 様: more than half of
-    the names so written is a contact column however they repeat). Too few names to tell
-    (under 6): ``default``, else the first option. A bare 予定日 is a
+    the names so written is a contact column however they repeat). A name beside
+    ``rep_companies`` of the sheet's ``companies`` or more, on most rows, is our rep's (a customer's person works for one
+    of them), however few the rows. Too few names to tell (under 6): ``default``, else the
+    first option. A bare 予定日 is a
     deal's close date on a sheet of deals (one with an amount or a stage column); on a list
     of people (a lead list: no amount, no stage) it is the next planned contact."""
     if "close_date" in options and "next_action_date" in options and taken is not None:
@@ -529,10 +542,31 @@ def resolve_by_values(
         polite = sum(1 for v in vals if v.endswith(tuple(customer_honorifics)))
         if polite > len(vals) / 2:
             return "contact_name"
+    # one person beside several customers (加藤 on the rows of three companies): a customer's
+    # contact works for one of them, so it is our rep however few the rows (u26)
+    people = "owner" in options and "contact_name" in options
+    if people and companies is not None and _across_companies(values, companies, rep_companies):
+        return "owner"
     if "owner" in options and "contact_name" in options and len(vals) >= 6:
         distinct = len(set(vals)) / len(vals)
         return "owner" if distinct <= 0.5 else "contact_name"
     return default or options[0]
+
+
+def _across_companies(values: list, companies: list, least: int) -> bool:
+    """Most named rows (3 at least) hold a name that stands beside ``least`` companies or more."""
+    seen: dict[str, set[str]] = {}
+    pairs = []
+    for v, c in zip(values, companies):
+        name = str(v).strip() if v is not None else ""
+        company = str(c).strip() if c is not None else ""
+        if name and company and name.casefold() != "nan" and company.casefold() != "nan":
+            seen.setdefault(name, set()).add(company)
+            pairs.append(name)
+    if len(pairs) < 3:
+        return False
+    spanning = sum(1 for name in pairs if len(seen[name]) >= least)
+    return spanning > len(pairs) / 2
 
 
 def _also(field: str) -> str:

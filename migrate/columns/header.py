@@ -46,6 +46,8 @@ class _Index:
     revisions: frozenset[str] = frozenset()
     # header keys of a length of time (columns.yaml ``lengths``: 期間, 月数, term)
     lengths: tuple[str, ...] = ()
+    # a name beside this many companies is our rep's (columns.yaml matching.rep_min_companies)
+    rep_min_companies: int = 3
     # header keys of a contract's own columns (``contract_columns``: 契約開始, contractend) and of
     # a renewal date beside them (``renewal_dates``: 更新日)
     contract_columns: tuple[str, ...] = ()
@@ -147,6 +149,7 @@ def _built_index(schema: Schema, rules_dir: str | None) -> _Index:
         tuple(tuple(_word_form(w) for w in t if _word_form(w)) for t in schema.amount_gives_way),
         frozenset(k for k in map(header_key, schema.revisions) if k),
         tuple(k for k in map(header_key, schema.lengths) if k),
+        schema.rep_min_companies,
         tuple(k for k in map(header_key, schema.contract_columns) if k),
         frozenset(k for k in map(header_key, schema.renewal_dates) if k),
         {k: f for k, f in folded.items() if f is not None},
