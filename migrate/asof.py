@@ -32,24 +32,52 @@ WON_CLOSE_MAX_AHEAD_DAYS = 92
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def as_of_date(records: pd.DataFrame) -> dt.date | None:
+def as_of_date(records: pd.DataFrame, skip: dict[str, np.ndarray] | None = None) -> dt.date | None:
     """The latest plausible updated_at or created_at of normalized records; None when none.
 
     Both fields count (a row created after the last update of another row is newer than it);
     values that are not ``YYYY-MM-DD`` dates (blanks, text kept by an on-error policy) are
-    skipped, and so is a typo far in the future (:func:`latest_plausible`). ``datetime.date``
-    values are accepted too.
+    skipped, and so is a typo far in the future (:func:`latest_plausible`), and the rows ``skip``
+    marks per field (:func:`past_own_date`). ``datetime.date`` values are accepted too.
     """
+    skip = skip or {}
     days = [
         day.toordinal()
         for name in AS_OF_FIELDS
         if name in records.columns
-        for value in records[name].to_numpy(dtype=object)
-        if (day := to_date(value)) is not None
+        for value, skipped in zip(
+            records[name].to_numpy(dtype=object),
+            skip.get(name, np.zeros(len(records), dtype=bool)),
+        )
+        if not skipped and (day := to_date(value)) is not None
     ]
     if not days:
         return None
     return dt.date.fromordinal(latest_plausible(np.asarray(days, dtype=float)))
+
+
+def past_own_date(records: pd.DataFrame, own: pd.Series, days: int) -> dict[str, np.ndarray]:
+    """Per field of AS_OF_FIELDS, the rows whose date lies more than ``days`` after the row's
+    ``own`` date (ISO or ''; the day its sheet states above the table, else the day its
+    workbook was saved): the data cannot have been updated or created after the sheet said it
+    was written, so such a date is a renewal or a plan in an update column, not "today"."""
+    bound = [to_date(v) for v in own.to_numpy(dtype=object)]
+    limit = [b + dt.timedelta(days=days) if b is not None else None for b in bound]
+    out: dict[str, np.ndarray] = {}
+    for name in AS_OF_FIELDS:
+        if name not in records.columns:
+            continue
+        mask = np.fromiter(
+            (
+                lim is not None and (day := to_date(v)) is not None and day > lim
+                for v, lim in zip(records[name].to_numpy(dtype=object), limit)
+            ),
+            dtype=bool,
+            count=len(records),
+        )
+        if mask.any():
+            out[name] = mask
+    return out
 
 
 def latest_won_close(records: pd.DataFrame, won: tuple[str, ...]) -> dt.date | None:

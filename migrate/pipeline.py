@@ -237,8 +237,12 @@ def run(
             stage_legends=_stage_legends(ingest.tables, rules),
         )
         found.append(norm_findings)
+        skip: dict[str, np.ndarray] = {}
+        if context.as_of is None:
+            skip, past = _dates_past_own(records, rules.normalize.dates.ahead_of_own_date_days)
+            found.append(fnd.to_frame(past))
         day, day_source = _reference_date(
-            context.as_of, records, ingest, context.stage_model.keys_where(status="won")
+            context.as_of, records, ingest, context.stage_model.keys_where(status="won"), skip
         )
         # messages of the stage rules in the language the trackers are written in, unless asked
         context = context.resolve(
@@ -610,11 +614,61 @@ def _stated_dates(records: pd.DataFrame, ingest: IngestResult) -> pd.Series:
     return out
 
 
+def _dates_past_own(
+    records: pd.DataFrame, days: int
+) -> tuple[dict[str, np.ndarray], list[fnd.Finding]]:
+    """The updated/created dates that lie more than ``days`` after the day their sheet states
+    (最終更新：2026/11/30) or their workbook was last saved, the later of the two, per field;
+    and one finding per sheet and field (``run.date-after-own-date``): they do not set the
+    reference date."""
+    from .asof import past_own_date, to_date
+    from .dedupe.survivorship import STATED_COLUMN
+
+    if records.empty:
+        return {}, []
+    stated = records.get(STATED_COLUMN, pd.Series("", index=records.index)).astype(object)
+    saved = records.get("_source_saved", pd.Series("", index=records.index)).astype(object)
+    stated, saved = stated.fillna("").map(cell_text), saved.fillna("").map(cell_text)
+    # the later of the two: a title block's date left as it was while the rows were updated
+    # and saved is a stale title, not a bound (ISO dates compare as text)
+    own = stated.where(stated >= saved, saved)
+    skip = past_own_date(records, own, days)
+    found: list[fnd.Finding] = []
+    for name, mask in skip.items():
+        rows = records[mask]
+        for (file, sheet), group in rows.groupby([SOURCE_FILE, SOURCE_SHEET], sort=True):
+            dates = sorted(d for v in group[name] if (d := to_date(v)) is not None)
+            bound = cell_text(own[group.index[0]])
+            whose = (
+                f"the day its sheet states ({bound})"
+                if bound == stated[group.index[0]]
+                else f"the day its workbook was last saved ({bound})"
+            )
+            where = f"{file} › {sheet}" if sheet else str(file)
+            found.append(
+                fnd.Finding(
+                    "run.date-after-own-date",
+                    "warning",
+                    f"{len(group)} {name} date(s) of {where} lie more than {days} days after "
+                    f"{whose}, up to {dates[-1].isoformat() if dates else '?'}: not taken as "
+                    "today (a renewal or planned date in an update column?)",
+                    file=cell_text(file),
+                    sheet=cell_text(sheet),
+                    row=int(group[SOURCE_ROW].iloc[0]) if SOURCE_ROW in group else 0,
+                    field=name,
+                    original=cell_text(group[name].iloc[0]),
+                    action="skipped",
+                )
+            )
+    return skip, found
+
+
 def _reference_date(
     given: dt.date | None,
     records: pd.DataFrame,
     ingest: IngestResult,
     won: tuple[str, ...] = (),
+    skip: dict[str, np.ndarray] | None = None,
 ) -> tuple[dt.date | None, str]:
     """The date ages and "not in the future" count from, and where it came from.
 
@@ -630,7 +684,7 @@ def _reference_date(
     from .asof import WON_CLOSE_MAX_AHEAD_DAYS, latest_won_close
     from .normalize import as_of_date
 
-    day, source = as_of_date(records), "data"
+    day, source = as_of_date(records, skip), "data"
     # a won deal's close date is no later than the export: a later one than every
     # updated/created date moves that date on (else its own won deals are 'after today');
     # data without such dates keeps the sheet's or the save's date

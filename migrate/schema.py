@@ -147,6 +147,18 @@ class Schema:
     company_list_deal_fields: tuple[str, ...] = ()
     company_list_people_fields: tuple[str, ...] = ()
     company_list_moves: tuple[tuple[str, str], ...] = ()
+    # header words of a length of time (期間, 月数, Term): such a header is never a date field
+    lengths: tuple[str, ...] = ()
+    # header words of a contract's own columns (契約開始, Contract End): beside one, a header of
+    # ``renewal_dates`` (更新日) is the contract's renewal date, not the row's last update
+    contract_columns: tuple[str, ...] = ()
+    renewal_dates: tuple[str, ...] = ()
+    # the period an amount header states (月額, MRR -> month; 年額 -> year)
+    amount_periods: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # a name beside this many companies on most rows of a 担当者 column is our rep's
+    rep_min_companies: int = 3
+    # words that make a header a price per unit for certain (単価, Unit, Per)
+    unit_price_words: tuple[str, ...] = ()
 
     def deal_type_of(self, value: object) -> str:
         """The canonical deal type a cell says ('' when none of deal_types lists it)."""
@@ -198,12 +210,21 @@ def parse_schema(path: str) -> Schema:
             "deal_types",
             "deal_types_not_won",
             "company_list",
+            "lengths",
+            "contract_columns",
+            "renewal_dates",
+            "amount_periods",
+            "unit_price_words",
             "fields",
         ],
         ["fields"],
     )
     matching = doc.get("matching") or {}
-    problems.keys(matching, "matching", ["fuzzy_min", "sniff_min_share", "sniff_min_values"])
+    problems.keys(
+        matching,
+        "matching",
+        ["fuzzy_min", "sniff_min_share", "sniff_min_values", "rep_min_companies"],
+    )
     units = doc.get("units") or {}
     problems.keys(units, "units", ["multipliers", "currencies"])
     fields: list[Field] = []
@@ -302,6 +323,18 @@ def parse_schema(path: str) -> Schema:
                     problems.add(key, f"'{v}' is not a field")
                 else:
                     moves.append((str(k), str(v)))
+    lengths = tuple(problems.string_list(doc.get("lengths"), "lengths"))
+    contract_columns = tuple(problems.string_list(doc.get("contract_columns"), "contract_columns"))
+    renewal_dates = tuple(problems.string_list(doc.get("renewal_dates"), "renewal_dates"))
+    unit_price_words = tuple(problems.string_list(doc.get("unit_price_words"), "unit_price_words"))
+    raw_periods = doc.get("amount_periods") or {}
+    periods: list[tuple[str, tuple[str, ...]]] = []
+    if problems.type(raw_periods, "amount_periods", dict, "a mapping month/year -> words"):
+        problems.keys(raw_periods, "amount_periods", ["month", "year"])
+        for period, words in raw_periods.items():
+            periods.append(
+                (str(period), tuple(problems.string_list(words, f"amount_periods.{period}")))
+            )
     problems.raise_if_any()
     # longest fragments first so 万円 wins over 円 and 百万 over 万
     mult.sort(key=lambda kv: -len(kv[0]))
@@ -311,6 +344,7 @@ def parse_schema(path: str) -> Schema:
         fuzzy_min=float(matching.get("fuzzy_min", 0.86)),
         sniff_min_share=float(matching.get("sniff_min_share", 0.8)),
         sniff_min_values=int(matching.get("sniff_min_values", 3)),
+        rep_min_companies=int(matching.get("rep_min_companies", 3)),
         multipliers=tuple(mult),
         currencies=tuple(cur),
         ambiguous=ambiguous,
@@ -331,6 +365,11 @@ def parse_schema(path: str) -> Schema:
         company_list_deal_fields=list_deals,
         company_list_people_fields=list_people,
         company_list_moves=tuple(moves),
+        lengths=lengths,
+        contract_columns=contract_columns,
+        renewal_dates=renewal_dates,
+        amount_periods=tuple(periods),
+        unit_price_words=unit_price_words,
     )
 
 

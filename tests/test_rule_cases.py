@@ -396,7 +396,18 @@ def check_normalize(case: Case) -> None:
 
 # ----------------------------------------------------------------------------- columns
 
-_METHODS = ("exact", "contains", "fuzzy", "abbreviation", "keyword", "ambiguous", "sniff", "none")
+_METHODS = (
+    "exact",
+    "contains",
+    "fuzzy",
+    "abbreviation",
+    "keyword",
+    "ambiguous",
+    "sniff",
+    "unmapped",
+    "length",
+    "none",
+)
 
 
 def _validate_columns(case: dict[str, Any], doc: dict[str, Any]) -> list[str]:

@@ -15,7 +15,7 @@ The package: :mod:`.header` (a header alone), :mod:`.values` (what the values ar
 from __future__ import annotations
 
 from ..headers import header_key, header_key_bare
-from .assign import also_named, map_columns
+from .assign import also_named, amount_said, map_columns
 from .header import match_header, unit_hints
 from .model import ColumnMatch
 from .values import (
@@ -31,6 +31,7 @@ from .values import (
 
 __all__ = [
     "also_named",
+    "amount_said",
     "SNIFF_FIELD",
     "ColumnMatch",
     "ValueProfile",

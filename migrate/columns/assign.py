@@ -12,9 +12,18 @@ from dataclasses import replace
 
 import pandas as pd
 
+from ..findings import Severity
 from ..headers import header_key, header_key_bare
 from ..schema import Schema
-from .header import _Index, _index, match_header, unit_hints
+from .header import (
+    _Index,
+    _index,
+    amount_period,
+    holds_word,
+    match_header,
+    unit_hints,
+    unit_price,
+)
 from .model import ColumnMatch
 from .values import (
     _EMAIL,
@@ -78,6 +87,8 @@ def _judge(
         return match(
             None, conf, method, "no canonical field holds this column", _METHOD_TEXT[method]
         )
+    if method == "length":
+        return match(None, conf, method, "a length of time, not a date", _METHOD_TEXT[method])
     if field == "deal_type":
         # 区分 and Type name many classes (法人/個人, an account's Customer/Prospect): a column
         # is the deal's type only when most of its values are deal types (columns.yaml)
@@ -198,6 +209,7 @@ _METHOD_TEXT = {
     "keyword": "holds keywords of rules/columns.yaml",
     "ambiguous": "a header that can mean two fields",
     "unmapped": "a column no canonical field holds (columns.yaml unmapped)",
+    "length": "a length of time (columns.yaml lengths), never a date",
 }
 
 
@@ -220,9 +232,26 @@ def _assign(
         range(len(cands)), key=lambda i: (cands[i].method == "ambiguous", -cands[i].confidence, i)
     )
     quote_no = next((c for c in cands if c.field == "record_id"), None)
+    contract = next((c for c in cands if _contract_column(c.header, idx)), None)
+    over: list[int] = []  # the amount columns that gave way by amount_gives_way
     for i in order:
         c = cands[i]
         if c.field is None:
+            continue
+        if (
+            c.field == "updated_at"
+            and contract is not None
+            and header_key_bare(c.header) in idx.renewal_dates
+        ):
+            # u26: 更新日 beside 契約開始日 / 契約終了日 is when the contract renews (a day ahead),
+            # not the row's last update: it made "today" 2028
+            out[i] = replace(
+                c,
+                field=None,
+                confidence=0.0,
+                note=f"a renewal date beside the contract's column {contract.column} "
+                f"('{contract.header}'), not the last update",
+            )
             continue
         if c.field == "amount" and quote_no is not None and header_key(c.header) in idx.revisions:
             # Rev beside Quote #: the quote's revision (1, 2, 3), not its revenue
@@ -288,7 +317,16 @@ def _assign(
                 free[0]
                 if len(free) == 1
                 else resolve_by_values(
-                    free, values, taken=taken, customer_honorifics=idx.customer_honorifics
+                    free,
+                    values,
+                    taken=taken,
+                    customer_honorifics=idx.customer_honorifics,
+                    rep_companies=idx.rep_min_companies,
+                    companies=(
+                        sample.iloc[:, taken["company_name"]].tolist()
+                        if "company_name" in taken and taken["company_name"] < sample.shape[1]
+                        else None
+                    ),
                 )
             )
             out[i] = replace(
@@ -337,6 +375,7 @@ def _assign(
             mine, word = _amount_tier(c.header, idx)
             theirs, their_word = _amount_tier(out[j].header, idx)
             if mine != theirs:
+                over.append(i if mine > theirs else j)
                 # the price we sell at wins over a price before discount, with tax or the
                 # partner's (税抜 over 税込, 値引後 over 値引前, anything over 仕切): the header's
                 # meaning, not which column comes first
@@ -375,6 +414,26 @@ def _assign(
             )
             continue
         taken[c.field] = i
+    if over and "amount" in taken:
+        # the reason, on the column read (inspect, report.html): which it was chosen over
+        won = out[taken["amount"]]
+        same = [k for k, m in enumerate(out) if also_named(m, "amount")]
+        for k in same:  # MRR beside 月額, which gave way to TCV: TCV holds the amount now
+            out[k] = replace(
+                out[k], note=f"{_also('amount')} which column {won.column} ('{won.header}') holds"
+            )
+        for k in over:  # 月額 gave way to ARR, which gave way to TCV: TCV is the amount
+            head = out[k].note.rsplit(": column ", 1)[0]
+            out[k] = replace(
+                out[k], note=f"{head}: column {won.column} ('{won.header}') is the deal's amount"
+            )
+        others = ", ".join(f"'{out[k].header}'" for k in sorted({*over, *same}))
+        out[taken["amount"]] = replace(
+            won,
+            note=f"{AMOUNT_CHOSEN} '{won.header}' over {others} (rules/columns.yaml "
+            "amount_gives_way: a contract's total over a year's over a month's; before tax; "
+            "after discount)",
+        )
     return _company_list(out, taken, idx, schema) if schema is not None else out
 
 
@@ -401,6 +460,50 @@ def _company_list(
         )
         taken[to] = taken.pop(field)
     return out
+
+
+#: the note's start of the amount column chosen among several by amount_gives_way
+AMOUNT_CHOSEN = "amount from"
+
+
+def amount_said(
+    matches: Sequence[ColumnMatch], schema: Schema
+) -> list[tuple[str, Severity, str, str]]:
+    """What to say of the column a sheet's deal amount is read from, as (rule, severity,
+    message, header): chosen among several money columns (``ingest.amount-column-chosen``), a
+    fee per month or year (``normalize.amount-per-period``), a price per unit with no total
+    beside it (``ingest.amount-unit-price``). The parts of a total are never added up."""
+    held = next((m for m in matches if m.field == "amount"), None)
+    if held is None:
+        return []
+    said: list[tuple[str, Severity, str, str]] = []
+    if held.note.startswith(AMOUNT_CHOSEN):
+        said.append(("ingest.amount-column-chosen", "info", held.note, held.header))
+    period = amount_period(held.header, schema)
+    where = f"column {held.column} '{held.header}'"
+    if period:
+        said.append(
+            (
+                "normalize.amount-per-period",
+                "warning",
+                f"{where} read as the deal's amount is a fee per {period}: each deal's amount "
+                f"is one {period}'s fee, not the contract's total (not computed from the "
+                "sheet's other columns)",
+                held.header,
+            )
+        )
+    if unit_price(held.header, schema):
+        # 単価（年額） for 500 IDs: one ID's price for a year, both said
+        said.append(
+            (
+                "ingest.amount-unit-price",
+                "warning",
+                f"{where} read as the deal's amount is a price per unit and no total column is "
+                "there: each deal's amount is one unit's price (not multiplied by a quantity)",
+                held.header,
+            )
+        )
+    return said
 
 
 #: columns that make a sheet a list of deals: an ambiguous Name beside them may be the deal's name
@@ -462,11 +565,15 @@ def resolve_by_values(
     default: str | None = None,
     taken: dict[str, int] | None = None,
     customer_honorifics: Sequence[str] = (),
+    companies: list | None = None,
+    rep_companies: int = 3,
 ) -> str:
     """Our own reps repeat down a column; the customer's contact people mostly do not, and they
     are written with an honorific of ``customer_honorifics`` (佐藤 一郎 様: more than half of
-    the names so written is a contact column however they repeat). Too few names to tell
-    (under 6): ``default``, else the first option. A bare 予定日 is a
+    the names so written is a contact column however they repeat). A name beside
+    ``rep_companies`` of the sheet's ``companies`` or more, on most rows, is our rep's (a customer's person works for one
+    of them), however few the rows. Too few names to tell (under 6): ``default``, else the
+    first option. A bare 予定日 is a
     deal's close date on a sheet of deals (one with an amount or a stage column); on a list
     of people (a lead list: no amount, no stage) it is the next planned contact."""
     if "close_date" in options and "next_action_date" in options and taken is not None:
@@ -477,30 +584,62 @@ def resolve_by_values(
         polite = sum(1 for v in vals if v.endswith(tuple(customer_honorifics)))
         if polite > len(vals) / 2:
             return "contact_name"
+    # one person beside several customers (加藤 on the rows of three companies): a customer's
+    # contact works for one of them, so it is our rep however few the rows (u26)
+    people = "owner" in options and "contact_name" in options
+    if people and companies is not None and _across_companies(values, companies, rep_companies):
+        return "owner"
     if "owner" in options and "contact_name" in options and len(vals) >= 6:
         distinct = len(set(vals)) / len(vals)
         return "owner" if distinct <= 0.5 else "contact_name"
     return default or options[0]
 
 
+def _across_companies(values: list, companies: list, least: int) -> bool:
+    """Most named rows (3 at least) hold a name that stands beside ``least`` companies or more."""
+    seen: dict[str, set[str]] = {}
+    pairs = []
+    for v, c in zip(values, companies):
+        name = str(v).strip() if v is not None else ""
+        company = str(c).strip() if c is not None else ""
+        if name and company and name.casefold() != "nan" and company.casefold() != "nan":
+            seen.setdefault(name, set()).add(company)
+            pairs.append(name)
+    if len(pairs) < 3:
+        return False
+    spanning = sum(1 for name in pairs if len(seen[name]) >= least)
+    return spanning > len(pairs) / 2
+
+
 def _also(field: str) -> str:
     return f"also looks like {field},"
 
 
-def _amount_tier(header: str, idx: _Index) -> tuple[int, str]:
-    """How far an amount header is from the price the deal is sold at: 0 when it holds no word
-    of columns.yaml ``amount_gives_way``, else 1 + the tier of the first word it holds (税込,
-    値引前: 1; 仕切, the partner's price: 2), with the word."""
-    key = header_key(header)
+def _amount_tier(header: str, idx: _Index) -> tuple[tuple[int, ...], str]:
+    """How far an amount header is from the price the deal is sold at: the tiers of columns.yaml
+    ``amount_gives_way`` whose words it holds, 1-based and worst first (() when none: best;
+    月額（税込）: (3, 1)), compared as tuples; with the word of the worst tier."""
+    held: list[tuple[int, str]] = []
     for n, tier in enumerate(idx.amount_tiers):
-        for w in tier:
-            if w in key:
-                return n + 1, w
-    return 0, ""
+        word = next((w for w in tier if holds_word(header, w)), None)
+        if word is not None:
+            held.append((n + 1, word))
+    held.sort(reverse=True)
+    return tuple(n for n, _ in held), (held[0][1] if held else "")
 
 
 #: why a column of ``amount_gives_way`` is no deal amount, by its word (header keys)
 _GIVES_WAY = {
+    "acv": "a year's value",
+    "arr": "a year's value",
+    "年額": "a year's value",
+    "年間": "a year's value",
+    "annual": "a year's value",
+    "yearly": "a year's value",
+    "mrr": "a month's value",
+    "月額": "a month's value",
+    "月間": "a month's value",
+    "monthly": "a month's value",
     "仕切": "the partner's price",
     "仕切り": "the partner's price",
     "税込": "a price with tax",
@@ -510,6 +649,13 @@ _GIVES_WAY = {
     "標準価格": "a list price",
     "listprice": "a list price",
 }
+
+
+def _contract_column(header: str, idx: _Index) -> bool:
+    """The header names a contract's own column (columns.yaml ``contract_columns``: 契約開始日,
+    契約終了日, Contract End, 契約月数)."""
+    key = header_key(header) if header else ""
+    return bool(key) and any(w in key for w in idx.contract_columns)
 
 
 def _per_unit(header: str, idx: _Index) -> bool:

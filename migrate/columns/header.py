@@ -44,6 +44,14 @@ class _Index:
     # (columns.yaml ``amount_gives_way``), and of a quote's revision (``revisions``: Rev)
     amount_tiers: tuple[tuple[str, ...], ...] = ()
     revisions: frozenset[str] = frozenset()
+    # header keys of a length of time (columns.yaml ``lengths``: 期間, 月数, term)
+    lengths: tuple[str, ...] = ()
+    # a name beside this many companies is our rep's (columns.yaml matching.rep_min_companies)
+    rep_min_companies: int = 3
+    # header keys of a contract's own columns (``contract_columns``: 契約開始, contractend) and of
+    # a renewal date beside them (``renewal_dates``: 更新日)
+    contract_columns: tuple[str, ...] = ()
+    renewal_dates: frozenset[str] = frozenset()
     # synonym keys without okurigana (see :func:`without_okurigana`) -> field; a key two
     # fields share is left out
     folded: dict[str, str] = _field(default_factory=dict)
@@ -141,8 +149,12 @@ def _built_index(schema: Schema, rules_dir: str | None) -> _Index:
         tuple(k for k in map(header_key, schema.qualifiers) if k),
         frozenset(k for k in map(header_key, schema.per_unit) if k),
         tuple(schema.customer_honorifics),
-        tuple(tuple(k for k in map(header_key, t) if k) for t in schema.amount_gives_way),
+        tuple(tuple(_word_form(w) for w in t if _word_form(w)) for t in schema.amount_gives_way),
         frozenset(k for k in map(header_key, schema.revisions) if k),
+        tuple(k for k in map(header_key, schema.lengths) if k),
+        schema.rep_min_companies,
+        tuple(k for k in map(header_key, schema.contract_columns) if k),
+        frozenset(k for k in map(header_key, schema.renewal_dates) if k),
         {k: f for k, f in folded.items() if f is not None},
     )
 
@@ -152,6 +164,39 @@ def _built_index(schema: Schema, rules_dir: str | None) -> _Index:
 # join two words and stay
 _OKURIGANA = re.compile(r"(?<=[\u3400-\u9fff々])[ぁ-ゖ]{1,2}(?=[\u3400-\u9fff々])")
 _PARTICLES = frozenset("のとやにはをがでへもか")
+
+
+def _word_form(word: str) -> str:
+    """A word of a header as :func:`holds_word` looks for it: a header key when it holds CJK,
+    else its Latin words in lower case, spaced (Incl. Tax -> 'incl tax')."""
+    if _is_cjk(word):
+        return header_key(word)
+    return " ".join(_tokens(word))
+
+
+def holds_word(header: str, form: str) -> bool:
+    """The header holds a word of :func:`_word_form`: a CJK one anywhere in its key, a Latin one
+    as whole words (ARR in 'ARR (USD)', not in 'Warranty')."""
+    if not form:
+        return False
+    if _is_cjk(form):
+        return form in header_key(header)
+    return f" {form} " in f" {' '.join(_tokens(header))} "
+
+
+def amount_period(header: str, schema: Schema) -> str:
+    """The period an amount header states (columns.yaml ``amount_periods``: 月額, MRR -> 'month';
+    年額 -> 'year'), '' when none."""
+    for period, words in schema.amount_periods:
+        if any(holds_word(header, _word_form(w)) for w in words):
+            return period
+    return ""
+
+
+def unit_price(header: str, schema: Schema) -> bool:
+    """The header names a price per unit for certain (columns.yaml ``unit_price_words``:
+    単価, Price per Seat, Unit Price)."""
+    return any(holds_word(header, _word_form(w)) for w in schema.unit_price_words)
 
 
 def without_okurigana(key: str) -> str:
@@ -263,6 +308,10 @@ def _match_header(header: str, schema: Schema, idx: _Index) -> tuple[str | None,
                 1.0,
                 "exact",
             )
+    if names_length(header, idx):
+        # 契約期間（年）, 契約月数, Term (months): how long, not when (the keyword rules would
+        # read 契約 + 期 as the close date)
+        return None, 1.0, "length"
     if _names_no_field(full, _tokens(header), idx):
         # a column teams keep that no canonical field holds (FAX番号, 契約終了日): kept as extra
         return None, 1.0, "unmapped"
@@ -320,6 +369,17 @@ def _match_header(header: str, schema: Schema, idx: _Index) -> tuple[str | None,
     if kw and best[1] < 0.8:
         return kw, 0.8, "keyword"
     return best
+
+
+def names_length(header: str, idx: _Index) -> bool:
+    """The header's last word, its brackets set aside, is one of columns.yaml ``lengths``
+    (契約期間（年）, 契約月数, Term (months), Contract Term): a length of time."""
+    if not idx.lengths:
+        return False
+    bare = header_key_bare(header)
+    toks = _tokens(BRACKETED.sub(" ", nfkc(str(header))))
+    tails = {"".join(toks[-n:]) for n in (1, 2) if len(toks) >= n}
+    return any(bare.endswith(w) if _is_cjk(w) else w in tails for w in idx.lengths)
 
 
 def _bracket_qualifier(header: str, field: str, idx: _Index) -> str:

@@ -135,6 +135,9 @@ class DateRules:
     not_after_today: tuple[str, ...]
     future_facing: tuple[str, ...]
     eras: tuple[Era, ...]
+    # an updated/created date more than this many days after the day its sheet states or its
+    # workbook was saved does not set the reference date (a renewal or a plan, not an update)
+    ahead_of_own_date_days: int = 31
     # word -> where in the month it puts a date: a day, or "end" (3月上旬 -> 10, 3月末 -> end)
     month_parts: tuple[tuple[str, str | int], ...] = ()
     # word -> (unit, offset) counted from the reference date: 来月 -> (month, 1), 今期 ->
@@ -246,6 +249,7 @@ _KEYS = {
     "hint_min_share",
     "dates": "min_year max_year ambiguous_order month_only month_parts fiscal_year_start_month "
     "fiscal_year_named_by quarters excel_serial not_after_today future_facing eras "
+    "ahead_of_own_date_days "
     "relative_periods month_first_countries weekday_kanji weekday_names",
     "amounts": "default_currency range units currencies approximate_words note_words period_words "
     "zero_decimal_currencies decimal_point_currencies unit_suspect",
@@ -458,6 +462,7 @@ def _dates(g: _Getter, p: Problems, d: Mapping[str, Any]) -> DateRules:
             else ("close_date", "next_action_date")
         ),
         eras=tuple(eras),
+        ahead_of_own_date_days=int(g.number(d, "ahead_of_own_date_days", 31, "dates", 0, 3660)),
         month_parts=_month_parts(p, d.get("month_parts")),
         relative_periods=_relative_periods(p, d.get("relative_periods") or {}),
     )

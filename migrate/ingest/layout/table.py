@@ -20,7 +20,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ...columns import ColumnMatch, also_named, header_key, map_columns, match_header
+from ...columns import (
+    ColumnMatch,
+    also_named,
+    amount_said,
+    header_key,
+    map_columns,
+    match_header,
+)
 from ...findings import Finding, listed
 from ...schema import Schema, names_deals, row_mark_words
 from ..readers import Grid, column_letter
@@ -291,6 +298,11 @@ def _find_in(
     table.columns = _customer_over_third_party(sheet, table.columns)
     table.columns = _stages_over_status(sheet, table.columns, rules_dir)
     table.columns = _row_counter_is_no_id(sheet, table.columns)
+    # which money column the amount is, and when it is one month's fee or one unit's price
+    for rule, severity, message, header in amount_said(table.columns, schema):
+        table.findings.append(
+            Finding(rule, severity, message, grid.file, grid.sheet, column=header, field="amount")
+        )
 
     # a sheet named as settings is judged by its columns as read (a No column counting the rows
     # is no record id: a ステージ定義 sheet of No | ステージ | 定義 holds no records)
@@ -1004,6 +1016,18 @@ def _customer_over_third_party(sheet: _Sheet, matches: list[ColumnMatch]) -> lis
     return out
 
 
+def _values_fit(cells: pd.Series, ftype: str) -> bool:
+    """Most filled cells of a column can be of a date or amount field (a date, a number), or
+    it has none to say otherwise."""
+    from ...columns import profile_column
+
+    profile = profile_column(cells.head(500).tolist())
+    if not profile.n or ftype not in ("date", "amount"):
+        return True
+    kinds = ("date",) if ftype == "date" else ("number", "amount")
+    return sum(profile.shares.get(k, 0.0) for k in kinds) >= 0.5
+
+
 def _pair_side(header: str, words: tuple[str, ...]) -> bool:
     """True when the header holds one of the words (a Latin word whole: Plan, not Planet)."""
     text = unicodedata.normalize("NFKC", header).casefold()
@@ -1061,6 +1085,18 @@ def _first_over_fallback(
         data = table.data
         if first.index not in data.columns:
             continue
+        if first is not held and not _values_fit(data[first.index], schema.field(field).type):
+            # u26: 契約期間（年） (3, 1, 1) named neither word of a pair beside 受注予定日 and was
+            # made the close date over it; a column whose values cannot be the field stands in
+            # for nothing
+            continue
+        # the column read keeps what its own header said (a keyword's 0.80), not the
+        # confidence of the column it replaces (u26: 'exact 1.00' for a keyword match)
+        own_field, own_conf, own_method = match_header(first.header, schema)
+        conf, method = (
+            (own_conf, own_method) if first is not held and own_field == field
+            else (held.confidence, held.method)
+        )  # fmt: skip
         cells = data[first.index]
         blank = cells.isna()
         filled = 0
@@ -1075,8 +1111,8 @@ def _first_over_fallback(
         out[at[id(first)]] = replace(
             first,
             field=field,
-            confidence=held.confidence,
-            method=held.method,
+            confidence=conf,
+            method=method,
             note=f"blank cells from {', '.join(repr(m.header) for m in rest)}",
         )
         for m in rest:
