@@ -26,6 +26,7 @@ from .text import clean_text, fold, placeholder_set
 KINDS: tuple[str, ...] = (
     *("text", "multiline-text", "company", "person", "owner", "email", "phone", "website"),
     *("postal-code", "date", "amount", "currency", "probability", "number", "stage"),
+    "corporate-number",
 )
 #: Kinds whose canonical value is a number: a raw value cannot be kept there.
 NUMERIC_KINDS = ("amount", "probability", "number")

@@ -28,7 +28,7 @@ from ..amounts import ColumnUnits
 from ..columnar import group_codes
 from ..schema import PROBABILITY_RANK, flags, is_blank, load_schema
 from .base import Issue, Outcome, distinct, settle, take
-from .codes import join_company_codes, join_record_ids
+from .codes import join_company_codes, join_record_ids, normalize_corporate_number
 from .collect import Collector
 from .companies import is_legal_form, names_company_by_form, normalize_company, split_note
 from .config import NormalizeRules, load_rules
@@ -149,6 +149,15 @@ def normalize_records(
     for name in by_kind.get("website", []):
         values = _simple(out, col, rules, name, "website", lambda v: normalize_website(v, rules))
         out[_derived(name, "domain")] = _series(out, [website_domain(v) for v in values])
+    for name in by_kind.get("corporate-number", []):
+        _simple(
+            out,
+            col,
+            rules,
+            name,
+            "corporate-number",
+            lambda v: normalize_corporate_number(v, rules),
+        )
     for name in by_kind.get("postal-code", []):
         _simple(out, col, rules, name, "postal-code", lambda v: normalize_postal_code(v, rules))
     normalize_money(out, col, rules, by_kind.get("amount", []), units)
