@@ -292,6 +292,18 @@ def company_records(
             "existing_id": "",
         }
     )
+    # a renamed company: the key of its former name (旧社名, （旧：…） in the name cell), else its
+    # own key; compared with the other records' keys (dedupe.yaml former_name)
+    former = _gather(
+        record_of_row,
+        _map_unique(
+            text_column(records, "former_name"), lambda s: K.company_key(s, settings.legal_forms)
+        ),
+        n_rec,
+    )
+    frame["known_as"] = [
+        f[0] if f else k for f, k in zip(former.tolist(), frame["company_key"].tolist())
+    ]
     frame["reading_pair"], frame["reading_shared"] = reading_links(
         name, record_of_row, n_rec, settings.readings, settings.legal_forms
     )
@@ -469,6 +481,7 @@ def existing_accounts(
             "deals": [()] * len(df),
             "corporate_number": [()] * len(df),
             "own_code": [()] * len(df),
+            "known_as": company_key.to_numpy(),
             "reading_pair": [()] * len(df),
             "reading_shared": [()] * len(df),
             "existing_id": ids.to_numpy(),

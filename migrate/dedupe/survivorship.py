@@ -573,13 +573,15 @@ def _most_frequent(
     legal_forms: tuple[str, ...],
     name_script: str,
     master: np.ndarray | None = None,
+    former: frozenset[str] = frozenset(),
 ) -> pd.Series:
     """Per entity, the raw value of the spelling a name strategy keeps (``most_frequent``,
     ``display_name``, ``primary_name``, ``person_name``): the best tier (a customer master's
     spelling, one with a legal form before one without, kanji before a kana reading, the
     primary script first, a full name before a surname alone), then the most rows, then the
     most recent row. Each distinct spelling is judged once. ``master``: per row, whether it is
-    a customer master's (its spelling is the official name, u27)."""
+    a customer master's (its spelling is the official name, u27); ``former``: the former names
+    rows give (旧社名), compacted: such a spelling comes last (the current name is exported)."""
     stats = _spelling_stats(g, v, raw, r)
     sv = stats["v"].to_numpy(dtype=object)
     tier = np.zeros(len(stats), dtype=np.int64)
@@ -594,6 +596,9 @@ def _most_frequent(
             )
             tier += 16 * (~held).astype(np.int64)
         tier += 8 * _without_form(stats, legal_forms)
+        if former:
+            old = np.array([_compact(x) in former for x in sv.tolist()], dtype=np.int64)
+            tier += 32 * old
     if strategy != "most_frequent" and len(stats):
         codes, distinct = pd.factorize(sv)
         names = distinct.tolist()
@@ -617,6 +622,18 @@ def _most_frequent(
 #: a customer master's row: a code or 法人番号 of the company and nothing of a deal
 MASTER_IDS = ("company_code", "corporate_number")
 DEAL_FIELDS = ("deal_name", "amount", "stage", "close_date")
+
+
+def _compact(value: object) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value))).casefold()
+
+
+def _former_names(rows: pd.DataFrame) -> frozenset[str]:
+    """The former names (rules/columns.yaml former_name) the rows give, compacted."""
+    if "former_name" not in rows:
+        return frozenset()
+    cells = rows["former_name"].to_numpy(dtype=object)[~empty_mask(rows["former_name"])]
+    return frozenset(_compact(x) for x in pd.unique(cells))
 
 
 def _master_rows(rows: pd.DataFrame) -> np.ndarray:
@@ -755,6 +772,7 @@ def survive(
                 legal_forms,
                 name_script,
                 _master_rows(sub)[ok] if f == "company_name" else None,
+                _former_names(sub) if f == "company_name" else frozenset(),
             )
         else:  # concatenate
             ok = ~empty_mask(col)

@@ -266,6 +266,16 @@ def normalize_company(value: object, rules: NormalizeRules | None = None) -> Out
 _OPEN, _CLOSE = "(（【[［〔", ")）】]］〕"
 
 
+def former_name(note: str, rules: CompanyRules) -> str:
+    """The former name a note gives (旧：青葉電子工業株式会社, formerly Brightline Data Corp.),
+    '' when the note opens with none of ``rules.former_marks``."""
+    low = note.casefold()
+    for mark in sorted(rules.former_marks, key=len, reverse=True):
+        if low.startswith(mark.casefold()):
+            return note[len(mark) :].strip(" 　:：,、")
+    return ""
+
+
 def split_note(value: object, rules: CompanyRules) -> tuple[str, str] | None:
     """(the name, the note) of a company cell that holds a note after the name, else None.
 
@@ -292,7 +302,7 @@ def split_note(value: object, rules: CompanyRules) -> tuple[str, str] | None:
         if end < len(text) - 1:  # the bracket closes before the end: part of the name
             continue
         inner = text[i + 1 : end].strip()
-        opens = any(inner.startswith(m) for m in rules.note_marks)
+        opens = any(inner.startswith(m) for m in (*rules.note_marks, *rules.former_marks))
         long = bool(rules.note_min_chars) and len(inner) > rules.note_min_chars
         if inner and (opens or "※" in inner or long):
             return text[:i].rstrip(" 　,、"), inner

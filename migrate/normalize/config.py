@@ -70,6 +70,7 @@ class CompanyRules:
     # opening with one of these marks (or holding ※), or one longer than note_min_chars, moves
     # to the row's extra column note_column; the name is kept
     note_marks: tuple[str, ...] = ()
+    former_marks: tuple[str, ...] = ()
     note_min_chars: int = 0
     note_column: str = ""
     # a company cell that says "a private person" (個人, 個人事業主, Individual): no company
@@ -231,7 +232,7 @@ _KEYS = {
     "dates amounts probability stages",
     "findings": "reformats mappings text_cleaned",
     "companies": "legal_forms key_only_words honorifics cut_from leading branch_words key_folds "
-    "code_leading_zeros note_marks note_min_chars note_column private_persons",
+    "code_leading_zeros note_marks former_marks note_min_chars note_column private_persons",
     "people": "honorific_suffixes honorific_prefixes titles name_suffixes name_particles surnames "
     "not_name_words addressee_words foreign_given_kana",
     "phones": "default_region extension_markers leading_zero_mobile_prefixes "
@@ -329,6 +330,7 @@ def parse_normalize_rules(path: str) -> NormalizeRules:
             )
             == "ignore",
             note_marks=g.words(co, "note_marks", "companies"),
+            former_marks=g.words(co, "former_marks", "companies"),
             note_min_chars=int(g.number(co, "note_min_chars", 0, "companies", 0, 10000)),
             note_column=g.text(co, "note_column", "", "companies"),
             private_persons=g.words(co, "private_persons", "companies"),

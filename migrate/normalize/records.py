@@ -30,7 +30,13 @@ from ..schema import PROBABILITY_RANK, flags, is_blank, load_schema
 from .base import Issue, Outcome, distinct, settle, take
 from .codes import join_company_codes, join_record_ids, normalize_corporate_number
 from .collect import Collector
-from .companies import is_legal_form, names_company_by_form, normalize_company, split_note
+from .companies import (
+    former_name,
+    is_legal_form,
+    names_company_by_form,
+    normalize_company,
+    split_note,
+)
 from .config import NormalizeRules, load_rules
 from .date_columns import normalize_date_columns
 from .emails import email_domain, normalize_email
@@ -58,6 +64,8 @@ REJECT_REASON = "_reject_reason"
 STAGE_INFERRED = "_stage_inferred"
 STAGE_FROM_PROBABILITY = "_stage_from_probability"  # the stage word stood in the probability column
 _CONTACT = ("contact_name", "contact_last_name", "contact_first_name")
+#: the company's former name (rules/columns.yaml former_name: 旧社名, Former Name)
+FORMER = "former_name"
 
 
 def normalize_records(
@@ -631,6 +639,36 @@ def _note_out_of_company(out: pd.DataFrame, col: Collector, rules: NormalizeRule
     names = [found[values.iat[p]][0] for p in pos]
     notes = [found[values.iat[p]][1] for p in pos]
     _set_cells(out, "company_name", pos, names)
+    # a former name (（旧：青葉電子工業株式会社）, (formerly ...)): the row's former_name, not a note
+    formers = [former_name(n, co) for n in notes]
+    if any(formers):
+        if FORMER not in out.columns:
+            out[FORMER] = pd.Series(None, index=out.index, dtype=object)
+        had = [clean_text(x) for x in out[FORMER].iloc[pos]]
+        at = [i for i, (f, h) in enumerate(zip(formers, had)) if f and not h]
+        if at:
+            _set_cells(out, FORMER, pos[at], np.asarray([formers[i] for i in at], dtype=object))
+            col.rows(
+                "company_name",
+                pos[at],
+                [
+                    Issue(
+                        "normalize.company-former-name",
+                        f"the company cell names its former name: the company is '{names[i]}'; "
+                        f"'{formers[i]}' is its former name",
+                        names[i],
+                    )
+                    for i in at
+                ],
+                [str(values.iat[pos[i]]) for i in at],
+                [names[i] for i in at],
+            )
+        keep = np.array([not f for f in formers], dtype=bool)
+        pos = pos[keep]
+        names = [n for n, k in zip(names, keep) if k]
+        notes = [n for n, k in zip(notes, keep) if k]
+        if not len(pos):
+            return
     column = f"extra:{co.note_column}"
     if column not in out.columns:
         out[column] = pd.Series(None, index=out.index, dtype=object)
