@@ -45,3 +45,27 @@ def test_one_persons_name_at_two_unlike_companies_is_no_merge(tmp_path):
     )
     assert len(accounts) == 2
     assert not (findings["rule"] == "dedupe.merged").any()
+
+
+def test_a_department_cut_from_the_name_is_the_contacts_department(tmp_path):
+    path = tmp_path / "deals.csv"
+    path.write_text(
+        "顧客名,部署,案件名,先方担当,状況,金額,受注予定日\n"
+        "宮城県 保健福祉部,,介護DB,高橋 誠 様,提案,1000000,2027/03/31\n"
+        "(株)大和精工 大阪支店,,生産管理,木村 拓 様,提案,2000000,2027/03/31\n"
+        "株式会社大和精工,,保守,中村 翼 様,提案,3000000,2027/03/31\n"
+        # a department of its own is kept
+        "東北大学 工学部,情報基盤センター,HPC,加藤 直樹 様,提案,4000000,2027/03/31\n",
+        encoding="utf-8",
+    )
+    pipeline.run([str(path)], target="salesforce", out=tmp_path / "o", as_of=TODAY)
+    read = lambda f: pd.read_csv(tmp_path / "o" / f, dtype=str, keep_default_na=False)  # noqa: E731
+    assert sorted(read("Account.csv")["Name"]) == ["宮城県", "東北大学", "株式会社大和精工"]
+    contacts = read("Contact.csv")
+    department = dict(zip(contacts["LastName"], contacts["Department"]))
+    assert department == {
+        "高橋": "保健福祉部",
+        "木村": "大阪支店",
+        "中村": "",
+        "加藤": "情報基盤センター",
+    }

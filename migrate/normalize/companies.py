@@ -35,6 +35,7 @@ class CompanyName:
     display: str
     key: str
     legal_form: str = ""
+    branch: str = ""  # the branch or department cut from the cell (大阪支店, 保健福祉部)
 
 
 EMPTY = CompanyName("", "")
@@ -257,7 +258,7 @@ def normalize_company(value: object, rules: NormalizeRules | None = None) -> Out
         return Outcome(CompanyName(text, "", form), tuple(issues), failure)
     display = _compose(name, form, position, sep)
     key = _key(name, m) or _key(name, m, keep_group_words=True)
-    result = CompanyName(display, key, form)
+    result = CompanyName(display, key, form, branch)
     if display != text and not any(i.level == "cell" for i in issues):
         issues.append(reformat(RULE, display))
     return Outcome(result, tuple(issues))

@@ -421,7 +421,7 @@ def _simple(
 def _company(out: pd.DataFrame, col: Collector, rules: NormalizeRules, name: str) -> None:
     codes, uniques = distinct(out[name])
     rule = rules.rule("company")
-    display, key, form, issues = [], [], [], []
+    display, key, form, branch, issues = [], [], [], [], []
     for u in uniques:
         o = normalize_company(u, rules)
         if o.failure:
@@ -429,17 +429,35 @@ def _company(out: pd.DataFrame, col: Collector, rules: NormalizeRules, name: str
             display.append(value)
             key.append("")
             form.append("")
+            branch.append("")
             issues.append((*o.issues, fail))
         else:
             display.append(o.value.display)
             key.append(o.value.key)
             form.append(o.value.legal_form)
+            branch.append(o.value.branch)
             issues.append(o.issues)
     col.coded(name, codes, issues, uniques, display)
     col.text_cleaned(name, codes, _cleaned_only(uniques, display, issues), uniques, display)
     out[name] = _series(out, take(display, codes))
     out[_derived(name, "key")] = _series(out, take(key, codes))
     out[_derived(name, "legal_form")] = _series(out, take(form, codes))
+    if name == "company_name" and any(branch):
+        _branch_to_department(out, take(branch, codes))
+
+
+def _branch_to_department(out: pd.DataFrame, branch: Any) -> None:
+    """The branch or department cut from the company cell ((株)大和精工 大阪支店, 宮城県 保健福祉部)
+    is where the row's contact works: it fills the row's empty department (Salesforce
+    Contact.Department). Not the account's Site: rows of the head office and of its branches
+    are one account (normalize.company-branch-removed names what was cut)."""
+    cut = np.asarray(branch, dtype=object)
+    if "department" not in out.columns:
+        out["department"] = pd.Series(None, index=out.index, dtype=object)
+    empty = np.array([not clean_text(v) for v in out["department"].to_numpy(dtype=object)])
+    fill = np.flatnonzero(empty & (cut != ""))
+    if len(fill):
+        _set_cells(out, "department", fill, cut[fill])
 
 
 def _fill_from_spare_columns(
