@@ -196,3 +196,11 @@ def test_deal_rows_of_one_company_with_other_phones_stay_one(tmp_path):
     )
     pipeline.run([str(path)], target="salesforce", out=tmp_path / "o", as_of=TODAY)
     assert len(_csv(tmp_path / "o" / "Account.csv")) == 1
+
+
+def test_salesforce_says_where_the_number_went(master_book, tmp_path):
+    res = pipeline.run([str(master_book)], target="salesforce", out=tmp_path / "s", as_of=TODAY)
+    said = res.findings[res.findings["rule"] == "export.corporate-number-not-imported"]
+    assert len(said) == 1 and "salesforce" in said["message"].iat[0]
+    generic = pipeline.run([str(master_book)], target="generic", out=tmp_path / "g", as_of=TODAY)
+    assert not (generic.findings["rule"] == "export.corporate-number-not-imported").any()
