@@ -20,8 +20,12 @@ from .export.profile import TargetProfile
 from .schema import Schema
 
 RULE = "export.company-field-not-imported"
-#: a company's fields the export writes under its own names or that no file needs on its own
-_NOT_ASKED = frozenset({"company_name", "company_name_kana", "address_building"})
+#: a company's fields the export writes under its own names or that no file needs on its own;
+#: the corporate number has a finding of its own, naming the custom field to make
+#: (partners.CORPORATE_RULE)
+_NOT_ASKED = frozenset(
+    {"company_name", "company_name_kana", "address_building", "corporate_number"}
+)
 
 
 def company_field_findings(

@@ -99,6 +99,49 @@ def partner_findings(
     return fnd.to_frame(out)
 
 
+CORPORATE_RULE = "export.corporate-number-not-imported"
+
+
+def corporate_number_findings(companies: pd.DataFrame, target: TargetProfile) -> pd.DataFrame:
+    """One finding when companies carry a 法人番号 (rules/columns.yaml corporate_number) and no
+    company file of the target writes it: Salesforce and HubSpot have no standard field for
+    it, so the report says where it is (records.csv, the generic target's companies.csv) and
+    how to keep it (a custom field) instead of leaving it out silently."""
+    files = [s for s in target.files if s.records == "companies"]
+    if (
+        not files
+        or "corporate_number" not in companies
+        or any(s.source_column("corporate_number") for s in files)
+    ):
+        return fnd.to_frame([])
+    named = _named(companies["corporate_number"])
+    if named.empty:
+        return fnd.to_frame([])
+    first = named.index[0]
+    numbers = list(dict.fromkeys(named.tolist()))
+    shown = ", ".join(numbers[:_SHOWN]) + (", ..." if len(numbers) > _SHOWN else "")
+    return fnd.to_frame(
+        [
+            fnd.Finding(
+                rule=CORPORATE_RULE,
+                severity="info",
+                message=(
+                    f"{len(named)} compan(ies) carry a 法人番号 ({shown}): the {target.name} "
+                    "import files have no field for it, so it was not imported (records.csv "
+                    "and the generic target's companies.csv keep it)"
+                ),
+                file=_text(companies, "_source_file", first),
+                sheet=_text(companies, "_source_sheet", first),
+                row=0,
+                column="",
+                field="corporate_number",
+                original=shown,
+                action="none",
+            )
+        ]
+    )
+
+
 def _words(words: tuple[str, ...]) -> re.Pattern[str] | None:
     listed = sorted({w for w in words if w.strip()}, key=len, reverse=True)
     if not listed:

@@ -312,8 +312,11 @@ def run(
                 stage_words=_unknown_stage_words(records),
             )
             found.append(export.findings)
-            # a deal's partner (代理店, Reseller) no import file keeps: the report says so
-            from .partners import partner_findings
+            # a deal's partner (代理店, Reseller) and a company's 法人番号 no import file keeps:
+            # the report says so
+            from .partners import corporate_number_findings, partner_findings
+
+            found.append(corporate_number_findings(dedupe.companies, profile))
 
             found.append(
                 partner_findings(

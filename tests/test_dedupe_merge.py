@@ -201,10 +201,19 @@ def test_unlike_names_sharing_only_a_phone_go_to_review(a, b, phone) -> None:
     result = find_duplicates(frame(rows + _background()))
     assert not _same_company(result, a[0], b[0])
     review = result.review[result.review["entity"] == "companies"]
+    with_domain = [{**r, "website_domain": "example.co.jp"} for r in rows]
+    if a[0][:2] == b[0][:2]:
+        # u27: one group's companies (same start, other words) share a domain too: a shared
+        # domain holds them at review instead of merging them
+        assert review.empty or "same start" in review["evidence"].iloc[0]
+        grouped = find_duplicates(frame(with_domain + _background()))
+        assert not _same_company(grouped, a[0], b[0])
+        held = grouped.review[grouped.review["entity"] == "companies"]
+        assert len(held) == 1 and "same start" in held["evidence"].iloc[0]
+        return
     assert (
         len(review) == 1 and "unlike (a person decides unless domain" in review["evidence"].iloc[0]
     )
-    with_domain = [{**r, "website_domain": "example.co.jp"} for r in rows]
     assert _same_company(find_duplicates(frame(with_domain + _background())), a[0], b[0])
 
 

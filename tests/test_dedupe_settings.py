@@ -264,7 +264,7 @@ def test_one_matches_takes_a_regular_expression_and_review_only_a_flag() -> None
     shipped = next(
         c for c in load_settings().companies.link.comparisons if c.name == "japan_entity"
     )
-    assert shipped.levels[0].review_unless == ("domain", "phone", "email")
+    assert shipped.levels[0].review_unless == ("domain", "phone", "email", "corporate_number")
     with pytest.raises(RuleFileError) as err:  # a name that is no comparison: said, not ignored
         link_settings(
             {

@@ -647,9 +647,13 @@ def test_a_note_after_the_company_name_moves_out_of_the_company_cell() -> None:
     assert notes[0].startswith("※2024年に桜井ホールディングスへ統合、旧社名") and notes[0].endswith(
         "窓口。"
     )
-    assert notes[1:] == ["旧社名:青葉電気", "Note: billing via the head office", "※請求は本社"]
+    # a former name is no note: the row's former_name (u27)
+    assert pd.isna(notes[1]) and out["former_name"].iloc[1] == "青葉電気"
+    assert notes[2:] == ["Note: billing via the head office", "※請求は本社"]
     said = findings[findings["rule"] == "normalize.company-note-moved"]
-    assert list(said["row"]) == [5, 6, 7, 8]
+    assert list(said["row"]) == [5, 7, 8]
+    former = findings[findings["rule"] == "normalize.company-former-name"]
+    assert list(former["row"]) == [6]
     assert said["original"].iloc[0].startswith("桜井電機株式会社（※2024年")  # kept in the finding
 
 

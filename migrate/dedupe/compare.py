@@ -356,6 +356,8 @@ def _text_levels(p: Prepared, left: np.ndarray, right: np.ndarray) -> np.ndarray
             elif lv.test == "one_matches":
                 found = p.per_string(f"matches:{lv.arg}", _matcher(str(lv.arg)))
                 hit_u = found[ua] != found[ub]
+            elif lv.test == "same_start":
+                hit_u = _same_start(p.strings, ua, ub, lv.arg)
             else:  # pragma: no cover - settings validation rejects other tests for text
                 raise ValueError(f"test {lv.test} does not apply to text")
             if apart is not None:
@@ -427,6 +429,22 @@ def _matcher(pattern: str) -> Callable[[np.ndarray], np.ndarray]:
 def _domains(strings: np.ndarray) -> np.ndarray:
     """The domain of each e-mail address ('' for a value without one)."""
     return np.array([x.rsplit("@", 1)[1] if "@" in x else "" for x in strings], dtype=object)
+
+
+def _same_start(strings: np.ndarray, ua: np.ndarray, ub: np.ndarray, arg: Any) -> np.ndarray:
+    """Per value pair, whether the two values start with the same characters (at least
+    ``arg[0]`` of a Japanese value, ``arg[1]`` of a Latin one) and neither holds the other: one
+    group's companies (東邦システムズ / 東邦物流, vantagelogistics / vantagerealtypartners)."""
+    ja, latin = arg
+
+    def hit(a: str, b: str) -> bool:
+        if a == b or a in b or b in a:
+            return False
+        need = latin if a[:1].isascii() else ja
+        return len(a) > need and len(b) > need and a[:need] == b[:need]
+
+    cells = strings.tolist()
+    return np.fromiter((hit(cells[x], cells[y]) for x, y in zip(ua, ub)), bool, len(ua))
 
 
 def _prefixes(strings: np.ndarray) -> np.ndarray:

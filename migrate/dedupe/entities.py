@@ -238,11 +238,28 @@ def company_records(
     )
     sheet = text_column(records, "_source_file") + "|" + text_column(records, "_source_sheet")
     group = _split_same_name(key, has, domains, ids, sheet)
+    corporate = text_column(records, "corporate_number")
+    codes_of_row = _company_codes(records)
+    # a customer master's row (no deal on it) with a phone and an address of its own: two
+    # such rows of one name on one sheet that differ in both are two places (伊達市役所 of 北海道
+    # and of 福島県), as two codes are
+    master = ~present(records, ("deal_name", "amount", "stage", "close_date"))
+    address = text_column(records, "address")
+    place = (phone + "|" + address).where(
+        master & (phone != "").to_numpy() & (address != "").to_numpy(), ""
+    )
+    group, own_code = _split_strong_ids(group, corporate, codes_of_row, place, sheet)
     codes, uniques = factorize_sorted(group.where(pd.Series(has, index=group.index), None))
     record_of_row = np.where(has, codes, -1).astype(np.int64)
     n_rec = len(uniques)
     rec_key = (
-        pd.Series(np.asarray(uniques, dtype=object)).str.split("@").str[0].str.split(" #").str[0]
+        pd.Series(np.asarray(uniques, dtype=object))
+        .str.split("@")
+        .str[0]
+        .str.split(" #")
+        .str[0]
+        .str.split(" =")
+        .str[0]
     )
     kana_forms = settings.kana_legal_forms
 
@@ -270,10 +287,26 @@ def company_records(
             "people_reading": _gather(record_of_row, _people_readings(records), n_rec),
             "deals": _gather(record_of_row, _deal_fingerprints(records), n_rec),
             # the team's own code of the customer (取引先コード): same code, same company
-            "code": _gather(record_of_row, _company_codes(records), n_rec),
+            "code": _gather(record_of_row, codes_of_row, n_rec),
+            # the 法人番号 (one number, one legal entity) and the customer code of a record split
+            # off its name by it (two codes of one name on one sheet: two customers)
+            "corporate_number": _gather(record_of_row, corporate, n_rec),
+            "own_code": _gather(record_of_row, own_code, n_rec),
             "existing_id": "",
         }
     )
+    # a renamed company: the key of its former name (旧社名, （旧：…） in the name cell), else its
+    # own key; compared with the other records' keys (dedupe.yaml former_name)
+    former = _gather(
+        record_of_row,
+        _map_unique(
+            text_column(records, "former_name"), lambda s: K.company_key(s, settings.legal_forms)
+        ),
+        n_rec,
+    )
+    frame["known_as"] = [
+        f[0] if f else k for f, k in zip(former.tolist(), frame["company_key"].tolist())
+    ]
     frame["reading_pair"], frame["reading_shared"] = reading_links(
         name, record_of_row, n_rec, settings.readings, settings.legal_forms
     )
@@ -304,6 +337,43 @@ def full_address(records: pd.DataFrame) -> pd.Series:
         for st, c, a in zip(state, city, street)
     ]
     return pd.Series(whole, index=records.index, dtype=object)
+
+
+def _split_strong_ids(
+    group: pd.Series, corporate: pd.Series, codes: pd.Series, place: pd.Series, sheet: pd.Series
+) -> tuple[pd.Series, pd.Series]:
+    """Rows of one record that carry different strong ids become one record per id, named
+    ``<record> =<id>``: two 法人番号 under one name (府中市役所 of 東京都 and of 広島県) anywhere in
+    the run, else two customer codes under one name on one sheet (a master's C0101 and C0102;
+    codes of two sheets may be two numberings of one customer). Rows without the id stay on
+    the record (the engine weighs them); a master's rows of one name on one sheet whose
+    phones and addresses both differ (``place``: phone|address) split the same way. Also, per
+    row, the code or place a record was split by ('' for the others): two records split by
+    different codes are never one (dedupe.yaml own_code)."""
+    out = group.copy()
+    own = pd.Series("", index=group.index, dtype=object)
+    named = (group != "").to_numpy()
+    for ids, per in ((corporate, None), (codes, sheet), (place, sheet)):
+        held = named & (ids != "").to_numpy() & (own == "").to_numpy()
+        if not held.any():
+            continue
+        scope = out if per is None else out + "\x1f" + per
+        table = pd.DataFrame({"g": scope.to_numpy()[held], "id": ids.to_numpy()[held]})
+        if ids is place:  # both the phone and the address differ
+            table = table.assign(
+                tel=table["id"].str.split("|").str[0], addr=table["id"].str.split("|").str[1]
+            )
+            per_group = table.groupby("g")[["tel", "addr"]].nunique().min(axis=1)
+        else:
+            per_group = table.drop_duplicates().groupby("g").size()
+        many = set(per_group[per_group >= 2].index)
+        if not many:
+            continue
+        rows = held & scope.isin(many).to_numpy()
+        out[rows] = out[rows] + " =" + ids[rows]
+        if per is not None:
+            own[rows] = ids[rows]
+    return out, own
 
 
 def _company_codes(records: pd.DataFrame) -> pd.Series:
@@ -435,6 +505,9 @@ def existing_accounts(
             .to_numpy(),
             "people": [()] * len(df),
             "deals": [()] * len(df),
+            "corporate_number": [()] * len(df),
+            "own_code": [()] * len(df),
+            "known_as": company_key.to_numpy(),
             "reading_pair": [()] * len(df),
             "reading_shared": [()] * len(df),
             "existing_id": ids.to_numpy(),

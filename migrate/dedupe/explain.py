@@ -501,13 +501,25 @@ def same_name_findings(run: EntityRun, rank: np.ndarray, info: pd.DataFrame) -> 
     )
     fr = first_row[sel]
     n_parts = frame["company_key"].iloc[sel].map(apart).to_numpy()
+    # a record split off its name by a strong id (entities._split_strong_ids) says which
+    strong = np.zeros(len(sel), dtype=bool)
+    for column in ("corporate_number", "own_code"):
+        if column in frame:
+            strong |= frame[column].iloc[sel].map(bool).to_numpy(dtype=bool)
+    why = np.where(
+        strong,
+        "their 法人番号, customer codes or phones and addresses differ",
+        "their rows share no domain, phone or e-mail",
+    )
     return pd.DataFrame(
         {
             "rule": "dedupe.same-name",
             "severity": "warning",
             "message": [
-                f"'{k}' names {n} companies here: their rows share no domain, phone or e-mail ({i})"
-                for k, n, i in zip(frame["company_key"].iloc[sel], n_parts, run.record_ids[sel])
+                f"'{k}' names {n} companies here: {w} ({i})"
+                for k, n, w, i in zip(
+                    frame["company_key"].iloc[sel], n_parts, why, run.record_ids[sel]
+                )
             ],
             "file": info["file"].to_numpy()[fr],
             "sheet": info["sheet"].to_numpy()[fr],

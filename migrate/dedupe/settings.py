@@ -42,6 +42,7 @@ TEXT_TESTS = (
     "same_prefix",
     "same_domain",
     "one_matches",
+    "same_start",
 )
 # tests that look at another column of the pair: 'same' (the other column agrees, e.g. same
 # source file), 'cross' (the value sits in the other record's other column: swapped names)
@@ -158,6 +159,8 @@ class Level:
             )
         if self.test == "same_prefix":
             return "differs, same id prefix"
+        if self.test == "same_start":
+            return "same start, other words (a group's companies?)"
         if self.test == "same_domain":
             return "differs, same domain"
         if self.test in SIMILARITY_TESTS and self.arg == 0:
@@ -458,6 +461,16 @@ def _parse_level(p: Problems, raw: Any, key: str) -> Level | None:
     elif t in PAIR_TESTS or t in DATE_PAIR_TESTS:
         if not p.type(arg, k, str, "a column name"):
             arg = None
+    elif t == "same_start":  # [characters of a Japanese value, of a Latin one]
+        if (
+            not isinstance(arg, list)
+            or len(arg) != 2
+            or not all(isinstance(x, int) and not isinstance(x, bool) and x >= 1 for x in arg)
+        ):
+            p.add(k, f"{arg!r} is not allowed; allowed values: [N, M] (two counts of characters)")
+            arg = None
+        else:
+            arg = (int(arg[0]), int(arg[1]))
     elif t == "one_matches":  # a regular expression one value matches and the other not
         if not p.type(arg, k, str, "a regular expression"):
             arg = None

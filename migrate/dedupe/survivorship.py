@@ -382,6 +382,35 @@ def _kanji_forms(legal_forms: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile("|".join(map(re.escape, forms))) if forms else None
 
 
+@lru_cache(maxsize=8)
+def _any_form(legal_forms: tuple[str, ...]) -> re.Pattern[str] | None:
+    """Every legal form (株式会社, 合同会社, GmbH, Ltd., K.K. ...) as one pattern, a Latin one as a
+    whole word (Co. is no part of Coffee)."""
+    forms = sorted({f for f in legal_forms if f.strip()}, key=lambda f: (-len(f), f))
+    if not forms:
+        return None
+    return re.compile(
+        "|".join(
+            rf"(?<![A-Za-z]){re.escape(f)}(?![A-Za-z])" if f[:1].isascii() else re.escape(f)
+            for f in forms
+        ),
+        re.IGNORECASE,
+    )
+
+
+def _without_form(stats: pd.DataFrame, legal_forms: tuple[str, ...]) -> np.ndarray:
+    """1 for a spelling without a legal form when another spelling of its entity has one
+    (ネクサス beside 株式会社ネクサス, Nordwind Logistik beside Nordwind Logistik GmbH): the
+    shorter spelling never wins over the legal name."""
+    forms = _any_form(legal_forms)
+    if forms is None or not len(stats):
+        return np.zeros(len(stats), dtype=np.int64)
+    codes, distinct = pd.factorize(stats["v"].to_numpy(dtype=object))
+    has = np.array([bool(forms.search(str(x))) for x in distinct.tolist()], dtype=bool)[codes]
+    some = pd.Series(has).groupby(stats["g"].to_numpy()).transform("any").to_numpy(dtype=bool)
+    return (some & ~has).astype(np.int64)
+
+
 def _kana_only(value: str, legal_forms: tuple[str, ...] = ()) -> int:
     """0 for a name with kanji in it (its legal form aside), else 1.
 
@@ -547,21 +576,42 @@ def _most_frequent(
     r: np.ndarray,
     legal_forms: tuple[str, ...],
     name_script: str,
+    master: np.ndarray | None = None,
+    former: frozenset[str] = frozenset(),
 ) -> pd.Series:
     """Per entity, the raw value of the spelling a name strategy keeps (``most_frequent``,
-    ``display_name``, ``primary_name``, ``person_name``): the best tier (kanji before a kana
-    reading, the primary script first, a full name before a surname alone), then the most
-    rows, then the most recent row. Each distinct spelling is judged once."""
+    ``display_name``, ``primary_name``, ``person_name``): the best tier (a customer master's
+    spelling, the primary script first, kanji before a kana reading, one with a legal form
+    before one without, a full name before a surname alone), then the most rows, then the
+    most recent row. Each distinct spelling is judged once. ``master``: per row, whether it is
+    a customer master's (its spelling is the official name, u27); ``former``: the former names
+    rows give (旧社名), compacted: such a spelling comes last (the current name is exported)."""
     stats = _spelling_stats(g, v, raw, r)
     sv = stats["v"].to_numpy(dtype=object)
     tier = np.zeros(len(stats), dtype=np.int64)
+    if strategy in ("primary_name", "display_name") and len(stats):
+        if master is not None and master.any():
+            # a spelling some master row holds: tier 0, the others after every other tier
+            official = set(zip(np.asarray(g)[master].tolist(), np.asarray(v)[master].tolist()))
+            held = np.fromiter(
+                (pair in official for pair in zip(stats["g"].tolist(), sv.tolist())),
+                bool,
+                len(stats),
+            )
+            tier += 16 * (~held).astype(np.int64)
+        # after the script and kanji tiers below: 栄光産業 beats エイコウサンギョウ有限会社 (a kana
+        # reading with its form), 株式会社ネクサス beats ネクサス
+        tier += _without_form(stats, legal_forms)
+        if former:
+            old = np.array([_compact(x) in former for x in sv.tolist()], dtype=np.int64)
+            tier += 32 * old
     if strategy != "most_frequent" and len(stats):
         codes, distinct = pd.factorize(sv)
         names = distinct.tolist()
-        tier += np.array([_kana_only(x, legal_forms) for x in names], dtype=np.int64)[codes]
+        tier += 2 * np.array([_kana_only(x, legal_forms) for x in names], dtype=np.int64)[codes]
         if strategy in ("primary_name", "person_name"):  # the primary script first
             other = np.array([script_of(x) != name_script for x in names], dtype=np.int64)
-            tier += 2 * other[codes]
+            tier += 4 * other[codes]
     part = (
         _part_of_another(stats).astype(np.int64)
         if strategy == "person_name"
@@ -573,6 +623,35 @@ def _most_frequent(
     return pd.Series(
         stats["raw"].to_numpy()[head], index=pd.Index(gcode[head], name="g"), name="raw"
     )
+
+
+#: a customer master's row: a code or 法人番号 of the company and nothing of a deal
+MASTER_IDS = ("company_code", "corporate_number")
+DEAL_FIELDS = ("deal_name", "amount", "stage", "close_date")
+
+
+def _compact(value: object) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value))).casefold()
+
+
+def _former_names(rows: pd.DataFrame) -> frozenset[str]:
+    """The former names (rules/columns.yaml former_name) the rows give, compacted."""
+    if "former_name" not in rows:
+        return frozenset()
+    cells = rows["former_name"].to_numpy(dtype=object)[~empty_mask(rows["former_name"])]
+    return frozenset(_compact(x) for x in pd.unique(cells))
+
+
+def _master_rows(rows: pd.DataFrame) -> np.ndarray:
+    """Per row, whether it is a customer master's (a code or 法人番号, no deal on it)."""
+    ids = np.zeros(len(rows), dtype=bool)
+    for f in MASTER_IDS:
+        if f in rows:
+            ids |= ~empty_mask(rows[f])
+    for f in DEAL_FIELDS:
+        if f in rows:
+            ids &= empty_mask(rows[f])
+    return ids
 
 
 def _free_mail(values: pd.Series, domains: frozenset[str]) -> np.ndarray:
@@ -618,6 +697,8 @@ def survive(
     # the rows of an entity, of the columns read below only: a take of every column copies a
     # sheet's other columns too (at a million rows, GBs of references)
     read = {*present, "_source_file"}
+    if "company_name" in present:  # whether a row is a customer master's reads its deal fields
+        read |= {*MASTER_IDS, *DEAL_FIELDS}
     sub = rows.iloc[pos, [j for j, c in enumerate(rows.columns) if c in read]]
     r = rank[pos]
     base_order = np.lexsort((r, icode))
@@ -703,6 +784,8 @@ def survive(
                 r[ok],
                 legal_forms,
                 name_script,
+                _master_rows(sub)[ok] if f == "company_name" else None,
+                _former_names(sub) if f == "company_name" else frozenset(),
             )
         else:  # concatenate
             ok = ~empty_mask(col)

@@ -29,10 +29,10 @@ import numpy as np
 import pandas as pd
 
 from ..columnar import map_values
-from .base import Issue
+from .base import Issue, Outcome, is_missing, reformat
 from .collect import Collector
-from .config import NormalizeRules
-from .text import clean_text
+from .config import NormalizeRules, load_rules
+from .text import clean_text, is_placeholder
 
 CODE = "company_code"
 _KANA_ONLY = re.compile(r"[\u3040-\u30ff\uff66-\uff9f・ー]+")
@@ -118,6 +118,63 @@ def join_company_codes(out: pd.DataFrame, col: Collector, rules: NormalizeRules)
         _unknown(col, unknown, keys, raw, named)
     elif unknown:
         _no_master(col, unknown, raw)
+
+
+# ------------------------------------------------------------------ 法人番号
+
+_NUMBER_MARKS = re.compile(r"[\s\-‐‑–—−ー―.,]")
+
+
+def corporate_check_digit(base: str) -> int:
+    """The National Tax Agency's check digit of a 法人番号 from its other twelve digits (the
+    会社法人等番号 of a registered company): 9 - (sum of each digit times 1 or 2, the
+    lowest digit times 1, then alternating) mod 9."""
+    total = sum(int(d) * (1 if i % 2 == 0 else 2) for i, d in enumerate(reversed(base)))
+    return 9 - total % 9
+
+
+def normalize_corporate_number(value: object, rules: NormalizeRules | None = None) -> Outcome[str]:
+    """One 法人番号 cell as its thirteen digits: an Excel number, full-width digits, hyphens
+    and an invoice registration number's T (T8000020132063) read; a 会社法人等番号 of twelve
+    digits gains its check digit; a number whose check digit is wrong is kept with a warning
+    (a typo: the number is still compared as written)."""
+    if is_missing(value):
+        return Outcome("")
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    cleaned = clean_text(value)
+    if is_placeholder(cleaned, (rules or load_rules()).placeholders):
+        from .companies import placeholder_issue
+
+        return Outcome("", (placeholder_issue(cleaned),))
+    text = _NUMBER_MARKS.sub("", cleaned)
+    if not text:
+        return Outcome("")
+    digits = text[1:] if text[:1] in ("T", "t") else text
+    if not digits.isdigit() or len(digits) not in (12, 13):
+        return Outcome(
+            "",
+            (),
+            Issue("normalize.invalid-corporate-number", f"'{text}' is not a 法人番号 of 13 digits"),
+        )
+    if len(digits) == 12:
+        number = f"{corporate_check_digit(digits)}{digits}"
+        msg = f"'{digits}' is a 会社法人等番号: its 法人番号 is {number} (check digit added)"
+        return Outcome(
+            number, (Issue("normalize.corporate-number-from-registry-number", msg, number),)
+        )
+    if int(digits[0]) != corporate_check_digit(digits[1:]):
+        msg = (
+            f"the check digit of 法人番号 '{digits}' is wrong (its other digits give "
+            f"{corporate_check_digit(digits[1:])}): kept as written"
+        )
+        return Outcome(
+            digits,
+            (Issue("normalize.corporate-number-check-digit", msg, digits, "warning", "kept"),),
+        )
+    return Outcome(
+        digits, (reformat("normalize.corporate-number", digits),) if digits != str(value) else ()
+    )
 
 
 # a short plain number is a row counter (No. 1, 2, 3), not an id shared by two sheets
@@ -289,4 +346,9 @@ def _no_master(col: Collector, unknown: list[int], raw: np.ndarray) -> None:
         col.sheet_level(CODE, file, sheet, issue, clean_text(raw[p]))
 
 
-__all__ = ["code_key", "join_company_codes"]
+__all__ = [
+    "code_key",
+    "corporate_check_digit",
+    "join_company_codes",
+    "normalize_corporate_number",
+]

@@ -35,6 +35,7 @@ class CompanyName:
     display: str
     key: str
     legal_form: str = ""
+    branch: str = ""  # the branch or department cut from the cell (大阪支店, 保健福祉部)
 
 
 EMPTY = CompanyName("", "")
@@ -260,13 +261,23 @@ def normalize_company(value: object, rules: NormalizeRules | None = None) -> Out
         return Outcome(CompanyName(text, "", form), tuple(issues), failure)
     display = _compose(name, form, position, sep)
     key = _key(name, m) or _key(name, m, keep_group_words=True)
-    result = CompanyName(display, key, form)
+    result = CompanyName(display, key, form, branch)
     if display != text and not any(i.level == "cell" for i in issues):
         issues.append(reformat(RULE, display))
     return Outcome(result, tuple(issues))
 
 
 _OPEN, _CLOSE = "(（【[［〔", ")）】]］〕"
+
+
+def former_name(note: str, rules: CompanyRules) -> str:
+    """The former name a note gives (旧：青葉電子工業株式会社, formerly Brightline Data Corp.),
+    '' when the note opens with none of ``rules.former_marks``."""
+    low = note.casefold()
+    for mark in sorted(rules.former_marks, key=len, reverse=True):
+        if low.startswith(mark.casefold()):
+            return note[len(mark) :].strip(" 　:：,、")
+    return ""
 
 
 def split_note(value: object, rules: CompanyRules) -> tuple[str, str] | None:
@@ -295,7 +306,7 @@ def split_note(value: object, rules: CompanyRules) -> tuple[str, str] | None:
         if end < len(text) - 1:  # the bracket closes before the end: part of the name
             continue
         inner = text[i + 1 : end].strip()
-        opens = any(inner.startswith(m) for m in rules.note_marks)
+        opens = any(inner.startswith(m) for m in (*rules.note_marks, *rules.former_marks))
         long = bool(rules.note_min_chars) and len(inner) > rules.note_min_chars
         if inner and (opens or "※" in inner or long):
             return text[:i].rstrip(" 　,、"), inner

@@ -26,6 +26,7 @@ from .text import clean_text, fold, placeholder_set
 KINDS: tuple[str, ...] = (
     *("text", "multiline-text", "company", "person", "owner", "email", "phone", "website"),
     *("postal-code", "date", "amount", "currency", "probability", "number", "stage"),
+    "corporate-number",
 )
 #: Kinds whose canonical value is a number: a raw value cannot be kept there.
 NUMERIC_KINDS = ("amount", "probability", "number")
@@ -69,6 +70,7 @@ class CompanyRules:
     # opening with one of these marks (or holding ※), or one longer than note_min_chars, moves
     # to the row's extra column note_column; the name is kept
     note_marks: tuple[str, ...] = ()
+    former_marks: tuple[str, ...] = ()
     note_min_chars: int = 0
     note_column: str = ""
     # a company cell that says "a private person" (個人, 個人事業主, Individual): no company
@@ -241,7 +243,8 @@ _KEYS = {
     "dates amounts probability stages",
     "findings": "reformats mappings text_cleaned",
     "companies": "legal_forms key_only_words honorifics cut_from leading branch_words key_folds "
-    "code_leading_zeros note_marks note_min_chars note_column private_persons trade_name_marks",
+    "code_leading_zeros note_marks former_marks note_min_chars note_column private_persons "
+    "trade_name_marks",
     "people": "honorific_suffixes honorific_prefixes titles name_suffixes name_particles surnames "
     "not_name_words addressee_words foreign_given_kana",
     "phones": "default_region extension_markers leading_zero_mobile_prefixes "
@@ -341,6 +344,7 @@ def parse_normalize_rules(path: str) -> NormalizeRules:
             )
             == "ignore",
             note_marks=g.words(co, "note_marks", "companies"),
+            former_marks=g.words(co, "former_marks", "companies"),
             note_min_chars=int(g.number(co, "note_min_chars", 0, "companies", 0, 10000)),
             note_column=g.text(co, "note_column", "", "companies"),
             private_persons=g.words(co, "private_persons", "companies"),

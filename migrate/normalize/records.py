@@ -29,9 +29,15 @@ from ..columnar import group_codes
 from ..schema import PROBABILITY_RANK, flags, is_blank, load_schema
 from .addresses import address_parts
 from .base import Issue, Outcome, distinct, settle, take
-from .codes import join_company_codes, join_record_ids
+from .codes import join_company_codes, join_record_ids, normalize_corporate_number
 from .collect import Collector
-from .companies import is_legal_form, names_company_by_form, normalize_company, split_note
+from .companies import (
+    former_name,
+    is_legal_form,
+    names_company_by_form,
+    normalize_company,
+    split_note,
+)
 from .config import NormalizeRules, load_rules
 from .date_columns import normalize_date_columns
 from .emails import email_domain, normalize_email
@@ -59,6 +65,8 @@ REJECT_REASON = "_reject_reason"
 STAGE_INFERRED = "_stage_inferred"
 STAGE_FROM_PROBABILITY = "_stage_from_probability"  # the stage word stood in the probability column
 _CONTACT = ("contact_name", "contact_last_name", "contact_first_name")
+#: the company's former name (rules/columns.yaml former_name: 旧社名, Former Name)
+FORMER = "former_name"
 
 
 def normalize_records(
@@ -154,6 +162,15 @@ def normalize_records(
     for name in by_kind.get("website", []):
         values = _simple(out, col, rules, name, "website", lambda v: normalize_website(v, rules))
         out[_derived(name, "domain")] = _series(out, [website_domain(v) for v in values])
+    for name in by_kind.get("corporate-number", []):
+        _simple(
+            out,
+            col,
+            rules,
+            name,
+            "corporate-number",
+            lambda v: normalize_corporate_number(v, rules),
+        )
     for name in by_kind.get("postal-code", []):
         _simple(out, col, rules, name, "postal-code", lambda v: normalize_postal_code(v, rules))
     normalize_money(out, col, rules, by_kind.get("amount", []), units)
@@ -503,7 +520,7 @@ def _simple(
 def _company(out: pd.DataFrame, col: Collector, rules: NormalizeRules, name: str) -> None:
     codes, uniques = distinct(out[name])
     rule = rules.rule("company")
-    display, key, form, issues = [], [], [], []
+    display, key, form, branch, issues = [], [], [], [], []
     for u in uniques:
         o = normalize_company(u, rules)
         if o.failure:
@@ -511,17 +528,35 @@ def _company(out: pd.DataFrame, col: Collector, rules: NormalizeRules, name: str
             display.append(value)
             key.append("")
             form.append("")
+            branch.append("")
             issues.append((*o.issues, fail))
         else:
             display.append(o.value.display)
             key.append(o.value.key)
             form.append(o.value.legal_form)
+            branch.append(o.value.branch)
             issues.append(o.issues)
     col.coded(name, codes, issues, uniques, display)
     col.text_cleaned(name, codes, _cleaned_only(uniques, display, issues), uniques, display)
     out[name] = _series(out, take(display, codes))
     out[_derived(name, "key")] = _series(out, take(key, codes))
     out[_derived(name, "legal_form")] = _series(out, take(form, codes))
+    if name == "company_name" and any(branch):
+        _branch_to_department(out, take(branch, codes))
+
+
+def _branch_to_department(out: pd.DataFrame, branch: Any) -> None:
+    """The branch or department cut from the company cell ((株)大和精工 大阪支店, 宮城県 保健福祉部)
+    is where the row's contact works: it fills the row's empty department (Salesforce
+    Contact.Department). Not the account's Site: rows of the head office and of its branches
+    are one account (normalize.company-branch-removed names what was cut)."""
+    cut = np.asarray(branch, dtype=object)
+    if "department" not in out.columns:
+        out["department"] = pd.Series(None, index=out.index, dtype=object)
+    empty = np.array([not clean_text(v) for v in out["department"].to_numpy(dtype=object)])
+    fill = np.flatnonzero(empty & (cut != ""))
+    if len(fill):
+        _set_cells(out, "department", fill, cut[fill])
 
 
 def _fill_from_spare_columns(
@@ -721,6 +756,36 @@ def _note_out_of_company(out: pd.DataFrame, col: Collector, rules: NormalizeRule
     names = [found[values.iat[p]][0] for p in pos]
     notes = [found[values.iat[p]][1] for p in pos]
     _set_cells(out, "company_name", pos, names)
+    # a former name (（旧：青葉電子工業株式会社）, (formerly ...)): the row's former_name, not a note
+    formers = [former_name(n, co) for n in notes]
+    if any(formers):
+        if FORMER not in out.columns:
+            out[FORMER] = pd.Series(None, index=out.index, dtype=object)
+        had = [clean_text(x) for x in out[FORMER].iloc[pos]]
+        at = [i for i, (f, h) in enumerate(zip(formers, had)) if f and not h]
+        if at:
+            _set_cells(out, FORMER, pos[at], np.asarray([formers[i] for i in at], dtype=object))
+            col.rows(
+                "company_name",
+                pos[at],
+                [
+                    Issue(
+                        "normalize.company-former-name",
+                        f"the company cell names its former name: the company is '{names[i]}'; "
+                        f"'{formers[i]}' is its former name",
+                        names[i],
+                    )
+                    for i in at
+                ],
+                [str(values.iat[pos[i]]) for i in at],
+                [names[i] for i in at],
+            )
+        keep = np.array([not f for f in formers], dtype=bool)
+        pos = pos[keep]
+        names = [n for n, k in zip(names, keep) if k]
+        notes = [n for n, k in zip(notes, keep) if k]
+        if not len(pos):
+            return
     column = f"extra:{co.note_column}"
     if column not in out.columns:
         out[column] = pd.Series(None, index=out.index, dtype=object)
