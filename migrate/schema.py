@@ -147,6 +147,9 @@ class Schema:
     company_list_deal_fields: tuple[str, ...] = ()
     company_list_people_fields: tuple[str, ...] = ()
     company_list_moves: tuple[tuple[str, str], ...] = ()
+    # the words a company list's money header must hold to be its revenue (売上, Revenue): a bare
+    # 金額 beside an activity log's rows is no company's revenue
+    company_list_revenue_words: tuple[str, ...] = ()
     # header words of a length of time (期間, 月数, Term): such a header is never a date field
     lengths: tuple[str, ...] = ()
     # header words of a contract's own columns (契約開始, Contract End): beside one, a header of
@@ -305,8 +308,14 @@ def parse_schema(path: str) -> Schema:
     moves: list[tuple[str, str]] = []
     list_deals: tuple[str, ...] = ()
     list_people: tuple[str, ...] = ()
+    revenue_words: tuple[str, ...] = ()
     if problems.type(company_list, "company_list", dict, "a mapping"):
-        problems.keys(company_list, "company_list", ["deal_fields", "people_fields", "moves"])
+        problems.keys(
+            company_list, "company_list", ["deal_fields", "people_fields", "moves", "revenue_words"]
+        )
+        revenue_words = tuple(
+            problems.string_list(company_list.get("revenue_words"), "company_list.revenue_words")
+        )
         list_deals = _field_names(
             company_list.get("deal_fields") or [], "company_list.deal_fields", names, problems
         )
@@ -365,6 +374,7 @@ def parse_schema(path: str) -> Schema:
         company_list_deal_fields=list_deals,
         company_list_people_fields=list_people,
         company_list_moves=tuple(moves),
+        company_list_revenue_words=revenue_words,
         lengths=lengths,
         contract_columns=contract_columns,
         renewal_dates=renewal_dates,

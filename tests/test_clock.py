@@ -142,7 +142,8 @@ def test_the_terminal_progress_redraws_the_running_stage_with_its_step_and_secon
     import io
     import time
 
-    from migrate.cli import _columns, _Progress
+    from migrate.cli import _Progress
+    from migrate.terminal_width import display_width as _columns
 
     monkeypatch.setattr(_Progress, "TICK", 0.01)
     screen = io.StringIO()
@@ -162,7 +163,8 @@ def test_the_terminal_progress_redraws_the_running_stage_with_its_step_and_secon
 
 
 def test_a_progress_line_is_cut_to_the_terminal_in_columns_not_characters():
-    from migrate.cli import _columns, _fit
+    from migrate.terminal_width import display_width as _columns
+    from migrate.terminal_width import fit as _fit
 
     assert _columns("東日本 a") == 8  # three wide, a space and a letter
     cut = _fit("東日本営業部_案件管理_2026年度.xlsx", 12)

@@ -206,7 +206,8 @@ def test_every_problem_is_collected_into_one_error(tmp_path: Path) -> None:
     assert any(
         p.startswith(
             "requirements[1].require[0]: 'close_day' is not allowed; allowed "
-            "values: address, amount, campaign, close_date,"
+            "values: address, address_building, amount, annual_revenue, campaign, city, "
+            "close_date,"
         )
         for p in problems
     )

@@ -452,6 +452,8 @@ def _company_list(
         i = taken.get(field)
         if i is None or to in taken or (people and idx.types.get(field) == "phone"):
             continue
+        if field == "amount" and not _names_revenue(out[i].header, schema):
+            continue
         out[i] = replace(
             out[i],
             field=to,
@@ -460,6 +462,15 @@ def _company_list(
         )
         taken[to] = taken.pop(field)
     return out
+
+
+def _names_revenue(header: str, schema: Schema) -> bool:
+    """The header holds a word of columns.yaml company_list.revenue_words (売上高, Revenue)."""
+    text = unicodedata.normalize("NFKC", str(header)).casefold()
+    return any(
+        unicodedata.normalize("NFKC", w).casefold() in text
+        for w in schema.company_list_revenue_words
+    )
 
 
 #: the note's start of the amount column chosen among several by amount_gives_way
