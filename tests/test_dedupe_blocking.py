@@ -81,3 +81,21 @@ def test_missing_column_gives_no_pairs() -> None:
     frame = pd.DataFrame({"a": ["x", "x"]})
     c = candidate_pairs(frame, (BlockingRule((KeyPart("nope"),)), BlockingRule((KeyPart("a"),))))
     assert np.array_equal(c.rules, [0b10])
+
+
+def test_a_key_with_its_own_largest_block_leaves_larger_blocks_out_unreported():
+    """{key: [people], max_block_size: 4}: a name at five companies makes no pairs and no
+    dedupe.block-too-large entry, while a name at two still pairs them."""
+    frame = pd.DataFrame({"k": ["a", "a", "b", "b", "b", "b", "b"]})
+    capped = BlockingRule((KeyPart("k"),), max_block=4)
+    c = candidate_pairs(frame, (capped,))
+    assert {(int(a), int(b)) for a, b in zip(c.left, c.right)} == {(0, 1)}
+    assert not c.skipped_blocks
+    assert len(candidate_pairs(frame, (BlockingRule((KeyPart("k"),)),))) == 1 + 10
+
+
+def test_the_yaml_form_of_a_key_with_its_own_largest_block(tmp_path):
+    from migrate.dedupe.settings import load_settings
+
+    people = [r for r in load_settings().companies.link.blocking if r.label == "people"]
+    assert len(people) == 1 and people[0].max_block == 4

@@ -244,7 +244,7 @@ def candidate_pairs(
         for big in np.flatnonzero(counts > max_block_size).tolist():
             skipped.append((rule.label, keys.label(big), int(counts[big])))
         size = counts[keys.code]
-        keep = (size >= 2) & (size <= max_block_size)
+        keep = (size >= 2) & (size <= (rule.max_block or max_block_size))
         per_rule.append(_pairs_in_blocks(keys.rec[keep], keys.code[keep], n))
     if not per_rule:
         empty = np.array([], dtype=np.int64)

@@ -84,7 +84,7 @@ def candidate_pairs(
                 loaded.add(part.column)
         for row in con.execute(sql.skipped_sql(rule, max_block_size)).fetchall():
             skipped.append((rule.label, " & ".join(str(v) for v in row[:-1]), int(row[-1])))
-        queries.append(sql.rule_pairs_sql(rule, bit, max_block_size))
+        queries.append(sql.rule_pairs_sql(rule, bit, rule.max_block or max_block_size))
     if not queries:
         return Candidates(empty, empty, empty, skipped)
     got = con.execute(sql.candidates_sql(queries)).fetchnumpy()

@@ -104,6 +104,10 @@ class BlockingRule:
     """Records that agree on every part of the key become candidate pairs."""
 
     parts: tuple[KeyPart, ...]
+    # this key's own largest block (0: the entity's max_block_size): a key common to many
+    # records says nothing (a person's name at five companies is no sign two names are one
+    # body), and its blocks above this size are left out without a finding
+    max_block: int = 0
 
     @property
     def label(self) -> str:
@@ -422,6 +426,12 @@ def _parse_blocking(p: Problems, raw: Any, key: str) -> tuple[BlockingRule, ...]
     rules = []
     for i, item in enumerate(raw):
         k = f"{key}[{i}]"
+        cap = 0
+        if isinstance(item, dict) and "key" in item:  # {key: [people], max_block_size: 4}
+            if not p.keys(item, k, ["key", "max_block_size"]):
+                continue
+            cap = int(_number(p, item.get("max_block_size", 0), f"{k}.max_block_size", 2) or 0)
+            item = item["key"]
         items = item if isinstance(item, list) else [item]
         if not items:
             p.add(k, "a blocking key needs at least one part")
@@ -431,7 +441,7 @@ def _parse_blocking(p: Problems, raw: Any, key: str) -> tuple[BlockingRule, ...]
             for j, part in enumerate(items)
         ]
         if all(parts):
-            rules.append(BlockingRule(tuple(x for x in parts if x)))
+            rules.append(BlockingRule(tuple(x for x in parts if x), cap))
     if len(rules) > 62:
         p.add(key, f"at most 62 blocking keys, got {len(rules)}")
     return tuple(rules)
