@@ -13,12 +13,12 @@ leaving it out silently.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
 import pandas as pd
 
 from . import findings as fnd
+from .dedupe.survivorship import words_pattern
 from .export.profile import TargetProfile
 from .schema import EXTRA_PREFIX
 
@@ -44,8 +44,8 @@ def partner_findings(
     if deals.empty:
         return fnd.to_frame([])
     keeps_partner = any(s.source_column(PARTNER) for s in deal_files)
-    third = _words(third_party_words)
-    forms = _words(legal_forms)
+    third = words_pattern(tuple(third_party_words))
+    forms = words_pattern(tuple(legal_forms))
     out = []
     keeps_extras = any(s.extras for s in deal_files)
     for column in deals.columns:
@@ -139,20 +139,6 @@ def corporate_number_findings(companies: pd.DataFrame, target: TargetProfile) ->
                 action="none",
             )
         ]
-    )
-
-
-def _words(words: tuple[str, ...]) -> re.Pattern[str] | None:
-    listed = sorted({w for w in words if w.strip()}, key=len, reverse=True)
-    if not listed:
-        return None
-    # a Latin word whole (Co. is no part of nextlink.co.jp), a Japanese one anywhere
-    return re.compile(
-        "|".join(
-            rf"(?<![A-Za-z]){re.escape(w)}(?![A-Za-z])" if w[:1].isascii() else re.escape(w)
-            for w in listed
-        ),
-        re.IGNORECASE,
     )
 
 

@@ -382,11 +382,12 @@ def _kanji_forms(legal_forms: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile("|".join(map(re.escape, forms))) if forms else None
 
 
-@lru_cache(maxsize=8)
-def _any_form(legal_forms: tuple[str, ...]) -> re.Pattern[str] | None:
-    """Every legal form (株式会社, 合同会社, GmbH, Ltd., K.K. ...) as one pattern, a Latin one as a
-    whole word (Co. is no part of Coffee)."""
-    forms = sorted({f for f in legal_forms if f.strip()}, key=lambda f: (-len(f), f))
+@lru_cache(maxsize=16)
+def words_pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    """Any of ``words`` (legal forms: 株式会社, GmbH, Ltd.; a partner's words) as one pattern, a
+    Latin one as a whole word (Co. is no part of Coffee nor of nextlink.co.jp), a Japanese one
+    anywhere; None for no words."""
+    forms = sorted({f for f in words if f.strip()}, key=lambda f: (-len(f), f))
     if not forms:
         return None
     return re.compile(
@@ -402,7 +403,7 @@ def _without_form(stats: pd.DataFrame, legal_forms: tuple[str, ...]) -> np.ndarr
     """1 for a spelling without a legal form when another spelling of its entity has one
     (ネクサス beside 株式会社ネクサス, Nordwind Logistik beside Nordwind Logistik GmbH): the
     shorter spelling never wins over the legal name."""
-    forms = _any_form(legal_forms)
+    forms = words_pattern(legal_forms)
     if forms is None or not len(stats):
         return np.zeros(len(stats), dtype=np.int64)
     codes, distinct = pd.factorize(stats["v"].to_numpy(dtype=object))

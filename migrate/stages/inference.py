@@ -146,9 +146,8 @@ def header_keys(header: str) -> set[str]:
     return keys - {""}
 
 
-def _outcome_columns(records: pd.DataFrame, model: StageModel) -> list[tuple[str, str]]:
-    """(column, header) of the unmapped columns headed as an outcome (evidence ``outcome``)."""
-    keys = set(model.evidence.outcome)
+def _extra_columns_headed(records: pd.DataFrame, keys: set[str]) -> list[tuple[str, str]]:
+    """(column, header) of the unmapped columns whose header holds one of ``keys``."""
     return [
         (name, name[len(EXTRA) :])
         for name in records.columns
@@ -156,6 +155,11 @@ def _outcome_columns(records: pd.DataFrame, model: StageModel) -> list[tuple[str
         and name.startswith(EXTRA)
         and header_keys(name[len(EXTRA) :]) & keys
     ]
+
+
+def _outcome_columns(records: pd.DataFrame, model: StageModel) -> list[tuple[str, str]]:
+    """(column, header) of the unmapped columns headed as an outcome (evidence ``outcome``)."""
+    return _extra_columns_headed(records, set(model.evidence.outcome))
 
 
 def outcome_sides(records: pd.DataFrame, model: StageModel) -> tuple[np.ndarray, np.ndarray]:
@@ -374,14 +378,7 @@ def comment_stages(
 def _forecast_columns(records: pd.DataFrame, model: StageModel) -> list[tuple[str, str]]:
     """(column, header) of the unmapped columns headed as a forecast category (evidence
     ``forecast.headers``: Forecast Category, 売上予測分類)."""
-    keys = set(model.evidence.forecast_headers)
-    return [
-        (name, name[len(EXTRA) :])
-        for name in records.columns
-        if isinstance(name, str)
-        and name.startswith(EXTRA)
-        and header_keys(name[len(EXTRA) :]) & keys
-    ]
+    return _extra_columns_headed(records, set(model.evidence.forecast_headers))
 
 
 def forecast_stages(
