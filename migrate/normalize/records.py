@@ -651,8 +651,7 @@ def _company_from_deal_name(out: pd.DataFrame, col: Collector, rules: NormalizeR
     writes the customer into 案件名; without a legal form a leading word is no evidence."""
     if "deal_name" not in out.columns:
         return
-    company = out["company_name"] if "company_name" in out.columns else None
-    empty = np.ones(len(out), dtype=bool) if company is None else _blank_rows(company)
+    empty = _without_company(out)
     pos = np.flatnonzero(empty & ~_blank_rows(out["deal_name"]))
     if not len(pos):
         return
@@ -667,7 +666,7 @@ def _company_from_deal_name(out: pd.DataFrame, col: Collector, rules: NormalizeR
     values = names[names != ""]
     if not len(took):
         return
-    if company is None:
+    if "company_name" not in out.columns:
         out["company_name"] = pd.Series(None, index=out.index, dtype=object)
     _set_cells(out, "company_name", took, values)
     issues = [
@@ -688,8 +687,7 @@ def _partner_without_account(out: pd.DataFrame, col: Collector) -> None:
     without one. The partner is not taken for the customer (u25)."""
     if "partner" not in out.columns:
         return
-    company = out["company_name"] if "company_name" in out.columns else None
-    empty = np.ones(len(out), dtype=bool) if company is None else _blank_rows(company)
+    empty = _without_company(out)
     pos = np.flatnonzero(empty & ~_blank_rows(out["partner"]))
     if not len(pos):
         return
@@ -849,6 +847,13 @@ def _person_out_of_company(out: pd.DataFrame, col: Collector, rules: NormalizeRu
         for c, p, b in zip(companies, people, blank)
     ]
     col.rows("company_name", pos, issues, [""] * len(pos), companies)
+
+
+def _without_company(out: pd.DataFrame) -> np.ndarray:
+    """Which rows name no company (all of them when no column holds one)."""
+    if "company_name" not in out.columns:
+        return np.ones(len(out), dtype=bool)
+    return _blank_rows(out["company_name"])
 
 
 def _blank_rows(values: pd.Series) -> np.ndarray:
